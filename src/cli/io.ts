@@ -1,0 +1,55 @@
+/** What a CLI command may touch: output streams and the working directory (stubbable in tests). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+}
+
+export interface Command {
+  name: string;
+  /** e.g. `routes <dir> [--json]` */
+  usage: string;
+  summary: string;
+  help?: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** A user-facing error: printed without a stack, with an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** Minimal flag parser: `--flag value`, `--flag=value`, boolean `--flag`, positionals. */
+export function parseArgs(
+  args: string[],
+  spec: { strings?: string[]; booleans?: string[] },
+): { positionals: string[]; strings: Record<string, string>; booleans: Set<string> } {
+  const strings: Record<string, string> = {};
+  const booleans = new Set<string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const key = a.slice(2, eq < 0 ? undefined : eq);
+    if (spec.booleans?.includes(key)) {
+      if (eq >= 0) throw new CliError(`--${key} takes no value`);
+      booleans.add(key);
+    } else if (spec.strings?.includes(key)) {
+      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new CliError(`--${key} needs a value`);
+      strings[key] = v;
+    } else {
+      throw new CliError(`unknown option ${a}`);
+    }
+  }
+  return { positionals, strings, booleans };
+}

@@ -1,0 +1,54 @@
+/** Route model shared by the detector, instrumentation, metrics and the editor features. Pure. */
+
+export type Framework = 'fastapi' | 'flask' | 'express' | 'fastify' | 'nestjs' | 'koa' | 'hono';
+
+/** Upper-case HTTP method, or `ALL` (Express `app.all`, Koa `router.all`, Hono `app.all`/`app.on`). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL';
+
+/** 1-based line, 0-based UTF-16 column (what VS Code positions use, plus one on the line). */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export interface Route {
+  framework: Framework;
+  methods: HttpMethod[];
+  /** The path exactly as written at the decorator / registration. */
+  path: string;
+  /** The path with every statically knowable prefix applied; null when a prefix is computed at run time. */
+  fullPath: string | null;
+  /** Why fullPath is null (e.g. "prefix of include_router is a variable: settings.API_PREFIX"). */
+  fullPathReason?: string;
+  /** Absolute file of the decorator / registration call. */
+  file: string;
+  /** 1-based first line of the decorator / registration call. */
+  line: number;
+  /** Range of the decorator / registration call. */
+  range: SourceRange;
+  /** Absolute file of the handler function (may differ from `file`). */
+  handlerFile: string;
+  /** 1-based line of the handler's definition (`def`/`function`/method name); equals `line` for inline arrows. */
+  handlerLine: number;
+  /** Range of the handler function node (whole definition), when it was found. */
+  handlerRange?: SourceRange;
+  /** Handler name; null for anonymous inline handlers. */
+  handlerName: string | null;
+}
+
+/** The JSON shape of `telemetry-lens routes --json` (paths relative to the scanned directory). */
+export interface RouteJson {
+  framework: Framework;
+  methods: HttpMethod[];
+  path: string;
+  fullPath: string | null;
+  file: string;
+  line: number;
+  handlerFile: string;
+  handlerLine: number;
+  handlerName: string | null;
+}
