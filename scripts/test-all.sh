@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `npm test`: every check, from a fresh machine. Set-up, build, types, lint, unit tests (plain Node),
+# the e2e suite inside a real VS Code (code-server + Chromium), a proof that a failing e2e test fails
+# the run, and the packaged .vsix installing into code-server. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+log=test-results/test-all.log
+: > "$log"
+passed=0; failed=0; steps_failed=()
+step() {
+  local name=$1; shift
+  echo "== $name"
+  local t0=$SECONDS
+  if "$@" 2>&1 | tee -a "$log" | tee "test-results/step.out"; then
+    echo "== $name: ok ($((SECONDS - t0))s)"
+  else
+    echo "== $name: FAILED ($((SECONDS - t0))s)"; steps_failed+=("$name")
+  fi
+}
+count() { # adds "N passed, M failed"-style counts found in the last step's output
+  local p f
+  p=$(grep -aoE '^(ℹ )?(# )?pass [0-9]+' test-results/step.out | grep -oE '[0-9]+$' | tail -1)
+  f=$(grep -aoE '^(ℹ )?(# )?fail [0-9]+' test-results/step.out | grep -oE '[0-9]+$' | tail -1)
+  if [ -z "$p" ]; then
+    read -r p f < <(grep -aoE '^e2e[^:]*: [0-9]+ passed, [0-9]+ failed' test-results/step.out | tail -1 | grep -oE '[0-9]+' | tr '\n' ' ')
+  fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+}
+
+step "set-up" bash scripts/setup.sh || true
+[ ${#steps_failed[@]} -eq 0 ] || { echo "set-up failed; nothing else can run"; echo "0 passed, 1 failed"; exit 1; }
+step "build" node scripts/build.mjs
+step "typecheck" npm run --silent typecheck
+step "lint" npm run --silent lint
+step "unit tests" node scripts/run-unit.mjs; count
+step "e2e in code-server" node --import tsx test/e2e/launcher/run-code-server.ts; count
+# The launcher must fail a run whose suite fails: run only the deliberate failure and expect exit != 0.
+expect_failure() { ! E2E_FAIL=1 E2E_GREP=deliberately node --import tsx test/e2e/launcher/run-code-server.ts >test-results/deliberate-failure.log 2>&1; }
+step "a failing e2e test fails the run" expect_failure
+step "vsix installs into code-server" node --import tsx test/e2e/launcher/check-vsix.ts
+
+if [ ${#steps_failed[@]} -gt 0 ]; then
+  echo "failed steps: ${steps_failed[*]}"
+  failed=$((failed + ${#steps_failed[@]}))
+fi
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,337 @@
+/**
+ * Prometheus HTTP API client (also Mimir/Thanos/VictoriaMetrics-compatible). Pure, no `vscode`.
+ * Validates the envelope and result shapes at the boundary; identical in-flight requests are shared.
+ */
+import { encodeParams, HttpBackend, type HttpBackendOptions, type RequestListener } from './http';
+import { BackendError } from './errors';
+
+export type Labels = Record<string, string>;
+/** [unix seconds, value as string] as Prometheus sends it. */
+export type SamplePair = [number, string];
+
+export interface VectorSample {
+  metric: Labels;
+  value: SamplePair;
+}
+export interface MatrixSeries {
+  metric: Labels;
+  values: SamplePair[];
+}
+export type QueryData =
+  | { resultType: 'vector'; result: VectorSample[] }
+  | { resultType: 'matrix'; result: MatrixSeries[] }
+  | { resultType: 'scalar'; result: SamplePair }
+  | { resultType: 'string'; result: SamplePair };
+
+export interface Exemplar {
+  labels: Labels;
+  value: string;
+  timestamp: number;
+}
+export interface ExemplarSeries {
+  seriesLabels: Labels;
+  exemplars: Exemplar[];
+}
+export interface MetricMetadata {
+  type: string;
+  help: string;
+  unit: string;
+}
+export interface Alert {
+  labels: Labels;
+  annotations: Labels;
+  state: 'firing' | 'pending' | 'inactive' | string;
+  activeAt?: string;
+  value?: string;
+}
+
+export interface PromResult<T> {
+  data: T;
+  warnings: string[];
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+/** Time: unix seconds (number) or RFC3339 string. */
+export type PromTime = number | string;
+
+export interface PrometheusClientOptions extends Omit<HttpBackendOptions, 'backendName' | 'credentialsHint'> {
+  backendName?: string;
+  credentialsHint?: string;
+}
+
+export class PrometheusClient {
+  readonly http: HttpBackend;
+  private readonly inflight = new Map<string, Shared>();
+
+  constructor(opts: PrometheusClientOptions | HttpBackend) {
+    this.http =
+      opts instanceof HttpBackend
+        ? opts
+        : new HttpBackend({
+            backendName: 'Prometheus',
+            credentialsHint: 'Telemetry Lens: Set Prometheus Credentials',
+            ...opts,
+          });
+  }
+
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  onRequest(listener: RequestListener): () => void {
+    return this.http.onRequest(listener);
+  }
+
+  async query(expr: string, opts: CallOptions & { time?: PromTime } = {}): Promise<PromResult<QueryData>> {
+    return this.call('POST', '/api/v1/query', { query: expr, time: opts.time }, isQueryData, opts);
+  }
+
+  /** Instant query that must return a vector (the common case). */
+  async queryVector(expr: string, opts: CallOptions & { time?: PromTime } = {}): Promise<PromResult<VectorSample[]>> {
+    const r = await this.query(expr, opts);
+    if (r.data.resultType !== 'vector') throw this.badPayload('/api/v1/query', `expected a vector, got ${r.data.resultType}`);
+    return { data: r.data.result, warnings: r.warnings };
+  }
+
+  async queryRange(
+    expr: string,
+    opts: CallOptions & { start: PromTime; end: PromTime; step: number | string },
+  ): Promise<PromResult<MatrixSeries[]>> {
+    const r = await this.call(
+      'POST',
+      '/api/v1/query_range',
+      { query: expr, start: opts.start, end: opts.end, step: opts.step },
+      isQueryData,
+      opts,
+    );
+    if (r.data.resultType !== 'matrix') throw this.badPayload('/api/v1/query_range', `expected a matrix, got ${r.data.resultType}`);
+    return { data: r.data.result, warnings: r.warnings };
+  }
+
+  async queryExemplars(
+    expr: string,
+    opts: CallOptions & { start: PromTime; end: PromTime },
+  ): Promise<PromResult<ExemplarSeries[]>> {
+    return this.call('POST', '/api/v1/query_exemplars', { query: expr, start: opts.start, end: opts.end }, isExemplarData, opts);
+  }
+
+  async series(match: string[], opts: CallOptions & { start?: PromTime; end?: PromTime } = {}): Promise<PromResult<Labels[]>> {
+    return this.call('POST', '/api/v1/series', { 'match[]': match, start: opts.start, end: opts.end }, isLabelsArray, opts);
+  }
+
+  async labels(opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime } = {}): Promise<PromResult<string[]>> {
+    return this.call('POST', '/api/v1/labels', { 'match[]': opts.match, start: opts.start, end: opts.end }, isStringArray, opts);
+  }
+
+  async labelValues(
+    label: string,
+    opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime } = {},
+  ): Promise<PromResult<string[]>> {
+    return this.call(
+      'GET',
+      `/api/v1/label/${encodeURIComponent(label)}/values`,
+      { 'match[]': opts.match, start: opts.start, end: opts.end },
+      isStringArray,
+      opts,
+    );
+  }
+
+  async metadata(opts: CallOptions & { metric?: string; limit?: number } = {}): Promise<PromResult<Record<string, MetricMetadata[]>>> {
+    return this.call('GET', '/api/v1/metadata', { metric: opts.metric, limit: opts.limit }, isMetadata, opts);
+  }
+
+  async alerts(opts: CallOptions = {}): Promise<PromResult<Alert[]>> {
+    const r = await this.call('GET', '/api/v1/alerts', {}, isAlertsData, opts);
+    return { data: r.data.alerts, warnings: r.warnings };
+  }
+
+  /** Prometheus UI graph link for "Open in Prometheus". */
+  graphUrl(expr: string, opts: { time?: number; range?: string } = {}): string {
+    const p: Record<string, string> = {
+      'g0.expr': expr,
+      'g0.tab': '0',
+      'g0.range_input': opts.range ?? '1h',
+    };
+    if (opts.time !== undefined) p['g0.end_input'] = new Date(opts.time * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+    return `${this.http.baseUrl}/graph?${new URLSearchParams(p).toString()}`;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | number | string[] | undefined>,
+    guard: (d: unknown) => d is T,
+    opts: CallOptions,
+  ): Promise<PromResult<T>> {
+    const key = `${method} ${path}?${encodeParams(params)}`;
+    let shared = this.inflight.get(key) as Shared | undefined;
+    if (!shared) {
+      const ctl = new AbortController();
+      const s: Shared = {
+        ctl,
+        users: 0,
+        promise: this.send(method, path, params, guard, ctl.signal, opts.timeoutMs).finally(() => {
+          if (this.inflight.get(key) === s) this.inflight.delete(key);
+        }),
+      };
+      // Avoid an unhandled rejection when every caller went away before it settled.
+      s.promise.catch(() => undefined);
+      this.inflight.set(key, s);
+      shared = s;
+    }
+    return (await joinShared(shared, opts.signal, () => this.http.error('cancelled', 'Prometheus request cancelled', { path }))) as PromResult<T>;
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | number | string[] | undefined>,
+    guard: (d: unknown) => d is T,
+    signal: AbortSignal,
+    timeoutMs: number | undefined,
+  ): Promise<PromResult<T>> {
+    const res = await this.http.requestJson(path, { method, params, signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    const env = res.data;
+    if (!isObject(env) || typeof env.status !== 'string') {
+      if (res.status >= 300) throw this.http.httpStatusError(res.status, path);
+      throw this.badPayload(path, 'no "status" field in the answer');
+    }
+    const warnings = Array.isArray(env.warnings) ? env.warnings.filter((w): w is string => typeof w === 'string') : [];
+    if (env.status === 'error') {
+      const errorType = typeof env.errorType === 'string' ? env.errorType : 'unknown';
+      const err = typeof env.error === 'string' ? env.error : 'unknown error';
+      throw this.http.error('api-error', `Prometheus rejected the query (${errorType}): ${truncate(err, 200)}`, {
+        path,
+        errorType,
+        status: res.status,
+      });
+    }
+    if (env.status !== 'success') throw this.badPayload(path, `unexpected status ${JSON.stringify(env.status)}`);
+    if (res.status >= 300) throw this.http.httpStatusError(res.status, path);
+    if (!guard(env.data)) throw this.badPayload(path, 'unexpected "data" shape');
+    return { data: env.data, warnings };
+  }
+
+  private badPayload(path: string, why: string): BackendError {
+    return this.http.error('bad-payload', `Prometheus answered an unexpected payload on ${path} (${why}) — is this a Prometheus-compatible API?`, {
+      path,
+    });
+  }
+}
+
+interface Shared {
+  ctl: AbortController;
+  users: number;
+  promise: Promise<unknown>;
+}
+
+/** Waits for a shared request; the caller's signal only detaches this caller; the request is aborted when nobody waits. */
+function joinShared(s: Shared, signal: AbortSignal | undefined, cancelled: () => Error): Promise<unknown> {
+  if (signal?.aborted) return Promise.reject(cancelled());
+  s.users++;
+  if (!signal) return s.promise.finally(() => s.users--);
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const onAbort = () => {
+      if (done) return;
+      done = true;
+      s.users--;
+      if (s.users <= 0) s.ctl.abort();
+      reject(cancelled());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    s.promise.then(
+      (v) => {
+        if (done) return;
+        done = true;
+        s.users--;
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        if (done) return;
+        done = true;
+        s.users--;
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+// --- type guards -----------------------------------------------------------------------------
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function isLabels(x: unknown): x is Labels {
+  return isObject(x) && Object.values(x).every((v) => typeof v === 'string');
+}
+function isSamplePair(x: unknown): x is SamplePair {
+  return Array.isArray(x) && x.length === 2 && typeof x[0] === 'number' && typeof x[1] === 'string';
+}
+function isStringArray(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((v) => typeof v === 'string');
+}
+function isLabelsArray(x: unknown): x is Labels[] {
+  return Array.isArray(x) && x.every(isLabels);
+}
+export function isQueryData(x: unknown): x is QueryData {
+  if (!isObject(x)) return false;
+  switch (x.resultType) {
+    case 'vector':
+      // Native-histogram samples carry `histogram` instead of `value`; keep only float samples valid here.
+      return Array.isArray(x.result) && x.result.every((s) => isObject(s) && isLabels(s.metric) && (isSamplePair(s.value) || 'histogram' in s));
+    case 'matrix':
+      return (
+        Array.isArray(x.result) &&
+        x.result.every((s) => isObject(s) && isLabels(s.metric) && (s.values === undefined || (Array.isArray(s.values) && s.values.every(isSamplePair))))
+      );
+    case 'scalar':
+    case 'string':
+      return isSamplePair(x.result);
+    default:
+      return false;
+  }
+}
+function isExemplarData(x: unknown): x is ExemplarSeries[] {
+  return (
+    Array.isArray(x) &&
+    x.every(
+      (s) =>
+        isObject(s) &&
+        isLabels(s.seriesLabels) &&
+        Array.isArray(s.exemplars) &&
+        s.exemplars.every((e) => isObject(e) && isLabels(e.labels) && typeof e.value === 'string' && typeof e.timestamp === 'number'),
+    )
+  );
+}
+function isMetadata(x: unknown): x is Record<string, MetricMetadata[]> {
+  return (
+    isObject(x) &&
+    Object.values(x).every((v) => Array.isArray(v) && v.every((m) => isObject(m) && typeof m.type === 'string' && typeof m.help === 'string'))
+  );
+}
+function isAlertsData(x: unknown): x is { alerts: Alert[] } {
+  return (
+    isObject(x) &&
+    Array.isArray(x.alerts) &&
+    x.alerts.every((a) => isObject(a) && isLabels(a.labels) && (a.annotations === undefined || isLabels(a.annotations)) && typeof a.state === 'string')
+  );
+}
+
+/** Parses a Prometheus sample value; NaN/±Inf → null. */
+export function sampleValue(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}

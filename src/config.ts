@@ -1,0 +1,134 @@
+/**
+ * Typed settings. Every key contributed in package.json is read here (a unit test checks it), and all
+ * reads go through these functions so features never spell setting names themselves.
+ */
+import * as vscode from 'vscode';
+
+const SECTION = 'telemetryLens';
+
+export type AuthKind = 'none' | 'bearer' | 'basic';
+
+export interface PrometheusSettings {
+  url: string;
+  auth: AuthKind;
+  headers: Record<string, string>;
+  caFile: string;
+  insecureSkipVerify: boolean;
+  timeoutMs: number;
+}
+
+export interface MetricsSettings {
+  window: string;
+  refreshIntervalMs: number;
+  /** Unix seconds, or undefined for "now". */
+  evaluationTime: number | undefined;
+  codeLensEnabled: boolean;
+  grafanaUrl: string;
+}
+
+export interface FolderMetricsSettings {
+  serviceSelector: string;
+  convention: string;
+  customQueries: { rate?: string; errorRatio?: string; latency?: string };
+}
+
+export interface RoutesSettings {
+  exclude: string[];
+  maxFileBytes: number;
+}
+
+export interface InstrumentSettings {
+  metricPrefix: string;
+  labels: string[];
+  buckets: number[];
+  tracerName: string;
+  spanNameTemplate: string;
+  lintEnabled: boolean;
+}
+
+function cfg(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, scope);
+}
+
+export function prometheusSettings(): PrometheusSettings {
+  const c = cfg();
+  return {
+    url: c.get<string>('prometheus.url', 'http://localhost:9090').trim(),
+    auth: c.get<AuthKind>('prometheus.auth', 'none'),
+    headers: c.get<Record<string, string>>('prometheus.headers', {}),
+    caFile: c.get<string>('prometheus.caFile', ''),
+    insecureSkipVerify: c.get<boolean>('prometheus.insecureSkipVerify', false),
+    timeoutMs: Math.max(1, c.get<number>('prometheus.timeoutSeconds', 10)) * 1000,
+  };
+}
+
+/** Parses RFC 3339 or Unix seconds; undefined for empty or unparsable input. */
+export function parseEvaluationTime(raw: string): number | undefined {
+  const s = raw.trim();
+  if (!s) return undefined;
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) ? ms / 1000 : undefined;
+}
+
+export function metricsSettings(): MetricsSettings {
+  const c = cfg();
+  return {
+    window: c.get<string>('metrics.window', '5m'),
+    refreshIntervalMs: Math.max(5, c.get<number>('metrics.refreshIntervalSeconds', 30)) * 1000,
+    evaluationTime: parseEvaluationTime(c.get<string>('metrics.evaluationTime', '')),
+    codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+    grafanaUrl: c.get<string>('grafana.url', ''),
+  };
+}
+
+export function folderMetricsSettings(folder: vscode.WorkspaceFolder | undefined): FolderMetricsSettings {
+  const c = cfg(folder?.uri);
+  return {
+    serviceSelector: c.get<string>('metrics.serviceSelector', ''),
+    convention: c.get<string>('metrics.convention', 'auto'),
+    customQueries: c.get<FolderMetricsSettings['customQueries']>('metrics.customQueries', {}),
+  };
+}
+
+export function routesSettings(scope?: vscode.ConfigurationScope): RoutesSettings {
+  const c = cfg(scope);
+  return {
+    exclude: c.get<string[]>('routes.exclude', []),
+    maxFileBytes: Math.max(16, c.get<number>('routes.maxFileSizeKB', 1024)) * 1024,
+  };
+}
+
+export function instrumentSettings(scope?: vscode.ConfigurationScope): InstrumentSettings {
+  const c = cfg(scope);
+  return {
+    metricPrefix: c.get<string>('instrument.metricPrefix', ''),
+    labels: c.get<string[]>('instrument.labels', ['method', 'route', 'status']),
+    buckets: c.get<number[]>('instrument.histogramBuckets', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
+    tracerName: c.get<string>('instrument.tracerName', 'telemetry-lens'),
+    spanNameTemplate: c.get<string>('instrument.spanNameTemplate', '{method} {route}'),
+    lintEnabled: c.get<boolean>('lint.enabled', true),
+  };
+}
+
+/**
+ * One path for the first load and for changes: `listener(undefined)` runs once now, then
+ * `listener(e)` for every change under `telemetryLens`.
+ */
+export function onConfigChange(
+  listener: (e: vscode.ConfigurationChangeEvent | undefined) => void,
+  disposables: vscode.Disposable[],
+): void {
+  vscode.workspace.onDidChangeConfiguration(
+    (e) => {
+      if (e.affectsConfiguration(SECTION)) listener(e);
+    },
+    undefined,
+    disposables,
+  );
+  listener(undefined);
+}
+
+export function affects(e: vscode.ConfigurationChangeEvent | undefined, ...keys: string[]): boolean {
+  return !e || keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+}

@@ -1,0 +1,217 @@
+/** Text helpers shared by the Python and JS/TS planners. Pure. */
+import type { TS } from '../parsing/treeSitter';
+import type { Route } from '../routes/types';
+import type { Aspect, InstrumentOptions, TextEdit } from './types';
+
+export type Node = TS.Node;
+
+/** Applies non-overlapping edits (offsets into `text`). Throws on overlap. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.start < pos) throw new Error(`overlapping edits at offset ${e.start}`);
+    if (e.end < e.start || e.end > text.length) throw new Error(`edit out of range: ${e.start}-${e.end}`);
+    out += text.slice(pos, e.start) + e.newText;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}
+
+/** Sorts edits, merges edits inserting at the same offset (in the given order), checks for overlap. */
+export function normalizeEdits(edits: TextEdit[]): TextEdit[] {
+  const indexed = edits.map((e, i) => ({ e, i }));
+  indexed.sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  const out: TextEdit[] = [];
+  for (const { e } of indexed) {
+    const last = out[out.length - 1];
+    if (last && last.start === e.start && last.end === last.start && e.end === e.start) {
+      last.newText += e.newText;
+      continue;
+    }
+    if (last && e.start < last.end) throw new Error(`overlapping edits at offset ${e.start}`);
+    out.push({ ...e });
+  }
+  return out;
+}
+
+export function eolOf(text: string): string {
+  return /\r\n/.test(text) ? '\r\n' : '\n';
+}
+
+/** Offsets of the start of every line. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function lineStartAt(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** End of the line containing offset (before `\r\n`/`\n`). */
+export function lineEndAt(text: string, offset: number): number {
+  let i = text.indexOf('\n', offset);
+  if (i < 0) return text.length;
+  if (i > 0 && text[i - 1] === '\r') i--;
+  return i;
+}
+
+export function indentOfLineAt(text: string, offset: number): string {
+  const s = lineStartAt(text, offset);
+  return /^[ \t]*/.exec(text.slice(s, s + 200))![0];
+}
+
+/**
+ * The file's indentation unit: the most common positive indentation step between consecutive
+ * non-blank lines (tabs when tab-indented lines dominate). Defaults to 4 spaces (Python) / 2 (JS).
+ */
+export function detectIndentUnit(text: string, fallback: string): string {
+  let tabs = 0;
+  let spaces = 0;
+  const steps = new Map<number, number>();
+  let prev = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const ws = /^[ \t]*/.exec(line)![0];
+    if (ws.startsWith('\t')) tabs++;
+    else if (ws.length) spaces++;
+    if (!ws.includes('\t')) {
+      const d = ws.length - prev;
+      if (d > 0) steps.set(d, (steps.get(d) ?? 0) + 1);
+      prev = ws.length;
+    }
+  }
+  if (tabs > spaces) return '\t';
+  let best = 0;
+  let bestCount = 0;
+  for (const [d, c] of steps) if (c > bestCount || (c === bestCount && d < best)) [best, bestCount] = [d, c];
+  return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
+}
+
+/** Visits every node (pre-order); return false from `visit` to skip the children. */
+export function walk(node: Node, visit: (n: Node) => boolean | void): void {
+  if (visit(node) === false) return;
+  for (const c of node.namedChildren) if (c) walk(c, visit);
+}
+
+export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  walk(node, (n) => {
+    if (pred(n)) out.push(n);
+  });
+  return out;
+}
+
+/** Offset of a Route position (1-based line, 0-based UTF-16 column). */
+export function offsetOf(starts: number[], line: number, column: number): number {
+  return (starts[line - 1] ?? 0) + column;
+}
+
+/** The route template used for labels, span names and attributes. */
+export function routeTemplate(route: Route): string {
+  return route.fullPath ?? route.path;
+}
+
+export function spanName(opts: InstrumentOptions, route: Route): string {
+  const method = route.methods.length === 1 ? route.methods[0]! : route.methods.join('|');
+  return opts.spanNameTemplate.replace(/\{method\}/g, method).replace(/\{route\}/g, routeTemplate(route));
+}
+
+export type LabelKind = 'method' | 'route' | 'status' | 'handler';
+const LABEL_ALIASES: Record<string, LabelKind> = {
+  method: 'method',
+  http_method: 'method',
+  route: 'route',
+  path: 'route',
+  endpoint: 'route',
+  http_route: 'route',
+  status: 'status',
+  code: 'status',
+  status_code: 'status',
+  http_status: 'status',
+  handler: 'handler',
+};
+
+/** Maps configured label names to what they carry; a string error for an unknown name. */
+export function labelKinds(labels: string[]): { name: string; kind: LabelKind }[] | string {
+  const out: { name: string; kind: LabelKind }[] = [];
+  for (const name of labels) {
+    const kind = LABEL_ALIASES[name];
+    if (!kind) {
+      return `unsupported metric label "${name}" (supported: ${Object.keys(LABEL_ALIASES).join(', ')})`;
+    }
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) return `invalid label name "${name}"`;
+    out.push({ name, kind });
+  }
+  return out;
+}
+
+export function metricNames(opts: InstrumentOptions): { counter: string; histogram: string } {
+  return {
+    counter: `${opts.metricPrefix}http_requests_total`,
+    histogram: `${opts.metricPrefix}http_request_duration_seconds`,
+  };
+}
+
+export function describeAspects(aspects: Aspect[]): string {
+  return aspects.join(', ');
+}
+
+export function orderedAspects(aspects: Iterable<Aspect>): Aspect[] {
+  const set = new Set(aspects);
+  return (['counter', 'histogram', 'span'] as Aspect[]).filter((a) => set.has(a));
+}
+
+/** Parameter names in a route path: `{id}`, `{p:path}` (FastAPI), `<int:id>` (Flask), `:id` (Express & co). */
+export function pathParams(path: string): string[] {
+  const out: string[] = [];
+  for (const m of path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}|<(?:[^:>]+:)?([A-Za-z_][A-Za-z0-9_]*)>|:([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    out.push((m[1] ?? m[2] ?? m[3])!);
+  }
+  return out;
+}
+
+/** Lines (0-based rows) that start inside a multi-line string/template literal: never re-indent them. */
+export function rowsInsideStrings(root: Node, types: string[]): Set<number> {
+  const rows = new Set<number>();
+  walk(root, (n) => {
+    if (types.includes(n.type)) {
+      for (let r = n.startPosition.row + 1; r <= n.endPosition.row; r++) rows.add(r);
+      return false;
+    }
+    return true;
+  });
+  return rows;
+}
+
+/** Insert `levels` at the start of every non-blank line whose row is in [fromRow, toRow], except string rows. */
+export function reindentEdits(
+  text: string,
+  starts: number[],
+  fromRow: number,
+  toRow: number,
+  add: string,
+  skip: Set<number>,
+): TextEdit[] {
+  const edits: TextEdit[] = [];
+  if (!add) return edits;
+  for (let r = fromRow; r <= toRow; r++) {
+    if (skip.has(r)) continue;
+    const s = starts[r]!;
+    const e = lineEndAt(text, s);
+    if (!text.slice(s, e).trim()) continue;
+    edits.push({ start: s, end: s, newText: add });
+  }
+  return edits;
+}
+
+export function pyString(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function jsString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}

@@ -1,0 +1,61 @@
+/** Instrumentation planner types. Pure: no `vscode` import. */
+
+export interface InstrumentOptions {
+  /** Prepended to every metric name, e.g. `myapp_` → `myapp_http_requests_total`. */
+  metricPrefix: string;
+  /** Metric label names. Known: method, route, status, handler (aliases: http_method, path, endpoint, code, status_code). */
+  labels: string[];
+  /** Histogram buckets in seconds. */
+  buckets: number[];
+  tracerName: string;
+  /** `{method}` and `{route}` are replaced. */
+  spanNameTemplate: string;
+}
+
+/** Options only planAppSetup looks at (all optional; InstrumentOptions is enough). */
+export interface AppSetupOptions extends InstrumentOptions {
+  /** FastAPI: plain prometheus_client ASGI mount (default, installed everywhere) or prometheus-fastapi-instrumentator. */
+  fastapiMetrics?: 'prometheus-client' | 'instrumentator';
+  /** Flask: a `/metrics` view returning generate_latest() (default) or a werkzeug DispatcherMiddleware mount. */
+  flaskMetrics?: 'route' | 'dispatcher';
+  /** service.name of the tracing resource; default: the name of the app's folder. */
+  serviceName?: string;
+}
+
+export const DEFAULT_OPTIONS: InstrumentOptions = Object.freeze({
+  metricPrefix: '',
+  labels: ['method', 'route', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  tracerName: 'telemetry-lens',
+  spanNameTemplate: '{method} {route}',
+}) as InstrumentOptions;
+
+export type Aspect = 'counter' | 'histogram' | 'span';
+export const ALL_ASPECTS: readonly Aspect[] = ['counter', 'histogram', 'span'];
+
+/** Offsets into the ORIGINAL text (UTF-16 code units), non-overlapping, sorted by start. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface EditPlan {
+  edits: TextEdit[];
+  summary: string;
+  /** Aspects found already present (for a file plan: present in every planned handler). */
+  alreadyInstrumented: Aspect[];
+  /** Clear user-facing reason when nothing can be done (edits is then empty). */
+  refused?: string;
+}
+
+export interface AppObject {
+  /** Variable the app is bound to (`app`, `server`, …). */
+  name: string;
+  framework: 'fastapi' | 'flask' | 'express' | 'fastify' | 'koa' | 'hono' | 'nestjs';
+  /** 1-based line of the statement creating the app. */
+  line: number;
+  /** Offsets of that statement. */
+  start: number;
+  end: number;
+}

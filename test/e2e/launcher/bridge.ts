@@ -1,0 +1,97 @@
+/**
+ * A loopback HTTP bridge between the test suite (running in the extension host) and the browser side
+ * (Playwright): tests ask for what a user SEES — rendered CodeLens, hover content, webview DOM — and for
+ * screenshots. Endpoints take and return JSON; every wait is bounded.
+ */
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+
+export interface BridgeRequest {
+  /** CSS selector in the workbench page or any webview frame. */
+  selector?: string;
+  /** Screenshot file name under the results dir. */
+  screenshot?: string;
+  /** Wait until this many elements match (default 1). */
+  atLeast?: number;
+  /** Text that the matched element(s) must contain before returning. */
+  contains?: string;
+  /** Selector to click in the frame that matched. */
+  click?: string;
+  /** Keys to press in the page, e.g. "Control+." */
+  press?: string;
+  timeoutMs?: number;
+}
+
+const poll = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function startBridge(getPage: () => Page | undefined, outDir: string): Promise<http.Server> {
+  const shot = async (page: Page, name?: string): Promise<void> => {
+    if (name) await page.screenshot({ path: path.join(outDir, name) });
+  };
+  const handlers: Record<string, (page: Page, req: BridgeRequest) => Promise<unknown>> = {
+    /** Rendered CodeLens texts, once the set is non-empty and stable for one poll. */
+    async codelens(page, req) {
+      const loc = page.locator('.monaco-editor .codelens-decoration a, .monaco-editor .codelens-decoration span');
+      let texts: string[] = [];
+      let prev = '';
+      const end = Date.now() + (req.timeoutMs ?? 20000);
+      while (Date.now() < end) {
+        texts = (await loc.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        const ok = texts.length >= (req.atLeast ?? 1) && (!req.contains || texts.some((t) => t.includes(req.contains!)));
+        if (ok && JSON.stringify(texts) === prev) break;
+        prev = JSON.stringify(texts);
+        await poll(250);
+      }
+      await shot(page, req.screenshot);
+      return { texts };
+    },
+    /** Inner texts of the elements matching `selector` in the page or any frame (webviews). */
+    async dom(page, req) {
+      if (!req.selector) throw new Error('selector required');
+      const end = Date.now() + (req.timeoutMs ?? 20000);
+      while (Date.now() < end) {
+        for (const frame of page.frames()) {
+          const loc = frame.locator(req.selector);
+          const texts = await loc.allInnerTexts().catch(() => [] as string[]);
+          const ok = texts.length >= (req.atLeast ?? 1) && (!req.contains || texts.some((t) => t.includes(req.contains!)));
+          if (!ok) continue;
+          const html = await loc.first().innerHTML().catch(() => '');
+          if (req.click) await frame.locator(req.click).first().click();
+          await shot(page, req.screenshot);
+          return { texts, html, frameUrl: frame.url().slice(0, 120) };
+        }
+        await poll(200);
+      }
+      await shot(page, req.screenshot ? `timeout-${req.screenshot}` : undefined);
+      throw new Error(`nothing matched ${req.selector}${req.contains ? ` containing "${req.contains}"` : ''}`);
+    },
+    async press(page, req) {
+      if (req.press) await page.keyboard.press(req.press);
+      return {};
+    },
+    async screenshot(page, req) {
+      await shot(page, req.screenshot);
+      return {};
+    },
+  };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const page = getPage();
+      const h = handlers[(req.url ?? '').slice(1)];
+      const reply = (status: number, value: unknown): void => {
+        res.statusCode = status;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(value));
+      };
+      if (!h || !page) return reply(404, { error: `unknown endpoint ${req.url} or no page` });
+      h(page, JSON.parse(body || '{}') as BridgeRequest).then(
+        (v) => reply(200, v),
+        (e: unknown) => reply(500, { error: String(e) }),
+      );
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}

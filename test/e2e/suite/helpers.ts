@@ -1,0 +1,49 @@
+/** Shared helpers for tests that run inside the real extension host. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'telemetry-lens.telemetry-lens';
+
+export function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the e2e run opens a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+export async function activateExtension(): Promise<vscode.Extension<unknown>> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is loaded`);
+  await ext.activate();
+  return ext;
+}
+
+export async function openFile(...parts: string[]): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceFile(...parts));
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** Asks the Playwright side (code-server launcher) for what the user sees. */
+export async function bridge<T = Record<string, unknown>>(what: string, body: Record<string, unknown> = {}): Promise<T> {
+  const base = process.env.E2E_BRIDGE;
+  assert.ok(base, 'E2E_BRIDGE is set by the code-server launcher (tests tagged @dom only run there)');
+  const r = await fetch(`${base}/${what}`, { method: 'POST', body: JSON.stringify(body) });
+  const json = (await r.json()) as T & { error?: string };
+  if (!r.ok) throw new Error(`bridge ${what}: ${json.error ?? r.status}`);
+  return json;
+}
+
+/** Polls `probe` until it returns a value that is not undefined (bounded; no fixed sleeps). */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}

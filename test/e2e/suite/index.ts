@@ -1,0 +1,27 @@
+/**
+ * Entry point loaded by the extension host (extensionTestsPath): runs every *.test.js next to it with
+ * mocha and prints one `E2E_RESULT {"passed":N,"failed":N}` line that the launcher requires.
+ * Tests tagged `@dom` need the Playwright bridge (code-server launcher); the desktop launcher sets
+ * E2E_NO_DOM=1 and they are not run there.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
+  if (process.env.E2E_NO_DOM) mocha.grep('@dom').invert();
+  for (const f of fs.readdirSync(__dirname).sort()) {
+    if (f.endsWith('.test.js')) mocha.addFile(path.join(__dirname, f));
+  }
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const passed = runner.stats?.passes ?? 0;
+      console.log(`E2E_RESULT ${JSON.stringify({ passed, failed: failures })}`);
+      if (failures) reject(new Error(`${failures} e2e test(s) failed`));
+      else if (!passed) reject(new Error('no e2e test ran'));
+      else resolve();
+    });
+  });
+}
