@@ -18,12 +18,13 @@ step() {
     echo "== $name: FAILED ($((SECONDS - t0))s)"; steps_failed+=("$name")
   fi
 }
-count() { # adds "N passed, M failed"-style counts found in the last step's output
-  local p f
-  p=$(grep -aoE '^(ℹ )?(# )?pass [0-9]+' test-results/step.out | grep -oE '[0-9]+$' | tail -1)
-  f=$(grep -aoE '^(ℹ )?(# )?fail [0-9]+' test-results/step.out | grep -oE '[0-9]+$' | tail -1)
-  if [ -z "$p" ]; then
-    read -r p f < <(grep -aoE '^e2e[^:]*: [0-9]+ passed, [0-9]+ failed' test-results/step.out | tail -1 | grep -oE '[0-9]+' | tr '\n' ' ')
+count() { # adds the pass/fail counts of the last step's output (node:test summary or our e2e line)
+  local p f line
+  p=$(sed -nE 's/^(ℹ |# )?pass ([0-9]+)$/\2/p' test-results/step.out | tail -1)
+  f=$(sed -nE 's/^(ℹ |# )?fail ([0-9]+)$/\2/p' test-results/step.out | tail -1)
+  line=$(grep -aE '^e2e[^:]*: [0-9]+ passed, [0-9]+ failed' test-results/step.out | tail -1)
+  if [ -n "$line" ]; then
+    p=$(sed -nE 's/.*: ([0-9]+) passed.*/\1/p' <<<"$line"); f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
   fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }

@@ -1,28 +1,54 @@
 /**
  * Activation only wires: it builds the services once and hands them to each feature's `register`.
- * Every registration lands in `context.subscriptions`.
+ * Every registration lands in `context.subscriptions`. Nothing heavy runs before the first await:
+ * the route index and the first metrics refresh start in the background.
  */
 import * as vscode from 'vscode';
 import { initLog, logger } from './log';
 import { registerStatusBar } from './features/statusBar';
+import { RouteIndex } from './features/routes/routeIndex';
+import { registerRoutesView } from './features/routes/routesView';
+import { MetricsService } from './features/metrics/metricsService';
+import { registerCodeLens } from './features/metrics/codeLens';
+import { registerHover } from './features/metrics/hover';
+import { registerMetricsCommands } from './features/metrics/commands';
+import { registerInstrument } from './features/instrument/instrument';
 
 const log = logger('activate');
 
-export function activate(context: vscode.ExtensionContext): void {
-  const started = Date.now();
+/** What tests in the extension host reach through `extension.exports`. */
+export interface TelemetryLensApi {
+  routes: RouteIndex;
+  metrics: MetricsService;
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): TelemetryLensApi | undefined {
+  const started = performance.now();
   context.subscriptions.push(initLog());
   try {
-    context.subscriptions.push(
-      vscode.commands.registerCommand('telemetryLens.showOutput', () => initLog().show()),
-    );
-    registerStatusBar(context);
-    log.info(`activated in ${Date.now() - started} ms`);
+    context.subscriptions.push(vscode.commands.registerCommand('telemetryLens.showOutput', () => initLog().show()));
+    const statusBar = registerStatusBar(context);
+    const routes = new RouteIndex();
+    const metrics = new MetricsService(context.secrets, routes, statusBar);
+    context.subscriptions.push(routes, metrics);
+    registerRoutesView(context, routes);
+    registerCodeLens(context, routes, metrics);
+    registerHover(context, routes, metrics);
+    registerMetricsCommands(context, routes, metrics);
+    registerInstrument(context, routes);
+    routes.start();
+    void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : String(e)));
+    const activationMs = performance.now() - started;
+    log.info(`activated in ${activationMs.toFixed(1)} ms`);
+    return { routes, metrics, activationMs };
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : String(e));
     void vscode.window.showErrorMessage(`Telemetry Lens failed to start: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((a) => {
       if (a) initLog().show();
     });
+    return undefined;
   }
 }
 

@@ -112,7 +112,7 @@ export class HttpBackend {
     let httpsAgent: https.Agent;
     if (opts.proxy) {
       httpAgent = new HttpProxyAgent(opts.proxy, { keepAlive: true }) as unknown as http.Agent;
-      httpsAgent = new HttpsProxyAgent(opts.proxy, { ...tls }) as unknown as https.Agent;
+      httpsAgent = new TlsHttpsProxyAgent(opts.proxy, tls) as unknown as https.Agent;
     } else {
       httpAgent = new http.Agent({ keepAlive: true });
       httpsAgent = new https.Agent(tls);
@@ -241,6 +241,23 @@ export class HttpBackend {
       path,
       ...(code ? { code } : {}),
     });
+  }
+}
+
+/** https-proxy-agent applies its constructor options to the PROXY connection only; the target's TLS
+ * (custom CA, insecureSkipVerify) must be added to each tunnelled connection. */
+class TlsHttpsProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: string,
+    private readonly targetTls: https.AgentOptions,
+  ) {
+    super(proxy, { keepAlive: true });
+  }
+  override connect(req: http.ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+    const extra: Record<string, unknown> = {};
+    if (this.targetTls.ca) extra.ca = this.targetTls.ca;
+    if (this.targetTls.rejectUnauthorized === false) extra.rejectUnauthorized = false;
+    return super.connect(req, { ...opts, ...extra } as typeof opts);
   }
 }
 

@@ -170,11 +170,15 @@ export class PrometheusClient {
   ): Promise<PromResult<T>> {
     const key = `${method} ${path}?${encodeParams(params)}`;
     let shared = this.inflight.get(key) as Shared | undefined;
-    if (!shared) {
+    if (!shared || shared.ctl.signal.aborted) {
       const ctl = new AbortController();
       const s: Shared = {
         ctl,
         users: 0,
+        abandon: () => {
+          if (this.inflight.get(key) === s) this.inflight.delete(key);
+          ctl.abort();
+        },
         promise: this.send(method, path, params, guard, ctl.signal, opts.timeoutMs).finally(() => {
           if (this.inflight.get(key) === s) this.inflight.delete(key);
         }),
@@ -227,6 +231,8 @@ export class PrometheusClient {
 interface Shared {
   ctl: AbortController;
   users: number;
+  /** Every caller went away: abort the request and forget it (a later identical call starts afresh). */
+  abandon: () => void;
   promise: Promise<unknown>;
 }
 
@@ -241,7 +247,7 @@ function joinShared(s: Shared, signal: AbortSignal | undefined, cancelled: () =>
       if (done) return;
       done = true;
       s.users--;
-      if (s.users <= 0) s.ctl.abort();
+      if (s.users <= 0) s.abandon();
       reject(cancelled());
     };
     signal.addEventListener('abort', onAbort, { once: true });

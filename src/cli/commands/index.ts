@@ -1,4 +1,7 @@
 import type { Command } from '../io';
+import { routesCommand } from './routes';
+import { metricsCommand } from './metrics';
+import { instrumentCommand } from './instrument';
 
 /** Subcommands in help order. Feature issues add theirs here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [routesCommand, metricsCommand, instrumentCommand];

@@ -462,7 +462,7 @@ function statusHelper(framework: string, eol: string, unit: string): string {
     framework === 'flask'
       ? [
           'def _telemetry_status(result, error, default):',
-          `${i(1)}"""Status label: an escaping exception's code (abort(404) → 404) else 500; a (body, status) tuple's status; a Response's status_code; else the default."""`,
+          `${i(1)}"""Status label: an escaping exception's code (abort(404) -> 404) else 500; a (body, status) tuple's status; a Response's status_code; else the default."""`,
           `${i(1)}if error is not None:`,
           `${i(2)}code = getattr(error, "code", None)`,
           `${i(2)}return str(code if isinstance(code, int) else 500)`,
@@ -524,7 +524,7 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   }
   if (mod.blockAt !== undefined) {
     if (newLines.length) edits.push({ start: mod.importAt, end: mod.importAt, newText: newLines.join(eol) + eol });
-    if (block) edits.push({ start: mod.blockAt, end: mod.blockAt, newText: eol + eol + eol + block });
+    if (block) edits.push({ start: mod.blockAt, end: mod.blockAt, newText: eol + eol + eol + block + (needs.statusHelper && !mod.hasStatusHelper ? eol : '') });
   } else {
     // no leading imports: imports and block go together after the docstring / __future__ imports
     let t = newLines.join(eol);

@@ -1,7 +1,11 @@
 /**
- * Real backends for the e2e run, started before code-server. Returns the settings and environment the
- * extension under test needs, and stops everything it started.
+ * Real backends for the e2e run, started before code-server: a Prometheus (Debian package) on loopback
+ * with a deterministic history for the e2e workspace's routes (telemetry-lens convention, job="shop"),
+ * queried at a pinned evaluation time. Returns the settings and environment the extension under test
+ * needs, and stops everything it started.
  */
+import { EPOCH, OpenMetricsWriter, startPrometheus } from '../../support/prometheus';
+
 export interface E2eBackends {
   userSettings: Record<string, unknown>;
   env: Record<string, string>;
@@ -9,11 +13,45 @@ export interface E2eBackends {
   stop(): Promise<void>;
 }
 
+/** Evaluation time of every e2e query: one hour into the history, 15 s aligned. */
+export const E2E_TIME = EPOCH + 3600;
+
+/**
+ * Per route: status → req/s, and the latency histogram's cumulative bucket rates.
+ * GET /api/orders: 9.9 ok + 0.1 errors = 10 req/s, 1% errors, p99 = 0.25 s (rank 9.9 hits the 0.25 bucket's top).
+ * GET /api/orders/{order_id}: 4 req/s, no errors, p99 inside (0.5, 1]: 0.5 + 0.5 × (3.96 − 3.8) / (4 − 3.8) = 0.9 s.
+ * GET /api/products/:id (Express): 0.5 req/s, 20% errors (0.1 × 500), p99 = 0.05 + 0.05 × 0.095 / 0.1 = 97.5 ms.
+ */
+export function e2eHistory(): string {
+  const w = new OpenMetricsWriter({ start: EPOCH, end: EPOCH + 7200 });
+  const series: { method: string; route: string; status: Record<string, number>; buckets: [number, number][] }[] = [
+    { method: 'GET', route: '/api/orders', status: { '200': 9.9, '500': 0.1 }, buckets: [[0.05, 5], [0.1, 9], [0.25, 9.9], [0.5, 10]] },
+    { method: 'GET', route: '/api/orders/{order_id}', status: { '200': 4 }, buckets: [[0.1, 2], [0.5, 3.8], [1, 4]] },
+    { method: 'GET', route: '/api/products/:id', status: { '200': 0.4, '500': 0.1 }, buckets: [[0.05, 0.4], [0.1, 0.5]] },
+  ];
+  for (const s of series) {
+    for (const [status, rate] of Object.entries(s.status)) {
+      w.counter('http_requests', { job: 'shop', method: s.method, route: s.route, status }, rate, 'HTTP requests');
+    }
+    const count = s.buckets[s.buckets.length - 1]![1];
+    w.histogram('http_request_duration_seconds', { job: 'shop', method: s.method, route: s.route }, s.buckets, { countRate: count });
+  }
+  // Another service's series with the same route must not leak into the shop's numbers.
+  w.counter('http_requests', { job: 'other', method: 'GET', route: '/api/orders', status: '200' }, 100);
+  return w.toString();
+}
+
 export async function startE2eBackends(_tmp: string): Promise<E2eBackends> {
+  const prom = await startPrometheus({ openMetrics: e2eHistory() });
   return {
-    userSettings: { 'telemetryLens.prometheus.url': 'http://127.0.0.1:9' },
-    env: {},
-    describe: {},
-    stop: async () => undefined,
+    userSettings: {
+      'telemetryLens.prometheus.url': prom.url,
+      'telemetryLens.metrics.evaluationTime': String(E2E_TIME),
+      'telemetryLens.metrics.refreshIntervalSeconds': 5,
+      'telemetryLens.prometheus.timeoutSeconds': 3,
+    },
+    env: { E2E_PROMETHEUS_URL: prom.url, E2E_TIME: String(E2E_TIME) },
+    describe: { prometheus: prom.url },
+    stop: () => prom.stop(),
   };
 }

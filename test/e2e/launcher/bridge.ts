@@ -20,6 +20,8 @@ export interface BridgeRequest {
   click?: string;
   /** Keys to press in the page, e.g. "Control+." */
   press?: string;
+  /** Text to type into the focused element (quick input, editor). */
+  type?: string;
   timeoutMs?: number;
 }
 
@@ -66,8 +68,10 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
       await shot(page, req.screenshot ? `timeout-${req.screenshot}` : undefined);
       throw new Error(`nothing matched ${req.selector}${req.contains ? ` containing "${req.contains}"` : ''}`);
     },
-    async press(page, req) {
+    async keyboard(page, req) {
+      if (req.type) await page.keyboard.type(req.type, { delay: 10 });
       if (req.press) await page.keyboard.press(req.press);
+      await shot(page, req.screenshot);
       return {};
     },
     async screenshot(page, req) {

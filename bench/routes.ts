@@ -1,0 +1,158 @@
+/**
+ * Route detector bench: detect on a generated 20,000-line FastAPI file and a 20,000-line Express (TS)
+ * file (median of several runs after warm-up; target < 50 ms each), a 1,000-file workspace scan
+ * (target < 5 s) and peak RSS. Run alone with `node --import tsx bench/routes.ts`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadParsers } from '../src/core/parsing/treeSitter';
+import { analyzeFile, resolveRoutes } from '../src/core/routes/detector';
+import { scanWorkspace } from '../src/core/routes/workspace';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const LINES = 20_000;
+
+/** A realistic FastAPI module: routers, decorated async handlers with bodies, helpers, comments. */
+export function generatePython(lines = LINES): string {
+  const out = ['from fastapi import APIRouter, Depends, FastAPI, HTTPException', 'from pydantic import BaseModel', '', 'app = FastAPI()', 'router = APIRouter(prefix="/api")', ''];
+  let i = 0;
+  while (out.length < lines) {
+    out.push(
+      '',
+      `class Item${i}(BaseModel):`,
+      '    id: int',
+      '    name: str',
+      '',
+      '',
+      `@router.get("/items${i}/{item_id}", response_model=Item${i})`,
+      `async def read_item_${i}(item_id: int, q: str | None = None, user=Depends(current_user)):`,
+      `    """Return item ${i}."""`,
+      '    item = await db.fetch_one(item_id)',
+      '    if item is None:',
+      '        raise HTTPException(status_code=404, detail="not found")',
+      '    # filter by query',
+      '    if q:',
+      '        item = {**item, "q": q}',
+      '    return item',
+      '',
+      '',
+      `def helper_${i}(values: list[int]) -> int:`,
+      '    total = 0',
+      '    for v in values:',
+      '        total += v * 2',
+      '    return total',
+      '',
+    );
+    i++;
+  }
+  out.push('app.include_router(router)', '');
+  return out.slice(0, lines).join('\n');
+}
+
+/** A realistic Express module in TypeScript: routes with middleware, inline and named handlers. */
+export function generateTypeScript(lines = LINES): string {
+  const out = ["import express, { Request, Response } from 'express';", "import { auth } from './auth';", '', 'const app = express();', 'const router = express.Router();', "app.use('/api', router);", ''];
+  let i = 0;
+  while (out.length < lines) {
+    out.push(
+      '',
+      `interface Item${i} {`,
+      '  id: number;',
+      '  name: string;',
+      '}',
+      '',
+      `router.get('/items${i}/:id', auth, async (req: Request, res: Response) => {`,
+      '  const item = await db.fetchOne(Number(req.params.id));',
+      '  if (!item) {',
+      "    return res.status(404).json({ error: 'not found' });",
+      '  }',
+      '  // enrich',
+      `  res.json({ ...item, index: ${i} });`,
+      '});',
+      '',
+      `router.post('/items${i}', auth, createItem${i});`,
+      '',
+      `async function createItem${i}(req: Request, res: Response): Promise<void> {`,
+      `  const body = req.body as Item${i};`,
+      '  const total = [1, 2, 3].map((v) => v * 2).reduce((a, b) => a + b, 0);',
+      '  res.status(201).json({ ...body, total });',
+      '}',
+    );
+    i++;
+  }
+  out.push('export default app;', '');
+  return out.slice(0, lines).join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timeDetect(file: string, text: string, runs = 9): Promise<{ ms: number; routes: number }> {
+  const parsers = await loadParsers();
+  let routes = 0;
+  for (let i = 0; i < 3; i++) routes = resolveRoutes([analyzeFile(parsers, file, text)]).length; // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    resolveRoutes([analyzeFile(parsers, file, text)]);
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), routes };
+}
+
+function writeWorkspace(root: string, files = 1000): void {
+  for (let i = 0; i < files; i++) {
+    const dir = path.join(root, i % 2 ? 'api' : 'web', `pkg${i % 20}`);
+    fs.mkdirSync(dir, { recursive: true });
+    if (i % 2) {
+      fs.writeFileSync(path.join(dir, `mod${i}.py`), generatePython(60 + (i % 7) * 20));
+    } else {
+      fs.writeFileSync(path.join(dir, `mod${i}.ts`), generateTypeScript(60 + (i % 7) * 20));
+    }
+  }
+}
+
+export async function benchRoutes(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const py = await timeDetect('/bench/app.py', generatePython());
+  results.push({ name: 'routes: detect 20k-line FastAPI file (median)', value: round(py.ms), unit: 'ms' });
+  const ts = await timeDetect('/bench/app.ts', generateTypeScript());
+  results.push({ name: 'routes: detect 20k-line Express TS file (median)', value: round(ts.ms), unit: 'ms' });
+
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-routes-bench-'));
+  try {
+    writeWorkspace(root);
+    const t0 = performance.now();
+    const scan = await scanWorkspace(root, {});
+    const ms = performance.now() - t0;
+    results.push({ name: `routes: scanWorkspace 1,000 files (${scan.routes.length} routes)`, value: round(ms), unit: 'ms' });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  results.push({ name: 'routes: peak RSS', value: round(process.resourceUsage().maxRSS / 1024), unit: 'MB' });
+  return results;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+if (require.main === module) {
+  benchRoutes().then(
+    (rs) => {
+      for (const r of rs) console.log(`${r.name.padEnd(60)} ${String(r.value).padStart(9)} ${r.unit}`);
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

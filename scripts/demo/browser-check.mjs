@@ -1,0 +1,84 @@
+// `demo.mjs --check --browser`: opens the demo workbench in headless Chromium (playwright-core),
+// opens both services' route files and waits until Telemetry Lens shows live metrics in a CodeLens
+// (`… req/s …`). Saves a screenshot per file into the run's log dir. Loopback only.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FILES = [
+  { name: 'python-api', quickOpen: 'routers/orders.py' },
+  { name: 'node-api', quickOpen: 'routes/products.js' },
+];
+
+/**
+ * @param {{workbenchUrl: string, logDir: string, timeoutMs: number (per file), log: (m: string) => void, abort: () => string | null}} opts
+ */
+export async function browserCheck({ workbenchUrl, logDir, timeoutMs, log, abort }) {
+  if (!existsSync(CHROMIUM)) return { ok: false, reason: `Chromium not found at ${CHROMIUM}: run \`bash scripts/setup.sh\`` };
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const result = { ok: false, files: {} };
+  let page;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.route(
+      (u) => /^(https?|wss?):$/.test(u.protocol) && !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname),
+      (r) => r.abort(),
+    );
+    page = await context.newPage();
+    await page.goto(workbenchUrl);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    log('browser: workbench loaded');
+    await page.waitForTimeout(2000);
+    for (const f of FILES) {
+      const entry = { lenses: [] };
+      const deadline = Date.now() + timeoutMs; // per file
+      result.files[f.name] = entry;
+      // Quick Open the file (Ctrl+P), retried: the workbench and its file index may still be warming up.
+      const tab = page.locator('.tab', { hasText: f.quickOpen.split('/').pop() }).first();
+      for (let attempt = 0; attempt < 6 && !(await tab.isVisible().catch(() => false)); attempt++) {
+        try {
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('Control+P');
+          const input = page.locator('.quick-input-widget input').first();
+          await input.waitFor({ state: 'visible', timeout: 5000 });
+          await input.fill(f.quickOpen, { timeout: 5000 });
+          await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+          await page.keyboard.press('Enter');
+          await tab.waitFor({ state: 'visible', timeout: 10_000 });
+        } catch (err) {
+          log(`browser: Quick Open ${f.quickOpen}: ${err.message.split('\n')[0]}`);
+          await page.waitForTimeout(1000);
+        }
+      }
+      if (!(await tab.isVisible().catch(() => false))) throw new Error(`could not open ${f.quickOpen} with Quick Open`);
+      // Wait for a CodeLens with live numbers (the refresh interval is 10 s).
+      for (;;) {
+        const reason = abort();
+        if (reason) throw new Error(reason);
+        entry.lenses = (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+        if (entry.lenses.some((t) => /req\/s/.test(t))) break;
+        if (Date.now() > deadline) break;
+        await page.waitForTimeout(2000);
+      }
+      entry.ok = entry.lenses.some((t) => /req\/s/.test(t));
+      entry.screenshot = join(logDir, `workbench-${f.name}.png`);
+      await page.screenshot({ path: entry.screenshot });
+      log(`browser: ${f.name}: ${entry.ok ? 'live CodeLens' : 'no live CodeLens'} (${entry.lenses.length} lenses)`);
+    }
+    result.ok = FILES.every((f) => result.files[f.name].ok);
+  } catch (err) {
+    result.reason = err.message.split('\n')[0];
+    result.screenshot = join(logDir, 'workbench-error.png');
+    await page?.screenshot({ path: result.screenshot }).catch(() => {});
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  return result;
+}

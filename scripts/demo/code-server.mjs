@@ -1,0 +1,128 @@
+// code-server steps of the demo: package the extension if needed, install it into a throwaway
+// extensions dir, write the user settings, start code-server and wait for it to listen.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CODE_SERVER_DIR = '.cache/code-server/node_modules/code-server';
+
+export function codeServerEntry(root) {
+  const entry = join(root, CODE_SERVER_DIR, 'out/node/entry.js');
+  return existsSync(entry) ? entry : null;
+}
+
+/**
+ * Environment for code-server: no gallery, not attached to an outer VS Code's CLI socket, and its
+ * XDG data/config (logs, heartbeat, default config.yaml) inside the run dir instead of $HOME.
+ */
+export function codeServerEnv(runDir) {
+  const env = {
+    ...process.env,
+    EXTENSIONS_GALLERY: '{}',
+    XDG_DATA_HOME: join(runDir, 'xdg-data'),
+    XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
+  };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  return env;
+}
+
+function newestMtime(path) {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+/**
+ * dist/telemetry-lens.vsix, rebuilt with `npm run package` when missing or older than its sources.
+ * When the rebuild fails (e.g. the sources are mid-edit) but an older .vsix exists, that one is used
+ * and `stale` says why, so the demo keeps running.
+ */
+export async function ensureVsix(sup, root, { log }) {
+  const vsix = join(root, 'dist/telemetry-lens.vsix');
+  const sources = Math.max(...['src', 'media', 'package.json', 'scripts/build.mjs'].map((p) => newestMtime(join(root, p))));
+  const had = existsSync(vsix);
+  if (had && statSync(vsix).mtimeMs >= sources) return { vsix, packaged: false };
+  log(had ? 'extension sources changed: npm run package' : 'no dist/telemetry-lens.vsix yet: npm run package');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = await sup.run('package', npm, ['run', 'package'], { cwd: root, timeoutMs: 300_000 });
+  if (r.code === 0 && existsSync(vsix)) return { vsix, packaged: true };
+  const why = `npm run package failed (${r.error ?? `exit ${r.code}`}); see ${r.logPath}`;
+  if (had && existsSync(vsix)) return { vsix, packaged: false, stale: `${why}; using the older dist/telemetry-lens.vsix` };
+  throw new Error(why);
+}
+
+export async function installExtension(sup, entry, { vsix, userDataDir, extensionsDir, runDir }) {
+  const r = await sup.run(
+    'extension-install',
+    process.execPath,
+    [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+    { env: codeServerEnv(runDir), timeoutMs: 180_000 },
+  );
+  const installed = existsSync(extensionsDir) ? readdirSync(extensionsDir).filter((d) => d.startsWith('telemetry-lens.')) : [];
+  if (r.code !== 0 || installed.length === 0) {
+    throw new Error(`installing ${vsix} into code-server failed (${r.error ?? `exit ${r.code}`}); see ${r.logPath}`);
+  }
+  return installed[0];
+}
+
+export function writeUserSettings(userDataDir, { prometheusUrl }) {
+  const dir = join(userDataDir, 'User');
+  mkdirSync(dir, { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'workbench.enableExperiments': false,
+    'update.mode': 'none',
+    'workbench.tips.enabled': false,
+    'chat.commandCenter.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'git.openRepositoryInParentFolders': 'never',
+    'telemetryLens.prometheus.url': prometheusUrl,
+    'telemetryLens.metrics.refreshIntervalSeconds': 10,
+  };
+  const path = join(dir, 'settings.json');
+  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
+  return path;
+}
+
+export function startCodeServer(sup, entry, { port, userDataDir, extensionsDir, workspace, runDir }) {
+  // Our own config file, so ~/.config/code-server/config.yaml (auth: password, ...) is not read or created.
+  const configFile = join(runDir, 'code-server.yaml');
+  writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  return sup.spawn(
+    'code-server',
+    process.execPath,
+    [
+      entry,
+      '--config', configFile,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      workspace,
+    ],
+    { env: codeServerEnv(runDir) },
+  );
+}
+
+/** True once code-server logged that it listens (its log is the child's stdout/stderr file). */
+export function codeServerListening(logPath) {
+  try {
+    return readFileSync(logPath, 'utf8').includes('HTTP server listening on');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `telemetry-lens instrument <file> [--route "<METHOD> <path>" | --all] [--dry-run] …`: inserts Prometheus metrics
+ * and OpenTelemetry spans into route handlers (the same planner the editor's code actions use).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { CliError, parseArgs, type Command, type Io } from '../io';
+import { applyEdits, planAppSetup, planInstrumentFile } from '../../core/instrument/planner';
+import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } from '../../core/instrument/types';
+import { detectRoutes } from '../../core/routes/detector';
+import type { Route } from '../../core/routes/types';
+
+function list(s: string | undefined): string[] | undefined {
+  return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+function routeKey(r: Route): string {
+  return `${r.methods.join(',')} ${r.fullPath ?? r.path}`;
+}
+
+/** Writes via a temp file in the same folder + rename, so the target is never half-written. */
+export function writeAtomic(file: string, content: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.telemetry-lens-${process.pid}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(file).mode;
+  } catch {
+    /* new file */
+  }
+  try {
+    fs.writeFileSync(tmp, content, mode !== undefined ? { mode } : undefined);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function matchRoute(routes: Route[], spec: string): Route {
+  const m = /^\s*([A-Za-z]+)\s+(\S.*?)\s*$/.exec(spec);
+  if (!m) throw new CliError(`--route must look like "GET /users/{id}", got "${spec}"`);
+  const method = m[1]!.toUpperCase();
+  const p = m[2]!;
+  const found = routes.filter((r) => (r.methods.includes(method as Route['methods'][number]) || r.methods.includes('ALL')) && (r.fullPath === p || r.path === p));
+  if (found.length === 1) return found[0]!;
+  const available = routes.map((r) => `  ${routeKey(r)}  (line ${r.line})`).join('\n');
+  if (!found.length) throw new CliError(`no route "${method} ${p}" in this file; routes found:\n${available || '  (none)'}`);
+  throw new CliError(`"${method} ${p}" matches ${found.length} routes (lines ${found.map((r) => r.line).join(', ')}); make it unique`);
+}
+
+function options(strings: Record<string, string>): InstrumentOptions {
+  const buckets = list(strings['buckets'])?.map(Number);
+  if (buckets?.some((b) => !Number.isFinite(b) || b <= 0)) throw new CliError('--buckets must be positive numbers (seconds), e.g. 0.1,0.5,1');
+  return {
+    metricPrefix: strings['prefix'] ?? DEFAULT_OPTIONS.metricPrefix,
+    labels: list(strings['labels']) ?? DEFAULT_OPTIONS.labels,
+    buckets: buckets ?? DEFAULT_OPTIONS.buckets,
+    tracerName: strings['tracer-name'] ?? DEFAULT_OPTIONS.tracerName,
+    spanNameTemplate: strings['span-name'] ?? DEFAULT_OPTIONS.spanNameTemplate,
+  };
+}
+
+function rel(io: Io, p: string): string {
+  return path.relative(io.cwd, p) || p;
+}
+
+export const instrumentCommand: Command = {
+  name: 'instrument',
+  usage: 'instrument <file> [--route "<METHOD> <path>" | --all] [--dry-run]',
+  summary: 'add Prometheus metrics and OpenTelemetry spans to route handlers',
+  help: [
+    'Wraps route handlers of <file> with a request counter, a duration histogram and a span, defining the metrics',
+    'and tracer once per module. Running it again changes nothing.',
+    '',
+    '  --route "GET /users/{id}"   one route (method and path as listed by `telemetry-lens routes`)',
+    '  --all                       every route of the file',
+    '  --dry-run                   print a unified diff instead of writing',
+    '  --aspects counter,histogram,span   what to add (default: all three)',
+    '  --setup metrics-endpoint,tracing   also add a /metrics endpoint and/or an OpenTelemetry SDK setup file',
+    '  --prefix <p>                metric name prefix (e.g. myapp_)',
+    '  --labels method,route,status  metric labels (method, route, status, handler)',
+    '  --buckets 0.005,0.01,…      histogram buckets in seconds',
+    '  --tracer-name <name>        default telemetry-lens',
+    '  --span-name "{method} {route}"  span name template',
+    '',
+    'Files are written atomically (temp file + rename). Exit code 1 when nothing could be done.',
+  ].join('\n'),
+  async run(args, io) {
+    const { positionals, strings, booleans } = parseArgs(args, {
+      strings: ['route', 'aspects', 'setup', 'prefix', 'labels', 'buckets', 'tracer-name', 'span-name'],
+      booleans: ['all', 'dry-run'],
+    });
+    if (positionals.length !== 1) throw new CliError('expected exactly one <file>');
+    if (strings['route'] !== undefined && booleans.has('all')) throw new CliError('use either --route or --all, not both');
+    const setup = list(strings['setup']) ?? [];
+    for (const s of setup) if (s !== 'metrics-endpoint' && s !== 'tracing') throw new CliError(`--setup accepts metrics-endpoint and tracing, not "${s}"`);
+    if (strings['route'] === undefined && !booleans.has('all') && !setup.length) throw new CliError('say which routes: --route "<METHOD> <path>" or --all');
+    const aspects = (list(strings['aspects']) ?? [...ALL_ASPECTS]) as Aspect[];
+    for (const a of aspects) if (!ALL_ASPECTS.includes(a)) throw new CliError(`unknown aspect "${a}" (counter, histogram, span)`);
+    const opts = options(strings);
+    const file = path.resolve(io.cwd, positionals[0]!);
+    let before: string;
+    try {
+      before = fs.readFileSync(file, 'utf8');
+    } catch {
+      throw new CliError(`cannot read ${positionals[0]}`);
+    }
+    const dryRun = booleans.has('dry-run');
+    let after = before;
+    const messages: string[] = [];
+    let failed = false;
+    if (strings['route'] !== undefined || booleans.has('all')) {
+      const routes = (await detectRoutes([{ path: file, text: before }])).filter((r) => path.resolve(r.handlerFile) === file);
+      if (!routes.length) throw new CliError(`no route handlers found in ${rel(io, file)}`, 1);
+      const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;
+      const plan = await planInstrumentFile(before, file, chosen, aspects, opts);
+      if (plan.refused) {
+        io.err(`telemetry-lens instrument: ${plan.refused}`);
+        failed = true;
+      } else messages.push(plan.summary);
+      after = applyEdits(before, plan.edits);
+    }
+    const newFiles: { path: string; content: string }[] = [];
+    for (const kind of setup as ('metrics-endpoint' | 'tracing')[]) {
+      const s = await planAppSetup(after, file, kind, opts);
+      if (s.plan.refused) {
+        io.err(`telemetry-lens instrument: ${s.plan.refused}`);
+        failed = true;
+        continue;
+      }
+      const clash = s.newFiles.find((f) => fs.existsSync(f.path));
+      if (clash) {
+        io.err(`telemetry-lens instrument: ${rel(io, clash.path)} already exists; not overwriting it (skipped ${kind} setup)`);
+        failed = true;
+        continue;
+      }
+      after = applyEdits(after, s.plan.edits);
+      newFiles.push(...s.newFiles);
+      messages.push(s.plan.summary);
+    }
+    const changed = after !== before || newFiles.length > 0;
+    if (dryRun) {
+      const name = rel(io, file);
+      const patch = (a: string, b: string, x: string, y: string) =>
+        createTwoFilesPatch(a, b, x, y, '', '', { context: 3 })
+          .replace(/^=+\n/, '')
+          .replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
+      if (after !== before) io.out(patch(`a/${name}`, `b/${name}`, before, after));
+      for (const nf of newFiles) io.out(patch('/dev/null', `b/${rel(io, nf.path)}`, '', nf.content));
+    } else {
+      if (after !== before) writeAtomic(file, after);
+      for (const nf of newFiles) writeAtomic(nf.path, nf.content);
+    }
+    for (const m of messages) (dryRun ? io.err : io.out)(`${dryRun ? '(dry run) ' : ''}${m}`);
+    if (!changed && !failed) io.err('nothing to change: already instrumented');
+    return failed && !changed ? 1 : 0;
+  },
+};

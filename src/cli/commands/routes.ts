@@ -1,0 +1,53 @@
+/** `telemetry-lens routes <dir> [--json]`: every HTTP route handler under a folder. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliError, parseArgs, type Command } from '../io';
+import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
+
+export const routesCommand: Command = {
+  name: 'routes',
+  usage: 'routes <dir> [--json] [--include-tests] [--notes]',
+  summary: 'list HTTP route handlers (FastAPI, Flask, Express, Fastify, NestJS, Koa, Hono)',
+  help: [
+    'Scans <dir> (respecting .gitignore, skipping node_modules, virtualenvs, build output and tests) and prints',
+    'every HTTP route handler with its full path.',
+    '',
+    '  --json            JSON array of {framework, methods, path, fullPath, file, line, handlerFile, handlerLine, handlerName}',
+    '  --include-tests   also scan test files and folders',
+    '  --notes           print scan notes (skipped files, syntax errors) to stderr',
+  ].join('\n'),
+  async run(args, io) {
+    const { positionals, booleans } = parseArgs(args, { booleans: ['json', 'include-tests', 'notes'] });
+    if (positionals.length !== 1) throw new CliError('expected exactly one <dir>');
+    const dir = path.resolve(io.cwd, positionals[0]!);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      throw new CliError(`no such directory: ${positionals[0]}`);
+    }
+    if (!st.isDirectory()) throw new CliError(`not a directory: ${positionals[0]}`);
+    const result = await scanWorkspace(dir, { includeTests: booleans.has('include-tests') });
+    if (booleans.has('notes')) for (const n of result.notes) io.err(n);
+    const rows = result.routes.map((r) => toRouteJson(r, dir));
+    if (booleans.has('json')) {
+      io.out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      io.out('no routes found');
+      return 0;
+    }
+    const table = rows.map((r) => [
+      r.methods.join(','),
+      r.fullPath ?? `${r.path}  (prefix unknown)`,
+      `${r.file}:${r.line}`,
+      `${r.handlerName ?? '<anonymous>'}${r.handlerFile !== r.file || r.handlerLine !== r.line ? ` ${r.handlerFile}:${r.handlerLine}` : ''}`,
+    ]);
+    const header = ['METHOD', 'PATH', 'LOCATION', 'HANDLER'];
+    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+    const fmt = (row: string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+    io.out([fmt(header), ...table.map(fmt), '', `${rows.length} route${rows.length === 1 ? '' : 's'} (${new Set(rows.map((r) => r.framework)).size} framework(s))`].join('\n'));
+    return 0;
+  },
+};

@@ -1,0 +1,326 @@
+/**
+ * App-level setup: a `/metrics` endpoint on the app object, and an OpenTelemetry SDK setup file (Python
+ * `telemetry.py` with `setup_telemetry(app, service_name)`, Node `tracing.ts|js` with the NodeSDK) plus the call /
+ * import that activates it. Pure: returns edits and new file contents; the caller writes them (and should not
+ * overwrite an existing file of the same name).
+ */
+import * as path from 'node:path';
+import { type Node, applyEdits, eolOf, findAll, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString } from './common';
+import { analyseJsModule, jsRef } from './js';
+import { analysePythonModule, pythonImportEdits } from './python';
+import { validateResult, withTree } from './validate';
+import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
+
+function pyCallee(call: Node): string {
+  const f = call.childForFieldName('function');
+  if (!f) return '';
+  return f.type === 'attribute' ? (f.childForFieldName('attribute')?.text ?? '') : f.text;
+}
+
+function findAppsIn(root: Node, grammar: string): AppObject[] {
+  const out: AppObject[] = [];
+  const stmtOf = (n: Node): Node => {
+    let s = n;
+    while (s.parent && !['module', 'block', 'program', 'statement_block', 'class_body'].includes(s.parent.type)) s = s.parent;
+    return s;
+  };
+  if (grammar === 'python') {
+    for (const a of findAll(root, (n) => n.type === 'assignment')) {
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type !== 'identifier' || right?.type !== 'call') continue;
+      const callee = pyCallee(right);
+      const framework = callee === 'FastAPI' ? 'fastapi' : callee === 'Flask' ? 'flask' : undefined;
+      if (!framework) continue;
+      const s = stmtOf(a);
+      out.push({ name: left.text, framework, line: s.startPosition.row + 1, start: s.startIndex, end: s.endIndex });
+    }
+    return out;
+  }
+  const fromModule = new Map<string, string>();
+  for (const imp of findAll(root, (n) => n.type === 'import_statement')) {
+    const src = imp.childForFieldName('source')?.text.slice(1, -1) ?? '';
+    for (const id of findAll(imp, (n) => n.type === 'identifier')) fromModule.set(id.text, src);
+  }
+  for (const d of findAll(root, (n) => n.type === 'variable_declarator')) {
+    const v = d.childForFieldName('value');
+    const name = d.childForFieldName('name');
+    if (!v || name?.type !== 'identifier') continue;
+    if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'require') {
+      const src = v.childForFieldName('arguments')?.namedChildren[0]?.text.slice(1, -1) ?? '';
+      fromModule.set(name.text, src);
+    }
+  }
+  const byName: Record<string, AppObject['framework']> = { express: 'express', fastify: 'fastify', koa: 'koa', hono: 'hono' };
+  for (const d of findAll(root, (n) => n.type === 'variable_declarator')) {
+    const name = d.childForFieldName('name');
+    let v = d.childForFieldName('value');
+    if (name?.type !== 'identifier' || !v) continue;
+    if (v.type === 'await_expression') v = v.namedChildren[0] ?? null;
+    if (!v) continue;
+    let framework: AppObject['framework'] | undefined;
+    if (v.type === 'call_expression' || v.type === 'new_expression') {
+      const callee = (v.type === 'call_expression' ? v.childForFieldName('function') : v.childForFieldName('constructor'))?.text ?? '';
+      if (/(^|\.)NestFactory\.create$/.test(callee)) framework = 'nestjs';
+      else {
+        const mod = fromModule.get(callee.split('.')[0]!);
+        framework = mod ? byName[mod] : undefined;
+        if (!framework) {
+          if (callee === 'express') framework = 'express';
+          else if (/^fastify$/i.test(callee)) framework = 'fastify';
+          else if (callee === 'Koa' && v.type === 'new_expression') framework = 'koa';
+          else if (callee === 'Hono' && v.type === 'new_expression') framework = 'hono';
+        }
+        // `express.Router()` / `new Router()` are not apps
+        if (framework && /Router$/.test(callee)) framework = undefined;
+      }
+    }
+    if (!framework) continue;
+    const s = stmtOf(d);
+    out.push({ name: name.text, framework, line: s.startPosition.row + 1, start: s.startIndex, end: s.endIndex });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** App objects (FastAPI(), Flask(__name__), express(), Fastify(), new Koa(), new Hono(), NestFactory.create()) of a file. */
+export async function findApps(text: string, file: string): Promise<AppObject[]> {
+  return (await withTree(text, file, (root, g) => findAppsIn(root, g))) ?? [];
+}
+
+function serviceNameFor(file: string, opts: Partial<AppSetupOptions>): string {
+  return opts.serviceName || path.basename(path.dirname(path.resolve(file))) || 'app';
+}
+
+const PY_TELEMETRY = (framework: 'fastapi' | 'flask', eol: string) =>
+  [
+    '"""OpenTelemetry tracing setup (generated by Telemetry Lens).',
+    '',
+    'Spans go over OTLP/HTTP to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT',
+    '(default http://localhost:4318); OTEL_SERVICE_NAME overrides the service name.',
+    `Requires: opentelemetry-sdk, opentelemetry-exporter-otlp-proto-http, opentelemetry-instrumentation-${framework}.`,
+    '"""',
+    'import os',
+    '',
+    'from opentelemetry import trace',
+    'from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter',
+    framework === 'fastapi'
+      ? 'from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor'
+      : 'from opentelemetry.instrumentation.flask import FlaskInstrumentor',
+    'from opentelemetry.sdk.resources import SERVICE_NAME, Resource',
+    'from opentelemetry.sdk.trace import TracerProvider',
+    'from opentelemetry.sdk.trace.export import BatchSpanProcessor',
+    '',
+    '',
+    'def setup_telemetry(app, service_name):',
+    '    """Installs a TracerProvider exporting spans over OTLP/HTTP and instruments the app; returns the provider."""',
+    '    resource = Resource.create({SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME", service_name)})',
+    '    provider = TracerProvider(resource=resource)',
+    '    # OTLPSpanExporter() reads OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces"',
+    '    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))',
+    '    trace.set_tracer_provider(provider)',
+    framework === 'fastapi' ? '    FastAPIInstrumentor.instrument_app(app)' : '    FlaskInstrumentor().instrument_app(app)',
+    '    return provider',
+    '',
+  ].join(eol);
+
+const JS_TRACING = (framework: AppObject['framework'], esm: boolean, ts: boolean, eol: string, service: string) => {
+  const instr = framework === 'express' || framework === 'nestjs' ? ['HttpInstrumentation', 'ExpressInstrumentation'] : ['HttpInstrumentation'];
+  const imports: [string, string][] = [
+    ['NodeSDK', '@opentelemetry/sdk-node'],
+    ['OTLPTraceExporter', '@opentelemetry/exporter-trace-otlp-http'],
+    ['resourceFromAttributes', '@opentelemetry/resources'],
+    ['ATTR_SERVICE_NAME', '@opentelemetry/semantic-conventions'],
+    ['HttpInstrumentation', '@opentelemetry/instrumentation-http'],
+  ];
+  if (instr.includes('ExpressInstrumentation')) imports.push(['ExpressInstrumentation', '@opentelemetry/instrumentation-express']);
+  void ts;
+  return [
+    '// OpenTelemetry tracing setup (generated by Telemetry Lens). Load it before anything else:',
+    esm
+      ? "// it is the first import of the app's entry point (for ESM auto-instrumentation also run node with `--import ./tracing.js`)."
+      : "// it is the first require() of the app's entry point, or `node --require ./tracing.js app.js`.",
+    '// Spans go over OTLP/HTTP to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318).',
+    ...imports.map(([n, m]) => (esm ? `import { ${n} } from '${m}';` : `const { ${n} } = require('${m}');`)),
+    '',
+    'const sdk = new NodeSDK({',
+    `  resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME ?? ${jsString(service)} }),`,
+    '  // OTLPTraceExporter() honours OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT',
+    '  traceExporter: new OTLPTraceExporter(),',
+    `  instrumentations: [${instr.map((i) => `new ${i}()`).join(', ')}],`,
+    '});',
+    'sdk.start();',
+    '',
+    "process.once('SIGTERM', () => {",
+    '  sdk.shutdown().finally(() => process.exit(0));',
+    '});',
+    '',
+  ].join(eol);
+};
+
+function done(summary: string): { plan: EditPlan; newFiles: { path: string; content: string }[] } {
+  return { plan: { edits: [], summary, alreadyInstrumented: [] }, newFiles: [] };
+}
+function refuse(why: string): { plan: EditPlan; newFiles: { path: string; content: string }[] } {
+  return { plan: { edits: [], summary: why, alreadyInstrumented: [], refused: why }, newFiles: [] };
+}
+
+/**
+ * App-level setup for the first app object of the file. `metrics-endpoint`: a `/metrics` endpoint (FastAPI: plain
+ * prometheus_client ASGI mount by default, or prometheus-fastapi-instrumentator; Flask: a view returning
+ * generate_latest() by default, or a DispatcherMiddleware mount; Node frameworks: a route serving
+ * `await register.metrics()`). `tracing`: an SDK setup file next to `file` and the call/import activating it.
+ */
+export async function planAppSetup(
+  text: string,
+  file: string,
+  kind: 'metrics-endpoint' | 'tracing',
+  optsIn: Partial<AppSetupOptions> = DEFAULT_OPTIONS,
+): Promise<{ plan: EditPlan; newFiles: { path: string; content: string }[] }> {
+  const opts = { ...DEFAULT_OPTIONS, ...optsIn } as AppSetupOptions;
+  const r = await withTree(text, file, (root, g) => (g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts)));
+  if (!r) return refuse(`unsupported file type: ${path.basename(file)}`);
+  if (r.plan.edits.length) {
+    const invalid = await validateResult(text, applyEdits(text, r.plan.edits), file);
+    if (invalid) return refuse(invalid);
+  }
+  return r;
+}
+
+function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endpoint' | 'tracing', opts: AppSetupOptions) {
+  const apps = findAppsIn(root, 'python');
+  const app = apps[0];
+  if (!app) return refuse('no FastAPI() or Flask(...) app object found in this file');
+  const eol = eolOf(text);
+  const mod = analysePythonModule(root, text, opts as InstrumentOptions);
+  const calls = findAll(root, (n) => n.type === 'call').map((c) => pyCallee(c));
+  const indent = indentOfLineAt(text, app.start);
+  const at = lineEndAt(text, app.end);
+  const edits: TextEdit[] = [];
+  const newFiles: { path: string; content: string }[] = [];
+  let wanted: { module: string; name?: string }[] = [];
+  let code: string[] = [];
+  if (kind === 'metrics-endpoint') {
+    if (calls.some((c) => ['make_asgi_app', 'make_wsgi_app', 'generate_latest', 'Instrumentator'].includes(c))) {
+      return done('a /metrics endpoint is already set up in this file');
+    }
+    if (app.framework === 'fastapi') {
+      if (opts.fastapiMetrics === 'instrumentator') {
+        wanted = [{ module: 'prometheus_fastapi_instrumentator', name: 'Instrumentator' }];
+        code = [`Instrumentator().instrument(${app.name}).expose(${app.name})`];
+      } else {
+        wanted = [{ module: 'prometheus_client', name: 'make_asgi_app' }];
+        code = [`# Prometheus scrape endpoint (a mount: /metrics redirects to /metrics/)`, `${app.name}.mount("/metrics", make_asgi_app())`];
+      }
+    } else if (opts.flaskMetrics === 'dispatcher') {
+      wanted = [
+        { module: 'prometheus_client', name: 'make_wsgi_app' },
+        { module: 'werkzeug.middleware.dispatcher', name: 'DispatcherMiddleware' },
+      ];
+      code = [`${app.name}.wsgi_app = DispatcherMiddleware(${app.name}.wsgi_app, {"/metrics": make_wsgi_app()})`];
+    } else {
+      wanted = [
+        { module: 'prometheus_client', name: 'CONTENT_TYPE_LATEST' },
+        { module: 'prometheus_client', name: 'generate_latest' },
+      ];
+      const u = mod.unit;
+      code = ['', '', `@${app.name}.route("/metrics")`, 'def prometheus_metrics():', `${u}return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}`, ''];
+    }
+  } else {
+    if (calls.includes('setup_telemetry')) return done('tracing is already set up in this file (setup_telemetry is called)');
+    const relative = mod.fromImports.some((s) => /^from\s+\./.test(s.text));
+    wanted = [{ module: relative ? '.telemetry' : 'telemetry', name: 'setup_telemetry' }];
+    code = [`setup_telemetry(${app.name}, ${pyString(serviceNameFor(file, opts))})`];
+    newFiles.push({ path: path.join(path.dirname(file), 'telemetry.py'), content: PY_TELEMETRY(app.framework as 'fastapi' | 'flask', eol) });
+  }
+  const imp = pythonImportEdits(mod, wanted);
+  edits.push(...imp.edits);
+  if (imp.newLines.length) {
+    const atEnd = mod.importAt > 0 && text[mod.importAt - 1] !== '\n';
+    edits.push({ start: mod.importAt, end: mod.importAt, newText: atEnd ? eol + imp.newLines.join(eol) : imp.newLines.join(eol) + eol });
+  }
+  edits.push({ start: at, end: at, newText: eol + code.map((l) => (l ? indent + l : l)).join(eol).replace(new RegExp(`${eol}$`), '') });
+  const what = kind === 'metrics-endpoint' ? `add a /metrics endpoint to ${app.name}` : `set up OpenTelemetry tracing for ${app.name} (new telemetry.py)`;
+  return { plan: { edits: normalizeEdits(edits), summary: what, alreadyInstrumented: [] }, newFiles };
+}
+
+function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 'metrics-endpoint' | 'tracing', opts: AppSetupOptions) {
+  const app = findAppsIn(root, grammar)[0];
+  if (!app) return refuse('no app object (express(), Fastify(), new Koa(), new Hono(), NestFactory.create()) found in this file');
+  const mod = analyseJsModule(root, text, file, opts);
+  const { eol, semi, esm, ts } = mod.style;
+  const q = (s: string) => (mod.style.quote === '"' ? JSON.stringify(s) : jsString(s));
+  const edits: TextEdit[] = [];
+  const newFiles: { path: string; content: string }[] = [];
+  if (kind === 'metrics-endpoint') {
+    const already = findAll(root, (n) => n.type === 'call_expression').some((c) => {
+      const f = c.childForFieldName('function');
+      return f?.type === 'member_expression' && f.childForFieldName('property')?.text === 'metrics' && /register|registry/i.test(f.childForFieldName('object')?.text ?? '');
+    });
+    if (already) return done('a /metrics endpoint is already set up in this file');
+    let reg = jsRef(mod, 'prom-client', 'register');
+    if (!reg) {
+      const merge = mod.imports.find((i) => i.module === 'prom-client' && i.mergeAfter);
+      if (merge) edits.push({ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: ', register' });
+      else {
+        const line = esm ? `import { register } from ${q('prom-client')}${semi}` : `const { register } = require(${q('prom-client')})${semi}`;
+        edits.push({ start: mod.importAt, end: mod.importAt, newText: mod.importAtLineEnd ? eol + line : line + eol });
+      }
+      reg = 'register';
+    }
+    const a = app.name;
+    const t = (x: string) => (ts ? x : '');
+    let code: string[];
+    switch (app.framework) {
+      case 'express':
+        code = [`${a}.get(${q('/metrics')}, async (_req, res) => {`, `  res.set(${q('Content-Type')}, ${reg}.contentType)${semi}`, `  res.end(await ${reg}.metrics())${semi}`, `})${semi}`];
+        break;
+      case 'fastify':
+        code = [`${a}.get(${q('/metrics')}, async (_request, reply) => {`, `  reply.header(${q('Content-Type')}, ${reg}.contentType)${semi}`, `  return ${reg}.metrics()${semi}`, `})${semi}`];
+        break;
+      case 'koa':
+        code = [
+          `${a}.use(async (ctx, next) => {`,
+          `  if (ctx.path !== ${q('/metrics')}) return next()${semi}`,
+          `  ctx.type = ${reg}.contentType${semi}`,
+          `  ctx.body = await ${reg}.metrics()${semi}`,
+          `})${semi}`,
+        ];
+        break;
+      case 'hono':
+        code = [`${a}.get(${q('/metrics')}, async (c) => c.body(await ${reg}.metrics(), 200, { ${q('Content-Type')}: ${reg}.contentType }))${semi}`];
+        break;
+      default:
+        code = [
+          `// Prometheus scrape endpoint on the underlying HTTP adapter (Express platform)`,
+          `${a}.getHttpAdapter().get(${q('/metrics')}, async (_req${t(': unknown')}, res${t(': { setHeader(name: string, value: string): unknown; end(body: string): unknown }')}) => {`,
+          `  res.setHeader(${q('Content-Type')}, ${reg}.contentType)${semi}`,
+          `  res.end(await ${reg}.metrics())${semi}`,
+          `})${semi}`,
+        ];
+    }
+    const indent = indentOfLineAt(text, app.start);
+    const unit = mod.style.unit;
+    const at = lineEndAt(text, app.end);
+    edits.push({ start: at, end: at, newText: eol + code.map((l) => indent + l.replace(/^( {2})+/, (m) => unit.repeat(m.length / 2))).join(eol) });
+    return { plan: { edits: normalizeEdits(edits), summary: `add a /metrics endpoint to ${a}`, alreadyInstrumented: [] }, newFiles };
+  }
+  // tracing
+  const ext = path.extname(file).toLowerCase();
+  const tracingExt = ext === '.mjs' || ext === '.cjs' || ext === '.mts' || ext === '.cts' ? ext : ts ? '.ts' : '.js';
+  const relImports = findAll(root, (n) => n.type === 'string' && /^['"]\.\.?\//.test(n.text) && (n.parent?.type === 'import_statement' || n.parent?.parent?.childForFieldName?.('function')?.text === 'require'));
+  const jsExt = relImports.some((s) => /\.js['"]$/.test(s.text));
+  if (relImports.some((s) => /^['"]\.\/tracing(\.[cm]?[jt]s)?['"]$/.test(s.text))) return done('tracing is already set up in this file (./tracing is imported)');
+  const spec = ext === '.mjs' ? './tracing.mjs' : ext === '.cjs' ? './tracing.cjs' : ext === '.mts' ? './tracing.mjs' : ext === '.cts' ? './tracing.cjs' : jsExt ? './tracing.js' : './tracing';
+  const line = esm ? `import ${q(spec)}${semi} // OpenTelemetry first: before anything it instruments` : `require(${q(spec)})${semi} // OpenTelemetry first: before anything it instruments`;
+  const stmts = root.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  let at = 0;
+  let i = 0;
+  while (stmts[i] && stmts[i]!.type === 'expression_statement' && stmts[i]!.namedChildren[0]?.type === 'string') i++;
+  if (i > 0) edits.push({ start: lineEndAt(text, stmts[i - 1]!.endIndex), end: lineEndAt(text, stmts[i - 1]!.endIndex), newText: eol + line });
+  else {
+    at = stmts[0] ? lineStartAt(text, stmts[0].startIndex) : text.startsWith('#!') ? lineEndAt(text, 0) + 1 : 0;
+    edits.push({ start: at, end: at, newText: line + eol });
+  }
+  newFiles.push({ path: path.join(path.dirname(file), `tracing${tracingExt}`), content: JS_TRACING(app.framework, esm, ts, eol, serviceNameFor(file, opts)) });
+  return { plan: { edits: normalizeEdits(edits), summary: `set up OpenTelemetry tracing (new tracing${tracingExt}, imported first)`, alreadyInstrumented: [] }, newFiles };
+}

@@ -1,0 +1,119 @@
+/**
+ * Instrumentation edit planner: the public API the extension and the CLI call. Pure (no `vscode` import).
+ * Every plan is a list of non-overlapping insert/replace edits on the original text (one WorkspaceEdit = one undo),
+ * validated by re-parsing the result: a plan that would introduce syntax errors is refused.
+ */
+import * as path from 'node:path';
+import { grammarForFile } from '../parsing/treeSitter';
+import type { Route } from '../routes/types';
+import { applyEdits, labelKinds, normalizeEdits, orderedAspects, routeTemplate } from './common';
+import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames, planJsHandler } from './js';
+import {
+  type HandlerOutcome,
+  analysePythonModule,
+  emptyNeeds,
+  planPythonHandler,
+  pythonModuleEdits,
+  pythonNames,
+} from './python';
+import type { Aspect, EditPlan, InstrumentOptions, TextEdit } from './types';
+
+export { applyEdits } from './common';
+export { validateResult } from './validate';
+import { validateResult, withTree } from './validate';
+export { planAppSetup, findApps } from './appSetup';
+export type { Aspect, AppObject, AppSetupOptions, EditPlan, InstrumentOptions, TextEdit } from './types';
+export { DEFAULT_OPTIONS } from './types';
+
+function sameFile(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
+}
+
+function routeLabel(r: Route): string {
+  return `${r.methods.join('|')} ${routeTemplate(r)}`;
+}
+
+async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], opts: InstrumentOptions): Promise<EditPlan> {
+  const aspects = orderedAspects(aspectsIn);
+  const refused = (why: string): EditPlan => ({ edits: [], summary: why, alreadyInstrumented: [], refused: why });
+  if (!aspects.length) return refused('nothing to do: no aspect (counter, histogram, span) selected');
+  if (!routes.length) return refused('no HTTP route handlers found in this file');
+  const lk = labelKinds(opts.labels);
+  if (typeof lk === 'string') return refused(lk);
+  const grammar = grammarForFile(file);
+  if (!grammar) return refused(`unsupported file type: ${path.basename(file)}`);
+  const result = await withTree(text, file, (root, g) => {
+    const outcomes: HandlerOutcome[] = [];
+    const seen = new Map<number, Route>();
+    let moduleEdits: TextEdit[] = [];
+    const runOne = (route: Route, planOne: () => HandlerOutcome) => {
+      if (!sameFile(route.handlerFile, file)) {
+        outcomes.push({ route, edits: [], already: [], refused: `${routeLabel(route)}: its handler is in ${route.handlerFile}; instrument that file` });
+        return;
+      }
+      const o = planOne();
+      if (o.key !== undefined && seen.has(o.key) && !o.refused) {
+        const first = seen.get(o.key)!;
+        outcomes.push({ route, edits: [], already: o.already, refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, instrumented once` });
+        return;
+      }
+      if (o.key !== undefined) seen.set(o.key, route);
+      outcomes.push(o);
+    };
+    if (g === 'python') {
+      const mod = analysePythonModule(root, text, opts);
+      const names = pythonNames(mod, opts);
+      const needs = emptyNeeds();
+      for (const r of routes) runOne(r, () => planPythonHandler(mod, r, aspects, opts, names, needs));
+      if (outcomes.some((o) => o.edits.length)) moduleEdits = pythonModuleEdits(mod, routes[0]!.framework, opts, names, needs);
+    } else {
+      const mod = analyseJsModule(root, text, file, opts);
+      const names = jsNames(mod, opts);
+      const needs = emptyJsNeeds();
+      for (const r of routes) runOne(r, () => planJsHandler(mod, r, aspects, opts, names, needs));
+      if (outcomes.some((o) => o.edits.length)) moduleEdits = jsModuleEdits(mod, opts, names, needs);
+    }
+    return { outcomes, moduleEdits };
+  });
+  if (!result) return refused(`could not parse ${path.basename(file)}`);
+  const { outcomes, moduleEdits } = result;
+  const done = outcomes.filter((o) => o.edits.length);
+  const skipped = outcomes.filter((o) => o.refused);
+  const already = outcomes.filter((o) => !o.refused && !o.edits.length);
+  const alreadyAspects = outcomes.length
+    ? aspects.filter((a) => outcomes.every((o) => o.already.includes(a)))
+    : [];
+  if (!done.length) {
+    if (skipped.length) {
+      return { edits: [], summary: skipped.map((o) => o.refused).join('; '), alreadyInstrumented: alreadyAspects, refused: skipped.map((o) => o.refused).join('; ') };
+    }
+    return {
+      edits: [],
+      summary: `already instrumented (${aspects.join(', ')}): ${already.map((o) => routeLabel(o.route)).join(', ')}`,
+      alreadyInstrumented: alreadyAspects,
+    };
+  }
+  let edits: TextEdit[];
+  try {
+    edits = normalizeEdits([...moduleEdits, ...done.flatMap((o) => o.edits)]);
+  } catch (e) {
+    return refused(`internal planning error: ${(e as Error).message}`);
+  }
+  const after = applyEdits(text, edits);
+  const invalid = await validateResult(text, after, file);
+  if (invalid) return { ...refused(invalid), alreadyInstrumented: alreadyAspects };
+  const parts = [`instrument ${done.length} handler${done.length === 1 ? '' : 's'} with ${aspects.join(', ')}: ${done.map((o) => routeLabel(o.route)).join(', ')}`];
+  if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
+  if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
+  return { edits, summary: parts.join('; '), alreadyInstrumented: alreadyAspects };
+}
+
+/** Plans the instrumentation of one route handler (module-level metrics/tracer/imports included when missing). */
+export async function planInstrumentRoute(text: string, file: string, route: Route, aspects: Aspect[], opts: InstrumentOptions): Promise<EditPlan> {
+  return plan(text, file, [route], aspects, opts);
+}
+
+/** Plans all routes of a file in one plan (metrics defined once, shared). */
+export async function planInstrumentFile(text: string, file: string, routes: Route[], aspects: Aspect[], opts: InstrumentOptions): Promise<EditPlan> {
+  return plan(text, file, routes, aspects, opts);
+}

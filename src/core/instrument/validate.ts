@@ -1,0 +1,46 @@
+/** Parsing helpers: run code against a live syntax tree; validate a planned result by re-parsing. Pure. */
+import { type GrammarId, grammarForFile, loadParsers } from '../parsing/treeSitter';
+import type { Node } from './common';
+
+/** Parses with the file's grammar; the callback runs while the tree is alive. */
+export async function withTree<T>(text: string, file: string, fn: (root: Node, grammar: GrammarId) => T): Promise<T | undefined> {
+  const grammar = grammarForFile(file);
+  if (!grammar) return undefined;
+  const ps = await loadParsers();
+  const tree = ps.parser(grammar).parse(text);
+  if (!tree) return undefined;
+  try {
+    return fn(tree.rootNode, grammar);
+  } finally {
+    tree.delete();
+  }
+}
+
+function errorNodes(root: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'ERROR' || n.isMissing) {
+      out.push(n);
+      return;
+    }
+    if (!n.hasError) return;
+    for (const c of n.children) if (c) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+/** Re-parses: a reason when `after` has syntax errors that `before` did not have (by count), else undefined. */
+export async function validateResult(before: string, after: string, file: string): Promise<string | undefined> {
+  const b = await withTree(before, file, (r) => errorNodes(r).length);
+  const a = await withTree(after, file, (r) => {
+    const errs = errorNodes(r);
+    return { count: errs.length, first: errs[0] ? { line: errs[0].startPosition.row + 1, text: errs[0].text.slice(0, 40) } : undefined };
+  });
+  if (b === undefined || a === undefined) return undefined;
+  if (a.count > b) {
+    return `the instrumented code would not parse (syntax error near line ${a.first?.line ?? '?'}${a.first?.text ? `: ${JSON.stringify(a.first.text)}` : ''}); nothing was changed`;
+  }
+  return undefined;
+}
+

@@ -1,0 +1,76 @@
+/** Small helpers shared by the Python and JavaScript analyzers. */
+import type { TS } from '../parsing/treeSitter';
+import type { HttpMethod, SourceRange } from './types';
+import type { Ref, Val, ValPart } from './model';
+
+export type Node = TS.Node;
+
+export function rangeOf(n: Node): SourceRange {
+  return {
+    start: { line: n.startPosition.row + 1, column: n.startPosition.column },
+    end: { line: n.endPosition.row + 1, column: n.endPosition.column },
+  };
+}
+
+export function lineOf(n: Node): number {
+  return n.startPosition.row + 1;
+}
+
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'];
+
+export function toMethod(s: string): HttpMethod | null {
+  const u = s.toUpperCase();
+  if (u === 'DEL') return 'DELETE';
+  return (HTTP_METHODS as readonly string[]).includes(u) ? (u as HttpMethod) : null;
+}
+
+export function clip(text: string, max = 80): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+export function none(n: Node | null | undefined): Ref {
+  return { k: 'none', text: n ? clip(n.text, 60) : '' };
+}
+
+export function lit(s: string): Val {
+  return { s };
+}
+
+export function isLit(v: Val | null | undefined): v is { s: string } {
+  return !!v && 's' in v;
+}
+
+/** Children with a given field name, skipping nulls. */
+export function fieldChildren(n: Node, field: string): Node[] {
+  return n.childrenForFieldName(field).filter((c): c is Node => !!c);
+}
+
+export function named(n: Node): Node[] {
+  return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+/** Safely runs a step of the analysis; failures become notes instead of exceptions. */
+export function guard(notes: string[], what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (notes.length < 50) notes.push(`${what}: internal error ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Concatenates evaluated pieces: a literal when all are literal; otherwise an expression that keeps the
+ *  pieces when every non-literal piece may still be an imported constant (resolved across files later). */
+export function concatVals(vals: Val[], text: string, why: string): Val {
+  if (vals.every((v) => 's' in v)) return { s: vals.map((v) => (v as { s: string }).s).join('') };
+  const parts: ValPart[] = [];
+  let resolvable = true;
+  for (const v of vals) {
+    if ('s' in v) parts.push(v.s);
+    else if (v.parts) parts.push(...v.parts);
+    else if (v.ref) parts.push({ e: v.e, ref: v.ref });
+    else resolvable = false;
+  }
+  const bad = vals.find((v) => 'e' in v && !v.ref && !v.parts) as { why: string } | undefined;
+  return resolvable ? { e: text, why, parts } : { e: text, why: bad && bad.why !== 'variable' ? why : why };
+}

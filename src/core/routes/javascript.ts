@@ -1,0 +1,964 @@
+/**
+ * JavaScript / TypeScript analyzer (Express, Fastify, NestJS, Koa, Hono): one tree-sitter query per
+ * grammar collects imports, declarations, exports, member calls with interesting method names, calls
+ * passing names, and classes; the rest is structural inspection of those nodes only.
+ */
+import * as path from 'node:path';
+import type { GrammarId, ParserSet } from '../parsing/treeSitter';
+import type { Framework, HttpMethod } from './types';
+import { emptyAnalysis, type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
+import { clip, concatVals, guard, lineOf, named, none, rangeOf, toMethod, type Node } from './common';
+
+const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
+const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
+const QUERY = `
+(import_statement) @import
+(variable_declarator name: (_) value: (_)) @decl
+(assignment_expression left: (_) right: (_)) @assign
+(export_statement) @export
+(call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS].map((m) => `"${m}"`).join(' ')}))) @mcall
+(call_expression arguments: (arguments (identifier))) @argcall
+(function_declaration) @func
+(class_declaration) @class
+`;
+
+const FUNCTION_TYPES = new Set([
+  'function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+  'generator_function',
+]);
+const NEST_METHODS: Record<string, HttpMethod> = {
+  Get: 'GET',
+  Post: 'POST',
+  Put: 'PUT',
+  Patch: 'PATCH',
+  Delete: 'DELETE',
+  Head: 'HEAD',
+  Options: 'OPTIONS',
+  All: 'ALL',
+};
+const PKG_FRAMEWORK: Record<string, Framework> = {
+  express: 'express',
+  fastify: 'fastify',
+  'fastify-plugin': 'fastify',
+  '@fastify/autoload': 'fastify',
+  koa: 'koa',
+  '@koa/router': 'koa',
+  'koa-router': 'koa',
+  hono: 'hono',
+  'hono/tiny': 'hono',
+  'hono/quick': 'hono',
+  '@hono/zod-openapi': 'hono',
+  '@nestjs/common': 'nestjs',
+  '@nestjs/core': 'nestjs',
+};
+
+interface Binding {
+  node: Node;
+  scope: number;
+  value: () => Ref;
+}
+
+export function analyzeJavaScript(parsers: ParserSet, grammar: GrammarId, file: string, text: string): FileAnalysis {
+  const fa = emptyAnalysis(file, 'javascript');
+  const tree = parsers.parser(grammar).parse(text);
+  if (!tree) {
+    fa.notes.push('parse failed');
+    return fa;
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) fa.notes.push('syntax errors: results may be partial');
+    const caps = parsers.query(grammar, QUERY).captures(root);
+    const byName: Record<string, Node[]> = {};
+    for (const c of caps) (byName[c.name] ??= []).push(c.node);
+    const A = new JsAnalyzer(fa, file);
+    guard(fa.notes, 'imports', () => (byName.import ?? []).forEach((n) => A.importStmt(n)));
+    guard(fa.notes, 'declarations', () => (byName.decl ?? []).forEach((n) => A.declarator(n)));
+    guard(fa.notes, 'functions', () => (byName.func ?? []).forEach((n) => A.funcDecl(n)));
+    guard(fa.notes, 'classes', () => (byName.class ?? []).forEach((n) => A.classDecl(n)));
+    guard(fa.notes, 'assignments', () => (byName.assign ?? []).forEach((n) => A.assignment(n)));
+    guard(fa.notes, 'exports', () => (byName.export ?? []).forEach((n) => A.exportStmt(n)));
+    for (const n of byName.class ?? []) guard(fa.notes, `class line ${lineOf(n)}`, () => A.nestController(n));
+    for (const n of byName.mcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.memberCall(n));
+    for (const n of byName.argcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.argCall(n));
+    guard(fa.notes, 'finish', () => A.finish());
+  } finally {
+    tree.delete();
+  }
+  return fa;
+}
+
+function unquote(n: Node): string | null {
+  if (n.type !== 'string') return null;
+  let out = '';
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'string_fragment') out += c.text;
+    else if (c.type === 'escape_sequence') out += c.text.length === 2 ? c.text[1] : c.text;
+  }
+  return out;
+}
+
+function unwrapExpr(n: Node | null): Node | null {
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'await_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression' || n.type === 'type_assertion')) {
+    n = named(n)[0] ?? null;
+  }
+  return n;
+}
+
+class JsAnalyzer {
+  private bindings = new Map<string, Binding[]>();
+  private fnIds = new Map<number, number>();
+  private clsIds = new Map<number, number>();
+  private objIds = new Map<string, number>();
+  private refMemo = new Map<number, Ref>();
+  private resolving = new Set<number>();
+  private frameworks = new Set<Framework>();
+  private dir: string;
+
+  constructor(
+    private fa: FileAnalysis,
+    file: string,
+  ) {
+    this.dir = path.dirname(file);
+  }
+
+  // ---- scopes & bindings -------------------------------------------------------------------------
+
+  private scopeOf(n: Node): number {
+    for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p.startIndex;
+    return -1;
+  }
+
+  private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
+    let list = this.bindings.get(name);
+    if (!list) this.bindings.set(name, (list = []));
+    list.push({ node, scope, value });
+  }
+
+  private lookup(name: string, at: Node): Ref | null {
+    const list = this.bindings.get(name);
+    for (let p = at.parent; p; p = p.parent) {
+      if (!FUNCTION_TYPES.has(p.type)) continue;
+      const local = list?.find((b) => b.scope === p!.startIndex);
+      if (local) return this.bindingValue(local);
+      const i = this.paramNames(p).indexOf(name);
+      if (i >= 0) return { k: 'param', fn: this.fnId(p), i };
+    }
+    const mod = list?.find((b) => b.scope === -1);
+    return mod ? this.bindingValue(mod) : null;
+  }
+
+  private bindingValue(b: Binding): Ref {
+    const key = b.node.id;
+    if (this.resolving.has(key)) return { k: 'none', text: '' };
+    this.resolving.add(key);
+    try {
+      return b.value();
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  private paramNames(fn: Node): string[] {
+    const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+    if (!params) return [];
+    if (params.type === 'identifier') return [params.text];
+    return named(params).map((p) => {
+      let q: Node | null = p;
+      if (q.type === 'required_parameter' || q.type === 'optional_parameter') q = q.childForFieldName('pattern');
+      if (q?.type === 'assignment_pattern') q = q.childForFieldName('left');
+      return q?.type === 'identifier' ? q.text : '';
+    });
+  }
+
+  private fnId(fn: Node): number {
+    let id = this.fnIds.get(fn.startIndex);
+    if (id === undefined) {
+      id = this.fa.functions.length;
+      let name = fn.childForFieldName('name')?.text ?? null;
+      const parent = fn.parent;
+      if (!name && parent?.type === 'variable_declarator') name = parent.childForFieldName('name')?.text ?? null;
+      if (!name && parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === fn.id) {
+        const left = parent.childForFieldName('left');
+        name = (left?.type === 'member_expression' ? left.childForFieldName('property')?.text : left?.type === 'identifier' ? left.text : null) ?? null;
+      }
+      if (!name && parent?.type === 'pair') name = parent.childForFieldName('key')?.text ?? null;
+      if (!name && (parent?.type === 'public_field_definition' || parent?.type === 'field_definition')) name = (parent.childForFieldName('name') ?? parent.childForFieldName('property'))?.text ?? null;
+      this.fa.functions.push({ id, name, line: lineOf(fn), range: rangeOf(fn), params: this.paramNames(fn) });
+      this.fnIds.set(fn.startIndex, id);
+    }
+    return id;
+  }
+
+  private clsId(cls: Node): number {
+    let id = this.clsIds.get(cls.startIndex);
+    if (id === undefined) {
+      id = this.fa.classes.length;
+      const methods: Record<string, number> = {};
+      this.fa.classes.push({ id, name: cls.childForFieldName('name')?.text ?? '', line: lineOf(cls), methods });
+      this.clsIds.set(cls.startIndex, id);
+      const body = cls.childForFieldName('body');
+      for (const m of body ? named(body) : []) {
+        if (m.type === 'method_definition') {
+          const mn = m.childForFieldName('name')?.text;
+          if (mn) methods[mn] = this.fnId(m);
+        } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
+          const mn = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
+          const v = unwrapExpr(m.childForFieldName('value'));
+          if (mn && v && (v.type === 'arrow_function' || v.type === 'function_expression')) methods[mn] = this.fnId(v);
+        }
+      }
+    }
+    return id;
+  }
+
+  private modId(spec: string): ModId {
+    if (spec.startsWith('.') || spec.startsWith('/')) return `file:${path.resolve(this.dir, spec)}`;
+    const fw = PKG_FRAMEWORK[spec];
+    if (fw) this.frameworks.add(fw);
+    return `pkg:${spec}`;
+  }
+
+  // ---- collection --------------------------------------------------------------------------------
+
+  importStmt(n: Node): void {
+    const src = n.childForFieldName('source');
+    const spec = src ? unquote(src) : null;
+    if (spec === null) return;
+    const mod = this.modId(spec);
+    const clause = named(n).find((c) => c.type === 'import_clause');
+    if (!clause) return;
+    for (const c of named(clause)) {
+      if (c.type === 'identifier') this.bind(c.text, n, () => ({ k: 'imp', mod, name: 'default' }), -1);
+      else if (c.type === 'namespace_import') {
+        const id = named(c).find((x) => x.type === 'identifier');
+        if (id) this.bind(id.text, n, () => ({ k: 'imp', mod, name: '*' }), -1);
+      } else if (c.type === 'named_imports') {
+        for (const s of named(c)) {
+          if (s.type !== 'import_specifier') continue;
+          const nm = s.childForFieldName('name');
+          const alias = s.childForFieldName('alias') ?? nm;
+          const imported = nm ? (unquote(nm) ?? nm.text) : '';
+          if (alias) this.bind(alias.text, n, () => ({ k: 'imp', mod, name: imported }), -1);
+        }
+      }
+    }
+  }
+
+  declarator(n: Node): void {
+    const name = n.childForFieldName('name');
+    const value = n.childForFieldName('value');
+    if (!name || !value) return;
+    if (name.type === 'identifier') this.bind(name.text, n, () => this.refOf(value));
+    else if (name.type === 'object_pattern') {
+      for (const p of named(name)) {
+        if (p.type === 'shorthand_property_identifier_pattern') {
+          this.bind(p.text, n, () => this.memOf(this.refOf(value), p.text));
+        } else if (p.type === 'pair_pattern') {
+          const key = p.childForFieldName('key');
+          const val = p.childForFieldName('value');
+          if (key && val?.type === 'identifier') this.bind(val.text, n, () => this.memOf(this.refOf(value), unquote(key) ?? key.text));
+        }
+      }
+    }
+  }
+
+  private memOf(base: Ref, name: string): Ref {
+    return { k: 'mem', base, name };
+  }
+
+  funcDecl(n: Node): void {
+    const name = n.childForFieldName('name');
+    if (name) this.bind(name.text, n, () => ({ k: 'fn', id: this.fnId(n) }));
+  }
+
+  classDecl(n: Node): void {
+    const name = n.childForFieldName('name');
+    if (name) this.bind(name.text, n, () => ({ k: 'cls', id: this.clsId(n) }));
+  }
+
+  assignment(n: Node): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return;
+    if (left.type === 'identifier') {
+      this.bind(left.text, n, () => this.refOf(right));
+      return;
+    }
+    if (left.type !== 'member_expression') return;
+    const obj = left.childForFieldName('object');
+    const prop = left.childForFieldName('property')?.text;
+    if (!obj || !prop) return;
+    if (obj.text === 'module' && prop === 'exports') {
+      this.setExport('default', () => this.refOf(right));
+      const r = unwrapExpr(right);
+      if (r?.type === 'object') this.objectExports(r);
+      else this.constExport('default', right);
+    } else if (obj.text === 'exports' || obj.text === 'module.exports') {
+      this.setExport(prop, () => this.refOf(right));
+      this.constExport(prop, right);
+    }
+  }
+
+  private objectExports(obj: Node): void {
+    for (const p of named(obj)) {
+      if (p.type === 'shorthand_property_identifier') this.setExport(p.text, () => this.lookup(p.text, p) ?? none(p));
+      else if (p.type === 'pair') {
+        const key = p.childForFieldName('key');
+        const val = p.childForFieldName('value');
+        if (key && val) this.setExport(unquote(key) ?? key.text, () => this.refOf(val));
+      } else if (p.type === 'method_definition') {
+        const key = p.childForFieldName('name');
+        if (key) this.setExport(key.text, () => ({ k: 'fn', id: this.fnId(p) }));
+      }
+    }
+  }
+
+  private pendingExports: [string, () => Ref][] = [];
+  private setExport(name: string, value: () => Ref): void {
+    this.pendingExports.push([name, value]);
+  }
+
+  private constExport(name: string, value: Node): void {
+    const v = this.evalStr(value);
+    if ('s' in v) this.fa.consts[name] = v.s;
+  }
+
+  exportStmt(n: Node): void {
+    const src = n.childForFieldName('source');
+    const spec = src ? unquote(src) : null;
+    const isDefault = n.children.some((c) => c?.type === 'default');
+    const decl = n.childForFieldName('declaration');
+    const value = n.childForFieldName('value');
+    if (spec !== null) {
+      const mod = this.modId(spec);
+      const clause = named(n).find((c) => c.type === 'export_clause');
+      if (!clause) {
+        const ns = named(n).find((c) => c.type === 'namespace_export');
+        const id = ns && named(ns)[0];
+        if (id) this.setExport(id.text, () => ({ k: 'imp', mod, name: '*' }));
+        else this.fa.starExports.push(mod);
+        return;
+      }
+      for (const s of named(clause)) {
+        const nm = s.childForFieldName('name');
+        const alias = s.childForFieldName('alias') ?? nm;
+        if (nm && alias) this.setExport(alias.text, () => ({ k: 'imp', mod, name: nm.text }));
+      }
+      return;
+    }
+    if (value) {
+      this.setExport('default', () => this.refOf(value));
+      return;
+    }
+    if (decl) {
+      if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
+        for (const d of named(decl)) {
+          const nm = d.childForFieldName('name');
+          const v = d.childForFieldName('value');
+          if (nm?.type === 'identifier' && v) {
+            this.setExport(nm.text, () => this.refOf(v));
+            this.constExport(nm.text, v);
+          }
+        }
+        return;
+      }
+      const nm = decl.childForFieldName('name');
+      const ref = (): Ref => (decl.type.includes('class') ? { k: 'cls', id: this.clsId(decl) } : FUNCTION_TYPES.has(decl.type) ? { k: 'fn', id: this.fnId(decl) } : none(decl));
+      if (isDefault) this.setExport('default', ref);
+      if (nm) this.setExport(nm.text, ref);
+      return;
+    }
+    const clause = named(n).find((c) => c.type === 'export_clause');
+    for (const s of clause ? named(clause) : []) {
+      const nm = s.childForFieldName('name');
+      const alias = s.childForFieldName('alias') ?? nm;
+      if (nm && alias) this.setExport(alias.text, () => this.lookup(nm.text, nm) ?? none(nm));
+    }
+  }
+
+  // ---- values ------------------------------------------------------------------------------------
+
+  refOf(n: Node | null): Ref {
+    if (!n) return { k: 'none', text: '' };
+    const memo = this.refMemo.get(n.id);
+    if (memo) return memo;
+    const r = this.computeRef(n);
+    this.refMemo.set(n.id, r);
+    return r;
+  }
+
+  private computeRef(n0: Node): Ref {
+    const n = unwrapExpr(n0);
+    if (!n) return none(n0);
+    switch (n.type) {
+      case 'identifier':
+        return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
+      case 'this': {
+        for (let p = n.parent; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') return { k: 'self', cls: this.clsId(p) };
+        return none(n);
+      }
+      case 'member_expression': {
+        const obj = n.childForFieldName('object');
+        const prop = n.childForFieldName('property');
+        if (!obj || !prop) return none(n);
+        return this.memOf(this.refOf(obj), prop.text);
+      }
+      case 'arrow_function':
+      case 'function_expression':
+      case 'function':
+      case 'generator_function':
+        return { k: 'fn', id: this.fnId(n) };
+      case 'class':
+        return { k: 'cls', id: this.clsId(n) };
+      case 'call_expression':
+        return this.callRef(n);
+      case 'new_expression':
+        return this.newRef(n);
+      default:
+        return none(n);
+    }
+  }
+
+  private pkgOf(r: Ref): { pkg: string; name: string } | null {
+    if (r.k === 'imp' && r.mod.startsWith('pkg:')) return { pkg: r.mod.slice(4), name: r.name };
+    if (r.k === 'mem' && r.base.k === 'imp' && r.base.mod.startsWith('pkg:')) {
+      const b = r.base.name;
+      if (b === 'default' || b === '*' || b === 'cjs') return { pkg: r.base.mod.slice(4), name: r.name };
+    }
+    return null;
+  }
+
+  private newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
+    const nodeKey = `${n.startIndex}:${n.endIndex}`;
+    let id = this.objIds.get(nodeKey);
+    if (id === undefined) {
+      id = this.fa.objects.length;
+      this.objIds.set(nodeKey, id);
+      let nameNode: Node | null = n;
+      while (nameNode && nameNode.parent && nameNode.parent.type !== 'variable_declarator' && nameNode.parent.type !== 'assignment_expression' && nameNode.parent.type.endsWith('expression')) nameNode = nameNode.parent;
+      const decl = nameNode?.parent;
+      const nm = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : decl?.type === 'assignment_expression' ? decl.childForFieldName('left')?.text : undefined;
+      this.fa.objects.push({ id, framework, kind, name: nm ?? clip(n.text, 40), line: lineOf(n), prefix });
+    }
+    return { k: 'obj', id };
+  }
+
+  private callRef(n: Node): Ref {
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments');
+    const argv = args ? named(args) : [];
+    if (!fn) return none(n);
+    if ((fn.type === 'identifier' && fn.text === 'require') || fn.type === 'import') {
+      const spec = argv[0] ? unquote(argv[0]) : null;
+      if (spec === null) return none(n);
+      return { k: 'imp', mod: this.modId(spec), name: fn.type === 'import' ? '*' : 'cjs' };
+    }
+    if (fn.type === 'member_expression') {
+      const obj = fn.childForFieldName('object');
+      const m = fn.childForFieldName('property')?.text ?? '';
+      if (m === 'basePath' && obj && argv[0]) {
+        // a new instance sharing the parent's router, with its own base path
+        const child = this.newObj(n, 'hono', 'router', this.evalStr(argv[0]));
+        this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
+        return child;
+      }
+      if (m === 'routes' || m === 'middleware' || m === 'bind') return this.refOf(obj);
+      if ((ROUTE_METHODS.includes(m) && argv.length >= 2) || m === 'register' || m === 'on' || m === 'use' || (m === 'route' && argv.length === 2)) {
+        return this.refOf(obj);
+      }
+    }
+    const callee = this.refOf(fn);
+    const pkg = this.pkgOf(callee);
+    if (pkg) {
+      const { pkg: p, name } = pkg;
+      const whole = name === 'default' || name === 'cjs' || name === '*';
+      if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
+      if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
+      if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
+      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router')) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
+    }
+    if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
+      return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
+    }
+    return none(n);
+  }
+
+  private newRef(n: Node): Ref {
+    const ctor = n.childForFieldName('constructor');
+    const args = n.childForFieldName('arguments');
+    const argv = args ? named(args) : [];
+    if (!ctor) return none(n);
+    const callee = this.refOf(ctor);
+    const pkg = this.pkgOf(callee);
+    if (pkg) {
+      const { pkg: p, name } = pkg;
+      const whole = name === 'default' || name === 'cjs' || name === '*';
+      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router')) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if (p === 'koa' && whole) return this.newObj(n, 'koa', 'app', null);
+      if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return this.newObj(n, 'hono', 'app', null);
+      if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return this.newObj(n, 'hono', 'app', null);
+      if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
+      return none(n);
+    }
+    if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
+    return none(n);
+  }
+
+  private optPrefix(opts: Node | undefined): Val | null {
+    const o = unwrapExpr(opts ?? null);
+    if (!o || o.type !== 'object') return null;
+    const p = this.prop(o, 'prefix');
+    return p ? this.evalStr(p) : null;
+  }
+
+  private prop(obj: Node, key: string): Node | null {
+    for (const p of named(obj)) {
+      if (p.type === 'pair') {
+        const k = p.childForFieldName('key');
+        if (k && (unquote(k) ?? k.text) === key) return p.childForFieldName('value');
+      } else if (p.type === 'shorthand_property_identifier' && p.text === key) return p;
+      else if (p.type === 'method_definition' && p.childForFieldName('name')?.text === key) return p;
+    }
+    return null;
+  }
+
+  evalStr(n0: Node, depth = 0): Val {
+    const n = unwrapExpr(n0) ?? n0;
+    if (depth > 8) return { e: clip(n.text), why: 'expression' };
+    switch (n.type) {
+      case 'string':
+        return { s: unquote(n) ?? '' };
+      case 'template_string': {
+        const vals: Val[] = [];
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'string_fragment') vals.push({ s: c.text });
+          else if (c.type === 'escape_sequence') vals.push({ s: c.text.length === 2 ? c.text[1]! : c.text });
+          else if (c.type === 'template_substitution') {
+            const e = named(c)[0];
+            vals.push(e ? this.evalStr(e, depth + 1) : { e: '', why: 'expression' });
+          }
+        }
+        return concatVals(vals, clip(n.text), 'template literal with substitutions');
+      }
+      case 'binary_expression': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        if (l && r && n.childForFieldName('operator')?.text === '+') {
+          return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
+        }
+        return { e: clip(n.text), why: 'expression' };
+      }
+      case 'identifier': {
+        const list = this.bindings.get(n.text) ?? [];
+        if (list.length === 1 && list[0]!.node.type === 'variable_declarator') {
+          const decl = list[0]!.node;
+          const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
+          const v = decl.childForFieldName('value');
+          if (kind === 'const' && v && v.type !== 'identifier') {
+            const r = this.evalStr(v, depth + 1);
+            if ('s' in r) return r;
+          }
+        }
+        const ref = this.lookup(n.text, n);
+        if (ref && (ref.k === 'imp' || ref.k === 'mem')) return { e: n.text, why: 'variable', ref };
+        return { e: n.text, why: 'variable' };
+      }
+      case 'member_expression':
+        return { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
+      case 'call_expression':
+        return { e: clip(n.text), why: 'function call' };
+      case 'regex':
+        return { e: n.text, why: 'regular expression' };
+      default:
+        return { e: clip(n.text), why: 'expression' };
+    }
+  }
+
+  private isPathLike(n: Node): boolean {
+    const t = unwrapExpr(n)?.type;
+    return t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'identifier' || t === 'member_expression' || t === 'regex' || t === 'array';
+  }
+
+  /** The real handler behind `h`: unwraps wrappers like asyncHandler(fn), fn.bind(x), [mw, fn]. */
+  private handler(h0: Node): HandlerSpec {
+    let h = unwrapExpr(h0) ?? h0;
+    for (let i = 0; i < 5; i++) {
+      if (h.type === 'array') {
+        const last = named(h).pop();
+        if (!last) break;
+        h = unwrapExpr(last) ?? last;
+        continue;
+      }
+      if (h.type === 'object') {
+        const p = this.prop(h, 'handler');
+        if (!p) break;
+        h = unwrapExpr(p) ?? p;
+        continue;
+      }
+      if (h.type === 'call_expression') {
+        const fn = h.childForFieldName('function');
+        if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind') {
+          h = fn.childForFieldName('object')!;
+          continue;
+        }
+        const args = h.childForFieldName('arguments');
+        const inner = args
+          ? named(args)
+              .reverse()
+              .find((a) => ['arrow_function', 'function_expression', 'function', 'identifier', 'member_expression', 'call_expression'].includes(a.type))
+          : undefined;
+        if (!inner) break;
+        h = inner;
+        continue;
+      }
+      break;
+    }
+    if (h.type === 'method_definition') return { ref: { k: 'fn', id: this.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
+    const inline = h.type === 'arrow_function' || h.type === 'function_expression' || h.type === 'function';
+    if (inline) return { ref: this.refOf(h), text: h.childForFieldName('name')?.text ?? '', line: lineOf(h), inline };
+    return { ref: this.refOf(h), text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
+  }
+
+  private paths(n: Node): Val[] {
+    const u = unwrapExpr(n) ?? n;
+    if (u.type === 'array') return named(u).map((c) => this.evalStr(c));
+    return [this.evalStr(u)];
+  }
+
+  // ---- routes & mounts ---------------------------------------------------------------------------
+
+  memberCall(n: Node): void {
+    const fn = n.childForFieldName('function')!;
+    const prop = fn.childForFieldName('property')!;
+    const m = prop.text;
+    const recv = fn.childForFieldName('object');
+    const args = n.childForFieldName('arguments');
+    if (!recv || !args) return;
+    const argv = named(args);
+    const line = lineOf(prop);
+    const range = { start: rangeOf(prop).start, end: rangeOf(n).end };
+    if (ROUTE_METHODS.includes(m)) {
+      // router.route('/x').get(h).post(h): walk down the chain of verb calls to the .route() call
+      let r = unwrapExpr(recv);
+      while (r?.type === 'call_expression') {
+        const rf = r.childForFieldName('function');
+        const rp = rf?.type === 'member_expression' ? rf.childForFieldName('property')?.text : undefined;
+        if (rp === 'route') break;
+        if (!rp || !ROUTE_METHODS.includes(rp)) break;
+        r = unwrapExpr(rf!.childForFieldName('object'));
+      }
+      if (r?.type === 'call_expression') {
+        const rf = r.childForFieldName('function');
+        const ra = r.childForFieldName('arguments');
+        const rargv = ra ? named(ra) : [];
+        if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1 && this.isPathLike(rargv[0]!)) {
+          const ownerNode = rf.childForFieldName('object');
+          const last = argv[argv.length - 1];
+          if (!last || !ownerNode) return;
+          for (const p of this.paths(rargv[0]!)) {
+            this.fa.routes.push({ owner: this.refOf(ownerNode), framework: null, flavour: 'js-chain', methods: [toMethod(m)!], path: p, line, range, handler: this.handler(last) });
+          }
+          return;
+        }
+        if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1) return;
+      }
+      if (argv.length < 2 || !this.isPathLike(argv[0]!)) return;
+      let pathArg = argv[0]!;
+      let rest = argv.slice(1);
+      // koa named route: router.get('name', '/path', handler)
+      if (argv.length >= 3 && unwrapExpr(argv[0]!)?.type === 'string' && unwrapExpr(argv[1]!)?.type === 'string') {
+        pathArg = argv[1]!;
+        rest = argv.slice(2);
+      }
+      const last = rest[rest.length - 1]!;
+      for (const p of this.paths(pathArg)) {
+        this.fa.routes.push({ owner: this.refOf(recv), framework: null, flavour: 'js-method', methods: [toMethod(m)!], path: p, line, range, handler: this.handler(last) });
+      }
+      return;
+    }
+    switch (m) {
+      case 'on': {
+        if (argv.length < 3) return;
+        const ms = this.paths(argv[0]!)
+          .map((v) => ('s' in v ? toMethod(v.s) : null))
+          .filter((x): x is HttpMethod => !!x);
+        if (!ms.length) return;
+        for (const p of this.paths(argv[1]!)) {
+          this.fa.routes.push({ owner: this.refOf(recv), framework: null, flavour: 'hono-on', methods: ms, path: p, line, range, handler: this.handler(argv[argv.length - 1]!) });
+        }
+        return;
+      }
+      case 'route': {
+        const a0 = unwrapExpr(argv[0] ?? null);
+        if (argv.length === 1 && a0?.type === 'object') {
+          const url = this.prop(a0, 'url') ?? this.prop(a0, 'path');
+          const method = this.prop(a0, 'method');
+          const h = this.prop(a0, 'handler');
+          if (!url || !method || !h) return;
+          const ms = this.paths(method)
+            .map((v) => ('s' in v ? toMethod(v.s) : null))
+            .filter((x): x is HttpMethod => !!x);
+          if (!ms.length) return;
+          this.fa.routes.push({ owner: this.refOf(recv), framework: null, flavour: 'js-route-object', methods: ms, path: this.evalStr(url), line, range, handler: this.handler(h) });
+        } else if (argv.length === 2 && this.isPathLike(argv[0]!)) {
+          this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(argv[1]!), prefix: this.evalStr(argv[0]!), line, kind: 'route' });
+        }
+        return;
+      }
+      case 'use': {
+        if (!argv.length) return;
+        let prefix: Val | null = null;
+        let rest = argv;
+        const a0 = unwrapExpr(argv[0]!);
+        if (a0 && (a0.type === 'string' || a0.type === 'template_string' || a0.type === 'binary_expression')) {
+          prefix = this.evalStr(a0);
+          rest = argv.slice(1);
+        } else if (a0?.type === 'identifier' || a0?.type === 'member_expression') {
+          const v = this.evalStr(a0);
+          if ('s' in v) {
+            prefix = v;
+            rest = argv.slice(1);
+          } else if (argv.length >= 2) {
+            // app.use(config.prefix, router) or app.use(auth, router): decided at resolve time (prefixRef)
+            const pr = this.refOf(a0);
+            this.fa.mounts.push({ parent: this.refOf(recv), child: pr, prefix: null, line, kind: 'use' });
+            for (const c of argv.slice(1)) {
+              const u = unwrapExpr(c);
+              if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
+              this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(u), prefix: v, prefixRef: pr, line, kind: 'use' });
+            }
+            return;
+          }
+        }
+        for (const c of rest) {
+          const u = unwrapExpr(c);
+          if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
+          this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(u), prefix, line, kind: 'use' });
+        }
+        return;
+      }
+      case 'register': {
+        if (!argv.length) return;
+        const opts = unwrapExpr(argv[1] ?? null);
+        const plugin = this.refOf(argv[0]!);
+        const pkg = this.pkgOf(plugin);
+        if (pkg && /autoload/.test(pkg.pkg)) {
+          const dirNode = opts?.type === 'object' ? this.prop(opts, 'dir') : null;
+          const dir = dirNode ? this.evalDir(dirNode) : null;
+          if (dir) {
+            const o = opts ? this.prop(opts, 'options') : null;
+            const ou = unwrapExpr(o);
+            const pre = ou?.type === 'object' ? this.prop(ou, 'prefix') : null;
+            this.fa.autoload.push({ parent: this.refOf(recv), dir, prefix: pre ? this.evalStr(pre) : null, line });
+          } else this.fa.notes.push(`line ${line}: autoload dir not statically known`);
+          return;
+        }
+        let prefix: Val | null = null;
+        if (opts?.type === 'object') {
+          const p = this.prop(opts, 'prefix');
+          if (p) prefix = this.evalStr(p);
+        }
+        this.fa.mounts.push({ parent: this.refOf(recv), child: plugin, prefix, line, kind: 'register' });
+        return;
+      }
+      case 'prefix': {
+        if (argv.length === 1) this.fa.prefixSets.push({ target: this.refOf(recv), prefix: this.evalStr(argv[0]!), line });
+        return;
+      }
+      case 'setGlobalPrefix': {
+        if (!this.frameworks.has('nestjs') || !argv[0]) return;
+        const g = (this.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
+        g.prefix = this.evalStr(argv[0]);
+        const o = unwrapExpr(argv[1] ?? null);
+        const ex = o?.type === 'object' ? unwrapExpr(this.prop(o, 'exclude')) : null;
+        for (const e of ex?.type === 'array' ? named(ex) : []) {
+          if (e.type === 'string') g.exclude.push({ path: unquote(e) ?? '', methods: null });
+          else if (e.type === 'object') {
+            const p = this.prop(e, 'path');
+            const mm = this.prop(e, 'method');
+            const pv = p ? this.evalStr(p) : null;
+            const mname = mm?.text.split('.').pop() ?? '';
+            const meth = mname === 'ALL' ? null : toMethod(mname);
+            if (pv && 's' in pv) g.exclude.push({ path: pv.s, methods: meth ? [meth] : null });
+          }
+        }
+        return;
+      }
+      case 'enableVersioning': {
+        if (!this.frameworks.has('nestjs')) return;
+        const o = unwrapExpr(argv[0] ?? null);
+        if (o?.type !== 'object') return;
+        const type = this.prop(o, 'type')?.text ?? '';
+        if (!/URI$/.test(type)) return;
+        const g = (this.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
+        const p = this.prop(o, 'prefix');
+        const pv = p ? (p.text === 'false' ? { s: '' } : this.evalStr(p)) : { s: 'v' };
+        const dv = this.prop(o, 'defaultVersion');
+        g.uriVersioning = { prefix: 's' in pv ? pv.s : 'v', defaultVersion: dv ? this.versions(dv) : null };
+        return;
+      }
+    }
+  }
+
+  private versions(n: Node): string[] | null {
+    const u = unwrapExpr(n);
+    if (!u) return null;
+    if (/VERSION_NEUTRAL$/.test(u.text)) return [''];
+    if (u.type === 'array') return named(u).flatMap((c) => this.versions(c) ?? []);
+    const v = this.evalStr(u);
+    return 's' in v ? [v.s] : null;
+  }
+
+  /** `path.join(__dirname, 'routes')`, `join(__dirname, 'routes')`, `__dirname + '/routes'` → absolute dir. */
+  private evalDir(n0: Node): string | null {
+    const n = unwrapExpr(n0);
+    if (!n) return null;
+    if (n.type === 'identifier' && n.text === '__dirname') return this.dir;
+    if (n.type === 'call_expression') {
+      const f = n.childForFieldName('function');
+      const fname = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
+      if (fname !== 'join' && fname !== 'resolve') return null;
+      const parts: string[] = [];
+      for (const a of named(n.childForFieldName('arguments')!)) {
+        if (a.type === 'identifier' && a.text === '__dirname') parts.push(this.dir);
+        else {
+          const v = this.evalStr(a);
+          if (!('s' in v)) return null;
+          parts.push(v.s);
+        }
+      }
+      return parts.length && path.isAbsolute(parts[0]!) ? path.join(...parts) : null;
+    }
+    if (n.type === 'binary_expression') {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (l?.text === '__dirname' && r) {
+        const v = this.evalStr(r);
+        return 's' in v ? path.join(this.dir, v.s) : null;
+      }
+    }
+    return null;
+  }
+
+  nestController(cls: Node): void {
+    const decos: Node[] = [...cls.childrenForFieldName('decorator').filter((d): d is Node => !!d)];
+    if (cls.parent?.type === 'export_statement') decos.push(...cls.parent.childrenForFieldName('decorator').filter((d): d is Node => !!d));
+    if (!decos.length) {
+      for (const c of cls.children) if (c?.type === 'decorator') decos.push(c);
+      if (cls.parent?.type === 'export_statement') for (const c of cls.parent.children) if (c?.type === 'decorator') decos.push(c);
+    }
+    const ctrl = decos.map((d) => this.decoCall(d)).find((d) => d && d.name === 'Controller');
+    if (!ctrl) return;
+    this.frameworks.add('nestjs');
+    let ctrlPaths: Val[] = [{ s: '' }];
+    let ctrlVersion: string[] | null = null;
+    const a0 = unwrapExpr(ctrl.args[0] ?? null);
+    if (a0?.type === 'object') {
+      const p = this.prop(a0, 'path');
+      if (p) ctrlPaths = this.paths(p);
+      const v = this.prop(a0, 'version');
+      if (v) ctrlVersion = this.versions(v);
+    } else if (a0) ctrlPaths = this.paths(a0);
+    const body = cls.childForFieldName('body');
+    if (!body) return;
+    let pending: Node[] = [];
+    for (const c of body.children) {
+      if (!c) continue;
+      if (c.type === 'decorator') {
+        pending.push(c);
+        continue;
+      }
+      if (c.type === 'method_definition') {
+        for (const c2 of c.children) if (c2?.type === 'decorator') pending.push(c2);
+        const calls = pending.map((d) => ({ d, call: this.decoCall(d) }));
+        const ver = calls.find((x) => x.call?.name === 'Version');
+        const methodVersion = ver?.call?.args[0] ? this.versions(ver.call.args[0]) : null;
+        for (const { d, call } of calls) {
+          if (!call || !(call.name in NEST_METHODS)) continue;
+          const nest: NestInfo = { ctrl: ctrlPaths, ctrlVersion, methodVersion };
+          const ps = call.args[0] ? this.paths(call.args[0]) : [{ s: '' }];
+          for (const p of ps) {
+            this.fa.routes.push({
+              owner: null,
+              framework: 'nestjs',
+              flavour: 'nest',
+              methods: [NEST_METHODS[call.name]!],
+              path: p,
+              line: lineOf(d),
+              range: rangeOf(d),
+              handler: { ref: { k: 'fn', id: this.fnId(c) }, text: c.childForFieldName('name')?.text ?? '', line: lineOf(c) },
+              nest,
+            });
+          }
+        }
+      }
+      if (c.type !== 'comment') pending = [];
+    }
+  }
+
+  private decoCall(d: Node): { name: string; args: Node[] } | null {
+    const e = named(d)[0];
+    if (!e || e.type !== 'call_expression') return null;
+    const f = e.childForFieldName('function');
+    const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
+    if (!name) return null;
+    if (f?.type === 'identifier') {
+      const r = this.lookup(name, f);
+      if (r && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
+    }
+    const args = e.childForFieldName('arguments');
+    return { name, args: args ? named(args) : [] };
+  }
+
+  argCall(n: Node): void {
+    const fn = n.childForFieldName('function');
+    if (!fn) return;
+    if (fn.type === 'member_expression') {
+      const m = fn.childForFieldName('property')?.text ?? '';
+      if (ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) return;
+    }
+    if (fn.type === 'identifier' && fn.text === 'require') return;
+    const args = n.childForFieldName('arguments');
+    if (!args) return;
+    const refs: (Ref | null)[] = [];
+    let interesting = false;
+    for (const a of named(args)) {
+      if (a.type === 'identifier') {
+        const r = this.refOf(a);
+        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
+        refs.push(r);
+      } else refs.push(null);
+    }
+    if (!interesting) return;
+    const callee = this.refOf(fn);
+    if (callee.k === 'none') return;
+    this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
+  }
+
+  finish(): void {
+    for (const [name, value] of this.pendingExports) {
+      if (name in this.fa.exports) continue;
+      const r = value();
+      this.fa.exports[name] = r;
+    }
+    for (const [name, list] of this.bindings) {
+      if (list.length !== 1 || list[0]!.scope !== -1 || list[0]!.node.type !== 'variable_declarator' || name in this.fa.consts) continue;
+      const v = list[0]!.node.childForFieldName('value');
+      const t = v?.type;
+      if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression')) {
+        const s = this.evalStr(v);
+        if ('s' in s) this.fa.consts[name] = s.s;
+      }
+    }
+    this.fa.frameworks = [...this.frameworks];
+  }
+}

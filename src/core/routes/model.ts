@@ -1,0 +1,165 @@
+/**
+ * Serializable per-file facts produced by the analyzers (python.ts, javascript.ts) and consumed by the
+ * cross-file resolver (resolve.ts). Everything here is plain data (structured-clone safe): no tree-sitter
+ * nodes, no functions, no Maps.
+ */
+import type { Framework, HttpMethod, SourceRange } from './types';
+
+/** A statically evaluated string: a literal `s`, or a run-time expression `e` with the reason. */
+export type Val = { s: string } | { e: string; why: string; ref?: Ref; parts?: ValPart[] };
+/** Pieces of a template literal / f-string / concatenation whose non-literal parts may be imported constants. */
+export type ValPart = string | { e: string; ref: Ref };
+
+/** Module identifiers: `file:/abs/path/without/ext`, `py:dotted.module` (absolute Python import), `pkg:name`. */
+export type ModId = string;
+
+/** A symbolic reference to a value, resolved across files by resolve.ts. */
+export type Ref =
+  | { k: 'obj'; id: number } // app/router object created in this file (objects[id])
+  | { k: 'imp'; mod: ModId; name: string } // imported binding; name '*' = namespace, 'cjs' = require() result
+  | { k: 'mem'; base: Ref; name: string } // attribute / property access
+  | { k: 'param'; fn: number; i: number } // i-th parameter of functions[fn]
+  | { k: 'fn'; id: number } // function defined in this file
+  | { k: 'cls'; id: number } // class defined in this file
+  | { k: 'inst'; cls: Ref } // `new C()` of a class that is not a framework object
+  | { k: 'wrap'; inner: Ref; fp: boolean } // fp(plugin) / fastifyPlugin(plugin) / other plugin wrappers
+  | { k: 'self'; cls: number } // `this` / `self` inside class cls
+  | { k: 'none'; text: string };
+
+export interface ObjDecl {
+  id: number;
+  framework: Framework;
+  /** apps are roots; routers must be mounted to have a known full path. */
+  kind: 'app' | 'router';
+  /** Variable name or expression text, for reasons and debugging. */
+  name: string;
+  line: number;
+  /** Prefix given at creation (APIRouter(prefix=), Blueprint(url_prefix=), new Router({prefix})). */
+  prefix: Val | null;
+}
+
+export interface FuncDecl {
+  id: number;
+  name: string | null;
+  line: number;
+  range: SourceRange;
+  params: string[];
+}
+
+export interface ClassDecl {
+  id: number;
+  name: string;
+  line: number;
+  /** method name → functions[] id */
+  methods: Record<string, number>;
+}
+
+export interface HandlerSpec {
+  ref: Ref;
+  /** Source text of the handler expression (fallback name). */
+  text: string;
+  line: number;
+  /** The handler is written inline (arrow / function expression): its name is its own name or null. */
+  inline?: boolean;
+}
+
+export interface NestInfo {
+  /** Controller paths (`@Controller(['a','b'])` gives two). Empty string = none. */
+  ctrl: Val[];
+  ctrlVersion: string[] | null;
+  methodVersion: string[] | null;
+  /** `@Controller({host})` etc. are ignored. */
+}
+
+export interface RawRoute {
+  /** The app/router/plugin instance the route is registered on (null for NestJS). */
+  owner: Ref | null;
+  /** Framework when it is known from syntax alone (NestJS); otherwise from the owner at resolve time. */
+  framework: Framework | null;
+  /** Python `.get` decorators are FastAPI or Flask depending on the owner; `route` is Flask, `api_route` FastAPI. */
+  flavour: 'py-method' | 'py-route' | 'py-api-route' | 'py-add-api-route' | 'py-add-url-rule' | 'js-method' | 'js-chain' | 'js-route-object' | 'hono-on' | 'nest';
+  methods: HttpMethod[];
+  path: Val;
+  line: number;
+  range: SourceRange;
+  handler: HandlerSpec | null;
+  nest?: NestInfo;
+}
+
+export interface Mount {
+  parent: Ref;
+  child: Ref;
+  prefix: Val | null;
+  /** The prefix is only a prefix if this does not resolve to a router/function (`app.use(x, router)`). */
+  prefixRef?: Ref;
+  line: number;
+  /** include: FastAPI include_router (adds), blueprint: Flask (overrides creation prefix), use: Express/Koa,
+   *  register: Fastify, route: Hono app.route, base: Hono basePath, alias: function parameter binding. */
+  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias';
+}
+
+/** `router.prefix('/x')` (Koa). */
+export interface PrefixSet {
+  target: Ref;
+  prefix: Val;
+  line: number;
+}
+
+/** A call that passes values to a function's parameters: `setup(app)`, `require('./r')(app, '/p')`. */
+export interface CallEdge {
+  callee: Ref;
+  args: (Ref | null)[];
+  line: number;
+}
+
+export interface NestGlobal {
+  prefix: Val | null;
+  exclude: { path: string; methods: HttpMethod[] | null }[];
+  uriVersioning: { prefix: string; defaultVersion: string[] | null } | null;
+}
+
+export interface FileAnalysis {
+  file: string;
+  language: 'python' | 'javascript';
+  objects: ObjDecl[];
+  functions: FuncDecl[];
+  classes: ClassDecl[];
+  routes: RawRoute[];
+  mounts: Mount[];
+  prefixSets: PrefixSet[];
+  calls: CallEdge[];
+  /** Exported name → value. JS: 'default' = export default / module.exports. Python: every module-level name. */
+  exports: Record<string, Ref>;
+  /** Module-level literal constants (assigned once), also importable. */
+  consts: Record<string, string>;
+  /** `export * from './x'` targets. */
+  starExports: ModId[];
+  /** Framework packages this file imports (hints for parameters whose callers are not found). */
+  frameworks: Framework[];
+  nest: NestGlobal | null;
+  /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
+  autoload: { parent: Ref; dir: string; prefix: Val | null; line: number }[];
+  /** Syntax errors, unsupported idioms, etc. */
+  notes: string[];
+}
+
+export function emptyAnalysis(file: string, language: FileAnalysis['language']): FileAnalysis {
+  return {
+    file,
+    language,
+    objects: [],
+    functions: [],
+    classes: [],
+    routes: [],
+    mounts: [],
+    prefixSets: [],
+    calls: [],
+    exports: {},
+    consts: {},
+    starExports: [],
+    frameworks: [],
+    nest: null,
+    autoload: [],
+    notes: [],
+  };
+}

@@ -1,0 +1,567 @@
+/**
+ * Python analyzer (FastAPI, Flask): one tree-sitter query collects the interesting nodes (imports,
+ * assignments, decorators, registration calls, calls passing names, function definitions); the rest is
+ * structural inspection of those nodes only.
+ */
+import * as path from 'node:path';
+import type { ParserSet } from '../parsing/treeSitter';
+import type { Framework, HttpMethod } from './types';
+import { emptyAnalysis, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
+import { clip, concatVals, guard, lineOf, named, none, rangeOf, toMethod, type Node } from './common';
+
+const QUERY = `
+(import_statement) @import
+(import_from_statement) @import
+(assignment left: (identifier) right: (_)) @assign
+(decorator) @decorator
+(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule"))) @regcall
+(call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
+(function_definition name: (identifier)) @func
+(class_definition name: (identifier)) @class
+`;
+
+const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
+const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', Blueprint: 'router', APIFlask: 'app', APIBlueprint: 'router' };
+const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+interface Binding {
+  node: Node; // the defining node (assignment, import, function_definition)
+  scope: number; // startIndex of the enclosing function/class, -1 for module
+  value: () => Ref;
+}
+
+/** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
+function relativeModule(file: string, dots: number, dotted: string): ModId {
+  let dir = path.dirname(file);
+  for (let i = 1; i < dots; i++) dir = path.dirname(dir);
+  return `file:${dotted ? path.join(dir, ...dotted.split('.')) : dir}`;
+}
+
+export function analyzePython(parsers: ParserSet, file: string, text: string): FileAnalysis {
+  const fa = emptyAnalysis(file, 'python');
+  const tree = parsers.parser('python').parse(text);
+  if (!tree) {
+    fa.notes.push('parse failed');
+    return fa;
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) fa.notes.push('syntax errors: results may be partial');
+    const caps = parsers.query('python', QUERY).captures(root);
+    const A = new PyAnalyzer(fa, file);
+    const byName: Record<string, Node[]> = {};
+    for (const c of caps) (byName[c.name] ??= []).push(c.node);
+    guard(fa.notes, 'imports', () => (byName.import ?? []).forEach((n) => A.importStmt(n)));
+    guard(fa.notes, 'assignments', () => (byName.assign ?? []).forEach((n) => A.assignment(n)));
+    guard(fa.notes, 'functions', () => (byName.func ?? []).forEach((n) => A.funcDef(n)));
+    guard(fa.notes, 'classes', () => (byName.class ?? []).forEach((n) => A.classDef(n)));
+    for (const n of byName.decorator ?? []) guard(fa.notes, `decorator line ${lineOf(n)}`, () => A.decorator(n));
+    for (const n of byName.regcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.regCall(n));
+    for (const n of byName.argcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.argCall(n));
+    guard(fa.notes, 'exports', () => A.finish());
+  } finally {
+    tree.delete();
+  }
+  return fa;
+}
+
+class PyAnalyzer {
+  private bindings = new Map<string, Binding[]>();
+  private fnIds = new Map<number, number>(); // node startIndex → functions id
+  private clsIds = new Map<number, number>();
+  private objIds = new Map<string, number>(); // call node span → objects id
+  private refMemo = new Map<number, Ref>();
+  private resolving = new Set<string>();
+  private frameworks = new Set<Framework>();
+
+  constructor(
+    private fa: FileAnalysis,
+    private file: string,
+  ) {}
+
+  // ---- scopes & bindings -------------------------------------------------------------------------
+
+  private scopeOf(n: Node): number {
+    for (let p = n.parent; p; p = p.parent) {
+      if (p.type === 'function_definition' || p.type === 'lambda') return p.startIndex;
+    }
+    return -1;
+  }
+
+  /** Enclosing function nodes, innermost first. */
+  private enclosing(n: Node): Node[] {
+    const out: Node[] = [];
+    for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') out.push(p);
+    return out;
+  }
+
+  private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
+    let list = this.bindings.get(name);
+    if (!list) this.bindings.set(name, (list = []));
+    list.push({ node, scope, value });
+  }
+
+  private lookup(name: string, at: Node): Ref | null {
+    const fns = this.enclosing(at);
+    const list = this.bindings.get(name);
+    for (const fn of fns) {
+      const params = this.paramNames(fn);
+      const local = list?.find((b) => b.scope === fn.startIndex);
+      if (local) return this.bindingValue(name, local);
+      const i = params.indexOf(name);
+      if (i >= 0) return { k: 'param', fn: this.fnId(fn), i };
+    }
+    const mod = list?.find((b) => b.scope === -1);
+    if (mod) return this.bindingValue(name, mod);
+    return null;
+  }
+
+  private bindingValue(name: string, b: Binding): Ref {
+    const key = `${name}@${b.node.startIndex}`;
+    if (this.resolving.has(key)) return { k: 'none', text: name };
+    this.resolving.add(key);
+    try {
+      return b.value();
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  private paramNames(fn: Node): string[] {
+    const params = fn.childForFieldName('parameters');
+    if (!params) return [];
+    const out: string[] = [];
+    for (const p of named(params)) {
+      if (p.type === 'identifier') out.push(p.text);
+      else if (p.type === 'typed_parameter') out.push(named(p)[0]?.text ?? '');
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') out.push(p.childForFieldName('name')?.text ?? '');
+      else out.push('');
+    }
+    return out;
+  }
+
+  private fnId(fn: Node): number {
+    let id = this.fnIds.get(fn.startIndex);
+    if (id === undefined) {
+      id = this.fa.functions.length;
+      const decl: FuncDecl = {
+        id,
+        name: fn.type === 'lambda' ? null : (fn.childForFieldName('name')?.text ?? null),
+        line: lineOf(fn),
+        range: rangeOf(fn),
+        params: this.paramNames(fn),
+      };
+      this.fa.functions.push(decl);
+      this.fnIds.set(fn.startIndex, id);
+    }
+    return id;
+  }
+
+  // ---- collection --------------------------------------------------------------------------------
+
+  importStmt(n: Node): void {
+    if (n.type === 'import_statement') {
+      for (const c of named(n)) {
+        if (c.type === 'dotted_name') {
+          const full = c.text;
+          const first = full.split('.')[0]!;
+          this.bind(first, n, () => ({ k: 'imp', mod: `py:${first}`, name: '*' }));
+          this.noteFramework(full);
+        } else if (c.type === 'aliased_import') {
+          const full = c.childForFieldName('name')?.text ?? '';
+          const alias = c.childForFieldName('alias')?.text;
+          if (alias) this.bind(alias, n, () => ({ k: 'imp', mod: `py:${full}`, name: '*' }));
+          this.noteFramework(full);
+        }
+      }
+      return;
+    }
+    // import_from_statement
+    const modNode = n.childForFieldName('module_name');
+    if (!modNode) return;
+    let mod: ModId;
+    if (modNode.type === 'relative_import') {
+      const prefix = named(modNode).find((c) => c.type === 'import_prefix')?.text ?? '.';
+      const dotted = named(modNode).find((c) => c.type === 'dotted_name')?.text ?? '';
+      mod = relativeModule(this.file, prefix.length, dotted);
+    } else {
+      mod = `py:${modNode.text}`;
+      this.noteFramework(modNode.text);
+    }
+    for (const c of n.childrenForFieldName('name')) {
+      if (!c) continue;
+      if (c.type === 'dotted_name') {
+        const name = c.text;
+        this.bind(name.split('.').pop()!, n, () => ({ k: 'imp', mod, name }));
+      } else if (c.type === 'aliased_import') {
+        const name = c.childForFieldName('name')?.text ?? '';
+        const alias = c.childForFieldName('alias')?.text;
+        if (alias) this.bind(alias, n, () => ({ k: 'imp', mod, name }));
+      }
+    }
+    if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.notes.push(`line ${lineOf(n)}: star import not followed`);
+  }
+
+  private noteFramework(mod: string): void {
+    const top = mod.split('.')[0];
+    if (top === 'fastapi') this.frameworks.add('fastapi');
+    if (top === 'flask' || top === 'apiflask') this.frameworks.add('flask');
+  }
+
+  assignment(n: Node): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right || left.type !== 'identifier') return;
+    this.bind(left.text, n, () => this.refOf(right));
+  }
+
+  funcDef(n: Node): void {
+    const name = n.childForFieldName('name');
+    if (!name) return;
+    this.bind(name.text, n, () => ({ k: 'fn', id: this.fnId(n) }), this.scopeOf(n));
+  }
+
+  classDef(n: Node): void {
+    const name = n.childForFieldName('name');
+    if (!name) return;
+    this.bind(name.text, n, () => {
+      let id = this.clsIds.get(n.startIndex);
+      if (id === undefined) {
+        id = this.fa.classes.length;
+        this.clsIds.set(n.startIndex, id);
+        const methods: Record<string, number> = {};
+        this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods });
+        const body = n.childForFieldName('body');
+        for (const c of body ? named(body) : []) {
+          const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+          const mn = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+          if (def && mn) methods[mn] = this.fnId(def);
+        }
+      }
+      return { k: 'cls', id };
+    });
+  }
+
+  // ---- values ------------------------------------------------------------------------------------
+
+  refOf(n: Node | null): Ref {
+    if (!n) return { k: 'none', text: '' };
+    const memo = this.refMemo.get(n.id);
+    if (memo) return memo;
+    const r = this.computeRef(n);
+    this.refMemo.set(n.id, r);
+    return r;
+  }
+
+  private computeRef(n: Node): Ref {
+    switch (n.type) {
+      case 'identifier':
+        return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
+      case 'attribute': {
+        const obj = n.childForFieldName('object');
+        const attr = n.childForFieldName('attribute');
+        if (!obj || !attr) return none(n);
+        return { k: 'mem', base: this.refOf(obj), name: attr.text };
+      }
+      case 'parenthesized_expression':
+        return this.refOf(named(n)[0] ?? null);
+      case 'lambda':
+        return { k: 'fn', id: this.fnId(n) };
+      case 'call':
+        return this.callRef(n);
+      default:
+        return none(n);
+    }
+  }
+
+  private callRef(n: Node): Ref {
+    const fnNode = n.childForFieldName('function');
+    if (!fnNode) return none(n);
+    const ctor = this.ctorKind(fnNode);
+    if (ctor) {
+      const nodeKey = `${n.startIndex}:${n.endIndex}`;
+      let id = this.objIds.get(nodeKey);
+      if (id === undefined) {
+        id = this.fa.objects.length;
+        this.objIds.set(nodeKey, id);
+        const prefixKw = ctor.framework === 'fastapi' ? 'prefix' : 'url_prefix';
+        const arg = this.kwarg(n, prefixKw);
+        const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
+        this.fa.objects.push({
+          id,
+          framework: ctor.framework,
+          kind: ctor.kind,
+          name: nameNode?.text ?? clip(n.text, 40),
+          line: lineOf(n),
+          prefix: arg ? this.evalStr(arg) : null,
+        });
+      }
+      return { k: 'obj', id };
+    }
+    return none(n);
+  }
+
+  /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
+  private ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router' } | null {
+    let name: string;
+    let ref: Ref;
+    if (fnNode.type === 'identifier') {
+      name = fnNode.text;
+      if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
+      ref = this.refOf(fnNode);
+    } else if (fnNode.type === 'attribute') {
+      name = fnNode.childForFieldName('attribute')?.text ?? '';
+      if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
+      ref = this.refOf(fnNode);
+    } else return null;
+    let mod: string | null = null;
+    if (ref.k === 'imp') mod = ref.mod;
+    else if (ref.k === 'mem' && ref.base.k === 'imp') mod = ref.base.mod;
+    else if (ref.k === 'none') mod = null; // unbound name (star import, or defined elsewhere): accept by name
+    else return null;
+    const top = mod ? mod.replace(/^py:/, '').split('.')[0] : null;
+    if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]! };
+    if (name in FLASK_CTORS && (top === null || top === 'flask' || top === 'apiflask')) return { framework: 'flask', kind: FLASK_CTORS[name]! };
+    return null;
+  }
+
+  private args(call: Node): { pos: Node[]; kw: Map<string, Node> } {
+    const pos: Node[] = [];
+    const kw = new Map<string, Node>();
+    const al = call.childForFieldName('arguments');
+    if (al) {
+      for (const a of named(al)) {
+        if (a.type === 'keyword_argument') {
+          const k = a.childForFieldName('name')?.text;
+          const v = a.childForFieldName('value');
+          if (k && v) kw.set(k, v);
+        } else if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') pos.push(a);
+      }
+    }
+    return { pos, kw };
+  }
+
+  private kwarg(call: Node, name: string): Node | null {
+    return this.args(call).kw.get(name) ?? null;
+  }
+
+  /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
+  evalStr(n: Node, depth = 0): Val {
+    if (depth > 8) return { e: clip(n.text), why: 'expression' };
+    switch (n.type) {
+      case 'string': {
+        const vals: Val[] = [];
+        for (const c of n.children) {
+          if (!c) continue;
+          if (c.type === 'string_content') vals.push({ s: c.text });
+          else if (c.type === 'escape_sequence') vals.push({ s: unescapePy(c.text) });
+          else if (c.type === 'interpolation') {
+            const e = c.childForFieldName('expression');
+            const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
+            vals.push(e && !hasFormat ? this.evalStr(e, depth + 1) : { e: clip(c.text), why: 'expression' });
+          }
+        }
+        return concatVals(vals, clip(n.text), 'f-string with substitutions');
+      }
+      case 'concatenated_string':
+        return concatVals(
+          named(n).map((c) => this.evalStr(c, depth + 1)),
+          clip(n.text),
+          'string concatenation with variables',
+        );
+      case 'binary_operator': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const op = n.childForFieldName('operator')?.text;
+        if (l && r && op === '+') return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
+        return { e: clip(n.text), why: 'expression' };
+      }
+      case 'parenthesized_expression': {
+        const c = named(n)[0];
+        return c ? this.evalStr(c, depth + 1) : { e: clip(n.text), why: 'expression' };
+      }
+      case 'identifier': {
+        const list = this.bindings.get(n.text) ?? [];
+        if (list.length === 1 && list[0]!.scope === -1 && list[0]!.node.type === 'assignment') {
+          const right = list[0]!.node.childForFieldName('right');
+          if (right && right.type !== 'identifier') {
+            const v = this.evalStr(right, depth + 1);
+            if ('s' in v) return v;
+          }
+        }
+        const ref = this.lookup(n.text, n);
+        if (ref && ref.k === 'imp') return { e: n.text, why: 'variable', ref };
+        return { e: n.text, why: 'variable' };
+      }
+      case 'attribute':
+        return { e: clip(n.text), why: 'attribute', ref: this.refOf(n) };
+      case 'call':
+        return { e: clip(n.text), why: 'function call' };
+      default:
+        return { e: clip(n.text), why: 'expression' };
+    }
+  }
+
+  private methodsArg(n: Node | null, dflt: HttpMethod[]): HttpMethod[] {
+    if (!n) return dflt;
+    if (n.type === 'list' || n.type === 'tuple' || n.type === 'set') {
+      const out: HttpMethod[] = [];
+      for (const c of named(n)) {
+        const v = this.evalStr(c);
+        const m = 's' in v ? toMethod(v.s) : null;
+        if (m && !out.includes(m)) out.push(m);
+      }
+      return out.length ? out : dflt;
+    }
+    this.fa.notes.push(`line ${lineOf(n)}: methods=${clip(n.text, 40)} is not a literal list; assuming ${dflt.join(',')}`);
+    return dflt;
+  }
+
+  // ---- routes & mounts ---------------------------------------------------------------------------
+
+  decorator(n: Node): void {
+    const call = named(n)[0];
+    if (!call || call.type !== 'call') return;
+    const fnNode = call.childForFieldName('function');
+    if (!fnNode || fnNode.type !== 'attribute') return;
+    const method = fnNode.childForFieldName('attribute')?.text ?? '';
+    let flavour: 'py-method' | 'py-route' | 'py-api-route';
+    if (METHOD_DECORATORS.has(method)) flavour = 'py-method';
+    else if (method === 'route') flavour = 'py-route';
+    else if (method === 'api_route') flavour = 'py-api-route';
+    else return;
+    const def = n.parent?.childForFieldName('definition');
+    if (!def || def.type !== 'function_definition') return;
+    const { pos, kw } = this.args(call);
+    const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
+    if (!pathNode) return;
+    const methods = flavour === 'py-method' ? [toMethod(method)!] : this.methodsArg(kw.get('methods') ?? null, ['GET']);
+    this.fa.routes.push({
+      owner: this.refOf(fnNode.childForFieldName('object')),
+      framework: null,
+      flavour,
+      methods,
+      path: this.evalStr(pathNode),
+      line: lineOf(n),
+      range: rangeOf(n),
+      handler: { ref: { k: 'fn', id: this.fnId(def) }, text: def.childForFieldName('name')?.text ?? '', line: lineOf(def) },
+    });
+  }
+
+  regCall(n: Node): void {
+    const fnNode = n.childForFieldName('function')!;
+    const method = fnNode.childForFieldName('attribute')?.text;
+    const owner = this.refOf(fnNode.childForFieldName('object'));
+    const { pos, kw } = this.args(n);
+    switch (method) {
+      case 'include_router':
+      case 'register_blueprint': {
+        const child = pos[0] ?? kw.get('router') ?? kw.get('blueprint');
+        if (!child) return;
+        const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
+        this.fa.mounts.push({
+          parent: owner,
+          child: this.refOf(child),
+          prefix: p ? this.evalStr(p) : null,
+          line: lineOf(n),
+          kind: method === 'include_router' ? 'include' : 'blueprint',
+        });
+        return;
+      }
+      case 'add_api_route':
+      case 'add_url_rule': {
+        const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
+        const h = method === 'add_api_route' ? (pos[1] ?? kw.get('endpoint')) : (pos[2] ?? kw.get('view_func'));
+        if (!pathNode || !h) return;
+        this.fa.routes.push({
+          owner,
+          framework: null,
+          flavour: method === 'add_api_route' ? 'py-add-api-route' : 'py-add-url-rule',
+          methods: this.methodsArg(kw.get('methods') ?? null, ['GET']),
+          path: this.evalStr(pathNode),
+          line: lineOf(n),
+          range: rangeOf(n),
+          handler: this.handlerSpec(h),
+        });
+        return;
+      }
+    }
+  }
+
+  private handlerSpec(h: Node): { ref: Ref; text: string; line: number } {
+    // View.as_view('name') → the class; wrap(fn) → fn
+    let node = h;
+    for (let i = 0; i < 4 && node.type === 'call'; i++) {
+      const f = node.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'as_view') {
+        node = f.childForFieldName('object')!;
+        break;
+      }
+      const a = this.args(node).pos;
+      const inner = a.find((x) => x.type === 'identifier' || x.type === 'attribute' || x.type === 'lambda');
+      if (!inner) break;
+      node = inner;
+    }
+    return { ref: this.refOf(node), text: node.text, line: lineOf(node) };
+  }
+
+  argCall(n: Node): void {
+    const fnNode = n.childForFieldName('function');
+    if (!fnNode) return;
+    if (fnNode.type === 'attribute') {
+      const m = fnNode.childForFieldName('attribute')?.text ?? '';
+      if (m === 'include_router' || m === 'register_blueprint') return;
+    }
+    const al = n.childForFieldName('arguments');
+    if (!al) return;
+    const args: (Ref | null)[] = [];
+    let interesting = false;
+    for (const a of named(al)) {
+      if (a.type === 'keyword_argument') break;
+      if (a.type === 'identifier') {
+        const r = this.refOf(a);
+        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
+        args.push(r);
+      } else args.push(null);
+    }
+    if (!interesting) return;
+    const callee = this.refOf(fnNode);
+    if (callee.k === 'none') return;
+    this.fa.calls.push({ callee, args, line: lineOf(n) });
+  }
+
+  finish(): void {
+    for (const [name, list] of this.bindings) {
+      const mod = list.filter((b) => b.scope === -1);
+      if (!mod.length) continue;
+      const first = mod[0]!;
+      const r = this.bindingValue(name, first);
+      if (r.k !== 'none') this.fa.exports[name] = r;
+      if (mod.length === 1 && first.node.type === 'assignment') {
+        const right = first.node.childForFieldName('right');
+        if (right && (right.type === 'string' || right.type === 'concatenated_string' || right.type === 'binary_operator')) {
+          const v = this.evalStr(right);
+          if ('s' in v) this.fa.consts[name] = v.s;
+        }
+      }
+    }
+    this.fa.frameworks = [...this.frameworks];
+  }
+}
+
+function unescapePy(s: string): string {
+  switch (s) {
+    case '\\n':
+      return '\n';
+    case '\\t':
+      return '\t';
+    case "\\'":
+      return "'";
+    case '\\"':
+      return '"';
+    case '\\\\':
+      return '\\';
+    default:
+      return s;
+  }
+}

@@ -1,0 +1,596 @@
+/**
+ * Cross-file resolution: turns per-file facts (FileAnalysis) into Routes with full paths. Pure and
+ * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
+ */
+import * as path from 'node:path';
+import type { FileAnalysis, ModId, Ref, RawRoute, Val } from './model';
+import type { Framework, HttpMethod, Route } from './types';
+import { joinNest, joinPrefix, joinRoute } from './paths';
+
+export interface ResolveOptions {
+  /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
+  root?: string;
+}
+
+type Ent =
+  | { t: 'obj'; file: string; id: number }
+  | { t: 'param'; file: string; fn: number; i: number }
+  | { t: 'fn'; file: string; id: number; fp?: boolean }
+  | { t: 'cls'; file: string; id: number }
+  | { t: 'inst'; file: string; id: number }
+  | { t: 'ns'; file: string };
+
+interface Edge {
+  parent: string; // entity key
+  prefix: Val | null;
+  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload';
+  file: string;
+  line: number;
+  /** Fastify plugin wrapped in fastify-plugin: prefixes do not apply. */
+  fp?: boolean;
+  /** Extra prefix after the edge prefix (Fastify autoPrefix). */
+  extra?: Val | null;
+}
+
+interface Base {
+  path: string | null;
+  reason?: string;
+}
+
+const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const MAX_PATHS = 8;
+
+const key = (e: Ent): string => {
+  switch (e.t) {
+    case 'obj':
+      return `o|${e.file}|${e.id}`;
+    case 'param':
+      return `p|${e.file}|${e.fn}|${e.i}`;
+    default:
+      return `${e.t}|${e.file}|${'id' in e ? e.id : ''}`;
+  }
+};
+
+export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions = {}): Route[] {
+  try {
+    return new Resolver(analyses, options).run();
+  } catch {
+    return [];
+  }
+}
+
+class Resolver {
+  private files = new Map<string, FileAnalysis>();
+  private byStem = new Map<string, string>(); // path without extension → file
+  private pyDotted = new Map<string, string[]>(); // dotted suffix → files
+  private edges = new Map<string, Edge[]>();
+  private root: string;
+  private nest: FileAnalysis['nest'] = null;
+  private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
+
+  constructor(analyses: FileAnalysis[], options: ResolveOptions) {
+    const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const fa of sorted) {
+      this.files.set(fa.file, fa);
+      const ext = path.extname(fa.file);
+      const stem = fa.file.slice(0, fa.file.length - ext.length);
+      if (!this.byStem.has(stem) || ext === '.ts' || ext === '.py') this.byStem.set(stem, fa.file);
+      if (fa.language === 'python') {
+        const parts = stem.split(/[\\/]/);
+        if (parts[parts.length - 1] === '__init__') parts.pop();
+        for (let i = parts.length - 1, d = ''; i >= 1; i--) {
+          d = d ? `${parts[i]}.${d}` : parts[i]!;
+          const list = this.pyDotted.get(d) ?? [];
+          list.push(fa.file);
+          this.pyDotted.set(d, list);
+        }
+      }
+      for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
+      if (fa.nest && !this.nest) this.nest = fa.nest;
+    }
+    this.root = options.root ?? commonDir(sorted.map((f) => f.file));
+  }
+
+  private rel(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join('/') || path.basename(file);
+  }
+
+  // ---- module & value resolution -----------------------------------------------------------------
+
+  private modFile(mod: ModId, from: string): string | null {
+    if (mod.startsWith('file:')) {
+      const p = mod.slice(5);
+      if (this.files.has(p)) return p;
+      const ext = path.extname(p);
+      const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
+      const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
+      return f ?? null;
+    }
+    if (mod.startsWith('py:')) {
+      const list = this.pyDotted.get(mod.slice(3));
+      if (!list?.length) return null;
+      if (list.length === 1) return list[0]!;
+      // prefer the candidate closest to the importing file
+      return [...list].sort((a, b) => commonLen(b, from) - commonLen(a, from) || a.length - b.length)[0]!;
+    }
+    return null;
+  }
+
+  private submodule(file: string, name: string): string | null {
+    const fa = this.files.get(file);
+    if (!fa) return null;
+    const base = path.basename(file, path.extname(file));
+    if (base !== '__init__' && base !== 'index') return null;
+    return this.modFile(`file:${path.join(path.dirname(file), name)}`, file);
+  }
+
+  private exportOf(file: string, name: string, depth: number): Ent | null {
+    const fa = this.files.get(file);
+    if (!fa || depth > 12) return null;
+    const r = fa.exports[name];
+    if (r) return this.resolve(file, r, depth + 1);
+    for (const m of fa.starExports) {
+      const f = this.modFile(m, file);
+      const e = f ? this.exportOf(f, name, depth + 1) : null;
+      if (e) return e;
+    }
+    return null;
+  }
+
+  resolve(file: string, ref: Ref, depth = 0): Ent | null {
+    if (depth > 24) return null;
+    switch (ref.k) {
+      case 'obj':
+        return { t: 'obj', file, id: ref.id };
+      case 'param':
+        return { t: 'param', file, fn: ref.fn, i: ref.i };
+      case 'fn':
+        return { t: 'fn', file, id: ref.id };
+      case 'cls':
+        return { t: 'cls', file, id: ref.id };
+      case 'self':
+        return { t: 'inst', file, id: ref.cls };
+      case 'wrap': {
+        let e = this.resolve(file, ref.inner, depth + 1);
+        if (e?.t === 'ns') e = this.exportOf(e.file, 'default', depth + 1);
+        return e?.t === 'fn' ? { ...e, fp: ref.fp || e.fp } : e;
+      }
+      case 'inst': {
+        const c = this.resolve(file, ref.cls, depth + 1);
+        return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
+      }
+      case 'imp': {
+        const target = this.modFile(ref.mod, file);
+        if (!target) {
+          // Python `from pkg import module`
+          if (ref.mod.startsWith('py:') && ref.name !== '*') {
+            const sub = this.modFile(`${ref.mod}.${ref.name}`, file);
+            if (sub) return { t: 'ns', file: sub };
+          }
+          return null;
+        }
+        if (ref.name === '*') return { t: 'ns', file: target };
+        if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
+        const e = this.exportOf(target, ref.name, depth);
+        if (e) return e;
+        const sub = this.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.modFile(`${ref.mod}.${ref.name}`, file) : null);
+        if (sub) return { t: 'ns', file: sub };
+        if (ref.name === 'default') return { t: 'ns', file: target };
+        return null;
+      }
+      case 'mem': {
+        const b = this.resolve(file, ref.base, depth + 1);
+        if (!b) return null;
+        if (b.t === 'ns') {
+          const e = this.exportOf(b.file, ref.name, depth);
+          if (e) return e;
+          const sub = this.submodule(b.file, ref.name);
+          return sub ? { t: 'ns', file: sub } : null;
+        }
+        if (b.t === 'inst' || b.t === 'cls') {
+          const cls = this.files.get(b.file)?.classes[b.id];
+          const m = cls?.methods[ref.name];
+          return m !== undefined ? { t: 'fn', file: b.file, id: m } : null;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private constOf(file: string, ref: Ref, depth = 0): string | null {
+    if (depth > 8) return null;
+    if (ref.k === 'imp') {
+      const t = this.modFile(ref.mod, file);
+      const fa = t ? this.files.get(t) : undefined;
+      if (!fa) return null;
+      if (ref.name in fa.consts) return fa.consts[ref.name]!;
+      const ex = fa.exports[ref.name];
+      return ex ? this.constOf(fa.file, ex, depth + 1) : null;
+    }
+    if (ref.k === 'mem') {
+      const b = this.resolve(file, ref.base);
+      if (b?.t === 'ns') {
+        const fa = this.files.get(b.file);
+        if (fa && ref.name in fa.consts) return fa.consts[ref.name]!;
+      }
+    }
+    return null;
+  }
+
+  private evalVal(file: string, v: Val): Val {
+    if ('s' in v) return v;
+    if (v.ref) {
+      const c = this.constOf(file, v.ref);
+      if (c !== null) return { s: c };
+    }
+    if (v.parts) {
+      let out = '';
+      for (const p of v.parts) {
+        if (typeof p === 'string') out += p;
+        else {
+          const c = this.constOf(file, p.ref);
+          if (c === null) return v;
+          out += c;
+        }
+      }
+      return { s: out };
+    }
+    return v;
+  }
+
+  // ---- graph -------------------------------------------------------------------------------------
+
+  /** A mounted thing as an entity whose routes get the prefix: plugin functions become their first parameter. */
+  private mountTarget(e: Ent | null, depth = 0): Ent | null {
+    if (!e || depth > 4) return null;
+    if (e.t === 'ns') return this.mountTarget(this.exportOf(e.file, 'default', 0), depth + 1);
+    if (e.t === 'fn') return { t: 'param', file: e.file, fn: e.id, i: 0 };
+    if (e.t === 'obj' || e.t === 'param') return e;
+    return null;
+  }
+
+  private addEdge(child: Ent, edge: Edge): void {
+    const k = key(child);
+    if (k === edge.parent) return;
+    const list = this.edges.get(k) ?? [];
+    list.push(edge);
+    this.edges.set(k, list);
+  }
+
+  private buildGraph(): void {
+    for (const fa of this.files.values()) {
+      for (const m of fa.mounts) {
+        const parent = this.resolve(fa.file, m.parent);
+        if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) continue;
+        const raw = this.resolve(fa.file, m.child);
+        if (m.kind === 'use' && raw?.t === 'fn') continue; // middleware
+        if ((m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') && raw?.t !== 'obj' && raw?.t !== 'param') continue;
+        const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
+        if (!child) continue;
+        let prefix = m.prefix;
+        if (m.prefixRef && this.resolve(fa.file, m.prefixRef)) prefix = null;
+        let extra: Val | null = null;
+        if (m.kind === 'register' && child.t === 'param') {
+          const cfa = this.files.get(child.file);
+          const def = cfa?.exports.default;
+          const defEnt = def ? this.resolve(child.file, def) : null;
+          if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
+        }
+        this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: fa.file, line: m.line, fp: raw?.t === 'fn' ? raw.fp : false, extra });
+      }
+      for (const c of fa.calls) {
+        let callee = this.resolve(fa.file, c.callee);
+        if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
+        if (callee?.t !== 'fn') continue;
+        c.args.forEach((a, i) => {
+          if (!a) return;
+          const arg = this.resolve(fa.file, a);
+          if (arg?.t !== 'obj' && arg?.t !== 'param') return;
+          this.addEdge({ t: 'param', file: callee.file, fn: callee.id, i }, { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line });
+        });
+      }
+    }
+    // @fastify/autoload: default-exported plugins of files under dir
+    for (const fa of this.files.values()) {
+      for (const al of fa.autoload) {
+        const parent = this.resolve(fa.file, al.parent);
+        if (!parent) continue;
+        for (const f of this.files.values()) {
+          if (f.language !== 'javascript' || !f.file.startsWith(al.dir + path.sep)) continue;
+          const def = f.exports.default;
+          const e = def ? this.resolve(f.file, def) : null;
+          if (e?.t !== 'fn') continue;
+          const relDir = path.relative(al.dir, path.dirname(f.file)).split(path.sep).join('/');
+          let prefix = relDir ? `/${relDir}` : '';
+          if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
+          if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
+          this.addEdge({ t: 'param', file: f.file, fn: e.id, i: 0 }, { parent: key(parent), prefix: { s: prefix }, kind: 'autoload', file: fa.file, line: al.line, fp: e.fp });
+        }
+      }
+    }
+  }
+
+  private entOfKey(k: string): Ent | null {
+    const [t, file, a, b] = k.split('|');
+    if (!file) return null;
+    if (t === 'o') return { t: 'obj', file, id: Number(a) };
+    if (t === 'p') return { t: 'param', file, fn: Number(a), i: Number(b) };
+    return null;
+  }
+
+  private frameworkOf(k: string, seen = new Set<string>()): Framework | null {
+    if (seen.has(k)) return null;
+    seen.add(k);
+    const e = this.entOfKey(k);
+    if (!e) return null;
+    if (e.t === 'obj') return this.files.get(e.file)?.objects[e.id]?.framework ?? null;
+    for (const edge of this.edges.get(k) ?? []) {
+      const fw = this.frameworkOf(edge.parent, seen);
+      if (fw) return fw;
+    }
+    return null;
+  }
+
+  private describe(k: string): string {
+    const e = this.entOfKey(k);
+    if (!e) return k;
+    const fa = this.files.get(e.file);
+    if (e.t === 'obj') {
+      const o = fa?.objects[e.id];
+      return `\`${o?.name ?? '?'}\` (${this.rel(e.file)}:${o?.line ?? 0})`;
+    }
+    if (e.t === 'param') {
+      const f = fa?.functions[e.fn];
+      return `parameter \`${f?.params[e.i] ?? '?'}\` of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${this.rel(e.file)}:${f?.line ?? 0})`;
+    }
+    return k;
+  }
+
+  private ownPrefix(k: string): Val | null {
+    const e = this.entOfKey(k);
+    if (!e || e.t !== 'obj') return null;
+    const fa = this.files.get(e.file)!;
+    let v: Val | null = fa.objects[e.id]?.prefix ?? null;
+    v = v ? this.evalVal(e.file, v) : null;
+    for (const ps of fa.prefixSets) {
+      const t = this.resolve(fa.file, ps.target);
+      if (t && key(t) === k) v = this.evalVal(fa.file, ps.prefix);
+    }
+    return v;
+  }
+
+  private baseMemo = new Map<string, Base[]>();
+
+  private bases(k: string, fw: Framework, stack: Set<string>): Base[] {
+    const memo = this.baseMemo.get(k);
+    if (memo) return memo;
+    if (stack.has(k)) return [];
+    stack.add(k);
+    const out: Base[] = [];
+    const push = (b: Base): void => {
+      if (out.length < MAX_PATHS && !out.some((x) => x.path === b.path && (x.path !== null || x.reason === b.reason))) out.push(b);
+    };
+    const own = this.ownPrefix(k);
+    const edges = this.edges.get(k) ?? [];
+    const e = this.entOfKey(k);
+    const fa = e ? this.files.get(e.file) : undefined;
+    const applyOwn = (base: string, skipOwn: boolean): Base => {
+      if (skipOwn || !own) return { path: base };
+      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}` };
+      return { path: joinPrefix(fw, base, own.s) };
+    };
+    if (!edges.length) {
+      if (e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') push(applyOwn('', false));
+      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files` });
+    }
+    for (const edge of edges) {
+      const parents = this.bases(edge.parent, fw, stack);
+      for (const pb of parents) {
+        if (pb.path === null) {
+          push(pb);
+          continue;
+        }
+        let base = pb.path;
+        if (edge.prefix && !edge.fp) {
+          const v = this.evalVal(edge.file, edge.prefix);
+          if ('e' in v) {
+            push({ path: null, reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}` });
+            continue;
+          }
+          base = joinPrefix(fw, base, v.s);
+        }
+        if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
+        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null));
+      }
+    }
+    stack.delete(k);
+    this.baseMemo.set(k, out);
+    return out;
+  }
+
+  // ---- routes ------------------------------------------------------------------------------------
+
+  private compatible(r: RawRoute, fw: Framework): boolean {
+    switch (r.flavour) {
+      case 'py-method':
+      case 'py-route':
+        return fw === 'fastapi' || fw === 'flask';
+      case 'py-api-route':
+      case 'py-add-api-route':
+        return fw === 'fastapi';
+      case 'py-add-url-rule':
+        return fw === 'flask';
+      case 'js-route-object':
+        return fw === 'fastify';
+      case 'hono-on':
+        return fw === 'hono';
+      case 'js-chain':
+        return fw === 'express';
+      case 'js-method':
+        return fw === 'express' || fw === 'koa' || fw === 'hono' || fw === 'fastify';
+      case 'nest':
+        return fw === 'nestjs';
+    }
+  }
+
+  /** Framework for a parameter whose callers are unknown: file imports, then the workspace. */
+  private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
+    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && this.compatible(r, f));
+    const fromFile = ok(fa.frameworks);
+    if (fromFile.length === 1) return fromFile[0]!;
+    if (fromFile.length > 1) return null;
+    const ws = ok(this.wsFrameworks[fa.language]);
+    return ws.length === 1 ? ws[0]! : null;
+  }
+
+  run(): Route[] {
+    this.buildGraph();
+    const routes: Route[] = [];
+    for (const fa of this.files.values()) {
+      for (const r of fa.routes) {
+        try {
+          this.emit(fa, r, routes);
+        } catch {
+          /* one bad route never sinks the rest */
+        }
+      }
+    }
+    routes.sort(
+      (a, b) =>
+        cmp(a.file, b.file) ||
+        a.line - b.line ||
+        a.range.start.column - b.range.start.column ||
+        cmp(a.fullPath ?? '', b.fullPath ?? '') ||
+        cmp(a.methods.join(), b.methods.join()) ||
+        cmp(a.path, b.path),
+    );
+    return routes;
+  }
+
+  private emit(fa: FileAnalysis, r: RawRoute, out: Route[]): void {
+    const handler = this.handlerOf(fa, r);
+    const pathVal = this.evalVal(fa.file, r.path);
+    const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
+    const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods): Route => {
+      const route: Route = { framework, methods, path: pathText, fullPath, file: fa.file, line: r.line, range: r.range, ...handler };
+      if (fullPath === null) route.fullPathReason = reason ?? 'unknown prefix';
+      return route;
+    };
+    if (r.flavour === 'nest') {
+      this.emitNest(r, pathVal, make, out);
+      return;
+    }
+    if (!r.owner) return;
+    const owner = this.resolve(fa.file, r.owner);
+    if (!owner || (owner.t !== 'obj' && owner.t !== 'param')) return;
+    const k = key(owner);
+    let fw = this.frameworkOf(k);
+    let guessed = false;
+    if (!fw && owner.t === 'param') {
+      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict
+      if (!('s' in pathVal) || !(pathVal.s.startsWith('/') || pathVal.s === '' || pathVal.s === '*')) return;
+      if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;
+      fw = this.guessFramework(fa, r);
+      guessed = true;
+    }
+    if (!fw || !this.compatible(r, fw)) return;
+    if ('e' in pathVal) {
+      out.push(make(fw, null, `path is a ${pathVal.why}: ${pathVal.e}`));
+      return;
+    }
+    if (guessed) {
+      out.push(make(fw, null, `${this.describe(k)} is not registered/called in the analysed files`));
+      return;
+    }
+    const bases = this.bases(k, fw, new Set());
+    const seen = new Set<string>();
+    for (const b of bases) {
+      if (b.path === null) {
+        if (!seen.has('\0')) out.push(make(fw, null, b.reason));
+        seen.add('\0');
+        continue;
+      }
+      const full = joinRoute(fw, b.path, pathVal.s);
+      if (seen.has(full)) continue;
+      seen.add(full);
+      out.push(make(fw, full));
+    }
+  }
+
+  private handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
+    if (!r.handler) return false;
+    const e = this.resolve(fa.file, r.handler.ref);
+    return e?.t === 'fn' || e?.t === 'cls';
+  }
+
+  private emitNest(r: RawRoute, pathVal: Val, make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[]) => Route, out: Route[]): void {
+    const g = this.nest;
+    const info = r.nest!;
+    if ('e' in pathVal) {
+      out.push(make('nestjs', null, `path is a ${pathVal.why}: ${pathVal.e}`));
+      return;
+    }
+    const versions = info.methodVersion ?? info.ctrlVersion ?? g?.uriVersioning?.defaultVersion ?? [''];
+    for (const cv of info.ctrl) {
+      const c = 's' in cv ? cv : null;
+      if (!c) {
+        out.push(make('nestjs', null, `controller path is a ${'why' in cv ? cv.why : 'expression'}: ${'e' in cv ? cv.e : ''}`));
+        continue;
+      }
+      for (const v of g?.uriVersioning ? versions : ['']) {
+        const local = joinNest([c.s, pathVal.s]);
+        let prefix = '';
+        if (g?.prefix) {
+          if ('e' in g.prefix) {
+            out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
+            continue;
+          }
+          const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
+          if (!excluded) prefix = g.prefix.s;
+        }
+        const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
+        out.push(make('nestjs', joinNest([prefix, ver, c.s, pathVal.s])));
+      }
+    }
+  }
+
+  private handlerOf(fa: FileAnalysis, r: RawRoute): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
+    const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
+    if (!r.handler) return fallback;
+    let e = this.resolve(fa.file, r.handler.ref);
+    if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
+    if (e?.t === 'fn') {
+      const f = this.files.get(e.file)?.functions[e.id];
+      if (f) return { handlerFile: e.file, handlerLine: f.line, handlerName: r.handler.inline ? r.handler.text || null : f.name, handlerRange: f.range };
+    }
+    if (e?.t === 'cls') {
+      const c = this.files.get(e.file)?.classes[e.id];
+      if (c) return { handlerFile: e.file, handlerLine: c.line, handlerName: c.name };
+    }
+    return fallback;
+  }
+}
+
+function lastName(text: string): string | null {
+  const m = /([A-Za-z_$][\w$]*)\s*$/.exec(text);
+  return m ? m[1]! : null;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function commonLen(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function commonDir(files: string[]): string {
+  if (!files.length) return '/';
+  let dir = path.dirname(files[0]!);
+  for (const f of files) while (!f.startsWith(dir + path.sep) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+}

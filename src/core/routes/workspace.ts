@@ -1,0 +1,283 @@
+/**
+ * Workspace scan: walks a folder (respecting the root .gitignore and the usual vendored/build folders),
+ * analyses every Python/JS/TS file and resolves routes across them. Yields to the event loop between
+ * files so a host (VS Code extension host) stays responsive; honours an AbortSignal. Never throws on bad
+ * files (huge, binary, undecodable, symlink loops); only an abort rejects.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { grammarForFile, loadParsers } from '../parsing/treeSitter';
+import { analyzeFile, type FileAnalysis } from './detector';
+import { resolveRoutes } from './resolve';
+import type { Route, RouteJson } from './types';
+
+export interface ScanOptions {
+  /** Files larger than this are skipped with a note (default 512 KiB: one parse must stay short). */
+  maxFileBytes?: number;
+  /** Glob patterns (`**`, `*`, `?`, `{a,b}`) matched against the root-relative posix path, or a bare name. */
+  exclude?: string[];
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** Yield at least every N files (default 8); also whenever 15 ms have passed since the last yield. */
+  yieldEvery?: number;
+  /** Also analyse test files (`*.test.*`, `*.spec.*`, `test_*.py`, tests/ folders...). Default false. */
+  includeTests?: boolean;
+}
+
+export interface ScanResult {
+  routes: Route[];
+  analyses: Map<string, FileAnalysis>;
+  notes: string[];
+}
+
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  'site-packages',
+  '__pycache__',
+  'dist',
+  'build',
+  'out',
+  '.git',
+  '.hg',
+  '.svn',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.next',
+  '.nuxt',
+  'coverage',
+  'bower_components',
+]);
+const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'e2e', 'spec', 'cypress']);
+const TEST_FILE = /(\.|_)(test|spec|e2e-spec)\.[cm]?[jt]sx?$|^test_.*\.py$|_test\.py$|^conftest\.py$/;
+
+/** Converts a glob to a RegExp over posix relative paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = glob.indexOf('}', i);
+      if (end < 0) re += '\\{';
+      else {
+        re += `(?:${glob
+          .slice(i + 1, end)
+          .split(',')
+          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+          .join('|')})`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+interface Matcher {
+  re: RegExp;
+  dirOnly: boolean;
+  /** Bare names (no slash) match at any depth. */
+  anywhere: boolean;
+}
+
+function gitignoreMatchers(text: string): Matcher[] {
+  const out: Matcher[] = [];
+  for (let line of text.split(/\r?\n/)) {
+    line = line.trim();
+    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const dirOnly = line.endsWith('/');
+    if (dirOnly) line = line.slice(0, -1);
+    const anchored = line.startsWith('/') || line.includes('/');
+    if (line.startsWith('/')) line = line.slice(1);
+    if (!line) continue;
+    out.push({ re: globToRegExp(line), dirOnly, anywhere: !anchored });
+  }
+  return out;
+}
+
+function excludeMatchers(patterns: string[]): Matcher[] {
+  return patterns
+    .filter((p) => p && !p.startsWith('!'))
+    .map((p) => {
+      const clean = p.replace(/^\.\//, '').replace(/\/$/, '');
+      const anywhere = !clean.includes('/');
+      return { re: globToRegExp(clean), dirOnly: false, anywhere };
+    });
+}
+
+function ignored(matchers: Matcher[], rel: string, isDir: boolean): boolean {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  for (const m of matchers) {
+    if (m.dirOnly && !isDir) continue;
+    if (m.re.test(rel) || (m.anywhere && m.re.test(base))) return true;
+  }
+  return false;
+}
+
+function abortError(): Error {
+  const e = new Error('route scan aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
+  const maxBytes = opts.maxFileBytes ?? 512 * 1024;
+  const yieldEvery = Math.max(1, opts.yieldEvery ?? 8);
+  const notes: string[] = [];
+  const absRoot = path.resolve(root);
+  const rootStat = await fs.promises.stat(absRoot);
+  if (!rootStat.isDirectory()) throw new Error(`not a directory: ${absRoot}`);
+  let matchers = excludeMatchers(opts.exclude ?? []);
+  try {
+    matchers = matchers.concat(gitignoreMatchers(await fs.promises.readFile(path.join(absRoot, '.gitignore'), 'utf8')));
+  } catch {
+    /* no .gitignore */
+  }
+  const check = (): void => {
+    if (opts.signal?.aborted) throw abortError();
+  };
+  let lastYield = Date.now();
+  let sinceYield = 0;
+  const maybeYield = async (): Promise<void> => {
+    if (++sinceYield >= yieldEvery || Date.now() - lastYield > 15) {
+      await tick();
+      lastYield = Date.now();
+      sinceYield = 0;
+      check();
+    }
+  };
+
+  // 1. walk
+  const files: { abs: string; rel: string; size: number }[] = [];
+  const seenDirs = new Set<string>();
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    let real: string;
+    try {
+      real = await fs.promises.realpath(dir);
+    } catch {
+      return;
+    }
+    if (seenDirs.has(real)) {
+      notes.push(`${rel || '.'}: already visited (symlink loop or duplicate), skipped`);
+      return;
+    }
+    seenDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      notes.push(`${rel || '.'}: cannot read directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      check();
+      const abs = path.join(dir, ent.name);
+      const r = rel ? `${rel}/${ent.name}` : ent.name;
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      let size = -1;
+      if (ent.isSymbolicLink()) {
+        try {
+          const st = await fs.promises.stat(abs);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+          size = st.size;
+        } catch {
+          notes.push(`${r}: broken symlink, skipped`);
+          continue;
+        }
+      }
+      if (isDir) {
+        if (SKIP_DIRS.has(ent.name) || (ent.name.startsWith('.') && ent.name !== '.') || ent.name.endsWith('.egg-info')) continue;
+        if (!opts.includeTests && TEST_DIRS.has(ent.name)) continue;
+        if (ignored(matchers, r, true)) continue;
+        await walk(abs, r);
+        if (++sinceYield >= 64) await maybeYield();
+      } else if (isFile) {
+        if (!grammarForFile(ent.name) || ent.name.endsWith('.d.ts') || ent.name.endsWith('.min.js')) continue;
+        if (!opts.includeTests && TEST_FILE.test(ent.name)) continue;
+        if (ignored(matchers, r, false)) continue;
+        if (size < 0) {
+          try {
+            size = (await fs.promises.stat(abs)).size;
+          } catch {
+            continue;
+          }
+        }
+        files.push({ abs, rel: r, size });
+      }
+    }
+  };
+  await walk(absRoot, '');
+
+  // 2. analyse
+  const parsers = await loadParsers();
+  const analyses = new Map<string, FileAnalysis>();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  opts.onProgress?.(0, files.length);
+  let done = 0;
+  for (const f of files) {
+    check();
+    try {
+      if (f.size > maxBytes) {
+        notes.push(`${f.rel}: skipped, ${f.size} bytes is over the ${maxBytes}-byte limit`);
+        continue;
+      }
+      const buf = await fs.promises.readFile(f.abs);
+      if (buf.subarray(0, 8192).includes(0)) {
+        notes.push(`${f.rel}: skipped, binary content`);
+        continue;
+      }
+      let text: string;
+      try {
+        text = decoder.decode(buf);
+      } catch {
+        notes.push(`${f.rel}: skipped, not valid UTF-8`);
+        continue;
+      }
+      const fa = analyzeFile(parsers, f.abs, text);
+      for (const n of fa.notes) notes.push(`${f.rel}: ${n}`);
+      analyses.set(f.abs, fa);
+    } catch (e) {
+      notes.push(`${f.rel}: skipped (${e instanceof Error ? e.message : String(e)})`);
+    } finally {
+      done++;
+      opts.onProgress?.(done, files.length);
+    }
+    await maybeYield();
+  }
+  check();
+  const routes = resolveRoutes([...analyses.values()], { root: absRoot });
+  return { routes, analyses, notes };
+}
+
+/** The JSON shape of a route: paths relative to root with posix separators. */
+export function toRouteJson(route: Route, root: string): RouteJson {
+  const rel = (p: string): string => path.relative(root, p).split(path.sep).join('/');
+  return {
+    framework: route.framework,
+    methods: route.methods,
+    path: route.path,
+    fullPath: route.fullPath,
+    file: rel(route.file),
+    line: route.line,
+    handlerFile: rel(route.handlerFile),
+    handlerLine: route.handlerLine,
+    handlerName: route.handlerName,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Instrument Route: commands (palette, editor context menu) and lightbulb code actions that insert a
+ * Prometheus counter/histogram and OpenTelemetry spans into route handlers, and app-level setup
+ * (/metrics endpoint, tracing). The pure planner does the work; this adapter turns a plan into ONE
+ * WorkspaceEdit (one undo), refuses stale or invalid plans, and tells the user why.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  ALL_ASPECTS,
+  type Aspect,
+  type EditPlan,
+  type InstrumentOptions,
+} from '../../core/instrument/types';
+import { applyEdits, findApps, planAppSetup, planInstrumentFile, planInstrumentRoute, validateResult } from '../../core/instrument/planner';
+import type { Route } from '../../core/routes/types';
+import { instrumentSettings } from '../../config';
+import { logger } from '../../log';
+import type { RouteIndex } from '../routes/routeIndex';
+import { routeTitle } from '../routes/routeLabels';
+import { LANGUAGES } from '../metrics/codeLens';
+import { routeKey } from '../metrics/metricsService';
+
+const log = logger('instrument');
+
+const ASPECT_TITLES: Record<Aspect, string> = {
+  counter: 'Add request counter',
+  histogram: 'Add latency histogram',
+  span: 'Wrap handler in an OpenTelemetry span',
+};
+
+function options(uri: vscode.Uri): InstrumentOptions {
+  const s = instrumentSettings(uri);
+  return { metricPrefix: s.metricPrefix, labels: s.labels, buckets: s.buckets, tracerName: s.tracerName, spanNameTemplate: s.spanNameTemplate };
+}
+
+/** Routes whose handler is in this document, and the one (if any) the cursor is in. */
+function handlerRoutes(routes: Route[], doc: vscode.TextDocument): Route[] {
+  return routes.filter((r) => r.handlerFile === doc.uri.fsPath);
+}
+
+function routeAt(routes: Route[], line1: number): Route | undefined {
+  return routes.find((r) => {
+    const start = Math.min(r.line, r.handlerLine);
+    const end = r.handlerRange?.end.line ?? r.range.end.line;
+    return line1 >= start && line1 <= end;
+  });
+}
+
+/** Turns a plan into a WorkspaceEdit on `doc`, or explains why not. */
+async function toWorkspaceEdit(doc: vscode.TextDocument, plan: EditPlan, newFiles: { path: string; content: string }[] = []): Promise<vscode.WorkspaceEdit | string> {
+  if (plan.refused) return plan.refused;
+  if (!plan.edits.length && !newFiles.length) return plan.summary || 'Already instrumented: nothing to change.';
+  const before = doc.getText();
+  const invalid = await validateResult(before, applyEdits(before, plan.edits), doc.uri.fsPath);
+  if (invalid) return `The edit was not applied: ${invalid}`;
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of plan.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+  for (const f of newFiles) {
+    const uri = vscode.Uri.file(path.resolve(path.dirname(doc.uri.fsPath), f.path));
+    edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(f.content) });
+  }
+  return edit;
+}
+
+/** Applies when the document has not changed since planning; reports the outcome. */
+async function apply(doc: vscode.TextDocument, version: number, result: vscode.WorkspaceEdit | string, summary: string): Promise<boolean> {
+  if (typeof result === 'string') {
+    void vscode.window.showInformationMessage(`Telemetry Lens: ${result}`);
+    return false;
+  }
+  if (doc.version !== version) {
+    void vscode.window.showWarningMessage('Telemetry Lens: the file changed while the edit was planned; run the command again.');
+    return false;
+  }
+  const ok = await vscode.workspace.applyEdit(result);
+  if (ok) log.info(`${vscode.workspace.asRelativePath(doc.uri)}: ${summary}`);
+  else void vscode.window.showErrorMessage('Telemetry Lens: VS Code refused the edit; nothing was changed.');
+  return ok;
+}
+
+export class InstrumentController {
+  constructor(private readonly index: RouteIndex) {}
+
+  async instrumentRoute(key?: string, aspects: Aspect[] = [...ALL_ASPECTS]): Promise<boolean> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Telemetry Lens: open a file with route handlers first.');
+      return false;
+    }
+    const doc = editor.document;
+    const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
+    let route = key ? routes.find((r) => routeKey(r) === key) : routeAt(routes, editor.selection.active.line + 1);
+    if (!route && !key) {
+      if (!routes.length) {
+        void vscode.window.showInformationMessage('Telemetry Lens: no HTTP route handlers in this file.');
+        return false;
+      }
+      const pick = await vscode.window.showQuickPick(
+        routes.map((r) => ({ label: routeTitle(r), description: r.handlerName ?? '', route: r })),
+        { title: 'Telemetry Lens: Instrument Route', placeHolder: 'Which route handler?' },
+      );
+      route = pick?.route;
+    }
+    if (!route) return false;
+    const version = doc.version;
+    const plan = await planInstrumentRoute(doc.getText(), doc.uri.fsPath, route, aspects, options(doc.uri));
+    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
+  }
+
+  async instrumentAll(): Promise<boolean> {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc) return false;
+    const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
+    const version = doc.version;
+    const plan = await planInstrumentFile(doc.getText(), doc.uri.fsPath, routes, [...ALL_ASPECTS], options(doc.uri));
+    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
+  }
+
+  async setupApp(kind: 'metrics-endpoint' | 'tracing'): Promise<boolean> {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc) return false;
+    const version = doc.version;
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const { plan, newFiles } = await planAppSetup(doc.getText(), doc.uri.fsPath, kind, {
+      ...options(doc.uri),
+      ...(folder ? { serviceName: folder.name } : {}),
+    });
+    return apply(doc, version, await toWorkspaceEdit(doc, plan, newFiles), plan.summary);
+  }
+}
+
+/** Lightbulb: per-aspect actions and "all" on a handler; /metrics and tracing on the app object. */
+class InstrumentCodeActions implements vscode.CodeActionProvider<vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } }> {
+  static readonly kinds = [vscode.CodeActionKind.RefactorRewrite.append('telemetryLens')];
+
+  constructor(private readonly index: RouteIndex) {}
+
+  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, _ctx: vscode.CodeActionContext, token: vscode.CancellationToken) {
+    type Action = vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } };
+    const actions: Action[] = [];
+    const kind = InstrumentCodeActions.kinds[0]!;
+    const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
+    if (token.isCancellationRequested) return [];
+    const route = routeAt(routes, range.start.line + 1);
+    const text = doc.getText();
+    const opts = options(doc.uri);
+    const version = doc.version;
+    if (route) {
+      // Offer only what is missing: the planner recognises existing metrics and spans from the syntax tree.
+      const probe = await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts);
+      if (token.isCancellationRequested || probe.refused) return [];
+      const missing = ALL_ASPECTS.filter((a) => !probe.alreadyInstrumented.includes(a));
+      const make = (title: string, aspects: Aspect[]): Action => {
+        const a: Action = new vscode.CodeAction(`${title} (${routeTitle(route)})`, kind);
+        a.data = { doc, version, run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, aspects, opts)) };
+        return a;
+      };
+      if (missing.length > 1) actions.push(make('Instrument route: counter, histogram and span', missing));
+      for (const a of missing) actions.push(make(ASPECT_TITLES[a], [a]));
+    }
+    const apps = (await findApps(text, doc.uri.fsPath)).filter((a) => a.line - 1 === range.start.line);
+    for (const app of apps) {
+      for (const [k, title] of [['metrics-endpoint', `Expose /metrics on ${app.name}`], ['tracing', `Set up OpenTelemetry tracing for ${app.name}`]] as const) {
+        const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+        const a: Action = new vscode.CodeAction(title, kind);
+        a.data = {
+          doc,
+          version,
+          run: async () => {
+            const r = await planAppSetup(text, doc.uri.fsPath, k, { ...opts, ...(folder ? { serviceName: folder.name } : {}) });
+            return toWorkspaceEdit(doc, r.plan, r.newFiles);
+          },
+        };
+        actions.push(a);
+      }
+    }
+    return actions;
+  }
+
+  async resolveCodeAction(action: vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } }) {
+    if (!action.data) return action;
+    const result = await action.data.run();
+    if (typeof result === 'string') {
+      action.disabled = { reason: result };
+    } else if (action.data.doc.version === action.data.version) {
+      action.edit = result;
+    }
+    return action;
+  }
+}
+
+export function registerInstrument(context: vscode.ExtensionContext, index: RouteIndex): InstrumentController {
+  const controller = new InstrumentController(index);
+  const selector = LANGUAGES.map((language) => ({ language, scheme: 'file' }));
+  const updateContext = async (editor: vscode.TextEditor | undefined): Promise<void> => {
+    const has = editor ? handlerRoutes(await index.ensureCurrent(editor.document), editor.document).length > 0 : false;
+    void vscode.commands.executeCommand('setContext', 'telemetryLens.fileHasRoutes', has);
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('telemetryLens.instrumentRoute', (key?: string, aspects?: Aspect[]) => controller.instrumentRoute(key, aspects)),
+    vscode.commands.registerCommand('telemetryLens.instrumentAllRoutes', () => controller.instrumentAll()),
+    vscode.commands.registerCommand('telemetryLens.setupMetricsEndpoint', () => controller.setupApp('metrics-endpoint')),
+    vscode.commands.registerCommand('telemetryLens.setupTracing', () => controller.setupApp('tracing')),
+    vscode.languages.registerCodeActionsProvider(selector, new InstrumentCodeActions(index), { providedCodeActionKinds: InstrumentCodeActions.kinds }),
+    vscode.window.onDidChangeActiveTextEditor((e) => void updateContext(e)),
+    index.onDidChange(() => void updateContext(vscode.window.activeTextEditor)),
+  );
+  void updateContext(vscode.window.activeTextEditor);
+  return controller;
+}

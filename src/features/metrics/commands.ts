@@ -1,0 +1,102 @@
+/** Metrics commands: refresh, route details, metrics convention, credentials, trace ids. */
+import * as vscode from 'vscode';
+import { suggestServiceSelectors } from '../../core/metrics/conventions';
+import type { Route } from '../../core/routes/types';
+import { metricsSettings, prometheusSettings } from '../../config';
+import type { RouteIndex } from '../routes/routeIndex';
+import { DetailsPanels } from './detailsPanel';
+import { CREDENTIALS_KEY, routeKey, type MetricsService } from './metricsService';
+
+export function registerMetricsCommands(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): DetailsPanels {
+  const panels = new DetailsPanels(context.extensionUri, metrics);
+  const findRoute = (arg: string | Route | undefined): Route | undefined => {
+    if (!arg) return undefined;
+    const key = typeof arg === 'string' ? arg : routeKey(arg);
+    return index.all().find((r) => routeKey(r) === key);
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('telemetryLens.refreshMetrics', () => metrics.refresh({ force: true })),
+    vscode.commands.registerCommand('telemetryLens.showRouteDetails', async (arg?: string | Route) => {
+      let route = findRoute(arg);
+      if (!route) {
+        const editor = vscode.window.activeTextEditor;
+        const routes = editor ? await index.ensureCurrent(editor.document) : [];
+        const line = (editor?.selection.active.line ?? -1) + 1;
+        route = routes.find((r) => r.file === editor?.document.uri.fsPath && line >= r.range.start.line && line <= (r.handlerRange?.end.line ?? r.range.end.line));
+      }
+      if (!route) {
+        void vscode.window.showInformationMessage('Telemetry Lens: put the cursor in a route handler, or click the metrics above one.');
+        return undefined;
+      }
+      return panels.show(route);
+    }),
+    vscode.commands.registerCommand('telemetryLens.showMetricsConvention', () => showConvention(metrics)),
+    vscode.commands.registerCommand('telemetryLens.setPrometheusCredentials', () => setCredentials(context.secrets)),
+    vscode.commands.registerCommand('telemetryLens.openTrace', async (traceId: string) => {
+      await vscode.env.clipboard.writeText(traceId);
+      void vscode.window.showInformationMessage(`Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
+    }),
+  );
+  return panels;
+}
+
+/** Opens a markdown document that explains, per workspace folder, which convention applies and the exact PromQL. */
+async function showConvention(metrics: MetricsService): Promise<vscode.TextDocument | undefined> {
+  const services = metrics.services();
+  if (!services.length) {
+    void vscode.window.showInformationMessage('Telemetry Lens: open a folder to see its metrics convention.');
+    return undefined;
+  }
+  const m = metricsSettings();
+  const opts = { window: m.window, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
+  const parts = [`# Telemetry Lens: metrics conventions\n\nPrometheus: ${prometheusSettings().url}\n`];
+  for (const s of services) {
+    parts.push(`## ${s.id}\n\nService selector: \`${s.selector || '(none: every series)'}\``);
+    try {
+      parts.push(await metrics.engine.explain(s, opts));
+      if (!s.selector) {
+        const suggestions = await suggestServiceSelectors(metrics.client).catch(() => []);
+        if (suggestions.length) {
+          parts.push(`Set \`telemetryLens.metrics.serviceSelector\` for this folder to one of:\n\n${suggestions.slice(0, 12).map((x) => `- \`${x}\``).join('\n')}`);
+        }
+      }
+    } catch (e) {
+      parts.push(`Could not ask Prometheus: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: parts.join('\n\n') + '\n' });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return doc;
+}
+
+async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'Bearer token', value: 'bearer' as const },
+      { label: 'Username and password (basic auth)', value: 'basic' as const },
+      { label: 'Remove stored credentials', value: 'clear' as const },
+    ],
+    { title: 'Telemetry Lens: Prometheus credentials' },
+  );
+  if (!kind) return;
+  const config = vscode.workspace.getConfiguration('telemetryLens');
+  if (kind.value === 'clear') {
+    await secrets.delete(CREDENTIALS_KEY);
+    await config.update('prometheus.auth', 'none', vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials removed.');
+    return;
+  }
+  if (kind.value === 'bearer') {
+    const token = await vscode.window.showInputBox({ title: 'Prometheus bearer token', password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a token') });
+    if (!token) return;
+    await secrets.store(CREDENTIALS_KEY, JSON.stringify({ token: token.trim() }));
+  } else {
+    const username = await vscode.window.showInputBox({ title: 'Prometheus username', ignoreFocusOut: true });
+    if (username === undefined) return;
+    const password = await vscode.window.showInputBox({ title: 'Prometheus password', password: true, ignoreFocusOut: true });
+    if (password === undefined) return;
+    await secrets.store(CREDENTIALS_KEY, JSON.stringify({ username, password }));
+  }
+  if (prometheusSettings().auth !== kind.value) await config.update('prometheus.auth', kind.value, vscode.ConfigurationTarget.Global);
+  void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials saved in VS Code\'s secret storage.');
+}

@@ -1,0 +1,148 @@
+/**
+ * Hovers: on a route's decorator/registration, its rate, error ratio, p50/p90/p99, a one-hour sparkline,
+ * top status codes and links (Prometheus, Grafana Explore, details); on a metric name in code
+ * (`"llm_api_calls_total"`), its current rate (or value) by label. Markdown trusts only our own command.
+ */
+import * as vscode from 'vscode';
+import { formatDuration, formatRate, formatRatio, sparklineDataUri } from '../../core/metrics/format';
+import { sampleValue } from '../../backends/prometheus';
+import { isBackendError } from '../../backends/errors';
+import type { Route } from '../../core/routes/types';
+import { folderMetricsSettings, metricsSettings } from '../../config';
+import type { RouteIndex } from '../routes/routeIndex';
+import { frameworkName, routeTitle } from '../routes/routeLabels';
+import { LANGUAGES } from './codeLens';
+import { routeKey, type MetricsService } from './metricsService';
+
+const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
+const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
+
+export function grafanaExploreUrl(grafana: string, expr: string): string {
+  const left = { datasource: 'prometheus', queries: [{ refId: 'A', expr }], range: { from: 'now-1h', to: 'now' } };
+  return `${grafana.replace(/\/+$/, '')}/explore?orgId=1&left=${encodeURIComponent(JSON.stringify(left))}`;
+}
+
+function commandLink(title: string, command: string, args: unknown[]): string {
+  return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+}
+
+/** Text from a backend, made inert in markdown. */
+function md(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+class MetricsHoverProvider implements vscode.HoverProvider {
+  private metricNames: { at: number; names: Promise<Set<string>> } | undefined;
+
+  constructor(
+    private readonly index: RouteIndex,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const routes = (await this.index.ensureCurrent(doc)).filter((r) => r.file === doc.uri.fsPath);
+    // The decorator / registration call, and the handler's `def`/`function` line right under it.
+    const line = pos.line + 1;
+    const route = routes.find((r) => line >= r.range.start.line && line <= Math.max(r.range.end.line, r.handlerFile === r.file ? r.handlerLine : 0));
+    if (route) return this.routeHover(route, token);
+    return this.metricHover(doc, pos, token);
+  }
+
+  private async routeHover(route: Route, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const service = this.metrics.serviceFor(route);
+    const out = new vscode.MarkdownString('', true);
+    out.isTrusted = TRUSTED;
+    out.appendMarkdown(`**${md(routeTitle(route))}** · ${frameworkName(route)}${service ? ` · service \`${md(service.id)}\`` : ''}\n\n`);
+    if (!service) return new vscode.Hover(out);
+    const m = metricsSettings();
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    try {
+      const opts = { window: m.window, signal: abort.signal, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
+      const [details, raw] = await Promise.all([this.metrics.engine.routeDetails(service, route, opts), this.metrics.engine.rawQueries(service, route, opts)]);
+      if (token.isCancellationRequested) return undefined;
+      const s = details.stats;
+      if (!details.convention) {
+        out.appendMarkdown(`No metrics convention detected for \`${md(service.selector || 'all series')}\`. Run **Telemetry Lens: Show Metrics Convention**.\n\n`);
+      } else if (!s.hasData) {
+        out.appendMarkdown(`No traffic in the last ${md(m.window)} (${md(details.convention)} convention).\n\n`);
+      } else {
+        out.appendMarkdown(`| rate | errors | p50 | p90 | p99 |\n|---:|---:|---:|---:|---:|\n`);
+        out.appendMarkdown(`| ${formatRate(s.rate)} | ${formatRatio(s.errorRatio)} | ${formatDuration(s.p50)} | ${formatDuration(s.p90)} | ${formatDuration(s.p99)} |\n\n`);
+      }
+      if (details.rateSeries.some(([, v]) => v !== null)) {
+        out.appendMarkdown(`![request rate, last hour](${sparklineDataUri(details.rateSeries, { width: 240, height: 40 })})  \n*request rate, last hour*\n\n`);
+      }
+      if (details.statusCodes.length) {
+        out.appendMarkdown(`Status codes: ${details.statusCodes.map((c) => `\`${md(c.code)}\` ${formatRate(c.rate)}`).join(' · ')}\n\n`);
+      }
+      for (const a of this.metrics.alertsFor(route)) out.appendMarkdown(`$(bell) **${md(a.alertname)}** firing${a.summary ? `: ${md(a.summary)}` : ''}\n\n`);
+      const links: string[] = [];
+      if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
+      if (raw?.rate && m.grafanaUrl) links.push(`[Open in Grafana Explore](${grafanaExploreUrl(m.grafanaUrl, raw.rate)})`);
+      links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeKey(route)]));
+      out.appendMarkdown(links.join(' · '));
+    } catch (e) {
+      out.appendMarkdown(`$(warning) ${md(isBackendError(e) || e instanceof Error ? e.message : String(e))}`);
+    }
+    return new vscode.Hover(out);
+  }
+
+  /** A metric name inside a string literal, e.g. `Counter("llm_api_calls_total", ...)`. */
+  private async metricHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const range = doc.getWordRangeAtPosition(pos, METRIC_NAME);
+    if (!range) return undefined;
+    const line = doc.lineAt(pos.line).text;
+    const before = line[range.start.character - 1];
+    const after = line[range.end.character];
+    if (!before || !after || !`'"\``.includes(before) || before !== after) return undefined;
+    const word = doc.getText(range);
+    if (!this.metrics.engine) return undefined;
+    const names = await this.names().catch(() => new Set<string>());
+    const name = [word, `${word}_total`].find((n) => names.has(n)) ?? ([`${word}_bucket`].some((n) => names.has(n)) ? word : undefined);
+    if (!name || token.isCancellationRequested) return undefined;
+    const m = metricsSettings();
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const selector = folderMetricsSettings(folder).serviceSelector;
+    const isCounter = name.endsWith('_total');
+    const isHistogram = !names.has(name) && names.has(`${name}_bucket`);
+    const sel = selector ? `{${selector}}` : '';
+    const expr = isHistogram
+      ? `histogram_quantile(0.99, sum by (le) (rate(${name}_bucket${sel}[${m.window}])))`
+      : isCounter
+        ? `topk(10, sum without (instance) (rate(${name}${sel}[${m.window}])))`
+        : `topk(10, ${name}${sel})`;
+    const out = new vscode.MarkdownString('', true);
+    out.isTrusted = TRUSTED;
+    out.appendMarkdown(`**${md(name)}** · ${isHistogram ? 'p99' : isCounter ? `rate over ${md(m.window)}` : 'current value'}\n\n`);
+    try {
+      const { data } = await this.metrics.client.queryVector(expr, m.evaluationTime !== undefined ? { time: m.evaluationTime } : {});
+      if (!data.length) out.appendMarkdown('No series right now.\n\n');
+      for (const s of data.slice(0, 10)) {
+        const v = sampleValue(s.value?.[1]);
+        const labels = Object.entries(s.metric).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(', ');
+        const shown = v === null ? '—' : isHistogram ? formatDuration(v) : isCounter ? formatRate(v) : String(v);
+        out.appendMarkdown(`- \`${md(labels || '(no labels)')}\` **${md(shown)}**\n`);
+      }
+      out.appendMarkdown(`\n[Open in Prometheus](${this.metrics.client.graphUrl(expr)})`);
+    } catch (e) {
+      out.appendMarkdown(`$(warning) ${md(e instanceof Error ? e.message : String(e))}`);
+    }
+    return new vscode.Hover(out, range);
+  }
+
+  private names(): Promise<Set<string>> {
+    if (!this.metricNames || Date.now() - this.metricNames.at > 60_000) {
+      const names = this.metrics.client.labelValues('__name__').then((r) => new Set(r.data));
+      this.metricNames = { at: Date.now(), names };
+      names.catch(() => (this.metricNames = undefined));
+    }
+    return this.metricNames.names;
+  }
+}
+
+export function registerHover(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): void {
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider(LANGUAGES.map((language) => ({ language, scheme: 'file' })), new MetricsHoverProvider(index, metrics)),
+  );
+}

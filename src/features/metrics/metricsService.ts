@@ -1,0 +1,213 @@
+/**
+ * Owns the Prometheus client and the metrics engine for the window: builds them from settings and
+ * SecretStorage, refreshes on a timer only while the window is focused and an editor shows routes,
+ * tracks backend health for the status bar (one notification per outage, automatic recovery), and
+ * hands the latest per-route stats to the CodeLens, hover and details features.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { PrometheusClient } from '../../backends/prometheus';
+import type { BackendAuth } from '../../backends/http';
+import { isBackendError } from '../../backends/errors';
+import { MetricsEngine, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec } from '../../core/metrics/engine';
+import type { ConventionName } from '../../core/metrics/conventions';
+import type { Route } from '../../core/routes/types';
+import { affects, folderMetricsSettings, instrumentSettings, metricsSettings, onConfigChange, prometheusSettings } from '../../config';
+import { logger } from '../../log';
+import type { RouteIndex } from '../routes/routeIndex';
+
+const log = logger('metrics');
+export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
+
+export type Health =
+  | { state: 'idle' }
+  | { state: 'ok'; at: number }
+  | { state: 'down'; message: string; since: number };
+
+export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
+
+export class MetricsService implements vscode.Disposable {
+  engine!: MetricsEngine;
+  client!: PrometheusClient;
+  private latest: RefreshResult | undefined;
+  private alerts: RouteAlert[] = [];
+  private byRoute = new Map<string, RouteStats>();
+  private health: Health = { state: 'idle' };
+  private notifiedOutage = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private inflight: Promise<void> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly index: RouteIndex,
+    private readonly statusBar: vscode.StatusBarItem,
+  ) {
+    this.disposables.push(this.changed);
+    onConfigChange((e) => {
+      if (affects(e, 'prometheus') || (e?.affectsConfiguration('http.proxy') ?? false)) void this.rebuildClient();
+      if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engine?.invalidate();
+      if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
+      if (e) void this.refresh({ force: true });
+    }, this.disposables);
+    secrets.onDidChange((e) => {
+      if (e.key === CREDENTIALS_KEY) void this.rebuildClient().then(() => this.refresh({ force: true }));
+    }, undefined, this.disposables);
+    vscode.window.onDidChangeWindowState((s) => {
+      if (s.focused) void this.refresh();
+    }, undefined, this.disposables);
+    vscode.window.onDidChangeVisibleTextEditors(() => void this.refresh(), undefined, this.disposables);
+    index.onDidChange(() => void this.refresh(), undefined, this.disposables);
+  }
+
+  get current(): RefreshResult | undefined {
+    return this.latest;
+  }
+  get backendHealth(): Health {
+    return this.health;
+  }
+
+  stats(route: Route): RouteStats | undefined {
+    return this.byRoute.get(routeKey(route));
+  }
+
+  alertsFor(route: Route): RouteAlert[] {
+    return this.alerts.filter((a) => routeKey(a.route) === routeKey(route));
+  }
+
+  /** The service (workspace folder) a route belongs to, as the engine sees it. */
+  serviceFor(route: Route): ServiceSpec | undefined {
+    return this.services().find((s) => s.routes.some((r) => routeKey(r) === routeKey(route)));
+  }
+
+  services(): ServiceSpec[] {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const routes = this.index.all();
+    return folders.map((folder) => {
+      const fs_ = folderMetricsSettings(folder);
+      const spec: ServiceSpec = {
+        id: folder.name,
+        selector: fs_.serviceSelector,
+        convention: fs_.convention as ConventionName | 'auto',
+        prefix: instrumentSettings(folder.uri).metricPrefix,
+        routes: routes.filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString()),
+      };
+      const q = fs_.customQueries;
+      if (fs_.convention === 'custom' && q.rate) spec.custom = { ...q, rate: q.rate };
+      else if (fs_.convention === 'custom') log.warn(`${folder.name}: convention "custom" needs telemetryLens.metrics.customQueries.rate`);
+      return spec;
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.rebuildClient();
+    this.restartTimer();
+    await this.index.ready;
+    await this.refresh();
+  }
+
+  /** Refreshes when there is something to show; shares a refresh already under way. */
+  refresh(opts: { force?: boolean } = {}): Promise<void> {
+    if (!this.engine) return Promise.resolve();
+    if (!opts.force && (!vscode.window.state.focused || !this.routesVisible())) return Promise.resolve();
+    this.inflight ??= this.doRefresh(opts.force ?? false).finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private routesVisible(): boolean {
+    return vscode.window.visibleTextEditors.some((e) => this.index.inFile(e.document.uri).length > 0);
+  }
+
+  private async doRefresh(force: boolean): Promise<void> {
+    const services = this.services().filter((s) => s.routes.length > 0);
+    if (!services.length) return;
+    const m = metricsSettings();
+    const opts = { window: m.window, force, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
+    try {
+      const [result, alerts] = await Promise.all([
+        this.engine.refresh(services, opts),
+        this.engine.firingAlerts(services).catch((e: unknown) => {
+          log.warn(`alerts: ${e instanceof Error ? e.message : String(e)}`);
+          return [] as RouteAlert[];
+        }),
+      ]);
+      this.latest = result;
+      this.alerts = alerts;
+      this.byRoute = new Map(result.services.flatMap((s) => s.routes.map((r) => [routeKey(r.route), r] as const)));
+      for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
+      this.setHealth({ state: 'ok', at: Date.now() });
+    } catch (e) {
+      const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      log.warn(`refresh failed: ${message}`);
+      this.setHealth({ state: 'down', message, since: this.health.state === 'down' ? this.health.since : Date.now() });
+    }
+    this.changed.fire();
+  }
+
+  private setHealth(h: Health): void {
+    const wasDown = this.health.state === 'down';
+    this.health = h;
+    if (h.state === 'ok') {
+      if (wasDown) log.info('Prometheus is reachable again');
+      this.notifiedOutage = false;
+      this.statusBar.text = '$(pulse) Prometheus';
+      this.statusBar.tooltip = `Telemetry Lens: Prometheus at ${prometheusSettings().url} answered at ${new Date(h.at).toLocaleTimeString()}`;
+      this.statusBar.backgroundColor = undefined;
+    } else if (h.state === 'down') {
+      this.statusBar.text = '$(warning) Prometheus';
+      this.statusBar.tooltip = `Telemetry Lens: ${h.message}`;
+      this.statusBar.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      if (!this.notifiedOutage) {
+        this.notifiedOutage = true;
+        void vscode.window.showWarningMessage(`Telemetry Lens: ${h.message}`, 'Open Settings', 'Show Log').then((a) => {
+          if (a === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'telemetryLens.prometheus');
+          if (a === 'Show Log') void vscode.commands.executeCommand('telemetryLens.showOutput');
+        });
+      }
+    }
+  }
+
+  private async rebuildClient(): Promise<void> {
+    const s = prometheusSettings();
+    let auth: BackendAuth = { type: 'none' };
+    if (s.auth !== 'none') {
+      const raw = await this.secrets.get(CREDENTIALS_KEY);
+      const cred = raw ? (JSON.parse(raw) as { token?: string; username?: string; password?: string }) : {};
+      if (s.auth === 'bearer' && cred.token) auth = { type: 'bearer', token: cred.token };
+      else if (s.auth === 'basic' && cred.username !== undefined) auth = { type: 'basic', username: cred.username, password: cred.password ?? '' };
+      else log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored: run "Telemetry Lens: Set Prometheus Credentials"`);
+    }
+    let ca: string | undefined;
+    if (s.caFile) {
+      try {
+        ca = await fs.promises.readFile(s.caFile, 'utf8');
+      } catch (e) {
+        log.error(`cannot read prometheus.caFile ${s.caFile}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
+    this.client = new PrometheusClient({
+      baseUrl: s.url,
+      auth,
+      headers: s.headers,
+      timeoutMs: s.timeoutMs,
+      insecureSkipVerify: s.insecureSkipVerify,
+      ...(ca ? { ca } : {}),
+      ...(proxy ? { proxy } : {}),
+    });
+    this.engine = new MetricsEngine(this.client, { refreshIntervalMs: metricsSettings().refreshIntervalMs });
+    log.info(`Prometheus client for ${s.url} (auth ${s.auth}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
+  }
+
+  private restartTimer(): void {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.refresh(), metricsSettings().refreshIntervalMs);
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

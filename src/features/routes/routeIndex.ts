@@ -1,0 +1,194 @@
+/**
+ * The workspace's routes, kept current: a background index of every workspace folder (window progress,
+ * cancellable, respecting files.exclude, .gitignore, node_modules, virtual environments and build output),
+ * open documents re-analysed on edit (debounced, cached by document version), files on disk followed by a
+ * watcher. Parsing is tree-sitter (wasm) on this thread: one file analysis is a few ms (see `npm run bench`)
+ * and the workspace scan yields to the event loop between files, so the extension host stays responsive.
+ */
+import * as vscode from 'vscode';
+import { analyzeFile, resolveRoutes, type FileAnalysis } from '../../core/routes/detector';
+import { scanWorkspace } from '../../core/routes/workspace';
+import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
+import type { Route } from '../../core/routes/types';
+import { routesSettings } from '../../config';
+import { logger } from '../../log';
+
+const log = logger('routes');
+const DEBOUNCE_MS = 250;
+
+export class RouteIndex implements vscode.Disposable {
+  private readonly analyses = new Map<string, FileAnalysis>();
+  /** Document versions whose analysis is current, so an unchanged document is never re-parsed. */
+  private readonly versions = new Map<string, number>();
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private routes: Route[] = [];
+  private resolveTimer: ReturnType<typeof setTimeout> | undefined;
+  private scan: vscode.CancellationTokenSource | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private firstScan: Promise<void> = Promise.resolve();
+
+  constructor() {
+    this.disposables.push(this.changed);
+    vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document), undefined, this.disposables);
+    vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d), undefined, this.disposables);
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan(), undefined, this.disposables);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange((u) => void this.analyzeDisk(u)),
+      watcher.onDidCreate((u) => void this.analyzeDisk(u)),
+      watcher.onDidDelete((u) => this.forget(u)),
+    );
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => {
+        if (e.affectsConfiguration('telemetryLens.routes') || e.affectsConfiguration('files.exclude')) void this.rescan();
+      },
+      undefined,
+      this.disposables,
+    );
+  }
+
+  /** Starts the background index (returns at once); `ready` resolves when the first scan is done. */
+  start(): void {
+    this.firstScan = this.rescan();
+  }
+
+  get ready(): Promise<void> {
+    return this.firstScan;
+  }
+
+  all(): readonly Route[] {
+    return this.routes;
+  }
+
+  /** Routes registered in a file (by decorator/registration) or whose handler lives in it. */
+  inFile(uri: vscode.Uri): Route[] {
+    const p = uri.fsPath;
+    return this.routes.filter((r) => r.file === p || r.handlerFile === p);
+  }
+
+  /** Analyses the document now if its current version is not yet known (used before acting on it). */
+  async ensureCurrent(doc: vscode.TextDocument): Promise<Route[]> {
+    if (this.versions.get(doc.uri.fsPath) !== doc.version) {
+      await this.analyzeDocument(doc);
+      this.resolveNow();
+    }
+    return this.inFile(doc.uri);
+  }
+
+  async rescan(): Promise<void> {
+    this.scan?.cancel();
+    const cts = (this.scan = new vscode.CancellationTokenSource());
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Telemetry Lens: indexing routes', cancellable: false },
+      async (progress) => {
+        const abort = new AbortController();
+        cts.token.onCancellationRequested(() => abort.abort());
+        const started = Date.now();
+        const fresh = new Map<string, FileAnalysis>();
+        for (const folder of folders) {
+          if (folder.uri.scheme !== 'file') continue;
+          const settings = routesSettings(folder.uri);
+          const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude', {});
+          const exclude = [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...settings.exclude];
+          try {
+            const result = await scanWorkspace(folder.uri.fsPath, {
+              maxFileBytes: settings.maxFileBytes,
+              exclude,
+              signal: abort.signal,
+              onProgress: (done, total) => progress.report({ message: `${folder.name} ${done}/${total}` }),
+            });
+            for (const [file, a] of result.analyses) fresh.set(file, a);
+            for (const note of result.notes) log.info(note);
+          } catch (e) {
+            if (abort.signal.aborted) return;
+            log.error(`indexing ${folder.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+        if (cts.token.isCancellationRequested) return;
+        this.analyses.clear();
+        this.versions.clear();
+        for (const [f, a] of fresh) this.analyses.set(f, a);
+        // Open documents may be ahead of the disk.
+        for (const doc of vscode.workspace.textDocuments) await this.analyzeDocument(doc);
+        this.resolveNow();
+        log.info(`indexed ${fresh.size} files, ${this.routes.length} routes in ${Date.now() - started} ms`);
+      },
+    );
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    if (!this.isCandidate(doc.uri)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(
+      key,
+      setTimeout(() => {
+        this.pending.delete(key);
+        void this.analyzeDocument(doc).then(() => this.scheduleResolve());
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private isCandidate(uri: vscode.Uri): boolean {
+    return (uri.scheme === 'file' || uri.scheme === 'untitled') && grammarForFile(uri.fsPath) !== undefined;
+  }
+
+  private async analyzeDocument(doc: vscode.TextDocument): Promise<void> {
+    if (!this.isCandidate(doc.uri) || doc.isClosed) return;
+    const p = doc.uri.fsPath;
+    if (this.versions.get(p) === doc.version) return;
+    const text = doc.getText();
+    if (text.length > routesSettings(doc.uri).maxFileBytes) return;
+    try {
+      this.analyses.set(p, analyzeFile(await loadParsers(), p, text));
+      this.versions.set(p, doc.version);
+    } catch (e) {
+      log.warn(`could not analyse ${p}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async analyzeDisk(uri: vscode.Uri): Promise<void> {
+    if (!this.isCandidate(uri)) return;
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return; // the editor's copy wins
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > routesSettings(uri).maxFileBytes) return;
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
+      this.analyses.set(uri.fsPath, analyzeFile(await loadParsers(), uri.fsPath, text));
+      this.versions.delete(uri.fsPath);
+      this.scheduleResolve();
+    } catch (e) {
+      log.debug(`skipped ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private forget(uri: vscode.Uri): void {
+    if (this.analyses.delete(uri.fsPath)) this.scheduleResolve();
+    this.versions.delete(uri.fsPath);
+  }
+
+  private scheduleResolve(): void {
+    clearTimeout(this.resolveTimer);
+    this.resolveTimer = setTimeout(() => this.resolveNow(), 50);
+  }
+
+  private resolveNow(): void {
+    clearTimeout(this.resolveTimer);
+    const next = resolveRoutes([...this.analyses.values()]);
+    const same = next.length === this.routes.length && JSON.stringify(next) === JSON.stringify(this.routes);
+    this.routes = next;
+    if (!same) this.changed.fire();
+  }
+
+  dispose(): void {
+    this.scan?.cancel();
+    this.scan?.dispose();
+    clearTimeout(this.resolveTimer);
+    for (const t of this.pending.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}

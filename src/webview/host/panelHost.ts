@@ -1,0 +1,100 @@
+/**
+ * Base for every Telemetry Lens webview panel (route details now; trace waterfall and log view next):
+ * strict CSP with a fresh crypto nonce per render, scripts only from dist/webview via asWebviewUri,
+ * localResourceRoots limited to the build output and media, data only by postMessage (never interpolated
+ * into HTML), a `ready` handshake before the host posts, and typed messages checked by a guard.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface PanelSpec<In> {
+  viewType: string;
+  title: string;
+  /** Bundle name in dist/webview (without .js). */
+  script: string;
+  isMessage(m: unknown): m is In;
+  column?: vscode.ViewColumn;
+}
+
+export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${script}.js`));
+  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${styleUri}">
+<title>${esc(title)}</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script type="module" nonce="${nonce}" src="${scriptUri}"></script>
+</body>
+</html>`;
+}
+
+export class PanelHost<In extends { type: string }, Out extends { type: string }> implements vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  private ready = false;
+  private isDisposed = false;
+  private queue: Out[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly received = new vscode.EventEmitter<In>();
+  readonly onMessage = this.received.event;
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+
+  constructor(extensionUri: vscode.Uri, spec: PanelSpec<In>, existing?: vscode.WebviewPanel) {
+    this.panel =
+      existing ??
+      vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Beside, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+      });
+    this.panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    this.panel.webview.onDidReceiveMessage(
+      (m: unknown) => {
+        if (!spec.isMessage(m)) return; // anything else from the webview is ignored
+        if (m.type === 'ready') {
+          this.ready = true;
+          for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
+        }
+        this.received.fire(m);
+      },
+      undefined,
+      this.disposables,
+    );
+    this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    this.panel.webview.html = renderHtml(this.panel.webview, extensionUri, spec.script, spec.title);
+  }
+
+  /** Posts now if the webview said `ready`, else queues until it does. */
+  post(message: Out): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.disposed.fire();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.received.dispose();
+    this.disposed.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TelemetryLensApi } from '../../../src/extension';
+import { routeTitle } from '../../../src/features/routes/routeLabels';
+import { activateExtension, bridge, eventually, openFile } from './helpers';
+
+suite('Routes: index, sidebar view, Go to Route', () => {
+  let api: TelemetryLensApi;
+
+  suiteSetup(async () => {
+    api = (await activateExtension()).exports as TelemetryLensApi;
+    await api.routes.ready;
+  });
+
+  test('the index finds every route of the workspace with its full path', () => {
+    const titles = api.routes.all().map(routeTitle).sort();
+    assert.deepEqual(titles, [
+      'GET /api/orders',
+      'GET /api/orders/{order_id}',
+      'GET /api/products/:id',
+      'GET /health',
+      'GET /healthz',
+      'POST /api/orders',
+    ]);
+  });
+
+  test('an edit is picked up without saving: a new route appears, removing it makes it disappear', async () => {
+    const editor = await openFile('shop', 'main.py');
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    await editor.edit((e) => e.insert(end, '\n\n@app.delete("/cache")\ndef clear_cache():\n    return None\n'));
+    await eventually(() => (api.routes.all().some((r) => routeTitle(r) === 'DELETE /cache') ? true : undefined), 'DELETE /cache in the index');
+    await vscode.commands.executeCommand('undo');
+    await eventually(() => (api.routes.all().some((r) => routeTitle(r) === 'DELETE /cache') ? undefined : true), 'DELETE /cache gone after undo');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('@dom the Routes view in the Telemetry Lens sidebar lists files and routes', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.telemetryLens');
+    const res = await bridge<{ texts: string[] }>('dom', {
+      selector: '[id="workbench.view.extension.telemetryLens"] .monaco-list-row',
+      atLeast: 6,
+      contains: 'GET /api/orders/{order_id}',
+      screenshot: 'routes-view.png',
+    });
+    const text = res.texts.join('\n');
+    for (const t of ['shop/routers/orders.py', 'GET /api/orders/{order_id}', 'POST /api/orders', 'web/routes/products.js', 'GET /api/products/:id']) {
+      assert.ok(text.includes(t), `view shows ${t}:\n${text}`);
+    }
+  });
+
+  test('@dom Go to Route: typing in the quick pick and Enter opens the handler', async () => {
+    const picked = vscode.commands.executeCommand('telemetryLens.goToRoute');
+    await bridge('dom', { selector: '.quick-input-widget .monaco-list-row', atLeast: 6 });
+    await bridge('keyboard', { type: 'products', screenshot: 'go-to-route.png' });
+    await bridge('dom', { selector: '.quick-input-widget .monaco-list-row', contains: 'GET /api/products/:id' });
+    await bridge('keyboard', { press: 'Enter' });
+    await picked;
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor?.document.uri.path.endsWith('web/routes/products.js'));
+    assert.equal(editor!.selection.active.line, 4);
+  });
+});

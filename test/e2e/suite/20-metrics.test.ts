@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TelemetryLensApi } from '../../../src/extension';
+import { activateExtension, bridge, eventually, openFile, workspaceFile } from './helpers';
+
+type Lens = vscode.CodeLens;
+
+async function lensTitles(uri: vscode.Uri, want: (titles: string[]) => boolean, what: string): Promise<string[]> {
+  return eventually(async () => {
+    const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', uri, 100);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    return want(titles) ? titles : undefined;
+  }, what, 30_000);
+}
+
+suite('Live route metrics from a real Prometheus (pinned evaluation time)', () => {
+  let api: TelemetryLensApi;
+  const orders = workspaceFile('shop', 'routers', 'orders.py');
+
+  suiteSetup(async () => {
+    api = (await activateExtension()).exports as TelemetryLensApi;
+    await api.routes.ready;
+    await openFile('shop', 'routers', 'orders.py');
+  });
+
+  test('a CodeLens above each handler shows rate, error ratio and p99 as Prometheus computes them', async () => {
+    await vscode.commands.executeCommand('telemetryLens.refreshMetrics');
+    const titles = await lensTitles(orders, (t) => t.some((x) => x.includes('req/s')), 'metrics lenses');
+    assert.ok(titles.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), titles.join(' | '));
+    assert.ok(titles.includes('$(pulse) 4 req/s · 0% errors · p99 900 ms'), titles.join(' | '));
+    assert.ok(titles.includes('$(pulse) — no traffic'), titles.join(' | '));
+    assert.ok(!titles.some((t) => /NaN|Infinity/.test(t)));
+  });
+
+  test('@dom the lenses are drawn in the editor', async () => {
+    const res = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: 'p99 900 ms', screenshot: 'codelens-metrics.png' });
+    assert.ok(res.texts.some((t) => t.includes('10 req/s · 1% errors · p99 250 ms')), res.texts.join(' | '));
+  });
+
+  test('hover on the decorator shows quantiles, status codes and links', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', orders, new vscode.Position(8, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /GET \/api\/orders/);
+    assert.match(text, /10 req\/s/);
+    assert.match(text, /250 ms/);
+    assert.match(text, /`200`/);
+    assert.match(text, /\[Open in Prometheus\]\(http:\/\/127\.0\.0\.1:\d+\/graph\?/);
+    assert.match(text, /data:image\/svg\+xml;base64,/);
+  });
+
+  test('@dom the hover is rendered with its sparkline', async () => {
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    editor.selection = new vscode.Selection(8, 5, 8, 5);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    const res = await bridge<{ texts: string[]; html: string }>('dom', { selector: '.monaco-hover-content', contains: 'p99', screenshot: 'hover-metrics.png' });
+    assert.match(res.texts.join('\n'), /250 ms/);
+    assert.match(res.html, /<img[^>]+src="data:image\/svg\+xml/);
+    await vscode.commands.executeCommand('editor.action.hideHover');
+  });
+
+  test('@dom clicking through opens the route details panel with the same numbers', async () => {
+    const route = api.routes.all().find((r) => r.fullPath === '/api/orders/{order_id}')!;
+    await vscode.commands.executeCommand('telemetryLens.showRouteDetails', `${route.file}:${route.line}`);
+    const res = await bridge<{ texts: string[] }>('dom', { selector: '#stats', contains: '900 ms', screenshot: 'route-details.png' });
+    assert.match(res.texts[0]!, /4 req\/s/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Prometheus unreachable: the lens says so, and it recovers when the URL is fixed', async () => {
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    const good = config.get<string>('prometheus.url');
+    await config.update('prometheus.url', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    try {
+      const titles = await lensTitles(orders, (t) => t.some((x) => x.includes('unreachable')), 'an unreachable lens');
+      assert.ok(titles.every((t) => t.startsWith('$(warning)')), titles.join(' | '));
+      assert.equal(api.metrics.backendHealth.state, 'down');
+    } finally {
+      await config.update('prometheus.url', good, vscode.ConfigurationTarget.Global);
+    }
+    await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'recovered lenses');
+    assert.equal(api.metrics.backendHealth.state, 'ok');
+  });
+});

@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TelemetryLensApi } from '../../../src/extension';
+import { activateExtension, bridge, eventually, openFile } from './helpers';
+
+async function actionsAt(uri: vscode.Uri, line: number): Promise<vscode.CodeAction[]> {
+  const range = new vscode.Range(line, 0, line, 0);
+  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.RefactorRewrite.value, 10)) ?? [];
+}
+
+suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => {
+  let api: TelemetryLensApi;
+
+  suiteSetup(async () => {
+    api = (await activateExtension()).exports as TelemetryLensApi;
+    await api.routes.ready;
+  });
+
+  test('the lightbulb offers counter, histogram, span and all three on a handler', async () => {
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    const titles = (await actionsAt(editor.document.uri, 9)).map((a) => a.title);
+    assert.deepEqual(titles, [
+      'Instrument route: counter, histogram and span (GET /api/orders)',
+      'Add request counter (GET /api/orders)',
+      'Add latency histogram (GET /api/orders)',
+      'Wrap handler in an OpenTelemetry span (GET /api/orders)',
+    ]);
+  });
+
+  test('@dom the refactor menu shows the actions', async () => {
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    editor.selection = new vscode.Selection(9, 4, 9, 4);
+    void vscode.commands.executeCommand('editor.action.refactor');
+    const res = await bridge<{ texts: string[] }>('dom', { selector: '.action-widget', contains: 'Instrument route', screenshot: 'code-actions.png' });
+    assert.match(res.texts.join('\n'), /Add latency histogram/);
+    await bridge('keyboard', { press: 'Escape' });
+  });
+
+  test('"all" instruments the handler in one edit; running again offers nothing; one undo restores the file', async () => {
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    const doc = editor.document;
+    const original = doc.getText();
+    const route = api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET')!;
+    const applied = await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', `${route.file}:${route.line}`);
+    assert.equal(applied, true);
+    const text = doc.getText();
+    assert.match(text, /from prometheus_client import Counter, Histogram/);
+    assert.match(text, /Counter\(\s*["']http_requests_total["']/);
+    assert.match(text, /start_as_current_span\(["']GET \/api\/orders["']\)/);
+    assert.equal(text.match(/^from prometheus_client import/gm)?.length, 1, 'imports once');
+    await eventually(async () => {
+      const again = api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET');
+      return again && (await actionsAt(doc.uri, again.handlerLine - 1)).length === 0 ? true : undefined;
+    }, 'no more actions on the instrumented handler');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), original, 'one undo restores the original');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});

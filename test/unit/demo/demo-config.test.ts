@@ -1,0 +1,225 @@
+// The live demo's static pieces: Prometheus config + alert rules (promtool), the workspace and
+// folder settings, and a short smoke run of each demo service checking the metrics it exposes.
+// Run: node scripts/run-unit.mjs demo
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderPrometheusConfig } from '../../../scripts/demo/prometheus-config.mjs';
+import { applyEdits, DEFAULT_OPTIONS, planInstrumentRoute } from '../../../src/core/instrument/planner';
+import type { Route } from '../../../src/core/routes/types';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const demo = join(root, 'demo');
+const PYTHON = '/usr/bin/python3';
+
+const promtool = spawnSync('promtool', ['--version']).status === 0;
+const noPromtool = promtool ? false : 'promtool not installed (bash scripts/setup.sh)';
+const pythonDeps =
+  existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, prometheus_client']).status === 0
+    ? false
+    : `${PYTHON} lacks fastapi/uvicorn/prometheus_client (bash scripts/setup.sh)`;
+
+function run(cmd: string, args: string[], cwd = demo) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'tl-demo-test-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('demo Prometheus config and alert rules', () => {
+  it('prometheus.yml passes promtool check config', { skip: noPromtool }, () => {
+    const r = run('promtool', ['check', 'config', 'prometheus.yml']);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /1 rule files found/);
+  });
+
+  it('alerts.yml passes promtool check rules and defines HighErrorRate and SlowResponses', { skip: noPromtool }, () => {
+    const r = run('promtool', ['check', 'rules', 'alerts.yml']);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /SUCCESS: 2 rules found/);
+    const rules = readFileSync(join(demo, 'alerts.yml'), 'utf8');
+    assert.match(rules, /alert: HighErrorRate[\s\S]*status=~"5\.\."[\s\S]*> 0\.05[\s\S]*for: 1m/);
+    assert.match(rules, /alert: SlowResponses[\s\S]*histogram_quantile\(0\.99,[\s\S]*http_request_duration_seconds_bucket[\s\S]*> 0\.5/);
+  });
+
+  it('alert rules fire as intended (promtool test rules alerts.test.yml)', { skip: noPromtool }, () => {
+    const r = run('promtool', ['test', 'rules', 'alerts.test.yml']);
+    assert.equal(r.status, 0, r.out);
+  });
+
+  it('scrapes job python-api and node-api every 5s', () => {
+    const cfg = readFileSync(join(demo, 'prometheus.yml'), 'utf8');
+    assert.match(cfg, /scrape_interval: 5s/);
+    assert.match(cfg, /job_name: python-api/);
+    assert.match(cfg, /job_name: node-api/);
+  });
+
+  it('the config rendered for a demo run (other ports, absolute rules path) is valid', { skip: noPromtool }, () => {
+    const template = readFileSync(join(demo, 'prometheus.yml'), 'utf8');
+    const rendered = renderPrometheusConfig(template, { pythonPort: 18000, nodePort: 13000, rulesPath: join(demo, 'alerts.yml') });
+    assert.match(rendered, /'127\.0\.0\.1:18000'/);
+    assert.match(rendered, /'127\.0\.0\.1:13000'/);
+    const file = join(tmp, 'prometheus.yml');
+    writeFileSync(file, rendered);
+    const r = run('promtool', ['check', 'config', file], tmp);
+    assert.equal(r.status, 0, r.out);
+  });
+
+  it('rendering refuses a template whose targets changed', () => {
+    assert.throws(() => renderPrometheusConfig('scrape_configs: []\n', { pythonPort: 1, nodePort: 2, rulesPath: '/x' }), /expected exactly one/);
+  });
+});
+
+describe('demo workspace', () => {
+  it('is a multi-root workspace of python-api and node-api with per-folder service selectors', () => {
+    const ws = JSON.parse(readFileSync(join(demo, 'telemetry-lens-demo.code-workspace'), 'utf8'));
+    assert.deepEqual(
+      ws.folders.map((f: { path: string }) => f.path),
+      ['python-api', 'node-api'],
+    );
+    for (const job of ['python-api', 'node-api']) {
+      const settings = JSON.parse(readFileSync(join(demo, job, '.vscode/settings.json'), 'utf8'));
+      assert.equal(settings['telemetryLens.metrics.serviceSelector'], `job="${job}"`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------- service smoke runs
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startService(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, port: number) {
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`service exited early:\n${output}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`service not ready in 20s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    });
+  return { base, stop };
+}
+
+async function startPythonApi(dir: string) {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: '', PYTHONHOME: '' };
+  return startService(PYTHON, ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port), '--no-access-log'], dir, env, port);
+}
+
+describe('demo services expose the Telemetry Lens metrics', () => {
+  it('python-api: route templates, numeric status, the un-instrumented cancel route', { skip: pythonDeps, timeout: 40_000 }, async () => {
+    const svc = await startPythonApi(join(demo, 'python-api'));
+    try {
+      assert.equal((await fetch(`${svc.base}/api/orders/3`)).status, 200);
+      assert.equal((await fetch(`${svc.base}/api/orders/999`)).status, 404);
+      assert.equal((await fetch(`${svc.base}/api/orders/3/cancel`, { method: 'POST' })).status, 200);
+      const body = JSON.stringify({ customer: 'c', items: ['x'], total: 1 });
+      const created = await fetch(`${svc.base}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.ok([201, 500].includes(created.status));
+      const metrics = await (await fetch(`${svc.base}/metrics/`)).text();
+      assert.match(metrics, /^http_requests_total\{method="GET",route="\/api\/orders\/\{order_id\}",status="200"\} 1\.0$/m);
+      assert.match(metrics, /^http_requests_total\{method="GET",route="\/api\/orders\/\{order_id\}",status="404"\} 1\.0$/m);
+      assert.match(metrics, new RegExp(`^http_requests_total\\{method="POST",route="/api/orders",status="${created.status}"\\} 1\\.0$`, 'm'));
+      assert.match(metrics, /^http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/orders\/\{order_id\}",status="200"\}/m);
+      assert.doesNotMatch(metrics, /cancel/, 'the cancel route is left for "Instrument Route" to do');
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('python-api: "Instrument Route" on the cancel route reuses the module\'s metrics and the service records it', { skip: pythonDeps, timeout: 40_000 }, async () => {
+    const dir = join(tmp, 'python-api');
+    cpSync(join(demo, 'python-api'), dir, { recursive: true });
+    const file = join(dir, 'routers/orders.py');
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const decorator = lines.findIndex((l) => l.startsWith('@router.post("/{order_id}/cancel"'));
+    assert.ok(decorator > 0, 'cancel route decorator not found');
+    const at = (line: number) => ({ line, column: 0 });
+    const route: Route = {
+      framework: 'fastapi',
+      methods: ['POST'],
+      path: '/{order_id}/cancel',
+      fullPath: '/api/orders/{order_id}/cancel',
+      file,
+      line: decorator + 1,
+      range: { start: at(decorator + 1), end: { line: decorator + 1, column: lines[decorator]!.length } },
+      handlerFile: file,
+      handlerLine: decorator + 2,
+      handlerName: 'cancel_order',
+    };
+    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram'], { ...DEFAULT_OPTIONS });
+    assert.equal(plan.refused, undefined, plan.summary);
+    const after = applyEdits(text, plan.edits);
+    assert.equal(after.match(/= Counter\(/g)?.length, 1, 'no second http_requests_total definition');
+    writeFileSync(file, after);
+    const svc = await startPythonApi(dir);
+    try {
+      assert.equal((await fetch(`${svc.base}/api/orders/5/cancel`, { method: 'POST' })).status, 200);
+      assert.equal((await fetch(`${svc.base}/api/orders/5/cancel`, { method: 'POST' })).status, 409);
+      const metrics = await (await fetch(`${svc.base}/metrics/`)).text();
+      assert.match(metrics, /^http_requests_total\{method="POST",route="\/api\/orders\/\{order_id\}\/cancel",status="200"\} 1\.0$/m);
+      assert.match(metrics, /^http_requests_total\{method="POST",route="\/api\/orders\/\{order_id\}\/cancel",status="409"\} 1\.0$/m);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('node-api: OpenMetrics with Express route templates and trace_id exemplars', { timeout: 40_000 }, async () => {
+    const port = await freePort();
+    const svc = await startService(process.execPath, ['server.js'], join(demo, 'node-api'), { PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: '' }, port);
+    try {
+      assert.equal((await fetch(`${svc.base}/api/products/7`)).status, 200);
+      assert.equal((await fetch(`${svc.base}/api/products/999`)).status, 404);
+      assert.equal((await fetch(`${svc.base}/api/nope`)).status, 404);
+      const res = await fetch(`${svc.base}/metrics`);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/openmetrics-text; version=1\.0\.0/);
+      const metrics = await res.text();
+      assert.match(metrics, /^http_requests_total\{method="GET",route="\/api\/products\/:id",status="200"\} 1$/m);
+      assert.match(metrics, /^http_requests_total\{method="GET",route="\/api\/products\/:id",status="404"\} 1$/m);
+      assert.match(metrics, /^http_request_duration_seconds_bucket\{le="[\d.]+",method="GET",route="\/api\/products\/:id",status="200"\} 1 # \{trace_id="[0-9a-f]{32}"\} [\d.e-]+ [\d.]+$/m);
+      assert.doesNotMatch(metrics, /api\/nope/, 'unmatched URLs are not recorded');
+      assert.match(metrics, /^# EOF$/m);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('traffic generator refuses non-loopback targets', () => {
+    const r = run(process.execPath, [join(demo, 'traffic.mjs'), '--python', 'http://example.com', '--duration', '1']);
+    assert.equal(r.status, 2);
+    assert.match(r.out, /loopback only/);
+  });
+});

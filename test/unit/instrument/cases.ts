@@ -1,0 +1,94 @@
+/**
+ * The instrumentation fixtures: input sample and the routes we expect in it. Tests plan with the real detector
+ * (`detectRoutes`); the hand-built routes are kept as a cross-check of what the detector must find.
+ */
+import { detectRoutes } from '../../../src/core/routes/detector';
+import type { Route } from '../../../src/core/routes/types';
+import { readFixture, route } from './helpers';
+
+export interface Case {
+  name: string;
+  /** input file, relative to test/fixtures/instrument */
+  input: string;
+  /** hand-built expectation (methods, fullPath, handler line) */
+  routes(text: string, file: string): Route[];
+}
+
+export const CASES: Case[] = [
+  {
+    name: 'fastapi',
+    input: 'fastapi/app.py',
+    routes: (t, f) => [
+      route('fastapi', ['GET'], '/users/{user_id}', t, f, { handlerName: 'get_user' }),
+      route('fastapi', ['POST'], '/users', t, f, { handlerName: 'create_user' }),
+      route('fastapi', ['GET'], '/health', t, f, { handlerName: 'health' }),
+    ],
+  },
+  {
+    name: 'flask',
+    input: 'flask/app.py',
+    routes: (t, f) => [
+      route('flask', ['GET'], '/items/<int:item_id>', t, f, { handlerName: 'get_item' }),
+      route('flask', ['GET', 'POST'], '/items', t, f, { handlerName: 'items' }),
+    ],
+  },
+  {
+    name: 'express',
+    input: 'express/app.ts',
+    routes: (t, f) => [
+      route('express', ['GET'], '/users/:id', t, f),
+      route('express', ['POST'], '/users', t, f),
+      route('express', ['GET'], '/health', t, f),
+      route('express', ['ALL'], '/echo', t, f, { handlerName: 'echo' }),
+      route('express', ['GET'], '/boom', t, f),
+    ],
+  },
+  {
+    name: 'express-cjs',
+    input: 'express-cjs/app.js',
+    routes: (t, f) => [
+      route('express', ['GET'], '/users/:id', t, f),
+      route('express', ['GET'], '/users', t, f, { handlerAt: 'function listUsers', handlerName: 'listUsers' }),
+    ],
+  },
+  {
+    name: 'fastify',
+    input: 'fastify/app.ts',
+    routes: (t, f) => [route('fastify', ['GET'], '/users/:id', t, f), route('fastify', ['POST'], '/users', t, f)],
+  },
+  {
+    name: 'koa',
+    input: 'koa/app.ts',
+    routes: (t, f) => [
+      route('koa', ['GET'], '/users/:id', t, f),
+      { ...route('koa', ['DELETE'], '/users/:id', t, f, { lineAt: 'router.delete' }) },
+    ],
+  },
+  {
+    name: 'hono',
+    input: 'hono/app.ts',
+    routes: (t, f) => [route('hono', ['GET'], '/users/:id', t, f), route('hono', ['POST'], '/users', t, f)],
+  },
+  {
+    name: 'nestjs',
+    input: 'nestjs/users.controller.ts',
+    routes: (t, f) => [
+      route('nestjs', ['GET'], ':id', t, f, { fullPath: '/users/:id', handlerName: 'findOne' }),
+      route('nestjs', ['POST'], '', t, f, { lineAt: '@Post()', fullPath: '/users', handlerName: 'create' }),
+    ],
+  },
+];
+
+export function expectedPath(input: string): string {
+  return input.replace(/(\.[a-z]+)$/, '.expected$1');
+}
+
+/** Routes of one file, from the real detector. */
+export async function detect(text: string, file: string): Promise<Route[]> {
+  return (await detectRoutes([{ path: file, text }])).filter((r) => r.handlerFile === file);
+}
+
+export async function loadCase(c: Case): Promise<{ file: string; text: string; routes: Route[] }> {
+  const { file, text } = readFixture(c.input);
+  return { file, text, routes: await detect(text, file) };
+}

@@ -1,0 +1,87 @@
+/** `telemetry-lens instrument`: route selection, dry-run diff, atomic in-place writes, idempotence, app setup. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { applyPatch } from 'diff';
+import { main } from '../../../src/cli/main';
+import { FIXTURES } from './helpers';
+import { scratchDir } from './pyenv';
+
+async function run(cwd: string, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), cwd });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function copyFixture(name: string, rel: string): { dir: string; file: string; text: string } {
+  const dir = scratchDir(`cli-${name}`);
+  const file = path.join(dir, path.basename(rel));
+  fs.copyFileSync(path.join(FIXTURES, rel), file);
+  return { dir, file, text: fs.readFileSync(file, 'utf8') };
+}
+
+describe('telemetry-lens instrument', () => {
+  it('--dry-run prints a unified diff that applies cleanly, and writes nothing', async () => {
+    const { dir, file, text } = copyFixture('dry', 'fastapi/app.py');
+    const r = await run(dir, 'instrument', 'app.py', '--all', '--dry-run');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^--- a\/app\.py\n\+\+\+ b\/app\.py\n@@ /m);
+    assert.match(r.out, /^\+HTTP_REQUESTS_TOTAL = Counter\($/m);
+    assert.match(r.err, /\(dry run\) instrument 3 handlers/);
+    assert.equal(fs.readFileSync(file, 'utf8'), text);
+    const patched = applyPatch(text, r.out);
+    assert.equal(typeof patched, 'string');
+    assert.equal(patched, fs.readFileSync(path.join(FIXTURES, 'fastapi/app.expected.py'), 'utf8'));
+  });
+
+  it('--route instruments one handler in place (atomically), and a second run changes nothing', async () => {
+    const { dir, file } = copyFixture('route', 'express/app.ts');
+    const r = await run(dir, 'instrument', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /instrument 1 handler with counter, span: GET \/users\/:id/);
+    const once = fs.readFileSync(file, 'utf8');
+    assert.equal(once.match(/startActiveSpan/g)?.length, 1);
+    assert.doesNotMatch(once, /Histogram/);
+    assert.deepEqual(fs.readdirSync(dir), ['app.ts'], 'no temp file left behind');
+    const again = await run(dir, 'instrument', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
+    assert.equal(again.code, 0);
+    assert.match(again.err, /nothing to change: already instrumented/);
+    assert.equal(fs.readFileSync(file, 'utf8'), once);
+  });
+
+  it('reports unknown routes with the list of routes found', async () => {
+    const { dir } = copyFixture('unknown', 'flask/app.py');
+    const r = await run(dir, 'instrument', 'app.py', '--route', 'DELETE /nope');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no route "DELETE \/nope" in this file; routes found:\n {2}GET \/items\/<int:item_id> {2}\(line 6\)/);
+  });
+
+  it('--setup adds the /metrics endpoint and telemetry.py, and never overwrites an existing telemetry.py', async () => {
+    const { dir, file } = copyFixture('setup', 'fastapi/app.py');
+    const r = await run(dir, 'instrument', 'app.py', '--all', '--setup', 'metrics-endpoint,tracing', '--prefix', 'users_');
+    assert.equal(r.code, 0, r.err);
+    const out = fs.readFileSync(file, 'utf8');
+    assert.match(out, /"users_http_requests_total"/);
+    assert.match(out, /^app\.mount\("\/metrics", make_asgi_app\(\)\)$/m);
+    assert.match(out, /^setup_telemetry\(app, "cli-setup-\d+"\)$/m);
+    assert.match(fs.readFileSync(path.join(dir, 'telemetry.py'), 'utf8'), /def setup_telemetry\(app, service_name\):/);
+    fs.writeFileSync(path.join(dir, 'other.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
+    const clash = await run(dir, 'instrument', 'other.py', '--setup', 'tracing');
+    assert.equal(clash.code, 1);
+    assert.match(clash.err, /telemetry\.py already exists; not overwriting it/);
+    assert.equal(fs.readFileSync(path.join(dir, 'other.py'), 'utf8'), 'from fastapi import FastAPI\napp = FastAPI()\n');
+  });
+
+  it('rejects bad arguments with usage errors', async () => {
+    const { dir } = copyFixture('args', 'hono/app.ts');
+    assert.match((await run(dir, 'instrument', 'app.ts')).err, /say which routes/);
+    assert.match((await run(dir, 'instrument', 'app.ts', '--all', '--aspects', 'logs')).err, /unknown aspect "logs"/);
+    assert.match((await run(dir, 'instrument', 'app.ts', '--all', '--route', 'GET /')).err, /either --route or --all/);
+    assert.match((await run(dir, 'instrument', 'missing.ts', '--all')).err, /cannot read missing\.ts/);
+    const help = await run(dir, 'instrument', '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.out, /Usage: telemetry-lens instrument <file>/);
+  });
+});

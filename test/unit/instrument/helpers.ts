@@ -1,0 +1,57 @@
+/** Test helpers: hand-built Route objects for fixtures (until/unless the detector is used) and fixture IO. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Framework, HttpMethod, Route } from '../../../src/core/routes/types';
+import { DEFAULT_OPTIONS, type InstrumentOptions } from '../../../src/core/instrument/types';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const FIXTURES = path.join(ROOT, 'test/fixtures/instrument');
+export const OPTS: InstrumentOptions = { ...DEFAULT_OPTIONS };
+
+export function readFixture(rel: string): { file: string; text: string } {
+  const file = path.join(FIXTURES, rel);
+  return { file, text: fs.readFileSync(file, 'utf8') };
+}
+
+/**
+ * A Route for `routePath` in `text`: `line` is the first line containing the quoted path (at or after `after`),
+ * the handler is the next `def` (Python), the next method (NestJS), or on the same line (inline JS handlers).
+ */
+export function route(
+  framework: Framework,
+  methods: HttpMethod[],
+  routePath: string,
+  text: string,
+  file: string,
+  opts: { fullPath?: string; literal?: string; handlerName?: string | null; handlerAt?: string; lineAt?: string } = {},
+): Route {
+  const lines = text.split(/\r?\n/);
+  const lit = opts.literal ?? routePath;
+  const idx = opts.lineAt
+    ? lines.findIndex((l) => l.includes(opts.lineAt!))
+    : lines.findIndex((l) => l.includes(`"${lit}"`) || l.includes(`'${lit}'`));
+  if (idx < 0) throw new Error(`path ${lit} not in ${file}`);
+  let h = idx;
+  if (framework === 'fastapi' || framework === 'flask') {
+    while (!/^\s*(async\s+)?def\s/.test(lines[h]!)) h++;
+  } else if (framework === 'nestjs') {
+    while (!/^\s*(async\s+)?[A-Za-z_]\w*\s*\(/.test(lines[h]!) || /^\s*@/.test(lines[h]!)) h++;
+  }
+  if (opts.handlerAt) {
+    h = lines.findIndex((l) => l.includes(opts.handlerAt!));
+    if (h < 0) throw new Error(`handler ${opts.handlerAt} not in ${file}`);
+  }
+  const pos = { line: idx + 1, column: 0 };
+  return {
+    framework,
+    methods,
+    path: routePath,
+    fullPath: opts.fullPath ?? routePath,
+    file,
+    line: idx + 1,
+    range: { start: pos, end: { line: idx + 1, column: lines[idx]!.length } },
+    handlerFile: file,
+    handlerLine: h + 1,
+    handlerName: opts.handlerName ?? null,
+  };
+}

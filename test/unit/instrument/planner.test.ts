@@ -1,0 +1,175 @@
+/** Planner behaviour: options, formatting, import merging, reuse of existing metrics, refusals, validation. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { applyEdits, planInstrumentFile, planInstrumentRoute, validateResult } from '../../../src/core/instrument/planner';
+import type { Aspect } from '../../../src/core/instrument/types';
+import type { Route } from '../../../src/core/routes/types';
+import { OPTS, route } from './helpers';
+
+const F = '/tmp/proj/app.py';
+const T = '/tmp/proj/app.ts';
+
+async function instrument(text: string, file: string, routes: Route[], aspects: Aspect[] = ['counter', 'histogram', 'span'], opts = OPTS) {
+  const plan = await planInstrumentFile(text, file, routes, [...aspects], opts);
+  return { plan, out: applyEdits(text, plan.edits) };
+}
+
+describe('planner: Python', () => {
+  const src = [
+    'from fastapi import FastAPI',
+    '',
+    'app = FastAPI()',
+    '',
+    '',
+    '@app.get("/a/{x}")',
+    '@some.other_decorator(1)',
+    'async def a(x: int):',
+    '  span = x',
+    '  return {"x": span}',
+    '',
+  ].join('\n');
+
+  it('keeps a 2-space indentation, leaves decorator stacks alone, avoids clobbering a local named span', async () => {
+    const { plan, out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)]);
+    assert.equal(plan.refused, undefined);
+    assert.match(out, /\n@app\.get\("\/a\/\{x\}"\)\n@some\.other_decorator\(1\)\nasync def a\(x: int\):\n  _telemetry_start = time\.perf_counter\(\)\n/);
+    assert.match(out, /\n  with tracer\.start_as_current_span\("GET \/a\/\{x\}"\) as otel_span:\n    otel_span\.set_attribute\("http\.route", "\/a\/\{x\}"\)\n/);
+    assert.match(out, /\n      span = x\n      return \{"x": span\}\n    except Exception as e:\n/);
+    assert.doesNotMatch(out, /\t/);
+  });
+
+  it('honours the options: prefix, labels, buckets, tracer name, span name template', async () => {
+    const opts = { metricPrefix: 'shop_', labels: ['method', 'route'], buckets: [0.1, 1], tracerName: 'shop', spanNameTemplate: 'handle {route} ({method})' };
+    const { out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)], ['counter', 'histogram', 'span'], opts);
+    assert.match(out, /Counter\(\n  "shop_http_requests_total",\n  "[^"]*",\n  \["method", "route"\],\n\)/);
+    assert.match(out, /buckets=\(0\.1, 1\.0\),/);
+    assert.match(out, /trace\.get_tracer\("shop"\)/);
+    assert.match(out, /start_as_current_span\("handle \/a\/\{x\} \(GET\)"\)/);
+    assert.match(out, /HTTP_REQUESTS_TOTAL\.labels\(method="GET", route="\/a\/\{x\}"\)\.inc\(\)/);
+    // no status label → no status bookkeeping
+    assert.doesNotMatch(out, /_telemetry_status|_telemetry_result/);
+  });
+
+  it('merges imports with existing ones and reuses an existing counter and tracer', async () => {
+    const text = [
+      '"""Doc."""',
+      'import time',
+      'from prometheus_client import (',
+      '    Counter,',
+      ')',
+      'from opentelemetry import trace',
+      'from flask import Flask',
+      '',
+      'REQS = Counter("myapp_http_requests_total", "Requests.", ["method", "route", "status"])',
+      'my_tracer = trace.get_tracer("custom")',
+      'app = Flask(__name__)',
+      '',
+      '@app.route("/p")',
+      'def p():',
+      '    return "x"',
+      '',
+    ].join('\n');
+    const { plan, out } = await instrument(text, F, [route('flask', ['GET'], '/p', text, F)]);
+    assert.equal(plan.refused, undefined);
+    assert.equal(out.match(/^import time$/gm)?.length, 1);
+    assert.match(out, /from prometheus_client import \(\n {4}Counter, Histogram,\n\)/);
+    assert.equal(out.match(/= Counter\(/g)?.length, 1, 'the existing counter is reused');
+    assert.match(out, /REQS\.labels\(method="GET", route="\/p", status=_telemetry_code\)\.inc\(\)/);
+    assert.match(out, /with my_tracer\.start_as_current_span\("GET \/p"\) as span:/);
+    assert.doesNotMatch(out, /trace\.get_tracer\("telemetry-lens"\)/);
+    assert.match(out, /^from opentelemetry\.trace import Status, StatusCode$/m);
+    const again = await planInstrumentFile(out, F, [route('flask', ['GET'], '/p', out, F)], ['counter', 'histogram', 'span'], OPTS);
+    assert.deepEqual(again.edits, []);
+  });
+
+  it('preserves CRLF line endings', async () => {
+    const crlf = src.replace(/\n/g, '\r\n');
+    const { plan, out } = await instrument(crlf, F, [route('fastapi', ['GET'], '/a/{x}', crlf, F)]);
+    assert.equal(plan.refused, undefined);
+    assert.doesNotMatch(out, /[^\r]\n/);
+  });
+
+  it('refuses a handler with syntax errors, with a clear reason', async () => {
+    const bad = src.replace('  return {"x": span}', '  return {"x": span');
+    const plan = await planInstrumentRoute(bad, F, route('fastapi', ['GET'], '/a/{x}', bad, F), ['counter'], OPTS);
+    assert.deepEqual(plan.edits, []);
+    assert.match(plan.refused ?? '', /GET \/a\/\{x\}: the handler a has syntax errors; fix them first/);
+  });
+
+  it('refuses partial re-instrumentation and reports what is present', async () => {
+    const { out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)], ['counter']);
+    const plan = await planInstrumentRoute(out, F, route('fastapi', ['GET'], '/a/{x}', out, F), ['counter', 'span'], OPTS);
+    assert.deepEqual(plan.edits, []);
+    assert.deepEqual(plan.alreadyInstrumented, ['counter']);
+    assert.match(plan.refused ?? '', /already partially instrumented \(counter\); remove that instrumentation to add span/);
+    const same = await planInstrumentRoute(out, F, route('fastapi', ['GET'], '/a/{x}', out, F), ['counter'], OPTS);
+    assert.deepEqual(same.edits, []);
+    assert.equal(same.refused, undefined);
+  });
+
+  it('refuses unknown labels, missing handlers, one-line bodies, foreign handler files, unsupported files', async () => {
+    const r = route('fastapi', ['GET'], '/a/{x}', src, F);
+    assert.match((await planInstrumentRoute(src, F, r, ['counter'], { ...OPTS, labels: ['user_id'] })).refused ?? '', /unsupported metric label "user_id"/);
+    assert.match((await planInstrumentRoute(src, F, { ...r, handlerLine: 1 }, ['counter'], OPTS)).refused ?? '', /handler function not found/);
+    const oneLine = 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/o")\ndef o(): return 1\n';
+    assert.match((await planInstrumentRoute(oneLine, F, route('fastapi', ['GET'], '/o', oneLine, F), ['span'], OPTS)).refused ?? '', /own lines/);
+    assert.match((await planInstrumentRoute(src, F, { ...r, handlerFile: '/elsewhere/x.py' }, ['span'], OPTS)).refused ?? '', /its handler is in \/elsewhere\/x\.py/);
+    assert.match((await planInstrumentRoute(src, '/tmp/a.rb', r, ['span'], OPTS)).refused ?? '', /unsupported file type/);
+    assert.match((await planInstrumentRoute(src, F, r, [], OPTS)).refused ?? '', /no aspect/);
+  });
+});
+
+describe('planner: TypeScript / JavaScript', () => {
+  it('adds the response parameter a zero-parameter inline handler needs for the status label', async () => {
+    const text = "import Fastify from 'fastify';\nconst app = Fastify();\napp.get('/z', async () => ({ ok: true }));\n";
+    const { plan, out } = await instrument(text, T, [route('fastify', ['GET'], '/z', text, T)]);
+    assert.equal(plan.refused, undefined);
+    assert.match(out, /app\.get\('\/z', async \(_request, reply\) => \{\n {2}return tracer\.startActiveSpan\('GET \/z', async \(span\) => \{/);
+    assert.match(out, /return \(\{ ok: true \}\);\n/);
+    assert.match(out, /String\(reply\.statusCode\)/);
+  });
+
+  it('instruments a handler shared by two routes once and says so', async () => {
+    const text = "import express from 'express';\nconst app = express();\nfunction h(_req: express.Request, res: express.Response) {\n  res.send('x');\n}\napp.get('/a', h);\napp.get('/b', h);\n";
+    const routes = [route('express', ['GET'], '/a', text, T, { handlerAt: 'function h' }), route('express', ['GET'], '/b', text, T, { handlerAt: 'function h' })];
+    const { plan, out } = await instrument(text, T, routes);
+    assert.equal(plan.refused, undefined);
+    assert.match(plan.summary, /GET \/b: handler shared with GET \/a, instrumented once/);
+    assert.equal(out.match(/startActiveSpan/g)?.length, 1);
+  });
+
+  it('uses double quotes and no semicolons when the file does, and a namespace import when present', async () => {
+    const text = 'import express from "express"\nimport * as prom from "prom-client"\nconst app = express()\napp.get("/q", (req, res) => {\n  res.send("q")\n})\n';
+    const { plan, out } = await instrument(text, T, [route('express', ['GET'], '/q', text, T)], ['counter']);
+    assert.equal(plan.refused, undefined);
+    assert.match(out, /\(prom\.register\.getSingleMetric\("http_requests_total"\) as prom\.Counter<string> \| undefined\) \?\? new prom\.Counter\(\{/);
+    assert.doesNotMatch(out, /from "prom-client";|import \{ Counter/);
+    assert.match(out, /httpRequestsTotal\.inc\(\{ method: "GET", route: "\/q", status: telemetryStatus \}\)\n/);
+  });
+
+  it('refuses a destructured response parameter with a clear reason', async () => {
+    const text = "import Koa from 'koa';\nimport Router from '@koa/router';\nconst router = new Router();\nrouter.get('/d', async ({ response }) => {\n  response.body = 1;\n});\n";
+    const plan = await planInstrumentRoute(text, T, route('koa', ['GET'], '/d', text, T), ['counter'], OPTS);
+    assert.match(plan.refused ?? '', /parameter 1 of the handler is destructured; name it \(e\.g\. ctx\)/);
+  });
+
+  it('refuses a handler with syntax errors', async () => {
+    const text = "import express from 'express';\nconst app = express();\napp.get('/e', (req, res) => {\n  res.send(;\n});\n";
+    const plan = await planInstrumentRoute(text, T, route('express', ['GET'], '/e', text, T), ['span'], OPTS);
+    assert.match(plan.refused ?? '', /syntax errors/);
+  });
+});
+
+describe('validateResult / applyEdits', () => {
+  it('reports new syntax errors only', async () => {
+    assert.equal(await validateResult('x = 1\n', 'x = 2\n', F), undefined);
+    assert.match((await validateResult('x = 1\n', 'x = (\n', F)) ?? '', /would not parse \(syntax error near line 1/);
+    assert.equal(await validateResult('x = (\n', 'x = (\ny = 2\n', F), undefined);
+    assert.match((await validateResult('const a = 1;', 'const a = {;', T)) ?? '', /would not parse/);
+  });
+
+  it('applies sorted edits and rejects overlaps', () => {
+    assert.equal(applyEdits('abcdef', [{ start: 4, end: 5, newText: 'E' }, { start: 0, end: 0, newText: '>' }]), '>abcdEf');
+    assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, newText: '' }, { start: 1, end: 1, newText: 'x' }]), /overlapping/);
+  });
+});

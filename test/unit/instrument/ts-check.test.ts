@@ -1,0 +1,106 @@
+/**
+ * Every instrumented TS/JS sample (all aspect combinations, plus the /metrics endpoint and the generated
+ * tracing file) type-checks with the TypeScript compiler API against the real prom-client, @opentelemetry/api,
+ * framework and OpenTelemetry SDK types. Outputs are written under .cache/instrument-check/ so that
+ * node_modules resolution finds /work/main/node_modules.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import ts from 'typescript';
+import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
+import type { Aspect } from '../../../src/core/instrument/types';
+import { CASES, loadCase } from './cases';
+import { FIXTURES, OPTS, readFixture } from './helpers';
+import { scratchDir } from './pyenv';
+
+const JS_CASES = CASES.filter((c) => !c.input.endsWith('.py'));
+const VARIANTS: Aspect[][] = [['counter', 'histogram', 'span'], ['counter', 'histogram'], ['span'], ['counter'], ['histogram']];
+
+function typecheck(files: string[], js: boolean): string[] {
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    moduleDetection: ts.ModuleDetectionKind.Force,
+    esModuleInterop: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    skipLibCheck: true,
+    allowJs: true,
+    checkJs: true,
+    types: ['node'],
+    noUnusedLocals: true,
+    // plain JS samples have unannotated parameters: that is the user's code, not the instrumentation
+    noImplicitAny: !js,
+  };
+  const program = ts.createProgram(files, options);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => !d.file || files.includes(path.resolve(d.file.fileName)))
+    .map((d) => {
+      const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) return msg;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${path.basename(path.dirname(d.file.fileName))}/${path.basename(d.file.fileName)}:${line + 1}:${character + 1} ${msg}`;
+    });
+}
+
+describe('instrumented TypeScript/JavaScript type-checks', () => {
+  it('all samples × aspect combinations, /metrics endpoints and tracing files', { timeout: 120_000 }, async () => {
+    const dir = scratchDir('tscheck');
+    const files: string[] = [];
+    const write = (rel: string, content: string) => {
+      const p = path.join(dir, rel);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, content);
+      files.push(p);
+    };
+    for (const c of JS_CASES) {
+      const { file, text, routes } = await loadCase(c);
+      for (const aspects of VARIANTS) {
+        const plan = await planInstrumentFile(text, file, routes, aspects, OPTS);
+        assert.equal(plan.refused, undefined, `${c.name} ${aspects}: ${plan.refused}`);
+        let out = applyEdits(text, plan.edits);
+        const sub = `${c.name}-${aspects.join('-')}`;
+        if (aspects.length === 3) {
+          // app-level setup on top, where the file creates the app
+          for (const kind of ['metrics-endpoint', 'tracing'] as const) {
+            const s = await planAppSetup(out, file, kind, OPTS);
+            if (s.plan.refused) continue; // e.g. a controller file has no app object
+            out = applyEdits(out, s.plan.edits);
+            for (const nf of s.newFiles) write(path.join(sub, path.basename(nf.path)), nf.content);
+          }
+        }
+        write(path.join(sub, path.basename(file)), out);
+      }
+    }
+    // NestJS bootstrap file: /metrics on the HTTP adapter + tracing import, next to the instrumented controller
+    {
+      const main = readFixture('nestjs/main.ts');
+      let out = main.text;
+      for (const kind of ['metrics-endpoint', 'tracing'] as const) {
+        const s = await planAppSetup(out, main.file, kind, OPTS);
+        assert.equal(s.plan.refused, undefined, s.plan.refused);
+        out = applyEdits(out, s.plan.edits);
+        for (const nf of s.newFiles) write(path.join('nestjs-main', path.basename(nf.path)), nf.content);
+      }
+      write(path.join('nestjs-main', 'main.ts'), out);
+      write(path.join('nestjs-main', 'users.controller.ts'), fs.readFileSync(path.join(FIXTURES, 'nestjs/users.controller.expected.ts'), 'utf8'));
+    }
+    const isJs = (f: string) => /\.[cm]?js$/.test(f);
+    // negative control: proves the real prom-client / @opentelemetry/api types are resolved (not `any`)
+    const control = path.join(dir, 'control', 'control.ts');
+    fs.mkdirSync(path.dirname(control), { recursive: true });
+    fs.writeFileSync(control, "import { Counter } from 'prom-client';\nimport { trace } from '@opentelemetry/api';\nnew Counter({ name: 1 });\ntrace.getTracer('x').startActiveSpan(2);\n");
+    const tsDiags = typecheck([...files.filter((f) => !isJs(f)), control], false);
+    assert.equal(tsDiags.filter((d) => d.startsWith('control/')).length, 2, tsDiags.join('\n'));
+    assert.deepEqual(tsDiags.filter((d) => !d.startsWith('control/')), []);
+    assert.deepEqual(typecheck(files.filter(isJs), true), []);
+    assert.ok(files.length >= JS_CASES.length * VARIANTS.length);
+  });
+});

@@ -1,0 +1,133 @@
+/** scanWorkspace on generated temp trees: ignores, bad input, symlink loops, abort, yielding. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { scanWorkspace, toRouteJson, globToRegExp } from '../../../src/core/routes/workspace';
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-routes-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return root;
+}
+
+const APP = "const express = require('express');\nconst app = express();\napp.get('/ok', (req, res) => res.end());\n";
+const ROUTE = (p: string): string => `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
+
+test('skips node_modules, virtualenvs, build output, .git, gitignored and excluded files, and tests', async () => {
+  const root = tree({
+    'src/app.js': APP,
+    'node_modules/x/index.js': ROUTE('/nm'),
+    '.venv/lib/site.py': 'from flask import Flask\napp = Flask(__name__)\n@app.route("/venv")\ndef v(): ...\n',
+    'venv/a.py': 'from flask import Flask\napp = Flask(__name__)\n@app.route("/venv2")\ndef v(): ...\n',
+    'dist/app.js': ROUTE('/dist'),
+    'build/app.js': ROUTE('/build'),
+    'out/app.js': ROUTE('/out'),
+    '__pycache__/a.py': 'x',
+    '.git/hooks/a.js': ROUTE('/git'),
+    'generated/gen.js': ROUTE('/generated'),
+    'src/secret.gen.js': ROUTE('/gen-file'),
+    'src/skipme/x.js': ROUTE('/excluded'),
+    'src/app.test.js': ROUTE('/test-file'),
+    'tests/test_api.py': 'x',
+    '.gitignore': '# comment\n/generated/\n*.gen.js\n!keep.js\n',
+  });
+  const { routes, analyses } = await scanWorkspace(root, { exclude: ['**/skipme/**'] });
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath}`),
+    ['src/app.js /ok'],
+  );
+  assert.deepEqual([...analyses.keys()].map((f) => path.relative(root, f)), [path.join('src', 'app.js')]);
+  const withTests = await scanWorkspace(root, { exclude: ['**/skipme/**'], includeTests: true });
+  assert.ok(withTests.routes.some((r) => r.path === '/test-file'));
+});
+
+test('huge, binary and undecodable files are skipped with a note; never throws', async () => {
+  const root = tree({
+    'big.js': `${APP}${'// padding\n'.repeat(2000)}`,
+    'bin.js': Buffer.from([0x63, 0x6f, 0x00, 0x01, 0x02, 0xff]),
+    'latin1.py': Buffer.from([0x23, 0x20, 0xe9, 0xe8, 0x0a]),
+    'good.js': ROUTE('/good'),
+  });
+  const { routes, notes } = await scanWorkspace(root, { maxFileBytes: 10_000 });
+  assert.deepEqual(routes.map((r) => r.path), ['/good']);
+  assert.ok(notes.some((n) => n.startsWith('big.js') && /over the 10000-byte limit/.test(n)), notes.join('\n'));
+  assert.ok(notes.some((n) => n.startsWith('bin.js') && /binary/.test(n)));
+  assert.ok(notes.some((n) => n.startsWith('latin1.py') && /UTF-8/.test(n)));
+});
+
+test('symlink loops and broken symlinks do not hang or throw', async () => {
+  const root = tree({ 'a/app.js': APP });
+  fs.symlinkSync(root, path.join(root, 'a', 'loop'));
+  fs.symlinkSync(path.join(root, 'a'), path.join(root, 'b'));
+  fs.symlinkSync(path.join(root, 'missing'), path.join(root, 'broken.js'));
+  const { routes, notes } = await scanWorkspace(root, {});
+  assert.equal(routes.length, 1);
+  assert.ok(notes.some((n) => /symlink/.test(n)));
+});
+
+test('honours AbortSignal and reports progress', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`f${i}.js`] = ROUTE(`/r${i}`);
+  const root = tree(files);
+  const progress: number[] = [];
+  const ok = await scanWorkspace(root, { onProgress: (d, t) => progress.push(d / t) });
+  assert.equal(ok.routes.length, 40);
+  assert.equal(progress[progress.length - 1], 1);
+  const ac = new AbortController();
+  await assert.rejects(
+    scanWorkspace(root, { signal: ac.signal, onProgress: (d) => d === 5 && ac.abort() }),
+    (e: Error) => e.name === 'AbortError',
+  );
+});
+
+test('yields to the event loop: a timer keeps firing during a scan', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 150; i++) files[`src/m${i}.ts`] = `import { Router } from 'express';\nexport const r${i} = Router();\n${Array.from({ length: 40 }, (_, j) => `r${i}.get('/a${j}', (req, res) => res.end());`).join('\n')}\n`;
+  const root = tree(files);
+  await scanWorkspace(root, {}); // warm-up (parsers, JIT)
+  let maxGap = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+  }, 1);
+  try {
+    await scanWorkspace(root, { yieldEvery: 4 });
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(maxGap < 50, `event loop blocked for ${maxGap.toFixed(1)} ms`);
+});
+
+test('non-existent root rejects; toRouteJson gives posix relative paths', async () => {
+  await assert.rejects(scanWorkspace('/definitely/not/here', {}));
+  const json = toRouteJson(
+    {
+      framework: 'express',
+      methods: ['GET'],
+      path: '/x',
+      fullPath: '/x',
+      file: path.join('/root', 'src', 'a.js'),
+      line: 3,
+      range: { start: { line: 3, column: 0 }, end: { line: 3, column: 10 } },
+      handlerFile: path.join('/root', 'src', 'h.js'),
+      handlerLine: 1,
+      handlerName: 'h',
+    },
+    '/root',
+  );
+  assert.deepEqual(json, { framework: 'express', methods: ['GET'], path: '/x', fullPath: '/x', file: 'src/a.js', line: 3, handlerFile: 'src/h.js', handlerLine: 1, handlerName: 'h' });
+});
+
+test('globToRegExp', () => {
+  assert.ok(globToRegExp('**/node_modules').test('a/b/node_modules'));
+  assert.ok(globToRegExp('**/*.{js,ts}').test('x/y.ts'));
+  assert.ok(!globToRegExp('src/*.js').test('src/a/b.js'));
+});
