@@ -59,7 +59,7 @@ const contexts = {
     format: 'esm',
     target: 'es2022',
   },
-  e2e: !production && {
+  e2e: {
     ...common,
     entryPoints: tests('test/e2e/suite'),
     outdir: 'out/e2e/suite',

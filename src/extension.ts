@@ -13,6 +13,7 @@ import { registerCodeLens } from './features/metrics/codeLens';
 import { registerHover } from './features/metrics/hover';
 import { registerMetricsCommands } from './features/metrics/commands';
 import { registerInstrument } from './features/instrument/instrument';
+import { registerMetricLint } from './features/instrument/lint';
 
 const log = logger('activate');
 
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerHover(context, routes, metrics);
     registerMetricsCommands(context, routes, metrics);
     registerInstrument(context, routes);
+    registerMetricLint(context);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : String(e)));
     const activationMs = performance.now() - started;

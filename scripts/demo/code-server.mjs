@@ -88,6 +88,9 @@ export function writeUserSettings(userDataDir, { prometheusUrl }) {
     'git.openRepositoryInParentFolders': 'never',
     'telemetryLens.prometheus.url': prometheusUrl,
     'telemetryLens.metrics.refreshIntervalSeconds': 10,
+    // A fresh Prometheus has little history: a 1m window shows true rates a minute after start
+    // (the alert rules keep their 5m windows).
+    'telemetryLens.metrics.window': '1m',
   };
   const path = join(dir, 'settings.json');
   writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);

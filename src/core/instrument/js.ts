@@ -588,11 +588,9 @@ export function planJsHandler(
     const openRow = body.startPosition.row;
     const closeRow = body.endPosition.row;
     if (inner.length && !afterOpen.trim() && !beforeClose.trim() && closeRow > openRow + 1) {
-      const firstContentRow = inner[0]!.startPosition.row;
       const B = indentOfLineAt(text, inner[0]!.startIndex) || fnIndent + unit;
       const at = starts[openRow + 1]!;
       edits.push({ start: at, end: at, newText: render(pro, B) + eol });
-      void firstContentRow;
       edits.push(...reindentEdits(text, starts, openRow + 1, closeRow - 1, unit.repeat(k), skip));
       const closeLine = starts[closeRow]!;
       edits.push({ start: closeLine, end: closeLine, newText: render(epi, B) + eol });
@@ -614,7 +612,7 @@ export function planJsHandler(
 
 /** Module-level edits: imports (merged) and the metrics/tracer declarations. */
 export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsNames, needs: JsNeeds): TextEdit[] {
-  const { style, text } = mod;
+  const { style } = mod;
   const { eol, unit, semi, ts } = style;
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
   const wanted: { module: string; name: string }[] = [];
@@ -674,7 +672,6 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
     if (decls.length) t += (t ? eol + eol : '') + decls.join(eol);
     if (t) edits.push({ start: mod.importAt, end: mod.importAt, newText: t + eol + eol });
   }
-  void text;
   return edits;
 }
 

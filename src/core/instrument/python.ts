@@ -16,7 +16,6 @@ import {
   type Node,
   eolOf,
   findAll,
-  indentOfLineAt,
   labelKinds,
   lineEndAt,
   lineStartAt,
@@ -62,6 +61,8 @@ export interface PyModule {
   histogram?: ExistingMetric;
   tracerVar?: string;
   hasStatusHelper: boolean;
+  /** `time` is bound to something other than the time module (e.g. `from datetime import time`). */
+  timeShadowed: boolean;
   topNames: Set<string>;
   fromImports: Node[];
   plainImports: Node[];
@@ -141,12 +142,30 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     importAt,
     blockAt: lastImport ? lineEndAt(text, lastImport.endIndex) : undefined,
     hasStatusHelper: false,
+    timeShadowed: false,
     topNames: new Set(),
     fromImports: stmts.filter((s) => s.type === 'import_from_statement'),
     plainImports: stmts.filter((s) => s.type === 'import_statement'),
   };
   const names = metricNames(opts);
+  for (const s of mod.fromImports) {
+    for (const c of s.namedChildren.slice(1)) {
+      if (c?.type === 'dotted_name' && c.text === 'time') mod.timeShadowed = true;
+      if (c?.type === 'aliased_import' && c.childForFieldName('alias')?.text === 'time') mod.timeShadowed = true;
+    }
+  }
+  // top-level statements, including those inside a top-level `try:` (the shared-registration guard)
+  const flat: Node[] = [];
   for (const s of stmts) {
+    flat.push(s);
+    if (s.type === 'try_statement') {
+      for (const part of [s.childForFieldName('body'), ...s.namedChildren.filter((c) => c?.type === 'except_clause')]) {
+        const block = part?.type === 'block' ? part : part?.namedChildren.find((c) => c?.type === 'block');
+        for (const c of block?.namedChildren ?? []) if (c && c.type !== 'comment') flat.push(c);
+      }
+    }
+  }
+  for (const s of flat) {
     if (s.type === 'function_definition' || s.type === 'class_definition') {
       const n = s.childForFieldName('name')?.text;
       if (n) mod.topNames.add(n);
@@ -159,6 +178,7 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     const right = a.childForFieldName('right');
     if (left?.type !== 'identifier') continue;
     mod.topNames.add(left.text);
+    if (left.text === 'time') mod.timeShadowed = true;
     if (right?.type !== 'call') continue;
     const fn = callName(right);
     const args = right.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
@@ -257,6 +277,8 @@ function fastapiDefaultStatus(fn: Node, route: Route): string {
 
 export interface PyNeeds {
   time: boolean;
+  /** `from time import perf_counter as _telemetry_perf_counter` (when `time` is shadowed) */
+  perfCounter: boolean;
   counter: boolean;
   histogram: boolean;
   span: boolean;
@@ -344,12 +366,14 @@ export function planPythonHandler(
   const labelArgs = (ks: { name: string; kind: LabelKind }[]) =>
     ks.length ? `.labels(${ks.map((k) => `${k.name}=${value(k.kind)}`).join(', ')})` : '';
 
+  const perf = mod.timeShadowed || bodyUses('time') ? '_telemetry_perf_counter()' : 'time.perf_counter()';
+  if (wantHist && perf !== 'time.perf_counter()') needs.perfCounter = true;
   const B = text.slice(lineStartAt(text, first.startIndex), first.startIndex);
   if (B.trim()) return { route, edits: [], already: [], refused: `${label}: unusual body layout; cannot wrap it` };
   const ind = (n: number) => B + unit.repeat(n);
   const s = wantSpan ? 1 : 0;
   const pro: string[] = [];
-  if (wantHist) pro.push(`${ind(0)}_telemetry_start = time.perf_counter()`);
+  if (wantHist) pro.push(`${ind(0)}_telemetry_start = ${perf}`);
   if (needStatus) pro.push(`${ind(0)}_telemetry_result = _telemetry_error = None`);
   if (wantSpan) {
     pro.push(`${ind(0)}with ${names.tracer}.start_as_current_span(${pyString(spanName(opts, route))}) as ${spanVar}:`);
@@ -375,7 +399,7 @@ export function planPythonHandler(
       epi.push(`${ind(s + 1)}_telemetry_code = _telemetry_status(_telemetry_result, _telemetry_error, ${dflt})`);
     }
     if (wantHist) {
-      epi.push(`${ind(s + 1)}${names.histogram}${labelArgs(histKinds)}.observe(time.perf_counter() - _telemetry_start)`);
+      epi.push(`${ind(s + 1)}${names.histogram}${labelArgs(histKinds)}.observe(${perf} - _telemetry_start)`);
     }
     if (wantCounter) epi.push(`${ind(s + 1)}${names.counter}${labelArgs(counterKinds)}.inc()`);
   }
@@ -408,7 +432,7 @@ export function planPythonHandler(
   }
   const endLine = lineEndAt(text, last.endIndex);
   edits.push({ start: endLine, end: endLine, newText: eol + epi.join(eol) });
-  needs.time ||= wantHist;
+  needs.time ||= wantHist && perf === 'time.perf_counter()';
   needs.counter ||= wantCounter;
   needs.histogram ||= wantHist;
   needs.span ||= wantSpan;
@@ -425,7 +449,7 @@ function hasImport(mod: PyModule, module: string, name?: string): boolean {
     (s) =>
       s.childForFieldName('module_name')?.text === module &&
       (s.namedChildren.some((c) => c?.type === 'wildcard_import') ||
-        s.namedChildren.some((c, i) => i > 0 && c?.type === 'dotted_name' && c.text === name)),
+        s.namedChildren.some((c, i) => i > 0 && (c?.type === 'dotted_name' || c?.type === 'aliased_import') && c.text.replace(/\s+/g, ' ') === name)),
   );
 }
 
@@ -487,8 +511,10 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   const { eol, unit } = mod;
   const wanted: { module: string; name?: string }[] = [];
   if (needs.time) wanted.push({ module: 'time' });
+  if (needs.perfCounter) wanted.push({ module: 'time', name: 'perf_counter as _telemetry_perf_counter' });
   if (needs.counter && !mod.counter) wanted.push({ module: 'prometheus_client', name: 'Counter' });
   if (needs.histogram && !mod.histogram) wanted.push({ module: 'prometheus_client', name: 'Histogram' });
+  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) wanted.push({ module: 'prometheus_client', name: 'REGISTRY' });
   if (needs.span) {
     if (!mod.tracerVar) wanted.push({ module: 'opentelemetry', name: 'trace' });
     wanted.push({ module: 'opentelemetry.trace', name: 'Status' }, { module: 'opentelemetry.trace', name: 'StatusCode' });
@@ -498,23 +524,35 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   const mn = metricNames(opts);
   const decls: string[] = [];
   const list = (xs: string[]) => `[${xs.map(pyString).join(', ')}]`;
+  // Each metric is registered once per process: when another module instrumented the same way registered it
+  // already, prometheus_client raises ValueError ("Duplicated timeseries") and the existing collector is shared.
+  const guarded = (variable: string, metric: string, ctor: string[]) => [
+    'try:',
+    ...ctor.map((l) => unit + l),
+    'except ValueError:  # already registered by another instrumented module: share it',
+    `${unit}${variable} = REGISTRY._names_to_collectors[${pyString(metric)}]`,
+  ];
   if (needs.counter && !mod.counter) {
     decls.push(
-      `${names.counter} = Counter(`,
-      `${unit}${pyString(mn.counter)},`,
-      `${unit}"Total HTTP requests by ${names.counterLabels.join(', ')}.",`,
-      `${unit}${list(names.counterLabels)},`,
-      ')',
+      ...guarded(names.counter, mn.counter, [
+        `${names.counter} = Counter(`,
+        `${unit}${pyString(mn.counter)},`,
+        `${unit}"Total HTTP requests by ${names.counterLabels.join(', ')}.",`,
+        `${unit}${list(names.counterLabels)},`,
+        ')',
+      ]),
     );
   }
   if (needs.histogram && !mod.histogram) {
     decls.push(
-      `${names.histogram} = Histogram(`,
-      `${unit}${pyString(mn.histogram)},`,
-      `${unit}"HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.",`,
-      `${unit}${list(names.histogramLabels)},`,
-      `${unit}buckets=(${opts.buckets.map((b) => (Number.isInteger(b) ? `${b}.0` : String(b))).join(', ')}),`,
-      ')',
+      ...guarded(names.histogram, mn.histogram, [
+        `${names.histogram} = Histogram(`,
+        `${unit}${pyString(mn.histogram)},`,
+        `${unit}"HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.",`,
+        `${unit}${list(names.histogramLabels)},`,
+        `${unit}buckets=(${opts.buckets.map((b) => (Number.isInteger(b) ? `${b}.0` : String(b))).join(', ')}),`,
+        ')',
+      ]),
     );
   }
   if (needs.span && !mod.tracerVar) decls.push(`${names.tracer} = trace.get_tracer(${pyString(opts.tracerName)})`);
@@ -538,7 +576,6 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
 }
 
 export function emptyNeeds(): PyNeeds {
-  return { time: false, counter: false, histogram: false, span: false, statusHelper: false, flaskRequest: false };
+  return { time: false, perfCounter: false, counter: false, histogram: false, span: false, statusHelper: false, flaskRequest: false };
 }
 
-export { indentOfLineAt };

@@ -74,3 +74,81 @@ export function concatVals(vals: Val[], text: string, why: string): Val {
   const bad = vals.find((v) => 'e' in v && !v.ref && !v.parts) as { why: string } | undefined;
   return resolvable ? { e: text, why, parts } : { e: text, why: bad && bad.why !== 'variable' ? why : why };
 }
+
+/**
+ * Function scopes by byte ranges: which functions enclose a position, answered in JS without walking
+ * `.parent` (each parent step is a wasm call that re-descends from the root).
+ */
+export class ScopeIndex {
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private parents: number[] = [];
+  readonly nodes: Node[] = [];
+
+  constructor(fns: Node[]) {
+    const seen = new Set<number>();
+    const items = fns
+      .filter((n) => (seen.has(n.startIndex * 4096 + (n.endIndex % 4096)) ? false : (seen.add(n.startIndex * 4096 + (n.endIndex % 4096)), true)))
+      .map((n) => ({ n, s: n.startIndex, e: n.endIndex }))
+      .sort((a, b) => a.s - b.s || b.e - a.e);
+    const stack: number[] = [];
+    items.forEach((it, i) => {
+      while (stack.length && this.ends[stack[stack.length - 1]!]! <= it.s) stack.pop();
+      this.parents.push(stack.length ? stack[stack.length - 1]! : -1);
+      this.starts.push(it.s);
+      this.ends.push(it.e);
+      this.nodes.push(it.n);
+      stack.push(i);
+    });
+  }
+
+  /** Index of the innermost function strictly containing [start, end) (not the node itself), or -1. */
+  private innermost(start: number, end: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! <= start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    let i = found;
+    while (i >= 0 && !(this.starts[i]! <= start && this.ends[i]! >= end && !(this.starts[i] === start && this.ends[i] === end))) i = this.parents[i]!;
+    return i;
+  }
+
+  /** Enclosing functions of a node, innermost first. */
+  chain(n: Node): Node[] {
+    const out: Node[] = [];
+    for (let i = this.innermost(n.startIndex, n.endIndex); i >= 0; i = this.parents[i]!) out.push(this.nodes[i]!);
+    return out;
+  }
+
+  /** startIndex of the innermost enclosing function, -1 for module scope. */
+  scopeOf(n: Node): number {
+    const i = this.innermost(n.startIndex, n.endIndex);
+    return i >= 0 ? this.starts[i]! : -1;
+  }
+}
+
+/** Could calling this reach a function of the project (whose parameters may then be bound)? */
+export function mayBeLocalFunction(r: Ref): boolean {
+  switch (r.k) {
+    case 'fn':
+    case 'param':
+      return true;
+    case 'imp':
+      return !r.mod.startsWith('pkg:');
+    case 'mem':
+    case 'wrap':
+      return mayBeLocalFunction(r.k === 'mem' ? r.base : r.inner);
+    case 'inst':
+    case 'self':
+    case 'cls':
+      return true;
+    default:
+      return false;
+  }
+}

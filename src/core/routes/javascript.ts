@@ -7,10 +7,13 @@ import * as path from 'node:path';
 import type { GrammarId, ParserSet } from '../parsing/treeSitter';
 import type { Framework, HttpMethod } from './types';
 import { emptyAnalysis, type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
-import { clip, concatVals, guard, lineOf, named, none, rangeOf, toMethod, type Node } from './common';
+import { clip, concatVals, mayBeLocalFunction, guard, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
 
 const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
 const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
+/** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
+ *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
+const MAX_DEPTH = 16;
 const QUERY = `
 (import_statement) @import
 (variable_declarator name: (_) value: (_)) @decl
@@ -20,6 +23,7 @@ const QUERY = `
 (call_expression arguments: (arguments (identifier))) @argcall
 (function_declaration) @func
 (class_declaration) @class
+[(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
 
 const FUNCTION_TYPES = new Set([
@@ -73,10 +77,10 @@ export function analyzeJavaScript(parsers: ParserSet, grammar: GrammarId, file: 
   try {
     const root = tree.rootNode;
     if (root.hasError) fa.notes.push('syntax errors: results may be partial');
-    const caps = parsers.query(grammar, QUERY).captures(root);
+    const caps = parsers.query(grammar, QUERY).captures(root, { maxStartDepth: MAX_DEPTH });
     const byName: Record<string, Node[]> = {};
     for (const c of caps) (byName[c.name] ??= []).push(c.node);
-    const A = new JsAnalyzer(fa, file);
+    const A = new JsAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.fnx ?? [])]));
     guard(fa.notes, 'imports', () => (byName.import ?? []).forEach((n) => A.importStmt(n)));
     guard(fa.notes, 'declarations', () => (byName.decl ?? []).forEach((n) => A.declarator(n)));
     guard(fa.notes, 'functions', () => (byName.func ?? []).forEach((n) => A.funcDecl(n)));
@@ -124,6 +128,7 @@ class JsAnalyzer {
   constructor(
     private fa: FileAnalysis,
     file: string,
+    private scopes: ScopeIndex,
   ) {
     this.dir = path.dirname(file);
   }
@@ -131,8 +136,7 @@ class JsAnalyzer {
   // ---- scopes & bindings -------------------------------------------------------------------------
 
   private scopeOf(n: Node): number {
-    for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p.startIndex;
-    return -1;
+    return this.scopes.scopeOf(n);
   }
 
   private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
@@ -143,8 +147,7 @@ class JsAnalyzer {
 
   private lookup(name: string, at: Node): Ref | null {
     const list = this.bindings.get(name);
-    for (let p = at.parent; p; p = p.parent) {
-      if (!FUNCTION_TYPES.has(p.type)) continue;
+    for (const p of this.scopes.chain(at)) {
       const local = list?.find((b) => b.scope === p!.startIndex);
       if (local) return this.bindingValue(local);
       const i = this.paramNames(p).indexOf(name);
@@ -165,7 +168,14 @@ class JsAnalyzer {
     }
   }
 
+  private paramMemo = new Map<number, string[]>();
   private paramNames(fn: Node): string[] {
+    let names = this.paramMemo.get(fn.startIndex);
+    if (!names) this.paramMemo.set(fn.startIndex, (names = this.computeParams(fn)));
+    return names;
+  }
+
+  private computeParams(fn: Node): string[] {
     const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
     if (!params) return [];
     if (params.type === 'identifier') return [params.text];
@@ -929,6 +939,8 @@ class JsAnalyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
+    const callee = this.refOf(fn);
+    if (!mayBeLocalFunction(callee)) return;
     const refs: (Ref | null)[] = [];
     let interesting = false;
     for (const a of named(args)) {
@@ -939,8 +951,6 @@ class JsAnalyzer {
       } else refs.push(null);
     }
     if (!interesting) return;
-    const callee = this.refOf(fn);
-    if (callee.k === 'none') return;
     this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
   }
 

@@ -7,8 +7,11 @@ import * as path from 'node:path';
 import type { ParserSet } from '../parsing/treeSitter';
 import type { Framework, HttpMethod } from './types';
 import { emptyAnalysis, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
-import { clip, concatVals, guard, lineOf, named, none, rangeOf, toMethod, type Node } from './common';
+import { clip, concatVals, mayBeLocalFunction, guard, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
 
+/** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
+ *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
+const MAX_DEPTH = 10;
 const QUERY = `
 (import_statement) @import
 (import_from_statement) @import
@@ -17,6 +20,7 @@ const QUERY = `
 (call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
 (function_definition name: (identifier)) @func
+(lambda) @lambda
 (class_definition name: (identifier)) @class
 `;
 
@@ -47,10 +51,10 @@ export function analyzePython(parsers: ParserSet, file: string, text: string): F
   try {
     const root = tree.rootNode;
     if (root.hasError) fa.notes.push('syntax errors: results may be partial');
-    const caps = parsers.query('python', QUERY).captures(root);
-    const A = new PyAnalyzer(fa, file);
+    const caps = parsers.query('python', QUERY).captures(root, { maxStartDepth: MAX_DEPTH });
     const byName: Record<string, Node[]> = {};
     for (const c of caps) (byName[c.name] ??= []).push(c.node);
+    const A = new PyAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.lambda ?? [])]));
     guard(fa.notes, 'imports', () => (byName.import ?? []).forEach((n) => A.importStmt(n)));
     guard(fa.notes, 'assignments', () => (byName.assign ?? []).forEach((n) => A.assignment(n)));
     guard(fa.notes, 'functions', () => (byName.func ?? []).forEach((n) => A.funcDef(n)));
@@ -77,22 +81,18 @@ class PyAnalyzer {
   constructor(
     private fa: FileAnalysis,
     private file: string,
+    private scopes: ScopeIndex,
   ) {}
 
   // ---- scopes & bindings -------------------------------------------------------------------------
 
   private scopeOf(n: Node): number {
-    for (let p = n.parent; p; p = p.parent) {
-      if (p.type === 'function_definition' || p.type === 'lambda') return p.startIndex;
-    }
-    return -1;
+    return this.scopes.scopeOf(n);
   }
 
   /** Enclosing function nodes, innermost first. */
   private enclosing(n: Node): Node[] {
-    const out: Node[] = [];
-    for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') out.push(p);
-    return out;
+    return this.scopes.chain(n);
   }
 
   private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
@@ -127,7 +127,14 @@ class PyAnalyzer {
     }
   }
 
+  private paramMemo = new Map<number, string[]>();
   private paramNames(fn: Node): string[] {
+    let names = this.paramMemo.get(fn.startIndex);
+    if (!names) this.paramMemo.set(fn.startIndex, (names = this.computeParams(fn)));
+    return names;
+  }
+
+  private computeParams(fn: Node): string[] {
     const params = fn.childForFieldName('parameters');
     if (!params) return [];
     const out: string[] = [];
@@ -514,6 +521,8 @@ class PyAnalyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
+    const callee = this.refOf(fnNode);
+    if (!mayBeLocalFunction(callee)) return;
     const args: (Ref | null)[] = [];
     let interesting = false;
     for (const a of named(al)) {
@@ -525,8 +534,6 @@ class PyAnalyzer {
       } else args.push(null);
     }
     if (!interesting) return;
-    const callee = this.refOf(fnNode);
-    if (callee.k === 'none') return;
     this.fa.calls.push({ callee, args, line: lineOf(n) });
   }
 

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
 import { routeTitle } from '../../../src/features/routes/routeLabels';
@@ -58,5 +60,18 @@ suite('Routes: index, sidebar view, Go to Route', () => {
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor?.document.uri.path.endsWith('web/routes/products.js'));
     assert.equal(editor!.selection.active.line, 4);
+  });
+});
+
+suite('Routes: the CLI and the sidebar agree', () => {
+  test('`telemetry-lens routes --json` lists exactly the routes of the index', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    await api.routes.ready;
+    const ext = vscode.extensions.getExtension('telemetry-lens.telemetry-lens')!;
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const out = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), 'routes', root, '--json'], { encoding: 'utf8' });
+    const cli = (JSON.parse(out) as { methods: string[]; fullPath: string; file: string; line: number }[]).map((r) => `${r.methods.join('|')} ${r.fullPath} ${r.file}:${r.line}`).sort();
+    const sidebar = api.routes.all().map((r) => `${r.methods.join('|')} ${r.fullPath} ${path.relative(root, r.file)}:${r.line}`).sort();
+    assert.deepEqual(cli, sidebar);
   });
 });

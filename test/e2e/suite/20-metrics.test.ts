@@ -81,3 +81,22 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     assert.equal(api.metrics.backendHealth.state, 'ok');
   });
 });
+
+suite('Hostile strings stay inert', () => {
+  test('@dom a route path full of markup is shown as text in the details panel', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    const file = workspaceFile('shop', 'hostile.py');
+    const hostile = '/x/<img src=x onerror="document.title=1">/<script>alert(1)</script>';
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(`from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('${hostile}')\ndef evil():\n    return 1\n`));
+    try {
+      const route = await eventually(() => api.routes.all().find((r) => r.fullPath === hostile), 'the hostile route in the index');
+      await vscode.commands.executeCommand('telemetryLens.showRouteDetails', `${route.file}:${route.line}`);
+      const res = await bridge<{ texts: string[]; html: string }>('dom', { selector: '#route-title', contains: '<script>', screenshot: 'hostile-route.png' });
+      assert.equal(res.texts[0], `GET ${hostile}`);
+      assert.ok(!/<img|<script/i.test(res.html), `markup must be escaped, got ${res.html}`);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+});

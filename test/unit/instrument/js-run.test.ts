@@ -13,6 +13,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { FastifyInstance } from 'fastify';
+import type { Hono } from 'hono';
+import type Koa from 'koa';
 import { register } from 'prom-client';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
 import { CASES, loadCase } from './cases';
@@ -23,7 +26,7 @@ const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 let dir = '';
 
-async function load(name: string, withMetricsEndpoint = false): Promise<any> {
+async function load<T>(name: string, withMetricsEndpoint = false): Promise<T> {
   const c = CASES.find((x) => x.name === name)!;
   const { file, text, routes } = await loadCase(c);
   const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], OPTS);
@@ -37,8 +40,9 @@ async function load(name: string, withMetricsEndpoint = false): Promise<any> {
   const target = path.join(dir, name, path.basename(file));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, out);
-  const mod = await import(target);
-  return mod.app ?? mod.default?.default ?? mod.default ?? mod;
+  const mod = (await import(target)) as { app?: T; default?: T | { default?: T } };
+  const d = mod.default as { default?: T } | undefined;
+  return (mod.app ?? d?.default ?? mod.default) as T;
 }
 
 async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
@@ -67,7 +71,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
   });
 
   it('Express (TypeScript): span GET /users/:id with http.route, counter with status, /metrics endpoint', async () => {
-    const app = await load('express', true);
+    const app = await load<http.RequestListener>('express', true);
     const srv = await listen(app);
     try {
       const ok = await fetch(`${srv.url}/users/1`);
@@ -100,7 +104,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
   });
 
   it('Express (CommonJS JavaScript): handlers keep working, spans and counters recorded', async () => {
-    const app = await load('express-cjs');
+    const app = await load<http.RequestListener>('express-cjs');
     const srv = await listen(app);
     try {
       const r = await fetch(`${srv.url}/users/7`);
@@ -115,7 +119,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
   });
 
   it('Fastify: reply.code() status, returned payloads preserved', async () => {
-    const app = await load('fastify', true);
+    const app = await load<FastifyInstance>('fastify', true);
     await app.ready();
     const ok = await app.inject({ method: 'GET', url: '/users/3' });
     assert.equal(ok.statusCode, 200);
@@ -133,7 +137,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
   });
 
   it('Koa (@koa/router): ctx.status after the body', async () => {
-    const app = await load('koa');
+    const app = await load<Koa>('koa');
     const srv = await listen(app.callback());
     try {
       const r = await fetch(`${srv.url}/users/5`);
@@ -149,7 +153,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
   });
 
   it('Hono: status from the returned Response', async () => {
-    const app = await load('hono', true);
+    const app = await load<Hono>('hono', true);
     const r = await app.request('/users/4');
     assert.deepEqual(await r.json(), { id: '4' });
     const c = await app.request('/users', { method: 'POST', body: JSON.stringify({ n: 1 }), headers: { 'content-type': 'application/json' } });

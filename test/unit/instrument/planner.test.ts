@@ -173,3 +173,23 @@ describe('validateResult / applyEdits', () => {
     assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, newText: '' }, { start: 1, end: 1, newText: 'x' }]), /overlapping/);
   });
 });
+
+describe('planner: name clashes and offsets', () => {
+  it('uses an aliased perf_counter when `time` is not the time module (from datetime import time)', async () => {
+    const text = 'from datetime import time\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.route("/t")\ndef t():\n    return str(time(1, 2))\n';
+    const r = route('flask', ['GET'], '/t', text, F);
+    const { plan, out } = await instrument(text, F, [r], ['histogram']);
+    assert.equal(plan.refused, undefined);
+    assert.match(out, /^from time import perf_counter as _telemetry_perf_counter$/m);
+    assert.match(out, /_telemetry_start = _telemetry_perf_counter\(\)/);
+    assert.doesNotMatch(out, /^import time$/m);
+  });
+
+  it('computes offsets in UTF-16 code units (non-ASCII text before and inside the handler)', async () => {
+    const text = 'from fastapi import FastAPI\n\napp = FastAPI()\nG = "héllo 😀"\n\n@app.get("/x")\nasync def x():\n    return {"g": G + "😀é"}\n';
+    const { plan, out } = await instrument(text, F, [route('fastapi', ['GET'], '/x', text, F)]);
+    assert.equal(plan.refused, undefined);
+    assert.match(out, /\n {12}return \{"g": G \+ "😀é"\}\n {8}except Exception as e:\n/);
+    assert.match(out, /\nG = "héllo 😀"\n/);
+  });
+});

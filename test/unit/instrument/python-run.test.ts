@@ -110,6 +110,29 @@ describe('Flask instrumented for metrics (WSGI test client)', () => {
   });
 });
 
+describe('several instrumented Python modules in one process', () => {
+  it('share the metrics instead of failing with "Duplicated timeseries"', async () => {
+    const dir = scratchDir('py-shared');
+    const { out } = await instrument('fastapi', ['counter', 'histogram']);
+    fs.writeFileSync(path.join(dir, 'users_a.py'), out);
+    fs.writeFileSync(path.join(dir, 'users_b.py'), out);
+    const r = runPython(
+      [
+        'import asyncio',
+        'from prometheus_client import REGISTRY',
+        'import users_a, users_b',
+        'assert users_a.HTTP_REQUESTS_TOTAL is users_b.HTTP_REQUESTS_TOTAL',
+        'asyncio.run(users_a.get_user(1))',
+        'asyncio.run(users_b.get_user(1))',
+        'print(REGISTRY.get_sample_value("http_requests_total", {"method": "GET", "route": "/users/{user_id}", "status": "200"}))',
+      ].join('\n'),
+      dir,
+    );
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /^2\.0$/m);
+  });
+});
+
 const OTEL_STUB = {
   'opentelemetry/__init__.py': '',
   'opentelemetry/trace/__init__.py': `
