@@ -75,6 +75,9 @@ function preflight() {
   if (py.status !== 0) {
     problems.push(`${PYTHON} cannot import fastapi/uvicorn/prometheus_client: ${SETUP_FIX} (or apt-get install python3-fastapi python3-uvicorn python3-prometheus-client)`);
   }
+  // Instrument Route's spans import opentelemetry; Debian ships no python3-opentelemetry.
+  otelShim = spawnSync(PYTHON, ['-c', 'import opentelemetry.trace'], { timeout: 30_000, env: pythonEnv() }).status !== 0;
+  if (otelShim) notes.push('python-api: no Python OpenTelemetry installed, spans use the no-op demo/python-otel-shim');
   const req = createRequire(join(demoDir, 'node-api/server.js'));
   const missing = ['express', 'prom-client', '@opentelemetry/api', '@opentelemetry/sdk-trace-node', '@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-express'].filter((m) => {
     try {
@@ -98,10 +101,13 @@ function preflight() {
   return { prometheus, codeServer };
 }
 
+let otelShim = false; // see demo/python-otel-shim/README.md
+
 function pythonEnv() {
   const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
   delete env.PYTHONHOME; // set for the other Python on PATH, would break /usr/bin/python3
   delete env.PYTHONPATH;
+  if (otelShim) env.PYTHONPATH = join(demoDir, 'python-otel-shim');
   return env;
 }
 
@@ -186,11 +192,15 @@ function tail(path, n = 12) {
   }
 }
 
+let signalFailed;
+const failed = new Promise((resolve) => (signalFailed = resolve));
+
 function fail(reason) {
   if (shuttingDown) return;
-  failures.push(reason.split('\n')[0]);
+  failures.push(reason.split('\n')[0].replace(/:$/, ''));
+  signalFailed(null);
   log(`FAILED: ${reason}`);
-  if (CHECK) return; // the check finishes (quickly, see stopIfFailed) and reports
+  if (CHECK) return; // every wait in the check aborts on a failure; the summary reports it
   void shutdown(1);
 }
 const failedReason = () => (failures.length ? failures[0] : null);
@@ -348,8 +358,12 @@ async function verify(editor) {
   }, { timeoutMs: 30_000, intervalMs: 1000, abort });
   checks.nodeExemplars = { ok: ex.ok, count: exemplars };
 
-  const rules = await httpGet(`${urls.prometheus}/api/v1/rules`);
-  const names = rules.status === 200 ? JSON.parse(rules.body).data.groups.flatMap((g) => g.rules.map((r) => r.name)) : [];
+  let names = [];
+  await waitFor(async () => {
+    const r = await httpGet(`${urls.prometheus}/api/v1/rules`);
+    names = r.status === 200 ? JSON.parse(r.body).data.groups.flatMap((g) => g.rules.map((x) => x.name)) : [];
+    return names.length > 0;
+  }, { timeoutMs: 10_000, intervalMs: 1000, abort });
   checks.alertRules = { ok: ['HighErrorRate', 'SlowResponses'].every((n) => names.includes(n)), rules: names };
 
   if (!ports.codeServer) {
@@ -391,13 +405,14 @@ if (backendsOk && !failedReason()) {
   sup.spawn('traffic', process.execPath, [join(demoDir, 'traffic.mjs'), '--python', urls.python, '--node', urls.node, '--rps', String(RPS)]);
   log(`traffic started (${RPS} req/s)`);
 }
-const editorResult = await editor;
+const editorResult = await Promise.race([editor, failed]); // a failure elsewhere ends the wait
 timings.startupS = secs();
 
 if (CHECK) {
   const checks = failedReason() ? {} : await verify(editorResult);
   const ok = !failedReason() && Object.values(checks).every((c) => c.ok);
-  const summary = { ok, runDir: relative(root, runDir), ports, urls, timings, checks, failures, notes };
+  const failedChecks = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+  const summary = { ok, runDir: relative(root, runDir), ports, urls, timings, checks, failedChecks, failures, notes };
   console.log(JSON.stringify(summary, null, 2));
   await shutdown(ok ? 0 : 1, ok ? 'check passed' : 'check FAILED');
 } else if (failedReason()) {

@@ -44,7 +44,8 @@ export async function browserCheck({ workbenchUrl, logDir, timeoutMs, log, abort
       const deadline = Date.now() + timeoutMs; // per file
       result.files[f.name] = entry;
       // Quick Open the file (Ctrl+P), retried: the workbench and its file index may still be warming up.
-      const tab = page.locator('.tab', { hasText: f.quickOpen.split('/').pop() }).first();
+      const basename = f.quickOpen.split('/').pop();
+      const tab = page.locator('.tab', { hasText: basename }).first();
       for (let attempt = 0; attempt < 6 && !(await tab.isVisible().catch(() => false)); attempt++) {
         try {
           await page.keyboard.press('Escape');
@@ -52,7 +53,8 @@ export async function browserCheck({ workbenchUrl, logDir, timeoutMs, log, abort
           const input = page.locator('.quick-input-widget input').first();
           await input.waitFor({ state: 'visible', timeout: 5000 });
           await input.fill(f.quickOpen, { timeout: 5000 });
-          await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+          // wait until the list shows the file (not the recently-opened entries shown first)
+          await page.locator('.quick-input-list .monaco-list-row', { hasText: basename }).first().waitFor({ timeout: 15_000 });
           await page.keyboard.press('Enter');
           await tab.waitFor({ state: 'visible', timeout: 10_000 });
         } catch (err) {

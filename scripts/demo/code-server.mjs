@@ -1,7 +1,7 @@
 // code-server steps of the demo: package the extension if needed, install it into a throwaway
 // extensions dir, write the user settings, start code-server and wait for it to listen.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 export const CODE_SERVER_DIR = '.cache/code-server/node_modules/code-server';
 
@@ -40,20 +40,42 @@ function newestMtime(path) {
 
 /**
  * dist/telemetry-lens.vsix, rebuilt with `npm run package` when missing or older than its sources.
- * When the rebuild fails (e.g. the sources are mid-edit) but an older .vsix exists, that one is used
- * and `stale` says why, so the demo keeps running.
+ * Every good package is copied to .demo/last-good.vsix: when a rebuild fails (the sources are
+ * mid-edit, or a concurrent build wiped dist/) the newest good package is used instead and `stale`
+ * says why, so the demo keeps running.
  */
 export async function ensureVsix(sup, root, { log }) {
   const vsix = join(root, 'dist/telemetry-lens.vsix');
+  const lastGood = join(root, '.demo/last-good.vsix');
+  const keep = () => {
+    try {
+      copyFileSync(vsix, lastGood);
+    } catch {
+      // best effort
+    }
+  };
   const sources = Math.max(...['src', 'media', 'package.json', 'scripts/build.mjs'].map((p) => newestMtime(join(root, p))));
-  const had = existsSync(vsix);
-  if (had && statSync(vsix).mtimeMs >= sources) return { vsix, packaged: false };
-  log(had ? 'extension sources changed: npm run package' : 'no dist/telemetry-lens.vsix yet: npm run package');
+  if (existsSync(vsix) && statSync(vsix).mtimeMs >= sources) {
+    keep();
+    return { vsix, packaged: false };
+  }
+  log(existsSync(vsix) ? 'extension sources changed: npm run package' : 'no dist/telemetry-lens.vsix yet: npm run package');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = await sup.run('package', npm, ['run', 'package'], { cwd: root, timeoutMs: 300_000 });
-  if (r.code === 0 && existsSync(vsix)) return { vsix, packaged: true };
+  let r;
+  // Two attempts: a concurrent `npm run build` elsewhere in the checkout can wipe dist/ mid-package.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    r = await sup.run('package', npm, ['run', 'package'], { cwd: root, timeoutMs: 300_000 });
+    if (r.code === 0 && existsSync(vsix)) {
+      keep();
+      return { vsix, packaged: true };
+    }
+    if (sup.stopping) throw new Error('stopped while packaging');
+    if (attempt === 1) log(`npm run package failed (see ${r.logPath}); retrying once`);
+  }
   const why = `npm run package failed (${r.error ?? `exit ${r.code}`}); see ${r.logPath}`;
-  if (had && existsSync(vsix)) return { vsix, packaged: false, stale: `${why}; using the older dist/telemetry-lens.vsix` };
+  for (const older of [vsix, lastGood]) {
+    if (existsSync(older)) return { vsix: older, packaged: false, stale: `${why}; using the older ${relative(root, older)}` };
+  }
   throw new Error(why);
 }
 

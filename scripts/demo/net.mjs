@@ -56,7 +56,12 @@ export async function waitFor(probe, { timeoutMs, intervalMs = 250, abort = () =
   for (;;) {
     const reason = abort();
     if (reason) return { ok: false, reason };
-    const value = await probe();
+    let value;
+    try {
+      value = await probe();
+    } catch {
+      value = null; // e.g. a half-started server answering garbage: not ready yet
+    }
     if (value) return { ok: true, value };
     if (Date.now() >= deadline) return { ok: false, reason: `not ready after ${Math.round(timeoutMs / 1000)}s` };
     await sleep(intervalMs);

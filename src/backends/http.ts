@@ -36,7 +36,7 @@ export interface HttpBackendOptions {
   proxy?: string;
   /** Total time per request (ms). Default 10 000. */
   timeoutMs?: number;
-  /** Shown in 401/403 messages, e.g. "Telemetry Lens: Set Prometheus Credentials". */
+  /** What to do on 401/403, appended after " — ", e.g. "run Telemetry Lens: Set Prometheus Credentials". */
   credentialsHint?: string;
 }
 
@@ -181,7 +181,7 @@ export class HttpBackend {
   private interpret(res: AxiosResponse<string>, path: string): JsonResponse {
     const status = res.status;
     if (status === 401 || status === 403) {
-      const hint = this.credentialsHint ? ` — run ${this.credentialsHint}` : '';
+      const hint = this.credentialsHint ? ` — ${this.credentialsHint}` : '';
       const what = status === 401 ? 'rejected the credentials' : 'denied access';
       throw this.error('auth', `${this.backendName} ${what} (${status})${hint}`, { path, status });
     }

@@ -4,6 +4,7 @@
  */
 import { encodeParams, HttpBackend, type HttpBackendOptions, type RequestListener } from './http';
 import { BackendError } from './errors';
+import { joinShared, type Shared } from './inflight';
 
 export type Labels = Record<string, string>;
 /** [unix seconds, value as string] as Prometheus sends it. */
@@ -72,7 +73,7 @@ export class PrometheusClient {
         ? opts
         : new HttpBackend({
             backendName: 'Prometheus',
-            credentialsHint: 'Telemetry Lens: Set Prometheus Credentials',
+            credentialsHint: 'run Telemetry Lens: Set Prometheus Credentials',
             ...opts,
           });
   }
@@ -169,7 +170,7 @@ export class PrometheusClient {
     opts: CallOptions,
   ): Promise<PromResult<T>> {
     const key = `${method} ${path}?${encodeParams(params)}`;
-    let shared = this.inflight.get(key) as Shared | undefined;
+    let shared = this.inflight.get(key);
     if (!shared || shared.ctl.signal.aborted) {
       const ctl = new AbortController();
       const s: Shared = {
@@ -226,48 +227,6 @@ export class PrometheusClient {
       path,
     });
   }
-}
-
-interface Shared {
-  ctl: AbortController;
-  users: number;
-  /** Every caller went away: abort the request and forget it (a later identical call starts afresh). */
-  abandon: () => void;
-  promise: Promise<unknown>;
-}
-
-/** Waits for a shared request; the caller's signal only detaches this caller; the request is aborted when nobody waits. */
-function joinShared(s: Shared, signal: AbortSignal | undefined, cancelled: () => Error): Promise<unknown> {
-  if (signal?.aborted) return Promise.reject(cancelled());
-  s.users++;
-  if (!signal) return s.promise.finally(() => s.users--);
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const onAbort = () => {
-      if (done) return;
-      done = true;
-      s.users--;
-      if (s.users <= 0) s.abandon();
-      reject(cancelled());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    s.promise.then(
-      (v) => {
-        if (done) return;
-        done = true;
-        s.users--;
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        if (done) return;
-        done = true;
-        s.users--;
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 function truncate(s: string, n: number): string {

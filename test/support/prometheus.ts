@@ -182,6 +182,12 @@ export interface PrometheusInstance {
   logs(): string;
 }
 
+/** Children still running when the test process exits (crash, forgotten stop()) are killed with it. */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 export async function createBlocks(openMetrics: string, dir: string): Promise<void> {
   if (!openMetrics.trimEnd().endsWith('# EOF')) throw new Error('OpenMetrics input must end with "# EOF"');
   const file = join(dir, 'history.om');
@@ -222,16 +228,17 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     throw e;
   }
 
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  let port = await freePort();
+  let url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   let log: string[] = [];
   let removed = false;
 
-  const args = [
+  const dataDir = join(dir, 'data');
+  const args = () => [
     `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--storage.tsdb.path=${dataDir}`,
     '--storage.tsdb.retention.time=100y',
     `--web.listen-address=127.0.0.1:${port}`,
     '--web.enable-lifecycle',
@@ -241,8 +248,10 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
 
   const start = async () => {
     log = [];
-    const c = spawn(PROMETHEUS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(PROMETHEUS_BIN, args(), { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
+    live.add(c);
+    c.on('exit', () => live.delete(c));
     let exitInfo: string | undefined;
     exited = new Promise<void>((resolve) => {
       c.on('exit', (code, signal) => {
@@ -263,10 +272,14 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     const budget = opts.readyTimeoutMs ?? 30_000;
     const attempts = Math.ceil(budget / 100);
     for (let i = 0; i < attempts; i++) {
-      if (exitInfo) throw new Error(`prometheus ${exitInfo}\n${log.slice(-20).join('\n')}`);
+      if (exitInfo) {
+        const inUse = log.some((l) => /address already in use/.test(l));
+        throw Object.assign(new Error(`prometheus ${exitInfo}\n${log.slice(-20).join('\n')}`), { portTaken: inUse });
+      }
       try {
         const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-        if (r.ok) return;
+        // Make sure the server that answers is OURS (the port may have been taken by another process meanwhile).
+        if (r.ok && (await servesDir(url, dataDir))) return;
       } catch {
         /* not listening yet */
       }
@@ -285,8 +298,12 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   };
 
   const instance: PrometheusInstance = {
-    url,
-    port,
+    get url() {
+      return url;
+    },
+    get port() {
+      return port;
+    },
     dir,
     kill,
     start,
@@ -299,13 +316,28 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     },
     logs: () => log.join('\n'),
   };
-  try {
-    await start();
-  } catch (e) {
-    await instance.stop();
-    throw e;
+  // The free port can be taken between freePort() and Prometheus binding it (parallel test files): retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      return instance;
+    } catch (e) {
+      await kill();
+      if (!(e as { portTaken?: boolean }).portTaken || attempt >= 5) {
+        await instance.stop();
+        throw e;
+      }
+      port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+    }
   }
-  return instance;
+}
+
+async function servesDir(url: string, dataDir: string): Promise<boolean> {
+  const r = await fetch(`${url}/api/v1/status/flags`, { signal: AbortSignal.timeout(1000) });
+  if (!r.ok) return false;
+  const j = (await r.json()) as { data?: Record<string, string> };
+  return j.data?.['storage.tsdb.path'] === dataDir;
 }
 
 /** Instant query straight against the HTTP API (no project code): the reference answer in tests. */

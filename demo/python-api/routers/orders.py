@@ -1,7 +1,7 @@
 """Orders endpoints. Latency and failures are simulated so the CodeLens has something to show:
 GET /api/orders is occasionally slow (p99 around 0.6 s), POST /api/orders fails ~8% of the time."""
 import time
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Histogram, REGISTRY
 import asyncio
 import random
 from typing import List, Optional
@@ -10,17 +10,23 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 
-HTTP_REQUESTS_TOTAL = Counter(
-    "http_requests_total",
-    "Total HTTP requests by method, route, status.",
-    ["method", "route", "status"],
-)
-HTTP_REQUEST_DURATION_SECONDS = Histogram(
-    "http_request_duration_seconds",
-    "HTTP request duration in seconds by method, route, status.",
-    ["method", "route", "status"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
+try:
+    HTTP_REQUESTS_TOTAL = Counter(
+        "http_requests_total",
+        "Total HTTP requests by method, route, status.",
+        ["method", "route", "status"],
+    )
+except ValueError:  # already registered by another instrumented module: share it
+    HTTP_REQUESTS_TOTAL = REGISTRY._names_to_collectors["http_requests_total"]
+try:
+    HTTP_REQUEST_DURATION_SECONDS = Histogram(
+        "http_request_duration_seconds",
+        "HTTP request duration in seconds by method, route, status.",
+        ["method", "route", "status"],
+        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    )
+except ValueError:  # already registered by another instrumented module: share it
+    HTTP_REQUEST_DURATION_SECONDS = REGISTRY._names_to_collectors["http_request_duration_seconds"]
 
 
 def _telemetry_status(result, error, default):

@@ -16,12 +16,12 @@ import {
   pythonModuleEdits,
   pythonNames,
 } from './python';
-import type { Aspect, EditPlan, InstrumentOptions, TextEdit } from './types';
+import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
 
 export { applyEdits } from './common';
 export { validateResult } from './validate';
 import { validateResult, withTree } from './validate';
-export { planAppSetup, findApps } from './appSetup';
+export { planAppSetup, findApps, findApps as findAppObjects } from './appSetup';
 export type { Aspect, AppObject, AppSetupOptions, EditPlan, InstrumentOptions, TextEdit } from './types';
 export { DEFAULT_OPTIONS } from './types';
 
@@ -33,8 +33,17 @@ function routeLabel(r: Route): string {
   return `${r.methods.join('|')} ${routeTemplate(r)}`;
 }
 
-async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], opts: InstrumentOptions): Promise<EditPlan> {
+async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
   const aspects = orderedAspects(aspectsIn);
+  // settings may be partial or empty (unset VS Code settings): fall back to the defaults field by field
+  const opts: InstrumentOptions = {
+    metricPrefix: optsIn?.metricPrefix ?? DEFAULT_OPTIONS.metricPrefix,
+    labels: optsIn?.labels ?? DEFAULT_OPTIONS.labels,
+    buckets: optsIn?.buckets?.length ? [...optsIn.buckets].sort((a, b) => a - b) : DEFAULT_OPTIONS.buckets,
+    tracerName: optsIn?.tracerName || DEFAULT_OPTIONS.tracerName,
+    spanNameTemplate: optsIn?.spanNameTemplate || DEFAULT_OPTIONS.spanNameTemplate,
+  };
+  if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) return { edits: [], summary: '', alreadyInstrumented: [], refused: `invalid metric prefix "${opts.metricPrefix}" (letters, digits, _ and : only)` };
   const refused = (why: string): EditPlan => ({ edits: [], summary: why, alreadyInstrumented: [], refused: why });
   if (!aspects.length) return refused('nothing to do: no aspect (counter, histogram, span) selected');
   if (!routes.length) return refused('no HTTP route handlers found in this file');

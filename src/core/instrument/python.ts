@@ -245,6 +245,17 @@ export function pythonPresentAspects(fn: Node, mod: PyModule): Aspect[] {
   return orderedAspects(present);
 }
 
+/** The name of the first parameter annotated with a type whose last segment is `typeName` (e.g. Request). */
+function paramTyped(fn: Node, typeName: string): string | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter')) continue;
+    const t = p.childForFieldName('type')?.text.split('.').pop();
+    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
+    if (t === typeName && id) return id.text;
+  }
+  return undefined;
+}
+
 function paramNames(fn: Node): string[] {
   const params = fn.childForFieldName('parameters');
   const out: string[] = [];
@@ -356,10 +367,14 @@ export function planPythonHandler(
   const tpl = routeTemplate(route);
   let methodExpr = pyString(route.methods.join('|'));
   if (route.methods.length !== 1 || route.methods[0] === 'ALL') {
-    if (route.framework === 'flask' && !bodyUses('request')) {
+    if (route.framework === 'flask') {
       methodExpr = 'request.method';
-      needs.flaskRequest = true;
-    } else if (route.framework === 'flask') methodExpr = 'request.method';
+      if (!bodyUses('request')) needs.flaskRequest = true;
+    } else {
+      // FastAPI: the request's method when the handler takes a Request, else the declared methods
+      const req = paramTyped(fn, 'Request');
+      if (req) methodExpr = `${req}.method`;
+    }
   }
   const value = (k: LabelKind) =>
     k === 'method' ? methodExpr : k === 'route' ? pyString(tpl) : k === 'handler' ? pyString(handlerName) : '_telemetry_code';
@@ -395,7 +410,10 @@ export function planPythonHandler(
   if (wantCounter || wantHist) {
     epi.push(`${ind(s)}finally:`);
     if (needStatus) {
-      const dflt = route.framework === 'fastapi' ? fastapiDefaultStatus(fn, route) : '200';
+      let dflt = route.framework === 'fastapi' ? fastapiDefaultStatus(fn, route) : '200';
+      // FastAPI: a `response: Response` parameter whose status_code the handler may set
+      const resp = route.framework === 'fastapi' ? paramTyped(fn, 'Response') : undefined;
+      if (resp) dflt = `${resp}.status_code or ${dflt}`;
       epi.push(`${ind(s + 1)}_telemetry_code = _telemetry_status(_telemetry_result, _telemetry_error, ${dflt})`);
     }
     if (wantHist) {

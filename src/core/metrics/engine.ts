@@ -13,6 +13,7 @@
 import type { Route } from '../routes/types';
 import { BackendError } from '../../backends/errors';
 import { sampleValue, type Alert, type PrometheusClient, type VectorSample } from '../../backends/prometheus';
+import { joinShared, type Shared } from '../../backends/inflight';
 import {
   detectConvention,
   explainConvention,
@@ -166,7 +167,7 @@ export class MetricsEngine {
   private readonly now: () => number;
   private readonly customConcurrency: number;
   private readonly cache = new Map<string, { at: number; result: RefreshResult }>();
-  private readonly inflight = new Map<string, Promise<RefreshResult>>();
+  private readonly inflight = new Map<string, Shared<RefreshResult>>();
   private readonly detections = new Map<string, { at: number; ttl: number; detection: Promise<{ config: ConventionConfig | null; reason: string }> }>();
   /** Route label values actually seen, per service+route (for precise single-route queries). */
   private readonly seen = new Map<string, RouteRef>();
@@ -196,19 +197,35 @@ export class MetricsEngine {
     ]);
     const cached = this.cache.get(key);
     if (!opts.force && cached && this.now() - cached.at < this.refreshIntervalMs) return cached.result;
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const p = (async () => {
-      const results = await Promise.all(services.map((s) => this.refreshServiceIsolated(s, window, opts)));
-      const result: RefreshResult = { services: results, window, computedAt: this.now() };
-      if (opts.evaluationTime !== undefined) result.evaluationTime = opts.evaluationTime;
-      this.cache.set(key, { at: this.now(), result });
-      // keep the cache small: only the latest few keys
-      if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
-      return result;
-    })().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, p);
-    return p;
+    let shared = this.inflight.get(key);
+    if (!shared || shared.ctl.signal.aborted) {
+      const ctl = new AbortController();
+      const inner: RefreshOptions = { ...opts, signal: ctl.signal };
+      const promise = (async () => {
+        const results = await Promise.all(services.map((s) => this.refreshServiceIsolated(s, window, inner)));
+        const result: RefreshResult = { services: results, window, computedAt: this.now() };
+        if (opts.evaluationTime !== undefined) result.evaluationTime = opts.evaluationTime;
+        this.cache.set(key, { at: this.now(), result });
+        // keep the cache small: only the latest few keys
+        if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
+        return result;
+      })();
+      const s: Shared<RefreshResult> = {
+        ctl,
+        users: 0,
+        promise: promise.finally(() => {
+          if (this.inflight.get(key) === s) this.inflight.delete(key);
+        }),
+        abandon: () => {
+          if (this.inflight.get(key) === s) this.inflight.delete(key);
+          ctl.abort();
+        },
+      };
+      s.promise.catch(() => undefined); // callers get the rejection; none left → not unhandled
+      this.inflight.set(key, s);
+      shared = s;
+    }
+    return joinShared(shared, opts.signal, () => this.client.http.error('cancelled', 'Metrics refresh cancelled'));
   }
 
   /** The convention a service uses (configured, or detected and cached). */
@@ -412,9 +429,10 @@ export class MetricsEngine {
     opts: RefreshOptions & { rangeSeconds?: number; stepSeconds?: number; topStatusCodes?: number } = {},
   ): Promise<RouteDetails> {
     const window = opts.window ?? '5m';
-    const refreshed = await this.refresh([service], opts);
-    const svc = refreshed.services[0]!;
-    const stats = svc.routes.find((r) => r.route === route || (r.route.file === route.file && r.route.line === route.line)) ?? emptyStats(route);
+    // Reuse a fresh refresh of all services when there is one (the editor refreshes them together).
+    const fromCache = this.cachedStats(service, route, window, opts.evaluationTime);
+    const svc = fromCache?.service ?? (await this.refresh([service], opts)).services[0]!;
+    const stats = fromCache?.stats ?? svc.routes.find((r) => sameRoute(r.route, route)) ?? emptyStats(route);
     const conv = svc.conventionConfig ? getConvention(svc.conventionConfig) : null;
     if (!conv) {
       return { stats, rateSeries: [], statusCodes: [], queries: emptyQueries(), convention: null };
@@ -441,6 +459,19 @@ export class MetricsEngine {
       .sort((a, b) => b.rate - a.rate)
       .slice(0, opts.topStatusCodes ?? 5);
     return { stats, rateSeries, statusCodes, queries: q, convention: conv.name };
+  }
+
+  private cachedStats(service: ServiceSpec, route: Route, window: string, evaluationTime: number | undefined): { service: ServiceStats; stats: RouteStats } | undefined {
+    const now = this.now();
+    for (const { at, result } of this.cache.values()) {
+      if (now - at >= this.refreshIntervalMs || result.window !== window || result.evaluationTime !== evaluationTime) continue;
+      for (const svc of result.services) {
+        if (svc.service.id !== service.id || svc.service.selector !== service.selector) continue;
+        const stats = svc.routes.find((r) => sameRoute(r.route, route));
+        if (stats) return { service: svc, stats };
+      }
+    }
+    return undefined;
   }
 
   /** The slowest exemplar of a route in the last `rangeSeconds` (default 1 h) with its trace id, or null. */
@@ -505,6 +536,11 @@ export class MetricsEngine {
 }
 
 // --- helpers ---------------------------------------------------------------------------------
+
+/** Same route object, or the same registration (route objects are rebuilt by every workspace scan). */
+function sameRoute(a: Route, b: Route): boolean {
+  return a === b || (a.file === b.file && a.line === b.line && routeTemplate(a) === routeTemplate(b) && a.methods.join() === b.methods.join());
+}
 
 function emptyStats(route: Route): RouteStats {
   return { route, rate: null, errorRatio: null, p50: null, p90: null, p99: null, hasData: false };

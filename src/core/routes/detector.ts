@@ -1,33 +1,166 @@
 /**
  * HTTP route detector: public entry points. Pure (no `vscode`).
  *  - analyzeFile: per-file facts, cheap and serializable (cache them by document version);
+ *  - analyzeFileSliced: the same, time-sliced (parse, query and analysis yield to the event loop);
  *  - resolveRoutes: cross-file prefix resolution over any set of analyses;
  *  - detectRoutes: convenience for in-memory files.
  */
-import { grammarForFile, loadParsers, type ParserSet } from '../parsing/treeSitter';
+import { grammarForFile, loadParsers, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
 import { emptyAnalysis, type FileAnalysis } from './model';
-import { analyzePython } from './python';
-import { analyzeJavaScript } from './javascript';
+import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
+import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks } from './javascript';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import type { Route } from './types';
 
 export type { FileAnalysis } from './model';
 export { resolveRoutes, type ResolveOptions } from './resolve';
 
-/** Analyses one file. Never throws: unknown extensions give an empty analysis, syntax errors partial results + notes. */
-export function analyzeFile(parsers: ParserSet, file: string, text: string): FileAnalysis {
+interface Plan {
+  grammar: GrammarId;
+  fa: FileAnalysis;
+}
+
+function plan(file: string): Plan | FileAnalysis {
   const grammar = grammarForFile(file);
   if (!grammar) {
     const fa = emptyAnalysis(file, 'javascript');
     fa.notes.push('not a Python/JavaScript/TypeScript file');
     return fa;
   }
+  return { grammar, fa: emptyAnalysis(file, grammar === 'python' ? 'python' : 'javascript') };
+}
+
+function querySpec(grammar: GrammarId): { source: string; depth: number } {
+  return grammar === 'python' ? { source: PYTHON_QUERY, depth: PYTHON_MAX_DEPTH } : { source: JS_QUERY, depth: JS_MAX_DEPTH };
+}
+
+function tasks(p: Plan, file: string, caps: TS.QueryCapture[]): (() => void)[] {
+  return p.grammar === 'python' ? pythonTasks(p.fa, file, caps) : javascriptTasks(p.fa, file, caps);
+}
+
+function failed(p: Plan, e: unknown): FileAnalysis {
+  const fa = emptyAnalysis(p.fa.file, p.fa.language);
+  fa.notes.push(`analysis failed: ${e instanceof Error ? e.message : String(e)}`);
+  return fa;
+}
+
+/** Analyses one file. Never throws: unknown extensions give an empty analysis, syntax errors partial results + notes. */
+export function analyzeFile(parsers: ParserSet, file: string, text: string): FileAnalysis {
+  const p = plan(file);
+  if (!('grammar' in p)) return p;
+  let tree: TS.Tree | null = null;
   try {
-    return grammar === 'python' ? analyzePython(parsers, file, text) : analyzeJavaScript(parsers, grammar, file, text);
+    tree = parsers.parser(p.grammar).parse(text);
+    if (!tree) {
+      p.fa.notes.push('parse failed');
+      return p.fa;
+    }
+    const root = tree.rootNode;
+    if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
+    const { source, depth } = querySpec(p.grammar);
+    const caps = parsers.query(p.grammar, source).captures(root, { maxStartDepth: depth });
+    for (const t of tasks(p, file, caps)) t();
+    return p.fa;
   } catch (e) {
-    const fa = emptyAnalysis(file, grammar === 'python' ? 'python' : 'javascript');
-    fa.notes.push(`analysis failed: ${e instanceof Error ? e.message : String(e)}`);
-    return fa;
+    return failed(p, e);
+  } finally {
+    tree?.delete();
+  }
+}
+
+export interface SliceOptions {
+  /** Longest stretch of synchronous work, in ms (default 10). */
+  sliceMs?: number;
+  signal?: AbortSignal;
+}
+
+const pool = new Map<GrammarId, TS.Parser[]>();
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * analyzeFile, time-sliced: the parse is suspended and resumed (tree-sitter progress callback), the query
+ * runs over ranges of top-level statements and the analysis steps run in batches, yielding to the event
+ * loop in between. Uses its own parser instances, so it never disturbs a parse in progress elsewhere.
+ * Never throws except an AbortError when the signal fires.
+ */
+export async function analyzeFileSliced(parsers: ParserSet, file: string, text: string, opts: SliceOptions = {}): Promise<FileAnalysis> {
+  const p = plan(file);
+  if (!('grammar' in p)) return p;
+  const sliceMs = opts.sliceMs ?? 10;
+  const check = (): void => {
+    if (opts.signal?.aborted) {
+      const e = new Error('route analysis aborted');
+      e.name = 'AbortError';
+      throw e;
+    }
+  };
+  // a parser of our own (from a small pool): a suspended parse must not be disturbed by anyone else
+  let free = pool.get(p.grammar);
+  if (!free) pool.set(p.grammar, (free = []));
+  let parser = free.pop();
+  if (!parser) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
+    parser = new ts.Parser();
+    parser.setLanguage(parsers.language(p.grammar));
+  }
+  let tree: TS.Tree | null = null;
+  try {
+    for (let round = 0; !tree; round++) {
+      const start = performance.now();
+      tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > sliceMs });
+      if (!tree) {
+        if (round > 100_000) throw new Error('parse did not finish');
+        await tick();
+        check();
+      }
+    }
+    const root = tree.rootNode;
+    if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
+    const { source, depth } = querySpec(p.grammar);
+    const query = parsers.query(p.grammar, source);
+    // query over groups of top-level statements (~32 KB each)
+    const caps: TS.QueryCapture[] = [];
+    const kids = root.children.filter((c): c is TS.Node => !!c);
+    let start = performance.now();
+    for (let i = 0; i < kids.length; ) {
+      const from = kids[i]!.startIndex;
+      let j = i;
+      while (j < kids.length && kids[j]!.endIndex - from < 32_768) j++;
+      if (j === i) j = i + 1;
+      // rows, not indices: QueryOptions indices are byte offsets while Node indices count UTF-16 units
+      const range = { startPosition: { row: kids[i]!.startPosition.row, column: 0 }, endPosition: { row: kids[j - 1]!.endPosition.row + 1, column: 0 } };
+      for (const c of query.captures(root, { maxStartDepth: depth, ...range })) caps.push(c);
+      i = j;
+      if (performance.now() - start > sliceMs) {
+        await tick();
+        check();
+        start = performance.now();
+      }
+    }
+    const seen = new Set<string>();
+    const unique = caps.filter((c) => {
+      const k = `${c.name}:${c.node.id}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+    start = performance.now();
+    for (const t of tasks(p, file, unique)) {
+      t();
+      if (performance.now() - start > sliceMs) {
+        await tick();
+        check();
+        start = performance.now();
+      }
+    }
+    return p.fa;
+  } catch (e) {
+    parser.reset();
+    if (e instanceof Error && e.name === 'AbortError') throw e;
+    return failed(p, e);
+  } finally {
+    tree?.delete();
+    if (free.length < 4) free.push(parser);
+    else parser.delete();
   }
 }
 

@@ -4,9 +4,8 @@
  * passing names, and classes; the rest is structural inspection of those nodes only.
  */
 import * as path from 'node:path';
-import type { GrammarId, ParserSet } from '../parsing/treeSitter';
 import type { Framework, HttpMethod } from './types';
-import { emptyAnalysis, type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
+import { type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
 import { clip, concatVals, mayBeLocalFunction, guard, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
 
 const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -67,34 +66,28 @@ interface Binding {
   value: () => Ref;
 }
 
-export function analyzeJavaScript(parsers: ParserSet, grammar: GrammarId, file: string, text: string): FileAnalysis {
-  const fa = emptyAnalysis(file, 'javascript');
-  const tree = parsers.parser(grammar).parse(text);
-  if (!tree) {
-    fa.notes.push('parse failed');
-    return fa;
-  }
-  try {
-    const root = tree.rootNode;
-    if (root.hasError) fa.notes.push('syntax errors: results may be partial');
-    const caps = parsers.query(grammar, QUERY).captures(root, { maxStartDepth: MAX_DEPTH });
-    const byName: Record<string, Node[]> = {};
-    for (const c of caps) (byName[c.name] ??= []).push(c.node);
-    const A = new JsAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.fnx ?? [])]));
-    guard(fa.notes, 'imports', () => (byName.import ?? []).forEach((n) => A.importStmt(n)));
-    guard(fa.notes, 'declarations', () => (byName.decl ?? []).forEach((n) => A.declarator(n)));
-    guard(fa.notes, 'functions', () => (byName.func ?? []).forEach((n) => A.funcDecl(n)));
-    guard(fa.notes, 'classes', () => (byName.class ?? []).forEach((n) => A.classDecl(n)));
-    guard(fa.notes, 'assignments', () => (byName.assign ?? []).forEach((n) => A.assignment(n)));
-    guard(fa.notes, 'exports', () => (byName.export ?? []).forEach((n) => A.exportStmt(n)));
-    for (const n of byName.class ?? []) guard(fa.notes, `class line ${lineOf(n)}`, () => A.nestController(n));
-    for (const n of byName.mcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.memberCall(n));
-    for (const n of byName.argcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.argCall(n));
-    guard(fa.notes, 'finish', () => A.finish());
-  } finally {
-    tree.delete();
-  }
-  return fa;
+export const JS_QUERY = QUERY;
+export const JS_MAX_DEPTH = MAX_DEPTH;
+
+/** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
+export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
+  const byName: Record<string, Node[]> = {};
+  for (const c of caps) (byName[c.name] ??= []).push(c.node);
+  const A = new JsAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.fnx ?? [])]));
+  const each = (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
+    (byName[name] ?? []).map((n) => () => guard(fa.notes, `${what} line ${lineOf(n)}`, () => fn(n)));
+  return [
+    ...each('import', 'import', (n) => A.importStmt(n)),
+    ...each('decl', 'declaration', (n) => A.declarator(n)),
+    ...each('func', 'function', (n) => A.funcDecl(n)),
+    ...each('class', 'class', (n) => A.classDecl(n)),
+    ...each('assign', 'assignment', (n) => A.assignment(n)),
+    ...each('export', 'export', (n) => A.exportStmt(n)),
+    ...each('class', 'class', (n) => A.nestController(n)),
+    ...each('mcall', 'call', (n) => A.memberCall(n)),
+    ...each('argcall', 'call', (n) => A.argCall(n)),
+    () => guard(fa.notes, 'finish', () => A.finish()),
+  ];
 }
 
 function unquote(n: Node): string | null {
@@ -119,6 +112,7 @@ class JsAnalyzer {
   private bindings = new Map<string, Binding[]>();
   private fnIds = new Map<number, number>();
   private clsIds = new Map<number, number>();
+  private fnNodes: Node[] = [];
   private objIds = new Map<string, number>();
   private refMemo = new Map<number, Ref>();
   private resolving = new Set<number>();
@@ -127,7 +121,7 @@ class JsAnalyzer {
 
   constructor(
     private fa: FileAnalysis,
-    file: string,
+    private file: string,
     private scopes: ScopeIndex,
   ) {
     this.dir = path.dirname(file);
@@ -151,7 +145,7 @@ class JsAnalyzer {
       const local = list?.find((b) => b.scope === p!.startIndex);
       if (local) return this.bindingValue(local);
       const i = this.paramNames(p).indexOf(name);
-      if (i >= 0) return { k: 'param', fn: this.fnId(p), i };
+      if (i >= 0) return this.paramRef(p, i);
     }
     const mod = list?.find((b) => b.scope === -1);
     return mod ? this.bindingValue(mod) : null;
@@ -187,20 +181,29 @@ class JsAnalyzer {
     });
   }
 
-  private fnId(fn: Node): number {
+  private paramRef(fn: Node, i: number): Ref {
+    const id = this.fnId(fn);
+    this.fa.functions[id]!.params = this.paramNames(fn);
+    return { k: 'param', fn: id, i };
+  }
+
+  /** `inline`: a function written in place (a route's handler argument): no need to look for a name around it. */
+  private fnId(fn: Node, inline = false): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {
       id = this.fa.functions.length;
       let name = fn.childForFieldName('name')?.text ?? null;
-      const parent = fn.parent;
+      const parent = inline ? null : fn.parent;
       if (!name && parent?.type === 'variable_declarator') name = parent.childForFieldName('name')?.text ?? null;
       if (!name && parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === fn.id) {
         const left = parent.childForFieldName('left');
         name = (left?.type === 'member_expression' ? left.childForFieldName('property')?.text : left?.type === 'identifier' ? left.text : null) ?? null;
       }
       if (!name && parent?.type === 'pair') name = parent.childForFieldName('key')?.text ?? null;
+      if (!name && parent?.type === 'arguments' && parent.parent?.parent?.type === 'variable_declarator') name = parent.parent.parent.childForFieldName('name')?.text ?? null;
       if (!name && (parent?.type === 'public_field_definition' || parent?.type === 'field_definition')) name = (parent.childForFieldName('name') ?? parent.childForFieldName('property'))?.text ?? null;
-      this.fa.functions.push({ id, name, line: lineOf(fn), range: rangeOf(fn), params: this.paramNames(fn) });
+      this.fa.functions.push({ id, name, line: lineOf(fn), range: rangeOf(fn), params: [] });
+      this.fnNodes[id] = fn;
       this.fnIds.set(fn.startIndex, id);
     }
     return id;
@@ -211,7 +214,8 @@ class JsAnalyzer {
     if (id === undefined) {
       id = this.fa.classes.length;
       const methods: Record<string, number> = {};
-      this.fa.classes.push({ id, name: cls.childForFieldName('name')?.text ?? '', line: lineOf(cls), methods });
+      const decl = { id, name: cls.childForFieldName('name')?.text ?? '', line: lineOf(cls), methods, fields: {} as Record<string, Ref>, consts: {} as Record<string, string> };
+      this.fa.classes.push(decl);
       this.clsIds.set(cls.startIndex, id);
       const body = cls.childForFieldName('body');
       for (const m of body ? named(body) : []) {
@@ -222,10 +226,21 @@ class JsAnalyzer {
           const mn = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
           const v = unwrapExpr(m.childForFieldName('value'));
           if (mn && v && (v.type === 'arrow_function' || v.type === 'function_expression')) methods[mn] = this.fnId(v);
+          else if (mn && v) this.classField(id, mn, v);
         }
       }
     }
     return id;
+  }
+
+  /** Records a class field value (`router = Router()`, `path = '/users'`, `this.router = ...`). */
+  private classField(cls: number, name: string, v: Node): void {
+    const c = this.fa.classes[cls]!;
+    const fields = (c.fields ??= {});
+    if (name in fields) return;
+    fields[name] = this.refOf(v);
+    const s = this.evalStr(v);
+    if ('s' in s) (c.consts ??= {})[name] = s.s;
   }
 
   private modId(spec: string): ModId {
@@ -238,6 +253,18 @@ class JsAnalyzer {
   // ---- collection --------------------------------------------------------------------------------
 
   importStmt(n: Node): void {
+    const req = named(n).find((c) => c.type === 'import_require_clause');
+    if (req) {
+      // TypeScript `import x = require('m')`
+      const id = named(req).find((c) => c.type === 'identifier');
+      const src = req.childForFieldName('source');
+      const spec = src ? unquote(src) : null;
+      if (id && spec !== null) {
+        const mod = this.modId(spec);
+        this.bind(id.text, n, () => ({ k: 'imp', mod, name: 'cjs' }), -1);
+      }
+      return;
+    }
     const src = n.childForFieldName('source');
     const spec = src ? unquote(src) : null;
     if (spec === null) return;
@@ -305,6 +332,11 @@ class JsAnalyzer {
     const obj = left.childForFieldName('object');
     const prop = left.childForFieldName('property')?.text;
     if (!obj || !prop) return;
+    if (obj.type === 'this') {
+      const self = this.refOf(obj);
+      if (self.k === 'self') this.classField(self.cls, prop, right);
+      return;
+    }
     if (obj.text === 'module' && prop === 'exports') {
       this.setExport('default', () => this.refOf(right));
       const r = unwrapExpr(right);
@@ -365,6 +397,13 @@ class JsAnalyzer {
     }
     if (value) {
       this.setExport('default', () => this.refOf(value));
+      return;
+    }
+    const first = n.child(1);
+    if (n.child(0)?.type === 'export' && first?.type === '=' && n.namedChildren[0]) {
+      // TypeScript `export = router`
+      const v = n.namedChildren[0];
+      this.setExport('default', () => this.refOf(v));
       return;
     }
     if (decl) {
@@ -429,6 +468,8 @@ class JsAnalyzer {
         return { k: 'cls', id: this.clsId(n) };
       case 'call_expression':
         return this.callRef(n);
+      case 'assignment_expression':
+        return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':
         return this.newRef(n);
       default:
@@ -498,6 +539,9 @@ class JsAnalyzer {
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
       return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
     }
+    // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
+    const inline = argv.filter((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
+    if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
     return none(n);
   }
 
@@ -593,6 +637,36 @@ class JsAnalyzer {
     }
   }
 
+  /** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */
+  private loopElements(argv: Node[]): { param: string; elements: Node[]; el: Node | null } | null {
+    for (const a of argv) {
+      const u = unwrapExpr(a);
+      if (u?.type !== 'member_expression') continue;
+      const obj = u.childForFieldName('object');
+      if (obj?.type !== 'identifier') continue;
+      const r = this.lookup(obj.text, obj);
+      if (r?.k !== 'param' || r.i !== 0) continue;
+      const fn = this.fnNodes[r.fn];
+      const call = fn?.parent?.parent;
+      if (!fn || fn.parent?.type !== 'arguments' || call?.type !== 'call_expression') continue;
+      const f = call.childForFieldName('function');
+      const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
+      if (m !== 'forEach' && m !== 'map') continue;
+      const arrNode = unwrapExpr(f!.childForFieldName('object'));
+      let arr: Node | null = arrNode;
+      if (arrNode?.type === 'identifier') {
+        const list = this.bindings.get(arrNode.text) ?? [];
+        arr = list.length === 1 && list[0]!.node.type === 'variable_declarator' ? unwrapExpr(list[0]!.node.childForFieldName('value')) : null;
+      }
+      if (arr?.type !== 'array') continue;
+      const elements = named(arr)
+        .map((e) => unwrapExpr(e))
+        .filter((e): e is Node => e?.type === 'object');
+      return { param: obj.text, elements, el: null };
+    }
+    return null;
+  }
+
   private isPathLike(n: Node): boolean {
     const t = unwrapExpr(n)?.type;
     return t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'identifier' || t === 'member_expression' || t === 'regex' || t === 'array';
@@ -621,6 +695,13 @@ class JsAnalyzer {
           continue;
         }
         const args = h.childForFieldName('arguments');
+        const argList = args ? named(args) : [];
+        const hasInline = argList.some((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
+        if (!hasInline && fn && this.pkgOf(this.refOf(fn))) {
+          // asyncHandler(ctrl.create) → create; swaggerUi.setup(spec) → no function found: report the factory
+          const arg = [...argList].reverse().find((a) => a.type === 'identifier' || a.type === 'member_expression');
+          return { ref: arg ? this.refOf(arg) : none(h), text: fn.text, line: lineOf(h) };
+        }
         const inner = args
           ? named(args)
               .reverse()
@@ -634,7 +715,10 @@ class JsAnalyzer {
     }
     if (h.type === 'method_definition') return { ref: { k: 'fn', id: this.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
     const inline = h.type === 'arrow_function' || h.type === 'function_expression' || h.type === 'function';
-    if (inline) return { ref: this.refOf(h), text: h.childForFieldName('name')?.text ?? '', line: lineOf(h), inline };
+    if (inline) {
+      const id = this.fnId(h, true);
+      return { ref: { k: 'fn', id }, text: this.fa.functions[id]!.name ?? '', line: this.fa.functions[id]!.line, inline };
+    }
     return { ref: this.refOf(h), text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
   }
 
@@ -726,6 +810,26 @@ class JsAnalyzer {
       }
       case 'use': {
         if (!argv.length) return;
+        const loop = this.loopElements(argv);
+        if (loop) {
+          // routes.forEach((r) => router.use(r.path, r.route)) over a literal array of objects
+          const pick = (a: Node): Node | null => {
+            const u = unwrapExpr(a);
+            if (u?.type === 'member_expression' && u.childForFieldName('object')?.text === loop.param) return loop.el && this.prop(loop.el, u.childForFieldName('property')?.text ?? '');
+            return u;
+          };
+          for (const el of loop.elements) {
+            loop.el = el;
+            const picked = argv.map(pick);
+            if (picked.some((x) => !x)) continue;
+            const first = picked[0]!;
+            const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
+            for (const c of hasPrefix ? picked.slice(1) : picked) {
+              this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(c!), prefix: hasPrefix ? this.evalStr(first) : null, line, kind: 'use' });
+            }
+          }
+          return;
+        }
         let prefix: Val | null = null;
         let rest = argv;
         const a0 = unwrapExpr(argv[0]!);
@@ -828,18 +932,40 @@ class JsAnalyzer {
     return 's' in v ? [v.s] : null;
   }
 
-  /** `path.join(__dirname, 'routes')`, `join(__dirname, 'routes')`, `__dirname + '/routes'` → absolute dir. */
-  private evalDir(n0: Node): string | null {
+  /** `path.join(__dirname, 'routes')`, `join(import.meta.dirname, 'routes')`, `__dirname + '/routes'`,
+   *  `fileURLToPath(new URL('./routes', import.meta.url))`, `dirname(fileURLToPath(import.meta.url))` → absolute path. */
+  private evalDir(n0: Node, depth = 0): string | null {
     const n = unwrapExpr(n0);
-    if (!n) return null;
-    if (n.type === 'identifier' && n.text === '__dirname') return this.dir;
+    if (!n || depth > 6) return null;
+    const t = n.text;
+    if (t === '__dirname' || t === 'import.meta.dirname') return this.dir;
+    if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return this.file;
+    if (n.type === 'identifier') {
+      // const __dirname = dirname(fileURLToPath(import.meta.url))
+      const list = this.bindings.get(t) ?? [];
+      const v = list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node.childForFieldName('value') : null;
+      return v ? this.evalDir(v, depth + 1) : null;
+    }
+    if (n.type === 'new_expression' && n.childForFieldName('constructor')?.text === 'URL') {
+      const a = named(n.childForFieldName('arguments')!);
+      const base = a[1] ? this.evalDir(a[1], depth + 1) : null;
+      const rel = a[0] ? this.evalStr(a[0]) : null;
+      return base && rel && 's' in rel ? path.resolve(path.dirname(base), rel.s) : null;
+    }
     if (n.type === 'call_expression') {
       const f = n.childForFieldName('function');
       const fname = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
+      const args = named(n.childForFieldName('arguments')!);
+      if (fname === 'fileURLToPath' && args[0]) return this.evalDir(args[0], depth + 1);
+      if (fname === 'dirname' && args[0]) {
+        const d = this.evalDir(args[0], depth + 1);
+        return d ? path.dirname(d) : null;
+      }
       if (fname !== 'join' && fname !== 'resolve') return null;
       const parts: string[] = [];
-      for (const a of named(n.childForFieldName('arguments')!)) {
-        if (a.type === 'identifier' && a.text === '__dirname') parts.push(this.dir);
+      for (const a of args) {
+        const d = this.evalDir(a, depth + 1);
+        if (d) parts.push(d);
         else {
           const v = this.evalStr(a);
           if (!('s' in v)) return null;
@@ -851,9 +977,19 @@ class JsAnalyzer {
     if (n.type === 'binary_expression') {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
-      if (l?.text === '__dirname' && r) {
+      const base = l ? this.evalDir(l, depth + 1) : null;
+      if (base && r) {
         const v = this.evalStr(r);
-        return 's' in v ? path.join(this.dir, v.s) : null;
+        return 's' in v ? path.join(base, v.s) : null;
+      }
+    }
+    if (n.type === 'template_string') {
+      const kids = named(n);
+      const sub = kids[0]?.type === 'template_substitution' ? named(kids[0])[0] : null;
+      const base = sub ? this.evalDir(sub, depth + 1) : null;
+      if (base) {
+        const rest = n.text.slice(n.text.indexOf('}') + 1, -1);
+        if (!rest.includes('${')) return path.join(base, rest);
       }
     }
     return null;

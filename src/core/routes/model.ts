@@ -52,6 +52,10 @@ export interface ClassDecl {
   line: number;
   /** method name → functions[] id */
   methods: Record<string, number>;
+  /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
+  fields?: Record<string, Ref>;
+  /** Fields holding literal strings (`path = '/users'`). */
+  consts?: Record<string, string>;
 }
 
 export interface HandlerSpec {

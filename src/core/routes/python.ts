@@ -4,9 +4,8 @@
  * structural inspection of those nodes only.
  */
 import * as path from 'node:path';
-import type { ParserSet } from '../parsing/treeSitter';
 import type { Framework, HttpMethod } from './types';
-import { emptyAnalysis, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
+import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
 import { clip, concatVals, mayBeLocalFunction, guard, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -17,7 +16,7 @@ const QUERY = `
 (import_from_statement) @import
 (assignment left: (identifier) right: (_)) @assign
 (decorator) @decorator
-(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule"))) @regcall
+(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
 (function_definition name: (identifier)) @func
 (lambda) @lambda
@@ -41,32 +40,26 @@ function relativeModule(file: string, dots: number, dotted: string): ModId {
   return `file:${dotted ? path.join(dir, ...dotted.split('.')) : dir}`;
 }
 
-export function analyzePython(parsers: ParserSet, file: string, text: string): FileAnalysis {
-  const fa = emptyAnalysis(file, 'python');
-  const tree = parsers.parser('python').parse(text);
-  if (!tree) {
-    fa.notes.push('parse failed');
-    return fa;
-  }
-  try {
-    const root = tree.rootNode;
-    if (root.hasError) fa.notes.push('syntax errors: results may be partial');
-    const caps = parsers.query('python', QUERY).captures(root, { maxStartDepth: MAX_DEPTH });
-    const byName: Record<string, Node[]> = {};
-    for (const c of caps) (byName[c.name] ??= []).push(c.node);
-    const A = new PyAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.lambda ?? [])]));
-    guard(fa.notes, 'imports', () => (byName.import ?? []).forEach((n) => A.importStmt(n)));
-    guard(fa.notes, 'assignments', () => (byName.assign ?? []).forEach((n) => A.assignment(n)));
-    guard(fa.notes, 'functions', () => (byName.func ?? []).forEach((n) => A.funcDef(n)));
-    guard(fa.notes, 'classes', () => (byName.class ?? []).forEach((n) => A.classDef(n)));
-    for (const n of byName.decorator ?? []) guard(fa.notes, `decorator line ${lineOf(n)}`, () => A.decorator(n));
-    for (const n of byName.regcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.regCall(n));
-    for (const n of byName.argcall ?? []) guard(fa.notes, `call line ${lineOf(n)}`, () => A.argCall(n));
-    guard(fa.notes, 'exports', () => A.finish());
-  } finally {
-    tree.delete();
-  }
-  return fa;
+export const PYTHON_QUERY = QUERY;
+export const PYTHON_MAX_DEPTH = MAX_DEPTH;
+
+/** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
+export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
+  const byName: Record<string, Node[]> = {};
+  for (const c of caps) (byName[c.name] ??= []).push(c.node);
+  const A = new PyAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.lambda ?? [])]));
+  const each = (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
+    (byName[name] ?? []).map((n) => () => guard(fa.notes, `${what} line ${lineOf(n)}`, () => fn(n)));
+  return [
+    ...each('import', 'import', (n) => A.importStmt(n)),
+    ...each('assign', 'assignment', (n) => A.assignment(n)),
+    ...each('func', 'function', (n) => A.funcDef(n)),
+    ...each('class', 'class', (n) => A.classDef(n)),
+    ...each('decorator', 'decorator', (n) => A.decorator(n)),
+    ...each('regcall', 'call', (n) => A.regCall(n)),
+    ...each('argcall', 'call', (n) => A.argCall(n)),
+    () => guard(fa.notes, 'exports', () => A.finish()),
+  ];
 }
 
 class PyAnalyzer {
@@ -109,7 +102,11 @@ class PyAnalyzer {
       const local = list?.find((b) => b.scope === fn.startIndex);
       if (local) return this.bindingValue(name, local);
       const i = params.indexOf(name);
-      if (i >= 0) return { k: 'param', fn: this.fnId(fn), i };
+      if (i >= 0) {
+        const id = this.fnId(fn);
+        this.fa.functions[id]!.params = params;
+        return { k: 'param', fn: id, i };
+      }
     }
     const mod = list?.find((b) => b.scope === -1);
     if (mod) return this.bindingValue(name, mod);
@@ -156,7 +153,7 @@ class PyAnalyzer {
         name: fn.type === 'lambda' ? null : (fn.childForFieldName('name')?.text ?? null),
         line: lineOf(fn),
         range: rangeOf(fn),
-        params: this.paramNames(fn),
+        params: [],
       };
       this.fa.functions.push(decl);
       this.fnIds.set(fn.startIndex, id);
@@ -276,6 +273,8 @@ class PyAnalyzer {
         return { k: 'fn', id: this.fnId(n) };
       case 'call':
         return this.callRef(n);
+      case 'assignment':
+        return this.refOf(n.childForFieldName('right')); // app = application = Flask(__name__)
       default:
         return none(n);
     }
@@ -473,6 +472,14 @@ class PyAnalyzer {
           line: lineOf(n),
           kind: method === 'include_router' ? 'include' : 'blueprint',
         });
+        return;
+      }
+      case 'mount': {
+        // Starlette/FastAPI sub-application: app.mount('/api/v1', api) (other mounted apps drop out at resolve time)
+        const p = pos[0] ?? kw.get('path');
+        const child = pos[1] ?? kw.get('app');
+        if (!p || !child) return;
+        this.fa.mounts.push({ parent: owner, child: this.refOf(child), prefix: this.evalStr(p), line: lineOf(n), kind: 'include' });
         return;
       }
       case 'add_api_route':

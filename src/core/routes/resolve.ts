@@ -10,6 +10,9 @@ import { joinNest, joinPrefix, joinRoute } from './paths';
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
   root?: string;
+  /** TypeScript/JavaScript path aliases (tsconfig `paths`, absolute targets; `*` wildcards) and `baseUrl`. */
+  aliases?: { pattern: string; targets: string[] }[];
+  baseUrl?: string;
 }
 
 type Ent =
@@ -65,6 +68,8 @@ class Resolver {
   private pyDotted = new Map<string, string[]>(); // dotted suffix → files
   private edges = new Map<string, Edge[]>();
   private root: string;
+  private aliases: { pattern: string; targets: string[] }[];
+  private baseUrl: string | undefined;
   private nest: FileAnalysis['nest'] = null;
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
 
@@ -89,6 +94,8 @@ class Resolver {
       if (fa.nest && !this.nest) this.nest = fa.nest;
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
+    this.aliases = options.aliases ?? [];
+    this.baseUrl = options.baseUrl;
   }
 
   private rel(file: string): string {
@@ -105,6 +112,26 @@ class Resolver {
       const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
       const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
       return f ?? null;
+    }
+    if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrl)) {
+      const spec = mod.slice(4);
+      for (const a of this.aliases) {
+        const star = a.pattern.indexOf('*');
+        let rest: string | null = null;
+        if (star < 0) rest = spec === a.pattern ? '' : null;
+        else {
+          const pre = a.pattern.slice(0, star);
+          const post = a.pattern.slice(star + 1);
+          if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length) rest = spec.slice(pre.length, spec.length - post.length);
+        }
+        if (rest === null) continue;
+        for (const t of a.targets) {
+          const f = this.modFile(`file:${t.replace('*', rest)}`, from);
+          if (f) return f;
+        }
+      }
+      if (this.baseUrl) return this.modFile(`file:${path.join(this.baseUrl, spec)}`, from);
+      return null;
     }
     if (mod.startsWith('py:')) {
       const list = this.pyDotted.get(mod.slice(3));
@@ -190,7 +217,9 @@ class Resolver {
         if (b.t === 'inst' || b.t === 'cls') {
           const cls = this.files.get(b.file)?.classes[b.id];
           const m = cls?.methods[ref.name];
-          return m !== undefined ? { t: 'fn', file: b.file, id: m } : null;
+          if (m !== undefined) return { t: 'fn', file: b.file, id: m };
+          const f = b.t === 'inst' ? cls?.fields?.[ref.name] : undefined;
+          return f ? this.resolve(b.file, f, depth + 1) : null;
         }
         return null;
       }
@@ -214,6 +243,10 @@ class Resolver {
       if (b?.t === 'ns') {
         const fa = this.files.get(b.file);
         if (fa && ref.name in fa.consts) return fa.consts[ref.name]!;
+      }
+      if (b?.t === 'inst') {
+        const c = this.files.get(b.file)?.classes[b.id]?.consts?.[ref.name];
+        if (c !== undefined) return c;
       }
     }
     return null;
@@ -405,6 +438,7 @@ class Resolver {
         push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null));
       }
     }
+    if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
     stack.delete(k);
     this.baseMemo.set(k, out);
     return out;

@@ -2,17 +2,18 @@
  * Workspace scan: walks a folder (respecting the root .gitignore and the usual vendored/build folders),
  * analyses every Python/JS/TS file and resolves routes across them. Yields to the event loop between
  * files so a host (VS Code extension host) stays responsive; honours an AbortSignal. Never throws on bad
- * files (huge, binary, undecodable, symlink loops); only an abort rejects.
+ * files (huge, binary, undecodable, symlink loops); only an abort (or a missing root) rejects. Each file's
+ * parse, query and analysis are time-sliced (analyzeFileSliced), so even a large file never blocks long.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { grammarForFile, loadParsers } from '../parsing/treeSitter';
-import { analyzeFile, type FileAnalysis } from './detector';
+import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { resolveRoutes } from './resolve';
 import type { Route, RouteJson } from './types';
 
 export interface ScanOptions {
-  /** Files larger than this are skipped with a note (default 512 KiB: one parse must stay short). */
+  /** Files larger than this are skipped with a note (default 1 MiB). */
   maxFileBytes?: number;
   /** Glob patterns (`**`, `*`, `?`, `{a,b}`) matched against the root-relative posix path, or a bare name. */
   exclude?: string[];
@@ -135,7 +136,7 @@ function abortError(): Error {
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
-  const maxBytes = opts.maxFileBytes ?? 512 * 1024;
+  const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
   const yieldEvery = Math.max(1, opts.yieldEvery ?? 8);
   const notes: string[] = [];
   const absRoot = path.resolve(root);
@@ -250,10 +251,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         notes.push(`${f.rel}: skipped, not valid UTF-8`);
         continue;
       }
-      const fa = analyzeFile(parsers, f.abs, text);
+      const fa = await analyzeFileSliced(parsers, f.abs, text, { sliceMs: 10, signal: opts.signal });
       for (const n of fa.notes) notes.push(`${f.rel}: ${n}`);
       analyses.set(f.abs, fa);
     } catch (e) {
+      if (e instanceof Error && e.name === 'AbortError') throw e;
       notes.push(`${f.rel}: skipped (${e instanceof Error ? e.message : String(e)})`);
     } finally {
       done++;
@@ -262,8 +264,50 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
     await maybeYield();
   }
   check();
-  const routes = resolveRoutes([...analyses.values()], { root: absRoot });
+  const routes = resolveRoutes([...analyses.values()], { root: absRoot, ...(await readPathAliases(absRoot, notes)) });
   return { routes, analyses, notes };
+}
+
+/** `compilerOptions.paths` / `baseUrl` of the root tsconfig.json or jsconfig.json (JSON with comments). */
+async function readPathAliases(root: string, notes: string[]): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrl?: string }> {
+  for (const name of ['tsconfig.json', 'jsconfig.json']) {
+    let text: string;
+    try {
+      text = await fs.promises.readFile(path.join(root, name), 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const json = JSON.parse(stripJsonComments(text)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
+      const co = json.compilerOptions ?? {};
+      const base = path.resolve(root, co.baseUrl ?? '.');
+      const aliases = Object.entries(co.paths ?? {}).map(([pattern, targets]) => ({ pattern, targets: (targets ?? []).map((t) => path.resolve(base, t)) }));
+      return { aliases, ...(co.baseUrl ? { baseUrl: base } : {}) };
+    } catch {
+      notes.push(`${name}: could not read compilerOptions.paths`);
+    }
+  }
+  return {};
+}
+
+function stripJsonComments(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      out += text.slice(start, i + 1);
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2);
+      if (i < 0) break;
+      i++;
+    } else out += c;
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
 /** The JSON shape of a route: paths relative to root with posix separators. */

@@ -18,6 +18,7 @@ export const BASE_USER_SETTINGS = {
   'workbench.tips.enabled': false,
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'remote.autoForwardPorts': false,
 };
 
 export function checkPrerequisites(): string | undefined {

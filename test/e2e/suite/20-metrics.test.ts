@@ -79,6 +79,7 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     }
     await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'recovered lenses');
     assert.equal(api.metrics.backendHealth.state, 'ok');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 });
 

@@ -214,16 +214,19 @@ describe('TLS', () => {
 
   it('tunnels HTTPS through a proxy (CONNECT) and still verifies with the custom CA', async () => {
     const tunnels: string[] = [];
+    const sockets = new Set<net.Socket>();
     const proxy = http.createServer();
     proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
       tunnels.push(req.url ?? '');
       const [host, port] = (req.url ?? '').split(':');
+      sockets.add(client);
       const upstream = net.connect(Number(port), host, () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
         client.pipe(upstream);
       });
+      sockets.add(upstream);
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
     });
@@ -235,6 +238,7 @@ describe('TLS', () => {
       const e = await new PrometheusClient({ baseUrl: url, proxy: proxyUrl }).query('up').catch((x: unknown) => x);
       assert.ok(e instanceof BackendError && e.kind === 'unreachable', 'unknown CA still rejected through the proxy');
     } finally {
+      for (const s of sockets) s.destroy(); // tunnels are detached from the HTTP server: close them here
       await close(proxy);
     }
   });

@@ -132,9 +132,50 @@ async function startService(cmd: string, args: string[], cwd: string, env: NodeJ
   return { base, stop };
 }
 
+/** The Route the detector reports for the FastAPI decorator starting with `decorator`. */
+function fastapiRoute(file: string, text: string, decorator: string, method: 'GET' | 'POST', fullPath: string): Route {
+  const lines = text.split('\n');
+  const d = lines.findIndex((l) => l.startsWith(decorator));
+  assert.ok(d >= 0, `${decorator} not found in ${file}`);
+  const at = { line: d + 1, column: 0 };
+  return {
+    framework: 'fastapi',
+    methods: [method],
+    path: fullPath,
+    fullPath,
+    file,
+    line: d + 1,
+    range: { start: at, end: { line: d + 1, column: lines[d]!.length } },
+    handlerFile: file,
+    handlerLine: d + 2,
+    handlerName: null,
+  };
+}
+
+describe('demo python-api instrumentation matches "Instrument Route"', () => {
+  const cases: [string, string, 'GET' | 'POST', string][] = [
+    ['routers/orders.py', '@router.get("", ', 'GET', '/api/orders'],
+    ['routers/orders.py', '@router.get("/{order_id}"', 'GET', '/api/orders/{order_id}'],
+    ['routers/orders.py', '@router.post("", ', 'POST', '/api/orders'],
+    ['main.py', '@app.get("/healthz")', 'GET', '/healthz'],
+  ];
+  for (const [rel, decorator, method, fullPath] of cases) {
+    it(`${method} ${fullPath} is already instrumented (no edits planned)`, async () => {
+      const file = join(demo, 'python-api', rel);
+      const text = readFileSync(file, 'utf8');
+      const plan = await planInstrumentRoute(text, file, fastapiRoute(file, text, decorator, method, fullPath), ['counter', 'histogram'], { ...DEFAULT_OPTIONS });
+      assert.deepEqual(plan.edits, [], plan.summary);
+      assert.deepEqual(plan.alreadyInstrumented, ['counter', 'histogram'], plan.summary);
+    });
+  }
+});
+
+// As scripts/demo.mjs does: the no-op opentelemetry stand-in only when the real package is missing.
+const otelShim = spawnSync(PYTHON, ['-c', 'import opentelemetry.trace']).status !== 0;
+
 async function startPythonApi(dir: string) {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: '', PYTHONHOME: '' };
+  const env: NodeJS.ProcessEnv = { PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: otelShim ? join(demo, 'python-otel-shim') : '', PYTHONHOME: '' };
   return startService(PYTHON, ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port), '--no-access-log'], dir, env, port);
 }
 
@@ -159,31 +200,17 @@ describe('demo services expose the Telemetry Lens metrics', () => {
     }
   });
 
-  it('python-api: "Instrument Route" on the cancel route reuses the module\'s metrics and the service records it', { skip: pythonDeps, timeout: 40_000 }, async () => {
+  it('python-api: "Instrument Route" (counter, histogram, span) on the cancel route works and is recorded', { skip: pythonDeps, timeout: 40_000 }, async () => {
     const dir = join(tmp, 'python-api');
     cpSync(join(demo, 'python-api'), dir, { recursive: true });
     const file = join(dir, 'routers/orders.py');
     const text = readFileSync(file, 'utf8');
-    const lines = text.split('\n');
-    const decorator = lines.findIndex((l) => l.startsWith('@router.post("/{order_id}/cancel"'));
-    assert.ok(decorator > 0, 'cancel route decorator not found');
-    const at = (line: number) => ({ line, column: 0 });
-    const route: Route = {
-      framework: 'fastapi',
-      methods: ['POST'],
-      path: '/{order_id}/cancel',
-      fullPath: '/api/orders/{order_id}/cancel',
-      file,
-      line: decorator + 1,
-      range: { start: at(decorator + 1), end: { line: decorator + 1, column: lines[decorator]!.length } },
-      handlerFile: file,
-      handlerLine: decorator + 2,
-      handlerName: 'cancel_order',
-    };
-    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram'], { ...DEFAULT_OPTIONS });
+    const route = fastapiRoute(file, text, '@router.post("/{order_id}/cancel"', 'POST', '/api/orders/{order_id}/cancel');
+    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS });
     assert.equal(plan.refused, undefined, plan.summary);
     const after = applyEdits(text, plan.edits);
     assert.equal(after.match(/= Counter\(/g)?.length, 1, 'no second http_requests_total definition');
+    assert.match(after, /start_as_current_span\("POST \/api\/orders\/\{order_id\}\/cancel"\)/);
     writeFileSync(file, after);
     const svc = await startPythonApi(dir);
     try {

@@ -22,6 +22,7 @@ export const CASES: Case[] = [
       route('fastapi', ['GET'], '/users/{user_id}', t, f, { handlerName: 'get_user' }),
       route('fastapi', ['POST'], '/users', t, f, { handlerName: 'create_user' }),
       route('fastapi', ['GET'], '/health', t, f, { handlerName: 'health' }),
+      route('fastapi', ['GET', 'POST'], '/items', t, f, { handlerName: 'items' }),
     ],
   },
   {

@@ -28,8 +28,8 @@ describe('telemetry-lens instrument', () => {
     const r = await run(dir, 'instrument', 'app.py', '--all', '--dry-run');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^--- a\/app\.py\n\+\+\+ b\/app\.py\n@@ /m);
-    assert.match(r.out, /^\+HTTP_REQUESTS_TOTAL = Counter\($/m);
-    assert.match(r.err, /\(dry run\) instrument 3 handlers/);
+    assert.match(r.out, /^\+ {4}HTTP_REQUESTS_TOTAL = Counter\($/m);
+    assert.match(r.err, /\(dry run\) instrument 4 handlers/);
     assert.equal(fs.readFileSync(file, 'utf8'), text);
     const patched = applyPatch(text, r.out);
     assert.equal(typeof patched, 'string');

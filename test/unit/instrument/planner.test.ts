@@ -41,7 +41,7 @@ describe('planner: Python', () => {
   it('honours the options: prefix, labels, buckets, tracer name, span name template', async () => {
     const opts = { metricPrefix: 'shop_', labels: ['method', 'route'], buckets: [0.1, 1], tracerName: 'shop', spanNameTemplate: 'handle {route} ({method})' };
     const { out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)], ['counter', 'histogram', 'span'], opts);
-    assert.match(out, /Counter\(\n  "shop_http_requests_total",\n  "[^"]*",\n  \["method", "route"\],\n\)/);
+    assert.match(out, /\ntry:\n  HTTP_REQUESTS_TOTAL = Counter\(\n    "shop_http_requests_total",\n    "[^"]*",\n    \["method", "route"\],\n  \)\nexcept ValueError:[^\n]*\n  HTTP_REQUESTS_TOTAL = REGISTRY\._names_to_collectors\["shop_http_requests_total"\]\n/);
     assert.match(out, /buckets=\(0\.1, 1\.0\),/);
     assert.match(out, /trace\.get_tracer\("shop"\)/);
     assert.match(out, /start_as_current_span\("handle \/a\/\{x\} \(GET\)"\)/);
@@ -72,7 +72,7 @@ describe('planner: Python', () => {
     const { plan, out } = await instrument(text, F, [route('flask', ['GET'], '/p', text, F)]);
     assert.equal(plan.refused, undefined);
     assert.equal(out.match(/^import time$/gm)?.length, 1);
-    assert.match(out, /from prometheus_client import \(\n {4}Counter, Histogram,\n\)/);
+    assert.match(out, /from prometheus_client import \(\n {4}Counter, Histogram, REGISTRY,\n\)/);
     assert.equal(out.match(/= Counter\(/g)?.length, 1, 'the existing counter is reused');
     assert.match(out, /REQS\.labels\(method="GET", route="\/p", status=_telemetry_code\)\.inc\(\)/);
     assert.match(out, /with my_tracer\.start_as_current_span\("GET \/p"\) as span:/);
@@ -191,5 +191,24 @@ describe('planner: name clashes and offsets', () => {
     assert.equal(plan.refused, undefined);
     assert.match(out, /\n {12}return \{"g": G \+ "😀é"\}\n {8}except Exception as e:\n/);
     assert.match(out, /\nG = "héllo 😀"\n/);
+  });
+});
+
+describe('planner: FastAPI request/response parameters', () => {
+  it('labels multi-method routes with request.method and honours an injected Response status', async () => {
+    const text = [
+      'from fastapi import FastAPI, Request, Response',
+      'app = FastAPI()',
+      '',
+      '@app.api_route("/m", methods=["GET", "POST"], status_code=202)',
+      'async def m(req: Request, response: Response):',
+      '    response.status_code = 201',
+      '    return {"m": req.method}',
+      '',
+    ].join('\n');
+    const { plan, out } = await instrument(text, F, [route('fastapi', ['GET', 'POST'], '/m', text, F)], ['counter']);
+    assert.equal(plan.refused, undefined);
+    assert.match(out, /_telemetry_code = _telemetry_status\(_telemetry_result, _telemetry_error, response\.status_code or 202\)/);
+    assert.match(out, /HTTP_REQUESTS_TOTAL\.labels\(method=req\.method, route="\/m", status=_telemetry_code\)\.inc\(\)/);
   });
 });

@@ -9,7 +9,18 @@ export const PYTHON = '/usr/bin/python3';
 
 /** A fresh directory under .cache/instrument-check (git-ignored, inside the project so node_modules resolves). */
 export function scratchDir(name: string): string {
-  const dir = path.join(ROOT, '.cache', 'instrument-check', `${name}-${process.pid}`);
+  const base = path.join(ROOT, '.cache', 'instrument-check');
+  // drop leftovers of earlier runs (their process is gone)
+  for (const e of fs.existsSync(base) ? fs.readdirSync(base) : []) {
+    const m = /-(\d+)$/.exec(e);
+    if (!m || !e.startsWith(`${name}-`) || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      fs.rmSync(path.join(base, e), { recursive: true, force: true });
+    }
+  }
+  const dir = path.join(base, `${name}-${process.pid}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   return dir;

@@ -76,10 +76,13 @@ describe('FastAPI instrumented for metrics runs under uvicorn', () => {
     assert.equal(missing.status, 404);
     const created = await getText(`${base}/health`);
     assert.equal(created.status, 200);
+    const posted = await fetch(`${base}/items`, { method: 'POST' });
+    assert.equal(posted.status, 201);
     const m = await getText(`${base}/metrics`);
     assert.equal(m.status, 200);
     assert.match(m.body, /^http_requests_total\{method="GET",route="\/users\/\{user_id\}",status="200"\} 1\.0$/m);
     assert.match(m.body, /^http_requests_total\{method="GET",route="\/users\/\{user_id\}",status="404"\} 1\.0$/m);
+    assert.match(m.body, /^http_requests_total\{method="POST",route="\/items",status="201"\} 1\.0$/m);
     assert.match(m.body, /^http_request_duration_seconds_count\{method="GET",route="\/users\/\{user_id\}",status="200"\} 1\.0$/m);
     assert.match(m.body, /^http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/health",status="200"\} /m);
   });

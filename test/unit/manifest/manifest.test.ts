@@ -44,3 +44,8 @@ test('activation is lazy: languages, our views and commands, never "*"', () => {
   assert.ok(!pkg.activationEvents.includes('onStartupFinished'));
   for (const lang of ['python', 'typescript', 'javascript']) assert.ok(pkg.activationEvents.includes(`onLanguage:${lang}`));
 });
+
+test('the README documents every setting', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  assert.deepEqual(settings.map(([k]) => k).filter((k) => !readme.includes(`\`${k}\``)), []);
+});

@@ -170,6 +170,27 @@ describe('engine behaviour on the data sets', () => {
     );
   });
 
+  it('a caller cancelling a shared refresh does not cancel the others; a cancelled refresh is not reused', async () => {
+    const counting = new PrometheusClient({ baseUrl: prom.url });
+    let n = 0;
+    counting.onRequest(() => n++);
+    const engine = new MetricsEngine(counting);
+    const svc = serviceOf(inst, 'instrumentator');
+    const ctl = new AbortController();
+    const a = engine.refresh([svc], { evaluationTime: EVAL_TIME, signal: ctl.signal });
+    const b = engine.refresh([svc], { evaluationTime: EVAL_TIME });
+    ctl.abort();
+    await assert.rejects(a, (e: unknown) => e instanceof Error && (e as { kind?: string }).kind === 'cancelled');
+    close((await b).services[0]!.routes[0]!.rate, 10, 'the other caller still gets its result');
+    assert.equal(n, 3, 'one shared set of queries');
+
+    const only = new AbortController();
+    const c = engine.refresh([svc], { evaluationTime: EVAL_TIME + 15, signal: only.signal });
+    only.abort();
+    await assert.rejects(c);
+    close((await engine.refresh([svc], { evaluationTime: EVAL_TIME + 15 })).services[0]!.routes[0]!.rate, 10, 'a new refresh after the abandoned one');
+  });
+
   it('ignores series of other services (selector) — the noisy neighbour does not leak in', async () => {
     const engine = new MetricsEngine(client);
     const r = await engine.refresh([serviceOf(inst)], { evaluationTime: EVAL_TIME });
@@ -192,6 +213,21 @@ describe('engine behaviour on the data sets', () => {
     );
     close(d.statusCodes[0]!.rate, 9.5, '200 rate');
     close(d.statusCodes[1]!.rate, 0.5, '500 rate');
+  });
+
+  it('routeDetails reuses the stats of a fresh refresh of all services (2 more queries per hover)', async () => {
+    const counting = new PrometheusClient({ baseUrl: prom.url });
+    let n = 0;
+    counting.onRequest(() => n++);
+    const engine = new MetricsEngine(counting);
+    const services = CASES.map((c) => serviceOf(c));
+    const all = await engine.refresh(services, { evaluationTime: EVAL_TIME });
+    n = 0;
+    const svc = services[4]!;
+    const rescanned = { ...svc.routes[0]! }; // a later workspace scan builds new Route objects
+    const d = await engine.routeDetails(svc, rescanned, { evaluationTime: EVAL_TIME });
+    assert.equal(n, 2);
+    assert.equal(d.stats, all.services[4]!.routes[0]);
   });
 
   it('explains the detected convention with the exact queries', async () => {

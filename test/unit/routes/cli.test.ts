@@ -33,7 +33,7 @@ test('routes prints an aligned table', async () => {
   assert.match(row, /^GET,HEAD\s+\/api\/v1\/users\/\{user_id\}\/avatar\s+app\/api\/routes\/users\.py:39\s+get_avatar app\/api\/routes\/handlers\.py:1$/);
   const col = lines[0]!.indexOf('LOCATION');
   assert.equal(row.indexOf('app/api/routes/users.py'), col);
-  assert.match(lines[lines.length - 1]!, /^13 routes/);
+  assert.match(lines[lines.length - 1]!, /^14 routes/);
 });
 
 test('routes on a missing directory is a clear CLI error', async () => {

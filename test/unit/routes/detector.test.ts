@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadParsers } from '../../../src/core/parsing/treeSitter';
-import { analyzeFile, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
+import { analyzeFile, analyzeFileSliced, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
 import type { Route } from '../../../src/core/routes/types';
 
 const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path})`} ${r.handlerName ?? '<anon>'}@${r.handlerLine}`;
@@ -152,4 +152,145 @@ test('Fastify: fp-wrapped plugins ignore the prefix; unregistered plugins get fu
     ['fastify', null],
   ]);
   assert.match(routes[1]!.fullPathReason!, /not registered/);
+});
+
+test('Fastify autoload with import.meta.dirname; autoPrefix export', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/app.ts',
+      text: "import path from 'node:path';\nimport Fastify from 'fastify';\nimport autoload from '@fastify/autoload';\nconst app = Fastify();\napp.register(autoload, { dir: path.join(import.meta.dirname, 'routes'), options: { prefix: '/api' } });\n",
+    },
+    { path: '/p/src/routes/users/index.ts', text: "export default async function (fastify) {\n  fastify.get('/', async () => []);\n}\n" },
+    { path: '/p/src/routes/health.ts', text: "export const autoPrefix = '/_';\nexport default async (f) => {\n  f.get('/health', async () => 'ok');\n};\n" },
+  ]);
+  assert.deepEqual(routes.map((r) => r.fullPath), ['/api/_/health', '/api/users']);
+});
+
+test('NestJS: global prefix with exclude, URI versioning with defaultVersion, controller arrays', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/main.ts',
+      text: "import { NestFactory } from '@nestjs/core';\nimport { VersioningType } from '@nestjs/common';\nasync function b() {\n  const app = await NestFactory.create(M);\n  app.setGlobalPrefix('api', { exclude: ['ping'] });\n  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1', prefix: 'ver' });\n}\n",
+    },
+    {
+      path: '/p/c.ts',
+      text: "import { Controller, Get, Post } from '@nestjs/common';\n@Controller(['a', 'b'])\nexport class C {\n  @Get()\n  list() {}\n  @Post(':id')\n  make() {}\n}\n@Controller()\nexport class P {\n  @Get('ping')\n  ping() {}\n}\n",
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /api/ver1/a list@5',
+    'GET /api/ver1/b list@5',
+    'POST /api/ver1/a/:id make@7',
+    'POST /api/ver1/b/:id make@7',
+    'GET /ver1/ping ping@12',
+  ]);
+});
+
+test('Python: factory functions, add_url_rule with view_func, routers built in loops are not guessed', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/app.py',
+      text: 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    app.add_url_rule("/x", view_func=x_view)\n    return app\n\ndef x_view():\n    return ""\n',
+    },
+    {
+      path: '/p/api.py',
+      text: 'from fastapi import FastAPI, APIRouter\nfrom . import a, b\napp = FastAPI()\nfor m in (a, b):\n    app.include_router(m.router)\n',
+    },
+    { path: '/p/a.py', text: 'from fastapi import APIRouter\nrouter = APIRouter(prefix="/a")\n@router.get("/1")\ndef one(): ...\n' },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${r.file}:${r.line} ${r.fullPath} ${r.handlerName}@${r.handlerLine}`),
+    ['/p/a.py:3 null one@4', '/p/app.py:5 /x x_view@8'],
+  );
+});
+
+test('analyzeFileSliced (parse suspended/resumed, ranged queries, batched steps) equals analyzeFile', async () => {
+  const parsers = await loadParsers();
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(__dirname, '../../fixtures/routes');
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(py|ts|js|mjs)$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(root);
+  assert.ok(files.length > 40);
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    const a = analyzeFile(parsers, f, text);
+    const b = await analyzeFileSliced(parsers, f, text, { sliceMs: 0 });
+    assert.deepEqual(b, a, f);
+  }
+});
+
+test('analyzeFileSliced keeps the event loop responsive on a 20,000-line file', async () => {
+  const parsers = await loadParsers();
+  const { generateTypeScript } = await import('../../../bench/routes');
+  const text = generateTypeScript(20_000);
+  await analyzeFileSliced(parsers, '/big.ts', text); // warm-up
+  let maxGap = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+  }, 1);
+  let fa;
+  try {
+    fa = await analyzeFileSliced(parsers, '/big.ts', text, { sliceMs: 10 });
+  } finally {
+    clearInterval(timer);
+  }
+  assert.equal(fa.routes.length, analyzeFile(parsers, '/big.ts', text).routes.length);
+  assert.ok(maxGap < 50, `event loop blocked for ${maxGap.toFixed(1)} ms`);
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(analyzeFileSliced(parsers, '/big.ts', text, { signal: ac.signal }), (e: Error) => e.name === 'AbortError');
+  // the parser is usable again after an abort
+  assert.equal((await analyzeFileSliced(parsers, '/small.ts', "import express from 'express';\nconst a = express();\na.get('/x', (q, s) => s.end());\n")).routes.length, 1);
+});
+
+test('concurrent sliced analyses do not disturb each other', async () => {
+  const parsers = await loadParsers();
+  const { generatePython } = await import('../../../bench/routes');
+  const big = generatePython(6000);
+  const small = 'from flask import Flask\napp = Flask(__name__)\n@app.route("/a")\ndef a(): ...\n';
+  const [x, y, z] = await Promise.all([
+    analyzeFileSliced(parsers, '/x.py', big, { sliceMs: 1 }),
+    analyzeFileSliced(parsers, '/y.py', small, { sliceMs: 1 }),
+    analyzeFileSliced(parsers, '/z.py', big, { sliceMs: 1 }),
+  ]);
+  const expected = analyzeFile(parsers, '/x.py', big);
+  assert.deepEqual(x, expected);
+  assert.deepEqual({ ...z, file: '/x.py' }, expected);
+  assert.equal(y.routes.length, 1);
+});
+
+test('TypeScript import = require / export =, generic Hono, koa-router template prefix, fastapi module attribute', async () => {
+  const routes = await detectRoutes([
+    { path: '/p/a.ts', text: "import { Router } from 'express';\nconst router = Router();\nrouter.get('/x', [auth], (req, res) => res.end());\nexport = router;\n" },
+    { path: '/p/main.ts', text: "import express = require('express');\nimport r = require('./a');\nconst app = express();\napp.use('/a', r);\n" },
+    { path: '/p/h.ts', text: "import { Hono } from 'hono';\ntype Env = {};\nconst app = new Hono<{ Bindings: Env }>();\napp.get('/h', (c) => c.text('x'));\nexport default app;\n" },
+    { path: '/p/k.js', text: "const Router = require('koa-router');\nconst r = new Router({ prefix: `/k` });\nr.get('/', ctx => {});\nconst Koa = require('koa');\nconst app = new Koa();\napp.use(r.routes()).use(r.allowedMethods());\n" },
+    { path: '/p/f.py', text: "import fastapi\napp = fastapi.FastAPI()\nrouter = fastapi.APIRouter(prefix='/f')\n@router.get('/')\nasync def root():\n    ...\napp.include_router(router)\n" },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${r.framework} ${r.fullPath}`),
+    ['express /a/x', 'fastapi /f/', 'hono /h', 'koa /k'],
+  );
+});
+
+test('mount cycles and self-registration never hang and still report the routes', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/a.js',
+      text: "const express = require('express');\nconst a = express.Router();\nconst b = express.Router();\na.use('/b', b);\nb.use('/a', a);\na.use(a);\na.get('/x', (q, s) => s.end());\nb.get('/y', (q, s) => s.end());\n",
+    },
+  ]);
+  assert.equal(routes.length, 2);
+  for (const r of routes) assert.equal(r.fullPath, null);
 });

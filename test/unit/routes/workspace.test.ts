@@ -131,3 +131,18 @@ test('globToRegExp', () => {
   assert.ok(globToRegExp('**/*.{js,ts}').test('x/y.ts'));
   assert.ok(!globToRegExp('src/*.js').test('src/a/b.js'));
 });
+
+test('tsconfig paths aliases (JSON with comments) resolve imports across the project', async () => {
+  const root = tree({
+    'tsconfig.json': '{\n  // comment\n  "compilerOptions": {\n    "baseUrl": ".",\n    /* aliases */\n    "paths": { "@/*": ["src/*"], "~routes": ["src/routes/index.ts"] },\n  },\n}\n',
+    'src/main.ts': "import express from 'express';\nimport users from '@/routes/users';\nimport api from '~routes';\nimport { health } from 'src/health';\nconst app = express();\napp.use('/users', users);\napp.use('/api', api);\napp.get('/health', health);\n",
+    'src/routes/users.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/', (q, s) => s.end());\nexport default r;\n",
+    'src/routes/index.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/v', (q, s) => s.end());\nexport default r;\n",
+    'src/health.ts': 'export function health() {}\n',
+  });
+  const { routes } = await scanWorkspace(root, {});
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.fullPath} ${r.handlerFile}:${r.handlerLine}`),
+    ['/health src/health.ts:1', '/api/v src/routes/index.ts:3', '/users src/routes/users.ts:3'],
+  );
+});
