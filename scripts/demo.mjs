@@ -11,9 +11,10 @@
 // Ports (default, next free one if busy; an explicitly set port must be free):
 //   DEMO_PROMETHEUS_PORT 9090, DEMO_PYTHON_PORT 8000, DEMO_NODE_PORT 3000, DEMO_CODE_SERVER_PORT 8080
 // Other knobs: DEMO_TRAFFIC_RPS (default 8, max 20), DEMO_RELOAD=0 (no auto-reload of the services
-// on edits; --check never reloads), DEMO_PROMETHEUS_BIN (default: prometheus on PATH).
+// on edits; --check never reloads), DEMO_PROMETHEUS_BIN (default: prometheus on PATH),
+// DEMO_IN_PLACE=1 (run the services from demo/ instead of a fresh copy in the run dir).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,8 +139,6 @@ const urls = {
   python: `http://127.0.0.1:${ports.python}`,
   node: `http://127.0.0.1:${ports.node}`,
 };
-const workspace = join(demoDir, 'telemetry-lens-demo.code-workspace');
-if (ports.codeServer) urls.workbench = `http://127.0.0.1:${ports.codeServer}/?workspace=${workspace}`;
 
 // ---------------------------------------------------------------- run directory
 
@@ -150,6 +149,19 @@ const runName = `run-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.
 const runDir = join(demoRoot, runName);
 const logDir = join(runDir, 'logs');
 mkdirSync(logDir, { recursive: true });
+// The services run from, and code-server opens, a copy of the demo sources in the run dir, so every
+// run starts with the un-instrumented route and trying "Instrument Route" leaves demo/ untouched.
+// DEMO_IN_PLACE=1 uses demo/ itself (to work on the demo's sources with live reload).
+const IN_PLACE = process.env.DEMO_IN_PLACE === '1';
+const appsDir = IN_PLACE ? demoDir : join(runDir, 'workspace');
+if (!IN_PLACE) {
+  for (const name of ['python-api', 'node-api', 'telemetry-lens-demo.code-workspace']) {
+    cpSync(join(demoDir, name), join(appsDir, name), { recursive: true, filter: (src) => !/(__pycache__|\.pyc)$/.test(src) });
+  }
+}
+const workspace = join(appsDir, 'telemetry-lens-demo.code-workspace');
+if (ports.codeServer) urls.workbench = `http://127.0.0.1:${ports.codeServer}/?workspace=${workspace}`;
+
 try {
   symlinkSync(runName, join(demoRoot, `.latest-${process.pid}`));
   renameSync(join(demoRoot, `.latest-${process.pid}`), join(demoRoot, 'latest'));
@@ -254,13 +266,13 @@ function startBackends() {
     '--enable-feature=exemplar-storage',
   ], { cwd: runDir });
 
-  const pyDir = join(demoDir, 'python-api');
+  const pyDir = join(appsDir, 'python-api');
   const python = sup.spawn('python-api', PYTHON, [
     '-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(ports.python), '--no-access-log',
     ...(RELOAD ? ['--reload', '--reload-dir', pyDir] : []),
   ], { cwd: pyDir, env: pythonEnv() });
 
-  const nodeDir = join(demoDir, 'node-api');
+  const nodeDir = join(appsDir, 'node-api');
   const node = sup.spawn('node-api', process.execPath, [...(RELOAD ? [`--watch-path=${nodeDir}`] : []), 'server.js'], {
     cwd: nodeDir,
     env: { ...process.env, PORT: String(ports.node), HOST: '127.0.0.1', OTEL_SERVICE_NAME: 'node-api' },
@@ -428,6 +440,7 @@ if (CHECK) {
     `  node-api    ${urls.node}   catalog (Express), metrics at /metrics`,
     `  traffic     ${RPS} req/s to both services`,
     `  logs        ${rel}`,
+    `  sources     ${relative(process.cwd(), appsDir) || '.'}${IN_PLACE ? '' : '   (a copy: edits there leave demo/ as it is)'}`,
     ...notes.map((n) => `  note: ${n}`),
     'Ctrl-C stops everything.',
     '',

@@ -43,7 +43,10 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     tracerName: optsIn?.tracerName || DEFAULT_OPTIONS.tracerName,
     spanNameTemplate: optsIn?.spanNameTemplate || DEFAULT_OPTIONS.spanNameTemplate,
   };
-  if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) return { edits: [], summary: '', alreadyInstrumented: [], refused: `invalid metric prefix "${opts.metricPrefix}" (letters, digits, _ and : only)` };
+  if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) {
+    const why = `invalid metric prefix "${opts.metricPrefix}" (letters, digits, _ and : only, not starting with a digit)`;
+    return { edits: [], summary: why, alreadyInstrumented: [], refused: why };
+  }
   const refused = (why: string): EditPlan => ({ edits: [], summary: why, alreadyInstrumented: [], refused: why });
   if (!aspects.length) return refused('nothing to do: no aspect (counter, histogram, span) selected');
   if (!routes.length) return refused('no HTTP route handlers found in this file');

@@ -101,3 +101,16 @@ suite('Hostile strings stay inert', () => {
     }
   });
 });
+
+suite('Show Metrics Convention', () => {
+  test('explains the detected convention of the folder with the exact PromQL', async () => {
+    await activateExtension();
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('telemetryLens.showMetricsConvention');
+    const text = doc.getText();
+    assert.match(text, /Service selector: `job="shop"`/);
+    assert.match(text, /telemetry-lens/i);
+    assert.match(text, /http_requests_total\{[^}]*job="shop"/);
+    assert.match(text, /histogram_quantile/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});

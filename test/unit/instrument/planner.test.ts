@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { applyEdits, planInstrumentFile, planInstrumentRoute, validateResult } from '../../../src/core/instrument/planner';
-import type { Aspect } from '../../../src/core/instrument/types';
+import type { Aspect, InstrumentOptions } from '../../../src/core/instrument/types';
 import type { Route } from '../../../src/core/routes/types';
 import { OPTS, route } from './helpers';
 
@@ -210,5 +210,24 @@ describe('planner: FastAPI request/response parameters', () => {
     assert.equal(plan.refused, undefined);
     assert.match(out, /_telemetry_code = _telemetry_status\(_telemetry_result, _telemetry_error, response\.status_code or 202\)/);
     assert.match(out, /HTTP_REQUESTS_TOTAL\.labels\(method=req\.method, route="\/m", status=_telemetry_code\)\.inc\(\)/);
+  });
+});
+
+describe('planner: settings', () => {
+  const text = "import express from 'express';\nconst app = express();\napp.get('/s', (req, res) => {\n  res.send('s');\n});\n";
+  const r = () => route('express', ['GET'], '/s', text, T);
+
+  it('falls back to defaults for missing settings and sorts buckets', async () => {
+    const plan = await planInstrumentRoute(text, T, r(), ['histogram'], { buckets: [1, 0.1] } as unknown as InstrumentOptions);
+    const out = applyEdits(text, plan.edits);
+    assert.match(out, /name: 'http_request_duration_seconds',\n {2}help: '[^']*',\n {2}labelNames: \['method', 'route', 'status'\],\n {2}buckets: \[0\.1, 1\],/);
+  });
+
+  it('works without labels and refuses an invalid prefix', async () => {
+    const plan = await planInstrumentRoute(text, T, r(), ['counter'], { ...OPTS, labels: [] });
+    assert.match(applyEdits(text, plan.edits), /\n {4}httpRequestsTotal\.inc\(\);\n/);
+    assert.doesNotMatch(applyEdits(text, plan.edits), /telemetryStatus/);
+    const bad = await planInstrumentRoute(text, T, r(), ['counter'], { ...OPTS, metricPrefix: '9-x' });
+    assert.match(bad.refused ?? '', /invalid metric prefix "9-x"/);
   });
 });
