@@ -33,6 +33,7 @@ function httpMetrics(req, res, next) {
     if (!req.route) return; // unmatched URLs (404 from express itself) would only add cardinality
     let route = req.baseUrl + (req.route.path === '/' ? '' : req.route.path);
     if (route === '') route = '/';
+    if (route === '/metrics') return; // Prometheus' own scrapes
     const labels = { method: req.method, route, status: String(res.statusCode) };
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const ctx = span && span.spanContext();

@@ -9,6 +9,7 @@ import { CliError, parseArgs, type Command, type Io } from '../io';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../core/instrument/planner';
 import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } from '../../core/instrument/types';
 import { detectRoutes } from '../../core/routes/detector';
+import { scanWorkspace } from '../../core/routes/workspace';
 import type { Route } from '../../core/routes/types';
 
 function list(s: string | undefined): string[] | undefined {
@@ -35,6 +36,37 @@ export function writeAtomic(file: string, content: string): void {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+const ROOT_MARKERS = ['package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', '.git'];
+
+/** Nearest ancestor folder of `file` that looks like a project root, or undefined. */
+export function projectRoot(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    if (ROOT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * Routes whose handler is in `file`. With a project root, the whole project is scanned so that prefixes set in
+ * other files (include_router, app.use('/api', router), @Controller) are applied to the route labels; falls back
+ * to the file alone when the scan does not cover it (ignored or test file).
+ */
+async function routesOf(file: string, text: string, root: string | undefined, io: Io): Promise<Route[]> {
+  if (root) {
+    try {
+      const scan = await scanWorkspace(root, { includeTests: true });
+      const inFile = scan.routes.filter((r) => path.resolve(r.handlerFile) === file);
+      if (inFile.length) return inFile;
+    } catch (e) {
+      io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${e instanceof Error ? e.message : String(e)}); using ${rel(io, file)} alone`);
+    }
+  }
+  return (await detectRoutes([{ path: file, text }])).filter((r) => path.resolve(r.handlerFile) === file);
 }
 
 function matchRoute(routes: Route[], spec: string): Route {
@@ -83,13 +115,16 @@ export const instrumentCommand: Command = {
     '  --buckets 0.005,0.01,…      histogram buckets in seconds',
     '  --tracer-name <name>        default telemetry-lens',
     '  --span-name "{method} {route}"  span name template',
+    '  --root <dir>                project to scan for route prefixes set in other files (default: the nearest',
+    '                              folder with package.json, pyproject.toml, setup.py, requirements.txt or .git)',
+    '  --single-file               do not scan the project: paths as written in <file>',
     '',
     'Files are written atomically (temp file + rename). Exit code 1 when nothing could be done.',
   ].join('\n'),
   async run(args, io) {
     const { positionals, strings, booleans } = parseArgs(args, {
-      strings: ['route', 'aspects', 'setup', 'prefix', 'labels', 'buckets', 'tracer-name', 'span-name'],
-      booleans: ['all', 'dry-run'],
+      strings: ['route', 'aspects', 'setup', 'prefix', 'labels', 'buckets', 'tracer-name', 'span-name', 'root'],
+      booleans: ['all', 'dry-run', 'single-file'],
     });
     if (positionals.length !== 1) throw new CliError('expected exactly one <file>');
     if (strings['route'] !== undefined && booleans.has('all')) throw new CliError('use either --route or --all, not both');
@@ -111,7 +146,8 @@ export const instrumentCommand: Command = {
     const messages: string[] = [];
     let failed = false;
     if (strings['route'] !== undefined || booleans.has('all')) {
-      const routes = (await detectRoutes([{ path: file, text: before }])).filter((r) => path.resolve(r.handlerFile) === file);
+      const root = booleans.has('single-file') ? undefined : strings['root'] !== undefined ? path.resolve(io.cwd, strings['root']) : projectRoot(file);
+      const routes = await routesOf(file, before, root, io);
       if (!routes.length) throw new CliError(`no route handlers found in ${rel(io, file)}`, 1);
       const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;
       const plan = await planInstrumentFile(before, file, chosen, aspects, opts);

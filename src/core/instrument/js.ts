@@ -8,7 +8,8 @@
  * - `return` inside the original body returns from the span callback, whose result the handler returns.
  * - Status label: Express `res.statusCode`, Fastify `reply.statusCode`, Koa `ctx.status` (read in `finally`, i.e.
  *   after the body ran), Hono the returned Response's `status` (Hono's `c.res` is only set after the handler
- *   returns), NestJS the `@HttpCode()` of the method else 201 for POST / 200 otherwise; an escaping error → 500
+ *   returns), NestJS the `@HttpCode()` of the method else 201 for POST / 200 otherwise; an escaping error → its
+ *   `status`/`statusCode` (http-errors, Koa `ctx.throw`, Hono HTTPException — what the frameworks answer) else 500
  *   (NestJS: `HttpException.getStatus()`).
  * - NestJS: method-body wrapping rather than an interceptor. It keeps every edit inside the chosen handler (one
  *   local, reviewable diff; no providers/modules to register; idempotence is visible in the method itself), and the
@@ -40,6 +41,8 @@ import {
 } from './common';
 import type { HandlerOutcome } from './python';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
+
+const ERROR_STATUS_FN = 'telemetryErrorStatus';
 
 export const FUNCTION_TYPES = [
   'arrow_function',
@@ -341,6 +344,8 @@ export interface JsNeeds {
   histogram: boolean;
   span: boolean;
   httpException: boolean;
+  /** the module-level `telemetryErrorStatus(err)` helper */
+  errorStatus: boolean;
 }
 
 export interface JsNames {
@@ -517,13 +522,16 @@ export function planJsHandler(
   let statusExpr = '';
   if (needStatus) {
     if (fw === 'express' || fw === 'fastify' || fw === 'koa') {
-      pro.push([s, `let telemetryFailed = false${semi}`]);
-      fail.push(`telemetryFailed = true${semi}`);
+      pro.push([s, `let telemetryErrorCode = 0${semi}`]);
+      fail.push(`telemetryErrorCode = ${ERROR_STATUS_FN}(err)${semi}`);
       const sc = fw === 'koa' ? `${req}.status` : `${res}.statusCode`;
-      statusExpr = `telemetryFailed ? ${q('500')} : String(${sc})`;
+      statusExpr = `String(telemetryErrorCode || ${sc})`;
+      needs.errorStatus = true;
     } else if (fw === 'hono') {
       pro.push([s, `let telemetryCode = 500${semi}`]);
+      fail.push(`telemetryCode = ${ERROR_STATUS_FN}(err)${semi}`);
       statusExpr = 'String(telemetryCode)';
+      needs.errorStatus = true;
     } else {
       pro.push([s, `let telemetryCode = ${nestStatus(fn, route)}${semi}`]);
       const he = jsRef(mod, '@nestjs/common', 'HttpException') ?? 'HttpException';
@@ -594,6 +602,11 @@ export function planJsHandler(
       edits.push(...reindentEdits(text, starts, openRow + 1, closeRow - 1, unit.repeat(k), skip));
       const closeLine = starts[closeRow]!;
       edits.push({ start: closeLine, end: closeLine, newText: render(epi, B) + eol });
+    } else if (!inner.length) {
+      // empty body
+      const closeIndent = indentOfLineAt(text, close);
+      const B = closeIndent + unit;
+      edits.push({ start: open + 1, end: close, newText: `${eol}${render(pro, B)}${eol}${render(epi, B)}${eol}${closeIndent}` });
     } else {
       const closeIndent = indentOfLineAt(text, close);
       const B = closeIndent + unit;
@@ -663,6 +676,19 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
     );
   }
   if (needs.span && !mod.tracerVar) decls.push(`const ${names.tracer} = ${ref('@opentelemetry/api', 'trace')}.getTracer(${q(opts.tracerName)})${semi}`);
+  if (needs.errorStatus && !mod.topNames.has(ERROR_STATUS_FN)) {
+    const e = ts ? `err as { status?: unknown; statusCode?: unknown } | null` : 'err';
+    decls.push(
+      [
+        '',
+        `/** Status of an error escaping a handler, as the frameworks answer it: err.status / err.statusCode (http-errors, ctx.throw, HTTPException), else 500. */`,
+        `function ${ERROR_STATUS_FN}(err${ts ? ': unknown' : ''})${ts ? ': number' : ''} {`,
+        `${unit}const e = ${e}${semi}`,
+        `${unit}return typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500${semi}`.replace(/'/g, style.quote),
+        '}',
+      ].join(eol),
+    );
+  }
   if (mod.importAtLineEnd) {
     let t = newLines.length ? eol + newLines.join(eol) : '';
     if (decls.length) t += eol + eol + decls.join(eol);
@@ -676,5 +702,5 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
 }
 
 export function emptyJsNeeds(): JsNeeds {
-  return { counter: false, histogram: false, span: false, httpException: false };
+  return { counter: false, histogram: false, span: false, httpException: false, errorStatus: false };
 }

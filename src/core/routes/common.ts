@@ -86,11 +86,18 @@ export class ScopeIndex {
   readonly nodes: Node[] = [];
 
   constructor(fns: Node[]) {
-    const seen = new Set<number>();
-    const items = fns
-      .filter((n) => (seen.has(n.startIndex * 4096 + (n.endIndex % 4096)) ? false : (seen.add(n.startIndex * 4096 + (n.endIndex % 4096)), true)))
-      .map((n) => ({ n, s: n.startIndex, e: n.endIndex }))
-      .sort((a, b) => a.s - b.s || b.e - a.e);
+    // endIndex is a wasm call per access: read it once
+    const seen = new Set<string>();
+    const items: { n: Node; s: number; e: number }[] = [];
+    for (const n of fns) {
+      const s = n.startIndex;
+      const e = n.endIndex;
+      const k = `${s}:${e}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      items.push({ n, s, e });
+    }
+    items.sort((a, b) => a.s - b.s || b.e - a.e);
     const stack: number[] = [];
     items.forEach((it, i) => {
       while (stack.length && this.ends[stack[stack.length - 1]!]! <= it.s) stack.pop();
@@ -147,6 +154,7 @@ export function mayBeLocalFunction(r: Ref): boolean {
     case 'inst':
     case 'self':
     case 'cls':
+    case 'ret':
       return true;
     default:
       return false;

@@ -59,7 +59,8 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
     if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
     const { source, depth } = querySpec(p.grammar);
     const caps = parsers.query(p.grammar, source).captures(root, { maxStartDepth: depth });
-    for (const t of tasks(p, file, caps)) t();
+    const steps = tasks(p, file, caps);
+    for (let i = 0; i < steps.length; i++) steps[i]!(); // steps may append steps
     return p.fa;
   } catch (e) {
     return failed(p, e);
@@ -108,7 +109,8 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
   try {
     for (let round = 0; !tree; round++) {
       const start = performance.now();
-      tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > sliceMs });
+      // the progress callback only runs every so often: aim at half the slice
+      tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > sliceMs / 2 });
       if (!tree) {
         if (round > 100_000) throw new Error('parse did not finish');
         await tick();
@@ -138,20 +140,26 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
         start = performance.now();
       }
     }
+    await tick();
+    check();
     const seen = new Set<string>();
     const unique = caps.filter((c) => {
       const k = `${c.name}:${c.node.id}`;
       return seen.has(k) ? false : (seen.add(k), true);
     });
+    const steps = tasks(p, file, unique);
+    await tick();
+    check();
     start = performance.now();
-    for (const t of tasks(p, file, unique)) {
-      t();
+    for (let i = 0; i < steps.length; i++) {
+      steps[i]!(); // steps may append steps
       if (performance.now() - start > sliceMs) {
         await tick();
         check();
         start = performance.now();
       }
     }
+    await tick();
     return p.fa;
   } catch (e) {
     parser.reset();

@@ -76,7 +76,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
   const A = new JsAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.fnx ?? [])]));
   const each = (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
     (byName[name] ?? []).map((n) => () => guard(fa.notes, `${what} line ${lineOf(n)}`, () => fn(n)));
-  return [
+  const steps: (() => void)[] = [
     ...each('import', 'import', (n) => A.importStmt(n)),
     ...each('decl', 'declaration', (n) => A.declarator(n)),
     ...each('func', 'function', (n) => A.funcDecl(n)),
@@ -86,8 +86,10 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
     ...each('class', 'class', (n) => A.nestController(n)),
     ...each('mcall', 'call', (n) => A.memberCall(n)),
     ...each('argcall', 'call', (n) => A.argCall(n)),
-    () => guard(fa.notes, 'finish', () => A.finish()),
+    // exports and constants depend on every binding: their steps are appended once the bindings exist
+    () => steps.push(...A.finishSteps().map((f) => () => guard(fa.notes, 'exports', f))),
   ];
+  return steps;
 }
 
 function unquote(n: Node): string | null {
@@ -185,6 +187,23 @@ class JsAnalyzer {
     const id = this.fnId(fn);
     this.fa.functions[id]!.params = this.paramNames(fn);
     return { k: 'param', fn: id, i };
+  }
+
+  /** Records what a function returns (its first top-level `return <expr>`, or an arrow's expression body). */
+  private computeReturns(id: number): void {
+    const decl = this.fa.functions[id];
+    const fn = this.fnNodes[id];
+    if (!decl || !fn || 'returns' in decl) return;
+    decl.returns = undefined;
+    const body = fn.childForFieldName('body');
+    let e: Node | null | undefined = null;
+    if (body?.type === 'statement_block') {
+      const ret = named(body).find((c) => c.type === 'return_statement');
+      e = ret ? named(ret)[0] : null;
+    } else e = body;
+    const r = e ? this.refOf(e) : null;
+    if (r && r.k !== 'none') decl.returns = r;
+    else delete decl.returns;
   }
 
   /** `inline`: a function written in place (a route's handler argument): no need to look for a name around it. */
@@ -542,6 +561,11 @@ class JsAnalyzer {
     // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
     const inline = argv.filter((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
+    // const app = createApp(): the value the project function returns
+    if (callee.k === 'fn') this.computeReturns(callee.id);
+    if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
+      return { k: 'ret', callee };
+    }
     return none(n);
   }
 
@@ -1090,21 +1114,32 @@ class JsAnalyzer {
     this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
   }
 
-  finish(): void {
+  /** Exports, then module constants, then the framework hints: small steps. */
+  finishSteps(): (() => void)[] {
+    const steps: (() => void)[] = [];
     for (const [name, value] of this.pendingExports) {
-      if (name in this.fa.exports) continue;
-      const r = value();
-      this.fa.exports[name] = r;
+      steps.push(() => {
+        if (name in this.fa.exports) return;
+        const r = value();
+        this.fa.exports[name] = r;
+        if (r.k === 'fn') this.computeReturns(r.id);
+      });
     }
     for (const [name, list] of this.bindings) {
-      if (list.length !== 1 || list[0]!.scope !== -1 || list[0]!.node.type !== 'variable_declarator' || name in this.fa.consts) continue;
-      const v = list[0]!.node.childForFieldName('value');
-      const t = v?.type;
-      if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression')) {
-        const s = this.evalStr(v);
-        if ('s' in s) this.fa.consts[name] = s.s;
-      }
+      if (list.length !== 1 || list[0]!.node.type !== 'variable_declarator') continue;
+      steps.push(() => {
+        if (name in this.fa.consts || list[0]!.scope !== -1) return;
+        const v = list[0]!.node.childForFieldName('value');
+        const t = v?.type;
+        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression')) {
+          const s = this.evalStr(v);
+          if ('s' in s) this.fa.consts[name] = s.s;
+        }
+      });
     }
-    this.fa.frameworks = [...this.frameworks];
+    steps.push(() => {
+      this.fa.frameworks = [...this.frameworks];
+    });
+    return steps;
   }
 }

@@ -24,6 +24,7 @@ export type Ref =
   | { k: 'inst'; cls: Ref } // `new C()` of a class that is not a framework object
   | { k: 'wrap'; inner: Ref; fp: boolean } // fp(plugin) / fastifyPlugin(plugin) / other plugin wrappers
   | { k: 'self'; cls: number } // `this` / `self` inside class cls
+  | { k: 'ret'; callee: Ref } // the value returned by calling a project function (app factories)
   | { k: 'none'; text: string };
 
 export interface ObjDecl {
@@ -44,6 +45,8 @@ export interface FuncDecl {
   line: number;
   range: SourceRange;
   params: string[];
+  /** What the function returns (`return app`), when it is a known value. */
+  returns?: Ref;
 }
 
 export interface ClassDecl {
@@ -81,7 +84,7 @@ export interface RawRoute {
   /** Framework when it is known from syntax alone (NestJS); otherwise from the owner at resolve time. */
   framework: Framework | null;
   /** Python `.get` decorators are FastAPI or Flask depending on the owner; `route` is Flask, `api_route` FastAPI. */
-  flavour: 'py-method' | 'py-route' | 'py-api-route' | 'py-add-api-route' | 'py-add-url-rule' | 'js-method' | 'js-chain' | 'js-route-object' | 'hono-on' | 'nest';
+  flavour: 'py-method' | 'py-route' | 'py-api-route' | 'py-add-api-route' | 'py-add-url-rule' | 'py-resource' | 'js-method' | 'js-chain' | 'js-route-object' | 'hono-on' | 'nest';
   methods: HttpMethod[];
   path: Val;
   line: number;

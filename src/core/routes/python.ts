@@ -16,7 +16,7 @@ const QUERY = `
 (import_from_statement) @import
 (assignment left: (identifier) right: (_)) @assign
 (decorator) @decorator
-(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount"))) @regcall
+(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
 (function_definition name: (identifier)) @func
 (lambda) @lambda
@@ -24,7 +24,10 @@ const QUERY = `
 `;
 
 const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
-const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', Blueprint: 'router', APIFlask: 'app', APIBlueprint: 'router' };
+const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', Blueprint: 'router', APIFlask: 'app', APIBlueprint: 'router', Api: 'router', Namespace: 'router' };
+/** Flask-RESTful / Flask-RESTX: Api and Namespace only count when imported from these. */
+const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus']);
+const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
 const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 
 interface Binding {
@@ -47,10 +50,11 @@ export const PYTHON_MAX_DEPTH = MAX_DEPTH;
 export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
   const byName: Record<string, Node[]> = {};
   for (const c of caps) (byName[c.name] ??= []).push(c.node);
-  const A = new PyAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.lambda ?? [])]));
+  // class bodies are scopes too: `api = Namespace(...)` in a class body is a class attribute, not a module name
+  const A = new PyAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.lambda ?? []), ...(byName.class ?? [])]));
   const each = (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
     (byName[name] ?? []).map((n) => () => guard(fa.notes, `${what} line ${lineOf(n)}`, () => fn(n)));
-  return [
+  const steps: (() => void)[] = [
     ...each('import', 'import', (n) => A.importStmt(n)),
     ...each('assign', 'assignment', (n) => A.assignment(n)),
     ...each('func', 'function', (n) => A.funcDef(n)),
@@ -58,8 +62,10 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
     ...each('decorator', 'decorator', (n) => A.decorator(n)),
     ...each('regcall', 'call', (n) => A.regCall(n)),
     ...each('argcall', 'call', (n) => A.argCall(n)),
-    () => guard(fa.notes, 'exports', () => A.finish()),
+    // exports depend on every binding: their steps are appended once the bindings exist
+    () => steps.push(...A.finishSteps().map((f) => () => guard(fa.notes, 'exports', f))),
   ];
+  return steps;
 }
 
 class PyAnalyzer {
@@ -144,6 +150,24 @@ class PyAnalyzer {
     return out;
   }
 
+  private fnNodes: Node[] = [];
+
+  /** Records what a function returns (its first top-level `return <expr>`), for app factories. */
+  private computeReturns(id: number): void {
+    const decl = this.fa.functions[id];
+    const fn = this.fnNodes[id];
+    if (!decl || !fn || 'returns' in decl) return;
+    decl.returns = undefined;
+    const body = fn.childForFieldName('body');
+    if (!body || fn.type === 'lambda') return;
+    const ret = named(body).find((c) => c.type === 'return_statement');
+    const e = ret ? named(ret)[0] : undefined;
+    if (!e) return;
+    const r = this.refOf(e);
+    if (r.k !== 'none') decl.returns = r;
+    else delete decl.returns;
+  }
+
   private fnId(fn: Node): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {
@@ -156,6 +180,7 @@ class PyAnalyzer {
         params: [],
       };
       this.fa.functions.push(decl);
+      this.fnNodes[id] = fn;
       this.fnIds.set(fn.startIndex, id);
     }
     return id;
@@ -209,7 +234,7 @@ class PyAnalyzer {
   private noteFramework(mod: string): void {
     const top = mod.split('.')[0];
     if (top === 'fastapi') this.frameworks.add('fastapi');
-    if (top === 'flask' || top === 'apiflask') this.frameworks.add('flask');
+    if (top === 'flask' || top === 'apiflask' || RESTFUL_PKGS.has(top ?? '')) this.frameworks.add('flask');
   }
 
   assignment(n: Node): void {
@@ -234,12 +259,20 @@ class PyAnalyzer {
         id = this.fa.classes.length;
         this.clsIds.set(n.startIndex, id);
         const methods: Record<string, number> = {};
-        this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods });
+        const fields: Record<string, Ref> = {};
+        this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
         const body = n.childForFieldName('body');
         for (const c of body ? named(body) : []) {
           const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
           const mn = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
           if (def && mn) methods[mn] = this.fnId(def);
+          const asg = c.type === 'expression_statement' ? named(c)[0] : undefined;
+          const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+          const right = asg?.childForFieldName('right');
+          if (left?.type === 'identifier' && right && !(left.text in fields)) {
+            const r = this.refOf(right);
+            if (r.k !== 'none') fields[left.text] = r;
+          }
         }
       }
       return { k: 'cls', id };
@@ -290,17 +323,51 @@ class PyAnalyzer {
       if (id === undefined) {
         id = this.fa.objects.length;
         this.objIds.set(nodeKey, id);
-        const prefixKw = ctor.framework === 'fastapi' ? 'prefix' : 'url_prefix';
-        const arg = this.kwarg(n, prefixKw);
+        const { pos, kw } = this.args(n);
+        let prefix: Val | null = null;
+        if (ctor.name === 'Namespace') {
+          // flask_restx.Namespace(name, path=None): path defaults to '/' + name
+          const p = kw.get('path');
+          const nm = pos[0] ?? kw.get('name');
+          const v = nm ? this.evalStr(nm) : null;
+          prefix = p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
+        } else {
+          const arg = kw.get(ctor.framework === 'fastapi' || ctor.name === 'Api' ? 'prefix' : 'url_prefix');
+          prefix = arg ? this.evalStr(arg) : null;
+        }
         const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
-        this.fa.objects.push({
-          id,
-          framework: ctor.framework,
-          kind: ctor.kind,
-          name: nameNode?.text ?? clip(n.text, 40),
-          line: lineOf(n),
-          prefix: arg ? this.evalStr(arg) : null,
-        });
+        this.fa.objects.push({ id, framework: ctor.framework, kind: ctor.kind, name: nameNode?.text ?? clip(n.text, 40), line: lineOf(n), prefix });
+        // Api(app) / Api(blueprint): the resources live under the app or blueprint
+        const target = ctor.name === 'Api' ? (pos[0] ?? kw.get('app')) : undefined;
+        if (target) this.fa.mounts.push({ parent: this.refOf(target), child: { k: 'obj', id }, prefix: null, line: lineOf(n), kind: 'include' });
+      }
+      return { k: 'obj', id };
+    }
+    if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
+      // app = create_app(): the value the project function returns
+      const callee = this.refOf(fnNode);
+      if (callee.k === 'fn') this.computeReturns(callee.id);
+      if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
+        return { k: 'ret', callee };
+      }
+      return none(n);
+    }
+    if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
+      // flask_restx: ns = api.namespace('todos', path='/todos')
+      const owner = this.refOf(fnNode.childForFieldName('object'));
+      if (owner.k !== 'obj' || this.fa.objects[owner.id]?.framework !== 'flask') return none(n);
+      const nodeKey = `${n.startIndex}:${n.endIndex}`;
+      let id = this.objIds.get(nodeKey);
+      if (id === undefined) {
+        id = this.fa.objects.length;
+        this.objIds.set(nodeKey, id);
+        const { pos, kw } = this.args(n);
+        const p = kw.get('path');
+        const nm = pos[0] ?? kw.get('name');
+        const v = nm ? this.evalStr(nm) : null;
+        const prefix = p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
+        this.fa.objects.push({ id, framework: 'flask', kind: 'router', name: clip(n.text, 40), line: lineOf(n), prefix });
+        this.fa.mounts.push({ parent: owner, child: { k: 'obj', id }, prefix: null, line: lineOf(n), kind: 'include' });
       }
       return { k: 'obj', id };
     }
@@ -308,7 +375,7 @@ class PyAnalyzer {
   }
 
   /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
-  private ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router' } | null {
+  private ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router'; name: string } | null {
     let name: string;
     let ref: Ref;
     if (fnNode.type === 'identifier') {
@@ -326,8 +393,9 @@ class PyAnalyzer {
     else if (ref.k === 'none') mod = null; // unbound name (star import, or defined elsewhere): accept by name
     else return null;
     const top = mod ? mod.replace(/^py:/, '').split('.')[0] : null;
-    if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]! };
-    if (name in FLASK_CTORS && (top === null || top === 'flask' || top === 'apiflask')) return { framework: 'flask', kind: FLASK_CTORS[name]! };
+    if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]!, name };
+    if (RESOURCE_CTORS.has(name)) return top && RESTFUL_PKGS.has(top) ? { framework: 'flask', kind: 'router', name } : null;
+    if (name in FLASK_CTORS && (top === null || top === 'flask' || top === 'apiflask')) return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
     return null;
   }
 
@@ -345,10 +413,6 @@ class PyAnalyzer {
       }
     }
     return { pos, kw };
-  }
-
-  private kwarg(call: Node, name: string): Node | null {
-    return this.args(call).kw.get(name) ?? null;
   }
 
   /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
@@ -437,6 +501,25 @@ class PyAnalyzer {
     else if (method === 'api_route') flavour = 'py-api-route';
     else return;
     const def = n.parent?.childForFieldName('definition');
+    if (def?.type === 'class_definition' && flavour === 'py-route') {
+      // Flask-RESTX: @ns.route('/todos/<id>') class Todo(Resource): def get(self, id): ...
+      const { pos, kw } = this.args(call);
+      const paths = pos.length ? pos : [kw.get('path') ?? kw.get('rule')].filter((x): x is Node => !!x);
+      const name = def.childForFieldName('name');
+      for (const p of paths) {
+        this.fa.routes.push({
+          owner: this.refOf(fnNode.childForFieldName('object')),
+          framework: null,
+          flavour: 'py-resource',
+          methods: [],
+          path: this.evalStr(p),
+          line: lineOf(n),
+          range: rangeOf(n),
+          handler: { ref: name ? (this.lookup(name.text, def) ?? none(name)) : none(def), text: name?.text ?? '', line: lineOf(def) },
+        });
+      }
+      return;
+    }
     if (!def || def.type !== 'function_definition') return;
     const { pos, kw } = this.args(call);
     const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
@@ -474,6 +557,28 @@ class PyAnalyzer {
         });
         return;
       }
+      case 'add_resource': {
+        // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>')
+        const cls = pos[0] ?? kw.get('resource');
+        if (!cls) return;
+        for (const p of pos.slice(1)) {
+          this.fa.routes.push({ owner, framework: null, flavour: 'py-resource', methods: [], path: this.evalStr(p), line: lineOf(n), range: rangeOf(n), handler: this.handlerSpec(cls) });
+        }
+        return;
+      }
+      case 'add_namespace': {
+        const ns = pos[0];
+        if (!ns) return;
+        const p = pos[1] ?? kw.get('path');
+        this.fa.mounts.push({ parent: owner, child: this.refOf(ns), prefix: p ? this.evalStr(p) : null, line: lineOf(n), kind: 'blueprint' });
+        return;
+      }
+      case 'init_app': {
+        // api.init_app(app): Flask-RESTful/RESTX Api bound later (other extensions drop out at resolve time)
+        const app = pos[0] ?? kw.get('app');
+        if (app) this.fa.mounts.push({ parent: this.refOf(app), child: owner, prefix: null, line: lineOf(n), kind: 'include' });
+        return;
+      }
       case 'mount': {
         // Starlette/FastAPI sub-application: app.mount('/api/v1', api) (other mounted apps drop out at resolve time)
         const p = pos[0] ?? kw.get('path');
@@ -487,10 +592,12 @@ class PyAnalyzer {
         const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
         const h = method === 'add_api_route' ? (pos[1] ?? kw.get('endpoint')) : (pos[2] ?? kw.get('view_func'));
         if (!pathNode || !h) return;
+        const asView = h.type === 'call' && /\.as_view$/.test(h.childForFieldName('function')?.text ?? '');
         this.fa.routes.push({
           owner,
           framework: null,
-          flavour: method === 'add_api_route' ? 'py-add-api-route' : 'py-add-url-rule',
+          // MethodView.as_view(): one route per HTTP method the class defines
+          flavour: method === 'add_api_route' ? 'py-add-api-route' : asView && !kw.has('methods') ? 'py-resource' : 'py-add-url-rule',
           methods: this.methodsArg(kw.get('methods') ?? null, ['GET']),
           path: this.evalStr(pathNode),
           line: lineOf(n),
@@ -544,13 +651,23 @@ class PyAnalyzer {
     this.fa.calls.push({ callee, args, line: lineOf(n) });
   }
 
-  finish(): void {
-    for (const [name, list] of this.bindings) {
+  /** Module exports and constants, one step per module-level name (then the framework hints). */
+  finishSteps(): (() => void)[] {
+    const steps = [...this.bindings.keys()].map((name) => () => this.finishName(name, this.bindings.get(name)!));
+    steps.push(() => {
+      this.fa.frameworks = [...this.frameworks];
+    });
+    return steps;
+  }
+
+  private finishName(name: string, list: Binding[]): void {
+    {
       const mod = list.filter((b) => b.scope === -1);
-      if (!mod.length) continue;
+      if (!mod.length) return;
       const first = mod[0]!;
       const r = this.bindingValue(name, first);
       if (r.k !== 'none') this.fa.exports[name] = r;
+      if (r.k === 'fn') this.computeReturns(r.id);
       if (mod.length === 1 && first.node.type === 'assignment') {
         const right = first.node.childForFieldName('right');
         if (right && (right.type === 'string' || right.type === 'concatenated_string' || right.type === 'binary_operator')) {
@@ -559,7 +676,6 @@ class PyAnalyzer {
         }
       }
     }
-    this.fa.frameworks = [...this.frameworks];
   }
 }
 

@@ -10,9 +10,10 @@ import { joinNest, joinPrefix, joinRoute } from './paths';
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
   root?: string;
-  /** TypeScript/JavaScript path aliases (tsconfig `paths`, absolute targets; `*` wildcards) and `baseUrl`. */
+  /** TypeScript/JavaScript path aliases (tsconfig `paths`, absolute targets; `*` wildcards) and `baseUrl`s.
+   *  Options of several workspace folders merge by concatenating these arrays. */
   aliases?: { pattern: string; targets: string[] }[];
-  baseUrl?: string;
+  baseUrls?: string[];
 }
 
 type Ent =
@@ -69,7 +70,7 @@ class Resolver {
   private edges = new Map<string, Edge[]>();
   private root: string;
   private aliases: { pattern: string; targets: string[] }[];
-  private baseUrl: string | undefined;
+  private baseUrls: string[];
   private nest: FileAnalysis['nest'] = null;
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
 
@@ -95,7 +96,7 @@ class Resolver {
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.aliases = options.aliases ?? [];
-    this.baseUrl = options.baseUrl;
+    this.baseUrls = options.baseUrls ?? [];
   }
 
   private rel(file: string): string {
@@ -113,7 +114,7 @@ class Resolver {
       const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
       return f ?? null;
     }
-    if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrl)) {
+    if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrls.length)) {
       const spec = mod.slice(4);
       for (const a of this.aliases) {
         const star = a.pattern.indexOf('*');
@@ -130,7 +131,10 @@ class Resolver {
           if (f) return f;
         }
       }
-      if (this.baseUrl) return this.modFile(`file:${path.join(this.baseUrl, spec)}`, from);
+      for (const b of this.baseUrls) {
+        const f = this.modFile(`file:${path.join(b, spec)}`, from);
+        if (f) return f;
+      }
       return null;
     }
     if (mod.startsWith('py:')) {
@@ -182,6 +186,13 @@ class Resolver {
         if (e?.t === 'ns') e = this.exportOf(e.file, 'default', depth + 1);
         return e?.t === 'fn' ? { ...e, fp: ref.fp || e.fp } : e;
       }
+      case 'ret': {
+        let f = this.resolve(file, ref.callee, depth + 1);
+        if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
+        if (f?.t !== 'fn') return null;
+        const ret = this.files.get(f.file)?.functions[f.id]?.returns;
+        return ret ? this.resolve(f.file, ret, depth + 1) : null;
+      }
       case 'inst': {
         const c = this.resolve(file, ref.cls, depth + 1);
         return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
@@ -218,7 +229,7 @@ class Resolver {
           const cls = this.files.get(b.file)?.classes[b.id];
           const m = cls?.methods[ref.name];
           if (m !== undefined) return { t: 'fn', file: b.file, id: m };
-          const f = b.t === 'inst' ? cls?.fields?.[ref.name] : undefined;
+          const f = cls?.fields?.[ref.name];
           return f ? this.resolve(b.file, f, depth + 1) : null;
         }
         return null;
@@ -455,6 +466,7 @@ class Resolver {
       case 'py-add-api-route':
         return fw === 'fastapi';
       case 'py-add-url-rule':
+      case 'py-resource':
         return fw === 'flask';
       case 'js-route-object':
         return fw === 'fastify';
@@ -504,7 +516,23 @@ class Resolver {
   }
 
   private emit(fa: FileAnalysis, r: RawRoute, out: Route[]): void {
-    const handler = this.handlerOf(fa, r);
+    if (r.flavour === 'py-resource') {
+      // a Resource / MethodView class: one route per HTTP method it defines
+      const cls = r.handler ? this.resolve(fa.file, r.handler.ref) : null;
+      const decl = cls?.t === 'cls' ? this.files.get(cls.file)?.classes[cls.id] : undefined;
+      if (!cls || !decl) return;
+      for (const m of ['get', 'post', 'put', 'patch', 'delete', 'head', 'options']) {
+        const fn = decl.methods[m];
+        if (fn === undefined) continue;
+        this.emitOne(fa, { ...r, flavour: 'py-route', methods: [m.toUpperCase() as HttpMethod], handler: { ref: { k: 'fn', id: fn }, text: m, line: r.line } }, out, cls.file);
+      }
+      return;
+    }
+    this.emitOne(fa, r, out);
+  }
+
+  private emitOne(fa: FileAnalysis, r: RawRoute, out: Route[], handlerFile?: string): void {
+    const handler = this.handlerOf(fa, r, handlerFile);
     const pathVal = this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
     const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods): Route => {
@@ -590,10 +618,10 @@ class Resolver {
     }
   }
 
-  private handlerOf(fa: FileAnalysis, r: RawRoute): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
+  private handlerOf(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
     const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
     if (!r.handler) return fallback;
-    let e = this.resolve(fa.file, r.handler.ref);
+    let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
     if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
     if (e?.t === 'fn') {
       const f = this.files.get(e.file)?.functions[e.id];

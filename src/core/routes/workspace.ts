@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { grammarForFile, loadParsers } from '../parsing/treeSitter';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
-import { resolveRoutes } from './resolve';
+import { resolveRoutes, type ResolveOptions } from './resolve';
 import type { Route, RouteJson } from './types';
 
 export interface ScanOptions {
@@ -29,6 +29,8 @@ export interface ScanResult {
   routes: Route[];
   analyses: Map<string, FileAnalysis>;
   notes: string[];
+  /** Pass these to resolveRoutes when re-resolving (tsconfig/jsconfig path aliases of the root). */
+  resolveOptions: ResolveOptions;
 }
 
 const SKIP_DIRS = new Set([
@@ -264,12 +266,13 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
     await maybeYield();
   }
   check();
-  const routes = resolveRoutes([...analyses.values()], { root: absRoot, ...(await readPathAliases(absRoot, notes)) });
-  return { routes, analyses, notes };
+  const resolveOptions: ResolveOptions = { root: absRoot, ...(await readPathAliases(absRoot, notes)) };
+  const routes = resolveRoutes([...analyses.values()], resolveOptions);
+  return { routes, analyses, notes, resolveOptions };
 }
 
 /** `compilerOptions.paths` / `baseUrl` of the root tsconfig.json or jsconfig.json (JSON with comments). */
-async function readPathAliases(root: string, notes: string[]): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrl?: string }> {
+async function readPathAliases(root: string, notes: string[]): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }> {
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
     let text: string;
     try {
@@ -282,7 +285,7 @@ async function readPathAliases(root: string, notes: string[]): Promise<{ aliases
       const co = json.compilerOptions ?? {};
       const base = path.resolve(root, co.baseUrl ?? '.');
       const aliases = Object.entries(co.paths ?? {}).map(([pattern, targets]) => ({ pattern, targets: (targets ?? []).map((t) => path.resolve(base, t)) }));
-      return { aliases, ...(co.baseUrl ? { baseUrl: base } : {}) };
+      return { aliases, ...(co.baseUrl ? { baseUrls: [base] } : {}) };
     } catch {
       notes.push(`${name}: could not read compilerOptions.paths`);
     }

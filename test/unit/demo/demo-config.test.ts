@@ -238,6 +238,8 @@ describe('demo services expose the Telemetry Lens metrics', () => {
       assert.match(metrics, /^http_requests_total\{method="GET",route="\/api\/products\/:id",status="404"\} 1$/m);
       assert.match(metrics, /^http_request_duration_seconds_bucket\{le="[\d.]+",method="GET",route="\/api\/products\/:id",status="200"\} 1 # \{trace_id="[0-9a-f]{32}"\} [\d.e-]+ [\d.]+$/m);
       assert.doesNotMatch(metrics, /api\/nope/, 'unmatched URLs are not recorded');
+      const again = await (await fetch(`${svc.base}/metrics`)).text();
+      assert.doesNotMatch(again, /route="\/metrics"/, 'scrapes are not recorded');
       assert.match(metrics, /^# EOF$/m);
     } finally {
       await svc.stop();

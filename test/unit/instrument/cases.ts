@@ -63,6 +63,7 @@ export const CASES: Case[] = [
     routes: (t, f) => [
       route('koa', ['GET'], '/users/:id', t, f),
       { ...route('koa', ['DELETE'], '/users/:id', t, f, { lineAt: 'router.delete' }) },
+      route('koa', ['GET'], '/missing', t, f),
     ],
   },
   {

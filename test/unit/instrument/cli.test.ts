@@ -19,6 +19,7 @@ function copyFixture(name: string, rel: string): { dir: string; file: string; te
   const dir = scratchDir(`cli-${name}`);
   const file = path.join(dir, path.basename(rel));
   fs.copyFileSync(path.join(FIXTURES, rel), file);
+  fs.writeFileSync(path.join(dir, 'pyproject.toml'), ''); // project root marker: the CLI scans this folder only
   return { dir, file, text: fs.readFileSync(file, 'utf8') };
 }
 
@@ -44,11 +45,25 @@ describe('telemetry-lens instrument', () => {
     const once = fs.readFileSync(file, 'utf8');
     assert.equal(once.match(/startActiveSpan/g)?.length, 1);
     assert.doesNotMatch(once, /Histogram/);
-    assert.deepEqual(fs.readdirSync(dir), ['app.ts'], 'no temp file left behind');
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
     const again = await run(dir, 'instrument', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
     assert.equal(again.code, 0);
     assert.match(again.err, /nothing to change: already instrumented/);
     assert.equal(fs.readFileSync(file, 'utf8'), once);
+  });
+
+  it('scans the project so route labels carry prefixes set in other files (--single-file: as written)', async () => {
+    const dir = scratchDir('cli-prefix');
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'fastapi\n');
+    fs.writeFileSync(path.join(dir, 'main.py'), 'from fastapi import FastAPI\nimport users\n\napp = FastAPI()\napp.include_router(users.router, prefix="/api")\n');
+    const usersPy = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/users/{user_id}")\ndef get_user(user_id: int):\n    return {"id": user_id}\n';
+    fs.writeFileSync(path.join(dir, 'users.py'), usersPy);
+    const scanned = await run(dir, 'instrument', 'users.py', '--route', 'GET /api/users/{user_id}', '--aspects', 'counter', '--dry-run');
+    assert.equal(scanned.code, 0, scanned.err);
+    assert.match(scanned.out, /HTTP_REQUESTS_TOTAL\.labels\(method="GET", route="\/api\/users\/\{user_id\}", status=_telemetry_code\)\.inc\(\)/);
+    const single = await run(dir, 'instrument', 'users.py', '--all', '--aspects', 'counter', '--dry-run', '--single-file');
+    assert.equal(single.code, 0, single.err);
+    assert.match(single.out, /route="\/users\/\{user_id\}"/);
   });
 
   it('reports unknown routes with the list of routes found', async () => {

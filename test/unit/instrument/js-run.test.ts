@@ -147,6 +147,10 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
       assert.match(text, /^http_requests_total\{method="GET",route="\/users\/:id",status="200"\} 1$/m);
       assert.match(text, /^http_requests_total\{method="DELETE",route="\/users\/:id",status="204"\} 1$/m);
       assert.ok(spans().some((s) => s.name === 'DELETE /users/:id' && s.attributes['http.route.param.id'] === '5'));
+      // ctx.throw(404): Koa answers 404 and so does the status label
+      assert.equal((await fetch(`${srv.url}/missing`)).status, 404);
+      assert.match(await register.metrics(), /^http_requests_total\{method="GET",route="\/missing",status="404"\} 1$/m);
+      assert.equal(spans().find((s) => s.name === 'GET /missing')?.status, SpanStatusCode.ERROR);
     } finally {
       await srv.close();
     }

@@ -126,7 +126,7 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.equal(plan.refused, undefined);
     assert.match(out, /app\.get\('\/z', async \(_request, reply\) => \{\n {2}return tracer\.startActiveSpan\('GET \/z', async \(span\) => \{/);
     assert.match(out, /return \(\{ ok: true \}\);\n/);
-    assert.match(out, /String\(reply\.statusCode\)/);
+    assert.match(out, /String\(telemetryErrorCode \|\| reply\.statusCode\)/);
   });
 
   it('instruments a handler shared by two routes once and says so', async () => {
