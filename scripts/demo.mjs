@@ -302,7 +302,7 @@ function startBackends() {
 async function startEditor() {
   const userDataDir = join(runDir, 'user-data');
   const extensionsDir = join(runDir, 'extensions');
-  const { vsix, packaged, stale } = await ensureVsix(sup, root, { log });
+  const { vsix, packaged, stale } = await ensureVsix(sup, root, runDir, { log });
   if (packaged) timings.packageS = secs();
   if (stale) {
     notes.push(stale);

@@ -1,6 +1,6 @@
 // code-server steps of the demo: package the extension if needed, install it into a throwaway
 // extensions dir, write the user settings, start code-server and wait for it to listen.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export const CODE_SERVER_DIR = '.cache/code-server/node_modules/code-server';
@@ -39,42 +39,54 @@ function newestMtime(path) {
 }
 
 /**
- * dist/telemetry-lens.vsix, rebuilt with `npm run package` when missing or older than its sources.
- * Every good package is copied to .demo/last-good.vsix: when a rebuild fails (the sources are
- * mid-edit, or a concurrent build wiped dist/) the newest good package is used instead and `stale`
- * says why, so the demo keeps running.
+ * The extension package to install: dist/telemetry-lens.vsix, rebuilt with `npm run package` when
+ * missing or older than its sources, and copied at once to <runDir>/telemetry-lens.vsix (a
+ * concurrent `npm run build` elsewhere in the checkout wipes dist/). Every good package is also
+ * kept as .demo/last-good.vsix: when a rebuild fails (sources mid-edit, say) that one is used and
+ * `stale` says why, so the demo keeps running.
  */
-export async function ensureVsix(sup, root, { log }) {
-  const vsix = join(root, 'dist/telemetry-lens.vsix');
+export async function ensureVsix(sup, root, runDir, { log }) {
+  const dist = join(root, 'dist/telemetry-lens.vsix');
   const lastGood = join(root, '.demo/last-good.vsix');
-  const keep = () => {
+  const mine = join(runDir, 'telemetry-lens.vsix');
+  const take = (from) => {
     try {
-      copyFileSync(vsix, lastGood);
+      copyFileSync(from, mine);
+      return true;
+    } catch {
+      return false; // gone meanwhile
+    }
+  };
+  const keep = () => {
+    const tmp = `${lastGood}.${process.pid}`;
+    try {
+      copyFileSync(mine, tmp);
+      renameSync(tmp, lastGood);
     } catch {
       // best effort
     }
   };
   const sources = Math.max(...['src', 'media', 'package.json', 'scripts/build.mjs'].map((p) => newestMtime(join(root, p))));
-  if (existsSync(vsix) && statSync(vsix).mtimeMs >= sources) {
+  if (existsSync(dist) && statSync(dist).mtimeMs >= sources && take(dist)) {
     keep();
-    return { vsix, packaged: false };
+    return { vsix: mine, packaged: false };
   }
-  log(existsSync(vsix) ? 'extension sources changed: npm run package' : 'no dist/telemetry-lens.vsix yet: npm run package');
+  log(existsSync(dist) ? 'extension sources changed: npm run package' : 'no dist/telemetry-lens.vsix yet: npm run package');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   let r;
-  // Two attempts: a concurrent `npm run build` elsewhere in the checkout can wipe dist/ mid-package.
+  // Two attempts: a concurrent build elsewhere in the checkout can wipe dist/ mid-package.
   for (let attempt = 1; attempt <= 2; attempt++) {
     r = await sup.run('package', npm, ['run', 'package'], { cwd: root, timeoutMs: 300_000 });
-    if (r.code === 0 && existsSync(vsix)) {
+    if (r.code === 0 && take(dist)) {
       keep();
-      return { vsix, packaged: true };
+      return { vsix: mine, packaged: true };
     }
     if (sup.stopping) throw new Error('stopped while packaging');
     if (attempt === 1) log(`npm run package failed (see ${r.logPath}); retrying once`);
   }
   const why = `npm run package failed (${r.error ?? `exit ${r.code}`}); see ${r.logPath}`;
-  for (const older of [vsix, lastGood]) {
-    if (existsSync(older)) return { vsix: older, packaged: false, stale: `${why}; using the older ${relative(root, older)}` };
+  for (const older of [dist, lastGood]) {
+    if (take(older)) return { vsix: mine, packaged: false, stale: `${why}; using the older ${relative(root, older)}` };
   }
   throw new Error(why);
 }

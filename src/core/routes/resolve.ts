@@ -605,12 +605,12 @@ class Resolver {
         const local = joinNest([c.s, pathVal.s]);
         let prefix = '';
         if (g?.prefix) {
-          if ('e' in g.prefix) {
+          const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
+          if (!excluded && 'e' in g.prefix) {
             out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
             continue;
           }
-          const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
-          if (!excluded) prefix = g.prefix.s;
+          if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
         }
         const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
         out.push(make('nestjs', joinNest([prefix, ver, c.s, pathVal.s])));

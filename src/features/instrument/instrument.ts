@@ -58,7 +58,10 @@ async function toWorkspaceEdit(doc: vscode.TextDocument, plan: EditPlan, newFile
   for (const e of plan.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   for (const f of newFiles) {
     const uri = vscode.Uri.file(path.resolve(path.dirname(doc.uri.fsPath), f.path));
-    edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(f.content) });
+    // Never overwrite the user's file: an existing telemetry.py / tracing.ts means set-up was done another way.
+    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    if (exists) return `${vscode.workspace.asRelativePath(uri)} already exists; nothing was changed. Remove or rename it to generate a fresh one.`;
+    edit.createFile(uri, { contents: new TextEncoder().encode(f.content) });
   }
   return edit;
 }

@@ -36,6 +36,14 @@ export function e2eHistory(): string {
     const count = s.buckets[s.buckets.length - 1]![1];
     w.histogram('http_request_duration_seconds', { job: 'shop', method: s.method, route: s.route }, s.buckets, { countRate: count });
   }
+  // The second workspace folder, catalog-ts (Fastify), is instrumented with OpenTelemetry's HTTP semantic
+  // conventions: GET /catalog/items/:id at 2 ok + 0.5 errors (503) req/s = 20% errors; summed buckets
+  // 0.025→1, 0.05→2, 0.1→2.45, 0.25→2.5: p99 rank 2.475 → 0.1 + 0.15 × 0.025 / 0.05 = 0.175 s.
+  const otel = (code: string, buckets: [number, number][]): void => {
+    w.histogram('http_server_request_duration_seconds', { job: 'catalog', http_route: '/catalog/items/:id', http_request_method: 'GET', http_response_status_code: code }, buckets, { countRate: buckets[buckets.length - 1]![1] });
+  };
+  otel('200', [[0.025, 1], [0.05, 1.8], [0.1, 2], [0.25, 2]]);
+  otel('503', [[0.025, 0], [0.05, 0.2], [0.1, 0.45], [0.25, 0.5]]);
   // Another service's series with the same route must not leak into the shop's numbers.
   w.counter('http_requests', { job: 'other', method: 'GET', route: '/api/orders', status: '200' }, 100);
   return w.toString();

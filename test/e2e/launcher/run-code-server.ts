@@ -74,8 +74,9 @@ async function main(): Promise<void> {
 
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-lens-e2e-'));
   // The suite edits files: it gets a copy of the fixture workspace, never the repo's.
+  // A multi-root workspace: two services, each folder with its own service selector.
   const workspace = path.join(tmp, 'workspace');
-  fs.cpSync(path.join(ROOT, 'test/workspaces/e2e'), workspace, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'test/workspaces/e2e-root'), workspace, { recursive: true });
   backends = await startE2eBackends(tmp);
   say(`backends: ${JSON.stringify(backends.describe)}`);
 
@@ -136,7 +137,8 @@ async function main(): Promise<void> {
     ['skipWelcome', 'true'],
     ['skipReleaseNotes', 'true'],
   ];
-  await page.goto(`${server.url}/?${new URLSearchParams({ folder: workspace, payload: JSON.stringify(payload) })}`);
+  const workspaceFile = path.join(workspace, 'e2e.code-workspace');
+  await page.goto(`${server.url}/?${new URLSearchParams({ workspace: workspaceFile, payload: JSON.stringify(payload) })}`);
   say('workbench opened; suite running');
 }
 

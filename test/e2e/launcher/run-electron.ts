@@ -13,7 +13,7 @@ import { startE2eBackends } from './backends';
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-lens-electron-'));
   const workspace = path.join(tmp, 'workspace');
-  fs.cpSync(path.join(ROOT, 'test/workspaces/e2e'), workspace, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'test/workspaces/e2e-root'), workspace, { recursive: true });
   const backends = await startE2eBackends(tmp);
   const userData = path.join(tmp, 'user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       version: process.env.VSCODE_VERSION ?? '1.100.3',
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(ROOT, 'out/e2e/suite/index.js'),
-      launchArgs: [workspace, '--user-data-dir', userData, '--disable-extensions', '--disable-workspace-trust'],
+      launchArgs: [path.join(workspace, 'e2e.code-workspace'), '--user-data-dir', userData, '--disable-extensions', '--disable-workspace-trust'],
       extensionTestsEnv: { ...backends.env, E2E_NO_DOM: '1', E2E_RESULTS: path.join(ROOT, 'test-results/e2e-electron') },
     });
   } finally {

@@ -20,9 +20,11 @@ suite('Routes: index, sidebar view, Go to Route', () => {
       'GET /api/orders',
       'GET /api/orders/{order_id}',
       'GET /api/products/:id',
+      'GET /catalog/items/:id',
       'GET /health',
       'GET /healthz',
       'POST /api/orders',
+      'POST /catalog/items',
     ]);
   });
 
@@ -40,12 +42,12 @@ suite('Routes: index, sidebar view, Go to Route', () => {
     await vscode.commands.executeCommand('workbench.view.extension.telemetryLens');
     const res = await bridge<{ texts: string[] }>('dom', {
       selector: '[id="workbench.view.extension.telemetryLens"] .monaco-list-row',
-      atLeast: 6,
-      contains: 'GET /api/orders/{order_id}',
+      atLeast: 10,
+      contains: 'GET /catalog/items/:id',
       screenshot: 'routes-view.png',
     });
     const text = res.texts.join('\n');
-    for (const t of ['shop/routers/orders.py', 'GET /api/orders/{order_id}', 'POST /api/orders', 'web/routes/products.js', 'GET /api/products/:id']) {
+    for (const t of ['shop-py', 'catalog-ts', 'src/app.ts', 'GET /catalog/items/:id', 'shop/routers/orders.py', 'GET /api/orders/{order_id}', 'POST /api/orders', 'web/routes/products.js', 'GET /api/products/:id']) {
       assert.ok(text.includes(t), `view shows ${t}:\n${text}`);
     }
   });
@@ -64,14 +66,19 @@ suite('Routes: index, sidebar view, Go to Route', () => {
 });
 
 suite('Routes: the CLI and the sidebar agree', () => {
-  test('`telemetry-lens routes --json` lists exactly the routes of the index', async () => {
+  test('`telemetry-lens routes --json` lists exactly the routes of the index, per workspace folder', async () => {
     const api = (await activateExtension()).exports as TelemetryLensApi;
     await api.routes.ready;
     const ext = vscode.extensions.getExtension('telemetry-lens.telemetry-lens')!;
-    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    const out = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), 'routes', root, '--json'], { encoding: 'utf8' });
-    const cli = (JSON.parse(out) as { methods: string[]; fullPath: string; file: string; line: number }[]).map((r) => `${r.methods.join('|')} ${r.fullPath} ${r.file}:${r.line}`).sort();
-    const sidebar = api.routes.all().map((r) => `${r.methods.join('|')} ${r.fullPath} ${path.relative(root, r.file)}:${r.line}`).sort();
-    assert.deepEqual(cli, sidebar);
+    const folders = vscode.workspace.workspaceFolders!;
+    assert.equal(folders.length, 2);
+    for (const folder of folders) {
+      const root = folder.uri.fsPath;
+      const out = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), 'routes', root, '--json'], { encoding: 'utf8' });
+      const cli = (JSON.parse(out) as { methods: string[]; fullPath: string; file: string; line: number }[]).map((r) => `${r.methods.join('|')} ${r.fullPath} ${r.file}:${r.line}`).sort();
+      const sidebar = api.routes.all().filter((r) => r.file.startsWith(root + path.sep)).map((r) => `${r.methods.join('|')} ${r.fullPath} ${path.relative(root, r.file)}:${r.line}`).sort();
+      assert.ok(cli.length > 0, folder.name);
+      assert.deepEqual(cli, sidebar, folder.name);
+    }
   });
 });

@@ -32,6 +32,17 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     assert.ok(!titles.some((t) => /NaN|Infinity/.test(t)));
   });
 
+  test('each workspace folder is its own service: the Fastify folder uses OpenTelemetry semantic conventions', async () => {
+    const app = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![1]!.uri, 'src', 'app.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(app), { preview: false });
+    const titles = await lensTitles(app, (t) => t.some((x) => x.includes('req/s')), 'catalog lenses');
+    assert.ok(titles.includes('$(pulse) 2.5 req/s · 20% errors · p99 175 ms'), titles.join(' | '));
+    assert.ok(titles.includes('$(pulse) — no traffic'), titles.join(' | '));
+    const service = api.metrics.current?.services.find((s) => s.service.id === 'catalog-ts');
+    assert.equal(service?.convention, 'otel');
+    await openFile('shop', 'routers', 'orders.py');
+  });
+
   test('@dom the lenses are drawn in the editor', async () => {
     const res = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: 'p99 900 ms', screenshot: 'codelens-metrics.png' });
     assert.ok(res.texts.some((t) => t.includes('10 req/s · 1% errors · p99 250 ms')), res.texts.join(' | '));

@@ -299,3 +299,14 @@ test('mount cycles and self-registration never hang and still report the routes'
   assert.equal(routes.length, 2);
   for (const r of routes) assert.equal(r.fullPath, null);
 });
+
+test('app factories: the object a project function returns (create_app(), buildApp())', async () => {
+  const routes = await detectRoutes([
+    { path: '/p/pkg/__init__.py', text: 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n' },
+    { path: '/p/pkg/views.py', text: 'from flask import Blueprint\nbp = Blueprint("v", __name__, url_prefix="/v")\n@bp.get("/x")\ndef x(): ...\n' },
+    { path: '/p/manage.py', text: 'from pkg import create_app\nfrom pkg.views import bp\napp = create_app()\napp.register_blueprint(bp)\n' },
+    { path: '/p/app.ts', text: "import express from 'express';\nexport function buildApp() {\n  const app = express();\n  return app;\n}\n" },
+    { path: '/p/main.ts', text: "import { buildApp } from './app';\nimport { Router } from 'express';\nconst r = Router();\nr.get('/y', (q, s) => s.end());\nconst app = buildApp();\napp.use('/api', r);\n" },
+  ]);
+  assert.deepEqual(routes.map((r) => r.fullPath), ['/api/y', '/v/x']);
+});
