@@ -426,7 +426,8 @@ if (CHECK) {
   const failedChecks = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
   const summary = { ok, runDir: relative(root, runDir), ports, urls, timings, checks, failedChecks, failures, notes };
   console.log(JSON.stringify(summary, null, 2));
-  await shutdown(ok ? 0 : 1, ok ? 'check passed' : 'check FAILED');
+  const line = Object.entries(checks).map(([name, c]) => `${name} ${c.skipped ? 'skipped' : c.ok ? 'ok' : 'FAILED'}`).join(', ');
+  await shutdown(ok ? 0 : 1, `check ${ok ? 'passed' : 'FAILED'} in ${secs()}s${line ? `: ${line}` : ''}`);
 } else if (failedReason()) {
   await shutdown(1);
 } else {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
 import { activateExtension, bridge, eventually, openFile } from './helpers';
@@ -56,5 +57,37 @@ suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => 
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), original, 'one undo restores the original');
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
+
+suite('Instrument the app: /metrics endpoint and tracing set-up', () => {
+  test('on the FastAPI app line the lightbulb offers both; tracing creates telemetry.py and calls it', async () => {
+    await activateExtension();
+    const editor = await openFile('shop', 'main.py');
+    const doc = editor.document;
+    const appLine = doc.getText().split('\n').findIndex((l) => l.startsWith('app = FastAPI('));
+    const actions = await actionsAt(doc.uri, appLine);
+    assert.deepEqual(actions.map((a) => a.title), ['Expose /metrics on app', 'Set up OpenTelemetry tracing for app']);
+    const telemetry = vscode.Uri.joinPath(doc.uri, '..', 'telemetry.py');
+    const original = doc.getText();
+    try {
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.setupTracing'));
+      const created = new TextDecoder().decode(await vscode.workspace.fs.readFile(telemetry));
+      assert.match(created, /def setup_telemetry\(app, service_name/);
+      assert.match(created, /OTLPSpanExporter/);
+      assert.match(doc.getText(), /setup_telemetry\(app, /);
+      // Running it again must not overwrite the file or add a second call.
+      const before = doc.getText();
+      assert.equal(await vscode.commands.executeCommand<boolean>('telemetryLens.setupTracing'), false);
+      assert.equal(doc.getText(), before);
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.setupMetricsEndpoint'));
+      assert.match(doc.getText(), /make_asgi_app\(\)/);
+      assert.ok(await doc.save());
+      execFileSync('/usr/bin/python3', ['-m', 'py_compile', doc.uri.fsPath, telemetry.fsPath]);
+    } finally {
+      await vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(original));
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.workspace.fs.delete(telemetry).then(undefined, () => undefined);
+    }
   });
 });
