@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 export const CODE_SERVER_DIR = '.cache/code-server/node_modules/code-server';
 
 export function codeServerEntry(root) {
-  const entry = join(root, CODE_SERVER_DIR, 'out/node/entry.js');
+  // CODE_SERVER_DIR: the same override the e2e launcher (test/e2e/launcher/codeServer.ts) honours
+  const entry = join(process.env.CODE_SERVER_DIR ?? join(root, CODE_SERVER_DIR), 'out/node/entry.js');
   return existsSync(entry) ? entry : null;
 }
 

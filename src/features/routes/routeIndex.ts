@@ -2,11 +2,11 @@
  * The workspace's routes, kept current: a background index of every workspace folder (window progress,
  * cancellable, respecting files.exclude, .gitignore, node_modules, virtual environments and build output),
  * open documents re-analysed on edit (debounced, cached by document version), files on disk followed by a
- * watcher. Parsing is tree-sitter (wasm) on this thread: one file analysis is a few ms (see `npm run bench`)
- * and the workspace scan yields to the event loop between files, so the extension host stays responsive.
+ * watcher. Parsing is tree-sitter (wasm) on this thread, time-sliced: parse, query and analysis yield to the
+ * event loop every few ms, and the workspace scan yields between files, so the extension host stays responsive.
  */
 import * as vscode from 'vscode';
-import { analyzeFile, resolveRoutes, type FileAnalysis } from '../../core/routes/detector';
+import { analyzeFileSliced, resolveRoutes, type FileAnalysis } from '../../core/routes/detector';
 import { scanWorkspace } from '../../core/routes/workspace';
 import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
@@ -144,8 +144,11 @@ export class RouteIndex implements vscode.Disposable {
     const text = doc.getText();
     if (text.length > routesSettings(doc.uri).maxFileBytes) return;
     try {
-      this.analyses.set(p, analyzeFile(await loadParsers(), p, text));
-      this.versions.set(p, doc.version);
+      const version = doc.version;
+      const analysis = await analyzeFileSliced(await loadParsers(), p, text);
+      if ((this.versions.get(p) ?? -1) > version) return; // a newer version finished first
+      this.analyses.set(p, analysis);
+      this.versions.set(p, version);
     } catch (e) {
       log.warn(`could not analyse ${p}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -158,7 +161,7 @@ export class RouteIndex implements vscode.Disposable {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > routesSettings(uri).maxFileBytes) return;
       const text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
-      this.analyses.set(uri.fsPath, analyzeFile(await loadParsers(), uri.fsPath, text));
+      this.analyses.set(uri.fsPath, await analyzeFileSliced(await loadParsers(), uri.fsPath, text));
       this.versions.delete(uri.fsPath);
       this.scheduleResolve();
     } catch (e) {
