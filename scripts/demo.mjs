@@ -232,6 +232,10 @@ function shutdown(code, why) {
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     // a requested stop of a healthy demo exits 0; an interrupted --check did not verify anything
+    if (CHECK && !shuttingDown) {
+      failures.push(`interrupted by ${sig}`);
+      console.log(JSON.stringify({ ok: false, runDir: relative(root, runDir), ports, urls, timings, checks: {}, failedChecks: [], failures, notes }, null, 2));
+    }
     void shutdown(CHECK || failures.length ? 1 : 0, `${sig} received`);
   });
 }
@@ -418,10 +422,12 @@ if (backendsOk && !failedReason()) {
   log(`traffic started (${RPS} req/s)`);
 }
 const editorResult = await Promise.race([editor, failed]); // a failure elsewhere ends the wait
+if (shuttingDown) await shuttingDown; // stopped by a signal meanwhile: that path reports and exits
 timings.startupS = secs();
 
 if (CHECK) {
   const checks = failedReason() ? {} : await verify(editorResult);
+  if (shuttingDown) await shuttingDown;
   const ok = !failedReason() && Object.values(checks).every((c) => c.ok);
   const failedChecks = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
   const summary = { ok, runDir: relative(root, runDir), ports, urls, timings, checks, failedChecks, failures, notes };

@@ -27,6 +27,8 @@ const timeoutMs = Number(arg('timeout', '300000'));
 const outDir = path.join(ROOT, 'test-results', 'e2e');
 const suiteIndex = path.join(ROOT, 'out/e2e/suite/index.js');
 const t0 = Date.now();
+/** A secret the suite stores as Prometheus credentials; no log of the run may contain it. */
+const SECRET = `tl-e2e-secret-${process.pid}-${Date.now().toString(36)}`;
 const say = (m: string): void => void process.stderr.write(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
 
 let server: CodeServer | undefined;
@@ -37,6 +39,14 @@ let backends: E2eBackends | undefined;
 let tmp: string | undefined;
 let result: { passed: number; failed: number } | undefined;
 let finishing = false;
+
+function filesContaining(dir: string, needle: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((f) => fs.readFileSync(f).includes(needle));
+}
 
 async function finish(code: number, why?: string): Promise<void> {
   if (finishing) return;
@@ -58,7 +68,14 @@ async function finish(code: number, why?: string): Promise<void> {
   if (server?.process.exitCode === null) {
     await new Promise((r) => server!.process.once('exit', r).once('error', r));
   }
-  if (tmp && !process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  if (tmp) {
+    const leaks = filesContaining(path.join(tmp, 'user-data', 'logs'), SECRET).concat(filesContaining(outDir, SECRET));
+    if (leaks.length) {
+      code = code || 7;
+      say(`the test secret leaked into: ${leaks.join(', ')}`);
+    }
+    if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  }
   if (result) console.log(`e2e (code-server): ${result.passed} passed, ${result.failed} failed`);
   say(`exit code ${code}`);
   process.exit(code);
@@ -88,6 +105,7 @@ async function main(): Promise<void> {
     env: {
       E2E_BRIDGE: bridgeUrl,
       E2E_RESULTS: outDir,
+      E2E_SECRET: SECRET,
       ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
       ...backends.env,
     },
