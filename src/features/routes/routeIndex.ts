@@ -5,8 +5,9 @@
  * watcher. Parsing is tree-sitter (wasm) on this thread, time-sliced: parse, query and analysis yield to the
  * event loop every few ms, and the workspace scan yields between files, so the extension host stays responsive.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeFileSliced, resolveRoutes, type FileAnalysis } from '../../core/routes/detector';
+import { analyzeFileSliced, resolveRoutes, type FileAnalysis, type ResolveOptions } from '../../core/routes/detector';
 import { scanWorkspace } from '../../core/routes/workspace';
 import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
@@ -18,6 +19,8 @@ const DEBOUNCE_MS = 250;
 
 export class RouteIndex implements vscode.Disposable {
   private readonly analyses = new Map<string, FileAnalysis>();
+  /** Per workspace folder root: how imports resolve there (tsconfig path aliases, base URLs). */
+  private resolveOptions = new Map<string, ResolveOptions>();
   /** Document versions whose analysis is current, so an unchanged document is never re-parsed. */
   private readonly versions = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -89,6 +92,7 @@ export class RouteIndex implements vscode.Disposable {
         cts.token.onCancellationRequested(() => abort.abort());
         const started = Date.now();
         const fresh = new Map<string, FileAnalysis>();
+        const options = new Map<string, ResolveOptions>();
         for (const folder of folders) {
           if (folder.uri.scheme !== 'file') continue;
           const settings = routesSettings(folder.uri);
@@ -102,6 +106,7 @@ export class RouteIndex implements vscode.Disposable {
               onProgress: (done, total) => progress.report({ message: `${folder.name} ${done}/${total}` }),
             });
             for (const [file, a] of result.analyses) fresh.set(file, a);
+            options.set(folder.uri.fsPath, result.resolveOptions);
             for (const note of result.notes) log.info(note);
           } catch (e) {
             if (abort.signal.aborted) return;
@@ -111,6 +116,7 @@ export class RouteIndex implements vscode.Disposable {
         if (cts.token.isCancellationRequested) return;
         this.analyses.clear();
         this.versions.clear();
+        this.resolveOptions = options;
         for (const [f, a] of fresh) this.analyses.set(f, a);
         // Open documents may be ahead of the disk.
         for (const doc of vscode.workspace.textDocuments) await this.analyzeDocument(doc);
@@ -179,9 +185,18 @@ export class RouteIndex implements vscode.Disposable {
     this.resolveTimer = setTimeout(() => this.resolveNow(), 50);
   }
 
+  /** Resolves each workspace folder's files together (a folder is a service), with its own import options. */
   private resolveNow(): void {
     clearTimeout(this.resolveTimer);
-    const next = resolveRoutes([...this.analyses.values()]);
+    const roots = [...this.resolveOptions.keys()].sort((a, b) => b.length - a.length);
+    const groups = new Map<string, FileAnalysis[]>();
+    for (const [file, a] of this.analyses) {
+      const root = roots.find((r) => file.startsWith(r + path.sep)) ?? '';
+      let group = groups.get(root);
+      if (!group) groups.set(root, (group = []));
+      group.push(a);
+    }
+    const next = [...groups].flatMap(([root, as]) => resolveRoutes(as, this.resolveOptions.get(root)));
     const same = next.length === this.routes.length && JSON.stringify(next) === JSON.stringify(this.routes);
     this.routes = next;
     if (!same) this.changed.fire();

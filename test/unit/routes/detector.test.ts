@@ -227,31 +227,23 @@ test('analyzeFileSliced (parse suspended/resumed, ranged queries, batched steps)
   }
 });
 
-test('analyzeFileSliced keeps the event loop responsive on a 20,000-line file', async () => {
+test('analyzeFileSliced yields to the event loop while it works on a 20,000-line file', async () => {
+  // Behaviour, not timing: other macrotasks run between the slices (the stall length is in `npm run bench`).
   const parsers = await loadParsers();
   const { generateTypeScript } = await import('../../../bench/routes');
   const text = generateTypeScript(20_000);
-  await analyzeFileSliced(parsers, '/big.ts', text); // warm-up
-  // best of 3: a loaded CI machine can stall any process; one clean run proves the slicing
-  let best = Infinity;
-  for (let attempt = 0; attempt < 3 && best >= 50; attempt++) {
-    let maxGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 1);
-    let fa;
-    try {
-      fa = await analyzeFileSliced(parsers, '/big.ts', text, { sliceMs: 10 });
-    } finally {
-      clearInterval(timer);
-    }
-    assert.equal(fa.routes.length, analyzeFile(parsers, '/big.ts', text).routes.length);
-    best = Math.min(best, maxGap);
-  }
-  assert.ok(best < 50, `event loop blocked for ${best.toFixed(1)} ms`);
+  let ticks = 0;
+  let done = false;
+  const tick = (): void => {
+    if (done) return;
+    ticks++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const fa = await analyzeFileSliced(parsers, '/big.ts', text, { sliceMs: 0 });
+  done = true;
+  assert.ok(ticks >= 3, `other tasks ran only ${ticks} times during the analysis`);
+  assert.equal(fa.routes.length, analyzeFile(parsers, '/big.ts', text).routes.length);
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(analyzeFileSliced(parsers, '/big.ts', text, { signal: ac.signal }), (e: Error) => e.name === 'AbortError');

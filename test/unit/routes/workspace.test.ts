@@ -86,29 +86,23 @@ test('honours AbortSignal and reports progress', async () => {
   );
 });
 
-test('yields to the event loop: a timer keeps firing during a scan', async () => {
+test('yields to the event loop between files during a scan', async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 150; i++) files[`src/m${i}.ts`] = `import { Router } from 'express';\nexport const r${i} = Router();\n${Array.from({ length: 40 }, (_, j) => `r${i}.get('/a${j}', (req, res) => res.end());`).join('\n')}\n`;
   const root = tree(files);
-  await scanWorkspace(root, {}); // warm-up (parsers, JIT)
-  // best of 3: a loaded CI machine can stall any process; one clean run proves the yielding
-  let best = Infinity;
-  for (let attempt = 0; attempt < 3 && best >= 50; attempt++) {
-    let maxGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 1);
-    try {
-      await scanWorkspace(root, { yieldEvery: 4 });
-    } finally {
-      clearInterval(timer);
-    }
-    best = Math.min(best, maxGap);
-  }
-  assert.ok(best < 50, `event loop blocked for ${best.toFixed(1)} ms`);
+  // Behaviour, not timing: other macrotasks run between files (the stall length is in `npm run bench`).
+  let ticks = 0;
+  let done = false;
+  const tick = (): void => {
+    if (done) return;
+    ticks++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const result = await scanWorkspace(root, { yieldEvery: 4 });
+  done = true;
+  assert.equal(result.routes.length, 150 * 40);
+  assert.ok(ticks >= 150 / 4 - 1, `other tasks ran only ${ticks} times during a 150-file scan`);
 });
 
 test('non-existent root rejects; toRouteJson gives posix relative paths', async () => {
