@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every check, from a fresh machine. Set-up, build, types, lint, unit tests (plain Node),
 # the e2e suite inside a real VS Code (code-server + Chromium), a proof that a failing e2e test fails
-# the run, and the packaged .vsix installing into code-server. Ends with "N passed, N failed".
+# the run, the packaged .vsix installing into code-server, and the live demo's own check.
+# Ends with "tests: N passed, N failed" (test counts plus one per failed step).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
@@ -40,6 +41,9 @@ step "e2e in code-server" node --import tsx test/e2e/launcher/run-code-server.ts
 expect_failure() { ! E2E_FAIL=1 E2E_GREP=deliberately node --import tsx test/e2e/launcher/run-code-server.ts >test-results/deliberate-failure.log 2>&1; }
 step "a failing e2e test fails the run" expect_failure
 step "vsix installs into code-server" node --import tsx test/e2e/launcher/check-vsix.ts
+# The live demo end to end: Prometheus with both sample services' targets up, exemplars, alert rules, and the
+# workbench in Chromium with the extension active drawing live CodeLens metrics. Ports: next free ones.
+step "live demo (--check --browser)" node scripts/demo.mjs --check --browser
 
 if [ ${#steps_failed[@]} -gt 0 ]; then
   echo "failed steps: ${steps_failed[*]}"

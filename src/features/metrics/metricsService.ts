@@ -108,10 +108,14 @@ export class MetricsService implements vscode.Disposable {
     await this.refresh();
   }
 
-  /** Refreshes when there is something to show; shares a refresh already under way. */
+  /**
+   * Refreshes when there is something to show: an editor shows routes, and the window is focused (an
+   * unfocused window still gets its first numbers). Shares a refresh already under way.
+   */
   refresh(opts: { force?: boolean } = {}): Promise<void> {
     if (!this.engine) return Promise.resolve();
-    if (!opts.force && (!vscode.window.state.focused || !this.routesVisible())) return Promise.resolve();
+    const idle = this.latest !== undefined && !vscode.window.state.focused;
+    if (!opts.force && (idle || !this.routesVisible())) return Promise.resolve();
     this.inflight ??= this.doRefresh(opts.force ?? false).finally(() => (this.inflight = undefined));
     return this.inflight;
   }
