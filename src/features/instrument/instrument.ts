@@ -133,15 +133,17 @@ export class InstrumentController {
   }
 }
 
+/** A code action whose edit is planned only when the user picks it (resolveCodeAction). */
+type PlannedAction = vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } };
+
 /** Lightbulb: per-aspect actions and "all" on a handler; /metrics and tracing on the app object. */
-class InstrumentCodeActions implements vscode.CodeActionProvider<vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } }> {
+class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> {
   static readonly kinds = [vscode.CodeActionKind.RefactorRewrite.append('telemetryLens')];
 
   constructor(private readonly index: RouteIndex) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, _ctx: vscode.CodeActionContext, token: vscode.CancellationToken) {
-    type Action = vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } };
-    const actions: Action[] = [];
+  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, _ctx: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<PlannedAction[]> {
+    const actions: PlannedAction[] = [];
     const kind = InstrumentCodeActions.kinds[0]!;
     const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
     if (token.isCancellationRequested) return [];
@@ -154,8 +156,8 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<vscode.CodeActi
       const probe = await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts);
       if (token.isCancellationRequested || probe.refused) return [];
       const missing = ALL_ASPECTS.filter((a) => !probe.alreadyInstrumented.includes(a));
-      const make = (title: string, aspects: Aspect[]): Action => {
-        const a: Action = new vscode.CodeAction(`${title} (${routeTitle(route)})`, kind);
+      const make = (title: string, aspects: Aspect[]): PlannedAction => {
+        const a: PlannedAction = new vscode.CodeAction(`${title} (${routeTitle(route)})`, kind);
         a.data = { doc, version, run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, aspects, opts)) };
         return a;
       };
@@ -166,7 +168,7 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<vscode.CodeActi
     for (const app of apps) {
       for (const [k, title] of [['metrics-endpoint', `Expose /metrics on ${app.name}`], ['tracing', `Set up OpenTelemetry tracing for ${app.name}`]] as const) {
         const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-        const a: Action = new vscode.CodeAction(title, kind);
+        const a: PlannedAction = new vscode.CodeAction(title, kind);
         a.data = {
           doc,
           version,
@@ -181,7 +183,7 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<vscode.CodeActi
     return actions;
   }
 
-  async resolveCodeAction(action: vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } }) {
+  async resolveCodeAction(action: PlannedAction): Promise<PlannedAction> {
     if (!action.data) return action;
     const result = await action.data.run();
     if (typeof result === 'string') {

@@ -35,16 +35,19 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     const routes = (await this.index.ensureCurrent(doc)).filter((r) => r.file === doc.uri.fsPath);
     if (token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const route of routes) {
+    // Exemplar look-ups run in parallel, for this file's routes only, once per refresh.
+    const traceIds = await Promise.all(routes.map((r) => this.slowestTrace(r)));
+    if (token.isCancellationRequested) return [];
+    routes.forEach((route, i) => {
       const range = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
-      lenses.push(new vscode.CodeLens(range, { title: this.title(route), command: 'telemetryLens.showRouteDetails', arguments: [routeKey(route)], tooltip: 'Telemetry Lens: route metrics (click for details)' }));
+      const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeKey(route)] };
+      lenses.push(new vscode.CodeLens(range, { ...details, title: this.title(route), tooltip: 'Telemetry Lens: route metrics (click for details)' }));
       for (const a of this.metrics.alertsFor(route)) {
-        lenses.push(new vscode.CodeLens(range, { title: `$(bell) ${a.alertname}`, command: 'telemetryLens.showRouteDetails', arguments: [routeKey(route)], tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
+        lenses.push(new vscode.CodeLens(range, { ...details, title: `$(bell) ${a.alertname}`, tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
       }
-      const traceId = await this.slowestTrace(route);
-      if (token.isCancellationRequested) return [];
+      const traceId = traceIds[i];
       if (traceId) lenses.push(new vscode.CodeLens(range, { title: '$(debug-stackframe) slowest trace', command: 'telemetryLens.openTrace', arguments: [traceId], tooltip: `Trace ${traceId}` }));
-    }
+    });
     return lenses;
   }
 

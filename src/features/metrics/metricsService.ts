@@ -36,6 +36,8 @@ export class MetricsService implements vscode.Disposable {
   private notifiedOutage = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private inflight: Promise<void> | undefined;
+  /** The client and engine for the current settings and credentials (rebuilt when they change). */
+  private clientReady: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -47,13 +49,16 @@ export class MetricsService implements vscode.Disposable {
   ) {
     this.disposables.push(this.changed);
     onConfigChange((e) => {
-      if (affects(e, 'prometheus') || (e?.affectsConfiguration('http.proxy') ?? false)) void this.rebuildClient();
-      if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engine?.invalidate();
+      if (affects(e, 'prometheus', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
+      else if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engine.invalidate();
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
-      if (e) void this.refresh({ force: true });
+      if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('http.proxy')) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
+    }, undefined, this.disposables);
     secrets.onDidChange((e) => {
-      if (e.key === CREDENTIALS_KEY) void this.rebuildClient().then(() => this.refresh({ force: true }));
+      if (e.key === CREDENTIALS_KEY) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
     vscode.window.onDidChangeWindowState((s) => {
       if (s.focused) void this.refresh();
@@ -102,8 +107,7 @@ export class MetricsService implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
-    await this.rebuildClient();
-    this.restartTimer();
+    await this.clientReady;
     await this.index.ready;
     await this.refresh();
   }
