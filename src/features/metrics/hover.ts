@@ -31,6 +31,12 @@ function md(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
+/** Text from a backend as a code span: literal inside, so only the fence needs care. */
+function code(s: string): string {
+  const fence = s.includes('`') ? '``' : '`';
+  return `${fence} ${s} ${fence}`;
+}
+
 class MetricsHoverProvider implements vscode.HoverProvider {
   private metricNames: { at: number; names: Promise<Set<string>> } | undefined;
 
@@ -52,7 +58,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
     const service = this.metrics.serviceFor(route);
     const out = new vscode.MarkdownString('', true);
     out.isTrusted = TRUSTED;
-    out.appendMarkdown(`**${md(routeTitle(route))}** · ${frameworkName(route)}${service ? ` · service \`${md(service.id)}\`` : ''}\n\n`);
+    out.appendMarkdown(`**${md(routeTitle(route))}** · ${frameworkName(route)}${service ? ` · service ${code(service.id)}` : ''}\n\n`);
     if (!service) return new vscode.Hover(out);
     const m = metricsSettings();
     const abort = new AbortController();
@@ -63,7 +69,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (token.isCancellationRequested) return undefined;
       const s = details.stats;
       if (!details.convention) {
-        out.appendMarkdown(`No metrics convention detected for \`${md(service.selector || 'all series')}\`. Run **Telemetry Lens: Show Metrics Convention**.\n\n`);
+        out.appendMarkdown(`No metrics convention detected for ${code(service.selector || 'all series')}. Run **Telemetry Lens: Show Metrics Convention**.\n\n`);
       } else if (!s.hasData) {
         out.appendMarkdown(`No traffic in the last ${md(m.window)} (${md(details.convention)} convention).\n\n`);
       } else {
@@ -74,7 +80,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
         out.appendMarkdown(`![request rate, last hour](${sparklineDataUri(details.rateSeries, { width: 240, height: 40 })})  \n*request rate, last hour*\n\n`);
       }
       if (details.statusCodes.length) {
-        out.appendMarkdown(`Status codes: ${details.statusCodes.map((c) => `\`${md(c.code)}\` ${formatRate(c.rate)}`).join(' · ')}\n\n`);
+        out.appendMarkdown(`Status codes: ${details.statusCodes.map((c) => `${code(c.code)} ${formatRate(c.rate)}`).join(' · ')}\n\n`);
       }
       for (const a of this.metrics.alertsFor(route)) out.appendMarkdown(`$(bell) **${md(a.alertname)}** firing${a.summary ? `: ${md(a.summary)}` : ''}\n\n`);
       const links: string[] = [];
@@ -122,7 +128,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
         const v = sampleValue(s.value?.[1]);
         const labels = Object.entries(s.metric).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(', ');
         const shown = v === null ? '—' : isHistogram ? formatDuration(v) : isCounter ? formatRate(v) : String(v);
-        out.appendMarkdown(`- \`${md(labels || '(no labels)')}\` **${md(shown)}**\n`);
+        out.appendMarkdown(`- ${code(labels || '(no labels)')} **${md(shown)}**\n`);
       }
       out.appendMarkdown(`\n[Open in Prometheus](${this.metrics.client.graphUrl(expr)})`);
     } catch (e) {

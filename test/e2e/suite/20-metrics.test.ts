@@ -54,7 +54,7 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     assert.match(text, /GET \/api\/orders/);
     assert.match(text, /10 req\/s/);
     assert.match(text, /250 ms/);
-    assert.match(text, /`200`/);
+    assert.match(text, /` 200 ` 9\.9 req\/s · ` 500 ` 0\.1 req\/s/);
     assert.match(text, /\[Open in Prometheus\]\(http:\/\/127\.0\.0\.1:\d+\/graph\?/);
     assert.match(text, /data:image\/svg\+xml;base64,/);
   });
@@ -123,5 +123,28 @@ suite('Show Metrics Convention', () => {
     assert.match(text, /http_requests_total\{[^}]*job="shop"/);
     assert.match(text, /histogram_quantile/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
+
+suite('Hover on a metric name in code', () => {
+  test('shows the current rate of the metric by label, from Prometheus', async () => {
+    await activateExtension();
+    const file = workspaceFile('shop', 'metrics.py');
+    // prometheus_client appends _total to counters: the hover finds http_requests_total.
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('from prometheus_client import Counter\n\nREQUESTS = Counter("http_requests", "HTTP requests", ["method", "route", "status"])\n'));
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, new vscode.Position(2, 25));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      assert.match(text, /http\\_requests\\_total/);
+      assert.match(text, /rate over 5m/);
+      // The folder's selector applies: only job="shop" series, the busiest first (GET /api/orders 200 at 9.9 req/s).
+      assert.match(text, /^- ` job="shop", method="GET", route="\/api\/orders", status="200" ` \*\*9\\\.9 req\/s\*\*$/m);
+      assert.match(text, /route="\/api\/orders\/\{order_id\}"/, 'label values stay literal inside code spans');
+      assert.ok(!text.includes('job="other"'), text);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(file);
+    }
   });
 });
