@@ -18,7 +18,7 @@ import { instrumentSettings } from '../../config';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
 import { routeTitle } from '../routes/routeLabels';
-import { LANGUAGES } from '../metrics/codeLens';
+import { SOURCE_FILES } from '../languages';
 import { routeKey } from '../metrics/metricsService';
 
 const log = logger('instrument');
@@ -197,7 +197,6 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
 
 export function registerInstrument(context: vscode.ExtensionContext, index: RouteIndex): InstrumentController {
   const controller = new InstrumentController(index);
-  const selector = LANGUAGES.map((language) => ({ language, scheme: 'file' }));
   const updateContext = async (editor: vscode.TextEditor | undefined): Promise<void> => {
     const has = editor ? handlerRoutes(await index.ensureCurrent(editor.document), editor.document).length > 0 : false;
     void vscode.commands.executeCommand('setContext', 'telemetryLens.fileHasRoutes', has);
@@ -207,7 +206,7 @@ export function registerInstrument(context: vscode.ExtensionContext, index: Rout
     vscode.commands.registerCommand('telemetryLens.instrumentAllRoutes', () => controller.instrumentAll()),
     vscode.commands.registerCommand('telemetryLens.setupMetricsEndpoint', () => controller.setupApp('metrics-endpoint')),
     vscode.commands.registerCommand('telemetryLens.setupTracing', () => controller.setupApp('tracing')),
-    vscode.languages.registerCodeActionsProvider(selector, new InstrumentCodeActions(index), { providedCodeActionKinds: InstrumentCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(SOURCE_FILES, new InstrumentCodeActions(index), { providedCodeActionKinds: InstrumentCodeActions.kinds }),
     vscode.window.onDidChangeActiveTextEditor((e) => void updateContext(e)),
     index.onDidChange(() => void updateContext(vscode.window.activeTextEditor)),
   );

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { lintMetrics, type Diagnostic as LintDiagnostic } from '../../core/lint/metricLint';
 import { instrumentSettings } from '../../config';
 import { logger } from '../../log';
-import { LANGUAGES } from '../metrics/codeLens';
+import { LANGUAGES, SOURCE_FILES } from '../languages';
 
 const log = logger('lint');
 const SOURCE = 'Telemetry Lens';
@@ -65,7 +65,7 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('telemetryLens.lint')) for (const d of vscode.workspace.textDocuments) void lint(d);
     }),
     vscode.languages.registerCodeActionsProvider(
-      LANGUAGES.map((language) => ({ language, scheme: 'file' })),
+      SOURCE_FILES,
       {
         provideCodeActions(doc, _range, ctx) {
           return ctx.diagnostics.flatMap((diag) => {

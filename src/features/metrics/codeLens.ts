@@ -10,9 +10,9 @@ import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from './metricsService';
 import { routeKey } from './metricsService';
 import { logger } from '../../log';
+import { SOURCE_FILES } from '../languages';
 
 const log = logger('codelens');
-export const LANGUAGES = ['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
 
 class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -90,7 +90,7 @@ function shortReason(message: string): string {
 export function registerCodeLens(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): void {
   const provider = new RouteMetricsLensProvider(index, metrics);
   context.subscriptions.push(
-    vscode.languages.registerCodeLensProvider(LANGUAGES.map((language) => ({ language, scheme: 'file' })), provider),
+    vscode.languages.registerCodeLensProvider(SOURCE_FILES, provider),
     metrics.onDidChange(() => provider.changed()),
     index.onDidChange(() => provider.changed()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -11,7 +11,7 @@ import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import { frameworkName, routeTitle } from '../routes/routeLabels';
-import { LANGUAGES } from './codeLens';
+import { SOURCE_FILES } from '../languages';
 import { routeKey, type MetricsService } from './metricsService';
 
 const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
@@ -149,6 +149,6 @@ class MetricsHoverProvider implements vscode.HoverProvider {
 
 export function registerHover(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): void {
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider(LANGUAGES.map((language) => ({ language, scheme: 'file' })), new MetricsHoverProvider(index, metrics)),
+    vscode.languages.registerHoverProvider(SOURCE_FILES, new MetricsHoverProvider(index, metrics)),
   );
 }
