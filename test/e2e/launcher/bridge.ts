@@ -29,7 +29,7 @@ const poll = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 export function startBridge(getPage: () => Page | undefined, outDir: string): Promise<http.Server> {
   const shot = async (page: Page, name?: string): Promise<void> => {
-    if (name) await page.screenshot({ path: path.join(outDir, name) });
+    if (name) await page.screenshot({ path: path.join(outDir, name), animations: 'disabled' });
   };
   const handlers: Record<string, (page: Page, req: BridgeRequest) => Promise<unknown>> = {
     /** Rendered CodeLens texts, once the set is non-empty and stable for one poll. */

@@ -19,6 +19,7 @@ export const BASE_USER_SETTINGS = {
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'remote.autoForwardPorts': false,
+  'typescript.disableAutomaticTypeAcquisition': true,
 };
 
 export function checkPrerequisites(): string | undefined {
