@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { initLog, logger } from './log';
-import { registerStatusBar } from './features/statusBar';
+import { BackendStatus } from './features/statusBar';
 import { RouteIndex } from './features/routes/routeIndex';
 import { registerRoutesView } from './features/routes/routesView';
 import { MetricsService } from './features/metrics/metricsService';
@@ -29,10 +29,10 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
   context.subscriptions.push(initLog());
   try {
     context.subscriptions.push(vscode.commands.registerCommand('telemetryLens.showOutput', () => initLog().show()));
-    const statusBar = registerStatusBar(context);
+    const status = new BackendStatus();
     const routes = new RouteIndex();
-    const metrics = new MetricsService(context.secrets, routes, statusBar);
-    context.subscriptions.push(routes, metrics);
+    const metrics = new MetricsService(context.secrets, routes, status);
+    context.subscriptions.push(status, routes, metrics);
     registerRoutesView(context, routes);
     registerCodeLens(context, routes, metrics);
     registerHover(context, routes, metrics);

@@ -405,6 +405,33 @@ function nestParamLocal(fn: Node, name: string): string | undefined {
   return undefined;
 }
 
+/** Expressions `await` can never make a difference to (literals), and those it binds to without parentheses. */
+const NEVER_THENABLE = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'undefined', 'regex', 'array', 'await_expression']);
+const AWAIT_BINDS = new Set(['call_expression', 'member_expression', 'subscript_expression', 'identifier', 'parenthesized_expression', 'this', 'new_expression']);
+
+/** `await ` (or `await (`…`)`) for a returned expression; undefined when awaiting it cannot matter. */
+function awaitPrefix(expr: Node): { open: string; close: string } | undefined {
+  if (NEVER_THENABLE.has(expr.type)) return undefined;
+  return AWAIT_BINDS.has(expr.type) ? { open: 'await ', close: '' } : { open: 'await (', close: ')' };
+}
+
+/** `return x` → `return await x` for the returns of a handler body (not of functions nested in it). */
+function awaitReturnEdits(body: Node): TextEdit[] {
+  const edits: TextEdit[] = [];
+  walk(body, (n) => {
+    if (n !== body && (FUNCTION_TYPES.includes(n.type) || n.type === 'class_declaration' || n.type === 'class')) return false;
+    if (n.type !== 'return_statement') return true;
+    const expr = n.namedChildren.find((c) => c && c.type !== 'comment');
+    const a = expr ? awaitPrefix(expr) : undefined;
+    if (expr && a) {
+      edits.push({ start: expr.startIndex, end: expr.startIndex, newText: a.open });
+      if (a.close) edits.push({ start: expr.endIndex, end: expr.endIndex, newText: a.close });
+    }
+    return false;
+  });
+  return edits;
+}
+
 export function planJsHandler(
   mod: JsModule,
   route: Route,
@@ -580,11 +607,18 @@ export function planJsHandler(
   const render = (lines: [number, string][], B: string) => lines.map(([lv, l]) => B + unit.repeat(lv) + l).join(eol);
   const fnIndent = indentOfLineAt(text, fn.startIndex);
 
+  // An async handler's `return promise` inside try/finally returns before the promise settles: the finally would
+  // record the metrics and end the span at once, and a rejection would escape the catch. `return await` keeps
+  // them around the whole work (Hono's body runs in an awaited inner function already).
+  const awaitReturns = isAsync && !hono;
+  if (awaitReturns && body.type === 'statement_block') edits.push(...awaitReturnEdits(body));
   if (body.type !== 'statement_block') {
     // expression-bodied arrow → block
     const B = fnIndent + unit;
-    const pre = `{${eol}${render(pro, B)}${eol}${B}${unit.repeat(k)}return `;
+    const awaited = awaitReturns ? awaitPrefix(body) : undefined;
+    const pre = `{${eol}${render(pro, B)}${eol}${B}${unit.repeat(k)}return ${awaited?.open ?? ''}`;
     edits.push({ start: body.startIndex, end: body.startIndex, newText: pre });
+    if (awaited?.close) edits.push({ start: body.endIndex, end: body.endIndex, newText: awaited.close });
     edits.push(...reindentEdits(text, starts, body.startPosition.row + 1, body.endPosition.row, unit.repeat(k), skip));
     edits.push({ start: body.endIndex, end: body.endIndex, newText: `${semi}${eol}${render(epi, B)}${eol}${fnIndent}}` });
   } else {

@@ -54,6 +54,8 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private title(route: Route): string {
     const health = this.metrics.backendHealth;
     if (health.state === 'down') return `$(warning) ${shortReason(health.message)}`;
+    const serviceError = this.metrics.current?.services.find((s) => s.routes.some((r) => r.route.file === route.file && r.route.line === route.line))?.error;
+    if (serviceError) return `$(warning) ${shortReason(serviceError.message)}`;
     const stats = this.metrics.stats(route);
     if (!stats) return health.state === 'idle' ? '$(pulse) metrics: waiting for Prometheus' : '$(pulse) — no metrics for this route';
     if (!stats.hasData) return '$(pulse) — no traffic';

@@ -15,14 +15,11 @@ import type { Route } from '../../core/routes/types';
 import { affects, folderMetricsSettings, instrumentSettings, metricsSettings, onConfigChange, prometheusSettings } from '../../config';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
+import type { BackendStatus, Health } from '../statusBar';
 
 const log = logger('metrics');
 export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
 
-export type Health =
-  | { state: 'idle' }
-  | { state: 'ok'; at: number }
-  | { state: 'down'; message: string; since: number };
 
 export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
 
@@ -32,8 +29,6 @@ export class MetricsService implements vscode.Disposable {
   private latest: RefreshResult | undefined;
   private alerts: RouteAlert[] = [];
   private byRoute = new Map<string, RouteStats>();
-  private health: Health = { state: 'idle' };
-  private notifiedOutage = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private inflight: Promise<void> | undefined;
   /** The client and engine for the current settings and credentials (rebuilt when they change). */
@@ -45,7 +40,7 @@ export class MetricsService implements vscode.Disposable {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly index: RouteIndex,
-    private readonly statusBar: vscode.StatusBarItem,
+    private readonly status: BackendStatus,
   ) {
     this.disposables.push(this.changed);
     onConfigChange((e) => {
@@ -71,7 +66,7 @@ export class MetricsService implements vscode.Disposable {
     return this.latest;
   }
   get backendHealth(): Health {
-    return this.health;
+    return this.status.get('Prometheus');
   }
 
   stats(route: Route): RouteStats | undefined {
@@ -145,36 +140,18 @@ export class MetricsService implements vscode.Disposable {
       this.alerts = alerts;
       this.byRoute = new Map(result.services.flatMap((s) => s.routes.map((r) => [routeKey(r.route), r] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
-      this.setHealth({ state: 'ok', at: Date.now() });
+      this.setHealth({ state: 'ok', at: Date.now(), detail: `${prometheusSettings().url} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
       const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
       log.warn(`refresh failed: ${message}`);
-      this.setHealth({ state: 'down', message, since: this.health.state === 'down' ? this.health.since : Date.now() });
+      const h = this.backendHealth;
+      this.setHealth({ state: 'down', message, since: h.state === 'down' ? h.since : Date.now() });
     }
     this.changed.fire();
   }
 
   private setHealth(h: Health): void {
-    const wasDown = this.health.state === 'down';
-    this.health = h;
-    if (h.state === 'ok') {
-      if (wasDown) log.info('Prometheus is reachable again');
-      this.notifiedOutage = false;
-      this.statusBar.text = '$(pulse) Prometheus';
-      this.statusBar.tooltip = `Telemetry Lens: Prometheus at ${prometheusSettings().url} answered at ${new Date(h.at).toLocaleTimeString()}`;
-      this.statusBar.backgroundColor = undefined;
-    } else if (h.state === 'down') {
-      this.statusBar.text = '$(warning) Prometheus';
-      this.statusBar.tooltip = `Telemetry Lens: ${h.message}`;
-      this.statusBar.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      if (!this.notifiedOutage) {
-        this.notifiedOutage = true;
-        void vscode.window.showWarningMessage(`Telemetry Lens: ${h.message}`, 'Open Settings', 'Show Log').then((a) => {
-          if (a === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'telemetryLens.prometheus');
-          if (a === 'Show Log') void vscode.commands.executeCommand('telemetryLens.showOutput');
-        });
-      }
-    }
+    this.status.report('Prometheus', h, 'telemetryLens.prometheus');
   }
 
   private async rebuildClient(): Promise<void> {

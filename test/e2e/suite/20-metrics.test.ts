@@ -43,6 +43,22 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     await openFile('shop', 'routers', 'orders.py');
   });
 
+  test('a broken service selector in one folder: its lenses name the problem, the other folder keeps its numbers', async () => {
+    const catalog = vscode.workspace.workspaceFolders![1]!;
+    const app = vscode.Uri.joinPath(catalog.uri, 'src', 'app.ts');
+    const config = vscode.workspace.getConfiguration('telemetryLens', catalog.uri);
+    await config.update('metrics.serviceSelector', 'job=~"("', vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(app), { preview: false });
+      const titles = await lensTitles(app, (t) => t.length > 0 && t.every((x) => x.startsWith('$(warning)')), 'warning lenses in catalog-ts');
+      assert.match(titles[0]!, /Prometheus rejected the query/i);
+      await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'shop-py numbers unaffected');
+    } finally {
+      await config.update('metrics.serviceSelector', 'job="catalog"', vscode.ConfigurationTarget.WorkspaceFolder);
+      await openFile('shop', 'routers', 'orders.py');
+    }
+  });
+
   test('@dom the lenses are drawn in the editor', async () => {
     const res = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: 'p99 900 ms', screenshot: 'codelens-metrics.png' });
     assert.ok(res.texts.some((t) => t.includes('10 req/s · 1% errors · p99 250 ms')), res.texts.join(' | '));
