@@ -92,10 +92,9 @@ export function folderMetricsSettings(folder: vscode.WorkspaceFolder | undefined
 }
 
 export function routesSettings(scope?: vscode.ConfigurationScope): RoutesSettings {
-  const c = cfg(scope);
   return {
-    exclude: c.get<string[]>('routes.exclude', []),
-    maxFileBytes: Math.max(16, c.get<number>('routes.maxFileSizeKB', 1024)) * 1024,
+    exclude: cfg(scope).get<string[]>('routes.exclude', []),
+    maxFileBytes: Math.max(16, cfg().get<number>('routes.maxFileSizeKB', 1024)) * 1024, // window-scoped
   };
 }
 

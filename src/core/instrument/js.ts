@@ -406,12 +406,14 @@ function nestParamLocal(fn: Node, name: string): string | undefined {
 }
 
 /** Expressions `await` can never make a difference to (literals), and those it binds to without parentheses. */
-const NEVER_THENABLE = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'undefined', 'regex', 'array', 'await_expression']);
+const NEVER_THENABLE = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'undefined', 'regex', 'array', 'object', 'await_expression']);
 const AWAIT_BINDS = new Set(['call_expression', 'member_expression', 'subscript_expression', 'identifier', 'parenthesized_expression', 'this', 'new_expression']);
 
 /** `await ` (or `await (`…`)`) for a returned expression; undefined when awaiting it cannot matter. */
 function awaitPrefix(expr: Node): { open: string; close: string } | undefined {
-  if (NEVER_THENABLE.has(expr.type)) return undefined;
+  let inner: Node | null | undefined = expr;
+  while (inner?.type === 'parenthesized_expression') inner = inner.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!inner || NEVER_THENABLE.has(inner.type)) return undefined;
   return AWAIT_BINDS.has(expr.type) ? { open: 'await ', close: '' } : { open: 'await (', close: ')' };
 }
 

@@ -48,6 +48,26 @@ function filesContaining(dir: string, needle: string): string[] {
     .filter((f) => fs.readFileSync(f).includes(needle));
 }
 
+/**
+ * What the extension host said about us: errors (an unhandled rejection is logged as one, with our
+ * bundle in its stack) and API-misuse warnings tagged with our extension id.
+ */
+function extensionHostComplaints(logs: string): string[] {
+  if (!fs.existsSync(logs)) return [];
+  const files = (fs.readdirSync(logs, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile() && e.name === 'remoteexthost.log')
+    .map((e) => path.join(e.parentPath, e.name));
+  const out: string[] = [];
+  for (const f of files) {
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      const ours = /telemetry-lens/.test(line) || /dist\/extension\.js/.test(lines.slice(i, i + 12).join('\n'));
+      if ((/\[error\]/.test(line) || (/\[warning\]/.test(line) && /\[telemetry-lens\.telemetry-lens\]/.test(line))) && ours) out.push(line);
+    });
+  }
+  return out;
+}
+
 async function finish(code: number, why?: string): Promise<void> {
   if (finishing) return;
   finishing = true;
@@ -73,6 +93,11 @@ async function finish(code: number, why?: string): Promise<void> {
     if (leaks.length) {
       code = code || 7;
       say(`the test secret leaked into: ${leaks.join(', ')}`);
+    }
+    const complaints = extensionHostComplaints(path.join(tmp, 'user-data', 'logs'));
+    if (complaints.length) {
+      code = code || 8;
+      say(`the extension host logged errors or warnings about Telemetry Lens:\n${complaints.join('\n')}`);
     }
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
