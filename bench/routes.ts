@@ -138,6 +138,15 @@ export async function benchRoutes(): Promise<BenchResult[]> {
     const ms = performance.now() - t0;
     if (scan.routes.length < 1000) throw new Error(`workspace bench found only ${scan.routes.length} routes`);
     results.push({ name: 'routes.scan_workspace_ms.1000_files', value: round(ms), unit: 'ms' });
+    // what the editor redoes on the extension host after an edit: cross-file resolution of the whole workspace
+    const analyses = [...scan.analyses.values()];
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      resolveRoutes(analyses, scan.resolveOptions);
+      times.push(performance.now() - t);
+    }
+    results.push({ name: 'routes.resolve_ms.1000_files', value: round(median(times)), unit: 'ms' });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -591,7 +591,9 @@ export function planJsHandler(
   }
   if (hono) {
     epi.push([k - 1, `})()${semi}`]);
-    epi.push([k - 1, `telemetryCode = telemetryResponse instanceof Response ? telemetryResponse.status : 200${semi}`]);
+    // `as Response`: a handler that only throws makes telemetryResponse `never`, on which `.status` does not type-check
+    const status = ts ? '(telemetryResponse as Response).status' : 'telemetryResponse.status';
+    epi.push([k - 1, `telemetryCode = telemetryResponse instanceof Response ? ${status} : 200${semi}`]);
     epi.push([k - 1, `return telemetryResponse${semi}`]);
   }
   if (catchLines.length) {

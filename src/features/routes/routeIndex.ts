@@ -25,6 +25,8 @@ export class RouteIndex implements vscode.Disposable {
   private readonly versions = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private routes: Route[] = [];
+  /** What listeners care about, to fire onDidChange only when routes really changed. */
+  private signature = '';
   private resolveTimer: ReturnType<typeof setTimeout> | undefined;
   private scan: vscode.CancellationTokenSource | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -197,9 +199,12 @@ export class RouteIndex implements vscode.Disposable {
       group.push(a);
     }
     const next = [...groups].flatMap(([root, as]) => resolveRoutes(as, this.resolveOptions.get(root)));
-    const same = next.length === this.routes.length && JSON.stringify(next) === JSON.stringify(this.routes);
+    const signature = next.map((r) => `${r.file}:${r.line}:${r.handlerLine}:${r.methods.join()}:${r.fullPath ?? r.path}:${r.range.end.line}`).join('\n');
     this.routes = next;
-    if (!same) this.changed.fire();
+    if (signature !== this.signature) {
+      this.signature = signature;
+      this.changed.fire();
+    }
   }
 
   dispose(): void {
