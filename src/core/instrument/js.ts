@@ -69,6 +69,8 @@ interface ModuleImport {
   qualifier?: string;
   /** Node after which `, name` can be appended (last specifier) */
   mergeAfter?: Node;
+  /** `import {…}` (aliases `a as b`) rather than `const {…} = require()` (aliases `a: b`) */
+  esm: boolean;
 }
 
 export interface JsModule {
@@ -82,7 +84,10 @@ export interface JsModule {
   counter?: { variable: string; labels: string[] | null };
   histogram?: { variable: string; labels: string[] | null };
   tracerVar?: string;
+  /** Top-level declarations (variables, functions, classes, types, enums). */
   topNames: Set<string>;
+  /** Local names bound by imports / requires → their module. */
+  importedNames: Map<string, string>;
 }
 
 function strValue(n: Node | null | undefined): string | undefined {
@@ -156,7 +161,7 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
       const src = strValue(s.childForFieldName('source'));
       const clause = s.namedChildren.find((c) => c?.type === 'import_clause');
       if (src && clause) {
-        const imp: ModuleImport = { module: src, named: new Map() };
+        const imp: ModuleImport = { module: src, named: new Map(), esm: true };
         for (const c of clause.namedChildren) {
           if (!c) continue;
           if (c.type === 'identifier') imp.qualifier = c.text; // default import
@@ -179,7 +184,7 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
         const src = requireSource(d.childForFieldName('value'));
         if (!src) continue;
         const name = d.childForFieldName('name');
-        const imp: ModuleImport = { module: src, named: new Map() };
+        const imp: ModuleImport = { module: src, named: new Map(), esm: false };
         if (name?.type === 'identifier') imp.qualifier = name.text;
         else if (name?.type === 'object_pattern') {
           for (const p of name.namedChildren) {
@@ -212,7 +217,31 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
     } else if (stmts[0]) importAt = lineStartAt(text, stmts[0].startIndex);
     else importAt = text.length;
   }
-  const mod: JsModule = { root, text, style, imports, importAt, importAtLineEnd, topNames: new Set() };
+  const mod: JsModule = { root, text, style, imports, importAt, importAtLineEnd, topNames: new Set(), importedNames: new Map() };
+  // every local an import binds, `import type` ones included (a value import of the same name would clash)
+  for (const s of stmts) {
+    if (s.type !== 'import_statement') continue;
+    const src = strValue(s.childForFieldName('source')) ?? '';
+    walk(s, (n) => {
+      if (n.type === 'import_specifier') {
+        const local = n.childForFieldName('alias') ?? n.childForFieldName('name');
+        if (local) mod.importedNames.set(local.text, src);
+        return false;
+      }
+      if (n.type === 'identifier' && (n.parent?.type === 'import_clause' || n.parent?.type === 'namespace_import')) mod.importedNames.set(n.text, src);
+      if (n.type === 'import_require_clause') {
+        const id = n.namedChildren.find((c) => c?.type === 'identifier');
+        if (id) mod.importedNames.set(id.text, src);
+        return false;
+      }
+      return true;
+    });
+  }
+  for (const imp of imports) {
+    if (imp.esm) continue;
+    for (const local of imp.named.values()) mod.importedNames.set(local, imp.module);
+    if (imp.qualifier) mod.importedNames.set(imp.qualifier, imp.module);
+  }
   const names = metricNames(opts);
   for (const s of stmts) {
     for (const d of declarators(s)) {
@@ -240,12 +269,47 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
         mod.tracerVar ??= name.text;
       }
     }
-    if (s.type === 'function_declaration' || s.type === 'class_declaration') {
-      const n = s.childForFieldName('name')?.text;
+    const decl = s.type === 'export_statement' ? s.childForFieldName('declaration') : s;
+    if (decl && DECLARATION_TYPES.includes(decl.type)) {
+      const n = decl.childForFieldName('name')?.text;
       if (n) mod.topNames.add(n);
     }
   }
   return mod;
+}
+
+const DECLARATION_TYPES = [
+  'function_declaration',
+  'generator_function_declaration',
+  'class_declaration',
+  'abstract_class_declaration',
+  'interface_declaration',
+  'type_alias_declaration',
+  'enum_declaration',
+];
+
+/** Alias for an export we import when its own name is already taken in the module (e.g. a class `Counter`). */
+const IMPORT_ALIASES: Record<string, string> = {
+  Counter: 'PromCounter',
+  Histogram: 'PromHistogram',
+  register: 'promRegister',
+  trace: 'otelTrace',
+  SpanStatusCode: 'OtelSpanStatusCode',
+  HttpException: 'NestHttpException',
+};
+
+/**
+ * How the module refers to `name` of `module`: an existing import (`Counter`, `client.Counter`), else the name the
+ * planner will import it under: itself, or an alias when the module already binds that name to something else.
+ */
+export function jsLocal(mod: JsModule, module: string, name: string): string {
+  const existing = jsRef(mod, module, name);
+  if (existing) return existing;
+  const taken = (n: string) => mod.topNames.has(n) || mod.importedNames.has(n);
+  if (!taken(name)) return name;
+  let alias = IMPORT_ALIASES[name] ?? `telemetry${name[0]!.toUpperCase()}${name.slice(1)}`;
+  while (taken(alias)) alias = `telemetry${alias[0]!.toUpperCase()}${alias.slice(1)}`;
+  return alias;
 }
 
 /** The function node a route's handler is. */
@@ -563,7 +627,7 @@ export function planJsHandler(
       needs.errorStatus = true;
     } else {
       pro.push([s, `let telemetryCode = ${nestStatus(fn, route)}${semi}`]);
-      const he = jsRef(mod, '@nestjs/common', 'HttpException') ?? 'HttpException';
+      const he = jsLocal(mod, '@nestjs/common', 'HttpException');
       if (!jsRef(mod, '@nestjs/common', 'HttpException')) needs.httpException = true;
       fail.push(`telemetryCode = err instanceof ${he} ? err.getStatus() : 500${semi}`);
       statusExpr = 'String(telemetryCode)';
@@ -578,7 +642,7 @@ export function planJsHandler(
   const catchLines: string[] = [...fail];
   if (wantSpan) {
     catchLines.push(`${spanVar}.recordException(${ts ? 'err as Error' : '/** @type {Error} */ (err)'})${semi}`);
-    const sc = jsRef(mod, '@opentelemetry/api', 'SpanStatusCode') ?? 'SpanStatusCode';
+    const sc = jsLocal(mod, '@opentelemetry/api', 'SpanStatusCode');
     catchLines.push(`${spanVar}.setStatus({ code: ${sc}.ERROR })${semi}`);
   }
   const finallyLines: string[] = [];
@@ -677,21 +741,23 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
   if (needs.httpException) wanted.push({ module: '@nestjs/common', name: 'HttpException' });
   const edits: TextEdit[] = [];
   const newLines: string[] = [];
-  const byModule = new Map<string, string[]>();
+  const byModule = new Map<string, { name: string; local: string }[]>();
   for (const w of wanted) {
     if (jsRef(mod, w.module, w.name)) continue;
     const l = byModule.get(w.module) ?? [];
-    l.push(w.name);
+    l.push({ name: w.name, local: jsLocal(mod, w.module, w.name) });
     byModule.set(w.module, l);
   }
+  const specs = (list: { name: string; local: string }[], esm: boolean) =>
+    list.map((x) => (x.local === x.name ? x.name : esm ? `${x.name} as ${x.local}` : `${x.name}: ${x.local}`)).join(', ');
   for (const [module, list] of byModule) {
     const merge = mod.imports.find((i) => i.module === module && i.mergeAfter);
     if (merge) {
-      edits.push({ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: `, ${list.join(', ')}` });
-    } else if (style.esm) newLines.push(`import { ${list.join(', ')} } from ${q(module)}${semi}`);
-    else newLines.push(`const { ${list.join(', ')} } = require(${q(module)})${semi}`);
+      edits.push({ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: `, ${specs(list, merge.esm)}` });
+    } else if (style.esm) newLines.push(`import { ${specs(list, true)} } from ${q(module)}${semi}`);
+    else newLines.push(`const { ${specs(list, false)} } = require(${q(module)})${semi}`);
   }
-  const ref = (module: string, name: string) => jsRef(mod, module, name) ?? name;
+  const ref = (module: string, name: string) => jsLocal(mod, module, name);
   const mn = metricNames(opts);
   const decls: string[] = [];
   const arr = (xs: string[]) => `[${xs.map(q).join(', ')}]`;

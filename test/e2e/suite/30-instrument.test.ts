@@ -60,6 +60,26 @@ suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => 
   });
 });
 
+suite('Instrument Route refuses what it cannot do safely', () => {
+  test('a handler with a syntax error is refused and the file is left as it was', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    const doc = editor.document;
+    try {
+      const line = doc.getText().split('\n').findIndex((l) => l.includes('return list(ORDERS.values())'));
+      await editor.edit((e) => e.insert(new vscode.Position(line, doc.lineAt(line).text.length), ' +'));
+      const broken = doc.getText();
+      const route = await eventually(() => api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET'), 'the route of the broken handler');
+      const applied = await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', `${route.file}:${route.line}`);
+      assert.equal(applied, false);
+      assert.equal(doc.getText(), broken, 'nothing changed');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+});
+
 suite('Instrument the app: /metrics endpoint and tracing set-up', () => {
   test('on the FastAPI app line the lightbulb offers both; tracing creates telemetry.py and calls it', async () => {
     await activateExtension();
