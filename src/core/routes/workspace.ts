@@ -328,3 +328,16 @@ export function toRouteJson(route: Route, root: string): RouteJson {
     handlerName: route.handlerName,
   };
 }
+
+/**
+ * Whether a file the editor hears about (watcher, open document) belongs in the index, by the same rules
+ * as `scanWorkspace` except `.gitignore`: not under a skipped folder (node_modules, virtual environments,
+ * build output…), not a test unless asked, and not matched by `exclude`. `rel` is root-relative, posix.
+ */
+export function isIndexable(rel: string, opts: Pick<ScanOptions, 'exclude' | 'includeTests'> = {}): boolean {
+  const parts = rel.split('/');
+  const dirs = parts.slice(0, -1);
+  if (dirs.some((d) => SKIP_DIRS.has(d))) return false;
+  if (!opts.includeTests && (dirs.some((d) => TEST_DIRS.has(d)) || TEST_FILE.test(parts[parts.length - 1]!))) return false;
+  return !ignored(excludeMatchers(opts.exclude ?? []), rel, false);
+}

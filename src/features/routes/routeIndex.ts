@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeFileSliced, resolveRoutes, type FileAnalysis, type ResolveOptions } from '../../core/routes/detector';
-import { scanWorkspace } from '../../core/routes/workspace';
+import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
 import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
 import { routesSettings } from '../../config';
@@ -97,13 +97,10 @@ export class RouteIndex implements vscode.Disposable {
         const options = new Map<string, ResolveOptions>();
         for (const folder of folders) {
           if (folder.uri.scheme !== 'file') continue;
-          const settings = routesSettings(folder.uri);
-          const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude', {});
-          const exclude = [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...settings.exclude];
           try {
             const result = await scanWorkspace(folder.uri.fsPath, {
-              maxFileBytes: settings.maxFileBytes,
-              exclude,
+              maxFileBytes: routesSettings(folder.uri).maxFileBytes,
+              exclude: this.excludes(folder.uri),
               signal: abort.signal,
               onProgress: (done, total) => progress.report({ message: `${folder.name} ${done}/${total}` }),
             });
@@ -141,8 +138,19 @@ export class RouteIndex implements vscode.Disposable {
     );
   }
 
+  /** Same rules as the workspace scan: our languages, not in node_modules/venvs/build output/tests/excludes. */
   private isCandidate(uri: vscode.Uri): boolean {
-    return (uri.scheme === 'file' || uri.scheme === 'untitled') && grammarForFile(uri.fsPath) !== undefined;
+    if (grammarForFile(uri.fsPath) === undefined) return false;
+    if (uri.scheme === 'untitled') return true;
+    if (uri.scheme !== 'file') return false;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const rel = folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : uri.fsPath;
+    return isIndexable(rel, { exclude: this.excludes(folder?.uri) });
+  }
+
+  private excludes(scope: vscode.Uri | undefined): string[] {
+    const filesExclude = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean>>('exclude', {});
+    return [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...routesSettings(scope).exclude];
   }
 
   private async analyzeDocument(doc: vscode.TextDocument): Promise<void> {
