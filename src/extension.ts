@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     const routes = new RouteIndex();
     const metrics = new MetricsService(context.secrets, routes, status);
     context.subscriptions.push(status, routes, metrics);
-    registerRoutesView(context, routes);
+    registerRoutesView(context, routes, metrics);
     registerCodeLens(context, routes, metrics);
     registerHover(context, routes, metrics);
     registerMetricsCommands(context, routes, metrics);

@@ -1,7 +1,9 @@
-/** The "Routes" view: workspace folder (service) → file → route; clicking a route reveals its handler. */
+/** The "Routes" view: workspace folder (service) → file → route with its live metrics; clicking reveals the handler. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../../core/routes/types';
+import { formatStats } from '../../core/metrics/format';
+import type { MetricsService } from '../metrics/metricsService';
 import type { RouteIndex } from './routeIndex';
 import { routeTitle, routeTooltip } from './routeLabels';
 
@@ -21,7 +23,10 @@ function groupByFile(routes: Route[], base: string | undefined): Node[] {
 class RoutesTree implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  constructor(private readonly index: RouteIndex) {}
+  constructor(
+    private readonly index: RouteIndex,
+    private readonly metrics: MetricsService,
+  ) {}
 
   refresh(): void {
     this.emitter.fire(undefined);
@@ -61,7 +66,8 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     }
     const r = node.route;
     const item = new vscode.TreeItem(routeTitle(r), vscode.TreeItemCollapsibleState.None);
-    item.description = r.handlerName ?? '';
+    const stats = this.metrics.stats(r);
+    item.description = [r.handlerName, stats?.hasData ? formatStats(stats) : undefined].filter(Boolean).join(' · ');
     item.tooltip = routeTooltip(r);
     item.iconPath = new vscode.ThemeIcon(r.fullPath === null ? 'question' : 'symbol-method');
     item.contextValue = 'route';
@@ -76,8 +82,8 @@ export async function revealRoute(route: Route): Promise<void> {
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: false });
 }
 
-export function registerRoutesView(context: vscode.ExtensionContext, index: RouteIndex): void {
-  const tree = new RoutesTree(index);
+export function registerRoutesView(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): void {
+  const tree = new RoutesTree(index, metrics);
   const view = vscode.window.createTreeView('telemetryLens.routes', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     view,
@@ -85,6 +91,7 @@ export function registerRoutesView(context: vscode.ExtensionContext, index: Rout
       tree.refresh();
       view.description = `${index.all().length}`;
     }),
+    metrics.onDidChange(() => tree.refresh()),
     vscode.commands.registerCommand('telemetryLens.revealRoute', (r: Route) => revealRoute(r)),
     vscode.commands.registerCommand('telemetryLens.refreshRoutes', () => index.rescan()),
     vscode.commands.registerCommand('telemetryLens.goToRoute', () => goToRoute(index)),

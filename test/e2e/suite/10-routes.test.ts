@@ -38,15 +38,17 @@ suite('Routes: index, sidebar view, Go to Route', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('@dom the Routes view in the Telemetry Lens sidebar lists files and routes', async () => {
+  test('@dom the Routes view in the Telemetry Lens sidebar lists files and routes with their live metrics', async () => {
+    await vscode.commands.executeCommand('telemetryLens.refreshMetrics');
     await vscode.commands.executeCommand('workbench.view.extension.telemetryLens');
     const res = await bridge<{ texts: string[] }>('dom', {
       selector: '[id="workbench.view.extension.telemetryLens"] .monaco-list-row',
       atLeast: 10,
-      contains: 'GET /catalog/items/:id',
+      contains: 'p99 250 ms',
       screenshot: 'routes-view.png',
     });
     const text = res.texts.join('\n');
+    assert.match(text, /GET \/api\/orders\s*list_orders · 10 req\/s · 1% errors · p99 250 ms/);
     for (const t of ['shop-py', 'catalog-ts', 'src/app.ts', 'GET /catalog/items/:id', 'shop/routers/orders.py', 'GET /api/orders/{order_id}', 'POST /api/orders', 'web/routes/products.js', 'GET /api/products/:id']) {
       assert.ok(text.includes(t), `view shows ${t}:\n${text}`);
     }
