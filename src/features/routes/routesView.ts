@@ -28,8 +28,23 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     private readonly metrics: MetricsService,
   ) {}
 
+  private shownStats = '';
+
   refresh(): void {
     this.emitter.fire(undefined);
+  }
+
+  /** Re-renders after a metrics refresh only when a number the view shows has changed. */
+  metricsChanged(): void {
+    const shown = this.index.all().map((r) => this.statsText(r) ?? '').join('\n');
+    if (shown === this.shownStats) return;
+    this.shownStats = shown;
+    this.refresh();
+  }
+
+  private statsText(r: Route): string | undefined {
+    const stats = this.metrics.stats(r);
+    return stats?.hasData ? formatStats(stats) : undefined;
   }
 
   getChildren(node?: Node): Node[] {
@@ -53,12 +68,14 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'folder') {
       const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `folder:${node.folder.uri.toString()}`;
       item.description = `${node.routes.length} routes`;
       item.iconPath = new vscode.ThemeIcon('server-process');
       return item;
     }
     if (node.kind === 'file') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `file:${node.file}`;
       item.resourceUri = vscode.Uri.file(node.file);
       item.description = `${node.routes.length}`;
       item.iconPath = vscode.ThemeIcon.File;
@@ -66,8 +83,8 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     }
     const r = node.route;
     const item = new vscode.TreeItem(routeTitle(r), vscode.TreeItemCollapsibleState.None);
-    const stats = this.metrics.stats(r);
-    item.description = [r.handlerName, stats?.hasData ? formatStats(stats) : undefined].filter(Boolean).join(' · ');
+    item.id = `route:${r.file}:${r.line}:${r.methods.join('|')}:${r.path}`;
+    item.description = [r.handlerName, this.statsText(r)].filter(Boolean).join(' · ');
     item.tooltip = routeTooltip(r);
     item.iconPath = new vscode.ThemeIcon(r.fullPath === null ? 'question' : 'symbol-method');
     item.contextValue = 'route';
@@ -91,7 +108,7 @@ export function registerRoutesView(context: vscode.ExtensionContext, index: Rout
       tree.refresh();
       view.description = `${index.all().length}`;
     }),
-    metrics.onDidChange(() => tree.refresh()),
+    metrics.onDidChange(() => tree.metricsChanged()),
     vscode.commands.registerCommand('telemetryLens.revealRoute', (r: Route) => revealRoute(r)),
     vscode.commands.registerCommand('telemetryLens.refreshRoutes', () => index.rescan()),
     vscode.commands.registerCommand('telemetryLens.goToRoute', () => goToRoute(index)),

@@ -16,6 +16,8 @@ export interface BridgeRequest {
   atLeast?: number;
   /** Text that the matched element(s) must contain before returning. */
   contains?: string;
+  /** Also wait until the matched texts are the same on two polls in a row (lists that re-render). */
+  stable?: boolean;
   /** Selector to click in the frame that matched. */
   click?: string;
   /** Keys to press in the page, e.g. "Control+." */
@@ -52,12 +54,18 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
     async dom(page, req) {
       if (!req.selector) throw new Error('selector required');
       const end = Date.now() + (req.timeoutMs ?? 20000);
+      let previous = '';
       while (Date.now() < end) {
         for (const frame of page.frames()) {
           const loc = frame.locator(req.selector);
           const texts = await loc.allInnerTexts().catch(() => [] as string[]);
           const ok = texts.length >= (req.atLeast ?? 1) && (!req.contains || texts.some((t) => t.includes(req.contains!)));
           if (!ok) continue;
+          const snapshot = JSON.stringify(texts);
+          if (req.stable && snapshot !== previous) {
+            previous = snapshot;
+            break;
+          }
           const html = await loc.first().innerHTML().catch(() => '');
           if (req.click) await frame.locator(req.click).first().click();
           await shot(page, req.screenshot);

@@ -45,6 +45,7 @@ suite('Routes: index, sidebar view, Go to Route', () => {
       selector: '[id="workbench.view.extension.telemetryLens"] .monaco-list-row',
       atLeast: 10,
       contains: 'p99 250 ms',
+      stable: true,
       screenshot: 'routes-view.png',
     });
     const text = res.texts.join('\n');
