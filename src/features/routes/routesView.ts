@@ -7,39 +7,39 @@ import type { MetricsService } from '../metrics/metricsService';
 import type { RouteIndex } from './routeIndex';
 import { routeTitle, routeTooltip } from './routeLabels';
 
+/**
+ * Tree elements are cached by id and carry only identity; children are computed from the index when
+ * asked. VS Code maps elements to handles across refreshes, so an element must mean the same thing in
+ * every generation (a folder element never lists another folder's routes).
+ */
 type Node =
-  | { kind: 'folder'; folder: vscode.WorkspaceFolder; routes: Route[] }
-  | { kind: 'file'; file: string; label: string; routes: Route[] }
-  | { kind: 'route'; route: Route };
-
-function groupByFile(routes: Route[], base: string | undefined): Node[] {
-  const byFile = new Map<string, Route[]>();
-  for (const r of routes) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
-  return [...byFile.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([file, rs]) => ({ kind: 'file', file, label: base ? path.relative(base, file) : file, routes: rs }));
-}
+  | { kind: 'folder'; id: string; folder: vscode.WorkspaceFolder }
+  | { kind: 'file'; id: string; file: string; label: string }
+  | { kind: 'route'; id: string; route: Route };
 
 class RoutesTree implements vscode.TreeDataProvider<Node> {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  private readonly nodes = new Map<string, Node>();
+  /** The metrics text each route element shows, by element id. */
+  private readonly shown = new Map<string, string>();
   constructor(
     private readonly index: RouteIndex,
     private readonly metrics: MetricsService,
   ) {}
 
-  private shownStats = '';
-
   refresh(): void {
     this.emitter.fire(undefined);
   }
 
-  /** Re-renders after a metrics refresh only when a number the view shows has changed. */
+  /** After a metrics refresh, re-renders only the route elements whose numbers changed. */
   metricsChanged(): void {
-    const shown = this.index.all().map((r) => this.statsText(r) ?? '').join('\n');
-    if (shown === this.shownStats) return;
-    this.shownStats = shown;
-    this.refresh();
+    const changed: Node[] = [];
+    for (const node of this.nodes.values()) {
+      if (node.kind !== 'route' || !this.shown.has(node.id)) continue;
+      if ((this.statsText(node.route) ?? '') !== this.shown.get(node.id)) changed.push(node);
+    }
+    if (changed.length) this.emitter.fire(changed);
   }
 
   private statsText(r: Route): string | undefined {
@@ -47,44 +47,65 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     return stats?.hasData ? formatStats(stats) : undefined;
   }
 
-  getChildren(node?: Node): Node[] {
-    if (!node) {
-      const folders = vscode.workspace.workspaceFolders ?? [];
-      const routes = [...this.index.all()];
-      if (folders.length <= 1) return groupByFile(routes, folders[0]?.uri.fsPath);
-      return folders
-        .map((folder) => ({
-          kind: 'folder' as const,
-          folder,
-          routes: routes.filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString()),
-        }))
-        .filter((n) => n.routes.length > 0);
+  private node<N extends Node>(fresh: N): N {
+    const existing = this.nodes.get(fresh.id) as N | undefined;
+    if (existing) {
+      Object.assign(existing, fresh); // same identity, current data (e.g. the re-resolved route)
+      return existing;
     }
-    if (node.kind === 'folder') return groupByFile(node.routes, node.folder.uri.fsPath);
-    if (node.kind === 'file') return node.routes.map((route) => ({ kind: 'route', route }));
+    this.nodes.set(fresh.id, fresh);
+    return fresh;
+  }
+
+  private files(routes: readonly Route[], base: string | undefined): Node[] {
+    const files = [...new Set(routes.map((r) => r.file))].sort((a, b) => a.localeCompare(b));
+    return files.map((file) => this.node({ kind: 'file', id: `file:${file}`, file, label: base ? path.relative(base, file) : file }));
+  }
+
+  private inFolder(folder: vscode.WorkspaceFolder): Route[] {
+    return this.index.all().filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString());
+  }
+
+  getChildren(node?: Node): Node[] {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (!node) {
+      if (folders.length <= 1) return this.files(this.index.all(), folders[0]?.uri.fsPath);
+      return folders
+        .filter((folder) => this.inFolder(folder).length > 0)
+        .map((folder) => this.node({ kind: 'folder', id: `folder:${folder.uri.toString()}`, folder }));
+    }
+    if (node.kind === 'folder') return this.files(this.inFolder(node.folder), node.folder.uri.fsPath);
+    if (node.kind === 'file') {
+      return this.index
+        .all()
+        .filter((r) => r.file === node.file)
+        .map((route) => this.node({ kind: 'route', id: `route:${route.file}:${route.line}:${route.methods.join('|')}:${route.path}`, route }));
+    }
     return [];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'folder') {
       const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `folder:${node.folder.uri.toString()}`;
-      item.description = `${node.routes.length} routes`;
+      item.id = node.id;
+      item.description = `${this.inFolder(node.folder).length} routes`;
       item.iconPath = new vscode.ThemeIcon('server-process');
       return item;
     }
     if (node.kind === 'file') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `file:${node.file}`;
+      item.id = node.id;
       item.resourceUri = vscode.Uri.file(node.file);
-      item.description = `${node.routes.length}`;
+      item.description = `${this.index.all().filter((r) => r.file === node.file).length}`;
       item.iconPath = vscode.ThemeIcon.File;
       return item;
     }
     const r = node.route;
     const item = new vscode.TreeItem(routeTitle(r), vscode.TreeItemCollapsibleState.None);
-    item.id = `route:${r.file}:${r.line}:${r.methods.join('|')}:${r.path}`;
-    item.description = [r.handlerName, this.statsText(r)].filter(Boolean).join(' · ');
+    item.id = node.id;
+    const stats = this.statsText(r);
+    this.shown.set(node.id, stats ?? '');
+    item.description = [r.handlerName, stats].filter(Boolean).join(' · ');
     item.tooltip = routeTooltip(r);
     item.iconPath = new vscode.ThemeIcon(r.fullPath === null ? 'question' : 'symbol-method');
     item.contextValue = 'route';
