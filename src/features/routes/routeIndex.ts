@@ -83,7 +83,16 @@ export class RouteIndex implements vscode.Disposable {
     return this.inFile(doc.uri);
   }
 
+  /** Re-indexes every workspace folder; never rejects (failures go to the log). */
   async rescan(): Promise<void> {
+    try {
+      await this.indexFolders();
+    } catch (e) {
+      log.error(`route index failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async indexFolders(): Promise<void> {
     this.scan?.cancel();
     const cts = (this.scan = new vscode.CancellationTokenSource());
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -198,6 +207,14 @@ export class RouteIndex implements vscode.Disposable {
   /** Resolves each workspace folder's files together (a folder is a service), with its own import options. */
   private resolveNow(): void {
     clearTimeout(this.resolveTimer);
+    try {
+      this.resolve();
+    } catch (e) {
+      log.error(`route resolution failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private resolve(): void {
     const roots = [...this.resolveOptions.keys()].sort((a, b) => b.length - a.length);
     const groups = new Map<string, FileAnalysis[]>();
     for (const [file, a] of this.analyses) {
