@@ -33,6 +33,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
+  const msg = e instanceof Error ? e.message : String(e);
+  console.error(/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|download/i.test(msg)
+    ? `Could not download VS Code (${msg}). This launcher needs the internet; offline, run: npm run test:e2e (code-server).`
+    : msg);
   process.exit(1);
 });
