@@ -215,3 +215,18 @@ export function pyString(s: string): string {
 export function jsString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
+
+/**
+ * Appends `items` to a comma-separated list after its `last` element (import specifiers): one per line, with the
+ * same indentation, when `last` starts its own line (a multi-line list), else `, a, b` on the same line.
+ */
+export function listAppendEdit(text: string, last: Node, items: string[]): TextEdit {
+  const ls = lineStartAt(text, last.startIndex);
+  const before = text.slice(ls, last.startIndex);
+  const at = last.endIndex;
+  if (ls > 0 && /^[ \t]+$/.test(before)) {
+    const eol = eolOf(text);
+    return { start: at, end: at, newText: items.map((i) => `,${eol}${before}${i}`).join('') };
+  }
+  return { start: at, end: at, newText: `, ${items.join(', ')}` };
+}

@@ -29,6 +29,7 @@ import {
   lineEndAt,
   lineStartAt,
   lineStarts,
+  listAppendEdit,
   metricNames,
   offsetOf,
   orderedAspects,
@@ -498,6 +499,22 @@ function awaitReturnEdits(body: Node): TextEdit[] {
   return edits;
 }
 
+/** Why a registration has no function to wrap: its handler is an expression, e.g. `passport.authenticate('x')`. */
+function notAFunction(root: Node, route: Route): string | undefined {
+  const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
+  for (const c of calls) {
+    const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+    const last = args[args.length - 1];
+    if (args.length < 2 || !last || FUNCTION_TYPES.includes(last.type) || strValue(last) !== undefined) continue;
+    const line = last.text.split(/\r?\n/)[0]!;
+    const shown = line.length > 48 || line !== last.text ? `${line.slice(0, 45).trimEnd()}…` : line;
+    return last.type === 'call_expression'
+      ? `its handler \`${shown}\` is built by a call (a middleware factory), not a function written here: nothing to wrap`
+      : `its handler \`${shown}\` is not a function defined in this file: instrument it where it is defined`;
+  }
+  return undefined;
+}
+
 export function planJsHandler(
   mod: JsModule,
   route: Route,
@@ -512,7 +529,7 @@ export function planJsHandler(
   const label = `${route.methods.join('|')} ${routeTemplate(route)}`;
   const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
   const fn = findJsHandler(mod.root, text, route);
-  if (!fn) return refuse(`handler function not found at line ${route.handlerLine}`);
+  if (!fn) return refuse(notAFunction(mod.root, route) ?? `handler function not found at line ${route.handlerLine}`);
   if (fn.hasError) return refuse('the handler has syntax errors; fix them first', fn.startIndex);
   const body = fnBody(fn);
   if (!body) return refuse('the handler has no body');
@@ -536,8 +553,16 @@ export function planJsHandler(
   const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
   const tpl = routeTemplate(route);
   const fw = route.framework;
-  const isAsync = fn.children.some((c) => c?.type === 'async');
   const edits: TextEdit[] = [];
+  // A sync handler declared to return a Promise (`create(dto): Promise<User> { return this.users.create(dto); }`)
+  // is made async, so that the metrics and the span cover the promise, not just its creation; its type is unchanged.
+  const declaredAsync = fn.children.some((c) => c?.type === 'async');
+  const returnsPromise = !declaredAsync && /^:\s*Promise\s*</.test(fn.childForFieldName('return_type')?.text ?? '');
+  if (returnsPromise) {
+    const at = fn.type === 'method_definition' ? fn.childForFieldName('name')?.startIndex : fn.startIndex;
+    if (at !== undefined) edits.push({ start: at, end: at, newText: 'async ' });
+  }
+  const isAsync = declaredAsync || (returnsPromise && edits.length > 0);
 
   // framework parameters (request / response objects)
   const roles = PARAM_ROLES[fw] ?? [];
@@ -655,9 +680,10 @@ export function planJsHandler(
   }
   if (hono) {
     epi.push([k - 1, `})()${semi}`]);
-    // `as Response`: a handler that only throws makes telemetryResponse `never`, on which `.status` does not type-check
-    const status = ts ? '(telemetryResponse as Response).status' : 'telemetryResponse.status';
-    epi.push([k - 1, `telemetryCode = telemetryResponse instanceof Response ? ${status} : 200${semi}`]);
+    // TS goes through `unknown`: a handler that only throws (or returns nothing) types telemetryResponse as never /
+    // void, which `instanceof` and `.status` reject (and that unreachable code is not narrowed either)
+    const [r, rr] = ts ? ['(telemetryResponse as unknown)', '(telemetryResponse as unknown as Response)'] : ['telemetryResponse', 'telemetryResponse'];
+    epi.push([k - 1, `telemetryCode = ${r} instanceof Response ? ${rr}.status : 200${semi}`]);
     epi.push([k - 1, `return telemetryResponse${semi}`]);
   }
   if (catchLines.length) {
@@ -749,13 +775,12 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
     byModule.set(w.module, l);
   }
   const specs = (list: { name: string; local: string }[], esm: boolean) =>
-    list.map((x) => (x.local === x.name ? x.name : esm ? `${x.name} as ${x.local}` : `${x.name}: ${x.local}`)).join(', ');
+    list.map((x) => (x.local === x.name ? x.name : esm ? `${x.name} as ${x.local}` : `${x.name}: ${x.local}`));
   for (const [module, list] of byModule) {
     const merge = mod.imports.find((i) => i.module === module && i.mergeAfter);
-    if (merge) {
-      edits.push({ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: `, ${specs(list, merge.esm)}` });
-    } else if (style.esm) newLines.push(`import { ${specs(list, true)} } from ${q(module)}${semi}`);
-    else newLines.push(`const { ${specs(list, false)} } = require(${q(module)})${semi}`);
+    if (merge) edits.push(listAppendEdit(mod.text, merge.mergeAfter!, specs(list, merge.esm)));
+    else if (style.esm) newLines.push(`import { ${specs(list, true).join(', ')} } from ${q(module)}${semi}`);
+    else newLines.push(`const { ${specs(list, false).join(', ')} } = require(${q(module)})${semi}`);
   }
   const ref = (module: string, name: string) => jsLocal(mod, module, name);
   const mn = metricNames(opts);

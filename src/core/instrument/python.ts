@@ -20,6 +20,7 @@ import {
   lineEndAt,
   lineStartAt,
   lineStarts,
+  listAppendEdit,
   metricNames,
   offsetOf,
   orderedAspects,
@@ -64,6 +65,8 @@ export interface PyModule {
   /** `time` is bound to something other than the time module (e.g. `from datetime import time`). */
   timeShadowed: boolean;
   topNames: Set<string>;
+  /** Local names bound by top-level imports → the module they come from. */
+  importedNames: Map<string, string>;
   fromImports: Node[];
   plainImports: Node[];
 }
@@ -144,12 +147,23 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     hasStatusHelper: false,
     timeShadowed: false,
     topNames: new Set(),
+    importedNames: new Map(),
     fromImports: stmts.filter((s) => s.type === 'import_from_statement'),
     plainImports: stmts.filter((s) => s.type === 'import_statement'),
   };
+  for (const s of mod.plainImports) {
+    for (const c of s.namedChildren) {
+      // `import a.b` binds `a`; `import a.b as c` binds `c`
+      if (c?.type === 'dotted_name') mod.importedNames.set(c.text.split('.')[0]!, c.text);
+      if (c?.type === 'aliased_import') mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+    }
+  }
   const names = metricNames(opts);
   for (const s of mod.fromImports) {
+    const from = s.childForFieldName('module_name')?.text ?? '';
     for (const c of s.namedChildren.slice(1)) {
+      if (c?.type === 'dotted_name') mod.importedNames.set(c.text, from);
+      if (c?.type === 'aliased_import') mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', from);
       if (c?.type === 'dotted_name' && c.text === 'time') mod.timeShadowed = true;
       if (c?.type === 'aliased_import' && c.childForFieldName('alias')?.text === 'time') mod.timeShadowed = true;
     }
@@ -186,9 +200,9 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     const labelsArg =
       args.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'labelnames')?.childForFieldName('value') ??
       (args[2] && args[2].type !== 'keyword_argument' ? args[2] : undefined);
-    if (fn === 'Counter' && metricName && (metricName.endsWith('http_requests_total') || metricName === names.counter.replace(/_total$/, ''))) {
+    if (/Counter$/.test(fn) && metricName && (metricName.endsWith('http_requests_total') || metricName === names.counter.replace(/_total$/, ''))) {
       mod.counter ??= { variable: left.text, labels: stringList(labelsArg) };
-    } else if (fn === 'Histogram' && metricName && metricName.endsWith('http_request_duration_seconds')) {
+    } else if (/Histogram$/.test(fn) && metricName && metricName.endsWith('http_request_duration_seconds')) {
       mod.histogram ??= { variable: left.text, labels: stringList(labelsArg) };
     } else if (fn === 'get_tracer') {
       mod.tracerVar ??= left.text;
@@ -297,7 +311,47 @@ export interface PyNeeds {
   flaskRequest: boolean;
 }
 
+/** Alias for a name we import when the module already binds it to something else (`from collections import Counter`). */
+const PY_IMPORT_ALIASES: Record<string, string> = {
+  Counter: 'PromCounter',
+  Histogram: 'PromHistogram',
+  REGISTRY: 'PROM_REGISTRY',
+  trace: 'otel_trace',
+  Status: 'OtelStatus',
+  StatusCode: 'OtelStatusCode',
+  request: 'flask_request',
+};
+
+type PySymbol = 'Counter' | 'Histogram' | 'REGISTRY' | 'trace' | 'Status' | 'StatusCode' | 'request';
+const PY_SYMBOL_MODULES: Record<PySymbol, string> = {
+  Counter: 'prometheus_client',
+  Histogram: 'prometheus_client',
+  REGISTRY: 'prometheus_client',
+  trace: 'opentelemetry',
+  Status: 'opentelemetry.trace',
+  StatusCode: 'opentelemetry.trace',
+  request: 'flask',
+};
+
+/** How the module refers to `name` from `module`: as already imported, else itself, else an alias when taken. */
+export function pyLocal(mod: PyModule, module: string, name: string): string {
+  for (const s of mod.fromImports) {
+    if (s.childForFieldName('module_name')?.text !== module) continue;
+    for (const c of s.namedChildren.slice(1)) {
+      if (c?.type === 'wildcard_import' || (c?.type === 'dotted_name' && c.text === name)) return name;
+      if (c?.type === 'aliased_import' && c.childForFieldName('name')?.text === name) return c.childForFieldName('alias')?.text ?? name;
+    }
+  }
+  const taken = (n: string) => mod.topNames.has(n) || mod.importedNames.has(n);
+  if (!taken(name)) return name;
+  let alias = PY_IMPORT_ALIASES[name] ?? `_telemetry_${name}`;
+  while (taken(alias)) alias = `_telemetry_${alias}`;
+  return alias;
+}
+
 export interface PyNames {
+  /** local names of the imported symbols (aliased when the module binds the plain name otherwise) */
+  sym: Record<PySymbol, string>;
   counter: string;
   histogram: string;
   tracer: string;
@@ -306,7 +360,10 @@ export interface PyNames {
 }
 
 export function pythonNames(mod: PyModule, opts: InstrumentOptions): PyNames {
+  const sym = {} as Record<PySymbol, string>;
+  for (const k of Object.keys(PY_SYMBOL_MODULES) as PySymbol[]) sym[k] = pyLocal(mod, PY_SYMBOL_MODULES[k], k);
   return {
+    sym,
     counter: mod.counter?.variable ?? 'HTTP_REQUESTS_TOTAL',
     histogram: mod.histogram?.variable ?? 'HTTP_REQUEST_DURATION_SECONDS',
     tracer: mod.tracerVar ?? (mod.topNames.has('tracer') ? '_telemetry_tracer' : 'tracer'),
@@ -368,8 +425,8 @@ export function planPythonHandler(
   let methodExpr = pyString(route.methods.join('|'));
   if (route.methods.length !== 1 || route.methods[0] === 'ALL') {
     if (route.framework === 'flask') {
-      methodExpr = 'request.method';
-      if (!bodyUses('request')) needs.flaskRequest = true;
+      methodExpr = `${names.sym.request}.method`;
+      if (names.sym.request !== 'request' || !bodyUses('request')) needs.flaskRequest = true;
     } else {
       // FastAPI: the request's method when the handler takes a Request, else the declared methods
       const req = paramTyped(fn, 'Request');
@@ -404,7 +461,7 @@ export function planPythonHandler(
   if (needStatus) epi.push(`${ind(s + 1)}_telemetry_error = e`);
   if (wantSpan) {
     epi.push(`${ind(s + 1)}${spanVar}.record_exception(e)`);
-    epi.push(`${ind(s + 1)}${spanVar}.set_status(Status(StatusCode.ERROR))`);
+    epi.push(`${ind(s + 1)}${spanVar}.set_status(${names.sym.Status}(${names.sym.StatusCode}.ERROR))`);
   }
   epi.push(`${ind(s + 1)}raise`);
   if (wantCounter || wantHist) {
@@ -492,7 +549,7 @@ export function pythonImportEdits(mod: PyModule, wanted: { module: string; name?
     );
     const lastName = existing?.namedChildren.filter((c) => c && (c.type === 'dotted_name' || c.type === 'aliased_import')).pop();
     if (existing && lastName && lastName !== existing.childForFieldName('module_name')) {
-      edits.push({ start: lastName.endIndex, end: lastName.endIndex, newText: `, ${list.join(', ')}` });
+      edits.push(listAppendEdit(mod.text, lastName, list));
     } else newLines.push(`from ${module} import ${list.join(', ')}`);
   }
   return { edits, newLines };
@@ -528,16 +585,19 @@ function statusHelper(framework: string, eol: string, unit: string): string {
 export function pythonModuleEdits(mod: PyModule, framework: string, opts: InstrumentOptions, names: PyNames, needs: PyNeeds): TextEdit[] {
   const { eol, unit } = mod;
   const wanted: { module: string; name?: string }[] = [];
+  const { sym } = names;
+  const want = (k: PySymbol) => wanted.push({ module: PY_SYMBOL_MODULES[k], name: sym[k] === k ? k : `${k} as ${sym[k]}` });
   if (needs.time) wanted.push({ module: 'time' });
   if (needs.perfCounter) wanted.push({ module: 'time', name: 'perf_counter as _telemetry_perf_counter' });
-  if (needs.counter && !mod.counter) wanted.push({ module: 'prometheus_client', name: 'Counter' });
-  if (needs.histogram && !mod.histogram) wanted.push({ module: 'prometheus_client', name: 'Histogram' });
-  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) wanted.push({ module: 'prometheus_client', name: 'REGISTRY' });
+  if (needs.counter && !mod.counter) want('Counter');
+  if (needs.histogram && !mod.histogram) want('Histogram');
+  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) want('REGISTRY');
   if (needs.span) {
-    if (!mod.tracerVar) wanted.push({ module: 'opentelemetry', name: 'trace' });
-    wanted.push({ module: 'opentelemetry.trace', name: 'Status' }, { module: 'opentelemetry.trace', name: 'StatusCode' });
+    if (!mod.tracerVar) want('trace');
+    want('Status');
+    want('StatusCode');
   }
-  if (needs.flaskRequest) wanted.push({ module: 'flask', name: 'request' });
+  if (needs.flaskRequest) want('request');
   const { edits, newLines } = pythonImportEdits(mod, wanted);
   const mn = metricNames(opts);
   const decls: string[] = [];
@@ -548,12 +608,12 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
     'try:',
     ...ctor.map((l) => unit + l),
     'except ValueError:  # already registered by another instrumented module: share it',
-    `${unit}${variable} = REGISTRY._names_to_collectors[${pyString(metric)}]`,
+    `${unit}${variable} = ${sym.REGISTRY}._names_to_collectors[${pyString(metric)}]`,
   ];
   if (needs.counter && !mod.counter) {
     decls.push(
       ...guarded(names.counter, mn.counter, [
-        `${names.counter} = Counter(`,
+        `${names.counter} = ${sym.Counter}(`,
         `${unit}${pyString(mn.counter)},`,
         `${unit}"Total HTTP requests by ${names.counterLabels.join(', ')}.",`,
         `${unit}${list(names.counterLabels)},`,
@@ -564,7 +624,7 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   if (needs.histogram && !mod.histogram) {
     decls.push(
       ...guarded(names.histogram, mn.histogram, [
-        `${names.histogram} = Histogram(`,
+        `${names.histogram} = ${sym.Histogram}(`,
         `${unit}${pyString(mn.histogram)},`,
         `${unit}"HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.",`,
         `${unit}${list(names.histogramLabels)},`,
@@ -573,7 +633,7 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
       ]),
     );
   }
-  if (needs.span && !mod.tracerVar) decls.push(`${names.tracer} = trace.get_tracer(${pyString(opts.tracerName)})`);
+  if (needs.span && !mod.tracerVar) decls.push(`${names.tracer} = ${sym.trace}.get_tracer(${pyString(opts.tracerName)})`);
   let block = decls.length ? decls.join(eol) : '';
   if (needs.statusHelper && !mod.hasStatusHelper) {
     block += (block ? eol + eol + eol : '') + statusHelper(framework, eol, unit);

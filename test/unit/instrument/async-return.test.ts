@@ -77,3 +77,64 @@ describe('planner: async handlers returning an un-awaited promise', () => {
     assert.ok(slowSum && slowSum.value >= 0.025, `duration covers the awaited promise: ${JSON.stringify(slowSum)}`);
   });
 });
+
+describe('planner: sync handlers declared to return a Promise', () => {
+  const file = '/tmp/proj/users.controller.ts';
+  const text = [
+    "import { Controller, Get, Post } from '@nestjs/common';",
+    "import { later } from './later';",
+    '',
+    "@Controller('users')",
+    'export class UsersController {',
+    "  @Get('slow')",
+    '  public slow(): Promise<number> {',
+    '    return later(30);',
+    '  }',
+    '',
+    "  @Post('gone')",
+    '  gone(): Promise<number> {',
+    '    return later(10, 410);',
+    '  }',
+    '',
+    "  @Get('plain')",
+    '  plain(): number {',
+    '    return 1;',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const routes = (t: string) => [
+    route('nestjs', ['GET'], 'slow', t, file, { fullPath: '/users/slow', handlerAt: 'slow()' }),
+    route('nestjs', ['POST'], 'gone', t, file, { fullPath: '/users/gone' }),
+    route('nestjs', ['GET'], 'plain', t, file, { fullPath: '/users/plain' }),
+  ];
+
+  it('makes them async (keeping the declared type) and awaits their returns; other sync handlers stay sync', async () => {
+    const plan = await planInstrumentFile(text, file, routes(text), ['counter', 'histogram', 'span'], OPTS);
+    assert.equal(plan.refused, undefined, plan.refused);
+    const out = applyEdits(text, plan.edits);
+    assert.match(out, /\n {2}public async slow\(\): Promise<number> \{\n {4}return tracer\.startActiveSpan\('GET \/users\/slow', async \(span\) => \{/);
+    assert.match(out, /return await later\(30\);/);
+    assert.match(out, /\n {2}async gone\(\): Promise<number> \{/);
+    assert.match(out, /\n {2}plain\(\): number \{\n {4}return tracer\.startActiveSpan\('GET \/users\/plain', \(span\) => \{/);
+    assert.deepEqual((await planInstrumentFile(out, file, routes(out), ['counter', 'histogram', 'span'], OPTS)).edits, [], 'idempotent');
+
+    // runs: the duration covers the promise, a rejection is counted with its status
+    const ts = await import('typescript');
+    const dir = scratchDir('promise-typed');
+    fs.writeFileSync(path.join(dir, 'later.js'), LATER);
+    const js = ts.transpileModule(out, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true } }).outputText;
+    fs.writeFileSync(path.join(dir, 'users.controller.js'), js);
+    const mod = (await import(path.join(dir, 'users.controller.js'))) as { UsersController?: new () => Record<string, () => Promise<number>>; default?: { UsersController: new () => Record<string, () => Promise<number>> } };
+    const C = mod.UsersController ?? mod.default!.UsersController;
+    const c = new C();
+    register.resetMetrics();
+    assert.equal(await c['slow']!(), 30);
+    await assert.rejects(c['gone']!(), /gone/);
+    const counts = (await register.getSingleMetric('http_requests_total')!.get()).values;
+    assert.ok(counts.some((v) => v.labels.route === '/users/gone' && v.labels.status === '500' && v.value === 1), JSON.stringify(counts));
+    const hist = (await register.getSingleMetric('http_request_duration_seconds')!.get()).values;
+    const sum = hist.find((v) => (v as { metricName?: string }).metricName === 'http_request_duration_seconds_sum' && v.labels.route === '/users/slow');
+    assert.ok(sum && sum.value >= 0.025, JSON.stringify(sum));
+  });
+});

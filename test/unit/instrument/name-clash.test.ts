@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
 import type { Route } from '../../../src/core/routes/types';
 import { OPTS, route } from './helpers';
-import { scratchDir } from './pyenv';
+import { runPython, scratchDir } from './pyenv';
 
 const ALL = ['counter', 'histogram', 'span'] as const;
 
@@ -98,5 +98,55 @@ describe('planner: names the module already binds, handlers that only throw', ()
     const out = await instrumentTwice(text, file, (t) => [route('hono', ['GET'], '/error', t, file)]);
     fs.writeFileSync(file, out);
     assert.deepEqual(typecheck([file]), []);
+  });
+});
+
+describe('planner (Python): names the module already binds', () => {
+  it('imports prometheus_client / opentelemetry / flask names under aliases instead of shadowing the module\'s own', async () => {
+    const dir = scratchDir('py-nameclash');
+    const stub = 'class StatusCode:\n    ERROR = 2\nclass Status:\n    def __init__(self, code):\n        self.code = code\nclass _S:\n    def __enter__(self):\n        return self\n    def __exit__(self, *a):\n        return False\n    def set_attribute(self, k, v):\n        pass\n    def record_exception(self, e):\n        pass\n    def set_status(self, s):\n        pass\nclass _T:\n    def start_as_current_span(self, name):\n        return _S()\ndef get_tracer(name):\n    return _T()\n';
+    fs.mkdirSync(path.join(dir, 'opentelemetry', 'trace'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'opentelemetry', '__init__.py'), '');
+    fs.writeFileSync(path.join(dir, 'opentelemetry', 'trace', '__init__.py'), stub);
+    const text = [
+      'from collections import Counter',
+      'from urllib import request',
+      'from flask import Flask',
+      '',
+      'app = Flask(__name__)',
+      '',
+      '',
+      'class Status:',
+      '    OPEN = "open"',
+      '',
+      '',
+      '@app.route("/words", methods=["GET", "POST"])',
+      'def words():',
+      '    c = Counter("hello world hello".split())',
+      '    return {"hello": c["hello"], "status": Status.OPEN, "url": request.pathname2url("a b")}',
+      '',
+    ].join('\n');
+    const file = path.join(dir, 'app.py');
+    const out = await instrumentTwice(text, file, (t) => [route('flask', ['GET', 'POST'], '/words', t, file)]);
+    assert.match(out, /^from prometheus_client import Counter as PromCounter, Histogram, REGISTRY$/m);
+    assert.match(out, /^from opentelemetry\.trace import Status as OtelStatus, StatusCode$/m);
+    assert.match(out, /^from flask import Flask, request as flask_request$/m);
+    assert.match(out, /HTTP_REQUESTS_TOTAL = PromCounter\(/);
+    assert.match(out, /span\.set_status\(OtelStatus\(StatusCode\.ERROR\)\)/);
+    assert.match(out, /\.labels\(method=flask_request\.method, /);
+    fs.writeFileSync(file, out);
+    const r = runPython(
+      [
+        'import app',
+        'from prometheus_client import REGISTRY',
+        'r = app.app.test_client().get("/words")',
+        'assert r.status_code == 200, r.status_code',
+        'assert r.get_json() == {"hello": 2, "status": "open", "url": "a%20b"}, r.get_json()',
+        'print(REGISTRY.get_sample_value("http_requests_total", {"method": "GET", "route": "/words", "status": "200"}))',
+      ].join('\n'),
+      dir,
+    );
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /^1\.0$/m);
   });
 });

@@ -72,7 +72,7 @@ describe('planner: Python', () => {
     const { plan, out } = await instrument(text, F, [route('flask', ['GET'], '/p', text, F)]);
     assert.equal(plan.refused, undefined);
     assert.equal(out.match(/^import time$/gm)?.length, 1);
-    assert.match(out, /from prometheus_client import \(\n {4}Counter, Histogram, REGISTRY,\n\)/);
+    assert.match(out, /from prometheus_client import \(\n {4}Counter,\n {4}Histogram,\n {4}REGISTRY,\n\)/, 'one name per line, as the list is written');
     assert.equal(out.match(/= Counter\(/g)?.length, 1, 'the existing counter is reused');
     assert.match(out, /REQS\.labels\(method="GET", route="\/p", status=_telemetry_code\)\.inc\(\)/);
     assert.match(out, /with my_tracer\.start_as_current_span\("GET \/p"\) as span:/);
@@ -127,6 +127,21 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.match(out, /app\.get\('\/z', async \(_request, reply\) => \{\n {2}return tracer\.startActiveSpan\('GET \/z', async \(span\) => \{/);
     assert.match(out, /return \(\{ ok: true \}\);\n/);
     assert.match(out, /String\(telemetryErrorCode \|\| reply\.statusCode\)/);
+  });
+
+  it('refuses a handler that is built by a call (middleware factory) or is not a function here, and says which', async () => {
+    const text = "import express from 'express';\nimport passport from 'passport';\nconst app = express();\nconst h = 1;\napp.get('/auth/x', passport.authenticate('x', {\n  session: false,\n}));\napp.get('/y', h);\n";
+    const { plan } = await instrument(text, T, [route('express', ['GET'], '/auth/x', text, T), route('express', ['GET'], '/y', text, T)]);
+    assert.match(plan.refused ?? '', /GET \/auth\/x: its handler `passport\.authenticate\('x', \{…` is built by a call \(a middleware factory\), not a function written here: nothing to wrap/);
+    assert.match(plan.refused ?? '', /GET \/y: its handler `h` is not a function defined in this file/);
+  });
+
+  it('adds to a multi-line import list one name per line, to a one-line list on the same line', async () => {
+    const text = "import {\n  Controller,\n  Get,\n} from '@nestjs/common';\nimport { trace } from '@opentelemetry/api';\n\n@Controller('c')\nexport class C {\n  @Get('x')\n  x() {\n    return 1;\n  }\n}\n";
+    const { plan, out } = await instrument(text, T, [route('nestjs', ['GET'], 'x', text, T, { fullPath: '/c/x' })]);
+    assert.equal(plan.refused, undefined, plan.refused);
+    assert.match(out, /^import \{\n {2}Controller,\n {2}Get,\n {2}HttpException,\n\} from '@nestjs\/common';$/m);
+    assert.match(out, /^import \{ trace, SpanStatusCode \} from '@opentelemetry\/api';$/m);
   });
 
   it('instruments a handler shared by two routes once and says so', async () => {
