@@ -1,13 +1,16 @@
 /**
  * Route detector bench: detect on a generated 20,000-line FastAPI file and a 20,000-line Express (TS)
  * file (median of several runs after warm-up; target < 50 ms each), a 1,000-file workspace scan
- * (target < 5 s) and peak RSS. Run alone with `node --import tsx bench/routes.ts`.
+ * (target < 5 s), re-detection of an open 20,000-line document after a one-line edit (incremental
+ * DocumentAnalyzer: median time, its parse share, and the longest stall of the time-sliced variant) and
+ * peak RSS. Run alone with `node --import tsx bench/routes.ts`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadParsers } from '../src/core/parsing/treeSitter';
 import { analyzeFile, analyzeFileSliced, resolveRoutes } from '../src/core/routes/detector';
+import { DocumentAnalyzer, type ContentChange } from '../src/core/routes/incremental';
 import { scanWorkspace } from '../src/core/routes/workspace';
 
 export interface BenchResult {
@@ -108,6 +111,70 @@ async function timeDetect(file: string, text: string, runs = 9): Promise<{ ms: n
   return { ms: median(times), routes };
 }
 
+/** Median time of DocumentAnalyzer.update after a one-line edit (a route path in the middle of the file). */
+async function timeRedetect(file: string, text: string, runs = 15): Promise<{ ms: number; parseMs: number }> {
+  const parsers = await loadParsers();
+  const at = text.indexOf('/items', text.length >> 1);
+  if (at < 0) throw new Error('no route in the middle of the bench file');
+  const doc = new DocumentAnalyzer(parsers, file);
+  try {
+    doc.update(text);
+    let cur = text;
+    const times: number[] = [];
+    const parse: number[] = [];
+    for (let i = 0; i < runs + 3; i++) {
+      // type a character into the path, or delete it again
+      const change: ContentChange = i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
+      cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
+      const t0 = performance.now();
+      doc.update(cur, [change]);
+      const ms = performance.now() - t0;
+      if (doc.lastStats.mode !== 'incremental') throw new Error(`re-detection was not incremental (${doc.lastStats.mode})`);
+      if (i < 3) continue; // warm-up
+      times.push(ms);
+      parse.push(doc.lastStats.parseMs);
+    }
+    return { ms: median(times), parseMs: median(parse) };
+  } finally {
+    doc.dispose();
+  }
+}
+
+/** Longest event-loop stall while DocumentAnalyzer.updateSliced re-analyses after a one-line edit (median of 5 edits). */
+async function redetectStall(file: string, text: string): Promise<number> {
+  const parsers = await loadParsers();
+  const at = text.indexOf('/items', text.length >> 1);
+  const doc = new DocumentAnalyzer(parsers, file);
+  try {
+    await doc.updateSliced(text);
+    let cur = text;
+    const stalls: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const change: ContentChange = i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
+      cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
+      let max = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        max = Math.max(max, now - last);
+        last = now;
+      }, 1);
+      try {
+        last = performance.now();
+        await doc.updateSliced(cur, [change], { sliceMs: 10 });
+        max = Math.max(max, performance.now() - last);
+      } finally {
+        clearInterval(timer);
+      }
+      if (doc.lastStats.mode !== 'incremental') throw new Error(`re-detection was not incremental (${doc.lastStats.mode})`);
+      if (i >= 2) stalls.push(max);
+    }
+    return median(stalls);
+  } finally {
+    doc.dispose();
+  }
+}
+
 function writeWorkspace(root: string, files = 1000): void {
   for (let i = 0; i < files; i++) {
     const dir = path.join(root, i % 2 ? 'api' : 'web', `pkg${i % 20}`);
@@ -126,6 +193,19 @@ export async function benchRoutes(): Promise<BenchResult[]> {
   results.push({ name: 'routes.detect_ms.python_fastapi_20k_lines', value: round(py.ms), unit: 'ms' });
   const ts = await timeDetect('/bench/app.ts', generateTypeScript());
   results.push({ name: 'routes.detect_ms.typescript_express_20k_lines', value: round(ts.ms), unit: 'ms' });
+
+  // what an editor redoes after typing: re-analysis of the open document after a one-line edit in the middle
+  // (a route path changes, so the result really changes), through the incremental DocumentAnalyzer
+  for (const [lang, file, text] of [
+    ['python', '/bench/edit.py', generatePython()],
+    ['typescript', '/bench/edit.ts', generateTypeScript()],
+  ] as const) {
+    const r = await timeRedetect(file, text);
+    results.push({ name: `routes.redetect_after_edit_ms.${lang}_20k_lines`, value: round(r.ms), unit: 'ms' });
+    results.push({ name: `routes.redetect_after_edit_parse_ms.${lang}_20k_lines`, value: round(r.parseMs), unit: 'ms' });
+  }
+  // what a host feels during that re-detection through DocumentAnalyzer.updateSliced: the longest event-loop stall
+  results.push({ name: 'routes.redetect_after_edit_max_stall_ms.typescript_20k_lines', value: round(await redetectStall('/bench/stall-edit.ts', generateTypeScript())), unit: 'ms' });
 
   // what a host feels: the longest event-loop stall while the 20k-line TS file is analysed time-sliced
   results.push({ name: 'routes.sliced_max_stall_ms.typescript_20k_lines', value: round(await maxStall(generateTypeScript())), unit: 'ms' });

@@ -2,6 +2,8 @@
  * HTTP route detector: public entry points. Pure (no `vscode`).
  *  - analyzeFile: per-file facts, cheap and serializable (cache them by document version);
  *  - analyzeFileSliced: the same, time-sliced (parse, query and analysis yield to the event loop);
+ *  - analyzeTree / analyzeTreeSliced: the same for an already parsed tree (used by the incremental
+ *    DocumentAnalyzer of ./incremental, which keeps an open document's tree across edits);
  *  - resolveRoutes: cross-file prefix resolution over any set of analyses;
  *  - detectRoutes: convenience for in-memory files.
  */
@@ -51,6 +53,23 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
   let tree: TS.Tree | null = null;
   try {
     tree = parsers.parser(p.grammar).parse(text);
+    return analyzeTree(parsers, file, tree);
+  } catch (e) {
+    return failed(p, e);
+  } finally {
+    tree?.delete();
+  }
+}
+
+/**
+ * The analysis of an already parsed tree (for callers that keep trees, e.g. the incremental
+ * DocumentAnalyzer): exactly what analyzeFile gives for the tree's text. A null tree means the parse
+ * failed. Never throws. Does not delete the tree.
+ */
+export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | null): FileAnalysis {
+  const p = plan(file);
+  if (!('grammar' in p)) return p;
+  try {
     if (!tree) {
       p.fa.notes.push('parse failed');
       return p.fa;
@@ -64,8 +83,6 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
     return p.fa;
   } catch (e) {
     return failed(p, e);
-  } finally {
-    tree?.delete();
   }
 }
 
@@ -117,50 +134,7 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
         check();
       }
     }
-    const root = tree.rootNode;
-    if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
-    const { source, depth } = querySpec(p.grammar);
-    const query = parsers.query(p.grammar, source);
-    // query over groups of top-level statements (~32 KB each)
-    const caps: TS.QueryCapture[] = [];
-    const kids = root.children.filter((c): c is TS.Node => !!c);
-    let start = performance.now();
-    for (let i = 0; i < kids.length; ) {
-      const from = kids[i]!.startIndex;
-      let j = i;
-      while (j < kids.length && kids[j]!.endIndex - from < 32_768) j++;
-      if (j === i) j = i + 1;
-      // rows, not indices: QueryOptions indices are byte offsets while Node indices count UTF-16 units
-      const range = { startPosition: { row: kids[i]!.startPosition.row, column: 0 }, endPosition: { row: kids[j - 1]!.endPosition.row + 1, column: 0 } };
-      for (const c of query.captures(root, { maxStartDepth: depth, ...range })) caps.push(c);
-      i = j;
-      if (performance.now() - start > sliceMs) {
-        await tick();
-        check();
-        start = performance.now();
-      }
-    }
-    await tick();
-    check();
-    const seen = new Set<string>();
-    const unique = caps.filter((c) => {
-      const k = `${c.name}:${c.node.id}`;
-      return seen.has(k) ? false : (seen.add(k), true);
-    });
-    const steps = tasks(p, file, unique);
-    await tick();
-    check();
-    start = performance.now();
-    for (let i = 0; i < steps.length; i++) {
-      steps[i]!(); // steps may append steps
-      if (performance.now() - start > sliceMs) {
-        await tick();
-        check();
-        start = performance.now();
-      }
-    }
-    await tick();
-    return p.fa;
+    return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
   } catch (e) {
     parser.reset();
     if (e instanceof Error && e.name === 'AbortError') throw e;
@@ -169,6 +143,71 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
     tree?.delete();
     if (free.length < 4) free.push(parser);
     else parser.delete();
+  }
+}
+
+/** The query and the analysis steps of a parsed tree, time-sliced (see analyzeFileSliced). */
+async function analyzeTreeSlicedInto(parsers: ParserSet, p: Plan, file: string, tree: TS.Tree, sliceMs: number, check: () => void): Promise<FileAnalysis> {
+  const root = tree.rootNode;
+  if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
+  const { source, depth } = querySpec(p.grammar);
+  const query = parsers.query(p.grammar, source);
+  // query over groups of top-level statements (~32 KB each)
+  const caps: TS.QueryCapture[] = [];
+  const kids = root.children.filter((c): c is TS.Node => !!c);
+  let start = performance.now();
+  for (let i = 0; i < kids.length; ) {
+    const from = kids[i]!.startIndex;
+    let j = i;
+    while (j < kids.length && kids[j]!.endIndex - from < 32_768) j++;
+    if (j === i) j = i + 1;
+    // rows, not indices: QueryOptions indices are byte offsets while Node indices count UTF-16 units
+    const range = { startPosition: { row: kids[i]!.startPosition.row, column: 0 }, endPosition: { row: kids[j - 1]!.endPosition.row + 1, column: 0 } };
+    for (const c of query.captures(root, { maxStartDepth: depth, ...range })) caps.push(c);
+    i = j;
+    if (performance.now() - start > sliceMs) {
+      await tick();
+      check();
+      start = performance.now();
+    }
+  }
+  await tick();
+  check();
+  const seen = new Set<string>();
+  const unique = caps.filter((c) => {
+    const k = `${c.name}:${c.node.id}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  const steps = tasks(p, file, unique);
+  await tick();
+  check();
+  start = performance.now();
+  for (let i = 0; i < steps.length; i++) {
+    steps[i]!(); // steps may append steps
+    if (performance.now() - start > sliceMs) {
+      await tick();
+      check();
+      start = performance.now();
+    }
+  }
+  await tick();
+  return p.fa;
+}
+
+/**
+ * analyzeTree, time-sliced: the query runs over ranges of top-level statements and the analysis steps in
+ * batches, yielding to the event loop in between. `check` runs after every yield and may throw (abort);
+ * the tree must stay alive until the promise settles unless `check` throws first. Throws only what
+ * `check` throws.
+ */
+export async function analyzeTreeSliced(parsers: ParserSet, file: string, tree: TS.Tree, sliceMs: number, check: () => void): Promise<FileAnalysis> {
+  const p = plan(file);
+  if (!('grammar' in p)) return p;
+  try {
+    return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError') throw e;
+    return failed(p, e);
   }
 }
 
