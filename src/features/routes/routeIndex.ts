@@ -4,11 +4,13 @@
  * open documents re-analysed on edit (debounced, cached by document version), files on disk followed by a
  * watcher. Parsing is tree-sitter (wasm) on this thread, time-sliced: parse, query and analysis yield to the
  * event loop every few ms, and the workspace scan yields between files, so the extension host stays responsive.
+ * An open document keeps its syntax tree and is re-parsed incrementally from the edits VS Code reports.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeFileSliced, resolveRoutes, type FileAnalysis, type ResolveOptions } from '../../core/routes/detector';
 import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
+import { DocumentAnalyzer, type ContentChange } from '../../core/routes/incremental';
 import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
 import { routesSettings } from '../../config';
@@ -24,6 +26,8 @@ export class RouteIndex implements vscode.Disposable {
   /** Document versions whose analysis is current, so an unchanged document is never re-parsed. */
   private readonly versions = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** One incremental analyzer per open document (keeps its syntax tree) and the edits it has not seen yet. */
+  private readonly open = new Map<string, { analyzer: DocumentAnalyzer; changes: ContentChange[] }>();
   private routes: Route[] = [];
   /** What listeners care about, to fire onDidChange only when routes really changed. */
   private signature = '';
@@ -36,7 +40,27 @@ export class RouteIndex implements vscode.Disposable {
 
   constructor() {
     this.disposables.push(this.changed);
-    vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document), undefined, this.disposables);
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => {
+        this.open.get(e.document.uri.toString())?.changes.push(...e.contentChanges.map(({ rangeOffset, rangeLength, text }) => ({ rangeOffset, rangeLength, text })));
+        this.schedule(e.document);
+      },
+      undefined,
+      this.disposables,
+    );
+    vscode.workspace.onDidCloseTextDocument(
+      (d) => {
+        const entry = this.open.get(d.uri.toString());
+        if (!entry) return;
+        entry.analyzer.dispose();
+        this.open.delete(d.uri.toString());
+        this.versions.delete(d.uri.fsPath);
+        if (d.uri.scheme === 'file') void this.analyzeDisk(d.uri); // unsaved edits are gone: the disk is the truth again
+        else this.forget(d.uri);
+      },
+      undefined,
+      this.disposables,
+    );
     vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d), undefined, this.disposables);
     vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan(), undefined, this.disposables);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,ts,tsx,mts,cts,js,jsx,mjs,cjs}');
@@ -166,15 +190,23 @@ export class RouteIndex implements vscode.Disposable {
     if (!this.isCandidate(doc.uri) || doc.isClosed) return;
     const p = doc.uri.fsPath;
     if (this.versions.get(p) === doc.version) return;
-    const text = doc.getText();
-    if (text.length > routesSettings(doc.uri).maxFileBytes) return;
     try {
+      const parsers = await loadParsers();
+      const key = doc.uri.toString();
+      let entry = this.open.get(key);
+      if (!entry) this.open.set(key, (entry = { analyzer: new DocumentAnalyzer(parsers, p), changes: [] }));
+      // Text, version and the edits since the last update are read together (no await in between), so the
+      // edits lead exactly to this text and tree-sitter re-parses incrementally. A later update supersedes this one.
       const version = doc.version;
-      const analysis = await analyzeFileSliced(await loadParsers(), p, text);
+      const text = doc.getText();
+      const changes = entry.changes.splice(0);
+      if (text.length > routesSettings(doc.uri).maxFileBytes) return;
+      const analysis = await entry.analyzer.updateSliced(text, changes);
       if ((this.versions.get(p) ?? -1) > version) return; // a newer version finished first
       this.analyses.set(p, analysis);
       this.versions.set(p, version);
     } catch (e) {
+      if (e instanceof Error && e.name === 'AbortError') return;
       log.warn(`could not analyse ${p}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
@@ -233,6 +265,8 @@ export class RouteIndex implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const { analyzer } of this.open.values()) analyzer.dispose();
+    this.open.clear();
     this.scan?.cancel();
     this.scan?.dispose();
     clearTimeout(this.resolveTimer);
