@@ -11,6 +11,7 @@ export type BackendErrorKind =
   | 'not-json'
   | 'bad-payload'
   | 'api-error'
+  | 'not-found'
   | 'cancelled';
 
 export interface BackendErrorDetails {

@@ -16,7 +16,7 @@ export type Params = Record<string, string | number | string[] | undefined>;
 
 /**
  * GET + parse shared by the trace/log clients: identical in-flight requests are shared; with `notFound`
- * (trace lookups) a 404 becomes a BackendError (kind `http`, status 404) with that wording; other non-2xx JSON bodies
+ * (trace lookups) a 404 becomes a BackendError (kind `not-found`, status 404) with that wording; other non-2xx JSON bodies
  * become `api-error` with the backend's own message, and a payload the parser rejects becomes `bad-payload`.
  * The sharing key is path + params, so each path must always be read with the same parser.
  */
@@ -73,7 +73,7 @@ export class ParsedGetter {
   }
 
   notFound(path: string, what: string): BackendError {
-    return this.http.error('http', `${what} in ${this.http.backendName} (${this.http.target})`, { path, status: 404 });
+    return this.http.error('not-found', `${what} in ${this.http.backendName} (${this.http.target})`, { path, status: 404 });
   }
 
   badPayload(path: string, why: string): BackendError {

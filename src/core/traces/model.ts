@@ -361,7 +361,7 @@ export function summarizeTrace(t: Trace): TraceSummary {
 
 /**
  * Normalises an OTLP id to lowercase hex: OTLP JSON proper uses hex, Tempo writes base64
- * (`W47/95gDgQPSabYzgT/HAA==`). Undefined for empty / all-zero ids (OTLP "no parent").
+ * (e.g. `AAECAwQFBgcICQoLDA0ODw==`). Undefined for empty / all-zero ids (OTLP "no parent").
  */
 export function normalizeOtlpId(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw === '') return undefined;
