@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /** What a CLI command may touch: output streams and the working directory (stubbable in tests). */
 export interface Io {
   out(text: string): void;
@@ -52,4 +55,17 @@ export function parseArgs(
     }
   }
   return { positionals, strings, booleans };
+}
+
+/** The absolute path of a directory argument, or a CliError naming what is wrong with it. */
+export function existingDir(io: Io, arg: string): string {
+  const dir = path.resolve(io.cwd, arg);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new CliError(`no such directory: ${arg}`);
+  }
+  if (!st.isDirectory()) throw new CliError(`not a directory: ${arg}`);
+  return dir;
 }

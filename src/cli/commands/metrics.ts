@@ -1,7 +1,6 @@
 /** `telemetry-lens metrics <dir> --prometheus <url>`: live request rate, error ratio and latency per route handler. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliError, parseArgs, type Command } from '../io';
+import { CliError, existingDir, parseArgs, type Command } from '../io';
 import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
 import { BackendError } from '../../backends/errors';
 import { PrometheusClient } from '../../backends/prometheus';
@@ -55,14 +54,7 @@ export const metricsCommand: Command = {
     const timeoutMs = strings.timeout !== undefined ? Number(strings.timeout) : 10_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout must be milliseconds, got ${strings.timeout}`);
 
-    const dir = path.resolve(io.cwd, positionals[0]!);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(dir);
-    } catch {
-      throw new CliError(`no such directory: ${positionals[0]}`);
-    }
-    if (!st.isDirectory()) throw new CliError(`not a directory: ${positionals[0]}`);
+    const dir = existingDir(io, positionals[0]!);
 
     let client: PrometheusClient;
     try {

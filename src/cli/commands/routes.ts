@@ -1,7 +1,5 @@
 /** `telemetry-lens routes <dir> [--json]`: every HTTP route handler under a folder. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { CliError, parseArgs, type Command } from '../io';
+import { CliError, existingDir, parseArgs, type Command } from '../io';
 import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
 
 export const routesCommand: Command = {
@@ -19,14 +17,7 @@ export const routesCommand: Command = {
   async run(args, io) {
     const { positionals, booleans } = parseArgs(args, { booleans: ['json', 'include-tests', 'notes'] });
     if (positionals.length !== 1) throw new CliError('expected exactly one <dir>');
-    const dir = path.resolve(io.cwd, positionals[0]!);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(dir);
-    } catch {
-      throw new CliError(`no such directory: ${positionals[0]}`);
-    }
-    if (!st.isDirectory()) throw new CliError(`not a directory: ${positionals[0]}`);
+    const dir = existingDir(io, positionals[0]!);
     const result = await scanWorkspace(dir, { includeTests: booleans.has('include-tests') });
     if (booleans.has('notes')) for (const n of result.notes) io.err(n);
     const rows = result.routes.map((r) => toRouteJson(r, dir));
