@@ -144,6 +144,7 @@ export class MetricsService implements vscode.Disposable {
     } catch (e) {
       const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
       log.warn(`refresh failed: ${message}`);
+      this.alerts = []; // an alert we can no longer see is not shown as firing
       const h = this.backendHealth;
       this.setHealth({ state: 'down', message, since: h.state === 'down' ? h.since : Date.now() });
     }

@@ -49,8 +49,22 @@ export function e2eHistory(): string {
   return w.toString();
 }
 
+/**
+ * Alerts are evaluated live (the history is in the past), so the e2e alert fires from a constant
+ * expression carrying the labels a real HighErrorRate rule would have for GET /api/orders of job shop.
+ */
+const E2E_RULES = `groups:
+  - name: e2e
+    rules:
+      - alert: HighErrorRate
+        expr: vector(1)
+        for: 0s
+        labels: { severity: page, job: shop, route: /api/orders }
+        annotations: { summary: "GET /api/orders fails more than 5% of requests" }
+`;
+
 export async function startE2eBackends(_tmp: string): Promise<E2eBackends> {
-  const prom = await startPrometheus({ openMetrics: e2eHistory() });
+  const prom = await startPrometheus({ openMetrics: e2eHistory(), rules: E2E_RULES, evaluationInterval: '1s' });
   return {
     userSettings: {
       'telemetryLens.prometheus.url': prom.url,

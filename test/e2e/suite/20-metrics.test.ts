@@ -59,6 +59,20 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     }
   });
 
+  test('a firing alert marks its route with the alert name', async () => {
+    const titles = await eventually(async () => {
+      await vscode.commands.executeCommand('telemetryLens.refreshMetrics');
+      const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
+      const t = lenses.map((l) => l.command?.title ?? '');
+      return t.includes('$(bell) HighErrorRate') ? t : undefined;
+    }, 'the HighErrorRate lens', 30_000);
+    // The rule groups by route like the seed's HighErrorRate (no method label): GET and POST /api/orders, nothing else.
+    const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
+    const lines = lenses.filter((l) => l.command?.title === '$(bell) HighErrorRate').map((l) => l.range.start.line);
+    assert.deepEqual(lines.sort((a, b) => a - b), [7, 19]);
+    assert.equal(titles.filter((t) => t.startsWith('$(bell)')).length, 2);
+  });
+
   test('@dom the lenses are drawn in the editor', async () => {
     const res = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: 'p99 900 ms', screenshot: 'codelens-metrics.png' });
     assert.ok(res.texts.some((t) => t.includes('10 req/s · 1% errors · p99 250 ms')), res.texts.join(' | '));
