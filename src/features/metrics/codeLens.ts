@@ -65,7 +65,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private slowestTrace(route: Route): Promise<string | undefined> {
     const stats = this.metrics.stats(route);
     const service = this.metrics.serviceFor(route);
-    if (!stats?.hasData || !service) return Promise.resolve(undefined);
+    if (!stats?.hasData || !service || this.metrics.backendHealth.state !== 'ok') return Promise.resolve(undefined);
     const key = routeKey(route);
     let p = this.exemplars.get(key);
     if (!p) {

@@ -103,7 +103,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
     const after = line[range.end.character];
     if (!before || !after || !`'"\``.includes(before) || before !== after) return undefined;
     const word = doc.getText(range);
-    if (!this.metrics.engine) return undefined;
+    if (this.metrics.backendHealth.state === 'down') return undefined;
     const names = await this.names().catch(() => new Set<string>());
     const name = [word, `${word}_total`].find((n) => names.has(n)) ?? ([`${word}_bucket`].some((n) => names.has(n)) ? word : undefined);
     if (!name || token.isCancellationRequested) return undefined;
@@ -139,7 +139,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
 
   private names(): Promise<Set<string>> {
     if (!this.metricNames || Date.now() - this.metricNames.at > 60_000) {
-      const names = this.metrics.client.labelValues('__name__').then((r) => new Set(r.data));
+      const names = Promise.resolve().then(async () => new Set((await this.metrics.client.labelValues('__name__')).data));
       this.metricNames = { at: Date.now(), names };
       names.catch(() => (this.metricNames = undefined));
     }

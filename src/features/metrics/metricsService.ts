@@ -20,12 +20,13 @@ import type { BackendStatus, Health } from '../statusBar';
 const log = logger('metrics');
 export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
 
-
 export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
 
 export class MetricsService implements vscode.Disposable {
-  engine!: MetricsEngine;
-  client!: PrometheusClient;
+  private engineImpl: MetricsEngine | undefined;
+  private clientImpl: PrometheusClient | undefined;
+  /** Why no client could be built from the settings (e.g. an invalid URL), shown instead of numbers. */
+  private configError: string | undefined;
   private latest: RefreshResult | undefined;
   private alerts: RouteAlert[] = [];
   private byRoute = new Map<string, RouteStats>();
@@ -45,7 +46,7 @@ export class MetricsService implements vscode.Disposable {
     this.disposables.push(this.changed);
     onConfigChange((e) => {
       if (affects(e, 'prometheus', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
-      else if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engine.invalidate();
+      else if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engineImpl?.invalidate();
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
@@ -60,6 +61,21 @@ export class MetricsService implements vscode.Disposable {
     }, undefined, this.disposables);
     vscode.window.onDidChangeVisibleTextEditors(() => void this.refresh(), undefined, this.disposables);
     index.onDidChange(() => void this.refresh(), undefined, this.disposables);
+  }
+
+  /** The engine for the current settings; throws the settings problem when there is none. */
+  get engine(): MetricsEngine {
+    return this.ready().engine;
+  }
+
+  get client(): PrometheusClient {
+    return this.ready().client;
+  }
+
+  private ready(): { engine: MetricsEngine; client: PrometheusClient } {
+    if (this.configError) throw new Error(this.configError);
+    if (!this.engineImpl || !this.clientImpl) throw new Error('Telemetry Lens is still connecting to Prometheus');
+    return { engine: this.engineImpl, client: this.clientImpl };
   }
 
   get current(): RefreshResult | undefined {
@@ -112,7 +128,7 @@ export class MetricsService implements vscode.Disposable {
    * unfocused window still gets its first numbers). Shares a refresh already under way.
    */
   refresh(opts: { force?: boolean } = {}): Promise<void> {
-    if (!this.engine) return Promise.resolve();
+    if (!this.engineImpl) return Promise.resolve();
     const idle = this.latest !== undefined && !vscode.window.state.focused;
     if (!opts.force && (idle || !this.routesVisible())) return Promise.resolve();
     this.inflight ??= this.doRefresh(opts.force ?? false).finally(() => (this.inflight = undefined));
@@ -130,8 +146,8 @@ export class MetricsService implements vscode.Disposable {
     const opts = { window: m.window, force, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
     try {
       const [result, alerts] = await Promise.all([
-        this.engine.refresh(services, opts),
-        this.engine.firingAlerts(services).catch((e: unknown) => {
+        this.engineImpl!.refresh(services, opts),
+        this.engineImpl!.firingAlerts(services).catch((e: unknown) => {
           log.warn(`alerts: ${e instanceof Error ? e.message : String(e)}`);
           return [] as RouteAlert[];
         }),
@@ -160,7 +176,12 @@ export class MetricsService implements vscode.Disposable {
     let auth: BackendAuth = { type: 'none' };
     if (s.auth !== 'none') {
       const raw = await this.secrets.get(CREDENTIALS_KEY);
-      const cred = raw ? (JSON.parse(raw) as { token?: string; username?: string; password?: string }) : {};
+      let cred: { token?: string; username?: string; password?: string } = {};
+      try {
+        cred = raw ? (JSON.parse(raw) as typeof cred) : {};
+      } catch {
+        log.error('the stored Prometheus credentials are unreadable: run "Telemetry Lens: Set Prometheus Credentials" again');
+      }
       if (s.auth === 'bearer' && cred.token) auth = { type: 'bearer', token: cred.token };
       else if (s.auth === 'basic' && cred.username !== undefined) auth = { type: 'basic', username: cred.username, password: cred.password ?? '' };
       else log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored: run "Telemetry Lens: Set Prometheus Credentials"`);
@@ -174,16 +195,28 @@ export class MetricsService implements vscode.Disposable {
       }
     }
     const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
-    this.client = new PrometheusClient({
-      baseUrl: s.url,
-      auth,
-      headers: s.headers,
-      timeoutMs: s.timeoutMs,
-      insecureSkipVerify: s.insecureSkipVerify,
-      ...(ca ? { ca } : {}),
-      ...(proxy ? { proxy } : {}),
-    });
-    this.engine = new MetricsEngine(this.client, { refreshIntervalMs: metricsSettings().refreshIntervalMs });
+    try {
+      this.clientImpl = new PrometheusClient({
+        baseUrl: s.url,
+        auth,
+        headers: s.headers,
+        timeoutMs: s.timeoutMs,
+        insecureSkipVerify: s.insecureSkipVerify,
+        ...(ca ? { ca } : {}),
+        ...(proxy ? { proxy } : {}),
+      });
+    } catch (e) {
+      // A setting no request can be made with: say so where the numbers would be, until it is fixed.
+      this.configError = `${e instanceof Error ? e.message : String(e)} — check telemetryLens.prometheus.url and http.proxy`;
+      this.clientImpl = this.engineImpl = undefined;
+      this.alerts = [];
+      log.error(this.configError);
+      this.setHealth({ state: 'down', message: this.configError, since: Date.now() });
+      this.changed.fire();
+      return;
+    }
+    this.configError = undefined;
+    this.engineImpl = new MetricsEngine(this.clientImpl, { refreshIntervalMs: metricsSettings().refreshIntervalMs });
     log.info(`Prometheus client for ${s.url} (auth ${s.auth}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
   }
 

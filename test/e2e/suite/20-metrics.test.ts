@@ -43,6 +43,23 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     await openFile('shop', 'routers', 'orders.py');
   });
 
+  test('an invalid Prometheus URL: lenses and hover say so, nothing throws, numbers return with a valid URL', async () => {
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    const good = config.get<string>('prometheus.url');
+    await config.update('prometheus.url', 'not a url', vscode.ConfigurationTarget.Global);
+    try {
+      const titles = await lensTitles(orders, (t) => t.some((x) => x.includes('URL is invalid')), 'an invalid-URL lens');
+      assert.ok(titles.every((t) => t.startsWith('$(warning)')), titles.join(' | '));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', orders, new vscode.Position(8, 3));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      assert.match(text, /URL is invalid/);
+    } finally {
+      await config.update('prometheus.url', good, vscode.ConfigurationTarget.Global);
+    }
+    await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'numbers again');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
   test('a broken service selector in one folder: its lenses name the problem, the other folder keeps its numbers', async () => {
     const catalog = vscode.workspace.workspaceFolders![1]!;
     const app = vscode.Uri.joinPath(catalog.uri, 'src', 'app.ts');
