@@ -1,8 +1,9 @@
 /** Route details panel (browser side): renders what the host sends; every string lands as text. */
-import type { DetailsState, DetailsToHost, HostToDetails, RouteDetailsModel } from '../protocol/routeDetails';
+import type { DetailsToHost, HostToDetails, RouteDetailsModel } from '../protocol/routeDetails';
 import { h, svg, vscodeApi } from './lib/vscodeApi';
 
-const api = vscodeApi<DetailsState, DetailsToHost>();
+// No state is persisted: the panel is not restored across reloads (no WebviewPanelSerializer yet).
+const api = vscodeApi<never, DetailsToHost>();
 const app = document.getElementById('app')!;
 
 function chart(series: [number, number][]): Element {

@@ -55,17 +55,11 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
 
-  constructor(extensionUri: vscode.Uri, spec: PanelSpec<In>, existing?: vscode.WebviewPanel) {
-    this.panel =
-      existing ??
-      vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Beside, {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-      });
-    this.panel.webview.options = {
+  constructor(extensionUri: vscode.Uri, spec: PanelSpec<In>) {
+    this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Beside, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    });
     this.panel.webview.onDidReceiveMessage(
       (m: unknown) => {
         if (!spec.isMessage(m)) return; // anything else from the webview is ignored

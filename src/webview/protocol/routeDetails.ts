@@ -54,8 +54,3 @@ export function isDetailsToHost(m: unknown): m is DetailsToHost {
       return false;
   }
 }
-
-/** Persisted with `setState`: identity, never data (the panel refetches on restore). */
-export interface DetailsState {
-  routeKey: string;
-}
