@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { loadParsers } from '../../../src/core/parsing/treeSitter';
 import { analyzeFile, analyzeFileSliced, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
 import type { Route } from '../../../src/core/routes/types';
+import { macrotasksDuring } from '../../support/eventLoop';
 
 const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path})`} ${r.handlerName ?? '<anon>'}@${r.handlerLine}`;
 
@@ -232,16 +233,7 @@ test('analyzeFileSliced yields to the event loop while it works on a 20,000-line
   const parsers = await loadParsers();
   const { generateTypeScript } = await import('../../../bench/routes');
   const text = generateTypeScript(20_000);
-  let ticks = 0;
-  let done = false;
-  const tick = (): void => {
-    if (done) return;
-    ticks++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  const fa = await analyzeFileSliced(parsers, '/big.ts', text, { sliceMs: 0 });
-  done = true;
+  const { result: fa, ticks } = await macrotasksDuring(() => analyzeFileSliced(parsers, '/big.ts', text, { sliceMs: 0 }));
   assert.ok(ticks >= 3, `other tasks ran only ${ticks} times during the analysis`);
   assert.equal(fa.routes.length, analyzeFile(parsers, '/big.ts', text).routes.length);
   const ac = new AbortController();

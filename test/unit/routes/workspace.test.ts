@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { scanWorkspace, toRouteJson, globToRegExp } from '../../../src/core/routes/workspace';
+import { macrotasksDuring } from '../../support/eventLoop';
 
 function tree(files: Record<string, string | Buffer>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-routes-'));
@@ -91,16 +92,7 @@ test('yields to the event loop between files during a scan', async () => {
   for (let i = 0; i < 150; i++) files[`src/m${i}.ts`] = `import { Router } from 'express';\nexport const r${i} = Router();\n${Array.from({ length: 40 }, (_, j) => `r${i}.get('/a${j}', (req, res) => res.end());`).join('\n')}\n`;
   const root = tree(files);
   // Behaviour, not timing: other macrotasks run between files (the stall length is in `npm run bench`).
-  let ticks = 0;
-  let done = false;
-  const tick = (): void => {
-    if (done) return;
-    ticks++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await scanWorkspace(root, { yieldEvery: 4 });
-  done = true;
+  const { result, ticks } = await macrotasksDuring(() => scanWorkspace(root, { yieldEvery: 4 }));
   assert.equal(result.routes.length, 150 * 40);
   assert.ok(ticks >= 150 / 4 - 1, `other tasks ran only ${ticks} times during a 150-file scan`);
 });
