@@ -59,6 +59,26 @@ export function guard(notes: string[], what: string, fn: () => void): void {
   }
 }
 
+/**
+ * The analysis of one file as small guarded steps over the query captures, grouped by capture name, so it
+ * can run at once or time-sliced. `withFinish` adds a last step that appends the steps `finish` returns:
+ * those depend on every binding the earlier steps made (exports, constants).
+ */
+export function captureSteps(notes: string[], caps: { name: string; node: Node }[]) {
+  const byName: Record<string, Node[]> = {};
+  for (const c of caps) (byName[c.name] ??= []).push(c.node);
+  const nodes = (name: string): Node[] => byName[name] ?? [];
+  return {
+    nodes,
+    each: (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
+      nodes(name).map((n) => () => guard(notes, `${what} line ${lineOf(n)}`, () => fn(n))),
+    withFinish: (steps: (() => void)[], finish: () => (() => void)[]): (() => void)[] => {
+      steps.push(() => steps.push(...finish().map((f) => () => guard(notes, 'exports', f))));
+      return steps;
+    },
+  };
+}
+
 /** Concatenates evaluated pieces: a literal when all are literal; otherwise an expression that keeps the
  *  pieces when every non-literal piece may still be an imported constant (resolved across files later). */
 export function concatVals(vals: Val[], text: string, why: string): Val {

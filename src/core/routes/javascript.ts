@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
-import { clip, concatVals, mayBeLocalFunction, guard, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
+import { captureSteps, clip, concatVals, mayBeLocalFunction, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
 
 const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
 const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
@@ -71,25 +71,22 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
-  const byName: Record<string, Node[]> = {};
-  for (const c of caps) (byName[c.name] ??= []).push(c.node);
-  const A = new JsAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.fnx ?? [])]));
-  const each = (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
-    (byName[name] ?? []).map((n) => () => guard(fa.notes, `${what} line ${lineOf(n)}`, () => fn(n)));
-  const steps: (() => void)[] = [
-    ...each('import', 'import', (n) => A.importStmt(n)),
-    ...each('decl', 'declaration', (n) => A.declarator(n)),
-    ...each('func', 'function', (n) => A.funcDecl(n)),
-    ...each('class', 'class', (n) => A.classDecl(n)),
-    ...each('assign', 'assignment', (n) => A.assignment(n)),
-    ...each('export', 'export', (n) => A.exportStmt(n)),
-    ...each('class', 'class', (n) => A.nestController(n)),
-    ...each('mcall', 'call', (n) => A.memberCall(n)),
-    ...each('argcall', 'call', (n) => A.argCall(n)),
-    // exports and constants depend on every binding: their steps are appended once the bindings exist
-    () => steps.push(...A.finishSteps().map((f) => () => guard(fa.notes, 'exports', f))),
-  ];
-  return steps;
+  const S = captureSteps(fa.notes, caps);
+  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
+  return S.withFinish(
+    [
+      ...S.each('import', 'import', (n) => A.importStmt(n)),
+      ...S.each('decl', 'declaration', (n) => A.declarator(n)),
+      ...S.each('func', 'function', (n) => A.funcDecl(n)),
+      ...S.each('class', 'class', (n) => A.classDecl(n)),
+      ...S.each('assign', 'assignment', (n) => A.assignment(n)),
+      ...S.each('export', 'export', (n) => A.exportStmt(n)),
+      ...S.each('class', 'class', (n) => A.nestController(n)),
+      ...S.each('mcall', 'call', (n) => A.memberCall(n)),
+      ...S.each('argcall', 'call', (n) => A.argCall(n)),
+    ],
+    () => A.finishSteps(),
+  );
 }
 
 function unquote(n: Node): string | null {

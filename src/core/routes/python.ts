@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
-import { clip, concatVals, mayBeLocalFunction, guard, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
+import { captureSteps, clip, concatVals, mayBeLocalFunction, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -48,24 +48,21 @@ export const PYTHON_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
-  const byName: Record<string, Node[]> = {};
-  for (const c of caps) (byName[c.name] ??= []).push(c.node);
+  const S = captureSteps(fa.notes, caps);
   // class bodies are scopes too: `api = Namespace(...)` in a class body is a class attribute, not a module name
-  const A = new PyAnalyzer(fa, file, new ScopeIndex([...(byName.func ?? []), ...(byName.lambda ?? []), ...(byName.class ?? [])]));
-  const each = (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
-    (byName[name] ?? []).map((n) => () => guard(fa.notes, `${what} line ${lineOf(n)}`, () => fn(n)));
-  const steps: (() => void)[] = [
-    ...each('import', 'import', (n) => A.importStmt(n)),
-    ...each('assign', 'assignment', (n) => A.assignment(n)),
-    ...each('func', 'function', (n) => A.funcDef(n)),
-    ...each('class', 'class', (n) => A.classDef(n)),
-    ...each('decorator', 'decorator', (n) => A.decorator(n)),
-    ...each('regcall', 'call', (n) => A.regCall(n)),
-    ...each('argcall', 'call', (n) => A.argCall(n)),
-    // exports depend on every binding: their steps are appended once the bindings exist
-    () => steps.push(...A.finishSteps().map((f) => () => guard(fa.notes, 'exports', f))),
-  ];
-  return steps;
+  const A = new PyAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('lambda'), ...S.nodes('class')]));
+  return S.withFinish(
+    [
+      ...S.each('import', 'import', (n) => A.importStmt(n)),
+      ...S.each('assign', 'assignment', (n) => A.assignment(n)),
+      ...S.each('func', 'function', (n) => A.funcDef(n)),
+      ...S.each('class', 'class', (n) => A.classDef(n)),
+      ...S.each('decorator', 'decorator', (n) => A.decorator(n)),
+      ...S.each('regcall', 'call', (n) => A.regCall(n)),
+      ...S.each('argcall', 'call', (n) => A.argCall(n)),
+    ],
+    () => A.finishSteps(),
+  );
 }
 
 class PyAnalyzer {
