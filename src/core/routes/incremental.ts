@@ -88,18 +88,25 @@ export class DocumentAnalyzer {
     this.grammar = grammarForFile(file);
   }
 
-  /** The analysis of `text`, synchronously; equal to `analyzeFile(parsers, file, text)`. Never throws.
-   *  Supersedes (aborts) an `updateSliced` in flight. */
-  update(text: string, changes?: readonly ContentChange[]): FileAnalysis {
-    this.gen++;
+  /** The answer when no parse is needed: the text is unchanged, or the file is not one tree-sitter analyses. */
+  private withoutParsing(text: string): FileAnalysis | undefined {
     if (this.result && text === this.text) {
       this.lastStats = { mode: 'same', parseMs: 0, analyzeMs: 0 };
       return this.result;
     }
     if (!this.grammar) {
       this.commit(text, undefined, analyzeFile(this.parsers, this.file, text));
-      return this.result!;
+      return this.result;
     }
+    return undefined;
+  }
+
+  /** The analysis of `text`, synchronously; equal to `analyzeFile(parsers, file, text)`. Never throws.
+   *  Supersedes (aborts) an `updateSliced` in flight. */
+  update(text: string, changes?: readonly ContentChange[]): FileAnalysis {
+    this.gen++;
+    const known = this.withoutParsing(text);
+    if (known) return known;
     const t0 = performance.now();
     const { tree, mode } = this.parse(text, changes);
     const t1 = performance.now();
@@ -122,14 +129,8 @@ export class DocumentAnalyzer {
       if (gen !== this.gen || opts.signal?.aborted) throw abortError();
     };
     check();
-    if (this.result && text === this.text) {
-      this.lastStats = { mode: 'same', parseMs: 0, analyzeMs: 0 };
-      return this.result;
-    }
-    if (!this.grammar) {
-      this.commit(text, undefined, analyzeFile(this.parsers, this.file, text));
-      return this.result!;
-    }
+    const known = this.withoutParsing(text);
+    if (known) return known;
     let parseMs = 0;
     const { tree, mode } = await this.parseSliced(text, changes, sliceMs, gen, check, (ms) => (parseMs += ms));
     if (gen !== this.gen) {
