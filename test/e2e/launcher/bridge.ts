@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 export interface BridgeRequest {
   /** CSS selector in the workbench page or any webview frame. */
@@ -24,6 +24,8 @@ export interface BridgeRequest {
   press?: string;
   /** Text to type into the focused element (quick input, editor). */
   type?: string;
+  /** `focus`: whether the workbench page has focus (a user who switched to another window: false). */
+  focused?: boolean;
   timeoutMs?: number;
 }
 
@@ -86,7 +88,26 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
       await shot(page, req.screenshot);
       return {};
     },
+    /**
+     * Takes focus away from the workbench as a user switching windows does, or gives it back. Playwright
+     * emulates focus in every page; without that emulation a page brought to the front takes it.
+     */
+    async focus(page, req) {
+      cdp ??= await page.context().newCDPSession(page); // kept: an override lasts as long as its session
+      await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: req.focused !== false });
+      if (req.focused === false) {
+        blank ??= await page.context().newPage();
+        await blank.bringToFront();
+      } else {
+        await blank?.close();
+        blank = undefined;
+        await page.bringToFront();
+      }
+      return { focused: await page.evaluate('document.hasFocus()') };
+    },
   };
+  let blank: Page | undefined;
+  let cdp: CDPSession | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
