@@ -102,7 +102,7 @@ export class MetricsService implements vscode.Disposable {
   }
 
   alertsFor(route: Route): RouteAlert[] {
-    return this.alerts.filter((a) => routeKey(a.route) === routeKey(route));
+    return this.alerts.filter((a) => sameRoute(a.route, route));
   }
 
   /** The service (workspace folder) a route belongs to, as the engine sees it. */

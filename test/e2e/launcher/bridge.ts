@@ -5,7 +5,8 @@
  */
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { windowFocus } from '../../../scripts/demo/focus.mjs';
 
 export interface BridgeRequest {
   /** CSS selector in the workbench page or any webview frame. */
@@ -88,26 +89,13 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
       await shot(page, req.screenshot);
       return {};
     },
-    /**
-     * Takes focus away from the workbench as a user switching windows does, or gives it back. Playwright
-     * emulates focus in every page; without that emulation a page brought to the front takes it.
-     */
+    /** Takes focus away from the workbench as a user switching windows does, or gives it back. */
     async focus(page, req) {
-      cdp ??= await page.context().newCDPSession(page); // kept: an override lasts as long as its session
-      await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: req.focused !== false });
-      if (req.focused === false) {
-        blank ??= await page.context().newPage();
-        await blank.bringToFront();
-      } else {
-        await blank?.close();
-        blank = undefined;
-        await page.bringToFront();
-      }
-      return { focused: await page.evaluate('document.hasFocus()') };
+      focus ??= windowFocus(page);
+      return { focused: await focus(req.focused !== false) };
     },
   };
-  let blank: Page | undefined;
-  let cdp: CDPSession | undefined;
+  let focus: ((focused: boolean) => Promise<boolean>) | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
