@@ -6,7 +6,10 @@
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
-import { captureSteps, clip, concatVals, mayBeLocalFunction, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
+import { jsEscape, jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { Bindings, ScopeIndex } from '../parsing/scopes';
+import { captureSteps, clip, concatVals, mayBeLocalFunction, none, toMethod } from './common';
 
 const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
 const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
@@ -25,15 +28,6 @@ const QUERY = `
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
 
-const FUNCTION_TYPES = new Set([
-  'function_declaration',
-  'function_expression',
-  'function',
-  'arrow_function',
-  'method_definition',
-  'generator_function_declaration',
-  'generator_function',
-]);
 const NEST_METHODS: Record<string, HttpMethod> = {
   Get: 'GET',
   Post: 'POST',
@@ -60,12 +54,6 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
   '@nestjs/core': 'nestjs',
 };
 
-interface Binding {
-  node: Node;
-  scope: number;
-  value: () => Ref;
-}
-
 export const JS_QUERY = QUERY;
 export const JS_MAX_DEPTH = MAX_DEPTH;
 
@@ -89,101 +77,42 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
   );
 }
 
-function unquote(n: Node): string | null {
-  if (n.type !== 'string') return null;
-  let out = '';
-  for (const c of n.namedChildren) {
-    if (!c) continue;
-    if (c.type === 'string_fragment') out += c.text;
-    else if (c.type === 'escape_sequence') out += c.text.length === 2 ? c.text[1] : c.text;
-  }
-  return out;
-}
-
-function unwrapExpr(n: Node | null): Node | null {
-  while (n && (n.type === 'parenthesized_expression' || n.type === 'await_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression' || n.type === 'type_assertion')) {
-    n = named(n)[0] ?? null;
-  }
-  return n;
-}
-
 class JsAnalyzer {
-  private bindings = new Map<string, Binding[]>();
+  /** Names bound by imports, declarations, assignments, functions and classes. */
+  private bindings: Bindings<Ref>;
   private fnIds = new Map<number, number>();
   private clsIds = new Map<number, number>();
   private fnNodes: Node[] = [];
   private objIds = new Map<string, number>();
   private refMemo = new Map<number, Ref>();
-  private resolving = new Set<number>();
   private frameworks = new Set<Framework>();
   private dir: string;
 
   constructor(
     private fa: FileAnalysis,
     private file: string,
-    private scopes: ScopeIndex,
+    scopes: ScopeIndex,
   ) {
     this.dir = path.dirname(file);
+    this.bindings = new Bindings<Ref>(scopes, {
+      paramNames: jsParamNames,
+      param: (fn, i) => {
+        const id = this.fnId(fn);
+        this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
+        return { k: 'param', fn: id, i };
+      },
+      cyclic: (name) => ({ k: 'none', text: name }),
+    });
   }
 
   // ---- scopes & bindings -------------------------------------------------------------------------
 
-  private scopeOf(n: Node): number {
-    return this.scopes.scopeOf(n);
-  }
-
-  private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
-    let list = this.bindings.get(name);
-    if (!list) this.bindings.set(name, (list = []));
-    list.push({ node, scope, value });
+  private bind(name: string, node: Node, value: () => Ref, scope?: number): void {
+    this.bindings.bind(name, node, value, scope);
   }
 
   private lookup(name: string, at: Node): Ref | null {
-    const list = this.bindings.get(name);
-    for (const p of this.scopes.chain(at)) {
-      const local = list?.find((b) => b.scope === p!.startIndex);
-      if (local) return this.bindingValue(local);
-      const i = this.paramNames(p).indexOf(name);
-      if (i >= 0) return this.paramRef(p, i);
-    }
-    const mod = list?.find((b) => b.scope === -1);
-    return mod ? this.bindingValue(mod) : null;
-  }
-
-  private bindingValue(b: Binding): Ref {
-    const key = b.node.id;
-    if (this.resolving.has(key)) return { k: 'none', text: '' };
-    this.resolving.add(key);
-    try {
-      return b.value();
-    } finally {
-      this.resolving.delete(key);
-    }
-  }
-
-  private paramMemo = new Map<number, string[]>();
-  private paramNames(fn: Node): string[] {
-    let names = this.paramMemo.get(fn.startIndex);
-    if (!names) this.paramMemo.set(fn.startIndex, (names = this.computeParams(fn)));
-    return names;
-  }
-
-  private computeParams(fn: Node): string[] {
-    const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
-    if (!params) return [];
-    if (params.type === 'identifier') return [params.text];
-    return named(params).map((p) => {
-      let q: Node | null = p;
-      if (q.type === 'required_parameter' || q.type === 'optional_parameter') q = q.childForFieldName('pattern');
-      if (q?.type === 'assignment_pattern') q = q.childForFieldName('left');
-      return q?.type === 'identifier' ? q.text : '';
-    });
-  }
-
-  private paramRef(fn: Node, i: number): Ref {
-    const id = this.fnId(fn);
-    this.fa.functions[id]!.params = this.paramNames(fn);
-    return { k: 'param', fn: id, i };
+    return this.bindings.lookup(name, at);
   }
 
   /** Records what a function returns (its first top-level `return <expr>`, or an arrow's expression body). */
@@ -435,7 +364,7 @@ class JsAnalyzer {
         return;
       }
       const nm = decl.childForFieldName('name');
-      const ref = (): Ref => (decl.type.includes('class') ? { k: 'cls', id: this.clsId(decl) } : FUNCTION_TYPES.has(decl.type) ? { k: 'fn', id: this.fnId(decl) } : none(decl));
+      const ref = (): Ref => (decl.type.includes('class') ? { k: 'cls', id: this.clsId(decl) } : JS_FUNCTION_TYPES.has(decl.type) ? { k: 'fn', id: this.fnId(decl) } : none(decl));
       if (isDefault) this.setExport('default', ref);
       if (nm) this.setExport(nm.text, ref);
       return;
@@ -616,7 +545,7 @@ class JsAnalyzer {
         for (const c of n.namedChildren) {
           if (!c) continue;
           if (c.type === 'string_fragment') vals.push({ s: c.text });
-          else if (c.type === 'escape_sequence') vals.push({ s: c.text.length === 2 ? c.text[1]! : c.text });
+          else if (c.type === 'escape_sequence') vals.push({ s: jsEscape(c.text) });
           else if (c.type === 'template_substitution') {
             const e = named(c)[0];
             vals.push(e ? this.evalStr(e, depth + 1) : { e: '', why: 'expression' });
@@ -1122,7 +1051,7 @@ class JsAnalyzer {
         if (r.k === 'fn') this.computeReturns(r.id);
       });
     }
-    for (const [name, list] of this.bindings) {
+    for (const [name, list] of this.bindings.entries()) {
       if (list.length !== 1 || list[0]!.node.type !== 'variable_declarator') continue;
       steps.push(() => {
         if (name in this.fa.consts || list[0]!.scope !== -1) return;

@@ -6,7 +6,10 @@
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
-import { captureSteps, clip, concatVals, mayBeLocalFunction, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
+import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { pyArgs, pyParamNames } from '../parsing/python';
+import { type Binding, Bindings, ScopeIndex } from '../parsing/scopes';
+import { captureSteps, clip, concatVals, mayBeLocalFunction, none, toMethod } from './common';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -29,12 +32,6 @@ const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', Blueprint:
 const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus']);
 const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
 const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
-
-interface Binding {
-  node: Node; // the defining node (assignment, import, function_definition)
-  scope: number; // startIndex of the enclosing function/class, -1 for module
-  value: () => Ref;
-}
 
 /** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
 function relativeModule(file: string, dots: number, dotted: string): ModId {
@@ -66,85 +63,38 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 }
 
 class PyAnalyzer {
-  private bindings = new Map<string, Binding[]>();
+  /** Names bound by imports, assignments, `def` and `class` (class bodies are scopes too). */
+  private bindings: Bindings<Ref>;
   private fnIds = new Map<number, number>(); // node startIndex → functions id
   private clsIds = new Map<number, number>();
   private objIds = new Map<string, number>(); // call node span → objects id
   private refMemo = new Map<number, Ref>();
-  private resolving = new Set<string>();
   private frameworks = new Set<Framework>();
 
   constructor(
     private fa: FileAnalysis,
     private file: string,
-    private scopes: ScopeIndex,
-  ) {}
+    scopes: ScopeIndex,
+  ) {
+    this.bindings = new Bindings<Ref>(scopes, {
+      paramNames: pyParamNames,
+      param: (fn, i) => {
+        const id = this.fnId(fn);
+        this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
+        return { k: 'param', fn: id, i };
+      },
+      cyclic: (name) => ({ k: 'none', text: name }),
+    });
+  }
 
   // ---- scopes & bindings -------------------------------------------------------------------------
 
-  private scopeOf(n: Node): number {
-    return this.scopes.scopeOf(n);
-  }
-
-  /** Enclosing function nodes, innermost first. */
-  private enclosing(n: Node): Node[] {
-    return this.scopes.chain(n);
-  }
-
-  private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
-    let list = this.bindings.get(name);
-    if (!list) this.bindings.set(name, (list = []));
-    list.push({ node, scope, value });
+  private bind(name: string, node: Node, value: () => Ref): void {
+    this.bindings.bind(name, node, value);
   }
 
   private lookup(name: string, at: Node): Ref | null {
-    const fns = this.enclosing(at);
-    const list = this.bindings.get(name);
-    for (const fn of fns) {
-      const params = this.paramNames(fn);
-      const local = list?.find((b) => b.scope === fn.startIndex);
-      if (local) return this.bindingValue(name, local);
-      const i = params.indexOf(name);
-      if (i >= 0) {
-        const id = this.fnId(fn);
-        this.fa.functions[id]!.params = params;
-        return { k: 'param', fn: id, i };
-      }
-    }
-    const mod = list?.find((b) => b.scope === -1);
-    if (mod) return this.bindingValue(name, mod);
-    return null;
-  }
-
-  private bindingValue(name: string, b: Binding): Ref {
-    const key = `${name}@${b.node.startIndex}`;
-    if (this.resolving.has(key)) return { k: 'none', text: name };
-    this.resolving.add(key);
-    try {
-      return b.value();
-    } finally {
-      this.resolving.delete(key);
-    }
-  }
-
-  private paramMemo = new Map<number, string[]>();
-  private paramNames(fn: Node): string[] {
-    let names = this.paramMemo.get(fn.startIndex);
-    if (!names) this.paramMemo.set(fn.startIndex, (names = this.computeParams(fn)));
-    return names;
-  }
-
-  private computeParams(fn: Node): string[] {
-    const params = fn.childForFieldName('parameters');
-    if (!params) return [];
-    const out: string[] = [];
-    for (const p of named(params)) {
-      if (p.type === 'identifier') out.push(p.text);
-      else if (p.type === 'typed_parameter') out.push(named(p)[0]?.text ?? '');
-      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') out.push(p.childForFieldName('name')?.text ?? '');
-      else out.push('');
-    }
-    return out;
+    return this.bindings.lookup(name, at);
   }
 
   private fnNodes: Node[] = [];
@@ -244,7 +194,7 @@ class PyAnalyzer {
   funcDef(n: Node): void {
     const name = n.childForFieldName('name');
     if (!name) return;
-    this.bind(name.text, n, () => ({ k: 'fn', id: this.fnId(n) }), this.scopeOf(n));
+    this.bind(name.text, n, () => ({ k: 'fn', id: this.fnId(n) }));
   }
 
   classDef(n: Node): void {
@@ -320,7 +270,7 @@ class PyAnalyzer {
       if (id === undefined) {
         id = this.fa.objects.length;
         this.objIds.set(nodeKey, id);
-        const { pos, kw } = this.args(n);
+        const { pos, kw } = pyArgs(n);
         let prefix: Val | null = null;
         if (ctor.name === 'Namespace') {
           // flask_restx.Namespace(name, path=None): path defaults to '/' + name
@@ -358,7 +308,7 @@ class PyAnalyzer {
       if (id === undefined) {
         id = this.fa.objects.length;
         this.objIds.set(nodeKey, id);
-        const { pos, kw } = this.args(n);
+        const { pos, kw } = pyArgs(n);
         const p = kw.get('path');
         const nm = pos[0] ?? kw.get('name');
         const v = nm ? this.evalStr(nm) : null;
@@ -396,22 +346,6 @@ class PyAnalyzer {
     return null;
   }
 
-  private args(call: Node): { pos: Node[]; kw: Map<string, Node> } {
-    const pos: Node[] = [];
-    const kw = new Map<string, Node>();
-    const al = call.childForFieldName('arguments');
-    if (al) {
-      for (const a of named(al)) {
-        if (a.type === 'keyword_argument') {
-          const k = a.childForFieldName('name')?.text;
-          const v = a.childForFieldName('value');
-          if (k && v) kw.set(k, v);
-        } else if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') pos.push(a);
-      }
-    }
-    return { pos, kw };
-  }
-
   /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
   evalStr(n: Node, depth = 0): Val {
     if (depth > 8) return { e: clip(n.text), why: 'expression' };
@@ -421,7 +355,6 @@ class PyAnalyzer {
         for (const c of n.children) {
           if (!c) continue;
           if (c.type === 'string_content') vals.push({ s: c.text });
-          else if (c.type === 'escape_sequence') vals.push({ s: unescapePy(c.text) });
           else if (c.type === 'interpolation') {
             const e = c.childForFieldName('expression');
             const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
@@ -500,7 +433,7 @@ class PyAnalyzer {
     const def = n.parent?.childForFieldName('definition');
     if (def?.type === 'class_definition' && flavour === 'py-route') {
       // Flask-RESTX: @ns.route('/todos/<id>') class Todo(Resource): def get(self, id): ...
-      const { pos, kw } = this.args(call);
+      const { pos, kw } = pyArgs(call);
       const paths = pos.length ? pos : [kw.get('path') ?? kw.get('rule')].filter((x): x is Node => !!x);
       const name = def.childForFieldName('name');
       for (const p of paths) {
@@ -518,7 +451,7 @@ class PyAnalyzer {
       return;
     }
     if (!def || def.type !== 'function_definition') return;
-    const { pos, kw } = this.args(call);
+    const { pos, kw } = pyArgs(call);
     const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
     if (!pathNode) return;
     const methods = flavour === 'py-method' ? [toMethod(method)!] : this.methodsArg(kw.get('methods') ?? null, ['GET']);
@@ -538,7 +471,7 @@ class PyAnalyzer {
     const fnNode = n.childForFieldName('function')!;
     const method = fnNode.childForFieldName('attribute')?.text;
     const owner = this.refOf(fnNode.childForFieldName('object'));
-    const { pos, kw } = this.args(n);
+    const { pos, kw } = pyArgs(n);
     switch (method) {
       case 'include_router':
       case 'register_blueprint': {
@@ -615,7 +548,7 @@ class PyAnalyzer {
         node = f.childForFieldName('object')!;
         break;
       }
-      const a = this.args(node).pos;
+      const a = pyArgs(node).pos;
       const inner = a.find((x) => x.type === 'identifier' || x.type === 'attribute' || x.type === 'lambda');
       if (!inner) break;
       node = inner;
@@ -650,19 +583,19 @@ class PyAnalyzer {
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
-    const steps = [...this.bindings.keys()].map((name) => () => this.finishName(name, this.bindings.get(name)!));
+    const steps = [...this.bindings.entries()].map(([name, list]) => () => this.finishName(name, list));
     steps.push(() => {
       this.fa.frameworks = [...this.frameworks];
     });
     return steps;
   }
 
-  private finishName(name: string, list: Binding[]): void {
+  private finishName(name: string, list: readonly Binding<Ref>[]): void {
     {
       const mod = list.filter((b) => b.scope === -1);
       if (!mod.length) return;
       const first = mod[0]!;
-      const r = this.bindingValue(name, first);
+      const r = this.bindings.valueOf(name, first);
       if (r.k !== 'none') this.fa.exports[name] = r;
       if (r.k === 'fn') this.computeReturns(r.id);
       if (mod.length === 1 && first.node.type === 'assignment') {
@@ -673,22 +606,5 @@ class PyAnalyzer {
         }
       }
     }
-  }
-}
-
-function unescapePy(s: string): string {
-  switch (s) {
-    case '\\n':
-      return '\n';
-    case '\\t':
-      return '\t';
-    case "\\'":
-      return "'";
-    case '\\"':
-      return '"';
-    case '\\\\':
-      return '\\';
-    default:
-      return s;
   }
 }
