@@ -1,9 +1,7 @@
 /** Text helpers shared by the Python and JS/TS planners. Pure. */
-import type { TS } from '../parsing/treeSitter';
+import { type Node, walk } from '../parsing/nodes';
 import type { Route } from '../routes/types';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
-
-export type Node = TS.Node;
 
 /** Applies non-overlapping edits (offsets into `text`). Throws on overlap. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
@@ -89,20 +87,6 @@ export function detectIndentUnit(text: string, fallback: string): string {
   let bestCount = 0;
   for (const [d, c] of steps) if (c > bestCount || (c === bestCount && d < best)) [best, bestCount] = [d, c];
   return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
-}
-
-/** Visits every node (pre-order); return false from `visit` to skip the children. */
-export function walk(node: Node, visit: (n: Node) => boolean | void): void {
-  if (visit(node) === false) return;
-  for (const c of node.namedChildren) if (c) walk(c, visit);
-}
-
-export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
-  const out: Node[] = [];
-  walk(node, (n) => {
-    if (pred(n)) out.push(n);
-  });
-  return out;
 }
 
 /** Offset of a Route position (1-based line, 0-based UTF-16 column). */

@@ -16,13 +16,13 @@
  *   status is deterministic from the decorators; an interceptor would need DI wiring in a module file and would
  *   instrument every route of the controller, not the one the user picked.
  */
+import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
+import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES, jsBareParameter, jsObjectProp as objProp, jsParamNames } from '../parsing/javascript';
 import type { Framework, Route } from '../routes/types';
 import {
   type LabelKind,
-  type Node,
   detectIndentUnit,
   eolOf,
-  findAll,
   indentOfLineAt,
   jsString,
   labelKinds,
@@ -38,20 +38,11 @@ import {
   routeTemplate,
   rowsInsideStrings,
   spanName,
-  walk,
 } from './common';
 import type { HandlerOutcome } from './python';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
 
 const ERROR_STATUS_FN = 'telemetryErrorStatus';
-
-export const FUNCTION_TYPES = [
-  'arrow_function',
-  'function_expression',
-  'function',
-  'function_declaration',
-  'method_definition',
-];
 
 export interface JsStyle {
   eol: string;
@@ -91,15 +82,6 @@ export interface JsModule {
   importedNames: Map<string, string>;
 }
 
-function strValue(n: Node | null | undefined): string | undefined {
-  if (!n) return undefined;
-  if (n.type === 'string') return n.namedChildren.map((c) => c?.text ?? '').join('');
-  if (n.type === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution')) {
-    return n.text.slice(1, -1);
-  }
-  return undefined;
-}
-
 function requireSource(n: Node | null | undefined): string | undefined {
   if (!n) return undefined;
   if (n.type === 'await_expression') return requireSource(n.namedChildren[0]);
@@ -121,16 +103,6 @@ function isImportLike(stmt: Node): boolean {
   if (stmt.type === 'import_statement') return true;
   const ds = declarators(stmt);
   return ds.length > 0 && ds.every((d) => requireSource(d.childForFieldName('value')) !== undefined);
-}
-
-function objProp(obj: Node | null | undefined, key: string): Node | undefined {
-  if (!obj || obj.type !== 'object') return undefined;
-  for (const p of obj.namedChildren) {
-    if (p?.type === 'pair' && (p.childForFieldName('key')?.text === key || strValue(p.childForFieldName('key')) === key)) {
-      return p.childForFieldName('value') ?? undefined;
-    }
-  }
-  return undefined;
 }
 
 export function analyseJsModule(root: Node, text: string, file: string, opts: InstrumentOptions): JsModule {
@@ -343,16 +315,6 @@ function fnBody(fn: Node): Node | null {
   return fn.childForFieldName('body');
 }
 
-function usesIdentifier(node: Node, name: string): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier') && n.text === name) found = true;
-    return !found;
-  });
-  return found;
-}
-
 export function jsPresentAspects(fn: Node, mod: JsModule): Aspect[] {
   const body = fnBody(fn);
   if (!body) return [];
@@ -381,18 +343,11 @@ interface ParamInfo {
 }
 
 function params(fn: Node): ParamInfo {
-  const bare = fn.childForFieldName('parameter');
-  if (bare) return { names: [bare.text], bare };
+  const names = jsParamNames(fn);
+  const bare = jsBareParameter(fn);
+  if (bare) return { names, bare };
   const fp = fn.childForFieldName('parameters');
-  if (!fp) return { names: [] };
-  const names: (string | null)[] = [];
-  for (const p of fp.namedChildren) {
-    if (!p || p.type === 'comment') continue;
-    let id: Node | null = p;
-    if (p.type === 'required_parameter' || p.type === 'optional_parameter') id = p.childForFieldName('pattern');
-    if (id?.type === 'assignment_pattern') id = id.childForFieldName('left');
-    names.push(id?.type === 'identifier' ? id.text : null);
-  }
+  if (!fp) return { names };
   const last = fp.namedChildren.filter((c) => c && c.type !== 'comment').pop();
   return { names, insertAt: last ? last.endIndex : fp.startIndex + 1 };
 }

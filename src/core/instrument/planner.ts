@@ -20,7 +20,8 @@ import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, ty
 
 export { applyEdits } from './common';
 export { validateResult } from './validate';
-import { validateResult, withTree } from './validate';
+import { validateResult } from './validate';
+import { withTree } from '../parsing/treeSitter';
 export { planAppSetup, findApps, findApps as findAppObjects } from './appSetup';
 export type { Aspect, AppObject, AppSetupOptions, EditPlan, InstrumentOptions, TextEdit } from './types';
 export { DEFAULT_OPTIONS } from './types';

@@ -10,12 +10,12 @@
  * Return values are captured with an assignment expression `return (_telemetry_result := value)` (Python ≥ 3.8);
  * literal returns (dicts, strings, …) are left untouched because they can only mean the default status.
  */
+import { calleeName, findAll, type Node, pyStringValue as stringValue, usesIdentifier, walk } from '../parsing/nodes';
+import { pyParamNames } from '../parsing/python';
 import type { Route } from '../routes/types';
 import {
   type LabelKind,
-  type Node,
   eolOf,
-  findAll,
   labelKinds,
   lineEndAt,
   lineStartAt,
@@ -31,7 +31,6 @@ import {
   rowsInsideStrings,
   spanName,
   detectIndentUnit,
-  walk,
 } from './common';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
 
@@ -86,21 +85,6 @@ const LITERAL_TYPES = new Set([
   'list_comprehension',
   'set_comprehension',
 ]);
-
-function stringValue(n: Node | null | undefined): string | undefined {
-  if (!n || n.type !== 'string') return undefined;
-  const parts = n.namedChildren.filter((c) => c && c.type === 'string_content');
-  if (n.namedChildren.some((c) => c && c.type === 'interpolation')) return undefined;
-  return parts.map((p) => p!.text).join('');
-}
-
-function callName(call: Node): string {
-  const f = call.childForFieldName('function');
-  if (!f) return '';
-  if (f.type === 'identifier') return f.text;
-  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
-  return '';
-}
 
 function stringList(n: Node | null | undefined): string[] | null {
   if (!n || (n.type !== 'list' && n.type !== 'tuple')) return null;
@@ -194,7 +178,7 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     mod.topNames.add(left.text);
     if (left.text === 'time') mod.timeShadowed = true;
     if (right?.type !== 'call') continue;
-    const fn = callName(right);
+    const fn = calleeName(right);
     const args = right.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
     const metricName = stringValue(args[0]);
     const labelsArg =
@@ -231,16 +215,6 @@ export function findPythonHandler(root: Node, text: string, route: Route): Node 
   );
 }
 
-function usesIdentifier(node: Node, name: string): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if (n.type === 'identifier' && n.text === name) found = true;
-    return !found;
-  });
-  return found;
-}
-
 /** Aspects already present in a handler body. */
 export function pythonPresentAspects(fn: Node, mod: PyModule): Aspect[] {
   const body = fn.childForFieldName('body');
@@ -248,7 +222,7 @@ export function pythonPresentAspects(fn: Node, mod: PyModule): Aspect[] {
   const present = new Set<Aspect>();
   walk(body, (n) => {
     if (n.type === 'call') {
-      const name = callName(n);
+      const name = calleeName(n);
       if (name === 'start_as_current_span' || name === 'start_span') present.add('span');
     }
     if (n.type === 'identifier') {
@@ -268,23 +242,6 @@ function paramTyped(fn: Node, typeName: string): string | undefined {
     if (t === typeName && id) return id.text;
   }
   return undefined;
-}
-
-function paramNames(fn: Node): string[] {
-  const params = fn.childForFieldName('parameters');
-  const out: string[] = [];
-  for (const p of params?.namedChildren ?? []) {
-    if (!p) continue;
-    if (p.type === 'identifier') out.push(p.text);
-    else if (p.type === 'typed_parameter') {
-      const id = p.namedChildren.find((c) => c?.type === 'identifier');
-      if (id) out.push(id.text);
-    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
-      const id = p.childForFieldName('name');
-      if (id) out.push(id.text);
-    }
-  }
-  return out;
 }
 
 /** `status_code=` of the route decorator (FastAPI), as source text. */
@@ -419,7 +376,7 @@ export function planPythonHandler(
   if (typeof histKinds === 'string') return { route, edits: [], already: [], refused: histKinds };
   const needStatus = [...counterKinds, ...histKinds].some((k) => k.kind === 'status');
   const handlerName = fn.childForFieldName('name')?.text ?? '';
-  const bodyUses = (n: string) => usesIdentifier(body, n) || paramNames(fn).includes(n);
+  const bodyUses = (n: string) => usesIdentifier(body, n) || pyParamNames(fn).includes(n);
   const spanVar = bodyUses('span') ? 'otel_span' : 'span';
   const tpl = routeTemplate(route);
   let methodExpr = pyString(route.methods.join('|'));
@@ -450,7 +407,7 @@ export function planPythonHandler(
   if (wantSpan) {
     pro.push(`${ind(0)}with ${names.tracer}.start_as_current_span(${pyString(spanName(opts, route))}) as ${spanVar}:`);
     pro.push(`${ind(1)}${spanVar}.set_attribute("http.route", ${pyString(tpl)})`);
-    const params = paramNames(fn);
+    const params = pyParamNames(fn);
     for (const p of pathParams(tpl)) {
       if (params.includes(p)) pro.push(`${ind(1)}${spanVar}.set_attribute(${pyString(`http.route.param.${p}`)}, str(${p}))`);
     }
