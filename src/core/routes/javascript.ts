@@ -8,8 +8,9 @@ import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
 import { jsEscape, jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
-import { Bindings, ScopeIndex } from '../parsing/scopes';
-import { captureSteps, clip, concatVals, mayBeLocalFunction, none, toMethod } from './common';
+import { ScopeIndex } from '../parsing/scopes';
+import { Analyzer } from './analyzer';
+import { captureSteps, clip, concatVals, none, toMethod } from './common';
 
 const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
 const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
@@ -77,63 +78,24 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
   );
 }
 
-class JsAnalyzer {
-  /** Names bound by imports, declarations, assignments, functions and classes. */
-  private bindings: Bindings<Ref>;
-  private fnIds = new Map<number, number>();
-  private clsIds = new Map<number, number>();
-  private fnNodes: Node[] = [];
-  private objIds = new Map<string, number>();
-  private refMemo = new Map<number, Ref>();
-  private frameworks = new Set<Framework>();
+class JsAnalyzer extends Analyzer {
   private dir: string;
 
-  constructor(
-    private fa: FileAnalysis,
-    private file: string,
-    scopes: ScopeIndex,
-  ) {
+  constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
+    super(fa, file, scopes, jsParamNames);
     this.dir = path.dirname(file);
-    this.bindings = new Bindings<Ref>(scopes, {
-      paramNames: jsParamNames,
-      param: (fn, i) => {
-        const id = this.fnId(fn);
-        this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
-        return { k: 'param', fn: id, i };
-      },
-      cyclic: (name) => ({ k: 'none', text: name }),
-    });
   }
 
-  // ---- scopes & bindings -------------------------------------------------------------------------
-
-  private bind(name: string, node: Node, value: () => Ref, scope?: number): void {
-    this.bindings.bind(name, node, value, scope);
-  }
-
-  private lookup(name: string, at: Node): Ref | null {
-    return this.bindings.lookup(name, at);
-  }
-
-  /** Records what a function returns (its first top-level `return <expr>`, or an arrow's expression body). */
-  private computeReturns(id: number): void {
-    const decl = this.fa.functions[id];
-    const fn = this.fnNodes[id];
-    if (!decl || !fn || 'returns' in decl) return;
-    decl.returns = undefined;
+  /** A function's first top-level `return <expr>`, or an arrow's expression body (app factories). */
+  protected returnedExpr(fn: Node): Node | null | undefined {
     const body = fn.childForFieldName('body');
-    let e: Node | null | undefined = null;
-    if (body?.type === 'statement_block') {
-      const ret = named(body).find((c) => c.type === 'return_statement');
-      e = ret ? named(ret)[0] : null;
-    } else e = body;
-    const r = e ? this.refOf(e) : null;
-    if (r && r.k !== 'none') decl.returns = r;
-    else delete decl.returns;
+    if (body?.type !== 'statement_block') return body;
+    const ret = named(body).find((c) => c.type === 'return_statement');
+    return ret ? named(ret)[0] : null;
   }
 
   /** `inline`: a function written in place (a route's handler argument): no need to look for a name around it. */
-  private fnId(fn: Node, inline = false): number {
+  protected fnId(fn: Node, inline = false): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {
       id = this.fa.functions.length;
@@ -379,16 +341,7 @@ class JsAnalyzer {
 
   // ---- values ------------------------------------------------------------------------------------
 
-  refOf(n: Node | null): Ref {
-    if (!n) return { k: 'none', text: '' };
-    const memo = this.refMemo.get(n.id);
-    if (memo) return memo;
-    const r = this.computeRef(n);
-    this.refMemo.set(n.id, r);
-    return r;
-  }
-
-  private computeRef(n0: Node): Ref {
+  protected computeRef(n0: Node): Ref {
     const n = unwrapExpr(n0);
     if (!n) return none(n0);
     switch (n.type) {
@@ -432,18 +385,11 @@ class JsAnalyzer {
   }
 
   private newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
-    const nodeKey = `${n.startIndex}:${n.endIndex}`;
-    let id = this.objIds.get(nodeKey);
-    if (id === undefined) {
-      id = this.fa.objects.length;
-      this.objIds.set(nodeKey, id);
-      let nameNode: Node | null = n;
-      while (nameNode && nameNode.parent && nameNode.parent.type !== 'variable_declarator' && nameNode.parent.type !== 'assignment_expression' && nameNode.parent.type.endsWith('expression')) nameNode = nameNode.parent;
-      const decl = nameNode?.parent;
-      const nm = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : decl?.type === 'assignment_expression' ? decl.childForFieldName('left')?.text : undefined;
-      this.fa.objects.push({ id, framework, kind, name: nm ?? clip(n.text, 40), line: lineOf(n), prefix });
-    }
-    return { k: 'obj', id };
+    let nameNode: Node | null = n;
+    while (nameNode && nameNode.parent && nameNode.parent.type !== 'variable_declarator' && nameNode.parent.type !== 'assignment_expression' && nameNode.parent.type.endsWith('expression')) nameNode = nameNode.parent;
+    const decl = nameNode?.parent;
+    const nm = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : decl?.type === 'assignment_expression' ? decl.childForFieldName('left')?.text : undefined;
+    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix });
   }
 
   private callRef(n: Node): Ref {
@@ -488,11 +434,7 @@ class JsAnalyzer {
     const inline = argv.filter((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
     // const app = createApp(): the value the project function returns
-    if (callee.k === 'fn') this.computeReturns(callee.id);
-    if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
-      return { k: 'ret', callee };
-    }
-    return none(n);
+    return this.returnOf(callee) ?? none(n);
   }
 
   private newRef(n: Node): Ref {
@@ -1025,19 +967,7 @@ class JsAnalyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
-    const callee = this.refOf(fn);
-    if (!mayBeLocalFunction(callee)) return;
-    const refs: (Ref | null)[] = [];
-    let interesting = false;
-    for (const a of named(args)) {
-      if (a.type === 'identifier') {
-        const r = this.refOf(a);
-        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
-        refs.push(r);
-      } else refs.push(null);
-    }
-    if (!interesting) return;
-    this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
+    this.callEdge(n, fn, named(args));
   }
 
   /** Exports, then module constants, then the framework hints: small steps. */
@@ -1063,9 +993,7 @@ class JsAnalyzer {
         }
       });
     }
-    steps.push(() => {
-      this.fa.frameworks = [...this.frameworks];
-    });
+    steps.push(this.frameworkStep());
     return steps;
   }
 }

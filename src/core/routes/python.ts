@@ -8,8 +8,9 @@ import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
-import { type Binding, Bindings, ScopeIndex } from '../parsing/scopes';
-import { captureSteps, clip, concatVals, mayBeLocalFunction, none, toMethod } from './common';
+import { type Binding, ScopeIndex } from '../parsing/scopes';
+import { Analyzer } from './analyzer';
+import { captureSteps, clip, concatVals, none, toMethod } from './common';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -62,60 +63,20 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
   );
 }
 
-class PyAnalyzer {
-  /** Names bound by imports, assignments, `def` and `class` (class bodies are scopes too). */
-  private bindings: Bindings<Ref>;
-  private fnIds = new Map<number, number>(); // node startIndex → functions id
-  private clsIds = new Map<number, number>();
-  private objIds = new Map<string, number>(); // call node span → objects id
-  private refMemo = new Map<number, Ref>();
-  private frameworks = new Set<Framework>();
-
-  constructor(
-    private fa: FileAnalysis,
-    private file: string,
-    scopes: ScopeIndex,
-  ) {
-    this.bindings = new Bindings<Ref>(scopes, {
-      paramNames: pyParamNames,
-      param: (fn, i) => {
-        const id = this.fnId(fn);
-        this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
-        return { k: 'param', fn: id, i };
-      },
-      cyclic: (name) => ({ k: 'none', text: name }),
-    });
+class PyAnalyzer extends Analyzer {
+  constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
+    super(fa, file, scopes, pyParamNames);
   }
 
-  // ---- scopes & bindings -------------------------------------------------------------------------
-
-  private bind(name: string, node: Node, value: () => Ref): void {
-    this.bindings.bind(name, node, value);
-  }
-
-  private lookup(name: string, at: Node): Ref | null {
-    return this.bindings.lookup(name, at);
-  }
-
-  private fnNodes: Node[] = [];
-
-  /** Records what a function returns (its first top-level `return <expr>`), for app factories. */
-  private computeReturns(id: number): void {
-    const decl = this.fa.functions[id];
-    const fn = this.fnNodes[id];
-    if (!decl || !fn || 'returns' in decl) return;
-    decl.returns = undefined;
+  /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
+  protected returnedExpr(fn: Node): Node | undefined {
     const body = fn.childForFieldName('body');
-    if (!body || fn.type === 'lambda') return;
+    if (!body || fn.type === 'lambda') return undefined;
     const ret = named(body).find((c) => c.type === 'return_statement');
-    const e = ret ? named(ret)[0] : undefined;
-    if (!e) return;
-    const r = this.refOf(e);
-    if (r.k !== 'none') decl.returns = r;
-    else delete decl.returns;
+    return ret ? named(ret)[0] : undefined;
   }
 
-  private fnId(fn: Node): number {
+  protected fnId(fn: Node): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {
       id = this.fa.functions.length;
@@ -228,16 +189,7 @@ class PyAnalyzer {
 
   // ---- values ------------------------------------------------------------------------------------
 
-  refOf(n: Node | null): Ref {
-    if (!n) return { k: 'none', text: '' };
-    const memo = this.refMemo.get(n.id);
-    if (memo) return memo;
-    const r = this.computeRef(n);
-    this.refMemo.set(n.id, r);
-    return r;
-  }
-
-  private computeRef(n: Node): Ref {
+  protected computeRef(n: Node): Ref {
     switch (n.type) {
       case 'identifier':
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
@@ -265,60 +217,41 @@ class PyAnalyzer {
     if (!fnNode) return none(n);
     const ctor = this.ctorKind(fnNode);
     if (ctor) {
-      const nodeKey = `${n.startIndex}:${n.endIndex}`;
-      let id = this.objIds.get(nodeKey);
-      if (id === undefined) {
-        id = this.fa.objects.length;
-        this.objIds.set(nodeKey, id);
-        const { pos, kw } = pyArgs(n);
-        let prefix: Val | null = null;
-        if (ctor.name === 'Namespace') {
-          // flask_restx.Namespace(name, path=None): path defaults to '/' + name
-          const p = kw.get('path');
-          const nm = pos[0] ?? kw.get('name');
-          const v = nm ? this.evalStr(nm) : null;
-          prefix = p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
-        } else {
-          const arg = kw.get(ctor.framework === 'fastapi' || ctor.name === 'Api' ? 'prefix' : 'url_prefix');
-          prefix = arg ? this.evalStr(arg) : null;
-        }
-        const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
-        this.fa.objects.push({ id, framework: ctor.framework, kind: ctor.kind, name: nameNode?.text ?? clip(n.text, 40), line: lineOf(n), prefix });
+      const { pos, kw } = pyArgs(n);
+      const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
+      const prefix = (): Val | null => {
+        if (ctor.name === 'Namespace') return this.namespacePrefix(n);
+        const arg = kw.get(ctor.framework === 'fastapi' || ctor.name === 'Api' ? 'prefix' : 'url_prefix');
+        return arg ? this.evalStr(arg) : null;
+      };
+      return this.objectAt(n, { framework: ctor.framework, kind: ctor.kind, name: nameNode?.text, prefix }, (child) => {
         // Api(app) / Api(blueprint): the resources live under the app or blueprint
         const target = ctor.name === 'Api' ? (pos[0] ?? kw.get('app')) : undefined;
-        if (target) this.fa.mounts.push({ parent: this.refOf(target), child: { k: 'obj', id }, prefix: null, line: lineOf(n), kind: 'include' });
-      }
-      return { k: 'obj', id };
+        if (target) this.fa.mounts.push({ parent: this.refOf(target), child, prefix: null, line: lineOf(n), kind: 'include' });
+      });
     }
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
       // app = create_app(): the value the project function returns
-      const callee = this.refOf(fnNode);
-      if (callee.k === 'fn') this.computeReturns(callee.id);
-      if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
-        return { k: 'ret', callee };
-      }
-      return none(n);
+      return this.returnOf(this.refOf(fnNode)) ?? none(n);
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
       const owner = this.refOf(fnNode.childForFieldName('object'));
       if (owner.k !== 'obj' || this.fa.objects[owner.id]?.framework !== 'flask') return none(n);
-      const nodeKey = `${n.startIndex}:${n.endIndex}`;
-      let id = this.objIds.get(nodeKey);
-      if (id === undefined) {
-        id = this.fa.objects.length;
-        this.objIds.set(nodeKey, id);
-        const { pos, kw } = pyArgs(n);
-        const p = kw.get('path');
-        const nm = pos[0] ?? kw.get('name');
-        const v = nm ? this.evalStr(nm) : null;
-        const prefix = p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
-        this.fa.objects.push({ id, framework: 'flask', kind: 'router', name: clip(n.text, 40), line: lineOf(n), prefix });
-        this.fa.mounts.push({ parent: owner, child: { k: 'obj', id }, prefix: null, line: lineOf(n), kind: 'include' });
-      }
-      return { k: 'obj', id };
+      return this.objectAt(n, { framework: 'flask', kind: 'router', prefix: () => this.namespacePrefix(n) }, (child) => {
+        this.fa.mounts.push({ parent: owner, child, prefix: null, line: lineOf(n), kind: 'include' });
+      });
     }
     return none(n);
+  }
+
+  /** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
+  private namespacePrefix(call: Node): Val | null {
+    const { pos, kw } = pyArgs(call);
+    const p = kw.get('path');
+    const nm = pos[0] ?? kw.get('name');
+    const v = nm ? this.evalStr(nm) : null;
+    return p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
   }
 
   /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
@@ -565,28 +498,15 @@ class PyAnalyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
-    const callee = this.refOf(fnNode);
-    if (!mayBeLocalFunction(callee)) return;
-    const args: (Ref | null)[] = [];
-    let interesting = false;
-    for (const a of named(al)) {
-      if (a.type === 'keyword_argument') break;
-      if (a.type === 'identifier') {
-        const r = this.refOf(a);
-        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
-        args.push(r);
-      } else args.push(null);
-    }
-    if (!interesting) return;
-    this.fa.calls.push({ callee, args, line: lineOf(n) });
+    const args = named(al);
+    const kw = args.findIndex((a) => a.type === 'keyword_argument');
+    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw));
   }
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
     const steps = [...this.bindings.entries()].map(([name, list]) => () => this.finishName(name, list));
-    steps.push(() => {
-      this.fa.frameworks = [...this.frameworks];
-    });
+    steps.push(this.frameworkStep());
     return steps;
   }
 
