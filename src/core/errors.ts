@@ -1,4 +1,4 @@
 /** The message of anything thrown: an Error's message, else the value as a string. Pure. */
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }

@@ -1,6 +1,7 @@
 /** Text helpers shared by the Python and JS/TS planners. Pure. */
 import { type Node, walk } from '../parsing/nodes';
 import type { Route } from '../routes/types';
+import { routeTemplate } from '../routes/route';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
 
 /** Applies non-overlapping edits (offsets into `text`). Throws on overlap. */
@@ -92,11 +93,6 @@ export function detectIndentUnit(text: string, fallback: string): string {
 /** Offset of a Route position (1-based line, 0-based UTF-16 column). */
 export function offsetOf(starts: number[], line: number, column: number): number {
   return (starts[line - 1] ?? 0) + column;
-}
-
-/** The route template used for labels, span names and attributes. */
-export function routeTemplate(route: Route): string {
-  return route.fullPath ?? route.path;
 }
 
 export function spanName(opts: InstrumentOptions, route: Route): string {

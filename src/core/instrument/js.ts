@@ -19,6 +19,7 @@
 import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
 import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES, jsBareParameter, jsObjectProp as objProp, jsParamNames } from '../parsing/javascript';
 import type { Framework, Route } from '../routes/types';
+import { routeLabel, routeTemplate } from '../routes/route';
 import {
   type LabelKind,
   detectIndentUnit,
@@ -35,7 +36,6 @@ import {
   orderedAspects,
   pathParams,
   reindentEdits,
-  routeTemplate,
   rowsInsideStrings,
   spanName,
 } from './common';
@@ -481,7 +481,7 @@ export function planJsHandler(
   const { text, style } = mod;
   const { eol, unit, semi, ts } = style;
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
-  const label = `${route.methods.join('|')} ${routeTemplate(route)}`;
+  const label = routeLabel(route);
   const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
   const fn = findJsHandler(mod.root, text, route);
   if (!fn) return refuse(notAFunction(mod.root, route) ?? `handler function not found at line ${route.handlerLine}`);

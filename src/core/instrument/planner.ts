@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
-import { applyEdits, labelKinds, normalizeEdits, orderedAspects, routeTemplate } from './common';
+import { applyEdits, labelKinds, normalizeEdits, orderedAspects } from './common';
+import { routeLabel } from '../routes/route';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames, planJsHandler } from './js';
 import {
   type HandlerOutcome,
@@ -28,10 +29,6 @@ export { DEFAULT_OPTIONS } from './types';
 
 function sameFile(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
-}
-
-function routeLabel(r: Route): string {
-  return `${r.methods.join('|')} ${routeTemplate(r)}`;
 }
 
 async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {

@@ -13,6 +13,7 @@
 import { calleeName, findAll, type Node, pyStringValue as stringValue, usesIdentifier, walk } from '../parsing/nodes';
 import { pyParamNames } from '../parsing/python';
 import type { Route } from '../routes/types';
+import { routeLabel, routeTemplate } from '../routes/route';
 import {
   type LabelKind,
   eolOf,
@@ -27,7 +28,6 @@ import {
   pathParams,
   pyString,
   reindentEdits,
-  routeTemplate,
   rowsInsideStrings,
   spanName,
   detectIndentUnit,
@@ -339,7 +339,7 @@ export function planPythonHandler(
   needs: PyNeeds,
 ): HandlerOutcome {
   const { text, eol, unit } = mod;
-  const label = `${route.methods.join('|')} ${routeTemplate(route)}`;
+  const label = routeLabel(route);
   const fn = findPythonHandler(mod.root, text, route);
   if (!fn) return { route, edits: [], already: [], refused: `${label}: handler function not found at line ${route.handlerLine}` };
   const outer = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;

@@ -11,6 +11,7 @@
  * interval and identical in-flight refreshes are shared. NaN/±Inf never leave the engine (null instead).
  */
 import type { Route } from '../routes/types';
+import { routeTemplate } from '../routes/route';
 import { BackendError } from '../../backends/errors';
 import { sampleValue, type Alert, type PrometheusClient, type VectorSample } from '../../backends/prometheus';
 import { joinShared, type Shared } from '../../backends/inflight';
@@ -19,10 +20,9 @@ import {
   explainConvention,
   getConvention,
   groupedQueries,
-  routeKey,
+  templateKey,
   routeMethods,
   routeQueries,
-  routeTemplate,
   type Convention,
   type ConventionConfig,
   type ConventionName,
@@ -581,7 +581,7 @@ class RouteIndex {
     private readonly conv: Convention,
   ) {
     for (const r of routes) {
-      const k = routeKey(r);
+      const k = templateKey(r);
       const list = this.byKey.get(k);
       if (list) list.push(r);
       else this.byKey.set(k, [r]);
@@ -615,7 +615,7 @@ function alertRoutes(a: Alert, routes: Route[]): Route[] {
     const v = a.labels[l];
     if (!v) continue;
     const key = canonicalRouteKey(v);
-    let matched = routes.filter((r) => routeKey(r) === key);
+    let matched = routes.filter((r) => templateKey(r) === key);
     if (!matched.length && l === 'path') matched = routes.filter((r) => matchPathToTemplate(v, routeTemplate(r)) > 0);
     const method = (a.labels.method ?? a.labels.http_request_method ?? a.labels.http_method ?? '').toUpperCase();
     if (method) {

@@ -8,6 +8,7 @@ import { lintMetrics, type Diagnostic as LintDiagnostic } from '../../core/lint/
 import { instrumentSettings } from '../../config';
 import { logger } from '../../log';
 import { LANGUAGES, SOURCE_FILES } from '../languages';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('lint');
 const SOURCE = 'Telemetry Lens';
@@ -48,7 +49,7 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
         }),
       );
     } catch (e) {
-      log.warn(`lint ${doc.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(`lint ${doc.uri.fsPath}: ${errorMessage(e)}`);
     }
   };
   const schedule = (doc: vscode.TextDocument): void => {

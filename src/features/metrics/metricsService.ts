@@ -8,19 +8,19 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
 import type { BackendAuth } from '../../backends/http';
-import { isBackendError } from '../../backends/errors';
 import { MetricsEngine, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec } from '../../core/metrics/engine';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
+import { routeId } from '../../core/routes/route';
 import { affects, folderMetricsSettings, instrumentSettings, metricsSettings, onConfigChange, prometheusSettings } from '../../config';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
+import { routesInFolder } from '../routes/folders';
 import type { BackendStatus, Health } from '../statusBar';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('metrics');
 export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
-
-export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
 
 export class MetricsService implements vscode.Disposable {
   private engineImpl: MetricsEngine | undefined;
@@ -86,16 +86,16 @@ export class MetricsService implements vscode.Disposable {
   }
 
   stats(route: Route): RouteStats | undefined {
-    return this.byRoute.get(routeKey(route));
+    return this.byRoute.get(routeId(route));
   }
 
   alertsFor(route: Route): RouteAlert[] {
-    return this.alerts.filter((a) => routeKey(a.route) === routeKey(route));
+    return this.alerts.filter((a) => routeId(a.route) === routeId(route));
   }
 
   /** The service (workspace folder) a route belongs to, as the engine sees it. */
   serviceFor(route: Route): ServiceSpec | undefined {
-    return this.services().find((s) => s.routes.some((r) => routeKey(r) === routeKey(route)));
+    return this.services().find((s) => s.routes.some((r) => routeId(r) === routeId(route)));
   }
 
   services(): ServiceSpec[] {
@@ -108,7 +108,7 @@ export class MetricsService implements vscode.Disposable {
         selector: fs_.serviceSelector,
         convention: fs_.convention as ConventionName | 'auto',
         prefix: instrumentSettings(folder.uri).metricPrefix,
-        routes: routes.filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString()),
+        routes: routesInFolder(routes, folder),
       };
       const q = fs_.customQueries;
       if (fs_.convention === 'custom' && q.rate) spec.custom = { ...q, rate: q.rate };
@@ -148,17 +148,17 @@ export class MetricsService implements vscode.Disposable {
       const [result, alerts] = await Promise.all([
         this.engineImpl!.refresh(services, opts),
         this.engineImpl!.firingAlerts(services).catch((e: unknown) => {
-          log.warn(`alerts: ${e instanceof Error ? e.message : String(e)}`);
+          log.warn(`alerts: ${errorMessage(e)}`);
           return [] as RouteAlert[];
         }),
       ]);
       this.latest = result;
       this.alerts = alerts;
-      this.byRoute = new Map(result.services.flatMap((s) => s.routes.map((r) => [routeKey(r.route), r] as const)));
+      this.byRoute = new Map(result.services.flatMap((s) => s.routes.map((r) => [routeId(r.route), r] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
       this.setHealth({ state: 'ok', at: Date.now(), detail: `${prometheusSettings().url} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
-      const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       log.warn(`refresh failed: ${message}`);
       this.alerts = []; // an alert we can no longer see is not shown as firing
       const h = this.backendHealth;
@@ -191,7 +191,7 @@ export class MetricsService implements vscode.Disposable {
       try {
         ca = await fs.promises.readFile(s.caFile, 'utf8');
       } catch (e) {
-        log.error(`cannot read prometheus.caFile ${s.caFile}: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(`cannot read prometheus.caFile ${s.caFile}: ${errorMessage(e)}`);
       }
     }
     const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
@@ -207,7 +207,7 @@ export class MetricsService implements vscode.Disposable {
       });
     } catch (e) {
       // A setting no request can be made with: say so where the numbers would be, until it is fixed.
-      this.configError = `${e instanceof Error ? e.message : String(e)} — check telemetryLens.prometheus.url and http.proxy`;
+      this.configError = `${errorMessage(e)} — check telemetryLens.prometheus.url and http.proxy`;
       this.clientImpl = this.engineImpl = undefined;
       this.alerts = [];
       log.error(this.configError);

@@ -15,6 +15,7 @@ import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
 import { routesSettings } from '../../config';
 import { logger } from '../../log';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('routes');
 const DEBOUNCE_MS = 250;
@@ -112,7 +113,7 @@ export class RouteIndex implements vscode.Disposable {
     try {
       await this.indexFolders();
     } catch (e) {
-      log.error(`route index failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(`route index failed: ${errorMessage(e)}`);
     }
   }
 
@@ -142,7 +143,7 @@ export class RouteIndex implements vscode.Disposable {
             for (const note of result.notes) log.info(note);
           } catch (e) {
             if (abort.signal.aborted) return;
-            log.error(`indexing ${folder.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+            log.error(`indexing ${folder.name} failed: ${errorMessage(e)}`);
           }
         }
         if (cts.token.isCancellationRequested) return;
@@ -207,7 +208,7 @@ export class RouteIndex implements vscode.Disposable {
       this.versions.set(p, version);
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') return;
-      log.warn(`could not analyse ${p}: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(`could not analyse ${p}: ${errorMessage(e)}`);
     }
   }
 
@@ -222,7 +223,7 @@ export class RouteIndex implements vscode.Disposable {
       this.versions.delete(uri.fsPath);
       this.scheduleResolve();
     } catch (e) {
-      log.debug(`skipped ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      log.debug(`skipped ${uri.fsPath}: ${errorMessage(e)}`);
     }
   }
 
@@ -242,7 +243,7 @@ export class RouteIndex implements vscode.Disposable {
     try {
       this.resolve();
     } catch (e) {
-      log.error(`route resolution failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(`route resolution failed: ${errorMessage(e)}`);
     }
   }
 
