@@ -12,9 +12,9 @@
  */
 import type { Route } from '../routes/types';
 import { routeTemplate } from '../routes/route';
-import { BackendError } from '../../backends/errors';
-import { sampleValue, type Alert, type PrometheusClient, type VectorSample } from '../../backends/prometheus';
-import { joinShared, type Shared } from '../../backends/inflight';
+import { BackendError } from '../errors';
+import { sampleValue, type Alert, type PrometheusQueries, type VectorSample } from './prometheusApi';
+import { Inflight } from '../inflight';
 import {
   detectConvention,
   explainConvention,
@@ -167,13 +167,13 @@ export class MetricsEngine {
   private readonly now: () => number;
   private readonly customConcurrency: number;
   private readonly cache = new Map<string, { at: number; result: RefreshResult }>();
-  private readonly inflight = new Map<string, Shared<RefreshResult>>();
+  private readonly inflight = new Inflight<RefreshResult>();
   private readonly detections = new Map<string, { at: number; ttl: number; detection: Promise<{ config: ConventionConfig | null; reason: string }> }>();
   /** Route label values actually seen, per service+route (for precise single-route queries). */
   private readonly seen = new Map<string, RouteRef>();
 
   constructor(
-    readonly client: PrometheusClient,
+    readonly client: PrometheusQueries,
     opts: MetricsEngineOptions = {},
   ) {
     this.refreshIntervalMs = opts.refreshIntervalMs ?? 15_000;
@@ -197,35 +197,17 @@ export class MetricsEngine {
     ]);
     const cached = this.cache.get(key);
     if (!opts.force && cached && this.now() - cached.at < this.refreshIntervalMs) return cached.result;
-    let shared = this.inflight.get(key);
-    if (!shared || shared.ctl.signal.aborted) {
-      const ctl = new AbortController();
-      const inner: RefreshOptions = { ...opts, signal: ctl.signal };
-      const promise = (async () => {
-        const results = await Promise.all(services.map((s) => this.refreshServiceIsolated(s, window, inner)));
-        const result: RefreshResult = { services: results, window, computedAt: this.now() };
-        if (opts.evaluationTime !== undefined) result.evaluationTime = opts.evaluationTime;
-        this.cache.set(key, { at: this.now(), result });
-        // keep the cache small: only the latest few keys
-        if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
-        return result;
-      })();
-      const s: Shared<RefreshResult> = {
-        ctl,
-        users: 0,
-        promise: promise.finally(() => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-        }),
-        abandon: () => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-          ctl.abort();
-        },
-      };
-      s.promise.catch(() => undefined); // callers get the rejection; none left → not unhandled
-      this.inflight.set(key, s);
-      shared = s;
-    }
-    return joinShared(shared, opts.signal, () => this.client.http.error('cancelled', 'Metrics refresh cancelled'));
+    const run = async (signal: AbortSignal): Promise<RefreshResult> => {
+      const inner: RefreshOptions = { ...opts, signal };
+      const results = await Promise.all(services.map((s) => this.refreshServiceIsolated(s, window, inner)));
+      const result: RefreshResult = { services: results, window, computedAt: this.now() };
+      if (opts.evaluationTime !== undefined) result.evaluationTime = opts.evaluationTime;
+      this.cache.set(key, { at: this.now(), result });
+      // keep the cache small: only the latest few keys
+      if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
+      return result;
+    };
+    return this.inflight.run(key, run, opts.signal, () => this.client.cancelledError('Metrics refresh cancelled'));
   }
 
   /** The convention a service uses (configured, or detected and cached). */
