@@ -32,16 +32,7 @@ import {
   spanName,
   detectIndentUnit,
 } from './common';
-import type { Aspect, InstrumentOptions, TextEdit } from './types';
-
-export interface HandlerOutcome {
-  route: Route;
-  edits: TextEdit[];
-  already: Aspect[];
-  refused?: string;
-  /** Handler function node start (to detect handlers shared by several routes). */
-  key?: number;
-}
+import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
 interface ExistingMetric {
   variable: string;
