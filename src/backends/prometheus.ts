@@ -20,22 +20,6 @@ import type {
   VectorSample,
 } from '../core/metrics/prometheusApi';
 
-export type {
-  Alert,
-  CallOptions,
-  Exemplar,
-  ExemplarSeries,
-  Labels,
-  MatrixSeries,
-  MetricMetadata,
-  PromResult,
-  PromTime,
-  QueryData,
-  SamplePair,
-  VectorSample,
-} from '../core/metrics/prometheusApi';
-export { sampleValue } from '../core/metrics/prometheusApi';
-
 export interface PrometheusClientOptions extends Omit<HttpBackendOptions, 'backendName' | 'credentialsHint'> {
   backendName?: string;
   credentialsHint?: string;

@@ -9,7 +9,7 @@ import { calleeName, findAll, type Node } from '../parsing/nodes';
 import { withTree } from '../parsing/treeSitter';
 import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString } from './common';
 import { analyseJsModule, jsRef } from './jsModule';
-import { analysePythonModule, pythonImportEdits } from './python';
+import { analysePythonModule, pythonImportEdits } from './pyModule';
 import { validateResult } from './validate';
 import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
 

@@ -11,7 +11,8 @@ import { routeLabel } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
-import { analysePythonModule, emptyNeeds, planPythonHandler, pythonModuleEdits, pythonNames } from './python';
+import { planPythonHandler } from './python';
+import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from './pyModule';
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 
 export { applyEdits } from './common';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatRate, formatRatio, sparklineDataUri } from '../../core/metrics/format';
-import { sampleValue } from '../../backends/prometheus';
+import { sampleValue } from '../../core/metrics/prometheusApi';
 import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
