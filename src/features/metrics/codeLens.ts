@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { formatStats } from '../../core/metrics/format';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings } from '../../config';
+import { metricsSettings, onSettingsChange } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from './metricsService';
 import { routeId } from '../../core/routes/route';
@@ -96,8 +96,6 @@ export function registerCodeLens(context: vscode.ExtensionContext, index: RouteI
     vscode.languages.registerCodeLensProvider(SOURCE_FILES, provider),
     metrics.onDidChange(() => provider.changed()),
     index.onDidChange(() => provider.changed()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('telemetryLens.codeLens')) provider.changed();
-    }),
   );
+  onSettingsChange(['codeLens'], () => provider.changed(), context.subscriptions);
 }

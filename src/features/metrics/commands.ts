@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { suggestServiceSelectors } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings, prometheusSettings } from '../../config';
+import { metricsSettings, prometheusSettings, setPrometheusAuth } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import { DetailsPanels } from './detailsPanel';
 import { CREDENTIALS_KEY, type MetricsService } from './metricsService';
@@ -81,10 +81,9 @@ async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
     { title: 'Telemetry Lens: Prometheus credentials' },
   );
   if (!kind) return;
-  const config = vscode.workspace.getConfiguration('telemetryLens');
   if (kind.value === 'clear') {
     await secrets.delete(CREDENTIALS_KEY);
-    await config.update('prometheus.auth', 'none', vscode.ConfigurationTarget.Global);
+    await setPrometheusAuth('none');
     void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials removed.');
     return;
   }
@@ -99,6 +98,6 @@ async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
     if (password === undefined) return;
     await secrets.store(CREDENTIALS_KEY, JSON.stringify({ username, password }));
   }
-  if (prometheusSettings().auth !== kind.value) await config.update('prometheus.auth', kind.value, vscode.ConfigurationTarget.Global);
+  if (prometheusSettings().auth !== kind.value) await setPrometheusAuth(kind.value);
   void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials saved in VS Code\'s secret storage.');
 }

@@ -12,7 +12,7 @@ import { MetricsEngine, type RefreshResult, type RouteAlert, type RouteStats, ty
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
 import { routeId } from '../../core/routes/route';
-import { affects, folderMetricsSettings, instrumentSettings, metricsSettings, onConfigChange, prometheusSettings } from '../../config';
+import { affects, folderMetricsSettings, httpProxy, instrumentSettings, metricsSettings, onConfigChange, onSettingsChange, prometheusSettings } from '../../config';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
 import { routesInFolder } from '../routes/folders';
@@ -50,9 +50,7 @@ export class MetricsService implements vscode.Disposable {
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http.proxy')) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
-    }, undefined, this.disposables);
+    onSettingsChange(['http.proxy'], () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), this.disposables);
     secrets.onDidChange((e) => {
       if (e.key === CREDENTIALS_KEY) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
@@ -194,7 +192,7 @@ export class MetricsService implements vscode.Disposable {
         log.error(`cannot read prometheus.caFile ${s.caFile}: ${errorMessage(e)}`);
       }
     }
-    const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
+    const proxy = httpProxy();
     try {
       this.clientImpl = new PrometheusClient({
         baseUrl: s.url,

@@ -13,7 +13,7 @@ import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
 import { DocumentAnalyzer, type ContentChange } from '../../core/routes/incremental';
 import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
-import { routesSettings } from '../../config';
+import { filesExclude, onSettingsChange, routesSettings } from '../../config';
 import { logger } from '../../log';
 import { errorMessage } from '../../core/errors';
 
@@ -71,13 +71,7 @@ export class RouteIndex implements vscode.Disposable {
       watcher.onDidCreate((u) => void this.analyzeDisk(u)),
       watcher.onDidDelete((u) => this.forget(u)),
     );
-    vscode.workspace.onDidChangeConfiguration(
-      (e) => {
-        if (e.affectsConfiguration('telemetryLens.routes') || e.affectsConfiguration('files.exclude')) void this.rescan();
-      },
-      undefined,
-      this.disposables,
-    );
+    onSettingsChange(['routes', 'files.exclude'], () => void this.rescan(), this.disposables);
   }
 
   /** Starts the background index (returns at once); `ready` resolves when the first scan is done. */
@@ -183,8 +177,7 @@ export class RouteIndex implements vscode.Disposable {
   }
 
   private excludes(scope: vscode.Uri | undefined): string[] {
-    const filesExclude = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean>>('exclude', {});
-    return [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...routesSettings(scope).exclude];
+    return [...filesExclude(scope), ...routesSettings(scope).exclude];
   }
 
   private async analyzeDocument(doc: vscode.TextDocument): Promise<void> {
