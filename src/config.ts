@@ -110,15 +110,20 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
   };
 }
 
+/** A setting of VS Code itself (not one we contribute), e.g. `files.exclude`. */
+function vscodeSetting<T>(section: string, key: string, scope?: vscode.ConfigurationScope): T | undefined {
+  return vscode.workspace.getConfiguration(section, scope).get(key) as T | undefined;
+}
+
 /** The patterns of VS Code's `files.exclude` that are on, for a resource scope. */
 export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
-  const on = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean>>('exclude', {});
+  const on = vscodeSetting<Record<string, boolean>>('files', 'exclude', scope) ?? {};
   return Object.keys(on).filter((k) => on[k]);
 }
 
 /** VS Code's `http.proxy`, or undefined when unset. */
 export function httpProxy(): string | undefined {
-  return vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
+  return vscodeSetting<string>('http', 'proxy') || undefined;
 }
 
 /** Stores how to authenticate to Prometheus (user settings). */
