@@ -94,7 +94,6 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   for (const p of A.paths(pathArg)) {
     A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'js-method', methods: [toMethod(m)!], path: p, line, range, handler: handler(A, last) });
   }
-  return;
 }
 
 /** Hono `app.on('GET' | ['GET', 'POST'], '/p', h)` */
@@ -107,7 +106,6 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   for (const p of A.paths(argv[1]!)) {
     A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'hono-on', methods: ms, path: p, line, range, handler: handler(A, argv[argv.length - 1]!) });
   }
-  return;
 }
 
 /** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */
@@ -126,7 +124,6 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   } else if (argv.length === 2 && isPathLike(argv[0]!)) {
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(argv[1]!), prefix: A.evalStr(argv[0]!), line, kind: 'route' });
   }
-  return;
 }
 
 /** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects */
@@ -180,7 +177,6 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix, line, kind: 'use' });
   }
-  return;
 }
 
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
@@ -206,13 +202,11 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (p) prefix = A.evalStr(p);
   }
   A.fa.mounts.push({ parent: A.refOf(recv), child: plugin, prefix, line, kind: 'register' });
-  return;
 }
 
 /** Koa `router.prefix('/p')` */
 function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
-  return;
 }
 
 /** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */

@@ -119,7 +119,6 @@ export function nestGlobalPrefix(A: JsAnalyzer, { argv }: SetupCall): void {
       if (pv && 's' in pv) g.exclude.push({ path: pv.s, methods: meth ? [meth] : null });
     }
   }
-  return;
 }
 
 /** NestJS `app.enableVersioning({ type: VersioningType.URI })` */
@@ -134,5 +133,4 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
   const pv = p ? (p.text === 'false' ? { s: '' } : A.evalStr(p)) : { s: 'v' };
   const dv = A.prop(o, 'defaultVersion');
   g.uriVersioning = { prefix: 's' in pv ? pv.s : 'v', defaultVersion: dv ? versions(A, dv) : null };
-  return;
 }
