@@ -18,7 +18,7 @@
  *
  * The module side (imports, declarations) is in ./jsModule, the per-framework rules in ./jsFrameworks.
  */
-import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
+import { calleeName, findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
 import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES } from '../parsing/javascript';
 import type { Route } from '../routes/types';
 import { routeLabel, routeTemplate } from '../routes/route';
@@ -78,9 +78,8 @@ export function jsPresentAspects(fn: Node, mod: JsModule): Aspect[] {
   const present = new Set<Aspect>();
   walk(body, (n) => {
     if (n.type === 'call_expression') {
-      const f = n.childForFieldName('function');
-      const prop = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
-      if (prop === 'startActiveSpan' || prop === 'startSpan') present.add('span');
+      const name = calleeName(n);
+      if (name === 'startActiveSpan' || name === 'startSpan') present.add('span');
     }
     if (n.type === 'identifier') {
       if (mod.counter && n.text === mod.counter.variable) present.add('counter');
