@@ -194,7 +194,7 @@ const PY_SYMBOL_MODULES: Record<PySymbol, string> = {
 };
 
 /** How the module refers to `name` from `module`: as already imported, else itself, else an alias when taken. */
-export function pyLocal(mod: PyModule, module: string, name: string): string {
+function pyLocal(mod: PyModule, module: string, name: string): string {
   for (const s of mod.fromImports) {
     if (s.childForFieldName('module_name')?.text !== module) continue;
     for (const c of s.namedChildren.slice(1)) {

@@ -1,9 +1,6 @@
 /** Python syntax helpers shared by the route detector, the instrument planner and the lint. Pure. */
 import { named, type Node } from './nodes';
 
-/** Node types that open a Python function scope. */
-export const PY_FUNCTION_TYPES: ReadonlySet<string> = new Set(['function_definition', 'lambda']);
-
 /** Parameter names in order; null for `*args`, `**kw`, `/`, `*` and other non-name parameters. */
 export function pyParamNames(fn: Node): (string | null)[] {
   const params = fn.childForFieldName('parameters');
