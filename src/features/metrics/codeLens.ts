@@ -33,8 +33,10 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!metricsSettings().codeLensEnabled) return [];
-    const routes = (await this.index.ensureCurrent(doc)).filter((r) => r.file === doc.uri.fsPath);
+    await this.metrics.whenCurrent(await this.index.ensureCurrent(doc));
     if (token.isCancellationRequested) return [];
+    // read after the wait: a refresh may have followed a change of the routes' full paths
+    const routes = this.index.inFile(doc.uri).filter((r) => r.file === doc.uri.fsPath);
     const lenses: vscode.CodeLens[] = [];
     // Exemplar look-ups run in parallel, for this file's routes only, once per refresh.
     const traceIds = await Promise.all(routes.map((r) => this.slowestTrace(r)));
@@ -55,11 +57,16 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private title(route: Route): string {
     const health = this.metrics.backendHealth;
     if (health.state === 'down') return `$(warning) ${shortReason(health.message)}`;
-    const serviceError = this.metrics.current?.services.find((s) => s.routes.some((r) => r.route.file === route.file && r.route.line === route.line))?.error;
-    if (serviceError) return `$(warning) ${shortReason(serviceError.message)}`;
+    const service = this.metrics.current?.services.find((s) => s.routes.some((r) => r.route.file === route.file && r.route.line === route.line));
+    if (service?.error) return `$(warning) ${shortReason(service.error.message)}`;
     const stats = this.metrics.stats(route);
-    if (!stats) return health.state === 'idle' ? '$(pulse) metrics: waiting for Prometheus' : '$(pulse) — no metrics for this route';
-    if (!stats.hasData) return '$(pulse) — no traffic';
+    if (!stats) {
+      if (health.state === 'idle') return '$(pulse) metrics: waiting for Prometheus';
+      // a route the last refresh did not see as it is now (new, or its full path changed): one is on its way
+      return this.metrics.serviceFor(route) ? '$(sync~spin) metrics: loading' : '$(pulse) — not in a workspace folder';
+    }
+    // no known HTTP metric convention (yet) for the service: nothing was asked per route
+    if (!stats.hasData) return service?.convention === null ? '$(pulse) — no HTTP metrics found for this service' : '$(pulse) — no traffic';
     return `$(pulse) ${formatStats(stats)}`;
   }
 
@@ -96,6 +103,10 @@ export function registerCodeLens(context: vscode.ExtensionContext, index: RouteI
     vscode.languages.registerCodeLensProvider(SOURCE_FILES, provider),
     metrics.onDidChange(() => provider.changed()),
     index.onDidChange(() => provider.changed()),
+    // A window losing focus blurs the editor, and VS Code then drops a re-request of lenses it had pending: ask again.
+    vscode.window.onDidChangeWindowState((s) => {
+      if (!s.focused) provider.changed();
+    }),
   );
   onSettingsChange(['codeLens'], () => provider.changed(), context.subscriptions);
 }
