@@ -6,6 +6,11 @@ export const JS_HANDLER_FUNCTION_TYPES: readonly string[] = ['arrow_function', '
 /** Every node type that opens a function scope. */
 export const JS_FUNCTION_TYPES: ReadonlySet<string> = new Set([...JS_HANDLER_FUNCTION_TYPES, 'generator_function_declaration', 'generator_function']);
 
+/** A function written in place as an expression: `(req, res) => …`, `function (req, res) {…}`. */
+export function isInlineFunction(n: Node): boolean {
+  return n.type === 'arrow_function' || n.type === 'function_expression' || n.type === 'function';
+}
+
 /** Unwraps parentheses, `await`, and TypeScript casts (`as`, `satisfies`, `!`, `<T>x`). */
 export function unwrapExpr(n: Node | null): Node | null {
   while (n && (n.type === 'parenthesized_expression' || n.type === 'await_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression' || n.type === 'type_assertion')) {

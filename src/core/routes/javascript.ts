@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
 import { jsEscape, jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
-import { JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
@@ -133,7 +133,7 @@ export class JsAnalyzer extends Analyzer {
         } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
           const mn = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
           const v = unwrapExpr(m.childForFieldName('value'));
-          if (mn && v && (v.type === 'arrow_function' || v.type === 'function_expression')) methods[mn] = this.fnId(v);
+          if (mn && v && isInlineFunction(v)) methods[mn] = this.fnId(v);
           else if (mn && v) this.classField(id, mn, v);
         }
       }
@@ -432,7 +432,7 @@ export class JsAnalyzer extends Analyzer {
       return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
     }
     // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
-    const inline = argv.filter((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
+    const inline = argv.filter(isInlineFunction);
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
     // const app = createApp(): the value the project function returns
     return this.returnOf(callee) ?? none(n);

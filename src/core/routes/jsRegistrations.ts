@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
-import { unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
@@ -166,7 +166,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       A.fa.mounts.push({ parent: A.refOf(recv), child: pr, prefix: null, line, kind: 'use' });
       for (const c of argv.slice(1)) {
         const u = unwrapExpr(c);
-        if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
+        if (!u || isInlineFunction(u) || u.type === 'object') continue;
         A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix: v, prefixRef: pr, line, kind: 'use' });
       }
       return;
@@ -174,7 +174,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   }
   for (const c of rest) {
     const u = unwrapExpr(c);
-    if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
+    if (!u || isInlineFunction(u) || u.type === 'object') continue;
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix, line, kind: 'use' });
   }
 }
@@ -262,7 +262,7 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
       }
       const args = h.childForFieldName('arguments');
       const argList = args ? named(args) : [];
-      const hasInline = argList.some((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
+      const hasInline = argList.some(isInlineFunction);
       if (!hasInline && fn && A.pkgOf(A.refOf(fn))) {
         // asyncHandler(ctrl.create) → create; swaggerUi.setup(spec) → no function found: report the factory
         const arg = [...argList].reverse().find((a) => a.type === 'identifier' || a.type === 'member_expression');
@@ -280,7 +280,7 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
     break;
   }
   if (h.type === 'method_definition') return { ref: { k: 'fn', id: A.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
-  const inline = h.type === 'arrow_function' || h.type === 'function_expression' || h.type === 'function';
+  const inline = isInlineFunction(h);
   if (inline) {
     const id = A.fnId(h, true);
     return { ref: { k: 'fn', id }, text: A.fa.functions[id]!.name ?? '', line: A.fa.functions[id]!.line, inline };
