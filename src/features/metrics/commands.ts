@@ -24,7 +24,7 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
         const editor = vscode.window.activeTextEditor;
         const routes = editor ? await index.ensureCurrent(editor.document) : [];
         const line = (editor?.selection.active.line ?? -1) + 1;
-        route = editor && routeAtLine(routes, editor.document.uri.fsPath, line, 'whole');
+        route = editor ? routeAtLine(routes, editor.document.uri.fsPath, line, 'whole') : undefined;
       }
       if (!route) {
         void vscode.window.showInformationMessage('Telemetry Lens: put the cursor in a route handler, or click the metrics above one.');
