@@ -1,5 +1,5 @@
 /** Text helpers shared by the Python and JS/TS planners. Pure. */
-import { type Node, walk } from '../parsing/nodes';
+import { calleeName, type Node, walk } from '../parsing/nodes';
 import type { Route } from '../routes/types';
 import { routeTemplate } from '../routes/route';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
@@ -138,6 +138,20 @@ export function metricNames(opts: InstrumentOptions): { counter: string; histogr
 
 export function describeAspects(aspects: Aspect[]): string {
   return aspects.join(', ');
+}
+
+/** Aspects already in a handler body: a span started by a call to one of `spanStarters`, the module's counter or histogram used. */
+export function presentAspects(body: Node | null, mod: { counter?: { variable: string }; histogram?: { variable: string } }, spanStarters: readonly string[]): Aspect[] {
+  if (!body) return [];
+  const present = new Set<Aspect>();
+  walk(body, (n) => {
+    if ((n.type === 'call' || n.type === 'call_expression') && spanStarters.includes(calleeName(n))) present.add('span');
+    if (n.type === 'identifier') {
+      if (mod.counter && n.text === mod.counter.variable) present.add('counter');
+      if (mod.histogram && n.text === mod.histogram.variable) present.add('histogram');
+    }
+  });
+  return orderedAspects(present);
 }
 
 export function orderedAspects(aspects: Iterable<Aspect>): Aspect[] {

@@ -18,7 +18,7 @@
  *
  * The module side (imports, declarations) is in ./jsModule, the per-framework rules in ./jsFrameworks.
  */
-import { calleeName, findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
+import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
 import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES } from '../parsing/javascript';
 import type { Route } from '../routes/types';
 import { routeLabel, routeTemplate } from '../routes/route';
@@ -31,7 +31,7 @@ import {
   lineStartAt,
   lineStarts,
   offsetOf,
-  orderedAspects,
+  presentAspects,
   pathParams,
   reindentEdits,
   rowsInsideStrings,
@@ -70,23 +70,6 @@ export function findJsHandler(root: Node, text: string, route: Route): Node | un
 
 function fnBody(fn: Node): Node | null {
   return fn.childForFieldName('body');
-}
-
-export function jsPresentAspects(fn: Node, mod: JsModule): Aspect[] {
-  const body = fnBody(fn);
-  if (!body) return [];
-  const present = new Set<Aspect>();
-  walk(body, (n) => {
-    if (n.type === 'call_expression') {
-      const name = calleeName(n);
-      if (name === 'startActiveSpan' || name === 'startSpan') present.add('span');
-    }
-    if (n.type === 'identifier') {
-      if (mod.counter && n.text === mod.counter.variable) present.add('counter');
-      if (mod.histogram && n.text === mod.histogram.variable) present.add('histogram');
-    }
-  });
-  return orderedAspects(present);
 }
 
 /** Expressions `await` can never make a difference to (literals), and those it binds to without parentheses. */
@@ -157,7 +140,7 @@ function checkHandler(mod: JsModule, route: Route, aspects: Aspect[], refuse: (w
   if (fn.type === 'function_declaration' || fn.type === 'function_expression' || fn.type === 'function' || fn.type === 'method_definition') {
     if (/^\s*(async\s+)?(function\s*)?\*/.test(fn.text) || fn.children.some((c) => c?.type === '*')) return refuse('generator handlers are not supported');
   }
-  const present = jsPresentAspects(fn, mod);
+  const present = presentAspects(fnBody(fn), mod, ['startActiveSpan', 'startSpan']);
   const missing = aspects.filter((a) => !present.includes(a));
   if (!missing.length) return { route, edits: [], already: present, key: fn.startIndex };
   if (present.length) {

@@ -10,7 +10,7 @@
  * Return values are captured with an assignment expression `return (_telemetry_result := value)` (Python ≥ 3.8);
  * literal returns (dicts, strings, …) are left untouched because they can only mean the default status.
  */
-import { calleeName, findAll, type Node, usesIdentifier, walk } from '../parsing/nodes';
+import { findAll, type Node, usesIdentifier, walk } from '../parsing/nodes';
 import { pyParamNames } from '../parsing/python';
 import type { Route } from '../routes/types';
 import { routeLabel, routeTemplate } from '../routes/route';
@@ -21,7 +21,7 @@ import {
   lineStartAt,
   lineStarts,
   offsetOf,
-  orderedAspects,
+  presentAspects,
   pathParams,
   pyString,
   reindentEdits,
@@ -48,24 +48,6 @@ export function findPythonHandler(root: Node, text: string, route: Route): Node 
       d.parent.startPosition.row + 1 <= route.handlerLine &&
       d.startPosition.row + 1 > route.handlerLine,
   );
-}
-
-/** Aspects already present in a handler body. */
-export function pythonPresentAspects(fn: Node, mod: PyModule): Aspect[] {
-  const body = fn.childForFieldName('body');
-  if (!body) return [];
-  const present = new Set<Aspect>();
-  walk(body, (n) => {
-    if (n.type === 'call') {
-      const name = calleeName(n);
-      if (name === 'start_as_current_span' || name === 'start_span') present.add('span');
-    }
-    if (n.type === 'identifier') {
-      if (mod.counter && n.text === mod.counter.variable) present.add('counter');
-      if (mod.histogram && n.text === mod.histogram.variable) present.add('histogram');
-    }
-  });
-  return orderedAspects(present);
 }
 
 /** The name of the first parameter annotated with a type whose last segment is `typeName` (e.g. Request). */
@@ -108,7 +90,7 @@ export function planPythonHandler(
   if (outer.hasError) {
     return { route, edits: [], already: [], refused: `${label}: the handler ${fn.childForFieldName('name')?.text ?? ''} has syntax errors; fix them first` };
   }
-  const present = pythonPresentAspects(fn, mod);
+  const present = presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']);
   const missing = aspects.filter((a) => !present.includes(a));
   if (!missing.length) return { route, edits: [], already: present, key: fn.startIndex };
   if (present.length) {
