@@ -110,6 +110,45 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
   };
 }
 
+/** A setting of VS Code itself (not one we contribute), e.g. `files.exclude`. */
+function vscodeSetting<T>(section: string, key: string, scope?: vscode.ConfigurationScope): T | undefined {
+  return vscode.workspace.getConfiguration(section, scope).get(key) as T | undefined;
+}
+
+/** The patterns of VS Code's `files.exclude` that are on, for a resource scope. */
+export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
+  const on = vscodeSetting<Record<string, boolean>>('files', 'exclude', scope) ?? {};
+  return Object.keys(on).filter((k) => on[k]);
+}
+
+/** VS Code's `http.proxy`, or undefined when unset. */
+export function httpProxy(): string | undefined {
+  return vscodeSetting<string>('http', 'proxy') || undefined;
+}
+
+/** Stores how to authenticate to Prometheus (user settings). */
+export async function setPrometheusAuth(kind: AuthKind): Promise<void> {
+  await cfg().update('prometheus.auth', kind, vscode.ConfigurationTarget.Global);
+}
+
+/** VS Code settings outside our section that we read. */
+const FOREIGN_KEYS = new Set(['files.exclude', 'http.proxy']);
+
+/**
+ * Calls `listener` when one of these settings changes (not on the first load): keys under `telemetryLens`
+ * (`codeLens`, `lint`, `routes`, …) or `files.exclude` / `http.proxy`.
+ */
+export function onSettingsChange(keys: string[], listener: () => void, disposables: vscode.Disposable[]): void {
+  const full = keys.map((k) => (FOREIGN_KEYS.has(k) ? k : `${SECTION}.${k}`));
+  vscode.workspace.onDidChangeConfiguration(
+    (e) => {
+      if (full.some((k) => e.affectsConfiguration(k))) listener();
+    },
+    undefined,
+    disposables,
+  );
+}
+
 /**
  * One path for the first load and for changes: `listener(undefined)` runs once now, then
  * `listener(e)` for every change under `telemetryLens`.

@@ -11,7 +11,10 @@ export type { TS };
 export type GrammarId = 'python' | 'typescript' | 'tsx' | 'javascript';
 
 export interface ParserSet {
+  /** The shared parser of a grammar: for a parse that runs in one go. */
   parser(grammar: GrammarId): TS.Parser;
+  /** A parser of the caller's own, for a parse that may be suspended (`delete()` it when done). */
+  newParser(grammar: GrammarId): TS.Parser;
   language(grammar: GrammarId): TS.Language;
   /** Compiles (once) and caches a query for a grammar. */
   query(grammar: GrammarId, source: string): TS.Query;
@@ -49,15 +52,17 @@ export function loadParsers(): Promise<ParserSet> {
     const parsers = new Map<GrammarId, TS.Parser>();
     const queries = new Map<string, TS.Query>();
     const language = (g: GrammarId): TS.Language => languages.get(g)!;
+    const newParser = (g: GrammarId): TS.Parser => {
+      const p = new ts.Parser();
+      p.setLanguage(language(g));
+      return p;
+    };
     return {
       language,
+      newParser,
       parser(g) {
         let p = parsers.get(g);
-        if (!p) {
-          p = new ts.Parser();
-          p.setLanguage(language(g));
-          parsers.set(g, p);
-        }
+        if (!p) parsers.set(g, (p = newParser(g)));
         return p;
       },
       query(g, source) {
@@ -94,5 +99,19 @@ export function grammarForFile(fileName: string): GrammarId | undefined {
       return 'javascript';
     default:
       return undefined;
+  }
+}
+
+/** Parses with the file's grammar; the callback runs while the tree is alive. Undefined for other files. */
+export async function withTree<T>(text: string, file: string, fn: (root: TS.Node, grammar: GrammarId) => T): Promise<T | undefined> {
+  const grammar = grammarForFile(file);
+  if (!grammar) return undefined;
+  const ps = await loadParsers();
+  const tree = ps.parser(grammar).parse(text);
+  if (!tree) return undefined;
+  try {
+    return fn(tree.rootNode, grammar);
+  } finally {
+    tree.delete();
   }
 }

@@ -5,12 +5,13 @@
 import * as vscode from 'vscode';
 import { formatStats } from '../../core/metrics/format';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings } from '../../config';
+import { metricsSettings, onSettingsChange } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from './metricsService';
-import { routeKey } from './metricsService';
+import { routeId } from '../../core/routes/route';
 import { logger } from '../../log';
 import { SOURCE_FILES } from '../languages';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('codelens');
 
@@ -42,7 +43,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     if (token.isCancellationRequested) return [];
     routes.forEach((route, i) => {
       const range = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
-      const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeKey(route)] };
+      const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeId(route)] };
       lenses.push(new vscode.CodeLens(range, { ...details, title: this.title(route), tooltip: 'Telemetry Lens: route metrics (click for details)' }));
       for (const a of this.metrics.alertsFor(route)) {
         lenses.push(new vscode.CodeLens(range, { ...details, title: `$(bell) ${a.alertname}`, tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
@@ -73,7 +74,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     const stats = this.metrics.stats(route);
     const service = this.metrics.serviceFor(route);
     if (!stats?.hasData || !service || this.metrics.backendHealth.state !== 'ok') return Promise.resolve(undefined);
-    const key = routeKey(route);
+    const key = routeId(route);
     let p = this.exemplars.get(key);
     if (!p) {
       const t = metricsSettings().evaluationTime;
@@ -81,7 +82,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
         .slowestExemplar(service, route, t !== undefined ? { evaluationTime: t } : {})
         .then((e) => e?.traceId)
         .catch((e: unknown) => {
-          log.debug(`exemplars for ${key}: ${e instanceof Error ? e.message : String(e)}`);
+          log.debug(`exemplars for ${key}: ${errorMessage(e)}`);
           return undefined;
         });
       this.exemplars.set(key, p);
@@ -106,8 +107,6 @@ export function registerCodeLens(context: vscode.ExtensionContext, index: RouteI
     vscode.window.onDidChangeWindowState((s) => {
       if (!s.focused) provider.changed();
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('telemetryLens.codeLens')) provider.changed();
-    }),
   );
+  onSettingsChange(['codeLens'], () => provider.changed(), context.subscriptions);
 }

@@ -2,17 +2,19 @@
 import * as vscode from 'vscode';
 import { suggestServiceSelectors } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings, prometheusSettings } from '../../config';
+import { metricsSettings, prometheusSettings, setPrometheusAuth } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import { DetailsPanels } from './detailsPanel';
-import { CREDENTIALS_KEY, routeKey, type MetricsService } from './metricsService';
+import { CREDENTIALS_KEY, type MetricsService } from './metricsService';
+import { routeAtLine, routeId } from '../../core/routes/route';
+import { errorMessage } from '../../core/errors';
 
 export function registerMetricsCommands(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): DetailsPanels {
   const panels = new DetailsPanels(context.extensionUri, metrics);
   const findRoute = (arg: string | Route | undefined): Route | undefined => {
     if (!arg) return undefined;
-    const key = typeof arg === 'string' ? arg : routeKey(arg);
-    return index.all().find((r) => routeKey(r) === key);
+    const key = typeof arg === 'string' ? arg : routeId(arg);
+    return index.all().find((r) => routeId(r) === key);
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('telemetryLens.refreshMetrics', () => metrics.refresh({ force: true })),
@@ -22,7 +24,7 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
         const editor = vscode.window.activeTextEditor;
         const routes = editor ? await index.ensureCurrent(editor.document) : [];
         const line = (editor?.selection.active.line ?? -1) + 1;
-        route = routes.find((r) => r.file === editor?.document.uri.fsPath && line >= r.range.start.line && line <= (r.handlerRange?.end.line ?? r.range.end.line));
+        route = editor ? routeAtLine(routes, editor.document.uri.fsPath, line, 'whole') : undefined;
       }
       if (!route) {
         void vscode.window.showInformationMessage('Telemetry Lens: put the cursor in a route handler, or click the metrics above one.');
@@ -61,7 +63,7 @@ async function showConvention(metrics: MetricsService): Promise<vscode.TextDocum
         }
       }
     } catch (e) {
-      parts.push(`Could not ask Prometheus: ${e instanceof Error ? e.message : String(e)}`);
+      parts.push(`Could not ask Prometheus: ${errorMessage(e)}`);
     }
   }
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: parts.join('\n\n') + '\n' });
@@ -79,10 +81,9 @@ async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
     { title: 'Telemetry Lens: Prometheus credentials' },
   );
   if (!kind) return;
-  const config = vscode.workspace.getConfiguration('telemetryLens');
   if (kind.value === 'clear') {
     await secrets.delete(CREDENTIALS_KEY);
-    await config.update('prometheus.auth', 'none', vscode.ConfigurationTarget.Global);
+    await setPrometheusAuth('none');
     void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials removed.');
     return;
   }
@@ -97,6 +98,6 @@ async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
     if (password === undefined) return;
     await secrets.store(CREDENTIALS_KEY, JSON.stringify({ username, password }));
   }
-  if (prometheusSettings().auth !== kind.value) await config.update('prometheus.auth', kind.value, vscode.ConfigurationTarget.Global);
+  if (prometheusSettings().auth !== kind.value) await setPrometheusAuth(kind.value);
   void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials saved in VS Code\'s secret storage.');
 }

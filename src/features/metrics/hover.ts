@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatRate, formatRatio, sparklineDataUri } from '../../core/metrics/format';
-import { sampleValue } from '../../backends/prometheus';
-import { isBackendError } from '../../backends/errors';
+import { sampleValue } from '../../core/metrics/prometheusApi';
 import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
-import { frameworkName, routeTitle } from '../routes/routeLabels';
+import { frameworkName, routeAtLine, routeId, routeTitle } from '../../core/routes/route';
 import { SOURCE_FILES } from '../languages';
-import { routeKey, type MetricsService } from './metricsService';
+import type { MetricsService } from './metricsService';
+import { errorMessage } from '../../core/errors';
 
 const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
@@ -49,7 +49,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
     const routes = (await this.index.ensureCurrent(doc)).filter((r) => r.file === doc.uri.fsPath);
     // The decorator / registration call, and the handler's `def`/`function` line right under it.
     const line = pos.line + 1;
-    const route = routes.find((r) => line >= r.range.start.line && line <= Math.max(r.range.end.line, r.handlerFile === r.file ? r.handlerLine : 0));
+    const route = routeAtLine(routes, doc.uri.fsPath, line, 'head');
     if (route) return this.routeHover(route, token);
     return this.metricHover(doc, pos, token);
   }
@@ -86,10 +86,10 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       const links: string[] = [];
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
       if (raw?.rate && m.grafanaUrl) links.push(`[Open in Grafana Explore](${grafanaExploreUrl(m.grafanaUrl, raw.rate)})`);
-      links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeKey(route)]));
+      links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {
-      out.appendMarkdown(`$(warning) ${md(isBackendError(e) || e instanceof Error ? e.message : String(e))}`);
+      out.appendMarkdown(`$(warning) ${md(errorMessage(e))}`);
     }
     return new vscode.Hover(out);
   }
@@ -132,7 +132,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       }
       out.appendMarkdown(`\n[Open in Prometheus](${this.metrics.client.graphUrl(expr)})`);
     } catch (e) {
-      out.appendMarkdown(`$(warning) ${md(e instanceof Error ? e.message : String(e))}`);
+      out.appendMarkdown(`$(warning) ${md(errorMessage(e))}`);
     }
     return new vscode.Hover(out, range);
   }

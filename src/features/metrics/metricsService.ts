@@ -9,20 +9,20 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
 import type { BackendAuth } from '../../backends/http';
-import { isBackendError } from '../../backends/errors';
 import { MetricsEngine, sameRoute, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec, type ServiceStats } from '../../core/metrics/engine';
 import { decideRefresh, RefreshQueue } from '../../core/metrics/refreshPolicy';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { affects, folderMetricsSettings, instrumentSettings, metricsSettings, onConfigChange, prometheusSettings } from '../../config';
+import { routeId } from '../../core/routes/route';
+import { affects, folderMetricsSettings, httpProxy, instrumentSettings, metricsSettings, onConfigChange, onSettingsChange, prometheusSettings } from '../../config';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
+import { routesInFolder } from '../routes/folders';
 import type { BackendStatus, Health } from '../statusBar';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('metrics');
 export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
-
-export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
 
 export class MetricsService implements vscode.Disposable {
   private engineImpl: MetricsEngine | undefined;
@@ -54,9 +54,7 @@ export class MetricsService implements vscode.Disposable {
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http.proxy')) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
-    }, undefined, this.disposables);
+    onSettingsChange(['http.proxy'], () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), this.disposables);
     secrets.onDidChange((e) => {
       if (e.key === CREDENTIALS_KEY) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
@@ -91,13 +89,13 @@ export class MetricsService implements vscode.Disposable {
 
   /** The route's numbers from the last refresh, if that refresh saw the route as it is now (same full path and methods). */
   stats(route: Route): RouteStats | undefined {
-    const hit = this.byRoute.get(routeKey(route));
+    const hit = this.byRoute.get(routeId(route));
     return hit && sameRoute(hit.stats.route, route) ? hit.stats : undefined;
   }
 
   /** Current numbers, from a service whose metrics convention is known: nothing to fetch again before the timer. */
   private isCurrent(route: Route): boolean {
-    const hit = this.byRoute.get(routeKey(route));
+    const hit = this.byRoute.get(routeId(route));
     return !!hit && sameRoute(hit.stats.route, route) && (hit.service.convention !== null || hit.service.error !== undefined);
   }
 
@@ -107,7 +105,7 @@ export class MetricsService implements vscode.Disposable {
 
   /** The service (workspace folder) a route belongs to, as the engine sees it. */
   serviceFor(route: Route): ServiceSpec | undefined {
-    return this.services().find((s) => s.routes.some((r) => routeKey(r) === routeKey(route)));
+    return this.services().find((s) => s.routes.some((r) => routeId(r) === routeId(route)));
   }
 
   services(): ServiceSpec[] {
@@ -120,7 +118,7 @@ export class MetricsService implements vscode.Disposable {
         selector: fs_.serviceSelector,
         convention: fs_.convention as ConventionName | 'auto',
         prefix: instrumentSettings(folder.uri).metricPrefix,
-        routes: routes.filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString()),
+        routes: routesInFolder(routes, folder),
       };
       const q = fs_.customQueries;
       if (fs_.convention === 'custom' && q.rate) spec.custom = { ...q, rate: q.rate };
@@ -179,18 +177,18 @@ export class MetricsService implements vscode.Disposable {
       const [result, alerts] = await Promise.all([
         engine.refresh(services, opts),
         engine.firingAlerts(services).catch((e: unknown) => {
-          log.warn(`alerts: ${e instanceof Error ? e.message : String(e)}`);
+          log.warn(`alerts: ${errorMessage(e)}`);
           return [] as RouteAlert[];
         }),
       ]);
       this.latest = result;
       this.alerts = alerts;
-      this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeKey(stats.route), { stats, service }] as const)));
+      this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeId(stats.route), { stats, service }] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
       this.logOutcome(result);
       this.setHealth({ state: 'ok', at: Date.now(), detail: `${prometheusSettings().url} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
-      const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       log.warn(`refresh failed: ${message}`);
       this.alerts = []; // an alert we can no longer see is not shown as firing
       const h = this.backendHealth;
@@ -236,10 +234,10 @@ export class MetricsService implements vscode.Disposable {
       try {
         ca = await fs.promises.readFile(s.caFile, 'utf8');
       } catch (e) {
-        log.error(`cannot read prometheus.caFile ${s.caFile}: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(`cannot read prometheus.caFile ${s.caFile}: ${errorMessage(e)}`);
       }
     }
-    const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
+    const proxy = httpProxy();
     try {
       this.clientImpl = new PrometheusClient({
         baseUrl: s.url,
@@ -252,7 +250,7 @@ export class MetricsService implements vscode.Disposable {
       });
     } catch (e) {
       // A setting no request can be made with: say so where the numbers would be, until it is fixed.
-      this.configError = `${e instanceof Error ? e.message : String(e)} — check telemetryLens.prometheus.url and http.proxy`;
+      this.configError = `${errorMessage(e)} — check telemetryLens.prometheus.url and http.proxy`;
       this.clientImpl = this.engineImpl = undefined;
       this.alerts = [];
       log.error(this.configError);
