@@ -158,7 +158,11 @@ export function decodeJson<S extends Signal>(signal: S, doc: unknown): RequestOf
         hexToBytes(item, 'traceId');
         hexToBytes(item, 'spanId');
         hexToBytes(item, 'parentSpanId');
-        for (const l of arr(item.links)) if (isObj(l)) (hexToBytes(l, 'traceId'), hexToBytes(l, 'spanId'));
+        for (const l of arr(item.links)) {
+          if (!isObj(l)) continue;
+          hexToBytes(l, 'traceId');
+          hexToBytes(l, 'spanId');
+        }
       }
     }
   }
