@@ -123,6 +123,10 @@ export interface StoreStats {
 const MAX_OPERATIONS_PER_SERVICE = 10_000;
 const MAX_SERVICES = 10_000;
 const MAX_INTERNED = 2_000;
+const MAX_INTERNED_STRINGS = 50_000;
+const MAX_INTERNED_LENGTH = 256;
+/** The empty list every span without events/links/attributes shares (frozen: nothing may push to it). */
+const NONE = Object.freeze([]) as never[];
 
 export class TelemetryStore {
   readonly maxSpans: number;
@@ -135,6 +139,7 @@ export class TelemetryStore {
   private readonly ops = new Map<string, Map<string, Set<number>>>();
   private readonly resources = new Map<string, StoredResource>();
   private readonly scopes = new Map<string, StoredScope>();
+  private readonly strings = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
   private readonly counters = { droppedSpans: 0, droppedLogRecords: 0, rejectedSpans: 0, rejectedLogRecords: 0 };
 
@@ -161,7 +166,7 @@ export class TelemetryStore {
     let tooBig = 0;
     const touched = new Set<StoredTrace>();
     for (const rs of req.resourceSpans) {
-      const resource = this.intern(rs.resource, rs.schemaUrl);
+      const resource = this.internResource(rs.resource, rs.schemaUrl);
       for (const ss of rs.scopeSpans) {
         const scope = this.internScope(ss.scope, ss.schemaUrl);
         for (const s of ss.spans) {
@@ -182,21 +187,22 @@ export class TelemetryStore {
           }
           touched.add(t);
           const kind = s.kind ?? 0;
+          const name = this.intern(s.name ?? '');
           t.spans.push({
-            traceId,
+            traceId: t.traceId,
             spanId,
             parentSpanId: hex(s.parentSpanId),
             traceState: s.traceState ?? '',
             flags: s.flags ?? 0,
-            name: s.name ?? '',
+            name,
             kind,
             startNs: toBigInt(s.startTimeUnixNano),
             endNs: toBigInt(s.endTimeUnixNano),
-            attributes: s.attributes,
+            attributes: this.internKeys(s.attributes),
             droppedAttributesCount: s.droppedAttributesCount ?? 0,
-            events: s.events,
+            events: s.events.length ? s.events : NONE,
             droppedEventsCount: s.droppedEventsCount ?? 0,
-            links: s.links.map((l) => ({
+            links: !s.links.length ? NONE : s.links.map((l) => ({
               traceId: hex(l.traceId),
               spanId: hex(l.spanId),
               traceState: l.traceState ?? '',
@@ -211,7 +217,7 @@ export class TelemetryStore {
           });
           this.spanCount++;
           accepted++;
-          this.noteOperation(resource.service, s.name ?? '', kind);
+          this.noteOperation(resource.service, name, kind);
         }
       }
     }
@@ -233,7 +239,7 @@ export class TelemetryStore {
   addLogs(req: PbLogsRequest): IngestResult {
     let accepted = 0;
     for (const rl of req.resourceLogs) {
-      const resource = this.intern(rl.resource, rl.schemaUrl);
+      const resource = this.internResource(rl.resource, rl.schemaUrl);
       for (const sl of rl.scopeLogs) {
         const scope = this.internScope(sl.scope, sl.schemaUrl);
         for (const r of sl.logRecords) {
@@ -348,7 +354,31 @@ export class TelemetryStore {
     kinds.add(kind);
   }
 
-  private intern(r: PbResource | null | undefined, schemaUrl: string | null | undefined): StoredResource {
+  /**
+   * One copy of each span name, attribute key and short string value: every span of a service repeats them,
+   * and a decoded string is a fresh copy each time. Small integers drop their Long wrapper. Together this
+   * saves a third of a stored span's memory.
+   */
+  private intern(text: string): string {
+    const hit = this.strings.get(text);
+    if (hit !== undefined) return hit;
+    if (this.strings.size >= MAX_INTERNED_STRINGS) this.strings.clear();
+    this.strings.set(text, text);
+    return text;
+  }
+
+  private internKeys(attrs: PbKeyValue[]): PbKeyValue[] {
+    if (!attrs.length) return NONE;
+    for (const kv of attrs) {
+      kv.key = this.intern(kv.key ?? '');
+      const v = kv.value;
+      if (typeof v?.stringValue === 'string' && v.stringValue.length <= MAX_INTERNED_LENGTH) v.stringValue = this.intern(v.stringValue);
+      else if (v?.intValue && typeof v.intValue === 'object' && Number.isSafeInteger(v.intValue.toNumber())) v.intValue = v.intValue.toNumber();
+    }
+    return attrs;
+  }
+
+  private internResource(r: PbResource | null | undefined, schemaUrl: string | null | undefined): StoredResource {
     const attributes = r?.attributes ?? [];
     const dropped = r?.droppedAttributesCount ?? 0;
     const key = `${schemaUrl ?? ''}\u0000${dropped}\u0000${attrKey(attributes)}`;
