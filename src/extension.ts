@@ -14,6 +14,7 @@ import { registerHover } from './features/metrics/hover';
 import { registerMetricsCommands } from './features/metrics/commands';
 import { registerInstrument } from './features/instrument/instrument';
 import { registerMetricLint } from './features/instrument/lint';
+import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
 
 const log = logger('activate');
 
@@ -21,6 +22,7 @@ const log = logger('activate');
 export interface TelemetryLensApi {
   routes: RouteIndex;
   metrics: MetricsService;
+  receiver: LocalReceiver;
   activationMs: number;
 }
 
@@ -39,11 +41,12 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerMetricsCommands(context, routes, metrics);
     registerInstrument(context, routes);
     registerMetricLint(context);
+    const receiver = registerLocalReceiver(context, status);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : String(e)));
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms`);
-    return { routes, metrics, activationMs };
+    return { routes, metrics, receiver, activationMs };
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : String(e));
