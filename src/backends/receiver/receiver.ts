@@ -56,6 +56,15 @@ export class PortInUseError extends Error {
   }
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** The host name of a Host header (`[::1]:4318` → `::1`), lower-case. */
+function hostname(header: string): string {
+  const h = header.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') < 0 ? undefined : h.indexOf(']'));
+  return h.replace(/:\d*$/, '');
+}
+
 export class Receiver {
   readonly store: TelemetryStore;
   readonly host: string;
@@ -127,7 +136,15 @@ export class Receiver {
   }
 
   private listenHttp(kind: ListenerKind, port: number, handler: http.RequestListener): Promise<Listener> {
+    const loopback = LOOPBACK.has(this.host.toLowerCase());
     const server = http.createServer((req, res) => {
+      // Bound to loopback, only loopback names may be asked for: a web page that rebinds its own host name
+      // to 127.0.0.1 (DNS rebinding) must not read traces or write spans.
+      if (loopback && req.headers.host !== undefined && !LOOPBACK.has(hostname(req.headers.host))) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('forbidden: this receiver only answers requests for localhost\n');
+        return;
+      }
       try {
         handler(req, res);
       } catch {

@@ -122,6 +122,22 @@ describe('receiver faults', () => {
     assert.equal((await fetch(`${at.http}/v1/traces`)).status, 405);
   });
 
+  it('on loopback, a request for another host name is refused (DNS rebinding)', async () => {
+    const statusFor = (url: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(url, { headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject);
+      });
+    assert.equal(await statusFor(`${at.query}/api/v3/services`, 'attacker.example:16686'), 403);
+    assert.equal(await statusFor(`${at.http}/v1/traces`, 'attacker.example'), 403);
+    assert.equal(await statusFor(`${at.query}/api/v3/services`, `localhost:${new URL(at.query).port}`), 200);
+    assert.equal(await statusFor(`${at.query}/api/v3/services`, `[::1]:${new URL(at.query).port}`), 200);
+  });
+
   it('a declared Content-Length over the limit: 413 before any body byte is sent', async () => {
     const r = await post(at.http, '', { ...PB, 'content-length': LIMIT + 1 }, false);
     assert.equal(r.status, 413);
