@@ -1,7 +1,7 @@
 /**
  * INTEGRATION (starts servers): what the receiver answers to bad input — malformed, truncated, oversized and
  * gzip-bomb bodies over OTLP/HTTP (status and google.rpc.Status body per the OTLP spec), malformed and
- * oversized gRPC messages, partial success, a port in use, the span budget with eviction, and the query API's
+ * oversized gRPC messages, partial success, DNS rebinding refused, a port in use, the span budget with eviction, and the query API's
  * Jaeger-shaped errors and filters.
  */
 import { after, before, describe, it } from 'node:test';
