@@ -249,7 +249,7 @@ export class TelemetryStore {
             severityNumber: r.severityNumber ?? 0,
             severityText: r.severityText ?? '',
             body: r.body ?? null,
-            attributes: r.attributes,
+            attributes: this.internKeys(r.attributes),
             droppedAttributesCount: r.droppedAttributesCount ?? 0,
             flags: r.flags ?? 0,
             traceId: hex(r.traceId),
@@ -418,7 +418,7 @@ const validId = (id: string, len: number) => id.length === len && !ZERO.test(id)
 
 /** A stable text key of an attribute list (for interning and attribute matching). */
 function attrKey(attrs: PbKeyValue[]): string {
-  return attrs.map((a) => `${a.key ?? ''}=${anyText(a.value)}`).join('\u0001');
+  return JSON.stringify(attrs.map((a) => [a.key ?? '', a.value?.value ?? '', anyText(a.value)]));
 }
 
 /** An AnyValue as the text a query compares with (`query.attributes` values are strings). */

@@ -1,6 +1,6 @@
 /**
  * INTEGRATION (starts servers): the receiver fed by the real OpenTelemetry JS SDK exporters (OTLP/gRPC,
- * OTLP/HTTP protobuf, OTLP/HTTP JSON, with and without gzip; logs through the SDK's OTLP log exporter),
+ * OTLP/HTTP protobuf, OTLP/HTTP JSON, with and without gzip; logs through the SDK's OTLP log exporters),
  * read back through its Jaeger api_v3 query API by the extension's own, unchanged JaegerClient — span for
  * span against what the SDK says it sent. The raw answers are checked against the recorded Jaeger payloads.
  */
@@ -12,6 +12,7 @@ import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JaegerClient } from '../../../src/backends/jaeger';
 import { Receiver, type Listener } from '../../../src/backends/receiver/receiver';
+import { anyText } from '../../../src/backends/receiver/store';
 import type { Span } from '../../../src/core/traces/model';
 import { fixture } from '../traces/helpers';
 import { sendLogs, sendTrace, traceExporter, HOSTILE_NAME, type Transport } from './sdk';
@@ -162,21 +163,22 @@ describe('receiver round trip: real SDK exporters in, JaegerClient out', () => {
     assert.deepEqual((root.attributes as { key: string; value: unknown }[]).find((a) => a.key === 'http.response.status_code')!.value, { intValue: '200' });
   });
 
-  it('logs sent by the SDK OTLP log exporter are stored, correlated with their span', async () => {
-    const traceId = '5b8efff798038103d269b633813fc60c';
-    const spanId = 'eee19b7ec3c1b174';
-    await sendLogs(listeners.find((l) => l.kind === 'http')!.url, 'svc-logs', traceId, spanId);
-    const all = receiver.store.findLogs({ service: 'svc-logs', limit: 10 });
-    assert.deepEqual(
-      all.map((r) => [r.severityText, r.body?.stringValue, r.traceId, r.spanId]),
-      [
-        ['ERROR', 'query failed', traceId, spanId],
-        ['INFO', 'user loaded', '', ''],
-      ],
-    );
-    assert.deepEqual(
-      receiver.store.findLogs({ traceId: traceId.toUpperCase(), limit: 10 }).map((r) => r.body?.stringValue),
-      ['query failed'],
-    );
-  });
+  for (const transport of ['grpc', 'http/protobuf', 'http/json'] as const) {
+    it(`${transport}: logs sent by the SDK OTLP log exporter are stored, correlated with their span`, async () => {
+      const traceId = '5b8efff798038103d269b633813fc60c';
+      const spanId = 'eee19b7ec3c1b174';
+      const service = `svc-logs-${transport.replace('/', '-')}`;
+      await sendLogs(transport, listeners, service, traceId, spanId);
+      const all = receiver.store.findLogs({ service, limit: 10 });
+      assert.deepEqual(
+        all.map((r) => [r.severityText, r.severityNumber, r.body?.stringValue, r.traceId, r.spanId, r.scope.name]),
+        [
+          ['ERROR', 17, 'query failed', traceId, spanId, 'receiver-test-logs'],
+          ['INFO', 9, 'user loaded', '', '', 'receiver-test-logs'],
+        ],
+      );
+      assert.equal(anyText(all[1].attributes.find((a) => a.key === 'user.id')?.value), '42');
+      assert.ok(receiver.store.findLogs({ traceId: traceId.toUpperCase(), limit: 10 }).some((r) => r.resource.service === service));
+    });
+  }
 });

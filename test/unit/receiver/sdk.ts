@@ -10,6 +10,8 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { Listener } from '../../../src/backends/receiver/receiver';
 
@@ -81,11 +83,18 @@ function child(tracer: ReturnType<BasicTracerProvider['getTracer']>, root: Span,
   return tracer.startSpan(`step-${c}`, { attributes: { c, 'db.statement': 'SELECT 1' } }, trace.setSpan(context.active(), root));
 }
 
-/** Log records through the SDK's OTLP/HTTP protobuf log exporter, one of them correlated with a span. */
-export async function sendLogs(url: string, service: string, traceId: string, spanId: string): Promise<void> {
+function logExporter(transport: Transport, listeners: readonly Listener[]) {
+  const at = (kind: Listener['kind']) => listeners.find((l) => l.kind === kind)!.url;
+  if (transport === 'grpc') return new GrpcLogExporter({ url: at('grpc') });
+  if (transport === 'http/protobuf') return new ProtoLogExporter({ url: `${at('http')}/v1/logs` });
+  return new JsonLogExporter({ url: `${at('http')}/v1/logs` });
+}
+
+/** Log records through the SDK's OTLP log exporter, one of them correlated with a span. */
+export async function sendLogs(transport: Transport, listeners: readonly Listener[], service: string, traceId: string, spanId: string): Promise<void> {
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    processors: [new BatchLogRecordProcessor({ exporter: new ProtoLogExporter({ url: `${url}/v1/logs` }) })],
+    processors: [new BatchLogRecordProcessor({ exporter: logExporter(transport, listeners) })],
   });
   const logger = provider.getLogger('receiver-test-logs');
   const spanContext = { traceId, spanId, traceFlags: 1 };

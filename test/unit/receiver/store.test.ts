@@ -45,6 +45,22 @@ describe('TelemetryStore', () => {
     assert.deepEqual(store.stats(), { traces: 1, spans: 3, logRecords: 0, droppedSpans: 2, droppedLogRecords: 0, rejectedSpans: 0, rejectedLogRecords: 0 });
   });
 
+  it('resources are shared between batches only when they are equal', () => {
+    const store = new TelemetryStore();
+    const withResource = (t: number, attributes: object[]) =>
+      store.addTraces(decodeJson('traces', { resourceSpans: [{ resource: { attributes }, scopeSpans: [{ spans: [span(t, t)] }] }] }));
+    const svc = { key: 'service.name', value: { stringValue: 's' } };
+    withResource(1, [svc, { key: 'a', value: { stringValue: 'b=c' } }]);
+    withResource(2, [svc, { key: 'a=b', value: { stringValue: 'c' } }]);
+    withResource(3, [svc, { key: 'n', value: { intValue: 1 } }]);
+    withResource(4, [svc, { key: 'n', value: { stringValue: '1' } }]);
+    withResource(5, [svc, { key: 'n', value: { stringValue: '1' } }]);
+    const res = (t: number) => store.getTrace(tid(t))!.spans[0].resource;
+    assert.equal(new Set([1, 2, 3, 4].map(res)).size, 4);
+    assert.equal(res(4), res(5));
+    assert.deepEqual(tracesJson([store.getTrace(tid(3))!]).resourceSpans[0].resource, { attributes: [{ key: 'service.name', value: { stringValue: 's' } }, { key: 'n', value: { intValue: '1' } }] });
+  });
+
   it('operations per service and span kind (enum names accepted in JSON), services sorted', () => {
     const store = new TelemetryStore();
     store.addTraces(request([span(1, 1, 'GET /a', 'SPAN_KIND_SERVER'), span(1, 2, 'query', 3), span(1, 3, 'work', 0)], 'b-svc'));
