@@ -45,6 +45,20 @@ suite('Local OTLP receiver in the extension host', () => {
     await assert.rejects(fetch(`${at.query}/api/v3/services`));
   });
 
+  test('telemetryLens.receiver.enabled starts it, and turning it off stops it', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    await vscode.commands.executeCommand('telemetryLens.stopReceiver');
+    try {
+      await config().update('receiver.enabled', true, vscode.ConfigurationTarget.Global);
+      const r = await eventually(() => api.receiver.current, 'the receiver started by the setting');
+      const services = await fetch(`${r.listeners.find((l) => l.kind === 'query')!.url}/api/v3/services`);
+      assert.equal(services.status, 200);
+    } finally {
+      await config().update('receiver.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await eventually(() => (api.receiver.current === undefined && api.receiver.health.state === 'idle' ? true : undefined), 'the receiver stopped by the setting');
+  });
+
   test('a port in use is reported with the setting to change, and a free port recovers', async () => {
     const api = (await activateExtension()).exports as TelemetryLensApi;
     const busy = net.createServer();
