@@ -115,9 +115,8 @@ export interface StoreStats {
   /** Spans evicted (with their traces) to stay within the budget, since start. */
   droppedSpans: number;
   droppedLogRecords: number;
-  /** Spans and log records refused at ingest (invalid ids, a trace larger than the budget). */
+  /** Spans refused at ingest (invalid ids, a trace larger than the budget). */
   rejectedSpans: number;
-  rejectedLogRecords: number;
 }
 
 const MAX_OPERATIONS_PER_SERVICE = 10_000;
@@ -141,7 +140,7 @@ export class TelemetryStore {
   private readonly scopes = new Map<string, StoredScope>();
   private readonly strings = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
-  private readonly counters = { droppedSpans: 0, droppedLogRecords: 0, rejectedSpans: 0, rejectedLogRecords: 0 };
+  private readonly counters = { droppedSpans: 0, droppedLogRecords: 0, rejectedSpans: 0 };
 
   constructor(opts: StoreOptions = {}) {
     this.maxSpans = Math.max(1, Math.floor(opts.maxSpans ?? 100_000));
@@ -408,8 +407,15 @@ export class TelemetryStore {
     return scope;
   }
 
+  /** A listener's failure is its own: it must not turn an accepted export into an error answer. */
   private fire(): void {
-    for (const l of this.listeners) l();
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // ignored on purpose (see above)
+      }
+    }
   }
 }
 
