@@ -12,7 +12,8 @@
  *
  * Errors are Jaeger's `{"error":{"httpCode":N,"message":"..."}}` (no traces found is a 404, as in Jaeger;
  * missing or malformed parameters a 400). So the extension reads the local store through the same
- * JaegerClient as a remote Jaeger, and Grafana's Jaeger data source can read it too.
+ * JaegerClient as a remote Jaeger, and so can any api_v3 client. (Jaeger's legacy v1 `/api/...` endpoints, which
+ * Grafana's Jaeger data source and the Jaeger UI read, are not served.)
  */
 import type * as http from 'node:http';
 import { tracesJson } from './otlpJson';

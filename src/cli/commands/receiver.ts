@@ -11,7 +11,7 @@ export const receiverCommand: Command = {
   help: [
     'Receives OpenTelemetry traces and logs over OTLP/gRPC and OTLP/HTTP (protobuf or JSON, gzip) into a bounded',
     'in-memory store, and serves it through a Jaeger api_v3-compatible query API (/api/v3/services, /api/v3/operations,',
-    '/api/v3/traces, /api/v3/traces/{id}) that Telemetry Lens, Grafana or any Jaeger client can read.',
+    '/api/v3/traces, /api/v3/traces/{id}) that Telemetry Lens or any Jaeger api_v3 client can read.',
     'Prints one line per listener, with the real port (0 picks a free one); exits on SIGINT/SIGTERM.',
     '',
     `  --grpc-port <port>     OTLP/gRPC port (default ${DEFAULT_PORTS.grpc})`,
