@@ -4,6 +4,8 @@
  *
  * - The size limit is applied while streaming, to the bytes on the wire and again to the inflated bytes:
  *   a gzip bomb is cut off as soon as the limit is crossed (413), it never inflates in full.
+ * - Bodies being read hold at most `UploadBudget.max` bytes together (their declared length is reserved as
+ *   the headers arrive); past it a request is answered 503 with Retry-After, which OTLP exporters retry.
  * - A body that does not decode is answered 400 with a `google.rpc.Status` (INVALID_ARGUMENT) in the
  *   request's own content type, as the spec asks; success is 200 with the Export response in that type,
  *   carrying `partialSuccess` when spans were rejected.
@@ -19,6 +21,7 @@ import {
   encodeStatusProtobuf,
   INVALID_ARGUMENT,
   RESOURCE_EXHAUSTED,
+  UNAVAILABLE,
   type Signal,
 } from './protobuf';
 import type { IngestResult, TelemetryStore } from './store';
@@ -36,7 +39,34 @@ class BodyError extends Error {
   }
 }
 
-export function handleOtlpHttp(store: TelemetryStore, maxBytes: number, req: http.IncomingMessage, res: http.ServerResponse): void {
+/** Bytes held by request bodies being read, across all requests: uploads are bounded in memory too. */
+export class UploadBudget {
+  private used = 0;
+  constructor(readonly max: number) {}
+
+  /** Grows one request's reservation to `bytes`; false (and no change) when that would pass the budget. */
+  grow(hold: { bytes: number }, bytes: number): boolean {
+    if (bytes <= hold.bytes) return true;
+    if (this.used + bytes - hold.bytes > this.max) return false;
+    this.used += bytes - hold.bytes;
+    hold.bytes = bytes;
+    return true;
+  }
+
+  release(hold: { bytes: number }): void {
+    this.used -= hold.bytes;
+    hold.bytes = 0;
+  }
+}
+
+export interface HttpLimits {
+  /** Largest request, on the wire and inflated. */
+  maxBytes: number;
+  budget: UploadBudget;
+}
+
+export function handleOtlpHttp(store: TelemetryStore, limits: HttpLimits, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const { maxBytes, budget } = limits;
   const path = (req.url ?? '/').split('?')[0];
   const signal = Object.hasOwn(PATHS, path) ? PATHS[path] : undefined;
   if (!signal) return plain(res, 404, `404 page not found: OTLP/HTTP accepts POST /v1/traces and /v1/logs\n`);
@@ -53,9 +83,12 @@ export function handleOtlpHttp(store: TelemetryStore, maxBytes: number, req: htt
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(res, type, maxBytes);
+  const hold = { bytes: 0 };
+  if (!budget.grow(hold, Number.isFinite(declared) ? declared : 0)) return busy(res, type, budget);
 
-  readBody(req, encoding === 'gzip', maxBytes).then(
+  readBody(req, encoding === 'gzip', maxBytes, (n) => budget.grow(hold, n)).then(
     (body) => {
+      budget.release(hold);
       let result: IngestResult;
       try {
         result = ingest(store, signal, type, body);
@@ -67,8 +100,10 @@ export function handleOtlpHttp(store: TelemetryStore, maxBytes: number, req: htt
       else send(res, 200, type, encodeResponseJson(signal, partial));
     },
     (e: unknown) => {
+      budget.release(hold);
       if (!(e instanceof BodyError)) return; // the client went away
       if (e.status === 413) tooLarge(res, type, maxBytes);
+      else if (e.status === 503) busy(res, type, budget);
       else status(res, e.status, type, e.message);
     },
   );
@@ -87,8 +122,11 @@ function ingest(store: TelemetryStore, signal: Signal, type: BodyType, body: Buf
   return signal === 'traces' ? store.addTraces(decodeJson('traces', doc)) : store.addLogs(decodeJson('logs', doc));
 }
 
-/** The whole body, inflated when gzip, or a BodyError: 413 past `max` bytes (raw or inflated), 400 for bad gzip. */
-function readBody(req: http.IncomingMessage, gzip: boolean, max: number): Promise<Buffer> {
+/**
+ * The whole body, inflated when gzip, or a BodyError: 413 past `max` bytes (raw or inflated), 503 when
+ * `reserve(bytes buffered)` refuses, 400 for bad gzip.
+ */
+function readBody(req: http.IncomingMessage, gzip: boolean, max: number, reserve: (bytes: number) => boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let raw = 0;
@@ -116,6 +154,7 @@ function readBody(req: http.IncomingMessage, gzip: boolean, max: number): Promis
       if (settled) return;
       size += c.length;
       if (size > max) return fail(new BodyError(413, 'too large'));
+      if (!reserve(size)) return fail(new BodyError(503, 'busy'));
       chunks.push(c);
     });
     out.on('end', () => {
@@ -133,9 +172,15 @@ function tooLarge(res: http.ServerResponse, type: BodyType, max: number): void {
   status(res, 413, type, `the request is larger than the receiver's limit of ${max} bytes (after decompression)`);
 }
 
-/** An error answered with a google.rpc.Status in the request's content type (413: RESOURCE_EXHAUSTED). */
+function busy(res: http.ServerResponse, type: BodyType, budget: UploadBudget): void {
+  res.setHeader('connection', 'close');
+  res.setHeader('retry-after', '1');
+  status(res, 503, type, `the receiver is busy reading other uploads (${budget.max} bytes at most in flight): retry later`);
+}
+
+/** An error answered with a google.rpc.Status in the request's content type (413: RESOURCE_EXHAUSTED, 503: UNAVAILABLE). */
 function status(res: http.ServerResponse, code: number, type: BodyType, message: string): void {
-  const grpcCode = code === 413 ? RESOURCE_EXHAUSTED : INVALID_ARGUMENT;
+  const grpcCode = code === 413 ? RESOURCE_EXHAUSTED : code === 503 ? UNAVAILABLE : INVALID_ARGUMENT;
   if (type === 'protobuf') send(res, code, type, encodeStatusProtobuf(grpcCode, message));
   else send(res, code, type, encodeStatusJson(grpcCode, message));
 }

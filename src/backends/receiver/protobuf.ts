@@ -195,9 +195,10 @@ function responseObject(signal: Signal, partial?: PartialSuccess): object {
 const StatusType = new Type('Status').add(new Field('code', 1, 'int32')).add(new Field('message', 2, 'string'));
 new Root().define('google.rpc').add(StatusType);
 
-/** gRPC status codes used in Status bodies: a 400, a 413. */
+/** gRPC status codes used in Status bodies: a 400, a 413, a 503. */
 export const INVALID_ARGUMENT = 3;
 export const RESOURCE_EXHAUSTED = 8;
+export const UNAVAILABLE = 14;
 
 export function encodeStatusProtobuf(code: number, message: string): Uint8Array {
   return StatusType.encode({ code, message }).finish();

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { handleQuery } from './jaegerQuery';
 import { startGrpc, stopGrpc } from './otlpGrpc';
-import { handleOtlpHttp } from './otlpHttp';
+import { handleOtlpHttp, UploadBudget } from './otlpHttp';
 import { TelemetryStore, type StoreOptions } from './store';
 
 export type ListenerKind = 'grpc' | 'http' | 'query';
@@ -35,6 +35,8 @@ export interface ReceiverOptions extends StoreOptions {
   queryPort?: number | null;
   /** Largest accepted request, checked on the wire and after decompression (default 16 MiB). */
   maxRequestBytes?: number;
+  /** Bytes that OTLP/HTTP request bodies may hold together while being read (default 4 × maxRequestBytes). */
+  maxInflightBytes?: number;
 }
 
 export interface Listener {
@@ -70,6 +72,7 @@ export class Receiver {
   readonly host: string;
   readonly maxRequestBytes: number;
   private readonly ports: Record<ListenerKind, number | null>;
+  private readonly uploads: UploadBudget;
   private grpcServer: grpc.Server | undefined;
   private readonly httpServers: http.Server[] = [];
   private current: Listener[] = [];
@@ -78,6 +81,7 @@ export class Receiver {
     this.store = new TelemetryStore(opts);
     this.host = opts.host ?? '127.0.0.1';
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.uploads = new UploadBudget(opts.maxInflightBytes ?? 4 * this.maxRequestBytes);
     const port = (v: number | null | undefined, kind: ListenerKind) => (v === undefined ? DEFAULT_PORTS[kind] : v);
     this.ports = { grpc: port(opts.grpcPort, 'grpc'), http: port(opts.httpPort, 'http'), query: port(opts.queryPort, 'query') };
   }
@@ -92,7 +96,7 @@ export class Receiver {
     const started: Listener[] = [];
     try {
       if (this.ports.grpc !== null) started.push(await this.listenGrpc(this.ports.grpc));
-      if (this.ports.http !== null) started.push(await this.listenHttp('http', this.ports.http, (req, res) => handleOtlpHttp(this.store, this.maxRequestBytes, req, res)));
+      if (this.ports.http !== null) started.push(await this.listenHttp('http', this.ports.http, (req, res) => handleOtlpHttp(this.store, { maxBytes: this.maxRequestBytes, budget: this.uploads }, req, res)));
       if (this.ports.query !== null) started.push(await this.listenHttp('query', this.ports.query, (req, res) => handleQuery(this.store, req, res)));
     } catch (e) {
       await this.stop();

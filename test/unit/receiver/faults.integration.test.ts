@@ -1,13 +1,14 @@
 /**
  * INTEGRATION (starts servers): what the receiver answers to bad input — malformed, truncated, oversized and
  * gzip-bomb bodies over OTLP/HTTP (status and google.rpc.Status body per the OTLP spec), malformed and
- * oversized gRPC messages, partial success, DNS rebinding refused, a port in use, the span budget with eviction, and the query API's
+ * oversized gRPC messages, the budget of uploads in flight, partial success, DNS rebinding refused, a port in use, the span budget with eviction, and the query API's
  * Jaeger-shaped errors and filters.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { once } from 'node:events';
 import * as zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import generated from '@opentelemetry/otlp-transformer/build/src/generated/root';
@@ -37,6 +38,7 @@ interface Reply {
   status: number;
   type: string;
   body: Buffer;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** POST; `end: false` leaves the request body open and resolves on the (early) response. */
@@ -46,7 +48,7 @@ function post(url: string, body: Buffer | string, headers: Record<string, string
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) });
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks), headers: res.headers });
         req.destroy();
       });
     });
@@ -156,6 +158,33 @@ describe('receiver faults', () => {
     const r = await post(at.http, bomb.subarray(0, bomb.length >> 1), { ...JSON_TYPE, 'content-encoding': 'gzip' }, false);
     assert.equal(r.status, 413);
     assert.match((JSON.parse(r.body.toString()) as { message: string }).message, /after decompression/);
+  });
+
+  it('uploads in flight are bounded together: past the budget 503 with Retry-After, room again once they finish', async () => {
+    const r = new Receiver({ grpcPort: null, httpPort: 0, queryPort: null, maxRequestBytes: LIMIT, maxInflightBytes: LIMIT });
+    const url = (await r.start())[0].url;
+    try {
+      // A declares a body of the whole budget; once the server has sent 100 Continue, its reservation is held.
+      const a = http.request(`${url}/v1/traces`, { method: 'POST', headers: { ...JSON_TYPE, 'content-length': LIMIT, expect: '100-continue' } });
+      const aStatus = new Promise<number>((resolve, reject) => {
+        a.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        a.on('error', reject);
+      });
+      a.flushHeaders();
+      await once(a, 'continue');
+      const b = await post(url, JSON.stringify(jsonRequest('b', [])), JSON_TYPE);
+      assert.equal(b.status, 503);
+      assert.equal(b.headers['retry-after'], '1');
+      assert.equal((JSON.parse(b.body.toString()) as { code: number }).code, 14);
+      a.end(Buffer.alloc(LIMIT, 0x20)); // whitespace only: not an OTLP request
+      assert.equal(await aStatus, 400);
+      assert.equal((await post(url, JSON.stringify(jsonRequest('c', [])), JSON_TYPE)).status, 200);
+    } finally {
+      await r.stop();
+    }
   });
 
   it('partial success: spans without valid ids are rejected and counted, the rest stored', async () => {
