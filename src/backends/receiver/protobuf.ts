@@ -14,6 +14,8 @@ import generated from '@opentelemetry/otlp-transformer/build/src/generated/root'
 
 // 64-bit integers must decode exactly (nanosecond timestamps exceed 2^53). protobufjs finds `long` with a
 // dynamic require that a bundle cannot see, so it is handed over explicitly (protobufjs' documented way).
+// This must be the protobufjs instance the generated root uses: package.json pins protobufjs to the exact
+// version otlp-transformer 0.212.0 depends on, so npm keeps one copy.
 protobuf.util.Long = Long;
 protobuf.configure();
 
