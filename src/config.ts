@@ -46,6 +46,14 @@ export interface InstrumentSettings {
   lintEnabled: boolean;
 }
 
+export interface ReceiverSettings {
+  enabled: boolean;
+  grpcPort: number;
+  httpPort: number;
+  queryPort: number;
+  maxSpans: number;
+}
+
 function cfg(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
@@ -147,6 +155,21 @@ export function onSettingsChange(keys: string[], listener: () => void, disposabl
     undefined,
     disposables,
   );
+}
+
+export function receiverSettings(): ReceiverSettings {
+  const c = cfg();
+  const port = (key: string, dflt: number) => {
+    const v = c.get<number>(key, dflt);
+    return Number.isInteger(v) && v >= 0 && v <= 65535 ? v : dflt;
+  };
+  return {
+    enabled: c.get<boolean>('receiver.enabled', false),
+    grpcPort: port('receiver.grpcPort', 4317),
+    httpPort: port('receiver.httpPort', 4318),
+    queryPort: port('receiver.queryPort', 16686),
+    maxSpans: Math.max(1000, Math.floor(c.get<number>('receiver.maxSpans', 50_000))),
+  };
 }
 
 /**
