@@ -8,10 +8,20 @@ const SECTION = 'telemetryLens';
 
 export type AuthKind = 'none' | 'bearer' | 'basic';
 
-export interface PrometheusSettings {
+/** The settings that decide where a request goes and what it carries: a workspace may not redirect them silently. */
+export interface EndpointSettings {
   url: string;
   auth: AuthKind;
   headers: Record<string, string>;
+}
+
+/** The user-level (or default) endpoint and what the workspace or a workspace folder sets over it. */
+export interface EndpointLayers {
+  user: EndpointSettings;
+  workspace: Partial<EndpointSettings>;
+}
+
+export interface PrometheusSettings extends EndpointSettings {
   caFile: string;
   insecureSkipVerify: boolean;
   timeoutMs: number;
@@ -62,6 +72,30 @@ export function prometheusSettings(): PrometheusSettings {
   };
 }
 
+const ENDPOINT_DEFAULTS: EndpointSettings = { url: 'http://localhost:9090', auth: 'none', headers: {} };
+
+/** `prometheus.url`, `.auth`, `.headers` per level, from `inspect()` (workspace folder wins over workspace). */
+export function prometheusEndpointLayers(): EndpointLayers {
+  const c = cfg();
+  const user = { ...ENDPOINT_DEFAULTS };
+  const workspace: Partial<EndpointSettings> = {};
+  for (const key of ['url', 'auth', 'headers'] as const) {
+    const i = c.inspect<EndpointSettings[typeof key]>(`prometheus.${key}`);
+    const u = i?.globalValue ?? i?.defaultValue;
+    if (u !== undefined) (user as Record<string, unknown>)[key] = u;
+    const w = i?.workspaceFolderValue ?? i?.workspaceValue;
+    if (w !== undefined) (workspace as Record<string, unknown>)[key] = w;
+  }
+  user.url = user.url.trim();
+  if (workspace.url !== undefined) workspace.url = workspace.url.trim();
+  return { user, workspace };
+}
+
+/** Largest decompressed response body accepted from any backend, in bytes (`http.maxResponseMB`). */
+export function maxResponseBytes(): number {
+  return Math.min(1024, Math.max(1, cfg().get<number>('http.maxResponseMB', 32))) * 1024 * 1024;
+}
+
 /** Parses RFC 3339 or Unix seconds; undefined for empty or unparsable input. */
 export function parseEvaluationTime(raw: string): number | undefined {
   const s = raw.trim();
@@ -94,7 +128,7 @@ export function folderMetricsSettings(folder: vscode.WorkspaceFolder | undefined
 export function routesSettings(scope?: vscode.ConfigurationScope): RoutesSettings {
   return {
     exclude: cfg(scope).get<string[]>('routes.exclude', []),
-    maxFileBytes: Math.max(16, cfg().get<number>('routes.maxFileSizeKB', 1024)) * 1024, // window-scoped
+    maxFileBytes: Math.min(16384, Math.max(16, cfg().get<number>('routes.maxFileSizeKB', 1024))) * 1024, // window-scoped
   };
 }
 

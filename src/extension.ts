@@ -14,6 +14,7 @@ import { registerHover } from './features/metrics/hover';
 import { registerMetricsCommands } from './features/metrics/commands';
 import { registerInstrument } from './features/instrument/instrument';
 import { registerMetricLint } from './features/instrument/lint';
+import { EndpointTrust } from './features/trust';
 
 const log = logger('activate');
 
@@ -31,8 +32,9 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     context.subscriptions.push(vscode.commands.registerCommand('telemetryLens.showOutput', () => initLog().show()));
     const status = new BackendStatus();
     const routes = new RouteIndex();
-    const metrics = new MetricsService(context.secrets, routes, status);
-    context.subscriptions.push(status, routes, metrics);
+    const trust = new EndpointTrust(context.workspaceState);
+    const metrics = new MetricsService(context.secrets, routes, status, trust);
+    context.subscriptions.push(status, routes, trust, metrics);
     registerRoutesView(context, routes, metrics);
     registerCodeLens(context, routes, metrics);
     registerHover(context, routes, metrics);

@@ -12,6 +12,7 @@ export type BackendErrorKind =
   | 'bad-payload'
   | 'api-error'
   | 'not-found'
+  | 'too-large'
   | 'cancelled';
 
 export interface BackendErrorDetails {

@@ -7,18 +7,21 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
-import type { BackendAuth } from '../../backends/http';
+import { CredentialStore, originOf } from '../../backends/credentials';
 import { isBackendError } from '../../backends/errors';
 import { MetricsEngine, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec } from '../../core/metrics/engine';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { affects, folderMetricsSettings, instrumentSettings, metricsSettings, onConfigChange, prometheusSettings } from '../../config';
+import { affects, folderMetricsSettings, instrumentSettings, maxResponseBytes, metricsSettings, onConfigChange, prometheusEndpointLayers, prometheusSettings } from '../../config';
+import { redactUrls } from '../../core/untrusted';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
 import type { BackendStatus, Health } from '../statusBar';
+import type { EndpointTrust, ResolvedEndpoint } from '../trust';
 
 const log = logger('metrics');
-export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
+/** The single secret of older versions, attached to whatever URL was configured: migrated to its origin's entry. */
+const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
 
 export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
 
@@ -37,24 +40,30 @@ export class MetricsService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  /** Secrets per origin: the one store every backend's credentials live in. */
+  readonly credentials: CredentialStore;
+  private endpoint: ResolvedEndpoint | undefined;
 
   constructor(
-    private readonly secrets: vscode.SecretStorage,
+    secrets: vscode.SecretStorage,
     private readonly index: RouteIndex,
     private readonly status: BackendStatus,
+    private readonly trust: EndpointTrust,
   ) {
+    this.credentials = new CredentialStore(secrets, (m) => log.error(m));
     this.disposables.push(this.changed);
+    trust.onDidDecide(() => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), undefined, this.disposables);
     onConfigChange((e) => {
-      if (affects(e, 'prometheus', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
+      if (affects(e, 'prometheus', 'http', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
       else if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engineImpl?.invalidate();
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http.proxy')) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
+      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
     secrets.onDidChange((e) => {
-      if (e.key === CREDENTIALS_KEY) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
+      if (CredentialStore.isCredentialKey(e.key)) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
     vscode.window.onDidChangeWindowState((s) => {
       if (s.focused) void this.refresh();
@@ -156,7 +165,7 @@ export class MetricsService implements vscode.Disposable {
       this.alerts = alerts;
       this.byRoute = new Map(result.services.flatMap((s) => s.routes.map((r) => [routeKey(r.route), r] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
-      this.setHealth({ state: 'ok', at: Date.now(), detail: `${prometheusSettings().url} answered at ${new Date().toLocaleTimeString()}` });
+      this.setHealth({ state: 'ok', at: Date.now(), detail: `${this.endpointLabel} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
       const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
       log.warn(`refresh failed: ${message}`);
@@ -171,20 +180,23 @@ export class MetricsService implements vscode.Disposable {
     this.status.report('Prometheus', h, 'telemetryLens.prometheus');
   }
 
+  /** Where requests go: the user's URL, or a workspace override the user confirmed. */
+  get endpointUrl(): string {
+    return this.endpoint?.url ?? prometheusEndpointLayers().user.url;
+  }
+
+  /** `endpointUrl` for display (credentials in it redacted). */
+  get endpointLabel(): string {
+    return redactUrls(this.endpointUrl);
+  }
+
   private async rebuildClient(): Promise<void> {
-    const s = prometheusSettings();
-    let auth: BackendAuth = { type: 'none' };
-    if (s.auth !== 'none') {
-      const raw = await this.secrets.get(CREDENTIALS_KEY);
-      let cred: { token?: string; username?: string; password?: string } = {};
-      try {
-        cred = raw ? (JSON.parse(raw) as typeof cred) : {};
-      } catch {
-        log.error('the stored Prometheus credentials are unreadable: run "Telemetry Lens: Set Prometheus Credentials" again');
-      }
-      if (s.auth === 'bearer' && cred.token) auth = { type: 'bearer', token: cred.token };
-      else if (s.auth === 'basic' && cred.username !== undefined) auth = { type: 'basic', username: cred.username, password: cred.password ?? '' };
-      else log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored: run "Telemetry Lens: Set Prometheus Credentials"`);
+    const s = { ...prometheusSettings(), ...this.trust.prometheus() };
+    this.endpoint = s;
+    await this.credentials.migrate(CREDENTIALS_KEY, prometheusEndpointLayers().user.url);
+    const auth = await this.credentials.authFor(s.url, s.auth);
+    if (s.auth !== 'none' && auth.type === 'none') {
+      log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored for ${originOf(s.url) ?? 'this URL'}: run "Telemetry Lens: Set Prometheus Credentials"`);
     }
     let ca: string | undefined;
     if (s.caFile) {
@@ -195,19 +207,21 @@ export class MetricsService implements vscode.Disposable {
       }
     }
     const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
+    const noProxy = vscode.workspace.getConfiguration('http').get<string[]>('noProxy', []);
     try {
       this.clientImpl = new PrometheusClient({
         baseUrl: s.url,
         auth,
         headers: s.headers,
         timeoutMs: s.timeoutMs,
+        maxResponseBytes: maxResponseBytes(),
         insecureSkipVerify: s.insecureSkipVerify,
         ...(ca ? { ca } : {}),
-        ...(proxy ? { proxy } : {}),
+        ...(proxy ? { proxy, noProxy } : {}),
       });
     } catch (e) {
       // A setting no request can be made with: say so where the numbers would be, until it is fixed.
-      this.configError = `${e instanceof Error ? e.message : String(e)} — check telemetryLens.prometheus.url and http.proxy`;
+      this.configError = `${redactUrls(e instanceof Error ? e.message : String(e))} — check telemetryLens.prometheus.url and http.proxy`;
       this.clientImpl = this.engineImpl = undefined;
       this.alerts = [];
       log.error(this.configError);
@@ -217,7 +231,7 @@ export class MetricsService implements vscode.Disposable {
     }
     this.configError = undefined;
     this.engineImpl = new MetricsEngine(this.clientImpl, { refreshIntervalMs: metricsSettings().refreshIntervalMs });
-    log.info(`Prometheus client for ${s.url} (auth ${s.auth}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
+    log.info(`Prometheus client for ${redactUrls(s.url)}${s.fromWorkspace ? ' (workspace settings)' : ''} (auth ${auth.type}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
   }
 
   private restartTimer(): void {
