@@ -91,7 +91,10 @@ describe('response size cap', () => {
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       const zeros = new Readable({
         read() {
-          if (produced >= TOTAL) return this.push(null);
+          if (produced >= TOTAL) {
+            this.push(null);
+            return;
+          }
           produced += chunk.length;
           this.push(chunk);
         },
@@ -149,7 +152,7 @@ describe('redirects and proxies', () => {
   });
 
   it('a host in noProxy is reached directly even with a proxy set', async () => {
-    const direct = await listen((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(OK));
+    const direct = await listen((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(OK));
     try {
       // The proxy address refuses connections: only a direct request can succeed.
       const client = new PrometheusClient({ baseUrl: direct.url, proxy: 'http://127.0.0.1:9', noProxy: ['127.0.0.1'] });
