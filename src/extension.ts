@@ -14,6 +14,7 @@ import { registerHover } from './features/metrics/hover';
 import { registerMetricsCommands } from './features/metrics/commands';
 import { registerInstrument } from './features/instrument/instrument';
 import { registerMetricLint } from './features/instrument/lint';
+import { notify } from './features/notify';
 import { EndpointTrust } from './features/trust';
 
 const log = logger('activate');
@@ -49,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : String(e));
-    void vscode.window.showErrorMessage(`Telemetry Lens failed to start: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((a) => {
+    void notify('error', `Telemetry Lens failed to start: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((a) => {
       if (a) initLog().show();
     });
     return undefined;

@@ -16,6 +16,7 @@ import * as https from 'node:https';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { BackendError, type BackendErrorDetails } from './errors';
+import { redactUrls } from '../core/untrusted';
 
 export type BackendAuth =
   | { type: 'none' }
@@ -78,9 +79,9 @@ export class HttpBackend {
     try {
       url = new URL(opts.baseUrl);
     } catch {
-      throw new BackendError('unreachable', `${opts.backendName ?? 'Backend'} URL is invalid: ${JSON.stringify(opts.baseUrl)}`, {
+      throw new BackendError('unreachable', `${opts.backendName ?? 'Backend'} URL is invalid: ${JSON.stringify(redactUrls(String(opts.baseUrl)))}`, {
         backend: opts.backendName ?? 'Backend',
-        target: String(opts.baseUrl),
+        target: redactUrls(String(opts.baseUrl)),
         code: 'ERR_INVALID_URL',
       });
     }

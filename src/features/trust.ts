@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { prometheusEndpointLayers, type EndpointSettings } from '../config';
 import { inertText, redactUrls } from '../core/untrusted';
+import { notify } from './notify';
 import { logger } from '../log';
 
 const log = logger('trust');
@@ -61,9 +62,9 @@ export class EndpointTrust implements vscode.Disposable {
     this.asking = override;
     log.warn(`this workspace sets ${what} (Prometheus at ${redactUrls(url)}); waiting for your confirmation, using your own settings until then`);
     const message =
-      `Telemetry Lens: this workspace changes ${what} — Prometheus requests would go to ${inertText(redactUrls(url), 120)}. ` +
+      `Telemetry Lens: this workspace changes ${what} — Prometheus requests would go to ${inertText(redactUrls(url), 100)}. ` +
       'Use the workspace settings? Credentials are only sent to the address they were entered for.';
-    void vscode.window.showWarningMessage(message, USE, KEEP).then(async (answer) => {
+    void notify('warning', message, USE, KEEP).then(async (answer) => {
       if (this.asking === override) this.asking = undefined;
       if (!answer) return; // dismissed: ask again next time
       await this.state.update(STATE_KEY, { override, use: answer === USE } satisfies Decision);

@@ -31,6 +31,7 @@ import {
   type RouteRef,
 } from './conventions';
 import { histogramQuantile, parseLe, type Bucket } from './quantile';
+import { isTraceId } from '../untrusted';
 import { bestTemplateFor, canonicalRouteKey, matchPathToTemplate } from './routeTemplates';
 
 export interface ServiceSpec {
@@ -492,7 +493,7 @@ export class MetricsEngine {
     let best: ExemplarInfo | null = null;
     for (const s of r.data) {
       for (const e of s.exemplars) {
-        const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
+        const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(isTraceId); // label values are untrusted
         const v = sampleValue(e.value);
         if (!traceId || v === null) continue;
         const value = v * conv.toSeconds;

@@ -7,7 +7,8 @@ import type { RouteIndex } from '../routes/routeIndex';
 import { DetailsPanels } from './detailsPanel';
 import { routeKey, type MetricsService } from './metricsService';
 import { originOf } from '../../backends/credentials';
-import { inertText, isTraceId } from '../../core/untrusted';
+import { isTraceId } from '../../core/untrusted';
+import { notify } from '../notify';
 
 export function registerMetricsCommands(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): DetailsPanels {
   const panels = new DetailsPanels(context.extensionUri, metrics);
@@ -40,7 +41,7 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
         return;
       }
       await vscode.env.clipboard.writeText(traceId);
-      void vscode.window.showInformationMessage(`Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
+      void notify('info', `Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
     }),
   );
   return panels;
@@ -80,7 +81,7 @@ async function setCredentials(metrics: MetricsService): Promise<void> {
   const url = metrics.endpointUrl;
   const origin = originOf(url);
   if (!origin) {
-    void vscode.window.showErrorMessage(`Telemetry Lens: set telemetryLens.prometheus.url to an http:// or https:// address first (now ${inertText(metrics.endpointLabel, 80)}).`);
+    void notify('error', `Telemetry Lens: set telemetryLens.prometheus.url to an http:// or https:// address first (now ${metrics.endpointLabel}).`);
     return;
   }
   const kind = await vscode.window.showQuickPick(
@@ -111,5 +112,5 @@ async function setCredentials(metrics: MetricsService): Promise<void> {
     await metrics.credentials.set(url, { username, password });
   }
   if (prometheusEndpointLayers().user.auth !== kind.value) await config.update('prometheus.auth', kind.value, vscode.ConfigurationTarget.Global);
-  void vscode.window.showInformationMessage(`Telemetry Lens: Prometheus credentials for ${origin} saved in VS Code's secret storage.`);
+  void notify('info', `Telemetry Lens: Prometheus credentials for ${origin} saved in VS Code's secret storage.`);
 }
