@@ -32,7 +32,7 @@ import {
 } from './conventions';
 import { histogramQuantile, parseLe, type Bucket } from './quantile';
 import { isTraceId } from '../untrusted';
-import { bestTemplateFor, canonicalRouteKey, matchPathToTemplate } from './routeTemplates';
+import { bestTemplateFor, canonicalRouteKey, matchPathToTemplate, MAX_ROUTE_LABEL_LENGTH } from './routeTemplates';
 
 export interface ServiceSpec {
   /** Stable id, e.g. the workspace folder name. */
@@ -369,7 +369,7 @@ export class MetricsEngine {
       const a = aggs.get(route);
       if (!a || !a.sawRate) return emptyStats(route);
       const label = conv.routeLabels.find((l) => a.refs.has(l)) ?? conv.routeLabels[0]!;
-      this.seen.set(seenKey(service, route), { label, values: [...(a.refs.get(label) ?? [])].sort(), methods: routeMethods(route) });
+      this.remember(seenKey(service, route), { label, values: [...(a.refs.get(label) ?? [])].sort().slice(0, MAX_SEEN_VALUES), methods: routeMethods(route) });
       const bs: Bucket[] = [...a.buckets].map(([le, count]) => ({ le, count }));
       const quant = (x: number) => scale(histogramQuantile(x, bs), conv.toSeconds);
       const hasTraffic = a.rate > 0;
@@ -383,7 +383,7 @@ export class MetricsEngine {
         hasData: true,
       };
     });
-    base.unmatched = [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0));
+    base.unmatched = [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0)).slice(0, MAX_UNMATCHED);
     return base;
   }
 
@@ -400,6 +400,16 @@ export class MetricsEngine {
       const [rate, err, p50, p90, p99] = await Promise.all([one(q.rate), one(q.errorRatio), one(q.p50), one(q.p90), one(q.p99)]);
       return { route, rate: rate.value, errorRatio: err.value, p50: p50.value, p90: p90.value, p99: p99.value, hasData: rate.present };
     });
+  }
+
+  /** Keeps the label values of a route, most recent last; the oldest go beyond MAX_SEEN_ROUTES (edited or removed routes). */
+  private remember(key: string, ref: RouteRef): void {
+    this.seen.delete(key);
+    this.seen.set(key, ref);
+    for (const k of this.seen.keys()) {
+      if (this.seen.size <= MAX_SEEN_ROUTES) break;
+      this.seen.delete(k);
+    }
   }
 
   /** Route label values for single-route queries: what the last refresh saw, else the convention's guess. */
@@ -547,6 +557,11 @@ function emptyStats(route: Route): RouteStats {
   return { route, rate: null, errorRatio: null, p50: null, p90: null, p99: null, hasData: false };
 }
 
+/** Bounds on what a refresh keeps from label values a backend sent (a label with 1,000,000 values). */
+const MAX_SEEN_ROUTES = 5000;
+const MAX_SEEN_VALUES = 64;
+const MAX_UNMATCHED = 200;
+
 function emptyQueries(): RouteQueries {
   return { rate: '', errorRatio: '', p50: '', p90: '', p99: '', statusCodes: '', exemplars: '' };
 }
@@ -566,7 +581,7 @@ function scale(v: number | null, k: number): number | null {
 function routeValue(conv: Convention, metric: Record<string, string>): { label: string; value: string } | null {
   for (const l of conv.routeLabels) {
     const v = metric[l];
-    if (v) return { label: l, value: v };
+    if (v && v.length <= MAX_ROUTE_LABEL_LENGTH) return { label: l, value: v };
   }
   return null;
 }
@@ -614,7 +629,7 @@ class RouteIndex {
 function alertRoutes(a: Alert, routes: Route[]): Route[] {
   for (const l of ALERT_ROUTE_LABELS) {
     const v = a.labels[l];
-    if (!v) continue;
+    if (!v || v.length > MAX_ROUTE_LABEL_LENGTH) continue;
     const key = canonicalRouteKey(v);
     let matched = routes.filter((r) => routeKey(r) === key);
     if (!matched.length && l === 'path') matched = routes.filter((r) => matchPathToTemplate(v, routeTemplate(r)) > 0);
