@@ -17,6 +17,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { BackendError, type BackendErrorDetails } from './errors';
 import { redactUrls } from '../core/untrusted';
+import { trimSlashes } from '../core/routes/paths';
 
 export type BackendAuth =
   | { type: 'none' }
@@ -93,7 +94,7 @@ export class HttpBackend {
       });
     }
     this.backendName = opts.backendName ?? 'Backend';
-    const prefix = url.pathname.replace(/\/+$/, '');
+    const prefix = trimSlashes(url.pathname, 'end');
     this.target = `${url.host}${prefix}`;
     // Credentials embedded in the URL become basic auth unless auth is given explicitly.
     let auth = opts.auth ?? { type: 'none' };

@@ -30,3 +30,20 @@ export function isTraceId(s: unknown): s is string {
 export function redactUrls(s: string): string {
   return s.replace(/([a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/)([^/?#\s@]{1,512})@/g, '$1***@');
 }
+
+/** Text from a backend or the code as inert markdown: one line, every markdown character escaped. */
+export function markdownText(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(CONTROL, '').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
+}
+
+/**
+ * Text as a markdown code span: literal inside, so only the fence needs care — one backtick longer than
+ * the longest run inside, and no line break (a newline would end the span in a table or list).
+ */
+export function markdownCode(s: string): string {
+  const one = s.replace(/\s+/g, ' ').replace(CONTROL, '');
+  let longest = 0;
+  for (const run of one.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${one} ${fence}`;
+}
