@@ -3,6 +3,7 @@
  * reads go through these functions so features never spell setting names themselves.
  */
 import * as vscode from 'vscode';
+import { isPromDuration } from './core/metrics/conventions';
 
 const SECTION = 'telemetryLens';
 
@@ -96,6 +97,12 @@ export function maxResponseBytes(): number {
   return Math.min(1024, Math.max(1, cfg().get<number>('http.maxResponseMB', 32))) * 1024 * 1024;
 }
 
+/** The window pasted into PromQL `[…]`: a setting that is no duration (`5m]) or vector(1)`) is not used. */
+function promDurationOr(raw: string, fallback: string): string {
+  const s = raw.trim();
+  return isPromDuration(s) ? s : fallback;
+}
+
 /** Parses RFC 3339 or Unix seconds; undefined for empty or unparsable input. */
 export function parseEvaluationTime(raw: string): number | undefined {
   const s = raw.trim();
@@ -108,7 +115,7 @@ export function parseEvaluationTime(raw: string): number | undefined {
 export function metricsSettings(): MetricsSettings {
   const c = cfg();
   return {
-    window: c.get<string>('metrics.window', '5m'),
+    window: promDurationOr(c.get<string>('metrics.window', '5m'), '5m'),
     refreshIntervalMs: Math.max(5, c.get<number>('metrics.refreshIntervalSeconds', 30)) * 1000,
     evaluationTime: parseEvaluationTime(c.get<string>('metrics.evaluationTime', '')),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
