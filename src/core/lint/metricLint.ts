@@ -10,7 +10,7 @@
  *    the same name twice on a registry throws "A metric with the name … has already been registered".
  */
 import type { TS } from '../parsing/treeSitter';
-import { grammarForFile, loadParsers } from '../parsing/treeSitter';
+import { grammarForFile, loadParsers, parseSliced } from '../parsing/treeSitter';
 import type { SourceRange } from '../routes/types';
 import type { TextEdit } from '../instrument/types';
 
@@ -353,13 +353,16 @@ function lintTree(root: Node, python: boolean): Diagnostic[] {
   return diags.sort((a, b) => a.start - b.start);
 }
 
-/** Lints the metric declarations and label uses of one Python or JS/TS file. */
-export async function lintMetrics(text: string, file: string): Promise<Diagnostic[]> {
+/**
+ * Lints the metric declarations and label uses of one Python or JS/TS file. The parse is time-sliced
+ * (it runs on every edit, in the extension host) and a file over `maxBytes` (default 1 MiB, like the
+ * route index) is not linted.
+ */
+export async function lintMetrics(text: string, file: string, opts: { maxBytes?: number; sliceMs?: number } = {}): Promise<Diagnostic[]> {
   const grammar = grammarForFile(file);
-  if (!grammar) return [];
+  if (!grammar || text.length > (opts.maxBytes ?? 1024 * 1024)) return [];
   const ps = await loadParsers();
-  const tree = ps.parser(grammar).parse(text);
-  if (!tree) return [];
+  const tree = await parseSliced(ps, grammar, text, { sliceMs: opts.sliceMs ?? 10 });
   try {
     return lintTree(tree.rootNode, grammar === 'python');
   } finally {

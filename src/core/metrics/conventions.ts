@@ -225,6 +225,8 @@ export interface GroupedQueries {
   rate: string;
   errorRate: string;
   buckets: string;
+  /** Selector for query_exemplars: the bucket series of every route of the service. */
+  exemplars: string;
 }
 
 /** The constant set of queries a refresh sends for one service. */
@@ -235,6 +237,7 @@ export function groupedQueries(conv: Convention, selector: string, window: strin
     rate: `sum by (${by}) (rate(${sel(conv.countMetric, s)}[${window}]))`,
     errorRate: `sum by (${by}) (rate(${sel(conv.countMetric, s, `${conv.statusLabel}=~"5.."`)}[${window}]))`,
     buckets: `sum by (le, ${by}) (rate(${sel(conv.bucketMetric, s)}[${window}]))`,
+    exemplars: sel(conv.bucketMetric, s),
   };
 }
 

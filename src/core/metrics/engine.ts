@@ -12,7 +12,7 @@
  */
 import type { Route } from '../routes/types';
 import { BackendError } from '../../backends/errors';
-import { sampleValue, type Alert, type PrometheusClient, type VectorSample } from '../../backends/prometheus';
+import { sampleValue, type Alert, type ExemplarSeries, type PrometheusClient, type VectorSample } from '../../backends/prometheus';
 import { joinShared, type Shared } from '../../backends/inflight';
 import {
   detectConvention,
@@ -494,27 +494,46 @@ export class MetricsEngine {
     const conv = await this.convFor(service, opts);
     if (!conv || !conv.grouped) return null;
     const q = routeQueries(conv, service.selector, this.refOf(service, conv, route), '5m', route);
+    let best: ExemplarInfo | null = null;
+    for (const s of await this.exemplarSeries(q.exemplars, opts)) {
+      const e = slowestOf(s, conv);
+      if (e && (!best || e.value > best.value)) best = e;
+    }
+    return best;
+  }
+
+  /**
+   * The slowest exemplar of every route of a service, from ONE query_exemplars call (the CodeLens asks
+   * once per service per refresh, not once per route). Routes without exemplars are left out.
+   */
+  async slowestExemplars(
+    service: ServiceSpec,
+    opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal } = {},
+  ): Promise<{ route: Route; exemplar: ExemplarInfo }[]> {
+    const conv = await this.convFor(service, opts);
+    if (!conv || !conv.grouped) return [];
+    const index = new RouteIndex(service.routes, conv);
+    const best = new Map<Route, ExemplarInfo>();
+    for (const s of await this.exemplarSeries(groupedQueries(conv, service.selector, '5m').exemplars, opts)) {
+      const ref = routeValue(conv, s.seriesLabels);
+      const e = ref && slowestOf(s, conv);
+      if (!ref || !e) continue;
+      for (const route of index.lookup(ref.value, (s.seriesLabels[conv.methodLabel] ?? '').toUpperCase(), ref.label)) {
+        const b = best.get(route);
+        if (!b || e.value > b.value) best.set(route, e);
+      }
+    }
+    return [...best].map(([route, exemplar]) => ({ route, exemplar }));
+  }
+
+  private async exemplarSeries(selector: string, opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal }): Promise<ExemplarSeries[]> {
     const end = opts.evaluationTime ?? Math.floor(this.now() / 1000);
-    const r = await this.client.queryExemplars(q.exemplars, {
+    const r = await this.client.queryExemplars(selector, {
       start: end - (opts.rangeSeconds ?? 3600),
       end,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    let best: ExemplarInfo | null = null;
-    for (const s of r.data) {
-      for (const e of s.exemplars) {
-        const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(isTraceId); // label values are untrusted
-        const v = sampleValue(e.value);
-        if (!traceId || v === null) continue;
-        const value = v * conv.toSeconds;
-        if (!best || value > best.value) {
-          const spanId = SPAN_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
-          best = { traceId, value, timestamp: e.timestamp, labels: e.labels, seriesLabels: s.seriesLabels };
-          if (spanId) best.spanId = spanId;
-        }
-      }
-    }
-    return best;
+    return r.data;
   }
 
   /** Firing alerts matched to routes by a route/handler/http_route/path label equal to the route template. */
@@ -555,6 +574,23 @@ function sameRoute(a: Route, b: Route): boolean {
 
 function emptyStats(route: Route): RouteStats {
   return { route, rate: null, errorRatio: null, p50: null, p90: null, p99: null, hasData: false };
+}
+
+/** The slowest exemplar of one series that carries a valid trace id (label values are untrusted). */
+function slowestOf(s: ExemplarSeries, conv: Convention): ExemplarInfo | null {
+  let best: ExemplarInfo | null = null;
+  for (const e of s.exemplars) {
+    const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(isTraceId);
+    const v = sampleValue(e.value);
+    if (!traceId || v === null) continue;
+    const value = v * conv.toSeconds;
+    if (!best || value > best.value) {
+      const spanId = SPAN_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
+      best = { traceId, value, timestamp: e.timestamp, labels: e.labels, seriesLabels: s.seriesLabels };
+      if (spanId) best.spanId = spanId;
+    }
+  }
+  return best;
 }
 
 /** Bounds on what a refresh keeps from label values a backend sent (a label with 1,000,000 values). */

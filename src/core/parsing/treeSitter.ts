@@ -96,3 +96,40 @@ export function grammarForFile(fileName: string): GrammarId | undefined {
       return undefined;
   }
 }
+
+const pool = new Map<GrammarId, TS.Parser[]>();
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Parses `text` in slices of about `sliceMs`, yielding to the event loop between them, so a large file
+ * never blocks the extension host long. Uses a parser of its own (from a small pool): a suspended parse
+ * must not be disturbed by anyone else. `check` runs after each yield and may throw (an AbortError).
+ */
+export async function parseSliced(parsers: ParserSet, grammar: GrammarId, text: string, opts: { sliceMs: number; check?: () => void }): Promise<TS.Tree> {
+  let free = pool.get(grammar);
+  if (!free) pool.set(grammar, (free = []));
+  let parser = free.pop();
+  if (!parser) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
+    parser = new ts.Parser();
+    parser.setLanguage(parsers.language(grammar));
+  }
+  try {
+    for (let round = 0; ; round++) {
+      const start = performance.now();
+      // the progress callback only runs every so often: aim at half the slice
+      const tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > opts.sliceMs / 2 });
+      if (tree) return tree;
+      if (round > 100_000) throw new Error('parse did not finish');
+      await tick();
+      opts.check?.();
+    }
+  } catch (e) {
+    parser.reset();
+    throw e;
+  } finally {
+    if (free.length < 4) free.push(parser);
+    else parser.delete();
+  }
+}

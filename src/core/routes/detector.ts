@@ -7,7 +7,7 @@
  *  - resolveRoutes: cross-file prefix resolution over any set of analyses;
  *  - detectRoutes: convenience for in-memory files.
  */
-import { grammarForFile, loadParsers, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
+import { grammarForFile, loadParsers, parseSliced, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
 import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks } from './javascript';
@@ -92,7 +92,6 @@ export interface SliceOptions {
   signal?: AbortSignal;
 }
 
-const pool = new Map<GrammarId, TS.Parser[]>();
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
@@ -112,37 +111,15 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
       throw e;
     }
   };
-  // a parser of our own (from a small pool): a suspended parse must not be disturbed by anyone else
-  let free = pool.get(p.grammar);
-  if (!free) pool.set(p.grammar, (free = []));
-  let parser = free.pop();
-  if (!parser) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
-    parser = new ts.Parser();
-    parser.setLanguage(parsers.language(p.grammar));
-  }
-  let tree: TS.Tree | null = null;
+  let tree: TS.Tree | undefined;
   try {
-    for (let round = 0; !tree; round++) {
-      const start = performance.now();
-      // the progress callback only runs every so often: aim at half the slice
-      tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > sliceMs / 2 });
-      if (!tree) {
-        if (round > 100_000) throw new Error('parse did not finish');
-        await tick();
-        check();
-      }
-    }
+    tree = await parseSliced(parsers, p.grammar, text, { sliceMs, check });
     return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
   } catch (e) {
-    parser.reset();
     if (e instanceof Error && e.name === 'AbortError') throw e;
     return failed(p, e);
   } finally {
     tree?.delete();
-    if (free.length < 4) free.push(parser);
-    else parser.delete();
   }
 }
 
