@@ -115,7 +115,6 @@ function strings(v: unknown, out: string[] = []): string[] {
 }
 
 const LINK = /\[[^\]]+\]\((?:https?:|command:|file:)[^)\s]+\)/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/;
 
 /** What the UI shows of a value: notification text and hover code spans, each inert and bounded. */
