@@ -35,7 +35,7 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
     }
     const version = doc.version;
     try {
-      const found = await lintMetrics(doc.getText(), doc.uri.fsPath, { maxBytes: routesSettings().maxFileBytes });
+      const found = await lintMetrics(doc.getText(), doc.uri.fsPath, { maxBytes: routesSettings(doc.uri).maxFileBytes });
       if (doc.version !== version || doc.isClosed) return;
       collection.set(
         doc.uri,

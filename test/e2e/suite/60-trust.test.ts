@@ -71,4 +71,37 @@ suite('A workspace cannot redirect stored credentials', () => {
       await vscode.commands.executeCommand('notifications.clearAll');
     }
   });
+
+  test('credentials embedded in the URL appear in no status, document or error message', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    const good = config.get<string>('prometheus.url')!;
+    const token = process.env.E2E_SECRET ?? 'tl-e2e-secret-token';
+    const withCredentials = new URL(good);
+    withCredentials.username = 'tl';
+    withCredentials.password = token;
+    try {
+      await config.update('prometheus.url', withCredentials.toString(), vscode.ConfigurationTarget.Global);
+      await openFile('shop', 'routers', 'orders.py');
+      const health = await eventually(async () => {
+        await api.metrics.refresh({ force: true });
+        const h = api.metrics.backendHealth;
+        return h.state === 'ok' && h.detail.includes('***@') ? h : undefined;
+      }, 'numbers from the URL with credentials');
+      assert.ok(!JSON.stringify(health).includes(token));
+      const doc = await vscode.commands.executeCommand<vscode.TextDocument>('telemetryLens.showMetricsConvention');
+      assert.ok(doc && doc.getText().includes('***@') && !doc.getText().includes(token), 'the convention document redacts the URL');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+      await config.update('prometheus.url', `http://tl:${token}@bad host:9090`, vscode.ConfigurationTarget.Global);
+      const down = await eventually(() => {
+        const h = api.metrics.backendHealth;
+        return h.state === 'down' && h.message.includes('URL is invalid') ? h : undefined;
+      }, 'the invalid-URL error');
+      assert.ok(!JSON.stringify(down).includes(token), JSON.stringify(down));
+    } finally {
+      await config.update('prometheus.url', good, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
 });
