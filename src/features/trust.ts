@@ -30,12 +30,15 @@ export interface ResolvedEndpoint extends EndpointSettings {
 
 export class EndpointTrust implements vscode.Disposable {
   private readonly confirmed = new vscode.EventEmitter<void>();
-  /** Fires when the user answered the confirmation: the endpoint must be resolved again. */
+  /** Fires when the user answered the confirmation or trusted the workspace: resolve the endpoint again. */
   readonly onDidDecide = this.confirmed.event;
   /** The override a question is open for (one question at a time, not one per rebuild). */
   private asking: string | undefined;
+  private readonly granted: vscode.Disposable;
 
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(private readonly state: vscode.Memento) {
+    this.granted = vscode.workspace.onDidGrantWorkspaceTrust(() => this.confirmed.fire());
+  }
 
   /** The endpoint to use now; asks (without waiting) when the workspace overrides it unconfirmed. */
   prometheus(): ResolvedEndpoint {
@@ -74,6 +77,7 @@ export class EndpointTrust implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.granted.dispose();
     this.confirmed.dispose();
   }
 }

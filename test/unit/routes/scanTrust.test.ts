@@ -6,19 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempTree } from '../../support/tempTree';
 import { isIndexable, scanWorkspace } from '../../../src/core/routes/workspace';
 
-function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-scan-trust-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 const ROUTE = (p: string): string => `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
 const paths = (routes: { fullPath: string | null }[]): string[] => routes.map((r) => r.fullPath ?? '').sort();

@@ -2,21 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempTree } from '../../support/tempTree';
 import { scanWorkspace, toRouteJson } from '../../../src/core/routes/workspace';
 import { expandBraces, ScanRules } from '../../../src/core/routes/scanRules';
 import { macrotasksDuring } from '../../support/eventLoop';
 
-function tree(files: Record<string, string | Buffer>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-routes-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 const APP = "const express = require('express');\nconst app = express();\napp.get('/ok', (req, res) => res.end());\n";
 const ROUTE = (p: string): string => `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
