@@ -396,11 +396,38 @@ async function verify(editor) {
       checks.browser = { ok: false, reason: 'the workbench is not being served' };
     } else {
       const { browserCheck } = await import('./demo/browser-check.mjs');
-      checks.browser = await browserCheck({ workbenchUrl: urls.workbench, logDir, timeoutMs: 120_000, log, abort });
+      checks.browser = await browserCheck({ workbenchUrl: urls.workbench, logDir, timeoutMs: 90_000, log, abort });
       if (checks.browser.ok) timings.liveCodeLensS = secs();
+      const extensionLog = keepExtensionLog();
+      checks.browser.extensionLog = extensionLog ? relative(root, extensionLog) : 'not found';
+      if (!checks.browser.ok && extensionLog) {
+        checks.browser.reason += `; the extension logged: ${tail(extensionLog, 6).split('\n').map((l) => l.replace(/^\s*\| /, '').trim()).filter(Boolean).join(' | ')}`;
+      }
     }
   }
   return checks;
+}
+
+/** Copies the extension's own log (code-server's exthost log dir) next to the screenshots; its new path or null. */
+function keepExtensionLog() {
+  const found = [];
+  (function walk(dir) {
+    let entries = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Telemetry Lens.log') found.push(p);
+    }
+  })(join(runDir, 'user-data', 'logs'));
+  if (!found.length) return null;
+  const kept = join(logDir, 'telemetry-lens.log');
+  writeFileSync(kept, found.sort().map((f) => readFileSync(f, 'utf8')).join(''));
+  return kept;
 }
 
 // ---------------------------------------------------------------- main
@@ -433,6 +460,7 @@ if (CHECK) {
   const summary = { ok, runDir: relative(root, runDir), ports, urls, timings, checks, failedChecks, failures, notes };
   console.log(JSON.stringify(summary, null, 2));
   const line = Object.entries(checks).map(([name, c]) => `${name} ${c.skipped ? 'skipped' : c.ok ? 'ok' : 'FAILED'}`).join(', ');
+  for (const [name, c] of Object.entries(checks)) if (!c.ok && c.reason) log(`${name} FAILED: ${c.reason}`);
   await shutdown(ok ? 0 : 1, `check ${ok ? 'passed' : 'FAILED'} in ${secs()}s${line ? `: ${line}` : ''}`);
 } else if (failedReason()) {
   await shutdown(1);

@@ -568,7 +568,7 @@ export class MetricsEngine {
 // --- helpers ---------------------------------------------------------------------------------
 
 /** Same route object, or the same registration (route objects are rebuilt by every workspace scan). */
-function sameRoute(a: Route, b: Route): boolean {
+export function sameRoute(a: Route, b: Route): boolean {
   return a === b || (a.file === b.file && a.line === b.line && routeTemplate(a) === routeTemplate(b) && a.methods.join() === b.methods.join());
 }
 

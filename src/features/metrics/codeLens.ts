@@ -54,11 +54,16 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private title(route: Route): string {
     const health = this.metrics.backendHealth;
     if (health.state === 'down') return `$(warning) ${shortReason(health.message)}`;
-    const serviceError = this.metrics.current?.services.find((s) => s.routes.some((r) => r.route.file === route.file && r.route.line === route.line))?.error;
-    if (serviceError) return `$(warning) ${shortReason(serviceError.message)}`;
+    const service = this.metrics.current?.services.find((s) => s.routes.some((r) => r.route.file === route.file && r.route.line === route.line));
+    if (service?.error) return `$(warning) ${shortReason(service.error.message)}`;
     const stats = this.metrics.stats(route);
-    if (!stats) return health.state === 'idle' ? '$(pulse) metrics: waiting for Prometheus' : '$(pulse) — no metrics for this route';
-    if (!stats.hasData) return '$(pulse) — no traffic';
+    if (!stats) {
+      if (health.state === 'idle') return '$(pulse) metrics: waiting for Prometheus';
+      // a route the last refresh did not see as it is now (new, or its full path changed): one is on its way
+      return this.metrics.serviceFor(route) ? '$(sync~spin) metrics: loading' : '$(pulse) — not in a workspace folder';
+    }
+    // no known HTTP metric convention (yet) for the service: nothing was asked per route
+    if (!stats.hasData) return service?.convention === null ? '$(pulse) — no HTTP metrics found for this service' : '$(pulse) — no traffic';
     return `$(pulse) ${formatStats(stats)}`;
   }
 

@@ -1,15 +1,17 @@
 /**
  * Owns the Prometheus client and the metrics engine for the window: builds them from settings and
- * SecretStorage, refreshes on a timer only while the window is focused and an editor shows routes,
- * tracks backend health for the status bar (one notification per outage, automatic recovery), and
- * hands the latest per-route stats to the CodeLens, hover and details features.
+ * SecretStorage, refreshes when routes on screen lack current numbers (focused or not) and on a timer
+ * while the window is focused (see core/metrics/refreshPolicy), tracks backend health for the status bar
+ * (one notification per outage, automatic recovery), and hands the latest per-route stats to the
+ * CodeLens, hover and details features.
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
 import { CredentialStore, originOf } from '../../backends/credentials';
 import { isBackendError } from '../../backends/errors';
-import { MetricsEngine, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec } from '../../core/metrics/engine';
+import { MetricsEngine, sameRoute, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec, type ServiceStats } from '../../core/metrics/engine';
+import { decideRefresh, RefreshQueue } from '../../core/metrics/refreshPolicy';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
 import { affects, folderMetricsSettings, instrumentSettings, maxResponseBytes, metricsSettings, onConfigChange, prometheusEndpointLayers, prometheusSettings } from '../../config';
@@ -32,9 +34,11 @@ export class MetricsService implements vscode.Disposable {
   private configError: string | undefined;
   private latest: RefreshResult | undefined;
   private alerts: RouteAlert[] = [];
-  private byRoute = new Map<string, RouteStats>();
+  private byRoute = new Map<string, { stats: RouteStats; service: ServiceStats }>();
   private timer: ReturnType<typeof setInterval> | undefined;
-  private inflight: Promise<void> | undefined;
+  private readonly queue = new RefreshQueue((force) => this.doRefresh(force));
+  /** The last outcome logged per service (see logOutcome). */
+  private readonly outcomes = new Map<string, string>();
   /** The client and engine for the current settings and credentials (rebuilt when they change). */
   private clientReady: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
@@ -94,12 +98,20 @@ export class MetricsService implements vscode.Disposable {
     return this.status.get('Prometheus');
   }
 
+  /** The route's numbers from the last refresh, if that refresh saw the route as it is now (same full path and methods). */
   stats(route: Route): RouteStats | undefined {
-    return this.byRoute.get(routeKey(route));
+    const hit = this.byRoute.get(routeKey(route));
+    return hit && sameRoute(hit.stats.route, route) ? hit.stats : undefined;
+  }
+
+  /** Current numbers, from a service whose metrics convention is known: nothing to fetch again before the timer. */
+  private isCurrent(route: Route): boolean {
+    const hit = this.byRoute.get(routeKey(route));
+    return !!hit && sameRoute(hit.stats.route, route) && (hit.service.convention !== null || hit.service.error !== undefined);
   }
 
   alertsFor(route: Route): RouteAlert[] {
-    return this.alerts.filter((a) => routeKey(a.route) === routeKey(route));
+    return this.alerts.filter((a) => sameRoute(a.route, route));
   }
 
   /** The service (workspace folder) a route belongs to, as the engine sees it. */
@@ -133,38 +145,47 @@ export class MetricsService implements vscode.Disposable {
   }
 
   /**
-   * Refreshes when there is something to show: an editor shows routes, and the window is focused (an
-   * unfocused window still gets its first numbers). Shares a refresh already under way.
+   * Refreshes when routes on screen lack current numbers (focused or not), periodically while the window
+   * is focused, and always when forced. A request made while a refresh runs gets one more refresh after it,
+   * with the routes and settings current then. Never rejects.
    */
   refresh(opts: { force?: boolean } = {}): Promise<void> {
     if (!this.engineImpl) return Promise.resolve();
-    const idle = this.latest !== undefined && !vscode.window.state.focused;
-    if (!opts.force && (idle || !this.routesVisible())) return Promise.resolve();
-    this.inflight ??= this.doRefresh(opts.force ?? false).finally(() => (this.inflight = undefined));
-    return this.inflight;
-  }
-
-  private routesVisible(): boolean {
-    return vscode.window.visibleTextEditors.some((e) => this.index.inFile(e.document.uri).length > 0);
+    const decision = decideRefresh({
+      force: opts.force ?? false,
+      focused: vscode.window.state.focused,
+      visible: vscode.window.visibleTextEditors.flatMap((e) => this.index.inFile(e.document.uri)),
+      isCurrent: (r) => this.isCurrent(r),
+    });
+    if (!decision.refresh) {
+      log.trace(`no refresh: ${decision.why}`);
+      return Promise.resolve();
+    }
+    log.debug(`refresh: ${decision.why}${this.queue.busy ? ' (after the one under way)' : ''}`);
+    return this.queue.request(opts.force ?? false);
   }
 
   private async doRefresh(force: boolean): Promise<void> {
+    const engine = this.engineImpl;
     const services = this.services().filter((s) => s.routes.length > 0);
-    if (!services.length) return;
+    if (!engine || !services.length) return;
+    // An explicit refresh also looks again for the metrics of a service that had none (it may just have started).
+    if (force) engine.invalidate();
     const m = metricsSettings();
     const opts = { window: m.window, force, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
     try {
       const [result, alerts] = await Promise.all([
-        this.engineImpl!.refresh(services, opts),
-        this.engineImpl!.firingAlerts(services).catch((e: unknown) => {
+        engine.refresh(services, opts),
+        engine.firingAlerts(services).catch((e: unknown) => {
           log.warn(`alerts: ${e instanceof Error ? e.message : String(e)}`);
           return [] as RouteAlert[];
         }),
       ]);
       this.latest = result;
       this.alerts = alerts;
-      this.byRoute = new Map(result.services.flatMap((s) => s.routes.map((r) => [routeKey(r.route), r] as const)));
+      this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeKey(stats.route), { stats, service }] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
+      this.logOutcome(result);
       this.setHealth({ state: 'ok', at: Date.now(), detail: `${this.endpointLabel} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
       const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
@@ -174,6 +195,19 @@ export class MetricsService implements vscode.Disposable {
       this.setHealth({ state: 'down', message, since: h.state === 'down' ? h.since : Date.now() });
     }
     this.changed.fire();
+  }
+
+  /** One line per service when what it shows changes (convention, routes with traffic), not on every refresh. */
+  private logOutcome(result: RefreshResult): void {
+    for (const s of result.services) {
+      const withTraffic = s.routes.filter((r) => r.hasData).length;
+      const line = s.convention
+        ? `${s.service.id}: ${s.convention} convention, ${withTraffic}/${s.routes.length} routes with traffic`
+        : `${s.service.id}: no metrics convention found (${s.reason})`;
+      if (this.outcomes.get(s.service.id) === line) continue;
+      this.outcomes.set(s.service.id, line);
+      log.info(line);
+    }
   }
 
   private setHealth(h: Health): void {

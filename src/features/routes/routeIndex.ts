@@ -37,6 +37,9 @@ export class RouteIndex implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private firstScan: Promise<void> = Promise.resolve();
+  /** A workspace scan has completed. Before, prefixes registered in other files are unknown, so no route is
+   *  resolved (a first file's routes would get wrong full paths, and metrics for paths nobody serves). */
+  private scanned = false;
 
   constructor() {
     this.disposables.push(this.changed);
@@ -98,8 +101,13 @@ export class RouteIndex implements vscode.Disposable {
     return this.routes.filter((r) => r.file === p || r.handlerFile === p);
   }
 
-  /** Analyses the document now if its current version is not yet known (used before acting on it). */
+  /**
+   * Analyses the document now if its current version is not yet known (used before acting on it). Waits
+   * for the first workspace scan: before it, prefixes registered in other files are unknown, and a route's
+   * full path (its metrics, its instrumentation label) would be wrong.
+   */
   async ensureCurrent(doc: vscode.TextDocument): Promise<Route[]> {
+    await this.firstScan;
     if (this.versions.get(doc.uri.fsPath) !== doc.version) {
       await this.analyzeDocument(doc);
       this.resolveNow();
@@ -150,6 +158,7 @@ export class RouteIndex implements vscode.Disposable {
         this.versions.clear();
         this.resolveOptions = options;
         for (const [f, a] of fresh) this.analyses.set(f, a);
+        this.scanned = true;
         // Open documents may be ahead of the disk.
         for (const doc of vscode.workspace.textDocuments) await this.analyzeDocument(doc);
         this.resolveNow();
@@ -239,6 +248,7 @@ export class RouteIndex implements vscode.Disposable {
   /** Resolves each workspace folder's files together (a folder is a service), with its own import options. */
   private resolveNow(): void {
     clearTimeout(this.resolveTimer);
+    if (!this.scanned) return; // the scan resolves everything when it ends
     try {
       this.resolve();
     } catch (e) {

@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { windowFocus } from '../../../scripts/demo/focus.mjs';
 
 export interface BridgeRequest {
   /** CSS selector in the workbench page or any webview frame. */
@@ -24,6 +25,8 @@ export interface BridgeRequest {
   press?: string;
   /** Text to type into the focused element (quick input, editor). */
   type?: string;
+  /** `focus`: whether the workbench page has focus (a user who switched to another window: false). */
+  focused?: boolean;
   timeoutMs?: number;
 }
 
@@ -86,7 +89,13 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
       await shot(page, req.screenshot);
       return {};
     },
+    /** Takes focus away from the workbench as a user switching windows does, or gives it back. */
+    async focus(page, req) {
+      focus ??= windowFocus(page);
+      return { focused: await focus(req.focused !== false) };
+    },
   };
+  let focus: ((focused: boolean) => Promise<boolean>) | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));

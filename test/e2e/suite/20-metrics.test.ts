@@ -32,6 +32,50 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     assert.ok(!titles.some((t) => /NaN|Infinity/.test(t)));
   });
 
+  for (const focused of [false, true]) {
+    test(`@dom a route whose full path changes gets the numbers of its new path by itself (window ${focused ? 'focused' : 'not focused'})`, async () => {
+      const state = await bridge<{ focused: boolean }>('focus', { focused });
+      try {
+        assert.equal(state.focused, focused);
+        await eventually(() => (vscode.window.state.focused === focused ? true : undefined), `VS Code to see the window ${focused ? 'focused' : 'unfocused'}`);
+        await pathChangeFollowed();
+      } finally {
+        await bridge('focus', { focused: true });
+      }
+    });
+  }
+
+  /** Moves the visible orders.py routes to another prefix and back (unsaved edits in main.py, with a rescan). */
+  async function pathChangeFollowed(): Promise<void> {
+    // A long refresh interval: no timer tick can help; the index change alone must bring the new numbers.
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    const interval = config.inspect<number>('metrics.refreshIntervalSeconds')?.globalValue;
+    await config.update('metrics.refreshIntervalSeconds', 3600, vscode.ConfigurationTarget.Global);
+    const main = await vscode.workspace.openTextDocument(workspaceFile('shop', 'main.py'));
+    const at = main.getText().indexOf('prefix="/api"');
+    const edit = async (from: string, to: string) => {
+      const we = new vscode.WorkspaceEdit();
+      we.replace(main.uri, new vscode.Range(main.positionAt(at + 'prefix="'.length), main.positionAt(at + 'prefix="'.length + from.length)), to);
+      assert.ok(await vscode.workspace.applyEdit(we));
+    };
+    try {
+      await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'numbers for /api/orders');
+      // main.py is not on screen: only the prefix of the visible orders.py routes changes, in an unsaved buffer,
+      // while the whole index is rebuilt (a file and its routes settling in another order than the scan).
+      await edit('/api', '/v2');
+      void api.routes.rescan();
+      const moved = await lensTitles(orders, (t) => t.includes('$(pulse) — no traffic') && !t.some((x) => x.includes('req/s')), 'the lenses of /v2/orders (no series there)');
+      assert.ok(!moved.some((x) => x.includes('HighErrorRate')), `the alert is on /api/orders, not /v2/orders: ${moved.join(' | ')}`);
+      assert.ok(api.routes.all().some((r) => r.fullPath === '/v2/orders/{order_id}'));
+      await edit('/v2', '/api');
+      await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'numbers for /api/orders again');
+    } finally {
+      if (main.getText().includes('prefix="/v2"')) await edit('/v2', '/api');
+      await main.save();
+      await config.update('metrics.refreshIntervalSeconds', interval, vscode.ConfigurationTarget.Global);
+    }
+  }
+
   test('each workspace folder is its own service: the Fastify folder uses OpenTelemetry semantic conventions', async () => {
     const app = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![1]!.uri, 'src', 'app.ts');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(app), { preview: false });
