@@ -1,7 +1,7 @@
 /**
  * One loopback fault-injection proxy for every backend client: it forwards each request to a real or
  * recorded-payload upstream and, depending on `fault`, passes the answer through, rewrites it, or
- * answers with a fault of its own (never answering, a reset mid-body, an error status, HTML, broken
+ * answers with a fault of its own (down, never answering, a reset mid-body, an error status, HTML, broken
  * JSON, a 1 GiB body, a gzip bomb, a generated answer). Huge bodies are produced lazily and stop when
  * the client hangs up; `produced` tells how far they got.
  */
@@ -12,6 +12,8 @@ import * as zlib from 'node:zlib';
 
 export type Fault =
   | { kind: 'pass' }
+  /** Down: every connection is closed as soon as it is accepted (the port stays ours: no other process can take it meanwhile). */
+  | { kind: 'down' }
   | { kind: 'slow' }
   | { kind: 'reset' }
   | { kind: 'status'; status: number }
@@ -30,9 +32,6 @@ export interface FaultProxy {
   fault: Fault;
   /** Bytes of the last huge body produced before the client stopped reading. */
   readonly produced: number;
-  /** Stops listening (connection refused) until `up()`. */
-  down(): Promise<void>;
-  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -135,19 +134,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     });
   });
   server.on('connection', (c) => {
+    if (state.fault.kind === 'down') return void c.destroy();
     sockets.add(c);
     c.on('close', () => sockets.delete(c));
   });
-  const listen = (port: number): Promise<void> => new Promise((r) => server.listen(port, '127.0.0.1', r));
-  const stop = (): Promise<void> =>
-    new Promise((r) => {
-      for (const c of sockets) c.destroy();
-      server.close(() => r());
-    });
-  await listen(0);
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get fault() {
       return state.fault;
     },
@@ -157,9 +150,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     get produced() {
       return produced;
     },
-    down: stop,
-    up: () => listen(port),
-    close: stop,
+    close: () =>
+      new Promise((r) => {
+        for (const c of sockets) c.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
