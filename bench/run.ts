@@ -4,11 +4,13 @@
  *   - extension.* : bundle sizes, and activate() time measured in the real extension host (code-server)
  *   - routes.*    : detector speed on 20,000-line files, a 1,000-file workspace index, peak memory
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
+ *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { benchHardening } from './hardening';
 import { benchMetrics } from './metrics';
 import { benchRoutes } from './routes';
 
@@ -45,7 +47,7 @@ async function benchExtension(): Promise<BenchResult[]> {
   return out;
 }
 
-const groups: Record<string, () => Promise<BenchResult[]>> = { extension: benchExtension, routes: benchRoutes, metrics: benchMetrics };
+const groups: Record<string, () => Promise<BenchResult[]>> = { extension: benchExtension, routes: benchRoutes, metrics: benchMetrics, hardening: benchHardening };
 
 (async () => {
   const only = process.argv.slice(2);
