@@ -238,4 +238,29 @@ describe('the metrics engine on hostile Prometheus answers', () => {
       proxy.fault = { kind: 'pass' };
     }
   });
+
+  it('100,000 distinct label values for one route and 100 KB values keep the engine and its queries bounded', async () => {
+    const result = [
+      ...Array.from({ length: 100_000 }, (_, i) => ({ metric: { path: `/users/${i}`, method: 'GET', status_code: '200' }, value: [1767225600, '1'] })),
+      ...Array.from({ length: 10 }, (_, i) => ({ metric: { path: `/x${i}/${'y'.repeat(100_000)}`, method: 'GET', status_code: '200' }, value: [1767225600, '1'] })),
+      ...Array.from({ length: 5_000 }, (_, i) => ({ metric: { path: `/unknown/${i}/a`, method: 'GET', status_code: '200' }, value: [1767225600, '1'] })),
+    ];
+    const body = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
+    const proxy = proxies.get('Prometheus')!;
+    const engine = new MetricsEngine(new PrometheusClient({ baseUrl: proxy.url, timeoutMs: TIMEOUT_MS }), { refreshIntervalMs: 0 });
+    const route = makeRoute('/users/:id', 'GET');
+    const service = { id: 'api', selector: '', convention: 'express-prom-bundle' as const, routes: [route] };
+    proxy.fault = { kind: 'replace', body: () => body };
+    try {
+      const r = await engine.refresh([service], { evaluationTime: 1767225600 });
+      const stats = r.services[0]!;
+      assert.equal(stats.routes[0]!.rate, 100_000, 'every value of the route counted');
+      assert.ok(stats.unmatched.length <= 200, `${stats.unmatched.length} unmatched series kept`);
+      assert.ok(stats.unmatched.every((u) => u.value.length <= 2048), 'no 100 KB value kept');
+      const raw = await engine.rawQueries(service, route, { evaluationTime: 1767225600 });
+      assert.ok(raw && raw.rate.length < 4096, `the single-route query is ${raw?.rate.length} characters`);
+    } finally {
+      proxy.fault = { kind: 'pass' };
+    }
+  });
 });
