@@ -32,8 +32,10 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!metricsSettings().codeLensEnabled) return [];
-    const routes = (await this.index.ensureCurrent(doc)).filter((r) => r.file === doc.uri.fsPath);
+    await this.metrics.whenCurrent(await this.index.ensureCurrent(doc));
     if (token.isCancellationRequested) return [];
+    // read after the wait: a refresh may have followed a change of the routes' full paths
+    const routes = this.index.inFile(doc.uri).filter((r) => r.file === doc.uri.fsPath);
     const lenses: vscode.CodeLens[] = [];
     // One exemplar look-up per service and refresh, shared by every route (and file) of the service.
     const traceIds = await Promise.all(routes.map((r) => this.slowestTrace(r)));
@@ -99,6 +101,10 @@ export function registerCodeLens(context: vscode.ExtensionContext, index: RouteI
     vscode.languages.registerCodeLensProvider(SOURCE_FILES, provider),
     metrics.onDidChange(() => provider.changed()),
     index.onDidChange(() => provider.changed()),
+    // A window losing focus blurs the editor, and VS Code then drops a re-request of lenses it had pending: ask again.
+    vscode.window.onDidChangeWindowState((s) => {
+      if (!s.focused) provider.changed();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('telemetryLens.codeLens')) provider.changed();
     }),

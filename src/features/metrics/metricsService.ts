@@ -149,12 +149,12 @@ export class MetricsService implements vscode.Disposable {
    * is focused, and always when forced. A request made while a refresh runs gets one more refresh after it,
    * with the routes and settings current then. Never rejects.
    */
-  refresh(opts: { force?: boolean } = {}): Promise<void> {
+  refresh(opts: { force?: boolean; for?: readonly Route[] } = {}): Promise<void> {
     if (!this.engineImpl) return Promise.resolve();
     const decision = decideRefresh({
       force: opts.force ?? false,
       focused: vscode.window.state.focused,
-      visible: vscode.window.visibleTextEditors.flatMap((e) => this.index.inFile(e.document.uri)),
+      visible: [...(opts.for ?? []), ...vscode.window.visibleTextEditors.flatMap((e) => this.index.inFile(e.document.uri))],
       isCurrent: (r) => this.isCurrent(r),
     });
     if (!decision.refresh) {
@@ -163,6 +163,17 @@ export class MetricsService implements vscode.Disposable {
     }
     log.debug(`refresh: ${decision.why}${this.queue.busy ? ' (after the one under way)' : ''}`);
     return this.queue.request(opts.force ?? false);
+  }
+
+  /**
+   * Waits until these routes have numbers for what they are now (their service refreshed since they got
+   * their full path), starting that refresh if needed; bounded by the backend's timeouts, never rejects.
+   * Providers await it so that the first thing drawn has the numbers: VS Code drops a pending re-request
+   * of CodeLens when the editor loses focus, so a "loading" lens could otherwise stay until it regains it.
+   */
+  async whenCurrent(routes: readonly Route[]): Promise<void> {
+    const missing = routes.filter((r) => !this.stats(r) && this.serviceFor(r));
+    if (missing.length) await this.refresh({ for: missing });
   }
 
   private async doRefresh(force: boolean): Promise<void> {
