@@ -15,7 +15,7 @@ async function recorded(): Promise<{ method: string; url: string }[]> {
 }
 
 suite('Restricted Mode: a hostile workspace', () => {
-  test('routes and Instrument Route work, metrics come from the user\'s Prometheus, nothing reaches the workspace\'s URL', async () => {
+  test('routes, Instrument Route and lint work, metrics come from the user\'s Prometheus, nothing reaches the workspace\'s URL', async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the workspace is not trusted');
     const api = (await activateExtension()).exports as TelemetryLensApi;
     await api.routes.ready;
@@ -39,6 +39,13 @@ suite('Restricted Mode: a hostile workspace', () => {
     assert.equal(applied, true);
     assert.match(editor.document.getText(), /Counter\(\s*["']http_requests_total["']/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    const metrics = await openFile('metrics.py');
+    const lint = await eventually(() => {
+      const d = vscode.languages.getDiagnostics(metrics.document.uri).filter((x) => x.source === 'Telemetry Lens');
+      return d.length ? d : undefined;
+    }, 'metric lint diagnostics');
+    assert.equal(lint[0]!.code, 'reserved-suffix');
 
     assert.deepEqual(await recorded(), [], 'not one request went to the URL the workspace chose');
   });
