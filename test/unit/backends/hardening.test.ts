@@ -122,6 +122,30 @@ describe('response size cap', () => {
   });
 });
 
+describe('list calls carry a limit', () => {
+  it('series, labels and label values ask for at most 10,000 entries (callers may ask for fewer)', async () => {
+    const seen: string[] = [];
+    const srv = await listen((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push(`${req.url} ${body}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: [] }));
+      });
+    });
+    try {
+      const client = new PrometheusClient({ baseUrl: srv.url });
+      await client.series(['up']);
+      await client.labels();
+      await client.labelValues('job');
+      await client.labelValues('job', { limit: 5 });
+      assert.deepEqual(seen.map((s) => /limit=(\d+)/.exec(s)?.[1]), ['10000', '10000', '10000', '5']);
+    } finally {
+      srv.server.close();
+    }
+  });
+});
+
 describe('redirects and proxies', () => {
   it('never follows a redirect: credentials and custom headers stay with the configured origin', async () => {
     const seenByOther: http.IncomingHttpHeaders[] = [];
