@@ -17,6 +17,19 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'the core is pure: no vscode import' }] }] },
   },
   {
+    // Dependencies point one way: the backends build on the core, never the reverse.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'the core is pure: no vscode import' }],
+          patterns: [{ group: ['**/backends/*', '**/backends'], message: 'the core does not depend on the backends: move shared types down into the core' }],
+        },
+      ],
+    },
+  },
+  {
     // Only the log facade writes output in the extension.
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],

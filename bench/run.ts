@@ -4,6 +4,7 @@
  *   - extension.* : bundle sizes, and activate() time measured in the real extension host (code-server)
  *   - routes.*    : detector speed on 20,000-line files, a 1,000-file workspace index, peak memory
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
+ *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
  *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
@@ -12,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchHardening } from './hardening';
 import { benchMetrics } from './metrics';
+import { benchReceiver } from './receiver';
 import { benchRoutes } from './routes';
 
 interface BenchResult {
@@ -47,7 +49,13 @@ async function benchExtension(): Promise<BenchResult[]> {
   return out;
 }
 
-const groups: Record<string, () => Promise<BenchResult[]>> = { extension: benchExtension, routes: benchRoutes, metrics: benchMetrics, hardening: benchHardening };
+const groups: Record<string, () => Promise<BenchResult[]>> = {
+  extension: benchExtension,
+  routes: benchRoutes,
+  metrics: benchMetrics,
+  receiver: benchReceiver,
+  hardening: benchHardening,
+};
 
 (async () => {
   const only = process.argv.slice(2);

@@ -19,6 +19,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const common = {
   bundle: true,
+  // grpc-js loads @grpc/proto-loader (and a second protobufjs) only to serve channelz/ORCA, which the OTLP
+  // receiver never enables: left out of the bundles.
+  external: ['@grpc/proto-loader'],
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
@@ -41,7 +44,7 @@ const contexts = {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: [...common.external, 'vscode'],
   },
   cli: {
     ...common,
@@ -66,7 +69,7 @@ const contexts = {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'mocha'],
+    external: [...common.external, 'vscode', 'mocha'],
   },
 };
 

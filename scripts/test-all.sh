@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: every check, from a fresh machine. Set-up, build, types, lint, unit tests (plain Node),
-# the e2e suite inside a real VS Code (code-server + Chromium), a proof that a failing e2e test fails
-# the run, the packaged .vsix installing into code-server, and the live demo's own check.
+# `npm test`: every check, from a fresh machine. Set-up, build, types, lint, unit tests (plain Node), integration
+# tests (real Prometheus, Python, tsc, the CLI), the e2e suite inside a real VS Code (code-server + Chromium), a
+# proof that a failing e2e test fails the run, the packaged .vsix installing into code-server, and the live demo's own check.
 # Ends with "tests: N passed, N failed" (test counts plus one per failed step).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,7 @@ step "build" node scripts/build.mjs
 step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
 step "unit tests" node scripts/run-unit.mjs; count
+step "integration tests" node scripts/run-integration.mjs; count
 step "e2e in code-server" node --import tsx test/e2e/launcher/run-code-server.ts; count
 # A hostile workspace (its settings redirect the Prometheus URL) opened untrusted: Restricted Mode.
 step "e2e in code-server, Restricted Mode" node --import tsx test/e2e/launcher/run-code-server.ts --restricted; count

@@ -57,6 +57,14 @@ export interface InstrumentSettings {
   lintEnabled: boolean;
 }
 
+export interface ReceiverSettings {
+  enabled: boolean;
+  grpcPort: number;
+  httpPort: number;
+  queryPort: number;
+  maxSpans: number;
+}
+
 function cfg(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
@@ -148,6 +156,65 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
     tracerName: c.get<string>('instrument.tracerName', 'telemetry-lens'),
     spanNameTemplate: c.get<string>('instrument.spanNameTemplate', '{method} {route}'),
     lintEnabled: c.get<boolean>('lint.enabled', true),
+  };
+}
+
+/** A setting of VS Code itself (not one we contribute), e.g. `files.exclude`. */
+function vscodeSetting<T>(section: string, key: string, scope?: vscode.ConfigurationScope): T | undefined {
+  return vscode.workspace.getConfiguration(section, scope).get(key) as T | undefined;
+}
+
+/** The patterns of VS Code's `files.exclude` that are on, for a resource scope. */
+export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
+  const on = vscodeSetting<Record<string, boolean>>('files', 'exclude', scope) ?? {};
+  return Object.keys(on).filter((k) => on[k]);
+}
+
+/** VS Code's `http.proxy`, or undefined when unset. */
+export function httpProxy(): string | undefined {
+  return vscodeSetting<string>('http', 'proxy') || undefined;
+}
+
+/** VS Code's `http.noProxy`: hosts reached directly despite `http.proxy`. */
+export function httpNoProxy(): string[] {
+  return vscodeSetting<string[]>('http', 'noProxy') ?? [];
+}
+
+/** Stores how to authenticate to Prometheus (user settings). */
+export async function setPrometheusAuth(kind: AuthKind): Promise<void> {
+  await cfg().update('prometheus.auth', kind, vscode.ConfigurationTarget.Global);
+}
+
+/** VS Code settings outside our section that we read. */
+const FOREIGN_KEYS = new Set(['files.exclude', 'http.proxy', 'http.noProxy']);
+
+/**
+ * Calls `listener` when one of these settings changes (not on the first load): keys under `telemetryLens`
+ * (`codeLens`, `lint`, `routes`, …) or `files.exclude` / `http.proxy` / `http.noProxy`.
+ */
+export function onSettingsChange(keys: string[], listener: () => void, disposables: vscode.Disposable[]): void {
+  const full = keys.map((k) => (FOREIGN_KEYS.has(k) ? k : `${SECTION}.${k}`));
+  vscode.workspace.onDidChangeConfiguration(
+    (e) => {
+      if (full.some((k) => e.affectsConfiguration(k))) listener();
+    },
+    undefined,
+    disposables,
+  );
+}
+
+export function receiverSettings(): ReceiverSettings {
+  const c = cfg();
+  const port = (key: string, dflt: number) => {
+    const v = c.get<number>(key, dflt);
+    return Number.isInteger(v) && v >= 0 && v <= 65535 ? v : dflt;
+  };
+  return {
+    enabled: c.get<boolean>('receiver.enabled', false),
+    grpcPort: port('receiver.grpcPort', 4317),
+    httpPort: port('receiver.httpPort', 4318),
+    queryPort: port('receiver.queryPort', 16686),
+    maxSpans: Math.max(1000, Math.floor(c.get<number>('receiver.maxSpans', 50_000))),
   };
 }
 

@@ -16,6 +16,8 @@ import { registerInstrument } from './features/instrument/instrument';
 import { registerMetricLint } from './features/instrument/lint';
 import { notify } from './features/notify';
 import { EndpointTrust } from './features/trust';
+import { errorMessage } from './core/errors';
+import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
 
 const log = logger('activate');
 
@@ -23,6 +25,7 @@ const log = logger('activate');
 export interface TelemetryLensApi {
   routes: RouteIndex;
   metrics: MetricsService;
+  receiver: LocalReceiver;
   activationMs: number;
 }
 
@@ -42,15 +45,16 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerMetricsCommands(context, routes, metrics);
     registerInstrument(context, routes);
     registerMetricLint(context);
+    const receiver = registerLocalReceiver(context, status);
     routes.start();
-    void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : String(e)));
+    void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : errorMessage(e)));
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms`);
-    return { routes, metrics, activationMs };
+    return { routes, metrics, receiver, activationMs };
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
-    log.error(e instanceof Error ? e : String(e));
-    void notify('error', `Telemetry Lens failed to start: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((a) => {
+    log.error(e instanceof Error ? e : errorMessage(e));
+    void notify('error', `Telemetry Lens failed to start: ${errorMessage(e)}`, 'Show Log').then((a) => {
       if (a) initLog().show();
     });
     return undefined;

@@ -4,7 +4,7 @@
  */
 import { encodeParams, type HttpBackend } from './http';
 import { BackendError } from './errors';
-import { joinShared, type Shared } from './inflight';
+import { Inflight } from '../core/inflight';
 import type { ParseResult } from '../core/traces/model';
 import { isObject } from '../core/traces/json';
 
@@ -21,30 +21,13 @@ export type Params = Record<string, string | number | string[] | undefined>;
  * The sharing key is path + params, so each path must always be read with the same parser.
  */
 export class ParsedGetter {
-  private readonly inflight = new Map<string, Shared>();
+  private readonly inflight = new Inflight<unknown>();
   constructor(readonly http: HttpBackend) {}
 
   async get<T>(path: string, params: Params, parse: (d: unknown) => ParseResult<T>, opts: CallOptions & { notFound?: string } = {}): Promise<T> {
     const key = `GET ${path}?${encodeParams(params)}`;
-    let shared = this.inflight.get(key) as Shared<T> | undefined;
-    if (!shared || shared.ctl.signal.aborted) {
-      const ctl = new AbortController();
-      const s: Shared<T> = {
-        ctl,
-        users: 0,
-        abandon: () => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-          ctl.abort();
-        },
-        promise: this.send(path, params, parse, ctl.signal, opts).finally(() => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-        }),
-      };
-      s.promise.catch(() => undefined);
-      this.inflight.set(key, s as Shared);
-      shared = s;
-    }
-    return joinShared(shared, opts.signal, () => this.http.error('cancelled', `${this.http.backendName} request cancelled`, { path }));
+    const cancelled = () => this.http.error('cancelled', `${this.http.backendName} request cancelled`, { path });
+    return (await this.inflight.run(key, (signal) => this.send(path, params, parse, signal, opts), opts.signal, cancelled)) as T;
   }
 
   private async send<T>(

@@ -4,71 +4,33 @@
  */
 import { encodeParams, HttpBackend, type HttpBackendOptions, type RequestListener } from './http';
 import { BackendError } from './errors';
-import { joinShared, type Shared } from './inflight';
+import { Inflight } from '../core/inflight';
+import type {
+  Alert,
+  CallOptions,
+  ExemplarSeries,
+  Labels,
+  MatrixSeries,
+  MetricMetadata,
+  PrometheusQueries,
+  PromResult,
+  PromTime,
+  QueryData,
+  SamplePair,
+  VectorSample,
+} from '../core/metrics/prometheusApi';
 
 /** Default `limit` of series, labels and label-values calls. */
 const LIST_LIMIT = 10_000;
-
-export type Labels = Record<string, string>;
-/** [unix seconds, value as string] as Prometheus sends it. */
-export type SamplePair = [number, string];
-
-export interface VectorSample {
-  metric: Labels;
-  value: SamplePair;
-}
-export interface MatrixSeries {
-  metric: Labels;
-  values: SamplePair[];
-}
-export type QueryData =
-  | { resultType: 'vector'; result: VectorSample[] }
-  | { resultType: 'matrix'; result: MatrixSeries[] }
-  | { resultType: 'scalar'; result: SamplePair }
-  | { resultType: 'string'; result: SamplePair };
-
-export interface Exemplar {
-  labels: Labels;
-  value: string;
-  timestamp: number;
-}
-export interface ExemplarSeries {
-  seriesLabels: Labels;
-  exemplars: Exemplar[];
-}
-export interface MetricMetadata {
-  type: string;
-  help: string;
-  unit: string;
-}
-export interface Alert {
-  labels: Labels;
-  annotations: Labels;
-  state: 'firing' | 'pending' | 'inactive' | string;
-  activeAt?: string;
-  value?: string;
-}
-
-export interface PromResult<T> {
-  data: T;
-  warnings: string[];
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
-/** Time: unix seconds (number) or RFC3339 string. */
-export type PromTime = number | string;
 
 export interface PrometheusClientOptions extends Omit<HttpBackendOptions, 'backendName' | 'credentialsHint'> {
   backendName?: string;
   credentialsHint?: string;
 }
 
-export class PrometheusClient {
+export class PrometheusClient implements PrometheusQueries {
   readonly http: HttpBackend;
-  private readonly inflight = new Map<string, Shared>();
+  private readonly inflight = new Inflight<PromResult<unknown>>();
 
   constructor(opts: PrometheusClientOptions | HttpBackend) {
     this.http =
@@ -154,6 +116,10 @@ export class PrometheusClient {
     return { data: r.data.alerts, warnings: r.warnings };
   }
 
+  cancelledError(message: string): BackendError {
+    return this.http.error('cancelled', message);
+  }
+
   /** Prometheus UI graph link for "Open in Prometheus". */
   graphUrl(expr: string, opts: { time?: number; range?: string } = {}): string {
     const p: Record<string, string> = {
@@ -175,26 +141,8 @@ export class PrometheusClient {
     opts: CallOptions,
   ): Promise<PromResult<T>> {
     const key = `${method} ${path}?${encodeParams(params)}`;
-    let shared = this.inflight.get(key);
-    if (!shared || shared.ctl.signal.aborted) {
-      const ctl = new AbortController();
-      const s: Shared = {
-        ctl,
-        users: 0,
-        abandon: () => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-          ctl.abort();
-        },
-        promise: this.send(method, path, params, guard, ctl.signal, opts.timeoutMs).finally(() => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-        }),
-      };
-      // Avoid an unhandled rejection when every caller went away before it settled.
-      s.promise.catch(() => undefined);
-      this.inflight.set(key, s);
-      shared = s;
-    }
-    return (await joinShared(shared, opts.signal, () => this.http.error('cancelled', 'Prometheus request cancelled', { path }))) as PromResult<T>;
+    const cancelled = () => this.http.error('cancelled', 'Prometheus request cancelled', { path });
+    return (await this.inflight.run(key, (signal) => this.send(method, path, params, guard, signal, opts.timeoutMs), opts.signal, cancelled)) as PromResult<T>;
   }
 
   private async send<T>(
@@ -297,11 +245,4 @@ function isAlertsData(x: unknown): x is { alerts: Alert[] } {
     Array.isArray(x.alerts) &&
     x.alerts.every((a) => isObject(a) && isLabels(a.labels) && (a.annotations === undefined || isLabels(a.annotations)) && typeof a.state === 'string')
   );
-}
-
-/** Parses a Prometheus sample value; NaN/±Inf → null. */
-export function sampleValue(v: string | undefined): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
 }

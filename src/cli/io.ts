@@ -69,3 +69,17 @@ export function existingDir(io: Io, arg: string): string {
   if (!st.isDirectory()) throw new CliError(`not a directory: ${arg}`);
   return dir;
 }
+
+/** With `--json`, prints the rows as JSON; without, says when there are none. True when that was the whole answer. */
+export function printedWithoutTable(io: Io, rows: unknown[], json: boolean): boolean {
+  if (json) io.out(JSON.stringify(rows, null, 2));
+  else if (!rows.length) io.out('no routes found');
+  return json || !rows.length;
+}
+
+/** A table as lines: every column but the last padded to its widest cell, two spaces apart. */
+export function tableLines(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (row: string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [fmt(header), ...rows.map(fmt)];
+}

@@ -1,7 +1,7 @@
 /**
- * Backend health in the status bar: one item for every configured backend (Prometheus now; Jaeger, Tempo,
- * Loki and the OTLP receiver report here too), at most one notification per outage of each, and
- * automatic recovery when a backend answers again.
+ * Backend health in the status bar: one item for the backends that report here by name (today only
+ * Prometheus, from MetricsService), at most one notification per outage of each, and automatic recovery
+ * when a backend answers again.
  */
 import * as vscode from 'vscode';
 import { logger } from '../log';

@@ -2,6 +2,7 @@ import type { Command } from '../io';
 import { routesCommand } from './routes';
 import { metricsCommand } from './metrics';
 import { instrumentCommand } from './instrument';
+import { receiverCommand } from './receiver';
 
 /** Subcommands in help order. Feature issues add theirs here. */
-export const commands: Command[] = [routesCommand, metricsCommand, instrumentCommand];
+export const commands: Command[] = [routesCommand, metricsCommand, instrumentCommand, receiverCommand];

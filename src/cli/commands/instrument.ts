@@ -12,13 +12,11 @@ import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } fro
 import { detectRoutes } from '../../core/routes/detector';
 import { scanWorkspace } from '../../core/routes/workspace';
 import type { Route } from '../../core/routes/types';
+import { routeLabel } from '../../core/routes/route';
+import { errorMessage } from '../../core/errors';
 
 function list(s: string | undefined): string[] | undefined {
   return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
-}
-
-function routeKey(r: Route): string {
-  return `${r.methods.join(',')} ${r.fullPath ?? r.path}`;
 }
 
 /**
@@ -88,7 +86,7 @@ async function routesOf(file: string, text: string, root: string | undefined, io
       const inFile = scan.routes.filter((r) => path.resolve(r.handlerFile) === file);
       if (inFile.length) return inFile;
     } catch (e) {
-      io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${e instanceof Error ? e.message : String(e)}); using ${rel(io, file)} alone`);
+      io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${errorMessage(e)}); using ${rel(io, file)} alone`);
     }
   }
   return (await detectRoutes([{ path: file, text }])).filter((r) => path.resolve(r.handlerFile) === file);
@@ -101,7 +99,7 @@ function matchRoute(routes: Route[], spec: string): Route {
   const p = m[2]!;
   const found = routes.filter((r) => (r.methods.includes(method as Route['methods'][number]) || r.methods.includes('ALL')) && (r.fullPath === p || r.path === p));
   if (found.length === 1) return found[0]!;
-  const available = routes.map((r) => `  ${routeKey(r)}  (line ${r.line})`).join('\n');
+  const available = routes.map((r) => `  ${routeLabel(r)}  (line ${r.line})`).join('\n');
   if (!found.length) throw new CliError(`no route "${method} ${p}" in this file; routes found:\n${available || '  (none)'}`);
   throw new CliError(`"${method} ${p}" matches ${found.length} routes (lines ${found.map((r) => r.line).join(', ')}); make it unique`);
 }

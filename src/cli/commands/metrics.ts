@@ -1,6 +1,6 @@
 /** `telemetry-lens metrics <dir> --prometheus <url>`: live request rate, error ratio and latency per route handler. */
 import * as path from 'node:path';
-import { CliError, existingDir, parseArgs, type Command } from '../io';
+import { CliError, existingDir, parseArgs, printedWithoutTable, tableLines, type Command } from '../io';
 import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
 import { BackendError } from '../../backends/errors';
 import { PrometheusClient } from '../../backends/prometheus';
@@ -98,14 +98,7 @@ export const metricsCommand: Command = {
       p50: s.hasData ? s.p50 : null,
       p99: s.hasData ? s.p99 : null,
     }));
-    if (booleans.has('json')) {
-      io.out(JSON.stringify(rows, null, 2));
-      return 0;
-    }
-    if (!rows.length) {
-      io.out('no routes found');
-      return 0;
-    }
+    if (printedWithoutTable(io, rows, booleans.has('json'))) return 0;
     const header = ['METHOD', 'PATH', 'RATE', 'ERRORS', 'P50', 'P99', 'LOCATION'];
     const table = rows.map((r) => [
       r.methods.join(','),
@@ -116,8 +109,6 @@ export const metricsCommand: Command = {
       formatDuration(r.p99),
       `${r.file}:${r.line}`,
     ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-    const fmt = (row: string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
     const withData = svc.routes.filter((s) => s.hasData).length;
     const footer = [
       '',
@@ -127,7 +118,7 @@ export const metricsCommand: Command = {
     if (svc.unmatched.length) {
       footer.push(`series without a route in the code: ${svc.unmatched.slice(0, 5).map((u) => `${u.method} ${u.value}`).join(', ')}${svc.unmatched.length > 5 ? ', …' : ''}`);
     }
-    io.out([fmt(header), ...table.map(fmt), ...footer].join('\n'));
+    io.out([...tableLines(header, table), ...footer].join('\n'));
     return 0;
   },
 };

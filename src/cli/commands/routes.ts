@@ -1,5 +1,5 @@
 /** `telemetry-lens routes <dir> [--json]`: every HTTP route handler under a folder. */
-import { CliError, existingDir, parseArgs, type Command } from '../io';
+import { CliError, existingDir, parseArgs, printedWithoutTable, tableLines, type Command } from '../io';
 import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
 
 export const routesCommand: Command = {
@@ -21,14 +21,7 @@ export const routesCommand: Command = {
     const result = await scanWorkspace(dir, { includeTests: booleans.has('include-tests') });
     if (booleans.has('notes')) for (const n of result.notes) io.err(n);
     const rows = result.routes.map((r) => toRouteJson(r, dir));
-    if (booleans.has('json')) {
-      io.out(JSON.stringify(rows, null, 2));
-      return 0;
-    }
-    if (!rows.length) {
-      io.out('no routes found');
-      return 0;
-    }
+    if (printedWithoutTable(io, rows, booleans.has('json'))) return 0;
     const table = rows.map((r) => [
       r.methods.join(','),
       r.fullPath ?? `${r.path}  (prefix unknown)`,
@@ -36,9 +29,7 @@ export const routesCommand: Command = {
       `${r.handlerName ?? '<anonymous>'}${r.handlerFile !== r.file || r.handlerLine !== r.line ? ` ${r.handlerFile}:${r.handlerLine}` : ''}`,
     ]);
     const header = ['METHOD', 'PATH', 'LOCATION', 'HANDLER'];
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-    const fmt = (row: string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-    io.out([fmt(header), ...table.map(fmt), '', `${rows.length} route${rows.length === 1 ? '' : 's'} (${new Set(rows.map((r) => r.framework)).size} framework(s))`].join('\n'));
+    io.out([...tableLines(header, table), '', `${rows.length} route${rows.length === 1 ? '' : 's'} (${new Set(rows.map((r) => r.framework)).size} framework(s))`].join('\n'));
     return 0;
   },
 };

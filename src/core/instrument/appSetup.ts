@@ -5,17 +5,13 @@
  * overwrite an existing file of the same name).
  */
 import * as path from 'node:path';
-import { type Node, applyEdits, eolOf, findAll, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString } from './common';
-import { analyseJsModule, jsRef } from './js';
-import { analysePythonModule, pythonImportEdits } from './python';
-import { validateResult, withTree } from './validate';
+import { calleeName, findAll, type Node } from '../parsing/nodes';
+import { withTree } from '../parsing/treeSitter';
+import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString } from './common';
+import { analyseJsModule, jsRef } from './jsModule';
+import { analysePythonModule, pythonImportEdits } from './pyModule';
+import { validateResult } from './validate';
 import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
-
-function pyCallee(call: Node): string {
-  const f = call.childForFieldName('function');
-  if (!f) return '';
-  return f.type === 'attribute' ? (f.childForFieldName('attribute')?.text ?? '') : f.text;
-}
 
 function findAppsIn(root: Node, grammar: string): AppObject[] {
   const out: AppObject[] = [];
@@ -29,7 +25,7 @@ function findAppsIn(root: Node, grammar: string): AppObject[] {
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
       if (left?.type !== 'identifier' || right?.type !== 'call') continue;
-      const callee = pyCallee(right);
+      const callee = calleeName(right);
       const framework = callee === 'FastAPI' ? 'fastapi' : callee === 'Flask' ? 'flask' : undefined;
       if (!framework) continue;
       const s = stmtOf(a);
@@ -191,7 +187,7 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
   if (!app) return refuse('no FastAPI() or Flask(...) app object found in this file');
   const eol = eolOf(text);
   const mod = analysePythonModule(root, text, opts as InstrumentOptions);
-  const calls = findAll(root, (n) => n.type === 'call').map((c) => pyCallee(c));
+  const calls = findAll(root, (n) => n.type === 'call').map((c) => calleeName(c));
   const indent = indentOfLineAt(text, app.start);
   const at = lineEndAt(text, app.end);
   const edits: TextEdit[] = [];

@@ -1,9 +1,8 @@
 /** Text helpers shared by the Python and JS/TS planners. Pure. */
-import type { TS } from '../parsing/treeSitter';
+import { calleeName, type Node, walk } from '../parsing/nodes';
 import type { Route } from '../routes/types';
+import { routeTemplate } from '../routes/route';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
-
-export type Node = TS.Node;
 
 /** Applies non-overlapping edits (offsets into `text`). Throws on overlap. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
@@ -91,28 +90,9 @@ export function detectIndentUnit(text: string, fallback: string): string {
   return best > 0 && best <= 8 ? ' '.repeat(best) : fallback;
 }
 
-/** Visits every node (pre-order); return false from `visit` to skip the children. */
-export function walk(node: Node, visit: (n: Node) => boolean | void): void {
-  if (visit(node) === false) return;
-  for (const c of node.namedChildren) if (c) walk(c, visit);
-}
-
-export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
-  const out: Node[] = [];
-  walk(node, (n) => {
-    if (pred(n)) out.push(n);
-  });
-  return out;
-}
-
 /** Offset of a Route position (1-based line, 0-based UTF-16 column). */
 export function offsetOf(starts: number[], line: number, column: number): number {
   return (starts[line - 1] ?? 0) + column;
-}
-
-/** The route template used for labels, span names and attributes. */
-export function routeTemplate(route: Route): string {
-  return route.fullPath ?? route.path;
 }
 
 export function spanName(opts: InstrumentOptions, route: Route): string {
@@ -159,6 +139,20 @@ export function metricNames(opts: InstrumentOptions): { counter: string; histogr
 
 export function describeAspects(aspects: Aspect[]): string {
   return aspects.join(', ');
+}
+
+/** Aspects already in a handler body: a span started by a call to one of `spanStarters`, the module's counter or histogram used. */
+export function presentAspects(body: Node | null, mod: { counter?: { variable: string }; histogram?: { variable: string } }, spanStarters: readonly string[]): Aspect[] {
+  if (!body) return [];
+  const present = new Set<Aspect>();
+  walk(body, (n) => {
+    if ((n.type === 'call' || n.type === 'call_expression') && spanStarters.includes(calleeName(n))) present.add('span');
+    if (n.type === 'identifier') {
+      if (mod.counter && n.text === mod.counter.variable) present.add('counter');
+      if (mod.histogram && n.text === mod.histogram.variable) present.add('histogram');
+    }
+  });
+  return orderedAspects(present);
 }
 
 export function orderedAspects(aspects: Iterable<Aspect>): Aspect[] {

@@ -15,303 +15,32 @@
  *   local, reviewable diff; no providers/modules to register; idempotence is visible in the method itself), and the
  *   status is deterministic from the decorators; an interceptor would need DI wiring in a module file and would
  *   instrument every route of the controller, not the one the user picked.
+ *
+ * The module side (imports, declarations) is in ./jsModule, the per-framework rules in ./jsFrameworks.
  */
-import type { Framework, Route } from '../routes/types';
+import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
+import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES } from '../parsing/javascript';
+import type { Route } from '../routes/types';
+import { routeLabel, routeTemplate } from '../routes/route';
 import {
   type LabelKind,
-  type Node,
-  detectIndentUnit,
-  eolOf,
-  findAll,
   indentOfLineAt,
   jsString,
   labelKinds,
   lineEndAt,
   lineStartAt,
   lineStarts,
-  listAppendEdit,
-  metricNames,
   offsetOf,
-  orderedAspects,
+  presentAspects,
   pathParams,
   reindentEdits,
-  routeTemplate,
   rowsInsideStrings,
   spanName,
-  walk,
 } from './common';
-import type { HandlerOutcome } from './python';
-import type { Aspect, InstrumentOptions, TextEdit } from './types';
+import { frameworkParams, frameworkRules, nestStatus } from './jsFrameworks';
+import { ERROR_STATUS_FN, jsLocal, jsRef, type JsModule, type JsNames, type JsNeeds } from './jsModule';
+import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
-const ERROR_STATUS_FN = 'telemetryErrorStatus';
-
-export const FUNCTION_TYPES = [
-  'arrow_function',
-  'function_expression',
-  'function',
-  'function_declaration',
-  'method_definition',
-];
-
-export interface JsStyle {
-  eol: string;
-  unit: string;
-  quote: string;
-  semi: string;
-  esm: boolean;
-  ts: boolean;
-}
-
-interface ModuleImport {
-  module: string;
-  /** imported name → local name */
-  named: Map<string, string>;
-  /** namespace / default / `const x = require()` local */
-  qualifier?: string;
-  /** Node after which `, name` can be appended (last specifier) */
-  mergeAfter?: Node;
-  /** `import {…}` (aliases `a as b`) rather than `const {…} = require()` (aliases `a: b`) */
-  esm: boolean;
-}
-
-export interface JsModule {
-  root: Node;
-  text: string;
-  style: JsStyle;
-  imports: ModuleImport[];
-  /** Insert new import lines here (offset) with `importPrefix`. */
-  importAt: number;
-  importAtLineEnd: boolean;
-  counter?: { variable: string; labels: string[] | null };
-  histogram?: { variable: string; labels: string[] | null };
-  tracerVar?: string;
-  /** Top-level declarations (variables, functions, classes, types, enums). */
-  topNames: Set<string>;
-  /** Local names bound by imports / requires → their module. */
-  importedNames: Map<string, string>;
-}
-
-function strValue(n: Node | null | undefined): string | undefined {
-  if (!n) return undefined;
-  if (n.type === 'string') return n.namedChildren.map((c) => c?.text ?? '').join('');
-  if (n.type === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution')) {
-    return n.text.slice(1, -1);
-  }
-  return undefined;
-}
-
-function requireSource(n: Node | null | undefined): string | undefined {
-  if (!n) return undefined;
-  if (n.type === 'await_expression') return requireSource(n.namedChildren[0]);
-  if (n.type !== 'call_expression') return undefined;
-  if (n.childForFieldName('function')?.text !== 'require') return undefined;
-  return strValue(n.childForFieldName('arguments')?.namedChildren[0]);
-}
-
-function declarators(stmt: Node): Node[] {
-  if (stmt.type === 'export_statement') {
-    const d = stmt.childForFieldName('declaration');
-    return d ? declarators(d) : [];
-  }
-  if (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration') return [];
-  return stmt.namedChildren.filter((c): c is Node => !!c && c.type === 'variable_declarator');
-}
-
-function isImportLike(stmt: Node): boolean {
-  if (stmt.type === 'import_statement') return true;
-  const ds = declarators(stmt);
-  return ds.length > 0 && ds.every((d) => requireSource(d.childForFieldName('value')) !== undefined);
-}
-
-function objProp(obj: Node | null | undefined, key: string): Node | undefined {
-  if (!obj || obj.type !== 'object') return undefined;
-  for (const p of obj.namedChildren) {
-    if (p?.type === 'pair' && (p.childForFieldName('key')?.text === key || strValue(p.childForFieldName('key')) === key)) {
-      return p.childForFieldName('value') ?? undefined;
-    }
-  }
-  return undefined;
-}
-
-export function analyseJsModule(root: Node, text: string, file: string, opts: InstrumentOptions): JsModule {
-  const ts = /\.(c|m)?tsx?$/i.test(file);
-  const stmts = root.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  const hasImport = stmts.some((s) => s.type === 'import_statement' || (s.type === 'export_statement' && !declarators(s).length));
-  const hasRequire = stmts.some((s) => declarators(s).some((d) => requireSource(d.childForFieldName('value')) !== undefined));
-  let esm: boolean;
-  if (/\.m[jt]s$/i.test(file)) esm = true;
-  else if (/\.c[jt]s$/i.test(file)) esm = false;
-  else if (hasImport) esm = true;
-  else if (hasRequire) esm = false;
-  else esm = ts;
-  const sources = findAll(root, (n) => n.type === 'string' && n.parent?.type === 'import_statement').concat(
-    findAll(root, (n) => n.type === 'string' && n.parent?.parent?.childForFieldName?.('function')?.text === 'require'),
-  );
-  const dq = sources.filter((s) => s.text.startsWith('"')).length;
-  const quote = sources.length && dq > sources.length / 2 ? '"' : "'";
-  const ends = stmts.filter((s) => ['lexical_declaration', 'variable_declaration', 'expression_statement', 'import_statement'].includes(s.type));
-  const withSemi = ends.filter((s) => s.text.trimEnd().endsWith(';')).length;
-  const semi = ends.length && withSemi < ends.length / 2 ? '' : ';';
-  const style: JsStyle = { eol: eolOf(text), unit: detectIndentUnit(text, '  '), quote, semi, esm, ts };
-
-  const imports: ModuleImport[] = [];
-  let lastImport: Node | undefined;
-  let firstCode: Node | undefined;
-  for (const s of stmts) {
-    if (s.type === 'import_statement') {
-      const src = strValue(s.childForFieldName('source'));
-      const clause = s.namedChildren.find((c) => c?.type === 'import_clause');
-      if (src && clause) {
-        const imp: ModuleImport = { module: src, named: new Map(), esm: true };
-        for (const c of clause.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'identifier') imp.qualifier = c.text; // default import
-          else if (c.type === 'namespace_import') imp.qualifier = c.namedChildren.find((x) => x?.type === 'identifier')?.text;
-          else if (c.type === 'named_imports') {
-            // `import type { X }` specifiers are not values
-            if (/^import\s+type\s/.test(s.text)) continue;
-            for (const spec of c.namedChildren) {
-              if (spec?.type !== 'import_specifier' || /^type\s/.test(spec.text)) continue;
-              const name = spec.childForFieldName('name')!.text;
-              imp.named.set(name, spec.childForFieldName('alias')?.text ?? name);
-              imp.mergeAfter = spec;
-            }
-          }
-        }
-        imports.push(imp);
-      }
-    } else {
-      for (const d of declarators(s)) {
-        const src = requireSource(d.childForFieldName('value'));
-        if (!src) continue;
-        const name = d.childForFieldName('name');
-        const imp: ModuleImport = { module: src, named: new Map(), esm: false };
-        if (name?.type === 'identifier') imp.qualifier = name.text;
-        else if (name?.type === 'object_pattern') {
-          for (const p of name.namedChildren) {
-            if (p?.type === 'shorthand_property_identifier_pattern') imp.named.set(p.text, p.text);
-            else if (p?.type === 'pair_pattern') {
-              imp.named.set(p.childForFieldName('key')!.text, p.childForFieldName('value')!.text);
-            } else continue;
-            imp.mergeAfter = p;
-          }
-        }
-        imports.push(imp);
-      }
-    }
-    const directive = s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string';
-    if (isImportLike(s)) {
-      if (!firstCode) lastImport = s;
-    } else if (!directive && !firstCode) firstCode = s;
-  }
-  let importAt: number;
-  let importAtLineEnd = false;
-  if (lastImport) {
-    importAt = lineEndAt(text, lastImport.endIndex);
-    importAtLineEnd = true;
-  } else {
-    const directives = stmts.filter((s, i) => s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string' && stmts.slice(0, i).every((p) => p.type === 'expression_statement'));
-    const lastDirective = directives[directives.length - 1];
-    if (lastDirective) {
-      importAt = lineEndAt(text, lastDirective.endIndex);
-      importAtLineEnd = true;
-    } else if (stmts[0]) importAt = lineStartAt(text, stmts[0].startIndex);
-    else importAt = text.length;
-  }
-  const mod: JsModule = { root, text, style, imports, importAt, importAtLineEnd, topNames: new Set(), importedNames: new Map() };
-  // every local an import binds, `import type` ones included (a value import of the same name would clash)
-  for (const s of stmts) {
-    if (s.type !== 'import_statement') continue;
-    const src = strValue(s.childForFieldName('source')) ?? '';
-    walk(s, (n) => {
-      if (n.type === 'import_specifier') {
-        const local = n.childForFieldName('alias') ?? n.childForFieldName('name');
-        if (local) mod.importedNames.set(local.text, src);
-        return false;
-      }
-      if (n.type === 'identifier' && (n.parent?.type === 'import_clause' || n.parent?.type === 'namespace_import')) mod.importedNames.set(n.text, src);
-      if (n.type === 'import_require_clause') {
-        const id = n.namedChildren.find((c) => c?.type === 'identifier');
-        if (id) mod.importedNames.set(id.text, src);
-        return false;
-      }
-      return true;
-    });
-  }
-  for (const imp of imports) {
-    if (imp.esm) continue;
-    for (const local of imp.named.values()) mod.importedNames.set(local, imp.module);
-    if (imp.qualifier) mod.importedNames.set(imp.qualifier, imp.module);
-  }
-  const names = metricNames(opts);
-  for (const s of stmts) {
-    for (const d of declarators(s)) {
-      const name = d.childForFieldName('name');
-      if (name?.type !== 'identifier') continue;
-      mod.topNames.add(name.text);
-      const value = d.childForFieldName('value');
-      if (!value) continue;
-      for (const ne of findAll(value, (n) => n.type === 'new_expression')) {
-        const ctor = ne.childForFieldName('constructor')?.text ?? '';
-        const cfg = ne.childForFieldName('arguments')?.namedChildren[0];
-        const metric = strValue(objProp(cfg, 'name'));
-        const labelsNode = objProp(cfg, 'labelNames');
-        const arr = labelsNode?.type === 'as_expression' ? labelsNode.namedChildren[0] : labelsNode;
-        const labels = arr?.type === 'array' ? arr.namedChildren.map((c) => strValue(c)) : null;
-        const labelList = labels && labels.every((l) => l !== undefined) ? (labels as string[]) : null;
-        if (!metric) continue;
-        if (/Counter$/.test(ctor) && (metric.endsWith('http_requests_total') || metric === names.counter)) {
-          mod.counter ??= { variable: name.text, labels: labelList };
-        } else if (/Histogram$/.test(ctor) && metric.endsWith('http_request_duration_seconds')) {
-          mod.histogram ??= { variable: name.text, labels: labelList };
-        }
-      }
-      if (value.type === 'call_expression' && /(^|\.)getTracer$/.test(value.childForFieldName('function')?.text ?? '')) {
-        mod.tracerVar ??= name.text;
-      }
-    }
-    const decl = s.type === 'export_statement' ? s.childForFieldName('declaration') : s;
-    if (decl && DECLARATION_TYPES.includes(decl.type)) {
-      const n = decl.childForFieldName('name')?.text;
-      if (n) mod.topNames.add(n);
-    }
-  }
-  return mod;
-}
-
-const DECLARATION_TYPES = [
-  'function_declaration',
-  'generator_function_declaration',
-  'class_declaration',
-  'abstract_class_declaration',
-  'interface_declaration',
-  'type_alias_declaration',
-  'enum_declaration',
-];
-
-/** Alias for an export we import when its own name is already taken in the module (e.g. a class `Counter`). */
-const IMPORT_ALIASES: Record<string, string> = {
-  Counter: 'PromCounter',
-  Histogram: 'PromHistogram',
-  register: 'promRegister',
-  trace: 'otelTrace',
-  SpanStatusCode: 'OtelSpanStatusCode',
-  HttpException: 'NestHttpException',
-};
-
-/**
- * How the module refers to `name` of `module`: an existing import (`Counter`, `client.Counter`), else the name the
- * planner will import it under: itself, or an alias when the module already binds that name to something else.
- */
-export function jsLocal(mod: JsModule, module: string, name: string): string {
-  const existing = jsRef(mod, module, name);
-  if (existing) return existing;
-  const taken = (n: string) => mod.topNames.has(n) || mod.importedNames.has(n);
-  if (!taken(name)) return name;
-  let alias = IMPORT_ALIASES[name] ?? `telemetry${name[0]!.toUpperCase()}${name.slice(1)}`;
-  while (taken(alias)) alias = `telemetry${alias[0]!.toUpperCase()}${alias.slice(1)}`;
-  return alias;
-}
 
 /** The function node a route's handler is. */
 export function findJsHandler(root: Node, text: string, route: Route): Node | undefined {
@@ -341,133 +70,6 @@ export function findJsHandler(root: Node, text: string, route: Route): Node | un
 
 function fnBody(fn: Node): Node | null {
   return fn.childForFieldName('body');
-}
-
-function usesIdentifier(node: Node, name: string): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if ((n.type === 'identifier' || n.type === 'shorthand_property_identifier') && n.text === name) found = true;
-    return !found;
-  });
-  return found;
-}
-
-export function jsPresentAspects(fn: Node, mod: JsModule): Aspect[] {
-  const body = fnBody(fn);
-  if (!body) return [];
-  const present = new Set<Aspect>();
-  walk(body, (n) => {
-    if (n.type === 'call_expression') {
-      const f = n.childForFieldName('function');
-      const prop = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
-      if (prop === 'startActiveSpan' || prop === 'startSpan') present.add('span');
-    }
-    if (n.type === 'identifier') {
-      if (mod.counter && n.text === mod.counter.variable) present.add('counter');
-      if (mod.histogram && n.text === mod.histogram.variable) present.add('histogram');
-    }
-  });
-  return orderedAspects(present);
-}
-
-interface ParamInfo {
-  /** parameter local names (null: destructured / rest) */
-  names: (string | null)[];
-  /** where to insert extra parameters; undefined when impossible */
-  insertAt?: number;
-  /** the lone unparenthesised arrow parameter, which needs parentheses to add more */
-  bare?: Node;
-}
-
-function params(fn: Node): ParamInfo {
-  const bare = fn.childForFieldName('parameter');
-  if (bare) return { names: [bare.text], bare };
-  const fp = fn.childForFieldName('parameters');
-  if (!fp) return { names: [] };
-  const names: (string | null)[] = [];
-  for (const p of fp.namedChildren) {
-    if (!p || p.type === 'comment') continue;
-    let id: Node | null = p;
-    if (p.type === 'required_parameter' || p.type === 'optional_parameter') id = p.childForFieldName('pattern');
-    if (id?.type === 'assignment_pattern') id = id.childForFieldName('left');
-    names.push(id?.type === 'identifier' ? id.text : null);
-  }
-  const last = fp.namedChildren.filter((c) => c && c.type !== 'comment').pop();
-  return { names, insertAt: last ? last.endIndex : fp.startIndex + 1 };
-}
-
-const PARAM_ROLES: Partial<Record<Framework, string[]>> = {
-  express: ['req', 'res'],
-  fastify: ['request', 'reply'],
-  koa: ['ctx'],
-  hono: ['c'],
-};
-
-export interface JsNeeds {
-  counter: boolean;
-  histogram: boolean;
-  span: boolean;
-  httpException: boolean;
-  /** the module-level `telemetryErrorStatus(err)` helper */
-  errorStatus: boolean;
-}
-
-export interface JsNames {
-  counter: string;
-  histogram: string;
-  tracer: string;
-  counterLabels: string[];
-  histogramLabels: string[];
-}
-
-export function jsNames(mod: JsModule, opts: InstrumentOptions): JsNames {
-  return {
-    counter: mod.counter?.variable ?? 'httpRequestsTotal',
-    histogram: mod.histogram?.variable ?? 'httpRequestDurationSeconds',
-    tracer: mod.tracerVar ?? (mod.topNames.has('tracer') ? 'telemetryTracer' : 'tracer'),
-    counterLabels: mod.counter?.labels ?? opts.labels,
-    histogramLabels: mod.histogram?.labels ?? opts.labels,
-  };
-}
-
-/** Local reference to an export of a module (`Counter`, `client.Counter`), or undefined when it must be imported. */
-export function jsRef(mod: JsModule, module: string, name: string): string | undefined {
-  for (const imp of mod.imports) {
-    if (imp.module !== module) continue;
-    const local = imp.named.get(name);
-    if (local) return local;
-  }
-  const q = mod.imports.find((i) => i.module === module && i.qualifier);
-  return q ? `${q.qualifier}.${name}` : undefined;
-}
-
-function nestStatus(fn: Node, route: Route): string {
-  // decorators are the method's preceding siblings in the class body
-  let d = fn.previousNamedSibling;
-  while (d && d.type === 'decorator') {
-    const call = d.namedChildren[0];
-    if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'HttpCode') {
-      const arg = call.childForFieldName('arguments')?.namedChildren[0];
-      if (arg) return arg.text;
-    }
-    d = d.previousNamedSibling;
-  }
-  return route.methods.length === 1 && route.methods[0] === 'POST' ? '201' : '200';
-}
-
-function nestParamLocal(fn: Node, name: string): string | undefined {
-  const fp = fn.childForFieldName('parameters');
-  for (const p of fp?.namedChildren ?? []) {
-    if (!p) continue;
-    const dec = p.namedChildren.find((c) => c?.type === 'decorator');
-    const call = dec?.namedChildren[0];
-    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.text !== 'Param') continue;
-    const arg = strValue(call.childForFieldName('arguments')?.namedChildren[0]);
-    const pat = p.childForFieldName('pattern');
-    if (arg === name && pat?.type === 'identifier') return pat.text;
-  }
-  return undefined;
 }
 
 /** Expressions `await` can never make a difference to (literals), and those it binds to without parentheses. */
@@ -515,20 +117,22 @@ function notAFunction(root: Node, route: Route): string | undefined {
   return undefined;
 }
 
-export function planJsHandler(
-  mod: JsModule,
-  route: Route,
-  aspects: Aspect[],
-  opts: InstrumentOptions,
-  names: JsNames,
-  needs: JsNeeds,
-): HandlerOutcome {
-  const { text, style } = mod;
-  const { eol, unit, semi, ts } = style;
-  const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
-  const label = `${route.methods.join('|')} ${routeTemplate(route)}`;
-  const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
-  const fn = findJsHandler(mod.root, text, route);
+/** What is wanted of one handler, once the checks passed. */
+interface HandlerPlan {
+  mod: JsModule;
+  route: Route;
+  fn: Node;
+  body: Node;
+  counter: { name: string; kind: LabelKind }[] | null;
+  histogram: { name: string; kind: LabelKind }[] | null;
+  span: boolean;
+  needStatus: boolean;
+  isAsync: boolean;
+}
+
+/** The handler function, or why it cannot be instrumented (or is already). */
+function checkHandler(mod: JsModule, route: Route, aspects: Aspect[], refuse: (why: string, key?: number) => HandlerOutcome): { fn: Node; body: Node; missing: Aspect[] } | HandlerOutcome {
+  const fn = findJsHandler(mod.root, mod.text, route);
   if (!fn) return refuse(notAFunction(mod.root, route) ?? `handler function not found at line ${route.handlerLine}`);
   if (fn.hasError) return refuse('the handler has syntax errors; fix them first', fn.startIndex);
   const body = fnBody(fn);
@@ -536,116 +140,72 @@ export function planJsHandler(
   if (fn.type === 'function_declaration' || fn.type === 'function_expression' || fn.type === 'function' || fn.type === 'method_definition') {
     if (/^\s*(async\s+)?(function\s*)?\*/.test(fn.text) || fn.children.some((c) => c?.type === '*')) return refuse('generator handlers are not supported');
   }
-  const present = jsPresentAspects(fn, mod);
+  const present = presentAspects(fnBody(fn), mod, ['startActiveSpan', 'startSpan']);
   const missing = aspects.filter((a) => !present.includes(a));
   if (!missing.length) return { route, edits: [], already: present, key: fn.startIndex };
   if (present.length) {
     return { ...refuse(`already partially instrumented (${present.join(', ')}); remove that instrumentation to add ${missing.join(', ')}`, fn.startIndex), already: present };
   }
-  const wantCounter = missing.includes('counter');
-  const wantHist = missing.includes('histogram');
-  const wantSpan = missing.includes('span');
-  const ck = wantCounter ? labelKinds(names.counterLabels) : [];
-  const hk = wantHist ? labelKinds(names.histogramLabels) : [];
-  if (typeof ck === 'string') return refuse(ck);
-  if (typeof hk === 'string') return refuse(hk);
-  const needStatus = [...ck, ...hk].some((k) => k.kind === 'status');
-  const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
-  const tpl = routeTemplate(route);
-  const fw = route.framework;
-  const edits: TextEdit[] = [];
-  // A sync handler declared to return a Promise (`create(dto): Promise<User> { return this.users.create(dto); }`)
-  // is made async, so that the metrics and the span cover the promise, not just its creation; its type is unchanged.
+  return { fn, body, missing };
+}
+
+/**
+ * A sync handler declared to return a Promise (`create(dto): Promise<User> { return this.users.create(dto); }`) is
+ * made async, so that the metrics and the span cover the promise, not just its creation; its type is unchanged.
+ * Whether the handler is async afterwards.
+ */
+function asyncEdits(fn: Node, edits: TextEdit[]): boolean {
   const declaredAsync = fn.children.some((c) => c?.type === 'async');
   const returnsPromise = !declaredAsync && /^:\s*Promise\s*</.test(fn.childForFieldName('return_type')?.text ?? '');
-  if (returnsPromise) {
-    const at = fn.type === 'method_definition' ? fn.childForFieldName('name')?.startIndex : fn.startIndex;
-    if (at !== undefined) edits.push({ start: at, end: at, newText: 'async ' });
-  }
-  const isAsync = declaredAsync || (returnsPromise && edits.length > 0);
+  if (!returnsPromise) return declaredAsync;
+  const at = fn.type === 'method_definition' ? fn.childForFieldName('name')?.startIndex : fn.startIndex;
+  if (at === undefined) return false;
+  edits.push({ start: at, end: at, newText: 'async ' });
+  return true;
+}
 
-  // framework parameters (request / response objects)
-  const roles = PARAM_ROLES[fw] ?? [];
-  const pinfo = params(fn);
-  const need = new Set<number>();
-  if (fw === 'express' || fw === 'fastify') {
-    if (needStatus) need.add(1);
-    if (multi && (wantCounter || wantHist)) need.add(0);
-  } else if (fw === 'koa' || fw === 'hono') {
-    if ((needStatus && fw === 'koa') || (multi && (wantCounter || wantHist))) need.add(0);
-  }
-  const local: (string | undefined)[] = roles.map((_, i) => pinfo.names[i] ?? undefined);
-  const maxNeeded = Math.max(-1, ...need);
-  for (const i of need) {
-    if (i < pinfo.names.length && pinfo.names[i] === null) return refuse(`parameter ${i + 1} of the handler is destructured; name it (e.g. ${roles[i]}) to instrument it`);
-  }
-  if (maxNeeded >= pinfo.names.length) {
-    const inline = fn.parent?.type === 'arguments' || fn.parent?.type === 'pair';
-    if (ts && !inline) return refuse(`the handler does not declare its ${roles[maxNeeded]} parameter; add it to instrument the handler`);
-    const add: string[] = [];
-    for (let i = pinfo.names.length; i <= maxNeeded; i++) {
-      const base = need.has(i) ? roles[i]! : `_${roles[i]}`;
-      const n = usesIdentifier(fn, base) ? `telemetry${base[0]!.toUpperCase()}${base.slice(1)}` : base;
-      add.push(n);
-      local[i] = n;
-    }
-    if (pinfo.bare) {
-      edits.push({ start: pinfo.bare.startIndex, end: pinfo.bare.startIndex, newText: '(' });
-      edits.push({ start: pinfo.bare.endIndex, end: pinfo.bare.endIndex, newText: `, ${add.join(', ')})` });
-    } else if (pinfo.insertAt !== undefined) {
-      edits.push({ start: pinfo.insertAt, end: pinfo.insertAt, newText: (pinfo.names.length ? ', ' : '') + add.join(', ') });
-    } else return refuse('cannot add the missing request/response parameters');
-  }
-  const req = local[0];
-  const res = local[1];
+/** Lines are [relative level, text]: before the original body (prologue) and after it (epilogue). */
+type Lines = [number, string][];
 
-  const methodExpr = !multi
-    ? q(route.methods[0]!)
-    : fw === 'express'
-      ? `${req}.method`
-      : fw === 'fastify'
-        ? `${req}.method`
-        : fw === 'koa'
-          ? `${req}.method`
-          : fw === 'hono'
-            ? `${req}.req.method`
-            : q(route.methods.join('|'));
+/** The wrapper around the body: span, timer, status bookkeeping, try/catch/finally. `k`: level of the original body. */
+function wrapperLines(h: HandlerPlan, opts: InstrumentOptions, names: JsNames, needs: JsNeeds, req: string | undefined, res: string | undefined): { pro: Lines; epi: Lines; k: number; hono: boolean } {
+  const { mod, route, fn, body, needStatus, isAsync } = h;
+  const { style } = mod;
+  const { semi, ts } = style;
+  const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
+  const rules = frameworkRules(route.framework);
+  const tpl = routeTemplate(route);
+  const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
+  const methodExpr = !multi ? q(route.methods[0]!) : rules.method ? rules.method(req!) : q(route.methods.join('|'));
   const handlerName = route.handlerName ?? fn.childForFieldName('name')?.text ?? 'anonymous';
   const value = (k: LabelKind) => (k === 'method' ? methodExpr : k === 'route' ? q(tpl) : k === 'handler' ? q(handlerName) : 'telemetryStatus');
   const labelObj = (ks: { name: string; kind: LabelKind }[]) =>
     `{ ${ks.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k.name) ? k.name : q(k.name)}: ${value(k.kind)}`).join(', ')} }`;
 
   const spanVar = usesIdentifier(body, 'span') ? 'telemetrySpan' : 'span';
-  const hono = fw === 'hono' && needStatus;
-  // lines are [relative level, text]
-  const pro: [number, string][] = [];
-  const epi: [number, string][] = [];
+  const hono = rules.status.kind === 'returned' && needStatus;
+  const pro: Lines = [];
+  const epi: Lines = [];
   let s = 0;
-  if (wantSpan) {
+  if (h.span) {
     pro.push([0, `return ${names.tracer}.startActiveSpan(${q(spanName(opts, route))}, ${isAsync ? 'async ' : ''}(${spanVar}) => {`]);
     s = 1;
     pro.push([1, `${spanVar}.setAttribute('http.route', ${q(tpl)})${semi}`.replace(/'/g, style.quote)]);
     for (const p of pathParams(tpl)) {
-      let expr: string | undefined;
-      if (fw === 'express' && req) expr = `${req}.params[${q(p)}]`;
-      else if (fw === 'fastify' && req) expr = ts ? `(${req}.params as Record<string, unknown>)[${q(p)}]` : `${req}.params[${q(p)}]`;
-      else if (fw === 'koa' && req) expr = `${req}.params[${q(p)}]`;
-      else if (fw === 'hono' && req) expr = `${req}.req.param(${q(p)})`;
-      else if (fw === 'nestjs') expr = nestParamLocal(fn, p);
+      const expr = rules.pathParam({ req, fn, name: p, q, ts });
       if (expr) pro.push([1, `${spanVar}.setAttribute(${q(`http.route.param.${p}`)}, String(${expr}))${semi}`]);
     }
   }
-  if (wantHist) pro.push([s, `const telemetryEndTimer = ${names.histogram}.startTimer()${semi}`]);
+  if (h.histogram) pro.push([s, `const telemetryEndTimer = ${names.histogram}.startTimer()${semi}`]);
   const fail: string[] = [];
   let statusExpr = '';
   if (needStatus) {
-    if (fw === 'express' || fw === 'fastify' || fw === 'koa') {
+    if (rules.status.kind === 'response') {
       pro.push([s, `let telemetryErrorCode = 0${semi}`]);
       fail.push(`telemetryErrorCode = ${ERROR_STATUS_FN}(err)${semi}`);
-      const sc = fw === 'koa' ? `${req}.status` : `${res}.statusCode`;
-      statusExpr = `String(telemetryErrorCode || ${sc})`;
+      statusExpr = `String(telemetryErrorCode || ${rules.status.expr(req, res)})`;
       needs.errorStatus = true;
-    } else if (fw === 'hono') {
+    } else if (rules.status.kind === 'returned') {
       pro.push([s, `let telemetryCode = 500${semi}`]);
       fail.push(`telemetryCode = ${ERROR_STATUS_FN}(err)${semi}`);
       statusExpr = 'String(telemetryCode)';
@@ -665,16 +225,16 @@ export function planJsHandler(
     k++;
   }
   const catchLines: string[] = [...fail];
-  if (wantSpan) {
+  if (h.span) {
     catchLines.push(`${spanVar}.recordException(${ts ? 'err as Error' : '/** @type {Error} */ (err)'})${semi}`);
     const sc = jsLocal(mod, '@opentelemetry/api', 'SpanStatusCode');
     catchLines.push(`${spanVar}.setStatus({ code: ${sc}.ERROR })${semi}`);
   }
   const finallyLines: string[] = [];
   if (needStatus) finallyLines.push(`const telemetryStatus = ${statusExpr}${semi}`);
-  if (wantCounter) finallyLines.push(`${names.counter}.inc(${ck.length ? labelObj(ck) : ''})${semi}`);
-  if (wantHist) finallyLines.push(`telemetryEndTimer(${hk.length ? labelObj(hk) : ''})${semi}`);
-  if (wantSpan) {
+  if (h.counter) finallyLines.push(`${names.counter}.inc(${h.counter.length ? labelObj(h.counter) : ''})${semi}`);
+  if (h.histogram) finallyLines.push(`telemetryEndTimer(${h.histogram.length ? labelObj(h.histogram) : ''})${semi}`);
+  if (h.span) {
     if (needStatus) finallyLines.push(`${spanVar}.setAttribute('http.response.status_code', Number(telemetryStatus))${semi}`.replace(/'/g, style.quote));
     finallyLines.push(`${spanVar}.end()${semi}`);
   }
@@ -694,8 +254,16 @@ export function planJsHandler(
   epi.push([s, '} finally {']);
   for (const l of finallyLines) epi.push([s + 1, l]);
   epi.push([s, '}']);
-  if (wantSpan) epi.push([0, `})${semi}`]);
+  if (h.span) epi.push([0, `})${semi}`]);
+  return { pro, epi, k, hono };
+}
 
+/** Splices the wrapper around the body: the prologue before its first statement, the epilogue after its last, the body re-indented. */
+function spliceBody(h: HandlerPlan, w: { pro: Lines; epi: Lines; k: number; hono: boolean }, edits: TextEdit[]): void {
+  const { mod, fn, body, isAsync } = h;
+  const { text, style } = mod;
+  const { eol, unit, semi } = style;
+  const { pro, epi, k, hono } = w;
   const starts = lineStarts(text);
   const skip = rowsInsideStrings(fn, ['template_string']);
   const render = (lines: [number, string][], B: string) => lines.map(([lv, l]) => B + unit.repeat(lv) + l).join(eol);
@@ -745,91 +313,28 @@ export function planJsHandler(
       edits.push({ start: contentEnd, end: close, newText: `${eol}${render(epi, B)}${eol}${closeIndent}` });
     }
   }
-  needs.counter ||= wantCounter;
-  needs.histogram ||= wantHist;
-  needs.span ||= wantSpan;
-  return { route, edits, already: present, key: fn.startIndex };
 }
 
-/** Module-level edits: imports (merged) and the metrics/tracer declarations. */
-export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsNames, needs: JsNeeds): TextEdit[] {
-  const { style } = mod;
-  const { eol, unit, semi, ts } = style;
-  const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
-  const wanted: { module: string; name: string }[] = [];
-  if (needs.counter && !mod.counter) wanted.push({ module: 'prom-client', name: 'Counter' });
-  if (needs.histogram && !mod.histogram) wanted.push({ module: 'prom-client', name: 'Histogram' });
-  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) wanted.push({ module: 'prom-client', name: 'register' });
-  if (needs.span) {
-    if (!mod.tracerVar) wanted.push({ module: '@opentelemetry/api', name: 'trace' });
-    wanted.push({ module: '@opentelemetry/api', name: 'SpanStatusCode' });
-  }
-  if (needs.httpException) wanted.push({ module: '@nestjs/common', name: 'HttpException' });
+export function planJsHandler(mod: JsModule, route: Route, aspects: Aspect[], opts: InstrumentOptions, names: JsNames, needs: JsNeeds): HandlerOutcome {
+  const label = routeLabel(route);
+  const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
+  const checked = checkHandler(mod, route, aspects, refuse);
+  if ('route' in checked) return checked;
+  const { fn, body, missing } = checked;
+  const ck = missing.includes('counter') ? labelKinds(names.counterLabels) : null;
+  const hk = missing.includes('histogram') ? labelKinds(names.histogramLabels) : null;
+  if (typeof ck === 'string') return refuse(ck);
+  if (typeof hk === 'string') return refuse(hk);
+  const needStatus = [...(ck ?? []), ...(hk ?? [])].some((k) => k.kind === 'status');
+  const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
   const edits: TextEdit[] = [];
-  const newLines: string[] = [];
-  const byModule = new Map<string, { name: string; local: string }[]>();
-  for (const w of wanted) {
-    if (jsRef(mod, w.module, w.name)) continue;
-    const l = byModule.get(w.module) ?? [];
-    l.push({ name: w.name, local: jsLocal(mod, w.module, w.name) });
-    byModule.set(w.module, l);
-  }
-  const specs = (list: { name: string; local: string }[], esm: boolean) =>
-    list.map((x) => (x.local === x.name ? x.name : esm ? `${x.name} as ${x.local}` : `${x.name}: ${x.local}`));
-  for (const [module, list] of byModule) {
-    const merge = mod.imports.find((i) => i.module === module && i.mergeAfter);
-    if (merge) edits.push(listAppendEdit(mod.text, merge.mergeAfter!, specs(list, merge.esm)));
-    else if (style.esm) newLines.push(`import { ${specs(list, true).join(', ')} } from ${q(module)}${semi}`);
-    else newLines.push(`const { ${specs(list, false).join(', ')} } = require(${q(module)})${semi}`);
-  }
-  const ref = (module: string, name: string) => jsLocal(mod, module, name);
-  const mn = metricNames(opts);
-  const decls: string[] = [];
-  const arr = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
-  const metric = (variable: string, kind: 'Counter' | 'Histogram', name: string, help: string, labels: string[], extra: string[]) => {
-    const cls = ref('prom-client', kind);
-    const existing = `${ref('prom-client', 'register')}.getSingleMetric(${q(name)})`;
-    const head = ts
-      ? `const ${variable} = (${existing} as ${cls}<string> | undefined) ?? new ${cls}({`
-      : `const ${variable} = /** @type {import(${q('prom-client')}).${kind}<string> | undefined} */ (${existing}) ?? new ${cls}({`;
-    return [head, `${unit}name: ${q(name)},`, `${unit}help: ${q(help)},`, `${unit}labelNames: ${arr(labels)},`, ...extra.map((e) => unit + e), `})${semi}`].join(eol);
-  };
-  if (needs.counter && !mod.counter) {
-    decls.push(metric(names.counter, 'Counter', mn.counter, `Total HTTP requests by ${names.counterLabels.join(', ')}.`, names.counterLabels, []));
-  }
-  if (needs.histogram && !mod.histogram) {
-    decls.push(
-      metric(names.histogram, 'Histogram', mn.histogram, `HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.`, names.histogramLabels, [
-        `buckets: [${opts.buckets.join(', ')}],`,
-      ]),
-    );
-  }
-  if (needs.span && !mod.tracerVar) decls.push(`const ${names.tracer} = ${ref('@opentelemetry/api', 'trace')}.getTracer(${q(opts.tracerName)})${semi}`);
-  if (needs.errorStatus && !mod.topNames.has(ERROR_STATUS_FN)) {
-    const e = ts ? `err as { status?: unknown; statusCode?: unknown } | null` : 'err';
-    decls.push(
-      [
-        '',
-        `/** Status of an error escaping a handler, as the frameworks answer it: err.status / err.statusCode (http-errors, ctx.throw, HTTPException), else 500. */`,
-        `function ${ERROR_STATUS_FN}(err${ts ? ': unknown' : ''})${ts ? ': number' : ''} {`,
-        `${unit}const e = ${e}${semi}`,
-        `${unit}return typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500${semi}`.replace(/'/g, style.quote),
-        '}',
-      ].join(eol),
-    );
-  }
-  if (mod.importAtLineEnd) {
-    let t = newLines.length ? eol + newLines.join(eol) : '';
-    if (decls.length) t += eol + eol + decls.join(eol);
-    if (t) edits.push({ start: mod.importAt, end: mod.importAt, newText: t });
-  } else {
-    let t = newLines.join(eol);
-    if (decls.length) t += (t ? eol + eol : '') + decls.join(eol);
-    if (t) edits.push({ start: mod.importAt, end: mod.importAt, newText: t + eol + eol });
-  }
-  return edits;
-}
-
-export function emptyJsNeeds(): JsNeeds {
-  return { counter: false, histogram: false, span: false, httpException: false, errorStatus: false };
+  const isAsync = asyncEdits(fn, edits);
+  const p = frameworkParams(fn, frameworkRules(route.framework), { status: needStatus, method: multi && (!!ck || !!hk), ts: mod.style.ts }, edits);
+  if (typeof p === 'string') return refuse(p);
+  const h: HandlerPlan = { mod, route, fn, body, counter: ck, histogram: hk, span: missing.includes('span'), needStatus, isAsync };
+  spliceBody(h, wrapperLines(h, opts, names, needs, p.req, p.res), edits);
+  needs.counter ||= !!ck;
+  needs.histogram ||= !!hk;
+  needs.span ||= h.span;
+  return { route, edits, already: [], key: fn.startIndex };
 }

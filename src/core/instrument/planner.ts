@@ -6,31 +6,60 @@
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
-import { applyEdits, labelKinds, normalizeEdits, orderedAspects, routeTemplate } from './common';
-import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames, planJsHandler } from './js';
-import {
-  type HandlerOutcome,
-  analysePythonModule,
-  emptyNeeds,
-  planPythonHandler,
-  pythonModuleEdits,
-  pythonNames,
-} from './python';
-import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
+import { applyEdits, labelKinds, normalizeEdits, orderedAspects } from './common';
+import { routeLabel } from '../routes/route';
+import type { Node } from '../parsing/nodes';
+import { planJsHandler } from './js';
+import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
+import { planPythonHandler } from './python';
+import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from './pyModule';
+import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 
 export { applyEdits } from './common';
 export { validateResult } from './validate';
-import { validateResult, withTree } from './validate';
+import { validateResult } from './validate';
+import { withTree } from '../parsing/treeSitter';
 export { planAppSetup, findApps, findApps as findAppObjects } from './appSetup';
 export type { Aspect, AppObject, AppSetupOptions, EditPlan, InstrumentOptions, TextEdit } from './types';
 export { DEFAULT_OPTIONS } from './types';
 
-function sameFile(a: string, b: string): boolean {
-  return path.resolve(a) === path.resolve(b);
+/** One language's instrumentation of a file: each handler planned in turn, then the module-level edits they need. */
+interface Instrumenter {
+  /** Plans one handler, noting what the module must provide for it. */
+  handler(route: Route): HandlerOutcome;
+  /** Imports and declarations for every handler planned so far. */
+  moduleEdits(): TextEdit[];
 }
 
-function routeLabel(r: Route): string {
-  return `${r.methods.join('|')} ${routeTemplate(r)}`;
+interface FilePlan {
+  root: Node;
+  text: string;
+  file: string;
+  routes: Route[];
+  aspects: Aspect[];
+  opts: InstrumentOptions;
+}
+
+const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
+  python: ({ root, text, routes, aspects, opts }) => {
+    const mod = analysePythonModule(root, text, opts);
+    const names = pythonNames(mod, opts);
+    const needs = emptyNeeds();
+    return {
+      handler: (r) => planPythonHandler(mod, r, aspects, opts, names, needs),
+      moduleEdits: () => pythonModuleEdits(mod, routes[0]!.framework, opts, names, needs),
+    };
+  },
+  javascript: ({ root, text, file, aspects, opts }) => {
+    const mod = analyseJsModule(root, text, file, opts);
+    const names = jsNames(mod, opts);
+    const needs = emptyJsNeeds();
+    return { handler: (r) => planJsHandler(mod, r, aspects, opts, names, needs), moduleEdits: () => jsModuleEdits(mod, opts, names, needs) };
+  },
+};
+
+function sameFile(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
 }
 
 async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
@@ -72,19 +101,9 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
       if (o.key !== undefined) seen.set(o.key, route);
       outcomes.push(o);
     };
-    if (g === 'python') {
-      const mod = analysePythonModule(root, text, opts);
-      const names = pythonNames(mod, opts);
-      const needs = emptyNeeds();
-      for (const r of routes) runOne(r, () => planPythonHandler(mod, r, aspects, opts, names, needs));
-      if (outcomes.some((o) => o.edits.length)) moduleEdits = pythonModuleEdits(mod, routes[0]!.framework, opts, names, needs);
-    } else {
-      const mod = analyseJsModule(root, text, file, opts);
-      const names = jsNames(mod, opts);
-      const needs = emptyJsNeeds();
-      for (const r of routes) runOne(r, () => planJsHandler(mod, r, aspects, opts, names, needs));
-      if (outcomes.some((o) => o.edits.length)) moduleEdits = jsModuleEdits(mod, opts, names, needs);
-    }
+    const instrumenter = INSTRUMENTERS[g === 'python' ? 'python' : 'javascript']({ root, text, file, routes, aspects, opts });
+    for (const r of routes) runOne(r, () => instrumenter.handler(r));
+    if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits();
     return { outcomes, moduleEdits };
   });
   if (!result) return refused(`could not parse ${path.basename(file)}`);

@@ -10,208 +10,27 @@
  * Return values are captured with an assignment expression `return (_telemetry_result := value)` (Python ≥ 3.8);
  * literal returns (dicts, strings, …) are left untouched because they can only mean the default status.
  */
+import { findAll, type Node, usesIdentifier, walk } from '../parsing/nodes';
+import { pyParamNames } from '../parsing/python';
 import type { Route } from '../routes/types';
+import { routeLabel, routeTemplate } from '../routes/route';
 import {
   type LabelKind,
-  type Node,
-  eolOf,
-  findAll,
   labelKinds,
   lineEndAt,
   lineStartAt,
   lineStarts,
-  listAppendEdit,
-  metricNames,
   offsetOf,
-  orderedAspects,
+  presentAspects,
   pathParams,
   pyString,
   reindentEdits,
-  routeTemplate,
   rowsInsideStrings,
   spanName,
-  detectIndentUnit,
-  walk,
 } from './common';
-import type { Aspect, InstrumentOptions, TextEdit } from './types';
+import { isDocstring, LITERAL_TYPES, type PyModule, type PyNames, type PyNeeds } from './pyModule';
+import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
-export interface HandlerOutcome {
-  route: Route;
-  edits: TextEdit[];
-  already: Aspect[];
-  refused?: string;
-  /** Handler function node start (to detect handlers shared by several routes). */
-  key?: number;
-}
-
-interface ExistingMetric {
-  variable: string;
-  labels: string[] | null;
-}
-
-export interface PyModule {
-  root: Node;
-  text: string;
-  eol: string;
-  unit: string;
-  /** Where new import lines go (a line start). */
-  importAt: number;
-  /** Where the metrics block goes (end of the last leading import line), or undefined → right after new imports. */
-  blockAt: number | undefined;
-  counter?: ExistingMetric;
-  histogram?: ExistingMetric;
-  tracerVar?: string;
-  hasStatusHelper: boolean;
-  /** `time` is bound to something other than the time module (e.g. `from datetime import time`). */
-  timeShadowed: boolean;
-  topNames: Set<string>;
-  /** Local names bound by top-level imports → the module they come from. */
-  importedNames: Map<string, string>;
-  fromImports: Node[];
-  plainImports: Node[];
-}
-
-const LITERAL_TYPES = new Set([
-  'string',
-  'concatenated_string',
-  'integer',
-  'float',
-  'true',
-  'false',
-  'none',
-  'dictionary',
-  'list',
-  'set',
-  'dictionary_comprehension',
-  'list_comprehension',
-  'set_comprehension',
-]);
-
-function stringValue(n: Node | null | undefined): string | undefined {
-  if (!n || n.type !== 'string') return undefined;
-  const parts = n.namedChildren.filter((c) => c && c.type === 'string_content');
-  if (n.namedChildren.some((c) => c && c.type === 'interpolation')) return undefined;
-  return parts.map((p) => p!.text).join('');
-}
-
-function callName(call: Node): string {
-  const f = call.childForFieldName('function');
-  if (!f) return '';
-  if (f.type === 'identifier') return f.text;
-  if (f.type === 'attribute') return f.childForFieldName('attribute')?.text ?? '';
-  return '';
-}
-
-function stringList(n: Node | null | undefined): string[] | null {
-  if (!n || (n.type !== 'list' && n.type !== 'tuple')) return null;
-  const out: string[] = [];
-  for (const c of n.namedChildren) {
-    const v = stringValue(c);
-    if (v === undefined) return null;
-    out.push(v);
-  }
-  return out;
-}
-
-function isDocstring(n: Node | undefined | null): boolean {
-  return !!n && n.type === 'expression_statement' && n.namedChildCount === 1 && n.namedChildren[0]!.type === 'string';
-}
-
-export function analysePythonModule(root: Node, text: string, opts: InstrumentOptions): PyModule {
-  const stmts = root.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  let i = 0;
-  let afterHeader: number | undefined;
-  if (isDocstring(stmts[0])) {
-    afterHeader = stmts[0]!.endIndex;
-    i = 1;
-  }
-  while (stmts[i]?.type === 'future_import_statement') afterHeader = stmts[i++]!.endIndex;
-  const eol = eolOf(text);
-  let importAt: number;
-  if (stmts[i]) importAt = lineStartAt(text, stmts[i]!.startIndex);
-  else if (afterHeader !== undefined) importAt = lineEndAt(text, afterHeader); // only a docstring: add after it
-  else importAt = 0;
-
-  let lastImport: Node | undefined;
-  for (const s of stmts) {
-    if (['function_definition', 'class_definition', 'decorated_definition'].includes(s.type)) break;
-    if (s.type === 'import_statement' || s.type === 'import_from_statement') lastImport = s;
-  }
-  const mod: PyModule = {
-    root,
-    text,
-    eol,
-    unit: detectIndentUnit(text, '    '),
-    importAt,
-    blockAt: lastImport ? lineEndAt(text, lastImport.endIndex) : undefined,
-    hasStatusHelper: false,
-    timeShadowed: false,
-    topNames: new Set(),
-    importedNames: new Map(),
-    fromImports: stmts.filter((s) => s.type === 'import_from_statement'),
-    plainImports: stmts.filter((s) => s.type === 'import_statement'),
-  };
-  for (const s of mod.plainImports) {
-    for (const c of s.namedChildren) {
-      // `import a.b` binds `a`; `import a.b as c` binds `c`
-      if (c?.type === 'dotted_name') mod.importedNames.set(c.text.split('.')[0]!, c.text);
-      if (c?.type === 'aliased_import') mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
-    }
-  }
-  const names = metricNames(opts);
-  for (const s of mod.fromImports) {
-    const from = s.childForFieldName('module_name')?.text ?? '';
-    for (const c of s.namedChildren.slice(1)) {
-      if (c?.type === 'dotted_name') mod.importedNames.set(c.text, from);
-      if (c?.type === 'aliased_import') mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', from);
-      if (c?.type === 'dotted_name' && c.text === 'time') mod.timeShadowed = true;
-      if (c?.type === 'aliased_import' && c.childForFieldName('alias')?.text === 'time') mod.timeShadowed = true;
-    }
-  }
-  // top-level statements, including those inside a top-level `try:` (the shared-registration guard)
-  const flat: Node[] = [];
-  for (const s of stmts) {
-    flat.push(s);
-    if (s.type === 'try_statement') {
-      for (const part of [s.childForFieldName('body'), ...s.namedChildren.filter((c) => c?.type === 'except_clause')]) {
-        const block = part?.type === 'block' ? part : part?.namedChildren.find((c) => c?.type === 'block');
-        for (const c of block?.namedChildren ?? []) if (c && c.type !== 'comment') flat.push(c);
-      }
-    }
-  }
-  for (const s of flat) {
-    if (s.type === 'function_definition' || s.type === 'class_definition') {
-      const n = s.childForFieldName('name')?.text;
-      if (n) mod.topNames.add(n);
-      if (n === '_telemetry_status') mod.hasStatusHelper = true;
-    }
-    if (s.type !== 'expression_statement') continue;
-    const a = s.namedChildren[0];
-    if (a?.type !== 'assignment') continue;
-    const left = a.childForFieldName('left');
-    const right = a.childForFieldName('right');
-    if (left?.type !== 'identifier') continue;
-    mod.topNames.add(left.text);
-    if (left.text === 'time') mod.timeShadowed = true;
-    if (right?.type !== 'call') continue;
-    const fn = callName(right);
-    const args = right.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
-    const metricName = stringValue(args[0]);
-    const labelsArg =
-      args.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'labelnames')?.childForFieldName('value') ??
-      (args[2] && args[2].type !== 'keyword_argument' ? args[2] : undefined);
-    if (/Counter$/.test(fn) && metricName && (metricName.endsWith('http_requests_total') || metricName === names.counter.replace(/_total$/, ''))) {
-      mod.counter ??= { variable: left.text, labels: stringList(labelsArg) };
-    } else if (/Histogram$/.test(fn) && metricName && metricName.endsWith('http_request_duration_seconds')) {
-      mod.histogram ??= { variable: left.text, labels: stringList(labelsArg) };
-    } else if (fn === 'get_tracer') {
-      mod.tracerVar ??= left.text;
-    }
-  }
-  return mod;
-}
-
-/** The function_definition a route points at. */
 export function findPythonHandler(root: Node, text: string, route: Route): Node | undefined {
   const starts = lineStarts(text);
   const defs = findAll(root, (n) => n.type === 'function_definition');
@@ -231,34 +50,6 @@ export function findPythonHandler(root: Node, text: string, route: Route): Node 
   );
 }
 
-function usesIdentifier(node: Node, name: string): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if (n.type === 'identifier' && n.text === name) found = true;
-    return !found;
-  });
-  return found;
-}
-
-/** Aspects already present in a handler body. */
-export function pythonPresentAspects(fn: Node, mod: PyModule): Aspect[] {
-  const body = fn.childForFieldName('body');
-  if (!body) return [];
-  const present = new Set<Aspect>();
-  walk(body, (n) => {
-    if (n.type === 'call') {
-      const name = callName(n);
-      if (name === 'start_as_current_span' || name === 'start_span') present.add('span');
-    }
-    if (n.type === 'identifier') {
-      if (mod.counter && n.text === mod.counter.variable) present.add('counter');
-      if (mod.histogram && n.text === mod.histogram.variable) present.add('histogram');
-    }
-  });
-  return orderedAspects(present);
-}
-
 /** The name of the first parameter annotated with a type whose last segment is `typeName` (e.g. Request). */
 function paramTyped(fn: Node, typeName: string): string | undefined {
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
@@ -268,23 +59,6 @@ function paramTyped(fn: Node, typeName: string): string | undefined {
     if (t === typeName && id) return id.text;
   }
   return undefined;
-}
-
-function paramNames(fn: Node): string[] {
-  const params = fn.childForFieldName('parameters');
-  const out: string[] = [];
-  for (const p of params?.namedChildren ?? []) {
-    if (!p) continue;
-    if (p.type === 'identifier') out.push(p.text);
-    else if (p.type === 'typed_parameter') {
-      const id = p.namedChildren.find((c) => c?.type === 'identifier');
-      if (id) out.push(id.text);
-    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
-      const id = p.childForFieldName('name');
-      if (id) out.push(id.text);
-    }
-  }
-  return out;
 }
 
 /** `status_code=` of the route decorator (FastAPI), as source text. */
@@ -300,79 +74,6 @@ function fastapiDefaultStatus(fn: Node, route: Route): string {
   return kw?.childForFieldName('value')?.text ?? '200';
 }
 
-export interface PyNeeds {
-  time: boolean;
-  /** `from time import perf_counter as _telemetry_perf_counter` (when `time` is shadowed) */
-  perfCounter: boolean;
-  counter: boolean;
-  histogram: boolean;
-  span: boolean;
-  statusHelper: boolean;
-  flaskRequest: boolean;
-}
-
-/** Alias for a name we import when the module already binds it to something else (`from collections import Counter`). */
-const PY_IMPORT_ALIASES: Record<string, string> = {
-  Counter: 'PromCounter',
-  Histogram: 'PromHistogram',
-  REGISTRY: 'PROM_REGISTRY',
-  trace: 'otel_trace',
-  Status: 'OtelStatus',
-  StatusCode: 'OtelStatusCode',
-  request: 'flask_request',
-};
-
-type PySymbol = 'Counter' | 'Histogram' | 'REGISTRY' | 'trace' | 'Status' | 'StatusCode' | 'request';
-const PY_SYMBOL_MODULES: Record<PySymbol, string> = {
-  Counter: 'prometheus_client',
-  Histogram: 'prometheus_client',
-  REGISTRY: 'prometheus_client',
-  trace: 'opentelemetry',
-  Status: 'opentelemetry.trace',
-  StatusCode: 'opentelemetry.trace',
-  request: 'flask',
-};
-
-/** How the module refers to `name` from `module`: as already imported, else itself, else an alias when taken. */
-export function pyLocal(mod: PyModule, module: string, name: string): string {
-  for (const s of mod.fromImports) {
-    if (s.childForFieldName('module_name')?.text !== module) continue;
-    for (const c of s.namedChildren.slice(1)) {
-      if (c?.type === 'wildcard_import' || (c?.type === 'dotted_name' && c.text === name)) return name;
-      if (c?.type === 'aliased_import' && c.childForFieldName('name')?.text === name) return c.childForFieldName('alias')?.text ?? name;
-    }
-  }
-  const taken = (n: string) => mod.topNames.has(n) || mod.importedNames.has(n);
-  if (!taken(name)) return name;
-  let alias = PY_IMPORT_ALIASES[name] ?? `_telemetry_${name}`;
-  while (taken(alias)) alias = `_telemetry_${alias}`;
-  return alias;
-}
-
-export interface PyNames {
-  /** local names of the imported symbols (aliased when the module binds the plain name otherwise) */
-  sym: Record<PySymbol, string>;
-  counter: string;
-  histogram: string;
-  tracer: string;
-  counterLabels: string[];
-  histogramLabels: string[];
-}
-
-export function pythonNames(mod: PyModule, opts: InstrumentOptions): PyNames {
-  const sym = {} as Record<PySymbol, string>;
-  for (const k of Object.keys(PY_SYMBOL_MODULES) as PySymbol[]) sym[k] = pyLocal(mod, PY_SYMBOL_MODULES[k], k);
-  return {
-    sym,
-    counter: mod.counter?.variable ?? 'HTTP_REQUESTS_TOTAL',
-    histogram: mod.histogram?.variable ?? 'HTTP_REQUEST_DURATION_SECONDS',
-    tracer: mod.tracerVar ?? (mod.topNames.has('tracer') ? '_telemetry_tracer' : 'tracer'),
-    counterLabels: mod.counter?.labels ?? opts.labels,
-    histogramLabels: mod.histogram?.labels ?? opts.labels,
-  };
-}
-
-/** Plans the wrapping of one handler. Module-level needs are accumulated into `needs`. */
 export function planPythonHandler(
   mod: PyModule,
   route: Route,
@@ -382,14 +83,14 @@ export function planPythonHandler(
   needs: PyNeeds,
 ): HandlerOutcome {
   const { text, eol, unit } = mod;
-  const label = `${route.methods.join('|')} ${routeTemplate(route)}`;
+  const label = routeLabel(route);
   const fn = findPythonHandler(mod.root, text, route);
   if (!fn) return { route, edits: [], already: [], refused: `${label}: handler function not found at line ${route.handlerLine}` };
   const outer = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
   if (outer.hasError) {
     return { route, edits: [], already: [], refused: `${label}: the handler ${fn.childForFieldName('name')?.text ?? ''} has syntax errors; fix them first` };
   }
-  const present = pythonPresentAspects(fn, mod);
+  const present = presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']);
   const missing = aspects.filter((a) => !present.includes(a));
   if (!missing.length) return { route, edits: [], already: present, key: fn.startIndex };
   if (present.length) {
@@ -419,7 +120,7 @@ export function planPythonHandler(
   if (typeof histKinds === 'string') return { route, edits: [], already: [], refused: histKinds };
   const needStatus = [...counterKinds, ...histKinds].some((k) => k.kind === 'status');
   const handlerName = fn.childForFieldName('name')?.text ?? '';
-  const bodyUses = (n: string) => usesIdentifier(body, n) || paramNames(fn).includes(n);
+  const bodyUses = (n: string) => usesIdentifier(body, n) || pyParamNames(fn).includes(n);
   const spanVar = bodyUses('span') ? 'otel_span' : 'span';
   const tpl = routeTemplate(route);
   let methodExpr = pyString(route.methods.join('|'));
@@ -450,7 +151,7 @@ export function planPythonHandler(
   if (wantSpan) {
     pro.push(`${ind(0)}with ${names.tracer}.start_as_current_span(${pyString(spanName(opts, route))}) as ${spanVar}:`);
     pro.push(`${ind(1)}${spanVar}.set_attribute("http.route", ${pyString(tpl)})`);
-    const params = paramNames(fn);
+    const params = pyParamNames(fn);
     for (const p of pathParams(tpl)) {
       if (params.includes(p)) pro.push(`${ind(1)}${spanVar}.set_attribute(${pyString(`http.route.param.${p}`)}, str(${p}))`);
     }
@@ -513,147 +214,3 @@ export function planPythonHandler(
   needs.span ||= wantSpan;
   return { route, edits, already: present, key: fn.startIndex };
 }
-
-function hasImport(mod: PyModule, module: string, name?: string): boolean {
-  if (!name) {
-    return mod.plainImports.some((s) =>
-      s.namedChildren.some((c) => c?.type === 'dotted_name' && c.text === module),
-    );
-  }
-  return mod.fromImports.some(
-    (s) =>
-      s.childForFieldName('module_name')?.text === module &&
-      (s.namedChildren.some((c) => c?.type === 'wildcard_import') ||
-        s.namedChildren.some((c, i) => i > 0 && (c?.type === 'dotted_name' || c?.type === 'aliased_import') && c.text.replace(/\s+/g, ' ') === name)),
-  );
-}
-
-/** Edits adding the imports (merged into existing `from X import …`) for the names needed. */
-export function pythonImportEdits(mod: PyModule, wanted: { module: string; name?: string }[]): { edits: TextEdit[]; newLines: string[] } {
-  const edits: TextEdit[] = [];
-  const newLines: string[] = [];
-  const byModule = new Map<string, string[]>();
-  for (const w of wanted) {
-    if (hasImport(mod, w.module, w.name)) continue;
-    if (!w.name) {
-      newLines.push(`import ${w.module}`);
-      continue;
-    }
-    const list = byModule.get(w.module) ?? [];
-    if (!list.includes(w.name)) list.push(w.name);
-    byModule.set(w.module, list);
-  }
-  for (const [module, list] of byModule) {
-    const existing = mod.fromImports.find(
-      (s) => s.childForFieldName('module_name')?.text === module && !s.namedChildren.some((c) => c?.type === 'wildcard_import'),
-    );
-    const lastName = existing?.namedChildren.filter((c) => c && (c.type === 'dotted_name' || c.type === 'aliased_import')).pop();
-    if (existing && lastName && lastName !== existing.childForFieldName('module_name')) {
-      edits.push(listAppendEdit(mod.text, lastName, list));
-    } else newLines.push(`from ${module} import ${list.join(', ')}`);
-  }
-  return { edits, newLines };
-}
-
-function statusHelper(framework: string, eol: string, unit: string): string {
-  const i = (n: number) => unit.repeat(n);
-  const lines =
-    framework === 'flask'
-      ? [
-          'def _telemetry_status(result, error, default):',
-          `${i(1)}"""Status label: an escaping exception's code (abort(404) -> 404) else 500; a (body, status) tuple's status; a Response's status_code; else the default."""`,
-          `${i(1)}if error is not None:`,
-          `${i(2)}code = getattr(error, "code", None)`,
-          `${i(2)}return str(code if isinstance(code, int) else 500)`,
-          `${i(1)}if isinstance(result, tuple):`,
-          `${i(2)}if len(result) > 1 and isinstance(result[1], int):`,
-          `${i(3)}return str(result[1])`,
-          `${i(2)}result = result[0] if result else None`,
-          `${i(1)}return str(getattr(result, "status_code", default))`,
-        ]
-      : [
-          'def _telemetry_status(result, error, default):',
-          `${i(1)}"""Status label: an escaping exception's status_code (HTTPException) else 500; a returned Response's status_code; else the route's default."""`,
-          `${i(1)}if error is not None:`,
-          `${i(2)}return str(getattr(error, "status_code", 500))`,
-          `${i(1)}return str(getattr(result, "status_code", default))`,
-        ];
-  return lines.join(eol);
-}
-
-/** Module-level edits (imports, metrics, tracer, helper) for the accumulated needs. */
-export function pythonModuleEdits(mod: PyModule, framework: string, opts: InstrumentOptions, names: PyNames, needs: PyNeeds): TextEdit[] {
-  const { eol, unit } = mod;
-  const wanted: { module: string; name?: string }[] = [];
-  const { sym } = names;
-  const want = (k: PySymbol) => wanted.push({ module: PY_SYMBOL_MODULES[k], name: sym[k] === k ? k : `${k} as ${sym[k]}` });
-  if (needs.time) wanted.push({ module: 'time' });
-  if (needs.perfCounter) wanted.push({ module: 'time', name: 'perf_counter as _telemetry_perf_counter' });
-  if (needs.counter && !mod.counter) want('Counter');
-  if (needs.histogram && !mod.histogram) want('Histogram');
-  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) want('REGISTRY');
-  if (needs.span) {
-    if (!mod.tracerVar) want('trace');
-    want('Status');
-    want('StatusCode');
-  }
-  if (needs.flaskRequest) want('request');
-  const { edits, newLines } = pythonImportEdits(mod, wanted);
-  const mn = metricNames(opts);
-  const decls: string[] = [];
-  const list = (xs: string[]) => `[${xs.map(pyString).join(', ')}]`;
-  // Each metric is registered once per process: when another module instrumented the same way registered it
-  // already, prometheus_client raises ValueError ("Duplicated timeseries") and the existing collector is shared.
-  const guarded = (variable: string, metric: string, ctor: string[]) => [
-    'try:',
-    ...ctor.map((l) => unit + l),
-    'except ValueError:  # already registered by another instrumented module: share it',
-    `${unit}${variable} = ${sym.REGISTRY}._names_to_collectors[${pyString(metric)}]`,
-  ];
-  if (needs.counter && !mod.counter) {
-    decls.push(
-      ...guarded(names.counter, mn.counter, [
-        `${names.counter} = ${sym.Counter}(`,
-        `${unit}${pyString(mn.counter)},`,
-        `${unit}"Total HTTP requests by ${names.counterLabels.join(', ')}.",`,
-        `${unit}${list(names.counterLabels)},`,
-        ')',
-      ]),
-    );
-  }
-  if (needs.histogram && !mod.histogram) {
-    decls.push(
-      ...guarded(names.histogram, mn.histogram, [
-        `${names.histogram} = ${sym.Histogram}(`,
-        `${unit}${pyString(mn.histogram)},`,
-        `${unit}"HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.",`,
-        `${unit}${list(names.histogramLabels)},`,
-        `${unit}buckets=(${opts.buckets.map((b) => (Number.isInteger(b) ? `${b}.0` : String(b))).join(', ')}),`,
-        ')',
-      ]),
-    );
-  }
-  if (needs.span && !mod.tracerVar) decls.push(`${names.tracer} = ${sym.trace}.get_tracer(${pyString(opts.tracerName)})`);
-  let block = decls.length ? decls.join(eol) : '';
-  if (needs.statusHelper && !mod.hasStatusHelper) {
-    block += (block ? eol + eol + eol : '') + statusHelper(framework, eol, unit);
-  }
-  if (mod.blockAt !== undefined) {
-    if (newLines.length) edits.push({ start: mod.importAt, end: mod.importAt, newText: newLines.join(eol) + eol });
-    if (block) edits.push({ start: mod.blockAt, end: mod.blockAt, newText: eol + eol + eol + block + (needs.statusHelper && !mod.hasStatusHelper ? eol : '') });
-  } else {
-    // no leading imports: imports and block go together after the docstring / __future__ imports
-    let t = newLines.join(eol);
-    if (block) t += (t ? eol + eol + eol : '') + block;
-    if (t) {
-      const atEnd = mod.importAt > 0 && mod.text[mod.importAt - 1] !== '\n';
-      edits.push({ start: mod.importAt, end: mod.importAt, newText: atEnd ? eol + eol + t + eol : t + eol + eol + eol });
-    }
-  }
-  return edits;
-}
-
-export function emptyNeeds(): PyNeeds {
-  return { time: false, perfCounter: false, counter: false, histogram: false, span: false, statusHelper: false, flaskRequest: false };
-}
-

@@ -1,4 +1,5 @@
 /** Instrumentation planner types. Pure: no `vscode` import. */
+import type { Route } from '../routes/types';
 
 export interface InstrumentOptions {
   /** Prepended to every metric name, e.g. `myapp_` → `myapp_http_requests_total`. */
@@ -58,4 +59,14 @@ export interface AppObject {
   /** Offsets of that statement. */
   start: number;
   end: number;
+}
+
+/** What planning one route's handler gave. */
+export interface HandlerOutcome {
+  route: Route;
+  edits: TextEdit[];
+  already: Aspect[];
+  refused?: string;
+  /** Handler function node start (to detect handlers shared by several routes). */
+  key?: number;
 }

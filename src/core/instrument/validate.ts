@@ -1,20 +1,6 @@
 /** Parsing helpers: run code against a live syntax tree; validate a planned result by re-parsing. Pure. */
-import { type GrammarId, grammarForFile, loadParsers } from '../parsing/treeSitter';
-import type { Node } from './common';
-
-/** Parses with the file's grammar; the callback runs while the tree is alive. */
-export async function withTree<T>(text: string, file: string, fn: (root: Node, grammar: GrammarId) => T): Promise<T | undefined> {
-  const grammar = grammarForFile(file);
-  if (!grammar) return undefined;
-  const ps = await loadParsers();
-  const tree = ps.parser(grammar).parse(text);
-  if (!tree) return undefined;
-  try {
-    return fn(tree.rootNode, grammar);
-  } finally {
-    tree.delete();
-  }
-}
+import type { Node } from '../parsing/nodes';
+import { withTree } from '../parsing/treeSitter';
 
 function errorNodes(root: Node): Node[] {
   const out: Node[] = [];

@@ -9,12 +9,11 @@
  *  - prom-client: names are exposed exactly as given (no suffix added), so counters must end in `_total`; registering
  *    the same name twice on a registry throws "A metric with the name … has already been registered".
  */
-import type { TS } from '../parsing/treeSitter';
-import { grammarForFile, loadParsers, parseSliced } from '../parsing/treeSitter';
-import type { SourceRange } from '../routes/types';
+import { calleeName, type Node, type SourceRange, spanOf as rangeOf, stringValue, walk } from '../parsing/nodes';
+import { jsObjectProp as objProp } from '../parsing/javascript';
+import { grammarForFile, loadParsers, type TS } from '../parsing/treeSitter';
+import { parseSliced } from '../parsing/slicing';
 import type { TextEdit } from '../instrument/types';
-
-type Node = TS.Node;
 
 export type Severity = 'error' | 'warning' | 'info';
 export type MetricLintCode =
@@ -62,16 +61,6 @@ const UNIT_HINT: Record<string, string> = {
 const UNBOUNDED_MEMBERS = /^(url|originalUrl|path|href|full_path|query|query_string|query_params|params|path_params|headers|cookies|body|ip|remote_addr)$/;
 const USER_ID = /^(user_?id|userId|uid|email|session_?id|sessionId|token|request_?id|requestId|trace_?id|traceId|uuid|ip_?address)$/i;
 
-function stringValue(n: Node | null | undefined): string | undefined {
-  if (!n) return undefined;
-  if (n.type === 'string') {
-    if (n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
-    return n.namedChildren.filter((c) => c && (c.type === 'string_content' || c.type === 'string_fragment')).map((c) => c!.text).join('');
-  }
-  if (n.type === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution')) return n.text.slice(1, -1);
-  return undefined;
-}
-
 function numbers(n: Node | null | undefined): number[] | undefined {
   if (!n) return undefined;
   if (n.type === 'as_expression') return numbers(n.namedChildren[0]);
@@ -88,22 +77,6 @@ function numbers(n: Node | null | undefined): number[] | undefined {
     out.push(Number(c.text.replace(/_/g, '')));
   }
   return out;
-}
-
-function walk(n: Node, visit: (n: Node) => void): void {
-  visit(n);
-  for (const c of n.namedChildren) if (c) walk(c, visit);
-}
-
-function rangeOf(n: Node): { range: SourceRange; start: number; end: number } {
-  return {
-    start: n.startIndex,
-    end: n.endIndex,
-    range: {
-      start: { line: n.startPosition.row + 1, column: n.startPosition.column },
-      end: { line: n.endPosition.row + 1, column: n.endPosition.column },
-    },
-  };
 }
 
 function assignedVariable(call: Node): string | undefined {
@@ -129,9 +102,8 @@ function pythonDecls(root: Node): Decl[] {
   const decls: Decl[] = [];
   walk(root, (n) => {
     if (n.type !== 'call') return;
-    const f = n.childForFieldName('function');
-    const callee = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
-    if (!callee || !KINDS.has(callee)) return;
+    const callee = calleeName(n);
+    if (!KINDS.has(callee)) return;
     const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
     const kw = (k: string) => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value');
     const nameNode = kw('name') ?? (args[0]?.type !== 'keyword_argument' ? args[0] : undefined);
@@ -144,21 +116,12 @@ function pythonDecls(root: Node): Decl[] {
   return decls;
 }
 
-function objProp(obj: Node | null | undefined, key: string): Node | undefined {
-  if (!obj || obj.type !== 'object') return undefined;
-  for (const p of obj.namedChildren) {
-    if (p?.type === 'pair' && (p.childForFieldName('key')?.text === key || stringValue(p.childForFieldName('key')) === key)) return p.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
-}
-
 function jsDecls(root: Node): Decl[] {
   const decls: Decl[] = [];
   walk(root, (n) => {
     if (n.type !== 'new_expression') return;
-    const ctor = n.childForFieldName('constructor');
-    const callee = ctor?.type === 'identifier' ? ctor.text : ctor?.type === 'member_expression' ? ctor.childForFieldName('property')?.text : undefined;
-    if (!callee || !KINDS.has(callee)) return;
+    const callee = calleeName(n);
+    if (!KINDS.has(callee)) return;
     const cfg = n.childForFieldName('arguments')?.namedChildren[0];
     const nameNode = objProp(cfg, 'name');
     const name = stringValue(nameNode);
@@ -362,10 +325,13 @@ export async function lintMetrics(text: string, file: string, opts: { maxBytes?:
   const grammar = grammarForFile(file);
   if (!grammar || text.length > (opts.maxBytes ?? 1024 * 1024)) return [];
   const ps = await loadParsers();
-  const tree = await parseSliced(ps, grammar, text, { sliceMs: opts.sliceMs ?? 10 });
+  const parser = ps.newParser(grammar); // its own: a suspended parse must not be disturbed by anyone else
+  let tree: TS.Tree | null = null;
   try {
-    return lintTree(tree.rootNode, grammar === 'python');
+    tree = await parseSliced(parser, text, opts.sliceMs ?? 10, () => undefined);
+    return tree ? lintTree(tree.rootNode, grammar === 'python') : [];
   } finally {
-    tree.delete();
+    tree?.delete();
+    parser.delete();
   }
 }

@@ -9,6 +9,7 @@
  *        and lets routes that span several label values (methods, raw URLs) be merged before the quantile.
  * `custom` is per-route (user templates cannot be grouped): 1–5 queries per route.
  */
+import { routeTemplate } from '../routes/route';
 import type { HttpMethod, Route } from '../routes/types';
 import { canonicalRouteKey, escapeRegExp, toPromBundlePath } from './routeTemplates';
 
@@ -62,10 +63,6 @@ export interface Convention {
   /** The label value this convention most likely reports for a detector route (before any refresh saw real values). */
   labelValueFor(route: Route): string;
   custom?: CustomTemplates;
-}
-
-export function routeTemplate(route: Pick<Route, 'fullPath' | 'path'>): string {
-  return route.fullPath ?? route.path;
 }
 
 /** Builds a convention from its config. */
@@ -460,7 +457,7 @@ export function routeMethods(route: Pick<Route, 'methods'>): string[] {
   return route.methods.includes('ALL' as HttpMethod) ? [] : [...new Set(route.methods.map((m) => m.toUpperCase()))];
 }
 
-/** Canonical key of a detector route. */
-export function routeKey(route: Pick<Route, 'fullPath' | 'path'>): string {
+/** Canonical key of a detector route's template (equal for `/u/{id}`, `/u/:id`, `/u/<int:id>`). */
+export function templateKey(route: Pick<Route, 'fullPath' | 'path'>): string {
   return canonicalRouteKey(routeTemplate(route));
 }

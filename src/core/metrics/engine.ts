@@ -11,18 +11,17 @@
  * interval and identical in-flight refreshes are shared. NaN/±Inf never leave the engine (null instead).
  */
 import type { Route } from '../routes/types';
-import { BackendError } from '../../backends/errors';
-import { sampleValue, type Alert, type ExemplarSeries, type PrometheusClient, type VectorSample } from '../../backends/prometheus';
-import { joinShared, type Shared } from '../../backends/inflight';
+import { routeTemplate } from '../routes/route';
+import { BackendError } from '../errors';
+import { sampleValue, type ExemplarSeries, type PrometheusQueries, type VectorSample } from './prometheusApi';
+import { Inflight } from '../inflight';
 import {
   detectConvention,
   explainConvention,
   getConvention,
   groupedQueries,
-  routeKey,
   routeMethods,
   routeQueries,
-  routeTemplate,
   type Convention,
   type ConventionConfig,
   type ConventionName,
@@ -30,9 +29,13 @@ import {
   type RouteQueries,
   type RouteRef,
 } from './conventions';
-import { histogramQuantile, parseLe, type Bucket } from './quantile';
-import { isTraceId } from '../untrusted';
-import { bestTemplateFor, canonicalRouteKey, matchPathToTemplate, MAX_ROUTE_LABEL_LENGTH } from './routeTemplates';
+import { aggregate, emptyStats, seriesMatcher, type RouteStats, type UnmatchedSeries } from './aggregate';
+import { routeAlerts, type RouteAlert } from './alerts';
+import { slowestExemplar, slowestExemplarPerRoute, type ExemplarInfo } from './exemplars';
+
+export type { RouteStats, UnmatchedSeries } from './aggregate';
+export type { RouteAlert } from './alerts';
+export type { ExemplarInfo } from './exemplars';
 
 export interface ServiceSpec {
   /** Stable id, e.g. the workspace folder name. */
@@ -45,27 +48,6 @@ export interface ServiceSpec {
   prefix?: string;
   custom?: CustomTemplates;
   routes: Route[];
-}
-
-export interface RouteStats {
-  route: Route;
-  /** Requests per second. */
-  rate: number | null;
-  /** 5xx / all, 0..1. */
-  errorRatio: number | null;
-  /** Seconds. */
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  /** At least one series of the route exists in the window. */
-  hasData: boolean;
-}
-
-export interface UnmatchedSeries {
-  label: string;
-  value: string;
-  method: string;
-  rate: number | null;
 }
 
 export interface ServiceStats {
@@ -111,29 +93,6 @@ export interface RouteDetails {
   convention: ConventionName | null;
 }
 
-export interface ExemplarInfo {
-  traceId: string;
-  spanId?: string;
-  /** Observed value in seconds. */
-  value: number;
-  /** Unix seconds. */
-  timestamp: number;
-  labels: Record<string, string>;
-  seriesLabels: Record<string, string>;
-}
-
-export interface RouteAlert {
-  route: Route;
-  serviceId: string;
-  alertname: string;
-  state: string;
-  severity?: string;
-  summary?: string;
-  activeAt?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
-
 export interface RawQueries extends RouteQueries {
   /** "Open in Prometheus" graph URLs for each query. */
   links: { rate: string; errorRatio: string; p50: string; p90: string; p99: string };
@@ -150,31 +109,19 @@ export interface MetricsEngineOptions {
   customConcurrency?: number;
 }
 
-const TRACE_ID_LABELS = ['trace_id', 'traceId', 'traceID'];
-const SPAN_ID_LABELS = ['span_id', 'spanId', 'spanID'];
-const ALERT_ROUTE_LABELS = ['route', 'handler', 'http_route', 'path'];
-
-interface Agg {
-  rate: number;
-  errors: number;
-  sawRate: boolean;
-  buckets: Map<number, number>;
-  refs: Map<string, Set<string>>;
-}
-
 export class MetricsEngine {
   private readonly refreshIntervalMs: number;
   private readonly detectionTtlMs: number;
   private readonly now: () => number;
   private readonly customConcurrency: number;
   private readonly cache = new Map<string, { at: number; result: RefreshResult }>();
-  private readonly inflight = new Map<string, Shared<RefreshResult>>();
+  private readonly inflight = new Inflight<RefreshResult>();
   private readonly detections = new Map<string, { at: number; ttl: number; detection: Promise<{ config: ConventionConfig | null; reason: string }> }>();
   /** Route label values actually seen, per service+route (for precise single-route queries). */
   private readonly seen = new Map<string, RouteRef>();
 
   constructor(
-    readonly client: PrometheusClient,
+    readonly client: PrometheusQueries,
     opts: MetricsEngineOptions = {},
   ) {
     this.refreshIntervalMs = opts.refreshIntervalMs ?? 15_000;
@@ -198,35 +145,17 @@ export class MetricsEngine {
     ]);
     const cached = this.cache.get(key);
     if (!opts.force && cached && this.now() - cached.at < this.refreshIntervalMs) return cached.result;
-    let shared = this.inflight.get(key);
-    if (!shared || shared.ctl.signal.aborted) {
-      const ctl = new AbortController();
-      const inner: RefreshOptions = { ...opts, signal: ctl.signal };
-      const promise = (async () => {
-        const results = await Promise.all(services.map((s) => this.refreshServiceIsolated(s, window, inner)));
-        const result: RefreshResult = { services: results, window, computedAt: this.now() };
-        if (opts.evaluationTime !== undefined) result.evaluationTime = opts.evaluationTime;
-        this.cache.set(key, { at: this.now(), result });
-        // keep the cache small: only the latest few keys
-        if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
-        return result;
-      })();
-      const s: Shared<RefreshResult> = {
-        ctl,
-        users: 0,
-        promise: promise.finally(() => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-        }),
-        abandon: () => {
-          if (this.inflight.get(key) === s) this.inflight.delete(key);
-          ctl.abort();
-        },
-      };
-      s.promise.catch(() => undefined); // callers get the rejection; none left → not unhandled
-      this.inflight.set(key, s);
-      shared = s;
-    }
-    return joinShared(shared, opts.signal, () => this.client.http.error('cancelled', 'Metrics refresh cancelled'));
+    const run = async (signal: AbortSignal): Promise<RefreshResult> => {
+      const inner: RefreshOptions = { ...opts, signal };
+      const results = await Promise.all(services.map((s) => this.refreshServiceIsolated(s, window, inner)));
+      const result: RefreshResult = { services: results, window, computedAt: this.now() };
+      if (opts.evaluationTime !== undefined) result.evaluationTime = opts.evaluationTime;
+      this.cache.set(key, { at: this.now(), result });
+      // keep the cache small: only the latest few keys
+      if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
+      return result;
+    };
+    return this.inflight.run(key, run, opts.signal, () => this.client.cancelledError('Metrics refresh cancelled'));
   }
 
   /** The convention a service uses (configured, or detected and cached). */
@@ -320,70 +249,10 @@ export class MetricsEngine {
     ]);
     for (const w of [...rate.warnings, ...errors.warnings, ...buckets.warnings]) if (!base.warnings.includes(w)) base.warnings.push(w);
 
-    const index = new RouteIndex(service.routes, conv);
-    const aggs = new Map<Route, Agg>();
-    const agg = (r: Route) => {
-      let a = aggs.get(r);
-      if (!a) aggs.set(r, (a = { rate: 0, errors: 0, sawRate: false, buckets: new Map(), refs: new Map() }));
-      return a;
-    };
-    const unmatched = new Map<string, UnmatchedSeries>();
-    const each = (samples: VectorSample[], fn: (a: Agg, v: number | null, s: VectorSample) => void, track: boolean) => {
-      for (const s of samples) {
-        const ref = routeValue(conv, s.metric);
-        if (!ref) continue;
-        const method = (s.metric[conv.methodLabel] ?? '').toUpperCase();
-        const routes = index.lookup(ref.value, method, ref.label);
-        const v = sampleValue(s.value?.[1]);
-        if (!routes.length) {
-          if (track) {
-            const k = `${ref.label}\u0000${ref.value}\u0000${method}`;
-            const u = unmatched.get(k) ?? { label: ref.label, value: ref.value, method, rate: 0 };
-            u.rate = v === null || u.rate === null ? null : u.rate + v;
-            unmatched.set(k, u);
-          }
-          continue;
-        }
-        for (const r of routes) {
-          const a = agg(r);
-          fn(a, v, s);
-          let set = a.refs.get(ref.label);
-          if (!set) a.refs.set(ref.label, (set = new Set()));
-          set.add(ref.value);
-        }
-      }
-    };
-    each(rate.data, (a, v) => {
-      a.sawRate = true;
-      if (v !== null) a.rate += v;
-    }, true);
-    each(errors.data, (a, v) => {
-      if (v !== null) a.errors += v;
-    }, false);
-    each(buckets.data, (a, v, s) => {
-      const le = parseLe(s.metric.le ?? '');
-      if (v !== null && !Number.isNaN(le)) a.buckets.set(le, (a.buckets.get(le) ?? 0) + v);
-    }, false);
-
-    base.routes = service.routes.map((route) => {
-      const a = aggs.get(route);
-      if (!a || !a.sawRate) return emptyStats(route);
-      const label = conv.routeLabels.find((l) => a.refs.has(l)) ?? conv.routeLabels[0]!;
-      this.remember(seenKey(service, route), { label, values: [...(a.refs.get(label) ?? [])].sort().slice(0, MAX_SEEN_VALUES), methods: routeMethods(route) });
-      const bs: Bucket[] = [...a.buckets].map(([le, count]) => ({ le, count }));
-      const quant = (x: number) => scale(histogramQuantile(x, bs), conv.toSeconds);
-      const hasTraffic = a.rate > 0;
-      return {
-        route,
-        rate: finiteOrNull(a.rate),
-        errorRatio: hasTraffic ? finiteOrNull(Math.min(1, a.errors / a.rate)) : null,
-        p50: hasTraffic ? quant(0.5) : null,
-        p90: hasTraffic ? quant(0.9) : null,
-        p99: hasTraffic ? quant(0.99) : null,
-        hasData: true,
-      };
-    });
-    base.unmatched = [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0)).slice(0, MAX_UNMATCHED);
+    const out = aggregate(service.routes, conv, { rate: rate.data, errors: errors.data, buckets: buckets.data });
+    for (const [route, ref] of out.seen) this.remember(seenKey(service, route), ref);
+    base.routes = out.routes;
+    base.unmatched = out.unmatched;
     return base;
   }
 
@@ -494,12 +363,7 @@ export class MetricsEngine {
     const conv = await this.convFor(service, opts);
     if (!conv || !conv.grouped) return null;
     const q = routeQueries(conv, service.selector, this.refOf(service, conv, route), '5m', route);
-    let best: ExemplarInfo | null = null;
-    for (const s of await this.exemplarSeries(q.exemplars, opts)) {
-      const e = slowestOf(s, conv);
-      if (e && (!best || e.value > best.value)) best = e;
-    }
-    return best;
+    return slowestExemplar(await this.exemplarSeries(q.exemplars, opts), conv.toSeconds);
   }
 
   /**
@@ -512,18 +376,8 @@ export class MetricsEngine {
   ): Promise<{ route: Route; exemplar: ExemplarInfo }[]> {
     const conv = await this.convFor(service, opts);
     if (!conv || !conv.grouped) return [];
-    const index = new RouteIndex(service.routes, conv);
-    const best = new Map<Route, ExemplarInfo>();
-    for (const s of await this.exemplarSeries(groupedQueries(conv, service.selector, '5m').exemplars, opts)) {
-      const ref = routeValue(conv, s.seriesLabels);
-      const e = ref && slowestOf(s, conv);
-      if (!ref || !e) continue;
-      for (const route of index.lookup(ref.value, (s.seriesLabels[conv.methodLabel] ?? '').toUpperCase(), ref.label)) {
-        const b = best.get(route);
-        if (!b || e.value > b.value) best.set(route, e);
-      }
-    }
-    return [...best].map(([route, exemplar]) => ({ route, exemplar }));
+    const series = await this.exemplarSeries(groupedQueries(conv, service.selector, '5m').exemplars, opts);
+    return slowestExemplarPerRoute(series, conv.toSeconds, seriesMatcher(service.routes, conv));
   }
 
   private async exemplarSeries(selector: string, opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal }): Promise<ExemplarSeries[]> {
@@ -539,29 +393,7 @@ export class MetricsEngine {
   /** Firing alerts matched to routes by a route/handler/http_route/path label equal to the route template. */
   async firingAlerts(services: ServiceSpec[], opts: { signal?: AbortSignal } = {}): Promise<RouteAlert[]> {
     const { data } = await this.client.alerts(opts);
-    const out: RouteAlert[] = [];
-    for (const a of data) {
-      if (a.state !== 'firing') continue;
-      for (const service of services) {
-        if (!alertMatchesService(a, service.selector)) continue;
-        for (const route of alertRoutes(a, service.routes)) {
-          const ra: RouteAlert = {
-            route,
-            serviceId: service.id,
-            alertname: a.labels.alertname ?? '(unnamed alert)',
-            state: a.state,
-            labels: a.labels,
-            annotations: a.annotations ?? {},
-          };
-          if (a.labels.severity) ra.severity = a.labels.severity;
-          const summary = a.annotations?.summary ?? a.annotations?.description;
-          if (summary) ra.summary = summary;
-          if (a.activeAt) ra.activeAt = a.activeAt;
-          out.push(ra);
-        }
-      }
-    }
-    return out;
+    return routeAlerts(data, services);
   }
 }
 
@@ -572,124 +404,15 @@ export function sameRoute(a: Route, b: Route): boolean {
   return a === b || (a.file === b.file && a.line === b.line && routeTemplate(a) === routeTemplate(b) && a.methods.join() === b.methods.join());
 }
 
-function emptyStats(route: Route): RouteStats {
-  return { route, rate: null, errorRatio: null, p50: null, p90: null, p99: null, hasData: false };
-}
-
-/** The slowest exemplar of one series that carries a valid trace id (label values are untrusted). */
-function slowestOf(s: ExemplarSeries, conv: Convention): ExemplarInfo | null {
-  let best: ExemplarInfo | null = null;
-  for (const e of s.exemplars) {
-    const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(isTraceId);
-    const v = sampleValue(e.value);
-    if (!traceId || v === null) continue;
-    const value = v * conv.toSeconds;
-    if (!best || value > best.value) {
-      const spanId = SPAN_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
-      best = { traceId, value, timestamp: e.timestamp, labels: e.labels, seriesLabels: s.seriesLabels };
-      if (spanId) best.spanId = spanId;
-    }
-  }
-  return best;
-}
-
-/** Bounds on what a refresh keeps from label values a backend sent (a label with 1,000,000 values). */
-const MAX_SEEN_ROUTES = 5000;
-const MAX_SEEN_VALUES = 64;
-const MAX_UNMATCHED = 200;
-
 function emptyQueries(): RouteQueries {
   return { rate: '', errorRatio: '', p50: '', p90: '', p99: '', statusCodes: '', exemplars: '' };
 }
 
+/** Routes whose label values the engine keeps at most (see remember). */
+const MAX_SEEN_ROUTES = 5000;
+
 function seenKey(service: ServiceSpec, route: Route): string {
   return `${service.id}\u0000${service.selector}\u0000${route.file}:${route.line}\u0000${routeTemplate(route)}\u0000${route.methods.join(',')}`;
-}
-
-function finiteOrNull(n: number): number | null {
-  return Number.isFinite(n) ? n : null;
-}
-
-function scale(v: number | null, k: number): number | null {
-  return v === null ? null : finiteOrNull(v * k);
-}
-
-function routeValue(conv: Convention, metric: Record<string, string>): { label: string; value: string } | null {
-  for (const l of conv.routeLabels) {
-    const v = metric[l];
-    if (v && v.length <= MAX_ROUTE_LABEL_LENGTH) return { label: l, value: v };
-  }
-  return null;
-}
-
-/** Maps label values to detector routes: exact canonical template first, else pattern (path-like labels). */
-class RouteIndex {
-  private readonly byKey = new Map<string, Route[]>();
-  private readonly templates: string[];
-  private readonly cache = new Map<string, Route[]>();
-
-  constructor(
-    routes: Route[],
-    private readonly conv: Convention,
-  ) {
-    for (const r of routes) {
-      const k = routeKey(r);
-      const list = this.byKey.get(k);
-      if (list) list.push(r);
-      else this.byKey.set(k, [r]);
-    }
-    this.templates = [...this.byKey.keys()];
-  }
-
-  lookup(value: string, method: string, label: string): Route[] {
-    const ck = `${label}\u0000${value}\u0000${method}`;
-    const hit = this.cache.get(ck);
-    if (hit) return hit;
-    let candidates = this.byKey.get(canonicalRouteKey(value));
-    if (!candidates && (this.conv.pathLike || label === 'http_target')) {
-      const t = bestTemplateFor(value, this.templates);
-      if (t) candidates = this.byKey.get(t);
-    }
-    let result: Route[] = [];
-    if (candidates) {
-      const exact = candidates.filter((r) => r.methods.some((m) => m.toUpperCase() === method));
-      result = exact.length ? exact : candidates.filter((r) => r.methods.includes('ALL'));
-      // HEAD is served by GET handlers in most frameworks
-      if (!result.length && method === 'HEAD') result = candidates.filter((r) => r.methods.includes('GET'));
-    }
-    this.cache.set(ck, result);
-    return result;
-  }
-}
-
-function alertRoutes(a: Alert, routes: Route[]): Route[] {
-  for (const l of ALERT_ROUTE_LABELS) {
-    const v = a.labels[l];
-    if (!v || v.length > MAX_ROUTE_LABEL_LENGTH) continue;
-    const key = canonicalRouteKey(v);
-    let matched = routes.filter((r) => routeKey(r) === key);
-    if (!matched.length && l === 'path') matched = routes.filter((r) => matchPathToTemplate(v, routeTemplate(r)) > 0);
-    const method = (a.labels.method ?? a.labels.http_request_method ?? a.labels.http_method ?? '').toUpperCase();
-    if (method) {
-      const byMethod = matched.filter((r) => r.methods.includes('ALL') || r.methods.some((m) => m === method));
-      if (byMethod.length) matched = byMethod;
-    }
-    if (matched.length) return matched;
-  }
-  return [];
-}
-
-/** An alert belongs to a service when it does not contradict the selector's equality matchers (job="api" …). */
-function alertMatchesService(a: Alert, selector: string): boolean {
-  const re = /([A-Za-z_][\w]*)\s*=\s*"((?:[^"\\]|\\.)*)"/g;
-  for (const m of selector.matchAll(re)) {
-    const label = m[1]!;
-    const idx = m.index ?? 0;
-    if (idx > 0 && /[!=~]/.test(selector[idx - 1] ?? '')) continue;
-    const value = m[2]!.replace(/\\(.)/g, '$1');
-    if (a.labels[label] !== undefined && a.labels[label] !== value) return false;
-  }
-  return true;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

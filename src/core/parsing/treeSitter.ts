@@ -11,7 +11,10 @@ export type { TS };
 export type GrammarId = 'python' | 'typescript' | 'tsx' | 'javascript';
 
 export interface ParserSet {
+  /** The shared parser of a grammar: for a parse that runs in one go. */
   parser(grammar: GrammarId): TS.Parser;
+  /** A parser of the caller's own, for a parse that may be suspended (`delete()` it when done). */
+  newParser(grammar: GrammarId): TS.Parser;
   language(grammar: GrammarId): TS.Language;
   /** Compiles (once) and caches a query for a grammar. */
   query(grammar: GrammarId, source: string): TS.Query;
@@ -49,15 +52,17 @@ export function loadParsers(): Promise<ParserSet> {
     const parsers = new Map<GrammarId, TS.Parser>();
     const queries = new Map<string, TS.Query>();
     const language = (g: GrammarId): TS.Language => languages.get(g)!;
+    const newParser = (g: GrammarId): TS.Parser => {
+      const p = new ts.Parser();
+      p.setLanguage(language(g));
+      return p;
+    };
     return {
       language,
+      newParser,
       parser(g) {
         let p = parsers.get(g);
-        if (!p) {
-          p = new ts.Parser();
-          p.setLanguage(language(g));
-          parsers.set(g, p);
-        }
+        if (!p) parsers.set(g, (p = newParser(g)));
         return p;
       },
       query(g, source) {
@@ -97,39 +102,16 @@ export function grammarForFile(fileName: string): GrammarId | undefined {
   }
 }
 
-const pool = new Map<GrammarId, TS.Parser[]>();
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-/**
- * Parses `text` in slices of about `sliceMs`, yielding to the event loop between them, so a large file
- * never blocks the extension host long. Uses a parser of its own (from a small pool): a suspended parse
- * must not be disturbed by anyone else. `check` runs after each yield and may throw (an AbortError).
- */
-export async function parseSliced(parsers: ParserSet, grammar: GrammarId, text: string, opts: { sliceMs: number; check?: () => void }): Promise<TS.Tree> {
-  let free = pool.get(grammar);
-  if (!free) pool.set(grammar, (free = []));
-  let parser = free.pop();
-  if (!parser) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
-    parser = new ts.Parser();
-    parser.setLanguage(parsers.language(grammar));
-  }
+/** Parses with the file's grammar; the callback runs while the tree is alive. Undefined for other files. */
+export async function withTree<T>(text: string, file: string, fn: (root: TS.Node, grammar: GrammarId) => T): Promise<T | undefined> {
+  const grammar = grammarForFile(file);
+  if (!grammar) return undefined;
+  const ps = await loadParsers();
+  const tree = ps.parser(grammar).parse(text);
+  if (!tree) return undefined;
   try {
-    for (let round = 0; ; round++) {
-      const start = performance.now();
-      // the progress callback only runs every so often: aim at half the slice
-      const tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > opts.sliceMs / 2 });
-      if (tree) return tree;
-      if (round > 100_000) throw new Error('parse did not finish');
-      await tick();
-      opts.check?.();
-    }
-  } catch (e) {
-    parser.reset();
-    throw e;
+    return fn(tree.rootNode, grammar);
   } finally {
-    if (free.length < 4) free.push(parser);
-    else parser.delete();
+    tree.delete();
   }
 }

@@ -7,7 +7,9 @@
  *  - resolveRoutes: cross-file prefix resolution over any set of analyses;
  *  - detectRoutes: convenience for in-memory files.
  */
-import { grammarForFile, loadParsers, parseSliced, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
+import { grammarForFile, loadParsers, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
+import { abortCheck, isAbortError, parseSliced, Slicer, tick } from '../parsing/slicing';
+import { errorMessage } from '../errors';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
 import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks } from './javascript';
@@ -42,7 +44,7 @@ function tasks(p: Plan, file: string, caps: TS.QueryCapture[]): (() => void)[] {
 
 function failed(p: Plan, e: unknown): FileAnalysis {
   const fa = emptyAnalysis(p.fa.file, p.fa.language);
-  fa.notes.push(`analysis failed: ${e instanceof Error ? e.message : String(e)}`);
+  fa.notes.push(`analysis failed: ${errorMessage(e)}`);
   return fa;
 }
 
@@ -92,7 +94,7 @@ export interface SliceOptions {
   signal?: AbortSignal;
 }
 
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const pool = new Map<GrammarId, TS.Parser[]>();
 
 /**
  * analyzeFile, time-sliced: the parse is suspended and resumed (tree-sitter progress callback), the query
@@ -104,22 +106,27 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
   const p = plan(file);
   if (!('grammar' in p)) return p;
   const sliceMs = opts.sliceMs ?? 10;
-  const check = (): void => {
-    if (opts.signal?.aborted) {
-      const e = new Error('route analysis aborted');
-      e.name = 'AbortError';
-      throw e;
-    }
-  };
-  let tree: TS.Tree | undefined;
+  const check = abortCheck(opts.signal, 'route analysis aborted');
+  // a parser of our own (from a small pool): a suspended parse must not be disturbed by anyone else
+  let free = pool.get(p.grammar);
+  if (!free) pool.set(p.grammar, (free = []));
+  const parser = free.pop() ?? parsers.newParser(p.grammar);
+  let tree: TS.Tree | null = null;
   try {
-    tree = await parseSliced(parsers, p.grammar, text, { sliceMs, check });
+    tree = await parseSliced(parser, text, sliceMs, check);
+    if (!tree) {
+      p.fa.notes.push('parse failed');
+      return p.fa;
+    }
     return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
   } catch (e) {
-    if (e instanceof Error && e.name === 'AbortError') throw e;
+    parser.reset();
+    if (isAbortError(e)) throw e;
     return failed(p, e);
   } finally {
     tree?.delete();
+    if (free.length < 4) free.push(parser);
+    else parser.delete();
   }
 }
 
@@ -129,10 +136,10 @@ async function analyzeTreeSlicedInto(parsers: ParserSet, p: Plan, file: string, 
   if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
   const { source, depth } = querySpec(p.grammar);
   const query = parsers.query(p.grammar, source);
+  const slicer = new Slicer(sliceMs, check);
   // query over groups of top-level statements (~32 KB each)
   const caps: TS.QueryCapture[] = [];
   const kids = root.children.filter((c): c is TS.Node => !!c);
-  let start = performance.now();
   for (let i = 0; i < kids.length; ) {
     const from = kids[i]!.startIndex;
     let j = i;
@@ -142,30 +149,19 @@ async function analyzeTreeSlicedInto(parsers: ParserSet, p: Plan, file: string, 
     const range = { startPosition: { row: kids[i]!.startPosition.row, column: 0 }, endPosition: { row: kids[j - 1]!.endPosition.row + 1, column: 0 } };
     for (const c of query.captures(root, { maxStartDepth: depth, ...range })) caps.push(c);
     i = j;
-    if (performance.now() - start > sliceMs) {
-      await tick();
-      check();
-      start = performance.now();
-    }
+    await slicer.maybeYield();
   }
-  await tick();
-  check();
+  await slicer.yieldNow();
   const seen = new Set<string>();
   const unique = caps.filter((c) => {
     const k = `${c.name}:${c.node.id}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
   const steps = tasks(p, file, unique);
-  await tick();
-  check();
-  start = performance.now();
+  await slicer.yieldNow();
   for (let i = 0; i < steps.length; i++) {
     steps[i]!(); // steps may append steps
-    if (performance.now() - start > sliceMs) {
-      await tick();
-      check();
-      start = performance.now();
-    }
+    await slicer.maybeYield();
   }
   await tick();
   return p.fa;
@@ -183,7 +179,7 @@ export async function analyzeTreeSliced(parsers: ParserSet, file: string, tree: 
   try {
     return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
   } catch (e) {
-    if (e instanceof Error && e.name === 'AbortError') throw e;
+    if (isAbortError(e)) throw e;
     return failed(p, e);
   }
 }

@@ -6,6 +6,7 @@
  * statement is parsed again. The result is exactly `analyzeFile(parsers, file, text)`.
  */
 import { grammarForFile, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
+import { abortError as abortErrorOf, parseSliced, tick } from '../parsing/slicing';
 import { analyzeFile, analyzeTree, analyzeTreeSliced } from './detector';
 import type { FileAnalysis } from './model';
 
@@ -55,13 +56,7 @@ export interface UpdateSlicedOptions {
   signal?: AbortSignal;
 }
 
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-function abortError(): Error {
-  const e = new Error('route analysis aborted');
-  e.name = 'AbortError';
-  return e;
-}
+const abortError = (): Error => abortErrorOf('route analysis aborted');
 
 /**
  * Incremental analyzer for one document: call `update` (or `updateSliced`) with the whole new text and,
@@ -168,13 +163,8 @@ export class DocumentAnalyzer {
   }
 
   private parser(): TS.Parser {
-    if (!this.ownParser) {
-      // a parser of our own: a suspended sliced parse must not be disturbed by anyone else
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
-      this.ownParser = new ts.Parser();
-      this.ownParser.setLanguage(this.parsers.language(this.grammar!));
-    }
+    // a parser of our own: a suspended sliced parse must not be disturbed by anyone else
+    this.ownParser ??= this.parsers.newParser(this.grammar!);
     return this.ownParser;
   }
 
@@ -238,33 +228,21 @@ export class DocumentAnalyzer {
     }
     const parser = this.parser();
     parser.reset();
-    let tree: TS.Tree | null = null;
-    for (let round = 0; !tree; round++) {
-        const start = performance.now();
+    const tree = await parseSliced(
+      parser,
+      text,
+      sliceMs,
+      () => {
         try {
-          // the progress callback only runs every so often: aim at half the slice
-          tree = parser.parse(text, null, { progressCallback: () => performance.now() - start > sliceMs / 2 });
-        } catch {
-          parser.reset();
-          spent(performance.now() - start);
-          return { tree: null, mode: 'full' };
+          check();
+        } catch (e) {
+          // superseded: the newer update resets the parser itself (and may already be using it)
+          if (gen === this.gen) parser.reset();
+          throw e;
         }
-        spent(performance.now() - start);
-        if (!tree) {
-          if (round > 100_000) {
-            parser.reset();
-            return { tree: null, mode: 'full' };
-          }
-          await tick();
-          try {
-            check();
-          } catch (e) {
-            // superseded: the newer update resets the parser itself (and may already be using it)
-            if (gen === this.gen) parser.reset();
-            throw e;
-          }
-        }
-      }
+      },
+      spent,
+    );
     return { tree, mode: 'full' };
   }
 }

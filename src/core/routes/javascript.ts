@@ -4,12 +4,16 @@
  * passing names, and classes; the rest is structural inspection of those nodes only.
  */
 import * as path from 'node:path';
-import type { Framework, HttpMethod } from './types';
-import { type FileAnalysis, type HandlerSpec, type ModId, type NestInfo, type Ref, type Val } from './model';
-import { captureSteps, clip, concatVals, mayBeLocalFunction, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
+import type { Framework } from './types';
+import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
+import { jsEscape, jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { ScopeIndex } from '../parsing/scopes';
+import { Analyzer } from './analyzer';
+import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
+import { nestController } from './nest';
+import { captureSteps, clip, concatVals, none } from './common';
 
-const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
-const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
 const MAX_DEPTH = 16;
@@ -25,25 +29,6 @@ const QUERY = `
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
 
-const FUNCTION_TYPES = new Set([
-  'function_declaration',
-  'function_expression',
-  'function',
-  'arrow_function',
-  'method_definition',
-  'generator_function_declaration',
-  'generator_function',
-]);
-const NEST_METHODS: Record<string, HttpMethod> = {
-  Get: 'GET',
-  Post: 'POST',
-  Put: 'PUT',
-  Patch: 'PATCH',
-  Delete: 'DELETE',
-  Head: 'HEAD',
-  Options: 'OPTIONS',
-  All: 'ALL',
-};
 const PKG_FRAMEWORK: Record<string, Framework> = {
   express: 'express',
   fastify: 'fastify',
@@ -60,12 +45,6 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
   '@nestjs/core': 'nestjs',
 };
 
-interface Binding {
-  node: Node;
-  scope: number;
-  value: () => Ref;
-}
-
 export const JS_QUERY = QUERY;
 export const JS_MAX_DEPTH = MAX_DEPTH;
 
@@ -81,130 +60,43 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => A.classDecl(n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => A.exportStmt(n)),
-      ...S.each('class', 'class', (n) => A.nestController(n)),
-      ...S.each('mcall', 'call', (n) => A.memberCall(n)),
+      ...S.each('class', 'class', (n) => nestController(A, n)),
+      ...S.each('mcall', 'call', (n) => memberCall(A, n)),
       ...S.each('argcall', 'call', (n) => A.argCall(n)),
     ],
     () => A.finishSteps(),
   );
 }
 
-function unquote(n: Node): string | null {
-  if (n.type !== 'string') return null;
-  let out = '';
-  for (const c of n.namedChildren) {
-    if (!c) continue;
-    if (c.type === 'string_fragment') out += c.text;
-    else if (c.type === 'escape_sequence') out += c.text.length === 2 ? c.text[1] : c.text;
-  }
-  return out;
-}
+export class JsAnalyzer extends Analyzer {
+  readonly dir: string;
 
-function unwrapExpr(n: Node | null): Node | null {
-  while (n && (n.type === 'parenthesized_expression' || n.type === 'await_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression' || n.type === 'type_assertion')) {
-    n = named(n)[0] ?? null;
-  }
-  return n;
-}
-
-class JsAnalyzer {
-  private bindings = new Map<string, Binding[]>();
-  private fnIds = new Map<number, number>();
-  private clsIds = new Map<number, number>();
-  private fnNodes: Node[] = [];
-  private objIds = new Map<string, number>();
-  private refMemo = new Map<number, Ref>();
-  private resolving = new Set<number>();
-  private frameworks = new Set<Framework>();
-  private dir: string;
-
-  constructor(
-    private fa: FileAnalysis,
-    private file: string,
-    private scopes: ScopeIndex,
-  ) {
+  constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
+    super(fa, file, scopes, jsParamNames);
     this.dir = path.dirname(file);
   }
 
-  // ---- scopes & bindings -------------------------------------------------------------------------
-
-  private scopeOf(n: Node): number {
-    return this.scopes.scopeOf(n);
+  /** The `const/let/var name = …` declarator of a name bound exactly once that way, else null. */
+  soleDeclarator(name: string): Node | null {
+    const list = this.bindings.get(name) ?? [];
+    return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
   }
 
-  private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
-    let list = this.bindings.get(name);
-    if (!list) this.bindings.set(name, (list = []));
-    list.push({ node, scope, value });
+  /** The node of functions[id]. */
+  fnNode(id: number): Node | undefined {
+    return this.fnNodes[id];
   }
 
-  private lookup(name: string, at: Node): Ref | null {
-    const list = this.bindings.get(name);
-    for (const p of this.scopes.chain(at)) {
-      const local = list?.find((b) => b.scope === p!.startIndex);
-      if (local) return this.bindingValue(local);
-      const i = this.paramNames(p).indexOf(name);
-      if (i >= 0) return this.paramRef(p, i);
-    }
-    const mod = list?.find((b) => b.scope === -1);
-    return mod ? this.bindingValue(mod) : null;
-  }
-
-  private bindingValue(b: Binding): Ref {
-    const key = b.node.id;
-    if (this.resolving.has(key)) return { k: 'none', text: '' };
-    this.resolving.add(key);
-    try {
-      return b.value();
-    } finally {
-      this.resolving.delete(key);
-    }
-  }
-
-  private paramMemo = new Map<number, string[]>();
-  private paramNames(fn: Node): string[] {
-    let names = this.paramMemo.get(fn.startIndex);
-    if (!names) this.paramMemo.set(fn.startIndex, (names = this.computeParams(fn)));
-    return names;
-  }
-
-  private computeParams(fn: Node): string[] {
-    const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
-    if (!params) return [];
-    if (params.type === 'identifier') return [params.text];
-    return named(params).map((p) => {
-      let q: Node | null = p;
-      if (q.type === 'required_parameter' || q.type === 'optional_parameter') q = q.childForFieldName('pattern');
-      if (q?.type === 'assignment_pattern') q = q.childForFieldName('left');
-      return q?.type === 'identifier' ? q.text : '';
-    });
-  }
-
-  private paramRef(fn: Node, i: number): Ref {
-    const id = this.fnId(fn);
-    this.fa.functions[id]!.params = this.paramNames(fn);
-    return { k: 'param', fn: id, i };
-  }
-
-  /** Records what a function returns (its first top-level `return <expr>`, or an arrow's expression body). */
-  private computeReturns(id: number): void {
-    const decl = this.fa.functions[id];
-    const fn = this.fnNodes[id];
-    if (!decl || !fn || 'returns' in decl) return;
-    decl.returns = undefined;
+  /** A function's first top-level `return <expr>`, or an arrow's expression body (app factories). */
+  protected returnedExpr(fn: Node): Node | null | undefined {
     const body = fn.childForFieldName('body');
-    let e: Node | null | undefined = null;
-    if (body?.type === 'statement_block') {
-      const ret = named(body).find((c) => c.type === 'return_statement');
-      e = ret ? named(ret)[0] : null;
-    } else e = body;
-    const r = e ? this.refOf(e) : null;
-    if (r && r.k !== 'none') decl.returns = r;
-    else delete decl.returns;
+    if (body?.type !== 'statement_block') return body;
+    const ret = named(body).find((c) => c.type === 'return_statement');
+    return ret ? named(ret)[0] : null;
   }
 
   /** `inline`: a function written in place (a route's handler argument): no need to look for a name around it. */
-  private fnId(fn: Node, inline = false): number {
+  fnId(fn: Node, inline = false): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {
       id = this.fa.functions.length;
@@ -241,7 +133,7 @@ class JsAnalyzer {
         } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
           const mn = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
           const v = unwrapExpr(m.childForFieldName('value'));
-          if (mn && v && (v.type === 'arrow_function' || v.type === 'function_expression')) methods[mn] = this.fnId(v);
+          if (mn && v && isInlineFunction(v)) methods[mn] = this.fnId(v);
           else if (mn && v) this.classField(id, mn, v);
         }
       }
@@ -435,7 +327,7 @@ class JsAnalyzer {
         return;
       }
       const nm = decl.childForFieldName('name');
-      const ref = (): Ref => (decl.type.includes('class') ? { k: 'cls', id: this.clsId(decl) } : FUNCTION_TYPES.has(decl.type) ? { k: 'fn', id: this.fnId(decl) } : none(decl));
+      const ref = (): Ref => (decl.type.includes('class') ? { k: 'cls', id: this.clsId(decl) } : JS_FUNCTION_TYPES.has(decl.type) ? { k: 'fn', id: this.fnId(decl) } : none(decl));
       if (isDefault) this.setExport('default', ref);
       if (nm) this.setExport(nm.text, ref);
       return;
@@ -450,16 +342,7 @@ class JsAnalyzer {
 
   // ---- values ------------------------------------------------------------------------------------
 
-  refOf(n: Node | null): Ref {
-    if (!n) return { k: 'none', text: '' };
-    const memo = this.refMemo.get(n.id);
-    if (memo) return memo;
-    const r = this.computeRef(n);
-    this.refMemo.set(n.id, r);
-    return r;
-  }
-
-  private computeRef(n0: Node): Ref {
+  protected computeRef(n0: Node): Ref {
     const n = unwrapExpr(n0);
     if (!n) return none(n0);
     switch (n.type) {
@@ -493,7 +376,7 @@ class JsAnalyzer {
     }
   }
 
-  private pkgOf(r: Ref): { pkg: string; name: string } | null {
+  pkgOf(r: Ref): { pkg: string; name: string } | null {
     if (r.k === 'imp' && r.mod.startsWith('pkg:')) return { pkg: r.mod.slice(4), name: r.name };
     if (r.k === 'mem' && r.base.k === 'imp' && r.base.mod.startsWith('pkg:')) {
       const b = r.base.name;
@@ -503,18 +386,11 @@ class JsAnalyzer {
   }
 
   private newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
-    const nodeKey = `${n.startIndex}:${n.endIndex}`;
-    let id = this.objIds.get(nodeKey);
-    if (id === undefined) {
-      id = this.fa.objects.length;
-      this.objIds.set(nodeKey, id);
-      let nameNode: Node | null = n;
-      while (nameNode && nameNode.parent && nameNode.parent.type !== 'variable_declarator' && nameNode.parent.type !== 'assignment_expression' && nameNode.parent.type.endsWith('expression')) nameNode = nameNode.parent;
-      const decl = nameNode?.parent;
-      const nm = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : decl?.type === 'assignment_expression' ? decl.childForFieldName('left')?.text : undefined;
-      this.fa.objects.push({ id, framework, kind, name: nm ?? clip(n.text, 40), line: lineOf(n), prefix });
-    }
-    return { k: 'obj', id };
+    let nameNode: Node | null = n;
+    while (nameNode && nameNode.parent && nameNode.parent.type !== 'variable_declarator' && nameNode.parent.type !== 'assignment_expression' && nameNode.parent.type.endsWith('expression')) nameNode = nameNode.parent;
+    const decl = nameNode?.parent;
+    const nm = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : decl?.type === 'assignment_expression' ? decl.childForFieldName('left')?.text : undefined;
+    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix });
   }
 
   private callRef(n: Node): Ref {
@@ -556,14 +432,10 @@ class JsAnalyzer {
       return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
     }
     // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
-    const inline = argv.filter((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
+    const inline = argv.filter(isInlineFunction);
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
     // const app = createApp(): the value the project function returns
-    if (callee.k === 'fn') this.computeReturns(callee.id);
-    if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
-      return { k: 'ret', callee };
-    }
-    return none(n);
+    return this.returnOf(callee) ?? none(n);
   }
 
   private newRef(n: Node): Ref {
@@ -594,7 +466,7 @@ class JsAnalyzer {
     return p ? this.evalStr(p) : null;
   }
 
-  private prop(obj: Node, key: string): Node | null {
+  prop(obj: Node, key: string): Node | null {
     for (const p of named(obj)) {
       if (p.type === 'pair') {
         const k = p.childForFieldName('key');
@@ -616,7 +488,7 @@ class JsAnalyzer {
         for (const c of n.namedChildren) {
           if (!c) continue;
           if (c.type === 'string_fragment') vals.push({ s: c.text });
-          else if (c.type === 'escape_sequence') vals.push({ s: c.text.length === 2 ? c.text[1]! : c.text });
+          else if (c.type === 'escape_sequence') vals.push({ s: jsEscape(c.text) });
           else if (c.type === 'template_substitution') {
             const e = named(c)[0];
             vals.push(e ? this.evalStr(e, depth + 1) : { e: '', why: 'expression' });
@@ -633,9 +505,8 @@ class JsAnalyzer {
         return { e: clip(n.text), why: 'expression' };
       }
       case 'identifier': {
-        const list = this.bindings.get(n.text) ?? [];
-        if (list.length === 1 && list[0]!.node.type === 'variable_declarator') {
-          const decl = list[0]!.node;
+        const decl = this.soleDeclarator(n.text);
+        if (decl) {
           const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
           const v = decl.childForFieldName('value');
           if (kind === 'const' && v && v.type !== 'identifier') {
@@ -658,433 +529,13 @@ class JsAnalyzer {
     }
   }
 
-  /** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */
-  private loopElements(argv: Node[]): { param: string; elements: Node[]; el: Node | null } | null {
-    for (const a of argv) {
-      const u = unwrapExpr(a);
-      if (u?.type !== 'member_expression') continue;
-      const obj = u.childForFieldName('object');
-      if (obj?.type !== 'identifier') continue;
-      const r = this.lookup(obj.text, obj);
-      if (r?.k !== 'param' || r.i !== 0) continue;
-      const fn = this.fnNodes[r.fn];
-      const call = fn?.parent?.parent;
-      if (!fn || fn.parent?.type !== 'arguments' || call?.type !== 'call_expression') continue;
-      const f = call.childForFieldName('function');
-      const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
-      if (m !== 'forEach' && m !== 'map') continue;
-      const arrNode = unwrapExpr(f!.childForFieldName('object'));
-      let arr: Node | null = arrNode;
-      if (arrNode?.type === 'identifier') {
-        const list = this.bindings.get(arrNode.text) ?? [];
-        arr = list.length === 1 && list[0]!.node.type === 'variable_declarator' ? unwrapExpr(list[0]!.node.childForFieldName('value')) : null;
-      }
-      if (arr?.type !== 'array') continue;
-      const elements = named(arr)
-        .map((e) => unwrapExpr(e))
-        .filter((e): e is Node => e?.type === 'object');
-      return { param: obj.text, elements, el: null };
-    }
-    return null;
-  }
-
-  private isPathLike(n: Node): boolean {
-    const t = unwrapExpr(n)?.type;
-    return t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'identifier' || t === 'member_expression' || t === 'regex' || t === 'array';
-  }
-
-  /** The real handler behind `h`: unwraps wrappers like asyncHandler(fn), fn.bind(x), [mw, fn]. */
-  private handler(h0: Node): HandlerSpec {
-    let h = unwrapExpr(h0) ?? h0;
-    for (let i = 0; i < 5; i++) {
-      if (h.type === 'array') {
-        const last = named(h).pop();
-        if (!last) break;
-        h = unwrapExpr(last) ?? last;
-        continue;
-      }
-      if (h.type === 'object') {
-        const p = this.prop(h, 'handler');
-        if (!p) break;
-        h = unwrapExpr(p) ?? p;
-        continue;
-      }
-      if (h.type === 'call_expression') {
-        const fn = h.childForFieldName('function');
-        if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind') {
-          h = fn.childForFieldName('object')!;
-          continue;
-        }
-        const args = h.childForFieldName('arguments');
-        const argList = args ? named(args) : [];
-        const hasInline = argList.some((a) => a.type === 'arrow_function' || a.type === 'function_expression' || a.type === 'function');
-        if (!hasInline && fn && this.pkgOf(this.refOf(fn))) {
-          // asyncHandler(ctrl.create) → create; swaggerUi.setup(spec) → no function found: report the factory
-          const arg = [...argList].reverse().find((a) => a.type === 'identifier' || a.type === 'member_expression');
-          return { ref: arg ? this.refOf(arg) : none(h), text: fn.text, line: lineOf(h) };
-        }
-        const inner = args
-          ? named(args)
-              .reverse()
-              .find((a) => ['arrow_function', 'function_expression', 'function', 'identifier', 'member_expression', 'call_expression'].includes(a.type))
-          : undefined;
-        if (!inner) break;
-        h = inner;
-        continue;
-      }
-      break;
-    }
-    if (h.type === 'method_definition') return { ref: { k: 'fn', id: this.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
-    const inline = h.type === 'arrow_function' || h.type === 'function_expression' || h.type === 'function';
-    if (inline) {
-      const id = this.fnId(h, true);
-      return { ref: { k: 'fn', id }, text: this.fa.functions[id]!.name ?? '', line: this.fa.functions[id]!.line, inline };
-    }
-    return { ref: this.refOf(h), text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
-  }
-
-  private paths(n: Node): Val[] {
+  paths(n: Node): Val[] {
     const u = unwrapExpr(n) ?? n;
     if (u.type === 'array') return named(u).map((c) => this.evalStr(c));
     return [this.evalStr(u)];
   }
 
   // ---- routes & mounts ---------------------------------------------------------------------------
-
-  memberCall(n: Node): void {
-    const fn = n.childForFieldName('function')!;
-    const prop = fn.childForFieldName('property')!;
-    const m = prop.text;
-    const recv = fn.childForFieldName('object');
-    const args = n.childForFieldName('arguments');
-    if (!recv || !args) return;
-    const argv = named(args);
-    const line = lineOf(prop);
-    const range = { start: rangeOf(prop).start, end: rangeOf(n).end };
-    if (ROUTE_METHODS.includes(m)) {
-      // router.route('/x').get(h).post(h): walk down the chain of verb calls to the .route() call
-      let r = unwrapExpr(recv);
-      while (r?.type === 'call_expression') {
-        const rf = r.childForFieldName('function');
-        const rp = rf?.type === 'member_expression' ? rf.childForFieldName('property')?.text : undefined;
-        if (rp === 'route') break;
-        if (!rp || !ROUTE_METHODS.includes(rp)) break;
-        r = unwrapExpr(rf!.childForFieldName('object'));
-      }
-      if (r?.type === 'call_expression') {
-        const rf = r.childForFieldName('function');
-        const ra = r.childForFieldName('arguments');
-        const rargv = ra ? named(ra) : [];
-        if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1 && this.isPathLike(rargv[0]!)) {
-          const ownerNode = rf.childForFieldName('object');
-          const last = argv[argv.length - 1];
-          if (!last || !ownerNode) return;
-          for (const p of this.paths(rargv[0]!)) {
-            this.fa.routes.push({ owner: this.refOf(ownerNode), framework: null, flavour: 'js-chain', methods: [toMethod(m)!], path: p, line, range, handler: this.handler(last) });
-          }
-          return;
-        }
-        if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1) return;
-      }
-      if (argv.length < 2 || !this.isPathLike(argv[0]!)) return;
-      let pathArg = argv[0]!;
-      let rest = argv.slice(1);
-      // koa named route: router.get('name', '/path', handler)
-      if (argv.length >= 3 && unwrapExpr(argv[0]!)?.type === 'string' && unwrapExpr(argv[1]!)?.type === 'string') {
-        pathArg = argv[1]!;
-        rest = argv.slice(2);
-      }
-      const last = rest[rest.length - 1]!;
-      for (const p of this.paths(pathArg)) {
-        this.fa.routes.push({ owner: this.refOf(recv), framework: null, flavour: 'js-method', methods: [toMethod(m)!], path: p, line, range, handler: this.handler(last) });
-      }
-      return;
-    }
-    switch (m) {
-      case 'on': {
-        if (argv.length < 3) return;
-        const ms = this.paths(argv[0]!)
-          .map((v) => ('s' in v ? toMethod(v.s) : null))
-          .filter((x): x is HttpMethod => !!x);
-        if (!ms.length) return;
-        for (const p of this.paths(argv[1]!)) {
-          this.fa.routes.push({ owner: this.refOf(recv), framework: null, flavour: 'hono-on', methods: ms, path: p, line, range, handler: this.handler(argv[argv.length - 1]!) });
-        }
-        return;
-      }
-      case 'route': {
-        const a0 = unwrapExpr(argv[0] ?? null);
-        if (argv.length === 1 && a0?.type === 'object') {
-          const url = this.prop(a0, 'url') ?? this.prop(a0, 'path');
-          const method = this.prop(a0, 'method');
-          const h = this.prop(a0, 'handler');
-          if (!url || !method || !h) return;
-          const ms = this.paths(method)
-            .map((v) => ('s' in v ? toMethod(v.s) : null))
-            .filter((x): x is HttpMethod => !!x);
-          if (!ms.length) return;
-          this.fa.routes.push({ owner: this.refOf(recv), framework: null, flavour: 'js-route-object', methods: ms, path: this.evalStr(url), line, range, handler: this.handler(h) });
-        } else if (argv.length === 2 && this.isPathLike(argv[0]!)) {
-          this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(argv[1]!), prefix: this.evalStr(argv[0]!), line, kind: 'route' });
-        }
-        return;
-      }
-      case 'use': {
-        if (!argv.length) return;
-        const loop = this.loopElements(argv);
-        if (loop) {
-          // routes.forEach((r) => router.use(r.path, r.route)) over a literal array of objects
-          const pick = (a: Node): Node | null => {
-            const u = unwrapExpr(a);
-            if (u?.type === 'member_expression' && u.childForFieldName('object')?.text === loop.param) return loop.el && this.prop(loop.el, u.childForFieldName('property')?.text ?? '');
-            return u;
-          };
-          for (const el of loop.elements) {
-            loop.el = el;
-            const picked = argv.map(pick);
-            if (picked.some((x) => !x)) continue;
-            const first = picked[0]!;
-            const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
-            for (const c of hasPrefix ? picked.slice(1) : picked) {
-              this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(c!), prefix: hasPrefix ? this.evalStr(first) : null, line, kind: 'use' });
-            }
-          }
-          return;
-        }
-        let prefix: Val | null = null;
-        let rest = argv;
-        const a0 = unwrapExpr(argv[0]!);
-        if (a0 && (a0.type === 'string' || a0.type === 'template_string' || a0.type === 'binary_expression')) {
-          prefix = this.evalStr(a0);
-          rest = argv.slice(1);
-        } else if (a0?.type === 'identifier' || a0?.type === 'member_expression') {
-          const v = this.evalStr(a0);
-          if ('s' in v) {
-            prefix = v;
-            rest = argv.slice(1);
-          } else if (argv.length >= 2) {
-            // app.use(config.prefix, router) or app.use(auth, router): decided at resolve time (prefixRef)
-            const pr = this.refOf(a0);
-            this.fa.mounts.push({ parent: this.refOf(recv), child: pr, prefix: null, line, kind: 'use' });
-            for (const c of argv.slice(1)) {
-              const u = unwrapExpr(c);
-              if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
-              this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(u), prefix: v, prefixRef: pr, line, kind: 'use' });
-            }
-            return;
-          }
-        }
-        for (const c of rest) {
-          const u = unwrapExpr(c);
-          if (!u || u.type === 'arrow_function' || u.type === 'function_expression' || u.type === 'object') continue;
-          this.fa.mounts.push({ parent: this.refOf(recv), child: this.refOf(u), prefix, line, kind: 'use' });
-        }
-        return;
-      }
-      case 'register': {
-        if (!argv.length) return;
-        const opts = unwrapExpr(argv[1] ?? null);
-        const plugin = this.refOf(argv[0]!);
-        const pkg = this.pkgOf(plugin);
-        if (pkg && /autoload/.test(pkg.pkg)) {
-          const dirNode = opts?.type === 'object' ? this.prop(opts, 'dir') : null;
-          const dir = dirNode ? this.evalDir(dirNode) : null;
-          if (dir) {
-            const o = opts ? this.prop(opts, 'options') : null;
-            const ou = unwrapExpr(o);
-            const pre = ou?.type === 'object' ? this.prop(ou, 'prefix') : null;
-            this.fa.autoload.push({ parent: this.refOf(recv), dir, prefix: pre ? this.evalStr(pre) : null, line });
-          } else this.fa.notes.push(`line ${line}: autoload dir not statically known`);
-          return;
-        }
-        let prefix: Val | null = null;
-        if (opts?.type === 'object') {
-          const p = this.prop(opts, 'prefix');
-          if (p) prefix = this.evalStr(p);
-        }
-        this.fa.mounts.push({ parent: this.refOf(recv), child: plugin, prefix, line, kind: 'register' });
-        return;
-      }
-      case 'prefix': {
-        if (argv.length === 1) this.fa.prefixSets.push({ target: this.refOf(recv), prefix: this.evalStr(argv[0]!), line });
-        return;
-      }
-      case 'setGlobalPrefix': {
-        if (!this.frameworks.has('nestjs') || !argv[0]) return;
-        const g = (this.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
-        g.prefix = this.evalStr(argv[0]);
-        const o = unwrapExpr(argv[1] ?? null);
-        const ex = o?.type === 'object' ? unwrapExpr(this.prop(o, 'exclude')) : null;
-        for (const e of ex?.type === 'array' ? named(ex) : []) {
-          if (e.type === 'string') g.exclude.push({ path: unquote(e) ?? '', methods: null });
-          else if (e.type === 'object') {
-            const p = this.prop(e, 'path');
-            const mm = this.prop(e, 'method');
-            const pv = p ? this.evalStr(p) : null;
-            const mname = mm?.text.split('.').pop() ?? '';
-            const meth = mname === 'ALL' ? null : toMethod(mname);
-            if (pv && 's' in pv) g.exclude.push({ path: pv.s, methods: meth ? [meth] : null });
-          }
-        }
-        return;
-      }
-      case 'enableVersioning': {
-        if (!this.frameworks.has('nestjs')) return;
-        const o = unwrapExpr(argv[0] ?? null);
-        if (o?.type !== 'object') return;
-        const type = this.prop(o, 'type')?.text ?? '';
-        if (!/URI$/.test(type)) return;
-        const g = (this.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
-        const p = this.prop(o, 'prefix');
-        const pv = p ? (p.text === 'false' ? { s: '' } : this.evalStr(p)) : { s: 'v' };
-        const dv = this.prop(o, 'defaultVersion');
-        g.uriVersioning = { prefix: 's' in pv ? pv.s : 'v', defaultVersion: dv ? this.versions(dv) : null };
-        return;
-      }
-    }
-  }
-
-  private versions(n: Node): string[] | null {
-    const u = unwrapExpr(n);
-    if (!u) return null;
-    if (/VERSION_NEUTRAL$/.test(u.text)) return [''];
-    if (u.type === 'array') return named(u).flatMap((c) => this.versions(c) ?? []);
-    const v = this.evalStr(u);
-    return 's' in v ? [v.s] : null;
-  }
-
-  /** `path.join(__dirname, 'routes')`, `join(import.meta.dirname, 'routes')`, `__dirname + '/routes'`,
-   *  `fileURLToPath(new URL('./routes', import.meta.url))`, `dirname(fileURLToPath(import.meta.url))` → absolute path. */
-  private evalDir(n0: Node, depth = 0): string | null {
-    const n = unwrapExpr(n0);
-    if (!n || depth > 6) return null;
-    const t = n.text;
-    if (t === '__dirname' || t === 'import.meta.dirname') return this.dir;
-    if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return this.file;
-    if (n.type === 'identifier') {
-      // const __dirname = dirname(fileURLToPath(import.meta.url))
-      const list = this.bindings.get(t) ?? [];
-      const v = list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node.childForFieldName('value') : null;
-      return v ? this.evalDir(v, depth + 1) : null;
-    }
-    if (n.type === 'new_expression' && n.childForFieldName('constructor')?.text === 'URL') {
-      const a = named(n.childForFieldName('arguments')!);
-      const base = a[1] ? this.evalDir(a[1], depth + 1) : null;
-      const rel = a[0] ? this.evalStr(a[0]) : null;
-      return base && rel && 's' in rel ? path.resolve(path.dirname(base), rel.s) : null;
-    }
-    if (n.type === 'call_expression') {
-      const f = n.childForFieldName('function');
-      const fname = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
-      const args = named(n.childForFieldName('arguments')!);
-      if (fname === 'fileURLToPath' && args[0]) return this.evalDir(args[0], depth + 1);
-      if (fname === 'dirname' && args[0]) {
-        const d = this.evalDir(args[0], depth + 1);
-        return d ? path.dirname(d) : null;
-      }
-      if (fname !== 'join' && fname !== 'resolve') return null;
-      const parts: string[] = [];
-      for (const a of args) {
-        const d = this.evalDir(a, depth + 1);
-        if (d) parts.push(d);
-        else {
-          const v = this.evalStr(a);
-          if (!('s' in v)) return null;
-          parts.push(v.s);
-        }
-      }
-      return parts.length && path.isAbsolute(parts[0]!) ? path.join(...parts) : null;
-    }
-    if (n.type === 'binary_expression') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      const base = l ? this.evalDir(l, depth + 1) : null;
-      if (base && r) {
-        const v = this.evalStr(r);
-        return 's' in v ? path.join(base, v.s) : null;
-      }
-    }
-    if (n.type === 'template_string') {
-      const kids = named(n);
-      const sub = kids[0]?.type === 'template_substitution' ? named(kids[0])[0] : null;
-      const base = sub ? this.evalDir(sub, depth + 1) : null;
-      if (base) {
-        const rest = n.text.slice(n.text.indexOf('}') + 1, -1);
-        if (!rest.includes('${')) return path.join(base, rest);
-      }
-    }
-    return null;
-  }
-
-  nestController(cls: Node): void {
-    const decos: Node[] = [...cls.childrenForFieldName('decorator').filter((d): d is Node => !!d)];
-    if (cls.parent?.type === 'export_statement') decos.push(...cls.parent.childrenForFieldName('decorator').filter((d): d is Node => !!d));
-    if (!decos.length) {
-      for (const c of cls.children) if (c?.type === 'decorator') decos.push(c);
-      if (cls.parent?.type === 'export_statement') for (const c of cls.parent.children) if (c?.type === 'decorator') decos.push(c);
-    }
-    const ctrl = decos.map((d) => this.decoCall(d)).find((d) => d && d.name === 'Controller');
-    if (!ctrl) return;
-    this.frameworks.add('nestjs');
-    let ctrlPaths: Val[] = [{ s: '' }];
-    let ctrlVersion: string[] | null = null;
-    const a0 = unwrapExpr(ctrl.args[0] ?? null);
-    if (a0?.type === 'object') {
-      const p = this.prop(a0, 'path');
-      if (p) ctrlPaths = this.paths(p);
-      const v = this.prop(a0, 'version');
-      if (v) ctrlVersion = this.versions(v);
-    } else if (a0) ctrlPaths = this.paths(a0);
-    const body = cls.childForFieldName('body');
-    if (!body) return;
-    let pending: Node[] = [];
-    for (const c of body.children) {
-      if (!c) continue;
-      if (c.type === 'decorator') {
-        pending.push(c);
-        continue;
-      }
-      if (c.type === 'method_definition') {
-        for (const c2 of c.children) if (c2?.type === 'decorator') pending.push(c2);
-        const calls = pending.map((d) => ({ d, call: this.decoCall(d) }));
-        const ver = calls.find((x) => x.call?.name === 'Version');
-        const methodVersion = ver?.call?.args[0] ? this.versions(ver.call.args[0]) : null;
-        for (const { d, call } of calls) {
-          if (!call || !(call.name in NEST_METHODS)) continue;
-          const nest: NestInfo = { ctrl: ctrlPaths, ctrlVersion, methodVersion };
-          const ps = call.args[0] ? this.paths(call.args[0]) : [{ s: '' }];
-          for (const p of ps) {
-            this.fa.routes.push({
-              owner: null,
-              framework: 'nestjs',
-              flavour: 'nest',
-              methods: [NEST_METHODS[call.name]!],
-              path: p,
-              line: lineOf(d),
-              range: rangeOf(d),
-              handler: { ref: { k: 'fn', id: this.fnId(c) }, text: c.childForFieldName('name')?.text ?? '', line: lineOf(c) },
-              nest,
-            });
-          }
-        }
-      }
-      if (c.type !== 'comment') pending = [];
-    }
-  }
-
-  private decoCall(d: Node): { name: string; args: Node[] } | null {
-    const e = named(d)[0];
-    if (!e || e.type !== 'call_expression') return null;
-    const f = e.childForFieldName('function');
-    const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
-    if (!name) return null;
-    if (f?.type === 'identifier') {
-      const r = this.lookup(name, f);
-      if (r && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
-    }
-    const args = e.childForFieldName('arguments');
-    return { name, args: args ? named(args) : [] };
-  }
 
   argCall(n: Node): void {
     const fn = n.childForFieldName('function');
@@ -1096,19 +547,7 @@ class JsAnalyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
-    const callee = this.refOf(fn);
-    if (!mayBeLocalFunction(callee)) return;
-    const refs: (Ref | null)[] = [];
-    let interesting = false;
-    for (const a of named(args)) {
-      if (a.type === 'identifier') {
-        const r = this.refOf(a);
-        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
-        refs.push(r);
-      } else refs.push(null);
-    }
-    if (!interesting) return;
-    this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
+    this.callEdge(n, fn, named(args));
   }
 
   /** Exports, then module constants, then the framework hints: small steps. */
@@ -1122,7 +561,7 @@ class JsAnalyzer {
         if (r.k === 'fn') this.computeReturns(r.id);
       });
     }
-    for (const [name, list] of this.bindings) {
+    for (const [name, list] of this.bindings.entries()) {
       if (list.length !== 1 || list[0]!.node.type !== 'variable_declarator') continue;
       steps.push(() => {
         if (name in this.fa.consts || list[0]!.scope !== -1) return;
@@ -1134,9 +573,7 @@ class JsAnalyzer {
         }
       });
     }
-    steps.push(() => {
-      this.fa.frameworks = [...this.frameworks];
-    });
+    steps.push(this.frameworkStep());
     return steps;
   }
 }

@@ -6,7 +6,11 @@
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
 import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
-import { captureSteps, clip, concatVals, mayBeLocalFunction, lineOf, named, none, rangeOf, ScopeIndex, toMethod, type Node } from './common';
+import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { pyArgs, pyParamNames } from '../parsing/python';
+import { type Binding, ScopeIndex } from '../parsing/scopes';
+import { Analyzer } from './analyzer';
+import { captureSteps, clip, concatVals, none, toMethod } from './common';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -29,12 +33,6 @@ const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', Blueprint:
 const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus']);
 const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
 const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
-
-interface Binding {
-  node: Node; // the defining node (assignment, import, function_definition)
-  scope: number; // startIndex of the enclosing function/class, -1 for module
-  value: () => Ref;
-}
 
 /** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
 function relativeModule(file: string, dots: number, dotted: string): ModId {
@@ -65,107 +63,20 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
   );
 }
 
-class PyAnalyzer {
-  private bindings = new Map<string, Binding[]>();
-  private fnIds = new Map<number, number>(); // node startIndex → functions id
-  private clsIds = new Map<number, number>();
-  private objIds = new Map<string, number>(); // call node span → objects id
-  private refMemo = new Map<number, Ref>();
-  private resolving = new Set<string>();
-  private frameworks = new Set<Framework>();
-
-  constructor(
-    private fa: FileAnalysis,
-    private file: string,
-    private scopes: ScopeIndex,
-  ) {}
-
-  // ---- scopes & bindings -------------------------------------------------------------------------
-
-  private scopeOf(n: Node): number {
-    return this.scopes.scopeOf(n);
+class PyAnalyzer extends Analyzer {
+  constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
+    super(fa, file, scopes, pyParamNames);
   }
 
-  /** Enclosing function nodes, innermost first. */
-  private enclosing(n: Node): Node[] {
-    return this.scopes.chain(n);
-  }
-
-  private bind(name: string, node: Node, value: () => Ref, scope = this.scopeOf(node)): void {
-    let list = this.bindings.get(name);
-    if (!list) this.bindings.set(name, (list = []));
-    list.push({ node, scope, value });
-  }
-
-  private lookup(name: string, at: Node): Ref | null {
-    const fns = this.enclosing(at);
-    const list = this.bindings.get(name);
-    for (const fn of fns) {
-      const params = this.paramNames(fn);
-      const local = list?.find((b) => b.scope === fn.startIndex);
-      if (local) return this.bindingValue(name, local);
-      const i = params.indexOf(name);
-      if (i >= 0) {
-        const id = this.fnId(fn);
-        this.fa.functions[id]!.params = params;
-        return { k: 'param', fn: id, i };
-      }
-    }
-    const mod = list?.find((b) => b.scope === -1);
-    if (mod) return this.bindingValue(name, mod);
-    return null;
-  }
-
-  private bindingValue(name: string, b: Binding): Ref {
-    const key = `${name}@${b.node.startIndex}`;
-    if (this.resolving.has(key)) return { k: 'none', text: name };
-    this.resolving.add(key);
-    try {
-      return b.value();
-    } finally {
-      this.resolving.delete(key);
-    }
-  }
-
-  private paramMemo = new Map<number, string[]>();
-  private paramNames(fn: Node): string[] {
-    let names = this.paramMemo.get(fn.startIndex);
-    if (!names) this.paramMemo.set(fn.startIndex, (names = this.computeParams(fn)));
-    return names;
-  }
-
-  private computeParams(fn: Node): string[] {
-    const params = fn.childForFieldName('parameters');
-    if (!params) return [];
-    const out: string[] = [];
-    for (const p of named(params)) {
-      if (p.type === 'identifier') out.push(p.text);
-      else if (p.type === 'typed_parameter') out.push(named(p)[0]?.text ?? '');
-      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') out.push(p.childForFieldName('name')?.text ?? '');
-      else out.push('');
-    }
-    return out;
-  }
-
-  private fnNodes: Node[] = [];
-
-  /** Records what a function returns (its first top-level `return <expr>`), for app factories. */
-  private computeReturns(id: number): void {
-    const decl = this.fa.functions[id];
-    const fn = this.fnNodes[id];
-    if (!decl || !fn || 'returns' in decl) return;
-    decl.returns = undefined;
+  /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
+  protected returnedExpr(fn: Node): Node | undefined {
     const body = fn.childForFieldName('body');
-    if (!body || fn.type === 'lambda') return;
+    if (!body || fn.type === 'lambda') return undefined;
     const ret = named(body).find((c) => c.type === 'return_statement');
-    const e = ret ? named(ret)[0] : undefined;
-    if (!e) return;
-    const r = this.refOf(e);
-    if (r.k !== 'none') decl.returns = r;
-    else delete decl.returns;
+    return ret ? named(ret)[0] : undefined;
   }
 
-  private fnId(fn: Node): number {
+  protected fnId(fn: Node): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {
       id = this.fa.functions.length;
@@ -244,7 +155,7 @@ class PyAnalyzer {
   funcDef(n: Node): void {
     const name = n.childForFieldName('name');
     if (!name) return;
-    this.bind(name.text, n, () => ({ k: 'fn', id: this.fnId(n) }), this.scopeOf(n));
+    this.bind(name.text, n, () => ({ k: 'fn', id: this.fnId(n) }));
   }
 
   classDef(n: Node): void {
@@ -278,16 +189,7 @@ class PyAnalyzer {
 
   // ---- values ------------------------------------------------------------------------------------
 
-  refOf(n: Node | null): Ref {
-    if (!n) return { k: 'none', text: '' };
-    const memo = this.refMemo.get(n.id);
-    if (memo) return memo;
-    const r = this.computeRef(n);
-    this.refMemo.set(n.id, r);
-    return r;
-  }
-
-  private computeRef(n: Node): Ref {
+  protected computeRef(n: Node): Ref {
     switch (n.type) {
       case 'identifier':
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
@@ -315,60 +217,41 @@ class PyAnalyzer {
     if (!fnNode) return none(n);
     const ctor = this.ctorKind(fnNode);
     if (ctor) {
-      const nodeKey = `${n.startIndex}:${n.endIndex}`;
-      let id = this.objIds.get(nodeKey);
-      if (id === undefined) {
-        id = this.fa.objects.length;
-        this.objIds.set(nodeKey, id);
-        const { pos, kw } = this.args(n);
-        let prefix: Val | null = null;
-        if (ctor.name === 'Namespace') {
-          // flask_restx.Namespace(name, path=None): path defaults to '/' + name
-          const p = kw.get('path');
-          const nm = pos[0] ?? kw.get('name');
-          const v = nm ? this.evalStr(nm) : null;
-          prefix = p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
-        } else {
-          const arg = kw.get(ctor.framework === 'fastapi' || ctor.name === 'Api' ? 'prefix' : 'url_prefix');
-          prefix = arg ? this.evalStr(arg) : null;
-        }
-        const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
-        this.fa.objects.push({ id, framework: ctor.framework, kind: ctor.kind, name: nameNode?.text ?? clip(n.text, 40), line: lineOf(n), prefix });
+      const { pos, kw } = pyArgs(n);
+      const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
+      const prefix = (): Val | null => {
+        if (ctor.name === 'Namespace') return this.namespacePrefix(n);
+        const arg = kw.get(ctor.framework === 'fastapi' || ctor.name === 'Api' ? 'prefix' : 'url_prefix');
+        return arg ? this.evalStr(arg) : null;
+      };
+      return this.objectAt(n, { framework: ctor.framework, kind: ctor.kind, name: nameNode?.text, prefix }, (child) => {
         // Api(app) / Api(blueprint): the resources live under the app or blueprint
         const target = ctor.name === 'Api' ? (pos[0] ?? kw.get('app')) : undefined;
-        if (target) this.fa.mounts.push({ parent: this.refOf(target), child: { k: 'obj', id }, prefix: null, line: lineOf(n), kind: 'include' });
-      }
-      return { k: 'obj', id };
+        if (target) this.fa.mounts.push({ parent: this.refOf(target), child, prefix: null, line: lineOf(n), kind: 'include' });
+      });
     }
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
       // app = create_app(): the value the project function returns
-      const callee = this.refOf(fnNode);
-      if (callee.k === 'fn') this.computeReturns(callee.id);
-      if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
-        return { k: 'ret', callee };
-      }
-      return none(n);
+      return this.returnOf(this.refOf(fnNode)) ?? none(n);
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
       const owner = this.refOf(fnNode.childForFieldName('object'));
       if (owner.k !== 'obj' || this.fa.objects[owner.id]?.framework !== 'flask') return none(n);
-      const nodeKey = `${n.startIndex}:${n.endIndex}`;
-      let id = this.objIds.get(nodeKey);
-      if (id === undefined) {
-        id = this.fa.objects.length;
-        this.objIds.set(nodeKey, id);
-        const { pos, kw } = this.args(n);
-        const p = kw.get('path');
-        const nm = pos[0] ?? kw.get('name');
-        const v = nm ? this.evalStr(nm) : null;
-        const prefix = p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
-        this.fa.objects.push({ id, framework: 'flask', kind: 'router', name: clip(n.text, 40), line: lineOf(n), prefix });
-        this.fa.mounts.push({ parent: owner, child: { k: 'obj', id }, prefix: null, line: lineOf(n), kind: 'include' });
-      }
-      return { k: 'obj', id };
+      return this.objectAt(n, { framework: 'flask', kind: 'router', prefix: () => this.namespacePrefix(n) }, (child) => {
+        this.fa.mounts.push({ parent: owner, child, prefix: null, line: lineOf(n), kind: 'include' });
+      });
     }
     return none(n);
+  }
+
+  /** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
+  private namespacePrefix(call: Node): Val | null {
+    const { pos, kw } = pyArgs(call);
+    const p = kw.get('path');
+    const nm = pos[0] ?? kw.get('name');
+    const v = nm ? this.evalStr(nm) : null;
+    return p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
   }
 
   /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
@@ -396,22 +279,6 @@ class PyAnalyzer {
     return null;
   }
 
-  private args(call: Node): { pos: Node[]; kw: Map<string, Node> } {
-    const pos: Node[] = [];
-    const kw = new Map<string, Node>();
-    const al = call.childForFieldName('arguments');
-    if (al) {
-      for (const a of named(al)) {
-        if (a.type === 'keyword_argument') {
-          const k = a.childForFieldName('name')?.text;
-          const v = a.childForFieldName('value');
-          if (k && v) kw.set(k, v);
-        } else if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') pos.push(a);
-      }
-    }
-    return { pos, kw };
-  }
-
   /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
   evalStr(n: Node, depth = 0): Val {
     if (depth > 8) return { e: clip(n.text), why: 'expression' };
@@ -421,7 +288,6 @@ class PyAnalyzer {
         for (const c of n.children) {
           if (!c) continue;
           if (c.type === 'string_content') vals.push({ s: c.text });
-          else if (c.type === 'escape_sequence') vals.push({ s: unescapePy(c.text) });
           else if (c.type === 'interpolation') {
             const e = c.childForFieldName('expression');
             const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
@@ -500,7 +366,7 @@ class PyAnalyzer {
     const def = n.parent?.childForFieldName('definition');
     if (def?.type === 'class_definition' && flavour === 'py-route') {
       // Flask-RESTX: @ns.route('/todos/<id>') class Todo(Resource): def get(self, id): ...
-      const { pos, kw } = this.args(call);
+      const { pos, kw } = pyArgs(call);
       const paths = pos.length ? pos : [kw.get('path') ?? kw.get('rule')].filter((x): x is Node => !!x);
       const name = def.childForFieldName('name');
       for (const p of paths) {
@@ -518,7 +384,7 @@ class PyAnalyzer {
       return;
     }
     if (!def || def.type !== 'function_definition') return;
-    const { pos, kw } = this.args(call);
+    const { pos, kw } = pyArgs(call);
     const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
     if (!pathNode) return;
     const methods = flavour === 'py-method' ? [toMethod(method)!] : this.methodsArg(kw.get('methods') ?? null, ['GET']);
@@ -538,7 +404,7 @@ class PyAnalyzer {
     const fnNode = n.childForFieldName('function')!;
     const method = fnNode.childForFieldName('attribute')?.text;
     const owner = this.refOf(fnNode.childForFieldName('object'));
-    const { pos, kw } = this.args(n);
+    const { pos, kw } = pyArgs(n);
     switch (method) {
       case 'include_router':
       case 'register_blueprint': {
@@ -615,7 +481,7 @@ class PyAnalyzer {
         node = f.childForFieldName('object')!;
         break;
       }
-      const a = this.args(node).pos;
+      const a = pyArgs(node).pos;
       const inner = a.find((x) => x.type === 'identifier' || x.type === 'attribute' || x.type === 'lambda');
       if (!inner) break;
       node = inner;
@@ -632,37 +498,24 @@ class PyAnalyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
-    const callee = this.refOf(fnNode);
-    if (!mayBeLocalFunction(callee)) return;
-    const args: (Ref | null)[] = [];
-    let interesting = false;
-    for (const a of named(al)) {
-      if (a.type === 'keyword_argument') break;
-      if (a.type === 'identifier') {
-        const r = this.refOf(a);
-        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
-        args.push(r);
-      } else args.push(null);
-    }
-    if (!interesting) return;
-    this.fa.calls.push({ callee, args, line: lineOf(n) });
+    const args = named(al);
+    const kw = args.findIndex((a) => a.type === 'keyword_argument');
+    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw));
   }
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
-    const steps = [...this.bindings.keys()].map((name) => () => this.finishName(name, this.bindings.get(name)!));
-    steps.push(() => {
-      this.fa.frameworks = [...this.frameworks];
-    });
+    const steps = [...this.bindings.entries()].map(([name, list]) => () => this.finishName(name, list));
+    steps.push(this.frameworkStep());
     return steps;
   }
 
-  private finishName(name: string, list: Binding[]): void {
+  private finishName(name: string, list: readonly Binding<Ref>[]): void {
     {
       const mod = list.filter((b) => b.scope === -1);
       if (!mod.length) return;
       const first = mod[0]!;
-      const r = this.bindingValue(name, first);
+      const r = this.bindings.valueOf(name, first);
       if (r.k !== 'none') this.fa.exports[name] = r;
       if (r.k === 'fn') this.computeReturns(r.id);
       if (mod.length === 1 && first.node.type === 'assignment') {
@@ -673,22 +526,5 @@ class PyAnalyzer {
         }
       }
     }
-  }
-}
-
-function unescapePy(s: string): string {
-  switch (s) {
-    case '\\n':
-      return '\n';
-    case '\\t':
-      return '\t';
-    case "\\'":
-      return "'";
-    case '\\"':
-      return '"';
-    case '\\\\':
-      return '\\';
-    default:
-      return s;
   }
 }

@@ -3,8 +3,9 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import type { FileAnalysis, ModId, Ref, RawRoute, Val } from './model';
+import type { FileAnalysis, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
+import { commonDir, ModuleIndex } from './modules';
 import { joinNest, joinPrefix, joinRoute } from './paths';
 
 export interface ResolveOptions {
@@ -41,7 +42,6 @@ interface Base {
   reason?: string;
 }
 
-const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const MAX_PATHS = 8;
 
 const key = (e: Ent): string => {
@@ -64,96 +64,29 @@ export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions 
 }
 
 class Resolver {
-  private files = new Map<string, FileAnalysis>();
-  private byStem = new Map<string, string>(); // path without extension → file
-  private pyDotted = new Map<string, string[]>(); // dotted suffix → files
+  private mods: ModuleIndex;
+  private files: ReadonlyMap<string, FileAnalysis>;
   private edges = new Map<string, Edge[]>();
   private root: string;
-  private aliases: { pattern: string; targets: string[] }[];
-  private baseUrls: string[];
   private nest: FileAnalysis['nest'] = null;
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    this.mods = new ModuleIndex(sorted, options);
+    this.files = this.mods.files;
     for (const fa of sorted) {
-      this.files.set(fa.file, fa);
-      const ext = path.extname(fa.file);
-      const stem = fa.file.slice(0, fa.file.length - ext.length);
-      if (!this.byStem.has(stem) || ext === '.ts' || ext === '.py') this.byStem.set(stem, fa.file);
-      if (fa.language === 'python') {
-        const parts = stem.split(/[\\/]/);
-        if (parts[parts.length - 1] === '__init__') parts.pop();
-        for (let i = parts.length - 1, d = ''; i >= 1; i--) {
-          d = d ? `${parts[i]}.${d}` : parts[i]!;
-          const list = this.pyDotted.get(d) ?? [];
-          list.push(fa.file);
-          this.pyDotted.set(d, list);
-        }
-      }
       for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
       if (fa.nest && !this.nest) this.nest = fa.nest;
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
-    this.aliases = options.aliases ?? [];
-    this.baseUrls = options.baseUrls ?? [];
   }
 
   private rel(file: string): string {
     return path.relative(this.root, file).split(path.sep).join('/') || path.basename(file);
   }
 
-  // ---- module & value resolution -----------------------------------------------------------------
-
-  private modFile(mod: ModId, from: string): string | null {
-    if (mod.startsWith('file:')) {
-      const p = mod.slice(5);
-      if (this.files.has(p)) return p;
-      const ext = path.extname(p);
-      const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
-      const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
-      return f ?? null;
-    }
-    if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrls.length)) {
-      const spec = mod.slice(4);
-      for (const a of this.aliases) {
-        const star = a.pattern.indexOf('*');
-        let rest: string | null = null;
-        if (star < 0) rest = spec === a.pattern ? '' : null;
-        else {
-          const pre = a.pattern.slice(0, star);
-          const post = a.pattern.slice(star + 1);
-          if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length) rest = spec.slice(pre.length, spec.length - post.length);
-        }
-        if (rest === null) continue;
-        for (const t of a.targets) {
-          const f = this.modFile(`file:${t.replace('*', rest)}`, from);
-          if (f) return f;
-        }
-      }
-      for (const b of this.baseUrls) {
-        const f = this.modFile(`file:${path.join(b, spec)}`, from);
-        if (f) return f;
-      }
-      return null;
-    }
-    if (mod.startsWith('py:')) {
-      const list = this.pyDotted.get(mod.slice(3));
-      if (!list?.length) return null;
-      if (list.length === 1) return list[0]!;
-      // prefer the candidate closest to the importing file
-      return [...list].sort((a, b) => commonLen(b, from) - commonLen(a, from) || a.length - b.length)[0]!;
-    }
-    return null;
-  }
-
-  private submodule(file: string, name: string): string | null {
-    const fa = this.files.get(file);
-    if (!fa) return null;
-    const base = path.basename(file, path.extname(file));
-    if (base !== '__init__' && base !== 'index') return null;
-    return this.modFile(`file:${path.join(path.dirname(file), name)}`, file);
-  }
+  // ---- value resolution --------------------------------------------------------------------------
 
   private exportOf(file: string, name: string, depth: number): Ent | null {
     const fa = this.files.get(file);
@@ -161,7 +94,7 @@ class Resolver {
     const r = fa.exports[name];
     if (r) return this.resolve(file, r, depth + 1);
     for (const m of fa.starExports) {
-      const f = this.modFile(m, file);
+      const f = this.mods.modFile(m, file);
       const e = f ? this.exportOf(f, name, depth + 1) : null;
       if (e) return e;
     }
@@ -198,11 +131,11 @@ class Resolver {
         return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
       }
       case 'imp': {
-        const target = this.modFile(ref.mod, file);
+        const target = this.mods.modFile(ref.mod, file);
         if (!target) {
           // Python `from pkg import module`
           if (ref.mod.startsWith('py:') && ref.name !== '*') {
-            const sub = this.modFile(`${ref.mod}.${ref.name}`, file);
+            const sub = this.mods.modFile(`${ref.mod}.${ref.name}`, file);
             if (sub) return { t: 'ns', file: sub };
           }
           return null;
@@ -211,7 +144,7 @@ class Resolver {
         if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
         const e = this.exportOf(target, ref.name, depth);
         if (e) return e;
-        const sub = this.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.modFile(`${ref.mod}.${ref.name}`, file) : null);
+        const sub = this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
         if (sub) return { t: 'ns', file: sub };
         if (ref.name === 'default') return { t: 'ns', file: target };
         return null;
@@ -222,7 +155,7 @@ class Resolver {
         if (b.t === 'ns') {
           const e = this.exportOf(b.file, ref.name, depth);
           if (e) return e;
-          const sub = this.submodule(b.file, ref.name);
+          const sub = this.mods.submodule(b.file, ref.name);
           return sub ? { t: 'ns', file: sub } : null;
         }
         if (b.t === 'inst' || b.t === 'cls') {
@@ -242,7 +175,7 @@ class Resolver {
   private constOf(file: string, ref: Ref, depth = 0): string | null {
     if (depth > 8) return null;
     if (ref.k === 'imp') {
-      const t = this.modFile(ref.mod, file);
+      const t = this.mods.modFile(ref.mod, file);
       const fa = t ? this.files.get(t) : undefined;
       if (!fa) return null;
       if (ref.name in fa.consts) return fa.consts[ref.name]!;
@@ -642,17 +575,4 @@ function lastName(text: string): string | null {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function commonLen(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-}
-
-function commonDir(files: string[]): string {
-  if (!files.length) return '/';
-  let dir = path.dirname(files[0]!);
-  for (const f of files) while (!f.startsWith(dir + path.sep) && dir !== path.dirname(dir)) dir = path.dirname(dir);
-  return dir;
 }

@@ -1,19 +1,12 @@
 /** Route model shared by the detector, instrumentation, metrics and the editor features. Pure. */
+import type { SourceRange } from '../parsing/nodes';
 
 export type Framework = 'fastapi' | 'flask' | 'express' | 'fastify' | 'nestjs' | 'koa' | 'hono';
 
 /** Upper-case HTTP method, or `ALL` (Express `app.all`, Koa `router.all`, Hono `app.all`/`app.on`). */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL';
 
-/** 1-based line, 0-based UTF-16 column (what VS Code positions use, plus one on the line). */
-export interface SourcePosition {
-  line: number;
-  column: number;
-}
-export interface SourceRange {
-  start: SourcePosition;
-  end: SourcePosition;
-}
+export type { SourcePosition, SourceRange } from '../parsing/nodes';
 
 export interface Route {
   framework: Framework;

@@ -8,6 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadParsers } from '../parsing/treeSitter';
+import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slicing';
+import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
@@ -38,13 +40,7 @@ export interface ScanResult {
   resolveOptions: ResolveOptions;
 }
 
-function abortError(): Error {
-  const e = new Error('route scan aborted');
-  e.name = 'AbortError';
-  return e;
-}
-
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const abortError = (): Error => abortErrorOf('route scan aborted');
 
 export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
   const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
@@ -180,8 +176,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
       for (const n of fa.notes) notes.push(`${f.rel}: ${n}`);
       analyses.set(f.abs, fa);
     } catch (e) {
-      if (e instanceof Error && e.name === 'AbortError') throw e;
-      notes.push(`${f.rel}: skipped (${e instanceof Error ? e.message : String(e)})`);
+      if (isAbortError(e)) throw e;
+      notes.push(`${f.rel}: skipped (${errorMessage(e)})`);
     } finally {
       done++;
       opts.onProgress?.(done, files.length);

@@ -17,9 +17,8 @@ import type { Route } from '../../core/routes/types';
 import { instrumentSettings } from '../../config';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
-import { routeTitle } from '../routes/routeLabels';
 import { SOURCE_FILES } from '../languages';
-import { routeKey } from '../metrics/metricsService';
+import { routeAtLine, routeId, routeTitle } from '../../core/routes/route';
 import { notify } from '../notify';
 
 const log = logger('instrument');
@@ -38,14 +37,6 @@ function options(uri: vscode.Uri): InstrumentOptions {
 /** Routes whose handler is in this document, and the one (if any) the cursor is in. */
 function handlerRoutes(routes: Route[], doc: vscode.TextDocument): Route[] {
   return routes.filter((r) => r.handlerFile === doc.uri.fsPath);
-}
-
-function routeAt(routes: Route[], line1: number): Route | undefined {
-  return routes.find((r) => {
-    const start = Math.min(r.line, r.handlerLine);
-    const end = r.handlerRange?.end.line ?? r.range.end.line;
-    return line1 >= start && line1 <= end;
-  });
 }
 
 /** Turns a plan into a WorkspaceEdit on `doc`, or explains why not. */
@@ -94,7 +85,7 @@ export class InstrumentController {
     }
     const doc = editor.document;
     const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
-    let route = key ? routes.find((r) => routeKey(r) === key) : routeAt(routes, editor.selection.active.line + 1);
+    let route = key ? routes.find((r) => routeId(r) === key) : routeAtLine(routes, editor.document.uri.fsPath, editor.selection.active.line + 1, 'whole');
     if (!route && !key) {
       if (!routes.length) {
         void vscode.window.showInformationMessage('Telemetry Lens: no HTTP route handlers in this file.');
@@ -148,7 +139,7 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
     const kind = InstrumentCodeActions.kinds[0]!;
     const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
     if (token.isCancellationRequested) return [];
-    const route = routeAt(routes, range.start.line + 1);
+    const route = routeAtLine(routes, doc.uri.fsPath, range.start.line + 1, 'whole');
     const text = doc.getText();
     const opts = options(doc.uri);
     const version = doc.version;

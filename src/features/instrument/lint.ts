@@ -5,9 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { lintMetrics, type Diagnostic as LintDiagnostic } from '../../core/lint/metricLint';
-import { instrumentSettings, routesSettings } from '../../config';
+import { instrumentSettings, onSettingsChange, routesSettings } from '../../config';
 import { logger } from '../../log';
 import { LANGUAGES, SOURCE_FILES } from '../languages';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('lint');
 const SOURCE = 'Telemetry Lens';
@@ -48,7 +49,7 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
         }),
       );
     } catch (e) {
-      log.warn(`lint ${doc.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(`lint ${doc.uri.fsPath}: ${errorMessage(e)}`);
     }
   };
   const schedule = (doc: vscode.TextDocument): void => {
@@ -61,9 +62,6 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidOpenTextDocument((d) => void lint(d)),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('telemetryLens.lint')) for (const d of vscode.workspace.textDocuments) void lint(d);
-    }),
     vscode.languages.registerCodeActionsProvider(
       SOURCE_FILES,
       {
@@ -84,5 +82,8 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
     ),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
+  onSettingsChange(['lint'], () => {
+    for (const d of vscode.workspace.textDocuments) void lint(d);
+  }, context.subscriptions);
   for (const d of vscode.workspace.textDocuments) void lint(d);
 }

@@ -5,12 +5,13 @@
 import * as vscode from 'vscode';
 import { formatStats } from '../../core/metrics/format';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings } from '../../config';
+import { metricsSettings, onSettingsChange } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from './metricsService';
-import { routeKey } from './metricsService';
+import { routeId } from '../../core/routes/route';
 import { logger } from '../../log';
 import { SOURCE_FILES } from '../languages';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('codelens');
 
@@ -42,7 +43,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     if (token.isCancellationRequested) return [];
     routes.forEach((route, i) => {
       const range = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
-      const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeKey(route)] };
+      const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeId(route)] };
       lenses.push(new vscode.CodeLens(range, { ...details, title: this.title(route), tooltip: 'Telemetry Lens: route metrics (click for details)' }));
       for (const a of this.metrics.alertsFor(route)) {
         lenses.push(new vscode.CodeLens(range, { ...details, title: `$(bell) ${a.alertname}`, tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
@@ -78,14 +79,14 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
       const t = metricsSettings().evaluationTime;
       p = this.metrics.engine
         .slowestExemplars(service, t !== undefined ? { evaluationTime: t } : {})
-        .then((found) => new Map(found.map((f) => [routeKey(f.route), f.exemplar.traceId])))
+        .then((found) => new Map(found.map((f) => [routeId(f.route), f.exemplar.traceId])))
         .catch((e: unknown) => {
-          log.debug(`exemplars for ${service.id}: ${e instanceof Error ? e.message : String(e)}`);
+          log.debug(`exemplars for ${service.id}: ${errorMessage(e)}`);
           return new Map<string, string>();
         });
       this.exemplars.set(service.id, p);
     }
-    return p.then((m) => m.get(routeKey(route)));
+    return p.then((m) => m.get(routeId(route)));
   }
 }
 
@@ -105,8 +106,6 @@ export function registerCodeLens(context: vscode.ExtensionContext, index: RouteI
     vscode.window.onDidChangeWindowState((s) => {
       if (!s.focused) provider.changed();
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('telemetryLens.codeLens')) provider.changed();
-    }),
   );
+  onSettingsChange(['codeLens'], () => provider.changed(), context.subscriptions);
 }

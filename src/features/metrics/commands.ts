@@ -2,10 +2,12 @@
 import * as vscode from 'vscode';
 import { suggestServiceSelectors } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings, prometheusEndpointLayers } from '../../config';
+import { metricsSettings, prometheusEndpointLayers, setPrometheusAuth } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import { DetailsPanels } from './detailsPanel';
-import { routeKey, type MetricsService } from './metricsService';
+import type { MetricsService } from './metricsService';
+import { routeAtLine, routeId } from '../../core/routes/route';
+import { errorMessage } from '../../core/errors';
 import { originOf } from '../../backends/credentials';
 import { isTraceId } from '../../core/untrusted';
 import { notify } from '../notify';
@@ -14,8 +16,8 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
   const panels = new DetailsPanels(context.extensionUri, metrics);
   const findRoute = (arg: string | Route | undefined): Route | undefined => {
     if (!arg) return undefined;
-    const key = typeof arg === 'string' ? arg : routeKey(arg);
-    return index.all().find((r) => routeKey(r) === key);
+    const key = typeof arg === 'string' ? arg : routeId(arg);
+    return index.all().find((r) => routeId(r) === key);
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('telemetryLens.refreshMetrics', () => metrics.refresh({ force: true })),
@@ -25,7 +27,7 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
         const editor = vscode.window.activeTextEditor;
         const routes = editor ? await index.ensureCurrent(editor.document) : [];
         const line = (editor?.selection.active.line ?? -1) + 1;
-        route = routes.find((r) => r.file === editor?.document.uri.fsPath && line >= r.range.start.line && line <= (r.handlerRange?.end.line ?? r.range.end.line));
+        route = editor ? routeAtLine(routes, editor.document.uri.fsPath, line, 'whole') : undefined;
       }
       if (!route) {
         void vscode.window.showInformationMessage('Telemetry Lens: put the cursor in a route handler, or click the metrics above one.');
@@ -68,7 +70,7 @@ async function showConvention(metrics: MetricsService): Promise<vscode.TextDocum
         }
       }
     } catch (e) {
-      parts.push(`Could not ask Prometheus: ${e instanceof Error ? e.message : String(e)}`);
+      parts.push(`Could not ask Prometheus: ${errorMessage(e)}`);
     }
   }
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: parts.join('\n\n') + '\n' });
@@ -93,10 +95,9 @@ async function setCredentials(metrics: MetricsService): Promise<void> {
     { title: `Telemetry Lens: Prometheus credentials for ${origin}` },
   );
   if (!kind) return;
-  const config = vscode.workspace.getConfiguration('telemetryLens');
   if (kind.value === 'clear') {
     await metrics.credentials.clear(url);
-    await config.update('prometheus.auth', 'none', vscode.ConfigurationTarget.Global);
+    await setPrometheusAuth('none');
     void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials removed.');
     return;
   }
@@ -111,6 +112,6 @@ async function setCredentials(metrics: MetricsService): Promise<void> {
     if (password === undefined) return;
     await metrics.credentials.set(url, { username, password });
   }
-  if (prometheusEndpointLayers().user.auth !== kind.value) await config.update('prometheus.auth', kind.value, vscode.ConfigurationTarget.Global);
+  if (prometheusEndpointLayers().user.auth !== kind.value) await setPrometheusAuth(kind.value);
   void notify('info', `Telemetry Lens: Prometheus credentials for ${origin} saved in VS Code's secret storage.`);
 }

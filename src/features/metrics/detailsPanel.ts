@@ -6,9 +6,10 @@ import { metricsSettings } from '../../config';
 import { isDetailsToHost, type DetailsToHost, type HostToDetails, type RouteDetailsModel } from '../../webview/protocol/routeDetails';
 import { PanelHost } from '../../webview/host/panelHost';
 import { revealRoute } from '../routes/routesView';
-import { frameworkName, routeTitle } from '../routes/routeLabels';
+import { frameworkName, routeId, routeTitle } from '../../core/routes/route';
 import { grafanaExploreUrl, isWebUrl } from '../../core/metrics/links';
-import { routeKey, type MetricsService } from './metricsService';
+import type { MetricsService } from './metricsService';
+import { errorMessage } from '../../core/errors';
 
 export class DetailsPanels {
   private readonly open = new Map<string, PanelHost<DetailsToHost, HostToDetails>>();
@@ -20,7 +21,7 @@ export class DetailsPanels {
 
   /** Opens (or focuses) the panel of a route and loads its data. Returns the panel for tests. */
   show(route: Route): PanelHost<DetailsToHost, HostToDetails> {
-    const key = routeKey(route);
+    const key = routeId(route);
     const existing = this.open.get(key);
     if (existing) {
       existing.panel.reveal();
@@ -94,7 +95,7 @@ export class DetailsPanels {
       host.post({ type: 'model', model });
       return queries;
     } catch (e) {
-      host.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      host.post({ type: 'error', message: errorMessage(e) });
       return undefined;
     }
   }

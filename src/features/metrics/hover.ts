@@ -7,14 +7,14 @@ import * as vscode from 'vscode';
 import { formatDuration, formatRate, formatRatio, sparklineDataUri } from '../../core/metrics/format';
 import { grafanaExploreUrl } from '../../core/metrics/links';
 import { markdownCode, markdownText } from '../../core/untrusted';
-import { sampleValue } from '../../backends/prometheus';
-import { isBackendError } from '../../backends/errors';
+import { sampleValue } from '../../core/metrics/prometheusApi';
 import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
-import { frameworkName, routeTitle } from '../routes/routeLabels';
+import { frameworkName, routeAtLine, routeId, routeTitle } from '../../core/routes/route';
 import { SOURCE_FILES } from '../languages';
-import { routeKey, type MetricsService } from './metricsService';
+import type { MetricsService } from './metricsService';
+import { errorMessage } from '../../core/errors';
 
 const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
@@ -38,7 +38,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
     const routes = (await this.index.ensureCurrent(doc)).filter((r) => r.file === doc.uri.fsPath);
     // The decorator / registration call, and the handler's `def`/`function` line right under it.
     const line = pos.line + 1;
-    const route = routes.find((r) => line >= r.range.start.line && line <= Math.max(r.range.end.line, r.handlerFile === r.file ? r.handlerLine : 0));
+    const route = routeAtLine(routes, doc.uri.fsPath, line, 'head');
     if (route) return this.routeHover(route, token);
     return this.metricHover(doc, pos, token);
   }
@@ -76,10 +76,10 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
       const grafana = raw?.rate ? grafanaExploreUrl(m.grafanaUrl, raw.rate) : undefined;
       if (grafana) links.push(`[Open in Grafana Explore](${grafana})`);
-      links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeKey(route)]));
+      links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {
-      out.appendMarkdown(`$(warning) ${md(isBackendError(e) || e instanceof Error ? e.message : String(e))}`);
+      out.appendMarkdown(`$(warning) ${md(errorMessage(e))}`);
     }
     return new vscode.Hover(out);
   }
@@ -122,7 +122,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       }
       out.appendMarkdown(`\n[Open in Prometheus](${this.metrics.client.graphUrl(expr)})`);
     } catch (e) {
-      out.appendMarkdown(`$(warning) ${md(e instanceof Error ? e.message : String(e))}`);
+      out.appendMarkdown(`$(warning) ${md(errorMessage(e))}`);
     }
     return new vscode.Hover(out, range);
   }

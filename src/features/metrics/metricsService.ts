@@ -9,23 +9,23 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
 import { CredentialStore, originOf } from '../../backends/credentials';
-import { isBackendError } from '../../backends/errors';
 import { MetricsEngine, sameRoute, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec, type ServiceStats } from '../../core/metrics/engine';
 import { decideRefresh, RefreshQueue } from '../../core/metrics/refreshPolicy';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { affects, folderMetricsSettings, instrumentSettings, maxResponseBytes, metricsSettings, onConfigChange, prometheusEndpointLayers, prometheusSettings } from '../../config';
+import { routeId } from '../../core/routes/route';
+import { affects, folderMetricsSettings, httpNoProxy, httpProxy, instrumentSettings, maxResponseBytes, metricsSettings, onConfigChange, onSettingsChange, prometheusEndpointLayers, prometheusSettings } from '../../config';
 import { redactUrls } from '../../core/untrusted';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
+import { routesInFolder } from '../routes/folders';
 import type { BackendStatus, Health } from '../statusBar';
 import type { EndpointTrust, ResolvedEndpoint } from '../trust';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('metrics');
 /** The single secret of older versions, attached to whatever URL was configured: migrated to its origin's entry. */
 const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
-
-export const routeKey = (r: Pick<Route, 'file' | 'line'>): string => `${r.file}:${r.line}`;
 
 export class MetricsService implements vscode.Disposable {
   private engineImpl: MetricsEngine | undefined;
@@ -63,9 +63,7 @@ export class MetricsService implements vscode.Disposable {
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
-    }, undefined, this.disposables);
+    onSettingsChange(['http.proxy', 'http.noProxy'], () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), this.disposables);
     secrets.onDidChange((e) => {
       if (CredentialStore.isCredentialKey(e.key)) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
@@ -100,13 +98,13 @@ export class MetricsService implements vscode.Disposable {
 
   /** The route's numbers from the last refresh, if that refresh saw the route as it is now (same full path and methods). */
   stats(route: Route): RouteStats | undefined {
-    const hit = this.byRoute.get(routeKey(route));
+    const hit = this.byRoute.get(routeId(route));
     return hit && sameRoute(hit.stats.route, route) ? hit.stats : undefined;
   }
 
   /** Current numbers, from a service whose metrics convention is known: nothing to fetch again before the timer. */
   private isCurrent(route: Route): boolean {
-    const hit = this.byRoute.get(routeKey(route));
+    const hit = this.byRoute.get(routeId(route));
     return !!hit && sameRoute(hit.stats.route, route) && (hit.service.convention !== null || hit.service.error !== undefined);
   }
 
@@ -116,7 +114,7 @@ export class MetricsService implements vscode.Disposable {
 
   /** The service (workspace folder) a route belongs to, as the engine sees it. */
   serviceFor(route: Route): ServiceSpec | undefined {
-    return this.services().find((s) => s.routes.some((r) => routeKey(r) === routeKey(route)));
+    return this.services().find((s) => s.routes.some((r) => routeId(r) === routeId(route)));
   }
 
   services(): ServiceSpec[] {
@@ -129,7 +127,7 @@ export class MetricsService implements vscode.Disposable {
         selector: fs_.serviceSelector,
         convention: fs_.convention as ConventionName | 'auto',
         prefix: instrumentSettings(folder.uri).metricPrefix,
-        routes: routes.filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString()),
+        routes: routesInFolder(routes, folder),
       };
       const q = fs_.customQueries;
       if (fs_.convention === 'custom' && q.rate) spec.custom = { ...q, rate: q.rate };
@@ -188,18 +186,18 @@ export class MetricsService implements vscode.Disposable {
       const [result, alerts] = await Promise.all([
         engine.refresh(services, opts),
         engine.firingAlerts(services).catch((e: unknown) => {
-          log.warn(`alerts: ${e instanceof Error ? e.message : String(e)}`);
+          log.warn(`alerts: ${errorMessage(e)}`);
           return [] as RouteAlert[];
         }),
       ]);
       this.latest = result;
       this.alerts = alerts;
-      this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeKey(stats.route), { stats, service }] as const)));
+      this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeId(stats.route), { stats, service }] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
       this.logOutcome(result);
       this.setHealth({ state: 'ok', at: Date.now(), detail: `${this.endpointLabel} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
-      const message = isBackendError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       log.warn(`refresh failed: ${message}`);
       this.alerts = []; // an alert we can no longer see is not shown as firing
       const h = this.backendHealth;
@@ -248,11 +246,11 @@ export class MetricsService implements vscode.Disposable {
       try {
         ca = await fs.promises.readFile(s.caFile, 'utf8');
       } catch (e) {
-        log.error(`cannot read prometheus.caFile ${s.caFile}: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(`cannot read prometheus.caFile ${s.caFile}: ${errorMessage(e)}`);
       }
     }
-    const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
-    const noProxy = vscode.workspace.getConfiguration('http').get<string[]>('noProxy', []);
+    const proxy = httpProxy();
+    const noProxy = httpNoProxy();
     try {
       this.clientImpl = new PrometheusClient({
         baseUrl: s.url,
@@ -266,7 +264,7 @@ export class MetricsService implements vscode.Disposable {
       });
     } catch (e) {
       // A setting no request can be made with: say so where the numbers would be, until it is fixed.
-      this.configError = `${redactUrls(e instanceof Error ? e.message : String(e))} — check telemetryLens.prometheus.url and http.proxy`;
+      this.configError = `${redactUrls(errorMessage(e))} — check telemetryLens.prometheus.url and http.proxy`;
       this.clientImpl = this.engineImpl = undefined;
       this.alerts = [];
       log.error(this.configError);

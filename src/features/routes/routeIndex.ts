@@ -13,8 +13,9 @@ import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
 import { DocumentAnalyzer, type ContentChange } from '../../core/routes/incremental';
 import { grammarForFile, loadParsers } from '../../core/parsing/treeSitter';
 import type { Route } from '../../core/routes/types';
-import { routesSettings } from '../../config';
+import { filesExclude, onSettingsChange, routesSettings } from '../../config';
 import { logger } from '../../log';
+import { errorMessage } from '../../core/errors';
 
 const log = logger('routes');
 const DEBOUNCE_MS = 250;
@@ -73,13 +74,7 @@ export class RouteIndex implements vscode.Disposable {
       watcher.onDidCreate((u) => void this.analyzeDisk(u)),
       watcher.onDidDelete((u) => this.forget(u)),
     );
-    vscode.workspace.onDidChangeConfiguration(
-      (e) => {
-        if (e.affectsConfiguration('telemetryLens.routes') || e.affectsConfiguration('files.exclude')) void this.rescan();
-      },
-      undefined,
-      this.disposables,
-    );
+    onSettingsChange(['routes', 'files.exclude'], () => void this.rescan(), this.disposables);
   }
 
   /** Starts the background index (returns at once); `ready` resolves when the first scan is done. */
@@ -120,7 +115,7 @@ export class RouteIndex implements vscode.Disposable {
     try {
       await this.indexFolders();
     } catch (e) {
-      log.error(`route index failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(`route index failed: ${errorMessage(e)}`);
     }
   }
 
@@ -150,7 +145,7 @@ export class RouteIndex implements vscode.Disposable {
             for (const note of result.notes) log.info(note);
           } catch (e) {
             if (abort.signal.aborted) return;
-            log.error(`indexing ${folder.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+            log.error(`indexing ${folder.name} failed: ${errorMessage(e)}`);
           }
         }
         if (cts.token.isCancellationRequested) return;
@@ -191,8 +186,7 @@ export class RouteIndex implements vscode.Disposable {
   }
 
   private excludes(scope: vscode.Uri | undefined): string[] {
-    const filesExclude = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean>>('exclude', {});
-    return [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...routesSettings(scope).exclude];
+    return [...filesExclude(scope), ...routesSettings(scope).exclude];
   }
 
   private async analyzeDocument(doc: vscode.TextDocument): Promise<void> {
@@ -216,7 +210,7 @@ export class RouteIndex implements vscode.Disposable {
       this.versions.set(p, version);
     } catch (e) {
       if (e instanceof Error && e.name === 'AbortError') return;
-      log.warn(`could not analyse ${p}: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(`could not analyse ${p}: ${errorMessage(e)}`);
     }
   }
 
@@ -231,7 +225,7 @@ export class RouteIndex implements vscode.Disposable {
       this.versions.delete(uri.fsPath);
       this.scheduleResolve();
     } catch (e) {
-      log.debug(`skipped ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      log.debug(`skipped ${uri.fsPath}: ${errorMessage(e)}`);
     }
   }
 
@@ -252,7 +246,7 @@ export class RouteIndex implements vscode.Disposable {
     try {
       this.resolve();
     } catch (e) {
-      log.error(`route resolution failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(`route resolution failed: ${errorMessage(e)}`);
     }
   }
 

@@ -5,7 +5,8 @@ import type { Route } from '../../core/routes/types';
 import { formatStats } from '../../core/metrics/format';
 import type { MetricsService } from '../metrics/metricsService';
 import type { RouteIndex } from './routeIndex';
-import { routeTitle, routeTooltip } from './routeLabels';
+import { routeTitle, routeTooltip } from '../../core/routes/route';
+import { routesInFolder } from './folders';
 
 /**
  * Tree elements are cached by id and carry only identity; children are computed from the index when
@@ -63,7 +64,7 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
   }
 
   private inFolder(folder: vscode.WorkspaceFolder): Route[] {
-    return this.index.all().filter((r) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.file))?.uri.toString() === folder.uri.toString());
+    return routesInFolder(this.index.all(), folder);
   }
 
   getChildren(node?: Node): Node[] {

@@ -1,5 +1,5 @@
 /**
- * Base for every Telemetry Lens webview panel (route details now; trace waterfall and log view next):
+ * Base for every Telemetry Lens webview panel (today the route details panel):
  * strict CSP with a fresh crypto nonce per render, scripts only from dist/webview via asWebviewUri,
  * localResourceRoots limited to the build output and media, data only by postMessage (never interpolated
  * into HTML), a `ready` handshake before the host posts, and typed messages checked by a guard.

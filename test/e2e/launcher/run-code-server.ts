@@ -41,7 +41,7 @@ let bridge: http.Server | undefined;
 let backends: E2eBackends | undefined;
 let recorder: RequestRecorder | undefined;
 let tmp: string | undefined;
-let result: { passed: number; failed: number } | undefined;
+let result: { passed: number; failed: number; skipped?: number } | undefined;
 let finishing = false;
 
 function filesContaining(dir: string, needle: string): string[] {
@@ -106,7 +106,7 @@ async function finish(code: number, why?: string): Promise<void> {
     }
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (result) console.log(`e2e (code-server${restricted ? ', restricted' : ''}): ${result.passed} passed, ${result.failed} failed`);
+  if (result) console.log(`e2e (code-server${restricted ? ', restricted' : ''}): ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
   say(`exit code ${code}`);
   process.exit(code);
 }

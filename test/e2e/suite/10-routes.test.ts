@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
-import { routeTitle } from '../../../src/features/routes/routeLabels';
+import { routeTitle } from '../../../src/core/routes/route';
 import { activateExtension, bridge, eventually, openFile } from './helpers';
 
 suite('Routes: index, sidebar view, Go to Route', () => {

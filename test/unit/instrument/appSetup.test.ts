@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { applyEdits, findApps, planAppSetup } from '../../../src/core/instrument/planner';
-import { OPTS, readFixture } from './helpers';
+import { OPTS, readFixture } from '../../support/instrument/helpers';
 
 async function setup(text: string, file: string, kind: 'metrics-endpoint' | 'tracing', opts = {}) {
   const r = await planAppSetup(text, file, kind, { ...OPTS, ...opts });

@@ -10,8 +10,8 @@ import { describe, it } from 'node:test';
 import { applyEdits, planInstrumentFile, planInstrumentRoute } from '../../../src/core/instrument/planner';
 import type { Aspect } from '../../../src/core/instrument/types';
 import type { Route } from '../../../src/core/routes/types';
-import { CASES, detect, expectedPath, loadCase } from './cases';
-import { FIXTURES, OPTS } from './helpers';
+import { CASES, detect, expectedPath, loadCase } from '../../support/instrument/cases';
+import { FIXTURES, OPTS } from '../../support/instrument/helpers';
 
 const ALL: Aspect[] = ['counter', 'histogram', 'span'];
 

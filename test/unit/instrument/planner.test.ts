@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { applyEdits, planInstrumentFile, planInstrumentRoute, validateResult } from '../../../src/core/instrument/planner';
 import type { Aspect, InstrumentOptions } from '../../../src/core/instrument/types';
 import type { Route } from '../../../src/core/routes/types';
-import { OPTS, route } from './helpers';
+import { OPTS, route } from '../../support/instrument/helpers';
 
 const F = '/tmp/proj/app.py';
 const T = '/tmp/proj/app.ts';

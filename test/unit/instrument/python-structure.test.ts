@@ -8,8 +8,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { loadParsers, type TS } from '../../../src/core/parsing/treeSitter';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { CASES, loadCase } from './cases';
-import { OPTS } from './helpers';
+import { CASES, loadCase } from '../../support/instrument/cases';
+import { OPTS } from '../../support/instrument/helpers';
 
 type Node = TS.Node;
 const named = (n: Node | null | undefined) => (n?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { fillTemplate, getConvention, isPromDuration, routeQueries } from '../../../src/core/metrics/conventions';
 import { spanName } from '../../../src/core/instrument/common';
 import { DEFAULT_OPTIONS } from '../../../src/core/instrument/types';
-import { makeRoute } from './datasets';
+import type { Route } from '../../../src/core/routes/types';
+
+function route(path: string): Route {
+  const range = { start: { line: 3, column: 0 }, end: { line: 3, column: 10 } };
+  return { framework: 'express', methods: ['GET'], path, fullPath: path, file: '/app.ts', line: 3, range, handlerFile: '/app.ts', handlerLine: 3, handlerName: null };
+}
 
 const values = { route: '/a', method: 'GET', service: 'job="api"', window: '5m', quantile: '0.99' };
 
@@ -32,7 +37,6 @@ describe('custom PromQL templates', () => {
 
 describe('span names', () => {
   it('`$&` and `{method}` inside a route path are not expanded', () => {
-    const route = makeRoute('/a/$&/{method}', 'GET');
-    assert.equal(spanName({ ...DEFAULT_OPTIONS, spanNameTemplate: '{method} {route}' }, route), 'GET /a/$&/{method}');
+    assert.equal(spanName({ ...DEFAULT_OPTIONS, spanNameTemplate: '{method} {route}' }, route('/a/$&/{method}')), 'GET /a/$&/{method}');
   });
 });

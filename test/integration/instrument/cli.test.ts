@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyPatch } from 'diff';
 import { main } from '../../../src/cli/main';
-import { FIXTURES } from './helpers';
-import { scratchDir } from './pyenv';
+import { FIXTURES } from '../../support/instrument/helpers';
+import { scratchDir } from '../../support/instrument/pyenv';
 
 async function run(cwd: string, ...argv: string[]) {
   const out: string[] = [];

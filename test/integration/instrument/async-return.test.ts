@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { register } from 'prom-client';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { OPTS, route } from './helpers';
-import { scratchDir } from './pyenv';
+import { OPTS, route } from '../../support/instrument/helpers';
+import { scratchDir } from '../../support/instrument/pyenv';
 
 const SRC = [
   "const { later } = require('./later');",

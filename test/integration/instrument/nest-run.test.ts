@@ -16,9 +16,9 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { register } from 'prom-client';
 import ts from 'typescript';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { CASES, loadCase } from './cases';
-import { OPTS } from './helpers';
-import { scratchDir } from './pyenv';
+import { CASES, loadCase } from '../../support/instrument/cases';
+import { OPTS } from '../../support/instrument/helpers';
+import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -18,9 +18,9 @@ import type { Hono } from 'hono';
 import type Koa from 'koa';
 import { register } from 'prom-client';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { CASES, loadCase } from './cases';
-import { OPTS } from './helpers';
-import { scratchDir } from './pyenv';
+import { CASES, loadCase } from '../../support/instrument/cases';
+import { OPTS } from '../../support/instrument/helpers';
+import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

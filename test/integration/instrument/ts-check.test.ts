@@ -11,9 +11,9 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
 import type { Aspect } from '../../../src/core/instrument/types';
-import { CASES, loadCase } from './cases';
-import { FIXTURES, OPTS, readFixture } from './helpers';
-import { scratchDir } from './pyenv';
+import { CASES, loadCase } from '../../support/instrument/cases';
+import { FIXTURES, OPTS, readFixture } from '../../support/instrument/helpers';
+import { scratchDir } from '../../support/instrument/pyenv';
 
 const JS_CASES = CASES.filter((c) => !c.input.endsWith('.py'));
 const VARIANTS: Aspect[][] = [['counter', 'histogram', 'span'], ['counter', 'histogram'], ['span'], ['counter'], ['histogram']];

@@ -10,8 +10,8 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
 import type { Route } from '../../../src/core/routes/types';
-import { OPTS, route } from './helpers';
-import { runPython, scratchDir } from './pyenv';
+import { OPTS, route } from '../../support/instrument/helpers';
+import { runPython, scratchDir } from '../../support/instrument/pyenv';
 
 const ALL = ['counter', 'histogram', 'span'] as const;
 

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
 import type { Aspect } from '../../../src/core/instrument/types';
-import { CASES, loadCase } from './cases';
-import { OPTS } from './helpers';
-import { getText, pyCompile, runPython, scratchDir, startUvicorn } from './pyenv';
+import { CASES, loadCase } from '../../support/instrument/cases';
+import { OPTS } from '../../support/instrument/helpers';
+import { getText, pyCompile, runPython, scratchDir, startUvicorn } from '../../support/instrument/pyenv';
 
 const PY_CASES = CASES.filter((c) => c.input.endsWith('.py'));
 const VARIANTS: Aspect[][] = [['counter', 'histogram', 'span'], ['counter', 'histogram'], ['span'], ['counter'], ['histogram']];

@@ -16,8 +16,8 @@ import { MetricsEngine } from '../../../src/core/metrics/engine';
 import { inertText, markdownCode } from '../../../src/core/untrusted';
 import { hostileStrings, startFaultProxy, type Fault, type FaultProxy } from '../../support/faultProxy';
 import { startPrometheus, type PrometheusInstance } from '../../support/prometheus';
-import { fixtureText, tempoTagValuesV1 } from '../traces/helpers';
-import { json, startServer, type TestServer } from '../traces/server';
+import { fixtureText, tempoTagValuesV1 } from '../../unit/traces/helpers';
+import { json, startServer, type TestServer } from '../../unit/traces/server';
 import { makeRoute } from '../metrics/datasets';
 
 /** The client timeout of the slow case; every other case gets time enough to reach its own limit. */

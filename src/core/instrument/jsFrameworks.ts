@@ -1,0 +1,142 @@
+/**
+ * What JS/TS instrumentation needs to know per framework: the handler's parameters (request, response, context),
+ * the request method and path parameters as expressions, and how the response status is known. Pure.
+ */
+import { jsStaticString, type Node, usesIdentifier } from '../parsing/nodes';
+import { jsBareParameter, jsParamNames } from '../parsing/javascript';
+import type { Framework, Route } from '../routes/types';
+import type { TextEdit } from './types';
+
+/** How the status label is known once the body ran (or threw). */
+export type StatusRule =
+  /** read from the request/response object the handler receives (`res.statusCode`, `ctx.status`) */
+  | { kind: 'response'; expr: (req: string | undefined, res: string | undefined) => string }
+  /** the status of the Response the handler returns (Hono) */
+  | { kind: 'returned' }
+  /** fixed by the decorators (`@HttpCode()`, else 201 for POST), or the HttpException thrown (NestJS) */
+  | { kind: 'decorated' };
+
+interface FrameworkRules {
+  /** Handler parameter roles, in order. */
+  roles: string[];
+  /** Index of the parameter the status is read from, if it is read from one. */
+  statusParam?: number;
+  /** Index of the parameter the request method is read from (for a handler serving several methods). */
+  methodParam?: number;
+  /** The request method, given the request parameter's name. */
+  method?: (req: string) => string;
+  /** A path parameter's value, given the request parameter's name (undefined when it cannot be had). */
+  pathParam: (p: { req: string | undefined; fn: Node; name: string; q: (s: string) => string; ts: boolean }) => string | undefined;
+  status: StatusRule;
+}
+
+const paramsOf = ({ req, name, q }: { req: string | undefined; name: string; q: (s: string) => string }) => (req ? `${req}.params[${q(name)}]` : undefined);
+
+const RULES: Partial<Record<Framework, FrameworkRules>> = {
+  express: { roles: ['req', 'res'], statusParam: 1, methodParam: 0, method: (req) => `${req}.method`, pathParam: paramsOf, status: { kind: 'response', expr: (_req, res) => `${res}.statusCode` } },
+  fastify: {
+    roles: ['request', 'reply'],
+    statusParam: 1,
+    methodParam: 0,
+    method: (req) => `${req}.method`,
+    pathParam: (p) => (p.req && p.ts ? `(${p.req}.params as Record<string, unknown>)[${p.q(p.name)}]` : paramsOf(p)),
+    status: { kind: 'response', expr: (_req, res) => `${res}.statusCode` },
+  },
+  koa: { roles: ['ctx'], statusParam: 0, methodParam: 0, method: (req) => `${req}.method`, pathParam: paramsOf, status: { kind: 'response', expr: (req) => `${req}.status` } },
+  hono: { roles: ['c'], methodParam: 0, method: (req) => `${req}.req.method`, pathParam: ({ req, name, q }) => (req ? `${req}.req.param(${q(name)})` : undefined), status: { kind: 'returned' } },
+};
+const NEST: FrameworkRules = { roles: [], pathParam: ({ fn, name }) => nestParamLocal(fn, name), status: { kind: 'decorated' } };
+
+export function frameworkRules(fw: Framework): FrameworkRules {
+  return RULES[fw] ?? NEST;
+}
+
+interface ParamInfo {
+  /** parameter local names (null: destructured / rest) */
+  names: (string | null)[];
+  /** where to insert extra parameters; undefined when impossible */
+  insertAt?: number;
+  /** the lone unparenthesised arrow parameter, which needs parentheses to add more */
+  bare?: Node;
+}
+
+function params(fn: Node): ParamInfo {
+  const names = jsParamNames(fn);
+  const bare = jsBareParameter(fn);
+  if (bare) return { names, bare };
+  const fp = fn.childForFieldName('parameters');
+  if (!fp) return { names };
+  const last = fp.namedChildren.filter((c) => c && c.type !== 'comment').pop();
+  return { names, insertAt: last ? last.endIndex : fp.startIndex + 1 };
+}
+
+/**
+ * The local names of the framework parameters the instrumentation reads (request for the method when the handler
+ * serves several, response or context for the status), adding the missing ones to the parameter list (edits) where
+ * that is safe. A refusal (string) when a needed parameter is destructured, or undeclared in a typed named handler.
+ */
+export function frameworkParams(
+  fn: Node,
+  rules: FrameworkRules,
+  want: { status: boolean; method: boolean; ts: boolean },
+  edits: TextEdit[],
+): { req: string | undefined; res: string | undefined } | string {
+  const { roles } = rules;
+  const pinfo = params(fn);
+  const need = new Set<number>();
+  if (want.status && rules.statusParam !== undefined) need.add(rules.statusParam);
+  if (want.method && rules.methodParam !== undefined) need.add(rules.methodParam);
+  const local: (string | undefined)[] = roles.map((_, i) => pinfo.names[i] ?? undefined);
+  const maxNeeded = Math.max(-1, ...need);
+  for (const i of need) {
+    if (i < pinfo.names.length && pinfo.names[i] === null) return `parameter ${i + 1} of the handler is destructured; name it (e.g. ${roles[i]}) to instrument it`;
+  }
+  if (maxNeeded >= pinfo.names.length) {
+    const inline = fn.parent?.type === 'arguments' || fn.parent?.type === 'pair';
+    if (want.ts && !inline) return `the handler does not declare its ${roles[maxNeeded]} parameter; add it to instrument the handler`;
+    const add: string[] = [];
+    for (let i = pinfo.names.length; i <= maxNeeded; i++) {
+      const base = need.has(i) ? roles[i]! : `_${roles[i]}`;
+      const n = usesIdentifier(fn, base) ? `telemetry${base[0]!.toUpperCase()}${base.slice(1)}` : base;
+      add.push(n);
+      local[i] = n;
+    }
+    if (pinfo.bare) {
+      edits.push({ start: pinfo.bare.startIndex, end: pinfo.bare.startIndex, newText: '(' });
+      edits.push({ start: pinfo.bare.endIndex, end: pinfo.bare.endIndex, newText: `, ${add.join(', ')})` });
+    } else if (pinfo.insertAt !== undefined) {
+      edits.push({ start: pinfo.insertAt, end: pinfo.insertAt, newText: (pinfo.names.length ? ', ' : '') + add.join(', ') });
+    } else return 'cannot add the missing request/response parameters';
+  }
+  return { req: local[0], res: local[1] };
+}
+
+/** NestJS: the status a method answers with, from `@HttpCode()`, else 201 for POST and 200 otherwise. */
+export function nestStatus(fn: Node, route: Route): string {
+  // decorators are the method's preceding siblings in the class body
+  let d = fn.previousNamedSibling;
+  while (d && d.type === 'decorator') {
+    const call = d.namedChildren[0];
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'HttpCode') {
+      const arg = call.childForFieldName('arguments')?.namedChildren[0];
+      if (arg) return arg.text;
+    }
+    d = d.previousNamedSibling;
+  }
+  return route.methods.length === 1 && route.methods[0] === 'POST' ? '201' : '200';
+}
+
+/** NestJS: the parameter bound to a path parameter by `@Param('name')`. */
+function nestParamLocal(fn: Node, name: string): string | undefined {
+  const fp = fn.childForFieldName('parameters');
+  for (const p of fp?.namedChildren ?? []) {
+    if (!p) continue;
+    const dec = p.namedChildren.find((c) => c?.type === 'decorator');
+    const call = dec?.namedChildren[0];
+    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.text !== 'Param') continue;
+    const arg = jsStaticString(call.childForFieldName('arguments')?.namedChildren[0]);
+    const pat = p.childForFieldName('pattern');
+    if (arg === name && pat?.type === 'identifier') return pat.text;
+  }
+  return undefined;
+}

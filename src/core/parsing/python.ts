@@ -1,0 +1,34 @@
+/** Python syntax helpers shared by the route detector, the instrument planner and the lint. Pure. */
+import { named, type Node } from './nodes';
+
+/** Parameter names in order; null for `*args`, `**kw`, `/`, `*` and other non-name parameters. */
+export function pyParamNames(fn: Node): (string | null)[] {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  return named(params).map((p) => {
+    if (p.type === 'identifier') return p.text;
+    if (p.type === 'typed_parameter') {
+      const first = named(p)[0];
+      return first?.type === 'identifier' ? first.text : null;
+    }
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name')?.text ?? null;
+    return null;
+  });
+}
+
+/** Keyword arguments of a call by name, and the positional ones (splats left out). */
+export function pyArgs(call: Node): { pos: Node[]; kw: Map<string, Node> } {
+  const pos: Node[] = [];
+  const kw = new Map<string, Node>();
+  const al = call.childForFieldName('arguments');
+  if (al) {
+    for (const a of named(al)) {
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name')?.text;
+        const v = a.childForFieldName('value');
+        if (k && v) kw.set(k, v);
+      } else if (a.type !== 'list_splat' && a.type !== 'dictionary_splat') pos.push(a);
+    }
+  }
+  return { pos, kw };
+}

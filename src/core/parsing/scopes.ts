@@ -1,0 +1,147 @@
+/**
+ * Scopes and name bindings over a tree-sitter tree, for the Python and the JavaScript analyzers of the route
+ * detector: which functions enclose a node, and what a name means there (a local binding of an enclosing
+ * function, one of its parameters, or a module-level binding). Pure.
+ */
+import type { Node } from './nodes';
+
+/**
+ * Function scopes by byte ranges: which functions enclose a position, answered in JS without walking
+ * `.parent` (each parent step is a wasm call that re-descends from the root).
+ */
+export class ScopeIndex {
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private parents: number[] = [];
+  readonly nodes: Node[] = [];
+
+  constructor(fns: Node[]) {
+    // endIndex is a wasm call per access: read it once
+    const seen = new Set<string>();
+    const items: { n: Node; s: number; e: number }[] = [];
+    for (const n of fns) {
+      const s = n.startIndex;
+      const e = n.endIndex;
+      const k = `${s}:${e}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      items.push({ n, s, e });
+    }
+    items.sort((a, b) => a.s - b.s || b.e - a.e);
+    const stack: number[] = [];
+    items.forEach((it, i) => {
+      while (stack.length && this.ends[stack[stack.length - 1]!]! <= it.s) stack.pop();
+      this.parents.push(stack.length ? stack[stack.length - 1]! : -1);
+      this.starts.push(it.s);
+      this.ends.push(it.e);
+      this.nodes.push(it.n);
+      stack.push(i);
+    });
+  }
+
+  /** Index of the innermost function strictly containing [start, end) (not the node itself), or -1. */
+  private innermost(start: number, end: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! <= start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    let i = found;
+    while (i >= 0 && !(this.starts[i]! <= start && this.ends[i]! >= end && !(this.starts[i] === start && this.ends[i] === end))) i = this.parents[i]!;
+    return i;
+  }
+
+  /** Enclosing functions of a node, innermost first. */
+  chain(n: Node): Node[] {
+    const out: Node[] = [];
+    for (let i = this.innermost(n.startIndex, n.endIndex); i >= 0; i = this.parents[i]!) out.push(this.nodes[i]!);
+    return out;
+  }
+
+  /** startIndex of the innermost enclosing function, -1 for module scope. */
+  scopeOf(n: Node): number {
+    const i = this.innermost(n.startIndex, n.endIndex);
+    return i >= 0 ? this.starts[i]! : -1;
+  }
+}
+
+/** A name bound at `node` in `scope` (startIndex of the enclosing function, -1 for the module). */
+export interface Binding<V> {
+  node: Node;
+  scope: number;
+  /** Computed on demand (bindings may refer to names bound later in the file). */
+  value: () => V;
+}
+
+export interface BindingLanguage<V> {
+  /** Parameter names of a scope node in order ('' or null where a parameter binds no single name). */
+  paramNames(fn: Node): readonly (string | null)[];
+  /** The value of the i-th parameter of a function. */
+  param(fn: Node, i: number): V;
+  /** The value of a name whose binding is being computed already (a cycle such as `a = b; b = a`). */
+  cyclic(name: string): V;
+}
+
+/** The name table of one file: bindings per name, looked up through the enclosing scopes. */
+export class Bindings<V> {
+  private readonly table = new Map<string, Binding<V>[]>();
+  private readonly resolving = new Set<string>();
+  private readonly paramMemo = new Map<number, readonly (string | null)[]>();
+
+  constructor(
+    readonly scopes: ScopeIndex,
+    private readonly lang: BindingLanguage<V>,
+  ) {}
+
+  bind(name: string, node: Node, value: () => V, scope = this.scopes.scopeOf(node)): void {
+    let list = this.table.get(name);
+    if (!list) this.table.set(name, (list = []));
+    list.push({ node, scope, value });
+  }
+
+  /** Every binding of a name, in the order they were made. */
+  get(name: string): readonly Binding<V>[] | undefined {
+    return this.table.get(name);
+  }
+
+  entries(): IterableIterator<[string, Binding<V>[]]> {
+    return this.table.entries();
+  }
+
+  /** What `name` means at `at`: the innermost enclosing function's own binding or parameter, else the module's. */
+  lookup(name: string, at: Node): V | null {
+    const list = this.table.get(name);
+    for (const fn of this.scopes.chain(at)) {
+      const local = list?.find((b) => b.scope === fn.startIndex);
+      if (local) return this.valueOf(name, local);
+      const i = this.paramNames(fn).indexOf(name);
+      if (i >= 0) return this.lang.param(fn, i);
+    }
+    const mod = list?.find((b) => b.scope === -1);
+    return mod ? this.valueOf(name, mod) : null;
+  }
+
+  /** A binding's value; a binding met again while its own value is computed gives `cyclic(name)`. */
+  valueOf(name: string, b: Binding<V>): V {
+    const key = `${name}@${b.node.startIndex}`;
+    if (this.resolving.has(key)) return this.lang.cyclic(name);
+    this.resolving.add(key);
+    try {
+      return b.value();
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  /** Parameter names of a scope node (memoised). */
+  paramNames(fn: Node): readonly (string | null)[] {
+    let names = this.paramMemo.get(fn.startIndex);
+    if (!names) this.paramMemo.set(fn.startIndex, (names = this.lang.paramNames(fn)));
+    return names;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * What the Python and the JavaScript route analyzers share: the file's facts being built, the name table, ids for
+ * functions and framework objects, memoised values of expressions, app factories (`app = create_app()`) and calls
+ * that pass names to project functions. Each language supplies its own syntax (`computeRef`, `fnId`, returns).
+ */
+import { lineOf, type Node } from '../parsing/nodes';
+import { Bindings, type ScopeIndex } from '../parsing/scopes';
+import { clip, mayBeLocalFunction } from './common';
+import type { FileAnalysis, ObjDecl, Ref, Val } from './model';
+import type { Framework } from './types';
+
+export abstract class Analyzer {
+  /** Names bound by imports, assignments, declarations, functions and classes. */
+  protected readonly bindings: Bindings<Ref>;
+  /** function node startIndex → functions id, and back to the node */
+  protected readonly fnIds = new Map<number, number>();
+  protected readonly fnNodes: Node[] = [];
+  protected readonly clsIds = new Map<number, number>();
+  /** node span → objects id */
+  private readonly objIds = new Map<string, number>();
+  private readonly refMemo = new Map<number, Ref>();
+  /** Framework packages the file imports (hints for the resolver). */
+  readonly frameworks = new Set<Framework>();
+
+  constructor(
+    readonly fa: FileAnalysis,
+    readonly file: string,
+    scopes: ScopeIndex,
+    paramNames: (fn: Node) => (string | null)[],
+  ) {
+    this.bindings = new Bindings<Ref>(scopes, {
+      paramNames,
+      param: (fn, i) => {
+        const id = this.fnId(fn);
+        this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
+        return { k: 'param', fn: id, i };
+      },
+      cyclic: (name) => ({ k: 'none', text: name }),
+    });
+  }
+
+  /** The functions[] id of a function node (declared on first use). */
+  protected abstract fnId(fn: Node): number;
+  /** The value of an expression (uncached). */
+  protected abstract computeRef(n: Node): Ref;
+  /** The expression a function returns, when it has one to follow. */
+  protected abstract returnedExpr(fn: Node): Node | null | undefined;
+
+  protected bind(name: string, node: Node, value: () => Ref, scope?: number): void {
+    this.bindings.bind(name, node, value, scope);
+  }
+
+  lookup(name: string, at: Node): Ref | null {
+    return this.bindings.lookup(name, at);
+  }
+
+  /** The value of an expression (memoised per node). */
+  refOf(n: Node | null): Ref {
+    if (!n) return { k: 'none', text: '' };
+    const memo = this.refMemo.get(n.id);
+    if (memo) return memo;
+    const r = this.computeRef(n);
+    this.refMemo.set(n.id, r);
+    return r;
+  }
+
+  /**
+   * The framework object created at node `n`, declared once: its id is reserved before `prefix` is evaluated, and
+   * `init` adds what comes with it (e.g. the mount of a Flask-RESTX namespace).
+   */
+  protected objectAt(n: Node, o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null }, init?: (ref: Ref) => void): Ref {
+    const nodeKey = `${n.startIndex}:${n.endIndex}`;
+    let id = this.objIds.get(nodeKey);
+    if (id === undefined) {
+      id = this.fa.objects.length;
+      this.objIds.set(nodeKey, id);
+      const prefix = o.prefix();
+      this.fa.objects.push({ id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix });
+      init?.({ k: 'obj', id });
+    }
+    return { k: 'obj', id };
+  }
+
+  /** Records what a function returns (its first top-level `return <expr>`), for app factories. */
+  protected computeReturns(id: number): void {
+    const decl = this.fa.functions[id];
+    const fn = this.fnNodes[id];
+    if (!decl || !fn || 'returns' in decl) return;
+    decl.returns = undefined;
+    const e = this.returnedExpr(fn);
+    const r = e ? this.refOf(e) : null;
+    if (r && r.k !== 'none') decl.returns = r;
+    else delete decl.returns;
+  }
+
+  /** `app = create_app()`: the value a project function returns; null when the callee is not the project's. */
+  protected returnOf(callee: Ref): Ref | null {
+    if (callee.k === 'fn') this.computeReturns(callee.id);
+    if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
+      return { k: 'ret', callee };
+    }
+    return null;
+  }
+
+  /** `setup(app)`: a call passing framework objects or parameters to a project function (positional `args`). */
+  protected callEdge(n: Node, fnNode: Node, args: Node[]): void {
+    const callee = this.refOf(fnNode);
+    if (!mayBeLocalFunction(callee)) return;
+    const refs: (Ref | null)[] = [];
+    let interesting = false;
+    for (const a of args) {
+      if (a.type === 'identifier') {
+        const r = this.refOf(a);
+        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
+        refs.push(r);
+      } else refs.push(null);
+    }
+    if (!interesting) return;
+    this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
+  }
+
+  /** The last step of every analysis: the framework hints. */
+  protected frameworkStep(): () => void {
+    return () => {
+      this.fa.frameworks = [...this.frameworks];
+    };
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * Route and mount registrations by member call (Express, Fastify, Koa, Hono; NestJS app set-up in ./nest): one
+ * function per registration form, dispatched on the method name.
+ */
+import * as path from 'node:path';
+import type { SourceRange } from '../parsing/nodes';
+import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
+import { none, toMethod } from './common';
+import type { JsAnalyzer } from './javascript';
+import type { HandlerSpec, Val } from './model';
+import { nestGlobalPrefix, nestVersioning } from './nest';
+import type { HttpMethod } from './types';
+
+export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
+export const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
+
+/** A member call `recv.m(...argv)` of one of the methods above. */
+interface Call {
+  n: Node;
+  recv: Node;
+  m: string;
+  argv: Node[];
+  /** Line of the method name, and the range from it to the end of the call. */
+  line: number;
+  range: SourceRange;
+}
+
+const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(Object.entries({
+  on: honoOn,
+  route: routeCall,
+  use: useCall,
+  register: registerCall,
+  prefix: prefixCall,
+  setGlobalPrefix: nestGlobalPrefix,
+  enableVersioning: nestVersioning,
+}));
+
+export function memberCall(A: JsAnalyzer, n: Node): void {
+  const fn = n.childForFieldName('function')!;
+  const prop = fn.childForFieldName('property')!;
+  const m = prop.text;
+  const recv = fn.childForFieldName('object');
+  const args = n.childForFieldName('arguments');
+  if (!recv || !args) return;
+  const argv = named(args);
+  const line = lineOf(prop);
+  const range = { start: rangeOf(prop).start, end: rangeOf(n).end };
+  const c: Call = { n, recv, m, argv, line, range };
+  if (ROUTE_METHODS.includes(m)) verbRoute(A, c);
+  else FORMS.get(m)?.(A, c);
+}
+
+function isPathLike(n: Node): boolean {
+  const t = unwrapExpr(n)?.type;
+  return t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'identifier' || t === 'member_expression' || t === 'regex' || t === 'array';
+}
+
+/** `app.get('/p', h)`, Koa `router.get('name', '/p', h)` and `router.route('/p').get(h).post(h)` */
+function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
+  // router.route('/x').get(h).post(h): walk down the chain of verb calls to the .route() call
+  let r = unwrapExpr(recv);
+  while (r?.type === 'call_expression') {
+    const rf = r.childForFieldName('function');
+    const rp = rf?.type === 'member_expression' ? rf.childForFieldName('property')?.text : undefined;
+    if (rp === 'route') break;
+    if (!rp || !ROUTE_METHODS.includes(rp)) break;
+    r = unwrapExpr(rf!.childForFieldName('object'));
+  }
+  if (r?.type === 'call_expression') {
+    const rf = r.childForFieldName('function');
+    const ra = r.childForFieldName('arguments');
+    const rargv = ra ? named(ra) : [];
+    if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1 && isPathLike(rargv[0]!)) {
+      const ownerNode = rf.childForFieldName('object');
+      const last = argv[argv.length - 1];
+      if (!last || !ownerNode) return;
+      for (const p of A.paths(rargv[0]!)) {
+        A.fa.routes.push({ owner: A.refOf(ownerNode), framework: null, flavour: 'js-chain', methods: [toMethod(m)!], path: p, line, range, handler: handler(A, last) });
+      }
+      return;
+    }
+    if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1) return;
+  }
+  if (argv.length < 2 || !isPathLike(argv[0]!)) return;
+  let pathArg = argv[0]!;
+  let rest = argv.slice(1);
+  // koa named route: router.get('name', '/path', handler)
+  if (argv.length >= 3 && unwrapExpr(argv[0]!)?.type === 'string' && unwrapExpr(argv[1]!)?.type === 'string') {
+    pathArg = argv[1]!;
+    rest = argv.slice(2);
+  }
+  const last = rest[rest.length - 1]!;
+  for (const p of A.paths(pathArg)) {
+    A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'js-method', methods: [toMethod(m)!], path: p, line, range, handler: handler(A, last) });
+  }
+}
+
+/** Hono `app.on('GET' | ['GET', 'POST'], '/p', h)` */
+function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
+  if (argv.length < 3) return;
+  const ms = A.paths(argv[0]!)
+    .map((v) => ('s' in v ? toMethod(v.s) : null))
+    .filter((x): x is HttpMethod => !!x);
+  if (!ms.length) return;
+  for (const p of A.paths(argv[1]!)) {
+    A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'hono-on', methods: ms, path: p, line, range, handler: handler(A, argv[argv.length - 1]!) });
+  }
+}
+
+/** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */
+function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
+  const a0 = unwrapExpr(argv[0] ?? null);
+  if (argv.length === 1 && a0?.type === 'object') {
+    const url = A.prop(a0, 'url') ?? A.prop(a0, 'path');
+    const method = A.prop(a0, 'method');
+    const h = A.prop(a0, 'handler');
+    if (!url || !method || !h) return;
+    const ms = A.paths(method)
+      .map((v) => ('s' in v ? toMethod(v.s) : null))
+      .filter((x): x is HttpMethod => !!x);
+    if (!ms.length) return;
+    A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'js-route-object', methods: ms, path: A.evalStr(url), line, range, handler: handler(A, h) });
+  } else if (argv.length === 2 && isPathLike(argv[0]!)) {
+    A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(argv[1]!), prefix: A.evalStr(argv[0]!), line, kind: 'route' });
+  }
+}
+
+/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects */
+function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+  if (!argv.length) return;
+  const loop = loopElements(A, argv);
+  if (loop) {
+    // routes.forEach((r) => router.use(r.path, r.route)) over a literal array of objects
+    const pick = (a: Node): Node | null => {
+      const u = unwrapExpr(a);
+      if (u?.type === 'member_expression' && u.childForFieldName('object')?.text === loop.param) return loop.el && A.prop(loop.el, u.childForFieldName('property')?.text ?? '');
+      return u;
+    };
+    for (const el of loop.elements) {
+      loop.el = el;
+      const picked = argv.map(pick);
+      if (picked.some((x) => !x)) continue;
+      const first = picked[0]!;
+      const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
+      for (const c of hasPrefix ? picked.slice(1) : picked) {
+        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c!), prefix: hasPrefix ? A.evalStr(first) : null, line, kind: 'use' });
+      }
+    }
+    return;
+  }
+  let prefix: Val | null = null;
+  let rest = argv;
+  const a0 = unwrapExpr(argv[0]!);
+  if (a0 && (a0.type === 'string' || a0.type === 'template_string' || a0.type === 'binary_expression')) {
+    prefix = A.evalStr(a0);
+    rest = argv.slice(1);
+  } else if (a0?.type === 'identifier' || a0?.type === 'member_expression') {
+    const v = A.evalStr(a0);
+    if ('s' in v) {
+      prefix = v;
+      rest = argv.slice(1);
+    } else if (argv.length >= 2) {
+      // app.use(config.prefix, router) or app.use(auth, router): decided at resolve time (prefixRef)
+      const pr = A.refOf(a0);
+      A.fa.mounts.push({ parent: A.refOf(recv), child: pr, prefix: null, line, kind: 'use' });
+      for (const c of argv.slice(1)) {
+        const u = unwrapExpr(c);
+        if (!u || isInlineFunction(u) || u.type === 'object') continue;
+        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix: v, prefixRef: pr, line, kind: 'use' });
+      }
+      return;
+    }
+  }
+  for (const c of rest) {
+    const u = unwrapExpr(c);
+    if (!u || isInlineFunction(u) || u.type === 'object') continue;
+    A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix, line, kind: 'use' });
+  }
+}
+
+/** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
+function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+  if (!argv.length) return;
+  const opts = unwrapExpr(argv[1] ?? null);
+  const plugin = A.refOf(argv[0]!);
+  const pkg = A.pkgOf(plugin);
+  if (pkg && /autoload/.test(pkg.pkg)) {
+    const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
+    const dir = dirNode ? evalDir(A, dirNode) : null;
+    if (dir) {
+      const o = opts ? A.prop(opts, 'options') : null;
+      const ou = unwrapExpr(o);
+      const pre = ou?.type === 'object' ? A.prop(ou, 'prefix') : null;
+      A.fa.autoload.push({ parent: A.refOf(recv), dir, prefix: pre ? A.evalStr(pre) : null, line });
+    } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
+    return;
+  }
+  let prefix: Val | null = null;
+  if (opts?.type === 'object') {
+    const p = A.prop(opts, 'prefix');
+    if (p) prefix = A.evalStr(p);
+  }
+  A.fa.mounts.push({ parent: A.refOf(recv), child: plugin, prefix, line, kind: 'register' });
+}
+
+/** Koa `router.prefix('/p')` */
+function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+  if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
+}
+
+/** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */
+export function loopElements(A: JsAnalyzer, argv: Node[]): { param: string; elements: Node[]; el: Node | null } | null {
+  for (const a of argv) {
+    const u = unwrapExpr(a);
+    if (u?.type !== 'member_expression') continue;
+    const obj = u.childForFieldName('object');
+    if (obj?.type !== 'identifier') continue;
+    const r = A.lookup(obj.text, obj);
+    if (r?.k !== 'param' || r.i !== 0) continue;
+    const fn = A.fnNode(r.fn);
+    const call = fn?.parent?.parent;
+    if (!fn || fn.parent?.type !== 'arguments' || call?.type !== 'call_expression') continue;
+    const f = call.childForFieldName('function');
+    const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
+    if (m !== 'forEach' && m !== 'map') continue;
+    const arrNode = unwrapExpr(f!.childForFieldName('object'));
+    let arr: Node | null = arrNode;
+    if (arrNode?.type === 'identifier') {
+      arr = unwrapExpr(A.soleDeclarator(arrNode.text)?.childForFieldName('value') ?? null);
+    }
+    if (arr?.type !== 'array') continue;
+    const elements = named(arr)
+      .map((e) => unwrapExpr(e))
+      .filter((e): e is Node => e?.type === 'object');
+    return { param: obj.text, elements, el: null };
+  }
+  return null;
+}
+
+/** The real handler behind `h`: unwraps wrappers like asyncHandler(fn), fn.bind(x), [mw, fn]. */
+export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
+  let h = unwrapExpr(h0) ?? h0;
+  for (let i = 0; i < 5; i++) {
+    if (h.type === 'array') {
+      const last = named(h).pop();
+      if (!last) break;
+      h = unwrapExpr(last) ?? last;
+      continue;
+    }
+    if (h.type === 'object') {
+      const p = A.prop(h, 'handler');
+      if (!p) break;
+      h = unwrapExpr(p) ?? p;
+      continue;
+    }
+    if (h.type === 'call_expression') {
+      const fn = h.childForFieldName('function');
+      if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind') {
+        h = fn.childForFieldName('object')!;
+        continue;
+      }
+      const args = h.childForFieldName('arguments');
+      const argList = args ? named(args) : [];
+      const hasInline = argList.some(isInlineFunction);
+      if (!hasInline && fn && A.pkgOf(A.refOf(fn))) {
+        // asyncHandler(ctrl.create) → create; swaggerUi.setup(spec) → no function found: report the factory
+        const arg = [...argList].reverse().find((a) => a.type === 'identifier' || a.type === 'member_expression');
+        return { ref: arg ? A.refOf(arg) : none(h), text: fn.text, line: lineOf(h) };
+      }
+      const inner = args
+        ? named(args)
+            .reverse()
+            .find((a) => ['arrow_function', 'function_expression', 'function', 'identifier', 'member_expression', 'call_expression'].includes(a.type))
+        : undefined;
+      if (!inner) break;
+      h = inner;
+      continue;
+    }
+    break;
+  }
+  if (h.type === 'method_definition') return { ref: { k: 'fn', id: A.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
+  const inline = isInlineFunction(h);
+  if (inline) {
+    const id = A.fnId(h, true);
+    return { ref: { k: 'fn', id }, text: A.fa.functions[id]!.name ?? '', line: A.fa.functions[id]!.line, inline };
+  }
+  return { ref: A.refOf(h), text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
+}
+
+/** `path.join(__dirname, 'routes')`, `join(import.meta.dirname, 'routes')`, `__dirname + '/routes'`,
+ *  `fileURLToPath(new URL('./routes', import.meta.url))`, `dirname(fileURLToPath(import.meta.url))` → absolute path. */
+export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
+  const n = unwrapExpr(n0);
+  if (!n || depth > 6) return null;
+  const t = n.text;
+  if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
+  if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
+  if (n.type === 'identifier') {
+    // const __dirname = dirname(fileURLToPath(import.meta.url))
+    const v = A.soleDeclarator(t)?.childForFieldName('value');
+    return v ? evalDir(A, v, depth + 1) : null;
+  }
+  if (n.type === 'new_expression' && n.childForFieldName('constructor')?.text === 'URL') {
+    const a = named(n.childForFieldName('arguments')!);
+    const base = a[1] ? evalDir(A, a[1], depth + 1) : null;
+    const rel = a[0] ? A.evalStr(a[0]) : null;
+    return base && rel && 's' in rel ? path.resolve(path.dirname(base), rel.s) : null;
+  }
+  if (n.type === 'call_expression') {
+    const f = n.childForFieldName('function');
+    const fname = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
+    const args = named(n.childForFieldName('arguments')!);
+    if (fname === 'fileURLToPath' && args[0]) return evalDir(A, args[0], depth + 1);
+    if (fname === 'dirname' && args[0]) {
+      const d = evalDir(A, args[0], depth + 1);
+      return d ? path.dirname(d) : null;
+    }
+    if (fname !== 'join' && fname !== 'resolve') return null;
+    const parts: string[] = [];
+    for (const a of args) {
+      const d = evalDir(A, a, depth + 1);
+      if (d) parts.push(d);
+      else {
+        const v = A.evalStr(a);
+        if (!('s' in v)) return null;
+        parts.push(v.s);
+      }
+    }
+    return parts.length && path.isAbsolute(parts[0]!) ? path.join(...parts) : null;
+  }
+  if (n.type === 'binary_expression') {
+    const l = n.childForFieldName('left');
+    const r = n.childForFieldName('right');
+    const base = l ? evalDir(A, l, depth + 1) : null;
+    if (base && r) {
+      const v = A.evalStr(r);
+      return 's' in v ? path.join(base, v.s) : null;
+    }
+  }
+  if (n.type === 'template_string') {
+    const kids = named(n);
+    const sub = kids[0]?.type === 'template_substitution' ? named(kids[0])[0] : null;
+    const base = sub ? evalDir(A, sub, depth + 1) : null;
+    if (base) {
+      const rest = n.text.slice(n.text.indexOf('}') + 1, -1);
+      if (!rest.includes('${')) return path.join(base, rest);
+    }
+  }
+  return null;
+}

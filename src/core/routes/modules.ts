@@ -1,0 +1,101 @@
+/** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases. Pure. */
+import * as path from 'node:path';
+import type { FileAnalysis, ModId } from './model';
+
+const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export class ModuleIndex {
+  readonly files = new Map<string, FileAnalysis>();
+  private byStem = new Map<string, string>(); // path without extension → file
+  private pyDotted = new Map<string, string[]>(); // dotted suffix → files
+  private aliases: { pattern: string; targets: string[] }[];
+  private baseUrls: string[];
+
+  /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
+  constructor(sorted: FileAnalysis[], options: { aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }) {
+    for (const fa of sorted) {
+      this.files.set(fa.file, fa);
+      const ext = path.extname(fa.file);
+      const stem = fa.file.slice(0, fa.file.length - ext.length);
+      if (!this.byStem.has(stem) || ext === '.ts' || ext === '.py') this.byStem.set(stem, fa.file);
+      if (fa.language === 'python') {
+        const parts = stem.split(/[\\/]/);
+        if (parts[parts.length - 1] === '__init__') parts.pop();
+        for (let i = parts.length - 1, d = ''; i >= 1; i--) {
+          d = d ? `${parts[i]}.${d}` : parts[i]!;
+          const list = this.pyDotted.get(d) ?? [];
+          list.push(fa.file);
+          this.pyDotted.set(d, list);
+        }
+      }
+    }
+    this.aliases = options.aliases ?? [];
+    this.baseUrls = options.baseUrls ?? [];
+  }
+
+  /** The analysed file a module id imported from `from` names, or null. */
+  modFile(mod: ModId, from: string): string | null {
+    if (mod.startsWith('file:')) {
+      const p = mod.slice(5);
+      if (this.files.has(p)) return p;
+      const ext = path.extname(p);
+      const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
+      const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
+      return f ?? null;
+    }
+    if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrls.length)) {
+      const spec = mod.slice(4);
+      for (const a of this.aliases) {
+        const star = a.pattern.indexOf('*');
+        let rest: string | null = null;
+        if (star < 0) rest = spec === a.pattern ? '' : null;
+        else {
+          const pre = a.pattern.slice(0, star);
+          const post = a.pattern.slice(star + 1);
+          if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length) rest = spec.slice(pre.length, spec.length - post.length);
+        }
+        if (rest === null) continue;
+        for (const t of a.targets) {
+          const f = this.modFile(`file:${t.replace('*', rest)}`, from);
+          if (f) return f;
+        }
+      }
+      for (const b of this.baseUrls) {
+        const f = this.modFile(`file:${path.join(b, spec)}`, from);
+        if (f) return f;
+      }
+      return null;
+    }
+    if (mod.startsWith('py:')) {
+      const list = this.pyDotted.get(mod.slice(3));
+      if (!list?.length) return null;
+      if (list.length === 1) return list[0]!;
+      // prefer the candidate closest to the importing file
+      return [...list].sort((a, b) => commonLen(b, from) - commonLen(a, from) || a.length - b.length)[0]!;
+    }
+    return null;
+  }
+
+  /** `from pkg import name` where pkg is a package (`__init__.py`, `index.ts`): the submodule file. */
+  submodule(file: string, name: string): string | null {
+    const fa = this.files.get(file);
+    if (!fa) return null;
+    const base = path.basename(file, path.extname(file));
+    if (base !== '__init__' && base !== 'index') return null;
+    return this.modFile(`file:${path.join(path.dirname(file), name)}`, file);
+  }
+}
+
+function commonLen(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** The deepest directory containing every file. */
+export function commonDir(files: string[]): string {
+  if (!files.length) return '/';
+  let dir = path.dirname(files[0]!);
+  for (const f of files) while (!f.startsWith(dir + path.sep) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+}

@@ -1,0 +1,136 @@
+/** NestJS: controllers and their route decorators, the global prefix and URI versioning. */
+import { jsStringLiteral, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { unwrapExpr } from '../parsing/javascript';
+import { toMethod } from './common';
+import type { JsAnalyzer } from './javascript';
+import type { NestInfo, Val } from './model';
+import type { HttpMethod } from './types';
+
+/** The subset of a member call the NestJS set-up calls read. */
+interface SetupCall {
+  argv: Node[];
+}
+
+const NEST_METHODS: Record<string, HttpMethod> = {
+  Get: 'GET',
+  Post: 'POST',
+  Put: 'PUT',
+  Patch: 'PATCH',
+  Delete: 'DELETE',
+  Head: 'HEAD',
+  Options: 'OPTIONS',
+  All: 'ALL',
+};
+
+export function nestController(A: JsAnalyzer, cls: Node): void {
+  const decos: Node[] = [...cls.childrenForFieldName('decorator').filter((d): d is Node => !!d)];
+  if (cls.parent?.type === 'export_statement') decos.push(...cls.parent.childrenForFieldName('decorator').filter((d): d is Node => !!d));
+  if (!decos.length) {
+    for (const c of cls.children) if (c?.type === 'decorator') decos.push(c);
+    if (cls.parent?.type === 'export_statement') for (const c of cls.parent.children) if (c?.type === 'decorator') decos.push(c);
+  }
+  const ctrl = decos.map((d) => decoCall(A, d)).find((d) => d && d.name === 'Controller');
+  if (!ctrl) return;
+  A.frameworks.add('nestjs');
+  let ctrlPaths: Val[] = [{ s: '' }];
+  let ctrlVersion: string[] | null = null;
+  const a0 = unwrapExpr(ctrl.args[0] ?? null);
+  if (a0?.type === 'object') {
+    const p = A.prop(a0, 'path');
+    if (p) ctrlPaths = A.paths(p);
+    const v = A.prop(a0, 'version');
+    if (v) ctrlVersion = versions(A, v);
+  } else if (a0) ctrlPaths = A.paths(a0);
+  const body = cls.childForFieldName('body');
+  if (!body) return;
+  let pending: Node[] = [];
+  for (const c of body.children) {
+    if (!c) continue;
+    if (c.type === 'decorator') {
+      pending.push(c);
+      continue;
+    }
+    if (c.type === 'method_definition') {
+      for (const c2 of c.children) if (c2?.type === 'decorator') pending.push(c2);
+      const calls = pending.map((d) => ({ d, call: decoCall(A, d) }));
+      const ver = calls.find((x) => x.call?.name === 'Version');
+      const methodVersion = ver?.call?.args[0] ? versions(A, ver.call.args[0]) : null;
+      for (const { d, call } of calls) {
+        if (!call || !(call.name in NEST_METHODS)) continue;
+        const nest: NestInfo = { ctrl: ctrlPaths, ctrlVersion, methodVersion };
+        const ps = call.args[0] ? A.paths(call.args[0]) : [{ s: '' }];
+        for (const p of ps) {
+          A.fa.routes.push({
+            owner: null,
+            framework: 'nestjs',
+            flavour: 'nest',
+            methods: [NEST_METHODS[call.name]!],
+            path: p,
+            line: lineOf(d),
+            range: rangeOf(d),
+            handler: { ref: { k: 'fn', id: A.fnId(c) }, text: c.childForFieldName('name')?.text ?? '', line: lineOf(c) },
+            nest,
+          });
+        }
+      }
+    }
+    if (c.type !== 'comment') pending = [];
+  }
+}
+
+function decoCall(A: JsAnalyzer, d: Node): { name: string; args: Node[] } | null {
+  const e = named(d)[0];
+  if (!e || e.type !== 'call_expression') return null;
+  const f = e.childForFieldName('function');
+  const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
+  if (!name) return null;
+  if (f?.type === 'identifier') {
+    const r = A.lookup(name, f);
+    if (r && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
+  }
+  const args = e.childForFieldName('arguments');
+  return { name, args: args ? named(args) : [] };
+}
+
+function versions(A: JsAnalyzer, n: Node): string[] | null {
+  const u = unwrapExpr(n);
+  if (!u) return null;
+  if (/VERSION_NEUTRAL$/.test(u.text)) return [''];
+  if (u.type === 'array') return named(u).flatMap((c) => versions(A, c) ?? []);
+  const v = A.evalStr(u);
+  return 's' in v ? [v.s] : null;
+}
+
+/** NestJS `app.setGlobalPrefix('api', { exclude })` */
+export function nestGlobalPrefix(A: JsAnalyzer, { argv }: SetupCall): void {
+  if (!A.frameworks.has('nestjs') || !argv[0]) return;
+  const g = (A.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
+  g.prefix = A.evalStr(argv[0]);
+  const o = unwrapExpr(argv[1] ?? null);
+  const ex = o?.type === 'object' ? unwrapExpr(A.prop(o, 'exclude')) : null;
+  for (const e of ex?.type === 'array' ? named(ex) : []) {
+    if (e.type === 'string') g.exclude.push({ path: jsStringLiteral(e) ?? '', methods: null });
+    else if (e.type === 'object') {
+      const p = A.prop(e, 'path');
+      const mm = A.prop(e, 'method');
+      const pv = p ? A.evalStr(p) : null;
+      const mname = mm?.text.split('.').pop() ?? '';
+      const meth = mname === 'ALL' ? null : toMethod(mname);
+      if (pv && 's' in pv) g.exclude.push({ path: pv.s, methods: meth ? [meth] : null });
+    }
+  }
+}
+
+/** NestJS `app.enableVersioning({ type: VersioningType.URI })` */
+export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
+  if (!A.frameworks.has('nestjs')) return;
+  const o = unwrapExpr(argv[0] ?? null);
+  if (o?.type !== 'object') return;
+  const type = A.prop(o, 'type')?.text ?? '';
+  if (!/URI$/.test(type)) return;
+  const g = (A.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
+  const p = A.prop(o, 'prefix');
+  const pv = p ? (p.text === 'false' ? { s: '' } : A.evalStr(p)) : { s: 'v' };
+  const dv = A.prop(o, 'defaultVersion');
+  g.uriVersioning = { prefix: 's' in pv ? pv.s : 'v', defaultVersion: dv ? versions(A, dv) : null };
+}
