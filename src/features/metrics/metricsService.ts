@@ -47,6 +47,8 @@ export class MetricsService implements vscode.Disposable {
   /** Secrets per origin: the one store every backend's credentials live in. */
   readonly credentials: CredentialStore;
   private endpoint: ResolvedEndpoint | undefined;
+  /** The one-time move of the old single secret (see CREDENTIALS_KEY), awaited before credentials are read. */
+  private readonly migrated: Promise<unknown>;
 
   constructor(
     secrets: vscode.SecretStorage,
@@ -55,6 +57,7 @@ export class MetricsService implements vscode.Disposable {
     private readonly trust: EndpointTrust,
   ) {
     this.credentials = new CredentialStore(secrets, (m) => log.error(m));
+    this.migrated = this.credentials.migrate(CREDENTIALS_KEY, prometheusEndpointLayers().user.url).catch((e: unknown) => log.error(errorMessage(e)));
     this.disposables.push(this.changed);
     trust.onDidDecide(() => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), undefined, this.disposables);
     onConfigChange((e) => {
@@ -236,8 +239,8 @@ export class MetricsService implements vscode.Disposable {
   private async rebuildClient(): Promise<void> {
     const s = { ...prometheusSettings(), ...this.trust.prometheus() };
     this.endpoint = s;
-    await this.credentials.migrate(CREDENTIALS_KEY, prometheusEndpointLayers().user.url);
-    const auth = await this.credentials.authFor(s.url, s.auth);
+    // No await without auth: the client is replaced at once, as the refresh logic expects.
+    const auth = s.auth === 'none' ? ({ type: 'none' } as const) : await this.migrated.then(() => this.credentials.authFor(s.url, s.auth));
     if (s.auth !== 'none' && auth.type === 'none') {
       log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored for ${originOf(s.url) ?? 'this URL'}: run "Telemetry Lens: Set Prometheus Credentials"`);
     }
