@@ -34,6 +34,7 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
   fastify: 'fastify',
   'fastify-plugin': 'fastify',
   '@fastify/autoload': 'fastify',
+  'fastify-autoload': 'fastify',
   koa: 'koa',
   '@koa/router': 'koa',
   'koa-router': 'koa',
@@ -349,7 +350,7 @@ export class JsAnalyzer extends Analyzer {
       case 'identifier':
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
       case 'this': {
-        for (let p = n.parent; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') return { k: 'self', cls: this.clsId(p) };
+        for (let p = n.parent; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
         return none(n);
       }
       case 'member_expression': {
@@ -459,6 +460,18 @@ export class JsAnalyzer extends Analyzer {
     return none(n);
   }
 
+  /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
+  private appClass(cls: Node): Ref | null {
+    const heritage = named(cls).find((c) => c.type === 'class_heritage');
+    const first = heritage ? named(heritage)[0] : undefined;
+    const base = first?.type === 'extends_clause' ? first.childForFieldName('value') : first?.type === 'implements_clause' ? null : first;
+    const pkg = base ? this.pkgOf(this.refOf(base)) : null;
+    if (!pkg) return null;
+    const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
+    const fw: Framework | null = pkg.pkg === 'koa' && whole ? 'koa' : (pkg.pkg === 'hono' || pkg.pkg.startsWith('hono/')) && pkg.name === 'Hono' ? 'hono' : null;
+    return fw ? this.objectAt(cls, { framework: fw, kind: 'app', name: cls.childForFieldName('name')?.text ?? 'this', prefix: () => null }) : null;
+  }
+
   private optPrefix(opts: Node | undefined): Val | null {
     const o = unwrapExpr(opts ?? null);
     if (!o || o.type !== 'object') return null;
@@ -515,7 +528,7 @@ export class JsAnalyzer extends Analyzer {
           }
         }
         const ref = this.lookup(n.text, n);
-        if (ref && (ref.k === 'imp' || ref.k === 'mem')) return { e: n.text, why: 'variable', ref };
+        if (ref && (ref.k === 'imp' || ref.k === 'mem' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
         return { e: n.text, why: 'variable' };
       }
       case 'member_expression':

@@ -189,19 +189,30 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
     const dir = dirNode ? evalDir(A, dirNode) : null;
     if (dir) {
-      const o = opts ? A.prop(opts, 'options') : null;
-      const ou = unwrapExpr(o);
-      const pre = ou?.type === 'object' ? A.prop(ou, 'prefix') : null;
-      A.fa.autoload.push({ parent: A.refOf(recv), dir, prefix: pre ? A.evalStr(pre) : null, line });
+      const ou = optionsObject(opts ? A.prop(opts, 'options') : null);
+      const pre = ou ? A.prop(ou, 'prefix') : null;
+      const dirNames = opts ? A.prop(opts, 'dirNameRoutePrefix') : null;
+      A.fa.autoload.push({ parent: A.refOf(recv), dir, prefix: pre ? A.evalStr(pre) : null, line, ...(dirNames?.text === 'false' ? { flat: true } : {}) });
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;
   }
   let prefix: Val | null = null;
-  if (opts?.type === 'object') {
-    const p = A.prop(opts, 'prefix');
+  const o = optionsObject(opts);
+  if (o) {
+    const p = A.prop(o, 'prefix');
     if (p) prefix = A.evalStr(p);
   }
   A.fa.mounts.push({ parent: A.refOf(recv), child: plugin, prefix, line, kind: 'register' });
+}
+
+/** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
+function optionsObject(n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  if (u?.type === 'object') return u;
+  if (u?.type === 'call_expression' && u.childForFieldName('function')?.text === 'Object.assign') {
+    return named(u.childForFieldName('arguments')!).find((a) => a.type === 'object') ?? null;
+  }
+  return null;
 }
 
 /** Koa `router.prefix('/p')` */
@@ -296,6 +307,11 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
   const t = n.text;
   if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
   if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
+  if (n.type === 'call_expression' && /^(?:join|resolve)$/.test(n.childForFieldName('function')?.text ?? '') && named(n.childForFieldName('arguments')!)[0]?.text === 'import.meta.url') {
+    // desm: join(import.meta.url, 'routes') is relative to the module's directory
+    const rest = named(n.childForFieldName('arguments')!).slice(1).map((a) => A.evalStr(a));
+    return rest.every((v) => 's' in v) ? path.join(A.dir, ...rest.map((v) => (v as { s: string }).s)) : null;
+  }
   if (n.type === 'identifier') {
     // const __dirname = dirname(fileURLToPath(import.meta.url))
     const v = A.soleDeclarator(t)?.childForFieldName('value');

@@ -116,6 +116,10 @@ export interface PrefixSet {
 export interface CallEdge {
   callee: Ref;
   args: (Ref | null)[];
+  /** Python keyword arguments by parameter name. */
+  kw?: Record<string, Ref>;
+  /** String arguments by position (`"0"`) or keyword, for prefixes passed to a helper's parameter. */
+  strs?: Record<string, Val>;
   line: number;
 }
 
@@ -145,7 +149,7 @@ export interface FileAnalysis {
   frameworks: Framework[];
   nest: NestGlobal | null;
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
-  autoload: { parent: Ref; dir: string; prefix: Val | null; line: number }[];
+  autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
   /** Syntax errors, unsupported idioms, etc. */
   notes: string[];
 }

@@ -22,6 +22,7 @@ const QUERY = `
 (decorator) @decorator
 (call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
+(call function: [(identifier) (attribute)] arguments: (argument_list (keyword_argument value: [(identifier) (attribute)]))) @argcall
 (function_definition name: (identifier)) @func
 (lambda) @lambda
 (class_definition name: (identifier)) @class
@@ -64,6 +65,9 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 }
 
 class PyAnalyzer extends Analyzer {
+  /** Calls already recorded (a call can match both argument patterns of the query). */
+  private readonly argCalls = new Set<number>();
+
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
     super(fa, file, scopes, pyParamNames);
   }
@@ -85,7 +89,7 @@ class PyAnalyzer extends Analyzer {
         name: fn.type === 'lambda' ? null : (fn.childForFieldName('name')?.text ?? null),
         line: lineOf(fn),
         range: rangeOf(fn),
-        params: [],
+        params: this.bindings.paramNames(fn).map((p) => p ?? ''),
       };
       this.fa.functions.push(decl);
       this.fnNodes[id] = fn;
@@ -323,7 +327,7 @@ class PyAnalyzer extends Analyzer {
           }
         }
         const ref = this.lookup(n.text, n);
-        if (ref && ref.k === 'imp') return { e: n.text, why: 'variable', ref };
+        if (ref && (ref.k === 'imp' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
         return { e: n.text, why: 'variable' };
       }
       case 'attribute':
@@ -498,9 +502,17 @@ class PyAnalyzer extends Analyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
+    if (this.argCalls.has(n.id)) return;
+    this.argCalls.add(n.id);
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
-    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw));
+    const kwArgs: [string, Node][] = [];
+    for (const a of kw < 0 ? [] : args.slice(kw)) {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (name && value) kwArgs.push([name, value]);
+    }
+    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw), kwArgs);
   }
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */

@@ -3,7 +3,7 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import type { FileAnalysis, Ref, RawRoute, Val } from './model';
+import type { CallEdge, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinNest, joinPrefix, joinRoute } from './paths';
@@ -236,37 +236,84 @@ class Resolver {
     this.edges.set(k, list);
   }
 
+  /** Calls of each project function (key `file|fn id`), for one level of parameter passing. */
+  private callsTo = new Map<string, { file: string; call: CallEdge }[]>();
+
+  /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
+  private argOf(c: { call: CallEdge }, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null } {
+    const name = this.files.get(fnFile)?.functions[fn]?.params[i];
+    const ref = c.call.args[i] ?? (name ? c.call.kw?.[name] : undefined) ?? null;
+    const str = c.call.strs?.[String(i)] ?? (name ? c.call.strs?.[name] : undefined) ?? null;
+    return { ref, str };
+  }
+
+  private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
+    if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
+    if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
+    if ((m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') && raw?.t !== 'obj' && raw?.t !== 'param') return;
+    const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
+    if (!child) return;
+    if (m.prefixRef && this.resolve(file, m.prefixRef)) prefix = null;
+    let extra: Val | null = null;
+    if (m.kind === 'register' && child.t === 'param') {
+      const cfa = this.files.get(child.file);
+      const def = cfa?.exports.default;
+      const defEnt = def ? this.resolve(child.file, def) : null;
+      if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
+    }
+    this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: edgeFile, line: m.line, fp: raw?.t === 'fn' ? raw.fp : false, extra });
+  }
+
+  /**
+   * `def mount(app, prefix, router): app.include_router(router, prefix=prefix)`: the prefix is a parameter, so the
+   * mount is made once per call of the helper, with that call's prefix, parent and child (one level of calls).
+   */
+  private expandMount(fa: FileAnalysis, m: Mount, fn: number): void {
+    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => {
+      const e = this.resolve(fa.file, r);
+      if (e?.t !== 'param' || e.file !== fa.file || e.fn !== fn) return e;
+      const a = this.argOf(c, fa.file, fn, e.i).ref;
+      return a ? this.resolve(c.file, a) : null;
+    };
+    const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
+    const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const str = p ? this.argOf(c, fa.file, fn, p.i).str : null;
+      const prefix: Val | null = !p ? m.prefix : str ? this.evalVal(c.file, str) : { e: name, why: 'parameter with no string argument' };
+      this.addMount(fa.file, { ...m, line: c.call.line }, inCaller(c, m.parent), inCaller(c, m.child), prefix, c.file);
+    }
+  }
+
   private buildGraph(): void {
     for (const fa of this.files.values()) {
-      for (const m of fa.mounts) {
-        const parent = this.resolve(fa.file, m.parent);
-        if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) continue;
-        const raw = this.resolve(fa.file, m.child);
-        if (m.kind === 'use' && raw?.t === 'fn') continue; // middleware
-        if ((m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') && raw?.t !== 'obj' && raw?.t !== 'param') continue;
-        const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
-        if (!child) continue;
-        let prefix = m.prefix;
-        if (m.prefixRef && this.resolve(fa.file, m.prefixRef)) prefix = null;
-        let extra: Val | null = null;
-        if (m.kind === 'register' && child.t === 'param') {
-          const cfa = this.files.get(child.file);
-          const def = cfa?.exports.default;
-          const defEnt = def ? this.resolve(child.file, def) : null;
-          if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
-        }
-        this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: fa.file, line: m.line, fp: raw?.t === 'fn' ? raw.fp : false, extra });
-      }
       for (const c of fa.calls) {
         let callee = this.resolve(fa.file, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t !== 'fn') continue;
-        c.args.forEach((a, i) => {
+        const k = `${callee.file}|${callee.id}`;
+        const list = this.callsTo.get(k) ?? [];
+        list.push({ file: fa.file, call: c });
+        this.callsTo.set(k, list);
+        const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
+        const args = [...c.args];
+        for (const [name, r] of Object.entries(c.kw ?? {})) {
+          const i = params.indexOf(name);
+          if (i >= 0 && !args[i]) args[i] = r;
+        }
+        args.forEach((a, i) => {
           if (!a) return;
           const arg = this.resolve(fa.file, a);
           if (arg?.t !== 'obj' && arg?.t !== 'param') return;
           this.addEdge({ t: 'param', file: callee.file, fn: callee.id, i }, { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line });
         });
+      }
+    }
+    for (const fa of this.files.values()) {
+      for (const m of fa.mounts) {
+        const child = this.resolve(fa.file, m.child);
+        const fn = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' ? m.prefix.ref.fn : child?.t === 'param' && child.file === fa.file && m.kind !== 'register' ? child.fn : -1;
+        if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
+        else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
     }
     // @fastify/autoload: default-exported plugins of files under dir
@@ -280,7 +327,7 @@ class Resolver {
           const e = def ? this.resolve(f.file, def) : null;
           if (e?.t !== 'fn') continue;
           const relDir = path.relative(al.dir, path.dirname(f.file)).split(path.sep).join('/');
-          let prefix = relDir ? `/${relDir}` : '';
+          let prefix = relDir && !al.flat ? `/${relDir}` : '';
           if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
           if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
           this.addEdge({ t: 'param', file: f.file, fn: e.id, i: 0 }, { parent: key(parent), prefix: { s: prefix }, kind: 'autoload', file: fa.file, line: al.line, fp: e.fp });
@@ -303,11 +350,30 @@ class Resolver {
     const e = this.entOfKey(k);
     if (!e) return null;
     if (e.t === 'obj') return this.files.get(e.file)?.objects[e.id]?.framework ?? null;
+    if (this.isRootPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
       if (fw) return fw;
     }
     return null;
+  }
+
+  /**
+   * The application plugin that fastify-cli loads (`module.exports = async function (fastify, opts) {…}` in a file
+   * that imports Fastify and registers plugins on its parameter): registered nowhere, it is the root.
+   */
+  private isRootPlugin(k: string): boolean {
+    const e = this.entOfKey(k);
+    if (e?.t !== 'param' || e.i !== 0 || this.edges.has(k)) return false;
+    const fa = this.files.get(e.file);
+    if (!fa?.frameworks.includes('fastify') || !fa.exports.default) return false;
+    const def = this.resolve(fa.file, fa.exports.default);
+    if (def?.t !== 'fn' || def.id !== e.fn) return false;
+    const own = (r: Ref): boolean => {
+      const p = this.resolve(fa.file, r);
+      return !!p && key(p) === k;
+    };
+    return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
   }
 
   private describe(k: string): string {
@@ -359,7 +425,7 @@ class Resolver {
       return { path: joinPrefix(fw, base, own.s) };
     };
     if (!edges.length) {
-      if (e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') push(applyOwn('', false));
+      if ((e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
       else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files` });
     }
     for (const edge of edges) {
