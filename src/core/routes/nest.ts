@@ -3,8 +3,10 @@ import { jsStringLiteral, lineOf, named, rangeOf, type Node } from '../parsing/n
 import { unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
-import type { NestInfo, Val } from './model';
-import type { HttpMethod } from './types';
+import type { NestGlobal, NestInfo, RawRoute, Val } from './model';
+import type { Framework, HttpMethod, Route } from './types';
+import { joinNest } from './paths';
+import { provenance } from './configValues';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -133,4 +135,35 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
   const pv = p ? (p.text === 'false' ? { s: '' } : A.evalStr(p)) : { s: 'v' };
   const dv = A.prop(o, 'defaultVersion');
   g.uriVersioning = { prefix: 's' in pv ? pv.s : 'v', defaultVersion: dv ? versions(A, dv) : null };
+}
+
+/** The routes of a NestJS handler under its controller paths, the bootstrap's global prefix (with its exclusions) and URI versions. */
+export function nestRoutes(g: NestGlobal | null, r: RawRoute, pathVal: Val, make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[], source?: string) => Route, out: Route[]): void {
+  const info = r.nest!;
+  if ('e' in pathVal) {
+    out.push(make('nestjs', null, `path is a ${pathVal.why}: ${pathVal.e}`));
+    return;
+  }
+  const versions = info.methodVersion ?? info.ctrlVersion ?? g?.uriVersioning?.defaultVersion ?? [''];
+  for (const cv of info.ctrl) {
+    const c = 's' in cv ? cv : null;
+    if (!c) {
+      out.push(make('nestjs', null, `controller path is a ${'why' in cv ? cv.why : 'expression'}: ${'e' in cv ? cv.e : ''}`));
+      continue;
+    }
+    for (const v of g?.uriVersioning ? versions : ['']) {
+      const local = joinNest([c.s, pathVal.s]);
+      let prefix = '';
+      if (g?.prefix) {
+        const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
+        if (!excluded && 'e' in g.prefix) {
+          out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
+          continue;
+        }
+        if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
+      }
+      const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
+      out.push(make('nestjs', joinNest([prefix, ver, c.s, pathVal.s]), undefined, r.methods, prefix && g?.prefix && 's' in g.prefix ? provenance('prefix', g.prefix) : undefined));
+    }
+  }
 }

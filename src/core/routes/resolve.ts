@@ -6,7 +6,10 @@ import * as path from 'node:path';
 import type { CallEdge, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
-import { joinNest, joinPrefix, joinRoute } from './paths';
+import { joinPrefix, joinRoute } from './paths';
+import { Values, type Ent } from './values';
+import { provenance } from './configValues';
+import { nestRoutes } from './nest';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -16,14 +19,6 @@ export interface ResolveOptions {
   aliases?: { pattern: string; targets: string[] }[];
   baseUrls?: string[];
 }
-
-type Ent =
-  | { t: 'obj'; file: string; id: number }
-  | { t: 'param'; file: string; fn: number; i: number }
-  | { t: 'fn'; file: string; id: number; fp?: boolean }
-  | { t: 'cls'; file: string; id: number }
-  | { t: 'inst'; file: string; id: number }
-  | { t: 'ns'; file: string };
 
 interface Edge {
   parent: string; // entity key
@@ -40,6 +35,8 @@ interface Edge {
 interface Base {
   path: string | null;
   reason?: string;
+  /** Where a configured prefix on the way comes from (the outermost one). */
+  source?: string;
 }
 
 const MAX_PATHS = 8;
@@ -68,8 +65,10 @@ class Resolver {
   private files: ReadonlyMap<string, FileAnalysis>;
   private edges = new Map<string, Edge[]>();
   private root: string;
-  private nest: FileAnalysis['nest'] = null;
+  /** NestJS bootstrap settings (global prefix, versioning) with the file that sets them. */
+  private nests: { file: string; g: NonNullable<FileAnalysis['nest']> }[] = [];
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
+  private values: Values;
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -77,9 +76,19 @@ class Resolver {
     this.files = this.mods.files;
     for (const fa of sorted) {
       for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
-      if (fa.nest && !this.nest) this.nest = fa.nest;
+      if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
+    this.values = new Values({
+      files: this.files,
+      modFile: (mod, from) => this.mods.modFile(mod, from),
+      resolve: (file, ref) => this.resolve(file, ref),
+      paramArgs: (file, fn, i) =>
+        (this.callsTo.get(`${file}|${fn}`) ?? []).flatMap((c) => {
+          const v = this.argOf(c, file, fn, i).str;
+          return v ? [{ file: c.file, v }] : [];
+        }),
+    });
   }
 
   private rel(file: string): string {
@@ -122,6 +131,7 @@ class Resolver {
       case 'ret': {
         let f = this.resolve(file, ref.callee, depth + 1);
         if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
+        if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
         if (f?.t !== 'fn') return null;
         const ret = this.files.get(f.file)?.functions[f.id]?.returns;
         return ret ? this.resolve(f.file, ret, depth + 1) : null;
@@ -172,49 +182,8 @@ class Resolver {
     }
   }
 
-  private constOf(file: string, ref: Ref, depth = 0): string | null {
-    if (depth > 8) return null;
-    if (ref.k === 'imp') {
-      const t = this.mods.modFile(ref.mod, file);
-      const fa = t ? this.files.get(t) : undefined;
-      if (!fa) return null;
-      if (ref.name in fa.consts) return fa.consts[ref.name]!;
-      const ex = fa.exports[ref.name];
-      return ex ? this.constOf(fa.file, ex, depth + 1) : null;
-    }
-    if (ref.k === 'mem') {
-      const b = this.resolve(file, ref.base);
-      if (b?.t === 'ns') {
-        const fa = this.files.get(b.file);
-        if (fa && ref.name in fa.consts) return fa.consts[ref.name]!;
-      }
-      if (b?.t === 'inst') {
-        const c = this.files.get(b.file)?.classes[b.id]?.consts?.[ref.name];
-        if (c !== undefined) return c;
-      }
-    }
-    return null;
-  }
-
   private evalVal(file: string, v: Val): Val {
-    if ('s' in v) return v;
-    if (v.ref) {
-      const c = this.constOf(file, v.ref);
-      if (c !== null) return { s: c };
-    }
-    if (v.parts) {
-      let out = '';
-      for (const p of v.parts) {
-        if (typeof p === 'string') out += p;
-        else {
-          const c = this.constOf(file, p.ref);
-          if (c === null) return v;
-          out += c;
-        }
-      }
-      return { s: out };
-    }
-    return v;
+    return this.values.evalVal(file, v);
   }
 
   // ---- graph -------------------------------------------------------------------------------------
@@ -413,16 +382,17 @@ class Resolver {
     stack.add(k);
     const out: Base[] = [];
     const push = (b: Base): void => {
+      if (!b.source) delete b.source;
       if (out.length < MAX_PATHS && !out.some((x) => x.path === b.path && (x.path !== null || x.reason === b.reason))) out.push(b);
     };
     const own = this.ownPrefix(k);
     const edges = this.edges.get(k) ?? [];
     const e = this.entOfKey(k);
     const fa = e ? this.files.get(e.file) : undefined;
-    const applyOwn = (base: string, skipOwn: boolean): Base => {
-      if (skipOwn || !own) return { path: base };
+    const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
+      if (skipOwn || !own) return { path: base, source };
       if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}` };
-      return { path: joinPrefix(fw, base, own.s) };
+      return { path: joinPrefix(fw, base, own.s), source: source ?? provenance('prefix', own) };
     };
     if (!edges.length) {
       if ((e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
@@ -436,6 +406,7 @@ class Resolver {
           continue;
         }
         let base = pb.path;
+        let source = pb.source;
         if (edge.prefix && !edge.fp) {
           const v = this.evalVal(edge.file, edge.prefix);
           if ('e' in v) {
@@ -443,9 +414,10 @@ class Resolver {
             continue;
           }
           base = joinPrefix(fw, base, v.s);
+          source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
-        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null));
+        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null, source));
       }
     }
     if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
@@ -534,13 +506,15 @@ class Resolver {
     const handler = this.handlerOf(fa, r, handlerFile);
     const pathVal = this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
-    const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods): Route => {
+    const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods, source?: string): Route => {
       const route: Route = { framework, methods, path: pathText, fullPath, file: fa.file, line: r.line, range: r.range, ...handler };
       if (fullPath === null) route.fullPathReason = reason ?? 'unknown prefix';
+      const src = fullPath !== null ? (source ?? ('s' in pathVal ? provenance('path', pathVal) : undefined)) : undefined;
+      if (src) route.fullPathSource = src;
       return route;
     };
     if (r.flavour === 'nest') {
-      this.emitNest(r, pathVal, make, out);
+      nestRoutes(this.nestOf(fa.file), r, pathVal, make, out);
       return;
     }
     if (!r.owner) return;
@@ -576,7 +550,7 @@ class Resolver {
       const full = joinRoute(fw, b.path, pathVal.s);
       if (seen.has(full)) continue;
       seen.add(full);
-      out.push(make(fw, full));
+      out.push(make(fw, full, undefined, r.methods, b.source));
     }
   }
 
@@ -586,35 +560,17 @@ class Resolver {
     return e?.t === 'fn' || e?.t === 'cls';
   }
 
-  private emitNest(r: RawRoute, pathVal: Val, make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[]) => Route, out: Route[]): void {
-    const g = this.nest;
-    const info = r.nest!;
-    if ('e' in pathVal) {
-      out.push(make('nestjs', null, `path is a ${pathVal.why}: ${pathVal.e}`));
-      return;
+  /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
+  private nestOf(file: string): FileAnalysis['nest'] {
+    let best: (typeof this.nests)[number] | null = null;
+    for (const n of this.nests) {
+      const dir = path.dirname(n.file) + path.sep;
+      if (file.startsWith(dir) && (!best || dir.length > path.dirname(best.file).length + 1)) best = n;
     }
-    const versions = info.methodVersion ?? info.ctrlVersion ?? g?.uriVersioning?.defaultVersion ?? [''];
-    for (const cv of info.ctrl) {
-      const c = 's' in cv ? cv : null;
-      if (!c) {
-        out.push(make('nestjs', null, `controller path is a ${'why' in cv ? cv.why : 'expression'}: ${'e' in cv ? cv.e : ''}`));
-        continue;
-      }
-      for (const v of g?.uriVersioning ? versions : ['']) {
-        const local = joinNest([c.s, pathVal.s]);
-        let prefix = '';
-        if (g?.prefix) {
-          const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
-          if (!excluded && 'e' in g.prefix) {
-            out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
-            continue;
-          }
-          if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
-        }
-        const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
-        out.push(make('nestjs', joinNest([prefix, ver, c.s, pathVal.s])));
-      }
-    }
+    best ??= this.nests.length === 1 ? this.nests[0]! : null;
+    if (!best) return null;
+    const prefix = best.g.prefix ? this.evalVal(best.file, best.g.prefix) : null;
+    return { ...best.g, prefix };
   }
 
   private handlerOf(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {

@@ -317,6 +317,7 @@ export function toRouteJson(route: Route, root: string): RouteJson {
     methods: route.methods,
     path: route.path,
     fullPath: route.fullPath,
+    ...(route.fullPathSource ? { fullPathSource: route.fullPathSource } : {}),
     file: rel(route.file),
     line: route.line,
     handlerFile: rel(route.handlerFile),
