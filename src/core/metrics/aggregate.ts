@@ -8,6 +8,8 @@ import { routeMethods, templateKey, type Convention, type RouteRef } from './con
 import { sampleValue, type VectorSample } from './prometheusApi';
 import { histogramQuantile, parseLe, type Bucket } from './quantile';
 import { bestTemplateFor, canonicalRouteKey } from './routeTemplates';
+import { inferPrefixes, type InferredPrefix } from './prefixInference';
+import { routeTemplate } from '../routes/route';
 
 export interface RouteStats {
   route: Route;
@@ -21,13 +23,8 @@ export interface RouteStats {
   p99: number | null;
   /** At least one series of the route exists in the window. */
   hasData: boolean;
-}
-
-export interface UnmatchedSeries {
-  label: string;
-  value: string;
-  method: string;
-  rate: number | null;
+  /** The prefix of a route whose prefix is unknown statically, inferred from the service's route label values. */
+  inferred?: InferredPrefix;
 }
 
 export interface UnmatchedSeries {
@@ -63,7 +60,8 @@ interface Agg {
 
 /** Per-route statistics of a service from its grouped query answers. */
 export function aggregate(routes: Route[], conv: Convention, samples: GroupedSamples): Aggregation {
-  const index = new RouteIndex(routes, conv);
+  const inferred = inferFromSamples(routes, conv, samples.rate);
+  const index = inferred.size ? new RouteIndex(routes, conv, (r) => canonicalRouteKey(inferred.get(r)?.fullPath ?? routeTemplate(r))) : new RouteIndex(routes, conv);
   const seen = new Map<Route, RouteRef>();
   const aggs = new Map<Route, Agg>();
   const agg = (r: Route) => {
@@ -109,9 +107,10 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
     if (v !== null && !Number.isNaN(le)) a.buckets.set(le, (a.buckets.get(le) ?? 0) + v);
   }, false);
 
-  const stats = routes.map((route) => {
+  const stats = routes.map((route): RouteStats => {
+    const inf = inferred.get(route);
     const a = aggs.get(route);
-    if (!a || !a.sawRate) return emptyStats(route);
+    if (!a || !a.sawRate) return inf ? { ...emptyStats(route), inferred: inf } : emptyStats(route);
     const label = conv.routeLabels.find((l) => a.refs.has(l)) ?? conv.routeLabels[0]!;
     seen.set(route, { label, values: [...(a.refs.get(label) ?? [])].sort(), methods: routeMethods(route) });
     const bs: Bucket[] = [...a.buckets].map(([le, count]) => ({ le, count }));
@@ -125,9 +124,22 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
       p90: hasTraffic ? quant(0.9) : null,
       p99: hasTraffic ? quant(0.99) : null,
       hasData: true,
+      ...(inf ? { inferred: inf } : {}),
     };
   });
   return { routes: stats, seen, unmatched: [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0)) };
+}
+
+/** Prefixes of routes with an unknown prefix, from the route label values of the rate series no route matched. */
+function inferFromSamples(routes: Route[], conv: Convention, rate: VectorSample[]): Map<Route, InferredPrefix> {
+  if (!routes.some((r) => r.fullPath === null)) return new Map();
+  const index = new RouteIndex(routes, conv);
+  const values = new Set<string>();
+  for (const s of rate) {
+    const ref = routeValue(conv, s.metric);
+    if (ref && !index.lookup(ref.value, (s.metric[conv.methodLabel] ?? '').toUpperCase(), ref.label).length) values.add(ref.value);
+  }
+  return inferPrefixes(routes, values);
 }
 
 export function emptyStats(route: Route): RouteStats {
@@ -159,9 +171,10 @@ class RouteIndex {
   constructor(
     routes: Route[],
     private readonly conv: Convention,
+    keyOf: (r: Route) => string = templateKey,
   ) {
     for (const r of routes) {
-      const k = templateKey(r);
+      const k = keyOf(r);
       const list = this.byKey.get(k);
       if (list) list.push(r);
       else this.byKey.set(k, [r]);
