@@ -34,7 +34,7 @@ export function pyConfigCall(call: Node, ev: Eval): Val | null {
   const what = env ? `environment variable ${key}` : `configuration value ${key}`;
   if (!d) return env ? { e: clip(call.text), why: `${what} with no default` } : { e: clip(call.text), why: what, ref: { k: 'cfg', key } };
   const v = ev(d);
-  return 's' in v ? { s: v.s, src: clip(call.text) } : { e: clip(call.text), why: `${what} whose default is not a literal` };
+  return 's' in v ? { s: v.s, src: configured(call.text, v.s) } : { e: clip(call.text), why: `${what} whose default is not a literal` };
 }
 
 /** `os.environ["X"]` (run time), `app.config["KEY"]` / `current_app.config["KEY"]` (a configuration key). */
@@ -67,7 +67,7 @@ export function jsFallback(n: Node, ev: Eval): Val | null {
   if ('s' in lv) return op === '??' || lv.s ? lv : ev(r);
   const rv = ev(r);
   if (!('s' in rv)) return { e: clip(n.text), why: 'expression' };
-  return { s: rv.s, src: clip(unwrapExpr(l)?.text ?? l.text) };
+  return { s: rv.s, src: configured(unwrapExpr(l)?.text ?? l.text, rv.s) };
 }
 
 /** `process.env.X` alone: known only at run time. */
@@ -88,12 +88,17 @@ export function jsConfigGet(call: Node, ev: Eval): Val | null {
   const v: Val = { e: clip(call.text), why: `configuration value ${k.s}`, ref: { k: 'cfg', key: k.s } };
   // configService.get('X', 'default')
   const d = args[1] ? ev(args[1]) : null;
-  return d && 's' in d ? { s: d.s, src: clip(call.text) } : v;
+  return d && 's' in d ? { s: d.s, src: configured(call.text, d.s) } : v;
 }
 
-/** Describes where a configured prefix comes from, for the editor: "prefix from `settings.X` (default `/api`)". */
+/** A configuration default as the editor says it: "`settings.API_V1_STR` (default `/api/v1`)". */
+export function configured(expr: string, value: string): string {
+  return `\`${clip(expr, 60)}\` (default \`${value}\`)`;
+}
+
+/** Where a configured prefix or path comes from, for the editor: "prefix from `settings.X` (default `/api`)". */
 export function provenance(what: 'prefix' | 'path', v: { s: string; src?: string }): string | undefined {
-  return v.src ? `${what} from \`${v.src}\` (default \`${v.s}\`)` : undefined;
+  return v.src ? `${what} from ${v.src}` : undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import { pyArgs, pyParamNames } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, clip, concatVals, none, toMethod } from './common';
-import { pyConfigCall, pyConfigKey, pySubscript } from './configValues';
+import { configured, pyConfigCall, pyConfigKey, pySubscript } from './configValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -351,7 +351,7 @@ class PyAnalyzer extends Analyzer {
         const lv = l && n.childForFieldName('operator')?.text === 'or' ? ev(l) : null;
         const rv = lv && r ? ev(r) : null;
         if (lv && 's' in lv) return lv.s ? lv : (rv ?? lv);
-        return rv && 's' in rv ? { s: rv.s, src: clip(l!.text) } : { e: clip(n.text), why: 'expression' };
+        return rv && 's' in rv ? { s: rv.s, src: configured(l!.text, rv.s) } : { e: clip(n.text), why: 'expression' };
       }
       default:
         return { e: clip(n.text), why: 'expression' };

@@ -247,9 +247,11 @@ class Resolver {
     const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const str = p ? this.argOf(c, fa.file, fn, p.i).str : null;
-      const prefix: Val | null = !p ? m.prefix : str ? this.evalVal(c.file, str) : { e: name, why: 'parameter with no string argument' };
-      this.addMount(fa.file, { ...m, line: c.call.line }, inCaller(c, m.parent), inCaller(c, m.child), prefix, c.file);
+      const arg = p ? this.argOf(c, fa.file, fn, p.i) : null;
+      // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
+      const argEnt = arg?.ref ? this.resolve(c.file, arg.ref) : null;
+      const prefix: Val | null = !p ? m.prefix : argEnt ? null : arg?.str ? this.evalVal(c.file, arg.str) : { e: name, why: 'parameter with no string argument' };
+      this.addMount(fa.file, { ...m, line: c.call.line, ...(p ? { prefixRef: undefined } : {}) }, inCaller(c, m.parent), inCaller(c, m.child), prefix, c.file);
     }
   }
 

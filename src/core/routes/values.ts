@@ -7,6 +7,7 @@
  * they came from (`src`). Pure.
  */
 import type { FileAnalysis, ModId, Ref, Val } from './model';
+import { configured } from './configValues';
 
 /** What a reference resolves to across files (resolve.ts). */
 export type Ent =
@@ -91,7 +92,7 @@ export class Values {
       const cls = this.c.files.get(b.file)?.classes[b.id];
       const c = cls?.consts?.[ref.name];
       if (c === undefined) return null;
-      return CONFIG_CLASS.test(cls!.name) ? { s: c, src: text } : { s: c };
+      return CONFIG_CLASS.test(cls!.name) ? { s: c, src: configured(text, c) } : { s: c };
     }
     const names: string[] = [ref.name];
     let base: Ref = ref.base;
@@ -110,7 +111,7 @@ export class Values {
   /** A configuration key set in the code somewhere in the workspace, when it has exactly one value. */
   private configValue(key: string, text: string): Str | null {
     const memo = this.cfgMemo.get(key);
-    if (memo !== undefined) return memo && { ...memo, src: memo.src ?? text };
+    if (memo !== undefined) return memo && { ...memo, src: memo.src ?? configured(text, memo.s) };
     const found: Str[] = [];
     for (const fa of this.c.files.values()) {
       if (`cfg:${key}` in fa.consts) found.push(fileConst(fa, `cfg:${key}`));
@@ -119,7 +120,7 @@ export class Values {
     const first = found[0];
     const v = first && found.every((f) => f.s === first.s) ? first : null;
     this.cfgMemo.set(key, v);
-    return v && { ...v, src: v.src ?? text };
+    return v && { ...v, src: v.src ?? configured(text, v.s) };
   }
 }
 
