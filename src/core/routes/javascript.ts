@@ -119,7 +119,7 @@ export class JsAnalyzer extends Analyzer {
     return id;
   }
 
-  private clsId(cls: Node): number {
+  clsId(cls: Node): number {
     let id = this.clsIds.get(cls.startIndex);
     if (id === undefined) {
       id = this.fa.classes.length;

@@ -78,6 +78,8 @@ export interface NestInfo {
   /** Controller paths (`@Controller(['a','b'])` gives two). Empty string = none. */
   ctrl: Val[];
   ctrlVersion: string[] | null;
+  /** The controller class (classes[] id of its file), for RouterModule paths of its module. */
+  cls?: number;
   methodVersion: string[] | null;
   /** `@Controller({host})` etc. are ignored. */
 }
@@ -156,6 +158,10 @@ export interface FileAnalysis {
   /** Framework packages this file imports (hints for parameters whose callers are not found). */
   frameworks: Framework[];
   nest: NestGlobal | null;
+  /** NestJS `@Module({ controllers })` of classes of this file. */
+  nestModules?: { cls: number; controllers: Ref[] }[];
+  /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
+  nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
   /** Syntax errors, unsupported idioms, etc. */

@@ -9,7 +9,7 @@ import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { provenance } from './configValues';
-import { nestRoutes } from './nest';
+import { NestApps, nestRoutes } from './nest';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -65,8 +65,7 @@ class Resolver {
   private files: ReadonlyMap<string, FileAnalysis>;
   private edges = new Map<string, Edge[]>();
   private root: string;
-  /** NestJS bootstrap settings (global prefix, versioning) with the file that sets them. */
-  private nests: { file: string; g: NonNullable<FileAnalysis['nest']> }[] = [];
+  private nestApps: NestApps;
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
   private values: Values;
 
@@ -76,9 +75,9 @@ class Resolver {
     this.files = this.mods.files;
     for (const fa of sorted) {
       for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
-      if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
+    this.nestApps = new NestApps(this.files, (file, ref) => this.resolve(file, ref), (file, v) => this.evalVal(file, v));
     this.values = new Values({
       files: this.files,
       modFile: (mod, from) => this.mods.modFile(mod, from),
@@ -516,7 +515,7 @@ class Resolver {
       return route;
     };
     if (r.flavour === 'nest') {
-      nestRoutes(this.nestOf(fa.file), r, pathVal, make, out);
+      nestRoutes(this.nestApps.globalOf(fa.file), this.nestApps.modulePath(fa.file, r.nest?.cls), r, pathVal, make, out);
       return;
     }
     if (!r.owner) return;
@@ -560,19 +559,6 @@ class Resolver {
     if (!r.handler) return false;
     const e = this.resolve(fa.file, r.handler.ref);
     return e?.t === 'fn' || e?.t === 'cls';
-  }
-
-  /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
-  private nestOf(file: string): FileAnalysis['nest'] {
-    let best: (typeof this.nests)[number] | null = null;
-    for (const n of this.nests) {
-      const dir = path.dirname(n.file) + path.sep;
-      if (file.startsWith(dir) && (!best || dir.length > path.dirname(best.file).length + 1)) best = n;
-    }
-    best ??= this.nests.length === 1 ? this.nests[0]! : null;
-    if (!best) return null;
-    const prefix = best.g.prefix ? this.evalVal(best.file, best.g.prefix) : null;
-    return { ...best.g, prefix };
   }
 
   private handlerOf(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
