@@ -137,3 +137,18 @@ test('tsconfig paths aliases (JSON with comments) resolve imports across the pro
     ['/health src/health.ts:1', '/api/v src/routes/index.ts:3', '/users src/routes/users.ts:3'],
   );
 });
+
+test('tsconfig `extends` (a relative file and a package) brings its baseUrl and paths, relative to the file that sets them', async () => {
+  const root = tree({
+    'tsconfig.json': '{ "extends": ["@tsconfig/node20/tsconfig.json", "./config/tsconfig.base.json"], "compilerOptions": { "strict": true } }\n',
+    'node_modules/@tsconfig/node20/tsconfig.json': '{ "compilerOptions": { "target": "es2022" } }\n',
+    'config/tsconfig.base.json': '{\n  // shared\n  "compilerOptions": { "baseUrl": "..", "paths": { "@app/*": ["src/app/*"] } }\n}\n',
+    'src/main.ts': "import express from 'express';\nimport users from '@app/users';\nconst app = express();\napp.use('/users', users);\n",
+    'src/app/users.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/:id', (q, s) => s.end());\nexport default r;\n",
+  });
+  const { routes } = await scanWorkspace(root, {});
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.fullPath} ${r.file}`),
+    ['/users/:id src/app/users.ts'],
+  );
+});
