@@ -31,7 +31,7 @@ export function pyConfigCall(call: Node, ev: Eval): Val | null {
   const keyVal = keyNode ? ev(keyNode) : null;
   const key = keyVal && 's' in keyVal ? keyVal.s : (keyNode?.text ?? '?');
   const d = pos[1] ?? kw.get('default');
-  const what = env ? `environment variable ${key}` : `configuration value ${key}`;
+  const what = env ? `run-time environment variable ${key}` : `configuration value ${key}`;
   if (!d) return env ? { e: clip(call.text), why: `${what} with no default` } : { e: clip(call.text), why: what, ref: { k: 'cfg', key } };
   const v = ev(d);
   return 's' in v ? { s: v.s, src: configured(call.text, v.s) } : { e: clip(call.text), why: `${what} whose default is not a literal` };
@@ -43,7 +43,7 @@ export function pySubscript(n: Node, ev: Eval): Val | null {
   const idx = n.childForFieldName('subscript');
   const k = idx ? ev(idx) : null;
   if (!k || !('s' in k)) return null;
-  if (/(?:^|\.)environ$/.test(obj)) return { e: clip(n.text), why: `environment variable ${k.s} with no default` };
+  if (/(?:^|\.)environ$/.test(obj)) return { e: clip(n.text), why: `run-time environment variable ${k.s} with no default` };
   if (/(?:^|\.)config$/.test(obj)) return { e: clip(n.text), why: `configuration value ${k.s}`, ref: { k: 'cfg', key: k.s } };
   return null;
 }
@@ -74,7 +74,7 @@ export function jsFallback(n: Node, ev: Eval): Val | null {
 export function jsEnv(n: Node): Val | null {
   const t = n.text.replace(/\s+/g, '');
   const m = /^process\.env(?:\.([\w$]+)|\[['"]([^'"]+)['"]\])$/.exec(t);
-  return m ? { e: clip(n.text), why: `environment variable ${m[1] ?? m[2]} with no default` } : null;
+  return m ? { e: clip(n.text), why: `run-time environment variable ${m[1] ?? m[2]} with no default` } : null;
 }
 
 /** `configService.get('app.prefix')`, `config.get<string>('prefix')` (NestJS ConfigService, node-config). */

@@ -6,7 +6,7 @@ import { getConvention } from '../../../src/core/metrics/conventions';
 import type { VectorSample } from '../../../src/core/metrics/prometheusApi';
 import type { HttpMethod, Route } from '../../../src/core/routes/types';
 
-const REASON = 'prefix at app.js:9 is a environment variable API_PREFIX with no default: process.env.API_PREFIX';
+const REASON = 'prefix at app.js:9 is a run-time environment variable API_PREFIX with no default: process.env.API_PREFIX';
 
 function route(methods: HttpMethod[], path: string, line: number, fullPath: string | null = null, reason = REASON): Route {
   const range = { start: { line, column: 0 }, end: { line, column: 10 } };

@@ -60,6 +60,6 @@ test('where a full path comes from: a configuration default, live inference, or 
   assert.equal(configured.fullPath, '/api/x');
   assert.equal(routeProvenance(configured), 'prefix from `os.getenv("P", "/api")` (default `/api`)');
   assert.match(routeTooltip(configured), /prefix from `os\.getenv/);
-  assert.match(routeProvenance(unknown)!, /^prefix unknown: prefix at main\.py:8 is a environment variable Q with no default/);
+  assert.match(routeProvenance(unknown)!, /^prefix unknown: prefix at main\.py:8 is a run-time environment variable Q with no default/);
   assert.equal(routeProvenance(unknown, { prefix: '/svc' }), 'prefix `/svc` inferred from live metrics');
 });
