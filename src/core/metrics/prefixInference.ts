@@ -31,7 +31,7 @@ export function inferPrefixes(routes: readonly Route[], labelValues: Iterable<st
   for (const list of mounts.values()) {
     const prefix = mountPrefix(list, keys);
     if (prefix === null) continue;
-    for (const r of list) out.set(r, { prefix, fullPath: joinRoute(r.framework, prefix, r.path) });
+    for (const r of list) out.set(r, { prefix, fullPath: joinRoute(r.framework, prefix, r.knownSuffix ?? r.path) });
   }
   return out;
 }
@@ -40,7 +40,7 @@ function mountPrefix(routes: readonly Route[], keys: ReadonlySet<string>): strin
   let common: Set<string> | undefined;
   const support = new Map<string, number>();
   for (const r of routes) {
-    const suffix = canonicalRouteKey(r.path);
+    const suffix = canonicalRouteKey(r.knownSuffix ?? r.path);
     if (suffix === '/') continue; // the mount root says nothing about the prefix
     const cands = new Set<string>();
     for (const k of keys) {

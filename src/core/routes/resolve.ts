@@ -37,6 +37,8 @@ interface Base {
   reason?: string;
   /** Where a configured prefix on the way comes from (the outermost one). */
   source?: string;
+  /** When path is null: the known part below the unknown prefix (for live inference). */
+  tail?: string;
 }
 
 const MAX_PATHS = 8;
@@ -384,6 +386,7 @@ class Resolver {
     const out: Base[] = [];
     const push = (b: Base): void => {
       if (!b.source) delete b.source;
+      if (b.tail === undefined) delete b.tail;
       if (out.length < MAX_PATHS && !out.some((x) => x.path === b.path && (x.path !== null || x.reason === b.reason))) out.push(b);
     };
     const own = this.ownPrefix(k);
@@ -392,18 +395,28 @@ class Resolver {
     const fa = e ? this.files.get(e.file) : undefined;
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
-      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}` };
+      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
       return { path: joinPrefix(fw, base, own.s), source: source ?? provenance('prefix', own) };
+    };
+    // the known part below an unknown prefix: this edge's prefix (unless it is the unknown one), autoPrefix, own prefix
+    const below = (tail: string | undefined, edge: Edge | null, unknownEdge = false): string | undefined => {
+      if (tail === undefined) return undefined;
+      const v = edge?.prefix && !edge.fp && !unknownEdge ? this.evalVal(edge.file, edge.prefix) : null;
+      if (v && 'e' in v) return undefined;
+      let t = v ? joinPrefix(fw, tail, v.s) : tail;
+      if (edge?.extra && 's' in edge.extra && !edge.fp) t = joinPrefix(fw, t, edge.extra.s);
+      if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null)) return t;
+      return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
       if ((e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
-      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files` });
+      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files`, tail: below('', null) });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
       for (const pb of parents) {
         if (pb.path === null) {
-          push(pb);
+          push({ ...pb, tail: below(pb.tail, edge) });
           continue;
         }
         let base = pb.path;
@@ -411,7 +424,7 @@ class Resolver {
         if (edge.prefix && !edge.fp) {
           const v = this.evalVal(edge.file, edge.prefix);
           if ('e' in v) {
-            push({ path: null, reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}` });
+            push({ path: null, reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}`, tail: below('', edge, true) });
             continue;
           }
           base = joinPrefix(fw, base, v.s);
@@ -544,7 +557,7 @@ class Resolver {
     const seen = new Set<string>();
     for (const b of bases) {
       if (b.path === null) {
-        if (!seen.has('\0')) out.push(make(fw, null, b.reason));
+        if (!seen.has('\0')) out.push({ ...make(fw, null, b.reason), ...(b.tail !== undefined ? { knownSuffix: joinRoute(fw, b.tail, pathVal.s) } : {}) });
         seen.add('\0');
         continue;
       }

@@ -19,6 +19,8 @@ export interface Route {
   fullPathReason?: string;
   /** Where a configured part of fullPath comes from: "prefix from `settings.API_V1_STR` (default `/api/v1`)". */
   fullPathSource?: string;
+  /** When fullPath is null: the full path below the unknown prefix, when that part is known (live prefix inference). */
+  knownSuffix?: string;
   /** Absolute file of the decorator / registration call. */
   file: string;
   /** 1-based first line of the decorator / registration call. */

@@ -92,3 +92,28 @@ test('routes of different mounts (different reasons) are inferred apart; the roo
   );
   assert.equal(out.routes[2]!.rate, 1);
 });
+
+test('the known part below the unknown prefix (a router prefix of its own) is what the label values must end with', async () => {
+  const { detectRoutes } = await import('../../../src/core/routes/detector');
+  const routes = await detectRoutes([
+    {
+      path: '/svc/main.py',
+      text: 'import os\nfrom fastapi import FastAPI, APIRouter\napp = FastAPI()\nr = APIRouter(prefix="/orders")\n@r.get("")\ndef list_orders(): pass\n@r.get("/{order_id}")\ndef one(order_id): pass\napp.include_router(r, prefix=os.environ["SHOP_PREFIX"])\n',
+    },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => [r.fullPath, r.knownSuffix]),
+    [
+      [null, '/orders'],
+      [null, '/orders/{order_id}'],
+    ],
+  );
+  const out = aggregate(routes, conv, rateOf(sample('/api/orders', 'GET', '2'), sample('/api/orders/{order_id}', 'GET', '1')));
+  assert.deepEqual(
+    out.routes.map((r) => [r.inferred?.fullPath, r.rate]),
+    [
+      ['/api/orders', 2],
+      ['/api/orders/{order_id}', 1],
+    ],
+  );
+});
