@@ -330,10 +330,8 @@ class Resolver {
     return null;
   }
 
-  /**
-   * The application plugin that fastify-cli loads (`module.exports = async function (fastify, opts) {…}` in a file
-   * that imports Fastify and registers plugins on its parameter): registered nowhere, it is the root.
-   */
+  /** The application plugin fastify-cli loads (a default-exported plugin of a file importing Fastify that registers
+   *  plugins on its parameter): registered nowhere, it is the root. */
   private isRootPlugin(k: string): boolean {
     const e = this.entOfKey(k);
     if (e?.t !== 'param' || e.i !== 0 || this.edges.has(k)) return false;
