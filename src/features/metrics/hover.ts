@@ -11,7 +11,7 @@ import { sampleValue } from '../../core/metrics/prometheusApi';
 import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
-import { frameworkName, routeAtLine, routeId, routeTitle } from '../../core/routes/route';
+import { frameworkName, routeAtLine, routeId, routeProvenance, routeTitle } from '../../core/routes/route';
 import { SOURCE_FILES } from '../languages';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
@@ -57,6 +57,8 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       const [details, raw] = await Promise.all([this.metrics.engine.routeDetails(service, route, opts), this.metrics.engine.rawQueries(service, route, opts)]);
       if (token.isCancellationRequested) return undefined;
       const s = details.stats;
+      const where = routeProvenance(route, s.inferred);
+      if (where) out.appendMarkdown(`*${md(where)}*\n\n`);
       if (!details.convention) {
         out.appendMarkdown(`No metrics convention detected for ${code(service.selector || 'all series')}. Run **Telemetry Lens: Show Metrics Convention**.\n\n`);
       } else if (!s.hasData) {
