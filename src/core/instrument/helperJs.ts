@@ -67,7 +67,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
           'type Loose = Record<string, unknown> | undefined | null;',
           'interface NodeResponse { statusCode: number; writableEnded: boolean; once(event: string, listener: () => void): unknown }',
           'interface NestTarget { target: object; key: string | symbol }',
-          'const reflect = Reflect as unknown as { getMetadata?(key: string, target: object, property?: string | symbol): unknown; getMetadataKeys?(target: object): unknown[]; defineMetadata?(key: unknown, value: unknown, target: object): void };',
+          'const reflect = Reflect as unknown as { getMetadata?(key: unknown, target: object, property?: string | symbol): unknown; getMetadataKeys?(target: object): unknown[]; defineMetadata?(key: unknown, value: unknown, target: object): void };',
         ]
       : ['const reflect = /** @type {any} */ (Reflect);']),
     '',
@@ -120,7 +120,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     `  const fn = handler${t(' as unknown as Handler')};`,
     "  const name = fn.name || 'anonymous';",
     "  const names = [...route.matchAll(/:([A-Za-z_$][\\w$]*)|\\{([A-Za-z_$][\\w$]*)[^}]*\\}/g)].map((m) => m[1] ?? m[2]);",
-    `  const wrapped = function (${t('this: unknown, ')}...args${t(': unknown[]')}) {`,
+    `  const wrapped = ${ts ? '' : '/** @this {unknown} @param {unknown[]} args */ '}function (${t('this: unknown, ')}...args${t(': unknown[]')}) {`,
     '    const m = methodOf(method, args);',
     `    return tracer.startActiveSpan(${q(opts.spanNameTemplate)}.replace('{method}', m).replace('{route}', route), (span) => {`,
     "      span.setAttribute('http.route', route);",
@@ -148,7 +148,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     "          return finish(typeof code === 'number' ? code : nest && m === 'POST' ? 201 : 200);",
     '        }',
     '        if (res.writableEnded) return finish(res.statusCode);',
-    '        // streamed, or answered by a callback or later middleware: the status is known once the response is',
+    '        // streamed, or answered by a callback or later middleware: the status is final once the response is finished',
     "        res.once('finish', () => finish(res.statusCode));",
     "        res.once('close', () => finish(res.statusCode));",
     '      };',
@@ -182,7 +182,9 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '}',
     '',
     '/** `observeRoute(\'GET\', \'/users/:id\', handler)`: the handler, timed, counted and traced as that route. */',
-    exp(`function ${JS_HELPER_FN}${t('<T>')}(method${t(': string')}, route${t(': string')}, handler${t(': T')})${t(': T')} {`),
+    // T constrained to a function (with `any` parameters, as the frameworks' handler types have): an inline handler
+    // keeps its contextual parameter types from the registration even through overloads (@koa/router's first one)
+    exp(`function ${JS_HELPER_FN}${t('<T extends (...args: any[]) => unknown>')}(method${t(': string')}, route${t(': string')}, handler${t(': T')})${t(': T')} {`),
     '  return wrap(method, route, handler);',
     '}',
     '',
