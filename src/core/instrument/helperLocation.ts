@@ -15,7 +15,11 @@ import { PY_HELPER_MODULE } from './helperPy';
 
 export type Exists = (file: string) => Promise<boolean>;
 
-export const fileExists: Exists = (file) => fs.stat(file).then((s) => s.isFile(), () => false);
+export const fileExists: Exists = (file) =>
+  fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 export interface HelperLocation {
   /** absolute path of the helper module */
@@ -32,21 +36,48 @@ async function firstWith(dirs: string[], names: string[], exists: Exists): Promi
 
 export async function pythonHelperLocation(file: string, text: string, exists: Exists = fileExists): Promise<HelperLocation> {
   const own = path.dirname(path.resolve(file));
-  const chain = [own]; // the file's folder, then every enclosing package
-  while (await exists(path.join(chain[chain.length - 1]!, '__init__.py'))) {
-    const up = path.dirname(chain[chain.length - 1]!);
-    if (up === chain[chain.length - 1]) break;
-    if (!(await exists(path.join(up, '__init__.py')))) break;
+  // the top package: an ancestor the file's absolute imports name (`from svc.core import …` inside svc/routes/, which
+  // may be a namespace package without __init__.py), else the last of the enclosing folders with __init__.py
+  const imports = [...text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_]\w*)\.([\w.]+)/gm)].map((m) => ({
+    root: m[1]!,
+    rest: m[2]!.split('.'),
+  }));
+  const names = async (d: string) => {
+    for (const i of imports) {
+      if (i.root !== path.basename(d)) continue;
+      const p = path.join(d, ...i.rest);
+      if ((await exists(`${p}.py`)) || (await exists(path.join(p, '__init__.py')))) return true;
+    }
+    return false;
+  };
+  const chain = [own];
+  let named: number | undefined;
+  for (let d = own; ;) {
+    if (named === undefined && (await names(d))) named = chain.length - 1;
+    const up = path.dirname(d);
+    if (up === d || chain.length > 12) break;
     chain.push(up);
+    d = up;
   }
+  let top = named ?? 0;
+  if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
+  if (named === undefined && top > 0 && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
+  const packages = chain.slice(0, top + 1);
+  const inPackage = named !== undefined || (await exists(path.join(own, '__init__.py')));
   const helper = `${PY_HELPER_MODULE}.py`;
-  const found = (await firstWith(chain, [helper], exists)) ?? (await firstWith(chain, ['telemetry.py'], exists));
-  const dir = found?.dir ?? chain[chain.length - 1]!;
-  const depth = chain.indexOf(dir);
-  const inPackage = await exists(path.join(own, '__init__.py'));
+  const found = (await firstWith(packages, [helper], exists)) ?? (await firstWith(packages, ['telemetry.py'], exists));
+  const dir = found?.dir ?? packages[packages.length - 1]!;
+  const depth = packages.indexOf(dir);
   let module = PY_HELPER_MODULE;
   if (inPackage && /^\s*from\s+\.+\w*\s+import\b/m.test(text)) module = '.'.repeat(depth + 1) + PY_HELPER_MODULE;
-  else if (inPackage) module = [...chain.slice(depth).reverse().map((d) => path.basename(d)), PY_HELPER_MODULE].join('.');
+  else if (inPackage)
+    module = [
+      ...packages
+        .slice(depth)
+        .reverse()
+        .map((d) => path.basename(d)),
+      PY_HELPER_MODULE,
+    ].join('.');
   const p = path.join(dir, helper);
   return { path: p, module, exists: await exists(p) };
 }
@@ -57,7 +88,7 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
   const own = path.dirname(path.resolve(file));
   const chain = [own];
   let root: string | undefined;
-  for (let d = own; ; ) {
+  for (let d = own; ;) {
     if (await exists(path.join(d, 'package.json'))) {
       root = d;
       break;
@@ -68,12 +99,32 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
     chain.push(d);
   }
   const dirs = root ? chain : [own];
-  const existing = await firstWith(dirs, JS_EXTS.map((e) => JS_HELPER_MODULE + e), exists);
-  const tracing = existing ? undefined : await firstWith(dirs, JS_EXTS.map((e) => `tracing${e}`), exists);
+  const existing = await firstWith(
+    dirs,
+    JS_EXTS.map((e) => JS_HELPER_MODULE + e),
+    exists,
+  );
+  const tracing = existing
+    ? undefined
+    : await firstWith(
+        dirs,
+        JS_EXTS.map((e) => `tracing${e}`),
+        exists,
+      );
   const src = root && own.startsWith(path.join(root, 'src') + path.sep) ? path.join(root, 'src') : undefined;
   const dir = existing?.dir ?? tracing?.dir ?? src ?? own;
   const fileExt = path.extname(file).toLowerCase();
-  const ext = existing ? path.extname(existing.name) : fileExt === '.tsx' ? '.ts' : fileExt === '.jsx' ? '.js' : JS_EXTS.includes(fileExt) ? fileExt : ts ? '.ts' : '.js';
+  const ext = existing
+    ? path.extname(existing.name)
+    : fileExt === '.tsx'
+      ? '.ts'
+      : fileExt === '.jsx'
+        ? '.js'
+        : JS_EXTS.includes(fileExt)
+          ? fileExt
+          : ts
+            ? '.ts'
+            : '.js';
   const p = path.join(dir, JS_HELPER_MODULE + ext);
   let spec = path.relative(own, path.join(dir, JS_HELPER_MODULE)).split(path.sep).join('/');
   if (!spec.startsWith('.')) spec = `./${spec}`;

@@ -35,7 +35,7 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '',
     "Status: an escaping exception's status_code (HTTPException) or code (werkzeug, abort()) else 500; a returned",
     "(body, status) tuple's status; a returned Response's status_code; else the status a FastAPI `response: Response`",
-    'parameter was given, else the route\'s declared status (status_code=...), else 200.',
+    "parameter was given, else the route's declared status (status_code=...), else 200.",
     '"""',
     'import contextlib',
     'import functools',

@@ -29,7 +29,10 @@ function methodArg(route: Route): string {
 /** Offsets of a route's registration range. */
 function rangeOffsets(text: string, route: Route): { start: number; end: number } {
   const starts = lineStarts(text);
-  return { start: offsetOf(starts, route.range.start.line, route.range.start.column), end: offsetOf(starts, route.range.end.line, route.range.end.column) };
+  return {
+    start: offsetOf(starts, route.range.start.line, route.range.start.column),
+    end: offsetOf(starts, route.range.end.line, route.range.end.column),
+  };
 }
 
 /**
@@ -45,7 +48,13 @@ function registrationCall(root: Node, text: string, route: Route, type: string, 
 }
 
 const already = (route: Route, key?: number): HandlerOutcome => ({ route, edits: [], already: ['counter', 'histogram', 'span'], key });
-const refuse = (route: Route, why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${routeLabel(route)}: ${why}`, key });
+const refuse = (route: Route, why: string, key?: number): HandlerOutcome => ({
+  route,
+  edits: [],
+  already: [],
+  refused: `${routeLabel(route)}: ${why}`,
+  key,
+});
 
 // ---------------------------------------------------------------------------------------------------------- Python
 
@@ -82,8 +91,14 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   const routeDecorator = decorators.find((d) => d.startIndex <= start && start < d.endIndex);
   if (fn && routeDecorator) {
     if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
-    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length) return already(route, fn.startIndex);
-    if (decorators.indexOf(routeDecorator) > 0 && decorators.slice(0, decorators.indexOf(routeDecorator)).some((d) => d.text.includes('route') || /\.(get|post|put|patch|delete|api_route)\(/.test(d.text))) {
+    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
+      return already(route, fn.startIndex);
+    if (
+      decorators.indexOf(routeDecorator) > 0 &&
+      decorators
+        .slice(0, decorators.indexOf(routeDecorator))
+        .some((d) => d.text.includes('route') || /\.(get|post|put|patch|delete|api_route)\(/.test(d.text))
+    ) {
       return refuse(route, 'stacked route decorators share one function: it is observed under the first one only', fn.startIndex);
     }
     const call = routeDecorator.namedChildren[0];
@@ -94,7 +109,13 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
   }
   // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
-  const call = registrationCall(root, text, route, 'call', ['add_api_route', 'add_url_rule', 'add_route', 'add_websocket_route', 'add_api_websocket_route']);
+  const call = registrationCall(root, text, route, 'call', [
+    'add_api_route',
+    'add_url_rule',
+    'add_route',
+    'add_websocket_route',
+    'add_api_websocket_route',
+  ]);
   if (!call) return refuse(route, 'its registration was not found');
   const { pos, kw } = pyArgs(call);
   const method = calleeName(call).split('.').pop();
@@ -204,6 +225,8 @@ export function jsWrapperModuleEdits(mod: JsModule, needs: JsWrapperNeeds): Text
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
   const merge = mod.imports.find((i) => i.module === needs.spec && i.mergeAfter);
   if (merge) return [{ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: `, ${wanted.join(', ')}` }];
-  const line = style.esm ? `import { ${wanted.join(', ')} } from ${q(needs.spec)}${style.semi}` : `const { ${wanted.join(', ')} } = require(${q(needs.spec)})${style.semi}`;
+  const line = style.esm
+    ? `import { ${wanted.join(', ')} } from ${q(needs.spec)}${style.semi}`
+    : `const { ${wanted.join(', ')} } = require(${q(needs.spec)})${style.semi}`;
   return [{ start: mod.importAt, end: mod.importAt, newText: mod.importAtLineEnd ? style.eol + line : line + style.eol + style.eol }];
 }

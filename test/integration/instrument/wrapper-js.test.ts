@@ -45,7 +45,13 @@ async function prepare(fixture: string, entry: string, transpile = false): Promi
   const file = path.join(dirs[1], entry);
   const all = await detectRoutes(files.map((f) => ({ path: path.join(dirs[1], f), text: fs.readFileSync(path.join(dirs[1], f), 'utf8') })));
   const text = fs.readFileSync(file, 'utf8');
-  const plan = await planInstrumentFile(text, file, all.filter((r) => r.file === file), ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
+  const plan = await planInstrumentFile(
+    text,
+    file,
+    all.filter((r) => r.file === file),
+    ['counter', 'histogram', 'span'],
+    DEFAULT_OPTIONS,
+  );
   assert.equal(plan.refused, undefined, plan.refused);
   assert.doesNotMatch(plan.summary, /skipped/);
   fs.writeFileSync(file, applyEdits(text, plan.edits));
@@ -55,7 +61,12 @@ async function prepare(fixture: string, entry: string, transpile = false): Promi
     for (const d of dirs) {
       for (const f of fs.readdirSync(d).filter((x) => x.endsWith('.ts'))) {
         const js = ts.transpileModule(fs.readFileSync(path.join(d, f), 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true },
+          compilerOptions: {
+            module: ts.ModuleKind.CommonJS,
+            target: ts.ScriptTarget.ES2022,
+            experimentalDecorators: true,
+            emitDecoratorMetadata: true,
+          },
         }).outputText;
         fs.writeFileSync(path.join(d, f.replace(/\.ts$/, '.js')), js);
       }
@@ -79,7 +90,10 @@ async function listen(handler: http.RequestListener): Promise<{ ask: Ask; close:
 
 function viaFetch(base: string): Ask {
   return async (method, p, body) => {
-    const r = await fetch(base + p, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const r = await fetch(base + p, {
+      method,
+      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    });
     return { status: r.status, body: await r.text() };
   };
 }
@@ -101,7 +115,10 @@ async function serve(framework: string, app: unknown): Promise<{ ask: Ask; close
   if (framework === 'hono') {
     const h = app as Hono;
     const ask: Ask = async (method, p, body) => {
-      const r = await h.request(p, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+      const r = await h.request(p, {
+        method,
+        ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
       return { status: r.status, body: await r.text() };
     };
     return { ask, close: async () => {} };
@@ -110,31 +127,68 @@ async function serve(framework: string, app: unknown): Promise<{ ask: Ask; close
 }
 
 const count = async (method: string, route: string, status: number) =>
-  new RegExp(`^http_requests_total\\{method="${method}",route="${route.replace(/[{}/]/g, '\\$&')}",status="${status}"\\} (\\d+)$`, 'm').exec(await register.metrics())?.[1];
+  new RegExp(
+    `^http_requests_total\\{method="${method}",route="${route.replace(/[{}/]/g, '\\$&')}",status="${status}"\\} (\\d+)$`,
+    'm',
+  ).exec(await register.metrics())?.[1];
 
-const CASES: { name: string; fixture: string; entry: string; framework: string; requests: [string, string, unknown?][]; counts: [string, string, number, string][] }[] = [
+const CASES: {
+  name: string;
+  fixture: string;
+  entry: string;
+  framework: string;
+  requests: [string, string, unknown?][];
+  counts: [string, string, number, string][];
+}[] = [
   {
     name: 'Express (TypeScript ESM)',
     fixture: 'express',
     entry: 'app.ts',
     framework: 'express',
-    requests: [['GET', '/users/1'], ['GET', '/users/9'], ['POST', '/users', { name: 'bob' }], ['GET', '/health'], ['PUT', '/echo'], ['GET', '/boom']],
-    counts: [['GET', '/users/:id', 200, '1'], ['GET', '/users/:id', 404, '1'], ['POST', '/users', 201, '1'], ['PUT', '/echo', 200, '1'], ['GET', '/boom', 500, '1']],
+    requests: [
+      ['GET', '/users/1'],
+      ['GET', '/users/9'],
+      ['POST', '/users', { name: 'bob' }],
+      ['GET', '/health'],
+      ['PUT', '/echo'],
+      ['GET', '/boom'],
+    ],
+    counts: [
+      ['GET', '/users/:id', 200, '1'],
+      ['GET', '/users/:id', 404, '1'],
+      ['POST', '/users', 201, '1'],
+      ['PUT', '/echo', 200, '1'],
+      ['GET', '/boom', 500, '1'],
+    ],
   },
   {
     name: 'Express (CommonJS JavaScript)',
     fixture: 'express-cjs',
     entry: 'app.js',
     framework: 'express',
-    requests: [['GET', '/users/7'], ['GET', '/users']],
-    counts: [['GET', '/users/:id', 200, '1'], ['GET', '/users', 200, '1']],
+    requests: [
+      ['GET', '/users/7'],
+      ['GET', '/users'],
+    ],
+    counts: [
+      ['GET', '/users/:id', 200, '1'],
+      ['GET', '/users', 200, '1'],
+    ],
   },
   {
     name: 'Express, handlers in another module, in wrapper calls and shared by two routes',
     fixture: 'express-crossfile',
     entry: 'app.ts',
     framework: 'express',
-    requests: [['GET', '/api/users/1'], ['GET', '/api/people/1'], ['GET', '/api/users/5'], ['POST', '/api/users', { name: 'eve' }], ['POST', '/api/auth/login', { user: 'ada' }], ['POST', '/api/auth/login', {}], ['GET', '/api/slow']],
+    requests: [
+      ['GET', '/api/users/1'],
+      ['GET', '/api/people/1'],
+      ['GET', '/api/users/5'],
+      ['POST', '/api/users', { name: 'eve' }],
+      ['POST', '/api/auth/login', { user: 'ada' }],
+      ['POST', '/api/auth/login', {}],
+      ['GET', '/api/slow'],
+    ],
     counts: [
       ['GET', '/api/users/:id', 200, '1'],
       ['GET', '/api/people/:id', 200, '1'],
@@ -150,24 +204,46 @@ const CASES: { name: string; fixture: string; entry: string; framework: string; 
     fixture: 'fastify',
     entry: 'app.ts',
     framework: 'fastify',
-    requests: [['GET', '/users/3'], ['GET', '/users/0'], ['POST', '/users', { a: 1 }]],
-    counts: [['GET', '/users/:id', 200, '1'], ['GET', '/users/:id', 404, '1'], ['POST', '/users', 200, '1']],
+    requests: [
+      ['GET', '/users/3'],
+      ['GET', '/users/0'],
+      ['POST', '/users', { a: 1 }],
+    ],
+    counts: [
+      ['GET', '/users/:id', 200, '1'],
+      ['GET', '/users/:id', 404, '1'],
+      ['POST', '/users', 200, '1'],
+    ],
   },
   {
     name: 'Koa (@koa/router)',
     fixture: 'koa',
     entry: 'app.ts',
     framework: 'koa',
-    requests: [['GET', '/users/5'], ['DELETE', '/users/5'], ['GET', '/missing']],
-    counts: [['GET', '/users/:id', 200, '1'], ['DELETE', '/users/:id', 204, '1'], ['GET', '/missing', 404, '1']],
+    requests: [
+      ['GET', '/users/5'],
+      ['DELETE', '/users/5'],
+      ['GET', '/missing'],
+    ],
+    counts: [
+      ['GET', '/users/:id', 200, '1'],
+      ['DELETE', '/users/:id', 204, '1'],
+      ['GET', '/missing', 404, '1'],
+    ],
   },
   {
     name: 'Hono',
     fixture: 'hono',
     entry: 'app.ts',
     framework: 'hono',
-    requests: [['GET', '/users/4'], ['POST', '/users', { n: 1 }]],
-    counts: [['GET', '/users/:id', 200, '1'], ['POST', '/users', 201, '1']],
+    requests: [
+      ['GET', '/users/4'],
+      ['POST', '/users', { n: 1 }],
+    ],
+    counts: [
+      ['GET', '/users/:id', 200, '1'],
+      ['POST', '/users', 201, '1'],
+    ],
   },
 ];
 
@@ -195,8 +271,10 @@ describe('wrapper style on the real Node frameworks', () => {
           const r = await ask(method, p, body);
           return { ...r, body: r.body.replace(/<br>.*<\/pre>/s, '</pre>') };
         };
-        for (const [method, p, body] of c.requests) assert.deepEqual(await same(b.ask, method, p, body), await same(a.ask, method, p, body), `${method} ${p}`);
-        for (const [method, route, status, n] of c.counts) assert.equal(await count(method, route, status), n, `${method} ${route} ${status}`);
+        for (const [method, p, body] of c.requests)
+          assert.deepEqual(await same(b.ask, method, p, body), await same(a.ask, method, p, body), `${method} ${p}`);
+        for (const [method, route, status, n] of c.counts)
+          assert.equal(await count(method, route, status), n, `${method} ${route} ${status}`);
         const spans = exporter.getFinishedSpans();
         assert.equal(spans.length, c.requests.length, spans.map((s) => s.name).join(', '));
         const [m, route] = c.counts[0]!;
@@ -204,7 +282,11 @@ describe('wrapper style on the real Node frameworks', () => {
         assert.equal(first?.attributes['http.route'], route);
         if (route.includes(':id')) assert.equal(typeof first?.attributes['http.route.param.id'], 'string');
         for (const [method, r, status] of c.counts) {
-          if (status >= 500) assert.ok(spans.some((s) => s.name === `${method} ${r}` && s.status.code === SpanStatusCode.ERROR), 'a thrown error is recorded');
+          if (status >= 500)
+            assert.ok(
+              spans.some((s) => s.name === `${method} ${r}` && s.status.code === SpanStatusCode.ERROR),
+              'a thrown error is recorded',
+            );
         }
       } finally {
         await a.close();
@@ -227,7 +309,11 @@ describe('wrapper style on the real Node frameworks', () => {
         await app.listen(0, '127.0.0.1');
         asks.push(viaFetch((await app.getUrl()).replace('[::1]', '127.0.0.1')));
       }
-      for (const [method, p, body] of [['GET', '/users/1'], ['GET', '/users/9'], ['POST', '/users', { name: 'bob' }]] as const) {
+      for (const [method, p, body] of [
+        ['GET', '/users/1'],
+        ['GET', '/users/9'],
+        ['POST', '/users', { name: 'bob' }],
+      ] as const) {
         assert.deepEqual(await asks[1]!(method, p, body), await asks[0]!(method, p, body), `${method} ${p}`);
       }
       assert.equal(await count('GET', '/users/:id', 200), '1');
@@ -235,7 +321,7 @@ describe('wrapper style on the real Node frameworks', () => {
       assert.equal(await count('POST', '/users', 202), '1', '@HttpCode(202)');
       const get = exporter.getFinishedSpans().filter((s) => s.name === 'GET /users/:id');
       assert.equal(get.length, 2);
-      assert.equal(get[0]!.attributes['http.route.param.id'], '1', '@Param(\'id\') read from the route arguments metadata');
+      assert.equal(get[0]!.attributes['http.route.param.id'], '1', "@Param('id') read from the route arguments metadata");
       assert.equal(get[1]!.status.code, SpanStatusCode.ERROR);
     } finally {
       for (const app of apps) await app.close();

@@ -29,7 +29,13 @@ async function prepare(name: string, fixture: string): Promise<{ original: strin
   const file = path.join(wrapped, 'app.py');
   const all = await detectRoutes(files.map((f) => ({ path: path.join(wrapped, f), text: fs.readFileSync(path.join(wrapped, f), 'utf8') })));
   const text = fs.readFileSync(file, 'utf8');
-  const plan = await planInstrumentFile(text, file, all.filter((r) => r.file === file), ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
+  const plan = await planInstrumentFile(
+    text,
+    file,
+    all.filter((r) => r.file === file),
+    ['counter', 'histogram', 'span'],
+    DEFAULT_OPTIONS,
+  );
   assert.equal(plan.refused, undefined, plan.refused);
   let out = applyEdits(text, plan.edits);
   const setup = await planAppSetup(out, file, 'metrics-endpoint', DEFAULT_OPTIONS);
@@ -90,13 +96,17 @@ describe('wrapper style on FastAPI under uvicorn: handlers in another module, de
     const spec = (await getText(`${orig}/openapi.json`)).body;
     assert.match(spec, /"verbose"/, 'the query parameter is in the original spec');
     assert.match(spec, /"#\/components\/schemas\/Item"/, 'so is the body model');
-    assert.deepEqual(JSON.parse((await getText(`${wrap}/openapi.json`)).body).paths['/api/items/{item_id}'], JSON.parse(spec).paths['/api/items/{item_id}']);
+    assert.deepEqual(
+      JSON.parse((await getText(`${wrap}/openapi.json`)).body).paths['/api/items/{item_id}'],
+      JSON.parse(spec).paths['/api/items/{item_id}'],
+    );
     assert.deepEqual(JSON.parse((await getText(`${wrap}/openapi.json`)).body).components, JSON.parse(spec).components);
   });
 
   it('/metrics counts each registration under its own route label; spans carry http.route and the parameters', async () => {
     const m = (await getText(`${wrap}/metrics`)).body;
-    const count = (labels: string) => new RegExp(`^http_requests_total\\{${labels.replace(/[{}/]/g, '\\$&')}\\} (\\d+)\\.0$`, 'm').exec(m)?.[1];
+    const count = (labels: string) =>
+      new RegExp(`^http_requests_total\\{${labels.replace(/[{}/]/g, '\\$&')}\\} (\\d+)\\.0$`, 'm').exec(m)?.[1];
     assert.equal(count('method="GET",route="/api/items/{item_id}",status="200"'), '2');
     assert.equal(count('method="GET",route="/api/items/{item_id}",status="404"'), '1');
     assert.equal(count('method="GET",route="/api/stock/{item_id}",status="200"'), '1', 'the shared handler has its own label');
@@ -104,10 +114,17 @@ describe('wrapper style on FastAPI under uvicorn: handlers in another module, de
     assert.equal(count('method="GET",route="/api/feed",status="200"'), '1');
     assert.equal(count('method="GET",route="/health",status="200"'), '1');
     assert.match(m, /^http_request_duration_seconds_count\{method="GET",route="\/api\/items\/\{item_id\}",status="200"\} 2\.0$/m);
-    const spans = JSON.parse((await getText(`${wrap}/_spans`)).body) as { name: string; attributes: Record<string, string>; error: boolean }[];
+    const spans = JSON.parse((await getText(`${wrap}/_spans`)).body) as {
+      name: string;
+      attributes: Record<string, string>;
+      error: boolean;
+    }[];
     const item = spans.find((s) => s.name === 'GET /api/items/{item_id}' && !s.error);
     assert.deepEqual(item?.attributes, { 'http.route': '/api/items/{item_id}', 'http.route.param.item_id': '1' });
-    assert.ok(spans.some((s) => s.name === 'GET /api/items/{item_id}' && s.error), 'the HTTPException is recorded');
+    assert.ok(
+      spans.some((s) => s.name === 'GET /api/items/{item_id}' && s.error),
+      'the HTTPException is recorded',
+    );
   });
 });
 
@@ -118,7 +135,14 @@ describe('wrapper style on FastAPI: decorators under the route decorators', () =
     try {
       const [orig, wrap] = servers.map((s) => `http://127.0.0.1:${s.port}`) as [string, string];
       await getText(`${orig}/health`);
-      for (const [method, p] of [['GET', '/users/1'], ['GET', '/users/42'], ['POST', '/users?name=bob'], ['GET', '/health'], ['GET', '/items'], ['POST', '/items']]) {
+      for (const [method, p] of [
+        ['GET', '/users/1'],
+        ['GET', '/users/42'],
+        ['POST', '/users?name=bob'],
+        ['GET', '/health'],
+        ['GET', '/items'],
+        ['POST', '/items'],
+      ]) {
         const ask = async (base: string) => {
           const r = await fetch(base + p!, { method });
           return { status: r.status, body: await r.text() };
@@ -126,7 +150,10 @@ describe('wrapper style on FastAPI: decorators under the route decorators', () =
         assert.deepEqual(await ask(wrap), await ask(orig), `${method} ${p}`);
       }
       // operationId of a two-method route comes from set iteration order (string hash seed): it differs between any two processes
-      const spec = (u: string) => getText(`${u}/openapi.json`).then((r) => JSON.parse(r.body, (k, v: unknown) => (k === 'operationId' ? undefined : v)) as { paths: unknown });
+      const spec = (u: string) =>
+        getText(`${u}/openapi.json`).then(
+          (r) => JSON.parse(r.body, (k, v: unknown) => (k === 'operationId' ? undefined : v)) as { paths: unknown },
+        );
       assert.deepEqual((await spec(wrap)).paths, (await spec(orig)).paths);
       const m = (await getText(`${wrap}/metrics`)).body;
       assert.match(m, /^http_requests_total\{method="POST",route="\/users",status="201"\} 1\.0$/m);
@@ -150,13 +177,20 @@ describe('wrapper style on Flask (WSGI test client)', () => {
       'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "prometheus_metrics")}))',
     ].join('\n');
     const a = runPython(probe, original);
-    const b = runPython(`${probe}\nprint(c.get("/metrics").get_data(as_text=True))\nfrom opentelemetry.trace import SPANS\nprint([s.attributes for s in SPANS][0])`, wrapped);
+    const b = runPython(
+      `${probe}\nprint(c.get("/metrics").get_data(as_text=True))\nfrom opentelemetry.trace import SPANS\nprint([s.attributes for s in SPANS][0])`,
+      wrapped,
+    );
     assert.equal(a.status, 0, a.out);
     assert.equal(b.status, 0, b.out);
     assert.equal(b.out.split('\n')[0], a.out.split('\n')[0], 'same answers and the same endpoint names');
     assert.match(b.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="200"\} 1\.0$/m);
     assert.match(b.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="404"\} 1\.0$/m);
-    assert.match(b.out, /^http_requests_total\{method="POST",route="\/items",status="200"\} 1\.0$/m, 'the request method of a GET|POST route');
+    assert.match(
+      b.out,
+      /^http_requests_total\{method="POST",route="\/items",status="200"\} 1\.0$/m,
+      'the request method of a GET|POST route',
+    );
     assert.match(b.out, /^http_requests_total\{method="GET",route="\/items",status="200"\} 1\.0$/m);
     assert.match(b.out, /\{'http\.route': '\/items\/<int:item_id>', 'http\.route\.param\.item_id': '7'\}/);
   });

@@ -72,11 +72,18 @@ describe('wrapper style: one line per handler', () => {
     const { file, text, routes } = await registered('express-crossfile/app.ts');
     const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
     assert.match(out, /router\.get\('\/users\/:id', observeRoute\('GET', '\/api\/users\/:id', users\.show\)\);/);
-    assert.match(out, /router\.get\('\/people\/:id', observeRoute\('GET', '\/api\/people\/:id', users\.show\)\);/, 'a shared handler: its own label');
+    assert.match(
+      out,
+      /router\.get\('\/people\/:id', observeRoute\('GET', '\/api\/people\/:id', users\.show\)\);/,
+      'a shared handler: its own label',
+    );
     assert.match(out, /router\.post\('\/auth\/login', observeRoute\('POST', '\/api\/auth\/login', wrapAction\(users\.login\)\)\);/);
     const py = await registered('fastapi-crossfile/app.py');
     const pyOut = applyEdits(py.text, (await planInstrumentFile(py.text, py.file, py.routes, ALL, OPTS)).edits);
-    assert.match(pyOut, /add_api_route\("\/items", observe_route\("POST", "\/api\/items", status_code=201\)\(views\.create_item\), methods=\["POST"\], status_code=201\)/);
+    assert.match(
+      pyOut,
+      /add_api_route\("\/items", observe_route\("POST", "\/api\/items", status_code=201\)\(views\.create_item\), methods=\["POST"\], status_code=201\)/,
+    );
     assert.match(pyOut, /add_api_route\("\/stock\/\{item_id\}", observe_route\("GET", "\/api\/stock\/\{item_id\}"\)\(views\.get_item\)/);
   });
 
@@ -101,8 +108,16 @@ describe('wrapper style: one line per handler', () => {
 
 describe('wrapper style: where the helper is and how it is imported', () => {
   const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wrapper-'));
-  const plan = async (file: string, text: string) => planInstrumentFile(text, file, (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file), ALL, OPTS);
-  const py = 'from fastapi import APIRouter\nfrom .deps import db\n\nrouter = APIRouter()\n\n\n@router.get("/x")\ndef x():\n    return {}\n';
+  const plan = async (file: string, text: string) =>
+    planInstrumentFile(
+      text,
+      file,
+      (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file),
+      ALL,
+      OPTS,
+    );
+  const py =
+    'from fastapi import APIRouter\nfrom .deps import db\n\nrouter = APIRouter()\n\n\n@router.get("/x")\ndef x():\n    return {}\n';
 
   it('Python in a package: the top package, imported relatively; an existing helper is reused and never rewritten', async () => {
     const root = tmp();
@@ -114,18 +129,26 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(applyEdits(py, p.edits), /^from \.\.\.telemetry_routes import observe_route$/m);
     const absolute = py.replace('from .deps import db', 'from app.deps import db');
     assert.match(applyEdits(absolute, (await plan(file, absolute)).edits), /^from app\.telemetry_routes import observe_route$/m);
+    // a namespace package (no __init__.py) inside a package the file imports absolutely
+    fs.mkdirSync(path.join(root, 'app', 'views'));
+    fs.writeFileSync(path.join(root, 'app', 'deps.py'), '');
+    const ns = path.join(root, 'app', 'views', 'items.py');
+    const nsPlan = await plan(ns, absolute);
+    assert.equal(nsPlan.newFiles?.[0]?.path, path.join(root, 'app', 'telemetry_routes.py'));
+    assert.match(applyEdits(absolute, nsPlan.edits), /^from app\.telemetry_routes import observe_route$/m);
     fs.writeFileSync(path.join(root, 'app', 'api', 'telemetry_routes.py'), '# mine\n');
     const reuse = await plan(file, py);
     assert.equal(reuse.newFiles, undefined, 'an existing helper is never rewritten');
     assert.match(applyEdits(py, reuse.edits), /^from \.\.telemetry_routes import observe_route$/m);
   });
 
-  it('TypeScript: next to tracing.ts, or in src/; the specifier follows the file\'s `.js` extensions', async () => {
+  it("TypeScript: next to tracing.ts, or in src/; the specifier follows the file's `.js` extensions", async () => {
     const root = tmp();
     fs.writeFileSync(path.join(root, 'package.json'), '{}');
     fs.mkdirSync(path.join(root, 'src', 'routes'), { recursive: true });
     const file = path.join(root, 'src', 'routes', 'users.ts');
-    const ts = "import { Router } from 'express';\nimport { db } from '../db.js';\n\nexport const router = Router();\nrouter.get('/u', (_req, res) => { res.json(db); });\n";
+    const ts =
+      "import { Router } from 'express';\nimport { db } from '../db.js';\n\nexport const router = Router();\nrouter.get('/u', (_req, res) => { res.json(db); });\n";
     const p = await plan(file, ts);
     assert.equal(p.newFiles?.[0]?.path, path.join(root, 'src', 'telemetryRoutes.ts'));
     assert.match(applyEdits(ts, p.edits), /^import \{ observeRoute \} from '\.\.\/telemetryRoutes\.js';$/m);
@@ -136,7 +159,13 @@ describe('wrapper style: where the helper is and how it is imported', () => {
 
   it('the inline style stays available as an option', async () => {
     const { file, text, routes } = await registered('express/app.ts');
-    const inline = await planInstrumentFile(text, file, routes.filter((r) => r.handlerFile === file), ALL, { ...OPTS, style: 'inline' });
+    const inline = await planInstrumentFile(
+      text,
+      file,
+      routes.filter((r) => r.handlerFile === file),
+      ALL,
+      { ...OPTS, style: 'inline' },
+    );
     assert.equal(inline.newFiles, undefined);
     assert.match(applyEdits(text, inline.edits), /httpRequestsTotal\.inc\(/);
   });
