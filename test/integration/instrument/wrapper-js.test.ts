@@ -22,9 +22,8 @@ import type { Hono } from 'hono';
 import type Koa from 'koa';
 import { register } from 'prom-client';
 import ts from 'typescript';
-import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { detectRoutes } from '../../../src/core/routes/detector';
-import { FIXTURES } from '../../support/instrument/helpers';
+import { applyEdits } from '../../../src/core/instrument/planner';
+import { planWrappedCopy } from '../../support/instrument/cases';
 import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
@@ -34,26 +33,8 @@ type Ask = (method: string, p: string, body?: unknown) => Promise<{ status: numb
 
 /** The fixture folder copied twice (original, wrapped); `entry` instrumented in the wrapped copy; its helper written. */
 async function prepare(fixture: string, entry: string, transpile = false): Promise<{ original: string; wrapped: string }> {
-  const base = scratchDir(`wrapjs-${fixture}`);
-  const src = path.join(FIXTURES, fixture);
-  const files = fs.readdirSync(src).filter((f) => !/\.(expected|wrapped)\./.test(f));
-  const dirs = [path.join(base, 'original'), path.join(base, 'wrapped')] as const;
-  for (const d of dirs) {
-    fs.mkdirSync(d, { recursive: true });
-    for (const f of files) fs.copyFileSync(path.join(src, f), path.join(d, f));
-  }
-  const file = path.join(dirs[1], entry);
-  const all = await detectRoutes(files.map((f) => ({ path: path.join(dirs[1], f), text: fs.readFileSync(path.join(dirs[1], f), 'utf8') })));
-  const text = fs.readFileSync(file, 'utf8');
-  const plan = await planInstrumentFile(
-    text,
-    file,
-    all.filter((r) => r.file === file),
-    ['counter', 'histogram', 'span'],
-    DEFAULT_OPTIONS,
-  );
-  assert.equal(plan.refused, undefined, plan.refused);
-  assert.doesNotMatch(plan.summary, /skipped/);
+  const { original, wrapped, file, text, plan } = await planWrappedCopy(scratchDir(`wrapjs-${fixture}`), fixture, entry, () => true);
+  const dirs = [original, wrapped] as const;
   fs.writeFileSync(file, applyEdits(text, plan.edits));
   for (const f of plan.newFiles ?? []) fs.writeFileSync(f.path, f.content);
   if (transpile) {

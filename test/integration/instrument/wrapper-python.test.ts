@@ -10,33 +10,14 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { applyEdits, DEFAULT_OPTIONS, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { detectRoutes } from '../../../src/core/routes/detector';
+import { applyEdits, DEFAULT_OPTIONS, planAppSetup } from '../../../src/core/instrument/planner';
+import { planWrappedCopy } from '../../support/instrument/cases';
 import { FIXTURES } from '../../support/instrument/helpers';
 import { getText, pyCompile, runPython, scratchDir, startUvicorn, writeOtelStub } from '../../support/instrument/pyenv';
 
 /** Copies a fixture folder twice: `original/` as is, `wrapped/` with app.py instrumented (wrapper style), its helper and /metrics. */
 async function prepare(name: string, fixture: string): Promise<{ original: string; wrapped: string; helper: string }> {
-  const base = scratchDir(name);
-  const src = path.join(FIXTURES, fixture);
-  const files = fs.readdirSync(src).filter((f) => f.endsWith('.py') && !/\.(expected|wrapped)\./.test(f));
-  const original = path.join(base, 'original');
-  const wrapped = path.join(base, 'wrapped');
-  for (const d of [original, wrapped]) {
-    fs.mkdirSync(d, { recursive: true });
-    for (const f of files) fs.copyFileSync(path.join(src, f), path.join(d, f));
-  }
-  const file = path.join(wrapped, 'app.py');
-  const all = await detectRoutes(files.map((f) => ({ path: path.join(wrapped, f), text: fs.readFileSync(path.join(wrapped, f), 'utf8') })));
-  const text = fs.readFileSync(file, 'utf8');
-  const plan = await planInstrumentFile(
-    text,
-    file,
-    all.filter((r) => r.file === file),
-    ['counter', 'histogram', 'span'],
-    DEFAULT_OPTIONS,
-  );
-  assert.equal(plan.refused, undefined, plan.refused);
+  const { original, wrapped, file, text, plan } = await planWrappedCopy(scratchDir(name), fixture, 'app.py', (f) => f.endsWith('.py'));
   let out = applyEdits(text, plan.edits);
   const setup = await planAppSetup(out, file, 'metrics-endpoint', DEFAULT_OPTIONS);
   out = applyEdits(out, setup.plan.edits);
