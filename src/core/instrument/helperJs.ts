@@ -145,6 +145,11 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '      };',
     `      const settle = (result${t(': unknown')}) => {`,
     "        if (typeof Response !== 'undefined' && result instanceof Response) return finish(result.status);",
+    `        const c = ${ts ? 'args[0] as Loose' : '/** @type {any} */ (args[0])'};`,
+    '        // Hono, observed as middleware: the response and any error the handler threw are on the context after next()',
+    "        if (typeof Response !== 'undefined' && c && c.res instanceof Response && typeof c.req === 'object') {",
+    '          return finish(c.res.status, c.error ?? undefined);',
+    '        }',
     '        const res = nodeResponse(args);',
     '        if (!res) {',
     "          const code = nest ? reflect.getMetadata?.('__httpCode__', wrapped) : undefined;",
@@ -184,13 +189,20 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     `  return wrapped${t(' as unknown as T')};`,
     '}',
     '',
-    "/** `observeRoute('GET', '/users/:id', handler)`: the handler, timed, counted and traced as that route. */",
-    // T constrained to a function (with `any` parameters, as the frameworks' handler types have): an inline handler
-    // keeps its contextual parameter types from the registration even through overloads (@koa/router's first one)
-    exp(
-      `function ${JS_HELPER_FN}${t('<T extends (...args: any[]) => unknown>')}(method${t(': string')}, route${t(': string')}, handler${t(': T')})${t(': T')} {`,
-    ),
-    '  return wrap(method, route, handler);',
+    '/**',
+    " * `observeRoute('GET', '/users/:id', handler)`: the handler, timed, counted and traced as that route.",
+    " * `observeRoute('GET', '/users/:id')`: the same, as the Koa / Hono middleware just before the handler.",
+    ' */',
+    ...(ts
+      ? [
+          // T constrained to a function with `any` parameters (as the frameworks' handler types have): a wrapped inline
+          // handler keeps the contextual parameter types of its registration
+          `export function ${JS_HELPER_FN}(method: string, route: string): (ctx: any, next: () => Promise<any>) => Promise<any>;`,
+          `export function ${JS_HELPER_FN}<T extends (...args: any[]) => unknown>(method: string, route: string, handler: T): T;`,
+          `export function ${JS_HELPER_FN}(method: string, route: string, handler?: unknown): unknown {`,
+          '  return wrap(method, route, handler ?? ((_ctx: unknown, next: () => Promise<unknown>) => next()));',
+        ]
+      : [exp(`function ${JS_HELPER_FN}(method, route, handler) {`), '  return wrap(method, route, handler ?? ((_ctx, next) => next()));']),
     '}',
     '',
     "/** NestJS: `@ObserveRoute('GET', '/users/:id')` as the last decorator of a route method (the route's metadata is kept). */",

@@ -203,11 +203,16 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const call = registrationCall(root, text, route, 'call_expression', methodNames);
   const handler = call && jsHandlerExpr(call);
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
-  if (isObserveCall(handler, name)) return already(route);
+  if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
   if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {
     if (presentAspects(handler.childForFieldName('body'), mod, ['startActiveSpan', 'startSpan']).length) return already(route);
   }
   needs.names.add(JS_HELPER_FN);
+  if ((route.framework === 'koa' || route.framework === 'hono') && handler.parent?.type === 'arguments') {
+    // the observing middleware just before the handler: the same observation around next(), and the handler stays a
+    // direct argument, so TypeScript still infers its context type from the path (`c.req.param()`, koa-router overloads)
+    return { route, edits: [{ start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}), ` }], already: [] };
+  }
   return {
     route,
     edits: [
