@@ -157,6 +157,16 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.equal((await plan(file, ts)).newFiles?.[0]?.path, path.join(root, 'src', 'routes', 'telemetryRoutes.ts'));
   });
 
+  it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
+    for (const input of ['fastapi/app.expected.py', 'express/app.expected.ts', 'nestjs/users.controller.expected.ts']) {
+      const file = path.join(FIXTURES, input);
+      const text = fs.readFileSync(file, 'utf8');
+      const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+      const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      assert.deepEqual([p.edits, p.refused, p.newFiles], [[], undefined, undefined], input);
+    }
+  });
+
   it('the inline style stays available as an option', async () => {
     const { file, text, routes } = await registered('express/app.ts');
     const inline = await planInstrumentFile(
