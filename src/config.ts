@@ -54,6 +54,7 @@ export interface InstrumentSettings {
   buckets: number[];
   tracerName: string;
   spanNameTemplate: string;
+  style: 'wrapper' | 'inline';
   lintEnabled: boolean;
 }
 
@@ -155,6 +156,7 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
     buckets: c.get<number[]>('instrument.histogramBuckets', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
     tracerName: c.get<string>('instrument.tracerName', 'telemetry-lens'),
     spanNameTemplate: c.get<string>('instrument.spanNameTemplate', '{method} {route}'),
+    style: c.get<string>('instrument.style', 'wrapper') === 'inline' ? 'inline' : 'wrapper',
     lintEnabled: c.get<boolean>('lint.enabled', true),
   };
 }

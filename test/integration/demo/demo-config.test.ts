@@ -163,7 +163,7 @@ describe('demo python-api instrumentation matches "Instrument Route"', () => {
     it(`${method} ${fullPath} is already instrumented (no edits planned)`, async () => {
       const file = join(demo, 'python-api', rel);
       const text = readFileSync(file, 'utf8');
-      const plan = await planInstrumentRoute(text, file, fastapiRoute(file, text, decorator, method, fullPath), ['counter', 'histogram'], { ...DEFAULT_OPTIONS });
+      const plan = await planInstrumentRoute(text, file, fastapiRoute(file, text, decorator, method, fullPath), ['counter', 'histogram'], { ...DEFAULT_OPTIONS, style: 'inline' });
       assert.deepEqual(plan.edits, [], plan.summary);
       assert.deepEqual(plan.alreadyInstrumented, ['counter', 'histogram'], plan.summary);
     });
@@ -206,7 +206,7 @@ describe('demo services expose the Telemetry Lens metrics', () => {
     const file = join(dir, 'routers/orders.py');
     const text = readFileSync(file, 'utf8');
     const route = fastapiRoute(file, text, '@router.post("/{order_id}/cancel"', 'POST', '/api/orders/{order_id}/cancel');
-    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS });
+    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS, style: 'inline' });
     assert.equal(plan.refused, undefined, plan.summary);
     const after = applyEdits(text, plan.edits);
     assert.equal(after.match(/= Counter\(/g)?.length, 1, 'no second http_requests_total definition');
