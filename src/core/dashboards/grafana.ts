@@ -94,12 +94,6 @@ export function grafanaDashboard(input: DashboardInput): Dashboard {
     current: { text: 'All', value: '$__all' },
     sort: 1,
   };
-  // A Prometheus query is a DataQuery with `expr` (its own type lives in the Prometheus plugin).
-  const alertsQuery = {
-    refId: 'Anno',
-    expr: `ALERTS{alertstate="firing", ${input.selector}}`,
-    titleFormat: '{{alertname}} {{${routeLabel}}}',
-  };
   return {
     uid: dashboardUid(input.service),
     title: `${input.service} — HTTP routes`,
@@ -112,17 +106,6 @@ export function grafanaDashboard(input: DashboardInput): Dashboard {
     timezone: 'browser',
     graphTooltip: 1,
     templating: { list: [routeVar] },
-    annotations: {
-      list: [
-        {
-          name: 'Firing alerts',
-          datasource: PROMETHEUS,
-          enable: true,
-          iconColor: 'red',
-          target: alertsQuery,
-        },
-      ],
-    },
     panels: [serviceRow, ...grid(service, 2, 1), routeRow, ...grid(route, 101, 2 + HEIGHT)],
   };
 }

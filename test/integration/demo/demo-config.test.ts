@@ -1,7 +1,7 @@
 // The live demo's static pieces: Prometheus config + alert rules (promtool), the workspace and
 // folder settings, and a short smoke run of each demo service checking the metrics it exposes.
 // Run: node scripts/run-unit.mjs demo
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderPrometheusConfig } from '../../../scripts/demo/prometheus-config.mjs';
+import { startService } from '../../support/services';
 import { applyEdits, DEFAULT_OPTIONS, planInstrumentRoute } from '../../../src/core/instrument/planner';
 import type { Route } from '../../../src/core/routes/types';
 
@@ -100,36 +101,6 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-async function startService(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, port: number) {
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited early:\n${output}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`service not ready in 20s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
-  return { base, stop };
 }
 
 /** The Route the detector reports for the FastAPI decorator starting with `decorator`. */

@@ -13,11 +13,32 @@ import { IMAGES } from '../../../src/core/scaffold/stack';
 
 function route(path: string, line: number): Route {
   const range = { start: { line, column: 0 }, end: { line, column: 10 } };
-  return { framework: 'fastapi', methods: ['GET'], path, fullPath: path, file: '/app/main.py', line, range, handlerFile: '/app/main.py', handlerLine: line, handlerName: null };
+  return {
+    framework: 'fastapi',
+    methods: ['GET'],
+    path,
+    fullPath: path,
+    file: '/app/main.py',
+    line,
+    range,
+    handlerFile: '/app/main.py',
+    handlerLine: line,
+    handlerName: null,
+  };
 }
 
 function service(name: string, over: Partial<ScaffoldService> = {}): ScaffoldService {
-  return { name, context: `../${name}`, language: 'python', port: 8000, convention: { name: 'telemetry-lens' }, routes: [route('/users/{id}', 3), route('/orders', 9)], inflight: false, metricsPath: '/metrics', ...over };
+  return {
+    name,
+    context: `../${name}`,
+    language: 'python',
+    port: 8000,
+    convention: { name: 'telemetry-lens' },
+    routes: [route('/users/{id}', 3), route('/orders', 9)],
+    inflight: false,
+    metricsPath: '/metrics',
+    ...over,
+  };
 }
 
 const files = (out: { files: Array<{ path: string; content: string }> }) => new Map(out.files.map((f) => [f.path, f.content]));
@@ -25,26 +46,49 @@ const files = (out: { files: Array<{ path: string; content: string }> }) => new 
 test('panels: rate by status class, error ratio, three quantiles; in-flight only with a gauge and only service-wide', () => {
   const conv = getConvention('otel-legacy');
   const svc = panels(conv, { selector: 'job="api"', window: '5m', inflight: 'http_server_active_requests' });
-  assert.deepEqual(svc.map((p) => p.kind), ['rate', 'errors', 'latency', 'inflight']);
+  assert.deepEqual(
+    svc.map((p) => p.kind),
+    ['rate', 'errors', 'latency', 'inflight'],
+  );
   assert.equal(
     svc[0]!.queries[0]!.expr,
     'sum by (status_class) (label_replace(rate(http_server_duration_milliseconds_count{job="api"}[5m]), "status_class", "${1}xx", "http_status_code", "([0-9]).*"))',
   );
   assert.match(svc[1]!.queries[0]!.expr, /http_status_code=~"5\.\."/);
-  assert.deepEqual(svc[2]!.queries.map((q) => q.legend), ['p50', 'p90', 'p99']);
+  assert.deepEqual(
+    svc[2]!.queries.map((q) => q.legend),
+    ['p50', 'p90', 'p99'],
+  );
   assert.match(svc[2]!.queries[2]!.expr, /^histogram_quantile\(0\.99, .*\) \* 0\.001$/, 'milliseconds are converted to seconds');
   assert.equal(svc[3]!.queries[0]!.expr, 'sum(http_server_active_requests{job="api"})');
-  const route = panels(conv, { selector: 'job="api"', window: '$__rate_interval', route: '$route', inflight: 'http_server_active_requests' });
-  assert.deepEqual(route.map((p) => p.kind), ['rate', 'errors', 'latency']);
+  const route = panels(conv, {
+    selector: 'job="api"',
+    window: '$__rate_interval',
+    route: '$route',
+    inflight: 'http_server_active_requests',
+  });
+  assert.deepEqual(
+    route.map((p) => p.kind),
+    ['rate', 'errors', 'latency'],
+  );
   assert.match(route[0]!.queries[0]!.expr, /\{job="api", http_route=~"\$route"\}/);
-  assert.match(panels(getConvention('instrumentator'), { selector: '', window: '5m', route: '/a"b' })[0]!.queries[0]!.expr, /\{handler="\/a\\"b"\}/, 'a literal route is quoted');
+  assert.match(
+    panels(getConvention('instrumentator'), { selector: '', window: '5m', route: '/a"b' })[0]!.queries[0]!.expr,
+    /\{handler="\/a\\"b"\}/,
+    'a literal route is quoted',
+  );
   assert.deepEqual(panels(getConvention({ name: 'custom', custom: { rate: 'x' } }), { selector: '', window: '5m' }), []);
   assert.equal(inflightMetric(getConvention('express-prom-bundle')), undefined);
   assert.equal(inflightMetric(getConvention('telemetry-lens'), 'shop_'), 'shop_http_requests_in_progress');
 });
 
 test('Grafana dashboard: a service row and a row repeated per route, every target on the provisioned Prometheus uid', () => {
-  const d = grafanaDashboard({ service: 'orders', convention: getConvention('telemetry-lens'), selector: 'job="orders"', inflight: 'http_requests_in_progress' });
+  const d = grafanaDashboard({
+    service: 'orders',
+    convention: getConvention('telemetry-lens'),
+    selector: 'job="orders"',
+    inflight: 'http_requests_in_progress',
+  });
   const rows = d.panels!.filter((p) => p.type === 'row');
   assert.equal(rows.length, 2);
   assert.equal(rows[1]!.repeat, 'route');
@@ -53,25 +97,49 @@ test('Grafana dashboard: a service row and a row repeated per route, every targe
   assert.equal(charts.length, 4 + 3);
   const ids = d.panels!.map((p) => p.id);
   assert.equal(new Set(ids).size, ids.length, 'panel ids are unique');
-  for (const p of charts) for (const t of (p as { targets: Array<{ datasource: { uid: string } }> }).targets) assert.equal(t.datasource.uid, 'prometheus');
+  for (const p of charts)
+    for (const t of (p as unknown as { targets: Array<{ datasource: { uid: string } }> }).targets)
+      assert.equal(t.datasource.uid, 'prometheus');
   assert.equal(d.uid, 'tl-orders');
 });
 
 test('alert rules follow the convention: route label, status label, millisecond histograms scaled', () => {
   const rules = alertRules(getConvention('express-prom-bundle'), 'shop', DEFAULT_ALERT_SETTINGS).groups[0]!.rules;
-  assert.deepEqual(rules.map((r) => r.alert), ['HighErrorRate', 'SlowResponses']);
-  assert.match(rules[0]!.expr, /sum by \(job, path\) \(rate\(http_request_duration_seconds_count\{job="shop", status_code=~"5\.\."\}\[5m\]\)\)/);
+  assert.deepEqual(
+    rules.map((r) => r.alert),
+    ['HighErrorRate', 'SlowResponses'],
+  );
+  assert.match(
+    rules[0]!.expr,
+    /sum by \(job, path\) \(rate\(http_request_duration_seconds_count\{job="shop", status_code=~"5\.\."\}\[5m\]\)\)/,
+  );
   assert.match(rules[0]!.expr, /> 0\.05$/);
-  assert.deepEqual(rules.map((r) => [r.for, r.labels.severity]), [['5m', 'critical'], ['5m', 'warning']]);
+  assert.deepEqual(
+    rules.map((r) => [r.for, r.labels.severity]),
+    [
+      ['5m', 'critical'],
+      ['5m', 'warning'],
+    ],
+  );
   assert.deepEqual(Object.keys(rules[1]!.annotations), ['summary', 'description', 'runbook']);
-  const legacy = alertRules(getConvention('otel-legacy'), 'shop', { ...DEFAULT_ALERT_SETTINGS, latencySeconds: 2, runbookUrl: 'https://wiki.example/runbook' }).groups[0]!.rules[1]!;
+  const legacy = alertRules(getConvention('otel-legacy'), 'shop', {
+    ...DEFAULT_ALERT_SETTINGS,
+    latencySeconds: 2,
+    runbookUrl: 'https://wiki.example/runbook',
+  }).groups[0]!.rules[1]!;
   assert.match(legacy.expr, /\) \* 0\.001 > 2$/);
   assert.equal(legacy.annotations.runbook_url, 'https://wiki.example/runbook#slowresponses');
 });
 
 test('alert settings are validated', () => {
   assert.deepEqual(alertSettingsProblems(DEFAULT_ALERT_SETTINGS), []);
-  const bad = alertSettingsProblems({ ...DEFAULT_ALERT_SETTINGS, errorRatio: 5, latencySeconds: 0, for: '30s', runbookUrl: 'javascript:alert(1)' });
+  const bad = alertSettingsProblems({
+    ...DEFAULT_ALERT_SETTINGS,
+    errorRatio: 5,
+    latencySeconds: 0,
+    for: '30s',
+    runbookUrl: 'javascript:alert(1)',
+  });
   assert.equal(bad.length, 4, bad.join('\n'));
 });
 
@@ -86,7 +154,11 @@ test("humanizeDuration matches Prometheus' template function", () => {
 });
 
 test('scaffold: every file of the stack; compose services, ports, volumes and mounts agree with the written files', () => {
-  const out = scaffold({ services: [service('orders'), service('catalog', { language: 'node', port: 3000 })], traces: 'jaeger', alerts: DEFAULT_ALERT_SETTINGS });
+  const out = scaffold({
+    services: [service('orders'), service('catalog', { language: 'node', port: 3000 })],
+    traces: 'jaeger',
+    alerts: DEFAULT_ALERT_SETTINGS,
+  });
   const f = files(out);
   assert.deepEqual([...f.keys()].sort(), [
     'docker-compose.yml',
@@ -102,7 +174,15 @@ test('scaffold: every file of the stack; compose services, ports, volumes and mo
     'prometheus/tests/orders.test.yml',
   ]);
   const compose = parse(f.get('docker-compose.yml')!);
-  assert.deepEqual(Object.keys(compose.services).sort(), ['catalog', 'grafana', 'jaeger', 'loki', 'orders', 'otel-collector', 'prometheus']);
+  assert.deepEqual(Object.keys(compose.services).sort(), [
+    'catalog',
+    'grafana',
+    'jaeger',
+    'loki',
+    'orders',
+    'otel-collector',
+    'prometheus',
+  ]);
   const hostPorts: string[] = [];
   for (const [name, svc] of Object.entries<Record<string, unknown>>(compose.services)) {
     if (typeof svc.image === 'string') {
@@ -114,7 +194,10 @@ test('scaffold: every file of the stack; compose services, ports, volumes and mo
       const [src] = v.split(':');
       if (src!.startsWith('./')) {
         const rel = src!.slice(2);
-        assert.ok([...f.keys()].some((k) => k === rel || k.startsWith(`${rel}/`)), `${name} mounts ${rel}, which is written`);
+        assert.ok(
+          [...f.keys()].some((k) => k === rel || k.startsWith(`${rel}/`)),
+          `${name} mounts ${rel}, which is written`,
+        );
       } else assert.ok(src! in compose.volumes, `${name}: ${src} is a declared named volume`);
     }
   }
@@ -126,8 +209,15 @@ test('scaffold: every file of the stack; compose services, ports, volumes and mo
   assert.equal(prom.global.scrape_interval, '15s');
   assert.deepEqual(prom.rule_files, ['rules/*.yml']);
   assert.deepEqual(
-    prom.scrape_configs.map((s: { job_name: string; static_configs: Array<{ targets: string[] }> }) => [s.job_name, s.static_configs[0]!.targets[0]]),
-    [['orders', 'orders:8000'], ['catalog', 'catalog:3000'], ['otel-collector', 'otel-collector:8889']],
+    prom.scrape_configs.map((s: { job_name: string; static_configs: Array<{ targets: string[] }> }) => [
+      s.job_name,
+      s.static_configs[0]!.targets[0],
+    ]),
+    [
+      ['orders', 'orders:8000'],
+      ['catalog', 'catalog:3000'],
+      ['otel-collector', 'otel-collector:8889'],
+    ],
   );
   for (const s of prom.scrape_configs.slice(0, 2)) assert.ok(s.static_configs[0].targets[0].split(':')[0] in compose.services);
   assert.ok(compose.services.prometheus.command.includes('--enable-feature=exemplar-storage'));
@@ -156,7 +246,12 @@ test('scaffold: the collector pipelines use only what the config defines; export
 
 test('scaffold: Grafana datasources link exemplars → traces → logs → traces by the uids the dashboards use', () => {
   const f = files(scaffold({ services: [service('orders')], traces: 'tempo', alerts: DEFAULT_ALERT_SETTINGS }));
-  const ds = parse(f.get('grafana/provisioning/datasources/datasources.yml')!).datasources as Array<{ uid: string; type: string; url: string; jsonData: Record<string, never> }>;
+  const ds = parse(f.get('grafana/provisioning/datasources/datasources.yml')!).datasources as Array<{
+    uid: string;
+    type: string;
+    url: string;
+    jsonData: Record<string, never>;
+  }>;
   const uids = new Set(ds.map((d) => d.uid));
   assert.deepEqual([...uids].sort(), ['loki', 'prometheus', 'tempo']);
   const byType = Object.fromEntries(ds.map((d) => [d.type, d]));
@@ -165,7 +260,9 @@ test('scaffold: Grafana datasources link exemplars → traces → logs → trace
   assert.equal((byType.loki!.jsonData.derivedFields as Array<{ datasourceUid: string; url: string }>)[0]!.datasourceUid, 'tempo');
   assert.equal((byType.loki!.jsonData.derivedFields as Array<{ url: string }>)[0]!.url, '$${__value.raw}', 'escaped for provisioning');
   const dashboard = JSON.parse(f.get('grafana/dashboards/orders.json')!);
-  const used = JSON.stringify(dashboard).match(/"uid":"[^"]+"/g)!.filter((u) => u !== '"uid":"tl-orders"');
+  const used = JSON.stringify(dashboard)
+    .match(/"uid":"[^"]+"/g)!
+    .filter((u) => u !== '"uid":"tl-orders"');
   for (const u of used) assert.ok(uids.has(JSON.parse(`{${u}}`).uid), u);
   const provider = parse(f.get('grafana/provisioning/dashboards/dashboards.yml')!);
   const compose = parse(f.get('docker-compose.yml')!);
@@ -176,7 +273,10 @@ test('scaffold: a service without routes still gets a stack, and the notes say s
   const out = scaffold({ services: [service('empty', { routes: [] })], traces: 'jaeger', alerts: DEFAULT_ALERT_SETTINGS });
   assert.ok(out.notes.some((n) => /empty: no routes found/.test(n)));
   assert.ok(files(out).has('prometheus/tests/empty.test.yml'));
-  assert.throws(() => scaffold({ services: [service('a'), service('a')], traces: 'jaeger', alerts: DEFAULT_ALERT_SETTINGS }), /two services are named "a"/);
+  assert.throws(
+    () => scaffold({ services: [service('a'), service('a')], traces: 'jaeger', alerts: DEFAULT_ALERT_SETTINGS }),
+    /two services are named "a"/,
+  );
   assert.equal(serviceName('My Shop/API!'), 'my-shop-api');
   assert.equal(serviceName('___'), 'app');
 });
@@ -184,7 +284,10 @@ test('scaffold: a service without routes still gets a stack, and the notes say s
 test('the convention and port are read from the code when it names them', () => {
   assert.equal(conventionFromSource('from prometheus_fastapi_instrumentator import Instrumentator')!.config.name, 'instrumentator');
   assert.equal(conventionFromSource('"express-prom-bundle": "^7.0.0"')!.config.name, 'express-prom-bundle');
-  assert.deepEqual(conventionFromSource("Counter('shop_http_requests_total', 'x', ['method', 'route', 'status'])")!.config, { name: 'telemetry-lens', prefix: 'shop_' });
+  assert.deepEqual(conventionFromSource("Counter('shop_http_requests_total', 'x', ['method', 'route', 'status'])")!.config, {
+    name: 'telemetry-lens',
+    prefix: 'shop_',
+  });
   assert.equal(conventionFromSource('app = Flask(__name__)'), undefined);
   assert.equal(portFromSource('app.listen(8080)', 'node'), 8080);
   assert.equal(portFromSource('const port = Number(process.env.PORT || 4000)', 'node'), 4000);
