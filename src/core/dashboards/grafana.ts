@@ -109,3 +109,17 @@ export function grafanaDashboard(input: DashboardInput): Dashboard {
     panels: [serviceRow, ...grid(service, 2, 1), routeRow, ...grid(route, 101, 2 + HEIGHT)],
   };
 }
+
+/** `<grafana>/d/<uid>?var-route=<label value>`: the route's row of the dashboard the scaffold provisions. */
+export function grafanaRouteUrl(grafana: string, service: string, routeValue: string): URL | undefined {
+  let base: URL;
+  try {
+    base = new URL(grafana);
+  } catch {
+    return undefined;
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') return undefined;
+  const url = new URL(`d/${dashboardUid(service)}`, base.href.endsWith('/') ? base.href : `${base.href}/`);
+  url.searchParams.set('var-route', routeValue);
+  return url;
+}

@@ -16,6 +16,10 @@ export interface FolderSpec {
   dir: string;
   /** Service name (default: the folder name). */
   name?: string;
+  /** This folder's convention (overrides detection, not PlanOptions.convention). */
+  convention?: ConventionConfig;
+  /** Label matchers to detect the convention under (default `job="<name>"`). */
+  selector?: string;
 }
 
 export interface PlanOptions {
@@ -33,14 +37,16 @@ export const FALLBACK_CONVENTION: ConventionConfig = { name: 'telemetry-lens' };
 
 async function settleConvention(
   name: string,
+  folder: FolderSpec,
   sourceHint: { config: ConventionConfig; reason: string } | undefined,
   opts: PlanOptions,
 ): Promise<{ config: ConventionConfig; note?: string }> {
-  if (opts.convention) return { config: opts.convention };
+  const chosen = opts.convention ?? folder.convention;
+  if (chosen) return { config: chosen };
   let why = 'no Prometheus to ask';
   if (opts.prometheus) {
     try {
-      const d = await detectConvention(opts.prometheus, `job="${name}"`, opts.signal ? { signal: opts.signal } : {});
+      const d = await detectConvention(opts.prometheus, folder.selector || `job="${name}"`, opts.signal ? { signal: opts.signal } : {});
       if (d.config) return { config: d.config, note: `${name}: convention ${d.config.name} (${d.reason})` };
       why = d.reason;
     } catch (e) {
@@ -64,7 +70,7 @@ export async function planServices(folders: FolderSpec[], opts: PlanOptions): Pr
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const facts = await inspectService(f.dir, scan.routes);
-    const { config, note } = await settleConvention(name, facts.convention, opts);
+    const { config, note } = await settleConvention(name, f, facts.convention, opts);
     if (note) notes.push(note);
     if (!facts.hasDockerfile) notes.push(`${name}: no Dockerfile in ${f.dir}; docker compose needs one to build the service.`);
     const gauge = inflightMetric(getConvention(config), config.prefix);

@@ -14,7 +14,7 @@ import { SOURCE_FILES } from '../languages';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
-const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
+const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
 export function grafanaExploreUrl(grafana: string, expr: string): string {
@@ -86,6 +86,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       const links: string[] = [];
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
       if (raw?.rate && m.grafanaUrl) links.push(`[Open in Grafana Explore](${grafanaExploreUrl(m.grafanaUrl, raw.rate)})`);
+      if (m.grafanaUrl) links.push(commandLink('Open Route in Grafana', 'telemetryLens.openRouteInGrafana', [routeId(route)]));
       links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { alertRules, alertSettingsProblems, DEFAULT_ALERT_SETTINGS, humanizeDuration } from '../../../src/core/dashboards/alerts';
-import { grafanaDashboard } from '../../../src/core/dashboards/grafana';
+import { grafanaDashboard, grafanaRouteUrl } from '../../../src/core/dashboards/grafana';
 import { inflightMetric, panels } from '../../../src/core/dashboards/panels';
 import { getConvention } from '../../../src/core/metrics/conventions';
 import type { Route } from '../../../src/core/routes/types';
@@ -294,4 +294,15 @@ test('the convention and port are read from the code when it names them', () => 
   assert.equal(portFromSource('uvicorn.run(app, host="0.0.0.0", port=8081)', 'python'), 8081);
   assert.equal(portFromSource('', 'python'), 8000);
   assert.equal(portFromSource('', 'node'), 3000);
+});
+
+test('Open Route in Grafana: http(s) only, path prefix kept, the route as a URL-encoded variable', () => {
+  assert.equal(
+    grafanaRouteUrl('https://grafana.example/sub', 'orders', '/users/{id}')!.href,
+    'https://grafana.example/sub/d/tl-orders?var-route=%2Fusers%2F%7Bid%7D',
+  );
+  assert.equal(grafanaRouteUrl('http://localhost:3000/', 'orders', '/a&b=c#d')!.searchParams.get('var-route'), '/a&b=c#d');
+  assert.equal(grafanaRouteUrl('javascript:alert(1)', 'orders', '/x'), undefined);
+  assert.equal(grafanaRouteUrl('file:///etc/passwd', 'orders', '/x'), undefined);
+  assert.equal(grafanaRouteUrl('not a url', 'orders', '/x'), undefined);
 });
