@@ -184,11 +184,11 @@ export function alertRuleTests(
   const rank = s.latencyQuantile * 100;
   const quantile = rank <= slowBelow ? T * (rank / slowBelow) : T + (T * (rank - slowBelow)) / (100 - slowBelow);
   const labels = (rule: AlertRule) => ({ ...rule.labels, job: service, [routeLabel]: routes.bad });
+  // One pass with a function: label values from the code are inserted literally, never re-expanded.
   const fill = (text: string, value: string) =>
-    text
-      .replace(new RegExp(`\\{\\{ \\$labels\\.${routeLabel} \\}\\}`, 'g'), routes.bad)
-      .replace(/\{\{ \$labels\.job \}\}/g, service)
-      .replace(/\{\{ \$value \| humanize\w+ \}\}/g, value);
+    text.replace(/\{\{ (?:\$labels\.(\w+)|\$value \| humanize\w+) \}\}/g, (_m, label?: string) =>
+      label === undefined ? value : label === 'job' ? service : label === routeLabel ? routes.bad : '',
+    );
   const annotations = (rule: AlertRule, value: string) =>
     Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v, value)]));
   const evalTime = `${minutes - 2}m`;

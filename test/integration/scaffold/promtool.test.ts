@@ -131,6 +131,22 @@ describe('scaffold CLI', () => {
     promtoolChecks(out);
   });
 
+  it('route paths with quotes, template braces and $ from the code still give passing promtool tests', { timeout: 60_000 }, async () => {
+    const app = path.join(tmp, 'hostile-app');
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(path.join(app, 'package.json'), '{"dependencies":{"express":"4"}}\n');
+    const weird = String.raw`/w/"q"/{{ $labels.job }}/$&/\\`;
+    fs.writeFileSync(
+      path.join(app, 'server.js'),
+      `const app = require('express')();\napp.get(${JSON.stringify(weird)}, (req, res) => res.send('x'));\napp.get('/ok', (req, res) => res.send('ok'));\n`,
+    );
+    const out = path.join(tmp, 'hostile-out');
+    const c = io();
+    assert.equal(await main(['scaffold', app, '--out', out], c), 0, c.stderr.join('\n'));
+    assert.ok(fs.readFileSync(path.join(out, 'prometheus/tests/hostile-app.test.yml'), 'utf8').includes('{{ $labels.job }}/$&'));
+    promtoolChecks(out);
+  });
+
   it('usage errors exit 2', async () => {
     for (const args of [
       ['demo/node-api'],

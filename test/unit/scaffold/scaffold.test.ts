@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { alertRules, alertSettingsProblems, DEFAULT_ALERT_SETTINGS, humanizeDuration } from '../../../src/core/dashboards/alerts';
+import {
+  alertRules,
+  alertRuleTests,
+  alertSettingsProblems,
+  DEFAULT_ALERT_SETTINGS,
+  humanizeDuration,
+} from '../../../src/core/dashboards/alerts';
 import { grafanaDashboard, grafanaRouteUrl } from '../../../src/core/dashboards/grafana';
 import { inflightMetric, panels } from '../../../src/core/dashboards/panels';
 import { getConvention } from '../../../src/core/metrics/conventions';
@@ -305,4 +311,18 @@ test('Open Route in Grafana: http(s) only, path prefix kept, the route as a URL-
   assert.equal(grafanaRouteUrl('javascript:alert(1)', 'orders', '/x'), undefined);
   assert.equal(grafanaRouteUrl('file:///etc/passwd', 'orders', '/x'), undefined);
   assert.equal(grafanaRouteUrl('not a url', 'orders', '/x'), undefined);
+});
+
+test('promtool tests: hostile route values are quoted in series and inserted literally in the expected annotations', () => {
+  const conv = getConvention('telemetry-lens');
+  const bad = '/a$&"b{{ $labels.job }}\\';
+  const t = alertRuleTests(conv, 'svc', DEFAULT_ALERT_SETTINGS, 'rules.yml', { bad, good: '/ok' }) as {
+    tests: Array<{
+      input_series: Array<{ series: string }>;
+      alert_rule_test: Array<{ exp_alerts: Array<{ exp_annotations: Record<string, string> }> }>;
+    }>;
+  };
+  assert.ok(t.tests[0]!.input_series[0]!.series.includes('route="/a$&\\"b{{ $labels.job }}\\\\"'));
+  const fired = t.tests[0]!.alert_rule_test[1]!.exp_alerts[0]!.exp_annotations;
+  assert.equal(fired.summary, `High error rate on ${bad} (svc)`);
 });
