@@ -77,6 +77,8 @@ export const scaffoldCommand: Command = {
     const convention = strings.convention as ConventionName | undefined;
     if (convention !== undefined && !NAMED.includes(convention))
       throw new CliError(`unknown --convention ${convention} (expected ${NAMED.join(', ')})`);
+    if (strings.prefix !== undefined && convention !== 'telemetry-lens')
+      throw new CliError('--prefix goes with --convention telemetry-lens');
     const alerts: AlertSettings = {
       ...DEFAULT_ALERT_SETTINGS,
       errorRatio: numberFlag(strings['error-ratio'], 'error-ratio', DEFAULT_ALERT_SETTINGS.errorRatio),
