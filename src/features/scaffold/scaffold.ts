@@ -8,8 +8,8 @@ import { alertSettingsProblems, DEFAULT_ALERT_SETTINGS, type AlertSettings } fro
 import { grafanaRouteUrl } from '../../core/dashboards/grafana';
 import { errorMessage } from '../../core/errors';
 import { CONVENTION_NAMES, getConvention, type ConventionName } from '../../core/metrics/conventions';
-import { planServices, type FolderSpec } from '../../core/scaffold/plan';
-import { scaffold, serviceName, type ScaffoldFile } from '../../core/scaffold/scaffold';
+import type { FolderSpec } from '../../core/scaffold/plan';
+import type { ScaffoldFile } from '../../core/scaffold/scaffold';
 import type { Route } from '../../core/routes/types';
 import { routeId } from '../../core/routes/route';
 import { alertRuleSettings, folderMetricsSettings, instrumentSettings, metricsSettings, routesSettings } from '../../config';
@@ -18,6 +18,8 @@ import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from '../metrics/metricsService';
 
 const log = logger('scaffold');
+// The generator (and the YAML writer) is evaluated only when a command runs, not at activation.
+const loadGenerator = async () => ({ ...(await import('../../core/scaffold/plan')), ...(await import('../../core/scaffold/scaffold')) });
 
 export function registerScaffold(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): void {
   context.subscriptions.push(
@@ -79,6 +81,7 @@ async function run(metrics: MetricsService, what: 'stack' | 'alerts'): Promise<v
       async (_p, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
+        const { planServices, scaffold } = await loadGenerator();
         const plan = await planServices(folders.map(folderSpec), {
           out: out.fsPath,
           prometheus: metrics.client,
@@ -156,6 +159,7 @@ async function openInGrafana(index: RouteIndex, metrics: MetricsService, id: str
   const conv = getConvention(
     service.convention && service.convention !== 'auto' && service.convention !== 'custom' ? service.convention : 'telemetry-lens',
   );
+  const { serviceName } = await loadGenerator();
   const url = grafanaRouteUrl(setting, serviceName(service.id), conv.labelValueFor(route));
   if (!url) {
     void vscode.window.showErrorMessage('Telemetry Lens: telemetryLens.grafana.url must be an http or https URL.');
