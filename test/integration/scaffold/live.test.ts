@@ -122,6 +122,21 @@ describe('the generated stack against the live demo services', { skip: pythonDep
     ]);
   });
 
+  it('--prometheus: the convention comes from what Prometheus has for job="<service>"', { timeout: 60_000 }, async () => {
+    assert.deepEqual(await emptyQueries(['http_requests_total{job="node-api"}']), []);
+    const notes: string[] = [];
+    const c: Io = { out: () => {}, err: (s) => notes.push(s), cwd: ROOT };
+    assert.equal(
+      await main(['scaffold', 'demo/node-api', '--out', path.join(out, 'detected'), '--prometheus', prom!.url], c),
+      0,
+      notes.join('\n'),
+    );
+    assert.match(
+      notes.join('\n'),
+      /node-api: convention telemetry-lens \(\{job="node-api"\} has http_requests_total with route\/method\/status labels/,
+    );
+  });
+
   for (const job of Object.keys(ROUTE) as Job[]) {
     it(`${job}: every dashboard query and the route variable return data`, { timeout: 90_000 }, async () => {
       const dashboard = JSON.parse(fs.readFileSync(path.join(out, `grafana/dashboards/${job}.json`), 'utf8'));
