@@ -5,11 +5,13 @@
  *   - routes.*    : detector speed on 20,000-line files, a 1,000-file workspace index, peak memory
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
+ *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { benchHardening } from './hardening';
 import { benchMetrics } from './metrics';
 import { benchReceiver } from './receiver';
 import { benchRoutes } from './routes';
@@ -47,7 +49,13 @@ async function benchExtension(): Promise<BenchResult[]> {
   return out;
 }
 
-const groups: Record<string, () => Promise<BenchResult[]>> = { extension: benchExtension, routes: benchRoutes, metrics: benchMetrics, receiver: benchReceiver };
+const groups: Record<string, () => Promise<BenchResult[]>> = {
+  extension: benchExtension,
+  routes: benchRoutes,
+  metrics: benchMetrics,
+  receiver: benchReceiver,
+  hardening: benchHardening,
+};
 
 (async () => {
   const only = process.argv.slice(2);

@@ -38,6 +38,8 @@ step "lint" npm run --silent lint
 step "unit tests" node scripts/run-unit.mjs; count
 step "integration tests" node scripts/run-integration.mjs; count
 step "e2e in code-server" node --import tsx test/e2e/launcher/run-code-server.ts; count
+# A hostile workspace (its settings redirect the Prometheus URL) opened untrusted: Restricted Mode.
+step "e2e in code-server, Restricted Mode" node --import tsx test/e2e/launcher/run-code-server.ts --restricted; count
 # The launcher must fail a run whose suite fails: run only the deliberate failure and expect exit != 0.
 expect_failure() { ! E2E_FAIL=1 E2E_GREP=deliberately node --import tsx test/e2e/launcher/run-code-server.ts >test-results/deliberate-failure.log 2>&1; }
 step "a failing e2e test fails the run" expect_failure

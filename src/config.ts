@@ -3,15 +3,26 @@
  * reads go through these functions so features never spell setting names themselves.
  */
 import * as vscode from 'vscode';
+import { isPromDuration } from './core/metrics/conventions';
 
 const SECTION = 'telemetryLens';
 
 export type AuthKind = 'none' | 'bearer' | 'basic';
 
-export interface PrometheusSettings {
+/** The settings that decide where a request goes and what it carries: a workspace may not redirect them silently. */
+export interface EndpointSettings {
   url: string;
   auth: AuthKind;
   headers: Record<string, string>;
+}
+
+/** The user-level (or default) endpoint and what the workspace or a workspace folder sets over it. */
+export interface EndpointLayers {
+  user: EndpointSettings;
+  workspace: Partial<EndpointSettings>;
+}
+
+export interface PrometheusSettings extends EndpointSettings {
   caFile: string;
   insecureSkipVerify: boolean;
   timeoutMs: number;
@@ -78,6 +89,36 @@ export function prometheusSettings(): PrometheusSettings {
   };
 }
 
+const ENDPOINT_DEFAULTS: EndpointSettings = { url: 'http://localhost:9090', auth: 'none', headers: {} };
+
+/** `prometheus.url`, `.auth`, `.headers` per level, from `inspect()` (workspace folder wins over workspace). */
+export function prometheusEndpointLayers(): EndpointLayers {
+  const c = cfg();
+  const user = { ...ENDPOINT_DEFAULTS };
+  const workspace: Partial<EndpointSettings> = {};
+  for (const key of ['url', 'auth', 'headers'] as const) {
+    const i = c.inspect<EndpointSettings[typeof key]>(`prometheus.${key}`);
+    const u = i?.globalValue ?? i?.defaultValue;
+    if (u !== undefined) (user as Record<string, unknown>)[key] = u;
+    const w = i?.workspaceFolderValue ?? i?.workspaceValue;
+    if (w !== undefined) (workspace as Record<string, unknown>)[key] = w;
+  }
+  user.url = user.url.trim();
+  if (workspace.url !== undefined) workspace.url = workspace.url.trim();
+  return { user, workspace };
+}
+
+/** Largest decompressed response body accepted from any backend, in bytes (`http.maxResponseMB`). */
+export function maxResponseBytes(): number {
+  return Math.min(1024, Math.max(1, cfg().get<number>('http.maxResponseMB', 32))) * 1024 * 1024;
+}
+
+/** The window pasted into PromQL `[…]`: a setting that is no duration (`5m]) or vector(1)`) is not used. */
+function promDurationOr(raw: string, fallback: string): string {
+  const s = raw.trim();
+  return isPromDuration(s) ? s : fallback;
+}
+
 /** Parses RFC 3339 or Unix seconds; undefined for empty or unparsable input. */
 export function parseEvaluationTime(raw: string): number | undefined {
   const s = raw.trim();
@@ -90,7 +131,7 @@ export function parseEvaluationTime(raw: string): number | undefined {
 export function metricsSettings(): MetricsSettings {
   const c = cfg();
   return {
-    window: c.get<string>('metrics.window', '5m'),
+    window: promDurationOr(c.get<string>('metrics.window', '5m'), '5m'),
     refreshIntervalMs: Math.max(5, c.get<number>('metrics.refreshIntervalSeconds', 30)) * 1000,
     evaluationTime: parseEvaluationTime(c.get<string>('metrics.evaluationTime', '')),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
@@ -110,7 +151,7 @@ export function folderMetricsSettings(folder: vscode.WorkspaceFolder | undefined
 export function routesSettings(scope?: vscode.ConfigurationScope): RoutesSettings {
   return {
     exclude: cfg(scope).get<string[]>('routes.exclude', []),
-    maxFileBytes: Math.max(16, cfg().get<number>('routes.maxFileSizeKB', 1024)) * 1024, // window-scoped
+    maxFileBytes: Math.min(16384, Math.max(16, cfg().get<number>('routes.maxFileSizeKB', 1024))) * 1024, // window-scoped
   };
 }
 
@@ -154,17 +195,22 @@ export function httpProxy(): string | undefined {
   return vscodeSetting<string>('http', 'proxy') || undefined;
 }
 
+/** VS Code's `http.noProxy`: hosts reached directly despite `http.proxy`. */
+export function httpNoProxy(): string[] {
+  return vscodeSetting<string[]>('http', 'noProxy') ?? [];
+}
+
 /** Stores how to authenticate to Prometheus (user settings). */
 export async function setPrometheusAuth(kind: AuthKind): Promise<void> {
   await cfg().update('prometheus.auth', kind, vscode.ConfigurationTarget.Global);
 }
 
 /** VS Code settings outside our section that we read. */
-const FOREIGN_KEYS = new Set(['files.exclude', 'http.proxy']);
+const FOREIGN_KEYS = new Set(['files.exclude', 'http.proxy', 'http.noProxy']);
 
 /**
  * Calls `listener` when one of these settings changes (not on the first load): keys under `telemetryLens`
- * (`codeLens`, `lint`, `routes`, …) or `files.exclude` / `http.proxy`.
+ * (`codeLens`, `lint`, `routes`, …) or `files.exclude` / `http.proxy` / `http.noProxy`.
  */
 export function onSettingsChange(keys: string[], listener: () => void, disposables: vscode.Disposable[]): void {
   const full = keys.map((k) => (FOREIGN_KEYS.has(k) ? k : `${SECTION}.${k}`));

@@ -14,6 +14,8 @@ import { registerHover } from './features/metrics/hover';
 import { registerMetricsCommands } from './features/metrics/commands';
 import { registerInstrument } from './features/instrument/instrument';
 import { registerMetricLint } from './features/instrument/lint';
+import { notify } from './features/notify';
+import { EndpointTrust } from './features/trust';
 import { errorMessage } from './core/errors';
 import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
 import { registerScaffold } from './features/scaffold/scaffold';
@@ -35,8 +37,9 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     context.subscriptions.push(vscode.commands.registerCommand('telemetryLens.showOutput', () => initLog().show()));
     const status = new BackendStatus();
     const routes = new RouteIndex();
-    const metrics = new MetricsService(context.secrets, routes, status);
-    context.subscriptions.push(status, routes, metrics);
+    const trust = new EndpointTrust(context.workspaceState);
+    const metrics = new MetricsService(context.secrets, routes, status, trust);
+    context.subscriptions.push(status, routes, trust, metrics);
     registerRoutesView(context, routes, metrics);
     registerCodeLens(context, routes, metrics);
     registerHover(context, routes, metrics);
@@ -53,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : errorMessage(e));
-    void vscode.window.showErrorMessage(`Telemetry Lens failed to start: ${errorMessage(e)}`, 'Show Log').then((a) => {
+    void notify('error', `Telemetry Lens failed to start: ${errorMessage(e)}`, 'Show Log').then((a) => {
       if (a) initLog().show();
     });
     return undefined;

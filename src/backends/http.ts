@@ -5,7 +5,9 @@
  * - base URL may carry a path prefix (Mimir: https://mimir.example/prometheus)
  * - auth none | bearer | basic (secrets never logged nor put in error messages)
  * - extra headers (X-Scope-OrgID …), custom CA (PEM contents), explicit insecureSkipVerify
- * - proxy URL (VS Code `http.proxy` style), total timeout, caller AbortSignal
+ * - proxy URL (VS Code `http.proxy` style) with `http.noProxy` exceptions, total timeout, caller AbortSignal
+ * - a cap on the DECOMPRESSED response size, counted while streaming (a gzip bomb stops early)
+ * - no redirects: a redirect to another origin would carry the credentials and custom headers along
  * - every failure becomes a typed BackendError with a short message
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -14,6 +16,8 @@ import * as https from 'node:https';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { BackendError, type BackendErrorDetails } from './errors';
+import { redactUrls } from '../core/untrusted';
+import { trimSlashes } from '../core/routes/paths';
 
 export type BackendAuth =
   | { type: 'none' }
@@ -34,6 +38,10 @@ export interface HttpBackendOptions {
   insecureSkipVerify?: boolean;
   /** Proxy URL (`http://user:pass@proxy:3128`), like VS Code's `http.proxy`. Env proxies are ignored. */
   proxy?: string;
+  /** Hosts reached directly despite `proxy`, like VS Code's `http.noProxy` (`example.com`, `.corp`, `*.corp`, `10.0.0.1`). */
+  noProxy?: string[];
+  /** Largest accepted response body after decompression, in bytes. Default 32 MiB. */
+  maxResponseBytes?: number;
   /** Total time per request (ms). Default 10 000. */
   timeoutMs?: number;
   /** What to do on 401/403, appended after " — ", e.g. "run Telemetry Lens: Set Prometheus Credentials". */
@@ -64,6 +72,7 @@ export class HttpBackend {
   private readonly axios: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly credentialsHint: string | undefined;
+  readonly maxResponseBytes: number;
   private readonly listeners = new Set<RequestListener>();
 
   constructor(opts: HttpBackendOptions) {
@@ -71,9 +80,9 @@ export class HttpBackend {
     try {
       url = new URL(opts.baseUrl);
     } catch {
-      throw new BackendError('unreachable', `${opts.backendName ?? 'Backend'} URL is invalid: ${JSON.stringify(opts.baseUrl)}`, {
+      throw new BackendError('unreachable', `${opts.backendName ?? 'Backend'} URL is invalid: ${JSON.stringify(redactUrls(String(opts.baseUrl)))}`, {
         backend: opts.backendName ?? 'Backend',
-        target: String(opts.baseUrl),
+        target: redactUrls(String(opts.baseUrl)),
         code: 'ERR_INVALID_URL',
       });
     }
@@ -85,7 +94,7 @@ export class HttpBackend {
       });
     }
     this.backendName = opts.backendName ?? 'Backend';
-    const prefix = url.pathname.replace(/\/+$/, '');
+    const prefix = trimSlashes(url.pathname, 'end');
     this.target = `${url.host}${prefix}`;
     // Credentials embedded in the URL become basic auth unless auth is given explicitly.
     let auth = opts.auth ?? { type: 'none' };
@@ -100,6 +109,7 @@ export class HttpBackend {
     this.baseUrl = url.toString().replace(/\/$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.credentialsHint = opts.credentialsHint;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
     const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
     if (auth.type === 'bearer') headers.Authorization = `Bearer ${auth.token}`;
@@ -110,7 +120,7 @@ export class HttpBackend {
     if (opts.insecureSkipVerify) tls.rejectUnauthorized = false;
     let httpAgent: http.Agent;
     let httpsAgent: https.Agent;
-    if (opts.proxy) {
+    if (opts.proxy && !bypassesProxy(url.hostname, opts.noProxy ?? [])) {
       httpAgent = new HttpProxyAgent(opts.proxy, { keepAlive: true }) as unknown as http.Agent;
       httpsAgent = new TlsHttpsProxyAgent(opts.proxy, tls) as unknown as https.Agent;
     } else {
@@ -126,8 +136,11 @@ export class HttpBackend {
       responseType: 'text',
       transformResponse: [(d: unknown) => d],
       validateStatus: () => true,
-      maxRedirects: 5,
+      maxRedirects: 0,
       decompress: true,
+      // Counted on the decompressed stream as it arrives; the request is destroyed past the limit.
+      maxContentLength: this.maxResponseBytes,
+      maxBodyLength: this.maxResponseBytes,
     });
   }
 
@@ -170,6 +183,10 @@ export class HttpBackend {
     } catch (e) {
       if (timedOut) throw this.error('timeout', `${this.backendName} did not answer within ${formatMs(timeoutMs)} (${this.target})`, { path });
       if (opts.signal?.aborted) throw this.error('cancelled', `${this.backendName} request cancelled`, { path });
+      if (isTooLarge(e)) {
+        const mib = Math.round((this.maxResponseBytes / 1048576) * 10) / 10;
+        throw this.error('too-large', `${this.backendName} answered more than ${mib} MiB (${this.target}${fullPath}) — narrow the query or raise telemetryLens.http.maxResponseMB`, { path: fullPath });
+      }
       throw this.transportError(e, fullPath);
     } finally {
       clearTimeout(timer);
@@ -180,6 +197,9 @@ export class HttpBackend {
 
   private interpret(res: AxiosResponse<string>, path: string): JsonResponse {
     const status = res.status;
+    if (status >= 300 && status < 400) {
+      throw this.error('http', `${this.backendName} answered a redirect (${status}); set the URL it redirects to (${this.target}${path})`, { path, status });
+    }
     if (status === 401 || status === 403) {
       const hint = this.credentialsHint ? ` — ${this.credentialsHint}` : '';
       const what = status === 401 ? 'rejected the credentials' : 'denied access';
@@ -259,6 +279,25 @@ class TlsHttpsProxyAgent extends HttpsProxyAgent<string> {
     if (this.targetTls.rejectUnauthorized === false) extra.rejectUnauthorized = false;
     return super.connect(req, { ...opts, ...extra } as typeof opts);
   }
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** axios' maxContentLength / maxBodyLength failures. */
+function isTooLarge(e: unknown): boolean {
+  return e instanceof Error && /^maxContentLength size of \d+ exceeded$/.test(e.message);
+}
+
+/** Whether `host` matches a `http.noProxy` entry (exact host, domain suffix `.corp` / `*.corp`, or `*`). */
+export function bypassesProxy(host: string, noProxy: string[]): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return noProxy.some((raw) => {
+    const e = raw.trim().toLowerCase().replace(/:\d+$/, '');
+    if (!e) return false;
+    if (e === '*') return true;
+    const suffix = e.startsWith('*.') ? e.slice(1) : e.startsWith('.') ? e : undefined;
+    return suffix ? h.endsWith(suffix) || h === suffix.slice(1) : h === e;
+  });
 }
 
 function errorCode(e: unknown): string | undefined {

@@ -20,6 +20,9 @@ import type {
   VectorSample,
 } from '../core/metrics/prometheusApi';
 
+/** Default `limit` of series, labels and label-values calls. */
+const LIST_LIMIT = 10_000;
+
 export interface PrometheusClientOptions extends Omit<HttpBackendOptions, 'backendName' | 'credentialsHint'> {
   backendName?: string;
   credentialsHint?: string;
@@ -81,22 +84,24 @@ export class PrometheusClient implements PrometheusQueries {
     return this.call('POST', '/api/v1/query_exemplars', { query: expr, start: opts.start, end: opts.end }, isExemplarData, opts);
   }
 
-  async series(match: string[], opts: CallOptions & { start?: PromTime; end?: PromTime } = {}): Promise<PromResult<Labels[]>> {
-    return this.call('POST', '/api/v1/series', { 'match[]': match, start: opts.start, end: opts.end }, isLabelsArray, opts);
+  // series, labels and label values carry `limit` (Prometheus 2.54+; older servers ignore it): a
+  // high-cardinality label must not answer millions of entries. The response size cap backs it up.
+  async series(match: string[], opts: CallOptions & { start?: PromTime; end?: PromTime; limit?: number } = {}): Promise<PromResult<Labels[]>> {
+    return this.call('POST', '/api/v1/series', { 'match[]': match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT }, isLabelsArray, opts);
   }
 
-  async labels(opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime } = {}): Promise<PromResult<string[]>> {
-    return this.call('POST', '/api/v1/labels', { 'match[]': opts.match, start: opts.start, end: opts.end }, isStringArray, opts);
+  async labels(opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime; limit?: number } = {}): Promise<PromResult<string[]>> {
+    return this.call('POST', '/api/v1/labels', { 'match[]': opts.match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT }, isStringArray, opts);
   }
 
   async labelValues(
     label: string,
-    opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime } = {},
+    opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime; limit?: number } = {},
   ): Promise<PromResult<string[]>> {
     return this.call(
       'GET',
       `/api/v1/label/${encodeURIComponent(label)}/values`,
-      { 'match[]': opts.match, start: opts.start, end: opts.end },
+      { 'match[]': opts.match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT },
       isStringArray,
       opts,
     );

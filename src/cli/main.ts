@@ -5,6 +5,7 @@
  */
 import { commands } from './commands';
 import { CliError, type Io } from './io';
+import { stripControl } from '../core/untrusted';
 
 declare const __VERSION__: string;
 const version = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -25,7 +26,11 @@ function usage(): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], terminal: Io): Promise<number> {
+  // Route paths come from the scanned code and label values from the backend: printed raw, an escape
+  // sequence in either would reach the user's terminal. Every line goes out without control characters.
+  const printable = (s: string): string => s.split('\n').map(stripControl).join('\n');
+  const io: Io = { ...terminal, out: (s) => terminal.out(printable(s)), err: (s) => terminal.err(printable(s)) };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());

@@ -14,6 +14,7 @@ export type BackendErrorKind =
   | 'bad-payload'
   | 'api-error'
   | 'not-found'
+  | 'too-large'
   | 'cancelled';
 
 export interface BackendErrorDetails {

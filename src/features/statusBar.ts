@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { logger } from '../log';
+import { notify } from './notify';
 
 const log = logger('health');
 
@@ -35,7 +36,7 @@ export class BackendStatus implements vscode.Disposable {
       this.notified.delete(backend);
     } else if (health.state === 'down' && !this.notified.has(backend)) {
       this.notified.add(backend);
-      void vscode.window.showWarningMessage(`Telemetry Lens: ${health.message}`, 'Open Settings', 'Show Log').then((a) => {
+      void notify('warning', `Telemetry Lens: ${health.message}`, 'Open Settings', 'Show Log').then((a) => {
         if (a === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', settingsQuery);
         if (a === 'Show Log') void vscode.commands.executeCommand('telemetryLens.showOutput');
       });

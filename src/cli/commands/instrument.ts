@@ -2,6 +2,7 @@
  * `telemetry-lens instrument <file> [--route "<METHOD> <path>" | --all] [--dry-run] …`: inserts Prometheus metrics
  * and OpenTelemetry spans into route handlers (the same planner the editor's code actions use).
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -18,19 +19,43 @@ function list(s: string | undefined): string[] | undefined {
   return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
-/** Writes via a temp file in the same folder + rename, so the target is never half-written. */
+/**
+ * Writes so the target is never half-written and nothing planted in the folder is followed: the real
+ * path of the target (a symlinked file stays a symlink, its target is written), a temp file with a
+ * random name created exclusively next to it, the old file's mode and owner, fsync, then rename.
+ */
 export function writeAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.telemetry-lens-${process.pid}.tmp`);
-  let mode: number | undefined;
+  let target: string;
+  let old: fs.Stats | undefined;
   try {
-    mode = fs.statSync(file).mode;
+    target = fs.realpathSync(file);
+    old = fs.statSync(target);
   } catch {
-    /* new file */
+    target = path.join(fs.realpathSync(path.dirname(file)), path.basename(file)); // a new file
   }
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(8).toString('hex')}.tmp`);
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+  const fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | (O_NOFOLLOW ?? 0), old ? old.mode & 0o7777 : 0o666);
+  let open = true;
   try {
-    fs.writeFileSync(tmp, content, mode !== undefined ? { mode } : undefined);
-    fs.renameSync(tmp, file);
+    fs.writeFileSync(fd, content);
+    if (old) {
+      fs.fchmodSync(fd, old.mode & 0o7777);
+      if (old.uid !== process.getuid?.() || old.gid !== process.getgid?.()) {
+        try {
+          fs.fchownSync(fd, old.uid, old.gid);
+        } catch {
+          /* only root may give a file away; the mode is kept either way */
+        }
+      }
+    }
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    open = false;
+    fs.renameSync(tmp, target);
   } catch (e) {
+    if (open) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw e;
   }

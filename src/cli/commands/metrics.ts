@@ -4,11 +4,10 @@ import { CliError, existingDir, parseArgs, printedWithoutTable, tableLines, type
 import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
 import { BackendError } from '../../backends/errors';
 import { PrometheusClient } from '../../backends/prometheus';
-import { CONVENTION_NAMES, type ConventionName } from '../../core/metrics/conventions';
+import { CONVENTION_NAMES, isPromDuration, type ConventionName } from '../../core/metrics/conventions';
 import { MetricsEngine, type ServiceSpec } from '../../core/metrics/engine';
 import { formatDuration, formatRate, formatRatio } from '../../core/metrics/format';
 
-const WINDOW_RE = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 export const metricsCommand: Command = {
   name: 'metrics',
@@ -50,7 +49,7 @@ export const metricsCommand: Command = {
       if (!Number.isFinite(time) || time <= 0) throw new CliError(`--time must be unix seconds, got ${strings.time}`);
     }
     const window = strings.window ?? '5m';
-    if (!WINDOW_RE.test(window)) throw new CliError(`--window must be a Prometheus duration like 5m or 1h, got ${window}`);
+    if (!isPromDuration(window)) throw new CliError(`--window must be a Prometheus duration like 5m or 1h, got ${window}`);
     const timeoutMs = strings.timeout !== undefined ? Number(strings.timeout) : 10_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout must be milliseconds, got ${strings.timeout}`);
 

@@ -119,6 +119,11 @@ export function grafanaRouteUrl(grafana: string, service: string, routeValue: st
     return undefined;
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') return undefined;
+  // Never carry credentials or a fragment from the setting into the opened link.
+  base.username = '';
+  base.password = '';
+  base.hash = '';
+  base.search = '';
   const url = new URL(`d/${dashboardUid(service)}`, base.href.endsWith('/') ? base.href : `${base.href}/`);
   url.searchParams.set('var-route', routeValue);
   return url;

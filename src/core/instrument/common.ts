@@ -97,7 +97,8 @@ export function offsetOf(starts: number[], line: number, column: number): number
 
 export function spanName(opts: InstrumentOptions, route: Route): string {
   const method = route.methods.length === 1 ? route.methods[0]! : route.methods.join('|');
-  return opts.spanNameTemplate.replace(/\{method\}/g, method).replace(/\{route\}/g, routeTemplate(route));
+  // One pass with a function replacer: `$&` or `{method}` inside a route path stays literal.
+  return opts.spanNameTemplate.replace(/\{(method|route)\}/g, (_, k: string) => (k === 'method' ? method : routeTemplate(route)));
 }
 
 export type LabelKind = 'method' | 'route' | 'status' | 'handler';

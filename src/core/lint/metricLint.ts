@@ -11,7 +11,8 @@
  */
 import { calleeName, type Node, type SourceRange, spanOf as rangeOf, stringValue, walk } from '../parsing/nodes';
 import { jsObjectProp as objProp } from '../parsing/javascript';
-import { withTree } from '../parsing/treeSitter';
+import { grammarForFile, loadParsers, type TS } from '../parsing/treeSitter';
+import { parseSliced } from '../parsing/slicing';
 import type { TextEdit } from '../instrument/types';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -315,7 +316,22 @@ function lintTree(root: Node, python: boolean): Diagnostic[] {
   return diags.sort((a, b) => a.start - b.start);
 }
 
-/** Lints the metric declarations and label uses of one Python or JS/TS file. */
-export async function lintMetrics(text: string, file: string): Promise<Diagnostic[]> {
-  return (await withTree(text, file, (root, grammar) => lintTree(root, grammar === 'python'))) ?? [];
+/**
+ * Lints the metric declarations and label uses of one Python or JS/TS file. The parse is time-sliced
+ * (it runs on every edit, in the extension host) and a file over `maxBytes` (default 1 MiB, like the
+ * route index) is not linted.
+ */
+export async function lintMetrics(text: string, file: string, opts: { maxBytes?: number; sliceMs?: number } = {}): Promise<Diagnostic[]> {
+  const grammar = grammarForFile(file);
+  if (!grammar || text.length > (opts.maxBytes ?? 1024 * 1024)) return [];
+  const ps = await loadParsers();
+  const parser = ps.newParser(grammar); // its own: a suspended parse must not be disturbed by anyone else
+  let tree: TS.Tree | null = null;
+  try {
+    tree = await parseSliced(parser, text, opts.sliceMs ?? 10, () => undefined);
+    return tree ? lintTree(tree.rootNode, grammar === 'python') : [];
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
 }

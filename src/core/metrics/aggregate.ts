@@ -7,7 +7,11 @@ import type { Route } from '../routes/types';
 import { routeMethods, templateKey, type Convention, type RouteRef } from './conventions';
 import { sampleValue, type VectorSample } from './prometheusApi';
 import { histogramQuantile, parseLe, type Bucket } from './quantile';
-import { bestTemplateFor, canonicalRouteKey } from './routeTemplates';
+import { bestTemplateFor, canonicalRouteKey, MAX_ROUTE_LABEL_LENGTH } from './routeTemplates';
+
+/** Bounds on what a refresh keeps from label values a backend sent (a label with 1,000,000 values). */
+const MAX_SEEN_VALUES = 64;
+const MAX_UNMATCHED = 200;
 
 export interface RouteStats {
   route: Route;
@@ -113,7 +117,7 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
     const a = aggs.get(route);
     if (!a || !a.sawRate) return emptyStats(route);
     const label = conv.routeLabels.find((l) => a.refs.has(l)) ?? conv.routeLabels[0]!;
-    seen.set(route, { label, values: [...(a.refs.get(label) ?? [])].sort(), methods: routeMethods(route) });
+    seen.set(route, { label, values: [...(a.refs.get(label) ?? [])].sort().slice(0, MAX_SEEN_VALUES), methods: routeMethods(route) });
     const bs: Bucket[] = [...a.buckets].map(([le, count]) => ({ le, count }));
     const quant = (x: number) => scale(histogramQuantile(x, bs), conv.toSeconds);
     const hasTraffic = a.rate > 0;
@@ -127,7 +131,16 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
       hasData: true,
     };
   });
-  return { routes: stats, seen, unmatched: [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0)) };
+  return { routes: stats, seen, unmatched: [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0)).slice(0, MAX_UNMATCHED) };
+}
+
+/** The routes a series belongs to, by its route and method labels (as `aggregate` matches them). */
+export function seriesMatcher(routes: Route[], conv: Convention): (labels: Record<string, string>) => Route[] {
+  const index = new RouteIndex(routes, conv);
+  return (labels) => {
+    const ref = routeValue(conv, labels);
+    return ref ? index.lookup(ref.value, (labels[conv.methodLabel] ?? '').toUpperCase(), ref.label) : [];
+  };
 }
 
 export function emptyStats(route: Route): RouteStats {
@@ -145,7 +158,7 @@ function scale(v: number | null, k: number): number | null {
 function routeValue(conv: Convention, metric: Record<string, string>): { label: string; value: string } | null {
   for (const l of conv.routeLabels) {
     const v = metric[l];
-    if (v) return { label: l, value: v };
+    if (v && v.length <= MAX_ROUTE_LABEL_LENGTH) return { label: l, value: v };
   }
   return null;
 }

@@ -3,7 +3,7 @@ import { routeTemplate } from '../routes/route';
 import type { Route } from '../routes/types';
 import { templateKey } from './conventions';
 import type { Alert } from './prometheusApi';
-import { canonicalRouteKey, matchPathToTemplate } from './routeTemplates';
+import { canonicalRouteKey, matchPathToTemplate, MAX_ROUTE_LABEL_LENGTH } from './routeTemplates';
 
 export interface RouteAlert {
   route: Route;
@@ -49,7 +49,7 @@ export function routeAlerts(alerts: Alert[], services: { id: string; selector: s
 function alertRoutes(a: Alert, routes: Route[]): Route[] {
   for (const l of ALERT_ROUTE_LABELS) {
     const v = a.labels[l];
-    if (!v) continue;
+    if (!v || v.length > MAX_ROUTE_LABEL_LENGTH) continue;
     const key = canonicalRouteKey(v);
     let matched = routes.filter((r) => templateKey(r) === key);
     if (!matched.length && l === 'path') matched = routes.filter((r) => matchPathToTemplate(v, routeTemplate(r)) > 0);

@@ -222,6 +222,8 @@ export interface GroupedQueries {
   rate: string;
   errorRate: string;
   buckets: string;
+  /** Selector for query_exemplars: the bucket series of every route of the service. */
+  exemplars: string;
 }
 
 /** The constant set of queries a refresh sends for one service. */
@@ -232,6 +234,7 @@ export function groupedQueries(conv: Convention, selector: string, window: strin
     rate: `sum by (${by}) (rate(${sel(conv.countMetric, s)}[${window}]))`,
     errorRate: `sum by (${by}) (rate(${sel(conv.countMetric, s, `${conv.statusLabel}=~"5.."`)}[${window}]))`,
     buckets: `sum by (le, ${by}) (rate(${sel(conv.bucketMetric, s)}[${window}]))`,
+    exemplars: sel(conv.bucketMetric, s),
   };
 }
 
@@ -246,18 +249,61 @@ export interface RouteQueries {
   exemplars: string;
 }
 
+/** A PromQL duration (`5m`, `1h30m`): the only thing a window may be, since it is pasted into `[…]`. */
+export function isPromDuration(s: string): boolean {
+  return s.length <= 32 && /^(\d+(ms|s|m|h|d|w|y))+$/.test(s);
+}
+
+type Placeholder = 'route' | 'method' | 'service' | 'window' | 'quantile';
+
+/**
+ * Fills a `custom` PromQL template in ONE pass with a function replacer (so `$&` or `$method` inside a
+ * route path stays literal). Inside a double-quoted string the value is escaped for the string, and a
+ * route also for the regex when the string belongs to `=~` / `!~`; outside a string a route becomes a
+ * quoted string. `$method` is a regex alternation by design, `$service` the user's own selector.
+ */
+export function fillTemplate(tpl: string, values: Record<Placeholder, string>): string {
+  let out = '';
+  let quote: { regex: boolean } | undefined;
+  for (let i = 0; i < tpl.length; i++) {
+    const c = tpl[i]!;
+    if (quote && c === '\\') {
+      out += tpl.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      quote = quote ? undefined : { regex: /[=!]~\s*$/.test(tpl.slice(Math.max(0, i - 8), i)) };
+      out += c;
+      continue;
+    }
+    const m = c === '$' ? /^\$(route|method|service|window|quantile)/.exec(tpl.slice(i, i + 10)) : null;
+    if (!m) {
+      out += c;
+      continue;
+    }
+    const name = m[1] as Placeholder;
+    const v = values[name];
+    if (!quote) out += name === 'route' ? promString(v) : v;
+    else out += promString(name === 'route' && quote.regex ? escapeRegExp(v) : v).slice(1, -1);
+    i += m[0].length - 1;
+  }
+  return out;
+}
+
 /** Single-route PromQL (hover, "Open in Prometheus", tests). */
 export function routeQueries(conv: Convention, selector: string, ref: RouteRef, window: string, route?: Route): RouteQueries {
   const s = normaliseSelector(selector);
   if (conv.name === 'custom') {
     const t = conv.custom!;
-    const sub = (tpl: string, q?: number) =>
-      tpl
-        .replace(/\$route/g, ref.values[0] ?? (route ? routeTemplate(route) : ''))
-        .replace(/\$method/g, ref.methods.length ? ref.methods.join('|') : '.+')
-        .replace(/\$service/g, s)
-        .replace(/\$window/g, window)
-        .replace(/\$quantile/g, q === undefined ? '0.99' : String(q));
+    const values: Record<Placeholder, string> = {
+      route: ref.values[0] ?? (route ? routeTemplate(route) : ''),
+      method: ref.methods.length ? ref.methods.join('|') : '.+',
+      service: s,
+      window,
+      quantile: '0.99',
+    };
+    const sub = (tpl: string, q?: number) => fillTemplate(tpl, { ...values, quantile: q === undefined ? '0.99' : String(q) });
     const lat = (q: number) => (t.latency ? sub(t.latency, q) : '');
     return {
       rate: sub(t.rate),

@@ -13,7 +13,7 @@
 import type { Route } from '../routes/types';
 import { routeTemplate } from '../routes/route';
 import { BackendError } from '../errors';
-import { sampleValue, type PrometheusQueries, type VectorSample } from './prometheusApi';
+import { sampleValue, type ExemplarSeries, type PrometheusQueries, type VectorSample } from './prometheusApi';
 import { Inflight } from '../inflight';
 import {
   detectConvention,
@@ -29,9 +29,9 @@ import {
   type RouteQueries,
   type RouteRef,
 } from './conventions';
-import { aggregate, emptyStats, type RouteStats, type UnmatchedSeries } from './aggregate';
+import { aggregate, emptyStats, seriesMatcher, type RouteStats, type UnmatchedSeries } from './aggregate';
 import { routeAlerts, type RouteAlert } from './alerts';
-import { slowestExemplar, type ExemplarInfo } from './exemplars';
+import { slowestExemplar, slowestExemplarPerRoute, type ExemplarInfo } from './exemplars';
 
 export type { RouteStats, UnmatchedSeries } from './aggregate';
 export type { RouteAlert } from './alerts';
@@ -250,7 +250,7 @@ export class MetricsEngine {
     for (const w of [...rate.warnings, ...errors.warnings, ...buckets.warnings]) if (!base.warnings.includes(w)) base.warnings.push(w);
 
     const out = aggregate(service.routes, conv, { rate: rate.data, errors: errors.data, buckets: buckets.data });
-    for (const [route, ref] of out.seen) this.seen.set(seenKey(service, route), ref);
+    for (const [route, ref] of out.seen) this.remember(seenKey(service, route), ref);
     base.routes = out.routes;
     base.unmatched = out.unmatched;
     return base;
@@ -269,6 +269,16 @@ export class MetricsEngine {
       const [rate, err, p50, p90, p99] = await Promise.all([one(q.rate), one(q.errorRatio), one(q.p50), one(q.p90), one(q.p99)]);
       return { route, rate: rate.value, errorRatio: err.value, p50: p50.value, p90: p90.value, p99: p99.value, hasData: rate.present };
     });
+  }
+
+  /** Keeps the label values of a route, most recent last; the oldest go beyond MAX_SEEN_ROUTES (edited or removed routes). */
+  private remember(key: string, ref: RouteRef): void {
+    this.seen.delete(key);
+    this.seen.set(key, ref);
+    for (const k of this.seen.keys()) {
+      if (this.seen.size <= MAX_SEEN_ROUTES) break;
+      this.seen.delete(k);
+    }
   }
 
   /** Route label values for single-route queries: what the last refresh saw, else the convention's guess. */
@@ -353,13 +363,31 @@ export class MetricsEngine {
     const conv = await this.convFor(service, opts);
     if (!conv || !conv.grouped) return null;
     const q = routeQueries(conv, service.selector, this.refOf(service, conv, route), '5m', route);
+    return slowestExemplar(await this.exemplarSeries(q.exemplars, opts), conv.toSeconds);
+  }
+
+  /**
+   * The slowest exemplar of every route of a service, from ONE query_exemplars call (the CodeLens asks
+   * once per service per refresh, not once per route). Routes without exemplars are left out.
+   */
+  async slowestExemplars(
+    service: ServiceSpec,
+    opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal } = {},
+  ): Promise<{ route: Route; exemplar: ExemplarInfo }[]> {
+    const conv = await this.convFor(service, opts);
+    if (!conv || !conv.grouped) return [];
+    const series = await this.exemplarSeries(groupedQueries(conv, service.selector, '5m').exemplars, opts);
+    return slowestExemplarPerRoute(series, conv.toSeconds, seriesMatcher(service.routes, conv));
+  }
+
+  private async exemplarSeries(selector: string, opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal }): Promise<ExemplarSeries[]> {
     const end = opts.evaluationTime ?? Math.floor(this.now() / 1000);
-    const r = await this.client.queryExemplars(q.exemplars, {
+    const r = await this.client.queryExemplars(selector, {
       start: end - (opts.rangeSeconds ?? 3600),
       end,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    return slowestExemplar(r.data, conv.toSeconds);
+    return r.data;
   }
 
   /** Firing alerts matched to routes by a route/handler/http_route/path label equal to the route template. */
@@ -379,6 +407,9 @@ export function sameRoute(a: Route, b: Route): boolean {
 function emptyQueries(): RouteQueries {
   return { rate: '', errorRatio: '', p50: '', p90: '', p99: '', statusCodes: '', exemplars: '' };
 }
+
+/** Routes whose label values the engine keeps at most (see remember). */
+const MAX_SEEN_ROUTES = 5000;
 
 function seenKey(service: ServiceSpec, route: Route): string {
   return `${service.id}\u0000${service.selector}\u0000${route.file}:${route.line}\u0000${routeTemplate(route)}\u0000${route.methods.join(',')}`;

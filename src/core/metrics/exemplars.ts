@@ -1,5 +1,6 @@
-/** The slowest exemplar of a route's latency histogram, with its trace id. Pure. */
+/** The slowest exemplar of a route's latency histogram (or of each route of a service), with its trace id. Pure. */
 import { sampleValue, type ExemplarSeries } from './prometheusApi';
+import { isTraceId } from '../untrusted';
 
 export interface ExemplarInfo {
   traceId: string;
@@ -15,20 +16,41 @@ export interface ExemplarInfo {
 const TRACE_ID_LABELS = ['trace_id', 'traceId', 'traceID'];
 const SPAN_ID_LABELS = ['span_id', 'spanId', 'spanID'];
 
-/** The slowest exemplar carrying a trace id (values scaled to seconds by `toSeconds`), or null. */
+/** The slowest exemplar carrying a valid trace id (values scaled to seconds by `toSeconds`), or null. */
 export function slowestExemplar(series: ExemplarSeries[], toSeconds: number): ExemplarInfo | null {
   let best: ExemplarInfo | null = null;
   for (const s of series) {
-    for (const e of s.exemplars) {
-      const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
-      const v = sampleValue(e.value);
-      if (!traceId || v === null) continue;
-      const value = v * toSeconds;
-      if (!best || value > best.value) {
-        const spanId = SPAN_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
-        best = { traceId, value, timestamp: e.timestamp, labels: e.labels, seriesLabels: s.seriesLabels };
-        if (spanId) best.spanId = spanId;
-      }
+    const e = slowestOf(s, toSeconds);
+    if (e && (!best || e.value > best.value)) best = e;
+  }
+  return best;
+}
+
+/** The slowest exemplar of each route, the series mapped to routes by `routesOf` (one query for a whole service). */
+export function slowestExemplarPerRoute<R>(series: ExemplarSeries[], toSeconds: number, routesOf: (labels: Record<string, string>) => R[]): { route: R; exemplar: ExemplarInfo }[] {
+  const best = new Map<R, ExemplarInfo>();
+  for (const s of series) {
+    const e = slowestOf(s, toSeconds);
+    if (!e) continue;
+    for (const route of routesOf(s.seriesLabels)) {
+      const b = best.get(route);
+      if (!b || e.value > b.value) best.set(route, e);
+    }
+  }
+  return [...best].map(([route, exemplar]) => ({ route, exemplar }));
+}
+
+function slowestOf(s: ExemplarSeries, toSeconds: number): ExemplarInfo | null {
+  let best: ExemplarInfo | null = null;
+  for (const e of s.exemplars) {
+    const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(isTraceId); // label values are untrusted
+    const v = sampleValue(e.value);
+    if (!traceId || v === null) continue;
+    const value = v * toSeconds;
+    if (!best || value > best.value) {
+      const spanId = SPAN_ID_LABELS.map((l) => e.labels[l]).find(Boolean);
+      best = { traceId, value, timestamp: e.timestamp, labels: e.labels, seriesLabels: s.seriesLabels };
+      if (spanId) best.spanId = spanId;
     }
   }
   return best;

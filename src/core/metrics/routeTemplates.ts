@@ -9,6 +9,9 @@
  * Trailing slashes are ignored (except the root), a missing leading slash is added, query strings dropped.
  */
 
+/** Label values longer than this are no route template (they are ignored, never matched). */
+export const MAX_ROUTE_LABEL_LENGTH = 2048;
+
 /** One parameter spelling inside a segment (order matters: braces and angle brackets before `:name`). */
 const PARAM_RE = /\{\*[^}/]*\}|\{[^}/]*\}|<[^>/]*>|:[A-Za-z_$][\w$]*(?:\([^)]*\))?[?*+]?|#val|\*/g;
 
@@ -90,13 +93,29 @@ export function matchPathToTemplate(path: string, template: string): number {
       continue;
     }
     if (ts === '{}' && ps !== '' && ps !== '*') continue;
-    if (ts.includes('{}')) {
-      const re = new RegExp(`^${ts.split('{}').map(escapeRegExp).join('[^/]+')}$`);
-      if (re.test(ps)) continue;
-    }
+    if (ts.includes('{}') && segmentMatches(ps, ts.split('{}'))) continue;
     return -1;
   }
   return p.length === t.length ? score : -1;
+}
+
+/**
+ * Does a segment fit `lit0 {} lit1 {} … litN` (every `{}` one or more characters)? Without a regex: a
+ * backtracking one is cubic on `/tiles/{z}-{x}-{y}.png` against a long label value. Placing each middle
+ * literal at its leftmost possible position is optimal (a later one only leaves less room), so one
+ * left-to-right pass decides: O(length × literals).
+ */
+function segmentMatches(seg: string, lits: string[]): boolean {
+  const first = lits[0]!;
+  const last = lits[lits.length - 1]!;
+  if (!seg.startsWith(first)) return false;
+  let pos = first.length;
+  for (let i = 1; i < lits.length - 1; i++) {
+    const at = seg.indexOf(lits[i]!, pos + 1);
+    if (at < 0) return false;
+    pos = at + lits[i]!.length;
+  }
+  return seg.length - last.length >= pos + 1 && seg.endsWith(last);
 }
 
 /** Most specific template matching `path`, or undefined. */

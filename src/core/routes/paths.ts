@@ -1,12 +1,24 @@
 /** URL joining the way each framework does it. Pure. */
 import type { Framework } from './types';
 
+/**
+ * Removes leading and/or trailing slashes in linear time (`replace(/\/+$/, '')` is quadratic on a long run
+ * of slashes that does not reach the end: the regex engine retries it from every position).
+ */
+export function trimSlashes(s: string, side: 'start' | 'end' | 'both'): string {
+  let a = 0;
+  let b = s.length;
+  if (side !== 'end') while (a < b && s.charCodeAt(a) === 47) a++;
+  if (side !== 'start') while (b > a && s.charCodeAt(b - 1) === 47) b--;
+  return s.slice(a, b);
+}
+
 /** Joins a mount prefix and a nested prefix (both may be ''). */
 export function joinPrefix(fw: Framework, a: string, b: string): string {
   if (!a) return b;
   if (!b) return a;
   if (fw === 'fastapi') return a + b;
-  return `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;
+  return `${trimSlashes(a, 'end')}/${trimSlashes(b, 'start')}`;
 }
 
 /** Applies a base prefix to the path of a route as written. */
@@ -16,16 +28,16 @@ export function joinRoute(fw: Framework, base: string, p: string): string {
     case 'fastapi':
       return base + p; // FastAPI: prefix + path, trailing slash kept
     case 'flask':
-      return p ? `${base.replace(/\/+$/, '')}/${p.replace(/^\/+/, '')}` : base;
+      return p ? `${trimSlashes(base, 'end')}/${trimSlashes(p, 'start')}` : base;
     default:
       // Express, Koa, Fastify, Hono: '/' under a prefix is the prefix itself
       if (p === '' || p === '/') return base;
-      return `${base.replace(/\/+$/, '')}/${p.replace(/^\/+/, '')}`;
+      return `${trimSlashes(base, 'end')}/${trimSlashes(p, 'start')}`;
   }
 }
 
 /** NestJS: segments joined with single slashes, leading slash, no trailing slash. */
 export function joinNest(segments: string[]): string {
-  const parts = segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter((s) => s.length > 0);
+  const parts = segments.map((s) => trimSlashes(s, 'both')).filter((s) => s.length > 0);
   return `/${parts.join('/')}`;
 }

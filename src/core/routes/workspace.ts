@@ -7,11 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { grammarForFile, loadParsers } from '../parsing/treeSitter';
+import { loadParsers } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slicing';
 import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { resolveRoutes, type ResolveOptions } from './resolve';
+import { ScanRules } from './scanRules';
 import type { Route, RouteJson } from './types';
 
 export interface ScanOptions {
@@ -19,6 +20,10 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Glob patterns (`**`, `*`, `?`, `{a,b}`) matched against the root-relative posix path, or a bare name. */
   exclude?: string[];
+  /** A scan looks at no more than this many source files (default 20,000) … */
+  maxFiles?: number;
+  /** … and reads no more than this many bytes in all (default 256 MiB); the rest is skipped with a note. */
+  maxTotalBytes?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Yield at least every N files (default 8); also whenever 15 ms have passed since the last yield. */
@@ -35,102 +40,6 @@ export interface ScanResult {
   resolveOptions: ResolveOptions;
 }
 
-const SKIP_DIRS = new Set([
-  'node_modules',
-  '.venv',
-  'venv',
-  'env',
-  '.env',
-  'site-packages',
-  '__pycache__',
-  'dist',
-  'build',
-  'out',
-  '.git',
-  '.hg',
-  '.svn',
-  '.tox',
-  '.mypy_cache',
-  '.pytest_cache',
-  '.next',
-  '.nuxt',
-  'coverage',
-  'bower_components',
-]);
-const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'e2e', 'spec', 'cypress']);
-const TEST_FILE = /(\.|_)(test|spec|e2e-spec)\.[cm]?[jt]sx?$|^test_.*\.py$|_test\.py$|^conftest\.py$/;
-
-/** Converts a glob to a RegExp over posix relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += `(?:${glob
-          .slice(i + 1, end)
-          .split(',')
-          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
-          .join('|')})`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-interface Matcher {
-  re: RegExp;
-  dirOnly: boolean;
-  /** Bare names (no slash) match at any depth. */
-  anywhere: boolean;
-}
-
-function gitignoreMatchers(text: string): Matcher[] {
-  const out: Matcher[] = [];
-  for (let line of text.split(/\r?\n/)) {
-    line = line.trim();
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
-    const dirOnly = line.endsWith('/');
-    if (dirOnly) line = line.slice(0, -1);
-    const anchored = line.startsWith('/') || line.includes('/');
-    if (line.startsWith('/')) line = line.slice(1);
-    if (!line) continue;
-    out.push({ re: globToRegExp(line), dirOnly, anywhere: !anchored });
-  }
-  return out;
-}
-
-function excludeMatchers(patterns: string[]): Matcher[] {
-  return patterns
-    .filter((p) => p && !p.startsWith('!'))
-    .map((p) => {
-      const clean = p.replace(/^\.\//, '').replace(/\/$/, '');
-      const anywhere = !clean.includes('/');
-      return { re: globToRegExp(clean), dirOnly: false, anywhere };
-    });
-}
-
-function ignored(matchers: Matcher[], rel: string, isDir: boolean): boolean {
-  const base = rel.slice(rel.lastIndexOf('/') + 1);
-  for (const m of matchers) {
-    if (m.dirOnly && !isDir) continue;
-    if (m.re.test(rel) || (m.anywhere && m.re.test(base))) return true;
-  }
-  return false;
-}
-
 const abortError = (): Error => abortErrorOf('route scan aborted');
 
 export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
@@ -140,12 +49,16 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const absRoot = path.resolve(root);
   const rootStat = await fs.promises.stat(absRoot);
   if (!rootStat.isDirectory()) throw new Error(`not a directory: ${absRoot}`);
-  let matchers = excludeMatchers(opts.exclude ?? []);
-  try {
-    matchers = matchers.concat(gitignoreMatchers(await fs.promises.readFile(path.join(absRoot, '.gitignore'), 'utf8')));
-  } catch {
-    /* no .gitignore */
-  }
+  const realRoot = await fs.promises.realpath(absRoot);
+  const maxFiles = opts.maxFiles ?? 20_000;
+  const maxTotalBytes = opts.maxTotalBytes ?? 256 * 1024 * 1024;
+  const gitignore = await fs.promises.readFile(path.join(absRoot, '.gitignore'), 'utf8').catch(() => '');
+  const rules = new ScanRules({
+    exclude: opts.exclude ?? [],
+    gitignore,
+    includeTests: opts.includeTests ?? false,
+    onBadPattern: (p, why) => notes.push(`exclude pattern ${JSON.stringify(p)} ignored (${why})`),
+  });
   const check = (): void => {
     if (opts.signal?.aborted) throw abortError();
   };
@@ -162,6 +75,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
 
   // 1. walk
   const files: { abs: string; rel: string; size: number }[] = [];
+  let totalBytes = 0;
+  let budgetNoted = false;
   const seenDirs = new Set<string>();
   const walk = async (dir: string, rel: string): Promise<void> => {
     let real: string;
@@ -192,6 +107,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
       let size = -1;
       if (ent.isSymbolicLink()) {
         try {
+          // A link out of the workspace (`lib -> /`) would scan, and show routes from, another tree.
+          if (!isInside(realRoot, await fs.promises.realpath(abs))) {
+            notes.push(`${r}: symlink to outside the workspace, skipped`);
+            continue;
+          }
           const st = await fs.promises.stat(abs);
           isDir = st.isDirectory();
           isFile = st.isFile();
@@ -202,15 +122,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         }
       }
       if (isDir) {
-        if (SKIP_DIRS.has(ent.name) || (ent.name.startsWith('.') && ent.name !== '.') || ent.name.endsWith('.egg-info')) continue;
-        if (!opts.includeTests && TEST_DIRS.has(ent.name)) continue;
-        if (ignored(matchers, r, true)) continue;
+        if (rules.skipsDir(r)) continue;
         await walk(abs, r);
         if (++sinceYield >= 64) await maybeYield();
       } else if (isFile) {
-        if (!grammarForFile(ent.name) || ent.name.endsWith('.d.ts') || ent.name.endsWith('.min.js')) continue;
-        if (!opts.includeTests && TEST_FILE.test(ent.name)) continue;
-        if (ignored(matchers, r, false)) continue;
+        if (rules.skipsFile(r)) continue;
         if (size < 0) {
           try {
             size = (await fs.promises.stat(abs)).size;
@@ -218,6 +134,13 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
             continue;
           }
         }
+        const counted = size <= maxBytes ? size : 0; // over-size files are only noted, never read
+        if (files.length >= maxFiles || totalBytes + counted > maxTotalBytes) {
+          if (!budgetNoted) notes.push(`scan budget reached (${maxFiles} files or ${maxTotalBytes} bytes): ${r} and later files skipped`);
+          budgetNoted = true;
+          continue;
+        }
+        totalBytes += counted;
         files.push({ abs, rel: r, size });
       }
     }
@@ -327,13 +250,13 @@ export function toRouteJson(route: Route, root: string): RouteJson {
 
 /**
  * Whether a file the editor hears about (watcher, open document) belongs in the index, by the same rules
- * as `scanWorkspace` except `.gitignore`: not under a skipped folder (node_modules, virtual environments,
- * build output…), not a test unless asked, and not matched by `exclude`. `rel` is root-relative, posix.
+ * as `scanWorkspace` except `.gitignore`. `rel` is root-relative, posix.
  */
 export function isIndexable(rel: string, opts: Pick<ScanOptions, 'exclude' | 'includeTests'> = {}): boolean {
-  const parts = rel.split('/');
-  const dirs = parts.slice(0, -1);
-  if (dirs.some((d) => SKIP_DIRS.has(d))) return false;
-  if (!opts.includeTests && (dirs.some((d) => TEST_DIRS.has(d)) || TEST_FILE.test(parts[parts.length - 1]!))) return false;
-  return !ignored(excludeMatchers(opts.exclude ?? []), rel, false);
+  return new ScanRules({ exclude: opts.exclude ?? [], includeTests: opts.includeTests ?? false }).indexable(rel);
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

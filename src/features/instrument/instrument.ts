@@ -19,6 +19,7 @@ import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
 import { SOURCE_FILES } from '../languages';
 import { routeAtLine, routeId, routeTitle } from '../../core/routes/route';
+import { notify } from '../notify';
 
 const log = logger('instrument');
 
@@ -60,7 +61,7 @@ async function toWorkspaceEdit(doc: vscode.TextDocument, plan: EditPlan, newFile
 /** Applies when the document has not changed since planning; reports the outcome. */
 async function apply(doc: vscode.TextDocument, version: number, result: vscode.WorkspaceEdit | string, summary: string): Promise<boolean> {
   if (typeof result === 'string') {
-    void vscode.window.showInformationMessage(`Telemetry Lens: ${result}`);
+    void notify('info', `Telemetry Lens: ${result}`);
     return false;
   }
   if (doc.version !== version) {

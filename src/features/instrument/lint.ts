@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { lintMetrics, type Diagnostic as LintDiagnostic } from '../../core/lint/metricLint';
-import { instrumentSettings, onSettingsChange } from '../../config';
+import { instrumentSettings, onSettingsChange, routesSettings } from '../../config';
 import { logger } from '../../log';
 import { LANGUAGES, SOURCE_FILES } from '../languages';
 import { errorMessage } from '../../core/errors';
@@ -36,7 +36,7 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
     }
     const version = doc.version;
     try {
-      const found = await lintMetrics(doc.getText(), doc.uri.fsPath);
+      const found = await lintMetrics(doc.getText(), doc.uri.fsPath, { maxBytes: routesSettings(doc.uri).maxFileBytes });
       if (doc.version !== version || doc.isClosed) return;
       collection.set(
         doc.uri,

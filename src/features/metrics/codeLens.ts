@@ -18,8 +18,8 @@ const log = logger('codelens');
 class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
-  /** Slowest exemplar per route for the current refresh (looked up for visible files only). */
-  private exemplars = new Map<string, Promise<string | undefined>>();
+  /** Slowest exemplar per route, one query per service and refresh (for services of visible files only). */
+  private exemplars = new Map<string, Promise<Map<string, string>>>();
 
   constructor(
     private readonly index: RouteIndex,
@@ -38,7 +38,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     // read after the wait: a refresh may have followed a change of the routes' full paths
     const routes = this.index.inFile(doc.uri).filter((r) => r.file === doc.uri.fsPath);
     const lenses: vscode.CodeLens[] = [];
-    // Exemplar look-ups run in parallel, for this file's routes only, once per refresh.
+    // One exemplar look-up per service and refresh, shared by every route (and file) of the service.
     const traceIds = await Promise.all(routes.map((r) => this.slowestTrace(r)));
     if (token.isCancellationRequested) return [];
     routes.forEach((route, i) => {
@@ -74,20 +74,19 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     const stats = this.metrics.stats(route);
     const service = this.metrics.serviceFor(route);
     if (!stats?.hasData || !service || this.metrics.backendHealth.state !== 'ok') return Promise.resolve(undefined);
-    const key = routeId(route);
-    let p = this.exemplars.get(key);
+    let p = this.exemplars.get(service.id);
     if (!p) {
       const t = metricsSettings().evaluationTime;
       p = this.metrics.engine
-        .slowestExemplar(service, route, t !== undefined ? { evaluationTime: t } : {})
-        .then((e) => e?.traceId)
+        .slowestExemplars(service, t !== undefined ? { evaluationTime: t } : {})
+        .then((found) => new Map(found.map((f) => [routeId(f.route), f.exemplar.traceId])))
         .catch((e: unknown) => {
-          log.debug(`exemplars for ${key}: ${errorMessage(e)}`);
-          return undefined;
+          log.debug(`exemplars for ${service.id}: ${errorMessage(e)}`);
+          return new Map<string, string>();
         });
-      this.exemplars.set(key, p);
+      this.exemplars.set(service.id, p);
     }
-    return p;
+    return p.then((m) => m.get(routeId(route)));
   }
 }
 

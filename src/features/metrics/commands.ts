@@ -2,12 +2,15 @@
 import * as vscode from 'vscode';
 import { suggestServiceSelectors } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
-import { metricsSettings, prometheusSettings, setPrometheusAuth } from '../../config';
+import { metricsSettings, prometheusEndpointLayers, setPrometheusAuth } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import { DetailsPanels } from './detailsPanel';
-import { CREDENTIALS_KEY, type MetricsService } from './metricsService';
+import type { MetricsService } from './metricsService';
 import { routeAtLine, routeId } from '../../core/routes/route';
 import { errorMessage } from '../../core/errors';
+import { originOf } from '../../backends/credentials';
+import { isTraceId } from '../../core/untrusted';
+import { notify } from '../notify';
 
 export function registerMetricsCommands(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): DetailsPanels {
   const panels = new DetailsPanels(context.extensionUri, metrics);
@@ -33,10 +36,14 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
       return panels.show(route);
     }),
     vscode.commands.registerCommand('telemetryLens.showMetricsConvention', () => showConvention(metrics)),
-    vscode.commands.registerCommand('telemetryLens.setPrometheusCredentials', () => setCredentials(context.secrets)),
-    vscode.commands.registerCommand('telemetryLens.openTrace', async (traceId: string) => {
+    vscode.commands.registerCommand('telemetryLens.setPrometheusCredentials', () => setCredentials(metrics)),
+    vscode.commands.registerCommand('telemetryLens.openTrace', async (traceId: unknown) => {
+      if (!isTraceId(traceId)) {
+        void vscode.window.showWarningMessage('Telemetry Lens: that is not a trace id (16 or 32 hex digits).');
+        return;
+      }
       await vscode.env.clipboard.writeText(traceId);
-      void vscode.window.showInformationMessage(`Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
+      void notify('info', `Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
     }),
   );
   return panels;
@@ -51,7 +58,7 @@ async function showConvention(metrics: MetricsService): Promise<vscode.TextDocum
   }
   const m = metricsSettings();
   const opts = { window: m.window, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
-  const parts = [`# Telemetry Lens: metrics conventions\n\nPrometheus: ${prometheusSettings().url}\n`];
+  const parts = [`# Telemetry Lens: metrics conventions\n\nPrometheus: ${metrics.endpointLabel}\n`];
   for (const s of services) {
     parts.push(`## ${s.id}\n\nService selector: \`${s.selector || '(none: every series)'}\``);
     try {
@@ -71,18 +78,25 @@ async function showConvention(metrics: MetricsService): Promise<vscode.TextDocum
   return doc;
 }
 
-async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
+/** Stores credentials for the origin requests currently go to; they are sent to that origin only. */
+async function setCredentials(metrics: MetricsService): Promise<void> {
+  const url = metrics.endpointUrl;
+  const origin = originOf(url);
+  if (!origin) {
+    void notify('error', `Telemetry Lens: set telemetryLens.prometheus.url to an http:// or https:// address first (now ${metrics.endpointLabel}).`);
+    return;
+  }
   const kind = await vscode.window.showQuickPick(
     [
       { label: 'Bearer token', value: 'bearer' as const },
       { label: 'Username and password (basic auth)', value: 'basic' as const },
       { label: 'Remove stored credentials', value: 'clear' as const },
     ],
-    { title: 'Telemetry Lens: Prometheus credentials' },
+    { title: `Telemetry Lens: Prometheus credentials for ${origin}` },
   );
   if (!kind) return;
   if (kind.value === 'clear') {
-    await secrets.delete(CREDENTIALS_KEY);
+    await metrics.credentials.clear(url);
     await setPrometheusAuth('none');
     void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials removed.');
     return;
@@ -90,14 +104,14 @@ async function setCredentials(secrets: vscode.SecretStorage): Promise<void> {
   if (kind.value === 'bearer') {
     const token = await vscode.window.showInputBox({ title: 'Prometheus bearer token', password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a token') });
     if (!token) return;
-    await secrets.store(CREDENTIALS_KEY, JSON.stringify({ token: token.trim() }));
+    await metrics.credentials.set(url, { token: token.trim() });
   } else {
     const username = await vscode.window.showInputBox({ title: 'Prometheus username', ignoreFocusOut: true });
     if (username === undefined) return;
     const password = await vscode.window.showInputBox({ title: 'Prometheus password', password: true, ignoreFocusOut: true });
     if (password === undefined) return;
-    await secrets.store(CREDENTIALS_KEY, JSON.stringify({ username, password }));
+    await metrics.credentials.set(url, { username, password });
   }
-  if (prometheusSettings().auth !== kind.value) await setPrometheusAuth(kind.value);
-  void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials saved in VS Code\'s secret storage.');
+  if (prometheusEndpointLayers().user.auth !== kind.value) await setPrometheusAuth(kind.value);
+  void notify('info', `Telemetry Lens: Prometheus credentials for ${origin} saved in VS Code's secret storage.`);
 }

@@ -7,7 +7,7 @@ import { isDetailsToHost, type DetailsToHost, type HostToDetails, type RouteDeta
 import { PanelHost } from '../../webview/host/panelHost';
 import { revealRoute } from '../routes/routesView';
 import { frameworkName, routeId, routeTitle } from '../../core/routes/route';
-import { grafanaExploreUrl } from './hover';
+import { grafanaExploreUrl, isWebUrl } from '../../core/metrics/links';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
@@ -40,7 +40,7 @@ export class DetailsPanels {
     host.onMessage((m) => {
       if (m.type === 'ready' || m.type === 'refresh') void this.load(host, route).then((q) => (queries = q ?? queries));
       else if (m.type === 'revealHandler') void revealRoute(route);
-      else if (m.type === 'openQuery' && queries[m.index]) void vscode.env.openExternal(vscode.Uri.parse(queries[m.index]!.url));
+      else if (m.type === 'openQuery' && queries[m.index] && isWebUrl(queries[m.index]!.url)) void vscode.env.openExternal(vscode.Uri.parse(queries[m.index]!.url));
       else if (m.type === 'openTrace') void vscode.commands.executeCommand('telemetryLens.openTrace', m.traceId);
     });
     return host;
@@ -68,7 +68,8 @@ export class DetailsPanels {
         for (const k of ['rate', 'errorRatio', 'p50', 'p90', 'p99'] as const) {
           if (raw[k]) queries.push({ label: `${k} — open in Prometheus`, expr: raw[k], url: raw.links[k] });
         }
-        if (m.grafanaUrl && raw.rate) queries.push({ label: 'rate — open in Grafana Explore', expr: raw.rate, url: grafanaExploreUrl(m.grafanaUrl, raw.rate) });
+        const grafana = raw.rate ? grafanaExploreUrl(m.grafanaUrl, raw.rate) : undefined;
+        if (grafana) queries.push({ label: 'rate — open in Grafana Explore', expr: raw.rate, url: grafana });
       }
       const at = m.evaluationTime !== undefined ? new Date(m.evaluationTime * 1000).toISOString() : new Date().toISOString();
       const model: RouteDetailsModel = {

@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatRate, formatRatio, sparklineDataUri } from '../../core/metrics/format';
+import { grafanaExploreUrl } from '../../core/metrics/links';
+import { markdownCode, markdownText } from '../../core/untrusted';
 import { sampleValue } from '../../core/metrics/prometheusApi';
 import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
@@ -17,25 +19,12 @@ import { errorMessage } from '../../core/errors';
 const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
-export function grafanaExploreUrl(grafana: string, expr: string): string {
-  const left = { datasource: 'prometheus', queries: [{ refId: 'A', expr }], range: { from: 'now-1h', to: 'now' } };
-  return `${grafana.replace(/\/+$/, '')}/explore?orgId=1&left=${encodeURIComponent(JSON.stringify(left))}`;
-}
-
 function commandLink(title: string, command: string, args: unknown[]): string {
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
 }
 
-/** Text from a backend, made inert in markdown. */
-function md(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
-}
-
-/** Text from a backend as a code span: literal inside, so only the fence needs care. */
-function code(s: string): string {
-  const fence = s.includes('`') ? '``' : '`';
-  return `${fence} ${s} ${fence}`;
-}
+const md = markdownText;
+const code = markdownCode;
 
 class MetricsHoverProvider implements vscode.HoverProvider {
   private metricNames: { at: number; names: Promise<Set<string>> } | undefined;
@@ -85,7 +74,8 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       for (const a of this.metrics.alertsFor(route)) out.appendMarkdown(`$(bell) **${md(a.alertname)}** firing${a.summary ? `: ${md(a.summary)}` : ''}\n\n`);
       const links: string[] = [];
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
-      if (raw?.rate && m.grafanaUrl) links.push(`[Open in Grafana Explore](${grafanaExploreUrl(m.grafanaUrl, raw.rate)})`);
+      const grafana = raw?.rate ? grafanaExploreUrl(m.grafanaUrl, raw.rate) : undefined;
+      if (grafana) links.push(`[Open in Grafana Explore](${grafana})`);
       if (m.grafanaUrl) links.push(commandLink('Open Route in Grafana', 'telemetryLens.openRouteInGrafana', [routeId(route)]));
       links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));

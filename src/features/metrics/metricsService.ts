@@ -8,21 +8,24 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
-import type { BackendAuth } from '../../backends/http';
+import { CredentialStore, originOf } from '../../backends/credentials';
 import { MetricsEngine, sameRoute, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec, type ServiceStats } from '../../core/metrics/engine';
 import { decideRefresh, RefreshQueue } from '../../core/metrics/refreshPolicy';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
 import { routeId } from '../../core/routes/route';
-import { affects, folderMetricsSettings, httpProxy, instrumentSettings, metricsSettings, onConfigChange, onSettingsChange, prometheusSettings } from '../../config';
+import { affects, folderMetricsSettings, httpNoProxy, httpProxy, instrumentSettings, maxResponseBytes, metricsSettings, onConfigChange, onSettingsChange, prometheusEndpointLayers, prometheusSettings } from '../../config';
+import { redactUrls } from '../../core/untrusted';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
 import { routesInFolder } from '../routes/folders';
 import type { BackendStatus, Health } from '../statusBar';
+import type { EndpointTrust, ResolvedEndpoint } from '../trust';
 import { errorMessage } from '../../core/errors';
 
 const log = logger('metrics');
-export const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
+/** The single secret of older versions, attached to whatever URL was configured: migrated to its origin's entry. */
+const CREDENTIALS_KEY = 'telemetryLens.prometheus.credentials';
 
 export class MetricsService implements vscode.Disposable {
   private engineImpl: MetricsEngine | undefined;
@@ -41,22 +44,31 @@ export class MetricsService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  /** Secrets per origin: the one store every backend's credentials live in. */
+  readonly credentials: CredentialStore;
+  private endpoint: ResolvedEndpoint | undefined;
+  /** The one-time move of the old single secret (see CREDENTIALS_KEY), awaited before credentials are read. */
+  private readonly migrated: Promise<unknown>;
 
   constructor(
-    private readonly secrets: vscode.SecretStorage,
+    secrets: vscode.SecretStorage,
     private readonly index: RouteIndex,
     private readonly status: BackendStatus,
+    private readonly trust: EndpointTrust,
   ) {
+    this.credentials = new CredentialStore(secrets, (m) => log.error(m));
+    this.migrated = this.credentials.migrate(CREDENTIALS_KEY, prometheusEndpointLayers().user.url).catch((e: unknown) => log.error(errorMessage(e)));
     this.disposables.push(this.changed);
+    trust.onDidDecide(() => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), undefined, this.disposables);
     onConfigChange((e) => {
-      if (affects(e, 'prometheus', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
+      if (affects(e, 'prometheus', 'http', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
       else if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engineImpl?.invalidate();
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
-    onSettingsChange(['http.proxy'], () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), this.disposables);
+    onSettingsChange(['http.proxy', 'http.noProxy'], () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), this.disposables);
     secrets.onDidChange((e) => {
-      if (e.key === CREDENTIALS_KEY) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
+      if (CredentialStore.isCredentialKey(e.key)) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
     }, undefined, this.disposables);
     vscode.window.onDidChangeWindowState((s) => {
       if (s.focused) void this.refresh();
@@ -186,7 +198,7 @@ export class MetricsService implements vscode.Disposable {
       this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeId(stats.route), { stats, service }] as const)));
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
       this.logOutcome(result);
-      this.setHealth({ state: 'ok', at: Date.now(), detail: `${prometheusSettings().url} answered at ${new Date().toLocaleTimeString()}` });
+      this.setHealth({ state: 'ok', at: Date.now(), detail: `${this.endpointLabel} answered at ${new Date().toLocaleTimeString()}` });
     } catch (e) {
       const message = errorMessage(e);
       log.warn(`refresh failed: ${message}`);
@@ -214,20 +226,23 @@ export class MetricsService implements vscode.Disposable {
     this.status.report('Prometheus', h, 'telemetryLens.prometheus');
   }
 
+  /** Where requests go: the user's URL, or a workspace override the user confirmed. */
+  get endpointUrl(): string {
+    return this.endpoint?.url ?? prometheusEndpointLayers().user.url;
+  }
+
+  /** `endpointUrl` for display (credentials in it redacted). */
+  get endpointLabel(): string {
+    return redactUrls(this.endpointUrl);
+  }
+
   private async rebuildClient(): Promise<void> {
-    const s = prometheusSettings();
-    let auth: BackendAuth = { type: 'none' };
-    if (s.auth !== 'none') {
-      const raw = await this.secrets.get(CREDENTIALS_KEY);
-      let cred: { token?: string; username?: string; password?: string } = {};
-      try {
-        cred = raw ? (JSON.parse(raw) as typeof cred) : {};
-      } catch {
-        log.error('the stored Prometheus credentials are unreadable: run "Telemetry Lens: Set Prometheus Credentials" again');
-      }
-      if (s.auth === 'bearer' && cred.token) auth = { type: 'bearer', token: cred.token };
-      else if (s.auth === 'basic' && cred.username !== undefined) auth = { type: 'basic', username: cred.username, password: cred.password ?? '' };
-      else log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored: run "Telemetry Lens: Set Prometheus Credentials"`);
+    const s = { ...prometheusSettings(), ...this.trust.prometheus() };
+    this.endpoint = s;
+    // No await without auth: the client is replaced at once, as the refresh logic expects.
+    const auth = s.auth === 'none' ? ({ type: 'none' } as const) : await this.migrated.then(() => this.credentials.authFor(s.url, s.auth));
+    if (s.auth !== 'none' && auth.type === 'none') {
+      log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored for ${originOf(s.url) ?? 'this URL'}: run "Telemetry Lens: Set Prometheus Credentials"`);
     }
     let ca: string | undefined;
     if (s.caFile) {
@@ -238,19 +253,21 @@ export class MetricsService implements vscode.Disposable {
       }
     }
     const proxy = httpProxy();
+    const noProxy = httpNoProxy();
     try {
       this.clientImpl = new PrometheusClient({
         baseUrl: s.url,
         auth,
         headers: s.headers,
         timeoutMs: s.timeoutMs,
+        maxResponseBytes: maxResponseBytes(),
         insecureSkipVerify: s.insecureSkipVerify,
         ...(ca ? { ca } : {}),
-        ...(proxy ? { proxy } : {}),
+        ...(proxy ? { proxy, noProxy } : {}),
       });
     } catch (e) {
       // A setting no request can be made with: say so where the numbers would be, until it is fixed.
-      this.configError = `${errorMessage(e)} — check telemetryLens.prometheus.url and http.proxy`;
+      this.configError = `${redactUrls(errorMessage(e))} — check telemetryLens.prometheus.url and http.proxy`;
       this.clientImpl = this.engineImpl = undefined;
       this.alerts = [];
       log.error(this.configError);
@@ -260,7 +277,7 @@ export class MetricsService implements vscode.Disposable {
     }
     this.configError = undefined;
     this.engineImpl = new MetricsEngine(this.clientImpl, { refreshIntervalMs: metricsSettings().refreshIntervalMs });
-    log.info(`Prometheus client for ${s.url} (auth ${s.auth}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
+    log.info(`Prometheus client for ${redactUrls(s.url)}${s.fromWorkspace ? ' (workspace settings)' : ''} (auth ${auth.type}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
   }
 
   private restartTimer(): void {

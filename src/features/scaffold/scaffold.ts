@@ -14,6 +14,7 @@ import type { Route } from '../../core/routes/types';
 import { routeId } from '../../core/routes/route';
 import { alertRuleSettings, folderMetricsSettings, instrumentSettings, metricsSettings, routesSettings } from '../../config';
 import { logger } from '../../log';
+import { notify } from '../notify';
 import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from '../metrics/metricsService';
 
@@ -49,7 +50,7 @@ async function run(metrics: MetricsService, what: 'stack' | 'alerts'): Promise<v
   const alerts: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, ...alertRuleSettings(folders[0]!.uri) };
   const problems = alertSettingsProblems(alerts);
   if (problems.length) {
-    void vscode.window.showErrorMessage(`Telemetry Lens: fix the telemetryLens.alerts settings: ${problems.join('; ')}`);
+    void notify('error', `Telemetry Lens: fix the telemetryLens.alerts settings: ${problems.join('; ')}`);
     return;
   }
   const target = await vscode.window.showOpenDialog({
@@ -84,7 +85,7 @@ async function run(metrics: MetricsService, what: 'stack' | 'alerts'): Promise<v
         const { planServices, scaffold } = await loadGenerator();
         const plan = await planServices(folders.map(folderSpec), {
           out: out.fsPath,
-          prometheus: metrics.client,
+          ...prometheusFor(metrics),
           exclude: routesSettings().exclude,
           signal: abort.signal,
         });
@@ -99,7 +100,16 @@ async function run(metrics: MetricsService, what: 'stack' | 'alerts'): Promise<v
     await confirmAndWrite(out, generated.files, generated.notes, what);
   } catch (e) {
     log.error(e instanceof Error ? e : errorMessage(e));
-    void vscode.window.showErrorMessage(`Telemetry Lens: ${errorMessage(e)}`);
+    void notify('error', `Telemetry Lens: ${errorMessage(e)}`);
+  }
+}
+
+/** The configured Prometheus to detect conventions from; none while it is misconfigured (the generator then says so). */
+function prometheusFor(metrics: MetricsService): { prometheus?: MetricsService['client'] } {
+  try {
+    return { prometheus: metrics.client };
+  } catch {
+    return {};
   }
 }
 
@@ -132,9 +142,10 @@ async function confirmAndWrite(out: vscode.Uri, files: ScaffoldFile[], notes: st
   const overwrite = files.filter((_f, i) => existing[i]).map((f) => f.path);
   if (overwrite.length) {
     const yes = 'Overwrite';
+    // A modal's detail is plain text (no link rendering); the paths are the generator's own.
     const answer = await vscode.window.showWarningMessage(
-      `Overwrite ${overwrite.length} existing file(s)?`,
-      { modal: true, detail: overwrite.join('\n') },
+      'Overwrite existing files?',
+      { modal: true, detail: `${overwrite.length} file(s):\n${overwrite.join('\n')}` },
       yes,
     );
     if (answer !== yes) return;
@@ -143,9 +154,7 @@ async function confirmAndWrite(out: vscode.Uri, files: ScaffoldFile[], notes: st
   log.info(`wrote ${files.length} files to ${out.fsPath}`);
   const first = uris[files.findIndex((f) => f.path === 'docker-compose.yml')] ?? uris[0];
   if (first) await vscode.window.showTextDocument(first, { preview: true });
-  void vscode.window.showInformationMessage(
-    `Telemetry Lens: wrote ${files.length} files${overwrite.length ? ` (${overwrite.length} overwritten)` : ''}.`,
-  );
+  void notify('info', `Telemetry Lens: wrote ${files.length} files${overwrite.length ? ` (${overwrite.length} overwritten)` : ''}.`);
 }
 
 async function openInGrafana(index: RouteIndex, metrics: MetricsService, id: string | undefined): Promise<void> {

@@ -4,6 +4,7 @@
  * queried at a pinned evaluation time. Returns the settings and environment the extension under test
  * needs, and stops everything it started.
  */
+import * as http from 'node:http';
 import { EPOCH, OpenMetricsWriter, startPrometheus } from '../../support/prometheus';
 
 export interface E2eBackends {
@@ -76,4 +77,33 @@ export async function startE2eBackends(_tmp: string): Promise<E2eBackends> {
     describe: { prometheus: prom.url },
     stop: () => prom.stop(),
   };
+}
+
+/** Every request a hostile endpoint received (what a workspace's settings would exfiltrate to). */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface RequestRecorder {
+  url: string;
+  close(): void;
+}
+
+/**
+ * A loopback server that answers like Prometheus and records every request; `GET /__recorded` (not
+ * recorded itself) returns the list, so the suite inside the extension host can assert on it.
+ */
+export async function startRequestRecorder(): Promise<RequestRecorder> {
+  const recorded: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'GET' && req.url === '/__recorded') return void res.end(JSON.stringify(recorded));
+    recorded.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };
 }

@@ -22,6 +22,14 @@ export const BASE_USER_SETTINGS = {
   'typescript.disableAutomaticTypeAcquisition': true,
 };
 
+/** Workspace trust on, without the start-up dialog: an opened folder stays untrusted (Restricted Mode). */
+const TRUST_ON = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 export function checkPrerequisites(): string | undefined {
   if (!fs.existsSync(path.join(CODE_SERVER_DIR, 'out/node/entry.js'))) {
     return `code-server is not installed at ${CODE_SERVER_DIR}. Run: bash scripts/setup.sh`;
@@ -44,13 +52,15 @@ export function startCodeServer(opts: {
   userSettings?: Record<string, unknown>;
   port?: number;
   extraArgs?: string[];
+  /** Workspace trust on (the opened folder starts untrusted: Restricted Mode). Default off. */
+  workspaceTrust?: boolean;
   onExit?: (code: number | null) => void;
 }): Promise<CodeServer> {
   const userData = path.join(opts.tmp, 'user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings }, null, 2),
+    JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings, ...(opts.workspaceTrust ? TRUST_ON : {}) }, null, 2),
   );
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -64,7 +74,8 @@ export function startCodeServer(opts: {
     path.join(CODE_SERVER_DIR, 'out/node/entry.js'),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${opts.port ?? 0}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', userData,
     '--extensions-dir', path.join(opts.tmp, 'extensions'),
     '--config', path.join(opts.tmp, 'config.yaml'),

@@ -5,7 +5,9 @@
  * workbench reports extension-host output through `codeAutomationLog` and the result through
  * `codeAutomationExit`.
  *
- * Usage: node --import tsx test/e2e/launcher/run-code-server.ts [--grep <re>] [--timeout <ms>]
+ * Usage: node --import tsx test/e2e/launcher/run-code-server.ts [--restricted] [--timeout <ms>]
+ * --restricted: open the hostile single-folder workspace (test/workspaces/malicious, its settings point
+ * Prometheus at a loopback recorder) with workspace trust ON, untrusted, and run the *.rtest.js files.
  * Env: E2E_KEEP=1 keeps the temp dir, E2E_VERBOSE=1 prints browser console, E2E_FAIL=1 runs the
  * deliberately failing test. Exit code: 0 only when the suite reported results and none failed.
  */
@@ -17,14 +19,15 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import { startBridge } from './bridge';
 import { CHROMIUM, checkPrerequisites, ROOT, startCodeServer, type CodeServer } from './codeServer';
-import { startE2eBackends, type E2eBackends } from './backends';
+import { startE2eBackends, startRequestRecorder, type E2eBackends, type RequestRecorder } from './backends';
 
 const arg = (k: string, d?: string): string | undefined => {
   const i = process.argv.indexOf(`--${k}`);
   return i > 0 ? process.argv[i + 1] : d;
 };
 const timeoutMs = Number(arg('timeout', '300000'));
-const outDir = path.join(ROOT, 'test-results', 'e2e');
+const restricted = process.argv.includes('--restricted');
+const outDir = path.join(ROOT, 'test-results', restricted ? 'e2e-restricted' : 'e2e');
 const suiteIndex = path.join(ROOT, 'out/e2e/suite/index.js');
 const t0 = Date.now();
 /** A secret the suite stores as Prometheus credentials; no log of the run may contain it. */
@@ -36,6 +39,7 @@ let browser: Browser | undefined;
 let page: Page | undefined;
 let bridge: http.Server | undefined;
 let backends: E2eBackends | undefined;
+let recorder: RequestRecorder | undefined;
 let tmp: string | undefined;
 let result: { passed: number; failed: number; skipped?: number } | undefined;
 let finishing = false;
@@ -85,6 +89,7 @@ async function finish(code: number, why?: string): Promise<void> {
   server?.stop();
   bridge?.close();
   await backends?.stop().catch(() => undefined);
+  recorder?.close();
   if (server?.process.exitCode === null) {
     await new Promise((r) => server!.process.once('exit', r).once('error', r));
   }
@@ -101,7 +106,7 @@ async function finish(code: number, why?: string): Promise<void> {
     }
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (result) console.log(`e2e (code-server): ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
+  if (result) console.log(`e2e (code-server${restricted ? ', restricted' : ''}): ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
   say(`exit code ${code}`);
   process.exit(code);
 }
@@ -118,7 +123,12 @@ async function main(): Promise<void> {
   // The suite edits files: it gets a copy of the fixture workspace, never the repo's.
   // A multi-root workspace: two services, each folder with its own service selector.
   const workspace = path.join(tmp, 'workspace');
-  fs.cpSync(path.join(ROOT, 'test/workspaces/e2e-root'), workspace, { recursive: true });
+  fs.cpSync(path.join(ROOT, restricted ? 'test/workspaces/malicious' : 'test/workspaces/e2e-root'), workspace, { recursive: true });
+  if (restricted) {
+    recorder = await startRequestRecorder();
+    const settings = path.join(workspace, '.vscode', 'settings.json');
+    fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replaceAll('https://evil.example', recorder.url));
+  }
   backends = await startE2eBackends(tmp);
   say(`backends: ${JSON.stringify(backends.describe)}`);
 
@@ -131,10 +141,12 @@ async function main(): Promise<void> {
       E2E_BRIDGE: bridgeUrl,
       E2E_RESULTS: outDir,
       E2E_SECRET: SECRET,
+      ...(recorder ? { E2E_RESTRICTED: '1', E2E_RECORDER: recorder.url } : {}),
       ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
       ...backends.env,
     },
     userSettings: backends.userSettings,
+    workspaceTrust: restricted,
     onExit: (c) => void finish(3, `code-server exited (${c}); see ${outDir}/code-server.log`),
   });
   say(`code-server at ${server.url}`);
@@ -180,8 +192,8 @@ async function main(): Promise<void> {
     ['skipWelcome', 'true'],
     ['skipReleaseNotes', 'true'],
   ];
-  const workspaceFile = path.join(workspace, 'e2e.code-workspace');
-  await page.goto(`${server.url}/?${new URLSearchParams({ workspace: workspaceFile, payload: JSON.stringify(payload) })}`);
+  const target: Record<string, string> = restricted ? { folder: workspace } : { workspace: path.join(workspace, 'e2e.code-workspace') };
+  await page.goto(`${server.url}/?${new URLSearchParams({ ...target, payload: JSON.stringify(payload) })}`);
   say('workbench opened; suite running');
 }
 

@@ -51,17 +51,18 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
   }
 
   test('@dom a file whose numbers are not known yet is drawn with them, even if the window loses focus at once', async () => {
-    // VS Code drops a pending CodeLens re-request when the editor loses focus: the first lenses drawn must be the numbers.
+    // VS Code drops a pending CodeLens re-request when the editor loses focus: the lenses of a file opened just
+    // before must come with their numbers, not as a placeholder waiting for a re-request that never comes.
     await withMovablePrefix(async (move) => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await move('/api', '/v2'); // orders.py is not on screen: nothing refreshes its routes
       await eventually(() => (api.routes.all().some((r) => r.fullPath === '/v2/orders') ? true : undefined), 'the /v2 routes in the index');
       await openFile('shop', 'routers', 'orders.py');
-      const first = await bridge<{ texts: string[] }>('codelens', { atLeast: 3 });
+      // Focus leaves as soon as anything is drawn (VS Code may first draw the lenses it cached for the file).
+      await bridge<{ texts: string[] }>('codelens', { atLeast: 1 });
       await setWindowFocus(false);
-      assert.ok(first.texts.includes('— no traffic') && !first.texts.some((t) => /req\/s|loading|waiting/.test(t)), first.texts.join(' | '));
-      const later = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: '— no traffic' });
-      assert.deepEqual(later.texts, first.texts);
+      const drawn = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: '— no traffic' });
+      assert.ok(drawn.texts.includes('— no traffic') && !drawn.texts.some((t) => /req\/s|loading|waiting/.test(t)), drawn.texts.join(' | '));
     });
   });
 

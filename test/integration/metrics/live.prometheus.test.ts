@@ -20,6 +20,7 @@ const FAST_TRACE = '00f067aa0ba902b7a3ce929d0e0e4736';
 let server: http.Server;
 let prom: PrometheusInstance;
 let engine: MetricsEngine;
+let client: PrometheusClient;
 const routes = [makeRoute('/users/:id', 'GET', 0), makeRoute('/health', 'GET', 1)];
 const service: ServiceSpec = { id: 'live', selector: 'job="live"', convention: 'auto', routes };
 
@@ -74,7 +75,8 @@ before(async () => {
       '',
     ].join('\n'),
   });
-  engine = new MetricsEngine(new PrometheusClient({ baseUrl: prom.url }), { refreshIntervalMs: 0 });
+  client = new PrometheusClient({ baseUrl: prom.url });
+  engine = new MetricsEngine(client, { refreshIntervalMs: 0 });
 });
 
 after(async () => {
@@ -95,6 +97,22 @@ describe('live scrape (prom-client → Prometheus)', () => {
     assert.equal(ex.spanId, '00f067aa0ba902b7');
     assert.equal(ex.seriesLabels.route, '/users/:id');
     assert.equal(await engine.slowestExemplar(service, routes[1]!), null, '/health has no exemplars');
+  });
+
+  it('finds the slowest exemplar of every route of a service with one query', async () => {
+    const paths: string[] = [];
+    const off = client.onRequest((r) => paths.push(r.path));
+    try {
+      const found = await poll('grouped exemplars', async () => {
+        paths.length = 0;
+        const f = await engine.slowestExemplars(service);
+        return f.some((x) => x.exemplar.traceId === SLOW_TRACE) ? f : null;
+      });
+      assert.deepEqual(found.map((f) => [f.route, f.exemplar.traceId, f.exemplar.value]), [[routes[0], SLOW_TRACE, 0.9]]);
+      assert.equal(paths.filter((p) => p === '/api/v1/query_exemplars').length, 1, 'one query for the whole service');
+    } finally {
+      off();
+    }
   });
 
   it('matches the firing HighErrorRate alert to its route', async () => {

@@ -2,20 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { scanWorkspace, toRouteJson, globToRegExp } from '../../../src/core/routes/workspace';
+import { tempTree } from '../../support/tempTree';
+import { scanWorkspace, toRouteJson } from '../../../src/core/routes/workspace';
+import { expandBraces, ScanRules } from '../../../src/core/routes/scanRules';
 import { macrotasksDuring } from '../../support/eventLoop';
 
-function tree(files: Record<string, string | Buffer>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-routes-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.writeFileSync(p, content);
-  }
-  return root;
-}
+const tree = tempTree;
 
 const APP = "const express = require('express');\nconst app = express();\napp.get('/ok', (req, res) => res.end());\n";
 const ROUTE = (p: string): string => `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
@@ -117,10 +110,13 @@ test('non-existent root rejects; toRouteJson gives posix relative paths', async 
   assert.deepEqual(json, { framework: 'express', methods: ['GET'], path: '/x', fullPath: '/x', file: 'src/a.js', line: 3, handlerFile: 'src/h.js', handlerLine: 1, handlerName: 'h' });
 });
 
-test('globToRegExp', () => {
-  assert.ok(globToRegExp('**/node_modules').test('a/b/node_modules'));
-  assert.ok(globToRegExp('**/*.{js,ts}').test('x/y.ts'));
-  assert.ok(!globToRegExp('src/*.js').test('src/a/b.js'));
+test('exclude globs: VS Code syntax with braces, bare names at any depth, anchored paths', () => {
+  const rules = new ScanRules({ exclude: ['**/node_modules', '**/*.{js,ts}', 'src/*.py', 'gen'] });
+  assert.ok(rules.skipsDir('a/b/node_modules'));
+  assert.ok(rules.skipsFile('x/y.ts') && rules.skipsFile('x/y.js'));
+  assert.ok(rules.skipsFile('src/a.py') && !rules.skipsFile('src/a/b.py'));
+  assert.ok(rules.skipsDir('deep/gen'));
+  assert.deepEqual(expandBraces('{a,b}/*.{js,ts}'), ['a/*.js', 'a/*.ts', 'b/*.js', 'b/*.ts']);
 });
 
 test('tsconfig paths aliases (JSON with comments) resolve imports across the project', async () => {

@@ -308,6 +308,10 @@ test('Open Route in Grafana: http(s) only, path prefix kept, the route as a URL-
     'https://grafana.example/sub/d/tl-orders?var-route=%2Fusers%2F%7Bid%7D',
   );
   assert.equal(grafanaRouteUrl('http://localhost:3000/', 'orders', '/a&b=c#d')!.searchParams.get('var-route'), '/a&b=c#d');
+  assert.equal(
+    grafanaRouteUrl('https://user:secret@grafana.example/?x=1#f', 'orders', '/x')!.href,
+    'https://grafana.example/d/tl-orders?var-route=%2Fx',
+  );
   assert.equal(grafanaRouteUrl('javascript:alert(1)', 'orders', '/x'), undefined);
   assert.equal(grafanaRouteUrl('file:///etc/passwd', 'orders', '/x'), undefined);
   assert.equal(grafanaRouteUrl('not a url', 'orders', '/x'), undefined);
