@@ -66,6 +66,14 @@ export interface ReceiverSettings {
   maxSpans: number;
 }
 
+export interface AlertRuleSettings {
+  errorRatio: number;
+  latencySeconds: number;
+  latencyQuantile: number;
+  for: string;
+  runbookUrl: string;
+}
+
 function cfg(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
@@ -158,6 +166,18 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
     spanNameTemplate: c.get<string>('instrument.spanNameTemplate', '{method} {route}'),
     style: c.get<string>('instrument.style', 'wrapper') === 'inline' ? 'inline' : 'wrapper',
     lintEnabled: c.get<boolean>('lint.enabled', true),
+  };
+}
+
+/** Thresholds of the generated HighErrorRate and SlowResponses rules (validated by the generator). */
+export function alertRuleSettings(scope?: vscode.ConfigurationScope): AlertRuleSettings {
+  const c = cfg(scope);
+  return {
+    errorRatio: c.get<number>('alerts.errorRatioThreshold', 0.05),
+    latencySeconds: c.get<number>('alerts.latencyThresholdSeconds', 0.5),
+    latencyQuantile: c.get<number>('alerts.latencyQuantile', 0.99),
+    for: c.get<string>('alerts.for', '5m'),
+    runbookUrl: c.get<string>('alerts.runbookUrl', '').trim(),
   };
 }
 

@@ -16,7 +16,7 @@ import { SOURCE_FILES } from '../languages';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
-const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
+const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
 function commandLink(title: string, command: string, args: unknown[]): string {
@@ -78,6 +78,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
       const grafana = raw?.rate ? grafanaExploreUrl(m.grafanaUrl, raw.rate) : undefined;
       if (grafana) links.push(`[Open in Grafana Explore](${grafana})`);
+      if (m.grafanaUrl) links.push(commandLink('Open Route in Grafana', 'telemetryLens.openRouteInGrafana', [routeId(route)]));
       links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {
