@@ -20,7 +20,12 @@ test('routes --json prints exactly the RouteJson keys, matching expected.json', 
   assert.equal(code, 0);
   const rows = JSON.parse(c.stdout.join('')) as Record<string, unknown>[];
   assert.ok(rows.length > 0);
-  for (const r of rows) assert.deepEqual(Object.keys(r), ['framework', 'methods', 'path', 'fullPath', 'file', 'line', 'handlerFile', 'handlerLine', 'handlerName']);
+  // `fullPathSource` (where a configured prefix came from) is there only when the full path has one
+  for (const r of rows) {
+    const keys = ['framework', 'methods', 'path', 'fullPath', ...('fullPathSource' in r ? ['fullPathSource'] : []), 'file', 'line', 'handlerFile', 'handlerLine', 'handlerName'];
+    assert.deepEqual(Object.keys(r), keys);
+  }
+  assert.ok(rows.some((r) => typeof r.fullPathSource === 'string'), 'express_cjs has a prefix from process.env with a default');
   assert.deepEqual(rows, JSON.parse(fs.readFileSync(path.join(FIXTURES, 'express_cjs', 'expected.json'), 'utf8')));
 });
 
