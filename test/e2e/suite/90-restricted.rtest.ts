@@ -37,8 +37,12 @@ suite('Restricted Mode: a hostile workspace', () => {
     const route = routes.find((r) => r.fullPath === '/items')!;
     const applied = await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', `${route.file}:${route.line}`);
     assert.equal(applied, true);
-    assert.match(editor.document.getText(), /Counter\(\s*["']http_requests_total["']/);
+    // the default wrapper style: one line on the handler, the metrics in a helper module written once
+    assert.match(editor.document.getText(), /^@observe_route\("GET", "\/items"\)$/m);
+    const helper = vscode.Uri.joinPath(editor.document.uri, '..', 'telemetry_routes.py');
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(helper)), /Counter\(\s*["']http_requests_total["']/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.workspace.fs.delete(helper);
 
     const metrics = await openFile('metrics.py');
     const lint = await eventually(() => {
