@@ -27,6 +27,8 @@ export class RouteIndex implements vscode.Disposable {
   /** Document versions whose analysis is current, so an unchanged document is never re-parsed. */
   private readonly versions = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The analysis under way per open document, with the version it analyses. */
+  private readonly analyzing = new Map<string, { version: number; done: Promise<void> }>();
   /** One incremental analyzer per open document (keeps its syntax tree) and the edits it has not seen yet. */
   private readonly open = new Map<string, { analyzer: DocumentAnalyzer; changes: ContentChange[] }>();
   private routes: Route[] = [];
@@ -104,7 +106,8 @@ export class RouteIndex implements vscode.Disposable {
   async ensureCurrent(doc: vscode.TextDocument): Promise<Route[]> {
     await this.firstScan;
     if (this.versions.get(doc.uri.fsPath) !== doc.version) {
-      await this.analyzeDocument(doc);
+      // An analysis superseded by a newer edit meanwhile leaves an older one in place: go again for the newest.
+      for (let i = 0; i < 3 && this.versions.get(doc.uri.fsPath) !== doc.version && !doc.isClosed; i++) await this.analyzeDocument(doc);
       this.resolveNow();
     }
     return this.inFile(doc.uri);
@@ -189,7 +192,20 @@ export class RouteIndex implements vscode.Disposable {
     return [...filesExclude(scope), ...routesSettings(scope).exclude];
   }
 
-  private async analyzeDocument(doc: vscode.TextDocument): Promise<void> {
+  /** Analyses the document's current version; callers asking for the version already under analysis share it
+   *  (a second analysis would supersede the first, and the first caller would go on with an older result). */
+  private analyzeDocument(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    const running = this.analyzing.get(key);
+    if (running?.version === doc.version) return running.done;
+    const done: Promise<void> = this.analyzeVersion(doc).finally(() => {
+      if (this.analyzing.get(key)?.done === done) this.analyzing.delete(key);
+    });
+    this.analyzing.set(key, { version: doc.version, done });
+    return done;
+  }
+
+  private async analyzeVersion(doc: vscode.TextDocument): Promise<void> {
     if (!this.isCandidate(doc.uri) || doc.isClosed) return;
     const p = doc.uri.fsPath;
     if (this.versions.get(p) === doc.version) return;
