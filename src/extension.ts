@@ -16,6 +16,7 @@ import { registerInstrument } from './features/instrument/instrument';
 import { registerMetricLint } from './features/instrument/lint';
 import { errorMessage } from './core/errors';
 import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
+import { registerTraces, type Traces } from './features/traces/traces';
 
 const log = logger('activate');
 
@@ -24,6 +25,7 @@ export interface TelemetryLensApi {
   routes: RouteIndex;
   metrics: MetricsService;
   receiver: LocalReceiver;
+  traces: Traces;
   activationMs: number;
 }
 
@@ -43,11 +45,12 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerInstrument(context, routes);
     registerMetricLint(context);
     const receiver = registerLocalReceiver(context, status);
+    const traces = registerTraces(context, routes, receiver);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : errorMessage(e)));
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms`);
-    return { routes, metrics, receiver, activationMs };
+    return { routes, metrics, receiver, traces, activationMs };
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : errorMessage(e));

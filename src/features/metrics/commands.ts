@@ -34,10 +34,6 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
     }),
     vscode.commands.registerCommand('telemetryLens.showMetricsConvention', () => showConvention(metrics)),
     vscode.commands.registerCommand('telemetryLens.setPrometheusCredentials', () => setCredentials(context.secrets)),
-    vscode.commands.registerCommand('telemetryLens.openTrace', async (traceId: string) => {
-      await vscode.env.clipboard.writeText(traceId);
-      void vscode.window.showInformationMessage(`Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
-    }),
   );
   return panels;
 }
