@@ -5,6 +5,7 @@
  *   - routes.*    : detector speed on 20,000-line files, a 1,000-file workspace index, peak memory
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
+ *   - waterfall.* : trace waterfall first render, longest task while scrolling and search at 10k/100k spans, real Chromium
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import * as path from 'node:path';
 import { benchMetrics } from './metrics';
 import { benchReceiver } from './receiver';
 import { benchRoutes } from './routes';
+import { benchWaterfall } from './waterfall';
 
 interface BenchResult {
   name: string;
@@ -47,7 +49,7 @@ async function benchExtension(): Promise<BenchResult[]> {
   return out;
 }
 
-const groups: Record<string, () => Promise<BenchResult[]>> = { extension: benchExtension, routes: benchRoutes, metrics: benchMetrics, receiver: benchReceiver };
+const groups: Record<string, () => Promise<BenchResult[]>> = { extension: benchExtension, routes: benchRoutes, metrics: benchMetrics, receiver: benchReceiver, waterfall: benchWaterfall };
 
 (async () => {
   const only = process.argv.slice(2);

@@ -15,7 +15,8 @@ export interface SpanSite {
 }
 
 // A string literal as the first argument: '…', "…" or `…` without interpolation.
-const SITE = /\b(?:start_as_current_span|start_span|startActiveSpan|startSpan)\s*\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\$]|\\.)*)`)/g;
+const SITE =
+  /\b(?:start_as_current_span|start_span|startActiveSpan|startSpan)\s*\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\$]|\\.)*)`)/g;
 
 /** Every span creation call with a literal name in a source text, in order. */
 export function spanSites(text: string): SpanSite[] {

@@ -83,7 +83,13 @@ export function waterfallModel(trace: Trace): WaterfallModel {
     if (!largestSelf || s.selfUs > largestSelf.us) largestSelf = { row, us: s.selfUs };
   });
 
-  const insights: Insights = { criticalShare, repeated: repeatedSiblings(tree.nodes.map((n) => n.span), spans) };
+  const insights: Insights = {
+    criticalShare,
+    repeated: repeatedSiblings(
+      tree.nodes.map((n) => n.span),
+      spans,
+    ),
+  };
   if (largestSelf) insights.largestSelf = largestSelf;
   return {
     data: {
@@ -103,7 +109,10 @@ export function waterfallModel(trace: Trace): WaterfallModel {
  * Sibling spans (same parent) sharing a `db.statement`, or else a name, at least MIN_REPEAT times. A name
  * group whose members all share one reported statement is not reported twice.
  */
-export function repeatedSiblings(spans: readonly Pick<Span, 'name' | 'attributes'>[], rows: readonly Pick<WaterfallSpan, 'parent' | 'durationUs'>[]): RepeatedSpans[] {
+export function repeatedSiblings(
+  spans: readonly Pick<Span, 'name' | 'attributes'>[],
+  rows: readonly Pick<WaterfallSpan, 'parent' | 'durationUs'>[],
+): RepeatedSpans[] {
   const groups = new Map<string, { parent: number; by: RepeatedSpans['by']; label: string; rows: number[] }>();
   const add = (by: RepeatedSpans['by'], parent: number, label: string, row: number) => {
     const key = `${parent}\u0000${by}\u0000${label}`;

@@ -32,13 +32,17 @@ export function codeTarget(span: Span, routes: RouteIndex): CodeTarget | undefin
       resolve: async (token) => {
         const base = file.split(/[\\/]/).pop() ?? file;
         const found = await vscode.workspace.findFiles(`**/${base.replace(/[[\]{}*?]/g, '?')}`, EXCLUDE, 200, token);
-        const best = bestFileMatch(file, found.map((u) => u.fsPath));
+        const best = bestFileMatch(
+          file,
+          found.map((u) => u.fsPath),
+        );
         return best ? at(vscode.Uri.file(best), loc.lineno ?? 1) : undefined;
       },
     };
   }
   const route = routeForSpan(span, routes.all());
-  if (route) return { describe: `handler of ${routeTitle(route)}`, resolve: async () => at(vscode.Uri.file(route.handlerFile), route.handlerLine) };
+  if (route)
+    return { describe: `handler of ${routeTitle(route)}`, resolve: async () => at(vscode.Uri.file(route.handlerFile), route.handlerLine) };
   if (!span.name) return undefined;
   return { describe: `where a span named "${span.name}" is started`, resolve: (token) => findSpanSite(span.name, token) };
 }

@@ -37,7 +37,11 @@ export class TraceSources {
   private client(kind: TraceBackendKind): JaegerClient | TempoClient {
     if (kind === 'local') {
       const query = this.receiver.current?.listeners.find((l) => l.kind === 'query');
-      if (!query) throw new BackendError('unreachable', 'The local OTLP receiver is not running: run "Telemetry Lens: Start Local OTLP Receiver"', { backend: BACKEND_LABEL.local, target: 'localhost' });
+      if (!query)
+        throw new BackendError('unreachable', 'The local OTLP receiver is not running: run "Telemetry Lens: Start Local OTLP Receiver"', {
+          backend: BACKEND_LABEL.local,
+          target: 'localhost',
+        });
       // Loopback: no proxy, no credentials.
       return new JaegerClient({ baseUrl: query.url, backendName: BACKEND_LABEL.local, timeoutMs: TIMEOUT_MS });
     }
@@ -56,13 +60,17 @@ export class TraceSources {
   async getTrace(kind: TraceBackendKind, traceId: string, opts: Call = {}): Promise<Trace> {
     const c = this.client(kind);
     const noApi = (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 404;
-    if (c instanceof JaegerClient) return c.getTraceV3(traceId, opts).catch((e: unknown) => (kind !== 'local' && noApi(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
+    if (c instanceof JaegerClient)
+      return c
+        .getTraceV3(traceId, opts)
+        .catch((e: unknown) => (kind !== 'local' && noApi(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
     return c.getTraceV2(traceId, opts).catch((e: unknown) => (noApi(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
   }
 
   async services(kind: TraceBackendKind, opts: Call = {}): Promise<string[]> {
     const c = this.client(kind);
-    const names = c instanceof JaegerClient ? await c.services(opts) : (await c.tagValuesV2('resource.service.name', opts)).map((v) => v.value);
+    const names =
+      c instanceof JaegerClient ? await c.services(opts) : (await c.tagValuesV2('resource.service.name', opts)).map((v) => v.value);
     return [...new Set(names)].sort();
   }
 
@@ -84,7 +92,10 @@ export class TraceSources {
     const end = Date.now();
     const start = end - RECENT_WINDOW_MS;
     if (c instanceof JaegerClient) {
-      const traces = await c.findTracesV3({ service, ...(operation ? { operation } : {}), start: new Date(start), end: new Date(end), limit: RECENT_LIMIT }, opts);
+      const traces = await c.findTracesV3(
+        { service, ...(operation ? { operation } : {}), start: new Date(start), end: new Date(end), limit: RECENT_LIMIT },
+        opts,
+      );
       return traces.map(summarizeTrace).sort((a, b) => b.startUs - a.startUs);
     }
     const q = `{ resource.service.name = ${JSON.stringify(service)}${operation ? ` && name = ${JSON.stringify(operation)}` : ''} }`;
@@ -96,6 +107,8 @@ export class TraceSources {
   uiUrl(kind: TraceBackendKind, traceId: string): string | undefined {
     const template = tracesSettings().uiUrl;
     if (kind === 'local' || !template || !/^https?:\/\//i.test(template)) return undefined;
-    return template.includes('{traceId}') ? template.split('{traceId}').join(encodeURIComponent(traceId)) : `${template.replace(/\/+$/, '')}/trace/${encodeURIComponent(traceId)}`;
+    return template.includes('{traceId}')
+      ? template.split('{traceId}').join(encodeURIComponent(traceId))
+      : `${template.replace(/\/+$/, '')}/trace/${encodeURIComponent(traceId)}`;
   }
 }

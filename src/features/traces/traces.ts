@@ -96,7 +96,10 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
       tree.filterToRoute(route);
       describe();
       await vscode.commands.executeCommand('telemetryLens.traces.focus');
-      if (!sources.available().length) void vscode.window.showInformationMessage(`Telemetry Lens: no trace backend for ${routeTitle(route)} yet: start the local receiver or configure Jaeger/Tempo.`);
+      if (!sources.available().length)
+        void vscode.window.showInformationMessage(
+          `Telemetry Lens: no trace backend for ${routeTitle(route)} yet: start the local receiver or configure Jaeger/Tempo.`,
+        );
     }),
     vscode.commands.registerCommand('telemetryLens.configureTraceBackend', async () => {
       const s = tracesSettings();

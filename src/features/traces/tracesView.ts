@@ -87,9 +87,18 @@ export class TracesTree implements vscode.TreeDataProvider<Node>, vscode.Disposa
       case 'trace': {
         const s = n.summary;
         const errors = s.errorSpanCount ?? 0;
-        const item = new vscode.TreeItem(`${formatDuration(s.durationUs !== undefined ? s.durationUs / 1e6 : null)} ${s.rootName ?? s.traceId}`, C.None);
+        const item = new vscode.TreeItem(
+          `${formatDuration(s.durationUs !== undefined ? s.durationUs / 1e6 : null)} ${s.rootName ?? s.traceId}`,
+          C.None,
+        );
         item.id = `t/${n.kind}/${s.traceId}`;
-        item.description = [s.spanCount !== undefined ? `${s.spanCount} spans` : '', errors ? `${errors} errors` : '', ageText(s.startUs, Date.now())].filter(Boolean).join(' · ');
+        item.description = [
+          s.spanCount !== undefined ? `${s.spanCount} spans` : '',
+          errors ? `${errors} errors` : '',
+          ageText(s.startUs, Date.now()),
+        ]
+          .filter(Boolean)
+          .join(' · ');
         item.tooltip = `${s.rootService ?? ''} ${s.rootName ?? ''}\nTrace ${s.traceId}\n${new Date(s.startUs / 1000).toISOString()}`;
         item.iconPath = new vscode.ThemeIcon(errors ? 'error' : 'pulse', errors ? new vscode.ThemeColor('errorForeground') : undefined);
         item.command = { command: 'telemetryLens.openTraceIn', title: 'Open Trace', arguments: [n.kind, s.traceId] };
@@ -109,17 +118,23 @@ export class TracesTree implements vscode.TreeDataProvider<Node>, vscode.Disposa
       if (!n) return this.sources.available().map((kind) => ({ type: 'backend', kind }));
       if (n.type === 'backend') {
         const services = await this.sources.services(n.kind);
-        return services.length ? services.map((service) => ({ type: 'service', kind: n.kind, service })) : [{ type: 'message', text: 'No services yet: send spans to it', error: false }];
+        return services.length
+          ? services.map((service) => ({ type: 'service', kind: n.kind, service }))
+          : [{ type: 'message', text: 'No services yet: send spans to it', error: false }];
       }
       if (n.type === 'service') {
         let ops = await this.sources.operations(n.kind, n.service);
         const f = this.routeFilter;
         if (f) ops = ops.filter((op) => f.keys.has(canonicalRouteKey(operationPath(op) ?? '\u0000')));
-        return ops.length ? ops.map((operation) => ({ type: 'operation', kind: n.kind, service: n.service, operation })) : [{ type: 'message', text: f ? `No operations of ${f.label}` : 'No operations', error: false }];
+        return ops.length
+          ? ops.map((operation) => ({ type: 'operation', kind: n.kind, service: n.service, operation }))
+          : [{ type: 'message', text: f ? `No operations of ${f.label}` : 'No operations', error: false }];
       }
       if (n.type === 'operation') {
         const list = sortSummaries(await this.sources.recent(n.kind, n.service, n.operation), this.sort);
-        return list.length ? list.map((summary) => ({ type: 'trace', kind: n.kind, summary })) : [{ type: 'message', text: 'No traces in the last hour', error: false }];
+        return list.length
+          ? list.map((summary) => ({ type: 'trace', kind: n.kind, summary }))
+          : [{ type: 'message', text: 'No traces in the last hour', error: false }];
       }
       return [];
     } catch (e) {

@@ -71,7 +71,8 @@ export class WaterfallPanels implements vscode.Disposable {
     });
     host.onMessage((m) => {
       if (m.type === 'ready' || m.type === 'reload') void load();
-      else if (m.type === 'copyTraceId') void vscode.env.clipboard.writeText(state.traceId).then(() => vscode.window.setStatusBarMessage('Trace id copied', 3000));
+      else if (m.type === 'copyTraceId')
+        void vscode.env.clipboard.writeText(state.traceId).then(() => vscode.window.setStatusBarMessage('Trace id copied', 3000));
       else if (m.type === 'openInUi') {
         const url = this.sources.uiUrl(state.backend, state.traceId);
         if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
@@ -106,9 +107,14 @@ export class WaterfallPanels implements vscode.Disposable {
   private async goToCode(model: WaterfallModel, row: number): Promise<void> {
     const target = codeTarget(model.spans[row], this.routes);
     try {
-      const loc = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding the code of a span' }, (_p, token) => target?.resolve(token) ?? Promise.resolve(undefined));
+      const loc = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Finding the code of a span' },
+        (_p, token) => target?.resolve(token) ?? Promise.resolve(undefined),
+      );
       if (!loc) {
-        void vscode.window.showInformationMessage(`Telemetry Lens: no code found for this span (${target?.describe ?? 'it carries no code attributes'}).`);
+        void vscode.window.showInformationMessage(
+          `Telemetry Lens: no code found for this span (${target?.describe ?? 'it carries no code attributes'}).`,
+        );
         return;
       }
       await vscode.window.showTextDocument(loc.uri, { selection: loc.range, viewColumn: vscode.ViewColumn.One });

@@ -218,7 +218,15 @@ function insights(v: View): HTMLElement {
   const items: HTMLElement[] = [];
   if (ins.largestSelf) {
     const s = t.spans[ins.largestSelf.row];
-    items.push(h('li', { id: 'insight-self' }, 'Largest self time: ', rowLink(v, ins.largestSelf.row, s.name), ` — ${formatUs(ins.largestSelf.us)} in ${t.services[s.service]}`));
+    items.push(
+      h(
+        'li',
+        { id: 'insight-self' },
+        'Largest self time: ',
+        rowLink(v, ins.largestSelf.row, s.name),
+        ` — ${formatUs(ins.largestSelf.us)} in ${t.services[s.service]}`,
+      ),
+    );
   }
   if (ins.criticalShare.length) {
     const shares = ins.criticalShare.map((c) => `${c.service} ${(c.share * 100).toFixed(0)}% (${formatUs(c.us)})`).join(', ');
@@ -226,10 +234,22 @@ function insights(v: View): HTMLElement {
   }
   for (const r of ins.repeated) {
     items.push(
-      h('li', { class: 'insight-repeated warning-text' }, `Repeated ${r.by === 'db.statement' ? 'query' : 'span'} ×${r.count} (${formatUs(r.totalUs)} total) under `, rowLink(v, r.parent, t.spans[r.parent]?.name ?? ''), ': ', rowLink(v, r.rows[0], r.label)),
+      h(
+        'li',
+        { class: 'insight-repeated warning-text' },
+        `Repeated ${r.by === 'db.statement' ? 'query' : 'span'} ×${r.count} (${formatUs(r.totalUs)} total) under `,
+        rowLink(v, r.parent, t.spans[r.parent]?.name ?? ''),
+        ': ',
+        rowLink(v, r.rows[0], r.label),
+      ),
     );
   }
-  return h('section', { class: 'wf-insights', id: 'insights' }, h('h2', {}, 'Insights'), items.length ? h('ul', {}, ...items) : h('p', {}, 'Nothing stands out.'));
+  return h(
+    'section',
+    { class: 'wf-insights', id: 'insights' },
+    h('h2', {}, 'Insights'),
+    items.length ? h('ul', {}, ...items) : h('p', {}, 'Nothing stands out.'),
+  );
 }
 
 function table(pairs: [string, string][], empty: string): HTMLElement {
@@ -247,18 +267,28 @@ function renderDetails(v: View, d: SpanDetails): void {
       { class: 'subtitle' },
       `${d.service} · ${d.kind} · ${formatUs(s.durationUs)} (self ${formatUs(s.selfUs)}) at +${formatUs(s.startUs)}${s.critical ? ' · on the critical path' : ''}`,
     ),
-    h('p', { class: d.status === 'error' ? 'error' : '', id: 'details-status' }, `Status: ${d.status}${d.statusMessage ? ` — ${d.statusMessage}` : ''}`),
+    h(
+      'p',
+      { class: d.status === 'error' ? 'error' : '', id: 'details-status' },
+      `Status: ${d.status}${d.statusMessage ? ` — ${d.statusMessage}` : ''}`,
+    ),
     h(
       'div',
       { class: 'wf-actions' },
       d.code ? h('button', { id: 'go-to-code', onclick: () => api.postMessage({ type: 'goToCode', row: d.row }) }, 'Go to code') : false,
       d.code ? h('span', { class: 'muted' }, d.code) : false,
     ),
-    h('p', { class: 'muted' }, `Span ${d.spanId}${d.parentSpanId ? ` · parent ${d.parentSpanId}` : ''}${d.scope ? ` · scope ${d.scope}` : ''}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Span ${d.spanId}${d.parentSpanId ? ` · parent ${d.parentSpanId}` : ''}${d.scope ? ` · scope ${d.scope}` : ''}`,
+    ),
     h('h3', {}, 'Attributes'),
     table(d.attributes, 'No attributes.'),
     h('h3', {}, `Events (${d.events.length})`),
-    ...d.events.map((ev) => h('div', { class: 'wf-event' }, h('strong', {}, `+${formatUs(ev.offsetUs)} ${ev.name}`), table(ev.attributes, ''))),
+    ...d.events.map((ev) =>
+      h('div', { class: 'wf-event' }, h('strong', {}, `+${formatUs(ev.offsetUs)} ${ev.name}`), table(ev.attributes, '')),
+    ),
     h('h3', {}, `Links (${d.links.length})`),
     ...d.links.map((l) => h('div', { class: 'wf-event' }, h('code', {}, `${l.traceId} / ${l.spanId}`), table(l.attributes, ''))),
     h('h3', {}, 'Resource'),
@@ -270,7 +300,11 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
   const scroller = h('div', { class: 'wf-scroller', id: 'rows', tabindex: '0', role: 'tree', 'aria-label': 'Spans' });
   const spacer = h('div', { class: 'wf-spacer' });
   scroller.append(spacer);
-  const details = h('aside', { class: 'wf-details', id: 'details' }, h('p', { class: 'muted' }, 'Select a span to see its attributes, events and links.'));
+  const details = h(
+    'aside',
+    { class: 'wf-details', id: 'details' },
+    h('p', { class: 'muted' }, 'Select a span to see its attributes, events and links.'),
+  );
   const matchInfo = h('span', { class: 'muted', id: 'match-info' });
   const v: View = {
     trace,
@@ -293,26 +327,48 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
   view = v;
   const root = trace.spans[0];
   const errors = trace.spans.reduce((n, s) => n + (s.error ? 1 : 0), 0);
-  const searchBox = h('input', { type: 'search', id: 'search', placeholder: 'Search name, service or attribute', 'aria-label': 'Search spans' });
+  const searchBox = h('input', {
+    type: 'search',
+    id: 'search',
+    placeholder: 'Search name, service or attribute',
+    'aria-label': 'Search spans',
+  });
   searchBox.addEventListener('input', () => search(v, searchBox.value));
   searchBox.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') nextMatch(v, e.shiftKey ? -1 : 1);
   });
   const errorsOnly = h('input', { type: 'checkbox', id: 'errors-only', class: 'wf-filter' });
   errorsOnly.addEventListener('change', () => ((v.filter = { ...v.filter, errorsOnly: errorsOnly.checked }), recompute(v)));
-  const minDur = h('input', { type: 'number', id: 'min-duration', class: 'wf-filter', min: '0', step: 'any', placeholder: 'ms', 'aria-label': 'Minimum duration in milliseconds' });
-  minDur.addEventListener('input', () => ((v.filter = { ...v.filter, minDurationUs: Math.max(0, Number(minDur.value) || 0) * 1000 }), recompute(v)));
+  const minDur = h('input', {
+    type: 'number',
+    id: 'min-duration',
+    class: 'wf-filter',
+    min: '0',
+    step: 'any',
+    placeholder: 'ms',
+    'aria-label': 'Minimum duration in milliseconds',
+  });
+  minDur.addEventListener(
+    'input',
+    () => ((v.filter = { ...v.filter, minDurationUs: Math.max(0, Number(minDur.value) || 0) * 1000 }), recompute(v)),
+  );
   app.replaceChildren(
     h(
       'header',
       { class: 'wf-head' },
       h('h1', { id: 'trace-title' }, root ? `${trace.services[root.service]}: ${root.name}` : 'Empty trace'),
-      h('p', { class: 'subtitle', id: 'trace-meta' }, `${trace.traceId} · ${formatUs(trace.durationUs)} · ${trace.spans.length} spans · ${trace.services.length} services · ${errors} errors · ${new Date(trace.startUs / 1000).toISOString()}`),
+      h(
+        'p',
+        { class: 'subtitle', id: 'trace-meta' },
+        `${trace.traceId} · ${formatUs(trace.durationUs)} · ${trace.spans.length} spans · ${trace.services.length} services · ${errors} errors · ${new Date(trace.startUs / 1000).toISOString()}`,
+      ),
       h(
         'div',
         { class: 'wf-actions' },
         h('button', { id: 'copy-trace-id', onclick: () => api.postMessage({ type: 'copyTraceId' }) }, 'Copy trace id'),
-        canOpenUi ? h('button', { id: 'open-in-ui', onclick: () => api.postMessage({ type: 'openInUi' }) }, 'Open in Jaeger/Tempo UI') : false,
+        canOpenUi
+          ? h('button', { id: 'open-in-ui', onclick: () => api.postMessage({ type: 'openInUi' }) }, 'Open in Jaeger/Tempo UI')
+          : false,
         h('button', { id: 'reload', onclick: () => api.postMessage({ type: 'reload' }) }, 'Reload'),
       ),
     ),
@@ -325,7 +381,12 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
       matchInfo,
       h('label', {}, errorsOnly, ' Errors only'),
       h('label', {}, 'Min duration ', minDur, ' ms'),
-      h('span', { class: 'wf-legend' }, ...trace.services.map((s, i) => h('span', { class: `wf-chip svc-${i % SERVICE_COLOURS}` }, s)), h('span', { class: 'wf-chip critical-chip' }, 'critical path')),
+      h(
+        'span',
+        { class: 'wf-legend' },
+        ...trace.services.map((s, i) => h('span', { class: `wf-chip svc-${i % SERVICE_COLOURS}` }, s)),
+        h('span', { class: 'wf-chip critical-chip' }, 'critical path'),
+      ),
     ),
     h('div', { class: 'wf-body' }, scroller, details),
   );
@@ -356,6 +417,14 @@ window.addEventListener('message', (e: MessageEvent<HostToWaterfall>) => {
   } else if (m.type === 'details' && view) renderDetails(view, m.details);
   else if (m.type === 'loading') status(m.state, h('p', { class: 'loading' }, `Loading trace ${m.state.traceId}…`));
   else if (m.type === 'error')
-    status(m.state, h('div', {}, h('div', { class: 'error', role: 'alert', id: 'error' }, m.message), h('button', { onclick: () => api.postMessage({ type: 'reload' }) }, 'Retry')));
+    status(
+      m.state,
+      h(
+        'div',
+        {},
+        h('div', { class: 'error', role: 'alert', id: 'error' }, m.message),
+        h('button', { onclick: () => api.postMessage({ type: 'reload' }) }, 'Retry'),
+      ),
+    );
 });
 api.postMessage({ type: 'ready' });

@@ -73,7 +73,13 @@ describe('waterfall model and insights (recorded HotROD trace)', () => {
 
 describe('repeated siblings by db.statement', () => {
   const rows = [{ parent: -1, durationUs: 100 }, ...Array.from({ length: 4 }, () => ({ parent: 0, durationUs: 5 }))];
-  const spans = [{ name: 'GET /orders', attributes: {} }, ...Array.from({ length: 4 }, (_, i) => ({ name: 'SELECT', attributes: { 'db.statement': i < 3 ? 'SELECT * FROM items WHERE order_id = ?' : 'SELECT 1' } }))];
+  const spans = [
+    { name: 'GET /orders', attributes: {} },
+    ...Array.from({ length: 4 }, (_, i) => ({
+      name: 'SELECT',
+      attributes: { 'db.statement': i < 3 ? 'SELECT * FROM items WHERE order_id = ?' : 'SELECT 1' },
+    })),
+  ];
 
   it('the statement group is reported, the name group covering the same spans plus one other too', () => {
     const r = repeatedSiblings(spans, rows);
@@ -86,7 +92,10 @@ describe('repeated siblings by db.statement', () => {
 
   it('a name group wholly inside a statement group is not reported twice; fewer than 3 is not a pattern', () => {
     const three = repeatedSiblings(spans.slice(0, 4), rows.slice(0, 4));
-    assert.deepEqual(three.map((x) => x.by), ['db.statement']);
+    assert.deepEqual(
+      three.map((x) => x.by),
+      ['db.statement'],
+    );
     assert.deepEqual(repeatedSiblings(spans.slice(0, 3), rows.slice(0, 3)), []);
   });
 });
@@ -112,7 +121,11 @@ describe('webview rows: collapse, filters, search', () => {
     }
     assert.ok(v.every((r) => d.spans[r].error || errors.some((e) => ancestors(d.spans, e).includes(r))));
     const long = visibleRows(d.spans, new Set(), { errorsOnly: false, minDurationUs: 100_000 });
-    assert.ok(long.every((r) => d.spans[r].durationUs >= 100_000 || d.spans.some((s, i) => ancestors(d.spans, i).includes(r) && s.durationUs >= 100_000)));
+    assert.ok(
+      long.every(
+        (r) => d.spans[r].durationUs >= 100_000 || d.spans.some((s, i) => ancestors(d.spans, i).includes(r) && s.durationUs >= 100_000),
+      ),
+    );
     assert.ok(long.length < 10);
   });
 

@@ -40,7 +40,11 @@ export function visibleRows(spans: readonly Row[], collapsed: ReadonlySet<number
 }
 
 /** Rows whose name, service or attributes contain the query (case-insensitive); empty query: none. */
-export function searchRows(spans: readonly Pick<WaterfallSpan, 'name' | 'text' | 'service'>[], services: readonly string[], query: string): number[] {
+export function searchRows(
+  spans: readonly Pick<WaterfallSpan, 'name' | 'text' | 'service'>[],
+  services: readonly string[],
+  query: string,
+): number[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
   const svc = services.map((s) => s.toLowerCase().includes(q));
