@@ -56,9 +56,8 @@ function scheduleDraw(v: View): void {
 function rowElement(): HTMLDivElement {
   const toggle = h('span', { class: 'wf-toggle', 'aria-hidden': 'true' });
   const label = h('div', { class: 'wf-label' }, toggle, h('span', { class: 'wf-svc' }), h('span', { class: 'wf-name' }));
-  const bar = h('div', { class: 'wf-bar' });
-  const track = h('div', { class: 'wf-track' }, bar, h('span', { class: 'wf-dur' }));
-  const el = h('div', { class: 'wf-row', role: 'treeitem' }, label, track);
+  const track = h('div', { class: 'wf-track' }, h('div', { class: 'wf-bar' }));
+  const el = h('div', { class: 'wf-row', role: 'treeitem' }, label, track, h('span', { class: 'wf-dur' }));
   el.addEventListener('click', (e) => {
     if (!view) return;
     const row = Number(el.dataset.row);
@@ -91,7 +90,7 @@ function draw(v: View): void {
     el.hidden = false;
     el.dataset.row = String(row);
     el.style.transform = `translateY(${(first + i) * ROW_H}px)`;
-    el.className = `wf-row svc-${s.service % SERVICE_COLOURS}${s.error ? ' error' : ''}${s.critical ? ' critical' : ''}${v.matchSet.has(row) ? ' match' : ''}${row === v.selected ? ' selected' : ''}`;
+    el.className = `wf-row svc-${s.service % SERVICE_COLOURS}${s.error ? ' wf-error' : ''}${s.critical ? ' critical' : ''}${v.matchSet.has(row) ? ' match' : ''}${row === v.selected ? ' selected' : ''}`;
     el.setAttribute('aria-level', String(s.depth + 1));
     el.setAttribute('aria-selected', String(row === v.selected));
     const label = el.firstElementChild as HTMLElement;
@@ -104,11 +103,11 @@ function draw(v: View): void {
     svc.textContent = v.trace.services[s.service] ?? '';
     name.textContent = s.name;
     el.title = `${v.trace.services[s.service]}: ${s.name}`;
-    const track = el.lastElementChild as HTMLElement;
+    const [, track, dur] = el.children as unknown as HTMLElement[];
     const bar = track.firstElementChild as HTMLElement;
     bar.style.left = `${(s.startUs / total) * 100}%`;
     bar.style.width = `max(1px, ${(s.durationUs / total) * 100}%)`;
-    (track.lastElementChild as HTMLElement).textContent = formatUs(s.durationUs);
+    dur.textContent = formatUs(s.durationUs);
   }
 }
 
@@ -345,7 +344,7 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
     class: 'wf-filter',
     min: '0',
     step: 'any',
-    placeholder: 'ms',
+    placeholder: '0',
     'aria-label': 'Minimum duration in milliseconds',
   });
   minDur.addEventListener(

@@ -64,6 +64,7 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
     };
     if (spec.panel) {
       this.panel = spec.panel;
+      this.panel.title = spec.title;
       this.panel.webview.options = options;
     } else this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Beside, options);
     this.panel.webview.onDidReceiveMessage(
