@@ -1,7 +1,6 @@
 /**
  * CodeLens above each route handler: `12.3 req/s · 0.8% errors · p99 184 ms` (click: details), a firing
- * alert's name, "traces" (the Traces view filtered to the route), and "slowest trace" (its waterfall) when
- * the route's latency histogram carries exemplars.
+ * alert's name, and "slowest trace" when the route's latency histogram carries exemplars.
  */
 import * as vscode from 'vscode';
 import { formatStats } from '../../core/metrics/format';
@@ -49,7 +48,6 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
       for (const a of this.metrics.alertsFor(route)) {
         lenses.push(new vscode.CodeLens(range, { ...details, title: `$(bell) ${a.alertname}`, tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
       }
-      lenses.push(new vscode.CodeLens(range, { title: '$(pulse) traces', command: 'telemetryLens.showRouteTraces', arguments: [routeId(route)], tooltip: 'Recent traces of this route in the Traces view' }));
       const traceId = traceIds[i];
       if (traceId) lenses.push(new vscode.CodeLens(range, { title: '$(debug-stackframe) slowest trace', command: 'telemetryLens.openTrace', arguments: [traceId], tooltip: `Trace ${traceId}` }));
     });

@@ -1,6 +1,6 @@
 /**
- * Traces in the editor: wires the Traces view, the waterfall panels (and their restore after a reload) and
- * the commands — open a trace (from the explorer, a lens or a details panel), sort, filter to the active
+ * Traces in the editor: wires the Traces view, the waterfall panels (and their restore after a reload), the
+ * routes' "traces" lens and the commands — open a trace (from the explorer, a lens or a details panel), sort, filter to the active
  * editor's routes or to one route, refresh, configure Jaeger/Tempo.
  */
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ import { TraceSources } from './sources';
 import { TracesTree } from './tracesView';
 import type { TraceSort } from '../../core/traces/explorer';
 import { WATERFALL_VIEW_TYPE, WaterfallPanels } from './waterfallPanel';
+import { RouteTracesLens } from './routeLens';
 
 /** While spans stream into the local receiver, the explorer refreshes at most this often. */
 const LIVE_REFRESH_MS = 2000;
@@ -43,13 +44,16 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
       }, LIVE_REFRESH_MS);
     });
     tree.refresh();
+    lens.changed();
   };
+  const lens = new RouteTracesLens(routes, sources);
   followReceiver();
 
   const openTrace = (kind: TraceBackendKind, traceId: string) => panels.show({ backend: kind, traceId });
   context.subscriptions.push(
     tree,
     view,
+    lens.register(),
     panels,
     { dispose: () => (clearTimeout(liveTimer), unsubscribe?.()) },
     receiver.onDidChangeState(followReceiver),
@@ -120,7 +124,8 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
     }),
   );
   const disposables: vscode.Disposable[] = [];
-  onSettingsChange(['traces', 'jaeger', 'tempo', 'http.proxy'], () => tree.refresh(), disposables);
+  onSettingsChange(['traces', 'jaeger', 'tempo', 'http.proxy'], () => (tree.refresh(), lens.changed()), disposables);
+  onSettingsChange(['codeLens'], () => lens.changed(), disposables);
   context.subscriptions.push(...disposables);
   return { tree, panels, sources };
 }

@@ -392,12 +392,6 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
   scroller.addEventListener('scroll', () => scheduleDraw(v), { passive: true });
   scroller.addEventListener('keydown', (e) => onKey(v, e));
   new ResizeObserver(() => scheduleDraw(v)).observe(scroller);
-  document.addEventListener('keydown', (e) => {
-    if (e.key === '/' && document.activeElement !== searchBox) {
-      e.preventDefault();
-      searchBox.focus();
-    }
-  });
   recompute(v);
 }
 
@@ -406,6 +400,15 @@ function status(state: WaterfallState, node: HTMLElement): void {
   view = undefined;
   app.replaceChildren(node);
 }
+
+// `/` jumps to the search box (registered once: a reload re-renders the page, not this listener).
+document.addEventListener('keydown', (e) => {
+  const search = document.getElementById('search');
+  if (e.key === '/' && search && document.activeElement !== search && !(document.activeElement instanceof HTMLInputElement)) {
+    e.preventDefault();
+    search.focus();
+  }
+});
 
 window.addEventListener('message', (e: MessageEvent<HostToWaterfall>) => {
   const m = e.data;

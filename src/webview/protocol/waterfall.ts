@@ -126,5 +126,5 @@ const BACKENDS: readonly string[] = ['local', 'jaeger', 'tempo'] satisfies Trace
 export function isWaterfallState(s: unknown): s is WaterfallState {
   if (typeof s !== 'object' || s === null) return false;
   const { backend, traceId } = s as { backend?: unknown; traceId?: unknown };
-  return typeof backend === 'string' && BACKENDS.includes(backend) && typeof traceId === 'string' && /^[0-9a-f]{16,32}$/.test(traceId);
+  return typeof backend === 'string' && BACKENDS.includes(backend) && typeof traceId === 'string' && /^[0-9a-f]{1,32}$/.test(traceId);
 }

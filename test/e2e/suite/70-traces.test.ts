@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
-import { activateExtension, bridge, eventually } from './helpers';
+import { activateExtension, bridge, eventually, workspaceFile } from './helpers';
 
 const TRACE_ID = '7a3c0d5e9b1f42c68d0e1f2a3b4c5d6e';
 const HOSTILE_NAME = '<img src=x onerror="window.pwned=1">';
@@ -18,7 +18,15 @@ const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
 
 /** OTLP/JSON as the OpenTelemetry SDKs' HTTP/JSON exporters send it: a request, three identical queries (N+1), a failing call. */
 function body(): string {
-  const span = (spanId: string, parentSpanId: string | undefined, name: string, start: number, end: number, attributes: unknown[], extra: object = {}) => ({
+  const span = (
+    spanId: string,
+    parentSpanId: string | undefined,
+    name: string,
+    start: number,
+    end: number,
+    attributes: unknown[],
+    extra: object = {},
+  ) => ({
     traceId: TRACE_ID,
     spanId,
     ...(parentSpanId ? { parentSpanId } : {}),
@@ -31,11 +39,18 @@ function body(): string {
   });
   const root = 'a000000000000001';
   const spans = [
-    span(root, undefined, 'GET /api/orders/{order_id}', 0, 300, [str('http.route', '/api/orders/{order_id}'), str('http.request.method', 'GET')]),
-    ...[1, 2, 3].map((i) => span(`b00000000000000${i}`, root, 'SELECT orders', i * 20, i * 20 + 15, [str('db.statement', 'SELECT * FROM orders WHERE id = ?')])),
+    span(root, undefined, 'GET /api/orders/{order_id}', 0, 300, [
+      str('http.route', '/api/orders/{order_id}'),
+      str('http.request.method', 'GET'),
+    ]),
+    ...[1, 2, 3].map((i) =>
+      span(`b00000000000000${i}`, root, 'SELECT orders', i * 20, i * 20 + 15, [str('db.statement', 'SELECT * FROM orders WHERE id = ?')]),
+    ),
     span('c000000000000001', root, HOSTILE_NAME, 100, 280, [str('note', HOSTILE_ATTR)], { status: { code: 2, message: 'payment failed' } }),
   ];
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [str('service.name', 'e2e-shop')] }, scopeSpans: [{ scope: { name: 'e2e' }, spans }] }] });
+  return JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [str('service.name', 'e2e-shop')] }, scopeSpans: [{ scope: { name: 'e2e' }, spans }] }],
+  });
 }
 
 suite('Traces: explorer and waterfall', () => {
@@ -43,7 +58,8 @@ suite('Traces: explorer and waterfall', () => {
   let api: TelemetryLensApi;
   suiteSetup(async () => {
     api = (await activateExtension()).exports as TelemetryLensApi;
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort']) await config().update(k, 0, vscode.ConfigurationTarget.Global);
+    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
+      await config().update(k, 0, vscode.ConfigurationTarget.Global);
     assert.equal(await vscode.commands.executeCommand('telemetryLens.startReceiver'), true);
     const http = api.receiver.current!.listeners.find((l) => l.kind === 'http')!.url;
     const posted = await fetch(`${http}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
@@ -52,7 +68,8 @@ suite('Traces: explorer and waterfall', () => {
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('telemetryLens.stopReceiver');
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
+      await config().update(k, undefined, vscode.ConfigurationTarget.Global);
   });
 
   test('the Traces view lists backend → service → operation → the trace with its span count and errors', async () => {
@@ -62,12 +79,33 @@ suite('Traces: explorer and waterfall', () => {
     const [service] = await tree.getChildren(backend);
     assert.equal(tree.getTreeItem(service).label, 'e2e-shop');
     const ops = await tree.getChildren(service);
-    assert.deepEqual(ops.map((o) => tree.getTreeItem(o).label), ['GET /api/orders/{order_id}']);
+    assert.deepEqual(
+      ops.map((o) => tree.getTreeItem(o).label),
+      ['GET /api/orders/{order_id}'],
+    );
     const [trace] = await tree.getChildren(ops[0]);
     const item = tree.getTreeItem(trace);
     assert.match(String(item.description), /^5 spans · 1 errors · \d+ (s|min|h) ago$/);
     assert.equal(item.command?.command, 'telemetryLens.openTraceIn');
     assert.deepEqual(item.command?.arguments, ['local', TRACE_ID]);
+  });
+
+  test('a route gets a "traces" lens while a backend runs; it filters the Traces view to that route', async () => {
+    const orders = workspaceFile('shop', 'routers', 'orders.py');
+    await vscode.window.showTextDocument(orders);
+    const lens = await eventually(async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', orders, 100);
+      return lenses.find((l) => l.command?.title === '$(pulse) traces' && l.range.start.line === 12);
+    }, 'the traces lens above get_order');
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    assert.equal(api.traces.tree.filterLabel, 'GET /api/orders/{order_id}');
+    const [backend] = await api.traces.tree.getChildren();
+    const [service] = await api.traces.tree.getChildren(backend);
+    assert.deepEqual(
+      (await api.traces.tree.getChildren(service)).map((o) => api.traces.tree.getTreeItem(o).label),
+      ['GET /api/orders/{order_id}'],
+    );
+    api.traces.tree.filterTo(undefined, '', false);
   });
 
   test('@dom the waterfall opened from the explorer: rows, critical path, N+1, search, details, Go to code; hostile strings inert', async () => {
@@ -83,9 +121,15 @@ suite('Traces: explorer and waterfall', () => {
     const title = await bridge<{ texts: string[] }>('dom', { selector: '#trace-title', contains: 'GET /api/orders' });
     assert.equal(title.texts[0], 'e2e-shop: GET /api/orders/{order_id}');
     const critical = await bridge<{ texts: string[] }>('dom', { selector: '.wf-row.critical', atLeast: 2 });
-    assert.ok(critical.texts.some((t) => t.includes(HOSTILE_NAME)), 'the long failing call is on the critical path');
+    assert.ok(
+      critical.texts.some((t) => t.includes(HOSTILE_NAME)),
+      'the long failing call is on the critical path',
+    );
     const insights = await bridge<{ texts: string[] }>('dom', { selector: '#insights', contains: 'Repeated query ×3' });
-    assert.match(insights.texts[0], /Repeated query ×3 \(45\.0 ms total\) under GET \/api\/orders\/\{order_id\}: SELECT \* FROM orders WHERE id = \?/);
+    assert.match(
+      insights.texts[0],
+      /Repeated query ×3 \(45\.0 ms total\) under GET \/api\/orders\/\{order_id\}: SELECT \* FROM orders WHERE id = \?/,
+    );
     assert.match(insights.texts[0], /Largest self time: /);
 
     // Hostile markup is text: shown verbatim, no element created, nothing ran.
@@ -108,7 +152,7 @@ suite('Traces: explorer and waterfall', () => {
     assert.ok(matched.texts.every((t) => t.includes('SELECT orders')));
 
     // Details of the failing span: hostile attribute as text, status message, nothing ran.
-    await bridge('dom', { selector: '.wf-row.wf-error', click: '.wf-row.wf-error .wf-name' });
+    await bridge('dom', { selector: '.wf-row.wf-error', click: '.wf-row.wf-error .wf-svc' });
     const details = await bridge<{ texts: string[]; count: number; probe: string }>('dom', {
       selector: '#details',
       contains: HOSTILE_ATTR,
@@ -121,7 +165,7 @@ suite('Traces: explorer and waterfall', () => {
     assert.equal(details.probe, 'undefined');
 
     // Go to code from the root span: its http.route is a detected FastAPI route.
-    await bridge('dom', { selector: '.wf-row', click: '.wf-row .wf-name' });
+    await bridge('dom', { selector: '.wf-row', click: '.wf-row .wf-svc' });
     await bridge('dom', { selector: '#go-to-code', contains: 'Go to code', click: '#go-to-code' });
     const editor = await eventually(() => {
       const e = vscode.window.activeTextEditor;
@@ -139,7 +183,10 @@ suite('Traces: explorer and waterfall', () => {
     // Theme-aware: the same panel in a dark and a high-contrast theme (README screenshots).
     const workbench = vscode.workspace.getConfiguration('workbench');
     try {
-      for (const [theme, shot] of [['Default Dark Modern', 'waterfall-dark.png'], ['Default High Contrast', 'waterfall-hc.png']]) {
+      for (const [theme, shot] of [
+        ['Default Dark Modern', 'waterfall-dark.png'],
+        ['Default High Contrast', 'waterfall-hc.png'],
+      ]) {
         await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
         await bridge('dom', { selector: '.wf-row', atLeast: 5, screenshot: shot });
       }
