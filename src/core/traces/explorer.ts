@@ -27,3 +27,19 @@ export function sortSummaries(list: TraceSummary[], sort: TraceSort): TraceSumma
   };
   return [...list].sort(by[sort]);
 }
+
+export interface SpanNameStats {
+  count: number;
+  /** Seconds (nearest-rank percentiles of the observed durations). */
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** Count, p50/p99 (nearest rank) and errors of a span name's observed durations in seconds; undefined when none. */
+export function spanNameStats(samples: readonly { seconds: number; error: boolean }[]): SpanNameStats | undefined {
+  if (!samples.length) return undefined;
+  const d = samples.map((s) => s.seconds).sort((a, b) => a - b);
+  const rank = (q: number) => d[Math.min(d.length - 1, Math.max(0, Math.ceil(q * d.length) - 1))];
+  return { count: d.length, p50: rank(0.5), p99: rank(0.99), errors: samples.filter((s) => s.error).length };
+}

@@ -38,12 +38,16 @@ export class RouteTracesLens implements vscode.CodeLensProvider {
     });
   }
 
-  /** Registers the provider; the returned disposable releases it and the emitter. */
+  /**
+   * Registers the provider; the returned disposable releases it and the emitter. Route changes re-request
+   * lenses only while there are traces to link to: a change event makes VS Code re-request every provider's
+   * lenses (the metrics lens too), which is pointless when this one has nothing to show.
+   */
   register(): vscode.Disposable {
     return vscode.Disposable.from(
       this.emitter,
       vscode.languages.registerCodeLensProvider(SOURCE_FILES, this),
-      this.routes.onDidChange(() => this.changed()),
+      this.routes.onDidChange(() => this.sources.available().length && this.changed()),
     );
   }
 }

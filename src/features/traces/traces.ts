@@ -1,6 +1,6 @@
 /**
  * Traces in the editor: wires the Traces view, the waterfall panels (and their restore after a reload), the
- * routes' "traces" lens and the commands — open a trace (from the explorer, a lens or a details panel), sort, filter to the active
+ * routes' "traces" lens, the span lens above span creation sites, and the commands — open a trace (from the explorer, a lens or a details panel), sort, filter to the active
  * editor's routes or to one route, refresh, configure Jaeger/Tempo.
  */
 import * as vscode from 'vscode';
@@ -15,6 +15,7 @@ import { TracesTree } from './tracesView';
 import type { TraceSort } from '../../core/traces/explorer';
 import { WATERFALL_VIEW_TYPE, WaterfallPanels } from './waterfallPanel';
 import { RouteTracesLens } from './routeLens';
+import { SpanLens } from './spanLens';
 
 /** While spans stream into the local receiver, the explorer refreshes at most this often. */
 const LIVE_REFRESH_MS = 2000;
@@ -41,12 +42,15 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
       liveTimer ??= setTimeout(() => {
         liveTimer = undefined;
         tree.refresh();
+        spanLens.changed();
       }, LIVE_REFRESH_MS);
     });
     tree.refresh();
     lens.changed();
+    spanLens.changed();
   };
   const lens = new RouteTracesLens(routes, sources);
+  const spanLens = new SpanLens(receiver);
   followReceiver();
 
   const openTrace = (kind: TraceBackendKind, traceId: string) => panels.show({ backend: kind, traceId });
@@ -54,6 +58,7 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
     tree,
     view,
     lens.register(),
+    spanLens.register(),
     panels,
     { dispose: () => (clearTimeout(liveTimer), unsubscribe?.()) },
     receiver.onDidChangeState(followReceiver),
@@ -125,7 +130,7 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
   );
   const disposables: vscode.Disposable[] = [];
   onSettingsChange(['traces', 'jaeger', 'tempo', 'http.proxy'], () => (tree.refresh(), lens.changed()), disposables);
-  onSettingsChange(['codeLens'], () => lens.changed(), disposables);
+  onSettingsChange(['codeLens'], () => (lens.changed(), spanLens.changed()), disposables);
   context.subscriptions.push(...disposables);
   return { tree, panels, sources };
 }

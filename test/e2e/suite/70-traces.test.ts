@@ -108,6 +108,27 @@ suite('Traces: explorer and waterfall', () => {
     api.traces.tree.filterTo(undefined, '', false);
   });
 
+  test("a span lens above a span creation site shows the span name's count, p50/p99 and errors from the receiver", async () => {
+    const file = workspaceFile('web', 'spans.js');
+    await vscode.workspace.fs.writeFile(
+      file,
+      new TextEncoder().encode(
+        `const tracer = require('@opentelemetry/api').trace.getTracer('shop');\ntracer.startActiveSpan('SELECT orders', (span) => span.end());\n`,
+      ),
+    );
+    try {
+      await vscode.window.showTextDocument(file); // the lens provider command needs the document open
+      const title = await eventually(async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file, 100);
+        return lenses.find((l) => l.range.start.line === 1 && l.command?.title.includes('spans'))?.command?.title;
+      }, 'the span lens');
+      assert.equal(title, '$(pulse) 3 spans · p50 15 ms · p99 15 ms · 0 errors');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+
   test('@dom the waterfall opened from the explorer: rows, critical path, N+1, search, details, Go to code; hostile strings inert', async () => {
     const [backend] = await api.traces.tree.getChildren();
     const [service] = await api.traces.tree.getChildren(backend);

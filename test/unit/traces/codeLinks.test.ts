@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestFileMatch, routeForSpan, spanSites } from '../../../src/core/traces/codeLinks';
-import { ageText, operationPath, sortSummaries } from '../../../src/core/traces/explorer';
+import { ageText, operationPath, sortSummaries, spanNameStats } from '../../../src/core/traces/explorer';
 import type { Route } from '../../../src/core/routes/types';
 import type { TraceSummary } from '../../../src/core/traces/model';
 
@@ -117,5 +117,14 @@ describe('Traces view ordering and labels', () => {
     assert.equal(operationPath('GET /users/:id'), '/users/:id');
     assert.equal(operationPath('/health'), '/health');
     assert.equal(operationPath('SQL SELECT'), undefined);
+  });
+});
+
+describe('span lens statistics', () => {
+  it('count, nearest-rank p50/p99 and errors; nothing observed: undefined', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => ({ seconds: (i + 1) / 1000, error: i % 10 === 0 }));
+    assert.deepEqual(spanNameStats(samples), { count: 100, p50: 0.05, p99: 0.099, errors: 10 });
+    assert.deepEqual(spanNameStats([{ seconds: 0.2, error: true }]), { count: 1, p50: 0.2, p99: 0.2, errors: 1 });
+    assert.equal(spanNameStats([]), undefined);
   });
 });
