@@ -65,11 +65,23 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
     vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, panels.serializer()),
     vscode.window.onDidChangeActiveTextEditor((e) => (tree.onEditor(e), describe())),
     vscode.commands.registerCommand('telemetryLens.openTraceIn', (kind: TraceBackendKind, traceId: string) => openTrace(kind, traceId)),
-    // A trace id from an exemplar or a panel: open it in the first backend offered (local receiver first).
+    // A trace id from an exemplar or a panel: open it in the first backend that has it (local receiver first),
+    // else in the last one, whose panel then says it was not found.
     vscode.commands.registerCommand('telemetryLens.openTrace', async (raw: string) => {
       const traceId = asTraceId(String(raw ?? ''));
-      const kind = sources.available()[0];
-      if (traceId && kind) return openTrace(kind, traceId);
+      const kinds = sources.available();
+      if (traceId && kinds.length) {
+        for (const kind of kinds.slice(0, -1)) {
+          if (
+            await sources.getTrace(kind, traceId).then(
+              () => true,
+              () => false,
+            )
+          )
+            return openTrace(kind, traceId);
+        }
+        return openTrace(kinds[kinds.length - 1], traceId);
+      }
       await vscode.env.clipboard.writeText(String(raw ?? ''));
       const pick = await vscode.window.showInformationMessage(
         `Trace id copied. Configure Jaeger or Tempo, or start the local OTLP receiver, to open traces in the editor.`,

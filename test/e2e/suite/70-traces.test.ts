@@ -195,6 +195,12 @@ suite('Traces: explorer and waterfall', () => {
     assert.equal(editor.document.lineAt(editor.selection.active.line).text, 'async def get_order(order_id: int):');
   });
 
+  test('@dom Open Trace with an exemplar\'s trace id (the "slowest trace" lens) opens its waterfall', async () => {
+    const host = await vscode.commands.executeCommand<{ panel: vscode.WebviewPanel }>('telemetryLens.openTrace', TRACE_ID);
+    assert.equal(host.panel.viewType, 'telemetryLens.waterfall');
+    await bridge('dom', { selector: '#trace-title', contains: 'GET /api/orders' });
+  });
+
   test('@dom the serializer restores a panel from its persisted identity (what a window reload does)', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const panel = vscode.window.createWebviewPanel('telemetryLens.waterfall', 'restored', vscode.ViewColumn.One, {});
