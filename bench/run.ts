@@ -6,6 +6,7 @@
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
  *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
+ *   - waterfall.* : trace waterfall first render, longest task while scrolling and search at 10k/100k spans, real Chromium
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { benchHardening } from './hardening';
 import { benchMetrics } from './metrics';
 import { benchReceiver } from './receiver';
 import { benchRoutes } from './routes';
+import { benchWaterfall } from './waterfall';
 
 interface BenchResult {
   name: string;
@@ -55,6 +57,7 @@ const groups: Record<string, () => Promise<BenchResult[]>> = {
   metrics: benchMetrics,
   receiver: benchReceiver,
   hardening: benchHardening,
+  waterfall: benchWaterfall,
 };
 
 (async () => {

@@ -14,7 +14,7 @@
 // on edits; --check never reloads), DEMO_PROMETHEUS_BIN (default: prometheus on PATH),
 // DEMO_IN_PLACE=1 (run the services from demo/ instead of a fresh copy in the run dir).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,10 @@ try {
     prometheus: await pick('Prometheus', 'DEMO_PROMETHEUS_PORT', 9090, 'stop the other Prometheus'),
     python: await pick('python-api', 'DEMO_PYTHON_PORT', 8000, 'stop the process listening there'),
     node: await pick('node-api', 'DEMO_NODE_PORT', 3000, 'stop the process listening there'),
+    // The OTLP receiver (`telemetry-lens receiver`): node-api exports its spans there, the editor reads them.
+    otlpGrpc: await pick('OTLP/gRPC receiver', 'DEMO_OTLP_GRPC_PORT', 4317, 'stop the other OTLP receiver'),
+    otlpHttp: await pick('OTLP/HTTP receiver', 'DEMO_OTLP_HTTP_PORT', 4318, 'stop the other OTLP receiver'),
+    traces: await pick('trace query API', 'DEMO_TRACES_PORT', 16686, 'stop the Jaeger listening there'),
   };
   if (bins.codeServer) ports.codeServer = await pick('code-server', 'DEMO_CODE_SERVER_PORT', 8080, 'stop the other code-server');
 } catch (err) {
@@ -138,6 +142,8 @@ const urls = {
   prometheus: `http://127.0.0.1:${ports.prometheus}`,
   python: `http://127.0.0.1:${ports.python}`,
   node: `http://127.0.0.1:${ports.node}`,
+  otlpHttp: `http://127.0.0.1:${ports.otlpHttp}`,
+  traces: `http://127.0.0.1:${ports.traces}`,
 };
 
 // ---------------------------------------------------------------- run directory
@@ -261,6 +267,18 @@ function writePrometheusConfig() {
   return path;
 }
 
+/**
+ * The bundled CLI, built now when missing (packaging the extension may rebuild dist/ meanwhile, so the
+ * receiver runs from a copy in the run directory).
+ */
+function receiverCli() {
+  const built = join(root, 'dist/cli.js');
+  if (!existsSync(built)) spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=cli'], { cwd: root, stdio: 'ignore' });
+  const mine = join(runDir, 'cli.js');
+  copyFileSync(built, mine);
+  return mine;
+}
+
 function startBackends() {
   const prometheus = sup.spawn('prometheus', bins.prometheus, [
     `--config.file=${writePrometheusConfig()}`,
@@ -276,10 +294,15 @@ function startBackends() {
     ...(RELOAD ? ['--reload', '--reload-dir', pyDir] : []),
   ], { cwd: pyDir, env: pythonEnv() });
 
+  const receiver = sup.spawn('receiver', process.execPath, [
+    receiverCli(), 'receiver', '--grpc-port', String(ports.otlpGrpc), '--http-port', String(ports.otlpHttp), '--query-port', String(ports.traces),
+  ], { cwd: runDir });
+
   const nodeDir = join(appsDir, 'node-api');
   const node = sup.spawn('node-api', process.execPath, [...(RELOAD ? [`--watch-path=${nodeDir}`] : []), 'server.js'], {
     cwd: nodeDir,
-    env: { ...process.env, PORT: String(ports.node), HOST: '127.0.0.1', OTEL_SERVICE_NAME: 'node-api' },
+    // Spans go to the receiver over OTLP/HTTP, batched every second so they show within seconds.
+    env: { ...process.env, PORT: String(ports.node), HOST: '127.0.0.1', OTEL_SERVICE_NAME: 'node-api', OTEL_EXPORTER_OTLP_ENDPOINT: urls.otlpHttp, OTEL_BSP_SCHEDULE_DELAY: '1000' },
   });
 
   const ready = (name, entry, url) =>
@@ -300,6 +323,7 @@ function startBackends() {
     ready('prometheus', prometheus, `${urls.prometheus}/-/ready`),
     ready('python-api', python, `${urls.python}/healthz`),
     ready('node-api', node, `${urls.node}/healthz`),
+    ready('receiver', receiver, `${urls.traces}/api/v3/services`),
   ]).then((oks) => oks.every(Boolean));
 }
 
@@ -312,7 +336,7 @@ async function startEditor() {
     notes.push(stale);
     log(`note: ${stale}`);
   }
-  writeUserSettings(userDataDir, { prometheusUrl: urls.prometheus });
+  writeUserSettings(userDataDir, { prometheusUrl: urls.prometheus, tracesUrl: urls.traces });
   const extension = await installExtension(sup, bins.codeServer, { vsix, userDataDir, extensionsDir, runDir });
   timings.extensionInstalledS = secs();
   log(`extension installed (${extension})`);
@@ -373,6 +397,15 @@ async function verify(editor) {
     return exemplars > 0;
   }, { timeoutMs: 30_000, intervalMs: 1000, abort });
   checks.nodeExemplars = { ok: ex.ok, count: exemplars };
+
+  // node-api's spans reach the receiver and are served by its Jaeger api_v3 query API (what the Traces view reads).
+  let services = [];
+  const spans = await waitFor(async () => {
+    const r = await httpGet(`${urls.traces}/api/v3/services`);
+    services = r.status === 200 ? JSON.parse(r.body).services : [];
+    return services.includes('node-api');
+  }, { timeoutMs: 30_000, intervalMs: 1000, abort });
+  checks.nodeSpans = { ok: spans.ok, services };
 
   let names = [];
   await waitFor(async () => {
@@ -472,7 +505,8 @@ if (CHECK) {
     urls.workbench ? `  Workbench   ${urls.workbench}` : '  Workbench   (not started: --no-editor)',
     `  Prometheus  ${urls.prometheus}   alerts: ${urls.prometheus}/alerts`,
     `  python-api  ${urls.python}   orders (FastAPI), metrics at /metrics/`,
-    `  node-api    ${urls.node}   catalog (Express), metrics at /metrics`,
+    `  node-api    ${urls.node}   catalog (Express), metrics at /metrics, spans over OTLP to the receiver`,
+    `  receiver    OTLP ${urls.otlpHttp} (HTTP), :${ports.otlpGrpc} (gRPC); traces ${urls.traces}/api/v3 (the Traces view)`,
     `  traffic     ${RPS} req/s to both services`,
     `  logs        ${rel}`,
     `  sources     ${relative(process.cwd(), appsDir) || '.'}${IN_PLACE ? '' : '   (a copy: edits there leave demo/ as it is)'}`,

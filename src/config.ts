@@ -261,3 +261,31 @@ export function onConfigChange(
 export function affects(e: vscode.ConfigurationChangeEvent | undefined, ...keys: string[]): boolean {
   return !e || keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
 }
+
+export type TraceBackendSetting = 'none' | 'jaeger' | 'tempo';
+
+export interface TracesSettings {
+  /** The remote trace backend (the local receiver is always offered when it runs). */
+  backend: TraceBackendSetting;
+  jaegerUrl: string;
+  tempoUrl: string;
+  /** Trace page of the backend's UI with `{traceId}`, or empty. */
+  uiUrl: string;
+}
+
+export function tracesSettings(): TracesSettings {
+  const c = cfg();
+  const backend = c.get<string>('traces.backend', 'none');
+  return {
+    backend: backend === 'jaeger' || backend === 'tempo' ? backend : 'none',
+    jaegerUrl: c.get<string>('jaeger.url', 'http://localhost:16686').trim(),
+    tempoUrl: c.get<string>('tempo.url', 'http://localhost:3200').trim(),
+    uiUrl: c.get<string>('traces.uiUrl', '').trim(),
+  };
+}
+
+/** Points the remote trace backend at Jaeger or Tempo (user settings), from the Traces view's welcome. */
+export async function setTraceBackend(backend: TraceBackendSetting, url: string): Promise<void> {
+  await cfg().update('traces.backend', backend, vscode.ConfigurationTarget.Global);
+  if (backend !== 'none') await cfg().update(`${backend}.url`, url, vscode.ConfigurationTarget.Global);
+}

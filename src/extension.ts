@@ -19,6 +19,7 @@ import { EndpointTrust } from './features/trust';
 import { errorMessage } from './core/errors';
 import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
 import { registerScaffold } from './features/scaffold/scaffold';
+import { registerTraces, type Traces } from './features/traces/traces';
 
 const log = logger('activate');
 
@@ -27,6 +28,7 @@ export interface TelemetryLensApi {
   routes: RouteIndex;
   metrics: MetricsService;
   receiver: LocalReceiver;
+  traces: Traces;
   activationMs: number;
 }
 
@@ -48,11 +50,12 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerMetricLint(context);
     registerScaffold(context, routes, metrics);
     const receiver = registerLocalReceiver(context, status);
+    const traces = registerTraces(context, routes, receiver);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : errorMessage(e)));
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms`);
-    return { routes, metrics, receiver, activationMs };
+    return { routes, metrics, receiver, traces, activationMs };
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : errorMessage(e));

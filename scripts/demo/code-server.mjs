@@ -106,7 +106,7 @@ export async function installExtension(sup, entry, { vsix, userDataDir, extensio
   return installed[0];
 }
 
-export function writeUserSettings(userDataDir, { prometheusUrl }) {
+export function writeUserSettings(userDataDir, { prometheusUrl, tracesUrl }) {
   const dir = join(userDataDir, 'User');
   mkdirSync(dir, { recursive: true });
   const settings = {
@@ -126,6 +126,9 @@ export function writeUserSettings(userDataDir, { prometheusUrl }) {
     // A fresh Prometheus has little history: a 1m window shows true rates a minute after start
     // (the alert rules keep their 5m windows).
     'telemetryLens.metrics.window': '1m',
+    // The demo's OTLP receiver serves Jaeger api_v3: the Traces view reads it as a Jaeger.
+    'telemetryLens.traces.backend': 'jaeger',
+    'telemetryLens.jaeger.url': tracesUrl,
   };
   const path = join(dir, 'settings.json');
   writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);

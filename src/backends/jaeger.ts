@@ -6,6 +6,7 @@
  * answers we have recorded; Jaeger v1's `/api/services` envelope has no recorded payload yet.
  */
 import { HttpBackend, type HttpBackendOptions, type RequestListener } from './http';
+import { BackendError } from './errors';
 import { ParsedGetter, shortId, type CallOptions, type Params } from './parsedGetter';
 import { parseJaegerTraces } from '../core/traces/jaeger';
 import { parseOtlpTrace, parseOtlpTraces } from '../core/traces/otlp';
@@ -106,8 +107,11 @@ export class JaegerClient {
     return t;
   }
 
-  /** api_v3 `/api/v3/traces?query.*` (FindTraces): every trace of the OTLP answer. */
-  findTracesV3(
+  /**
+   * api_v3 `/api/v3/traces?query.*` (FindTraces): every trace of the OTLP answer. Jaeger (and our receiver)
+   * answer an empty search with 404 `{"error":{"httpCode":404,"message":"No traces found"}}`: an empty list.
+   */
+  async findTracesV3(
     q: { service: string; operation?: string; start: number | Date; end: number | Date; limit?: number; attributes?: Record<string, string> },
     opts: CallOptions = {},
   ): Promise<Trace[]> {
@@ -121,6 +125,13 @@ export class JaegerClient {
       // long-standing spellings, still accepted as aliases by releases that moved to camelCase.
       'query.attributes': q.attributes && Object.keys(q.attributes).length ? JSON.stringify(q.attributes) : undefined,
     };
-    return this.getter.get('/api/v3/traces', params, parseOtlpTraces, opts);
+    try {
+      return await this.getter.get('/api/v3/traces', params, parseOtlpTraces, opts);
+    } catch (e) {
+      // Only Jaeger's JSON error envelope (`api-error`) means "nothing matched"; a plain-text 404 (no api_v3
+      // on this server) stays an error.
+      if (e instanceof BackendError && e.kind === 'api-error' && e.status === 404) return [];
+      throw e;
+    }
   }
 }

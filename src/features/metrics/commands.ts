@@ -9,7 +9,6 @@ import type { MetricsService } from './metricsService';
 import { routeAtLine, routeId } from '../../core/routes/route';
 import { errorMessage } from '../../core/errors';
 import { originOf } from '../../backends/credentials';
-import { isTraceId } from '../../core/untrusted';
 import { notify } from '../notify';
 
 export function registerMetricsCommands(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): DetailsPanels {
@@ -37,14 +36,6 @@ export function registerMetricsCommands(context: vscode.ExtensionContext, index:
     }),
     vscode.commands.registerCommand('telemetryLens.showMetricsConvention', () => showConvention(metrics)),
     vscode.commands.registerCommand('telemetryLens.setPrometheusCredentials', () => setCredentials(metrics)),
-    vscode.commands.registerCommand('telemetryLens.openTrace', async (traceId: unknown) => {
-      if (!isTraceId(traceId)) {
-        void vscode.window.showWarningMessage('Telemetry Lens: that is not a trace id (16 or 32 hex digits).');
-        return;
-      }
-      await vscode.env.clipboard.writeText(traceId);
-      void notify('info', `Trace id ${traceId} copied. Paste it into your Jaeger or Tempo search.`);
-    }),
   );
   return panels;
 }

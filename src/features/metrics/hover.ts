@@ -1,7 +1,7 @@
 /**
  * Hovers: on a route's decorator/registration, its rate, error ratio, p50/p90/p99, a one-hour sparkline,
  * top status codes and links (Prometheus, Grafana Explore, details); on a metric name in code
- * (`"llm_api_calls_total"`), its current rate (or value) by label. Markdown trusts only our own command.
+ * (`"llm_api_calls_total"`), its current rate (or value) by label. Markdown trusts only our own commands.
  */
 import * as vscode from 'vscode';
 import { formatDuration, formatRate, formatRatio, sparklineDataUri } from '../../core/metrics/format';
@@ -16,7 +16,7 @@ import { SOURCE_FILES } from '../languages';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
-const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana'] };
+const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana', 'telemetryLens.showRouteTraces'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
 function commandLink(title: string, command: string, args: unknown[]): string {
@@ -80,6 +80,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (grafana) links.push(`[Open in Grafana Explore](${grafana})`);
       if (m.grafanaUrl) links.push(commandLink('Open Route in Grafana', 'telemetryLens.openRouteInGrafana', [routeId(route)]));
       links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
+      links.push(commandLink('Traces', 'telemetryLens.showRouteTraces', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {
       out.appendMarkdown(`$(warning) ${md(errorMessage(e))}`);

@@ -27,6 +27,9 @@ export class LocalReceiver implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private statusTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly stateChanged = new vscode.EventEmitter<void>();
+  /** Fires after the receiver started or stopped (the Traces view follows it). */
+  readonly onDidChangeState = this.stateChanged.event;
 
   constructor(private readonly status: BackendStatus) {}
 
@@ -78,6 +81,7 @@ export class LocalReceiver implements vscode.Disposable {
       this.receiver = receiver;
       this.unsubscribe = receiver.store.onDidChange(() => this.scheduleStatus());
       void vscode.commands.executeCommand('setContext', 'telemetryLens.receiverRunning', true);
+      this.stateChanged.fire();
       log.info(`started: ${listeners.map((l) => `${LISTENER_NAMES[l.kind]} ${l.url}`).join(', ')}`);
       await this.reportOk();
       return true;
@@ -102,6 +106,7 @@ export class LocalReceiver implements vscode.Disposable {
     if (!r) return;
     await r.stop();
     void vscode.commands.executeCommand('setContext', 'telemetryLens.receiverRunning', false);
+    this.stateChanged.fire();
     log.info('stopped');
   }
 
@@ -123,7 +128,7 @@ export class LocalReceiver implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.enqueue(() => this.shutdown());
+    void this.enqueue(() => this.shutdown()).finally(() => this.stateChanged.dispose());
   }
 }
 

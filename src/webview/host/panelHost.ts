@@ -1,5 +1,5 @@
 /**
- * Base for every Telemetry Lens webview panel (today the route details panel):
+ * Base for every Telemetry Lens webview panel (route details, trace waterfall):
  * strict CSP with a fresh crypto nonce per render, scripts only from dist/webview via asWebviewUri,
  * localResourceRoots limited to the build output and media, data only by postMessage (never interpolated
  * into HTML), a `ready` handshake before the host posts, and typed messages checked by a guard.
@@ -14,6 +14,8 @@ export interface PanelSpec<In> {
   script: string;
   isMessage(m: unknown): m is In;
   column?: vscode.ViewColumn;
+  /** A panel VS Code restored after a reload (WebviewPanelSerializer); by default a new one is created. */
+  panel?: vscode.WebviewPanel;
 }
 
 export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
@@ -56,10 +58,15 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
   readonly onDidDispose = this.disposed.event;
 
   constructor(extensionUri: vscode.Uri, spec: PanelSpec<In>) {
-    this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Beside, {
+    const options = {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    };
+    if (spec.panel) {
+      this.panel = spec.panel;
+      this.panel.title = spec.title;
+      this.panel.webview.options = options;
+    } else this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, spec.column ?? vscode.ViewColumn.Beside, options);
     this.panel.webview.onDidReceiveMessage(
       (m: unknown) => {
         if (!spec.isMessage(m)) return; // anything else from the webview is ignored

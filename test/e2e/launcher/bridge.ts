@@ -21,6 +21,10 @@ export interface BridgeRequest {
   stable?: boolean;
   /** Selector to click in the frame that matched. */
   click?: string;
+  /** Also return how many elements match this selector in the frame that matched (e.g. injected `img`). */
+  count?: string;
+  /** Also return `typeof window[name]` in the frame that matched (a marker hostile markup would set if it ran). */
+  probe?: string;
   /** Keys to press in the page, e.g. "Control+." */
   press?: string;
   /** Text to type into the focused element (quick input, editor). */
@@ -70,9 +74,11 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
             break;
           }
           const html = await loc.first().innerHTML().catch(() => '');
+          const count = req.count ? await frame.locator(req.count).count() : undefined;
+          const probe = req.probe ? await frame.evaluate((name) => typeof (globalThis as Record<string, unknown>)[name], req.probe) : undefined;
           if (req.click) await frame.locator(req.click).first().click();
           await shot(page, req.screenshot);
-          return { texts, html, frameUrl: frame.url().slice(0, 120) };
+          return { texts, html, count, probe, frameUrl: frame.url().slice(0, 120) };
         }
         await poll(200);
       }

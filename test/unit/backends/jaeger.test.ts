@@ -96,6 +96,17 @@ describe('JaegerClient (recorded payloads over loopback HTTP)', () => {
     await rejects(jaeger.getTrace('00000000000000000000000000000abc'), (e) => assert.match(e.message, /not found/));
   });
 
+  it('findTracesV3: Jaeger\'s 404 "No traces found" envelope is an empty list; a plain 404 (no api_v3) stays an error', async () => {
+    // Jaeger's http_gateway answers an empty FindTraces with http.Error: text/plain, this JSON and a newline.
+    const noTraces = { status: 404, body: `${JSON.stringify({ error: { httpCode: 404, message: 'No traces found' } })}\n`, type: 'text/plain; charset=utf-8' };
+    srv.routes.set('/api/v3/traces', noTraces);
+    const q = { service: 'none', start: new Date(0), end: new Date(1000) };
+    assert.deepEqual(await jaeger.findTracesV3(q), []);
+    srv.routes.set('/api/v3/traces', { status: 404, body: '404 page not found\n', type: 'text/plain' });
+    await rejects(jaeger.findTracesV3({ ...q, service: 'other' }), (e) => assert.equal(e.kind, 'http'));
+    srv.routes.set('/api/v3/traces', json(fixtureText('jaeger', 'api_v3_find_traces_minimal.json')));
+  });
+
   it('HTML page, invalid JSON, wrong payload, HTTP 502 → typed errors naming Jaeger', async () => {
     srv.routes.set('/api/v3/services', HTML);
     await rejects(jaeger.services(), (e) => {
