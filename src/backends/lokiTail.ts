@@ -107,7 +107,12 @@ export function startLokiTail(http: HttpBackend, opts: LokiTailOptions): LokiTai
       limit: opts.limit,
       delay_for: opts.delayFor,
     });
-    const ws = new WebSocket(target.url, { headers: target.headers, agent: target.agent, maxPayload: http.maxResponseBytes, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(target.url, {
+      headers: target.headers,
+      agent: target.agent,
+      maxPayload: http.maxResponseBytes,
+      handshakeTimeout: 10_000,
+    });
     socket = ws;
     let failure: BackendError | undefined;
     let refused = false;
@@ -124,7 +129,10 @@ export function startLokiTail(http: HttpBackend, opts: LokiTailOptions): LokiTai
         const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).replace(/\s+/g, ' ').trim();
         const e =
           status === 401 || status === 403
-            ? http.error('auth', `${http.backendName} ${status === 401 ? 'rejected the credentials' : 'denied access'} (${status})`, { path, status })
+            ? http.error('auth', `${http.backendName} ${status === 401 ? 'rejected the credentials' : 'denied access'} (${status})`, {
+                path,
+                status,
+              })
             : text && !text.startsWith('<')
               ? http.error('api-error', `${http.backendName} error (${status}): ${text.slice(0, 500)}`, { path, status })
               : http.httpStatusError(status, path);
@@ -155,7 +163,10 @@ export function startLokiTail(http: HttpBackend, opts: LokiTailOptions): LokiTai
       opts.onFrame(lines.length === r.value.lines.length ? r.value : { ...r.value, lines });
     });
     ws.on('error', (e: Error & { code?: string }) => {
-      failure ??= http.error('unreachable', `${http.backendName} tail unreachable at ${http.target} (${e.code ?? e.message})`, { path, ...(e.code ? { code: e.code } : {}) });
+      failure ??= http.error('unreachable', `${http.backendName} tail unreachable at ${http.target} (${e.code ?? e.message})`, {
+        path,
+        ...(e.code ? { code: e.code } : {}),
+      });
     });
     ws.on('close', () => {
       if (socket !== ws || closed || refused) return;
