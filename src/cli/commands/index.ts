@@ -3,6 +3,7 @@ import { routesCommand } from './routes';
 import { metricsCommand } from './metrics';
 import { instrumentCommand } from './instrument';
 import { receiverCommand } from './receiver';
+import { logsCommand } from './logs';
 
 /** Subcommands in help order. Feature issues add theirs here. */
-export const commands: Command[] = [routesCommand, metricsCommand, instrumentCommand, receiverCommand];
+export const commands: Command[] = [routesCommand, metricsCommand, instrumentCommand, receiverCommand, logsCommand];
