@@ -22,6 +22,8 @@ export interface LogLine {
   /** Lowercase hex trace id found in metadata, parsed fields, labels or the line. */
   traceId?: string;
   spanId?: string;
+  /** A query stage failed on this line: Loki's `__error__` label (`JSONParserErr` …) and `__error_details__`. */
+  parseError?: { error: string; details?: string };
 }
 
 const LEVELS: Record<string, LogLevel> = {
@@ -121,6 +123,13 @@ export function makeLogLine(tsNs: string, line: string, labels: Labels, structur
   const tc = extractTraceContext(out);
   if (tc.traceId) out.traceId = tc.traceId;
   if (tc.spanId) out.spanId = tc.spanId;
+  for (const src of [labels, parsed, structuredMetadata]) {
+    const error = src.__error__;
+    if (error === undefined) continue;
+    const details = src.__error_details__;
+    out.parseError = details !== undefined ? { error, details } : { error };
+    break;
+  }
   return out;
 }
 

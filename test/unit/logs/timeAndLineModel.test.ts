@@ -1,4 +1,4 @@
-/** Log query time (durations, RFC 3339 to the nanosecond) and which keys may carry a line's trace id. */
+/** Log query time (durations, RFC 3339 to the ns), which keys may carry a trace id, and `__error__` labels. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { durationNs, nsToRfc3339, rfc3339ToNs } from '../../../src/core/logs/time';
@@ -47,5 +47,16 @@ describe('trace id keys in a line', () => {
       assert.equal(makeLogLine('1', line, {}).traceId, undefined, line);
     }
     assert.equal(makeLogLine('1', 'x', {}, { traceid: HEX32, checksum: HEX32 }).traceId, undefined);
+  });
+});
+
+describe('__error__ labels', () => {
+  it('a failed parser stage is reported on the line, from the stream labels or the parsed fields', () => {
+    const json = makeLogLine('1', '"hello', { place: 'moon', __error__: 'JSONParserErr', __error_details__: 'Value looks like string' });
+    assert.deepEqual(json.parseError, { error: 'JSONParserErr', details: 'Value looks like string' });
+    assert.deepEqual(makeLogLine('1', '"hello', { place: 'moon' }, {}, { __error__: 'LogfmtParserErr' }).parseError, {
+      error: 'LogfmtParserErr',
+    });
+    assert.equal(makeLogLine('1', 'text=ok', { place: 'moon', text: 'ok' }).parseError, undefined);
   });
 });
