@@ -6,12 +6,14 @@
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
  *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
+ *   - logs.*      : Loki live-tail throughput through the client (loopback WebSocket, recorded frame shape)
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchHardening } from './hardening';
+import { benchLogs } from './logs';
 import { benchMetrics } from './metrics';
 import { benchReceiver } from './receiver';
 import { benchRoutes } from './routes';
@@ -55,6 +57,7 @@ const groups: Record<string, () => Promise<BenchResult[]>> = {
   metrics: benchMetrics,
   receiver: benchReceiver,
   hardening: benchHardening,
+  logs: benchLogs,
 };
 
 (async () => {
