@@ -161,3 +161,11 @@ export function planJsTraceLogging(text: string, language: 'javascript' | 'types
   edits.unshift({ start: at, end: at, newText: `${needsBreak ? eol : ''}${lines.join(eol)}` });
   return plan(edits, `pino lines carry trace_id and span_id from the active OpenTelemetry span (${JS_MIXIN})`);
 }
+
+/** The plan for a document of a VS Code language id. */
+export function planTraceLogging(text: string, languageId: string): EditPlan {
+  if (languageId === 'python') return planPythonTraceLogging(text);
+  if (languageId === 'typescript' || languageId === 'typescriptreact') return planJsTraceLogging(text, 'typescript');
+  if (languageId === 'javascript' || languageId === 'javascriptreact') return planJsTraceLogging(text, 'javascript');
+  return refuse('trace context in logs is added to Python (structlog) and JavaScript/TypeScript (pino) files');
+}
