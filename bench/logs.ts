@@ -35,16 +35,18 @@ export async function benchLogs(): Promise<BenchResult[]> {
     const total = FRAMES * LINES_PER_FRAME;
     let got = 0;
     let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
+    let fail!: (e: Error) => void;
+    const finished = new Promise<void>((resolve, reject) => {
+      done = resolve;
+      fail = reject;
+    });
     const tail = new LokiClient({ baseUrl: srv.url }).tail({
       query: '{app="shop"}',
       onFrame: (fr) => {
         got += fr.lines.filter((l) => l.traceId === TRACE).length;
         if (got >= total) done();
       },
-      onError: (e) => {
-        throw e;
-      },
+      onError: fail,
     });
     const conn = await srv.nextConnection();
     const delay = monitorEventLoopDelay({ resolution: 5 });

@@ -9,6 +9,7 @@
 import WebSocket from 'ws';
 import type { HttpBackend } from './http';
 import type { BackendError } from './errors';
+import { errorMessage } from '../core/errors';
 import { parseLokiTailFrame, type LokiTailFrame } from '../core/logs/loki';
 import { compareNs, type LogLine } from '../core/logs/model';
 
@@ -160,7 +161,12 @@ export function startLokiTail(http: HttpBackend, opts: LokiTailOptions): LokiTai
       attempt = 0;
       const lines = boundary.filter(r.value.lines, resumeTs);
       boundary.note(lines);
-      opts.onFrame(lines.length === r.value.lines.length ? r.value : { ...r.value, lines });
+      try {
+        opts.onFrame(lines.length === r.value.lines.length ? r.value : { ...r.value, lines });
+      } catch (e) {
+        // A failing consumer must not become an uncaught exception in the extension host.
+        stop(http.error('cancelled', `${http.backendName} tail stopped: ${errorMessage(e)}`, { path }));
+      }
     });
     ws.on('error', (e: Error & { code?: string }) => {
       failure ??= http.error('unreachable', `${http.backendName} tail unreachable at ${http.target} (${e.code ?? e.message})`, {

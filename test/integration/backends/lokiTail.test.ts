@@ -165,4 +165,21 @@ describe('Loki live tail over WebSocket (loopback, recorded frame shapes)', () =
     assert.equal(e.kind, 'bad-payload');
     assert.equal(c.lines.length, 0);
   });
+
+  it('a consumer that throws stops the tail with an error instead of an uncaught exception', async () => {
+    srv.refuse = undefined;
+    const c = collector();
+    new LokiClient({ baseUrl: srv.url }).tail({
+      query: '{test="test"}',
+      onFrame: () => {
+        throw new Error('view disposed');
+      },
+      onError: c.onError,
+    });
+    const conn = await srv.nextConnection();
+    await conn.send(recordedTailFrame('tail_frame.json'));
+    const e = await c.error;
+    assert.equal(e.message, 'Loki tail stopped: view disposed');
+    await conn.closed;
+  });
 });
