@@ -257,7 +257,7 @@ sup.startReaper(fileURLToPath(new URL('./demo/reaper.mjs', import.meta.url)));
 function writePrometheusConfig() {
   const template = readFileSync(join(demoDir, 'prometheus.yml'), 'utf8');
   const path = join(runDir, 'prometheus.yml');
-  writeFileSync(path, renderPrometheusConfig(template, { pythonPort: ports.python, nodePort: ports.node, rulesPath: join(demoDir, 'alerts.yml') }));
+  writeFileSync(path, renderPrometheusConfig(template, { pythonPort: ports.python, nodePort: ports.node, rulesPath: join(demoDir, 'rules', '*.yml') }));
   return path;
 }
 

@@ -54,6 +54,7 @@ export interface InstrumentSettings {
   buckets: number[];
   tracerName: string;
   spanNameTemplate: string;
+  style: 'wrapper' | 'inline';
   lintEnabled: boolean;
 }
 
@@ -63,6 +64,14 @@ export interface ReceiverSettings {
   httpPort: number;
   queryPort: number;
   maxSpans: number;
+}
+
+export interface AlertRuleSettings {
+  errorRatio: number;
+  latencySeconds: number;
+  latencyQuantile: number;
+  for: string;
+  runbookUrl: string;
 }
 
 function cfg(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
@@ -155,7 +164,20 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
     buckets: c.get<number[]>('instrument.histogramBuckets', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
     tracerName: c.get<string>('instrument.tracerName', 'telemetry-lens'),
     spanNameTemplate: c.get<string>('instrument.spanNameTemplate', '{method} {route}'),
+    style: c.get<string>('instrument.style', 'wrapper') === 'inline' ? 'inline' : 'wrapper',
     lintEnabled: c.get<boolean>('lint.enabled', true),
+  };
+}
+
+/** Thresholds of the generated HighErrorRate and SlowResponses rules (validated by the generator). */
+export function alertRuleSettings(scope?: vscode.ConfigurationScope): AlertRuleSettings {
+  const c = cfg(scope);
+  return {
+    errorRatio: c.get<number>('alerts.errorRatioThreshold', 0.05),
+    latencySeconds: c.get<number>('alerts.latencyThresholdSeconds', 0.5),
+    latencyQuantile: c.get<number>('alerts.latencyQuantile', 0.99),
+    for: c.get<string>('alerts.for', '5m'),
+    runbookUrl: c.get<string>('alerts.runbookUrl', '').trim(),
   };
 }
 

@@ -18,6 +18,7 @@ import { notify } from './features/notify';
 import { EndpointTrust } from './features/trust';
 import { errorMessage } from './core/errors';
 import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
+import { registerScaffold } from './features/scaffold/scaffold';
 
 const log = logger('activate');
 
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerMetricsCommands(context, routes, metrics);
     registerInstrument(context, routes);
     registerMetricLint(context);
+    registerScaffold(context, routes, metrics);
     const receiver = registerLocalReceiver(context, status);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : errorMessage(e)));

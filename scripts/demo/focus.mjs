@@ -1,22 +1,21 @@
-// Window focus for browser checks (the demo's and the e2e bridge's): Playwright emulates focus in every
-// page, so a page is "focused" even when it is not in front. Turning that emulation off and bringing
-// another page to the front takes the focus away, as a user switching to another window does.
+// Window focus for browser checks (the demo's and the e2e bridge's). A desktop window that loses focus stays
+// on screen and keeps drawing; a headless page put behind another one does not (no animation frames). So the
+// page stays in front and is told what an OS focus change tells it: `document.hasFocus()` answers false, the
+// focused element (the editor) is blurred, and the window gets its blur event — VS Code listens to exactly
+// these. Giving focus back undoes it.
 
 /** @param {import('playwright-core').Page} page @returns {(focused: boolean) => Promise<boolean>} */
 export function windowFocus(page) {
-  let cdp; // kept open: an emulation override lasts as long as its session
-  let blank;
-  return async (focused) => {
-    cdp ??= await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: focused });
-    if (focused) {
-      await blank?.close();
-      blank = undefined;
-      await page.bringToFront();
-    } else {
-      blank ??= await page.context().newPage();
-      await blank.bringToFront();
-    }
-    return page.evaluate('document.hasFocus()');
-  };
+  return (focused) =>
+    page.evaluate((focus) => {
+      if (focus) {
+        delete document.hasFocus; // the prototype's answer again
+        window.dispatchEvent(new FocusEvent('focus'));
+      } else {
+        document.hasFocus = () => false;
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+        window.dispatchEvent(new FocusEvent('blur'));
+      }
+      return document.hasFocus();
+    }, focused);
 }

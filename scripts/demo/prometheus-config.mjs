@@ -14,6 +14,6 @@ export function renderPrometheusConfig(template, { pythonPort, nodePort, rulesPa
   };
   swap("'127.0.0.1:8000'", `'127.0.0.1:${pythonPort}'`);
   swap("'127.0.0.1:3000'", `'127.0.0.1:${nodePort}'`);
-  swap('  - alerts.yml', `  - ${rulesPath}`);
+  swap('  - rules/*.yml', `  - ${rulesPath}`);
   return cfg;
 }

@@ -191,14 +191,25 @@ export class HttpBackend {
     const fullPath = path.startsWith('/') ? path : `/${path}`;
     for (const l of this.listeners) l({ method, path: fullPath });
     let res: AxiosResponse<string>;
-    try {
-      res = await this.axios.request<string>({
+    const send = (): Promise<AxiosResponse<string>> =>
+      this.axios.request<string>({
         method,
         url: method === 'GET' && encoded ? `${fullPath}?${encoded}` : fullPath,
         data: method === 'POST' ? encoded : undefined,
         headers: method === 'POST' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : undefined,
         signal: ctl.signal,
       });
+    try {
+      // A kept-alive connection that the server closed meanwhile (it restarted, say) fails at once with a reset:
+      // every request here only reads, so it goes again, on a fresh connection, a bounded number of times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          res = await send();
+          break;
+        } catch (e) {
+          if (attempt > STALE_CONNECTION_RETRIES || timedOut || ctl.signal.aborted || !isStaleConnection(e)) throw e;
+        }
+      }
     } catch (e) {
       if (timedOut) throw this.error('timeout', `${this.backendName} did not answer within ${formatMs(timeoutMs)} (${this.target})`, { path });
       if (opts.signal?.aborted) throw this.error('cancelled', `${this.backendName} request cancelled`, { path });
@@ -324,6 +335,14 @@ export function bypassesProxy(host: string, noProxy: string[]): boolean {
     const suffix = e.startsWith('*.') ? e.slice(1) : e.startsWith('.') ? e : undefined;
     return suffix ? h.endsWith(suffix) || h === suffix.slice(1) : h === e;
   });
+}
+
+/** Retries of a request whose kept-alive connection turned out to be closed (one per pooled socket, at most). */
+const STALE_CONNECTION_RETRIES = 3;
+
+function isStaleConnection(e: unknown): boolean {
+  const code = errorCode(e);
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function errorCode(e: unknown): string | undefined {

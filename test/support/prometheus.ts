@@ -166,6 +166,8 @@ export interface StartPrometheusOptions {
   /** Readiness polling budget (ms of bounded attempts, default 30 000). */
   readyTimeoutMs?: number;
   extraArgs?: string[];
+  /** Run this prometheus.yml instead of writing one from the options above (rule files resolve relative to it). */
+  configFile?: string;
 }
 
 export interface PrometheusInstance {
@@ -222,7 +224,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
       if (s.metricsPath) config.push(`    metrics_path: ${JSON.stringify(s.metricsPath)}`);
       config.push('    static_configs:', `      - targets: ${JSON.stringify(s.targets)}`);
     }
-    await writeFile(join(dir, 'prometheus.yml'), `${config.join('\n')}\n`);
+    if (!opts.configFile) await writeFile(join(dir, 'prometheus.yml'), `${config.join('\n')}\n`);
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
@@ -237,7 +239,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
 
   const dataDir = join(dir, 'data');
   const args = () => [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--config.file=${opts.configFile ?? join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${dataDir}`,
     '--storage.tsdb.retention.time=100y',
     `--web.listen-address=127.0.0.1:${port}`,

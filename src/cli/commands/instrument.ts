@@ -79,17 +79,19 @@ export function projectRoot(file: string): string | undefined {
  * other files (include_router, app.use('/api', router), @Controller) are applied to the route labels; falls back
  * to the file alone when the scan does not cover it (ignored or test file).
  */
-async function routesOf(file: string, text: string, root: string | undefined, io: Io): Promise<Route[]> {
+async function routesOf(file: string, text: string, root: string | undefined, io: Io, wrapper: boolean): Promise<Route[]> {
+  // wrapper style: the routes registered in the file (handlers may live elsewhere); inline: the handlers written in it
+  const here = (r: Route) => path.resolve(wrapper ? r.file : r.handlerFile) === file;
   if (root) {
     try {
       const scan = await scanWorkspace(root, { includeTests: true });
-      const inFile = scan.routes.filter((r) => path.resolve(r.handlerFile) === file);
+      const inFile = scan.routes.filter(here);
       if (inFile.length) return inFile;
     } catch (e) {
       io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${errorMessage(e)}); using ${rel(io, file)} alone`);
     }
   }
-  return (await detectRoutes([{ path: file, text }])).filter((r) => path.resolve(r.handlerFile) === file);
+  return (await detectRoutes([{ path: file, text }])).filter(here);
 }
 
 function matchRoute(routes: Route[], spec: string): Route {
@@ -113,6 +115,7 @@ function options(strings: Record<string, string>): InstrumentOptions {
     buckets: buckets ?? DEFAULT_OPTIONS.buckets,
     tracerName: strings['tracer-name'] ?? DEFAULT_OPTIONS.tracerName,
     spanNameTemplate: strings['span-name'] ?? DEFAULT_OPTIONS.spanNameTemplate,
+    style: strings['style'] === 'inline' ? 'inline' : 'wrapper',
   };
 }
 
@@ -122,12 +125,18 @@ function rel(io: Io, p: string): string {
 
 export const instrumentCommand: Command = {
   name: 'instrument',
-  usage: 'instrument <file> [--route "<METHOD> <path>" | --all] [--dry-run]',
+  usage: 'instrument <file> [--route "<METHOD> <path>" | --all] [--style wrapper|inline] [--dry-run]',
   summary: 'add Prometheus metrics and OpenTelemetry spans to route handlers',
   help: [
-    'Wraps route handlers of <file> with a request counter, a duration histogram and a span, defining the metrics',
-    'and tracer once per module. Running it again changes nothing.',
+    'Instruments route handlers of <file> with a request counter, a duration histogram and a span. Running it again',
+    'changes nothing.',
     '',
+    '  --style wrapper             (default) one line per handler: a decorator under the route decorator, or the',
+    '                              handler wrapped where it is registered (handlers in other modules included);',
+    '                              the helper module (telemetry_routes.py / telemetryRoutes.ts|js) is written once',
+    '                              per service and never overwritten',
+    '  --style inline              the counter, histogram and span written into each handler body, defined once',
+    '                              per module',
     '  --route "GET /users/{id}"   one route (method and path as listed by `telemetry-lens routes`)',
     '  --all                       every route of the file',
     '  --dry-run                   print a unified diff instead of writing',
@@ -146,7 +155,7 @@ export const instrumentCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     const { positionals, strings, booleans } = parseArgs(args, {
-      strings: ['route', 'aspects', 'setup', 'prefix', 'labels', 'buckets', 'tracer-name', 'span-name', 'root'],
+      strings: ['route', 'aspects', 'setup', 'prefix', 'labels', 'buckets', 'tracer-name', 'span-name', 'root', 'style'],
       booleans: ['all', 'dry-run', 'single-file'],
     });
     if (positionals.length !== 1) throw new CliError('expected exactly one <file>');
@@ -156,6 +165,7 @@ export const instrumentCommand: Command = {
     if (strings['route'] === undefined && !booleans.has('all') && !setup.length) throw new CliError('say which routes: --route "<METHOD> <path>" or --all');
     const aspects = (list(strings['aspects']) ?? [...ALL_ASPECTS]) as Aspect[];
     for (const a of aspects) if (!ALL_ASPECTS.includes(a)) throw new CliError(`unknown aspect "${a}" (counter, histogram, span)`);
+    if (strings['style'] !== undefined && strings['style'] !== 'wrapper' && strings['style'] !== 'inline') throw new CliError(`--style accepts wrapper and inline, not "${strings['style']}"`);
     const opts = options(strings);
     const file = path.resolve(io.cwd, positionals[0]!);
     let before: string;
@@ -168,9 +178,10 @@ export const instrumentCommand: Command = {
     let after = before;
     const messages: string[] = [];
     let failed = false;
+    const newFiles: { path: string; content: string }[] = [];
     if (strings['route'] !== undefined || booleans.has('all')) {
       const root = booleans.has('single-file') ? undefined : strings['root'] !== undefined ? path.resolve(io.cwd, strings['root']) : projectRoot(file);
-      const routes = await routesOf(file, before, root, io);
+      const routes = await routesOf(file, before, root, io, opts.style === 'wrapper');
       if (!routes.length) throw new CliError(`no route handlers found in ${rel(io, file)}`, 1);
       const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;
       const plan = await planInstrumentFile(before, file, chosen, aspects, opts);
@@ -179,8 +190,9 @@ export const instrumentCommand: Command = {
         failed = true;
       } else messages.push(plan.summary);
       after = applyEdits(before, plan.edits);
+      // the wrapper style's helper module: written when absent, never overwritten
+      if (after !== before) newFiles.push(...(plan.newFiles ?? []).filter((f) => !fs.existsSync(f.path)));
     }
-    const newFiles: { path: string; content: string }[] = [];
     for (const kind of setup as ('metrics-endpoint' | 'tracing')[]) {
       const s = await planAppSetup(after, file, kind, opts);
       if (s.plan.refused) {

@@ -14,6 +14,10 @@ import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModul
 import { planPythonHandler } from './python';
 import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from './pyModule';
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
+import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
+import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
+import { pythonHelper } from './helperPy';
+import { jsHelper } from './helperJs';
 
 export { applyEdits } from './common';
 export { validateResult } from './validate';
@@ -38,6 +42,8 @@ interface FilePlan {
   routes: Route[];
   aspects: Aspect[];
   opts: InstrumentOptions;
+  /** wrapper style: where the helper module is and how this file imports it */
+  helper?: HelperLocation;
 }
 
 const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
@@ -58,6 +64,32 @@ const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrument
   },
 };
 
+/** The wrapper style: one line per handler, the helper module imported. */
+const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
+  python: ({ root, text, opts, helper }) => {
+    const mod = analysePythonModule(root, text, opts);
+    const needs = { module: helper!.module, used: false };
+    return { handler: (r) => planPythonWrapper(mod, r, needs), moduleEdits: () => pythonWrapperModuleEdits(mod, needs) };
+  },
+  javascript: ({ root, text, file, opts, helper }) => {
+    const mod = analyseJsModule(root, text, file, opts);
+    const needs = { spec: helper!.module, names: new Set<string>() };
+    return { handler: (r) => planJsWrapper(mod, r, needs), moduleEdits: () => jsWrapperModuleEdits(mod, needs) };
+  },
+};
+
+/** Where the helper module is, and its content when it must be written (wrapper style). */
+async function helperFor(text: string, file: string, python: boolean, opts: InstrumentOptions): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles'] }> {
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const ts = /\.(c|m)?tsx?$/i.test(file);
+  const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
+  if (helper.exists) return { helper, newFiles: [] };
+  const ext = path.extname(helper.path);
+  const esm = ext === '.mjs' || ext === '.mts' || (ext !== '.cjs' && ext !== '.cts' && (/^\s*(import|export)\s/m.test(text) || (ts && !/\brequire\(/.test(text))));
+  const content = python ? pythonHelper(opts, eol) : jsHelper(opts, { esm, ts: /\.(c|m)?ts$/.test(ext), eol });
+  return { helper, newFiles: [{ path: helper.path, content }] };
+}
+
 function sameFile(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
 }
@@ -71,7 +103,9 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     buckets: optsIn?.buckets?.length ? [...optsIn.buckets].sort((a, b) => a - b) : DEFAULT_OPTIONS.buckets,
     tracerName: optsIn?.tracerName || DEFAULT_OPTIONS.tracerName,
     spanNameTemplate: optsIn?.spanNameTemplate || DEFAULT_OPTIONS.spanNameTemplate,
+    style: optsIn?.style === 'inline' ? 'inline' : 'wrapper',
   };
+  const wrapper = opts.style === 'wrapper';
   if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) {
     const why = `invalid metric prefix "${opts.metricPrefix}" (letters, digits, _ and : only, not starting with a digit)`;
     return { edits: [], summary: why, alreadyInstrumented: [], refused: why };
@@ -83,26 +117,32 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   if (typeof lk === 'string') return refused(lk);
   const grammar = grammarForFile(file);
   if (!grammar) return refused(`unsupported file type: ${path.basename(file)}`);
+  const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   const result = await withTree(text, file, (root, g) => {
     const outcomes: HandlerOutcome[] = [];
     const seen = new Map<number, Route>();
     let moduleEdits: TextEdit[] = [];
     const runOne = (route: Route, planOne: () => HandlerOutcome) => {
-      if (!sameFile(route.handlerFile, file)) {
+      if (!wrapper && !sameFile(route.handlerFile, file)) {
         outcomes.push({ route, edits: [], already: [], refused: `${routeLabel(route)}: its handler is in ${route.handlerFile}; instrument that file` });
         return;
       }
       const o = planOne();
       if (o.key !== undefined && seen.has(o.key) && !o.refused) {
         const first = seen.get(o.key)!;
-        outcomes.push({ route, edits: [], already: o.already, refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, instrumented once` });
+        const why = wrapper ? 'one function under several route decorators: observed under the first' : 'instrumented once';
+        outcomes.push({ route, edits: [], already: o.already, refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, ${why}` });
         return;
       }
       if (o.key !== undefined) seen.set(o.key, route);
       outcomes.push(o);
     };
-    const instrumenter = INSTRUMENTERS[g === 'python' ? 'python' : 'javascript']({ root, text, file, routes, aspects, opts });
-    for (const r of routes) runOne(r, () => instrumenter.handler(r));
+    const instrumenter = (wrapper ? WRAPPERS : INSTRUMENTERS)[g === 'python' ? 'python' : 'javascript']({ root, text, file, routes, aspects, opts, helper: helper?.helper });
+    for (const r of routes) {
+      if (wrapper && !sameFile(r.file, file)) {
+        outcomes.push({ route: r, edits: [], already: [], refused: `${routeLabel(r)}: it is registered in ${r.file}; instrument that file` });
+      } else runOne(r, () => instrumenter.handler(r));
+    }
     if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits();
     return { outcomes, moduleEdits };
   });
@@ -133,10 +173,11 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   const after = applyEdits(text, edits);
   const invalid = await validateResult(text, after, file);
   if (invalid) return { ...refused(invalid), alreadyInstrumented: alreadyAspects };
-  const parts = [`instrument ${done.length} handler${done.length === 1 ? '' : 's'} with ${aspects.join(', ')}: ${done.map((o) => routeLabel(o.route)).join(', ')}`];
+  const how = wrapper ? `one line each${helper?.newFiles?.length ? `, new ${path.basename(helper.helper.path)}` : ''}` : `with ${aspects.join(', ')}`;
+  const parts = [`instrument ${done.length} handler${done.length === 1 ? '' : 's'} ${how}: ${done.map((o) => routeLabel(o.route)).join(', ')}`];
   if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
   if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
-  return { edits, summary: parts.join('; '), alreadyInstrumented: alreadyAspects };
+  return { edits, summary: parts.join('; '), alreadyInstrumented: alreadyAspects, ...(helper?.newFiles?.length ? { newFiles: helper.newFiles } : {}) };
 }
 
 /** Plans the instrumentation of one route handler (module-level metrics/tracer/imports included when missing). */

@@ -11,6 +11,11 @@ export interface InstrumentOptions {
   tracerName: string;
   /** `{method}` and `{route}` are replaced. */
   spanNameTemplate: string;
+  /**
+   * `wrapper` (default): one line per handler (a decorator, or the handler wrapped where it is registered) and a
+   * helper module written once per service; `inline`: the counter, histogram and span written into the handler body.
+   */
+  style?: 'wrapper' | 'inline';
 }
 
 /** Options only planAppSetup looks at (all optional; InstrumentOptions is enough). */
@@ -29,6 +34,7 @@ export const DEFAULT_OPTIONS: InstrumentOptions = Object.freeze({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   tracerName: 'telemetry-lens',
   spanNameTemplate: '{method} {route}',
+  style: 'wrapper',
 }) as InstrumentOptions;
 
 export type Aspect = 'counter' | 'histogram' | 'span';
@@ -48,6 +54,8 @@ export interface EditPlan {
   alreadyInstrumented: Aspect[];
   /** Clear user-facing reason when nothing can be done (edits is then empty). */
   refused?: string;
+  /** Files the edits need (the wrapper style's helper module): created when absent, never overwritten. */
+  newFiles?: { path: string; content: string }[];
 }
 
 export interface AppObject {

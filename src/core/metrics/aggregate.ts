@@ -8,6 +8,8 @@ import { routeMethods, templateKey, type Convention, type RouteRef } from './con
 import { sampleValue, type VectorSample } from './prometheusApi';
 import { histogramQuantile, parseLe, type Bucket } from './quantile';
 import { bestTemplateFor, canonicalRouteKey, MAX_ROUTE_LABEL_LENGTH } from './routeTemplates';
+import { inferPrefixes, type InferredPrefix } from './prefixInference';
+import { routeTemplate } from '../routes/route';
 
 /** Bounds on what a refresh keeps from label values a backend sent (a label with 1,000,000 values). */
 const MAX_SEEN_VALUES = 64;
@@ -25,13 +27,8 @@ export interface RouteStats {
   p99: number | null;
   /** At least one series of the route exists in the window. */
   hasData: boolean;
-}
-
-export interface UnmatchedSeries {
-  label: string;
-  value: string;
-  method: string;
-  rate: number | null;
+  /** The prefix of a route whose prefix is unknown statically, inferred from the service's route label values. */
+  inferred?: InferredPrefix;
 }
 
 export interface UnmatchedSeries {
@@ -67,7 +64,8 @@ interface Agg {
 
 /** Per-route statistics of a service from its grouped query answers. */
 export function aggregate(routes: Route[], conv: Convention, samples: GroupedSamples): Aggregation {
-  const index = new RouteIndex(routes, conv);
+  const inferred = inferFromSamples(routes, conv, samples.rate);
+  const index = inferred.size ? new RouteIndex(routes, conv, (r) => canonicalRouteKey(inferred.get(r)?.fullPath ?? routeTemplate(r))) : new RouteIndex(routes, conv);
   const seen = new Map<Route, RouteRef>();
   const aggs = new Map<Route, Agg>();
   const agg = (r: Route) => {
@@ -113,9 +111,10 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
     if (v !== null && !Number.isNaN(le)) a.buckets.set(le, (a.buckets.get(le) ?? 0) + v);
   }, false);
 
-  const stats = routes.map((route) => {
+  const stats = routes.map((route): RouteStats => {
+    const inf = inferred.get(route);
     const a = aggs.get(route);
-    if (!a || !a.sawRate) return emptyStats(route);
+    if (!a || !a.sawRate) return inf ? { ...emptyStats(route), inferred: inf } : emptyStats(route);
     const label = conv.routeLabels.find((l) => a.refs.has(l)) ?? conv.routeLabels[0]!;
     seen.set(route, { label, values: [...(a.refs.get(label) ?? [])].sort().slice(0, MAX_SEEN_VALUES), methods: routeMethods(route) });
     const bs: Bucket[] = [...a.buckets].map(([le, count]) => ({ le, count }));
@@ -129,6 +128,7 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
       p90: hasTraffic ? quant(0.9) : null,
       p99: hasTraffic ? quant(0.99) : null,
       hasData: true,
+      ...(inf ? { inferred: inf } : {}),
     };
   });
   return { routes: stats, seen, unmatched: [...unmatched.values()].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0)).slice(0, MAX_UNMATCHED) };
@@ -141,6 +141,18 @@ export function seriesMatcher(routes: Route[], conv: Convention): (labels: Recor
     const ref = routeValue(conv, labels);
     return ref ? index.lookup(ref.value, (labels[conv.methodLabel] ?? '').toUpperCase(), ref.label) : [];
   };
+}
+
+/** Prefixes of routes with an unknown prefix, from the route label values of the rate series no route matched. */
+function inferFromSamples(routes: Route[], conv: Convention, rate: VectorSample[]): Map<Route, InferredPrefix> {
+  if (!routes.some((r) => r.fullPath === null)) return new Map();
+  const index = new RouteIndex(routes, conv);
+  const values = new Set<string>();
+  for (const s of rate) {
+    const ref = routeValue(conv, s.metric);
+    if (ref && !index.lookup(ref.value, (s.metric[conv.methodLabel] ?? '').toUpperCase(), ref.label).length) values.add(ref.value);
+  }
+  return inferPrefixes(routes, values);
 }
 
 export function emptyStats(route: Route): RouteStats {
@@ -172,9 +184,10 @@ class RouteIndex {
   constructor(
     routes: Route[],
     private readonly conv: Convention,
+    keyOf: (r: Route) => string = templateKey,
   ) {
     for (const r of routes) {
-      const k = templateKey(r);
+      const k = keyOf(r);
       const list = this.byKey.get(k);
       if (list) list.push(r);
       else this.byKey.set(k, [r]);

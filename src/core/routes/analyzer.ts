@@ -6,7 +6,7 @@
 import { lineOf, type Node } from '../parsing/nodes';
 import { Bindings, type ScopeIndex } from '../parsing/scopes';
 import { clip, mayBeLocalFunction } from './common';
-import type { FileAnalysis, ObjDecl, Ref, Val } from './model';
+import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
 import type { Framework } from './types';
 
 export abstract class Analyzer {
@@ -102,21 +102,38 @@ export abstract class Analyzer {
     return null;
   }
 
-  /** `setup(app)`: a call passing framework objects or parameters to a project function (positional `args`). */
-  protected callEdge(n: Node, fnNode: Node, args: Node[]): void {
+  /** Evaluates a string expression statically. */
+  abstract evalStr(n: Node, depth?: number): Val;
+
+  /**
+   * `setup(app)`, `mount(app, "/billing", router=billing.router)`: a call passing framework objects or parameters to a
+   * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters).
+   */
+  protected callEdge(n: Node, fnNode: Node, args: Node[], kw: [string, Node][] = []): void {
     const callee = this.refOf(fnNode);
     if (!mayBeLocalFunction(callee)) return;
-    const refs: (Ref | null)[] = [];
     let interesting = false;
-    for (const a of args) {
-      if (a.type === 'identifier') {
-        const r = this.refOf(a);
-        if (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem') interesting = true;
-        refs.push(r);
-      } else refs.push(null);
+    const strs: Record<string, Val> = {};
+    const refOfArg = (a: Node, slot: string): Ref | null => {
+      const r = a.type === 'identifier' || a.type === 'attribute' || a.type === 'member_expression' ? this.refOf(a) : null;
+      if (r && (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem')) interesting = true;
+      if (!r || (r.k !== 'obj' && r.k !== 'param')) {
+        const v = this.evalStr(a);
+        if ('s' in v || v.ref || v.parts) strs[slot] = v;
+      }
+      return r;
+    };
+    const refs = args.map((a, i) => refOfArg(a, String(i)));
+    const kwRefs: Record<string, Ref> = {};
+    for (const [name, a] of kw) {
+      const r = refOfArg(a, name);
+      if (r) kwRefs[name] = r;
     }
     if (!interesting) return;
-    this.fa.calls.push({ callee, args: refs, line: lineOf(n) });
+    const edge: CallEdge = { callee, args: refs, line: lineOf(n) };
+    if (Object.keys(kwRefs).length) edge.kw = kwRefs;
+    if (Object.keys(strs).length) edge.strs = strs;
+    this.fa.calls.push(edge);
   }
 
   /** The last step of every analysis: the framework hints. */

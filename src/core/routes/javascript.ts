@@ -13,6 +13,7 @@ import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
 import { nestController } from './nest';
 import { captureSteps, clip, concatVals, none } from './common';
+import { jsConfigGet, jsEnv, jsFallback, jsObjectConsts } from './configValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -34,6 +35,7 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
   fastify: 'fastify',
   'fastify-plugin': 'fastify',
   '@fastify/autoload': 'fastify',
+  'fastify-autoload': 'fastify',
   koa: 'koa',
   '@koa/router': 'koa',
   'koa-router': 'koa',
@@ -117,7 +119,7 @@ export class JsAnalyzer extends Analyzer {
     return id;
   }
 
-  private clsId(cls: Node): number {
+  clsId(cls: Node): number {
     let id = this.clsIds.get(cls.startIndex);
     if (id === undefined) {
       id = this.fa.classes.length;
@@ -249,7 +251,7 @@ export class JsAnalyzer extends Analyzer {
       this.setExport('default', () => this.refOf(right));
       const r = unwrapExpr(right);
       if (r?.type === 'object') this.objectExports(r);
-      else this.constExport('default', right);
+      this.constExport('default', right);
     } else if (obj.text === 'exports' || obj.text === 'module.exports') {
       this.setExport(prop, () => this.refOf(right));
       this.constExport(prop, right);
@@ -275,9 +277,16 @@ export class JsAnalyzer extends Analyzer {
     this.pendingExports.push([name, value]);
   }
 
+  /** A module constant: a string (with its configuration source), or the string leaves of an object / registerAs. */
   private constExport(name: string, value: Node): void {
-    const v = this.evalStr(value);
-    if ('s' in v) this.fa.consts[name] = v.s;
+    const ev = (c: Node): Val => this.evalStr(c);
+    const set = (k: string, v: { s: string; src?: string }): void => {
+      this.fa.consts[k] = v.s;
+      if (v.src) (this.fa.constSrc ??= {})[k] = v.src;
+    };
+    const v = ev(value);
+    if ('s' in v) set(name, v);
+    else jsObjectConsts(name, value, ev, set);
   }
 
   exportStmt(n: Node): void {
@@ -305,6 +314,7 @@ export class JsAnalyzer extends Analyzer {
     }
     if (value) {
       this.setExport('default', () => this.refOf(value));
+      this.constExport('default', value);
       return;
     }
     const first = n.child(1);
@@ -349,7 +359,7 @@ export class JsAnalyzer extends Analyzer {
       case 'identifier':
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
       case 'this': {
-        for (let p = n.parent; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') return { k: 'self', cls: this.clsId(p) };
+        for (let p = n.parent; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
         return none(n);
       }
       case 'member_expression': {
@@ -459,6 +469,18 @@ export class JsAnalyzer extends Analyzer {
     return none(n);
   }
 
+  /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
+  private appClass(cls: Node): Ref | null {
+    const heritage = named(cls).find((c) => c.type === 'class_heritage');
+    const first = heritage ? named(heritage)[0] : undefined;
+    const base = first?.type === 'extends_clause' ? first.childForFieldName('value') : first?.type === 'implements_clause' ? null : first;
+    const pkg = base ? this.pkgOf(this.refOf(base)) : null;
+    if (!pkg) return null;
+    const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
+    const fw: Framework | null = pkg.pkg === 'koa' && whole ? 'koa' : (pkg.pkg === 'hono' || pkg.pkg.startsWith('hono/')) && pkg.name === 'Hono' ? 'hono' : null;
+    return fw ? this.objectAt(cls, { framework: fw, kind: 'app', name: cls.childForFieldName('name')?.text ?? 'this', prefix: () => null }) : null;
+  }
+
   private optPrefix(opts: Node | undefined): Val | null {
     const o = unwrapExpr(opts ?? null);
     if (!o || o.type !== 'object') return null;
@@ -502,7 +524,7 @@ export class JsAnalyzer extends Analyzer {
         if (l && r && n.childForFieldName('operator')?.text === '+') {
           return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
         }
-        return { e: clip(n.text), why: 'expression' };
+        return jsFallback(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
       }
       case 'identifier': {
         const decl = this.soleDeclarator(n.text);
@@ -515,13 +537,13 @@ export class JsAnalyzer extends Analyzer {
           }
         }
         const ref = this.lookup(n.text, n);
-        if (ref && (ref.k === 'imp' || ref.k === 'mem')) return { e: n.text, why: 'variable', ref };
+        if (ref && (ref.k === 'imp' || ref.k === 'mem' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
         return { e: n.text, why: 'variable' };
       }
       case 'member_expression':
-        return { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
+        return jsEnv(n) ?? { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
       case 'call_expression':
-        return { e: clip(n.text), why: 'function call' };
+        return jsConfigGet(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
       case 'regex':
         return { e: n.text, why: 'regular expression' };
       default:
@@ -567,10 +589,7 @@ export class JsAnalyzer extends Analyzer {
         if (name in this.fa.consts || list[0]!.scope !== -1) return;
         const v = list[0]!.node.childForFieldName('value');
         const t = v?.type;
-        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression')) {
-          const s = this.evalStr(v);
-          if ('s' in s) this.fa.consts[name] = s.s;
-        }
+        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression')) this.constExport(name, v);
       });
     }
     steps.push(this.frameworkStep());

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
-import { none, toMethod } from './common';
+import { clip, concatVals, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestGlobalPrefix, nestVersioning } from './nest';
@@ -129,6 +129,15 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 /** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects */
 function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   if (!argv.length) return;
+  const m = unwrapExpr(argv[0]!);
+  const mf = m?.type === 'call_expression' ? m.childForFieldName('function') : null;
+  if (mf && A.pkgOf(A.refOf(mf))?.pkg === 'koa-mount') {
+    // app.use(mount('/books', books.routes())), app.use(mount('/admin', adminApp))
+    const [p, c] = named(m!.childForFieldName('arguments')!);
+    const child = c ?? p;
+    if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix: c && p ? A.evalStr(p) : null, line, kind: 'use' });
+    return;
+  }
   const loop = loopElements(A, argv);
   if (loop) {
     // routes.forEach((r) => router.use(r.path, r.route)) over a literal array of objects
@@ -144,7 +153,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       const first = picked[0]!;
       const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
       for (const c of hasPrefix ? picked.slice(1) : picked) {
-        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c!), prefix: hasPrefix ? A.evalStr(first) : null, line, kind: 'use' });
+        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c!), prefix: hasPrefix ? evalWithElement(A, first, loop.param, el) : null, line, kind: 'use' });
       }
     }
     return;
@@ -189,24 +198,52 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
     const dir = dirNode ? evalDir(A, dirNode) : null;
     if (dir) {
-      const o = opts ? A.prop(opts, 'options') : null;
-      const ou = unwrapExpr(o);
-      const pre = ou?.type === 'object' ? A.prop(ou, 'prefix') : null;
-      A.fa.autoload.push({ parent: A.refOf(recv), dir, prefix: pre ? A.evalStr(pre) : null, line });
+      const ou = optionsObject(opts ? A.prop(opts, 'options') : null);
+      const pre = ou ? A.prop(ou, 'prefix') : null;
+      const dirNames = opts ? A.prop(opts, 'dirNameRoutePrefix') : null;
+      A.fa.autoload.push({ parent: A.refOf(recv), dir, prefix: pre ? A.evalStr(pre) : null, line, ...(dirNames?.text === 'false' ? { flat: true } : {}) });
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;
   }
   let prefix: Val | null = null;
-  if (opts?.type === 'object') {
-    const p = A.prop(opts, 'prefix');
+  const o = optionsObject(opts);
+  if (o) {
+    const p = A.prop(o, 'prefix');
     if (p) prefix = A.evalStr(p);
   }
   A.fa.mounts.push({ parent: A.refOf(recv), child: plugin, prefix, line, kind: 'register' });
 }
 
+/** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
+function optionsObject(n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  if (u?.type === 'object') return u;
+  if (u?.type === 'call_expression' && u.childForFieldName('function')?.text === 'Object.assign') {
+    return named(u.childForFieldName('arguments')!).find((a) => a.type === 'object') ?? null;
+  }
+  return null;
+}
+
 /** Koa `router.prefix('/p')` */
 function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
+}
+
+/** A string expression inside the loop body, `r.path` read from the element: `${config.api.prefix}${r.path}`. */
+function evalWithElement(A: JsAnalyzer, n0: Node, param: string, el: Node): Val {
+  const n = unwrapExpr(n0) ?? n0;
+  if (n.type === 'member_expression' && n.childForFieldName('object')?.text === param) {
+    const v = A.prop(el, n.childForFieldName('property')?.text ?? '');
+    return v ? A.evalStr(v) : { e: clip(n.text), why: 'expression' };
+  }
+  const parts = n.type === 'template_string' ? named(n) : n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+' ? named(n) : null;
+  if (!parts) return A.evalStr(n);
+  const vals = parts.map((c): Val => {
+    if (c.type === 'string_fragment') return { s: c.text };
+    if (c.type === 'template_substitution') return named(c)[0] ? evalWithElement(A, named(c)[0]!, param, el) : { e: '', why: 'expression' };
+    return evalWithElement(A, c, param, el);
+  });
+  return concatVals(vals, clip(n.text), 'template literal with substitutions');
 }
 
 /** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */
@@ -296,6 +333,11 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
   const t = n.text;
   if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
   if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
+  if (n.type === 'call_expression' && /^(?:join|resolve)$/.test(n.childForFieldName('function')?.text ?? '') && named(n.childForFieldName('arguments')!)[0]?.text === 'import.meta.url') {
+    // desm: join(import.meta.url, 'routes') is relative to the module's directory
+    const rest = named(n.childForFieldName('arguments')!).slice(1).map((a) => A.evalStr(a));
+    return rest.every((v) => 's' in v) ? path.join(A.dir, ...rest.map((v) => (v as { s: string }).s)) : null;
+  }
   if (n.type === 'identifier') {
     // const __dirname = dirname(fileURLToPath(import.meta.url))
     const v = A.soleDeclarator(t)?.childForFieldName('value');

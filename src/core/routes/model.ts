@@ -5,8 +5,11 @@
  */
 import type { Framework, HttpMethod, SourceRange } from './types';
 
-/** A statically evaluated string: a literal `s`, or a run-time expression `e` with the reason. */
-export type Val = { s: string } | { e: string; why: string; ref?: Ref; parts?: ValPart[] };
+/**
+ * A statically evaluated string: a literal `s` (with `src`, the configuration it is the default of:
+ * `settings.API_V1_STR`, `process.env.API_PREFIX`), or a run-time expression `e` with the reason.
+ */
+export type Val = { s: string; src?: string } | { e: string; why: string; ref?: Ref; parts?: ValPart[] };
 /** Pieces of a template literal / f-string / concatenation whose non-literal parts may be imported constants. */
 export type ValPart = string | { e: string; ref: Ref };
 
@@ -25,6 +28,7 @@ export type Ref =
   | { k: 'wrap'; inner: Ref; fp: boolean } // fp(plugin) / fastifyPlugin(plugin) / other plugin wrappers
   | { k: 'self'; cls: number } // `this` / `self` inside class cls
   | { k: 'ret'; callee: Ref } // the value returned by calling a project function (app factories)
+  | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'none'; text: string };
 
 export interface ObjDecl {
@@ -57,7 +61,7 @@ export interface ClassDecl {
   methods: Record<string, number>;
   /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
   fields?: Record<string, Ref>;
-  /** Fields holding literal strings (`path = '/users'`). */
+  /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;
 }
 
@@ -74,6 +78,8 @@ export interface NestInfo {
   /** Controller paths (`@Controller(['a','b'])` gives two). Empty string = none. */
   ctrl: Val[];
   ctrlVersion: string[] | null;
+  /** The controller class (classes[] id of its file), for RouterModule paths of its module. */
+  cls?: number;
   methodVersion: string[] | null;
   /** `@Controller({host})` etc. are ignored. */
 }
@@ -116,6 +122,10 @@ export interface PrefixSet {
 export interface CallEdge {
   callee: Ref;
   args: (Ref | null)[];
+  /** Python keyword arguments by parameter name. */
+  kw?: Record<string, Ref>;
+  /** String arguments by position (`"0"`) or keyword, for prefixes passed to a helper's parameter. */
+  strs?: Record<string, Val>;
   line: number;
 }
 
@@ -137,15 +147,23 @@ export interface FileAnalysis {
   calls: CallEdge[];
   /** Exported name → value. JS: 'default' = export default / module.exports. Python: every module-level name. */
   exports: Record<string, Ref>;
-  /** Module-level literal constants (assigned once), also importable. */
+  /** Module-level literal constants (assigned once), also importable. Configuration values are keyed
+   *  `cfg:KEY` (Flask `app.config["KEY"] = "/api"`, NestJS `registerAs('app', () => ({ prefix: 'api' }))` → `cfg:app.prefix`);
+   *  object literals `name.a.b`. */
   consts: Record<string, string>;
+  /** Provenance of the constants that are configuration defaults (`process.env.PREFIX`). */
+  constSrc?: Record<string, string>;
   /** `export * from './x'` targets. */
   starExports: ModId[];
   /** Framework packages this file imports (hints for parameters whose callers are not found). */
   frameworks: Framework[];
   nest: NestGlobal | null;
+  /** NestJS `@Module({ controllers })` of classes of this file. */
+  nestModules?: { cls: number; controllers: Ref[] }[];
+  /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
+  nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
-  autoload: { parent: Ref; dir: string; prefix: Val | null; line: number }[];
+  autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
   /** Syntax errors, unsupported idioms, etc. */
   notes: string[];
 }

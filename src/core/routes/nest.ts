@@ -3,8 +3,12 @@ import { jsStringLiteral, lineOf, named, rangeOf, type Node } from '../parsing/n
 import { unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
-import type { NestInfo, Val } from './model';
-import type { HttpMethod } from './types';
+import * as path from 'node:path';
+import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './model';
+import type { Ent } from './values';
+import type { Framework, HttpMethod, Route } from './types';
+import { joinNest } from './paths';
+import { provenance } from './configValues';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -29,7 +33,10 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
     for (const c of cls.children) if (c?.type === 'decorator') decos.push(c);
     if (cls.parent?.type === 'export_statement') for (const c of cls.parent.children) if (c?.type === 'decorator') decos.push(c);
   }
-  const ctrl = decos.map((d) => decoCall(A, d)).find((d) => d && d.name === 'Controller');
+  const calls = decos.map((d) => decoCall(A, d));
+  const mod = calls.find((d) => d && d.name === 'Module');
+  if (mod) nestModule(A, cls, mod.args[0]);
+  const ctrl = calls.find((d) => d && d.name === 'Controller');
   if (!ctrl) return;
   A.frameworks.add('nestjs');
   let ctrlPaths: Val[] = [{ s: '' }];
@@ -57,7 +64,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
       const methodVersion = ver?.call?.args[0] ? versions(A, ver.call.args[0]) : null;
       for (const { d, call } of calls) {
         if (!call || !(call.name in NEST_METHODS)) continue;
-        const nest: NestInfo = { ctrl: ctrlPaths, ctrlVersion, methodVersion };
+        const nest: NestInfo = { ctrl: ctrlPaths, ctrlVersion, methodVersion, cls: A.clsId(cls) };
         const ps = call.args[0] ? A.paths(call.args[0]) : [{ s: '' }];
         for (const p of ps) {
           A.fa.routes.push({
@@ -75,6 +82,46 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
       }
     }
     if (c.type !== 'comment') pending = [];
+  }
+}
+
+/** `@Module({ controllers: [...], imports: [RouterModule.register(routes)] })` */
+function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
+  const o = unwrapExpr(arg ?? null);
+  if (o?.type !== 'object') return;
+  const list = (key: string): Node[] => {
+    const v = unwrapExpr(A.prop(o, key));
+    return v?.type === 'array' ? named(v) : [];
+  };
+  const controllers = list('controllers').map((c) => A.refOf(c));
+  if (controllers.length) (A.fa.nestModules ??= []).push({ cls: A.clsId(cls), controllers });
+  for (const imp of list('imports')) {
+    const u = unwrapExpr(imp);
+    if (u?.type !== 'call_expression' || !/RouterModule\.(?:register|forRoutes)$/.test(u.childForFieldName('function')?.text ?? '')) continue;
+    let routes = unwrapExpr(named(u.childForFieldName('arguments')!)[0] ?? null);
+    if (routes?.type === 'identifier') routes = unwrapExpr(A.soleDeclarator(routes.text)?.childForFieldName('value') ?? null);
+    if (routes) routerTree(A, routes, '', 0);
+  }
+}
+
+/** `[{ path: 'admin', module: AdminModule, children: [{ path: 'stats', module: StatsModule }, OtherModule] }]` */
+function routerTree(A: JsAnalyzer, arr: Node, base: string, depth: number): void {
+  if (arr.type !== 'array' || depth > 6) return;
+  for (const e0 of named(arr)) {
+    const e = unwrapExpr(e0);
+    if (!e) continue;
+    if (e.type !== 'object') {
+      (A.fa.nestRouter ??= []).push({ module: A.refOf(e), path: base });
+      continue;
+    }
+    const p = A.prop(e, 'path');
+    const v = p ? A.evalStr(p) : { s: '' };
+    if (!('s' in v)) continue;
+    const path = joinNest([base, v.s]);
+    const m = A.prop(e, 'module');
+    if (m) (A.fa.nestRouter ??= []).push({ module: A.refOf(m), path });
+    const children = unwrapExpr(A.prop(e, 'children'));
+    if (children) routerTree(A, children, path, depth + 1);
   }
 }
 
@@ -133,4 +180,80 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
   const pv = p ? (p.text === 'false' ? { s: '' } : A.evalStr(p)) : { s: 'v' };
   const dv = A.prop(o, 'defaultVersion');
   g.uriVersioning = { prefix: 's' in pv ? pv.s : 'v', defaultVersion: dv ? versions(A, dv) : null };
+}
+
+/** The routes of a NestJS handler under its controller paths, the bootstrap's global prefix (with its exclusions) and URI versions. */
+export function nestRoutes(g: NestGlobal | null, modulePath: string, r: RawRoute, pathVal: Val, make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[], source?: string) => Route, out: Route[]): void {
+  const info = r.nest!;
+  if ('e' in pathVal) {
+    out.push(make('nestjs', null, `path is a ${pathVal.why}: ${pathVal.e}`));
+    return;
+  }
+  const versions = info.methodVersion ?? info.ctrlVersion ?? g?.uriVersioning?.defaultVersion ?? [''];
+  for (const cv of info.ctrl) {
+    const c = 's' in cv ? cv : null;
+    if (!c) {
+      out.push(make('nestjs', null, `controller path is a ${'why' in cv ? cv.why : 'expression'}: ${'e' in cv ? cv.e : ''}`));
+      continue;
+    }
+    for (const v of g?.uriVersioning ? versions : ['']) {
+      const local = joinNest([modulePath, c.s, pathVal.s]);
+      let prefix = '';
+      if (g?.prefix) {
+        const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
+        if (!excluded && 'e' in g.prefix) {
+          out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
+          continue;
+        }
+        if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
+      }
+      const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
+      out.push(make('nestjs', joinNest([prefix, ver, modulePath, c.s, pathVal.s]), undefined, r.methods, prefix && g?.prefix && 's' in g.prefix ? provenance('prefix', g.prefix) : undefined));
+    }
+  }
+}
+
+/** The NestJS applications of a workspace: bootstraps (global prefix, versioning) and RouterModule paths. */
+export class NestApps {
+  private readonly nests: { file: string; g: NestGlobal }[] = [];
+  private modulePaths: Map<string, string> | null = null;
+
+  constructor(
+    private readonly files: ReadonlyMap<string, FileAnalysis>,
+    private readonly resolve: (file: string, ref: Ref) => Ent | null,
+    private readonly evalVal: (file: string, v: Val) => Val,
+  ) {
+    for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
+  }
+
+  /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
+  globalOf(file: string): NestGlobal | null {
+    let best: { file: string; g: NestGlobal } | null = null;
+    for (const n of this.nests) {
+      const dir = path.dirname(n.file) + path.sep;
+      if (file.startsWith(dir) && (!best || dir.length > path.dirname(best.file).length + 1)) best = n;
+    }
+    best ??= this.nests.length === 1 ? this.nests[0]! : null;
+    if (!best) return null;
+    const prefix = best.g.prefix ? this.evalVal(best.file, best.g.prefix) : null;
+    return { ...best.g, prefix };
+  }
+
+  /** RouterModule: the path of the module that declares a controller ('' when none). */
+  modulePath(file: string, cls: number | undefined): string {
+    if (!this.modulePaths) {
+      this.modulePaths = new Map();
+      for (const fa of this.files.values()) {
+        for (const { module, path: p } of fa.nestRouter ?? []) {
+          const m = this.resolve(fa.file, module);
+          const decl = m?.t === 'cls' ? this.files.get(m.file)?.nestModules?.find((x) => x.cls === m.id) : undefined;
+          for (const c of decl?.controllers ?? []) {
+            const e = this.resolve(m!.file, c);
+            if (e?.t === 'cls') this.modulePaths.set(`${e.file}|${e.id}`, p);
+          }
+        }
+      }
+    }
+    return cls === undefined ? '' : (this.modulePaths.get(`${file}|${cls}`) ?? '');
+  }
 }

@@ -11,6 +11,7 @@ import { pyArgs, pyParamNames } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, clip, concatVals, none, toMethod } from './common';
+import { configured, pyConfigCall, pyConfigKey, pySubscript } from './configValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -19,9 +20,11 @@ const QUERY = `
 (import_statement) @import
 (import_from_statement) @import
 (assignment left: (identifier) right: (_)) @assign
+(assignment left: (subscript) right: (_)) @cfgassign
 (decorator) @decorator
 (call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
+(call function: [(identifier) (attribute)] arguments: (argument_list (keyword_argument value: [(identifier) (attribute)]))) @argcall
 (function_definition name: (identifier)) @func
 (lambda) @lambda
 (class_definition name: (identifier)) @class
@@ -53,6 +56,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
     [
       ...S.each('import', 'import', (n) => A.importStmt(n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
+      ...S.each('cfgassign', 'configuration', (n) => A.configAssign(n)),
       ...S.each('func', 'function', (n) => A.funcDef(n)),
       ...S.each('class', 'class', (n) => A.classDef(n)),
       ...S.each('decorator', 'decorator', (n) => A.decorator(n)),
@@ -64,6 +68,9 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 }
 
 class PyAnalyzer extends Analyzer {
+  /** Calls already recorded (a call can match both argument patterns of the query). */
+  private readonly argCalls = new Set<number>();
+
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
     super(fa, file, scopes, pyParamNames);
   }
@@ -85,7 +92,7 @@ class PyAnalyzer extends Analyzer {
         name: fn.type === 'lambda' ? null : (fn.childForFieldName('name')?.text ?? null),
         line: lineOf(fn),
         range: rangeOf(fn),
-        params: [],
+        params: this.bindings.paramNames(fn).map((p) => p ?? ''),
       };
       this.fa.functions.push(decl);
       this.fnNodes[id] = fn;
@@ -180,6 +187,9 @@ class PyAnalyzer extends Analyzer {
           if (left?.type === 'identifier' && right && !(left.text in fields)) {
             const r = this.refOf(right);
             if (r.k !== 'none') fields[left.text] = r;
+            // settings classes: API_V1_STR: str = "/api/v1", Field(default=...), os.getenv("X", "/api")
+            const v = this.evalStr(right);
+            if ('s' in v) (this.fa.classes[id]!.consts ??= {})[left.text] = v.s;
           }
         }
       }
@@ -231,8 +241,9 @@ class PyAnalyzer extends Analyzer {
       });
     }
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
-      // app = create_app(): the value the project function returns
-      return this.returnOf(this.refOf(fnNode)) ?? none(n);
+      // app = create_app(): the value the project function returns; settings = Settings(): an instance
+      const callee = this.refOf(fnNode);
+      return callee.k === 'cls' ? { k: 'inst', cls: callee } : (this.returnOf(callee) ?? none(n));
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
@@ -282,6 +293,7 @@ class PyAnalyzer extends Analyzer {
   /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
   evalStr(n: Node, depth = 0): Val {
     if (depth > 8) return { e: clip(n.text), why: 'expression' };
+    const ev = (c: Node): Val => this.evalStr(c, depth + 1);
     switch (n.type) {
       case 'string': {
         const vals: Val[] = [];
@@ -323,13 +335,24 @@ class PyAnalyzer extends Analyzer {
           }
         }
         const ref = this.lookup(n.text, n);
-        if (ref && ref.k === 'imp') return { e: n.text, why: 'variable', ref };
+        if (ref && (ref.k === 'imp' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
         return { e: n.text, why: 'variable' };
       }
       case 'attribute':
         return { e: clip(n.text), why: 'attribute', ref: this.refOf(n) };
       case 'call':
-        return { e: clip(n.text), why: 'function call' };
+        return pyConfigCall(n, ev) ?? { e: clip(n.text), why: 'function call' };
+      case 'subscript':
+        return pySubscript(n, ev) ?? { e: clip(n.text), why: 'expression' };
+      case 'boolean_operator': {
+        // os.getenv("API_PREFIX") or "/api"
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const lv = l && n.childForFieldName('operator')?.text === 'or' ? ev(l) : null;
+        const rv = lv && r ? ev(r) : null;
+        if (lv && 's' in lv) return lv.s ? lv : (rv ?? lv);
+        return rv && 's' in rv ? { s: rv.s, src: configured(l!.text, rv.s) } : { e: clip(n.text), why: 'expression' };
+      }
       default:
         return { e: clip(n.text), why: 'expression' };
     }
@@ -498,9 +521,31 @@ class PyAnalyzer extends Analyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
+    if (this.argCalls.has(n.id)) return;
+    this.argCalls.add(n.id);
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
-    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw));
+    const kwArgs: [string, Node][] = [];
+    for (const a of kw < 0 ? [] : args.slice(kw)) {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (name && value) kwArgs.push([name, value]);
+    }
+    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw), kwArgs);
+  }
+
+  private setConst(name: string, v: { s: string; src?: string }): void {
+    this.fa.consts[name] = v.s;
+    if (v.src) (this.fa.constSrc ??= {})[name] = v.src;
+  }
+
+  /** `app.config["API_PREFIX"] = "/api"`: a configuration value set in the code. */
+  configAssign(n: Node): void {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    const key = left && right ? pyConfigKey(left, (c) => this.evalStr(c)) : null;
+    const v = key ? this.evalStr(right!) : null;
+    if (v && 's' in v) this.setConst(`cfg:${key}`, v);
   }
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */
@@ -520,9 +565,9 @@ class PyAnalyzer extends Analyzer {
       if (r.k === 'fn') this.computeReturns(r.id);
       if (mod.length === 1 && first.node.type === 'assignment') {
         const right = first.node.childForFieldName('right');
-        if (right && (right.type === 'string' || right.type === 'concatenated_string' || right.type === 'binary_operator')) {
+        if (right && (right.type === 'string' || right.type === 'concatenated_string' || right.type === 'binary_operator' || right.type === 'call' || right.type === 'boolean_operator')) {
           const v = this.evalStr(right);
-          if ('s' in v) this.fa.consts[name] = v.s;
+          if ('s' in v) this.setConst(name, v);
         }
       }
     }

@@ -3,10 +3,13 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import type { FileAnalysis, Ref, RawRoute, Val } from './model';
+import type { CallEdge, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
-import { joinNest, joinPrefix, joinRoute } from './paths';
+import { joinPrefix, joinRoute } from './paths';
+import { Values, type Ent } from './values';
+import { provenance } from './configValues';
+import { NestApps, nestRoutes } from './nest';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -16,14 +19,6 @@ export interface ResolveOptions {
   aliases?: { pattern: string; targets: string[] }[];
   baseUrls?: string[];
 }
-
-type Ent =
-  | { t: 'obj'; file: string; id: number }
-  | { t: 'param'; file: string; fn: number; i: number }
-  | { t: 'fn'; file: string; id: number; fp?: boolean }
-  | { t: 'cls'; file: string; id: number }
-  | { t: 'inst'; file: string; id: number }
-  | { t: 'ns'; file: string };
 
 interface Edge {
   parent: string; // entity key
@@ -40,6 +35,10 @@ interface Edge {
 interface Base {
   path: string | null;
   reason?: string;
+  /** Where a configured prefix on the way comes from (the outermost one). */
+  source?: string;
+  /** When path is null: the known part below the unknown prefix (for live inference). */
+  tail?: string;
 }
 
 const MAX_PATHS = 8;
@@ -68,8 +67,9 @@ class Resolver {
   private files: ReadonlyMap<string, FileAnalysis>;
   private edges = new Map<string, Edge[]>();
   private root: string;
-  private nest: FileAnalysis['nest'] = null;
+  private nestApps: NestApps;
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
+  private values: Values;
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -77,9 +77,19 @@ class Resolver {
     this.files = this.mods.files;
     for (const fa of sorted) {
       for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
-      if (fa.nest && !this.nest) this.nest = fa.nest;
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
+    this.nestApps = new NestApps(this.files, (file, ref) => this.resolve(file, ref), (file, v) => this.evalVal(file, v));
+    this.values = new Values({
+      files: this.files,
+      modFile: (mod, from) => this.mods.modFile(mod, from),
+      resolve: (file, ref) => this.resolve(file, ref),
+      paramArgs: (file, fn, i) =>
+        (this.callsTo.get(`${file}|${fn}`) ?? []).flatMap((c) => {
+          const v = this.argOf(c, file, fn, i).str;
+          return v ? [{ file: c.file, v }] : [];
+        }),
+    });
   }
 
   private rel(file: string): string {
@@ -122,6 +132,7 @@ class Resolver {
       case 'ret': {
         let f = this.resolve(file, ref.callee, depth + 1);
         if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
+        if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
         if (f?.t !== 'fn') return null;
         const ret = this.files.get(f.file)?.functions[f.id]?.returns;
         return ret ? this.resolve(f.file, ret, depth + 1) : null;
@@ -172,49 +183,8 @@ class Resolver {
     }
   }
 
-  private constOf(file: string, ref: Ref, depth = 0): string | null {
-    if (depth > 8) return null;
-    if (ref.k === 'imp') {
-      const t = this.mods.modFile(ref.mod, file);
-      const fa = t ? this.files.get(t) : undefined;
-      if (!fa) return null;
-      if (ref.name in fa.consts) return fa.consts[ref.name]!;
-      const ex = fa.exports[ref.name];
-      return ex ? this.constOf(fa.file, ex, depth + 1) : null;
-    }
-    if (ref.k === 'mem') {
-      const b = this.resolve(file, ref.base);
-      if (b?.t === 'ns') {
-        const fa = this.files.get(b.file);
-        if (fa && ref.name in fa.consts) return fa.consts[ref.name]!;
-      }
-      if (b?.t === 'inst') {
-        const c = this.files.get(b.file)?.classes[b.id]?.consts?.[ref.name];
-        if (c !== undefined) return c;
-      }
-    }
-    return null;
-  }
-
   private evalVal(file: string, v: Val): Val {
-    if ('s' in v) return v;
-    if (v.ref) {
-      const c = this.constOf(file, v.ref);
-      if (c !== null) return { s: c };
-    }
-    if (v.parts) {
-      let out = '';
-      for (const p of v.parts) {
-        if (typeof p === 'string') out += p;
-        else {
-          const c = this.constOf(file, p.ref);
-          if (c === null) return v;
-          out += c;
-        }
-      }
-      return { s: out };
-    }
-    return v;
+    return this.values.evalVal(file, v);
   }
 
   // ---- graph -------------------------------------------------------------------------------------
@@ -236,37 +206,86 @@ class Resolver {
     this.edges.set(k, list);
   }
 
+  /** Calls of each project function (key `file|fn id`), for one level of parameter passing. */
+  private callsTo = new Map<string, { file: string; call: CallEdge }[]>();
+
+  /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
+  private argOf(c: { call: CallEdge }, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null } {
+    const name = this.files.get(fnFile)?.functions[fn]?.params[i];
+    const ref = c.call.args[i] ?? (name ? c.call.kw?.[name] : undefined) ?? null;
+    const str = c.call.strs?.[String(i)] ?? (name ? c.call.strs?.[name] : undefined) ?? null;
+    return { ref, str };
+  }
+
+  private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
+    if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
+    if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
+    if ((m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') && raw?.t !== 'obj' && raw?.t !== 'param') return;
+    const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
+    if (!child) return;
+    if (m.prefixRef && this.resolve(file, m.prefixRef)) prefix = null;
+    let extra: Val | null = null;
+    if (m.kind === 'register' && child.t === 'param') {
+      const cfa = this.files.get(child.file);
+      const def = cfa?.exports.default;
+      const defEnt = def ? this.resolve(child.file, def) : null;
+      if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
+    }
+    this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: edgeFile, line: m.line, fp: raw?.t === 'fn' ? raw.fp : false, extra });
+  }
+
+  /**
+   * `def mount(app, prefix, router): app.include_router(router, prefix=prefix)`: the prefix is a parameter, so the
+   * mount is made once per call of the helper, with that call's prefix, parent and child (one level of calls).
+   */
+  private expandMount(fa: FileAnalysis, m: Mount, fn: number): void {
+    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => {
+      const e = this.resolve(fa.file, r);
+      if (e?.t !== 'param' || e.file !== fa.file || e.fn !== fn) return e;
+      const a = this.argOf(c, fa.file, fn, e.i).ref;
+      return a ? this.resolve(c.file, a) : null;
+    };
+    const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
+    const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const arg = p ? this.argOf(c, fa.file, fn, p.i) : null;
+      // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
+      const argEnt = arg?.ref ? this.resolve(c.file, arg.ref) : null;
+      const prefix: Val | null = !p ? m.prefix : argEnt ? null : arg?.str ? this.evalVal(c.file, arg.str) : { e: name, why: 'parameter with no string argument' };
+      this.addMount(fa.file, { ...m, line: c.call.line, ...(p ? { prefixRef: undefined } : {}) }, inCaller(c, m.parent), inCaller(c, m.child), prefix, c.file);
+    }
+  }
+
   private buildGraph(): void {
     for (const fa of this.files.values()) {
-      for (const m of fa.mounts) {
-        const parent = this.resolve(fa.file, m.parent);
-        if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) continue;
-        const raw = this.resolve(fa.file, m.child);
-        if (m.kind === 'use' && raw?.t === 'fn') continue; // middleware
-        if ((m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') && raw?.t !== 'obj' && raw?.t !== 'param') continue;
-        const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
-        if (!child) continue;
-        let prefix = m.prefix;
-        if (m.prefixRef && this.resolve(fa.file, m.prefixRef)) prefix = null;
-        let extra: Val | null = null;
-        if (m.kind === 'register' && child.t === 'param') {
-          const cfa = this.files.get(child.file);
-          const def = cfa?.exports.default;
-          const defEnt = def ? this.resolve(child.file, def) : null;
-          if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
-        }
-        this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: fa.file, line: m.line, fp: raw?.t === 'fn' ? raw.fp : false, extra });
-      }
       for (const c of fa.calls) {
         let callee = this.resolve(fa.file, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t !== 'fn') continue;
-        c.args.forEach((a, i) => {
+        const k = `${callee.file}|${callee.id}`;
+        const list = this.callsTo.get(k) ?? [];
+        list.push({ file: fa.file, call: c });
+        this.callsTo.set(k, list);
+        const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
+        const args = [...c.args];
+        for (const [name, r] of Object.entries(c.kw ?? {})) {
+          const i = params.indexOf(name);
+          if (i >= 0 && !args[i]) args[i] = r;
+        }
+        args.forEach((a, i) => {
           if (!a) return;
           const arg = this.resolve(fa.file, a);
           if (arg?.t !== 'obj' && arg?.t !== 'param') return;
           this.addEdge({ t: 'param', file: callee.file, fn: callee.id, i }, { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line });
         });
+      }
+    }
+    for (const fa of this.files.values()) {
+      for (const m of fa.mounts) {
+        const child = this.resolve(fa.file, m.child);
+        const fn = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' ? m.prefix.ref.fn : child?.t === 'param' && child.file === fa.file && m.kind !== 'register' ? child.fn : -1;
+        if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
+        else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
     }
     // @fastify/autoload: default-exported plugins of files under dir
@@ -280,7 +299,7 @@ class Resolver {
           const e = def ? this.resolve(f.file, def) : null;
           if (e?.t !== 'fn') continue;
           const relDir = path.relative(al.dir, path.dirname(f.file)).split(path.sep).join('/');
-          let prefix = relDir ? `/${relDir}` : '';
+          let prefix = relDir && !al.flat ? `/${relDir}` : '';
           if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
           if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
           this.addEdge({ t: 'param', file: f.file, fn: e.id, i: 0 }, { parent: key(parent), prefix: { s: prefix }, kind: 'autoload', file: fa.file, line: al.line, fp: e.fp });
@@ -303,11 +322,28 @@ class Resolver {
     const e = this.entOfKey(k);
     if (!e) return null;
     if (e.t === 'obj') return this.files.get(e.file)?.objects[e.id]?.framework ?? null;
+    if (this.isRootPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
       if (fw) return fw;
     }
     return null;
+  }
+
+  /** The application plugin fastify-cli loads (a default-exported plugin of a file importing Fastify that registers
+   *  plugins on its parameter): registered nowhere, it is the root. */
+  private isRootPlugin(k: string): boolean {
+    const e = this.entOfKey(k);
+    if (e?.t !== 'param' || e.i !== 0 || this.edges.has(k)) return false;
+    const fa = this.files.get(e.file);
+    if (!fa?.frameworks.includes('fastify') || !fa.exports.default) return false;
+    const def = this.resolve(fa.file, fa.exports.default);
+    if (def?.t !== 'fn' || def.id !== e.fn) return false;
+    const own = (r: Ref): boolean => {
+      const p = this.resolve(fa.file, r);
+      return !!p && key(p) === k;
+    };
+    return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
   }
 
   private describe(k: string): string {
@@ -347,39 +383,53 @@ class Resolver {
     stack.add(k);
     const out: Base[] = [];
     const push = (b: Base): void => {
+      if (!b.source) delete b.source;
+      if (b.tail === undefined) delete b.tail;
       if (out.length < MAX_PATHS && !out.some((x) => x.path === b.path && (x.path !== null || x.reason === b.reason))) out.push(b);
     };
     const own = this.ownPrefix(k);
     const edges = this.edges.get(k) ?? [];
     const e = this.entOfKey(k);
     const fa = e ? this.files.get(e.file) : undefined;
-    const applyOwn = (base: string, skipOwn: boolean): Base => {
-      if (skipOwn || !own) return { path: base };
-      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}` };
-      return { path: joinPrefix(fw, base, own.s) };
+    const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
+      if (skipOwn || !own) return { path: base, source };
+      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
+      return { path: joinPrefix(fw, base, own.s), source: source ?? provenance('prefix', own) };
+    };
+    // the known part below an unknown prefix: this edge's prefix (unless it is the unknown one), autoPrefix, own prefix
+    const below = (tail: string | undefined, edge: Edge | null, unknownEdge = false): string | undefined => {
+      if (tail === undefined) return undefined;
+      const v = edge?.prefix && !edge.fp && !unknownEdge ? this.evalVal(edge.file, edge.prefix) : null;
+      if (v && 'e' in v) return undefined;
+      let t = v ? joinPrefix(fw, tail, v.s) : tail;
+      if (edge?.extra && 's' in edge.extra && !edge.fp) t = joinPrefix(fw, t, edge.extra.s);
+      if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null)) return t;
+      return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
-      if (e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') push(applyOwn('', false));
-      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files` });
+      if ((e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
+      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files`, tail: below('', null) });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
       for (const pb of parents) {
         if (pb.path === null) {
-          push(pb);
+          push({ ...pb, tail: below(pb.tail, edge) });
           continue;
         }
         let base = pb.path;
+        let source = pb.source;
         if (edge.prefix && !edge.fp) {
           const v = this.evalVal(edge.file, edge.prefix);
           if ('e' in v) {
-            push({ path: null, reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}` });
+            push({ path: null, reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}`, tail: below('', edge, true) });
             continue;
           }
           base = joinPrefix(fw, base, v.s);
+          source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
-        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null));
+        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null, source));
       }
     }
     if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
@@ -468,13 +518,15 @@ class Resolver {
     const handler = this.handlerOf(fa, r, handlerFile);
     const pathVal = this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
-    const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods): Route => {
+    const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods, source?: string): Route => {
       const route: Route = { framework, methods, path: pathText, fullPath, file: fa.file, line: r.line, range: r.range, ...handler };
       if (fullPath === null) route.fullPathReason = reason ?? 'unknown prefix';
+      const src = fullPath !== null ? (source ?? ('s' in pathVal ? provenance('path', pathVal) : undefined)) : undefined;
+      if (src) route.fullPathSource = src;
       return route;
     };
     if (r.flavour === 'nest') {
-      this.emitNest(r, pathVal, make, out);
+      nestRoutes(this.nestApps.globalOf(fa.file), this.nestApps.modulePath(fa.file, r.nest?.cls), r, pathVal, make, out);
       return;
     }
     if (!r.owner) return;
@@ -503,14 +555,14 @@ class Resolver {
     const seen = new Set<string>();
     for (const b of bases) {
       if (b.path === null) {
-        if (!seen.has('\0')) out.push(make(fw, null, b.reason));
+        if (!seen.has('\0')) out.push({ ...make(fw, null, b.reason), ...(b.tail !== undefined ? { knownSuffix: joinRoute(fw, b.tail, pathVal.s) } : {}) });
         seen.add('\0');
         continue;
       }
       const full = joinRoute(fw, b.path, pathVal.s);
       if (seen.has(full)) continue;
       seen.add(full);
-      out.push(make(fw, full));
+      out.push(make(fw, full, undefined, r.methods, b.source));
     }
   }
 
@@ -518,37 +570,6 @@ class Resolver {
     if (!r.handler) return false;
     const e = this.resolve(fa.file, r.handler.ref);
     return e?.t === 'fn' || e?.t === 'cls';
-  }
-
-  private emitNest(r: RawRoute, pathVal: Val, make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[]) => Route, out: Route[]): void {
-    const g = this.nest;
-    const info = r.nest!;
-    if ('e' in pathVal) {
-      out.push(make('nestjs', null, `path is a ${pathVal.why}: ${pathVal.e}`));
-      return;
-    }
-    const versions = info.methodVersion ?? info.ctrlVersion ?? g?.uriVersioning?.defaultVersion ?? [''];
-    for (const cv of info.ctrl) {
-      const c = 's' in cv ? cv : null;
-      if (!c) {
-        out.push(make('nestjs', null, `controller path is a ${'why' in cv ? cv.why : 'expression'}: ${'e' in cv ? cv.e : ''}`));
-        continue;
-      }
-      for (const v of g?.uriVersioning ? versions : ['']) {
-        const local = joinNest([c.s, pathVal.s]);
-        let prefix = '';
-        if (g?.prefix) {
-          const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
-          if (!excluded && 'e' in g.prefix) {
-            out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
-            continue;
-          }
-          if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
-        }
-        const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
-        out.push(make('nestjs', joinNest([prefix, ver, c.s, pathVal.s])));
-      }
-    }
   }
 
   private handlerOf(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {

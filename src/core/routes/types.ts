@@ -17,6 +17,10 @@ export interface Route {
   fullPath: string | null;
   /** Why fullPath is null (e.g. "prefix of include_router is a variable: settings.API_PREFIX"). */
   fullPathReason?: string;
+  /** Where a configured part of fullPath comes from: "prefix from `settings.API_V1_STR` (default `/api/v1`)". */
+  fullPathSource?: string;
+  /** When fullPath is null: the full path below the unknown prefix, when that part is known (live prefix inference). */
+  knownSuffix?: string;
   /** Absolute file of the decorator / registration call. */
   file: string;
   /** 1-based first line of the decorator / registration call. */
@@ -39,6 +43,8 @@ export interface RouteJson {
   methods: HttpMethod[];
   path: string;
   fullPath: string | null;
+  /** Only when part of fullPath is a configuration default. */
+  fullPathSource?: string;
   file: string;
   line: number;
   handlerFile: string;

@@ -190,26 +190,51 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   return { routes, analyses, notes, resolveOptions };
 }
 
-/** `compilerOptions.paths` / `baseUrl` of the root tsconfig.json or jsconfig.json (JSON with comments). */
+/** `compilerOptions.paths` / `baseUrl` of the root tsconfig.json or jsconfig.json (JSON with comments, `extends` followed). */
 async function readPathAliases(root: string, notes: string[]): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }> {
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
-    let text: string;
-    try {
-      text = await fs.promises.readFile(path.join(root, name), 'utf8');
-    } catch {
-      continue;
-    }
-    try {
-      const json = JSON.parse(stripJsonComments(text)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
-      const co = json.compilerOptions ?? {};
-      const base = path.resolve(root, co.baseUrl ?? '.');
-      const aliases = Object.entries(co.paths ?? {}).map(([pattern, targets]) => ({ pattern, targets: (targets ?? []).map((t) => path.resolve(base, t)) }));
-      return { aliases, ...(co.baseUrl ? { baseUrls: [base] } : {}) };
-    } catch {
-      notes.push(`${name}: could not read compilerOptions.paths`);
-    }
+    const co = await readCompilerOptions(root, path.join(root, name), name, notes, 0);
+    if (!co) continue;
+    const base = co.baseUrl ?? co.paths?.dir ?? root;
+    const aliases = Object.entries(co.paths?.map ?? {}).map(([pattern, targets]) => ({ pattern, targets: (targets ?? []).map((t) => path.resolve(base, t)) }));
+    return { aliases, ...(co.baseUrl ? { baseUrls: [co.baseUrl] } : {}) };
   }
   return {};
+}
+
+interface PathOptions {
+  /** Absolute. */
+  baseUrl?: string;
+  /** `paths` and the directory of the file that set them (their base when there is no baseUrl). */
+  paths?: { map: Record<string, string[]>; dir: string };
+}
+
+/** One config file and the ones it `extends` (relative files or packages under node_modules), child options winning. */
+async function readCompilerOptions(root: string, file: string, name: string, notes: string[], depth: number): Promise<PathOptions | null> {
+  if (depth > 5) return null;
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const json = JSON.parse(stripJsonComments(text)) as { extends?: string | string[]; compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
+    let out: PathOptions = {};
+    for (const ext of [json.extends ?? []].flat()) {
+      if (typeof ext !== 'string') continue;
+      const target = ext.startsWith('.') || path.isAbsolute(ext) ? path.resolve(path.dirname(file), ext) : path.join(root, 'node_modules', ext);
+      const parent = (await readCompilerOptions(root, target, name, notes, depth + 1)) ?? (target.endsWith('.json') ? null : await readCompilerOptions(root, `${target}.json`, name, notes, depth + 1));
+      if (parent) out = { ...out, ...parent };
+    }
+    const co = json.compilerOptions ?? {};
+    if (co.baseUrl) out.baseUrl = path.resolve(path.dirname(file), co.baseUrl);
+    if (co.paths) out.paths = { map: co.paths, dir: path.dirname(file) };
+    return out;
+  } catch {
+    notes.push(`${name}: could not read compilerOptions.paths`);
+    return null;
+  }
 }
 
 function stripJsonComments(text: string): string {
@@ -240,6 +265,7 @@ export function toRouteJson(route: Route, root: string): RouteJson {
     methods: route.methods,
     path: route.path,
     fullPath: route.fullPath,
+    ...(route.fullPathSource ? { fullPathSource: route.fullPathSource } : {}),
     file: rel(route.file),
     line: route.line,
     handlerFile: rel(route.handlerFile),

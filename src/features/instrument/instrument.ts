@@ -6,12 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  ALL_ASPECTS,
-  type Aspect,
-  type EditPlan,
-  type InstrumentOptions,
-} from '../../core/instrument/types';
+import { ALL_ASPECTS, type Aspect, type EditPlan, type InstrumentOptions } from '../../core/instrument/types';
 import { applyEdits, findApps, planAppSetup, planInstrumentFile, planInstrumentRoute, validateResult } from '../../core/instrument/planner';
 import { planTraceLogging } from '../../core/instrument/traceLogging';
 import type { Route } from '../../core/routes/types';
@@ -32,28 +27,56 @@ const ASPECT_TITLES: Record<Aspect, string> = {
 
 function options(uri: vscode.Uri): InstrumentOptions {
   const s = instrumentSettings(uri);
-  return { metricPrefix: s.metricPrefix, labels: s.labels, buckets: s.buckets, tracerName: s.tracerName, spanNameTemplate: s.spanNameTemplate };
+  return {
+    metricPrefix: s.metricPrefix,
+    labels: s.labels,
+    buckets: s.buckets,
+    tracerName: s.tracerName,
+    spanNameTemplate: s.spanNameTemplate,
+    style: s.style,
+  };
 }
 
-/** Routes whose handler is in this document, and the one (if any) the cursor is in. */
+/**
+ * Routes this document can instrument: in the wrapper style those registered here (the handler may live in another
+ * module: it is wrapped where it is registered), in the inline style those whose handler body is here.
+ */
 function handlerRoutes(routes: Route[], doc: vscode.TextDocument): Route[] {
-  return routes.filter((r) => r.handlerFile === doc.uri.fsPath);
+  const wrapper = options(doc.uri).style !== 'inline';
+  return routes.filter((r) => (wrapper ? r.file : r.handlerFile) === doc.uri.fsPath);
 }
 
 /** Turns a plan into a WorkspaceEdit on `doc`, or explains why not. */
-async function toWorkspaceEdit(doc: vscode.TextDocument, plan: EditPlan, newFiles: { path: string; content: string }[] = []): Promise<vscode.WorkspaceEdit | string> {
+async function toWorkspaceEdit(
+  doc: vscode.TextDocument,
+  plan: EditPlan,
+  newFiles: { path: string; content: string }[] = [],
+): Promise<vscode.WorkspaceEdit | string> {
   if (plan.refused) return plan.refused;
+  const edit = new vscode.WorkspaceEdit();
+  // the wrapper style's helper module: created in the same edit (one undo) unless it exists, never overwritten
+  for (const f of plan.newFiles ?? []) {
+    const uri = vscode.Uri.file(f.path);
+    const exists = await vscode.workspace.fs.stat(uri).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) edit.createFile(uri, { contents: new TextEncoder().encode(f.content) });
+  }
   if (!plan.edits.length && !newFiles.length) return plan.summary || 'Already instrumented: nothing to change.';
   const before = doc.getText();
   const invalid = await validateResult(before, applyEdits(before, plan.edits), doc.uri.fsPath);
   if (invalid) return `The edit was not applied: ${invalid}`;
-  const edit = new vscode.WorkspaceEdit();
   for (const e of plan.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   for (const f of newFiles) {
     const uri = vscode.Uri.file(path.resolve(path.dirname(doc.uri.fsPath), f.path));
     // Never overwrite the user's file: an existing telemetry.py / tracing.ts means set-up was done another way.
-    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
-    if (exists) return `${vscode.workspace.asRelativePath(uri)} already exists; nothing was changed. Remove or rename it to generate a fresh one.`;
+    const exists = await vscode.workspace.fs.stat(uri).then(
+      () => true,
+      () => false,
+    );
+    if (exists)
+      return `${vscode.workspace.asRelativePath(uri)} already exists; nothing was changed. Remove or rename it to generate a fresh one.`;
     edit.createFile(uri, { contents: new TextEncoder().encode(f.content) });
   }
   return edit;
@@ -86,7 +109,9 @@ export class InstrumentController {
     }
     const doc = editor.document;
     const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
-    let route = key ? routes.find((r) => routeId(r) === key) : routeAtLine(routes, editor.document.uri.fsPath, editor.selection.active.line + 1, 'whole');
+    let route = key
+      ? routes.find((r) => routeId(r) === key)
+      : routeAtLine(routes, editor.document.uri.fsPath, editor.selection.active.line + 1, 'whole');
     if (!route && !key) {
       if (!routes.length) {
         void vscode.window.showInformationMessage('Telemetry Lens: no HTTP route handlers in this file.');
@@ -136,7 +161,9 @@ export class InstrumentController {
 }
 
 /** A code action whose edit is planned only when the user picks it (resolveCodeAction). */
-type PlannedAction = vscode.CodeAction & { data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> } };
+type PlannedAction = vscode.CodeAction & {
+  data?: { doc: vscode.TextDocument; version: number; run: () => Promise<vscode.WorkspaceEdit | string> };
+};
 
 /** Lightbulb: per-aspect actions and "all" on a handler; /metrics and tracing on the app object. */
 class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> {
@@ -144,7 +171,12 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
 
   constructor(private readonly index: RouteIndex) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, _ctx: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<PlannedAction[]> {
+  async provideCodeActions(
+    doc: vscode.TextDocument,
+    range: vscode.Range,
+    _ctx: vscode.CodeActionContext,
+    token: vscode.CancellationToken,
+  ): Promise<PlannedAction[]> {
     const actions: PlannedAction[] = [];
     const kind = InstrumentCodeActions.kinds[0]!;
     const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
@@ -158,17 +190,37 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
       const probe = await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts);
       if (token.isCancellationRequested || probe.refused) return [];
       const missing = ALL_ASPECTS.filter((a) => !probe.alreadyInstrumented.includes(a));
-      const make = (title: string, aspects: Aspect[]): PlannedAction => {
-        const a: PlannedAction = new vscode.CodeAction(`${title} (${routeTitle(route)})`, kind);
-        a.data = { doc, version, run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, aspects, opts)) };
-        return a;
-      };
-      if (missing.length > 1) actions.push(make('Instrument route: counter, histogram and span', missing));
-      for (const a of missing) actions.push(make(ASPECT_TITLES[a], [a]));
+      if (opts.style !== 'inline') {
+        // one line per handler: the helper module brings counter, histogram and span together
+        if (missing.length) {
+          const a: PlannedAction = new vscode.CodeAction(`Instrument route: one line (${routeTitle(route)})`, kind);
+          a.data = {
+            doc,
+            version,
+            run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts)),
+          };
+          actions.push(a);
+        }
+      } else {
+        const make = (title: string, aspects: Aspect[]): PlannedAction => {
+          const a: PlannedAction = new vscode.CodeAction(`${title} (${routeTitle(route)})`, kind);
+          a.data = {
+            doc,
+            version,
+            run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, aspects, opts)),
+          };
+          return a;
+        };
+        if (missing.length > 1) actions.push(make('Instrument route: counter, histogram and span', missing));
+        for (const a of missing) actions.push(make(ASPECT_TITLES[a], [a]));
+      }
     }
     const apps = (await findApps(text, doc.uri.fsPath)).filter((a) => a.line - 1 === range.start.line);
     for (const app of apps) {
-      for (const [k, title] of [['metrics-endpoint', `Expose /metrics on ${app.name}`], ['tracing', `Set up OpenTelemetry tracing for ${app.name}`]] as const) {
+      for (const [k, title] of [
+        ['metrics-endpoint', `Expose /metrics on ${app.name}`],
+        ['tracing', `Set up OpenTelemetry tracing for ${app.name}`],
+      ] as const) {
         const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
         const a: PlannedAction = new vscode.CodeAction(title, kind);
         a.data = {
@@ -204,12 +256,16 @@ export function registerInstrument(context: vscode.ExtensionContext, index: Rout
     void vscode.commands.executeCommand('setContext', 'telemetryLens.fileHasRoutes', has);
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('telemetryLens.instrumentRoute', (key?: string, aspects?: Aspect[]) => controller.instrumentRoute(key, aspects)),
+    vscode.commands.registerCommand('telemetryLens.instrumentRoute', (key?: string, aspects?: Aspect[]) =>
+      controller.instrumentRoute(key, aspects),
+    ),
     vscode.commands.registerCommand('telemetryLens.instrumentAllRoutes', () => controller.instrumentAll()),
     vscode.commands.registerCommand('telemetryLens.setupMetricsEndpoint', () => controller.setupApp('metrics-endpoint')),
     vscode.commands.registerCommand('telemetryLens.setupTracing', () => controller.setupApp('tracing')),
     vscode.commands.registerCommand('telemetryLens.addTraceContextToLogs', () => controller.addTraceContextToLogs()),
-    vscode.languages.registerCodeActionsProvider(SOURCE_FILES, new InstrumentCodeActions(index), { providedCodeActionKinds: InstrumentCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(SOURCE_FILES, new InstrumentCodeActions(index), {
+      providedCodeActionKinds: InstrumentCodeActions.kinds,
+    }),
     vscode.window.onDidChangeActiveTextEditor((e) => void updateContext(e)),
     index.onDidChange(() => void updateContext(vscode.window.activeTextEditor)),
   );

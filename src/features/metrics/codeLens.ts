@@ -8,7 +8,7 @@ import type { Route } from '../../core/routes/types';
 import { metricsSettings, onSettingsChange } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
 import type { MetricsService } from './metricsService';
-import { routeId } from '../../core/routes/route';
+import { routeId, routeProvenance } from '../../core/routes/route';
 import { logger } from '../../log';
 import { SOURCE_FILES } from '../languages';
 import { errorMessage } from '../../core/errors';
@@ -44,7 +44,8 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     routes.forEach((route, i) => {
       const range = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
       const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeId(route)] };
-      lenses.push(new vscode.CodeLens(range, { ...details, title: this.title(route), tooltip: 'Telemetry Lens: route metrics (click for details)' }));
+      const where = routeProvenance(route, this.metrics.stats(route)?.inferred);
+      lenses.push(new vscode.CodeLens(range, { ...details, title: this.title(route), tooltip: `Telemetry Lens: route metrics (click for details)${where ? `\n${where}` : ''}` }));
       for (const a of this.metrics.alertsFor(route)) {
         lenses.push(new vscode.CodeLens(range, { ...details, title: `$(bell) ${a.alertname}`, tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
       }
@@ -66,7 +67,11 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
       return this.metrics.serviceFor(route) ? '$(sync~spin) metrics: loading' : '$(pulse) — not in a workspace folder';
     }
     // no known HTTP metric convention (yet) for the service: nothing was asked per route
-    if (!stats.hasData) return service?.convention === null ? '$(pulse) — no HTTP metrics found for this service' : '$(pulse) — no traffic';
+    if (!stats.hasData) {
+      if (service?.convention === null) return '$(pulse) — no HTTP metrics found for this service';
+      // a prefix only known at run time: say so until live inference finds it, rather than "no traffic"
+      return route.fullPath === null && !stats.inferred ? `$(question) prefix unknown: ${shortReason(route.fullPathReason ?? 'computed at run time')}` : '$(pulse) — no traffic';
+    }
     return `$(pulse) ${formatStats(stats)}`;
   }
 

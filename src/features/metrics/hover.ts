@@ -11,12 +11,12 @@ import { sampleValue } from '../../core/metrics/prometheusApi';
 import type { Route } from '../../core/routes/types';
 import { folderMetricsSettings, metricsSettings } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';
-import { frameworkName, routeAtLine, routeId, routeTitle } from '../../core/routes/route';
+import { frameworkName, routeAtLine, routeId, routeProvenance, routeTitle } from '../../core/routes/route';
 import { SOURCE_FILES } from '../languages';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
-const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails'] };
+const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana'] };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
 function commandLink(title: string, command: string, args: unknown[]): string {
@@ -57,6 +57,8 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       const [details, raw] = await Promise.all([this.metrics.engine.routeDetails(service, route, opts), this.metrics.engine.rawQueries(service, route, opts)]);
       if (token.isCancellationRequested) return undefined;
       const s = details.stats;
+      const where = routeProvenance(route, s.inferred);
+      if (where) out.appendMarkdown(`*${md(where)}*\n\n`);
       if (!details.convention) {
         out.appendMarkdown(`No metrics convention detected for ${code(service.selector || 'all series')}. Run **Telemetry Lens: Show Metrics Convention**.\n\n`);
       } else if (!s.hasData) {
@@ -76,6 +78,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
       const grafana = raw?.rate ? grafanaExploreUrl(m.grafanaUrl, raw.rate) : undefined;
       if (grafana) links.push(`[Open in Grafana Explore](${grafana})`);
+      if (m.grafanaUrl) links.push(commandLink('Open Route in Grafana', 'telemetryLens.openRouteInGrafana', [routeId(route)]));
       links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {

@@ -89,7 +89,7 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
       await shot(page, req.screenshot);
       return {};
     },
-    /** Takes focus away from the workbench as a user switching windows does, or gives it back. */
+    /** Takes focus away from the workbench as switching to another window does (it stays on screen), or gives it back. */
     async focus(page, req) {
       focus ??= windowFocus(page);
       return { focused: await focus(req.focused !== false) };

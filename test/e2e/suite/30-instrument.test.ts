@@ -9,8 +9,58 @@ async function actionsAt(uri: vscode.Uri, line: number): Promise<vscode.CodeActi
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.RefactorRewrite.value, 10)) ?? [];
 }
 
+/** The inline style (`telemetryLens.instrument.style: "inline"`) for the suites that look into the handler body. */
+function inlineStyle(): void {
+  let previous: string | undefined;
+  suiteSetup(async () => {
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    previous = config.inspect<string>('instrument.style')?.globalValue;
+    await config.update('instrument.style', 'inline', vscode.ConfigurationTarget.Global);
+  });
+  suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('telemetryLens').update('instrument.style', previous, vscode.ConfigurationTarget.Global);
+  });
+}
+
+suite('Instrument Route (wrapper style, the default): one line, the helper created once, one undo', () => {
+  test('the lightbulb offers one line; applied, it adds the decorator and creates telemetry_routes.py; again nothing is offered; one undo restores', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    await api.routes.ready;
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    const doc = editor.document;
+    const original = doc.getText();
+    const helper = vscode.Uri.joinPath(doc.uri, '..', '..', 'telemetry_routes.py');
+    const actions = await actionsAt(doc.uri, 9);
+    assert.deepEqual(actions.map((a) => a.title), ['Instrument route: one line (GET /api/orders)']);
+    assert.ok(actions[0]!.edit, 'the action is resolved with its edit');
+    try {
+      // applied through the command, which plans the same edit: an edit returned by executeCodeActionProvider
+      // cannot be re-applied from an extension when it creates a file with contents (VS Code cannot revive them)
+      const route = api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET')!;
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', `${route.file}:${route.line}`));
+      const text = doc.getText();
+      assert.equal(text.split('\n').length, original.split('\n').length + 2, 'the decorator and the import');
+      assert.match(text, /^@router\.get\(""\)\n@observe_route\("GET", "\/api\/orders"\)\nasync def list_orders\(\):$/m);
+      assert.match(text, /^from shop\.telemetry_routes import observe_route$/m);
+      const created = new TextDecoder().decode(await vscode.workspace.fs.readFile(helper));
+      assert.match(created, /^def observe_route\(method, route, status_code=200\):$/m);
+      await eventually(async () => {
+        const again = api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET');
+        return again && (await actionsAt(doc.uri, again.handlerLine - 1)).length === 0 ? true : undefined;
+      }, 'no more actions on the instrumented handler');
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original, 'one undo restores the original');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.workspace.fs.delete(helper).then(undefined, () => undefined);
+    }
+  });
+});
+
 suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => {
   let api: TelemetryLensApi;
+  inlineStyle();
 
   suiteSetup(async () => {
     api = (await activateExtension()).exports as TelemetryLensApi;
@@ -61,6 +111,7 @@ suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => 
 });
 
 suite('Instrument Route refuses what it cannot do safely', () => {
+  inlineStyle();
   test('a handler with a syntax error is refused and the file is left as it was', async () => {
     const api = (await activateExtension()).exports as TelemetryLensApi;
     const editor = await openFile('shop', 'routers', 'orders.py');

@@ -1,7 +1,7 @@
 // The live demo's static pieces: Prometheus config + alert rules (promtool), the workspace and
 // folder settings, and a short smoke run of each demo service checking the metrics it exposes.
 // Run: node scripts/run-unit.mjs demo
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderPrometheusConfig } from '../../../scripts/demo/prometheus-config.mjs';
+import { startService } from '../../support/services';
+import { main } from '../../../src/cli/main';
 import { applyEdits, DEFAULT_OPTIONS, planInstrumentRoute } from '../../../src/core/instrument/planner';
 import type { Route } from '../../../src/core/routes/types';
 
@@ -32,24 +34,33 @@ const tmp = mkdtempSync(join(tmpdir(), 'tl-demo-test-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('demo Prometheus config and alert rules', () => {
-  it('prometheus.yml passes promtool check config', { skip: noPromtool }, () => {
+  it('prometheus.yml passes promtool check config and loads the generated rules of both services', { skip: noPromtool }, () => {
     const r = run('promtool', ['check', 'config', 'prometheus.yml']);
     assert.equal(r.status, 0, r.out);
-    assert.match(r.out, /1 rule files found/);
+    assert.match(r.out, /2 rule files found/);
   });
 
-  it('alerts.yml passes promtool check rules and defines HighErrorRate and SlowResponses', { skip: noPromtool }, () => {
-    const r = run('promtool', ['check', 'rules', 'alerts.yml']);
-    assert.equal(r.status, 0, r.out);
-    assert.match(r.out, /SUCCESS: 2 rules found/);
-    const rules = readFileSync(join(demo, 'alerts.yml'), 'utf8');
+  it('the alert rules are what `telemetry-lens scaffold` generates for the demo services (--for 1m)', async () => {
+    const out = join(tmp, 'scaffold');
+    const io = { out: () => {}, err: () => {}, cwd: demo };
+    assert.equal(await main(['scaffold', 'python-api', 'node-api', '--out', out, '--for', '1m'], io), 0);
+    for (const job of ['python-api', 'node-api']) {
+      assert.equal(readFileSync(join(demo, 'rules', `${job}.yml`), 'utf8'), readFileSync(join(out, 'prometheus/rules', `${job}.yml`), 'utf8'), `demo/rules/${job}.yml is stale`);
+      assert.equal(readFileSync(join(demo, 'tests', `${job}.test.yml`), 'utf8'), readFileSync(join(out, 'prometheus/tests', `${job}.test.yml`), 'utf8'), `demo/tests/${job}.test.yml is stale`);
+    }
+    const rules = readFileSync(join(demo, 'rules', 'python-api.yml'), 'utf8');
     assert.match(rules, /alert: HighErrorRate[\s\S]*status=~"5\.\."[\s\S]*> 0\.05[\s\S]*for: 1m/);
     assert.match(rules, /alert: SlowResponses[\s\S]*histogram_quantile\(0\.99,[\s\S]*http_request_duration_seconds_bucket[\s\S]*> 0\.5/);
   });
 
-  it('alert rules fire as intended (promtool test rules alerts.test.yml)', { skip: noPromtool }, () => {
-    const r = run('promtool', ['test', 'rules', 'alerts.test.yml']);
-    assert.equal(r.status, 0, r.out);
+  it('the rules pass promtool check rules and their generated unit tests', { skip: noPromtool }, () => {
+    const check = run('promtool', ['check', 'rules', 'rules/python-api.yml', 'rules/node-api.yml']);
+    assert.equal(check.status, 0, check.out);
+    assert.equal(check.out.match(/SUCCESS: 2 rules found/g)?.length, 2, check.out);
+    for (const job of ['python-api', 'node-api']) {
+      const r = run('promtool', ['test', 'rules', `tests/${job}.test.yml`]);
+      assert.equal(r.status, 0, r.out);
+    }
   });
 
   it('scrapes job python-api and node-api every 5s', () => {
@@ -61,7 +72,7 @@ describe('demo Prometheus config and alert rules', () => {
 
   it('the config rendered for a demo run (other ports, absolute rules path) is valid', { skip: noPromtool }, () => {
     const template = readFileSync(join(demo, 'prometheus.yml'), 'utf8');
-    const rendered = renderPrometheusConfig(template, { pythonPort: 18000, nodePort: 13000, rulesPath: join(demo, 'alerts.yml') });
+    const rendered = renderPrometheusConfig(template, { pythonPort: 18000, nodePort: 13000, rulesPath: join(demo, 'rules', '*.yml') });
     assert.match(rendered, /'127\.0\.0\.1:18000'/);
     assert.match(rendered, /'127\.0\.0\.1:13000'/);
     const file = join(tmp, 'prometheus.yml');
@@ -102,36 +113,6 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startService(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, port: number) {
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited early:\n${output}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`service not ready in 20s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
-  return { base, stop };
-}
-
 /** The Route the detector reports for the FastAPI decorator starting with `decorator`. */
 function fastapiRoute(file: string, text: string, decorator: string, method: 'GET' | 'POST', fullPath: string): Route {
   const lines = text.split('\n');
@@ -163,7 +144,7 @@ describe('demo python-api instrumentation matches "Instrument Route"', () => {
     it(`${method} ${fullPath} is already instrumented (no edits planned)`, async () => {
       const file = join(demo, 'python-api', rel);
       const text = readFileSync(file, 'utf8');
-      const plan = await planInstrumentRoute(text, file, fastapiRoute(file, text, decorator, method, fullPath), ['counter', 'histogram'], { ...DEFAULT_OPTIONS });
+      const plan = await planInstrumentRoute(text, file, fastapiRoute(file, text, decorator, method, fullPath), ['counter', 'histogram'], { ...DEFAULT_OPTIONS, style: 'inline' });
       assert.deepEqual(plan.edits, [], plan.summary);
       assert.deepEqual(plan.alreadyInstrumented, ['counter', 'histogram'], plan.summary);
     });
@@ -206,7 +187,7 @@ describe('demo services expose the Telemetry Lens metrics', () => {
     const file = join(dir, 'routers/orders.py');
     const text = readFileSync(file, 'utf8');
     const route = fastapiRoute(file, text, '@router.post("/{order_id}/cancel"', 'POST', '/api/orders/{order_id}/cancel');
-    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS });
+    const plan = await planInstrumentRoute(text, file, route, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS, style: 'inline' });
     assert.equal(plan.refused, undefined, plan.summary);
     const after = applyEdits(text, plan.edits);
     assert.equal(after.match(/= Counter\(/g)?.length, 1, 'no second http_requests_total definition');

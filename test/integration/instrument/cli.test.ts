@@ -26,7 +26,7 @@ function copyFixture(name: string, rel: string): { dir: string; file: string; te
 describe('telemetry-lens instrument', () => {
   it('--dry-run prints a unified diff that applies cleanly, and writes nothing', async () => {
     const { dir, file, text } = copyFixture('dry', 'fastapi/app.py');
-    const r = await run(dir, 'instrument', 'app.py', '--all', '--dry-run');
+    const r = await run(dir, 'instrument', '--style', 'inline', 'app.py', '--all', '--dry-run');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^--- a\/app\.py\n\+\+\+ b\/app\.py\n@@ /m);
     assert.match(r.out, /^\+ {4}HTTP_REQUESTS_TOTAL = Counter\($/m);
@@ -39,14 +39,14 @@ describe('telemetry-lens instrument', () => {
 
   it('--route instruments one handler in place (atomically), and a second run changes nothing', async () => {
     const { dir, file } = copyFixture('route', 'express/app.ts');
-    const r = await run(dir, 'instrument', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
+    const r = await run(dir, 'instrument', '--style', 'inline', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /instrument 1 handler with counter, span: GET \/users\/:id/);
     const once = fs.readFileSync(file, 'utf8');
     assert.equal(once.match(/startActiveSpan/g)?.length, 1);
     assert.doesNotMatch(once, /Histogram/);
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
-    const again = await run(dir, 'instrument', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
+    const again = await run(dir, 'instrument', '--style', 'inline', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
     assert.equal(again.code, 0);
     assert.match(again.err, /nothing to change: already instrumented/);
     assert.equal(fs.readFileSync(file, 'utf8'), once);
@@ -58,24 +58,24 @@ describe('telemetry-lens instrument', () => {
     fs.writeFileSync(path.join(dir, 'main.py'), 'from fastapi import FastAPI\nimport users\n\napp = FastAPI()\napp.include_router(users.router, prefix="/api")\n');
     const usersPy = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/users/{user_id}")\ndef get_user(user_id: int):\n    return {"id": user_id}\n';
     fs.writeFileSync(path.join(dir, 'users.py'), usersPy);
-    const scanned = await run(dir, 'instrument', 'users.py', '--route', 'GET /api/users/{user_id}', '--aspects', 'counter', '--dry-run');
+    const scanned = await run(dir, 'instrument', '--style', 'inline', 'users.py', '--route', 'GET /api/users/{user_id}', '--aspects', 'counter', '--dry-run');
     assert.equal(scanned.code, 0, scanned.err);
     assert.match(scanned.out, /HTTP_REQUESTS_TOTAL\.labels\(method="GET", route="\/api\/users\/\{user_id\}", status=_telemetry_code\)\.inc\(\)/);
-    const single = await run(dir, 'instrument', 'users.py', '--all', '--aspects', 'counter', '--dry-run', '--single-file');
+    const single = await run(dir, 'instrument', '--style', 'inline', 'users.py', '--all', '--aspects', 'counter', '--dry-run', '--single-file');
     assert.equal(single.code, 0, single.err);
     assert.match(single.out, /route="\/users\/\{user_id\}"/);
   });
 
   it('reports unknown routes with the list of routes found', async () => {
     const { dir } = copyFixture('unknown', 'flask/app.py');
-    const r = await run(dir, 'instrument', 'app.py', '--route', 'DELETE /nope');
+    const r = await run(dir, 'instrument', '--style', 'inline', 'app.py', '--route', 'DELETE /nope');
     assert.equal(r.code, 2);
     assert.match(r.err, /no route "DELETE \/nope" in this file; routes found:\n {2}GET \/items\/<int:item_id> {2}\(line 6\)/);
   });
 
   it('--setup adds the /metrics endpoint and telemetry.py, and never overwrites an existing telemetry.py', async () => {
     const { dir, file } = copyFixture('setup', 'fastapi/app.py');
-    const r = await run(dir, 'instrument', 'app.py', '--all', '--setup', 'metrics-endpoint,tracing', '--prefix', 'users_');
+    const r = await run(dir, 'instrument', '--style', 'inline', 'app.py', '--all', '--setup', 'metrics-endpoint,tracing', '--prefix', 'users_');
     assert.equal(r.code, 0, r.err);
     const out = fs.readFileSync(file, 'utf8');
     assert.match(out, /"users_http_requests_total"/);
@@ -83,7 +83,7 @@ describe('telemetry-lens instrument', () => {
     assert.match(out, /^setup_telemetry\(app, "cli-setup-\d+"\)$/m);
     assert.match(fs.readFileSync(path.join(dir, 'telemetry.py'), 'utf8'), /def setup_telemetry\(app, service_name\):/);
     fs.writeFileSync(path.join(dir, 'other.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
-    const clash = await run(dir, 'instrument', 'other.py', '--setup', 'tracing');
+    const clash = await run(dir, 'instrument', '--style', 'inline', 'other.py', '--setup', 'tracing');
     assert.equal(clash.code, 1);
     assert.match(clash.err, /telemetry\.py already exists; not overwriting it/);
     assert.equal(fs.readFileSync(path.join(dir, 'other.py'), 'utf8'), 'from fastapi import FastAPI\napp = FastAPI()\n');
@@ -91,12 +91,30 @@ describe('telemetry-lens instrument', () => {
 
   it('rejects bad arguments with usage errors', async () => {
     const { dir } = copyFixture('args', 'hono/app.ts');
-    assert.match((await run(dir, 'instrument', 'app.ts')).err, /say which routes/);
-    assert.match((await run(dir, 'instrument', 'app.ts', '--all', '--aspects', 'logs')).err, /unknown aspect "logs"/);
-    assert.match((await run(dir, 'instrument', 'app.ts', '--all', '--route', 'GET /')).err, /either --route or --all/);
-    assert.match((await run(dir, 'instrument', 'missing.ts', '--all')).err, /cannot read missing\.ts/);
-    const help = await run(dir, 'instrument', '--help');
+    assert.match((await run(dir, 'instrument', '--style', 'inline', 'app.ts')).err, /say which routes/);
+    assert.match((await run(dir, 'instrument', '--style', 'inline', 'app.ts', '--all', '--aspects', 'logs')).err, /unknown aspect "logs"/);
+    assert.match((await run(dir, 'instrument', '--style', 'inline', 'app.ts', '--all', '--route', 'GET /')).err, /either --route or --all/);
+    assert.match((await run(dir, 'instrument', '--style', 'inline', 'missing.ts', '--all')).err, /cannot read missing\.ts/);
+    const help = await run(dir, 'instrument', '--style', 'inline', '--help');
     assert.equal(help.code, 0);
     assert.match(help.out, /Usage: telemetry-lens instrument <file>/);
+  });
+
+  it('the wrapper style by default: one line per handler, the helper written once and never overwritten', async () => {
+    const { dir, file, text } = copyFixture('wrapper', 'fastapi/app.py');
+    const r = await run(dir, 'instrument', 'app.py', '--all');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /instrument 4 handlers one line each, new telemetry_routes\.py/);
+    assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fastapi/app.wrapped.py'), 'utf8'));
+    assert.equal(fs.readFileSync(path.join(dir, 'telemetry_routes.py'), 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fastapi/telemetry_routes.expected.py'), 'utf8'));
+    const again = await run(dir, 'instrument', 'app.py', '--all', '--style', 'wrapper');
+    assert.match(again.err, /nothing to change: already instrumented/);
+    // a fresh file in the same service imports the existing helper, which stays as the user left it
+    fs.writeFileSync(path.join(dir, 'telemetry_routes.py'), '# edited by the user\n');
+    fs.writeFileSync(file, text);
+    assert.equal((await run(dir, 'instrument', 'app.py', '--all')).code, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'telemetry_routes.py'), 'utf8'), '# edited by the user\n');
+    assert.match(fs.readFileSync(file, 'utf8'), /^@observe_route\("GET", "\/health"\)$/m);
+    assert.equal((await run(dir, 'instrument', 'app.py', '--all', '--style', 'sideways')).code, 2);
   });
 });

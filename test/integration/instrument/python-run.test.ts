@@ -13,7 +13,7 @@ import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/
 import type { Aspect } from '../../../src/core/instrument/types';
 import { CASES, loadCase } from '../../support/instrument/cases';
 import { OPTS } from '../../support/instrument/helpers';
-import { getText, pyCompile, runPython, scratchDir, startUvicorn } from '../../support/instrument/pyenv';
+import { getText, pyCompile, runPython, scratchDir, startUvicorn, writeOtelStub } from '../../support/instrument/pyenv';
 
 const PY_CASES = CASES.filter((c) => c.input.endsWith('.py'));
 const VARIANTS: Aspect[][] = [['counter', 'histogram', 'span'], ['counter', 'histogram'], ['span'], ['counter'], ['histogram']];
@@ -136,47 +136,10 @@ describe('several instrumented Python modules in one process', () => {
   });
 });
 
-const OTEL_STUB = {
-  'opentelemetry/__init__.py': '',
-  'opentelemetry/trace/__init__.py': `
-import contextlib
-SPANS = []
-class StatusCode:
-    UNSET = 0
-    OK = 1
-    ERROR = 2
-class Status:
-    def __init__(self, code, description=None):
-        self.status_code = code
-class _Span:
-    def __init__(self, name):
-        self.name, self.attributes, self.exceptions, self.status = name, {}, [], None
-    def set_attribute(self, k, v):
-        self.attributes[k] = v
-    def record_exception(self, e):
-        self.exceptions.append(e)
-    def set_status(self, s):
-        self.status = s.status_code
-class _Tracer:
-    def __init__(self, name):
-        self.name = name
-    @contextlib.contextmanager
-    def start_as_current_span(self, name):
-        span = _Span(name)
-        SPANS.append(span)
-        yield span
-def get_tracer(name, *a, **k):
-    return _Tracer(name)
-`,
-};
-
 describe('Python span wrapper against a recording opentelemetry stub', () => {
   it('names spans, sets http.route and path params, records exceptions with ERROR status', async () => {
     const dir = scratchDir('otel-stub');
-    for (const [rel, content] of Object.entries(OTEL_STUB)) {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), content);
-    }
+    writeOtelStub(dir);
     const { out } = await instrument('fastapi', ['counter', 'histogram', 'span']);
     fs.writeFileSync(path.join(dir, 'app.py'), out);
     const r = runPython(

@@ -104,3 +104,34 @@ describe('instrumented TypeScript/JavaScript type-checks', () => {
     assert.ok(files.length >= JS_CASES.length * VARIANTS.length);
   });
 });
+
+describe('wrapper style type-checks', () => {
+  it('every wrapped sample with its generated helper (TS strict, checkJs), inline arrows keeping their contextual types', { timeout: 120_000 }, async () => {
+    const dir = scratchDir('tscheck-wrapper');
+    const files: string[] = [];
+    for (const input of [...JS_CASES.map((c) => c.input), 'express-crossfile/app.ts']) {
+      const src = path.dirname(path.join(FIXTURES, input));
+      const sub = path.join(dir, path.basename(src));
+      fs.mkdirSync(sub, { recursive: true });
+      // the other modules of the sample as they are, the entry as wrapped (golden), the helper as planned
+      for (const f of fs.readdirSync(src).filter((x) => !/\.(expected|wrapped)\./.test(x) && /\.[cm]?[jt]s$/.test(x))) {
+        fs.copyFileSync(path.join(src, f), path.join(sub, f));
+        if (f !== path.basename(input)) files.push(path.join(sub, f));
+      }
+      const { file, text } = readFixture(input);
+      const { detectRoutes } = await import('../../../src/core/routes/detector');
+      const routes = (await detectRoutes(fs.readdirSync(src).filter((x) => !/\.(expected|wrapped)\./.test(x)).map((f) => ({ path: path.join(src, f), text: fs.readFileSync(path.join(src, f), 'utf8') })))).filter((r) => r.file === file);
+      const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], { ...OPTS, style: 'wrapper' });
+      const target = path.join(sub, path.basename(input));
+      fs.writeFileSync(target, fs.readFileSync(path.join(FIXTURES, input.replace(/(\.[a-z]+)$/, '.wrapped$1')), 'utf8'));
+      assert.equal(applyEdits(text, plan.edits), fs.readFileSync(target, 'utf8'));
+      const helper = plan.newFiles![0]!;
+      fs.writeFileSync(path.join(sub, path.basename(helper.path)), helper.content);
+      files.push(target, path.join(sub, path.basename(helper.path)));
+    }
+    const isJs = (f: string) => /\.[cm]?js$/.test(f);
+    // noUnusedLocals stays on: the helper declares nothing it does not use
+    assert.deepEqual(typecheck(files.filter((f) => !isJs(f)), false), []);
+    assert.deepEqual(typecheck(files.filter(isJs), true), []);
+  });
+});

@@ -2,9 +2,14 @@
  * The instrumentation fixtures: input sample and the routes we expect in it. Tests plan with the real detector
  * (`detectRoutes`); the hand-built routes are kept as a cross-check of what the detector must find.
  */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { planInstrumentFile } from '../../../src/core/instrument/planner';
+import { DEFAULT_OPTIONS, type EditPlan } from '../../../src/core/instrument/types';
 import { detectRoutes } from '../../../src/core/routes/detector';
 import type { Route } from '../../../src/core/routes/types';
-import { readFixture, route } from './helpers';
+import { FIXTURES, readFixture, route } from './helpers';
 
 export interface Case {
   name: string;
@@ -93,4 +98,37 @@ export async function detect(text: string, file: string): Promise<Route[]> {
 export async function loadCase(c: Case): Promise<{ file: string; text: string; routes: Route[] }> {
   const { file, text } = readFixture(c.input);
   return { file, text, routes: await detect(text, file) };
+}
+
+/**
+ * The wrapper-style run set-up: the fixture folder copied twice under `base` (`original/` as is, `wrapped/`), and the
+ * plan for `entry` in the wrapped copy, with the routes detected over all the copied files (handlers elsewhere).
+ */
+export async function planWrappedCopy(
+  base: string,
+  fixture: string,
+  entry: string,
+  keep: (f: string) => boolean,
+): Promise<{ original: string; wrapped: string; file: string; text: string; plan: EditPlan }> {
+  const src = path.join(FIXTURES, fixture);
+  const files = fs.readdirSync(src).filter((f) => keep(f) && !/\.(expected|wrapped)\./.test(f));
+  const original = path.join(base, 'original');
+  const wrapped = path.join(base, 'wrapped');
+  for (const d of [original, wrapped]) {
+    fs.mkdirSync(d, { recursive: true });
+    for (const f of files) fs.copyFileSync(path.join(src, f), path.join(d, f));
+  }
+  const file = path.join(wrapped, entry);
+  const all = await detectRoutes(files.map((f) => ({ path: path.join(wrapped, f), text: fs.readFileSync(path.join(wrapped, f), 'utf8') })));
+  const text = fs.readFileSync(file, 'utf8');
+  const plan = await planInstrumentFile(
+    text,
+    file,
+    all.filter((r) => r.file === file),
+    ['counter', 'histogram', 'span'],
+    DEFAULT_OPTIONS,
+  );
+  assert.equal(plan.refused, undefined, plan.refused);
+  assert.doesNotMatch(plan.summary, /skipped/);
+  return { original, wrapped, file, text, plan };
 }

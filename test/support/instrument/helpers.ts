@@ -6,7 +6,7 @@ import { DEFAULT_OPTIONS, type InstrumentOptions } from '../../../src/core/instr
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/instrument');
-export const OPTS: InstrumentOptions = { ...DEFAULT_OPTIONS };
+export const OPTS: InstrumentOptions = { ...DEFAULT_OPTIONS, style: 'inline' };
 
 export function readFixture(rel: string): { file: string; text: string } {
   const file = path.join(FIXTURES, rel);

@@ -82,3 +82,45 @@ export async function getText(url: string, attempts = 50): Promise<{ status: num
   }
   throw new Error(`GET ${url} failed after ${attempts} attempts: ${String(last)}`);
 }
+
+/** A recording stub of the `opentelemetry` package (the real one is not installed here): spans land in `opentelemetry.trace.SPANS`. */
+const OTEL_STUB: Record<string, string> = {
+  'opentelemetry/__init__.py': '',
+  'opentelemetry/trace/__init__.py': `
+import contextlib
+SPANS = []
+class StatusCode:
+    UNSET = 0
+    OK = 1
+    ERROR = 2
+class Status:
+    def __init__(self, code, description=None):
+        self.status_code = code
+class _Span:
+    def __init__(self, name):
+        self.name, self.attributes, self.exceptions, self.status = name, {}, [], None
+    def set_attribute(self, k, v):
+        self.attributes[k] = v
+    def record_exception(self, e):
+        self.exceptions.append(e)
+    def set_status(self, s):
+        self.status = s.status_code
+class _Tracer:
+    def __init__(self, name):
+        self.name = name
+    @contextlib.contextmanager
+    def start_as_current_span(self, name):
+        span = _Span(name)
+        SPANS.append(span)
+        yield span
+def get_tracer(name, *a, **k):
+    return _Tracer(name)
+`,
+};
+
+export function writeOtelStub(dir: string): void {
+  for (const [rel, content] of Object.entries(OTEL_STUB)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+}

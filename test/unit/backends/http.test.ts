@@ -92,6 +92,30 @@ describe('HTTP layer', () => {
   });
   after(() => close(srv));
 
+  it('a kept-alive connection the server dropped meanwhile (a restart) is retried on a fresh one', async () => {
+    // Each connection serves one request; a second request on it finds the connection dropped, as after a restart.
+    const served = new WeakSet<net.Socket>();
+    const connections = new Set<net.Socket>();
+    const restarted = http.createServer((req, res) => {
+      if (served.has(req.socket)) {
+        req.socket.destroy();
+        return;
+      }
+      served.add(req.socket);
+      handler([])(req, res);
+    });
+    restarted.on('connection', (c: net.Socket) => connections.add(c));
+    const port = await listen(restarted);
+    try {
+      const prom = new PrometheusClient({ baseUrl: `http://127.0.0.1:${port}` });
+      assert.equal((await prom.queryVector('up')).data.length, 1);
+      assert.equal((await prom.queryVector('up')).data.length, 1, 'the second query succeeds on a new connection');
+      assert.equal(connections.size, 2);
+    } finally {
+      await close(restarted);
+    }
+  });
+
   it('keeps a path prefix (Mimir /prometheus) and sends bearer auth and tenant headers', async () => {
     seen.length = 0;
     const c = new PrometheusClient({ baseUrl: `${url}/prometheus/`, auth: { type: 'bearer', token: 's3cr3t-token' }, headers: { 'X-Scope-OrgID': 'tenant-1' } });

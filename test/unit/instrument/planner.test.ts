@@ -39,7 +39,7 @@ describe('planner: Python', () => {
   });
 
   it('honours the options: prefix, labels, buckets, tracer name, span name template', async () => {
-    const opts = { metricPrefix: 'shop_', labels: ['method', 'route'], buckets: [0.1, 1], tracerName: 'shop', spanNameTemplate: 'handle {route} ({method})' };
+    const opts = { metricPrefix: 'shop_', labels: ['method', 'route'], buckets: [0.1, 1], tracerName: 'shop', spanNameTemplate: 'handle {route} ({method})', style: 'inline' as const };
     const { out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)], ['counter', 'histogram', 'span'], opts);
     assert.match(out, /\ntry:\n  HTTP_REQUESTS_TOTAL = Counter\(\n    "shop_http_requests_total",\n    "[^"]*",\n    \["method", "route"\],\n  \)\nexcept ValueError:[^\n]*\n  HTTP_REQUESTS_TOTAL = REGISTRY\._names_to_collectors\["shop_http_requests_total"\]\n/);
     assert.match(out, /buckets=\(0\.1, 1\.0\),/);
@@ -233,7 +233,7 @@ describe('planner: settings', () => {
   const r = () => route('express', ['GET'], '/s', text, T);
 
   it('falls back to defaults for missing settings and sorts buckets', async () => {
-    const plan = await planInstrumentRoute(text, T, r(), ['histogram'], { buckets: [1, 0.1] } as unknown as InstrumentOptions);
+    const plan = await planInstrumentRoute(text, T, r(), ['histogram'], { buckets: [1, 0.1], style: 'inline' } as unknown as InstrumentOptions);
     const out = applyEdits(text, plan.edits);
     assert.match(out, /name: 'http_request_duration_seconds',\n {2}help: '[^']*',\n {2}labelNames: \['method', 'route', 'status'\],\n {2}buckets: \[0\.1, 1\],/);
   });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectRoutes } from '../../../src/core/routes/detector';
-import { routeAtLine, routeId, routeLabel, routeTemplate, routeTitle } from '../../../src/core/routes/route';
+import { routeAtLine, routeId, routeLabel, routeProvenance, routeTemplate, routeTitle, routeTooltip } from '../../../src/core/routes/route';
 
 const PY = [
   'from fastapi import FastAPI', // 1
@@ -47,4 +47,19 @@ test('identity and names: file:line, the template, the label and the title (a ma
   assert.equal(routeTitle(r!), 'GET /users/{id}');
   assert.equal(routeTitle({ ...r!, fullPath: null }), 'GET …/users/{id}');
   assert.equal(routeLabel({ ...r!, fullPath: null }), 'GET /users/{id}');
+});
+
+test('where a full path comes from: a configuration default, live inference, or why it is unknown', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/main.py',
+      text: 'import os\nfrom fastapi import FastAPI, APIRouter\napp = FastAPI()\nr = APIRouter()\n@r.get("/x")\ndef x(): pass\napp.include_router(r, prefix=os.getenv("P", "/api"))\napp.include_router(r, prefix=os.environ["Q"])\n',
+    },
+  ]);
+  const [unknown, configured] = [routes.find((r) => r.fullPath === null)!, routes.find((r) => r.fullPath !== null)!];
+  assert.equal(configured.fullPath, '/api/x');
+  assert.equal(routeProvenance(configured), 'prefix from `os.getenv("P", "/api")` (default `/api`)');
+  assert.match(routeTooltip(configured), /prefix from `os\.getenv/);
+  assert.match(routeProvenance(unknown)!, /^prefix unknown: prefix at main\.py:8 is a run-time environment variable Q with no default/);
+  assert.equal(routeProvenance(unknown, { prefix: '/svc' }), 'prefix `/svc` inferred from live metrics');
 });

@@ -119,17 +119,31 @@ test('exclude globs: VS Code syntax with braces, bare names at any depth, anchor
   assert.deepEqual(expandBraces('{a,b}/*.{js,ts}'), ['a/*.js', 'a/*.ts', 'b/*.js', 'b/*.ts']);
 });
 
+/** `fullPath handlerFile:handlerLine` of every route of a scanned tree. */
+async function fullPaths(files: Record<string, string>): Promise<string[]> {
+  const root = tree(files);
+  const { routes } = await scanWorkspace(root, {});
+  return routes.map((r) => toRouteJson(r, root)).map((r) => `${r.fullPath} ${r.handlerFile}:${r.handlerLine}`);
+}
+
 test('tsconfig paths aliases (JSON with comments) resolve imports across the project', async () => {
-  const root = tree({
+  const paths = await fullPaths({
     'tsconfig.json': '{\n  // comment\n  "compilerOptions": {\n    "baseUrl": ".",\n    /* aliases */\n    "paths": { "@/*": ["src/*"], "~routes": ["src/routes/index.ts"] },\n  },\n}\n',
     'src/main.ts': "import express from 'express';\nimport users from '@/routes/users';\nimport api from '~routes';\nimport { health } from 'src/health';\nconst app = express();\napp.use('/users', users);\napp.use('/api', api);\napp.get('/health', health);\n",
     'src/routes/users.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/', (q, s) => s.end());\nexport default r;\n",
     'src/routes/index.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/v', (q, s) => s.end());\nexport default r;\n",
     'src/health.ts': 'export function health() {}\n',
   });
-  const { routes } = await scanWorkspace(root, {});
-  assert.deepEqual(
-    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.fullPath} ${r.handlerFile}:${r.handlerLine}`),
-    ['/health src/health.ts:1', '/api/v src/routes/index.ts:3', '/users src/routes/users.ts:3'],
-  );
+  assert.deepEqual(paths, ['/health src/health.ts:1', '/api/v src/routes/index.ts:3', '/users src/routes/users.ts:3']);
+});
+
+test('tsconfig `extends` (a relative file and a package) brings its baseUrl and paths, relative to the file that sets them', async () => {
+  const paths = await fullPaths({
+    'tsconfig.json': '{ "extends": ["@tsconfig/node20/tsconfig.json", "./config/tsconfig.base.json"], "compilerOptions": { "strict": true } }\n',
+    'node_modules/@tsconfig/node20/tsconfig.json': '{ "compilerOptions": { "target": "es2022" } }\n',
+    'config/tsconfig.base.json': '{\n  // shared\n  "compilerOptions": { "baseUrl": "..", "paths": { "@app/*": ["src/app/*"] } }\n}\n',
+    'src/main.ts': "import express from 'express';\nimport users from '@app/users';\nconst app = express();\napp.use('/users', users);\n",
+    'src/app/users.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/:id', (q, s) => s.end());\nexport default r;\n",
+  });
+  assert.deepEqual(paths, ['/users/:id src/app/users.ts:3']);
 });

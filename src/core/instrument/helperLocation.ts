@@ -1,0 +1,135 @@
+/**
+ * Where the wrapper style's helper module lives and how a route file imports it: one per service, next to the
+ * app-level setup (telemetry.py / tracing.*) when there is one, found again (never rewritten) once written.
+ *  - Python: the nearest folder from the route file up to its top package holding telemetry_routes.py, else
+ *    telemetry.py, else the top package (the file's own folder when it is not in a package); imported relatively
+ *    when the file uses relative imports, else by its dotted package path.
+ *  - JS/TS: the nearest folder from the route file up to its package.json holding telemetryRoutes.*, else tracing.*,
+ *    else `src/` when the file is under it, else the file's folder; the specifier follows the file's own relative
+ *    imports (`.js` extensions for node16/nodenext ESM).
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { JS_HELPER_MODULE } from './helperJs';
+import { PY_HELPER_MODULE } from './helperPy';
+
+export type Exists = (file: string) => Promise<boolean>;
+
+export const fileExists: Exists = (file) =>
+  fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
+export interface HelperLocation {
+  /** absolute path of the helper module */
+  path: string;
+  /** how the route file imports it: a Python module (`telemetry_routes`, `..telemetry_routes`, `app.telemetry_routes`) or a JS specifier */
+  module: string;
+  exists: boolean;
+}
+
+async function firstWith(dirs: string[], names: string[], exists: Exists): Promise<{ dir: string; name: string } | undefined> {
+  for (const dir of dirs) for (const name of names) if (await exists(path.join(dir, name))) return { dir, name };
+  return undefined;
+}
+
+export async function pythonHelperLocation(file: string, text: string, exists: Exists = fileExists): Promise<HelperLocation> {
+  const own = path.dirname(path.resolve(file));
+  // the top package: an ancestor the file's absolute imports name (`from svc.core import …` inside svc/routes/, which
+  // may be a namespace package without __init__.py), else the last of the enclosing folders with __init__.py
+  const imports = [...text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_]\w*)\.([\w.]+)/gm)].map((m) => ({
+    root: m[1]!,
+    rest: m[2]!.split('.'),
+  }));
+  const names = async (d: string) => {
+    for (const i of imports) {
+      if (i.root !== path.basename(d)) continue;
+      const p = path.join(d, ...i.rest);
+      if ((await exists(`${p}.py`)) || (await exists(path.join(p, '__init__.py')))) return true;
+    }
+    return false;
+  };
+  const chain = [own];
+  let named: number | undefined;
+  for (let d = own; ;) {
+    if (named === undefined && (await names(d))) named = chain.length - 1;
+    const up = path.dirname(d);
+    if (up === d || chain.length > 12) break;
+    chain.push(up);
+    d = up;
+  }
+  let top = named ?? 0;
+  if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
+  if (named === undefined && top > 0 && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
+  const packages = chain.slice(0, top + 1);
+  const inPackage = named !== undefined || (await exists(path.join(own, '__init__.py')));
+  const helper = `${PY_HELPER_MODULE}.py`;
+  const found = (await firstWith(packages, [helper], exists)) ?? (await firstWith(packages, ['telemetry.py'], exists));
+  const dir = found?.dir ?? packages[packages.length - 1]!;
+  const depth = packages.indexOf(dir);
+  let module = PY_HELPER_MODULE;
+  if (inPackage && /^\s*from\s+\.+\w*\s+import\b/m.test(text)) module = '.'.repeat(depth + 1) + PY_HELPER_MODULE;
+  else if (inPackage)
+    module = [
+      ...packages
+        .slice(depth)
+        .reverse()
+        .map((d) => path.basename(d)),
+      PY_HELPER_MODULE,
+    ].join('.');
+  const p = path.join(dir, helper);
+  return { path: p, module, exists: await exists(p) };
+}
+
+const JS_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+export async function jsHelperLocation(file: string, text: string, ts: boolean, exists: Exists = fileExists): Promise<HelperLocation> {
+  const own = path.dirname(path.resolve(file));
+  const chain = [own];
+  let root: string | undefined;
+  for (let d = own; ;) {
+    if (await exists(path.join(d, 'package.json'))) {
+      root = d;
+      break;
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+    chain.push(d);
+  }
+  const dirs = root ? chain : [own];
+  const existing = await firstWith(
+    dirs,
+    JS_EXTS.map((e) => JS_HELPER_MODULE + e),
+    exists,
+  );
+  const tracing = existing
+    ? undefined
+    : await firstWith(
+        dirs,
+        JS_EXTS.map((e) => `tracing${e}`),
+        exists,
+      );
+  const src = root && own.startsWith(path.join(root, 'src') + path.sep) ? path.join(root, 'src') : undefined;
+  const dir = existing?.dir ?? tracing?.dir ?? src ?? own;
+  const fileExt = path.extname(file).toLowerCase();
+  const ext = existing
+    ? path.extname(existing.name)
+    : fileExt === '.tsx'
+      ? '.ts'
+      : fileExt === '.jsx'
+        ? '.js'
+        : JS_EXTS.includes(fileExt)
+          ? fileExt
+          : ts
+            ? '.ts'
+            : '.js';
+  const p = path.join(dir, JS_HELPER_MODULE + ext);
+  let spec = path.relative(own, path.join(dir, JS_HELPER_MODULE)).split(path.sep).join('/');
+  if (!spec.startsWith('.')) spec = `./${spec}`;
+  // the extension a relative import needs: .mjs/.cjs always; .js when the file's own relative imports carry one
+  const runtimeExt = ext === '.mts' ? '.mjs' : ext === '.cts' ? '.cjs' : ext === '.ts' ? '.js' : ext;
+  if (runtimeExt === '.mjs' || runtimeExt === '.cjs' || /(from\s+|require\()\s*['"]\.\.?\/[^'"]*\.js['"]/.test(text)) spec += runtimeExt;
+  return { path: p, module: spec, exists: await exists(p) };
+}

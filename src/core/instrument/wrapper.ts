@@ -1,0 +1,237 @@
+/**
+ * The wrapper style of Instrument Route: ONE line per handler. A decorator under the route decorator (FastAPI, Flask:
+ * `@observe_route("GET", "/users/{id}")`; NestJS: `@ObserveRoute('GET', '/users/:id')` as the method's last
+ * decorator), or the handler expression wrapped where it is registered (`router.post('/x', observeRoute('POST', '/x',
+ * users.create))`, `add_api_route(path, observe_route("GET", "/x")(views.fn))`). Handlers in other modules, wrapper
+ * calls and middleware factories are covered without touching their file, and each registration of a shared handler
+ * gets its own route label. Plus the import of the helper module (./helperPy, ./helperJs), which the planner writes
+ * once per service, next to the app-level telemetry.py / tracing.*. Pure: works on the syntax tree.
+ */
+import { calleeName, findAll, type Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
+import { jsObjectProp } from '../parsing/javascript';
+import type { Route } from '../routes/types';
+import { routeLabel, routeTemplate } from '../routes/route';
+import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
+import { findPythonHandler } from './python';
+import { findJsHandler } from './js';
+import { type PyModule, pythonImportEdits } from './pyModule';
+import { jsRef, type JsModule } from './jsModule';
+import { JS_HELPER_FN, NEST_HELPER_DECORATOR } from './helperJs';
+import { PY_HELPER_FN } from './helperPy';
+import type { HandlerOutcome, TextEdit } from './types';
+
+/** The method argument: one method, or `GET|POST` / `ALL`, which the helper resolves from the request. */
+function methodArg(route: Route): string {
+  return route.methods.join('|');
+}
+
+/** Offsets of a route's registration range. */
+function rangeOffsets(text: string, route: Route): { start: number; end: number } {
+  const starts = lineStarts(text);
+  return {
+    start: offsetOf(starts, route.range.start.line, route.range.start.column),
+    end: offsetOf(starts, route.range.end.line, route.range.end.column),
+  };
+}
+
+/**
+ * The registration call of a route: the call ending where its range ends (the range may start at the method name,
+ * `app.get(…)` from `get`), preferring a callee named like one of `names` (`get`, `add_api_route`, …).
+ */
+function registrationCall(root: Node, text: string, route: Route, type: string, names: string[]): Node | undefined {
+  const { start, end } = rangeOffsets(text, route);
+  const calls = findAll(root, (n) => n.type === type && n.endIndex > start && n.endIndex <= end && n.startIndex <= start + 1);
+  const named = (c: Node) => names.includes(calleeName(c).split('.').pop() ?? '');
+  const atEnd = calls.filter((c) => c.endIndex === end);
+  return atEnd.find(named) ?? calls.find(named) ?? atEnd[0];
+}
+
+const already = (route: Route, key?: number): HandlerOutcome => ({ route, edits: [], already: ['counter', 'histogram', 'span'], key });
+const refuse = (route: Route, why: string, key?: number): HandlerOutcome => ({
+  route,
+  edits: [],
+  already: [],
+  refused: `${routeLabel(route)}: ${why}`,
+  key,
+});
+
+// ---------------------------------------------------------------------------------------------------------- Python
+
+export interface PyWrapperNeeds {
+  /** module the helper is imported from (`telemetry_routes`, `.telemetry_routes`, `app.telemetry_routes`) */
+  module: string;
+  used: boolean;
+}
+
+/** `observe_route` as this module names it: already imported (any module), or the plain name when free. */
+function pyHelperName(mod: PyModule): string | undefined {
+  const from = mod.importedNames.get(PY_HELPER_FN);
+  if (from !== undefined) return /(^|\.)telemetry_routes$/.test(from) ? PY_HELPER_FN : undefined;
+  return mod.topNames.has(PY_HELPER_FN) ? undefined : PY_HELPER_FN;
+}
+
+function isObserveCall(n: Node | null | undefined, name: string): boolean {
+  // `observe_route(...)` or `observe_route(...)(fn)`
+  if (!n || (n.type !== 'call' && n.type !== 'call_expression')) return false;
+  const f = n.childForFieldName('function');
+  if (f?.type === 'call' || f?.type === 'call_expression') return isObserveCall(f, name);
+  return calleeName(n).split('.').pop() === name;
+}
+
+export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperNeeds): HandlerOutcome {
+  const { root, text, eol } = mod;
+  const name = pyHelperName(mod);
+  if (!name) return refuse(route, `\`${PY_HELPER_FN}\` is already a different name in this module`);
+  const args = `${pyString(methodArg(route))}, ${pyString(routeTemplate(route))}`;
+  const { start } = rangeOffsets(text, route);
+  const fn = route.handlerFile === route.file ? findPythonHandler(root, text, route) : undefined;
+  const dec = fn?.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  const decorators = dec?.namedChildren.filter((c): c is Node => !!c && c.type === 'decorator') ?? [];
+  const routeDecorator = decorators.find((d) => d.startIndex <= start && start < d.endIndex);
+  if (fn && routeDecorator) {
+    if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
+    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
+      return already(route, fn.startIndex);
+    if (
+      decorators.indexOf(routeDecorator) > 0 &&
+      decorators
+        .slice(0, decorators.indexOf(routeDecorator))
+        .some((d) => d.text.includes('route') || /\.(get|post|put|patch|delete|api_route)\(/.test(d.text))
+    ) {
+      return refuse(route, 'stacked route decorators share one function: it is observed under the first one only', fn.startIndex);
+    }
+    const call = routeDecorator.namedChildren[0];
+    const status = call?.type === 'call' ? pyArgs(call).kw.get('status_code')?.text : undefined;
+    const at = lineEndAt(text, routeDecorator.endIndex);
+    const line = `${indentOfLineAt(text, routeDecorator.startIndex)}@${name}(${args}${status ? `, status_code=${status}` : ''})`;
+    needs.used = true;
+    return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
+  }
+  // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
+  const call = registrationCall(root, text, route, 'call', [
+    'add_api_route',
+    'add_url_rule',
+    'add_route',
+    'add_websocket_route',
+    'add_api_websocket_route',
+  ]);
+  if (!call) return refuse(route, 'its registration was not found');
+  const { pos, kw } = pyArgs(call);
+  const method = calleeName(call).split('.').pop();
+  const handler = kw.get('endpoint') ?? kw.get('view_func') ?? (method === 'add_url_rule' ? pos[2] : pos[1]);
+  if (!handler) return refuse(route, 'its registration passes no handler function (a class-based view or a view_func set elsewhere)');
+  if (isObserveCall(handler, name)) return already(route);
+  const status = kw.get('status_code')?.text;
+  needs.used = true;
+  return {
+    route,
+    edits: [
+      { start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}${status ? `, status_code=${status}` : ''})(` },
+      { start: handler.endIndex, end: handler.endIndex, newText: ')' },
+    ],
+    already: [],
+  };
+}
+
+export function pythonWrapperModuleEdits(mod: PyModule, needs: PyWrapperNeeds): TextEdit[] {
+  if (!needs.used || mod.importedNames.has(PY_HELPER_FN)) return [];
+  const { edits, newLines } = pythonImportEdits(mod, [{ module: needs.module, name: PY_HELPER_FN }]);
+  if (newLines.length) {
+    const { text, eol } = mod;
+    // after the last leading import (or where imports go): one more import line
+    const at = mod.blockAt ?? mod.importAt;
+    const atEnd = at > 0 && text[at - 1] !== '\n';
+    edits.push({ start: at, end: at, newText: atEnd ? eol + newLines.join(eol) : newLines.join(eol) + eol });
+  }
+  return edits;
+}
+
+// ------------------------------------------------------------------------------------------------------- JS / TS
+
+export interface JsWrapperNeeds {
+  /** module specifier of the helper relative to the file (`./telemetryRoutes`, `../telemetryRoutes.js`) */
+  spec: string;
+  names: Set<string>;
+}
+
+/** The local name of a helper export: already imported, or the plain name when free. */
+function jsHelperName(mod: JsModule, spec: string, name: string): string | undefined {
+  const ref = jsRef(mod, spec, name);
+  if (ref) return ref;
+  return mod.topNames.has(name) || mod.importedNames.has(name) ? undefined : name;
+}
+
+const METHOD_NAMES: Record<string, string[]> = { DELETE: ['delete', 'del'], ALL: ['all'] };
+
+/** The handler expression of a JS registration call: the last argument, or the `handler` of a route-options object. */
+function jsHandlerExpr(call: Node): Node | undefined {
+  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  const last = args[args.length - 1];
+  if (!last) return undefined;
+  if (last.type === 'object') return jsObjectProp(last, 'handler') ?? undefined;
+  if (['string', 'template_string', 'array', 'number'].includes(last.type)) return undefined;
+  return last;
+}
+
+export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds): HandlerOutcome {
+  const { root, text, style } = mod;
+  const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
+  const args = `${q(methodArg(route))}, ${q(routeTemplate(route))}`;
+  if (route.framework === 'nestjs') {
+    const name = jsHelperName(mod, needs.spec, NEST_HELPER_DECORATOR);
+    if (!name) return refuse(route, `\`${NEST_HELPER_DECORATOR}\` is already a different name in this module`);
+    const fn = findJsHandler(root, text, route);
+    if (!fn || fn.type !== 'method_definition') return refuse(route, 'the controller method was not found');
+    let d = fn.previousNamedSibling;
+    while (d && d.type === 'decorator') {
+      if (calleeName(d.namedChildren[0] ?? d) === name || d.text.startsWith(`@${name}(`)) return already(route, fn.startIndex);
+      d = d.previousNamedSibling;
+    }
+    if (presentAspects(fn.childForFieldName('body'), mod, ['startActiveSpan', 'startSpan']).length) return already(route, fn.startIndex);
+    needs.names.add(NEST_HELPER_DECORATOR);
+    const ls = lineStartAt(text, fn.startIndex);
+    const ownLine = !text.slice(ls, fn.startIndex).trim();
+    const edit: TextEdit = ownLine
+      ? { start: ls, end: ls, newText: `${indentOfLineAt(text, fn.startIndex)}@${name}(${args})${style.eol}` }
+      : { start: fn.startIndex, end: fn.startIndex, newText: `@${name}(${args}) ` };
+    return { route, edits: [edit], already: [], key: fn.startIndex };
+  }
+  const name = jsHelperName(mod, needs.spec, JS_HELPER_FN);
+  if (!name) return refuse(route, `\`${JS_HELPER_FN}\` is already a different name in this module`);
+  const methodNames = route.methods.flatMap((m) => METHOD_NAMES[m] ?? [m.toLowerCase()]);
+  const call = registrationCall(root, text, route, 'call_expression', methodNames);
+  const handler = call && jsHandlerExpr(call);
+  if (!handler) return refuse(route, 'its registration passes no handler to wrap');
+  if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
+  if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {
+    if (presentAspects(handler.childForFieldName('body'), mod, ['startActiveSpan', 'startSpan']).length) return already(route);
+  }
+  needs.names.add(JS_HELPER_FN);
+  if ((route.framework === 'koa' || route.framework === 'hono') && handler.parent?.type === 'arguments') {
+    // the observing middleware just before the handler: the same observation around next(), and the handler stays a
+    // direct argument, so TypeScript still infers its context type from the path (`c.req.param()`, koa-router overloads)
+    return { route, edits: [{ start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}), ` }], already: [] };
+  }
+  return {
+    route,
+    edits: [
+      { start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}, ` },
+      { start: handler.endIndex, end: handler.endIndex, newText: ')' },
+    ],
+    already: [],
+  };
+}
+
+export function jsWrapperModuleEdits(mod: JsModule, needs: JsWrapperNeeds): TextEdit[] {
+  const wanted = [...needs.names].filter((n) => !jsRef(mod, needs.spec, n)).sort();
+  if (!wanted.length) return [];
+  const { style } = mod;
+  const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
+  const merge = mod.imports.find((i) => i.module === needs.spec && i.mergeAfter);
+  if (merge) return [{ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: `, ${wanted.join(', ')}` }];
+  const line = style.esm
+    ? `import { ${wanted.join(', ')} } from ${q(needs.spec)}${style.semi}`
+    : `const { ${wanted.join(', ')} } = require(${q(needs.spec)})${style.semi}`;
+  return [{ start: mod.importAt, end: mod.importAt, newText: mod.importAtLineEnd ? style.eol + line : line + style.eol + style.eol }];
+}

@@ -1,0 +1,138 @@
+/**
+ * Configuration idioms of the static string evaluator: a value read from the environment or a configuration object
+ * is its default when the default is written in the code, and keeps where it came from (`src`) so the editor can say
+ * "prefix from `settings.API_V1_STR` (default `/api/v1`)". Without a default the value stays a run-time expression
+ * with the reason. Used by the per-language `evalStr` of python.ts and javascript.ts; pure.
+ */
+import { named, type Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
+import { unwrapExpr } from '../parsing/javascript';
+import { clip } from './common';
+import type { Val } from './model';
+
+type Eval = (n: Node) => Val;
+
+/** `os.getenv("X")`, `os.environ.get`, `environ.get`, `getenv`, `config.get`, `settings.get`, `app.config.get`. */
+const PY_ENV_GETTERS = /(?:^|\.)(?:getenv|environ\.get)$/;
+const PY_CONFIG_GETTER = /(?:^|\.)(?:config|conf|settings|cfg)\.get$/i;
+
+/** The value of a Python call that reads configuration, or null when the call is something else. */
+export function pyConfigCall(call: Node, ev: Eval): Val | null {
+  const callee = call.childForFieldName('function')?.text ?? '';
+  const { pos, kw } = pyArgs(call);
+  if (/(?:^|\.)Field$/.test(callee)) {
+    // pydantic Field(default=...) / Field("/x")
+    const d = kw.get('default') ?? pos[0];
+    return d ? ev(d) : null;
+  }
+  const env = PY_ENV_GETTERS.test(callee);
+  if (!env && !PY_CONFIG_GETTER.test(callee)) return null;
+  const keyNode = pos[0] ?? kw.get('key');
+  const keyVal = keyNode ? ev(keyNode) : null;
+  const key = keyVal && 's' in keyVal ? keyVal.s : (keyNode?.text ?? '?');
+  const d = pos[1] ?? kw.get('default');
+  const what = env ? `run-time environment variable ${key}` : `configuration value ${key}`;
+  if (!d) return env ? { e: clip(call.text), why: `${what} with no default` } : { e: clip(call.text), why: what, ref: { k: 'cfg', key } };
+  const v = ev(d);
+  return 's' in v ? { s: v.s, src: configured(call.text, v.s) } : { e: clip(call.text), why: `${what} whose default is not a literal` };
+}
+
+/** `os.environ["X"]` (run time), `app.config["KEY"]` / `current_app.config["KEY"]` (a configuration key). */
+export function pySubscript(n: Node, ev: Eval): Val | null {
+  const obj = n.childForFieldName('value')?.text ?? '';
+  const idx = n.childForFieldName('subscript');
+  const k = idx ? ev(idx) : null;
+  if (!k || !('s' in k)) return null;
+  if (/(?:^|\.)environ$/.test(obj)) return { e: clip(n.text), why: `run-time environment variable ${k.s} with no default` };
+  if (/(?:^|\.)config$/.test(obj)) return { e: clip(n.text), why: `configuration value ${k.s}`, ref: { k: 'cfg', key: k.s } };
+  return null;
+}
+
+/** `X.config["KEY"] = "/api"` (Flask configuration set in the code): the key, or null. */
+export function pyConfigKey(target: Node, ev: Eval): string | null {
+  if (target.type !== 'subscript' || !/(?:^|\.)config$/.test(target.childForFieldName('value')?.text ?? '')) return null;
+  const idx = target.childForFieldName('subscript');
+  const k = idx ? ev(idx) : null;
+  return k && 's' in k ? k.s : null;
+}
+
+/** JS `process.env.X || '/api'`, `process.env.X ?? 'api'`, `cfg.prefix || '/api'`: the default, with the source. */
+export function jsFallback(n: Node, ev: Eval): Val | null {
+  const op = n.childForFieldName('operator')?.text;
+  if (op !== '||' && op !== '??') return null;
+  const l = n.childForFieldName('left');
+  const r = n.childForFieldName('right');
+  if (!l || !r) return null;
+  const lv = ev(l);
+  if ('s' in lv) return op === '??' || lv.s ? lv : ev(r);
+  const rv = ev(r);
+  if (!('s' in rv)) return { e: clip(n.text), why: 'expression' };
+  return { s: rv.s, src: configured(unwrapExpr(l)?.text ?? l.text, rv.s) };
+}
+
+/** `process.env.X` alone: known only at run time. */
+export function jsEnv(n: Node): Val | null {
+  const t = n.text.replace(/\s+/g, '');
+  const m = /^process\.env(?:\.([\w$]+)|\[['"]([^'"]+)['"]\])$/.exec(t);
+  return m ? { e: clip(n.text), why: `run-time environment variable ${m[1] ?? m[2]} with no default` } : null;
+}
+
+/** `configService.get('app.prefix')`, `config.get<string>('prefix')` (NestJS ConfigService, node-config). */
+export function jsConfigGet(call: Node, ev: Eval): Val | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'member_expression' || !/^(?:get|getOrThrow)$/.test(fn.childForFieldName('property')?.text ?? '')) return null;
+  if (!/config/i.test(fn.childForFieldName('object')?.text ?? '')) return null;
+  const args = named(call.childForFieldName('arguments')!);
+  const k = args[0] ? ev(args[0]) : null;
+  if (!k || !('s' in k)) return null;
+  const v: Val = { e: clip(call.text), why: `configuration value ${k.s}`, ref: { k: 'cfg', key: k.s } };
+  // configService.get('X', 'default')
+  const d = args[1] ? ev(args[1]) : null;
+  return d && 's' in d ? { s: d.s, src: configured(call.text, d.s) } : v;
+}
+
+/** A configuration default as the editor says it: "`settings.API_V1_STR` (default `/api/v1`)". */
+export function configured(expr: string, value: string): string {
+  return `\`${clip(expr, 60)}\` (default \`${value}\`)`;
+}
+
+/** Where a configured prefix or path comes from, for the editor: "prefix from `settings.X` (default `/api`)". */
+export function provenance(what: 'prefix' | 'path', v: { s: string; src?: string }): string | undefined {
+  return v.src ? `${what} from ${v.src}` : undefined;
+}
+
+/**
+ * String leaves of a JS object literal, keyed `name.a.b` (`module.exports = { api: { prefix: '/api' } }`), and NestJS
+ * `registerAs('app', () => ({ apiPrefix: process.env.API_PREFIX || 'api' }))`, keyed `cfg:app.apiPrefix`.
+ */
+export function jsObjectConsts(
+  name: string,
+  n: Node,
+  ev: Eval,
+  set: (key: string, v: { s: string; src?: string }) => void,
+  depth = 0,
+): void {
+  const u = unwrapExpr(n);
+  if (!u || depth > 4) return;
+  if (u.type === 'call_expression' && /(?:^|\.)registerAs$/.test(u.childForFieldName('function')?.text ?? '')) {
+    const [ns, factory] = named(u.childForFieldName('arguments')!);
+    const k = ns ? ev(ns) : null;
+    const body = factory?.childForFieldName('body');
+    const ret = body?.type === 'statement_block' ? named(body).find((c) => c.type === 'return_statement') : body;
+    const obj = ret?.type === 'return_statement' ? named(ret)[0] : ret;
+    if (k && 's' in k && obj) jsObjectConsts(`cfg:${k.s}`, obj, ev, set, depth + 1);
+    return;
+  }
+  if (u.type !== 'object') return;
+  for (const p of named(u)) {
+    const key = p.type === 'pair' ? p.childForFieldName('key') : null;
+    const value = p.childForFieldName('value');
+    if (!key || !value) continue;
+    const kv = key.type === 'string' ? ev(key) : { s: key.text };
+    if (!('s' in kv)) continue;
+    const k = `${name}.${kv.s}`;
+    const v = ev(value);
+    if ('s' in v) set(k, v);
+    else jsObjectConsts(k, value, ev, set, depth + 1);
+  }
+}

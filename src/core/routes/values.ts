@@ -1,0 +1,130 @@
+/**
+ * Cross-file half of the static string evaluator: a value the per-file analysis left symbolic (`Val.ref`, `Val.parts`)
+ * is looked up the way a reader would — a constant of this or an imported module, a field of a settings class reached
+ * through its instance or factory (`settings.API_V1_STR`, `get_settings().API_V1_STR`), a key of a configuration
+ * object literal (`config.api.prefix`), a configuration key set in the code (`app.config["API_PREFIX"] = ...`,
+ * NestJS `registerAs`), or the string a helper's only caller passes to its parameter. Configuration values keep where
+ * they came from (`src`). Pure.
+ */
+import type { FileAnalysis, ModId, Ref, Val } from './model';
+import { configured } from './configValues';
+
+/** What a reference resolves to across files (resolve.ts). */
+export type Ent =
+  | { t: 'obj'; file: string; id: number }
+  | { t: 'param'; file: string; fn: number; i: number }
+  | { t: 'fn'; file: string; id: number; fp?: boolean }
+  | { t: 'cls'; file: string; id: number }
+  | { t: 'inst'; file: string; id: number }
+  | { t: 'ns'; file: string };
+
+export interface ValueContext {
+  files: ReadonlyMap<string, FileAnalysis>;
+  modFile(mod: ModId, from: string): string | null;
+  resolve(file: string, ref: Ref): Ent | null;
+  /** The string arguments the callers of function `fn` pass to its parameter `i` (one level of calls). */
+  paramArgs(file: string, fn: number, i: number): { file: string; v: Val }[];
+}
+
+type Str = { s: string; src?: string };
+
+/** Class names whose fields are configuration (Flask `app.config.from_object(Config)`, settings classes). */
+const CONFIG_CLASS = /config|settings/i;
+
+export class Values {
+  private cfgMemo = new Map<string, Str | null>();
+
+  constructor(private readonly c: ValueContext) {}
+
+  /** Evaluates what the file's analysis left symbolic; `{ s }` when every part is known. */
+  evalVal(file: string, v: Val): Val {
+    if ('s' in v) return v;
+    if (v.ref) {
+      const c = this.constOf(file, v.ref, v.e);
+      if (c) return c;
+    }
+    if (v.parts) {
+      let out = '';
+      let src: string | undefined;
+      for (const p of v.parts) {
+        if (typeof p === 'string') out += p;
+        else {
+          const c = this.constOf(file, p.ref, p.e);
+          if (!c) return v;
+          out += c.s;
+          src ??= c.src;
+        }
+      }
+      return src ? { s: out, src } : { s: out };
+    }
+    return v;
+  }
+
+  private constOf(file: string, ref: Ref, text: string, depth = 0): Str | null {
+    if (depth > 8) return null;
+    switch (ref.k) {
+      case 'imp': {
+        const t = this.c.modFile(ref.mod, file);
+        const fa = t ? this.c.files.get(t) : undefined;
+        if (!fa) return null;
+        if (ref.name in fa.consts) return fileConst(fa, ref.name);
+        const ex = fa.exports[ref.name];
+        return ex ? this.constOf(fa.file, ex, text, depth + 1) : null;
+      }
+      case 'mem':
+        return this.memberConst(file, ref, text);
+      case 'cfg':
+        return this.configValue(ref.key, text);
+      case 'param': {
+        const vals = this.c.paramArgs(file, ref.fn, ref.i).map((a) => this.evalVal(a.file, a.v));
+        const first = vals[0];
+        return first && 's' in first && vals.every((x) => 's' in x && x.s === first.s) ? first : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** `mod.NAME`, `settings.API_V1_STR`, `config.api.prefix` (a key path into an exported object literal). */
+  private memberConst(file: string, ref: Extract<Ref, { k: 'mem' }>, text: string): Str | null {
+    const b = this.c.resolve(file, ref.base);
+    if (b?.t === 'inst' || b?.t === 'cls') {
+      const cls = this.c.files.get(b.file)?.classes[b.id];
+      const c = cls?.consts?.[ref.name];
+      if (c === undefined) return null;
+      return CONFIG_CLASS.test(cls!.name) ? { s: c, src: configured(text, c) } : { s: c };
+    }
+    const names: string[] = [ref.name];
+    let base: Ref = ref.base;
+    while (base.k === 'mem' && names.length < 8) {
+      names.unshift(base.name);
+      base = base.base;
+    }
+    const root = this.c.resolve(file, base);
+    if (root?.t !== 'ns') return null;
+    const fa = this.c.files.get(root.file);
+    if (!fa) return null;
+    for (const k of [names.join('.'), `default.${names.join('.')}`]) if (k in fa.consts) return fileConst(fa, k);
+    return null;
+  }
+
+  /** A configuration key set in the code somewhere in the workspace, when it has exactly one value. */
+  private configValue(key: string, text: string): Str | null {
+    const memo = this.cfgMemo.get(key);
+    if (memo !== undefined) return memo && { ...memo, src: memo.src ?? configured(text, memo.s) };
+    const found: Str[] = [];
+    for (const fa of this.c.files.values()) {
+      if (`cfg:${key}` in fa.consts) found.push(fileConst(fa, `cfg:${key}`));
+      for (const cls of fa.classes) if (CONFIG_CLASS.test(cls.name) && cls.consts && key in cls.consts) found.push({ s: cls.consts[key]! });
+    }
+    const first = found[0];
+    const v = first && found.every((f) => f.s === first.s) ? first : null;
+    this.cfgMemo.set(key, v);
+    return v && { ...v, src: v.src ?? configured(text, v.s) };
+  }
+}
+
+function fileConst(fa: FileAnalysis, name: string): Str {
+  const src = fa.constSrc?.[name];
+  return src ? { s: fa.consts[name]!, src } : { s: fa.consts[name]! };
+}

@@ -1,0 +1,91 @@
+/**
+ * What the scaffold needs to know about a service folder beyond its routes: language, listening port,
+ * the metrics convention its code uses, whether it exports an in-flight gauge, whether it has a Dockerfile.
+ * Reads a few small files (manifests and the route files); never executes anything.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ConventionConfig } from '../metrics/conventions';
+import type { Route } from '../routes/types';
+
+const MAX_BYTES = 512 * 1024;
+
+export interface SourceFacts {
+  language: 'python' | 'node';
+  port: number;
+  /** A convention the code or manifests name, with why; undefined when nothing says. */
+  convention?: { config: ConventionConfig; reason: string };
+  /** Text of the manifests and route files (for gauge checks). */
+  text: string;
+  hasDockerfile: boolean;
+}
+
+async function readSmall(file: string): Promise<string> {
+  try {
+    const st = await stat(file);
+    if (!st.isFile() || st.size > MAX_BYTES) return '';
+    return await readFile(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The convention named by the code (imports, dependencies, metric names), if any. */
+export function conventionFromSource(text: string): SourceFacts['convention'] {
+  if (/prometheus[-_]fastapi[-_]instrumentator/.test(text))
+    return { config: { name: 'instrumentator' }, reason: 'the code uses prometheus-fastapi-instrumentator' };
+  if (/express-prom-bundle/.test(text)) return { config: { name: 'express-prom-bundle' }, reason: 'the code uses express-prom-bundle' };
+  const ours = /["'`]([a-z0-9_]*)http_requests_total["'`]/.exec(text);
+  if (ours && /["'`]route["'`]/.test(text)) {
+    return {
+      config: { name: 'telemetry-lens', prefix: ours[1]! },
+      reason: `the code defines ${ours[1]}http_requests_total with a route label (Instrument Route)`,
+    };
+  }
+  return undefined;
+}
+
+/** The port the app most likely listens on, from the code; the framework default otherwise. */
+export function portFromSource(text: string, language: SourceFacts['language']): number {
+  const patterns = [
+    /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})\b/,
+    /PORT\s*(?:\|\||\?\?)\s*(\d{2,5})\b/,
+    /--port[= ](\d{2,5})\b/,
+    /\bport\s*=\s*(\d{2,5})\b/,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(text);
+    const n = m ? Number(m[1]) : NaN;
+    if (n >= 1 && n <= 65535) return n;
+  }
+  return language === 'python' ? 8000 : 3000;
+}
+
+export async function inspectService(dir: string, routes: Route[]): Promise<SourceFacts> {
+  // Manifests first (their order is used below), then the usual entry points and metric modules.
+  const manifests = ['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'Dockerfile', 'Procfile'];
+  const entries = [
+    'main.py',
+    'app.py',
+    'metrics.py',
+    'app/main.py',
+    'server.js',
+    'index.js',
+    'app.js',
+    'metrics.js',
+    'src/main.ts',
+    'src/index.ts',
+    'src/server.ts',
+    'src/app.ts',
+  ];
+  const texts = await Promise.all([
+    ...[...manifests, ...entries].map((m) => readSmall(path.join(dir, m))),
+    ...[...new Set(routes.map((r) => r.file))].slice(0, 200).map(readSmall),
+  ]);
+  const [pkg, , , , dockerfile] = texts;
+  const python = routes.length ? ['fastapi', 'flask'].includes(routes[0]!.framework) : !pkg;
+  const language = python ? 'python' : 'node';
+  const text = texts.join('\n');
+  const convention = conventionFromSource(text);
+  return { language, port: portFromSource(text, language), text, hasDockerfile: !!dockerfile, ...(convention ? { convention } : {}) };
+}

@@ -1,0 +1,229 @@
+/**
+ * The wrapper style on Debian's real FastAPI and Flask (/usr/bin/python3): the original app and the instrumented one
+ * (one line per handler + telemetry_routes.py) answer every request identically, FastAPI's OpenAPI document is
+ * unchanged (dependencies, path, query and body parameters all still seen through the decorator), Flask keeps its
+ * endpoint names, /metrics counts by route and status, and spans (a recording opentelemetry stub; the real package
+ * is not installed) carry http.route and the route parameters.
+ */
+import { strict as assert } from 'node:assert';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { applyEdits, DEFAULT_OPTIONS, planAppSetup } from '../../../src/core/instrument/planner';
+import { planWrappedCopy } from '../../support/instrument/cases';
+import { FIXTURES } from '../../support/instrument/helpers';
+import { getText, pyCompile, runPython, scratchDir, startUvicorn, writeOtelStub } from '../../support/instrument/pyenv';
+
+/** Copies a fixture folder twice: `original/` as is, `wrapped/` with app.py instrumented (wrapper style), its helper and /metrics. */
+async function prepare(name: string, fixture: string): Promise<{ original: string; wrapped: string; helper: string }> {
+  const { original, wrapped, file, text, plan } = await planWrappedCopy(scratchDir(name), fixture, 'app.py', (f) => f.endsWith('.py'));
+  let out = applyEdits(text, plan.edits);
+  const setup = await planAppSetup(out, file, 'metrics-endpoint', DEFAULT_OPTIONS);
+  out = applyEdits(out, setup.plan.edits);
+  fs.writeFileSync(file, out);
+  const helper = plan.newFiles![0]!;
+  assert.equal(helper.path, path.join(wrapped, 'telemetry_routes.py'));
+  fs.writeFileSync(helper.path, helper.content);
+  writeOtelStub(wrapped);
+  for (const f of [file, helper.path]) assert.ok(pyCompile(f).ok, pyCompile(f).output);
+  return { original, wrapped, helper: helper.path };
+}
+
+/** A debug route appended after instrumentation (not instrumented): the recorded spans. */
+const SPANS_ROUTE = [
+  '',
+  '',
+  '@app.get("/_spans")',
+  'def _spans():',
+  '    from opentelemetry.trace import SPANS',
+  '    return [{"name": s.name, "attributes": s.attributes, "error": s.status is not None} for s in SPANS]',
+  '',
+].join('\n');
+
+describe('wrapper style on FastAPI under uvicorn: handlers in another module, dependencies, bodies, streaming', () => {
+  const servers: { proc: ChildProcess; port: number }[] = [];
+  let orig = '';
+  let wrap = '';
+  before(async () => {
+    const { original, wrapped } = await prepare('wrap-fastapi', 'fastapi-crossfile');
+    fs.appendFileSync(path.join(wrapped, 'app.py'), SPANS_ROUTE);
+    for (const d of [original, wrapped]) servers.push(await startUvicorn(d, 'app:app'));
+    [orig, wrap] = servers.map((s) => `http://127.0.0.1:${s.port}`) as [string, string];
+  });
+  after(() => {
+    for (const s of servers) s.proc.kill('SIGTERM');
+  });
+
+  const REQUESTS: [string, string, string?][] = [
+    ['GET', '/api/items/1'],
+    ['GET', '/api/items/1?verbose=true'],
+    ['GET', '/api/items/7'],
+    ['GET', '/api/items/abc'],
+    ['GET', '/api/stock/1'],
+    ['POST', '/api/items', '{"name": "ink", "price": 2.5}'],
+    ['POST', '/api/items', '{"price": 1}'],
+    ['GET', '/api/feed'],
+    ['GET', '/health'],
+  ];
+
+  it('every request answers exactly as before, and the OpenAPI document is unchanged', async () => {
+    const ask = async (base: string, [method, p, body]: [string, string, string?]) => {
+      const r = await fetch(base + p, { method, ...(body ? { body, headers: { 'content-type': 'application/json' } } : {}) });
+      return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+    };
+    await getText(`${orig}/health`);
+    for (const req of REQUESTS) assert.deepEqual(await ask(wrap, req), await ask(orig, req), req.join(' '));
+    const spec = (await getText(`${orig}/openapi.json`)).body;
+    assert.match(spec, /"verbose"/, 'the query parameter is in the original spec');
+    assert.match(spec, /"#\/components\/schemas\/Item"/, 'so is the body model');
+    assert.deepEqual(
+      JSON.parse((await getText(`${wrap}/openapi.json`)).body).paths['/api/items/{item_id}'],
+      JSON.parse(spec).paths['/api/items/{item_id}'],
+    );
+    assert.deepEqual(JSON.parse((await getText(`${wrap}/openapi.json`)).body).components, JSON.parse(spec).components);
+  });
+
+  it('/metrics counts each registration under its own route label; spans carry http.route and the parameters', async () => {
+    const m = (await getText(`${wrap}/metrics`)).body;
+    const count = (labels: string) =>
+      new RegExp(`^http_requests_total\\{${labels.replace(/[{}/]/g, '\\$&')}\\} (\\d+)\\.0$`, 'm').exec(m)?.[1];
+    assert.equal(count('method="GET",route="/api/items/{item_id}",status="200"'), '2');
+    assert.equal(count('method="GET",route="/api/items/{item_id}",status="404"'), '1');
+    assert.equal(count('method="GET",route="/api/stock/{item_id}",status="200"'), '1', 'the shared handler has its own label');
+    assert.equal(count('method="POST",route="/api/items",status="201"'), '1', 'status_code=201 of the registration');
+    assert.equal(count('method="GET",route="/api/feed",status="200"'), '1');
+    assert.equal(count('method="GET",route="/health",status="200"'), '1');
+    assert.match(m, /^http_request_duration_seconds_count\{method="GET",route="\/api\/items\/\{item_id\}",status="200"\} 2\.0$/m);
+    const spans = JSON.parse((await getText(`${wrap}/_spans`)).body) as {
+      name: string;
+      attributes: Record<string, string>;
+      error: boolean;
+    }[];
+    const item = spans.find((s) => s.name === 'GET /api/items/{item_id}' && !s.error);
+    assert.deepEqual(item?.attributes, { 'http.route': '/api/items/{item_id}', 'http.route.param.item_id': '1' });
+    assert.ok(
+      spans.some((s) => s.name === 'GET /api/items/{item_id}' && s.error),
+      'the HTTPException is recorded',
+    );
+  });
+});
+
+describe('wrapper style on FastAPI: decorators under the route decorators', () => {
+  it('answers as before; declared status, `response: Response` status and the request method of a GET|POST route are counted', async () => {
+    const { original, wrapped } = await prepare('wrap-fastapi-dec', 'fastapi');
+    const servers = [await startUvicorn(original, 'app:app'), await startUvicorn(wrapped, 'app:app')];
+    try {
+      const [orig, wrap] = servers.map((s) => `http://127.0.0.1:${s.port}`) as [string, string];
+      await getText(`${orig}/health`);
+      for (const [method, p] of [
+        ['GET', '/users/1'],
+        ['GET', '/users/42'],
+        ['POST', '/users?name=bob'],
+        ['GET', '/health'],
+        ['GET', '/items'],
+        ['POST', '/items'],
+      ]) {
+        const ask = async (base: string) => {
+          const r = await fetch(base + p!, { method });
+          return { status: r.status, body: await r.text() };
+        };
+        assert.deepEqual(await ask(wrap), await ask(orig), `${method} ${p}`);
+      }
+      // operationId of a two-method route comes from set iteration order (string hash seed): it differs between any two processes
+      const spec = (u: string) =>
+        getText(`${u}/openapi.json`).then(
+          (r) => JSON.parse(r.body, (k, v: unknown) => (k === 'operationId' ? undefined : v)) as { paths: unknown },
+        );
+      assert.deepEqual((await spec(wrap)).paths, (await spec(orig)).paths);
+      const m = (await getText(`${wrap}/metrics`)).body;
+      assert.match(m, /^http_requests_total\{method="POST",route="\/users",status="201"\} 1\.0$/m);
+      assert.match(m, /^http_requests_total\{method="POST",route="\/items",status="201"\} 1\.0$/m);
+      assert.match(m, /^http_requests_total\{method="GET",route="\/items",status="200"\} 1\.0$/m);
+      assert.match(m, /^http_requests_total\{method="GET",route="\/users\/\{user_id\}",status="404"\} 1\.0$/m);
+    } finally {
+      for (const s of servers) s.proc.kill('SIGTERM');
+    }
+  });
+});
+
+describe('wrapper style on Flask (WSGI test client)', () => {
+  it('answers as before, keeps the endpoint names, counts tuple statuses and multi-method routes, traces', async () => {
+    const { original, wrapped } = await prepare('wrap-flask', 'flask');
+    const probe = [
+      'import json',
+      'from app import app',
+      'c = app.test_client()',
+      'out = [(r.status_code, r.get_data(as_text=True)) for r in (c.get("/items/7"), c.get("/items/700"), c.post("/items"), c.get("/items"))]',
+      'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "prometheus_metrics")}))',
+    ].join('\n');
+    const a = runPython(probe, original);
+    const b = runPython(
+      `${probe}\nprint(c.get("/metrics").get_data(as_text=True))\nfrom opentelemetry.trace import SPANS\nprint([s.attributes for s in SPANS][0])`,
+      wrapped,
+    );
+    assert.equal(a.status, 0, a.out);
+    assert.equal(b.status, 0, b.out);
+    assert.equal(b.out.split('\n')[0], a.out.split('\n')[0], 'same answers and the same endpoint names');
+    assert.match(b.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="200"\} 1\.0$/m);
+    assert.match(b.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="404"\} 1\.0$/m);
+    assert.match(
+      b.out,
+      /^http_requests_total\{method="POST",route="\/items",status="200"\} 1\.0$/m,
+      'the request method of a GET|POST route',
+    );
+    assert.match(b.out, /^http_requests_total\{method="GET",route="\/items",status="200"\} 1\.0$/m);
+    assert.match(b.out, /\{'http\.route': '\/items\/<int:item_id>', 'http\.route\.param\.item_id': '7'\}/);
+  });
+});
+
+describe('wrapper style: sync, async, generator and async generator handlers', () => {
+  it('each is observed until it finishes, returns what it returned, and keeps name and signature', () => {
+    const dir = scratchDir('wrap-kinds');
+    writeOtelStub(dir);
+    const helper = path.join(FIXTURES, 'fastapi', 'telemetry_routes.expected.py');
+    fs.copyFileSync(helper, path.join(dir, 'telemetry_routes.py'));
+    const r = runPython(
+      [
+        'import asyncio, inspect',
+        'from prometheus_client import REGISTRY',
+        'from telemetry_routes import observe_route',
+        'def count(route, status="200"):',
+        '    return REGISTRY.get_sample_value("http_requests_total", {"method": "GET", "route": route, "status": status})',
+        '@observe_route("GET", "/s/{n}")',
+        'def s(n: int, q: str = "x"):',
+        '    """doc"""',
+        '    return {"n": n}',
+        '@observe_route("GET", "/a")',
+        'async def a():',
+        '    return "a"',
+        '@observe_route("GET", "/g")',
+        'def g():',
+        '    yield 1',
+        '    yield 2',
+        '@observe_route("GET", "/ag")',
+        'async def ag():',
+        '    yield 1',
+        '    raise ValueError("late")',
+        'assert s(3) == {"n": 3} and s.__name__ == "s" and s.__doc__ == "doc"',
+        'assert str(inspect.signature(s)) == "(n: int, q: str = \'x\')", inspect.signature(s)',
+        'assert asyncio.run(a()) == "a" and inspect.iscoroutinefunction(a)',
+        'it = g()',
+        'assert count("/g") is None, "not finished yet"',
+        'assert list(it) == [1, 2] and count("/g") == 1.0',
+        'async def drain():',
+        '    got = []',
+        '    try:',
+        '        async for x in ag():',
+        '            got.append(x)',
+        '    except ValueError:',
+        '        return got',
+        'assert asyncio.run(drain()) == [1] and inspect.isasyncgenfunction(ag)',
+        'assert count("/s/{n}") == 1.0 and count("/a") == 1.0 and count("/ag", "500") == 1.0',
+        'print("ok")',
+      ].join('\n'),
+      dir,
+    );
+    assert.equal(r.status, 0, r.out);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The wrapper style (the default): one line per handler plus the helper's import, as in `<input>.wrapped.<ext>`; the
+ * helper module as in `telemetry_routes.expected.py` / `telemetryRoutes.expected.ts|js`; handlers in other modules,
+ * wrapper calls and shared handlers covered where they are registered; a second run changes nothing; an existing
+ * helper is found and never rewritten; the metric lint accepts the helper. Regenerate with UPDATE_GOLDEN=1.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile, planInstrumentRoute } from '../../../src/core/instrument/planner';
+import type { Aspect } from '../../../src/core/instrument/types';
+import { detectRoutes } from '../../../src/core/routes/detector';
+import type { Route } from '../../../src/core/routes/types';
+import { lintMetrics } from '../../../src/core/lint/metricLint';
+import { CASES } from '../../support/instrument/cases';
+import { FIXTURES } from '../../support/instrument/helpers';
+
+const ALL: Aspect[] = ['counter', 'histogram', 'span'];
+const OPTS = { ...DEFAULT_OPTIONS };
+
+/** Every route registered in `input`, detected over all the files of its folder (handlers in other modules). */
+async function registered(input: string, text?: string): Promise<{ file: string; text: string; routes: Route[] }> {
+  const file = path.join(FIXTURES, input);
+  const dir = path.dirname(file);
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => !/\.(expected|wrapped)\./.test(f))
+    .map((f) => path.join(dir, f));
+  const own = text ?? fs.readFileSync(file, 'utf8');
+  const all = await detectRoutes(files.map((p) => ({ path: p, text: p === file ? own : fs.readFileSync(p, 'utf8') })));
+  return { file, text: own, routes: all.filter((r) => r.file === file) };
+}
+
+const wrappedPath = (input: string) => input.replace(/(\.[a-z]+)$/, '.wrapped$1');
+
+function golden(rel: string, actual: string): void {
+  const p = path.join(FIXTURES, rel);
+  if (process.env.UPDATE_GOLDEN) fs.writeFileSync(p, actual);
+  assert.equal(actual, fs.readFileSync(p, 'utf8'));
+}
+
+const INPUTS = [...CASES.map((c) => c.input), 'fastapi-crossfile/app.py', 'express-crossfile/app.ts'];
+
+describe('wrapper style: one line per handler', () => {
+  for (const input of INPUTS) {
+    it(`${input}: one line per route and the import, as in ${wrappedPath(input)}; a second run changes nothing`, async () => {
+      const { file, text, routes } = await registered(input);
+      const plan = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      assert.equal(plan.refused, undefined, plan.refused);
+      assert.doesNotMatch(plan.summary, /skipped/, plan.summary);
+      const out = applyEdits(text, plan.edits);
+      golden(wrappedPath(input), out);
+      // pure insertions; every added line is the import, a decorator, or nothing at all (a wrapped expression)
+      for (const e of plan.edits) assert.equal(e.start, e.end, 'nothing of the original is replaced');
+      const added = out.split('\n').length - text.split('\n').length;
+      const decorators = plan.edits.filter((e) => /^\r?\n?\s*@(observe_route|ObserveRoute)\(/.test(e.newText)).length;
+      assert.ok(added <= decorators + 2, `${added} lines added for ${routes.length} routes`);
+      assert.equal(plan.newFiles?.length, 1, 'the helper module is written with the first route');
+      const again = await registered(input, out);
+      assert.equal(again.routes.length, routes.length, 'the detector still finds every route');
+      const second = await planInstrumentFile(out, file, again.routes, ALL, OPTS);
+      assert.deepEqual(second.edits, []);
+      assert.equal(second.refused, undefined, second.refused);
+      assert.deepEqual(second.alreadyInstrumented, ALL);
+      for (const r of again.routes) assert.deepEqual((await planInstrumentRoute(out, file, r, ALL, OPTS)).edits, []);
+    });
+  }
+
+  it('handlers in another module, wrapper calls and middleware factories are wrapped where they are registered', async () => {
+    const { file, text, routes } = await registered('express-crossfile/app.ts');
+    const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
+    assert.match(out, /router\.get\('\/users\/:id', observeRoute\('GET', '\/api\/users\/:id', users\.show\)\);/);
+    assert.match(
+      out,
+      /router\.get\('\/people\/:id', observeRoute\('GET', '\/api\/people\/:id', users\.show\)\);/,
+      'a shared handler: its own label',
+    );
+    assert.match(out, /router\.post\('\/auth\/login', observeRoute\('POST', '\/api\/auth\/login', wrapAction\(users\.login\)\)\);/);
+    const py = await registered('fastapi-crossfile/app.py');
+    const pyOut = applyEdits(py.text, (await planInstrumentFile(py.text, py.file, py.routes, ALL, OPTS)).edits);
+    assert.match(
+      pyOut,
+      /add_api_route\("\/items", observe_route\("POST", "\/api\/items", status_code=201\)\(views\.create_item\), methods=\["POST"\], status_code=201\)/,
+    );
+    assert.match(pyOut, /add_api_route\("\/stock\/\{item_id\}", observe_route\("GET", "\/api\/stock\/\{item_id\}"\)\(views\.get_item\)/);
+  });
+
+  it('the helper modules: Python, TypeScript ESM, JavaScript CommonJS, as in their golden files; the metric lint accepts them', async () => {
+    for (const [input, helper] of [
+      ['fastapi/app.py', 'fastapi/telemetry_routes.expected.py'],
+      ['express/app.ts', 'express/telemetryRoutes.expected.ts'],
+      ['express-cjs/app.js', 'express-cjs/telemetryRoutes.expected.js'],
+    ] as const) {
+      const { file, text, routes } = await registered(input);
+      const plan = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      const f = plan.newFiles![0]!;
+      assert.equal(path.basename(f.path), path.basename(helper).replace('.expected', ''));
+      assert.equal(path.dirname(f.path), path.dirname(file));
+      golden(helper, f.content);
+      assert.deepEqual(await lintMetrics(f.content, f.path), [], `${helper} lints clean`);
+      assert.match(f.content, /http_requests_total/);
+      assert.match(f.content, /http_request_duration_seconds/);
+    }
+  });
+});
+
+describe('wrapper style: where the helper is and how it is imported', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wrapper-'));
+  const plan = async (file: string, text: string) =>
+    planInstrumentFile(
+      text,
+      file,
+      (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file),
+      ALL,
+      OPTS,
+    );
+  const py =
+    'from fastapi import APIRouter\nfrom .deps import db\n\nrouter = APIRouter()\n\n\n@router.get("/x")\ndef x():\n    return {}\n';
+
+  it('Python in a package: the top package, imported relatively; an existing helper is reused and never rewritten', async () => {
+    const root = tmp();
+    fs.mkdirSync(path.join(root, 'app', 'api', 'routes'), { recursive: true });
+    for (const d of ['app', 'app/api', 'app/api/routes']) fs.writeFileSync(path.join(root, d, '__init__.py'), '');
+    const file = path.join(root, 'app', 'api', 'routes', 'items.py');
+    const p = await plan(file, py);
+    assert.equal(p.newFiles?.[0]?.path, path.join(root, 'app', 'telemetry_routes.py'));
+    assert.match(applyEdits(py, p.edits), /^from \.\.\.telemetry_routes import observe_route$/m);
+    const absolute = py.replace('from .deps import db', 'from app.deps import db');
+    assert.match(applyEdits(absolute, (await plan(file, absolute)).edits), /^from app\.telemetry_routes import observe_route$/m);
+    // a namespace package (no __init__.py) inside a package the file imports absolutely
+    fs.mkdirSync(path.join(root, 'app', 'views'));
+    fs.writeFileSync(path.join(root, 'app', 'deps.py'), '');
+    const ns = path.join(root, 'app', 'views', 'items.py');
+    const nsPlan = await plan(ns, absolute);
+    assert.equal(nsPlan.newFiles?.[0]?.path, path.join(root, 'app', 'telemetry_routes.py'));
+    assert.match(applyEdits(absolute, nsPlan.edits), /^from app\.telemetry_routes import observe_route$/m);
+    fs.writeFileSync(path.join(root, 'app', 'api', 'telemetry_routes.py'), '# mine\n');
+    const reuse = await plan(file, py);
+    assert.equal(reuse.newFiles, undefined, 'an existing helper is never rewritten');
+    assert.match(applyEdits(py, reuse.edits), /^from \.\.telemetry_routes import observe_route$/m);
+  });
+
+  it("TypeScript: next to tracing.ts, or in src/; the specifier follows the file's `.js` extensions", async () => {
+    const root = tmp();
+    fs.writeFileSync(path.join(root, 'package.json'), '{}');
+    fs.mkdirSync(path.join(root, 'src', 'routes'), { recursive: true });
+    const file = path.join(root, 'src', 'routes', 'users.ts');
+    const ts =
+      "import { Router } from 'express';\nimport { db } from '../db.js';\n\nexport const router = Router();\nrouter.get('/u', (_req, res) => { res.json(db); });\n";
+    const p = await plan(file, ts);
+    assert.equal(p.newFiles?.[0]?.path, path.join(root, 'src', 'telemetryRoutes.ts'));
+    assert.match(applyEdits(ts, p.edits), /^import \{ observeRoute \} from '\.\.\/telemetryRoutes\.js';$/m);
+    assert.match(p.newFiles![0]!.content, /^export function observeRoute</m);
+    fs.writeFileSync(path.join(root, 'src', 'routes', 'tracing.ts'), '// mine\n');
+    assert.equal((await plan(file, ts)).newFiles?.[0]?.path, path.join(root, 'src', 'routes', 'telemetryRoutes.ts'));
+  });
+
+  it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
+    for (const input of ['fastapi/app.expected.py', 'express/app.expected.ts', 'nestjs/users.controller.expected.ts']) {
+      const file = path.join(FIXTURES, input);
+      const text = fs.readFileSync(file, 'utf8');
+      const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+      const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      assert.deepEqual([p.edits, p.refused, p.newFiles], [[], undefined, undefined], input);
+    }
+  });
+
+  it('the inline style stays available as an option', async () => {
+    const { file, text, routes } = await registered('express/app.ts');
+    const inline = await planInstrumentFile(
+      text,
+      file,
+      routes.filter((r) => r.handlerFile === file),
+      ALL,
+      { ...OPTS, style: 'inline' },
+    );
+    assert.equal(inline.newFiles, undefined);
+    assert.match(applyEdits(text, inline.edits), /httpRequestsTotal\.inc\(/);
+  });
+});
