@@ -7,12 +7,14 @@
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
  *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
  *   - waterfall.* : trace waterfall first render, longest task while scrolling and search at 10k/100k spans, real Chromium
+ *   - logs.*      : Loki live-tail throughput through the client (loopback WebSocket, recorded frame shape)
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchHardening } from './hardening';
+import { benchLogs } from './logs';
 import { benchMetrics } from './metrics';
 import { benchReceiver } from './receiver';
 import { benchRoutes } from './routes';
@@ -58,6 +60,7 @@ const groups: Record<string, () => Promise<BenchResult[]>> = {
   receiver: benchReceiver,
   hardening: benchHardening,
   waterfall: benchWaterfall,
+  logs: benchLogs,
 };
 
 (async () => {

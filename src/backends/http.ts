@@ -46,6 +46,9 @@ export interface HttpBackendOptions {
   timeoutMs?: number;
   /** What to do on 401/403, appended after " — ", e.g. "run Telemetry Lens: Set Prometheus Credentials". */
   credentialsHint?: string;
+  /** Keep the text of a plain-text error body (Loki answers parse errors as text/plain 400): an `api-error`
+   * `<name> error (<status>): <text>` instead of the bare status. 404 keeps the generic message. */
+  textErrors?: boolean;
 }
 
 export interface RequestOptions {
@@ -72,8 +75,11 @@ export class HttpBackend {
   private readonly axios: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly credentialsHint: string | undefined;
+  private readonly textErrors: boolean;
   readonly maxResponseBytes: number;
   private readonly listeners = new Set<RequestListener>();
+  private readonly headers: Record<string, string>;
+  private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(opts: HttpBackendOptions) {
     let url: URL;
@@ -109,6 +115,7 @@ export class HttpBackend {
     this.baseUrl = url.toString().replace(/\/$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.credentialsHint = opts.credentialsHint;
+    this.textErrors = !!opts.textErrors;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
     const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
@@ -127,6 +134,8 @@ export class HttpBackend {
       httpAgent = new http.Agent({ keepAlive: true });
       httpsAgent = new https.Agent(tls);
     }
+    this.headers = headers;
+    this.agents = { http: httpAgent, https: httpsAgent };
     this.axios = axios.create({
       baseURL: this.baseUrl,
       headers,
@@ -147,6 +156,16 @@ export class HttpBackend {
   onRequest(listener: RequestListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** A WebSocket on this backend (Loki live tail): ws(s) URL, the same headers (auth, tenant …) and the
+   * same agent (custom CA, insecure TLS, proxy). Never put in messages: the headers hold the credentials. */
+  webSocketTarget(path: string, params: RequestOptions['params'] = {}): { url: string; headers: Record<string, string>; agent: http.Agent } {
+    const fullPath = path.startsWith('/') ? path : `/${path}`;
+    const encoded = encodeParams(params);
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}${fullPath}${encoded ? `?${encoded}` : ''}`;
+    for (const l of this.listeners) l({ method: 'GET', path: fullPath });
+    return { url, headers: { ...this.headers }, agent: this.baseUrl.startsWith('https:') ? this.agents.https : this.agents.http };
   }
 
   /** Sends a request and returns parsed JSON with its status; non-2xx JSON bodies are returned too
@@ -222,6 +241,11 @@ export class HttpBackend {
     try {
       data = JSON.parse(body);
     } catch {
+      const text = body.replace(/\s+/g, ' ').trim();
+      if (status >= 400 && status !== 404 && this.textErrors && text && !/html/i.test(ctype) && !text.startsWith('<')) {
+        const shown = text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
+        throw this.error('api-error', `${this.backendName} error (${status}): ${shown}`, { path, status });
+      }
       if (status >= 400) throw this.httpStatusError(status, path);
       if (/html/i.test(ctype) || /^\s*</.test(body)) {
         throw this.error(
@@ -293,6 +317,8 @@ class TlsHttpsProxyAgent extends HttpsProxyAgent<string> {
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** Longest backend error text kept in a message (one line). */
+const MAX_ERROR_TEXT = 500;
 
 /** axios' maxContentLength / maxBodyLength failures. */
 function isTooLarge(e: unknown): boolean {

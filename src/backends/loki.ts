@@ -4,10 +4,14 @@
  * `X-Loki-Response-Encoding-Flags: categorize-labels`, so stream entries come back as
  * `[ns, line, {structuredMetadata, parsed}]` and trace ids in structured metadata are found.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { HttpBackend, type HttpBackendOptions, type RequestListener } from './http';
-import { ParsedGetter, type CallOptions } from './parsedGetter';
-import { parseLokiQuery, parseLokiSeries, parseLokiStringList, type LokiQueryResult, type LokiTailFrame } from '../core/logs/loki';
+import { BackendError } from './errors';
+import { ParsedGetter, type CallOptions, type Params } from './parsedGetter';
+import { startLokiTail, type LokiTail, type LokiTailOptions } from './lokiTail';
+import { parseLokiQuery, parseLokiSeries, parseLokiStringList, type LokiQueryResult } from '../core/logs/loki';
 import type { Labels } from '../core/logs/model';
+import type { ParseResult } from '../core/traces/model';
 
 export interface LokiClientOptions extends Omit<HttpBackendOptions, 'backendName'> {
   backendName?: string;
@@ -15,6 +19,8 @@ export interface LokiClientOptions extends Omit<HttpBackendOptions, 'backendName
   tenant?: string;
   /** Ask for the categorized answer (structured metadata and parsed fields apart from stream labels). */
   categorizeLabels?: boolean;
+  /** Waits before retrying a 429 or 5xx answer; one retry per entry. Default 250 ms, 1 s. */
+  retryDelaysMs?: number[];
 }
 
 /**
@@ -23,6 +29,8 @@ export interface LokiClientOptions extends Omit<HttpBackendOptions, 'backendName
  */
 export type LokiTime = Date | bigint | string | number;
 export type Direction = 'backward' | 'forward';
+
+const DEFAULT_RETRY_MS = [250, 1000];
 
 function lokiTime(t: LokiTime | undefined): string | undefined {
   if (t === undefined) return undefined;
@@ -43,31 +51,24 @@ export interface LokiRangeQuery {
   step?: string | number;
 }
 
-/** What a live tail will look like (see `LokiClient` notes): frames parsed by `parseLokiTailFrame`. */
-export interface LokiTailOptions extends CallOptions {
-  query: string;
-  start?: LokiTime;
-  limit?: number;
-  delayFor?: number;
-  onFrame: (frame: LokiTailFrame) => void;
-  onError: (e: Error) => void;
-}
-
 export class LokiClient {
   readonly http: HttpBackend;
   readonly categorizeLabels: boolean;
   private readonly getter: ParsedGetter;
+  private readonly retryDelaysMs: number[];
 
   constructor(opts: LokiClientOptions | HttpBackend) {
     if (opts instanceof HttpBackend) {
       this.http = opts;
       this.categorizeLabels = false;
+      this.retryDelaysMs = DEFAULT_RETRY_MS;
     } else {
-      const { tenant, categorizeLabels, ...rest } = opts;
+      const { tenant, categorizeLabels, retryDelaysMs, ...rest } = opts;
+      this.retryDelaysMs = retryDelaysMs ?? DEFAULT_RETRY_MS;
       const headers: Record<string, string> = { ...(rest.headers ?? {}) };
       if (tenant) headers['X-Scope-OrgID'] = tenant;
       if (categorizeLabels) headers['X-Loki-Response-Encoding-Flags'] = 'categorize-labels';
-      this.http = new HttpBackend({ backendName: 'Loki', ...rest, headers });
+      this.http = new HttpBackend({ backendName: 'Loki', textErrors: true, ...rest, headers });
       this.categorizeLabels = !!categorizeLabels;
     }
     this.getter = new ParsedGetter(this.http);
@@ -80,7 +81,7 @@ export class LokiClient {
   /** `/loki/api/v1/query_range`: log lines (merged, sorted by `direction`) or a matrix. */
   queryRange(q: LokiRangeQuery, opts: CallOptions = {}): Promise<LokiQueryResult> {
     const direction = q.direction ?? 'backward';
-    return this.getter.get(
+    return this.get(
       '/loki/api/v1/query_range',
       { query: q.query, start: lokiTime(q.start), end: lokiTime(q.end), limit: q.limit, direction, step: q.step },
       (d) => parseLokiQuery(d, direction),
@@ -91,7 +92,7 @@ export class LokiClient {
   /** `/loki/api/v1/query` (instant): a vector, or streams for a log query. */
   query(q: { query: string; time?: LokiTime; limit?: number; direction?: Direction }, opts: CallOptions = {}): Promise<LokiQueryResult> {
     const direction = q.direction ?? 'backward';
-    return this.getter.get(
+    return this.get(
       '/loki/api/v1/query',
       { query: q.query, time: lokiTime(q.time), limit: q.limit, direction },
       (d) => parseLokiQuery(d, direction),
@@ -101,12 +102,12 @@ export class LokiClient {
 
   /** `/loki/api/v1/labels`. */
   labels(opts: CallOptions & { start?: LokiTime; end?: LokiTime; query?: string } = {}): Promise<string[]> {
-    return this.getter.get('/loki/api/v1/labels', { start: lokiTime(opts.start), end: lokiTime(opts.end), query: opts.query }, parseLokiStringList, opts);
+    return this.get('/loki/api/v1/labels', { start: lokiTime(opts.start), end: lokiTime(opts.end), query: opts.query }, parseLokiStringList, opts);
   }
 
   /** `/loki/api/v1/label/{name}/values`. */
   labelValues(name: string, opts: CallOptions & { start?: LokiTime; end?: LokiTime; query?: string } = {}): Promise<string[]> {
-    return this.getter.get(
+    return this.get(
       `/loki/api/v1/label/${encodeURIComponent(name)}/values`,
       { start: lokiTime(opts.start), end: lokiTime(opts.end), query: opts.query },
       parseLokiStringList,
@@ -116,18 +117,37 @@ export class LokiClient {
 
   /** `/loki/api/v1/series?match[]=…`. */
   series(match: string[], opts: CallOptions & { start?: LokiTime; end?: LokiTime } = {}): Promise<Labels[]> {
-    return this.getter.get('/loki/api/v1/series', { 'match[]': match, start: lokiTime(opts.start), end: lokiTime(opts.end) }, parseLokiSeries, opts);
+    return this.get('/loki/api/v1/series', { 'match[]': match, start: lokiTime(opts.start), end: lokiTime(opts.end) }, parseLokiSeries, opts);
   }
 
-  /*
-   * Live tail — NOT IMPLEMENTED YET. `/loki/api/v1/tail` is a WebSocket and the `ws` package is not in
-   * node_modules. Intended signature (frames are already parseable with `parseLokiTailFrame`, tested
-   * against the recorded tail frames):
-   *
-   *   tail(opts: LokiTailOptions): { close(): void }
-   *
-   * ws(s)://<base>/loki/api/v1/tail?query=&start=&limit=&delay_for=, same auth/tenant/categorize headers,
-   * each text message → parseLokiTailFrame → onFrame; `opts.signal` closes the socket; errors become a
-   * BackendError passed to onError.
+  /**
+   * `/loki/api/v1/tail` over a WebSocket with this client's headers (auth, tenant, categorize-labels):
+   * frames go to `onFrame`; a dropped connection resumes from the last timestamp (see lokiTail.ts).
    */
+  tail(opts: Omit<LokiTailOptions, 'startNs'> & { start?: LokiTime }): LokiTail {
+    const { start, ...rest } = opts;
+    const startNs = lokiTime(start);
+    return startLokiTail(this.http, startNs !== undefined ? { ...rest, startNs } : rest);
+  }
+
+  /** GET + parse, retrying 429 and 5xx answers after `retryDelaysMs` (bounded); cancellation stops the wait. */
+  private async get<T>(path: string, params: Params, parse: (d: unknown) => ParseResult<T>, opts: CallOptions): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.getter.get(path, params, parse, opts);
+      } catch (e) {
+        const wait = this.retryDelaysMs[attempt];
+        if (wait === undefined || !retryable(e)) throw e;
+        try {
+          await delay(wait, undefined, opts.signal ? { signal: opts.signal } : {});
+        } catch {
+          throw this.http.error('cancelled', `${this.http.backendName} request cancelled`, { path });
+        }
+      }
+    }
+  }
+}
+
+function retryable(e: unknown): boolean {
+  return e instanceof BackendError && (e.kind === 'http' || e.kind === 'api-error') && e.status !== undefined && (e.status === 429 || e.status >= 500);
 }

@@ -316,12 +316,21 @@ export class TelemetryStore {
   }
 
   /** Log records, newest first: of one trace, and/or of one service. */
-  findLogs(q: { traceId?: string; service?: string; limit: number }): StoredLogRecord[] {
+  /**
+   * Log records, newest arrival first: by trace id, service, lowest OTLP severity number (records without a
+   * severity are left out then) and text in the body (case-insensitive).
+   */
+  findLogs(q: { traceId?: string; service?: string; minSeverity?: number; text?: string; limit: number }): StoredLogRecord[] {
     const out: StoredLogRecord[] = [];
     const tid = q.traceId?.toLowerCase();
+    const text = q.text ? q.text.toLowerCase() : undefined;
     for (let i = this.logs.length - 1; i >= this.logHead && out.length < q.limit; i--) {
       const r = this.logs[i];
-      if ((tid === undefined || r.traceId === tid) && (q.service === undefined || r.resource.service === q.service)) out.push(r);
+      if (tid !== undefined && r.traceId !== tid) continue;
+      if (q.service !== undefined && r.resource.service !== q.service) continue;
+      if (q.minSeverity !== undefined && r.severityNumber < q.minSeverity) continue;
+      if (text !== undefined && !anyText(r.body).toLowerCase().includes(text)) continue;
+      out.push(r);
     }
     return out;
   }

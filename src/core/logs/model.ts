@@ -22,6 +22,8 @@ export interface LogLine {
   /** Lowercase hex trace id found in metadata, parsed fields, labels or the line. */
   traceId?: string;
   spanId?: string;
+  /** A query stage failed on this line: Loki's `__error__` label (`JSONParserErr` …) and `__error_details__`. */
+  parseError?: { error: string; details?: string };
 }
 
 const LEVELS: Record<string, LogLevel> = {
@@ -52,15 +54,19 @@ export function normalizeLevel(v: string): LogLevel | undefined {
 }
 
 const LEVEL_KEYS = ['detected_level', 'level', 'severity_text', 'severity', 'lvl', 'loglevel'];
-const TRACE_KEYS = ['trace_id', 'traceID', 'traceId', 'traceid', 'otel.trace_id'];
-const SPAN_KEYS = ['span_id', 'spanID', 'spanId', 'spanid'];
+/** Only keys NAMED as a trace id count: a bare hex string under another name (an md5) is not one. */
+const TRACE_KEYS = ['trace_id', 'traceID', 'traceId'];
+const SPAN_KEYS = ['span_id', 'spanID', 'spanId'];
 
 /** W3C traceparent `00-<32 hex trace>-<16 hex span>-<2 hex flags>`. */
 const TRACEPARENT = /\b[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}\b/i;
-/** `trace_id=…`, `"traceId":"…"`, `traceID: …` inside a line. */
-const TRACE_IN_LINE = /\btrace[_-]?id["']?\s*[:=]\s*["']?([0-9a-f]{32}|[0-9a-f]{16})\b/i;
-const SPAN_IN_LINE = /\bspan[_-]?id["']?\s*[:=]\s*["']?([0-9a-f]{16})\b/i;
-const TRACEPARENT_IN_LINE = /\btraceparent["']?\s*[:=]\s*["']?([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})\b/i;
+/** `trace_id=…` (logfmt), `"traceId":"…"` (JSON), `traceID: …` inside a line: the key starts the line or
+ * follows a separator, so `parent_trace_id` or `md5=` never count. */
+const KEY_START = String.raw`(?:^|[\s{,;])["']?`;
+const KEY_VALUE = String.raw`["']?\s*[:=]\s*["']?`;
+const TRACE_IN_LINE = new RegExp(`${KEY_START}(?:trace_id|traceId|traceID)${KEY_VALUE}([0-9a-fA-F]{32}|[0-9a-fA-F]{16})(?![0-9a-zA-Z_])`);
+const SPAN_IN_LINE = new RegExp(`${KEY_START}(?:span_id|spanId|spanID)${KEY_VALUE}([0-9a-fA-F]{16})(?![0-9a-zA-Z_])`);
+const TRACEPARENT_IN_LINE = new RegExp(`${KEY_START}traceparent${KEY_VALUE}([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})\\b`, 'i');
 const LEVEL_IN_LINE = /\b(?:level|lvl|severity)["']?\s*[:=]\s*["']?([a-z]+)/i;
 
 function fromTraceparent(v: string): { traceId: string; spanId: string } | undefined {
@@ -117,6 +123,13 @@ export function makeLogLine(tsNs: string, line: string, labels: Labels, structur
   const tc = extractTraceContext(out);
   if (tc.traceId) out.traceId = tc.traceId;
   if (tc.spanId) out.spanId = tc.spanId;
+  for (const src of [labels, parsed, structuredMetadata]) {
+    const error = src.__error__;
+    if (error === undefined) continue;
+    const details = src.__error_details__;
+    out.parseError = details !== undefined ? { error, details } : { error };
+    break;
+  }
   return out;
 }
 

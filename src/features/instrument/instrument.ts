@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ALL_ASPECTS, type Aspect, type EditPlan, type InstrumentOptions } from '../../core/instrument/types';
 import { applyEdits, findApps, planAppSetup, planInstrumentFile, planInstrumentRoute, validateResult } from '../../core/instrument/planner';
+import { planTraceLogging } from '../../core/instrument/traceLogging';
 import type { Route } from '../../core/routes/types';
 import { instrumentSettings } from '../../config';
 import { logger } from '../../log';
@@ -137,6 +138,15 @@ export class InstrumentController {
     return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
   }
 
+  /** structlog (Python) or pino (JS/TS) writing the current trace and span ids into every line. */
+  async addTraceContextToLogs(): Promise<boolean> {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc) return false;
+    const version = doc.version;
+    const plan = planTraceLogging(doc.getText(), doc.languageId);
+    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
+  }
+
   async setupApp(kind: 'metrics-endpoint' | 'tracing'): Promise<boolean> {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc) return false;
@@ -252,6 +262,7 @@ export function registerInstrument(context: vscode.ExtensionContext, index: Rout
     vscode.commands.registerCommand('telemetryLens.instrumentAllRoutes', () => controller.instrumentAll()),
     vscode.commands.registerCommand('telemetryLens.setupMetricsEndpoint', () => controller.setupApp('metrics-endpoint')),
     vscode.commands.registerCommand('telemetryLens.setupTracing', () => controller.setupApp('tracing')),
+    vscode.commands.registerCommand('telemetryLens.addTraceContextToLogs', () => controller.addTraceContextToLogs()),
     vscode.languages.registerCodeActionsProvider(SOURCE_FILES, new InstrumentCodeActions(index), {
       providedCodeActionKinds: InstrumentCodeActions.kinds,
     }),

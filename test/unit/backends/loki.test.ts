@@ -35,7 +35,7 @@ describe('LokiClient (recorded payloads over loopback HTTP)', () => {
     srv.routes.set('/loki/api/v1/labels', json(fixtureText('loki', 'labels_minimal.json')));
     srv.routes.set('/loki/api/v1/label/job/values', json(fixtureText('loki', 'labels_minimal.json')));
     srv.routes.set('/loki/api/v1/series', json(JSON.stringify(lokiSeries())));
-    loki = new LokiClient({ baseUrl: srv.url, tenant: 'tenant-1', categorizeLabels: true });
+    loki = new LokiClient({ baseUrl: srv.url, tenant: 'tenant-1', categorizeLabels: true, retryDelaysMs: [] });
   });
   after(() => srv.close());
 
@@ -83,10 +83,13 @@ describe('LokiClient (recorded payloads over loopback HTTP)', () => {
   });
 
   it('faults: 400 text, HTML, invalid JSON, wrong payload, unknown path → typed errors naming Loki', async () => {
-    srv.routes.set('/loki/api/v1/labels', { status: 400, body: 'parse error at line 1', type: 'text/plain' });
+    // Loki answers a LogQL parse error as text/plain 400: its text is the message, verbatim.
+    const parseError = 'parse error at line 1, col 7: syntax error: unexpected IDENTIFIER, expecting STRING';
+    srv.routes.set('/loki/api/v1/labels', { status: 400, body: `${parseError}\n`, type: 'text/plain; charset=utf-8' });
     await rejects(loki.labels(), (e) => {
-      assert.equal(e.kind, 'http');
-      assert.match(e.message, /^Loki answered HTTP 400/);
+      assert.equal(e.kind, 'api-error');
+      assert.equal(e.status, 400);
+      assert.equal(e.message, `Loki error (400): ${parseError}`);
     });
     srv.routes.set('/loki/api/v1/labels', HTML);
     await rejects(loki.labels(), (e) => assert.match(e.message, /^Loki answered HTML/));
@@ -101,5 +104,42 @@ describe('LokiClient (recorded payloads over loopback HTTP)', () => {
       assert.equal(e.status, 404);
       assert.match(e.message, /^Loki answered HTTP 404 Not Found \(127\.0\.0\.1:\d+\/loki-gw\/loki\/api\/v1\/label\/nope\/values\)$/);
     });
+  });
+
+  it('429 and 5xx are retried (bounded), then the last error; 400 is not retried', async () => {
+    const retrying = new LokiClient({ baseUrl: srv.url, retryDelaysMs: [1, 1] });
+    const answers = [
+      { status: 429, body: 'too many outstanding requests', type: 'text/plain' },
+      { status: 503, body: 'upstream connect error', type: 'text/plain' },
+    ];
+    srv.routes.set('/loki/api/v1/labels', () => answers.shift() ?? json(fixtureText('loki', 'labels_minimal.json')));
+    const before = srv.seen.length;
+    assert.deepEqual(await retrying.labels(), ['label1', 'test', 'value']);
+    assert.equal(srv.seen.length - before, 3);
+
+    srv.routes.set('/loki/api/v1/labels', { status: 500, body: 'rpc error: code = Unavailable', type: 'text/plain' });
+    const n = srv.seen.length;
+    await rejects(retrying.labels(), (e) => assert.equal(e.message, 'Loki error (500): rpc error: code = Unavailable'));
+    assert.equal(srv.seen.length - n, 3);
+
+    srv.routes.set('/loki/api/v1/labels', { status: 400, body: 'queries require at least one regexp or equality matcher', type: 'text/plain' });
+    const m = srv.seen.length;
+    await rejects(retrying.labels(), (e) => assert.equal(e.kind, 'api-error'));
+    assert.equal(srv.seen.length - m, 1);
+  });
+
+  it('cancelling during the backoff stops the retries with a cancelled error', async () => {
+    const slow = new LokiClient({ baseUrl: srv.url, retryDelaysMs: [60_000] });
+    let answered!: () => void;
+    const first = new Promise<void>((r) => (answered = r));
+    srv.routes.set('/loki/api/v1/labels', () => {
+      answered();
+      return { status: 503, body: 'busy', type: 'text/plain' };
+    });
+    const ctl = new AbortController();
+    const done = slow.labels({ signal: ctl.signal });
+    await first;
+    ctl.abort();
+    await rejects(done, (e) => assert.equal(e.kind, 'cancelled'));
   });
 });

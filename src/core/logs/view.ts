@@ -1,0 +1,82 @@
+/**
+ * What the log view shows of lines, computed without a DOM: the fields of a JSON or logfmt line, text
+ * filtering with the ranges to highlight, and the log-volume histogram by level. Pure: no `vscode`, no I/O.
+ */
+import type { LogLevel, LogLine } from './model';
+
+/** Lines longer than this are not parsed into fields (shown as text only). */
+export const MAX_FIELD_LINE = 64 * 1024;
+
+/** Top-level fields of a JSON object line (values as text), or of a logfmt line; empty when it is neither. */
+export function lineFields(line: string): Record<string, string> {
+  if (line.length > MAX_FIELD_LINE) return {};
+  const t = line.trim();
+  if (t.startsWith('{')) {
+    try {
+      const v: unknown = JSON.parse(t);
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const out: Record<string, string> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
+        return out;
+      }
+    } catch {
+      // not JSON: try logfmt
+    }
+  }
+  return logfmtFields(t);
+}
+
+const LOGFMT_PAIR = /([^\s="]+)=(?:"((?:[^"\\]|\\.)*)"|([^\s"]*))(?=\s|$)/gy;
+
+/** `key=value key2="quoted \"value\""` → fields; empty unless the whole line is pairs. */
+export function logfmtFields(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pos = 0;
+  while (pos < line.length) {
+    while (line[pos] === ' ' || line[pos] === '\t') pos++;
+    if (pos >= line.length) break;
+    LOGFMT_PAIR.lastIndex = pos;
+    const m = LOGFMT_PAIR.exec(line);
+    if (!m) return {};
+    out[m[1]!] = m[2] !== undefined ? m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c)) : m[3]!;
+    pos = LOGFMT_PAIR.lastIndex;
+  }
+  return out;
+}
+
+/** Lines containing `text` (case-insensitive, in the line or a label value), with the ranges of each match in the line. */
+export function filterLines(lines: LogLine[], text: string): { line: LogLine; highlights: [number, number][] }[] {
+  const needle = text.toLowerCase();
+  if (!needle) return lines.map((line) => ({ line, highlights: [] }));
+  const out: { line: LogLine; highlights: [number, number][] }[] = [];
+  for (const line of lines) {
+    const hay = line.line.toLowerCase();
+    const highlights: [number, number][] = [];
+    for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) highlights.push([at, at + needle.length]);
+    if (highlights.length || Object.values(line.labels).some((v) => v.toLowerCase().includes(needle))) out.push({ line, highlights });
+  }
+  return out;
+}
+
+export type VolumeBucket = { startNs: string } & Record<LogLevel, number>;
+
+const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'];
+
+/** Counts per level in `buckets` equal slices of [startNs, endNs); lines outside are not counted. */
+export function volumeByLevel(lines: LogLine[], startNs: string, endNs: string, buckets: number): VolumeBucket[] {
+  const start = BigInt(startNs);
+  const span = BigInt(endNs) - start;
+  const n = Math.max(1, Math.floor(buckets));
+  if (span <= 0n) return [];
+  const out: VolumeBucket[] = Array.from({ length: n }, (_, i) => {
+    const b = { startNs: (start + (span * BigInt(i)) / BigInt(n)).toString() } as VolumeBucket;
+    for (const l of LEVELS) b[l] = 0;
+    return b;
+  });
+  for (const l of lines) {
+    const off = BigInt(l.tsNs) - start;
+    if (off < 0n || off >= span) continue;
+    out[Number((off * BigInt(n)) / span)]![l.level ?? 'unknown']++;
+  }
+  return out;
+}
