@@ -24,7 +24,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'the core is pure: no vscode import' }],
-          patterns: [{ group: ['**/backends/*', '**/backends'], message: 'the core does not depend on the backends: move shared types down into the core' }],
+          patterns: [
+            {
+              group: ['**/backends/*', '**/backends'],
+              message: 'the core does not depend on the backends: move shared types down into the core',
+            },
+          ],
         },
       ],
     },

@@ -22,7 +22,18 @@ const EVAL = EPOCH + 600;
 function route(i: number): Route {
   const path = `/api/r${i}/items/{item_id}`;
   const range = { start: { line: i + 1, column: 0 }, end: { line: i + 1, column: 30 } };
-  return { framework: 'fastapi', methods: ['GET'], path, fullPath: path, file: '/bench/app.py', line: i + 1, range, handlerFile: '/bench/app.py', handlerLine: i + 2, handlerName: `h${i}` };
+  return {
+    framework: 'fastapi',
+    methods: ['GET'],
+    path,
+    fullPath: path,
+    file: '/bench/app.py',
+    line: i + 1,
+    range,
+    handlerFile: '/bench/app.py',
+    handlerLine: i + 2,
+    handlerName: `h${i}`,
+  };
 }
 
 function history(): string {
@@ -36,11 +47,16 @@ function history(): string {
   for (let i = 0; i < ROUTES; i++) {
     const labels = { job: 'bench', handler: `/api/r${i}/items/{item_id}`, method: 'GET' };
     const r = 1 + (i % 7);
-    w.histogram('http_request_duration_seconds', labels, [
-      [0.05, 0.5 * r],
-      [0.25, 0.9 * r],
-      [1, 0.99 * r],
-    ], { countRate: r * (i % 10 === 0 ? 1.1 : 1) });
+    w.histogram(
+      'http_request_duration_seconds',
+      labels,
+      [
+        [0.05, 0.5 * r],
+        [0.25, 0.9 * r],
+        [1, 0.99 * r],
+      ],
+      { countRate: r * (i % 10 === 0 ? 1.1 : 1) },
+    );
   }
   return w.toString();
 }

@@ -14,7 +14,13 @@ import * as readline from 'node:readline';
 import { context, trace, SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 
@@ -39,11 +45,30 @@ async function makeSpans(n: number): Promise<ReadableSpan[]> {
   for (let i = 0; i < n; i += 8) {
     const rootSpan = tracer.startSpan('GET /users/{id}', {
       kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': 'GET', 'http.route': '/users/{id}', 'http.response.status_code': 200, 'url.path': `/users/${i}`, 'user_agent.original': 'bench/1.0' },
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': '/users/{id}',
+        'http.response.status_code': 200,
+        'url.path': `/users/${i}`,
+        'user_agent.original': 'bench/1.0',
+      },
     });
     const ctx = trace.setSpan(context.active(), rootSpan);
     for (let c = 1; c < 8 && i + c < n; c++) {
-      const s = tracer.startSpan('SELECT users', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.statement': 'SELECT * FROM users WHERE id = $1', 'db.name': 'app', 'server.address': 'db', 'server.port': 5432 } }, ctx);
+      const s = tracer.startSpan(
+        'SELECT users',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'db.system': 'postgresql',
+            'db.statement': 'SELECT * FROM users WHERE id = $1',
+            'db.name': 'app',
+            'server.address': 'db',
+            'server.port': 5432,
+          },
+        },
+        ctx,
+      );
       if (c === 1) s.addEvent('cache miss', { key: `user:${i}` });
       s.end();
     }
@@ -57,7 +82,9 @@ async function makeSpans(n: number): Promise<ReadableSpan[]> {
 
 function exportOnce(exporter: SpanExporter, batch: ReadableSpan[]): Promise<void> {
   return new Promise((resolve, reject) =>
-    exporter.export(batch, (r: ExportResult) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed')))),
+    exporter.export(batch, (r: ExportResult) =>
+      r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed')),
+    ),
   );
 }
 
@@ -83,9 +110,13 @@ interface Child {
 }
 
 async function startReceiver(extra: string[] = []): Promise<Child> {
-  const proc = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'receiver', '--grpc-port', '0', '--http-port', '0', '--query-port', '0', ...extra], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [path.join(root, 'dist/cli.js'), 'receiver', '--grpc-port', '0', '--http-port', '0', '--query-port', '0', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines: string[] = [];
   for await (const line of readline.createInterface({ input: proc.stdout! })) {
     lines.push(line);

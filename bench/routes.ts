@@ -23,7 +23,14 @@ const LINES = 20_000;
 
 /** A realistic FastAPI module: routers, decorated async handlers with bodies, helpers, comments. */
 export function generatePython(lines = LINES): string {
-  const out = ['from fastapi import APIRouter, Depends, FastAPI, HTTPException', 'from pydantic import BaseModel', '', 'app = FastAPI()', 'router = APIRouter(prefix="/api")', ''];
+  const out = [
+    'from fastapi import APIRouter, Depends, FastAPI, HTTPException',
+    'from pydantic import BaseModel',
+    '',
+    'app = FastAPI()',
+    'router = APIRouter(prefix="/api")',
+    '',
+  ];
   let i = 0;
   while (out.length < lines) {
     out.push(
@@ -60,7 +67,15 @@ export function generatePython(lines = LINES): string {
 
 /** A realistic Express module in TypeScript: routes with middleware, inline and named handlers. */
 export function generateTypeScript(lines = LINES): string {
-  const out = ["import express, { Request, Response } from 'express';", "import { auth } from './auth';", '', 'const app = express();', 'const router = express.Router();', "app.use('/api', router);", ''];
+  const out = [
+    "import express, { Request, Response } from 'express';",
+    "import { auth } from './auth';",
+    '',
+    'const app = express();',
+    'const router = express.Router();',
+    "app.use('/api', router);",
+    '',
+  ];
   let i = 0;
   while (out.length < lines) {
     out.push(
@@ -124,7 +139,8 @@ async function timeRedetect(file: string, text: string, runs = 15): Promise<{ ms
     const parse: number[] = [];
     for (let i = 0; i < runs + 3; i++) {
       // type a character into the path, or delete it again
-      const change: ContentChange = i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
+      const change: ContentChange =
+        i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
       cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
       const t0 = performance.now();
       doc.update(cur, [change]);
@@ -150,7 +166,8 @@ async function redetectStall(file: string, text: string): Promise<number> {
     let cur = text;
     const stalls: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const change: ContentChange = i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
+      const change: ContentChange =
+        i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
       cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
       let max = 0;
       let last = performance.now();
@@ -205,7 +222,11 @@ export async function benchRoutes(): Promise<BenchResult[]> {
     results.push({ name: `routes.redetect_after_edit_parse_ms.${lang}_20k_lines`, value: round(r.parseMs), unit: 'ms' });
   }
   // what a host feels during that re-detection through DocumentAnalyzer.updateSliced: the longest event-loop stall
-  results.push({ name: 'routes.redetect_after_edit_max_stall_ms.typescript_20k_lines', value: round(await redetectStall('/bench/stall-edit.ts', generateTypeScript())), unit: 'ms' });
+  results.push({
+    name: 'routes.redetect_after_edit_max_stall_ms.typescript_20k_lines',
+    value: round(await redetectStall('/bench/stall-edit.ts', generateTypeScript())),
+    unit: 'ms',
+  });
 
   // what a host feels: the longest event-loop stall while the 20k-line TS file is analysed time-sliced
   results.push({ name: 'routes.sliced_max_stall_ms.typescript_20k_lines', value: round(await maxStall(generateTypeScript())), unit: 'ms' });

@@ -14,7 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const watch = args.includes('--watch');
 const production = args.includes('--production');
-const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const common = {
@@ -31,7 +34,9 @@ const common = {
 
 const tests = (dir) =>
   existsSync(join(root, dir))
-    ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f))
+    ? readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(dir, f))
     : [];
 
 const webviewEntries = tests('src/webview/app').filter((f) => !f.endsWith('.d.ts'));
@@ -77,7 +82,13 @@ function copyWasm() {
   const src = join(root, 'node_modules/@vscode/tree-sitter-wasm/wasm');
   const dst = join(root, 'dist/wasm');
   mkdirSync(dst, { recursive: true });
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm']) {
+  for (const f of [
+    'tree-sitter.wasm',
+    'tree-sitter-python.wasm',
+    'tree-sitter-typescript.wasm',
+    'tree-sitter-tsx.wasm',
+    'tree-sitter-javascript.wasm',
+  ]) {
     cpSync(join(src, f), join(dst, f));
   }
 }

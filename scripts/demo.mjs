@@ -14,12 +14,33 @@
 // on edits; --check never reloads), DEMO_PROMETHEUS_BIN (default: prometheus on PATH),
 // DEMO_IN_PLACE=1 (run the services from demo/ instead of a fresh copy in the run dir).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { codeServerEntry, codeServerListening, CODE_SERVER_DIR, ensureVsix, installExtension, startCodeServer, writeUserSettings } from './demo/code-server.mjs';
+import {
+  codeServerEntry,
+  codeServerListening,
+  CODE_SERVER_DIR,
+  ensureVsix,
+  installExtension,
+  startCodeServer,
+  writeUserSettings,
+} from './demo/code-server.mjs';
 import { renderPrometheusConfig } from './demo/prometheus-config.mjs';
 import { choosePort, httpGet, PortError, waitFor } from './demo/net.mjs';
 import { Supervisor } from './demo/supervisor.mjs';
@@ -38,8 +59,18 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
-  console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1);
+  console.log(
+    lines
+      .slice(
+        0,
+        lines.findIndex((l) => !l.startsWith('//')),
+      )
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const CHECK = args.check;
@@ -72,15 +103,28 @@ function preflight() {
   const problems = [];
   const prometheus = process.env.DEMO_PROMETHEUS_BIN || onPath('prometheus');
   if (!prometheus) problems.push(`prometheus is not installed: ${SETUP_FIX} (or apt-get install prometheus)`);
-  const py = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, prometheus_client'], { encoding: 'utf8', timeout: 30_000, env: pythonEnv() });
+  const py = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, prometheus_client'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: pythonEnv(),
+  });
   if (py.status !== 0) {
-    problems.push(`${PYTHON} cannot import fastapi/uvicorn/prometheus_client: ${SETUP_FIX} (or apt-get install python3-fastapi python3-uvicorn python3-prometheus-client)`);
+    problems.push(
+      `${PYTHON} cannot import fastapi/uvicorn/prometheus_client: ${SETUP_FIX} (or apt-get install python3-fastapi python3-uvicorn python3-prometheus-client)`,
+    );
   }
   // Instrument Route's spans import opentelemetry; Debian ships no python3-opentelemetry.
   otelShim = spawnSync(PYTHON, ['-c', 'import opentelemetry.trace'], { timeout: 30_000, env: pythonEnv() }).status !== 0;
   if (otelShim) notes.push('python-api: no Python OpenTelemetry installed, spans use the no-op demo/python-otel-shim');
   const req = createRequire(join(demoDir, 'node-api/server.js'));
-  const missing = ['express', 'prom-client', '@opentelemetry/api', '@opentelemetry/sdk-trace-node', '@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-express'].filter((m) => {
+  const missing = [
+    'express',
+    'prom-client',
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/instrumentation-http',
+    '@opentelemetry/instrumentation-express',
+  ].filter((m) => {
     try {
       req.resolve(m);
       return false;
@@ -92,8 +136,12 @@ function preflight() {
   let codeServer = null;
   if (!args['no-editor']) {
     codeServer = codeServerEntry(root);
-    if (!codeServer && CHECK) notes.push(`code-server is not installed (${CODE_SERVER_DIR}): editor step skipped; ${SETUP_FIX} to include it`);
-    else if (!codeServer) problems.push(`code-server is not installed (${CODE_SERVER_DIR}): ${SETUP_FIX}, or start without the editor: node scripts/demo.mjs --no-editor`);
+    if (!codeServer && CHECK)
+      notes.push(`code-server is not installed (${CODE_SERVER_DIR}): editor step skipped; ${SETUP_FIX} to include it`);
+    else if (!codeServer)
+      problems.push(
+        `code-server is not installed (${CODE_SERVER_DIR}): ${SETUP_FIX}, or start without the editor: node scripts/demo.mjs --no-editor`,
+      );
   }
   if (problems.length) {
     console.error(`demo: cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -151,7 +199,10 @@ const urls = {
 const demoRoot = join(root, '.demo');
 mkdirSync(demoRoot, { recursive: true });
 pruneOldRuns(demoRoot, 5);
-const runName = `run-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+const runName = `run-${new Date()
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
 const runDir = join(demoRoot, runName);
 const logDir = join(runDir, 'logs');
 mkdirSync(logDir, { recursive: true });
@@ -177,7 +228,11 @@ try {
 
 /** Deletes all but the newest `keep` earlier runs whose orchestrator is gone. */
 function pruneOldRuns(dir, keep) {
-  const runs = readdirSync(dir).filter((d) => d.startsWith('run-')).sort().reverse().slice(keep);
+  const runs = readdirSync(dir)
+    .filter((d) => d.startsWith('run-'))
+    .sort()
+    .reverse()
+    .slice(keep);
   for (const d of runs) {
     try {
       const { orchestrator } = JSON.parse(readFileSync(join(dir, d, 'pids.json'), 'utf8'));
@@ -204,7 +259,12 @@ const sup = new Supervisor({
 
 function tail(path, n = 12) {
   try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-n).map((l) => `    | ${l}`).join('\n');
+    return readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-n)
+      .map((l) => `    | ${l}`)
+      .join('\n');
   } catch {
     return '    | (no log)';
   }
@@ -240,7 +300,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     // a requested stop of a healthy demo exits 0; an interrupted --check did not verify anything
     if (CHECK && !shuttingDown) {
       failures.push(`interrupted by ${sig}`);
-      console.log(JSON.stringify({ ok: false, runDir: relative(root, runDir), ports, urls, timings, checks: {}, failedChecks: [], failures, notes }, null, 2));
+      console.log(
+        JSON.stringify(
+          { ok: false, runDir: relative(root, runDir), ports, urls, timings, checks: {}, failedChecks: [], failures, notes },
+          null,
+          2,
+        ),
+      );
     }
     void shutdown(CHECK || failures.length ? 1 : 0, `${sig} received`);
   });
@@ -263,7 +329,10 @@ sup.startReaper(fileURLToPath(new URL('./demo/reaper.mjs', import.meta.url)));
 function writePrometheusConfig() {
   const template = readFileSync(join(demoDir, 'prometheus.yml'), 'utf8');
   const path = join(runDir, 'prometheus.yml');
-  writeFileSync(path, renderPrometheusConfig(template, { pythonPort: ports.python, nodePort: ports.node, rulesPath: join(demoDir, 'rules', '*.yml') }));
+  writeFileSync(
+    path,
+    renderPrometheusConfig(template, { pythonPort: ports.python, nodePort: ports.node, rulesPath: join(demoDir, 'rules', '*.yml') }),
+  );
   return path;
 }
 
@@ -280,29 +349,65 @@ function receiverCli() {
 }
 
 function startBackends() {
-  const prometheus = sup.spawn('prometheus', bins.prometheus, [
-    `--config.file=${writePrometheusConfig()}`,
-    `--storage.tsdb.path=${join(runDir, 'prometheus-data')}`,
-    '--storage.tsdb.retention.time=1d',
-    `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-    '--enable-feature=exemplar-storage',
-  ], { cwd: runDir });
+  const prometheus = sup.spawn(
+    'prometheus',
+    bins.prometheus,
+    [
+      `--config.file=${writePrometheusConfig()}`,
+      `--storage.tsdb.path=${join(runDir, 'prometheus-data')}`,
+      '--storage.tsdb.retention.time=1d',
+      `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+      '--enable-feature=exemplar-storage',
+    ],
+    { cwd: runDir },
+  );
 
   const pyDir = join(appsDir, 'python-api');
-  const python = sup.spawn('python-api', PYTHON, [
-    '-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(ports.python), '--no-access-log',
-    ...(RELOAD ? ['--reload', '--reload-dir', pyDir] : []),
-  ], { cwd: pyDir, env: pythonEnv() });
+  const python = sup.spawn(
+    'python-api',
+    PYTHON,
+    [
+      '-m',
+      'uvicorn',
+      'main:app',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(ports.python),
+      '--no-access-log',
+      ...(RELOAD ? ['--reload', '--reload-dir', pyDir] : []),
+    ],
+    { cwd: pyDir, env: pythonEnv() },
+  );
 
-  const receiver = sup.spawn('receiver', process.execPath, [
-    receiverCli(), 'receiver', '--grpc-port', String(ports.otlpGrpc), '--http-port', String(ports.otlpHttp), '--query-port', String(ports.traces),
-  ], { cwd: runDir });
+  const receiver = sup.spawn(
+    'receiver',
+    process.execPath,
+    [
+      receiverCli(),
+      'receiver',
+      '--grpc-port',
+      String(ports.otlpGrpc),
+      '--http-port',
+      String(ports.otlpHttp),
+      '--query-port',
+      String(ports.traces),
+    ],
+    { cwd: runDir },
+  );
 
   const nodeDir = join(appsDir, 'node-api');
   const node = sup.spawn('node-api', process.execPath, [...(RELOAD ? [`--watch-path=${nodeDir}`] : []), 'server.js'], {
     cwd: nodeDir,
     // Spans go to the receiver over OTLP/HTTP, batched every second so they show within seconds.
-    env: { ...process.env, PORT: String(ports.node), HOST: '127.0.0.1', OTEL_SERVICE_NAME: 'node-api', OTEL_EXPORTER_OTLP_ENDPOINT: urls.otlpHttp, OTEL_BSP_SCHEDULE_DELAY: '1000' },
+    env: {
+      ...process.env,
+      PORT: String(ports.node),
+      HOST: '127.0.0.1',
+      OTEL_SERVICE_NAME: 'node-api',
+      OTEL_EXPORTER_OTLP_ENDPOINT: urls.otlpHttp,
+      OTEL_BSP_SCHEDULE_DELAY: '1000',
+    },
   });
 
   const ready = (name, entry, url) =>
@@ -341,7 +446,11 @@ async function startEditor() {
   timings.extensionInstalledS = secs();
   log(`extension installed (${extension})`);
   const cs = startCodeServer(sup, bins.codeServer, {
-    port: ports.codeServer, userDataDir, extensionsDir, workspace, runDir,
+    port: ports.codeServer,
+    userDataDir,
+    extensionsDir,
+    workspace,
+    runDir,
   });
   const r = await waitFor(() => codeServerListening(cs.logPath), {
     timeoutMs: 180_000,
@@ -369,50 +478,68 @@ async function verify(editor) {
   const abort = failedReason;
 
   let lastHealth = {};
-  const targets = await waitFor(async () => {
-    const r = await httpGet(`${urls.prometheus}/api/v1/targets?state=active`);
-    if (r.status !== 200) return false;
-    lastHealth = Object.fromEntries(JSON.parse(r.body).data.activeTargets.map((t) => [t.labels.job, t.health]));
-    return lastHealth['python-api'] === 'up' && lastHealth['node-api'] === 'up';
-  }, { timeoutMs: 60_000, intervalMs: 1000, abort });
+  const targets = await waitFor(
+    async () => {
+      const r = await httpGet(`${urls.prometheus}/api/v1/targets?state=active`);
+      if (r.status !== 200) return false;
+      lastHealth = Object.fromEntries(JSON.parse(r.body).data.activeTargets.map((t) => [t.labels.job, t.health]));
+      return lastHealth['python-api'] === 'up' && lastHealth['node-api'] === 'up';
+    },
+    { timeoutMs: 60_000, intervalMs: 1000, abort },
+  );
   checks.targetsUp = { ok: targets.ok, health: lastHealth };
   if (targets.ok) timings.targetsUpS = secs();
 
   let byJob = {};
-  const data = await waitFor(async () => {
-    const res = await promQuery('sum by (job) (http_requests_total{route!="/healthz"})');
-    byJob = Object.fromEntries(res.map((s) => [s.metric.job, Number(s.value[1])]));
-    return byJob['python-api'] > 0 && byJob['node-api'] > 0;
-  }, { timeoutMs: 90_000, intervalMs: 1000, abort });
+  const data = await waitFor(
+    async () => {
+      const res = await promQuery('sum by (job) (http_requests_total{route!="/healthz"})');
+      byJob = Object.fromEntries(res.map((s) => [s.metric.job, Number(s.value[1])]));
+      return byJob['python-api'] > 0 && byJob['node-api'] > 0;
+    },
+    { timeoutMs: 90_000, intervalMs: 1000, abort },
+  );
   checks.requestsByJob = { ok: data.ok, requests: byJob };
   if (data.ok) timings.trafficDataS = secs();
 
   let exemplars = 0;
-  const ex = await waitFor(async () => {
-    const now = Date.now() / 1000;
-    const q = encodeURIComponent('http_request_duration_seconds_bucket{job="node-api"}');
-    const r = await httpGet(`${urls.prometheus}/api/v1/query_exemplars?query=${q}&start=${now - 600}&end=${now + 60}`);
-    if (r.status !== 200) return false;
-    exemplars = JSON.parse(r.body).data.reduce((n, s) => n + s.exemplars.filter((e) => /^[0-9a-f]{32}$/.test(e.labels.trace_id ?? '')).length, 0);
-    return exemplars > 0;
-  }, { timeoutMs: 30_000, intervalMs: 1000, abort });
+  const ex = await waitFor(
+    async () => {
+      const now = Date.now() / 1000;
+      const q = encodeURIComponent('http_request_duration_seconds_bucket{job="node-api"}');
+      const r = await httpGet(`${urls.prometheus}/api/v1/query_exemplars?query=${q}&start=${now - 600}&end=${now + 60}`);
+      if (r.status !== 200) return false;
+      exemplars = JSON.parse(r.body).data.reduce(
+        (n, s) => n + s.exemplars.filter((e) => /^[0-9a-f]{32}$/.test(e.labels.trace_id ?? '')).length,
+        0,
+      );
+      return exemplars > 0;
+    },
+    { timeoutMs: 30_000, intervalMs: 1000, abort },
+  );
   checks.nodeExemplars = { ok: ex.ok, count: exemplars };
 
   // node-api's spans reach the receiver and are served by its Jaeger api_v3 query API (what the Traces view reads).
   let services = [];
-  const spans = await waitFor(async () => {
-    const r = await httpGet(`${urls.traces}/api/v3/services`);
-    services = r.status === 200 ? JSON.parse(r.body).services : [];
-    return services.includes('node-api');
-  }, { timeoutMs: 30_000, intervalMs: 1000, abort });
+  const spans = await waitFor(
+    async () => {
+      const r = await httpGet(`${urls.traces}/api/v3/services`);
+      services = r.status === 200 ? JSON.parse(r.body).services : [];
+      return services.includes('node-api');
+    },
+    { timeoutMs: 30_000, intervalMs: 1000, abort },
+  );
   checks.nodeSpans = { ok: spans.ok, services };
 
   let names = [];
-  await waitFor(async () => {
-    const r = await httpGet(`${urls.prometheus}/api/v1/rules`);
-    names = r.status === 200 ? JSON.parse(r.body).data.groups.flatMap((g) => g.rules.map((x) => x.name)) : [];
-    return names.length > 0;
-  }, { timeoutMs: 10_000, intervalMs: 1000, abort });
+  await waitFor(
+    async () => {
+      const r = await httpGet(`${urls.prometheus}/api/v1/rules`);
+      names = r.status === 200 ? JSON.parse(r.body).data.groups.flatMap((g) => g.rules.map((x) => x.name)) : [];
+      return names.length > 0;
+    },
+    { timeoutMs: 10_000, intervalMs: 1000, abort },
+  );
   checks.alertRules = { ok: ['HighErrorRate', 'SlowResponses'].every((n) => names.includes(n)), rules: names };
 
   if (!ports.codeServer) {
@@ -434,7 +561,11 @@ async function verify(editor) {
       const extensionLog = keepExtensionLog();
       checks.browser.extensionLog = extensionLog ? relative(root, extensionLog) : 'not found';
       if (!checks.browser.ok && extensionLog) {
-        checks.browser.reason += `; the extension logged: ${tail(extensionLog, 6).split('\n').map((l) => l.replace(/^\s*\| /, '').trim()).filter(Boolean).join(' | ')}`;
+        checks.browser.reason += `; the extension logged: ${tail(extensionLog, 6)
+          .split('\n')
+          .map((l) => l.replace(/^\s*\| /, '').trim())
+          .filter(Boolean)
+          .join(' | ')}`;
       }
     }
   }
@@ -459,7 +590,13 @@ function keepExtensionLog() {
   })(join(runDir, 'user-data', 'logs'));
   if (!found.length) return null;
   const kept = join(logDir, 'telemetry-lens.log');
-  writeFileSync(kept, found.sort().map((f) => readFileSync(f, 'utf8')).join(''));
+  writeFileSync(
+    kept,
+    found
+      .sort()
+      .map((f) => readFileSync(f, 'utf8'))
+      .join(''),
+  );
   return kept;
 }
 
@@ -471,14 +608,22 @@ for (const n of notes) log(`note: ${n}`);
 const backends = startBackends();
 const editor = ports.codeServer
   ? startEditor().catch((err) => {
-    fail(err.message);
-    return null;
-  })
+      fail(err.message);
+      return null;
+    })
   : Promise.resolve(null);
 
 const backendsOk = await backends;
 if (backendsOk && !failedReason()) {
-  sup.spawn('traffic', process.execPath, [join(demoDir, 'traffic.mjs'), '--python', urls.python, '--node', urls.node, '--rps', String(RPS)]);
+  sup.spawn('traffic', process.execPath, [
+    join(demoDir, 'traffic.mjs'),
+    '--python',
+    urls.python,
+    '--node',
+    urls.node,
+    '--rps',
+    String(RPS),
+  ]);
   log(`traffic started (${RPS} req/s)`);
 }
 const editorResult = await Promise.race([editor, failed]); // a failure elsewhere ends the wait
@@ -489,10 +634,14 @@ if (CHECK) {
   const checks = failedReason() ? {} : await verify(editorResult);
   if (shuttingDown) await shuttingDown;
   const ok = !failedReason() && Object.values(checks).every((c) => c.ok);
-  const failedChecks = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+  const failedChecks = Object.entries(checks)
+    .filter(([, c]) => !c.ok)
+    .map(([name]) => name);
   const summary = { ok, runDir: relative(root, runDir), ports, urls, timings, checks, failedChecks, failures, notes };
   console.log(JSON.stringify(summary, null, 2));
-  const line = Object.entries(checks).map(([name, c]) => `${name} ${c.skipped ? 'skipped' : c.ok ? 'ok' : 'FAILED'}`).join(', ');
+  const line = Object.entries(checks)
+    .map(([name, c]) => `${name} ${c.skipped ? 'skipped' : c.ok ? 'ok' : 'FAILED'}`)
+    .join(', ');
   for (const [name, c] of Object.entries(checks)) if (!c.ok && c.reason) log(`${name} FAILED: ${c.reason}`);
   await shutdown(ok ? 0 : 1, `check ${ok ? 'passed' : 'FAILED'} in ${secs()}s${line ? `: ${line}` : ''}`);
 } else if (failedReason()) {

@@ -35,6 +35,7 @@ step "set-up" bash scripts/setup.sh || true
 step "build" node scripts/build.mjs
 step "typecheck" npm run --silent typecheck
 step "lint" npm run --silent lint
+step "format" npm run --silent format:check
 step "unit tests" node scripts/run-unit.mjs; count
 step "integration tests" node scripts/run-integration.mjs; count
 step "e2e in code-server" node --import tsx test/e2e/launcher/run-code-server.ts; count

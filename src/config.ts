@@ -244,10 +244,7 @@ export function receiverSettings(): ReceiverSettings {
  * One path for the first load and for changes: `listener(undefined)` runs once now, then
  * `listener(e)` for every change under `telemetryLens`.
  */
-export function onConfigChange(
-  listener: (e: vscode.ConfigurationChangeEvent | undefined) => void,
-  disposables: vscode.Disposable[],
-): void {
+export function onConfigChange(listener: (e: vscode.ConfigurationChangeEvent | undefined) => void, disposables: vscode.Disposable[]): void {
   vscode.workspace.onDidChangeConfiguration(
     (e) => {
       if (e.affectsConfiguration(SECTION)) listener(e);

@@ -19,10 +19,7 @@ import { BackendError, type BackendErrorDetails } from './errors';
 import { redactUrls } from '../core/untrusted';
 import { trimSlashes } from '../core/routes/paths';
 
-export type BackendAuth =
-  | { type: 'none' }
-  | { type: 'bearer'; token: string }
-  | { type: 'basic'; username: string; password: string };
+export type BackendAuth = { type: 'none' } | { type: 'bearer'; token: string } | { type: 'basic'; username: string; password: string };
 
 export interface HttpBackendOptions {
   /** e.g. http://127.0.0.1:9090 or https://mimir.example.com/prometheus (path prefix kept). */
@@ -86,11 +83,15 @@ export class HttpBackend {
     try {
       url = new URL(opts.baseUrl);
     } catch {
-      throw new BackendError('unreachable', `${opts.backendName ?? 'Backend'} URL is invalid: ${JSON.stringify(redactUrls(String(opts.baseUrl)))}`, {
-        backend: opts.backendName ?? 'Backend',
-        target: redactUrls(String(opts.baseUrl)),
-        code: 'ERR_INVALID_URL',
-      });
+      throw new BackendError(
+        'unreachable',
+        `${opts.backendName ?? 'Backend'} URL is invalid: ${JSON.stringify(redactUrls(String(opts.baseUrl)))}`,
+        {
+          backend: opts.backendName ?? 'Backend',
+          target: redactUrls(String(opts.baseUrl)),
+          code: 'ERR_INVALID_URL',
+        },
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new BackendError('unreachable', `${opts.backendName ?? 'Backend'} URL must start with http:// or https://`, {
@@ -160,7 +161,10 @@ export class HttpBackend {
 
   /** A WebSocket on this backend (Loki live tail): ws(s) URL, the same headers (auth, tenant …) and the
    * same agent (custom CA, insecure TLS, proxy). Never put in messages: the headers hold the credentials. */
-  webSocketTarget(path: string, params: RequestOptions['params'] = {}): { url: string; headers: Record<string, string>; agent: http.Agent } {
+  webSocketTarget(
+    path: string,
+    params: RequestOptions['params'] = {},
+  ): { url: string; headers: Record<string, string>; agent: http.Agent } {
     const fullPath = path.startsWith('/') ? path : `/${path}`;
     const encoded = encodeParams(params);
     const url = `${this.baseUrl.replace(/^http/, 'ws')}${fullPath}${encoded ? `?${encoded}` : ''}`;
@@ -211,11 +215,16 @@ export class HttpBackend {
         }
       }
     } catch (e) {
-      if (timedOut) throw this.error('timeout', `${this.backendName} did not answer within ${formatMs(timeoutMs)} (${this.target})`, { path });
+      if (timedOut)
+        throw this.error('timeout', `${this.backendName} did not answer within ${formatMs(timeoutMs)} (${this.target})`, { path });
       if (opts.signal?.aborted) throw this.error('cancelled', `${this.backendName} request cancelled`, { path });
       if (isTooLarge(e)) {
         const mib = Math.round((this.maxResponseBytes / 1048576) * 10) / 10;
-        throw this.error('too-large', `${this.backendName} answered more than ${mib} MiB (${this.target}${fullPath}) — narrow the query or raise telemetryLens.http.maxResponseMB`, { path: fullPath });
+        throw this.error(
+          'too-large',
+          `${this.backendName} answered more than ${mib} MiB (${this.target}${fullPath}) — narrow the query or raise telemetryLens.http.maxResponseMB`,
+          { path: fullPath },
+        );
       }
       throw this.transportError(e, fullPath);
     } finally {
@@ -228,7 +237,10 @@ export class HttpBackend {
   private interpret(res: AxiosResponse<string>, path: string): JsonResponse {
     const status = res.status;
     if (status >= 300 && status < 400) {
-      throw this.error('http', `${this.backendName} answered a redirect (${status}); set the URL it redirects to (${this.target}${path})`, { path, status });
+      throw this.error('http', `${this.backendName} answered a redirect (${status}); set the URL it redirects to (${this.target}${path})`, {
+        path,
+        status,
+      });
     }
     if (status === 401 || status === 403) {
       const hint = this.credentialsHint ? ` — ${this.credentialsHint}` : '';

@@ -41,7 +41,8 @@ export interface JaegerFindResult {
 }
 
 const us = (t: number | Date | undefined) => (t instanceof Date ? t.getTime() * 1000 : t);
-const rfc3339 = (t: number | Date | undefined) => (t === undefined ? undefined : (t instanceof Date ? t : new Date(t / 1000)).toISOString());
+const rfc3339 = (t: number | Date | undefined) =>
+  t === undefined ? undefined : (t instanceof Date ? t : new Date(t / 1000)).toISOString();
 
 export class JaegerClient {
   readonly http: HttpBackend;
@@ -112,7 +113,14 @@ export class JaegerClient {
    * answer an empty search with 404 `{"error":{"httpCode":404,"message":"No traces found"}}`: an empty list.
    */
   async findTracesV3(
-    q: { service: string; operation?: string; start: number | Date; end: number | Date; limit?: number; attributes?: Record<string, string> },
+    q: {
+      service: string;
+      operation?: string;
+      start: number | Date;
+      end: number | Date;
+      limit?: number;
+      attributes?: Record<string, string>;
+    },
     opts: CallOptions = {},
   ): Promise<Trace[]> {
     const params: Params = {

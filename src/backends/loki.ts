@@ -102,7 +102,12 @@ export class LokiClient {
 
   /** `/loki/api/v1/labels`. */
   labels(opts: CallOptions & { start?: LokiTime; end?: LokiTime; query?: string } = {}): Promise<string[]> {
-    return this.get('/loki/api/v1/labels', { start: lokiTime(opts.start), end: lokiTime(opts.end), query: opts.query }, parseLokiStringList, opts);
+    return this.get(
+      '/loki/api/v1/labels',
+      { start: lokiTime(opts.start), end: lokiTime(opts.end), query: opts.query },
+      parseLokiStringList,
+      opts,
+    );
   }
 
   /** `/loki/api/v1/label/{name}/values`. */
@@ -117,7 +122,12 @@ export class LokiClient {
 
   /** `/loki/api/v1/series?match[]=…`. */
   series(match: string[], opts: CallOptions & { start?: LokiTime; end?: LokiTime } = {}): Promise<Labels[]> {
-    return this.get('/loki/api/v1/series', { 'match[]': match, start: lokiTime(opts.start), end: lokiTime(opts.end) }, parseLokiSeries, opts);
+    return this.get(
+      '/loki/api/v1/series',
+      { 'match[]': match, start: lokiTime(opts.start), end: lokiTime(opts.end) },
+      parseLokiSeries,
+      opts,
+    );
   }
 
   /**
@@ -149,5 +159,10 @@ export class LokiClient {
 }
 
 function retryable(e: unknown): boolean {
-  return e instanceof BackendError && (e.kind === 'http' || e.kind === 'api-error') && e.status !== undefined && (e.status === 429 || e.status >= 500);
+  return (
+    e instanceof BackendError &&
+    (e.kind === 'http' || e.kind === 'api-error') &&
+    e.status !== undefined &&
+    (e.status === 429 || e.status >= 500)
+  );
 }

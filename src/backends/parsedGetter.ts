@@ -24,7 +24,12 @@ export class ParsedGetter {
   private readonly inflight = new Inflight<unknown>();
   constructor(readonly http: HttpBackend) {}
 
-  async get<T>(path: string, params: Params, parse: (d: unknown) => ParseResult<T>, opts: CallOptions & { notFound?: string } = {}): Promise<T> {
+  async get<T>(
+    path: string,
+    params: Params,
+    parse: (d: unknown) => ParseResult<T>,
+    opts: CallOptions & { notFound?: string } = {},
+  ): Promise<T> {
     const key = `GET ${path}?${encodeParams(params)}`;
     const cancelled = () => this.http.error('cancelled', `${this.http.backendName} request cancelled`, { path });
     return (await this.inflight.run(key, (signal) => this.send(path, params, parse, signal, opts), opts.signal, cancelled)) as T;
@@ -47,7 +52,11 @@ export class ParsedGetter {
     if (res.status === 404 && opts.notFound) throw this.notFound(path, opts.notFound);
     if (res.status >= 300) {
       const msg = errorMessage(res.data);
-      if (msg) throw this.http.error('api-error', `${this.http.backendName} error (${res.status}): ${truncate(msg, 200)}`, { path, status: res.status });
+      if (msg)
+        throw this.http.error('api-error', `${this.http.backendName} error (${res.status}): ${truncate(msg, 200)}`, {
+          path,
+          status: res.status,
+        });
       throw this.http.httpStatusError(res.status, path);
     }
     const r = parse(res.data);
@@ -61,7 +70,9 @@ export class ParsedGetter {
 
   badPayload(path: string, why: string): BackendError {
     const n = this.http.backendName;
-    return this.http.error('bad-payload', `${n} answered an unexpected payload on ${path} (${truncate(why, 120)}) — is this a ${n} API?`, { path });
+    return this.http.error('bad-payload', `${n} answered an unexpected payload on ${path} (${truncate(why, 120)}) — is this a ${n} API?`, {
+      path,
+    });
   }
 }
 

@@ -77,21 +77,35 @@ export class PrometheusClient implements PrometheusQueries {
     return { data: r.data.result, warnings: r.warnings };
   }
 
-  async queryExemplars(
-    expr: string,
-    opts: CallOptions & { start: PromTime; end: PromTime },
-  ): Promise<PromResult<ExemplarSeries[]>> {
+  async queryExemplars(expr: string, opts: CallOptions & { start: PromTime; end: PromTime }): Promise<PromResult<ExemplarSeries[]>> {
     return this.call('POST', '/api/v1/query_exemplars', { query: expr, start: opts.start, end: opts.end }, isExemplarData, opts);
   }
 
   // series, labels and label values carry `limit` (Prometheus 2.54+; older servers ignore it): a
   // high-cardinality label must not answer millions of entries. The response size cap backs it up.
-  async series(match: string[], opts: CallOptions & { start?: PromTime; end?: PromTime; limit?: number } = {}): Promise<PromResult<Labels[]>> {
-    return this.call('POST', '/api/v1/series', { 'match[]': match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT }, isLabelsArray, opts);
+  async series(
+    match: string[],
+    opts: CallOptions & { start?: PromTime; end?: PromTime; limit?: number } = {},
+  ): Promise<PromResult<Labels[]>> {
+    return this.call(
+      'POST',
+      '/api/v1/series',
+      { 'match[]': match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT },
+      isLabelsArray,
+      opts,
+    );
   }
 
-  async labels(opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime; limit?: number } = {}): Promise<PromResult<string[]>> {
-    return this.call('POST', '/api/v1/labels', { 'match[]': opts.match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT }, isStringArray, opts);
+  async labels(
+    opts: CallOptions & { match?: string[]; start?: PromTime; end?: PromTime; limit?: number } = {},
+  ): Promise<PromResult<string[]>> {
+    return this.call(
+      'POST',
+      '/api/v1/labels',
+      { 'match[]': opts.match, start: opts.start, end: opts.end, limit: opts.limit ?? LIST_LIMIT },
+      isStringArray,
+      opts,
+    );
   }
 
   async labelValues(
@@ -127,7 +141,11 @@ export class PrometheusClient implements PrometheusQueries {
       'g0.tab': '0',
       'g0.range_input': opts.range ?? '1h',
     };
-    if (opts.time !== undefined) p['g0.end_input'] = new Date(opts.time * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+    if (opts.time !== undefined)
+      p['g0.end_input'] = new Date(opts.time * 1000)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, '');
     return `${this.http.baseUrl}/graph?${new URLSearchParams(p).toString()}`;
   }
 
@@ -142,7 +160,12 @@ export class PrometheusClient implements PrometheusQueries {
   ): Promise<PromResult<T>> {
     const key = `${method} ${path}?${encodeParams(params)}`;
     const cancelled = () => this.http.error('cancelled', 'Prometheus request cancelled', { path });
-    return (await this.inflight.run(key, (signal) => this.send(method, path, params, guard, signal, opts.timeoutMs), opts.signal, cancelled)) as PromResult<T>;
+    return (await this.inflight.run(
+      key,
+      (signal) => this.send(method, path, params, guard, signal, opts.timeoutMs),
+      opts.signal,
+      cancelled,
+    )) as PromResult<T>;
   }
 
   private async send<T>(
@@ -176,9 +199,13 @@ export class PrometheusClient implements PrometheusQueries {
   }
 
   private badPayload(path: string, why: string): BackendError {
-    return this.http.error('bad-payload', `Prometheus answered an unexpected payload on ${path} (${why}) — is this a Prometheus-compatible API?`, {
-      path,
-    });
+    return this.http.error(
+      'bad-payload',
+      `Prometheus answered an unexpected payload on ${path} (${why}) — is this a Prometheus-compatible API?`,
+      {
+        path,
+      },
+    );
   }
 }
 
@@ -208,11 +235,15 @@ export function isQueryData(x: unknown): x is QueryData {
   switch (x.resultType) {
     case 'vector':
       // Native-histogram samples carry `histogram` instead of `value`; keep only float samples valid here.
-      return Array.isArray(x.result) && x.result.every((s) => isObject(s) && isLabels(s.metric) && (isSamplePair(s.value) || 'histogram' in s));
+      return (
+        Array.isArray(x.result) && x.result.every((s) => isObject(s) && isLabels(s.metric) && (isSamplePair(s.value) || 'histogram' in s))
+      );
     case 'matrix':
       return (
         Array.isArray(x.result) &&
-        x.result.every((s) => isObject(s) && isLabels(s.metric) && (s.values === undefined || (Array.isArray(s.values) && s.values.every(isSamplePair))))
+        x.result.every(
+          (s) => isObject(s) && isLabels(s.metric) && (s.values === undefined || (Array.isArray(s.values) && s.values.every(isSamplePair))),
+        )
       );
     case 'scalar':
     case 'string':
@@ -236,13 +267,17 @@ function isExemplarData(x: unknown): x is ExemplarSeries[] {
 function isMetadata(x: unknown): x is Record<string, MetricMetadata[]> {
   return (
     isObject(x) &&
-    Object.values(x).every((v) => Array.isArray(v) && v.every((m) => isObject(m) && typeof m.type === 'string' && typeof m.help === 'string'))
+    Object.values(x).every(
+      (v) => Array.isArray(v) && v.every((m) => isObject(m) && typeof m.type === 'string' && typeof m.help === 'string'),
+    )
   );
 }
 function isAlertsData(x: unknown): x is { alerts: Alert[] } {
   return (
     isObject(x) &&
     Array.isArray(x.alerts) &&
-    x.alerts.every((a) => isObject(a) && isLabels(a.labels) && (a.annotations === undefined || isLabels(a.annotations)) && typeof a.state === 'string')
+    x.alerts.every(
+      (a) => isObject(a) && isLabels(a.labels) && (a.annotations === undefined || isLabels(a.annotations)) && typeof a.state === 'string',
+    )
   );
 }

@@ -70,7 +70,12 @@ export class TempoClient {
 
   /** v1 `/api/search/tag/{tag}/values` (e.g. `service.name`). */
   tagValues(tag: string, opts: CallOptions & { start?: number | Date; end?: number | Date } = {}): Promise<TagValue[]> {
-    return this.getter.get(`/api/search/tag/${encodeURIComponent(tag)}/values`, { start: sec(opts.start), end: sec(opts.end) }, parseTempoTagValues, opts);
+    return this.getter.get(
+      `/api/search/tag/${encodeURIComponent(tag)}/values`,
+      { start: sec(opts.start), end: sec(opts.end) },
+      parseTempoTagValues,
+      opts,
+    );
   }
 
   /** v2 `/api/v2/search/tag/{scoped tag}/values` (e.g. `resource.service.name`), optionally filtered by TraceQL `q`. */

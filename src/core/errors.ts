@@ -6,16 +6,7 @@
  */
 
 export type BackendErrorKind =
-  | 'unreachable'
-  | 'timeout'
-  | 'http'
-  | 'auth'
-  | 'not-json'
-  | 'bad-payload'
-  | 'api-error'
-  | 'not-found'
-  | 'too-large'
-  | 'cancelled';
+  'unreachable' | 'timeout' | 'http' | 'auth' | 'not-json' | 'bad-payload' | 'api-error' | 'not-found' | 'too-large' | 'cancelled';
 
 export interface BackendErrorDetails {
   /** Backend display name, e.g. "Prometheus". */

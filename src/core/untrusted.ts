@@ -33,7 +33,10 @@ export function redactUrls(s: string): string {
 
 /** Text from a backend or the code as inert markdown: one line, every markdown character escaped. */
 export function markdownText(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(CONTROL, '').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(CONTROL, '')
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
 }
 
 /**

@@ -43,7 +43,9 @@ export class EndpointTrust implements vscode.Disposable {
   /** The endpoint to use now; asks (without waiting) when the workspace overrides it unconfirmed. */
   prometheus(): ResolvedEndpoint {
     const { user, workspace } = prometheusEndpointLayers();
-    const changed = (Object.keys(workspace) as (keyof EndpointSettings)[]).filter((k) => JSON.stringify(workspace[k]) !== JSON.stringify(user[k]));
+    const changed = (Object.keys(workspace) as (keyof EndpointSettings)[]).filter(
+      (k) => JSON.stringify(workspace[k]) !== JSON.stringify(user[k]),
+    );
     if (!changed.length) return { ...user, fromWorkspace: false };
     const override = JSON.stringify(Object.fromEntries(changed.map((k) => [k, workspace[k]])));
     const what = changed.map((k) => `telemetryLens.prometheus.${k}`).join(', ');
@@ -63,7 +65,9 @@ export class EndpointTrust implements vscode.Disposable {
   private ask(override: string, what: string, url: string): void {
     if (this.asking === override) return;
     this.asking = override;
-    log.warn(`this workspace sets ${what} (Prometheus at ${redactUrls(url)}); waiting for your confirmation, using your own settings until then`);
+    log.warn(
+      `this workspace sets ${what} (Prometheus at ${redactUrls(url)}); waiting for your confirmation, using your own settings until then`,
+    );
     const message =
       `Telemetry Lens: this workspace changes ${what} — Prometheus requests would go to ${inertText(redactUrls(url), 100)}. ` +
       'Use the workspace settings? Credentials are only sent to the address they were entered for.';

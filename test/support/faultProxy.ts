@@ -46,11 +46,23 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const fetchUpstream = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; type: string; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const up = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, 'accept-encoding': 'identity' } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host, 'accept-encoding': 'identity' },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 502, type: String(res.headers['content-type'] ?? 'application/json'), body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 502,
+              type: String(res.headers['content-type'] ?? 'application/json'),
+              body: Buffer.concat(chunks),
+            }),
+          );
           res.on('error', reject);
         },
       );
@@ -83,7 +95,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         res.writeHead(f.status, { 'content-type': 'text/plain' }).end(http.STATUS_CODES[f.status] ?? 'error');
         return;
       case 'html':
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><form action="/login">Sign in</form></body></html>');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><html><body><form action="/login">Sign in</form></body></html>');
         return;
       case 'invalid-json':
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "success", "data": [1, 2,, }');

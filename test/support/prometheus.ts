@@ -346,7 +346,11 @@ async function servesDir(url: string, dataDir: string): Promise<boolean> {
 export async function promQuery(url: string, expr: string, time: number): Promise<Array<{ metric: Labels; value: [number, string] }>> {
   const body = new URLSearchParams({ query: expr, time: String(time) });
   const r = await fetch(`${url}/api/v1/query`, { method: 'POST', body, signal: AbortSignal.timeout(10_000) });
-  const j = (await r.json()) as { status: string; data?: { resultType: string; result: Array<{ metric: Labels; value: [number, string] }> }; error?: string };
+  const j = (await r.json()) as {
+    status: string;
+    data?: { resultType: string; result: Array<{ metric: Labels; value: [number, string] }> };
+    error?: string;
+  };
   if (j.status !== 'success' || !j.data) throw new Error(`query failed: ${expr}: ${j.error}`);
   if (j.data.resultType !== 'vector') throw new Error(`expected a vector for ${expr}`);
   return j.data.result;

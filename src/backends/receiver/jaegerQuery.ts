@@ -36,7 +36,8 @@ export function handleQuery(store: TelemetryStore, req: http.IncomingMessage, re
     const p = url.pathname;
     const q = url.searchParams;
     if (p === '/api/v3/services') return send(res, 200, { services: store.services() });
-    if (p === '/api/v3/operations') return send(res, 200, { operations: store.operations(q.get('service') ?? '', q.get('span_kind') ?? '') });
+    if (p === '/api/v3/operations')
+      return send(res, 200, { operations: store.operations(q.get('service') ?? '', q.get('span_kind') ?? '') });
     if (p === '/api/v3/traces') return sendTraces(res, store.findTraces(findQuery(q)));
     const m = /^\/api\/v3\/traces\/([^/]+)$/.exec(p);
     if (m) {
@@ -87,7 +88,10 @@ function findQuery(q: URLSearchParams): TraceQuery {
   if (service) out.service = service;
   const op = q.get('query.operation_name');
   if (op) out.operation = op;
-  for (const [k, key] of [['query.duration_min', 'durationMinNs'], ['query.duration_max', 'durationMaxNs']] as const) {
+  for (const [k, key] of [
+    ['query.duration_min', 'durationMinNs'],
+    ['query.duration_max', 'durationMaxNs'],
+  ] as const) {
     const d = q.get(k);
     if (d) out[key] = durationNs(d, k);
   }
@@ -98,7 +102,8 @@ function findQuery(q: URLSearchParams): TraceQuery {
 
 /** Jaeger's model.TraceIDFromString: up to 32 hex digits, left-padded. */
 function traceIdParam(s: string): string {
-  if (!/^[0-9a-fA-F]{1,32}$/.test(s)) throw new ParamError(`malformed parameter trace_id: TraceID cannot be parsed: ${JSON.stringify(s.slice(0, 64))}`);
+  if (!/^[0-9a-fA-F]{1,32}$/.test(s))
+    throw new ParamError(`malformed parameter trace_id: TraceID cannot be parsed: ${JSON.stringify(s.slice(0, 64))}`);
   return s.toLowerCase().padStart(32, '0');
 }
 
@@ -109,11 +114,12 @@ function nsParam(q: URLSearchParams, name: string): bigint {
   const v = q.get(name) ?? '';
   const m = RFC3339.exec(v);
   const ms = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[8].toUpperCase()}`) : NaN;
-  if (!m || !Number.isFinite(ms)) throw new ParamError(`malformed parameter ${name}: parsing time ${JSON.stringify(v.slice(0, 64))} as RFC 3339`);
+  if (!m || !Number.isFinite(ms))
+    throw new ParamError(`malformed parameter ${name}: parsing time ${JSON.stringify(v.slice(0, 64))} as RFC 3339`);
   return BigInt(ms) * 1_000_000n + BigInt((m[7] ?? '').padEnd(9, '0') || '0');
 }
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Go's time.ParseDuration (`300ms`, `1.5s`, `2h45m`) → ns. */
 function durationNs(s: string, name: string): bigint {
@@ -131,7 +137,8 @@ function durationNs(s: string, name: string): bigint {
     pos = re.lastIndex;
   }
   if (rest === '0') return 0n;
-  if (pos === 0 || pos !== rest.length) throw new ParamError(`malformed parameter ${name}: time: invalid duration ${JSON.stringify(s.slice(0, 64))}`);
+  if (pos === 0 || pos !== rest.length)
+    throw new ParamError(`malformed parameter ${name}: time: invalid duration ${JSON.stringify(s.slice(0, 64))}`);
   return sign * BigInt(Math.round(total));
 }
 
@@ -142,10 +149,16 @@ function attributesParam(text: string): Record<string, string> {
   } catch {
     throw new ParamError('malformed parameter query.attributes: not a JSON object');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ParamError('malformed parameter query.attributes: not a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ParamError('malformed parameter query.attributes: not a JSON object');
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) {
-    Object.defineProperty(out, k, { value: typeof x === 'string' ? x : JSON.stringify(x), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: typeof x === 'string' ? x : JSON.stringify(x),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -31,7 +31,8 @@ function exportHandler(store: TelemetryStore, signal: Signal): grpc.handleUnaryC
   return (call, callback) => {
     let result: IngestResult;
     try {
-      result = signal === 'traces' ? store.addTraces(decodeProtobuf('traces', call.request)) : store.addLogs(decodeProtobuf('logs', call.request));
+      result =
+        signal === 'traces' ? store.addTraces(decodeProtobuf('traces', call.request)) : store.addLogs(decodeProtobuf('logs', call.request));
     } catch (e) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: `cannot decode the OTLP ${signal} request: ${errorMessage(e)}` });
       return;
@@ -42,7 +43,12 @@ function exportHandler(store: TelemetryStore, signal: Signal): grpc.handleUnaryC
 }
 
 /** A started gRPC server on host:port (port 0: any free port); rejects with the bind error. */
-export function startGrpc(store: TelemetryStore, host: string, port: number, maxBytes: number): Promise<{ server: grpc.Server; port: number }> {
+export function startGrpc(
+  store: TelemetryStore,
+  host: string,
+  port: number,
+  maxBytes: number,
+): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': maxBytes });
   for (const signal of ['traces', 'logs'] as const) {
     server.addService(exportService(signal), { Export: exportHandler(store, signal) });

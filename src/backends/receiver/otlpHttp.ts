@@ -75,10 +75,20 @@ export function handleOtlpHttp(store: TelemetryStore, limits: HttpLimits, req: h
     res.setHeader('allow', 'POST');
     return plain(res, 405, `${path} only accepts POST\n`);
   }
-  const mime = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const mime = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const type: BodyType | undefined = mime === 'application/x-protobuf' ? 'protobuf' : mime === 'application/json' ? 'json' : undefined;
-  if (!type) return plain(res, 415, `unsupported content type ${JSON.stringify(mime.slice(0, 80))}: send application/x-protobuf or application/json\n`);
-  const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (!type)
+    return plain(
+      res,
+      415,
+      `unsupported content type ${JSON.stringify(mime.slice(0, 80))}: send application/x-protobuf or application/json\n`,
+    );
+  const encoding = String(req.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   if (encoding !== '' && encoding !== 'identity' && encoding !== 'gzip') {
     return status(res, 415, type, `unsupported Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}: send gzip or none`);
   }

@@ -115,8 +115,9 @@ interface MessageType<T> {
 }
 
 // The namespace path of opentelemetry-proto, as generated.
-const otel = (generated as unknown as { opentelemetry: { proto: { collector: Record<'trace' | 'logs', { v1: Record<string, unknown> }> } } })
-  .opentelemetry.proto.collector;
+const otel = (
+  generated as unknown as { opentelemetry: { proto: { collector: Record<'trace' | 'logs', { v1: Record<string, unknown> }> } } }
+).opentelemetry.proto.collector;
 
 export type Signal = 'traces' | 'logs';
 

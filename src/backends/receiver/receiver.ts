@@ -96,8 +96,14 @@ export class Receiver {
     const started: Listener[] = [];
     try {
       if (this.ports.grpc !== null) started.push(await this.listenGrpc(this.ports.grpc));
-      if (this.ports.http !== null) started.push(await this.listenHttp('http', this.ports.http, (req, res) => handleOtlpHttp(this.store, { maxBytes: this.maxRequestBytes, budget: this.uploads }, req, res)));
-      if (this.ports.query !== null) started.push(await this.listenHttp('query', this.ports.query, (req, res) => handleQuery(this.store, req, res)));
+      if (this.ports.http !== null)
+        started.push(
+          await this.listenHttp('http', this.ports.http, (req, res) =>
+            handleOtlpHttp(this.store, { maxBytes: this.maxRequestBytes, budget: this.uploads }, req, res),
+          ),
+        );
+      if (this.ports.query !== null)
+        started.push(await this.listenHttp('query', this.ports.query, (req, res) => handleQuery(this.store, req, res)));
     } catch (e) {
       await this.stop();
       throw e;
@@ -134,7 +140,8 @@ export class Receiver {
       return { kind: 'grpc', host: this.host, port: r.port, url: this.url(r.port) };
     } catch (e) {
       // grpc-js reports a taken port inside its message ("... EADDRINUSE ...").
-      if (/EADDRINUSE|address already in use/i.test(String(e instanceof Error ? e.message : e))) throw new PortInUseError('grpc', this.host, port);
+      if (/EADDRINUSE|address already in use/i.test(String(e instanceof Error ? e.message : e)))
+        throw new PortInUseError('grpc', this.host, port);
       throw e;
     }
   }

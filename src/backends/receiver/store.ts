@@ -10,7 +10,17 @@
  * by service/operation/time/duration/attributes), so the HTTP query API and the extension's own views read
  * the same answers.
  */
-import { hex, toBigInt, type PbAnyValue, type PbEvent, type PbKeyValue, type PbLogsRequest, type PbResource, type PbScope, type PbTraceRequest } from './protobuf';
+import {
+  hex,
+  toBigInt,
+  type PbAnyValue,
+  type PbEvent,
+  type PbKeyValue,
+  type PbLogsRequest,
+  type PbResource,
+  type PbScope,
+  type PbTraceRequest,
+} from './protobuf';
 
 export interface StoredResource {
   attributes: PbKeyValue[];
@@ -201,14 +211,16 @@ export class TelemetryStore {
             droppedAttributesCount: s.droppedAttributesCount ?? 0,
             events: s.events.length ? s.events : NONE,
             droppedEventsCount: s.droppedEventsCount ?? 0,
-            links: !s.links.length ? NONE : s.links.map((l) => ({
-              traceId: hex(l.traceId),
-              spanId: hex(l.spanId),
-              traceState: l.traceState ?? '',
-              attributes: l.attributes,
-              droppedAttributesCount: l.droppedAttributesCount ?? 0,
-              flags: l.flags ?? 0,
-            })),
+            links: !s.links.length
+              ? NONE
+              : s.links.map((l) => ({
+                  traceId: hex(l.traceId),
+                  spanId: hex(l.spanId),
+                  traceState: l.traceState ?? '',
+                  attributes: l.attributes,
+                  droppedAttributesCount: l.droppedAttributesCount ?? 0,
+                  flags: l.flags ?? 0,
+                })),
             droppedLinksCount: s.droppedLinksCount ?? 0,
             status: { code: s.status?.code ?? 0, message: s.status?.message ?? '' },
             resource,
@@ -381,7 +393,8 @@ export class TelemetryStore {
       kv.key = this.intern(kv.key ?? '');
       const v = kv.value;
       if (typeof v?.stringValue === 'string' && v.stringValue.length <= MAX_INTERNED_LENGTH) v.stringValue = this.intern(v.stringValue);
-      else if (v?.intValue && typeof v.intValue === 'object' && Number.isSafeInteger(v.intValue.toNumber())) v.intValue = v.intValue.toNumber();
+      else if (v?.intValue && typeof v.intValue === 'object' && Number.isSafeInteger(v.intValue.toNumber()))
+        v.intValue = v.intValue.toNumber();
     }
     return attrs;
   }

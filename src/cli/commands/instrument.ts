@@ -16,7 +16,12 @@ import { routeLabel } from '../../core/routes/route';
 import { errorMessage } from '../../core/errors';
 
 function list(s: string | undefined): string[] | undefined {
-  return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+  return s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 }
 
 /**
@@ -99,7 +104,9 @@ function matchRoute(routes: Route[], spec: string): Route {
   if (!m) throw new CliError(`--route must look like "GET /users/{id}", got "${spec}"`);
   const method = m[1]!.toUpperCase();
   const p = m[2]!;
-  const found = routes.filter((r) => (r.methods.includes(method as Route['methods'][number]) || r.methods.includes('ALL')) && (r.fullPath === p || r.path === p));
+  const found = routes.filter(
+    (r) => (r.methods.includes(method as Route['methods'][number]) || r.methods.includes('ALL')) && (r.fullPath === p || r.path === p),
+  );
   if (found.length === 1) return found[0]!;
   const available = routes.map((r) => `  ${routeLabel(r)}  (line ${r.line})`).join('\n');
   if (!found.length) throw new CliError(`no route "${method} ${p}" in this file; routes found:\n${available || '  (none)'}`);
@@ -108,7 +115,8 @@ function matchRoute(routes: Route[], spec: string): Route {
 
 function options(strings: Record<string, string>): InstrumentOptions {
   const buckets = list(strings['buckets'])?.map(Number);
-  if (buckets?.some((b) => !Number.isFinite(b) || b <= 0)) throw new CliError('--buckets must be positive numbers (seconds), e.g. 0.1,0.5,1');
+  if (buckets?.some((b) => !Number.isFinite(b) || b <= 0))
+    throw new CliError('--buckets must be positive numbers (seconds), e.g. 0.1,0.5,1');
   return {
     metricPrefix: strings['prefix'] ?? DEFAULT_OPTIONS.metricPrefix,
     labels: list(strings['labels']) ?? DEFAULT_OPTIONS.labels,
@@ -161,11 +169,14 @@ export const instrumentCommand: Command = {
     if (positionals.length !== 1) throw new CliError('expected exactly one <file>');
     if (strings['route'] !== undefined && booleans.has('all')) throw new CliError('use either --route or --all, not both');
     const setup = list(strings['setup']) ?? [];
-    for (const s of setup) if (s !== 'metrics-endpoint' && s !== 'tracing') throw new CliError(`--setup accepts metrics-endpoint and tracing, not "${s}"`);
-    if (strings['route'] === undefined && !booleans.has('all') && !setup.length) throw new CliError('say which routes: --route "<METHOD> <path>" or --all');
+    for (const s of setup)
+      if (s !== 'metrics-endpoint' && s !== 'tracing') throw new CliError(`--setup accepts metrics-endpoint and tracing, not "${s}"`);
+    if (strings['route'] === undefined && !booleans.has('all') && !setup.length)
+      throw new CliError('say which routes: --route "<METHOD> <path>" or --all');
     const aspects = (list(strings['aspects']) ?? [...ALL_ASPECTS]) as Aspect[];
     for (const a of aspects) if (!ALL_ASPECTS.includes(a)) throw new CliError(`unknown aspect "${a}" (counter, histogram, span)`);
-    if (strings['style'] !== undefined && strings['style'] !== 'wrapper' && strings['style'] !== 'inline') throw new CliError(`--style accepts wrapper and inline, not "${strings['style']}"`);
+    if (strings['style'] !== undefined && strings['style'] !== 'wrapper' && strings['style'] !== 'inline')
+      throw new CliError(`--style accepts wrapper and inline, not "${strings['style']}"`);
     const opts = options(strings);
     const file = path.resolve(io.cwd, positionals[0]!);
     let before: string;
@@ -180,7 +191,11 @@ export const instrumentCommand: Command = {
     let failed = false;
     const newFiles: { path: string; content: string }[] = [];
     if (strings['route'] !== undefined || booleans.has('all')) {
-      const root = booleans.has('single-file') ? undefined : strings['root'] !== undefined ? path.resolve(io.cwd, strings['root']) : projectRoot(file);
+      const root = booleans.has('single-file')
+        ? undefined
+        : strings['root'] !== undefined
+          ? path.resolve(io.cwd, strings['root'])
+          : projectRoot(file);
       const routes = await routesOf(file, before, root, io, opts.style === 'wrapper');
       if (!routes.length) throw new CliError(`no route handlers found in ${rel(io, file)}`, 1);
       const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;

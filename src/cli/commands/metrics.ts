@@ -8,7 +8,6 @@ import { CONVENTION_NAMES, isPromDuration, type ConventionName } from '../../cor
 import { MetricsEngine, type ServiceSpec } from '../../core/metrics/engine';
 import { formatDuration, formatRate, formatRatio } from '../../core/metrics/format';
 
-
 export const metricsCommand: Command = {
   name: 'metrics',
   usage: 'metrics <dir> --prometheus <url> [--service <sel>] [--json]',
@@ -41,7 +40,9 @@ export const metricsCommand: Command = {
     if (!url) throw new CliError('--prometheus <url> is required');
     const convention = (strings.convention ?? 'auto') as ConventionName | 'auto';
     if (convention !== 'auto' && (!CONVENTION_NAMES.includes(convention) || convention === 'custom')) {
-      throw new CliError(`unknown --convention ${convention} (expected auto, ${CONVENTION_NAMES.filter((c) => c !== 'custom').join(', ')})`);
+      throw new CliError(
+        `unknown --convention ${convention} (expected auto, ${CONVENTION_NAMES.filter((c) => c !== 'custom').join(', ')})`,
+      );
     }
     let time: number | undefined;
     if (strings.time !== undefined) {
@@ -116,7 +117,12 @@ export const metricsCommand: Command = {
       svc.convention ? `convention: ${svc.convention} — ${svc.reason}` : `convention: none — ${svc.reason}`,
     ];
     if (svc.unmatched.length) {
-      footer.push(`series without a route in the code: ${svc.unmatched.slice(0, 5).map((u) => `${u.method} ${u.value}`).join(', ')}${svc.unmatched.length > 5 ? ', …' : ''}`);
+      footer.push(
+        `series without a route in the code: ${svc.unmatched
+          .slice(0, 5)
+          .map((u) => `${u.method} ${u.value}`)
+          .join(', ')}${svc.unmatched.length > 5 ? ', …' : ''}`,
+      );
     }
     io.out([...tableLines(header, table), ...footer].join('\n'));
     return 0;

@@ -1,6 +1,13 @@
 /** `telemetry-lens receiver`: the built-in OTLP receiver and its Jaeger api_v3 query API in the foreground. */
 import { CliError, parseArgs, type Command } from '../io';
-import { DEFAULT_PORTS, LISTENER_NAMES, PortInUseError, Receiver, type Listener, type ListenerKind } from '../../backends/receiver/receiver';
+import {
+  DEFAULT_PORTS,
+  LISTENER_NAMES,
+  PortInUseError,
+  Receiver,
+  type Listener,
+  type ListenerKind,
+} from '../../backends/receiver/receiver';
 
 const FLAGS: Record<ListenerKind, string> = { grpc: '--grpc-port', http: '--http-port', query: '--query-port' };
 

@@ -29,7 +29,13 @@ export const routesCommand: Command = {
       `${r.handlerName ?? '<anonymous>'}${r.handlerFile !== r.file || r.handlerLine !== r.line ? ` ${r.handlerFile}:${r.handlerLine}` : ''}`,
     ]);
     const header = ['METHOD', 'PATH', 'LOCATION', 'HANDLER'];
-    io.out([...tableLines(header, table), '', `${rows.length} route${rows.length === 1 ? '' : 's'} (${new Set(rows.map((r) => r.framework)).size} framework(s))`].join('\n'));
+    io.out(
+      [
+        ...tableLines(header, table),
+        '',
+        `${rows.length} route${rows.length === 1 ? '' : 's'} (${new Set(rows.map((r) => r.framework)).size} framework(s))`,
+      ].join('\n'),
+    );
     return 0;
   },
 };

@@ -120,7 +120,8 @@ const PY_TELEMETRY = (framework: 'fastapi' | 'flask', eol: string) =>
   ].join(eol);
 
 const JS_TRACING = (framework: AppObject['framework'], esm: boolean, eol: string, service: string) => {
-  const instr = framework === 'express' || framework === 'nestjs' ? ['HttpInstrumentation', 'ExpressInstrumentation'] : ['HttpInstrumentation'];
+  const instr =
+    framework === 'express' || framework === 'nestjs' ? ['HttpInstrumentation', 'ExpressInstrumentation'] : ['HttpInstrumentation'];
   const imports: [string, string][] = [
     ['NodeSDK', '@opentelemetry/sdk-node'],
     ['OTLPTraceExporter', '@opentelemetry/exporter-trace-otlp-http'],
@@ -172,7 +173,9 @@ export async function planAppSetup(
   optsIn: Partial<AppSetupOptions> = DEFAULT_OPTIONS,
 ): Promise<{ plan: EditPlan; newFiles: { path: string; content: string }[] }> {
   const opts = { ...DEFAULT_OPTIONS, ...optsIn } as AppSetupOptions;
-  const r = await withTree(text, file, (root, g) => (g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts)));
+  const r = await withTree(text, file, (root, g) =>
+    g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts),
+  );
   if (!r) return refuse(`unsupported file type: ${path.basename(file)}`);
   if (r.plan.edits.length) {
     const invalid = await validateResult(text, applyEdits(text, r.plan.edits), file);
@@ -204,7 +207,10 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
         code = [`Instrumentator().instrument(${app.name}).expose(${app.name})`];
       } else {
         wanted = [{ module: 'prometheus_client', name: 'make_asgi_app' }];
-        code = [`# Prometheus scrape endpoint (a mount: /metrics redirects to /metrics/)`, `${app.name}.mount("/metrics", make_asgi_app())`];
+        code = [
+          `# Prometheus scrape endpoint (a mount: /metrics redirects to /metrics/)`,
+          `${app.name}.mount("/metrics", make_asgi_app())`,
+        ];
       }
     } else if (opts.flaskMetrics === 'dispatcher') {
       wanted = [
@@ -218,14 +224,24 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
         { module: 'prometheus_client', name: 'generate_latest' },
       ];
       const u = mod.unit;
-      code = ['', '', `@${app.name}.route("/metrics")`, 'def prometheus_metrics():', `${u}return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}`, ''];
+      code = [
+        '',
+        '',
+        `@${app.name}.route("/metrics")`,
+        'def prometheus_metrics():',
+        `${u}return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}`,
+        '',
+      ];
     }
   } else {
     if (calls.includes('setup_telemetry')) return done('tracing is already set up in this file (setup_telemetry is called)');
     const relative = mod.fromImports.some((s) => /^from\s+\./.test(s.text));
     wanted = [{ module: relative ? '.telemetry' : 'telemetry', name: 'setup_telemetry' }];
     code = [`setup_telemetry(${app.name}, ${pyString(serviceNameFor(file, opts))})`];
-    newFiles.push({ path: path.join(path.dirname(file), 'telemetry.py'), content: PY_TELEMETRY(app.framework as 'fastapi' | 'flask', eol) });
+    newFiles.push({
+      path: path.join(path.dirname(file), 'telemetry.py'),
+      content: PY_TELEMETRY(app.framework as 'fastapi' | 'flask', eol),
+    });
   }
   const imp = pythonImportEdits(mod, wanted);
   edits.push(...imp.edits);
@@ -233,8 +249,20 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
     const atEnd = mod.importAt > 0 && text[mod.importAt - 1] !== '\n';
     edits.push({ start: mod.importAt, end: mod.importAt, newText: atEnd ? eol + imp.newLines.join(eol) : imp.newLines.join(eol) + eol });
   }
-  edits.push({ start: at, end: at, newText: eol + code.map((l) => (l ? indent + l : l)).join(eol).replace(new RegExp(`${eol}$`), '') });
-  const what = kind === 'metrics-endpoint' ? `add a /metrics endpoint to ${app.name}` : `set up OpenTelemetry tracing for ${app.name} (new telemetry.py)`;
+  edits.push({
+    start: at,
+    end: at,
+    newText:
+      eol +
+      code
+        .map((l) => (l ? indent + l : l))
+        .join(eol)
+        .replace(new RegExp(`${eol}$`), ''),
+  });
+  const what =
+    kind === 'metrics-endpoint'
+      ? `add a /metrics endpoint to ${app.name}`
+      : `set up OpenTelemetry tracing for ${app.name} (new telemetry.py)`;
   return { plan: { edits: normalizeEdits(edits), summary: what, alreadyInstrumented: [] }, newFiles };
 }
 
@@ -249,7 +277,11 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
   if (kind === 'metrics-endpoint') {
     const already = findAll(root, (n) => n.type === 'call_expression').some((c) => {
       const f = c.childForFieldName('function');
-      return f?.type === 'member_expression' && f.childForFieldName('property')?.text === 'metrics' && /register|registry/i.test(f.childForFieldName('object')?.text ?? '');
+      return (
+        f?.type === 'member_expression' &&
+        f.childForFieldName('property')?.text === 'metrics' &&
+        /register|registry/i.test(f.childForFieldName('object')?.text ?? '')
+      );
     });
     if (already) return done('a /metrics endpoint is already set up in this file');
     let reg = jsRef(mod, 'prom-client', 'register');
@@ -257,7 +289,9 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
       const merge = mod.imports.find((i) => i.module === 'prom-client' && i.mergeAfter);
       if (merge) edits.push({ start: merge.mergeAfter!.endIndex, end: merge.mergeAfter!.endIndex, newText: ', register' });
       else {
-        const line = esm ? `import { register } from ${q('prom-client')}${semi}` : `const { register } = require(${q('prom-client')})${semi}`;
+        const line = esm
+          ? `import { register } from ${q('prom-client')}${semi}`
+          : `const { register } = require(${q('prom-client')})${semi}`;
         edits.push({ start: mod.importAt, end: mod.importAt, newText: mod.importAtLineEnd ? eol + line : line + eol });
       }
       reg = 'register';
@@ -267,10 +301,20 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
     let code: string[];
     switch (app.framework) {
       case 'express':
-        code = [`${a}.get(${q('/metrics')}, async (_req, res) => {`, `  res.set(${q('Content-Type')}, ${reg}.contentType)${semi}`, `  res.end(await ${reg}.metrics())${semi}`, `})${semi}`];
+        code = [
+          `${a}.get(${q('/metrics')}, async (_req, res) => {`,
+          `  res.set(${q('Content-Type')}, ${reg}.contentType)${semi}`,
+          `  res.end(await ${reg}.metrics())${semi}`,
+          `})${semi}`,
+        ];
         break;
       case 'fastify':
-        code = [`${a}.get(${q('/metrics')}, async (_request, reply) => {`, `  reply.header(${q('Content-Type')}, ${reg}.contentType)${semi}`, `  return ${reg}.metrics()${semi}`, `})${semi}`];
+        code = [
+          `${a}.get(${q('/metrics')}, async (_request, reply) => {`,
+          `  reply.header(${q('Content-Type')}, ${reg}.contentType)${semi}`,
+          `  return ${reg}.metrics()${semi}`,
+          `})${semi}`,
+        ];
         break;
       case 'koa':
         code = [
@@ -282,7 +326,9 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
         ];
         break;
       case 'hono':
-        code = [`${a}.get(${q('/metrics')}, async (c) => c.body(await ${reg}.metrics(), 200, { ${q('Content-Type')}: ${reg}.contentType }))${semi}`];
+        code = [
+          `${a}.get(${q('/metrics')}, async (c) => c.body(await ${reg}.metrics(), 200, { ${q('Content-Type')}: ${reg}.contentType }))${semi}`,
+        ];
         break;
       default:
         code = [
@@ -296,26 +342,61 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
     const indent = indentOfLineAt(text, app.start);
     const unit = mod.style.unit;
     const at = lineEndAt(text, app.end);
-    edits.push({ start: at, end: at, newText: eol + code.map((l) => indent + l.replace(/^( {2})+/, (m) => unit.repeat(m.length / 2))).join(eol) });
+    edits.push({
+      start: at,
+      end: at,
+      newText: eol + code.map((l) => indent + l.replace(/^( {2})+/, (m) => unit.repeat(m.length / 2))).join(eol),
+    });
     return { plan: { edits: normalizeEdits(edits), summary: `add a /metrics endpoint to ${a}`, alreadyInstrumented: [] }, newFiles };
   }
   // tracing
   const ext = path.extname(file).toLowerCase();
   const tracingExt = ext === '.mjs' || ext === '.cjs' || ext === '.mts' || ext === '.cts' ? ext : ts ? '.ts' : '.js';
-  const relImports = findAll(root, (n) => n.type === 'string' && /^['"]\.\.?\//.test(n.text) && (n.parent?.type === 'import_statement' || n.parent?.parent?.childForFieldName?.('function')?.text === 'require'));
+  const relImports = findAll(
+    root,
+    (n) =>
+      n.type === 'string' &&
+      /^['"]\.\.?\//.test(n.text) &&
+      (n.parent?.type === 'import_statement' || n.parent?.parent?.childForFieldName?.('function')?.text === 'require'),
+  );
   const jsExt = relImports.some((s) => /\.js['"]$/.test(s.text));
-  if (relImports.some((s) => /^['"]\.\/tracing(\.[cm]?[jt]s)?['"]$/.test(s.text))) return done('tracing is already set up in this file (./tracing is imported)');
-  const spec = ext === '.mjs' ? './tracing.mjs' : ext === '.cjs' ? './tracing.cjs' : ext === '.mts' ? './tracing.mjs' : ext === '.cts' ? './tracing.cjs' : jsExt ? './tracing.js' : './tracing';
-  const line = esm ? `import ${q(spec)}${semi} // OpenTelemetry first: before anything it instruments` : `require(${q(spec)})${semi} // OpenTelemetry first: before anything it instruments`;
+  if (relImports.some((s) => /^['"]\.\/tracing(\.[cm]?[jt]s)?['"]$/.test(s.text)))
+    return done('tracing is already set up in this file (./tracing is imported)');
+  const spec =
+    ext === '.mjs'
+      ? './tracing.mjs'
+      : ext === '.cjs'
+        ? './tracing.cjs'
+        : ext === '.mts'
+          ? './tracing.mjs'
+          : ext === '.cts'
+            ? './tracing.cjs'
+            : jsExt
+              ? './tracing.js'
+              : './tracing';
+  const line = esm
+    ? `import ${q(spec)}${semi} // OpenTelemetry first: before anything it instruments`
+    : `require(${q(spec)})${semi} // OpenTelemetry first: before anything it instruments`;
   const stmts = root.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
   let at = 0;
   let i = 0;
   while (stmts[i] && stmts[i]!.type === 'expression_statement' && stmts[i]!.namedChildren[0]?.type === 'string') i++;
-  if (i > 0) edits.push({ start: lineEndAt(text, stmts[i - 1]!.endIndex), end: lineEndAt(text, stmts[i - 1]!.endIndex), newText: eol + line });
+  if (i > 0)
+    edits.push({ start: lineEndAt(text, stmts[i - 1]!.endIndex), end: lineEndAt(text, stmts[i - 1]!.endIndex), newText: eol + line });
   else {
     at = stmts[0] ? lineStartAt(text, stmts[0].startIndex) : text.startsWith('#!') ? lineEndAt(text, 0) + 1 : 0;
     edits.push({ start: at, end: at, newText: line + eol });
   }
-  newFiles.push({ path: path.join(path.dirname(file), `tracing${tracingExt}`), content: JS_TRACING(app.framework, esm, eol, serviceNameFor(file, opts)) });
-  return { plan: { edits: normalizeEdits(edits), summary: `set up OpenTelemetry tracing (new tracing${tracingExt}, imported first)`, alreadyInstrumented: [] }, newFiles };
+  newFiles.push({
+    path: path.join(path.dirname(file), `tracing${tracingExt}`),
+    content: JS_TRACING(app.framework, esm, eol, serviceNameFor(file, opts)),
+  });
+  return {
+    plan: {
+      edits: normalizeEdits(edits),
+      summary: `set up OpenTelemetry tracing (new tracing${tracingExt}, imported first)`,
+      alreadyInstrumented: [],
+    },
+    newFiles,
+  };
 }

@@ -142,7 +142,11 @@ export function describeAspects(aspects: Aspect[]): string {
 }
 
 /** Aspects already in a handler body: a span started by a call to one of `spanStarters`, the module's counter or histogram used. */
-export function presentAspects(body: Node | null, mod: { counter?: { variable: string }; histogram?: { variable: string } }, spanStarters: readonly string[]): Aspect[] {
+export function presentAspects(
+  body: Node | null,
+  mod: { counter?: { variable: string }; histogram?: { variable: string } },
+  spanStarters: readonly string[],
+): Aspect[] {
   if (!body) return [];
   const present = new Set<Aspect>();
   walk(body, (n) => {
@@ -163,7 +167,9 @@ export function orderedAspects(aspects: Iterable<Aspect>): Aspect[] {
 /** Parameter names in a route path: `{id}`, `{p:path}` (FastAPI), `<int:id>` (Flask), `:id` (Express & co). */
 export function pathParams(path: string): string[] {
   const out: string[] = [];
-  for (const m of path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}|<(?:[^:>]+:)?([A-Za-z_][A-Za-z0-9_]*)>|:([A-Za-z_][A-Za-z0-9_]*)/g)) {
+  for (const m of path.matchAll(
+    /\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}|<(?:[^:>]+:)?([A-Za-z_][A-Za-z0-9_]*)>|:([A-Za-z_][A-Za-z0-9_]*)/g,
+  )) {
     out.push((m[1] ?? m[2] ?? m[3])!);
   }
   return out;
@@ -183,14 +189,7 @@ export function rowsInsideStrings(root: Node, types: string[]): Set<number> {
 }
 
 /** Insert `levels` at the start of every non-blank line whose row is in [fromRow, toRow], except string rows. */
-export function reindentEdits(
-  text: string,
-  starts: number[],
-  fromRow: number,
-  toRow: number,
-  add: string,
-  skip: Set<number>,
-): TextEdit[] {
+export function reindentEdits(text: string, starts: number[], fromRow: number, toRow: number, add: string, skip: Set<number>): TextEdit[] {
   const edits: TextEdit[] = [];
   if (!add) return edits;
   for (let r = fromRow; r <= toRow; r++) {

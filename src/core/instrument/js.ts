@@ -41,7 +41,6 @@ import { frameworkParams, frameworkRules, nestStatus } from './jsFrameworks';
 import { ERROR_STATUS_FN, jsLocal, jsRef, type JsModule, type JsNames, type JsNeeds } from './jsModule';
 import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
-
 /** The function node a route's handler is. */
 export function findJsHandler(root: Node, text: string, route: Route): Node | undefined {
   const starts = lineStarts(text);
@@ -55,7 +54,8 @@ export function findJsHandler(root: Node, text: string, route: Route): Node | un
     if (sameEnd.length) return sameEnd[0];
   }
   const onLine = fns.filter((f) => f.startPosition.row + 1 === route.handlerLine);
-  const isArg = (f: Node) => f.parent?.type === 'arguments' || (f.parent?.type === 'pair' && f.parent.childForFieldName('key')?.text === 'handler');
+  const isArg = (f: Node) =>
+    f.parent?.type === 'arguments' || (f.parent?.type === 'pair' && f.parent.childForFieldName('key')?.text === 'handler');
   const args = onLine.filter(isArg);
   if (args.length) return args[args.length - 1];
   if (onLine.length) return onLine[0];
@@ -73,8 +73,28 @@ function fnBody(fn: Node): Node | null {
 }
 
 /** Expressions `await` can never make a difference to (literals), and those it binds to without parentheses. */
-const NEVER_THENABLE = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'undefined', 'regex', 'array', 'object', 'await_expression']);
-const AWAIT_BINDS = new Set(['call_expression', 'member_expression', 'subscript_expression', 'identifier', 'parenthesized_expression', 'this', 'new_expression']);
+const NEVER_THENABLE = new Set([
+  'string',
+  'template_string',
+  'number',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'regex',
+  'array',
+  'object',
+  'await_expression',
+]);
+const AWAIT_BINDS = new Set([
+  'call_expression',
+  'member_expression',
+  'subscript_expression',
+  'identifier',
+  'parenthesized_expression',
+  'this',
+  'new_expression',
+]);
 
 /** `await ` (or `await (`…`)`) for a returned expression; undefined when awaiting it cannot matter. */
 function awaitPrefix(expr: Node): { open: string; close: string } | undefined {
@@ -131,20 +151,37 @@ interface HandlerPlan {
 }
 
 /** The handler function, or why it cannot be instrumented (or is already). */
-function checkHandler(mod: JsModule, route: Route, aspects: Aspect[], refuse: (why: string, key?: number) => HandlerOutcome): { fn: Node; body: Node; missing: Aspect[] } | HandlerOutcome {
+function checkHandler(
+  mod: JsModule,
+  route: Route,
+  aspects: Aspect[],
+  refuse: (why: string, key?: number) => HandlerOutcome,
+): { fn: Node; body: Node; missing: Aspect[] } | HandlerOutcome {
   const fn = findJsHandler(mod.root, mod.text, route);
   if (!fn) return refuse(notAFunction(mod.root, route) ?? `handler function not found at line ${route.handlerLine}`);
   if (fn.hasError) return refuse('the handler has syntax errors; fix them first', fn.startIndex);
   const body = fnBody(fn);
   if (!body) return refuse('the handler has no body');
-  if (fn.type === 'function_declaration' || fn.type === 'function_expression' || fn.type === 'function' || fn.type === 'method_definition') {
-    if (/^\s*(async\s+)?(function\s*)?\*/.test(fn.text) || fn.children.some((c) => c?.type === '*')) return refuse('generator handlers are not supported');
+  if (
+    fn.type === 'function_declaration' ||
+    fn.type === 'function_expression' ||
+    fn.type === 'function' ||
+    fn.type === 'method_definition'
+  ) {
+    if (/^\s*(async\s+)?(function\s*)?\*/.test(fn.text) || fn.children.some((c) => c?.type === '*'))
+      return refuse('generator handlers are not supported');
   }
   const present = presentAspects(fnBody(fn), mod, ['startActiveSpan', 'startSpan']);
   const missing = aspects.filter((a) => !present.includes(a));
   if (!missing.length) return { route, edits: [], already: present, key: fn.startIndex };
   if (present.length) {
-    return { ...refuse(`already partially instrumented (${present.join(', ')}); remove that instrumentation to add ${missing.join(', ')}`, fn.startIndex), already: present };
+    return {
+      ...refuse(
+        `already partially instrumented (${present.join(', ')}); remove that instrumentation to add ${missing.join(', ')}`,
+        fn.startIndex,
+      ),
+      already: present,
+    };
   }
   return { fn, body, missing };
 }
@@ -168,7 +205,14 @@ function asyncEdits(fn: Node, edits: TextEdit[]): boolean {
 type Lines = [number, string][];
 
 /** The wrapper around the body: span, timer, status bookkeeping, try/catch/finally. `k`: level of the original body. */
-function wrapperLines(h: HandlerPlan, opts: InstrumentOptions, names: JsNames, needs: JsNeeds, req: string | undefined, res: string | undefined): { pro: Lines; epi: Lines; k: number; hono: boolean } {
+function wrapperLines(
+  h: HandlerPlan,
+  opts: InstrumentOptions,
+  names: JsNames,
+  needs: JsNeeds,
+  req: string | undefined,
+  res: string | undefined,
+): { pro: Lines; epi: Lines; k: number; hono: boolean } {
   const { mod, route, fn, body, needStatus, isAsync } = h;
   const { style } = mod;
   const { semi, ts } = style;
@@ -178,7 +222,8 @@ function wrapperLines(h: HandlerPlan, opts: InstrumentOptions, names: JsNames, n
   const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
   const methodExpr = !multi ? q(route.methods[0]!) : rules.method ? rules.method(req!) : q(route.methods.join('|'));
   const handlerName = route.handlerName ?? fn.childForFieldName('name')?.text ?? 'anonymous';
-  const value = (k: LabelKind) => (k === 'method' ? methodExpr : k === 'route' ? q(tpl) : k === 'handler' ? q(handlerName) : 'telemetryStatus');
+  const value = (k: LabelKind) =>
+    k === 'method' ? methodExpr : k === 'route' ? q(tpl) : k === 'handler' ? q(handlerName) : 'telemetryStatus';
   const labelObj = (ks: { name: string; kind: LabelKind }[]) =>
     `{ ${ks.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k.name) ? k.name : q(k.name)}: ${value(k.kind)}`).join(', ')} }`;
 
@@ -235,14 +280,17 @@ function wrapperLines(h: HandlerPlan, opts: InstrumentOptions, names: JsNames, n
   if (h.counter) finallyLines.push(`${names.counter}.inc(${h.counter.length ? labelObj(h.counter) : ''})${semi}`);
   if (h.histogram) finallyLines.push(`telemetryEndTimer(${h.histogram.length ? labelObj(h.histogram) : ''})${semi}`);
   if (h.span) {
-    if (needStatus) finallyLines.push(`${spanVar}.setAttribute('http.response.status_code', Number(telemetryStatus))${semi}`.replace(/'/g, style.quote));
+    if (needStatus)
+      finallyLines.push(`${spanVar}.setAttribute('http.response.status_code', Number(telemetryStatus))${semi}`.replace(/'/g, style.quote));
     finallyLines.push(`${spanVar}.end()${semi}`);
   }
   if (hono) {
     epi.push([k - 1, `})()${semi}`]);
     // TS goes through `unknown`: a handler that only throws (or returns nothing) types telemetryResponse as never /
     // void, which `instanceof` and `.status` reject (and that unreachable code is not narrowed either)
-    const [r, rr] = ts ? ['(telemetryResponse as unknown)', '(telemetryResponse as unknown as Response)'] : ['telemetryResponse', 'telemetryResponse'];
+    const [r, rr] = ts
+      ? ['(telemetryResponse as unknown)', '(telemetryResponse as unknown as Response)']
+      : ['telemetryResponse', 'telemetryResponse'];
     epi.push([k - 1, `telemetryCode = ${r} instanceof Response ? ${rr}.status : 200${semi}`]);
     epi.push([k - 1, `return telemetryResponse${semi}`]);
   }
@@ -309,13 +357,24 @@ function spliceBody(h: HandlerPlan, w: { pro: Lines; epi: Lines; k: number; hono
       const contentStart = inner.length ? inner[0]!.startIndex : close;
       const contentEnd = inner.length ? inner[inner.length - 1]!.endIndex : close;
       edits.push({ start: open + 1, end: contentStart, newText: `${eol}${render(pro, B)}${eol}${inner.length ? B + unit.repeat(k) : ''}` });
-      edits.push(...reindentEdits(text, starts, body.startPosition.row + 1, closeRow - 1, unit.repeat(k), skip).filter((e) => e.start > contentStart && e.start < contentEnd));
+      edits.push(
+        ...reindentEdits(text, starts, body.startPosition.row + 1, closeRow - 1, unit.repeat(k), skip).filter(
+          (e) => e.start > contentStart && e.start < contentEnd,
+        ),
+      );
       edits.push({ start: contentEnd, end: close, newText: `${eol}${render(epi, B)}${eol}${closeIndent}` });
     }
   }
 }
 
-export function planJsHandler(mod: JsModule, route: Route, aspects: Aspect[], opts: InstrumentOptions, names: JsNames, needs: JsNeeds): HandlerOutcome {
+export function planJsHandler(
+  mod: JsModule,
+  route: Route,
+  aspects: Aspect[],
+  opts: InstrumentOptions,
+  names: JsNames,
+  needs: JsNeeds,
+): HandlerOutcome {
   const label = routeLabel(route);
   const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
   const checked = checkHandler(mod, route, aspects, refuse);
@@ -329,7 +388,12 @@ export function planJsHandler(mod: JsModule, route: Route, aspects: Aspect[], op
   const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
   const edits: TextEdit[] = [];
   const isAsync = asyncEdits(fn, edits);
-  const p = frameworkParams(fn, frameworkRules(route.framework), { status: needStatus, method: multi && (!!ck || !!hk), ts: mod.style.ts }, edits);
+  const p = frameworkParams(
+    fn,
+    frameworkRules(route.framework),
+    { status: needStatus, method: multi && (!!ck || !!hk), ts: mod.style.ts },
+    edits,
+  );
   if (typeof p === 'string') return refuse(p);
   const h: HandlerPlan = { mod, route, fn, body, counter: ck, histogram: hk, span: missing.includes('span'), needStatus, isAsync };
   spliceBody(h, wrapperLines(h, opts, names, needs, p.req, p.res), edits);

@@ -30,10 +30,18 @@ interface FrameworkRules {
   status: StatusRule;
 }
 
-const paramsOf = ({ req, name, q }: { req: string | undefined; name: string; q: (s: string) => string }) => (req ? `${req}.params[${q(name)}]` : undefined);
+const paramsOf = ({ req, name, q }: { req: string | undefined; name: string; q: (s: string) => string }) =>
+  req ? `${req}.params[${q(name)}]` : undefined;
 
 const RULES: Partial<Record<Framework, FrameworkRules>> = {
-  express: { roles: ['req', 'res'], statusParam: 1, methodParam: 0, method: (req) => `${req}.method`, pathParam: paramsOf, status: { kind: 'response', expr: (_req, res) => `${res}.statusCode` } },
+  express: {
+    roles: ['req', 'res'],
+    statusParam: 1,
+    methodParam: 0,
+    method: (req) => `${req}.method`,
+    pathParam: paramsOf,
+    status: { kind: 'response', expr: (_req, res) => `${res}.statusCode` },
+  },
   fastify: {
     roles: ['request', 'reply'],
     statusParam: 1,
@@ -42,8 +50,21 @@ const RULES: Partial<Record<Framework, FrameworkRules>> = {
     pathParam: (p) => (p.req && p.ts ? `(${p.req}.params as Record<string, unknown>)[${p.q(p.name)}]` : paramsOf(p)),
     status: { kind: 'response', expr: (_req, res) => `${res}.statusCode` },
   },
-  koa: { roles: ['ctx'], statusParam: 0, methodParam: 0, method: (req) => `${req}.method`, pathParam: paramsOf, status: { kind: 'response', expr: (req) => `${req}.status` } },
-  hono: { roles: ['c'], methodParam: 0, method: (req) => `${req}.req.method`, pathParam: ({ req, name, q }) => (req ? `${req}.req.param(${q(name)})` : undefined), status: { kind: 'returned' } },
+  koa: {
+    roles: ['ctx'],
+    statusParam: 0,
+    methodParam: 0,
+    method: (req) => `${req}.method`,
+    pathParam: paramsOf,
+    status: { kind: 'response', expr: (req) => `${req}.status` },
+  },
+  hono: {
+    roles: ['c'],
+    methodParam: 0,
+    method: (req) => `${req}.req.method`,
+    pathParam: ({ req, name, q }) => (req ? `${req}.req.param(${q(name)})` : undefined),
+    status: { kind: 'returned' },
+  },
 };
 const NEST: FrameworkRules = { roles: [], pathParam: ({ fn, name }) => nestParamLocal(fn, name), status: { kind: 'decorated' } };
 
@@ -89,7 +110,8 @@ export function frameworkParams(
   const local: (string | undefined)[] = roles.map((_, i) => pinfo.names[i] ?? undefined);
   const maxNeeded = Math.max(-1, ...need);
   for (const i of need) {
-    if (i < pinfo.names.length && pinfo.names[i] === null) return `parameter ${i + 1} of the handler is destructured; name it (e.g. ${roles[i]}) to instrument it`;
+    if (i < pinfo.names.length && pinfo.names[i] === null)
+      return `parameter ${i + 1} of the handler is destructured; name it (e.g. ${roles[i]}) to instrument it`;
   }
   if (maxNeeded >= pinfo.names.length) {
     const inline = fn.parent?.type === 'arguments' || fn.parent?.type === 'pair';

@@ -87,7 +87,9 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
   );
   const dq = sources.filter((s) => s.text.startsWith('"')).length;
   const quote = sources.length && dq > sources.length / 2 ? '"' : "'";
-  const ends = stmts.filter((s) => ['lexical_declaration', 'variable_declaration', 'expression_statement', 'import_statement'].includes(s.type));
+  const ends = stmts.filter((s) =>
+    ['lexical_declaration', 'variable_declaration', 'expression_statement', 'import_statement'].includes(s.type),
+  );
   const withSemi = ends.filter((s) => s.text.trimEnd().endsWith(';')).length;
   const semi = ends.length && withSemi < ends.length / 2 ? '' : ';';
   const style: JsStyle = { eol: eolOf(text), unit: detectIndentUnit(text, '  '), quote, semi, esm, ts };
@@ -103,7 +105,8 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
         const imp: ModuleImport = { module: src, named: new Map(), esm: true };
         for (const c of clause.namedChildren) {
           if (!c) continue;
-          if (c.type === 'identifier') imp.qualifier = c.text; // default import
+          if (c.type === 'identifier')
+            imp.qualifier = c.text; // default import
           else if (c.type === 'namespace_import') imp.qualifier = c.namedChildren.find((x) => x?.type === 'identifier')?.text;
           else if (c.type === 'named_imports') {
             // `import type { X }` specifiers are not values
@@ -148,7 +151,12 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
     importAt = lineEndAt(text, lastImport.endIndex);
     importAtLineEnd = true;
   } else {
-    const directives = stmts.filter((s, i) => s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string' && stmts.slice(0, i).every((p) => p.type === 'expression_statement'));
+    const directives = stmts.filter(
+      (s, i) =>
+        s.type === 'expression_statement' &&
+        s.namedChildren[0]?.type === 'string' &&
+        stmts.slice(0, i).every((p) => p.type === 'expression_statement'),
+    );
     const lastDirective = directives[directives.length - 1];
     if (lastDirective) {
       importAt = lineEndAt(text, lastDirective.endIndex);
@@ -167,7 +175,8 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
         if (local) mod.importedNames.set(local.text, src);
         return false;
       }
-      if (n.type === 'identifier' && (n.parent?.type === 'import_clause' || n.parent?.type === 'namespace_import')) mod.importedNames.set(n.text, src);
+      if (n.type === 'identifier' && (n.parent?.type === 'import_clause' || n.parent?.type === 'namespace_import'))
+        mod.importedNames.set(n.text, src);
       if (n.type === 'import_require_clause') {
         const id = n.namedChildren.find((c) => c?.type === 'identifier');
         if (id) mod.importedNames.set(id.text, src);
@@ -330,19 +339,34 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
     const head = ts
       ? `const ${variable} = (${existing} as ${cls}<string> | undefined) ?? new ${cls}({`
       : `const ${variable} = /** @type {import(${q('prom-client')}).${kind}<string> | undefined} */ (${existing}) ?? new ${cls}({`;
-    return [head, `${unit}name: ${q(name)},`, `${unit}help: ${q(help)},`, `${unit}labelNames: ${arr(labels)},`, ...extra.map((e) => unit + e), `})${semi}`].join(eol);
+    return [
+      head,
+      `${unit}name: ${q(name)},`,
+      `${unit}help: ${q(help)},`,
+      `${unit}labelNames: ${arr(labels)},`,
+      ...extra.map((e) => unit + e),
+      `})${semi}`,
+    ].join(eol);
   };
   if (needs.counter && !mod.counter) {
-    decls.push(metric(names.counter, 'Counter', mn.counter, `Total HTTP requests by ${names.counterLabels.join(', ')}.`, names.counterLabels, []));
+    decls.push(
+      metric(names.counter, 'Counter', mn.counter, `Total HTTP requests by ${names.counterLabels.join(', ')}.`, names.counterLabels, []),
+    );
   }
   if (needs.histogram && !mod.histogram) {
     decls.push(
-      metric(names.histogram, 'Histogram', mn.histogram, `HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.`, names.histogramLabels, [
-        `buckets: [${opts.buckets.join(', ')}],`,
-      ]),
+      metric(
+        names.histogram,
+        'Histogram',
+        mn.histogram,
+        `HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.`,
+        names.histogramLabels,
+        [`buckets: [${opts.buckets.join(', ')}],`],
+      ),
     );
   }
-  if (needs.span && !mod.tracerVar) decls.push(`const ${names.tracer} = ${ref('@opentelemetry/api', 'trace')}.getTracer(${q(opts.tracerName)})${semi}`);
+  if (needs.span && !mod.tracerVar)
+    decls.push(`const ${names.tracer} = ${ref('@opentelemetry/api', 'trace')}.getTracer(${q(opts.tracerName)})${semi}`);
   if (needs.errorStatus && !mod.topNames.has(ERROR_STATUS_FN)) {
     const e = ts ? `err as { status?: unknown; statusCode?: unknown } | null` : 'err';
     decls.push(
@@ -351,7 +375,10 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
         `/** Status of an error escaping a handler, as the frameworks answer it: err.status / err.statusCode (http-errors, ctx.throw, HTTPException), else 500. */`,
         `function ${ERROR_STATUS_FN}(err${ts ? ': unknown' : ''})${ts ? ': number' : ''} {`,
         `${unit}const e = ${e}${semi}`,
-        `${unit}return typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500${semi}`.replace(/'/g, style.quote),
+        `${unit}return typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500${semi}`.replace(
+          /'/g,
+          style.quote,
+        ),
         '}',
       ].join(eol),
     );

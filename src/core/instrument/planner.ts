@@ -60,7 +60,10 @@ const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrument
     const mod = analyseJsModule(root, text, file, opts);
     const names = jsNames(mod, opts);
     const needs = emptyJsNeeds();
-    return { handler: (r) => planJsHandler(mod, r, aspects, opts, names, needs), moduleEdits: () => jsModuleEdits(mod, opts, names, needs) };
+    return {
+      handler: (r) => planJsHandler(mod, r, aspects, opts, names, needs),
+      moduleEdits: () => jsModuleEdits(mod, opts, names, needs),
+    };
   },
 };
 
@@ -79,13 +82,21 @@ const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> =
 };
 
 /** Where the helper module is, and its content when it must be written (wrapper style). */
-async function helperFor(text: string, file: string, python: boolean, opts: InstrumentOptions): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles'] }> {
+async function helperFor(
+  text: string,
+  file: string,
+  python: boolean,
+  opts: InstrumentOptions,
+): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles'] }> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
   const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
   if (helper.exists) return { helper, newFiles: [] };
   const ext = path.extname(helper.path);
-  const esm = ext === '.mjs' || ext === '.mts' || (ext !== '.cjs' && ext !== '.cts' && (/^\s*(import|export)\s/m.test(text) || (ts && !/\brequire\(/.test(text))));
+  const esm =
+    ext === '.mjs' ||
+    ext === '.mts' ||
+    (ext !== '.cjs' && ext !== '.cts' && (/^\s*(import|export)\s/m.test(text) || (ts && !/\brequire\(/.test(text))));
   const content = python ? pythonHelper(opts, eol) : jsHelper(opts, { esm, ts: /\.(c|m)?ts$/.test(ext), eol });
   return { helper, newFiles: [{ path: helper.path, content }] };
 }
@@ -124,23 +135,46 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     let moduleEdits: TextEdit[] = [];
     const runOne = (route: Route, planOne: () => HandlerOutcome) => {
       if (!wrapper && !sameFile(route.handlerFile, file)) {
-        outcomes.push({ route, edits: [], already: [], refused: `${routeLabel(route)}: its handler is in ${route.handlerFile}; instrument that file` });
+        outcomes.push({
+          route,
+          edits: [],
+          already: [],
+          refused: `${routeLabel(route)}: its handler is in ${route.handlerFile}; instrument that file`,
+        });
         return;
       }
       const o = planOne();
       if (o.key !== undefined && seen.has(o.key) && !o.refused) {
         const first = seen.get(o.key)!;
         const why = wrapper ? 'one function under several route decorators: observed under the first' : 'instrumented once';
-        outcomes.push({ route, edits: [], already: o.already, refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, ${why}` });
+        outcomes.push({
+          route,
+          edits: [],
+          already: o.already,
+          refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, ${why}`,
+        });
         return;
       }
       if (o.key !== undefined) seen.set(o.key, route);
       outcomes.push(o);
     };
-    const instrumenter = (wrapper ? WRAPPERS : INSTRUMENTERS)[g === 'python' ? 'python' : 'javascript']({ root, text, file, routes, aspects, opts, helper: helper?.helper });
+    const instrumenter = (wrapper ? WRAPPERS : INSTRUMENTERS)[g === 'python' ? 'python' : 'javascript']({
+      root,
+      text,
+      file,
+      routes,
+      aspects,
+      opts,
+      helper: helper?.helper,
+    });
     for (const r of routes) {
       if (wrapper && !sameFile(r.file, file)) {
-        outcomes.push({ route: r, edits: [], already: [], refused: `${routeLabel(r)}: it is registered in ${r.file}; instrument that file` });
+        outcomes.push({
+          route: r,
+          edits: [],
+          already: [],
+          refused: `${routeLabel(r)}: it is registered in ${r.file}; instrument that file`,
+        });
       } else runOne(r, () => instrumenter.handler(r));
     }
     if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits();
@@ -151,12 +185,15 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   const done = outcomes.filter((o) => o.edits.length);
   const skipped = outcomes.filter((o) => o.refused);
   const already = outcomes.filter((o) => !o.refused && !o.edits.length);
-  const alreadyAspects = outcomes.length
-    ? aspects.filter((a) => outcomes.every((o) => o.already.includes(a)))
-    : [];
+  const alreadyAspects = outcomes.length ? aspects.filter((a) => outcomes.every((o) => o.already.includes(a))) : [];
   if (!done.length) {
     if (skipped.length) {
-      return { edits: [], summary: skipped.map((o) => o.refused).join('; '), alreadyInstrumented: alreadyAspects, refused: skipped.map((o) => o.refused).join('; ') };
+      return {
+        edits: [],
+        summary: skipped.map((o) => o.refused).join('; '),
+        alreadyInstrumented: alreadyAspects,
+        refused: skipped.map((o) => o.refused).join('; '),
+      };
     }
     return {
       edits: [],
@@ -173,19 +210,40 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   const after = applyEdits(text, edits);
   const invalid = await validateResult(text, after, file);
   if (invalid) return { ...refused(invalid), alreadyInstrumented: alreadyAspects };
-  const how = wrapper ? `one line each${helper?.newFiles?.length ? `, new ${path.basename(helper.helper.path)}` : ''}` : `with ${aspects.join(', ')}`;
-  const parts = [`instrument ${done.length} handler${done.length === 1 ? '' : 's'} ${how}: ${done.map((o) => routeLabel(o.route)).join(', ')}`];
+  const how = wrapper
+    ? `one line each${helper?.newFiles?.length ? `, new ${path.basename(helper.helper.path)}` : ''}`
+    : `with ${aspects.join(', ')}`;
+  const parts = [
+    `instrument ${done.length} handler${done.length === 1 ? '' : 's'} ${how}: ${done.map((o) => routeLabel(o.route)).join(', ')}`,
+  ];
   if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
   if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
-  return { edits, summary: parts.join('; '), alreadyInstrumented: alreadyAspects, ...(helper?.newFiles?.length ? { newFiles: helper.newFiles } : {}) };
+  return {
+    edits,
+    summary: parts.join('; '),
+    alreadyInstrumented: alreadyAspects,
+    ...(helper?.newFiles?.length ? { newFiles: helper.newFiles } : {}),
+  };
 }
 
 /** Plans the instrumentation of one route handler (module-level metrics/tracer/imports included when missing). */
-export async function planInstrumentRoute(text: string, file: string, route: Route, aspects: Aspect[], opts: InstrumentOptions): Promise<EditPlan> {
+export async function planInstrumentRoute(
+  text: string,
+  file: string,
+  route: Route,
+  aspects: Aspect[],
+  opts: InstrumentOptions,
+): Promise<EditPlan> {
   return plan(text, file, [route], aspects, opts);
 }
 
 /** Plans all routes of a file in one plan (metrics defined once, shared). */
-export async function planInstrumentFile(text: string, file: string, routes: Route[], aspects: Aspect[], opts: InstrumentOptions): Promise<EditPlan> {
+export async function planInstrumentFile(
+  text: string,
+  file: string,
+  routes: Route[],
+  aspects: Aspect[],
+  opts: InstrumentOptions,
+): Promise<EditPlan> {
   return plan(text, file, routes, aspects, opts);
 }

@@ -77,7 +77,8 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
   const eol = eolOf(text);
   let importAt: number;
   if (stmts[i]) importAt = lineStartAt(text, stmts[i]!.startIndex);
-  else if (afterHeader !== undefined) importAt = lineEndAt(text, afterHeader); // only a docstring: add after it
+  else if (afterHeader !== undefined)
+    importAt = lineEndAt(text, afterHeader); // only a docstring: add after it
   else importAt = 0;
 
   let lastImport: Node | undefined;
@@ -103,7 +104,8 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     for (const c of s.namedChildren) {
       // `import a.b` binds `a`; `import a.b as c` binds `c`
       if (c?.type === 'dotted_name') mod.importedNames.set(c.text.split('.')[0]!, c.text);
-      if (c?.type === 'aliased_import') mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+      if (c?.type === 'aliased_import')
+        mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
     }
   }
   const names = metricNames(opts);
@@ -148,7 +150,11 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     const labelsArg =
       args.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'labelnames')?.childForFieldName('value') ??
       (args[2] && args[2].type !== 'keyword_argument' ? args[2] : undefined);
-    if (/Counter$/.test(fn) && metricName && (metricName.endsWith('http_requests_total') || metricName === names.counter.replace(/_total$/, ''))) {
+    if (
+      /Counter$/.test(fn) &&
+      metricName &&
+      (metricName.endsWith('http_requests_total') || metricName === names.counter.replace(/_total$/, ''))
+    ) {
       mod.counter ??= { variable: left.text, labels: stringList(labelsArg) };
     } else if (/Histogram$/.test(fn) && metricName && metricName.endsWith('http_request_duration_seconds')) {
       mod.histogram ??= { variable: left.text, labels: stringList(labelsArg) };
@@ -235,15 +241,15 @@ export function pythonNames(mod: PyModule, opts: InstrumentOptions): PyNames {
 /** Plans the wrapping of one handler. Module-level needs are accumulated into `needs`. */
 function hasImport(mod: PyModule, module: string, name?: string): boolean {
   if (!name) {
-    return mod.plainImports.some((s) =>
-      s.namedChildren.some((c) => c?.type === 'dotted_name' && c.text === module),
-    );
+    return mod.plainImports.some((s) => s.namedChildren.some((c) => c?.type === 'dotted_name' && c.text === module));
   }
   return mod.fromImports.some(
     (s) =>
       s.childForFieldName('module_name')?.text === module &&
       (s.namedChildren.some((c) => c?.type === 'wildcard_import') ||
-        s.namedChildren.some((c, i) => i > 0 && (c?.type === 'dotted_name' || c?.type === 'aliased_import') && c.text.replace(/\s+/g, ' ') === name)),
+        s.namedChildren.some(
+          (c, i) => i > 0 && (c?.type === 'dotted_name' || c?.type === 'aliased_import') && c.text.replace(/\s+/g, ' ') === name,
+        )),
   );
 }
 
@@ -359,7 +365,12 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   }
   if (mod.blockAt !== undefined) {
     if (newLines.length) edits.push({ start: mod.importAt, end: mod.importAt, newText: newLines.join(eol) + eol });
-    if (block) edits.push({ start: mod.blockAt, end: mod.blockAt, newText: eol + eol + eol + block + (needs.statusHelper && !mod.hasStatusHelper ? eol : '') });
+    if (block)
+      edits.push({
+        start: mod.blockAt,
+        end: mod.blockAt,
+        newText: eol + eol + eol + block + (needs.statusHelper && !mod.hasStatusHelper ? eol : ''),
+      });
   } else {
     // no leading imports: imports and block go together after the docstring / __future__ imports
     let t = newLines.join(eol);

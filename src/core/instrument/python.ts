@@ -88,7 +88,12 @@ export function planPythonHandler(
   if (!fn) return { route, edits: [], already: [], refused: `${label}: handler function not found at line ${route.handlerLine}` };
   const outer = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
   if (outer.hasError) {
-    return { route, edits: [], already: [], refused: `${label}: the handler ${fn.childForFieldName('name')?.text ?? ''} has syntax errors; fix them first` };
+    return {
+      route,
+      edits: [],
+      already: [],
+      refused: `${label}: the handler ${fn.childForFieldName('name')?.text ?? ''} has syntax errors; fix them first`,
+    };
   }
   const present = presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']);
   const missing = aspects.filter((a) => !present.includes(a));
@@ -107,8 +112,16 @@ export function planPythonHandler(
   const first = stmts[isDocstring(stmts[0]) ? 1 : 0];
   const last = stmts[stmts.length - 1];
   if (!first || !last) return { route, edits: [], already: [], refused: `${label}: the handler has no statements to wrap` };
-  if (body.startPosition.row === fn.startPosition.row || first.startPosition.row === (stmts[0] === first ? -1 : stmts[0]!.endPosition.row)) {
-    return { route, edits: [], already: [], refused: `${label}: put the handler body on its own lines (not on the def line) to instrument it` };
+  if (
+    body.startPosition.row === fn.startPosition.row ||
+    first.startPosition.row === (stmts[0] === first ? -1 : stmts[0]!.endPosition.row)
+  ) {
+    return {
+      route,
+      edits: [],
+      already: [],
+      refused: `${label}: put the handler body on its own lines (not on the def line) to instrument it`,
+    };
   }
   const kinds = (labels: string[]) => labelKinds(labels);
   const wantCounter = missing.includes('counter');
@@ -181,7 +194,10 @@ export function planPythonHandler(
   }
   if (!wantSpan && !needStatus) {
     // counter/histogram without a status label: no except clause needed
-    epi.splice(epi.findIndex((l) => l.trim().startsWith('except')), 2);
+    epi.splice(
+      epi.findIndex((l) => l.trim().startsWith('except')),
+      2,
+    );
   }
 
   const starts = lineStarts(text);

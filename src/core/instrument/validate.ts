@@ -29,4 +29,3 @@ export async function validateResult(before: string, after: string, file: string
   }
   return undefined;
 }
-

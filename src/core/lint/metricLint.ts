@@ -17,12 +17,7 @@ import type { TextEdit } from '../instrument/types';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type MetricLintCode =
-  | 'counter-total-suffix'
-  | 'reserved-suffix'
-  | 'non-base-unit'
-  | 'unbounded-label'
-  | 'duplicate-metric'
-  | 'bucket-unit-mismatch';
+  'counter-total-suffix' | 'reserved-suffix' | 'non-base-unit' | 'unbounded-label' | 'duplicate-metric' | 'bucket-unit-mismatch';
 
 export interface Diagnostic {
   /** 1-based lines, 0-based UTF-16 columns (as Route ranges). */
@@ -53,12 +48,26 @@ interface Decl {
 
 const UNIT_RE = /_(ms|msec|millis|milliseconds|us|usec|micros|microseconds|ns|nanoseconds|minutes|hours|kb|kilobytes|mb|megabytes)(?=_|$)/;
 const UNIT_HINT: Record<string, string> = {
-  ms: 'seconds', msec: 'seconds', millis: 'seconds', milliseconds: 'seconds', us: 'seconds', usec: 'seconds', micros: 'seconds',
-  microseconds: 'seconds', ns: 'seconds', nanoseconds: 'seconds', minutes: 'seconds', hours: 'seconds', kb: 'bytes',
-  kilobytes: 'bytes', mb: 'bytes', megabytes: 'bytes',
+  ms: 'seconds',
+  msec: 'seconds',
+  millis: 'seconds',
+  milliseconds: 'seconds',
+  us: 'seconds',
+  usec: 'seconds',
+  micros: 'seconds',
+  microseconds: 'seconds',
+  ns: 'seconds',
+  nanoseconds: 'seconds',
+  minutes: 'seconds',
+  hours: 'seconds',
+  kb: 'bytes',
+  kilobytes: 'bytes',
+  mb: 'bytes',
+  megabytes: 'bytes',
 };
 /** Member names whose value is unbounded (a distinct value per request/user). */
-const UNBOUNDED_MEMBERS = /^(url|originalUrl|path|href|full_path|query|query_string|query_params|params|path_params|headers|cookies|body|ip|remote_addr)$/;
+const UNBOUNDED_MEMBERS =
+  /^(url|originalUrl|path|href|full_path|query|query_string|query_params|params|path_params|headers|cookies|body|ip|remote_addr)$/;
 const USER_ID = /^(user_?id|userId|uid|email|session_?id|sessionId|token|request_?id|requestId|trace_?id|traceId|uuid|ip_?address)$/i;
 
 function numbers(n: Node | null | undefined): number[] | undefined {
@@ -105,13 +114,21 @@ function pythonDecls(root: Node): Decl[] {
     const callee = calleeName(n);
     if (!KINDS.has(callee)) return;
     const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-    const kw = (k: string) => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value');
+    const kw = (k: string) =>
+      args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value');
     const nameNode = kw('name') ?? (args[0]?.type !== 'keyword_argument' ? args[0] : undefined);
     const name = stringValue(nameNode);
     if (!name || !nameNode) return;
     const bucketsNode = kw('buckets');
     const values = numbers(bucketsNode);
-    decls.push({ kind: callee as Kind, name, nameNode, call: n, variable: assignedVariable(n), buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined });
+    decls.push({
+      kind: callee as Kind,
+      name,
+      nameNode,
+      call: n,
+      variable: assignedVariable(n),
+      buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined,
+    });
   });
   return decls;
 }
@@ -128,7 +145,14 @@ function jsDecls(root: Node): Decl[] {
     if (!name || !nameNode) return;
     const bucketsNode = objProp(cfg, 'buckets');
     const values = numbers(bucketsNode);
-    decls.push({ kind: callee as Kind, name, nameNode, call: n, variable: assignedVariable(n), buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined });
+    decls.push({
+      kind: callee as Kind,
+      name,
+      nameNode,
+      call: n,
+      variable: assignedVariable(n),
+      buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined,
+    });
   });
   return decls;
 }
@@ -137,7 +161,8 @@ function importsMetricsLibrary(root: Node, python: boolean): boolean {
   let found = false;
   walk(root, (n) => {
     if (found) return;
-    if (python && (n.type === 'import_from_statement' || n.type === 'import_statement') && /\bprometheus_client\b/.test(n.text)) found = true;
+    if (python && (n.type === 'import_from_statement' || n.type === 'import_statement') && /\bprometheus_client\b/.test(n.text))
+      found = true;
     if (!python && n.type === 'string' && stringValue(n) === 'prom-client') found = true;
   });
   return found;
@@ -152,7 +177,12 @@ function unboundedReason(value: Node, pathParams: Set<string>): string | undefin
       const prop = (n.childForFieldName('attribute') ?? n.childForFieldName('property'))?.text ?? '';
       if (UNBOUNDED_MEMBERS.test(prop)) why = `${n.text} differs per request`;
       else if (USER_ID.test(prop)) why = `${n.text} is a per-user value`;
-      else if (prop === 'id' && /(user|account|customer|member|session|principal)$/i.test((n.childForFieldName('object') ?? n.childForFieldName('value'))?.text ?? '')) {
+      else if (
+        prop === 'id' &&
+        /(user|account|customer|member|session|principal)$/i.test(
+          (n.childForFieldName('object') ?? n.childForFieldName('value'))?.text ?? '',
+        )
+      ) {
         why = `${n.text} is a per-user value`;
       }
     } else if (n.type === 'subscript' || n.type === 'subscript_expression') {
@@ -161,7 +191,8 @@ function unboundedReason(value: Node, pathParams: Set<string>): string | undefin
     } else if (n.type === 'call') {
       // Python request.args.get(...), request.headers.get(...)
       const f = n.childForFieldName('function');
-      if (f?.type === 'attribute' && /(^|\.)(args|headers|cookies|form|query_params)\.get$/.test(f.text)) why = `${f.text}(...) differs per request`;
+      if (f?.type === 'attribute' && /(^|\.)(args|headers|cookies|form|query_params)\.get$/.test(f.text))
+        why = `${f.text}(...) differs per request`;
     } else if (n.type === 'identifier' && n.parent?.type !== 'attribute' && n.parent?.type !== 'member_expression') {
       if (pathParams.has(n.text)) why = `${n.text} is a path parameter of the route`;
       else if (USER_ID.test(n.text)) why = `${n.text} is a per-user value`;
@@ -296,8 +327,11 @@ function lintTree(root: Node, python: boolean): Diagnostic[] {
     if (!f || (f.type !== 'attribute' && f.type !== 'member_expression')) return;
     const method = (f.childForFieldName('attribute') ?? f.childForFieldName('property'))?.text ?? '';
     const receiver = (f.childForFieldName('object') ?? null)?.text ?? '';
-    const receiverIsMetric = metricVars.has(receiver.replace(/^this\./, '')) || /(Counter|Histogram|Gauge|Summary|Total|Seconds|_total|_seconds)$/i.test(receiver);
-    const labelling = method === 'labels' || (!python && ['inc', 'dec', 'set', 'observe', 'startTimer', 'zero', 'remove'].includes(method) && receiverIsMetric);
+    const receiverIsMetric =
+      metricVars.has(receiver.replace(/^this\./, '')) || /(Counter|Histogram|Gauge|Summary|Total|Seconds|_total|_seconds)$/i.test(receiver);
+    const labelling =
+      method === 'labels' ||
+      (!python && ['inc', 'dec', 'set', 'observe', 'startTimer', 'zero', 'remove'].includes(method) && receiverIsMetric);
     if (!labelling) return;
     if (method === 'labels' && !receiverIsMetric && !/\.labels$/.test(f.text)) return;
     const params = python ? enclosingPathParams(n) : new Set<string>();

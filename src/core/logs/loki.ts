@@ -92,8 +92,7 @@ export function parseLokiQuery(x: unknown, direction: 'backward' | 'forward' = '
     const series: MetricSeries[] = [];
     for (const s of d.result) {
       if (!isObject(s) || !isStringRecord(s.metric)) return fail(`bad ${d.resultType} series`);
-      const vals =
-        d.resultType === 'vector' ? samples(s.value) : Array.isArray(s.values) ? s.values.map(samples) : undefined;
+      const vals = d.resultType === 'vector' ? samples(s.value) : Array.isArray(s.values) ? s.values.map(samples) : undefined;
       if (!vals || vals.some((v) => v === undefined)) return fail(`bad ${d.resultType} sample`);
       series.push({ labels: s.metric, values: (vals as ({ tsSec: number; value: string }[] | undefined)[]).flatMap((v) => v ?? []) });
     }

@@ -79,7 +79,10 @@ function fromTraceparent(v: string): { traceId: string; spanId: string } | undef
  * Trace context of a log line: first from structured metadata, then parsed fields, then labels (keys
  * `trace_id`, `traceID`, `traceId`, `traceparent`), then the line text itself.
  */
-export function extractTraceContext(l: Pick<LogLine, 'line' | 'labels' | 'structuredMetadata' | 'parsed'>): { traceId?: string; spanId?: string } {
+export function extractTraceContext(l: Pick<LogLine, 'line' | 'labels' | 'structuredMetadata' | 'parsed'>): {
+  traceId?: string;
+  spanId?: string;
+} {
   for (const src of [l.structuredMetadata, l.parsed, l.labels]) {
     for (const k of TRACE_KEYS) {
       const v = src[k];

@@ -65,7 +65,9 @@ interface Agg {
 /** Per-route statistics of a service from its grouped query answers. */
 export function aggregate(routes: Route[], conv: Convention, samples: GroupedSamples): Aggregation {
   const inferred = inferFromSamples(routes, conv, samples.rate);
-  const index = inferred.size ? new RouteIndex(routes, conv, (r) => canonicalRouteKey(inferred.get(r)?.fullPath ?? routeTemplate(r))) : new RouteIndex(routes, conv);
+  const index = inferred.size
+    ? new RouteIndex(routes, conv, (r) => canonicalRouteKey(inferred.get(r)?.fullPath ?? routeTemplate(r)))
+    : new RouteIndex(routes, conv);
   const seen = new Map<Route, RouteRef>();
   const aggs = new Map<Route, Agg>();
   const agg = (r: Route) => {
@@ -99,17 +101,29 @@ export function aggregate(routes: Route[], conv: Convention, samples: GroupedSam
       }
     }
   };
-  each(samples.rate, (a, v) => {
-    a.sawRate = true;
-    if (v !== null) a.rate += v;
-  }, true);
-  each(samples.errors, (a, v) => {
-    if (v !== null) a.errors += v;
-  }, false);
-  each(samples.buckets, (a, v, s) => {
-    const le = parseLe(s.metric.le ?? '');
-    if (v !== null && !Number.isNaN(le)) a.buckets.set(le, (a.buckets.get(le) ?? 0) + v);
-  }, false);
+  each(
+    samples.rate,
+    (a, v) => {
+      a.sawRate = true;
+      if (v !== null) a.rate += v;
+    },
+    true,
+  );
+  each(
+    samples.errors,
+    (a, v) => {
+      if (v !== null) a.errors += v;
+    },
+    false,
+  );
+  each(
+    samples.buckets,
+    (a, v, s) => {
+      const le = parseLe(s.metric.le ?? '');
+      if (v !== null && !Number.isNaN(le)) a.buckets.set(le, (a.buckets.get(le) ?? 0) + v);
+    },
+    false,
+  );
 
   const stats = routes.map((route): RouteStats => {
     const inf = inferred.get(route);

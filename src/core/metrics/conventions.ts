@@ -14,7 +14,14 @@ import type { HttpMethod, Route } from '../routes/types';
 import { canonicalRouteKey, escapeRegExp, toPromBundlePath } from './routeTemplates';
 
 export type ConventionName = 'instrumentator' | 'otel' | 'otel-legacy' | 'express-prom-bundle' | 'telemetry-lens' | 'custom';
-export const CONVENTION_NAMES: ConventionName[] = ['instrumentator', 'otel', 'otel-legacy', 'express-prom-bundle', 'telemetry-lens', 'custom'];
+export const CONVENTION_NAMES: ConventionName[] = [
+  'instrumentator',
+  'otel',
+  'otel-legacy',
+  'express-prom-bundle',
+  'telemetry-lens',
+  'custom',
+];
 
 /** User PromQL templates for `custom`. Placeholders: $route $method $service $window (and $quantile in `latency`). */
 export interface CustomTemplates {
@@ -364,7 +371,10 @@ export function explainConvention(conv: Convention, selector: string, window: st
 
 /** The subset of PrometheusClient detection needs (easy to stub). */
 export interface MetricNameSource {
-  labelValues(label: string, opts?: { match?: string[]; start?: number | string; end?: number | string; signal?: AbortSignal }): Promise<{ data: string[] }>;
+  labelValues(
+    label: string,
+    opts?: { match?: string[]; start?: number | string; end?: number | string; signal?: AbortSignal },
+  ): Promise<{ data: string[] }>;
   labels(opts?: { match?: string[]; start?: number | string; end?: number | string; signal?: AbortSignal }): Promise<{ data: string[] }>;
 }
 
@@ -384,19 +394,26 @@ export async function detectConvention(
 ): Promise<Detection> {
   const s = normaliseSelector(selector);
   const where = s ? `{${s}}` : 'Prometheus';
-  const range = { ...(opts.start !== undefined ? { start: opts.start } : {}), ...(opts.end !== undefined ? { end: opts.end } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  const names = new Set(
-    (await client.labelValues('__name__', { ...range, ...(s ? { match: [`{${s}}`] } : {}) })).data,
-  );
-  const labelsOf = async (metric: string) =>
-    new Set((await client.labels({ ...range, match: [sel(metric, s)] })).data);
+  const range = {
+    ...(opts.start !== undefined ? { start: opts.start } : {}),
+    ...(opts.end !== undefined ? { end: opts.end } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  const names = new Set((await client.labelValues('__name__', { ...range, ...(s ? { match: [`{${s}}`] } : {}) })).data);
+  const labelsOf = async (metric: string) => new Set((await client.labels({ ...range, match: [sel(metric, s)] })).data);
 
   const found: Array<{ config: ConventionConfig; reason: string }> = [];
   if (names.has('http_server_request_duration_seconds_bucket') && names.has('http_server_request_duration_seconds_count')) {
-    found.push({ config: { name: 'otel' }, reason: `${where} has http_server_request_duration_seconds_bucket/_count (OpenTelemetry HTTP semconv).` });
+    found.push({
+      config: { name: 'otel' },
+      reason: `${where} has http_server_request_duration_seconds_bucket/_count (OpenTelemetry HTTP semconv).`,
+    });
   }
   if (names.has('http_server_duration_milliseconds_bucket') && names.has('http_server_duration_milliseconds_count')) {
-    found.push({ config: { name: 'otel-legacy' }, reason: `${where} has http_server_duration_milliseconds_bucket/_count (legacy OpenTelemetry, milliseconds).` });
+    found.push({
+      config: { name: 'otel-legacy' },
+      reason: `${where} has http_server_duration_milliseconds_bucket/_count (legacy OpenTelemetry, milliseconds).`,
+    });
   }
   // <prefix>http_requests_total + <prefix>http_request_duration_seconds_bucket with a `route` label → ours.
   for (const n of [...names].sort()) {
@@ -409,7 +426,10 @@ export async function detectConvention(
         reason: `${where} has ${n} with route/method/status labels (Telemetry Lens instrumentation${m[1] ? `, prefix "${m[1]}"` : ''}).`,
       });
     } else if (!m[1] && labels.has('handler')) {
-      found.push({ config: { name: 'instrumentator' }, reason: `${where} has http_requests_total with a handler label (prometheus-fastapi-instrumentator).` });
+      found.push({
+        config: { name: 'instrumentator' },
+        reason: `${where} has http_requests_total with a handler label (prometheus-fastapi-instrumentator).`,
+      });
     }
   }
   if (names.has('http_request_duration_seconds_bucket') && names.has('http_request_duration_seconds_count')) {

@@ -116,7 +116,10 @@ export class MetricsEngine {
   private readonly customConcurrency: number;
   private readonly cache = new Map<string, { at: number; result: RefreshResult }>();
   private readonly inflight = new Inflight<RefreshResult>();
-  private readonly detections = new Map<string, { at: number; ttl: number; detection: Promise<{ config: ConventionConfig | null; reason: string }> }>();
+  private readonly detections = new Map<
+    string,
+    { at: number; ttl: number; detection: Promise<{ config: ConventionConfig | null; reason: string }> }
+  >();
   /** Route label values actually seen, per service+route (for precise single-route queries). */
   private readonly seen = new Map<string, RouteRef>();
 
@@ -141,7 +144,14 @@ export class MetricsEngine {
     const key = JSON.stringify([
       window,
       opts.evaluationTime ?? null,
-      services.map((s) => [s.id, s.selector, s.convention ?? 'auto', s.prefix ?? '', s.custom ?? null, s.routes.map((r) => [routeTemplate(r), r.methods, r.file, r.line])]),
+      services.map((s) => [
+        s.id,
+        s.selector,
+        s.convention ?? 'auto',
+        s.prefix ?? '',
+        s.custom ?? null,
+        s.routes.map((r) => [routeTemplate(r), r.methods, r.file, r.line]),
+      ]),
     ]);
     const cached = this.cache.get(key);
     if (!opts.force && cached && this.now() - cached.at < this.refreshIntervalMs) return cached.result;
@@ -241,7 +251,10 @@ export class MetricsEngine {
       return base;
     }
     const q = groupedQueries(conv, service.selector, window);
-    const qopts = { ...(opts.evaluationTime !== undefined ? { time: opts.evaluationTime } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const qopts = {
+      ...(opts.evaluationTime !== undefined ? { time: opts.evaluationTime } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
     const [rate, errors, buckets] = await Promise.all([
       this.client.queryVector(q.rate, qopts),
       this.client.queryVector(q.errorRate, qopts),
@@ -257,7 +270,10 @@ export class MetricsEngine {
   }
 
   private async refreshCustom(service: ServiceSpec, conv: Convention, window: string, opts: RefreshOptions): Promise<RouteStats[]> {
-    const qopts = { ...(opts.evaluationTime !== undefined ? { time: opts.evaluationTime } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const qopts = {
+      ...(opts.evaluationTime !== undefined ? { time: opts.evaluationTime } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
     const one = async (expr: string) => {
       if (!expr) return { value: null as number | null, present: false };
       const r = await this.client.queryVector(expr, qopts);
@@ -294,7 +310,11 @@ export class MetricsEngine {
   }
 
   /** The single-route PromQL of a route and "Open in Prometheus" links. null when no convention applies. */
-  async rawQueries(service: ServiceSpec, route: Route, opts: { window?: string; evaluationTime?: number } = {}): Promise<RawQueries | null> {
+  async rawQueries(
+    service: ServiceSpec,
+    route: Route,
+    opts: { window?: string; evaluationTime?: number } = {},
+  ): Promise<RawQueries | null> {
     const conv = await this.convFor(service, opts);
     if (!conv) return null;
     const q = routeQueries(conv, service.selector, this.refOf(service, conv, route), opts.window ?? '5m', route);
@@ -341,7 +361,12 @@ export class MetricsEngine {
     return { stats, rateSeries, statusCodes, queries: q, convention: conv.name };
   }
 
-  private cachedStats(service: ServiceSpec, route: Route, window: string, evaluationTime: number | undefined): { service: ServiceStats; stats: RouteStats } | undefined {
+  private cachedStats(
+    service: ServiceSpec,
+    route: Route,
+    window: string,
+    evaluationTime: number | undefined,
+  ): { service: ServiceStats; stats: RouteStats } | undefined {
     const now = this.now();
     for (const { at, result } of this.cache.values()) {
       if (now - at >= this.refreshIntervalMs || result.window !== window || result.evaluationTime !== evaluationTime) continue;
@@ -380,7 +405,10 @@ export class MetricsEngine {
     return slowestExemplarPerRoute(series, conv.toSeconds, seriesMatcher(service.routes, conv));
   }
 
-  private async exemplarSeries(selector: string, opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal }): Promise<ExemplarSeries[]> {
+  private async exemplarSeries(
+    selector: string,
+    opts: { evaluationTime?: number; rangeSeconds?: number; signal?: AbortSignal },
+  ): Promise<ExemplarSeries[]> {
     const end = opts.evaluationTime ?? Math.floor(this.now() / 1000);
     const r = await this.client.queryExemplars(selector, {
       start: end - (opts.rangeSeconds ?? 3600),
@@ -401,7 +429,9 @@ export class MetricsEngine {
 
 /** Same route object, or the same registration (route objects are rebuilt by every workspace scan). */
 export function sameRoute(a: Route, b: Route): boolean {
-  return a === b || (a.file === b.file && a.line === b.line && routeTemplate(a) === routeTemplate(b) && a.methods.join() === b.methods.join());
+  return (
+    a === b || (a.file === b.file && a.line === b.line && routeTemplate(a) === routeTemplate(b) && a.methods.join() === b.methods.join())
+  );
 }
 
 function emptyQueries(): RouteQueries {

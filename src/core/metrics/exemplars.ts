@@ -27,7 +27,11 @@ export function slowestExemplar(series: ExemplarSeries[], toSeconds: number): Ex
 }
 
 /** The slowest exemplar of each route, the series mapped to routes by `routesOf` (one query for a whole service). */
-export function slowestExemplarPerRoute<R>(series: ExemplarSeries[], toSeconds: number, routesOf: (labels: Record<string, string>) => R[]): { route: R; exemplar: ExemplarInfo }[] {
+export function slowestExemplarPerRoute<R>(
+  series: ExemplarSeries[],
+  toSeconds: number,
+  routesOf: (labels: Record<string, string>) => R[],
+): { route: R; exemplar: ExemplarInfo }[] {
   const best = new Map<R, ExemplarInfo>();
   for (const s of series) {
     const e = slowestOf(s, toSeconds);

@@ -23,7 +23,10 @@ function sig3(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   const decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
-  return v.toFixed(decimals).replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
+  return v
+    .toFixed(decimals)
+    .replace(/\.0+$/, '')
+    .replace(/(\.\d*?)0+$/, '$1');
 }
 
 /** req/s, or req/min for tiny rates (< 0.1 req/s), "<0.01 req/min" when almost idle. */
@@ -126,12 +129,16 @@ export function sparklineSvg(points: Array<number | null | [number, number | nul
     }
     const d = run.map(([x, y], i) => `${i ? 'L' : 'M'}${x} ${y}`).join(' ');
     if (opts.fill ?? true) {
-      body.push(`<path d="${d} L${run[run.length - 1]![0]} ${base} L${run[0]![0]} ${base} Z" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
+      body.push(
+        `<path d="${d} L${run[run.length - 1]![0]} ${base} L${run[0]![0]} ${base} Z" fill="${color}" fill-opacity="0.15" stroke="none"/>`,
+      );
     }
     body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${sw}" stroke-linejoin="round" stroke-linecap="round"/>`);
   }
   if (!runs.length) {
-    body.push(`<path d="M${pad} ${base} L${width - pad} ${base}" stroke="${color}" stroke-opacity="0.4" stroke-width="1" stroke-dasharray="2 2"/>`);
+    body.push(
+      `<path d="M${pad} ${base} L${width - pad} ${base}" stroke="${color}" stroke-opacity="0.4" stroke-width="1" stroke-dasharray="2 2"/>`,
+    );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${body.join('')}</svg>`;
 }

@@ -59,7 +59,10 @@ export type PromTime = number | string;
 /** The queries the metrics engine needs; backends/prometheus.ts's PrometheusClient implements them. */
 export interface PrometheusQueries extends MetricNameSource {
   queryVector(expr: string, opts?: CallOptions & { time?: PromTime }): Promise<PromResult<VectorSample[]>>;
-  queryRange(expr: string, opts: CallOptions & { start: PromTime; end: PromTime; step: number | string }): Promise<PromResult<MatrixSeries[]>>;
+  queryRange(
+    expr: string,
+    opts: CallOptions & { start: PromTime; end: PromTime; step: number | string },
+  ): Promise<PromResult<MatrixSeries[]>>;
   queryExemplars(expr: string, opts: CallOptions & { start: PromTime; end: PromTime }): Promise<PromResult<ExemplarSeries[]>>;
   alerts(opts?: CallOptions): Promise<PromResult<Alert[]>>;
   /** Prometheus UI graph link for "Open in Prometheus". */

@@ -70,7 +70,11 @@ export function toOpenApiPath(template: string): string {
 function paramName(p: string): string {
   if (p.startsWith('{')) return p.slice(1, -1).replace(/^\*/, '').split(':')[0]!;
   if (p.startsWith('<')) return p.slice(1, -1).split(':').pop()!;
-  if (p.startsWith(':')) return p.slice(1).replace(/\(.*$/, '').replace(/[?*+]$/, '');
+  if (p.startsWith(':'))
+    return p
+      .slice(1)
+      .replace(/\(.*$/, '')
+      .replace(/[?*+]$/, '');
   return '';
 }
 

@@ -2,9 +2,19 @@
 import { jsStringLiteral, named, type Node } from './nodes';
 
 /** Function nodes that can be route handlers (generators are not). */
-export const JS_HANDLER_FUNCTION_TYPES: readonly string[] = ['arrow_function', 'function_expression', 'function', 'function_declaration', 'method_definition'];
+export const JS_HANDLER_FUNCTION_TYPES: readonly string[] = [
+  'arrow_function',
+  'function_expression',
+  'function',
+  'function_declaration',
+  'method_definition',
+];
 /** Every node type that opens a function scope. */
-export const JS_FUNCTION_TYPES: ReadonlySet<string> = new Set([...JS_HANDLER_FUNCTION_TYPES, 'generator_function_declaration', 'generator_function']);
+export const JS_FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  ...JS_HANDLER_FUNCTION_TYPES,
+  'generator_function_declaration',
+  'generator_function',
+]);
 
 /** A function written in place as an expression: `(req, res) => …`, `function (req, res) {…}`. */
 export function isInlineFunction(n: Node): boolean {
@@ -13,7 +23,15 @@ export function isInlineFunction(n: Node): boolean {
 
 /** Unwraps parentheses, `await`, and TypeScript casts (`as`, `satisfies`, `!`, `<T>x`). */
 export function unwrapExpr(n: Node | null): Node | null {
-  while (n && (n.type === 'parenthesized_expression' || n.type === 'await_expression' || n.type === 'as_expression' || n.type === 'satisfies_expression' || n.type === 'non_null_expression' || n.type === 'type_assertion')) {
+  while (
+    n &&
+    (n.type === 'parenthesized_expression' ||
+      n.type === 'await_expression' ||
+      n.type === 'as_expression' ||
+      n.type === 'satisfies_expression' ||
+      n.type === 'non_null_expression' ||
+      n.type === 'type_assertion')
+  ) {
     n = named(n)[0] ?? null;
   }
   return n;
@@ -49,4 +67,3 @@ export function jsObjectProp(obj: Node | null | undefined, key: string): Node | 
   }
   return undefined;
 }
-

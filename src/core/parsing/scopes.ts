@@ -52,7 +52,8 @@ export class ScopeIndex {
       } else hi = mid - 1;
     }
     let i = found;
-    while (i >= 0 && !(this.starts[i]! <= start && this.ends[i]! >= end && !(this.starts[i] === start && this.ends[i] === end))) i = this.parents[i]!;
+    while (i >= 0 && !(this.starts[i]! <= start && this.ends[i]! >= end && !(this.starts[i] === start && this.ends[i] === end)))
+      i = this.parents[i]!;
     return i;
   }
 

@@ -53,7 +53,13 @@ export class Slicer {
  * the parse resumes. Null when the parse fails or does not finish (the parser is reset then). `spent` receives the
  * time of every parse slice.
  */
-export async function parseSliced(parser: TS.Parser, text: string, sliceMs: number, check: () => void, spent?: (ms: number) => void): Promise<TS.Tree | null> {
+export async function parseSliced(
+  parser: TS.Parser,
+  text: string,
+  sliceMs: number,
+  check: () => void,
+  spent?: (ms: number) => void,
+): Promise<TS.Tree | null> {
   for (let round = 0; ; round++) {
     const start = performance.now();
     let tree: TS.Tree | null;

@@ -68,7 +68,11 @@ export abstract class Analyzer {
    * The framework object created at node `n`, declared once: its id is reserved before `prefix` is evaluated, and
    * `init` adds what comes with it (e.g. the mount of a Flask-RESTX namespace).
    */
-  protected objectAt(n: Node, o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null }, init?: (ref: Ref) => void): Ref {
+  protected objectAt(
+    n: Node,
+    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null },
+    init?: (ref: Ref) => void,
+  ): Ref {
     const nodeKey = `${n.startIndex}:${n.endIndex}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
@@ -96,7 +100,11 @@ export abstract class Analyzer {
   /** `app = create_app()`: the value a project function returns; null when the callee is not the project's. */
   protected returnOf(callee: Ref): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
-    if (callee.k === 'fn' || (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) || (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))) {
+    if (
+      callee.k === 'fn' ||
+      (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) ||
+      (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))
+    ) {
       return { k: 'ret', callee };
     }
     return null;

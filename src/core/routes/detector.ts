@@ -131,7 +131,14 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
 }
 
 /** The query and the analysis steps of a parsed tree, time-sliced (see analyzeFileSliced). */
-async function analyzeTreeSlicedInto(parsers: ParserSet, p: Plan, file: string, tree: TS.Tree, sliceMs: number, check: () => void): Promise<FileAnalysis> {
+async function analyzeTreeSlicedInto(
+  parsers: ParserSet,
+  p: Plan,
+  file: string,
+  tree: TS.Tree,
+  sliceMs: number,
+  check: () => void,
+): Promise<FileAnalysis> {
   const root = tree.rootNode;
   if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
   const { source, depth } = querySpec(p.grammar);
@@ -140,13 +147,16 @@ async function analyzeTreeSlicedInto(parsers: ParserSet, p: Plan, file: string, 
   // query over groups of top-level statements (~32 KB each)
   const caps: TS.QueryCapture[] = [];
   const kids = root.children.filter((c): c is TS.Node => !!c);
-  for (let i = 0; i < kids.length; ) {
+  for (let i = 0; i < kids.length;) {
     const from = kids[i]!.startIndex;
     let j = i;
     while (j < kids.length && kids[j]!.endIndex - from < 32_768) j++;
     if (j === i) j = i + 1;
     // rows, not indices: QueryOptions indices are byte offsets while Node indices count UTF-16 units
-    const range = { startPosition: { row: kids[i]!.startPosition.row, column: 0 }, endPosition: { row: kids[j - 1]!.endPosition.row + 1, column: 0 } };
+    const range = {
+      startPosition: { row: kids[i]!.startPosition.row, column: 0 },
+      endPosition: { row: kids[j - 1]!.endPosition.row + 1, column: 0 },
+    };
     for (const c of query.captures(root, { maxStartDepth: depth, ...range })) caps.push(c);
     i = j;
     await slicer.maybeYield();
@@ -173,7 +183,13 @@ async function analyzeTreeSlicedInto(parsers: ParserSet, p: Plan, file: string, 
  * the tree must stay alive until the promise settles unless `check` throws first. Throws only what
  * `check` throws.
  */
-export async function analyzeTreeSliced(parsers: ParserSet, file: string, tree: TS.Tree, sliceMs: number, check: () => void): Promise<FileAnalysis> {
+export async function analyzeTreeSliced(
+  parsers: ParserSet,
+  file: string,
+  tree: TS.Tree,
+  sliceMs: number,
+  check: () => void,
+): Promise<FileAnalysis> {
   const p = plan(file);
   if (!('grammar' in p)) return p;
   try {

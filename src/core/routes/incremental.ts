@@ -24,7 +24,11 @@ interface Point {
 }
 
 /** Row / UTF-16 column of an offset (columns are what tree-sitter's JS binding counts for string input). */
-function pointAt(text: string, offset: number, from: { offset: number; point: Point } = { offset: 0, point: { row: 0, column: 0 } }): Point {
+function pointAt(
+  text: string,
+  offset: number,
+  from: { offset: number; point: Point } = { offset: 0, point: { row: 0, column: 0 } },
+): Point {
   let row = from.point.row;
   let lineStart = from.offset - from.point.column;
   for (let i = text.indexOf('\n', from.offset); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {

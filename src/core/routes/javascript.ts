@@ -107,11 +107,18 @@ export class JsAnalyzer extends Analyzer {
       if (!name && parent?.type === 'variable_declarator') name = parent.childForFieldName('name')?.text ?? null;
       if (!name && parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === fn.id) {
         const left = parent.childForFieldName('left');
-        name = (left?.type === 'member_expression' ? left.childForFieldName('property')?.text : left?.type === 'identifier' ? left.text : null) ?? null;
+        name =
+          (left?.type === 'member_expression'
+            ? left.childForFieldName('property')?.text
+            : left?.type === 'identifier'
+              ? left.text
+              : null) ?? null;
       }
       if (!name && parent?.type === 'pair') name = parent.childForFieldName('key')?.text ?? null;
-      if (!name && parent?.type === 'arguments' && parent.parent?.parent?.type === 'variable_declarator') name = parent.parent.parent.childForFieldName('name')?.text ?? null;
-      if (!name && (parent?.type === 'public_field_definition' || parent?.type === 'field_definition')) name = (parent.childForFieldName('name') ?? parent.childForFieldName('property'))?.text ?? null;
+      if (!name && parent?.type === 'arguments' && parent.parent?.parent?.type === 'variable_declarator')
+        name = parent.parent.parent.childForFieldName('name')?.text ?? null;
+      if (!name && (parent?.type === 'public_field_definition' || parent?.type === 'field_definition'))
+        name = (parent.childForFieldName('name') ?? parent.childForFieldName('property'))?.text ?? null;
       this.fa.functions.push({ id, name, line: lineOf(fn), range: rangeOf(fn), params: [] });
       this.fnNodes[id] = fn;
       this.fnIds.set(fn.startIndex, id);
@@ -124,7 +131,14 @@ export class JsAnalyzer extends Analyzer {
     if (id === undefined) {
       id = this.fa.classes.length;
       const methods: Record<string, number> = {};
-      const decl = { id, name: cls.childForFieldName('name')?.text ?? '', line: lineOf(cls), methods, fields: {} as Record<string, Ref>, consts: {} as Record<string, string> };
+      const decl = {
+        id,
+        name: cls.childForFieldName('name')?.text ?? '',
+        line: lineOf(cls),
+        methods,
+        fields: {} as Record<string, Ref>,
+        consts: {} as Record<string, string>,
+      };
       this.fa.classes.push(decl);
       this.clsIds.set(cls.startIndex, id);
       const body = cls.childForFieldName('body');
@@ -337,7 +351,12 @@ export class JsAnalyzer extends Analyzer {
         return;
       }
       const nm = decl.childForFieldName('name');
-      const ref = (): Ref => (decl.type.includes('class') ? { k: 'cls', id: this.clsId(decl) } : JS_FUNCTION_TYPES.has(decl.type) ? { k: 'fn', id: this.fnId(decl) } : none(decl));
+      const ref = (): Ref =>
+        decl.type.includes('class')
+          ? { k: 'cls', id: this.clsId(decl) }
+          : JS_FUNCTION_TYPES.has(decl.type)
+            ? { k: 'fn', id: this.fnId(decl) }
+            : none(decl);
       if (isDefault) this.setExport('default', ref);
       if (nm) this.setExport(nm.text, ref);
       return;
@@ -359,7 +378,8 @@ export class JsAnalyzer extends Analyzer {
       case 'identifier':
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
       case 'this': {
-        for (let p = n.parent; p; p = p.parent) if (p.type === 'class_declaration' || p.type === 'class') return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
+        for (let p = n.parent; p; p = p.parent)
+          if (p.type === 'class_declaration' || p.type === 'class') return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
         return none(n);
       }
       case 'member_expression': {
@@ -397,9 +417,21 @@ export class JsAnalyzer extends Analyzer {
 
   private newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
     let nameNode: Node | null = n;
-    while (nameNode && nameNode.parent && nameNode.parent.type !== 'variable_declarator' && nameNode.parent.type !== 'assignment_expression' && nameNode.parent.type.endsWith('expression')) nameNode = nameNode.parent;
+    while (
+      nameNode &&
+      nameNode.parent &&
+      nameNode.parent.type !== 'variable_declarator' &&
+      nameNode.parent.type !== 'assignment_expression' &&
+      nameNode.parent.type.endsWith('expression')
+    )
+      nameNode = nameNode.parent;
     const decl = nameNode?.parent;
-    const nm = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : decl?.type === 'assignment_expression' ? decl.childForFieldName('left')?.text : undefined;
+    const nm =
+      decl?.type === 'variable_declarator'
+        ? decl.childForFieldName('name')?.text
+        : decl?.type === 'assignment_expression'
+          ? decl.childForFieldName('left')?.text
+          : undefined;
     return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix });
   }
 
@@ -423,7 +455,13 @@ export class JsAnalyzer extends Analyzer {
         return child;
       }
       if (m === 'routes' || m === 'middleware' || m === 'bind') return this.refOf(obj);
-      if ((ROUTE_METHODS.includes(m) && argv.length >= 2) || m === 'register' || m === 'on' || m === 'use' || (m === 'route' && argv.length === 2)) {
+      if (
+        (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
+        m === 'register' ||
+        m === 'on' ||
+        m === 'use' ||
+        (m === 'route' && argv.length === 2)
+      ) {
         return this.refOf(obj);
       }
     }
@@ -435,7 +473,8 @@ export class JsAnalyzer extends Analyzer {
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
       if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
-      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router')) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
+        return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
     }
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
@@ -458,7 +497,8 @@ export class JsAnalyzer extends Analyzer {
     if (pkg) {
       const { pkg: p, name } = pkg;
       const whole = name === 'default' || name === 'cjs' || name === '*';
-      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router')) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
+        return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
       if (p === 'koa' && whole) return this.newObj(n, 'koa', 'app', null);
       if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return this.newObj(n, 'hono', 'app', null);
       if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return this.newObj(n, 'hono', 'app', null);
@@ -477,8 +517,11 @@ export class JsAnalyzer extends Analyzer {
     const pkg = base ? this.pkgOf(this.refOf(base)) : null;
     if (!pkg) return null;
     const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
-    const fw: Framework | null = pkg.pkg === 'koa' && whole ? 'koa' : (pkg.pkg === 'hono' || pkg.pkg.startsWith('hono/')) && pkg.name === 'Hono' ? 'hono' : null;
-    return fw ? this.objectAt(cls, { framework: fw, kind: 'app', name: cls.childForFieldName('name')?.text ?? 'this', prefix: () => null }) : null;
+    const fw: Framework | null =
+      pkg.pkg === 'koa' && whole ? 'koa' : (pkg.pkg === 'hono' || pkg.pkg.startsWith('hono/')) && pkg.name === 'Hono' ? 'hono' : null;
+    return fw
+      ? this.objectAt(cls, { framework: fw, kind: 'app', name: cls.childForFieldName('name')?.text ?? 'this', prefix: () => null })
+      : null;
   }
 
   private optPrefix(opts: Node | undefined): Val | null {
@@ -589,7 +632,8 @@ export class JsAnalyzer extends Analyzer {
         if (name in this.fa.consts || list[0]!.scope !== -1) return;
         const v = list[0]!.node.childForFieldName('value');
         const t = v?.type;
-        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression')) this.constExport(name, v);
+        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
+          this.constExport(name, v);
       });
     }
     steps.push(this.frameworkStep());

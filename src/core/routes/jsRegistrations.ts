@@ -26,15 +26,17 @@ interface Call {
   range: SourceRange;
 }
 
-const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(Object.entries({
-  on: honoOn,
-  route: routeCall,
-  use: useCall,
-  register: registerCall,
-  prefix: prefixCall,
-  setGlobalPrefix: nestGlobalPrefix,
-  enableVersioning: nestVersioning,
-}));
+const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
+  Object.entries({
+    on: honoOn,
+    route: routeCall,
+    use: useCall,
+    register: registerCall,
+    prefix: prefixCall,
+    setGlobalPrefix: nestGlobalPrefix,
+    enableVersioning: nestVersioning,
+  }),
+);
 
 export function memberCall(A: JsAnalyzer, n: Node): void {
   const fn = n.childForFieldName('function')!;
@@ -53,7 +55,15 @@ export function memberCall(A: JsAnalyzer, n: Node): void {
 
 function isPathLike(n: Node): boolean {
   const t = unwrapExpr(n)?.type;
-  return t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'identifier' || t === 'member_expression' || t === 'regex' || t === 'array';
+  return (
+    t === 'string' ||
+    t === 'template_string' ||
+    t === 'binary_expression' ||
+    t === 'identifier' ||
+    t === 'member_expression' ||
+    t === 'regex' ||
+    t === 'array'
+  );
 }
 
 /** `app.get('/p', h)`, Koa `router.get('name', '/p', h)` and `router.route('/p').get(h).post(h)` */
@@ -71,12 +81,26 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
     const rf = r.childForFieldName('function');
     const ra = r.childForFieldName('arguments');
     const rargv = ra ? named(ra) : [];
-    if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1 && isPathLike(rargv[0]!)) {
+    if (
+      rf?.type === 'member_expression' &&
+      rf.childForFieldName('property')?.text === 'route' &&
+      rargv.length === 1 &&
+      isPathLike(rargv[0]!)
+    ) {
       const ownerNode = rf.childForFieldName('object');
       const last = argv[argv.length - 1];
       if (!last || !ownerNode) return;
       for (const p of A.paths(rargv[0]!)) {
-        A.fa.routes.push({ owner: A.refOf(ownerNode), framework: null, flavour: 'js-chain', methods: [toMethod(m)!], path: p, line, range, handler: handler(A, last) });
+        A.fa.routes.push({
+          owner: A.refOf(ownerNode),
+          framework: null,
+          flavour: 'js-chain',
+          methods: [toMethod(m)!],
+          path: p,
+          line,
+          range,
+          handler: handler(A, last),
+        });
       }
       return;
     }
@@ -92,7 +116,16 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   }
   const last = rest[rest.length - 1]!;
   for (const p of A.paths(pathArg)) {
-    A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'js-method', methods: [toMethod(m)!], path: p, line, range, handler: handler(A, last) });
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'js-method',
+      methods: [toMethod(m)!],
+      path: p,
+      line,
+      range,
+      handler: handler(A, last),
+    });
   }
 }
 
@@ -104,7 +137,16 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     .filter((x): x is HttpMethod => !!x);
   if (!ms.length) return;
   for (const p of A.paths(argv[1]!)) {
-    A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'hono-on', methods: ms, path: p, line, range, handler: handler(A, argv[argv.length - 1]!) });
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'hono-on',
+      methods: ms,
+      path: p,
+      line,
+      range,
+      handler: handler(A, argv[argv.length - 1]!),
+    });
   }
 }
 
@@ -120,7 +162,16 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       .map((v) => ('s' in v ? toMethod(v.s) : null))
       .filter((x): x is HttpMethod => !!x);
     if (!ms.length) return;
-    A.fa.routes.push({ owner: A.refOf(recv), framework: null, flavour: 'js-route-object', methods: ms, path: A.evalStr(url), line, range, handler: handler(A, h) });
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'js-route-object',
+      methods: ms,
+      path: A.evalStr(url),
+      line,
+      range,
+      handler: handler(A, h),
+    });
   } else if (argv.length === 2 && isPathLike(argv[0]!)) {
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(argv[1]!), prefix: A.evalStr(argv[0]!), line, kind: 'route' });
   }
@@ -143,7 +194,8 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     // routes.forEach((r) => router.use(r.path, r.route)) over a literal array of objects
     const pick = (a: Node): Node | null => {
       const u = unwrapExpr(a);
-      if (u?.type === 'member_expression' && u.childForFieldName('object')?.text === loop.param) return loop.el && A.prop(loop.el, u.childForFieldName('property')?.text ?? '');
+      if (u?.type === 'member_expression' && u.childForFieldName('object')?.text === loop.param)
+        return loop.el && A.prop(loop.el, u.childForFieldName('property')?.text ?? '');
       return u;
     };
     for (const el of loop.elements) {
@@ -153,7 +205,13 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       const first = picked[0]!;
       const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
       for (const c of hasPrefix ? picked.slice(1) : picked) {
-        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c!), prefix: hasPrefix ? evalWithElement(A, first, loop.param, el) : null, line, kind: 'use' });
+        A.fa.mounts.push({
+          parent: A.refOf(recv),
+          child: A.refOf(c!),
+          prefix: hasPrefix ? evalWithElement(A, first, loop.param, el) : null,
+          line,
+          kind: 'use',
+        });
       }
     }
     return;
@@ -201,7 +259,13 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       const ou = optionsObject(opts ? A.prop(opts, 'options') : null);
       const pre = ou ? A.prop(ou, 'prefix') : null;
       const dirNames = opts ? A.prop(opts, 'dirNameRoutePrefix') : null;
-      A.fa.autoload.push({ parent: A.refOf(recv), dir, prefix: pre ? A.evalStr(pre) : null, line, ...(dirNames?.text === 'false' ? { flat: true } : {}) });
+      A.fa.autoload.push({
+        parent: A.refOf(recv),
+        dir,
+        prefix: pre ? A.evalStr(pre) : null,
+        line,
+        ...(dirNames?.text === 'false' ? { flat: true } : {}),
+      });
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;
   }
@@ -236,7 +300,12 @@ function evalWithElement(A: JsAnalyzer, n0: Node, param: string, el: Node): Val 
     const v = A.prop(el, n.childForFieldName('property')?.text ?? '');
     return v ? A.evalStr(v) : { e: clip(n.text), why: 'expression' };
   }
-  const parts = n.type === 'template_string' ? named(n) : n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+' ? named(n) : null;
+  const parts =
+    n.type === 'template_string'
+      ? named(n)
+      : n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+'
+        ? named(n)
+        : null;
   if (!parts) return A.evalStr(n);
   const vals = parts.map((c): Val => {
     if (c.type === 'string_fragment') return { s: c.text };
@@ -308,7 +377,9 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
       const inner = args
         ? named(args)
             .reverse()
-            .find((a) => ['arrow_function', 'function_expression', 'function', 'identifier', 'member_expression', 'call_expression'].includes(a.type))
+            .find((a) =>
+              ['arrow_function', 'function_expression', 'function', 'identifier', 'member_expression', 'call_expression'].includes(a.type),
+            )
         : undefined;
       if (!inner) break;
       h = inner;
@@ -316,7 +387,8 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
     }
     break;
   }
-  if (h.type === 'method_definition') return { ref: { k: 'fn', id: A.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
+  if (h.type === 'method_definition')
+    return { ref: { k: 'fn', id: A.fnId(h) }, text: h.childForFieldName('name')?.text ?? '', line: lineOf(h) };
   const inline = isInlineFunction(h);
   if (inline) {
     const id = A.fnId(h, true);
@@ -333,9 +405,15 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
   const t = n.text;
   if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
   if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
-  if (n.type === 'call_expression' && /^(?:join|resolve)$/.test(n.childForFieldName('function')?.text ?? '') && named(n.childForFieldName('arguments')!)[0]?.text === 'import.meta.url') {
+  if (
+    n.type === 'call_expression' &&
+    /^(?:join|resolve)$/.test(n.childForFieldName('function')?.text ?? '') &&
+    named(n.childForFieldName('arguments')!)[0]?.text === 'import.meta.url'
+  ) {
     // desm: join(import.meta.url, 'routes') is relative to the module's directory
-    const rest = named(n.childForFieldName('arguments')!).slice(1).map((a) => A.evalStr(a));
+    const rest = named(n.childForFieldName('arguments')!)
+      .slice(1)
+      .map((a) => A.evalStr(a));
     return rest.every((v) => 's' in v) ? path.join(A.dir, ...rest.map((v) => (v as { s: string }).s)) : null;
   }
   if (n.type === 'identifier') {

@@ -90,7 +90,18 @@ export interface RawRoute {
   /** Framework when it is known from syntax alone (NestJS); otherwise from the owner at resolve time. */
   framework: Framework | null;
   /** Python `.get` decorators are FastAPI or Flask depending on the owner; `route` is Flask, `api_route` FastAPI. */
-  flavour: 'py-method' | 'py-route' | 'py-api-route' | 'py-add-api-route' | 'py-add-url-rule' | 'py-resource' | 'js-method' | 'js-chain' | 'js-route-object' | 'hono-on' | 'nest';
+  flavour:
+    | 'py-method'
+    | 'py-route'
+    | 'py-api-route'
+    | 'py-add-api-route'
+    | 'py-add-url-rule'
+    | 'py-resource'
+    | 'js-method'
+    | 'js-chain'
+    | 'js-route-object'
+    | 'hono-on'
+    | 'nest';
   methods: HttpMethod[];
   path: Val;
   line: number;

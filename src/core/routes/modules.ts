@@ -52,7 +52,8 @@ export class ModuleIndex {
         else {
           const pre = a.pattern.slice(0, star);
           const post = a.pattern.slice(star + 1);
-          if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length) rest = spec.slice(pre.length, spec.length - post.length);
+          if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length)
+            rest = spec.slice(pre.length, spec.length - post.length);
         }
         if (rest === null) continue;
         for (const t of a.targets) {

@@ -97,7 +97,8 @@ function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
   if (controllers.length) (A.fa.nestModules ??= []).push({ cls: A.clsId(cls), controllers });
   for (const imp of list('imports')) {
     const u = unwrapExpr(imp);
-    if (u?.type !== 'call_expression' || !/RouterModule\.(?:register|forRoutes)$/.test(u.childForFieldName('function')?.text ?? '')) continue;
+    if (u?.type !== 'call_expression' || !/RouterModule\.(?:register|forRoutes)$/.test(u.childForFieldName('function')?.text ?? ''))
+      continue;
     let routes = unwrapExpr(named(u.childForFieldName('arguments')!)[0] ?? null);
     if (routes?.type === 'identifier') routes = unwrapExpr(A.soleDeclarator(routes.text)?.childForFieldName('value') ?? null);
     if (routes) routerTree(A, routes, '', 0);
@@ -183,7 +184,14 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
 }
 
 /** The routes of a NestJS handler under its controller paths, the bootstrap's global prefix (with its exclusions) and URI versions. */
-export function nestRoutes(g: NestGlobal | null, modulePath: string, r: RawRoute, pathVal: Val, make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[], source?: string) => Route, out: Route[]): void {
+export function nestRoutes(
+  g: NestGlobal | null,
+  modulePath: string,
+  r: RawRoute,
+  pathVal: Val,
+  make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[], source?: string) => Route,
+  out: Route[],
+): void {
   const info = r.nest!;
   if ('e' in pathVal) {
     out.push(make('nestjs', null, `path is a ${pathVal.why}: ${pathVal.e}`));
@@ -200,7 +208,9 @@ export function nestRoutes(g: NestGlobal | null, modulePath: string, r: RawRoute
       const local = joinNest([modulePath, c.s, pathVal.s]);
       let prefix = '';
       if (g?.prefix) {
-        const excluded = g.exclude.some((x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))));
+        const excluded = g.exclude.some(
+          (x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))),
+        );
         if (!excluded && 'e' in g.prefix) {
           out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
           continue;
@@ -208,7 +218,15 @@ export function nestRoutes(g: NestGlobal | null, modulePath: string, r: RawRoute
         if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
       }
       const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
-      out.push(make('nestjs', joinNest([prefix, ver, modulePath, c.s, pathVal.s]), undefined, r.methods, prefix && g?.prefix && 's' in g.prefix ? provenance('prefix', g.prefix) : undefined));
+      out.push(
+        make(
+          'nestjs',
+          joinNest([prefix, ver, modulePath, c.s, pathVal.s]),
+          undefined,
+          r.methods,
+          prefix && g?.prefix && 's' in g.prefix ? provenance('prefix', g.prefix) : undefined,
+        ),
+      );
     }
   }
 }

@@ -31,7 +31,14 @@ const QUERY = `
 `;
 
 const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
-const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', Blueprint: 'router', APIFlask: 'app', APIBlueprint: 'router', Api: 'router', Namespace: 'router' };
+const FLASK_CTORS: Record<string, 'app' | 'router'> = {
+  Flask: 'app',
+  Blueprint: 'router',
+  APIFlask: 'app',
+  APIBlueprint: 'router',
+  Api: 'router',
+  Namespace: 'router',
+};
 /** Flask-RESTful / Flask-RESTX: Api and Namespace only count when imported from these. */
 const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus']);
 const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
@@ -281,12 +288,14 @@ class PyAnalyzer extends Analyzer {
     let mod: string | null = null;
     if (ref.k === 'imp') mod = ref.mod;
     else if (ref.k === 'mem' && ref.base.k === 'imp') mod = ref.base.mod;
-    else if (ref.k === 'none') mod = null; // unbound name (star import, or defined elsewhere): accept by name
+    else if (ref.k === 'none')
+      mod = null; // unbound name (star import, or defined elsewhere): accept by name
     else return null;
     const top = mod ? mod.replace(/^py:/, '').split('.')[0] : null;
     if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]!, name };
     if (RESOURCE_CTORS.has(name)) return top && RESTFUL_PKGS.has(top) ? { framework: 'flask', kind: 'router', name } : null;
-    if (name in FLASK_CTORS && (top === null || top === 'flask' || top === 'apiflask')) return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
+    if (name in FLASK_CTORS && (top === null || top === 'flask' || top === 'apiflask'))
+      return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
     return null;
   }
 
@@ -318,7 +327,8 @@ class PyAnalyzer extends Analyzer {
         const l = n.childForFieldName('left');
         const r = n.childForFieldName('right');
         const op = n.childForFieldName('operator')?.text;
-        if (l && r && op === '+') return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
+        if (l && r && op === '+')
+          return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
         return { e: clip(n.text), why: 'expression' };
       }
       case 'parenthesized_expression': {
@@ -448,7 +458,16 @@ class PyAnalyzer extends Analyzer {
         const cls = pos[0] ?? kw.get('resource');
         if (!cls) return;
         for (const p of pos.slice(1)) {
-          this.fa.routes.push({ owner, framework: null, flavour: 'py-resource', methods: [], path: this.evalStr(p), line: lineOf(n), range: rangeOf(n), handler: this.handlerSpec(cls) });
+          this.fa.routes.push({
+            owner,
+            framework: null,
+            flavour: 'py-resource',
+            methods: [],
+            path: this.evalStr(p),
+            line: lineOf(n),
+            range: rangeOf(n),
+            handler: this.handlerSpec(cls),
+          });
         }
         return;
       }
@@ -456,7 +475,13 @@ class PyAnalyzer extends Analyzer {
         const ns = pos[0];
         if (!ns) return;
         const p = pos[1] ?? kw.get('path');
-        this.fa.mounts.push({ parent: owner, child: this.refOf(ns), prefix: p ? this.evalStr(p) : null, line: lineOf(n), kind: 'blueprint' });
+        this.fa.mounts.push({
+          parent: owner,
+          child: this.refOf(ns),
+          prefix: p ? this.evalStr(p) : null,
+          line: lineOf(n),
+          kind: 'blueprint',
+        });
         return;
       }
       case 'init_app': {
@@ -550,7 +575,11 @@ class PyAnalyzer extends Analyzer {
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
-    const steps = [...this.bindings.entries()].map(([name, list]) => () => this.finishName(name, list));
+    const steps = [...this.bindings.entries()].map(
+      ([name, list]) =>
+        () =>
+          this.finishName(name, list),
+    );
     steps.push(this.frameworkStep());
     return steps;
   }
@@ -565,7 +594,14 @@ class PyAnalyzer extends Analyzer {
       if (r.k === 'fn') this.computeReturns(r.id);
       if (mod.length === 1 && first.node.type === 'assignment') {
         const right = first.node.childForFieldName('right');
-        if (right && (right.type === 'string' || right.type === 'concatenated_string' || right.type === 'binary_operator' || right.type === 'call' || right.type === 'boolean_operator')) {
+        if (
+          right &&
+          (right.type === 'string' ||
+            right.type === 'concatenated_string' ||
+            right.type === 'binary_operator' ||
+            right.type === 'call' ||
+            right.type === 'boolean_operator')
+        ) {
           const v = this.evalStr(right);
           if ('s' in v) this.setConst(name, v);
         }

@@ -79,7 +79,11 @@ class Resolver {
       for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
-    this.nestApps = new NestApps(this.files, (file, ref) => this.resolve(file, ref), (file, v) => this.evalVal(file, v));
+    this.nestApps = new NestApps(
+      this.files,
+      (file, ref) => this.resolve(file, ref),
+      (file, v) => this.evalVal(file, v),
+    );
     this.values = new Values({
       files: this.files,
       modFile: (mod, from) => this.mods.modFile(mod, from),
@@ -155,7 +159,8 @@ class Resolver {
         if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
         const e = this.exportOf(target, ref.name, depth);
         if (e) return e;
-        const sub = this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
+        const sub =
+          this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
         if (sub) return { t: 'ns', file: sub };
         if (ref.name === 'default') return { t: 'ns', file: target };
         return null;
@@ -220,7 +225,12 @@ class Resolver {
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
-    if ((m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') && raw?.t !== 'obj' && raw?.t !== 'param') return;
+    if (
+      (m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') &&
+      raw?.t !== 'obj' &&
+      raw?.t !== 'param'
+    )
+      return;
     const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
     if (!child) return;
     if (m.prefixRef && this.resolve(file, m.prefixRef)) prefix = null;
@@ -231,7 +241,15 @@ class Resolver {
       const defEnt = def ? this.resolve(child.file, def) : null;
       if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
     }
-    this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: edgeFile, line: m.line, fp: raw?.t === 'fn' ? raw.fp : false, extra });
+    this.addEdge(child, {
+      parent: key(parent),
+      prefix,
+      kind: m.kind,
+      file: edgeFile,
+      line: m.line,
+      fp: raw?.t === 'fn' ? raw.fp : false,
+      extra,
+    });
   }
 
   /**
@@ -251,8 +269,21 @@ class Resolver {
       const arg = p ? this.argOf(c, fa.file, fn, p.i) : null;
       // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
       const argEnt = arg?.ref ? this.resolve(c.file, arg.ref) : null;
-      const prefix: Val | null = !p ? m.prefix : argEnt ? null : arg?.str ? this.evalVal(c.file, arg.str) : { e: name, why: 'parameter with no string argument' };
-      this.addMount(fa.file, { ...m, line: c.call.line, ...(p ? { prefixRef: undefined } : {}) }, inCaller(c, m.parent), inCaller(c, m.child), prefix, c.file);
+      const prefix: Val | null = !p
+        ? m.prefix
+        : argEnt
+          ? null
+          : arg?.str
+            ? this.evalVal(c.file, arg.str)
+            : { e: name, why: 'parameter with no string argument' };
+      this.addMount(
+        fa.file,
+        { ...m, line: c.call.line, ...(p ? { prefixRef: undefined } : {}) },
+        inCaller(c, m.parent),
+        inCaller(c, m.child),
+        prefix,
+        c.file,
+      );
     }
   }
 
@@ -276,14 +307,22 @@ class Resolver {
           if (!a) return;
           const arg = this.resolve(fa.file, a);
           if (arg?.t !== 'obj' && arg?.t !== 'param') return;
-          this.addEdge({ t: 'param', file: callee.file, fn: callee.id, i }, { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line });
+          this.addEdge(
+            { t: 'param', file: callee.file, fn: callee.id, i },
+            { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line },
+          );
         });
       }
     }
     for (const fa of this.files.values()) {
       for (const m of fa.mounts) {
         const child = this.resolve(fa.file, m.child);
-        const fn = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' ? m.prefix.ref.fn : child?.t === 'param' && child.file === fa.file && m.kind !== 'register' ? child.fn : -1;
+        const fn =
+          m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param'
+            ? m.prefix.ref.fn
+            : child?.t === 'param' && child.file === fa.file && m.kind !== 'register'
+              ? child.fn
+              : -1;
         if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
         else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
@@ -302,7 +341,10 @@ class Resolver {
           let prefix = relDir && !al.flat ? `/${relDir}` : '';
           if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
           if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
-          this.addEdge({ t: 'param', file: f.file, fn: e.id, i: 0 }, { parent: key(parent), prefix: { s: prefix }, kind: 'autoload', file: fa.file, line: al.line, fp: e.fp });
+          this.addEdge(
+            { t: 'param', file: f.file, fn: e.id, i: 0 },
+            { parent: key(parent), prefix: { s: prefix }, kind: 'autoload', file: fa.file, line: al.line, fp: e.fp },
+          );
         }
       }
     }
@@ -422,7 +464,11 @@ class Resolver {
         if (edge.prefix && !edge.fp) {
           const v = this.evalVal(edge.file, edge.prefix);
           if ('e' in v) {
-            push({ path: null, reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}`, tail: below('', edge, true) });
+            push({
+              path: null,
+              reason: `prefix at ${this.rel(edge.file)}:${edge.line} is a ${v.why}: ${v.e}`,
+              tail: below('', edge, true),
+            });
             continue;
           }
           base = joinPrefix(fw, base, v.s);
@@ -507,7 +553,17 @@ class Resolver {
       for (const m of ['get', 'post', 'put', 'patch', 'delete', 'head', 'options']) {
         const fn = decl.methods[m];
         if (fn === undefined) continue;
-        this.emitOne(fa, { ...r, flavour: 'py-route', methods: [m.toUpperCase() as HttpMethod], handler: { ref: { k: 'fn', id: fn }, text: m, line: r.line } }, out, cls.file);
+        this.emitOne(
+          fa,
+          {
+            ...r,
+            flavour: 'py-route',
+            methods: [m.toUpperCase() as HttpMethod],
+            handler: { ref: { k: 'fn', id: fn }, text: m, line: r.line },
+          },
+          out,
+          cls.file,
+        );
       }
       return;
     }
@@ -518,7 +574,13 @@ class Resolver {
     const handler = this.handlerOf(fa, r, handlerFile);
     const pathVal = this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
-    const make = (framework: Framework, fullPath: string | null, reason?: string, methods: HttpMethod[] = r.methods, source?: string): Route => {
+    const make = (
+      framework: Framework,
+      fullPath: string | null,
+      reason?: string,
+      methods: HttpMethod[] = r.methods,
+      source?: string,
+    ): Route => {
       const route: Route = { framework, methods, path: pathText, fullPath, file: fa.file, line: r.line, range: r.range, ...handler };
       if (fullPath === null) route.fullPathReason = reason ?? 'unknown prefix';
       const src = fullPath !== null ? (source ?? ('s' in pathVal ? provenance('path', pathVal) : undefined)) : undefined;
@@ -555,7 +617,8 @@ class Resolver {
     const seen = new Set<string>();
     for (const b of bases) {
       if (b.path === null) {
-        if (!seen.has('\0')) out.push({ ...make(fw, null, b.reason), ...(b.tail !== undefined ? { knownSuffix: joinRoute(fw, b.tail, pathVal.s) } : {}) });
+        if (!seen.has('\0'))
+          out.push({ ...make(fw, null, b.reason), ...(b.tail !== undefined ? { knownSuffix: joinRoute(fw, b.tail, pathVal.s) } : {}) });
         seen.add('\0');
         continue;
       }
@@ -572,14 +635,24 @@ class Resolver {
     return e?.t === 'fn' || e?.t === 'cls';
   }
 
-  private handlerOf(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
+  private handlerOf(
+    fa: FileAnalysis,
+    r: RawRoute,
+    handlerFile?: string,
+  ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
     const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
     if (!r.handler) return fallback;
     let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
     if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
     if (e?.t === 'fn') {
       const f = this.files.get(e.file)?.functions[e.id];
-      if (f) return { handlerFile: e.file, handlerLine: f.line, handlerName: r.handler.inline ? r.handler.text || null : f.name, handlerRange: f.range };
+      if (f)
+        return {
+          handlerFile: e.file,
+          handlerLine: f.line,
+          handlerName: r.handler.inline ? r.handler.text || null : f.name,
+          handlerRange: f.range,
+        };
     }
     if (e?.t === 'cls') {
       const c = this.files.get(e.file)?.classes[e.id];

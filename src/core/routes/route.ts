@@ -50,7 +50,10 @@ export function routeTooltip(r: Route): string {
  * Where a route's full path comes from when the code alone does not say it: a prefix inferred from live metrics,
  * a configuration default ("prefix from `settings.API_V1_STR` (default `/api/v1`)"), or why it is unknown.
  */
-export function routeProvenance(r: Pick<Route, 'fullPath' | 'fullPathReason' | 'fullPathSource'>, inferred?: { prefix: string }): string | undefined {
+export function routeProvenance(
+  r: Pick<Route, 'fullPath' | 'fullPathReason' | 'fullPathSource'>,
+  inferred?: { prefix: string },
+): string | undefined {
   if (inferred) return `prefix \`${inferred.prefix}\` inferred from live metrics`;
   if (r.fullPathSource) return r.fullPathSource;
   return r.fullPath === null ? `prefix unknown: ${r.fullPathReason ?? 'a prefix is computed at run time'}` : undefined;

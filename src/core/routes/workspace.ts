@@ -191,12 +191,18 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
 }
 
 /** `compilerOptions.paths` / `baseUrl` of the root tsconfig.json or jsconfig.json (JSON with comments, `extends` followed). */
-async function readPathAliases(root: string, notes: string[]): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }> {
+async function readPathAliases(
+  root: string,
+  notes: string[],
+): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }> {
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
     const co = await readCompilerOptions(root, path.join(root, name), name, notes, 0);
     if (!co) continue;
     const base = co.baseUrl ?? co.paths?.dir ?? root;
-    const aliases = Object.entries(co.paths?.map ?? {}).map(([pattern, targets]) => ({ pattern, targets: (targets ?? []).map((t) => path.resolve(base, t)) }));
+    const aliases = Object.entries(co.paths?.map ?? {}).map(([pattern, targets]) => ({
+      pattern,
+      targets: (targets ?? []).map((t) => path.resolve(base, t)),
+    }));
     return { aliases, ...(co.baseUrl ? { baseUrls: [co.baseUrl] } : {}) };
   }
   return {};
@@ -219,12 +225,18 @@ async function readCompilerOptions(root: string, file: string, name: string, not
     return null;
   }
   try {
-    const json = JSON.parse(stripJsonComments(text)) as { extends?: string | string[]; compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
+    const json = JSON.parse(stripJsonComments(text)) as {
+      extends?: string | string[];
+      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
+    };
     let out: PathOptions = {};
     for (const ext of [json.extends ?? []].flat()) {
       if (typeof ext !== 'string') continue;
-      const target = ext.startsWith('.') || path.isAbsolute(ext) ? path.resolve(path.dirname(file), ext) : path.join(root, 'node_modules', ext);
-      const parent = (await readCompilerOptions(root, target, name, notes, depth + 1)) ?? (target.endsWith('.json') ? null : await readCompilerOptions(root, `${target}.json`, name, notes, depth + 1));
+      const target =
+        ext.startsWith('.') || path.isAbsolute(ext) ? path.resolve(path.dirname(file), ext) : path.join(root, 'node_modules', ext);
+      const parent =
+        (await readCompilerOptions(root, target, name, notes, depth + 1)) ??
+        (target.endsWith('.json') ? null : await readCompilerOptions(root, `${target}.json`, name, notes, depth + 1));
       if (parent) out = { ...out, ...parent };
     }
     const co = json.compilerOptions ?? {};

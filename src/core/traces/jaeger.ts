@@ -25,7 +25,11 @@ export function jaegerTags(list: unknown): Attributes {
   for (const t of list) {
     if (!isObject(t) || typeof t.key !== 'string') continue;
     const v = t.value;
-    setAttr(out, t.key, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? null : JSON.stringify(v));
+    setAttr(
+      out,
+      t.key,
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? null : JSON.stringify(v),
+    );
   }
   return out;
 }
@@ -46,7 +50,9 @@ function toSpan(o: Obj, processes: Obj, traceWarnings: string[]): Span | undefin
   const traceId = str(o.traceID);
   const spanId = str(o.spanID);
   if (!traceId || !spanId || typeof o.startTime !== 'number' || !Number.isFinite(o.startTime)) return undefined;
-  const proc = (typeof o.processID === 'string' && isObject(processes[o.processID]) ? processes[o.processID] : isObject(o.process) ? o.process : {}) as Obj;
+  const proc = (
+    typeof o.processID === 'string' && isObject(processes[o.processID]) ? processes[o.processID] : isObject(o.process) ? o.process : {}
+  ) as Obj;
   const service = typeof proc.serviceName === 'string' && proc.serviceName !== '' ? proc.serviceName : 'unknown_service';
   const attributes = jaegerTags(o.tags);
   const kindTag = typeof attributes['span.kind'] === 'string' ? attributes['span.kind'].toLowerCase() : '';
@@ -84,7 +90,8 @@ function toSpan(o: Obj, processes: Obj, traceWarnings: string[]): Span | undefin
   };
   if (parentRef) span.parentSpanId = parentRef.spanId;
   if (st.message !== undefined) span.statusMessage = st.message;
-  if (typeof scopeName === 'string' && scopeName) span.scope = { name: scopeName, ...(typeof scopeVersion === 'string' && scopeVersion ? { version: scopeVersion } : {}) };
+  if (typeof scopeName === 'string' && scopeName)
+    span.scope = { name: scopeName, ...(typeof scopeVersion === 'string' && scopeVersion ? { version: scopeVersion } : {}) };
   if (Array.isArray(o.warnings) && o.warnings.length) {
     span.warnings = o.warnings.filter((w): w is string => typeof w === 'string');
     traceWarnings.push(...span.warnings.map((w) => `span ${spanId}: ${w}`));

@@ -68,8 +68,7 @@ function kindOf(k: unknown): SpanKind {
 function statusOf(s: unknown): { status: SpanStatus; message?: string } {
   if (!isObject(s)) return { status: 'unset' };
   const c = s.code;
-  const status: SpanStatus =
-    c === 2 || c === 'STATUS_CODE_ERROR' ? 'error' : c === 1 || c === 'STATUS_CODE_OK' ? 'ok' : 'unset';
+  const status: SpanStatus = c === 2 || c === 'STATUS_CODE_ERROR' ? 'error' : c === 1 || c === 'STATUS_CODE_OK' ? 'ok' : 'unset';
   const message = str(s.message);
   return message ? { status, message } : { status };
 }
@@ -95,11 +94,18 @@ function otlpSpans(x: unknown): ParseResult<{ spans: Span[]; warnings: string[] 
     const resource = otlpAttributes(isObject(rs.resource) ? rs.resource.attributes : undefined);
     const svc = resource['service.name'];
     const service = typeof svc === 'string' && svc !== '' ? svc : 'unknown_service';
-    const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
+    const scopes = Array.isArray(rs.scopeSpans)
+      ? rs.scopeSpans
+      : Array.isArray(rs.instrumentationLibrarySpans)
+        ? rs.instrumentationLibrarySpans
+        : [];
     for (const ss of scopes) {
       if (!isObject(ss) || !Array.isArray(ss.spans)) continue;
       const sc = isObject(ss.scope) ? ss.scope : isObject(ss.instrumentationLibrary) ? ss.instrumentationLibrary : undefined;
-      const scope = sc && typeof sc.name === 'string' && sc.name !== '' ? { name: sc.name, ...(typeof sc.version === 'string' && sc.version ? { version: sc.version } : {}) } : undefined;
+      const scope =
+        sc && typeof sc.name === 'string' && sc.name !== ''
+          ? { name: sc.name, ...(typeof sc.version === 'string' && sc.version ? { version: sc.version } : {}) }
+          : undefined;
       for (const raw of ss.spans) {
         const sp = isObject(raw) ? toSpan(raw, service, resource, scope) : undefined;
         if (sp) spans.push(sp);
@@ -119,7 +125,12 @@ function toSpan(o: Obj, service: string, resource: Attributes, scope: Span['scop
   let startUs = nsToUs(o.startTimeUnixNano);
   let endUs = nsToUs(o.endTimeUnixNano);
   let durationUs: number;
-  if (typeof o.startTimeUnixNano === 'string' && typeof o.endTimeUnixNano === 'string' && /^\d+$/.test(o.startTimeUnixNano) && /^\d+$/.test(o.endTimeUnixNano)) {
+  if (
+    typeof o.startTimeUnixNano === 'string' &&
+    typeof o.endTimeUnixNano === 'string' &&
+    /^\d+$/.test(o.startTimeUnixNano) &&
+    /^\d+$/.test(o.endTimeUnixNano)
+  ) {
     durationUs = Number(BigInt(o.endTimeUnixNano) - BigInt(o.startTimeUnixNano)) / 1000; // exact to the ns
   } else durationUs = endUs - startUs;
   if (!Number.isFinite(startUs)) {
@@ -191,6 +202,7 @@ export function parseOtlpTrace(x: unknown, expectedTraceId?: string): ParseResul
   const pick = (want && r.value.find((t) => t.traceId === want || t.traceId.replace(/^0+/, '') === want.replace(/^0+/, ''))) ?? r.value[0];
   if (!pick) return ok(finalizeTrace(want ?? '', []));
   if (r.value.length > 1) pick.warnings.push(`answer held ${r.value.length} trace ids; showing ${pick.traceId}`);
-  else if (want && pick.traceId.replace(/^0+/, '') !== want.replace(/^0+/, '')) pick.warnings.push(`asked for trace ${want}, the answer holds ${pick.traceId}`);
+  else if (want && pick.traceId.replace(/^0+/, '') !== want.replace(/^0+/, ''))
+    pick.warnings.push(`asked for trace ${want}, the answer holds ${pick.traceId}`);
   return ok(pick);
 }

@@ -55,7 +55,10 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
   const schedule = (doc: vscode.TextDocument): void => {
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => void lint(doc), 400));
+    timers.set(
+      key,
+      setTimeout(() => void lint(doc), 400),
+    );
   };
   context.subscriptions.push(
     collection,
@@ -73,7 +76,8 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
             action.diagnostics = [diag];
             action.isPreferred = true;
             action.edit = new vscode.WorkspaceEdit();
-            for (const e of f.fix) action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+            for (const e of f.fix)
+              action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
             return [action];
           });
         },
@@ -82,8 +86,12 @@ export function registerMetricLint(context: vscode.ExtensionContext): void {
     ),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
-  onSettingsChange(['lint'], () => {
-    for (const d of vscode.workspace.textDocuments) void lint(d);
-  }, context.subscriptions);
+  onSettingsChange(
+    ['lint'],
+    () => {
+      for (const d of vscode.workspace.textDocuments) void lint(d);
+    },
+    context.subscriptions,
+  );
   for (const d of vscode.workspace.textDocuments) void lint(d);
 }

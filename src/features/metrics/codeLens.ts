@@ -45,12 +45,32 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
       const range = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
       const details = { command: 'telemetryLens.showRouteDetails', arguments: [routeId(route)] };
       const where = routeProvenance(route, this.metrics.stats(route)?.inferred);
-      lenses.push(new vscode.CodeLens(range, { ...details, title: this.title(route), tooltip: `Telemetry Lens: route metrics (click for details)${where ? `\n${where}` : ''}` }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          ...details,
+          title: this.title(route),
+          tooltip: `Telemetry Lens: route metrics (click for details)${where ? `\n${where}` : ''}`,
+        }),
+      );
       for (const a of this.metrics.alertsFor(route)) {
-        lenses.push(new vscode.CodeLens(range, { ...details, title: `$(bell) ${a.alertname}`, tooltip: a.summary ?? `Alert ${a.alertname} is firing` }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            ...details,
+            title: `$(bell) ${a.alertname}`,
+            tooltip: a.summary ?? `Alert ${a.alertname} is firing`,
+          }),
+        );
       }
       const traceId = traceIds[i];
-      if (traceId) lenses.push(new vscode.CodeLens(range, { title: '$(debug-stackframe) slowest trace', command: 'telemetryLens.openTrace', arguments: [traceId], tooltip: `Trace ${traceId}` }));
+      if (traceId)
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: '$(debug-stackframe) slowest trace',
+            command: 'telemetryLens.openTrace',
+            arguments: [traceId],
+            tooltip: `Trace ${traceId}`,
+          }),
+        );
     });
     return lenses;
   }
@@ -58,7 +78,9 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private title(route: Route): string {
     const health = this.metrics.backendHealth;
     if (health.state === 'down') return `$(warning) ${shortReason(health.message)}`;
-    const service = this.metrics.current?.services.find((s) => s.routes.some((r) => r.route.file === route.file && r.route.line === route.line));
+    const service = this.metrics.current?.services.find((s) =>
+      s.routes.some((r) => r.route.file === route.file && r.route.line === route.line),
+    );
     if (service?.error) return `$(warning) ${shortReason(service.error.message)}`;
     const stats = this.metrics.stats(route);
     if (!stats) {
@@ -70,7 +92,9 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
     if (!stats.hasData) {
       if (service?.convention === null) return '$(pulse) — no HTTP metrics found for this service';
       // a prefix only known at run time: say so until live inference finds it, rather than "no traffic"
-      return route.fullPath === null && !stats.inferred ? `$(question) prefix unknown: ${shortReason(route.fullPathReason ?? 'computed at run time')}` : '$(pulse) — no traffic';
+      return route.fullPath === null && !stats.inferred
+        ? `$(question) prefix unknown: ${shortReason(route.fullPathReason ?? 'computed at run time')}`
+        : '$(pulse) — no traffic';
     }
     return `$(pulse) ${formatStats(stats)}`;
   }

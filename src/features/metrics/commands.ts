@@ -57,7 +57,12 @@ async function showConvention(metrics: MetricsService): Promise<vscode.TextDocum
       if (!s.selector) {
         const suggestions = await suggestServiceSelectors(metrics.client).catch(() => []);
         if (suggestions.length) {
-          parts.push(`Set \`telemetryLens.metrics.serviceSelector\` for this folder to one of:\n\n${suggestions.slice(0, 12).map((x) => `- \`${x}\``).join('\n')}`);
+          parts.push(
+            `Set \`telemetryLens.metrics.serviceSelector\` for this folder to one of:\n\n${suggestions
+              .slice(0, 12)
+              .map((x) => `- \`${x}\``)
+              .join('\n')}`,
+          );
         }
       }
     } catch (e) {
@@ -74,7 +79,10 @@ async function setCredentials(metrics: MetricsService): Promise<void> {
   const url = metrics.endpointUrl;
   const origin = originOf(url);
   if (!origin) {
-    void notify('error', `Telemetry Lens: set telemetryLens.prometheus.url to an http:// or https:// address first (now ${metrics.endpointLabel}).`);
+    void notify(
+      'error',
+      `Telemetry Lens: set telemetryLens.prometheus.url to an http:// or https:// address first (now ${metrics.endpointLabel}).`,
+    );
     return;
   }
   const kind = await vscode.window.showQuickPick(
@@ -93,7 +101,12 @@ async function setCredentials(metrics: MetricsService): Promise<void> {
     return;
   }
   if (kind.value === 'bearer') {
-    const token = await vscode.window.showInputBox({ title: 'Prometheus bearer token', password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a token') });
+    const token = await vscode.window.showInputBox({
+      title: 'Prometheus bearer token',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter a token'),
+    });
     if (!token) return;
     await metrics.credentials.set(url, { token: token.trim() });
   } else {

@@ -40,7 +40,8 @@ export class DetailsPanels {
     host.onMessage((m) => {
       if (m.type === 'ready' || m.type === 'refresh') void this.load(host, route).then((q) => (queries = q ?? queries));
       else if (m.type === 'revealHandler') void revealRoute(route);
-      else if (m.type === 'openQuery' && queries[m.index] && isWebUrl(queries[m.index]!.url)) void vscode.env.openExternal(vscode.Uri.parse(queries[m.index]!.url));
+      else if (m.type === 'openQuery' && queries[m.index] && isWebUrl(queries[m.index]!.url))
+        void vscode.env.openExternal(vscode.Uri.parse(queries[m.index]!.url));
       else if (m.type === 'openTrace') void vscode.commands.executeCommand('telemetryLens.openTrace', m.traceId);
     });
     return host;

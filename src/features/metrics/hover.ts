@@ -16,7 +16,9 @@ import { SOURCE_FILES } from '../languages';
 import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
-const TRUSTED = { enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana', 'telemetryLens.showRouteTraces'] };
+const TRUSTED = {
+  enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana', 'telemetryLens.showRouteTraces'],
+};
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
 function commandLink(title: string, command: string, args: unknown[]): string {
@@ -53,27 +55,41 @@ class MetricsHoverProvider implements vscode.HoverProvider {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     try {
-      const opts = { window: m.window, signal: abort.signal, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
-      const [details, raw] = await Promise.all([this.metrics.engine.routeDetails(service, route, opts), this.metrics.engine.rawQueries(service, route, opts)]);
+      const opts = {
+        window: m.window,
+        signal: abort.signal,
+        ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}),
+      };
+      const [details, raw] = await Promise.all([
+        this.metrics.engine.routeDetails(service, route, opts),
+        this.metrics.engine.rawQueries(service, route, opts),
+      ]);
       if (token.isCancellationRequested) return undefined;
       const s = details.stats;
       const where = routeProvenance(route, s.inferred);
       if (where) out.appendMarkdown(`*${md(where)}*\n\n`);
       if (!details.convention) {
-        out.appendMarkdown(`No metrics convention detected for ${code(service.selector || 'all series')}. Run **Telemetry Lens: Show Metrics Convention**.\n\n`);
+        out.appendMarkdown(
+          `No metrics convention detected for ${code(service.selector || 'all series')}. Run **Telemetry Lens: Show Metrics Convention**.\n\n`,
+        );
       } else if (!s.hasData) {
         out.appendMarkdown(`No traffic in the last ${md(m.window)} (${md(details.convention)} convention).\n\n`);
       } else {
         out.appendMarkdown(`| rate | errors | p50 | p90 | p99 |\n|---:|---:|---:|---:|---:|\n`);
-        out.appendMarkdown(`| ${formatRate(s.rate)} | ${formatRatio(s.errorRatio)} | ${formatDuration(s.p50)} | ${formatDuration(s.p90)} | ${formatDuration(s.p99)} |\n\n`);
+        out.appendMarkdown(
+          `| ${formatRate(s.rate)} | ${formatRatio(s.errorRatio)} | ${formatDuration(s.p50)} | ${formatDuration(s.p90)} | ${formatDuration(s.p99)} |\n\n`,
+        );
       }
       if (details.rateSeries.some(([, v]) => v !== null)) {
-        out.appendMarkdown(`![request rate, last hour](${sparklineDataUri(details.rateSeries, { width: 240, height: 40 })})  \n*request rate, last hour*\n\n`);
+        out.appendMarkdown(
+          `![request rate, last hour](${sparklineDataUri(details.rateSeries, { width: 240, height: 40 })})  \n*request rate, last hour*\n\n`,
+        );
       }
       if (details.statusCodes.length) {
         out.appendMarkdown(`Status codes: ${details.statusCodes.map((c) => `${code(c.code)} ${formatRate(c.rate)}`).join(' · ')}\n\n`);
       }
-      for (const a of this.metrics.alertsFor(route)) out.appendMarkdown(`$(bell) **${md(a.alertname)}** firing${a.summary ? `: ${md(a.summary)}` : ''}\n\n`);
+      for (const a of this.metrics.alertsFor(route))
+        out.appendMarkdown(`$(bell) **${md(a.alertname)}** firing${a.summary ? `: ${md(a.summary)}` : ''}\n\n`);
       const links: string[] = [];
       if (raw?.links.rate) links.push(`[Open in Prometheus](${raw.links.rate})`);
       const grafana = raw?.rate ? grafanaExploreUrl(m.grafanaUrl, raw.rate) : undefined;
@@ -89,7 +105,11 @@ class MetricsHoverProvider implements vscode.HoverProvider {
   }
 
   /** A metric name inside a string literal, e.g. `Counter("llm_api_calls_total", ...)`. */
-  private async metricHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+  private async metricHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const range = doc.getWordRangeAtPosition(pos, METRIC_NAME);
     if (!range) return undefined;
     const line = doc.lineAt(pos.line).text;
@@ -120,7 +140,10 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (!data.length) out.appendMarkdown('No series right now.\n\n');
       for (const s of data.slice(0, 10)) {
         const v = sampleValue(s.value?.[1]);
-        const labels = Object.entries(s.metric).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(', ');
+        const labels = Object.entries(s.metric)
+          .filter(([k]) => k !== '__name__')
+          .map(([k, val]) => `${k}="${val}"`)
+          .join(', ');
         const shown = v === null ? '—' : isHistogram ? formatDuration(v) : isCounter ? formatRate(v) : String(v);
         out.appendMarkdown(`- ${code(labels || '(no labels)')} **${md(shown)}**\n`);
       }
@@ -142,7 +165,5 @@ class MetricsHoverProvider implements vscode.HoverProvider {
 }
 
 export function registerHover(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): void {
-  context.subscriptions.push(
-    vscode.languages.registerHoverProvider(SOURCE_FILES, new MetricsHoverProvider(index, metrics)),
-  );
+  context.subscriptions.push(vscode.languages.registerHoverProvider(SOURCE_FILES, new MetricsHoverProvider(index, metrics)));
 }

@@ -9,12 +9,32 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { PrometheusClient } from '../../backends/prometheus';
 import { CredentialStore, originOf } from '../../backends/credentials';
-import { MetricsEngine, sameRoute, type RefreshResult, type RouteAlert, type RouteStats, type ServiceSpec, type ServiceStats } from '../../core/metrics/engine';
+import {
+  MetricsEngine,
+  sameRoute,
+  type RefreshResult,
+  type RouteAlert,
+  type RouteStats,
+  type ServiceSpec,
+  type ServiceStats,
+} from '../../core/metrics/engine';
 import { decideRefresh, RefreshQueue } from '../../core/metrics/refreshPolicy';
 import type { ConventionName } from '../../core/metrics/conventions';
 import type { Route } from '../../core/routes/types';
 import { routeId } from '../../core/routes/route';
-import { affects, folderMetricsSettings, httpNoProxy, httpProxy, instrumentSettings, maxResponseBytes, metricsSettings, onConfigChange, onSettingsChange, prometheusEndpointLayers, prometheusSettings } from '../../config';
+import {
+  affects,
+  folderMetricsSettings,
+  httpNoProxy,
+  httpProxy,
+  instrumentSettings,
+  maxResponseBytes,
+  metricsSettings,
+  onConfigChange,
+  onSettingsChange,
+  prometheusEndpointLayers,
+  prometheusSettings,
+} from '../../config';
 import { redactUrls } from '../../core/untrusted';
 import { logger } from '../../log';
 import type { RouteIndex } from '../routes/routeIndex';
@@ -57,22 +77,40 @@ export class MetricsService implements vscode.Disposable {
     private readonly trust: EndpointTrust,
   ) {
     this.credentials = new CredentialStore(secrets, (m) => log.error(m));
-    this.migrated = this.credentials.migrate(CREDENTIALS_KEY, prometheusEndpointLayers().user.url).catch((e: unknown) => log.error(errorMessage(e)));
+    this.migrated = this.credentials
+      .migrate(CREDENTIALS_KEY, prometheusEndpointLayers().user.url)
+      .catch((e: unknown) => log.error(errorMessage(e)));
     this.disposables.push(this.changed);
-    trust.onDidDecide(() => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), undefined, this.disposables);
+    trust.onDidDecide(
+      () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))),
+      undefined,
+      this.disposables,
+    );
     onConfigChange((e) => {
       if (affects(e, 'prometheus', 'http', 'metrics.refreshIntervalSeconds')) this.clientReady = this.rebuildClient();
       else if (affects(e, 'metrics', 'instrument.metricPrefix')) this.engineImpl?.invalidate();
       if (affects(e, 'metrics.refreshIntervalSeconds')) this.restartTimer();
       if (e) void this.clientReady.then(() => this.refresh({ force: true }));
     }, this.disposables);
-    onSettingsChange(['http.proxy', 'http.noProxy'], () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))), this.disposables);
-    secrets.onDidChange((e) => {
-      if (CredentialStore.isCredentialKey(e.key)) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
-    }, undefined, this.disposables);
-    vscode.window.onDidChangeWindowState((s) => {
-      if (s.focused) void this.refresh();
-    }, undefined, this.disposables);
+    onSettingsChange(
+      ['http.proxy', 'http.noProxy'],
+      () => (this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }))),
+      this.disposables,
+    );
+    secrets.onDidChange(
+      (e) => {
+        if (CredentialStore.isCredentialKey(e.key)) this.clientReady = this.rebuildClient().then(() => this.refresh({ force: true }));
+      },
+      undefined,
+      this.disposables,
+    );
+    vscode.window.onDidChangeWindowState(
+      (s) => {
+        if (s.focused) void this.refresh();
+      },
+      undefined,
+      this.disposables,
+    );
     vscode.window.onDidChangeVisibleTextEditors(() => void this.refresh(), undefined, this.disposables);
     index.onDidChange(() => void this.refresh(), undefined, this.disposables);
   }
@@ -195,7 +233,9 @@ export class MetricsService implements vscode.Disposable {
       ]);
       this.latest = result;
       this.alerts = alerts;
-      this.byRoute = new Map(result.services.flatMap((service) => service.routes.map((stats) => [routeId(stats.route), { stats, service }] as const)));
+      this.byRoute = new Map(
+        result.services.flatMap((service) => service.routes.map((stats) => [routeId(stats.route), { stats, service }] as const)),
+      );
       for (const s of result.services) for (const w of s.warnings) log.warn(`${s.service.id}: ${w}`);
       this.logOutcome(result);
       this.setHealth({ state: 'ok', at: Date.now(), detail: `${this.endpointLabel} answered at ${new Date().toLocaleTimeString()}` });
@@ -242,7 +282,9 @@ export class MetricsService implements vscode.Disposable {
     // No await without auth: the client is replaced at once, as the refresh logic expects.
     const auth = s.auth === 'none' ? ({ type: 'none' } as const) : await this.migrated.then(() => this.credentials.authFor(s.url, s.auth));
     if (s.auth !== 'none' && auth.type === 'none') {
-      log.warn(`prometheus.auth is "${s.auth}" but no credentials are stored for ${originOf(s.url) ?? 'this URL'}: run "Telemetry Lens: Set Prometheus Credentials"`);
+      log.warn(
+        `prometheus.auth is "${s.auth}" but no credentials are stored for ${originOf(s.url) ?? 'this URL'}: run "Telemetry Lens: Set Prometheus Credentials"`,
+      );
     }
     let ca: string | undefined;
     if (s.caFile) {
@@ -277,7 +319,9 @@ export class MetricsService implements vscode.Disposable {
     }
     this.configError = undefined;
     this.engineImpl = new MetricsEngine(this.clientImpl, { refreshIntervalMs: metricsSettings().refreshIntervalMs });
-    log.info(`Prometheus client for ${redactUrls(s.url)}${s.fromWorkspace ? ' (workspace settings)' : ''} (auth ${auth.type}${s.insecureSkipVerify ? ', TLS verification off' : ''})`);
+    log.info(
+      `Prometheus client for ${redactUrls(s.url)}${s.fromWorkspace ? ' (workspace settings)' : ''} (auth ${auth.type}${s.insecureSkipVerify ? ', TLS verification off' : ''})`,
+    );
   }
 
   private restartTimer(): void {

@@ -75,7 +75,13 @@ export class LocalReceiver implements vscode.Disposable {
 
   private async launch(s: ReceiverSettings): Promise<boolean> {
     const { LISTENER_NAMES, PortInUseError, Receiver } = await loadReceiver();
-    const receiver = new Receiver({ host: '127.0.0.1', grpcPort: s.grpcPort, httpPort: s.httpPort, queryPort: s.queryPort, maxSpans: s.maxSpans });
+    const receiver = new Receiver({
+      host: '127.0.0.1',
+      grpcPort: s.grpcPort,
+      httpPort: s.httpPort,
+      queryPort: s.queryPort,
+      maxSpans: s.maxSpans,
+    });
     try {
       const listeners = await receiver.start();
       this.receiver = receiver;
@@ -124,7 +130,11 @@ export class LocalReceiver implements vscode.Disposable {
     const st = r.store.stats();
     const ports = r.listeners.map((l) => `${LISTENER_NAMES[l.kind]} :${l.port}`).join(' · ');
     const evicted = st.droppedSpans ? `, ${st.droppedSpans} evicted` : '';
-    this.status.report(NAME, { state: 'ok', at: Date.now(), detail: `${ports} — ${st.spans} spans in ${st.traces} traces${evicted}` }, SETTINGS);
+    this.status.report(
+      NAME,
+      { state: 'ok', at: Date.now(), detail: `${ports} — ${st.spans} spans in ${st.traces} traces${evicted}` },
+      SETTINGS,
+    );
   }
 
   dispose(): void {

@@ -48,7 +48,9 @@ export class RouteIndex implements vscode.Disposable {
     this.disposables.push(this.changed);
     vscode.workspace.onDidChangeTextDocument(
       (e) => {
-        this.open.get(e.document.uri.toString())?.changes.push(...e.contentChanges.map(({ rangeOffset, rangeLength, text }) => ({ rangeOffset, rangeLength, text })));
+        this.open
+          .get(e.document.uri.toString())
+          ?.changes.push(...e.contentChanges.map(({ rangeOffset, rangeLength, text }) => ({ rangeOffset, rangeLength, text })));
         this.schedule(e.document);
       },
       undefined,
@@ -61,7 +63,8 @@ export class RouteIndex implements vscode.Disposable {
         entry.analyzer.dispose();
         this.open.delete(d.uri.toString());
         this.versions.delete(d.uri.fsPath);
-        if (d.uri.scheme === 'file') void this.analyzeDisk(d.uri); // unsaved edits are gone: the disk is the truth again
+        if (d.uri.scheme === 'file')
+          void this.analyzeDisk(d.uri); // unsaved edits are gone: the disk is the truth again
         else this.forget(d.uri);
       },
       undefined,
@@ -276,7 +279,9 @@ export class RouteIndex implements vscode.Disposable {
       group.push(a);
     }
     const next = [...groups].flatMap(([root, as]) => resolveRoutes(as, this.resolveOptions.get(root)));
-    const signature = next.map((r) => `${r.file}:${r.line}:${r.handlerLine}:${r.methods.join()}:${r.fullPath ?? r.path}:${r.range.end.line}`).join('\n');
+    const signature = next
+      .map((r) => `${r.file}:${r.line}:${r.handlerLine}:${r.methods.join()}:${r.fullPath ?? r.path}:${r.range.end.line}`)
+      .join('\n');
     this.routes = next;
     if (signature !== this.signature) {
       this.signature = signature;

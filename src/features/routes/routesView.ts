@@ -80,7 +80,9 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
       return this.index
         .all()
         .filter((r) => r.file === node.file)
-        .map((route) => this.node({ kind: 'route', id: `route:${route.file}:${route.line}:${route.methods.join('|')}:${route.path}`, route }));
+        .map((route) =>
+          this.node({ kind: 'route', id: `route:${route.file}:${route.line}:${route.methods.join('|')}:${route.path}`, route }),
+        );
     }
     return [];
   }

@@ -26,10 +26,7 @@ export interface RouteDetailsModel {
   slowestTraceId?: string;
 }
 
-export type HostToDetails =
-  | { type: 'model'; model: RouteDetailsModel }
-  | { type: 'error'; message: string }
-  | { type: 'loading' };
+export type HostToDetails = { type: 'model'; model: RouteDetailsModel } | { type: 'error'; message: string } | { type: 'loading' };
 
 export type DetailsToHost =
   | { type: 'ready' }

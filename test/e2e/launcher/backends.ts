@@ -26,9 +26,36 @@ export const E2E_TIME = EPOCH + 3600;
 export function e2eHistory(): string {
   const w = new OpenMetricsWriter({ start: EPOCH, end: EPOCH + 7200 });
   const series: { method: string; route: string; status: Record<string, number>; buckets: [number, number][] }[] = [
-    { method: 'GET', route: '/api/orders', status: { '200': 9.9, '500': 0.1 }, buckets: [[0.05, 5], [0.1, 9], [0.25, 9.9], [0.5, 10]] },
-    { method: 'GET', route: '/api/orders/{order_id}', status: { '200': 4 }, buckets: [[0.1, 2], [0.5, 3.8], [1, 4]] },
-    { method: 'GET', route: '/api/products/:id', status: { '200': 0.4, '500': 0.1 }, buckets: [[0.05, 0.4], [0.1, 0.5]] },
+    {
+      method: 'GET',
+      route: '/api/orders',
+      status: { '200': 9.9, '500': 0.1 },
+      buckets: [
+        [0.05, 5],
+        [0.1, 9],
+        [0.25, 9.9],
+        [0.5, 10],
+      ],
+    },
+    {
+      method: 'GET',
+      route: '/api/orders/{order_id}',
+      status: { '200': 4 },
+      buckets: [
+        [0.1, 2],
+        [0.5, 3.8],
+        [1, 4],
+      ],
+    },
+    {
+      method: 'GET',
+      route: '/api/products/:id',
+      status: { '200': 0.4, '500': 0.1 },
+      buckets: [
+        [0.05, 0.4],
+        [0.1, 0.5],
+      ],
+    },
   ];
   for (const s of series) {
     for (const [status, rate] of Object.entries(s.status)) {
@@ -41,10 +68,25 @@ export function e2eHistory(): string {
   // conventions: GET /catalog/items/:id at 2 ok + 0.5 errors (503) req/s = 20% errors; summed buckets
   // 0.025→1, 0.05→2, 0.1→2.45, 0.25→2.5: p99 rank 2.475 → 0.1 + 0.15 × 0.025 / 0.05 = 0.175 s.
   const otel = (code: string, buckets: [number, number][]): void => {
-    w.histogram('http_server_request_duration_seconds', { job: 'catalog', http_route: '/catalog/items/:id', http_request_method: 'GET', http_response_status_code: code }, buckets, { countRate: buckets[buckets.length - 1]![1] });
+    w.histogram(
+      'http_server_request_duration_seconds',
+      { job: 'catalog', http_route: '/catalog/items/:id', http_request_method: 'GET', http_response_status_code: code },
+      buckets,
+      { countRate: buckets[buckets.length - 1]![1] },
+    );
   };
-  otel('200', [[0.025, 1], [0.05, 1.8], [0.1, 2], [0.25, 2]]);
-  otel('503', [[0.025, 0], [0.05, 0.2], [0.1, 0.45], [0.25, 0.5]]);
+  otel('200', [
+    [0.025, 1],
+    [0.05, 1.8],
+    [0.1, 2],
+    [0.25, 2],
+  ]);
+  otel('503', [
+    [0.025, 0],
+    [0.05, 0.2],
+    [0.1, 0.45],
+    [0.25, 0.5],
+  ]);
   // Another service's series with the same route must not leak into the shop's numbers.
   w.counter('http_requests', { job: 'other', method: 'GET', route: '/api/orders', status: '200' }, 100);
   return w.toString();

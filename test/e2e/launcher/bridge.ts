@@ -73,9 +73,14 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
             previous = snapshot;
             break;
           }
-          const html = await loc.first().innerHTML().catch(() => '');
+          const html = await loc
+            .first()
+            .innerHTML()
+            .catch(() => '');
           const count = req.count ? await frame.locator(req.count).count() : undefined;
-          const probe = req.probe ? await frame.evaluate((name) => typeof (globalThis as Record<string, unknown>)[name], req.probe) : undefined;
+          const probe = req.probe
+            ? await frame.evaluate((name) => typeof (globalThis as Record<string, unknown>)[name], req.probe)
+            : undefined;
           if (req.click) await frame.locator(req.click).first().click();
           await shot(page, req.screenshot);
           return { texts, html, count, probe, frameUrl: frame.url().slice(0, 120) };

@@ -17,13 +17,21 @@ const vsix = path.join(ROOT, 'dist/telemetry-lens.vsix');
 execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'inherit' });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-lens-vsix-'));
 try {
-  const out = execFileSync(process.execPath, [
-    path.join(CODE_SERVER_DIR, 'out/node/entry.js'),
-    '--user-data-dir', path.join(tmp, 'user-data'),
-    '--extensions-dir', path.join(tmp, 'extensions'),
-    '--config', path.join(tmp, 'config.yaml'),
-    '--install-extension', vsix,
-  ], { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}', VSCODE_IPC_HOOK_CLI: '' } });
+  const out = execFileSync(
+    process.execPath,
+    [
+      path.join(CODE_SERVER_DIR, 'out/node/entry.js'),
+      '--user-data-dir',
+      path.join(tmp, 'user-data'),
+      '--extensions-dir',
+      path.join(tmp, 'extensions'),
+      '--config',
+      path.join(tmp, 'config.yaml'),
+      '--install-extension',
+      vsix,
+    ],
+    { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}', VSCODE_IPC_HOOK_CLI: '' } },
+  );
   console.log(out.trim());
   const dirs = fs.readdirSync(path.join(tmp, 'extensions')).filter((d) => d.startsWith('telemetry-lens.telemetry-lens-'));
   if (dirs.length !== 1) throw new Error(`expected one installed telemetry-lens extension, found: ${dirs.join(', ') || 'none'}`);

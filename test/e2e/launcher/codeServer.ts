@@ -72,13 +72,20 @@ export function startCodeServer(opts: {
   delete env.VSCODE_IPC_HOOK_CLI;
   const args = [
     path.join(CODE_SERVER_DIR, 'out/node/entry.js'),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${opts.port ?? 0}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${opts.port ?? 0}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--user-data-dir', userData,
-    '--extensions-dir', path.join(opts.tmp, 'extensions'),
-    '--config', path.join(opts.tmp, 'config.yaml'),
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    path.join(opts.tmp, 'extensions'),
+    '--config',
+    path.join(opts.tmp, 'config.yaml'),
     ...(opts.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -106,7 +106,10 @@ async function finish(code: number, why?: string): Promise<void> {
     }
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (result) console.log(`e2e (code-server${restricted ? ', restricted' : ''}): ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
+  if (result)
+    console.log(
+      `e2e (code-server${restricted ? ', restricted' : ''}): ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`,
+    );
   say(`exit code ${code}`);
   process.exit(code);
 }
@@ -154,8 +157,16 @@ async function main(): Promise<void> {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // Offline guard: any browser request that is not to loopback is aborted and reported.

@@ -23,7 +23,13 @@ async function main(): Promise<void> {
       version: process.env.VSCODE_VERSION ?? '1.100.3',
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(ROOT, 'out/e2e/suite/index.js'),
-      launchArgs: [path.join(workspace, 'e2e.code-workspace'), '--user-data-dir', userData, '--disable-extensions', '--disable-workspace-trust'],
+      launchArgs: [
+        path.join(workspace, 'e2e.code-workspace'),
+        '--user-data-dir',
+        userData,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+      ],
       extensionTestsEnv: { ...backends.env, E2E_NO_DOM: '1', E2E_RESULTS: path.join(ROOT, 'test-results/e2e-electron') },
     });
   } finally {
@@ -34,8 +40,10 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
-  console.error(/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|download/i.test(msg)
-    ? `Could not download VS Code (${msg}). This launcher needs the internet; offline, run: npm run test:e2e (code-server).`
-    : msg);
+  console.error(
+    /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|download/i.test(msg)
+      ? `Could not download VS Code (${msg}). This launcher needs the internet; offline, run: npm run test:e2e (code-server).`
+      : msg,
+  );
   process.exit(1);
 });

@@ -32,9 +32,15 @@ suite('Routes: index, sidebar view, Go to Route', () => {
     const editor = await openFile('shop', 'main.py');
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     await editor.edit((e) => e.insert(end, '\n\n@app.delete("/cache")\ndef clear_cache():\n    return None\n'));
-    await eventually(() => (api.routes.all().some((r) => routeTitle(r) === 'DELETE /cache') ? true : undefined), 'DELETE /cache in the index');
+    await eventually(
+      () => (api.routes.all().some((r) => routeTitle(r) === 'DELETE /cache') ? true : undefined),
+      'DELETE /cache in the index',
+    );
     await vscode.commands.executeCommand('undo');
-    await eventually(() => (api.routes.all().some((r) => routeTitle(r) === 'DELETE /cache') ? undefined : true), 'DELETE /cache gone after undo');
+    await eventually(
+      () => (api.routes.all().some((r) => routeTitle(r) === 'DELETE /cache') ? undefined : true),
+      'DELETE /cache gone after undo',
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
@@ -50,7 +56,17 @@ suite('Routes: index, sidebar view, Go to Route', () => {
     });
     const text = res.texts.join('\n');
     assert.match(text, /GET \/api\/orders\s*list_orders · 10 req\/s · 1% errors · p99 250 ms/);
-    for (const t of ['shop-py', 'catalog-ts', 'src/app.ts', 'GET /catalog/items/:id', 'shop/routers/orders.py', 'GET /api/orders/{order_id}', 'POST /api/orders', 'web/routes/products.js', 'GET /api/products/:id']) {
+    for (const t of [
+      'shop-py',
+      'catalog-ts',
+      'src/app.ts',
+      'GET /catalog/items/:id',
+      'shop/routers/orders.py',
+      'GET /api/orders/{order_id}',
+      'POST /api/orders',
+      'web/routes/products.js',
+      'GET /api/products/:id',
+    ]) {
       assert.ok(text.includes(t), `view shows ${t}:\n${text}`);
     }
   });
@@ -77,9 +93,17 @@ suite('Routes: the CLI and the sidebar agree', () => {
     assert.equal(folders.length, 2);
     for (const folder of folders) {
       const root = folder.uri.fsPath;
-      const out = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), 'routes', root, '--json'], { encoding: 'utf8' });
-      const cli = (JSON.parse(out) as { methods: string[]; fullPath: string; file: string; line: number }[]).map((r) => `${r.methods.join('|')} ${r.fullPath} ${r.file}:${r.line}`).sort();
-      const sidebar = api.routes.all().filter((r) => r.file.startsWith(root + path.sep)).map((r) => `${r.methods.join('|')} ${r.fullPath} ${path.relative(root, r.file)}:${r.line}`).sort();
+      const out = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), 'routes', root, '--json'], {
+        encoding: 'utf8',
+      });
+      const cli = (JSON.parse(out) as { methods: string[]; fullPath: string; file: string; line: number }[])
+        .map((r) => `${r.methods.join('|')} ${r.fullPath} ${r.file}:${r.line}`)
+        .sort();
+      const sidebar = api.routes
+        .all()
+        .filter((r) => r.file.startsWith(root + path.sep))
+        .map((r) => `${r.methods.join('|')} ${r.fullPath} ${path.relative(root, r.file)}:${r.line}`)
+        .sort();
       assert.ok(cli.length > 0, folder.name);
       assert.deepEqual(cli, sidebar, folder.name);
     }

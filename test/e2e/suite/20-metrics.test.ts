@@ -6,11 +6,15 @@ import { activateExtension, bridge, eventually, openFile, workspaceFile } from '
 type Lens = vscode.CodeLens;
 
 async function lensTitles(uri: vscode.Uri, want: (titles: string[]) => boolean, what: string): Promise<string[]> {
-  return eventually(async () => {
-    const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', uri, 100);
-    const titles = lenses.map((l) => l.command?.title ?? '');
-    return want(titles) ? titles : undefined;
-  }, what, 30_000);
+  return eventually(
+    async () => {
+      const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', uri, 100);
+      const titles = lenses.map((l) => l.command?.title ?? '');
+      return want(titles) ? titles : undefined;
+    },
+    what,
+    30_000,
+  );
 }
 
 suite('Live route metrics from a real Prometheus (pinned evaluation time)', () => {
@@ -41,7 +45,11 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
         // while the whole index is rebuilt (a file and its routes settling in another order than the scan).
         await move('/api', '/v2');
         void api.routes.rescan();
-        const moved = await lensTitles(orders, (t) => t.includes('$(pulse) — no traffic') && !t.some((x) => x.includes('req/s')), 'the lenses of /v2/orders (no series there)');
+        const moved = await lensTitles(
+          orders,
+          (t) => t.includes('$(pulse) — no traffic') && !t.some((x) => x.includes('req/s')),
+          'the lenses of /v2/orders (no series there)',
+        );
         assert.ok(!moved.some((x) => x.includes('HighErrorRate')), `the alert is on /api/orders, not /v2/orders: ${moved.join(' | ')}`);
         assert.ok(api.routes.all().some((r) => r.fullPath === '/v2/orders/{order_id}'));
         await move('/v2', '/api');
@@ -82,14 +90,24 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     const runtime = 'prefix=os.environ["SHOP_PREFIX"]';
     await edit(literal, runtime);
     try {
-      await eventually(() => (api.routes.all().some((r) => r.fullPath === null && r.path === '/{order_id}') ? true : undefined), 'the orders routes with an unknown prefix');
+      await eventually(
+        () => (api.routes.all().some((r) => r.fullPath === null && r.path === '/{order_id}') ? true : undefined),
+        'the orders routes with an unknown prefix',
+      );
       await vscode.commands.executeCommand('telemetryLens.refreshMetrics');
-      const lenses = await eventually(async () => {
-        const all = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
-        return all.some((l) => l.command?.title === '$(pulse) 10 req/s · 1% errors · p99 250 ms') ? all : undefined;
-      }, 'the numbers of /api/orders through the inferred prefix', 30_000);
+      const lenses = await eventually(
+        async () => {
+          const all = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
+          return all.some((l) => l.command?.title === '$(pulse) 10 req/s · 1% errors · p99 250 ms') ? all : undefined;
+        },
+        'the numbers of /api/orders through the inferred prefix',
+        30_000,
+      );
       const tooltips = lenses.map((l) => l.command?.tooltip ?? '');
-      assert.ok(tooltips.some((t) => t.includes('prefix `/api` inferred from live metrics')), tooltips.join(' | '));
+      assert.ok(
+        tooltips.some((t) => t.includes('prefix `/api` inferred from live metrics')),
+        tooltips.join(' | '),
+      );
     } finally {
       if (main.getText().includes(runtime)) await edit(runtime, literal);
       await main.save();
@@ -100,7 +118,10 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
   /** Focus of the workbench window as the user would change it, and as VS Code then sees it. */
   async function setWindowFocus(focused: boolean): Promise<void> {
     assert.equal((await bridge<{ focused: boolean }>('focus', { focused })).focused, focused);
-    await eventually(() => (vscode.window.state.focused === focused ? true : undefined), `VS Code to see the window ${focused ? 'focused' : 'unfocused'}`);
+    await eventually(
+      () => (vscode.window.state.focused === focused ? true : undefined),
+      `VS Code to see the window ${focused ? 'focused' : 'unfocused'}`,
+    );
   }
 
   /**
@@ -146,9 +167,14 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     await config.update('prometheus.url', 'not a url', vscode.ConfigurationTarget.Global);
     try {
       const titles = await lensTitles(orders, (t) => t.some((x) => x.includes('URL is invalid')), 'an invalid-URL lens');
-      assert.ok(titles.every((t) => t.startsWith('$(warning)')), titles.join(' | '));
+      assert.ok(
+        titles.every((t) => t.startsWith('$(warning)')),
+        titles.join(' | '),
+      );
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', orders, new vscode.Position(8, 3));
-      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      const text = hovers
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
+        .join('\n');
       assert.match(text, /URL is invalid/);
     } finally {
       await config.update('prometheus.url', good, vscode.ConfigurationTarget.Global);
@@ -164,7 +190,11 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     await config.update('metrics.serviceSelector', 'job=~"("', vscode.ConfigurationTarget.WorkspaceFolder);
     try {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(app), { preview: false });
-      const titles = await lensTitles(app, (t) => t.length > 0 && t.every((x) => x.startsWith('$(warning)')), 'warning lenses in catalog-ts');
+      const titles = await lensTitles(
+        app,
+        (t) => t.length > 0 && t.every((x) => x.startsWith('$(warning)')),
+        'warning lenses in catalog-ts',
+      );
       assert.match(titles[0]!, /Prometheus rejected the query/i);
       await lensTitles(orders, (t) => t.includes('$(pulse) 10 req/s · 1% errors · p99 250 ms'), 'shop-py numbers unaffected');
     } finally {
@@ -174,22 +204,32 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
   });
 
   test('a firing alert marks its route with the alert name', async () => {
-    const titles = await eventually(async () => {
-      await vscode.commands.executeCommand('telemetryLens.refreshMetrics');
-      const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
-      const t = lenses.map((l) => l.command?.title ?? '');
-      return t.includes('$(bell) HighErrorRate') ? t : undefined;
-    }, 'the HighErrorRate lens', 30_000);
+    const titles = await eventually(
+      async () => {
+        await vscode.commands.executeCommand('telemetryLens.refreshMetrics');
+        const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
+        const t = lenses.map((l) => l.command?.title ?? '');
+        return t.includes('$(bell) HighErrorRate') ? t : undefined;
+      },
+      'the HighErrorRate lens',
+      30_000,
+    );
     // The rule groups by route like the seed's HighErrorRate (no method label): GET and POST /api/orders, nothing else.
     const lenses = await vscode.commands.executeCommand<Lens[]>('vscode.executeCodeLensProvider', orders, 100);
     const lines = lenses.filter((l) => l.command?.title === '$(bell) HighErrorRate').map((l) => l.range.start.line);
-    assert.deepEqual(lines.sort((a, b) => a - b), [7, 19]);
+    assert.deepEqual(
+      lines.sort((a, b) => a - b),
+      [7, 19],
+    );
     assert.equal(titles.filter((t) => t.startsWith('$(bell)')).length, 2);
   });
 
   test('@dom the lenses are drawn in the editor', async () => {
     const res = await bridge<{ texts: string[] }>('codelens', { atLeast: 3, contains: 'p99 900 ms', screenshot: 'codelens-metrics.png' });
-    assert.ok(res.texts.some((t) => t.includes('10 req/s · 1% errors · p99 250 ms')), res.texts.join(' | '));
+    assert.ok(
+      res.texts.some((t) => t.includes('10 req/s · 1% errors · p99 250 ms')),
+      res.texts.join(' | '),
+    );
   });
 
   test('hover on the decorator shows quantiles, status codes and links', async () => {
@@ -207,7 +247,11 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     const editor = await openFile('shop', 'routers', 'orders.py');
     editor.selection = new vscode.Selection(8, 5, 8, 5);
     await vscode.commands.executeCommand('editor.action.showHover');
-    const res = await bridge<{ texts: string[]; html: string }>('dom', { selector: '.monaco-hover-content', contains: 'p99', screenshot: 'hover-metrics.png' });
+    const res = await bridge<{ texts: string[]; html: string }>('dom', {
+      selector: '.monaco-hover-content',
+      contains: 'p99',
+      screenshot: 'hover-metrics.png',
+    });
     assert.match(res.texts.join('\n'), /250 ms/);
     assert.match(res.html, /<img[^>]+src="data:image\/svg\+xml/);
     await vscode.commands.executeCommand('editor.action.hideHover');
@@ -227,7 +271,10 @@ suite('Live route metrics from a real Prometheus (pinned evaluation time)', () =
     await config.update('prometheus.url', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
     try {
       const titles = await lensTitles(orders, (t) => t.some((x) => x.includes('unreachable')), 'an unreachable lens');
-      assert.ok(titles.every((t) => t.startsWith('$(warning)')), titles.join(' | '));
+      assert.ok(
+        titles.every((t) => t.startsWith('$(warning)')),
+        titles.join(' | '),
+      );
       assert.equal(api.metrics.backendHealth.state, 'down');
     } finally {
       await config.update('prometheus.url', good, vscode.ConfigurationTarget.Global);
@@ -243,11 +290,18 @@ suite('Hostile strings stay inert', () => {
     const api = (await activateExtension()).exports as TelemetryLensApi;
     const file = workspaceFile('shop', 'hostile.py');
     const hostile = '/x/<img src=x onerror="document.title=1">/<script>alert(1)</script>';
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(`from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('${hostile}')\ndef evil():\n    return 1\n`));
+    await vscode.workspace.fs.writeFile(
+      file,
+      new TextEncoder().encode(`from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('${hostile}')\ndef evil():\n    return 1\n`),
+    );
     try {
       const route = await eventually(() => api.routes.all().find((r) => r.fullPath === hostile), 'the hostile route in the index');
       await vscode.commands.executeCommand('telemetryLens.showRouteDetails', `${route.file}:${route.line}`);
-      const res = await bridge<{ texts: string[]; html: string }>('dom', { selector: '#route-title', contains: '<script>', screenshot: 'hostile-route.png' });
+      const res = await bridge<{ texts: string[]; html: string }>('dom', {
+        selector: '#route-title',
+        contains: '<script>',
+        screenshot: 'hostile-route.png',
+      });
       assert.equal(res.texts[0], `GET ${hostile}`);
       assert.ok(!/<img|<script/i.test(res.html), `markup must be escaped, got ${res.html}`);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -275,11 +329,18 @@ suite('Hover on a metric name in code', () => {
     await activateExtension();
     const file = workspaceFile('shop', 'metrics.py');
     // prometheus_client appends _total to counters: the hover finds http_requests_total.
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('from prometheus_client import Counter\n\nREQUESTS = Counter("http_requests", "HTTP requests", ["method", "route", "status"])\n'));
+    await vscode.workspace.fs.writeFile(
+      file,
+      new TextEncoder().encode(
+        'from prometheus_client import Counter\n\nREQUESTS = Counter("http_requests", "HTTP requests", ["method", "route", "status"])\n',
+      ),
+    );
     try {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, new vscode.Position(2, 25));
-      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      const text = hovers
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
+        .join('\n');
       assert.match(text, /http\\_requests\\_total/);
       assert.match(text, /rate over 5m/);
       // The folder's selector applies: only job="shop" series, the busiest first (GET /api/orders 200 at 9.9 req/s).

@@ -6,7 +6,15 @@ import { activateExtension, bridge, eventually, openFile } from './helpers';
 
 async function actionsAt(uri: vscode.Uri, line: number): Promise<vscode.CodeAction[]> {
   const range = new vscode.Range(line, 0, line, 0);
-  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.RefactorRewrite.value, 10)) ?? [];
+  return (
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      range,
+      vscode.CodeActionKind.RefactorRewrite.value,
+      10,
+    )) ?? []
+  );
 }
 
 /** The inline style (`telemetryLens.instrument.style: "inline"`) for the suites that look into the handler body. */
@@ -31,7 +39,10 @@ suite('Instrument Route (wrapper style, the default): one line, the helper creat
     const original = doc.getText();
     const helper = vscode.Uri.joinPath(doc.uri, '..', '..', 'telemetry_routes.py');
     const actions = await actionsAt(doc.uri, 9);
-    assert.deepEqual(actions.map((a) => a.title), ['Instrument route: one line (GET /api/orders)']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Instrument route: one line (GET /api/orders)'],
+    );
     assert.ok(actions[0]!.edit, 'the action is resolved with its edit');
     try {
       // applied through the command, which plans the same edit: an edit returned by executeCodeActionProvider
@@ -82,7 +93,11 @@ suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => 
     const editor = await openFile('shop', 'routers', 'orders.py');
     editor.selection = new vscode.Selection(9, 4, 9, 4);
     void vscode.commands.executeCommand('editor.action.refactor');
-    const res = await bridge<{ texts: string[] }>('dom', { selector: '.action-widget', contains: 'Instrument route', screenshot: 'code-actions.png' });
+    const res = await bridge<{ texts: string[] }>('dom', {
+      selector: '.action-widget',
+      contains: 'Instrument route',
+      screenshot: 'code-actions.png',
+    });
     assert.match(res.texts.join('\n'), /Add latency histogram/);
     await bridge('keyboard', { press: 'Escape' });
   });
@@ -117,10 +132,16 @@ suite('Instrument Route refuses what it cannot do safely', () => {
     const editor = await openFile('shop', 'routers', 'orders.py');
     const doc = editor.document;
     try {
-      const line = doc.getText().split('\n').findIndex((l) => l.includes('return list(ORDERS.values())'));
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('return list(ORDERS.values())'));
       await editor.edit((e) => e.insert(new vscode.Position(line, doc.lineAt(line).text.length), ' +'));
       const broken = doc.getText();
-      const route = await eventually(() => api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET'), 'the route of the broken handler');
+      const route = await eventually(
+        () => api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET'),
+        'the route of the broken handler',
+      );
       const applied = await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', `${route.file}:${route.line}`);
       assert.equal(applied, false);
       assert.equal(doc.getText(), broken, 'nothing changed');
@@ -136,9 +157,15 @@ suite('Instrument the app: /metrics endpoint and tracing set-up', () => {
     await activateExtension();
     const editor = await openFile('shop', 'main.py');
     const doc = editor.document;
-    const appLine = doc.getText().split('\n').findIndex((l) => l.startsWith('app = FastAPI('));
+    const appLine = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.startsWith('app = FastAPI('));
     const actions = await actionsAt(doc.uri, appLine);
-    assert.deepEqual(actions.map((a) => a.title), ['Expose /metrics on app', 'Set up OpenTelemetry tracing for app']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Expose /metrics on app', 'Set up OpenTelemetry tracing for app'],
+    );
     const telemetry = vscode.Uri.joinPath(doc.uri, '..', 'telemetry.py');
     const original = doc.getText();
     try {

@@ -19,7 +19,11 @@ suite('Prometheus credentials live in SecretStorage and are sent', () => {
     // The launcher scans every log of the run for this value afterwards: it must appear in none.
     const token = process.env.E2E_SECRET ?? 'tl-e2e-secret-token';
     try {
-      await config.update('prometheus.url', `http://127.0.0.1:${(server.address() as { port: number }).port}`, vscode.ConfigurationTarget.Global);
+      await config.update(
+        'prometheus.url',
+        `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        vscode.ConfigurationTarget.Global,
+      );
       const done = vscode.commands.executeCommand('telemetryLens.setPrometheusCredentials');
       await bridge('dom', { selector: '.quick-input-widget .monaco-list-row', contains: 'Bearer token' });
       await bridge('keyboard', { type: 'Bearer', press: 'Enter' });

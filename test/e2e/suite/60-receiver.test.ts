@@ -10,7 +10,21 @@ const BODY = JSON.stringify({
   resourceSpans: [
     {
       resource: { attributes: [{ key: 'service.name', value: { stringValue: 'e2e-shop' } }] },
-      scopeSpans: [{ scope: { name: 'e2e' }, spans: [{ traceId: TRACE_ID, spanId: 'eee19b7ec3c1b174', name: 'GET /orders', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000250000000' }] }],
+      scopeSpans: [
+        {
+          scope: { name: 'e2e' },
+          spans: [
+            {
+              traceId: TRACE_ID,
+              spanId: 'eee19b7ec3c1b174',
+              name: 'GET /orders',
+              kind: 2,
+              startTimeUnixNano: '1700000000000000000',
+              endTimeUnixNano: '1700000000250000000',
+            },
+          ],
+        },
+      ],
     },
   ],
 });
@@ -18,11 +32,13 @@ const BODY = JSON.stringify({
 suite('Local OTLP receiver in the extension host', () => {
   const config = () => vscode.workspace.getConfiguration('telemetryLens');
   suiteSetup(async () => {
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort']) await config().update(k, 0, vscode.ConfigurationTarget.Global);
+    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
+      await config().update(k, 0, vscode.ConfigurationTarget.Global);
   });
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('telemetryLens.stopReceiver');
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
+      await config().update(k, undefined, vscode.ConfigurationTarget.Global);
   });
 
   test('@dom Start: spans posted over OTLP/HTTP are served by the Jaeger query API; the status bar shows it; Stop closes it', async () => {
@@ -34,10 +50,15 @@ suite('Local OTLP receiver in the extension host', () => {
     for (const l of r.listeners) assert.equal(l.host, '127.0.0.1');
     const posted = await fetch(`${at.http}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
     assert.equal(posted.status, 200);
-    const doc = (await (await fetch(`${at.query}/api/v3/traces/${TRACE_ID}`)).json()) as { result: { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] } };
+    const doc = (await (await fetch(`${at.query}/api/v3/traces/${TRACE_ID}`)).json()) as {
+      result: { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] };
+    };
     assert.equal(doc.result.resourceSpans[0].scopeSpans[0].spans[0].name, 'GET /orders');
     await bridge('dom', { selector: '.statusbar-item', contains: 'OTLP receiver', screenshot: 'receiver-status.png' });
-    await eventually(() => (api.receiver.health.state === 'ok' && api.receiver.health.detail.includes('1 spans in 1 traces') ? true : undefined), 'the span count in the status');
+    await eventually(
+      () => (api.receiver.health.state === 'ok' && api.receiver.health.detail.includes('1 spans in 1 traces') ? true : undefined),
+      'the span count in the status',
+    );
 
     await vscode.commands.executeCommand('telemetryLens.stopReceiver');
     assert.equal(api.receiver.current, undefined);
@@ -56,7 +77,10 @@ suite('Local OTLP receiver in the extension host', () => {
     } finally {
       await config().update('receiver.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
-    await eventually(() => (api.receiver.current === undefined && api.receiver.health.state === 'idle' ? true : undefined), 'the receiver stopped by the setting');
+    await eventually(
+      () => (api.receiver.current === undefined && api.receiver.health.state === 'idle' ? true : undefined),
+      'the receiver stopped by the setting',
+    );
   });
 
   test('a port in use is reported with the setting to change, and a free port recovers', async () => {
@@ -69,7 +93,10 @@ suite('Local OTLP receiver in the extension host', () => {
       assert.equal(await vscode.commands.executeCommand('telemetryLens.startReceiver'), false);
       const h = api.receiver.health;
       assert.equal(h.state, 'down');
-      assert.equal(h.state === 'down' && h.message, `OTLP/HTTP port ${port} on 127.0.0.1 is already in use: change telemetryLens.receiver.httpPort (0 for any free port)`);
+      assert.equal(
+        h.state === 'down' && h.message,
+        `OTLP/HTTP port ${port} on 127.0.0.1 is already in use: change telemetryLens.receiver.httpPort (0 for any free port)`,
+      );
       assert.equal(api.receiver.current, undefined);
       await config().update('receiver.httpPort', 0, vscode.ConfigurationTarget.Global);
       assert.equal(await vscode.commands.executeCommand('telemetryLens.startReceiver'), true);

@@ -23,7 +23,7 @@ async function recordingPrometheus(): Promise<{ url: string; seen: Seen[]; close
 }
 
 suite('A workspace cannot redirect stored credentials', () => {
-  test('@dom a workspace-level Prometheus URL is used only after confirmation, and never gets the user\'s secret', async () => {
+  test("@dom a workspace-level Prometheus URL is used only after confirmation, and never gets the user's secret", async () => {
     const api = (await activateExtension()).exports as TelemetryLensApi;
     const mine = await recordingPrometheus();
     const evil = await recordingPrometheus();
@@ -38,28 +38,42 @@ suite('A workspace cannot redirect stored credentials', () => {
       await eventually(async () => {
         await api.metrics.refresh({ force: true });
         return mine.seen.some((s) => s.authorization === `Bearer ${token}`) ? true : undefined;
-      }, 'the user\'s Prometheus gets the user\'s token');
+      }, "the user's Prometheus gets the user's token");
 
       // What a cloned repository's settings would do: point the URL elsewhere and ask for the token.
       await config.update('prometheus.url', evil.url, vscode.ConfigurationTarget.Workspace);
       await config.update('prometheus.headers', { 'X-Scope-OrgID': 'evil' }, vscode.ConfigurationTarget.Workspace);
-      await bridge('dom', { selector: '.notifications-toasts', contains: 'this workspace changes', screenshot: 'workspace-override-confirmation.png' });
+      await bridge('dom', {
+        selector: '.notifications-toasts',
+        contains: 'this workspace changes',
+        screenshot: 'workspace-override-confirmation.png',
+      });
       mine.seen.length = 0;
       await eventually(async () => {
         await api.metrics.refresh({ force: true });
         return mine.seen.length > 0 ? true : undefined;
-      }, 'requests keep going to the user\'s Prometheus until the user confirms');
-      assert.equal(evil.seen.length, 0, 'nothing was sent to the workspace\'s URL before confirmation');
+      }, "requests keep going to the user's Prometheus until the user confirms");
+      assert.equal(evil.seen.length, 0, "nothing was sent to the workspace's URL before confirmation");
 
       // The question for the whole override (URL and headers); one was asked for the URL alone before.
       const toast = '.notifications-toasts .notification-toast:has-text("prometheus.headers")';
-      await bridge('dom', { selector: toast, contains: 'Use Workspace Settings', click: `${toast} .monaco-button:has-text("Use Workspace Settings")` });
+      await bridge('dom', {
+        selector: toast,
+        contains: 'Use Workspace Settings',
+        click: `${toast} .monaco-button:has-text("Use Workspace Settings")`,
+      });
       await eventually(async () => {
         await api.metrics.refresh({ force: true });
         return evil.seen.length > 0 ? true : undefined;
       }, 'the confirmed workspace URL is used');
-      assert.ok(evil.seen.every((s) => s.authorization === undefined), 'no credentials for an origin they were not entered for');
-      assert.ok(evil.seen.every((s) => s.tenant === 'evil'), 'the confirmed workspace headers apply');
+      assert.ok(
+        evil.seen.every((s) => s.authorization === undefined),
+        'no credentials for an origin they were not entered for',
+      );
+      assert.ok(
+        evil.seen.every((s) => s.tenant === 'evil'),
+        'the confirmed workspace headers apply',
+      );
     } finally {
       await config.update('prometheus.url', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('prometheus.headers', undefined, vscode.ConfigurationTarget.Workspace);

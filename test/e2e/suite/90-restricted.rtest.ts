@@ -15,7 +15,7 @@ async function recorded(): Promise<{ method: string; url: string }[]> {
 }
 
 suite('Restricted Mode: a hostile workspace', () => {
-  test('routes, Instrument Route and lint work, metrics come from the user\'s Prometheus, nothing reaches the workspace\'s URL', async () => {
+  test("routes, Instrument Route and lint work, metrics come from the user's Prometheus, nothing reaches the workspace's URL", async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the workspace is not trusted');
     const api = (await activateExtension()).exports as TelemetryLensApi;
     await api.routes.ready;

@@ -28,8 +28,32 @@ const JAEGER_TRACE = 'c620759e5d60fafb8ee0922b30e06bc6';
 const TEMPO_TRACE = '5B8EFFF798038103D269B633813FC60C';
 // Keys whose values are protocol words or numbers, not text: hostile suffixes there only make the
 // answer invalid (covered by the other faults), so they are kept to reach the rendering path.
-const KEEP = new Set(['status', 'resultType', 'value', 'values', 'traceID', 'spanID', 'traceId', 'spanId', 'parentSpanId', 'refType', 'type', 'kind',
-  'startTimeUnixNano', 'endTimeUnixNano', 'timeUnixNano', 'intValue', 'doubleValue', 'boolValue', 'stringValue', 'key', 'startTime', 'duration', 'processID', 'ts']);
+const KEEP = new Set([
+  'status',
+  'resultType',
+  'value',
+  'values',
+  'traceID',
+  'spanID',
+  'traceId',
+  'spanId',
+  'parentSpanId',
+  'refType',
+  'type',
+  'kind',
+  'startTimeUnixNano',
+  'endTimeUnixNano',
+  'timeUnixNano',
+  'intValue',
+  'doubleValue',
+  'boolValue',
+  'stringValue',
+  'key',
+  'startTime',
+  'duration',
+  'processID',
+  'ts',
+]);
 
 /** A backend client behind the proxy: one typical call, one list call, and a list answer generator in its recorded shape. */
 interface Target {
@@ -136,11 +160,13 @@ interface Case {
   expect: (r: { value: unknown } | { error: BackendError }, proxy: FaultProxy) => void;
 }
 
-const kind = (...kinds: BackendErrorKind[]) => (r: { value: unknown } | { error: BackendError }) => {
-  assert.ok('error' in r, `expected an error of kind ${kinds.join('/')}, got a value`);
-  assert.ok(kinds.includes(r.error.kind), `kind ${r.error.kind}: ${r.error.message}`);
-  assert.ok(r.error.message.length < 300 && !CONTROL.test(r.error.message), r.error.message);
-};
+const kind =
+  (...kinds: BackendErrorKind[]) =>
+  (r: { value: unknown } | { error: BackendError }) => {
+    assert.ok('error' in r, `expected an error of kind ${kinds.join('/')}, got a value`);
+    assert.ok(kinds.includes(r.error.kind), `kind ${r.error.kind}: ${r.error.message}`);
+    assert.ok(r.error.message.length < 300 && !CONTROL.test(r.error.message), r.error.message);
+  };
 const stoppedEarly = (r: { value: unknown } | { error: BackendError }, proxy: FaultProxy) => {
   kind('too-large')(r);
   assert.ok(proxy.produced < 256 * MiB, `the proxy produced ${proxy.produced} bytes before the client stopped reading`);
@@ -155,7 +181,11 @@ const CASES: Case[] = [
   { name: 'slow past the timeout', fault: () => ({ kind: 'slow' }), timeoutMs: SLOW_TIMEOUT_MS, expect: kind('timeout') },
   { name: 'reset mid-body', fault: () => ({ kind: 'reset' }), expect: kind('unreachable', 'not-json') },
   ...[401, 403].map((status): Case => ({ name: `HTTP ${status}`, fault: () => ({ kind: 'status', status }), expect: kind('auth') })),
-  ...[429, 500, 502].map((status): Case => ({ name: `HTTP ${status}`, fault: () => ({ kind: 'status', status }), expect: kind('http', 'api-error') })),
+  ...[429, 500, 502].map((status): Case => ({
+    name: `HTTP ${status}`,
+    fault: () => ({ kind: 'status', status }),
+    expect: kind('http', 'api-error'),
+  })),
   { name: 'HTML (a login page)', fault: () => ({ kind: 'html' }), expect: kind('not-json') },
   { name: 'invalid JSON', fault: () => ({ kind: 'invalid-json' }), expect: kind('not-json') },
   { name: 'truncated JSON', fault: () => ({ kind: 'truncated-json' }), expect: kind('not-json') },
@@ -173,7 +203,10 @@ const CASES: Case[] = [
   {
     name: '100 KB label values with control characters and link syntax',
     useList: true,
-    fault: (t) => ({ kind: 'replace', body: () => t.listBody(Array.from({ length: 20 }, (_, i) => `v${i}\u001b[2J[x](command:evil)${'x'.repeat(100_000)}`)) }),
+    fault: (t) => ({
+      kind: 'replace',
+      body: () => t.listBody(Array.from({ length: 20 }, (_, i) => `v${i}\u001b[2J[x](command:evil)${'x'.repeat(100_000)}`)),
+    }),
     expect: valueOrTyped,
   },
   {
@@ -233,7 +266,10 @@ describe('the metrics engine on hostile Prometheus answers', () => {
       const one = await engine.slowestExemplar(service, route);
       assert.equal(one?.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
       const all = await engine.slowestExemplars(service);
-      assert.deepEqual(all.map((x) => x.exemplar.traceId), ['4bf92f3577b34da6a3ce929d0e0e4736']);
+      assert.deepEqual(
+        all.map((x) => x.exemplar.traceId),
+        ['4bf92f3577b34da6a3ce929d0e0e4736'],
+      );
     } finally {
       proxy.fault = { kind: 'pass' };
     }
@@ -241,9 +277,18 @@ describe('the metrics engine on hostile Prometheus answers', () => {
 
   it('100,000 distinct label values for one route and 100 KB values keep the engine and its queries bounded', async () => {
     const result = [
-      ...Array.from({ length: 100_000 }, (_, i) => ({ metric: { path: `/users/${i}`, method: 'GET', status_code: '200' }, value: [1767225600, '1'] })),
-      ...Array.from({ length: 10 }, (_, i) => ({ metric: { path: `/x${i}/${'y'.repeat(100_000)}`, method: 'GET', status_code: '200' }, value: [1767225600, '1'] })),
-      ...Array.from({ length: 5_000 }, (_, i) => ({ metric: { path: `/unknown/${i}/a`, method: 'GET', status_code: '200' }, value: [1767225600, '1'] })),
+      ...Array.from({ length: 100_000 }, (_, i) => ({
+        metric: { path: `/users/${i}`, method: 'GET', status_code: '200' },
+        value: [1767225600, '1'],
+      })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        metric: { path: `/x${i}/${'y'.repeat(100_000)}`, method: 'GET', status_code: '200' },
+        value: [1767225600, '1'],
+      })),
+      ...Array.from({ length: 5_000 }, (_, i) => ({
+        metric: { path: `/unknown/${i}/a`, method: 'GET', status_code: '200' },
+        value: [1767225600, '1'],
+      })),
     ];
     const body = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
     const proxy = proxies.get('Prometheus')!;
@@ -256,7 +301,10 @@ describe('the metrics engine on hostile Prometheus answers', () => {
       const stats = r.services[0]!;
       assert.equal(stats.routes[0]!.rate, 100_000, 'every value of the route counted');
       assert.ok(stats.unmatched.length <= 200, `${stats.unmatched.length} unmatched series kept`);
-      assert.ok(stats.unmatched.every((u) => u.value.length <= 2048), 'no 100 KB value kept');
+      assert.ok(
+        stats.unmatched.every((u) => u.value.length <= 2048),
+        'no 100 KB value kept',
+      );
       const raw = await engine.rawQueries(service, route, { evaluationTime: 1767225600 });
       assert.ok(raw && raw.rate.length < 4096, `the single-route query is ${raw?.rate.length} characters`);
     } finally {

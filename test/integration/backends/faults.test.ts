@@ -12,7 +12,10 @@ import { startPrometheus, type PrometheusInstance } from '../../support/promethe
 
 type Mode = 'ok' | 'hang' | '500' | 'html' | 'badjson' | 'apierror' | '401' | '403' | 'badpayload' | 'proxy502';
 
-const OK_BODY = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1767225600, '1'] }] } });
+const OK_BODY = JSON.stringify({
+  status: 'success',
+  data: { resultType: 'vector', result: [{ metric: { job: 'api' }, value: [1767225600, '1'] }] },
+});
 
 let mode: Mode = 'ok';
 let server: http.Server;
@@ -37,13 +40,17 @@ before(async () => {
         res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>Bad Gateway</body></html>');
         return;
       case 'html':
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>Prometheus Time Series Collection and Processing Server</title></head></html>');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><html><head><title>Prometheus Time Series Collection and Processing Server</title></head></html>');
         return;
       case 'badjson':
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":');
         return;
       case 'apierror':
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: '1:14: parse error: unexpected "}"' }));
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: '1:14: parse error: unexpected "}"' }));
         return;
       case '401':
         res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic' }).end('Unauthorized');
@@ -52,7 +59,9 @@ before(async () => {
         res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
         return;
       case 'badpayload':
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: 'nope' } }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: 'nope' } }));
         return;
     }
   });
@@ -83,13 +92,37 @@ function client(extra: Partial<ConstructorParameters<typeof PrometheusClient>[0]
 
 describe('Prometheus client faults (local servers)', () => {
   const cases: Array<{ mode: Mode; kind: BackendError['kind']; message: RegExp; status?: number; timeoutMs?: number }> = [
-    { mode: '500', kind: 'http', status: 500, message: /^Prometheus answered HTTP 500 Internal Server Error \(127\.0\.0\.1:\d+\/api\/v1\/query\)$/ },
+    {
+      mode: '500',
+      kind: 'http',
+      status: 500,
+      message: /^Prometheus answered HTTP 500 Internal Server Error \(127\.0\.0\.1:\d+\/api\/v1\/query\)$/,
+    },
     { mode: 'proxy502', kind: 'http', status: 502, message: /^Prometheus answered HTTP 502 Bad Gateway/ },
-    { mode: 'html', kind: 'not-json', message: /^Prometheus answered HTML, not the API — is the URL pointing at the UI or a proxy login page\?$/ },
+    {
+      mode: 'html',
+      kind: 'not-json',
+      message: /^Prometheus answered HTML, not the API — is the URL pointing at the UI or a proxy login page\?$/,
+    },
     { mode: 'badjson', kind: 'not-json', message: /^Prometheus answered invalid JSON/ },
-    { mode: 'apierror', kind: 'api-error', status: 400, message: /^Prometheus rejected the query \(bad_data\): 1:14: parse error: unexpected "}"$/ },
-    { mode: '401', kind: 'auth', status: 401, message: /^Prometheus rejected the credentials \(401\) — run Telemetry Lens: Set Prometheus Credentials$/ },
-    { mode: '403', kind: 'auth', status: 403, message: /^Prometheus denied access \(403\) — run Telemetry Lens: Set Prometheus Credentials$/ },
+    {
+      mode: 'apierror',
+      kind: 'api-error',
+      status: 400,
+      message: /^Prometheus rejected the query \(bad_data\): 1:14: parse error: unexpected "}"$/,
+    },
+    {
+      mode: '401',
+      kind: 'auth',
+      status: 401,
+      message: /^Prometheus rejected the credentials \(401\) — run Telemetry Lens: Set Prometheus Credentials$/,
+    },
+    {
+      mode: '403',
+      kind: 'auth',
+      status: 403,
+      message: /^Prometheus denied access \(403\) — run Telemetry Lens: Set Prometheus Credentials$/,
+    },
     { mode: 'badpayload', kind: 'bad-payload', message: /unexpected payload on \/api\/v1\/query/ },
     { mode: 'hang', kind: 'timeout', message: /^Prometheus did not answer within 300 ms \(127\.0\.0\.1:\d+\)$/, timeoutMs: 300 },
   ];

@@ -55,7 +55,13 @@ describe('planner: async handlers returning an un-awaited promise', () => {
     assert.match(out, /\n {6}return await later\(10, 410\);\n/, 'expression-bodied arrow');
     assert.match(out, /return await \(req\.query\.a \? later\(1\) : later\(2\)\);/);
     assert.match(out, /tracer\.startActiveSpan\('GET \/sync', \(span\) => \{\n(?:.*\n)*? {6}return later\(1\);/, 'sync handler unchanged');
-    const again = await planInstrumentFile(out, file, routes.map((r) => route('express', ['GET'], r.path, out, file)), ['counter', 'histogram', 'span'], OPTS);
+    const again = await planInstrumentFile(
+      out,
+      file,
+      routes.map((r) => route('express', ['GET'], r.path, out, file)),
+      ['counter', 'histogram', 'span'],
+      OPTS,
+    );
     assert.deepEqual(again.edits, [], 'idempotent');
   });
 
@@ -71,9 +77,14 @@ describe('planner: async handlers returning an un-awaited promise', () => {
     assert.equal(await handlers['/slow']!({ query: {} }, res), 30);
     await assert.rejects(handlers['/gone']!({ query: {} }, res), /gone/);
     const counts = (await register.getSingleMetric('http_requests_total')!.get()).values;
-    assert.ok(counts.some((v) => v.labels.route === '/gone' && v.labels.status === '410' && v.value === 1), JSON.stringify(counts));
+    assert.ok(
+      counts.some((v) => v.labels.route === '/gone' && v.labels.status === '410' && v.value === 1),
+      JSON.stringify(counts),
+    );
     const hist = (await register.getSingleMetric('http_request_duration_seconds')!.get()).values;
-    const slowSum = hist.find((v) => (v as { metricName?: string }).metricName === 'http_request_duration_seconds_sum' && v.labels.route === '/slow');
+    const slowSum = hist.find(
+      (v) => (v as { metricName?: string }).metricName === 'http_request_duration_seconds_sum' && v.labels.route === '/slow',
+    );
     assert.ok(slowSum && slowSum.value >= 0.025, `duration covers the awaited promise: ${JSON.stringify(slowSum)}`);
   });
 });
@@ -113,7 +124,10 @@ describe('planner: sync handlers declared to return a Promise', () => {
     const plan = await planInstrumentFile(text, file, routes(text), ['counter', 'histogram', 'span'], OPTS);
     assert.equal(plan.refused, undefined, plan.refused);
     const out = applyEdits(text, plan.edits);
-    assert.match(out, /\n {2}public async slow\(\): Promise<number> \{\n {4}return tracer\.startActiveSpan\('GET \/users\/slow', async \(span\) => \{/);
+    assert.match(
+      out,
+      /\n {2}public async slow\(\): Promise<number> \{\n {4}return tracer\.startActiveSpan\('GET \/users\/slow', async \(span\) => \{/,
+    );
     assert.match(out, /return await later\(30\);/);
     assert.match(out, /\n {2}async gone\(\): Promise<number> \{/);
     assert.match(out, /\n {2}plain\(\): number \{\n {4}return tracer\.startActiveSpan\('GET \/users\/plain', \(span\) => \{/);
@@ -123,18 +137,28 @@ describe('planner: sync handlers declared to return a Promise', () => {
     const ts = await import('typescript');
     const dir = scratchDir('promise-typed');
     fs.writeFileSync(path.join(dir, 'later.js'), LATER);
-    const js = ts.transpileModule(out, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true } }).outputText;
+    const js = ts.transpileModule(out, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true },
+    }).outputText;
     fs.writeFileSync(path.join(dir, 'users.controller.js'), js);
-    const mod = (await import(path.join(dir, 'users.controller.js'))) as { UsersController?: new () => Record<string, () => Promise<number>>; default?: { UsersController: new () => Record<string, () => Promise<number>> } };
+    const mod = (await import(path.join(dir, 'users.controller.js'))) as {
+      UsersController?: new () => Record<string, () => Promise<number>>;
+      default?: { UsersController: new () => Record<string, () => Promise<number>> };
+    };
     const C = mod.UsersController ?? mod.default!.UsersController;
     const c = new C();
     register.resetMetrics();
     assert.equal(await c['slow']!(), 30);
     await assert.rejects(c['gone']!(), /gone/);
     const counts = (await register.getSingleMetric('http_requests_total')!.get()).values;
-    assert.ok(counts.some((v) => v.labels.route === '/users/gone' && v.labels.status === '500' && v.value === 1), JSON.stringify(counts));
+    assert.ok(
+      counts.some((v) => v.labels.route === '/users/gone' && v.labels.status === '500' && v.value === 1),
+      JSON.stringify(counts),
+    );
     const hist = (await register.getSingleMetric('http_request_duration_seconds')!.get()).values;
-    const sum = hist.find((v) => (v as { metricName?: string }).metricName === 'http_request_duration_seconds_sum' && v.labels.route === '/users/slow');
+    const sum = hist.find(
+      (v) => (v as { metricName?: string }).metricName === 'http_request_duration_seconds_sum' && v.labels.route === '/users/slow',
+    );
     assert.ok(sum && sum.value >= 0.025, JSON.stringify(sum));
   });
 });

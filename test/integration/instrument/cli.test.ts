@@ -45,7 +45,11 @@ describe('telemetry-lens instrument', () => {
     const once = fs.readFileSync(file, 'utf8');
     assert.equal(once.match(/startActiveSpan/g)?.length, 1);
     assert.doesNotMatch(once, /Histogram/);
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp file left behind',
+    );
     const again = await run(dir, 'instrument', '--style', 'inline', 'app.ts', '--route', 'GET /users/:id', '--aspects', 'counter,span');
     assert.equal(again.code, 0);
     assert.match(again.err, /nothing to change: already instrumented/);
@@ -55,13 +59,42 @@ describe('telemetry-lens instrument', () => {
   it('scans the project so route labels carry prefixes set in other files (--single-file: as written)', async () => {
     const dir = scratchDir('cli-prefix');
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'fastapi\n');
-    fs.writeFileSync(path.join(dir, 'main.py'), 'from fastapi import FastAPI\nimport users\n\napp = FastAPI()\napp.include_router(users.router, prefix="/api")\n');
-    const usersPy = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/users/{user_id}")\ndef get_user(user_id: int):\n    return {"id": user_id}\n';
+    fs.writeFileSync(
+      path.join(dir, 'main.py'),
+      'from fastapi import FastAPI\nimport users\n\napp = FastAPI()\napp.include_router(users.router, prefix="/api")\n',
+    );
+    const usersPy =
+      'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/users/{user_id}")\ndef get_user(user_id: int):\n    return {"id": user_id}\n';
     fs.writeFileSync(path.join(dir, 'users.py'), usersPy);
-    const scanned = await run(dir, 'instrument', '--style', 'inline', 'users.py', '--route', 'GET /api/users/{user_id}', '--aspects', 'counter', '--dry-run');
+    const scanned = await run(
+      dir,
+      'instrument',
+      '--style',
+      'inline',
+      'users.py',
+      '--route',
+      'GET /api/users/{user_id}',
+      '--aspects',
+      'counter',
+      '--dry-run',
+    );
     assert.equal(scanned.code, 0, scanned.err);
-    assert.match(scanned.out, /HTTP_REQUESTS_TOTAL\.labels\(method="GET", route="\/api\/users\/\{user_id\}", status=_telemetry_code\)\.inc\(\)/);
-    const single = await run(dir, 'instrument', '--style', 'inline', 'users.py', '--all', '--aspects', 'counter', '--dry-run', '--single-file');
+    assert.match(
+      scanned.out,
+      /HTTP_REQUESTS_TOTAL\.labels\(method="GET", route="\/api\/users\/\{user_id\}", status=_telemetry_code\)\.inc\(\)/,
+    );
+    const single = await run(
+      dir,
+      'instrument',
+      '--style',
+      'inline',
+      'users.py',
+      '--all',
+      '--aspects',
+      'counter',
+      '--dry-run',
+      '--single-file',
+    );
     assert.equal(single.code, 0, single.err);
     assert.match(single.out, /route="\/users\/\{user_id\}"/);
   });
@@ -75,7 +108,18 @@ describe('telemetry-lens instrument', () => {
 
   it('--setup adds the /metrics endpoint and telemetry.py, and never overwrites an existing telemetry.py', async () => {
     const { dir, file } = copyFixture('setup', 'fastapi/app.py');
-    const r = await run(dir, 'instrument', '--style', 'inline', 'app.py', '--all', '--setup', 'metrics-endpoint,tracing', '--prefix', 'users_');
+    const r = await run(
+      dir,
+      'instrument',
+      '--style',
+      'inline',
+      'app.py',
+      '--all',
+      '--setup',
+      'metrics-endpoint,tracing',
+      '--prefix',
+      'users_',
+    );
     assert.equal(r.code, 0, r.err);
     const out = fs.readFileSync(file, 'utf8');
     assert.match(out, /"users_http_requests_total"/);
@@ -106,7 +150,10 @@ describe('telemetry-lens instrument', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /instrument 4 handlers one line each, new telemetry_routes\.py/);
     assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fastapi/app.wrapped.py'), 'utf8'));
-    assert.equal(fs.readFileSync(path.join(dir, 'telemetry_routes.py'), 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fastapi/telemetry_routes.expected.py'), 'utf8'));
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'telemetry_routes.py'), 'utf8'),
+      fs.readFileSync(path.join(FIXTURES, 'fastapi/telemetry_routes.expected.py'), 'utf8'),
+    );
     const again = await run(dir, 'instrument', 'app.py', '--all', '--style', 'wrapper');
     assert.match(again.err, /nothing to change: already instrumented/);
     // a fresh file in the same service imports the existing helper, which stays as the user left it

@@ -111,7 +111,12 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
       assert.equal(r.status, 200);
       assert.equal(((await r.json()) as { id: string }).id, '7');
       assert.deepEqual(await (await fetch(`${srv.url}/users`)).json(), []);
-      assert.deepEqual(spans().map((s) => s.name).sort(), ['GET /users', 'GET /users/:id']);
+      assert.deepEqual(
+        spans()
+          .map((s) => s.name)
+          .sort(),
+        ['GET /users', 'GET /users/:id'],
+      );
       assert.match(await register.metrics(), /^http_requests_total\{method="GET",route="\/users",status="200"\} 1$/m);
     } finally {
       await srv.close();
@@ -160,7 +165,11 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
     const app = await load<Hono>('hono', true);
     const r = await app.request('/users/4');
     assert.deepEqual(await r.json(), { id: '4' });
-    const c = await app.request('/users', { method: 'POST', body: JSON.stringify({ n: 1 }), headers: { 'content-type': 'application/json' } });
+    const c = await app.request('/users', {
+      method: 'POST',
+      body: JSON.stringify({ n: 1 }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(c.status, 201);
     const m = await (await app.request('/metrics')).text();
     assert.match(m, /^http_requests_total\{method="POST",route="\/users",status="201"\} 1$/m);

@@ -34,7 +34,10 @@ function typecheck(files: string[]): string[] {
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => !d.file || files.includes(path.resolve(d.file.fileName)))
-    .map((d) => `${d.file ? path.basename(d.file.fileName) : ''}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    .map(
+      (d) =>
+        `${d.file ? path.basename(d.file.fileName) : ''}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+    );
 }
 
 async function instrumentTwice(text: string, file: string, mk: (t: string) => Route[]): Promise<string> {
@@ -49,7 +52,10 @@ async function instrumentTwice(text: string, file: string, mk: (t: string) => Ro
 describe('planner: names the module already binds, handlers that only throw', () => {
   it('aliases prom-client / OpenTelemetry imports whose names are taken (TS and CommonJS) and still type-checks', async () => {
     const dir = scratchDir('nameclash');
-    fs.writeFileSync(path.join(dir, 'counter.ts'), 'export class Counter {\n  n = 0;\n}\nexport interface Histogram {\n  bins: number[];\n}\n');
+    fs.writeFileSync(
+      path.join(dir, 'counter.ts'),
+      'export class Counter {\n  n = 0;\n}\nexport interface Histogram {\n  bins: number[];\n}\n',
+    );
     fs.writeFileSync(path.join(dir, 'tracing.js'), 'exports.trace = (msg) => msg;\n');
     const tsText = [
       "import { Hono } from 'hono';",
@@ -93,7 +99,14 @@ describe('planner: names the module already binds, handlers that only throw', ()
 
   it('a Hono handler that only throws still type-checks', async () => {
     const dir = scratchDir('honothrow');
-    const text = ["import { Hono } from 'hono';", 'export const app = new Hono();', "app.get('/error', () => {", "  throw new Error('boom');", '});', ''].join('\n');
+    const text = [
+      "import { Hono } from 'hono';",
+      'export const app = new Hono();',
+      "app.get('/error', () => {",
+      "  throw new Error('boom');",
+      '});',
+      '',
+    ].join('\n');
     const file = path.join(dir, 'app.ts');
     const out = await instrumentTwice(text, file, (t) => [route('hono', ['GET'], '/error', t, file)]);
     fs.writeFileSync(file, out);
@@ -102,9 +115,10 @@ describe('planner: names the module already binds, handlers that only throw', ()
 });
 
 describe('planner (Python): names the module already binds', () => {
-  it('imports prometheus_client / opentelemetry / flask names under aliases instead of shadowing the module\'s own', async () => {
+  it("imports prometheus_client / opentelemetry / flask names under aliases instead of shadowing the module's own", async () => {
     const dir = scratchDir('py-nameclash');
-    const stub = 'class StatusCode:\n    ERROR = 2\nclass Status:\n    def __init__(self, code):\n        self.code = code\nclass _S:\n    def __enter__(self):\n        return self\n    def __exit__(self, *a):\n        return False\n    def set_attribute(self, k, v):\n        pass\n    def record_exception(self, e):\n        pass\n    def set_status(self, s):\n        pass\nclass _T:\n    def start_as_current_span(self, name):\n        return _S()\ndef get_tracer(name):\n    return _T()\n';
+    const stub =
+      'class StatusCode:\n    ERROR = 2\nclass Status:\n    def __init__(self, code):\n        self.code = code\nclass _S:\n    def __enter__(self):\n        return self\n    def __exit__(self, *a):\n        return False\n    def set_attribute(self, k, v):\n        pass\n    def record_exception(self, e):\n        pass\n    def set_status(self, s):\n        pass\nclass _T:\n    def start_as_current_span(self, name):\n        return _S()\ndef get_tracer(name):\n    return _T()\n';
     fs.mkdirSync(path.join(dir, 'opentelemetry', 'trace'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'opentelemetry', '__init__.py'), '');
     fs.writeFileSync(path.join(dir, 'opentelemetry', 'trace', '__init__.py'), stub);

@@ -32,7 +32,12 @@ describe('instrumented NestJS controller runs', () => {
     const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], OPTS);
     assert.equal(plan.refused, undefined, plan.refused);
     const js = ts.transpileModule(applyEdits(text, plan.edits), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+      },
     }).outputText;
     const out = path.join(scratchDir('nestrun'), 'users.controller.js');
     fs.writeFileSync(out, js);
@@ -53,7 +58,11 @@ describe('instrumented NestJS controller runs', () => {
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { id: '1', name: 'ada' });
     assert.equal((await fetch(`${url}/users/9`)).status, 404);
-    const created = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"bob"}' });
+    const created = await fetch(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"bob"}',
+    });
     assert.equal(created.status, 202);
     const spans = exporter.getFinishedSpans();
     const get = spans.filter((s) => s.name === 'GET /users/:id');

@@ -90,48 +90,74 @@ describe('instrumented TypeScript/JavaScript type-checks', () => {
         for (const nf of s.newFiles) write(path.join('nestjs-main', path.basename(nf.path)), nf.content);
       }
       write(path.join('nestjs-main', 'main.ts'), out);
-      write(path.join('nestjs-main', 'users.controller.ts'), fs.readFileSync(path.join(FIXTURES, 'nestjs/users.controller.expected.ts'), 'utf8'));
+      write(
+        path.join('nestjs-main', 'users.controller.ts'),
+        fs.readFileSync(path.join(FIXTURES, 'nestjs/users.controller.expected.ts'), 'utf8'),
+      );
     }
     const isJs = (f: string) => /\.[cm]?js$/.test(f);
     // negative control: proves the real prom-client / @opentelemetry/api types are resolved (not `any`)
     const control = path.join(dir, 'control', 'control.ts');
     fs.mkdirSync(path.dirname(control), { recursive: true });
-    fs.writeFileSync(control, "import { Counter } from 'prom-client';\nimport { trace } from '@opentelemetry/api';\nnew Counter({ name: 1 });\ntrace.getTracer('x').startActiveSpan(2);\n");
+    fs.writeFileSync(
+      control,
+      "import { Counter } from 'prom-client';\nimport { trace } from '@opentelemetry/api';\nnew Counter({ name: 1 });\ntrace.getTracer('x').startActiveSpan(2);\n",
+    );
     const tsDiags = typecheck([...files.filter((f) => !isJs(f)), control], false);
     assert.equal(tsDiags.filter((d) => d.startsWith('control/')).length, 2, tsDiags.join('\n'));
-    assert.deepEqual(tsDiags.filter((d) => !d.startsWith('control/')), []);
+    assert.deepEqual(
+      tsDiags.filter((d) => !d.startsWith('control/')),
+      [],
+    );
     assert.deepEqual(typecheck(files.filter(isJs), true), []);
     assert.ok(files.length >= JS_CASES.length * VARIANTS.length);
   });
 });
 
 describe('wrapper style type-checks', () => {
-  it('every wrapped sample with its generated helper (TS strict, checkJs), inline arrows keeping their contextual types', { timeout: 120_000 }, async () => {
-    const dir = scratchDir('tscheck-wrapper');
-    const files: string[] = [];
-    for (const input of [...JS_CASES.map((c) => c.input), 'express-crossfile/app.ts']) {
-      const src = path.dirname(path.join(FIXTURES, input));
-      const sub = path.join(dir, path.basename(src));
-      fs.mkdirSync(sub, { recursive: true });
-      // the other modules of the sample as they are, the entry as wrapped (golden), the helper as planned
-      for (const f of fs.readdirSync(src).filter((x) => !/\.(expected|wrapped)\./.test(x) && /\.[cm]?[jt]s$/.test(x))) {
-        fs.copyFileSync(path.join(src, f), path.join(sub, f));
-        if (f !== path.basename(input)) files.push(path.join(sub, f));
+  it(
+    'every wrapped sample with its generated helper (TS strict, checkJs), inline arrows keeping their contextual types',
+    { timeout: 120_000 },
+    async () => {
+      const dir = scratchDir('tscheck-wrapper');
+      const files: string[] = [];
+      for (const input of [...JS_CASES.map((c) => c.input), 'express-crossfile/app.ts']) {
+        const src = path.dirname(path.join(FIXTURES, input));
+        const sub = path.join(dir, path.basename(src));
+        fs.mkdirSync(sub, { recursive: true });
+        // the other modules of the sample as they are, the entry as wrapped (golden), the helper as planned
+        for (const f of fs.readdirSync(src).filter((x) => !/\.(expected|wrapped)\./.test(x) && /\.[cm]?[jt]s$/.test(x))) {
+          fs.copyFileSync(path.join(src, f), path.join(sub, f));
+          if (f !== path.basename(input)) files.push(path.join(sub, f));
+        }
+        const { file, text } = readFixture(input);
+        const { detectRoutes } = await import('../../../src/core/routes/detector');
+        const routes = (
+          await detectRoutes(
+            fs
+              .readdirSync(src)
+              .filter((x) => !/\.(expected|wrapped)\./.test(x))
+              .map((f) => ({ path: path.join(src, f), text: fs.readFileSync(path.join(src, f), 'utf8') })),
+          )
+        ).filter((r) => r.file === file);
+        const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], { ...OPTS, style: 'wrapper' });
+        const target = path.join(sub, path.basename(input));
+        fs.writeFileSync(target, fs.readFileSync(path.join(FIXTURES, input.replace(/(\.[a-z]+)$/, '.wrapped$1')), 'utf8'));
+        assert.equal(applyEdits(text, plan.edits), fs.readFileSync(target, 'utf8'));
+        const helper = plan.newFiles![0]!;
+        fs.writeFileSync(path.join(sub, path.basename(helper.path)), helper.content);
+        files.push(target, path.join(sub, path.basename(helper.path)));
       }
-      const { file, text } = readFixture(input);
-      const { detectRoutes } = await import('../../../src/core/routes/detector');
-      const routes = (await detectRoutes(fs.readdirSync(src).filter((x) => !/\.(expected|wrapped)\./.test(x)).map((f) => ({ path: path.join(src, f), text: fs.readFileSync(path.join(src, f), 'utf8') })))).filter((r) => r.file === file);
-      const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], { ...OPTS, style: 'wrapper' });
-      const target = path.join(sub, path.basename(input));
-      fs.writeFileSync(target, fs.readFileSync(path.join(FIXTURES, input.replace(/(\.[a-z]+)$/, '.wrapped$1')), 'utf8'));
-      assert.equal(applyEdits(text, plan.edits), fs.readFileSync(target, 'utf8'));
-      const helper = plan.newFiles![0]!;
-      fs.writeFileSync(path.join(sub, path.basename(helper.path)), helper.content);
-      files.push(target, path.join(sub, path.basename(helper.path)));
-    }
-    const isJs = (f: string) => /\.[cm]?js$/.test(f);
-    // noUnusedLocals stays on: the helper declares nothing it does not use
-    assert.deepEqual(typecheck(files.filter((f) => !isJs(f)), false), []);
-    assert.deepEqual(typecheck(files.filter(isJs), true), []);
-  });
+      const isJs = (f: string) => /\.[cm]?js$/.test(f);
+      // noUnusedLocals stays on: the helper declares nothing it does not use
+      assert.deepEqual(
+        typecheck(
+          files.filter((f) => !isJs(f)),
+          false,
+        ),
+        [],
+      );
+      assert.deepEqual(typecheck(files.filter(isJs), true), []);
+    },
+  );
 });

@@ -47,7 +47,17 @@ describe('telemetry-lens metrics', () => {
   const tl = CASES.find((c) => c.convention === 'telemetry-lens')!;
 
   it('--json: the routes --json fields plus rate, errorRatio, p50, p99 (null without data)', async () => {
-    const r = await run(['metrics', '.', '--prometheus', prom.url, '--service', 'job="instrumented"', '--time', String(EVAL_TIME), '--json']);
+    const r = await run([
+      'metrics',
+      '.',
+      '--prometheus',
+      prom.url,
+      '--service',
+      'job="instrumented"',
+      '--time',
+      String(EVAL_TIME),
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.err);
     const rows = JSON.parse(r.out) as Array<Record<string, unknown>>;
     assert.equal(rows.length, tl.routes.length);
@@ -70,9 +80,18 @@ describe('telemetry-lens metrics', () => {
     assert.equal(r.code, 0, r.err);
     const line = r.out.split('\n').find((l) => l.startsWith('GET') && l.includes('/users/:id'))!;
     assert.match(line, /^GET\s+\/users\/:id\s+10 req\/s\s+5%\s+37\.5 ms\s+833 ms\s+app\.js:3$/);
-    assert.match(r.out.split('\n').find((l) => l.includes('/health'))!, /3 req\/min/);
-    assert.match(r.out.split('\n').find((l) => l.startsWith('DELETE'))!, /—\s+—\s+—\s+—/);
-    assert.match(r.out.split('\n').find((l) => l.includes('/idle'))!, /0 req\/s\s+—\s+—\s+—/);
+    assert.match(
+      r.out.split('\n').find((l) => l.includes('/health'))!,
+      /3 req\/min/,
+    );
+    assert.match(
+      r.out.split('\n').find((l) => l.startsWith('DELETE'))!,
+      /—\s+—\s+—\s+—/,
+    );
+    assert.match(
+      r.out.split('\n').find((l) => l.includes('/idle'))!,
+      /0 req\/s\s+—\s+—\s+—/,
+    );
     assert.match(r.out, /6 routes, 5 with data · window 5m at 2026-01-01T01:30:00\.000Z/);
     assert.match(r.out, /convention: telemetry-lens — .*prefix "myapp_"/);
     assert.match(r.out, /series without a route in the code: GET \/metrics/);

@@ -42,7 +42,15 @@ const A = {
   // p50: rank 5 → (0.025,0.05] holds 4..6 → 0.025 + 0.025·(5−4)/2 = 0.0375
   // p90: rank 9 → (0.1,0.25] holds 8..9.5 → 0.1 + 0.15·(9−8)/1.5 = 0.2
   // p99: rank 9.9 → (0.5,1] holds 9.8..9.95 → 0.5 + 0.5·(9.9−9.8)/0.15 = 0.8333…
-  expected: { rate: 10, errorRatio: 0.05, p50: 0.0375, p90: 0.2, p99: 0.5 + (0.5 * 0.1) / 0.15, hasData: true, display: '10 req/s · 5% errors · p99 833 ms' },
+  expected: {
+    rate: 10,
+    errorRatio: 0.05,
+    p50: 0.0375,
+    p90: 0.2,
+    p99: 0.5 + (0.5 * 0.1) / 0.15,
+    hasData: true,
+    display: '10 req/s · 5% errors · p99 833 ms',
+  },
 };
 const B = {
   // POST /users: 2 req/s, 400s are not errors.
@@ -51,14 +59,30 @@ const B = {
   // p50: rank 1 → (0.05,0.1] 0.5..1.2 → 0.05 + 0.05·0.5/0.7 = 0.0857142857
   // p90: rank 1.8 → (0.25,0.5] 1.6..1.9 → 0.25 + 0.25·0.2/0.3 = 0.4166666667
   // p99: rank 1.98 → (0.5,1] 1.9..2 → 0.5 + 0.5·0.08/0.1 = 0.9
-  expected: { rate: 2, errorRatio: 0, p50: 0.05 + (0.05 * 0.5) / 0.7, p90: 0.25 + (0.25 * 0.2) / 0.3, p99: 0.9, hasData: true, display: '2 req/s · 0% errors · p99 900 ms' },
+  expected: {
+    rate: 2,
+    errorRatio: 0,
+    p50: 0.05 + (0.05 * 0.5) / 0.7,
+    p90: 0.25 + (0.25 * 0.2) / 0.3,
+    p99: 0.9,
+    hasData: true,
+    display: '2 req/s · 0% errors · p99 900 ms',
+  },
 };
 const C = {
   // GET /health: 0.05 req/s = 3 req/min, everything under 5 ms.
   statuses: { '200': 0.05 },
   cum: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05],
   // all in the first bucket (0,0.005]: p = 0.005·q
-  expected: { rate: 0.05, errorRatio: 0, p50: 0.0025, p90: 0.0045, p99: 0.00495, hasData: true, display: '3 req/min · 0% errors · p99 4.95 ms' },
+  expected: {
+    rate: 0.05,
+    errorRatio: 0,
+    p50: 0.0025,
+    p90: 0.0045,
+    p99: 0.00495,
+    hasData: true,
+    display: '3 req/min · 0% errors · p99 4.95 ms',
+  },
 };
 const D = {
   // GET /orders/{id}/items: 1 req/s, all 503; 60 % slower than 2.5 s → every quantile ≥ rank lands in +Inf → 2.5 s.
@@ -87,7 +111,12 @@ export interface ConventionCase {
   unmatched: Traffic[];
 }
 
-function route(path: string, method: HttpMethod, p: { statuses: Record<string, number>; cum: number[]; expected: Expected } | null, values: Array<{ value: string; label?: string; share?: number }>) {
+function route(
+  path: string,
+  method: HttpMethod,
+  p: { statuses: Record<string, number>; cum: number[]; expected: Expected } | null,
+  values: Array<{ value: string; label?: string; share?: number }>,
+) {
   return {
     path,
     method,
@@ -102,7 +131,12 @@ function route(path: string, method: HttpMethod, p: { statuses: Record<string, n
   };
 }
 
-const metricsEndpoint: Traffic = { value: '/metrics', method: 'GET', statuses: { '200': 1 }, buckets: buckets([1, 1, 1, 1, 1, 1, 1, 1, 1]) };
+const metricsEndpoint: Traffic = {
+  value: '/metrics',
+  method: 'GET',
+  statuses: { '200': 1 },
+  buckets: buckets([1, 1, 1, 1, 1, 1, 1, 1, 1]),
+};
 
 export const CASES: ConventionCase[] = [
   {
@@ -193,7 +227,8 @@ export function buildHistory(): string {
     const total = Object.values(t.statuses).reduce((a, b) => a + b, 0);
     return Object.entries(t.statuses).map(([code, r]) => ({ code, r, share: total ? r / total : 0 }));
   };
-  const scaled = (b: Array<[number, number]>, k: number, toMs = false): Array<[number, number]> => b.map(([le, v]) => [toMs ? le * 1000 : le, v * k]);
+  const scaled = (b: Array<[number, number]>, k: number, toMs = false): Array<[number, number]> =>
+    b.map(([le, v]) => [toMs ? le * 1000 : le, v * k]);
 
   for (const c of CASES) {
     const job = c.job;
@@ -203,8 +238,11 @@ export function buildHistory(): string {
         case 'instrumentator': {
           const byGroup = new Map<string, number>();
           for (const { code, r } of split(t)) byGroup.set(grouped(code), (byGroup.get(grouped(code)) ?? 0) + r);
-          for (const [status, r] of byGroup) w.counter('http_requests', { job, instance: 'api:8000', handler: t.value, method: t.method, status }, r);
-          w.histogram('http_request_duration_seconds', { job, instance: 'api:8000', handler: t.value, method: t.method }, t.buckets, { countRate: total });
+          for (const [status, r] of byGroup)
+            w.counter('http_requests', { job, instance: 'api:8000', handler: t.value, method: t.method, status }, r);
+          w.histogram('http_request_duration_seconds', { job, instance: 'api:8000', handler: t.value, method: t.method }, t.buckets, {
+            countRate: total,
+          });
           break;
         }
         case 'otel':
@@ -229,17 +267,27 @@ export function buildHistory(): string {
           break;
         case 'express-prom-bundle':
           for (const { code, r, share } of split(t)) {
-            w.histogram('http_request_duration_seconds', { job, instance: 'web:3000', path: t.value, method: t.method, status_code: code }, scaled(t.buckets, share), {
-              countRate: r,
-            });
+            w.histogram(
+              'http_request_duration_seconds',
+              { job, instance: 'web:3000', path: t.value, method: t.method, status_code: code },
+              scaled(t.buckets, share),
+              {
+                countRate: r,
+              },
+            );
           }
           break;
         case 'telemetry-lens':
           for (const { code, r, share } of split(t)) {
             w.counter(`${TL_PREFIX}http_requests`, { job, instance: 'app:1', method: t.method, route: t.value, status: code }, r);
-            w.histogram(`${TL_PREFIX}http_request_duration_seconds`, { job, instance: 'app:1', method: t.method, route: t.value, status: code }, scaled(t.buckets, share), {
-              countRate: r,
-            });
+            w.histogram(
+              `${TL_PREFIX}http_request_duration_seconds`,
+              { job, instance: 'app:1', method: t.method, route: t.value, status: code },
+              scaled(t.buckets, share),
+              {
+                countRate: r,
+              },
+            );
           }
           break;
       }
@@ -247,7 +295,12 @@ export function buildHistory(): string {
   }
   // Noisy neighbour: same metric names, another job, 100 req/s of 500s on the same template.
   w.counter('http_requests', { job: 'noise', instance: 'x:1', handler: '/users/{user_id}', method: 'GET', status: '5xx' }, 100);
-  w.histogram('http_request_duration_seconds', { job: 'noise', instance: 'x:1', handler: '/users/{user_id}', method: 'GET' }, buckets([0, 0, 0, 0, 0, 0, 0, 0, 0]), { countRate: 100 });
+  w.histogram(
+    'http_request_duration_seconds',
+    { job: 'noise', instance: 'x:1', handler: '/users/{user_id}', method: 'GET' },
+    buckets([0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    { countRate: 100 },
+  );
   return w.toString();
 }
 

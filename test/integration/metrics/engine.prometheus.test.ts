@@ -44,11 +44,41 @@ function referenceQueries(c: ConventionCase, r: ConventionCase['routes'][number]
   const label = r.traffic[0]?.label;
   const eq = (l: string) => (values.length === 1 ? `${l}="${values[0]}"` : `${l}=~"${values.join('|')}"`);
   const spec = {
-    instrumentator: { count: 'http_requests_total', bucket: 'http_request_duration_seconds_bucket', m: `${eq('handler')},method="${r.method}"`, err: 'status=~"5.."', k: '' },
-    otel: { count: 'http_server_request_duration_seconds_count', bucket: 'http_server_request_duration_seconds_bucket', m: `${eq('http_route')},http_request_method="${r.method}"`, err: 'http_response_status_code=~"5.."', k: '' },
-    'otel-legacy': { count: 'http_server_duration_milliseconds_count', bucket: 'http_server_duration_milliseconds_bucket', m: `${eq(label ?? 'http_route')},http_method="${r.method}"`, err: 'http_status_code=~"5.."', k: ' / 1000' },
-    'express-prom-bundle': { count: 'http_request_duration_seconds_count', bucket: 'http_request_duration_seconds_bucket', m: `${eq('path')},method="${r.method}"`, err: 'status_code=~"5.."', k: '' },
-    'telemetry-lens': { count: `${TL_PREFIX}http_requests_total`, bucket: `${TL_PREFIX}http_request_duration_seconds_bucket`, m: `${eq('route')},method="${r.method}"`, err: 'status=~"5.."', k: '' },
+    instrumentator: {
+      count: 'http_requests_total',
+      bucket: 'http_request_duration_seconds_bucket',
+      m: `${eq('handler')},method="${r.method}"`,
+      err: 'status=~"5.."',
+      k: '',
+    },
+    otel: {
+      count: 'http_server_request_duration_seconds_count',
+      bucket: 'http_server_request_duration_seconds_bucket',
+      m: `${eq('http_route')},http_request_method="${r.method}"`,
+      err: 'http_response_status_code=~"5.."',
+      k: '',
+    },
+    'otel-legacy': {
+      count: 'http_server_duration_milliseconds_count',
+      bucket: 'http_server_duration_milliseconds_bucket',
+      m: `${eq(label ?? 'http_route')},http_method="${r.method}"`,
+      err: 'http_status_code=~"5.."',
+      k: ' / 1000',
+    },
+    'express-prom-bundle': {
+      count: 'http_request_duration_seconds_count',
+      bucket: 'http_request_duration_seconds_bucket',
+      m: `${eq('path')},method="${r.method}"`,
+      err: 'status_code=~"5.."',
+      k: '',
+    },
+    'telemetry-lens': {
+      count: `${TL_PREFIX}http_requests_total`,
+      bucket: `${TL_PREFIX}http_request_duration_seconds_bucket`,
+      m: `${eq('route')},method="${r.method}"`,
+      err: 'status=~"5.."',
+      k: '',
+    },
   }[c.convention];
   const q = (x: number) => `histogram_quantile(${x}, sum by (le) (rate(${spec.bucket}{${job},${spec.m}}[5m])))${spec.k}`;
   return {
@@ -89,7 +119,11 @@ for (const c of CASES) {
         for (const k of ['rate', 'errorRatio', 'p50', 'p90', 'p99'] as const) {
           const fromProm = await promScalar(prom.url, ref[k], EVAL_TIME);
           const fmt = k === 'rate' ? formatRate : k === 'errorRatio' ? formatRatio : formatDuration;
-          assert.equal(fmt(s[k]), fmt(fromProm ?? (k === 'errorRatio' && s.rate ? 0 : null)), `${what} ${k}: engine ${s[k]} vs Prometheus ${fromProm} (${ref[k]})`);
+          assert.equal(
+            fmt(s[k]),
+            fmt(fromProm ?? (k === 'errorRatio' && s.rate ? 0 : null)),
+            `${what} ${k}: engine ${s[k]} vs Prometheus ${fromProm} (${ref[k]})`,
+          );
         }
       }
     });
@@ -188,7 +222,11 @@ describe('engine behaviour on the data sets', () => {
     const c = engine.refresh([svc], { evaluationTime: EVAL_TIME + 15, signal: only.signal });
     only.abort();
     await assert.rejects(c);
-    close((await engine.refresh([svc], { evaluationTime: EVAL_TIME + 15 })).services[0]!.routes[0]!.rate, 10, 'a new refresh after the abandoned one');
+    close(
+      (await engine.refresh([svc], { evaluationTime: EVAL_TIME + 15 })).services[0]!.routes[0]!.rate,
+      10,
+      'a new refresh after the abandoned one',
+    );
   });
 
   it('ignores series of other services (selector) — the noisy neighbour does not leak in', async () => {
@@ -241,7 +279,9 @@ describe('engine behaviour on the data sets', () => {
 
   it('reports "no convention" for a selector without HTTP metrics instead of failing', async () => {
     const engine = new MetricsEngine(client);
-    const r = await engine.refresh([{ id: 'x', selector: 'job="does-not-exist"', routes: [makeRoute('/a', 'GET')] }], { evaluationTime: EVAL_TIME });
+    const r = await engine.refresh([{ id: 'x', selector: 'job="does-not-exist"', routes: [makeRoute('/a', 'GET')] }], {
+      evaluationTime: EVAL_TIME,
+    });
     assert.equal(r.services[0]!.convention, null);
     assert.match(r.services[0]!.reason, /No series at all under \{job="does-not-exist"\}/);
     assert.equal(r.services[0]!.routes[0]!.hasData, false);
@@ -250,15 +290,15 @@ describe('engine behaviour on the data sets', () => {
   it('keeps a service whose selector Prometheus rejects apart from the others', async () => {
     const engine = new MetricsEngine(client);
     const r = await engine.refresh(
-      [
-        { ...serviceOf(inst, 'instrumentator'), id: 'broken', selector: 'job=~"(unclosed"' },
-        serviceOf(inst),
-      ],
+      [{ ...serviceOf(inst, 'instrumentator'), id: 'broken', selector: 'job=~"(unclosed"' }, serviceOf(inst)],
       { evaluationTime: EVAL_TIME },
     );
     assert.equal(r.services[0]!.error?.kind, 'api-error');
     assert.match(r.services[0]!.reason, /^Prometheus rejected the query \(bad_data\)/);
-    assert.equal(r.services[0]!.routes.every((s) => !s.hasData), true);
+    assert.equal(
+      r.services[0]!.routes.every((s) => !s.hasData),
+      true,
+    );
     assert.equal(r.services[1]!.error, undefined);
     close(r.services[1]!.routes[0]!.rate, 10, 'healthy service still refreshed');
   });
@@ -272,7 +312,8 @@ describe('engine behaviour on the data sets', () => {
         rate: 'sum(rate(http_requests_total{$service, handler="$route", method=~"$method"}[$window]))',
         errorRatio:
           '(sum(rate(http_requests_total{$service, handler="$route", method=~"$method", status="5xx"}[$window])) or vector(0)) / sum(rate(http_requests_total{$service, handler="$route", method=~"$method"}[$window]))',
-        latency: 'histogram_quantile($quantile, sum by (le) (rate(http_request_duration_seconds_bucket{$service, handler="$route", method=~"$method"}[$window])))',
+        latency:
+          'histogram_quantile($quantile, sum by (le) (rate(http_request_duration_seconds_bucket{$service, handler="$route", method=~"$method"}[$window])))',
       },
     };
     const r = await engine.refresh([svc], { evaluationTime: EVAL_TIME });

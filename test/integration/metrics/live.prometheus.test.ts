@@ -36,7 +36,13 @@ async function poll<T>(what: string, fn: () => Promise<T | null | undefined>, at
 before(async () => {
   const registry = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  const requests = new Counter<string>({ name: 'http_requests_total', help: 'Requests', labelNames: ['method', 'route', 'status'], registers: [registry], enableExemplars: true });
+  const requests = new Counter<string>({
+    name: 'http_requests_total',
+    help: 'Requests',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+    enableExemplars: true,
+  });
   const duration = new Histogram<string>({
     name: 'http_request_duration_seconds',
     help: 'Latency',
@@ -47,7 +53,11 @@ before(async () => {
   });
   const labels = { method: 'GET', route: '/users/:id', status: '200' };
   duration.observe({ labels, value: 0.12, exemplarLabels: { trace_id: FAST_TRACE } });
-  duration.observe({ labels: { ...labels, status: '500' }, value: 0.9, exemplarLabels: { trace_id: SLOW_TRACE, span_id: '00f067aa0ba902b7' } });
+  duration.observe({
+    labels: { ...labels, status: '500' },
+    value: 0.9,
+    exemplarLabels: { trace_id: SLOW_TRACE, span_id: '00f067aa0ba902b7' },
+  });
   requests.inc({ labels, value: 10 });
   requests.inc({ labels: { ...labels, status: '500' }, value: 2 });
   requests.inc({ labels: { method: 'GET', route: '/health', status: '200' }, value: 5 });
@@ -108,7 +118,10 @@ describe('live scrape (prom-client → Prometheus)', () => {
         const f = await engine.slowestExemplars(service);
         return f.some((x) => x.exemplar.traceId === SLOW_TRACE) ? f : null;
       });
-      assert.deepEqual(found.map((f) => [f.route, f.exemplar.traceId, f.exemplar.value]), [[routes[0], SLOW_TRACE, 0.9]]);
+      assert.deepEqual(
+        found.map((f) => [f.route, f.exemplar.traceId, f.exemplar.value]),
+        [[routes[0], SLOW_TRACE, 0.9]],
+      );
       assert.equal(paths.filter((p) => p === '/api/v1/query_exemplars').length, 1, 'one query for the whole service');
     } finally {
       off();
@@ -125,6 +138,10 @@ describe('live scrape (prom-client → Prometheus)', () => {
     assert.equal(alerts[0]!.alertname, 'HighErrorRate');
     assert.equal(alerts[0]!.severity, 'page');
     assert.equal(alerts[0]!.summary, '5xx answers on /users/:id');
-    assert.deepEqual(await engine.firingAlerts([{ ...service, selector: 'job="other"' }]), [], 'alert of job=live is not shown for job=other');
+    assert.deepEqual(
+      await engine.firingAlerts([{ ...service, selector: 'job="other"' }]),
+      [],
+      'alert of job=live is not shown for job=other',
+    );
   });
 });

@@ -27,7 +27,11 @@ describe('telemetry-lens receiver (bundled CLI, child process)', () => {
     // Run the bundle from a folder without node_modules, as an installed extension runs it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-receiver-cli-'));
     fs.copyFileSync(path.join(ROOT, 'dist/cli.js'), path.join(dir, 'cli.js'));
-    child = spawn(process.execPath, [path.join(dir, 'cli.js'), 'receiver', '--grpc-port', '0', '--http-port', '0', '--query-port', '0', '--max-spans', '1000'], { cwd: dir });
+    child = spawn(
+      process.execPath,
+      [path.join(dir, 'cli.js'), 'receiver', '--grpc-port', '0', '--http-port', '0', '--query-port', '0', '--max-spans', '1000'],
+      { cwd: dir },
+    );
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const rl = readline.createInterface({ input: child.stdout! });
     for await (const line of rl) {
@@ -66,7 +70,9 @@ describe('telemetry-lens receiver (bundled CLI, child process)', () => {
       body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [one] }] }] }),
     });
     assert.equal(posted.status, 200);
-    const doc = (await (await fetch(`${listeners[2].url}/api/v3/traces/${one.traceId}`)).json()) as { result: { resourceSpans: { scopeSpans: { spans: { startTimeUnixNano: string }[] }[] }[] } };
+    const doc = (await (await fetch(`${listeners[2].url}/api/v3/traces/${one.traceId}`)).json()) as {
+      result: { resourceSpans: { scopeSpans: { spans: { startTimeUnixNano: string }[] }[] }[] };
+    };
     assert.equal(doc.result.resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano, ns);
 
     const exited = once(child, 'exit');

@@ -19,17 +19,33 @@ import { PortInUseError, Receiver, type Listener } from '../../../src/backends/r
 import { main } from '../../../src/cli/main';
 import { sendMany, traceExporter } from '../../support/receiver/sdk';
 
-type Msg = { encode(o: object): { finish(): Uint8Array }; fromObject(o: object): object; decode(b: Uint8Array): object; toObject(m: object, o: object): Record<string, unknown> };
-const collector = (generated as unknown as { opentelemetry: { proto: { collector: { trace: { v1: Record<string, Msg> } } } } }).opentelemetry.proto.collector.trace.v1;
+type Msg = {
+  encode(o: object): { finish(): Uint8Array };
+  fromObject(o: object): object;
+  decode(b: Uint8Array): object;
+  toObject(m: object, o: object): Record<string, unknown>;
+};
+const collector = (generated as unknown as { opentelemetry: { proto: { collector: { trace: { v1: Record<string, Msg> } } } } })
+  .opentelemetry.proto.collector.trace.v1;
 
 const LIMIT = 64 * 1024;
 
 /** An OTLP/JSON span in the spec's encoding (hex ids, int64 as strings). */
 function jsonSpan(traceId: string, spanId: string, name: string, startNs = 1_700_000_000_000_000_000n, durNs = 5_000_000n) {
-  return { traceId, spanId, name, kind: 2, startTimeUnixNano: String(startNs), endTimeUnixNano: String(startNs + durNs), attributes: [{ key: 'http.route', value: { stringValue: `/${name}` } }] };
+  return {
+    traceId,
+    spanId,
+    name,
+    kind: 2,
+    startTimeUnixNano: String(startNs),
+    endTimeUnixNano: String(startNs + durNs),
+    attributes: [{ key: 'http.route', value: { stringValue: `/${name}` } }],
+  };
 }
 const jsonRequest = (service: string, spans: object[]) => ({
-  resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: 't' }, spans }] }],
+  resourceSpans: [
+    { resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: 't' }, spans }] },
+  ],
 });
 const tid = (n: number) => n.toString(16).padStart(32, '0');
 const sid = (n: number) => n.toString(16).padStart(16, '0');
@@ -48,7 +64,12 @@ function post(url: string, body: Buffer | string, headers: Record<string, string
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks), headers: res.headers });
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          body: Buffer.concat(chunks),
+          headers: res.headers,
+        });
         req.destroy();
       });
     });
@@ -64,10 +85,16 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 function grpcCall(address: string, body: Buffer): Promise<{ code: number; details: string; response?: Buffer }> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    client.makeUnaryRequest(grpcMethod('traces'), (b: Buffer) => b, (b: Buffer) => b, body, (err, response) => {
-      client.close();
-      resolve(err ? { code: err.code, details: err.details } : { code: 0, details: '', response });
-    });
+    client.makeUnaryRequest(
+      grpcMethod('traces'),
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      body,
+      (err, response) => {
+        client.close();
+        resolve(err ? { code: err.code, details: err.details } : { code: 0, details: '', response });
+      },
+    );
   });
 }
 
@@ -90,9 +117,15 @@ describe('receiver faults', () => {
   });
 
   it('a truncated protobuf request: 400, nothing stored', async () => {
-    const full = Buffer.from(collector.ExportTraceServiceRequest.encode(collector.ExportTraceServiceRequest.fromObject({
-      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 7), name: 'cut-off-span-name' }] }] }],
-    })).finish());
+    const full = Buffer.from(
+      collector.ExportTraceServiceRequest.encode(
+        collector.ExportTraceServiceRequest.fromObject({
+          resourceSpans: [
+            { scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 7), name: 'cut-off-span-name' }] }] },
+          ],
+        }),
+      ).finish(),
+    );
     const r = await post(at.http, full.subarray(0, full.length - 6), PB);
     assert.equal(r.status, 400);
     assert.equal(decodeStatusProtobuf(r.body).code, 3);
@@ -100,7 +133,11 @@ describe('receiver faults', () => {
   });
 
   it('malformed JSON, and JSON of the wrong shape: 400 with a JSON google.rpc.Status', async () => {
-    for (const body of ['{"resourceSpans": [', '{"resourceSpans": {"not": "a list"}}', JSON.stringify(jsonRequest('s', [{ traceId: 'zz-not-hex', spanId: sid(1) }]))]) {
+    for (const body of [
+      '{"resourceSpans": [',
+      '{"resourceSpans": {"not": "a list"}}',
+      JSON.stringify(jsonRequest('s', [{ traceId: 'zz-not-hex', spanId: sid(1) }])),
+    ]) {
       const r = await post(at.http, body, JSON_TYPE);
       assert.equal(r.status, 400, body);
       assert.equal(r.type, 'application/json');
@@ -165,7 +202,10 @@ describe('receiver faults', () => {
     const url = (await r.start())[0].url;
     try {
       // A declares a body of the whole budget; once the server has sent 100 Continue, its reservation is held.
-      const a = http.request(`${url}/v1/traces`, { method: 'POST', headers: { ...JSON_TYPE, 'content-length': LIMIT, expect: '100-continue' } });
+      const a = http.request(`${url}/v1/traces`, {
+        method: 'POST',
+        headers: { ...JSON_TYPE, 'content-length': LIMIT, expect: '100-continue' },
+      });
       const aStatus = new Promise<number>((resolve, reject) => {
         a.on('response', (res) => {
           res.resume();
@@ -188,7 +228,13 @@ describe('receiver faults', () => {
   });
 
   it('partial success: spans without valid ids are rejected and counted, the rest stored', async () => {
-    const body = JSON.stringify(jsonRequest('partial', [jsonSpan(tid(0xa1), sid(1), 'ok-span'), jsonSpan('', sid(2), 'no-trace-id'), jsonSpan(tid(0xa2), sid(0), 'zero-span-id')]));
+    const body = JSON.stringify(
+      jsonRequest('partial', [
+        jsonSpan(tid(0xa1), sid(1), 'ok-span'),
+        jsonSpan('', sid(2), 'no-trace-id'),
+        jsonSpan(tid(0xa2), sid(0), 'zero-span-id'),
+      ]),
+    );
     const r = await post(at.http, body, JSON_TYPE);
     assert.equal(r.status, 200);
     const doc = JSON.parse(r.body.toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
@@ -196,9 +242,22 @@ describe('receiver faults', () => {
     assert.match(doc.partialSuccess.errorMessage, /2 span\(s\) without a valid trace id/);
     assert.equal(receiver.store.getTrace(tid(0xa1))?.spans.length, 1);
     // The same over protobuf: the response decodes as an ExportTraceServiceResponse.
-    const pb = collector.ExportTraceServiceRequest.encode(collector.ExportTraceServiceRequest.fromObject({
-      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 0xb1), spanId: Buffer.alloc(8, 1), name: 'x' }, { traceId: Buffer.alloc(3), spanId: Buffer.alloc(8, 2), name: 'y' }] }] }],
-    })).finish();
+    const pb = collector.ExportTraceServiceRequest.encode(
+      collector.ExportTraceServiceRequest.fromObject({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  { traceId: Buffer.alloc(16, 0xb1), spanId: Buffer.alloc(8, 1), name: 'x' },
+                  { traceId: Buffer.alloc(3), spanId: Buffer.alloc(8, 2), name: 'y' },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).finish();
     const r2 = await post(at.http, Buffer.from(pb), PB);
     assert.equal(r2.status, 200);
     const resp = collector.ExportTraceServiceResponse.toObject(collector.ExportTraceServiceResponse.decode(r2.body), { longs: String });
@@ -224,7 +283,12 @@ describe('receiver faults', () => {
     assert.equal(s.spans % 5, 0, 'whole traces only');
     assert.equal(s.droppedSpans - before.droppedSpans + s.spans - before.spans, 150);
     const jaeger = new JaegerClient({ baseUrl: at.query });
-    const kept = await jaeger.findTracesV3({ service: 'evict', start: new Date(Date.now() - 3600_000), end: new Date(Date.now() + 60_000), limit: 100 });
+    const kept = await jaeger.findTracesV3({
+      service: 'evict',
+      start: new Date(Date.now() - 3600_000),
+      end: new Date(Date.now() + 60_000),
+      limit: 100,
+    });
     const roots = kept.map((t) => t.spans.find((x) => x.spanId === t.rootSpanId)!.attributes.i);
     assert.deepEqual(roots, [29, 28, 27, 26, 25, 24, 23, 22, 21, 20], 'the newest ten traces, newest first');
   });
@@ -249,7 +313,10 @@ describe('receiver query API: Jaeger api_v3 errors and filters', () => {
     const spans = [
       jsonSpan(tid(1), sid(1), 'fast', T0, 2_000_000n),
       jsonSpan(tid(2), sid(2), 'slow', T0 + 60_000_000_000n, 900_000_000n),
-      { ...jsonSpan(tid(3), sid(3), 'failing', T0 + 120_000_000_000n, 10_000_000n), attributes: [{ key: 'http.response.status_code', value: { intValue: '500' } }] },
+      {
+        ...jsonSpan(tid(3), sid(3), 'failing', T0 + 120_000_000_000n, 10_000_000n),
+        attributes: [{ key: 'http.response.status_code', value: { intValue: '500' } }],
+      },
     ];
     const r = await post(ls.find((l) => l.kind === 'http')!.url, JSON.stringify(jsonRequest('api', spans)), JSON_TYPE);
     assert.equal(r.status, 200);
@@ -261,14 +328,19 @@ describe('receiver query API: Jaeger api_v3 errors and filters', () => {
     return { status: r.status, text: await r.text() };
   };
   const ids = (text: string) =>
-    (JSON.parse(text) as { result: { resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[] } }).result.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId)));
+    (JSON.parse(text) as { result: { resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[] } }).result.resourceSpans.flatMap(
+      (r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId)),
+    );
   const WINDOW = 'query.service_name=api&query.start_time_min=2023-11-14T22:00:00Z&query.start_time_max=2023-11-14T23:00:00.000000000Z';
 
   it('no trace: 404 with Jaeger error JSON, and JaegerClient reports "not found"', async () => {
     const r = await get(`/api/v3/traces/${tid(99)}`);
     assert.equal(r.status, 404);
     assert.equal(r.text, '{"error":{"httpCode":404,"message":"No traces found"}}\n');
-    await assert.rejects(new JaegerClient({ baseUrl: q }).getTraceV3(tid(99)), (e: unknown) => e instanceof BackendError && e.kind === 'not-found');
+    await assert.rejects(
+      new JaegerClient({ baseUrl: q }).getTraceV3(tid(99)),
+      (e: unknown) => e instanceof BackendError && e.kind === 'not-found',
+    );
   });
 
   it('malformed parameters: 400 naming the parameter, like Jaeger', async () => {
@@ -288,7 +360,10 @@ describe('receiver query API: Jaeger api_v3 errors and filters', () => {
     assert.deepEqual(ids((await get(`/api/v3/traces?${WINDOW}&query.num_traces=1`)).text), [tid(3)]);
     assert.deepEqual(ids((await get(`/api/v3/traces?${WINDOW}&query.operation_name=slow`)).text), [tid(2)]);
     assert.deepEqual(ids((await get(`/api/v3/traces?${WINDOW}&query.duration_min=5ms&query.duration_max=0.5s`)).text), [tid(3)]);
-    assert.deepEqual(ids((await get(`/api/v3/traces?${WINDOW}&query.attributes=${encodeURIComponent('{"http.response.status_code":"500"}')}`)).text), [tid(3)]);
+    assert.deepEqual(
+      ids((await get(`/api/v3/traces?${WINDOW}&query.attributes=${encodeURIComponent('{"http.response.status_code":"500"}')}`)).text),
+      [tid(3)],
+    );
     const narrow = 'query.service_name=api&query.start_time_min=2023-11-14T22:14:00Z&query.start_time_max=2023-11-14T22:14:30%2B00:00';
     assert.deepEqual(ids((await get(`/api/v3/traces?${narrow}`)).text), [tid(2)]);
     assert.equal((await get(`/api/v3/traces?${WINDOW.replace('api', 'other')}`)).status, 404);
@@ -316,9 +391,10 @@ describe('a port in use', () => {
         s.close(() => resolve(p));
       });
     });
-  const occupy = (port: number) => new Promise<net.Server>((resolve) => {
-    const s = net.createServer().listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const occupy = (port: number) =>
+    new Promise<net.Server>((resolve) => {
+      const s = net.createServer().listen(port, '127.0.0.1', () => resolve(s));
+    });
 
   it('names the listener, and the listeners already opened are closed again', async () => {
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
@@ -336,9 +412,16 @@ describe('a port in use', () => {
     const busy = await occupy(0);
     const port = (busy.address() as net.AddressInfo).port;
     const err: string[] = [];
-    const code = await main(['receiver', '--grpc-port', '0', '--http-port', String(port), '--query-port', '0'], { out: () => undefined, err: (s) => err.push(s), cwd: process.cwd() });
+    const code = await main(['receiver', '--grpc-port', '0', '--http-port', String(port), '--query-port', '0'], {
+      out: () => undefined,
+      err: (s) => err.push(s),
+      cwd: process.cwd(),
+    });
     busy.close();
     assert.equal(code, 3);
-    assert.equal(err.join(''), `telemetry-lens receiver: OTLP/HTTP port ${port} on 127.0.0.1 is already in use: pass --http-port <port> (0 for any free port)`);
+    assert.equal(
+      err.join(''),
+      `telemetry-lens receiver: OTLP/HTTP port ${port} on 127.0.0.1 is already in use: pass --http-port <port> (0 for any free port)`,
+    );
   });
 });

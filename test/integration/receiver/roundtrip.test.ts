@@ -24,7 +24,11 @@ const KIND: Record<SpanKind, Span['kind']> = {
   [SpanKind.PRODUCER]: 'producer',
   [SpanKind.CONSUMER]: 'consumer',
 };
-const STATUS: Record<SpanStatusCode, Span['status']> = { [SpanStatusCode.UNSET]: 'unset', [SpanStatusCode.OK]: 'ok', [SpanStatusCode.ERROR]: 'error' };
+const STATUS: Record<SpanStatusCode, Span['status']> = {
+  [SpanStatusCode.UNSET]: 'unset',
+  [SpanStatusCode.OK]: 'ok',
+  [SpanStatusCode.ERROR]: 'error',
+};
 
 /** What the SDK sent, in the model's terms (attribute values as OTLP carries them). */
 function expected(s: ReadableSpan) {
@@ -148,19 +152,28 @@ describe('receiver round trip: real SDK exporters in, JaegerClient out', () => {
     // compared wherever they sit: no single recording has every value type at every level).
     const norm = (p: string) => p.replace(/^.*\.attributes\[\]/, 'attributes[]').replace(/^\.result/, '');
     const recorded = new Set<string>();
-    for (const name of ['api_v3_get_trace_hotrod_40_spans.json', 'otlp_traces_memory_store.json', 'otlp_error_timeout_masked_26_spans.json']) {
+    for (const name of [
+      'api_v3_get_trace_hotrod_40_spans.json',
+      'otlp_traces_memory_store.json',
+      'otlp_error_timeout_masked_26_spans.json',
+    ]) {
       for (const p of keyPaths(fixture('jaeger', name))) recorded.add(norm(p));
     }
     // Span.Link.flags (opentelemetry-proto field 6) is the one field no recording happens to carry.
     recorded.add('.resourceSpans[].scopeSpans[].spans[].links[].flags');
-    assert.deepEqual([...keyPaths(doc)].map(norm).filter((p) => !recorded.has(p)), []);
+    assert.deepEqual(
+      [...keyPaths(doc)].map(norm).filter((p) => !recorded.has(p)),
+      [],
+    );
     // Values: ids lower-case hex, kind/status code numbers, 64-bit integers as strings — like the recordings.
     const db = spans.find((x) => x.name === 'SELECT users')!;
     assert.match(String(db.traceId), /^[0-9a-f]{32}$/);
     assert.equal(db.kind, 3);
     assert.deepEqual(db.status, { message: 'connection reset', code: 2 });
     const root = spans.find((x) => x.name === 'GET /users/{id}')!;
-    assert.deepEqual((root.attributes as { key: string; value: unknown }[]).find((a) => a.key === 'http.response.status_code')!.value, { intValue: '200' });
+    assert.deepEqual((root.attributes as { key: string; value: unknown }[]).find((a) => a.key === 'http.response.status_code')!.value, {
+      intValue: '200',
+    });
   });
 
   for (const transport of ['grpc', 'http/protobuf', 'http/json'] as const) {

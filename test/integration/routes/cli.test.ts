@@ -22,10 +22,24 @@ test('routes --json prints exactly the RouteJson keys, matching expected.json', 
   assert.ok(rows.length > 0);
   // `fullPathSource` (where a configured prefix came from) is there only when the full path has one
   for (const r of rows) {
-    const keys = ['framework', 'methods', 'path', 'fullPath', ...('fullPathSource' in r ? ['fullPathSource'] : []), 'file', 'line', 'handlerFile', 'handlerLine', 'handlerName'];
+    const keys = [
+      'framework',
+      'methods',
+      'path',
+      'fullPath',
+      ...('fullPathSource' in r ? ['fullPathSource'] : []),
+      'file',
+      'line',
+      'handlerFile',
+      'handlerLine',
+      'handlerName',
+    ];
     assert.deepEqual(Object.keys(r), keys);
   }
-  assert.ok(rows.some((r) => typeof r.fullPathSource === 'string'), 'express_cjs has a prefix from process.env with a default');
+  assert.ok(
+    rows.some((r) => typeof r.fullPathSource === 'string'),
+    'express_cjs has a prefix from process.env with a default',
+  );
   assert.deepEqual(rows, JSON.parse(fs.readFileSync(path.join(FIXTURES, 'express_cjs', 'expected.json'), 'utf8')));
 });
 
@@ -35,7 +49,10 @@ test('routes prints an aligned table', async () => {
   const lines = c.stdout.join('\n').split('\n');
   assert.match(lines[0]!, /^METHOD\s+PATH\s+LOCATION\s+HANDLER$/);
   const row = lines.find((l) => l.includes('/api/v1/users/{user_id}/avatar'))!;
-  assert.match(row, /^GET,HEAD\s+\/api\/v1\/users\/\{user_id\}\/avatar\s+app\/api\/routes\/users\.py:39\s+get_avatar app\/api\/routes\/handlers\.py:1$/);
+  assert.match(
+    row,
+    /^GET,HEAD\s+\/api\/v1\/users\/\{user_id\}\/avatar\s+app\/api\/routes\/users\.py:39\s+get_avatar app\/api\/routes\/handlers\.py:1$/,
+  );
   const col = lines[0]!.indexOf('LOCATION');
   assert.equal(row.indexOf('app/api/routes/users.py'), col);
   assert.match(lines[lines.length - 1]!, /^14 routes/);

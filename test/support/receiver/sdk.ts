@@ -5,7 +5,13 @@
 import { context, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -51,7 +57,11 @@ export async function sendTrace(exporter: SpanExporter, service: string): Promis
   db.setStatus({ code: SpanStatusCode.ERROR, message: 'connection reset' });
   db.recordException(new Error('connection reset'));
   db.end();
-  const work = tracer.startSpan(HOSTILE_NAME, { kind: SpanKind.INTERNAL, links: [{ context: db.spanContext(), attributes: { why: 'retry' } }] }, trace.setSpan(context.active(), root));
+  const work = tracer.startSpan(
+    HOSTILE_NAME,
+    { kind: SpanKind.INTERNAL, links: [{ context: db.spanContext(), attributes: { why: 'retry' } }] },
+    trace.setSpan(context.active(), root),
+  );
   const produce = child(work, 'publish user.updated', SpanKind.PRODUCER);
   produce.end();
   work.setStatus({ code: SpanStatusCode.OK });
@@ -91,7 +101,13 @@ function logExporter(transport: Transport, listeners: readonly Listener[]) {
 }
 
 /** Log records through the SDK's OTLP log exporter, one of them correlated with a span. */
-export async function sendLogs(transport: Transport, listeners: readonly Listener[], service: string, traceId: string, spanId: string): Promise<void> {
+export async function sendLogs(
+  transport: Transport,
+  listeners: readonly Listener[],
+  service: string,
+  traceId: string,
+  spanId: string,
+): Promise<void> {
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
     processors: [new BatchLogRecordProcessor({ exporter: logExporter(transport, listeners) })],

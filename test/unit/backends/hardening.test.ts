@@ -31,7 +31,9 @@ const OK = JSON.stringify({ status: 'success', data: { resultType: 'vector', res
 
 function listen(handler: http.RequestListener): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer(handler);
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () => r({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
 }
 
 describe('credentials are bound to the origin they were entered for', () => {
@@ -139,7 +141,10 @@ describe('list calls carry a limit', () => {
       await client.labels();
       await client.labelValues('job');
       await client.labelValues('job', { limit: 5 });
-      assert.deepEqual(seen.map((s) => /limit=(\d+)/.exec(s)?.[1]), ['10000', '10000', '10000', '5']);
+      assert.deepEqual(
+        seen.map((s) => /limit=(\d+)/.exec(s)?.[1]),
+        ['10000', '10000', '10000', '5'],
+      );
     } finally {
       srv.server.close();
     }
@@ -155,8 +160,15 @@ describe('redirects and proxies', () => {
     });
     const redirecting = await listen((req, res) => res.writeHead(302, { location: `${other.url}${req.url}` }).end());
     try {
-      const client = new PrometheusClient({ baseUrl: redirecting.url, auth: { type: 'bearer', token: 's3cret' }, headers: { 'X-Scope-OrgID': 't1' } });
-      await assert.rejects(client.query('up'), (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 302 && !e.message.includes('s3cret'));
+      const client = new PrometheusClient({
+        baseUrl: redirecting.url,
+        auth: { type: 'bearer', token: 's3cret' },
+        headers: { 'X-Scope-OrgID': 't1' },
+      });
+      await assert.rejects(
+        client.query('up'),
+        (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 302 && !e.message.includes('s3cret'),
+      );
       assert.equal(seenByOther.length, 0);
     } finally {
       other.server.close();
@@ -180,7 +192,7 @@ describe('redirects and proxies', () => {
     try {
       // The proxy address refuses connections: only a direct request can succeed.
       const client = new PrometheusClient({ baseUrl: direct.url, proxy: 'http://127.0.0.1:9', noProxy: ['127.0.0.1'] });
-    assert.deepEqual((await client.query('up')).data, { resultType: 'vector', result: [] });
+      assert.deepEqual((await client.query('up')).data, { resultType: 'vector', result: [] });
     } finally {
       direct.server.close();
     }

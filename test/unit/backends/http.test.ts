@@ -51,11 +51,17 @@ function handler(seen: Seen[], opts: { delayUntil?: Promise<void> } = {}): http.
         return;
       }
       if (u.pathname.endsWith('/api/v1/alerts')) {
-        res.end(envelope({ alerts: [{ labels: { alertname: 'A' }, annotations: {}, state: 'firing', activeAt: '2026-01-01T00:00:00Z', value: '1' }] }));
+        res.end(
+          envelope({
+            alerts: [{ labels: { alertname: 'A' }, annotations: {}, state: 'firing', activeAt: '2026-01-01T00:00:00Z', value: '1' }],
+          }),
+        );
         return;
       }
       if (u.pathname.endsWith('/api/v1/query_exemplars')) {
-        res.end(envelope([{ seriesLabels: { job: 'api' }, exemplars: [{ labels: { trace_id: 'abc' }, value: '0.5', timestamp: 1767225600.5 }] }]));
+        res.end(
+          envelope([{ seriesLabels: { job: 'api' }, exemplars: [{ labels: { trace_id: 'abc' }, value: '0.5', timestamp: 1767225600.5 }] }]),
+        );
         return;
       }
       if (u.pathname.endsWith('/api/v1/query_range')) {
@@ -118,7 +124,11 @@ describe('HTTP layer', () => {
 
   it('keeps a path prefix (Mimir /prometheus) and sends bearer auth and tenant headers', async () => {
     seen.length = 0;
-    const c = new PrometheusClient({ baseUrl: `${url}/prometheus/`, auth: { type: 'bearer', token: 's3cr3t-token' }, headers: { 'X-Scope-OrgID': 'tenant-1' } });
+    const c = new PrometheusClient({
+      baseUrl: `${url}/prometheus/`,
+      auth: { type: 'bearer', token: 's3cr3t-token' },
+      headers: { 'X-Scope-OrgID': 'tenant-1' },
+    });
     const r = await c.query('up', { time: 1767225600 });
     assert.deepEqual(r.warnings, ['partial answer']);
     assert.equal(seen[0]!.url, '/prometheus/api/v1/query');
@@ -135,7 +145,10 @@ describe('HTTP layer', () => {
     const c = new PrometheusClient({ baseUrl: `http://alice:pa%24%24@127.0.0.1:${new URL(url).port}` });
     await c.labels();
     assert.equal(seen[0]!.headers.authorization, `Basic ${Buffer.from('alice:pa$$').toString('base64')}`);
-    const bad = new PrometheusClient({ baseUrl: `http://alice:pa%24%24@127.0.0.1:${new URL(url).port}/nowhere`, auth: { type: 'bearer', token: 'tok-XYZ' } });
+    const bad = new PrometheusClient({
+      baseUrl: `http://alice:pa%24%24@127.0.0.1:${new URL(url).port}/nowhere`,
+      auth: { type: 'bearer', token: 'tok-XYZ' },
+    });
     const e = await bad.labelValues('job').catch((x: unknown) => x);
     assert.ok(e instanceof BackendError);
     assert.equal(e.kind, 'http');
@@ -186,10 +199,13 @@ describe('HTTP layer', () => {
     const proxy = http.createServer((req, res) => {
       pseen.push(req.url ?? '');
       const target = new URL(req.url ?? '');
-      const up = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       req.pipe(up);
     });
     const pport = await listen(proxy);
@@ -217,7 +233,10 @@ describe('TLS', () => {
   let srv: https.Server;
   let url: string;
   before(async () => {
-    srv = https.createServer({ key: readFileSync(join(TLS_DIR, 'server.key')), cert: readFileSync(join(TLS_DIR, 'server.pem')) }, handler([]));
+    srv = https.createServer(
+      { key: readFileSync(join(TLS_DIR, 'server.key')), cert: readFileSync(join(TLS_DIR, 'server.pem')) },
+      handler([]),
+    );
     url = `https://127.0.0.1:${await listen(srv)}`;
   });
   after(async () => {

@@ -75,7 +75,12 @@ describe('JaegerClient (recorded payloads over loopback HTTP)', () => {
     assert.equal(t3.services.length, 6);
     const q = srv.seen.find((s) => s.path === `/api/v3/traces/${V3_ID}`)!.query;
     assert.equal(q.get('start_time'), '2026-06-21T00:00:00.000Z');
-    const found = await jaeger.findTracesV3({ service: 'foo', start: new Date(0), end: new Date(1000), attributes: { 'http.status_code': '500' } });
+    const found = await jaeger.findTracesV3({
+      service: 'foo',
+      start: new Date(0),
+      end: new Date(1000),
+      attributes: { 'http.status_code': '500' },
+    });
     assert.equal(found.length, 1);
     const fq = srv.seen.filter((s) => s.path === '/api/v3/traces').at(-1)!.query;
     assert.equal(fq.get('query.service_name'), 'foo');
@@ -98,7 +103,11 @@ describe('JaegerClient (recorded payloads over loopback HTTP)', () => {
 
   it('findTracesV3: Jaeger\'s 404 "No traces found" envelope is an empty list; a plain 404 (no api_v3) stays an error', async () => {
     // Jaeger's http_gateway answers an empty FindTraces with http.Error: text/plain, this JSON and a newline.
-    const noTraces = { status: 404, body: `${JSON.stringify({ error: { httpCode: 404, message: 'No traces found' } })}\n`, type: 'text/plain; charset=utf-8' };
+    const noTraces = {
+      status: 404,
+      body: `${JSON.stringify({ error: { httpCode: 404, message: 'No traces found' } })}\n`,
+      type: 'text/plain; charset=utf-8',
+    };
     srv.routes.set('/api/v3/traces', noTraces);
     const q = { service: 'none', start: new Date(0), end: new Date(1000) };
     assert.deepEqual(await jaeger.findTracesV3(q), []);

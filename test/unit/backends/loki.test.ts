@@ -40,7 +40,12 @@ describe('LokiClient (recorded payloads over loopback HTTP)', () => {
   after(() => srv.close());
 
   it('query_range with categorize-labels + tenant headers → lines with trace ids', async () => {
-    const r = await loki.queryRange({ query: '{app="shop"} |= "x"', start: new Date('2026-01-01T00:00:00Z'), end: 1767229200000000000n, limit: 100 });
+    const r = await loki.queryRange({
+      query: '{app="shop"} |= "x"',
+      start: new Date('2026-01-01T00:00:00Z'),
+      end: 1767229200000000000n,
+      limit: 100,
+    });
     assert.equal(r.resultType, 'streams');
     if (r.resultType !== 'streams') return;
     assert.equal(r.lines.length, 7);
@@ -122,7 +127,11 @@ describe('LokiClient (recorded payloads over loopback HTTP)', () => {
     await rejects(retrying.labels(), (e) => assert.equal(e.message, 'Loki error (500): rpc error: code = Unavailable'));
     assert.equal(srv.seen.length - n, 3);
 
-    srv.routes.set('/loki/api/v1/labels', { status: 400, body: 'queries require at least one regexp or equality matcher', type: 'text/plain' });
+    srv.routes.set('/loki/api/v1/labels', {
+      status: 400,
+      body: 'queries require at least one regexp or equality matcher',
+      type: 'text/plain',
+    });
     const m = srv.seen.length;
     await rejects(retrying.labels(), (e) => assert.equal(e.kind, 'api-error'));
     assert.equal(srv.seen.length - m, 1);

@@ -7,7 +7,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BackendError } from '../../../src/backends/errors';
 import { TempoClient } from '../../../src/backends/tempo';
-import { fixture, fixtureText, otlpServices, tempoTagValuesV1, tempoTagValuesV2, tempoTraceqlSearch, tempoV2TraceById } from '../traces/helpers';
+import {
+  fixture,
+  fixtureText,
+  otlpServices,
+  tempoTagValuesV1,
+  tempoTagValuesV2,
+  tempoTraceqlSearch,
+  tempoV2TraceById,
+} from '../traces/helpers';
 import { HTML, json, startServer, type TestServer } from '../traces/server';
 
 const V1_ID = '5B8EFFF798038103D269B633813FC60C';
@@ -83,7 +91,13 @@ describe('TempoClient (recorded payloads over loopback HTTP)', () => {
     const v2 = await tempo.tagValuesV2('resource.service.name', { q: '{}' });
     assert.equal(v2[1].value, SERVICES[1]);
     assert.equal(v2.length, SERVICES.length);
-    assert.equal(srv.seen.filter((x) => x.path.startsWith('/api/v2/search/tag/')).at(-1)!.query.get('q'), '{}');
+    assert.equal(
+      srv.seen
+        .filter((x) => x.path.startsWith('/api/v2/search/tag/'))
+        .at(-1)!
+        .query.get('q'),
+      '{}',
+    );
   });
 
   it('plain-text 404 → "Trace … not found in Tempo"; unknown path 404 too', async () => {

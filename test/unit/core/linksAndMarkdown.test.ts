@@ -9,7 +9,14 @@ import { markdownCode, markdownText } from '../../../src/core/untrusted';
 
 describe('Grafana links from a configured URL', () => {
   it('http(s) only; anything else gives no link', () => {
-    for (const bad of ['javascript:alert(1)', 'command:workbench.action.terminal.new', 'file:///etc/passwd', 'vscode://x', '', 'not a url']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+      'vscode://x',
+      '',
+      'not a url',
+    ]) {
       assert.equal(grafanaExploreUrl(bad, 'up'), undefined, bad);
     }
   });

@@ -42,14 +42,18 @@ describe('trace ids', () => {
 
 describe('credentials in URLs are redacted', () => {
   it('everywhere in a text', () => {
-    assert.equal(redactUrls('Prometheus at https://alice:s3cret@prom.example/x and http://bob@h:1'), 'Prometheus at https://***@prom.example/x and http://***@h:1');
+    assert.equal(
+      redactUrls('Prometheus at https://alice:s3cret@prom.example/x and http://bob@h:1'),
+      'Prometheus at https://***@prom.example/x and http://***@h:1',
+    );
     assert.equal(redactUrls('no credentials: https://prom.example/a@b'), 'no credentials: https://prom.example/a@b');
   });
 
   it('in the error of an invalid URL', () => {
     assert.throws(
       () => new PrometheusClient({ baseUrl: 'https://alice:s3cret@exa mple' }),
-      (e: unknown) => e instanceof BackendError && !e.message.includes('s3cret') && !e.target.includes('s3cret') && e.message.includes('***'),
+      (e: unknown) =>
+        e instanceof BackendError && !e.message.includes('s3cret') && !e.target.includes('s3cret') && e.message.includes('***'),
     );
   });
 });

@@ -30,7 +30,11 @@ describe('findApps', () => {
     ];
     for (const [rel, file, want] of cases) {
       const apps = await findApps(readFixture(rel).text, file);
-      assert.deepEqual(apps.map(({ name, framework, line }) => ({ name, framework, line })), want, rel);
+      assert.deepEqual(
+        apps.map(({ name, framework, line }) => ({ name, framework, line })),
+        want,
+        rel,
+      );
     }
   });
 
@@ -45,7 +49,10 @@ describe('planAppSetup: Python', () => {
     const { text } = readFixture('fastapi/app.py');
     const plain = await setup(text, '/p/svc/app.py', 'metrics-endpoint');
     assert.match(plain.out, /\nfrom prometheus_client import make_asgi_app\nimport os\n/);
-    assert.match(plain.out, /\napp = FastAPI\(title="users"\)\n# Prometheus scrape endpoint[^\n]*\napp\.mount\("\/metrics", make_asgi_app\(\)\)\n/);
+    assert.match(
+      plain.out,
+      /\napp = FastAPI\(title="users"\)\n# Prometheus scrape endpoint[^\n]*\napp\.mount\("\/metrics", make_asgi_app\(\)\)\n/,
+    );
     const inst = await setup(text, '/p/svc/app.py', 'metrics-endpoint', { fastapiMetrics: 'instrumentator' });
     assert.match(inst.out, /from prometheus_fastapi_instrumentator import Instrumentator/);
     assert.match(inst.out, /\nInstrumentator\(\)\.instrument\(app\)\.expose\(app\)\n/);
@@ -55,7 +62,10 @@ describe('planAppSetup: Python', () => {
     const { text } = readFixture('flask/app.py');
     const view = await setup(text, '/p/svc/app.py', 'metrics-endpoint');
     assert.match(view.out, /^from prometheus_client import CONTENT_TYPE_LATEST, generate_latest$/m);
-    assert.match(view.out, /\n@app\.route\("\/metrics"\)\ndef prometheus_metrics\(\):\n\treturn generate_latest\(\), 200, \{"Content-Type": CONTENT_TYPE_LATEST\}\n/);
+    assert.match(
+      view.out,
+      /\n@app\.route\("\/metrics"\)\ndef prometheus_metrics\(\):\n\treturn generate_latest\(\), 200, \{"Content-Type": CONTENT_TYPE_LATEST\}\n/,
+    );
     const disp = await setup(text, '/p/svc/app.py', 'metrics-endpoint', { flaskMetrics: 'dispatcher' });
     assert.match(disp.out, /^from werkzeug\.middleware\.dispatcher import DispatcherMiddleware$/m);
     assert.match(disp.out, /^app\.wsgi_app = DispatcherMiddleware\(app\.wsgi_app, \{"\/metrics": make_wsgi_app\(\)\}\)$/m);
@@ -69,7 +79,13 @@ describe('planAppSetup: Python', () => {
     assert.equal(r.newFiles.length, 1);
     assert.equal(r.newFiles[0]!.path, '/p/svc/telemetry.py');
     const c = r.newFiles[0]!.content;
-    for (const s of ['TracerProvider(resource=resource)', 'BatchSpanProcessor(OTLPSpanExporter())', 'FlaskInstrumentor().instrument_app(app)', 'SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    for (const s of [
+      'TracerProvider(resource=resource)',
+      'BatchSpanProcessor(OTLPSpanExporter())',
+      'FlaskInstrumentor().instrument_app(app)',
+      'SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ]) {
       assert.ok(c.includes(s), s);
     }
     const rel = await setup('from .models import User\nfrom fastapi import FastAPI\n\napp = FastAPI()\n', '/p/pkg/main.py', 'tracing');
@@ -89,7 +105,10 @@ describe('planAppSetup: Node', () => {
     const text = "import express from 'express';\nimport { Counter } from 'prom-client';\n\nconst app = express();\n";
     const r = await setup(text, '/p/app.ts', 'metrics-endpoint');
     assert.match(r.out, /^import \{ Counter, register \} from 'prom-client';$/m);
-    assert.match(r.out, /app\.get\('\/metrics', async \(_req, res\) => \{\n {2}res\.set\('Content-Type', register\.contentType\);\n {2}res\.end\(await register\.metrics\(\)\);\n\}\);/);
+    assert.match(
+      r.out,
+      /app\.get\('\/metrics', async \(_req, res\) => \{\n {2}res\.set\('Content-Type', register\.contentType\);\n {2}res\.end\(await register\.metrics\(\)\);\n\}\);/,
+    );
   });
 
   it('tracing: CommonJS require first, tracing.js with NodeSDK + OTLP exporter + service name', async () => {
@@ -110,6 +129,9 @@ describe('planAppSetup: Node', () => {
     assert.match(t.out, /^import '\.\/tracing'; \/\/ OpenTelemetry first[^\n]*\nimport 'reflect-metadata';/);
     assert.equal(t.newFiles[0]!.path, '/p/src/tracing.ts');
     const m = await setup(text, '/p/src/main.ts', 'metrics-endpoint');
-    assert.match(m.out, /const app = await NestFactory\.create\(AppModule\);\n {2}\/\/ Prometheus scrape endpoint[^\n]*\n {2}app\.getHttpAdapter\(\)\.get\('\/metrics'/);
+    assert.match(
+      m.out,
+      /const app = await NestFactory\.create\(AppModule\);\n {2}\/\/ Prometheus scrape endpoint[^\n]*\n {2}app\.getHttpAdapter\(\)\.get\('\/metrics'/,
+    );
   });
 });

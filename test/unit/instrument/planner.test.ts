@@ -32,16 +32,32 @@ describe('planner: Python', () => {
   it('keeps a 2-space indentation, leaves decorator stacks alone, avoids clobbering a local named span', async () => {
     const { plan, out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)]);
     assert.equal(plan.refused, undefined);
-    assert.match(out, /\n@app\.get\("\/a\/\{x\}"\)\n@some\.other_decorator\(1\)\nasync def a\(x: int\):\n  _telemetry_start = time\.perf_counter\(\)\n/);
-    assert.match(out, /\n  with tracer\.start_as_current_span\("GET \/a\/\{x\}"\) as otel_span:\n    otel_span\.set_attribute\("http\.route", "\/a\/\{x\}"\)\n/);
+    assert.match(
+      out,
+      /\n@app\.get\("\/a\/\{x\}"\)\n@some\.other_decorator\(1\)\nasync def a\(x: int\):\n  _telemetry_start = time\.perf_counter\(\)\n/,
+    );
+    assert.match(
+      out,
+      /\n  with tracer\.start_as_current_span\("GET \/a\/\{x\}"\) as otel_span:\n    otel_span\.set_attribute\("http\.route", "\/a\/\{x\}"\)\n/,
+    );
     assert.match(out, /\n      span = x\n      return \{"x": span\}\n    except Exception as e:\n/);
     assert.doesNotMatch(out, /\t/);
   });
 
   it('honours the options: prefix, labels, buckets, tracer name, span name template', async () => {
-    const opts = { metricPrefix: 'shop_', labels: ['method', 'route'], buckets: [0.1, 1], tracerName: 'shop', spanNameTemplate: 'handle {route} ({method})', style: 'inline' as const };
+    const opts = {
+      metricPrefix: 'shop_',
+      labels: ['method', 'route'],
+      buckets: [0.1, 1],
+      tracerName: 'shop',
+      spanNameTemplate: 'handle {route} ({method})',
+      style: 'inline' as const,
+    };
     const { out } = await instrument(src, F, [route('fastapi', ['GET'], '/a/{x}', src, F)], ['counter', 'histogram', 'span'], opts);
-    assert.match(out, /\ntry:\n  HTTP_REQUESTS_TOTAL = Counter\(\n    "shop_http_requests_total",\n    "[^"]*",\n    \["method", "route"\],\n  \)\nexcept ValueError:[^\n]*\n  HTTP_REQUESTS_TOTAL = REGISTRY\._names_to_collectors\["shop_http_requests_total"\]\n/);
+    assert.match(
+      out,
+      /\ntry:\n  HTTP_REQUESTS_TOTAL = Counter\(\n    "shop_http_requests_total",\n    "[^"]*",\n    \["method", "route"\],\n  \)\nexcept ValueError:[^\n]*\n  HTTP_REQUESTS_TOTAL = REGISTRY\._names_to_collectors\["shop_http_requests_total"\]\n/,
+    );
     assert.match(out, /buckets=\(0\.1, 1\.0\),/);
     assert.match(out, /trace\.get_tracer\("shop"\)/);
     assert.match(out, /start_as_current_span\("handle \/a\/\{x\} \(GET\)"\)/);
@@ -72,7 +88,11 @@ describe('planner: Python', () => {
     const { plan, out } = await instrument(text, F, [route('flask', ['GET'], '/p', text, F)]);
     assert.equal(plan.refused, undefined);
     assert.equal(out.match(/^import time$/gm)?.length, 1);
-    assert.match(out, /from prometheus_client import \(\n {4}Counter,\n {4}Histogram,\n {4}REGISTRY,\n\)/, 'one name per line, as the list is written');
+    assert.match(
+      out,
+      /from prometheus_client import \(\n {4}Counter,\n {4}Histogram,\n {4}REGISTRY,\n\)/,
+      'one name per line, as the list is written',
+    );
     assert.equal(out.match(/= Counter\(/g)?.length, 1, 'the existing counter is reused');
     assert.match(out, /REQS\.labels\(method="GET", route="\/p", status=_telemetry_code\)\.inc\(\)/);
     assert.match(out, /with my_tracer\.start_as_current_span\("GET \/p"\) as span:/);
@@ -109,11 +129,23 @@ describe('planner: Python', () => {
 
   it('refuses unknown labels, missing handlers, one-line bodies, foreign handler files, unsupported files', async () => {
     const r = route('fastapi', ['GET'], '/a/{x}', src, F);
-    assert.match((await planInstrumentRoute(src, F, r, ['counter'], { ...OPTS, labels: ['user_id'] })).refused ?? '', /unsupported metric label "user_id"/);
-    assert.match((await planInstrumentRoute(src, F, { ...r, handlerLine: 1 }, ['counter'], OPTS)).refused ?? '', /handler function not found/);
+    assert.match(
+      (await planInstrumentRoute(src, F, r, ['counter'], { ...OPTS, labels: ['user_id'] })).refused ?? '',
+      /unsupported metric label "user_id"/,
+    );
+    assert.match(
+      (await planInstrumentRoute(src, F, { ...r, handlerLine: 1 }, ['counter'], OPTS)).refused ?? '',
+      /handler function not found/,
+    );
     const oneLine = 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/o")\ndef o(): return 1\n';
-    assert.match((await planInstrumentRoute(oneLine, F, route('fastapi', ['GET'], '/o', oneLine, F), ['span'], OPTS)).refused ?? '', /own lines/);
-    assert.match((await planInstrumentRoute(src, F, { ...r, handlerFile: '/elsewhere/x.py' }, ['span'], OPTS)).refused ?? '', /its handler is in \/elsewhere\/x\.py/);
+    assert.match(
+      (await planInstrumentRoute(oneLine, F, route('fastapi', ['GET'], '/o', oneLine, F), ['span'], OPTS)).refused ?? '',
+      /own lines/,
+    );
+    assert.match(
+      (await planInstrumentRoute(src, F, { ...r, handlerFile: '/elsewhere/x.py' }, ['span'], OPTS)).refused ?? '',
+      /its handler is in \/elsewhere\/x\.py/,
+    );
     assert.match((await planInstrumentRoute(src, '/tmp/a.rb', r, ['span'], OPTS)).refused ?? '', /unsupported file type/);
     assert.match((await planInstrumentRoute(src, F, r, [], OPTS)).refused ?? '', /no aspect/);
   });
@@ -124,20 +156,28 @@ describe('planner: TypeScript / JavaScript', () => {
     const text = "import Fastify from 'fastify';\nconst app = Fastify();\napp.get('/z', async () => ({ ok: true }));\n";
     const { plan, out } = await instrument(text, T, [route('fastify', ['GET'], '/z', text, T)]);
     assert.equal(plan.refused, undefined);
-    assert.match(out, /app\.get\('\/z', async \(_request, reply\) => \{\n {2}return tracer\.startActiveSpan\('GET \/z', async \(span\) => \{/);
+    assert.match(
+      out,
+      /app\.get\('\/z', async \(_request, reply\) => \{\n {2}return tracer\.startActiveSpan\('GET \/z', async \(span\) => \{/,
+    );
     assert.match(out, /return \(\{ ok: true \}\);\n/);
     assert.match(out, /String\(telemetryErrorCode \|\| reply\.statusCode\)/);
   });
 
   it('refuses a handler that is built by a call (middleware factory) or is not a function here, and says which', async () => {
-    const text = "import express from 'express';\nimport passport from 'passport';\nconst app = express();\nconst h = 1;\napp.get('/auth/x', passport.authenticate('x', {\n  session: false,\n}));\napp.get('/y', h);\n";
+    const text =
+      "import express from 'express';\nimport passport from 'passport';\nconst app = express();\nconst h = 1;\napp.get('/auth/x', passport.authenticate('x', {\n  session: false,\n}));\napp.get('/y', h);\n";
     const { plan } = await instrument(text, T, [route('express', ['GET'], '/auth/x', text, T), route('express', ['GET'], '/y', text, T)]);
-    assert.match(plan.refused ?? '', /GET \/auth\/x: its handler `passport\.authenticate\('x', \{…` is built by a call \(a middleware factory\), not a function written here: nothing to wrap/);
+    assert.match(
+      plan.refused ?? '',
+      /GET \/auth\/x: its handler `passport\.authenticate\('x', \{…` is built by a call \(a middleware factory\), not a function written here: nothing to wrap/,
+    );
     assert.match(plan.refused ?? '', /GET \/y: its handler `h` is not a function defined in this file/);
   });
 
   it('adds to a multi-line import list one name per line, to a one-line list on the same line', async () => {
-    const text = "import {\n  Controller,\n  Get,\n} from '@nestjs/common';\nimport { trace } from '@opentelemetry/api';\n\n@Controller('c')\nexport class C {\n  @Get('x')\n  x() {\n    return 1;\n  }\n}\n";
+    const text =
+      "import {\n  Controller,\n  Get,\n} from '@nestjs/common';\nimport { trace } from '@opentelemetry/api';\n\n@Controller('c')\nexport class C {\n  @Get('x')\n  x() {\n    return 1;\n  }\n}\n";
     const { plan, out } = await instrument(text, T, [route('nestjs', ['GET'], 'x', text, T, { fullPath: '/c/x' })]);
     assert.equal(plan.refused, undefined, plan.refused);
     assert.match(out, /^import \{\n {2}Controller,\n {2}Get,\n {2}HttpException,\n\} from '@nestjs\/common';$/m);
@@ -145,8 +185,12 @@ describe('planner: TypeScript / JavaScript', () => {
   });
 
   it('instruments a handler shared by two routes once and says so', async () => {
-    const text = "import express from 'express';\nconst app = express();\nfunction h(_req: express.Request, res: express.Response) {\n  res.send('x');\n}\napp.get('/a', h);\napp.get('/b', h);\n";
-    const routes = [route('express', ['GET'], '/a', text, T, { handlerAt: 'function h' }), route('express', ['GET'], '/b', text, T, { handlerAt: 'function h' })];
+    const text =
+      "import express from 'express';\nconst app = express();\nfunction h(_req: express.Request, res: express.Response) {\n  res.send('x');\n}\napp.get('/a', h);\napp.get('/b', h);\n";
+    const routes = [
+      route('express', ['GET'], '/a', text, T, { handlerAt: 'function h' }),
+      route('express', ['GET'], '/b', text, T, { handlerAt: 'function h' }),
+    ];
     const { plan, out } = await instrument(text, T, routes);
     assert.equal(plan.refused, undefined);
     assert.match(plan.summary, /GET \/b: handler shared with GET \/a, instrumented once/);
@@ -154,16 +198,21 @@ describe('planner: TypeScript / JavaScript', () => {
   });
 
   it('uses double quotes and no semicolons when the file does, and a namespace import when present', async () => {
-    const text = 'import express from "express"\nimport * as prom from "prom-client"\nconst app = express()\napp.get("/q", (req, res) => {\n  res.send("q")\n})\n';
+    const text =
+      'import express from "express"\nimport * as prom from "prom-client"\nconst app = express()\napp.get("/q", (req, res) => {\n  res.send("q")\n})\n';
     const { plan, out } = await instrument(text, T, [route('express', ['GET'], '/q', text, T)], ['counter']);
     assert.equal(plan.refused, undefined);
-    assert.match(out, /\(prom\.register\.getSingleMetric\("http_requests_total"\) as prom\.Counter<string> \| undefined\) \?\? new prom\.Counter\(\{/);
+    assert.match(
+      out,
+      /\(prom\.register\.getSingleMetric\("http_requests_total"\) as prom\.Counter<string> \| undefined\) \?\? new prom\.Counter\(\{/,
+    );
     assert.doesNotMatch(out, /from "prom-client";|import \{ Counter/);
     assert.match(out, /httpRequestsTotal\.inc\(\{ method: "GET", route: "\/q", status: telemetryStatus \}\)\n/);
   });
 
   it('refuses a destructured response parameter with a clear reason', async () => {
-    const text = "import Koa from 'koa';\nimport Router from '@koa/router';\nconst router = new Router();\nrouter.get('/d', async ({ response }) => {\n  response.body = 1;\n});\n";
+    const text =
+      "import Koa from 'koa';\nimport Router from '@koa/router';\nconst router = new Router();\nrouter.get('/d', async ({ response }) => {\n  response.body = 1;\n});\n";
     const plan = await planInstrumentRoute(text, T, route('koa', ['GET'], '/d', text, T), ['counter'], OPTS);
     assert.match(plan.refused ?? '', /parameter 1 of the handler is destructured; name it \(e\.g\. ctx\)/);
   });
@@ -184,14 +233,28 @@ describe('validateResult / applyEdits', () => {
   });
 
   it('applies sorted edits and rejects overlaps', () => {
-    assert.equal(applyEdits('abcdef', [{ start: 4, end: 5, newText: 'E' }, { start: 0, end: 0, newText: '>' }]), '>abcdEf');
-    assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, newText: '' }, { start: 1, end: 1, newText: 'x' }]), /overlapping/);
+    assert.equal(
+      applyEdits('abcdef', [
+        { start: 4, end: 5, newText: 'E' },
+        { start: 0, end: 0, newText: '>' },
+      ]),
+      '>abcdEf',
+    );
+    assert.throws(
+      () =>
+        applyEdits('abc', [
+          { start: 0, end: 2, newText: '' },
+          { start: 1, end: 1, newText: 'x' },
+        ]),
+      /overlapping/,
+    );
   });
 });
 
 describe('planner: name clashes and offsets', () => {
   it('uses an aliased perf_counter when `time` is not the time module (from datetime import time)', async () => {
-    const text = 'from datetime import time\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.route("/t")\ndef t():\n    return str(time(1, 2))\n';
+    const text =
+      'from datetime import time\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.route("/t")\ndef t():\n    return str(time(1, 2))\n';
     const r = route('flask', ['GET'], '/t', text, F);
     const { plan, out } = await instrument(text, F, [r], ['histogram']);
     assert.equal(plan.refused, undefined);
@@ -201,7 +264,8 @@ describe('planner: name clashes and offsets', () => {
   });
 
   it('computes offsets in UTF-16 code units (non-ASCII text before and inside the handler)', async () => {
-    const text = 'from fastapi import FastAPI\n\napp = FastAPI()\nG = "héllo 😀"\n\n@app.get("/x")\nasync def x():\n    return {"g": G + "😀é"}\n';
+    const text =
+      'from fastapi import FastAPI\n\napp = FastAPI()\nG = "héllo 😀"\n\n@app.get("/x")\nasync def x():\n    return {"g": G + "😀é"}\n';
     const { plan, out } = await instrument(text, F, [route('fastapi', ['GET'], '/x', text, F)]);
     assert.equal(plan.refused, undefined);
     assert.match(out, /\n {12}return \{"g": G \+ "😀é"\}\n {8}except Exception as e:\n/);
@@ -233,9 +297,15 @@ describe('planner: settings', () => {
   const r = () => route('express', ['GET'], '/s', text, T);
 
   it('falls back to defaults for missing settings and sorts buckets', async () => {
-    const plan = await planInstrumentRoute(text, T, r(), ['histogram'], { buckets: [1, 0.1], style: 'inline' } as unknown as InstrumentOptions);
+    const plan = await planInstrumentRoute(text, T, r(), ['histogram'], {
+      buckets: [1, 0.1],
+      style: 'inline',
+    } as unknown as InstrumentOptions);
     const out = applyEdits(text, plan.edits);
-    assert.match(out, /name: 'http_request_duration_seconds',\n {2}help: '[^']*',\n {2}labelNames: \['method', 'route', 'status'\],\n {2}buckets: \[0\.1, 1\],/);
+    assert.match(
+      out,
+      /name: 'http_request_duration_seconds',\n {2}help: '[^']*',\n {2}labelNames: \['method', 'route', 'status'\],\n {2}buckets: \[0\.1, 1\],/,
+    );
   });
 
   it('works without labels and refuses an invalid prefix', async () => {

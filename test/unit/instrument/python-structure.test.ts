@@ -27,7 +27,9 @@ describe('instrumented Python span structure (tree-sitter)', () => {
         for (const r of routes) {
           const fn = defs.find((d) => d.childForFieldName('name')?.text === r.handlerName)!;
           assert.ok(fn, r.handlerName ?? '');
-          const body = named(fn.childForFieldName('body')).filter((s) => !(s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string'));
+          const body = named(fn.childForFieldName('body')).filter(
+            (s) => !(s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string'),
+          );
           const withs = body.filter((s) => s.type === 'with_statement');
           assert.equal(withs.length, 1, `${r.handlerName}: one with statement`);
           // nothing of the original body is left outside the span

@@ -10,7 +10,10 @@ test('a large file is parsed in slices: other tasks run during the lint, results
   const text = COUNTER + 'def f(x):\n    return [x + i for i in range(10)]\n'.repeat(20_000);
   const { result, ticks } = await macrotasksDuring(() => lintMetrics(text, '/big.py', { sliceMs: 0, maxBytes: 8 * 1024 * 1024 }));
   assert.ok(ticks >= 3, `other tasks ran only ${ticks} times during the lint`);
-  assert.deepEqual(result.map((d) => d.code), (await lintMetrics(COUNTER, '/small.py')).map((d) => d.code));
+  assert.deepEqual(
+    result.map((d) => d.code),
+    (await lintMetrics(COUNTER, '/small.py')).map((d) => d.code),
+  );
 });
 
 test('a file over the size cap is not linted', async () => {

@@ -14,9 +14,13 @@ const codes = async (text: string, file: string) => (await lintMetrics(text, fil
 
 describe('metric lint: Python prometheus_client', () => {
   it('does not require _total on Python counters (prometheus_client appends it), flags reserved suffixes', async () => {
-    const text = 'from prometheus_client import Counter\nA = Counter("jobs", "d")\nB = Counter("jobs_done_total", "d")\nC = Counter("rows_count", "d")\n';
+    const text =
+      'from prometheus_client import Counter\nA = Counter("jobs", "d")\nB = Counter("jobs_done_total", "d")\nC = Counter("rows_count", "d")\n';
     const d = await lintMetrics(text, PY);
-    assert.deepEqual(d.map((x) => [x.code, x.metric, x.range.start.line]), [['reserved-suffix', 'rows_count', 4]]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.metric, x.range.start.line]),
+      [['reserved-suffix', 'rows_count', 4]],
+    );
   });
 
   it('flags duplicates (including x vs x_total), non-base units, seconds histograms with ms buckets', async () => {
@@ -30,7 +34,10 @@ describe('metric lint: Python prometheus_client', () => {
       '',
     ].join('\n');
     const d = await lintMetrics(text, PY);
-    assert.deepEqual(d.map((x) => x.code), ['duplicate-metric', 'non-base-unit', 'bucket-unit-mismatch']);
+    assert.deepEqual(
+      d.map((x) => x.code),
+      ['duplicate-metric', 'non-base-unit', 'bucket-unit-mismatch'],
+    );
     assert.match(d[0]!.message, /same counter/);
     assert.match(d[1]!.message, /use _seconds/);
     assert.match(d[2]!.message, /look like milliseconds/);
@@ -51,12 +58,15 @@ describe('metric lint: Python prometheus_client', () => {
       '',
     ].join('\n');
     const d = await lintMetrics(text, PY);
-    assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [
-      ['unbounded-label', 7],
-      ['unbounded-label', 7],
-      ['unbounded-label', 9],
-      ['unbounded-label', 9],
-    ]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.range.start.line]),
+      [
+        ['unbounded-label', 7],
+        ['unbounded-label', 7],
+        ['unbounded-label', 9],
+        ['unbounded-label', 9],
+      ],
+    );
     assert.match(d[1]!.message, /user_id is a path parameter/);
   });
 
@@ -85,20 +95,23 @@ describe('metric lint: prom-client', () => {
       "app.get('/u/:id', (req, res) => {",
       '  a.inc({ route: req.originalUrl });',
       '  a.labels(req.params.id).inc();',
-      "  s.observe({ userId: user.id }, 1);",
+      '  s.observe({ userId: user.id }, 1);',
       "  a.inc({ route: '/u/:id' });",
       '});',
       '',
     ].join('\n');
     const d = await lintMetrics(text, '/tmp/m.js');
-    assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [
-      ['duplicate-metric', 3],
-      ['non-base-unit', 4],
-      ['bucket-unit-mismatch', 5],
-      ['unbounded-label', 7],
-      ['unbounded-label', 8],
-      ['unbounded-label', 9],
-    ]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.range.start.line]),
+      [
+        ['duplicate-metric', 3],
+        ['non-base-unit', 4],
+        ['bucket-unit-mismatch', 5],
+        ['unbounded-label', 7],
+        ['unbounded-label', 8],
+        ['unbounded-label', 9],
+      ],
+    );
   });
 
   it('prom-client really throws on a duplicate name and keeps counter names as written', async () => {

@@ -3,7 +3,7 @@
  */
 import { fixture } from '../traces/helpers';
 
-type Result = { data: { result: ({ metric?: Record<string, string>; stream?: Record<string, string> })[] } };
+type Result = { data: { result: { metric?: Record<string, string>; stream?: Record<string, string> }[] } };
 
 /**
  * Loki `/loki/api/v1/series` answer — shape of grafana/loki docs/sources/reference/loki-http-api.md

@@ -137,7 +137,10 @@ describe('trace ids and levels (generated in the recorded categorized shape)', (
 
 describe('hostile strings and bad input', () => {
   it('markup and ANSI in lines, labels and metadata come through verbatim and are not interpreted', () => {
-    const raw = fixture<{ data: { result: { stream: Record<string, string>; values: unknown[][] }[] } }>('loki', 'query_range_streams_categorized.json');
+    const raw = fixture<{ data: { result: { stream: Record<string, string>; values: unknown[][] }[] } }>(
+      'loki',
+      'query_range_streams_categorized.json',
+    );
     const s = raw.data.result[0];
     s.stream.app = HOSTILE[0];
     s.values = HOSTILE.map((h, i) => [String(123456789012345 + i), h, { structuredMetadata: { note: h }, parsed: { msg: h } }]);
@@ -156,7 +159,16 @@ describe('hostile strings and bad input', () => {
   });
 
   it('never throws on bad input; bad entries are skipped and counted', () => {
-    for (const b of [null, 1, 'x', [], {}, { status: 'error', error: 'parse error' }, { status: 'success', data: {} }, { status: 'success', data: { resultType: 'scalar', result: [] } }]) {
+    for (const b of [
+      null,
+      1,
+      'x',
+      [],
+      {},
+      { status: 'error', error: 'parse error' },
+      { status: 'success', data: {} },
+      { status: 'success', data: { resultType: 'scalar', result: [] } },
+    ]) {
       for (const p of [parseLokiQuery, parseLokiTailFrame, parseLokiStringList, parseLokiSeries]) {
         const r = (p as (x: unknown) => { ok: boolean })(b);
         if (p === parseLokiStringList || p === parseLokiSeries) {

@@ -26,7 +26,10 @@ test('every contributed setting is read by src/config.ts and documented', () => 
 test('config.ts reads no setting that is not contributed', () => {
   const keys = new Set(settings.map(([k]) => k.replace(/^telemetryLens\./, '')));
   const read = [...configSource.matchAll(/\.get<[^>]+>\('([^']+)'/g)].map((m) => m[1]!);
-  assert.deepEqual(read.filter((k) => !keys.has(k)), []);
+  assert.deepEqual(
+    read.filter((k) => !keys.has(k)),
+    [],
+  );
 });
 
 test('every command has a title in the Telemetry Lens category; menus refer to contributed commands', () => {
@@ -35,8 +38,13 @@ test('every command has a title in the Telemetry Lens category; menus refer to c
     assert.equal(c.category, 'Telemetry Lens', c.command);
     assert.ok(c.title, c.command);
   }
-  const menuRefs = Object.values(pkg.contributes.menus ?? {}).flat().map((m) => (m as { command: string }).command);
-  assert.deepEqual(menuRefs.filter((c) => !ids.has(c)), []);
+  const menuRefs = Object.values(pkg.contributes.menus ?? {})
+    .flat()
+    .map((m) => (m as { command: string }).command);
+  assert.deepEqual(
+    menuRefs.filter((c) => !ids.has(c)),
+    [],
+  );
 });
 
 test('activation is lazy: languages, our views and commands, never "*"', () => {
@@ -47,5 +55,8 @@ test('activation is lazy: languages, our views and commands, never "*"', () => {
 
 test('the README documents every setting', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  assert.deepEqual(settings.map(([k]) => k).filter((k) => !readme.includes(`\`${k}\``)), []);
+  assert.deepEqual(
+    settings.map(([k]) => k).filter((k) => !readme.includes(`\`${k}\``)),
+    [],
+  );
 });

@@ -14,12 +14,22 @@ test('Restricted Mode is supported in part; where requests go and what opens a p
   const u = pkg.capabilities?.untrustedWorkspaces;
   assert.equal(u?.supported, 'limited');
   const restricted = new Set(u?.restrictedConfigurations ?? []);
-  for (const k of ['prometheus.url', 'prometheus.auth', 'prometheus.headers', 'grafana.url', 'receiver.enabled', 'receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort']) {
+  for (const k of [
+    'prometheus.url',
+    'prometheus.auth',
+    'prometheus.headers',
+    'grafana.url',
+    'receiver.enabled',
+    'receiver.grpcPort',
+    'receiver.httpPort',
+    'receiver.queryPort',
+  ]) {
     assert.ok(restricted.has(`telemetryLens.${k}`), `telemetryLens.${k} is restricted`);
   }
   for (const k of restricted) assert.ok(settings[k], `${k} is a contributed setting`);
 });
 
 test('TLS trust settings cannot come from a workspace at all', () => {
-  for (const k of ['telemetryLens.prometheus.caFile', 'telemetryLens.prometheus.insecureSkipVerify']) assert.equal(settings[k]?.scope, 'machine', k);
+  for (const k of ['telemetryLens.prometheus.caFile', 'telemetryLens.prometheus.insecureSkipVerify'])
+    assert.equal(settings[k]?.scope, 'machine', k);
 });

@@ -8,7 +8,18 @@ import type { HttpMethod, Route } from '../../../src/core/routes/types';
 
 function route(methods: HttpMethod[], path: string, line: number): Route {
   const range = { start: { line, column: 0 }, end: { line, column: 10 } };
-  return { framework: 'express', methods, path, fullPath: path, file: '/app.ts', line, range, handlerFile: '/app.ts', handlerLine: line, handlerName: null };
+  return {
+    framework: 'express',
+    methods,
+    path,
+    fullPath: path,
+    file: '/app.ts',
+    line,
+    range,
+    handlerFile: '/app.ts',
+    handlerLine: line,
+    handlerName: null,
+  };
 }
 
 const sample = (metric: Record<string, string>, v: string): VectorSample => ({ metric, value: [1_700_000_000, v] });
@@ -38,7 +49,13 @@ test('series are summed per route by template and method; unmatched traffic is l
   assert.deepEqual([h!.rate, h!.hasData], [null, false]);
   assert.deepEqual(out.seen.get(getUser), { label: 'route', values: ['/users/:id'], methods: ['GET'] });
   assert.equal(out.seen.has(idle), false);
-  assert.deepEqual(out.unmatched.map((x) => [x.value, x.rate]), [['/old', 1.5], ['/gone', 0.5]]);
+  assert.deepEqual(
+    out.unmatched.map((x) => [x.value, x.rate]),
+    [
+      ['/old', 1.5],
+      ['/gone', 0.5],
+    ],
+  );
 });
 
 test('NaN and infinite samples are dropped: the route is seen, with no traffic counted from them', () => {

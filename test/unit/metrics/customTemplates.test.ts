@@ -8,7 +8,18 @@ import type { Route } from '../../../src/core/routes/types';
 
 function route(path: string): Route {
   const range = { start: { line: 3, column: 0 }, end: { line: 3, column: 10 } };
-  return { framework: 'express', methods: ['GET'], path, fullPath: path, file: '/app.ts', line: 3, range, handlerFile: '/app.ts', handlerLine: 3, handlerName: null };
+  return {
+    framework: 'express',
+    methods: ['GET'],
+    path,
+    fullPath: path,
+    file: '/app.ts',
+    line: 3,
+    range,
+    handlerFile: '/app.ts',
+    handlerLine: 3,
+    handlerName: null,
+  };
 }
 
 const values = { route: '/a', method: 'GET', service: 'job="api"', window: '5m', quantile: '0.99' };
@@ -25,7 +36,11 @@ describe('custom PromQL templates', () => {
     assert.equal(fillTemplate('x{path="$route"}', hostile), 'x{path="/x\\"} or vector(1) or x{y=\\"\\\\"}');
     assert.equal(fillTemplate('x{path=~"$route.*"}', { ...values, route: '/users/{id}' }), 'x{path=~"/users/\\\\{id\\\\}.*"}');
     assert.equal(fillTemplate('x{path!~ "$route"}', { ...values, route: '/a.b' }), 'x{path!~ "/a\\\\.b"}');
-    assert.equal(fillTemplate('label_replace(x, "r", $route, "", "")', values), 'label_replace(x, "r", "/a", "", "")', 'outside a string: a quoted string');
+    assert.equal(
+      fillTemplate('label_replace(x, "r", $route, "", "")', values),
+      'label_replace(x, "r", "/a", "", "")',
+      'outside a string: a quoted string',
+    );
     assert.equal(fillTemplate('x{a="\\"$route"}', values), 'x{a="\\"/a"}', 'an escaped quote does not end the string');
   });
 

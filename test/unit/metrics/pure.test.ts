@@ -1,8 +1,22 @@
 /** Pure parts of the metrics engine: template mapping, formatting, sparkline, histogram quantiles, PromQL. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestTemplateFor, canonicalRouteKey, toExpressPath, toOpenApiPath, toPromBundlePath } from '../../../src/core/metrics/routeTemplates';
-import { formatDuration, formatQuantiles, formatRate, formatRatio, formatStats, sparklineDataUri, sparklineSvg } from '../../../src/core/metrics/format';
+import {
+  bestTemplateFor,
+  canonicalRouteKey,
+  toExpressPath,
+  toOpenApiPath,
+  toPromBundlePath,
+} from '../../../src/core/metrics/routeTemplates';
+import {
+  formatDuration,
+  formatQuantiles,
+  formatRate,
+  formatRatio,
+  formatStats,
+  sparklineDataUri,
+  sparklineSvg,
+} from '../../../src/core/metrics/format';
 import { histogramQuantile } from '../../../src/core/metrics/quantile';
 import {
   CONVENTION_NAMES,
@@ -16,7 +30,16 @@ import {
 
 describe('route templates', () => {
   it('maps every spelling of a parameter to one canonical key', () => {
-    const forms = ['/users/{id}', '/users/{user_id:int}', '/users/:id', '/users/:id(\\d+)', '/users/<int:id>', '/users/<id>', '/users/#val', 'users/:id/'];
+    const forms = [
+      '/users/{id}',
+      '/users/{user_id:int}',
+      '/users/:id',
+      '/users/:id(\\d+)',
+      '/users/<int:id>',
+      '/users/<id>',
+      '/users/#val',
+      'users/:id/',
+    ];
     for (const f of forms) assert.equal(canonicalRouteKey(f), '/users/{}', f);
     assert.equal(canonicalRouteKey('/orders/{order_id}/items/<int:n>'), '/orders/{}/items/{}');
     assert.equal(canonicalRouteKey('/'), '/');
@@ -83,24 +106,87 @@ describe('formatting', () => {
     assert.equal((svg.match(/stroke-width="1.5"/g) ?? []).length, 2, 'two line runs (gap after null, point after NaN)');
     assert.match(svg, /<circle /, 'isolated point drawn as a dot');
     assert.match(sparklineSvg([]), /stroke-dasharray/, 'empty series: a dashed baseline');
-    assert.match(sparklineDataUri([[0, 1], [60, 2]]), /^data:image\/svg\+xml;base64,/);
+    assert.match(
+      sparklineDataUri([
+        [0, 1],
+        [60, 2],
+      ]),
+      /^data:image\/svg\+xml;base64,/,
+    );
   });
 });
 
 describe('histogramQuantile (Prometheus algorithm)', () => {
   const b = (pairs: Array<[number, number]>) => pairs.map(([le, count]) => ({ le, count }));
   it('interpolates linearly inside the bucket', () => {
-    assert.equal(histogramQuantile(0.5, b([[0.1, 2], [0.2, 6], [Infinity, 8]])), 0.1 + 0.1 * ((4 - 2) / 4));
+    assert.equal(
+      histogramQuantile(
+        0.5,
+        b([
+          [0.1, 2],
+          [0.2, 6],
+          [Infinity, 8],
+        ]),
+      ),
+      0.1 + 0.1 * ((4 - 2) / 4),
+    );
   });
   it('returns the highest finite bound when the rank falls in +Inf, null without +Inf or observations', () => {
-    assert.equal(histogramQuantile(0.99, b([[1, 1], [Infinity, 10]])), 1);
-    assert.equal(histogramQuantile(0.5, b([[1, 1], [2, 2]])), null);
-    assert.equal(histogramQuantile(0.5, b([[1, 0], [Infinity, 0]])), null);
+    assert.equal(
+      histogramQuantile(
+        0.99,
+        b([
+          [1, 1],
+          [Infinity, 10],
+        ]),
+      ),
+      1,
+    );
+    assert.equal(
+      histogramQuantile(
+        0.5,
+        b([
+          [1, 1],
+          [2, 2],
+        ]),
+      ),
+      null,
+    );
+    assert.equal(
+      histogramQuantile(
+        0.5,
+        b([
+          [1, 0],
+          [Infinity, 0],
+        ]),
+      ),
+      null,
+    );
     assert.equal(histogramQuantile(0.5, b([[Infinity, 3]])), null);
   });
   it('repairs non-monotonic buckets and sums duplicate bounds', () => {
-    assert.equal(histogramQuantile(0.5, b([[1, 4], [2, 3], [Infinity, 4]])), 0.5);
-    assert.equal(histogramQuantile(0.5, b([[1, 1], [1, 1], [Infinity, 4]])), 0.5 * 2);
+    assert.equal(
+      histogramQuantile(
+        0.5,
+        b([
+          [1, 4],
+          [2, 3],
+          [Infinity, 4],
+        ]),
+      ),
+      0.5,
+    );
+    assert.equal(
+      histogramQuantile(
+        0.5,
+        b([
+          [1, 1],
+          [1, 1],
+          [Infinity, 4],
+        ]),
+      ),
+      0.5 * 2,
+    );
   });
 });
 
@@ -120,17 +206,32 @@ describe('conventions', () => {
 
   it('builds grouped queries by route and method', () => {
     const q = groupedQueries(getConvention('otel'), 'service_name="checkout"', '1m');
-    assert.equal(q.rate, 'sum by (http_route, http_request_method) (rate(http_server_request_duration_seconds_count{service_name="checkout"}[1m]))');
-    assert.equal(q.errorRate, 'sum by (http_route, http_request_method) (rate(http_server_request_duration_seconds_count{service_name="checkout", http_response_status_code=~"5.."}[1m]))');
-    assert.equal(q.buckets, 'sum by (le, http_route, http_request_method) (rate(http_server_request_duration_seconds_bucket{service_name="checkout"}[1m]))');
-    assert.equal(groupedQueries(getConvention({ name: 'telemetry-lens', prefix: 'shop_' }), '', '5m').rate, 'sum by (route, method) (rate(shop_http_requests_total{}[5m]))');
+    assert.equal(
+      q.rate,
+      'sum by (http_route, http_request_method) (rate(http_server_request_duration_seconds_count{service_name="checkout"}[1m]))',
+    );
+    assert.equal(
+      q.errorRate,
+      'sum by (http_route, http_request_method) (rate(http_server_request_duration_seconds_count{service_name="checkout", http_response_status_code=~"5.."}[1m]))',
+    );
+    assert.equal(
+      q.buckets,
+      'sum by (le, http_route, http_request_method) (rate(http_server_request_duration_seconds_bucket{service_name="checkout"}[1m]))',
+    );
+    assert.equal(
+      groupedQueries(getConvention({ name: 'telemetry-lens', prefix: 'shop_' }), '', '5m').rate,
+      'sum by (route, method) (rate(shop_http_requests_total{}[5m]))',
+    );
   });
 
   it('escapes label values in single-route queries', () => {
     const q = routeQueries(getConvention('instrumentator'), '', { label: 'handler', values: ['/a/"b"', '/c.d'], methods: ['GET'] }, '5m');
     assert.equal(q.rate, 'sum(rate(http_requests_total{handler=~"/a/\\"b\\"|/c\\\\.d", method="GET"}[5m]))');
     assert.match(q.p99, /^histogram_quantile\(0\.99, sum by \(le\)/);
-    assert.match(routeQueries(getConvention('otel-legacy'), '', { label: 'http_route', values: ['/x'], methods: [] }, '5m').p50, / \* 0\.001$/);
+    assert.match(
+      routeQueries(getConvention('otel-legacy'), '', { label: 'http_route', values: ['/x'], methods: [] }, '5m').p50,
+      / \* 0\.001$/,
+    );
   });
 
   it('detects from metric names and labels, explaining why or why not', async () => {
@@ -139,13 +240,23 @@ describe('conventions', () => {
       labels: async (o?: { match?: string[] }) => ({ data: labels[(o?.match?.[0] ?? '').replace(/\{.*$/, '')] ?? [] }),
     });
     const bundle = await detectConvention(
-      fake(['http_request_duration_seconds_bucket', 'http_request_duration_seconds_count', 'up'], { http_request_duration_seconds_count: ['path', 'method', 'status_code'] }),
+      fake(['http_request_duration_seconds_bucket', 'http_request_duration_seconds_count', 'up'], {
+        http_request_duration_seconds_count: ['path', 'method', 'status_code'],
+      }),
       'job="web"',
     );
     assert.equal(bundle.config?.name, 'express-prom-bundle');
     assert.match(bundle.reason, /\{job="web"\} has http_request_duration_seconds with path\/status_code labels/);
     const both = await detectConvention(
-      fake(['http_server_request_duration_seconds_bucket', 'http_server_request_duration_seconds_count', 'http_server_duration_milliseconds_bucket', 'http_server_duration_milliseconds_count'], {}),
+      fake(
+        [
+          'http_server_request_duration_seconds_bucket',
+          'http_server_request_duration_seconds_count',
+          'http_server_duration_milliseconds_bucket',
+          'http_server_duration_milliseconds_count',
+        ],
+        {},
+      ),
       '',
     );
     assert.equal(both.config?.name, 'otel');
@@ -153,9 +264,9 @@ describe('conventions', () => {
     const none = await detectConvention(fake(['up', 'http_client_requests_total'], {}), 'job="x"');
     assert.equal(none.config, null);
     assert.match(none.reason, /No known HTTP metric convention under \{job="x"\} \(HTTP-looking metrics: http_client_requests_total\)/);
-    assert.deepEqual(await suggestServiceSelectors({ labelValues: async (l: string) => ({ data: l === 'job' ? ['api'] : ['checkout'] }) }), [
-      'service_name="checkout"',
-      'job="api"',
-    ]);
+    assert.deepEqual(
+      await suggestServiceSelectors({ labelValues: async (l: string) => ({ data: l === 'job' ? ['api'] : ['checkout'] }) }),
+      ['service_name="checkout"', 'job="api"'],
+    );
   });
 });

@@ -12,10 +12,18 @@ import { clone, fixture } from '../traces/helpers';
 
 const tid = (n: number) => n.toString(16).padStart(32, '0');
 const sid = (n: number) => n.toString(16).padStart(16, '0');
-const span = (t: number, s: number, name = `op${s}`, kind: number | string = 2) => ({ traceId: tid(t), spanId: sid(s), name, kind, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000001000000' });
-const request = (spans: object[], service = 'svc') => decodeJson('traces', {
-  resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans }] }],
+const span = (t: number, s: number, name = `op${s}`, kind: number | string = 2) => ({
+  traceId: tid(t),
+  spanId: sid(s),
+  name,
+  kind,
+  startTimeUnixNano: '1700000000000000000',
+  endTimeUnixNano: '1700000000001000000',
 });
+const request = (spans: object[], service = 'svc') =>
+  decodeJson('traces', {
+    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans }] }],
+  });
 
 describe('TelemetryStore', () => {
   it('stores the recorded OTLP documents and writes them back unchanged', () => {
@@ -58,7 +66,12 @@ describe('TelemetryStore', () => {
     const res = (t: number) => store.getTrace(tid(t))!.spans[0].resource;
     assert.equal(new Set([1, 2, 3, 4].map(res)).size, 4);
     assert.equal(res(4), res(5));
-    assert.deepEqual(tracesJson([store.getTrace(tid(3))!]).resourceSpans[0].resource, { attributes: [{ key: 'service.name', value: { stringValue: 's' } }, { key: 'n', value: { intValue: '1' } }] });
+    assert.deepEqual(tracesJson([store.getTrace(tid(3))!]).resourceSpans[0].resource, {
+      attributes: [
+        { key: 'service.name', value: { stringValue: 's' } },
+        { key: 'n', value: { intValue: '1' } },
+      ],
+    });
   });
 
   it('tells listeners about new data; a failing listener does not fail the export', () => {
@@ -92,16 +105,35 @@ describe('TelemetryStore', () => {
     const store = new TelemetryStore({ maxLogRecords: 3 });
     const logs = (n: number, traceId = '') =>
       decodeJson('logs', {
-        resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeLogs: [{ logRecords: Array.from({ length: n }, (_, i) => ({ timeUnixNano: String(i + 1), body: { stringValue: `r${i}` }, ...(traceId ? { traceId } : {}) })) }] }],
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+            scopeLogs: [
+              {
+                logRecords: Array.from({ length: n }, (_, i) => ({
+                  timeUnixNano: String(i + 1),
+                  body: { stringValue: `r${i}` },
+                  ...(traceId ? { traceId } : {}),
+                })),
+              },
+            ],
+          },
+        ],
       });
     store.addLogs(logs(2));
     store.addLogs(logs(2, tid(9)));
-    assert.deepEqual(store.findLogs({ service: 'svc', limit: 10 }).map((r) => [r.body?.stringValue, r.traceId]), [
-      ['r1', tid(9)],
-      ['r0', tid(9)],
-      ['r1', ''],
-    ]);
-    assert.deepEqual(store.findLogs({ traceId: tid(9), limit: 1 }).map((r) => r.body?.stringValue), ['r1']);
+    assert.deepEqual(
+      store.findLogs({ service: 'svc', limit: 10 }).map((r) => [r.body?.stringValue, r.traceId]),
+      [
+        ['r1', tid(9)],
+        ['r0', tid(9)],
+        ['r1', ''],
+      ],
+    );
+    assert.deepEqual(
+      store.findLogs({ traceId: tid(9), limit: 1 }).map((r) => r.body?.stringValue),
+      ['r1'],
+    );
     assert.equal(store.stats().droppedLogRecords, 1);
     assert.equal(store.stats().logRecords, 3);
   });

@@ -14,7 +14,19 @@ const projects = fs
   .sort();
 
 test('the corpus has a project per framework plus negatives', () => {
-  for (const p of ['fastapi_app', 'flask_app', 'flask_restful', 'express_cjs', 'express_ts', 'express_class', 'fastify_app', 'nest_app', 'koa_app', 'hono_app', 'negatives']) {
+  for (const p of [
+    'fastapi_app',
+    'flask_app',
+    'flask_restful',
+    'express_cjs',
+    'express_ts',
+    'express_class',
+    'fastify_app',
+    'nest_app',
+    'koa_app',
+    'hono_app',
+    'negatives',
+  ]) {
     assert.ok(projects.includes(p), `missing fixture project ${p}`);
   }
 });

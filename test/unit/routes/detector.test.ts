@@ -6,11 +6,15 @@ import { analyzeFile, analyzeFileSliced, detectRoutes, resolveRoutes } from '../
 import type { Route } from '../../../src/core/routes/types';
 import { macrotasksDuring } from '../../support/eventLoop';
 
-const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path})`} ${r.handlerName ?? '<anon>'}@${r.handlerLine}`;
+const brief = (r: Route): string =>
+  `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path})`} ${r.handlerName ?? '<anon>'}@${r.handlerLine}`;
 
 test('FastAPI: prefixes from APIRouter and include_router, nested across modules', async () => {
   const routes = await detectRoutes([
-    { path: '/p/app/main.py', text: 'from fastapi import FastAPI\nfrom app.api import users\napp = FastAPI()\napp.include_router(users.router, prefix="/api")\n' },
+    {
+      path: '/p/app/main.py',
+      text: 'from fastapi import FastAPI\nfrom app.api import users\napp = FastAPI()\napp.include_router(users.router, prefix="/api")\n',
+    },
     {
       path: '/p/app/api/users.py',
       text: 'from fastapi import APIRouter\nrouter = APIRouter(prefix="/users")\n\n@router.get("/{id}")\nasync def get_user(id: int):\n    return id\n',
@@ -101,14 +105,23 @@ test('analyzeFile never throws and its result is structured-clone safe', async (
 test('resolveRoutes is deterministic regardless of input order', async () => {
   const parsers = await loadParsers();
   const files = [
-    ['/p/main.py', 'from fastapi import FastAPI\nfrom .a import router as ra\nfrom .b import router as rb\napp = FastAPI()\napp.include_router(rb, prefix="/b")\napp.include_router(ra, prefix="/a")\n'],
-    ['/p/a.py', 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/1")\ndef one(): ...\n@router.post("/2")\ndef two(): ...\n'],
+    [
+      '/p/main.py',
+      'from fastapi import FastAPI\nfrom .a import router as ra\nfrom .b import router as rb\napp = FastAPI()\napp.include_router(rb, prefix="/b")\napp.include_router(ra, prefix="/a")\n',
+    ],
+    [
+      '/p/a.py',
+      'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/1")\ndef one(): ...\n@router.post("/2")\ndef two(): ...\n',
+    ],
     ['/p/b.py', 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/1")\ndef one(): ...\n'],
   ].map(([f, t]) => analyzeFile(parsers, f!, t!));
   const a = resolveRoutes(files);
   const b = resolveRoutes([...files].reverse());
   assert.deepEqual(a, b);
-  assert.deepEqual(a.map((r) => `${r.file}:${r.line} ${r.fullPath}`), ['/p/a.py:3 /a/1', '/p/a.py:5 /a/2', '/p/b.py:3 /b/1']);
+  assert.deepEqual(
+    a.map((r) => `${r.file}:${r.line} ${r.fullPath}`),
+    ['/p/a.py:3 /a/1', '/p/a.py:5 /a/2', '/p/b.py:3 /b/1'],
+  );
 });
 
 test('a router mounted twice gives one route per full path', async () => {
@@ -118,7 +131,10 @@ test('a router mounted twice gives one route per full path', async () => {
       text: "const express = require('express');\nconst app = express();\nconst r = express.Router();\nr.get('/x', (q, s) => s.end());\napp.use('/v1', r);\napp.use('/v2', r);\n",
     },
   ]);
-  assert.deepEqual(routes.map((r) => r.fullPath), ['/v1/x', '/v2/x']);
+  assert.deepEqual(
+    routes.map((r) => r.fullPath),
+    ['/v1/x', '/v2/x'],
+  );
 });
 
 test('Express app passed to a route-registering function in another module', async () => {
@@ -146,12 +162,18 @@ test('Fastify: fp-wrapped plugins ignore the prefix; unregistered plugins get fu
       path: '/p/app.js',
       text: "const fastify = require('fastify')();\nconst fp = require('fastify-plugin');\nfastify.register(fp(async (f) => { f.get('/fp', async () => 1); }), { prefix: '/ignored' });\n",
     },
-    { path: '/p/lonely.js', text: "const fastify = require('fastify');\nmodule.exports = async function (app) {\n  app.get('/lonely', async () => 1);\n};\n" },
+    {
+      path: '/p/lonely.js',
+      text: "const fastify = require('fastify');\nmodule.exports = async function (app) {\n  app.get('/lonely', async () => 1);\n};\n",
+    },
   ]);
-  assert.deepEqual(routes.map((r) => [r.framework, r.fullPath]), [
-    ['fastify', '/fp'],
-    ['fastify', null],
-  ]);
+  assert.deepEqual(
+    routes.map((r) => [r.framework, r.fullPath]),
+    [
+      ['fastify', '/fp'],
+      ['fastify', null],
+    ],
+  );
   assert.match(routes[1]!.fullPathReason!, /not registered/);
 });
 
@@ -162,9 +184,15 @@ test('Fastify autoload with import.meta.dirname; autoPrefix export', async () =>
       text: "import path from 'node:path';\nimport Fastify from 'fastify';\nimport autoload from '@fastify/autoload';\nconst app = Fastify();\napp.register(autoload, { dir: path.join(import.meta.dirname, 'routes'), options: { prefix: '/api' } });\n",
     },
     { path: '/p/src/routes/users/index.ts', text: "export default async function (fastify) {\n  fastify.get('/', async () => []);\n}\n" },
-    { path: '/p/src/routes/health.ts', text: "export const autoPrefix = '/_';\nexport default async (f) => {\n  f.get('/health', async () => 'ok');\n};\n" },
+    {
+      path: '/p/src/routes/health.ts',
+      text: "export const autoPrefix = '/_';\nexport default async (f) => {\n  f.get('/health', async () => 'ok');\n};\n",
+    },
   ]);
-  assert.deepEqual(routes.map((r) => r.fullPath), ['/api/_/health', '/api/users']);
+  assert.deepEqual(
+    routes.map((r) => r.fullPath),
+    ['/api/_/health', '/api/users'],
+  );
 });
 
 test('NestJS: global prefix with exclude, URI versioning with defaultVersion, controller arrays', async () => {
@@ -240,7 +268,16 @@ test('analyzeFileSliced yields to the event loop while it works on a 20,000-line
   ac.abort();
   await assert.rejects(analyzeFileSliced(parsers, '/big.ts', text, { signal: ac.signal }), (e: Error) => e.name === 'AbortError');
   // the parser is usable again after an abort
-  assert.equal((await analyzeFileSliced(parsers, '/small.ts', "import express from 'express';\nconst a = express();\na.get('/x', (q, s) => s.end());\n")).routes.length, 1);
+  assert.equal(
+    (
+      await analyzeFileSliced(
+        parsers,
+        '/small.ts',
+        "import express from 'express';\nconst a = express();\na.get('/x', (q, s) => s.end());\n",
+      )
+    ).routes.length,
+    1,
+  );
 });
 
 test('concurrent sliced analyses do not disturb each other', async () => {
@@ -261,11 +298,26 @@ test('concurrent sliced analyses do not disturb each other', async () => {
 
 test('TypeScript import = require / export =, generic Hono, koa-router template prefix, fastapi module attribute', async () => {
   const routes = await detectRoutes([
-    { path: '/p/a.ts', text: "import { Router } from 'express';\nconst router = Router();\nrouter.get('/x', [auth], (req, res) => res.end());\nexport = router;\n" },
-    { path: '/p/main.ts', text: "import express = require('express');\nimport r = require('./a');\nconst app = express();\napp.use('/a', r);\n" },
-    { path: '/p/h.ts', text: "import { Hono } from 'hono';\ntype Env = {};\nconst app = new Hono<{ Bindings: Env }>();\napp.get('/h', (c) => c.text('x'));\nexport default app;\n" },
-    { path: '/p/k.js', text: "const Router = require('koa-router');\nconst r = new Router({ prefix: `/k` });\nr.get('/', ctx => {});\nconst Koa = require('koa');\nconst app = new Koa();\napp.use(r.routes()).use(r.allowedMethods());\n" },
-    { path: '/p/f.py', text: "import fastapi\napp = fastapi.FastAPI()\nrouter = fastapi.APIRouter(prefix='/f')\n@router.get('/')\nasync def root():\n    ...\napp.include_router(router)\n" },
+    {
+      path: '/p/a.ts',
+      text: "import { Router } from 'express';\nconst router = Router();\nrouter.get('/x', [auth], (req, res) => res.end());\nexport = router;\n",
+    },
+    {
+      path: '/p/main.ts',
+      text: "import express = require('express');\nimport r = require('./a');\nconst app = express();\napp.use('/a', r);\n",
+    },
+    {
+      path: '/p/h.ts',
+      text: "import { Hono } from 'hono';\ntype Env = {};\nconst app = new Hono<{ Bindings: Env }>();\napp.get('/h', (c) => c.text('x'));\nexport default app;\n",
+    },
+    {
+      path: '/p/k.js',
+      text: "const Router = require('koa-router');\nconst r = new Router({ prefix: `/k` });\nr.get('/', ctx => {});\nconst Koa = require('koa');\nconst app = new Koa();\napp.use(r.routes()).use(r.allowedMethods());\n",
+    },
+    {
+      path: '/p/f.py',
+      text: "import fastapi\napp = fastapi.FastAPI()\nrouter = fastapi.APIRouter(prefix='/f')\n@router.get('/')\nasync def root():\n    ...\napp.include_router(router)\n",
+    },
   ]);
   assert.deepEqual(
     routes.map((r) => `${r.framework} ${r.fullPath}`),
@@ -287,10 +339,25 @@ test('mount cycles and self-registration never hang and still report the routes'
 test('app factories: the object a project function returns (create_app(), buildApp())', async () => {
   const routes = await detectRoutes([
     { path: '/p/pkg/__init__.py', text: 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n' },
-    { path: '/p/pkg/views.py', text: 'from flask import Blueprint\nbp = Blueprint("v", __name__, url_prefix="/v")\n@bp.get("/x")\ndef x(): ...\n' },
-    { path: '/p/manage.py', text: 'from pkg import create_app\nfrom pkg.views import bp\napp = create_app()\napp.register_blueprint(bp)\n' },
-    { path: '/p/app.ts', text: "import express from 'express';\nexport function buildApp() {\n  const app = express();\n  return app;\n}\n" },
-    { path: '/p/main.ts', text: "import { buildApp } from './app';\nimport { Router } from 'express';\nconst r = Router();\nr.get('/y', (q, s) => s.end());\nconst app = buildApp();\napp.use('/api', r);\n" },
+    {
+      path: '/p/pkg/views.py',
+      text: 'from flask import Blueprint\nbp = Blueprint("v", __name__, url_prefix="/v")\n@bp.get("/x")\ndef x(): ...\n',
+    },
+    {
+      path: '/p/manage.py',
+      text: 'from pkg import create_app\nfrom pkg.views import bp\napp = create_app()\napp.register_blueprint(bp)\n',
+    },
+    {
+      path: '/p/app.ts',
+      text: "import express from 'express';\nexport function buildApp() {\n  const app = express();\n  return app;\n}\n",
+    },
+    {
+      path: '/p/main.ts',
+      text: "import { buildApp } from './app';\nimport { Router } from 'express';\nconst r = Router();\nr.get('/y', (q, s) => s.end());\nconst app = buildApp();\napp.use('/api', r);\n",
+    },
   ]);
-  assert.deepEqual(routes.map((r) => r.fullPath), ['/api/y', '/v/x']);
+  assert.deepEqual(
+    routes.map((r) => r.fullPath),
+    ['/api/y', '/v/x'],
+  );
 });

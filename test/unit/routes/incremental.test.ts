@@ -55,7 +55,9 @@ function randomEdit(text: string, py: boolean, r: () => number, step: number): C
   switch (kind) {
     case 0: {
       // insert a route at the start of a line (top level or wherever it lands)
-      const route = py ? `@router.get("/ins${step}")\ndef ins_${step}():\n    return ${step}\n` : `router.get('/ins${step}', (req, res) => res.send('${step}'));\n`;
+      const route = py
+        ? `@router.get("/ins${step}")\ndef ins_${step}():\n    return ${step}\n`
+        : `router.get('/ins${step}', (req, res) => res.send('${step}'));\n`;
       return [{ rangeOffset: lineAt(), rangeLength: 0, text: route }];
     }
     case 1: {
@@ -81,7 +83,13 @@ function randomEdit(text: string, py: boolean, r: () => number, step: number): C
     }
     case 4: {
       // break the syntax: an unclosed bracket or a stray token somewhere
-      return [{ rangeOffset: Math.floor(r() * (text.length + 1)), rangeLength: 0, text: pick(['(', '[', '{', ')', 'def ', 'const = ', '"', ':']) }];
+      return [
+        {
+          rangeOffset: Math.floor(r() * (text.length + 1)),
+          rangeLength: 0,
+          text: pick(['(', '[', '{', ')', 'def ', 'const = ', '"', ':']),
+        },
+      ];
     }
     case 5: {
       // delete a random span (may cut through statements and strings)
@@ -187,7 +195,8 @@ test('incremental: files the detector does not analyse', () => {
 test('incremental: updateSliced is superseded by a later update, and the document stays consistent', async () => {
   const file = '/p/big.ts';
   const route = (i: number): string => `router.get('/r${i}', (req, res) => res.send('${i}'));\n`;
-  let text = "import express from 'express';\nconst router = express.Router();\n" + Array.from({ length: 3000 }, (_, i) => route(i)).join('');
+  let text =
+    "import express from 'express';\nconst router = express.Router();\n" + Array.from({ length: 3000 }, (_, i) => route(i)).join('');
   const doc = new DocumentAnalyzer(parsers, file);
   try {
     await doc.updateSliced(text);
@@ -226,7 +235,11 @@ test('incremental: updateSliced is superseded by a later update, and the documen
     const aborted = doc.updateSliced(text, c8, { sliceMs: 0, signal: ac.signal });
     ac.abort();
     await assert.rejects(aborted, (e: Error) => e.name === 'AbortError');
-    assert.deepEqual(doc.update(text + '\n', [{ rangeOffset: text.length, rangeLength: 0, text: '\n' }]), analyzeFile(parsers, file, text + '\n'), 'after the abort');
+    assert.deepEqual(
+      doc.update(text + '\n', [{ rangeOffset: text.length, rangeLength: 0, text: '\n' }]),
+      analyzeFile(parsers, file, text + '\n'),
+      'after the abort',
+    );
     assert.equal(doc.lastStats.mode, 'incremental');
   } finally {
     doc.dispose();

@@ -21,14 +21,23 @@ const PY = [
 test('a Python route owns its decorators and its def line (head), and its body too (whole)', async () => {
   const routes = await detectRoutes([{ path: '/p/app.py', text: PY }]);
   const at = (line: number, extent: 'head' | 'whole') => routeAtLine(routes, '/p/app.py', line, extent)?.path ?? null;
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((l) => at(l, 'head')), [null, null, null, '/users/{id}', '/users/{id}', '/users/{id}', null, null, '/users', '/users', null]);
-  assert.deepEqual([6, 7, 8, 9, 11].map((l) => at(l, 'whole')), ['/users/{id}', '/users/{id}', null, '/users', '/users']);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((l) => at(l, 'head')),
+    [null, null, null, '/users/{id}', '/users/{id}', '/users/{id}', null, null, '/users', '/users', null],
+  );
+  assert.deepEqual(
+    [6, 7, 8, 9, 11].map((l) => at(l, 'whole')),
+    ['/users/{id}', '/users/{id}', null, '/users', '/users'],
+  );
   assert.equal(routeAtLine(routes, '/p/other.py', 4, 'whole'), undefined);
 });
 
 test('an Express route whose handler is defined in another file: its registration line here, its function there', async () => {
   const routes = await detectRoutes([
-    { path: '/p/app.js', text: "const express = require('express');\nconst { list } = require('./handlers');\nconst app = express();\napp.get('/items', list);\n" },
+    {
+      path: '/p/app.js',
+      text: "const express = require('express');\nconst { list } = require('./handlers');\nconst app = express();\napp.get('/items', list);\n",
+    },
     { path: '/p/handlers.js', text: 'function list(req, res) {\n  res.json([]);\n}\nmodule.exports = { list };\n' },
   ]);
   assert.equal(routes.length, 1);

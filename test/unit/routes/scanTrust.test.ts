@@ -13,7 +13,8 @@ import { callBounded } from '../../support/bounded';
 
 const tree = tempTree;
 
-const ROUTE = (p: string): string => `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
+const ROUTE = (p: string): string =>
+  `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
 const paths = (routes: { fullPath: string | null }[]): string[] => routes.map((r) => r.fullPath ?? '').sort();
 
 // The old glob → RegExp was exponential on this pattern and a long path; the bound turns that into a failure.

@@ -11,7 +11,8 @@ import { macrotasksDuring } from '../../support/eventLoop';
 const tree = tempTree;
 
 const APP = "const express = require('express');\nconst app = express();\napp.get('/ok', (req, res) => res.end());\n";
-const ROUTE = (p: string): string => `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
+const ROUTE = (p: string): string =>
+  `const express = require('express');\nconst app = express();\napp.get('${p}', (req, res) => res.end());\n`;
 
 test('skips node_modules, virtualenvs, build output, .git, gitignored and excluded files, and tests', async () => {
   const root = tree({
@@ -36,7 +37,10 @@ test('skips node_modules, virtualenvs, build output, .git, gitignored and exclud
     routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath}`),
     ['src/app.js /ok'],
   );
-  assert.deepEqual([...analyses.keys()].map((f) => path.relative(root, f)), [path.join('src', 'app.js')]);
+  assert.deepEqual(
+    [...analyses.keys()].map((f) => path.relative(root, f)),
+    [path.join('src', 'app.js')],
+  );
   const withTests = await scanWorkspace(root, { exclude: ['**/skipme/**'], includeTests: true });
   assert.ok(withTests.routes.some((r) => r.path === '/test-file'));
 });
@@ -49,8 +53,14 @@ test('huge, binary and undecodable files are skipped with a note; never throws',
     'good.js': ROUTE('/good'),
   });
   const { routes, notes } = await scanWorkspace(root, { maxFileBytes: 10_000 });
-  assert.deepEqual(routes.map((r) => r.path), ['/good']);
-  assert.ok(notes.some((n) => n.startsWith('big.js') && /over the 10000-byte limit/.test(n)), notes.join('\n'));
+  assert.deepEqual(
+    routes.map((r) => r.path),
+    ['/good'],
+  );
+  assert.ok(
+    notes.some((n) => n.startsWith('big.js') && /over the 10000-byte limit/.test(n)),
+    notes.join('\n'),
+  );
   assert.ok(notes.some((n) => n.startsWith('bin.js') && /binary/.test(n)));
   assert.ok(notes.some((n) => n.startsWith('latin1.py') && /UTF-8/.test(n)));
 });
@@ -82,7 +92,9 @@ test('honours AbortSignal and reports progress', async () => {
 
 test('yields to the event loop between files during a scan', async () => {
   const files: Record<string, string> = {};
-  for (let i = 0; i < 150; i++) files[`src/m${i}.ts`] = `import { Router } from 'express';\nexport const r${i} = Router();\n${Array.from({ length: 40 }, (_, j) => `r${i}.get('/a${j}', (req, res) => res.end());`).join('\n')}\n`;
+  for (let i = 0; i < 150; i++)
+    files[`src/m${i}.ts`] =
+      `import { Router } from 'express';\nexport const r${i} = Router();\n${Array.from({ length: 40 }, (_, j) => `r${i}.get('/a${j}', (req, res) => res.end());`).join('\n')}\n`;
   const root = tree(files);
   // Behaviour, not timing: other macrotasks run between files (the stall length is in `npm run bench`).
   const { result, ticks } = await macrotasksDuring(() => scanWorkspace(root, { yieldEvery: 4 }));
@@ -107,7 +119,17 @@ test('non-existent root rejects; toRouteJson gives posix relative paths', async 
     },
     '/root',
   );
-  assert.deepEqual(json, { framework: 'express', methods: ['GET'], path: '/x', fullPath: '/x', file: 'src/a.js', line: 3, handlerFile: 'src/h.js', handlerLine: 1, handlerName: 'h' });
+  assert.deepEqual(json, {
+    framework: 'express',
+    methods: ['GET'],
+    path: '/x',
+    fullPath: '/x',
+    file: 'src/a.js',
+    line: 3,
+    handlerFile: 'src/h.js',
+    handlerLine: 1,
+    handlerName: 'h',
+  });
 });
 
 test('exclude globs: VS Code syntax with braces, bare names at any depth, anchored paths', () => {
@@ -128,8 +150,10 @@ async function fullPaths(files: Record<string, string>): Promise<string[]> {
 
 test('tsconfig paths aliases (JSON with comments) resolve imports across the project', async () => {
   const paths = await fullPaths({
-    'tsconfig.json': '{\n  // comment\n  "compilerOptions": {\n    "baseUrl": ".",\n    /* aliases */\n    "paths": { "@/*": ["src/*"], "~routes": ["src/routes/index.ts"] },\n  },\n}\n',
-    'src/main.ts': "import express from 'express';\nimport users from '@/routes/users';\nimport api from '~routes';\nimport { health } from 'src/health';\nconst app = express();\napp.use('/users', users);\napp.use('/api', api);\napp.get('/health', health);\n",
+    'tsconfig.json':
+      '{\n  // comment\n  "compilerOptions": {\n    "baseUrl": ".",\n    /* aliases */\n    "paths": { "@/*": ["src/*"], "~routes": ["src/routes/index.ts"] },\n  },\n}\n',
+    'src/main.ts':
+      "import express from 'express';\nimport users from '@/routes/users';\nimport api from '~routes';\nimport { health } from 'src/health';\nconst app = express();\napp.use('/users', users);\napp.use('/api', api);\napp.get('/health', health);\n",
     'src/routes/users.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/', (q, s) => s.end());\nexport default r;\n",
     'src/routes/index.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/v', (q, s) => s.end());\nexport default r;\n",
     'src/health.ts': 'export function health() {}\n',
@@ -139,7 +163,8 @@ test('tsconfig paths aliases (JSON with comments) resolve imports across the pro
 
 test('tsconfig `extends` (a relative file and a package) brings its baseUrl and paths, relative to the file that sets them', async () => {
   const paths = await fullPaths({
-    'tsconfig.json': '{ "extends": ["@tsconfig/node20/tsconfig.json", "./config/tsconfig.base.json"], "compilerOptions": { "strict": true } }\n',
+    'tsconfig.json':
+      '{ "extends": ["@tsconfig/node20/tsconfig.json", "./config/tsconfig.base.json"], "compilerOptions": { "strict": true } }\n',
     'node_modules/@tsconfig/node20/tsconfig.json': '{ "compilerOptions": { "target": "es2022" } }\n',
     'config/tsconfig.base.json': '{\n  // shared\n  "compilerOptions": { "baseUrl": "..", "paths": { "@app/*": ["src/app/*"] } }\n}\n',
     'src/main.ts': "import express from 'express';\nimport users from '@app/users';\nconst app = express();\napp.use('/users', users);\n",

@@ -46,7 +46,10 @@ const hex16 = (n: number) => n.toString(16).padStart(16, '0');
  * fresh span ids (same trace id). Copy k>0's root is re-parented under copy k-1's root, each copy shifted
  * 1 µs later, so the result is one tree of `copies × n` spans. Returns the document and the expected parent map.
  */
-export function replicateOtlpTrace(doc: OtlpDoc, copies: number): { doc: OtlpDoc; parentOf: Map<string, string | undefined>; rootId: string } {
+export function replicateOtlpTrace(
+  doc: OtlpDoc,
+  copies: number,
+): { doc: OtlpDoc; parentOf: Map<string, string | undefined>; rootId: string } {
   const out = clone(doc);
   for (const rs of out.resourceSpans) for (const ss of rs.scopeSpans) ss.spans = [];
   const parentOf = new Map<string, string | undefined>();
@@ -101,7 +104,10 @@ export function jaegerChain(trace: { traceID: string; spans: Record<string, unkn
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 export const SPAN_ID = '00f067aa0ba902b7';
 
-type LokiStreams = { status: string; data: { resultType: string; encodingFlags?: string[]; result: { stream: Record<string, string>; values: unknown[][] }[] } };
+type LokiStreams = {
+  status: string;
+  data: { resultType: string; encodingFlags?: string[]; result: { stream: Record<string, string>; values: unknown[][] }[] };
+};
 
 /**
  * Loki categorized streams (shape of query_range_streams_categorized.json) whose entries carry trace ids
@@ -134,7 +140,14 @@ export function lokiStreamsWithTraceIds(): { doc: LokiStreams; expected: (string
 type RawSpan = Record<string, unknown>;
 type Attr = { key: string; value: Record<string, unknown> };
 
-const OTLP_KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const OTLP_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const OTLP_STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 /** Hex trace/span id → the base64 form Tempo's OTLP JSON uses. */
@@ -164,7 +177,8 @@ function toTempoSpan(s: RawSpan): RawSpan {
 function indexSpans(doc: { resourceSpans: OtlpDoc['resourceSpans'] }) {
   const out: { span: RawSpan; resource: unknown; scope: unknown; service?: string }[] = [];
   for (const rs of doc.resourceSpans)
-    for (const ss of rs.scopeSpans) for (const span of ss.spans) out.push({ span, resource: rs.resource, scope: ss.scope, service: serviceOf(rs.resource) });
+    for (const ss of rs.scopeSpans)
+      for (const span of ss.spans) out.push({ span, resource: rs.resource, scope: ss.scope, service: serviceOf(rs.resource) });
   return out;
 }
 
@@ -222,8 +236,10 @@ export function tempoTraceWithFailedRequests(services = ['load-generator', 'fron
     const kids = children.get(e.span.spanId as string) ?? [];
     return !(e.span.kind === 3 && kids.length > 0 && kids.every((k) => !services.includes(svcOf.get(k) ?? '')));
   });
-  const failed = new Set(keep.filter((e) => (e.span.status as { code?: number } | undefined)?.code === 2).map((e) => e.span.spanId as string));
-  for (let grew = true; grew; ) {
+  const failed = new Set(
+    keep.filter((e) => (e.span.status as { code?: number } | undefined)?.code === 2).map((e) => e.span.spanId as string),
+  );
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of keep)
       if (!failed.has(e.span.spanId as string) && failed.has(e.span.parentSpanId as string)) {
@@ -256,7 +272,10 @@ function searchRow(doc: OtlpDoc, traceID: (hex: string) => string): { row: Searc
   const spans = indexSpans(doc);
   const ids = new Set(spans.map((e) => e.span.spanId));
   const root = spans.find((e) => !e.span.parentSpanId || !ids.has(e.span.parentSpanId)) ?? spans[0];
-  const start = spans.reduce((m, e) => (BigInt(e.span.startTimeUnixNano as string) < m ? BigInt(e.span.startTimeUnixNano as string) : m), BigInt(root.span.startTimeUnixNano as string));
+  const start = spans.reduce(
+    (m, e) => (BigInt(e.span.startTimeUnixNano as string) < m ? BigInt(e.span.startTimeUnixNano as string) : m),
+    BigInt(root.span.startTimeUnixNano as string),
+  );
   const end = spans.reduce((m, e) => (BigInt(e.span.endTimeUnixNano as string) > m ? BigInt(e.span.endTimeUnixNano as string) : m), 0n);
   const row: SearchTrace = {
     traceID: traceID((root.span.traceId as string).toLowerCase()),
@@ -338,5 +357,8 @@ export function tempoTagValuesV1(values: string[]) {
  * values in the order found (unsorted, as recorded).
  */
 export function tempoTagValuesV2(values: string[]) {
-  return { tagValues: values.map((value) => ({ type: 'string', value })), metrics: { inspectedBytes: String(JSON.stringify(values).length) } };
+  return {
+    tagValues: values.map((value) => ({ type: 'string', value })),
+    metrics: { inspectedBytes: String(JSON.stringify(values).length) },
+  };
 }

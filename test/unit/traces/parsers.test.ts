@@ -60,7 +60,8 @@ function checkTrace(t: Trace) {
       assert.ok(pos.get(n.parent.span)! < pos.get(n.span)!, 'parent before child in waterfall order');
       assert.equal(n.span.depth, n.parent.span.depth + 1);
     } else assert.equal(n.span.depth, 0);
-    for (let i = 1; i < n.children.length; i++) assert.ok(n.children[i - 1].span.startUs <= n.children[i].span.startUs, 'children by start');
+    for (let i = 1; i < n.children.length; i++)
+      assert.ok(n.children[i - 1].span.startUs <= n.children[i].span.startUs, 'children by start');
     assert.ok(n.span.durationUs >= 0 && Number.isFinite(n.span.startUs));
   }
   assert.equal(new Set(t.spans.map((s) => s.service)).size, t.services.length);
@@ -196,7 +197,10 @@ describe('OTLP JSON parser: Jaeger api_v3 and Tempo (recorded payloads)', () => 
     assert.equal(http.attributes['http.response.status_code'], 200);
     const errs = t.spans.filter((s) => s.status === 'error');
     assert.ok(errs.every((s) => s.statusMessage === 'An error occurred'));
-    assert.equal(mustOk(parseOtlpTrace(fixture('jaeger', 'otlp_hotrod_40_spans_3_errors.json'))).spans.filter((s) => s.kind === 'server').length > 0, true);
+    assert.equal(
+      mustOk(parseOtlpTrace(fixture('jaeger', 'otlp_hotrod_40_spans_3_errors.json'))).spans.filter((s) => s.kind === 'server').length > 0,
+      true,
+    );
   });
 
   it('Tempo: base64 ids become hex, string enums map, v1 uppercase hex is lowercased', () => {
@@ -223,15 +227,16 @@ describe('OTLP JSON parser: Jaeger api_v3 and Tempo (recorded payloads)', () => 
     assert.equal(otlpRawSpans(failedDoc).length, 15);
     const failed = mustOk(parseOtlpTrace(failedDoc));
     assert.equal(failed.traceId, '3e241b731fcf87976a3d50f5a7cc4d94');
-    assert.deepEqual(
-      [...new Set(failed.spans.map((s) => s.kind))].sort(),
-      ['client', 'internal', 'server'],
-    );
+    assert.deepEqual([...new Set(failed.spans.map((s) => s.kind))].sort(), ['client', 'internal', 'server']);
     assert.equal(failed.spans.filter((s) => s.depth === 0).length, 1);
     // the failed request and everything under it are errors
     const errs = failed.spans.filter((s) => s.status === 'error');
     assert.equal(errs.length, 3);
-    for (const e of errs.slice(1)) assert.ok(errs.some((p) => p.spanId === e.parentSpanId), 'error chain');
+    for (const e of errs.slice(1))
+      assert.ok(
+        errs.some((p) => p.spanId === e.parentSpanId),
+        'error chain',
+      );
     const routed = failed.spans.find((s) => s.attributes['http.route'] !== undefined)!;
     assert.equal(codeLocation(routed)?.route, routed.attributes['http.route']);
   });
@@ -270,7 +275,10 @@ describe('OTLP JSON parser: Jaeger api_v3 and Tempo (recorded payloads)', () => 
     assert.equal(s.events.length, 2);
     assert.ok(t.warnings.some((w) => /missing from the trace/.test(w)));
     assert.equal(buildTree(t).orphans.length, 2);
-    assert.equal(t.spans.every((x) => x.depth === 0), true);
+    assert.equal(
+      t.spans.every((x) => x.depth === 0),
+      true,
+    );
   });
 
   it('Jaeger v3 FindTraces answer groups by trace id', () => {
@@ -342,12 +350,17 @@ describe('search / lookup answers (recorded payloads)', () => {
     );
     assert.ok(v1.every((v) => v.type === 'string'));
     const v2 = mustOk(parseTempoTagValues(tempoTagValuesV2(services)));
-    assert.deepEqual(v2, services.map((value) => ({ type: 'string', value })));
+    assert.deepEqual(
+      v2,
+      services.map((value) => ({ type: 'string', value })),
+    );
     assert.deepEqual(v2[0], { type: 'string', value: services[0] });
   });
   it('Jaeger api_v3 services, operations, summaries', () => {
     assert.deepEqual(mustOk(parseJaegerV3Services(fixture('jaeger', 'api_v3_services.json'))), ['foo']);
-    assert.deepEqual(mustOk(parseJaegerV3Operations(fixture('jaeger', 'api_v3_operations.json'))), [{ name: 'get_users', spanKind: 'server' }]);
+    assert.deepEqual(mustOk(parseJaegerV3Operations(fixture('jaeger', 'api_v3_operations.json'))), [
+      { name: 'get_users', spanKind: 'server' },
+    ]);
     const [s] = mustOk(parseJaegerV3Summaries(fixture('jaeger', 'api_v3_find_trace_summaries.json')));
     assert.equal(s.rootService, 'frontend');
     assert.equal(s.spanCount, 2);
@@ -397,7 +410,10 @@ describe('tree, timing and scale', () => {
   });
 
   it('parent loops are cut, so no cycle survives; self-parent and missing parent become roots', () => {
-    const raw = fixture<{ traceID: string; spans: { spanID: string; references: unknown[] }[] }>('jaeger', 'ui_trace_11_spans_with_error.json');
+    const raw = fixture<{ traceID: string; spans: { spanID: string; references: unknown[] }[] }>(
+      'jaeger',
+      'ui_trace_11_spans_with_error.json',
+    );
     const loop = clone(raw);
     // span-1 (the root) → child of the last span: the whole trace becomes one loop
     const last = loop.spans[loop.spans.length - 1].spanID;
@@ -422,18 +438,28 @@ describe('tree, timing and scale', () => {
   });
 
   it('codeLocation reads old and new code.* names', () => {
-    assert.deepEqual(codeLocation({ attributes: { 'code.filepath': 'app/main.py', 'code.function': 'checkout', 'code.lineno': 42, 'code.namespace': 'app' } }), {
-      filepath: 'app/main.py',
-      function: 'checkout',
-      namespace: 'app',
-      lineno: 42,
-    });
-    assert.deepEqual(codeLocation({ attributes: { 'code.file.path': 'src/a.ts', 'code.function.name': 'h', 'code.line.number': '7', 'code.column.number': 3 } }), {
-      filepath: 'src/a.ts',
-      function: 'h',
-      lineno: 7,
-      column: 3,
-    });
+    assert.deepEqual(
+      codeLocation({
+        attributes: { 'code.filepath': 'app/main.py', 'code.function': 'checkout', 'code.lineno': 42, 'code.namespace': 'app' },
+      }),
+      {
+        filepath: 'app/main.py',
+        function: 'checkout',
+        namespace: 'app',
+        lineno: 42,
+      },
+    );
+    assert.deepEqual(
+      codeLocation({
+        attributes: { 'code.file.path': 'src/a.ts', 'code.function.name': 'h', 'code.line.number': '7', 'code.column.number': 3 },
+      }),
+      {
+        filepath: 'src/a.ts',
+        function: 'h',
+        lineno: 7,
+        column: 3,
+      },
+    );
     assert.equal(codeLocation({ attributes: { 'peer.service': 'x' } }), undefined);
   });
 
@@ -451,10 +477,9 @@ describe('tree, timing and scale', () => {
 
 describe('hostile strings and bad input', () => {
   it('markup / ANSI in names, attributes, events come through verbatim (Jaeger v1 and OTLP)', () => {
-    const j = fixture<{ spans: { operationName: string; tags: { key: string; type: string; value: unknown }[]; logs: { fields: { value: unknown }[] }[] }[] }>(
-      'jaeger',
-      'ui_trace_5_spans_all_tag_types.json',
-    );
+    const j = fixture<{
+      spans: { operationName: string; tags: { key: string; type: string; value: unknown }[]; logs: { fields: { value: unknown }[] }[] }[];
+    }>('jaeger', 'ui_trace_5_spans_all_tag_types.json');
     HOSTILE.forEach((h, i) => {
       j.spans[i].operationName = h;
       j.spans[i].tags.push({ key: h, type: 'string', value: h });
@@ -500,7 +525,17 @@ describe('hostile strings and bad input', () => {
   it('never throws on bad input; returns a typed error', () => {
     const bad: unknown[] = [null, undefined, 42, 'x', [], {}, { data: 'nope' }, { spans: 'x' }, { resourceSpans: 'x' }, { traces: {} }];
     for (const b of bad) {
-      for (const p of [parseJaegerTrace, parseJaegerTraces, parseOtlpTrace, parseOtlpTraces, parseTempoSearch, parseTempoTagValues, parseJaegerV3Services, parseJaegerV3Operations, parseJaegerV3Summaries]) {
+      for (const p of [
+        parseJaegerTrace,
+        parseJaegerTraces,
+        parseOtlpTrace,
+        parseOtlpTraces,
+        parseTempoSearch,
+        parseTempoTagValues,
+        parseJaegerV3Services,
+        parseJaegerV3Operations,
+        parseJaegerV3Summaries,
+      ]) {
         const r = (p as (x: unknown) => { ok: boolean; error?: string })(b);
         assert.equal(r.ok, false, `${p.name}(${JSON.stringify(b)})`);
         assert.equal(typeof r.error, 'string');
