@@ -4,6 +4,7 @@
  * editor's routes or to one route, refresh, configure Jaeger/Tempo.
  */
 import * as vscode from 'vscode';
+import { notify } from '../notify';
 import { onSettingsChange, setTraceBackend, tracesSettings } from '../../config';
 import { routeId, routeTitle } from '../../core/routes/route';
 import { asTraceId } from '../../core/traces/model';
@@ -88,7 +89,7 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
       }
       await vscode.env.clipboard.writeText(traceId);
       const pick = await vscode.window.showInformationMessage(
-        `Trace id copied. Configure Jaeger or Tempo, or start the local OTLP receiver, to open traces in the editor.`,
+        'Trace id copied. Configure Jaeger or Tempo, or start the local OTLP receiver, to open traces in the editor.',
         'Configure Jaeger/Tempo',
       );
       if (pick) await vscode.commands.executeCommand('telemetryLens.configureTraceBackend');
@@ -122,7 +123,8 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
       describe();
       await vscode.commands.executeCommand('telemetryLens.traces.focus');
       if (!sources.available().length)
-        void vscode.window.showInformationMessage(
+        void notify(
+          'info',
           `Telemetry Lens: no trace backend for ${routeTitle(route)} yet: start the local receiver or configure Jaeger/Tempo.`,
         );
     }),

@@ -4,6 +4,7 @@
  * Span details are sent on demand (the rows are compact), so a 100,000-span trace crosses postMessage once.
  */
 import * as vscode from 'vscode';
+import { notify } from '../notify';
 import { PanelHost } from '../../webview/host/panelHost';
 import {
   isWaterfallState,
@@ -112,9 +113,7 @@ export class WaterfallPanels implements vscode.Disposable {
         (_p, token) => target?.resolve(token) ?? Promise.resolve(undefined),
       );
       if (!loc) {
-        void vscode.window.showInformationMessage(
-          `Telemetry Lens: no code found for this span (${target?.describe ?? 'it carries no code attributes'}).`,
-        );
+        void notify('info', `Telemetry Lens: no code found for this span (${target?.describe ?? 'it carries no code attributes'}).`);
         return;
       }
       await vscode.window.showTextDocument(loc.uri, { selection: loc.range, viewColumn: vscode.ViewColumn.One });
