@@ -105,6 +105,11 @@ function sameFile(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
 }
 
+/** A route path as a template (`/users/{id}`, `users/:id`, `` ``, `*`), not the source text of an expression or a regex. */
+function isWrittenPath(p: string): boolean {
+  return /^[\w\-./{}:<>*~@$%,;=?+()|!]*$/.test(p) && (p === '' || p.startsWith('/') || p === '*');
+}
+
 async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
   const aspects = orderedAspects(aspectsIn);
   // settings may be partial or empty (unset VS Code settings): fall back to the defaults field by field
@@ -134,6 +139,16 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     const seen = new Map<number, Route>();
     let moduleEdits: TextEdit[] = [];
     const runOne = (route: Route, planOne: () => HandlerOutcome) => {
+      if (route.fullPath === null && !isWrittenPath(route.path)) {
+        // the label, span name and http.route would carry source text (`AUTH.SIGNIN`, `prefix + 'tags'`)
+        outcomes.push({
+          route,
+          edits: [],
+          already: [],
+          refused: `${routeLabel(route)}: its path is not known statically (${route.fullPathReason ?? 'an expression'}); a route label made of source text would be wrong`,
+        });
+        return;
+      }
       if (!wrapper && !sameFile(route.handlerFile, file)) {
         outcomes.push({
           route,

@@ -58,6 +58,9 @@ const refuse = (route: Route, why: string, key?: number): HandlerOutcome => ({
 
 // ---------------------------------------------------------------------------------------------------------- Python
 
+/** Python calls that register a handler function: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), … */
+const PY_REGISTRATIONS = ['add_api_route', 'add_url_rule', 'add_route', 'add_websocket_route', 'add_api_websocket_route'];
+
 export interface PyWrapperNeeds {
   /** module the helper is imported from (`telemetry_routes`, `.telemetry_routes`, `app.telemetry_routes`) */
   module: string;
@@ -109,18 +112,18 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
   }
   // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
-  const call = registrationCall(root, text, route, 'call', [
-    'add_api_route',
-    'add_url_rule',
-    'add_route',
-    'add_websocket_route',
-    'add_api_websocket_route',
-  ]);
+  const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
   if (!call) return refuse(route, 'its registration was not found');
-  const { pos, kw } = pyArgs(call);
   const method = calleeName(call).split('.').pop();
+  if (method === 'add_resource') {
+    return refuse(route, 'a Flask-RESTful resource: its methods are the handlers; use the inline style in the module that defines it');
+  }
+  if (!PY_REGISTRATIONS.includes(method ?? '')) return refuse(route, 'its registration was not found');
+  const { pos, kw } = pyArgs(call);
   const handler = kw.get('endpoint') ?? kw.get('view_func') ?? (method === 'add_url_rule' ? pos[2] : pos[1]);
-  if (!handler) return refuse(route, 'its registration passes no handler function (a class-based view or a view_func set elsewhere)');
+  if (!handler || handler.type === 'string') {
+    return refuse(route, 'its registration passes no handler function (a class-based view or a view_func set elsewhere)');
+  }
   if (isObserveCall(handler, name)) return already(route);
   const status = kw.get('status_code')?.text;
   needs.used = true;

@@ -180,3 +180,52 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(applyEdits(text, inline.edits), /httpRequestsTotal\.inc\(/);
   });
 });
+
+describe('Instrument Route refuses rather than write a wrong label or broken code', () => {
+  it('a path that is source text (an imported constant), not a template, is refused in both styles', async () => {
+    const file = path.join(os.tmpdir(), 'tl-source-path', 'routes.js');
+    const text = [
+      "const express = require('express');",
+      "const { AUTH } = require('./config');",
+      'const router = express.Router();',
+      "router.post(AUTH.SIGNIN, (req, res) => res.send('ok'));",
+      'module.exports = router;',
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    assert.equal(routes.length, 1);
+    for (const style of ['wrapper', 'inline'] as const) {
+      const p = await planInstrumentFile(text, file, routes, ALL, { ...OPTS, style });
+      assert.deepEqual(p.edits, [], style);
+      assert.match(p.refused ?? '', /not known statically/, style);
+    }
+  });
+
+  it('a Flask-RESTful resource is refused by the wrapper style, never wrapped where its URL is', async () => {
+    const file = path.join(os.tmpdir(), 'tl-restful', 'app.py');
+    const text = [
+      'from flask import Flask',
+      'from flask_restful import Api, Resource',
+      '',
+      'app = Flask(__name__)',
+      'api = Api(app)',
+      '',
+      '',
+      'class Books(Resource):',
+      '    def get(self):',
+      '        return []',
+      '',
+      '',
+      "api.add_resource(Books, '/api/v1/books')",
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    assert.ok(
+      routes.some((r) => r.fullPath === '/api/v1/books'),
+      JSON.stringify(routes.map((r) => r.fullPath)),
+    );
+    const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+    assert.ok(!applyEdits(text, p.edits).includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
+    assert.match(p.refused ?? p.summary, /Flask-RESTful resource/);
+  });
+});
