@@ -21,11 +21,6 @@ export function inertText(s: string, max = 160): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-/** A trace id as exemplars carry it: 16 or 32 hex digits. */
-export function isTraceId(s: unknown): s is string {
-  return typeof s === 'string' && (s.length === 16 || s.length === 32) && /^[0-9a-fA-F]+$/.test(s);
-}
-
 /** Replaces credentials embedded in URLs (`https://user:pass@host`) anywhere in `s` with `***`. */
 export function redactUrls(s: string): string {
   return s.replace(/([a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/)([^/?#\s@]{1,512})@/g, '$1***@');

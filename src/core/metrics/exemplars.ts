@@ -1,6 +1,6 @@
 /** The slowest exemplar of a route's latency histogram (or of each route of a service), with its trace id. Pure. */
 import { sampleValue, type ExemplarSeries } from './prometheusApi';
-import { isTraceId } from '../untrusted';
+import { asTraceId } from '../traces/model';
 
 export interface ExemplarInfo {
   traceId: string;
@@ -47,7 +47,7 @@ export function slowestExemplarPerRoute<R>(
 function slowestOf(s: ExemplarSeries, toSeconds: number): ExemplarInfo | null {
   let best: ExemplarInfo | null = null;
   for (const e of s.exemplars) {
-    const traceId = TRACE_ID_LABELS.map((l) => e.labels[l]).find(isTraceId); // label values are untrusted
+    const traceId = TRACE_ID_LABELS.map((l) => asTraceId(e.labels[l])).find(Boolean); // label values are untrusted
     const v = sampleValue(e.value);
     if (!traceId || v === null) continue;
     const value = v * toSeconds;

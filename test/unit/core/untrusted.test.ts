@@ -1,7 +1,8 @@
 /** Untrusted strings made inert before they are shown (issue 11, findings 2, 8 and 13). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { inertText, isTraceId, redactUrls, stripControl } from '../../../src/core/untrusted';
+import { inertText, redactUrls, stripControl } from '../../../src/core/untrusted';
+import { asTraceId } from '../../../src/core/traces/model';
 import { BackendError } from '../../../src/backends/errors';
 import { PrometheusClient } from '../../../src/backends/prometheus';
 
@@ -32,10 +33,10 @@ describe('inert notification text', () => {
 
 describe('trace ids', () => {
   it('16 or 32 hex digits, nothing else', () => {
-    assert.ok(isTraceId('4bf92f3577b34da6a3ce929d0e0e4736'));
-    assert.ok(isTraceId('00f067aa0ba902b7'));
+    assert.equal(asTraceId('4bf92f3577b34da6a3ce929d0e0e4736'), '4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.equal(asTraceId('00f067aa0ba902b7'), '00f067aa0ba902b7');
     for (const bad of ['', 'abc', '4bf92f3577b34da6a3ce929d0e0e473g', '[x](command:foo)', `${'a'.repeat(31)}`, 42, undefined]) {
-      assert.equal(isTraceId(bad), false, String(bad));
+      assert.equal(asTraceId(bad), undefined, String(bad));
     }
   });
 });
