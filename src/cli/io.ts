@@ -57,6 +57,13 @@ export function parseArgs(
   return { positionals, strings, booleans };
 }
 
+/** `--timeout <ms>` of the commands that ask a backend: 10 s when absent, a CliError when not a positive number. */
+export function timeoutOption(value: string | undefined): number {
+  const ms = value !== undefined ? Number(value) : 10_000;
+  if (!Number.isFinite(ms) || ms <= 0) throw new CliError(`--timeout must be milliseconds, got ${value}`);
+  return ms;
+}
+
 /** The absolute path of a directory argument, or a CliError naming what is wrong with it. */
 export function existingDir(io: Io, arg: string): string {
   const dir = path.resolve(io.cwd, arg);

@@ -1,5 +1,5 @@
 /** `telemetry-lens logs '<LogQL>' --loki <url>`: log lines from Loki, newest first, with their trace ids. */
-import { CliError, parseArgs, type Command } from '../io';
+import { CliError, parseArgs, timeoutOption, type Command } from '../io';
 import { BackendError } from '../../backends/errors';
 import { LokiClient } from '../../backends/loki';
 import type { LogLine } from '../../core/logs/model';
@@ -43,8 +43,7 @@ export const logsCommand: Command = {
     const range = timeRange(strings);
     const limit = strings.limit !== undefined ? Number(strings.limit) : DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit must be a positive integer, got ${strings.limit}`);
-    const timeoutMs = strings.timeout !== undefined ? Number(strings.timeout) : 10_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout must be milliseconds, got ${strings.timeout}`);
+    const timeoutMs = timeoutOption(strings.timeout);
 
     try {
       const token = process.env.TELEMETRY_LENS_LOKI_TOKEN;

@@ -1,6 +1,6 @@
 /** `telemetry-lens metrics <dir> --prometheus <url>`: live request rate, error ratio and latency per route handler. */
 import * as path from 'node:path';
-import { CliError, existingDir, parseArgs, printedWithoutTable, tableLines, type Command } from '../io';
+import { CliError, existingDir, parseArgs, printedWithoutTable, tableLines, timeoutOption, type Command } from '../io';
 import { scanWorkspace, toRouteJson } from '../../core/routes/workspace';
 import { BackendError } from '../../backends/errors';
 import { PrometheusClient } from '../../backends/prometheus';
@@ -51,8 +51,7 @@ export const metricsCommand: Command = {
     }
     const window = strings.window ?? '5m';
     if (!isPromDuration(window)) throw new CliError(`--window must be a Prometheus duration like 5m or 1h, got ${window}`);
-    const timeoutMs = strings.timeout !== undefined ? Number(strings.timeout) : 10_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout must be milliseconds, got ${strings.timeout}`);
+    const timeoutMs = timeoutOption(strings.timeout);
 
     const dir = existingDir(io, positionals[0]!);
 
