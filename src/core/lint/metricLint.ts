@@ -116,19 +116,8 @@ function pythonDecls(root: Node): Decl[] {
     const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
     const kw = (k: string) =>
       args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === k)?.childForFieldName('value');
-    const nameNode = kw('name') ?? (args[0]?.type !== 'keyword_argument' ? args[0] : undefined);
-    const name = stringValue(nameNode);
-    if (!name || !nameNode) return;
-    const bucketsNode = kw('buckets');
-    const values = numbers(bucketsNode);
-    decls.push({
-      kind: callee as Kind,
-      name,
-      nameNode,
-      call: n,
-      variable: assignedVariable(n),
-      buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined,
-    });
+    const decl = declOf(callee as Kind, n, kw('name') ?? (args[0]?.type !== 'keyword_argument' ? args[0] : undefined), kw('buckets'));
+    if (decl) decls.push(decl);
   });
   return decls;
 }
@@ -140,21 +129,25 @@ function jsDecls(root: Node): Decl[] {
     const callee = calleeName(n);
     if (!KINDS.has(callee)) return;
     const cfg = n.childForFieldName('arguments')?.namedChildren[0];
-    const nameNode = objProp(cfg, 'name');
-    const name = stringValue(nameNode);
-    if (!name || !nameNode) return;
-    const bucketsNode = objProp(cfg, 'buckets');
-    const values = numbers(bucketsNode);
-    decls.push({
-      kind: callee as Kind,
-      name,
-      nameNode,
-      call: n,
-      variable: assignedVariable(n),
-      buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined,
-    });
+    const decl = declOf(callee as Kind, n, objProp(cfg, 'name'), objProp(cfg, 'buckets'));
+    if (decl) decls.push(decl);
   });
   return decls;
+}
+
+/** A metric declaration from its call and the nodes of its name and buckets (either language); none without a literal name. */
+function declOf(kind: Kind, call: Node, nameNode: Node | null | undefined, bucketsNode: Node | null | undefined): Decl | undefined {
+  const name = stringValue(nameNode);
+  if (!name || !nameNode) return undefined;
+  const values = numbers(bucketsNode);
+  return {
+    kind,
+    name,
+    nameNode,
+    call,
+    variable: assignedVariable(call),
+    buckets: values && bucketsNode ? { values, node: bucketsNode } : undefined,
+  };
 }
 
 function importsMetricsLibrary(root: Node, python: boolean): boolean {
