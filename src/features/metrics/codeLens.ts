@@ -78,15 +78,13 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
   private title(route: Route): string {
     const health = this.metrics.backendHealth;
     if (health.state === 'down') return `$(warning) ${shortReason(health.message)}`;
-    const service = this.metrics.current?.services.find((s) =>
-      s.routes.some((r) => r.route.file === route.file && r.route.line === route.line),
-    );
+    const service = this.metrics.serviceStatsFor(route);
     if (service?.error) return `$(warning) ${shortReason(service.error.message)}`;
     const stats = this.metrics.stats(route);
     if (!stats) {
       if (health.state === 'idle') return '$(pulse) metrics: waiting for Prometheus';
       // a route the last refresh did not see as it is now (new, or its full path changed): one is on its way
-      return this.metrics.serviceFor(route) ? '$(sync~spin) metrics: loading' : '$(pulse) — not in a workspace folder';
+      return this.metrics.inService(route) ? '$(sync~spin) metrics: loading' : '$(pulse) — not in a workspace folder';
     }
     // no known HTTP metric convention (yet) for the service: nothing was asked per route
     if (!stats.hasData) {
@@ -101,7 +99,7 @@ class RouteMetricsLensProvider implements vscode.CodeLensProvider {
 
   private slowestTrace(route: Route): Promise<string | undefined> {
     const stats = this.metrics.stats(route);
-    const service = this.metrics.serviceFor(route);
+    const service = this.metrics.serviceStatsFor(route)?.service;
     if (!stats?.hasData || !service || this.metrics.backendHealth.state !== 'ok') return Promise.resolve(undefined);
     let p = this.exemplars.get(service.id);
     if (!p) {

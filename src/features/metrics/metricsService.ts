@@ -154,6 +154,16 @@ export class MetricsService implements vscode.Disposable {
   }
 
   /** The service (workspace folder) a route belongs to, as the engine sees it. */
+  /** The last refresh's result for the service of the route at this file:line (its convention, its error). */
+  serviceStatsFor(route: Route): ServiceStats | undefined {
+    return this.byRoute.get(routeId(route))?.service;
+  }
+
+  /** The route is in a workspace folder, so a service covers it (cheap: `serviceFor` builds every service). */
+  inService(route: Route): boolean {
+    return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(route.file)) !== undefined;
+  }
+
   serviceFor(route: Route): ServiceSpec | undefined {
     return this.services().find((s) => s.routes.some((r) => routeId(r) === routeId(route)));
   }
@@ -211,7 +221,7 @@ export class MetricsService implements vscode.Disposable {
    * of CodeLens when the editor loses focus, so a "loading" lens could otherwise stay until it regains it.
    */
   async whenCurrent(routes: readonly Route[]): Promise<void> {
-    const missing = routes.filter((r) => !this.stats(r) && this.serviceFor(r));
+    const missing = routes.filter((r) => !this.stats(r) && this.inService(r));
     if (missing.length) await this.refresh({ for: missing });
   }
 
