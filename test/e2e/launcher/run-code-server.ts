@@ -27,7 +27,8 @@ const arg = (k: string, d?: string): string | undefined => {
 };
 const timeoutMs = Number(arg('timeout', '300000'));
 const restricted = process.argv.includes('--restricted');
-const outDir = path.join(ROOT, 'test-results', restricted ? 'e2e-restricted' : 'e2e');
+// Each kind of run keeps its own results: the deliberate-failure proof must not wipe the suite's screenshots.
+const outDir = path.join(ROOT, 'test-results', restricted ? 'e2e-restricted' : process.env.E2E_FAIL ? 'e2e-deliberate-failure' : 'e2e');
 const suiteIndex = path.join(ROOT, 'out/e2e/suite/index.js');
 const t0 = Date.now();
 /** A secret the suite stores as Prometheus credentials; no log of the run may contain it. */
