@@ -8,10 +8,17 @@
  *   - waterfall.scroll_longest_frame_ms.<n>: longest gap between two animation frames while scrolling
  *   - waterfall.search_ms.<n>: typing a query that matches 13 spans per copy, to the next frame
  *   - waterfall.dom_rows.<n>: rows in the DOM after scrolling (virtualization: constant)
+ *   - waterfall.first_render_cpu_ms.<n>, waterfall.scroll_longest_task_cpu_ms.<n>: the same first render and
+ *     scroll run again under a Chromium performance trace, as main-thread CPU time (the trace's thread time):
+ *     what the page itself costs, apart from the time a loaded machine leaves it waiting for a core
+ *   - waterfall.host_model_ms.<n>: the extension host's share before posting (parsing the backend's JSON
+ *     answer, the trace model, the rows and insights)
+ *   - waterfall.loadavg_1m: the machine's load average when the bench started (wall times depend on it)
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { parseOtlpTrace } from '../src/core/traces/otlp';
 import { waterfallModel } from '../src/core/traces/waterfall';
 import { fixture, replicateOtlpTrace } from '../test/unit/traces/helpers';
@@ -59,16 +66,48 @@ window.benchSearch = async (q) => {
   return performance.now() - t0;
 };`;
 
-function message(copies: number): HostToWaterfall {
+/** The panel's message for a trace of `copies` × 40 spans, and the host's time to build it from the JSON answer. */
+function message(copies: number): { msg: HostToWaterfall; hostMs: number } {
   const base = fixture<Parameters<typeof replicateOtlpTrace>[0]>('jaeger', 'otlp_hotrod_40_spans_3_errors.json');
-  const r = parseOtlpTrace(replicateOtlpTrace(base, copies).doc);
+  const answer = JSON.stringify(replicateOtlpTrace(base, copies).doc);
+  const t0 = performance.now();
+  const r = parseOtlpTrace(JSON.parse(answer));
   if (!r.ok) throw new Error(r.error);
   const m = waterfallModel(r.value);
-  return { type: 'trace', state: { backend: 'local', traceId: m.data.traceId }, trace: m.data, canOpenUi: false };
+  const hostMs = performance.now() - t0;
+  return { msg: { type: 'trace', state: { backend: 'local', traceId: m.data.traceId }, trace: m.data, canOpenUi: false }, hostMs };
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** Runs `script` in the page under a Chromium performance trace; returns its result and the renderer main thread's tasks. */
+async function traced<T>(page: Page, script: string): Promise<{ result: T; tasks: { wallMs: number; cpuMs: number }[] }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  const result = (await page.evaluate(script)) as T;
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const tasks = events
+    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask')
+    .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? 0) / 1000 }));
+  return { result, tasks };
 }
 
 export async function benchWaterfall(): Promise<BenchResult[]> {
-  const out: BenchResult[] = [];
+  const out: BenchResult[] = [{ name: 'waterfall.loadavg_1m', value: Math.round(os.loadavg()[0] * 100) / 100, unit: 'load' }];
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -89,13 +128,17 @@ export async function benchWaterfall(): Promise<BenchResult[]> {
       });
       await page.goto(`${ORIGIN}/`);
       await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
-      const msg = message(spans / 40);
+      const { msg, hostMs } = message(spans / 40);
       // The message crosses into the page first (as postMessage would bring it), then the clock starts.
       await page.evaluate((m) => ((globalThis as unknown as { msg: unknown }).msg = m), msg);
       // In-page code is plain text (STUB): the bench runs through tsx, whose helpers do not exist in the page.
       const first = (await page.evaluate('benchFirstRender()')) as number;
       const scroll = (await page.evaluate('benchScroll()')) as { longest: number; gap: number; rows: number };
       const searchMs = (await page.evaluate('benchSearch("GetDriver")')) as number;
+      // Again under a performance trace, for the CPU time the page spends (a new render of the same message).
+      await page.evaluate('delete document.body.dataset.rendered');
+      const firstCpu = (await traced<number>(page, 'benchFirstRender()')).tasks.reduce((t, x) => t + x.cpuMs, 0);
+      const scrollCpu = Math.max(0, ...(await traced(page, 'benchScroll()')).tasks.map((x) => x.cpuMs));
       const r1 = (x: number) => Math.round(x * 10) / 10;
       out.push(
         { name: `waterfall.first_render_ms.${spans}`, value: r1(first), unit: 'ms' },
@@ -103,6 +146,9 @@ export async function benchWaterfall(): Promise<BenchResult[]> {
         { name: `waterfall.scroll_longest_frame_ms.${spans}`, value: r1(scroll.gap), unit: 'ms' },
         { name: `waterfall.search_ms.${spans}`, value: r1(searchMs), unit: 'ms' },
         { name: `waterfall.dom_rows.${spans}`, value: scroll.rows, unit: 'rows' },
+        { name: `waterfall.first_render_cpu_ms.${spans}`, value: r1(firstCpu), unit: 'ms' },
+        { name: `waterfall.scroll_longest_task_cpu_ms.${spans}`, value: r1(scrollCpu), unit: 'ms' },
+        { name: `waterfall.host_model_ms.${spans}`, value: r1(hostMs), unit: 'ms' },
       );
       await page.close();
     }

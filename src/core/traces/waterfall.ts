@@ -1,10 +1,18 @@
 /**
- * The waterfall's view of a trace: compact rows (depth-first order, parent index, self time, critical-path
- * flag, flattened attributes for search) and the insights no other editor view shows — the span with the
+ * The waterfall's view of a trace: compact rows, column by column (depth-first order, parent index, self time,
+ * critical-path flag, flattened attributes for search) and the insights no other editor view shows — the span with the
  * largest self time, the critical path's share per service and repeated sibling spans (the N+1 pattern).
  * Pure: no `vscode`, no DOM.
  */
-import type { Insights, RepeatedSpans, ServiceShare, WaterfallSpan, WaterfallTrace } from '../../webview/protocol/waterfall';
+import {
+  ROW_CRITICAL,
+  ROW_ERROR,
+  type Insights,
+  type RepeatedSpans,
+  type ServiceShare,
+  type WaterfallRows,
+  type WaterfallTrace,
+} from '../../webview/protocol/waterfall';
 import { buildTree, criticalPath, selfTimeUs, type AttrValue, type Attributes, type Span, type Trace } from './model';
 
 /** Siblings repeated at least this often are flagged (N+1). */
@@ -26,13 +34,14 @@ export function attrPairs(a: Attributes): [string, string][] {
   return Object.keys(a).map((k) => [k, attrText(a[k])]);
 }
 
+/** A row's search text: its name and flattened attributes, lower-cased (the search is case-insensitive). */
 function searchText(s: Span): string {
-  let out = '';
+  let out = `${s.name}\n`;
   for (const k of Object.keys(s.attributes)) {
     out += `${k}=${attrText(s.attributes[k])}\n`;
-    if (out.length >= MAX_SEARCH_TEXT) return out.slice(0, MAX_SEARCH_TEXT);
+    if (out.length >= MAX_SEARCH_TEXT) return out.slice(0, MAX_SEARCH_TEXT).toLowerCase();
   }
-  return out;
+  return out.toLowerCase();
 }
 
 export interface WaterfallModel {
@@ -44,24 +53,41 @@ export interface WaterfallModel {
 /** Builds the rows and insights of a trace. Linear in spans (plus sorting children), no recursion. */
 export function waterfallModel(trace: Trace): WaterfallModel {
   const tree = buildTree(trace);
+  const n = tree.nodes.length;
   const rowOf = new Map<string, number>();
-  const index = new Map(tree.nodes.map((n, i) => [n, i]));
+  const index = new Map(tree.nodes.map((node, i) => [node, i]));
   const serviceIndex = new Map(trace.services.map((s, i) => [s, i]));
-  const spans: WaterfallSpan[] = tree.nodes.map((n, i) => {
-    if (!rowOf.has(n.span.spanId)) rowOf.set(n.span.spanId, i);
-    return {
-      name: n.span.name,
-      service: serviceIndex.get(n.span.service) ?? 0,
-      parent: n.parent ? index.get(n.parent)! : -1,
-      depth: n.depth,
-      startUs: n.span.startUs - trace.startUs,
-      durationUs: n.span.durationUs,
-      selfUs: selfTimeUs(n),
-      error: n.span.status === 'error',
-      critical: false,
-      text: searchText(n.span),
-    };
+  const rows: WaterfallRows = {
+    name: new Array<string>(n),
+    service: new Int32Array(n),
+    parent: new Int32Array(n),
+    depth: new Int32Array(n),
+    startUs: new Float64Array(n),
+    durationUs: new Float64Array(n),
+    selfUs: new Float64Array(n),
+    flags: new Uint8Array(n),
+    search: '',
+    searchStart: new Int32Array(n + 1),
+  };
+  const texts = new Array<string>(n);
+  let offset = 0;
+  tree.nodes.forEach((node, i) => {
+    const s = node.span;
+    if (!rowOf.has(s.spanId)) rowOf.set(s.spanId, i);
+    rows.name[i] = s.name;
+    rows.service[i] = serviceIndex.get(s.service) ?? 0;
+    rows.parent[i] = node.parent ? index.get(node.parent)! : -1;
+    rows.depth[i] = node.depth;
+    rows.startUs[i] = s.startUs - trace.startUs;
+    rows.durationUs[i] = s.durationUs;
+    rows.selfUs[i] = selfTimeUs(node);
+    rows.flags[i] = s.status === 'error' ? ROW_ERROR : 0;
+    texts[i] = searchText(s);
+    rows.searchStart[i] = offset;
+    offset += texts[i].length;
   });
+  rows.searchStart[n] = offset;
+  rows.search = texts.join('');
 
   const root = trace.rootSpanId !== undefined ? tree.byId.get(trace.rootSpanId) : undefined;
   const perService = new Map<string, number>();
@@ -69,8 +95,8 @@ export function waterfallModel(trace: Trace): WaterfallModel {
   for (const seg of root ? criticalPath(root) : []) {
     const row = rowOf.get(seg.spanId);
     if (row === undefined) continue;
-    spans[row].critical = true;
-    const svc = trace.services[spans[row].service];
+    rows.flags[row] |= ROW_CRITICAL;
+    const svc = trace.services[rows.service[row]];
     perService.set(svc, (perService.get(svc) ?? 0) + seg.endUs - seg.startUs);
     criticalTotal += seg.endUs - seg.startUs;
   }
@@ -79,17 +105,10 @@ export function waterfallModel(trace: Trace): WaterfallModel {
     .sort((a, b) => b.us - a.us);
 
   let largestSelf: Insights['largestSelf'];
-  spans.forEach((s, row) => {
-    if (!largestSelf || s.selfUs > largestSelf.us) largestSelf = { row, us: s.selfUs };
-  });
+  for (let row = 0; row < n; row++) if (!largestSelf || rows.selfUs[row] > largestSelf.us) largestSelf = { row, us: rows.selfUs[row] };
 
-  const insights: Insights = {
-    criticalShare,
-    repeated: repeatedSiblings(
-      tree.nodes.map((n) => n.span),
-      spans,
-    ),
-  };
+  const spans = tree.nodes.map((node) => node.span);
+  const insights: Insights = { criticalShare, repeated: repeatedSiblings(spans, rows) };
   if (largestSelf) insights.largestSelf = largestSelf;
   return {
     data: {
@@ -97,11 +116,11 @@ export function waterfallModel(trace: Trace): WaterfallModel {
       startUs: trace.startUs,
       durationUs: trace.durationUs,
       services: trace.services,
-      spans,
+      rows,
       warnings: trace.warnings,
       insights,
     },
-    spans: tree.nodes.map((n) => n.span),
+    spans,
   };
 }
 
@@ -111,7 +130,7 @@ export function waterfallModel(trace: Trace): WaterfallModel {
  */
 export function repeatedSiblings(
   spans: readonly Pick<Span, 'name' | 'attributes'>[],
-  rows: readonly Pick<WaterfallSpan, 'parent' | 'durationUs'>[],
+  rows: { parent: ArrayLike<number>; durationUs: ArrayLike<number> },
 ): RepeatedSpans[] {
   const groups = new Map<string, { parent: number; by: RepeatedSpans['by']; label: string; rows: number[] }>();
   const add = (by: RepeatedSpans['by'], parent: number, label: string, row: number) => {
@@ -120,19 +139,20 @@ export function repeatedSiblings(
     if (!g) groups.set(key, (g = { parent, by, label, rows: [] }));
     g.rows.push(row);
   };
-  rows.forEach((r, row) => {
-    if (r.parent < 0) return;
+  for (let row = 0; row < spans.length; row++) {
+    const parent = rows.parent[row];
+    if (parent < 0) continue;
     const stmt = spans[row].attributes['db.statement'] ?? spans[row].attributes['db.query.text'];
-    if (typeof stmt === 'string' && stmt !== '') add('db.statement', r.parent, stmt, row);
-    add('name', r.parent, spans[row].name, row);
-  });
+    if (typeof stmt === 'string' && stmt !== '') add('db.statement', parent, stmt, row);
+    add('name', parent, spans[row].name, row);
+  }
   const out: RepeatedSpans[] = [];
   const covered = new Set<number>();
   const big = [...groups.values()].filter((g) => g.rows.length >= MIN_REPEAT);
   for (const g of big.filter((x) => x.by === 'db.statement')) g.rows.forEach((r) => covered.add(r));
   for (const g of big) {
     if (g.by === 'name' && g.rows.every((r) => covered.has(r))) continue;
-    const totalUs = g.rows.reduce((t, r) => t + rows[r].durationUs, 0);
+    const totalUs = g.rows.reduce((t, r) => t + rows.durationUs[r], 0);
     out.push({ parent: g.parent, label: g.label, by: g.by, count: g.rows.length, totalUs, rows: g.rows.slice(0, 50) });
   }
   return out.sort((a, b) => b.totalUs - a.totalUs).slice(0, MAX_REPEATED);

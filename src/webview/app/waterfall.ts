@@ -1,9 +1,18 @@
 /**
- * Trace waterfall (browser side). Virtualized: only the rows in view exist in the DOM (a small pool reused on
- * scroll), so 100,000 spans scroll smoothly. Every backend string is set with textContent / h(): inert.
+ * Trace waterfall (browser side). Virtualized: only the rows in view exist in the DOM, in a small pool where
+ * the element of list position p is pool[p % pool size], so a scroll step rewrites only the rows that came
+ * into view and 100,000 spans scroll smoothly. Every backend string is set with textContent / h(): inert.
  * The persisted state is the trace's identity only (backend + trace id); the host refetches on restore.
  */
-import type { HostToWaterfall, SpanDetails, WaterfallState, WaterfallToHost, WaterfallTrace } from '../protocol/waterfall';
+import {
+  ROW_CRITICAL,
+  ROW_ERROR,
+  type HostToWaterfall,
+  type SpanDetails,
+  type WaterfallState,
+  type WaterfallToHost,
+  type WaterfallTrace,
+} from '../protocol/waterfall';
 import { h, vscodeApi } from './lib/vscodeApi';
 import { ancestors, formatUs, parents, searchRows, visibleRows, type RowFilter } from './lib/rows';
 
@@ -18,9 +27,10 @@ const app = document.getElementById('app')!;
 interface View {
   trace: WaterfallTrace;
   collapsed: Set<number>;
-  hasChildren: Set<number>;
+  /** 1 for rows with children. */
+  hasChildren: Uint8Array;
   filter: RowFilter;
-  visible: number[];
+  visible: Int32Array;
   /** Position of each row in `visible`, -1 when hidden. */
   position: Int32Array;
   matches: number[];
@@ -28,6 +38,10 @@ interface View {
   matchCursor: number;
   selected: number;
   pool: HTMLDivElement[];
+  /** What each pool element shows (`version:position:row`): unchanged elements are not rewritten. */
+  shown: string[];
+  /** Bumped when anything drawn besides the row itself changes (selection, matches, collapse). */
+  version: number;
   scroller: HTMLDivElement;
   spacer: HTMLDivElement;
   details: HTMLElement;
@@ -38,10 +52,16 @@ interface View {
 let view: View | undefined;
 
 function recompute(v: View): void {
-  v.visible = visibleRows(v.trace.spans, v.collapsed, v.filter);
+  v.visible = visibleRows(v.trace.rows, v.collapsed, v.filter);
   v.position.fill(-1);
-  v.visible.forEach((row, i) => (v.position[row] = i));
+  for (let i = 0; i < v.visible.length; i++) v.position[v.visible[i]] = i;
   v.spacer.style.height = `${v.visible.length * ROW_H}px`;
+  redraw(v);
+}
+
+/** Draws every row in view again (their state changed, not only the scroll position). */
+function redraw(v: View): void {
+  v.version++;
   draw(v);
 }
 
@@ -67,52 +87,65 @@ function rowElement(): HTMLDivElement {
   return el;
 }
 
-/** Renders the rows in view, reusing the pool: the DOM holds a constant number of rows. */
+/** Renders the rows in view, reusing the pool: the DOM holds a constant number of rows. Reads layout first, then only writes. */
 function draw(v: View): void {
   const top = v.scroller.scrollTop;
+  const height = v.scroller.clientHeight;
   const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
-  const last = Math.min(v.visible.length, Math.ceil((top + v.scroller.clientHeight) / ROW_H) + OVERSCAN);
-  const need = last - first;
-  while (v.pool.length < need) {
-    const el = rowElement();
-    v.pool.push(el);
-    v.spacer.append(el);
+  const last = Math.min(v.visible.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+  if (v.pool.length < last - first) {
+    while (v.pool.length < last - first) v.pool.push(rowElement());
+    v.spacer.replaceChildren(...v.pool);
+    v.shown = [];
   }
-  const total = v.trace.durationUs || 1;
-  for (let i = 0; i < v.pool.length; i++) {
-    const el = v.pool[i];
-    if (i >= need) {
+  const size = v.pool.length;
+  for (let pos = first; pos < first + size; pos++) {
+    const slot = pos % size;
+    const el = v.pool[slot];
+    if (pos >= last) {
       el.hidden = true;
+      v.shown[slot] = '';
       continue;
     }
-    const row = v.visible[first + i];
-    const s = v.trace.spans[row];
-    el.hidden = false;
-    el.dataset.row = String(row);
-    el.style.transform = `translateY(${(first + i) * ROW_H}px)`;
-    el.className = `wf-row svc-${s.service % SERVICE_COLOURS}${s.error ? ' wf-error' : ''}${s.critical ? ' critical' : ''}${v.matchSet.has(row) ? ' match' : ''}${row === v.selected ? ' selected' : ''}`;
-    el.setAttribute('aria-level', String(s.depth + 1));
-    el.setAttribute('aria-selected', String(row === v.selected));
-    const label = el.firstElementChild as HTMLElement;
-    label.style.paddingLeft = `${Math.min(s.depth, 40) * 12}px`;
-    const [toggle, svc, name] = label.children as unknown as HTMLElement[];
-    const open = !v.collapsed.has(row);
-    toggle.textContent = v.hasChildren.has(row) ? (open ? '▾' : '▸') : '';
-    if (v.hasChildren.has(row)) el.setAttribute('aria-expanded', String(open));
-    else el.removeAttribute('aria-expanded');
-    svc.textContent = v.trace.services[s.service] ?? '';
-    name.textContent = s.name;
-    el.title = `${v.trace.services[s.service]}: ${s.name}`;
-    const [, track, dur] = el.children as unknown as HTMLElement[];
-    const bar = track.firstElementChild as HTMLElement;
-    bar.style.left = `${(s.startUs / total) * 100}%`;
-    bar.style.width = `max(1px, ${(s.durationUs / total) * 100}%)`;
-    dur.textContent = formatUs(s.durationUs);
+    const row = v.visible[pos];
+    const key = `${v.version}:${pos}:${row}`;
+    if (v.shown[slot] === key) continue;
+    v.shown[slot] = key;
+    fillRow(v, el, pos, row);
   }
 }
 
+function fillRow(v: View, el: HTMLDivElement, pos: number, row: number): void {
+  const r = v.trace.rows;
+  const flags = r.flags[row];
+  const service = v.trace.services[r.service[row]] ?? '';
+  const depth = r.depth[row];
+  const total = v.trace.durationUs || 1;
+  el.hidden = false;
+  el.dataset.row = String(row);
+  el.style.transform = `translateY(${pos * ROW_H}px)`;
+  el.className = `wf-row svc-${r.service[row] % SERVICE_COLOURS}${flags & ROW_ERROR ? ' wf-error' : ''}${flags & ROW_CRITICAL ? ' critical' : ''}${v.matchSet.has(row) ? ' match' : ''}${row === v.selected ? ' selected' : ''}`;
+  el.setAttribute('aria-level', String(depth + 1));
+  el.setAttribute('aria-selected', String(row === v.selected));
+  const label = el.firstElementChild as HTMLElement;
+  label.style.paddingLeft = `${Math.min(depth, 40) * 12}px`;
+  const [toggle, svc, name] = label.children as unknown as HTMLElement[];
+  const open = !v.collapsed.has(row);
+  toggle.textContent = v.hasChildren[row] ? (open ? '▾' : '▸') : '';
+  if (v.hasChildren[row]) el.setAttribute('aria-expanded', String(open));
+  else el.removeAttribute('aria-expanded');
+  svc.textContent = service;
+  name.textContent = r.name[row];
+  el.title = `${service}: ${r.name[row]}`;
+  const [, track, dur] = el.children as unknown as HTMLElement[];
+  const bar = track.firstElementChild as HTMLElement;
+  bar.style.left = `${(r.startUs[row] / total) * 100}%`;
+  bar.style.width = `max(1px, ${(r.durationUs[row] / total) * 100}%)`;
+  dur.textContent = formatUs(r.durationUs[row]);
+}
+
 function toggle_(v: View, row: number, open?: boolean): void {
-  if (!v.hasChildren.has(row)) return;
+  if (!v.hasChildren[row]) return;
   const isOpen = !v.collapsed.has(row);
   if (open === isOpen) return;
   if (isOpen) v.collapsed.add(row);
@@ -124,7 +157,7 @@ function toggle_(v: View, row: number, open?: boolean): void {
 function select(v: View, row: number): void {
   if (v.position[row] < 0) {
     let changed = false;
-    for (const a of ancestors(v.trace.spans, row)) changed = v.collapsed.delete(a) || changed;
+    for (const a of ancestors(v.trace.rows.parent, row)) changed = v.collapsed.delete(a) || changed;
     if (changed) recompute(v);
     if (v.position[row] < 0) {
       // Hidden by a filter: clear it so the chosen span shows.
@@ -140,7 +173,7 @@ function select(v: View, row: number): void {
   const y = v.position[row] * ROW_H;
   if (y < v.scroller.scrollTop) v.scroller.scrollTop = y;
   else if (y + ROW_H > v.scroller.scrollTop + v.scroller.clientHeight) v.scroller.scrollTop = y + ROW_H - v.scroller.clientHeight;
-  draw(v);
+  redraw(v);
   v.details.replaceChildren(h('p', { class: 'loading' }, 'Loading span…'));
   api.postMessage({ type: 'details', row });
 }
@@ -152,7 +185,7 @@ function onKey(v: View, e: KeyboardEvent): void {
     const clamped = Math.max(0, Math.min(v.visible.length - 1, p));
     if (v.visible.length) select(v, v.visible[clamped]);
   };
-  const s = v.trace.spans[v.selected];
+  const selected = v.selected >= 0;
   switch (e.key) {
     case 'ArrowDown':
       go(pos + 1);
@@ -173,18 +206,18 @@ function onKey(v: View, e: KeyboardEvent): void {
       go(v.visible.length - 1);
       break;
     case 'ArrowRight':
-      if (!s) return go(0);
+      if (!selected) return go(0);
       if (v.collapsed.has(v.selected)) toggle_(v, v.selected, true);
-      else if (v.hasChildren.has(v.selected)) go(pos + 1);
+      else if (v.hasChildren[v.selected]) go(pos + 1);
       break;
     case 'ArrowLeft':
-      if (!s) return;
-      if (v.hasChildren.has(v.selected) && !v.collapsed.has(v.selected)) toggle_(v, v.selected, false);
-      else if (s.parent >= 0) select(v, s.parent);
+      if (!selected) return;
+      if (v.hasChildren[v.selected] && !v.collapsed.has(v.selected)) toggle_(v, v.selected, false);
+      else if (v.trace.rows.parent[v.selected] >= 0) select(v, v.trace.rows.parent[v.selected]);
       break;
     case 'Enter':
     case ' ':
-      if (s) toggle_(v, v.selected);
+      if (selected) toggle_(v, v.selected);
       break;
     default:
       return;
@@ -193,11 +226,11 @@ function onKey(v: View, e: KeyboardEvent): void {
 }
 
 function search(v: View, query: string): void {
-  v.matches = searchRows(v.trace.spans, v.trace.services, query);
+  v.matches = searchRows(v.trace.rows, v.trace.services, query);
   v.matchSet = new Set(v.matches);
   v.matchCursor = -1;
   v.matchInfo.textContent = query.trim() ? `${v.matches.length} match${v.matches.length === 1 ? '' : 'es'}` : '';
-  draw(v);
+  redraw(v);
 }
 
 function nextMatch(v: View, step: 1 | -1): void {
@@ -216,14 +249,14 @@ function insights(v: View): HTMLElement {
   const ins = t.insights;
   const items: HTMLElement[] = [];
   if (ins.largestSelf) {
-    const s = t.spans[ins.largestSelf.row];
+    const row = ins.largestSelf.row;
     items.push(
       h(
         'li',
         { id: 'insight-self' },
         'Largest self time: ',
-        rowLink(v, ins.largestSelf.row, s.name),
-        ` — ${formatUs(ins.largestSelf.us)} in ${t.services[s.service]}`,
+        rowLink(v, row, t.rows.name[row]),
+        ` — ${formatUs(ins.largestSelf.us)} in ${t.services[t.rows.service[row]]}`,
       ),
     );
   }
@@ -237,7 +270,7 @@ function insights(v: View): HTMLElement {
         'li',
         { class: 'insight-repeated warning-text' },
         `Repeated ${r.by === 'db.statement' ? 'query' : 'span'} ×${r.count} (${formatUs(r.totalUs)} total) under `,
-        rowLink(v, r.parent, t.spans[r.parent]?.name ?? ''),
+        rowLink(v, r.parent, t.rows.name[r.parent] ?? ''),
         ': ',
         rowLink(v, r.rows[0], r.label),
       ),
@@ -258,13 +291,13 @@ function table(pairs: [string, string][], empty: string): HTMLElement {
 
 function renderDetails(v: View, d: SpanDetails): void {
   if (d.row !== v.selected) return; // an older answer
-  const s = v.trace.spans[d.row];
+  const r = v.trace.rows;
   v.details.replaceChildren(
     h('h2', { id: 'details-name' }, d.name),
     h(
       'p',
       { class: 'subtitle' },
-      `${d.service} · ${d.kind} · ${formatUs(s.durationUs)} (self ${formatUs(s.selfUs)}) at +${formatUs(s.startUs)}${s.critical ? ' · on the critical path' : ''}`,
+      `${d.service} · ${d.kind} · ${formatUs(r.durationUs[d.row])} (self ${formatUs(r.selfUs[d.row])}) at +${formatUs(r.startUs[d.row])}${r.flags[d.row] & ROW_CRITICAL ? ' · on the critical path' : ''}`,
     ),
     h(
       'p',
@@ -308,15 +341,17 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
   const v: View = {
     trace,
     collapsed: new Set(),
-    hasChildren: parents(trace.spans),
+    hasChildren: parents(trace.rows.parent),
     filter: { errorsOnly: false, minDurationUs: 0 },
-    visible: [],
-    position: new Int32Array(trace.spans.length),
+    visible: new Int32Array(0),
+    position: new Int32Array(trace.rows.name.length),
     matches: [],
     matchSet: new Set(),
     matchCursor: -1,
     selected: -1,
     pool: [],
+    shown: [],
+    version: 0,
     scroller,
     spacer,
     details,
@@ -324,8 +359,9 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
     frame: 0,
   };
   view = v;
-  const root = trace.spans[0];
-  const errors = trace.spans.reduce((n, s) => n + (s.error ? 1 : 0), 0);
+  const spans = trace.rows.name.length;
+  let errors = 0;
+  for (let i = 0; i < spans; i++) if (trace.rows.flags[i] & ROW_ERROR) errors++;
   const searchBox = h('input', {
     type: 'search',
     id: 'search',
@@ -355,11 +391,11 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
     h(
       'header',
       { class: 'wf-head' },
-      h('h1', { id: 'trace-title' }, root ? `${trace.services[root.service]}: ${root.name}` : 'Empty trace'),
+      h('h1', { id: 'trace-title' }, spans ? `${trace.services[trace.rows.service[0]]}: ${trace.rows.name[0]}` : 'Empty trace'),
       h(
         'p',
         { class: 'subtitle', id: 'trace-meta' },
-        `${trace.traceId} · ${formatUs(trace.durationUs)} · ${trace.spans.length} spans · ${trace.services.length} services · ${errors} errors · ${new Date(trace.startUs / 1000).toISOString()}`,
+        `${trace.traceId} · ${formatUs(trace.durationUs)} · ${spans} spans · ${trace.services.length} services · ${errors} errors · ${new Date(trace.startUs / 1000).toISOString()}`,
       ),
       h(
         'div',

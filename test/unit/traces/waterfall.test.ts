@@ -9,7 +9,7 @@ import { parseOtlpTrace } from '../../../src/core/traces/otlp';
 import { waterfallModel, repeatedSiblings, attrText } from '../../../src/core/traces/waterfall';
 import type { Trace } from '../../../src/core/traces/model';
 import { ancestors, formatUs, parents, searchRows, visibleRows } from '../../../src/webview/app/lib/rows';
-import { isWaterfallState, isWaterfallToHost } from '../../../src/webview/protocol/waterfall';
+import { isWaterfallState, isWaterfallToHost, ROW_CRITICAL, ROW_ERROR, type WaterfallRows } from '../../../src/webview/protocol/waterfall';
 import { fixture, HOSTILE, replicateOtlpTrace } from './helpers';
 
 function hotrod(): Trace {
@@ -18,23 +18,29 @@ function hotrod(): Trace {
   return r.value;
 }
 const NO_FILTER = { errorsOnly: false, minDurationUs: 0 };
+const rowText = (r: WaterfallRows, row: number) => r.search.slice(r.searchStart[row], r.searchStart[row + 1]);
+const all = (r: WaterfallRows) => [...r.name.keys()];
 
 describe('waterfall model and insights (recorded HotROD trace)', () => {
   const m = waterfallModel(hotrod());
   const d = m.data;
-  const name = (row: number) => `${d.services[d.spans[row].service]}:${d.spans[row].name}`;
+  const r = d.rows;
+  const name = (row: number) => `${d.services[r.service[row]]}:${r.name[row]}`;
 
   it('rows are depth-first with parent indices, relative times and the root first', () => {
-    assert.equal(d.spans.length, 40);
+    assert.equal(r.name.length, 40);
+    for (const col of [r.service, r.parent, r.depth, r.startUs, r.durationUs, r.selfUs, r.flags]) assert.equal(col.length, 40);
     assert.equal(name(0), 'frontend:GET /dispatch');
-    assert.equal(d.spans[0].parent, -1);
-    assert.equal(d.spans[0].startUs, 0);
-    d.spans.forEach((s, i) => {
-      if (i > 0) assert.ok(s.parent >= 0 && s.parent < i, `row ${i} follows its parent`);
-      if (s.parent >= 0) assert.equal(s.depth, d.spans[s.parent].depth + 1);
-      assert.equal(m.spans[i].name, s.name);
-    });
-    assert.equal(d.spans.filter((s) => s.error).length, 3);
+    assert.equal(r.parent[0], -1);
+    assert.equal(r.startUs[0], 0);
+    for (const i of all(r)) {
+      const p = r.parent[i];
+      if (i > 0) assert.ok(p >= 0 && p < i, `row ${i} follows its parent`);
+      if (p >= 0) assert.equal(r.depth[i], r.depth[p] + 1);
+      assert.equal(m.spans[i].name, r.name[i]);
+      assert.equal(r.durationUs[i], m.spans[i].durationUs);
+    }
+    assert.equal(all(r).filter((i) => r.flags[i] & ROW_ERROR).length, 3);
   });
 
   it('the largest self time is the MySQL query', () => {
@@ -49,7 +55,7 @@ describe('waterfall model and insights (recorded HotROD trace)', () => {
     assert.ok(shares.map((s) => s.service).includes('mysql'));
     const total = shares.reduce((t, s) => t + s.us, 0);
     assert.ok(Math.abs(total - d.durationUs) < 1, 'the critical path covers the root span');
-    assert.ok(d.spans[0].critical && d.spans[3].critical);
+    assert.ok(r.flags[0] & ROW_CRITICAL && r.flags[3] & ROW_CRITICAL);
   });
 
   it('N+1: 13 sequential GetDriver calls under FindNearest, and 11 HTTP GETs under the root, with count and total', () => {
@@ -57,7 +63,7 @@ describe('waterfall model and insights (recorded HotROD trace)', () => {
     assert.equal(getDriver.count, 13);
     assert.equal(getDriver.by, 'name');
     assert.equal(name(getDriver.parent), 'driver:driver.DriverService/FindNearest');
-    const sum = getDriver.rows.reduce((t, r) => t + d.spans[r].durationUs, 0);
+    const sum = getDriver.rows.reduce((t, row) => t + r.durationUs[row], 0);
     assert.ok(Math.abs(getDriver.totalUs - sum) < 1e-6);
     const http = d.insights.repeated.find((r) => r.label === 'HTTP GET')!;
     assert.equal(http.count, 11);
@@ -65,14 +71,16 @@ describe('waterfall model and insights (recorded HotROD trace)', () => {
     assert.ok(!d.insights.repeated.some((r) => r.label === 'GET /route'), 'one per parent: no group across parents');
   });
 
-  it('search text carries attribute keys and values', () => {
-    const row = d.spans.findIndex((s) => s.name === 'SQL SELECT');
-    assert.match(d.spans[row].text, /db\.query\.text=SELECT \* FROM customer WHERE customer_id=567/);
+  it('search text carries the name and attribute keys and values, lower-cased, one slice per row', () => {
+    const row = r.name.indexOf('SQL SELECT');
+    assert.match(rowText(r, row), /^sql select\n(.*\n)*db\.query\.text=select \* from customer where customer_id=567\n/);
+    assert.equal(r.searchStart[0], 0);
+    assert.equal(r.searchStart[40], r.search.length);
   });
 });
 
 describe('repeated siblings by db.statement', () => {
-  const rows = [{ parent: -1, durationUs: 100 }, ...Array.from({ length: 4 }, () => ({ parent: 0, durationUs: 5 }))];
+  const rows = { parent: [-1, 0, 0, 0, 0], durationUs: [100, 5, 5, 5, 5] };
   const spans = [
     { name: 'GET /orders', attributes: {} },
     ...Array.from({ length: 4 }, (_, i) => ({
@@ -91,49 +99,64 @@ describe('repeated siblings by db.statement', () => {
   });
 
   it('a name group wholly inside a statement group is not reported twice; fewer than 3 is not a pattern', () => {
-    const three = repeatedSiblings(spans.slice(0, 4), rows.slice(0, 4));
+    const three = repeatedSiblings(spans.slice(0, 4), rows);
     assert.deepEqual(
       three.map((x) => x.by),
       ['db.statement'],
     );
-    assert.deepEqual(repeatedSiblings(spans.slice(0, 3), rows.slice(0, 3)), []);
+    assert.deepEqual(repeatedSiblings(spans.slice(0, 3), rows), []);
   });
 });
 
 describe('webview rows: collapse, filters, search', () => {
   const d = waterfallModel(hotrod()).data;
+  const r = d.rows;
 
   it('collapsing a span hides its subtree; expanding shows it again', () => {
-    assert.equal(visibleRows(d.spans, new Set(), NO_FILTER).length, 40);
-    const findNearest = d.spans.findIndex((s) => s.name === 'driver.DriverService/FindNearest');
-    const v = visibleRows(d.spans, new Set([findNearest]), NO_FILTER);
+    assert.equal(visibleRows(r, new Set(), NO_FILTER).length, 40);
+    const findNearest = r.name.indexOf('driver.DriverService/FindNearest');
+    const v = [...visibleRows(r, new Set([findNearest]), NO_FILTER)];
     assert.equal(v.length, 40 - 15); // its driver server span, FindDriverIDs and 13 GetDriver
-    assert.ok(!v.some((r) => ancestors(d.spans, r).includes(findNearest)));
-    assert.ok(parents(d.spans).has(findNearest));
+    assert.ok(!v.some((row) => ancestors(r.parent, row).includes(findNearest)));
+    assert.equal(parents(r.parent)[findNearest], 1);
+    assert.equal(parents(r.parent)[r.name.indexOf('GetDriver')], 0);
   });
 
   it('errors only keeps the error spans and their ancestors; minimum duration hides short spans', () => {
-    const v = visibleRows(d.spans, new Set(), { errorsOnly: true, minDurationUs: 0 });
-    const errors = d.spans.map((s, i) => (s.error ? i : -1)).filter((i) => i >= 0);
+    const v = [...visibleRows(r, new Set(), { errorsOnly: true, minDurationUs: 0 })];
+    const errors = all(r).filter((i) => r.flags[i] & ROW_ERROR);
     for (const e of errors) {
       assert.ok(v.includes(e));
-      for (const a of ancestors(d.spans, e)) assert.ok(v.includes(a));
+      for (const a of ancestors(r.parent, e)) assert.ok(v.includes(a));
     }
-    assert.ok(v.every((r) => d.spans[r].error || errors.some((e) => ancestors(d.spans, e).includes(r))));
-    const long = visibleRows(d.spans, new Set(), { errorsOnly: false, minDurationUs: 100_000 });
+    assert.ok(v.every((row) => r.flags[row] & ROW_ERROR || errors.some((e) => ancestors(r.parent, e).includes(row))));
+    const long = [...visibleRows(r, new Set(), { errorsOnly: false, minDurationUs: 100_000 })];
     assert.ok(
       long.every(
-        (r) => d.spans[r].durationUs >= 100_000 || d.spans.some((s, i) => ancestors(d.spans, i).includes(r) && s.durationUs >= 100_000),
+        (row) => r.durationUs[row] >= 100_000 || all(r).some((i) => ancestors(r.parent, i).includes(row) && r.durationUs[i] >= 100_000),
       ),
     );
-    assert.ok(long.length < 10);
+    assert.ok(long.length > 0 && long.length < 10);
   });
 
   it('search matches names, services and attribute values, case-insensitively', () => {
-    assert.equal(searchRows(d.spans, d.services, 'getdriver').length, 13);
-    assert.equal(searchRows(d.spans, d.services, 'MYSQL').length, 1);
-    assert.equal(searchRows(d.spans, d.services, 'customer_id=567').length, 1);
-    assert.deepEqual(searchRows(d.spans, d.services, '  '), []);
+    assert.equal(searchRows(r, d.services, 'getdriver').length, 13);
+    assert.equal(searchRows(r, d.services, 'MYSQL').length, 1);
+    assert.equal(searchRows(r, d.services, 'customer_id=567').length, 1);
+    assert.deepEqual(searchRows(r, d.services, '  '), []);
+  });
+
+  it('search: one hit per row, in row order; a match may not run from one row into the next', () => {
+    const rows = {
+      service: Int32Array.of(0, 0, 1),
+      search: 'abc\nxx\n' + 'ab\n' + 'cab\nc\n',
+      searchStart: Int32Array.of(0, 7, 10, 16),
+    };
+    assert.deepEqual(searchRows(rows, ['svc-a', 'svc-b'], 'ab'), [0, 1, 2]);
+    assert.deepEqual(searchRows(rows, ['svc-a', 'svc-b'], 'X'), [0]);
+    assert.deepEqual(searchRows(rows, ['svc-a', 'svc-b'], 'ab\nc'), [2]); // row 2's own, not row 1's "ab\n" + row 2's "c"
+    assert.deepEqual(searchRows(rows, ['svc-a', 'svc-b'], 'SVC-B'), [2]);
+    assert.deepEqual(searchRows(rows, ['svc-a', 'svc-b'], 'zz'), []);
   });
 
   it('a generated 100,000-span trace (recorded shape): one tree, every row visible, collapse of the root leaves one', () => {
@@ -142,10 +165,10 @@ describe('webview rows: collapse, filters, search', () => {
     const r = parseOtlpTrace(big.doc);
     assert.ok(r.ok);
     const w = waterfallModel(r.value).data;
-    assert.equal(w.spans.length, 100_000);
-    assert.equal(visibleRows(w.spans, new Set(), NO_FILTER).length, 100_000);
-    assert.equal(visibleRows(w.spans, new Set([0]), NO_FILTER).length, 1);
-    assert.equal(searchRows(w.spans, w.services, 'GetDriver').length, 13 * 2500);
+    assert.equal(w.rows.name.length, 100_000);
+    assert.equal(visibleRows(w.rows, new Set(), NO_FILTER).length, 100_000);
+    assert.equal(visibleRows(w.rows, new Set([0]), NO_FILTER).length, 1);
+    assert.equal(searchRows(w.rows, w.services, 'GetDriver').length, 13 * 2500);
   });
 
   it('formats durations', () => {
@@ -178,8 +201,8 @@ describe('waterfall protocol guards and hostile strings', () => {
     t.spans[0].name = HOSTILE[0];
     t.spans[0].attributes['x'] = HOSTILE[2];
     const w = waterfallModel(t).data;
-    assert.equal(w.spans[0].name, HOSTILE[0]);
-    assert.ok(w.spans[0].text.includes(`x=${HOSTILE[2]}`));
+    assert.equal(w.rows.name[0], HOSTILE[0]);
+    assert.ok(rowText(w.rows, 0).includes(`x=${HOSTILE[2].toLowerCase()}`));
     assert.equal(attrText({ a: [1, 'b'] }), '{"a":[1,"b"]}');
     assert.equal(attrText('x'.repeat(5000)).length, 4001);
   });
