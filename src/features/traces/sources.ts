@@ -19,6 +19,13 @@ const TIMEOUT_MS = 10_000;
 export const BACKEND_LABEL: Record<TraceBackendKind, string> = { local: 'Local OTLP receiver', jaeger: 'Jaeger', tempo: 'Tempo' };
 
 type Call = { signal?: AbortSignal };
+/** A plain-text 404 on a search: the server has no such API (Jaeger without api_v3). */
+const noApi = (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 404;
+/**
+ * Any 404 on a trace lookup: the trace is not there, or the server has no such API (Jaeger without api_v3,
+ * Tempo without /api/v2; a lookup maps both to "not found"). The older API is asked; it says "not found" again if so.
+ */
+const is404 = (e: unknown) => e instanceof BackendError && e.status === 404;
 
 export class TraceSources {
   private cached: { key: string; client: JaegerClient | TempoClient } | undefined;
@@ -59,12 +66,11 @@ export class TraceSources {
   /** A whole trace; Jaeger api_v3 first (v1 only if the server has no api_v3), Tempo v2 then v1. */
   async getTrace(kind: TraceBackendKind, traceId: string, opts: Call = {}): Promise<Trace> {
     const c = this.client(kind);
-    const noApi = (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 404;
     if (c instanceof JaegerClient)
       return c
         .getTraceV3(traceId, opts)
-        .catch((e: unknown) => (kind !== 'local' && noApi(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
-    return c.getTraceV2(traceId, opts).catch((e: unknown) => (noApi(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
+        .catch((e: unknown) => (kind !== 'local' && is404(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
+    return c.getTraceV2(traceId, opts).catch((e: unknown) => (is404(e) ? c.getTrace(traceId, opts) : Promise.reject(e)));
   }
 
   async services(kind: TraceBackendKind, opts: Call = {}): Promise<string[]> {
@@ -86,16 +92,16 @@ export class TraceSources {
     return [...new Set(found.filter((t) => t.rootService === service && t.rootName).map((t) => t.rootName!))].sort();
   }
 
-  /** Recent traces of a service (and operation) in the last hour, newest first. */
+  /** Recent traces of a service (and operation) in the last hour, newest first; Jaeger's v1 search if it has no api_v3 search. */
   async recent(kind: TraceBackendKind, service: string, operation: string | undefined, opts: Call = {}): Promise<TraceSummary[]> {
     const c = this.client(kind);
     const end = Date.now();
     const start = end - RECENT_WINDOW_MS;
     if (c instanceof JaegerClient) {
-      const traces = await c.findTracesV3(
-        { service, ...(operation ? { operation } : {}), start: new Date(start), end: new Date(end), limit: RECENT_LIMIT },
-        opts,
-      );
+      const q = { service, ...(operation ? { operation } : {}), start: new Date(start), end: new Date(end), limit: RECENT_LIMIT };
+      const traces = await c
+        .findTracesV3(q, opts)
+        .catch((e: unknown) => (kind !== 'local' && noApi(e) ? c.findTraces(q, opts).then((r) => r.traces) : Promise.reject(e)));
       return traces.map(summarizeTrace).sort((a, b) => b.startUs - a.startUs);
     }
     const q = `{ resource.service.name = ${JSON.stringify(service)}${operation ? ` && name = ${JSON.stringify(operation)}` : ''} }`;

@@ -4,10 +4,13 @@
  * whose only recordings are AGPL-3.0 (see the Tempo generators below) — built from recorded Apache-2.0 payloads
  * in exactly the recorded shape (no invented fields).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FIXTURES = join(__dirname, '../../fixtures');
+/** test/fixtures, from this file (unit tests) or from the e2e suite's bundle in out/e2e/suite. */
+export const FIXTURES = [join(__dirname, '../../fixtures'), join(__dirname, '../../../test/fixtures')].find((d) =>
+  existsSync(join(d, 'jaeger')),
+)!;
 
 export function fixtureText(dir: 'jaeger' | 'tempo' | 'loki', name: string): string {
   return readFileSync(join(FIXTURES, dir, name), 'utf8');
