@@ -92,21 +92,26 @@ export function prometheusSettings(): PrometheusSettings {
 
 const ENDPOINT_DEFAULTS: EndpointSettings = { url: 'http://localhost:9090', auth: 'none', headers: {} };
 
-/** `prometheus.url`, `.auth`, `.headers` per level, from `inspect()` (workspace folder wins over workspace). */
-export function prometheusEndpointLayers(): EndpointLayers {
+/** Endpoint settings per level, from `inspect()` (workspace folder wins over workspace); `keys` names each field's setting. */
+function endpointLayers<T extends { url: string }>(keys: Record<keyof T, string>, defaults: T): { user: T; workspace: Partial<T> } {
   const c = cfg();
-  const user = { ...ENDPOINT_DEFAULTS };
-  const workspace: Partial<EndpointSettings> = {};
-  for (const key of ['url', 'auth', 'headers'] as const) {
-    const i = c.inspect<EndpointSettings[typeof key]>(`prometheus.${key}`);
+  const user = { ...defaults };
+  const workspace: Partial<T> = {};
+  for (const field of Object.keys(keys) as (keyof T)[]) {
+    const i = c.inspect<T[keyof T]>(keys[field]);
     const u = i?.globalValue ?? i?.defaultValue;
-    if (u !== undefined) (user as Record<string, unknown>)[key] = u;
+    if (u !== undefined) user[field] = u;
     const w = i?.workspaceFolderValue ?? i?.workspaceValue;
-    if (w !== undefined) (workspace as Record<string, unknown>)[key] = w;
+    if (w !== undefined) workspace[field] = w;
   }
   user.url = user.url.trim();
   if (workspace.url !== undefined) workspace.url = workspace.url.trim();
   return { user, workspace };
+}
+
+/** `prometheus.url`, `.auth`, `.headers` per level. */
+export function prometheusEndpointLayers(): EndpointLayers {
+  return endpointLayers({ url: 'prometheus.url', auth: 'prometheus.auth', headers: 'prometheus.headers' }, ENDPOINT_DEFAULTS);
 }
 
 /** Largest decompressed response body accepted from any backend, in bytes (`http.maxResponseMB`). */
@@ -264,8 +269,6 @@ export type TraceBackendSetting = 'none' | 'jaeger' | 'tempo';
 export interface TracesSettings {
   /** The remote trace backend (the local receiver is always offered when it runs). */
   backend: TraceBackendSetting;
-  jaegerUrl: string;
-  tempoUrl: string;
   /** Trace page of the backend's UI with `{traceId}`, or empty. */
   uiUrl: string;
 }
@@ -275,10 +278,38 @@ export function tracesSettings(): TracesSettings {
   const backend = c.get<string>('traces.backend', 'none');
   return {
     backend: backend === 'jaeger' || backend === 'tempo' ? backend : 'none',
-    jaegerUrl: c.get<string>('jaeger.url', 'http://localhost:16686').trim(),
-    tempoUrl: c.get<string>('tempo.url', 'http://localhost:3200').trim(),
     uiUrl: c.get<string>('traces.uiUrl', '').trim(),
   };
+}
+
+/** Where a remote trace backend's requests go and what they carry; a workspace may not change them silently. */
+export interface TraceEndpointSettings {
+  url: string;
+  auth: AuthKind;
+  /** Tenant header value (Tempo `X-Scope-OrgID`, Jaeger `x-tenant`), or empty. */
+  tenant: string;
+}
+
+const TRACE_ENDPOINTS = {
+  jaeger: {
+    keys: { url: 'jaeger.url', auth: 'jaeger.auth', tenant: 'jaeger.tenant' },
+    defaults: { url: 'http://localhost:16686', auth: 'none', tenant: '' },
+  },
+  tempo: {
+    keys: { url: 'tempo.url', auth: 'tempo.auth', tenant: 'tempo.tenant' },
+    defaults: { url: 'http://localhost:3200', auth: 'none', tenant: '' },
+  },
+} satisfies Record<string, { keys: Record<keyof TraceEndpointSettings, string>; defaults: TraceEndpointSettings }>;
+
+/** `jaeger.url`, `.auth`, `.tenant` (or Tempo's) per level. */
+export function traceEndpointLayers(kind: 'jaeger' | 'tempo'): { user: TraceEndpointSettings; workspace: Partial<TraceEndpointSettings> } {
+  const { keys, defaults } = TRACE_ENDPOINTS[kind];
+  return endpointLayers<TraceEndpointSettings>(keys, defaults);
+}
+
+/** The auth kind of Jaeger or Tempo, in the user settings (after credentials were stored or removed). */
+export async function setTraceAuth(kind: 'jaeger' | 'tempo', auth: AuthKind): Promise<void> {
+  await cfg().update(TRACE_ENDPOINTS[kind].keys.auth, auth, vscode.ConfigurationTarget.Global);
 }
 
 /** Points the remote trace backend at Jaeger or Tempo (user settings), from the Traces view's welcome. */

@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerMetricLint(context);
     registerScaffold(context, routes, metrics);
     const receiver = registerLocalReceiver(context, status);
-    const traces = registerTraces(context, routes, receiver);
+    const traces = registerTraces(context, routes, receiver, trust, metrics.credentials);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : errorMessage(e)));
     const activationMs = performance.now() - started;

@@ -1,12 +1,16 @@
 /**
  * The trace backends the explorer and the waterfall read: the local OTLP receiver (through its Jaeger
  * api_v3 query API, with the same JaegerClient as a remote Jaeger) and the remote Jaeger or Tempo of the
- * settings. Clients are built from the settings on use and kept while the settings stay the same.
+ * settings. Clients are built from the settings on use and kept while the settings stay the same. A remote
+ * backend's URL, auth kind and tenant come through EndpointTrust (a workspace's override needs confirmation),
+ * its credentials from the per-origin CredentialStore (SecretStorage), as for Prometheus.
  */
 import { JaegerClient } from '../../backends/jaeger';
 import { TempoClient } from '../../backends/tempo';
 import { BackendError } from '../../backends/errors';
 import { httpProxy, tracesSettings } from '../../config';
+import type { CredentialStore } from '../../backends/credentials';
+import type { EndpointTrust } from '../trust';
 import { summarizeTrace, type Trace, type TraceSummary } from '../../core/traces/model';
 import type { TraceBackendKind } from '../../webview/protocol/waterfall';
 import type { LocalReceiver } from '../receiver/localReceiver';
@@ -30,7 +34,11 @@ const is404 = (e: unknown) => e instanceof BackendError && e.status === 404;
 export class TraceSources {
   private cached: { key: string; client: JaegerClient | TempoClient } | undefined;
 
-  constructor(private readonly receiver: LocalReceiver) {}
+  constructor(
+    private readonly receiver: LocalReceiver,
+    private readonly trust: EndpointTrust,
+    private readonly credentials: CredentialStore,
+  ) {}
 
   /** The backends to show: the running local receiver first, then the configured remote one. */
   available(): TraceBackendKind[] {
@@ -41,7 +49,7 @@ export class TraceSources {
     return out;
   }
 
-  private client(kind: TraceBackendKind): JaegerClient | TempoClient {
+  private async client(kind: TraceBackendKind): Promise<JaegerClient | TempoClient> {
     if (kind === 'local') {
       const query = this.receiver.current?.listeners.find((l) => l.kind === 'query');
       if (!query)
@@ -52,20 +60,32 @@ export class TraceSources {
       // Loopback: no proxy, no credentials.
       return new JaegerClient({ baseUrl: query.url, backendName: BACKEND_LABEL.local, timeoutMs: TIMEOUT_MS });
     }
-    const s = tracesSettings();
-    const baseUrl = kind === 'jaeger' ? s.jaegerUrl : s.tempoUrl;
+    const s = this.trust.traceBackend(kind);
+    const auth = await this.credentials.authFor(s.url, s.auth);
     const proxy = httpProxy();
-    const key = `${kind} ${baseUrl} ${proxy ?? ''}`;
+    const key = JSON.stringify([kind, s.url, proxy, auth, s.tenant]);
     if (this.cached?.key !== key) {
-      const opts = { baseUrl, timeoutMs: TIMEOUT_MS, ...(proxy ? { proxy } : {}) };
-      this.cached = { key, client: kind === 'jaeger' ? new JaegerClient(opts) : new TempoClient(opts) };
+      const opts = {
+        baseUrl: s.url,
+        timeoutMs: TIMEOUT_MS,
+        auth,
+        credentialsHint: 'run "Telemetry Lens: Set Jaeger/Tempo Credentials"',
+        ...(proxy ? { proxy } : {}),
+      };
+      this.cached = {
+        key,
+        client:
+          kind === 'jaeger'
+            ? new JaegerClient({ ...opts, ...(s.tenant ? { headers: { 'x-tenant': s.tenant } } : {}) })
+            : new TempoClient({ ...opts, ...(s.tenant ? { tenant: s.tenant } : {}) }),
+      };
     }
     return this.cached.client;
   }
 
   /** A whole trace; Jaeger api_v3 first (v1 only if the server has no api_v3), Tempo v2 then v1. */
   async getTrace(kind: TraceBackendKind, traceId: string, opts: Call = {}): Promise<Trace> {
-    const c = this.client(kind);
+    const c = await this.client(kind);
     if (c instanceof JaegerClient)
       return c
         .getTraceV3(traceId, opts)
@@ -74,7 +94,7 @@ export class TraceSources {
   }
 
   async services(kind: TraceBackendKind, opts: Call = {}): Promise<string[]> {
-    const c = this.client(kind);
+    const c = await this.client(kind);
     const names =
       c instanceof JaegerClient ? await c.services(opts) : (await c.tagValuesV2('resource.service.name', opts)).map((v) => v.value);
     return [...new Set(names)].sort();
@@ -82,7 +102,7 @@ export class TraceSources {
 
   /** Operation (span) names of a service: Jaeger's server spans first; Tempo's root span names of recent traces. */
   async operations(kind: TraceBackendKind, service: string, opts: Call = {}): Promise<string[]> {
-    const c = this.client(kind);
+    const c = await this.client(kind);
     if (c instanceof JaegerClient) {
       const ops = await c.operations(service, opts);
       const server = ops.filter((o) => o.spanKind === 'server');
@@ -94,7 +114,7 @@ export class TraceSources {
 
   /** Recent traces of a service (and operation) in the last hour, newest first; Jaeger's v1 search if it has no api_v3 search. */
   async recent(kind: TraceBackendKind, service: string, operation: string | undefined, opts: Call = {}): Promise<TraceSummary[]> {
-    const c = this.client(kind);
+    const c = await this.client(kind);
     const end = Date.now();
     const start = end - RECENT_WINDOW_MS;
     if (c instanceof JaegerClient) {

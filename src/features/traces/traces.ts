@@ -1,17 +1,20 @@
 /**
  * Traces in the editor: wires the Traces view, the waterfall panels (and their restore after a reload), the
  * routes' "traces" lens, the span lens above span creation sites, and the commands — open a trace (from the explorer, a lens or a details panel), sort, filter to the active
- * editor's routes or to one route, refresh, configure Jaeger/Tempo.
+ * editor's routes or to one route, refresh, configure Jaeger/Tempo and their credentials.
  */
 import * as vscode from 'vscode';
 import { notify } from '../notify';
-import { onSettingsChange, setTraceBackend, tracesSettings } from '../../config';
+import { onSettingsChange, setTraceAuth, setTraceBackend, traceEndpointLayers, tracesSettings } from '../../config';
+import { CredentialStore } from '../../backends/credentials';
+import { promptCredentials } from '../credentialsPrompt';
+import type { EndpointTrust } from '../trust';
 import { routeId, routeTitle } from '../../core/routes/route';
 import { asTraceId } from '../../core/traces/model';
 import type { TraceBackendKind } from '../../webview/protocol/waterfall';
 import type { LocalReceiver } from '../receiver/localReceiver';
 import type { RouteIndex } from '../routes/routeIndex';
-import { TraceSources } from './sources';
+import { BACKEND_LABEL, TraceSources } from './sources';
 import { TracesTree } from './tracesView';
 import type { TraceSort } from '../../core/traces/explorer';
 import { WATERFALL_VIEW_TYPE, WaterfallPanels } from './waterfallPanel';
@@ -27,8 +30,14 @@ export interface Traces {
   sources: TraceSources;
 }
 
-export function registerTraces(context: vscode.ExtensionContext, routes: RouteIndex, receiver: LocalReceiver): Traces {
-  const sources = new TraceSources(receiver);
+export function registerTraces(
+  context: vscode.ExtensionContext,
+  routes: RouteIndex,
+  receiver: LocalReceiver,
+  trust: EndpointTrust,
+  credentials: CredentialStore,
+): Traces {
+  const sources = new TraceSources(receiver, trust, credentials);
   const tree = new TracesTree(sources, routes);
   const panels = new WaterfallPanels(context.extensionUri, sources, routes);
   const view = vscode.window.createTreeView('telemetryLens.traces', { treeDataProvider: tree, showCollapseAll: true });
@@ -129,11 +138,10 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
         );
     }),
     vscode.commands.registerCommand('telemetryLens.configureTraceBackend', async () => {
-      const s = tracesSettings();
       const kind = await vscode.window.showQuickPick(
         [
-          { label: 'Jaeger', backend: 'jaeger' as const, url: s.jaegerUrl },
-          { label: 'Tempo', backend: 'tempo' as const, url: s.tempoUrl },
+          { label: 'Jaeger', backend: 'jaeger' as const, url: traceEndpointLayers('jaeger').user.url },
+          { label: 'Tempo', backend: 'tempo' as const, url: traceEndpointLayers('tempo').user.url },
         ],
         { placeHolder: 'Which trace backend?' },
       );
@@ -145,6 +153,27 @@ export function registerTraces(context: vscode.ExtensionContext, routes: RouteIn
       });
       if (url) await setTraceBackend(kind.backend, url.trim());
     }),
+    // Credentials for the origin the configured Jaeger or Tempo requests go to (SecretStorage, that origin only).
+    vscode.commands.registerCommand('telemetryLens.setTraceCredentials', async () => {
+      const configured = tracesSettings().backend;
+      const kind =
+        configured !== 'none'
+          ? configured
+          : (
+              await vscode.window.showQuickPick(
+                [
+                  { label: 'Jaeger', backend: 'jaeger' as const },
+                  { label: 'Tempo', backend: 'tempo' as const },
+                ],
+                { placeHolder: 'Credentials for which trace backend?' },
+              )
+            )?.backend;
+      if (!kind) return;
+      const auth = await promptCredentials(credentials, trust.traceBackend(kind).url, BACKEND_LABEL[kind], `telemetryLens.${kind}.url`);
+      if (auth && traceEndpointLayers(kind).user.auth !== auth) await setTraceAuth(kind, auth);
+    }),
+    trust.onDidDecide(() => (tree.refresh(), lens.changed())),
+    context.secrets.onDidChange((e) => CredentialStore.isCredentialKey(e.key) && tree.refresh()),
   );
   const disposables: vscode.Disposable[] = [];
   onSettingsChange(['traces', 'jaeger', 'tempo', 'http.proxy'], () => (tree.refresh(), lens.changed()), disposables);

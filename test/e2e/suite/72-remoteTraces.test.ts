@@ -13,6 +13,8 @@
  * - Tempo: its recordings of these answers are AGPL-3.0 and not copied; the answers are generated in their recorded
  *   shapes from Apache-2.0 recordings (test/unit/traces/helpers.ts): `/api/v2/search/tag/resource.service.name/values`,
  *   TraceQL `/api/search`, and `/api/v2/traces/{id}` with base64 ids (15 spans of the OpenTelemetry demo checkout).
+ * Then credentials and trust: a Tempo token set with the command is sent (with the tenant) to its origin only, and a
+ * workspace's `tempo.url` is used only after confirmation.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -28,7 +30,7 @@ import {
   tempoTraceWithFailedRequests,
 } from '../../unit/traces/helpers';
 import { json, startServer, type TestServer } from '../../unit/traces/server';
-import { activateExtension, bridge } from './helpers';
+import { activateExtension, bridge, eventually } from './helpers';
 
 type Doc = Parameters<typeof otlpRawSpans>[0];
 const SPAN_KINDS = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
@@ -138,6 +140,61 @@ suite('Traces: the explorer and the waterfall against recorded Jaeger v1, Jaeger
   });
   suiteTeardown(async () => {
     for (const k of ['traces.backend', 'jaeger.url', 'tempo.url']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('@dom Set Jaeger/Tempo Credentials: the token and tenant go to Tempo; a workspace tempo.url needs confirmation and gets no token', async () => {
+    const tempo = CASES.find((c) => c.backend === 'tempo')!;
+    const mine = (srv = await startServer());
+    const evil = await startServer();
+    const token = process.env.E2E_SECRET ?? 'tl-e2e-secret-token';
+    const services = async () => {
+      const [backend] = await api.traces.tree.getChildren();
+      return (await api.traces.tree.getChildren(backend)).map((n) => String(api.traces.tree.getTreeItem(n).label));
+    };
+    try {
+      tempo.serve(mine);
+      tempo.serve(evil);
+      await config().update('tempo.url', mine.url, vscode.ConfigurationTarget.Global);
+      await config().update('tempo.tenant', 'team-a', vscode.ConfigurationTarget.Global);
+      await config().update('traces.backend', 'tempo', vscode.ConfigurationTarget.Global);
+      const done = vscode.commands.executeCommand('telemetryLens.setTraceCredentials');
+      await bridge('dom', { selector: '.quick-input-widget .quick-input-title', contains: 'Tempo credentials for http://127.0.0.1:' });
+      await bridge('keyboard', { type: 'Bearer', press: 'Enter' });
+      await bridge('dom', { selector: '.quick-input-widget .quick-input-title', contains: 'Tempo bearer token' });
+      await bridge('keyboard', { type: token });
+      await bridge('keyboard', { press: 'Enter' });
+      await done;
+      assert.equal(config().get('tempo.auth'), 'bearer');
+      assert.ok(!JSON.stringify(config().inspect('')).includes(token), 'the token is in no settings scope');
+      assert.ok((await services()).includes(tempo.service));
+      const asked = mine.seen.filter((s) => s.path.startsWith('/api/v2/search/tag/'));
+      assert.ok(
+        asked.length > 0 && asked.every((s) => s.headers.authorization === `Bearer ${token}` && s.headers['x-scope-orgid'] === 'team-a'),
+      );
+
+      // A cloned repository's settings point Tempo elsewhere: asked first, the user's Tempo used meanwhile.
+      await config().update('tempo.url', evil.url, vscode.ConfigurationTarget.Workspace);
+      mine.seen.length = 0;
+      await services();
+      const toast = '.notifications-toasts .notification-toast:has-text("telemetryLens.tempo.url")';
+      await bridge('dom', { selector: toast, contains: 'Tempo requests would go to' });
+      assert.ok(mine.seen.length > 0 && evil.seen.length === 0, "the user's Tempo until the user confirms");
+      await bridge('dom', { selector: toast, click: `${toast} .monaco-button:has-text("Use Workspace Settings")` });
+      await eventually(
+        async () => ((await services()).length && evil.seen.length ? true : undefined),
+        'the confirmed workspace URL is used',
+      );
+      assert.ok(
+        evil.seen.every((s) => s.headers.authorization === undefined),
+        'no token for an origin it was not entered for',
+      );
+    } finally {
+      await config().update('tempo.url', undefined, vscode.ConfigurationTarget.Workspace);
+      await api.metrics.credentials.clear(mine.url);
+      for (const k of ['tempo.auth', 'tempo.tenant']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+      await evil.close();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 
   for (const c of CASES)

@@ -23,6 +23,13 @@ test('Restricted Mode is supported in part; where requests go and what opens a p
     'receiver.grpcPort',
     'receiver.httpPort',
     'receiver.queryPort',
+    'jaeger.url',
+    'jaeger.auth',
+    'jaeger.tenant',
+    'tempo.url',
+    'tempo.auth',
+    'tempo.tenant',
+    'traces.uiUrl',
   ]) {
     assert.ok(restricted.has(`telemetryLens.${k}`), `telemetryLens.${k} is restricted`);
   }
