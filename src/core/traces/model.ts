@@ -85,6 +85,8 @@ export interface SpanNode {
   /** Ordered by start time (then input order). */
   children: SpanNode[];
   depth: number;
+  /** Position in `TraceTree.nodes` (the waterfall row). */
+  order: number;
 }
 
 export interface TraceTree {
@@ -107,7 +109,7 @@ export function buildTree(trace: Pick<Trace, 'spans'>): TraceTree {
   const warnings: string[] = [];
   const spans = trace.spans;
   const order = spans.map((_, i) => i).sort((a, b) => spans[a].startUs - spans[b].startUs || a - b);
-  const nodes = spans.map((span) => ({ span, children: [], depth: 0 }) as SpanNode);
+  const nodes = spans.map((span) => ({ span, children: [], depth: 0, order: -1 }) as SpanNode);
   const byId = new Map<string, SpanNode>();
   const dupes = new Set<string>();
   for (const n of nodes) {
@@ -133,13 +135,13 @@ export function buildTree(trace: Pick<Trace, 'spans'>): TraceTree {
   if (orphans.length) warnings.push(`${orphans.length} span(s) reference a parent missing from the trace`);
 
   const out: SpanNode[] = [];
-  const visited = new Set<SpanNode>();
+  const visited = (n: SpanNode) => n.order >= 0;
   const walk = (root: SpanNode) => {
     const stack: SpanNode[] = [root];
     while (stack.length) {
       const n = stack.pop()!;
-      if (visited.has(n)) continue;
-      visited.add(n);
+      if (visited(n)) continue;
+      n.order = out.length;
       n.depth = n.parent && n !== root ? n.parent.depth + 1 : 0;
       out.push(n);
       for (let c = n.children.length - 1; c >= 0; c--) stack.push(n.children[c]);
@@ -153,7 +155,7 @@ export function buildTree(trace: Pick<Trace, 'spans'>): TraceTree {
   }
   // Anything not reached sits on a parent loop: detach the earliest span of each loop and make it a root.
   for (const i of order) {
-    if (visited.has(nodes[i])) continue;
+    if (visited(nodes[i])) continue;
     // Climb to the loop, then cut it at its earliest-starting member.
     const chain = new Set<SpanNode>();
     let m = nodes[i];

@@ -54,8 +54,6 @@ export interface WaterfallModel {
 export function waterfallModel(trace: Trace): WaterfallModel {
   const tree = buildTree(trace);
   const n = tree.nodes.length;
-  const rowOf = new Map<string, number>();
-  const index = new Map(tree.nodes.map((node, i) => [node, i]));
   const serviceIndex = new Map(trace.services.map((s, i) => [s, i]));
   const rows: WaterfallRows = {
     name: new Array<string>(n),
@@ -73,10 +71,9 @@ export function waterfallModel(trace: Trace): WaterfallModel {
   let offset = 0;
   tree.nodes.forEach((node, i) => {
     const s = node.span;
-    if (!rowOf.has(s.spanId)) rowOf.set(s.spanId, i);
     rows.name[i] = s.name;
     rows.service[i] = serviceIndex.get(s.service) ?? 0;
-    rows.parent[i] = node.parent ? index.get(node.parent)! : -1;
+    rows.parent[i] = node.parent ? node.parent.order : -1;
     rows.depth[i] = node.depth;
     rows.startUs[i] = s.startUs - trace.startUs;
     rows.durationUs[i] = s.durationUs;
@@ -93,7 +90,7 @@ export function waterfallModel(trace: Trace): WaterfallModel {
   const perService = new Map<string, number>();
   let criticalTotal = 0;
   for (const seg of root ? criticalPath(root) : []) {
-    const row = rowOf.get(seg.spanId);
+    const row = tree.byId.get(seg.spanId)?.order;
     if (row === undefined) continue;
     rows.flags[row] |= ROW_CRITICAL;
     const svc = trace.services[rows.service[row]];
