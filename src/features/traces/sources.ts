@@ -8,7 +8,7 @@
 import { JaegerClient } from '../../backends/jaeger';
 import { TempoClient } from '../../backends/tempo';
 import { BackendError } from '../../backends/errors';
-import { httpProxy, tracesSettings } from '../../config';
+import { httpProxy, maxResponseBytes, tracesSettings } from '../../config';
 import type { CredentialStore } from '../../backends/credentials';
 import type { EndpointTrust } from '../trust';
 import { summarizeTrace, type Trace, type TraceSummary } from '../../core/traces/model';
@@ -19,6 +19,8 @@ import type { LocalReceiver } from '../receiver/localReceiver';
 export const RECENT_WINDOW_MS = 60 * 60 * 1000;
 export const RECENT_LIMIT = 20;
 const TIMEOUT_MS = 10_000;
+/** The local receiver's answers are bounded by its span budget, not by `http.maxResponseMB` (a remote backend's cap). */
+const LOCAL_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024;
 
 export const BACKEND_LABEL: Record<TraceBackendKind, string> = { local: 'Local OTLP receiver', jaeger: 'Jaeger', tempo: 'Tempo' };
 
@@ -58,16 +60,23 @@ export class TraceSources {
           target: 'localhost',
         });
       // Loopback: no proxy, no credentials.
-      return new JaegerClient({ baseUrl: query.url, backendName: BACKEND_LABEL.local, timeoutMs: TIMEOUT_MS });
+      return new JaegerClient({
+        baseUrl: query.url,
+        backendName: BACKEND_LABEL.local,
+        timeoutMs: TIMEOUT_MS,
+        maxResponseBytes: LOCAL_MAX_RESPONSE_BYTES,
+      });
     }
     const s = this.trust.traceBackend(kind);
     const auth = await this.credentials.authFor(s.url, s.auth);
     const proxy = httpProxy();
-    const key = JSON.stringify([kind, s.url, proxy, auth, s.tenant]);
+    const maxBytes = maxResponseBytes();
+    const key = JSON.stringify([kind, s.url, proxy, auth, s.tenant, maxBytes]);
     if (this.cached?.key !== key) {
       const opts = {
         baseUrl: s.url,
         timeoutMs: TIMEOUT_MS,
+        maxResponseBytes: maxBytes,
         auth,
         credentialsHint: 'run "Telemetry Lens: Set Jaeger/Tempo Credentials"',
         ...(proxy ? { proxy } : {}),

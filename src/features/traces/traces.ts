@@ -176,7 +176,7 @@ export function registerTraces(
     context.secrets.onDidChange((e) => CredentialStore.isCredentialKey(e.key) && tree.refresh()),
   );
   const disposables: vscode.Disposable[] = [];
-  onSettingsChange(['traces', 'jaeger', 'tempo', 'http.proxy'], () => (tree.refresh(), lens.changed()), disposables);
+  onSettingsChange(['traces', 'jaeger', 'tempo', 'http.proxy', 'http.maxResponseMB'], () => (tree.refresh(), lens.changed()), disposables);
   onSettingsChange(['codeLens'], () => (lens.changed(), spanLens.changed()), disposables);
   context.subscriptions.push(...disposables);
   return { tree, panels, sources };

@@ -24,6 +24,7 @@ import {
   fixtureText,
   otlpRawSpans,
   otlpServices,
+  replicateOtlpTrace,
   serviceOf,
   tempoTagValuesV2,
   tempoTraceqlSearch,
@@ -194,6 +195,27 @@ suite('Traces: the explorer and the waterfall against recorded Jaeger v1, Jaeger
       for (const k of ['tempo.auth', 'tempo.tenant']) await config().update(k, undefined, vscode.ConfigurationTarget.Global);
       await evil.close();
       await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+
+  test('@dom http.maxResponseMB applies to trace backends: a 3 MB trace is refused at 1 MiB and opens at the default', async () => {
+    srv = await startServer();
+    // The recorded HotROD trace replicated 30 times in its recorded shape, as api_v3 answers it (`{result}`).
+    const big = replicateOtlpTrace(fixture('jaeger', 'otlp_hotrod_40_spans_3_errors.json'), 30).doc;
+    const id = 'fe65c5beefbe4e96119efbba3da07e99';
+    srv.routes.set(`/api/v3/traces/${id}`, json(JSON.stringify({ result: big })));
+    await config().update('jaeger.url', srv.url, vscode.ConfigurationTarget.Global);
+    await config().update('traces.backend', 'jaeger', vscode.ConfigurationTarget.Global);
+    await config().update('http.maxResponseMB', 1, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('telemetryLens.openTraceIn', 'jaeger', id);
+      await bridge('dom', { selector: '#error', contains: 'answered more than 1 MiB' });
+      await config().update('http.maxResponseMB', undefined, vscode.ConfigurationTarget.Global);
+      await bridge('dom', { selector: '#app button', contains: 'Retry', click: '#app button' });
+      const meta = await bridge<{ texts: string[] }>('dom', { selector: '#trace-meta', contains: id });
+      assert.match(meta.texts[0], / · 1200 spans · 6 services · 90 errors · /);
+    } finally {
+      await config().update('http.maxResponseMB', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
