@@ -11,8 +11,8 @@
  *   - waterfall.first_render_cpu_ms.<n>, waterfall.scroll_longest_task_cpu_ms.<n>: the same first render and
  *     scroll run again under a Chromium performance trace, as main-thread CPU time (the trace's thread time):
  *     what the page itself costs, apart from the time a loaded machine leaves it waiting for a core
- *   - waterfall.host_model_ms.<n>: the extension host's share before posting (parsing the backend's JSON
- *     answer, the trace model, the rows and insights)
+ *   - waterfall.host_model_ms.<n>, waterfall.host_model_cpu_ms.<n>: the extension host's share before posting
+ *     (parsing the backend's JSON answer, the trace model, the rows and insights), wall and process CPU time
  *   - waterfall.loadavg_1m: the machine's load average when the bench started (wall times depend on it)
  */
 import * as fs from 'node:fs';
@@ -67,15 +67,18 @@ window.benchSearch = async (q) => {
 };`;
 
 /** The panel's message for a trace of `copies` × 40 spans, and the host's time to build it from the JSON answer. */
-function message(copies: number): { msg: HostToWaterfall; hostMs: number } {
+function message(copies: number): { msg: HostToWaterfall; hostMs: number; hostCpuMs: number } {
   const base = fixture<Parameters<typeof replicateOtlpTrace>[0]>('jaeger', 'otlp_hotrod_40_spans_3_errors.json');
   const answer = JSON.stringify(replicateOtlpTrace(base, copies).doc);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = parseOtlpTrace(JSON.parse(answer));
   if (!r.ok) throw new Error(r.error);
   const m = waterfallModel(r.value);
   const hostMs = performance.now() - t0;
-  return { msg: { type: 'trace', state: { backend: 'local', traceId: m.data.traceId }, trace: m.data, canOpenUi: false }, hostMs };
+  const cpu = process.cpuUsage(cpu0);
+  const msg: HostToWaterfall = { type: 'trace', state: { backend: 'local', traceId: m.data.traceId }, trace: m.data, canOpenUi: false };
+  return { msg, hostMs, hostCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 interface TraceEvent {
@@ -128,7 +131,7 @@ export async function benchWaterfall(): Promise<BenchResult[]> {
       });
       await page.goto(`${ORIGIN}/`);
       await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
-      const { msg, hostMs } = message(spans / 40);
+      const { msg, hostMs, hostCpuMs } = message(spans / 40);
       // The message crosses into the page first (as postMessage would bring it), then the clock starts.
       await page.evaluate((m) => ((globalThis as unknown as { msg: unknown }).msg = m), msg);
       // In-page code is plain text (STUB): the bench runs through tsx, whose helpers do not exist in the page.
@@ -149,6 +152,7 @@ export async function benchWaterfall(): Promise<BenchResult[]> {
         { name: `waterfall.first_render_cpu_ms.${spans}`, value: r1(firstCpu), unit: 'ms' },
         { name: `waterfall.scroll_longest_task_cpu_ms.${spans}`, value: r1(scrollCpu), unit: 'ms' },
         { name: `waterfall.host_model_ms.${spans}`, value: r1(hostMs), unit: 'ms' },
+        { name: `waterfall.host_model_cpu_ms.${spans}`, value: r1(hostCpuMs), unit: 'ms' },
       );
       await page.close();
     }
