@@ -1,6 +1,6 @@
 /**
  * Run by the launcher's `--restricted` mode only: the hostile workspace (test/workspaces/malicious), whose
- * .vscode/settings.json points telemetryLens.prometheus.url/auth/headers at a loopback recorder, opened
+ * .vscode/settings.json points telemetryLens.prometheus.url/auth/headers and tempo.url/auth/tenant at a loopback recorder, opened
  * with workspace trust on and not granted — Restricted Mode.
  */
 import * as assert from 'node:assert/strict';
@@ -50,6 +50,12 @@ suite('Restricted Mode: a hostile workspace', () => {
       return d.length ? d : undefined;
     }, 'metric lint diagnostics');
     assert.equal(lint[0]!.code, 'reserved-suffix');
+
+    // The workspace also points Tempo at its server: the Traces view asks only the user's Tempo (none runs here).
+    const [backend] = await api.traces.tree.getChildren();
+    assert.equal(api.traces.tree.getTreeItem(backend).label, 'Tempo');
+    const [answer] = await api.traces.tree.getChildren(backend);
+    assert.match(String(api.traces.tree.getTreeItem(answer).label), /localhost:3200/);
 
     assert.deepEqual(await recorded(), [], 'not one request went to the URL the workspace chose');
   });
