@@ -92,7 +92,7 @@ export class TraceSources {
     return this.cached.client;
   }
 
-  /** A whole trace; Jaeger api_v3 first (v1 only if the server has no api_v3), Tempo v2 then v1. */
+  /** A whole trace; Jaeger api_v3 first, Tempo v2 first; the older API (v1) after a 404. */
   async getTrace(kind: TraceBackendKind, traceId: string, opts: Call = {}): Promise<Trace> {
     const c = await this.client(kind);
     if (c instanceof JaegerClient)
