@@ -1,7 +1,7 @@
 /**
- * Trace waterfall (browser side). Virtualized: only the rows in view exist in the DOM, in a small pool where
- * the element of list position p is pool[p % pool size], so a scroll step rewrites only the rows that came
- * into view and 100,000 spans scroll smoothly. Every backend string is set with textContent / h(): inert.
+ * Trace waterfall (browser side). Virtualized: only the rows in view exist in the DOM, a small pool reused on
+ * scroll in list order (what a screen reader walks), an element rewritten only when what it shows changed,
+ * so 100,000 spans scroll smoothly. Every backend string is set with textContent / h(): inert.
  * The persisted state is the trace's identity only (backend + trace id); the host refetches on restore.
  */
 import {
@@ -98,19 +98,18 @@ function draw(v: View): void {
     v.spacer.replaceChildren(...v.pool);
     v.shown = [];
   }
-  const size = v.pool.length;
-  for (let pos = first; pos < first + size; pos++) {
-    const slot = pos % size;
-    const el = v.pool[slot];
+  for (let i = 0; i < v.pool.length; i++) {
+    const el = v.pool[i];
+    const pos = first + i;
     if (pos >= last) {
       el.hidden = true;
-      v.shown[slot] = '';
+      v.shown[i] = '';
       continue;
     }
     const row = v.visible[pos];
     const key = `${v.version}:${pos}:${row}`;
-    if (v.shown[slot] === key) continue;
-    v.shown[slot] = key;
+    if (v.shown[i] === key) continue;
+    v.shown[i] = key;
     fillRow(v, el, pos, row);
   }
 }
