@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { isPromDuration } from './core/metrics/conventions';
+import { DEFAULT_ROUTE_LOGS_TEMPLATE, DEFAULT_TRACE_LOGS_TEMPLATE } from './core/logs/correlation';
 
 const SECTION = 'telemetryLens';
 
@@ -92,21 +93,66 @@ export function prometheusSettings(): PrometheusSettings {
 
 const ENDPOINT_DEFAULTS: EndpointSettings = { url: 'http://localhost:9090', auth: 'none', headers: {} };
 
-/** `prometheus.url`, `.auth`, `.headers` per level, from `inspect()` (workspace folder wins over workspace). */
-export function prometheusEndpointLayers(): EndpointLayers {
+/** A backend's endpoint settings per level, from `inspect()` (workspace folder wins over workspace). */
+function endpointLayers<T extends { url: string }>(prefix: string, defaults: T): { user: T; workspace: Partial<T> } {
   const c = cfg();
-  const user = { ...ENDPOINT_DEFAULTS };
-  const workspace: Partial<EndpointSettings> = {};
-  for (const key of ['url', 'auth', 'headers'] as const) {
-    const i = c.inspect<EndpointSettings[typeof key]>(`prometheus.${key}`);
+  const user = { ...defaults };
+  const workspace: Partial<T> = {};
+  for (const key of Object.keys(defaults) as (keyof T & string)[]) {
+    const i = c.inspect<T[typeof key]>(`${prefix}.${key}`);
     const u = i?.globalValue ?? i?.defaultValue;
-    if (u !== undefined) (user as Record<string, unknown>)[key] = u;
+    if (u !== undefined) user[key] = u;
     const w = i?.workspaceFolderValue ?? i?.workspaceValue;
-    if (w !== undefined) (workspace as Record<string, unknown>)[key] = w;
+    if (w !== undefined) workspace[key] = w;
   }
   user.url = user.url.trim();
   if (workspace.url !== undefined) workspace.url = workspace.url.trim();
   return { user, workspace };
+}
+
+/** `prometheus.url`, `.auth`, `.headers` per level. */
+export function prometheusEndpointLayers(): EndpointLayers {
+  return endpointLayers('prometheus', ENDPOINT_DEFAULTS);
+}
+
+/** Where Loki requests go and what they carry (`loki.url` empty: the panel shows the built-in receiver's logs). */
+export interface LokiEndpoint {
+  url: string;
+  auth: AuthKind;
+  tenant: string;
+}
+
+/** `loki.url`, `.auth`, `.tenant` per level. */
+export function lokiEndpointLayers(): { user: LokiEndpoint; workspace: Partial<LokiEndpoint> } {
+  return endpointLayers<LokiEndpoint>('loki', { url: '', auth: 'none', tenant: '' });
+}
+
+export interface LogsSettings {
+  /** LogQL of "Logs for this trace", with `${service}` and `${traceId}`. */
+  traceQuery: string;
+  /** LogQL of a route's "Logs", with `${service}` and `${route}`. */
+  routeQuery: string;
+  /** Most lines one query brings into the panel. */
+  maxLines: number;
+}
+
+export function logsSettings(): LogsSettings {
+  const c = cfg();
+  return {
+    traceQuery: c.get<string>('logs.traceQuery', DEFAULT_TRACE_LOGS_TEMPLATE).trim() || DEFAULT_TRACE_LOGS_TEMPLATE,
+    routeQuery: c.get<string>('logs.routeQuery', DEFAULT_ROUTE_LOGS_TEMPLATE).trim() || DEFAULT_ROUTE_LOGS_TEMPLATE,
+    maxLines: Math.min(100_000, Math.max(100, Math.floor(c.get<number>('logs.maxLines', 5000)))),
+  };
+}
+
+/** The service name a workspace folder's logs carry (`logs.serviceName`), or undefined to use the folder's name. */
+export function logsServiceName(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  return cfg(folder?.uri).get<string>('logs.serviceName', '').trim() || undefined;
+}
+
+/** Stores how to authenticate to Loki (user settings). */
+export async function setLokiAuth(kind: AuthKind): Promise<void> {
+  await cfg().update('loki.auth', kind, vscode.ConfigurationTarget.Global);
 }
 
 /** Largest decompressed response body accepted from any backend, in bytes (`http.maxResponseMB`). */

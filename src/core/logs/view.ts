@@ -62,6 +62,12 @@ export type VolumeBucket = { startNs: string } & Record<LogLevel, number>;
 
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'];
 
+/** Epoch ns (decimal string) as [seconds, nanoseconds] numbers: exact, and no BigInt per line. */
+function nsParts(tsNs: string): [number, number] {
+  const cut = Math.max(0, tsNs.length - 9);
+  return [Number(tsNs.slice(0, cut)) || 0, Number(tsNs.slice(cut))];
+}
+
 /** Counts per level in `buckets` equal slices of [startNs, endNs); lines outside are not counted. */
 export function volumeByLevel(lines: LogLine[], startNs: string, endNs: string, buckets: number): VolumeBucket[] {
   const start = BigInt(startNs);
@@ -73,10 +79,14 @@ export function volumeByLevel(lines: LogLine[], startNs: string, endNs: string, 
     for (const l of LEVELS) b[l] = 0;
     return b;
   });
+  // Offsets in ns as doubles: exact up to 2^53 ns (104 days); the bucket of a longer range may be off by one at its edge.
+  const [s0, n0] = nsParts(startNs);
+  const spanNs = Number(span);
   for (const l of lines) {
-    const off = BigInt(l.tsNs) - start;
-    if (off < 0n || off >= span) continue;
-    out[Number((off * BigInt(n)) / span)]![l.level ?? 'unknown']++;
+    const [s, ns] = nsParts(l.tsNs);
+    const off = (s - s0) * 1e9 + (ns - n0);
+    if (off < 0 || off >= spanNs) continue;
+    out[Math.min(n - 1, Math.floor((off * n) / spanNs))]![l.level ?? 'unknown']++;
   }
   return out;
 }
