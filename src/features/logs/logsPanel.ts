@@ -17,7 +17,7 @@ import {
   type LogsToHost,
 } from '../../webview/protocol/logs';
 import { completionContext, completionItems, validateLogql } from '../../core/logs/logql';
-import { durationNs, rfc3339ToNs } from '../../core/logs/time';
+import { rangeNs } from '../../core/logs/time';
 import { compareNs, type LogLine } from '../../core/logs/model';
 import { findLocalLogs } from '../../backends/receiver/logLines';
 import type { LokiTail } from '../../backends/lokiTail';
@@ -35,20 +35,6 @@ const TAIL_FLUSH_MS = 100;
 const LOCAL_REFRESH_MS = 500;
 /** Label names are asked again after this long. */
 const LABELS_TTL_MS = 60_000;
-
-/** [start, end] in epoch ns of a range, or a reason it is not one. */
-export function rangeNs(state: LogsState, nowMs = Date.now()): { startNs: string; endNs: string } | { error: string } {
-  const r = state.range;
-  if ('since' in r) {
-    const end = BigInt(nowMs) * 1_000_000n;
-    return { startNs: (end - durationNs(r.since)!).toString(), endNs: end.toString() };
-  }
-  const startNs = rfc3339ToNs(r.from);
-  const endNs = rfc3339ToNs(r.to);
-  if (!startNs || !endNs) return { error: `an absolute range needs RFC 3339 times like 2026-01-01T10:00:00Z (got ${r.from} – ${r.to})` };
-  if (compareNs(startNs, endNs) >= 0) return { error: 'the start of the range must be before its end' };
-  return { startNs, endNs };
-}
 
 export class LogsPanels implements vscode.Disposable {
   private host: Host | undefined;
@@ -122,7 +108,7 @@ class Session {
     private state: LogsState,
     private runOnReady: boolean,
   ) {
-    host.onMessage((m) => void this.onMessage(m));
+    host.onMessage((m) => void this.onMessage(m).catch((e: unknown) => this.host.post({ type: 'error', message: errorMessage(e) })));
   }
 
   get current(): LogsState {
@@ -166,7 +152,7 @@ class Session {
   private async run(): Promise<void> {
     this.request?.abort();
     const ctl = (this.request = new AbortController());
-    const range = rangeNs(this.state);
+    const range = rangeNs(this.state.range);
     if ('error' in range) return this.host.post({ type: 'error', message: range.error });
     const limit = logsSettings().maxLines;
     this.host.post({ type: 'loading' });
@@ -224,7 +210,9 @@ class Session {
       pending = [];
       dropped = 0;
     };
-    const tail = client.tail({
+    // Undefined while client.tail() runs: its synchronous first state change is not this session's yet.
+    let tail: LokiTail | undefined = undefined;
+    tail = client.tail({
       query: this.state.query,
       start: BigInt(Date.now()) * 1_000_000n,
       onFrame: (f) => {

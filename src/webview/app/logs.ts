@@ -194,8 +194,9 @@ function onQueryInput(): boolean {
 function requestCompletions(): void {
   const input = $<HTMLInputElement>('query');
   const offset = input.selectionStart ?? input.value.length;
+  const id = ++completeId; // an older answer arriving later is ignored
   if (completionContext(input.value, offset).kind === 'none') return closeCompletions();
-  send({ type: 'complete', id: ++completeId, query: input.value, offset });
+  send({ type: 'complete', id, query: input.value, offset });
 }
 
 function showCompletions(id: number, from: number, items: CompletionItem[]): void {
@@ -327,6 +328,7 @@ function draw(): void {
     const index = first + i;
     const s = list.shown[index];
     if (!s || index >= last) {
+      if (!el.hidden) el.lastElementChild!.textContent = ''; // a spare row keeps no stale line
       el.hidden = true;
       continue;
     }
