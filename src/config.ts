@@ -93,13 +93,16 @@ export function prometheusSettings(): PrometheusSettings {
 
 const ENDPOINT_DEFAULTS: EndpointSettings = { url: 'http://localhost:9090', auth: 'none', headers: {} };
 
-/** A backend's endpoint settings per level, from `inspect()` (workspace folder wins over workspace). */
-function endpointLayers<T extends { url: string }>(prefix: string, defaults: T): { user: T; workspace: Partial<T> } {
+/** A backend's endpoint settings per level (`keys`: the setting of each field), from `inspect()` (workspace folder wins over workspace). */
+function endpointLayers<T extends { url: string }>(
+  keys: Record<keyof T & string, string>,
+  defaults: T,
+): { user: T; workspace: Partial<T> } {
   const c = cfg();
   const user = { ...defaults };
   const workspace: Partial<T> = {};
-  for (const key of Object.keys(defaults) as (keyof T & string)[]) {
-    const i = c.inspect<T[typeof key]>(`${prefix}.${key}`);
+  for (const [key, setting] of Object.entries(keys) as [keyof T & string, string][]) {
+    const i = c.inspect<T[typeof key]>(setting);
     const u = i?.globalValue ?? i?.defaultValue;
     if (u !== undefined) user[key] = u;
     const w = i?.workspaceFolderValue ?? i?.workspaceValue;
@@ -112,7 +115,7 @@ function endpointLayers<T extends { url: string }>(prefix: string, defaults: T):
 
 /** `prometheus.url`, `.auth`, `.headers` per level. */
 export function prometheusEndpointLayers(): EndpointLayers {
-  return endpointLayers('prometheus', ENDPOINT_DEFAULTS);
+  return endpointLayers({ url: 'prometheus.url', auth: 'prometheus.auth', headers: 'prometheus.headers' }, ENDPOINT_DEFAULTS);
 }
 
 /** Where Loki requests go and what they carry (`loki.url` empty: the panel shows the built-in receiver's logs). */
@@ -124,7 +127,7 @@ export interface LokiEndpoint {
 
 /** `loki.url`, `.auth`, `.tenant` per level. */
 export function lokiEndpointLayers(): { user: LokiEndpoint; workspace: Partial<LokiEndpoint> } {
-  return endpointLayers<LokiEndpoint>('loki', { url: '', auth: 'none', tenant: '' });
+  return endpointLayers<LokiEndpoint>({ url: 'loki.url', auth: 'loki.auth', tenant: 'loki.tenant' }, { url: '', auth: 'none', tenant: '' });
 }
 
 export interface LogsSettings {

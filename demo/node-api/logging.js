@@ -22,7 +22,7 @@ const SEVERITY = {
 const processors = [];
 if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) {
   const { OTLPLogExporter } = require('@opentelemetry/exporter-logs-otlp-http');
-  processors.push(new BatchLogRecordProcessor(new OTLPLogExporter(), { scheduledDelayMillis: 1000 }));
+  processors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), scheduledDelayMillis: 1000 }));
 }
 const provider = new LoggerProvider({
   resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'node-api' }),

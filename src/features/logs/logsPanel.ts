@@ -21,6 +21,7 @@ import { rangeNs } from '../../core/logs/time';
 import { compareNs, type LogLine } from '../../core/logs/model';
 import { findLocalLogs } from '../../backends/receiver/logLines';
 import type { LokiTail } from '../../backends/lokiTail';
+import type { LokiClient } from '../../backends/loki';
 import { errorMessage } from '../../core/errors';
 import { redactUrls } from '../../core/untrusted';
 import { logsSettings } from '../../config';
@@ -33,6 +34,9 @@ type Host = PanelHost<LogsToHost, HostToLogs>;
 /** Tail lines are batched into one message at most this often; local logs re-query at most this often. */
 const TAIL_FLUSH_MS = 100;
 const LOCAL_REFRESH_MS = 500;
+/** Polling for a Loki without the tail WebSocket: how often, and at most how many lines per poll. */
+const POLL_MS = 1000;
+const POLL_LIMIT = 1000;
 /** Label names are asked again after this long. */
 const LABELS_TTL_MS = 60_000;
 
@@ -212,16 +216,22 @@ class Session {
     };
     // Undefined while client.tail() runs: its synchronous first state change is not this session's yet.
     let tail: LokiTail | undefined = undefined;
+    const start = (BigInt(Date.now()) * 1_000_000n).toString();
     tail = client.tail({
       query: this.state.query,
-      start: BigInt(Date.now()) * 1_000_000n,
+      start,
       onFrame: (f) => {
         if (this.tail !== tail) return;
         for (const l of f.lines) pending.push(l);
         dropped += f.dropped.length;
         timer ??= setTimeout(flush, TAIL_FLUSH_MS);
       },
-      onError: (e) => this.tail === tail && this.host.post({ type: 'tail', status: 'closed', message: e.message }),
+      onError: (e) => {
+        if (this.tail !== tail) return;
+        // No tail WebSocket there (the built-in receiver, some gateways): poll query_range instead.
+        if (e.status === 404) this.tail = this.poll(client, start);
+        else this.host.post({ type: 'tail', status: 'closed', message: e.message });
+      },
       onState: (s) => {
         if (this.tail !== tail) return;
         if (s === 'closed') {
@@ -233,6 +243,33 @@ class Session {
     });
     this.tail = tail;
     this.host.post({ type: 'tail', status: 'connecting' });
+  }
+
+  /** Live lines by polling query_range forward from the newest line seen, every POLL_MS. */
+  private poll(client: LokiClient, startNs: string): LokiTail {
+    const ctl = new AbortController();
+    const query = this.state.query;
+    let from = startNs;
+    let timer: NodeJS.Timeout | undefined;
+    const once = async () => {
+      try {
+        const r = await client.queryRange(
+          { query, start: from, end: BigInt(Date.now()) * 1_000_000n, direction: 'forward', limit: POLL_LIMIT },
+          { signal: ctl.signal },
+        );
+        if (ctl.signal.aborted) return;
+        if (r.resultType === 'streams' && r.lines.length) {
+          from = (BigInt(r.lines.at(-1)!.tsNs) + 1n).toString();
+          this.host.post({ type: 'append', lines: r.lines, dropped: 0 });
+        }
+        timer = setTimeout(() => void once(), POLL_MS);
+      } catch (e) {
+        if (!ctl.signal.aborted) this.host.post({ type: 'tail', status: 'closed', message: errorMessage(e) });
+      }
+    };
+    void once();
+    this.host.post({ type: 'tail', status: 'live', message: `polling every ${POLL_MS / 1000} s (no tail WebSocket there)` });
+    return { close: () => (ctl.abort(), clearTimeout(timer)) };
   }
 
   /** Local logs have no tail API: follow the store and re-run the query when records arrive. */
