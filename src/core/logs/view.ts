@@ -44,18 +44,28 @@ export function logfmtFields(line: string): Record<string, string> {
   return out;
 }
 
+/** Where a filter looks, lowercased: the line, then its label values (one per line). Computed once per line. */
+export function searchText(line: LogLine): string {
+  let hay = line.line.toLowerCase();
+  for (const v of Object.values(line.labels)) hay += `\n${v.toLowerCase()}`;
+  return hay;
+}
+
+/** The ranges of every case-insensitive occurrence of `needle` (already lowercased) in `text`. */
+export function matchRanges(text: string, needle: string): [number, number][] {
+  const out: [number, number][] = [];
+  if (!needle) return out;
+  const hay = text.toLowerCase();
+  for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) out.push([at, at + needle.length]);
+  return out;
+}
+
 /** Lines containing `text` (case-insensitive, in the line or a label value), with the ranges of each match in the line. */
 export function filterLines(lines: LogLine[], text: string): { line: LogLine; highlights: [number, number][] }[] {
   const needle = text.toLowerCase();
-  if (!needle) return lines.map((line) => ({ line, highlights: [] }));
-  const out: { line: LogLine; highlights: [number, number][] }[] = [];
-  for (const line of lines) {
-    const hay = line.line.toLowerCase();
-    const highlights: [number, number][] = [];
-    for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) highlights.push([at, at + needle.length]);
-    if (highlights.length || Object.values(line.labels).some((v) => v.toLowerCase().includes(needle))) out.push({ line, highlights });
-  }
-  return out;
+  return lines
+    .filter((l) => !needle || searchText(l).includes(needle))
+    .map((line) => ({ line, highlights: matchRanges(line.line, needle) }));
 }
 
 export type VolumeBucket = { startNs: string } & Record<LogLevel, number>;

@@ -10,7 +10,7 @@ import type { LogLine } from '../../core/logs/model';
 import { completionContext, validateLogql, type CompletionItem } from '../../core/logs/logql';
 import { lineFields, volumeByLevel } from '../../core/logs/view';
 import { h, vscodeApi } from './lib/vscodeApi';
-import { LogList, formatTs, type Shown } from './lib/logList';
+import { LogList, formatTs } from './lib/logList';
 
 const ROW_H = 20;
 const OVERSCAN = 10;
@@ -286,7 +286,7 @@ function rowElement(): HTMLDivElement {
     const i = Number(el.dataset.index);
     if (e.target === trace) {
       e.preventDefault();
-      const id = list.shown[i]?.line.traceId;
+      const id = list.shown[i]?.traceId;
       if (id) send({ type: 'openTrace', traceId: id });
     } else select(i);
   });
@@ -300,17 +300,17 @@ function scheduleDraw(): void {
   });
 }
 
-function lineText(el: HTMLElement, s: Shown): void {
-  const text = s.line.line.length > ROW_CHARS ? s.line.line.slice(0, ROW_CHARS) : s.line.line;
-  if (!s.highlights.length) return void (el.textContent = text);
+function lineText(el: HTMLElement, l: LogLine): void {
+  const text = l.line.length > ROW_CHARS ? l.line.slice(0, ROW_CHARS) : l.line;
+  const marks = list.highlights(l, ROW_CHARS);
+  if (!marks.length) return void (el.textContent = text);
   const parts: Node[] = [];
   let at = 0;
-  for (const [from, to] of s.highlights) {
-    if (from >= text.length) break;
-    parts.push(document.createTextNode(text.slice(at, from)), h('mark', {}, text.slice(from, Math.min(to, text.length))));
+  for (const [from, to] of marks) {
+    parts.push(document.createTextNode(text.slice(at, from)), h('mark', {}, text.slice(from, to)));
     at = to;
   }
-  if (at < text.length) parts.push(document.createTextNode(text.slice(at)));
+  parts.push(document.createTextNode(text.slice(at)));
   el.replaceChildren(...parts);
 }
 
@@ -326,13 +326,12 @@ function draw(): void {
   for (let i = 0; i < pool.length; i++) {
     const el = pool[i]!;
     const index = first + i;
-    const s = list.shown[index];
-    if (!s || index >= last) {
+    const l = list.shown[index];
+    if (!l || index >= last) {
       if (!el.hidden) el.lastElementChild!.textContent = ''; // a spare row keeps no stale line
       el.hidden = true;
       continue;
     }
-    const l = s.line;
     el.hidden = false;
     el.dataset.index = String(index);
     el.style.transform = `translateY(${index * ROW_H}px)`;
@@ -343,7 +342,7 @@ function draw(): void {
     lvl!.textContent = l.level ?? '';
     trace!.hidden = !l.traceId;
     trace!.textContent = l.traceId ? `⇢ ${l.traceId.slice(0, 8)}` : '';
-    lineText(line!, s);
+    lineText(line!, l);
   }
 }
 
@@ -377,7 +376,7 @@ function select(index: number): void {
   if (y < scroller.scrollTop) scroller.scrollTop = y;
   else if (y + ROW_H > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = y + ROW_H - scroller.clientHeight;
   draw();
-  details(list.shown[selected]!.line);
+  details(list.shown[selected]!);
 }
 
 function table(title: string, pairs: [string, string][]): HTMLElement[] {
@@ -441,15 +440,15 @@ function onListKey(e: KeyboardEvent): void {
       select(list.shown.length - 1);
       break;
     case 'Enter':
-      if (s) details(s.line);
+      if (s) details(s);
       break;
     case 'c':
       if (!s || (!e.ctrlKey && !e.metaKey)) return;
-      send({ type: 'copy', text: s.line.line });
+      send({ type: 'copy', text: s.line });
       break;
     case 't':
-      if (!s?.line.traceId) return;
-      send({ type: 'openTrace', traceId: s.line.traceId });
+      if (!s?.traceId) return;
+      send({ type: 'openTrace', traceId: s.traceId });
       break;
     default:
       return;

@@ -70,25 +70,36 @@ describe('a query answer crosses in chunks', () => {
 describe('the panel’s line list', () => {
   it('filters with highlights; a tail batch (oldest first) goes on top, filtered on its own; chunks go below', () => {
     const list = new LogList();
-    list.set([line(2, 'GET /cart 200'), line(1, 'GET /home 200')]);
-    list.setFilter('cart');
+    list.set([line(2, 'GET /cart 200 cart'), line(1, 'GET /home 200'), makeLogLine('0', 'no match here', { app: 'CART-svc' })]);
+    list.setFilter('Cart');
     assert.deepEqual(
-      list.shown.map((s) => [s.line.line, s.highlights]),
-      [['GET /cart 200', [[5, 9]]]],
+      list.shown.map((l) => [l.line, list.highlights(l, 1000), list.highlights(l, 12)]),
+      [
+        [
+          'GET /cart 200 cart',
+          [
+            [5, 9],
+            [14, 18],
+          ],
+          [[5, 9]],
+        ],
+        ['no match here', [], []],
+      ],
     );
+    list.setFilter('cart');
     assert.equal(list.append([line(3, 'POST /cart 201'), line(4, 'GET /about 200'), line(5, 'DELETE /cart 204')]), 2);
     assert.deepEqual(
       list.lines.map((l) => l.line),
-      ['DELETE /cart 204', 'GET /about 200', 'POST /cart 201', 'GET /cart 200', 'GET /home 200'],
+      ['DELETE /cart 204', 'GET /about 200', 'POST /cart 201', 'GET /cart 200 cart', 'GET /home 200', 'no match here'],
     );
     assert.deepEqual(
-      list.shown.map((s) => s.line.line),
-      ['DELETE /cart 204', 'POST /cart 201', 'GET /cart 200'],
+      list.shown.map((l) => l.line),
+      ['DELETE /cart 204', 'POST /cart 201', 'GET /cart 200 cart', 'no match here'],
     );
     list.push([line(0, 'GET /cart/old 200')]);
-    assert.equal(list.shown.at(-1)!.line.line, 'GET /cart/old 200');
+    assert.equal(list.shown.at(-1)!.line, 'GET /cart/old 200');
     list.setFilter('');
-    assert.equal(list.shown.length, 6);
+    assert.equal(list.shown.length, 7);
   });
 
   it('holds at most MAX_LINES: the oldest go first', () => {

@@ -1,58 +1,79 @@
 /**
- * The lines the logs panel holds (newest first, at most MAX_LINES) and the ones the text filter lets through,
- * with the ranges to highlight. Pure, no DOM: unit-tested in Node. A tail batch is filtered on its own and put
- * on top, so following a live tail costs the batch, not the 100,000 lines already there.
+ * The lines the logs panel holds (newest first, at most MAX_LINES) and the ones the text filter lets through.
+ * Pure, no DOM: unit-tested in Node. Each line's lowercased search text is computed once, by the first filter that
+ * needs it (not on arrival: the first render stays cheap), so later filters over 100,000 lines are one `includes`
+ * per line; highlight ranges are computed for the rows drawn only.
+ * A tail batch is filtered on its own and put on top: following a tail costs the batch, not the lines there.
  */
 import type { LogLine } from '../../../core/logs/model';
-import { filterLines } from '../../../core/logs/view';
+import { matchRanges, searchText } from '../../../core/logs/view';
 
 export const MAX_LINES = 100_000;
 /** Trimming the oldest lines waits until this many are over the cap (one re-filter per slack, not per batch). */
 const TRIM_SLACK = 10_000;
 
-export interface Shown {
-  line: LogLine;
-  highlights: [number, number][];
-}
-
 export class LogList {
   lines: LogLine[] = [];
-  shown: Shown[] = [];
-  private filter = '';
+  /** The lines the filter lets through, in order. */
+  shown: LogLine[] = [];
+  /** Search text per line of `lines`, filled in when a filter first needs it. */
+  private hay: (string | undefined)[] = [];
+  private needle = '';
 
   /** Replaces the lines (a query's answer, newest first). */
   set(lines: LogLine[]): void {
     this.lines = lines.length > MAX_LINES ? lines.slice(0, MAX_LINES) : lines;
-    this.shown = filterLines(this.lines, this.filter);
+    this.hay = new Array<string | undefined>(this.lines.length);
+    this.refilter();
   }
 
   /** Adds older lines (the next chunk of an answer) below. */
   push(older: LogLine[]): void {
-    const room = Math.max(0, MAX_LINES - this.lines.length);
-    const add = older.length > room ? older.slice(0, room) : older;
+    const add = older.slice(0, Math.max(0, MAX_LINES - this.lines.length));
+    const hay = new Array<string | undefined>(add.length);
     this.lines = this.lines.concat(add);
-    this.shown = this.shown.concat(filterLines(add, this.filter));
+    this.hay = this.hay.concat(hay);
+    this.shown = this.shown.concat(this.pick(add, hay));
   }
 
   /** Adds tail lines (oldest first, as Loki sends them) on top; returns how many of them the filter shows. */
   append(batch: LogLine[]): number {
     if (!batch.length) return 0;
     const newest = batch.slice().reverse();
+    const hay = new Array<string | undefined>(newest.length);
     this.lines = newest.concat(this.lines);
+    this.hay = hay.concat(this.hay);
     if (this.lines.length > MAX_LINES + TRIM_SLACK) {
-      this.lines.length = MAX_LINES;
-      this.shown = filterLines(this.lines, this.filter);
+      this.lines.length = this.hay.length = MAX_LINES;
+      this.refilter();
       return this.shown.length;
     }
-    const add = filterLines(newest, this.filter);
+    const add = this.pick(newest, hay);
     this.shown = add.concat(this.shown);
     return add.length;
   }
 
   setFilter(text: string): void {
-    if (text === this.filter) return;
-    this.filter = text;
-    this.shown = filterLines(this.lines, text);
+    const needle = text.toLowerCase();
+    if (needle === this.needle) return;
+    this.needle = needle;
+    this.refilter();
+  }
+
+  /** Where the filter matches in the first `max` characters of a line. */
+  highlights(line: LogLine, max: number): [number, number][] {
+    return matchRanges(line.line.length > max ? line.line.slice(0, max) : line.line, this.needle);
+  }
+
+  private refilter(): void {
+    this.shown = this.pick(this.lines, this.hay);
+  }
+
+  private pick(lines: LogLine[], hay: (string | undefined)[]): LogLine[] {
+    if (!this.needle) return lines;
+    const out: LogLine[] = [];
+    for (let i = 0; i < lines.length; i++) if ((hay[i] ??= searchText(lines[i]!)).includes(this.needle)) out.push(lines[i]!);
+    return out;
   }
 }
 
