@@ -6,9 +6,9 @@
 import * as vscode from 'vscode';
 import { LokiClient } from '../../backends/loki';
 import { CredentialStore, originOf } from '../../backends/credentials';
-import { httpNoProxy, httpProxy, maxResponseBytes, setLokiAuth } from '../../config';
+import { httpNoProxy, httpProxy, lokiEndpointLayers, maxResponseBytes, setLokiAuth } from '../../config';
 import { redactUrls } from '../../core/untrusted';
-import { notify } from '../notify';
+import { promptCredentials } from '../credentialsPrompt';
 import { logger } from '../../log';
 import type { EndpointTrust } from '../trust';
 
@@ -62,39 +62,15 @@ export class LokiSource {
   /** "Set Loki Credentials": a token or user/password for the configured Loki's origin, in SecretStorage. */
   async setCredentials(): Promise<void> {
     const url = this.url;
-    const origin = originOf(url);
-    if (!origin) {
-      void notify('error', 'Telemetry Lens: set telemetryLens.loki.url to an http:// or https:// address first.');
-      return;
-    }
-    const kind = await vscode.window.showQuickPick(
-      [
-        { label: 'Bearer token', value: 'bearer' as const },
-        { label: 'Username and password (basic auth)', value: 'basic' as const },
-        { label: 'Remove stored credentials', value: 'clear' as const },
-      ],
-      { title: `Telemetry Lens: Loki credentials for ${origin}` },
-    );
-    if (!kind) return;
-    if (kind.value === 'clear') {
-      await this.credentials.clear(url);
-      await setLokiAuth('none');
-      void notify('info', 'Telemetry Lens: Loki credentials removed.');
-      return;
-    }
-    if (kind.value === 'bearer') {
-      const token = await vscode.window.showInputBox({ title: 'Loki bearer token', password: true, ignoreFocusOut: true });
-      if (!token?.trim()) return;
-      await this.credentials.set(url, { token: token.trim() });
-    } else {
-      const username = await vscode.window.showInputBox({ title: 'Loki username (Grafana Cloud: the instance id)', ignoreFocusOut: true });
-      if (username === undefined) return;
-      const password = await vscode.window.showInputBox({ title: 'Loki password or API token', password: true, ignoreFocusOut: true });
-      if (password === undefined) return;
-      await this.credentials.set(url, { username, password });
-    }
-    await setLokiAuth(kind.value);
+    await promptCredentials({
+      backend: 'Loki',
+      url,
+      urlLabel: redactUrls(url),
+      urlSetting: 'telemetryLens.loki.url',
+      store: this.credentials,
+      auth: lokiEndpointLayers().user.auth,
+      setAuth: setLokiAuth,
+    });
     this.cached = undefined;
-    void notify('info', `Telemetry Lens: Loki credentials for ${origin} saved in VS Code's secret storage.`);
   }
 }

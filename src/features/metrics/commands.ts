@@ -8,8 +8,7 @@ import { DetailsPanels } from './detailsPanel';
 import type { MetricsService } from './metricsService';
 import { routeAtLine, routeId } from '../../core/routes/route';
 import { errorMessage } from '../../core/errors';
-import { originOf } from '../../backends/credentials';
-import { notify } from '../notify';
+import { promptCredentials } from '../credentialsPrompt';
 
 export function registerMetricsCommands(context: vscode.ExtensionContext, index: RouteIndex, metrics: MetricsService): DetailsPanels {
   const panels = new DetailsPanels(context.extensionUri, metrics);
@@ -75,47 +74,14 @@ async function showConvention(metrics: MetricsService): Promise<vscode.TextDocum
 }
 
 /** Stores credentials for the origin requests currently go to; they are sent to that origin only. */
-async function setCredentials(metrics: MetricsService): Promise<void> {
-  const url = metrics.endpointUrl;
-  const origin = originOf(url);
-  if (!origin) {
-    void notify(
-      'error',
-      `Telemetry Lens: set telemetryLens.prometheus.url to an http:// or https:// address first (now ${metrics.endpointLabel}).`,
-    );
-    return;
-  }
-  const kind = await vscode.window.showQuickPick(
-    [
-      { label: 'Bearer token', value: 'bearer' as const },
-      { label: 'Username and password (basic auth)', value: 'basic' as const },
-      { label: 'Remove stored credentials', value: 'clear' as const },
-    ],
-    { title: `Telemetry Lens: Prometheus credentials for ${origin}` },
-  );
-  if (!kind) return;
-  if (kind.value === 'clear') {
-    await metrics.credentials.clear(url);
-    await setPrometheusAuth('none');
-    void vscode.window.showInformationMessage('Telemetry Lens: Prometheus credentials removed.');
-    return;
-  }
-  if (kind.value === 'bearer') {
-    const token = await vscode.window.showInputBox({
-      title: 'Prometheus bearer token',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Enter a token'),
-    });
-    if (!token) return;
-    await metrics.credentials.set(url, { token: token.trim() });
-  } else {
-    const username = await vscode.window.showInputBox({ title: 'Prometheus username', ignoreFocusOut: true });
-    if (username === undefined) return;
-    const password = await vscode.window.showInputBox({ title: 'Prometheus password', password: true, ignoreFocusOut: true });
-    if (password === undefined) return;
-    await metrics.credentials.set(url, { username, password });
-  }
-  if (prometheusEndpointLayers().user.auth !== kind.value) await setPrometheusAuth(kind.value);
-  void notify('info', `Telemetry Lens: Prometheus credentials for ${origin} saved in VS Code's secret storage.`);
+function setCredentials(metrics: MetricsService): Promise<void> {
+  return promptCredentials({
+    backend: 'Prometheus',
+    url: metrics.endpointUrl,
+    urlLabel: metrics.endpointLabel,
+    urlSetting: 'telemetryLens.prometheus.url',
+    store: metrics.credentials,
+    auth: prometheusEndpointLayers().user.auth,
+    setAuth: setPrometheusAuth,
+  });
 }
