@@ -104,7 +104,7 @@ export function isLogsToHost(m: unknown): m is LogsToHost {
 }
 
 /** Lines per message: a 100,000-line answer crosses in chunks, so no single task in the webview is long. */
-export const CHUNK_LINES = 5000;
+export const CHUNK_LINES = 1000;
 
 /** A query's answer (newest first) as the messages that carry it. */
 export function linesMessages(

@@ -208,6 +208,15 @@ suite('Logs: panel, Loki, correlation', () => {
     assert.match(details.texts[0]!, /Fields[\s\S]*user_id\s+u-7/);
     assert.equal(details.count, 0);
     assert.equal(details.probe, 'undefined');
+    // Keyboard: the next line, expanded; its hostile text shown whole, as text.
+    await bridge('keyboard', { press: 'ArrowDown' });
+    const next = await bridge<{ texts: string[]; count: number }>('dom', {
+      selector: '#log-full',
+      contains: HOSTILE_IMG,
+      count: '#app img',
+    });
+    assert.equal(next.texts[0], HOSTILE_IMG);
+    assert.equal(next.count, 0);
 
     // Filter and highlight.
     await bridge('dom', { selector: '#filter', click: '#filter' });
@@ -256,6 +265,19 @@ suite('Logs: panel, Loki, correlation', () => {
     await api.logs.panels.serializer().deserializeWebviewPanel(panel, state);
     await bridge('dom', { selector: '#query-mirror', contains: '{service_name="restored"}' });
     await eventually(() => (queries.at(-1) === state.query ? true : undefined), 'the restored query run');
+    // Theme-aware: VS Code's colours in a dark and a high-contrast theme.
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    try {
+      for (const [theme, shot] of [
+        ['Default Dark Modern', 'logs-dark.png'],
+        ['Default High Contrast', 'logs-hc.png'],
+      ]) {
+        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await bridge('dom', { selector: '.log-row', atLeast: 4, screenshot: shot });
+      }
+    } finally {
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
     const junk = vscode.window.createWebviewPanel('telemetryLens.logs', 'junk', vscode.ViewColumn.One, {});
     let disposed = false;
     junk.onDidDispose(() => (disposed = true));
