@@ -108,6 +108,7 @@ suite('Logs: panel, Loki, correlation', () => {
   let api: TelemetryLensApi;
   let loki: TailServer;
   const queries: string[] = [];
+  const authorizations: (string | undefined)[] = [];
 
   suiteSetup(async () => {
     api = (await activateExtension()).exports as TelemetryLensApi;
@@ -127,6 +128,7 @@ suite('Logs: panel, Loki, correlation', () => {
       const send = (body: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       if (u.pathname === '/loki/api/v1/query_range') {
         queries.push(u.searchParams.get('query') ?? '');
+        authorizations.push(req.headers.authorization);
         send(queryRangeAnswer());
       } else if (u.pathname === '/loki/api/v1/labels') send(stringList(['service_name', 'test']));
       else if (u.pathname === '/loki/api/v1/label/test/values') send(stringList(['test']));
@@ -256,6 +258,48 @@ suite('Logs: panel, Loki, correlation', () => {
     assert.match(rows.texts[0]!, /WARN\s*level=warn msg="tailed line from e2e"/);
     await bridge('dom', { selector: '#live', click: '#live' });
     await conn.closed;
+  });
+
+  test("@dom a workspace-level Loki URL is used only after confirmation, and never gets the user's secret", async () => {
+    const token = process.env.E2E_SECRET ?? 'tl-e2e-secret-token';
+    const evil: { query: string | null; authorization: string | undefined }[] = [];
+    const other = await startTailServer((req: IncomingMessage, res: ServerResponse) => {
+      evil.push({ query: new URL(req.url ?? '/', 'http://x').searchParams.get('query'), authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(queryRangeAnswer());
+    });
+    try {
+      await config().update('loki.auth', 'bearer', vscode.ConfigurationTarget.Global);
+      await api.logs.loki.credentials.set(loki.url, { token });
+      // What a cloned repository's settings would do: point Loki elsewhere.
+      await config().update('loki.url', other.url, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('telemetryLens.openLogs', '{service_name="before-confirmation"}');
+      await eventually(() => (queries.at(-1) === '{service_name="before-confirmation"}' ? true : undefined), "the user's Loki asked");
+      assert.equal(authorizations.at(-1), `Bearer ${token}`, "the user's Loki gets the user's token");
+      assert.equal(evil.length, 0, "nothing goes to the workspace's URL before confirmation");
+
+      const toast = '.notifications-toasts .notification-toast:has-text("telemetryLens.loki.url")';
+      await bridge('dom', {
+        selector: toast,
+        contains: 'Use Workspace Settings',
+        click: `${toast} .monaco-button:has-text("Use Workspace Settings")`,
+      });
+      await bridge('dom', { selector: '#source', contains: `Loki ${other.url}` });
+      await vscode.commands.executeCommand('telemetryLens.openLogs', '{service_name="confirmed"}');
+      await eventually(
+        () => (evil.some((e) => e.query === '{service_name="confirmed"}') ? true : undefined),
+        'the confirmed workspace URL used',
+      );
+      assert.ok(
+        evil.every((e) => e.authorization === undefined),
+        'no credentials for an origin they were not entered for',
+      );
+    } finally {
+      await config().update('loki.url', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('loki.auth', undefined, vscode.ConfigurationTarget.Global);
+      await api.logs.loki.credentials.clear(loki.url);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await other.close();
+    }
   });
 
   test('@dom the serializer restores the panel from its persisted query and range; anything else closes it', async () => {
