@@ -1,7 +1,7 @@
 /**
  * Run by the launcher's `--restricted` mode only: the hostile workspace (test/workspaces/malicious), whose
- * .vscode/settings.json points telemetryLens.prometheus.url/auth/headers at a loopback recorder, opened
- * with workspace trust on and not granted — Restricted Mode.
+ * .vscode/settings.json points telemetryLens.prometheus.url/auth/headers and loki.url/auth/tenant at a loopback
+ * recorder, opened with workspace trust on and not granted — Restricted Mode.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -50,6 +50,11 @@ suite('Restricted Mode: a hostile workspace', () => {
       return d.length ? d : undefined;
     }, 'metric lint diagnostics');
     assert.equal(lint[0]!.code, 'reserved-suffix');
+
+    // Logs: the workspace's Loki URL is ignored too (no client for it; the panel reads the local receiver).
+    assert.equal(api.logs.loki.url, '');
+    assert.equal(await api.logs.loki.client(), undefined);
+    await vscode.commands.executeCommand('telemetryLens.showTraceLogs', '4bf92f3577b34da6a3ce929d0e0e4736', 'items');
 
     assert.deepEqual(await recorded(), [], 'not one request went to the URL the workspace chose');
   });
