@@ -137,6 +137,7 @@ class Session {
         return this.init(this.state, this.runOnReady || !this.loki.url);
       case 'run':
         this.state = m.state;
+        this.runOnReady = true; // a webview shown again (its content is not kept while hidden) runs it again
         return this.run();
       case 'tail':
         this.state = m.state;
