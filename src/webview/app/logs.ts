@@ -8,7 +8,7 @@ import type { HostToLogs, LogsSource, LogsState, LogsToHost, TailStatus } from '
 import { DEFAULT_LOGS_STATE, RELATIVE_RANGES } from '../protocol/logs';
 import type { LogLine } from '../../core/logs/model';
 import { completionContext, validateLogql, type CompletionItem } from '../../core/logs/logql';
-import { lineFields, volumeByLevel } from '../../core/logs/view';
+import { lineFields, volumeByLevel, type VolumeBucket } from '../../core/logs/view';
 import { h, vscodeApi } from './lib/vscodeApi';
 import { LogList, formatTs } from './lib/logList';
 
@@ -353,10 +353,19 @@ function refreshList(): void {
   draw();
 }
 
+/** Volume of the lines so far: an answer's chunks add to it as they arrive; a tail recounts it (its range moves). */
+let volume: VolumeBucket[] = [];
+
+function countVolume(lines: LogLine[], add: boolean): void {
+  const v = volumeByLevel(lines, range.startNs, range.endNs, BUCKETS);
+  if (add && volume.length === v.length) v.forEach((b, i) => HIST_LEVELS.forEach((l) => (b[l] += volume[i]![l])));
+  volume = v;
+}
+
 function histogram(): void {
   const el = document.getElementById('histogram');
   if (!el) return;
-  const buckets = volumeByLevel(list.lines, range.startNs, range.endNs, BUCKETS);
+  const buckets = volume;
   const max = Math.max(1, ...buckets.map((b) => HIST_LEVELS.reduce((n, l) => n + b[l], 0)));
   el.replaceChildren(
     ...buckets.map((b) => {
@@ -493,12 +502,14 @@ window.addEventListener('message', (e: MessageEvent<HostToLogs>) => {
   else if (m.type === 'lines') {
     range = { startNs: m.startNs, endNs: m.endNs };
     list.set(m.lines);
+    countVolume(m.lines, false);
     selected = -1;
     $('problems').replaceChildren(...m.warnings.slice(0, 3).map((w) => h('div', { class: 'warning' }, w)));
     if (m.limited) $('problems').append(h('div', { class: 'warning' }, 'Showing the newest lines only (telemetryLens.logs.maxLines).'));
     answered(m.complete);
   } else if (m.type === 'more') {
     list.push(m.lines);
+    countVolume(m.lines, true);
     answered(m.complete);
   } else if (m.type === 'append') {
     if ('since' in state.range) range = { ...range, endNs: String(BigInt(Date.now()) * 1_000_000n) };
@@ -508,6 +519,7 @@ window.addEventListener('message', (e: MessageEvent<HostToLogs>) => {
     if (scroller.scrollTop > 0) scroller.scrollTop += added * ROW_H; // keep the lines being read in place
     refreshList();
     scheduleHistogram();
+    warm();
     document.body.dataset.appended = String(list.lines.length);
   } else if (m.type === 'tail') setTail(m.status, m.message);
   else if (m.type === 'completions') showCompletions(m.id, m.from, m.items);
@@ -523,6 +535,15 @@ function answered(complete: boolean): void {
   if (!complete) return;
   histogram();
   document.body.dataset.rendered = String(performance.now());
+  warm();
+}
+
+let warmTimer: ReturnType<typeof setTimeout> | undefined;
+/** Search text for the filter, 10,000 lines per task while the panel is idle. */
+function warm(): void {
+  clearTimeout(warmTimer);
+  document.body.dataset.warm = 'false';
+  warmTimer = setTimeout(() => (list.warm(10_000) ? (document.body.dataset.warm = 'true') : warm()), 0);
 }
 
 let histTimer: ReturnType<typeof setTimeout> | undefined;
@@ -530,6 +551,7 @@ let histTimer: ReturnType<typeof setTimeout> | undefined;
 function scheduleHistogram(): void {
   histTimer ??= setTimeout(() => {
     histTimer = undefined;
+    countVolume(list.lines, false);
     histogram();
   }, 1000);
 }

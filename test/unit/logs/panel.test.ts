@@ -102,6 +102,18 @@ describe('the panel’s line list', () => {
     assert.equal(list.shown.length, 7);
   });
 
+  it('search text is prepared ahead in bounded slices; a filter afterwards finds the same lines', () => {
+    const list = new LogList();
+    list.set(Array.from({ length: 25 }, (_, i) => line(i, i % 5 ? 'GET /home' : 'GET /cart')));
+    assert.equal(list.warm(10), false);
+    assert.equal(list.warm(10), false);
+    assert.equal(list.warm(10), true);
+    list.append([line(30, 'POST /cart')]);
+    assert.equal(list.warm(10), true, 'only the new line was missing');
+    list.setFilter('CART');
+    assert.equal(list.shown.length, 6);
+  });
+
   it('holds at most MAX_LINES: the oldest go first', () => {
     const list = new LogList();
     list.set(Array.from({ length: MAX_LINES }, (_, i) => line(MAX_LINES - i)));

@@ -22,33 +22,32 @@ export class LogList {
 
   /** Replaces the lines (a query's answer, newest first). */
   set(lines: LogLine[]): void {
-    this.lines = lines.length > MAX_LINES ? lines.slice(0, MAX_LINES) : lines;
+    this.lines = lines.slice(0, MAX_LINES); // a copy: push() grows it in place
     this.hay = new Array<string | undefined>(this.lines.length);
     this.refilter();
   }
 
-  /** Adds older lines (the next chunk of an answer) below. */
+  /** Adds older lines (the next chunk of an answer) below, in place: 100 chunks cost 100,000 lines, not their square. */
   push(older: LogLine[]): void {
-    const add = older.slice(0, Math.max(0, MAX_LINES - this.lines.length));
-    const hay = new Array<string | undefined>(add.length);
-    this.lines = this.lines.concat(add);
-    this.hay = this.hay.concat(hay);
-    this.shown = this.shown.concat(this.pick(add, hay));
+    const from = this.lines.length;
+    for (const l of older.slice(0, Math.max(0, MAX_LINES - from))) this.lines.push(l);
+    this.hay.length = this.lines.length;
+    // Without a filter `shown` is `lines` itself: it already has them.
+    if (this.shown !== this.lines) for (const l of this.pick(from, this.lines.length)) this.shown.push(l);
   }
 
   /** Adds tail lines (oldest first, as Loki sends them) on top; returns how many of them the filter shows. */
   append(batch: LogLine[]): number {
     if (!batch.length) return 0;
     const newest = batch.slice().reverse();
-    const hay = new Array<string | undefined>(newest.length);
     this.lines = newest.concat(this.lines);
-    this.hay = hay.concat(this.hay);
+    this.hay = new Array<string | undefined>(newest.length).concat(this.hay);
     if (this.lines.length > MAX_LINES + TRIM_SLACK) {
       this.lines.length = this.hay.length = MAX_LINES;
       this.refilter();
       return this.shown.length;
     }
-    const add = this.pick(newest, hay);
+    const add = this.pick(0, newest.length);
     this.shown = add.concat(this.shown);
     return add.length;
   }
@@ -60,19 +59,34 @@ export class LogList {
     this.refilter();
   }
 
+  /**
+   * Computes the search text of up to `max` more lines (done ahead, in idle slices, so the first filter a user types
+   * is not one long task); true when every line has it.
+   */
+  warm(max: number): boolean {
+    let done = 0;
+    for (let i = 0; i < this.lines.length; i++) {
+      if (this.hay[i] !== undefined) continue;
+      if (done++ === max) return false;
+      this.hay[i] = searchText(this.lines[i]!);
+    }
+    return true;
+  }
+
   /** Where the filter matches in the first `max` characters of a line. */
   highlights(line: LogLine, max: number): [number, number][] {
     return matchRanges(line.line.length > max ? line.line.slice(0, max) : line.line, this.needle);
   }
 
   private refilter(): void {
-    this.shown = this.pick(this.lines, this.hay);
+    this.shown = this.pick(0, this.lines.length);
   }
 
-  private pick(lines: LogLine[], hay: (string | undefined)[]): LogLine[] {
-    if (!this.needle) return lines;
+  /** The lines in [from, to) of `lines` the filter lets through (all of `lines` itself when there is no filter). */
+  private pick(from: number, to: number): LogLine[] {
+    if (!this.needle) return from === 0 && to === this.lines.length ? this.lines : this.lines.slice(from, to);
     const out: LogLine[] = [];
-    for (let i = 0; i < lines.length; i++) if ((hay[i] ??= searchText(lines[i]!)).includes(this.needle)) out.push(lines[i]!);
+    for (let i = from; i < to; i++) if ((this.hay[i] ??= searchText(this.lines[i]!)).includes(this.needle)) out.push(this.lines[i]!);
     return out;
   }
 }
