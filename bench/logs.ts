@@ -1,12 +1,14 @@
 /**
  * Log figures (issue 13): Loki live-tail throughput through the client (WebSocket, frame parsing, trace-id and
- * level extraction, resume bookkeeping) from a loopback server sending frames in the recorded tail shape.
+ * level extraction, resume bookkeeping) from a loopback server sending frames in the recorded tail shape; the
+ * view model in Node; the logs panel in real Chromium (bench/logsPanel.ts).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LokiClient } from '../src/backends/loki';
 import { makeLogLine } from '../src/core/logs/model';
 import { filterLines, volumeByLevel } from '../src/core/logs/view';
 import { startTailServer, tailFrame, type Entry } from '../test/support/lokiTail';
+import { benchLogsPanel } from './logsPanel';
 
 interface BenchResult {
   name: string;
@@ -42,7 +44,7 @@ function benchViewModel(): BenchResult[] {
 }
 
 export async function benchLogs(): Promise<BenchResult[]> {
-  return [...(await benchTail()), ...benchViewModel()];
+  return [...(await benchTail()), ...benchViewModel(), ...(await benchLogsPanel())];
 }
 
 async function benchTail(): Promise<BenchResult[]> {

@@ -7,7 +7,8 @@
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
  *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
  *   - waterfall.* : trace waterfall first render, longest task while scrolling and search at 10k/100k spans, real Chromium
- *   - logs.*      : Loki live-tail throughput through the client (loopback WebSocket, recorded frame shape)
+ *   - logs.*      : Loki live-tail throughput through the client (loopback WebSocket, recorded frame shape); the logs
+ *                   panel rendering, filtering and tailing 100,000 lines in real Chromium
  * `npm run bench -- routes` runs only the groups whose name is given.
  */
 import { spawnSync } from 'node:child_process';

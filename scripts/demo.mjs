@@ -531,6 +531,31 @@ async function verify(editor) {
   );
   checks.nodeSpans = { ok: spans.ok, services };
 
+  // node-api's pino lines reach the receiver over OTLP with their trace ids (what the logs panel reads, through
+  // the receiver's Loki query API), and such a trace id opens its trace there: the links work both ways.
+  let logLines = 0;
+  let linkedTrace;
+  const logs = await waitFor(
+    async () => {
+      const q = new URLSearchParams({ query: '{service_name="node-api"} |= "/api/products"', limit: '100' });
+      const r = await httpGet(`${urls.traces}/loki/api/v1/query_range?${q}`);
+      if (r.status !== 200) return false;
+      // Without categorize-labels, Loki (and the receiver) put structured metadata into the stream labels.
+      const streams = JSON.parse(r.body).data.result;
+      logLines = streams.reduce((n, s) => n + s.values.length, 0);
+      const traceIds = streams.map((s) => s.stream.trace_id).filter((t) => /^[0-9a-f]{32}$/.test(t ?? ''));
+      for (const id of traceIds.slice(0, 5)) {
+        if ((await httpGet(`${urls.traces}/api/v3/traces/${id}`)).status === 200) {
+          linkedTrace = id;
+          return true;
+        }
+      }
+      return false;
+    },
+    { timeoutMs: 30_000, intervalMs: 1000, abort },
+  );
+  checks.nodeLogs = { ok: logs.ok, lines: logLines, linkedTrace };
+
   let names = [];
   await waitFor(
     async () => {

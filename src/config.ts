@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { isPromDuration } from './core/metrics/conventions';
+import { DEFAULT_ROUTE_LOGS_TEMPLATE, DEFAULT_TRACE_LOGS_TEMPLATE } from './core/logs/correlation';
 
 const SECTION = 'telemetryLens';
 
@@ -112,6 +113,46 @@ function endpointLayers<T extends { url: string }>(keys: Record<keyof T, string>
 /** `prometheus.url`, `.auth`, `.headers` per level. */
 export function prometheusEndpointLayers(): EndpointLayers {
   return endpointLayers({ url: 'prometheus.url', auth: 'prometheus.auth', headers: 'prometheus.headers' }, ENDPOINT_DEFAULTS);
+}
+
+/** Where Loki requests go and what they carry (`loki.url` empty: the panel shows the built-in receiver's logs). */
+export interface LokiEndpoint {
+  url: string;
+  auth: AuthKind;
+  tenant: string;
+}
+
+/** `loki.url`, `.auth`, `.tenant` per level. */
+export function lokiEndpointLayers(): { user: LokiEndpoint; workspace: Partial<LokiEndpoint> } {
+  return endpointLayers<LokiEndpoint>({ url: 'loki.url', auth: 'loki.auth', tenant: 'loki.tenant' }, { url: '', auth: 'none', tenant: '' });
+}
+
+export interface LogsSettings {
+  /** LogQL of "Logs for this trace", with `${service}` and `${traceId}`. */
+  traceQuery: string;
+  /** LogQL of a route's "Logs", with `${service}` and `${route}`. */
+  routeQuery: string;
+  /** Most lines one query brings into the panel. */
+  maxLines: number;
+}
+
+export function logsSettings(): LogsSettings {
+  const c = cfg();
+  return {
+    traceQuery: c.get<string>('logs.traceQuery', DEFAULT_TRACE_LOGS_TEMPLATE).trim() || DEFAULT_TRACE_LOGS_TEMPLATE,
+    routeQuery: c.get<string>('logs.routeQuery', DEFAULT_ROUTE_LOGS_TEMPLATE).trim() || DEFAULT_ROUTE_LOGS_TEMPLATE,
+    maxLines: Math.min(100_000, Math.max(100, Math.floor(c.get<number>('logs.maxLines', 5000)))),
+  };
+}
+
+/** The service name a workspace folder's logs carry (`logs.serviceName`), or undefined to use the folder's name. */
+export function logsServiceName(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  return cfg(folder?.uri).get<string>('logs.serviceName', '').trim() || undefined;
+}
+
+/** Stores how to authenticate to Loki (user settings). */
+export async function setLokiAuth(kind: AuthKind): Promise<void> {
+  await cfg().update('loki.auth', kind, vscode.ConfigurationTarget.Global);
 }
 
 /** Largest decompressed response body accepted from any backend, in bytes (`http.maxResponseMB`). */

@@ -20,6 +20,7 @@ import { errorMessage } from './core/errors';
 import { registerLocalReceiver, type LocalReceiver } from './features/receiver/localReceiver';
 import { registerScaffold } from './features/scaffold/scaffold';
 import { registerTraces, type Traces } from './features/traces/traces';
+import { registerLogs, type Logs } from './features/logs/logs';
 
 const log = logger('activate');
 
@@ -29,6 +30,7 @@ export interface TelemetryLensApi {
   metrics: MetricsService;
   receiver: LocalReceiver;
   traces: Traces;
+  logs: Logs;
   activationMs: number;
 }
 
@@ -51,11 +53,12 @@ export function activate(context: vscode.ExtensionContext): TelemetryLensApi | u
     registerScaffold(context, routes, metrics);
     const receiver = registerLocalReceiver(context, status);
     const traces = registerTraces(context, routes, receiver, trust, metrics.credentials);
+    const logs = registerLogs(context, routes, receiver, trust);
     routes.start();
     void metrics.start().catch((e: unknown) => log.error(e instanceof Error ? e : errorMessage(e)));
     const activationMs = performance.now() - started;
     log.info(`activated in ${activationMs.toFixed(1)} ms`);
-    return { routes, metrics, receiver, traces, activationMs };
+    return { routes, metrics, receiver, traces, logs, activationMs };
   } catch (e) {
     // VS Code stays silent about activation failures: report it ourselves.
     log.error(e instanceof Error ? e : errorMessage(e));

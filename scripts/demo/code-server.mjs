@@ -129,6 +129,8 @@ export function writeUserSettings(userDataDir, { prometheusUrl, tracesUrl }) {
     // The demo's OTLP receiver serves Jaeger api_v3: the Traces view reads it as a Jaeger.
     'telemetryLens.traces.backend': 'jaeger',
     'telemetryLens.jaeger.url': tracesUrl,
+    // It also answers Loki's query API over the OTLP logs it got: the logs panel reads it as a Loki.
+    'telemetryLens.loki.url': tracesUrl,
   };
   const path = join(dir, 'settings.json');
   writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);

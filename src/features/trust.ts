@@ -1,22 +1,29 @@
 /**
  * Which endpoint settings a workspace may choose. A repository's `.vscode/settings.json` (or a
  * `.code-workspace` file) can set `telemetryLens.prometheus.url`, `.auth` and `.headers`, and Jaeger's or
- * Tempo's `.url`, `.auth` and `.tenant`; such an override
+ * Tempo's or Loki's `.url`, `.auth` and `.tenant`; such an override
  * that differs from the user's own value is used only after the user confirmed it once for this
  * workspace (remembered in workspace state), and never in Restricted Mode. Until then the user-level
  * values apply, so nothing goes to an endpoint the workspace chose. Credentials are bound to origins
  * anyway (see backends/credentials.ts): even a confirmed override gets no secret stored for another origin.
  */
 import * as vscode from 'vscode';
-import { prometheusEndpointLayers, traceEndpointLayers, type EndpointSettings, type TraceEndpointSettings } from '../config';
+import {
+  lokiEndpointLayers,
+  prometheusEndpointLayers,
+  traceEndpointLayers,
+  type EndpointSettings,
+  type LokiEndpoint,
+  type TraceEndpointSettings,
+} from '../config';
 import { inertText, redactUrls } from '../core/untrusted';
 import { notify } from './notify';
 import { logger } from '../log';
 
 const log = logger('trust');
 const STATE_KEY = 'telemetryLens.endpointOverride';
-type Backend = 'prometheus' | 'jaeger' | 'tempo';
-const LABEL: Record<Backend, string> = { prometheus: 'Prometheus', jaeger: 'Jaeger', tempo: 'Tempo' };
+type Backend = 'prometheus' | 'jaeger' | 'tempo' | 'loki';
+const LABEL: Record<Backend, string> = { prometheus: 'Prometheus', jaeger: 'Jaeger', tempo: 'Tempo', loki: 'Loki' };
 /** Where the answer for a backend is remembered (Prometheus keeps the key it always had). */
 const stateKey = (b: Backend) => (b === 'prometheus' ? STATE_KEY : `${STATE_KEY}.${b}`);
 const USE = 'Use Workspace Settings';
@@ -52,6 +59,11 @@ export class EndpointTrust implements vscode.Disposable {
   /** The same for Jaeger or Tempo. */
   traceBackend(kind: 'jaeger' | 'tempo'): Resolved<TraceEndpointSettings> {
     return this.resolve(kind, traceEndpointLayers(kind));
+  }
+
+  /** The same for Loki. */
+  loki(): Resolved<LokiEndpoint> {
+    return this.resolve('loki', lokiEndpointLayers());
   }
 
   private resolve<T extends { url: string }>(backend: Backend, { user, workspace }: { user: T; workspace: Partial<T> }): Resolved<T> {

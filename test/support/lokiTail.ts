@@ -5,11 +5,14 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'loki');
+/** The recorded Loki fixtures, from the sources (tests, bench) or from the e2e bundle in out/e2e/suite. */
+export const FIXTURES = [join(__dirname, '..', 'fixtures', 'loki'), join(__dirname, '..', '..', '..', 'test', 'fixtures', 'loki')].find(
+  (d) => existsSync(d),
+)!;
 
 export type Entry = [ns: string, line: string];
 
@@ -44,12 +47,13 @@ export interface TailServer {
   close(): Promise<void>;
 }
 
-export async function startTailServer(): Promise<TailServer> {
+/** `onRequest` answers the plain HTTP requests (a whole Loki stand-in); without it they get a 404. */
+export async function startTailServer(onRequest?: http.RequestListener): Promise<TailServer> {
   const wss = new WebSocketServer({ noServer: true });
   const waiting: ((c: TailConnection) => void)[] = [];
   const ready: TailConnection[] = [];
   const sockets = new Set<Socket>();
-  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  const server = http.createServer(onRequest ?? ((_req, res) => res.writeHead(404).end()));
   const ts: TailServer = {
     url: '',
     upgrades: 0,

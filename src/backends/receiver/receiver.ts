@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { handleQuery } from './jaegerQuery';
+import { handleLokiQuery } from './lokiQuery';
 import { startGrpc, stopGrpc } from './otlpGrpc';
 import { handleOtlpHttp, UploadBudget } from './otlpHttp';
 import { TelemetryStore, type StoreOptions } from './store';
@@ -103,7 +104,13 @@ export class Receiver {
           ),
         );
       if (this.ports.query !== null)
-        started.push(await this.listenHttp('query', this.ports.query, (req, res) => handleQuery(this.store, req, res)));
+        started.push(
+          await this.listenHttp(
+            'query',
+            this.ports.query,
+            (req, res) => handleLokiQuery(this.store, req, res) || handleQuery(this.store, req, res),
+          ),
+        );
     } catch (e) {
       await this.stop();
       throw e;

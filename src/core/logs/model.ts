@@ -2,7 +2,7 @@
  * Normalised log model for the log view. Pure: no `vscode`, no I/O. Lines, labels and metadata are
  * kept VERBATIM (ANSI escapes, markup …) — escaping is the view's job.
  */
-import { asTraceId } from '../traces/model';
+import { asTraceId } from '../traces/ids';
 
 export type Labels = Record<string, string>;
 

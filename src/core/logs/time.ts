@@ -55,3 +55,21 @@ export function nsToRfc3339(tsNs: string): string {
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
   return `${new Date(Number(sec) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
 }
+
+/** [start, end] in epoch ns of a range back from now (`since`: a duration) or between two RFC 3339 times, or why it is not one. */
+export function rangeNs(
+  r: { since: string } | { from: string; to: string },
+  nowMs = Date.now(),
+): { startNs: string; endNs: string } | { error: string } {
+  if ('since' in r) {
+    const back = durationNs(r.since);
+    if (!back) return { error: `not a duration: ${JSON.stringify(r.since.slice(0, 40))}` };
+    const end = BigInt(nowMs) * 1_000_000n;
+    return { startNs: (end - back).toString(), endNs: end.toString() };
+  }
+  const startNs = rfc3339ToNs(r.from);
+  const endNs = rfc3339ToNs(r.to);
+  if (!startNs || !endNs) return { error: 'an absolute range needs RFC 3339 times like 2026-01-01T10:00:00Z' };
+  if (BigInt(startNs) >= BigInt(endNs)) return { error: 'the start of the range must be before its end' };
+  return { startNs, endNs };
+}

@@ -44,23 +44,39 @@ export function logfmtFields(line: string): Record<string, string> {
   return out;
 }
 
+/** Where a filter looks, lowercased: the line, then its label values (one per line). Computed once per line. */
+export function searchText(line: LogLine): string {
+  let hay = line.line.toLowerCase();
+  for (const v of Object.values(line.labels)) hay += `\n${v.toLowerCase()}`;
+  return hay;
+}
+
+/** The ranges of every case-insensitive occurrence of `needle` (already lowercased) in `text`. */
+export function matchRanges(text: string, needle: string): [number, number][] {
+  const out: [number, number][] = [];
+  if (!needle) return out;
+  const hay = text.toLowerCase();
+  for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) out.push([at, at + needle.length]);
+  return out;
+}
+
 /** Lines containing `text` (case-insensitive, in the line or a label value), with the ranges of each match in the line. */
 export function filterLines(lines: LogLine[], text: string): { line: LogLine; highlights: [number, number][] }[] {
   const needle = text.toLowerCase();
-  if (!needle) return lines.map((line) => ({ line, highlights: [] }));
-  const out: { line: LogLine; highlights: [number, number][] }[] = [];
-  for (const line of lines) {
-    const hay = line.line.toLowerCase();
-    const highlights: [number, number][] = [];
-    for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + needle.length)) highlights.push([at, at + needle.length]);
-    if (highlights.length || Object.values(line.labels).some((v) => v.toLowerCase().includes(needle))) out.push({ line, highlights });
-  }
-  return out;
+  return lines
+    .filter((l) => !needle || searchText(l).includes(needle))
+    .map((line) => ({ line, highlights: matchRanges(line.line, needle) }));
 }
 
 export type VolumeBucket = { startNs: string } & Record<LogLevel, number>;
 
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'];
+
+/** Epoch ns (decimal string) as [seconds, nanoseconds] numbers: exact, and no BigInt per line. */
+function nsParts(tsNs: string): [number, number] {
+  const cut = Math.max(0, tsNs.length - 9);
+  return [Number(tsNs.slice(0, cut)) || 0, Number(tsNs.slice(cut))];
+}
 
 /** Counts per level in `buckets` equal slices of [startNs, endNs); lines outside are not counted. */
 export function volumeByLevel(lines: LogLine[], startNs: string, endNs: string, buckets: number): VolumeBucket[] {
@@ -73,10 +89,14 @@ export function volumeByLevel(lines: LogLine[], startNs: string, endNs: string, 
     for (const l of LEVELS) b[l] = 0;
     return b;
   });
+  // Offsets in ns as doubles: exact up to 2^53 ns (104 days); the bucket of a longer range may be off by one at its edge.
+  const [s0, n0] = nsParts(startNs);
+  const spanNs = Number(span);
   for (const l of lines) {
-    const off = BigInt(l.tsNs) - start;
-    if (off < 0n || off >= span) continue;
-    out[Number((off * BigInt(n)) / span)]![l.level ?? 'unknown']++;
+    const [s, ns] = nsParts(l.tsNs);
+    const off = (s - s0) * 1e9 + (ns - n0);
+    if (off < 0 || off >= spanNs) continue;
+    out[Math.min(n - 1, Math.floor((off * n) / spanNs))]![l.level ?? 'unknown']++;
   }
   return out;
 }

@@ -382,8 +382,4 @@ export function nsToUs(ns: unknown): number {
   return Number(b / 1000n) + Number(b % 1000n) / 1000;
 }
 
-/** Lowercase hex trace id of 16 or 32 digits, not all zero — else undefined. Takes untrusted values of any type. */
-export function asTraceId(s: unknown): string | undefined {
-  if (typeof s !== 'string' || !/^[0-9a-fA-F]{16}$|^[0-9a-fA-F]{32}$/.test(s) || /^0+$/.test(s)) return undefined;
-  return s.toLowerCase();
-}
+export { asTraceId } from './ids';

@@ -17,7 +17,12 @@ import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 
 const TRUSTED = {
-  enabledCommands: ['telemetryLens.showRouteDetails', 'telemetryLens.openRouteInGrafana', 'telemetryLens.showRouteTraces'],
+  enabledCommands: [
+    'telemetryLens.showRouteDetails',
+    'telemetryLens.openRouteInGrafana',
+    'telemetryLens.showRouteTraces',
+    'telemetryLens.showRouteLogs',
+  ],
 };
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
@@ -97,6 +102,7 @@ class MetricsHoverProvider implements vscode.HoverProvider {
       if (m.grafanaUrl) links.push(commandLink('Open Route in Grafana', 'telemetryLens.openRouteInGrafana', [routeId(route)]));
       links.push(commandLink('Details', 'telemetryLens.showRouteDetails', [routeId(route)]));
       links.push(commandLink('Traces', 'telemetryLens.showRouteTraces', [routeId(route)]));
+      links.push(commandLink('Logs', 'telemetryLens.showRouteLogs', [routeId(route)]));
       out.appendMarkdown(links.join(' · '));
     } catch (e) {
       out.appendMarkdown(`$(warning) ${md(errorMessage(e))}`);

@@ -79,6 +79,8 @@ export class WaterfallPanels implements vscode.Disposable {
         if (url) void vscode.env.openExternal(vscode.Uri.parse(url));
       } else if (m.type === 'details' && model?.spans[m.row]) host.post({ type: 'details', details: this.details(model, m.row) });
       else if (m.type === 'goToCode' && model?.spans[m.row]) void this.goToCode(model, m.row);
+      else if (m.type === 'traceLogs' && model)
+        void vscode.commands.executeCommand('telemetryLens.showTraceLogs', state.traceId, model.spans[m.row ?? 0]?.service ?? '');
     });
     return host;
   }

@@ -308,6 +308,11 @@ function renderDetails(v: View, d: SpanDetails): void {
       { class: 'wf-actions' },
       d.code ? h('button', { id: 'go-to-code', onclick: () => api.postMessage({ type: 'goToCode', row: d.row }) }, 'Go to code') : false,
       d.code ? h('span', { class: 'muted' }, d.code) : false,
+      h(
+        'button',
+        { id: 'span-logs', onclick: () => api.postMessage({ type: 'traceLogs', row: d.row }) },
+        `Logs of ${d.service} for this trace`,
+      ),
     ),
     h(
       'p',
@@ -400,6 +405,7 @@ function render(trace: WaterfallTrace, canOpenUi: boolean): void {
         'div',
         { class: 'wf-actions' },
         h('button', { id: 'copy-trace-id', onclick: () => api.postMessage({ type: 'copyTraceId' }) }, 'Copy trace id'),
+        h('button', { id: 'trace-logs', onclick: () => api.postMessage({ type: 'traceLogs' }) }, 'Logs for this trace'),
         canOpenUi
           ? h('button', { id: 'open-in-ui', onclick: () => api.postMessage({ type: 'openInUi' }) }, 'Open in Jaeger/Tempo UI')
           : false,

@@ -83,8 +83,9 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
     this.panel.webview.html = renderHtml(this.panel.webview, extensionUri, spec.script, spec.title);
   }
 
-  /** Posts now if the webview said `ready`, else queues until it does. */
+  /** Posts now if the webview said `ready`, else queues until it does; nothing once the panel is closed. */
   post(message: Out): void {
+    if (this.isDisposed) return;
     if (this.ready) void this.panel.webview.postMessage(message);
     else this.queue.push(message);
   }

@@ -110,7 +110,9 @@ export type WaterfallToHost =
   | { type: 'copyTraceId' }
   | { type: 'openInUi' }
   | { type: 'details'; row: number }
-  | { type: 'goToCode'; row: number };
+  | { type: 'goToCode'; row: number }
+  /** "Logs for this trace", scoped to the service of `row` (the root span's when absent). */
+  | { type: 'traceLogs'; row?: number };
 
 const isRow = (m: object): boolean => {
   const r = (m as { row?: unknown }).row;
@@ -128,6 +130,8 @@ export function isWaterfallToHost(m: unknown): m is WaterfallToHost {
     case 'details':
     case 'goToCode':
       return isRow(m);
+    case 'traceLogs':
+      return (m as { row?: unknown }).row === undefined || isRow(m);
     default:
       return false;
   }

@@ -1,6 +1,7 @@
 /**
  * Run by the launcher's `--restricted` mode only: the hostile workspace (test/workspaces/malicious), whose
- * .vscode/settings.json points telemetryLens.prometheus.url/auth/headers and tempo.url/auth/tenant at a loopback recorder, opened
+ * .vscode/settings.json points telemetryLens.prometheus.url/auth/headers, tempo.url/auth/tenant and loki.url/auth/tenant at a
+ * loopback recorder, opened
  * with workspace trust on and not granted — Restricted Mode.
  */
 import * as assert from 'node:assert/strict';
@@ -56,6 +57,11 @@ suite('Restricted Mode: a hostile workspace', () => {
     assert.equal(api.traces.tree.getTreeItem(backend).label, 'Tempo');
     const [answer] = await api.traces.tree.getChildren(backend);
     assert.match(String(api.traces.tree.getTreeItem(answer).label), /localhost:3200/);
+
+    // Logs: the workspace's Loki URL is ignored too (no client for it; the panel reads the local receiver).
+    assert.equal(api.logs.loki.url, '');
+    assert.equal(await api.logs.loki.client(), undefined);
+    await vscode.commands.executeCommand('telemetryLens.showTraceLogs', '4bf92f3577b34da6a3ce929d0e0e4736', 'items');
 
     assert.deepEqual(await recorded(), [], 'not one request went to the URL the workspace chose');
   });
