@@ -130,7 +130,7 @@ export async function routeCharts(client: PrometheusQueries, input: RouteChartsI
   specs.forEach(({ p, serviceWide }, i) => {
     const series = results[i]!.flatMap(({ q, data }) =>
       [...data]
-        .map((s) => ({ label: legendOf(q.legend, s.metric) || q.legend, values: aligned(s, times) }))
+        .map((s) => ({ label: legendOf(q.legend, s.metric) || 'other', values: aligned(s, times) }))
         .sort((a, b) => a.label.localeCompare(b.label)),
     );
     // The in-flight panel is shown only when the service exports the gauge.

@@ -3,10 +3,11 @@
  * Every plan is a list of non-overlapping insert/replace edits on the original text (one WorkspaceEdit = one undo),
  * validated by re-parsing the result: a plan that would introduce syntax errors is refused.
  */
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
-import { applyEdits, labelKinds, normalizeEdits, orderedAspects } from './common';
+import { applyEdits, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
 import { routeLabel } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
@@ -87,11 +88,23 @@ async function helperFor(
   file: string,
   python: boolean,
   opts: InstrumentOptions,
-): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles'] }> {
+): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string }> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
   const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
-  if (helper.exists) return { helper, newFiles: [] };
+  if (helper.exists) {
+    // A helper is never overwritten (it may be edited, and other handlers use it): one written before the gauge
+    // was switched on keeps working without it, and the plan says so.
+    const gauge = metricNames(opts).inflight;
+    if (opts.inFlightGauge && !(await helperText(helper.path)).includes(gauge)) {
+      return {
+        helper,
+        newFiles: [],
+        note: `${path.basename(helper.path)} exists without the in-flight gauge ${gauge}: it is not overwritten; delete it and instrument again to have it written with the gauge`,
+      };
+    }
+    return { helper, newFiles: [] };
+  }
   const ext = path.extname(helper.path);
   const esm =
     ext === '.mjs' ||
@@ -99,6 +112,15 @@ async function helperFor(
     (ext !== '.cjs' && ext !== '.cts' && (/^\s*(import|export)\s/m.test(text) || (ts && !/\brequire\(/.test(text))));
   const content = python ? pythonHelper(opts, eol) : jsHelper(opts, { esm, ts: /\.(c|m)?ts$/.test(ext), eol });
   return { helper, newFiles: [{ path: helper.path, content }] };
+}
+
+/** The text of an existing helper module ('' when unreadable or larger than a helper can be). */
+async function helperText(file: string): Promise<string> {
+  const big = await stat(file).then(
+    (st) => st.size > 1024 * 1024,
+    () => true,
+  );
+  return big ? '' : readFile(file, 'utf8').catch(() => '');
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -120,6 +142,7 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     tracerName: optsIn?.tracerName || DEFAULT_OPTIONS.tracerName,
     spanNameTemplate: optsIn?.spanNameTemplate || DEFAULT_OPTIONS.spanNameTemplate,
     style: optsIn?.style === 'inline' ? 'inline' : 'wrapper',
+    inFlightGauge: optsIn?.inFlightGauge === true,
   };
   const wrapper = opts.style === 'wrapper';
   if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) {
@@ -233,11 +256,13 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   ];
   if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
   if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
+  if (helper?.note) parts.push(helper.note);
   return {
     edits,
     summary: parts.join('; '),
     alreadyInstrumented: alreadyAspects,
     ...(helper?.newFiles?.length ? { newFiles: helper.newFiles } : {}),
+    ...(helper?.note ? { note: helper.note } : {}),
   };
 }
 

@@ -271,11 +271,14 @@ function render(model: RouteDetailsModel): void {
   });
 }
 
-// Charts follow the width of the panel and the colour theme (VS Code switches the body's class).
+// Charts follow the width of the panel and the colour theme.
 new ResizeObserver(() => {
   for (const p of plots) p.setSize({ width: Math.max(240, p.root.parentElement?.clientWidth ?? 240), height: 180 });
 }).observe(app);
-new MutationObserver(() => last && render(last)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// (VS Code puts the theme's variables in the root element's style, and its kind in the body's class.)
+const rethemed = new MutationObserver(() => last && render(last));
+rethemed.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+rethemed.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 
 window.addEventListener('message', (e: MessageEvent<HostToDetails>) => {
   const m = e.data;
