@@ -78,18 +78,22 @@ suite('Instrument Route: the opt-in in-flight gauge', () => {
     const editor = await openFile('shop', 'routers', 'orders.py');
     const doc = editor.document;
     const helper = vscode.Uri.joinPath(doc.uri, '..', '..', 'telemetry_routes.py');
-    const key = () => {
-      const r = api.routes.inFile(doc.uri).find((x) => x.fullPath === '/api/orders' && x.methods[0] === 'GET')!;
-      return `${r.file}:${r.line}`;
-    };
+    // the index re-parses after each revert: wait until its route points at the handler as the file is now
+    const key = () =>
+      eventually(() => {
+        const r = api.routes.inFile(doc.uri).find((x) => x.fullPath === '/api/orders' && x.methods[0] === 'GET');
+        return r && doc.lineAt(r.handlerLine - 1).text.startsWith('async def list_orders') && !doc.isDirty
+          ? `${r.file}:${r.line}`
+          : undefined;
+      }, 'the index in step with orders.py');
     const read = async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(helper));
     try {
-      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', key()));
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', await key()));
       assert.match(await read(), /^ {4}with HTTP_REQUESTS_IN_PROGRESS\.track_inprogress\(\), tracer\.start_as_current_span\(/m);
       await vscode.commands.executeCommand('workbench.action.files.revert');
       const own = '# our own helper\ndef observe_route(method, route, status_code=200):\n    return lambda fn: fn\n';
       await vscode.workspace.fs.writeFile(helper, new TextEncoder().encode(own));
-      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', key()));
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', await key()));
       assert.match(doc.getText(), /^@observe_route\("GET", "\/api\/orders"\)$/m, 'the handler is instrumented');
       assert.equal(await read(), own, 'the existing helper is not overwritten');
       await bridge('dom', {
