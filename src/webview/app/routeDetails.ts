@@ -120,7 +120,7 @@ function plot(panel: ChartPanelModel, model: RouteDetailsModel, charts: ChartsMo
         },
       },
     },
-    axes: [axis, { ...axis, size: 72, values: (_u, ticks) => ticks.map(fmt) }],
+    axes: [axis, { ...axis, size: 72, values: (_u, ticks) => axisTicks(panel.unit, ticks) }],
     // The legend shows the values under the cursor, and the latest ones while the cursor is elsewhere.
     series: [
       { value: (_u, ts, _s, idx) => new Date((idx == null ? charts.times[charts.times.length - 1]! : ts) * 1000).toLocaleString() },
@@ -143,6 +143,13 @@ function plot(panel: ChartPanelModel, model: RouteDetailsModel, charts: ChartsMo
   };
   const data = [charts.times, ...panel.series.map((s) => s.values)] as uPlot.AlignedData;
   return new uPlot(opts, data, target);
+}
+
+/** Tick labels in one unit per axis (formatRate alone would mix req/min and req/s on one axis). */
+function axisTicks(unit: ChartPanelModel['unit'], ticks: number[]): string[] {
+  if (unit !== 'reqps') return ticks.map(UNIT_FORMAT[unit]);
+  const perMinute = Math.max(...ticks) < 0.1;
+  return ticks.map((v) => `${Number((perMinute ? v * 60 : v).toPrecision(3))} req/${perMinute ? 'min' : 's'}`);
 }
 
 function latest(values: (number | null)[]): number | null {
