@@ -22,6 +22,7 @@ import type { MetricsService } from './metricsService';
 import { errorMessage } from '../../core/errors';
 import { DEFAULT_RANGE } from '../../core/dashboards/routeCharts';
 import type { RouteAlert } from '../../core/metrics/alerts';
+import { sameRoute } from '../../core/metrics/engine';
 
 export class DetailsPanels {
   private readonly open = new Map<string, { host: PanelHost<DetailsToHost, HostToDetails>; reload(): void }>();
@@ -85,11 +86,16 @@ export class DetailsPanels {
     const opts = { window: m.window, ...(m.evaluationTime !== undefined ? { evaluationTime: m.evaluationTime } : {}) };
     try {
       const engine = this.metrics.engine;
-      const [details, raw, exemplar, charts] = await Promise.all([
+      const [details, raw, exemplar, charts, alerts] = await Promise.all([
         engine.routeDetails(service, route, opts),
         engine.rawQueries(service, route, opts),
         engine.slowestExemplar(service, route, opts).catch(() => null),
         engine.routeCharts(service, route, { ...opts, range }),
+        // the alerts firing now (the last refresh's may be older than the panel), else those of the last refresh
+        engine.firingAlerts([service]).then(
+          (all) => all.filter((a) => sameRoute(a.route, route)),
+          () => this.metrics.alertsFor(route),
+        ),
       ]);
       const s = details.stats;
       const queries: RouteDetailsModel['queries'] = [];
@@ -116,7 +122,7 @@ export class DetailsPanels {
         ],
         charts,
         statusCodes: details.statusCodes.map((c) => ({ code: c.code, rate: formatRate(c.rate) })),
-        alerts: this.metrics.alertsFor(route).map(alertModel),
+        alerts: alerts.map(alertModel),
         warnings: this.metrics.current?.services.find((x) => x.service.id === service.id)?.warnings ?? [],
         queries,
         ...(exemplar ? { slowestTraceId: exemplar.traceId } : {}),

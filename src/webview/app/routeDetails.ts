@@ -102,7 +102,6 @@ function exemplarDots(charts: ChartsModel) {
 }
 
 function plot(panel: ChartPanelModel, model: RouteDetailsModel, charts: ChartsModel, t: Theme, target: HTMLElement): uPlot {
-  const fmt = UNIT_FORMAT[panel.unit];
   const latency = panel.kind === 'latency';
   const extra = latency ? charts.exemplars.map((e) => e.value) : [];
   const axis = { stroke: t.muted, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1 } };
@@ -128,10 +127,7 @@ function plot(panel: ChartPanelModel, model: RouteDetailsModel, charts: ChartsMo
         label: s.label,
         stroke: t.byLabel[s.label] ?? t.palette[i % t.palette.length]!,
         width: 1.5,
-        value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => {
-          const shown = idx == null ? latest(s.values) : v;
-          return shown == null ? '—' : fmt(shown);
-        },
+        value: (_u: uPlot, v: number | null, _s: number, idx: number | null) => show(panel.unit, idx == null ? latest(s.values) : v),
       })),
     ],
     hooks: {
@@ -152,13 +148,19 @@ function axisTicks(unit: ChartPanelModel['unit'], ticks: number[]): string[] {
   return ticks.map((v) => `${Number((perMinute ? v * 60 : v).toPrecision(3))} req/${perMinute ? 'min' : 's'}`);
 }
 
+function show(unit: ChartPanelModel['unit'], v: number | null): string {
+  return v == null ? '—' : UNIT_FORMAT[unit](v);
+}
+
 function latest(values: (number | null)[]): number | null {
   for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i]!;
   return null;
 }
 
 function panelSection(panel: ChartPanelModel, index: number): { section: HTMLElement; target: HTMLElement } {
-  const target = h('div', { class: 'plot' });
+  // A text alternative for the canvas: the latest value of each series (what the idle legend shows).
+  const latestText = panel.series.map((x) => `${x.label} ${show(panel.unit, latest(x.values))}`);
+  const target = h('div', { class: 'plot', role: 'img', 'aria-label': `${panel.title}, latest: ${latestText.join(', ')}` });
   const section = h(
     'section',
     { class: 'chart-panel', 'data-kind': panel.kind },
