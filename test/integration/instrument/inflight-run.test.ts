@@ -17,10 +17,23 @@ import { pythonHelper } from '../../../src/core/instrument/helperPy';
 import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
 import { ALL_ASPECTS, type InstrumentOptions } from '../../../src/core/instrument/types';
 import { getConvention } from '../../../src/core/metrics/conventions';
+import type { Route } from '../../../src/core/routes/types';
 import { detect } from '../../support/instrument/cases';
 import { pyCompile, runPython, scratchDir, writeOtelStub } from '../../support/instrument/pyenv';
 
 const GAUGE: InstrumentOptions = { ...DEFAULT_OPTIONS, inFlightGauge: true };
+
+/** Instruments the routes of `file` inline with the gauge, writes it, and checks that a second run plans nothing. */
+async function instrumentInline(file: string, text: string, keep: (r: Route) => boolean = () => true): Promise<string> {
+  const opts: InstrumentOptions = { ...GAUGE, style: 'inline' };
+  const plan = await planInstrumentFile(text, file, (await detect(text, file)).filter(keep), [...ALL_ASPECTS], opts);
+  assert.equal(plan.refused, undefined, plan.refused);
+  const out = applyEdits(text, plan.edits);
+  fs.writeFileSync(file, out);
+  const again = await planInstrumentFile(out, file, (await detect(out, file)).filter(keep), [...ALL_ASPECTS], opts);
+  assert.deepEqual(again.edits, [], 'idempotent');
+  return out;
+}
 
 it('the gauge is the metric the in-flight panel queries, with or without a prefix', () => {
   for (const prefix of ['', 'shop_']) {
@@ -89,16 +102,10 @@ describe('Python (prometheus_client)', () => {
       '    raise ValueError("boom")',
       '',
     ].join('\n');
-    const opts: InstrumentOptions = { ...GAUGE, style: 'inline' };
-    const plan = await planInstrumentFile(text, file, await detect(text, file), [...ALL_ASPECTS], opts);
-    assert.equal(plan.refused, undefined, plan.refused);
-    const out = applyEdits(text, plan.edits);
+    const out = await instrumentInline(file, text);
     assert.match(out, /^ {8}HTTP_REQUESTS_IN_PROGRESS\.inc\(\)$/m);
     assert.match(out, /^ {12}HTTP_REQUESTS_IN_PROGRESS\.dec\(\)$/m);
-    fs.writeFileSync(file, out);
     assert.ok(pyCompile(file).ok, pyCompile(file).output);
-    const again = await planInstrumentFile(out, file, await detect(out, file), [...ALL_ASPECTS], opts);
-    assert.deepEqual(again.edits, [], 'idempotent');
     const r = runPython(
       [
         'import json',
@@ -156,21 +163,8 @@ describe('JavaScript (prom-client, Express)', () => {
       'module.exports = { app };',
       '',
     ].join('\n');
-    const opts: InstrumentOptions = { ...GAUGE, style: 'inline' };
-    const routes = (await detect(text, file)).filter((r) => r.path !== '/wrapped');
-    const plan = await planInstrumentFile(text, file, routes, [...ALL_ASPECTS], opts);
-    assert.equal(plan.refused, undefined, plan.refused);
-    const out = applyEdits(text, plan.edits);
+    const out = await instrumentInline(file, text, (r) => r.path !== '/wrapped');
     assert.match(out, /httpRequestsInProgress\.inc\(\);[\s\S]*finally \{\n\s+httpRequestsInProgress\.dec\(\);/);
-    fs.writeFileSync(file, out);
-    const again = await planInstrumentFile(
-      out,
-      file,
-      (await detect(out, file)).filter((r) => r.path !== '/wrapped'),
-      [...ALL_ASPECTS],
-      opts,
-    );
-    assert.deepEqual(again.edits, [], 'idempotent');
     const { app } = (await import(file)) as { app: Parameters<typeof serve>[0] };
     const { base, close } = await serve(app);
     try {
