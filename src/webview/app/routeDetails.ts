@@ -56,22 +56,37 @@ function theme(): Theme {
   };
 }
 
-/** Firing alerts as bands from the time they became active to the end of the range, named at the top. */
+/** Firing alerts as bands from the time they became active to the end of the range, each named by a label over the plot. */
 function alertBands(alerts: AlertModel[], t: Theme) {
+  let marks: HTMLElement[] = [];
   return (u: uPlot) => {
+    if (!marks.length) {
+      marks = alerts.map((a) => {
+        const since = a.since !== undefined ? ` since ${new Date(a.since * 1000).toLocaleString()}` : '';
+        const mark = h('span', { class: 'alert-mark', title: `${a.name} firing${since}` }, `⚠ ${a.name}`);
+        u.over.append(mark);
+        return mark;
+      });
+    }
     const { ctx } = u;
     const { left, top, width, height } = u.bbox;
     ctx.save();
-    ctx.font = t.font.replace('11px', `${Math.round(11 * devicePixelRatio)}px`);
+    ctx.fillStyle = t.alert;
     alerts.forEach((a, i) => {
       const x0 = a.since !== undefined ? Math.max(left, u.valToPos(a.since, 'x', true)) : left;
-      if (x0 >= left + width) return;
+      const mark = marks[i]!;
+      mark.hidden = x0 >= left + width; // active only after the range (a past time range)
+      if (mark.hidden) return;
       ctx.globalAlpha = 0.12;
-      ctx.fillStyle = t.alert;
       ctx.fillRect(x0, top, left + width - x0, height);
       ctx.globalAlpha = 1;
       ctx.fillRect(x0, top, Math.max(1, devicePixelRatio), height);
-      ctx.fillText(`⚠ ${a.name}`, x0 + 4 * devicePixelRatio, top + (12 + i * 13) * devicePixelRatio);
+      // CSSOM, allowed by the CSP; in the right half the label goes left of the line, so it stays inside the plot
+      const x = (x0 - left) / devicePixelRatio;
+      const rightHalf = x0 - left > width / 2;
+      mark.classList.toggle('end', rightHalf);
+      mark.style.left = `${rightHalf ? x - 3 : x + 3}px`;
+      mark.style.top = `${2 + i * 15}px`;
     });
     ctx.restore();
   };

@@ -115,11 +115,14 @@ export const E2E_EXEMPLAR_TRACE = '7a3c0d5e9b1f42c68d0e1f2a3b4c5d6e';
  * Exemplars are not part of TSDB blocks (promtool cannot backfill them): a target scraped live serves the
  * latency histogram of GET /api/orders/{order_id} with an exemplar stamped inside the history (5 min before
  * the evaluation time), which Prometheus stores with that timestamp. Its own samples are "now", far outside the
- * pinned evaluation time, so no number changes.
+ * pinned evaluation time, so no number changes; GET /api/orders has a (constant) request counter "now" too, so a
+ * test looking at the last hour instead of the pinned time has a chart to mark the live alert on.
  */
-function exemplarTarget(): string {
+function liveTarget(): string {
   const l = 'method="GET",route="/api/orders/{order_id}"';
   return [
+    '# TYPE http_requests counter',
+    'http_requests_total{method="GET",route="/api/orders",status="200"} 5',
     '# TYPE http_request_duration_seconds histogram',
     `http_request_duration_seconds_bucket{${l},le="1.0"} 1 # {trace_id="${E2E_EXEMPLAR_TRACE}"} 0.93 ${E2E_TIME - 300}.000`,
     `http_request_duration_seconds_bucket{${l},le="+Inf"} 1`,
@@ -133,7 +136,7 @@ function exemplarTarget(): string {
 export async function startE2eBackends(_tmp: string): Promise<E2eBackends> {
   const target = http.createServer((_req, res) => {
     res.setHeader('content-type', 'application/openmetrics-text; version=1.0.0; charset=utf-8');
-    res.end(exemplarTarget());
+    res.end(liveTarget());
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const prom = await startPrometheus({

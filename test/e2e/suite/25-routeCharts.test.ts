@@ -1,7 +1,7 @@
 /**
  * The route details panel's charts against the e2e Prometheus (deterministic history, pinned evaluation time):
  * the panel model's four panels drawn by uPlot with their data, the time-range picker re-querying with the
- * range's step, the exact PromQL of a panel copied to the clipboard, firing alerts named, and the charts
+ * range's step, the exact PromQL of a panel copied to the clipboard, firing alerts named and marked, and the charts
  * following the colour theme.
  */
 import * as assert from 'node:assert/strict';
@@ -86,9 +86,7 @@ suite('Route details charts (uPlot, real Prometheus)', () => {
     );
   });
 
-  // (The charts shade an alert from the time it became active; this one became active when the e2e Prometheus
-  // started, after the pinned range, so only the banner shows it here.)
-  test('@dom a firing alert is named on the route with its severity and summary', async () => {
+  test('@dom a firing alert is named on the route and marked on its charts from the time it fired', async () => {
     await openDetails('/api/orders');
     const alerts = await bridge<{ texts: string[] }>('dom', {
       selector: '#alerts',
@@ -97,6 +95,27 @@ suite('Route details charts (uPlot, real Prometheus)', () => {
     });
     assert.match(alerts.texts[0]!, /HighErrorRate \(page\): GET \/api\/orders fails more than 5% of requests/);
     assert.match(await legend('errors', '5xx'), /5xx\s*1%/);
+    // The pinned range ends long before the alert fired (when the e2e Prometheus started): no mark on the charts.
+    const pinnedMarks = await bridge<{ count: number }>('dom', {
+      selector: '.chart-panel[data-kind="rate"] .uplot',
+      count: '.alert-mark:not([hidden])',
+    });
+    assert.equal(pinnedMarks.count, 0);
+    // The last hour, live: the alert is shaded from the time it became active, and named on the chart.
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    const pinned = config.inspect<string>('metrics.evaluationTime')?.globalValue;
+    await config.update('metrics.evaluationTime', '', vscode.ConfigurationTarget.Global);
+    try {
+      await openDetails('/api/orders');
+      const mark = await bridge<{ texts: string[] }>('dom', {
+        selector: '.chart-panel[data-kind="rate"] .alert-mark',
+        contains: 'HighErrorRate',
+        screenshot: 'route-details-alert-live.png',
+      });
+      assert.equal(mark.texts[0], '⚠ HighErrorRate');
+    } finally {
+      await config.update('metrics.evaluationTime', pinned, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('@dom the charts follow the colour theme', async () => {
