@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
 import { applyEdits, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
-import { routeLabel } from '../routes/route';
+import { isStaticRoute, routeLabel } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
@@ -127,11 +127,6 @@ function sameFile(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
 }
 
-/** A route path as a template (`/users/{id}`, `users/:id`, `` ``, `*`), not the source text of an expression or a regex. */
-function isWrittenPath(p: string): boolean {
-  return /^[\w\-./{}:<>*~@$%,;=?+()|!]*$/.test(p) && (p === '' || p.startsWith('/') || p === '*');
-}
-
 async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
   const aspects = orderedAspects(aspectsIn);
   // settings may be partial or empty (unset VS Code settings): fall back to the defaults field by field
@@ -162,7 +157,7 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     const seen = new Map<number, Route>();
     let moduleEdits: TextEdit[] = [];
     const runOne = (route: Route, planOne: () => HandlerOutcome) => {
-      if (route.fullPath === null && !isWrittenPath(route.path)) {
+      if (!isStaticRoute(route)) {
         // the label, span name and http.route would carry source text (`AUTH.SIGNIN`, `prefix + 'tags'`)
         outcomes.push({
           route,

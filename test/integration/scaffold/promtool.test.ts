@@ -147,6 +147,29 @@ describe('scaffold CLI', () => {
     promtoolChecks(out);
   });
 
+  it(
+    'a route whose path is source text (`prefix + ...`) is left out, and said: no series of it in the alert tests',
+    { timeout: 60_000 },
+    async () => {
+      const app = path.join(tmp, 'dynamic-app');
+      fs.mkdirSync(app, { recursive: true });
+      fs.writeFileSync(path.join(app, 'package.json'), '{"dependencies":{"fastify":"4"}}\n');
+      fs.writeFileSync(
+        path.join(app, 'server.js'),
+        "const app = require('fastify')();\nconst prefix = process.argv[2];\napp.get(prefix + 'tags', async () => []);\napp.get('/ok', async () => 'ok');\n",
+      );
+      const out = path.join(tmp, 'dynamic-out');
+      const c = io();
+      assert.equal(await main(['scaffold', app, '--out', out], c), 0, c.stderr.join('\n'));
+      assert.match(c.stderr.join('\n'), /dynamic-app: 1 route left out, the path not known statically \(e\.g\. GET prefix \+ 'tags'\)/);
+      assert.match(c.stdout.join('\n'), /services: dynamic-app \(telemetry-lens, 1 route,/);
+      const tests = fs.readFileSync(path.join(out, 'prometheus/tests/dynamic-app.test.yml'), 'utf8');
+      assert.doesNotMatch(tests, /prefix/);
+      assert.match(tests, /route="\/ok"/);
+      promtoolChecks(out);
+    },
+  );
+
   it('usage errors exit 2', async () => {
     for (const args of [
       ['demo/node-api'],
