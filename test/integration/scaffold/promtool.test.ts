@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import ts from 'typescript';
+import { jsHelper } from '../../../src/core/instrument/helperJs';
+import { DEFAULT_OPTIONS } from '../../../src/core/instrument/types';
 import { main } from '../../../src/cli/main';
 import type { Io } from '../../../src/cli/io';
 import { grafanaDashboard } from '../../../src/core/dashboards/grafana';
@@ -167,6 +169,35 @@ describe('scaffold CLI', () => {
       assert.doesNotMatch(tests, /prefix/);
       assert.match(tests, /route="\/ok"/);
       promtoolChecks(out);
+    },
+  );
+
+  it(
+    "a service instrumented with the in-flight gauge (in Instrument Route's helper module) gets the in-flight panel",
+    { timeout: 60_000 },
+    async () => {
+      const app = path.join(tmp, 'gauge-app');
+      fs.mkdirSync(path.join(app, 'routes'), { recursive: true });
+      fs.writeFileSync(path.join(app, 'package.json'), '{"dependencies":{"express":"4"}}\n');
+      fs.writeFileSync(
+        path.join(app, 'routes', 'users.js'),
+        "const { observeRoute } = require('../telemetryRoutes');\nconst router = require('express').Router();\nrouter.get('/users', observeRoute('GET', '/users', (req, res) => res.json([])));\nmodule.exports = router;\n",
+      );
+      const dashboard = async (name: string) => {
+        const out = path.join(tmp, `${name}-out`);
+        assert.equal(await main(['scaffold', app, '--out', out, '--force'], io()), 0);
+        promtoolChecks(out);
+        return fs.readFileSync(path.join(out, 'grafana/dashboards/gauge-app.json'), 'utf8');
+      };
+      fs.writeFileSync(path.join(app, 'telemetryRoutes.js'), jsHelper(DEFAULT_OPTIONS, { esm: false, ts: false, eol: '\n' }));
+      assert.doesNotMatch(await dashboard('gauge-off'), /In-flight requests/);
+      fs.writeFileSync(
+        path.join(app, 'telemetryRoutes.js'),
+        jsHelper({ ...DEFAULT_OPTIONS, inFlightGauge: true }, { esm: false, ts: false, eol: '\n' }),
+      );
+      const on = await dashboard('gauge-on');
+      assert.match(on, /In-flight requests/);
+      assert.match(on, /sum\(http_requests_in_progress\{job=\\"gauge-app\\"\}\)/);
     },
   );
 
