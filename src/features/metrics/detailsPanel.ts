@@ -51,7 +51,12 @@ export class DetailsPanels {
       isMessage: isDetailsToHost,
     });
     let shown: RouteDetailsModel | undefined;
-    const reload = () => void this.load(host, route, this.ranges.get(key) ?? DEFAULT_RANGE).then((m) => (shown = m ?? shown));
+    // Loads overlap (two range clicks in a row): only the latest one is shown.
+    let latest = 0;
+    const reload = () => {
+      const mine = ++latest;
+      void this.load(host, route, this.ranges.get(key) ?? DEFAULT_RANGE, () => mine === latest).then((m) => (shown = m ?? shown));
+    };
     this.open.set(key, { host, reload });
     host.onDidDispose(() => this.open.delete(key));
     host.onMessage((m) => {
@@ -75,6 +80,7 @@ export class DetailsPanels {
     host: PanelHost<DetailsToHost, HostToDetails>,
     route: Route,
     range: TimeRangeId,
+    isLatest: () => boolean,
   ): Promise<RouteDetailsModel | undefined> {
     const service = this.metrics.serviceFor(route);
     if (!service) {
@@ -127,10 +133,11 @@ export class DetailsPanels {
         queries,
         ...(exemplar ? { slowestTraceId: exemplar.traceId } : {}),
       };
+      if (!isLatest()) return undefined;
       host.post({ type: 'model', model });
       return model;
     } catch (e) {
-      host.post({ type: 'error', message: errorMessage(e) });
+      if (isLatest()) host.post({ type: 'error', message: errorMessage(e) });
       return undefined;
     }
   }
