@@ -80,7 +80,7 @@ export interface RouteChartsInput {
   /** The configured rate window (`5m`). */
   window: string;
   range: TimeRangeId;
-  /** End of the range, unix seconds (aligned to the step here). */
+  /** End of the range, unix seconds: the last point (not aligned to the step, so the newest samples are in). */
   end: number;
 }
 
@@ -99,7 +99,7 @@ function aligned(series: MatrixSeries, times: number[]): (number | null)[] {
 export async function routeCharts(client: PrometheusQueries, input: RouteChartsInput, opts: CallOptions = {}): Promise<RouteCharts> {
   const range = timeRange(input.range) ?? timeRange(DEFAULT_RANGE)!;
   const { step } = range;
-  const end = Math.floor(input.end / step) * step;
+  const end = Math.floor(input.end);
   const start = end - range.seconds;
   const times: number[] = [];
   for (let t = start; t <= end; t += step) times.push(t);
