@@ -56,6 +56,7 @@ export interface InstrumentSettings {
   tracerName: string;
   spanNameTemplate: string;
   style: 'wrapper' | 'inline';
+  inFlightGauge: boolean;
   lintEnabled: boolean;
 }
 
@@ -211,6 +212,7 @@ export function instrumentSettings(scope?: vscode.ConfigurationScope): Instrumen
     tracerName: c.get<string>('instrument.tracerName', 'telemetry-lens'),
     spanNameTemplate: c.get<string>('instrument.spanNameTemplate', '{method} {route}'),
     style: c.get<string>('instrument.style', 'wrapper') === 'inline' ? 'inline' : 'wrapper',
+    inFlightGauge: c.get<boolean>('instrument.inFlightGauge', false) === true,
     lintEnabled: c.get<boolean>('lint.enabled', true),
   };
 }

@@ -25,15 +25,30 @@ const httpRequestDuration = new client.Histogram({
   registers: [register],
 });
 
+// The in-flight gauge Instrument Route adds with telemetryLens.instrument.inFlightGauge (the details panel charts it).
+const httpRequestsInProgress = new client.Gauge({
+  name: 'http_requests_in_progress',
+  help: 'HTTP requests in progress.',
+  registers: [register],
+});
+
 /** Express middleware: records every request that matched a route, once the response is sent. */
 function httpMetrics(req, res, next) {
+  if (req.path === '/metrics') return next(); // Prometheus' own scrapes
   const start = process.hrtime.bigint();
   const span = trace.getActiveSpan();
+  httpRequestsInProgress.inc();
+  let inProgress = true;
+  const done = () => {
+    if (inProgress) httpRequestsInProgress.dec();
+    inProgress = false;
+  };
+  res.on('close', done);
   res.on('finish', () => {
+    done();
     if (!req.route) return; // unmatched URLs (404 from express itself) would only add cardinality
     let route = req.baseUrl + (req.route.path === '/' ? '' : req.route.path);
     if (route === '') route = '/';
-    if (route === '/metrics') return; // Prometheus' own scrapes
     const labels = { method: req.method, route, status: String(res.statusCode) };
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const ctx = span && span.spanContext();

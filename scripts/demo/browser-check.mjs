@@ -90,8 +90,10 @@ export async function browserCheck({ workbenchUrl, logDir, timeoutMs, log, abort
         entry.reason = `${f.quickOpen} (${f.name}) showed no live numbers within ${timeoutMs / 1000}s; its lenses said ${said}`;
       }
     }
-    result.ok = FILES.every((f) => result.files[f.name].ok);
-    if (!result.ok) result.reason = FILES.map((f) => result.files[f.name].reason).filter(Boolean).join('; ');
+    result.details = await detailsCharts(page, logDir, log);
+    result.ok = FILES.every((f) => result.files[f.name].ok) && result.details.ok;
+    if (!result.ok)
+      result.reason = [...FILES.map((f) => result.files[f.name].reason), result.details.reason].filter(Boolean).join('; ');
   } catch (err) {
     result.reason = err.message.split('\n')[0];
     result.screenshot = join(logDir, 'workbench-error.png');
@@ -100,4 +102,27 @@ export async function browserCheck({ workbenchUrl, logDir, timeoutMs, log, abort
     await browser.close().catch(() => {});
   }
   return result;
+}
+
+/**
+ * Clicks the last file's live lens (node-api: it exports the in-flight gauge and has exemplars) and waits until the
+ * route details panel draws the panel model's four charts. The webview is an iframe: every frame is searched.
+ */
+async function detailsCharts(page, logDir, log) {
+  const details = { ok: false, panels: [] };
+  await page.locator('.codelens-decoration a', { hasText: LIVE }).first().click({ timeout: 10_000 });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && details.panels.length < 4) {
+    for (const frame of page.frames()) {
+      const drawn = await frame.locator('.chart-panel:has(.uplot) h2').allTextContents().catch(() => []);
+      if (drawn.length > details.panels.length) details.panels = drawn;
+    }
+    await page.waitForTimeout(500); // polling the page, not synchronising with the extension
+  }
+  details.ok = details.panels.length >= 4;
+  details.screenshot = join(logDir, 'workbench-details.png');
+  await page.screenshot({ path: details.screenshot });
+  log(`browser: details panel: ${details.panels.length} charts drawn (${details.panels.join(', ')})`);
+  if (!details.ok) details.reason = `the route details panel drew ${details.panels.length} of 4 charts within 30s`;
+  return details;
 }

@@ -113,7 +113,7 @@ function matchRoute(routes: Route[], spec: string): Route {
   throw new CliError(`"${method} ${p}" matches ${found.length} routes (lines ${found.map((r) => r.line).join(', ')}); make it unique`);
 }
 
-function options(strings: Record<string, string>): InstrumentOptions {
+function options(strings: Record<string, string>, booleans: Set<string>): InstrumentOptions {
   const buckets = list(strings['buckets'])?.map(Number);
   if (buckets?.some((b) => !Number.isFinite(b) || b <= 0))
     throw new CliError('--buckets must be positive numbers (seconds), e.g. 0.1,0.5,1');
@@ -124,6 +124,7 @@ function options(strings: Record<string, string>): InstrumentOptions {
     tracerName: strings['tracer-name'] ?? DEFAULT_OPTIONS.tracerName,
     spanNameTemplate: strings['span-name'] ?? DEFAULT_OPTIONS.spanNameTemplate,
     style: strings['style'] === 'inline' ? 'inline' : 'wrapper',
+    inFlightGauge: booleans.has('in-flight-gauge'),
   };
 }
 
@@ -133,7 +134,7 @@ function rel(io: Io, p: string): string {
 
 export const instrumentCommand: Command = {
   name: 'instrument',
-  usage: 'instrument <file> [--route "<METHOD> <path>" | --all] [--style wrapper|inline] [--dry-run]',
+  usage: 'instrument <file> [--route "<METHOD> <path>" | --all] [--style wrapper|inline] [--in-flight-gauge] [--dry-run]',
   summary: 'add Prometheus metrics and OpenTelemetry spans to route handlers',
   help: [
     'Instruments route handlers of <file> with a request counter, a duration histogram and a span. Running it again',
@@ -155,6 +156,9 @@ export const instrumentCommand: Command = {
     '  --buckets 0.005,0.01,…      histogram buckets in seconds',
     '  --tracer-name <name>        default telemetry-lens',
     '  --span-name "{method} {route}"  span name template',
+    '  --in-flight-gauge           also a Gauge of the requests in progress (http_requests_in_progress), raised',
+    '                              when a handler starts and lowered when it ends; an existing helper module',
+    '                              without it is not overwritten',
     '  --root <dir>                project to scan for route prefixes set in other files (default: the nearest',
     '                              folder with package.json, pyproject.toml, setup.py, requirements.txt or .git)',
     '  --single-file               do not scan the project: paths as written in <file>',
@@ -164,7 +168,7 @@ export const instrumentCommand: Command = {
   async run(args, io) {
     const { positionals, strings, booleans } = parseArgs(args, {
       strings: ['route', 'aspects', 'setup', 'prefix', 'labels', 'buckets', 'tracer-name', 'span-name', 'root', 'style'],
-      booleans: ['all', 'dry-run', 'single-file'],
+      booleans: ['all', 'dry-run', 'single-file', 'in-flight-gauge'],
     });
     if (positionals.length !== 1) throw new CliError('expected exactly one <file>');
     if (strings['route'] !== undefined && booleans.has('all')) throw new CliError('use either --route or --all, not both');
@@ -177,7 +181,7 @@ export const instrumentCommand: Command = {
     for (const a of aspects) if (!ALL_ASPECTS.includes(a)) throw new CliError(`unknown aspect "${a}" (counter, histogram, span)`);
     if (strings['style'] !== undefined && strings['style'] !== 'wrapper' && strings['style'] !== 'inline')
       throw new CliError(`--style accepts wrapper and inline, not "${strings['style']}"`);
-    const opts = options(strings);
+    const opts = options(strings, booleans);
     const file = path.resolve(io.cwd, positionals[0]!);
     let before: string;
     try {

@@ -34,6 +34,8 @@ export interface PanelScope {
   selector: string;
   /** One route: its label value, or a Grafana variable such as `$route` (matched with =~). */
   route?: string;
+  /** One route by exact label matchers (the values and methods the lenses query, see routeMatchers); instead of `route`. */
+  routeMatchers?: string[];
   /** `rate()` window: `5m`, or `$__rate_interval` in Grafana. */
   window: string;
   /** Name of the in-flight gauge when the service exports it. */
@@ -58,7 +60,7 @@ export function inflightMetric(conv: Convention, prefix = ''): string | undefine
 }
 
 function selector(conv: Convention, scope: PanelScope, ...extra: string[]): string {
-  const m = [normaliseSelector(scope.selector)];
+  const m = [normaliseSelector(scope.selector), ...(scope.routeMatchers ?? [])];
   if (scope.route !== undefined) {
     const variable = scope.route.startsWith('$');
     m.push(`${conv.routeLabels[0]}${variable ? '=~' : '='}${promString(scope.route)}`);
@@ -106,7 +108,7 @@ export function panels(conv: Convention, scope: PanelScope): PanelSpec[] {
     },
   ];
   // In-flight gauges carry no route label in any convention: a service-level panel only.
-  if (scope.inflight && scope.route === undefined) {
+  if (scope.inflight && scope.route === undefined && !scope.routeMatchers) {
     out.push({
       kind: 'inflight',
       title: 'In-flight requests',

@@ -130,10 +130,12 @@ export function labelKinds(labels: string[]): { name: string; kind: LabelKind }[
   return out;
 }
 
-export function metricNames(opts: InstrumentOptions): { counter: string; histogram: string } {
+/** The metric names Instrument Route writes; `inflight` is the optional gauge (the panel model's in-flight metric). */
+export function metricNames(opts: InstrumentOptions): { counter: string; histogram: string; inflight: string } {
   return {
     counter: `${opts.metricPrefix}http_requests_total`,
     histogram: `${opts.metricPrefix}http_request_duration_seconds`,
+    inflight: `${opts.metricPrefix}http_requests_in_progress`,
   };
 }
 

@@ -145,6 +145,8 @@ interface HandlerPlan {
   body: Node;
   counter: { name: string; kind: LabelKind }[] | null;
   histogram: { name: string; kind: LabelKind }[] | null;
+  /** The opt-in in-flight gauge: raised before the try, lowered first thing in its finally. */
+  inflight: boolean;
   span: boolean;
   needStatus: boolean;
   isAsync: boolean;
@@ -263,6 +265,7 @@ function wrapperLines(
       statusExpr = 'String(telemetryCode)';
     }
   }
+  if (h.inflight) pro.push([s, `${names.inflight}.inc()${semi}`]);
   pro.push([s, 'try {']);
   let k = s + 1; // level of the original body
   if (hono) {
@@ -275,7 +278,7 @@ function wrapperLines(
     const sc = jsLocal(mod, '@opentelemetry/api', 'SpanStatusCode');
     catchLines.push(`${spanVar}.setStatus({ code: ${sc}.ERROR })${semi}`);
   }
-  const finallyLines: string[] = [];
+  const finallyLines: string[] = h.inflight ? [`${names.inflight}.dec()${semi}`] : [];
   if (needStatus) finallyLines.push(`const telemetryStatus = ${statusExpr}${semi}`);
   if (h.counter) finallyLines.push(`${names.counter}.inc(${h.counter.length ? labelObj(h.counter) : ''})${semi}`);
   if (h.histogram) finallyLines.push(`telemetryEndTimer(${h.histogram.length ? labelObj(h.histogram) : ''})${semi}`);
@@ -395,10 +398,23 @@ export function planJsHandler(
     edits,
   );
   if (typeof p === 'string') return refuse(p);
-  const h: HandlerPlan = { mod, route, fn, body, counter: ck, histogram: hk, span: missing.includes('span'), needStatus, isAsync };
+  const inflight = !!opts.inFlightGauge && (!!ck || !!hk);
+  const h: HandlerPlan = {
+    mod,
+    route,
+    fn,
+    body,
+    counter: ck,
+    histogram: hk,
+    inflight,
+    span: missing.includes('span'),
+    needStatus,
+    isAsync,
+  };
   spliceBody(h, wrapperLines(h, opts, names, needs, p.req, p.res), edits);
   needs.counter ||= !!ck;
   needs.histogram ||= !!hk;
+  needs.inflight ||= inflight;
   needs.span ||= h.span;
   return { route, edits, already: [], key: fn.startIndex };
 }

@@ -41,6 +41,8 @@ export interface JsModule {
   importAtLineEnd: boolean;
   counter?: { variable: string; labels: string[] | null };
   histogram?: { variable: string; labels: string[] | null };
+  /** The in-flight requests gauge (`…http_requests_in_progress`). */
+  inflight?: { variable: string };
   tracerVar?: string;
   /** Top-level declarations (variables, functions, classes, types, enums). */
   topNames: Set<string>;
@@ -211,6 +213,8 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
           mod.counter ??= { variable: name.text, labels: labelList };
         } else if (/Histogram$/.test(ctor) && metric.endsWith('http_request_duration_seconds')) {
           mod.histogram ??= { variable: name.text, labels: labelList };
+        } else if (/Gauge$/.test(ctor) && metric.endsWith('http_requests_in_progress')) {
+          mod.inflight ??= { variable: name.text };
         }
       }
       if (value.type === 'call_expression' && /(^|\.)getTracer$/.test(value.childForFieldName('function')?.text ?? '')) {
@@ -240,6 +244,7 @@ const DECLARATION_TYPES = [
 const IMPORT_ALIASES: Record<string, string> = {
   Counter: 'PromCounter',
   Histogram: 'PromHistogram',
+  Gauge: 'PromGauge',
   register: 'promRegister',
   trace: 'otelTrace',
   SpanStatusCode: 'OtelSpanStatusCode',
@@ -263,6 +268,7 @@ export function jsLocal(mod: JsModule, module: string, name: string): string {
 export interface JsNeeds {
   counter: boolean;
   histogram: boolean;
+  inflight: boolean;
   span: boolean;
   httpException: boolean;
   /** the module-level `telemetryErrorStatus(err)` helper */
@@ -272,6 +278,7 @@ export interface JsNeeds {
 export interface JsNames {
   counter: string;
   histogram: string;
+  inflight: string;
   tracer: string;
   counterLabels: string[];
   histogramLabels: string[];
@@ -281,6 +288,7 @@ export function jsNames(mod: JsModule, opts: InstrumentOptions): JsNames {
   return {
     counter: mod.counter?.variable ?? 'httpRequestsTotal',
     histogram: mod.histogram?.variable ?? 'httpRequestDurationSeconds',
+    inflight: mod.inflight?.variable ?? 'httpRequestsInProgress',
     tracer: mod.tracerVar ?? (mod.topNames.has('tracer') ? 'telemetryTracer' : 'tracer'),
     counterLabels: mod.counter?.labels ?? opts.labels,
     histogramLabels: mod.histogram?.labels ?? opts.labels,
@@ -306,7 +314,9 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
   const wanted: { module: string; name: string }[] = [];
   if (needs.counter && !mod.counter) wanted.push({ module: 'prom-client', name: 'Counter' });
   if (needs.histogram && !mod.histogram) wanted.push({ module: 'prom-client', name: 'Histogram' });
-  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) wanted.push({ module: 'prom-client', name: 'register' });
+  if (needs.inflight && !mod.inflight) wanted.push({ module: 'prom-client', name: 'Gauge' });
+  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram) || (needs.inflight && !mod.inflight))
+    wanted.push({ module: 'prom-client', name: 'register' });
   if (needs.span) {
     if (!mod.tracerVar) wanted.push({ module: '@opentelemetry/api', name: 'trace' });
     wanted.push({ module: '@opentelemetry/api', name: 'SpanStatusCode' });
@@ -333,7 +343,14 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
   const mn = metricNames(opts);
   const decls: string[] = [];
   const arr = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
-  const metric = (variable: string, kind: 'Counter' | 'Histogram', name: string, help: string, labels: string[], extra: string[]) => {
+  const metric = (
+    variable: string,
+    kind: 'Counter' | 'Histogram' | 'Gauge',
+    name: string,
+    help: string,
+    labels: string[],
+    extra: string[],
+  ) => {
     const cls = ref('prom-client', kind);
     const existing = `${ref('prom-client', 'register')}.getSingleMetric(${q(name)})`;
     const head = ts
@@ -365,6 +382,7 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
       ),
     );
   }
+  if (needs.inflight && !mod.inflight) decls.push(metric(names.inflight, 'Gauge', mn.inflight, 'HTTP requests in progress.', [], []));
   if (needs.span && !mod.tracerVar)
     decls.push(`const ${names.tracer} = ${ref('@opentelemetry/api', 'trace')}.getTracer(${q(opts.tracerName)})${semi}`);
   if (needs.errorStatus && !mod.topNames.has(ERROR_STATUS_FN)) {
@@ -396,5 +414,5 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
 }
 
 export function emptyJsNeeds(): JsNeeds {
-  return { counter: false, histogram: false, span: false, httpException: false, errorStatus: false };
+  return { counter: false, histogram: false, inflight: false, span: false, httpException: false, errorStatus: false };
 }

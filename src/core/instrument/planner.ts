@@ -3,11 +3,12 @@
  * Every plan is a list of non-overlapping insert/replace edits on the original text (one WorkspaceEdit = one undo),
  * validated by re-parsing the result: a plan that would introduce syntax errors is refused.
  */
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
-import { applyEdits, labelKinds, normalizeEdits, orderedAspects } from './common';
-import { routeLabel } from '../routes/route';
+import { applyEdits, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
+import { isStaticRoute, routeLabel } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
@@ -87,11 +88,23 @@ async function helperFor(
   file: string,
   python: boolean,
   opts: InstrumentOptions,
-): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles'] }> {
+): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string }> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
   const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
-  if (helper.exists) return { helper, newFiles: [] };
+  if (helper.exists) {
+    // A helper is never overwritten (it may be edited, and other handlers use it): one written before the gauge
+    // was switched on keeps working without it, and the plan says so.
+    const gauge = metricNames(opts).inflight;
+    if (opts.inFlightGauge && !(await helperText(helper.path)).includes(gauge)) {
+      return {
+        helper,
+        newFiles: [],
+        note: `${path.basename(helper.path)} exists without the in-flight gauge ${gauge}: it is not overwritten; delete it and instrument again to have it written with the gauge`,
+      };
+    }
+    return { helper, newFiles: [] };
+  }
   const ext = path.extname(helper.path);
   const esm =
     ext === '.mjs' ||
@@ -101,13 +114,17 @@ async function helperFor(
   return { helper, newFiles: [{ path: helper.path, content }] };
 }
 
-function sameFile(a: string, b: string): boolean {
-  return path.resolve(a) === path.resolve(b);
+/** The text of an existing helper module ('' when unreadable or larger than a helper can be). */
+async function helperText(file: string): Promise<string> {
+  const big = await stat(file).then(
+    (st) => st.size > 1024 * 1024,
+    () => true,
+  );
+  return big ? '' : readFile(file, 'utf8').catch(() => '');
 }
 
-/** A route path as a template (`/users/{id}`, `users/:id`, `` ``, `*`), not the source text of an expression or a regex. */
-function isWrittenPath(p: string): boolean {
-  return /^[\w\-./{}:<>*~@$%,;=?+()|!]*$/.test(p) && (p === '' || p.startsWith('/') || p === '*');
+function sameFile(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
 }
 
 async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
@@ -120,6 +137,7 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     tracerName: optsIn?.tracerName || DEFAULT_OPTIONS.tracerName,
     spanNameTemplate: optsIn?.spanNameTemplate || DEFAULT_OPTIONS.spanNameTemplate,
     style: optsIn?.style === 'inline' ? 'inline' : 'wrapper',
+    inFlightGauge: optsIn?.inFlightGauge === true,
   };
   const wrapper = opts.style === 'wrapper';
   if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) {
@@ -139,7 +157,7 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
     const seen = new Map<number, Route>();
     let moduleEdits: TextEdit[] = [];
     const runOne = (route: Route, planOne: () => HandlerOutcome) => {
-      if (route.fullPath === null && !isWrittenPath(route.path)) {
+      if (!isStaticRoute(route)) {
         // the label, span name and http.route would carry source text (`AUTH.SIGNIN`, `prefix + 'tags'`)
         outcomes.push({
           route,
@@ -233,11 +251,13 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   ];
   if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
   if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
+  if (helper?.note) parts.push(helper.note);
   return {
     edits,
     summary: parts.join('; '),
     alreadyInstrumented: alreadyAspects,
     ...(helper?.newFiles?.length ? { newFiles: helper.newFiles } : {}),
+    ...(helper?.note ? { note: helper.note } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export interface PyModule {
   blockAt: number | undefined;
   counter?: ExistingMetric;
   histogram?: ExistingMetric;
+  /** The in-flight requests gauge (`…http_requests_in_progress`). */
+  inflight?: ExistingMetric;
   tracerVar?: string;
   hasStatusHelper: boolean;
   /** `time` is bound to something other than the time module (e.g. `from datetime import time`). */
@@ -158,6 +160,8 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
       mod.counter ??= { variable: left.text, labels: stringList(labelsArg) };
     } else if (/Histogram$/.test(fn) && metricName && metricName.endsWith('http_request_duration_seconds')) {
       mod.histogram ??= { variable: left.text, labels: stringList(labelsArg) };
+    } else if (/Gauge$/.test(fn) && metricName && metricName.endsWith('http_requests_in_progress')) {
+      mod.inflight ??= { variable: left.text, labels: stringList(labelsArg) };
     } else if (fn === 'get_tracer') {
       mod.tracerVar ??= left.text;
     }
@@ -172,6 +176,7 @@ export interface PyNeeds {
   perfCounter: boolean;
   counter: boolean;
   histogram: boolean;
+  inflight: boolean;
   span: boolean;
   statusHelper: boolean;
   flaskRequest: boolean;
@@ -181,6 +186,7 @@ export interface PyNeeds {
 const PY_IMPORT_ALIASES: Record<string, string> = {
   Counter: 'PromCounter',
   Histogram: 'PromHistogram',
+  Gauge: 'PromGauge',
   REGISTRY: 'PROM_REGISTRY',
   trace: 'otel_trace',
   Status: 'OtelStatus',
@@ -188,10 +194,11 @@ const PY_IMPORT_ALIASES: Record<string, string> = {
   request: 'flask_request',
 };
 
-type PySymbol = 'Counter' | 'Histogram' | 'REGISTRY' | 'trace' | 'Status' | 'StatusCode' | 'request';
+type PySymbol = 'Counter' | 'Histogram' | 'Gauge' | 'REGISTRY' | 'trace' | 'Status' | 'StatusCode' | 'request';
 const PY_SYMBOL_MODULES: Record<PySymbol, string> = {
   Counter: 'prometheus_client',
   Histogram: 'prometheus_client',
+  Gauge: 'prometheus_client',
   REGISTRY: 'prometheus_client',
   trace: 'opentelemetry',
   Status: 'opentelemetry.trace',
@@ -220,6 +227,7 @@ export interface PyNames {
   sym: Record<PySymbol, string>;
   counter: string;
   histogram: string;
+  inflight: string;
   tracer: string;
   counterLabels: string[];
   histogramLabels: string[];
@@ -232,6 +240,7 @@ export function pythonNames(mod: PyModule, opts: InstrumentOptions): PyNames {
     sym,
     counter: mod.counter?.variable ?? 'HTTP_REQUESTS_TOTAL',
     histogram: mod.histogram?.variable ?? 'HTTP_REQUEST_DURATION_SECONDS',
+    inflight: mod.inflight?.variable ?? 'HTTP_REQUESTS_IN_PROGRESS',
     tracer: mod.tracerVar ?? (mod.topNames.has('tracer') ? '_telemetry_tracer' : 'tracer'),
     counterLabels: mod.counter?.labels ?? opts.labels,
     histogramLabels: mod.histogram?.labels ?? opts.labels,
@@ -316,7 +325,8 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   if (needs.perfCounter) wanted.push({ module: 'time', name: 'perf_counter as _telemetry_perf_counter' });
   if (needs.counter && !mod.counter) want('Counter');
   if (needs.histogram && !mod.histogram) want('Histogram');
-  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram)) want('REGISTRY');
+  if (needs.inflight && !mod.inflight) want('Gauge');
+  if ((needs.counter && !mod.counter) || (needs.histogram && !mod.histogram) || (needs.inflight && !mod.inflight)) want('REGISTRY');
   if (needs.span) {
     if (!mod.tracerVar) want('trace');
     want('Status');
@@ -358,6 +368,11 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
       ]),
     );
   }
+  if (needs.inflight && !mod.inflight) {
+    decls.push(
+      ...guarded(names.inflight, mn.inflight, [`${names.inflight} = ${sym.Gauge}(${pyString(mn.inflight)}, "HTTP requests in progress.")`]),
+    );
+  }
   if (needs.span && !mod.tracerVar) decls.push(`${names.tracer} = ${sym.trace}.get_tracer(${pyString(opts.tracerName)})`);
   let block = decls.length ? decls.join(eol) : '';
   if (needs.statusHelper && !mod.hasStatusHelper) {
@@ -384,5 +399,14 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
 }
 
 export function emptyNeeds(): PyNeeds {
-  return { time: false, perfCounter: false, counter: false, histogram: false, span: false, statusHelper: false, flaskRequest: false };
+  return {
+    time: false,
+    perfCounter: false,
+    counter: false,
+    histogram: false,
+    inflight: false,
+    span: false,
+    statusHelper: false,
+    flaskRequest: false,
+  };
 }

@@ -169,6 +169,9 @@ export function planPythonHandler(
       if (params.includes(p)) pro.push(`${ind(1)}${spanVar}.set_attribute(${pyString(`http.route.param.${p}`)}, str(${p}))`);
     }
   }
+  // The in-flight gauge (opt-in) goes with the metrics: raised before the try, lowered first thing in its finally.
+  const wantGauge = !!opts.inFlightGauge && (wantCounter || wantHist);
+  if (wantGauge) pro.push(`${ind(s)}${names.inflight}.inc()`);
   pro.push(`${ind(s)}try:`);
   const epi: string[] = [];
   epi.push(`${ind(s)}except Exception as e:`);
@@ -180,6 +183,7 @@ export function planPythonHandler(
   epi.push(`${ind(s + 1)}raise`);
   if (wantCounter || wantHist) {
     epi.push(`${ind(s)}finally:`);
+    if (wantGauge) epi.push(`${ind(s + 1)}${names.inflight}.dec()`);
     if (needStatus) {
       let dflt = route.framework === 'fastapi' ? fastapiDefaultStatus(fn, route) : '200';
       // FastAPI: a `response: Response` parameter whose status_code the handler may set
@@ -227,6 +231,7 @@ export function planPythonHandler(
   needs.time ||= wantHist && perf === 'time.perf_counter()';
   needs.counter ||= wantCounter;
   needs.histogram ||= wantHist;
+  needs.inflight ||= wantGauge;
   needs.span ||= wantSpan;
   return { route, edits, already: present, key: fn.startIndex };
 }

@@ -16,6 +16,11 @@ export interface InstrumentOptions {
    * helper module written once per service; `inline`: the counter, histogram and span written into the handler body.
    */
   style?: 'wrapper' | 'inline';
+  /**
+   * Also a Gauge of the requests in progress (`http_requests_in_progress`, no labels), raised when a handler starts
+   * and lowered when it ends. Off by default. Only for handlers (and helper modules) written with it.
+   */
+  inFlightGauge?: boolean;
 }
 
 /** Options only planAppSetup looks at (all optional; InstrumentOptions is enough). */
@@ -54,6 +59,8 @@ export interface EditPlan {
   alreadyInstrumented: Aspect[];
   /** Clear user-facing reason when nothing can be done (edits is then empty). */
   refused?: string;
+  /** What the user should know although the plan succeeded (an existing helper module without the in-flight gauge). */
+  note?: string;
   /** Files the edits need (the wrapper style's helper module): created when absent, never overwritten. */
   newFiles?: { path: string; content: string }[];
 }

@@ -225,6 +225,11 @@ function methodMatcher(label: string, methods: string[]): string | undefined {
   return valuesMatcher(label, methods);
 }
 
+/** The label matchers of one route's series (its route label values and methods), as single-route queries use them. */
+export function routeMatchers(conv: Convention, ref: RouteRef): string[] {
+  return [valuesMatcher(ref.label, ref.values), methodMatcher(conv.methodLabel, ref.methods)].filter((m): m is string => !!m);
+}
+
 export interface GroupedQueries {
   rate: string;
   errorRate: string;

@@ -32,6 +32,7 @@ import {
 import { aggregate, emptyStats, seriesMatcher, type RouteStats, type UnmatchedSeries } from './aggregate';
 import { routeAlerts, type RouteAlert } from './alerts';
 import { slowestExemplar, slowestExemplarPerRoute, type ExemplarInfo } from './exemplars';
+import { routeCharts, type RouteCharts, type TimeRangeId } from '../dashboards/routeCharts';
 
 export type { RouteStats, UnmatchedSeries } from './aggregate';
 export type { RouteAlert } from './alerts';
@@ -377,6 +378,27 @@ export class MetricsEngine {
       }
     }
     return undefined;
+  }
+
+  /** The details panel's charts of a route over a time range (see dashboards/routeCharts), or null when no convention applies. */
+  async routeCharts(
+    service: ServiceSpec,
+    route: Route,
+    opts: { window?: string; range: TimeRangeId; evaluationTime?: number; signal?: AbortSignal },
+  ): Promise<RouteCharts | null> {
+    const { config } = await this.resolveConvention(service, opts);
+    const conv = config ? getConvention(config) : null;
+    if (!config || !conv?.grouped) return null;
+    const input = {
+      conv,
+      config,
+      ref: this.refOf(service, conv, route),
+      selector: service.selector,
+      window: opts.window ?? '5m',
+      range: opts.range,
+      end: opts.evaluationTime ?? Math.floor(this.now() / 1000),
+    };
+    return routeCharts(this.client, input, opts.signal ? { signal: opts.signal } : {});
   }
 
   /** The slowest exemplar of a route in the last `rangeSeconds` (default 1 h) with its trace id, or null. */

@@ -44,10 +44,15 @@ export function slowestExemplarPerRoute<R>(
   return [...best].map(([route, exemplar]) => ({ route, exemplar }));
 }
 
+/** The valid trace id an exemplar carries (trace_id, traceId or traceID), or undefined. Label values are untrusted. */
+export function exemplarTraceId(labels: Record<string, string>): string | undefined {
+  return TRACE_ID_LABELS.map((l) => asTraceId(labels[l])).find(Boolean);
+}
+
 function slowestOf(s: ExemplarSeries, toSeconds: number): ExemplarInfo | null {
   let best: ExemplarInfo | null = null;
   for (const e of s.exemplars) {
-    const traceId = TRACE_ID_LABELS.map((l) => asTraceId(e.labels[l])).find(Boolean); // label values are untrusted
+    const traceId = exemplarTraceId(e.labels);
     const v = sampleValue(e.value);
     if (!traceId || v === null) continue;
     const value = v * toSeconds;

@@ -14,6 +14,17 @@ export function routeTemplate(r: Pick<Route, 'fullPath' | 'path'>): string {
   return r.fullPath ?? r.path;
 }
 
+/**
+ * The route's path is known statically: its full path, or a path written as a template (`/users/{id}`, `users/:id`,
+ * `` ``, `*`), not the source text of an expression (`prefix + 'tags'`, `AUTH.SIGNIN`). Only such a path can be a
+ * route label, a span name or an alert test's series.
+ */
+export function isStaticRoute(r: Pick<Route, 'fullPath' | 'path'>): boolean {
+  return (
+    r.fullPath !== null || (/^[\w\-./{}:<>*~@$%,;=?+()|!]*$/.test(r.path) && (r.path === '' || r.path.startsWith('/') || r.path === '*'))
+  );
+}
+
 /** `GET|POST /users/{id}`: methods and template, for plans, refusals and the CLI. */
 export function routeLabel(r: Pick<Route, 'methods' | 'fullPath' | 'path'>): string {
   return `${r.methods.join('|')} ${routeTemplate(r)}`;

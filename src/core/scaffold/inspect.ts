@@ -7,6 +7,8 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ConventionConfig } from '../metrics/conventions';
 import type { Route } from '../routes/types';
+import { JS_HELPER_MODULE } from '../instrument/helperJs';
+import { PY_HELPER_MODULE } from '../instrument/helperPy';
 
 const MAX_BYTES = 512 * 1024;
 
@@ -61,6 +63,25 @@ export function portFromSource(text: string, language: SourceFacts['language']):
   return language === 'python' ? 8000 : 3000;
 }
 
+/**
+ * Where Instrument Route's helper module (the wrapper style's metrics, the in-flight gauge among them) can be: in the
+ * folder of a route file or one of its parents inside the service (at most 50 folders).
+ */
+function helperModules(dir: string, routes: Route[]): string[] {
+  const root = path.resolve(dir);
+  const dirs = new Set<string>();
+  for (const file of new Set(routes.map((r) => r.file))) {
+    for (let d = path.dirname(path.resolve(root, file)); dirs.size < 50 && !dirs.has(d); d = path.dirname(d)) {
+      const rel = path.relative(root, d);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) break;
+      dirs.add(d);
+      if (d === root) break;
+    }
+  }
+  const names = [`${PY_HELPER_MODULE}.py`, ...['ts', 'js', 'mjs', 'cjs', 'mts', 'cts'].map((e) => `${JS_HELPER_MODULE}.${e}`)];
+  return [...dirs].flatMap((d) => names.map((n) => path.join(d, n)));
+}
+
 export async function inspectService(dir: string, routes: Route[]): Promise<SourceFacts> {
   // Manifests first (their order is used below), then the usual entry points and metric modules.
   const manifests = ['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'Dockerfile', 'Procfile'];
@@ -81,6 +102,7 @@ export async function inspectService(dir: string, routes: Route[]): Promise<Sour
   const texts = await Promise.all([
     ...[...manifests, ...entries].map((m) => readSmall(path.join(dir, m))),
     ...[...new Set(routes.map((r) => r.file))].slice(0, 200).map(readSmall),
+    ...helperModules(dir, routes).map(readSmall),
   ]);
   const [pkg, , , , dockerfile] = texts;
   const python = routes.length ? ['fastapi', 'flask'].includes(routes[0]!.framework) : !pkg;

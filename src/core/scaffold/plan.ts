@@ -9,6 +9,7 @@ import { detectConvention, type ConventionConfig, type MetricNameSource } from '
 import { inflightMetric } from '../dashboards/panels';
 import { getConvention } from '../metrics/conventions';
 import { scanWorkspace } from '../routes/workspace';
+import { isStaticRoute, routeLabel } from '../routes/route';
 import { inspectService } from './inspect';
 import { serviceName, type ScaffoldService } from './scaffold';
 
@@ -69,6 +70,14 @@ export async function planServices(folders: FolderSpec[], opts: PlanOptions): Pr
       ...(opts.exclude ? { exclude: opts.exclude } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
+    // routes whose path is source text (`prefix + 'tags'`) can be no route label: Instrument Route refuses them too
+    const routes = scan.routes.filter(isStaticRoute);
+    const dynamic = scan.routes.filter((r) => !isStaticRoute(r));
+    if (dynamic.length) {
+      notes.push(
+        `${name}: ${dynamic.length} route${dynamic.length === 1 ? '' : 's'} left out, the path not known statically (e.g. ${routeLabel(dynamic[0]!)}).`,
+      );
+    }
     const facts = await inspectService(f.dir, scan.routes);
     const { config, note } = await settleConvention(name, f, facts.convention, opts);
     if (note) notes.push(note);
@@ -81,7 +90,7 @@ export async function planServices(folders: FolderSpec[], opts: PlanOptions): Pr
       language: facts.language,
       port: facts.port,
       convention: config,
-      routes: scan.routes,
+      routes,
       inflight: !!gauge && facts.text.includes(gauge),
       metricsPath: '/metrics',
     });

@@ -34,6 +34,7 @@ function options(uri: vscode.Uri): InstrumentOptions {
     tracerName: s.tracerName,
     spanNameTemplate: s.spanNameTemplate,
     style: s.style,
+    inFlightGauge: s.inFlightGauge,
   };
 }
 
@@ -83,7 +84,12 @@ async function toWorkspaceEdit(
 }
 
 /** Applies when the document has not changed since planning; reports the outcome. */
-async function apply(doc: vscode.TextDocument, version: number, result: vscode.WorkspaceEdit | string, summary: string): Promise<boolean> {
+async function apply(
+  doc: vscode.TextDocument,
+  version: number,
+  result: vscode.WorkspaceEdit | string,
+  plan: Pick<EditPlan, 'summary' | 'note'>,
+): Promise<boolean> {
   if (typeof result === 'string') {
     void notify('info', `Telemetry Lens: ${result}`);
     return false;
@@ -93,7 +99,8 @@ async function apply(doc: vscode.TextDocument, version: number, result: vscode.W
     return false;
   }
   const ok = await vscode.workspace.applyEdit(result);
-  if (ok) log.info(`${vscode.workspace.asRelativePath(doc.uri)}: ${summary}`);
+  if (ok) log.info(`${vscode.workspace.asRelativePath(doc.uri)}: ${plan.summary}`);
+  if (ok && plan.note) void notify('info', `Telemetry Lens: ${plan.note}`);
   else void vscode.window.showErrorMessage('Telemetry Lens: VS Code refused the edit; nothing was changed.');
   return ok;
 }
@@ -126,7 +133,7 @@ export class InstrumentController {
     if (!route) return false;
     const version = doc.version;
     const plan = await planInstrumentRoute(doc.getText(), doc.uri.fsPath, route, aspects, options(doc.uri));
-    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
+    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan);
   }
 
   async instrumentAll(): Promise<boolean> {
@@ -135,7 +142,7 @@ export class InstrumentController {
     const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
     const version = doc.version;
     const plan = await planInstrumentFile(doc.getText(), doc.uri.fsPath, routes, [...ALL_ASPECTS], options(doc.uri));
-    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
+    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan);
   }
 
   /** structlog (Python) or pino (JS/TS) writing the current trace and span ids into every line. */
@@ -144,7 +151,7 @@ export class InstrumentController {
     if (!doc) return false;
     const version = doc.version;
     const plan = planTraceLogging(doc.getText(), doc.languageId);
-    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan.summary);
+    return apply(doc, version, await toWorkspaceEdit(doc, plan), plan);
   }
 
   async setupApp(kind: 'metrics-endpoint' | 'tracing'): Promise<boolean> {
@@ -156,7 +163,7 @@ export class InstrumentController {
       ...options(doc.uri),
       ...(folder ? { serviceName: folder.name } : {}),
     });
-    return apply(doc, version, await toWorkspaceEdit(doc, plan, newFiles), plan.summary);
+    return apply(doc, version, await toWorkspaceEdit(doc, plan, newFiles), plan);
   }
 }
 

@@ -108,7 +108,7 @@ function rangeControls(): HTMLElement {
   select.addEventListener('change', () => (update(), run()));
   for (const el of [from, to]) el.addEventListener('change', update);
   from.hidden = to.hidden = select.value !== 'absolute';
-  return h('span', { class: 'range' }, select, from, to);
+  return h('span', { class: 'log-range' }, select, from, to);
 }
 
 function layout(): void {

@@ -12,16 +12,19 @@ export interface PanelSpec<In> {
   title: string;
   /** Bundle name in dist/webview (without .js). */
   script: string;
+  /** The bundle has a stylesheet of its own, dist/webview/<script>.css (CSS its libraries import). */
+  stylesheet?: boolean;
   isMessage(m: unknown): m is In;
   column?: vscode.ViewColumn;
   /** A panel VS Code restored after a reload (WebviewPanelSerializer); by default a new one is created. */
   panel?: vscode.WebviewPanel;
 }
 
-export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, stylesheet = false): string {
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${script}.js`));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  const styleUris = [vscode.Uri.joinPath(extensionUri, 'media', 'webview.css')];
+  if (stylesheet) styleUris.unshift(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${script}.css`));
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -36,7 +39,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, sc
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${styleUri}">
+${styleUris.map((u) => `<link rel="stylesheet" href="${webview.asWebviewUri(u)}">`).join('\n')}
 <title>${esc(title)}</title>
 </head>
 <body>
@@ -80,7 +83,7 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
       this.disposables,
     );
     this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    this.panel.webview.html = renderHtml(this.panel.webview, extensionUri, spec.script, spec.title);
+    this.panel.webview.html = renderHtml(this.panel.webview, extensionUri, spec.script, spec.title, spec.stylesheet);
   }
 
   /** Posts now if the webview said `ready`, else queues until it does; nothing once the panel is closed. */

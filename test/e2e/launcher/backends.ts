@@ -87,6 +87,8 @@ export function e2eHistory(): string {
     [0.1, 0.45],
     [0.25, 0.5],
   ]);
+  // The shop service exports Instrument Route's optional in-flight gauge (3 requests in flight).
+  w.gauge('http_requests_in_progress', { job: 'shop' }, 3, 'HTTP requests in progress');
   // Another service's series with the same route must not leak into the shop's numbers.
   w.counter('http_requests', { job: 'other', method: 'GET', route: '/api/orders', status: '200' }, 100);
   return w.toString();
@@ -106,8 +108,44 @@ const E2E_RULES = `groups:
         annotations: { summary: "GET /api/orders fails more than 5% of requests" }
 `;
 
+/** The trace id of the e2e exemplar; the traces suite posts a trace with this id to the local receiver. */
+export const E2E_EXEMPLAR_TRACE = '7a3c0d5e9b1f42c68d0e1f2a3b4c5d6e';
+
+/**
+ * Exemplars are not part of TSDB blocks (promtool cannot backfill them): a target scraped live serves the
+ * latency histogram of GET /api/orders/{order_id} with an exemplar stamped inside the history (5 min before
+ * the evaluation time), which Prometheus stores with that timestamp. Its own samples are "now", far outside the
+ * pinned evaluation time, so no number changes; GET /api/orders has a (constant) request counter "now" too, so a
+ * test looking at the last hour instead of the pinned time has a chart to mark the live alert on.
+ */
+function liveTarget(): string {
+  const l = 'method="GET",route="/api/orders/{order_id}"';
+  return [
+    '# TYPE http_requests counter',
+    'http_requests_total{method="GET",route="/api/orders",status="200"} 5',
+    '# TYPE http_request_duration_seconds histogram',
+    `http_request_duration_seconds_bucket{${l},le="1.0"} 1 # {trace_id="${E2E_EXEMPLAR_TRACE}"} 0.93 ${E2E_TIME - 300}.000`,
+    `http_request_duration_seconds_bucket{${l},le="+Inf"} 1`,
+    `http_request_duration_seconds_count{${l}} 1`,
+    `http_request_duration_seconds_sum{${l}} 0.93`,
+    '# EOF',
+    '',
+  ].join('\n');
+}
+
 export async function startE2eBackends(_tmp: string): Promise<E2eBackends> {
-  const prom = await startPrometheus({ openMetrics: e2eHistory(), rules: E2E_RULES, evaluationInterval: '1s' });
+  const target = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+    res.end(liveTarget());
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const prom = await startPrometheus({
+    openMetrics: e2eHistory(),
+    rules: E2E_RULES,
+    evaluationInterval: '1s',
+    exemplars: true,
+    scrapes: [{ job: 'shop', targets: [`127.0.0.1:${(target.address() as { port: number }).port}`], scrapeInterval: '1s' }],
+  });
   return {
     userSettings: {
       'telemetryLens.prometheus.url': prom.url,
@@ -117,7 +155,11 @@ export async function startE2eBackends(_tmp: string): Promise<E2eBackends> {
     },
     env: { E2E_PROMETHEUS_URL: prom.url, E2E_TIME: String(E2E_TIME) },
     describe: { prometheus: prom.url },
-    stop: () => prom.stop(),
+    stop: async () => {
+      await prom.stop();
+      target.closeAllConnections();
+      await new Promise((r) => target.close(r));
+    },
   };
 }
 

@@ -69,6 +69,47 @@ suite('Instrument Route (wrapper style, the default): one line, the helper creat
   });
 });
 
+suite('Instrument Route: the opt-in in-flight gauge', () => {
+  test('@dom switched on, the helper is written with the gauge; an existing helper without it is kept and a notification says so', async () => {
+    const api = (await activateExtension()).exports as TelemetryLensApi;
+    await api.routes.ready;
+    const config = vscode.workspace.getConfiguration('telemetryLens');
+    await config.update('instrument.inFlightGauge', true, vscode.ConfigurationTarget.Global);
+    const editor = await openFile('shop', 'routers', 'orders.py');
+    const doc = editor.document;
+    const helper = vscode.Uri.joinPath(doc.uri, '..', '..', 'telemetry_routes.py');
+    // the index re-parses after each revert: wait until its route points at the handler as the file is now
+    const key = () =>
+      eventually(() => {
+        const r = api.routes.inFile(doc.uri).find((x) => x.fullPath === '/api/orders' && x.methods[0] === 'GET');
+        return r && doc.lineAt(r.handlerLine - 1).text.startsWith('async def list_orders') && !doc.isDirty
+          ? `${r.file}:${r.line}`
+          : undefined;
+      }, 'the index in step with orders.py');
+    const read = async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(helper));
+    try {
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', await key()));
+      assert.match(await read(), /^ {4}with HTTP_REQUESTS_IN_PROGRESS\.track_inprogress\(\), tracer\.start_as_current_span\(/m);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      const own = '# our own helper\ndef observe_route(method, route, status_code=200):\n    return lambda fn: fn\n';
+      await vscode.workspace.fs.writeFile(helper, new TextEncoder().encode(own));
+      assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', await key()));
+      assert.match(doc.getText(), /^@observe_route\("GET", "\/api\/orders"\)$/m, 'the handler is instrumented');
+      assert.equal(await read(), own, 'the existing helper is not overwritten');
+      await bridge('dom', {
+        selector: '.notifications-toasts',
+        contains: 'without the in-flight gauge',
+        screenshot: 'inflight-helper-kept.png',
+      });
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.workspace.fs.delete(helper).then(undefined, () => undefined);
+      await config.update('instrument.inFlightGauge', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+});
+
 suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => {
   let api: TelemetryLensApi;
   inlineStyle();

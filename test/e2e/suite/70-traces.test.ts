@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
 import { activateExtension, bridge, eventually, workspaceFile } from './helpers';
 
+// The e2e Prometheus holds a latency exemplar with this trace id on GET /api/orders/{order_id} (launcher/backends.ts).
 const TRACE_ID = '7a3c0d5e9b1f42c68d0e1f2a3b4c5d6e';
 const HOSTILE_NAME = '<img src=x onerror="window.pwned=1">';
 const HOSTILE_ATTR = '<script>window.pwned=2</script>';
@@ -199,6 +200,20 @@ suite('Traces: explorer and waterfall', () => {
     const host = await vscode.commands.executeCommand<{ panel: vscode.WebviewPanel }>('telemetryLens.openTrace', TRACE_ID);
     assert.equal(host.panel.viewType, 'telemetryLens.waterfall');
     await bridge('dom', { selector: '#trace-title', contains: 'GET /api/orders' });
+  });
+
+  test('@dom an exemplar dot on the route details latency chart opens its trace in the waterfall', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const route = api.routes.all().find((r) => r.fullPath === '/api/orders/{order_id}')!;
+    await vscode.commands.executeCommand('telemetryLens.showRouteDetails', `${route.file}:${route.line}`);
+    const dot = await bridge<{ html: string; count: number }>('dom', {
+      selector: '.chart-panel[data-kind="latency"] .uplot',
+      count: `.exemplar[data-trace-id="${TRACE_ID}"]`,
+    });
+    assert.equal(dot.count, 1, 'one exemplar in the last hour');
+    await bridge('dom', { selector: '.chart-panel[data-kind="latency"]', click: '.exemplar', screenshot: 'route-details-exemplar.png' });
+    const title = await bridge<{ texts: string[] }>('dom', { selector: '#trace-title', contains: 'GET /api/orders' });
+    assert.equal(title.texts[0], 'e2e-shop: GET /api/orders/{order_id}');
   });
 
   test('@dom the serializer restores a panel from its persisted identity (what a window reload does)', async () => {

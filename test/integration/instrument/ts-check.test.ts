@@ -78,6 +78,10 @@ describe('instrumented TypeScript/JavaScript type-checks', () => {
         }
         write(path.join(sub, path.basename(file)), out);
       }
+      // the opt-in in-flight gauge
+      const gauge = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], { ...OPTS, inFlightGauge: true });
+      assert.match(applyEdits(text, gauge.edits), /\.dec\(\)/);
+      write(path.join(`${c.name}-inflight`, path.basename(file)), applyEdits(text, gauge.edits));
     }
     // NestJS bootstrap file: /metrics on the HTTP adapter + tracing import, next to the instrumented controller
     {
@@ -147,6 +151,17 @@ describe('wrapper style type-checks', () => {
         const helper = plan.newFiles![0]!;
         fs.writeFileSync(path.join(sub, path.basename(helper.path)), helper.content);
         files.push(target, path.join(sub, path.basename(helper.path)));
+        // the helper written with the opt-in in-flight gauge, in the same module style
+        const gauge = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], {
+          ...OPTS,
+          style: 'wrapper',
+          inFlightGauge: true,
+        });
+        const gaugeHelper = path.join(`${sub}-inflight`, path.basename(helper.path));
+        fs.mkdirSync(path.dirname(gaugeHelper), { recursive: true });
+        fs.writeFileSync(gaugeHelper, gauge.newFiles![0]!.content);
+        assert.match(gauge.newFiles![0]!.content, /httpRequestsInProgress\.dec\(\)/);
+        files.push(gaugeHelper);
       }
       const isJs = (f: string) => /\.[cm]?js$/.test(f);
       // noUnusedLocals stays on: the helper declares nothing it does not use

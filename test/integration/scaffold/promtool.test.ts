@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import ts from 'typescript';
+import { jsHelper } from '../../../src/core/instrument/helperJs';
+import { DEFAULT_OPTIONS } from '../../../src/core/instrument/types';
 import { main } from '../../../src/cli/main';
 import type { Io } from '../../../src/cli/io';
 import { grafanaDashboard } from '../../../src/core/dashboards/grafana';
@@ -146,6 +148,58 @@ describe('scaffold CLI', () => {
     assert.ok(fs.readFileSync(path.join(out, 'prometheus/tests/hostile-app.test.yml'), 'utf8').includes('{{ $labels.job }}/$&'));
     promtoolChecks(out);
   });
+
+  it(
+    'a route whose path is source text (`prefix + ...`) is left out, and said: no series of it in the alert tests',
+    { timeout: 60_000 },
+    async () => {
+      const app = path.join(tmp, 'dynamic-app');
+      fs.mkdirSync(app, { recursive: true });
+      fs.writeFileSync(path.join(app, 'package.json'), '{"dependencies":{"fastify":"4"}}\n');
+      fs.writeFileSync(
+        path.join(app, 'server.js'),
+        "const app = require('fastify')();\nconst prefix = process.argv[2];\napp.get(prefix + 'tags', async () => []);\napp.get('/ok', async () => 'ok');\n",
+      );
+      const out = path.join(tmp, 'dynamic-out');
+      const c = io();
+      assert.equal(await main(['scaffold', app, '--out', out], c), 0, c.stderr.join('\n'));
+      assert.match(c.stderr.join('\n'), /dynamic-app: 1 route left out, the path not known statically \(e\.g\. GET prefix \+ 'tags'\)/);
+      assert.match(c.stdout.join('\n'), /services: dynamic-app \(telemetry-lens, 1 route,/);
+      const tests = fs.readFileSync(path.join(out, 'prometheus/tests/dynamic-app.test.yml'), 'utf8');
+      assert.doesNotMatch(tests, /prefix/);
+      assert.match(tests, /route="\/ok"/);
+      promtoolChecks(out);
+    },
+  );
+
+  it(
+    "a service instrumented with the in-flight gauge (in Instrument Route's helper module) gets the in-flight panel",
+    { timeout: 60_000 },
+    async () => {
+      const app = path.join(tmp, 'gauge-app');
+      fs.mkdirSync(path.join(app, 'routes'), { recursive: true });
+      fs.writeFileSync(path.join(app, 'package.json'), '{"dependencies":{"express":"4"}}\n');
+      fs.writeFileSync(
+        path.join(app, 'routes', 'users.js'),
+        "const { observeRoute } = require('../telemetryRoutes');\nconst router = require('express').Router();\nrouter.get('/users', observeRoute('GET', '/users', (req, res) => res.json([])));\nmodule.exports = router;\n",
+      );
+      const dashboard = async (name: string) => {
+        const out = path.join(tmp, `${name}-out`);
+        assert.equal(await main(['scaffold', app, '--out', out, '--force'], io()), 0);
+        promtoolChecks(out);
+        return fs.readFileSync(path.join(out, 'grafana/dashboards/gauge-app.json'), 'utf8');
+      };
+      fs.writeFileSync(path.join(app, 'telemetryRoutes.js'), jsHelper(DEFAULT_OPTIONS, { esm: false, ts: false, eol: '\n' }));
+      assert.doesNotMatch(await dashboard('gauge-off'), /In-flight requests/);
+      fs.writeFileSync(
+        path.join(app, 'telemetryRoutes.js'),
+        jsHelper({ ...DEFAULT_OPTIONS, inFlightGauge: true }, { esm: false, ts: false, eol: '\n' }),
+      );
+      const on = await dashboard('gauge-on');
+      assert.match(on, /In-flight requests/);
+      assert.match(on, /sum\(http_requests_in_progress\{job=\\"gauge-app\\"\}\)/);
+    },
+  );
 
   it('usage errors exit 2', async () => {
     for (const args of [

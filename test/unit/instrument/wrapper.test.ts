@@ -142,6 +142,28 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(applyEdits(py, reuse.edits), /^from \.\.telemetry_routes import observe_route$/m);
   });
 
+  it('the in-flight gauge is off by default; switched on, a new helper has it and an existing one without it is kept, and the plan says so', async () => {
+    const root = tmp();
+    const file = path.join(root, 'items.py');
+    const text = py.replace('from .deps import db\n', '');
+    const helperFile = path.join(root, 'telemetry_routes.py');
+    const plain = await plan(file, text);
+    assert.doesNotMatch(plain.newFiles![0]!.content, /Gauge|in_progress/);
+    const gauge = { ...OPTS, inFlightGauge: true };
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const fresh = await planInstrumentFile(text, file, routes, ALL, gauge);
+    assert.match(fresh.newFiles![0]!.content, /HTTP_REQUESTS_IN_PROGRESS\.track_inprogress\(\)/);
+    assert.doesNotMatch(fresh.summary, /without the in-flight gauge/);
+    fs.writeFileSync(helperFile, plain.newFiles![0]!.content);
+    const kept = await planInstrumentFile(text, file, routes, ALL, gauge);
+    assert.equal(kept.newFiles, undefined, 'never overwritten');
+    assert.ok(kept.edits.length, 'the handler is still instrumented');
+    assert.match(kept.summary, /telemetry_routes\.py exists without the in-flight gauge http_requests_in_progress: it is not overwritten/);
+    assert.ok(kept.note && kept.summary.endsWith(kept.note), 'the editor shows it as a notification');
+    fs.writeFileSync(helperFile, fresh.newFiles![0]!.content);
+    assert.doesNotMatch((await planInstrumentFile(text, file, routes, ALL, gauge)).summary, /without the in-flight gauge/);
+  });
+
   it("TypeScript: next to tracing.ts, or in src/; the specifier follows the file's `.js` extensions", async () => {
     const root = tmp();
     fs.writeFileSync(path.join(root, 'package.json'), '{}');
