@@ -70,16 +70,18 @@ export abstract class Analyzer {
    */
   protected objectAt(
     n: Node,
-    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null },
+    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
     init?: (ref: Ref) => void,
   ): Ref {
     const nodeKey = `${n.startIndex}:${n.endIndex}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
+      const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)
       id = this.fa.objects.length;
       this.objIds.set(nodeKey, id);
-      const prefix = o.prefix();
-      this.fa.objects.push({ id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix });
+      const decl: ObjDecl = { id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix };
+      if (o.ctor) Object.assign(decl, { ctor: o.ctor, ...(o.via ? { via: o.via } : {}) });
+      this.fa.objects.push(decl);
       init?.({ k: 'obj', id });
     }
     return { k: 'obj', id };

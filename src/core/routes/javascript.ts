@@ -13,7 +13,7 @@ import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
 import { nestController } from './nest';
 import { captureSteps, clip, concatVals, none } from './common';
-import { jsConfigGet, jsEnv, jsFallback, jsObjectConsts } from './configValues';
+import { frozen, jsConfigGet, jsEnv, jsFallback, jsObjectConsts } from './configValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -48,6 +48,8 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
 };
 
 export const JS_QUERY = QUERY;
+/** TypeScript adds enums (`enum Paths { Users = '/users' }`), a node type the JavaScript grammar does not have. */
+export const TS_QUERY = `${QUERY}(enum_declaration) @enum\n`;
 export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
@@ -60,6 +62,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('decl', 'declaration', (n) => A.declarator(n)),
       ...S.each('func', 'function', (n) => A.funcDecl(n)),
       ...S.each('class', 'class', (n) => A.classDecl(n)),
+      ...S.each('enum', 'enum', (n) => A.enumDecl(n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => A.exportStmt(n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
@@ -242,6 +245,36 @@ export class JsAnalyzer extends Analyzer {
   classDecl(n: Node): void {
     const name = n.childForFieldName('name');
     if (name) this.bind(name.text, n, () => ({ k: 'cls', id: this.clsId(n) }));
+  }
+
+  /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
+  enumDecl(n: Node): void {
+    const name = n.childForFieldName('name')?.text;
+    const body = n.childForFieldName('body');
+    for (const m of name && body ? named(body) : []) {
+      const key = m.type === 'enum_assignment' ? m.childForFieldName('name') : null;
+      const v = m.childForFieldName('value');
+      const val = key && v ? this.evalStr(v) : null;
+      if (val && 's' in val) this.fa.consts[`${name}.${unquote(key!) ?? key!.text}`] = val.s;
+    }
+  }
+
+  /** `ROUTES.users.list` where ROUTES is a constant object literal (or enum) of this file: the string at that key. */
+  private localMember(n: Node, depth: number): Val | null {
+    const keys: string[] = [];
+    let root: Node | null = n;
+    while (root?.type === 'member_expression' && keys.length < 8) {
+      keys.unshift(root.childForFieldName('property')?.text ?? '');
+      root = unwrapExpr(root.childForFieldName('object'));
+    }
+    if (root?.type !== 'identifier') return null;
+    const dotted = `${root.text}.${keys.join('.')}`;
+    if (dotted in this.fa.consts) return { s: this.fa.consts[dotted]! };
+    const decl = this.soleDeclarator(root.text);
+    if (decl?.parent?.type !== 'lexical_declaration' || decl.parent.child(0)?.text !== 'const') return null;
+    let v = frozen(decl.childForFieldName('value'));
+    for (const k of keys) v = v?.type === 'object' ? frozen(this.prop(v, k)) : null;
+    return v && v.type !== 'object' ? this.evalStr(v, depth + 1) : null;
   }
 
   assignment(n: Node): void {
@@ -584,7 +617,7 @@ export class JsAnalyzer extends Analyzer {
         return { e: n.text, why: 'variable' };
       }
       case 'member_expression':
-        return jsEnv(n) ?? { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
+        return jsEnv(n) ?? this.localMember(n, depth) ?? { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
       case 'call_expression':
         return jsConfigGet(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
       case 'regex':

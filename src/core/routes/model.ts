@@ -41,6 +41,11 @@ export interface ObjDecl {
   line: number;
   /** Prefix given at creation (APIRouter(prefix=), Blueprint(url_prefix=), new Router({prefix})). */
   prefix: Val | null;
+  /** Made by calling a project class or an imported name (`router = AppRouter(prefix="/x")`): an app/router only when
+   *  that resolves to a subclass of a framework class (its framework and kind then replace the ones above), otherwise
+   *  the value is `via` (an instance, or what a factory returns). */
+  ctor?: Ref;
+  via?: Ref;
 }
 
 export interface FuncDecl {
@@ -61,6 +66,9 @@ export interface ClassDecl {
   methods: Record<string, number>;
   /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
   fields?: Record<string, Ref>;
+  /** A framework class among its bases (`class AppRouter(APIRouter)`), or project classes it derives from. */
+  base?: { framework: Framework; kind: 'app' | 'router' };
+  supers?: Ref[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
-import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
+import { type ClassDecl, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
@@ -183,6 +183,7 @@ class PyAnalyzer extends Analyzer {
         const methods: Record<string, number> = {};
         const fields: Record<string, Ref> = {};
         this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
+        this.classBases(this.fa.classes[id]!, n);
         const body = n.childForFieldName('body');
         for (const c of body ? named(body) : []) {
           const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
@@ -250,17 +251,37 @@ class PyAnalyzer extends Analyzer {
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
       // app = create_app(): the value the project function returns; settings = Settings(): an instance
       const callee = this.refOf(fnNode);
-      return callee.k === 'cls' ? { k: 'inst', cls: callee } : (this.returnOf(callee) ?? none(n));
+      const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : this.returnOf(callee);
+      if (!via || callee.k === 'fn') return via ?? none(n);
+      // router = AppRouter(prefix="/x"): a router if the class turns out to subclass APIRouter/Blueprint (resolve.ts)
+      const { kw } = pyArgs(n);
+      const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
+      const p = kw.get('prefix') ?? kw.get('url_prefix');
+      const prefix = (): Val | null => (p ? this.evalStr(p) : null);
+      return this.objectAt(n, { framework: 'fastapi', kind: 'router', name: nameNode?.text, prefix, ctor: callee, via });
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
       const owner = this.refOf(fnNode.childForFieldName('object'));
-      if (owner.k !== 'obj' || this.fa.objects[owner.id]?.framework !== 'flask') return none(n);
+      const o = owner.k === 'obj' ? this.fa.objects[owner.id] : undefined;
+      if (!o || o.ctor || o.framework !== 'flask') return none(n);
       return this.objectAt(n, { framework: 'flask', kind: 'router', prefix: () => this.namespacePrefix(n) }, (child) => {
         this.fa.mounts.push({ parent: owner, child, prefix: null, line: lineOf(n), kind: 'include' });
       });
     }
     return none(n);
+  }
+
+  /** `class AppRouter(APIRouter)`: a framework base, or the project classes it derives from (resolved across files). */
+  private classBases(decl: ClassDecl, n: Node): void {
+    const sup = n.childForFieldName('superclasses');
+    for (const b of sup ? named(sup) : []) {
+      if (b.type !== 'identifier' && b.type !== 'attribute') continue;
+      const ctor = this.ctorKind(b);
+      if (ctor) decl.base = { framework: ctor.framework, kind: ctor.kind };
+      const r = ctor ? null : this.refOf(b);
+      if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
+    }
   }
 
   /** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
@@ -277,9 +298,10 @@ class PyAnalyzer extends Analyzer {
     let name: string;
     let ref: Ref;
     if (fnNode.type === 'identifier') {
-      name = fnNode.text;
-      if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
       ref = this.refOf(fnNode);
+      // `from fastapi import APIRouter as FastAPIRouter`: the imported name counts
+      name = ref.k === 'imp' ? ref.name : fnNode.text;
+      if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
     } else if (fnNode.type === 'attribute') {
       name = fnNode.childForFieldName('attribute')?.text ?? '';
       if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;

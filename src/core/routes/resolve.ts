@@ -3,7 +3,7 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import type { CallEdge, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
+import type { CallEdge, ClassDecl, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
@@ -39,6 +39,8 @@ interface Base {
   source?: string;
   /** When path is null: the known part below the unknown prefix (for live inference). */
   tail?: string;
+  /** The chain ends at a router that is never mounted (a second tree built only for the docs, dead code). */
+  dead?: boolean;
 }
 
 const MAX_PATHS = 8;
@@ -76,7 +78,7 @@ class Resolver {
     this.mods = new ModuleIndex(sorted, options);
     this.files = this.mods.files;
     for (const fa of sorted) {
-      for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
+      for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.nestApps = new NestApps(
@@ -118,8 +120,11 @@ class Resolver {
   resolve(file: string, ref: Ref, depth = 0): Ent | null {
     if (depth > 24) return null;
     switch (ref.k) {
-      case 'obj':
+      case 'obj': {
+        const o = this.files.get(file)?.objects[ref.id];
+        if (o?.ctor && !this.frameworkClass(file, o.ctor)) return o.via ? this.resolve(file, o.via, depth + 1) : null;
         return { t: 'obj', file, id: ref.id };
+      }
       case 'param':
         return { t: 'param', file, fn: ref.fn, i: ref.i };
       case 'fn':
@@ -186,6 +191,29 @@ class Resolver {
       default:
         return null;
     }
+  }
+
+  private classMemo = new Map<string, ClassDecl['base'] | null>();
+
+  /** The framework class a project class derives from (`class AppRouter(APIRouter)`, also through project bases). */
+  private frameworkClass(file: string, ref: Ref, depth = 0): ClassDecl['base'] | null {
+    const c = depth > 6 ? null : this.resolve(file, ref, depth + 1);
+    if (c?.t !== 'cls') return null;
+    const k = `${c.file}|${c.id}`;
+    if (this.classMemo.has(k)) return this.classMemo.get(k) ?? null;
+    this.classMemo.set(k, null);
+    const decl = this.files.get(c.file)?.classes[c.id];
+    let base: ClassDecl['base'] | null = decl?.base ?? null;
+    for (const s of decl?.supers ?? []) base ??= this.frameworkClass(c.file, s, depth + 1);
+    this.classMemo.set(k, base);
+    return base;
+  }
+
+  /** Framework and kind of an object (a project subclass's come from its framework base). */
+  private objDecl(file: string, id: number): { framework: Framework; kind: 'app' | 'router' } | null {
+    const o = this.files.get(file)?.objects[id];
+    if (!o) return null;
+    return (o.ctor && this.frameworkClass(file, o.ctor)) || o;
   }
 
   private evalVal(file: string, v: Val): Val {
@@ -363,7 +391,7 @@ class Resolver {
     seen.add(k);
     const e = this.entOfKey(k);
     if (!e) return null;
-    if (e.t === 'obj') return this.files.get(e.file)?.objects[e.id]?.framework ?? null;
+    if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
     if (this.isRootPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
@@ -432,7 +460,6 @@ class Resolver {
     const own = this.ownPrefix(k);
     const edges = this.edges.get(k) ?? [];
     const e = this.entOfKey(k);
-    const fa = e ? this.files.get(e.file) : undefined;
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
       if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
@@ -449,8 +476,14 @@ class Resolver {
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
-      if ((e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
-      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files`, tail: below('', null) });
+      if ((e?.t === 'obj' && this.objDecl(e.file, e.id)?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
+      else
+        push({
+          path: null,
+          reason: `${this.describe(k)} is never mounted/registered in the analysed files`,
+          tail: below('', null),
+          dead: true,
+        });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
@@ -613,7 +646,9 @@ class Resolver {
       out.push(make(fw, null, `${this.describe(k)} is not registered/called in the analysed files`));
       return;
     }
-    const bases = this.bases(k, fw, new Set());
+    const all = this.bases(k, fw, new Set());
+    const live = all.filter((b) => !b.dead);
+    const bases = live.length ? live : all;
     const seen = new Set<string>();
     for (const b of bases) {
       if (b.path === null) {
