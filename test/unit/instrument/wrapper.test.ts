@@ -142,6 +142,41 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(applyEdits(py, reuse.edits), /^from \.\.telemetry_routes import observe_route$/m);
   });
 
+  it('Python with no packages, run from a source folder: one helper there for every route folder, imported absolutely', async () => {
+    const root = tmp();
+    const src = path.join(root, 'src');
+    fs.mkdirSync(path.join(src, 'helpers'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'helpers', 'routing.py'), '');
+    const text = py.replace('from .deps import db', 'from helpers.routing import db');
+    const helpers = [];
+    for (const dir of [
+      ['rest', 'users'],
+      ['rest', 'admin', 'auth'],
+    ]) {
+      fs.mkdirSync(path.join(src, ...dir), { recursive: true });
+      const p = await plan(path.join(src, ...dir, 'routes.py'), text);
+      helpers.push(p.newFiles?.[0]?.path);
+      assert.match(applyEdits(text, p.edits), /^from telemetry_routes import observe_route$/m);
+    }
+    assert.deepEqual(helpers, [path.join(src, 'telemetry_routes.py'), path.join(src, 'telemetry_routes.py')]);
+  });
+
+  it("JavaScript with no src/: one helper next to the app's entry file (else package.json) for every route folder", async () => {
+    const root = tmp();
+    fs.writeFileSync(path.join(root, 'package.json'), '{}');
+    fs.mkdirSync(path.join(root, 'server'));
+    fs.writeFileSync(path.join(root, 'server', 'app.js'), '');
+    const js =
+      "const { Router } = require('express');\nconst router = Router();\nrouter.get('/u', (req, res) => res.json([]));\nmodule.exports = router;\n";
+    for (const dir of [path.join('server', 'routes'), path.join('server', 'modules', 'users')]) {
+      fs.mkdirSync(path.join(root, dir), { recursive: true });
+      const p = await plan(path.join(root, dir, 'users.js'), js);
+      assert.equal(p.newFiles?.[0]?.path, path.join(root, 'server', 'telemetryRoutes.js'), dir);
+    }
+    fs.mkdirSync(path.join(root, 'routes'));
+    assert.equal((await plan(path.join(root, 'routes', 'users.js'), js)).newFiles?.[0]?.path, path.join(root, 'telemetryRoutes.js'));
+  });
+
   it("TypeScript: next to tracing.ts, or in src/; the specifier follows the file's `.js` extensions", async () => {
     const root = tmp();
     fs.writeFileSync(path.join(root, 'package.json'), '{}');
@@ -155,6 +190,45 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(p.newFiles![0]!.content, /^export function observeRoute</m);
     fs.writeFileSync(path.join(root, 'src', 'routes', 'tracing.ts'), '// mine\n');
     assert.equal((await plan(file, ts)).newFiles?.[0]?.path, path.join(root, 'src', 'routes', 'telemetryRoutes.ts'));
+  });
+
+  it('routes under a run-time prefix are labelled with the known part below it: two `/login/` never share a label', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-labels-'));
+    const main = path.join(root, 'main.py');
+    const text = [
+      'import os',
+      'from fastapi import APIRouter, FastAPI',
+      '',
+      'app = FastAPI()',
+      'admin = APIRouter(prefix="/admin")',
+      'users = APIRouter(prefix="/users")',
+      '',
+      '',
+      '@admin.post("/login/")',
+      'def admin_login():',
+      '    return {}',
+      '',
+      '',
+      '@users.post("/login/")',
+      'def user_login():',
+      '    return {}',
+      '',
+      '',
+      'app.include_router(admin, prefix=os.environ["API_PREFIX"])',
+      'app.include_router(users, prefix=os.environ["API_PREFIX"])',
+      '',
+    ].join('\n');
+    const routes = await detectRoutes([{ path: main, text }]);
+    assert.deepEqual(
+      routes.map((r) => [r.fullPath, r.knownSuffix]),
+      [
+        [null, '/admin/login/'],
+        [null, '/users/login/'],
+      ],
+    );
+    const out = applyEdits(text, (await planInstrumentFile(text, main, routes, ALL, OPTS)).edits);
+    assert.match(out, /^@observe_route\("POST", "\/admin\/login\/"\)$/m);
+    assert.match(out, /^@observe_route\("POST", "\/users\/login\/"\)$/m);
   });
 
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
