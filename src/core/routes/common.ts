@@ -70,9 +70,8 @@ export function mayBeLocalFunction(r: Ref): boolean {
   switch (r.k) {
     case 'fn':
     case 'param':
+    case 'imp': // a bare specifier may be a path alias (`@/lib/setup`): resolve.ts decides
       return true;
-    case 'imp':
-      return !r.mod.startsWith('pkg:');
     case 'mem':
     case 'wrap':
       return mayBeLocalFunction(r.k === 'mem' ? r.base : r.inner);

@@ -87,6 +87,17 @@ export class JsAnalyzer extends Analyzer {
     return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
   }
 
+  /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file). */
+  arrayElements(n: Node): Node[] | null {
+    let u = unwrapExpr(n);
+    if (u?.type === 'identifier') {
+      const d = this.soleDeclarator(u.text);
+      u =
+        d?.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const' ? unwrapExpr(d.childForFieldName('value')) : null;
+    }
+    return u?.type === 'array' ? named(u).filter((e) => e.type !== 'spread_element' && e.type !== 'comment') : null;
+  }
+
   /** The node of functions[id]. */
   fnNode(id: number): Node | undefined {
     return this.fnNodes[id];
@@ -362,6 +373,7 @@ export class JsAnalyzer extends Analyzer {
     if (value) {
       this.setExport('default', () => this.refOf(value));
       this.constExport('default', value);
+      this.pendingArrays.push(['default', value]);
       return;
     }
     const first = n.child(1);
@@ -487,12 +499,14 @@ export class JsAnalyzer extends Analyzer {
         this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
         return child;
       }
-      if (m === 'routes' || m === 'middleware' || m === 'bind') return this.refOf(obj);
+      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
+      if (m === 'routes' || m === 'middleware' || m === 'bind' || m === 'withTypeProvider') return this.refOf(obj);
       if (
         (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
         m === 'register' ||
         m === 'on' ||
         m === 'use' ||
+        m === 'openapi' ||
         (m === 'route' && argv.length === 2)
       ) {
         return this.refOf(obj);
@@ -516,8 +530,12 @@ export class JsAnalyzer extends Analyzer {
     // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
     const inline = argv.filter(isInlineFunction);
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
-    // const app = createApp(): the value the project function returns
-    return this.returnOf(callee) ?? none(n);
+    // const app = createApp(): the value the project function returns (a fresh instance per call when the function
+    // creates it: resolve.ts)
+    const via = this.returnOf(callee);
+    if (!via) return none(n);
+    const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
+    return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
 
   private newRef(n: Node): Ref {
@@ -609,7 +627,7 @@ export class JsAnalyzer extends Analyzer {
           const v = decl.childForFieldName('value');
           if (kind === 'const' && v && v.type !== 'identifier') {
             const r = this.evalStr(v, depth + 1);
-            if ('s' in r) return r;
+            if ('s' in r || r.ref || r.parts) return r; // a constant, or one of another module
           }
         }
         const ref = this.lookup(n.text, n);
@@ -648,9 +666,16 @@ export class JsAnalyzer extends Analyzer {
     this.callEdge(n, fn, named(args));
   }
 
+  private pendingArrays: [string, Node][] = [];
+
   /** Exports, then module constants, then the framework hints: small steps. */
   finishSteps(): (() => void)[] {
     const steps: (() => void)[] = [];
+    const array = (name: string, n: Node): void => {
+      const els = this.arrayElements(n);
+      if (els) (this.fa.arrays ??= {})[name] = els.map((e) => this.refOf(e));
+    };
+    for (const [name, value] of this.pendingArrays) steps.push(() => array(name, value));
     for (const [name, value] of this.pendingExports) {
       steps.push(() => {
         if (name in this.fa.exports) return;
@@ -667,6 +692,7 @@ export class JsAnalyzer extends Analyzer {
         const t = v?.type;
         if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
           this.constExport(name, v);
+        if (t === 'array') array(name, v!);
       });
     }
     steps.push(this.frameworkStep());

@@ -252,8 +252,9 @@ class PyAnalyzer extends Analyzer {
       // app = create_app(): the value the project function returns; settings = Settings(): an instance
       const callee = this.refOf(fnNode);
       const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : this.returnOf(callee);
-      if (!via || callee.k === 'fn') return via ?? none(n);
-      // router = AppRouter(prefix="/x"): a router if the class turns out to subclass APIRouter/Blueprint (resolve.ts)
+      if (!via) return none(n);
+      // router = AppRouter(prefix="/x"): a router if the class turns out to subclass APIRouter/Blueprint; router =
+      // get_router(): a fresh instance per call when the function creates it (resolve.ts)
       const { kw } = pyArgs(n);
       const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
       const p = kw.get('prefix') ?? kw.get('url_prefix');
@@ -358,12 +359,17 @@ class PyAnalyzer extends Analyzer {
         return c ? this.evalStr(c, depth + 1) : { e: clip(n.text), why: 'expression' };
       }
       case 'identifier': {
+        // a name assigned once in this scope (`API_V1_STR = f"/api/{API_VERSION}"` in a settings class body, a local
+        // `prefix = "/x"` in a factory), else once in the whole module
         const list = this.bindings.get(n.text) ?? [];
-        if (list.length === 1 && list[0]!.scope === -1 && list[0]!.node.type === 'assignment') {
-          const right = list[0]!.node.childForFieldName('right');
+        const here = this.bindings.scopes.scopeOf(n);
+        const own = list.filter((b) => b.scope === here && b.node.startIndex < n.startIndex);
+        const b = here !== -1 && own.length === 1 ? own[0] : list.length === 1 && list[0]!.scope === -1 ? list[0] : undefined;
+        if (b?.node.type === 'assignment') {
+          const right = b.node.childForFieldName('right');
           if (right && right.type !== 'identifier') {
             const v = this.evalStr(right, depth + 1);
-            if ('s' in v) return v;
+            if ('s' in v || v.ref || v.parts) return v; // a constant, or one of another module
           }
         }
         const ref = this.lookup(n.text, n);

@@ -9,6 +9,7 @@ import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { provenance } from './configValues';
+import { toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
 
 export interface ResolveOptions {
@@ -31,6 +32,8 @@ interface Edge {
   /** Extra prefix after the edge prefix (Fastify autoPrefix). */
   extra?: Val | null;
 }
+
+type Made = { framework: Framework; kind: 'app' | 'router'; inner?: Ent };
 
 interface Base {
   path: string | null;
@@ -122,7 +125,7 @@ class Resolver {
     switch (ref.k) {
       case 'obj': {
         const o = this.files.get(file)?.objects[ref.id];
-        if (o?.ctor && !this.frameworkClass(file, o.ctor)) return o.via ? this.resolve(file, o.via, depth + 1) : null;
+        if (o?.ctor && !this.made(file, ref.id)) return o.via ? this.resolve(file, o.via, depth + 1) : null;
         return { t: 'obj', file, id: ref.id };
       }
       case 'param':
@@ -209,11 +212,39 @@ class Resolver {
     return base;
   }
 
-  /** Framework and kind of an object (a project subclass's come from its framework base). */
+  private madeMemo = new Map<string, Made | null>();
+
+  /**
+   * What calling a project class or function made (objects with `ctor`): an instance of a framework subclass, or a fresh
+   * instance of the object a factory creates and returns (`inner`: the factory's own object, whose routes and prefix
+   * every instance shares); null when it is neither (the object is then its `via` value).
+   */
+  private made(file: string, id: number): Made | null {
+    const k = `${file}|${id}`;
+    if (this.madeMemo.has(k)) return this.madeMemo.get(k) ?? null;
+    this.madeMemo.set(k, null);
+    const o = this.files.get(file)?.objects[id];
+    let m: Made | null = (o?.ctor && this.frameworkClass(file, o.ctor)) || null;
+    let f = !m && o?.ctor ? this.resolve(file, o.ctor) : null;
+    if (f?.t === 'ns') f = this.exportOf(f.file, 'default', 0);
+    const decl = f?.t === 'fn' ? this.files.get(f.file)?.functions[f.id] : undefined;
+    const ret = decl?.returns ? this.resolve(f!.file, decl.returns) : null;
+    if (ret?.t === 'obj' && ret.file === f!.file) {
+      const inner = this.files.get(ret.file)?.objects[ret.id];
+      const r = decl!.range;
+      const kind = inner ? this.objDecl(ret.file, ret.id) : null;
+      if (inner && kind && inner.line >= r.start.line && inner.line <= r.end.line)
+        m = { framework: kind.framework, kind: kind.kind, inner: ret };
+    }
+    this.madeMemo.set(k, m);
+    return m;
+  }
+
+  /** Framework and kind of an object (a project subclass's come from its framework base, a factory's from its object). */
   private objDecl(file: string, id: number): { framework: Framework; kind: 'app' | 'router' } | null {
     const o = this.files.get(file)?.objects[id];
     if (!o) return null;
-    return (o.ctor && this.frameworkClass(file, o.ctor)) || o;
+    return o.ctor ? this.made(file, id) : o;
   }
 
   private evalVal(file: string, v: Val): Val {
@@ -315,15 +346,36 @@ class Resolver {
     }
   }
 
+  /** The elements of an imported constant array (`import routers from './routers'`), each in its own file. */
+  private arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
+    if (depth > 6) return [];
+    let mod: string | null = null;
+    let name = '';
+    if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
+    else if (ref.k === 'mem' && ref.base.k === 'imp' && ref.base.name === '*') [mod, name] = [ref.base.mod, ref.name];
+    const t = mod ? this.mods.modFile(mod, file) : null;
+    const fa = t ? this.files.get(t) : undefined;
+    if (!fa) return [];
+    const els = fa.arrays?.[name];
+    if (els) return els.map((r) => ({ file: fa.file, ref: r }));
+    const ex = fa.exports[name];
+    return ex?.k === 'imp' ? this.arrayOf(fa.file, ex, depth + 1) : [];
+  }
+
   private buildGraph(): void {
     for (const fa of this.files.values()) {
-      for (const c of fa.calls) {
+      const calls = fa.calls.flatMap((c) =>
+        c.each
+          ? this.arrayOf(fa.file, c.each).map((el) => ({ file: el.file, call: { ...c, args: [el.ref], each: undefined } }))
+          : [{ file: fa.file, call: c }],
+      );
+      for (const { file, call: c } of calls) {
         let callee = this.resolve(fa.file, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t !== 'fn') continue;
         const k = `${callee.file}|${callee.id}`;
         const list = this.callsTo.get(k) ?? [];
-        list.push({ file: fa.file, call: c });
+        list.push({ file, call: c });
         this.callsTo.set(k, list);
         const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
         const args = [...c.args];
@@ -333,13 +385,27 @@ class Resolver {
         }
         args.forEach((a, i) => {
           if (!a) return;
-          const arg = this.resolve(fa.file, a);
+          const arg = this.resolve(file, a);
           if (arg?.t !== 'obj' && arg?.t !== 'param') return;
           this.addEdge(
             { t: 'param', file: callee.file, fn: callee.id, i },
             { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line },
           );
         });
+      }
+    }
+    // a factory's object is each instance its calls made: it gets their mounts
+    for (const fa of this.files.values()) {
+      for (const o of fa.objects) {
+        const inner = o.ctor ? this.made(fa.file, o.id)?.inner : undefined;
+        if (inner)
+          this.addEdge(inner, {
+            parent: key({ t: 'obj', file: fa.file, id: o.id }),
+            prefix: null,
+            kind: 'alias',
+            file: fa.file,
+            line: o.line,
+          });
       }
     }
     for (const fa of this.files.values()) {
@@ -603,7 +669,14 @@ class Resolver {
     this.emitOne(fa, r, out);
   }
 
-  private emitOne(fa: FileAnalysis, r: RawRoute, out: Route[], handlerFile?: string): void {
+  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string): void {
+    let r = r0;
+    if (r.methodVal) {
+      const mv = this.evalVal(fa.file, r.methodVal);
+      const m = 's' in mv ? toMethod(mv.s) : null;
+      if (!m) return; // not a route definition after all
+      r = { ...r, methods: [m] };
+    }
     const handler = this.handlerOf(fa, r, handlerFile);
     const pathVal = this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
