@@ -24,7 +24,8 @@ export interface ResolveOptions {
 interface Edge {
   parent: string; // entity key
   prefix: Val | null;
-  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload';
+  /** instance: a factory's object is each instance its calls made (their prefix is already the object's own). */
+  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload' | 'instance';
   file: string;
   line: number;
   /** Fastify plugin wrapped in fastify-plugin: prefixes do not apply. */
@@ -402,7 +403,7 @@ class Resolver {
           this.addEdge(inner, {
             parent: key({ t: 'obj', file: fa.file, id: o.id }),
             prefix: null,
-            kind: 'alias',
+            kind: 'instance',
             file: fa.file,
             line: o.line,
           });
@@ -501,8 +502,11 @@ class Resolver {
     const e = this.entOfKey(k);
     if (!e || e.t !== 'obj') return null;
     const fa = this.files.get(e.file)!;
-    let v: Val | null = fa.objects[e.id]?.prefix ?? null;
-    v = v ? this.evalVal(e.file, v) : null;
+    const o = fa.objects[e.id];
+    // an instance a factory made has the prefix the factory gives its object (`APIRouter(prefix=f"/{name}")` inside)
+    const inner = o?.ctor ? this.made(e.file, e.id)?.inner : undefined;
+    let v: Val | null = inner ? this.ownPrefix(key(inner)) : (o?.prefix ?? null);
+    v = v && !inner ? this.evalVal(e.file, v) : v;
     for (const ps of fa.prefixSets) {
       const t = this.resolve(fa.file, ps.target);
       if (t && key(t) === k) v = this.evalVal(fa.file, ps.prefix);
@@ -538,7 +542,7 @@ class Resolver {
       if (v && 'e' in v) return undefined;
       let t = v ? joinPrefix(fw, tail, v.s) : tail;
       if (edge?.extra && 's' in edge.extra && !edge.fp) t = joinPrefix(fw, t, edge.extra.s);
-      if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null)) return t;
+      if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null) || edge?.kind === 'instance') return t;
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
@@ -574,7 +578,7 @@ class Resolver {
           source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
-        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null, source));
+        push(applyOwn(base, (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance', source));
       }
     }
     if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
