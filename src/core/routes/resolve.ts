@@ -3,13 +3,14 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import type { CallEdge, ClassDecl, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
+import type { CallEdge, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
+import { key, RefResolver } from './refs';
 import { provenance } from './configValues';
-import { toMethod } from './common';
+import { compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
 
 export interface ResolveOptions {
@@ -34,8 +35,6 @@ interface Edge {
   extra?: Val | null;
 }
 
-type Made = { framework: Framework; kind: 'app' | 'router'; inner?: Ent };
-
 interface Base {
   path: string | null;
   reason?: string;
@@ -49,17 +48,6 @@ interface Base {
 
 const MAX_PATHS = 8;
 
-const key = (e: Ent): string => {
-  switch (e.t) {
-    case 'obj':
-      return `o|${e.file}|${e.id}`;
-    case 'param':
-      return `p|${e.file}|${e.fn}|${e.i}`;
-    default:
-      return `${e.t}|${e.file}|${'id' in e ? e.id : ''}`;
-  }
-};
-
 export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions = {}): Route[] {
   try {
     return new Resolver(analyses, options).run();
@@ -68,9 +56,7 @@ export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions 
   }
 }
 
-class Resolver {
-  private mods: ModuleIndex;
-  private files: ReadonlyMap<string, FileAnalysis>;
+class Resolver extends RefResolver {
   private edges = new Map<string, Edge[]>();
   private root: string;
   private nestApps: NestApps;
@@ -79,8 +65,7 @@ class Resolver {
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    this.mods = new ModuleIndex(sorted, options);
-    this.files = this.mods.files;
+    super(new ModuleIndex(sorted, options));
     for (const fa of sorted) {
       for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     }
@@ -107,146 +92,6 @@ class Resolver {
   }
 
   // ---- value resolution --------------------------------------------------------------------------
-
-  private exportOf(file: string, name: string, depth: number): Ent | null {
-    const fa = this.files.get(file);
-    if (!fa || depth > 12) return null;
-    const r = fa.exports[name];
-    if (r) return this.resolve(file, r, depth + 1);
-    for (const m of fa.starExports) {
-      const f = this.mods.modFile(m, file);
-      const e = f ? this.exportOf(f, name, depth + 1) : null;
-      if (e) return e;
-    }
-    return null;
-  }
-
-  resolve(file: string, ref: Ref, depth = 0): Ent | null {
-    if (depth > 24) return null;
-    switch (ref.k) {
-      case 'obj': {
-        const o = this.files.get(file)?.objects[ref.id];
-        if (o?.ctor && !this.made(file, ref.id)) return o.via ? this.resolve(file, o.via, depth + 1) : null;
-        return { t: 'obj', file, id: ref.id };
-      }
-      case 'param':
-        return { t: 'param', file, fn: ref.fn, i: ref.i };
-      case 'fn':
-        return { t: 'fn', file, id: ref.id };
-      case 'cls':
-        return { t: 'cls', file, id: ref.id };
-      case 'self':
-        return { t: 'inst', file, id: ref.cls };
-      case 'wrap': {
-        let e = this.resolve(file, ref.inner, depth + 1);
-        if (e?.t === 'ns') e = this.exportOf(e.file, 'default', depth + 1);
-        return e?.t === 'fn' ? { ...e, fp: ref.fp || e.fp } : e;
-      }
-      case 'ret': {
-        let f = this.resolve(file, ref.callee, depth + 1);
-        if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
-        if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
-        if (f?.t !== 'fn') return null;
-        const ret = this.files.get(f.file)?.functions[f.id]?.returns;
-        return ret ? this.resolve(f.file, ret, depth + 1) : null;
-      }
-      case 'inst': {
-        const c = this.resolve(file, ref.cls, depth + 1);
-        return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
-      }
-      case 'imp': {
-        const target = this.mods.modFile(ref.mod, file);
-        if (!target) {
-          // Python `from pkg import module`
-          if (ref.mod.startsWith('py:') && ref.name !== '*') {
-            const sub = this.mods.modFile(`${ref.mod}.${ref.name}`, file);
-            if (sub) return { t: 'ns', file: sub };
-          }
-          return null;
-        }
-        if (ref.name === '*') return { t: 'ns', file: target };
-        if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
-        const e = this.exportOf(target, ref.name, depth);
-        if (e) return e;
-        const sub =
-          this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
-        if (sub) return { t: 'ns', file: sub };
-        if (ref.name === 'default') return { t: 'ns', file: target };
-        return null;
-      }
-      case 'mem': {
-        const b = this.resolve(file, ref.base, depth + 1);
-        if (!b) return null;
-        if (b.t === 'ns') {
-          const e = this.exportOf(b.file, ref.name, depth);
-          if (e) return e;
-          const sub = this.mods.submodule(b.file, ref.name);
-          return sub ? { t: 'ns', file: sub } : null;
-        }
-        if (b.t === 'inst' || b.t === 'cls') {
-          const cls = this.files.get(b.file)?.classes[b.id];
-          const m = cls?.methods[ref.name];
-          if (m !== undefined) return { t: 'fn', file: b.file, id: m };
-          const f = cls?.fields?.[ref.name];
-          return f ? this.resolve(b.file, f, depth + 1) : null;
-        }
-        return null;
-      }
-      default:
-        return null;
-    }
-  }
-
-  private classMemo = new Map<string, ClassDecl['base'] | null>();
-
-  /** The framework class a project class derives from (`class AppRouter(APIRouter)`, also through project bases). */
-  private frameworkClass(file: string, ref: Ref, depth = 0): ClassDecl['base'] | null {
-    const c = depth > 6 ? null : this.resolve(file, ref, depth + 1);
-    if (c?.t !== 'cls') return null;
-    const k = `${c.file}|${c.id}`;
-    if (this.classMemo.has(k)) return this.classMemo.get(k) ?? null;
-    this.classMemo.set(k, null);
-    const decl = this.files.get(c.file)?.classes[c.id];
-    let base: ClassDecl['base'] | null = decl?.base ?? null;
-    for (const s of decl?.supers ?? []) base ??= this.frameworkClass(c.file, s, depth + 1);
-    this.classMemo.set(k, base);
-    return base;
-  }
-
-  private madeMemo = new Map<string, Made | null>();
-
-  /**
-   * What calling a project class or function made (objects with `ctor`): an instance of a framework subclass, or a fresh
-   * instance of the object a factory creates and returns (`inner`: the factory's own object, whose routes and prefix
-   * every instance shares); null when it is neither (the object is then its `via` value).
-   */
-  private made(file: string, id: number): Made | null {
-    const k = `${file}|${id}`;
-    if (this.madeMemo.has(k)) return this.madeMemo.get(k) ?? null;
-    this.madeMemo.set(k, null);
-    const o = this.files.get(file)?.objects[id];
-    let m: Made | null = (o?.ctor && this.frameworkClass(file, o.ctor)) || null;
-    let f = !m && o?.ctor ? this.resolve(file, o.ctor) : null;
-    if (f?.t === 'ns') f = this.exportOf(f.file, 'default', 0);
-    const decl = f?.t === 'fn' ? this.files.get(f.file)?.functions[f.id] : undefined;
-    const ret = decl?.returns ? this.resolve(f!.file, decl.returns) : null;
-    if (ret?.t === 'obj' && ret.file === f!.file) {
-      const inner = this.files.get(ret.file)?.objects[ret.id];
-      const r = decl!.range;
-      const kind = inner ? this.objDecl(ret.file, ret.id) : null;
-      if (inner && kind && inner.line >= r.start.line && inner.line <= r.end.line)
-        m = { framework: kind.framework, kind: kind.kind, inner: ret };
-    }
-    this.madeMemo.set(k, m);
-    return m;
-  }
-
-  /** Framework and kind of an object (a project subclass's come from its framework base, a factory's from its object). */
-  private objDecl(file: string, id: number): { framework: Framework; kind: 'app' | 'router' } | null {
-    const o = this.files.get(file)?.objects[id];
-    if (!o) return null;
-    return o.ctor ? this.made(file, id) : o;
-  }
 
   private evalVal(file: string, v: Val): Val {
     return this.values.evalVal(file, v);
@@ -345,22 +190,6 @@ class Resolver {
         c.file,
       );
     }
-  }
-
-  /** The elements of an imported constant array (`import routers from './routers'`), each in its own file. */
-  private arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
-    if (depth > 6) return [];
-    let mod: string | null = null;
-    let name = '';
-    if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
-    else if (ref.k === 'mem' && ref.base.k === 'imp' && ref.base.name === '*') [mod, name] = [ref.base.mod, ref.name];
-    const t = mod ? this.mods.modFile(mod, file) : null;
-    const fa = t ? this.files.get(t) : undefined;
-    if (!fa) return [];
-    const els = fa.arrays?.[name];
-    if (els) return els.map((r) => ({ file: fa.file, ref: r }));
-    const ex = fa.exports[name];
-    return ex?.k === 'imp' ? this.arrayOf(fa.file, ex, depth + 1) : [];
   }
 
   private buildGraph(): void {
@@ -589,33 +418,9 @@ class Resolver {
 
   // ---- routes ------------------------------------------------------------------------------------
 
-  private compatible(r: RawRoute, fw: Framework): boolean {
-    switch (r.flavour) {
-      case 'py-method':
-      case 'py-route':
-        return fw === 'fastapi' || fw === 'flask';
-      case 'py-api-route':
-      case 'py-add-api-route':
-        return fw === 'fastapi';
-      case 'py-add-url-rule':
-      case 'py-resource':
-        return fw === 'flask';
-      case 'js-route-object':
-        return fw === 'fastify';
-      case 'hono-on':
-        return fw === 'hono';
-      case 'js-chain':
-        return fw === 'express';
-      case 'js-method':
-        return fw === 'express' || fw === 'koa' || fw === 'hono' || fw === 'fastify';
-      case 'nest':
-        return fw === 'nestjs';
-    }
-  }
-
   /** Framework for a parameter whose callers are unknown: file imports, then the workspace. */
   private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
-    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && this.compatible(r, f));
+    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
     const fromFile = ok(fa.frameworks);
     if (fromFile.length === 1) return fromFile[0]!;
     if (fromFile.length > 1) return null;
@@ -714,7 +519,7 @@ class Resolver {
       fw = this.guessFramework(fa, r);
       guessed = true;
     }
-    if (!fw || !this.compatible(r, fw)) return;
+    if (!fw || !compatible(r, fw)) return;
     if ('e' in pathVal) {
       out.push(make(fw, null, `path is a ${pathVal.why}: ${pathVal.e}`));
       return;
