@@ -6,14 +6,15 @@
 import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
-import { jsEscape, jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
 import { nestController } from './nest';
-import { captureSteps, clip, concatVals, none } from './common';
-import { frozen, jsConfigGet, jsEnv, jsFallback, jsObjectConsts } from './configValues';
+import { captureSteps, none } from './common';
+import { jsObjectConsts } from './configValues';
+import { jsEnumConsts, jsEvalStr } from './jsValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -62,7 +63,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('decl', 'declaration', (n) => A.declarator(n)),
       ...S.each('func', 'function', (n) => A.funcDecl(n)),
       ...S.each('class', 'class', (n) => A.classDecl(n)),
-      ...S.each('enum', 'enum', (n) => A.enumDecl(n)),
+      ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => A.exportStmt(n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
@@ -256,36 +257,6 @@ export class JsAnalyzer extends Analyzer {
   classDecl(n: Node): void {
     const name = n.childForFieldName('name');
     if (name) this.bind(name.text, n, () => ({ k: 'cls', id: this.clsId(n) }));
-  }
-
-  /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
-  enumDecl(n: Node): void {
-    const name = n.childForFieldName('name')?.text;
-    const body = n.childForFieldName('body');
-    for (const m of name && body ? named(body) : []) {
-      const key = m.type === 'enum_assignment' ? m.childForFieldName('name') : null;
-      const v = m.childForFieldName('value');
-      const val = key && v ? this.evalStr(v) : null;
-      if (val && 's' in val) this.fa.consts[`${name}.${unquote(key!) ?? key!.text}`] = val.s;
-    }
-  }
-
-  /** `ROUTES.users.list` where ROUTES is a constant object literal (or enum) of this file: the string at that key. */
-  private localMember(n: Node, depth: number): Val | null {
-    const keys: string[] = [];
-    let root: Node | null = n;
-    while (root?.type === 'member_expression' && keys.length < 8) {
-      keys.unshift(root.childForFieldName('property')?.text ?? '');
-      root = unwrapExpr(root.childForFieldName('object'));
-    }
-    if (root?.type !== 'identifier') return null;
-    const dotted = `${root.text}.${keys.join('.')}`;
-    if (dotted in this.fa.consts) return { s: this.fa.consts[dotted]! };
-    const decl = this.soleDeclarator(root.text);
-    if (decl?.parent?.type !== 'lexical_declaration' || decl.parent.child(0)?.text !== 'const') return null;
-    let v = frozen(decl.childForFieldName('value'));
-    for (const k of keys) v = v?.type === 'object' ? frozen(this.prop(v, k)) : null;
-    return v && v.type !== 'object' ? this.evalStr(v, depth + 1) : null;
   }
 
   assignment(n: Node): void {
@@ -594,55 +565,7 @@ export class JsAnalyzer extends Analyzer {
   }
 
   evalStr(n0: Node, depth = 0): Val {
-    const n = unwrapExpr(n0) ?? n0;
-    if (depth > 8) return { e: clip(n.text), why: 'expression' };
-    switch (n.type) {
-      case 'string':
-        return { s: unquote(n) ?? '' };
-      case 'template_string': {
-        const vals: Val[] = [];
-        for (const c of n.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'string_fragment') vals.push({ s: c.text });
-          else if (c.type === 'escape_sequence') vals.push({ s: jsEscape(c.text) });
-          else if (c.type === 'template_substitution') {
-            const e = named(c)[0];
-            vals.push(e ? this.evalStr(e, depth + 1) : { e: '', why: 'expression' });
-          }
-        }
-        return concatVals(vals, clip(n.text), 'template literal with substitutions');
-      }
-      case 'binary_expression': {
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        if (l && r && n.childForFieldName('operator')?.text === '+') {
-          return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
-        }
-        return jsFallback(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
-      }
-      case 'identifier': {
-        const decl = this.soleDeclarator(n.text);
-        if (decl) {
-          const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
-          const v = decl.childForFieldName('value');
-          if (kind === 'const' && v && v.type !== 'identifier') {
-            const r = this.evalStr(v, depth + 1);
-            if ('s' in r || r.ref || r.parts) return r; // a constant, or one of another module
-          }
-        }
-        const ref = this.lookup(n.text, n);
-        if (ref && (ref.k === 'imp' || ref.k === 'mem' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
-        return { e: n.text, why: 'variable' };
-      }
-      case 'member_expression':
-        return jsEnv(n) ?? this.localMember(n, depth) ?? { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
-      case 'call_expression':
-        return jsConfigGet(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
-      case 'regex':
-        return { e: n.text, why: 'regular expression' };
-      default:
-        return { e: clip(n.text), why: 'expression' };
-    }
+    return jsEvalStr(this, n0, depth);
   }
 
   paths(n: Node): Val[] {
