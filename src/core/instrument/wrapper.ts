@@ -204,14 +204,17 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   if (!name) return refuse(route, `\`${JS_HELPER_FN}\` is already a different name in this module`);
   const methodNames = route.methods.flatMap((m) => METHOD_NAMES[m] ?? [m.toLowerCase()]);
   const call = registrationCall(root, text, route, 'call_expression', methodNames);
-  const handler = call && jsHandlerExpr(call);
+  // @hono/zod-openapi `app.openapi(route, handler, hook?)` takes one handler, the second argument: it is wrapped
+  const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
+  const handler =
+    call && (openapi ? call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[1] : jsHandlerExpr(call));
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
   if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
   if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {
     if (presentAspects(handler.childForFieldName('body'), mod, ['startActiveSpan', 'startSpan']).length) return already(route);
   }
   needs.names.add(JS_HELPER_FN);
-  if ((route.framework === 'koa' || route.framework === 'hono') && handler.parent?.type === 'arguments') {
+  if ((route.framework === 'koa' || route.framework === 'hono') && !openapi && handler.parent?.type === 'arguments') {
     // the observing middleware just before the handler: the same observation around next(), and the handler stays a
     // direct argument, so TypeScript still infers its context type from the path (`c.req.param()`, koa-router overloads)
     return { route, edits: [{ start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}), ` }], already: [] };

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile, planInstrumentRoute } from '../../../src/core/instrument/planner';
 import type { Aspect } from '../../../src/core/instrument/types';
 import { detectRoutes } from '../../../src/core/routes/detector';
+import { scanWorkspace } from '../../../src/core/routes/workspace';
 import type { Route } from '../../../src/core/routes/types';
 import { lintMetrics } from '../../../src/core/lint/metricLint';
 import { CASES } from '../../support/instrument/cases';
@@ -229,6 +230,26 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     const out = applyEdits(text, (await planInstrumentFile(text, main, routes, ALL, OPTS)).edits);
     assert.match(out, /^@observe_route\("POST", "\/admin\/login\/"\)$/m);
     assert.match(out, /^@observe_route\("POST", "\/users\/login\/"\)$/m);
+  });
+
+  it('@hono/zod-openapi: app.openapi(route, handler) gets its one handler wrapped (a middleware there would become the handler)', async () => {
+    const root = path.resolve(__dirname, '../../fixtures/routes/hono_openapi');
+    const file = path.join(root, 'src/routes/admin/studios/studios.index.ts');
+    const { routes } = await scanWorkspace(root, {});
+    const text = fs.readFileSync(file, 'utf8');
+    const own = routes.filter((r) => r.file === file);
+    const p = await planInstrumentFile(text, file, own, ALL, OPTS);
+    const out = applyEdits(text, p.edits);
+    assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/\{id\}', \(c\) => c\.body\(null, 204\)\)\);$/m);
+    assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
+    const again = await planInstrumentFile(
+      out,
+      file,
+      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
+      ALL,
+      OPTS,
+    );
+    assert.deepEqual(again.edits, []);
   });
 
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
