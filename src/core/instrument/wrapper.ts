@@ -111,6 +111,22 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     needs.used = true;
     return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
   }
+  if (fn && !routeDecorator && isResourceMethod(fn)) {
+    // a class-based resource (flask-restx `@ns.route` on the class, Flask-RESTful `add_resource` in this module): the
+    // HTTP method of the class is the handler; observed as the outermost decorator, so it sees what the others raise
+    if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
+    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
+      return already(route, fn.startIndex);
+    const first = dec ?? fn;
+    const ls = lineStartAt(text, first.startIndex);
+    needs.used = true;
+    return {
+      route,
+      edits: [{ start: ls, end: ls, newText: `${indentOfLineAt(text, first.startIndex)}@${name}(${args})${eol}` }],
+      already: [],
+      key: fn.startIndex,
+    };
+  }
   // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
   const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
   if (!call) return refuse(route, 'its registration was not found');
@@ -135,6 +151,14 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     ],
     already: [],
   };
+}
+
+const RESOURCE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** `def get(self, …)` of a class (a Flask-RESTful / flask-restx Resource, a MethodView). */
+function isResourceMethod(fn: Node): boolean {
+  const own = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  return RESOURCE_METHODS.has(fn.childForFieldName('name')?.text ?? '') && own.parent?.parent?.type === 'class_definition';
 }
 
 export function pythonWrapperModuleEdits(mod: PyModule, needs: PyWrapperNeeds): TextEdit[] {

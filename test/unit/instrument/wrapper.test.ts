@@ -296,7 +296,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
-  it('a Flask-RESTful resource is refused by the wrapper style, never wrapped where its URL is', async () => {
+  it('a Flask-RESTful resource: its HTTP methods are observed (outermost decorator), never the URL where it is added', async () => {
     const file = path.join(os.tmpdir(), 'tl-restful', 'app.py');
     const text = [
       'from flask import Flask',
@@ -310,6 +310,10 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       '    def get(self):',
       '        return []',
       '',
+      '    @auth_required',
+      '    def post(self):',
+      '        return {}, 201',
+      '',
       '',
       "api.add_resource(Books, '/api/v1/books')",
       '',
@@ -320,7 +324,17 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       JSON.stringify(routes.map((r) => r.fullPath)),
     );
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
-    assert.ok(!applyEdits(text, p.edits).includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
-    assert.match(p.refused ?? p.summary, /Flask-RESTful resource/);
+    const out = applyEdits(text, p.edits);
+    assert.ok(!out.includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
+    assert.match(out, /^ {4}@observe_route\("GET", "\/api\/v1\/books"\)\n {4}def get\(self\):$/m);
+    assert.match(out, /^ {4}@observe_route\("POST", "\/api\/v1\/books"\)\n {4}@auth_required\n {4}def post\(self\):$/m);
+    const again = await planInstrumentFile(
+      out,
+      file,
+      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
+      ALL,
+      OPTS,
+    );
+    assert.deepEqual(again.edits, []);
   });
 });
