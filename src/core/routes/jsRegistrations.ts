@@ -202,11 +202,13 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
  */
 function loopCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   const fn = unwrapExpr(argv[0] ?? null);
-  if (!fn || !isInlineFunction(fn)) return;
+  if (!fn || !isInlineFunction(fn) || !/^\(?\s*[A-Za-z_$]/.test(fn.text)) return; // a callback with a parameter
   const callee = { k: 'fn' as const, id: A.fnId(fn, true) };
   const local = A.arrayElements(recv);
   if (local) {
-    for (const el of local) A.fa.calls.push({ callee, args: [A.refOf(el)], line });
+    // only names can be routers (`[users, items]`); `[1, 2, 3].map(…)` says nothing
+    for (const el of local)
+      if (el.type === 'identifier' || el.type === 'member_expression') A.fa.calls.push({ callee, args: [A.refOf(el)], line });
     return;
   }
   const each = A.refOf(recv);
