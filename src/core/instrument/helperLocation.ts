@@ -2,11 +2,13 @@
  * Where the wrapper style's helper module lives and how a route file imports it: one per service, next to the
  * app-level setup (telemetry.py / tracing.*) when there is one, found again (never rewritten) once written.
  *  - Python: the nearest folder from the route file up to its top package holding telemetry_routes.py, else
- *    telemetry.py, else the top package (the file's own folder when it is not in a package); imported relatively
- *    when the file uses relative imports, else by its dotted package path.
+ *    telemetry.py, else the top package, or the folder on sys.path the file's absolute imports start from (the file's
+ *    own folder when it is in neither); imported relatively when the file uses relative imports inside a package,
+ *    else by its dotted path.
  *  - JS/TS: the nearest folder from the route file up to its package.json holding telemetryRoutes.*, else tracing.*,
- *    else `src/` when the file is under it, else the file's folder; the specifier follows the file's own relative
- *    imports (`.js` extensions for node16/nodenext ESM).
+ *    else `src/` when the file is under it, else the nearest folder holding app.*, server.* or main.*, else the
+ *    package.json folder, else the file's folder; the specifier
+ *    follows the file's own relative imports (`.js` extensions for node16/nodenext ESM).
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -50,10 +52,24 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
     }
     return false;
   };
+  // a folder on sys.path: the file's absolute imports name modules below it (`from helpers.router import …` with
+  // src/helpers/router.py, run from src/ with no __init__.py anywhere): the service's root, one helper for all its files
+  const onPath = async (d: string) => {
+    for (const i of imports) {
+      const p = path.join(d, i.root, ...i.rest);
+      if ((await exists(`${p}.py`)) || (await exists(path.join(p, '__init__.py')))) return true;
+    }
+    return false;
+  };
   const chain = [own];
   let named: number | undefined;
+  let pathRoot = false;
   for (let d = own; ;) {
     if (named === undefined && (await names(d))) named = chain.length - 1;
+    else if (named === undefined && d !== own && (await onPath(d))) {
+      named = chain.length - 1;
+      pathRoot = true;
+    }
     const up = path.dirname(d);
     if (up === d || chain.length > 12) break;
     chain.push(up);
@@ -69,11 +85,11 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   const dir = found?.dir ?? packages[packages.length - 1]!;
   const depth = packages.indexOf(dir);
   let module = PY_HELPER_MODULE;
-  if (inPackage && /^\s*from\s+\.+\w*\s+import\b/m.test(text)) module = '.'.repeat(depth + 1) + PY_HELPER_MODULE;
+  if (inPackage && !pathRoot && /^\s*from\s+\.+\w*\s+import\b/m.test(text)) module = '.'.repeat(depth + 1) + PY_HELPER_MODULE;
   else if (inPackage)
     module = [
       ...packages
-        .slice(depth)
+        .slice(depth, pathRoot ? -1 : undefined)
         .reverse()
         .map((d) => path.basename(d)),
       PY_HELPER_MODULE,
@@ -83,6 +99,7 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
 }
 
 const JS_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const ENTRY_FILES = ['app', 'server', 'main'].flatMap((n) => JS_EXTS.map((e) => n + e));
 
 export async function jsHelperLocation(file: string, text: string, ts: boolean, exists: Exists = fileExists): Promise<HelperLocation> {
   const own = path.dirname(path.resolve(file));
@@ -112,7 +129,9 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
         exists,
       );
   const src = root && own.startsWith(path.join(root, 'src') + path.sep) ? path.join(root, 'src') : undefined;
-  const dir = existing?.dir ?? tracing?.dir ?? src ?? own;
+  // the service's folder: the nearest one holding the app's entry file, else package.json's
+  const entry = existing || tracing || src ? undefined : await firstWith(dirs, ENTRY_FILES, exists);
+  const dir = existing?.dir ?? tracing?.dir ?? src ?? entry?.dir ?? root ?? own;
   const fileExt = path.extname(file).toLowerCase();
   const ext = existing
     ? path.extname(existing.name)

@@ -111,6 +111,22 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     needs.used = true;
     return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
   }
+  if (fn && !routeDecorator && isResourceMethod(fn)) {
+    // a class-based resource (flask-restx `@ns.route` on the class, Flask-RESTful `add_resource` in this module): the
+    // HTTP method of the class is the handler; observed as the outermost decorator, so it sees what the others raise
+    if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
+    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
+      return already(route, fn.startIndex);
+    const first = dec ?? fn;
+    const ls = lineStartAt(text, first.startIndex);
+    needs.used = true;
+    return {
+      route,
+      edits: [{ start: ls, end: ls, newText: `${indentOfLineAt(text, first.startIndex)}@${name}(${args})${eol}` }],
+      already: [],
+      key: fn.startIndex,
+    };
+  }
   // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
   const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
   if (!call) return refuse(route, 'its registration was not found');
@@ -135,6 +151,14 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     ],
     already: [],
   };
+}
+
+const RESOURCE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** `def get(self, …)` of a class (a Flask-RESTful / flask-restx Resource, a MethodView). */
+function isResourceMethod(fn: Node): boolean {
+  const own = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  return RESOURCE_METHODS.has(fn.childForFieldName('name')?.text ?? '') && own.parent?.parent?.type === 'class_definition';
 }
 
 export function pythonWrapperModuleEdits(mod: PyModule, needs: PyWrapperNeeds): TextEdit[] {
@@ -204,14 +228,17 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   if (!name) return refuse(route, `\`${JS_HELPER_FN}\` is already a different name in this module`);
   const methodNames = route.methods.flatMap((m) => METHOD_NAMES[m] ?? [m.toLowerCase()]);
   const call = registrationCall(root, text, route, 'call_expression', methodNames);
-  const handler = call && jsHandlerExpr(call);
+  // @hono/zod-openapi `app.openapi(route, handler, hook?)` takes one handler, the second argument: it is wrapped
+  const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
+  const handler =
+    call && (openapi ? call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[1] : jsHandlerExpr(call));
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
   if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
   if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {
     if (presentAspects(handler.childForFieldName('body'), mod, ['startActiveSpan', 'startSpan']).length) return already(route);
   }
   needs.names.add(JS_HELPER_FN);
-  if ((route.framework === 'koa' || route.framework === 'hono') && handler.parent?.type === 'arguments') {
+  if ((route.framework === 'koa' || route.framework === 'hono') && !openapi && handler.parent?.type === 'arguments') {
     // the observing middleware just before the handler: the same observation around next(), and the handler stays a
     // direct argument, so TypeScript still infers its context type from the path (`c.req.param()`, koa-router overloads)
     return { route, edits: [{ start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}), ` }], already: [] };

@@ -70,16 +70,18 @@ export abstract class Analyzer {
    */
   protected objectAt(
     n: Node,
-    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null },
+    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
     init?: (ref: Ref) => void,
   ): Ref {
     const nodeKey = `${n.startIndex}:${n.endIndex}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
+      const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)
       id = this.fa.objects.length;
       this.objIds.set(nodeKey, id);
-      const prefix = o.prefix();
-      this.fa.objects.push({ id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix });
+      const decl: ObjDecl = { id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix };
+      if (o.ctor) Object.assign(decl, { ctor: o.ctor, ...(o.via ? { via: o.via } : {}) });
+      this.fa.objects.push(decl);
       init?.({ k: 'obj', id });
     }
     return { k: 'obj', id };
@@ -97,14 +99,11 @@ export abstract class Analyzer {
     else delete decl.returns;
   }
 
-  /** `app = create_app()`: the value a project function returns; null when the callee is not the project's. */
+  /** `app = create_app()`: the value a project function returns; null when the callee cannot be the project's. A bare
+   *  specifier may be a path alias (`@/lib/create-app`, tsconfig `paths`): resolve.ts decides. */
   protected returnOf(callee: Ref): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
-    if (
-      callee.k === 'fn' ||
-      (callee.k === 'imp' && !callee.mod.startsWith('pkg:')) ||
-      (callee.k === 'mem' && callee.base.k === 'imp' && !callee.base.mod.startsWith('pkg:'))
-    ) {
+    if (callee.k === 'fn' || callee.k === 'imp' || (callee.k === 'mem' && callee.base.k === 'imp')) {
       return { k: 'ret', callee };
     }
     return null;
@@ -124,7 +123,7 @@ export abstract class Analyzer {
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
       const r = a.type === 'identifier' || a.type === 'attribute' || a.type === 'member_expression' ? this.refOf(a) : null;
-      if (r && (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem')) interesting = true;
+      if (r && (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem' || r.k === 'ret')) interesting = true;
       if (!r || (r.k !== 'obj' && r.k !== 'param')) {
         const v = this.evalStr(a);
         if ('s' in v || v.ref || v.parts) strs[slot] = v;

@@ -1,8 +1,8 @@
 /** Small helpers shared by the Python and JavaScript route analyzers. */
 import { lineOf, type Node } from '../parsing/nodes';
 import { errorMessage } from '../errors';
-import type { HttpMethod } from './types';
-import type { Ref, Val, ValPart } from './model';
+import type { Framework, HttpMethod } from './types';
+import type { RawRoute, Ref, Val, ValPart } from './model';
 
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'];
 
@@ -70,9 +70,8 @@ export function mayBeLocalFunction(r: Ref): boolean {
   switch (r.k) {
     case 'fn':
     case 'param':
+    case 'imp': // a bare specifier may be a path alias (`@/lib/setup`): resolve.ts decides
       return true;
-    case 'imp':
-      return !r.mod.startsWith('pkg:');
     case 'mem':
     case 'wrap':
       return mayBeLocalFunction(r.k === 'mem' ? r.base : r.inner);
@@ -83,5 +82,30 @@ export function mayBeLocalFunction(r: Ref): boolean {
       return true;
     default:
       return false;
+  }
+}
+
+/** Can a registration of this form belong to an object of this framework? */
+export function compatible(r: Pick<RawRoute, 'flavour'>, fw: Framework): boolean {
+  switch (r.flavour) {
+    case 'py-method':
+    case 'py-route':
+      return fw === 'fastapi' || fw === 'flask';
+    case 'py-api-route':
+    case 'py-add-api-route':
+      return fw === 'fastapi';
+    case 'py-add-url-rule':
+    case 'py-resource':
+      return fw === 'flask';
+    case 'js-route-object':
+      return fw === 'fastify';
+    case 'hono-on':
+      return fw === 'hono';
+    case 'js-chain':
+      return fw === 'express';
+    case 'js-method':
+      return fw === 'express' || fw === 'koa' || fw === 'hono' || fw === 'fastify';
+    case 'nest':
+      return fw === 'nestjs';
   }
 }

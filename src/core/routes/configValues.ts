@@ -101,6 +101,14 @@ export function provenance(what: 'prefix' | 'path', v: { s: string; src?: string
   return v.src ? `${what} from ${v.src}` : undefined;
 }
 
+/** An expression without `Object.freeze(...)` / `createRoute(...)` (@hono/zod-openapi), parentheses and TypeScript
+ *  assertions (`{ … } as const`): the object literal they hold. */
+export function frozen(n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  if (u?.type !== 'call_expression' || !/^(?:Object\.freeze|createRoute)$/.test(u.childForFieldName('function')?.text ?? '')) return u;
+  return unwrapExpr(named(u.childForFieldName('arguments')!)[0] ?? null);
+}
+
 /**
  * String leaves of a JS object literal, keyed `name.a.b` (`module.exports = { api: { prefix: '/api' } }`), and NestJS
  * `registerAs('app', () => ({ apiPrefix: process.env.API_PREFIX || 'api' }))`, keyed `cfg:app.apiPrefix`.
@@ -112,7 +120,7 @@ export function jsObjectConsts(
   set: (key: string, v: { s: string; src?: string }) => void,
   depth = 0,
 ): void {
-  const u = unwrapExpr(n);
+  const u = frozen(n);
   if (!u || depth > 4) return;
   if (u.type === 'call_expression' && /(?:^|\.)registerAs$/.test(u.childForFieldName('function')?.text ?? '')) {
     const [ns, factory] = named(u.childForFieldName('arguments')!);

@@ -12,7 +12,7 @@ import { abortCheck, isAbortError, parseSliced, Slicer, tick } from '../parsing/
 import { errorMessage } from '../errors';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
-import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks } from './javascript';
+import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks, TS_QUERY } from './javascript';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import type { Route } from './types';
 
@@ -35,7 +35,8 @@ function plan(file: string): Plan | FileAnalysis {
 }
 
 function querySpec(grammar: GrammarId): { source: string; depth: number } {
-  return grammar === 'python' ? { source: PYTHON_QUERY, depth: PYTHON_MAX_DEPTH } : { source: JS_QUERY, depth: JS_MAX_DEPTH };
+  if (grammar === 'python') return { source: PYTHON_QUERY, depth: PYTHON_MAX_DEPTH };
+  return { source: grammar === 'javascript' ? JS_QUERY : TS_QUERY, depth: JS_MAX_DEPTH };
 }
 
 function tasks(p: Plan, file: string, caps: TS.QueryCapture[]): (() => void)[] {

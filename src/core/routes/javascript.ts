@@ -6,14 +6,15 @@
 import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
-import { jsEscape, jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
 import { nestController } from './nest';
-import { captureSteps, clip, concatVals, none } from './common';
-import { jsConfigGet, jsEnv, jsFallback, jsObjectConsts } from './configValues';
+import { captureSteps, none } from './common';
+import { jsObjectConsts } from './configValues';
+import { jsEnumConsts, jsEvalStr } from './jsValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -48,6 +49,8 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
 };
 
 export const JS_QUERY = QUERY;
+/** TypeScript adds enums (`enum Paths { Users = '/users' }`), a node type the JavaScript grammar does not have. */
+export const TS_QUERY = `${QUERY}(enum_declaration) @enum\n`;
 export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
@@ -60,6 +63,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('decl', 'declaration', (n) => A.declarator(n)),
       ...S.each('func', 'function', (n) => A.funcDecl(n)),
       ...S.each('class', 'class', (n) => A.classDecl(n)),
+      ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => A.exportStmt(n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
@@ -82,6 +86,17 @@ export class JsAnalyzer extends Analyzer {
   soleDeclarator(name: string): Node | null {
     const list = this.bindings.get(name) ?? [];
     return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
+  }
+
+  /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file). */
+  arrayElements(n: Node): Node[] | null {
+    let u = unwrapExpr(n);
+    if (u?.type === 'identifier') {
+      const d = this.soleDeclarator(u.text);
+      u =
+        d?.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const' ? unwrapExpr(d.childForFieldName('value')) : null;
+    }
+    return u?.type === 'array' ? named(u).filter((e) => e.type !== 'spread_element' && e.type !== 'comment') : null;
   }
 
   /** The node of functions[id]. */
@@ -329,6 +344,7 @@ export class JsAnalyzer extends Analyzer {
     if (value) {
       this.setExport('default', () => this.refOf(value));
       this.constExport('default', value);
+      this.pendingArrays.push(['default', value]);
       return;
     }
     const first = n.child(1);
@@ -454,12 +470,14 @@ export class JsAnalyzer extends Analyzer {
         this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
         return child;
       }
-      if (m === 'routes' || m === 'middleware' || m === 'bind') return this.refOf(obj);
+      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
+      if (m === 'routes' || m === 'middleware' || m === 'bind' || m === 'withTypeProvider') return this.refOf(obj);
       if (
         (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
         m === 'register' ||
         m === 'on' ||
         m === 'use' ||
+        m === 'openapi' ||
         (m === 'route' && argv.length === 2)
       ) {
         return this.refOf(obj);
@@ -483,8 +501,12 @@ export class JsAnalyzer extends Analyzer {
     // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
     const inline = argv.filter(isInlineFunction);
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
-    // const app = createApp(): the value the project function returns
-    return this.returnOf(callee) ?? none(n);
+    // const app = createApp(): the value the project function returns (a fresh instance per call when the function
+    // creates it: resolve.ts)
+    const via = this.returnOf(callee);
+    if (!via) return none(n);
+    const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
+    return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
 
   private newRef(n: Node): Ref {
@@ -543,55 +565,7 @@ export class JsAnalyzer extends Analyzer {
   }
 
   evalStr(n0: Node, depth = 0): Val {
-    const n = unwrapExpr(n0) ?? n0;
-    if (depth > 8) return { e: clip(n.text), why: 'expression' };
-    switch (n.type) {
-      case 'string':
-        return { s: unquote(n) ?? '' };
-      case 'template_string': {
-        const vals: Val[] = [];
-        for (const c of n.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'string_fragment') vals.push({ s: c.text });
-          else if (c.type === 'escape_sequence') vals.push({ s: jsEscape(c.text) });
-          else if (c.type === 'template_substitution') {
-            const e = named(c)[0];
-            vals.push(e ? this.evalStr(e, depth + 1) : { e: '', why: 'expression' });
-          }
-        }
-        return concatVals(vals, clip(n.text), 'template literal with substitutions');
-      }
-      case 'binary_expression': {
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        if (l && r && n.childForFieldName('operator')?.text === '+') {
-          return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
-        }
-        return jsFallback(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
-      }
-      case 'identifier': {
-        const decl = this.soleDeclarator(n.text);
-        if (decl) {
-          const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
-          const v = decl.childForFieldName('value');
-          if (kind === 'const' && v && v.type !== 'identifier') {
-            const r = this.evalStr(v, depth + 1);
-            if ('s' in r) return r;
-          }
-        }
-        const ref = this.lookup(n.text, n);
-        if (ref && (ref.k === 'imp' || ref.k === 'mem' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
-        return { e: n.text, why: 'variable' };
-      }
-      case 'member_expression':
-        return jsEnv(n) ?? { e: clip(n.text), why: 'variable', ref: this.refOf(n) };
-      case 'call_expression':
-        return jsConfigGet(n, (c) => this.evalStr(c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
-      case 'regex':
-        return { e: n.text, why: 'regular expression' };
-      default:
-        return { e: clip(n.text), why: 'expression' };
-    }
+    return jsEvalStr(this, n0, depth);
   }
 
   paths(n: Node): Val[] {
@@ -615,9 +589,16 @@ export class JsAnalyzer extends Analyzer {
     this.callEdge(n, fn, named(args));
   }
 
+  private pendingArrays: [string, Node][] = [];
+
   /** Exports, then module constants, then the framework hints: small steps. */
   finishSteps(): (() => void)[] {
     const steps: (() => void)[] = [];
+    const array = (name: string, n: Node): void => {
+      const els = this.arrayElements(n);
+      if (els) (this.fa.arrays ??= {})[name] = els.map((e) => this.refOf(e));
+    };
+    for (const [name, value] of this.pendingArrays) steps.push(() => array(name, value));
     for (const [name, value] of this.pendingExports) {
       steps.push(() => {
         if (name in this.fa.exports) return;
@@ -634,6 +615,7 @@ export class JsAnalyzer extends Analyzer {
         const t = v?.type;
         if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
           this.constExport(name, v);
+        if (t === 'array') array(name, v!);
       });
     }
     steps.push(this.frameworkStep());

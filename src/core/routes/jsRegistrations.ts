@@ -10,10 +10,22 @@ import { clip, concatVals, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestGlobalPrefix, nestVersioning } from './nest';
+import { frozen } from './configValues';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
-export const OTHER_METHODS = ['on', 'route', 'use', 'register', 'prefix', 'setGlobalPrefix', 'enableVersioning'];
+export const OTHER_METHODS = [
+  'on',
+  'route',
+  'use',
+  'register',
+  'prefix',
+  'setGlobalPrefix',
+  'enableVersioning',
+  'openapi',
+  'forEach',
+  'map',
+];
 
 /** A member call `recv.m(...argv)` of one of the methods above. */
 interface Call {
@@ -29,6 +41,9 @@ interface Call {
 const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
   Object.entries({
     on: honoOn,
+    openapi: openapiCall,
+    forEach: loopCall,
+    map: loopCall,
     route: routeCall,
     use: useCall,
     register: registerCall,
@@ -148,6 +163,63 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       handler: handler(A, argv[argv.length - 1]!),
     });
   }
+}
+
+/**
+ * @hono/zod-openapi `app.openapi(createRoute({ method, path }), handler)`, the route definition written in place, a
+ * constant of this file, or imported (`routes.list` of `export const list = createRoute({...})`): its `path` and
+ * `method` are then module constants resolved across files.
+ */
+function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
+  if (argv.length < 2) return;
+  const def = argv[0]!;
+  const obj = routeObject(A, def);
+  const field = (k: string): Val => {
+    const v = obj ? A.prop(obj, k) : null;
+    if (v) return A.evalStr(v);
+    const u = unwrapExpr(def);
+    return { e: `${clip(def.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: A.refOf(u), name: k } };
+  };
+  const method = field('method');
+  const m = 's' in method ? toMethod(method.s) : null;
+  if ('s' in method && !m) return;
+  A.fa.routes.push({
+    owner: A.refOf(recv),
+    framework: null,
+    flavour: 'hono-on',
+    methods: m ? [m] : [],
+    ...(m ? {} : { methodVal: method }),
+    path: field('path'),
+    line,
+    range,
+    handler: handler(A, argv[1]!),
+  });
+}
+
+/**
+ * `routers.forEach((r) => app.route('/admin', r))`, `.map(...)`: the callback is called with each element of the array
+ * (a constant of this file, or imported: resolved across files), so mounts of its parameter mount every element.
+ */
+function loopCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+  const fn = unwrapExpr(argv[0] ?? null);
+  if (!fn || !isInlineFunction(fn) || !/^\(?\s*[A-Za-z_$]/.test(fn.text)) return; // a callback with a parameter
+  const callee = { k: 'fn' as const, id: A.fnId(fn, true) };
+  const local = A.arrayElements(recv);
+  if (local) {
+    // only names can be routers (`[users, items]`); `[1, 2, 3].map(…)` says nothing
+    for (const el of local)
+      if (el.type === 'identifier' || el.type === 'member_expression') A.fa.calls.push({ callee, args: [A.refOf(el)], line });
+    return;
+  }
+  const each = A.refOf(recv);
+  if (each.k === 'imp' || each.k === 'mem') A.fa.calls.push({ callee, args: [], line, each });
+}
+
+/** The object literal of a route definition: `createRoute({...})`, `{...}`, or a const of this file holding one. */
+function routeObject(A: JsAnalyzer, n: Node): Node | null {
+  let u = frozen(n);
+  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
+  return u?.type === 'object' ? u : null;
 }
 
 /** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */

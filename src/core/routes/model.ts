@@ -41,6 +41,12 @@ export interface ObjDecl {
   line: number;
   /** Prefix given at creation (APIRouter(prefix=), Blueprint(url_prefix=), new Router({prefix})). */
   prefix: Val | null;
+  /** Made by calling a project class or function (`router = AppRouter(prefix="/x")`, `router = createRouter()`): an
+   *  app/router only when that resolves to a subclass of a framework class, or to a function that creates and returns
+   *  one (an instance per call); its framework and kind then replace the ones above. Otherwise the value is `via` (an
+   *  instance, or what the function returns). */
+  ctor?: Ref;
+  via?: Ref;
 }
 
 export interface FuncDecl {
@@ -61,6 +67,9 @@ export interface ClassDecl {
   methods: Record<string, number>;
   /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
   fields?: Record<string, Ref>;
+  /** A framework class among its bases (`class AppRouter(APIRouter)`), or project classes it derives from. */
+  base?: { framework: Framework; kind: 'app' | 'router' };
+  supers?: Ref[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;
 }
@@ -103,6 +112,8 @@ export interface RawRoute {
     | 'hono-on'
     | 'nest';
   methods: HttpMethod[];
+  /** The method when it is a value of another module (`createRoute({ method: 'get' })` imported): replaces `methods`. */
+  methodVal?: Val;
   path: Val;
   line: number;
   range: SourceRange;
@@ -138,6 +149,8 @@ export interface CallEdge {
   /** String arguments by position (`"0"`) or keyword, for prefixes passed to a helper's parameter. */
   strs?: Record<string, Val>;
   line: number;
+  /** `ROUTERS.forEach((r) => app.route('/admin', r))` over an imported array: called once per element of `each`. */
+  each?: Ref;
 }
 
 export interface NestGlobal {
@@ -164,6 +177,8 @@ export interface FileAnalysis {
   consts: Record<string, string>;
   /** Provenance of the constants that are configuration defaults (`process.env.PREFIX`). */
   constSrc?: Record<string, string>;
+  /** Module-level constant arrays (`export const routers = [users, items]`; `default` when exported so): elements. */
+  arrays?: Record<string, Ref[]>;
   /** `export * from './x'` targets. */
   starExports: ModId[];
   /** Framework packages this file imports (hints for parameters whose callers are not found). */

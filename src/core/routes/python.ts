@@ -5,13 +5,14 @@
  */
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
-import { type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
+import { type ClassDecl, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { captureSteps, clip, concatVals, none, toMethod } from './common';
-import { configured, pyConfigCall, pyConfigKey, pySubscript } from './configValues';
+import { captureSteps, clip, none, toMethod } from './common';
+import { pyConfigKey } from './configValues';
+import { pyEvalStr } from './pyValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -74,7 +75,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
   );
 }
 
-class PyAnalyzer extends Analyzer {
+export class PyAnalyzer extends Analyzer {
   /** Calls already recorded (a call can match both argument patterns of the query). */
   private readonly argCalls = new Set<number>();
 
@@ -183,6 +184,7 @@ class PyAnalyzer extends Analyzer {
         const methods: Record<string, number> = {};
         const fields: Record<string, Ref> = {};
         this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
+        this.classBases(this.fa.classes[id]!, n);
         const body = n.childForFieldName('body');
         for (const c of body ? named(body) : []) {
           const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
@@ -250,17 +252,38 @@ class PyAnalyzer extends Analyzer {
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
       // app = create_app(): the value the project function returns; settings = Settings(): an instance
       const callee = this.refOf(fnNode);
-      return callee.k === 'cls' ? { k: 'inst', cls: callee } : (this.returnOf(callee) ?? none(n));
+      const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : this.returnOf(callee);
+      if (!via) return none(n);
+      // router = AppRouter(prefix="/x"): a router if the class turns out to subclass APIRouter/Blueprint; router =
+      // get_router(): a fresh instance per call when the function creates it (resolve.ts)
+      const { kw } = pyArgs(n);
+      const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
+      const p = kw.get('prefix') ?? kw.get('url_prefix');
+      const prefix = (): Val | null => (p ? this.evalStr(p) : null);
+      return this.objectAt(n, { framework: 'fastapi', kind: 'router', name: nameNode?.text, prefix, ctor: callee, via });
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
       const owner = this.refOf(fnNode.childForFieldName('object'));
-      if (owner.k !== 'obj' || this.fa.objects[owner.id]?.framework !== 'flask') return none(n);
+      const o = owner.k === 'obj' ? this.fa.objects[owner.id] : undefined;
+      if (!o || o.ctor || o.framework !== 'flask') return none(n);
       return this.objectAt(n, { framework: 'flask', kind: 'router', prefix: () => this.namespacePrefix(n) }, (child) => {
         this.fa.mounts.push({ parent: owner, child, prefix: null, line: lineOf(n), kind: 'include' });
       });
     }
     return none(n);
+  }
+
+  /** `class AppRouter(APIRouter)`: a framework base, or the project classes it derives from (resolved across files). */
+  private classBases(decl: ClassDecl, n: Node): void {
+    const sup = n.childForFieldName('superclasses');
+    for (const b of sup ? named(sup) : []) {
+      if (b.type !== 'identifier' && b.type !== 'attribute') continue;
+      const ctor = this.ctorKind(b);
+      if (ctor) decl.base = { framework: ctor.framework, kind: ctor.kind };
+      const r = ctor ? null : this.refOf(b);
+      if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
+    }
   }
 
   /** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
@@ -277,9 +300,10 @@ class PyAnalyzer extends Analyzer {
     let name: string;
     let ref: Ref;
     if (fnNode.type === 'identifier') {
-      name = fnNode.text;
-      if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
       ref = this.refOf(fnNode);
+      // `from fastapi import APIRouter as FastAPIRouter`: the imported name counts
+      name = ref.k === 'imp' ? ref.name : fnNode.text;
+      if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
     } else if (fnNode.type === 'attribute') {
       name = fnNode.childForFieldName('attribute')?.text ?? '';
       if (!(name in FASTAPI_CTORS) && !(name in FLASK_CTORS)) return null;
@@ -299,73 +323,21 @@ class PyAnalyzer extends Analyzer {
     return null;
   }
 
-  /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
+  /** Evaluates a string expression statically (./pyValues). */
   evalStr(n: Node, depth = 0): Val {
-    if (depth > 8) return { e: clip(n.text), why: 'expression' };
-    const ev = (c: Node): Val => this.evalStr(c, depth + 1);
-    switch (n.type) {
-      case 'string': {
-        const vals: Val[] = [];
-        for (const c of n.children) {
-          if (!c) continue;
-          if (c.type === 'string_content') vals.push({ s: c.text });
-          else if (c.type === 'interpolation') {
-            const e = c.childForFieldName('expression');
-            const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
-            vals.push(e && !hasFormat ? this.evalStr(e, depth + 1) : { e: clip(c.text), why: 'expression' });
-          }
-        }
-        return concatVals(vals, clip(n.text), 'f-string with substitutions');
-      }
-      case 'concatenated_string':
-        return concatVals(
-          named(n).map((c) => this.evalStr(c, depth + 1)),
-          clip(n.text),
-          'string concatenation with variables',
-        );
-      case 'binary_operator': {
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        const op = n.childForFieldName('operator')?.text;
-        if (l && r && op === '+')
-          return concatVals([this.evalStr(l, depth + 1), this.evalStr(r, depth + 1)], clip(n.text), 'string concatenation with variables');
-        return { e: clip(n.text), why: 'expression' };
-      }
-      case 'parenthesized_expression': {
-        const c = named(n)[0];
-        return c ? this.evalStr(c, depth + 1) : { e: clip(n.text), why: 'expression' };
-      }
-      case 'identifier': {
-        const list = this.bindings.get(n.text) ?? [];
-        if (list.length === 1 && list[0]!.scope === -1 && list[0]!.node.type === 'assignment') {
-          const right = list[0]!.node.childForFieldName('right');
-          if (right && right.type !== 'identifier') {
-            const v = this.evalStr(right, depth + 1);
-            if ('s' in v) return v;
-          }
-        }
-        const ref = this.lookup(n.text, n);
-        if (ref && (ref.k === 'imp' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
-        return { e: n.text, why: 'variable' };
-      }
-      case 'attribute':
-        return { e: clip(n.text), why: 'attribute', ref: this.refOf(n) };
-      case 'call':
-        return pyConfigCall(n, ev) ?? { e: clip(n.text), why: 'function call' };
-      case 'subscript':
-        return pySubscript(n, ev) ?? { e: clip(n.text), why: 'expression' };
-      case 'boolean_operator': {
-        // os.getenv("API_PREFIX") or "/api"
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        const lv = l && n.childForFieldName('operator')?.text === 'or' ? ev(l) : null;
-        const rv = lv && r ? ev(r) : null;
-        if (lv && 's' in lv) return lv.s ? lv : (rv ?? lv);
-        return rv && 's' in rv ? { s: rv.s, src: configured(l!.text, rv.s) } : { e: clip(n.text), why: 'expression' };
-      }
-      default:
-        return { e: clip(n.text), why: 'expression' };
-    }
+    return pyEvalStr(this, n, depth);
+  }
+
+  /**
+   * The value assigned to a name, when it is assigned once in this scope (`API_V1_STR = f"/api/{API_VERSION}"` in a
+   * settings class body, a local `prefix = "/x"` in a factory), else once in the whole module.
+   */
+  assignedOnce(n: Node): Node | null {
+    const list = this.bindings.get(n.text) ?? [];
+    const here = this.bindings.scopes.scopeOf(n);
+    const own = list.filter((b) => b.scope === here && b.node.startIndex < n.startIndex);
+    const b = here !== -1 && own.length === 1 ? own[0] : list.length === 1 && list[0]!.scope === -1 ? list[0] : undefined;
+    return b?.node.type === 'assignment' ? b.node.childForFieldName('right') : null;
   }
 
   private methodsArg(n: Node | null, dflt: HttpMethod[]): HttpMethod[] {

@@ -8,7 +8,9 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
+import { key, RefResolver } from './refs';
 import { provenance } from './configValues';
+import { compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
 
 export interface ResolveOptions {
@@ -23,7 +25,8 @@ export interface ResolveOptions {
 interface Edge {
   parent: string; // entity key
   prefix: Val | null;
-  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload';
+  /** instance: a factory's object is each instance its calls made (their prefix is already the object's own). */
+  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload' | 'instance';
   file: string;
   line: number;
   /** Fastify plugin wrapped in fastify-plugin: prefixes do not apply. */
@@ -39,20 +42,11 @@ interface Base {
   source?: string;
   /** When path is null: the known part below the unknown prefix (for live inference). */
   tail?: string;
+  /** The chain ends at a router that is never mounted (a second tree built only for the docs, dead code). */
+  dead?: boolean;
 }
 
 const MAX_PATHS = 8;
-
-const key = (e: Ent): string => {
-  switch (e.t) {
-    case 'obj':
-      return `o|${e.file}|${e.id}`;
-    case 'param':
-      return `p|${e.file}|${e.fn}|${e.i}`;
-    default:
-      return `${e.t}|${e.file}|${'id' in e ? e.id : ''}`;
-  }
-};
 
 export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions = {}): Route[] {
   try {
@@ -62,9 +56,7 @@ export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions 
   }
 }
 
-class Resolver {
-  private mods: ModuleIndex;
-  private files: ReadonlyMap<string, FileAnalysis>;
+class Resolver extends RefResolver {
   private edges = new Map<string, Edge[]>();
   private root: string;
   private nestApps: NestApps;
@@ -73,10 +65,9 @@ class Resolver {
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    this.mods = new ModuleIndex(sorted, options);
-    this.files = this.mods.files;
+    super(new ModuleIndex(sorted, options));
     for (const fa of sorted) {
-      for (const o of fa.objects) this.wsFrameworks[fa.language].add(o.framework);
+      for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     }
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.nestApps = new NestApps(
@@ -101,92 +92,6 @@ class Resolver {
   }
 
   // ---- value resolution --------------------------------------------------------------------------
-
-  private exportOf(file: string, name: string, depth: number): Ent | null {
-    const fa = this.files.get(file);
-    if (!fa || depth > 12) return null;
-    const r = fa.exports[name];
-    if (r) return this.resolve(file, r, depth + 1);
-    for (const m of fa.starExports) {
-      const f = this.mods.modFile(m, file);
-      const e = f ? this.exportOf(f, name, depth + 1) : null;
-      if (e) return e;
-    }
-    return null;
-  }
-
-  resolve(file: string, ref: Ref, depth = 0): Ent | null {
-    if (depth > 24) return null;
-    switch (ref.k) {
-      case 'obj':
-        return { t: 'obj', file, id: ref.id };
-      case 'param':
-        return { t: 'param', file, fn: ref.fn, i: ref.i };
-      case 'fn':
-        return { t: 'fn', file, id: ref.id };
-      case 'cls':
-        return { t: 'cls', file, id: ref.id };
-      case 'self':
-        return { t: 'inst', file, id: ref.cls };
-      case 'wrap': {
-        let e = this.resolve(file, ref.inner, depth + 1);
-        if (e?.t === 'ns') e = this.exportOf(e.file, 'default', depth + 1);
-        return e?.t === 'fn' ? { ...e, fp: ref.fp || e.fp } : e;
-      }
-      case 'ret': {
-        let f = this.resolve(file, ref.callee, depth + 1);
-        if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
-        if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
-        if (f?.t !== 'fn') return null;
-        const ret = this.files.get(f.file)?.functions[f.id]?.returns;
-        return ret ? this.resolve(f.file, ret, depth + 1) : null;
-      }
-      case 'inst': {
-        const c = this.resolve(file, ref.cls, depth + 1);
-        return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
-      }
-      case 'imp': {
-        const target = this.mods.modFile(ref.mod, file);
-        if (!target) {
-          // Python `from pkg import module`
-          if (ref.mod.startsWith('py:') && ref.name !== '*') {
-            const sub = this.mods.modFile(`${ref.mod}.${ref.name}`, file);
-            if (sub) return { t: 'ns', file: sub };
-          }
-          return null;
-        }
-        if (ref.name === '*') return { t: 'ns', file: target };
-        if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
-        const e = this.exportOf(target, ref.name, depth);
-        if (e) return e;
-        const sub =
-          this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
-        if (sub) return { t: 'ns', file: sub };
-        if (ref.name === 'default') return { t: 'ns', file: target };
-        return null;
-      }
-      case 'mem': {
-        const b = this.resolve(file, ref.base, depth + 1);
-        if (!b) return null;
-        if (b.t === 'ns') {
-          const e = this.exportOf(b.file, ref.name, depth);
-          if (e) return e;
-          const sub = this.mods.submodule(b.file, ref.name);
-          return sub ? { t: 'ns', file: sub } : null;
-        }
-        if (b.t === 'inst' || b.t === 'cls') {
-          const cls = this.files.get(b.file)?.classes[b.id];
-          const m = cls?.methods[ref.name];
-          if (m !== undefined) return { t: 'fn', file: b.file, id: m };
-          const f = cls?.fields?.[ref.name];
-          return f ? this.resolve(b.file, f, depth + 1) : null;
-        }
-        return null;
-      }
-      default:
-        return null;
-    }
-  }
 
   private evalVal(file: string, v: Val): Val {
     return this.values.evalVal(file, v);
@@ -289,13 +194,18 @@ class Resolver {
 
   private buildGraph(): void {
     for (const fa of this.files.values()) {
-      for (const c of fa.calls) {
+      const calls = fa.calls.flatMap((c) =>
+        c.each
+          ? this.arrayOf(fa.file, c.each).map((el) => ({ file: el.file, call: { ...c, args: [el.ref], each: undefined } }))
+          : [{ file: fa.file, call: c }],
+      );
+      for (const { file, call: c } of calls) {
         let callee = this.resolve(fa.file, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t !== 'fn') continue;
         const k = `${callee.file}|${callee.id}`;
         const list = this.callsTo.get(k) ?? [];
-        list.push({ file: fa.file, call: c });
+        list.push({ file, call: c });
         this.callsTo.set(k, list);
         const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
         const args = [...c.args];
@@ -305,13 +215,27 @@ class Resolver {
         }
         args.forEach((a, i) => {
           if (!a) return;
-          const arg = this.resolve(fa.file, a);
+          const arg = this.resolve(file, a);
           if (arg?.t !== 'obj' && arg?.t !== 'param') return;
           this.addEdge(
             { t: 'param', file: callee.file, fn: callee.id, i },
             { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line },
           );
         });
+      }
+    }
+    // a factory's object is each instance its calls made: it gets their mounts
+    for (const fa of this.files.values()) {
+      for (const o of fa.objects) {
+        const inner = o.ctor ? this.made(fa.file, o.id)?.inner : undefined;
+        if (inner)
+          this.addEdge(inner, {
+            parent: key({ t: 'obj', file: fa.file, id: o.id }),
+            prefix: null,
+            kind: 'instance',
+            file: fa.file,
+            line: o.line,
+          });
       }
     }
     for (const fa of this.files.values()) {
@@ -363,7 +287,7 @@ class Resolver {
     seen.add(k);
     const e = this.entOfKey(k);
     if (!e) return null;
-    if (e.t === 'obj') return this.files.get(e.file)?.objects[e.id]?.framework ?? null;
+    if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
     if (this.isRootPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
@@ -407,8 +331,11 @@ class Resolver {
     const e = this.entOfKey(k);
     if (!e || e.t !== 'obj') return null;
     const fa = this.files.get(e.file)!;
-    let v: Val | null = fa.objects[e.id]?.prefix ?? null;
-    v = v ? this.evalVal(e.file, v) : null;
+    const o = fa.objects[e.id];
+    // an instance a factory made has the prefix the factory gives its object (`APIRouter(prefix=f"/{name}")` inside)
+    const inner = o?.ctor ? this.made(e.file, e.id)?.inner : undefined;
+    let v: Val | null = inner ? this.ownPrefix(key(inner)) : (o?.prefix ?? null);
+    v = v && !inner ? this.evalVal(e.file, v) : v;
     for (const ps of fa.prefixSets) {
       const t = this.resolve(fa.file, ps.target);
       if (t && key(t) === k) v = this.evalVal(fa.file, ps.prefix);
@@ -432,7 +359,6 @@ class Resolver {
     const own = this.ownPrefix(k);
     const edges = this.edges.get(k) ?? [];
     const e = this.entOfKey(k);
-    const fa = e ? this.files.get(e.file) : undefined;
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
       if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
@@ -445,12 +371,18 @@ class Resolver {
       if (v && 'e' in v) return undefined;
       let t = v ? joinPrefix(fw, tail, v.s) : tail;
       if (edge?.extra && 's' in edge.extra && !edge.fp) t = joinPrefix(fw, t, edge.extra.s);
-      if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null)) return t;
+      if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null) || edge?.kind === 'instance') return t;
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
-      if ((e?.t === 'obj' && fa?.objects[e.id]?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
-      else push({ path: null, reason: `${this.describe(k)} is never mounted/registered in the analysed files`, tail: below('', null) });
+      if ((e?.t === 'obj' && this.objDecl(e.file, e.id)?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
+      else
+        push({
+          path: null,
+          reason: `${this.describe(k)} is never mounted/registered in the analysed files`,
+          tail: below('', null),
+          dead: true,
+        });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
@@ -475,7 +407,7 @@ class Resolver {
           source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
-        push(applyOwn(base, edge.kind === 'blueprint' && edge.prefix !== null, source));
+        push(applyOwn(base, (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance', source));
       }
     }
     if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
@@ -486,33 +418,9 @@ class Resolver {
 
   // ---- routes ------------------------------------------------------------------------------------
 
-  private compatible(r: RawRoute, fw: Framework): boolean {
-    switch (r.flavour) {
-      case 'py-method':
-      case 'py-route':
-        return fw === 'fastapi' || fw === 'flask';
-      case 'py-api-route':
-      case 'py-add-api-route':
-        return fw === 'fastapi';
-      case 'py-add-url-rule':
-      case 'py-resource':
-        return fw === 'flask';
-      case 'js-route-object':
-        return fw === 'fastify';
-      case 'hono-on':
-        return fw === 'hono';
-      case 'js-chain':
-        return fw === 'express';
-      case 'js-method':
-        return fw === 'express' || fw === 'koa' || fw === 'hono' || fw === 'fastify';
-      case 'nest':
-        return fw === 'nestjs';
-    }
-  }
-
   /** Framework for a parameter whose callers are unknown: file imports, then the workspace. */
   private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
-    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && this.compatible(r, f));
+    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
     const fromFile = ok(fa.frameworks);
     if (fromFile.length === 1) return fromFile[0]!;
     if (fromFile.length > 1) return null;
@@ -570,7 +478,14 @@ class Resolver {
     this.emitOne(fa, r, out);
   }
 
-  private emitOne(fa: FileAnalysis, r: RawRoute, out: Route[], handlerFile?: string): void {
+  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string): void {
+    let r = r0;
+    if (r.methodVal) {
+      const mv = this.evalVal(fa.file, r.methodVal);
+      const m = 's' in mv ? toMethod(mv.s) : null;
+      if (!m) return; // not a route definition after all
+      r = { ...r, methods: [m] };
+    }
     const handler = this.handlerOf(fa, r, handlerFile);
     const pathVal = this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -604,7 +519,7 @@ class Resolver {
       fw = this.guessFramework(fa, r);
       guessed = true;
     }
-    if (!fw || !this.compatible(r, fw)) return;
+    if (!fw || !compatible(r, fw)) return;
     if ('e' in pathVal) {
       out.push(make(fw, null, `path is a ${pathVal.why}: ${pathVal.e}`));
       return;
@@ -613,7 +528,9 @@ class Resolver {
       out.push(make(fw, null, `${this.describe(k)} is not registered/called in the analysed files`));
       return;
     }
-    const bases = this.bases(k, fw, new Set());
+    const all = this.bases(k, fw, new Set());
+    const live = all.filter((b) => !b.dead);
+    const bases = live.length ? live : all;
     const seen = new Set<string>();
     for (const b of bases) {
       if (b.path === null) {

@@ -9,9 +9,13 @@ export function routeId(r: Pick<Route, 'file' | 'line'>): string {
   return `${r.file}:${r.line}`;
 }
 
-/** The template the route serves: the full path when every prefix is known, else the path as written. */
-export function routeTemplate(r: Pick<Route, 'fullPath' | 'path'>): string {
-  return r.fullPath ?? r.path;
+/**
+ * The template the route serves: the full path when every prefix is known, else the known part below the unknown
+ * prefix (`/admin/login/` for `login/` under an admin router mounted at a run-time prefix: two routes written
+ * `/login/` under different routers keep different templates), else the path as written.
+ */
+export function routeTemplate(r: Pick<Route, 'fullPath' | 'path' | 'knownSuffix'>): string {
+  return r.fullPath ?? r.knownSuffix ?? r.path;
 }
 
 /**
@@ -26,13 +30,13 @@ export function isStaticRoute(r: Pick<Route, 'fullPath' | 'path'>): boolean {
 }
 
 /** `GET|POST /users/{id}`: methods and template, for plans, refusals and the CLI. */
-export function routeLabel(r: Pick<Route, 'methods' | 'fullPath' | 'path'>): string {
+export function routeLabel(r: Pick<Route, 'methods' | 'fullPath' | 'path' | 'knownSuffix'>): string {
   return `${r.methods.join('|')} ${routeTemplate(r)}`;
 }
 
 /** `GET /api/orders/{id}` — the full path when known, else the path as written with a marker (the editor's title). */
-export function routeTitle(r: Pick<Route, 'methods' | 'fullPath' | 'path'>): string {
-  return `${r.methods.join('|')} ${r.fullPath ?? `…${r.path}`}`;
+export function routeTitle(r: Pick<Route, 'methods' | 'fullPath' | 'path' | 'knownSuffix'>): string {
+  return `${r.methods.join('|')} ${r.fullPath ?? `…${r.knownSuffix ?? r.path}`}`;
 }
 
 const FRAMEWORK_NAMES: Record<Framework, string> = {

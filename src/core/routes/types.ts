@@ -43,6 +43,8 @@ export interface RouteJson {
   methods: HttpMethod[];
   path: string;
   fullPath: string | null;
+  /** Only when fullPath is null: why the prefix or path is not known statically. */
+  fullPathReason?: string;
   /** Only when part of fullPath is a configuration default. */
   fullPathSource?: string;
   file: string;

@@ -100,6 +100,27 @@ export class Values {
       names.unshift(base.name);
       base = base.base;
     }
+    return this.objectConst(file, base, names, 0);
+  }
+
+  /** The string at key path `names` of an object literal or enum that `base` names (a module, or an exported constant). */
+  private objectConst(file: string, base: Ref, names: string[], depth: number): Str | null {
+    if (depth > 6) return null;
+    if (base.k === 'imp' && base.name !== '*' && base.name !== 'cjs' && base.name !== 'default') {
+      // import { ROUTES } from './paths'; ROUTES.users.list — or a re-export of it
+      const t = this.c.modFile(base.mod, file);
+      const fa = t ? this.c.files.get(t) : undefined;
+      if (!fa) return null;
+      const k = [base.name, ...names].join('.');
+      if (k in fa.consts) return fileConst(fa, k);
+      const ex = fa.exports[base.name];
+      if (ex?.k === 'imp') return this.objectConst(fa.file, ex, names, depth + 1);
+      for (const m of fa.starExports) {
+        const c = this.objectConst(fa.file, { k: 'imp', mod: m, name: base.name }, names, depth + 1);
+        if (c) return c;
+      }
+      return null;
+    }
     const root = this.c.resolve(file, base);
     if (root?.t !== 'ns') return null;
     const fa = this.c.files.get(root.file);

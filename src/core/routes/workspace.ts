@@ -277,6 +277,7 @@ export function toRouteJson(route: Route, root: string): RouteJson {
     methods: route.methods,
     path: route.path,
     fullPath: route.fullPath,
+    ...(route.fullPath === null ? { fullPathReason: route.fullPathReason ?? 'unknown prefix' } : {}),
     ...(route.fullPathSource ? { fullPathSource: route.fullPathSource } : {}),
     file: rel(route.file),
     line: route.line,

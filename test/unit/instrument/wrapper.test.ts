@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile, planInstrumentRoute } from '../../../src/core/instrument/planner';
 import type { Aspect } from '../../../src/core/instrument/types';
 import { detectRoutes } from '../../../src/core/routes/detector';
+import { scanWorkspace } from '../../../src/core/routes/workspace';
 import type { Route } from '../../../src/core/routes/types';
 import { lintMetrics } from '../../../src/core/lint/metricLint';
 import { CASES } from '../../support/instrument/cases';
@@ -164,6 +165,41 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.doesNotMatch((await planInstrumentFile(text, file, routes, ALL, gauge)).summary, /without the in-flight gauge/);
   });
 
+  it('Python with no packages, run from a source folder: one helper there for every route folder, imported absolutely', async () => {
+    const root = tmp();
+    const src = path.join(root, 'src');
+    fs.mkdirSync(path.join(src, 'helpers'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'helpers', 'routing.py'), '');
+    const text = py.replace('from .deps import db', 'from helpers.routing import db');
+    const helpers = [];
+    for (const dir of [
+      ['rest', 'users'],
+      ['rest', 'admin', 'auth'],
+    ]) {
+      fs.mkdirSync(path.join(src, ...dir), { recursive: true });
+      const p = await plan(path.join(src, ...dir, 'routes.py'), text);
+      helpers.push(p.newFiles?.[0]?.path);
+      assert.match(applyEdits(text, p.edits), /^from telemetry_routes import observe_route$/m);
+    }
+    assert.deepEqual(helpers, [path.join(src, 'telemetry_routes.py'), path.join(src, 'telemetry_routes.py')]);
+  });
+
+  it("JavaScript with no src/: one helper next to the app's entry file (else package.json) for every route folder", async () => {
+    const root = tmp();
+    fs.writeFileSync(path.join(root, 'package.json'), '{}');
+    fs.mkdirSync(path.join(root, 'server'));
+    fs.writeFileSync(path.join(root, 'server', 'app.js'), '');
+    const js =
+      "const { Router } = require('express');\nconst router = Router();\nrouter.get('/u', (req, res) => res.json([]));\nmodule.exports = router;\n";
+    for (const dir of [path.join('server', 'routes'), path.join('server', 'modules', 'users')]) {
+      fs.mkdirSync(path.join(root, dir), { recursive: true });
+      const p = await plan(path.join(root, dir, 'users.js'), js);
+      assert.equal(p.newFiles?.[0]?.path, path.join(root, 'server', 'telemetryRoutes.js'), dir);
+    }
+    fs.mkdirSync(path.join(root, 'routes'));
+    assert.equal((await plan(path.join(root, 'routes', 'users.js'), js)).newFiles?.[0]?.path, path.join(root, 'telemetryRoutes.js'));
+  });
+
   it("TypeScript: next to tracing.ts, or in src/; the specifier follows the file's `.js` extensions", async () => {
     const root = tmp();
     fs.writeFileSync(path.join(root, 'package.json'), '{}');
@@ -177,6 +213,65 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(p.newFiles![0]!.content, /^export function observeRoute</m);
     fs.writeFileSync(path.join(root, 'src', 'routes', 'tracing.ts'), '// mine\n');
     assert.equal((await plan(file, ts)).newFiles?.[0]?.path, path.join(root, 'src', 'routes', 'telemetryRoutes.ts'));
+  });
+
+  it('routes under a run-time prefix are labelled with the known part below it: two `/login/` never share a label', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-labels-'));
+    const main = path.join(root, 'main.py');
+    const text = [
+      'import os',
+      'from fastapi import APIRouter, FastAPI',
+      '',
+      'app = FastAPI()',
+      'admin = APIRouter(prefix="/admin")',
+      'users = APIRouter(prefix="/users")',
+      '',
+      '',
+      '@admin.post("/login/")',
+      'def admin_login():',
+      '    return {}',
+      '',
+      '',
+      '@users.post("/login/")',
+      'def user_login():',
+      '    return {}',
+      '',
+      '',
+      'app.include_router(admin, prefix=os.environ["API_PREFIX"])',
+      'app.include_router(users, prefix=os.environ["API_PREFIX"])',
+      '',
+    ].join('\n');
+    const routes = await detectRoutes([{ path: main, text }]);
+    assert.deepEqual(
+      routes.map((r) => [r.fullPath, r.knownSuffix]),
+      [
+        [null, '/admin/login/'],
+        [null, '/users/login/'],
+      ],
+    );
+    const out = applyEdits(text, (await planInstrumentFile(text, main, routes, ALL, OPTS)).edits);
+    assert.match(out, /^@observe_route\("POST", "\/admin\/login\/"\)$/m);
+    assert.match(out, /^@observe_route\("POST", "\/users\/login\/"\)$/m);
+  });
+
+  it('@hono/zod-openapi: app.openapi(route, handler) gets its one handler wrapped (a middleware there would become the handler)', async () => {
+    const root = path.resolve(__dirname, '../../fixtures/routes/hono_openapi');
+    const file = path.join(root, 'src/routes/admin/studios/studios.index.ts');
+    const { routes } = await scanWorkspace(root, {});
+    const text = fs.readFileSync(file, 'utf8');
+    const own = routes.filter((r) => r.file === file);
+    const p = await planInstrumentFile(text, file, own, ALL, OPTS);
+    const out = applyEdits(text, p.edits);
+    assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/\{id\}', \(c\) => c\.body\(null, 204\)\)\);$/m);
+    assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
+    const again = await planInstrumentFile(
+      out,
+      file,
+      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
+      ALL,
+      OPTS,
+    );
+    assert.deepEqual(again.edits, []);
   });
 
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
@@ -223,7 +318,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
-  it('a Flask-RESTful resource is refused by the wrapper style, never wrapped where its URL is', async () => {
+  it('a Flask-RESTful resource: its HTTP methods are observed (outermost decorator), never the URL where it is added', async () => {
     const file = path.join(os.tmpdir(), 'tl-restful', 'app.py');
     const text = [
       'from flask import Flask',
@@ -237,6 +332,10 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       '    def get(self):',
       '        return []',
       '',
+      '    @auth_required',
+      '    def post(self):',
+      '        return {}, 201',
+      '',
       '',
       "api.add_resource(Books, '/api/v1/books')",
       '',
@@ -247,7 +346,17 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       JSON.stringify(routes.map((r) => r.fullPath)),
     );
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
-    assert.ok(!applyEdits(text, p.edits).includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
-    assert.match(p.refused ?? p.summary, /Flask-RESTful resource/);
+    const out = applyEdits(text, p.edits);
+    assert.ok(!out.includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
+    assert.match(out, /^ {4}@observe_route\("GET", "\/api\/v1\/books"\)\n {4}def get\(self\):$/m);
+    assert.match(out, /^ {4}@observe_route\("POST", "\/api\/v1\/books"\)\n {4}@auth_required\n {4}def post\(self\):$/m);
+    const again = await planInstrumentFile(
+      out,
+      file,
+      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
+      ALL,
+      OPTS,
+    );
+    assert.deepEqual(again.edits, []);
   });
 });

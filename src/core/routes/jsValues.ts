@@ -1,0 +1,94 @@
+/**
+ * The JavaScript/TypeScript half of the static string evaluator: literals, template literals and concatenations of
+ * known parts, `const`s and object literals of this file (`ROUTES.users.list`, `Object.freeze`, `as const`), TypeScript
+ * enums, and configuration defaults (./configValues); anything else stays an expression, with a reference resolved
+ * across files when it may be an imported constant. Pure.
+ */
+import { jsEscape, jsStringLiteral as unquote, named, type Node } from '../parsing/nodes';
+import { unwrapExpr } from '../parsing/javascript';
+import { clip, concatVals } from './common';
+import { frozen, jsConfigGet, jsEnv, jsFallback } from './configValues';
+import type { JsAnalyzer } from './javascript';
+import type { Val } from './model';
+
+/** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
+export function jsEnumConsts(A: JsAnalyzer, n: Node): void {
+  const name = n.childForFieldName('name')?.text;
+  const body = n.childForFieldName('body');
+  for (const m of name && body ? named(body) : []) {
+    const key = m.type === 'enum_assignment' ? m.childForFieldName('name') : null;
+    const v = m.childForFieldName('value');
+    const val = key && v ? jsEvalStr(A, v) : null;
+    if (val && 's' in val) A.fa.consts[`${name}.${unquote(key!) ?? key!.text}`] = val.s;
+  }
+}
+
+/** `ROUTES.users.list` where ROUTES is a constant object literal (or enum) of this file: the string at that key. */
+function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
+  const keys: string[] = [];
+  let root: Node | null = n;
+  while (root?.type === 'member_expression' && keys.length < 8) {
+    keys.unshift(root.childForFieldName('property')?.text ?? '');
+    root = unwrapExpr(root.childForFieldName('object'));
+  }
+  if (root?.type !== 'identifier') return null;
+  const dotted = `${root.text}.${keys.join('.')}`;
+  if (dotted in A.fa.consts) return { s: A.fa.consts[dotted]! };
+  const decl = A.soleDeclarator(root.text);
+  if (decl?.parent?.type !== 'lexical_declaration' || decl.parent.child(0)?.text !== 'const') return null;
+  let v = frozen(decl.childForFieldName('value'));
+  for (const k of keys) v = v?.type === 'object' ? frozen(A.prop(v, k)) : null;
+  return v && v.type !== 'object' ? jsEvalStr(A, v, depth + 1) : null;
+}
+
+export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
+  const n = unwrapExpr(n0) ?? n0;
+  if (depth > 8) return { e: clip(n.text), why: 'expression' };
+  switch (n.type) {
+    case 'string':
+      return { s: unquote(n) ?? '' };
+    case 'template_string': {
+      const vals: Val[] = [];
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'string_fragment') vals.push({ s: c.text });
+        else if (c.type === 'escape_sequence') vals.push({ s: jsEscape(c.text) });
+        else if (c.type === 'template_substitution') {
+          const e = named(c)[0];
+          vals.push(e ? jsEvalStr(A, e, depth + 1) : { e: '', why: 'expression' });
+        }
+      }
+      return concatVals(vals, clip(n.text), 'template literal with substitutions');
+    }
+    case 'binary_expression': {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (l && r && n.childForFieldName('operator')?.text === '+') {
+        return concatVals([jsEvalStr(A, l, depth + 1), jsEvalStr(A, r, depth + 1)], clip(n.text), 'string concatenation with variables');
+      }
+      return jsFallback(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
+    }
+    case 'identifier': {
+      const decl = A.soleDeclarator(n.text);
+      if (decl) {
+        const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
+        const v = decl.childForFieldName('value');
+        if (kind === 'const' && v && v.type !== 'identifier') {
+          const r = jsEvalStr(A, v, depth + 1);
+          if ('s' in r || r.ref || r.parts) return r; // a constant, or one of another module
+        }
+      }
+      const ref = A.lookup(n.text, n);
+      if (ref && (ref.k === 'imp' || ref.k === 'mem' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
+      return { e: n.text, why: 'variable' };
+    }
+    case 'member_expression':
+      return jsEnv(n) ?? localMember(A, n, depth) ?? { e: clip(n.text), why: 'variable', ref: A.refOf(n) };
+    case 'call_expression':
+      return jsConfigGet(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
+    case 'regex':
+      return { e: n.text, why: 'regular expression' };
+    default:
+      return { e: clip(n.text), why: 'expression' };
+  }
+}

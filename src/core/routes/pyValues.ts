@@ -1,0 +1,77 @@
+/**
+ * The Python half of the static string evaluator: literals, f-strings and concatenations of known parts, names assigned
+ * once (module constants, class fields, locals of a factory), and configuration defaults (./configValues: getenv,
+ * settings classes, app.config); anything else stays an expression, with a reference resolved across files when it may
+ * be an imported constant. Pure.
+ */
+import { named, type Node } from '../parsing/nodes';
+import { clip, concatVals } from './common';
+import { configured, pyConfigCall, pySubscript } from './configValues';
+import type { Val } from './model';
+import type { PyAnalyzer } from './python';
+
+/** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
+export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
+  if (depth > 8) return { e: clip(n.text), why: 'expression' };
+  const ev = (c: Node): Val => pyEvalStr(A, c, depth + 1);
+  switch (n.type) {
+    case 'string': {
+      const vals: Val[] = [];
+      for (const c of n.children) {
+        if (!c) continue;
+        if (c.type === 'string_content') vals.push({ s: c.text });
+        else if (c.type === 'interpolation') {
+          const e = c.childForFieldName('expression');
+          const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
+          vals.push(e && !hasFormat ? pyEvalStr(A, e, depth + 1) : { e: clip(c.text), why: 'expression' });
+        }
+      }
+      return concatVals(vals, clip(n.text), 'f-string with substitutions');
+    }
+    case 'concatenated_string':
+      return concatVals(
+        named(n).map((c) => pyEvalStr(A, c, depth + 1)),
+        clip(n.text),
+        'string concatenation with variables',
+      );
+    case 'binary_operator': {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const op = n.childForFieldName('operator')?.text;
+      if (l && r && op === '+')
+        return concatVals([pyEvalStr(A, l, depth + 1), pyEvalStr(A, r, depth + 1)], clip(n.text), 'string concatenation with variables');
+      return { e: clip(n.text), why: 'expression' };
+    }
+    case 'parenthesized_expression': {
+      const c = named(n)[0];
+      return c ? pyEvalStr(A, c, depth + 1) : { e: clip(n.text), why: 'expression' };
+    }
+    case 'identifier': {
+      const right = A.assignedOnce(n);
+      if (right && right.type !== 'identifier') {
+        const v = pyEvalStr(A, right, depth + 1);
+        if ('s' in v || v.ref || v.parts) return v; // a constant, or one of another module
+      }
+      const ref = A.lookup(n.text, n);
+      if (ref && (ref.k === 'imp' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
+      return { e: n.text, why: 'variable' };
+    }
+    case 'attribute':
+      return { e: clip(n.text), why: 'attribute', ref: A.refOf(n) };
+    case 'call':
+      return pyConfigCall(n, ev) ?? { e: clip(n.text), why: 'function call' };
+    case 'subscript':
+      return pySubscript(n, ev) ?? { e: clip(n.text), why: 'expression' };
+    case 'boolean_operator': {
+      // os.getenv("API_PREFIX") or "/api"
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      const lv = l && n.childForFieldName('operator')?.text === 'or' ? ev(l) : null;
+      const rv = lv && r ? ev(r) : null;
+      if (lv && 's' in lv) return lv.s ? lv : (rv ?? lv);
+      return rv && 's' in rv ? { s: rv.s, src: configured(l!.text, rv.s) } : { e: clip(n.text), why: 'expression' };
+    }
+    default:
+      return { e: clip(n.text), why: 'expression' };
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * What a symbolic reference of the per-file facts is across files (resolve.ts): a module's export, an imported name, a
+ * member of a module, class or instance, the value a project function returns, and what calling a project class or
+ * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates). Pure.
+ */
+import type { ClassDecl, FileAnalysis, Ref } from './model';
+import type { Framework } from './types';
+import type { ModuleIndex } from './modules';
+import type { Ent } from './values';
+
+export type Made = { framework: Framework; kind: 'app' | 'router'; inner?: Ent };
+
+/** The graph key of an entity. */
+export const key = (e: Ent): string => {
+  switch (e.t) {
+    case 'obj':
+      return `o|${e.file}|${e.id}`;
+    case 'param':
+      return `p|${e.file}|${e.fn}|${e.i}`;
+    default:
+      return `${e.t}|${e.file}|${'id' in e ? e.id : ''}`;
+  }
+};
+
+export class RefResolver {
+  protected readonly files: ReadonlyMap<string, FileAnalysis>;
+
+  constructor(protected readonly mods: ModuleIndex) {
+    this.files = mods.files;
+  }
+
+  protected exportOf(file: string, name: string, depth: number): Ent | null {
+    const fa = this.files.get(file);
+    if (!fa || depth > 12) return null;
+    const r = fa.exports[name];
+    if (r) return this.resolve(file, r, depth + 1);
+    for (const m of fa.starExports) {
+      const f = this.mods.modFile(m, file);
+      const e = f ? this.exportOf(f, name, depth + 1) : null;
+      if (e) return e;
+    }
+    return null;
+  }
+
+  resolve(file: string, ref: Ref, depth = 0): Ent | null {
+    if (depth > 24) return null;
+    switch (ref.k) {
+      case 'obj': {
+        const o = this.files.get(file)?.objects[ref.id];
+        if (o?.ctor && !this.made(file, ref.id)) return o.via ? this.resolve(file, o.via, depth + 1) : null;
+        return { t: 'obj', file, id: ref.id };
+      }
+      case 'param':
+        return { t: 'param', file, fn: ref.fn, i: ref.i };
+      case 'fn':
+        return { t: 'fn', file, id: ref.id };
+      case 'cls':
+        return { t: 'cls', file, id: ref.id };
+      case 'self':
+        return { t: 'inst', file, id: ref.cls };
+      case 'wrap': {
+        let e = this.resolve(file, ref.inner, depth + 1);
+        if (e?.t === 'ns') e = this.exportOf(e.file, 'default', depth + 1);
+        return e?.t === 'fn' ? { ...e, fp: ref.fp || e.fp } : e;
+      }
+      case 'ret': {
+        let f = this.resolve(file, ref.callee, depth + 1);
+        if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
+        if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
+        if (f?.t !== 'fn') return null;
+        const ret = this.files.get(f.file)?.functions[f.id]?.returns;
+        return ret ? this.resolve(f.file, ret, depth + 1) : null;
+      }
+      case 'inst': {
+        const c = this.resolve(file, ref.cls, depth + 1);
+        return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
+      }
+      case 'imp': {
+        const target = this.mods.modFile(ref.mod, file);
+        if (!target) {
+          // Python `from pkg import module`
+          if (ref.mod.startsWith('py:') && ref.name !== '*') {
+            const sub = this.mods.modFile(`${ref.mod}.${ref.name}`, file);
+            if (sub) return { t: 'ns', file: sub };
+          }
+          return null;
+        }
+        if (ref.name === '*') return { t: 'ns', file: target };
+        if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
+        const e = this.exportOf(target, ref.name, depth);
+        if (e) return e;
+        const sub =
+          this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
+        if (sub) return { t: 'ns', file: sub };
+        if (ref.name === 'default') return { t: 'ns', file: target };
+        return null;
+      }
+      case 'mem': {
+        const b = this.resolve(file, ref.base, depth + 1);
+        if (!b) return null;
+        if (b.t === 'ns') {
+          const e = this.exportOf(b.file, ref.name, depth);
+          if (e) return e;
+          const sub = this.mods.submodule(b.file, ref.name);
+          return sub ? { t: 'ns', file: sub } : null;
+        }
+        if (b.t === 'inst' || b.t === 'cls') {
+          const cls = this.files.get(b.file)?.classes[b.id];
+          const m = cls?.methods[ref.name];
+          if (m !== undefined) return { t: 'fn', file: b.file, id: m };
+          const f = cls?.fields?.[ref.name];
+          return f ? this.resolve(b.file, f, depth + 1) : null;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private classMemo = new Map<string, ClassDecl['base'] | null>();
+
+  /** The framework class a project class derives from (`class AppRouter(APIRouter)`, also through project bases). */
+  protected frameworkClass(file: string, ref: Ref, depth = 0): ClassDecl['base'] | null {
+    const c = depth > 6 ? null : this.resolve(file, ref, depth + 1);
+    if (c?.t !== 'cls') return null;
+    const k = `${c.file}|${c.id}`;
+    if (this.classMemo.has(k)) return this.classMemo.get(k) ?? null;
+    this.classMemo.set(k, null);
+    const decl = this.files.get(c.file)?.classes[c.id];
+    let base: ClassDecl['base'] | null = decl?.base ?? null;
+    for (const s of decl?.supers ?? []) base ??= this.frameworkClass(c.file, s, depth + 1);
+    this.classMemo.set(k, base);
+    return base;
+  }
+
+  private madeMemo = new Map<string, Made | null>();
+
+  /**
+   * What calling a project class or function made (objects with `ctor`): an instance of a framework subclass, or a fresh
+   * instance of the object a factory creates and returns (`inner`: the factory's own object, whose routes and prefix
+   * every instance shares); null when it is neither (the object is then its `via` value).
+   */
+  protected made(file: string, id: number): Made | null {
+    const k = `${file}|${id}`;
+    if (this.madeMemo.has(k)) return this.madeMemo.get(k) ?? null;
+    this.madeMemo.set(k, null);
+    const o = this.files.get(file)?.objects[id];
+    let m: Made | null = (o?.ctor && this.frameworkClass(file, o.ctor)) || null;
+    let f = !m && o?.ctor ? this.resolve(file, o.ctor) : null;
+    if (f?.t === 'ns') f = this.exportOf(f.file, 'default', 0);
+    const decl = f?.t === 'fn' ? this.files.get(f.file)?.functions[f.id] : undefined;
+    const ret = decl?.returns ? this.resolve(f!.file, decl.returns) : null;
+    if (ret?.t === 'obj' && ret.file === f!.file) {
+      const inner = this.files.get(ret.file)?.objects[ret.id];
+      const r = decl!.range;
+      const kind = inner ? this.objDecl(ret.file, ret.id) : null;
+      if (inner && kind && inner.line >= r.start.line && inner.line <= r.end.line)
+        m = { framework: kind.framework, kind: kind.kind, inner: ret };
+    }
+    this.madeMemo.set(k, m);
+    return m;
+  }
+
+  /** Framework and kind of an object (a project subclass's come from its framework base, a factory's from its object). */
+  protected objDecl(file: string, id: number): { framework: Framework; kind: 'app' | 'router' } | null {
+    const o = this.files.get(file)?.objects[id];
+    if (!o) return null;
+    return o.ctor ? this.made(file, id) : o;
+  }
+
+  /** The elements of an imported constant array (`import routers from './routers'`), each in its own file. */
+  protected arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
+    if (depth > 6) return [];
+    let mod: string | null = null;
+    let name = '';
+    if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
+    else if (ref.k === 'mem' && ref.base.k === 'imp' && ref.base.name === '*') [mod, name] = [ref.base.mod, ref.name];
+    const t = mod ? this.mods.modFile(mod, file) : null;
+    const fa = t ? this.files.get(t) : undefined;
+    if (!fa) return [];
+    const els = fa.arrays?.[name];
+    if (els) return els.map((r) => ({ file: fa.file, ref: r }));
+    const ex = fa.exports[name];
+    return ex?.k === 'imp' ? this.arrayOf(fa.file, ex, depth + 1) : [];
+  }
+}
