@@ -33,7 +33,9 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   private end?: { i: number; row: number; column: number };
   private kind?: string;
   private ownText?: string;
+  /** The children made so far (by index), and whether that is all of them. */
   private kids?: MirrorNode[];
+  private allKids = false;
   private namedKids?: MirrorNode[];
   private fieldOne?: Map<string, number>;
   private fieldAll?: Map<string, number[]>;
@@ -86,18 +88,22 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return (this.ownText ??= this.anchor.source.slice(this.startIndex, this.endIndex));
   }
   get children(): MirrorNode[] {
-    return (this.kids ??= this.wasmKids().map((k, i) => new MirrorNode(this.anchor, this, i, k)));
+    if (!this.allKids) {
+      for (let i = 0, n = this.wasmKids().length; i < n; i++) this.childAt(i);
+      this.allKids = true;
+    }
+    return this.kids ?? (this.kids = []);
   }
   get namedChildren(): MirrorNode[] {
     if (!this.namedKids) {
-      const ids = new Set(this.node().namedChildren.map((k) => k?.id));
       const real = this.wasmKids();
-      this.namedKids = this.children.filter((_, i) => ids.has(real[i]!.id));
+      this.namedKids = [];
+      for (let i = 0; i < real.length; i++) if (real[i]!.isNamed) this.namedKids.push(this.childAt(i)!);
     }
     return this.namedKids;
   }
   child(index: number): MirrorNode | null {
-    return this.children[index] ?? null;
+    return this.childAt(index) ?? null;
   }
   childForFieldName(fieldName: string): MirrorNode | null {
     let i = this.fieldOne?.get(fieldName);
@@ -106,7 +112,7 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
       i = r ? this.indexOf(r) : -1;
       (this.fieldOne ??= new Map()).set(fieldName, i);
     }
-    return i < 0 ? null : this.children[i]!;
+    return i < 0 ? null : this.childAt(i)!;
   }
   childrenForFieldName(fieldName: string): MirrorNode[] {
     let is = this.fieldAll?.get(fieldName);
@@ -117,7 +123,7 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
         .map((r) => this.indexOf(r));
       (this.fieldAll ??= new Map()).set(fieldName, is);
     }
-    return is.map((i) => this.children[i]!);
+    return is.map((i) => this.childAt(i)!);
   }
 
   derived<T>(key: string, compute: () => T): T {
@@ -131,17 +137,29 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   /** Sets the children of a root (the statements of the current generation). */
   adopt(statements: MirrorNode[]): void {
     this.kids = statements;
+    this.allKids = true;
   }
 
   /** The mirror node of a wasm node under this one (a query capture), created on the way down. */
   locate(target: TS.Node, start = target.startIndex, end = target.endIndex): MirrorNode {
     if (this.node().id === target.id) return this;
-    const kids = this.children;
+    const kids = this.wasmKids();
     for (let i = kids.length - 1; i >= 0; i--) {
       const k = kids[i]!;
-      if (k.startIndex <= start && k.endIndex >= end && (k.endIndex > k.startIndex || end === start)) return k.locate(target, start, end);
+      if (k.startIndex > start) continue;
+      const kEnd = k.endIndex;
+      if (kEnd >= end && (kEnd > k.startIndex || end === start)) return this.childAt(i)!.locate(target, start, end);
     }
     throw new Error(`no mirror node for a ${target.type} at ${start}`);
+  }
+
+  /** The i-th child, made when first asked for (most punctuation children never are); undefined past the last. */
+  private childAt(i: number): MirrorNode | undefined {
+    const kids = (this.kids ??= []);
+    const made = kids[i];
+    if (made || this.allKids) return made;
+    const real = this.wasmKids()[i];
+    return real ? (kids[i] = new MirrorNode(this.anchor, this, i, real)) : undefined;
   }
 
   private isStatement(): boolean {
