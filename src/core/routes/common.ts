@@ -1,5 +1,5 @@
 /** Small helpers shared by the Python and JavaScript route analyzers. */
-import { lineOf, type SyntaxNode as Node } from '../parsing/nodes';
+import { derived, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { errorMessage } from '../errors';
 import type { HttpMethod } from './types';
 import type { Ref, Val, ValPart } from './model';
@@ -18,7 +18,7 @@ export function clip(text: string, max = 80): string {
 }
 
 export function none(n: Node | null | undefined): Ref {
-  return { k: 'none', text: n ? clip(n.text, 60) : '' };
+  return { k: 'none', text: n ? derived(n, 'none', () => clip(n.text, 60)) : '' };
 }
 
 /** Safely runs a step of the analysis; failures become notes instead of exceptions (`what` names the step). */
