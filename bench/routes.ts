@@ -131,12 +131,16 @@ function timed(f: () => void): { ms: number; cpu: number } {
   return { ms: performance.now() - t, cpu: cpuMs() - c };
 }
 
+/** Median wall-clock and CPU time of runs. */
+function medians(runs: { ms: number; cpu: number }[]): { ms: number; cpu: number } {
+  return { ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)) };
+}
+
 interface Detect {
   ms: number;
   cpu: number;
   parseMs: number;
   queryMs: number;
-  routes: number;
 }
 
 /** Median time of a full detection (parse, query, analysis, resolution), and of its parse and its query alone. */
@@ -144,8 +148,7 @@ async function timeDetect(file: string, text: string, runs = 9): Promise<Detect>
   const parsers = await loadParsers();
   const grammar = grammarForFile(file)!;
   const query = grammar === 'python' ? { source: PYTHON_QUERY, depth: PYTHON_MAX_DEPTH } : { source: JS_QUERY, depth: JS_MAX_DEPTH };
-  let routes = 0;
-  for (let i = 0; i < 3; i++) routes = resolveRoutes([analyzeFile(parsers, file, text)]).length; // warm-up
+  for (let i = 0; i < 3; i++) resolveRoutes([analyzeFile(parsers, file, text)]); // warm-up
   const runsOf: { ms: number; cpu: number }[] = [];
   const parse: number[] = [];
   const queries: number[] = [];
@@ -157,13 +160,7 @@ async function timeDetect(file: string, text: string, runs = 9): Promise<Detect>
     queries.push(timed(() => parsers.query(grammar, query.source).captures(root, { maxStartDepth: query.depth })).ms);
     tree!.delete();
   }
-  return {
-    ms: median(runsOf.map((r) => r.ms)),
-    cpu: median(runsOf.map((r) => r.cpu)),
-    parseMs: median(parse),
-    queryMs: median(queries),
-    routes,
-  };
+  return { ...medians(runsOf), parseMs: median(parse), queryMs: median(queries) };
 }
 
 interface Redetect {
@@ -204,8 +201,7 @@ async function timeRedetect(file: string, text: string, runs = 15): Promise<Rede
     }
     const { mirrored, kept } = doc.lastStats.statements;
     return {
-      ms: median(times.map((t) => t.ms)),
-      cpu: median(times.map((t) => t.cpu)),
+      ...medians(times),
       parseMs: median(parse),
       analyzeMs: median(analyze),
       mirrored,
@@ -267,31 +263,29 @@ function writeWorkspace(root: string, files = 1000): void {
 
 export async function benchRoutes(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const [lang, file, text] of [
-    ['python_fastapi', '/bench/app.py', generatePython()],
-    ['typescript_express', '/bench/app.ts', generateTypeScript()],
+  const push = (name: string, value: number, unit = 'ms'): void => {
+    results.push({ name: `routes.${name}_20k_lines`, value: unit === 'ms' ? round(value) : value, unit });
+  };
+  for (const [lang, framework, ext, generate] of [
+    ['python', 'fastapi', 'py', generatePython],
+    ['typescript', 'express', 'ts', generateTypeScript],
   ] as const) {
-    const d = await timeDetect(file, text);
-    results.push({ name: `routes.detect_ms.${lang}_20k_lines`, value: round(d.ms), unit: 'ms' });
-    results.push({ name: `routes.detect_cpu_ms.${lang}_20k_lines`, value: round(d.cpu), unit: 'ms' });
-    results.push({ name: `routes.detect_parse_ms.${lang}_20k_lines`, value: round(d.parseMs), unit: 'ms' });
-    results.push({ name: `routes.detect_query_ms.${lang}_20k_lines`, value: round(d.queryMs), unit: 'ms' });
-  }
-
-  // what an editor redoes after typing: re-analysis of the open document after a one-line edit in the middle
-  // (a route path changes, so the result really changes), through the incremental DocumentAnalyzer
-  for (const [lang, file, text] of [
-    ['python', '/bench/edit.py', generatePython()],
-    ['typescript', '/bench/edit.ts', generateTypeScript()],
-  ] as const) {
-    const r = await timeRedetect(file, text);
-    results.push({ name: `routes.redetect_after_edit_ms.${lang}_20k_lines`, value: round(r.ms), unit: 'ms' });
-    results.push({ name: `routes.redetect_after_edit_cpu_ms.${lang}_20k_lines`, value: round(r.cpu), unit: 'ms' });
-    results.push({ name: `routes.redetect_after_edit_parse_ms.${lang}_20k_lines`, value: round(r.parseMs), unit: 'ms' });
-    results.push({ name: `routes.redetect_after_edit_analyze_ms.${lang}_20k_lines`, value: round(r.analyzeMs), unit: 'ms' });
-    results.push({ name: `routes.redetect_after_edit_statements_read.${lang}_20k_lines`, value: r.mirrored, unit: 'statements' });
-    results.push({ name: `routes.redetect_after_edit_statements_kept.${lang}_20k_lines`, value: r.kept, unit: 'statements' });
-    results.push({ name: `routes.open_document_first_analysis_ms.${lang}_20k_lines`, value: round(r.firstMs), unit: 'ms' });
+    const text = generate();
+    const d = await timeDetect(`/bench/app.${ext}`, text);
+    push(`detect_ms.${lang}_${framework}`, d.ms);
+    push(`detect_cpu_ms.${lang}_${framework}`, d.cpu);
+    push(`detect_parse_ms.${lang}_${framework}`, d.parseMs);
+    push(`detect_query_ms.${lang}_${framework}`, d.queryMs);
+    // what an editor redoes after typing: re-analysis of the open document after a one-line edit in the middle
+    // (a route path changes, so the result really changes), through the incremental DocumentAnalyzer
+    const r = await timeRedetect(`/bench/edit.${ext}`, text);
+    push(`redetect_after_edit_ms.${lang}`, r.ms);
+    push(`redetect_after_edit_cpu_ms.${lang}`, r.cpu);
+    push(`redetect_after_edit_parse_ms.${lang}`, r.parseMs);
+    push(`redetect_after_edit_analyze_ms.${lang}`, r.analyzeMs);
+    push(`redetect_after_edit_statements_read.${lang}`, r.mirrored, 'statements');
+    push(`redetect_after_edit_statements_kept.${lang}`, r.kept, 'statements');
+    push(`open_document_first_analysis_ms.${lang}`, r.firstMs);
   }
   // what a host feels during that re-detection through DocumentAnalyzer.updateSliced: the longest event-loop stall
   results.push({

@@ -11,17 +11,13 @@ import { loadParsers, type ParserSet, type TS } from '../../../src/core/parsing/
 import { TreeMirror, type MirrorNode } from '../../../src/core/parsing/mirror';
 import { analyzeFile, resolveRoutes } from '../../../src/core/routes/detector';
 import { DocumentAnalyzer, type ContentChange } from '../../../src/core/routes/incremental';
+import { apply, rng } from './edits';
 import { routeTemplate } from '../../../src/core/routes/route';
 
 let parsers: ParserSet;
 test.before(async () => {
   parsers = await loadParsers();
 });
-
-function apply(text: string, changes: readonly ContentChange[]): string {
-  for (const c of changes) text = text.slice(0, c.rangeOffset) + c.text + text.slice(c.rangeOffset + c.rangeLength);
-  return text;
-}
 
 /** A change replacing the first `find` after `from` (VS Code reports one like this for a typed or pasted edit). */
 function replace(text: string, find: string, by: string, from = 0): ContentChange {
@@ -57,6 +53,11 @@ const JS_BLOCK = (i: number): string =>
   ].join('\n');
 const JS_HEAD = "import express from 'express';\nconst app = express();\nconst router = express.Router();\napp.use('/api', router);\n";
 
+/** A file of `n` blocks after its head. */
+function source(head: string, block: (i: number) => string, n: number): string {
+  return head + Array.from({ length: n }, (_, i) => block(i)).join('\n');
+}
+
 /** Runs the edits through one DocumentAnalyzer; after each, the result must equal a fresh analysis. */
 function edits(file: string, text: string, steps: ((text: string) => ContentChange[])[]): { text: string; doc: DocumentAnalyzer } {
   const doc = new DocumentAnalyzer(parsers, file);
@@ -79,7 +80,7 @@ test('statements: an edit inside a handler body re-reads that statement only (Py
     ['/p/app.py', PY_HEAD, PY_BLOCK, 'return item', 'return {"item": item}'],
     ['/p/app.js', JS_HEAD, JS_BLOCK, 'res.json(item);', 'res.json({ item });'],
   ] as const) {
-    const text = head + Array.from({ length: 30 }, (_, i) => block(i)).join('\n');
+    const text = source(head, block, 30);
     const { doc } = edits(file, text, [(t) => [replace(t, find, by, t.indexOf('items15'))]]);
     try {
       assert.equal(doc.lastStats.statements.mirrored, 1, file);
@@ -92,7 +93,7 @@ test('statements: an edit inside a handler body re-reads that statement only (Py
 
 test('statements: editing a decorator path changes that route, and only its statement is re-read', () => {
   const file = '/p/app.py';
-  const text = PY_HEAD + Array.from({ length: 20 }, (_, i) => PY_BLOCK(i)).join('\n') + '\napp.include_router(router)\n';
+  const text = source(PY_HEAD, PY_BLOCK, 20) + '\napp.include_router(router)\n';
   const { text: after, doc } = edits(file, text, [(t) => [replace(t, '"/items7/', '"/things7/')]]);
   try {
     assert.equal(doc.lastStats.statements.mirrored, 1);
@@ -106,7 +107,7 @@ test('statements: editing a decorator path changes that route, and only its stat
 
 test('statements: adding and removing a router include re-links the prefixes of unchanged routes', () => {
   const file = '/p/app.py';
-  const text = PY_HEAD + Array.from({ length: 10 }, (_, i) => PY_BLOCK(i)).join('\n');
+  const text = source(PY_HEAD, PY_BLOCK, 10);
   const include = '\napp.include_router(router, prefix="/v1")\n';
   const { text: added, doc } = edits(file, text, [(t) => [{ rangeOffset: t.length, rangeLength: 0, text: include }]]);
   try {
@@ -124,7 +125,7 @@ test('statements: adding and removing a router include re-links the prefixes of 
 
 test('statements: one change event with edits in two statements re-reads both (JS)', () => {
   const file = '/p/app.ts';
-  const text = JS_HEAD + Array.from({ length: 20 }, (_, i) => JS_BLOCK(i)).join('\n');
+  const text = source(JS_HEAD, JS_BLOCK, 20);
   const { doc } = edits(file, text, [
     // reported end first, as VS Code does for a multi-cursor edit
     (t) => [replace(t, "'/items12'", "'/orders12'"), replace(t, "'/items3/:id'", "'/orders3/:id'")],
@@ -141,7 +142,7 @@ test('statements: syntax broken then fixed gives fresh results at every step', (
     ['/p/app.py', PY_HEAD, PY_BLOCK, 'async def read_item_4(item_id: int):', 'async def read_item_4(item_id: int'],
     ['/p/app.js', JS_HEAD, JS_BLOCK, "router.post('/items4', createItem4);", "router.post('/items4', createItem4;"],
   ] as const) {
-    const text = head + Array.from({ length: 12 }, (_, i) => block(i)).join('\n');
+    const text = source(head, block, 12);
     const { text: fixed, doc } = edits(file, text, [
       (t) => [replace(t, breakAt, broken)],
       (t) => [replace(t, broken, breakAt)],
@@ -157,22 +158,12 @@ test('statements: syntax broken then fixed gives fresh results at every step', (
   }
 });
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('statements: random edits of a 600-line file equal a fresh analysis, and unchanged statements are kept', () => {
   for (const [file, head, block] of [
     ['/p/big.py', PY_HEAD, PY_BLOCK],
     ['/p/big.ts', JS_HEAD, JS_BLOCK],
   ] as const) {
-    let text = head + Array.from({ length: 66 }, (_, i) => block(i)).join('\n');
+    let text = source(head, block, 66);
     const r = rng(file.length * 131 + 7);
     const doc = new DocumentAnalyzer(parsers, file);
     try {
@@ -223,7 +214,7 @@ test('mirror: after edits above, between and inside statements, kept statements 
     ['python', PY_HEAD, PY_BLOCK, '# a comment\nx = 1\n'],
     ['typescript', JS_HEAD, JS_BLOCK, "const é = '😀';\n"],
   ] as const) {
-    let text = head + Array.from({ length: 6 }, (_, i) => block(i)).join('\n');
+    let text = source(head, block, 6);
     const parser = parsers.newParser(grammar);
     const mirror = new TreeMirror();
     let tree = parser.parse(text)!;
