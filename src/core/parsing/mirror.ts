@@ -13,15 +13,31 @@ import type { TS } from './treeSitter';
 
 let lastId = 0;
 
-/** Where a top-level statement is in the current text, and the tree-sitter node it is in the current tree. */
+/**
+ * Where a top-level statement is in the current text, and the tree-sitter node it is in the current tree. The
+ * wasm nodes of its mirror nodes are kept here for the current generation only: a wasm node keeps its tree's
+ * text alive, and a statement may be kept through thousands of edits.
+ */
 interface Anchor {
   index: number;
   row: number;
   column: number;
-  source: string;
+  /** The statement's text, a copy of its own (a slice would keep the whole text of its generation alive). */
+  text: string;
   node: TS.Node;
-  /** The mirror generation `node` belongs to: wasm nodes of older generations are never read again. */
   gen: number;
+  reals: Map<MirrorNode, TS.Node>;
+  kids: Map<MirrorNode, TS.Node[]>;
+}
+
+function anchorOf(k: TS.Node, text: string, gen: number): Anchor {
+  const at = k.startPosition;
+  return { index: k.startIndex, row: at.row, column: at.column, text, node: k, gen, reals: new Map(), kids: new Map() };
+}
+
+/** A string with no reference to the (much longer) string it was sliced from. */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
@@ -42,11 +58,6 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   private memo?: Map<string, unknown>;
   private start?: Point;
   private startGen = -1;
-  /** The wasm node (and its children) of generation `realGen`. */
-  private real: TS.Node;
-  private realGen: number;
-  private realKids?: TS.Node[];
-  private realKidsGen = -1;
 
   constructor(
     private readonly anchor: Anchor,
@@ -60,8 +71,7 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     const p = node.startPosition;
     this.rrow = p.row - anchor.row;
     this.col = p.column;
-    this.real = node;
-    this.realGen = anchor.gen;
+    anchor.reals.set(this, node);
   }
 
   get type(): string {
@@ -85,7 +95,7 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return { row: this.anchor.row + e.row, column: e.column };
   }
   get text(): string {
-    return (this.ownText ??= this.anchor.source.slice(this.startIndex, this.endIndex));
+    return (this.ownText ??= this.anchor.text.slice(this.rs, this.ends().i));
   }
   get children(): MirrorNode[] {
     if (!this.allKids) {
@@ -167,20 +177,21 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   }
 
   private node(): TS.Node {
-    const gen = this.anchor.gen;
-    if (this.realGen !== gen) {
-      this.real = this.isStatement() ? this.anchor.node : this.parent!.wasmKids()[this.idx]!;
-      this.realGen = gen;
+    let real = this.anchor.reals.get(this);
+    if (!real) {
+      real = this.isStatement() ? this.anchor.node : this.parent!.wasmKids()[this.idx]!;
+      this.anchor.reals.set(this, real);
     }
-    return this.real;
+    return real;
   }
 
   private wasmKids(): TS.Node[] {
-    if (this.realKidsGen !== this.anchor.gen) {
-      this.realKids = this.node().children.filter((k): k is TS.Node => !!k);
-      this.realKidsGen = this.anchor.gen;
+    let kids = this.anchor.kids.get(this);
+    if (!kids) {
+      kids = this.node().children.filter((k): k is TS.Node => !!k);
+      this.anchor.kids.set(this, kids);
     }
-    return this.realKids!;
+    return kids;
   }
 
   private indexOf(r: TS.Node): number {
@@ -207,7 +218,6 @@ export interface MirrorCapture {
 interface Statement {
   anchor: Anchor;
   top: MirrorNode;
-  text: string;
   /** Without syntax errors: the same text at the same column is the same subtree wherever it is. */
   clean: boolean;
   captures: MirrorCapture[];
@@ -271,7 +281,7 @@ export class TreeMirror {
     this.byId = new Map();
     this.byText = new Map();
     const rootNode = tree.rootNode;
-    const root = new MirrorNode({ index: 0, row: 0, column: 0, source, node: rootNode, gen }, null, -1, rootNode);
+    const root = new MirrorNode(anchorOf(rootNode, source, gen), null, -1, rootNode);
     const byId = new Map<number, Statement>();
     const byText = new Map<string, Statement[]>();
     const tops: MirrorNode[] = [];
@@ -282,32 +292,34 @@ export class TreeMirror {
       const k = kids[i]!;
       const at = k.startPosition;
       let st = prev.get(k.id);
-      if (st && !(st.anchor.gen !== gen && st.anchor.column === at.column && source.startsWith(st.text, k.startIndex))) st = undefined;
+      if (st && !(st.anchor.gen !== gen && st.anchor.column === at.column && source.startsWith(st.anchor.text, k.startIndex)))
+        st = undefined;
       if (!st) st = sameText(prevByText, k, source, gen);
       if (st) {
         // moved to where the node is now: every mirror node of the statement is positioned from its anchor
         const a = st.anchor;
         a.index = k.startIndex;
         a.row = at.row;
-        a.source = source;
+        a.reals = new Map();
+        a.kids = new Map();
         a.node = k;
         a.gen = gen;
         st.top.parent = root;
         stats.kept++;
       } else {
-        const anchor: Anchor = { index: k.startIndex, row: at.row, column: at.column, source, node: k, gen };
+        const anchor = anchorOf(k, ownCopy(source.slice(k.startIndex, k.endIndex)), gen);
         const top = new MirrorNode(anchor, root, i, k);
         const captured = capture(k).map((c) => ({ name: c.name, node: top.locate(c.node) }));
-        st = { anchor, top, text: top.text, clean: !k.hasError, captures: captured };
+        st = { anchor, top, clean: !k.hasError, captures: captured };
         stats.mirrored++;
         if (stats.mirrored % 16 === 0) yield;
       }
       byId.set(k.id, st);
       if (st.clean) {
         // keyed by the statement's own text: its hash is computed once and kept with the string
-        const list = byText.get(st.text);
+        const list = byText.get(st.anchor.text);
         if (list) list.push(st);
-        else byText.set(st.text, [st]);
+        else byText.set(st.anchor.text, [st]);
       }
       tops.push(st.top);
       for (const c of st.captures) captures.push(c);
