@@ -53,8 +53,8 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   private kids?: MirrorNode[];
   private allKids = false;
   private namedKids?: MirrorNode[];
-  private fieldOne?: Map<string, number>;
-  private fieldAll?: Map<string, number[]>;
+  private fieldOne?: Map<string, MirrorNode | null>;
+  private fieldAll?: Map<string, MirrorNode[]>;
   private memo?: Map<string, unknown>;
   private start?: Point;
   private startGen = -1;
@@ -97,14 +97,14 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   get text(): string {
     return (this.ownText ??= this.anchor.text.slice(this.rs, this.ends().i));
   }
-  get children(): MirrorNode[] {
+  get children(): readonly MirrorNode[] {
     if (!this.allKids) {
       for (let i = 0, n = this.wasmKids().length; i < n; i++) this.childAt(i);
       this.allKids = true;
     }
     return this.kids ?? (this.kids = []);
   }
-  get namedChildren(): MirrorNode[] {
+  get namedChildren(): readonly MirrorNode[] {
     if (!this.namedKids) {
       const real = this.wasmKids();
       this.namedKids = [];
@@ -116,24 +116,24 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return this.childAt(index) ?? null;
   }
   childForFieldName(fieldName: string): MirrorNode | null {
-    let i = this.fieldOne?.get(fieldName);
-    if (i === undefined) {
+    let c = this.fieldOne?.get(fieldName);
+    if (c === undefined) {
       const r = this.node().childForFieldName(fieldName);
-      i = r ? this.indexOf(r) : -1;
-      (this.fieldOne ??= new Map()).set(fieldName, i);
+      c = r ? this.childAt(this.indexOf(r))! : null;
+      (this.fieldOne ??= new Map()).set(fieldName, c);
     }
-    return i < 0 ? null : this.childAt(i)!;
+    return c;
   }
-  childrenForFieldName(fieldName: string): MirrorNode[] {
-    let is = this.fieldAll?.get(fieldName);
-    if (!is) {
-      is = this.node()
+  childrenForFieldName(fieldName: string): readonly MirrorNode[] {
+    let cs = this.fieldAll?.get(fieldName);
+    if (!cs) {
+      cs = this.node()
         .childrenForFieldName(fieldName)
         .filter((r): r is TS.Node => !!r)
-        .map((r) => this.indexOf(r));
-      (this.fieldAll ??= new Map()).set(fieldName, is);
+        .map((r) => this.childAt(this.indexOf(r))!);
+      (this.fieldAll ??= new Map()).set(fieldName, cs);
     }
-    return is.map((i) => this.childAt(i)!);
+    return cs;
   }
 
   derived<T>(key: string, compute: () => T): T {
