@@ -335,5 +335,6 @@ export class TreeMirror {
   clear(): void {
     this.byId.clear();
     this.byText.clear();
+    this.stats = { mirrored: 0, kept: 0 };
   }
 }
