@@ -1,16 +1,21 @@
 /**
  * Route detector bench: detect on a generated 20,000-line FastAPI file and a 20,000-line Express (TS)
- * file (median of several runs after warm-up; target < 50 ms each), a 1,000-file workspace scan
- * (target < 5 s), re-detection of an open 20,000-line document after a one-line edit (incremental
- * DocumentAnalyzer: median time, its parse share, and the longest stall of the time-sliced variant) and
- * peak RSS. Run alone with `node --import tsx bench/routes.ts`.
+ * file (median of several runs after warm-up, target < 100 ms each, with its phases: the tree-sitter parse
+ * and the query alone), a 1,000-file workspace scan (target < 5 s), re-detection of an open 20,000-line
+ * document after a one-line edit (incremental DocumentAnalyzer, target < 20 ms: median time, its parse
+ * share, the top-level statements it read again, and the longest stall of the time-sliced variant), the
+ * DocumentAnalyzer's first analysis of the file, and peak RSS. Times are wall-clock; `cpu_ms` figures are the
+ * process CPU time of the same runs (less sensitive to other processes on a loaded machine).
+ * Run alone with `node --import tsx bench/routes.ts`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadParsers } from '../src/core/parsing/treeSitter';
+import { grammarForFile, loadParsers, type TS } from '../src/core/parsing/treeSitter';
 import { analyzeFile, analyzeFileSliced, resolveRoutes } from '../src/core/routes/detector';
 import { DocumentAnalyzer, type ContentChange } from '../src/core/routes/incremental';
+import { JS_MAX_DEPTH, JS_QUERY } from '../src/core/routes/javascript';
+import { PYTHON_MAX_DEPTH, PYTHON_QUERY } from '../src/core/routes/python';
 import { scanWorkspace } from '../src/core/routes/workspace';
 
 export interface BenchResult {
@@ -113,44 +118,96 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function timeDetect(file: string, text: string, runs = 9): Promise<{ ms: number; routes: number }> {
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Wall-clock and CPU time of `f`. */
+function timed(f: () => void): { ms: number; cpu: number } {
+  const c = cpuMs();
+  const t = performance.now();
+  f();
+  return { ms: performance.now() - t, cpu: cpuMs() - c };
+}
+
+/** Median wall-clock and CPU time of runs. */
+function medians(runs: { ms: number; cpu: number }[]): { ms: number; cpu: number } {
+  return { ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)) };
+}
+
+interface Detect {
+  ms: number;
+  cpu: number;
+  parseMs: number;
+  queryMs: number;
+}
+
+/** Median time of a full detection (parse, query, analysis, resolution), and of its parse and its query alone. */
+async function timeDetect(file: string, text: string, runs = 9): Promise<Detect> {
   const parsers = await loadParsers();
-  let routes = 0;
-  for (let i = 0; i < 3; i++) routes = resolveRoutes([analyzeFile(parsers, file, text)]).length; // warm-up
-  const times: number[] = [];
+  const grammar = grammarForFile(file)!;
+  const query = grammar === 'python' ? { source: PYTHON_QUERY, depth: PYTHON_MAX_DEPTH } : { source: JS_QUERY, depth: JS_MAX_DEPTH };
+  for (let i = 0; i < 3; i++) resolveRoutes([analyzeFile(parsers, file, text)]); // warm-up
+  const runsOf: { ms: number; cpu: number }[] = [];
+  const parse: number[] = [];
+  const queries: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    resolveRoutes([analyzeFile(parsers, file, text)]);
-    times.push(performance.now() - t0);
+    runsOf.push(timed(() => resolveRoutes([analyzeFile(parsers, file, text)])));
+    let tree: TS.Tree | null = null;
+    parse.push(timed(() => (tree = parsers.parser(grammar).parse(text))).ms);
+    const root = tree!.rootNode;
+    queries.push(timed(() => parsers.query(grammar, query.source).captures(root, { maxStartDepth: query.depth })).ms);
+    tree!.delete();
   }
-  return { ms: median(times), routes };
+  return { ...medians(runsOf), parseMs: median(parse), queryMs: median(queries) };
+}
+
+interface Redetect {
+  ms: number;
+  cpu: number;
+  parseMs: number;
+  analyzeMs: number;
+  /** Top-level statements read again / kept by the last edit. */
+  mirrored: number;
+  kept: number;
+  /** The DocumentAnalyzer's first (full) analysis of the file. */
+  firstMs: number;
 }
 
 /** Median time of DocumentAnalyzer.update after a one-line edit (a route path in the middle of the file). */
-async function timeRedetect(file: string, text: string, runs = 15): Promise<{ ms: number; parseMs: number }> {
+async function timeRedetect(file: string, text: string, runs = 15): Promise<Redetect> {
   const parsers = await loadParsers();
   const at = text.indexOf('/items', text.length >> 1);
   if (at < 0) throw new Error('no route in the middle of the bench file');
   const doc = new DocumentAnalyzer(parsers, file);
   try {
-    doc.update(text);
+    const firstMs = timed(() => doc.update(text)).ms;
     let cur = text;
-    const times: number[] = [];
+    const times: { ms: number; cpu: number }[] = [];
     const parse: number[] = [];
+    const analyze: number[] = [];
     for (let i = 0; i < runs + 3; i++) {
       // type a character into the path, or delete it again
       const change: ContentChange =
         i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
       cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
-      const t0 = performance.now();
-      doc.update(cur, [change]);
-      const ms = performance.now() - t0;
+      const t = timed(() => doc.update(cur, [change]));
       if (doc.lastStats.mode !== 'incremental') throw new Error(`re-detection was not incremental (${doc.lastStats.mode})`);
       if (i < 3) continue; // warm-up
-      times.push(ms);
+      times.push(t);
       parse.push(doc.lastStats.parseMs);
+      analyze.push(doc.lastStats.analyzeMs);
     }
-    return { ms: median(times), parseMs: median(parse) };
+    const { mirrored, kept } = doc.lastStats.statements;
+    return {
+      ...medians(times),
+      parseMs: median(parse),
+      analyzeMs: median(analyze),
+      mirrored,
+      kept,
+      firstMs,
+    };
   } finally {
     doc.dispose();
   }
@@ -206,20 +263,29 @@ function writeWorkspace(root: string, files = 1000): void {
 
 export async function benchRoutes(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const py = await timeDetect('/bench/app.py', generatePython());
-  results.push({ name: 'routes.detect_ms.python_fastapi_20k_lines', value: round(py.ms), unit: 'ms' });
-  const ts = await timeDetect('/bench/app.ts', generateTypeScript());
-  results.push({ name: 'routes.detect_ms.typescript_express_20k_lines', value: round(ts.ms), unit: 'ms' });
-
-  // what an editor redoes after typing: re-analysis of the open document after a one-line edit in the middle
-  // (a route path changes, so the result really changes), through the incremental DocumentAnalyzer
-  for (const [lang, file, text] of [
-    ['python', '/bench/edit.py', generatePython()],
-    ['typescript', '/bench/edit.ts', generateTypeScript()],
+  const push = (name: string, value: number, unit = 'ms'): void => {
+    results.push({ name: `routes.${name}_20k_lines`, value: unit === 'ms' ? round(value) : value, unit });
+  };
+  for (const [lang, framework, ext, generate] of [
+    ['python', 'fastapi', 'py', generatePython],
+    ['typescript', 'express', 'ts', generateTypeScript],
   ] as const) {
-    const r = await timeRedetect(file, text);
-    results.push({ name: `routes.redetect_after_edit_ms.${lang}_20k_lines`, value: round(r.ms), unit: 'ms' });
-    results.push({ name: `routes.redetect_after_edit_parse_ms.${lang}_20k_lines`, value: round(r.parseMs), unit: 'ms' });
+    const text = generate();
+    const d = await timeDetect(`/bench/app.${ext}`, text);
+    push(`detect_ms.${lang}_${framework}`, d.ms);
+    push(`detect_cpu_ms.${lang}_${framework}`, d.cpu);
+    push(`detect_parse_ms.${lang}_${framework}`, d.parseMs);
+    push(`detect_query_ms.${lang}_${framework}`, d.queryMs);
+    // what an editor redoes after typing: re-analysis of the open document after a one-line edit in the middle
+    // (a route path changes, so the result really changes), through the incremental DocumentAnalyzer
+    const r = await timeRedetect(`/bench/edit.${ext}`, text);
+    push(`redetect_after_edit_ms.${lang}`, r.ms);
+    push(`redetect_after_edit_cpu_ms.${lang}`, r.cpu);
+    push(`redetect_after_edit_parse_ms.${lang}`, r.parseMs);
+    push(`redetect_after_edit_analyze_ms.${lang}`, r.analyzeMs);
+    push(`redetect_after_edit_statements_read.${lang}`, r.mirrored, 'statements');
+    push(`redetect_after_edit_statements_kept.${lang}`, r.kept, 'statements');
+    push(`open_document_first_analysis_ms.${lang}`, r.firstMs);
   }
   // what a host feels during that re-detection through DocumentAnalyzer.updateSliced: the longest event-loop stall
   results.push({

@@ -1,5 +1,5 @@
 /** JavaScript / TypeScript syntax helpers shared by the route detector, the instrument planner and the lint. Pure. */
-import { jsStringLiteral, named, type Node } from './nodes';
+import { jsStringLiteral, named, type SyntaxNode, type SyntaxNodeOf } from './nodes';
 
 /** Function nodes that can be route handlers (generators are not). */
 export const JS_HANDLER_FUNCTION_TYPES: readonly string[] = [
@@ -17,12 +17,12 @@ export const JS_FUNCTION_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** A function written in place as an expression: `(req, res) => …`, `function (req, res) {…}`. */
-export function isInlineFunction(n: Node): boolean {
+export function isInlineFunction(n: SyntaxNode): boolean {
   return n.type === 'arrow_function' || n.type === 'function_expression' || n.type === 'function';
 }
 
 /** Unwraps parentheses, `await`, and TypeScript casts (`as`, `satisfies`, `!`, `<T>x`). */
-export function unwrapExpr(n: Node | null): Node | null {
+export function unwrapExpr<N extends SyntaxNodeOf<N>>(n: N | null): N | null {
   while (
     n &&
     (n.type === 'parenthesized_expression' ||
@@ -38,19 +38,19 @@ export function unwrapExpr(n: Node | null): Node | null {
 }
 
 /** The single unparenthesised arrow parameter (`x => …`), if that is how the function takes its parameter. */
-export function jsBareParameter(fn: Node): Node | null {
+export function jsBareParameter<N extends SyntaxNodeOf<N>>(fn: N): N | null {
   return fn.childForFieldName('parameter');
 }
 
 /** Parameter names in order; null for a destructured or rest parameter. */
-export function jsParamNames(fn: Node): (string | null)[] {
+export function jsParamNames(fn: SyntaxNode): (string | null)[] {
   const bare = jsBareParameter(fn);
   if (bare) return [bare.type === 'identifier' ? bare.text : null];
   const params = fn.childForFieldName('parameters');
   if (!params) return [];
   if (params.type === 'identifier') return [params.text];
   return named(params).map((p) => {
-    let q: Node | null = p;
+    let q: SyntaxNode | null = p;
     if (q.type === 'required_parameter' || q.type === 'optional_parameter') q = q.childForFieldName('pattern');
     if (q?.type === 'assignment_pattern') q = q.childForFieldName('left');
     return q?.type === 'identifier' ? q.text : null;
@@ -58,7 +58,7 @@ export function jsParamNames(fn: Node): (string | null)[] {
 }
 
 /** `{ key: value }` → the value node of `key` (plain or quoted key). */
-export function jsObjectProp(obj: Node | null | undefined, key: string): Node | undefined {
+export function jsObjectProp<N extends SyntaxNodeOf<N>>(obj: N | null | undefined, key: string): N | undefined {
   if (!obj || obj.type !== 'object') return undefined;
   for (const p of obj.namedChildren) {
     if (p?.type !== 'pair') continue;

@@ -6,6 +6,36 @@ import type { TS } from './treeSitter';
 
 export type Node = TS.Node;
 
+/** A row and a UTF-16 column, 0-based (tree-sitter's `Point`). */
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/**
+ * What the analyses read of a syntax node whose related nodes are `N`: a tree-sitter node has it, and so
+ * has a node of the JavaScript mirror (./mirror) the incremental route analysis keeps across edits.
+ */
+export interface SyntaxNodeOf<N> {
+  readonly id: number;
+  readonly type: string;
+  readonly text: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly parent: N | null;
+  readonly children: readonly (N | null)[];
+  readonly namedChildren: readonly (N | null)[];
+  child(index: number): N | null;
+  childForFieldName(fieldName: string): N | null;
+  childrenForFieldName(fieldName: string): readonly (N | null)[];
+  /** A node that keeps what is derived from its subtree alone (a mirror node) computes it once per `key`. */
+  derived?<T>(key: string, compute: () => T): T;
+}
+/** Any syntax node (tree-sitter's or a mirror's). */
+export type SyntaxNode = SyntaxNodeOf<SyntaxNode>;
+
 /** 1-based line, 0-based UTF-16 column (what VS Code positions use, plus one on the line). */
 export interface SourcePosition {
   line: number;
@@ -16,7 +46,7 @@ export interface SourceRange {
   end: SourcePosition;
 }
 
-export function rangeOf(n: Node): SourceRange {
+export function rangeOf(n: SyntaxNode): SourceRange {
   return {
     start: { line: n.startPosition.row + 1, column: n.startPosition.column },
     end: { line: n.endPosition.row + 1, column: n.endPosition.column },
@@ -24,28 +54,33 @@ export function rangeOf(n: Node): SourceRange {
 }
 
 /** The range of a node together with its UTF-16 offsets. */
-export function spanOf(n: Node): { range: SourceRange; start: number; end: number } {
+export function spanOf(n: SyntaxNode): { range: SourceRange; start: number; end: number } {
   return { start: n.startIndex, end: n.endIndex, range: rangeOf(n) };
 }
 
 /** 1-based first line of a node. */
-export function lineOf(n: Node): number {
+export function lineOf(n: SyntaxNode): number {
   return n.startPosition.row + 1;
 }
 
-/** Named children, without nulls and comments. */
-export function named(n: Node): Node[] {
-  return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+/** What `compute` derives from the subtree of `n` alone: computed once if the node keeps such values. */
+export function derived<T>(n: SyntaxNodeOf<unknown>, key: string, compute: () => T): T {
+  return n.derived ? n.derived(key, compute) : compute();
+}
+
+/** Named children, without nulls and comments (do not modify the array: a mirror node keeps it). */
+export function named<N extends SyntaxNodeOf<N>>(n: N): readonly N[] {
+  return derived(n, 'named', () => n.namedChildren.filter((c): c is N => !!c && c.type !== 'comment'));
 }
 
 /** Visits every named node (pre-order); return false from `visit` to skip the node's children. */
-export function walk(node: Node, visit: (n: Node) => boolean | void): void {
+export function walk<N extends SyntaxNodeOf<N>>(node: N, visit: (n: N) => boolean | void): void {
   if (visit(node) === false) return;
   for (const c of node.namedChildren) if (c) walk(c, visit);
 }
 
-export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
-  const out: Node[] = [];
+export function findAll<N extends SyntaxNodeOf<N>>(node: N, pred: (n: N) => boolean): N[] {
+  const out: N[] = [];
   walk(node, (n) => {
     if (pred(n)) out.push(n);
   });
@@ -53,7 +88,7 @@ export function findAll(node: Node, pred: (n: Node) => boolean): Node[] {
 }
 
 /** Does an identifier (or a JS shorthand property) named `name` occur under `node`? */
-export function usesIdentifier(node: Node, name: string): boolean {
+export function usesIdentifier(node: SyntaxNode, name: string): boolean {
   let found = false;
   walk(node, (n) => {
     if (found) return false;
@@ -67,7 +102,7 @@ export function usesIdentifier(node: Node, name: string): boolean {
  * The name a call (Python `call`, JS `call_expression`) or `new` expression calls, by its last segment:
  * `f()` → f, `a.b.f()` → f, `new x.Counter()` → Counter; '' when the callee is anything else.
  */
-export function calleeName(call: Node): string {
+export function calleeName(call: SyntaxNode): string {
   const f = call.childForFieldName('function') ?? call.childForFieldName('constructor');
   if (!f) return '';
   if (f.type === 'identifier') return f.text;
@@ -77,13 +112,13 @@ export function calleeName(call: Node): string {
 }
 
 /** A literal string's value, Python or JS (see pyStringValue / jsStaticString); undefined for anything else. */
-export function stringValue(n: Node | null | undefined): string | undefined {
+export function stringValue(n: SyntaxNode | null | undefined): string | undefined {
   if (n?.type === 'string' && n.child(0)?.type === 'string_start') return pyStringValue(n);
   return jsStaticString(n);
 }
 
 /** Python: a string without interpolations → its content (escape sequences as written); else undefined. */
-export function pyStringValue(n: Node | null | undefined): string | undefined {
+export function pyStringValue(n: SyntaxNode | null | undefined): string | undefined {
   if (!n || n.type !== 'string') return undefined;
   if (n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
   return n.namedChildren
@@ -93,27 +128,29 @@ export function pyStringValue(n: Node | null | undefined): string | undefined {
 }
 
 /** JS/TS string literal → its value (a two-character escape gives the escaped character); null otherwise. */
-export function jsStringLiteral(n: Node): string | null {
+export function jsStringLiteral(n: SyntaxNode): string | null {
   if (n.type !== 'string') return null;
   return jsLiteralParts(n);
 }
 
 /** JS/TS string literal or template literal without substitutions → its value; undefined otherwise. */
-export function jsStaticString(n: Node | null | undefined): string | undefined {
+export function jsStaticString(n: SyntaxNode | null | undefined): string | undefined {
   if (!n) return undefined;
   if (n.type === 'string') return jsLiteralParts(n);
   if (n.type === 'template_string' && !n.namedChildren.some((c) => c?.type === 'template_substitution')) return jsLiteralParts(n);
   return undefined;
 }
 
-function jsLiteralParts(n: Node): string {
-  let out = '';
-  for (const c of n.namedChildren) {
-    if (!c) continue;
-    if (c.type === 'string_fragment') out += c.text;
-    else if (c.type === 'escape_sequence') out += jsEscape(c.text);
-  }
-  return out;
+function jsLiteralParts(n: SyntaxNode): string {
+  return derived(n, 'literal', () => {
+    let out = '';
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'string_fragment') out += c.text;
+      else if (c.type === 'escape_sequence') out += jsEscape(c.text);
+    }
+    return out;
+  });
 }
 
 /** The character a JS escape sequence stands for, as the route detector reads it (`\/` → `/`). */

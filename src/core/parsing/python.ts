@@ -1,8 +1,8 @@
 /** Python syntax helpers shared by the route detector, the instrument planner and the lint. Pure. */
-import { named, type Node } from './nodes';
+import { named, type SyntaxNode, type SyntaxNodeOf } from './nodes';
 
 /** Parameter names in order; null for `*args`, `**kw`, `/`, `*` and other non-name parameters. */
-export function pyParamNames(fn: Node): (string | null)[] {
+export function pyParamNames(fn: SyntaxNode): (string | null)[] {
   const params = fn.childForFieldName('parameters');
   if (!params) return [];
   return named(params).map((p) => {
@@ -17,9 +17,9 @@ export function pyParamNames(fn: Node): (string | null)[] {
 }
 
 /** Keyword arguments of a call by name, and the positional ones (splats left out). */
-export function pyArgs(call: Node): { pos: Node[]; kw: Map<string, Node> } {
-  const pos: Node[] = [];
-  const kw = new Map<string, Node>();
+export function pyArgs<N extends SyntaxNodeOf<N>>(call: N): { pos: N[]; kw: Map<string, N> } {
+  const pos: N[] = [];
+  const kw = new Map<string, N>();
   const al = call.childForFieldName('arguments');
   if (al) {
     for (const a of named(al)) {

@@ -3,7 +3,7 @@
  * detector: which functions enclose a node, and what a name means there (a local binding of an enclosing
  * function, one of its parameters, or a module-level binding). Pure.
  */
-import type { Node } from './nodes';
+import { derived, type SyntaxNode as Node } from './nodes';
 
 /**
  * Function scopes by byte ranges: which functions enclose a position, answered in JS without walking
@@ -91,6 +91,9 @@ export interface BindingLanguage<V> {
 /** The name table of one file: bindings per name, looked up through the enclosing scopes. */
 export class Bindings<V> {
   private readonly table = new Map<string, Binding<V>[]>();
+  /** name → scope → the first binding of the name in that scope (lookups must not scan long lists: a
+   *  local name such as `item` may be bound in every handler of a 20,000-line file). */
+  private readonly firsts = new Map<string, Map<number, Binding<V>>>();
   private readonly resolving = new Set<string>();
   private readonly paramMemo = new Map<number, readonly (string | null)[]>();
 
@@ -102,7 +105,11 @@ export class Bindings<V> {
   bind(name: string, node: Node, value: () => V, scope = this.scopes.scopeOf(node)): void {
     let list = this.table.get(name);
     if (!list) this.table.set(name, (list = []));
-    list.push({ node, scope, value });
+    const b = { node, scope, value };
+    list.push(b);
+    let firsts = this.firsts.get(name);
+    if (!firsts) this.firsts.set(name, (firsts = new Map()));
+    if (!firsts.has(scope)) firsts.set(scope, b);
   }
 
   /** Every binding of a name, in the order they were made. */
@@ -116,14 +123,14 @@ export class Bindings<V> {
 
   /** What `name` means at `at`: the innermost enclosing function's own binding or parameter, else the module's. */
   lookup(name: string, at: Node): V | null {
-    const list = this.table.get(name);
+    const firsts = this.firsts.get(name);
     for (const fn of this.scopes.chain(at)) {
-      const local = list?.find((b) => b.scope === fn.startIndex);
+      const local = firsts?.get(fn.startIndex);
       if (local) return this.valueOf(name, local);
       const i = this.paramNames(fn).indexOf(name);
       if (i >= 0) return this.lang.param(fn, i);
     }
-    const mod = list?.find((b) => b.scope === -1);
+    const mod = firsts?.get(-1);
     return mod ? this.valueOf(name, mod) : null;
   }
 
@@ -142,7 +149,7 @@ export class Bindings<V> {
   /** Parameter names of a scope node (memoised). */
   paramNames(fn: Node): readonly (string | null)[] {
     let names = this.paramMemo.get(fn.startIndex);
-    if (!names) this.paramMemo.set(fn.startIndex, (names = this.lang.paramNames(fn)));
+    if (!names) this.paramMemo.set(fn.startIndex, (names = derived(fn, 'params', () => this.lang.paramNames(fn))));
     return names;
   }
 }

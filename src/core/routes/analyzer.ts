@@ -3,7 +3,7 @@
  * functions and framework objects, memoised values of expressions, app factories (`app = create_app()`) and calls
  * that pass names to project functions. Each language supplies its own syntax (`computeRef`, `fnId`, returns).
  */
-import { lineOf, type Node } from '../parsing/nodes';
+import { derived, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { Bindings, type ScopeIndex } from '../parsing/scopes';
 import { clip, mayBeLocalFunction } from './common';
 import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
@@ -93,7 +93,7 @@ export abstract class Analyzer {
     const fn = this.fnNodes[id];
     if (!decl || !fn || 'returns' in decl) return;
     decl.returns = undefined;
-    const e = this.returnedExpr(fn);
+    const e = derived(fn, 'returns', () => this.returnedExpr(fn));
     const r = e ? this.refOf(e) : null;
     if (r && r.k !== 'none') decl.returns = r;
     else delete decl.returns;
@@ -116,7 +116,7 @@ export abstract class Analyzer {
    * `setup(app)`, `mount(app, "/billing", router=billing.router)`: a call passing framework objects or parameters to a
    * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters).
    */
-  protected callEdge(n: Node, fnNode: Node, args: Node[], kw: [string, Node][] = []): void {
+  protected callEdge(n: Node, fnNode: Node, args: readonly Node[], kw: [string, Node][] = []): void {
     const callee = this.refOf(fnNode);
     if (!mayBeLocalFunction(callee)) return;
     let interesting = false;

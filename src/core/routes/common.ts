@@ -1,5 +1,5 @@
 /** Small helpers shared by the Python and JavaScript route analyzers. */
-import { lineOf, type Node } from '../parsing/nodes';
+import { derived, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { errorMessage } from '../errors';
 import type { Framework, HttpMethod } from './types';
 import type { RawRoute, Ref, Val, ValPart } from './model';
@@ -18,15 +18,15 @@ export function clip(text: string, max = 80): string {
 }
 
 export function none(n: Node | null | undefined): Ref {
-  return { k: 'none', text: n ? clip(n.text, 60) : '' };
+  return { k: 'none', text: n ? derived(n, 'none', () => clip(n.text, 60)) : '' };
 }
 
-/** Safely runs a step of the analysis; failures become notes instead of exceptions. */
-export function guard(notes: string[], what: string, fn: () => void): void {
+/** Safely runs a step of the analysis; failures become notes instead of exceptions (`what` names the step). */
+export function guard(notes: string[], what: () => string, fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if (notes.length < 50) notes.push(`${what}: internal error ${errorMessage(e)}`);
+    if (notes.length < 50) notes.push(`${what()}: internal error ${errorMessage(e)}`);
   }
 }
 
@@ -42,9 +42,16 @@ export function captureSteps(notes: string[], caps: { name: string; node: Node }
   return {
     nodes,
     each: (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
-      nodes(name).map((n) => () => guard(notes, `${what} line ${lineOf(n)}`, () => fn(n))),
+      nodes(name).map(
+        (n) => () =>
+          guard(
+            notes,
+            () => `${what} line ${lineOf(n)}`,
+            () => fn(n),
+          ),
+      ),
     withFinish: (steps: (() => void)[], finish: () => (() => void)[]): (() => void)[] => {
-      steps.push(() => steps.push(...finish().map((f) => () => guard(notes, 'exports', f))));
+      steps.push(() => steps.push(...finish().map((f) => () => guard(notes, () => 'exports', f))));
       return steps;
     },
   };

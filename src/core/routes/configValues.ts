@@ -4,7 +4,7 @@
  * "prefix from `settings.API_V1_STR` (default `/api/v1`)". Without a default the value stays a run-time expression
  * with the reason. Used by the per-language `evalStr` of python.ts and javascript.ts; pure.
  */
-import { named, type Node } from '../parsing/nodes';
+import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';

@@ -2,14 +2,17 @@
  * HTTP route detector: public entry points. Pure (no `vscode`).
  *  - analyzeFile: per-file facts, cheap and serializable (cache them by document version);
  *  - analyzeFileSliced: the same, time-sliced (parse, query and analysis yield to the event loop);
- *  - analyzeTree / analyzeTreeSliced: the same for an already parsed tree (used by the incremental
- *    DocumentAnalyzer of ./incremental, which keeps an open document's tree across edits);
+ *  - analyzeTreeMirrored / analyzeTreeMirroredSliced: the same for an already parsed tree read through a
+ *    document's TreeMirror (used by the incremental DocumentAnalyzer of ./incremental, which keeps an open
+ *    document's tree and mirror across edits: only edited statements are queried and read from wasm again);
  *  - resolveRoutes: cross-file prefix resolution over any set of analyses;
  *  - detectRoutes: convenience for in-memory files.
  */
 import { grammarForFile, loadParsers, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
 import { abortCheck, isAbortError, parseSliced, Slicer, tick } from '../parsing/slicing';
 import { errorMessage } from '../errors';
+import type { SyntaxNode } from '../parsing/nodes';
+import type { MirrorCapture, TreeMirror } from '../parsing/mirror';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
 import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks, TS_QUERY } from './javascript';
@@ -39,8 +42,8 @@ function querySpec(grammar: GrammarId): { source: string; depth: number } {
   return { source: grammar === 'javascript' ? JS_QUERY : TS_QUERY, depth: JS_MAX_DEPTH };
 }
 
-function tasks(p: Plan, file: string, caps: TS.QueryCapture[]): (() => void)[] {
-  return p.grammar === 'python' ? pythonTasks(p.fa, file, caps) : javascriptTasks(p.fa, file, caps);
+function tasks(p: Plan, caps: { name: string; node: SyntaxNode }[]): (() => void)[] {
+  return p.grammar === 'python' ? pythonTasks(p.fa, p.fa.file, caps) : javascriptTasks(p.fa, p.fa.file, caps);
 }
 
 function failed(p: Plan, e: unknown): FileAnalysis {
@@ -56,7 +59,7 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
   let tree: TS.Tree | null = null;
   try {
     tree = parsers.parser(p.grammar).parse(text);
-    return analyzeTree(parsers, file, tree);
+    return analyzeTree(parsers, p, tree);
   } catch (e) {
     return failed(p, e);
   } finally {
@@ -64,14 +67,8 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
   }
 }
 
-/**
- * The analysis of an already parsed tree (for callers that keep trees, e.g. the incremental
- * DocumentAnalyzer): exactly what analyzeFile gives for the tree's text. A null tree means the parse
- * failed. Never throws. Does not delete the tree.
- */
-export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | null): FileAnalysis {
-  const p = plan(file);
-  if (!('grammar' in p)) return p;
+/** The analysis of a parsed tree (null: the parse failed). Never throws. Does not delete the tree. */
+function analyzeTree(parsers: ParserSet, p: Plan, tree: TS.Tree | null): FileAnalysis {
   try {
     if (!tree) {
       p.fa.notes.push('parse failed');
@@ -80,10 +77,43 @@ export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | nu
     const root = tree.rootNode;
     if (root.hasError) p.fa.notes.push('syntax errors: results may be partial');
     const { source, depth } = querySpec(p.grammar);
-    const caps = parsers.query(p.grammar, source).captures(root, { maxStartDepth: depth });
-    const steps = tasks(p, file, caps);
-    for (let i = 0; i < steps.length; i++) steps[i]!(); // steps may append steps
-    return p.fa;
+    return run(p, parsers.query(p.grammar, source).captures(root, { maxStartDepth: depth }));
+  } catch (e) {
+    return failed(p, e);
+  }
+}
+
+function run(p: Plan, caps: { name: string; node: SyntaxNode }[]): FileAnalysis {
+  const steps = tasks(p, caps);
+  for (let i = 0; i < steps.length; i++) steps[i]!(); // steps may append steps
+  return p.fa;
+}
+
+/** The captures of `tree` (the parse of `text`) through the document's mirror, in steps of a few statements. */
+function* mirrorCaptures(parsers: ParserSet, p: Plan, tree: TS.Tree, text: string, mirror: TreeMirror): Generator<void, MirrorCapture[]> {
+  if (tree.rootNode.hasError) p.fa.notes.push('syntax errors: results may be partial');
+  const { source, depth } = querySpec(p.grammar);
+  const query = parsers.query(p.grammar, source);
+  // a statement is one level down: its patterns start one level less deep than the root's
+  const r = yield* mirror.updating(tree, text, (s) =>
+    query.captures(s, { maxStartDepth: depth - 1 }).filter((c) => !c.name.startsWith('_')),
+  );
+  return r.captures;
+}
+
+/**
+ * The analysis of `tree`, the parse of `text`, read through the document's mirror (see ../parsing/mirror): exactly
+ * what analyzeFile gives for `text`. Never throws. Does not delete the tree.
+ */
+export function analyzeTreeMirrored(parsers: ParserSet, file: string, tree: TS.Tree, text: string, mirror: TreeMirror): FileAnalysis {
+  const p = plan(file);
+  if (!('grammar' in p)) return p;
+  try {
+    const steps = mirrorCaptures(parsers, p, tree, text, mirror);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return run(p, r.value);
+    }
   } catch (e) {
     return failed(p, e);
   }
@@ -119,7 +149,7 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
       p.fa.notes.push('parse failed');
       return p.fa;
     }
-    return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
+    return await analyzeTreeSlicedInto(parsers, p, tree, sliceMs, check);
   } catch (e) {
     parser.reset();
     if (isAbortError(e)) throw e;
@@ -135,7 +165,6 @@ export async function analyzeFileSliced(parsers: ParserSet, file: string, text: 
 async function analyzeTreeSlicedInto(
   parsers: ParserSet,
   p: Plan,
-  file: string,
   tree: TS.Tree,
   sliceMs: number,
   check: () => void,
@@ -168,7 +197,11 @@ async function analyzeTreeSlicedInto(
     const k = `${c.name}:${c.node.id}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
-  const steps = tasks(p, file, unique);
+  return runSliced(p, unique, slicer);
+}
+
+async function runSliced(p: Plan, caps: { name: string; node: SyntaxNode }[], slicer: Slicer): Promise<FileAnalysis> {
+  const steps = tasks(p, caps);
   await slicer.yieldNow();
   for (let i = 0; i < steps.length; i++) {
     steps[i]!(); // steps may append steps
@@ -179,22 +212,29 @@ async function analyzeTreeSlicedInto(
 }
 
 /**
- * analyzeTree, time-sliced: the query runs over ranges of top-level statements and the analysis steps in
- * batches, yielding to the event loop in between. `check` runs after every yield and may throw (abort);
- * the tree must stay alive until the promise settles unless `check` throws first. Throws only what
- * `check` throws.
+ * analyzeTreeMirrored, time-sliced: the mirror's update and the analysis steps run in batches, yielding to the
+ * event loop in between. `check` runs after every yield and may throw (abort); the tree must stay alive until
+ * the promise settles unless `check` throws first. Throws only what `check` throws.
  */
-export async function analyzeTreeSliced(
+export async function analyzeTreeMirroredSliced(
   parsers: ParserSet,
   file: string,
   tree: TS.Tree,
+  text: string,
+  mirror: TreeMirror,
   sliceMs: number,
   check: () => void,
 ): Promise<FileAnalysis> {
   const p = plan(file);
   if (!('grammar' in p)) return p;
   try {
-    return await analyzeTreeSlicedInto(parsers, p, file, tree, sliceMs, check);
+    const slicer = new Slicer(sliceMs, check);
+    const steps = mirrorCaptures(parsers, p, tree, text, mirror);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return await runSliced(p, r.value, slicer);
+      await slicer.maybeYield();
+    }
   } catch (e) {
     if (isAbortError(e)) throw e;
     return failed(p, e);

@@ -3,11 +3,15 @@
  *
  * Keeps the document's last syntax tree; on an edit the tree is edited (`tree.edit`) and reparsed with
  * the old tree (`parser.parse(text, oldTree)`), which reuses every unchanged subtree, so only the edited
- * statement is parsed again. The result is exactly `analyzeFile(parsers, file, text)`.
+ * statement is parsed again. The tree is read through a TreeMirror (../parsing/mirror) kept with it: the
+ * top-level statements tree-sitter reused keep their mirror and query captures, so only the edited ones are
+ * queried and read from wasm again, and the analysis steps run over plain JavaScript objects. The result is
+ * exactly `analyzeFile(parsers, file, text)`.
  */
 import { grammarForFile, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, parseSliced, tick } from '../parsing/slicing';
-import { analyzeFile, analyzeTree, analyzeTreeSliced } from './detector';
+import { TreeMirror } from '../parsing/mirror';
+import { analyzeFile, analyzeTreeMirrored, analyzeTreeMirroredSliced } from './detector';
 import type { FileAnalysis } from './model';
 
 /** One text change, with exactly the fields of VS Code's `TextDocumentContentChangeEvent` we need
@@ -52,6 +56,8 @@ export interface UpdateStats {
   mode: 'same' | 'incremental' | 'full';
   parseMs: number;
   analyzeMs: number;
+  /** Top-level statements mirrored and queried anew, and kept from the previous tree. */
+  statements: { mirrored: number; kept: number };
 }
 
 export interface UpdateSlicedOptions {
@@ -75,10 +81,13 @@ export class DocumentAnalyzer {
   private tree: TS.Tree | null | undefined;
   private text: string | undefined;
   private result: FileAnalysis | undefined;
+  /** The mirror of the tree; `mirrored`: it is the mirror of the kept tree (an incremental parse may reuse it). */
+  private readonly mirror = new TreeMirror();
+  private mirrored = false;
   /** Bumped by every update: an update in flight that sees another number was superseded. */
   private gen = 0;
   /** How the last completed update went (for benches and logs). */
-  lastStats: UpdateStats = { mode: 'full', parseMs: 0, analyzeMs: 0 };
+  lastStats: UpdateStats = { mode: 'full', parseMs: 0, analyzeMs: 0, statements: { mirrored: 0, kept: 0 } };
 
   constructor(
     private readonly parsers: ParserSet,
@@ -90,7 +99,7 @@ export class DocumentAnalyzer {
   /** The answer when no parse is needed: the text is unchanged, or the file is not one tree-sitter analyses. */
   private withoutParsing(text: string): FileAnalysis | undefined {
     if (this.result && text === this.text) {
-      this.lastStats = { mode: 'same', parseMs: 0, analyzeMs: 0 };
+      this.lastStats = { mode: 'same', parseMs: 0, analyzeMs: 0, statements: { mirrored: 0, kept: 0 } };
       return this.result;
     }
     if (!this.grammar) {
@@ -109,9 +118,11 @@ export class DocumentAnalyzer {
     const t0 = performance.now();
     const { tree, mode } = this.parse(text, changes);
     const t1 = performance.now();
-    const fa = tree ? analyzeTree(this.parsers, this.file, tree) : analyzeFile(this.parsers, this.file, text);
+    this.keepMirror(mode);
+    const fa = tree ? analyzeTreeMirrored(this.parsers, this.file, tree, text, this.mirror) : analyzeFile(this.parsers, this.file, text);
     this.commit(text, tree, fa);
-    this.lastStats = { mode, parseMs: t1 - t0, analyzeMs: performance.now() - t1 };
+    this.mirrored = !!tree;
+    this.lastStats = { mode, parseMs: t1 - t0, analyzeMs: performance.now() - t1, statements: this.mirror.stats };
     return fa;
   }
 
@@ -137,13 +148,17 @@ export class DocumentAnalyzer {
       tree?.delete();
       throw abortError();
     }
+    this.keepMirror(mode);
     // the new tree becomes the document's tree, even if the analysis is aborted later
     this.commit(text, tree, undefined);
     const t1 = performance.now();
-    const fa = tree ? await analyzeTreeSliced(this.parsers, this.file, tree, sliceMs, check) : analyzeFile(this.parsers, this.file, text);
+    const fa = tree
+      ? await analyzeTreeMirroredSliced(this.parsers, this.file, tree, text, this.mirror, sliceMs, check)
+      : analyzeFile(this.parsers, this.file, text);
     check();
     this.result = fa;
-    this.lastStats = { mode, parseMs, analyzeMs: performance.now() - t1 };
+    this.mirrored = !!tree;
+    this.lastStats = { mode, parseMs, analyzeMs: performance.now() - t1, statements: this.mirror.stats };
     return fa;
   }
 
@@ -157,10 +172,21 @@ export class DocumentAnalyzer {
     this.result = undefined;
     this.ownParser?.delete();
     this.ownParser = undefined;
+    this.mirror.clear();
+    this.mirrored = false;
+  }
+
+  /** The mirror's statements may be kept only for a tree parsed incrementally from the tree they mirror
+   *  (node ids of a deleted tree could come back as other nodes). */
+  private keepMirror(mode: UpdateStats['mode']): void {
+    if (mode !== 'incremental' || !this.mirrored) this.mirror.clear();
   }
 
   private commit(text: string, tree: TS.Tree | null | undefined, fa: FileAnalysis | undefined): void {
-    if (this.tree !== tree) this.tree?.delete();
+    if (this.tree !== tree) {
+      this.tree?.delete();
+      this.mirrored = false;
+    }
     this.tree = tree;
     this.text = text;
     this.result = fa;

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
-import { jsStringLiteral as unquote, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';

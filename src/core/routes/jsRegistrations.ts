@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
-import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { clip, concatVals, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
@@ -32,7 +32,7 @@ interface Call {
   n: Node;
   recv: Node;
   m: string;
-  argv: Node[];
+  argv: readonly Node[];
   /** Line of the method name, and the range from it to the end of the call. */
   line: number;
   range: SourceRange;
@@ -388,7 +388,7 @@ function evalWithElement(A: JsAnalyzer, n0: Node, param: string, el: Node): Val 
 }
 
 /** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */
-export function loopElements(A: JsAnalyzer, argv: Node[]): { param: string; elements: Node[]; el: Node | null } | null {
+export function loopElements(A: JsAnalyzer, argv: readonly Node[]): { param: string; elements: Node[]; el: Node | null } | null {
   for (const a of argv) {
     const u = unwrapExpr(a);
     if (u?.type !== 'member_expression') continue;
@@ -421,7 +421,7 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
   let h = unwrapExpr(h0) ?? h0;
   for (let i = 0; i < 5; i++) {
     if (h.type === 'array') {
-      const last = named(h).pop();
+      const last = named(h).at(-1);
       if (!last) break;
       h = unwrapExpr(last) ?? last;
       continue;
@@ -447,7 +447,7 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
         return { ref: arg ? A.refOf(arg) : none(h), text: fn.text, line: lineOf(h) };
       }
       const inner = args
-        ? named(args)
+        ? [...argList]
             .reverse()
             .find((a) =>
               ['arrow_function', 'function_expression', 'function', 'identifier', 'member_expression', 'call_expression'].includes(a.type),

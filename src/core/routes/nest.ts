@@ -1,5 +1,5 @@
 /** NestJS: controllers and their route decorators, the global prefix and URI versioning. */
-import { jsStringLiteral, lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
@@ -12,7 +12,7 @@ import { provenance } from './configValues';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
-  argv: Node[];
+  argv: readonly Node[];
 }
 
 const NEST_METHODS: Record<string, HttpMethod> = {
@@ -89,7 +89,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
 function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
   const o = unwrapExpr(arg ?? null);
   if (o?.type !== 'object') return;
-  const list = (key: string): Node[] => {
+  const list = (key: string): readonly Node[] => {
     const v = unwrapExpr(A.prop(o, key));
     return v?.type === 'array' ? named(v) : [];
   };
@@ -126,7 +126,7 @@ function routerTree(A: JsAnalyzer, arr: Node, base: string, depth: number): void
   }
 }
 
-function decoCall(A: JsAnalyzer, d: Node): { name: string; args: Node[] } | null {
+function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[] } | null {
   const e = named(d)[0];
   if (!e || e.type !== 'call_expression') return null;
   const f = e.childForFieldName('function');

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Framework, HttpMethod } from './types';
 import { type ClassDecl, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
-import { lineOf, named, rangeOf, type Node } from '../parsing/nodes';
+import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { loadParsers, type ParserSet } from '../../../src/core/parsing/treeSitter';
 import { analyzeFile } from '../../../src/core/routes/detector';
 import { DocumentAnalyzer, type ContentChange } from '../../../src/core/routes/incremental';
+import { apply, rng } from './edits';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/routes');
 
@@ -23,21 +24,6 @@ function corpusFiles(): string[] {
     }
   })(FIXTURES);
   return out.sort();
-}
-
-/** Deterministic PRNG (mulberry32): the same edits on every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function apply(text: string, changes: ContentChange[]): string {
-  for (const c of changes) text = text.slice(0, c.rangeOffset) + c.text + text.slice(c.rangeOffset + c.rangeLength);
-  return text;
 }
 
 function lineStarts(text: string): number[] {
