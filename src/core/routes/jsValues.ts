@@ -4,7 +4,7 @@
  * enums, and configuration defaults (./configValues); anything else stays an expression, with a reference resolved
  * across files when it may be an imported constant. Pure.
  */
-import { jsEscape, jsStringLiteral as unquote, named, type Node } from '../parsing/nodes';
+import { jsEscape, jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { clip, concatVals } from './common';
 import { frozen, jsConfigGet, jsEnv, jsFallback } from './configValues';

@@ -4,7 +4,7 @@
  * settings classes, app.config); anything else stays an expression, with a reference resolved across files when it may
  * be an imported constant. Pure.
  */
-import { named, type Node } from '../parsing/nodes';
+import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { clip, concatVals } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
 import type { Val } from './model';

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
-import { activateExtension, bridge, eventually, workspaceFile } from './helpers';
+import { activateExtension, bridge, eventually, inDarkAndHighContrast, workspaceFile } from './helpers';
 
 // The e2e Prometheus holds a latency exemplar with this trace id on GET /api/orders/{order_id} (launcher/backends.ts).
 const TRACE_ID = '7a3c0d5e9b1f42c68d0e1f2a3b4c5d6e';
@@ -223,18 +223,7 @@ suite('Traces: explorer and waterfall', () => {
     const title = await bridge<{ texts: string[] }>('dom', { selector: '#trace-title', contains: 'GET /api/orders' });
     assert.equal(title.texts[0], 'e2e-shop: GET /api/orders/{order_id}');
     // Theme-aware: the same panel in a dark and a high-contrast theme (README screenshots).
-    const workbench = vscode.workspace.getConfiguration('workbench');
-    try {
-      for (const [theme, shot] of [
-        ['Default Dark Modern', 'waterfall-dark.png'],
-        ['Default High Contrast', 'waterfall-hc.png'],
-      ]) {
-        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-        await bridge('dom', { selector: '.wf-row', atLeast: 5, screenshot: shot });
-      }
-    } finally {
-      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-    }
+    await inDarkAndHighContrast('waterfall', '.wf-row', 5);
     const junk = vscode.window.createWebviewPanel('telemetryLens.waterfall', 'junk', vscode.ViewColumn.One, {});
     let disposed = false;
     junk.onDidDispose(() => (disposed = true));

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
 import { FIXTURES, startTailServer, tailFrame, type TailServer } from '../../support/lokiTail';
-import { activateExtension, bridge, eventually } from './helpers';
+import { activateExtension, bridge, eventually, inDarkAndHighContrast } from './helpers';
 
 const TRACE_ID = '9c4d2e6f8a0b4c1d9e2f3a4b5c6d7e8f';
 const SERVICE = 'e2e-logs';
@@ -166,21 +166,24 @@ suite('Logs: panel, Loki, correlation', () => {
     await bridge('dom', { selector: '#query-mirror', contains: '{test' });
 
     // Invalid LogQL: underlined and explained, and Enter sends nothing.
-    await bridge('keyboard', { press: 'Control+a' });
-    await bridge('keyboard', { type: `{service_name="${SERVICE}" |= "x"` });
+    // (Cleared key by key: a "{" typed right after Control+A is sometimes lost on the way to the webview.)
+    for (let i = 0; i < '{test'.length; i++) await bridge('keyboard', { press: 'Backspace' });
+    await bridge('keyboard', { type: `{service_name="${SERVICE}"` });
     const problem = await bridge<{ texts: string[] }>('dom', {
       selector: '#problems .logql-problem',
       contains: 'LogQL',
       screenshot: 'logs-invalid.png',
     });
     assert.match(problem.texts[0]!, /^LogQL: /);
+    await bridge('dom', { selector: '#query-mirror', contains: `{service_name="${SERVICE}"` });
     await bridge('dom', { selector: '#query-mirror .logql-error' });
     await bridge('keyboard', { press: 'Enter' });
     await bridge('dom', { selector: '#problems .logql-problem', contains: 'LogQL' });
     assert.deepEqual(queries, [], 'invalid LogQL is never sent');
 
-    await bridge('keyboard', { press: 'Control+a' });
-    await bridge('keyboard', { type: `{service_name="${SERVICE}"}` });
+    await bridge('keyboard', { press: 'End' });
+    await bridge('keyboard', { type: '}' });
+    await bridge('dom', { selector: '#query-mirror', contains: `{service_name="${SERVICE}"}` });
     await bridge('keyboard', { press: 'Enter' });
     const rows = await bridge<{ texts: string[] }>('dom', { selector: '.log-row', atLeast: 4, screenshot: 'logs.png' });
     assert.deepEqual(queries, [`{service_name="${SERVICE}"}`]);
@@ -310,18 +313,7 @@ suite('Logs: panel, Loki, correlation', () => {
     await bridge('dom', { selector: '#query-mirror', contains: '{service_name="restored"}' });
     await eventually(() => (queries.at(-1) === state.query ? true : undefined), 'the restored query run');
     // Theme-aware: VS Code's colours in a dark and a high-contrast theme.
-    const workbench = vscode.workspace.getConfiguration('workbench');
-    try {
-      for (const [theme, shot] of [
-        ['Default Dark Modern', 'logs-dark.png'],
-        ['Default High Contrast', 'logs-hc.png'],
-      ]) {
-        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-        await bridge('dom', { selector: '.log-row', atLeast: 4, screenshot: shot });
-      }
-    } finally {
-      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-    }
+    await inDarkAndHighContrast('logs', '.log-row', 4);
     const junk = vscode.window.createWebviewPanel('telemetryLens.logs', 'junk', vscode.ViewColumn.One, {});
     let disposed = false;
     junk.onDidDispose(() => (disposed = true));

@@ -47,3 +47,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** Theme-aware panels: `selector` shown in a dark and a high-contrast theme, screenshots `<name>-dark.png` and `<name>-hc.png`. */
+export async function inDarkAndHighContrast(name: string, selector: string, atLeast: number): Promise<void> {
+  const workbench = vscode.workspace.getConfiguration('workbench');
+  try {
+    for (const [theme, shot] of [
+      ['Default Dark Modern', `${name}-dark.png`],
+      ['Default High Contrast', `${name}-hc.png`],
+    ]) {
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      await bridge('dom', { selector, atLeast, screenshot: shot });
+    }
+  } finally {
+    await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  }
+}
