@@ -15,8 +15,9 @@ let lastId = 0;
 
 /**
  * Where a top-level statement is in the current text, and the tree-sitter node it is in the current tree. The
- * wasm nodes of its mirror nodes are kept here for the current generation only: a wasm node keeps its tree's
- * text alive, and a statement may be kept through thousands of edits.
+ * wasm nodes of its mirror nodes are kept here for the current generation only (a wasm node keeps its tree's
+ * text alive, and a statement may be kept through thousands of edits), and only while an analysis reads the
+ * mirror (`TreeMirror.release` drops them: each is found again from the statement's node when needed).
  */
 interface Anchor {
   index: number;
@@ -26,13 +27,13 @@ interface Anchor {
   text: string;
   node: TS.Node;
   gen: number;
-  reals: Map<MirrorNode, TS.Node>;
-  kids: Map<MirrorNode, TS.Node[]>;
+  reals?: Map<MirrorNode, TS.Node>;
+  kids?: Map<MirrorNode, TS.Node[]>;
 }
 
 function anchorOf(k: TS.Node, text: string, gen: number): Anchor {
   const at = k.startPosition;
-  return { index: k.startIndex, row: at.row, column: at.column, text, node: k, gen, reals: new Map(), kids: new Map() };
+  return { index: k.startIndex, row: at.row, column: at.column, text, node: k, gen };
 }
 
 /** A string with no reference to the (much longer) string it was sliced from. */
@@ -42,11 +43,13 @@ function ownCopy(s: string): string {
 
 export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   readonly id = ++lastId;
-  /** Start and end relative to the anchor: index offset, row offset, column. */
+  /** Start and end relative to the anchor: index offset, row offset, column (the end's read when first asked for). */
   private readonly rs: number;
   private readonly rrow: number;
   private readonly col: number;
-  private end?: { i: number; row: number; column: number };
+  private ei = -1;
+  private erow = 0;
+  private ecol = 0;
   private kind?: string;
   private ownText?: string;
   /** The children made so far (by index), and whether that is all of them. */
@@ -71,7 +74,7 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     const p = node.startPosition;
     this.rrow = p.row - anchor.row;
     this.col = p.column;
-    anchor.reals.set(this, node);
+    (anchor.reals ??= new Map()).set(this, node);
   }
 
   get type(): string {
@@ -88,14 +91,14 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return this.start!;
   }
   get endIndex(): number {
-    return this.anchor.index + this.ends().i;
+    return this.anchor.index + this.ends();
   }
   get endPosition(): Point {
-    const e = this.ends();
-    return { row: this.anchor.row + e.row, column: e.column };
+    this.ends();
+    return { row: this.anchor.row + this.erow, column: this.ecol };
   }
   get text(): string {
-    return (this.ownText ??= this.anchor.text.slice(this.rs, this.ends().i));
+    return (this.ownText ??= this.anchor.text.slice(this.rs, this.ends()));
   }
   get children(): readonly MirrorNode[] {
     if (!this.allKids) {
@@ -177,19 +180,19 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   }
 
   private node(): TS.Node {
-    let real = this.anchor.reals.get(this);
+    let real = this.anchor.reals?.get(this);
     if (!real) {
       real = this.isStatement() ? this.anchor.node : this.parent!.wasmKids()[this.idx]!;
-      this.anchor.reals.set(this, real);
+      (this.anchor.reals ??= new Map()).set(this, real);
     }
     return real;
   }
 
   private wasmKids(): TS.Node[] {
-    let kids = this.anchor.kids.get(this);
+    let kids = this.anchor.kids?.get(this);
     if (!kids) {
       kids = this.node().children.filter((k): k is TS.Node => !!k);
-      this.anchor.kids.set(this, kids);
+      (this.anchor.kids ??= new Map()).set(this, kids);
     }
     return kids;
   }
@@ -200,13 +203,16 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return i;
   }
 
-  private ends(): { i: number; row: number; column: number } {
-    if (!this.end) {
+  /** The end's index offset (row offset and column read with it). */
+  private ends(): number {
+    if (this.ei < 0) {
       const n = this.node();
       const p = n.endPosition;
-      this.end = { i: n.endIndex - this.anchor.index, row: p.row - this.anchor.row, column: p.column };
+      this.ei = n.endIndex - this.anchor.index;
+      this.erow = p.row - this.anchor.row;
+      this.ecol = p.column;
     }
-    return this.end;
+    return this.ei;
   }
 }
 
@@ -300,8 +306,7 @@ export class TreeMirror {
         const a = st.anchor;
         a.index = k.startIndex;
         a.row = at.row;
-        a.reals = new Map();
-        a.kids = new Map();
+        a.reals = a.kids = undefined;
         a.node = k;
         a.gen = gen;
         st.top.parent = root;
@@ -329,6 +334,11 @@ export class TreeMirror {
     root.adopt(tops);
     this.stats = stats;
     return { root, captures };
+  }
+
+  /** Drops the wasm nodes the last update and analysis read (the mirror nodes keep what they read from them). */
+  release(): void {
+    for (const st of this.byId.values()) st.anchor.reals = st.anchor.kids = undefined;
   }
 
   /** Forgets every statement (the next update mirrors the whole tree). */
