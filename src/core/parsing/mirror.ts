@@ -41,6 +41,17 @@ function ownCopy(s: string): string {
   return (' ' + s).slice(1);
 }
 
+/** The index of the value of `key` in an array of key/value pairs, or -1. */
+function valueAt(pairs: unknown[] | undefined, key: string): number {
+  if (pairs) for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) return i + 1;
+  return -1;
+}
+
+/** The pairs with one more, in an array of exactly their size. */
+function withPair(pairs: unknown[] | undefined, key: string, value: unknown): unknown[] {
+  return pairs ? [...pairs, key, value] : [key, value];
+}
+
 export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   readonly id = ++lastId;
   /** Start and end relative to the anchor: index offset, row offset, column (the end's read when first asked for). */
@@ -56,9 +67,11 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   private kids?: MirrorNode[];
   private allKids = false;
   private namedKids?: MirrorNode[];
-  private fieldOne?: Map<string, MirrorNode | null>;
-  private fieldAll?: Map<string, MirrorNode[]>;
-  private memo?: Map<string, unknown>;
+  /** What was asked for by key (a field's child, a field's children, a derived value): few per node, so kept as
+   *  key/value pairs in arrays made at their size (a Map, or an array grown by push, takes 150 bytes or more). */
+  private fieldOne?: unknown[];
+  private fieldAll?: unknown[];
+  private memo?: unknown[];
   private start?: Point;
   private startGen = -1;
 
@@ -110,8 +123,10 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   get namedChildren(): readonly MirrorNode[] {
     if (!this.namedKids) {
       const real = this.wasmKids();
-      this.namedKids = [];
-      for (let i = 0; i < real.length; i++) if (real[i]!.isNamed) this.namedKids.push(this.childAt(i)!);
+      let n = 0;
+      for (const r of real) if (r.isNamed) n++;
+      const named = (this.namedKids = new Array<MirrorNode>(n));
+      for (let i = 0, j = 0; i < real.length; i++) if (real[i]!.isNamed) named[j++] = this.childAt(i)!;
     }
     return this.namedKids;
   }
@@ -119,31 +134,33 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return this.childAt(index) ?? null;
   }
   childForFieldName(fieldName: string): MirrorNode | null {
-    let c = this.fieldOne?.get(fieldName);
+    const at = valueAt(this.fieldOne, fieldName);
+    let c = at < 0 ? undefined : (this.fieldOne![at] as MirrorNode | null);
     if (c === undefined) {
       const r = this.node().childForFieldName(fieldName);
       c = r ? this.childAt(this.indexOf(r))! : null;
-      (this.fieldOne ??= new Map()).set(fieldName, c);
+      this.fieldOne = withPair(this.fieldOne, fieldName, c);
     }
     return c;
   }
   childrenForFieldName(fieldName: string): readonly MirrorNode[] {
-    let cs = this.fieldAll?.get(fieldName);
+    const at = valueAt(this.fieldAll, fieldName);
+    let cs = at < 0 ? undefined : (this.fieldAll![at] as MirrorNode[]);
     if (!cs) {
       cs = this.node()
         .childrenForFieldName(fieldName)
         .filter((r): r is TS.Node => !!r)
         .map((r) => this.childAt(this.indexOf(r))!);
-      (this.fieldAll ??= new Map()).set(fieldName, cs);
+      this.fieldAll = withPair(this.fieldAll, fieldName, cs);
     }
     return cs;
   }
 
   derived<T>(key: string, compute: () => T): T {
-    const memo = (this.memo ??= new Map());
-    if (memo.has(key)) return memo.get(key) as T;
+    const at = valueAt(this.memo, key);
+    if (at >= 0) return this.memo![at] as T;
     const v = compute();
-    memo.set(key, v);
+    this.memo = withPair(this.memo, key, v);
     return v;
   }
 
@@ -168,10 +185,12 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
 
   /** The i-th child, made when first asked for (most punctuation children never are); undefined past the last. */
   private childAt(i: number): MirrorNode | undefined {
-    const kids = (this.kids ??= []);
+    if (this.allKids) return this.kids?.[i];
+    const reals = this.wasmKids();
+    const kids = (this.kids ??= new Array<MirrorNode>(reals.length)); // made at its size
     const made = kids[i];
-    if (made || this.allKids) return made;
-    const real = this.wasmKids()[i];
+    if (made) return made;
+    const real = reals[i];
     return real ? (kids[i] = new MirrorNode(this.anchor, this, i, real)) : undefined;
   }
 
