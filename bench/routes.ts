@@ -4,13 +4,16 @@
  * and the query alone), a 1,000-file workspace scan (target < 5 s), re-detection of an open 20,000-line
  * document after a one-line edit (incremental DocumentAnalyzer, target < 20 ms: median time, its parse
  * share, the top-level statements it read again, and the longest stall of the time-sliced variant), the
- * DocumentAnalyzer's first analysis of the file, and peak RSS. Times are wall-clock; `cpu_ms` figures are the
+ * DocumentAnalyzer's first analysis of the file and its first edit (which builds the mirror the edits use), the
+ * mirror's heap, and peak RSS. Times are wall-clock; `cpu_ms` figures are the
  * process CPU time of the same runs (less sensitive to other processes on a loaded machine).
  * Run alone with `node --import tsx bench/routes.ts`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { grammarForFile, loadParsers, type TS } from '../src/core/parsing/treeSitter';
 import { analyzeFile, analyzeFileSliced, resolveRoutes } from '../src/core/routes/detector';
 import { DocumentAnalyzer, type ContentChange } from '../src/core/routes/incremental';
@@ -163,6 +166,14 @@ async function timeDetect(file: string, text: string, runs = 9): Promise<Detect>
   return { ...medians(runsOf), parseMs: median(parse), queryMs: median(queries) };
 }
 
+/** A full garbage collection, then the JS heap in use, in MB (`gc` exposed at run time: no node flag needed). */
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+function heapMb(): number {
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
 interface Redetect {
   ms: number;
   cpu: number;
@@ -171,8 +182,11 @@ interface Redetect {
   /** Top-level statements read again / kept by the last edit. */
   mirrored: number;
   kept: number;
-  /** The DocumentAnalyzer's first (full) analysis of the file. */
-  firstMs: number;
+  /** The DocumentAnalyzer's first (full) analysis of the file, and its first edit (which builds the mirror). */
+  first: { ms: number; cpu: number };
+  firstEdit: { ms: number; cpu: number };
+  /** JS heap the mirror adds to the open document, after the edits (MB). */
+  mirrorHeapMb: number;
 }
 
 /** Median time of DocumentAnalyzer.update after a one-line edit (a route path in the middle of the file). */
@@ -182,7 +196,9 @@ async function timeRedetect(file: string, text: string, runs = 15): Promise<Rede
   if (at < 0) throw new Error('no route in the middle of the bench file');
   const doc = new DocumentAnalyzer(parsers, file);
   try {
-    const firstMs = timed(() => doc.update(text)).ms;
+    const first = timed(() => doc.update(text));
+    const opened = heapMb();
+    let firstEdit = { ms: 0, cpu: 0 };
     let cur = text;
     const times: { ms: number; cpu: number }[] = [];
     const parse: number[] = [];
@@ -194,22 +210,68 @@ async function timeRedetect(file: string, text: string, runs = 15): Promise<Rede
       cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
       const t = timed(() => doc.update(cur, [change]));
       if (doc.lastStats.mode !== 'incremental') throw new Error(`re-detection was not incremental (${doc.lastStats.mode})`);
+      if (i === 0) firstEdit = t;
       if (i < 3) continue; // warm-up
       times.push(t);
       parse.push(doc.lastStats.parseMs);
       analyze.push(doc.lastStats.analyzeMs);
     }
     const { mirrored, kept } = doc.lastStats.statements;
+    const mirrorHeapMb = heapMb() - opened;
     return {
       ...medians(times),
       parseMs: median(parse),
       analyzeMs: median(analyze),
       mirrored,
       kept,
-      firstMs,
+      first,
+      firstEdit,
+      mirrorHeapMb,
     };
   } finally {
     doc.dispose();
+  }
+}
+
+/**
+ * The editor host's way: the first analysis through updateSliced (CPU), the mirror then built in idle time slices
+ * (CPU, and its longest stall), and the first edit after that (CPU).
+ */
+async function timeHostOpen(file: string, text: string): Promise<{ first: number; idle: number; idleStall: number; firstEdit: number }> {
+  const parsers = await loadParsers();
+  const at = text.indexOf('/items', text.length >> 1);
+  const doc = new DocumentAnalyzer(parsers, file);
+  try {
+    let c = cpuMs();
+    await doc.updateSliced(text);
+    const first = cpuMs() - c;
+    c = cpuMs();
+    const idleStall = await stallDuring(() => doc.whenIdle());
+    const idle = cpuMs() - c;
+    const change: ContentChange = { rangeOffset: at + 1, rangeLength: 0, text: 'x' };
+    c = cpuMs();
+    await doc.updateSliced(text.slice(0, at + 1) + 'x' + text.slice(at + 1), [change]);
+    if (doc.lastStats.statements.mirrored !== 1) throw new Error(`the first edit read ${doc.lastStats.statements.mirrored} statements`);
+    return { first, idle, idleStall, firstEdit: cpuMs() - c };
+  } finally {
+    doc.dispose();
+  }
+}
+
+/** The longest event-loop stall while `work` runs. */
+async function stallDuring(work: () => Promise<unknown>): Promise<number> {
+  let max = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    max = Math.max(max, now - last);
+    last = now;
+  }, 1);
+  try {
+    await work();
+    return Math.max(max, performance.now() - last);
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -226,20 +288,7 @@ async function redetectStall(file: string, text: string): Promise<number> {
       const change: ContentChange =
         i % 2 === 0 ? { rangeOffset: at + 1, rangeLength: 0, text: 'x' } : { rangeOffset: at + 1, rangeLength: 1, text: '' };
       cur = cur.slice(0, change.rangeOffset) + change.text + cur.slice(change.rangeOffset + change.rangeLength);
-      let max = 0;
-      let last = performance.now();
-      const timer = setInterval(() => {
-        const now = performance.now();
-        max = Math.max(max, now - last);
-        last = now;
-      }, 1);
-      try {
-        last = performance.now();
-        await doc.updateSliced(cur, [change], { sliceMs: 10 });
-        max = Math.max(max, performance.now() - last);
-      } finally {
-        clearInterval(timer);
-      }
+      const max = await stallDuring(() => doc.updateSliced(cur, [change], { sliceMs: 10 }));
       if (doc.lastStats.mode !== 'incremental') throw new Error(`re-detection was not incremental (${doc.lastStats.mode})`);
       if (i >= 2) stalls.push(max);
     }
@@ -264,7 +313,7 @@ function writeWorkspace(root: string, files = 1000): void {
 export async function benchRoutes(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const push = (name: string, value: number, unit = 'ms'): void => {
-    results.push({ name: `routes.${name}_20k_lines`, value: unit === 'ms' ? round(value) : value, unit });
+    results.push({ name: `routes.${name}_20k_lines`, value: unit === 'statements' ? value : round(value), unit });
   };
   for (const [lang, framework, ext, generate] of [
     ['python', 'fastapi', 'py', generatePython],
@@ -285,7 +334,16 @@ export async function benchRoutes(): Promise<BenchResult[]> {
     push(`redetect_after_edit_analyze_ms.${lang}`, r.analyzeMs);
     push(`redetect_after_edit_statements_read.${lang}`, r.mirrored, 'statements');
     push(`redetect_after_edit_statements_kept.${lang}`, r.kept, 'statements');
-    push(`open_document_first_analysis_ms.${lang}`, r.firstMs);
+    push(`open_document_first_analysis_ms.${lang}`, r.first.ms);
+    push(`open_document_first_analysis_cpu_ms.${lang}`, r.first.cpu);
+    push(`open_document_first_edit_ms.${lang}`, r.firstEdit.ms);
+    push(`open_document_first_edit_cpu_ms.${lang}`, r.firstEdit.cpu);
+    push(`open_document_mirror_heap_mb.${lang}`, r.mirrorHeapMb, 'MB');
+    const h = await timeHostOpen(`/bench/host.${ext}`, text);
+    push(`host_open_first_analysis_cpu_ms.${lang}`, h.first);
+    push(`host_open_idle_mirror_cpu_ms.${lang}`, h.idle);
+    push(`host_open_idle_mirror_max_stall_ms.${lang}`, h.idleStall);
+    push(`host_open_first_edit_cpu_ms.${lang}`, h.firstEdit);
   }
   // what a host feels during that re-detection through DocumentAnalyzer.updateSliced: the longest event-loop stall
   results.push({
@@ -324,19 +382,7 @@ export async function benchRoutes(): Promise<BenchResult[]> {
 async function maxStall(text: string): Promise<number> {
   const parsers = await loadParsers();
   await analyzeFileSliced(parsers, '/bench/stall.ts', text); // warm-up
-  let max = 0;
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    max = Math.max(max, now - last);
-    last = now;
-  }, 1);
-  try {
-    await analyzeFileSliced(parsers, '/bench/stall.ts', text, { sliceMs: 10 });
-  } finally {
-    clearInterval(timer);
-  }
-  return max;
+  return stallDuring(() => analyzeFileSliced(parsers, '/bench/stall.ts', text, { sliceMs: 10 }));
 }
 
 function round(x: number): number {

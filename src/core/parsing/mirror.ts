@@ -15,8 +15,9 @@ let lastId = 0;
 
 /**
  * Where a top-level statement is in the current text, and the tree-sitter node it is in the current tree. The
- * wasm nodes of its mirror nodes are kept here for the current generation only: a wasm node keeps its tree's
- * text alive, and a statement may be kept through thousands of edits.
+ * wasm nodes of its mirror nodes are kept here for the current generation only (a wasm node keeps its tree's
+ * text alive, and a statement may be kept through thousands of edits), and only while an analysis reads the
+ * mirror (`TreeMirror.release` drops them: each is found again from the statement's node when needed).
  */
 interface Anchor {
   index: number;
@@ -26,13 +27,13 @@ interface Anchor {
   text: string;
   node: TS.Node;
   gen: number;
-  reals: Map<MirrorNode, TS.Node>;
-  kids: Map<MirrorNode, TS.Node[]>;
+  reals?: Map<MirrorNode, TS.Node>;
+  kids?: Map<MirrorNode, TS.Node[]>;
 }
 
 function anchorOf(k: TS.Node, text: string, gen: number): Anchor {
   const at = k.startPosition;
-  return { index: k.startIndex, row: at.row, column: at.column, text, node: k, gen, reals: new Map(), kids: new Map() };
+  return { index: k.startIndex, row: at.row, column: at.column, text, node: k, gen };
 }
 
 /** A string with no reference to the (much longer) string it was sliced from. */
@@ -40,22 +41,37 @@ function ownCopy(s: string): string {
   return (' ' + s).slice(1);
 }
 
+/** The index of the value of `key` in an array of key/value pairs, or -1. */
+function valueAt(pairs: unknown[] | undefined, key: string): number {
+  if (pairs) for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) return i + 1;
+  return -1;
+}
+
+/** The pairs with one more, in an array of exactly their size. */
+function withPair(pairs: unknown[] | undefined, key: string, value: unknown): unknown[] {
+  return pairs ? [...pairs, key, value] : [key, value];
+}
+
 export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   readonly id = ++lastId;
-  /** Start and end relative to the anchor: index offset, row offset, column. */
+  /** Start and end relative to the anchor: index offset, row offset, column (the end's read when first asked for). */
   private readonly rs: number;
   private readonly rrow: number;
   private readonly col: number;
-  private end?: { i: number; row: number; column: number };
+  private ei = -1;
+  private erow = 0;
+  private ecol = 0;
   private kind?: string;
   private ownText?: string;
   /** The children made so far (by index), and whether that is all of them. */
   private kids?: MirrorNode[];
   private allKids = false;
   private namedKids?: MirrorNode[];
-  private fieldOne?: Map<string, MirrorNode | null>;
-  private fieldAll?: Map<string, MirrorNode[]>;
-  private memo?: Map<string, unknown>;
+  /** What was asked for by key (a field's child, a field's children, a derived value): few per node, so kept as
+   *  key/value pairs in arrays made at their size (a Map, or an array grown by push, takes 150 bytes or more). */
+  private fieldOne?: unknown[];
+  private fieldAll?: unknown[];
+  private memo?: unknown[];
   private start?: Point;
   private startGen = -1;
 
@@ -71,7 +87,7 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     const p = node.startPosition;
     this.rrow = p.row - anchor.row;
     this.col = p.column;
-    anchor.reals.set(this, node);
+    (anchor.reals ??= new Map()).set(this, node);
   }
 
   get type(): string {
@@ -88,14 +104,14 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return this.start!;
   }
   get endIndex(): number {
-    return this.anchor.index + this.ends().i;
+    return this.anchor.index + this.ends();
   }
   get endPosition(): Point {
-    const e = this.ends();
-    return { row: this.anchor.row + e.row, column: e.column };
+    this.ends();
+    return { row: this.anchor.row + this.erow, column: this.ecol };
   }
   get text(): string {
-    return (this.ownText ??= this.anchor.text.slice(this.rs, this.ends().i));
+    return (this.ownText ??= this.anchor.text.slice(this.rs, this.ends()));
   }
   get children(): readonly MirrorNode[] {
     if (!this.allKids) {
@@ -107,8 +123,10 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   get namedChildren(): readonly MirrorNode[] {
     if (!this.namedKids) {
       const real = this.wasmKids();
-      this.namedKids = [];
-      for (let i = 0; i < real.length; i++) if (real[i]!.isNamed) this.namedKids.push(this.childAt(i)!);
+      let n = 0;
+      for (const r of real) if (r.isNamed) n++;
+      const named = (this.namedKids = new Array<MirrorNode>(n));
+      for (let i = 0, j = 0; i < real.length; i++) if (real[i]!.isNamed) named[j++] = this.childAt(i)!;
     }
     return this.namedKids;
   }
@@ -116,31 +134,33 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return this.childAt(index) ?? null;
   }
   childForFieldName(fieldName: string): MirrorNode | null {
-    let c = this.fieldOne?.get(fieldName);
+    const at = valueAt(this.fieldOne, fieldName);
+    let c = at < 0 ? undefined : (this.fieldOne![at] as MirrorNode | null);
     if (c === undefined) {
       const r = this.node().childForFieldName(fieldName);
       c = r ? this.childAt(this.indexOf(r))! : null;
-      (this.fieldOne ??= new Map()).set(fieldName, c);
+      this.fieldOne = withPair(this.fieldOne, fieldName, c);
     }
     return c;
   }
   childrenForFieldName(fieldName: string): readonly MirrorNode[] {
-    let cs = this.fieldAll?.get(fieldName);
+    const at = valueAt(this.fieldAll, fieldName);
+    let cs = at < 0 ? undefined : (this.fieldAll![at] as MirrorNode[]);
     if (!cs) {
       cs = this.node()
         .childrenForFieldName(fieldName)
         .filter((r): r is TS.Node => !!r)
         .map((r) => this.childAt(this.indexOf(r))!);
-      (this.fieldAll ??= new Map()).set(fieldName, cs);
+      this.fieldAll = withPair(this.fieldAll, fieldName, cs);
     }
     return cs;
   }
 
   derived<T>(key: string, compute: () => T): T {
-    const memo = (this.memo ??= new Map());
-    if (memo.has(key)) return memo.get(key) as T;
+    const at = valueAt(this.memo, key);
+    if (at >= 0) return this.memo![at] as T;
     const v = compute();
-    memo.set(key, v);
+    this.memo = withPair(this.memo, key, v);
     return v;
   }
 
@@ -165,10 +185,12 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
 
   /** The i-th child, made when first asked for (most punctuation children never are); undefined past the last. */
   private childAt(i: number): MirrorNode | undefined {
-    const kids = (this.kids ??= []);
+    if (this.allKids) return this.kids?.[i];
+    const reals = this.wasmKids();
+    const kids = (this.kids ??= new Array<MirrorNode>(reals.length)); // made at its size
     const made = kids[i];
-    if (made || this.allKids) return made;
-    const real = this.wasmKids()[i];
+    if (made) return made;
+    const real = reals[i];
     return real ? (kids[i] = new MirrorNode(this.anchor, this, i, real)) : undefined;
   }
 
@@ -177,19 +199,19 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
   }
 
   private node(): TS.Node {
-    let real = this.anchor.reals.get(this);
+    let real = this.anchor.reals?.get(this);
     if (!real) {
       real = this.isStatement() ? this.anchor.node : this.parent!.wasmKids()[this.idx]!;
-      this.anchor.reals.set(this, real);
+      (this.anchor.reals ??= new Map()).set(this, real);
     }
     return real;
   }
 
   private wasmKids(): TS.Node[] {
-    let kids = this.anchor.kids.get(this);
+    let kids = this.anchor.kids?.get(this);
     if (!kids) {
       kids = this.node().children.filter((k): k is TS.Node => !!k);
-      this.anchor.kids.set(this, kids);
+      (this.anchor.kids ??= new Map()).set(this, kids);
     }
     return kids;
   }
@@ -200,13 +222,16 @@ export class MirrorNode implements SyntaxNodeOf<MirrorNode> {
     return i;
   }
 
-  private ends(): { i: number; row: number; column: number } {
-    if (!this.end) {
+  /** The end's index offset (row offset and column read with it). */
+  private ends(): number {
+    if (this.ei < 0) {
       const n = this.node();
       const p = n.endPosition;
-      this.end = { i: n.endIndex - this.anchor.index, row: p.row - this.anchor.row, column: p.column };
+      this.ei = n.endIndex - this.anchor.index;
+      this.erow = p.row - this.anchor.row;
+      this.ecol = p.column;
     }
-    return this.end;
+    return this.ei;
   }
 }
 
@@ -300,8 +325,7 @@ export class TreeMirror {
         const a = st.anchor;
         a.index = k.startIndex;
         a.row = at.row;
-        a.reals = new Map();
-        a.kids = new Map();
+        a.reals = a.kids = undefined;
         a.node = k;
         a.gen = gen;
         st.top.parent = root;
@@ -329,6 +353,11 @@ export class TreeMirror {
     root.adopt(tops);
     this.stats = stats;
     return { root, captures };
+  }
+
+  /** Drops the wasm nodes the last update and analysis read (the mirror nodes keep what they read from them). */
+  release(): void {
+    for (const st of this.byId.values()) st.anchor.reals = st.anchor.kids = undefined;
   }
 
   /** Forgets every statement (the next update mirrors the whole tree). */

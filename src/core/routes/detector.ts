@@ -59,7 +59,7 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
   let tree: TS.Tree | null = null;
   try {
     tree = parsers.parser(p.grammar).parse(text);
-    return analyzeTree(parsers, p, tree);
+    return analyzeTreeInto(parsers, p, tree);
   } catch (e) {
     return failed(p, e);
   } finally {
@@ -67,8 +67,17 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
   }
 }
 
-/** The analysis of a parsed tree (null: the parse failed). Never throws. Does not delete the tree. */
-function analyzeTree(parsers: ParserSet, p: Plan, tree: TS.Tree | null): FileAnalysis {
+/**
+ * The analysis of an already parsed tree, read from wasm directly (the incremental DocumentAnalyzer's first
+ * analysis of a document: no mirror yet): exactly what analyzeFile gives for the tree's text. A null tree means
+ * the parse failed. Never throws. Does not delete the tree.
+ */
+export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | null): FileAnalysis {
+  const p = plan(file);
+  return 'grammar' in p ? analyzeTreeInto(parsers, p, tree) : p;
+}
+
+function analyzeTreeInto(parsers: ParserSet, p: Plan, tree: TS.Tree | null): FileAnalysis {
   try {
     if (!tree) {
       p.fa.notes.push('parse failed');
@@ -212,22 +221,24 @@ async function runSliced(p: Plan, caps: { name: string; node: SyntaxNode }[], sl
 }
 
 /**
- * analyzeTreeMirrored, time-sliced: the mirror's update and the analysis steps run in batches, yielding to the
- * event loop in between. `check` runs after every yield and may throw (abort); the tree must stay alive until
- * the promise settles unless `check` throws first. Throws only what `check` throws.
+ * analyzeTreeMirrored (without a mirror: analyzeTree), time-sliced: the mirror's update (or the query) and the
+ * analysis steps run in batches, yielding to the event loop in between. `check` runs after every yield and may
+ * throw (abort); the tree must stay alive until the promise settles unless `check` throws first. Throws only
+ * what `check` throws.
  */
 export async function analyzeTreeMirroredSliced(
   parsers: ParserSet,
   file: string,
   tree: TS.Tree,
   text: string,
-  mirror: TreeMirror,
+  mirror: TreeMirror | undefined,
   sliceMs: number,
   check: () => void,
 ): Promise<FileAnalysis> {
   const p = plan(file);
   if (!('grammar' in p)) return p;
   try {
+    if (!mirror) return await analyzeTreeSlicedInto(parsers, p, tree, sliceMs, check);
     const slicer = new Slicer(sliceMs, check);
     const steps = mirrorCaptures(parsers, p, tree, text, mirror);
     for (;;) {

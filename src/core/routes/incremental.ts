@@ -3,15 +3,17 @@
  *
  * Keeps the document's last syntax tree; on an edit the tree is edited (`tree.edit`) and reparsed with
  * the old tree (`parser.parse(text, oldTree)`), which reuses every unchanged subtree, so only the edited
- * statement is parsed again. The tree is read through a TreeMirror (../parsing/mirror) kept with it: the
- * top-level statements tree-sitter reused keep their mirror and query captures, so only the edited ones are
- * queried and read from wasm again, and the analysis steps run over plain JavaScript objects. The result is
- * exactly `analyzeFile(parsers, file, text)`.
+ * statement is parsed again. After an edit the tree is read through a TreeMirror (../parsing/mirror) kept with
+ * it: the top-level statements tree-sitter reused keep their mirror and query captures, so only the edited ones
+ * are queried and read from wasm again, and the analysis steps run over plain JavaScript objects. A first (full)
+ * analysis reads the tree directly, as fast as `analyzeFile`; the mirror is built only for an edit: in idle time
+ * slices after a time-sliced first analysis, or else when the first edit comes. The result is exactly
+ * `analyzeFile(parsers, file, text)`.
  */
 import { grammarForFile, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, parseSliced, tick } from '../parsing/slicing';
 import { TreeMirror } from '../parsing/mirror';
-import { analyzeFile, analyzeTreeMirrored, analyzeTreeMirroredSliced } from './detector';
+import { analyzeFile, analyzeTree, analyzeTreeMirrored, analyzeTreeMirroredSliced } from './detector';
 import type { FileAnalysis } from './model';
 
 /** One text change, with exactly the fields of VS Code's `TextDocumentContentChangeEvent` we need
@@ -84,6 +86,8 @@ export class DocumentAnalyzer {
   /** The mirror of the tree; `mirrored`: it is the mirror of the kept tree (an incremental parse may reuse it). */
   private readonly mirror = new TreeMirror();
   private mirrored = false;
+  /** The mirror's build for the kept tree, in idle time slices (at most one; a sync `update` cancels it). */
+  private building: { done: Promise<void> } | undefined;
   /** Bumped by every update: an update in flight that sees another number was superseded. */
   private gen = 0;
   /** How the last completed update went (for benches and logs). */
@@ -113,15 +117,30 @@ export class DocumentAnalyzer {
    *  Supersedes (aborts) an `updateSliced` in flight. */
   update(text: string, changes?: readonly ContentChange[]): FileAnalysis {
     this.gen++;
+    this.building = undefined;
     const known = this.withoutParsing(text);
     if (known) return known;
     const t0 = performance.now();
+    if (this.wantsMirror(text, changes)) {
+      // the mirror of the kept tree, read by a whole analysis (discarded: it is this.result), so that what the
+      // analysis reads of the statements the edit keeps is read from wasm now, once
+      this.mirror.clear();
+      analyzeTreeMirrored(this.parsers, this.file, this.tree!, this.text!, this.mirror);
+      this.mirror.release();
+      this.mirrored = true;
+    }
     const { tree, mode } = this.parse(text, changes);
     const t1 = performance.now();
     this.keepMirror(mode);
-    const fa = tree ? analyzeTreeMirrored(this.parsers, this.file, tree, text, this.mirror) : analyzeFile(this.parsers, this.file, text);
+    const fa = !tree
+      ? analyzeFile(this.parsers, this.file, text)
+      : this.mirrored
+        ? analyzeTreeMirrored(this.parsers, this.file, tree, text, this.mirror)
+        : analyzeTree(this.parsers, this.file, tree);
+    const mirrored = this.mirrored;
+    this.mirror.release();
     this.commit(text, tree, fa);
-    this.mirrored = !!tree;
+    this.mirrored = mirrored && !!tree;
     this.lastStats = { mode, parseMs: t1 - t0, analyzeMs: performance.now() - t1, statements: this.mirror.stats };
     return fa;
   }
@@ -141,6 +160,11 @@ export class DocumentAnalyzer {
     check();
     const known = this.withoutParsing(text);
     if (known) return known;
+    if (this.wantsMirror(text, changes)) {
+      this.buildInIdle(sliceMs);
+      await this.building?.done;
+      check();
+    }
     let parseMs = 0;
     const { tree, mode } = await this.parseSliced(text, changes, sliceMs, gen, check, (ms) => (parseMs += ms));
     if (gen !== this.gen) {
@@ -149,23 +173,33 @@ export class DocumentAnalyzer {
       throw abortError();
     }
     this.keepMirror(mode);
+    const mirrored = this.mirrored;
     // the new tree becomes the document's tree, even if the analysis is aborted later
     this.commit(text, tree, undefined);
     const t1 = performance.now();
     const fa = tree
-      ? await analyzeTreeMirroredSliced(this.parsers, this.file, tree, text, this.mirror, sliceMs, check)
+      ? await analyzeTreeMirroredSliced(this.parsers, this.file, tree, text, mirrored ? this.mirror : undefined, sliceMs, check)
       : analyzeFile(this.parsers, this.file, text);
     check();
+    this.mirror.release();
     this.result = fa;
-    this.mirrored = !!tree;
+    this.mirrored = mirrored && !!tree;
     this.lastStats = { mode, parseMs, analyzeMs: performance.now() - t1, statements: this.mirror.stats };
+    // the mirror an edit needs, built after the result is delivered (the caller's continuation runs first)
+    this.buildInIdle(sliceMs);
     return fa;
+  }
+
+  /** Settles when no mirror is being built in idle time (after `updateSliced`, the mirror an edit needs is). */
+  whenIdle(): Promise<void> {
+    return this.building?.done ?? Promise.resolve();
   }
 
   /** Frees the kept syntax tree and parser. The analyzer can be used again afterwards (it then parses
    *  from scratch). Aborts an `updateSliced` in flight. */
   dispose(): void {
     this.gen++;
+    this.building = undefined;
     this.tree?.delete();
     this.tree = undefined;
     this.text = undefined;
@@ -176,10 +210,45 @@ export class DocumentAnalyzer {
     this.mirrored = false;
   }
 
+  /** An edit of the kept tree is coming (the changes turn its text into `text`) and there is no mirror of it yet. */
+  private wantsMirror(text: string, changes: readonly ContentChange[] | undefined): boolean {
+    return !this.mirrored && !!this.tree && this.text !== undefined && !!changes?.length && validChanges(this.text, text, changes);
+  }
+
+  /** Starts building the mirror of the kept tree (as `update` does before an edit) in time slices, unless it is
+   *  there or being built. It stops when the tree is replaced or a sync `update` or `dispose` cancels it (an edit
+   *  then builds it itself). */
+  private buildInIdle(sliceMs: number): void {
+    if (this.mirrored || !this.tree || this.text === undefined || this.building) return;
+    const { tree, text } = this;
+    const job: { done: Promise<void> } = { done: Promise.resolve() };
+    const check = (): void => {
+      if (this.building !== job || this.tree !== tree) throw abortError();
+    };
+    this.building = job;
+    job.done = (async () => {
+      try {
+        await tick(); // after the caller has what it waited for
+        check();
+        this.mirror.clear();
+        await analyzeTreeMirroredSliced(this.parsers, this.file, tree, text, this.mirror, sliceMs, check);
+        this.mirror.release();
+        this.mirrored = true;
+      } catch {
+        // superseded: the mirror is left without statements (`mirrored` false)
+      } finally {
+        if (this.building === job) this.building = undefined;
+      }
+    })();
+  }
+
   /** The mirror's statements may be kept only for a tree parsed incrementally from the tree they mirror
    *  (node ids of a deleted tree could come back as other nodes). */
   private keepMirror(mode: UpdateStats['mode']): void {
-    if (mode !== 'incremental' || !this.mirrored) this.mirror.clear();
+    if (mode !== 'incremental' || !this.mirrored) {
+      this.mirror.clear();
+      this.mirrored = false;
+    }
   }
 
   private commit(text: string, tree: TS.Tree | null | undefined, fa: FileAnalysis | undefined): void {

@@ -255,3 +255,49 @@ test('mirror: after edits above, between and inside statements, kept statements 
     }
   }
 });
+
+test('first open: the first analysis reads the tree directly (no statement mirrored); the mirror comes for the first edit', () => {
+  const file = '/p/app.py';
+  const text = source(PY_HEAD, PY_BLOCK, 30);
+  const doc = new DocumentAnalyzer(parsers, file);
+  try {
+    assert.deepEqual(doc.update(text), analyzeFile(parsers, file, text));
+    assert.deepEqual(doc.lastStats.statements, { mirrored: 0, kept: 0 });
+    const changes = [replace(text, '"/items12/', '"/things12/')];
+    const after = apply(text, changes);
+    assert.deepEqual(doc.update(after, changes), analyzeFile(parsers, file, after));
+    assert.equal(doc.lastStats.statements.mirrored, 1);
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('first open, time-sliced: the mirror is built in idle time after the result, and an edit during or after it equals a fresh analysis', async () => {
+  for (const [file, head, block, find, by] of [
+    ['/p/app.py', PY_HEAD, PY_BLOCK, '"/items9/', '"/things9/'],
+    ['/p/app.js', JS_HEAD, JS_BLOCK, "'/items9/", "'/things9/"],
+  ] as const) {
+    const text = source(head, block, 30);
+    const changes = [replace(text, find, by)];
+    const after = apply(text, changes);
+    const idle = new DocumentAnalyzer(parsers, file);
+    const busy = new DocumentAnalyzer(parsers, file);
+    try {
+      assert.deepEqual(await idle.updateSliced(text, undefined, { sliceMs: 0 }), analyzeFile(parsers, file, text));
+      assert.deepEqual(idle.lastStats.statements, { mirrored: 0, kept: 0 }, file);
+      await idle.whenIdle();
+      assert.deepEqual(await idle.updateSliced(after, changes, { sliceMs: 0 }), analyzeFile(parsers, file, after));
+      assert.equal(idle.lastStats.statements.mirrored, 1, `${file}: the mirror was there for the edit`);
+      assert.ok(idle.lastStats.statements.kept > 60, file);
+      // an edit before the idle build has run: a sync update cancels it and builds what it needs
+      await busy.updateSliced(text, undefined, { sliceMs: 0 });
+      assert.deepEqual(busy.update(after, changes), analyzeFile(parsers, file, after));
+      assert.equal(busy.lastStats.statements.mirrored, 1, file);
+      await busy.whenIdle();
+      assert.deepEqual(busy.update(text, [{ rangeOffset: 0, rangeLength: after.length, text }]), analyzeFile(parsers, file, text));
+    } finally {
+      idle.dispose();
+      busy.dispose();
+    }
+  }
+});
