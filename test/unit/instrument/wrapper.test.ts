@@ -34,6 +34,12 @@ async function registered(input: string, text?: string): Promise<{ file: string;
   return { file, text: own, routes: all.filter((r) => r.file === file) };
 }
 
+/** A second run over the instrumented text plans nothing. */
+async function assertNothingMore(file: string, out: string): Promise<void> {
+  const routes = (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file);
+  assert.deepEqual((await planInstrumentFile(out, file, routes, ALL, OPTS)).edits, []);
+}
+
 const wrappedPath = (input: string) => input.replace(/(\.[a-z]+)$/, '.wrapped$1');
 
 function golden(rel: string, actual: string): void {
@@ -242,14 +248,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     const out = applyEdits(text, p.edits);
     assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/\{id\}', \(c\) => c\.body\(null, 204\)\)\);$/m);
     assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
-    const again = await planInstrumentFile(
-      out,
-      file,
-      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
-      ALL,
-      OPTS,
-    );
-    assert.deepEqual(again.edits, []);
+    await assertNothingMore(file, out);
   });
 
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
@@ -328,13 +327,6 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     assert.ok(!out.includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
     assert.match(out, /^ {4}@observe_route\("GET", "\/api\/v1\/books"\)\n {4}def get\(self\):$/m);
     assert.match(out, /^ {4}@observe_route\("POST", "\/api\/v1\/books"\)\n {4}@auth_required\n {4}def post\(self\):$/m);
-    const again = await planInstrumentFile(
-      out,
-      file,
-      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
-      ALL,
-      OPTS,
-    );
-    assert.deepEqual(again.edits, []);
+    await assertNothingMore(file, out);
   });
 });
