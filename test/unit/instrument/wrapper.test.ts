@@ -251,6 +251,26 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     await assertNothingMore(file, out);
   });
 
+  it('a router mounted under two prefixes: its registration is wrapped once (never counted twice), the second route is refused', async () => {
+    const file = path.join(os.tmpdir(), 'tl-twice', 'app.js');
+    const text = [
+      "const express = require('express');",
+      'const app = express();',
+      'const reviews = express.Router({ mergeParams: true });',
+      "reviews.get('/', (req, res) => res.json([]));",
+      "app.use('/api/reviews', reviews);",
+      "app.use('/api/tours/:id/reviews', reviews);",
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/api/reviews', '/api/tours/:id/reviews']);
+    const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+    const out = applyEdits(text, p.edits);
+    assert.equal(out.split('observeRoute(').length - 1, 1, out);
+    assert.match(p.summary, /observed under the first/);
+    await assertNothingMore(file, out);
+  });
+
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
     for (const input of ['fastapi/app.expected.py', 'express/app.expected.ts', 'nestjs/users.controller.expected.ts']) {
       const file = path.join(FIXTURES, input);
