@@ -179,7 +179,9 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
       const o = planOne();
       if (o.key !== undefined && seen.has(o.key) && !o.refused) {
         const first = seen.get(o.key)!;
-        const why = wrapper ? 'one function under several route decorators: observed under the first' : 'instrumented once';
+        const why = wrapper
+          ? 'one handler serving several routes (route decorators, or a router mounted under several prefixes): observed under the first'
+          : 'instrumented once';
         outcomes.push({
           route,
           edits: [],

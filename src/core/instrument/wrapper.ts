@@ -241,8 +241,14 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   if ((route.framework === 'koa' || route.framework === 'hono') && !openapi && handler.parent?.type === 'arguments') {
     // the observing middleware just before the handler: the same observation around next(), and the handler stays a
     // direct argument, so TypeScript still infers its context type from the path (`c.req.param()`, koa-router overloads)
-    return { route, edits: [{ start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}), ` }], already: [] };
+    return {
+      route,
+      edits: [{ start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}), ` }],
+      already: [],
+      key: handler.startIndex,
+    };
   }
+  // key: a registration serving several routes (its router mounted under two prefixes) is wrapped once, not twice
   return {
     route,
     edits: [
@@ -250,6 +256,7 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
       { start: handler.endIndex, end: handler.endIndex, newText: ')' },
     ],
     already: [],
+    key: handler.startIndex,
   };
 }
 

@@ -34,6 +34,12 @@ async function registered(input: string, text?: string): Promise<{ file: string;
   return { file, text: own, routes: all.filter((r) => r.file === file) };
 }
 
+/** A second run over the instrumented text plans nothing. */
+async function assertNothingMore(file: string, out: string): Promise<void> {
+  const routes = (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file);
+  assert.deepEqual((await planInstrumentFile(out, file, routes, ALL, OPTS)).edits, []);
+}
+
 const wrappedPath = (input: string) => input.replace(/(\.[a-z]+)$/, '.wrapped$1');
 
 function golden(rel: string, actual: string): void {
@@ -264,14 +270,27 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     const out = applyEdits(text, p.edits);
     assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/\{id\}', \(c\) => c\.body\(null, 204\)\)\);$/m);
     assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
-    const again = await planInstrumentFile(
-      out,
-      file,
-      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
-      ALL,
-      OPTS,
-    );
-    assert.deepEqual(again.edits, []);
+    await assertNothingMore(file, out);
+  });
+
+  it('a router mounted under two prefixes: its registration is wrapped once (never counted twice), the second route is refused', async () => {
+    const file = path.join(os.tmpdir(), 'tl-twice', 'app.js');
+    const text = [
+      "const express = require('express');",
+      'const app = express();',
+      'const reviews = express.Router({ mergeParams: true });',
+      "reviews.get('/', (req, res) => res.json([]));",
+      "app.use('/api/reviews', reviews);",
+      "app.use('/api/tours/:id/reviews', reviews);",
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/api/reviews', '/api/tours/:id/reviews']);
+    const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+    const out = applyEdits(text, p.edits);
+    assert.equal(out.split('observeRoute(').length - 1, 1, out);
+    assert.match(p.summary, /observed under the first/);
+    await assertNothingMore(file, out);
   });
 
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
@@ -350,13 +369,6 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     assert.ok(!out.includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
     assert.match(out, /^ {4}@observe_route\("GET", "\/api\/v1\/books"\)\n {4}def get\(self\):$/m);
     assert.match(out, /^ {4}@observe_route\("POST", "\/api\/v1\/books"\)\n {4}@auth_required\n {4}def post\(self\):$/m);
-    const again = await planInstrumentFile(
-      out,
-      file,
-      (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file),
-      ALL,
-      OPTS,
-    );
-    assert.deepEqual(again.edits, []);
+    await assertNothingMore(file, out);
   });
 });
