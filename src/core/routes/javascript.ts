@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
 import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
@@ -15,6 +15,7 @@ import { nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr } from './jsValues';
+import { jsExportStatement, jsObjectExports } from './jsExports';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -65,7 +66,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => A.classDecl(n)),
       ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
-      ...S.each('export', 'export', (n) => A.exportStmt(n)),
+      ...S.each('export', 'export', (n) => jsExportStatement(A, n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => memberCall(A, n)),
       ...S.each('argcall', 'call', (n) => A.argCall(n)),
@@ -182,7 +183,7 @@ export class JsAnalyzer extends Analyzer {
     if ('s' in s) (c.consts ??= {})[name] = s.s;
   }
 
-  private modId(spec: string): ModId {
+  modId(spec: string): ModId {
     if (spec.startsWith('.') || spec.startsWith('/')) return `file:${path.resolve(this.dir, spec)}`;
     const fw = PKG_FRAMEWORK[spec];
     if (fw) this.frameworks.add(fw);
@@ -279,7 +280,7 @@ export class JsAnalyzer extends Analyzer {
     if (obj.text === 'module' && prop === 'exports') {
       this.setExport('default', () => this.refOf(right));
       const r = unwrapExpr(right);
-      if (r?.type === 'object') this.objectExports(r);
+      if (r?.type === 'object') jsObjectExports(this, r);
       this.constExport('default', right);
     } else if (obj.text === 'exports' || obj.text === 'module.exports') {
       this.setExport(prop, () => this.refOf(right));
@@ -287,27 +288,13 @@ export class JsAnalyzer extends Analyzer {
     }
   }
 
-  private objectExports(obj: Node): void {
-    for (const p of named(obj)) {
-      if (p.type === 'shorthand_property_identifier') this.setExport(p.text, () => this.lookup(p.text, p) ?? none(p));
-      else if (p.type === 'pair') {
-        const key = p.childForFieldName('key');
-        const val = p.childForFieldName('value');
-        if (key && val) this.setExport(unquote(key) ?? key.text, () => this.refOf(val));
-      } else if (p.type === 'method_definition') {
-        const key = p.childForFieldName('name');
-        if (key) this.setExport(key.text, () => ({ k: 'fn', id: this.fnId(p) }));
-      }
-    }
-  }
-
   private pendingExports: [string, () => Ref][] = [];
-  private setExport(name: string, value: () => Ref): void {
+  setExport(name: string, value: () => Ref): void {
     this.pendingExports.push([name, value]);
   }
 
   /** A module constant: a string (with its configuration source), or the string leaves of an object / registerAs. */
-  private constExport(name: string, value: Node): void {
+  constExport(name: string, value: Node): void {
     const ev = (c: Node): Val => this.evalStr(c);
     const set = (k: string, v: { s: string; src?: string }): void => {
       this.fa.consts[k] = v.s;
@@ -316,73 +303,6 @@ export class JsAnalyzer extends Analyzer {
     const v = ev(value);
     if ('s' in v) set(name, v);
     else jsObjectConsts(name, value, ev, set);
-  }
-
-  exportStmt(n: Node): void {
-    const src = n.childForFieldName('source');
-    const spec = src ? unquote(src) : null;
-    const isDefault = n.children.some((c) => c?.type === 'default');
-    const decl = n.childForFieldName('declaration');
-    const value = n.childForFieldName('value');
-    if (spec !== null) {
-      const mod = this.modId(spec);
-      const clause = named(n).find((c) => c.type === 'export_clause');
-      if (!clause) {
-        const ns = named(n).find((c) => c.type === 'namespace_export');
-        const id = ns && named(ns)[0];
-        if (id) this.setExport(id.text, () => ({ k: 'imp', mod, name: '*' }));
-        else this.fa.starExports.push(mod);
-        return;
-      }
-      for (const s of named(clause)) {
-        const nm = s.childForFieldName('name');
-        const alias = s.childForFieldName('alias') ?? nm;
-        if (nm && alias) this.setExport(alias.text, () => ({ k: 'imp', mod, name: nm.text }));
-      }
-      return;
-    }
-    if (value) {
-      this.setExport('default', () => this.refOf(value));
-      this.constExport('default', value);
-      this.pendingArrays.push(['default', value]);
-      return;
-    }
-    const first = n.child(1);
-    if (n.child(0)?.type === 'export' && first?.type === '=' && n.namedChildren[0]) {
-      // TypeScript `export = router`
-      const v = n.namedChildren[0];
-      this.setExport('default', () => this.refOf(v));
-      return;
-    }
-    if (decl) {
-      if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
-        for (const d of named(decl)) {
-          const nm = d.childForFieldName('name');
-          const v = d.childForFieldName('value');
-          if (nm?.type === 'identifier' && v) {
-            this.setExport(nm.text, () => this.refOf(v));
-            this.constExport(nm.text, v);
-          }
-        }
-        return;
-      }
-      const nm = decl.childForFieldName('name');
-      const ref = (): Ref =>
-        decl.type.includes('class')
-          ? { k: 'cls', id: this.clsId(decl) }
-          : JS_FUNCTION_TYPES.has(decl.type)
-            ? { k: 'fn', id: this.fnId(decl) }
-            : none(decl);
-      if (isDefault) this.setExport('default', ref);
-      if (nm) this.setExport(nm.text, ref);
-      return;
-    }
-    const clause = named(n).find((c) => c.type === 'export_clause');
-    for (const s of clause ? named(clause) : []) {
-      const nm = s.childForFieldName('name');
-      const alias = s.childForFieldName('alias') ?? nm;
-      if (nm && alias) this.setExport(alias.text, () => this.lookup(nm.text, nm) ?? none(nm));
-    }
   }
 
   // ---- values ------------------------------------------------------------------------------------
@@ -590,6 +510,11 @@ export class JsAnalyzer extends Analyzer {
   }
 
   private pendingArrays: [string, Node][] = [];
+
+  /** An exported value whose array elements are read at the end (routers mounted by a loop over it). */
+  exportArray(name: string, value: Node): void {
+    this.pendingArrays.push([name, value]);
+  }
 
   /** Exports, then module constants, then the framework hints: small steps. */
   finishSteps(): (() => void)[] {
