@@ -11,21 +11,12 @@
  *     batches of 1,000 (what the host posts every 100 ms), each painted before the next
  *   - logs.panel_dom_rows: rows in the DOM (virtualization: constant)
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { chromium } from 'playwright-core';
 import { makeLogLine, type LogLine } from '../src/core/logs/model';
-import { CHROMIUM } from '../test/e2e/launcher/codeServer';
 import type { HostToLogs } from '../src/webview/protocol/logs';
 import { DEFAULT_LOGS_STATE, linesMessages } from '../src/webview/protocol/logs';
 import type { BenchResult } from './receiver';
+import { launchChromium, openWebview } from './webviewPage';
 
-const root = path.resolve(__dirname, '..');
-const ORIGIN = 'http://logs.bench';
-const PAGE = `<!DOCTYPE html><html><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${ORIGIN}; script-src ${ORIGIN}">
-<link rel="stylesheet" href="${ORIGIN}/media/webview.css"><script src="${ORIGIN}/stub.js"></script></head>
-<body><main id="app"></main><script type="module" src="${ORIGIN}/dist/webview/logs.js"></script></body></html>`;
 // The webview API stand-in and the measurements (plain in-page JS: the bench runs through tsx).
 const STUB = `
 window.posted = []; let state; window.longest = 0;
@@ -85,24 +76,9 @@ function lines(n: number, from: number): LogLine[] {
 }
 
 export async function benchLogsPanel(): Promise<BenchResult[]> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const p = new URL(route.request().url()).pathname;
-      if (p === '/') return route.fulfill({ body: PAGE, contentType: 'text/html' });
-      if (p === '/stub.js') return route.fulfill({ body: STUB, contentType: 'text/javascript' });
-      const file = path.join(root, p);
-      return file.startsWith(root) && fs.existsSync(file)
-        ? route.fulfill({ body: fs.readFileSync(file), contentType: p.endsWith('.css') ? 'text/css' : 'text/javascript' })
-        : route.abort();
-    });
-    await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
+    const page = await openWebview(browser, 'logs', STUB);
     const init: HostToLogs = { type: 'init', state: DEFAULT_LOGS_STATE, source: { kind: 'loki', label: 'bench' }, run: false };
     await page.evaluate((m) => Object.assign(globalThis, { init: m }), init);
     await page.evaluate("window.postMessage(window.init, '*')");

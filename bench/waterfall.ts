@@ -15,23 +15,15 @@
  *     (parsing the backend's JSON answer, the trace model, the rows and insights), wall and process CPU time
  *   - waterfall.loadavg_1m: the machine's load average when the bench started (wall times depend on it)
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parseOtlpTrace } from '../src/core/traces/otlp';
 import { waterfallModel } from '../src/core/traces/waterfall';
 import { fixture, replicateOtlpTrace } from '../test/unit/traces/helpers';
-import { CHROMIUM } from '../test/e2e/launcher/codeServer';
 import type { HostToWaterfall } from '../src/webview/protocol/waterfall';
 import type { BenchResult } from './receiver';
+import { launchChromium, openWebview } from './webviewPage';
 
-const root = path.resolve(__dirname, '..');
-const ORIGIN = 'http://waterfall.bench';
-const PAGE = `<!DOCTYPE html><html><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${ORIGIN}; script-src ${ORIGIN}">
-<link rel="stylesheet" href="${ORIGIN}/media/webview.css"><script src="${ORIGIN}/stub.js"></script></head>
-<body><main id="app"></main><script type="module" src="${ORIGIN}/dist/webview/waterfall.js"></script></body></html>`;
 // The webview API stand-in (records what the app posts, keeps its state) and the measurements.
 const STUB = `
 window.posted = []; let state;
@@ -111,26 +103,10 @@ async function traced<T>(page: Page, script: string): Promise<{ result: T; tasks
 
 export async function benchWaterfall(): Promise<BenchResult[]> {
   const out: BenchResult[] = [{ name: 'waterfall.loadavg_1m', value: Math.round(os.loadavg()[0] * 100) / 100, unit: 'load' }];
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
   try {
     for (const spans of [10_000, 100_000]) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.route(`${ORIGIN}/**`, (route) => {
-        const p = new URL(route.request().url()).pathname;
-        if (p === '/') return route.fulfill({ body: PAGE, contentType: 'text/html' });
-        if (p === '/stub.js') return route.fulfill({ body: STUB, contentType: 'text/javascript' });
-        const file = path.join(root, p);
-        const type = p.endsWith('.css') ? 'text/css' : 'text/javascript';
-        return file.startsWith(root) && fs.existsSync(file)
-          ? route.fulfill({ body: fs.readFileSync(file), contentType: type })
-          : route.abort();
-      });
-      await page.goto(`${ORIGIN}/`);
-      await page.waitForFunction('window.posted.some((m) => m.type === "ready")');
+      const page = await openWebview(browser, 'waterfall', STUB);
       const { msg, hostMs, hostCpuMs } = message(spans / 40);
       // The message crosses into the page first (as postMessage would bring it), then the clock starts.
       await page.evaluate((m) => ((globalThis as unknown as { msg: unknown }).msg = m), msg);
