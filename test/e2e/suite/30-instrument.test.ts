@@ -17,6 +17,14 @@ async function actionsAt(uri: vscode.Uri, line: number): Promise<vscode.CodeActi
   );
 }
 
+/** GET /api/orders once the route index is in step with orders.py as it is now (it re-parses after each revert). */
+function ordersRoute(api: TelemetryLensApi, doc: vscode.TextDocument): Promise<ReturnType<TelemetryLensApi['routes']['inFile']>[number]> {
+  return eventually(() => {
+    const r = api.routes.inFile(doc.uri).find((x) => x.fullPath === '/api/orders' && x.methods[0] === 'GET');
+    return r && doc.lineAt(r.handlerLine - 1).text.startsWith('async def list_orders') && !doc.isDirty ? r : undefined;
+  }, 'the index in step with orders.py');
+}
+
 /** The inline style (`telemetryLens.instrument.style: "inline"`) for the suites that look into the handler body. */
 function inlineStyle(): void {
   let previous: string | undefined;
@@ -78,14 +86,10 @@ suite('Instrument Route: the opt-in in-flight gauge', () => {
     const editor = await openFile('shop', 'routers', 'orders.py');
     const doc = editor.document;
     const helper = vscode.Uri.joinPath(doc.uri, '..', '..', 'telemetry_routes.py');
-    // the index re-parses after each revert: wait until its route points at the handler as the file is now
-    const key = () =>
-      eventually(() => {
-        const r = api.routes.inFile(doc.uri).find((x) => x.fullPath === '/api/orders' && x.methods[0] === 'GET');
-        return r && doc.lineAt(r.handlerLine - 1).text.startsWith('async def list_orders') && !doc.isDirty
-          ? `${r.file}:${r.line}`
-          : undefined;
-      }, 'the index in step with orders.py');
+    const key = async () => {
+      const r = await ordersRoute(api, doc);
+      return `${r.file}:${r.line}`;
+    };
     const read = async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(helper));
     try {
       assert.ok(await vscode.commands.executeCommand<boolean>('telemetryLens.instrumentRoute', await key()));
@@ -121,7 +125,8 @@ suite('Instrument Route: lightbulb actions, one-undo edits, idempotence', () => 
 
   test('the lightbulb offers counter, histogram, span and all three on a handler', async () => {
     const editor = await openFile('shop', 'routers', 'orders.py');
-    const titles = (await actionsAt(editor.document.uri, 9)).map((a) => a.title);
+    const route = await ordersRoute(api, editor.document);
+    const titles = (await actionsAt(editor.document.uri, route.handlerLine - 2)).map((a) => a.title);
     assert.deepEqual(titles, [
       'Instrument route: counter, histogram and span (GET /api/orders)',
       'Add request counter (GET /api/orders)',
