@@ -116,3 +116,13 @@ export function compatible(r: Pick<RawRoute, 'flavour'>, fw: Framework): boolean
       return fw === 'nestjs';
   }
 }
+
+/** The last identifier of an expression's text (`controller.create` → `create`), or null. */
+export function lastName(text: string): string | null {
+  const m = /([A-Za-z_$][\w$]*)\s*$/.exec(text);
+  return m ? m[1]! : null;
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -15,6 +15,7 @@ import type { SyntaxNode } from '../parsing/nodes';
 import type { MirrorCapture, TreeMirror } from '../parsing/mirror';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
+import { jsModuleLoads } from './jsLoads';
 import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks, TS_QUERY } from './javascript';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import type { Route } from './types';
@@ -27,14 +28,15 @@ interface Plan {
   fa: FileAnalysis;
 }
 
-function plan(file: string): Plan | FileAnalysis {
+function plan(file: string, text: string): Plan | FileAnalysis {
   const grammar = grammarForFile(file);
   if (!grammar) {
     const fa = emptyAnalysis(file, 'javascript');
     fa.notes.push('not a Python/JavaScript/TypeScript file');
     return fa;
   }
-  return { grammar, fa: emptyAnalysis(file, grammar === 'python' ? 'python' : 'javascript') };
+  if (grammar === 'python') return { grammar, fa: emptyAnalysis(file, 'python') };
+  return { grammar, fa: { ...emptyAnalysis(file, 'javascript'), ...jsModuleLoads(text, file) } };
 }
 
 function querySpec(grammar: GrammarId): { source: string; depth: number } {
@@ -48,13 +50,14 @@ function tasks(p: Plan, caps: { name: string; node: SyntaxNode }[]): (() => void
 
 function failed(p: Plan, e: unknown): FileAnalysis {
   const fa = emptyAnalysis(p.fa.file, p.fa.language);
+  for (const k of ['loads', 'loadsComputed', 'serves'] as const) if (p.fa[k]) Object.assign(fa, { [k]: p.fa[k] });
   fa.notes.push(`analysis failed: ${errorMessage(e)}`);
   return fa;
 }
 
 /** Analyses one file. Never throws: unknown extensions give an empty analysis, syntax errors partial results + notes. */
 export function analyzeFile(parsers: ParserSet, file: string, text: string): FileAnalysis {
-  const p = plan(file);
+  const p = plan(file, text);
   if (!('grammar' in p)) return p;
   let tree: TS.Tree | null = null;
   try {
@@ -73,7 +76,7 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
  * the parse failed. Never throws. Does not delete the tree.
  */
 export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | null): FileAnalysis {
-  const p = plan(file);
+  const p = plan(file, tree?.rootNode.text ?? '');
   return 'grammar' in p ? analyzeTreeInto(parsers, p, tree) : p;
 }
 
@@ -115,7 +118,7 @@ function* mirrorCaptures(parsers: ParserSet, p: Plan, tree: TS.Tree, text: strin
  * what analyzeFile gives for `text`. Never throws. Does not delete the tree.
  */
 export function analyzeTreeMirrored(parsers: ParserSet, file: string, tree: TS.Tree, text: string, mirror: TreeMirror): FileAnalysis {
-  const p = plan(file);
+  const p = plan(file, text);
   if (!('grammar' in p)) return p;
   try {
     const steps = mirrorCaptures(parsers, p, tree, text, mirror);
@@ -143,7 +146,7 @@ const pool = new Map<GrammarId, TS.Parser[]>();
  * Never throws except an AbortError when the signal fires.
  */
 export async function analyzeFileSliced(parsers: ParserSet, file: string, text: string, opts: SliceOptions = {}): Promise<FileAnalysis> {
-  const p = plan(file);
+  const p = plan(file, text);
   if (!('grammar' in p)) return p;
   const sliceMs = opts.sliceMs ?? 10;
   const check = abortCheck(opts.signal, 'route analysis aborted');
@@ -235,7 +238,7 @@ export async function analyzeTreeMirroredSliced(
   sliceMs: number,
   check: () => void,
 ): Promise<FileAnalysis> {
-  const p = plan(file);
+  const p = plan(file, text);
   if (!('grammar' in p)) return p;
   try {
     if (!mirror) return await analyzeTreeSlicedInto(parsers, p, tree, sliceMs, check);

@@ -190,6 +190,12 @@ export interface FileAnalysis {
   nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
+  /** JS/TS: the modules this file loads (static imports, `require`/`import()` of a literal name). */
+  loads?: ModId[];
+  /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`). */
+  loadsComputed?: true;
+  /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */
+  serves?: true;
   /** Syntax errors, unsupported idioms, etc. */
   notes: string[];
 }

@@ -10,8 +10,9 @@ import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { key, RefResolver } from './refs';
 import { provenance } from './configValues';
-import { compatible, toMethod } from './common';
+import { cmp, compatible, lastName, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
+import { loadedModules } from './jsLoads';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -530,6 +531,7 @@ class Resolver extends RefResolver {
     }
     const all = this.bases(k, fw, new Set());
     const live = all.filter((b) => !b.dead);
+    if (!live.length && owner.t === 'obj' && this.deadModule(owner.file) && this.deadModule(fa.file)) return;
     const bases = live.length ? live : all;
     const seen = new Set<string>();
     for (const b of bases) {
@@ -544,6 +546,19 @@ class Resolver extends RefResolver {
       seen.add(full);
       out.push(make(fw, full, undefined, r.methods, b.source));
     }
+  }
+
+  private loadedFiles: Set<string> | null = null;
+
+  /** A JS/TS module that is dead code (see loadedModules); a file that serves or creates an app is never dead. */
+  private deadModule(file: string): boolean {
+    const isApp = (e: Ent | null): boolean =>
+      e?.t === 'obj' && this.files.get(e.file)?.language === 'javascript' && this.objDecl(e.file, e.id)?.kind === 'app';
+    const fa = this.files.get(file);
+    if (fa?.language !== 'javascript' || fa.serves || fa.objects.some((_, id) => isApp({ t: 'obj', file, id }))) return false;
+    const appTree = (): boolean => [...this.edges.values()].some((l) => l.some((e) => isApp(this.entOfKey(e.parent))));
+    this.loadedFiles ??= loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from), appTree());
+    return !this.loadedFiles.has(file);
   }
 
   private handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
@@ -577,13 +592,4 @@ class Resolver extends RefResolver {
     }
     return fallback;
   }
-}
-
-function lastName(text: string): string | null {
-  const m = /([A-Za-z_$][\w$]*)\s*$/.exec(text);
-  return m ? m[1]! : null;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

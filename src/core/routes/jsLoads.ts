@@ -1,0 +1,42 @@
+/**
+ * Which modules a JS/TS file loads, read from its text: static `import`/`export … from`, `require('x')`,
+ * `import('x')`, whether it loads modules whose name is computed (`require(path.join(dir, f))`, a folder
+ * loader), and whether it serves requests itself. Read from the text rather than the syntax tree so that a load anywhere (deep in a function, in a
+ * comment) counts: a stray match only makes a module look used or served, which keeps its routes.
+ */
+import * as path from 'node:path';
+import type { FileAnalysis, ModId } from './model';
+
+const LITERAL = /\b(?:from|import|require)\s*\(?\s*(['"`])([^'"`\n$]+)\1/g;
+/** The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `{ fetch }`. */
+const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:/;
+const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?:[^'"`\s)]|`[^`\n]*\$\{)/;
+
+export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'loads' | 'loadsComputed' | 'serves'> {
+  const dir = path.dirname(file);
+  const loads = new Set<ModId>();
+  for (const m of text.matchAll(LITERAL)) {
+    const spec = m[2]!;
+    loads.add(spec.startsWith('.') || spec.startsWith('/') ? `file:${path.resolve(dir, spec)}` : `pkg:${spec}`);
+  }
+  return { loads: [...loads], ...(COMPUTED.test(text) ? { loadsComputed: true } : {}), ...(SERVES.test(text) ? { serves: true } : {}) };
+}
+
+/**
+ * The JS/TS files some analysed file loads. In a workspace whose app mount tree is resolved (`appTree`: routers
+ * are mounted on an app) and where no module loads others by a computed name (a folder loader), a file outside
+ * this set is imported by nothing: its never-mounted routers are dead code, not routes. Otherwise every JS/TS
+ * file counts as loaded.
+ */
+export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null, appTree: boolean): Set<string> {
+  const js = files.filter((f) => f.language === 'javascript');
+  if (!appTree || js.some((f) => f.loadsComputed)) return new Set(js.map((f) => f.file));
+  const loaded = new Set<string>();
+  for (const f of js) {
+    for (const m of f.loads ?? []) {
+      const t = modFile(m, f.file);
+      if (t && t !== f.file) loaded.add(t);
+    }
+  }
+  return loaded;
+}

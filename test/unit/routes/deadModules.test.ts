@@ -1,0 +1,53 @@
+/** A never-mounted router in a module nothing loads is dead code, not a route (only when the app tree is known). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectRoutes } from '../../../src/core/routes/detector';
+import type { Route } from '../../../src/core/routes/types';
+
+const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path})`} ${r.file}`;
+
+const APP = {
+  path: '/p/src/app.ts',
+  text: [
+    "import Koa from 'koa';",
+    "import users from './users/routes';",
+    'const app = new Koa();',
+    'app.use(users.routes());',
+    '// which modules load is up to the build: it controls the import',
+    '// (the old copy in ./old is kept for reference)',
+    'export default app;',
+    '',
+  ].join('\n'),
+};
+const router = (prefix: string): string =>
+  `import Router from '@koa/router';\nconst router = new Router({ prefix: '${prefix}' });\nrouter.get('/', (ctx) => { ctx.body = []; });\nexport default router;\n`;
+const USERS = { path: '/p/src/users/routes.ts', text: router('/api/users') };
+const OLD = { path: '/p/src/old/routes.ts', text: router('/api/old') };
+
+test('a router in a module nothing imports is dropped when the app mounts the others', async () => {
+  const routes = await detectRoutes([APP, USERS, OLD]);
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
+});
+
+test('a module loaded by import(), or any module when a folder loader exists, keeps its routes', async () => {
+  const literal = { path: '/p/src/lazy.ts', text: "export const load = () => import('./old/routes');\n" };
+  const folder = { path: '/p/src/loader.ts', text: 'export const load = (name: string) => import(`./plugins/${name}`);\n' };
+  for (const extra of [literal, folder]) {
+    const routes = await detectRoutes([APP, USERS, OLD, extra]);
+    assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET /api/users /p/src/users/routes.ts'], extra.path);
+  }
+});
+
+test('without a resolved app tree (a library of routers) every router keeps its routes', async () => {
+  const routes = await detectRoutes([USERS, OLD]);
+  assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET null(/) /p/src/users/routes.ts']);
+});
+
+test('a standalone service (it listens itself) keeps its routes although nothing imports it', async () => {
+  const standalone = {
+    path: '/p/tools/metrics.ts',
+    text: "import Koa from 'koa';\nimport Router from '@koa/router';\nconst app = new Koa();\nconst r = new Router();\nr.get('/scrape', (ctx) => { ctx.body = ''; });\napp.listen(9464);\n",
+  };
+  const routes = await detectRoutes([APP, USERS, standalone]);
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts', 'GET null(/scrape) /p/tools/metrics.ts']);
+});
