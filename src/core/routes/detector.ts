@@ -72,11 +72,11 @@ export function analyzeFile(parsers: ParserSet, file: string, text: string): Fil
 
 /**
  * The analysis of an already parsed tree, read from wasm directly (the incremental DocumentAnalyzer's first
- * analysis of a document: no mirror yet): exactly what analyzeFile gives for the tree's text. A null tree means
+ * analysis of a document: no mirror yet): exactly what analyzeFile gives for `text`, the parsed text. A null tree means
  * the parse failed. Never throws. Does not delete the tree.
  */
-export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | null): FileAnalysis {
-  const p = plan(file, tree?.rootNode.text ?? '');
+export function analyzeTree(parsers: ParserSet, file: string, tree: TS.Tree | null, text: string): FileAnalysis {
+  const p = plan(file, text);
   return 'grammar' in p ? analyzeTreeInto(parsers, p, tree) : p;
 }
 

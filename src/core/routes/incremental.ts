@@ -136,7 +136,7 @@ export class DocumentAnalyzer {
       ? analyzeFile(this.parsers, this.file, text)
       : this.mirrored
         ? analyzeTreeMirrored(this.parsers, this.file, tree, text, this.mirror)
-        : analyzeTree(this.parsers, this.file, tree);
+        : analyzeTree(this.parsers, this.file, tree, text);
     const mirrored = this.mirrored;
     this.mirror.release();
     this.commit(text, tree, fa);
