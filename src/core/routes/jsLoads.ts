@@ -1,8 +1,9 @@
 /**
  * Which modules a JS/TS file loads, read from its text: static `import`/`export … from`, `require('x')`,
  * `import('x')`, whether it loads modules whose name is computed (`require(path.join(dir, f))`, a folder
- * loader), and whether it serves requests itself. Read from the text rather than the syntax tree so that a load anywhere (deep in a function, in a
- * comment) counts: a stray match only makes a module look used or served, which keeps its routes.
+ * loader), and whether it serves requests itself. Read from the text rather than the syntax tree so that a load
+ * anywhere (deep in a function, in a comment) counts: a stray match only makes a module look used or served, which
+ * keeps its routes.
  */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
@@ -23,14 +24,13 @@ export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'l
 }
 
 /**
- * The JS/TS files some analysed file loads. In a workspace whose app mount tree is resolved (`appTree`: routers
- * are mounted on an app) and where no module loads others by a computed name (a folder loader), a file outside
- * this set is imported by nothing: its never-mounted routers are dead code, not routes. Otherwise every JS/TS
- * file counts as loaded.
+ * The JS/TS files some analysed file loads; every JS/TS file when a module loads others by a computed name (a folder
+ * loader). A file outside this set, under the folder of an app others are mounted on (outside it, another package of a
+ * monorepo may be loaded by its package name), is imported by nothing: its never-mounted routers are dead code.
  */
-export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null, appTree: boolean): Set<string> {
+export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null): Set<string> {
   const js = files.filter((f) => f.language === 'javascript');
-  if (!appTree || js.some((f) => f.loadsComputed)) return new Set(js.map((f) => f.file));
+  if (js.some((f) => f.loadsComputed)) return new Set(js.map((f) => f.file));
   const loaded = new Set<string>();
   for (const f of js) {
     for (const m of f.loads ?? []) {

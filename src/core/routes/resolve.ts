@@ -548,17 +548,22 @@ class Resolver extends RefResolver {
     }
   }
 
-  private loadedFiles: Set<string> | null = null;
+  private live: { appDirs: string[]; loaded: Set<string> } | null = null;
 
-  /** A JS/TS module that is dead code (see loadedModules); a file that serves or creates an app is never dead. */
+  /** A JS/TS module that is dead code: see loadedModules. A file that serves or creates an app is never dead. */
   private deadModule(file: string): boolean {
-    const isApp = (e: Ent | null): boolean =>
+    const isApp = (e: Ent | null): e is Ent & { t: 'obj' } =>
       e?.t === 'obj' && this.files.get(e.file)?.language === 'javascript' && this.objDecl(e.file, e.id)?.kind === 'app';
     const fa = this.files.get(file);
     if (fa?.language !== 'javascript' || fa.serves || fa.objects.some((_, id) => isApp({ t: 'obj', file, id }))) return false;
-    const appTree = (): boolean => [...this.edges.values()].some((l) => l.some((e) => isApp(this.entOfKey(e.parent))));
-    this.loadedFiles ??= loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from), appTree());
-    return !this.loadedFiles.has(file);
+    this.live ??= {
+      appDirs: [...this.edges.values()]
+        .flatMap((l) => l.map((e) => this.entOfKey(e.parent)))
+        .filter(isApp)
+        .map((p) => path.dirname(p.file) + path.sep),
+      loaded: loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
+    };
+    return this.live.appDirs.some((d) => file.startsWith(d)) && !this.live.loaded.has(file);
   }
 
   private handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {

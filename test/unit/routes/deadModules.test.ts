@@ -45,9 +45,15 @@ test('without a resolved app tree (a library of routers) every router keeps its 
 
 test('a standalone service (it listens itself) keeps its routes although nothing imports it', async () => {
   const standalone = {
-    path: '/p/tools/metrics.ts',
+    path: '/p/src/tools/metrics.ts',
     text: "import Koa from 'koa';\nimport Router from '@koa/router';\nconst app = new Koa();\nconst r = new Router();\nr.get('/scrape', (ctx) => { ctx.body = ''; });\napp.listen(9464);\n",
   };
   const routes = await detectRoutes([APP, USERS, standalone]);
-  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts', 'GET null(/scrape) /p/tools/metrics.ts']);
+  assert.deepEqual(routes.map(brief), ['GET null(/scrape) /p/src/tools/metrics.ts', 'GET /api/users /p/src/users/routes.ts']);
+});
+
+test('a router outside the app folder (another package of a monorepo, loaded by its name) keeps its routes', async () => {
+  const shared = { path: '/p/packages/shared/routes.ts', text: router('/api/shared') };
+  const routes = await detectRoutes([APP, USERS, shared]);
+  assert.deepEqual(routes.map(brief), ['GET null(/) /p/packages/shared/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
