@@ -1,6 +1,7 @@
 /**
  * Hostile-input figures (issue 11): a gzip bomb against the response cap (how much is decompressed and
- * how much memory grows before the request stops), and route-template matching on a long label value.
+ * how much memory grows before the request stops), route-template matching on a long label value, and reading the
+ * loads of a repository file made of one long run of whitespace after `from`.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { PrometheusClient } from '../src/backends/prometheus';
 import { matchPathToTemplate } from '../src/core/metrics/routeTemplates';
+import { jsModuleLoads } from '../src/core/routes/jsLoads';
 
 interface BenchResult {
   name: string;
@@ -56,6 +58,14 @@ function longLabelValue(): BenchResult[] {
   return [{ name: 'hardening.match_60k_char_label_value_ms', value: Math.round((performance.now() - t0) * 100) / 100, unit: 'ms' }];
 }
 
+/** A hostile repository file: `from` and 200,000 spaces (quadratic in the first version: 0.4 s at 20,000). */
+function longWhitespaceFile(): BenchResult[] {
+  const text = `from${' '.repeat(200_000)}x`;
+  const t0 = performance.now();
+  jsModuleLoads(text, '/w/a.js');
+  return [{ name: 'hardening.module_loads_200k_whitespace_ms', value: Math.round((performance.now() - t0) * 100) / 100, unit: 'ms' }];
+}
+
 export async function benchHardening(): Promise<BenchResult[]> {
-  return [...(await gzipBomb()), ...longLabelValue()];
+  return [...(await gzipBomb()), ...longLabelValue(), ...longWhitespaceFile()];
 }

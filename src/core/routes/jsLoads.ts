@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
 
-const LITERAL = /\b(?:from|import|require)\s*\(?\s*(['"`])([^'"`\n$]+)\1/g;
+const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 /** The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `{ fetch }`. */
 const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:/;
 const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?:[^'"`\s)]|`[^`\n]*\$\{)/;
