@@ -15,6 +15,7 @@ import { handleLokiQuery } from './lokiQuery';
 import { startGrpc, stopGrpc } from './otlpGrpc';
 import { handleOtlpHttp, UploadBudget } from './otlpHttp';
 import { TelemetryStore, type StoreOptions } from './store';
+import { errorMessage } from '../../core/errors';
 
 export type ListenerKind = 'grpc' | 'http' | 'query';
 
@@ -147,8 +148,7 @@ export class Receiver {
       return { kind: 'grpc', host: this.host, port: r.port, url: this.url(r.port) };
     } catch (e) {
       // grpc-js reports a taken port inside its message ("... EADDRINUSE ...").
-      if (/EADDRINUSE|address already in use/i.test(String(e instanceof Error ? e.message : e)))
-        throw new PortInUseError('grpc', this.host, port);
+      if (/EADDRINUSE|address already in use/i.test(errorMessage(e))) throw new PortInUseError('grpc', this.host, port);
       throw e;
     }
   }

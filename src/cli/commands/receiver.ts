@@ -1,4 +1,5 @@
 /** `telemetry-lens receiver`: the built-in OTLP receiver and its Jaeger api_v3 query API in the foreground. */
+import { errorMessage } from '../../core/errors';
 import { CliError, parseArgs, type Command } from '../io';
 import {
   DEFAULT_PORTS,
@@ -51,7 +52,7 @@ export const receiverCommand: Command = {
       listeners = await receiver.start();
     } catch (e) {
       if (e instanceof PortInUseError) throw new CliError(`${e.message}: pass ${FLAGS[e.listener]} <port> (0 for any free port)`, 3);
-      throw new CliError(`cannot start the receiver: ${e instanceof Error ? e.message : String(e)}`, 3);
+      throw new CliError(`cannot start the receiver: ${errorMessage(e)}`, 3);
     }
     for (const l of listeners) io.out(listenerLine(l));
     const signal = await untilSignal();

@@ -3,44 +3,43 @@
  * (`|=`, `!=`, `|~`, `!~`) and label filters on one label (`| trace_id="…"`), parsed with Grafana's grammar and
  * compiled to a predicate over LogLines. Label filters see stream labels, structured metadata and parsed fields
  * (as Loki's do after ingesting OTLP). Anything else (parsers, formatting, metric queries) is refused with a
- * reason. Regular expressions are JavaScript's, close to RE2 for what log queries use. Pure: no I/O.
+ * reason. Regular expressions are RE2's, as in Loki (re2js: linear time). Pure: no I/O.
  */
 import { parser } from '@grafana/lezer-logql';
+import { RE2JS } from 're2js';
 import { unquote, validateLogql } from './logql';
 import type { LogLine } from './model';
+import { errorMessage } from '../errors';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 type Test = (v: string) => boolean;
 
 export type CompiledQuery = { ok: true; match: (l: LogLine) => boolean } | { ok: false; error: string };
 
+/** Regular expressions in RE2 syntax, as Loki's, and matched in linear time: a query's pattern cannot stall the
+ *  receiver (its query port answers any local client). `anchored`: a label matcher matches the whole value. */
+function re2(v: string, anchored: boolean): Test {
+  const p = RE2JS.compile(v);
+  return anchored ? (x) => p.matches(x) : (x) => p.test(x);
+}
+
 const LABEL_OPS: Record<string, (v: string) => Test> = {
   Eq: (v) => (x) => x === v,
   Neq: (v) => (x) => x !== v,
-  Re: (v) =>
-    (
-      (re) => (x: string) =>
-        re.test(x)
-    )(new RegExp(`^(?:${v})$`)),
-  Nre: (v) =>
-    (
-      (re) => (x: string) =>
-        !re.test(x)
-    )(new RegExp(`^(?:${v})$`)),
+  Re: (v) => re2(v, true),
+  Nre: (v) => {
+    const t = re2(v, true);
+    return (x) => !t(x);
+  },
 };
 const LINE_OPS: Record<string, (v: string) => Test> = {
   PipeExact: (v) => (x) => x.includes(v),
   Neq: (v) => (x) => !x.includes(v),
-  PipeMatch: (v) =>
-    (
-      (re) => (x: string) =>
-        re.test(x)
-    )(new RegExp(v)),
-  Nre: (v) =>
-    (
-      (re) => (x: string) =>
-        !re.test(x)
-    )(new RegExp(v)),
+  PipeMatch: (v) => re2(v, false),
+  Nre: (v) => {
+    const t = re2(v, false);
+    return (x) => !t(x);
+  },
 };
 
 function matcher(m: SyntaxNode, q: string): { label: string; test: Test } | string {
@@ -100,7 +99,7 @@ export function compileLogQuery(q: string): CompiledQuery {
         return { ok: false, error: `unsupported stage ${q.slice(stage.from, stage.to)}: only line filters and label filters on one label` };
     }
   } catch (e) {
-    return { ok: false, error: `bad regular expression (${e instanceof Error ? e.message : String(e)})` };
+    return { ok: false, error: `bad regular expression (${errorMessage(e)})` };
   }
   return { ok: true, match: (l) => tests.every((t) => t(l)) };
 }

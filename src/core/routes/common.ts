@@ -119,8 +119,12 @@ export function compatible(r: Pick<RawRoute, 'flavour'>, fw: Framework): boolean
 
 /** The last identifier of an expression's text (`controller.create` → `create`), or null. */
 export function lastName(text: string): string | null {
-  const m = /([A-Za-z_$][\w$]*)\s*$/.exec(text);
-  return m ? m[1]! : null;
+  // scanned back from the end, not a `…\s*$` regex: that is quadratic on a long identifier (repository text)
+  const t = text.trimEnd();
+  let i = t.length;
+  while (i > 0 && /[\w$]/.test(t[i - 1]!)) i--;
+  while (i < t.length && /\d/.test(t[i]!)) i++;
+  return i < t.length ? t.slice(i) : null;
 }
 
 export function cmp(a: string, b: string): number {

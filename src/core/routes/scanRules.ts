@@ -9,6 +9,7 @@
  */
 import ignore, { type Ignore } from 'ignore';
 import { grammarForFile } from '../parsing/treeSitter';
+import { errorMessage } from '../errors';
 
 const SKIP_DIRS = new Set([
   'node_modules',
@@ -69,7 +70,7 @@ export class ScanRules {
       one.ignores('probe'); // compiles the pattern: a broken one throws here, not in the middle of a scan
       this.matcher.add(pattern);
     } catch (e) {
-      bad(pattern, e instanceof Error ? e.message : String(e));
+      bad(pattern, errorMessage(e));
     }
   }
 
