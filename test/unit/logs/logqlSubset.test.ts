@@ -27,6 +27,18 @@ describe('compileLogQuery', () => {
     assert.deepEqual(run('{service_name="node-api"} !~ "fail"'), ['{"msg":"GET /api/products/7 200"}']);
   });
 
+  it('regular expressions are RE2, as in Loki: a backtracking pattern answers at once, a lookahead is refused', () => {
+    const hostile = [makeLogLine('1', `${'a'.repeat(64)}!`, { service_name: 'a'.repeat(64) + '!' })];
+    for (const q of ['{service_name=~"(a+)+$"}', '{service_name=~".+"} |~ "^(a|a)+$"']) {
+      const c = compileLogQuery(q);
+      assert.ok(c.ok, q);
+      assert.deepEqual(hostile.filter(c.match), [], q);
+    }
+    const c = compileLogQuery('{a="b"} |~ "a(?=b)"'); // a lookahead: JavaScript has it, RE2 (and Loki) do not
+    assert.ok(!c.ok);
+    assert.match(c.error, /bad regular expression/);
+  });
+
   it('refuses what it cannot answer, with a reason, and invalid LogQL', () => {
     for (const [q, why] of [
       ['rate({a="b"}[1m])', /only log queries/],
