@@ -27,7 +27,8 @@ const QUERY = `
 (export_statement) @export
 (call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS].map((m) => `"${m}"`).join(' ')}))) @mcall
 (call_expression arguments: (arguments (identifier))) @argcall
-(call_expression arguments: (arguments (object))) @argcall
+(call_expression function: (identifier) arguments: (arguments (object))) @argcall
+(object_pattern) @ppat
 (function_declaration) @func
 (class_declaration) @class
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
@@ -64,8 +65,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('import', 'import', (n) => A.importStmt(n)),
       ...S.each('decl', 'declaration', (n) => A.declarator(n)),
       ...S.each('func', 'function', (n) => A.funcDecl(n)),
-      ...S.each('func', 'function', (n) => A.paramPatterns(n)),
-      ...S.each('fnx', 'function', (n) => A.paramPatterns(n)),
+      ...S.each('ppat', 'parameter', (n) => A.paramPattern(n)),
       ...S.each('class', 'class', (n) => A.classDecl(n)),
       ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
@@ -240,15 +240,12 @@ export class JsAnalyzer extends Analyzer {
   }
 
   /** `function f({ router, model: M })`: each name is that property of the parameter (the object its callers pass). */
-  paramPatterns(fn: Node): void {
-    const params = fn.childForFieldName('parameters');
-    if (params?.type !== 'formal_parameters') return;
-    named(params).forEach((p, i) => {
-      const q = p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
-      const pat = q?.type === 'assignment_pattern' ? q.childForFieldName('left') : q;
-      if (pat?.type !== 'object_pattern') return;
-      this.bindPattern(pat, pat, () => this.paramRef(fn, i), fn.startIndex);
-    });
+  paramPattern(pat: Node): void {
+    let p = pat;
+    if (/^(assignment_pattern|required_parameter|optional_parameter)$/.test(p.parent?.type ?? '')) p = p.parent!;
+    const fn = p.parent?.type === 'formal_parameters' ? p.parent.parent : null;
+    const i = fn ? named(p.parent!).findIndex((x) => x.id === p.id) : -1;
+    if (fn && i >= 0) this.bindPattern(pat, pat, () => this.paramRef(fn, i), fn.startIndex);
   }
 
   /** The names an object pattern binds, each a property of the destructured value. */
