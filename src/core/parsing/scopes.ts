@@ -71,6 +71,8 @@ export class ScopeIndex {
   }
 }
 
+const within = (n: Node, outer: Node): boolean => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+
 /** A name bound at `node` in `scope` (startIndex of the enclosing function, -1 for the module). */
 export interface Binding<V> {
   node: Node;
@@ -124,9 +126,12 @@ export class Bindings<V> {
   /** What `name` means at `at`: the innermost enclosing function's own binding or parameter, else the module's. */
   lookup(name: string, at: Node): V | null {
     const firsts = this.firsts.get(name);
-    for (const fn of this.scopes.chain(at)) {
+    const chain = this.scopes.chain(at);
+    for (const fn of chain) {
       const local = firsts?.get(fn.startIndex);
-      if (local) return this.valueOf(name, local);
+      // `router = wrap({ router })`: a name in the value of its own (first) binding is the outer one (not so in a
+      // function written there: `const f = () => f()`)
+      if (local && !(fn === chain[0] && within(at, local.node))) return this.valueOf(name, local);
       const i = this.paramNames(fn).indexOf(name);
       if (i >= 0) return this.lang.param(fn, i);
     }

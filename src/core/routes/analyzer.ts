@@ -9,6 +9,9 @@ import { clip, mayBeLocalFunction } from './common';
 import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
 import type { Framework } from './types';
 
+/** An argument whose value a call edge records: a name, an attribute / member, or an object literal of names. */
+const argRef = (a: Node): boolean => ['identifier', 'attribute', 'member_expression', 'object'].includes(a.type);
+
 export abstract class Analyzer {
   /** Names bound by imports, assignments, declarations, functions and classes. */
   protected readonly bindings: Bindings<Ref>;
@@ -30,11 +33,7 @@ export abstract class Analyzer {
   ) {
     this.bindings = new Bindings<Ref>(scopes, {
       paramNames,
-      param: (fn, i) => {
-        const id = this.fnId(fn);
-        this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
-        return { k: 'param', fn: id, i };
-      },
+      param: (fn, i) => this.paramRef(fn, i),
       cyclic: (name) => ({ k: 'none', text: name }),
     });
   }
@@ -45,6 +44,13 @@ export abstract class Analyzer {
   protected abstract computeRef(n: Node): Ref;
   /** The expression a function returns, when it has one to follow. */
   protected abstract returnedExpr(fn: Node): Node | null | undefined;
+
+  /** The i-th parameter of a function node (declaring the function and its parameter names). */
+  protected paramRef(fn: Node, i: number): Ref {
+    const id = this.fnId(fn);
+    this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
+    return { k: 'param', fn: id, i };
+  }
 
   protected bind(name: string, node: Node, value: () => Ref, scope?: number): void {
     this.bindings.bind(name, node, value, scope);
@@ -101,10 +107,10 @@ export abstract class Analyzer {
 
   /** `app = create_app()`: the value a project function returns; null when the callee cannot be the project's. A bare
    *  specifier may be a path alias (`@/lib/create-app`, tsconfig `paths`): resolve.ts decides. */
-  protected returnOf(callee: Ref): Ref | null {
+  protected returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
     if (callee.k === 'fn' || callee.k === 'imp' || (callee.k === 'mem' && callee.base.k === 'imp')) {
-      return { k: 'ret', callee };
+      return args?.some((a) => a) ? { k: 'ret', callee, args } : { k: 'ret', callee };
     }
     return null;
   }
@@ -122,8 +128,10 @@ export abstract class Analyzer {
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
-      const r = a.type === 'identifier' || a.type === 'attribute' || a.type === 'member_expression' ? this.refOf(a) : null;
-      if (r && (r.k === 'obj' || r.k === 'param' || r.k === 'imp' || r.k === 'mem' || r.k === 'ret')) interesting = true;
+      const r0 = argRef(a) ? this.refOf(a) : null;
+      const r = r0?.k === 'none' && a.type === 'object' ? null : r0;
+      const vals = r?.k === 'lit' ? Object.values(r.props) : r ? [r] : [];
+      if (vals.some((x) => x.k === 'obj' || x.k === 'param' || x.k === 'imp' || x.k === 'mem' || x.k === 'ret')) interesting = true;
       if (!r || (r.k !== 'obj' && r.k !== 'param')) {
         const v = this.evalStr(a);
         if ('s' in v || v.ref || v.parts) strs[slot] = v;

@@ -27,6 +27,8 @@ const QUERY = `
 (export_statement) @export
 (call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS].map((m) => `"${m}"`).join(' ')}))) @mcall
 (call_expression arguments: (arguments (identifier))) @argcall
+(call_expression function: (identifier) arguments: (arguments (object))) @argcall
+(object_pattern) @ppat
 (function_declaration) @func
 (class_declaration) @class
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
@@ -63,6 +65,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('import', 'import', (n) => A.importStmt(n)),
       ...S.each('decl', 'declaration', (n) => A.declarator(n)),
       ...S.each('func', 'function', (n) => A.funcDecl(n)),
+      ...S.each('ppat', 'parameter', (n) => A.paramPattern(n)),
       ...S.each('class', 'class', (n) => A.classDecl(n)),
       ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
@@ -233,15 +236,27 @@ export class JsAnalyzer extends Analyzer {
     const value = n.childForFieldName('value');
     if (!name || !value) return;
     if (name.type === 'identifier') this.bind(name.text, n, () => this.refOf(value));
-    else if (name.type === 'object_pattern') {
-      for (const p of named(name)) {
-        if (p.type === 'shorthand_property_identifier_pattern') {
-          this.bind(p.text, n, () => this.memOf(this.refOf(value), p.text));
-        } else if (p.type === 'pair_pattern') {
-          const key = p.childForFieldName('key');
-          const val = p.childForFieldName('value');
-          if (key && val?.type === 'identifier') this.bind(val.text, n, () => this.memOf(this.refOf(value), unquote(key) ?? key.text));
-        }
+    else if (name.type === 'object_pattern') this.bindPattern(name, n, () => this.refOf(value));
+  }
+
+  /** `function f({ router, model: M })`: each name is that property of the parameter (the object its callers pass). */
+  paramPattern(pat: Node): void {
+    let p = pat;
+    if (/^(assignment_pattern|required_parameter|optional_parameter)$/.test(p.parent?.type ?? '')) p = p.parent!;
+    const fn = p.parent?.type === 'formal_parameters' ? p.parent.parent : null;
+    const i = fn ? named(p.parent!).findIndex((x) => x.id === p.id) : -1;
+    if (fn && i >= 0) this.bindPattern(pat, pat, () => this.paramRef(fn, i), fn.startIndex);
+  }
+
+  /** The names an object pattern binds, each a property of the destructured value. */
+  private bindPattern(pat: Node, at: Node, value: () => Ref, scope?: number): void {
+    for (const p of named(pat)) {
+      if (p.type === 'shorthand_property_identifier_pattern') {
+        this.bind(p.text, at, () => this.memOf(value(), p.text), scope);
+      } else if (p.type === 'pair_pattern') {
+        const key = p.childForFieldName('key');
+        const val = p.childForFieldName('value');
+        if (key && val?.type === 'identifier') this.bind(val.text, at, () => this.memOf(value(), unquote(key) ?? key.text), scope);
       }
     }
   }
@@ -331,6 +346,8 @@ export class JsAnalyzer extends Analyzer {
         return { k: 'fn', id: this.fnId(n) };
       case 'class':
         return { k: 'cls', id: this.clsId(n) };
+      case 'object':
+        return this.objectLiteral(n);
       case 'call_expression':
         return this.callRef(n);
       case 'assignment_expression':
@@ -340,6 +357,24 @@ export class JsAnalyzer extends Analyzer {
       default:
         return none(n);
     }
+  }
+
+  /** `{ router, model: User }`: the values of its named properties (`router` a framework object passed to a helper). */
+  private objectLiteral(n: Node): Ref {
+    const props: Record<string, Ref> = {};
+    for (const p of named(n)) {
+      const k = p.type === 'pair' ? p.childForFieldName('key') : p.type === 'shorthand_property_identifier' ? p : null;
+      const v = p.type === 'pair' ? p.childForFieldName('value') : p;
+      if (!k || !v || (k.type !== 'property_identifier' && k.type !== 'shorthand_property_identifier')) continue;
+      const r =
+        v.type === 'shorthand_property_identifier'
+          ? this.lookup(v.text, v)
+          : /^(identifier|member_expression)$/.test(v.type)
+            ? this.refOf(v)
+            : null;
+      if (r && r.k !== 'none') props[k.text] = r;
+    }
+    return Object.keys(props).length ? { k: 'lit', props } : none(n);
   }
 
   pkgOf(r: Ref): { pkg: string; name: string } | null {
@@ -423,7 +458,13 @@ export class JsAnalyzer extends Analyzer {
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
     // const app = createApp(): the value the project function returns (a fresh instance per call when the function
     // creates it: resolve.ts)
-    const via = this.returnOf(callee);
+    const via = this.returnOf(
+      callee,
+      argv.map((a) => {
+        const r = /^(identifier|member_expression|object)$/.test(a.type) ? this.refOf(a) : null;
+        return r?.k === 'none' ? null : r;
+      }),
+    );
     if (!via) return none(n);
     const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
     return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });

@@ -27,7 +27,8 @@ export type Ref =
   | { k: 'inst'; cls: Ref } // `new C()` of a class that is not a framework object
   | { k: 'wrap'; inner: Ref; fp: boolean } // fp(plugin) / fastifyPlugin(plugin) / other plugin wrappers
   | { k: 'self'; cls: number } // `this` / `self` inside class cls
-  | { k: 'ret'; callee: Ref } // the value returned by calling a project function (app factories)
+  | { k: 'ret'; callee: Ref; args?: (Ref | null)[] } // the value returned by calling a project function (app factories)
+  | { k: 'lit'; props: Record<string, Ref> } // an object literal's named values (`{ router, model: User }`)
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'none'; text: string };
 

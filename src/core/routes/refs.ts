@@ -16,11 +16,20 @@ export const key = (e: Ent): string => {
     case 'obj':
       return `o|${e.file}|${e.id}`;
     case 'param':
-      return `p|${e.file}|${e.fn}|${e.i}`;
+      return `p|${e.file}|${e.fn}|${e.i}${e.prop === undefined ? '' : `|${e.prop}`}`;
     default:
       return `${e.t}|${e.file}|${'id' in e ? e.id : ''}`;
   }
 };
+
+/** The object or parameter entity of a graph key. */
+export function entOfKey(k: string): Ent | null {
+  const [t, file, a, b, prop] = k.split('|');
+  if (!file) return null;
+  if (t === 'o') return { t: 'obj', file, id: Number(a) };
+  if (t === 'p') return { t: 'param', file, fn: Number(a), i: Number(b), ...(prop === undefined ? {} : { prop }) };
+  return null;
+}
 
 export class RefResolver {
   protected readonly files: ReadonlyMap<string, FileAnalysis>;
@@ -69,7 +78,11 @@ export class RefResolver {
         if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
         if (f?.t !== 'fn') return null;
         const ret = this.files.get(f.file)?.functions[f.id]?.returns;
-        return ret ? this.resolve(f.file, ret, depth + 1) : null;
+        const e = ret ? this.resolve(f.file, ret, depth + 1) : null;
+        // `router = addRoutes({ router })`: a function returning its parameter returns what this call passed
+        if (e?.t !== 'param' || e.file !== f.file || e.fn !== f.id || !ref.args) return e;
+        const a = ref.args[e.i];
+        return a ? this.resolve(file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }, depth + 1) : null;
       }
       case 'inst': {
         const c = this.resolve(file, ref.cls, depth + 1);
@@ -96,8 +109,14 @@ export class RefResolver {
         return null;
       }
       case 'mem': {
+        if (ref.base.k === 'lit') {
+          const v = ref.base.props[ref.name];
+          return v ? this.resolve(file, v, depth + 1) : null;
+        }
         const b = this.resolve(file, ref.base, depth + 1);
         if (!b) return null;
+        // `const { router } = options`, `function f({ router })`: a property of the object the callers pass
+        if (b.t === 'param' && b.prop === undefined) return { ...b, prop: ref.name };
         if (b.t === 'ns') {
           const e = this.exportOf(b.file, ref.name, depth);
           if (e) return e;

@@ -8,7 +8,7 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { key, RefResolver } from './refs';
+import { entOfKey, key, RefResolver } from './refs';
 import { provenance } from './configValues';
 import { cmp, compatible, lastName, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
@@ -167,7 +167,7 @@ class Resolver extends RefResolver {
       const e = this.resolve(fa.file, r);
       if (e?.t !== 'param' || e.file !== fa.file || e.fn !== fn) return e;
       const a = this.argOf(c, fa.file, fn, e.i).ref;
-      return a ? this.resolve(c.file, a) : null;
+      return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
     };
     const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
@@ -214,14 +214,15 @@ class Resolver extends RefResolver {
           const i = params.indexOf(name);
           if (i >= 0 && !args[i]) args[i] = r;
         }
-        args.forEach((a, i) => {
-          if (!a) return;
+        const alias = (p: Ent, a: Ref): void => {
           const arg = this.resolve(file, a);
-          if (arg?.t !== 'obj' && arg?.t !== 'param') return;
-          this.addEdge(
-            { t: 'param', file: callee.file, fn: callee.id, i },
-            { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line },
-          );
+          if (arg?.t === 'obj' || arg?.t === 'param')
+            this.addEdge(p, { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line });
+        };
+        args.forEach((a, i) => {
+          const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
+          if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) alias({ ...p, prop }, v);
+          else if (a) alias(p, a);
         });
       }
     }
@@ -275,18 +276,10 @@ class Resolver extends RefResolver {
     }
   }
 
-  private entOfKey(k: string): Ent | null {
-    const [t, file, a, b] = k.split('|');
-    if (!file) return null;
-    if (t === 'o') return { t: 'obj', file, id: Number(a) };
-    if (t === 'p') return { t: 'param', file, fn: Number(a), i: Number(b) };
-    return null;
-  }
-
   private frameworkOf(k: string, seen = new Set<string>()): Framework | null {
     if (seen.has(k)) return null;
     seen.add(k);
-    const e = this.entOfKey(k);
+    const e = entOfKey(k);
     if (!e) return null;
     if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
     if (this.isRootPlugin(k)) return 'fastify';
@@ -300,7 +293,7 @@ class Resolver extends RefResolver {
   /** The application plugin fastify-cli loads (a default-exported plugin of a file importing Fastify that registers
    *  plugins on its parameter): registered nowhere, it is the root. */
   private isRootPlugin(k: string): boolean {
-    const e = this.entOfKey(k);
+    const e = entOfKey(k);
     if (e?.t !== 'param' || e.i !== 0 || this.edges.has(k)) return false;
     const fa = this.files.get(e.file);
     if (!fa?.frameworks.includes('fastify') || !fa.exports.default) return false;
@@ -314,7 +307,7 @@ class Resolver extends RefResolver {
   }
 
   private describe(k: string): string {
-    const e = this.entOfKey(k);
+    const e = entOfKey(k);
     if (!e) return k;
     const fa = this.files.get(e.file);
     if (e.t === 'obj') {
@@ -323,13 +316,15 @@ class Resolver extends RefResolver {
     }
     if (e.t === 'param') {
       const f = fa?.functions[e.fn];
-      return `parameter \`${f?.params[e.i] ?? '?'}\` of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${this.rel(e.file)}:${f?.line ?? 0})`;
+      const pn = f?.params[e.i] ?? '?';
+      const what = e.prop === undefined ? `parameter \`${pn}\`` : `parameter ${pn ? `\`${pn}\`'s` : 'object'} property \`${e.prop}\``;
+      return `${what} of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${this.rel(e.file)}:${f?.line ?? 0})`;
     }
     return k;
   }
 
   private ownPrefix(k: string): Val | null {
-    const e = this.entOfKey(k);
+    const e = entOfKey(k);
     if (!e || e.t !== 'obj') return null;
     const fa = this.files.get(e.file)!;
     const o = fa.objects[e.id];
@@ -359,7 +354,7 @@ class Resolver extends RefResolver {
     };
     const own = this.ownPrefix(k);
     const edges = this.edges.get(k) ?? [];
-    const e = this.entOfKey(k);
+    const e = entOfKey(k);
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
       if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
@@ -558,7 +553,7 @@ class Resolver extends RefResolver {
     if (fa?.language !== 'javascript' || fa.serves || fa.objects.some((_, id) => isApp({ t: 'obj', file, id }))) return false;
     this.live ??= {
       appDirs: [...this.edges.values()]
-        .flatMap((l) => l.map((e) => this.entOfKey(e.parent)))
+        .flatMap((l) => l.map((e) => entOfKey(e.parent)))
         .filter(isApp)
         .map((p) => path.dirname(p.file) + path.sep),
       loaded: loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
