@@ -5,7 +5,7 @@
  * query and range the webview persisted (never the data).
  */
 import * as vscode from 'vscode';
-import { PanelHost } from '../../webview/host/panelHost';
+import { PanelHost, restoringSerializer } from '../../webview/host/panelHost';
 import {
   DEFAULT_LOGS_STATE,
   isLogsState,
@@ -82,15 +82,7 @@ export class LogsPanels implements vscode.Disposable {
 
   /** Restores the panel after a window reload from the persisted query and range; anything else closes it. */
   serializer(): vscode.WebviewPanelSerializer {
-    return {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        if (!isLogsState(state)) {
-          panel.dispose();
-          return;
-        }
-        this.show(state, panel);
-      },
-    };
+    return restoringSerializer(isLogsState, (state, panel) => this.show(state, panel));
   }
 
   dispose(): void {

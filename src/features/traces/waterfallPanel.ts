@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { notify } from '../notify';
-import { PanelHost } from '../../webview/host/panelHost';
+import { PanelHost, restoringSerializer } from '../../webview/host/panelHost';
 import {
   isWaterfallState,
   isWaterfallToHost,
@@ -126,15 +126,7 @@ export class WaterfallPanels implements vscode.Disposable {
 
   /** Restores panels after a window reload from the persisted identity; anything else closes the panel. */
   serializer(): vscode.WebviewPanelSerializer {
-    return {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        if (!isWaterfallState(state)) {
-          panel.dispose();
-          return;
-        }
-        this.show(state, panel);
-      },
-    };
+    return restoringSerializer(isWaterfallState, (state, panel) => this.show(state, panel));
   }
 
   dispose(): void {

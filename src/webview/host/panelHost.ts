@@ -49,6 +49,22 @@ ${styleUris.map((u) => `<link rel="stylesheet" href="${webview.asWebviewUri(u)}"
 </html>`;
 }
 
+/**
+ * Restores a panel after a window reload from the state its webview persisted (identity only: a trace id, a query and
+ * range); a state that fails `isState` (another version, or tampered with) closes the panel instead.
+ */
+export function restoringSerializer<S>(
+  isState: (state: unknown) => state is S,
+  show: (state: S, panel: vscode.WebviewPanel) => void,
+): vscode.WebviewPanelSerializer {
+  return {
+    deserializeWebviewPanel: async (panel, state: unknown) => {
+      if (isState(state)) show(state, panel);
+      else panel.dispose();
+    },
+  };
+}
+
 export class PanelHost<In extends { type: string }, Out extends { type: string }> implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   private ready = false;
