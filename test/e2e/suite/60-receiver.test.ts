@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
-import { activateExtension, bridge, eventually } from './helpers';
+import { activateExtension, bridge, eventually, receiverOnFreePorts, stopReceiverOnDefaultPorts } from './helpers';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 /** One span in OTLP/JSON, as the OpenTelemetry SDKs' HTTP/JSON exporters send it. */
@@ -32,13 +32,10 @@ const BODY = JSON.stringify({
 suite('Local OTLP receiver in the extension host', () => {
   const config = () => vscode.workspace.getConfiguration('telemetryLens');
   suiteSetup(async () => {
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
-      await config().update(k, 0, vscode.ConfigurationTarget.Global);
+    await receiverOnFreePorts();
   });
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('telemetryLens.stopReceiver');
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
-      await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+    await stopReceiverOnDefaultPorts();
   });
 
   test('@dom Start: spans posted over OTLP/HTTP are served by the Jaeger query API; the status bar shows it; Stop closes it', async () => {

@@ -6,7 +6,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
-import { activateExtension, bridge, eventually, inDarkAndHighContrast, workspaceFile } from './helpers';
+import {
+  activateExtension,
+  bridge,
+  eventually,
+  inDarkAndHighContrast,
+  workspaceFile,
+  receiverOnFreePorts,
+  stopReceiverOnDefaultPorts,
+} from './helpers';
 
 // The e2e Prometheus holds a latency exemplar with this trace id on GET /api/orders/{order_id} (launcher/backends.ts).
 const TRACE_ID = '7a3c0d5e9b1f42c68d0e1f2a3b4c5d6e';
@@ -55,12 +63,10 @@ function body(): string {
 }
 
 suite('Traces: explorer and waterfall', () => {
-  const config = () => vscode.workspace.getConfiguration('telemetryLens');
   let api: TelemetryLensApi;
   suiteSetup(async () => {
     api = (await activateExtension()).exports as TelemetryLensApi;
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
-      await config().update(k, 0, vscode.ConfigurationTarget.Global);
+    await receiverOnFreePorts();
     assert.equal(await vscode.commands.executeCommand('telemetryLens.startReceiver'), true);
     const http = api.receiver.current!.listeners.find((l) => l.kind === 'http')!.url;
     const posted = await fetch(`${http}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
@@ -68,9 +74,7 @@ suite('Traces: explorer and waterfall', () => {
   });
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('telemetryLens.stopReceiver');
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
-      await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+    await stopReceiverOnDefaultPorts();
   });
 
   test('the Traces view lists backend → service → operation → the trace with its span count and errors', async () => {

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
 import { FIXTURES, startTailServer, tailFrame, type TailServer } from '../../support/lokiTail';
-import { activateExtension, bridge, eventually, inDarkAndHighContrast } from './helpers';
+import { activateExtension, bridge, eventually, inDarkAndHighContrast, receiverOnFreePorts, stopReceiverOnDefaultPorts } from './helpers';
 
 const TRACE_ID = '9c4d2e6f8a0b4c1d9e2f3a4b5c6d7e8f';
 const SERVICE = 'e2e-logs';
@@ -112,8 +112,7 @@ suite('Logs: panel, Loki, correlation', () => {
 
   suiteSetup(async () => {
     api = (await activateExtension()).exports as TelemetryLensApi;
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'])
-      await config().update(k, 0, vscode.ConfigurationTarget.Global);
+    await receiverOnFreePorts();
     assert.equal(await vscode.commands.executeCommand('telemetryLens.startReceiver'), true);
     const http = api.receiver.current!.listeners.find((l) => l.kind === 'http')!.url;
     for (const [path, body] of [
@@ -139,9 +138,8 @@ suite('Logs: panel, Loki, correlation', () => {
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('telemetryLens.stopReceiver');
-    for (const k of ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort', 'loki.url'])
-      await config().update(k, undefined, vscode.ConfigurationTarget.Global);
+    await stopReceiverOnDefaultPorts();
+    await config().update('loki.url', undefined, vscode.ConfigurationTarget.Global);
     await loki.close();
   });
 

@@ -63,3 +63,17 @@ export async function inDarkAndHighContrast(name: string, selector: string, atLe
     await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
   }
 }
+
+const RECEIVER_PORTS = ['receiver.grpcPort', 'receiver.httpPort', 'receiver.queryPort'];
+
+/** The local receiver's ports set to 0 (free ports chosen when it starts), for a suite that starts it. */
+export async function receiverOnFreePorts(): Promise<void> {
+  for (const k of RECEIVER_PORTS) await vscode.workspace.getConfiguration('telemetryLens').update(k, 0, vscode.ConfigurationTarget.Global);
+}
+
+/** Stops the local receiver and gives its ports back to their defaults. */
+export async function stopReceiverOnDefaultPorts(): Promise<void> {
+  await vscode.commands.executeCommand('telemetryLens.stopReceiver');
+  for (const k of RECEIVER_PORTS)
+    await vscode.workspace.getConfiguration('telemetryLens').update(k, undefined, vscode.ConfigurationTarget.Global);
+}
