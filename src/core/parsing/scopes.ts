@@ -17,26 +17,20 @@ export class ScopeIndex {
 
   constructor(fns: Node[]) {
     // endIndex is a wasm call per access: read it once
-    const seen = new Set<string>();
-    const items: { n: Node; s: number; e: number }[] = [];
-    for (const n of fns) {
-      const s = n.startIndex;
-      const e = n.endIndex;
-      const k = `${s}:${e}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      items.push({ n, s, e });
-    }
+    const items = fns.map((n) => ({ n, s: n.startIndex, e: n.endIndex }));
+    // a stable sort: of the nodes with the same span (captured twice), the first one given is kept
     items.sort((a, b) => a.s - b.s || b.e - a.e);
     const stack: number[] = [];
-    items.forEach((it, i) => {
+    for (const it of items) {
+      const last = this.starts.length - 1;
+      if (last >= 0 && this.starts[last] === it.s && this.ends[last] === it.e) continue;
       while (stack.length && this.ends[stack[stack.length - 1]!]! <= it.s) stack.pop();
       this.parents.push(stack.length ? stack[stack.length - 1]! : -1);
       this.starts.push(it.s);
       this.ends.push(it.e);
       this.nodes.push(it.n);
-      stack.push(i);
-    });
+      stack.push(last + 1);
+    }
   }
 
   /** Index of the innermost function strictly containing [start, end) (not the node itself), or -1. */
@@ -57,11 +51,19 @@ export class ScopeIndex {
     return i;
   }
 
-  /** Enclosing functions of a node, innermost first. */
-  chain(n: Node): Node[] {
-    const out: Node[] = [];
-    for (let i = this.innermost(n.startIndex, n.endIndex); i >= 0; i = this.parents[i]!) out.push(this.nodes[i]!);
-    return out;
+  /** The innermost function enclosing a node (an index for `node` and `parent`), or -1 for module scope. */
+  enclosing(n: Node): number {
+    return this.innermost(n.startIndex, n.endIndex);
+  }
+
+  /** The function at an index of `enclosing` / `parent`. */
+  node(i: number): Node {
+    return this.nodes[i]!;
+  }
+
+  /** The function enclosing the one at index i, or -1. */
+  parent(i: number): number {
+    return this.parents[i]!;
   }
 
   /** startIndex of the innermost enclosing function, -1 for module scope. */
@@ -126,14 +128,15 @@ export class Bindings<V> {
   /** What `name` means at `at`: the innermost enclosing function's own binding or parameter, else the module's. */
   lookup(name: string, at: Node): V | null {
     const firsts = this.firsts.get(name);
-    const chain = this.scopes.chain(at);
-    for (const fn of chain) {
+    const innermost = this.scopes.enclosing(at);
+    for (let i = innermost; i >= 0; i = this.scopes.parent(i)) {
+      const fn = this.scopes.node(i);
       const local = firsts?.get(fn.startIndex);
       // `router = wrap({ router })`: a name in the value of its own (first) binding is the outer one (not so in a
       // function written there: `const f = () => f()`)
-      if (local && !(fn === chain[0] && within(at, local.node))) return this.valueOf(name, local);
-      const i = this.paramNames(fn).indexOf(name);
-      if (i >= 0) return this.lang.param(fn, i);
+      if (local && !(i === innermost && within(at, local.node))) return this.valueOf(name, local);
+      const p = this.paramNames(fn).indexOf(name);
+      if (p >= 0) return this.lang.param(fn, p);
     }
     const mod = firsts?.get(-1);
     return mod ? this.valueOf(name, mod) : null;
