@@ -246,6 +246,20 @@ interface Statement {
   /** Without syntax errors: the same text at the same column is the same subtree wherever it is. */
   clean: boolean;
   captures: MirrorCapture[];
+  /** Its index among the top-level statements of its tree. */
+  order: number;
+}
+
+/**
+ * The statement after the last one kept, when the new top-level node `k` is the same clean text at the same column
+ * (tree-sitter parses the statements after an edit again: they usually follow in the same order). Compared in
+ * place, without slicing and hashing the text as `sameText` does.
+ */
+function nextInOrder(st: Statement | undefined, k: TS.Node, source: string, gen: number): Statement | undefined {
+  if (!st?.clean || st.anchor.gen === gen || st.anchor.column !== k.startPosition.column) return undefined;
+  const text = st.anchor.text;
+  if (k.endIndex - k.startIndex !== text.length || !source.startsWith(text, k.startIndex) || k.hasError) return undefined;
+  return st;
 }
 
 /**
@@ -283,6 +297,8 @@ export interface MirrorResult {
 export class TreeMirror {
   private byId = new Map<number, Statement>();
   private byText = new Map<string, Statement[]>();
+  /** The statements in order. */
+  private ordered: Statement[] = [];
   private gen = 0;
   stats: MirrorStats = { mirrored: 0, kept: 0 };
 
@@ -303,12 +319,17 @@ export class TreeMirror {
     const gen = ++this.gen;
     const prev = this.byId;
     const prevByText = this.byText;
+    const prevOrdered = this.ordered;
     this.byId = new Map();
     this.byText = new Map();
+    this.ordered = [];
     const rootNode = tree.rootNode;
     const root = new MirrorNode(anchorOf(rootNode, source, gen), null, -1, rootNode);
     const byId = new Map<number, Statement>();
     const byText = new Map<string, Statement[]>();
+    const ordered: Statement[] = [];
+    /** The index in prevOrdered after the last statement kept. */
+    let next = 0;
     const tops: MirrorNode[] = [];
     const captures: MirrorCapture[] = [];
     const stats: MirrorStats = { mirrored: 0, kept: 0 };
@@ -319,8 +340,9 @@ export class TreeMirror {
       let st = prev.get(k.id);
       if (st && !(st.anchor.gen !== gen && st.anchor.column === at.column && source.startsWith(st.anchor.text, k.startIndex)))
         st = undefined;
-      if (!st) st = sameText(prevByText, k, source, gen);
+      if (!st) st = nextInOrder(prevOrdered[next], k, source, gen) ?? sameText(prevByText, k, source, gen);
       if (st) {
+        next = st.order + 1;
         // moved to where the node is now: every mirror node of the statement is positioned from its anchor
         const a = st.anchor;
         a.index = k.startIndex;
@@ -334,10 +356,12 @@ export class TreeMirror {
         const anchor = anchorOf(k, ownCopy(source.slice(k.startIndex, k.endIndex)), gen);
         const top = new MirrorNode(anchor, root, i, k);
         const captured = capture(k).map((c) => ({ name: c.name, node: top.locate(c.node) }));
-        st = { anchor, top, clean: !k.hasError, captures: captured };
+        st = { anchor, top, clean: !k.hasError, captures: captured, order: i };
         stats.mirrored++;
         if (stats.mirrored % 16 === 0) yield;
       }
+      st.order = i;
+      ordered.push(st);
       byId.set(k.id, st);
       if (st.clean) {
         // keyed by the statement's own text: its hash is computed once and kept with the string
@@ -350,6 +374,7 @@ export class TreeMirror {
     }
     this.byId = byId;
     this.byText = byText;
+    this.ordered = ordered;
     root.adopt(tops);
     this.stats = stats;
     return { root, captures };
@@ -364,6 +389,7 @@ export class TreeMirror {
   clear(): void {
     this.byId.clear();
     this.byText.clear();
+    this.ordered = [];
     this.stats = { mirrored: 0, kept: 0 };
   }
 }

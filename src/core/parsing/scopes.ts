@@ -98,7 +98,8 @@ export class Bindings<V> {
   /** name → scope → the first binding of the name in that scope (lookups must not scan long lists: a
    *  local name such as `item` may be bound in every handler of a 20,000-line file). */
   private readonly firsts = new Map<string, Map<number, Binding<V>>>();
-  private readonly resolving = new Set<string>();
+  /** name → startIndex of the bindings of that name whose value is being computed */
+  private readonly resolving = new Map<string, Set<number>>();
   private readonly paramMemo = new Map<number, readonly (string | null)[]>();
 
   constructor(
@@ -144,13 +145,15 @@ export class Bindings<V> {
 
   /** A binding's value; a binding met again while its own value is computed gives `cyclic(name)`. */
   valueOf(name: string, b: Binding<V>): V {
-    const key = `${name}@${b.node.startIndex}`;
-    if (this.resolving.has(key)) return this.lang.cyclic(name);
-    this.resolving.add(key);
+    const at = b.node.startIndex;
+    let busy = this.resolving.get(name);
+    if (!busy) this.resolving.set(name, (busy = new Set()));
+    if (busy.has(at)) return this.lang.cyclic(name);
+    busy.add(at);
     try {
       return b.value();
     } finally {
-      this.resolving.delete(key);
+      busy.delete(at);
     }
   }
 

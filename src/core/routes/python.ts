@@ -10,7 +10,7 @@ import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/node
 import { pyArgs, pyParamNames } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { captureSteps, clip, none, toMethod } from './common';
+import { captureSteps, clip, mayBeLocalFunction, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { pyEvalStr } from './pyValues';
 
@@ -520,6 +520,7 @@ export class PyAnalyzer extends Analyzer {
     if (!al) return;
     if (this.argCalls.has(n.id)) return;
     this.argCalls.add(n.id);
+    if (!mayBeLocalFunction(this.refOf(fnNode))) return; // as callEdge would, before the arguments are read
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
     const kwArgs: [string, Node][] = [];
