@@ -22,13 +22,16 @@ export function none(n: Node | null | undefined): Ref {
 }
 
 /** Safely runs a step of the analysis; failures become notes instead of exceptions (`what` names the step). */
-export function guard(notes: string[], what: () => string, fn: () => void): void {
+function guard<T>(notes: string[], what: (arg: T) => string, fn: (arg: T) => void, arg: T): void {
   try {
-    fn();
+    fn(arg);
   } catch (e) {
-    if (notes.length < 50) notes.push(`${what()}: internal error ${errorMessage(e)}`);
+    if (notes.length < 50) notes.push(`${what(arg)}: internal error ${errorMessage(e)}`);
   }
 }
+
+/** Captures handled by one step (a step per capture would make two closures per capture and run). */
+const BATCH = 32;
 
 /**
  * The analysis of one file as small guarded steps over the query captures, grouped by capture name, so it
@@ -41,17 +44,22 @@ export function captureSteps(notes: string[], caps: { name: string; node: Node }
   const nodes = (name: string): Node[] => byName[name] ?? [];
   return {
     nodes,
-    each: (name: string, what: string, fn: (n: Node) => void): (() => void)[] =>
-      nodes(name).map(
-        (n) => () =>
-          guard(
-            notes,
-            () => `${what} line ${lineOf(n)}`,
-            () => fn(n),
-          ),
-      ),
+    each: (name: string, what: string, fn: (n: Node) => void): (() => void)[] => {
+      const ns = nodes(name);
+      const where = (n: Node): string => `${what} line ${lineOf(n)}`;
+      const steps: (() => void)[] = [];
+      for (let from = 0; from < ns.length; from += BATCH) {
+        const to = Math.min(from + BATCH, ns.length);
+        steps.push(() => {
+          for (let i = from; i < to; i++) guard(notes, where, fn, ns[i]!);
+        });
+      }
+      return steps;
+    },
     withFinish: (steps: (() => void)[], finish: () => (() => void)[]): (() => void)[] => {
-      steps.push(() => steps.push(...finish().map((f) => () => guard(notes, () => 'exports', f))));
+      const exports = (): string => 'exports';
+      const call = (f: () => void): void => f();
+      steps.push(() => steps.push(...finish().map((f) => () => guard(notes, exports, call, f))));
       return steps;
     },
   };
