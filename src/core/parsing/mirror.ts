@@ -253,7 +253,7 @@ interface Statement {
 /**
  * The statement after the last one kept, when the new top-level node `k` is the same clean text at the same column
  * (tree-sitter parses the statements after an edit again: they usually follow in the same order). Compared in
- * place, without slicing and hashing the text as `sameText` does.
+ * place, without slicing and hashing the text as `TextIndex.take` does.
  */
 function nextInOrder(st: Statement | undefined, k: TS.Node, source: string, gen: number): Statement | undefined {
   if (!st?.clean || st.anchor.gen === gen || st.anchor.column !== k.startPosition.column) return undefined;
@@ -263,19 +263,39 @@ function nextInOrder(st: Statement | undefined, k: TS.Node, source: string, gen:
 }
 
 /**
- * A statement of the previous tree with the same text at the same column as the new top-level node `k`, both
- * without syntax errors (taken out of the list: each is kept once). tree-sitter does not always reuse the node
- * of an unchanged statement (Python re-parses the statements after an edit), but it parses equal clean text
- * at the top level to equal subtrees.
+ * The clean statements of the previous tree by their text, in order: built when first needed (when a statement
+ * matches neither by node id nor in order), once per update.
  */
-function sameText(prev: Map<string, Statement[]>, k: TS.Node, source: string, gen: number): Statement | undefined {
-  if (!prev.size) return undefined;
-  const at = k.startPosition;
-  const list = prev.get(source.slice(k.startIndex, k.endIndex));
-  // statements kept in this generation already (by their node id) have moved: anchor.gen is the current one
-  const i = list?.findIndex((st) => st.anchor.gen !== gen && st.anchor.column === at.column) ?? -1;
-  if (i < 0 || k.hasError) return undefined;
-  return list!.splice(i, 1)[0];
+class TextIndex {
+  private map: Map<string, Statement[]> | undefined;
+
+  constructor(private readonly statements: readonly Statement[]) {}
+
+  /**
+   * A statement of the previous tree with the same text at the same column as the new top-level node `k`, both
+   * without syntax errors (taken out of the list: each is kept once). tree-sitter does not always reuse the node
+   * of an unchanged statement (Python re-parses the statements after an edit), but it parses equal clean text
+   * at the top level to equal subtrees.
+   */
+  take(k: TS.Node, source: string, gen: number): Statement | undefined {
+    if (!this.statements.length) return undefined;
+    if (!this.map) {
+      this.map = new Map();
+      for (const st of this.statements) {
+        if (!st.clean) continue;
+        // keyed by the statement's own text: its hash is computed once and kept with the string
+        const list = this.map.get(st.anchor.text);
+        if (list) list.push(st);
+        else this.map.set(st.anchor.text, [st]);
+      }
+    }
+    const at = k.startPosition;
+    const list = this.map.get(source.slice(k.startIndex, k.endIndex));
+    // statements kept in this generation already (by their node id) have moved: anchor.gen is the current one
+    const i = list?.findIndex((st) => st.anchor.gen !== gen && st.anchor.column === at.column) ?? -1;
+    if (i < 0 || k.hasError) return undefined;
+    return list!.splice(i, 1)[0];
+  }
 }
 
 /** How many top-level statements the last `update` mirrored anew and how many it kept. */
@@ -296,7 +316,6 @@ export interface MirrorResult {
  */
 export class TreeMirror {
   private byId = new Map<number, Statement>();
-  private byText = new Map<string, Statement[]>();
   /** The statements in order. */
   private ordered: Statement[] = [];
   private gen = 0;
@@ -318,15 +337,13 @@ export class TreeMirror {
   *updating(tree: TS.Tree, source: string, capture: Capture): Generator<void, MirrorResult> {
     const gen = ++this.gen;
     const prev = this.byId;
-    const prevByText = this.byText;
+    const byText = new TextIndex(this.ordered);
     const prevOrdered = this.ordered;
     this.byId = new Map();
-    this.byText = new Map();
     this.ordered = [];
     const rootNode = tree.rootNode;
     const root = new MirrorNode(anchorOf(rootNode, source, gen), null, -1, rootNode);
     const byId = new Map<number, Statement>();
-    const byText = new Map<string, Statement[]>();
     const ordered: Statement[] = [];
     /** The index in prevOrdered after the last statement kept. */
     let next = 0;
@@ -340,7 +357,7 @@ export class TreeMirror {
       let st = prev.get(k.id);
       if (st && !(st.anchor.gen !== gen && st.anchor.column === at.column && source.startsWith(st.anchor.text, k.startIndex)))
         st = undefined;
-      if (!st) st = nextInOrder(prevOrdered[next], k, source, gen) ?? sameText(prevByText, k, source, gen);
+      if (!st) st = nextInOrder(prevOrdered[next], k, source, gen) ?? byText.take(k, source, gen);
       if (st) {
         next = st.order + 1;
         // moved to where the node is now: every mirror node of the statement is positioned from its anchor
@@ -363,17 +380,10 @@ export class TreeMirror {
       st.order = i;
       ordered.push(st);
       byId.set(k.id, st);
-      if (st.clean) {
-        // keyed by the statement's own text: its hash is computed once and kept with the string
-        const list = byText.get(st.anchor.text);
-        if (list) list.push(st);
-        else byText.set(st.anchor.text, [st]);
-      }
       tops.push(st.top);
       for (const c of st.captures) captures.push(c);
     }
     this.byId = byId;
-    this.byText = byText;
     this.ordered = ordered;
     root.adopt(tops);
     this.stats = stats;
@@ -388,7 +398,6 @@ export class TreeMirror {
   /** Forgets every statement (the next update mirrors the whole tree). */
   clear(): void {
     this.byId.clear();
-    this.byText.clear();
     this.ordered = [];
     this.stats = { mirrored: 0, kept: 0 };
   }
