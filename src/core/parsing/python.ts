@@ -1,5 +1,5 @@
 /** Python syntax helpers shared by the route detector, the instrument planner and the lint. Pure. */
-import { named, type SyntaxNode, type SyntaxNodeOf } from './nodes';
+import { derived, named, type SyntaxNode, type SyntaxNodeOf } from './nodes';
 
 /** Parameter names in order; null for `*args`, `**kw`, `/`, `*` and other non-name parameters. */
 export function pyParamNames(fn: SyntaxNode): (string | null)[] {
@@ -16,8 +16,13 @@ export function pyParamNames(fn: SyntaxNode): (string | null)[] {
   });
 }
 
-/** Keyword arguments of a call by name, and the positional ones (splats left out). */
-export function pyArgs<N extends SyntaxNodeOf<N>>(call: N): { pos: N[]; kw: Map<string, N> } {
+/** Keyword arguments of a call by name, and the positional ones (splats left out). Do not modify them: a mirror
+ *  node keeps them. */
+export function pyArgs<N extends SyntaxNodeOf<N>>(call: N): { pos: readonly N[]; kw: ReadonlyMap<string, N> } {
+  return derived(call, 'args', () => callArgs(call));
+}
+
+function callArgs<N extends SyntaxNodeOf<N>>(call: N): { pos: N[]; kw: Map<string, N> } {
   const pos: N[] = [];
   const kw = new Map<string, N>();
   const al = call.childForFieldName('arguments');

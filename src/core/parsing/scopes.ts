@@ -92,14 +92,24 @@ export interface BindingLanguage<V> {
   cyclic(name: string): V;
 }
 
+/** The first binding of a name in each scope that binds it: the binding itself while there is one such scope (most
+ *  names), else by scope. */
+type Firsts<V> = Binding<V> | Map<number, Binding<V>>;
+
+function firstIn<V>(firsts: Firsts<V> | undefined, scope: number): Binding<V> | undefined {
+  if (firsts instanceof Map) return firsts.get(scope);
+  return firsts?.scope === scope ? firsts : undefined;
+}
+
 /** The name table of one file: bindings per name, looked up through the enclosing scopes. */
 export class Bindings<V> {
   private readonly table = new Map<string, Binding<V>[]>();
   /** name → scope → the first binding of the name in that scope (lookups must not scan long lists: a
    *  local name such as `item` may be bound in every handler of a 20,000-line file). */
-  private readonly firsts = new Map<string, Map<number, Binding<V>>>();
-  /** name → startIndex of the bindings of that name whose value is being computed */
-  private readonly resolving = new Map<string, Set<number>>();
+  private readonly firsts = new Map<string, Firsts<V>>();
+  /** The bindings whose value is being computed, innermost last: their names and startIndex. */
+  private readonly resolving: string[] = [];
+  private readonly resolvingAt: number[] = [];
   private readonly paramMemo = new Map<number, readonly (string | null)[]>();
 
   constructor(
@@ -112,9 +122,18 @@ export class Bindings<V> {
     if (!list) this.table.set(name, (list = []));
     const b = { node, scope, value };
     list.push(b);
-    let firsts = this.firsts.get(name);
-    if (!firsts) this.firsts.set(name, (firsts = new Map()));
-    if (!firsts.has(scope)) firsts.set(scope, b);
+    const firsts = this.firsts.get(name);
+    if (!firsts) this.firsts.set(name, b);
+    else if (!(firsts instanceof Map)) {
+      if (firsts.scope !== scope)
+        this.firsts.set(
+          name,
+          new Map([
+            [firsts.scope, firsts],
+            [scope, b],
+          ]),
+        );
+    } else if (!firsts.has(scope)) firsts.set(scope, b);
   }
 
   /** Every binding of a name, in the order they were made. */
@@ -132,28 +151,29 @@ export class Bindings<V> {
     const innermost = this.scopes.enclosing(at);
     for (let i = innermost; i >= 0; i = this.scopes.parent(i)) {
       const fn = this.scopes.node(i);
-      const local = firsts?.get(fn.startIndex);
+      const local = firstIn(firsts, fn.startIndex);
       // `router = wrap({ router })`: a name in the value of its own (first) binding is the outer one (not so in a
       // function written there: `const f = () => f()`)
       if (local && !(i === innermost && within(at, local.node))) return this.valueOf(name, local);
       const p = this.paramNames(fn).indexOf(name);
       if (p >= 0) return this.lang.param(fn, p);
     }
-    const mod = firsts?.get(-1);
+    const mod = firstIn(firsts, -1);
     return mod ? this.valueOf(name, mod) : null;
   }
 
   /** A binding's value; a binding met again while its own value is computed gives `cyclic(name)`. */
   valueOf(name: string, b: Binding<V>): V {
     const at = b.node.startIndex;
-    let busy = this.resolving.get(name);
-    if (!busy) this.resolving.set(name, (busy = new Set()));
-    if (busy.has(at)) return this.lang.cyclic(name);
-    busy.add(at);
+    for (let i = 0; i < this.resolving.length; i++)
+      if (this.resolving[i] === name && this.resolvingAt[i] === at) return this.lang.cyclic(name);
+    this.resolving.push(name);
+    this.resolvingAt.push(at);
     try {
       return b.value();
     } finally {
-      busy.delete(at);
+      this.resolving.pop();
+      this.resolvingAt.pop();
     }
   }
 
