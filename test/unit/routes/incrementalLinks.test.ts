@@ -10,19 +10,12 @@ import { loadParsers, type ParserSet } from '../../../src/core/parsing/treeSitte
 import { analyzeFile, resolveRoutes } from '../../../src/core/routes/detector';
 import { DocumentAnalyzer, type ContentChange } from '../../../src/core/routes/incremental';
 import { routeTemplate } from '../../../src/core/routes/route';
-import { apply } from './edits';
+import { apply, replace } from './edits';
 
 let parsers: ParserSet;
 test.before(async () => {
   parsers = await loadParsers();
 });
-
-/** A change replacing the first `find` (after `from`). */
-function replace(text: string, find: string, by: string, from = 0): ContentChange {
-  const at = text.indexOf(find, from);
-  assert.ok(at >= 0, `${find} is in the text`);
-  return { rangeOffset: at, rangeLength: find.length, text: by };
-}
 
 /** The routes of one file as `METHODS template`, sorted. */
 function routesOf(file: string, text: string): string[] {

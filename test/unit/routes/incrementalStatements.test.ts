@@ -11,20 +11,13 @@ import { loadParsers, type ParserSet, type TS } from '../../../src/core/parsing/
 import { TreeMirror, type MirrorNode } from '../../../src/core/parsing/mirror';
 import { analyzeFile, resolveRoutes } from '../../../src/core/routes/detector';
 import { DocumentAnalyzer, type ContentChange } from '../../../src/core/routes/incremental';
-import { apply, rng } from './edits';
+import { apply, replace, rng } from './edits';
 import { routeTemplate } from '../../../src/core/routes/route';
 
 let parsers: ParserSet;
 test.before(async () => {
   parsers = await loadParsers();
 });
-
-/** A change replacing the first `find` after `from` (VS Code reports one like this for a typed or pasted edit). */
-function replace(text: string, find: string, by: string, from = 0): ContentChange {
-  const at = text.indexOf(find, from);
-  assert.ok(at >= 0, `${find} is in the text`);
-  return { rangeOffset: at, rangeLength: find.length, text: by };
-}
 
 const PY_BLOCK = (i: number): string =>
   [
