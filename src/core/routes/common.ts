@@ -31,7 +31,7 @@ function guard<T>(notes: string[], what: (arg: T) => string, fn: (arg: T) => voi
 }
 
 /** Captures handled by one step (a step per capture would make two closures per capture and run). */
-const BATCH = 32;
+const BATCH = 8;
 
 /**
  * The analysis of one file as small guarded steps over the query captures, grouped by capture name, so it
