@@ -67,8 +67,9 @@ export function captureSteps(notes: string[], caps: { name: string; node: Node }
 
 /** Concatenates evaluated pieces: a literal when all are literal; otherwise an expression that keeps the
  *  pieces when every non-literal piece may still be an imported constant (resolved across files later). */
-export function concatVals(vals: Val[], text: string, why: string): Val {
+export function concatVals(vals: Val[], n: Node, why: string): Val {
   if (vals.every((v) => 's' in v)) return { s: vals.map((v) => (v as { s: string }).s).join('') };
+  const text = clip(n.text);
   const parts: ValPart[] = [];
   let resolvable = true;
   for (const v of vals) {

@@ -384,7 +384,7 @@ function evalWithElement(A: JsAnalyzer, n0: Node, param: string, el: Node): Val 
     if (c.type === 'template_substitution') return named(c)[0] ? evalWithElement(A, named(c)[0]!, param, el) : { e: '', why: 'expression' };
     return evalWithElement(A, c, param, el);
   });
-  return concatVals(vals, clip(n.text), 'template literal with substitutions');
+  return concatVals(vals, n, 'template literal with substitutions');
 }
 
 /** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */

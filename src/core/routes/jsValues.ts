@@ -58,13 +58,13 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
           vals.push(e ? jsEvalStr(A, e, depth + 1) : { e: '', why: 'expression' });
         }
       }
-      return concatVals(vals, clip(n.text), 'template literal with substitutions');
+      return concatVals(vals, n, 'template literal with substitutions');
     }
     case 'binary_expression': {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
       if (l && r && n.childForFieldName('operator')?.text === '+') {
-        return concatVals([jsEvalStr(A, l, depth + 1), jsEvalStr(A, r, depth + 1)], clip(n.text), 'string concatenation with variables');
+        return concatVals([jsEvalStr(A, l, depth + 1), jsEvalStr(A, r, depth + 1)], n, 'string concatenation with variables');
       }
       return jsFallback(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
     }

@@ -26,12 +26,12 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
           vals.push(e && !hasFormat ? pyEvalStr(A, e, depth + 1) : { e: clip(c.text), why: 'expression' });
         }
       }
-      return concatVals(vals, clip(n.text), 'f-string with substitutions');
+      return concatVals(vals, n, 'f-string with substitutions');
     }
     case 'concatenated_string':
       return concatVals(
         named(n).map((c) => pyEvalStr(A, c, depth + 1)),
-        clip(n.text),
+        n,
         'string concatenation with variables',
       );
     case 'binary_operator': {
@@ -39,7 +39,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
       const r = n.childForFieldName('right');
       const op = n.childForFieldName('operator')?.text;
       if (l && r && op === '+')
-        return concatVals([pyEvalStr(A, l, depth + 1), pyEvalStr(A, r, depth + 1)], clip(n.text), 'string concatenation with variables');
+        return concatVals([pyEvalStr(A, l, depth + 1), pyEvalStr(A, r, depth + 1)], n, 'string concatenation with variables');
       return { e: clip(n.text), why: 'expression' };
     }
     case 'parenthesized_expression': {
