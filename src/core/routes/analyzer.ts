@@ -60,9 +60,38 @@ export abstract class Analyzer {
     return this.bindings.lookup(name, at);
   }
 
-  /** The value of an expression (memoised per node). */
+  /** While a loop over a literal list is unrolled (./jsLoops): its variable and the element it is bound to. */
+  loopEl: { name: string; value: string } | null = null;
+
+  /** Runs f with the loop variable `name` bound to `value` (values read meanwhile are not memoised). */
+  withElement<T>(name: string, value: string, f: () => T): T {
+    const prev = this.loopEl;
+    this.loopEl = { name, value };
+    try {
+      return f();
+    } finally {
+      this.loopEl = prev;
+    }
+  }
+
+  /** Names bound by a declaration between two offsets, with the declaration's text. */
+  declaredIn(start: number, end: number): { name: string; text: string }[] {
+    const out: { name: string; text: string }[] = [];
+    for (const [name, list] of this.bindings.entries())
+      for (const b of list) if (b.node.startIndex >= start && b.node.endIndex <= end) out.push({ name, text: b.node.text });
+    return out;
+  }
+
+  /** Whether `n` is inside the function (or module) `decl` is declared in. */
+  sameScope(decl: Node, n: Node): boolean {
+    const scope = this.bindings.scopes.scopeOf(decl);
+    return scope === -1 || this.bindings.scopes.chain(n).some((f) => f.startIndex === scope);
+  }
+
+  /** The value of an expression (memoised per node, except while a loop is unrolled). */
   refOf(n: Node | null): Ref {
     if (!n) return { k: 'none', text: '' };
+    if (this.loopEl) return this.computeRef(n);
     const memo = this.refMemo.get(n.id);
     if (memo) return memo;
     const r = this.computeRef(n);
@@ -79,7 +108,7 @@ export abstract class Analyzer {
     o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
     init?: (ref: Ref) => void,
   ): Ref {
-    const nodeKey = `${n.startIndex}:${n.endIndex}`;
+    const nodeKey = `${n.startIndex}:${n.endIndex}:${this.loopEl?.value ?? ''}`; // one per element of an unrolled loop
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
       const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)

@@ -195,6 +195,8 @@ export interface FileAnalysis {
   loads?: ModId[];
   /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`). */
   loadsComputed?: true;
+  /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
+  computedLoads?: { text: string; line: number; dir: string }[];
   /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */
   serves?: true;
   /** Syntax errors, unsupported idioms, etc. */

@@ -108,13 +108,16 @@ export class RefResolver {
         if (ref.name === 'default') return { t: 'ns', file: target };
         return null;
       }
+      case 'lit':
+        return { t: 'lit', file, props: ref.props };
       case 'mem': {
-        if (ref.base.k === 'lit') {
-          const v = ref.base.props[ref.name];
-          return v ? this.resolve(file, v, depth + 1) : null;
-        }
         const b = this.resolve(file, ref.base, depth + 1);
         if (!b) return null;
+        // an object literal's property, also one a function returns (`return controllers` filled in a loop)
+        if (b.t === 'lit') {
+          const v = b.props[ref.name];
+          return v ? this.resolve(b.file, v, depth + 1) : null;
+        }
         // `const { router } = options`, `function f({ router })`: a property of the object the callers pass
         if (b.t === 'param' && b.prop === undefined) return { ...b, prop: ref.name };
         if (b.t === 'ns') {

@@ -12,7 +12,7 @@ import { entOfKey, key, RefResolver } from './refs';
 import { provenance } from './configValues';
 import { cmp, compatible, lastName, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
-import { loadedModules } from './jsLoads';
+import { loadedModules, mountedThrough } from './jsLoads';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -306,6 +306,12 @@ class Resolver extends RefResolver {
     return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
   }
 
+  /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
+  private unmounted(k: string, what: string): string {
+    const through = mountedThrough(this.files.values(), entOfKey(k)?.file ?? '', (f) => this.rel(f));
+    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files`}`;
+  }
+
   private describe(k: string): string {
     const e = entOfKey(k);
     if (!e) return k;
@@ -372,13 +378,7 @@ class Resolver extends RefResolver {
     };
     if (!edges.length) {
       if ((e?.t === 'obj' && this.objDecl(e.file, e.id)?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
-      else
-        push({
-          path: null,
-          reason: `${this.describe(k)} is never mounted/registered in the analysed files`,
-          tail: below('', null),
-          dead: true,
-        });
+      else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: true });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
@@ -521,7 +521,7 @@ class Resolver extends RefResolver {
       return;
     }
     if (guessed) {
-      out.push(make(fw, null, `${this.describe(k)} is not registered/called in the analysed files`));
+      out.push(make(fw, null, this.unmounted(k, 'not registered/called')));
       return;
     }
     const all = this.bases(k, fw, new Set());
