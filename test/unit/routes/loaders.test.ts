@@ -1,0 +1,205 @@
+/**
+ * Modules loaded by a computed name over a literal list (each element a module load, a prefix built from the same
+ * element), folder loaders read at run time (the reason names the computed load), and helpers called as members of an
+ * imported module object.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFile, detectRoutes } from '../../../src/core/routes/detector';
+import { loadParsers } from '../../../src/core/parsing/treeSitter';
+import type { Route } from '../../../src/core/routes/types';
+
+const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path}: ${r.fullPathReason})`} ${r.file}`;
+const js = (path: string, ...lines: string[]): { path: string; text: string } => ({ path, text: lines.join('\n') + '\n' });
+const ROUTER = (p: string): string[] => [
+  "const { Router } = require('express');",
+  'const router = Router();',
+  `router.get('${p}', (req, res) => res.send('ok'));`,
+  'module.exports = router;',
+];
+
+test('forEach over a literal list: each required module is called with the app, so its routes get the app', async () => {
+  const app = js(
+    '/p/app.js',
+    "const express = require('express');",
+    'const app = express();',
+    "['health', 'stats'].forEach((name) => require(`./plugins/${name}`)(app));",
+  );
+  const health = js('/p/plugins/health.js', "module.exports = (app) => { app.get('/healthz', (req, res) => res.send('ok')); };");
+  const stats = js('/p/plugins/stats.js', "module.exports = function (app) { app.get('/stats', (req, res) => res.json({})); };");
+  const routes = await detectRoutes([app, health, stats]);
+  assert.deepEqual(routes.map(brief), ['GET /healthz /p/plugins/health.js', 'GET /stats /p/plugins/stats.js']);
+});
+
+test('for … of and .map over a constant list: the prefix is built from the same element as the module name', async () => {
+  const app = js(
+    '/p/app.js',
+    "const path = require('path');",
+    "const express = require('express');",
+    'const app = express();',
+    "const RESOURCES = ['books', 'authors'];",
+    "for (const r of RESOURCES) app.use(`/api/${r}`, require(path.join(__dirname, 'routes', r)));",
+    "['tags'].map((t) => app.use('/v2/' + t, require('./routes/' + t)));",
+  );
+  const routes = await detectRoutes([
+    app,
+    js('/p/routes/books.js', ...ROUTER('/')),
+    js('/p/routes/authors.js', ...ROUTER('/:id')),
+    js('/p/routes/tags.js', ...ROUTER('/')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /api/authors/:id /p/routes/authors.js',
+    'GET /api/books /p/routes/books.js',
+    'GET /v2/tags /p/routes/tags.js',
+  ]);
+});
+
+test('an object filled in a loop over a literal list and returned: its properties are the modules, mounted by key', async () => {
+  const index = js(
+    '/p/controllers/index.js',
+    'module.exports = (db) => {',
+    "  const files = ['user', 'project'];",
+    '  const controllers = {};',
+    '  files.forEach((file) => {',
+    '    controllers[file] = require(`./${file}`)(db);',
+    '  });',
+    '  return controllers;',
+    '};',
+  );
+  const factory = (p: string): { path: string; text: string } =>
+    js(
+      `/p/controllers/${p}.js`,
+      "const express = require('express');",
+      'module.exports = (db) => {',
+      '  const router = express.Router();',
+      `  router.get('/${p}-only', (req, res) => res.json(db));`,
+      '  return router;',
+      '};',
+    );
+  const app = js(
+    '/p/app.js',
+    "const express = require('express');",
+    'const app = express();',
+    "const controllers = require('./controllers')({});",
+    "app.use('/user', controllers.user);",
+    "app.use('/project', controllers.project);",
+  );
+  const routes = await detectRoutes([app, index, factory('user'), factory('project')]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /project/project-only /p/controllers/project.js',
+    'GET /user/user-only /p/controllers/user.js',
+  ]);
+});
+
+test('import() of an element inside the loop body, through a local binding and a destructured default', async () => {
+  const app = js(
+    '/p/src/index.ts',
+    "import { Hono } from 'hono';",
+    'const app = new Hono();',
+    "for (const name of ['users', 'orders'] as const) {",
+    '  const mod = await import(`./routes/${name}.js`);',
+    '  app.route(`/api/${name}`, mod.default);',
+    '}',
+    "await Promise.all(['admin'].map(async (s) => { const { default: r } = await import(`./routes/${s}.js`); app.route(`/${s}`, r); }));",
+  );
+  const hono = (p: string): { path: string; text: string } =>
+    js(`/p/src/routes/${p}.ts`, "import { Hono } from 'hono';", `export default new Hono().get('/${p}-list', (c) => c.json([]));`);
+  const routes = await detectRoutes([app, hono('users'), hono('orders'), hono('admin')]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /admin/admin-list /p/src/routes/admin.ts',
+    'GET /api/orders/orders-list /p/src/routes/orders.ts',
+    'GET /api/users/users-list /p/src/routes/users.ts',
+  ]);
+});
+
+test('a route registered in a loop over a literal list is one route per element; other registrations there are read once', async () => {
+  const app = js(
+    '/p/app.js',
+    "const express = require('express');",
+    'const app = express();',
+    "['a', 'b'].forEach((n) => {",
+    '  app.get(`/${n}`, (req, res) => res.send(n));',
+    "  app.get('/same', (req, res) => res.send('x'));",
+    '});',
+  );
+  const routes = await detectRoutes([app]);
+  assert.deepEqual(routes.map(brief), ['GET /a /p/app.js', 'GET /b /p/app.js', 'GET /same /p/app.js']);
+});
+
+test('a literal-list load records each element module as loaded by the file', async () => {
+  const parsers = await loadParsers();
+  const fa = analyzeFile(
+    parsers,
+    '/p/app.js',
+    "const app = require('express')();\nfor (const f of ['x', 'y']) app.use(require(`./r/${f}`));\n",
+  );
+  assert.ok(fa.loads?.includes('file:/p/r/x') && fa.loads.includes('file:/p/r/y'), JSON.stringify(fa.loads));
+  assert.equal(fa.computedLoads, undefined);
+});
+
+test('a computed load not over a literal list stays unknown, and routers of the folder it reads say so', async () => {
+  const app = js(
+    '/p/app.js',
+    "const fs = require('fs');",
+    "const express = require('express');",
+    'const app = express();',
+    "for (const file of fs.readdirSync(__dirname + '/legacy')) app.use('/legacy', require(`./legacy/${file}`));",
+    'module.exports = (names) => names.forEach((n) => app.use(require(`./other/${n}`)));',
+  );
+  const routes = await detectRoutes([app, js('/p/legacy/old.js', ...ROUTER('/old')), js('/p/lib/unused.js', ...ROUTER('/unused'))]);
+  assert.deepEqual(routes.map(brief), [
+    'GET null(/old: `router` (legacy/old.js:2) is mounted through a computed require(`./legacy/${file}`) (app.js:4)) /p/legacy/old.js',
+    'GET null(/unused: `router` (lib/unused.js:2) is never mounted/registered in the analysed files) /p/lib/unused.js',
+  ]);
+});
+
+test('helpers called as members of an imported module object: CommonJS object, exports.x, ES namespace and default object', async () => {
+  const helpers = js(
+    '/p/lib/helpers.js',
+    "function addRoutes({ router }) { router.get('/', (req, res) => res.json([])); return router; }",
+    'module.exports = { addRoutes };',
+  );
+  const utils = js('/p/lib/utils.js', 'exports.crud = (router, base) => { router.post(base, (req, res) => res.sendStatus(201)); };');
+  const esm = js(
+    '/p/lib/health.ts',
+    "export function mountHealth(router) { router.get('/health', (req, res) => res.send('ok')); }",
+    "function mountPing(router) { router.get('/ping', (req, res) => res.send('pong')); }",
+    'export default { mountPing };',
+  );
+  const items = js(
+    '/p/routes/items.js',
+    "const express = require('express');",
+    "const helpers = require('../lib/helpers');",
+    "const utils = require('../lib/utils');",
+    'let router = express.Router();',
+    'router = helpers.addRoutes({ router });',
+    "utils.crud(router, '/bulk');",
+    'module.exports = router;',
+  );
+  const tags = js(
+    '/p/routes/tags.ts',
+    "import { Router } from 'express';",
+    "import * as health from '../lib/health';",
+    "import lib from '../lib/health';",
+    'const router = Router();',
+    'health.mountHealth(router);',
+    'lib.mountPing(router);',
+    'export default router;',
+  );
+  const app = js(
+    '/p/app.ts',
+    "import express from 'express';",
+    "import items from './routes/items';",
+    "import tags from './routes/tags';",
+    'const app = express();',
+    "app.use('/items', items);",
+    "app.use('/tags', tags);",
+  );
+  const routes = await detectRoutes([app, helpers, utils, esm, items, tags]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /tags/health /p/lib/health.ts',
+    'GET /tags/ping /p/lib/health.ts',
+    'GET /items /p/lib/helpers.js',
+    'POST /items/bulk /p/lib/utils.js',
+  ]);
+});
