@@ -61,12 +61,12 @@ export abstract class Analyzer {
   }
 
   /** While a loop over a literal list is unrolled (./jsLoops): its variable and the element it is bound to. */
-  loopEl: { name: string; value: string } | null = null;
+  loopEl: { name: string; value: string; start: number; end: number } | null = null;
 
   /** Runs f with the loop variable `name` bound to `value` (values read meanwhile are not memoised). */
-  withElement<T>(name: string, value: string, f: () => T): T {
+  withElement<T>(loop: { name: string; start: number; end: number }, value: string, f: () => T): T {
     const prev = this.loopEl;
-    this.loopEl = { name, value };
+    this.loopEl = { name: loop.name, start: loop.start, end: loop.end, value };
     try {
       return f();
     } finally {
@@ -108,7 +108,9 @@ export abstract class Analyzer {
     o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
     init?: (ref: Ref) => void,
   ): Ref {
-    const nodeKey = `${n.startIndex}:${n.endIndex}:${this.loopEl?.value ?? ''}`; // one per element of an unrolled loop
+    // one per element of an unrolled loop when created in its body
+    const l = this.loopEl && this.loopEl.start <= n.startIndex && n.startIndex < this.loopEl.end ? this.loopEl.value : '';
+    const nodeKey = `${n.startIndex}:${n.endIndex}:${l}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
       const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)

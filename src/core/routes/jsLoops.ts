@@ -1,9 +1,8 @@
 /**
- * Loops over a literal list (`['users', 'todos'].forEach((f) => …)`, `.map(…)`, `for (const f of FILES) …`): a
- * registration, call or property assignment in the loop body that depends on the loop variable is read once per element,
- * the variable bound to it, so `require(`./${f}`)`, `import(`./routes/${f}.js`)` and `path.join(__dirname, 'routes', f)`
- * name a module and `/${f}` a prefix. A computed load over anything else (a folder read at run time) is recorded with
- * the folder it reads, so a router of that folder says how it is mounted.
+ * JS/TS loops over a literal list (`['users', 'todos'].forEach((f) => …)`, `.map(…)`, `for (const f of FILES) …`; see
+ * ./loops): `require(`./${f}`)`, `import(`./routes/${f}.js`)` and `path.join(__dirname, 'routes', f)` name a module, an
+ * object filled in such a loop (`controllers[f] = …`) has a property per element. A computed load over anything else (a
+ * folder read at run time) is recorded with the folder it reads, so a router of that folder says how it is mounted.
  */
 import * as path from 'node:path';
 import { jsStringLiteral as unquote, lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
@@ -12,36 +11,26 @@ import { clip } from './common';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import type { Ref } from './model';
+import { type LiteralLoop, Loops } from './loops';
 
-interface LiteralLoop {
-  /** Byte range of the loop body (the callback, or the `for` statement's body). */
-  start: number;
-  end: number;
-  name: string;
-  values: string[];
-  /** Names bound in the body whose value uses the variable (`const mod = await import(`./${f}.js`)`). */
-  deps?: RegExp | null;
-}
-
-const word = (names: string[]): RegExp => new RegExp(`(?<![\\w$.])(?:${names.map((n) => n.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
-
-export class LiteralLoops {
-  private list: LiteralLoop[] | null = null;
+/** JS/TS loops over a literal list, object properties assigned in them, and computed module names. */
+export class LiteralLoops extends Loops {
   private assigns: Map<string, Node[]> | null = null;
 
   constructor(
-    private readonly A: JsAnalyzer,
+    private readonly js: JsAnalyzer,
     private readonly forNodes: readonly Node[],
     private readonly eachNodes: readonly Node[],
     private readonly assignNodes: readonly Node[],
-  ) {}
+  ) {
+    super(js, () => this.findLoops());
+  }
 
-  private loops(): LiteralLoop[] {
-    if (this.list) return this.list;
+  private findLoops(): LiteralLoop[] {
     const list: LiteralLoop[] = [];
     const add = (body: Node | null, name: string | null | undefined, over: Node | null): void => {
       const values = body && name && over ? this.strings(over) : null;
-      if (values?.length) list.push({ start: body!.startIndex, end: body!.endIndex, name: name!, values });
+      if (values) list.push({ start: body!.startIndex, end: body!.endIndex, name: name!, values });
     };
     for (const f of this.forNodes) {
       const left = f.childForFieldName('left');
@@ -52,13 +41,13 @@ export class LiteralLoops {
       const cb = unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null);
       if (cb && isInlineFunction(cb)) add(cb, jsParamNames(cb)[0], c.childForFieldName('function')!.childForFieldName('object'));
     }
-    return (this.list = list);
+    return list;
   }
 
   /** The strings of a literal array, written in place or a `const`/`let` of this file bound once. */
   private strings(n: Node): string[] | null {
     let u = unwrapExpr(n);
-    if (u?.type === 'identifier') u = unwrapExpr(this.A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
+    if (u?.type === 'identifier') u = unwrapExpr(this.js.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
     if (u?.type !== 'array') return null;
     const out: string[] = [];
     for (const e of named(u)) {
@@ -68,37 +57,6 @@ export class LiteralLoops {
       out.push(v);
     }
     return out;
-  }
-
-  /** Whether a literal loop's body contains n. */
-  inside(n: Node): boolean {
-    const s = n.startIndex;
-    return this.loops().some((l) => l.start <= s && s < l.end);
-  }
-
-  /** The innermost literal loop around n whose variable n uses (directly or through a name bound in the body). */
-  around(n: Node): LiteralLoop | null {
-    const s = n.startIndex;
-    const loops = this.loops().filter((l) => l.start <= s && s < l.end);
-    if (!loops.length) return null;
-    const text = n.text;
-    for (const l of loops.sort((a, b) => b.start - a.start)) {
-      if (word([l.name]).test(text)) return l;
-      if (l.deps === undefined) {
-        const uses = word([l.name]);
-        const names = this.A.declaredIn(l.start, l.end).filter((d) => uses.test(d.text));
-        l.deps = names.length ? word(names.map((d) => d.name)) : null;
-      }
-      if (l.deps?.test(text)) return l;
-    }
-    return null;
-  }
-
-  /** Runs f once per element of the literal loop n depends on, the variable bound to the element; else once. */
-  unrolled(n: Node, f: () => void): void {
-    const loop = this.around(n);
-    if (!loop) return f();
-    for (const v of loop.values) this.A.withElement(loop.name, v, f);
   }
 
   /**
@@ -119,11 +77,11 @@ export class LiteralLoops {
     }
     const props: Record<string, Ref> = {};
     const set = (k: string, v: Node): void => {
-      const r = this.A.refOf(v);
+      const r = this.js.refOf(v);
       if (r.k !== 'none') props[k] = r;
     };
     for (const a of this.assigns.get(name.text) ?? []) {
-      if (!this.A.sameScope(decl!, a)) continue;
+      if (!this.js.sameScope(decl!, a)) continue;
       const left = a.childForFieldName('left')!;
       const right = a.childForFieldName('right');
       if (!right) continue;
@@ -132,7 +90,7 @@ export class LiteralLoops {
       const key = index?.type === 'string' ? unquote(index) : null;
       if (key !== null) set(key, right);
       const loop = index?.type === 'identifier' ? this.around(a) : null;
-      if (loop?.name === index?.text) for (const v of loop?.values ?? []) this.A.withElement(loop!.name, v, () => set(v, right));
+      if (loop?.name === index?.text) for (const v of loop?.values ?? []) this.js.withElement(loop!, v, () => set(v, right));
     }
     return props;
   }
@@ -142,7 +100,7 @@ export class LiteralLoops {
    * file), or null; outside a literal loop, the load is recorded with the folder it reads.
    */
   computedSpec(arg: Node, call: Node): string | null {
-    const A = this.A;
+    const A = this.js;
     if (A.loopEl) {
       const v = A.evalStr(arg);
       const spec = 's' in v ? v.s : evalDir(A, arg);

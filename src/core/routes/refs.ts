@@ -3,7 +3,7 @@
  * member of a module, class or instance, the value a project function returns, and what calling a project class or
  * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates). Pure.
  */
-import type { ClassDecl, FileAnalysis, Ref } from './model';
+import type { ClassDecl, FileAnalysis, ModId, Ref } from './model';
 import type { Framework } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
@@ -138,6 +138,15 @@ export class RefResolver {
       default:
         return null;
     }
+  }
+
+  /** A folder loader's module (`py:app.plugins.*`, ./pyLoaders) is each module of the folder in turn: the reference
+   *  once per module; any other reference as it is. */
+  protected eachModule(ref: Ref): Ref[] {
+    const sub = (r: Ref, mod: ModId): Ref => (r.k === 'imp' ? { ...r, mod } : r.k === 'mem' ? { ...r, base: sub(r.base, mod) } : r);
+    let root = ref;
+    while (root.k === 'mem') root = root.base;
+    return root.k === 'imp' && root.mod.endsWith('*') ? this.mods.modules(root.mod).map((m) => sub(ref, m)) : [ref];
   }
 
   private classMemo = new Map<string, ClassDecl['base'] | null>();

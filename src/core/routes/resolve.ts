@@ -198,7 +198,7 @@ class Resolver extends RefResolver {
       const calls = fa.calls.flatMap((c) =>
         c.each
           ? this.arrayOf(fa.file, c.each).map((el) => ({ file: el.file, call: { ...c, args: [el.ref], each: undefined } }))
-          : [{ file: fa.file, call: c }],
+          : this.eachModule(c.callee).map((callee) => ({ file: fa.file, call: callee === c.callee ? c : { ...c, callee } })),
       );
       for (const { file, call: c } of calls) {
         let callee = this.resolve(fa.file, c.callee);
@@ -241,7 +241,7 @@ class Resolver extends RefResolver {
       }
     }
     for (const fa of this.files.values()) {
-      for (const m of fa.mounts) {
+      for (const m of fa.mounts.flatMap((m) => this.eachModule(m.child).map((child) => (child === m.child ? m : { ...m, child })))) {
         const child = this.resolve(fa.file, m.child);
         const fn =
           m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param'

@@ -203,3 +203,72 @@ test('helpers called as members of an imported module object: CommonJS object, e
     'POST /items/bulk /p/lib/utils.js',
   ]);
 });
+
+const PY_ROUTER = (p: string, prefix = ''): string[] => [
+  'from fastapi import APIRouter',
+  `router = APIRouter(${prefix ? `prefix="${prefix}"` : ''})`,
+  `@router.get("${p}")`,
+  'def handler():',
+  '    return []',
+];
+
+test('Python importlib over a literal list: each module is included, with the prefix built from the same name', async () => {
+  const main = js(
+    '/p/app/main.py',
+    'import importlib',
+    'from fastapi import FastAPI',
+    'from .routers import api',
+    'app = FastAPI()',
+    'NAMES = ("users", "items")',
+    'for name in NAMES:',
+    '    module = importlib.import_module(f"app.routers.{name}")',
+    '    app.include_router(module.router, prefix=f"/api/{name}")',
+    'app.include_router(api, prefix="/v2")',
+  );
+  const pkg = js(
+    '/p/app/routers/__init__.py',
+    'from importlib import import_module',
+    'from fastapi import APIRouter',
+    'api = APIRouter()',
+    'for name in ["users"]:',
+    '    api.include_router(import_module(f".{name}", package=__name__).router)',
+  );
+  const routes = await detectRoutes([
+    main,
+    pkg,
+    js('/p/app/routers/users.py', ...PY_ROUTER('/list')),
+    js('/p/app/routers/items.py', ...PY_ROUTER('/all')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /api/items/all /p/app/routers/items.py',
+    'GET /api/users/list /p/app/routers/users.py',
+    'GET /v2/list /p/app/routers/users.py',
+  ]);
+});
+
+test('Python folder loaders (pkgutil.iter_modules, os.listdir): every module of the package is included with the prefix written there', async () => {
+  const main = js(
+    '/p/app/main.py',
+    'import importlib, os, pkgutil',
+    'from fastapi import FastAPI',
+    'from app import plugins',
+    'app = FastAPI()',
+    'for info in pkgutil.iter_modules(plugins.__path__):',
+    '    app.include_router(importlib.import_module("app.plugins." + info.name).router, prefix="/plugins")',
+    'for f in os.listdir("app/extras"):',
+    '    app.include_router(importlib.import_module(f"app.extras.{f[:-3]}").router, prefix=f"/x/{f[:-3]}")',
+  );
+  const routes = await detectRoutes([
+    main,
+    js('/p/app/plugins/__init__.py', ''),
+    js('/p/app/plugins/billing.py', ...PY_ROUTER('/invoices', '/billing')),
+    js('/p/app/plugins/util.py', 'def helper():', '    return 1'),
+    js('/p/app/extras/status.py', ...PY_ROUTER('/status')),
+    js('/p/app/other/audit.py', ...PY_ROUTER('/audit')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET null(/status: prefix at main.py:8 is a f-string with substitutions: f"/x/{f[:-3]}") /p/app/extras/status.py',
+    'GET null(/audit: `router` (other/audit.py:2) is never mounted/registered in the analysed files) /p/app/other/audit.py',
+    'GET /plugins/billing/invoices /p/app/plugins/billing.py',
+  ]);
+});
