@@ -99,9 +99,10 @@ export class RefResolver {
           return null;
         }
         if (ref.name === '*') return { t: 'ns', file: target };
-        if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
-        const e = this.exportOf(target, ref.name, depth);
-        if (e) return e;
+        const e = this.exportOf(target, ref.name === 'cjs' ? 'default' : ref.name, depth);
+        // a module whose default export is an object literal (`module.exports = { a, b }`) is read as the module
+        if (e?.t === 'lit' && (ref.name === 'cjs' || ref.name === 'default')) return { t: 'ns', file: target };
+        if (e || ref.name === 'cjs') return e ?? { t: 'ns', file: target };
         const sub =
           this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
         if (sub) return { t: 'ns', file: sub };
@@ -123,6 +124,9 @@ export class RefResolver {
         if (b.t === 'ns') {
           const e = this.exportOf(b.file, ref.name, depth);
           if (e) return e;
+          const d = this.exportOf(b.file, 'default', depth); // `export default { mountPing }`
+          const p = d?.t === 'lit' ? d.props[ref.name] : undefined;
+          if (p) return this.resolve(d!.file, p, depth + 1);
           const sub = this.mods.submodule(b.file, ref.name);
           return sub ? { t: 'ns', file: sub } : null;
         }

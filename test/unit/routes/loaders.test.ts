@@ -272,3 +272,16 @@ test('Python folder loaders (pkgutil.iter_modules, os.listdir): every module of 
     'GET /plugins/billing/invoices /p/app/plugins/billing.py',
   ]);
 });
+
+test('a module whose export is an object literal is still read as the module: its constants and its routers', async () => {
+  const app = js(
+    '/p/app.js',
+    "const express = require('express');",
+    "const config = require('./config');",
+    'const app = express();',
+    'app.use(config.prefix, config.router);',
+  );
+  const config = js('/p/config.js', "const prefix = '/api';", "const router = require('./r');", 'module.exports = { prefix, router };');
+  const routes = await detectRoutes([app, config, js('/p/r.js', ...ROUTER('/x'))]);
+  assert.deepEqual(routes.map(brief), ['GET /api/x /p/r.js']);
+});
