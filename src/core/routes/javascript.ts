@@ -29,8 +29,8 @@ const QUERY = `
 (call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS].map((m) => `"${m}"`).join(' ')}))) @mcall
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
-(call_expression function: (member_expression object: (identifier)) arguments: (arguments (object))) @argcall
-(call_expression function: (member_expression property: (property_identifier) @_e (#any-of? @_e "forEach" "map" "flatMap"))) @each
+(call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
+(call_expression function: (member_expression object: [(array (string)) (identifier)] property: (property_identifier) @_e (#any-of? @_e "forEach" "map" "flatMap"))) @each
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
