@@ -120,11 +120,13 @@ export class PyAnalyzer extends Analyzer {
           const first = full.split('.')[0]!;
           this.bind(first, n, () => ({ k: 'imp', mod: `py:${first}`, name: '*' }));
           this.noteFramework(full);
+          this.load(`py:${full}`);
         } else if (c.type === 'aliased_import') {
           const full = c.childForFieldName('name')?.text ?? '';
           const alias = c.childForFieldName('alias')?.text;
           if (alias) this.bind(alias, n, () => ({ k: 'imp', mod: `py:${full}`, name: '*' }));
           this.noteFramework(full);
+          this.load(`py:${full}`);
         }
       }
       return;
@@ -141,8 +143,11 @@ export class PyAnalyzer extends Analyzer {
       mod = `py:${modNode.text}`;
       this.noteFramework(modNode.text);
     }
+    this.load(mod);
     for (const c of n.childrenForFieldName('name')) {
       if (!c) continue;
+      const imported = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text;
+      if (imported) this.load(mod.startsWith('py:') ? `${mod}.${imported}` : `${mod}/${imported.split('.').join('/')}`); // a submodule
       if (c.type === 'dotted_name') {
         const name = c.text;
         this.bind(name.split('.').pop()!, n, () => ({ k: 'imp', mod, name }));
@@ -153,6 +158,12 @@ export class PyAnalyzer extends Analyzer {
       }
     }
     if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.notes.push(`line ${lineOf(n)}: star import not followed`);
+  }
+
+  /** A module this file imports (for the test-folder files the workspace scan keeps). */
+  private load(mod: ModId): void {
+    const loads = (this.fa.loads ??= []);
+    if (!loads.includes(mod)) loads.push(mod);
   }
 
   private noteFramework(mod: string): void {

@@ -200,3 +200,18 @@ test('a test-folder file a non-test module imports is analysed, with what it imp
     'src/tests/shared.js',
   ]);
 });
+
+test('a Python module of a tests/ folder the app imports is analysed too', async () => {
+  const root = tree({
+    'app/main.py':
+      'from fastapi import FastAPI\nfrom app.tests import stubs\napp = FastAPI()\napp.include_router(stubs.router, prefix="/stubs")\n',
+    'app/tests/stubs.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/ping")\ndef ping():\n    return "pong"\n',
+    'app/tests/test_main.py': 'from app.main import app\n',
+  });
+  const { routes, analyses } = await scanWorkspace(root);
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath ?? 'null'}`),
+    ['app/tests/stubs.py /stubs/ping'],
+  );
+  assert.equal(analyses.size, 2);
+});
