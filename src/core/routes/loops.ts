@@ -17,6 +17,9 @@ export interface LiteralLoop {
   deps?: RegExp | null;
 }
 
+/** A longer list (repository input) is not unrolled: the registrations in its loop are read once, as unknowns. */
+const MAX_ELEMENTS = 64;
+
 const word = (names: string[]): RegExp => new RegExp(`(?<![\\w$.])(?:${names.map((n) => n.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
 
 export class Loops {
@@ -28,7 +31,7 @@ export class Loops {
   ) {}
 
   private loops(): LiteralLoop[] {
-    return (this.list ??= this.find().filter((l) => l.values.length));
+    return (this.list ??= this.find().filter((l) => l.values.length && l.values.length <= MAX_ELEMENTS));
   }
 
   /** Whether a literal loop's body contains n. */

@@ -285,3 +285,14 @@ test('a module whose export is an object literal is still read as the module: it
   const routes = await detectRoutes([app, config, js('/p/r.js', ...ROUTER('/x'))]);
   assert.deepEqual(routes.map(brief), ['GET /api/x /p/r.js']);
 });
+
+test('a literal list longer than 64 elements is not unrolled: its registrations stay one unknown each', async () => {
+  const names = Array.from({ length: 65 }, (_, i) => `'r${i}'`).join(', ');
+  const app = js(
+    '/p/app.js',
+    "const app = require('express')();",
+    `[${names}].forEach((n) => app.get(\`/\${n}\`, (req, res) => res.end()));`,
+  );
+  const routes = await detectRoutes([app]);
+  assert.deepEqual(routes.map(brief), ['GET null(`/${n}`: path is a template literal with substitutions: `/${n}`) /p/app.js']);
+});
