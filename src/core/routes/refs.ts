@@ -1,10 +1,12 @@
 /**
  * What a symbolic reference of the per-file facts is across files (resolve.ts): a module's export, an imported name, a
  * member of a module, class or instance, the value a project function returns, and what calling a project class or
- * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates). Pure.
+ * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates), and a
+ * route's handler function. Pure.
  */
-import type { ClassDecl, FileAnalysis, ModId, Ref } from './model';
-import type { Framework } from './types';
+import type { ClassDecl, FileAnalysis, ModId, RawRoute, Ref } from './model';
+import { lastName } from './common';
+import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
 
@@ -218,5 +220,38 @@ export class RefResolver {
     if (els) return els.map((r) => ({ file: fa.file, ref: r }));
     const ex = fa.exports[name];
     return ex?.k === 'imp' ? this.arrayOf(fa.file, ex, depth + 1) : [];
+  }
+
+  protected handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
+    if (!r.handler) return false;
+    const e = this.resolve(fa.file, r.handler.ref);
+    return e?.t === 'fn' || e?.t === 'cls';
+  }
+
+  /** The handler function of a route (its definition, possibly in another module), else what the registration names. */
+  protected handlerOf(
+    fa: FileAnalysis,
+    r: RawRoute,
+    handlerFile?: string,
+  ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
+    const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
+    if (!r.handler) return fallback;
+    let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
+    if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
+    if (e?.t === 'fn') {
+      const f = this.files.get(e.file)?.functions[e.id];
+      if (f)
+        return {
+          handlerFile: e.file,
+          handlerLine: f.line,
+          handlerName: r.handler.inline ? r.handler.text || null : f.name,
+          handlerRange: f.range,
+        };
+    }
+    if (e?.t === 'cls') {
+      const c = this.files.get(e.file)?.classes[e.id];
+      if (c) return { handlerFile: e.file, handlerLine: c.line, handlerName: c.name };
+    }
+    return fallback;
   }
 }

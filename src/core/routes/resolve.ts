@@ -10,7 +10,7 @@ import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { entOfKey, key, RefResolver } from './refs';
 import { provenance } from './configValues';
-import { cmp, compatible, lastName, toMethod } from './common';
+import { cmp, compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
 import { loadedModules, mountedThrough } from './jsLoads';
 
@@ -559,37 +559,5 @@ class Resolver extends RefResolver {
       loaded: loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
     };
     return this.live.appDirs.some((d) => file.startsWith(d)) && !this.live.loaded.has(file);
-  }
-
-  private handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
-    if (!r.handler) return false;
-    const e = this.resolve(fa.file, r.handler.ref);
-    return e?.t === 'fn' || e?.t === 'cls';
-  }
-
-  private handlerOf(
-    fa: FileAnalysis,
-    r: RawRoute,
-    handlerFile?: string,
-  ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
-    const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
-    if (!r.handler) return fallback;
-    let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
-    if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
-    if (e?.t === 'fn') {
-      const f = this.files.get(e.file)?.functions[e.id];
-      if (f)
-        return {
-          handlerFile: e.file,
-          handlerLine: f.line,
-          handlerName: r.handler.inline ? r.handler.text || null : f.name,
-          handlerRange: f.range,
-        };
-    }
-    if (e?.t === 'cls') {
-      const c = this.files.get(e.file)?.classes[e.id];
-      if (c) return { handlerFile: e.file, handlerLine: c.line, handlerName: c.name };
-    }
-    return fallback;
   }
 }
