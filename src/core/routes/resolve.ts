@@ -128,6 +128,41 @@ class Resolver extends RefResolver {
     return { ref, str };
   }
 
+  /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
+  private inCaller(c: { file: string; call: CallEdge }, file: string, fn: number, r: Ref): Ent | null {
+    const e = this.resolve(file, r);
+    if (e?.t !== 'param' || e.file !== file || e.fn !== fn) return e;
+    const a = this.argOf(c, file, fn, e.i).ref;
+    return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
+  }
+
+  /**
+   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   */
+  private perCall(fa: FileAnalysis, r: RawRoute): ({ owner: Ent | null; path: Val } | undefined)[] {
+    const v = r.path;
+    if (!('e' in v) || !r.owner || 's' in this.evalVal(fa.file, v)) return [undefined];
+    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    const fn = fns.size === 1 ? [...fns][0]! : -1;
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
+      const pieces = parts.map((p) =>
+        typeof p === 'string'
+          ? p
+          : p.ref.k === 'param'
+            ? str(this.evalVal(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
+            : str(this.evalVal(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
+      );
+      if (pieces.some((x) => x === null)) continue;
+      const owner = this.inCaller(c, fa.file, fn, r.owner);
+      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+    }
+    return out.size ? [...out.values()] : [undefined];
+  }
+
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
@@ -163,12 +198,7 @@ class Resolver extends RefResolver {
    * mount is made once per call of the helper, with that call's prefix, parent and child (one level of calls).
    */
   private expandMount(fa: FileAnalysis, m: Mount, fn: number): void {
-    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => {
-      const e = this.resolve(fa.file, r);
-      if (e?.t !== 'param' || e.file !== fa.file || e.fn !== fn) return e;
-      const a = this.argOf(c, fa.file, fn, e.i).ref;
-      return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
-    };
+    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => this.inCaller(c, fa.file, fn, r);
     const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
@@ -471,10 +501,11 @@ class Resolver extends RefResolver {
       }
       return;
     }
-    this.emitOne(fa, r, out);
+    for (const at of this.perCall(fa, r)) this.emitOne(fa, r, out, undefined, at);
   }
 
-  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string): void {
+  /** `at`: the route as one call of its helper makes it (perCall). */
+  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string, at?: { owner: Ent | null; path: Val }): void {
     let r = r0;
     if (r.methodVal) {
       const mv = this.evalVal(fa.file, r.methodVal);
@@ -483,7 +514,7 @@ class Resolver extends RefResolver {
       r = { ...r, methods: [m] };
     }
     const handler = this.handlerOf(fa, r, handlerFile);
-    const pathVal = this.evalVal(fa.file, r.path);
+    const pathVal = at?.path ?? this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
     const make = (
       framework: Framework,
@@ -503,7 +534,7 @@ class Resolver extends RefResolver {
       return;
     }
     if (!r.owner) return;
-    const owner = this.resolve(fa.file, r.owner);
+    const owner = at ? at.owner : this.resolve(fa.file, r.owner);
     if (!owner || (owner.t !== 'obj' && owner.t !== 'param')) return;
     const k = key(owner);
     let fw = this.frameworkOf(k);

@@ -296,3 +296,45 @@ test('a literal list longer than 64 elements is not unrolled: its registrations 
   const routes = await detectRoutes([app]);
   assert.deepEqual(routes.map(brief), ['GET null(`/${n}`: path is a template literal with substitutions: `/${n}`) /p/app.js']);
 });
+
+test('a helper called with different paths makes one route per call, each with the router of that call', async () => {
+  const utils = js(
+    '/p/utils.js',
+    'exports.crud = (router, base) => {',
+    '  router.get(base, (req, res) => res.json([]));',
+    '  router.delete(`${base}/:id`, (req, res) => res.end());',
+    '};',
+  );
+  const app = js(
+    '/p/app.js',
+    "const express = require('express');",
+    "const utils = require('./utils');",
+    'const app = express();',
+    'const a = express.Router();',
+    'const b = express.Router();',
+    "utils.crud(a, '/books');",
+    "utils.crud(b, '/authors');",
+    "app.use('/api', a);",
+    "app.use('/v2', b);",
+  );
+  const py = js('/p/py/helpers.py', 'def crud(router, base):', '    @router.get(base)', '    def list_all():', '        return []');
+  const main = js(
+    '/p/py/main.py',
+    'from fastapi import APIRouter, FastAPI',
+    'from .helpers import crud',
+    'app = FastAPI()',
+    'users = APIRouter(prefix="/users")',
+    'crud(users, "/all")',
+    'crud(app, "/everything")',
+    'app.include_router(users)',
+  );
+  const routes = await detectRoutes([app, utils, py, main]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /everything /p/py/helpers.py',
+    'GET /users/all /p/py/helpers.py',
+    'GET /api/books /p/utils.js',
+    'GET /v2/authors /p/utils.js',
+    'DELETE /api/books/:id /p/utils.js',
+    'DELETE /v2/authors/:id /p/utils.js',
+  ]);
+});
