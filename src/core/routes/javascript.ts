@@ -30,7 +30,6 @@ const QUERY = `
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
-(call_expression function: (member_expression object: [(array (string)) (identifier)] property: (property_identifier) @_e (#any-of? @_e "forEach" "map" "flatMap"))) @each
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -64,7 +63,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
   const S = captureSteps(fa.notes, caps);
   const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
-  A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('each'), S.nodes('assign'));
+  A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('mcall'), S.nodes('assign'));
   return S.withFinish(
     [
       ...S.each('import', 'import', (n) => A.importStmt(n)),

@@ -20,7 +20,8 @@ export class LiteralLoops extends Loops {
   constructor(
     private readonly js: JsAnalyzer,
     private readonly forNodes: readonly Node[],
-    private readonly eachNodes: readonly Node[],
+    /** Member calls of the query (`.forEach(…)` and `.map(…)` among them). */
+    private readonly memberCalls: readonly Node[],
     private readonly assignNodes: readonly Node[],
   ) {
     super(js, () => this.findLoops());
@@ -28,24 +29,26 @@ export class LiteralLoops extends Loops {
 
   private findLoops(): LiteralLoop[] {
     const list: LiteralLoop[] = [];
-    const add = (body: Node | null, name: string | null | undefined, over: Node | null): void => {
-      const values = body && name && over ? this.strings(over) : null;
-      if (values) list.push({ start: body!.startIndex, end: body!.endIndex, name: name!, values });
-    };
+    // the list first: most loops are over something else, and reading nodes is what costs
     for (const f of this.forNodes) {
-      const left = f.childForFieldName('left');
-      if (f.childForFieldName('operator')?.text === 'of' && left?.type === 'identifier')
-        add(f.childForFieldName('body'), left.text, f.childForFieldName('right'));
+      const values = this.strings(f.childForFieldName('right'));
+      const left = values && f.childForFieldName('operator')?.text === 'of' ? f.childForFieldName('left') : null;
+      const body = left?.type === 'identifier' ? f.childForFieldName('body') : null;
+      if (body) list.push({ start: body.startIndex, end: body.endIndex, name: left!.text, values: values! });
     }
-    for (const c of this.eachNodes) {
-      const cb = unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null);
-      if (cb && isInlineFunction(cb)) add(cb, jsParamNames(cb)[0], c.childForFieldName('function')!.childForFieldName('object'));
+    for (const c of this.memberCalls) {
+      const f = c.childForFieldName('function')!;
+      const m = f.childForFieldName('property')?.text;
+      const values = m === 'forEach' || m === 'map' ? this.strings(f.childForFieldName('object')) : null;
+      const cb = values ? unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null) : null;
+      const name = cb && isInlineFunction(cb) ? jsParamNames(cb)[0] : null;
+      if (name) list.push({ start: cb!.startIndex, end: cb!.endIndex, name, values: values! });
     }
     return list;
   }
 
   /** The strings of a literal array, written in place or a `const`/`let` of this file bound once. */
-  private strings(n: Node): string[] | null {
+  private strings(n: Node | null): string[] | null {
     let u = unwrapExpr(n);
     if (u?.type === 'identifier') u = unwrapExpr(this.js.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
     if (u?.type !== 'array') return null;
