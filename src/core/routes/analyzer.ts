@@ -82,10 +82,10 @@ export abstract class Analyzer {
     return out;
   }
 
-  /** Whether `n` is inside the function (or module) `decl` is declared in. */
-  sameScope(decl: Node, n: Node): boolean {
-    const scope = this.bindings.scopes.scopeOf(decl);
-    return scope === -1 || this.bindings.scopes.chain(n).some((f) => f.startIndex === scope);
+  /** The offsets of the function `n` is in (the whole file at module level). */
+  scopeRange(n: Node): { start: number; end: number } {
+    const fn = this.bindings.scopes.chain(n)[0];
+    return fn ? { start: fn.startIndex, end: fn.endIndex } : { start: 0, end: Infinity };
   }
 
   /** The value of an expression (memoised per node, except while a loop is unrolled). */

@@ -13,6 +13,9 @@ import { evalDir } from './jsRegistrations';
 import type { Ref } from './model';
 import { type LiteralLoop, Loops } from './loops';
 
+/** Property assignments read for one object (a filled object has a few; minified code assigns thousands to `e`). */
+const MAX_ASSIGNS = 64;
+
 /** JS/TS loops over a literal list, object properties assigned in them, and computed module names. */
 export class LiteralLoops extends Loops {
   private assigns: Map<string, Node[]> | null = null;
@@ -75,7 +78,10 @@ export class LiteralLoops extends Loops {
       for (const a of this.assignNodes) {
         const left = a.childForFieldName('left');
         const o = left?.type === 'member_expression' || left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
-        if (o?.type === 'identifier') this.assigns.set(o.text, [...(this.assigns.get(o.text) ?? []), a]);
+        if (o?.type !== 'identifier') continue;
+        const list = this.assigns.get(o.text);
+        if (list) list.push(a);
+        else this.assigns.set(o.text, [a]);
       }
     }
     const props: Record<string, Ref> = {};
@@ -83,8 +89,17 @@ export class LiteralLoops extends Loops {
       const r = this.js.refOf(v);
       if (r.k !== 'none') props[k] = r;
     };
-    for (const a of this.assigns.get(name.text) ?? []) {
-      if (!this.js.sameScope(decl!, a)) continue;
+    // the assignments in the scope of the declaration (in document order), a bounded number of them
+    const { start, end } = this.js.scopeRange(decl!);
+    const list = this.assigns.get(name.text) ?? [];
+    let lo = 0;
+    for (let hi = list.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (const a of list.slice(lo, lo + MAX_ASSIGNS)) {
+      if (a.startIndex >= end) break;
       const left = a.childForFieldName('left')!;
       const right = a.childForFieldName('right');
       if (!right) continue;
