@@ -128,6 +128,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
       if (isDir) {
         const testDir = rules.testDir(r);
         if (!testDir && rules.skipsDir(r)) continue;
+        if ((tests || testDir) && held.length >= maxFiles) continue; // enough test files held: the rest is not walked
         await walk(abs, r, tests || testDir);
         if (++sinceYield >= 64) await maybeYield();
       } else if (isFile) {

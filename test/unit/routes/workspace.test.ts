@@ -215,3 +215,20 @@ test('a Python module of a tests/ folder the app imports is analysed too', async
   );
   assert.equal(analyses.size, 2);
 });
+
+test('test-folder files are held up to the file budget: past it they are not walked, even when imported', async () => {
+  const router = (p: string): string =>
+    `const r = require('express').Router();\nr.get('${p}', (req, res) => res.end());\nmodule.exports = r;\n`;
+  const root = tree({
+    'app.js':
+      "const app = require('express')();\napp.use('/a', require('./spec/a'));\napp.use('/c', require('./spec/c'));\napp.listen(1);\n",
+    'spec/a.js': router('/x'),
+    'spec/b.js': router('/y'),
+    'spec/c.js': router('/z'),
+  });
+  const { routes } = await scanWorkspace(root, { maxFiles: 2 });
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath ?? 'null'}`),
+    ['spec/a.js /a/x'],
+  );
+});
