@@ -338,3 +338,41 @@ test('a helper called with different paths makes one route per call, each with t
     'DELETE /v2/authors/:id /p/utils.js',
   ]);
 });
+
+test('literal-list loaders of Fastify plugins and Koa routers: register/use per element, with the prefix of that element', async () => {
+  const fastify = js(
+    '/p/app.js',
+    "const fastify = require('fastify')();",
+    "for (const f of ['users', 'items']) fastify.register(require(`./routes/${f}`), { prefix: `/api/${f}` });",
+    'fastify.listen({ port: 3000 });',
+  );
+  const koa = js(
+    '/p/k.js',
+    "const Koa = require('koa');",
+    "const Router = require('@koa/router');",
+    'const app = new Koa();',
+    "const api = new Router({ prefix: '/k' });",
+    "['a', 'b'].forEach((n) => api.use(`/${n}`, require(`./kr/${n}`).routes()));",
+    'app.use(api.routes());',
+  );
+  const koaRouter = (p: string): string[] => [
+    "const Router = require('@koa/router');",
+    'const r = new Router();',
+    `r.get('${p}', (ctx) => {});`,
+    'module.exports = r;',
+  ];
+  const routes = await detectRoutes([
+    fastify,
+    js('/p/routes/users.js', 'module.exports = async function (app) {', "  app.get('/', async () => []);", '};'),
+    js('/p/routes/items.js', "module.exports = async (app) => { app.post('/', async () => ({})); };"),
+    koa,
+    js('/p/kr/a.js', ...koaRouter('/x')),
+    js('/p/kr/b.js', ...koaRouter('/y')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /k/a/x /p/kr/a.js',
+    'GET /k/b/y /p/kr/b.js',
+    'POST /api/items /p/routes/items.js',
+    'GET /api/users /p/routes/users.js',
+  ]);
+});
