@@ -60,9 +60,40 @@ export abstract class Analyzer {
     return this.bindings.lookup(name, at);
   }
 
-  /** The value of an expression (memoised per node). */
+  /** While a loop over a literal list is unrolled (./jsLoops): its variable and the element it is bound to. */
+  loopEl: { name: string; value: string; start: number; end: number } | null = null;
+
+  /** Runs f with the loop variable `name` bound to `value` (values read meanwhile are not memoised). */
+  withElement<T>(loop: { name: string; start: number; end: number }, value: string, f: () => T): T {
+    const prev = this.loopEl;
+    this.loopEl = { name: loop.name, start: loop.start, end: loop.end, value };
+    try {
+      return f();
+    } finally {
+      this.loopEl = prev;
+    }
+  }
+
+  /** Names bound by a declaration between two offsets, with the declaration's text. */
+  declaredIn(start: number, end: number): { name: string; text: string }[] {
+    const out: { name: string; text: string }[] = [];
+    for (const [name, list] of this.bindings.entries())
+      for (const b of list) if (b.node.startIndex >= start && b.node.endIndex <= end) out.push({ name, text: b.node.text });
+    return out;
+  }
+
+  /** The offsets of the function `n` is in (the whole file at module level). */
+  scopeRange(n: Node): { start: number; end: number } {
+    const i = this.bindings.scopes.enclosing(n);
+    if (i < 0) return { start: 0, end: Infinity };
+    const fn = this.bindings.scopes.node(i);
+    return { start: fn.startIndex, end: fn.endIndex };
+  }
+
+  /** The value of an expression (memoised per node, except while a loop is unrolled). */
   refOf(n: Node | null): Ref {
     if (!n) return { k: 'none', text: '' };
+    if (this.loopEl) return this.computeRef(n);
     const memo = this.refMemo.get(n.id);
     if (memo) return memo;
     const r = this.computeRef(n);
@@ -79,7 +110,9 @@ export abstract class Analyzer {
     o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
     init?: (ref: Ref) => void,
   ): Ref {
-    const nodeKey = `${n.startIndex}:${n.endIndex}`;
+    // one per element of an unrolled loop when created in its body
+    const l = this.loopEl && this.loopEl.start <= n.startIndex && n.startIndex < this.loopEl.end ? this.loopEl.value : '';
+    const nodeKey = `${n.startIndex}:${n.endIndex}:${l}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
       const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)

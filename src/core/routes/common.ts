@@ -40,7 +40,13 @@ const BATCH = 8;
  */
 export function captureSteps(notes: string[], caps: { name: string; node: Node }[]) {
   const byName: Record<string, Node[]> = {};
-  for (const c of caps) (byName[c.name] ??= []).push(c.node);
+  const seen = new Set<string>();
+  for (const c of caps) {
+    const k = `${c.name}|${c.node.id}`;
+    if (seen.has(k)) continue; // a node two patterns of one capture name match is one step
+    seen.add(k);
+    (byName[c.name] ??= []).push(c.node);
+  }
   const nodes = (name: string): Node[] => byName[name] ?? [];
   return {
     nodes,

@@ -16,6 +16,7 @@ import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
+import { LiteralLoops } from './jsLoops';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -28,6 +29,8 @@ const QUERY = `
 (call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS].map((m) => `"${m}"`).join(' ')}))) @mcall
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
+(call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
+(for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
 (class_declaration) @class
@@ -60,6 +63,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
   const S = captureSteps(fa.notes, caps);
   const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
+  A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('mcall'), S.nodes('assign'));
   return S.withFinish(
     [
       ...S.each('import', 'import', (n) => A.importStmt(n)),
@@ -71,8 +75,8 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => jsExportStatement(A, n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
-      ...S.each('mcall', 'call', (n) => memberCall(A, n)),
-      ...S.each('argcall', 'call', (n) => A.argCall(n)),
+      ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
+      ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
     ],
     () => A.finishSteps(),
   );
@@ -80,6 +84,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
 
 export class JsAnalyzer extends Analyzer {
   readonly dir: string;
+  loops!: LiteralLoops;
 
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
     super(fa, file, scopes, jsParamNames);
@@ -374,6 +379,7 @@ export class JsAnalyzer extends Analyzer {
             : null;
       if (r && r.k !== 'none') props[k.text] = r;
     }
+    Object.assign(props, this.loops.assignedProps(n));
     return Object.keys(props).length ? { k: 'lit', props } : none(n);
   }
 
@@ -412,7 +418,7 @@ export class JsAnalyzer extends Analyzer {
     const argv = args ? named(args) : [];
     if (!fn) return none(n);
     if ((fn.type === 'identifier' && fn.text === 'require') || fn.type === 'import') {
-      const spec = argv[0] ? unquote(argv[0]) : null;
+      const spec = argv[0] ? (unquote(argv[0]) ?? this.loops.computedSpec(argv[0], n)) : null;
       if (spec === null) return none(n);
       return { k: 'imp', mod: this.modId(spec), name: fn.type === 'import' ? '*' : 'cjs' };
     }

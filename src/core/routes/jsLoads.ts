@@ -40,3 +40,13 @@ export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: s
   }
   return loaded;
 }
+
+/** "is mounted through a computed require(…) (file:line)" when some analysed file loads the folder of `file` by a
+ *  computed name (not over a literal list). */
+export function mountedThrough(files: Iterable<FileAnalysis>, file: string, rel: (file: string) => string): string | null {
+  for (const f of files) {
+    const l = f.computedLoads?.find((c) => file.startsWith(c.dir + path.sep));
+    if (l) return `is mounted through a computed ${l.text} (${rel(f.file)}:${l.line})`;
+  }
+  return null;
+}

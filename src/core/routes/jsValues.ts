@@ -69,6 +69,7 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       return jsFallback(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
     }
     case 'identifier': {
+      if (A.loopEl?.name === n.text) return { s: A.loopEl.value };
       const decl = A.soleDeclarator(n.text);
       if (decl) {
         const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';

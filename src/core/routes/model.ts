@@ -191,10 +191,12 @@ export interface FileAnalysis {
   nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
-  /** JS/TS: the modules this file loads (static imports, `require`/`import()` of a literal name). */
+  /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */
   loads?: ModId[];
   /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`). */
   loadsComputed?: true;
+  /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
+  computedLoads?: { text: string; line: number; dir: string }[];
   /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */
   serves?: true;
   /** Syntax errors, unsupported idioms, etc. */

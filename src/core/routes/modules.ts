@@ -77,6 +77,20 @@ export class ModuleIndex {
     return null;
   }
 
+  /** The modules a folder loader's pattern names: `py:app.plugins.*` (modules and subpackages), `file:/dir/*`. */
+  modules(pattern: ModId): ModId[] {
+    const head = pattern.slice(0, -1);
+    const out = new Set<ModId>();
+    if (head.startsWith('py:')) {
+      const pkg = head.slice(3);
+      for (const d of this.pyDotted.keys()) if (d.startsWith(pkg) && !d.slice(pkg.length).includes('.')) out.add(`py:${d}`);
+    } else if (head.startsWith('file:')) {
+      for (const [stem, f] of this.byStem)
+        if (path.dirname(stem) === head.slice(5, -1) && !/^(index|__init__)$/.test(path.basename(stem))) out.add(`file:${f}`);
+    }
+    return [...out].sort();
+  }
+
   /** `from pkg import name` where pkg is a package (`__init__.py`, `index.ts`): the submodule file. */
   submodule(file: string, name: string): string | null {
     const fa = this.files.get(file);

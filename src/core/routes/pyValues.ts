@@ -47,6 +47,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
       return c ? pyEvalStr(A, c, depth + 1) : { e: clip(n.text), why: 'expression' };
     }
     case 'identifier': {
+      if (A.loopEl?.name === n.text) return { s: A.loopEl.value };
       const right = A.assignedOnce(n);
       if (right && right.type !== 'identifier') {
         const v = pyEvalStr(A, right, depth + 1);

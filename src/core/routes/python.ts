@@ -13,6 +13,8 @@ import { Analyzer } from './analyzer';
 import { captureSteps, clip, mayBeLocalFunction, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { pyEvalStr } from './pyValues';
+import { Loops } from './loops';
+import { importModule, pyLoops } from './pyLoaders';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -29,6 +31,7 @@ const QUERY = `
 (function_definition name: (identifier)) @func
 (lambda) @lambda
 (class_definition name: (identifier)) @class
+(for_statement) @forin
 `;
 
 const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
@@ -46,7 +49,7 @@ const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
 const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 
 /** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
-function relativeModule(file: string, dots: number, dotted: string): ModId {
+export function relativeModule(file: string, dots: number, dotted: string): ModId {
   let dir = path.dirname(file);
   for (let i = 1; i < dots; i++) dir = path.dirname(dir);
   return `file:${dotted ? path.join(dir, ...dotted.split('.')) : dir}`;
@@ -60,6 +63,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
   const S = captureSteps(fa.notes, caps);
   // class bodies are scopes too: `api = Namespace(...)` in a class body is a class attribute, not a module name
   const A = new PyAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('lambda'), ...S.nodes('class')]));
+  const loops = new Loops(A, () => pyLoops(A, S.nodes('forin')));
   return S.withFinish(
     [
       ...S.each('import', 'import', (n) => A.importStmt(n)),
@@ -68,17 +72,14 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
       ...S.each('func', 'function', (n) => A.funcDef(n)),
       ...S.each('class', 'class', (n) => A.classDef(n)),
       ...S.each('decorator', 'decorator', (n) => A.decorator(n)),
-      ...S.each('regcall', 'call', (n) => A.regCall(n)),
-      ...S.each('argcall', 'call', (n) => A.argCall(n)),
+      ...S.each('regcall', 'call', (n) => loops.unrolled(n, () => A.regCall(n))),
+      ...S.each('argcall', 'call', (n) => loops.unrolled(n, () => A.argCall(n))),
     ],
     () => A.finishSteps(),
   );
 }
 
 export class PyAnalyzer extends Analyzer {
-  /** Calls already recorded (a call can match both argument patterns of the query). */
-  private readonly argCalls = new Set<number>();
-
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
     super(fa, file, scopes, pyParamNames);
   }
@@ -119,11 +120,13 @@ export class PyAnalyzer extends Analyzer {
           const first = full.split('.')[0]!;
           this.bind(first, n, () => ({ k: 'imp', mod: `py:${first}`, name: '*' }));
           this.noteFramework(full);
+          this.load(`py:${full}`);
         } else if (c.type === 'aliased_import') {
           const full = c.childForFieldName('name')?.text ?? '';
           const alias = c.childForFieldName('alias')?.text;
           if (alias) this.bind(alias, n, () => ({ k: 'imp', mod: `py:${full}`, name: '*' }));
           this.noteFramework(full);
+          this.load(`py:${full}`);
         }
       }
       return;
@@ -140,8 +143,11 @@ export class PyAnalyzer extends Analyzer {
       mod = `py:${modNode.text}`;
       this.noteFramework(modNode.text);
     }
+    this.load(mod);
     for (const c of n.childrenForFieldName('name')) {
       if (!c) continue;
+      const imported = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text;
+      if (imported) this.load(mod.startsWith('py:') ? `${mod}.${imported}` : `${mod}/${imported.split('.').join('/')}`); // a submodule
       if (c.type === 'dotted_name') {
         const name = c.text;
         this.bind(name.split('.').pop()!, n, () => ({ k: 'imp', mod, name }));
@@ -152,6 +158,12 @@ export class PyAnalyzer extends Analyzer {
       }
     }
     if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.notes.push(`line ${lineOf(n)}: star import not followed`);
+  }
+
+  /** A module this file imports (for the test-folder files the workspace scan keeps). */
+  private load(mod: ModId): void {
+    const loads = (this.fa.loads ??= []);
+    if (!loads.includes(mod)) loads.push(mod);
   }
 
   private noteFramework(mod: string): void {
@@ -252,6 +264,8 @@ export class PyAnalyzer extends Analyzer {
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
       // app = create_app(): the value the project function returns; settings = Settings(): an instance
       const callee = this.refOf(fnNode);
+      const loaded = importModule(this, n, callee);
+      if (loaded) return loaded;
       const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : this.returnOf(callee);
       if (!via) return none(n);
       // router = AppRouter(prefix="/x"): a router if the class turns out to subclass APIRouter/Blueprint; router =
@@ -518,8 +532,6 @@ export class PyAnalyzer extends Analyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
-    if (this.argCalls.has(n.id)) return;
-    this.argCalls.add(n.id);
     if (!mayBeLocalFunction(this.refOf(fnNode))) return; // as callEdge would, before the arguments are read
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');

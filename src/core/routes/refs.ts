@@ -1,10 +1,12 @@
 /**
  * What a symbolic reference of the per-file facts is across files (resolve.ts): a module's export, an imported name, a
  * member of a module, class or instance, the value a project function returns, and what calling a project class or
- * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates). Pure.
+ * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates), and a
+ * route's handler function. Pure.
  */
-import type { ClassDecl, FileAnalysis, Ref } from './model';
-import type { Framework } from './types';
+import type { ClassDecl, FileAnalysis, ModId, RawRoute, Ref } from './model';
+import { lastName } from './common';
+import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
 
@@ -99,27 +101,34 @@ export class RefResolver {
           return null;
         }
         if (ref.name === '*') return { t: 'ns', file: target };
-        if (ref.name === 'cjs') return this.exportOf(target, 'default', depth) ?? { t: 'ns', file: target };
-        const e = this.exportOf(target, ref.name, depth);
-        if (e) return e;
+        const e = this.exportOf(target, ref.name === 'cjs' ? 'default' : ref.name, depth);
+        // a module whose default export is an object literal (`module.exports = { a, b }`) is read as the module
+        if (e?.t === 'lit' && (ref.name === 'cjs' || ref.name === 'default')) return { t: 'ns', file: target };
+        if (e || ref.name === 'cjs') return e ?? { t: 'ns', file: target };
         const sub =
           this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
         if (sub) return { t: 'ns', file: sub };
         if (ref.name === 'default') return { t: 'ns', file: target };
         return null;
       }
+      case 'lit':
+        return { t: 'lit', file, props: ref.props };
       case 'mem': {
-        if (ref.base.k === 'lit') {
-          const v = ref.base.props[ref.name];
-          return v ? this.resolve(file, v, depth + 1) : null;
-        }
         const b = this.resolve(file, ref.base, depth + 1);
         if (!b) return null;
+        // an object literal's property, also one a function returns (`return controllers` filled in a loop)
+        if (b.t === 'lit') {
+          const v = b.props[ref.name];
+          return v ? this.resolve(b.file, v, depth + 1) : null;
+        }
         // `const { router } = options`, `function f({ router })`: a property of the object the callers pass
         if (b.t === 'param' && b.prop === undefined) return { ...b, prop: ref.name };
         if (b.t === 'ns') {
           const e = this.exportOf(b.file, ref.name, depth);
           if (e) return e;
+          const d = this.exportOf(b.file, 'default', depth); // `export default { mountPing }`
+          const p = d?.t === 'lit' ? d.props[ref.name] : undefined;
+          if (p) return this.resolve(d!.file, p, depth + 1);
           const sub = this.mods.submodule(b.file, ref.name);
           return sub ? { t: 'ns', file: sub } : null;
         }
@@ -135,6 +144,15 @@ export class RefResolver {
       default:
         return null;
     }
+  }
+
+  /** A folder loader's module (`py:app.plugins.*`, ./pyLoaders) is each module of the folder in turn: the reference
+   *  once per module; any other reference as it is. */
+  protected eachModule(ref: Ref): Ref[] {
+    const sub = (r: Ref, mod: ModId): Ref => (r.k === 'imp' ? { ...r, mod } : r.k === 'mem' ? { ...r, base: sub(r.base, mod) } : r);
+    let root = ref;
+    while (root.k === 'mem') root = root.base;
+    return root.k === 'imp' && root.mod.endsWith('*') ? this.mods.modules(root.mod).map((m) => sub(ref, m)) : [ref];
   }
 
   private classMemo = new Map<string, ClassDecl['base'] | null>();
@@ -202,5 +220,38 @@ export class RefResolver {
     if (els) return els.map((r) => ({ file: fa.file, ref: r }));
     const ex = fa.exports[name];
     return ex?.k === 'imp' ? this.arrayOf(fa.file, ex, depth + 1) : [];
+  }
+
+  protected handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
+    if (!r.handler) return false;
+    const e = this.resolve(fa.file, r.handler.ref);
+    return e?.t === 'fn' || e?.t === 'cls';
+  }
+
+  /** The handler function of a route (its definition, possibly in another module), else what the registration names. */
+  protected handlerOf(
+    fa: FileAnalysis,
+    r: RawRoute,
+    handlerFile?: string,
+  ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
+    const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
+    if (!r.handler) return fallback;
+    let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
+    if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
+    if (e?.t === 'fn') {
+      const f = this.files.get(e.file)?.functions[e.id];
+      if (f)
+        return {
+          handlerFile: e.file,
+          handlerLine: f.line,
+          handlerName: r.handler.inline ? r.handler.text || null : f.name,
+          handlerRange: f.range,
+        };
+    }
+    if (e?.t === 'cls') {
+      const c = this.files.get(e.file)?.classes[e.id];
+      if (c) return { handlerFile: e.file, handlerLine: c.line, handlerName: c.name };
+    }
+    return fallback;
   }
 }

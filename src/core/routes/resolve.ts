@@ -10,9 +10,9 @@ import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { entOfKey, key, RefResolver } from './refs';
 import { provenance } from './configValues';
-import { cmp, compatible, lastName, toMethod } from './common';
+import { cmp, compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
-import { loadedModules } from './jsLoads';
+import { loadedModules, mountedThrough } from './jsLoads';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -128,6 +128,41 @@ class Resolver extends RefResolver {
     return { ref, str };
   }
 
+  /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
+  private inCaller(c: { file: string; call: CallEdge }, file: string, fn: number, r: Ref): Ent | null {
+    const e = this.resolve(file, r);
+    if (e?.t !== 'param' || e.file !== file || e.fn !== fn) return e;
+    const a = this.argOf(c, file, fn, e.i).ref;
+    return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
+  }
+
+  /**
+   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   */
+  private perCall(fa: FileAnalysis, r: RawRoute): ({ owner: Ent | null; path: Val } | undefined)[] {
+    const v = r.path;
+    if (!('e' in v) || !r.owner || 's' in this.evalVal(fa.file, v)) return [undefined];
+    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    const fn = fns.size === 1 ? [...fns][0]! : -1;
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
+      const pieces = parts.map((p) =>
+        typeof p === 'string'
+          ? p
+          : p.ref.k === 'param'
+            ? str(this.evalVal(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
+            : str(this.evalVal(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
+      );
+      if (pieces.some((x) => x === null)) continue;
+      const owner = this.inCaller(c, fa.file, fn, r.owner);
+      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+    }
+    return out.size ? [...out.values()] : [undefined];
+  }
+
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
@@ -163,12 +198,7 @@ class Resolver extends RefResolver {
    * mount is made once per call of the helper, with that call's prefix, parent and child (one level of calls).
    */
   private expandMount(fa: FileAnalysis, m: Mount, fn: number): void {
-    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => {
-      const e = this.resolve(fa.file, r);
-      if (e?.t !== 'param' || e.file !== fa.file || e.fn !== fn) return e;
-      const a = this.argOf(c, fa.file, fn, e.i).ref;
-      return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
-    };
+    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => this.inCaller(c, fa.file, fn, r);
     const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
@@ -198,7 +228,7 @@ class Resolver extends RefResolver {
       const calls = fa.calls.flatMap((c) =>
         c.each
           ? this.arrayOf(fa.file, c.each).map((el) => ({ file: el.file, call: { ...c, args: [el.ref], each: undefined } }))
-          : [{ file: fa.file, call: c }],
+          : this.eachModule(c.callee).map((callee) => ({ file: fa.file, call: callee === c.callee ? c : { ...c, callee } })),
       );
       for (const { file, call: c } of calls) {
         let callee = this.resolve(fa.file, c.callee);
@@ -241,7 +271,7 @@ class Resolver extends RefResolver {
       }
     }
     for (const fa of this.files.values()) {
-      for (const m of fa.mounts) {
+      for (const m of fa.mounts.flatMap((m) => this.eachModule(m.child).map((child) => (child === m.child ? m : { ...m, child })))) {
         const child = this.resolve(fa.file, m.child);
         const fn =
           m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param'
@@ -304,6 +334,12 @@ class Resolver extends RefResolver {
       return !!p && key(p) === k;
     };
     return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
+  }
+
+  /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
+  private unmounted(k: string, what: string): string {
+    const through = mountedThrough(this.files.values(), entOfKey(k)?.file ?? '', (f) => this.rel(f));
+    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files`}`;
   }
 
   private describe(k: string): string {
@@ -372,13 +408,7 @@ class Resolver extends RefResolver {
     };
     if (!edges.length) {
       if ((e?.t === 'obj' && this.objDecl(e.file, e.id)?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
-      else
-        push({
-          path: null,
-          reason: `${this.describe(k)} is never mounted/registered in the analysed files`,
-          tail: below('', null),
-          dead: true,
-        });
+      else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: true });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
@@ -471,10 +501,11 @@ class Resolver extends RefResolver {
       }
       return;
     }
-    this.emitOne(fa, r, out);
+    for (const at of this.perCall(fa, r)) this.emitOne(fa, r, out, undefined, at);
   }
 
-  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string): void {
+  /** `at`: the route as one call of its helper makes it (perCall). */
+  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string, at?: { owner: Ent | null; path: Val }): void {
     let r = r0;
     if (r.methodVal) {
       const mv = this.evalVal(fa.file, r.methodVal);
@@ -483,7 +514,7 @@ class Resolver extends RefResolver {
       r = { ...r, methods: [m] };
     }
     const handler = this.handlerOf(fa, r, handlerFile);
-    const pathVal = this.evalVal(fa.file, r.path);
+    const pathVal = at?.path ?? this.evalVal(fa.file, r.path);
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
     const make = (
       framework: Framework,
@@ -503,7 +534,7 @@ class Resolver extends RefResolver {
       return;
     }
     if (!r.owner) return;
-    const owner = this.resolve(fa.file, r.owner);
+    const owner = at ? at.owner : this.resolve(fa.file, r.owner);
     if (!owner || (owner.t !== 'obj' && owner.t !== 'param')) return;
     const k = key(owner);
     let fw = this.frameworkOf(k);
@@ -521,7 +552,7 @@ class Resolver extends RefResolver {
       return;
     }
     if (guessed) {
-      out.push(make(fw, null, `${this.describe(k)} is not registered/called in the analysed files`));
+      out.push(make(fw, null, this.unmounted(k, 'not registered/called')));
       return;
     }
     const all = this.bases(k, fw, new Set());
@@ -559,37 +590,5 @@ class Resolver extends RefResolver {
       loaded: loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
     };
     return this.live.appDirs.some((d) => file.startsWith(d)) && !this.live.loaded.has(file);
-  }
-
-  private handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
-    if (!r.handler) return false;
-    const e = this.resolve(fa.file, r.handler.ref);
-    return e?.t === 'fn' || e?.t === 'cls';
-  }
-
-  private handlerOf(
-    fa: FileAnalysis,
-    r: RawRoute,
-    handlerFile?: string,
-  ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
-    const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
-    if (!r.handler) return fallback;
-    let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
-    if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
-    if (e?.t === 'fn') {
-      const f = this.files.get(e.file)?.functions[e.id];
-      if (f)
-        return {
-          handlerFile: e.file,
-          handlerLine: f.line,
-          handlerName: r.handler.inline ? r.handler.text || null : f.name,
-          handlerRange: f.range,
-        };
-    }
-    if (e?.t === 'cls') {
-      const c = this.files.get(e.file)?.classes[e.id];
-      if (c) return { handlerFile: e.file, handlerLine: c.line, handlerName: c.name };
-    }
-    return fallback;
   }
 }

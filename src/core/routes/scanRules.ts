@@ -76,9 +76,17 @@ export class ScanRules {
 
   /** Whether a folder (root-relative posix path) is not walked. */
   skipsDir(rel: string): boolean {
+    return this.testDir(rel) || this.alwaysSkipsDir(rel);
+  }
+
+  /** A test folder (`spec/`, `tests/`…) skipped only for being one: its files count when a non-test module imports them. */
+  testDir(rel: string): boolean {
+    return !this.includeTests && TEST_DIRS.has(rel.slice(rel.lastIndexOf('/') + 1)) && !this.alwaysSkipsDir(rel);
+  }
+
+  private alwaysSkipsDir(rel: string): boolean {
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     if (SKIP_DIRS.has(name) || name.startsWith('.') || name.endsWith('.egg-info')) return true;
-    if (!this.includeTests && TEST_DIRS.has(name)) return true;
     return this.ignored(`${rel}/`);
   }
 

@@ -16,7 +16,8 @@ export type Ent =
   | { t: 'fn'; file: string; id: number; fp?: boolean }
   | { t: 'cls'; file: string; id: number }
   | { t: 'inst'; file: string; id: number }
-  | { t: 'ns'; file: string };
+  | { t: 'ns'; file: string }
+  | { t: 'lit'; file: string; props: Record<string, Ref> };
 
 export interface ValueContext {
   files: ReadonlyMap<string, FileAnalysis>;

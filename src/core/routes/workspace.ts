@@ -11,6 +11,8 @@ import { loadParsers } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slicing';
 import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
+import { emptyAnalysis } from './model';
+import { ModuleIndex } from './modules';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
 import type { Route, RouteJson } from './types';
@@ -75,10 +77,12 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
 
   // 1. walk
   const files: { abs: string; rel: string; size: number }[] = [];
+  /** Files of test folders: analysed only when a non-test module imports them (step 3). */
+  const held: { abs: string; rel: string; size: number }[] = [];
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
-  const walk = async (dir: string, rel: string): Promise<void> => {
+  const walk = async (dir: string, rel: string, tests = false): Promise<void> => {
     let real: string;
     try {
       real = await fs.promises.realpath(dir);
@@ -122,11 +126,17 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         }
       }
       if (isDir) {
-        if (rules.skipsDir(r)) continue;
-        await walk(abs, r);
+        const testDir = rules.testDir(r);
+        if (!testDir && rules.skipsDir(r)) continue;
+        if ((tests || testDir) && held.length >= maxFiles) continue; // enough test files held: the rest is not walked
+        await walk(abs, r, tests || testDir);
         if (++sinceYield >= 64) await maybeYield();
       } else if (isFile) {
         if (rules.skipsFile(r)) continue;
+        if (tests) {
+          if (held.length < maxFiles) held.push({ abs, rel: r, size }); // size read if it is analysed
+          continue;
+        }
         if (size < 0) {
           try {
             size = (await fs.promises.stat(abs)).size;
@@ -153,31 +163,39 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const decoder = new TextDecoder('utf-8', { fatal: true });
   opts.onProgress?.(0, files.length);
   let done = 0;
-  for (const f of files) {
-    check();
+  const analyse = async (f: { abs: string; rel: string; size: number }): Promise<FileAnalysis | null> => {
     try {
-      if (f.size > maxBytes) {
-        notes.push(`${f.rel}: skipped, ${f.size} bytes is over the ${maxBytes}-byte limit`);
-        continue;
+      const size = f.size >= 0 ? f.size : (await fs.promises.stat(f.abs)).size;
+      if (size > maxBytes) {
+        notes.push(`${f.rel}: skipped, ${size} bytes is over the ${maxBytes}-byte limit`);
+        return null;
       }
       const buf = await fs.promises.readFile(f.abs);
       if (buf.subarray(0, 8192).includes(0)) {
         notes.push(`${f.rel}: skipped, binary content`);
-        continue;
+        return null;
       }
       let text: string;
       try {
         text = decoder.decode(buf);
       } catch {
         notes.push(`${f.rel}: skipped, not valid UTF-8`);
-        continue;
+        return null;
       }
       const fa = await analyzeFileSliced(parsers, f.abs, text, { sliceMs: 10, signal: opts.signal });
       for (const n of fa.notes) notes.push(`${f.rel}: ${n}`);
       analyses.set(f.abs, fa);
+      return fa;
     } catch (e) {
       if (isAbortError(e)) throw e;
       notes.push(`${f.rel}: skipped (${errorMessage(e)})`);
+      return null;
+    }
+  };
+  for (const f of files) {
+    check();
+    try {
+      await analyse(f);
     } finally {
       done++;
       opts.onProgress?.(done, files.length);
@@ -186,6 +204,31 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   }
   check();
   const resolveOptions: ResolveOptions = { root: absRoot, ...(await readPathAliases(absRoot, notes)) };
+
+  // 3. files of test folders a non-test module imports (`import docs from './spec/routes'`), and what they import
+  const heldByPath = new Map(held.map((f) => [f.abs, f]));
+  for (let importers = [...analyses.values()]; importers.length && heldByPath.size;) {
+    const stubs = held
+      .filter((f) => !analyses.has(f.abs))
+      .map((f) => emptyAnalysis(f.abs, f.abs.endsWith('.py') ? 'python' : 'javascript'));
+    const mods = new ModuleIndex(
+      [...analyses.values(), ...stubs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+      resolveOptions,
+    );
+    const next: FileAnalysis[] = [];
+    for (const fa of importers) {
+      for (const m of fa.loads ?? []) {
+        const f = heldByPath.get(mods.modFile(m, fa.file) ?? '');
+        if (!f) continue;
+        heldByPath.delete(f.abs);
+        check();
+        const kept = await analyse(f);
+        if (kept) next.push(kept);
+        await maybeYield();
+      }
+    }
+    importers = next;
+  }
   const routes = resolveRoutes([...analyses.values()], resolveOptions);
   return { routes, analyses, notes, resolveOptions };
 }

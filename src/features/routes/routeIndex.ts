@@ -181,14 +181,15 @@ export class RouteIndex implements vscode.Disposable {
     );
   }
 
-  /** Same rules as the workspace scan: our languages, not in node_modules/venvs/build output/tests/excludes. */
+  /** Same rules as the workspace scan: our languages, not in node_modules/venvs/build output/tests/excludes, or a test-folder
+   *  file the scan kept because a non-test module imports it. */
   private isCandidate(uri: vscode.Uri): boolean {
     if (grammarForFile(uri.fsPath) === undefined) return false;
     if (uri.scheme === 'untitled') return true;
     if (uri.scheme !== 'file') return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const rel = folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : uri.fsPath;
-    return isIndexable(rel, { exclude: this.excludes(folder?.uri) });
+    return isIndexable(rel, { exclude: this.excludes(folder?.uri) }) || this.analyses.has(uri.fsPath);
   }
 
   private excludes(scope: vscode.Uri | undefined): string[] {

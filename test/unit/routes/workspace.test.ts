@@ -172,3 +172,63 @@ test('tsconfig `extends` (a relative file and a package) brings its baseUrl and 
   });
   assert.deepEqual(paths, ['/users/:id src/app/users.ts:3']);
 });
+
+test('a test-folder file a non-test module imports is analysed, with what it imports; the other test files are not', async () => {
+  const router = (p: string, extra = ''): string =>
+    `const { Router } = require('express');\n${extra}const r = Router();\nr.get('${p}', (req, res) => res.end());\nmodule.exports = r;\n`;
+  const root = tree({
+    'src/app.js':
+      "const app = require('express')();\napp.use('/docs', require('./spec/routes'));\nrequire('./spec/big');\napp.listen(3000);\n",
+    'src/spec/routes.js': router('/spec', "require('../tests/shared');\n"),
+    'src/tests/shared.js': router('/shared'),
+    'src/spec/other.js': router('/other'),
+    'src/spec/big.js': router('/big', `// ${'x'.repeat(2000)}\n`),
+    'test/app.js': "require('../src/spec/other');\n" + router('/stub'),
+  });
+  const { routes, analyses, notes } = await scanWorkspace(root, { maxFileBytes: 1000 });
+  assert.ok(
+    notes.some((n) => n.startsWith('src/spec/big.js: skipped')),
+    notes.join('\n'),
+  );
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath ?? 'null'}`),
+    ['src/spec/routes.js /docs/spec', 'src/tests/shared.js null'],
+  );
+  assert.deepEqual([...analyses.keys()].map((f) => path.relative(root, f).split(path.sep).join('/')).sort(), [
+    'src/app.js',
+    'src/spec/routes.js',
+    'src/tests/shared.js',
+  ]);
+});
+
+test('a Python module of a tests/ folder the app imports is analysed too', async () => {
+  const root = tree({
+    'app/main.py':
+      'from fastapi import FastAPI\nfrom app.tests import stubs\napp = FastAPI()\napp.include_router(stubs.router, prefix="/stubs")\n',
+    'app/tests/stubs.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/ping")\ndef ping():\n    return "pong"\n',
+    'app/tests/test_main.py': 'from app.main import app\n',
+  });
+  const { routes, analyses } = await scanWorkspace(root);
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath ?? 'null'}`),
+    ['app/tests/stubs.py /stubs/ping'],
+  );
+  assert.equal(analyses.size, 2);
+});
+
+test('test-folder files are held up to the file budget: past it they are not walked, even when imported', async () => {
+  const router = (p: string): string =>
+    `const r = require('express').Router();\nr.get('${p}', (req, res) => res.end());\nmodule.exports = r;\n`;
+  const root = tree({
+    'app.js':
+      "const app = require('express')();\napp.use('/a', require('./spec/a'));\napp.use('/c', require('./spec/c'));\napp.listen(1);\n",
+    'spec/a.js': router('/x'),
+    'spec/b.js': router('/y'),
+    'spec/c.js': router('/z'),
+  });
+  const { routes } = await scanWorkspace(root, { maxFiles: 2 });
+  assert.deepEqual(
+    routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath ?? 'null'}`),
+    ['spec/a.js /a/x'],
+  );
+});

@@ -1,0 +1,55 @@
+/**
+ * Python module loaders: `importlib.import_module(f"app.routes.{name}")` (also `from importlib import import_module`,
+ * relative names with `package=`). Over a literal list (`for name in ["users", "items"]:`, see ./loops) the name is each
+ * module in turn; over anything else (`pkgutil.iter_modules(…)`, `os.listdir(…)`) its constant package part names every
+ * module of that package (`py:app.plugins.*`, one module after the other at resolve time), so the routers such a loader
+ * includes get the prefix written there.
+ */
+import { named, type SyntaxNode as Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
+import type { LiteralLoop } from './loops';
+import type { ModId, Ref } from './model';
+import { relativeModule, type PyAnalyzer } from './python';
+
+/** `for name in ["users", "items"]:` (or a name assigned such a list once). */
+export function pyLoops(A: PyAnalyzer, forNodes: readonly Node[]): LiteralLoop[] {
+  const out: LiteralLoop[] = [];
+  for (const f of forNodes) {
+    const left = f.childForFieldName('left');
+    const body = f.childForFieldName('body');
+    let over = f.childForFieldName('right');
+    if (over?.type === 'identifier') over = A.assignedOnce(over);
+    if (left?.type !== 'identifier' || !body || (over?.type !== 'list' && over?.type !== 'tuple')) continue;
+    const values = named(over).map((e) => (e.type === 'string' ? A.evalStr(e) : null));
+    if (values.every((v) => v && 's' in v))
+      out.push({ start: body.startIndex, end: body.endIndex, name: left.text, values: values.map((v) => (v as { s: string }).s) });
+  }
+  return out;
+}
+
+/** The module `importlib.import_module(name, package)` loads: known, or every module of the package it names. */
+export function importModule(A: PyAnalyzer, call: Node, callee: Ref): Ref | null {
+  const base = callee.k === 'mem' ? callee.base : callee;
+  const name = callee.k === 'mem' ? callee.name : callee.k === 'imp' ? callee.name : '';
+  if (name !== 'import_module' || base.k !== 'imp' || base.mod !== 'py:importlib') return null;
+  const { pos, kw } = pyArgs(call);
+  const arg = pos[0] ?? kw.get('name');
+  if (!arg) return null;
+  const v = A.evalStr(arg);
+  const spec = 's' in v ? v.s : `${constantHead(arg) ?? ''}*`;
+  if (spec === '*' || (!('s' in v) && !/(?:^|\.)\*$/.test(spec))) return null;
+  const dots = /^\.*/.exec(spec)![0].length;
+  const mod: ModId = dots ? relativeModule(A.file, dots, spec.slice(dots)) : `py:${spec}`;
+  return { k: 'imp', mod, name: '*' };
+}
+
+/** `f"app.plugins.{name}"`, `"app.plugins." + name`: the constant text before the one computed part. */
+function constantHead(n: Node): string | null {
+  if (n.type === 'binary_operator') {
+    const l = n.childForFieldName('left');
+    return l?.type === 'string' && !named(l).some((c) => c.type === 'interpolation') ? l.text.slice(1, -1) : null;
+  }
+  if (n.type !== 'string') return null;
+  const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
+  return parts.length === 2 && parts[0]!.type === 'string_content' && parts[1]!.type === 'interpolation' ? parts[0]!.text : null;
+}
