@@ -58,7 +58,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
-  const S = captureSteps(fa.notes, caps);
+  const S = captureSteps(fa.notes, withChainLinks(caps));
   const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
   return S.withFinish(
     [
@@ -76,6 +76,28 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
     ],
     () => A.finishSteps(),
   );
+}
+
+const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
+
+/** The captures plus the links of long call chains (`createRouter().openapi(a, h).openapi(b, h)…`, `router.route('/')
+ *  .get(…).post(…)…`) that sit deeper than the query walk reaches: each link is two levels below the next one, so a
+ *  chain of eight calls already passes MAX_DEPTH. A missing link follows the deepest captured link of its chain. */
+function withChainLinks(caps: { name: string; node: Node }[]): { name: string; node: Node }[] {
+  const captured = new Set(caps.filter((c) => c.name === 'mcall').map((c) => c.node.id));
+  const out: { name: string; node: Node }[] = [];
+  for (const c of caps) {
+    out.push(c);
+    if (c.name !== 'mcall') continue;
+    let n = c.node.childForFieldName('function')?.childForFieldName('object');
+    while (n?.type === 'call_expression' && !captured.has(n.id)) {
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'member_expression') break;
+      if (CHAIN_METHODS.has(fn.childForFieldName('property')?.text ?? '')) out.push({ name: 'mcall', node: n });
+      n = fn.childForFieldName('object');
+    }
+  }
+  return out;
 }
 
 export class JsAnalyzer extends Analyzer {
