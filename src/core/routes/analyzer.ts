@@ -44,6 +44,10 @@ export abstract class Analyzer {
   protected abstract computeRef(n: Node): Ref;
   /** The expression a function returns, when it has one to follow. */
   protected abstract returnedExpr(fn: Node): Node | null | undefined;
+  /** The class a function's return annotation names (`def get_settings() -> Settings`), when the language has one. */
+  protected returnTypeName(_fn: Node): Node | undefined {
+    return undefined;
+  }
 
   /** The i-th parameter of a function node (declaring the function and its parameter names). */
   protected paramRef(fn: Node, i: number): Ref {
@@ -103,6 +107,9 @@ export abstract class Analyzer {
     const r = e ? this.refOf(e) : null;
     if (r && r.k !== 'none') decl.returns = r;
     else delete decl.returns;
+    const t = this.returnTypeName(fn);
+    const tr = t ? this.refOf(t) : null;
+    if (tr && tr.k !== 'none') decl.returnsType = tr;
   }
 
   /** `app = create_app()`: the value a project function returns; null when the callee cannot be the project's. A bare

@@ -58,6 +58,9 @@ export interface FuncDecl {
   params: string[];
   /** What the function returns (`return app`), when it is a known value. */
   returns?: Ref;
+  /** The class its return annotation names (`-> AppSettings`): what a call gives when `returns` cannot be followed
+   *  (`return environments[env]()`). */
+  returnsType?: Ref;
 }
 
 export interface ClassDecl {

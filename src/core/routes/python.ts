@@ -91,6 +91,12 @@ export class PyAnalyzer extends Analyzer {
     return ret ? named(ret)[0] : undefined;
   }
 
+  protected returnTypeName(fn: Node): Node | undefined {
+    const t = fn.childForFieldName('return_type');
+    const n = t?.type === 'type' ? named(t)[0] : t;
+    return n?.type === 'identifier' || n?.type === 'attribute' ? n : undefined;
+  }
+
   protected fnId(fn: Node): number {
     let id = this.fnIds.get(fn.startIndex);
     if (id === undefined) {

@@ -77,8 +77,13 @@ export class RefResolver {
         if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
         if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
         if (f?.t !== 'fn') return null;
-        const ret = this.files.get(f.file)?.functions[f.id]?.returns;
-        const e = ret ? this.resolve(f.file, ret, depth + 1) : null;
+        const decl = this.files.get(f.file)?.functions[f.id];
+        const e = decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;
+        if (!e && decl?.returnsType) {
+          // `def get_settings() -> Settings: return environments[env]()`: an instance of the annotated class
+          const c = this.resolve(f.file, decl.returnsType, depth + 1);
+          return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
+        }
         // `router = addRoutes({ router })`: a function returning its parameter returns what this call passed
         if (e?.t !== 'param' || e.file !== f.file || e.fn !== f.id || !ref.args) return e;
         const a = ref.args[e.i];
