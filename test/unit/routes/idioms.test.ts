@@ -1,0 +1,69 @@
+/** Route idioms met on unseen projects: long call chains, settings factories known by their return annotation, and
+ *  NestJS versioning enabled without options. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectRoutes } from '../../../src/core/routes/detector';
+import type { Route } from '../../../src/core/routes/types';
+
+const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path})`} @${r.line}`;
+
+test('every link of a long call chain is a route, however deep the first links sit in the syntax tree', async () => {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+  const hono = `import { Hono } from 'hono';\nconst h = (c) => c.text('');\nconst api = new Hono()\n${names
+    .map((n) => `  .get('/${n}', h)`)
+    .join('\n')};\nconst app = new Hono();\napp.route('/api', api);\nexport default app;\n`;
+  const express =
+    "const express = require('express');\nconst app = express();\nconst ok = (req, res) => res.end();\n" +
+    "app.route('/items').get(ok).post(ok).put(ok).patch(ok).delete(ok).head(ok).options(ok).get(ok).post(ok);\napp.listen(1);\n";
+  const routes = await detectRoutes([
+    { path: '/p/src/app.ts', text: hono },
+    { path: '/p/src/legacy.js', text: express },
+  ]);
+  assert.deepEqual(
+    routes.filter((r) => r.file.endsWith('app.ts')).map(brief),
+    names.map((n, i) => `GET /api/${n} @${i + 4}`),
+  );
+  assert.deepEqual(
+    routes.filter((r) => r.file.endsWith('legacy.js')).map((r) => r.methods[0]),
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'GET', 'POST'],
+  );
+});
+
+test('a settings factory whose value is chosen at run time gives the fields of the class its annotation names', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/app/config.py',
+      text:
+        'from functools import lru_cache\nfrom typing import Optional\nfrom pydantic_settings import BaseSettings\n\n' +
+        'class AppSettings(BaseSettings):\n    api_prefix: str = "/api"\n\nclass DevSettings(AppSettings):\n    debug: bool = True\n\n' +
+        'ENVS = {"dev": DevSettings, "prod": AppSettings}\n\n' +
+        '@lru_cache\ndef get_settings() -> AppSettings:\n    return ENVS[env()]()\n\n' +
+        'def maybe() -> Optional[AppSettings]:\n    return None\n',
+    },
+    {
+      path: '/p/app/main.py',
+      text:
+        'from fastapi import FastAPI, APIRouter\nfrom app.config import get_settings, maybe\n\nsettings = get_settings()\napp = FastAPI()\n' +
+        'a = APIRouter()\nb = APIRouter()\n\n@a.get("/x")\ndef x(): ...\n\n@b.get("/y")\ndef y(): ...\n\n' +
+        'app.include_router(a, prefix=settings.api_prefix)\napp.include_router(b, prefix=maybe().api_prefix)\n',
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET /api/x @9', 'GET null(/y) @12']);
+  assert.equal(routes[0]!.fullPathSource, 'prefix from `settings.api_prefix` (default `/api`)');
+  assert.match(routes[1]!.fullPathReason ?? '', /maybe\(\)\.api_prefix/);
+});
+
+test('NestJS enableVersioning() without options is URI versioning with the `v` prefix; other types add nothing', async () => {
+  const controller = {
+    path: '/p/c.ts',
+    text: "import { Controller, Get, Version } from '@nestjs/common';\n@Controller('auth')\nexport class C {\n  @Get('open')\n  open() {}\n  @Version('1')\n  @Get('me')\n  me() {}\n}\n",
+  };
+  const main = (call: string) => ({
+    path: '/p/main.ts',
+    text: `import { NestFactory } from '@nestjs/core';\nimport { VersioningType } from '@nestjs/common';\nasync function b() {\n  const app = await NestFactory.create(M);\n  ${call};\n}\n`,
+  });
+  const uri = await detectRoutes([main('app.enableVersioning()'), controller]);
+  assert.deepEqual(uri.map(brief), ['GET /auth/open @4', 'GET /v1/auth/me @7']);
+  const header = await detectRoutes([main("app.enableVersioning({ type: VersioningType.HEADER, header: 'X-V' })"), controller]);
+  assert.deepEqual(header.map(brief), ['GET /auth/open @4', 'GET /auth/me @7']);
+});
