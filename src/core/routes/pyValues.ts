@@ -5,6 +5,7 @@
  * be an imported constant. Pure.
  */
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
 import { clip, concatVals } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
 import type { Val } from './model';
@@ -74,4 +75,13 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
     default:
       return { e: clip(n.text), why: 'expression' };
   }
+}
+
+/** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
+export function pyNamespacePrefix(A: PyAnalyzer, call: Node): Val | null {
+  const { pos, kw } = pyArgs(call);
+  const p = kw.get('path');
+  const nm = pos[0] ?? kw.get('name');
+  const v = nm ? A.evalStr(nm) : null;
+  return p ? A.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
 }
