@@ -80,17 +80,26 @@ export abstract class Analyzer {
    */
   protected objectAt(
     n: Node,
-    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
+    o: {
+      framework: Framework;
+      kind: ObjDecl['kind'];
+      name?: string;
+      prefix: () => Val | null;
+      ctor?: Ref;
+      via?: Ref;
+      nsPrefix?: () => Val | null;
+    },
     init?: (ref: Ref) => void,
   ): Ref {
     const nodeKey = `${n.startIndex}:${n.endIndex}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
       const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)
+      const nsPrefix = o.nsPrefix?.();
       id = this.fa.objects.length;
       this.objIds.set(nodeKey, id);
       const decl: ObjDecl = { id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix };
-      if (o.ctor) Object.assign(decl, { ctor: o.ctor, ...(o.via ? { via: o.via } : {}) });
+      if (o.ctor) Object.assign(decl, { ctor: o.ctor, ...(o.via ? { via: o.via } : {}), ...(nsPrefix ? { nsPrefix } : {}) });
       this.fa.objects.push(decl);
       init?.({ k: 'obj', id });
     }

@@ -48,6 +48,8 @@ export interface ObjDecl {
    *  instance, or what the function returns). */
   ctor?: Ref;
   via?: Ref;
+  /** Made by a project class: its prefix if that class derives from Flask-RESTX `Namespace` (`/` + name, or `path=`). */
+  nsPrefix?: Val;
 }
 
 export interface FuncDecl {
@@ -72,7 +74,7 @@ export interface ClassDecl {
   /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
   fields?: Record<string, Ref>;
   /** A framework class among its bases (`class AppRouter(APIRouter)`), or project classes it derives from. */
-  base?: { framework: Framework; kind: 'app' | 'router' };
+  base?: { framework: Framework; kind: 'app' | 'router'; /** Flask-RESTX / RESTPlus `Namespace` */ namespace?: true };
   supers?: Ref[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;

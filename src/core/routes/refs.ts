@@ -8,7 +8,7 @@ import type { Framework } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
 
-export type Made = { framework: Framework; kind: 'app' | 'router'; inner?: Ent };
+export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; inner?: Ent };
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
