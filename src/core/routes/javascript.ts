@@ -10,7 +10,7 @@ import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as 
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
+import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
@@ -76,28 +76,6 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
     ],
     () => A.finishSteps(),
   );
-}
-
-const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
-
-/** The captures plus the links of long call chains (`createRouter().openapi(a, h).openapi(b, h)…`, `router.route('/')
- *  .get(…).post(…)…`) that sit deeper than the query walk reaches: each link is two levels below the next one, so a
- *  chain of eight calls already passes MAX_DEPTH. A missing link follows the deepest captured link of its chain. */
-function withChainLinks(caps: { name: string; node: Node }[]): { name: string; node: Node }[] {
-  const captured = new Set(caps.filter((c) => c.name === 'mcall').map((c) => c.node.id));
-  const out: { name: string; node: Node }[] = [];
-  for (const c of caps) {
-    out.push(c);
-    if (c.name !== 'mcall') continue;
-    let n = c.node.childForFieldName('function')?.childForFieldName('object');
-    while (n?.type === 'call_expression' && !captured.has(n.id)) {
-      const fn = n.childForFieldName('function');
-      if (fn?.type !== 'member_expression') break;
-      if (CHAIN_METHODS.has(fn.childForFieldName('property')?.text ?? '')) out.push({ name: 'mcall', node: n });
-      n = fn.childForFieldName('object');
-    }
-  }
-  return out;
 }
 
 export class JsAnalyzer extends Analyzer {

@@ -27,6 +27,29 @@ export const OTHER_METHODS = [
   'map',
 ];
 
+const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
+
+/** The captures plus the links of long call chains (`createRouter().openapi(a, h).openapi(b, h)…`, `router.route('/')
+ *  .get(…).post(…)…`) that sit deeper than the query walk reaches: each link is two levels below the next one, so a
+ *  chain of eight calls already passes its depth limit (javascript.ts). A missing link follows the deepest captured
+ *  link of its chain. */
+export function withChainLinks(caps: { name: string; node: Node }[]): { name: string; node: Node }[] {
+  const captured = new Set(caps.filter((c) => c.name === 'mcall').map((c) => c.node.id));
+  const out: { name: string; node: Node }[] = [];
+  for (const c of caps) {
+    out.push(c);
+    if (c.name !== 'mcall') continue;
+    let n = c.node.childForFieldName('function')?.childForFieldName('object');
+    while (n?.type === 'call_expression' && !captured.has(n.id)) {
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'member_expression') break;
+      if (CHAIN_METHODS.has(fn.childForFieldName('property')?.text ?? '')) out.push({ name: 'mcall', node: n });
+      n = fn.childForFieldName('object');
+    }
+  }
+  return out;
+}
+
 /** A member call `recv.m(...argv)` of one of the methods above. */
 interface Call {
   n: Node;

@@ -67,3 +67,39 @@ test('NestJS enableVersioning() without options is URI versioning with the `v` p
   const header = await detectRoutes([main("app.enableVersioning({ type: VersioningType.HEADER, header: 'X-V' })"), controller]);
   assert.deepEqual(header.map(brief), ['GET /auth/open @4', 'GET /auth/me @7']);
 });
+
+test('a route decorator applied by a call registers its argument; a dispatch table `.get(key)()` is not a route', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/app.py',
+      text:
+        'from flask import Flask\nfrom fastapi import APIRouter\nimport views\n\napp = Flask(__name__)\nr = APIRouter()\n\n' +
+        'app.route("/assets/<path:p>")(views.serve)\napp.route("/ping", methods=["GET", "POST"])(views.ping)\n' +
+        'r.delete("/x/{id}")(views.drop)\nHANDLERS = {}\nHANDLERS.get("ping")()\n',
+    },
+    { path: '/p/views.py', text: 'def serve(p):\n    return p\n\ndef ping():\n    return "pong"\n\ndef drop(id):\n    return id\n' },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${brief(r)} ${r.handlerName}@${r.handlerFile}:${r.handlerLine}`),
+    ['GET /assets/<path:p> @8 serve@/p/views.py:1', 'GET,POST /ping @9 ping@/p/views.py:4', 'DELETE null(/x/{id}) @10 drop@/p/views.py:7'],
+  );
+});
+
+test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + name, or path=", async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/ext.py',
+      text: 'from flask_restx import Api, Namespace as Base\n\nclass Namespace(Base):\n    pass\n\napi = Api()\n',
+    },
+    {
+      path: '/p/app.py',
+      text:
+        'from flask import Flask\nfrom flask_restx import Resource\nfrom ext import Namespace, api\n\napp = Flask(__name__)\n' +
+        'teams = Namespace("teams")\nother = Namespace("x", path="/people")\n\n' +
+        '@teams.route("/<int:id>")\nclass Team(Resource):\n    def get(self, id):\n        return id\n\n' +
+        '@other.route("/")\nclass People(Resource):\n    def get(self):\n        return []\n\n' +
+        'api.add_namespace(teams)\napi.add_namespace(other)\napi.init_app(app)\n',
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET /teams/<int:id> @9', 'GET /people/ @14']);
+});
