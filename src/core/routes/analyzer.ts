@@ -138,8 +138,7 @@ export abstract class Analyzer {
    * `setup(app)`, `mount(app, "/billing", router=billing.router)`: a call passing framework objects or parameters to a
    * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters).
    */
-  protected callEdge(n: Node, fnNode: Node, args: readonly Node[], kw: [string, Node][] = []): void {
-    const callee = this.refOf(fnNode);
+  protected callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = []): void {
     if (!mayBeLocalFunction(callee)) return;
     let interesting = false;
     const strs: Record<string, Val> = {};

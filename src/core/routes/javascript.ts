@@ -547,7 +547,7 @@ export class JsAnalyzer extends Analyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
-    this.callEdge(n, fn, named(args));
+    this.callEdge(n, this.refOf(fn), named(args));
   }
 
   private pendingArrays: [string, Node][] = [];

@@ -12,6 +12,7 @@ import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, clip, decoratorFlavour, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
+import { pyLoopValues } from './pyLoops';
 import { pyEvalStr, pyNamespacePrefix } from './pyValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -426,13 +427,10 @@ export class PyAnalyzer extends Analyzer {
         const child = pos[0] ?? kw.get('router') ?? kw.get('blueprint');
         if (!child) return;
         const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
-        this.fa.mounts.push({
-          parent: owner,
-          child: this.refOf(child),
-          prefix: p ? this.evalStr(p) : null,
-          line: lineOf(n),
-          kind: method === 'include_router' ? 'include' : 'blueprint',
-        });
+        const kind = method === 'include_router' ? 'include' : 'blueprint';
+        // `for r in (users.router, items.router): app.include_router(r)`: one mount per element of the table
+        for (const c of pyLoopValues(this, child) ?? [child])
+          this.fa.mounts.push({ parent: owner, child: this.refOf(c), prefix: p ? this.evalStr(p) : null, line: lineOf(n), kind });
         return;
       }
       case 'add_resource': {
@@ -538,7 +536,14 @@ export class PyAnalyzer extends Analyzer {
       const value = a.childForFieldName('value');
       if (name && value) kwArgs.push([name, value]);
     }
-    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw), kwArgs);
+    // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
+    const obj = fnNode.type === 'attribute' ? fnNode.childForFieldName('object') : null;
+    const each = pyLoopValues(this, obj)?.map((e): Ref => ({
+      k: 'mem',
+      base: this.refOf(e),
+      name: fnNode.childForFieldName('attribute')?.text ?? '',
+    }));
+    for (const callee of each ?? [this.refOf(fnNode)]) this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
   }
 
   private setConst(name: string, v: { s: string; src?: string }): void {

@@ -103,3 +103,24 @@ test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + 
   ]);
   assert.deepEqual(routes.map(brief), ['GET /teams/<int:id> @9', 'GET /people/ @14']);
 });
+
+test('Python loops over a literal table call and mount each element; a computed sequence is not guessed', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/app/users.py',
+      text: 'from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get("/users")\ndef users():\n    return []\n\ndef init_app(app):\n    app.include_router(router, prefix="/ext")\n',
+    },
+    {
+      path: '/p/app/items.py',
+      text: 'from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get("/items")\ndef items():\n    return []\n',
+    },
+    {
+      path: '/p/app/main.py',
+      text:
+        'from fastapi import FastAPI\nfrom app import items, users\n\napp = FastAPI()\nROUTERS = (items.router,)\n' +
+        'for ext in [users]:\n    ext.init_app(app)\nfor r in ROUTERS:\n    app.include_router(r, prefix="/api")\n' +
+        'for r in load_routers():\n    app.include_router(r, prefix="/guess")\n',
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET /api/items @4', 'GET /ext/users @4']);
+});
