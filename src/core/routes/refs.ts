@@ -118,6 +118,12 @@ export class RefResolver {
           const v = ref.base.props[ref.name];
           return v ? this.resolve(file, v, depth + 1) : null;
         }
+        if (ref.base.k === 'mem') {
+          // `ctrl.feed.get`: a function of an object exported by a module (`module.exports = { feed: { get() {} } }`)
+          const root = this.resolve(file, ref.base.base, depth + 1);
+          const e = root?.t === 'ns' ? this.exportOf(root.file, `${ref.base.name}.${ref.name}`, depth) : null;
+          if (e) return e;
+        }
         const b = this.resolve(file, ref.base, depth + 1);
         if (!b) return null;
         // `const { router } = options`, `function f({ router })`: a property of the object the callers pass

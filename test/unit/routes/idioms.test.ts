@@ -124,3 +124,22 @@ test('Python loops over a literal table call and mount each element; a computed 
   ]);
   assert.deepEqual(routes.map(brief), ['GET /api/items @4', 'GET /ext/users @4']);
 });
+
+test('a handler grouped in a nested object of a module export (`ctrl.favorite.post`) resolves to its function', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/ctrl.js',
+      text: 'module.exports = {\n  list(req, res) {},\n  favorite: {\n    post(req, res) {},\n    del: (req, res) => {},\n  },\n};\n',
+    },
+    {
+      path: '/p/app.js',
+      text:
+        "const express = require('express');\nconst ctrl = require('./ctrl');\nconst app = express();\n" +
+        "app.get('/a', ctrl.list);\napp.post('/a/fav', ctrl.favorite.post);\napp.delete('/a/fav', ctrl.favorite.del);\napp.listen(1);\n",
+    },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${r.methods[0]} ${r.handlerName}@${r.handlerFile}:${r.handlerLine}`),
+    ['GET list@/p/ctrl.js:2', 'POST post@/p/ctrl.js:4', 'DELETE del@/p/ctrl.js:5'],
+  );
+});
