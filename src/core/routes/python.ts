@@ -12,7 +12,7 @@ import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, clip, decoratorFlavour, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
-import { pyLoopValues } from './pyLoops';
+import { pyLoopCallees, pyLoopMounts } from './pyLoops';
 import { pyEvalStr, pyNamespacePrefix } from './pyValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -428,9 +428,11 @@ export class PyAnalyzer extends Analyzer {
         if (!child) return;
         const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
         const kind = method === 'include_router' ? 'include' : 'blueprint';
-        // `for r in (users.router, items.router): app.include_router(r)`: one mount per element of the table
-        for (const c of pyLoopValues(this, child) ?? [child])
-          this.fa.mounts.push({ parent: owner, child: this.refOf(c), prefix: p ? this.evalStr(p) : null, line: lineOf(n), kind });
+        // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table
+        for (const m of pyLoopMounts(this, child, p)) {
+          const prefix = m.prefix ? this.evalStr(m.prefix) : null;
+          this.fa.mounts.push({ parent: owner, child: this.refOf(m.child), prefix, line: lineOf(n), kind });
+        }
         return;
       }
       case 'add_resource': {
@@ -537,13 +539,8 @@ export class PyAnalyzer extends Analyzer {
       if (name && value) kwArgs.push([name, value]);
     }
     // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
-    const obj = fnNode.type === 'attribute' ? fnNode.childForFieldName('object') : null;
-    const each = pyLoopValues(this, obj)?.map((e): Ref => ({
-      k: 'mem',
-      base: this.refOf(e),
-      name: fnNode.childForFieldName('attribute')?.text ?? '',
-    }));
-    for (const callee of each ?? [this.refOf(fnNode)]) this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
+    for (const callee of pyLoopCallees(this, fnNode) ?? [this.refOf(fnNode)])
+      this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
   }
 
   private setConst(name: string, v: { s: string; src?: string }): void {

@@ -104,7 +104,7 @@ test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + 
   assert.deepEqual(routes.map(brief), ['GET /teams/<int:id> @9', 'GET /people/ @14']);
 });
 
-test('Python loops over a literal table call and mount each element; a computed sequence is not guessed', async () => {
+test('Python loops over a literal table call and mount each element, (router, prefix) pairs too; a computed sequence is not guessed', async () => {
   const routes = await detectRoutes([
     {
       path: '/p/app/users.py',
@@ -119,10 +119,11 @@ test('Python loops over a literal table call and mount each element; a computed 
       text:
         'from fastapi import FastAPI\nfrom app import items, users\n\napp = FastAPI()\nROUTERS = (items.router,)\n' +
         'for ext in [users]:\n    ext.init_app(app)\nfor r in ROUTERS:\n    app.include_router(r, prefix="/api")\n' +
+        'for r, p in ((items.router, "/v2"), (users.router, "/v3")):\n    app.include_router(r, prefix=p)\n' +
         'for r in load_routers():\n    app.include_router(r, prefix="/guess")\n',
     },
   ]);
-  assert.deepEqual(routes.map(brief), ['GET /api/items @4', 'GET /ext/users @4']);
+  assert.deepEqual(routes.map(brief), ['GET /api/items @4', 'GET /v2/items @4', 'GET /ext/users @4', 'GET /v3/users @4']);
 });
 
 test('a handler grouped in a nested object of a module export (`ctrl.favorite.post`) resolves to its function', async () => {
