@@ -144,3 +144,21 @@ test('a handler grouped in a nested object of a module export (`ctrl.favorite.po
     ['GET list@/p/ctrl.js:2', 'POST post@/p/ctrl.js:4', 'DELETE del@/p/ctrl.js:5'],
   );
 });
+
+test('JS routers mounted in a loop over a literal table: [prefix, router] pairs, { path, router } objects, for…of', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/r.js',
+      text: "const express = require('express');\nconst r = express.Router();\nr.get('/x', (req, res) => res.end());\nmodule.exports = r;\n",
+    },
+    {
+      path: '/p/app.js',
+      text:
+        "const express = require('express');\nconst r = require('./r');\nconst app = express();\n" +
+        "const PAIRS = [['/a', r]];\nPAIRS.forEach(([p, router]) => app.use(p, router));\n" +
+        "for (const { path, router } of [{ path: '/b', router: r }]) app.use(`/v1${path}`, router);\n" +
+        'for (const [p, router] of load()) app.use(p, router);\napp.listen(1);\n',
+    },
+  ]);
+  assert.deepEqual(routes.map(brief).sort(), ['GET /a/x @3', 'GET /v1/b/x @3']);
+});
