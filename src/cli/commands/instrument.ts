@@ -80,9 +80,10 @@ export function projectRoot(file: string): string | undefined {
 }
 
 /**
- * Routes whose handler is in `file`. With a project root, the whole project is scanned so that prefixes set in
- * other files (include_router, app.use('/api', router), @Controller) are applied to the route labels; falls back
- * to the file alone when the scan does not cover it (ignored or test file).
+ * Routes whose handler is in `file` (inline style; with none, those registered in it, which the planner refuses with
+ * the file their handler is in) or registered in it (wrapper style). With a project root, the whole project is
+ * scanned so that prefixes set in other files (include_router, app.use('/api', router), @Controller) are applied to
+ * the route labels; falls back to the file alone when the scan does not cover it (ignored or test file).
  */
 async function routesOf(file: string, text: string, root: string | undefined, io: Io, wrapper: boolean): Promise<Route[]> {
   // wrapper style: the routes registered in the file (handlers may live elsewhere); inline: the handlers written in it
@@ -92,6 +93,9 @@ async function routesOf(file: string, text: string, root: string | undefined, io
       const scan = await scanWorkspace(root, { includeTests: true });
       const inFile = scan.routes.filter(here);
       if (inFile.length) return inFile;
+      // inline style on a file that only registers handlers written elsewhere: the planner says where they are
+      const registered = scan.routes.filter((r) => path.resolve(r.file) === file);
+      if (registered.length) return registered;
     } catch (e) {
       io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${errorMessage(e)}); using ${rel(io, file)} alone`);
     }

@@ -59,11 +59,12 @@ export function findJsHandler(root: Node, text: string, route: Route): Node | un
   const args = onLine.filter(isArg);
   if (args.length) return args[args.length - 1];
   if (onLine.length) return onLine[0];
-  // inline handler on a later line of a multi-line registration: last function argument of the call at route.line
+  // inline handler on a later line of a multi-line registration: the last argument of the call at route.line, when it
+  // is a function (an inline middleware before a `swaggerUi.setup(…)` handler is not the handler)
   const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
   for (const c of calls) {
-    const fargs = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && FUNCTION_TYPES.includes(a.type));
-    if (fargs.length) return fargs[fargs.length - 1];
+    const last = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment').at(-1);
+    if (last && FUNCTION_TYPES.includes(last.type)) return last;
   }
   return undefined;
 }

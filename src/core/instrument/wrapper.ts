@@ -134,9 +134,14 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   if (method === 'add_resource') {
     return refuse(route, 'a Flask-RESTful resource: its methods are the handlers; use the inline style in the module that defines it');
   }
-  if (!PY_REGISTRATIONS.includes(method ?? '')) return refuse(route, 'its registration was not found');
-  const { pos, kw } = pyArgs(call);
-  const handler = kw.get('endpoint') ?? kw.get('view_func') ?? (method === 'add_url_rule' ? pos[2] : pos[1]);
+  // a route decorator applied by a call, `app.route(path)(view)`: the view is the call's argument
+  const applied = call.childForFieldName('function');
+  const decorated = applied?.type === 'call' && !method;
+  if (!decorated && !PY_REGISTRATIONS.includes(method ?? '')) return refuse(route, 'its registration was not found');
+  const { pos, kw } = pyArgs(decorated ? applied : call);
+  const handler = decorated
+    ? pyArgs(call).pos[0]
+    : (kw.get('endpoint') ?? kw.get('view_func') ?? (method === 'add_url_rule' ? pos[2] : pos[1]));
   if (!handler || handler.type === 'string') {
     return refuse(route, 'its registration passes no handler function (a class-based view or a view_func set elsewhere)');
   }

@@ -37,3 +37,10 @@ function callArgs<N extends SyntaxNodeOf<N>>(call: N): { pos: N[]; kw: Map<strin
   }
   return { pos, kw };
 }
+
+/** The class a function's return annotation names (`def f() -> Settings`, `-> config.Settings`); not a generic or union. */
+export function pyReturnClass<N extends SyntaxNodeOf<N>>(fn: N): N | undefined {
+  const t = fn.childForFieldName('return_type');
+  const n = t?.type === 'type' ? t.namedChildren[0] : t;
+  return n?.type === 'identifier' || n?.type === 'attribute' ? n : undefined;
+}

@@ -44,6 +44,10 @@ export abstract class Analyzer {
   protected abstract computeRef(n: Node): Ref;
   /** The expression a function returns, when it has one to follow. */
   protected abstract returnedExpr(fn: Node): Node | null | undefined;
+  /** The class a function's return annotation names (`def get_settings() -> Settings`), when the language has one. */
+  protected returnTypeName(_fn: Node): Node | undefined {
+    return undefined;
+  }
 
   /** The i-th parameter of a function node (declaring the function and its parameter names). */
   protected paramRef(fn: Node, i: number): Ref {
@@ -107,7 +111,15 @@ export abstract class Analyzer {
    */
   protected objectAt(
     n: Node,
-    o: { framework: Framework; kind: ObjDecl['kind']; name?: string; prefix: () => Val | null; ctor?: Ref; via?: Ref },
+    o: {
+      framework: Framework;
+      kind: ObjDecl['kind'];
+      name?: string;
+      prefix: () => Val | null;
+      ctor?: Ref;
+      via?: Ref;
+      nsPrefix?: () => Val | null;
+    },
     init?: (ref: Ref) => void,
   ): Ref {
     // one per element of an unrolled loop when created in its body
@@ -116,10 +128,11 @@ export abstract class Analyzer {
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {
       const prefix = o.prefix(); // first: evaluating it may create objects (`APIRouter(prefix=get_settings().X)`)
+      const nsPrefix = o.nsPrefix?.();
       id = this.fa.objects.length;
       this.objIds.set(nodeKey, id);
       const decl: ObjDecl = { id, framework: o.framework, kind: o.kind, name: o.name ?? clip(n.text, 40), line: lineOf(n), prefix };
-      if (o.ctor) Object.assign(decl, { ctor: o.ctor, ...(o.via ? { via: o.via } : {}) });
+      if (o.ctor) Object.assign(decl, { ctor: o.ctor, ...(o.via ? { via: o.via } : {}), ...(nsPrefix ? { nsPrefix } : {}) });
       this.fa.objects.push(decl);
       init?.({ k: 'obj', id });
     }
@@ -136,6 +149,9 @@ export abstract class Analyzer {
     const r = e ? this.refOf(e) : null;
     if (r && r.k !== 'none') decl.returns = r;
     else delete decl.returns;
+    const t = this.returnTypeName(fn);
+    const tr = t ? this.refOf(t) : null;
+    if (tr && tr.k !== 'none') decl.returnsType = tr;
   }
 
   /** `app = create_app()`: the value a project function returns; null when the callee cannot be the project's. A bare
@@ -155,8 +171,7 @@ export abstract class Analyzer {
    * `setup(app)`, `mount(app, "/billing", router=billing.router)`: a call passing framework objects or parameters to a
    * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters).
    */
-  protected callEdge(n: Node, fnNode: Node, args: readonly Node[], kw: [string, Node][] = []): void {
-    const callee = this.refOf(fnNode);
+  protected callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = []): void {
     if (!mayBeLocalFunction(callee)) return;
     let interesting = false;
     const strs: Record<string, Val> = {};

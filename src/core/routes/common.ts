@@ -107,6 +107,14 @@ export function mayBeLocalFunction(r: Ref): boolean {
   }
 }
 
+export const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** The route form of a Python decorator method: `.get`… (FastAPI or Flask), `.route` (Flask), `.api_route` (FastAPI). */
+export function decoratorFlavour(method: string): 'py-method' | 'py-route' | 'py-api-route' | null {
+  if (METHOD_DECORATORS.has(method)) return 'py-method';
+  return method === 'route' ? 'py-route' : method === 'api_route' ? 'py-api-route' : null;
+}
+
 /** Can a registration of this form belong to an object of this framework? */
 export function compatible(r: Pick<RawRoute, 'flavour'>, fw: Framework): boolean {
   switch (r.flavour) {

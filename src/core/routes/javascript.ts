@@ -10,7 +10,7 @@ import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as 
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { memberCall, OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
+import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
@@ -61,7 +61,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
-  const S = captureSteps(fa.notes, caps);
+  const S = captureSteps(fa.notes, withChainLinks(caps));
   const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
   A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('mcall'), S.nodes('assign'));
   return S.withFinish(
@@ -553,7 +553,7 @@ export class JsAnalyzer extends Analyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
-    this.callEdge(n, fn, named(args));
+    this.callEdge(n, this.refOf(fn), named(args));
   }
 
   private pendingArrays: [string, Node][] = [];

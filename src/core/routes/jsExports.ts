@@ -8,17 +8,21 @@ import { JS_FUNCTION_TYPES } from '../parsing/javascript';
 import { none } from './common';
 import type { JsAnalyzer } from './javascript';
 
-/** `module.exports = { a, b: c, m() {} }`: each property an export. */
-export function jsObjectExports(a: JsAnalyzer, obj: Node): void {
+/** `module.exports = { a, b: c, m() {} }`: each property an export; a nested object's properties too, by their key
+ *  path (`feed: { get() {} }` exports `feed.get`, what `ctrl.feed.get` names). */
+export function jsObjectExports(a: JsAnalyzer, obj: Node, path = ''): void {
   for (const p of named(obj)) {
-    if (p.type === 'shorthand_property_identifier') a.setExport(p.text, () => a.lookup(p.text, p) ?? none(p));
+    if (p.type === 'shorthand_property_identifier') a.setExport(path + p.text, () => a.lookup(p.text, p) ?? none(p));
     else if (p.type === 'pair') {
       const key = p.childForFieldName('key');
       const val = p.childForFieldName('value');
-      if (key && val) a.setExport(unquote(key) ?? key.text, () => a.refOf(val));
+      if (!key || !val) continue;
+      const name = path + (unquote(key) ?? key.text);
+      a.setExport(name, () => a.refOf(val));
+      if (val.type === 'object' && !path) jsObjectExports(a, val, `${name}.`);
     } else if (p.type === 'method_definition') {
       const key = p.childForFieldName('name');
-      if (key) a.setExport(key.text, () => ({ k: 'fn', id: a.fnId(p) }));
+      if (key) a.setExport(path + key.text, () => ({ k: 'fn', id: a.fnId(p) }));
     }
   }
 }

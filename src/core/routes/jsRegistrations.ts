@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
-import { clip, concatVals, none, toMethod } from './common';
+import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestGlobalPrefix, nestVersioning } from './nest';
+import { evalInLoop, loopTable } from './jsLoopTables';
 import { frozen } from './configValues';
 import type { HttpMethod } from './types';
 
@@ -26,6 +27,29 @@ export const OTHER_METHODS = [
   'forEach',
   'map',
 ];
+
+const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
+
+/** The captures plus the links of long call chains (`createRouter().openapi(a, h).openapi(b, h)…`, `router.route('/')
+ *  .get(…).post(…)…`) that sit deeper than the query walk reaches: each link is two levels below the next one, so a
+ *  chain of eight calls already passes its depth limit (javascript.ts). A missing link follows the deepest captured
+ *  link of its chain. */
+export function withChainLinks(caps: { name: string; node: Node }[]): { name: string; node: Node }[] {
+  const captured = new Set(caps.filter((c) => c.name === 'mcall').map((c) => c.node.id));
+  const out: { name: string; node: Node }[] = [];
+  for (const c of caps) {
+    out.push(c);
+    if (c.name !== 'mcall') continue;
+    let n = c.node.childForFieldName('function')?.childForFieldName('object');
+    while (n?.type === 'call_expression' && !captured.has(n.id)) {
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'member_expression') break;
+      if (CHAIN_METHODS.has(fn.childForFieldName('property')?.text ?? '')) out.push({ name: 'mcall', node: n });
+      n = fn.childForFieldName('object');
+    }
+  }
+  return out;
+}
 
 /** A member call `recv.m(...argv)` of one of the methods above. */
 interface Call {
@@ -245,7 +269,13 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       handler: handler(A, h),
     });
   } else if (argv.length === 2 && isPathLike(argv[0]!)) {
-    A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(argv[1]!), prefix: A.evalStr(argv[0]!), line, kind: 'route' });
+    // also in a loop over a table: `for (const [path, sub] of ROUTES) app.route(path, sub)`
+    const loop = loopTable(A, argv);
+    for (const el of loop?.elements ?? [null]) {
+      const child = el ? loop!.pick(argv[1]!, el) : argv[1]!;
+      const prefix = el ? evalInLoop(A, argv[0]!, loop!, el) : A.evalStr(argv[0]!);
+      if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix, line, kind: 'route' });
+    }
   }
 }
 
@@ -261,18 +291,11 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix: c && p ? A.evalStr(p) : null, line, kind: 'use' });
     return;
   }
-  const loop = loopElements(A, argv);
+  const loop = loopTable(A, argv);
   if (loop) {
-    // routes.forEach((r) => router.use(r.path, r.route)) over a literal array of objects
-    const pick = (a: Node): Node | null => {
-      const u = unwrapExpr(a);
-      if (u?.type === 'member_expression' && u.childForFieldName('object')?.text === loop.param)
-        return loop.el && A.prop(loop.el, u.childForFieldName('property')?.text ?? '');
-      return u;
-    };
+    // routes.forEach((r) => router.use(r.path, r.route)), for (const [prefix, router] of ROUTES) app.use(prefix, router)
     for (const el of loop.elements) {
-      loop.el = el;
-      const picked = argv.map(pick);
+      const picked = argv.map((a) => loop.pick(a, el));
       if (picked.some((x) => !x)) continue;
       const first = picked[0]!;
       const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
@@ -280,7 +303,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
         A.fa.mounts.push({
           parent: A.refOf(recv),
           child: A.refOf(c!),
-          prefix: hasPrefix ? evalWithElement(A, first, loop.param, el) : null,
+          prefix: hasPrefix ? evalInLoop(A, argv[0]!, loop, el) : null,
           line,
           kind: 'use',
         });
@@ -341,13 +364,15 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;
   }
-  let prefix: Val | null = null;
   const o = optionsObject(opts);
-  if (o) {
-    const p = A.prop(o, 'prefix');
-    if (p) prefix = A.evalStr(p);
+  const p = o ? A.prop(o, 'prefix') : null;
+  // also in a loop over a table: `for (const { plugin, prefix } of PLUGINS) app.register(plugin, { prefix })`
+  const loop = loopTable(A, p ? [argv[0]!, p] : [argv[0]!]);
+  for (const el of loop?.elements ?? [null]) {
+    const child = el ? loop!.pick(argv[0]!, el) : argv[0]!;
+    const prefix = p ? (el ? evalInLoop(A, p, loop!, el) : A.evalStr(p)) : null;
+    if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: el ? A.refOf(child) : plugin, prefix, line, kind: 'register' });
   }
-  A.fa.mounts.push({ parent: A.refOf(recv), child: plugin, prefix, line, kind: 'register' });
 }
 
 /** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
@@ -363,57 +388,6 @@ function optionsObject(n: Node | null): Node | null {
 /** Koa `router.prefix('/p')` */
 function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
-}
-
-/** A string expression inside the loop body, `r.path` read from the element: `${config.api.prefix}${r.path}`. */
-function evalWithElement(A: JsAnalyzer, n0: Node, param: string, el: Node): Val {
-  const n = unwrapExpr(n0) ?? n0;
-  if (n.type === 'member_expression' && n.childForFieldName('object')?.text === param) {
-    const v = A.prop(el, n.childForFieldName('property')?.text ?? '');
-    return v ? A.evalStr(v) : { e: clip(n.text), why: 'expression' };
-  }
-  const parts =
-    n.type === 'template_string'
-      ? named(n)
-      : n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+'
-        ? named(n)
-        : null;
-  if (!parts) return A.evalStr(n);
-  const vals = parts.map((c): Val => {
-    if (c.type === 'string_fragment') return { s: c.text };
-    if (c.type === 'template_substitution') return named(c)[0] ? evalWithElement(A, named(c)[0]!, param, el) : { e: '', why: 'expression' };
-    return evalWithElement(A, c, param, el);
-  });
-  return concatVals(vals, n, 'template literal with substitutions');
-}
-
-/** `ARR.forEach((p) => ...)` / `ARR.map(...)` around the arguments, ARR a literal array of objects. */
-export function loopElements(A: JsAnalyzer, argv: readonly Node[]): { param: string; elements: Node[]; el: Node | null } | null {
-  for (const a of argv) {
-    const u = unwrapExpr(a);
-    if (u?.type !== 'member_expression') continue;
-    const obj = u.childForFieldName('object');
-    if (obj?.type !== 'identifier') continue;
-    const r = A.lookup(obj.text, obj);
-    if (r?.k !== 'param' || r.i !== 0) continue;
-    const fn = A.fnNode(r.fn);
-    const call = fn?.parent?.parent;
-    if (!fn || fn.parent?.type !== 'arguments' || call?.type !== 'call_expression') continue;
-    const f = call.childForFieldName('function');
-    const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
-    if (m !== 'forEach' && m !== 'map') continue;
-    const arrNode = unwrapExpr(f!.childForFieldName('object'));
-    let arr: Node | null = arrNode;
-    if (arrNode?.type === 'identifier') {
-      arr = unwrapExpr(A.soleDeclarator(arrNode.text)?.childForFieldName('value') ?? null);
-    }
-    if (arr?.type !== 'array') continue;
-    const elements = named(arr)
-      .map((e) => unwrapExpr(e))
-      .filter((e): e is Node => e?.type === 'object');
-    return { param: obj.text, elements, el: null };
-  }
-  return null;
 }
 
 /** The real handler behind `h`: unwraps wrappers like asyncHandler(fn), fn.bind(x), [mw, fn]. */

@@ -48,6 +48,8 @@ export interface ObjDecl {
    *  instance, or what the function returns). */
   ctor?: Ref;
   via?: Ref;
+  /** Made by a project class: its prefix if that class derives from Flask-RESTX `Namespace` (`/` + name, or `path=`). */
+  nsPrefix?: Val;
 }
 
 export interface FuncDecl {
@@ -58,6 +60,9 @@ export interface FuncDecl {
   params: string[];
   /** What the function returns (`return app`), when it is a known value. */
   returns?: Ref;
+  /** The class its return annotation names (`-> AppSettings`): what a call gives when `returns` cannot be followed
+   *  (`return environments[env]()`). */
+  returnsType?: Ref;
 }
 
 export interface ClassDecl {
@@ -69,7 +74,7 @@ export interface ClassDecl {
   /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
   fields?: Record<string, Ref>;
   /** A framework class among its bases (`class AppRouter(APIRouter)`), or project classes it derives from. */
-  base?: { framework: Framework; kind: 'app' | 'router' };
+  base?: { framework: Framework; kind: 'app' | 'router'; /** Flask-RESTX / RESTPlus `Namespace` */ namespace?: true };
   supers?: Ref[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;

@@ -169,14 +169,16 @@ export function nestGlobalPrefix(A: JsAnalyzer, { argv }: SetupCall): void {
   }
 }
 
-/** NestJS `app.enableVersioning({ type: VersioningType.URI })` */
+/** NestJS `app.enableVersioning({ type: VersioningType.URI })`; without options it is URI versioning too (Nest's default). */
 export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
   if (!A.frameworks.has('nestjs')) return;
   const o = unwrapExpr(argv[0] ?? null);
-  if (o?.type !== 'object') return;
-  const type = A.prop(o, 'type')?.text ?? '';
-  if (!/URI$/.test(type)) return;
+  if (o && (o.type !== 'object' || !/URI$/.test(A.prop(o, 'type')?.text ?? ''))) return;
   const g = (A.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
+  if (!o) {
+    g.uriVersioning = { prefix: 'v', defaultVersion: null };
+    return;
+  }
   const p = A.prop(o, 'prefix');
   const pv = p ? (p.text === 'false' ? { s: '' } : A.evalStr(p)) : { s: 'v' };
   const dv = A.prop(o, 'defaultVersion');

@@ -5,11 +5,19 @@
  * module of that package (`py:app.plugins.*`, one module after the other at resolve time), so the routers such a loader
  * includes get the prefix written there.
  */
+import * as path from 'node:path';
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import type { LiteralLoop } from './loops';
 import type { ModId, Ref } from './model';
-import { relativeModule, type PyAnalyzer } from './python';
+import type { PyAnalyzer } from './python';
+
+/** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
+export function relativeModule(file: string, dots: number, dotted: string): ModId {
+  let dir = path.dirname(file);
+  for (let i = 1; i < dots; i++) dir = path.dirname(dir);
+  return `file:${dotted ? path.join(dir, ...dotted.split('.')) : dir}`;
+}
 
 /** `for name in ["users", "items"]:` (or a name assigned such a list once). */
 export function pyLoops(A: PyAnalyzer, forNodes: readonly Node[]): LiteralLoop[] {

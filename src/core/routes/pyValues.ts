@@ -4,10 +4,12 @@
  * settings classes, app.config); anything else stays an expression, with a reference resolved across files when it may
  * be an imported constant. Pure.
  */
-import { named, type SyntaxNode as Node } from '../parsing/nodes';
-import { clip, concatVals } from './common';
+import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
+import { clip, concatVals, toMethod } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
 import type { Val } from './model';
+import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
 
 /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
@@ -75,4 +77,29 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
     default:
       return { e: clip(n.text), why: 'expression' };
   }
+}
+
+/** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
+export function pyNamespacePrefix(A: PyAnalyzer, call: Node): Val | null {
+  const { pos, kw } = pyArgs(call);
+  const p = kw.get('path');
+  const nm = pos[0] ?? kw.get('name');
+  const v = nm ? A.evalStr(nm) : null;
+  return p ? A.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
+}
+
+/** `methods=["GET", "POST"]` of a route decorator or add_url_rule, `dflt` when absent. */
+export function pyMethodsArg(A: PyAnalyzer, n: Node | null, dflt: HttpMethod[]): HttpMethod[] {
+  if (!n) return dflt;
+  if (n.type === 'list' || n.type === 'tuple' || n.type === 'set') {
+    const out: HttpMethod[] = [];
+    for (const c of named(n)) {
+      const v = A.evalStr(c);
+      const m = 's' in v ? toMethod(v.s) : null;
+      if (m && !out.includes(m)) out.push(m);
+    }
+    return out.length ? out : dflt;
+  }
+  A.fa.notes.push(`line ${lineOf(n)}: methods=${clip(n.text, 40)} is not a literal list; assuming ${dflt.join(',')}`);
+  return dflt;
 }

@@ -3,18 +3,18 @@
  * assignments, decorators, registration calls, calls passing names, function definitions); the rest is
  * structural inspection of those nodes only.
  */
-import * as path from 'node:path';
-import type { Framework, HttpMethod } from './types';
-import { type ClassDecl, type FileAnalysis, type FuncDecl, type ModId, type Ref, type Val } from './model';
+import type { Framework } from './types';
+import { type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { pyArgs, pyParamNames } from '../parsing/python';
+import { pyArgs, pyParamNames, pyReturnClass } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { captureSteps, clip, mayBeLocalFunction, none, toMethod } from './common';
+import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
-import { pyEvalStr } from './pyValues';
 import { Loops } from './loops';
-import { importModule, pyLoops } from './pyLoaders';
+import { importModule, pyLoops, relativeModule } from './pyLoaders';
+import { pyLoopCallees, pyLoopMounts } from './pyLoops';
+import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -25,6 +25,7 @@ const QUERY = `
 (assignment left: (identifier) right: (_)) @assign
 (assignment left: (subscript) right: (_)) @cfgassign
 (decorator) @decorator
+(call function: (call function: (attribute attribute: (identifier) @_d (#any-of? @_d "route" "api_route" ${[...METHOD_DECORATORS].map((m) => `"${m}"`).join(' ')})))) @deccall
 (call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (keyword_argument value: [(identifier) (attribute)]))) @argcall
@@ -46,14 +47,6 @@ const FLASK_CTORS: Record<string, 'app' | 'router'> = {
 /** Flask-RESTful / Flask-RESTX: Api and Namespace only count when imported from these. */
 const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus']);
 const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
-const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
-
-/** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
-export function relativeModule(file: string, dots: number, dotted: string): ModId {
-  let dir = path.dirname(file);
-  for (let i = 1; i < dots; i++) dir = path.dirname(dir);
-  return `file:${dotted ? path.join(dir, ...dotted.split('.')) : dir}`;
-}
 
 export const PYTHON_QUERY = QUERY;
 export const PYTHON_MAX_DEPTH = MAX_DEPTH;
@@ -72,6 +65,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
       ...S.each('func', 'function', (n) => A.funcDef(n)),
       ...S.each('class', 'class', (n) => A.classDef(n)),
       ...S.each('decorator', 'decorator', (n) => A.decorator(n)),
+      ...S.each('deccall', 'call', (n) => loops.unrolled(n, () => A.decoratorCall(n))),
       ...S.each('regcall', 'call', (n) => loops.unrolled(n, () => A.regCall(n))),
       ...S.each('argcall', 'call', (n) => loops.unrolled(n, () => A.argCall(n))),
     ],
@@ -90,6 +84,10 @@ export class PyAnalyzer extends Analyzer {
     if (!body || fn.type === 'lambda') return undefined;
     const ret = named(body).find((c) => c.type === 'return_statement');
     return ret ? named(ret)[0] : undefined;
+  }
+
+  protected returnTypeName(fn: Node): Node | undefined {
+    return pyReturnClass(fn);
   }
 
   protected fnId(fn: Node): number {
@@ -251,7 +249,7 @@ export class PyAnalyzer extends Analyzer {
       const { pos, kw } = pyArgs(n);
       const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
       const prefix = (): Val | null => {
-        if (ctor.name === 'Namespace') return this.namespacePrefix(n);
+        if (ctor.name === 'Namespace') return pyNamespacePrefix(this, n);
         const arg = kw.get(ctor.framework === 'fastapi' || ctor.name === 'Api' ? 'prefix' : 'url_prefix');
         return arg ? this.evalStr(arg) : null;
       };
@@ -274,14 +272,16 @@ export class PyAnalyzer extends Analyzer {
       const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
       const p = kw.get('prefix') ?? kw.get('url_prefix');
       const prefix = (): Val | null => (p ? this.evalStr(p) : null);
-      return this.objectAt(n, { framework: 'fastapi', kind: 'router', name: nameNode?.text, prefix, ctor: callee, via });
+      // ns = Namespace('teams'), the project's own subclass of Flask-RESTX Namespace: `/teams` (resolve.ts decides)
+      const nsPrefix = (): Val | null => (callee.k === 'fn' ? null : pyNamespacePrefix(this, n));
+      return this.objectAt(n, { framework: 'fastapi', kind: 'router', name: nameNode?.text, prefix, ctor: callee, via, nsPrefix });
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
       const owner = this.refOf(fnNode.childForFieldName('object'));
       const o = owner.k === 'obj' ? this.fa.objects[owner.id] : undefined;
       if (!o || o.ctor || o.framework !== 'flask') return none(n);
-      return this.objectAt(n, { framework: 'flask', kind: 'router', prefix: () => this.namespacePrefix(n) }, (child) => {
+      return this.objectAt(n, { framework: 'flask', kind: 'router', prefix: () => pyNamespacePrefix(this, n) }, (child) => {
         this.fa.mounts.push({ parent: owner, child, prefix: null, line: lineOf(n), kind: 'include' });
       });
     }
@@ -294,19 +294,11 @@ export class PyAnalyzer extends Analyzer {
     for (const b of sup ? named(sup) : []) {
       if (b.type !== 'identifier' && b.type !== 'attribute') continue;
       const ctor = this.ctorKind(b);
-      if (ctor) decl.base = { framework: ctor.framework, kind: ctor.kind };
+      if (ctor)
+        decl.base = { framework: ctor.framework, kind: ctor.kind, ...(ctor.name === 'Namespace' ? { namespace: true as const } : {}) };
       const r = ctor ? null : this.refOf(b);
       if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
     }
-  }
-
-  /** flask_restx `Namespace(name, path=None)` / `api.namespace(...)`: path defaults to '/' + name. */
-  private namespacePrefix(call: Node): Val | null {
-    const { pos, kw } = pyArgs(call);
-    const p = kw.get('path');
-    const nm = pos[0] ?? kw.get('name');
-    const v = nm ? this.evalStr(nm) : null;
-    return p ? this.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
   }
 
   /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
@@ -354,21 +346,6 @@ export class PyAnalyzer extends Analyzer {
     return b?.node.type === 'assignment' ? b.node.childForFieldName('right') : null;
   }
 
-  private methodsArg(n: Node | null, dflt: HttpMethod[]): HttpMethod[] {
-    if (!n) return dflt;
-    if (n.type === 'list' || n.type === 'tuple' || n.type === 'set') {
-      const out: HttpMethod[] = [];
-      for (const c of named(n)) {
-        const v = this.evalStr(c);
-        const m = 's' in v ? toMethod(v.s) : null;
-        if (m && !out.includes(m)) out.push(m);
-      }
-      return out.length ? out : dflt;
-    }
-    this.fa.notes.push(`line ${lineOf(n)}: methods=${clip(n.text, 40)} is not a literal list; assuming ${dflt.join(',')}`);
-    return dflt;
-  }
-
   // ---- routes & mounts ---------------------------------------------------------------------------
 
   decorator(n: Node): void {
@@ -377,11 +354,8 @@ export class PyAnalyzer extends Analyzer {
     const fnNode = call.childForFieldName('function');
     if (!fnNode || fnNode.type !== 'attribute') return;
     const method = fnNode.childForFieldName('attribute')?.text ?? '';
-    let flavour: 'py-method' | 'py-route' | 'py-api-route';
-    if (METHOD_DECORATORS.has(method)) flavour = 'py-method';
-    else if (method === 'route') flavour = 'py-route';
-    else if (method === 'api_route') flavour = 'py-api-route';
-    else return;
+    const flavour = decoratorFlavour(method);
+    if (!flavour) return;
     const def = n.parent?.childForFieldName('definition');
     if (def?.type === 'class_definition' && flavour === 'py-route') {
       // Flask-RESTX: @ns.route('/todos/<id>') class Todo(Resource): def get(self, id): ...
@@ -402,20 +376,34 @@ export class PyAnalyzer extends Analyzer {
       }
       return;
     }
-    if (!def || def.type !== 'function_definition') return;
+    if (def?.type !== 'function_definition') return;
+    const handler = { ref: { k: 'fn' as const, id: this.fnId(def) }, text: def.childForFieldName('name')?.text ?? '', line: lineOf(def) };
+    this.decoratedRoute(n, call, handler);
+  }
+
+  /** A route decorator applied by a call: `app.route("/assets/<path:p>")(serve)`, `router.get("/x")(views.x)`. */
+  decoratorCall(n: Node): void {
+    const view = pyArgs(n).pos[0];
+    if (view) this.decoratedRoute(n, n.childForFieldName('function')!, this.handlerSpec(view));
+  }
+
+  /** The route of decorator call `call` (`app.get("/x")`, `bp.route("/y", methods=[...])`) on `handler`; `n` is where. */
+  private decoratedRoute(n: Node, call: Node, handler: HandlerSpec): void {
+    const fnNode = call.childForFieldName('function')!;
+    const method = fnNode.childForFieldName('attribute')?.text ?? '';
+    const flavour = decoratorFlavour(method);
     const { pos, kw } = pyArgs(call);
     const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
-    if (!pathNode) return;
-    const methods = flavour === 'py-method' ? [toMethod(method)!] : this.methodsArg(kw.get('methods') ?? null, ['GET']);
+    if (!flavour || !pathNode) return;
     this.fa.routes.push({
       owner: this.refOf(fnNode.childForFieldName('object')),
       framework: null,
       flavour,
-      methods,
+      methods: flavour === 'py-method' ? [toMethod(method)!] : pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
       path: this.evalStr(pathNode),
       line: lineOf(n),
       range: rangeOf(n),
-      handler: { ref: { k: 'fn', id: this.fnId(def) }, text: def.childForFieldName('name')?.text ?? '', line: lineOf(def) },
+      handler,
     });
   }
 
@@ -430,13 +418,12 @@ export class PyAnalyzer extends Analyzer {
         const child = pos[0] ?? kw.get('router') ?? kw.get('blueprint');
         if (!child) return;
         const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
-        this.fa.mounts.push({
-          parent: owner,
-          child: this.refOf(child),
-          prefix: p ? this.evalStr(p) : null,
-          line: lineOf(n),
-          kind: method === 'include_router' ? 'include' : 'blueprint',
-        });
+        const kind = method === 'include_router' ? 'include' : 'blueprint';
+        // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table
+        for (const m of pyLoopMounts(this, child, p)) {
+          const prefix = m.prefix ? this.evalStr(m.prefix) : null;
+          this.fa.mounts.push({ parent: owner, child: this.refOf(m.child), prefix, line: lineOf(n), kind });
+        }
         return;
       }
       case 'add_resource': {
@@ -495,7 +482,7 @@ export class PyAnalyzer extends Analyzer {
           framework: null,
           // MethodView.as_view(): one route per HTTP method the class defines
           flavour: method === 'add_api_route' ? 'py-add-api-route' : asView && !kw.has('methods') ? 'py-resource' : 'py-add-url-rule',
-          methods: this.methodsArg(kw.get('methods') ?? null, ['GET']),
+          methods: pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
           path: this.evalStr(pathNode),
           line: lineOf(n),
           range: rangeOf(n),
@@ -506,7 +493,7 @@ export class PyAnalyzer extends Analyzer {
     }
   }
 
-  private handlerSpec(h: Node): { ref: Ref; text: string; line: number } {
+  private handlerSpec(h: Node): HandlerSpec {
     // View.as_view('name') → the class; wrap(fn) → fn
     let node = h;
     for (let i = 0; i < 4 && node.type === 'call'; i++) {
@@ -532,7 +519,9 @@ export class PyAnalyzer extends Analyzer {
     }
     const al = n.childForFieldName('arguments');
     if (!al) return;
-    if (!mayBeLocalFunction(this.refOf(fnNode))) return; // as callEdge would, before the arguments are read
+    // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
+    const callees = pyLoopCallees(this, fnNode) ?? [this.refOf(fnNode)];
+    if (!callees.some(mayBeLocalFunction)) return; // as callEdge would, before the arguments are read
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
     const kwArgs: [string, Node][] = [];
@@ -541,7 +530,7 @@ export class PyAnalyzer extends Analyzer {
       const value = a.childForFieldName('value');
       if (name && value) kwArgs.push([name, value]);
     }
-    this.callEdge(n, fnNode, kw < 0 ? args : args.slice(0, kw), kwArgs);
+    for (const callee of callees) this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
   }
 
   private setConst(name: string, v: { s: string; src?: string }): void {

@@ -10,7 +10,7 @@ import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
 
-export type Made = { framework: Framework; kind: 'app' | 'router'; inner?: Ent };
+export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; inner?: Ent };
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
@@ -79,8 +79,13 @@ export class RefResolver {
         if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
         if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
         if (f?.t !== 'fn') return null;
-        const ret = this.files.get(f.file)?.functions[f.id]?.returns;
-        const e = ret ? this.resolve(f.file, ret, depth + 1) : null;
+        const decl = this.files.get(f.file)?.functions[f.id];
+        const e = decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;
+        if (!e && decl?.returnsType) {
+          // `def get_settings() -> Settings: return environments[env]()`: an instance of the annotated class
+          const c = this.resolve(f.file, decl.returnsType, depth + 1);
+          return c?.t === 'cls' ? { t: 'inst', file: c.file, id: c.id } : null;
+        }
         // `router = addRoutes({ router })`: a function returning its parameter returns what this call passed
         if (e?.t !== 'param' || e.file !== f.file || e.fn !== f.id || !ref.args) return e;
         const a = ref.args[e.i];
@@ -114,6 +119,12 @@ export class RefResolver {
       case 'lit':
         return { t: 'lit', file, props: ref.props };
       case 'mem': {
+        if (ref.base.k === 'mem') {
+          // `ctrl.feed.get`: a function of an object exported by a module (`module.exports = { feed: { get() {} } }`)
+          const root = this.resolve(file, ref.base.base, depth + 1);
+          const e = root?.t === 'ns' ? this.exportOf(root.file, `${ref.base.name}.${ref.name}`, depth) : null;
+          if (e) return e;
+        }
         const b = this.resolve(file, ref.base, depth + 1);
         if (!b) return null;
         // an object literal's property, also one a function returns (`return controllers` filled in a loop)

@@ -365,8 +365,9 @@ class Resolver extends RefResolver {
     const fa = this.files.get(e.file)!;
     const o = fa.objects[e.id];
     // an instance a factory made has the prefix the factory gives its object (`APIRouter(prefix=f"/{name}")` inside)
-    const inner = o?.ctor ? this.made(e.file, e.id)?.inner : undefined;
-    let v: Val | null = inner ? this.ownPrefix(key(inner)) : (o?.prefix ?? null);
+    const made = o?.ctor ? this.made(e.file, e.id) : null;
+    const inner = made?.inner;
+    let v: Val | null = inner ? this.ownPrefix(key(inner)) : made?.namespace && o?.nsPrefix ? o.nsPrefix : (o?.prefix ?? null);
     v = v && !inner ? this.evalVal(e.file, v) : v;
     for (const ps of fa.prefixSets) {
       const t = this.resolve(fa.file, ps.target);

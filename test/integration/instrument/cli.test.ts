@@ -133,6 +133,23 @@ describe('telemetry-lens instrument', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'other.py'), 'utf8'), 'from fastapi import FastAPI\napp = FastAPI()\n');
   });
 
+  it('inline style on a file that only registers handlers written elsewhere names the file to instrument', async () => {
+    const dir = scratchDir('cli-elsewhere');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "elsewhere", "private": true }\n');
+    fs.writeFileSync(
+      path.join(dir, 'routes.js'),
+      "const express = require('express');\nconst controller = require('./controller');\nconst router = express.Router();\n" +
+        "router.route('/login').post(controller.login);\nmodule.exports = router;\n",
+    );
+    fs.writeFileSync(path.join(dir, 'controller.js'), 'exports.login = async (req, res) => {\n  res.json({ ok: true });\n};\n');
+    const routes = await run(dir, 'instrument', 'routes.js', '--all', '--style', 'inline');
+    assert.equal(routes.code, 1);
+    assert.match(routes.err, /POST \/login: its handler is in \S*controller\.js; instrument that file/);
+    const controller = await run(dir, 'instrument', 'controller.js', '--all', '--style', 'inline');
+    assert.equal(controller.code, 0, controller.err);
+    assert.match(fs.readFileSync(path.join(dir, 'controller.js'), 'utf8'), /http_requests_total/);
+  });
+
   it('rejects bad arguments with usage errors', async () => {
     const { dir } = copyFixture('args', 'hono/app.ts');
     assert.match((await run(dir, 'instrument', '--style', 'inline', 'app.ts')).err, /say which routes/);

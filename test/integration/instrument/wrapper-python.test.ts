@@ -64,6 +64,7 @@ describe('wrapper style on FastAPI under uvicorn: handlers in another module, de
     ['POST', '/api/items', '{"name": "ink", "price": 2.5}'],
     ['POST', '/api/items', '{"price": 1}'],
     ['GET', '/api/feed'],
+    ['GET', '/api/legacy/1'],
     ['GET', '/health'],
   ];
 
@@ -93,6 +94,7 @@ describe('wrapper style on FastAPI under uvicorn: handlers in another module, de
     assert.equal(count('method="GET",route="/api/stock/{item_id}",status="200"'), '1', 'the shared handler has its own label');
     assert.equal(count('method="POST",route="/api/items",status="201"'), '1', 'status_code=201 of the registration');
     assert.equal(count('method="GET",route="/api/feed",status="200"'), '1');
+    assert.equal(count('method="GET",route="/api/legacy/{item_id}",status="200"'), '1', 'a route decorator applied by a call');
     assert.equal(count('method="GET",route="/health",status="200"'), '1');
     assert.match(m, /^http_request_duration_seconds_count\{method="GET",route="\/api\/items\/\{item_id\}",status="200"\} 2\.0$/m);
     const spans = JSON.parse((await getText(`${wrap}/_spans`)).body) as {

@@ -175,6 +175,15 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.match(plan.refused ?? '', /GET \/y: its handler `h` is not a function defined in this file/);
   });
 
+  it('an inline middleware before a handler built by a call is not taken for the handler', async () => {
+    const text =
+      "import express from 'express';\nimport swaggerUi from 'swagger-ui-express';\nconst app = express();\napp.get(\n  '/docs',\n  (_req, _res, next) => {\n    next();\n  },\n  swaggerUi.setup(spec),\n);\n";
+    const r = route('express', ['GET'], '/docs', text, T, { handlerAt: 'swaggerUi.setup' });
+    const { plan, out } = await instrument(text, T, [{ ...r, line: 4 }]);
+    assert.match(plan.refused ?? '', /GET \/docs: its handler `swaggerUi\.setup\(spec\)` is built by a call \(a middleware factory\)/);
+    assert.equal(out, text);
+  });
+
   it('adds to a multi-line import list one name per line, to a one-line list on the same line', async () => {
     const text =
       "import {\n  Controller,\n  Get,\n} from '@nestjs/common';\nimport { trace } from '@opentelemetry/api';\n\n@Controller('c')\nexport class C {\n  @Get('x')\n  x() {\n    return 1;\n  }\n}\n";

@@ -92,6 +92,10 @@ describe('wrapper style: one line per handler', () => {
       /add_api_route\("\/items", observe_route\("POST", "\/api\/items", status_code=201\)\(views\.create_item\), methods=\["POST"\], status_code=201\)/,
     );
     assert.match(pyOut, /add_api_route\("\/stock\/\{item_id\}", observe_route\("GET", "\/api\/stock\/\{item_id\}"\)\(views\.get_item\)/);
+    assert.match(
+      pyOut,
+      /^router\.get\("\/legacy\/\{item_id\}"\)\(observe_route\("GET", "\/api\/legacy\/\{item_id\}"\)\(views\.get_item\)\)/m,
+    );
   });
 
   it('the helper modules: Python, TypeScript ESM, JavaScript CommonJS, as in their golden files; the metric lint accepts them', async () => {
