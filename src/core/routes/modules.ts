@@ -77,7 +77,7 @@ export class ModuleIndex {
     return null;
   }
 
-  /** The modules a folder loader's pattern names: `py:app.plugins.*` (modules and subpackages), `file:/dir/*`. */
+  /** The modules a folder loader's pattern names: `py:app.plugins.*`, `file:/dir/*` (modules and subpackages). */
   modules(pattern: ModId): ModId[] {
     const head = pattern.slice(0, -1);
     const out = new Set<ModId>();
@@ -85,8 +85,11 @@ export class ModuleIndex {
       const pkg = head.slice(3);
       for (const d of this.pyDotted.keys()) if (d.startsWith(pkg) && !d.slice(pkg.length).includes('.')) out.add(`py:${d}`);
     } else if (head.startsWith('file:')) {
-      for (const [stem, f] of this.byStem)
-        if (path.dirname(stem) === head.slice(5, -1) && !/^(index|__init__)$/.test(path.basename(stem))) out.add(`file:${f}`);
+      const dir = head.slice(5, -1);
+      for (const [stem, f] of this.byStem) {
+        const pkg = /^(index|__init__)$/.test(path.basename(stem)); // a subpackage counts, the folder's own index not
+        if (path.dirname(pkg ? path.dirname(stem) : stem) === dir) out.add(`file:${f}`);
+      }
     }
     return [...out].sort();
   }

@@ -51,11 +51,16 @@ export function importModule(A: PyAnalyzer, call: Node, callee: Ref): Ref | null
   return { k: 'imp', mod, name: '*' };
 }
 
-/** `f"app.plugins.{name}"`, `"app.plugins." + name`: the constant text before the one computed part. */
+/** `f"app.plugins.{name}"`, `"app.plugins." + name`, `".%s" % name`: the constant text before the one computed part. */
 function constantHead(n: Node): string | null {
   if (n.type === 'binary_operator') {
     const l = n.childForFieldName('left');
-    return l?.type === 'string' && !named(l).some((c) => c.type === 'interpolation') ? l.text.slice(1, -1) : null;
+    if (l?.type !== 'string' || named(l).some((c) => c.type === 'interpolation')) return null;
+    const text = l.text.slice(1, -1);
+    // `".%s" % name`: the text before the placeholder; `"app.plugins." + name`: all of it
+    if (n.childForFieldName('operator')?.text !== '%') return text;
+    const at = text.indexOf('%');
+    return at >= 0 && text.indexOf('%', at + 1) < 0 ? text.slice(0, at) : null;
   }
   if (n.type !== 'string') return null;
   const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
