@@ -20,7 +20,7 @@ export function relativeModule(file: string, dots: number, dotted: string): ModI
 }
 
 /** `for name in ["users", "items"]:` (or a name assigned such a list once). */
-export function pyLoops(A: PyAnalyzer, forNodes: readonly Node[]): LiteralLoop[] {
+export function pyStringLoops(A: PyAnalyzer, forNodes: readonly Node[]): LiteralLoop[] {
   const out: LiteralLoop[] = [];
   for (const f of forNodes) {
     const left = f.childForFieldName('left');

@@ -12,7 +12,7 @@ import { Analyzer } from './analyzer';
 import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
-import { importModule, pyLoops, relativeModule } from './pyLoaders';
+import { importModule, pyStringLoops, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts } from './pyLoops';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 
@@ -56,7 +56,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
   const S = captureSteps(fa.notes, caps);
   // class bodies are scopes too: `api = Namespace(...)` in a class body is a class attribute, not a module name
   const A = new PyAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('lambda'), ...S.nodes('class')]));
-  const loops = new Loops(A, () => pyLoops(A, S.nodes('forin')));
+  const loops = new Loops(A, () => pyStringLoops(A, S.nodes('forin')));
   return S.withFinish(
     [
       ...S.each('import', 'import', (n) => A.importStmt(n)),
