@@ -548,7 +548,9 @@ export class JsAnalyzer extends Analyzer {
     if (!fn) return;
     if (fn.type === 'member_expression') {
       const m = fn.childForFieldName('property')?.text ?? '';
-      if (ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) return;
+      // `require('./sign-in').register(router)`: a project helper may be named like Fastify's register (the call
+      // edge comes to nothing when the callee is the framework's)
+      if (ROUTE_METHODS.includes(m) || (OTHER_METHODS.includes(m) && m !== 'register')) return;
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');

@@ -13,14 +13,23 @@ const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:/;
 const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?:[^'"`\s)]|`[^`\n]*\$\{)/;
 
-export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'loads' | 'loadsComputed' | 'serves'> {
+/** app-module-path: `addPath(__dirname)`, `addPath(path.join(__dirname, 'src'))` makes bare names resolve there. */
+const ADD_PATH = /\baddPath\(\s*(?:__dirname|path\.(?:join|resolve)\(\s*__dirname\s*,\s*(['"])([^'"\n]*)\1\s*\))\s*\)/g;
+
+export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'loads' | 'loadsComputed' | 'serves' | 'moduleRoots'> {
   const dir = path.dirname(file);
   const loads = new Set<ModId>();
   for (const m of text.matchAll(LITERAL)) {
     const spec = m[2]!;
     loads.add(spec.startsWith('.') || spec.startsWith('/') ? `file:${path.resolve(dir, spec)}` : `pkg:${spec}`);
   }
-  return { loads: [...loads], ...(COMPUTED.test(text) ? { loadsComputed: true } : {}), ...(SERVES.test(text) ? { serves: true } : {}) };
+  const roots = loads.has('pkg:app-module-path') ? [...text.matchAll(ADD_PATH)].map((m) => path.resolve(dir, m[2] ?? '')) : [];
+  return {
+    loads: [...loads],
+    ...(COMPUTED.test(text) ? { loadsComputed: true } : {}),
+    ...(SERVES.test(text) ? { serves: true } : {}),
+    ...(roots.length ? { moduleRoots: roots } : {}),
+  };
 }
 
 /**

@@ -202,6 +202,8 @@ export interface FileAnalysis {
   loadsComputed?: true;
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
+  /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */
+  moduleRoots?: string[];
   /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */
   serves?: true;
   /** Syntax errors, unsupported idioms, etc. */

@@ -30,7 +30,7 @@ export class ModuleIndex {
       }
     }
     this.aliases = options.aliases ?? [];
-    this.baseUrls = options.baseUrls ?? [];
+    this.baseUrls = [...new Set([...(options.baseUrls ?? []), ...sorted.flatMap((fa) => fa.moduleRoots ?? [])])];
   }
 
   /** The analysed file a module id imported from `from` names, or null. */

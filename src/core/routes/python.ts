@@ -476,17 +476,23 @@ export class PyAnalyzer extends Analyzer {
         const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
         const h = method === 'add_api_route' ? (pos[1] ?? kw.get('endpoint')) : (pos[2] ?? kw.get('view_func'));
         if (!pathNode || !h) return;
-        const asView = h.type === 'call' && /\.as_view$/.test(h.childForFieldName('function')?.text ?? '');
+        // MethodView.as_view() (also through `view_func = View.as_view("x")`) with no methods=: one route per HTTP
+        // method the class defines
+        const v = h.type === 'identifier' ? (this.assignedOnce(h) ?? h) : h;
+        const resource =
+          method === 'add_url_rule' &&
+          !kw.has('methods') &&
+          v.type === 'call' &&
+          /\.as_view$/.test(v.childForFieldName('function')?.text ?? '');
         this.fa.routes.push({
           owner,
           framework: null,
-          // MethodView.as_view(): one route per HTTP method the class defines
-          flavour: method === 'add_api_route' ? 'py-add-api-route' : asView && !kw.has('methods') ? 'py-resource' : 'py-add-url-rule',
+          flavour: method === 'add_api_route' ? 'py-add-api-route' : resource ? 'py-resource' : 'py-add-url-rule',
           methods: pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
           path: this.evalStr(pathNode),
           line: lineOf(n),
           range: rangeOf(n),
-          handler: this.handlerSpec(h),
+          handler: this.handlerSpec(resource ? v : h),
         });
         return;
       }
