@@ -214,6 +214,7 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     methods: m ? [m] : [],
     ...(m ? {} : { methodVal: method }),
     path: field('path'),
+    openapiPath: true,
     line,
     range,
     handler: handler(A, argv[1]!),
@@ -478,6 +479,8 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
     const fname = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
     const args = named(n.childForFieldName('arguments')!);
     if (fname === 'fileURLToPath' && args[0]) return evalDir(A, args[0], depth + 1);
+    // a project helper over the module's URL, `getDirName(import.meta.url)`: by its name, the module's folder
+    if (args.length === 1 && args[0]!.text === 'import.meta.url' && /dir/i.test(fname ?? '')) return A.dir;
     if (fname === 'dirname' && args[0]) {
       const d = evalDir(A, args[0], depth + 1);
       return d ? path.dirname(d) : null;

@@ -121,6 +121,8 @@ export interface RawRoute {
   /** The method when it is a value of another module (`createRoute({ method: 'get' })` imported): replaces `methods`. */
   methodVal?: Val;
   path: Val;
+  /** An OpenAPI path template (`/users/{id}`), registered by @hono/zod-openapi as `/users/:id`. */
+  openapiPath?: true;
   line: number;
   range: SourceRange;
   handler: HandlerSpec | null;

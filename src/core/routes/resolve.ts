@@ -515,7 +515,8 @@ class Resolver extends RefResolver {
       r = { ...r, methods: [m] };
     }
     const handler = this.handlerOf(fa, r, handlerFile);
-    const pathVal = at?.path ?? this.evalVal(fa.file, r.path);
+    const pv = at?.path ?? this.evalVal(fa.file, r.path);
+    const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
     const make = (
       framework: Framework,

@@ -272,7 +272,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     const own = routes.filter((r) => r.file === file);
     const p = await planInstrumentFile(text, file, own, ALL, OPTS);
     const out = applyEdits(text, p.edits);
-    assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/\{id\}', \(c\) => c\.body\(null, 204\)\)\);$/m);
+    assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/:id', \(c\) => c\.body\(null, 204\)\)\);$/m);
     assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
     await assertNothingMore(file, out);
   });
