@@ -141,7 +141,9 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   const { pos, kw } = pyArgs(decorated ? applied : call);
   const handler = decorated
     ? pyArgs(call).pos[0]
-    : (kw.get('endpoint') ?? kw.get('view_func') ?? (method === 'add_url_rule' ? pos[2] : pos[1]));
+    : method === 'add_url_rule'
+      ? (kw.get('view_func') ?? pos[2]) // Flask's endpoint= is the view's name
+      : (kw.get('endpoint') ?? pos[1]);
   if (!handler || handler.type === 'string') {
     return refuse(route, 'its registration passes no handler function (a class-based view or a view_func set elsewhere)');
   }

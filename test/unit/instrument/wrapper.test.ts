@@ -115,6 +115,25 @@ describe('wrapper style: one line per handler', () => {
       assert.match(f.content, /http_request_duration_seconds/);
     }
   });
+  it('Flask add_url_rule: endpoint= names the view, view_func= is the handler that gets wrapped', async () => {
+    const file = path.join(os.tmpdir(), 'tl-flask-url-rule', 'views.py');
+    const text = [
+      'from flask import Blueprint',
+      '',
+      'bp = Blueprint("users", __name__)',
+      '',
+      '',
+      'def show(user_id):',
+      '    return "user"',
+      '',
+      '',
+      'bp.add_url_rule("/users/<int:user_id>", methods=["GET"], endpoint="users_with_id", view_func=show)',
+      '',
+    ].join('\n');
+    const routes = await detectRoutes([{ path: file, text }]);
+    const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
+    assert.match(out, /endpoint="users_with_id", view_func=observe_route\("GET", "\/users\/<int:user_id>"\)\(show\)\)$/m);
+  });
 });
 
 describe('wrapper style: where the helper is and how it is imported', () => {
