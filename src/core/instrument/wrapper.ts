@@ -239,6 +239,8 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
   const handler =
     call && (openapi ? call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[1] : jsHandlerExpr(call));
+  const method = call && !handler ? handlerMethod(call) : undefined;
+  if (method) return wrapHandlerMethod(route, method, name, args, needs);
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
   if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
   if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {
@@ -265,6 +267,32 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
     already: [],
     key: handler.startIndex,
   };
+}
+
+/** Fastify's route options with the handler written as a method: `{ schema, async handler(req) { … } }`. */
+function handlerMethod(call: Node): Node | undefined {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  const last = args[args.length - 1];
+  if (last?.type !== 'object') return undefined;
+  return last.namedChildren.find((c): c is Node => c?.type === 'method_definition' && c.childForFieldName('name')?.text === 'handler');
+}
+
+/** `async handler(req) {…}` becomes `handler: observeRoute(…, async function handler(req) {…})` by insertions only: the
+ *  same function (Fastify calls it with `this` as the instance; the wrapper passes `this` on), now a property. */
+function wrapHandlerMethod(route: Route, method: Node, name: string, args: string, needs: JsWrapperNeeds): HandlerOutcome {
+  const head = method.childForFieldName('name')!;
+  const mods = method.children.filter((c) => c && c.endIndex <= head.startIndex).map((c) => c!.text);
+  if (mods.some((m) => m !== 'async')) return refuse(route, `its handler is a ${mods.join(' ')} method: wrap it by hand`);
+  needs.names.add(JS_HELPER_FN);
+  const open = `handler: ${name}(${args}, `;
+  const edits: TextEdit[] = mods.length
+    ? [
+        { start: method.startIndex, end: method.startIndex, newText: open },
+        { start: head.startIndex, end: head.startIndex, newText: 'function ' },
+      ]
+    : [{ start: head.startIndex, end: head.startIndex, newText: `${open}function ` }];
+  edits.push({ start: method.endIndex, end: method.endIndex, newText: ')' });
+  return { route, edits, already: [], key: method.startIndex };
 }
 
 export function jsWrapperModuleEdits(mod: JsModule, needs: JsWrapperNeeds): TextEdit[] {

@@ -189,11 +189,15 @@ const CASES: {
       ['GET', '/users/3'],
       ['GET', '/users/0'],
       ['POST', '/users', { a: 1 }],
+      ['GET', '/health'],
+      ['GET', '/health?deep=fail'],
     ],
     counts: [
       ['GET', '/users/:id', 200, '1'],
       ['GET', '/users/:id', 404, '1'],
       ['POST', '/users', 200, '1'],
+      ['GET', '/health', 200, '1'],
+      ['GET', '/health', 503, '1'],
     ],
   },
   {

@@ -60,7 +60,11 @@ export const CASES: Case[] = [
   {
     name: 'fastify',
     input: 'fastify/app.ts',
-    routes: (t, f) => [route('fastify', ['GET'], '/users/:id', t, f), route('fastify', ['POST'], '/users', t, f)],
+    routes: (t, f) => [
+      route('fastify', ['GET'], '/users/:id', t, f),
+      route('fastify', ['POST'], '/users', t, f),
+      route('fastify', ['GET'], '/health', t, f, { handlerAt: 'async handler(', handlerName: 'handler' }),
+    ],
   },
   {
     name: 'koa',
