@@ -208,18 +208,20 @@ export function nestRoutes(
     }
     for (const v of g?.uriVersioning ? versions : ['']) {
       const local = joinNest([modulePath, c.s, pathVal.s]);
+      const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
       let prefix = '';
       if (g?.prefix) {
         const excluded = g.exclude.some(
           (x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))),
         );
         if (!excluded && 'e' in g.prefix) {
-          out.push(make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`));
+          // what is below the unknown prefix is known: the route's template (label, lens) until live inference finds it
+          const knownSuffix = joinNest([ver, modulePath, c.s, pathVal.s]);
+          out.push({ ...make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`), knownSuffix });
           continue;
         }
         if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
       }
-      const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
       out.push(
         make(
           'nestjs',

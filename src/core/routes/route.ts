@@ -19,13 +19,15 @@ export function routeTemplate(r: Pick<Route, 'fullPath' | 'path' | 'knownSuffix'
 }
 
 /**
- * The route's path is known statically: its full path, or a path written as a template (`/users/{id}`, `users/:id`,
- * `` ``, `*`), not the source text of an expression (`prefix + 'tags'`, `AUTH.SIGNIN`). Only such a path can be a
- * route label, a span name or an alert test's series.
+ * The route's path is known statically: its full path, the part below an unknown prefix, or a path written as a
+ * template (`/users/{id}`, `users/:id`, `` ``, `*`), not the source text of an expression (`prefix + 'tags'`,
+ * `AUTH.SIGNIN`). Only such a path can be a route label, a span name or an alert test's series.
  */
-export function isStaticRoute(r: Pick<Route, 'fullPath' | 'path'>): boolean {
+export function isStaticRoute(r: Pick<Route, 'fullPath' | 'path' | 'knownSuffix'>): boolean {
   return (
-    r.fullPath !== null || (/^[\w\-./{}:<>*~@$%,;=?+()|!]*$/.test(r.path) && (r.path === '' || r.path.startsWith('/') || r.path === '*'))
+    r.fullPath !== null ||
+    r.knownSuffix !== undefined ||
+    (/^[\w\-./{}:<>*~@$%,;=?+()|!]*$/.test(r.path) && (r.path === '' || r.path.startsWith('/') || r.path === '*'))
   );
 }
 

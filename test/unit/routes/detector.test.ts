@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { loadParsers } from '../../../src/core/parsing/treeSitter';
 import { analyzeFile, analyzeFileSliced, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
 import type { Route } from '../../../src/core/routes/types';
+import { isStaticRoute, routeTemplate } from '../../../src/core/routes/route';
 import { macrotasksDuring } from '../../support/eventLoop';
 
 const brief = (r: Route): string =>
@@ -213,6 +214,27 @@ test('NestJS: global prefix with exclude, URI versioning with defaultVersion, co
     'POST /api/ver1/b/:id make@7',
     'GET /ver1/ping ping@12',
   ]);
+});
+
+test('NestJS: under a global prefix only known at run time, the controller and method paths are the known part', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/main.ts',
+      text: "import { NestFactory } from '@nestjs/core';\nasync function b(prefix: string) {\n  const app = await NestFactory.create(M);\n  app.setGlobalPrefix(prefix);\n}\n",
+    },
+    {
+      path: '/p/auth.controller.ts',
+      text: "import { Controller, Get, Post } from '@nestjs/common';\n@Controller('auth')\nexport class A {\n  @Post('/login')\n  login() {}\n  @Get()\n  me() {}\n}\n",
+    },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => [r.fullPath, r.knownSuffix, routeTemplate(r), isStaticRoute(r)]),
+    [
+      [null, '/auth/login', '/auth/login', true],
+      [null, '/auth', '/auth', true],
+    ],
+  );
+  assert.match(routes[0]!.fullPathReason ?? '', /global prefix is a variable: prefix/);
 });
 
 test('Python: factory functions, add_url_rule with view_func, routers built in loops are not guessed', async () => {
