@@ -133,6 +133,8 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '            raise',
     '        finally:',
     '            code = _status(box.get("result"), error, _default_status(status_code, kwargs))',
+    '            if code.isdigit() and int(code) >= 500:  # a 5xx answer is a server error, raised or returned (OTel HTTP)',
+    '                span.set_status(Status(StatusCode.ERROR))',
     `            HTTP_REQUEST_DURATION_SECONDS.labels(${labels}).observe(time.perf_counter() - start)`,
     `            HTTP_REQUESTS_TOTAL.labels(${labels}).inc()`,
     '',

@@ -191,6 +191,7 @@ const CASES: {
       ['POST', '/users', { a: 1 }],
       ['GET', '/health'],
       ['GET', '/health?deep=fail'],
+      ['GET', '/ready'],
     ],
     counts: [
       ['GET', '/users/:id', 200, '1'],
@@ -198,6 +199,7 @@ const CASES: {
       ['POST', '/users', 200, '1'],
       ['GET', '/health', 200, '1'],
       ['GET', '/health', 503, '1'],
+      ['GET', '/ready', 503, '1'],
     ],
   },
   {
@@ -270,7 +272,7 @@ describe('wrapper style on the real Node frameworks', () => {
           if (status >= 500)
             assert.ok(
               spans.some((s) => s.name === `${method} ${r}` && s.status.code === SpanStatusCode.ERROR),
-              'a thrown error is recorded',
+              'a 5xx answer is an error of the span, thrown or not',
             );
         }
       } finally {

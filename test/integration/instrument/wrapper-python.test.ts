@@ -156,12 +156,12 @@ describe('wrapper style on Flask (WSGI test client)', () => {
       'import json',
       'from app import app',
       'c = app.test_client()',
-      'out = [(r.status_code, r.get_data(as_text=True)) for r in (c.get("/items/7"), c.get("/items/700"), c.post("/items"), c.get("/items"))]',
+      'out = [(r.status_code, r.get_data(as_text=True)) for r in (c.get("/items/7"), c.get("/items/700"), c.post("/items"), c.get("/items"), c.get("/ready"))]',
       'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "prometheus_metrics")}))',
     ].join('\n');
     const a = runPython(probe, original);
     const b = runPython(
-      `${probe}\nprint(c.get("/metrics").get_data(as_text=True))\nfrom opentelemetry.trace import SPANS\nprint([s.attributes for s in SPANS][0])`,
+      `${probe}\nprint(c.get("/metrics").get_data(as_text=True))\nfrom opentelemetry.trace import SPANS\nprint([s.attributes for s in SPANS][0])\nprint("errors", sorted(s.name for s in SPANS if s.status is not None))`,
       wrapped,
     );
     assert.equal(a.status, 0, a.out);
@@ -169,6 +169,8 @@ describe('wrapper style on Flask (WSGI test client)', () => {
     assert.equal(b.out.split('\n')[0], a.out.split('\n')[0], 'same answers and the same endpoint names');
     assert.match(b.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="200"\} 1\.0$/m);
     assert.match(b.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="404"\} 1\.0$/m);
+    assert.match(b.out, /^http_requests_total\{method="GET",route="\/ready",status="503"\} 1\.0$/m);
+    assert.match(b.out, /^errors \['GET \/ready'\]$/m, 'a returned 5xx marks the span as an error; a 404 does not');
     assert.match(
       b.out,
       /^http_requests_total\{method="POST",route="\/items",status="200"\} 1\.0$/m,

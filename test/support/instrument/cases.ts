@@ -36,6 +36,7 @@ export const CASES: Case[] = [
     routes: (t, f) => [
       route('flask', ['GET'], '/items/<int:item_id>', t, f, { handlerName: 'get_item' }),
       route('flask', ['GET', 'POST'], '/items', t, f, { handlerName: 'items' }),
+      route('flask', ['GET'], '/ready', t, f, { handlerName: 'ready' }),
     ],
   },
   {
@@ -63,6 +64,7 @@ export const CASES: Case[] = [
     routes: (t, f) => [
       route('fastify', ['GET'], '/users/:id', t, f),
       route('fastify', ['POST'], '/users', t, f),
+      route('fastify', ['GET'], '/ready', t, f),
       route('fastify', ['GET'], '/health', t, f, { handlerAt: 'async handler(', handlerName: 'handler' }),
     ],
   },
