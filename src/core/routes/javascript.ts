@@ -14,7 +14,7 @@ import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRe
 import { nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
-import { jsEnumConsts, jsEvalStr } from './jsValues';
+import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 
@@ -98,14 +98,9 @@ export class JsAnalyzer extends Analyzer {
   }
 
   /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file). */
-  arrayElements(n: Node): Node[] | null {
-    let u = unwrapExpr(n);
-    if (u?.type === 'identifier') {
-      const d = this.soleDeclarator(u.text);
-      u =
-        d?.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const' ? unwrapExpr(d.childForFieldName('value')) : null;
-    }
-    return u?.type === 'array' ? named(u).filter((e) => e.type !== 'spread_element' && e.type !== 'comment') : null;
+  arrayElements(n: Node, constOnly = true): Node[] | null {
+    const u = literalArray(this, n, constOnly);
+    return u ? named(u).filter((e) => e.type !== 'spread_element' && e.type !== 'comment') : null;
   }
 
   /** The node of functions[id]. */

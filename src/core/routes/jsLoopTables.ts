@@ -69,12 +69,7 @@ function loopBinding(A: JsAnalyzer, at: Node, name: string, member: boolean): { 
 
 /** The elements of a literal array, written in place or the value of a name declared once in this file. */
 function tableElements(A: JsAnalyzer, n: Node): Node[] | null {
-  let arr = unwrapExpr(n);
-  if (arr?.type === 'identifier') arr = unwrapExpr(A.soleDeclarator(arr.text)?.childForFieldName('value') ?? null);
-  if (arr?.type !== 'array') return null;
-  return named(arr)
-    .filter((e) => e.type !== 'spread_element' && e.type !== 'comment')
-    .map((e) => unwrapExpr(e) ?? e);
+  return A.arrayElements(n, false)?.map((e) => unwrapExpr(e) ?? e) ?? null;
 }
 
 function take(A: JsAnalyzer, part: Part, el: Node): Node | null {

@@ -10,6 +10,7 @@ import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascrip
 import { clip } from './common';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
+import { literalArray } from './jsValues';
 import type { Ref } from './model';
 import { type LiteralLoop, Loops } from './loops';
 
@@ -52,9 +53,8 @@ export class LiteralLoops extends Loops {
 
   /** The strings of a literal array, written in place or a `const`/`let` of this file bound once. */
   private strings(n: Node | null): string[] | null {
-    let u = unwrapExpr(n);
-    if (u?.type === 'identifier') u = unwrapExpr(this.js.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
-    if (u?.type !== 'array') return null;
+    const u = literalArray(this.js, n);
+    if (!u) return null;
     const out: string[] = [];
     for (const e of named(u)) {
       if (e.type === 'comment') continue;

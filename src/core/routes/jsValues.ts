@@ -93,3 +93,15 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       return { e: clip(n.text), why: 'expression' };
   }
 }
+
+/** The array literal an expression is or names: written in place, or held by a name declared once in this file (with
+ *  `constOnly`, only a `const`). */
+export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): Node | null {
+  let u = unwrapExpr(n);
+  if (u?.type === 'identifier') {
+    const d = A.soleDeclarator(u.text);
+    const ok = d && (!constOnly || (d.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const'));
+    u = ok ? unwrapExpr(d.childForFieldName('value')) : null;
+  }
+  return u?.type === 'array' ? u : null;
+}
