@@ -10,6 +10,7 @@ import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import type { LiteralLoop } from './loops';
 import type { ModId, Ref } from './model';
+import { literalSequence } from './pyLoops';
 import type { PyAnalyzer } from './python';
 
 /** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
@@ -25,9 +26,8 @@ export function pyStringLoops(A: PyAnalyzer, forNodes: readonly Node[]): Literal
   for (const f of forNodes) {
     const left = f.childForFieldName('left');
     const body = f.childForFieldName('body');
-    let over = f.childForFieldName('right');
-    if (over?.type === 'identifier') over = A.assignedOnce(over);
-    if (left?.type !== 'identifier' || !body || (over?.type !== 'list' && over?.type !== 'tuple')) continue;
+    const over = literalSequence(A, f.childForFieldName('right'));
+    if (left?.type !== 'identifier' || !body || !over) continue;
     const values = named(over).map((e) => (e.type === 'string' ? A.evalStr(e) : null));
     if (values.every((v) => v && 's' in v))
       out.push({ start: body.startIndex, end: body.endIndex, name: left.text, values: values.map((v) => (v as { s: string }).s) });

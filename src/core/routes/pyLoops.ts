@@ -4,6 +4,12 @@ import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import type { Ref } from './model';
 import type { PyAnalyzer } from './python';
 
+/** The list or tuple a `for` iterates: written in place, or a name assigned one once. */
+export function literalSequence(A: PyAnalyzer, n: Node | null): Node | null {
+  const seq = n?.type === 'identifier' ? A.assignedOnce(n) : n;
+  return seq?.type === 'list' || seq?.type === 'tuple' ? seq : null;
+}
+
 /** The values a loop variable takes when `n` names the variable of an enclosing `for` over a literal list or tuple
  *  (written in place or a name assigned it once), one per element (a tuple element's part for `for a, b in …`);
  *  null otherwise, or when an element does not have that part. */
@@ -14,9 +20,8 @@ export function pyLoopValues(A: PyAnalyzer, n: Node | null | undefined): readonl
     const names = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? named(left) : left ? [left] : [];
     const i = names.findIndex((x) => x.type === 'identifier' && x.text === n.text);
     if (i < 0) continue;
-    let seq = p.childForFieldName('right');
-    if (seq?.type === 'identifier') seq = A.assignedOnce(seq);
-    if (seq?.type !== 'list' && seq?.type !== 'tuple') return null;
+    const seq = literalSequence(A, p.childForFieldName('right'));
+    if (!seq) return null;
     if (names.length === 1) return named(seq);
     const parts = named(seq).map((e) => (e.type === 'tuple' || e.type === 'list' ? named(e)[i] : undefined));
     return parts.every((x) => x) ? (parts as Node[]) : null;
