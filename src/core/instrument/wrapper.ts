@@ -198,9 +198,14 @@ function jsHelperName(mod: JsModule, spec: string, name: string): string | undef
 
 const METHOD_NAMES: Record<string, string[]> = { DELETE: ['delete', 'del'], ALL: ['all'] };
 
+/** A JS call's arguments, comments left out. */
+function callArgs(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+}
+
 /** The handler expression of a JS registration call: the last argument, or the `handler` of a route-options object. */
 function jsHandlerExpr(call: Node): Node | undefined {
-  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  const args = callArgs(call);
   const last = args[args.length - 1];
   if (!last) return undefined;
   if (last.type === 'object') return jsObjectProp(last, 'handler') ?? undefined;
@@ -237,8 +242,7 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const call = registrationCall(root, text, route, 'call_expression', methodNames);
   // @hono/zod-openapi `app.openapi(route, handler, hook?)` takes one handler, the second argument: it is wrapped
   const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
-  const handler =
-    call && (openapi ? call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[1] : jsHandlerExpr(call));
+  const handler = call && (openapi ? callArgs(call)[1] : jsHandlerExpr(call));
   const method = call && !handler ? handlerMethod(call) : undefined;
   if (method) return wrapHandlerMethod(route, method, name, args, needs);
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
@@ -271,7 +275,7 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
 
 /** Fastify's route options with the handler written as a method: `{ schema, async handler(req) { … } }`. */
 function handlerMethod(call: Node): Node | undefined {
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  const args = callArgs(call);
   const last = args[args.length - 1];
   if (last?.type !== 'object') return undefined;
   return last.namedChildren.find((c): c is Node => c?.type === 'method_definition' && c.childForFieldName('name')?.text === 'handler');
