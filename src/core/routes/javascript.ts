@@ -543,9 +543,9 @@ export class JsAnalyzer extends Analyzer {
     if (!fn) return;
     if (fn.type === 'member_expression') {
       const m = fn.childForFieldName('property')?.text ?? '';
-      // `require('./sign-in').register(router)`: a project helper may be named like Fastify's register (the call
-      // edge comes to nothing when the callee is the framework's)
-      if (ROUTE_METHODS.includes(m) || (OTHER_METHODS.includes(m) && m !== 'register')) return;
+      // a registration form on an app or router; on an imported module it calls that module's export, whatever its
+      // name (`require('./sign-in').register(router)`)
+      if ((ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) && this.refOf(fn.childForFieldName('object')).k !== 'imp') return;
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
