@@ -274,9 +274,9 @@ function wrapperLines(
     k++;
   }
   const catchLines: string[] = [...fail];
+  const sc = jsLocal(mod, '@opentelemetry/api', 'SpanStatusCode');
   if (h.span) {
     catchLines.push(`${spanVar}.recordException(${ts ? 'err as Error' : '/** @type {Error} */ (err)'})${semi}`);
-    const sc = jsLocal(mod, '@opentelemetry/api', 'SpanStatusCode');
     catchLines.push(`${spanVar}.setStatus({ code: ${sc}.ERROR })${semi}`);
   }
   const finallyLines: string[] = h.inflight ? [`${names.inflight}.dec()${semi}`] : [];
@@ -284,8 +284,11 @@ function wrapperLines(
   if (h.counter) finallyLines.push(`${names.counter}.inc(${h.counter.length ? labelObj(h.counter) : ''})${semi}`);
   if (h.histogram) finallyLines.push(`telemetryEndTimer(${h.histogram.length ? labelObj(h.histogram) : ''})${semi}`);
   if (h.span) {
-    if (needStatus)
+    if (needStatus) {
       finallyLines.push(`${spanVar}.setAttribute('http.response.status_code', Number(telemetryStatus))${semi}`.replace(/'/g, style.quote));
+      // a 5xx answer is an error of the server's span, thrown or returned (OpenTelemetry HTTP conventions)
+      finallyLines.push(`if (Number(telemetryStatus) >= 500) ${spanVar}.setStatus({ code: ${sc}.ERROR })${semi}`);
+    }
     finallyLines.push(`${spanVar}.end()${semi}`);
   }
   if (hono) {

@@ -190,6 +190,11 @@ export function planPythonHandler(
       const resp = route.framework === 'fastapi' ? paramTyped(fn, 'Response') : undefined;
       if (resp) dflt = `${resp}.status_code or ${dflt}`;
       epi.push(`${ind(s + 1)}_telemetry_code = _telemetry_status(_telemetry_result, _telemetry_error, ${dflt})`);
+      if (wantSpan) {
+        // a 5xx answer is an error of the server's span, raised or returned (OpenTelemetry HTTP conventions)
+        epi.push(`${ind(s + 1)}if _telemetry_code.isdigit() and int(_telemetry_code) >= 500:`);
+        epi.push(`${ind(s + 2)}${spanVar}.set_status(${names.sym.Status}(${names.sym.StatusCode}.ERROR))`);
+      }
     }
     if (wantHist) {
       epi.push(`${ind(s + 1)}${names.histogram}${labelArgs(histKinds)}.observe(${perf} - _telemetry_start)`);

@@ -138,6 +138,13 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
     assert.match(metrics.body, /^http_requests_total\{method="POST",route="\/users",status="200"\} 1$/m);
     const user = spans().find((s) => s.name === 'GET /users/:id');
     assert.equal(user?.attributes['http.route'], '/users/:id');
+    const notFound = spans().find((s) => s.name === 'GET /users/:id' && s.attributes['http.response.status_code'] === 404);
+    assert.equal(notFound?.status, SpanStatusCode.UNSET, 'a 404 is not an error of the server span');
+    // a 5xx the handler answers without throwing is an error of the server span (OpenTelemetry HTTP conventions)
+    assert.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 503);
+    const ready = spans().find((s) => s.name === 'GET /ready');
+    assert.equal(ready?.attributes['http.response.status_code'], 503);
+    assert.equal(ready?.status, SpanStatusCode.ERROR);
     await app.close();
   });
 

@@ -89,9 +89,10 @@ describe('FastAPI instrumented for metrics runs under uvicorn', () => {
 });
 
 describe('Flask instrumented for metrics (WSGI test client)', () => {
-  it('counts tuple-return statuses and serves /metrics', async () => {
+  it('counts tuple-return statuses, serves /metrics, and marks a returned 5xx span as an error', async () => {
     const dir = scratchDir('flask-run');
-    const { out } = await instrument('flask', ['counter', 'histogram'], ['metrics-endpoint']);
+    writeOtelStub(dir);
+    const { out } = await instrument('flask', ['counter', 'histogram', 'span'], ['metrics-endpoint']);
     fs.writeFileSync(path.join(dir, 'app.py'), out);
     const r = runPython(
       [
@@ -103,6 +104,9 @@ describe('Flask instrumented for metrics (WSGI test client)', () => {
         'm = c.get("/metrics")',
         'assert m.status_code == 200 and m.headers["Content-Type"].startswith("text/plain"), m.headers',
         'print(m.get_data(as_text=True))',
+        'assert c.get("/ready").status_code == 503',
+        'from opentelemetry.trace import SPANS',
+        'print("errors", sorted(s.name for s in SPANS if s.status is not None))',
       ].join('\n'),
       dir,
     );
@@ -110,6 +114,7 @@ describe('Flask instrumented for metrics (WSGI test client)', () => {
     assert.match(r.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="200"\} 1\.0$/m);
     assert.match(r.out, /^http_requests_total\{method="GET",route="\/items\/<int:item_id>",status="404"\} 1\.0$/m);
     assert.match(r.out, /^http_requests_total\{method="POST",route="\/items",status="200"\} 1\.0$/m);
+    assert.match(r.out, /^errors \['GET \/ready'\]$/m, 'a returned (body, 503) marks the span as an error; a 404 does not');
   });
 });
 
