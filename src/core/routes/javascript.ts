@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
 import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
@@ -17,6 +17,7 @@ import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
+import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall } from './jsCalls';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -30,6 +31,7 @@ const QUERY = `
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
+(new_expression arguments: (arguments [(identifier) (member_expression) (array)])) @newcall
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -62,7 +64,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
   const S = captureSteps(fa.notes, withChainLinks(caps));
-  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
+  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx'), ...forOfBodies(S.nodes('forin'))]));
   A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('mcall'), S.nodes('assign'));
   return S.withFinish(
     [
@@ -77,6 +79,8 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
+      ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => newCall(A, n))),
+      ...S.each('forin', 'loop', (n) => forOfCall(A, n)),
     ],
     () => A.finishSteps(),
   );
@@ -87,7 +91,7 @@ export class JsAnalyzer extends Analyzer {
   loops!: LiteralLoops;
 
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, jsParamNames);
+    super(fa, file, scopes, jsScopeParams);
     this.dir = path.dirname(file);
   }
 
@@ -348,6 +352,8 @@ export class JsAnalyzer extends Analyzer {
         return { k: 'cls', id: this.clsId(n) };
       case 'object':
         return this.objectLiteral(n);
+      case 'array':
+        return arrayRef(this, n) ?? none(n);
       case 'call_expression':
         return this.callRef(n);
       case 'assignment_expression':
