@@ -493,8 +493,8 @@ export class JsAnalyzer extends Analyzer {
       if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return this.newObj(n, 'hono', 'app', null);
       if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return this.newObj(n, 'hono', 'app', null);
       if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
-      return none(n);
     }
+    // a project class, also behind a path alias (`@routes/users.route`: resolve.ts decides)
     if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
     return none(n);
   }

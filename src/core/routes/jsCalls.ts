@@ -53,7 +53,7 @@ export function newCall(A: JsAnalyzer, n: Node): void {
   const ctor = n.childForFieldName('constructor');
   const args = n.childForFieldName('arguments');
   const cls = ctor ? A.refOf(ctor) : null;
-  if (!cls || !args || A.pkgOf(cls)) return;
+  if (!cls || !args) return; // a package's class is no project function: resolve.ts drops it (a path alias is kept)
   A.callEdge(n, { k: 'mem', base: cls, name: 'constructor' }, named(args));
 }
 
