@@ -181,22 +181,40 @@ class Resolver extends CallGraph {
    */
   private expandMount(fa: FileAnalysis, m: Mount, fn: number): void {
     const inCaller = (c: Caller, r: Ref): Ent | null => this.inCaller(c, fa.file, fn, r);
-    const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
+    const v = m.prefix && 'e' in m.prefix ? m.prefix : null;
+    const p = v?.ref?.k === 'param' && v.ref.fn === fn ? v.ref : null;
+    // `api.use(controller.path, c.router)`, `/v1${c.path}`: members of each element the callers pass (`path = '/users'`)
+    const member = (r: Ref): { i: number; name: string } | null =>
+      r.k === 'mem' && r.base.k === 'param' && r.base.fn === fn ? { i: r.base.i, name: r.name } : null;
+    const pm = !!v && ((!!v.ref && !!member(v.ref)) || !!v.parts?.some((x) => typeof x !== 'string' && member(x.ref)));
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
+    // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
+    const prefixIn = (c: Caller): Val | null => {
+      if (p) {
+        const arg = this.argOf(c, fa.file, fn, p.i);
+        if (arg.ref && this.resolve(c.file, arg.ref)) return null;
+        return arg.str ? this.evalVal(c.file, arg.str) : { e: name, why: 'parameter with no string argument' };
+      }
+      if (!pm) return m.prefix;
+      const inCall = (r: Ref): Ref | null => {
+        const mm = member(r);
+        const el = mm ? this.argOf(c, fa.file, fn, mm.i).ref : null;
+        return el ? { k: 'mem', base: el, name: mm!.name } : null;
+      };
+      const whole = v!.ref ? inCall(v!.ref) : null;
+      if (whole && this.resolve(c.file, whole)) return null; // a router, not a prefix
+      const part = (e: string, r: Ref): Val => {
+        const f = inCall(r);
+        return f ? this.evalVal(c.file, { e, why: 'variable', ref: f }) : this.evalVal(fa.file, { e, why: 'variable', ref: r });
+      };
+      const vals = v!.ref ? [part(v!.e, v!.ref)] : v!.parts!.map((x) => (typeof x === 'string' ? { s: x } : part(x.e, x.ref)));
+      return vals.every((x) => 's' in x) ? { s: vals.map((x) => (x as { s: string }).s).join('') } : v;
+    };
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const arg = p ? this.argOf(c, fa.file, fn, p.i) : null;
-      // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
-      const argEnt = arg?.ref ? this.resolve(c.file, arg.ref) : null;
-      const prefix: Val | null = !p
-        ? m.prefix
-        : argEnt
-          ? null
-          : arg?.str
-            ? this.evalVal(c.file, arg.str)
-            : { e: name, why: 'parameter with no string argument' };
+      const prefix = prefixIn(c);
       this.addMount(
         fa.file,
-        { ...m, line: c.call.line, ...(p ? { prefixRef: undefined } : {}) },
+        { ...m, line: c.call.line, ...(p || pm ? { prefixRef: undefined } : {}) },
         inCaller(c, m.parent),
         inCaller(c, m.child),
         prefix,
