@@ -310,8 +310,16 @@ class Resolver extends CallGraph {
 
   /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
   private unmounted(k: string, what: string): string {
-    const through = mountedThrough(this.files.values(), entOfKey(k)?.file ?? '', (f) => this.rel(f));
-    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files`}`;
+    const e = entOfKey(k);
+    const through = mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f));
+    // a router field of a controller class (`router = Router()`): mounted only through an instance
+    const field = (e?.t === 'obj' ? (this.files.get(e.file)?.classes ?? []) : []).flatMap((c) =>
+      Object.entries(c.fields ?? {}).flatMap(([name, f]) =>
+        f.k === 'obj' && f.id === (e as { id: number }).id ? [`\`${name}\` field of class \`${c.name}\``] : [],
+      ),
+    )[0];
+    const inst = field ? ` (the ${field}: no instance of it is passed to a mount)` : '';
+    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
   }
 
   private describe(k: string): string {
