@@ -82,9 +82,19 @@ export class CallGraph extends RefResolver {
     if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
     else if (ref.k === 'mem' && ref.base.k === 'imp' && ref.base.name === '*') [mod, name] = [ref.base.mod, ref.name];
     else if (ref.k === 'mem') {
-      // `this.controllers`: the field of the class
+      // `this.controllers` (a field of the class), `options.controllers` (of the object literal the callers pass)
       const b = this.resolve(file, ref.base);
-      const f = b?.t === 'inst' || b?.t === 'cls' ? this.files.get(b.file)?.classes[b.id]?.fields?.[ref.name] : undefined;
+      if (b?.t === 'param' && b.prop === undefined)
+        return (this.callsTo.get(`${b.file}|${b.fn}`) ?? []).flatMap((c) => {
+          const a = this.argOf(c, b.file, b.fn, b.i).ref;
+          return a ? this.arrayOf(c.file, { k: 'mem', base: a, name: ref.name }, depth + 1) : [];
+        });
+      const f =
+        b?.t === 'lit'
+          ? b.props[ref.name]
+          : b?.t === 'inst' || b?.t === 'cls'
+            ? this.files.get(b.file)?.classes[b.id]?.fields?.[ref.name]
+            : undefined;
       return f ? this.arrayOf(b!.file, f, depth + 1) : [];
     }
     const t = mod ? this.mods.modFile(mod, file) : null;

@@ -17,7 +17,7 @@ import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
-import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall } from './jsCalls';
+import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -31,7 +31,8 @@ const QUERY = `
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
-(new_expression arguments: (arguments [(identifier) (member_expression) (array)])) @newcall
+(call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
+(new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -359,7 +360,7 @@ export class JsAnalyzer extends Analyzer {
       case 'assignment_expression':
         return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':
-        return this.newRef(n);
+        return newRef(this, n);
       default:
         return none(n);
     }
@@ -375,7 +376,7 @@ export class JsAnalyzer extends Analyzer {
       const r =
         v.type === 'shorthand_property_identifier'
           ? this.lookup(v.text, v)
-          : /^(identifier|member_expression)$/.test(v.type)
+          : /^(identifier|member_expression|array)$/.test(v.type)
             ? this.refOf(v)
             : null;
       if (r && r.k !== 'none') props[k.text] = r;
@@ -393,7 +394,7 @@ export class JsAnalyzer extends Analyzer {
     return null;
   }
 
-  private newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
+  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
     let nameNode: Node | null = n;
     while (
       nameNode &&
@@ -477,28 +478,6 @@ export class JsAnalyzer extends Analyzer {
     return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
 
-  private newRef(n: Node): Ref {
-    const ctor = n.childForFieldName('constructor');
-    const args = n.childForFieldName('arguments');
-    const argv = args ? named(args) : [];
-    if (!ctor) return none(n);
-    const callee = this.refOf(ctor);
-    const pkg = this.pkgOf(callee);
-    if (pkg) {
-      const { pkg: p, name } = pkg;
-      const whole = name === 'default' || name === 'cjs' || name === '*';
-      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
-        return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
-      if (p === 'koa' && whole) return this.newObj(n, 'koa', 'app', null);
-      if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return this.newObj(n, 'hono', 'app', null);
-      if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return this.newObj(n, 'hono', 'app', null);
-      if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
-    }
-    // a project class, also behind a path alias (`@routes/users.route`: resolve.ts decides)
-    if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
-    return none(n);
-  }
-
   /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
   private appClass(cls: Node): Ref | null {
     const heritage = named(cls).find((c) => c.type === 'class_heritage');
@@ -514,7 +493,7 @@ export class JsAnalyzer extends Analyzer {
       : null;
   }
 
-  private optPrefix(opts: Node | undefined): Val | null {
+  optPrefix(opts: Node | undefined): Val | null {
     const o = unwrapExpr(opts ?? null);
     if (!o || o.type !== 'object') return null;
     const p = this.prop(o, 'prefix');

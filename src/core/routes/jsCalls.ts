@@ -1,13 +1,15 @@
 /**
- * Calls the JS/TS analyzer records beyond a plain `f(x)` (Analyzer.callEdge): `new App([new UsersController()])` calls
- * the class's constructor, and a `forEach`/`map` callback or a `for (const c of controllers)` body is called once per
- * element of the array, so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved
- * across files: resolve.ts follows the array through parameters, fields and imports). Pure.
+ * Instances and the calls the JS/TS analyzer records beyond a plain `f(x)` (Analyzer.callEdge): `new C(args)` is a
+ * framework object or an instance of a project class, and `new App([new UsersController()])` calls the class's
+ * constructor; a `forEach`/`map` callback or a `for (const c of controllers)` body is called once per element of the
+ * array, so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved across files:
+ * callGraph.ts follows the array through parameters, fields, options objects and imports). Pure.
  */
 import { named, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
+import { none } from './common';
 
 /** Longer array literals are data, not a list of routers or controllers. */
 const MAX_ELEMENTS = 64;
@@ -46,6 +48,29 @@ export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
     return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
   });
   return refs.length ? { k: 'arr', els: refs } : null;
+}
+
+/** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,
+ *  `@routes/users.route`: resolve.ts decides). */
+export function newRef(A: JsAnalyzer, n: Node): Ref {
+  const ctor = n.childForFieldName('constructor');
+  const args = n.childForFieldName('arguments');
+  const argv = args ? named(args) : [];
+  if (!ctor) return none(n);
+  const callee = A.refOf(ctor);
+  const pkg = A.pkgOf(callee);
+  if (pkg) {
+    const { pkg: p, name } = pkg;
+    const whole = name === 'default' || name === 'cjs' || name === '*';
+    if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
+      return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
+    if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
+    if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
+    if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);
+    if (p === 'express' && name === 'Router') return A.newObj(n, 'express', 'router', null);
+  }
+  if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
+  return none(n);
 }
 
 /** `new App([new AuthController()], 5000)`: a call of the project class's constructor with those arguments. */

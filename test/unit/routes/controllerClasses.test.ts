@@ -104,3 +104,26 @@ test('plain JavaScript classes (CommonJS) whose constructor sets the fields', as
   });
   assert.deepEqual(routes, ['GET /api/items', 'GET /api/users']);
 });
+
+test('controllers in an options object (`new App({ port, controllers: [...] })`), read as a property or destructured', async () => {
+  const server =
+    "import App from './app';\nimport { Users } from './users';\nimport { Posts } from './posts';\n" +
+    'const app = new App({ port: 5000, controllers: [new Users(), new Posts()], middleWares: [] });\n';
+  const opts = (ctor: string): Promise<string[]> =>
+    run({
+      'users.ts': controller('Users', '/users'),
+      'posts.ts': controller('Posts', '/posts'),
+      'app.ts': `import express from 'express';\nexport default class App {\n  public app = express();\n  ${ctor}\n  private routes(controllers) {\n    controllers.forEach((c) => this.app.use('/', c.router));\n  }\n}\n`,
+      'server.ts': server,
+    });
+  const all = ['GET /posts', 'GET /users', 'POST /posts/:id', 'POST /users/:id'];
+  assert.deepEqual(await opts('constructor(appInit) {\n    this.routes(appInit.controllers);\n  }'), all);
+  assert.deepEqual(await opts('constructor({ port, controllers }) {\n    this.routes(controllers);\n  }'), all);
+  // another property of the options is not the controllers
+  assert.deepEqual(await opts('constructor(appInit) {\n    this.routes(appInit.middleWares);\n  }'), [
+    'GET null(/posts)',
+    'GET null(/users)',
+    'POST null(/posts/:id)',
+    'POST null(/users/:id)',
+  ]);
+});
