@@ -9,8 +9,16 @@ import { clip, mayBeLocalFunction } from './common';
 import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
 import type { Framework } from './types';
 
-/** An argument whose value a call edge records: a name, an attribute / member, or an object literal of names. */
-const argRef = (a: Node): boolean => ['identifier', 'attribute', 'member_expression', 'object'].includes(a.type);
+/** An argument whose value a call edge records: a name, an attribute / member, an object or array literal of names. */
+const argRef = (a: Node): boolean => ['identifier', 'attribute', 'member_expression', 'object', 'array'].includes(a.type);
+/** A value a call may pass on to where a route is registered or mounted (`[new UsersController()]`: the instances). */
+const passes = (r: Ref): boolean =>
+  r.k === 'obj' ||
+  r.k === 'param' ||
+  r.k === 'imp' ||
+  r.k === 'mem' ||
+  r.k === 'ret' ||
+  (r.k === 'arr' && r.els.some((e) => e.k === 'inst' || passes(e)));
 
 export abstract class Analyzer {
   /** Names bound by imports, assignments, declarations, functions and classes. */
@@ -171,15 +179,15 @@ export abstract class Analyzer {
    * `setup(app)`, `mount(app, "/billing", router=billing.router)`: a call passing framework objects or parameters to a
    * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters).
    */
-  protected callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = []): void {
+  callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = []): void {
     if (!mayBeLocalFunction(callee)) return;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
       const r0 = argRef(a) ? this.refOf(a) : null;
-      const r = r0?.k === 'none' && a.type === 'object' ? null : r0;
+      const r = r0?.k === 'none' && (a.type === 'object' || a.type === 'array') ? null : r0;
       const vals = r?.k === 'lit' ? Object.values(r.props) : r ? [r] : [];
-      if (vals.some((x) => x.k === 'obj' || x.k === 'param' || x.k === 'imp' || x.k === 'mem' || x.k === 'ret')) interesting = true;
+      if (vals.some(passes)) interesting = true;
       if (!r || (r.k !== 'obj' && r.k !== 'param')) {
         const v = this.evalStr(a);
         if ('s' in v || v.ref || v.parts) strs[slot] = v;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Framework } from './types';
 import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
 import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
@@ -17,6 +17,7 @@ import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
+import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -30,6 +31,8 @@ const QUERY = `
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
+(call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
+(new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -62,7 +65,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
   const S = captureSteps(fa.notes, withChainLinks(caps));
-  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx')]));
+  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx'), ...forOfBodies(S.nodes('forin'))]));
   A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('mcall'), S.nodes('assign'));
   return S.withFinish(
     [
@@ -77,6 +80,8 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
+      ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => newCall(A, n))),
+      ...S.each('forin', 'loop', (n) => forOfCall(A, n)),
     ],
     () => A.finishSteps(),
   );
@@ -87,7 +92,7 @@ export class JsAnalyzer extends Analyzer {
   loops!: LiteralLoops;
 
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, jsParamNames);
+    super(fa, file, scopes, jsScopeParams);
     this.dir = path.dirname(file);
   }
 
@@ -348,12 +353,14 @@ export class JsAnalyzer extends Analyzer {
         return { k: 'cls', id: this.clsId(n) };
       case 'object':
         return this.objectLiteral(n);
+      case 'array':
+        return arrayRef(this, n) ?? none(n);
       case 'call_expression':
         return this.callRef(n);
       case 'assignment_expression':
         return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':
-        return this.newRef(n);
+        return newRef(this, n);
       default:
         return none(n);
     }
@@ -369,7 +376,7 @@ export class JsAnalyzer extends Analyzer {
       const r =
         v.type === 'shorthand_property_identifier'
           ? this.lookup(v.text, v)
-          : /^(identifier|member_expression)$/.test(v.type)
+          : /^(identifier|member_expression|array)$/.test(v.type)
             ? this.refOf(v)
             : null;
       if (r && r.k !== 'none') props[k.text] = r;
@@ -387,7 +394,7 @@ export class JsAnalyzer extends Analyzer {
     return null;
   }
 
-  private newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
+  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
     let nameNode: Node | null = n;
     while (
       nameNode &&
@@ -471,28 +478,6 @@ export class JsAnalyzer extends Analyzer {
     return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
 
-  private newRef(n: Node): Ref {
-    const ctor = n.childForFieldName('constructor');
-    const args = n.childForFieldName('arguments');
-    const argv = args ? named(args) : [];
-    if (!ctor) return none(n);
-    const callee = this.refOf(ctor);
-    const pkg = this.pkgOf(callee);
-    if (pkg) {
-      const { pkg: p, name } = pkg;
-      const whole = name === 'default' || name === 'cjs' || name === '*';
-      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
-        return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
-      if (p === 'koa' && whole) return this.newObj(n, 'koa', 'app', null);
-      if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return this.newObj(n, 'hono', 'app', null);
-      if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return this.newObj(n, 'hono', 'app', null);
-      if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
-      return none(n);
-    }
-    if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
-    return none(n);
-  }
-
   /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
   private appClass(cls: Node): Ref | null {
     const heritage = named(cls).find((c) => c.type === 'class_heritage');
@@ -508,7 +493,7 @@ export class JsAnalyzer extends Analyzer {
       : null;
   }
 
-  private optPrefix(opts: Node | undefined): Val | null {
+  optPrefix(opts: Node | undefined): Val | null {
     const o = unwrapExpr(opts ?? null);
     if (!o || o.type !== 'object') return null;
     const p = this.prop(o, 'prefix');

@@ -12,6 +12,7 @@ import type { HandlerSpec, Val } from './model';
 import { nestGlobalPrefix, nestVersioning } from './nest';
 import { evalInLoop, loopTable } from './jsLoopTables';
 import { frozen } from './configValues';
+import { loopCall } from './jsCalls';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -219,25 +220,6 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     range,
     handler: handler(A, argv[1]!),
   });
-}
-
-/**
- * `routers.forEach((r) => app.route('/admin', r))`, `.map(...)`: the callback is called with each element of the array
- * (a constant of this file, or imported: resolved across files), so mounts of its parameter mount every element.
- */
-function loopCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
-  const fn = unwrapExpr(argv[0] ?? null);
-  if (!fn || !isInlineFunction(fn) || !/^\(?\s*[A-Za-z_$]/.test(fn.text)) return; // a callback with a parameter
-  const callee = { k: 'fn' as const, id: A.fnId(fn, true) };
-  const local = A.arrayElements(recv);
-  if (local) {
-    // only names can be routers (`[users, items]`); `[1, 2, 3].map(…)` says nothing
-    for (const el of local)
-      if (el.type === 'identifier' || el.type === 'member_expression') A.fa.calls.push({ callee, args: [A.refOf(el)], line });
-    return;
-  }
-  const each = A.refOf(recv);
-  if (each.k === 'imp' || each.k === 'mem') A.fa.calls.push({ callee, args: [], line, each });
 }
 
 /** The object literal of a route definition: `createRoute({...})`, `{...}`, or a const of this file holding one. */

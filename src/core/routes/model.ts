@@ -29,6 +29,7 @@ export type Ref =
   | { k: 'self'; cls: number } // `this` / `self` inside class cls
   | { k: 'ret'; callee: Ref; args?: (Ref | null)[] } // the value returned by calling a project function (app factories)
   | { k: 'lit'; props: Record<string, Ref> } // an object literal's named values (`{ router, model: User }`)
+  | { k: 'arr'; els: Ref[] } // an array literal's elements (`[new UsersController(), new PostsController()]`)
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'none'; text: string };
 
@@ -157,7 +158,8 @@ export interface CallEdge {
   /** String arguments by position (`"0"`) or keyword, for prefixes passed to a helper's parameter. */
   strs?: Record<string, Val>;
   line: number;
-  /** `ROUTERS.forEach((r) => app.route('/admin', r))` over an imported array: called once per element of `each`. */
+  /** `ROUTERS.forEach((r) => app.route('/admin', r))`, `for (const c of controllers)`: the callback or loop body is
+   *  called once per element of `each`, an array that is imported, a parameter (what the callers pass) or a field. */
   each?: Ref;
 }
 

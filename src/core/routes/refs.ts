@@ -217,22 +217,6 @@ export class RefResolver {
     return o.ctor ? this.made(file, id) : o;
   }
 
-  /** The elements of an imported constant array (`import routers from './routers'`), each in its own file. */
-  protected arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
-    if (depth > 6) return [];
-    let mod: string | null = null;
-    let name = '';
-    if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
-    else if (ref.k === 'mem' && ref.base.k === 'imp' && ref.base.name === '*') [mod, name] = [ref.base.mod, ref.name];
-    const t = mod ? this.mods.modFile(mod, file) : null;
-    const fa = t ? this.files.get(t) : undefined;
-    if (!fa) return [];
-    const els = fa.arrays?.[name];
-    if (els) return els.map((r) => ({ file: fa.file, ref: r }));
-    const ex = fa.exports[name];
-    return ex?.k === 'imp' ? this.arrayOf(fa.file, ex, depth + 1) : [];
-  }
-
   protected handlerIsFunction(fa: FileAnalysis, r: RawRoute): boolean {
     if (!r.handler) return false;
     const e = this.resolve(fa.file, r.handler.ref);

@@ -3,12 +3,13 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import type { CallEdge, FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
+import type { FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { entOfKey, key, RefResolver } from './refs';
+import { entOfKey, key } from './refs';
+import { CallGraph, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
@@ -57,7 +58,7 @@ export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions 
   }
 }
 
-class Resolver extends RefResolver {
+class Resolver extends CallGraph {
   private edges = new Map<string, Edge[]>();
   private root: string;
   private nestApps: NestApps;
@@ -115,25 +116,6 @@ class Resolver extends RefResolver {
     const list = this.edges.get(k) ?? [];
     list.push(edge);
     this.edges.set(k, list);
-  }
-
-  /** Calls of each project function (key `file|fn id`), for one level of parameter passing. */
-  private callsTo = new Map<string, { file: string; call: CallEdge }[]>();
-
-  /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
-  private argOf(c: { call: CallEdge }, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null } {
-    const name = this.files.get(fnFile)?.functions[fn]?.params[i];
-    const ref = c.call.args[i] ?? (name ? c.call.kw?.[name] : undefined) ?? null;
-    const str = c.call.strs?.[String(i)] ?? (name ? c.call.strs?.[name] : undefined) ?? null;
-    return { ref, str };
-  }
-
-  /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
-  private inCaller(c: { file: string; call: CallEdge }, file: string, fn: number, r: Ref): Ent | null {
-    const e = this.resolve(file, r);
-    if (e?.t !== 'param' || e.file !== file || e.fn !== fn) return e;
-    const a = this.argOf(c, file, fn, e.i).ref;
-    return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
   }
 
   /**
@@ -198,23 +180,41 @@ class Resolver extends RefResolver {
    * mount is made once per call of the helper, with that call's prefix, parent and child (one level of calls).
    */
   private expandMount(fa: FileAnalysis, m: Mount, fn: number): void {
-    const inCaller = (c: { file: string; call: CallEdge }, r: Ref): Ent | null => this.inCaller(c, fa.file, fn, r);
-    const p = m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param' && m.prefix.ref.fn === fn ? m.prefix.ref : null;
+    const inCaller = (c: Caller, r: Ref): Ent | null => this.inCaller(c, fa.file, fn, r);
+    const v = m.prefix && 'e' in m.prefix ? m.prefix : null;
+    const p = v?.ref?.k === 'param' && v.ref.fn === fn ? v.ref : null;
+    // `api.use(controller.path, c.router)`, `/v1${c.path}`: members of each element the callers pass (`path = '/users'`)
+    const member = (r: Ref): { i: number; name: string } | null =>
+      r.k === 'mem' && r.base.k === 'param' && r.base.fn === fn ? { i: r.base.i, name: r.name } : null;
+    const pm = !!v && ((!!v.ref && !!member(v.ref)) || !!v.parts?.some((x) => typeof x !== 'string' && member(x.ref)));
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
+    // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
+    const prefixIn = (c: Caller): Val | null => {
+      if (p) {
+        const arg = this.argOf(c, fa.file, fn, p.i);
+        if (arg.ref && this.resolve(c.file, arg.ref)) return null;
+        return arg.str ? this.evalVal(c.file, arg.str) : { e: name, why: 'parameter with no string argument' };
+      }
+      if (!pm) return m.prefix;
+      const inCall = (r: Ref): Ref | null => {
+        const mm = member(r);
+        const el = mm ? this.argOf(c, fa.file, fn, mm.i).ref : null;
+        return el ? { k: 'mem', base: el, name: mm!.name } : null;
+      };
+      const whole = v!.ref ? inCall(v!.ref) : null;
+      if (whole && this.resolve(c.file, whole)) return null; // a router, not a prefix
+      const part = (e: string, r: Ref): Val => {
+        const f = inCall(r);
+        return f ? this.evalVal(c.file, { e, why: 'variable', ref: f }) : this.evalVal(fa.file, { e, why: 'variable', ref: r });
+      };
+      const vals = v!.ref ? [part(v!.e, v!.ref)] : v!.parts!.map((x) => (typeof x === 'string' ? { s: x } : part(x.e, x.ref)));
+      return vals.every((x) => 's' in x) ? { s: vals.map((x) => (x as { s: string }).s).join('') } : v;
+    };
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const arg = p ? this.argOf(c, fa.file, fn, p.i) : null;
-      // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
-      const argEnt = arg?.ref ? this.resolve(c.file, arg.ref) : null;
-      const prefix: Val | null = !p
-        ? m.prefix
-        : argEnt
-          ? null
-          : arg?.str
-            ? this.evalVal(c.file, arg.str)
-            : { e: name, why: 'parameter with no string argument' };
+      const prefix = prefixIn(c);
       this.addMount(
         fa.file,
-        { ...m, line: c.call.line, ...(p ? { prefixRef: undefined } : {}) },
+        { ...m, line: c.call.line, ...(p || pm ? { prefixRef: undefined } : {}) },
         inCaller(c, m.parent),
         inCaller(c, m.child),
         prefix,
@@ -224,38 +224,10 @@ class Resolver extends RefResolver {
   }
 
   private buildGraph(): void {
-    for (const fa of this.files.values()) {
-      const calls = fa.calls.flatMap((c) =>
-        c.each
-          ? this.arrayOf(fa.file, c.each).map((el) => ({ file: el.file, call: { ...c, args: [el.ref], each: undefined } }))
-          : this.eachModule(c.callee).map((callee) => ({ file: fa.file, call: callee === c.callee ? c : { ...c, callee } })),
-      );
-      for (const { file, call: c } of calls) {
-        let callee = this.resolve(fa.file, c.callee);
-        if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
-        if (callee?.t !== 'fn') continue;
-        const k = `${callee.file}|${callee.id}`;
-        const list = this.callsTo.get(k) ?? [];
-        list.push({ file, call: c });
-        this.callsTo.set(k, list);
-        const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
-        const args = [...c.args];
-        for (const [name, r] of Object.entries(c.kw ?? {})) {
-          const i = params.indexOf(name);
-          if (i >= 0 && !args[i]) args[i] = r;
-        }
-        const alias = (p: Ent, a: Ref): void => {
-          const arg = this.resolve(file, a);
-          if (arg?.t === 'obj' || arg?.t === 'param')
-            this.addEdge(p, { parent: key(arg), prefix: null, kind: 'alias', file: fa.file, line: c.line });
-        };
-        args.forEach((a, i) => {
-          const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
-          if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) alias({ ...p, prop }, v);
-          else if (a) alias(p, a);
-        });
-      }
-    }
+    this.linkCalls((p, a, file, from, line) => {
+      const arg = this.resolve(file, a);
+      if (arg?.t === 'obj' || arg?.t === 'param') this.addEdge(p, { parent: key(arg), prefix: null, kind: 'alias', file: from, line });
+    });
     // a factory's object is each instance its calls made: it gets their mounts
     for (const fa of this.files.values()) {
       for (const o of fa.objects) {
@@ -338,8 +310,16 @@ class Resolver extends RefResolver {
 
   /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
   private unmounted(k: string, what: string): string {
-    const through = mountedThrough(this.files.values(), entOfKey(k)?.file ?? '', (f) => this.rel(f));
-    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files`}`;
+    const e = entOfKey(k);
+    const through = mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f));
+    // a router field of a controller class (`router = Router()`): mounted only through an instance
+    const field = (e?.t === 'obj' ? (this.files.get(e.file)?.classes ?? []) : []).flatMap((c) =>
+      Object.entries(c.fields ?? {}).flatMap(([name, f]) =>
+        f.k === 'obj' && f.id === (e as { id: number }).id ? [`\`${name}\` field of class \`${c.name}\``] : [],
+      ),
+    )[0];
+    const inst = field ? ` (the ${field}: no instance of it is passed to a mount)` : '';
+    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
   }
 
   private describe(k: string): string {

@@ -1,0 +1,108 @@
+/**
+ * The calls of the project functions across files (resolve.ts), for one level of parameter passing: plain calls,
+ * `new C(args)` into the class's constructor, and a callback or `for…of` body called once per element of an array,
+ * followed to where the array is written: a literal passed in (`new App([new UsersController()])`), a parameter (what
+ * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module. Pure.
+ */
+import type { CallEdge, Ref, Val } from './model';
+import { RefResolver } from './refs';
+import type { Ent } from './values';
+
+export interface Caller {
+  /** The file the call's arguments are written in (an element of an array: where the array is). */
+  file: string;
+  call: CallEdge;
+}
+
+export class CallGraph extends RefResolver {
+  /** Calls of each project function (key `file|fn id`). */
+  protected readonly callsTo = new Map<string, Caller[]>();
+
+  /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
+  protected argOf(c: Caller, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null } {
+    const name = this.files.get(fnFile)?.functions[fn]?.params[i];
+    const ref = c.call.args[i] ?? (name ? c.call.kw?.[name] : undefined) ?? null;
+    const str = c.call.strs?.[String(i)] ?? (name ? c.call.strs?.[name] : undefined) ?? null;
+    return { ref, str };
+  }
+
+  /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
+  protected inCaller(c: Caller, file: string, fn: number, r: Ref): Ent | null {
+    const e = this.resolve(file, r);
+    if (e?.t !== 'param' || e.file !== file || e.fn !== fn) return e;
+    const a = this.argOf(c, file, fn, e.i).ref;
+    return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
+  }
+
+  /**
+   * Records every call of a project function; `bind(param, arg, file, from, line)` for each value a call passes to a
+   * parameter (an object literal's properties one by one), `file` the one the argument is written in, `from` the call's. Calls once per element of an
+   * array last: the elements of a parameter are what the other calls pass.
+   */
+  protected linkCalls(bind: (p: Ent, arg: Ref, file: string, from: string, line: number) => void): void {
+    const all = [...this.files.values()].flatMap((fa) => fa.calls.map((c) => ({ from: fa.file, c })));
+    for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
+      const calls: Caller[] = edge.each
+        ? this.arrayOf(from, edge.each).map((el) => ({ file: el.file, call: { ...edge, args: [el.ref], each: undefined } }))
+        : this.eachModule(edge.callee).map((callee) => ({ file: from, call: callee === edge.callee ? edge : { ...edge, callee } }));
+      for (const { file, call: c } of calls) {
+        let callee = this.resolve(from, c.callee);
+        if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
+        if (callee?.t !== 'fn') continue;
+        const k = `${callee.file}|${callee.id}`;
+        const list = this.callsTo.get(k) ?? [];
+        list.push({ file, call: c });
+        this.callsTo.set(k, list);
+        const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
+        const args = [...c.args];
+        for (const [name, r] of Object.entries(c.kw ?? {})) {
+          const i = params.indexOf(name);
+          if (i >= 0 && !args[i]) args[i] = r;
+        }
+        args.forEach((a, i) => {
+          const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
+          if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
+          else if (a) bind(p, a, file, from, c.line);
+        });
+      }
+    }
+  }
+
+  /** The elements of the array `ref` is, each with the file it is written in (see the top of this file). */
+  protected arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
+    if (depth > 6) return [];
+    if (ref.k === 'arr') return ref.els.map((r) => ({ file, ref: r }));
+    if (ref.k === 'param')
+      return (this.callsTo.get(`${file}|${ref.fn}`) ?? []).flatMap((c) => {
+        const a = this.argOf(c, file, ref.fn, ref.i).ref;
+        return a ? this.arrayOf(c.file, a, depth + 1) : [];
+      });
+    let mod: string | null = null;
+    let name = '';
+    if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
+    else if (ref.k === 'mem' && ref.base.k === 'imp' && ref.base.name === '*') [mod, name] = [ref.base.mod, ref.name];
+    else if (ref.k === 'mem') {
+      // `this.controllers` (a field of the class), `options.controllers` (of the object literal the callers pass)
+      const b = this.resolve(file, ref.base);
+      if (b?.t === 'param' && b.prop === undefined)
+        return (this.callsTo.get(`${b.file}|${b.fn}`) ?? []).flatMap((c) => {
+          const a = this.argOf(c, b.file, b.fn, b.i).ref;
+          return a ? this.arrayOf(c.file, { k: 'mem', base: a, name: ref.name }, depth + 1) : [];
+        });
+      const f =
+        b?.t === 'lit'
+          ? b.props[ref.name]
+          : b?.t === 'inst' || b?.t === 'cls'
+            ? this.files.get(b.file)?.classes[b.id]?.fields?.[ref.name]
+            : undefined;
+      return f ? this.arrayOf(b!.file, f, depth + 1) : [];
+    }
+    const t = mod ? this.mods.modFile(mod, file) : null;
+    const fa = t ? this.files.get(t) : undefined;
+    if (!fa) return [];
+    const els = fa.arrays?.[name];
+    if (els) return els.map((r) => ({ file: fa.file, ref: r }));
+    const ex = fa.exports[name];
+    return ex ? this.arrayOf(fa.file, ex, depth + 1) : [];
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Instances and the calls the JS/TS analyzer records beyond a plain `f(x)` (Analyzer.callEdge): `new C(args)` is a
+ * framework object or an instance of a project class, and `new App([new UsersController()])` calls the class's
+ * constructor; a `forEach`/`map` callback or a `for (const c of controllers)` body is called once per element of the
+ * array, so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved across files:
+ * callGraph.ts follows the array through parameters, fields, options objects and imports). Pure.
+ */
+import { named, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
+import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import type { JsAnalyzer } from './javascript';
+import type { Ref } from './model';
+import { none } from './common';
+
+/** Longer array literals are data, not a list of routers or controllers. */
+const MAX_ELEMENTS = 64;
+
+/** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
+const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
+
+/** A `for (const c of xs)` loop, when it binds a single new name: its body is a scope with that name as parameter. */
+function forOfName(n: Node): string | null {
+  if (n.type !== 'for_in_statement' || n.childForFieldName('operator')?.text !== 'of' || !n.childForFieldName('kind')) return null;
+  const left = n.childForFieldName('left');
+  return left?.type === 'identifier' ? left.text : null;
+}
+
+/** The bodies of the `for…of` loops among `loops`, scopes of the name table (their variable is their parameter). */
+export function forOfBodies(loops: readonly Node[]): Node[] {
+  return loops.flatMap((l) => {
+    const body = forOfName(l) ? l.childForFieldName('body') : null;
+    return body ? [body] : [];
+  });
+}
+
+/** Parameter names of a scope: a function's, or a `for…of` body's loop variable. */
+export function jsScopeParams(scope: Node): (string | null)[] {
+  const loop = scope.parent?.type === 'for_in_statement' && scope.parent.childForFieldName('body')?.id === scope.id ? scope.parent : null;
+  const name = loop ? forOfName(loop) : null;
+  return name ? [name] : jsParamNames(scope);
+}
+
+/** `[new UsersController(), users.router]`: the elements that may hold a router; null when none may. */
+export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
+  const els = named(n).filter((e) => e.type !== 'comment');
+  if (els.length > MAX_ELEMENTS) return null;
+  const refs = els.flatMap((e) => {
+    const u = unwrapExpr(e);
+    return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
+  });
+  return refs.length ? { k: 'arr', els: refs } : null;
+}
+
+/** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,
+ *  `@routes/users.route`: resolve.ts decides). */
+export function newRef(A: JsAnalyzer, n: Node): Ref {
+  const ctor = n.childForFieldName('constructor');
+  const args = n.childForFieldName('arguments');
+  const argv = args ? named(args) : [];
+  if (!ctor) return none(n);
+  const callee = A.refOf(ctor);
+  const pkg = A.pkgOf(callee);
+  if (pkg) {
+    const { pkg: p, name } = pkg;
+    const whole = name === 'default' || name === 'cjs' || name === '*';
+    if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
+      return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
+    if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
+    if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
+    if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);
+    if (p === 'express' && name === 'Router') return A.newObj(n, 'express', 'router', null);
+  }
+  if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
+  return none(n);
+}
+
+/** `new App([new AuthController()], 5000)`: a call of the project class's constructor with those arguments. */
+export function newCall(A: JsAnalyzer, n: Node): void {
+  const ctor = n.childForFieldName('constructor');
+  const args = n.childForFieldName('arguments');
+  const cls = ctor ? A.refOf(ctor) : null;
+  if (!cls || !args) return; // a package's class is no project function: resolve.ts drops it (a path alias is kept)
+  A.callEdge(n, { k: 'mem', base: cls, name: 'constructor' }, named(args));
+}
+
+/**
+ * `callee` (a callback, a loop body) called once per element of `arr`: per element of an array literal of this file
+ * (`[users, items]`, `[new A(), new B()]`: strings and numbers say nothing), else once per element of what the value
+ * is across files (`each`: an imported array, a parameter, a field).
+ */
+function perElement(A: JsAnalyzer, callee: Ref, arr: Node, line: number): void {
+  const local = A.arrayElements(arr);
+  if (local) {
+    for (const el of local) {
+      const u = unwrapExpr(el);
+      if (u && HOLDER.test(u.type)) A.fa.calls.push({ callee, args: [A.refOf(u)], line });
+    }
+    return;
+  }
+  const each = A.refOf(arr);
+  if (each.k === 'imp' || each.k === 'mem' || each.k === 'param' || each.k === 'arr') A.fa.calls.push({ callee, args: [], line, each });
+}
+
+/**
+ * `routers.forEach((r) => app.route('/admin', r))`, `.map(...)`: the callback is called with each element of the array
+ * (a constant of this file, or imported: resolved across files), so mounts of its parameter mount every element.
+ */
+export function loopCall(A: JsAnalyzer, { recv, argv, line }: { recv: Node; argv: readonly Node[]; line: number }): void {
+  const fn = unwrapExpr(argv[0] ?? null);
+  if (!fn || !isInlineFunction(fn) || !/^\(?\s*[A-Za-z_$]/.test(fn.text)) return; // a callback with a parameter
+  perElement(A, { k: 'fn', id: A.fnId(fn, true) }, recv, line);
+}
+
+/** `for (const c of controllers) router.use(c.router)`: the body, called once per element (its parameter `c`). */
+export function forOfCall(A: JsAnalyzer, n: Node): void {
+  const name = forOfName(n);
+  const body = name ? n.childForFieldName('body') : null;
+  const inner = body ? named(body)[0] : undefined; // a node in the body's scope
+  const right = n.childForFieldName('right');
+  if (!inner || !right) return;
+  const p = A.lookup(name!, inner);
+  if (p?.k === 'param') perElement(A, { k: 'fn', id: p.fn }, right, lineOf(n));
+}
