@@ -11,7 +11,7 @@ import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascrip
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
-import { nestController } from './nest';
+import { nestConfigFactories, nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
@@ -587,7 +587,7 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
-    steps.push(this.frameworkStep());
+    steps.push(() => nestConfigFactories(this), this.frameworkStep());
     return steps;
   }
 }

@@ -194,6 +194,8 @@ export interface FileAnalysis {
   nest: NestGlobal | null;
   /** NestJS `@Module({ controllers })` of classes of this file. */
   nestModules?: { cls: number; controllers: Ref[] }[];
+  /** NestJS `ConfigModule.forRoot({ load: [configuration] })` / `forFeature(configuration)`: the factories loaded. */
+  configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
   nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
