@@ -17,6 +17,7 @@ import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
+import { markMiddlewares } from './jsMiddleware';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -587,7 +588,11 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
-    steps.push(() => nestConfigFactories(this), this.frameworkStep());
+    steps.push(
+      () => nestConfigFactories(this),
+      () => markMiddlewares(this),
+      this.frameworkStep(),
+    );
     return steps;
   }
 }

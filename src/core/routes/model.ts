@@ -63,6 +63,9 @@ export interface FuncDecl {
   /** The class its return annotation names (`-> AppSettings`): what a call gives when `returns` cannot be followed
    *  (`return environments[env]()`). */
   returnsType?: Ref;
+  /** It passes the request on (a middleware, jsMiddleware.ts): it calls its last parameter `next()` with no argument
+   *  ('silent': `(req, res, next)` that never touches `res`), or a middleware factory wraps it ('factory'). */
+  passes?: 'next' | 'silent' | 'factory';
 }
 
 export interface ClassDecl {
