@@ -31,6 +31,8 @@ const QUERY = `
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
+(call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
+(call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -78,6 +80,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
+      ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
     ],
     () => A.finishSteps(),
   );
@@ -588,11 +591,8 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
-    steps.push(
-      () => nestConfigFactories(this),
-      () => markMiddlewares(this),
-      this.frameworkStep(),
-    );
+    for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
+    steps.push(this.frameworkStep());
     return steps;
   }
 }

@@ -205,8 +205,11 @@ export interface FileAnalysis {
   autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
   /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */
   loads?: ModId[];
-  /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`). */
-  loadsComputed?: true;
+  /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`): the line of
+   *  each such load, read from the text. */
+  loadsComputed?: number[];
+  /** JS/TS: the line of each computed load the analysis understood (over a literal list, or of a known folder). */
+  computedKnown?: number[];
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */
