@@ -44,6 +44,17 @@ test('a named plain factory listed in forRoot load gives a nested key, with the 
   assert.deepEqual(routes.map(brief), ['GET /v1/cats prefix from `process.env.HTTP_PREFIX` (default `v1`)']);
 });
 
+test('the NestJS docs form: an arrow exported as default (ES or CommonJS), keys read through ConfigService', async () => {
+  const factory = "() => ({\n  port: parseInt(process.env.PORT, 10) || 3000,\n  apiPrefix: process.env.API_PREFIX ?? 'api',\n})";
+  for (const text of [`export default ${factory};\n`, `module.exports = ${factory};\n`]) {
+    const routes = await detectRoutes([
+      ...app("import configuration from './config/configuration';", 'forRoot({ load: [configuration] })', "config.get('apiPrefix')"),
+      { path: '/p/src/config/configuration.ts', text },
+    ]);
+    assert.deepEqual(routes.map(brief), ['GET /api/cats prefix from `process.env.API_PREFIX` (default `api`)'], text);
+  }
+});
+
 test('a function declaration loaded by forFeature, and an empty default: the path as written, saying why', async () => {
   const routes = await detectRoutes([
     ...app("import appConfig from './app.config';", 'forFeature(appConfig)', "config.getOrThrow<string>('prefix', { infer: true })!"),
