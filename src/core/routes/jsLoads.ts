@@ -11,7 +11,8 @@ import type { FileAnalysis, ModId } from './model';
 const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 /** The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `{ fetch }`. */
 const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:/;
-const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?:[^'"`\s)]|`[^`\n]*\$\{)/g;
+/** `require(f)`, `import(`./${f}`)`; not a TypeScript method named so (`async import(data: Collection)`). */
+const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{)/g;
 
 /** app-module-path: `addPath(__dirname)`, `addPath(path.join(__dirname, 'src'))` makes bare names resolve there. */
 const ADD_PATH = /\baddPath\(\s*(?:__dirname|path\.(?:join|resolve)\(\s*__dirname\s*,\s*(['"])([^'"\n]*)\1\s*\))\s*\)/g;

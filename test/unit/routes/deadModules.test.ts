@@ -70,3 +70,12 @@ test('a router outside the app folder (another package of a monorepo, loaded by 
   const routes = await detectRoutes([APP, USERS, shared]);
   assert.deepEqual(routes.map(brief), ['GET null(/) /p/packages/shared/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
+
+test('a TypeScript method named import or require is not a computed load: modules nothing imports stay dead', async () => {
+  const importer = {
+    path: '/p/src/importer.ts',
+    text: 'export interface Importer {\n  import(data: unknown[]): Promise<void>;\n}\nexport class Rows {\n  private require(id: string): string {\n    return id;\n  }\n}\n',
+  };
+  const routes = await detectRoutes([APP, USERS, OLD, importer]);
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
+});
