@@ -91,9 +91,9 @@ export function jsConfigGet(call: Node, ev: Eval): Val | null {
   return d && 's' in d ? { s: d.s, src: configured(call.text, d.s) } : v;
 }
 
-/** A configuration default as the editor says it: "`settings.API_V1_STR` (default `/api/v1`)". */
+/** A configuration default as the editor says it: "`settings.API_V1_STR` (default `/api/v1`)", "(default empty)". */
 export function configured(expr: string, value: string): string {
-  return `\`${clip(expr, 60)}\` (default \`${value}\`)`;
+  return `\`${clip(expr, 60)}\` (default ${value ? `\`${value}\`` : 'empty'})`;
 }
 
 /** Where a configured prefix or path comes from, for the editor: "prefix from `settings.X` (default `/api`)". */
@@ -125,9 +125,7 @@ export function jsObjectConsts(
   if (u.type === 'call_expression' && /(?:^|\.)registerAs$/.test(u.childForFieldName('function')?.text ?? '')) {
     const [ns, factory] = named(u.childForFieldName('arguments')!);
     const k = ns ? ev(ns) : null;
-    const body = factory?.childForFieldName('body');
-    const ret = body?.type === 'statement_block' ? named(body).find((c) => c.type === 'return_statement') : body;
-    const obj = ret?.type === 'return_statement' ? named(ret)[0] : ret;
+    const obj = factory ? factoryObject(factory) : null;
     if (k && 's' in k && obj) jsObjectConsts(`cfg:${k.s}`, obj, ev, set, depth + 1);
     return;
   }
@@ -143,4 +141,12 @@ export function jsObjectConsts(
     if ('s' in v) set(k, v);
     else jsObjectConsts(k, value, ev, set, depth + 1);
   }
+}
+
+/** The object literal a configuration factory returns: `() => ({ … })`, `function () { return { … }; }`; else null. */
+export function factoryObject(fn: Node): Node | null {
+  const body = fn.childForFieldName('body');
+  const ret = body?.type === 'statement_block' ? named(body).find((c) => c.type === 'return_statement') : body;
+  const obj = frozen(ret?.type === 'return_statement' ? (named(ret)[0] ?? null) : (ret ?? null));
+  return obj?.type === 'object' ? obj : null;
 }

@@ -11,13 +11,14 @@ import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
-import { nestController } from './nest';
+import { nestConfigFactories, nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
+import { markMiddlewares } from './jsMiddleware';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -33,6 +34,8 @@ const QUERY = `
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
+(call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
+(call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -82,6 +85,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => newCall(A, n))),
       ...S.each('forin', 'loop', (n) => forOfCall(A, n)),
+      ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
     ],
     () => A.finishSteps(),
   );
@@ -572,6 +576,7 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
+    for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     return steps;
   }

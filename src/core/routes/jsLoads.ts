@@ -1,6 +1,6 @@
 /**
  * Which modules a JS/TS file loads, read from its text: static `import`/`export … from`, `require('x')`,
- * `import('x')`, whether it loads modules whose name is computed (`require(path.join(dir, f))`, a folder
+ * `import('x')`, the lines where it loads modules by a computed name (`require(path.join(dir, f))`, a folder
  * loader), and whether it serves requests itself. Read from the text rather than the syntax tree so that a load
  * anywhere (deep in a function, in a comment) counts: a stray match only makes a module look used or served, which
  * keeps its routes.
@@ -11,7 +11,8 @@ import type { FileAnalysis, ModId } from './model';
 const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 /** The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `{ fetch }`. */
 const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:/;
-const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?:[^'"`\s)]|`[^`\n]*\$\{)/;
+/** `require(f)`, `import(`./${f}`)`; not a TypeScript method named so (`async import(data: Collection)`). */
+const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{)/g;
 
 /** app-module-path: `addPath(__dirname)`, `addPath(path.join(__dirname, 'src'))` makes bare names resolve there. */
 const ADD_PATH = /\baddPath\(\s*(?:__dirname|path\.(?:join|resolve)\(\s*__dirname\s*,\s*(['"])([^'"\n]*)\1\s*\))\s*\)/g;
@@ -24,30 +25,54 @@ export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'l
     loads.add(spec.startsWith('.') || spec.startsWith('/') ? `file:${path.resolve(dir, spec)}` : `pkg:${spec}`);
   }
   const roots = loads.has('pkg:app-module-path') ? [...text.matchAll(ADD_PATH)].map((m) => path.resolve(dir, m[2] ?? '')) : [];
+  const computed = [...text.matchAll(COMPUTED)].map((m) => lineAt(text, m.index));
   return {
     loads: [...loads],
-    ...(COMPUTED.test(text) ? { loadsComputed: true } : {}),
+    ...(computed.length ? { loadsComputed: computed } : {}),
     ...(SERVES.test(text) ? { serves: true } : {}),
     ...(roots.length ? { moduleRoots: roots } : {}),
   };
 }
 
+/** 1-based line of a text offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /**
- * The JS/TS files some analysed file loads; every JS/TS file when a module loads others by a computed name (a folder
- * loader). A file outside this set, under the folder of an app others are mounted on (outside it, another package of a
- * monorepo may be loaded by its package name), is imported by nothing: its never-mounted routers are dead code.
+ * The JS/TS files some analysed file loads; a module that loads others by a computed name (a folder loader) loads every
+ * file of the folder it reads, or every JS/TS file when one of its computed loads is not understood (the folder is
+ * computed too, or the load sits where the analysis does not read). A file outside this set, under the folder of an app
+ * others are mounted on (outside it, another package of a monorepo may be loaded by its package name), is imported by
+ * nothing: its never-mounted routers are dead code.
  */
 export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null): Set<string> {
   const js = files.filter((f) => f.language === 'javascript');
-  if (js.some((f) => f.loadsComputed)) return new Set(js.map((f) => f.file));
   const loaded = new Set<string>();
+  const dirs: string[] = [];
   for (const f of js) {
+    if (f.loadsComputed && !covers(f.computedKnown ?? [], f.loadsComputed)) return new Set(js.map((x) => x.file));
+    for (const c of f.computedLoads ?? []) dirs.push(c.dir + path.sep);
     for (const m of f.loads ?? []) {
       const t = modFile(m, f.file);
       if (t && t !== f.file) loaded.add(t);
     }
   }
+  for (const f of js) if (dirs.some((d) => f.file.startsWith(d))) loaded.add(f.file);
   return loaded;
+}
+
+/** Is every computed load of the text (by line; two on one line need two) one the analysis understood? */
+function covers(known: readonly number[], lines: readonly number[]): boolean {
+  const left = new Map<number, number>();
+  for (const l of known) left.set(l, (left.get(l) ?? 0) + 1);
+  return lines.every((l) => {
+    const n = left.get(l) ?? 0;
+    left.set(l, n - 1);
+    return n > 0;
+  });
 }
 
 /** "is mounted through a computed require(…) (file:line)" when some analysed file loads the folder of `file` by a

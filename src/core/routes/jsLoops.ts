@@ -125,6 +125,7 @@ export class LiteralLoops extends Loops {
       if (spec !== null) {
         const mod = A.modId(spec);
         if (A.fa.loads && !A.fa.loads.includes(mod)) A.fa.loads.push(mod);
+        this.understood(call);
       }
       return spec;
     }
@@ -132,7 +133,15 @@ export class LiteralLoops extends Loops {
     const line = lineOf(call);
     const loads = (A.fa.computedLoads ??= []);
     if (dir && !loads.some((l) => l.line === line)) loads.push({ text: clip(call.text), line, dir });
+    if (dir) this.understood(call);
     return null;
+  }
+
+  /** Computed loads understood, by call: its line (jsLoads.ts narrows the dead-module filter to what they read). */
+  private readonly known = new Map<number, number>();
+  private understood(call: Node): void {
+    this.known.set(call.startIndex, lineOf(call));
+    this.js.fa.computedKnown = [...this.known.values()];
   }
 }
 

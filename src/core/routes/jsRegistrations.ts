@@ -9,7 +9,7 @@ import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
-import { nestGlobalPrefix, nestVersioning } from './nest';
+import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { evalInLoop, loopTable } from './jsLoopTables';
 import { frozen } from './configValues';
 import { loopCall } from './jsCalls';
@@ -24,6 +24,8 @@ export const OTHER_METHODS = [
   'prefix',
   'setGlobalPrefix',
   'enableVersioning',
+  'forRoot',
+  'forFeature',
   'openapi',
   'forEach',
   'map',
@@ -75,6 +77,8 @@ const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
     prefix: prefixCall,
     setGlobalPrefix: nestGlobalPrefix,
     enableVersioning: nestVersioning,
+    forRoot: nestConfigLoad,
+    forFeature: nestConfigLoad,
   }),
 );
 

@@ -64,6 +64,9 @@ export interface FuncDecl {
   /** The class its return annotation names (`-> AppSettings`): what a call gives when `returns` cannot be followed
    *  (`return environments[env]()`). */
   returnsType?: Ref;
+  /** It passes the request on (a middleware, jsMiddleware.ts): it calls its last parameter `next()` with no argument
+   *  ('silent': `(req, res, next)` that never touches `res`), or a middleware factory wraps it ('factory'). */
+  passes?: 'next' | 'silent' | 'factory';
 }
 
 export interface ClassDecl {
@@ -196,14 +199,19 @@ export interface FileAnalysis {
   nest: NestGlobal | null;
   /** NestJS `@Module({ controllers })` of classes of this file. */
   nestModules?: { cls: number; controllers: Ref[] }[];
+  /** NestJS `ConfigModule.forRoot({ load: [configuration] })` / `forFeature(configuration)`: the factories loaded. */
+  configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
   nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
   /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */
   loads?: ModId[];
-  /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`). */
-  loadsComputed?: true;
+  /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`): the line of
+   *  each such load, read from the text. */
+  loadsComputed?: number[];
+  /** JS/TS: the line of each computed load the analysis understood (over a literal list, or of a known folder). */
+  computedKnown?: number[];
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */

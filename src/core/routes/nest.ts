@@ -1,6 +1,6 @@
 /** NestJS: controllers and their route decorators, the global prefix and URI versioning. */
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { unwrapExpr } from '../parsing/javascript';
+import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './m
 import type { Ent } from './values';
 import type { Framework, HttpMethod, Route } from './types';
 import { joinNest } from './paths';
-import { provenance } from './configValues';
+import { factoryObject, provenance } from './configValues';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -149,6 +149,30 @@ function versions(A: JsAnalyzer, n: Node): string[] | null {
   return 's' in v ? [v.s] : null;
 }
 
+/**
+ * `ConfigModule.forRoot({ load: [configuration] })`, `ConfigModule.forFeature(configuration)` (@nestjs/config): the
+ * configuration factories the application loads, whose keys `configService.get('KEY')` reads (values.ts).
+ */
+export function nestConfigLoad(A: JsAnalyzer, { recv, m, argv }: SetupCall & { recv: Node; m: string }): void {
+  if (!/(?:^|\.)ConfigModule$/.test(recv.text) || !argv[0]) return;
+  const o = unwrapExpr(argv[0]);
+  const list = o?.type === 'object' ? A.prop(o, 'load') : null;
+  const load = m === 'forFeature' ? [argv[0]] : list ? (A.arrayElements(list) ?? []) : [];
+  for (const f of load) (A.fa.configLoads ??= []).push(A.refOf(f));
+}
+
+/** The keys of the plain configuration factories of a module (`export default () => ({ apiPrefix: … })`), keyed
+ *  `fn#<id>.apiPrefix`: factories exported or loaded here that take no parameter and return an object literal. */
+export function nestConfigFactories(A: JsAnalyzer): void {
+  const ids = new Set<number>();
+  for (const r of [...Object.values(A.fa.exports), ...(A.fa.configLoads ?? [])]) if (r.k === 'fn') ids.add(r.id);
+  for (const id of ids) {
+    const fn = A.fnNode(id);
+    const obj = fn && !jsParamNames(fn).length ? factoryObject(fn) : null;
+    if (obj) A.constExport(`fn#${id}`, obj);
+  }
+}
+
 /** NestJS `app.setGlobalPrefix('api', { exclude })` */
 export function nestGlobalPrefix(A: JsAnalyzer, { argv }: SetupCall): void {
   if (!A.frameworks.has('nestjs') || !argv[0]) return;
@@ -210,6 +234,7 @@ export function nestRoutes(
       const local = joinNest([modulePath, c.s, pathVal.s]);
       const ver = v && g?.uriVersioning ? `${g.uriVersioning.prefix}${v}` : '';
       let prefix = '';
+      let source: string | undefined;
       if (g?.prefix) {
         const excluded = g.exclude.some(
           (x) => joinNest([x.path]) === local && (!x.methods || x.methods.some((m) => r.methods.includes(m))),
@@ -220,17 +245,12 @@ export function nestRoutes(
           out.push({ ...make('nestjs', null, `global prefix is a ${g.prefix.why}: ${g.prefix.e}`), knownSuffix });
           continue;
         }
-        if (!excluded && 's' in g.prefix) prefix = g.prefix.s;
+        if (!excluded && 's' in g.prefix) {
+          prefix = g.prefix.s;
+          source = provenance('prefix', g.prefix); // an empty default too: the path is as written because of it
+        }
       }
-      out.push(
-        make(
-          'nestjs',
-          joinNest([prefix, ver, modulePath, c.s, pathVal.s]),
-          undefined,
-          r.methods,
-          prefix && g?.prefix && 's' in g.prefix ? provenance('prefix', g.prefix) : undefined,
-        ),
-      );
+      out.push(make('nestjs', joinNest([prefix, ver, modulePath, c.s, pathVal.s]), undefined, r.methods, source));
     }
   }
 }

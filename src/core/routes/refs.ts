@@ -6,6 +6,7 @@
  */
 import type { ClassDecl, FileAnalysis, ModId, RawRoute, Ref } from './model';
 import { lastName } from './common';
+import { passesOn } from './jsMiddleware';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
@@ -223,6 +224,17 @@ export class RefResolver {
     return e?.t === 'fn' || e?.t === 'cls';
   }
 
+  private handlerEnt(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Ent | null {
+    const e = r.handler ? this.resolve(handlerFile ?? fa.file, r.handler.ref) : null;
+    return e?.t === 'ns' ? this.exportOf(e.file, 'default', 0) : e;
+  }
+
+  /** A guard bound to a method (`app.get('/admin/*', adminMiddleware)`): its last handler passes the request on. */
+  protected guardOnly(fa: FileAnalysis, r: RawRoute, fw: Framework): boolean {
+    const e = this.handlerEnt(fa, r);
+    return e?.t === 'fn' && passesOn(fw, this.files.get(e.file)?.functions[e.id]);
+  }
+
   /** The handler function of a route (its definition, possibly in another module), else what the registration names. */
   protected handlerOf(
     fa: FileAnalysis,
@@ -231,8 +243,7 @@ export class RefResolver {
   ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
     const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
     if (!r.handler) return fallback;
-    let e = this.resolve(handlerFile ?? fa.file, r.handler.ref);
-    if (e?.t === 'ns') e = this.exportOf(e.file, 'default', 0);
+    const e = this.handlerEnt(fa, r, handlerFile);
     if (e?.t === 'fn') {
       const f = this.files.get(e.file)?.functions[e.id];
       if (f)

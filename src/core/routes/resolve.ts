@@ -528,7 +528,7 @@ class Resolver extends CallGraph {
       fw = this.guessFramework(fa, r);
       guessed = true;
     }
-    if (!fw || !compatible(r, fw)) return;
+    if (!fw || !compatible(r, fw) || this.guardOnly(fa, r, fw)) return;
     if ('e' in pathVal) {
       out.push(make(fw, null, `path is a ${pathVal.why}: ${pathVal.e}`));
       return;

@@ -3,8 +3,8 @@
  * is looked up the way a reader would — a constant of this or an imported module, a field of a settings class reached
  * through its instance or factory (`settings.API_V1_STR`, `get_settings().API_V1_STR`), a key of a configuration
  * object literal (`config.api.prefix`), a configuration key set in the code (`app.config["API_PREFIX"] = ...`,
- * NestJS `registerAs`), or the string a helper's only caller passes to its parameter. Configuration values keep where
- * they came from (`src`). Pure.
+ * NestJS `registerAs`, a plain factory `ConfigModule.forRoot({ load })` loads), or the string a helper's only caller
+ * passes to its parameter. Configuration values keep where they came from (`src`). Pure.
  */
 import type { FileAnalysis, ModId, Ref, Val } from './model';
 import { configured } from './configValues';
@@ -137,6 +137,13 @@ export class Values {
     const found: Str[] = [];
     for (const fa of this.c.files.values()) {
       if (`cfg:${key}` in fa.consts) found.push(fileConst(fa, `cfg:${key}`));
+      for (const r of fa.configLoads ?? []) {
+        // ConfigModule.forRoot({ load: [configuration] }): a key of a plain factory it loads (nest.ts)
+        const e = this.c.resolve(fa.file, r);
+        const t = e?.t === 'fn' ? this.c.files.get(e.file) : undefined;
+        const k = e?.t === 'fn' ? `fn#${e.id}.${key}` : '';
+        if (t && k in t.consts) found.push(fileConst(t, k));
+      }
       for (const cls of fa.classes) if (CONFIG_CLASS.test(cls.name) && cls.consts && key in cls.consts) found.push({ s: cls.consts[key]! });
     }
     const first = found[0];

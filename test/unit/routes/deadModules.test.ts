@@ -29,13 +29,26 @@ test('a router in a module nothing imports is dropped when the app mounts the ot
   assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
 });
 
-test('a module loaded by import(), or any module when a folder loader exists, keeps its routes', async () => {
+test('a module loaded by import(), or by a computed name whose folder is unknown, keeps its routes', async () => {
   const literal = { path: '/p/src/lazy.ts', text: "export const load = () => import('./old/routes');\n" };
-  const folder = { path: '/p/src/loader.ts', text: 'export const load = (name: string) => import(`./plugins/${name}`);\n' };
-  for (const extra of [literal, folder]) {
+  const computed = { path: '/p/src/loader.ts', text: 'export const load = (name: string) => import(name);\n' };
+  for (const extra of [literal, computed]) {
     const routes = await detectRoutes([APP, USERS, OLD, extra]);
     assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET /api/users /p/src/users/routes.ts'], extra.path);
   }
+});
+
+test('a folder loader keeps the routes of the folder it reads (and below) only; modules elsewhere nothing imports stay dead', async () => {
+  const loader = {
+    path: '/p/src/loader.ts',
+    text:
+      "import * as fs from 'node:fs';\nimport * as path from 'node:path';\n" +
+      "export const plugins = fs.readdirSync(path.join(__dirname, 'plugins')).map((f) => require(path.join(__dirname, 'plugins', f)));\n" +
+      'export const load = (name: string) => import(`./plugins/${name}`);\n',
+  };
+  const plugin = { path: '/p/src/plugins/audit/routes.ts', text: router('/api/audit') };
+  const routes = await detectRoutes([APP, USERS, OLD, loader, plugin]);
+  assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/plugins/audit/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
 
 test('without a resolved app tree (a library of routers) every router keeps its routes', async () => {
@@ -56,4 +69,13 @@ test('a router outside the app folder (another package of a monorepo, loaded by 
   const shared = { path: '/p/packages/shared/routes.ts', text: router('/api/shared') };
   const routes = await detectRoutes([APP, USERS, shared]);
   assert.deepEqual(routes.map(brief), ['GET null(/) /p/packages/shared/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
+});
+
+test('a TypeScript method named import or require is not a computed load: modules nothing imports stay dead', async () => {
+  const importer = {
+    path: '/p/src/importer.ts',
+    text: 'export interface Importer {\n  import(data: unknown[]): Promise<void>;\n}\nexport class Rows {\n  private require(id: string): string {\n    return id;\n  }\n}\n',
+  };
+  const routes = await detectRoutes([APP, USERS, OLD, importer]);
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
 });

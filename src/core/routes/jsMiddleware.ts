@@ -1,0 +1,60 @@
+/**
+ * Middleware bound to a method is not a route: `app.get('/admin/*', adminMiddleware)` registers a guard in front of
+ * the endpoints that follow; when it passes the request on (`await next()`), another registration answers it. The
+ * analysis marks the functions that pass requests on (`FuncDecl.passes`); the resolver drops a registration whose
+ * last handler is one, where the framework makes that certain.
+ */
+import { named, usesIdentifier, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { jsParamNames } from '../parsing/javascript';
+import type { FuncDecl } from './model';
+import type { Framework } from './types';
+import type { JsAnalyzer } from './javascript';
+
+/** Middleware factories: the function they wrap is a middleware (`createMiddleware(async (c, next) => …)`). */
+const FACTORIES: Record<string, readonly string[]> = { 'hono/factory': ['createMiddleware'], 'hono/validator': ['validator'] };
+
+/** Marks the functions of a module that pass the request on (after its exports are known: run last). */
+export function markMiddlewares(A: JsAnalyzer): void {
+  A.fa.functions.forEach((d, id) => {
+    const fn = A.fnNode(id);
+    const p = fn ? passes(A, fn) : undefined;
+    if (p) d.passes = p;
+  });
+}
+
+function passes(A: JsAnalyzer, fn: Node): FuncDecl['passes'] {
+  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  const pkg = callee ? A.pkgOf(A.refOf(callee)) : null;
+  if (pkg && FACTORIES[pkg.pkg]?.includes(pkg.name)) return 'factory';
+  // (c, next) / (ctx, next) / (req, res, next): the last parameter, called with no argument
+  const names = jsParamNames(fn);
+  const next = names.at(-1);
+  const body = fn.childForFieldName('body');
+  if (names.length < 2 || names.length > 3 || !next || !body || !body.text.includes(next) || !callsBare(body, next)) return undefined;
+  const res = names[1];
+  return names.length === 3 && res && !usesIdentifier(body, res) ? 'silent' : 'next';
+}
+
+/** Does `body` call `name()` with no argument (`next()`, `await next()`; not `next(err)`, not `it.next()`)? */
+function callsBare(body: Node, name: string): boolean {
+  let found = false;
+  walk(body, (n) => {
+    if (found) return false;
+    const f = n.type === 'call_expression' ? n.childForFieldName('function') : null;
+    const args = n.childForFieldName('arguments');
+    if (f?.type === 'identifier' && f.text === name && args && !named(args).length) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Is a route whose last handler is `fn` really a middleware? Hono: any function that passes the request on (a Hono
+ * handler never calls `next`). Express: only one that calls `next()` and never touches the response (a handler that
+ * sometimes calls `next()` or `next(err)` still answers). Koa route handlers often end with `await next()`: never.
+ */
+export function passesOn(fw: Framework, fn: FuncDecl | undefined): boolean {
+  if (!fn?.passes) return false;
+  return fw === 'hono' || (fw === 'express' && fn.passes === 'silent');
+}
