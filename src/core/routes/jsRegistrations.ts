@@ -13,6 +13,7 @@ import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { evalInLoop, loopTable } from './jsLoopTables';
 import { frozen } from './configValues';
 import { loopCall } from './jsCalls';
+import { autoloadFilters } from './autoload';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -341,12 +342,14 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       const ou = optionsObject(opts ? A.prop(opts, 'options') : null);
       const pre = ou ? A.prop(ou, 'prefix') : null;
       const dirNames = opts ? A.prop(opts, 'dirNameRoutePrefix') : null;
+      const filters = opts ? autoloadFilters(A, opts, A.fa.notes, line) : {};
       A.fa.autoload.push({
         parent: A.refOf(recv),
         dir,
         prefix: pre ? A.evalStr(pre) : null,
         line,
         ...(dirNames?.text === 'false' ? { flat: true } : {}),
+        ...(Object.keys(filters).length ? { filters } : {}),
       });
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;

@@ -3,6 +3,7 @@
  * cross-file resolver (resolve.ts). Everything here is plain data (structured-clone safe): no tree-sitter
  * nodes, no functions, no Maps.
  */
+import type { AutoloadFilters } from './autoload';
 import type { Framework, HttpMethod, SourceRange } from './types';
 
 /**
@@ -204,7 +205,15 @@ export interface FileAnalysis {
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
   nestRouter?: { module: Ref; path: string }[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
-  autoload: { parent: Ref; dir: string; prefix: Val | null; line: number; /** dirNameRoutePrefix: false */ flat?: boolean }[];
+  autoload: {
+    parent: Ref;
+    dir: string;
+    prefix: Val | null;
+    line: number;
+    /** dirNameRoutePrefix: false */
+    flat?: boolean;
+    filters?: AutoloadFilters;
+  }[];
   /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */
   loads?: ModId[];
   /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`): the line of

@@ -3,6 +3,7 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
+import { autoloadDir } from './autoload';
 import type { FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
@@ -262,11 +263,11 @@ class Resolver extends CallGraph {
         if (!parent) continue;
         for (const f of this.files.values()) {
           if (f.language !== 'javascript' || !f.file.startsWith(al.dir + path.sep)) continue;
-          const def = f.exports.default;
+          const folder = autoloadDir(al.dir, f.file, al.filters ?? {}, (p) => this.files.has(p));
+          const def = folder === null ? undefined : f.exports.default;
           const e = def ? this.resolve(f.file, def) : null;
           if (e?.t !== 'fn') continue;
-          const relDir = path.relative(al.dir, path.dirname(f.file)).split(path.sep).join('/');
-          let prefix = relDir && !al.flat ? `/${relDir}` : '';
+          let prefix = al.flat ? '' : folder!;
           if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
           if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
           this.addEdge(

@@ -1,0 +1,92 @@
+/**
+ * @fastify/autoload: which files under `dir` it registers as plugins, and with what folder prefix, as the plugin itself
+ * decides (lib/find-plugins.js): a folder holding an `index` script registers only that script (and its sub-folders);
+ * `ignorePattern` skips any entry whose path below `dir` it matches (an
+ * index script excepted), `maxDepth` stops the descent, `matchFilter` / `ignoreFilter` keep or drop a script by its
+ * path (`/users/index.js`). A pattern from the repository is matched with RE2 (linear time: it cannot stall the
+ * editor); one RE2 cannot read, or a filter function, makes the set of files unknown: every script is kept, and the
+ * analysis notes why. Pure.
+ */
+import * as path from 'node:path';
+import { RE2JS } from 're2js';
+import { jsStringLiteral, type SyntaxNode as Node } from '../parsing/nodes';
+import { unwrapExpr } from '../parsing/javascript';
+import type { JsAnalyzer } from './javascript';
+
+/** A path filter of the options: a string is a substring test, a regular expression a search. */
+export type PathFilter = { includes: string } | { re: string; i?: true };
+
+export interface AutoloadFilters {
+  ignorePattern?: PathFilter;
+  matchFilter?: PathFilter;
+  ignoreFilter?: PathFilter;
+  maxDepth?: number;
+}
+
+const SCRIPT = /\.(?:js|cjs|mjs|ts|cts|mts)$/i;
+const INDEX = /^index\.(?:js|cjs|mjs|ts|cts|mts)$/i;
+/** Longer patterns are not read (a repository's options are small). */
+const MAX_PATTERN = 256;
+
+/** A regular expression literal, a string, or a number of the options: the filters autoload applies. */
+export function autoloadFilters(A: JsAnalyzer, opts: Node, notes: string[], line: number): AutoloadFilters {
+  const out: AutoloadFilters = {};
+  for (const key of ['ignorePattern', 'matchFilter', 'ignoreFilter'] as const) {
+    const v = unwrapExpr(A.prop(opts, key));
+    if (!v) continue;
+    const f = filterOf(A, v);
+    if (f) out[key] = f;
+    else notes.push(`line ${line}: autoload ${key} not statically known; every script of the folder is kept`);
+  }
+  const depth = unwrapExpr(A.prop(opts, 'maxDepth'));
+  if (depth?.type === 'number' && Number.isInteger(Number(depth.text))) out.maxDepth = Number(depth.text);
+  return out;
+}
+
+function filterOf(A: JsAnalyzer, v: Node): PathFilter | null {
+  if (v.type === 'regex') {
+    const source = v.childForFieldName('pattern')?.text ?? '';
+    const flags = v.childForFieldName('flags')?.text ?? '';
+    if (source.length > MAX_PATTERN || !compile({ re: source })) return null;
+    return flags.includes('i') ? { re: source, i: true } : { re: source };
+  }
+  const s = v.type === 'string' ? jsStringLiteral(v) : null;
+  const e = s === null ? A.evalStr(v) : { s };
+  return 's' in e ? { includes: e.s } : null;
+}
+
+function compile(f: { re: string; i?: true }): RE2JS | null {
+  try {
+    return RE2JS.compile(f.re, f.i ? RE2JS.CASE_INSENSITIVE : 0);
+  } catch {
+    return null;
+  }
+}
+
+function test(f: PathFilter, p: string): boolean {
+  return 'includes' in f ? p.includes(f.includes) : !!compile(f)?.test(p);
+}
+
+/**
+ * The folder prefix autoload gives `file` (`/users/admin`, '' at the top), or null when it does not register it.
+ * `exists(p)`: whether the project has that file (an index script beside `file`).
+ */
+export function autoloadDir(dir: string, file: string, o: AutoloadFilters, exists: (p: string) => boolean): string | null {
+  const rel = path.relative(dir, file).split(path.sep);
+  const name = rel.at(-1)!;
+  const folders = rel.slice(0, -1);
+  if (!SCRIPT.test(name) || /\.d\.[cm]?ts$/i.test(name)) return null;
+  if (o.maxDepth !== undefined && folders.length > o.maxDepth) return null;
+  if (o.ignorePattern && folders.some((_, i) => test(o.ignorePattern!, folders.slice(0, i + 1).join('/')))) return null;
+  const here = path.dirname(file);
+  const index = INDEX.test(name);
+  if (!index) {
+    if (o.ignorePattern && test(o.ignorePattern, rel.join('/'))) return null;
+    const ext = ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'];
+    if (ext.some((x) => exists(path.join(here, `index.${x}`)))) return null;
+  }
+  const routePath = `/${rel.join('/')}`;
+  if (o.matchFilter && !test(o.matchFilter, routePath)) return null;
+  if (o.ignoreFilter && test(o.ignoreFilter, routePath)) return null;
+  return folders.length ? `/${folders.join('/')}` : '';
+}
