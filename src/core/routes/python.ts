@@ -185,35 +185,37 @@ export class PyAnalyzer extends Analyzer {
 
   classDef(n: Node): void {
     const name = n.childForFieldName('name');
-    if (!name) return;
-    this.bind(name.text, n, () => {
-      let id = this.clsIds.get(n.startIndex);
-      if (id === undefined) {
-        id = this.fa.classes.length;
-        this.clsIds.set(n.startIndex, id);
-        const methods: Record<string, number> = {};
-        const fields: Record<string, Ref> = {};
-        this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
-        this.classBases(this.fa.classes[id]!, n);
-        const body = n.childForFieldName('body');
-        for (const c of body ? named(body) : []) {
-          const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
-          const mn = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-          if (def && mn) methods[mn] = this.fnId(def);
-          const asg = c.type === 'expression_statement' ? named(c)[0] : undefined;
-          const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
-          const right = asg?.childForFieldName('right');
-          if (left?.type === 'identifier' && right && !(left.text in fields)) {
-            const r = this.refOf(right);
-            if (r.k !== 'none') fields[left.text] = r;
-            // settings classes: API_V1_STR: str = "/api/v1", Field(default=...), os.getenv("X", "/api")
-            const v = this.evalStr(right);
-            if ('s' in v) (this.fa.classes[id]!.consts ??= {})[left.text] = v.s;
-          }
+    if (name) this.bind(name.text, n, () => this.classRef(n, name));
+  }
+
+  /** The class `n` defines (its methods, fields and settings constants), recorded once. */
+  private classRef(n: Node, name: Node): Ref {
+    let id = this.clsIds.get(n.startIndex);
+    if (id === undefined) {
+      id = this.fa.classes.length;
+      this.clsIds.set(n.startIndex, id);
+      const methods: Record<string, number> = {};
+      const fields: Record<string, Ref> = {};
+      this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
+      this.classBases(this.fa.classes[id]!, n);
+      const body = n.childForFieldName('body');
+      for (const c of body ? named(body) : []) {
+        const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+        const mn = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+        if (def && mn) methods[mn] = this.fnId(def);
+        const asg = c.type === 'expression_statement' ? named(c)[0] : undefined;
+        const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+        const right = asg?.childForFieldName('right');
+        if (left?.type === 'identifier' && right && !(left.text in fields)) {
+          const r = this.refOf(right);
+          if (r.k !== 'none') fields[left.text] = r;
+          // settings classes: API_V1_STR: str = "/api/v1", Field(default=...), os.getenv("X", "/api")
+          const v = this.evalStr(right);
+          if ('s' in v) (this.fa.classes[id]!.consts ??= {})[left.text] = v.s;
         }
       }
-      return { k: 'cls', id };
-    });
+    }
+    return { k: 'cls', id };
   }
 
   // ---- values ------------------------------------------------------------------------------------
@@ -371,7 +373,8 @@ export class PyAnalyzer extends Analyzer {
           path: this.evalStr(p),
           line: lineOf(n),
           range: rangeOf(n),
-          handler: { ref: name ? (this.lookup(name.text, def) ?? none(name)) : none(def), text: name?.text ?? '', line: lineOf(def) },
+          // the decorated class itself: a name defined twice in the file is two resources (Flask-RESTX registers each)
+          handler: { ref: name ? this.classRef(def, name) : none(def), text: name?.text ?? '', line: lineOf(def) },
         });
       }
       return;

@@ -104,6 +104,24 @@ test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + 
   assert.deepEqual(routes.map(brief), ['GET /teams/<int:id> @9', 'GET /people/ @14']);
 });
 
+test('Flask-RESTX: a resource class name defined twice in a file is two resources, each with its own methods', async () => {
+  // adeelkhan47/renso-be: Flask-RESTX registers each class object as its decorator runs (the endpoint gets a `_2`)
+  const routes = await detectRoutes([
+    {
+      path: '/p/app.py',
+      text:
+        'from flask import Flask\nfrom flask_restx import Api, Namespace, Resource\n\napp = Flask(__name__)\napi = Api(app)\nns = Namespace("item")\n\n' +
+        '@ns.route("/available")\nclass items_list(Resource):\n    def get(self):\n        return []\n\n' +
+        '@ns.route("")\nclass items_list(Resource):\n    def get(self):\n        return []\n\n    def post(self):\n        return {}, 201\n\n' +
+        'api.add_namespace(ns)\n',
+    },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${brief(r)} → ${r.handlerLine}`),
+    ['GET /item/available @8 → 10', 'GET /item @13 → 15', 'POST /item @13 → 18'],
+  );
+});
+
 test('Python loops over a literal table call and mount each element, (router, prefix) pairs too; a computed sequence is not guessed', async () => {
   const routes = await detectRoutes([
     {
