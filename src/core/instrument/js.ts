@@ -122,16 +122,30 @@ function awaitReturnEdits(body: Node): TextEdit[] {
   return edits;
 }
 
+/** The `handler` property of route options, when it is written there. */
+function handlerProperty(options: Node): Node | undefined {
+  for (const p of options.namedChildren) {
+    if (p?.type === 'pair' && p.childForFieldName('key')?.text === 'handler') return p.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
 /** Why a registration has no function to wrap: its handler is an expression, e.g. `passport.authenticate('x')`. */
 function notAFunction(root: Node, route: Route): string | undefined {
   const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
   for (const c of calls) {
     const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-    const last = args[args.length - 1];
+    let last: Node | undefined = args[args.length - 1];
+    // Fastify route options: `{ schema, handler: ctrl.get.bind(ctrl) }`
+    if (last?.type === 'object') last = handlerProperty(last);
     if (args.length < 2 || !last || FUNCTION_TYPES.includes(last.type) || strValue(last) !== undefined) continue;
-    const line = last.text.split(/\r?\n/)[0]!;
-    const shown = line.length > 48 || line !== last.text ? `${line.slice(0, 45).trimEnd()}…` : line;
-    return last.type === 'call_expression'
+    const fn = last.type === 'call_expression' ? last.childForFieldName('function') : null;
+    // `ctrl.get.bind(ctrl)`: a method defined elsewhere, not a factory
+    const bound = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind';
+    const text = (bound ? fn.childForFieldName('object')! : last).text;
+    const line = text.split(/\r?\n/)[0]!;
+    const shown = line.length > 48 || line !== text ? `${line.slice(0, 45).trimEnd()}…` : line;
+    return last.type === 'call_expression' && !bound
       ? `its handler \`${shown}\` is built by a call (a middleware factory), not a function written here: nothing to wrap`
       : `its handler \`${shown}\` is not a function defined in this file: instrument it where it is defined`;
   }

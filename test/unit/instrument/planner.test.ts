@@ -175,6 +175,16 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.match(plan.refused ?? '', /GET \/y: its handler `h` is not a function defined in this file/);
   });
 
+  it('names the handler of Fastify route options, a method bound to its object, not the options object', async () => {
+    const text =
+      "import Fastify from 'fastify';\nconst app = Fastify();\nconst ctrl = app.getService('ctrl');\napp.get('/v', {\n  schema: {},\n  handler: ctrl.get.bind(ctrl),\n});\n";
+    const { plan } = await instrument(text, T, [route('fastify', ['GET'], '/v', text, T)]);
+    assert.match(
+      plan.refused ?? '',
+      /GET \/v: its handler `ctrl\.get` is not a function defined in this file: instrument it where it is defined/,
+    );
+  });
+
   it('an inline middleware before a handler built by a call is not taken for the handler', async () => {
     const text =
       "import express from 'express';\nimport swaggerUi from 'swagger-ui-express';\nconst app = express();\napp.get(\n  '/docs',\n  (_req, _res, next) => {\n    next();\n  },\n  swaggerUi.setup(spec),\n);\n";
