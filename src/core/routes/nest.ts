@@ -24,6 +24,8 @@ const NEST_METHODS: Record<string, HttpMethod> = {
   Head: 'HEAD',
   Options: 'OPTIONS',
   All: 'ALL',
+  // server-sent events: Nest registers a GET route that streams
+  Sse: 'GET',
 };
 
 export function nestController(A: JsAnalyzer, cls: Node): void {

@@ -85,6 +85,24 @@ test('a route decorator applied by a call registers its argument; a dispatch tab
   );
 });
 
+test('NestJS @Sse(path) is a GET route (server-sent events), under the controller and global prefixes', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/main.ts',
+      text: "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nasync function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  app.setGlobalPrefix('api/v1');\n  await app.listen(3000);\n}\nbootstrap();\n",
+    },
+    {
+      path: '/p/src/app.module.ts',
+      text: "import { Module } from '@nestjs/common';\nimport { AlertController } from './alert.controller';\n@Module({ controllers: [AlertController] })\nexport class AppModule {}\n",
+    },
+    {
+      path: '/p/src/alert.controller.ts',
+      text: "import { Controller, Sse, MessageEvent } from '@nestjs/common';\nimport { interval, map, Observable } from 'rxjs';\n@Controller('alerts')\nexport class AlertController {\n  @Sse('fire')\n  fire(): Observable<MessageEvent> {\n    return interval(1000).pipe(map(() => ({ data: 'x' })));\n  }\n}\n",
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET /api/v1/alerts/fire @5']);
+});
+
 test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + name, or path=", async () => {
   const routes = await detectRoutes([
     {
