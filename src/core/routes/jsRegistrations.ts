@@ -302,7 +302,10 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   let prefix: Val | null = null;
   let rest = argv;
   const a0 = unwrapExpr(argv[0]!);
-  if (a0 && (a0.type === 'string' || a0.type === 'template_string' || a0.type === 'binary_expression')) {
+  const stringy = (n: Node | null | undefined) => n?.type === 'string' || n?.type === 'template_string';
+  // a path: written, built, or chosen between paths (`prod ? '/api' : '/api/v2'`)
+  const choice = a0?.type === 'ternary_expression' && ['consequence', 'alternative'].some((f) => stringy(a0.childForFieldName(f)));
+  if (a0 && (stringy(a0) || a0.type === 'binary_expression' || choice)) {
     prefix = A.evalStr(a0);
     rest = argv.slice(1);
   } else if (a0?.type === 'identifier' || a0?.type === 'member_expression') {

@@ -87,6 +87,14 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       return jsEnv(n) ?? localMember(A, n, depth) ?? { e: clip(n.text), why: 'variable', ref: A.refOf(n) };
     case 'call_expression':
       return jsConfigGet(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
+    case 'ternary_expression': {
+      // `cond ? 'api' : 'api'`: the same string either way; two different ones depend on the run
+      const [a, b] = [n.childForFieldName('consequence'), n.childForFieldName('alternative')].map((c) =>
+        c ? jsEvalStr(A, c, depth + 1) : null,
+      );
+      if (a && b && 's' in a && 's' in b && a.s === b.s) return a;
+      return { e: clip(n.text), why: 'conditional expression' };
+    }
     case 'regex':
       return { e: n.text, why: 'regular expression' };
     default:

@@ -103,6 +103,17 @@ test('NestJS @Sse(path) is a GET route (server-sent events), under the controlle
   assert.deepEqual(routes.map(brief), ['GET /api/v1/alerts/fire @5']);
 });
 
+test('a conditional prefix is known when both branches give the same string, and unknown with its reason otherwise', async () => {
+  const app = (other: string) =>
+    "const express = require('express');\nconst app = express();\nconst r = express.Router();\nr.get('/x', (req, res) => res.end());\n" +
+    `app.use(process.env.NODE_ENV === 'production' ? '/api' : '${other}', r);\napp.listen(1);\n`;
+  const same = await detectRoutes([{ path: '/p/app.js', text: app('/api') }]);
+  assert.deepEqual(same.map(brief), ['GET /api/x @4']);
+  const differ = await detectRoutes([{ path: '/p/app.js', text: app('/v2') }]);
+  assert.deepEqual(differ.map(brief), ['GET null(/x) @4']);
+  assert.match(differ[0]!.fullPathReason ?? '', /conditional expression/);
+});
+
 test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + name, or path=", async () => {
   const routes = await detectRoutes([
     {
