@@ -14,6 +14,9 @@ const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![
 /** `require(f)`, `import(`./${f}`)`; not a TypeScript method named so (`async import(data: Collection)`). */
 const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{)/g;
 
+/** Packages that require every module of a folder. */
+const FOLDER_LOADERS = new Set(['require-directory', 'require-all', 'require-dir']);
+
 /** app-module-path: `addPath(__dirname)`, `addPath(path.join(__dirname, 'src'))` makes bare names resolve there. */
 const ADD_PATH = /\baddPath\(\s*(?:__dirname|path\.(?:join|resolve)\(\s*__dirname\s*,\s*(['"])([^'"\n]*)\1\s*\))\s*\)/g;
 
@@ -26,6 +29,8 @@ export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'l
   }
   const roots = loads.has('pkg:app-module-path') ? [...text.matchAll(ADD_PATH)].map((m) => path.resolve(dir, m[2] ?? '')) : [];
   const computed = [...text.matchAll(COMPUTED)].map((m) => lineAt(text, m.index));
+  // a folder-loader package (`requireDirectory(module, dir, { visit })`) loads modules by names read at run time
+  for (const m of text.matchAll(LITERAL)) if (FOLDER_LOADERS.has(m[2]!)) computed.push(lineAt(text, m.index));
   return {
     loads: [...loads],
     ...(computed.length ? { loadsComputed: computed } : {}),

@@ -29,10 +29,15 @@ test('a router in a module nothing imports is dropped when the app mounts the ot
   assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
 });
 
-test('a module loaded by import(), or by a computed name whose folder is unknown, keeps its routes', async () => {
+test('a module loaded by import(), by a computed name whose folder is unknown, or by a folder-loader package keeps its routes', async () => {
   const literal = { path: '/p/src/lazy.ts', text: "export const load = () => import('./old/routes');\n" };
   const computed = { path: '/p/src/loader.ts', text: 'export const load = (name: string) => import(name);\n' };
-  for (const extra of [literal, computed]) {
+  // lfb/nodejs-koa-blog: requireDirectory(module, `${process.cwd()}/app/api`, { visit }) mounts every router it finds
+  const folderLoader = {
+    path: '/p/src/init.js',
+    text: "const requireDirectory = require('require-directory');\nmodule.exports = (dir, visit) => requireDirectory(module, dir, { visit });\n",
+  };
+  for (const extra of [literal, computed, folderLoader]) {
     const routes = await detectRoutes([APP, USERS, OLD, extra]);
     assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET /api/users /p/src/users/routes.ts'], extra.path);
   }
