@@ -28,6 +28,8 @@ function callbackArray(fn: Node): Node | null {
   return m === 'forEach' || m === 'map' ? f!.childForFieldName('object') : null;
 }
 
+const isForOf = (n: Node): boolean => n.type === 'for_in_statement' && n.childForFieldName('operator')?.text === 'of';
+
 /** A function's first parameter: a name or a destructuring pattern. */
 function firstParam(fn: Node): Node | null {
   const params = fn.childForFieldName('parameters');
@@ -39,14 +41,15 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
   return {
     loop(n) {
       if (n.type === 'for_in_statement') {
-        const body = n.childForFieldName('operator')?.text === 'of' ? n.childForFieldName('body') : null;
-        return body ? { body, pattern: n.childForFieldName('left'), seq: n.childForFieldName('right') } : null;
+        const body = isForOf(n) ? n.childForFieldName('body') : null;
+        return body ? { body, seq: n.childForFieldName('right') } : null;
       }
       const seq = isInlineFunction(n) ? callbackArray(n) : null;
-      return seq ? { body: n, pattern: firstParam(n), seq } : null;
+      return seq ? { body: n, seq } : null;
     },
-    names(pattern) {
+    names(n) {
       const names = new Map<string, Part>();
+      const pattern = isForOf(n) ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
       if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
       if (pattern?.type === 'array_pattern')
         named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
@@ -59,22 +62,32 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     },
     elements(seq) {
       const u = literalArray(A, seq);
-      const els = u ? named(u).filter((e) => e.type !== 'comment') : null;
-      const partial = !!els?.some((e) => e.type === 'spread_element');
-      return els ? { elements: els.flatMap((e) => (e.type === 'spread_element' ? [] : [unwrapExpr(e) ?? e])), partial } : null;
+      if (!u) return null;
+      const elements: Node[] = [];
+      let partial = false;
+      for (const e of named(u)) {
+        if (e.type === 'spread_element') partial = true;
+        else elements.push(e);
+      }
+      return { elements, partial };
     },
-    part(el, part) {
+    part(el0, part) {
+      const el = unwrapExpr(el0) ?? el0;
       if ('whole' in part) return el;
       if ('index' in part) return el.type === 'array' ? (named(el)[part.index] ?? null) : null;
       return el.type === 'object' ? A.prop(el, part.key) : null;
     },
     str: (el) => (el.type === 'string' ? unquote(el) : null),
     candidates: () => [
-      ...forNodes,
+      ...forNodes.map((f) => ({ seq: isForOf(f) ? f.childForFieldName('right') : null, loop: () => f })),
       ...memberCalls.flatMap((c) => {
-        const m = c.childForFieldName('function')?.childForFieldName('property')?.text;
-        const cb = m === 'forEach' || m === 'map' ? unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null) : null;
-        return cb && isInlineFunction(cb) ? [cb] : [];
+        const f = c.childForFieldName('function')!;
+        const m = f.childForFieldName('property')?.text;
+        const loop = (): Node | null => {
+          const cb = unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null);
+          return cb && isInlineFunction(cb) ? cb : null;
+        };
+        return m === 'forEach' || m === 'map' ? [{ seq: f.childForFieldName('object'), loop }] : [];
       }),
     ],
   };
@@ -108,13 +121,10 @@ export class LiteralLoops extends Loops {
       const id = member ? u.childForFieldName('object') : u;
       if (!isName(id)) continue;
       for (let p = id.parent; p; p = p.parent) {
-        const l = this.syntax.loop(p);
         const fn = isInlineFunction(p);
-        if (!l && !fn) continue;
-        const pattern = l ? l.pattern : firstParam(p);
-        if (!this.syntax.names(pattern).has(id.text)) continue;
-        const bare = fn && pattern?.type === 'identifier' && !member;
-        const loop = l && !bare ? this.of(p) : null;
+        const part = fn || p.type === 'for_in_statement' ? this.syntax.names(p).get(id.text) : undefined;
+        if (!part) continue;
+        const loop = fn && 'whole' in part && !member ? null : this.of(p);
         if (loop) return loop;
         break; // bound by another function's parameter, or over something else
       }

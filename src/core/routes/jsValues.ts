@@ -44,7 +44,7 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
 /** `r.path` where `r` is a loop's name (./loops): the property of the element being read (null when the element is no
  *  object or has no such key); undefined when `n` reads no loop's name. */
 export function boundProp(A: JsAnalyzer, n: Node): Node | null | undefined {
-  const o = n.childForFieldName('object');
+  const o = A.loopEl ? n.childForFieldName('object') : null;
   const el = o?.type === 'identifier' ? A.boundTo(o.text) : undefined;
   return el === undefined ? undefined : el?.type === 'object' ? A.prop(el, n.childForFieldName('property')?.text ?? '') : null;
 }
@@ -78,7 +78,7 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
     }
     case 'shorthand_property_identifier': // `{ prefix }`: read when it is a loop's name
     case 'identifier': {
-      const bound = A.boundTo(n.text); // a loop's name, at the element being read
+      const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
       if (bound !== undefined) return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
       if (n.type !== 'identifier') return { e: clip(n.text), why: 'expression' };
       const decl = A.soleDeclarator(n.text);

@@ -20,7 +20,7 @@ export interface Loop {
   start: number;
   end: number;
   /** The names the loop binds, and the part of each element each one takes. */
-  names: Map<string, Part>;
+  readonly names: Map<string, Part>;
   /** The elements written in the sequence (a JS array's spread elements are left out: then `partial`). */
   elements: Node[];
   partial: boolean;
@@ -30,17 +30,17 @@ export interface Loop {
 
 /** What a language says of a node that may be a loop. */
 export interface LoopSyntax {
-  /** The body, binding pattern and sequence of a loop node (`for` statement, `forEach` callback); else null. */
-  loop(n: Node): { body: Node; pattern: Node | null | undefined; seq: Node | null | undefined } | null;
-  /** The names a binding pattern binds. */
-  names(pattern: Node | null | undefined): Map<string, Part>;
+  /** The body and the sequence of a loop node (`for` statement, `forEach` callback); else null. */
+  loop(n: Node): { body: Node; seq: Node | null } | null;
+  /** The names a loop node binds (JS: also a function's first parameter, which hides a loop's name). */
+  names(n: Node): Map<string, Part>;
   /** The elements of a literal sequence (written in place or a name bound once), or null. */
   elements(seq: Node): { elements: Node[]; partial: boolean } | null;
   part(el: Node, part: Part): Node | null;
   /** The string an element is, or null. */
   str(el: Node): string | null;
-  /** The nodes that may be loops over strings. */
-  candidates(): readonly Node[];
+  /** Where loops over strings may be: the sequence, and the loop node (read once the sequence is strings). */
+  candidates(): { seq: Node | null; loop: () => Node | null }[];
 }
 
 /** A loop over strings binding one name, with the names bound in its body whose value uses it. */
@@ -75,7 +75,17 @@ export class Loops {
     const seq = l?.seq ? S.elements(l.seq) : null;
     loop = null;
     if (l && seq && seq.elements.length <= MAX_ELEMENTS) {
-      loop = { start: l.body.startIndex, end: l.body.endIndex, names: S.names(l.pattern), ...seq, part: S.part };
+      let names: Map<string, Part> | undefined; // read when needed: most loops are over something else
+      const { startIndex: start, endIndex: end } = l.body;
+      loop = {
+        start,
+        end,
+        ...seq,
+        part: S.part,
+        get names() {
+          return (names ??= S.names(n));
+        },
+      };
     }
     this.memo.set(n.id, loop);
     return loop;
@@ -90,12 +100,20 @@ export class Loops {
   private lists(): ListLoop[] {
     if (this.list) return this.list;
     this.list = [];
-    for (const n of this.syntax.candidates()) {
-      const loop = this.of(n);
+    // the sequence first: most loops are over something else, and reading nodes is what costs
+    for (const c of this.syntax.candidates()) {
+      const seq = c.seq ? this.syntax.elements(c.seq) : null;
+      if (!seq || seq.partial || !seq.elements.length) continue;
+      const values: string[] = [];
+      for (const e of seq.elements) {
+        const v = this.syntax.str(e);
+        if (v === null) break;
+        values.push(v);
+      }
+      const n = values.length === seq.elements.length ? c.loop() : null;
+      const loop = n ? this.of(n) : null;
       const [name, part] = loop?.names.size === 1 ? [...loop.names][0]! : [];
-      if (!loop || !name || !('whole' in part!) || loop.partial || !loop.elements.length) continue;
-      const values = loop.elements.map((e) => this.syntax.str(e));
-      if (values.every((v) => v !== null)) this.list.push({ loop, name, values: values as string[] });
+      if (name && 'whole' in part!) this.list.push({ loop: loop!, name, values });
     }
     return this.list;
   }

@@ -16,10 +16,11 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
   return {
     loop(n) {
       const body = n.type === 'for_statement' ? n.childForFieldName('body') : null;
-      return body ? { body, pattern: n.childForFieldName('left'), seq: n.childForFieldName('right') } : null;
+      return body ? { body, seq: n.childForFieldName('right') } : null;
     },
-    names(pattern) {
+    names(n) {
       const names = new Map<string, Part>();
+      const pattern = n.type === 'for_statement' ? n.childForFieldName('left') : null;
       if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
       if (pattern?.type === 'pattern_list' || pattern?.type === 'tuple_pattern')
         named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
@@ -27,7 +28,7 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
     },
     elements(seq) {
       const s = literalSequence(A, seq);
-      return s ? { elements: named(s).filter((e) => e.type !== 'comment'), partial: false } : null;
+      return s ? { elements: [...named(s)], partial: false } : null;
     },
     part: (el, part) =>
       'whole' in part ? el : 'index' in part && (el.type === 'tuple' || el.type === 'list') ? (named(el)[part.index] ?? null) : null,
@@ -35,7 +36,7 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
       const v = el.type === 'string' ? A.evalStr(el) : null;
       return v && 's' in v ? v.s : null;
     },
-    candidates: () => forNodes,
+    candidates: () => forNodes.map((f) => ({ seq: f.childForFieldName('right'), loop: () => f })),
   };
 }
 
@@ -44,7 +45,7 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
 function loopOf(A: PyAnalyzer, n: Node | null | undefined): Loop | null {
   if (n?.type !== 'identifier') return null;
   for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
-    const part = p.type === 'for_statement' ? A.loops.syntax.names(p.childForFieldName('left')).get(n.text) : undefined;
+    const part = p.type === 'for_statement' ? A.loops.syntax.names(p).get(n.text) : undefined;
     if (!part) continue;
     const loop = A.loops.of(p);
     return loop?.elements.every((el) => loop.part(el, part)) ? loop : null;
