@@ -77,7 +77,16 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
       if ('index' in part) return el.type === 'array' ? (named(el)[part.index] ?? null) : null;
       return el.type === 'object' ? A.prop(el, part.key) : null;
     },
-    str: (el) => (el.type === 'string' ? unquote(el) : null),
+    strings(seq) {
+      const u = literalArray(A, seq);
+      const out: string[] = [];
+      for (const e of u ? named(u) : []) {
+        const v = e.type === 'string' ? unquote(e) : null;
+        if (v === null) return null;
+        out.push(v);
+      }
+      return u ? out : null;
+    },
     candidates: () => [
       ...forNodes.map((f) => ({ seq: isForOf(f) ? f.childForFieldName('right') : null, loop: () => f })),
       ...memberCalls.flatMap((c) => {

@@ -37,8 +37,8 @@ export interface LoopSyntax {
   /** The elements of a literal sequence (written in place or a name bound once), or null. */
   elements(seq: Node): { elements: Node[]; partial: boolean } | null;
   part(el: Node, part: Part): Node | null;
-  /** The string an element is, or null. */
-  str(el: Node): string | null;
+  /** The strings of a literal sequence of strings, or null (read until an element is none). */
+  strings(seq: Node): string[] | null;
   /** Where loops over strings may be: the sequence, and the loop node (read once the sequence is strings). */
   candidates(): { seq: Node | null; loop: () => Node | null }[];
 }
@@ -102,18 +102,11 @@ export class Loops {
     this.list = [];
     // the sequence first: most loops are over something else, and reading nodes is what costs
     for (const c of this.syntax.candidates()) {
-      const seq = c.seq ? this.syntax.elements(c.seq) : null;
-      if (!seq || seq.partial || !seq.elements.length) continue;
-      const values: string[] = [];
-      for (const e of seq.elements) {
-        const v = this.syntax.str(e);
-        if (v === null) break;
-        values.push(v);
-      }
-      const n = values.length === seq.elements.length ? c.loop() : null;
+      const values = c.seq ? this.syntax.strings(c.seq) : null;
+      const n = values?.length ? c.loop() : null;
       const loop = n ? this.of(n) : null;
       const [name, part] = loop?.names.size === 1 ? [...loop.names][0]! : [];
-      if (name && 'whole' in part!) this.list.push({ loop: loop!, name, values });
+      if (name && 'whole' in part!) this.list.push({ loop: loop!, name, values: values! });
     }
     return this.list;
   }

@@ -32,9 +32,15 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
     },
     part: (el, part) =>
       'whole' in part ? el : 'index' in part && (el.type === 'tuple' || el.type === 'list') ? (named(el)[part.index] ?? null) : null,
-    str(el) {
-      const v = el.type === 'string' ? A.evalStr(el) : null;
-      return v && 's' in v ? v.s : null;
+    strings(seq) {
+      const s = literalSequence(A, seq);
+      const out: string[] = [];
+      for (const e of s ? named(s) : []) {
+        const v = e.type === 'string' ? A.evalStr(e) : null;
+        if (!v || !('s' in v)) return null;
+        out.push(v.s);
+      }
+      return s ? out : null;
     },
     candidates: () => forNodes.map((f) => ({ seq: f.childForFieldName('right'), loop: () => f })),
   };
