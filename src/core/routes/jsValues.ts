@@ -76,11 +76,14 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       }
       return jsFallback(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
     }
-    case 'shorthand_property_identifier': // `{ prefix }`: read when it is a loop's name
+    case 'shorthand_property_identifier': {
+      // `{ prefix }`: read when it is a loop's name
+      const bound = A.loopEl ? A.boundTo(n.text) : undefined;
+      return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
+    }
     case 'identifier': {
       const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
       if (bound !== undefined) return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
-      if (n.type !== 'identifier') return { e: clip(n.text), why: 'expression' };
       const decl = A.soleDeclarator(n.text);
       if (decl) {
         const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
