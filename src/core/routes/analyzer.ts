@@ -6,6 +6,7 @@
 import { derived, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { Bindings, type ScopeIndex } from '../parsing/scopes';
 import { clip, mayBeLocalFunction } from './common';
+import type { Loop, Loops } from './loops';
 import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
 import type { Framework } from './types';
 
@@ -19,6 +20,12 @@ const passes = (r: Ref): boolean =>
   r.k === 'mem' ||
   r.k === 'ret' ||
   (r.k === 'arr' && r.els.some((e) => e.k === 'inst' || passes(e)));
+
+interface LoopElement {
+  loop: Loop;
+  el: Node;
+  outer: LoopElement | null;
+}
 
 export abstract class Analyzer {
   /** Names bound by imports, assignments, declarations, functions and classes. */
@@ -72,18 +79,30 @@ export abstract class Analyzer {
     return this.bindings.lookup(name, at);
   }
 
-  /** While a loop over a literal list is unrolled (./jsLoops): its variable and the element it is bound to. */
-  loopEl: { name: string; value: string; start: number; end: number } | null = null;
+  /** The file's loops over literal sequences. */
+  loops!: Loops;
 
-  /** Runs f with the loop variable `name` bound to `value` (values read meanwhile are not memoised). */
-  withElement<T>(loop: { name: string; start: number; end: number }, value: string, f: () => T): T {
+  /** While a node in a loop is read at one element (./loops): the loop, the element, and the loop read around it. */
+  loopEl: LoopElement | null = null;
+
+  /** Runs f with the names of `loop` bound to the parts of `el` (values read meanwhile are not memoised). */
+  withElement<T>(loop: Loop, el: Node, f: () => T): T {
     const prev = this.loopEl;
-    this.loopEl = { name: loop.name, start: loop.start, end: loop.end, value };
+    this.loopEl = { loop, el, outer: prev };
     try {
       return f();
     } finally {
       this.loopEl = prev;
     }
+  }
+
+  /** The node a name stands for at the element being read (null: the element has no such part); else undefined. */
+  boundTo(name: string): Node | null | undefined {
+    for (let b = this.loopEl; b; b = b.outer) {
+      const part = b.loop.names.get(name);
+      if (part) return b.loop.part(b.el, part);
+    }
+    return undefined;
   }
 
   /** Names bound by a declaration between two offsets, with the declaration's text. */
@@ -131,7 +150,8 @@ export abstract class Analyzer {
     init?: (ref: Ref) => void,
   ): Ref {
     // one per element of an unrolled loop when created in its body
-    const l = this.loopEl && this.loopEl.start <= n.startIndex && n.startIndex < this.loopEl.end ? this.loopEl.value : '';
+    let l = '';
+    for (let b = this.loopEl; b; b = b.outer) if (b.loop.start <= n.startIndex && n.startIndex < b.loop.end) l += `${b.el.text};`;
     const nodeKey = `${n.startIndex}:${n.endIndex}:${l}`;
     let id = this.objIds.get(nodeKey);
     if (id === undefined) {

@@ -93,7 +93,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
 
 export class JsAnalyzer extends Analyzer {
   readonly dir: string;
-  loops!: LiteralLoops;
+  declare loops: LiteralLoops;
 
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
     super(fa, file, scopes, jsScopeParams);
@@ -107,8 +107,8 @@ export class JsAnalyzer extends Analyzer {
   }
 
   /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file). */
-  arrayElements(n: Node, constOnly = true): Node[] | null {
-    const u = literalArray(this, n, constOnly);
+  arrayElements(n: Node): Node[] | null {
+    const u = literalArray(this, n, true);
     return u ? named(u).filter((e) => e.type !== 'spread_element' && e.type !== 'comment') : null;
   }
 

@@ -10,9 +10,7 @@ import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascrip
 import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
 import { none } from './common';
-
-/** Longer array literals are data, not a list of routers or controllers. */
-const MAX_ELEMENTS = 64;
+import { MAX_ELEMENTS } from './loops';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;

@@ -1,68 +1,151 @@
 /**
- * JS/TS loops over a literal list (`['users', 'todos'].forEach((f) => …)`, `.map(…)`, `for (const f of FILES) …`; see
- * ./loops): `require(`./${f}`)`, `import(`./routes/${f}.js`)` and `path.join(__dirname, 'routes', f)` name a module, an
- * object filled in such a loop (`controllers[f] = …`) has a property per element. A computed load over anything else (a
- * folder read at run time) is recorded with the folder it reads, so a router of that folder says how it is mounted.
+ * JS/TS loops over a literal array (see ./loops): a `for … of` statement, or a `forEach`/`map` callback, binding its
+ * variable or destructuring pattern (`[prefix, router]`, `{ path, router }`). Over strings, `require(`./${f}`)`,
+ * `import(`./routes/${f}.js`)` and `path.join(__dirname, 'routes', f)` name a module, and an object filled in such a loop
+ * (`controllers[f] = …`) has a property per element; a computed load over anything else (a folder read at run time) is
+ * recorded with the folder it reads, so a router of that folder says how it is mounted. Over a table, the routers and
+ * prefixes a mount reads from the loop's names are each element's (`ROUTES.forEach(([prefix, router]) => app.use(prefix,
+ * router))`).
  */
 import * as path from 'node:path';
 import { jsStringLiteral as unquote, lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
-import { literalArray } from './jsValues';
+import { boundProp, literalArray } from './jsValues';
 import type { Ref } from './model';
-import { type LiteralLoop, Loops } from './loops';
+import { type Loop, type LoopSyntax, Loops, type Part } from './loops';
 
 /** Property assignments read for one object (a filled object has a few; minified code assigns thousands to `e`). */
 const MAX_ASSIGNS = 64;
 
-/** JS/TS loops over a literal list, object properties assigned in them, and computed module names. */
+/** The array a `forEach`/`map` callback is called on. */
+function callbackArray(fn: Node): Node | null {
+  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
+  const f = call?.childForFieldName('function');
+  const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
+  return m === 'forEach' || m === 'map' ? f!.childForFieldName('object') : null;
+}
+
+const isForOf = (n: Node): boolean => n.type === 'for_in_statement' && n.childForFieldName('operator')?.text === 'of';
+
+/** A function's first parameter: a name or a destructuring pattern. */
+function firstParam(fn: Node): Node | null {
+  const params = fn.childForFieldName('parameters');
+  const p = fn.childForFieldName('parameter') ?? (params ? (named(params)[0] ?? null) : null);
+  return p?.type === 'required_parameter' ? p.childForFieldName('pattern') : p;
+}
+
+function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonly Node[]): LoopSyntax {
+  return {
+    loop(n) {
+      if (n.type === 'for_in_statement') {
+        const body = isForOf(n) ? n.childForFieldName('body') : null;
+        return body ? { body, seq: n.childForFieldName('right') } : null;
+      }
+      const seq = isInlineFunction(n) ? callbackArray(n) : null;
+      return seq ? { body: n, seq } : null;
+    },
+    names(n) {
+      const names = new Map<string, Part>();
+      const pattern = isForOf(n) ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
+      if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
+      if (pattern?.type === 'array_pattern')
+        named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
+      for (const c of pattern?.type === 'object_pattern' ? named(pattern) : []) {
+        const v = c.type === 'pair_pattern' ? c.childForFieldName('value') : c.type === 'shorthand_property_identifier_pattern' ? c : null;
+        if (v && !names.has(v.text))
+          names.set(v.text, { key: c.type === 'pair_pattern' ? (c.childForFieldName('key')?.text ?? '') : v.text });
+      }
+      return names;
+    },
+    elements(seq) {
+      const u = literalArray(A, seq);
+      if (!u) return null;
+      const elements: Node[] = [];
+      let partial = false;
+      for (const e of named(u)) {
+        if (e.type === 'spread_element') partial = true;
+        else elements.push(e);
+      }
+      return { elements, partial };
+    },
+    part(el0, part) {
+      const el = unwrapExpr(el0) ?? el0;
+      if ('whole' in part) return el;
+      if ('index' in part) return el.type === 'array' ? (named(el)[part.index] ?? null) : null;
+      return el.type === 'object' ? A.prop(el, part.key) : null;
+    },
+    strings(seq) {
+      const u = literalArray(A, seq);
+      const out: string[] = [];
+      for (const e of u ? named(u) : []) {
+        const v = e.type === 'string' ? unquote(e) : null;
+        if (v === null) return null;
+        out.push(v);
+      }
+      return u ? out : null;
+    },
+    candidates: () => [
+      ...forNodes.map((f) => ({ seq: isForOf(f) ? f.childForFieldName('right') : null, loop: () => f })),
+      ...memberCalls.flatMap((c) => {
+        const f = c.childForFieldName('function')!;
+        const m = f.childForFieldName('property')?.text;
+        const loop = (): Node | null => {
+          const cb = unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null);
+          return cb && isInlineFunction(cb) ? cb : null;
+        };
+        return m === 'forEach' || m === 'map' ? [{ seq: f.childForFieldName('object'), loop }] : [];
+      }),
+    ],
+  };
+}
+
+/** A name read in a loop body: `prefix`, also as a shorthand property (`{ prefix }`). */
+function isName(n: Node | null | undefined): n is Node {
+  return n?.type === 'identifier' || n?.type === 'shorthand_property_identifier';
+}
+
+/** JS/TS loops over a literal array, object properties assigned in them, and computed module names. */
 export class LiteralLoops extends Loops {
   private assigns: Map<string, Node[]> | null = null;
 
   constructor(
     private readonly js: JsAnalyzer,
-    private readonly forNodes: readonly Node[],
+    forNodes: readonly Node[],
     /** Member calls of the query (`.forEach(…)` and `.map(…)` among them). */
-    private readonly memberCalls: readonly Node[],
+    memberCalls: readonly Node[],
     private readonly assignNodes: readonly Node[],
   ) {
-    super(js, () => this.findLoops());
+    super(js, jsSyntax(js, forNodes, memberCalls));
   }
 
-  private findLoops(): LiteralLoop[] {
-    const list: LiteralLoop[] = [];
-    // the list first: most loops are over something else, and reading nodes is what costs
-    for (const f of this.forNodes) {
-      const values = this.strings(f.childForFieldName('right'));
-      const left = values && f.childForFieldName('operator')?.text === 'of' ? f.childForFieldName('left') : null;
-      const body = left?.type === 'identifier' ? f.childForFieldName('body') : null;
-      if (body) list.push({ start: body.startIndex, end: body.endIndex, name: left!.text, values: values! });
+  /** The loop over a literal array whose names the arguments of a call inside it read (`r.path`, `prefix`): the
+   *  nearest loop binding the name. A bare `forEach` parameter is passed on as it is (call edges follow it). */
+  loopOfArgs(argv: readonly Node[]): Loop | null {
+    for (const a of argv) {
+      const u = unwrapExpr(a);
+      const member = u?.type === 'member_expression';
+      const id = member ? u.childForFieldName('object') : u;
+      if (!isName(id)) continue;
+      for (let p = id.parent; p; p = p.parent) {
+        const fn = isInlineFunction(p);
+        const part = fn || p.type === 'for_in_statement' ? this.syntax.names(p).get(id.text) : undefined;
+        if (!part) continue;
+        const loop = fn && 'whole' in part && !member ? null : this.of(p);
+        if (loop) return loop;
+        break; // bound by another function's parameter, or over something else
+      }
     }
-    for (const c of this.memberCalls) {
-      const f = c.childForFieldName('function')!;
-      const m = f.childForFieldName('property')?.text;
-      const values = m === 'forEach' || m === 'map' ? this.strings(f.childForFieldName('object')) : null;
-      const cb = values ? unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null) : null;
-      const name = cb && isInlineFunction(cb) ? jsParamNames(cb)[0] : null;
-      if (name) list.push({ start: cb!.startIndex, end: cb!.endIndex, name, values: values! });
-    }
-    return list;
+    return null;
   }
 
-  /** The strings of a literal array, written in place or a `const`/`let` of this file bound once. */
-  private strings(n: Node | null): string[] | null {
-    const u = literalArray(this.js, n);
-    if (!u) return null;
-    const out: string[] = [];
-    for (const e of named(u)) {
-      if (e.type === 'comment') continue;
-      const v = e.type === 'string' ? unquote(e) : null;
-      if (v === null) return null;
-      out.push(v);
-    }
-    return out;
+  /** The node `n` (an argument of a call in a loop) stands for at the element being read. */
+  pick(n0: Node): Node | null {
+    const n = unwrapExpr(n0) ?? n0;
+    const bound = n.type === 'member_expression' ? boundProp(this.js, n) : isName(n) ? this.js.boundTo(n.text) : undefined;
+    return bound === undefined ? n : bound;
   }
 
   /**
@@ -107,8 +190,8 @@ export class LiteralLoops extends Loops {
       const index = left.type === 'subscript_expression' ? unwrapExpr(left.childForFieldName('index')) : null;
       const key = index?.type === 'string' ? unquote(index) : null;
       if (key !== null) set(key, right);
-      const loop = index?.type === 'identifier' ? this.around(a) : null;
-      if (loop?.name === index?.text) for (const v of loop?.values ?? []) this.js.withElement(loop!, v, () => set(v, right));
+      const l = index?.type === 'identifier' ? this.around(a) : null;
+      if (l && l.name === index!.text) l.loop.elements.forEach((el, i) => this.js.withElement(l.loop, el, () => set(l.values[i]!, right)));
     }
     return props;
   }

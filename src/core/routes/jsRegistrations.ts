@@ -10,7 +10,6 @@ import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
-import { evalInLoop, loopTable } from './jsLoopTables';
 import { frozen } from './configValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
@@ -258,12 +257,10 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     });
   } else if (argv.length === 2 && isPathLike(argv[0]!)) {
     // also in a loop over a table: `for (const [path, sub] of ROUTES) app.route(path, sub)`
-    const loop = loopTable(A, argv);
-    for (const el of loop?.elements ?? [null]) {
-      const child = el ? loop!.pick(argv[1]!, el) : argv[1]!;
-      const prefix = el ? evalInLoop(A, argv[0]!, loop!, el) : A.evalStr(argv[0]!);
+    const loop = A.loops.loopOfArgs(argv);
+    const read = A.loops.each(loop, () => ({ child: loop ? A.loops.pick(argv[1]!) : argv[1]!, prefix: A.evalStr(argv[0]!) }));
+    for (const { child, prefix } of read)
       if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix, line, kind: 'route' });
-    }
   }
 }
 
@@ -279,23 +276,18 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix: c && p ? A.evalStr(p) : null, line, kind: 'use' });
     return;
   }
-  const loop = loopTable(A, argv);
+  const loop = A.loops.loopOfArgs(argv);
   if (loop) {
     // routes.forEach((r) => router.use(r.path, r.route)), for (const [prefix, router] of ROUTES) app.use(prefix, router)
-    for (const el of loop.elements) {
-      const picked = argv.map((a) => loop.pick(a, el));
-      if (picked.some((x) => !x)) continue;
+    const read = A.loops.each(loop, () => {
+      const picked = argv.map((a) => A.loops.pick(a));
+      if (picked.some((x) => !x)) return null;
       const first = picked[0]!;
       const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
-      for (const c of hasPrefix ? picked.slice(1) : picked) {
-        A.fa.mounts.push({
-          parent: A.refOf(recv),
-          child: A.refOf(c!),
-          prefix: hasPrefix ? evalInLoop(A, argv[0]!, loop, el) : null,
-          line,
-          kind: 'use',
-        });
-      }
+      return { children: (hasPrefix ? picked.slice(1) : picked) as Node[], prefix: hasPrefix ? A.evalStr(argv[0]!) : null };
+    });
+    for (const { children, prefix } of read.filter((r) => r !== null)) {
+      for (const c of children) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c), prefix, line, kind: 'use' });
     }
     return;
   }
@@ -360,11 +352,10 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   const o = optionsObject(opts);
   const p = o ? A.prop(o, 'prefix') : null;
   // also in a loop over a table: `for (const { plugin, prefix } of PLUGINS) app.register(plugin, { prefix })`
-  const loop = loopTable(A, p ? [argv[0]!, p] : [argv[0]!]);
-  for (const el of loop?.elements ?? [null]) {
-    const child = el ? loop!.pick(argv[0]!, el) : argv[0]!;
-    const prefix = p ? (el ? evalInLoop(A, p, loop!, el) : A.evalStr(p)) : null;
-    if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: el ? A.refOf(child) : plugin, prefix, line, kind: 'register' });
+  const loop = A.loops.loopOfArgs(p ? [argv[0]!, p] : [argv[0]!]);
+  const read = A.loops.each(loop, () => ({ child: loop ? A.loops.pick(argv[0]!) : argv[0]!, prefix: p ? A.evalStr(p) : null }));
+  for (const { child, prefix } of read) {
+    if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: loop ? A.refOf(child) : plugin, prefix, line, kind: 'register' });
   }
 }
 

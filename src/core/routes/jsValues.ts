@@ -41,6 +41,14 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
   return v && v.type !== 'object' ? jsEvalStr(A, v, depth + 1) : null;
 }
 
+/** `r.path` where `r` is a loop's name (./loops): the property of the element being read (null when the element is no
+ *  object or has no such key); undefined when `n` reads no loop's name. */
+export function boundProp(A: JsAnalyzer, n: Node): Node | null | undefined {
+  const o = A.loopEl ? n.childForFieldName('object') : null;
+  const el = o?.type === 'identifier' ? A.boundTo(o.text) : undefined;
+  return el === undefined ? undefined : el?.type === 'object' ? A.prop(el, n.childForFieldName('property')?.text ?? '') : null;
+}
+
 export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
   const n = unwrapExpr(n0) ?? n0;
   if (depth > 8) return { e: clip(n.text), why: 'expression' };
@@ -68,8 +76,14 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       }
       return jsFallback(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
     }
+    case 'shorthand_property_identifier': {
+      // `{ prefix }`: read when it is a loop's name
+      const bound = A.loopEl ? A.boundTo(n.text) : undefined;
+      return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
+    }
     case 'identifier': {
-      if (A.loopEl?.name === n.text) return { s: A.loopEl.value };
+      const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
+      if (bound !== undefined) return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
       const decl = A.soleDeclarator(n.text);
       if (decl) {
         const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
@@ -83,8 +97,11 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       if (ref && (ref.k === 'imp' || ref.k === 'mem' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
       return { e: n.text, why: 'variable' };
     }
-    case 'member_expression':
+    case 'member_expression': {
+      const v = boundProp(A, n);
+      if (v !== undefined) return v ? jsEvalStr(A, v, depth + 1) : { e: clip(n.text), why: 'expression' };
       return jsEnv(n) ?? localMember(A, n, depth) ?? { e: clip(n.text), why: 'variable', ref: A.refOf(n) };
+    }
     case 'call_expression':
       return jsConfigGet(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
     case 'ternary_expression': {

@@ -1,6 +1,6 @@
 /**
  * Python module loaders: `importlib.import_module(f"app.routes.{name}")` (also `from importlib import import_module`,
- * relative names with `package=`). Over a literal list (`for name in ["users", "items"]:`, see ./loops) the name is each
+ * relative names with `package=`). Over a literal list (`for name in ["users", "items"]:`, see ./pyLoops) the name is each
  * module in turn; over anything else (`pkgutil.iter_modules(…)`, `os.listdir(…)`) its constant package part names every
  * module of that package (`py:app.plugins.*`, one module after the other at resolve time), so the routers such a loader
  * includes get the prefix written there.
@@ -8,9 +8,7 @@
 import * as path from 'node:path';
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
-import type { LiteralLoop } from './loops';
 import type { ModId, Ref } from './model';
-import { literalSequence } from './pyLoops';
 import type { PyAnalyzer } from './python';
 
 /** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
@@ -18,21 +16,6 @@ export function relativeModule(file: string, dots: number, dotted: string): ModI
   let dir = path.dirname(file);
   for (let i = 1; i < dots; i++) dir = path.dirname(dir);
   return `file:${dotted ? path.join(dir, ...dotted.split('.')) : dir}`;
-}
-
-/** `for name in ["users", "items"]:` (or a name assigned such a list once). */
-export function pyStringLoops(A: PyAnalyzer, forNodes: readonly Node[]): LiteralLoop[] {
-  const out: LiteralLoop[] = [];
-  for (const f of forNodes) {
-    const left = f.childForFieldName('left');
-    const body = f.childForFieldName('body');
-    const over = literalSequence(A, f.childForFieldName('right'));
-    if (left?.type !== 'identifier' || !body || !over) continue;
-    const values = named(over).map((e) => (e.type === 'string' ? A.evalStr(e) : null));
-    if (values.every((v) => v && 's' in v))
-      out.push({ start: body.startIndex, end: body.endIndex, name: left.text, values: values.map((v) => (v as { s: string }).s) });
-  }
-  return out;
 }
 
 /** The module `importlib.import_module(name, package)` loads: known, or every module of the package it names. */

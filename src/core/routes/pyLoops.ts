@@ -1,45 +1,78 @@
-/** Python loops over a literal table: `for ext in (logging, api, oauth2): ext.init_app(app)`, `for bp, prefix in
- *  ((users.bp, "/users"), (items.bp, "/items")): app.register_blueprint(bp, url_prefix=prefix)`. Pure. */
+/** Python loops over a literal list or tuple (see ./loops): `for name in ["users", "items"]:` (module names, prefixes),
+ *  `for ext in (logging, api, oauth2): ext.init_app(app)`, `for bp, prefix in ((users.bp, "/users"), (items.bp,
+ *  "/items")): app.register_blueprint(bp, url_prefix=prefix)`. Pure. */
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
+import type { Loop, LoopSyntax, Part } from './loops';
 import type { Ref } from './model';
 import type { PyAnalyzer } from './python';
 
 /** The list or tuple a `for` iterates: written in place, or a name assigned one once. */
-export function literalSequence(A: PyAnalyzer, n: Node | null): Node | null {
+function literalSequence(A: PyAnalyzer, n: Node | null): Node | null {
   const seq = n?.type === 'identifier' ? A.assignedOnce(n) : n;
   return seq?.type === 'list' || seq?.type === 'tuple' ? seq : null;
 }
 
-/** The values a loop variable takes when `n` names the variable of an enclosing `for` over a literal list or tuple
- *  (written in place or a name assigned it once), one per element (a tuple element's part for `for a, b in …`);
- *  null otherwise, or when an element does not have that part. */
-export function pyLoopValues(A: PyAnalyzer, n: Node | null | undefined): readonly Node[] | null {
+export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
+  return {
+    loop(n) {
+      const body = n.type === 'for_statement' ? n.childForFieldName('body') : null;
+      return body ? { body, seq: n.childForFieldName('right') } : null;
+    },
+    names(n) {
+      const names = new Map<string, Part>();
+      const pattern = n.type === 'for_statement' ? n.childForFieldName('left') : null;
+      if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
+      if (pattern?.type === 'pattern_list' || pattern?.type === 'tuple_pattern')
+        named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
+      return names;
+    },
+    elements(seq) {
+      const s = literalSequence(A, seq);
+      return s ? { elements: [...named(s)], partial: false } : null;
+    },
+    part: (el, part) =>
+      'whole' in part ? el : 'index' in part && (el.type === 'tuple' || el.type === 'list') ? (named(el)[part.index] ?? null) : null,
+    strings(seq) {
+      const s = literalSequence(A, seq);
+      const out: string[] = [];
+      for (const e of s ? named(s) : []) {
+        const v = e.type === 'string' ? A.evalStr(e) : null;
+        if (!v || !('s' in v)) return null;
+        out.push(v.s);
+      }
+      return s ? out : null;
+    },
+    candidates: () => forNodes.map((f) => ({ seq: f.childForFieldName('right'), loop: () => f })),
+  };
+}
+
+/** The loop of the `for` around `n` (in the same function) whose name `n` is, when every element has the part the
+ *  name takes (`for a, b in …`: tuples of two). */
+function loopOf(A: PyAnalyzer, n: Node | null | undefined): Loop | null {
   if (n?.type !== 'identifier') return null;
   for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
-    const left = p.type === 'for_statement' ? p.childForFieldName('left') : null;
-    const names = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? named(left) : left ? [left] : [];
-    const i = names.findIndex((x) => x.type === 'identifier' && x.text === n.text);
-    if (i < 0) continue;
-    const seq = literalSequence(A, p.childForFieldName('right'));
-    if (!seq) return null;
-    if (names.length === 1) return named(seq);
-    const parts = named(seq).map((e) => (e.type === 'tuple' || e.type === 'list' ? named(e)[i] : undefined));
-    return parts.every((x) => x) ? (parts as Node[]) : null;
+    const part = p.type === 'for_statement' ? A.loops.syntax.names(p).get(n.text) : undefined;
+    if (!part) continue;
+    const loop = A.loops.of(p);
+    return loop?.elements.every((el) => loop.part(el, part)) ? loop : null;
   }
   return null;
 }
 
+/** The node `n` stands for at the element being read. */
+const pick = (A: PyAnalyzer, n: Node): Node => (n.type === 'identifier' ? A.boundTo(n.text) : null) ?? n;
+
 /** `app.include_router(child, prefix=prefix)` inside such a loop: the (child, prefix) of each element. */
 export function pyLoopMounts(A: PyAnalyzer, child: Node, prefix: Node | undefined): { child: Node; prefix?: Node }[] {
-  const kids = pyLoopValues(A, child);
-  const pres = prefix ? pyLoopValues(A, prefix) : null;
-  const count = kids?.length ?? pres?.length ?? 1;
-  return Array.from({ length: count }, (_, i) => ({ child: kids?.[i] ?? child, prefix: pres?.[i] ?? prefix }));
+  const loop = loopOf(A, child) ?? (prefix ? loopOf(A, prefix) : null);
+  return A.loops.each(loop, () => ({ child: loop ? pick(A, child) : child, prefix: prefix && loop ? pick(A, prefix) : prefix }));
 }
 
 /** `ext.init_app(app)` inside such a loop: the callee for each element (`logging.init_app`, `api.init_app`). */
 export function pyLoopCallees(A: PyAnalyzer, fnNode: Node): Ref[] | null {
   if (fnNode.type !== 'attribute') return null;
   const name = fnNode.childForFieldName('attribute')?.text ?? '';
-  return pyLoopValues(A, fnNode.childForFieldName('object'))?.map((e): Ref => ({ k: 'mem', base: A.refOf(e), name })) ?? null;
+  const obj = fnNode.childForFieldName('object');
+  const loop = loopOf(A, obj);
+  return loop ? A.loops.each(loop, () => pick(A, obj!)).map((e): Ref => ({ k: 'mem', base: A.refOf(e), name })) : null;
 }

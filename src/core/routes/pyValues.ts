@@ -49,7 +49,8 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
       return c ? pyEvalStr(A, c, depth + 1) : { e: clip(n.text), why: 'expression' };
     }
     case 'identifier': {
-      if (A.loopEl?.name === n.text) return { s: A.loopEl.value };
+      const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
+      if (bound !== undefined) return bound ? pyEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
       const right = A.assignedOnce(n);
       if (right && right.type !== 'identifier') {
         const v = pyEvalStr(A, right, depth + 1);

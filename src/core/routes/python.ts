@@ -12,8 +12,8 @@ import { Analyzer } from './analyzer';
 import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
-import { importModule, pyStringLoops, relativeModule } from './pyLoaders';
-import { pyLoopCallees, pyLoopMounts } from './pyLoops';
+import { importModule, relativeModule } from './pyLoaders';
+import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -56,7 +56,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
   const S = captureSteps(fa.notes, caps);
   // class bodies are scopes too: `api = Namespace(...)` in a class body is a class attribute, not a module name
   const A = new PyAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('lambda'), ...S.nodes('class')]));
-  const loops = new Loops(A, () => pyStringLoops(A, S.nodes('forin')));
+  A.loops = new Loops(A, pySyntax(A, S.nodes('forin')));
   return S.withFinish(
     [
       ...S.each('import', 'import', (n) => A.importStmt(n)),
@@ -65,9 +65,9 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
       ...S.each('func', 'function', (n) => A.funcDef(n)),
       ...S.each('class', 'class', (n) => A.classDef(n)),
       ...S.each('decorator', 'decorator', (n) => A.decorator(n)),
-      ...S.each('deccall', 'call', (n) => loops.unrolled(n, () => A.decoratorCall(n))),
-      ...S.each('regcall', 'call', (n) => loops.unrolled(n, () => A.regCall(n))),
-      ...S.each('argcall', 'call', (n) => loops.unrolled(n, () => A.argCall(n))),
+      ...S.each('deccall', 'call', (n) => A.loops.unrolled(n, () => A.decoratorCall(n))),
+      ...S.each('regcall', 'call', (n) => A.loops.unrolled(n, () => A.regCall(n))),
+      ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
     ],
     () => A.finishSteps(),
   );
