@@ -4,7 +4,7 @@
  * analysis marks the functions that pass requests on (`FuncDecl.passes`); the resolver drops a registration whose
  * last handler is one, where the framework makes that certain.
  */
-import { named, usesIdentifier, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { derived, named, usesIdentifier, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames } from '../parsing/javascript';
 import type { FuncDecl } from './model';
 import type { Framework } from './types';
@@ -12,6 +12,8 @@ import type { JsAnalyzer } from './javascript';
 
 /** Middleware factories: the function they wrap is a middleware (`createMiddleware(async (c, next) => …)`). */
 const FACTORIES: Record<string, readonly string[]> = { 'hono/factory': ['createMiddleware'], 'hono/validator': ['validator'] };
+
+const FACTORY_NAMES = new Set(Object.values(FACTORIES).flat());
 
 /** Marks the functions of a module that pass the request on (after its exports are known: run last). */
 export function markMiddlewares(A: JsAnalyzer): void {
@@ -25,15 +27,28 @@ export function markMiddlewares(A: JsAnalyzer): void {
 function passes(A: JsAnalyzer, fn: Node): FuncDecl['passes'] {
   const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
   const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-  const pkg = callee ? A.pkgOf(A.refOf(callee)) : null;
+  // the name first: resolving every callee a function is passed to costs more than the rest of this pass
+  const pkg = callee && FACTORY_NAMES.has(callee.text.replace(/^.*\./, '')) ? A.pkgOf(A.refOf(callee)) : null;
   if (pkg && FACTORIES[pkg.pkg]?.includes(pkg.name)) return 'factory';
-  // (c, next) / (ctx, next) / (req, res, next): the last parameter, called with no argument
+  // what the function's own code says depends on its subtree alone: a mirror node keeps it across edits
+  return derived(fn, 'passes', () => callsOwnNext(fn));
+}
+
+/** (c, next) / (ctx, next) / (req, res, next): the last parameter, called with no argument. */
+function callsOwnNext(fn: Node): FuncDecl['passes'] {
   const names = jsParamNames(fn);
   const next = names.at(-1);
+  if (names.length < 2 || names.length > 3 || !next) return undefined;
   const body = fn.childForFieldName('body');
-  if (names.length < 2 || names.length > 3 || !next || !body || !body.text.includes(next) || !callsBare(body, next)) return undefined;
+  // the text first (`next()` written somewhere), the syntax tree only then: most functions never call their last parameter
+  if (!body || !bareCallText(next).test(body.text) || !callsBare(body, next)) return undefined;
   const res = names[1];
   return names.length === 3 && res && !usesIdentifier(body, res) ? 'silent' : 'next';
+}
+
+/** `name()` in text (`name` is an identifier: only `$` needs escaping). */
+function bareCallText(name: string): RegExp {
+  return new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*\\(\\s*\\)`);
 }
 
 /** Does `body` call `name()` with no argument (`next()`, `await next()`; not `next(err)`, not `it.next()`)? */
