@@ -432,9 +432,11 @@ export class JsAnalyzer extends Analyzer {
       const obj = fn.childForFieldName('object');
       const m = fn.childForFieldName('property')?.text ?? '';
       if (m === 'basePath' && obj && argv[0]) {
-        // a new instance sharing the parent's router, with its own base path
-        const child = this.newObj(n, 'hono', 'router', this.evalStr(argv[0]));
-        this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
+        // a new instance sharing the parent's router, with its own base path; the parent of `new Hono().basePath(p)`
+        // is reachable through it alone: the child is the app (mounted elsewhere, it is served there only)
+        const anonymous = unwrapExpr(obj)?.type === 'new_expression';
+        const child = this.newObj(n, 'hono', anonymous ? 'app' : 'router', this.evalStr(argv[0]));
+        if (!anonymous) this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
         return child;
       }
       // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)

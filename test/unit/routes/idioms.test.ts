@@ -114,6 +114,25 @@ test('a conditional prefix is known when both branches give the same string, and
   assert.match(differ[0]!.fullPathReason ?? '', /conditional expression/);
 });
 
+test('Hono: `new Hono().basePath(p)` mounted under a prefix is served there only, not also as an app of its own', async () => {
+  // kumelen-hono-api: every route was reported twice, once without the /api mount
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/routes.ts',
+      text: "import { Hono } from 'hono';\nexport const priv = new Hono().basePath('/private');\npriv.get('/me', (c) => c.json({}));\n",
+    },
+    {
+      path: '/p/src/server.ts',
+      text: "import { Hono } from 'hono';\nimport { priv } from './routes';\nconst app = new Hono();\napp.route('/api', priv);\nexport default app;\n",
+    },
+    {
+      path: '/p/src/solo.ts',
+      text: "import { Hono } from 'hono';\nconst solo = new Hono().basePath('/v1');\nsolo.get('/ping', (c) => c.text('pong'));\nexport default solo;\n",
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET /api/private/me @3', 'GET /v1/ping @3']);
+});
+
 test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + name, or path=", async () => {
   const routes = await detectRoutes([
     {
