@@ -44,8 +44,10 @@ const FLASK_CTORS: Record<string, 'app' | 'router'> = {
   Api: 'router',
   Namespace: 'router',
 };
-/** Flask-RESTful / Flask-RESTX: Api and Namespace only count when imported from these. */
-const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus']);
+/** Flask-RESTful / Flask-RESTX / flask-smorest: Api and Namespace only count when imported from these. */
+const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus', 'flask_smorest']);
+/** Packages whose Blueprint is Flask's (flask-smorest subclasses it). */
+const BLUEPRINT_PKGS = new Set(['flask', 'apiflask', 'flask_smorest']);
 const RESOURCE_CTORS = new Set(['Api', 'Namespace']);
 
 export const PYTHON_QUERY = QUERY;
@@ -155,7 +157,8 @@ export class PyAnalyzer extends Analyzer {
         if (alias) this.bind(alias, n, () => ({ k: 'imp', mod, name }));
       }
     }
-    if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.notes.push(`line ${lineOf(n)}: star import not followed`);
+    // `from .auth import *` in a package's __init__: its names are this module's too (like JS `export * from`)
+    if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.starExports.push(mod);
   }
 
   /** A module this file imports (for the test-folder files the workspace scan keeps). */
@@ -326,8 +329,7 @@ export class PyAnalyzer extends Analyzer {
     const top = mod ? mod.replace(/^py:/, '').split('.')[0] : null;
     if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]!, name };
     if (RESOURCE_CTORS.has(name)) return top && RESTFUL_PKGS.has(top) ? { framework: 'flask', kind: 'router', name } : null;
-    if (name in FLASK_CTORS && (top === null || top === 'flask' || top === 'apiflask'))
-      return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
+    if (name in FLASK_CTORS && (top === null || BLUEPRINT_PKGS.has(top))) return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
     return null;
   }
 

@@ -133,6 +133,26 @@ test('Hono: `new Hono().basePath(p)` mounted under a prefix is served there only
   assert.deepEqual(routes.map(brief), ['GET /api/private/me @3', 'GET /v1/ping @3']);
 });
 
+test('flask-smorest blueprints on its Api, re-exported by a package star import, are Flask blueprints', async () => {
+  // Capstone-Flask-Backend: `from .auth import *` in api/routes/__init__.py, `api.register_blueprint(auth_blueprint)`
+  const routes = await detectRoutes([
+    { path: '/p/api/extensions.py', text: 'from flask_smorest import Api\napi = Api()\n' },
+    { path: '/p/api/routes/__init__.py', text: 'from .auth import *\n' },
+    {
+      path: '/p/api/routes/auth.py',
+      text:
+        'from flask.views import MethodView\nfrom flask_smorest import Blueprint\nauth_blueprint = Blueprint("auth", __name__, url_prefix="/auth")\n\n' +
+        '@auth_blueprint.route("/register", methods=["POST"])\ndef register():\n    return {}\n\n' +
+        '@auth_blueprint.route("/me")\nclass Me(MethodView):\n    def get(self):\n        return {}\n',
+    },
+    {
+      path: '/p/api/create_app.py',
+      text: 'from flask import Flask\nfrom .extensions import api\nfrom .routes import auth_blueprint\n\ndef create_app():\n    app = Flask(__name__)\n    api.init_app(app)\n    api.register_blueprint(auth_blueprint)\n    return app\n',
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['POST /auth/register @5', 'GET /auth/me @9']);
+});
+
 test("a project subclass of Flask-RESTX Namespace keeps Namespace's path: `/` + name, or path=", async () => {
   const routes = await detectRoutes([
     {
