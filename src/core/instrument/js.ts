@@ -62,6 +62,10 @@ export function findJsHandler(root: Node, text: string, route: Route): Node | un
   // inline handler on a later line of a multi-line registration: the last argument of the call at route.line, when it
   // is a function (an inline middleware before a `swaggerUi.setup(…)` handler is not the handler)
   const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
+  // a chain (`router.get('/a', h).post('/b', c)`) starts every call on one line: the one with this route's path first
+  const own = (c: Node) =>
+    strValue(c.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment') ?? null) === route.path;
+  calls.sort((a, b) => Number(own(b)) - Number(own(a)));
   for (const c of calls) {
     const last = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment').at(-1);
     if (last && FUNCTION_TYPES.includes(last.type)) return last;
@@ -133,6 +137,10 @@ function handlerProperty(options: Node): Node | undefined {
 /** Why a registration has no function to wrap: its handler is an expression, e.g. `passport.authenticate('x')`. */
 function notAFunction(root: Node, route: Route): string | undefined {
   const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
+  // a chain (`router.get('/a', h).post('/b', c)`) starts every call on one line: the one with this route's path first
+  const own = (c: Node) =>
+    strValue(c.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment') ?? null) === route.path;
+  calls.sort((a, b) => Number(own(b)) - Number(own(a)));
   for (const c of calls) {
     const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
     let last: Node | undefined = args[args.length - 1];

@@ -185,6 +185,15 @@ describe('planner: TypeScript / JavaScript', () => {
     );
   });
 
+  it('in a chain of registrations on one line, each refusal names its own handler', async () => {
+    const text =
+      "import express from 'express';\nimport * as ctrl from './ctrl';\nconst router = express.Router();\nrouter.get('/blogs', ctrl.list).delete('/blogs/:id', ctrl.remove);\n";
+    const routes = [route('express', ['GET'], '/blogs', text, T), route('express', ['DELETE'], '/blogs/:id', text, T)];
+    const { plan } = await instrument(text, T, routes);
+    assert.match(plan.refused ?? '', /GET \/blogs: its handler `ctrl\.list` is not a function defined in this file/);
+    assert.match(plan.refused ?? '', /DELETE \/blogs\/:id: its handler `ctrl\.remove` is not a function defined in this file/);
+  });
+
   it('an inline middleware before a handler built by a call is not taken for the handler', async () => {
     const text =
       "import express from 'express';\nimport swaggerUi from 'swagger-ui-express';\nconst app = express();\napp.get(\n  '/docs',\n  (_req, _res, next) => {\n    next();\n  },\n  swaggerUi.setup(spec),\n);\n";
