@@ -19,7 +19,7 @@
  * The module side (imports, declarations) is in ./jsModule, the per-framework rules in ./jsFrameworks.
  */
 import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
-import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES } from '../parsing/javascript';
+import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES, jsObjectProp } from '../parsing/javascript';
 import type { Route } from '../routes/types';
 import { routeLabel, routeTemplate } from '../routes/route';
 import {
@@ -41,6 +41,19 @@ import { frameworkParams, frameworkRules, nestStatus } from './jsFrameworks';
 import { ERROR_STATUS_FN, jsLocal, jsRef, type JsModule, type JsNames, type JsNeeds } from './jsModule';
 import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
+/** A JS call's arguments, comments left out. */
+export function callArgs(c: Node): Node[] {
+  return (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+}
+
+/** The calls starting on the route's line; in a chain (`router.get('/a', h).post('/b', c)`) every call starts there:
+ *  the one registering this route's path first. */
+function registrationCalls(root: Node, route: Route): Node[] {
+  const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
+  const own = (c: Node) => strValue(callArgs(c)[0] ?? null) === route.path;
+  return calls.sort((a, b) => Number(own(b)) - Number(own(a)));
+}
+
 /** The function node a route's handler is. */
 export function findJsHandler(root: Node, text: string, route: Route): Node | undefined {
   const starts = lineStarts(text);
@@ -61,13 +74,8 @@ export function findJsHandler(root: Node, text: string, route: Route): Node | un
   if (onLine.length) return onLine[0];
   // inline handler on a later line of a multi-line registration: the last argument of the call at route.line, when it
   // is a function (an inline middleware before a `swaggerUi.setup(…)` handler is not the handler)
-  const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
-  // a chain (`router.get('/a', h).post('/b', c)`) starts every call on one line: the one with this route's path first
-  const own = (c: Node) =>
-    strValue(c.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment') ?? null) === route.path;
-  calls.sort((a, b) => Number(own(b)) - Number(own(a)));
-  for (const c of calls) {
-    const last = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment').at(-1);
+  for (const c of registrationCalls(root, route)) {
+    const last = callArgs(c).at(-1);
     if (last && FUNCTION_TYPES.includes(last.type)) return last;
   }
   return undefined;
@@ -126,26 +134,13 @@ function awaitReturnEdits(body: Node): TextEdit[] {
   return edits;
 }
 
-/** The `handler` property of route options, when it is written there. */
-function handlerProperty(options: Node): Node | undefined {
-  for (const p of options.namedChildren) {
-    if (p?.type === 'pair' && p.childForFieldName('key')?.text === 'handler') return p.childForFieldName('value') ?? undefined;
-  }
-  return undefined;
-}
-
 /** Why a registration has no function to wrap: its handler is an expression, e.g. `passport.authenticate('x')`. */
 function notAFunction(root: Node, route: Route): string | undefined {
-  const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
-  // a chain (`router.get('/a', h).post('/b', c)`) starts every call on one line: the one with this route's path first
-  const own = (c: Node) =>
-    strValue(c.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment') ?? null) === route.path;
-  calls.sort((a, b) => Number(own(b)) - Number(own(a)));
-  for (const c of calls) {
-    const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  for (const c of registrationCalls(root, route)) {
+    const args = callArgs(c);
     let last: Node | undefined = args[args.length - 1];
     // Fastify route options: `{ schema, handler: ctrl.get.bind(ctrl) }`
-    if (last?.type === 'object') last = handlerProperty(last);
+    if (last?.type === 'object') last = jsObjectProp(last, 'handler');
     if (args.length < 2 || !last || FUNCTION_TYPES.includes(last.type) || strValue(last) !== undefined) continue;
     const fn = last.type === 'call_expression' ? last.childForFieldName('function') : null;
     // `ctrl.get.bind(ctrl)`: a method defined elsewhere, not a factory

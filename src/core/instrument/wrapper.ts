@@ -14,7 +14,7 @@ import type { Route } from '../routes/types';
 import { routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
-import { findJsHandler } from './js';
+import { callArgs, findJsHandler } from './js';
 import { type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
 import { JS_HELPER_FN, NEST_HELPER_DECORATOR } from './helperJs';
@@ -197,11 +197,6 @@ function jsHelperName(mod: JsModule, spec: string, name: string): string | undef
 }
 
 const METHOD_NAMES: Record<string, string[]> = { DELETE: ['delete', 'del'], ALL: ['all'] };
-
-/** A JS call's arguments, comments left out. */
-function callArgs(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-}
 
 /** The handler expression of a JS registration call: the last argument, or the `handler` of a route-options object. */
 function jsHandlerExpr(call: Node): Node | undefined {
