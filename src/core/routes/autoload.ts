@@ -63,8 +63,14 @@ function compile(f: { re: string; i?: true }): RE2JS | null {
   }
 }
 
+/** Compiled once per filter (a file analysis keeps its filters), not once per path tested. */
+const compiled = new WeakMap<PathFilter, RE2JS | null>();
+
 function test(f: PathFilter, p: string): boolean {
-  return 'includes' in f ? p.includes(f.includes) : !!compile(f)?.test(p);
+  if ('includes' in f) return p.includes(f.includes);
+  let re = compiled.get(f);
+  if (re === undefined) compiled.set(f, (re = compile(f)));
+  return !!re?.test(p);
 }
 
 /**
