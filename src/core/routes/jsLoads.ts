@@ -23,14 +23,14 @@ const ADD_PATH = /\baddPath\(\s*(?:__dirname|path\.(?:join|resolve)\(\s*__dirnam
 export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'loads' | 'loadsComputed' | 'serves' | 'moduleRoots'> {
   const dir = path.dirname(file);
   const loads = new Set<ModId>();
+  const computed = [...text.matchAll(COMPUTED)].map((m) => lineAt(text, m.index));
   for (const m of text.matchAll(LITERAL)) {
     const spec = m[2]!;
     loads.add(spec.startsWith('.') || spec.startsWith('/') ? `file:${path.resolve(dir, spec)}` : `pkg:${spec}`);
+    // a folder-loader package (`requireDirectory(module, dir, { visit })`) loads modules by names read at run time
+    if (FOLDER_LOADERS.has(spec)) computed.push(lineAt(text, m.index));
   }
   const roots = loads.has('pkg:app-module-path') ? [...text.matchAll(ADD_PATH)].map((m) => path.resolve(dir, m[2] ?? '')) : [];
-  const computed = [...text.matchAll(COMPUTED)].map((m) => lineAt(text, m.index));
-  // a folder-loader package (`requireDirectory(module, dir, { visit })`) loads modules by names read at run time
-  for (const m of text.matchAll(LITERAL)) if (FOLDER_LOADERS.has(m[2]!)) computed.push(lineAt(text, m.index));
   return {
     loads: [...loads],
     ...(computed.length ? { loadsComputed: computed } : {}),
