@@ -15,6 +15,7 @@ import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
 import { loadedModules, mountedThrough } from './jsLoads';
+import type { PackageScope } from './packageImports';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -23,6 +24,8 @@ export interface ResolveOptions {
    *  Options of several workspace folders merge by concatenating these arrays. */
   aliases?: { pattern: string; targets: string[] }[];
   baseUrls?: string[];
+  /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
+  packageScopes?: PackageScope[];
 }
 
 interface Edge {
