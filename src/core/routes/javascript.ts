@@ -19,6 +19,7 @@ import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
+import { destructuredConsts, patternNames } from './jsPatterns';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -257,17 +258,9 @@ export class JsAnalyzer extends Analyzer {
     if (fn && i >= 0) this.bindPattern(pat, pat, () => this.paramRef(fn, i), fn.startIndex);
   }
 
-  /** The names an object pattern binds, each a property of the destructured value. */
+  /** The names an object pattern binds, each a property (at a key path) of the destructured value. */
   private bindPattern(pat: Node, at: Node, value: () => Ref, scope?: number): void {
-    for (const p of named(pat)) {
-      if (p.type === 'shorthand_property_identifier_pattern') {
-        this.bind(p.text, at, () => this.memOf(value(), p.text), scope);
-      } else if (p.type === 'pair_pattern') {
-        const key = p.childForFieldName('key');
-        const val = p.childForFieldName('value');
-        if (key && val?.type === 'identifier') this.bind(val.text, at, () => this.memOf(value(), unquote(key) ?? key.text), scope);
-      }
-    }
+    for (const { name, keys } of patternNames(pat)) this.bind(name, at, () => keys.reduce((r, k) => this.memOf(r, k), value()), scope);
   }
 
   private memOf(base: Ref, name: string): Ref {
@@ -578,6 +571,11 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
+    const patterns = new Map<number, Node>(); // module-level `const { a: b } = obj`, once the constants of obj are known
+    for (const [, [{ node, scope }]] of this.bindings.entries())
+      if (node.type === 'variable_declarator' && scope === -1 && node.childForFieldName('name')?.type === 'object_pattern')
+        patterns.set(node.id, node);
+    for (const d of patterns.values()) steps.push(() => destructuredConsts(this, d));
     for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     return steps;
