@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import type { Framework } from './types';
-import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
+import { type ClassDecl, type FileAnalysis, type ModId, type Ref, type Val } from './model';
 import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
+import { extendsOf, isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
@@ -63,7 +63,7 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
 
 export const JS_QUERY = QUERY;
 /** TypeScript adds enums (`enum Paths { Users = '/users' }`), a node type the JavaScript grammar does not have. */
-export const TS_QUERY = `${QUERY}(enum_declaration) @enum\n`;
+export const TS_QUERY = `${QUERY}(enum_declaration) @enum\n(abstract_class_declaration) @class\n`;
 export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
@@ -160,7 +160,7 @@ export class JsAnalyzer extends Analyzer {
     if (id === undefined) {
       id = this.fa.classes.length;
       const methods: Record<string, number> = {};
-      const decl = {
+      const decl: ClassDecl = {
         id,
         name: cls.childForFieldName('name')?.text ?? '',
         line: lineOf(cls),
@@ -170,6 +170,8 @@ export class JsAnalyzer extends Analyzer {
       };
       this.fa.classes.push(decl);
       this.clsIds.set(cls.startIndex, id);
+      const base = extendsOf(cls);
+      if (base) this.pendingSupers.push([id, base]);
       const body = cls.childForFieldName('body');
       for (const m of body ? named(body) : []) {
         if (m.type === 'method_definition') {
@@ -180,6 +182,7 @@ export class JsAnalyzer extends Analyzer {
           const v = unwrapExpr(m.childForFieldName('value'));
           if (mn && v && isInlineFunction(v)) methods[mn] = this.fnId(v);
           else if (mn && v) this.classField(id, mn, v);
+          if (mn && m.children.some((c) => c?.type === 'static')) (decl.statics ??= []).push(mn);
         }
       }
     }
@@ -332,7 +335,8 @@ export class JsAnalyzer extends Analyzer {
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
       case 'this': {
         for (let p = n.parent; p; p = p.parent)
-          if (p.type === 'class_declaration' || p.type === 'class') return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
+          if (p.type === 'class_declaration' || p.type === 'class' || p.type === 'abstract_class_declaration')
+            return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
         return none(n);
       }
       case 'member_expression': {
@@ -479,9 +483,7 @@ export class JsAnalyzer extends Analyzer {
 
   /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
   private appClass(cls: Node): Ref | null {
-    const heritage = named(cls).find((c) => c.type === 'class_heritage');
-    const first = heritage ? named(heritage)[0] : undefined;
-    const base = first?.type === 'extends_clause' ? first.childForFieldName('value') : first?.type === 'implements_clause' ? null : first;
+    const base = extendsOf(cls);
     const pkg = base ? this.pkgOf(this.refOf(base)) : null;
     if (!pkg) return null;
     const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
@@ -538,6 +540,7 @@ export class JsAnalyzer extends Analyzer {
   }
 
   private pendingArrays: [string, Node][] = [];
+  private pendingSupers: [number, Node][] = [];
 
   /** An exported value whose array elements are read at the end (routers mounted by a loop over it). */
   exportArray(name: string, value: Node): void {
@@ -578,6 +581,9 @@ export class JsAnalyzer extends Analyzer {
     for (const d of patterns.values()) steps.push(() => destructuredConsts(this, d));
     for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
+    steps.push(() => {
+      for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met
+    });
     return steps;
   }
 }

@@ -11,7 +11,7 @@ import { configured } from './configValues';
 
 /** What a reference resolves to across files (resolve.ts). */
 export type Ent =
-  | { t: 'obj'; file: string; id: number }
+  | { t: 'obj'; file: string; id: number; /** a field a base class declares, as held by this subclass's instances */ of?: string }
   | { t: 'param'; file: string; fn: number; i: number; /** a property of it (`{ router } = options`) */ prop?: string }
   | { t: 'fn'; file: string; id: number; fp?: boolean }
   | { t: 'cls'; file: string; id: number }
