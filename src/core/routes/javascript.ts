@@ -249,8 +249,12 @@ export class JsAnalyzer extends Analyzer {
     const value = n.childForFieldName('value');
     if (!name || !value) return;
     if (name.type === 'identifier') this.bind(name.text, n, () => this.refOf(value));
-    else if (name.type === 'object_pattern') this.bindPattern(name, n, () => this.refOf(value));
+    else if (name.type === 'object_pattern') {
+      this.bindPattern(name, n, () => this.refOf(value));
+      if (/^(program|export_statement)$/.test(n.parent?.parent?.type ?? '')) this.patternDecls.push(n); // module-level
+    }
   }
+  private patternDecls: Node[] = [];
 
   /** `function f({ router, model: M })`: each name is that property of the parameter (the object its callers pass). */
   paramPattern(pat: Node): void {
@@ -574,11 +578,7 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
-    const patterns = new Map<number, Node>(); // module-level `const { a: b } = obj`, once the constants of obj are known
-    for (const [, [{ node, scope }]] of this.bindings.entries())
-      if (node.type === 'variable_declarator' && scope === -1 && node.childForFieldName('name')?.type === 'object_pattern')
-        patterns.set(node.id, node);
-    for (const d of patterns.values()) steps.push(() => destructuredConsts(this, d));
+    for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
     for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {

@@ -325,12 +325,11 @@ class Resolver extends CallGraph {
     const of = e?.t === 'obj' && e.of ? e.of.split('#') : null;
     const sub = of ? this.files.get(of[0]!)?.classes[Number(of[1])]?.name : undefined;
     // a base class's router as each subclass instance holds its own: a route the base registers is under every one
-    const subs = e?.t === 'obj' && !e.of && [...this.edges.keys()].some((x) => x.startsWith(`${k}|`));
     const inst = !field
       ? ''
       : sub
         ? ` (the ${field}, held by instances of \`${sub}\`: none of them is passed to a mount)`
-        : subs
+        : [...this.edges.keys()].some((x) => x.startsWith(`${k}|`))
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
     return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
