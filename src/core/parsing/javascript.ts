@@ -67,3 +67,10 @@ export function jsObjectProp<N extends SyntaxNodeOf<N>>(obj: N | null | undefine
   }
   return undefined;
 }
+
+/** The class a class declaration or expression extends (`class A extends B`, TypeScript `extends B implements C`). */
+export function extendsOf(cls: SyntaxNode): SyntaxNode | null {
+  const heritage = named(cls).find((c) => c.type === 'class_heritage');
+  const first = heritage ? named(heritage)[0] : undefined;
+  return (first?.type === 'extends_clause' ? first.childForFieldName('value') : first?.type === 'implements_clause' ? null : first) ?? null;
+}

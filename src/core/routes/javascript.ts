@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import type { Framework } from './types';
-import { type FileAnalysis, type ModId, type Ref, type Val } from './model';
+import { type ClassDecl, type FileAnalysis, type ModId, type Ref, type Val } from './model';
 import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
+import { extendsOf, isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
@@ -19,6 +19,7 @@ import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
+import { destructuredConsts, patternNames } from './jsPatterns';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -62,7 +63,7 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
 
 export const JS_QUERY = QUERY;
 /** TypeScript adds enums (`enum Paths { Users = '/users' }`), a node type the JavaScript grammar does not have. */
-export const TS_QUERY = `${QUERY}(enum_declaration) @enum\n`;
+export const TS_QUERY = `${QUERY}(enum_declaration) @enum\n(abstract_class_declaration) @class\n`;
 export const JS_MAX_DEPTH = MAX_DEPTH;
 
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
@@ -159,7 +160,7 @@ export class JsAnalyzer extends Analyzer {
     if (id === undefined) {
       id = this.fa.classes.length;
       const methods: Record<string, number> = {};
-      const decl = {
+      const decl: ClassDecl = {
         id,
         name: cls.childForFieldName('name')?.text ?? '',
         line: lineOf(cls),
@@ -169,6 +170,8 @@ export class JsAnalyzer extends Analyzer {
       };
       this.fa.classes.push(decl);
       this.clsIds.set(cls.startIndex, id);
+      const base = extendsOf(cls);
+      if (base) this.pendingSupers.push([id, base]);
       const body = cls.childForFieldName('body');
       for (const m of body ? named(body) : []) {
         if (m.type === 'method_definition') {
@@ -179,6 +182,7 @@ export class JsAnalyzer extends Analyzer {
           const v = unwrapExpr(m.childForFieldName('value'));
           if (mn && v && isInlineFunction(v)) methods[mn] = this.fnId(v);
           else if (mn && v) this.classField(id, mn, v);
+          if (mn && m.children.some((c) => c?.type === 'static')) (decl.statics ??= []).push(mn);
         }
       }
     }
@@ -245,8 +249,12 @@ export class JsAnalyzer extends Analyzer {
     const value = n.childForFieldName('value');
     if (!name || !value) return;
     if (name.type === 'identifier') this.bind(name.text, n, () => this.refOf(value));
-    else if (name.type === 'object_pattern') this.bindPattern(name, n, () => this.refOf(value));
+    else if (name.type === 'object_pattern') {
+      this.bindPattern(name, n, () => this.refOf(value));
+      if (/^(program|export_statement)$/.test(n.parent?.parent?.type ?? '')) this.patternDecls.push(n); // module-level
+    }
   }
+  private patternDecls: Node[] = [];
 
   /** `function f({ router, model: M })`: each name is that property of the parameter (the object its callers pass). */
   paramPattern(pat: Node): void {
@@ -257,17 +265,9 @@ export class JsAnalyzer extends Analyzer {
     if (fn && i >= 0) this.bindPattern(pat, pat, () => this.paramRef(fn, i), fn.startIndex);
   }
 
-  /** The names an object pattern binds, each a property of the destructured value. */
+  /** The names an object pattern binds, each a property (at a key path) of the destructured value. */
   private bindPattern(pat: Node, at: Node, value: () => Ref, scope?: number): void {
-    for (const p of named(pat)) {
-      if (p.type === 'shorthand_property_identifier_pattern') {
-        this.bind(p.text, at, () => this.memOf(value(), p.text), scope);
-      } else if (p.type === 'pair_pattern') {
-        const key = p.childForFieldName('key');
-        const val = p.childForFieldName('value');
-        if (key && val?.type === 'identifier') this.bind(val.text, at, () => this.memOf(value(), unquote(key) ?? key.text), scope);
-      }
-    }
+    for (const { name, keys } of patternNames(pat)) this.bind(name, at, () => keys.reduce((r, k) => this.memOf(r, k), value()), scope);
   }
 
   private memOf(base: Ref, name: string): Ref {
@@ -339,7 +339,8 @@ export class JsAnalyzer extends Analyzer {
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
       case 'this': {
         for (let p = n.parent; p; p = p.parent)
-          if (p.type === 'class_declaration' || p.type === 'class') return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
+          if (p.type === 'class_declaration' || p.type === 'class' || p.type === 'abstract_class_declaration')
+            return this.appClass(p) ?? { k: 'self', cls: this.clsId(p) };
         return none(n);
       }
       case 'member_expression': {
@@ -486,9 +487,7 @@ export class JsAnalyzer extends Analyzer {
 
   /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
   private appClass(cls: Node): Ref | null {
-    const heritage = named(cls).find((c) => c.type === 'class_heritage');
-    const first = heritage ? named(heritage)[0] : undefined;
-    const base = first?.type === 'extends_clause' ? first.childForFieldName('value') : first?.type === 'implements_clause' ? null : first;
+    const base = extendsOf(cls);
     const pkg = base ? this.pkgOf(this.refOf(base)) : null;
     if (!pkg) return null;
     const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
@@ -545,6 +544,7 @@ export class JsAnalyzer extends Analyzer {
   }
 
   private pendingArrays: [string, Node][] = [];
+  private pendingSupers: [number, Node][] = [];
 
   /** An exported value whose array elements are read at the end (routers mounted by a loop over it). */
   exportArray(name: string, value: Node): void {
@@ -578,8 +578,12 @@ export class JsAnalyzer extends Analyzer {
         if (t === 'array') array(name, v!);
       });
     }
+    for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
     for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
+    steps.push(() => {
+      for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met
+    });
     return steps;
   }
 }

@@ -7,6 +7,7 @@ import { jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../p
 import { JS_FUNCTION_TYPES } from '../parsing/javascript';
 import { none } from './common';
 import type { JsAnalyzer } from './javascript';
+import { patternNames } from './jsPatterns';
 
 /** `module.exports = { a, b: c, m() {} }`: each property an export; a nested object's properties too, by their key
  *  path (`feed: { get() {} }` exports `feed.get`, what `ctrl.feed.get` names). */
@@ -72,7 +73,8 @@ export function jsExportStatement(a: JsAnalyzer, n: Node): void {
         if (nm?.type === 'identifier' && v) {
           a.setExport(nm.text, () => a.refOf(v));
           a.constExport(nm.text, v);
-        }
+        } else if (nm?.type === 'object_pattern')
+          for (const { name } of patternNames(nm)) a.setExport(name, () => a.lookup(name, nm) ?? none(nm));
       }
       return;
     }

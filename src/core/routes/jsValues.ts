@@ -10,6 +10,7 @@ import { clip, concatVals } from './common';
 import { frozen, jsConfigGet, jsEnv, jsFallback } from './configValues';
 import type { JsAnalyzer } from './javascript';
 import type { Val } from './model';
+import { patternSource } from './jsPatterns';
 
 /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
 export function jsEnumConsts(A: JsAnalyzer, n: Node): void {
@@ -34,7 +35,12 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
   if (root?.type !== 'identifier') return null;
   const dotted = `${root.text}.${keys.join('.')}`;
   if (dotted in A.fa.consts) return { s: A.fa.consts[dotted]! };
-  const decl = A.soleDeclarator(root.text);
+  let decl = A.soleDeclarator(root.text);
+  const src = decl && patternSource(decl, root.text); // `const { stats } = ROUTES; stats.all`
+  if (src) {
+    keys.unshift(...src.keys);
+    decl = A.soleDeclarator(src.root);
+  }
   if (decl?.parent?.type !== 'lexical_declaration' || decl.parent.child(0)?.text !== 'const') return null;
   let v = frozen(decl.childForFieldName('value'));
   for (const k of keys) v = v?.type === 'object' ? frozen(A.prop(v, k)) : null;

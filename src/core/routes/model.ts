@@ -81,6 +81,8 @@ export interface ClassDecl {
   /** A framework class among its bases (`class AppRouter(APIRouter)`), or project classes it derives from. */
   base?: { framework: Framework; kind: 'app' | 'router'; /** Flask-RESTX / RESTPlus `Namespace` */ namespace?: true };
   supers?: Ref[];
+  /** JS/TS static fields: one value the class and its subclasses share. */
+  statics?: string[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;
 }

@@ -1,6 +1,8 @@
-/** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases. Pure. */
+/** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases,
+ *  package.json subpath imports (`#routes/*`). Pure. */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
+import { subpathTargets, type PackageScope } from './packageImports';
 
 const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -10,9 +12,13 @@ export class ModuleIndex {
   private pyDotted = new Map<string, string[]>(); // dotted suffix → files
   private aliases: { pattern: string; targets: string[] }[];
   private baseUrls: string[];
+  private scopes: PackageScope[];
 
   /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
-  constructor(sorted: FileAnalysis[], options: { aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }) {
+  constructor(
+    sorted: FileAnalysis[],
+    options: { aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[]; packageScopes?: PackageScope[] },
+  ) {
     for (const fa of sorted) {
       this.files.set(fa.file, fa);
       const ext = path.extname(fa.file);
@@ -30,6 +36,7 @@ export class ModuleIndex {
       }
     }
     this.aliases = options.aliases ?? [];
+    this.scopes = options.packageScopes ?? [];
     this.baseUrls = [...new Set([...(options.baseUrls ?? []), ...sorted.flatMap((fa) => fa.moduleRoots ?? [])])];
   }
 
@@ -42,6 +49,13 @@ export class ModuleIndex {
       const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
       const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
       return f ?? null;
+    }
+    if (mod.startsWith('pkg:#')) {
+      for (const t of subpathTargets(this.scopes, mod.slice(4), from)) {
+        const f = this.modFile(`file:${t}`, from);
+        if (f) return f;
+      }
+      return null;
     }
     if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrls.length)) {
       const spec = mod.slice(4);

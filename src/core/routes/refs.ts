@@ -17,7 +17,7 @@ export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: t
 export const key = (e: Ent): string => {
   switch (e.t) {
     case 'obj':
-      return `o|${e.file}|${e.id}`;
+      return `o|${e.file}|${e.id}${e.of === undefined ? '' : `|${e.of}`}`;
     case 'param':
       return `p|${e.file}|${e.fn}|${e.i}${e.prop === undefined ? '' : `|${e.prop}`}`;
     default:
@@ -29,7 +29,7 @@ export const key = (e: Ent): string => {
 export function entOfKey(k: string): Ent | null {
   const [t, file, a, b, prop] = k.split('|');
   if (!file) return null;
-  if (t === 'o') return { t: 'obj', file, id: Number(a) };
+  if (t === 'o') return { t: 'obj', file, id: Number(a), ...(b === undefined ? {} : { of: b }) };
   if (t === 'p') return { t: 'param', file, fn: Number(a), i: Number(b), ...(prop === undefined ? {} : { prop }) };
   return null;
 }
@@ -149,13 +149,39 @@ export class RefResolver {
           const m = cls?.methods[ref.name];
           if (m !== undefined) return { t: 'fn', file: b.file, id: m };
           const f = cls?.fields?.[ref.name];
-          return f ? this.resolve(b.file, f, depth + 1) : null;
+          return f ? this.resolve(b.file, f, depth + 1) : this.inherited(b, ref.name, depth);
         }
         return null;
       }
       default:
         return null;
     }
+  }
+
+  /**
+   * A member a JS/TS base class declares, reached through a subclass (`class Users extends Base`): its method, or its
+   * field; an instance field holding a router (`router = Router()` in Base) is each instance's own, so the object is the
+   * one Base creates as held by instances of this subclass (`of`): the subclass's routes and mounts (`new Users().router`)
+   * meet there, apart from any other subclass's. A static field is one the subclasses share.
+   */
+  private inherited(sub: { file: string; id: number }, name: string, depth: number): Ent | null {
+    if (this.files.get(sub.file)?.language !== 'javascript') return null; // a Python class attribute is shared
+    let cur = sub;
+    for (let i = 0; i < 6; i++) {
+      const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
+      const s = sup ? this.resolve(cur.file, sup, depth + 1) : null;
+      if (s?.t !== 'cls') return null;
+      const decl = this.files.get(s.file)?.classes[s.id];
+      const m = decl?.methods[name];
+      if (m !== undefined) return { t: 'fn', file: s.file, id: m };
+      const f = decl?.fields?.[name];
+      if (f) {
+        const e = this.resolve(s.file, f, depth + 1);
+        return e?.t === 'obj' && !decl!.statics?.includes(name) ? { ...e, of: `${sub.file}#${sub.id}` } : e;
+      }
+      cur = s;
+    }
+    return null;
   }
 
   /** A folder loader's module (`py:app.plugins.*`, ./pyLoaders) is each module of the folder in turn: the reference

@@ -15,6 +15,7 @@ import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
 import { NestApps, nestRoutes } from './nest';
 import { loadedModules, mountedThrough } from './jsLoads';
+import type { PackageScope } from './packageImports';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -23,6 +24,8 @@ export interface ResolveOptions {
    *  Options of several workspace folders merge by concatenating these arrays. */
   aliases?: { pattern: string; targets: string[] }[];
   baseUrls?: string[];
+  /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
+  packageScopes?: PackageScope[];
 }
 
 interface Edge {
@@ -319,7 +322,16 @@ class Resolver extends CallGraph {
         f.k === 'obj' && f.id === (e as { id: number }).id ? [`\`${name}\` field of class \`${c.name}\``] : [],
       ),
     )[0];
-    const inst = field ? ` (the ${field}: no instance of it is passed to a mount)` : '';
+    const of = e?.t === 'obj' && e.of ? e.of.split('#') : null;
+    const sub = of ? this.files.get(of[0]!)?.classes[Number(of[1])]?.name : undefined;
+    // a base class's router as each subclass instance holds its own: a route the base registers is under every one
+    const inst = !field
+      ? ''
+      : sub
+        ? ` (the ${field}, held by instances of \`${sub}\`: none of them is passed to a mount)`
+        : [...this.edges.keys()].some((x) => x.startsWith(`${k}|`))
+          ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
+          : ` (the ${field}: no instance of it is passed to a mount)`;
     return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
   }
 

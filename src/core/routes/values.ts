@@ -11,7 +11,7 @@ import { configured } from './configValues';
 
 /** What a reference resolves to across files (resolve.ts). */
 export type Ent =
-  | { t: 'obj'; file: string; id: number }
+  | { t: 'obj'; file: string; id: number; /** a field a base class declares, as held by this subclass's instances */ of?: string }
   | { t: 'param'; file: string; fn: number; i: number; /** a property of it (`{ router } = options`) */ prop?: string }
   | { t: 'fn'; file: string; id: number; fp?: boolean }
   | { t: 'cls'; file: string; id: number }
@@ -114,8 +114,10 @@ export class Values {
       if (!fa) return null;
       const k = [base.name, ...names].join('.');
       if (k in fa.consts) return fileConst(fa, k);
-      const ex = fa.exports[base.name];
-      if (ex?.k === 'imp') return this.objectConst(fa.file, ex, names, depth + 1);
+      let ex = fa.exports[base.name];
+      const path = [...names];
+      for (; ex?.k === 'mem' && path.length < 16; ex = ex.base) path.unshift(ex.name); // `export const { a: b } = imported`
+      if (ex?.k === 'imp') return this.objectConst(fa.file, ex, path, depth + 1);
       for (const m of fa.starExports) {
         const c = this.objectConst(fa.file, { k: 'imp', mod: m, name: base.name }, names, depth + 1);
         if (c) return c;

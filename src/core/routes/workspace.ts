@@ -13,6 +13,7 @@ import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { emptyAnalysis } from './model';
 import { ModuleIndex } from './modules';
+import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
 import type { Route, RouteJson } from './types';
@@ -204,6 +205,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   }
   check();
   const resolveOptions: ResolveOptions = { root: absRoot, ...(await readPathAliases(absRoot, notes)) };
+  const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
+  if (scopes.length) resolveOptions.packageScopes = scopes;
 
   // 3. files of test folders a non-test module imports (`import docs from './spec/routes'`), and what they import
   const heldByPath = new Map(held.map((f) => [f.abs, f]));
