@@ -360,7 +360,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
-  it('a Flask-RESTful resource: its HTTP methods are observed (outermost decorator), never the URL where it is added', async () => {
+  it('a Flask-RESTful resource is wrapped where it is added, once per call, with the label of each of its URLs', async () => {
     const file = path.join(os.tmpdir(), 'tl-restful', 'app.py');
     const text = [
       'from flask import Flask',
@@ -371,7 +371,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       '',
       '',
       'class Books(Resource):',
-      '    def get(self):',
+      '    def get(self, id=None):',
       '        return []',
       '',
       '    @auth_required',
@@ -379,19 +379,49 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       '        return {}, 201',
       '',
       '',
-      "api.add_resource(Books, '/api/v1/books')",
+      "api.add_resource(Books, '/api/v1/books', '/api/v1/books/<int:id>')",
       '',
     ].join('\n');
     const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
-    assert.ok(
-      routes.some((r) => r.fullPath === '/api/v1/books'),
-      JSON.stringify(routes.map((r) => r.fullPath)),
-    );
+    assert.equal(routes.length, 4, JSON.stringify(routes.map((r) => r.fullPath)));
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+    assert.doesNotMatch(p.summary, /skipped/);
+    assert.match(p.summary, /^instrument 4 handlers one line each/);
     const out = applyEdits(text, p.edits);
-    assert.ok(!out.includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
-    assert.match(out, /^ {4}@observe_route\("GET", "\/api\/v1\/books"\)\n {4}def get\(self\):$/m);
-    assert.match(out, /^ {4}@observe_route\("POST", "\/api\/v1\/books"\)\n {4}@auth_required\n {4}def post\(self\):$/m);
+    assert.equal(out.split('\n').length, text.split('\n').length + 1, 'the import is the only new line');
+    assert.match(out, /^from telemetry_routes import observe_resource$/m);
+    assert.match(
+      out,
+      /^api\.add_resource\(observe_resource\(Books, "\/api\/v1\/books", "\/api\/v1\/books\/<int:id>"\), '\/api\/v1\/books', '\/api\/v1\/books\/<int:id>'\)$/m,
+    );
+    assert.doesNotMatch(out, /@observe_route/, 'the class is not touched');
+    await assertNothingMore(file, out);
+  });
+
+  it('a resource whose route is on the class (flask-restx @ns.route): each HTTP method is observed, outermost', async () => {
+    const file = path.join(os.tmpdir(), 'tl-restx', 'app.py');
+    const text = [
+      'from flask import Flask',
+      'from flask_restx import Api, Resource',
+      '',
+      'app = Flask(__name__)',
+      'api = Api(app)',
+      '',
+      '',
+      "@api.route('/todos/<int:id>')",
+      'class Todo(Resource):',
+      '    def get(self, id):',
+      '        return {}',
+      '',
+      '    @auth_required',
+      '    def delete(self, id):',
+      "        return '', 204",
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
+    assert.match(out, /^ {4}@observe_route\("GET", "\/todos\/<int:id>"\)\n {4}def get\(self, id\):$/m);
+    assert.match(out, /^ {4}@observe_route\("DELETE", "\/todos\/<int:id>"\)\n {4}@auth_required\n {4}def delete\(self, id\):$/m);
     await assertNothingMore(file, out);
   });
 });
