@@ -7,7 +7,7 @@
  * gets its own route label. Plus the import of the helper module (./helperPy, ./helperJs), which the planner writes
  * once per service, next to the app-level telemetry.py / tracing.*. Pure: works on the syntax tree.
  */
-import { calleeName, findAll, type Node } from '../parsing/nodes';
+import { calleeName, findAll, type Node, pyStringValue } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { jsObjectProp } from '../parsing/javascript';
 import type { Route } from '../routes/types';
@@ -193,7 +193,7 @@ function wrapResource(mod: PyModule, route: Route, call: Node, needs: PyWrapperN
   );
   const dynamic = same.find((r) => !isStaticRoute(r));
   if (dynamic) return refuse(route, `it is also added at ${routeLabel(dynamic)}, whose path is not known statically`);
-  const labels = [...new Set(same.map(routeTemplate))];
+  const labels = resourceLabels(route, same, pos.slice(1));
   needs.names.add(name);
   needs.wrapped.add(call.startIndex);
   return {
@@ -204,6 +204,22 @@ function wrapResource(mod: PyModule, route: Route, call: Node, needs: PyWrapperN
     ],
     already: [],
   };
+}
+
+/**
+ * The labels of an add_resource call, in the order of its URLs: each URL's route (planned together when the whole file
+ * is instrumented), else, for one route instrumented alone, its full path with the URL in place of the route's own.
+ */
+function resourceLabels(route: Route, same: Route[], urls: readonly Node[]): string[] {
+  const own = routeTemplate(route);
+  const prefix = own.endsWith(route.path) ? own.slice(0, own.length - route.path.length) : undefined;
+  const labels = urls.map((u) => {
+    const url = pyStringValue(u);
+    if (url === undefined) return undefined;
+    const r = same.find((x) => x.path === url);
+    return r ? routeTemplate(r) : prefix !== undefined ? prefix + url : undefined;
+  });
+  return [...new Set([...labels, ...same.map(routeTemplate)].filter((l): l is string => l !== undefined))];
 }
 
 const RESOURCE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);

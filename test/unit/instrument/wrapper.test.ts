@@ -396,6 +396,42 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     );
     assert.doesNotMatch(out, /@observe_route/, 'the class is not touched');
     await assertNothingMore(file, out);
+    // one route instrumented alone (the CodeLens, `--route`): the same line, with the label of the call's other URL too
+    const one = routes.find((r) => r.path === '/api/v1/books/<int:id>' && r.methods[0] === 'POST')!;
+    assert.equal(applyEdits(text, (await planInstrumentRoute(text, file, one, ALL, OPTS)).edits), out);
+  });
+
+  it('a helper module written before observe_resource is not overwritten: the resources are refused with the reason', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-restful-old-'));
+    const file = path.join(dir, 'app.py');
+    const text = [
+      'from flask import Flask',
+      'from flask_restful import Api',
+      'from views import Books',
+      '',
+      'app = Flask(__name__)',
+      'api = Api(app)',
+      "api.add_resource(Books, '/books')",
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(
+      path.join(dir, 'telemetry_routes.py'),
+      'def observe_route(method, route, status_code=200):\n    return lambda fn: fn\n',
+    );
+    try {
+      const views = {
+        path: path.join(dir, 'views.py'),
+        text: 'from flask_restful import Resource\n\n\nclass Books(Resource):\n    def get(self):\n        return []\n',
+      };
+      const routes = (await detectRoutes([{ path: file, text }, views])).filter((r) => r.file === file);
+      assert.equal(routes.length, 1);
+      const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      assert.deepEqual(p.edits, []);
+      assert.match(p.refused ?? '', /telemetry_routes\.py predates observe_resource and is never overwritten: delete it/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a resource whose route is on the class (flask-restx @ns.route): each HTTP method is observed, outermost', async () => {
