@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APT_PACKAGES=(chromium ripgrep build-essential python3 pkg-config libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev
-  prometheus python3-fastapi python3-uvicorn python3-prometheus-client python3-flask python3-structlog)
+  prometheus python3-fastapi python3-uvicorn python3-prometheus-client python3-flask python3-flask-restful python3-structlog)
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" != 20 ]; then

@@ -9,6 +9,8 @@ import type { InstrumentOptions } from './types';
 
 export const PY_HELPER_MODULE = 'telemetry_routes';
 export const PY_HELPER_FN = 'observe_route';
+/** The class form, for a Flask-RESTful / flask-restx Resource wrapped where it is added: `add_resource(observe_resource(R, …), …)`. */
+export const PY_RESOURCE_FN = 'observe_resource';
 
 export function pythonHelper(opts: InstrumentOptions, eol: string): string {
   const mn = metricNames(opts);
@@ -27,6 +29,8 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '    async def get_user(user_id: int): ...',
     '',
     '    router.add_api_route("/users", observe_route("GET", "/users")(views.list_users))',
+    '',
+    '    api.add_resource(observe_resource(views.UserResource, "/api/users/<int:id>"), "/users/<int:id>")',
     '',
     'observe_route(method, route) times the call, counts it by method, route and status, and opens an OpenTelemetry',
     'span with http.route and the route parameters. The handler keeps its name and signature (functools.wraps and',
@@ -187,6 +191,34 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '        return wrapper',
     '',
     '    return decorate',
+    '',
+    '',
+    'def observe_resource(resource, *routes):',
+    '    """A Flask-RESTful / flask-restx Resource class observed where it is added; returns the class itself (its',
+    '    endpoint name, url_for and every check on the class unchanged). Each request is counted under the route of',
+    '    the URL rule it matched, so a resource added at several URLs keeps one label per URL; its status is what',
+    '    dispatch_request returned (a body, a (body, status[, headers]) tuple, a Response) or raised (abort(404))."""',
+    '    own = resource.__dict__.get("__telemetry_routes__")',
+    '    if own is not None:  # added again elsewhere: one more set of labels, observed once',
+    '        own.extend(r for r in routes if r not in own)',
+    '        return resource',
+    '    resource.__telemetry_routes__ = labels = list(routes)',
+    '    inner = resource.dispatch_request',
+    '',
+    '    @functools.wraps(inner)',
+    '    def dispatch_request(self, *args, **kwargs):',
+    '        if type(self) is not resource:  # a subclass is observed only where it is added itself',
+    '            return inner(self, *args, **kwargs)',
+    '        from flask import request',
+    '',
+    '        rule = request.url_rule.rule if request.url_rule is not None else None',
+    '        route = rule if rule in labels else labels[0]',
+    '        with _observe(request.method, route, request.method.lower(), 200, kwargs) as box:',
+    '            box["result"] = inner(self, *args, **kwargs)',
+    '            return box["result"]',
+    '',
+    '    resource.dispatch_request = dispatch_request',
+    '    return resource',
     '',
   ].join(eol);
 }

@@ -17,7 +17,7 @@ import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from 
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
-import { pythonHelper } from './helperPy';
+import { PY_RESOURCE_FN, pythonHelper } from './helperPy';
 import { jsHelper } from './helperJs';
 
 export { applyEdits } from './common';
@@ -45,6 +45,8 @@ interface FilePlan {
   opts: InstrumentOptions;
   /** wrapper style: where the helper module is and how this file imports it */
   helper?: HelperLocation;
+  /** wrapper style: the helper has (or will have) `observe_resource` */
+  helperResources?: boolean;
 }
 
 const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
@@ -70,9 +72,15 @@ const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrument
 
 /** The wrapper style: one line per handler, the helper module imported. */
 const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
-  python: ({ root, text, opts, helper }) => {
+  python: ({ root, text, routes, opts, helper, helperResources }) => {
     const mod = analysePythonModule(root, text, opts);
-    const needs = { module: helper!.module, used: false };
+    const needs = {
+      module: helper!.module,
+      names: new Set<string>(),
+      routes,
+      resources: helperResources !== false,
+      wrapped: new Set<number>(),
+    };
     return { handler: (r) => planPythonWrapper(mod, r, needs), moduleEdits: () => pythonWrapperModuleEdits(mod, needs) };
   },
   javascript: ({ root, text, file, opts, helper }) => {
@@ -88,7 +96,7 @@ async function helperFor(
   file: string,
   python: boolean,
   opts: InstrumentOptions,
-): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string }> {
+): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string; resources?: boolean }> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
   const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
@@ -96,14 +104,18 @@ async function helperFor(
     // A helper is never overwritten (it may be edited, and other handlers use it): one written before the gauge
     // was switched on keeps working without it, and the plan says so.
     const gauge = metricNames(opts).inflight;
-    if (opts.inFlightGauge && !(await helperText(helper.path)).includes(gauge)) {
+    const existing = await helperText(helper.path);
+    // one written before observe_resource existed: the resources added in a file are refused with the reason
+    const resources = !python || existing.includes(`def ${PY_RESOURCE_FN}(`);
+    if (opts.inFlightGauge && !existing.includes(gauge)) {
       return {
         helper,
         newFiles: [],
+        resources,
         note: `${path.basename(helper.path)} exists without the in-flight gauge ${gauge}: it is not overwritten; delete it and instrument again to have it written with the gauge`,
       };
     }
-    return { helper, newFiles: [] };
+    return { helper, newFiles: [], resources };
   }
   const ext = path.extname(helper.path);
   const esm =
@@ -201,6 +213,7 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
       aspects,
       opts,
       helper: helper?.helper,
+      helperResources: helper?.resources,
     });
     for (const r of routes) {
       if (wrapper && !sameFile(r.file, file)) {
@@ -217,9 +230,9 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   });
   if (!result) return refused(`could not parse ${path.basename(file)}`);
   const { outcomes, moduleEdits } = result;
-  const done = outcomes.filter((o) => o.edits.length);
+  const done = outcomes.filter((o) => o.edits.length || o.alongside);
   const skipped = outcomes.filter((o) => o.refused);
-  const already = outcomes.filter((o) => !o.refused && !o.edits.length);
+  const already = outcomes.filter((o) => !o.refused && !o.edits.length && !o.alongside);
   const alreadyAspects = outcomes.length ? aspects.filter((a) => outcomes.every((o) => o.already.includes(a))) : [];
   if (!done.length) {
     if (skipped.length) {

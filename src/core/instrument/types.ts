@@ -84,4 +84,6 @@ export interface HandlerOutcome {
   refused?: string;
   /** Handler function node start (to detect handlers shared by several routes). */
   key?: number;
+  /** observed by the edit planned for another route of the same registration (one add_resource call, several URLs) */
+  alongside?: boolean;
 }

@@ -7,18 +7,18 @@
  * gets its own route label. Plus the import of the helper module (./helperPy, ./helperJs), which the planner writes
  * once per service, next to the app-level telemetry.py / tracing.*. Pure: works on the syntax tree.
  */
-import { calleeName, findAll, type Node } from '../parsing/nodes';
+import { calleeName, findAll, type Node, pyStringValue } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { jsObjectProp } from '../parsing/javascript';
 import type { Route } from '../routes/types';
-import { routeLabel, routeTemplate } from '../routes/route';
+import { isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
 import { callArgs, findJsHandler } from './js';
 import { type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
 import { JS_HELPER_FN, NEST_HELPER_DECORATOR } from './helperJs';
-import { PY_HELPER_FN } from './helperPy';
+import { PY_HELPER_FN, PY_HELPER_MODULE, PY_RESOURCE_FN } from './helperPy';
 import type { HandlerOutcome, TextEdit } from './types';
 
 /** The method argument: one method, or `GET|POST` / `ALL`, which the helper resolves from the request. */
@@ -64,14 +64,21 @@ const PY_REGISTRATIONS = ['add_api_route', 'add_url_rule', 'add_route', 'add_web
 export interface PyWrapperNeeds {
   /** module the helper is imported from (`telemetry_routes`, `.telemetry_routes`, `app.telemetry_routes`) */
   module: string;
-  used: boolean;
+  /** the helper's functions the planned lines call */
+  names: Set<string>;
+  /** the routes planned in this file (a resource added at several URLs is wrapped once, with every URL's label) */
+  routes: Route[];
+  /** false when the existing helper module predates `observe_resource` (it is never overwritten) */
+  resources: boolean;
+  /** add_resource calls already wrapped by this plan (start offsets) */
+  wrapped: Set<number>;
 }
 
-/** `observe_route` as this module names it: already imported (any module), or the plain name when free. */
-function pyHelperName(mod: PyModule): string | undefined {
-  const from = mod.importedNames.get(PY_HELPER_FN);
-  if (from !== undefined) return /(^|\.)telemetry_routes$/.test(from) ? PY_HELPER_FN : undefined;
-  return mod.topNames.has(PY_HELPER_FN) ? undefined : PY_HELPER_FN;
+/** `observe_route` (or another helper function) as this module names it: already imported (any module), or the plain name when free. */
+function pyHelperName(mod: PyModule, fn = PY_HELPER_FN): string | undefined {
+  const from = mod.importedNames.get(fn);
+  if (from !== undefined) return /(^|\.)telemetry_routes$/.test(from) ? fn : undefined;
+  return mod.topNames.has(fn) ? undefined : fn;
 }
 
 function isObserveCall(n: Node | null | undefined, name: string): boolean {
@@ -108,18 +115,23 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     const status = call?.type === 'call' ? pyArgs(call).kw.get('status_code')?.text : undefined;
     const at = lineEndAt(text, routeDecorator.endIndex);
     const line = `${indentOfLineAt(text, routeDecorator.startIndex)}@${name}(${args}${status ? `, status_code=${status}` : ''})`;
-    needs.used = true;
+    needs.names.add(name);
     return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
   }
+  const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
+  const method = call && calleeName(call).split('.').pop();
   if (fn && !routeDecorator && isResourceMethod(fn)) {
-    // a class-based resource (flask-restx `@ns.route` on the class, Flask-RESTful `add_resource` in this module): the
-    // HTTP method of the class is the handler; observed as the outermost decorator, so it sees what the others raise
     if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
     if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
       return already(route, fn.startIndex);
+  }
+  if (call && method === 'add_resource') return wrapResource(mod, route, call, needs);
+  if (fn && !routeDecorator && isResourceMethod(fn)) {
+    // a class-based resource with its route on the class (flask-restx `@ns.route`, flask-smorest `@blp.route`): the
+    // HTTP method of the class is the handler; observed as the outermost decorator, so it sees what the others raise
     const first = dec ?? fn;
     const ls = lineStartAt(text, first.startIndex);
-    needs.used = true;
+    needs.names.add(name);
     return {
       route,
       edits: [{ start: ls, end: ls, newText: `${indentOfLineAt(text, first.startIndex)}@${name}(${args})${eol}` }],
@@ -128,12 +140,7 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     };
   }
   // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
-  const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
   if (!call) return refuse(route, 'its registration was not found');
-  const method = calleeName(call).split('.').pop();
-  if (method === 'add_resource') {
-    return refuse(route, 'a Flask-RESTful resource: its methods are the handlers; use the inline style in the module that defines it');
-  }
   // a route decorator applied by a call, `app.route(path)(view)`: the view is the call's argument
   const applied = call.childForFieldName('function');
   const decorated = applied?.type === 'call' && !method;
@@ -149,7 +156,7 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   }
   if (isObserveCall(handler, name)) return already(route);
   const status = kw.get('status_code')?.text;
-  needs.used = true;
+  needs.names.add(name);
   return {
     route,
     edits: [
@@ -158,6 +165,61 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     ],
     already: [],
   };
+}
+
+/**
+ * A Flask-RESTful / flask-restx resource where it is added: `add_resource(observe_resource(views.Users, "/api/users",
+ * "/api/people"), "/users", "/people")`. One edit per call, wherever the class lives, carrying the label of every
+ * URL of the call (the helper counts each request under the URL rule it matched); the class itself is returned, so
+ * its endpoint name and url_for are unchanged, and a class added by several calls is observed once.
+ */
+function wrapResource(mod: PyModule, route: Route, call: Node, needs: PyWrapperNeeds): HandlerOutcome {
+  const name = pyHelperName(mod, PY_RESOURCE_FN);
+  if (!name) return refuse(route, `\`${PY_RESOURCE_FN}\` is already a different name in this module`);
+  const { pos, kw } = pyArgs(call);
+  const resource = kw.get('resource') ?? pos[0];
+  if (!resource) return refuse(route, 'its add_resource call passes no resource class');
+  if (isObserveCall(resource, name)) return already(route);
+  if (needs.wrapped.has(call.startIndex)) return { route, edits: [], already: [], alongside: true };
+  if (!needs.resources) {
+    return refuse(
+      route,
+      `the existing ${PY_HELPER_MODULE}.py predates ${PY_RESOURCE_FN} and is never overwritten: delete it and instrument again`,
+    );
+  }
+  const { root, text } = mod;
+  const same = needs.routes.filter(
+    (r) => r.file === route.file && registrationCall(root, text, r, 'call', ['add_resource'])?.startIndex === call.startIndex,
+  );
+  const dynamic = same.find((r) => !isStaticRoute(r));
+  if (dynamic) return refuse(route, `it is also added at ${routeLabel(dynamic)}, whose path is not known statically`);
+  const labels = resourceLabels(route, same, pos.slice(1));
+  needs.names.add(name);
+  needs.wrapped.add(call.startIndex);
+  return {
+    route,
+    edits: [
+      { start: resource.startIndex, end: resource.startIndex, newText: `${name}(` },
+      { start: resource.endIndex, end: resource.endIndex, newText: `, ${labels.map(pyString).join(', ')})` },
+    ],
+    already: [],
+  };
+}
+
+/**
+ * The labels of an add_resource call, in the order of its URLs: each URL's route (planned together when the whole file
+ * is instrumented), else, for one route instrumented alone, its full path with the URL in place of the route's own.
+ */
+function resourceLabels(route: Route, same: Route[], urls: readonly Node[]): string[] {
+  const own = routeTemplate(route);
+  const prefix = own.endsWith(route.path) ? own.slice(0, own.length - route.path.length) : undefined;
+  const labels = urls.map((u) => {
+    const url = pyStringValue(u);
+    if (url === undefined) return undefined;
+    const r = same.find((x) => x.path === url);
+    return r ? routeTemplate(r) : prefix !== undefined ? prefix + url : undefined;
+  });
+  return [...new Set([...labels, ...same.map(routeTemplate)].filter((l): l is string => l !== undefined))];
 }
 
 const RESOURCE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -169,8 +231,12 @@ function isResourceMethod(fn: Node): boolean {
 }
 
 export function pythonWrapperModuleEdits(mod: PyModule, needs: PyWrapperNeeds): TextEdit[] {
-  if (!needs.used || mod.importedNames.has(PY_HELPER_FN)) return [];
-  const { edits, newLines } = pythonImportEdits(mod, [{ module: needs.module, name: PY_HELPER_FN }]);
+  const wanted = [...needs.names].filter((n) => !mod.importedNames.has(n)).sort();
+  if (!wanted.length) return [];
+  const { edits, newLines } = pythonImportEdits(
+    mod,
+    wanted.map((name) => ({ module: needs.module, name })),
+  );
   if (newLines.length) {
     const { text, eol } = mod;
     // after the last leading import (or where imports go): one more import line

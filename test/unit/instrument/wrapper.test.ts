@@ -360,7 +360,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
-  it('a Flask-RESTful resource: its HTTP methods are observed (outermost decorator), never the URL where it is added', async () => {
+  it('a Flask-RESTful resource is wrapped where it is added, once per call, with the label of each of its URLs', async () => {
     const file = path.join(os.tmpdir(), 'tl-restful', 'app.py');
     const text = [
       'from flask import Flask',
@@ -371,7 +371,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       '',
       '',
       'class Books(Resource):',
-      '    def get(self):',
+      '    def get(self, id=None):',
       '        return []',
       '',
       '    @auth_required',
@@ -379,19 +379,85 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       '        return {}, 201',
       '',
       '',
-      "api.add_resource(Books, '/api/v1/books')",
+      "api.add_resource(Books, '/api/v1/books', '/api/v1/books/<int:id>')",
       '',
     ].join('\n');
     const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
-    assert.ok(
-      routes.some((r) => r.fullPath === '/api/v1/books'),
-      JSON.stringify(routes.map((r) => r.fullPath)),
-    );
+    assert.equal(routes.length, 4, JSON.stringify(routes.map((r) => r.fullPath)));
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+    assert.doesNotMatch(p.summary, /skipped/);
+    assert.match(p.summary, /^instrument 4 handlers one line each/);
     const out = applyEdits(text, p.edits);
-    assert.ok(!out.includes('observe_route("GET", "/api/v1/books")(\'/api/v1/books\')'));
-    assert.match(out, /^ {4}@observe_route\("GET", "\/api\/v1\/books"\)\n {4}def get\(self\):$/m);
-    assert.match(out, /^ {4}@observe_route\("POST", "\/api\/v1\/books"\)\n {4}@auth_required\n {4}def post\(self\):$/m);
+    assert.equal(out.split('\n').length, text.split('\n').length + 1, 'the import is the only new line');
+    assert.match(out, /^from telemetry_routes import observe_resource$/m);
+    assert.match(
+      out,
+      /^api\.add_resource\(observe_resource\(Books, "\/api\/v1\/books", "\/api\/v1\/books\/<int:id>"\), '\/api\/v1\/books', '\/api\/v1\/books\/<int:id>'\)$/m,
+    );
+    assert.doesNotMatch(out, /@observe_route/, 'the class is not touched');
+    await assertNothingMore(file, out);
+    // one route instrumented alone (the CodeLens, `--route`): the same line, with the label of the call's other URL too
+    const one = routes.find((r) => r.path === '/api/v1/books/<int:id>' && r.methods[0] === 'POST')!;
+    assert.equal(applyEdits(text, (await planInstrumentRoute(text, file, one, ALL, OPTS)).edits), out);
+  });
+
+  it('a helper module written before observe_resource is not overwritten: the resources are refused with the reason', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-restful-old-'));
+    const file = path.join(dir, 'app.py');
+    const text = [
+      'from flask import Flask',
+      'from flask_restful import Api',
+      'from views import Books',
+      '',
+      'app = Flask(__name__)',
+      'api = Api(app)',
+      "api.add_resource(Books, '/books')",
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(
+      path.join(dir, 'telemetry_routes.py'),
+      'def observe_route(method, route, status_code=200):\n    return lambda fn: fn\n',
+    );
+    try {
+      const views = {
+        path: path.join(dir, 'views.py'),
+        text: 'from flask_restful import Resource\n\n\nclass Books(Resource):\n    def get(self):\n        return []\n',
+      };
+      const routes = (await detectRoutes([{ path: file, text }, views])).filter((r) => r.file === file);
+      assert.equal(routes.length, 1);
+      const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      assert.deepEqual(p.edits, []);
+      assert.match(p.refused ?? '', /telemetry_routes\.py predates observe_resource and is never overwritten: delete it/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a resource whose route is on the class (flask-restx @ns.route): each HTTP method is observed, outermost', async () => {
+    const file = path.join(os.tmpdir(), 'tl-restx', 'app.py');
+    const text = [
+      'from flask import Flask',
+      'from flask_restx import Api, Resource',
+      '',
+      'app = Flask(__name__)',
+      'api = Api(app)',
+      '',
+      '',
+      "@api.route('/todos/<int:id>')",
+      'class Todo(Resource):',
+      '    def get(self, id):',
+      '        return {}',
+      '',
+      '    @auth_required',
+      '    def delete(self, id):',
+      "        return '', 204",
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
+    assert.match(out, /^ {4}@observe_route\("GET", "\/todos\/<int:id>"\)\n {4}def get\(self, id\):$/m);
+    assert.match(out, /^ {4}@observe_route\("DELETE", "\/todos\/<int:id>"\)\n {4}@auth_required\n {4}def delete\(self, id\):$/m);
     await assertNothingMore(file, out);
   });
 });
