@@ -17,8 +17,8 @@ import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from 
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
-import { PY_RESOURCE_FN, pythonHelper } from './helperPy';
-import { jsHelper } from './helperJs';
+import { PY_HELPER_FN, PY_RESOURCE_FN, pythonHelper } from './helperPy';
+import { JS_HELPER_FN, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
 
 export { applyEdits } from './common';
 export { validateResult } from './validate';
@@ -139,7 +139,25 @@ function sameFile(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
 }
 
-async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
+/** A call of the wrapper style's helper (observe_route, observe_resource, observeRoute, @ObserveRoute). */
+const WRAPPED = new RegExp(`\\b(?:${[PY_HELPER_FN, PY_RESOURCE_FN, JS_HELPER_FN, NEST_HELPER_DECORATOR].join('|')})\\s*\\(`);
+
+/** The registry's exposition, as `--setup metrics-endpoint` writes it or by hand: Python `generate_latest()`, prom-client `register.metrics()`. */
+const SCRAPE_CALL = /\bgenerate_latest\s*\(|\b(?:register|[\w$]*[Rr]egistry)\.metrics\s*\(\s*\)/;
+
+/** Whether a handler written in this file serves the Prometheus scrape endpoint: observing it would count every scrape as a request. */
+function servesScrape(route: Route, text: string, file: string): boolean {
+  const r = route.handlerRange;
+  if (!r || !sameFile(route.handlerFile, file)) return false;
+  return SCRAPE_CALL.test(
+    text
+      .split('\n', r.end.line)
+      .slice(r.start.line - 1)
+      .join('\n'),
+  );
+}
+
+async function plan(text: string, file: string, routesIn: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
   const aspects = orderedAspects(aspectsIn);
   // settings may be partial or empty (unset VS Code settings): fall back to the defaults field by field
   const opts: InstrumentOptions = {
@@ -158,12 +176,20 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
   }
   const refused = (why: string): EditPlan => ({ edits: [], summary: why, alreadyInstrumented: [], refused: why });
   if (!aspects.length) return refused('nothing to do: no aspect (counter, histogram, span) selected');
-  if (!routes.length) return refused('no HTTP route handlers found in this file');
+  if (!routesIn.length) return refused('no HTTP route handlers found in this file');
+  // the scrape endpoint is left alone: observing it would count every scrape as traffic
+  const routes = routesIn.filter((r) => !servesScrape(r, text, file));
+  if (!routes.length)
+    return refused(
+      `${routesIn.map(routeLabel).join(', ')}: serves the Prometheus metrics; observing it would count every scrape as traffic`,
+    );
   const lk = labelKinds(opts.labels);
   if (typeof lk === 'string') return refused(lk);
   const grammar = grammarForFile(file);
   if (!grammar) return refused(`unsupported file type: ${path.basename(file)}`);
   const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
+  // the inline style leaves a handler the wrapper style already observes as it is (never both)
+  const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   const result = await withTree(text, file, (root, g) => {
     const outcomes: HandlerOutcome[] = [];
     const seen = new Map<number, Route>();
@@ -205,18 +231,18 @@ async function plan(text: string, file: string, routes: Route[], aspectsIn: Aspe
       if (o.key !== undefined) seen.set(o.key, route);
       outcomes.push(o);
     };
-    const instrumenter = (wrapper ? WRAPPERS : INSTRUMENTERS)[g === 'python' ? 'python' : 'javascript']({
-      root,
-      text,
-      file,
-      routes,
-      aspects,
-      opts,
+    const lang = g === 'python' ? 'python' : 'javascript';
+    const filePlan = { root, text, file, routes, aspects, opts };
+    const instrumenter = (wrapper ? WRAPPERS : INSTRUMENTERS)[lang]({
+      ...filePlan,
       helper: helper?.helper,
       helperResources: helper?.resources,
     });
+    const observer = observed && WRAPPERS[lang]({ ...filePlan, helper: observed.helper, helperResources: observed.resources });
     for (const r of routes) {
-      if (wrapper && !sameFile(r.file, file)) {
+      const w = observer?.handler(r);
+      if (w && !w.refused && !w.edits.length && w.already.length) outcomes.push(w);
+      else if (wrapper && !sameFile(r.file, file)) {
         outcomes.push({
           route: r,
           edits: [],

@@ -461,3 +461,50 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     await assertNothingMore(file, out);
   });
 });
+
+describe('Instrument Route leaves alone what is not traffic, or already observed in the other style', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-leave-'));
+  const plan = async (file: string, text: string, style: 'wrapper' | 'inline') =>
+    planInstrumentFile(
+      text,
+      file,
+      (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file),
+      ALL,
+      { ...OPTS, style },
+    );
+  const flask =
+    'from prometheus_client import CONTENT_TYPE_LATEST, generate_latest\nfrom flask import Flask\napp = Flask(__name__)\n\n\n@app.route("/metrics")\ndef prometheus_metrics():\n    return generate_latest(), 200, {"Content-Type": CONTENT_TYPE_LATEST}\n\n@app.route("/users")\ndef users():\n    return "x"\n';
+  const express =
+    "const express = require('express');\nconst { register } = require('prom-client');\nconst app = express();\napp.get('/metrics', async (_req, res) => {\n  res.set('Content-Type', register.contentType);\n  res.end(await register.metrics());\n});\napp.get('/users', (req, res) => res.send('x'));\n";
+
+  for (const [name, text] of [
+    ['app.py', flask],
+    ['app.js', express],
+  ] as const) {
+    it(`${name}: the Prometheus scrape endpoint is never observed (every scrape would count as traffic), in both styles`, async () => {
+      const file = path.join(tmp(), name);
+      for (const style of ['wrapper', 'inline'] as const) {
+        const p = await plan(file, text, style);
+        assert.match(p.summary, /GET \/users/);
+        assert.doesNotMatch(p.summary, /\/metrics/);
+        assert.doesNotMatch(
+          applyEdits(text, p.edits),
+          /observe_?[Rr]oute\(["']GET["'], ["']\/metrics|start_?[Aa]ctive_?[Ss]pan\(["']GET \/metrics/,
+        );
+      }
+      const only = (await detectRoutes([{ path: file, text }])).filter((r) => r.path === '/metrics');
+      const refused = await planInstrumentFile(text, file, only, ALL, OPTS);
+      assert.deepEqual(refused.edits, []);
+      assert.match(refused.refused ?? '', /GET \/metrics: serves the Prometheus metrics/);
+    });
+
+    it(`${name}: the inline style leaves a handler the wrapper style observes as it is (never both)`, async () => {
+      const file = path.join(tmp(), name);
+      const users = (await detectRoutes([{ path: file, text }])).filter((r) => r.path === '/users');
+      const wrapped = applyEdits(text, (await planInstrumentFile(text, file, users, ALL, OPTS)).edits);
+      const inline = await plan(file, wrapped, 'inline');
+      assert.deepEqual(inline.edits, []);
+      assert.match(inline.summary, /already instrumented/);
+    });
+  }
+});
