@@ -52,7 +52,7 @@ const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
 const word = (names: string): RegExp => new RegExp(`(?<![\\w$.])(?:${names.replace(/\$/g, '\\$')})(?![\\w$])`);
 
 /** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. */
-export function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
+function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
   const n = unwrapExpr(n0);
   if (!n || depth > 12) return null;
   if (n.text === c.name) return { k: 'entry' };
@@ -195,7 +195,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The folder an fs call reads: absolute (`__dirname`, `path.join(__dirname, 'routes')`) or from the project root
  *  (`'routes'`, `path.join(process.cwd(), 'routes')`, `` `${process.cwd()}/app/api` ``). */
-export function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cwd?: true } | null {
+function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cwd?: true } | null {
   if (!n) return null;
   const d = evalDir(A, n);
   if (d) return { dir: d };
