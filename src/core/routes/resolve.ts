@@ -326,10 +326,13 @@ class Resolver extends CallGraph {
     return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
   }
 
+  private loaders: FileAnalysis[] | null = null;
+
   /** "is left out by …": a file of a folder a loader lists (./folderLoops) that its filter does not keep. */
   private leftOut(file: string): string | null {
-    for (const fa of this.files.values())
-      for (const [i, l] of (fa.folderLoops ?? []).entries()) {
+    this.loaders ??= [...this.files.values()].filter((fa) => fa.folderLoops?.length);
+    for (const fa of this.loaders)
+      for (const [i, l] of fa.folderLoops!.entries()) {
         if (l.cwd || !l.spec || file === fa.file || !file.startsWith(l.dir + path.sep)) continue;
         if (!this.entriesOf(fa.file, `each:${i}`).some((x) => x.mod === `file:${file}`))
           return `is left out by the filter of the folder loader at ${this.rel(fa.file)}:${l.line}`;
