@@ -97,11 +97,13 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
     case 'subscript_expression':
       return call('at', ev(n.childForFieldName('object')), [n.childForFieldName('index')]);
     case 'member_expression': {
-      // path.parse(file).name
+      // path.parse(file).name; pathToFileURL(path.join(dir, file)).href (an ES module's import)
       const o = unwrapExpr(n.childForFieldName('object'));
       const f = o?.type === 'call_expression' ? o.childForFieldName('function') : null;
-      if (n.childForFieldName('property')?.text === 'name' && f && /(?:^|\.)parse$/.test(f.text))
-        return call('stem', ev(named(o!.childForFieldName('arguments')!)[0] ?? null), []);
+      const prop = n.childForFieldName('property')?.text;
+      const arg = f ? (named(o!.childForFieldName('arguments')!)[0] ?? null) : null;
+      if (prop === 'name' && f && /(?:^|\.)parse$/.test(f.text)) return call('stem', ev(arg), []);
+      if (prop === 'href' && f && /(?:^|\.)pathToFileURL$/.test(f.text)) return ev(arg);
       return constant(A, n);
     }
     case 'call_expression': {
@@ -156,7 +158,12 @@ const and = (a: NameExpr | undefined, b: NameExpr): NameExpr => (a ? { k: 'call'
  */
 function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoop | null } | null {
   let seq = unwrapExpr(seq0);
-  if (seq?.type === 'identifier' && depth < 3) seq = unwrapExpr(A.soleDeclarator(seq.text)?.childForFieldName('value') ?? null);
+  let awaited = seq0?.type === 'await_expression';
+  if (seq?.type === 'identifier' && depth < 3) {
+    const v = A.soleDeclarator(seq.text)?.childForFieldName('value') ?? null;
+    awaited = v?.type === 'await_expression';
+    seq = unwrapExpr(v);
+  }
   if (seq?.type !== 'call_expression' || !/readdir|glob|sync/i.test(seq.text)) return null;
   const f = seq.childForFieldName('function');
   const args = named(seq.childForFieldName('arguments')!);
@@ -177,7 +184,7 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
     const d = folder(A, args[0] ?? null);
     return { loop: d ? { ...d, line, text } : null };
   }
-  const glob = m === 'sync' || m === 'globSync' || (m === 'glob' && seq0?.type === 'await_expression') ? args[0] : undefined;
+  const glob = m === 'sync' || m === 'globSync' || (m === 'glob' && awaited) ? args[0] : undefined;
   if (glob === undefined) return null;
   const v = A.evalStr(glob);
   const d = 's' in v ? v.s : evalDir(A, glob);

@@ -131,6 +131,37 @@ test('TypeScript sources listed by their compiled names when the filter keeps on
   ]);
 });
 
+test('ES modules: an awaited glob and readdir, imported through pathToFileURL, the router a named or default export', async () => {
+  const server = js(
+    '/p/server.mjs',
+    "import express from 'express';",
+    "import { glob } from 'glob';",
+    "import { readdir } from 'node:fs/promises';",
+    "import path from 'node:path';",
+    "import { pathToFileURL } from 'node:url';",
+    'const app = express();',
+    "const files = await glob('/p/v1/*.mjs');",
+    'for (const f of files) {',
+    '  const mod = await import(pathToFileURL(f).href);',
+    "  app.use('/v1/' + path.basename(f, '.mjs'), mod.router ?? mod.default);",
+    '}',
+    "const dir = path.join(import.meta.dirname, 'v2');",
+    'for (const f of await readdir(dir)) {',
+    '  const mod = await import(pathToFileURL(path.join(dir, f)).href);',
+    "  app.use(`/v2/${f.replace(/\\.mjs$/, '')}`, mod.router ?? mod.default);",
+    '}',
+    'app.listen(3000);',
+  );
+  const esm = (named: boolean, p: string): string[] => [
+    "import { Router } from 'express';",
+    `${named ? 'export ' : ''}const router = Router();`,
+    `router.get('${p}', (req, res) => res.end());`,
+    ...(named ? [] : ['export default router;']),
+  ];
+  const routes = await detectRoutes([server, js('/p/v1/tags.mjs', ...esm(true, '/')), js('/p/v2/users.mjs', ...esm(false, '/:id'))]);
+  assert.deepEqual(routes.map(brief), ['GET /v1/tags /p/v1/tags.mjs', 'GET /v2/users/:id /p/v2/users.mjs']);
+});
+
 test('files added to and removed from the folder: the same loader analysis (also after an incremental edit) follows them', async () => {
   const parsers = await loadParsers();
   const file = '/p/app.js';
