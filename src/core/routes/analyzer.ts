@@ -210,7 +210,7 @@ export abstract class Analyzer {
       if (vals.some(passes)) interesting = true;
       if (!r || (r.k !== 'obj' && r.k !== 'param')) {
         const v = this.evalStr(a);
-        if ('s' in v || v.ref || v.parts) strs[slot] = v;
+        if ('s' in v || v.ref || v.parts || v.each) strs[slot] = v;
       }
       return r;
     };

@@ -5,7 +5,7 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module. Pure.
  */
 import type { CallEdge, Ref, Val } from './model';
-import { RefResolver } from './refs';
+import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 
 export interface Caller {
@@ -44,7 +44,7 @@ export class CallGraph extends RefResolver {
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       const calls: Caller[] = edge.each
         ? this.arrayOf(from, edge.each).map((el) => ({ file: el.file, call: { ...edge, args: [el.ref], each: undefined } }))
-        : this.eachModule(edge.callee).map((callee) => ({ file: from, call: callee === edge.callee ? edge : { ...edge, callee } }));
+        : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));
       for (const { file, call: c } of calls) {
         let callee = this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);

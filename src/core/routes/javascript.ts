@@ -17,6 +17,7 @@ import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
+import { eitherExport, folderLoaderCall } from './jsFolderLoops';
 import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
 import { destructuredConsts, patternNames } from './jsPatterns';
@@ -301,6 +302,9 @@ export class JsAnalyzer extends Analyzer {
       if (self.k === 'self') this.classField(self.cls, prop, right);
       return;
     }
+    // a static field set in a static method (`InitManager.app = app`), read as `InitManager.app`
+    const cls = obj.type === 'identifier' ? this.bindings.get(obj.text) : undefined;
+    if (cls?.length === 1 && cls[0]!.node.type === 'class_declaration') return this.classField(this.clsId(cls[0]!.node), prop, right);
     if (obj.text === 'module' && prop === 'exports') {
       this.setExport('default', () => this.refOf(right));
       const r = unwrapExpr(right);
@@ -366,6 +370,8 @@ export class JsAnalyzer extends Analyzer {
         return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':
         return newRef(this, n);
+      case 'binary_expression':
+        return eitherExport(this, n) ?? none(n);
       default:
         return none(n);
     }
@@ -425,9 +431,10 @@ export class JsAnalyzer extends Analyzer {
     const argv = args ? named(args) : [];
     if (!fn) return none(n);
     if ((fn.type === 'identifier' && fn.text === 'require') || fn.type === 'import') {
-      const spec = argv[0] ? (unquote(argv[0]) ?? this.loops.computedSpec(argv[0], n)) : null;
-      if (spec === null) return none(n);
-      return { k: 'imp', mod: this.modId(spec), name: fn.type === 'import' ? '*' : 'cjs' };
+      const spec = argv[0] ? unquote(argv[0]) : null;
+      const mod = spec !== null ? this.modId(spec) : argv[0] ? this.loops.computedModule(argv[0], n) : null;
+      if (mod === null) return none(n);
+      return { k: 'imp', mod, name: fn.type === 'import' ? '*' : 'cjs' };
     }
     if (fn.type === 'member_expression') {
       const obj = fn.childForFieldName('object');
@@ -540,7 +547,8 @@ export class JsAnalyzer extends Analyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
-    this.callEdge(n, this.refOf(fn), named(args));
+    const callee = this.refOf(fn);
+    if (!folderLoaderCall(this, n, callee, named(args))) this.callEdge(n, callee, named(args));
   }
 
   private pendingArrays: [string, Node][] = [];

@@ -11,8 +11,8 @@ import type { FileAnalysis, ModId } from './model';
 const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 /** The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `{ fetch }`. */
 const SERVES = /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:/;
-/** `require(f)`, `import(`./${f}`)`; not a TypeScript method named so (`async import(data: Collection)`). */
-const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{)/g;
+/** `require(f)`, `import(`./${f}`)`, `require('./' + f)`; not a TypeScript method named so (`async import(data: Collection)`). */
+const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{|(['"])[^'"\n]*\1[ \t]*\+)/g;
 
 /** Packages that require every module of a folder. */
 const FOLDER_LOADERS = new Set(['require-directory', 'require-all', 'require-dir']);

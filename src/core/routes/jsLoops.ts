@@ -14,8 +14,9 @@ import { clip } from './common';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import { boundProp, literalArray } from './jsValues';
-import type { Ref } from './model';
+import type { ModId, Ref } from './model';
 import { type Loop, type LoopSyntax, Loops, type Part } from './loops';
+import { FolderListings } from './jsFolderLoops';
 
 /** Property assignments read for one object (a filled object has a few; minified code assigns thousands to `e`). */
 const MAX_ASSIGNS = 64;
@@ -110,6 +111,8 @@ function isName(n: Node | null | undefined): n is Node {
 /** JS/TS loops over a literal array, object properties assigned in them, and computed module names. */
 export class LiteralLoops extends Loops {
   private assigns: Map<string, Node[]> | null = null;
+  /** The file's loops over folder listings (./jsFolderLoops). */
+  readonly folders: FolderListings;
 
   constructor(
     private readonly js: JsAnalyzer,
@@ -119,6 +122,7 @@ export class LiteralLoops extends Loops {
     private readonly assignNodes: readonly Node[],
   ) {
     super(js, jsSyntax(js, forNodes, memberCalls));
+    this.folders = new FolderListings(js, () => this.syntax.candidates());
   }
 
   /** The loop over a literal array whose names the arguments of a call inside it read (`r.path`, `prefix`): the
@@ -198,26 +202,27 @@ export class LiteralLoops extends Loops {
 
   /**
    * The module a computed `require(…)`/`import(…)` loads with the loop variable bound (also recorded as a load of the
-   * file), or null; outside a literal loop, the load is recorded with the folder it reads.
+   * file), or each file of the folder a listing loop reads (`each:<i>`, ./jsFolderLoops), or null; outside those, the
+   * load is recorded with the folder it reads.
    */
-  computedSpec(arg: Node, call: Node): string | null {
+  computedModule(arg: Node, call: Node): ModId | null {
     const A = this.js;
     if (A.loopEl) {
       const v = A.evalStr(arg);
       const spec = 's' in v ? v.s : evalDir(A, arg);
-      if (spec !== null) {
-        const mod = A.modId(spec);
-        if (A.fa.loads && !A.fa.loads.includes(mod)) A.fa.loads.push(mod);
-        this.understood(call);
-      }
-      return spec;
+      if (spec === null) return null;
+      const mod = A.modId(spec);
+      if (A.fa.loads && !A.fa.loads.includes(mod)) A.fa.loads.push(mod);
+      this.understood(call);
+      return mod;
     }
-    const dir = this.inside(call) ? null : computedDir(A, arg);
+    const each = this.inside(call) ? null : this.folders.module(arg, call);
+    const dir = each ? (each.loop.cwd ? null : each.loop.dir) : this.inside(call) ? null : computedDir(A, arg);
     const line = lineOf(call);
     const loads = (A.fa.computedLoads ??= []);
     if (dir && !loads.some((l) => l.line === line)) loads.push({ text: clip(call.text), line, dir });
-    if (dir) this.understood(call);
-    return null;
+    if (dir || each) this.understood(call);
+    return each?.mod ?? null;
   }
 
   /** Computed loads understood, by call: its line (jsLoads.ts narrows the dead-module filter to what they read). */
@@ -228,11 +233,13 @@ export class LiteralLoops extends Loops {
   }
 }
 
-/** The folder a computed module name reads: `./legacy/${f}` → legacy/, `path.join(__dirname, 'routes', f)` → routes/. */
+/** The folder a computed module name reads: `./legacy/${f}`, `'./legacy/' + f` → legacy/, `path.join(__dirname, 'routes',
+ *  f)` → routes/. */
 function computedDir(A: JsAnalyzer, arg: Node): string | null {
   const u = unwrapExpr(arg);
-  if (u?.type === 'template_string') {
-    const head = u.text.slice(1, u.text.indexOf('${'));
+  const left = u?.type === 'binary_expression' ? u.childForFieldName('left') : null;
+  if (u?.type === 'template_string' || left?.type === 'string') {
+    const head = left ? (unquote(left) ?? '') : u!.text.slice(1, u!.text.indexOf('${'));
     const dir = head.slice(0, head.lastIndexOf('/') + 1);
     return dir.startsWith('.') ? path.resolve(A.dir, dir) : null;
   }

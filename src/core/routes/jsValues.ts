@@ -55,9 +55,22 @@ export function boundProp(A: JsAnalyzer, n: Node): Node | null | undefined {
   return el === undefined ? undefined : el?.type === 'object' ? A.prop(el, n.childForFieldName('property')?.text ?? '') : null;
 }
 
+/** Expressions that may compute a string from a folder entry's name. */
+const FOLDER_NAMES = new Set([
+  'identifier',
+  'call_expression',
+  'template_string',
+  'binary_expression',
+  'member_expression',
+  'subscript_expression',
+]);
+
 export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
   const n = unwrapExpr(n0) ?? n0;
   if (depth > 8) return { e: clip(n.text), why: 'expression' };
+  // computed from the name of a file a folder listing loop reads: evaluated per file by the resolver
+  const each = FOLDER_NAMES.has(n.type) ? A.loops.folders.val(n) : null;
+  if (each) return each;
   switch (n.type) {
     case 'string':
       return { s: unquote(n) ?? '' };

@@ -4,17 +4,21 @@
  * nodes, no functions, no Maps.
  */
 import type { AutoloadFilters } from './autoload';
+import type { FolderLoop, NameExpr } from './folderLoops';
 import type { Framework, HttpMethod, SourceRange } from './types';
 
 /**
  * A statically evaluated string: a literal `s` (with `src`, the configuration it is the default of:
- * `settings.API_V1_STR`, `process.env.API_PREFIX`), or a run-time expression `e` with the reason.
+ * `settings.API_V1_STR`, `process.env.API_PREFIX`), or a run-time expression `e` with the reason; `each`: computed from
+ * the entry of a folder loader (./folderLoops) whose modules are `mod`, a string once the resolver knows the entry.
  */
-export type Val = { s: string; src?: string } | { e: string; why: string; ref?: Ref; parts?: ValPart[] };
+export type Val =
+  { s: string; src?: string } | { e: string; why: string; ref?: Ref; parts?: ValPart[]; each?: { mod: ModId; x: NameExpr } };
 /** Pieces of a template literal / f-string / concatenation whose non-literal parts may be imported constants. */
 export type ValPart = string | { e: string; ref: Ref };
 
-/** Module identifiers: `file:/abs/path/without/ext`, `py:dotted.module` (absolute Python import), `pkg:name`. */
+/** Module identifiers: `file:/abs/path/without/ext`, `py:dotted.module` (absolute Python import), `pkg:name`; a folder
+ *  loader's module, one per entry: `py:dotted.package.*`, `each:<i>` (the file's folderLoops[i]). */
 export type ModId = string;
 
 /** A symbolic reference to a value, resolved across files by resolve.ts. */
@@ -31,6 +35,7 @@ export type Ref =
   | { k: 'ret'; callee: Ref; args?: (Ref | null)[] } // the value returned by calling a project function (app factories)
   | { k: 'lit'; props: Record<string, Ref> } // an object literal's named values (`{ router, model: User }`)
   | { k: 'arr'; els: Ref[] } // an array literal's elements (`[new UsersController(), new PostsController()]`)
+  | { k: 'alt'; refs: Ref[] } // the first of these that is something (`mod.router || mod.default`)
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'none'; text: string };
 
@@ -225,6 +230,8 @@ export interface FileAnalysis {
   computedKnown?: number[];
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
+  /** JS/TS: loops over the entries of a folder (./folderLoops), whose modules are `each:<index>`. */
+  folderLoops?: FolderLoop[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */
   moduleRoots?: string[];
   /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */

@@ -3,12 +3,15 @@
  * relative names with `package=`). Over a literal list (`for name in ["users", "items"]:`, see ./pyLoops) the name is each
  * module in turn; over anything else (`pkgutil.iter_modules(…)`, `os.listdir(…)`) its constant package part names every
  * module of that package (`py:app.plugins.*`, one module after the other at resolve time), so the routers such a loader
- * includes get the prefix written there.
+ * includes get the prefix written there; a prefix computed from the loop's name (`f"/{name}"`, `"/" + f[:-3]`, `p.stem`)
+ * is evaluated per module (./folderLoops).
  */
 import * as path from 'node:path';
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
-import type { ModId, Ref } from './model';
+import { clip } from './common';
+import type { NameExpr } from './folderLoops';
+import type { ModId, Ref, Val } from './model';
 import type { PyAnalyzer } from './python';
 
 /** Relative import `from ..a.b import x` in file → module id of `..a.b`. */
@@ -49,3 +52,147 @@ function constantHead(n: Node): string | null {
   const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
   return parts.length === 2 && parts[0]!.type === 'string_content' && parts[1]!.type === 'interpolation' ? parts[0]!.text : null;
 }
+
+/** How a loop over a folder binds a name: the module name (pkgutil's `name`, index 1), a pkgutil `ModuleInfo` or a
+ *  `Path` (`.stem`, `.name`), or the file name (`os.listdir`). */
+type Holds = 'stem' | 'info' | 'path' | 'file';
+
+interface PyListing {
+  start: number;
+  end: number;
+  names: Map<string, Holds>;
+}
+
+const LISTING = /\b(?:iter_modules|walk_packages|listdir|iterdir|glob|rglob)\s*\(/;
+
+/** The loops of a file over a package's modules or a folder's files (found once per analyzer, when first needed). */
+const listings = new WeakMap<PyAnalyzer, PyListing[]>();
+
+function pyListings(A: PyAnalyzer): PyListing[] {
+  let out = listings.get(A);
+  if (out) return out;
+  out = [];
+  for (const c of A.loops.syntax.candidates()) {
+    const seq = c.seq?.type === 'identifier' ? A.assignedOnce(c.seq) : c.seq;
+    const call = seq?.type === 'call' ? seq.childForFieldName('function') : null;
+    const m = call?.type === 'attribute' ? call.childForFieldName('attribute')?.text : call?.text;
+    if (!call || !m || !LISTING.test(seq!.text)) continue;
+    const holds: Holds | null = /^(iter_modules|walk_packages)$/.test(m)
+      ? 'info'
+      : m === 'listdir'
+        ? 'file'
+        : /glob|iterdir/.test(m) && !/^glob\.glob$/.test(call.text)
+          ? 'path'
+          : null;
+    const loop = holds ? c.loop() : null;
+    const left = loop?.childForFieldName('left');
+    const body = loop?.childForFieldName('body');
+    if (!holds || !left || !body) continue;
+    const names = new Map<string, Holds>();
+    if (left.type === 'identifier') names.set(left.text, holds);
+    else if (holds === 'info' && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+      const second = named(left)[1];
+      if (second?.type === 'identifier') names.set(second.text, 'stem');
+    }
+    if (names.size) out.push({ start: body.startIndex, end: body.endIndex, names });
+  }
+  listings.set(A, out);
+  return out;
+}
+
+const STR_METHODS = new Set(['replace', 'lower', 'upper', 'strip', 'split', 'rsplit', 'removesuffix', 'removeprefix']);
+
+/** The NameExpr of `n` over the names of a listing loop, or null. */
+function pyNameExpr(A: PyAnalyzer, n: Node | null, l: PyListing, depth = 0): NameExpr | null {
+  if (!n || depth > 12) return null;
+  const ev = (x: Node | null | undefined): NameExpr | null => pyNameExpr(A, x ?? null, l, depth + 1);
+  const call = (fn: string, on: NameExpr | null, args: (NameExpr | null)[]): NameExpr | null =>
+    on && args.every((a) => a) ? { k: 'call', fn, on, args: args as NameExpr[] } : null;
+  const holds = n.type === 'identifier' ? l.names.get(n.text) : undefined;
+  if (holds) return holds === 'stem' ? { k: 'entry', stem: true } : holds === 'file' ? { k: 'entry' } : null;
+  switch (n.type) {
+    case 'identifier': {
+      const right = A.assignedOnce(n);
+      if (right && right.startIndex >= l.start && right.endIndex <= l.end) return ev(right);
+      return pyConstant(A, n);
+    }
+    case 'integer':
+      return { k: 's', s: n.text };
+    case 'unary_operator':
+      return n.text.startsWith('-') && /^-\d+$/.test(n.text) ? { k: 's', s: n.text } : null;
+    case 'string': {
+      const parts: NameExpr[] = [];
+      for (const c of named(n)) {
+        if (c.type === 'string_start' || c.type === 'string_end') continue;
+        const x =
+          c.type === 'interpolation'
+            ? ev(c.childForFieldName('expression'))
+            : c.type === 'string_content'
+              ? { k: 's' as const, s: c.text }
+              : null;
+        if (!x) return null;
+        parts.push(x);
+      }
+      return { k: 'cat', parts };
+    }
+    case 'binary_operator': {
+      const [a, b] = [ev(n.childForFieldName('left')), ev(n.childForFieldName('right'))];
+      return n.childForFieldName('operator')?.text === '+' && a && b ? { k: 'cat', parts: [a, b] } : null;
+    }
+    case 'attribute': {
+      const o = n.childForFieldName('object');
+      const attr = n.childForFieldName('attribute')?.text;
+      const h = o?.type === 'identifier' ? l.names.get(o.text) : undefined;
+      if (h === 'info' && attr === 'name') return { k: 'entry', stem: true };
+      if (h === 'path' && (attr === 'stem' || attr === 'name')) return attr === 'stem' ? { k: 'entry', stem: true } : { k: 'entry' };
+      return pyConstant(A, n);
+    }
+    case 'subscript': {
+      const o = n.childForFieldName('value');
+      const idx = n.childForFieldName('subscript');
+      if (o?.type === 'identifier' && l.names.get(o.text) === 'info') return idx?.text === '1' ? { k: 'entry', stem: true } : null;
+      if (idx?.type === 'slice') {
+        const [s, e] = [idx.child(0)?.type === ':' ? null : named(idx)[0], named(idx).at(-1)];
+        const bounds = [s ? ev(s) : { k: 's' as const, s: '' }, e && e !== s ? ev(e) : { k: 's' as const, s: '' }];
+        return call('slice', ev(o), bounds);
+      }
+      return call('at', ev(o), [ev(idx)]);
+    }
+    case 'call': {
+      const f = n.childForFieldName('function');
+      const { pos } = pyArgs(n);
+      const m = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+      const obj = f?.type === 'attribute' ? f.childForFieldName('object') : null;
+      if (m && obj && STR_METHODS.has(m) && !/^(os\.)?path$/.test(obj.text)) return call(m, ev(obj), pos.map(ev));
+      if (m === 'basename' || m === 'splitext') return call(m, ev(pos[0]), []);
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function pyConstant(A: PyAnalyzer, n: Node): NameExpr | null {
+  const v = A.evalStr(n);
+  return 's' in v ? { k: 's', s: v.s } : null;
+}
+
+/** A string computed from the module or file name a loop over a package or folder reads (`f"/{name}"`, `"/" + f[:-3]`),
+ *  evaluated per module by the resolver (the module the loop imports is `py:pkg.*`); else null. */
+export function pyFolderVal(A: PyAnalyzer, n: Node): Val | null {
+  const s = n.startIndex;
+  if (busy.has(A)) return null; // a constant part being read
+  busy.add(A);
+  try {
+    for (const l of pyListings(A)) {
+      const x = s >= l.start && s < l.end ? pyNameExpr(A, n, l) : null;
+      if (x && JSON.stringify(x).includes('"entry"'))
+        return { e: clip(n.text), why: 'name of a module a folder loader reads', each: { mod: 'py:*', x } };
+    }
+    return null;
+  } finally {
+    busy.delete(A);
+  }
+}
+
+const busy = new WeakSet<PyAnalyzer>();

@@ -9,13 +9,20 @@ import { pyArgs } from '../parsing/python';
 import { clip, concatVals, toMethod } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
 import type { Val } from './model';
+import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
+
+/** Expressions that may compute a string from a folder entry's name. */
+const FOLDER_NAMES = new Set(['identifier', 'string', 'binary_operator', 'attribute', 'subscript', 'call']);
 
 /** Evaluates a string expression statically (literals, module constants, f-strings of constants, +). */
 export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
   if (depth > 8) return { e: clip(n.text), why: 'expression' };
   const ev = (c: Node): Val => pyEvalStr(A, c, depth + 1);
+  // computed from the name of a module a loop over a package reads: evaluated per module by the resolver
+  const each = FOLDER_NAMES.has(n.type) ? pyFolderVal(A, n) : null;
+  if (each) return each;
   switch (n.type) {
     case 'string': {
       const vals: Val[] = [];

@@ -4,12 +4,41 @@
  * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates), and a
  * route's handler function. Pure.
  */
-import type { ClassDecl, FileAnalysis, ModId, RawRoute, Ref } from './model';
+import type { CallEdge, ClassDecl, FileAnalysis, ModId, RawRoute, Ref, Val } from './model';
+import { evalName, folderEntries } from './folderLoops';
+import * as path from 'node:path';
 import { lastName } from './common';
 import { passesOn } from './jsMiddleware';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import type { Ent } from './values';
+
+/** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
+export interface EntryAt {
+  mod: ModId;
+  entry: { mod: ModId; name: string; stem: string };
+}
+
+/** A reference with the folder loader's module replaced by the entry's. */
+export function refAt(r: Ref, at: EntryAt): Ref {
+  if (r.k === 'imp') return r.mod === at.mod ? { ...r, mod: at.entry.mod } : r;
+  if (r.k === 'mem') return { ...r, base: refAt(r.base, at) };
+  return r.k === 'alt' ? { ...r, refs: r.refs.map((x) => refAt(x, at)) } : r;
+}
+
+/** A string computed from the folder entry's name (Val.each), at the entry; any other value as it is. */
+export function valAt(v: Val | null, at: EntryAt): Val | null {
+  const each = v && 'e' in v ? v.each : undefined;
+  if (!each || !(each.mod === at.mod || (each.mod === 'py:*' && at.mod.startsWith('py:')))) return v;
+  const s = evalName(each.x, at.entry.name, at.entry.stem);
+  return typeof s === 'string' ? { s } : v;
+}
+
+/** A call made once per entry: its callee, arguments and strings at the entry. */
+export function callAt(c: CallEdge, at: EntryAt): CallEdge {
+  const strs = c.strs ? Object.fromEntries(Object.entries(c.strs).map(([k, v]) => [k, valAt(v, at)!])) : undefined;
+  return { ...c, callee: refAt(c.callee, at), args: c.args.map((a) => a && refAt(a, at)), ...(strs ? { strs } : {}) };
+}
 
 export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; inner?: Ent };
 
@@ -119,7 +148,16 @@ export class RefResolver {
       }
       case 'lit':
         return { t: 'lit', file, props: ref.props };
+      case 'alt':
+        for (const r of ref.refs) {
+          const e = this.resolve(file, r, depth + 1);
+          if (e) return e;
+        }
+        return null;
       case 'mem': {
+        // `require('./books').default`: the default export of an ES module loaded by require (TypeScript's interop)
+        if (ref.name === 'default' && ref.base.k === 'imp' && ref.base.name === 'cjs')
+          return this.resolve(file, { ...ref.base, name: 'default' }, depth + 1);
         if (ref.base.k === 'mem') {
           // `ctrl.feed.get`: a function of an object exported by a module (`module.exports = { feed: { get() {} } }`)
           const root = this.resolve(file, ref.base.base, depth + 1);
@@ -184,13 +222,43 @@ export class RefResolver {
     return null;
   }
 
-  /** A folder loader's module (`py:app.plugins.*`, ./pyLoaders) is each module of the folder in turn: the reference
-   *  once per module; any other reference as it is. */
-  protected eachModule(ref: Ref): Ref[] {
-    const sub = (r: Ref, mod: ModId): Ref => (r.k === 'imp' ? { ...r, mod } : r.k === 'mem' ? { ...r, base: sub(r.base, mod) } : r);
+  /** The folder loader's module a reference is rooted at (`py:app.plugins.*`, ./pyLoaders; `each:<i>`, ./folderLoops). */
+  private loaderMod(ref: Ref | null | undefined): ModId | null {
     let root = ref;
-    while (root.k === 'mem') root = root.base;
-    return root.k === 'imp' && root.mod.endsWith('*') ? this.mods.modules(root.mod).map((m) => sub(ref, m)) : [ref];
+    while (root?.k === 'mem') root = root.base;
+    if (root?.k === 'alt') return root.refs.map((r) => this.loaderMod(r)).find((m) => m) ?? null;
+    return root?.k === 'imp' && (root.mod.endsWith('*') || root.mod.startsWith('each:')) ? root.mod : null;
+  }
+
+  private entryMemo = new Map<string, EntryAt['entry'][]>();
+
+  /** The entries of a folder loader's module, written in `file`: the modules of the package or folder it names. */
+  protected entriesOf(file: string, mod: ModId): EntryAt['entry'][] {
+    const k = `${file}|${mod}`;
+    let out = this.entryMemo.get(k);
+    if (out) return out;
+    const modFile = (m: ModId): string | null => this.mods.modFile(m, file);
+    if (mod.startsWith('each:')) {
+      const loop = this.files.get(file)?.folderLoops?.[Number(mod.slice(5))];
+      out = loop ? folderEntries(loop, file, this.files.keys(), modFile) : [];
+    } else {
+      out = this.mods.modules(mod).map((m) => {
+        const f = modFile(m) ?? '';
+        const pkg = /^(?:__init__|index)\./.test(path.basename(f));
+        const stem = m.startsWith('py:')
+          ? m.slice(m.lastIndexOf('.') + 1)
+          : path.basename(pkg ? path.dirname(f) : f).replace(/\.[^.]*$/, '');
+        return { mod: m, name: pkg ? path.basename(path.dirname(f)) : path.basename(f), stem };
+      });
+    }
+    this.entryMemo.set(k, out);
+    return out;
+  }
+
+  /** f once per entry of the folder loader the references (of `file`) are rooted at; once, with null, without one. */
+  protected perEntry<T>(file: string, refs: readonly (Ref | null | undefined)[], f: (at: EntryAt | null) => T): T[] {
+    const mod = refs.map((r) => this.loaderMod(r)).find((m) => m);
+    return mod ? this.entriesOf(file, mod).map((entry) => f({ mod, entry })) : [f(null)];
   }
 
   private classMemo = new Map<string, ClassDecl['base'] | null>();

@@ -9,7 +9,7 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { entOfKey, key } from './refs';
+import { entOfKey, key, refAt, valAt } from './refs';
 import { CallGraph, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
@@ -247,7 +247,10 @@ class Resolver extends CallGraph {
       }
     }
     for (const fa of this.files.values()) {
-      for (const m of fa.mounts.flatMap((m) => this.eachModule(m.child).map((child) => (child === m.child ? m : { ...m, child })))) {
+      const mounts = fa.mounts.flatMap((m) =>
+        this.perEntry(fa.file, [m.child], (at) => (at ? { ...m, child: refAt(m.child, at), prefix: valAt(m.prefix, at) } : m)),
+      );
+      for (const m of mounts) {
         const child = this.resolve(fa.file, m.child);
         const fn =
           m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param'
@@ -315,7 +318,7 @@ class Resolver extends CallGraph {
   /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
   private unmounted(k: string, what: string): string {
     const e = entOfKey(k);
-    const through = mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f));
+    const through = this.leftOut(e?.file ?? '') ?? mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f));
     // a router field of a controller class (`router = Router()`): mounted only through an instance
     const field = (e?.t === 'obj' ? (this.files.get(e.file)?.classes ?? []) : []).flatMap((c) =>
       Object.entries(c.fields ?? {}).flatMap(([name, f]) =>
@@ -333,6 +336,20 @@ class Resolver extends CallGraph {
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
     return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
+  }
+
+  private loaders: FileAnalysis[] | null = null;
+
+  /** "is left out by …": a file of a folder a loader lists (./folderLoops) that its filter does not keep. */
+  private leftOut(file: string): string | null {
+    this.loaders ??= [...this.files.values()].filter((fa) => fa.folderLoops?.length);
+    for (const fa of this.loaders)
+      for (const [i, l] of fa.folderLoops!.entries()) {
+        if (l.cwd || !l.spec || file === fa.file || !file.startsWith(l.dir + path.sep)) continue;
+        if (!this.entriesOf(fa.file, `each:${i}`).some((x) => x.mod === `file:${file}`))
+          return `is left out by the filter of the folder loader at ${this.rel(fa.file)}:${l.line}`;
+      }
+    return null;
   }
 
   private describe(k: string): string {

@@ -1,7 +1,7 @@
 /**
  * Modules loaded by a computed name over a literal list (each element a module load, a prefix built from the same
- * element), folder loaders read at run time (the reason names the computed load), and helpers called as members of an
- * imported module object.
+ * element), folder loaders read at run time (each file of the folder; the reason names the computed load when its filter
+ * is not read), and helpers called as members of an imported module object.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,19 +137,22 @@ test('a literal-list load records each element module as loaded by the file', as
   assert.equal(fa.computedLoads, undefined);
 });
 
-test('a computed load not over a literal list stays unknown, and routers of the folder it reads say so', async () => {
+test('a loop over a folder listing mounts each file of the folder; one whose filter is a project function stays unknown', async () => {
   const app = js(
     '/p/app.js',
     "const fs = require('fs');",
     "const express = require('express');",
+    "const isRoute = require('./lib/isRoute');",
     'const app = express();',
     "for (const file of fs.readdirSync(__dirname + '/legacy')) app.use('/legacy', require(`./legacy/${file}`));",
+    "fs.readdirSync(__dirname + '/old').filter(isRoute).forEach((f) => app.use('/old', require('./old/' + f)));",
     'module.exports = (names) => names.forEach((n) => app.use(require(`./other/${n}`)));',
   );
-  const routes = await detectRoutes([app, js('/p/legacy/old.js', ...ROUTER('/old')), js('/p/lib/unused.js', ...ROUTER('/unused'))]);
+  const isRoute = js('/p/lib/isRoute.js', "module.exports = (f) => f.endsWith('.js');");
+  const routes = await detectRoutes([app, isRoute, js('/p/legacy/old.js', ...ROUTER('/old')), js('/p/old/x.js', ...ROUTER('/x'))]);
   assert.deepEqual(routes.map(brief), [
-    'GET null(/old: `router` (legacy/old.js:2) is mounted through a computed require(`./legacy/${file}`) (app.js:4)) /p/legacy/old.js',
-    'GET null(/unused: `router` (lib/unused.js:2) is never mounted/registered in the analysed files) /p/lib/unused.js',
+    'GET /legacy/old /p/legacy/old.js',
+    "GET null(/x: `router` (old/x.js:2) is mounted through a computed require('./old/' + f) (app.js:6)) /p/old/x.js",
   ]);
 });
 
@@ -246,7 +249,7 @@ test('Python importlib over a literal list: each module is included, with the pr
   ]);
 });
 
-test('Python folder loaders (pkgutil.iter_modules, os.listdir): every module of the package is included with the prefix written there', async () => {
+test('Python folder loaders (pkgutil.iter_modules, os.listdir): every module of the package is included with the prefix written there or computed from its name', async () => {
   const main = js(
     '/p/app/main.py',
     'import importlib, os, pkgutil',
@@ -267,7 +270,7 @@ test('Python folder loaders (pkgutil.iter_modules, os.listdir): every module of 
     js('/p/app/other/audit.py', ...PY_ROUTER('/audit')),
   ]);
   assert.deepEqual(routes.map(brief), [
-    'GET null(/status: prefix at main.py:8 is a f-string with substitutions: f"/x/{f[:-3]}") /p/app/extras/status.py',
+    'GET /x/status/status /p/app/extras/status.py',
     'GET null(/audit: `router` (other/audit.py:2) is never mounted/registered in the analysed files) /p/app/other/audit.py',
     'GET /plugins/billing/invoices /p/app/plugins/billing.py',
   ]);

@@ -1,0 +1,247 @@
+/**
+ * Folder loaders, one model for both languages: a loop over the entries of a folder read at run time (JS
+ * `fs.readdirSync(dir).filter(…).forEach((file) => app.use('/' + file.replace('.js', ''), require('./' + file)))`,
+ * `glob.sync('routes/*.js')`, require-directory's `visit`; Python `for m in pkgutil.iter_modules(…)`). The analysis
+ * records the folder and, as small expressions over the entry's name (NameExpr), the filter it applies, the module it
+ * loads and the prefixes it computes; the resolver evaluates them once per project file of that folder, so the routers
+ * get the full path they are served at, and the listing follows the files as they are added or removed. Names come
+ * from the repository: expressions are evaluated with bounded sizes, a regular expression with RE2 (linear time). Pure.
+ */
+import * as path from 'node:path';
+import { RE2JS } from 're2js';
+
+/** An expression over a folder entry: the entry as the loop variable holds it (`pre` + file name), or its module name
+ *  (`stem`: pkgutil's `name`, Path's `.stem`); strings, regular expressions, concatenations and calls of the string,
+ *  path and test functions `evalName` knows. */
+export type NameExpr =
+  | { k: 'entry'; stem?: true }
+  | { k: 's'; s: string }
+  | { k: 're'; re: string; flags: string }
+  | { k: 'cat'; parts: NameExpr[] }
+  | { k: 'call'; fn: string; on?: NameExpr; args: NameExpr[] };
+
+/** A loop over the entries of a folder (JS; a Python package's modules are its `py:pkg.*` pattern instead). */
+export interface FolderLoop {
+  /** The folder: absolute, or relative to the project root (`process.cwd()`, a relative `readdirSync('routes')`). */
+  dir: string;
+  cwd?: true;
+  /** What the loop variable holds before the file name (glob: the pattern's folder as written, `routes/`). */
+  pre?: string;
+  /** Every file below the folder (require-directory, require-all), with these extensions; else the folder's entries. */
+  recursive?: string[];
+  /** Which entries the loop keeps (a `filter` callback, a glob's file pattern, guards in the body); none: all. */
+  filter?: NameExpr;
+  /** The module it loads per entry (`'./' + file`, `path.join(dir, file)`), from the loader's folder; none: the entry. */
+  spec?: NameExpr;
+  line: number;
+  text: string;
+}
+
+/** What the expressions may make large: entries per folder, length of a computed string. */
+const MAX_ENTRIES = 256;
+const MAX_LEN = 1024;
+const MAX_PATTERN = 256;
+
+type Value = string | string[] | boolean | null;
+
+const compiled = new Map<string, RE2JS | null>();
+function re2(re: string, flags: string): RE2JS | null {
+  const k = `${flags}/${re}`;
+  let r = compiled.get(k);
+  if (r === undefined) {
+    try {
+      r = re.length > MAX_PATTERN ? null : RE2JS.compile(re, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+    } catch {
+      r = null;
+    }
+    if (compiled.size > 256) compiled.clear();
+    compiled.set(k, r);
+  }
+  return r;
+}
+
+/** lodash's words: lower-case runs, capitalised words, upper-case runs, digit runs. */
+const words = (s: string): string[] => s.match(/[A-Z]{2,}(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]?[a-z]+|[A-Z]+|[0-9]+/g) ?? [];
+
+const str = (v: Value): string | null => (typeof v === 'string' ? v : null);
+
+/** The value of x for one entry (`name`: the variable's string, `stem`: the module name), or null when it is unknown. */
+export function evalName(x: NameExpr, name: string, stem: string, depth = 0): Value {
+  if (depth > 24) return null;
+  const ev = (y: NameExpr | undefined): Value => (y ? evalName(y, name, stem, depth + 1) : null);
+  let out: Value;
+  switch (x.k) {
+    case 'entry':
+      return x.stem ? stem : name;
+    case 's':
+      return x.s;
+    case 're':
+      return null;
+    case 'cat': {
+      const parts = x.parts.map(ev);
+      out = parts.every((p) => typeof p === 'string') ? parts.join('') : null;
+      break;
+    }
+    case 'call':
+      out = call(x, ev);
+      break;
+  }
+  return typeof out === 'string' && out.length > MAX_LEN ? null : out;
+}
+
+function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined) => Value): Value {
+  const on = ev(x.on);
+  const s = str(on);
+  const a = x.args.map((y) => (y.k === 're' ? null : ev(y)));
+  const [a0, a1] = [str(a[0] ?? null), str(a[1] ?? null)];
+  const re = x.args[0]?.k === 're' ? x.args[0] : null;
+  switch (x.fn) {
+    case 'replace':
+    case 'replaceAll': {
+      if (s === null || a1 === null) return null;
+      if (re) {
+        const r = re2(re.re, re.flags);
+        if (!r) return null;
+        const m = r.matcher(s);
+        return x.fn === 'replaceAll' || re.flags.includes('g') ? m.replaceAll(a1) : m.replaceFirst(a1);
+      }
+      if (a0 === null) return null;
+      return x.fn === 'replaceAll' ? s.split(a0).join(a1) : s.replace(a0, () => a1);
+    }
+    case 'toLowerCase':
+    case 'lower':
+      return s?.toLowerCase() ?? null;
+    case 'toUpperCase':
+    case 'upper':
+      return s?.toUpperCase() ?? null;
+    case 'trim':
+    case 'strip':
+      return s?.trim() ?? null;
+    case 'split':
+      return s !== null && a0 ? s.split(a0) : null;
+    case 'rsplit': {
+      // `f.rsplit('.', 1)`: the last separator only
+      if (s === null || !a0) return null;
+      const i = s.lastIndexOf(a0);
+      return i < 0 ? [s] : [s.slice(0, i), s.slice(i + a0.length)];
+    }
+    case 'at': {
+      const i = Number(a0);
+      return Array.isArray(on) && Number.isInteger(i) ? (on.at(i) ?? null) : null;
+    }
+    case 'slice': {
+      const [b, e] = [a0 === '' || a0 === null ? undefined : Number(a0), a1 === '' || a1 === null ? undefined : Number(a1)];
+      return s !== null && [b, e].every((n) => n === undefined || Number.isInteger(n)) ? s.slice(b, e) : null;
+    }
+    case 'removesuffix':
+      return s !== null && a0 !== null ? (a0 && s.endsWith(a0) ? s.slice(0, -a0.length) : s) : null;
+    case 'removeprefix':
+      return s !== null && a0 !== null ? (s.startsWith(a0) ? s.slice(a0.length) : s) : null;
+    case 'basename':
+      return s !== null ? path.posix.basename(s, a0 ?? undefined) : null;
+    case 'extname':
+      return s !== null ? path.posix.extname(s) : null;
+    case 'stem': // path.parse(f).name, Path(f).stem
+      return s !== null ? path.posix.parse(s).name : null;
+    case 'splitext': {
+      const ext = s !== null ? path.posix.extname(s) : '';
+      return s !== null ? [s.slice(0, s.length - ext.length), ext] : null;
+    }
+    case 'join': // path.join(dir, file): its arguments, no receiver
+      return a.length && a.every((p) => typeof p === 'string') ? path.join(...(a as string[])) : null;
+    case 'kebabCase':
+    case 'snakeCase':
+      return s !== null
+        ? words(s)
+            .map((w) => w.toLowerCase())
+            .join(x.fn === 'kebabCase' ? '-' : '_')
+        : null;
+    case 'camelCase':
+      return s !== null
+        ? words(s)
+            .map((w, i) => (i ? w[0]!.toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()))
+            .join('')
+        : null;
+    case 'eq':
+    case 'ne':
+      return typeof on === 'string' && a0 !== null ? (on === a0) === (x.fn === 'eq') : null;
+    case 'endsWith':
+    case 'startsWith':
+    case 'includes':
+      return s !== null && a0 !== null ? s[x.fn](a0) : null;
+    case 'test': {
+      const r = re && s !== null ? re2(re.re, re.flags) : null;
+      return r ? r.matcher(s!).find() : null;
+    }
+    case 'not':
+      return typeof on === 'boolean' ? !on : null;
+    case 'and':
+    case 'or': {
+      const v = [on, ...a];
+      if (v.some((b) => typeof b !== 'boolean')) return null;
+      return x.fn === 'and' ? v.every(Boolean) : v.some(Boolean);
+    }
+    default:
+      return null;
+  }
+}
+
+/** JS/TS scripts a folder loader may load; require-directory's defaults are `js`, `json`, `coffee`. */
+const SCRIPT = /\.(?:[cm]?[jt]sx?)$/i;
+const TS = /\.([cm]?)tsx?$/i;
+
+export interface FolderEntry {
+  /** The module loaded for the entry (`file:` id). */
+  mod: string;
+  /** The loop variable's string (the file name as it is at run time), and the module name. */
+  name: string;
+  stem: string;
+}
+
+/**
+ * The entries of a folder loop of `loader` that it keeps, each with the module it loads: the analysed files of the
+ * folder (and its sub-folders holding an index script, by the folder's name), or every script below it; never the
+ * loader itself. TypeScript files are listed by their compiled names (`users.js`) when the filter keeps none by its own.
+ */
+export function folderEntries(
+  loop: FolderLoop,
+  loader: string,
+  files: Iterable<string>,
+  modFile: (mod: string) => string | null,
+): FolderEntry[] {
+  const all = [...files];
+  let dir = loop.dir;
+  if (loop.cwd) {
+    // the project root: the nearest folder above the loader where the listed folder holds files
+    const has = (d: string): boolean => all.some((f) => f.startsWith(path.join(d, loop.dir) + path.sep));
+    let root = path.dirname(loader);
+    while (!has(root) && path.dirname(root) !== root) root = path.dirname(root);
+    dir = path.join(root, loop.dir);
+  }
+  const names = new Map<string, string>(); // entry name → file
+  for (const f of all) {
+    if (!f.startsWith(dir + path.sep) || f === loader) continue;
+    const rel = path.relative(dir, f).split(path.sep);
+    if (loop.recursive) {
+      if (loop.recursive.includes(path.extname(f).slice(1))) names.set(rel.join('/'), f);
+    } else if (rel.length === 1) names.set(rel[0]!, f);
+    else if (rel.length === 2 && /^index\.[cm]?[jt]sx?$/.test(rel[1]!) && SCRIPT.test(rel[1]!)) names.set(rel[0]!, f);
+  }
+  // a TypeScript project run from its sources lists `users.ts`; compiled, `users.js`: the names the filter keeps
+  const keeps = (n: string): boolean => !loop.filter || evalName(loop.filter, (loop.pre ?? '') + n, stemOf(n)) === true;
+  const sorted = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const compiled = !sorted.some(([n]) => TS.test(n) && keeps(n));
+  const out: FolderEntry[] = [];
+  for (const [entry, file] of sorted) {
+    if (out.length >= MAX_ENTRIES) break;
+    const name = compiled ? entry.replace(TS, '.$1js') : entry;
+    if (!keeps(name)) continue;
+    const value = (loop.pre ?? '') + name;
+    const spec = loop.spec ? str(evalName(loop.spec, value, stemOf(name))) : file;
+    const target = spec === null ? null : modFile(`file:${path.resolve(path.dirname(loader), spec)}`);
+    if (target && target !== loader) out.push({ mod: `file:${target}`, name: value, stem: stemOf(name) });
+  }
+  return out;
+}
+
+const stemOf = (name: string): string => path.posix.basename(name).replace(/\.[^.]*$/, '');

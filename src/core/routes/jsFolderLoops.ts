@@ -1,0 +1,390 @@
+/**
+ * JS/TS folder loaders (see ./folderLoops): a `for … of` or `forEach` over a folder listing (`fs.readdirSync(dir)`,
+ * `await fs.promises.readdir(dir)`, `glob.sync('routes/*.js')`, optionally through `.filter(cb)` or a `const` holding
+ * it), and require-directory / require-all with a `visit` / `resolve` callback. The loop variable's uses become
+ * NameExprs: the module a computed `require`/`import` loads (`each:<i>`), and the prefixes a mount computes from it
+ * (`'/' + file.replace('.js', '')`, `path.basename(file, '.js')`, `kebabCase(name)`). A filter or guard that is not a
+ * simple string test leaves the loop as it was (a computed load, the full path unknown with the reason). Pure.
+ */
+import * as path from 'node:path';
+import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
+import { clip } from './common';
+import { evalName, type FolderLoop, type NameExpr } from './folderLoops';
+import type { JsAnalyzer } from './javascript';
+import { evalDir } from './jsRegistrations';
+import type { ModId, Ref, Val } from './model';
+
+/** A loop over a folder listing: its variable, its body, and its record (null when its filter is not understood). */
+interface Listing {
+  name: string;
+  start: number;
+  end: number;
+  loop: FolderLoop | null;
+  index: number;
+  /** The variable, and the names bound in the body whose value uses it (transitively), as words. */
+  re: RegExp;
+  deps?: RegExp | null;
+}
+
+/** Where a name is read: the variable of a loop or a filter callback, names bound in its body. */
+interface Ctx {
+  name: string;
+  start: number;
+  end: number;
+}
+
+const STRING_FNS = new Set([
+  'replace',
+  'replaceAll',
+  'toLowerCase',
+  'toUpperCase',
+  'trim',
+  'split',
+  'slice',
+  'endsWith',
+  'startsWith',
+  'includes',
+]);
+const PATH_FNS = new Set(['basename', 'extname', 'join', 'resolve']);
+const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
+/** Names (identifiers, `|`-separated) as whole words. */
+const word = (names: string): RegExp => new RegExp(`(?<![\\w$.])(?:${names.replace(/\$/g, '\\$')})(?![\\w$])`);
+
+/** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. */
+function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
+  const n = unwrapExpr(n0);
+  if (!n || depth > 12) return null;
+  if (n.text === c.name) return { k: 'entry' };
+  const ev = (x: Node | null): NameExpr | null => nameExpr(A, x, c, depth + 1);
+  const call = (fn: string, on: NameExpr | null | undefined, args: readonly (Node | null)[]): NameExpr | null => {
+    const xs = args.map(ev);
+    return on === null || xs.some((x) => !x) ? null : { k: 'call', fn, ...(on ? { on } : {}), args: xs as NameExpr[] };
+  };
+  switch (n.type) {
+    case 'identifier': {
+      const d = A.soleDeclarator(n.text);
+      if (d && d.startIndex >= c.start && d.endIndex <= c.end) return ev(d.childForFieldName('value'));
+      return constant(A, n);
+    }
+    case 'string':
+    case 'number':
+      return constant(A, n);
+    case 'regex':
+      return { k: 're', re: n.childForFieldName('pattern')?.text ?? '', flags: n.childForFieldName('flags')?.text ?? '' };
+    case 'template_string': {
+      const parts: NameExpr[] = [];
+      for (const p of named(n)) {
+        const x = p.type === 'template_substitution' ? ev(named(p)[0] ?? null) : constant(A, p);
+        if (!x) return null;
+        parts.push(x);
+      }
+      return { k: 'cat', parts };
+    }
+    case 'unary_expression':
+      return n.childForFieldName('operator')?.text === '!' ? call('not', ev(n.childForFieldName('argument')), []) : null;
+    case 'binary_expression': {
+      const op = n.childForFieldName('operator')?.text ?? '';
+      const [l, r] = [n.childForFieldName('left'), n.childForFieldName('right')];
+      if (op === '+') {
+        const [a, b] = [ev(l), ev(r)];
+        return a && b ? { k: 'cat', parts: [a, b] } : null;
+      }
+      if (op === '&&' || op === '||') return call(op === '&&' ? 'and' : 'or', ev(l), [r]);
+      if (/^[!=]==?$/.test(op)) return call(op.startsWith('!') ? 'ne' : 'eq', ev(l), [r]);
+      return null;
+    }
+    case 'subscript_expression':
+      return call('at', ev(n.childForFieldName('object')), [n.childForFieldName('index')]);
+    case 'member_expression': {
+      // path.parse(file).name; pathToFileURL(path.join(dir, file)).href (an ES module's import)
+      const o = unwrapExpr(n.childForFieldName('object'));
+      const f = o?.type === 'call_expression' ? o.childForFieldName('function') : null;
+      const prop = n.childForFieldName('property')?.text;
+      const arg = f ? (named(o!.childForFieldName('arguments')!)[0] ?? null) : null;
+      if (prop === 'name' && f && /(?:^|\.)parse$/.test(f.text)) return call('stem', ev(arg), []);
+      if (prop === 'href' && f && /(?:^|\.)pathToFileURL$/.test(f.text)) return ev(arg);
+      return constant(A, n);
+    }
+    case 'call_expression': {
+      const f = n.childForFieldName('function');
+      const args = named(n.childForFieldName('arguments')!);
+      const m = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : (f?.text ?? '');
+      const obj = f?.type === 'member_expression' ? f.childForFieldName('object') : null;
+      if (obj && STRING_FNS.has(m) && obj.text !== 'path') return call(m, ev(obj), args);
+      if (m === 'test' && obj) return call('test', ev(args[0] ?? null), [obj]);
+      const join = m === 'join' || m === 'resolve'; // path.join(dir, file): no receiver
+      if (PATH_FNS.has(m) && (!obj || obj.text === 'path'))
+        return join ? call('join', undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
+      if (CASE_FNS.has(m)) return call(m, ev(args[0] ?? null), []);
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A string that does not depend on the variable (a literal, a constant, `__dirname`), as a NameExpr. */
+function constant(A: JsAnalyzer, n: Node): NameExpr | null {
+  if (n.type === 'number' || n.type === 'string_fragment') return { k: 's', s: n.text };
+  const v = A.evalStr(n);
+  if ('s' in v) return { k: 's', s: v.s };
+  const d = evalDir(A, n);
+  return d ? { k: 's', s: d } : null;
+}
+
+/** A function's body expression: an arrow's expression, or a block's sole `return <expr>`. */
+function returned(fn: Node): Node | null {
+  const body = fn.childForFieldName('body');
+  if (body?.type !== 'statement_block') return body;
+  const st = named(body).filter((s) => s.type !== 'comment');
+  return st.length === 1 && st[0]!.type === 'return_statement' ? (named(st[0]!)[0] ?? null) : null;
+}
+
+/** The single identifier parameter of a callback. */
+function param(fn: Node): string | null {
+  const ps = fn.childForFieldName('parameters');
+  const p = fn.childForFieldName('parameter') ?? (ps ? (named(ps)[0] ?? null) : null);
+  const id = p?.type === 'required_parameter' ? p.childForFieldName('pattern') : p;
+  return id?.type === 'identifier' && (!ps || named(ps).length === 1) ? id.text : null;
+}
+
+const and = (a: NameExpr | undefined, b: NameExpr): NameExpr => (a ? { k: 'call', fn: 'and', on: a, args: [b] } : b);
+
+/**
+ * The folder a listing reads and what its variable holds: `readdirSync(dir)`, `readdir(dir)`, `glob.sync('routes/*.js')`,
+ * through `.filter(cb)` calls and a name bound once; null when it is no listing; `loop: null` when it is one whose filter
+ * is not understood.
+ */
+function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoop | null } | null {
+  let seq = unwrapExpr(seq0);
+  let awaited = seq0?.type === 'await_expression';
+  if (seq?.type === 'identifier' && depth < 3) {
+    const v = A.soleDeclarator(seq.text)?.childForFieldName('value') ?? null;
+    awaited = v?.type === 'await_expression';
+    seq = unwrapExpr(v);
+  }
+  if (seq?.type !== 'call_expression' || !/readdir|glob|sync/i.test(seq.text)) return null;
+  const f = seq.childForFieldName('function');
+  const args = named(seq.childForFieldName('arguments')!);
+  const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
+  if (m === 'filter' && f?.type === 'member_expression') {
+    const inner = listing(A, f.childForFieldName('object'), depth + 1);
+    if (!inner?.loop) return inner;
+    const cb = unwrapExpr(args[0] ?? null);
+    const name = cb && isInlineFunction(cb) ? param(cb) : null;
+    const body = name ? returned(cb!) : null;
+    const test = body ? nameExpr(A, body, { name: name!, start: cb!.startIndex, end: cb!.endIndex }) : null;
+    return { loop: test ? { ...inner.loop, filter: and(inner.loop.filter, test) } : null };
+  }
+  const line = lineOf(seq);
+  const text = clip(seq.text);
+  if (m === 'readdirSync' || m === 'readdir') {
+    if (args.length !== 1 && !(args.length === 2 && /^['"]/.test(args[1]!.text))) return { loop: null }; // withFileTypes
+    const d = folder(A, args[0] ?? null);
+    return { loop: d ? { ...d, line, text } : null };
+  }
+  const glob = m === 'sync' || m === 'globSync' || (m === 'glob' && awaited) ? args[0] : undefined;
+  if (glob === undefined) return null;
+  const v = A.evalStr(glob);
+  const d = 's' in v ? v.s : evalDir(A, glob);
+  const at = d ? d.lastIndexOf('/') : -1;
+  if (!d || at < 0 || /[*?[{]/.test(d.slice(0, at)) || /[[{]/.test(d.slice(at + 1))) return { loop: null };
+  const [dir, pattern] = [d.slice(0, at), d.slice(at + 1)];
+  const pre = `${dir}/`;
+  const re = `^${escape(pre)}${escape(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`;
+  const filter: NameExpr = { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re, flags: '' }] };
+  const abs = path.isAbsolute(dir);
+  return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), pre, filter, line, text } };
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The folder an fs call reads: absolute (`__dirname`, `path.join(__dirname, 'routes')`) or from the project root
+ *  (`'routes'`, `path.join(process.cwd(), 'routes')`, `` `${process.cwd()}/app/api` ``). */
+function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cwd?: true } | null {
+  if (!n) return null;
+  const d = evalDir(A, n);
+  if (d) return { dir: d };
+  const x = nameExpr(A, n, { name: 'process.cwd()', start: 0, end: Infinity });
+  const cwd = '\u0000';
+  const s = x ? evalName(x, cwd, cwd) : null;
+  if (typeof s !== 'string' || s.lastIndexOf(cwd) > 0) return null;
+  if (s.startsWith(cwd)) return { dir: path.normalize(`.${s.slice(1)}`), cwd: true };
+  if (path.isAbsolute(s)) return null;
+  return from ? { dir: path.resolve(from, s) } : { dir: path.normalize(s), cwd: true };
+}
+
+/** The loops of a file over folder listings, found when first needed, recorded (`fa.folderLoops`) when first used. */
+export class FolderListings {
+  private list: Listing[] | null = null;
+  private busy = false;
+
+  constructor(
+    private readonly A: JsAnalyzer,
+    /** Where loops may be: the sequence, and the loop node (./loops LoopSyntax.candidates). */
+    private readonly candidates: () => { seq: Node | null; loop: () => Node | null }[],
+  ) {}
+
+  private listings(): Listing[] {
+    if (this.list) return this.list;
+    this.list = [];
+    for (const c of this.candidates()) {
+      const seq = unwrapExpr(c.seq);
+      const text = seq?.type === 'identifier' ? this.A.soleDeclarator(seq.text)?.text : seq?.text;
+      if (!text || !/readdir|glob|sync/i.test(text)) continue;
+      const found = listing(this.A, c.seq);
+      const n = found ? c.loop() : null;
+      const v = n?.type === 'for_in_statement' ? n.childForFieldName('left') : n && isInlineFunction(n) ? null : undefined;
+      const name = v === undefined || !n ? null : (v?.text ?? param(n));
+      if (!found || !n || !name || !/^[\w$]+$/.test(name)) continue;
+      const body = n.type === 'for_in_statement' ? n.childForFieldName('body')! : n;
+      const l: Listing = { name, start: body.startIndex, end: body.endIndex, loop: found.loop, index: -1, re: word(name) };
+      if (l.loop) l.loop = this.guarded(l, body);
+      this.list.push(l);
+    }
+    return this.list;
+  }
+
+  /** `if (!file.endsWith('.js')) return;` at the top of the body: the filter keeps the others. A guard on what the
+   *  module exports (`if (!router) return;`) is not one on the name; one on the name that is not understood is. */
+  private guarded(l: Listing, body: Node): FolderLoop | null {
+    const block = body.type === 'statement_block' ? body : body.childForFieldName('body');
+    let loop = l.loop!;
+    for (const st of block?.type === 'statement_block' ? named(block) : []) {
+      const cond = st.type === 'if_statement' ? st.childForFieldName('condition') : null;
+      const then = st.childForFieldName('consequence');
+      const exit = then?.type === 'statement_block' ? named(then)[0] : then;
+      if (!cond || !/^(return|continue)_statement$/.test(exit?.type ?? '') || !this.uses(l, cond)) continue;
+      const test = nameExpr(this.A, cond, l);
+      if (!test && l.re.test(cond.text)) return null;
+      if (test) loop = { ...loop, filter: and(loop.filter, { k: 'call', fn: 'not', on: test, args: [] }) };
+    }
+    return loop;
+  }
+
+  /** Whether `n` reads the loop's variable, or a name bound in its body from it. */
+  private uses(l: Listing, n: Node | null): boolean {
+    if (!n) return false;
+    if (l.re.test(n.text)) return true;
+    if (l.deps === undefined) {
+      const deps = new Set<string>();
+      const decls = this.A.declaredIn(l.start, l.end);
+      for (let grew = true, i = 0; grew && i < 8; i++) {
+        grew = false;
+        for (const d of decls)
+          if (!deps.has(d.name) && (l.re.test(d.text) || [...deps].some((x) => word(x).test(d.text)))) grew = !!deps.add(d.name);
+      }
+      l.deps = deps.size ? word([...deps].join('|')) : null;
+    }
+    return !!l.deps?.test(n.text);
+  }
+
+  /** Whether n is in the body of a listing loop. */
+  inside(n: Node): boolean {
+    return this.listings().some((l) => l.start <= n.startIndex && n.startIndex < l.end);
+  }
+
+  /** The listing whose body has n, when n reads its variable. */
+  private at(n: Node): Listing | null {
+    const s = n.startIndex;
+    for (const l of this.listings()) if (l.start <= s && s < l.end && this.uses(l, n)) return l;
+    return null;
+  }
+
+  private mod(l: Listing): ModId {
+    if (l.index < 0) {
+      const loops = (this.A.fa.folderLoops ??= []);
+      l.index = loops.length;
+      loops.push(l.loop!);
+    }
+    return `each:${l.index}`;
+  }
+
+  /** A string computed from a listing's variable: its NameExpr, evaluated per entry by the resolver; else null. */
+  val(n: Node): Val | null {
+    if (this.busy || (this.list && !this.list.length)) return null;
+    this.busy = true;
+    try {
+      const l = this.at(n);
+      const x = l?.loop ? nameExpr(this.A, n, l) : null;
+      return x ? { e: clip(n.text), why: 'name of a file a folder loader reads', each: { mod: this.mod(l!), x } } : null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The module a computed `require(…)`/`import(…)` in a listing's body loads (`each:<i>`), and its folder; else null.
+   *  An `if` around it that tests the name narrows the filter. */
+  module(arg: Node, call: Node): { mod: ModId; loop: FolderLoop } | null {
+    const l = this.at(arg);
+    if (!l?.loop) return null;
+    const spec = nameExpr(this.A, arg, l);
+    let filter = l.loop.filter;
+    for (let p = call.parent; p && p.startIndex >= l.start && p.startIndex !== l.start; p = p.parent) {
+      const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
+      if (!cond || !this.uses(l, cond)) continue;
+      const t = nameExpr(this.A, cond, l);
+      const then = p.childForFieldName('consequence')!;
+      if (!t) return null;
+      filter = and(
+        filter,
+        call.startIndex >= then.startIndex && call.endIndex <= then.endIndex ? t : { k: 'call', fn: 'not', on: t, args: [] },
+      );
+    }
+    if (!spec || (l.loop.spec && JSON.stringify(l.loop.spec) !== JSON.stringify(spec))) return null;
+    if (l.index >= 0 && l.loop.filter !== filter && JSON.stringify(l.loop.filter) !== JSON.stringify(filter)) return null;
+    l.loop = { ...l.loop, spec, ...(filter ? { filter } : {}) };
+    if (l.index >= 0) this.A.fa.folderLoops![l.index] = l.loop;
+    return { mod: this.mod(l), loop: l.loop };
+  }
+}
+
+/** Options of require-directory a loader may not narrow without us reading them. */
+const NARROWING = /^(include|exclude|rename|filter|excludeDirs|map)$/;
+
+/**
+ * require-directory `requireDirectory(module, dir, { visit })`, require-all `requireAll({ dirname, resolve })`: the
+ * callback is called with every module below the folder (the package's default extensions, recursively unless
+ * `recurse: false` / `recursive: false`). Records the folder and the call; false when it is not such a call.
+ */
+export function folderLoaderCall(A: JsAnalyzer, n: Node, callee: Ref, args: readonly Node[]): boolean {
+  const pkg = A.pkgOf(callee);
+  if (!pkg || !['cjs', 'default', '*'].includes(pkg.name) || (pkg.pkg !== 'require-directory' && pkg.pkg !== 'require-all')) return false;
+  const rd = pkg.pkg === 'require-directory';
+  const objs = args.map((a) => unwrapExpr(a)).filter((a) => a?.type === 'object');
+  const opts = objs.at(-1) ?? null;
+  const dirNode = rd ? (args[1] && args[1] !== opts ? args[1] : null) : ((opts ? A.prop(opts, 'dirname') : args[0]) ?? null);
+  const cb = opts ? A.prop(opts, rd ? 'visit' : 'resolve') : null;
+  if (!cb || !opts || named(opts).some((p) => NARROWING.test(p.childForFieldName('key')?.text ?? ''))) return false;
+  const d = dirNode ? folder(A, dirNode, A.dir) : { dir: A.dir };
+  if (!d) return false;
+  const flat = unwrapExpr(A.prop(opts, rd ? 'recurse' : 'recursive'))?.text === 'false';
+  const exts = rd ? ['js', 'json', 'coffee'] : ['js', 'json'];
+  const loop: FolderLoop = {
+    ...d,
+    line: lineOf(n),
+    text: clip(n.text),
+    ...(flat
+      ? { filter: { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re: `^[^.].*\\.(?:${exts.join('|')})$`, flags: '' }] } }
+      : { recursive: exts }),
+  };
+  const loops = (A.fa.folderLoops ??= []);
+  A.fa.calls.push({ callee: A.refOf(cb), args: [{ k: 'imp', mod: `each:${loops.length}`, name: 'cjs' }], line: lineOf(n) });
+  loops.push(loop);
+  return true;
+}
+
+/** `mod.router || mod.default?.router || mod.default` of a module a folder loop loads: the first export it has. */
+export function eitherExport(A: JsAnalyzer, n: Node): Ref | null {
+  const op = n.childForFieldName('operator')?.text;
+  if ((op !== '||' && op !== '??') || !A.loops.folders.inside(n)) return null;
+  const refs = [n.childForFieldName('left'), n.childForFieldName('right')].map((c) => A.refOf(c));
+  const flat = refs.flatMap((r) => (r.k === 'alt' ? r.refs : [r]));
+  const root = (r: Ref): Ref => (r.k === 'mem' ? root(r.base) : r);
+  const each = (r: Ref): boolean => {
+    const b = root(r);
+    return b.k === 'imp' && b.mod.startsWith('each:');
+  };
+  return flat.every((r) => r.k !== 'none') && flat.some(each) ? { k: 'alt', refs: flat } : null;
+}

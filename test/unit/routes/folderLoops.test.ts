@@ -1,0 +1,210 @@
+/**
+ * Folder loaders (src/core/routes/folderLoops.ts, jsFolderLoops.ts): a loop over a folder listing mounts each project
+ * file of the folder at the prefix it computes from the file name; the filter and guards are applied, the loader never
+ * mounts itself, a filter that is not a string test keeps the full path unknown, names and patterns from the repository
+ * are bounded, the listing follows files added and removed without analysing the loader again, and Instrument Route
+ * labels such a route with its full path.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFile, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
+import { loadParsers } from '../../../src/core/parsing/treeSitter';
+import { DocumentAnalyzer } from '../../../src/core/routes/incremental';
+import { evalName, folderEntries, type NameExpr } from '../../../src/core/routes/folderLoops';
+import { DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
+import type { Route } from '../../../src/core/routes/types';
+import { replace } from './edits';
+
+const brief = (r: Route): string => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.path}: ${r.fullPathReason})`} ${r.file}`;
+const js = (path: string, ...lines: string[]): { path: string; text: string } => ({ path, text: lines.join('\n') + '\n' });
+const ROUTER = (p: string): string[] => [
+  "const router = require('express').Router();",
+  `router.get('${p}', (req, res) => res.send('ok'));`,
+  'module.exports = router;',
+];
+
+const call = (fn: string, on: NameExpr, ...args: NameExpr[]): NameExpr => ({ k: 'call', fn, on, args });
+const s = (v: string): NameExpr => ({ k: 's', s: v });
+const entry: NameExpr = { k: 'entry' };
+
+test('names: string, path and case functions, regular expressions through RE2, tests', () => {
+  const kebab = call('toLowerCase', call('replace', entry, { k: 're', re: '([a-z])([A-Z])', flags: 'g' }, s('$1-$2')));
+  assert.equal(evalName(kebab, 'fortuneAppleGame', 'x'), 'fortune-apple-game');
+  assert.equal(evalName(call('at', call('split', entry, s('.')), s('0')), 'users.route.js', 'x'), 'users');
+  assert.equal(evalName({ k: 'call', fn: 'basename', on: entry, args: [s('.js')] }, 'api/books.js', 'x'), 'books');
+  assert.equal(evalName(call('kebabCase', entry), 'userProfile', 'x'), 'user-profile');
+  assert.equal(evalName(call('camelCase', entry), 'order-items', 'x'), 'orderItems');
+  assert.equal(evalName(call('slice', entry, s(''), s('-3')), 'cart.py', 'x'), 'cart');
+  assert.equal(evalName({ k: 'entry', stem: true }, 'cart.py', 'cart'), 'cart');
+  const keep = call('and', call('ne', entry, s('index.js')), [call('endsWith', entry, s('.js'))][0]!);
+  assert.deepEqual(
+    ['index.js', 'a.js', 'b.md'].map((n) => evalName(keep, n, n)),
+    [false, true, false],
+  );
+  // a back-reference is not RE2: the value is unknown, never a guess
+  assert.equal(evalName(call('test', entry, { k: 're', re: '(a)\\1', flags: '' }), 'aa', 'aa'), null);
+  // a pattern that backtracks exponentially in a backtracking engine is linear in RE2
+  const evil = call('test', entry, { k: 're', re: '^(a|a)*$', flags: '' });
+  assert.equal(evalName(evil, `${'a'.repeat(200)}b`, 'x'), false);
+});
+
+test('entries: the files of the folder, a sub-folder by its index, never the loader; at most 256', () => {
+  const files = ['/p/r/index.js', '/p/r/a.js', '/p/r/sub/index.js', '/p/r/deep/x/y.js', '/p/other.js'];
+  const got = folderEntries(
+    { dir: '/p/r', line: 1, text: '', spec: { k: 'cat', parts: [s('./'), entry] } },
+    '/p/r/index.js',
+    files,
+    (m) => {
+      const p = m.slice(5);
+      return files.find((f) => f === p || f === `${p}/index.js`) ?? null;
+    },
+  );
+  assert.deepEqual(
+    got.map((e) => [e.name, e.mod]),
+    [
+      ['a.js', 'file:/p/r/a.js'],
+      ['sub', 'file:/p/r/sub/index.js'],
+    ],
+  );
+  const many = Array.from({ length: 300 }, (_, i) => `/p/r/m${i}.js`);
+  assert.equal(folderEntries({ dir: '/p/r', line: 1, text: '' }, '/p/app.js', many, (m) => m.slice(5)).length, 256);
+});
+
+test('a loader in the folder it reads: each other module mounted at its name, a guard and the filter applied', async () => {
+  const index = js(
+    '/p/routes/index.js',
+    "const fs = require('fs');",
+    "const router = require('express').Router();",
+    'fs.readdirSync(__dirname)',
+    "  .filter((f) => f !== 'index.js' && !f.startsWith('.'))",
+    '  .forEach((f) => {',
+    "    if (f.endsWith('.test.js')) return;",
+    "    router.use('/' + f.replace('.js', ''), require('./' + f));",
+    '  });',
+    'module.exports = router;',
+  );
+  const app = js('/p/app.js', "const app = require('express')();", "app.use('/api', require('./routes'));", 'app.listen(3000);');
+  const routes = await detectRoutes([
+    app,
+    index,
+    js('/p/routes/users.js', ...ROUTER('/:id')),
+    js('/p/routes/posts/index.js', ...ROUTER('/')),
+    js('/p/routes/users.test.js', ...ROUTER('/never')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /api/posts /p/routes/posts/index.js',
+    'GET /api/users/:id /p/routes/users.js',
+    'GET null(/never: `router` (routes/users.test.js:1) is left out by the filter of the folder loader at routes/index.js:3) /p/routes/users.test.js',
+  ]);
+});
+
+test('TypeScript sources listed by their compiled names when the filter keeps only `.js`; unread filters stay unknown', async () => {
+  const index = js(
+    '/p/src/routes/index.ts',
+    "import { readdirSync, statSync } from 'fs';",
+    "import path from 'path';",
+    "import { Router } from 'express';",
+    'export const api = Router();',
+    "for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.js') && f !== 'index.js')) {",
+    "  api.use(`/${path.basename(file, '.js')}`, require(path.join(__dirname, file)).default);",
+    '}',
+    "for (const file of readdirSync(path.join(__dirname, '../admin')).filter((f) => statSync(f).isFile())) {",
+    "  api.use('/admin', require(path.join(__dirname, '../admin', file)).default);",
+    '}',
+  );
+  const app = js('/p/src/app.ts', "import express from 'express';", "import { api } from './routes';", 'express().use(api).listen(1);');
+  const router = (p: string): string[] => [
+    "import { Router } from 'express';",
+    'const r = Router();',
+    `r.get('${p}', (req, res) => res.end());`,
+    'export default r;',
+  ];
+  const routes = await detectRoutes([
+    app,
+    index,
+    js('/p/src/routes/books.ts', ...router('/')),
+    js('/p/src/admin/keys.ts', ...router('/keys')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    "GET null(/keys: `r` (admin/keys.ts:2) is mounted through a computed require(path.join(__dirname, '../admin', file)) (routes/index.ts:9)) /p/src/admin/keys.ts",
+    'GET /books /p/src/routes/books.ts',
+  ]);
+});
+
+test('ES modules: an awaited glob and readdir, imported through pathToFileURL, the router a named or default export', async () => {
+  const server = js(
+    '/p/server.mjs',
+    "import express from 'express';",
+    "import { glob } from 'glob';",
+    "import { readdir } from 'node:fs/promises';",
+    "import path from 'node:path';",
+    "import { pathToFileURL } from 'node:url';",
+    'const app = express();',
+    "const files = await glob('/p/v1/*.mjs');",
+    'for (const f of files) {',
+    '  const mod = await import(pathToFileURL(f).href);',
+    "  app.use('/v1/' + path.basename(f, '.mjs'), mod.router ?? mod.default);",
+    '}',
+    "const dir = path.join(import.meta.dirname, 'v2');",
+    'for (const f of await readdir(dir)) {',
+    '  const mod = await import(pathToFileURL(path.join(dir, f)).href);',
+    "  app.use(`/v2/${f.replace(/\\.mjs$/, '')}`, mod.router ?? mod.default);",
+    '}',
+    'app.listen(3000);',
+  );
+  const esm = (named: boolean, p: string): string[] => [
+    "import { Router } from 'express';",
+    `${named ? 'export ' : ''}const router = Router();`,
+    `router.get('${p}', (req, res) => res.end());`,
+    ...(named ? [] : ['export default router;']),
+  ];
+  const routes = await detectRoutes([server, js('/p/v1/tags.mjs', ...esm(true, '/')), js('/p/v2/users.mjs', ...esm(false, '/:id'))]);
+  assert.deepEqual(routes.map(brief), ['GET /v1/tags /p/v1/tags.mjs', 'GET /v2/users/:id /p/v2/users.mjs']);
+});
+
+test('files added to and removed from the folder: the same loader analysis (also after an incremental edit) follows them', async () => {
+  const parsers = await loadParsers();
+  const file = '/p/app.js';
+  let text = [
+    "const fs = require('fs');",
+    "const path = require('path');",
+    "const app = require('express')();",
+    "const dir = path.join(__dirname, 'routes');",
+    'for (const f of fs.readdirSync(dir)) app.use(`/v1/${path.parse(f).name}`, require(path.join(dir, f)));',
+    'app.listen(3000);',
+  ].join('\n');
+  const doc = new DocumentAnalyzer(parsers, file);
+  try {
+    doc.update(text);
+    const change = replace(text, '`/v1/', '`/v2/');
+    text = text.slice(0, change.rangeOffset) + change.text + text.slice(change.rangeOffset + change.rangeLength);
+    const loader = doc.update(text, [change]);
+    assert.equal(doc.lastStats.mode, 'incremental');
+    assert.deepEqual(loader, analyzeFile(parsers, file, text));
+    const a = analyzeFile(parsers, '/p/routes/a.js', ROUTER('/x').join('\n'));
+    const b = analyzeFile(parsers, '/p/routes/b.js', ROUTER('/y').join('\n'));
+    const paths = (files: (typeof a)[]): string[] => resolveRoutes([loader, ...files]).map((r) => `${r.fullPath}`);
+    assert.deepEqual(paths([a]), ['/v2/a/x']);
+    assert.deepEqual(paths([a, b]), ['/v2/a/x', '/v2/b/y']);
+    assert.deepEqual(paths([b]), ['/v2/b/y']);
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('Instrument Route labels a route mounted by a folder loader with its full path', async () => {
+  const index = js(
+    '/p/routes/index.js',
+    "const fs = require('fs');",
+    "const express = require('express');",
+    'const app = express();',
+    "fs.readdirSync(__dirname).forEach((f) => app.use('/api/' + f.split('.')[0], require('./' + f)));",
+    'app.listen(3000);',
+  );
+  const orders = js('/p/routes/orders.js', ...ROUTER('/:id'));
+  const routes = (await detectRoutes([index, orders])).filter((r) => r.file === orders.path);
+  assert.deepEqual(routes.map(brief), ['GET /api/orders/:id /p/routes/orders.js']);
+  const plan = await planInstrumentFile(orders.text, orders.path, routes, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS });
+  const edited = plan.edits.map((e) => e.newText).join('\n');
+  assert.match(edited, /observeRoute\('GET', '\/api\/orders\/:id'/);
+});
