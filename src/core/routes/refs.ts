@@ -63,6 +63,21 @@ export function entOfKey(k: string): Ent | null {
   return null;
 }
 
+/** A graph key as the reasons name it: `` `router` (src/app.js:3) ``, `` parameter `app` of `mount` (src/mount.js:1) ``. */
+export function describeKey(files: ReadonlyMap<string, FileAnalysis>, k: string, rel: (file: string) => string): string {
+  const e = entOfKey(k);
+  if (!e || (e.t !== 'obj' && e.t !== 'param')) return k;
+  const fa = files.get(e.file);
+  if (e.t === 'obj') {
+    const o = fa?.objects[e.id];
+    return `\`${o?.name ?? '?'}\` (${rel(e.file)}:${o?.line ?? 0})`;
+  }
+  const f = fa?.functions[e.fn];
+  const pn = f?.params[e.i] ?? '?';
+  const what = e.prop === undefined ? `parameter \`${pn}\`` : `parameter ${pn ? `\`${pn}\`'s` : 'object'} property \`${e.prop}\``;
+  return `${what} of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${rel(e.file)}:${f?.line ?? 0})`;
+}
+
 export class RefResolver {
   protected readonly files: ReadonlyMap<string, FileAnalysis>;
 

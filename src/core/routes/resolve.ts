@@ -9,7 +9,7 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { entOfKey, key, refAt, valAt } from './refs';
+import { describeKey, entOfKey, key, refAt, valAt } from './refs';
 import { CallGraph, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
@@ -335,7 +335,7 @@ class Resolver extends CallGraph {
         : [...this.edges.keys()].some((x) => x.startsWith(`${k}|`))
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
-    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
+    return `${describeKey(this.files, k, (f) => this.rel(f))} ${through ?? `is ${what} in the analysed files${inst}`}`;
   }
 
   private loaders: FileAnalysis[] | null = null;
@@ -350,23 +350,6 @@ class Resolver extends CallGraph {
           return `is left out by the filter of the folder loader at ${this.rel(fa.file)}:${l.line}`;
       }
     return null;
-  }
-
-  private describe(k: string): string {
-    const e = entOfKey(k);
-    if (!e) return k;
-    const fa = this.files.get(e.file);
-    if (e.t === 'obj') {
-      const o = fa?.objects[e.id];
-      return `\`${o?.name ?? '?'}\` (${this.rel(e.file)}:${o?.line ?? 0})`;
-    }
-    if (e.t === 'param') {
-      const f = fa?.functions[e.fn];
-      const pn = f?.params[e.i] ?? '?';
-      const what = e.prop === undefined ? `parameter \`${pn}\`` : `parameter ${pn ? `\`${pn}\`'s` : 'object'} property \`${e.prop}\``;
-      return `${what} of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${this.rel(e.file)}:${f?.line ?? 0})`;
-    }
-    return k;
   }
 
   private ownPrefix(k: string): Val | null {
@@ -404,7 +387,8 @@ class Resolver extends CallGraph {
     const e = entOfKey(k);
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
-      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
+      if ('e' in own)
+        return { path: null, reason: `prefix of ${describeKey(this.files, k, (f) => this.rel(f))} is a ${own.why}: ${own.e}`, tail: '' };
       return { path: joinPrefix(fw, base, own.s), source: source ?? provenance('prefix', own) };
     };
     // the known part below an unknown prefix: this edge's prefix (unless it is the unknown one), autoPrefix, own prefix
@@ -447,7 +431,8 @@ class Resolver extends CallGraph {
         push(applyOwn(base, (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance', source));
       }
     }
-    if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
+    if (!out.length && edges.length)
+      out.push({ path: null, reason: `${describeKey(this.files, k, (f) => this.rel(f))} is only mounted inside a mount cycle` });
     stack.delete(k);
     this.baseMemo.set(k, out);
     return out;
