@@ -18,7 +18,7 @@ import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall } from './jsFolderLoops';
-import { arrayRef, forOfBodies, forOfCall, jsScopeParams, newCall, newRef } from './jsCalls';
+import { EXPRESS_ROUTER_PKGS, arrayRef, forOfBodies, forOfCall, jsScopeParams, makesExpressRouter, newCall, newRef } from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
 import { destructuredConsts, patternNames } from './jsPatterns';
 
@@ -47,6 +47,7 @@ const QUERY = `
 
 const PKG_FRAMEWORK: Record<string, Framework> = {
   express: 'express',
+  ...Object.fromEntries(Object.keys(EXPRESS_ROUTER_PKGS).map((p) => [p, 'express' as const])),
   fastify: 'fastify',
   'fastify-plugin': 'fastify',
   '@fastify/autoload': 'fastify',
@@ -466,7 +467,7 @@ export class JsAnalyzer extends Analyzer {
       const { pkg: p, name } = pkg;
       const whole = name === 'default' || name === 'cjs' || name === '*';
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
-      if (p === 'express' && name === 'Router') return this.newObj(n, 'express', 'router', null);
+      if (makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
       if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
         return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));

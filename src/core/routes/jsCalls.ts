@@ -48,6 +48,14 @@ export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
   return refs.length ? { k: 'arr', els: refs } : null;
 }
 
+/** Packages whose export makes an Express router that awaits its handlers: the export's name (`default`: the module). */
+export const EXPRESS_ROUTER_PKGS: Record<string, string> = { 'express-promise-router': 'default', 'express-async-router': 'AsyncRouter' };
+
+/** Whether a call or `new` of this package export makes an Express router (`Router()`, `PromiseRouter()`, `AsyncRouter()`). */
+export const makesExpressRouter = (p: string, name: string, whole: boolean): boolean =>
+  (p === 'express' && name === 'Router') ||
+  (Object.hasOwn(EXPRESS_ROUTER_PKGS, p) && EXPRESS_ROUTER_PKGS[p] === (whole ? 'default' : name));
+
 /** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,
  *  `@routes/users.route`: resolve.ts decides). */
 export function newRef(A: JsAnalyzer, n: Node): Ref {
@@ -65,7 +73,7 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
     if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
     if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);
-    if (p === 'express' && name === 'Router') return A.newObj(n, 'express', 'router', null);
+    if (makesExpressRouter(p, name, whole)) return A.newObj(n, 'express', 'router', null);
   }
   if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
   return none(n);
