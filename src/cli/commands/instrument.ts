@@ -12,7 +12,7 @@ import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } fro
 import { detectRoutes } from '../../core/routes/detector';
 import { scanWorkspace } from '../../core/routes/workspace';
 import type { Route } from '../../core/routes/types';
-import { routeLabel } from '../../core/routes/route';
+import { asWritten, routeLabel } from '../../core/routes/route';
 import { errorMessage } from '../../core/errors';
 
 function list(s: string | undefined): string[] | undefined {
@@ -100,7 +100,8 @@ async function routesOf(file: string, text: string, root: string | undefined, io
       io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${errorMessage(e)}); using ${rel(io, file)} alone`);
     }
   }
-  return (await detectRoutes([{ path: file, text }])).filter(here);
+  // the file alone: a prefix set in another file is unknown, so paths are taken as written there
+  return (await detectRoutes([{ path: file, text }])).filter(here).map(asWritten);
 }
 
 function matchRoute(routes: Route[], spec: string): Route {

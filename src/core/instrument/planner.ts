@@ -205,6 +205,17 @@ async function plan(text: string, file: string, routesIn: Route[], aspectsIn: As
         });
         return;
       }
+      if (route.fullPath === null && route.unmounted) {
+        // a router mounted nowhere the analysis sees: labelled with the path as written, its requests would share
+        // the label of another router's route (`/register` under `/user` and under `/account`)
+        outcomes.push({
+          route,
+          edits: [],
+          already: [],
+          refused: `${routeLabel(route)}: its prefix is not known (${route.fullPathReason ?? 'computed at run time'}); a label without it would be wrong`,
+        });
+        return;
+      }
       if (!wrapper && !sameFile(route.handlerFile, file)) {
         outcomes.push({
           route,

@@ -549,7 +549,7 @@ class Resolver extends CallGraph {
       return;
     }
     if (guessed) {
-      out.push(make(fw, null, this.unmounted(k, 'not registered/called')));
+      out.push({ ...make(fw, null, this.unmounted(k, 'not registered/called')), unmounted: true });
       return;
     }
     const all = this.bases(k, fw, new Set());
@@ -560,7 +560,11 @@ class Resolver extends CallGraph {
     for (const b of bases) {
       if (b.path === null) {
         if (!seen.has('\0'))
-          out.push({ ...make(fw, null, b.reason), ...(b.tail !== undefined ? { knownSuffix: joinRoute(fw, b.tail, pathVal.s) } : {}) });
+          out.push({
+            ...make(fw, null, b.reason),
+            ...(b.tail !== undefined ? { knownSuffix: joinRoute(fw, b.tail, pathVal.s) } : {}),
+            ...(b.dead ? { unmounted: true as const } : {}),
+          });
         seen.add('\0');
         continue;
       }

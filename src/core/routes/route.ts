@@ -31,6 +31,11 @@ export function isStaticRoute(r: Pick<Route, 'fullPath' | 'path' | 'knownSuffix'
   );
 }
 
+/** A file read alone (no project scan): a route whose prefix is set in another file is taken with its path as written. */
+export function asWritten(r: Route): Route {
+  return r.fullPath === null && isStaticRoute(r) ? { ...r, fullPath: routeTemplate(r), fullPathReason: undefined } : r;
+}
+
 /** `GET|POST /users/{id}`: methods and template, for plans, refusals and the CLI. */
 export function routeLabel(r: Pick<Route, 'methods' | 'fullPath' | 'path' | 'knownSuffix'>): string {
   return `${r.methods.join('|')} ${routeTemplate(r)}`;

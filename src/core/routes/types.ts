@@ -21,6 +21,9 @@ export interface Route {
   fullPathSource?: string;
   /** When fullPath is null: the full path below the unknown prefix, when that part is known (live prefix inference). */
   knownSuffix?: string;
+  /** When fullPath is null: no mount of its router or plugin is seen at all (mounted by code the analysis does not
+   *  follow, or dead), so knownSuffix is the path below a mount that may or may not add a prefix. */
+  unmounted?: true;
   /** Absolute file of the decorator / registration call. */
   file: string;
   /** 1-based first line of the decorator / registration call. */

@@ -142,9 +142,13 @@ describe('telemetry-lens instrument', () => {
         "router.route('/login').post(controller.login);\nmodule.exports = router;\n",
     );
     fs.writeFileSync(path.join(dir, 'controller.js'), 'exports.login = async (req, res) => {\n  res.json({ ok: true });\n};\n');
+    fs.writeFileSync(
+      path.join(dir, 'app.js'),
+      "const express = require('express');\nconst app = express();\napp.use('/auth', require('./routes'));\napp.listen(3000);\n",
+    );
     const routes = await run(dir, 'instrument', 'routes.js', '--all', '--style', 'inline');
     assert.equal(routes.code, 1);
-    assert.match(routes.err, /POST \/login: its handler is in \S*controller\.js; instrument that file/);
+    assert.match(routes.err, /POST \/auth\/login: its handler is in \S*controller\.js; instrument that file/);
     const controller = await run(dir, 'instrument', 'controller.js', '--all', '--style', 'inline');
     assert.equal(controller.code, 0, controller.err);
     assert.match(fs.readFileSync(path.join(dir, 'controller.js'), 'utf8'), /http_requests_total/);

@@ -14,11 +14,15 @@ import type { Aspect } from '../../../src/core/instrument/types';
 import { detectRoutes } from '../../../src/core/routes/detector';
 import { scanWorkspace } from '../../../src/core/routes/workspace';
 import type { Route } from '../../../src/core/routes/types';
+import { asWritten } from '../../../src/core/routes/route';
 import { lintMetrics } from '../../../src/core/lint/metricLint';
 import { CASES } from '../../support/instrument/cases';
 import { FIXTURES } from '../../support/instrument/helpers';
 
 const ALL: Aspect[] = ['counter', 'histogram', 'span'];
+
+/** The routes of files read alone, as `instrument --single-file` reads them: a prefix set elsewhere is taken as written. */
+const alone = async (files: { path: string; text: string }[]): Promise<Route[]> => (await detectRoutes(files)).map(asWritten);
 const OPTS = { ...DEFAULT_OPTIONS };
 
 /** Every route registered in `input`, detected over all the files of its folder (handlers in other modules). */
@@ -36,7 +40,7 @@ async function registered(input: string, text?: string): Promise<{ file: string;
 
 /** A second run over the instrumented text plans nothing. */
 async function assertNothingMore(file: string, out: string): Promise<void> {
-  const routes = (await detectRoutes([{ path: file, text: out }])).filter((r) => r.file === file);
+  const routes = (await alone([{ path: file, text: out }])).filter((r) => r.file === file);
   assert.deepEqual((await planInstrumentFile(out, file, routes, ALL, OPTS)).edits, []);
 }
 
@@ -130,7 +134,7 @@ describe('wrapper style: one line per handler', () => {
       'bp.add_url_rule("/users/<int:user_id>", methods=["GET"], endpoint="users_with_id", view_func=show)',
       '',
     ].join('\n');
-    const routes = await detectRoutes([{ path: file, text }]);
+    const routes = await alone([{ path: file, text }]);
     const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
     assert.match(out, /endpoint="users_with_id", view_func=observe_route\("GET", "\/users\/<int:user_id>"\)\(show\)\)$/m);
   });
@@ -142,7 +146,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     planInstrumentFile(
       text,
       file,
-      (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file),
+      (await alone([{ path: file, text }])).filter((r) => r.file === file),
       ALL,
       OPTS,
     );
@@ -180,7 +184,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     const plain = await plan(file, text);
     assert.doesNotMatch(plain.newFiles![0]!.content, /Gauge|in_progress/);
     const gauge = { ...OPTS, inFlightGauge: true };
-    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
     const fresh = await planInstrumentFile(text, file, routes, ALL, gauge);
     assert.match(fresh.newFiles![0]!.content, /HTTP_REQUESTS_IN_PROGRESS\.track_inprogress\(\)/);
     assert.doesNotMatch(fresh.summary, /without the in-flight gauge/);
@@ -307,7 +311,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
       "app.use('/api/tours/:id/reviews', reviews);",
       '',
     ].join('\n');
-    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
     assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/api/reviews', '/api/tours/:id/reviews']);
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
     const out = applyEdits(text, p.edits);
@@ -320,7 +324,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     for (const input of ['fastapi/app.expected.py', 'express/app.expected.ts', 'nestjs/users.controller.expected.ts']) {
       const file = path.join(FIXTURES, input);
       const text = fs.readFileSync(file, 'utf8');
-      const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+      const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
       const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
       assert.deepEqual([p.edits, p.refused, p.newFiles], [[], undefined, undefined], input);
     }
@@ -341,6 +345,24 @@ describe('wrapper style: where the helper is and how it is imported', () => {
 });
 
 describe('Instrument Route refuses rather than write a wrong label or broken code', () => {
+  it('a router mounted nowhere the analysis sees is refused with the reason, not labelled with its path as written', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-unmounted-'));
+    const router = (name: string) =>
+      `const express = require('express');\nconst router = express.Router();\nrouter.post('/register', (req, res) => res.send('${name}'));\nmodule.exports = router;\n`;
+    const files = ['users.js', 'accounts.js'].map((f) => ({ path: path.join(root, f), text: router(f) }));
+    const routes = await detectRoutes(files);
+    assert.equal(routes.length, 2);
+    for (const f of files) {
+      const own = routes.filter((r) => r.file === f.path);
+      const p = await planInstrumentFile(f.text, f.path, own, ALL, OPTS);
+      assert.deepEqual(p.edits, [], 'two routers would share the label /register');
+      assert.match(p.refused ?? '', /POST \/register: its prefix is not known \(`router` \(.*:2\) is never mounted\/registered/);
+      // read alone (instrument --single-file), the path as written is the user's choice
+      const alonePlan = await planInstrumentFile(f.text, f.path, own.map(asWritten), ALL, OPTS);
+      assert.match(applyEdits(f.text, alonePlan.edits), /observeRoute\('POST', '\/register'/);
+    }
+  });
+
   it('a path that is source text (an imported constant), not a template, is refused in both styles', async () => {
     const file = path.join(os.tmpdir(), 'tl-source-path', 'routes.js');
     const text = [
@@ -351,7 +373,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       'module.exports = router;',
       '',
     ].join('\n');
-    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
     assert.equal(routes.length, 1);
     for (const style of ['wrapper', 'inline'] as const) {
       const p = await planInstrumentFile(text, file, routes, ALL, { ...OPTS, style });
@@ -382,7 +404,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       "api.add_resource(Books, '/api/v1/books', '/api/v1/books/<int:id>')",
       '',
     ].join('\n');
-    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
     assert.equal(routes.length, 4, JSON.stringify(routes.map((r) => r.fullPath)));
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
     assert.doesNotMatch(p.summary, /skipped/);
@@ -424,7 +446,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
         path: path.join(dir, 'views.py'),
         text: 'from flask_restful import Resource\n\n\nclass Books(Resource):\n    def get(self):\n        return []\n',
       };
-      const routes = (await detectRoutes([{ path: file, text }, views])).filter((r) => r.file === file);
+      const routes = (await alone([{ path: file, text }, views])).filter((r) => r.file === file);
       assert.equal(routes.length, 1);
       const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
       assert.deepEqual(p.edits, []);
@@ -454,7 +476,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
       "        return '', 204",
       '',
     ].join('\n');
-    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
     const out = applyEdits(text, (await planInstrumentFile(text, file, routes, ALL, OPTS)).edits);
     assert.match(out, /^ {4}@observe_route\("GET", "\/todos\/<int:id>"\)\n {4}def get\(self, id\):$/m);
     assert.match(out, /^ {4}@observe_route\("DELETE", "\/todos\/<int:id>"\)\n {4}@auth_required\n {4}def delete\(self, id\):$/m);
@@ -468,7 +490,7 @@ describe('Instrument Route leaves alone what is not traffic, or already observed
     planInstrumentFile(
       text,
       file,
-      (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file),
+      (await alone([{ path: file, text }])).filter((r) => r.file === file),
       ALL,
       { ...OPTS, style },
     );
@@ -492,7 +514,7 @@ describe('Instrument Route leaves alone what is not traffic, or already observed
           /observe_?[Rr]oute\(["']GET["'], ["']\/metrics|start_?[Aa]ctive_?[Ss]pan\(["']GET \/metrics/,
         );
       }
-      const only = (await detectRoutes([{ path: file, text }])).filter((r) => r.path === '/metrics');
+      const only = (await alone([{ path: file, text }])).filter((r) => r.path === '/metrics');
       const refused = await planInstrumentFile(text, file, only, ALL, OPTS);
       assert.deepEqual(refused.edits, []);
       assert.match(refused.refused ?? '', /GET \/metrics: serves the Prometheus metrics/);
@@ -500,7 +522,7 @@ describe('Instrument Route leaves alone what is not traffic, or already observed
 
     it(`${name}: the inline style leaves a handler the wrapper style observes as it is (never both)`, async () => {
       const file = path.join(tmp(), name);
-      const users = (await detectRoutes([{ path: file, text }])).filter((r) => r.path === '/users');
+      const users = (await alone([{ path: file, text }])).filter((r) => r.path === '/users');
       const wrapped = applyEdits(text, (await planInstrumentFile(text, file, users, ALL, OPTS)).edits);
       const inline = await plan(file, wrapped, 'inline');
       assert.deepEqual(inline.edits, []);
