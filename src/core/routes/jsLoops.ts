@@ -31,6 +31,51 @@ function callbackArray(fn: Node): Node | null {
 
 const isForOf = (n: Node): boolean => n.type === 'for_in_statement' && n.childForFieldName('operator')?.text === 'of';
 
+/**
+ * A loop over an object literal's properties (written in place or a name declared once) and what it yields of each:
+ * `Object.keys(o)` or the right of `for (const k in o)`: the key; `Object.values(o)`: the value; `Object.entries(o)`: the
+ * pair (`[key, value]`). Keys added at run time (`o[k] = …`) are not among them.
+ */
+function objectSeq(A: JsAnalyzer, seq: Node): { obj: Node; view: 'keys' | 'values' | 'entries' } | null {
+  const loop = seq.parent;
+  let view: 'keys' | 'values' | 'entries' | null = null;
+  let target: Node | null = null;
+  if (loop?.type === 'for_in_statement' && loop.childForFieldName('operator')?.text === 'in') [view, target] = ['keys', seq];
+  const u = unwrapExpr(seq);
+  const f = u?.type === 'call_expression' ? u.childForFieldName('function') : null;
+  const m =
+    f?.type === 'member_expression' && f.childForFieldName('object')?.text === 'Object' ? f.childForFieldName('property')?.text : null;
+  if (!view && (m === 'keys' || m === 'values' || m === 'entries'))
+    [view, target] = [m, named(u!.childForFieldName('arguments')!)[0] ?? null];
+  let obj = unwrapExpr(target);
+  if (obj?.type === 'identifier') obj = unwrapExpr(A.soleDeclarator(obj.text)?.childForFieldName('value') ?? null);
+  return view && obj?.type === 'object' ? { obj, view } : null;
+}
+
+/** The elements of a loop over an object's properties (see objectSeq): pairs with a written key, seen as the view says. */
+function objectElements(o: { obj: Node; view: 'keys' | 'values' | 'entries' }): { elements: Node[]; partial: boolean } {
+  const elements: Node[] = [];
+  let partial = false;
+  for (const p of named(o.obj)) {
+    const key = p.type === 'pair' ? p.childForFieldName('key') : null;
+    const value = p.childForFieldName('value');
+    if (!key || !value || key.type === 'computed_property_name') partial ||= p.type !== 'comment';
+    else elements.push(o.view === 'keys' ? key : o.view === 'values' ? value : p);
+  }
+  return { elements, partial };
+}
+
+/** `routes[route]`, `route` a loop's name bound to a key of the object literal `routes` names: that key's value. */
+function keyedValue(A: JsAnalyzer, n: Node): Node | null | undefined {
+  const index = n.type === 'subscript_expression' ? unwrapExpr(n.childForFieldName('index')) : null;
+  const key = index?.type === 'identifier' ? A.boundTo(index.text) : undefined;
+  const pair = key?.parent?.type === 'pair' && key.parent.childForFieldName('key')?.id === key.id ? key.parent : null;
+  if (!pair) return undefined;
+  let obj = unwrapExpr(n.childForFieldName('object'));
+  if (obj?.type === 'identifier') obj = unwrapExpr(A.soleDeclarator(obj.text)?.childForFieldName('value') ?? null);
+  return obj?.id === pair.parent?.id ? pair.childForFieldName('value') : undefined;
+}
+
 /** A function's first parameter: a name or a destructuring pattern. */
 function firstParam(fn: Node): Node | null {
   const params = fn.childForFieldName('parameters');
@@ -42,7 +87,7 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
   return {
     loop(n) {
       if (n.type === 'for_in_statement') {
-        const body = isForOf(n) ? n.childForFieldName('body') : null;
+        const body = n.childForFieldName('body');
         return body ? { body, seq: n.childForFieldName('right') } : null;
       }
       const seq = isInlineFunction(n) ? callbackArray(n) : null;
@@ -50,7 +95,7 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     },
     names(n) {
       const names = new Map<string, Part>();
-      const pattern = isForOf(n) ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
+      const pattern = n.type === 'for_in_statement' ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
       if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
       if (pattern?.type === 'array_pattern')
         named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
@@ -62,6 +107,9 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
       return names;
     },
     elements(seq) {
+      const o = objectSeq(A, seq);
+      if (o) return objectElements(o);
+      if (seq.parent?.type === 'for_in_statement' && !isForOf(seq.parent)) return null; // the indexes of an array
       const u = literalArray(A, seq);
       if (!u) return null;
       const elements: Node[] = [];
@@ -75,7 +123,12 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     part(el0, part) {
       const el = unwrapExpr(el0) ?? el0;
       if ('whole' in part) return el;
-      if ('index' in part) return el.type === 'array' ? (named(el)[part.index] ?? null) : null;
+      if ('index' in part)
+        return el.type === 'array'
+          ? (named(el)[part.index] ?? null)
+          : el.type === 'pair' && part.index < 2
+            ? el.childForFieldName(part.index ? 'value' : 'key')
+            : null;
       return el.type === 'object' ? A.prop(el, part.key) : null;
     },
     strings(seq) {
@@ -130,14 +183,22 @@ export class LiteralLoops extends Loops {
   loopOfArgs(argv: readonly Node[]): Loop | null {
     for (const a of argv) {
       const u = unwrapExpr(a);
-      const member = u?.type === 'member_expression';
-      const id = member ? u.childForFieldName('object') : u;
+      const member = u?.type === 'member_expression' || u?.type === 'subscript_expression';
+      const id =
+        u?.type === 'member_expression'
+          ? u.childForFieldName('object')
+          : u?.type === 'subscript_expression'
+            ? unwrapExpr(u.childForFieldName('index'))
+            : u;
       if (!isName(id)) continue;
       for (let p = id.parent; p; p = p.parent) {
         const fn = isInlineFunction(p);
         const part = fn || p.type === 'for_in_statement' ? this.syntax.names(p).get(id.text) : undefined;
         if (!part) continue;
-        const loop = fn && 'whole' in part && !member ? null : this.of(p);
+        // a bare callback parameter over an array is passed on as it is; over an object's properties it is each one
+        const seq = fn ? this.syntax.loop(p)?.seq : null;
+        const overObject = !!seq && !!objectSeq(this.js, seq);
+        const loop = fn && 'whole' in part && !member && !overObject ? null : this.of(p);
         if (loop) return loop;
         break; // bound by another function's parameter, or over something else
       }
@@ -148,7 +209,14 @@ export class LiteralLoops extends Loops {
   /** The node `n` (an argument of a call in a loop) stands for at the element being read. */
   pick(n0: Node): Node | null {
     const n = unwrapExpr(n0) ?? n0;
-    const bound = n.type === 'member_expression' ? boundProp(this.js, n) : isName(n) ? this.js.boundTo(n.text) : undefined;
+    const bound =
+      n.type === 'member_expression'
+        ? boundProp(this.js, n)
+        : n.type === 'subscript_expression'
+          ? keyedValue(this.js, n)
+          : isName(n)
+            ? this.js.boundTo(n.text)
+            : undefined;
     return bound === undefined ? n : bound;
   }
 
