@@ -52,28 +52,56 @@ function objectSeq(A: JsAnalyzer, seq: Node): { obj: Node; view: 'keys' | 'value
   return view && obj?.type === 'object' ? { obj, view } : null;
 }
 
-/** The elements of a loop over an object's properties (see objectSeq): pairs with a written key, seen as the view says. */
-function objectElements(o: { obj: Node; view: 'keys' | 'values' | 'entries' }): { elements: Node[]; partial: boolean } {
+/** The key node of an object's property: written in the literal, or assigned (`routes[path] = r`, `routes.x = r`). */
+function keyOf(el: Node): Node | null {
+  if (el.type === 'pair') return el.childForFieldName('key');
+  const left = el.type === 'assignment_expression' ? el.childForFieldName('left') : null;
+  return left?.childForFieldName(left.type === 'subscript_expression' ? 'index' : 'property') ?? null;
+}
+
+/** The value of the property whose key node this is (see keyOf; also inside `as string`, parentheses), or null. */
+export function valueOfKey(key0: Node): Node | null {
+  let key = key0;
+  while (key.parent && /^(as_expression|satisfies_expression|non_null_expression|parenthesized_expression)$/.test(key.parent.type))
+    key = key.parent;
+  const p = key.parent;
+  if (p?.type === 'pair') return p.childForFieldName('key')?.id === key.id ? p.childForFieldName('value') : null;
+  const a = p?.parent?.type === 'assignment_expression' ? p.parent : null;
+  return a && a.childForFieldName('left')?.id === p!.id ? a.childForFieldName('right') : null;
+}
+
+/**
+ * The elements of a loop over an object's properties (see objectSeq), seen as the view says: the pairs with a written
+ * key, then the properties assigned to its name (`routes[process.env.X] = legacy`: a key known only at run time, whose
+ * router is mounted with the prefix unknown and the reason).
+ */
+function objectElements(o: { obj: Node; view: 'keys' | 'values' | 'entries' }, assigned: Node[]): { elements: Node[]; partial: boolean } {
   const elements: Node[] = [];
   let partial = false;
-  for (const p of named(o.obj)) {
-    const key = p.type === 'pair' ? p.childForFieldName('key') : null;
-    const value = p.childForFieldName('value');
+  for (const p of [...named(o.obj), ...assigned]) {
+    const key = p.type === 'pair' || p.type === 'assignment_expression' ? keyOf(p) : null;
+    const value = key ? valueOfKey(key) : null;
     if (!key || !value || key.type === 'computed_property_name') partial ||= p.type !== 'comment';
     else elements.push(o.view === 'keys' ? key : o.view === 'values' ? value : p);
   }
   return { elements, partial };
 }
 
-/** `routes[route]`, `route` a loop's name bound to a key of the object literal `routes` names: that key's value. */
+/** `routes[route]`, `route` a loop's name bound to a key of the object `routes` names: that key's value. */
 function keyedValue(A: JsAnalyzer, n: Node): Node | null | undefined {
   const index = n.type === 'subscript_expression' ? unwrapExpr(n.childForFieldName('index')) : null;
   const key = index?.type === 'identifier' ? A.boundTo(index.text) : undefined;
-  const pair = key?.parent?.type === 'pair' && key.parent.childForFieldName('key')?.id === key.id ? key.parent : null;
-  if (!pair) return undefined;
-  let obj = unwrapExpr(n.childForFieldName('object'));
-  if (obj?.type === 'identifier') obj = unwrapExpr(A.soleDeclarator(obj.text)?.childForFieldName('value') ?? null);
-  return obj?.id === pair.parent?.id ? pair.childForFieldName('value') : undefined;
+  const value = key ? valueOfKey(key) : null;
+  if (!value) return undefined;
+  // the same object: the literal the name is declared with, or the name a property is assigned to
+  const table = n.childForFieldName('object');
+  const pair = key!.parent?.type === 'pair' ? key!.parent : null; // else an assignment's subscript or member
+  let obj = unwrapExpr(table);
+  if (pair && obj?.type === 'identifier') obj = unwrapExpr(A.soleDeclarator(obj.text)?.childForFieldName('value') ?? null);
+  const same = pair
+    ? obj?.id === pair.parent?.id
+    : value.parent?.childForFieldName('left')?.childForFieldName('object')?.text === table?.text;
+  return same ? value : undefined;
 }
 
 /** A function's first parameter: a name or a destructuring pattern. */
@@ -83,7 +111,7 @@ function firstParam(fn: Node): Node | null {
   return p?.type === 'required_parameter' ? p.childForFieldName('pattern') : p;
 }
 
-function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonly Node[]): LoopSyntax {
+function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonly Node[], assigned: (obj: Node) => Node[]): LoopSyntax {
   return {
     loop(n) {
       if (n.type === 'for_in_statement') {
@@ -108,7 +136,7 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     },
     elements(seq) {
       const o = objectSeq(A, seq);
-      if (o) return objectElements(o);
+      if (o) return objectElements(o, assigned(o.obj));
       if (seq.parent?.type === 'for_in_statement' && !isForOf(seq.parent)) return null; // the indexes of an array
       const u = literalArray(A, seq);
       if (!u) return null;
@@ -123,12 +151,11 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     part(el0, part) {
       const el = unwrapExpr(el0) ?? el0;
       if ('whole' in part) return el;
-      if ('index' in part)
-        return el.type === 'array'
-          ? (named(el)[part.index] ?? null)
-          : el.type === 'pair' && part.index < 2
-            ? el.childForFieldName(part.index ? 'value' : 'key')
-            : null;
+      if ('index' in part) {
+        if (el.type === 'array') return named(el)[part.index] ?? null;
+        const k = el.type === 'pair' || el.type === 'assignment_expression' ? keyOf(el) : null;
+        return part.index === 0 ? k : part.index === 1 && k ? valueOfKey(k) : null;
+      }
       return el.type === 'object' ? A.prop(el, part.key) : null;
     },
     strings(seq) {
@@ -156,6 +183,39 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
   };
 }
 
+/**
+ * `const controllers = {}` then `controllers.user = x`, `controllers[file] = …`: the assignments to properties of the
+ * object literal's name in the scope of its declaration, in document order (a bounded number of them).
+ */
+function assignments(js: JsAnalyzer, assignNodes: readonly Node[]): (obj: Node) => Node[] {
+  let byName: Map<string, Node[]> | null = null;
+  return (obj) => {
+    const decl = obj.parent;
+    const name = decl?.type === 'variable_declarator' ? decl.childForFieldName('name') : null;
+    if (name?.type !== 'identifier') return [];
+    if (!byName) {
+      byName = new Map();
+      for (const a of assignNodes) {
+        const left = a.childForFieldName('left');
+        const o = left?.type === 'member_expression' || left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
+        if (o?.type !== 'identifier') continue;
+        const list = byName.get(o.text);
+        if (list) list.push(a);
+        else byName.set(o.text, [a]);
+      }
+    }
+    const { start, end } = js.scopeRange(decl!);
+    const list = byName.get(name.text) ?? [];
+    let lo = 0;
+    for (let hi = list.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return list.slice(lo, lo + MAX_ASSIGNS).filter((a) => a.startIndex < end);
+  };
+}
+
 /** A name read in a loop body: `prefix`, also as a shorthand property (`{ prefix }`). */
 function isName(n: Node | null | undefined): n is Node {
   return n?.type === 'identifier' || n?.type === 'shorthand_property_identifier';
@@ -163,7 +223,6 @@ function isName(n: Node | null | undefined): n is Node {
 
 /** JS/TS loops over a literal array, object properties assigned in them, and computed module names. */
 export class LiteralLoops extends Loops {
-  private assigns: Map<string, Node[]> | null = null;
   /** The file's loops over folder listings (./jsFolderLoops). */
   readonly folders: FolderListings;
 
@@ -172,9 +231,11 @@ export class LiteralLoops extends Loops {
     forNodes: readonly Node[],
     /** Member calls of the query (`.forEach(…)` and `.map(…)` among them). */
     memberCalls: readonly Node[],
-    private readonly assignNodes: readonly Node[],
+    assignNodes: readonly Node[],
+    /** The property assignments of an object literal's name (see assignments). */
+    private readonly assigned = assignments(js, assignNodes),
   ) {
-    super(js, jsSyntax(js, forNodes, memberCalls));
+    super(js, jsSyntax(js, forNodes, memberCalls, assigned));
     this.folders = new FolderListings(js, () => this.syntax.candidates());
   }
 
@@ -225,36 +286,12 @@ export class LiteralLoops extends Loops {
    * properties assigned to the object in the scope of its declaration.
    */
   assignedProps(obj: Node): Record<string, Ref> {
-    const decl = obj.parent;
-    const name = decl?.type === 'variable_declarator' ? decl.childForFieldName('name') : null;
-    if (name?.type !== 'identifier') return {};
-    if (!this.assigns) {
-      this.assigns = new Map();
-      for (const a of this.assignNodes) {
-        const left = a.childForFieldName('left');
-        const o = left?.type === 'member_expression' || left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
-        if (o?.type !== 'identifier') continue;
-        const list = this.assigns.get(o.text);
-        if (list) list.push(a);
-        else this.assigns.set(o.text, [a]);
-      }
-    }
     const props: Record<string, Ref> = {};
     const set = (k: string, v: Node): void => {
       const r = this.js.refOf(v);
       if (r.k !== 'none') props[k] = r;
     };
-    // the assignments in the scope of the declaration (in document order), a bounded number of them
-    const { start, end } = this.js.scopeRange(decl!);
-    const list = this.assigns.get(name.text) ?? [];
-    let lo = 0;
-    for (let hi = list.length; lo < hi;) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.startIndex < start) lo = mid + 1;
-      else hi = mid;
-    }
-    for (const a of list.slice(lo, lo + MAX_ASSIGNS)) {
-      if (a.startIndex >= end) break;
+    for (const a of this.assigned(obj)) {
       const left = a.childForFieldName('left')!;
       const right = a.childForFieldName('right');
       if (!right) continue;
