@@ -11,6 +11,7 @@ import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
 import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
+import { objectValues } from './jsLoops';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -109,12 +110,18 @@ function copyOf(A: JsAnalyzer, n: Node): Node | null {
  */
 function perElement(A: JsAnalyzer, callee: Ref, arr0: Node, line: number): void {
   const arr = copyOf(A, arr0) ?? arr0;
-  const local = A.arrayElements(arr);
+  const local = A.arrayElements(arr) ?? objectValues(A, arr);
   if (local) {
     for (const el of local) {
       const u = unwrapExpr(el);
       // an object element: its properties (`{ name, configure: useGoogleRoutes }`, `p.configure(app)` in the callback)
-      if (u && (HOLDER.test(u.type) || u.type === 'object')) A.fa.calls.push({ callee, args: [A.refOf(u)], line });
+      const r =
+        u?.type === 'shorthand_property_identifier'
+          ? A.lookup(u.text, u)
+          : u && (HOLDER.test(u.type) || u.type === 'object')
+            ? A.refOf(u)
+            : null;
+      if (r) A.fa.calls.push({ callee, args: [r], line });
     }
     return;
   }

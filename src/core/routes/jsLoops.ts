@@ -79,6 +79,10 @@ function objectElements(o: { obj: Node; view: 'keys' | 'values' | 'entries' }, a
   const elements: Node[] = [];
   let partial = false;
   for (const p of [...named(o.obj), ...assigned]) {
+    if (p.type === 'shorthand_property_identifier' && o.view === 'values') {
+      elements.push(p); // `{ users, items }`: the value is the name's
+      continue;
+    }
     const key = p.type === 'pair' || p.type === 'assignment_expression' ? keyOf(p) : null;
     const value = key ? valueOfKey(key) : null;
     if (!key || !value || key.type === 'computed_property_name') partial ||= p.type !== 'comment';
@@ -216,6 +220,12 @@ function assignments(js: JsAnalyzer, assignNodes: readonly Node[]): (obj: Node) 
   };
 }
 
+/** `Object.values(o)` of an object literal (written in place or a name declared once): its written values; else null. */
+export function objectValues(A: JsAnalyzer, n: Node): Node[] | null {
+  const o = objectSeq(A, n);
+  return o?.view === 'values' ? objectElements(o, []).elements : null;
+}
+
 /** A name read in a loop body: `prefix`, also as a shorthand property (`{ prefix }`). */
 function isName(n: Node | null | undefined): n is Node {
   return n?.type === 'identifier' || n?.type === 'shorthand_property_identifier';
@@ -260,6 +270,10 @@ export class LiteralLoops extends Loops {
         const seq = fn ? this.syntax.loop(p)?.seq : null;
         const overObject = !!seq && !!objectSeq(this.js, seq);
         const loop = fn && 'whole' in part && !member && !overObject ? null : this.of(p);
+        // `c.path` of an element that is a name or an instance (`[health, stats]`): its fields are read across files,
+        // through the call made per element (./jsCalls)
+        if (loop && 'whole' in part && u!.type === 'member_expression' && loop.elements.some((e) => unwrapExpr(e)?.type !== 'object'))
+          return null;
         if (loop) return loop;
         break; // bound by another function's parameter, or over something else
       }
