@@ -2,7 +2,8 @@
  * The calls of the project functions across files (resolve.ts), for one level of parameter passing: plain calls,
  * `new C(args)` into the class's constructor, and a callback or `for…of` body called once per element of an array,
  * followed to where the array is written: a literal passed in (`new App([new UsersController()])`), a parameter (what
- * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module. Pure.
+ * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
+ * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
 import type { CallEdge, Ref, Val } from './model';
 import { callAt, RefResolver } from './refs';

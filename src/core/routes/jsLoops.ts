@@ -5,7 +5,8 @@
  * (`controllers[f] = …`) has a property per element; a computed load over anything else (a folder read at run time) is
  * recorded with the folder it reads, so a router of that folder says how it is mounted. Over a table, the routers and
  * prefixes a mount reads from the loop's names are each element's (`ROUTES.forEach(([prefix, router]) => app.use(prefix,
- * router))`).
+ * router))`). Over an object table (`Object.keys(routes)`, `Object.entries`, `Object.values`, `for (const k in routes)`),
+ * each written or assigned property is an element: its key the prefix, `routes[k]` its value.
  */
 import * as path from 'node:path';
 import { jsStringLiteral as unquote, lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
