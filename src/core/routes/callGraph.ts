@@ -2,7 +2,8 @@
  * The calls of the project functions across files (resolve.ts), for one level of parameter passing: plain calls,
  * `new C(args)` into the class's constructor, and a callback or `for…of` body called once per element of an array,
  * followed to where the array is written: a literal passed in (`new App([new UsersController()])`), a parameter (what
- * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module. Pure.
+ * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
+ * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
 import type { CallEdge, Ref, Val } from './model';
 import { callAt, RefResolver } from './refs';
@@ -40,7 +41,25 @@ export class CallGraph extends RefResolver {
    * array last: the elements of a parameter are what the other calls pass.
    */
   protected linkCalls(bind: (p: Ent, arg: Ref, file: string, from: string, line: number) => void): void {
+    const link = (callee: Ent & { t: 'fn' }, file: string, from: string, c: CallEdge): void => {
+      const k = `${callee.file}|${callee.id}`;
+      const list = this.callsTo.get(k) ?? [];
+      list.push({ file, call: c });
+      this.callsTo.set(k, list);
+      const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
+      const args = [...c.args];
+      for (const [name, r] of Object.entries(c.kw ?? {})) {
+        const i = params.indexOf(name);
+        if (i >= 0 && !args[i]) args[i] = r;
+      }
+      args.forEach((a, i) => {
+        const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
+        if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
+        else if (a) bind(p, a, file, from, c.line);
+      });
+    };
     const all = [...this.files.values()].flatMap((fa) => fa.calls.map((c) => ({ from: fa.file, c })));
+    const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       const calls: Caller[] = edge.each
         ? this.arrayOf(from, edge.each).map((el) => ({ file: el.file, call: { ...edge, args: [el.ref], each: undefined } }))
@@ -48,24 +67,16 @@ export class CallGraph extends RefResolver {
       for (const { file, call: c } of calls) {
         let callee = this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
-        if (callee?.t !== 'fn') continue;
-        const k = `${callee.file}|${callee.id}`;
-        const list = this.callsTo.get(k) ?? [];
-        list.push({ file, call: c });
-        this.callsTo.set(k, list);
-        const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
-        const args = [...c.args];
-        for (const [name, r] of Object.entries(c.kw ?? {})) {
-          const i = params.indexOf(name);
-          if (i >= 0 && !args[i]) args[i] = r;
-        }
-        args.forEach((a, i) => {
-          const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
-          if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
-          else if (a) bind(p, a, file, from, c.line);
-        });
+        if (callee?.t === 'param' && callee.prop !== undefined && !edge.each) ofElements.push({ from, c, e: callee });
+        if (callee?.t === 'fn') link(callee, file, from, c);
       }
     }
+    // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with
+    for (const { from, c, e } of ofElements)
+      for (const caller of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
+        const callee = this.inCaller(caller, e.file, e.fn, c.callee);
+        if (callee?.t === 'fn') link(callee, from, from, c);
+      }
   }
 
   /** The elements of the array `ref` is, each with the file it is written in (see the top of this file). */

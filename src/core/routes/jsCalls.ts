@@ -11,6 +11,7 @@ import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
 import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
+import { objectValues } from './jsLoops';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -88,17 +89,39 @@ export function newCall(A: JsAnalyzer, n: Node): void {
   A.callEdge(n, { k: 'mem', base: cls, name: 'constructor' }, named(args));
 }
 
+/** The array a name declared once copies: `[...providers]`, `providers.map((p) => p)`, `providers.slice()`. */
+function copyOf(A: JsAnalyzer, n: Node): Node | null {
+  const id = unwrapExpr(n);
+  const v = id?.type === 'identifier' ? unwrapExpr(A.soleDeclarator(id.text)?.childForFieldName('value') ?? null) : null;
+  const els = v?.type === 'array' ? named(v).filter((e) => e.type !== 'comment') : [];
+  if (els.length === 1 && els[0]!.type === 'spread_element') return named(els[0]!)[0] ?? null;
+  const f = v?.type === 'call_expression' ? v.childForFieldName('function') : null;
+  const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
+  const cb = m === 'map' ? unwrapExpr(named(v!.childForFieldName('arguments')!)[0] ?? null) : null;
+  const param = cb?.type === 'arrow_function' ? jsParamNames(cb) : [];
+  const identity = param.length === 1 && cb!.childForFieldName('body')?.text === param[0];
+  return identity || (m === 'slice' && !named(v!.childForFieldName('arguments')!).length) ? f!.childForFieldName('object') : null;
+}
+
 /**
  * `callee` (a callback, a loop body) called once per element of `arr`: per element of an array literal of this file
  * (`[users, items]`, `[new A(), new B()]`: strings and numbers say nothing), else once per element of what the value
  * is across files (`each`: an imported array, a parameter, a field).
  */
-function perElement(A: JsAnalyzer, callee: Ref, arr: Node, line: number): void {
-  const local = A.arrayElements(arr);
+function perElement(A: JsAnalyzer, callee: Ref, arr0: Node, line: number): void {
+  const arr = copyOf(A, arr0) ?? arr0;
+  const local = A.arrayElements(arr) ?? objectValues(A, arr);
   if (local) {
     for (const el of local) {
       const u = unwrapExpr(el);
-      if (u && HOLDER.test(u.type)) A.fa.calls.push({ callee, args: [A.refOf(u)], line });
+      // an object element: its properties (`{ name, configure: useGoogleRoutes }`, `p.configure(app)` in the callback)
+      const r =
+        u?.type === 'shorthand_property_identifier'
+          ? A.lookup(u.text, u)
+          : u && (HOLDER.test(u.type) || u.type === 'object')
+            ? A.refOf(u)
+            : null;
+      if (r) A.fa.calls.push({ callee, args: [r], line });
     }
     return;
   }

@@ -5,7 +5,8 @@
  * (`controllers[f] = …`) has a property per element; a computed load over anything else (a folder read at run time) is
  * recorded with the folder it reads, so a router of that folder says how it is mounted. Over a table, the routers and
  * prefixes a mount reads from the loop's names are each element's (`ROUTES.forEach(([prefix, router]) => app.use(prefix,
- * router))`).
+ * router))`). Over an object table (`Object.keys(routes)`, `Object.entries`, `Object.values`, `for (const k in routes)`),
+ * each written or assigned property is an element: its key the prefix, `routes[k]` its value.
  */
 import * as path from 'node:path';
 import { jsStringLiteral as unquote, lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
@@ -31,6 +32,83 @@ function callbackArray(fn: Node): Node | null {
 
 const isForOf = (n: Node): boolean => n.type === 'for_in_statement' && n.childForFieldName('operator')?.text === 'of';
 
+/**
+ * A loop over an object literal's properties (written in place or a name declared once) and what it yields of each:
+ * `Object.keys(o)` or the right of `for (const k in o)`: the key; `Object.values(o)`: the value; `Object.entries(o)`: the
+ * pair (`[key, value]`). Keys added at run time (`o[k] = …`) are not among them.
+ */
+function objectSeq(A: JsAnalyzer, seq: Node): { obj: Node; view: 'keys' | 'values' | 'entries' } | null {
+  const loop = seq.parent;
+  let view: 'keys' | 'values' | 'entries' | null = null;
+  let target: Node | null = null;
+  if (loop?.type === 'for_in_statement' && loop.childForFieldName('operator')?.text === 'in') [view, target] = ['keys', seq];
+  const u = unwrapExpr(seq);
+  const f = u?.type === 'call_expression' ? u.childForFieldName('function') : null;
+  const m =
+    f?.type === 'member_expression' && f.childForFieldName('object')?.text === 'Object' ? f.childForFieldName('property')?.text : null;
+  if (!view && (m === 'keys' || m === 'values' || m === 'entries'))
+    [view, target] = [m, named(u!.childForFieldName('arguments')!)[0] ?? null];
+  let obj = unwrapExpr(target);
+  if (obj?.type === 'identifier') obj = unwrapExpr(A.soleDeclarator(obj.text)?.childForFieldName('value') ?? null);
+  return view && obj?.type === 'object' ? { obj, view } : null;
+}
+
+/** The key node of an object's property: written in the literal, or assigned (`routes[path] = r`, `routes.x = r`). */
+function keyOf(el: Node): Node | null {
+  if (el.type === 'pair') return el.childForFieldName('key');
+  const left = el.type === 'assignment_expression' ? el.childForFieldName('left') : null;
+  return left?.childForFieldName(left.type === 'subscript_expression' ? 'index' : 'property') ?? null;
+}
+
+/** The value of the property whose key node this is (see keyOf; also inside `as string`, parentheses), or null. */
+export function valueOfKey(key0: Node): Node | null {
+  let key = key0;
+  while (key.parent && /^(as_expression|satisfies_expression|non_null_expression|parenthesized_expression)$/.test(key.parent.type))
+    key = key.parent;
+  const p = key.parent;
+  if (p?.type === 'pair') return p.childForFieldName('key')?.id === key.id ? p.childForFieldName('value') : null;
+  const a = p?.parent?.type === 'assignment_expression' ? p.parent : null;
+  return a && a.childForFieldName('left')?.id === p!.id ? a.childForFieldName('right') : null;
+}
+
+/**
+ * The elements of a loop over an object's properties (see objectSeq), seen as the view says: the pairs with a written
+ * key, then the properties assigned to its name (`routes[process.env.X] = legacy`: a key known only at run time, whose
+ * router is mounted with the prefix unknown and the reason).
+ */
+function objectElements(o: { obj: Node; view: 'keys' | 'values' | 'entries' }, assigned: Node[]): { elements: Node[]; partial: boolean } {
+  const elements: Node[] = [];
+  let partial = false;
+  for (const p of [...named(o.obj), ...assigned]) {
+    if (p.type === 'shorthand_property_identifier' && o.view === 'values') {
+      elements.push(p); // `{ users, items }`: the value is the name's
+      continue;
+    }
+    const key = p.type === 'pair' || p.type === 'assignment_expression' ? keyOf(p) : null;
+    const value = key ? valueOfKey(key) : null;
+    if (!key || !value || key.type === 'computed_property_name') partial ||= p.type !== 'comment';
+    else elements.push(o.view === 'keys' ? key : o.view === 'values' ? value : p);
+  }
+  return { elements, partial };
+}
+
+/** `routes[route]`, `route` a loop's name bound to a key of the object `routes` names: that key's value. */
+function keyedValue(A: JsAnalyzer, n: Node): Node | null | undefined {
+  const index = n.type === 'subscript_expression' ? unwrapExpr(n.childForFieldName('index')) : null;
+  const key = index?.type === 'identifier' ? A.boundTo(index.text) : undefined;
+  const value = key ? valueOfKey(key) : null;
+  if (!value) return undefined;
+  // the same object: the literal the name is declared with, or the name a property is assigned to
+  const table = n.childForFieldName('object');
+  const pair = key!.parent?.type === 'pair' ? key!.parent : null; // else an assignment's subscript or member
+  let obj = unwrapExpr(table);
+  if (pair && obj?.type === 'identifier') obj = unwrapExpr(A.soleDeclarator(obj.text)?.childForFieldName('value') ?? null);
+  const same = pair
+    ? obj?.id === pair.parent?.id
+    : value.parent?.childForFieldName('left')?.childForFieldName('object')?.text === table?.text;
+  return same ? value : undefined;
+}
+
 /** A function's first parameter: a name or a destructuring pattern. */
 function firstParam(fn: Node): Node | null {
   const params = fn.childForFieldName('parameters');
@@ -38,11 +116,11 @@ function firstParam(fn: Node): Node | null {
   return p?.type === 'required_parameter' ? p.childForFieldName('pattern') : p;
 }
 
-function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonly Node[]): LoopSyntax {
+function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonly Node[], assigned: (obj: Node) => Node[]): LoopSyntax {
   return {
     loop(n) {
       if (n.type === 'for_in_statement') {
-        const body = isForOf(n) ? n.childForFieldName('body') : null;
+        const body = n.childForFieldName('body');
         return body ? { body, seq: n.childForFieldName('right') } : null;
       }
       const seq = isInlineFunction(n) ? callbackArray(n) : null;
@@ -50,7 +128,7 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     },
     names(n) {
       const names = new Map<string, Part>();
-      const pattern = isForOf(n) ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
+      const pattern = n.type === 'for_in_statement' ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
       if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
       if (pattern?.type === 'array_pattern')
         named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
@@ -62,6 +140,9 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
       return names;
     },
     elements(seq) {
+      const o = objectSeq(A, seq);
+      if (o) return objectElements(o, assigned(o.obj));
+      if (seq.parent?.type === 'for_in_statement' && !isForOf(seq.parent)) return null; // the indexes of an array
       const u = literalArray(A, seq);
       if (!u) return null;
       const elements: Node[] = [];
@@ -75,7 +156,11 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     part(el0, part) {
       const el = unwrapExpr(el0) ?? el0;
       if ('whole' in part) return el;
-      if ('index' in part) return el.type === 'array' ? (named(el)[part.index] ?? null) : null;
+      if ('index' in part) {
+        if (el.type === 'array') return named(el)[part.index] ?? null;
+        const k = el.type === 'pair' || el.type === 'assignment_expression' ? keyOf(el) : null;
+        return part.index === 0 ? k : part.index === 1 && k ? valueOfKey(k) : null;
+      }
       return el.type === 'object' ? A.prop(el, part.key) : null;
     },
     strings(seq) {
@@ -103,6 +188,45 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
   };
 }
 
+/**
+ * `const controllers = {}` then `controllers.user = x`, `controllers[file] = …`: the assignments to properties of the
+ * object literal's name in the scope of its declaration, in document order (a bounded number of them).
+ */
+function assignments(js: JsAnalyzer, assignNodes: readonly Node[]): (obj: Node) => Node[] {
+  let byName: Map<string, Node[]> | null = null;
+  return (obj) => {
+    const decl = obj.parent;
+    const name = decl?.type === 'variable_declarator' ? decl.childForFieldName('name') : null;
+    if (name?.type !== 'identifier') return [];
+    if (!byName) {
+      byName = new Map();
+      for (const a of assignNodes) {
+        const left = a.childForFieldName('left');
+        const o = left?.type === 'member_expression' || left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
+        if (o?.type !== 'identifier') continue;
+        const list = byName.get(o.text);
+        if (list) list.push(a);
+        else byName.set(o.text, [a]);
+      }
+    }
+    const { start, end } = js.scopeRange(decl!);
+    const list = byName.get(name.text) ?? [];
+    let lo = 0;
+    for (let hi = list.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return list.slice(lo, lo + MAX_ASSIGNS).filter((a) => a.startIndex < end);
+  };
+}
+
+/** `Object.values(o)` of an object literal (written in place or a name declared once): its written values; else null. */
+export function objectValues(A: JsAnalyzer, n: Node): Node[] | null {
+  const o = objectSeq(A, n);
+  return o?.view === 'values' ? objectElements(o, []).elements : null;
+}
+
 /** A name read in a loop body: `prefix`, also as a shorthand property (`{ prefix }`). */
 function isName(n: Node | null | undefined): n is Node {
   return n?.type === 'identifier' || n?.type === 'shorthand_property_identifier';
@@ -110,7 +234,6 @@ function isName(n: Node | null | undefined): n is Node {
 
 /** JS/TS loops over a literal array, object properties assigned in them, and computed module names. */
 export class LiteralLoops extends Loops {
-  private assigns: Map<string, Node[]> | null = null;
   /** The file's loops over folder listings (./jsFolderLoops). */
   readonly folders: FolderListings;
 
@@ -119,9 +242,11 @@ export class LiteralLoops extends Loops {
     forNodes: readonly Node[],
     /** Member calls of the query (`.forEach(…)` and `.map(…)` among them). */
     memberCalls: readonly Node[],
-    private readonly assignNodes: readonly Node[],
+    assignNodes: readonly Node[],
+    /** The property assignments of an object literal's name (see assignments). */
+    private readonly assigned = assignments(js, assignNodes),
   ) {
-    super(js, jsSyntax(js, forNodes, memberCalls));
+    super(js, jsSyntax(js, forNodes, memberCalls, assigned));
     this.folders = new FolderListings(js, () => this.syntax.candidates());
   }
 
@@ -130,14 +255,26 @@ export class LiteralLoops extends Loops {
   loopOfArgs(argv: readonly Node[]): Loop | null {
     for (const a of argv) {
       const u = unwrapExpr(a);
-      const member = u?.type === 'member_expression';
-      const id = member ? u.childForFieldName('object') : u;
+      const member = u?.type === 'member_expression' || u?.type === 'subscript_expression';
+      const id =
+        u?.type === 'member_expression'
+          ? u.childForFieldName('object')
+          : u?.type === 'subscript_expression'
+            ? unwrapExpr(u.childForFieldName('index'))
+            : u;
       if (!isName(id)) continue;
       for (let p = id.parent; p; p = p.parent) {
         const fn = isInlineFunction(p);
         const part = fn || p.type === 'for_in_statement' ? this.syntax.names(p).get(id.text) : undefined;
         if (!part) continue;
-        const loop = fn && 'whole' in part && !member ? null : this.of(p);
+        // a bare callback parameter over an array is passed on as it is; over an object's properties it is each one
+        const seq = fn ? this.syntax.loop(p)?.seq : null;
+        const overObject = !!seq && !!objectSeq(this.js, seq);
+        const loop = fn && 'whole' in part && !member && !overObject ? null : this.of(p);
+        // `c.path` of an element that is a name or an instance (`[health, stats]`): its fields are read across files,
+        // through the call made per element (./jsCalls)
+        if (loop && 'whole' in part && u!.type === 'member_expression' && loop.elements.some((e) => unwrapExpr(e)?.type !== 'object'))
+          return null;
         if (loop) return loop;
         break; // bound by another function's parameter, or over something else
       }
@@ -148,7 +285,14 @@ export class LiteralLoops extends Loops {
   /** The node `n` (an argument of a call in a loop) stands for at the element being read. */
   pick(n0: Node): Node | null {
     const n = unwrapExpr(n0) ?? n0;
-    const bound = n.type === 'member_expression' ? boundProp(this.js, n) : isName(n) ? this.js.boundTo(n.text) : undefined;
+    const bound =
+      n.type === 'member_expression'
+        ? boundProp(this.js, n)
+        : n.type === 'subscript_expression'
+          ? keyedValue(this.js, n)
+          : isName(n)
+            ? this.js.boundTo(n.text)
+            : undefined;
     return bound === undefined ? n : bound;
   }
 
@@ -157,36 +301,12 @@ export class LiteralLoops extends Loops {
    * properties assigned to the object in the scope of its declaration.
    */
   assignedProps(obj: Node): Record<string, Ref> {
-    const decl = obj.parent;
-    const name = decl?.type === 'variable_declarator' ? decl.childForFieldName('name') : null;
-    if (name?.type !== 'identifier') return {};
-    if (!this.assigns) {
-      this.assigns = new Map();
-      for (const a of this.assignNodes) {
-        const left = a.childForFieldName('left');
-        const o = left?.type === 'member_expression' || left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
-        if (o?.type !== 'identifier') continue;
-        const list = this.assigns.get(o.text);
-        if (list) list.push(a);
-        else this.assigns.set(o.text, [a]);
-      }
-    }
     const props: Record<string, Ref> = {};
     const set = (k: string, v: Node): void => {
       const r = this.js.refOf(v);
       if (r.k !== 'none') props[k] = r;
     };
-    // the assignments in the scope of the declaration (in document order), a bounded number of them
-    const { start, end } = this.js.scopeRange(decl!);
-    const list = this.assigns.get(name.text) ?? [];
-    let lo = 0;
-    for (let hi = list.length; lo < hi;) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.startIndex < start) lo = mid + 1;
-      else hi = mid;
-    }
-    for (const a of list.slice(lo, lo + MAX_ASSIGNS)) {
-      if (a.startIndex >= end) break;
+    for (const a of this.assigned(obj)) {
       const left = a.childForFieldName('left')!;
       const right = a.childForFieldName('right');
       if (!right) continue;

@@ -10,6 +10,7 @@ import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
+import { valueOfKey } from './jsLoops';
 import { frozen } from './configValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
@@ -283,7 +284,9 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       const picked = argv.map((a) => A.loops.pick(a));
       if (picked.some((x) => !x)) return null;
       const first = picked[0]!;
-      const hasPrefix = first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression';
+      // a path, or the key of an object's property (`Object.keys(routes).forEach((route) => app.use(route, routes[route]))`)
+      const hasPrefix =
+        first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression' || !!valueOfKey(first);
       return { children: (hasPrefix ? picked.slice(1) : picked) as Node[], prefix: hasPrefix ? A.evalStr(argv[0]!) : null };
     });
     for (const { children, prefix } of read.filter((r) => r !== null)) {
