@@ -287,10 +287,20 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
       // a path, or the key of an object's property (`Object.keys(routes).forEach((route) => app.use(route, routes[route]))`)
       const hasPrefix =
         first.type === 'string' || first.type === 'template_string' || first.type === 'binary_expression' || !!valueOfKey(first);
+      if (!hasPrefix && picked.length >= 2 && (first.type === 'identifier' || first.type === 'member_expression')) {
+        // { path: health.path, router: health.router }: a constant of another module, or a middleware (resolve time)
+        const v = A.evalStr(argv[0]!);
+        return { children: picked.slice(1) as Node[], prefix: v, prefixRef: 's' in v ? undefined : A.refOf(first) };
+      }
       return { children: (hasPrefix ? picked.slice(1) : picked) as Node[], prefix: hasPrefix ? A.evalStr(argv[0]!) : null };
     });
-    for (const { children, prefix } of read.filter((r) => r !== null)) {
-      for (const c of children) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c), prefix, line, kind: 'use' });
+    for (const r of read) {
+      if (!r) continue;
+      const { children, prefix } = r;
+      const prefixRef = 'prefixRef' in r ? r.prefixRef : undefined;
+      if (prefixRef) A.fa.mounts.push({ parent: A.refOf(recv), child: prefixRef, prefix: null, line, kind: 'use' });
+      for (const c of children)
+        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c), prefix, ...(prefixRef ? { prefixRef } : {}), line, kind: 'use' });
     }
     return;
   }
