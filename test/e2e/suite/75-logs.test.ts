@@ -156,9 +156,12 @@ suite('Logs: panel, Loki, correlation', () => {
     await config().update('loki.url', loki.url, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('telemetryLens.openLogs');
     await bridge('dom', { selector: '#source', contains: `Loki ${loki.url}`, click: '#query' });
+    // keys typed before the webview's frame holds the focus go to the workbench (a loaded machine shows it)
+    await bridge('dom', { selector: '#query:focus' });
 
     // Label names from Loki's labels API, accepted with Tab.
     await bridge('keyboard', { type: '{te' });
+    await bridge('dom', { selector: '#query-mirror', contains: '{te' });
     await bridge('dom', { selector: '#completions li', contains: 'test' });
     await bridge('keyboard', { press: 'Tab' });
     await bridge('dom', { selector: '#query-mirror', contains: '{test' });
