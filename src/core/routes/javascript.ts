@@ -18,7 +18,7 @@ import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall } from './jsFolderLoops';
-import { EXPRESS_ROUTER_PKGS, arrayRef, forOfBodies, forOfCall, jsScopeParams, makesExpressRouter, newCall, newRef } from './jsCalls';
+import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
 import { destructuredConsts, patternNames } from './jsPatterns';
 
@@ -47,7 +47,7 @@ const QUERY = `
 
 const PKG_FRAMEWORK: Record<string, Framework> = {
   express: 'express',
-  ...Object.fromEntries(Object.keys(EXPRESS_ROUTER_PKGS).map((p) => [p, 'express' as const])),
+  ...Object.fromEntries(Object.keys(calls.EXPRESS_ROUTER_PKGS).map((p) => [p, 'express' as const])),
   fastify: 'fastify',
   'fastify-plugin': 'fastify',
   '@fastify/autoload': 'fastify',
@@ -71,7 +71,7 @@ export const JS_MAX_DEPTH = MAX_DEPTH;
 /** The analysis as a list of small steps over the query captures (run at once or time-sliced). */
 export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: string; node: Node }[]): (() => void)[] {
   const S = captureSteps(fa.notes, withChainLinks(caps));
-  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx'), ...forOfBodies(S.nodes('forin'))]));
+  const A = new JsAnalyzer(fa, file, new ScopeIndex([...S.nodes('func'), ...S.nodes('fnx'), ...calls.forOfBodies(S.nodes('forin'))]));
   A.loops = new LiteralLoops(A, S.nodes('forin'), S.nodes('mcall'), S.nodes('assign'));
   return S.withFinish(
     [
@@ -86,8 +86,8 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
-      ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => newCall(A, n))),
-      ...S.each('forin', 'loop', (n) => forOfCall(A, n)),
+      ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
+      ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
       ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
     ],
     () => A.finishSteps(),
@@ -99,7 +99,7 @@ export class JsAnalyzer extends Analyzer {
   declare loops: LiteralLoops;
 
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, jsScopeParams);
+    super(fa, file, scopes, calls.jsScopeParams);
     this.dir = path.dirname(file);
   }
 
@@ -364,13 +364,13 @@ export class JsAnalyzer extends Analyzer {
       case 'object':
         return this.objectLiteral(n);
       case 'array':
-        return arrayRef(this, n) ?? none(n);
+        return calls.arrayRef(this, n) ?? none(n);
       case 'call_expression':
         return this.callRef(n);
       case 'assignment_expression':
         return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':
-        return newRef(this, n);
+        return calls.newRef(this, n);
       case 'binary_expression':
         return eitherExport(this, n) ?? none(n);
       default:
@@ -441,13 +441,14 @@ export class JsAnalyzer extends Analyzer {
       const obj = fn.childForFieldName('object');
       const m = fn.childForFieldName('property')?.text ?? '';
       if (m === 'basePath' && obj && argv[0]) {
-        // a new instance sharing the parent's router, with its own base path; the parent of `new Hono().basePath(p)`
-        // is reachable through it alone: the child is the app (mounted elsewhere, it is served there only)
+        // a new instance sharing the parent's router, with its own base path; `new Hono().basePath(p)` is the app itself
         const anonymous = unwrapExpr(obj)?.type === 'new_expression';
         const child = this.newObj(n, 'hono', anonymous ? 'app' : 'router', this.evalStr(argv[0]));
         if (!anonymous) this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
         return child;
       }
+      const server = m === 'getInstance' && obj ? calls.adapterServer(this, n, obj) : null;
+      if (server) return server;
       // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
       if (m === 'routes' || m === 'middleware' || m === 'bind' || m === 'withTypeProvider') return this.refOf(obj);
       if (
@@ -467,7 +468,7 @@ export class JsAnalyzer extends Analyzer {
       const { pkg: p, name } = pkg;
       const whole = name === 'default' || name === 'cjs' || name === '*';
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
-      if (makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
+      if (calls.makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
       if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
         return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));

@@ -57,6 +57,17 @@ export const makesExpressRouter = (p: string, name: string, whole: boolean): boo
   (p === 'express' && name === 'Router') ||
   (Object.hasOwn(EXPRESS_ROUTER_PKGS, p) && EXPRESS_ROUTER_PKGS[p] === (whole ? 'default' : name));
 
+/** NestJS `app.getHttpAdapter().getInstance()`: the HTTP server under the Nest app, Express (Fastify with a
+ *  FastifyAdapter), whose own routes are served as registered (no global prefix). */
+export function adapterServer(A: JsAnalyzer, n: Node, obj: Node): Ref | null {
+  const call = unwrapExpr(obj);
+  const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'getHttpAdapter') return null;
+  let root = obj;
+  while (root.parent) root = root.parent;
+  return A.newObj(n, /\bFastifyAdapter\b/.test(root.text) ? 'fastify' : 'express', 'app', null);
+}
+
 /** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,
  *  `@routes/users.route`: resolve.ts decides). */
 export function newRef(A: JsAnalyzer, n: Node): Ref {
