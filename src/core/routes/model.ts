@@ -118,7 +118,7 @@ export interface RcServer {
   framework: Framework;
   prefix: Val | null;
   /** Classes or arrays of them, globs (absolute), or what could not be evaluated (its text). */
-  controllers: ({ ref: Ref } | { glob: string } | { unknown: string })[];
+  controllers: ({ ref: Ref; text: string } | { glob: string } | { unknown: string })[];
   line: number;
   /** The call's offset: recorded once. */
   at: number;

@@ -283,9 +283,10 @@ export class NestApps {
     private readonly resolve: (file: string, ref: Ref) => Ent | null,
     private readonly evalVal: (file: string, v: Val) => Val,
     arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
+    rel: (file: string) => string,
   ) {
     for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
-    this.rc = new RcServers(files, resolve, arrayOf, evalVal);
+    this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
   }
 
   /** The routes of a decorated controller method (NestJS, or routing-controllers). */

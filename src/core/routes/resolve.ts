@@ -81,6 +81,7 @@ class Resolver extends CallGraph {
       (file, ref) => this.resolve(file, ref),
       (file, v) => this.evalVal(file, v),
       (file, ref) => this.arrayOf(file, ref),
+      (file) => this.rel(file),
     );
     this.values = new Values({
       files: this.files,

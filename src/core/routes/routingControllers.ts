@@ -48,7 +48,7 @@ function serverOptions(A: JsAnalyzer, opts: Node | undefined): Pick<RcServer, 'p
     if (/^(string|template_string|binary_expression|call_expression)$/.test(e.type)) {
       const glob = evalDir(A, e);
       controllers.push(glob ? { glob } : { unknown: e.text.slice(0, 80) });
-    } else controllers.push({ ref: A.refOf(e) });
+    } else controllers.push({ ref: A.refOf(e), text: e.text.slice(0, 80) });
   }
   return { prefix: p ? A.evalStr(p) : null, controllers };
 }
@@ -57,13 +57,14 @@ type Make = (fw: Framework, full: string | null, reason?: string, methods?: Http
 
 /** The routing-controllers servers of a workspace and the controllers each serves. */
 export class RcServers {
-  private servers: { file: string; s: RcServer; classes: Set<string>; files: Set<string> }[] | null = null;
+  private servers: { file: string; s: RcServer; classes: Set<string>; files: Set<string>; unknown: string[] }[] | null = null;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileAnalysis>,
     private readonly resolve: (file: string, ref: Ref) => Ent | null,
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly evalVal: (file: string, v: Val) => Val,
+    private readonly rel: (file: string) => string,
   ) {}
 
   private all(): NonNullable<typeof this.servers> {
@@ -74,19 +75,22 @@ export class RcServers {
       for (const s of fa.rcServers ?? []) {
         const classes = new Set<string>();
         const files = new Set<string>();
+        const unknown: string[] = [];
         for (const c of s.controllers) {
           if ('glob' in c) {
             const isMatch = picomatch(slash(c.glob));
             for (const f of this.files.keys()) if (isMatch(slash(f)) || isMatch(slash(f).replace(/\.ts$/, '.js'))) files.add(f);
           } else if ('ref' in c) {
             const els = this.arrayOf(fa.file, c.ref);
+            const before = classes.size;
             for (const el of els.length ? els : [{ file: fa.file, ref: c.ref }]) {
               const e = this.resolve(el.file, el.ref);
               if (e?.t === 'cls') classes.add(`${e.file}|${e.id}`);
             }
-          }
+            if (classes.size === before) unknown.push(c.text);
+          } else unknown.push(c.unknown);
         }
-        this.servers.push({ file: fa.file, s, classes, files });
+        this.servers.push({ file: fa.file, s, classes, files, unknown });
       }
     return this.servers;
   }
@@ -96,9 +100,7 @@ export class RcServers {
     const info = r.nest!;
     const mine = this.all().filter((x) => x.files.has(file) || x.classes.has(`${file}|${info.cls}`));
     if (!mine.length) {
-      const unknown = this.all().flatMap((x) =>
-        x.s.controllers.flatMap((c) => ('unknown' in c ? [`${c.unknown} (${x.file}:${x.s.line})`] : [])),
-      );
+      const unknown = this.all().flatMap((x) => x.unknown.map((u) => `${u} (${this.rel(x.file)}:${x.s.line})`));
       const fws = new Set(this.all().map((x) => x.s.framework));
       const fw = fws.size === 1 ? [...fws][0]! : 'express';
       const reason = unknown.length
