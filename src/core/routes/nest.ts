@@ -1,4 +1,4 @@
-/** NestJS: controllers and their route decorators, the global prefix and URI versioning. */
+/** NestJS: controllers and their route decorators (routing-controllers' too: ./routingControllers), the global prefix and URI versioning. */
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
@@ -227,7 +227,7 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
 }
 
 /** The routes of a NestJS handler under its controller paths, the bootstrap's global prefix (with its exclusions) and URI versions. */
-export function nestRoutes(
+function nestRoutes(
   g: NestGlobal | null,
   modulePath: string,
   r: RawRoute,
@@ -296,7 +296,7 @@ export class NestApps {
   }
 
   /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
-  globalOf(file: string): NestGlobal | null {
+  private globalOf(file: string): NestGlobal | null {
     let best: { file: string; g: NestGlobal } | null = null;
     for (const n of this.nests) {
       const dir = path.dirname(n.file) + path.sep;
@@ -309,7 +309,7 @@ export class NestApps {
   }
 
   /** RouterModule: the path of the module that declares a controller ('' when none). */
-  modulePath(file: string, cls: number | undefined): string {
+  private modulePath(file: string, cls: number | undefined): string {
     if (!this.modulePaths) {
       this.modulePaths = new Map();
       for (const fa of this.files.values()) {
