@@ -54,6 +54,18 @@ function registrationCalls(root: Node, route: Route): Node[] {
   return calls.sort((a, b) => Number(own(b)) - Number(own(a)));
 }
 
+/**
+ * routing-controllers (`@Get('/:id') getOne(@Param('id') id)` in a `@JsonController`): its methods take the resolved
+ * parameters, not (req, res), and its status codes (POST 200, `@HttpCode`, `@OnUndefined`, `HttpError.httpCode`) are
+ * not those the inline code or the NestJS `@ObserveRoute` decorator reads: refused rather than recorded wrong.
+ */
+export function routingControllersRefusal(mod: JsModule, route: Route): string | null {
+  if (route.framework === 'nestjs' || !mod.imports.some((i) => i.module === 'routing-controllers')) return null;
+  const fn = findJsHandler(mod.root, mod.text, route);
+  if (fn?.type !== 'method_definition' || fn.previousNamedSibling?.type !== 'decorator') return null;
+  return 'routing-controllers controller methods are not supported yet (their parameters and status codes are not the framework request/response)';
+}
+
 /** The function node a route's handler is. */
 export function findJsHandler(root: Node, text: string, route: Route): Node | undefined {
   const starts = lineStarts(text);
@@ -401,6 +413,8 @@ export function planJsHandler(
 ): HandlerOutcome {
   const label = routeLabel(route);
   const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
+  const rc = routingControllersRefusal(mod, route);
+  if (rc) return refuse(rc);
   const checked = checkHandler(mod, route, aspects, refuse);
   if ('route' in checked) return checked;
   const { fn, body, missing } = checked;

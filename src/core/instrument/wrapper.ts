@@ -14,7 +14,7 @@ import type { Route } from '../routes/types';
 import { isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
-import { callArgs, findJsHandler } from './js';
+import { callArgs, findJsHandler, routingControllersRefusal } from './js';
 import { type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
 import { JS_HELPER_FN, NEST_HELPER_DECORATOR } from './helperJs';
@@ -278,6 +278,8 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const { root, text, style } = mod;
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
   const args = `${q(methodArg(route))}, ${q(routeTemplate(route))}`;
+  const rc = routingControllersRefusal(mod, route);
+  if (rc) return refuse(route, rc);
   if (route.framework === 'nestjs') {
     const name = jsHelperName(mod, needs.spec, NEST_HELPER_DECORATOR);
     if (!name) return refuse(route, `\`${NEST_HELPER_DECORATOR}\` is already a different name in this module`);

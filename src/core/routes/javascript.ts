@@ -12,6 +12,7 @@ import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestConfigFactories, nestController } from './nest';
+import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
@@ -473,6 +474,7 @@ export class JsAnalyzer extends Analyzer {
       if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
         return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
+      if (p === RC_PKG) return rcServer(this, n) ?? none(n);
     }
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
       return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
@@ -542,15 +544,14 @@ export class JsAnalyzer extends Analyzer {
     if (!fn) return;
     if (fn.type === 'member_expression') {
       const m = fn.childForFieldName('property')?.text ?? '';
-      // a registration form on an app or router; on an imported module it calls that module's export, whatever its
-      // name (`require('./sign-in').register(router)`)
+      // a registration form on an app or router; on an imported module it calls that module's export (`require('./x').register(r)`)
       if ((ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) && this.refOf(fn.childForFieldName('object')).k !== 'imp') return;
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const args = n.childForFieldName('arguments');
     if (!args) return;
     const callee = this.refOf(fn);
-    if (!folderLoaderCall(this, n, callee, named(args))) this.callEdge(n, callee, named(args));
+    if (!folderLoaderCall(this, n, callee, named(args)) && !rcServer(this, n)) this.callEdge(n, callee, named(args));
   }
 
   private pendingArrays: [string, Node][] = [];

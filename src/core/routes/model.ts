@@ -109,6 +109,19 @@ export interface NestInfo {
   cls?: number;
   methodVersion: string[] | null;
   /** `@Controller({host})` etc. are ignored. */
+  /** A routing-controllers controller (./routingControllers): served by the servers that list it. */
+  rc?: true;
+}
+
+/** routing-controllers `createExpressServer({ controllers, routePrefix })`, `useKoaServer(app, {…})`. */
+export interface RcServer {
+  framework: Framework;
+  prefix: Val | null;
+  /** Classes or arrays of them, globs (absolute), or what could not be evaluated (its text). */
+  controllers: ({ ref: Ref; text: string } | { glob: string } | { unknown: string })[];
+  line: number;
+  /** The call's offset: recorded once. */
+  at: number;
 }
 
 export interface RawRoute {
@@ -211,6 +224,8 @@ export interface FileAnalysis {
   configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
   nestRouter?: { module: Ref; path: string }[];
+  /** routing-controllers servers made or set up in this file. */
+  rcServers?: RcServer[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: {
     parent: Ref;

@@ -1,4 +1,4 @@
-/** NestJS: controllers and their route decorators, the global prefix and URI versioning. */
+/** NestJS: controllers and their route decorators (routing-controllers' too: ./routingControllers), the global prefix and URI versioning. */
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
@@ -9,6 +9,7 @@ import type { Ent } from './values';
 import type { Framework, HttpMethod, Route } from './types';
 import { joinNest } from './paths';
 import { factoryObject, provenance } from './configValues';
+import { RC_PKG, RcServers } from './routingControllers';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -38,9 +39,9 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
   const calls = decos.map((d) => decoCall(A, d));
   const mod = calls.find((d) => d && d.name === 'Module');
   if (mod) nestModule(A, cls, mod.args[0]);
-  const ctrl = calls.find((d) => d && d.name === 'Controller');
+  const ctrl = calls.find((d) => d && (d.name === 'Controller' || (d.rc && d.name === 'JsonController')));
   if (!ctrl) return;
-  A.frameworks.add('nestjs');
+  if (!ctrl.rc) A.frameworks.add('nestjs');
   let ctrlPaths: Val[] = [{ s: '' }];
   let ctrlVersion: string[] | null = null;
   const a0 = unwrapExpr(ctrl.args[0] ?? null);
@@ -65,15 +66,26 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
       const ver = calls.find((x) => x.call?.name === 'Version');
       const methodVersion = ver?.call?.args[0] ? versions(A, ver.call.args[0]) : null;
       for (const { d, call } of calls) {
-        if (!call || !(call.name in NEST_METHODS)) continue;
-        const nest: NestInfo = { ctrl: ctrlPaths, ctrlVersion, methodVersion, cls: A.clsId(cls) };
-        const ps = call.args[0] ? A.paths(call.args[0]) : [{ s: '' }];
+        // routing-controllers `@Method('get', '/x')`
+        const rcMethod = ctrl.rc && call?.name === 'Method' && call.args[0] ? A.evalStr(call.args[0]) : null;
+        const method =
+          rcMethod && 's' in rcMethod ? toMethod(rcMethod.s) : call && call.name in NEST_METHODS ? NEST_METHODS[call.name] : null;
+        if (!call || !method || call.rc !== ctrl.rc) continue;
+        const nest: NestInfo = {
+          ctrl: ctrlPaths,
+          ctrlVersion,
+          methodVersion,
+          cls: A.clsId(cls),
+          ...(ctrl.rc ? { rc: true as const } : {}),
+        };
+        const pathArg = call.args[rcMethod ? 1 : 0];
+        const ps = pathArg ? A.paths(pathArg) : [{ s: '' }];
         for (const p of ps) {
           A.fa.routes.push({
             owner: null,
-            framework: 'nestjs',
+            framework: ctrl.rc ? null : 'nestjs',
             flavour: 'nest',
-            methods: [NEST_METHODS[call.name]!],
+            methods: [method],
             path: p,
             line: lineOf(d),
             range: rangeOf(d),
@@ -128,18 +140,21 @@ function routerTree(A: JsAnalyzer, arr: Node, base: string, depth: number): void
   }
 }
 
-function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[] } | null {
+/** A decorator call of NestJS, or of routing-controllers (`rc`). */
+function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[]; rc: boolean } | null {
   const e = named(d)[0];
   if (!e || e.type !== 'call_expression') return null;
   const f = e.childForFieldName('function');
   const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
   if (!name) return null;
+  let rc = false;
   if (f?.type === 'identifier') {
     const r = A.lookup(name, f);
-    if (r && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
+    rc = r?.k === 'imp' && r.mod === `pkg:${RC_PKG}`;
+    if (r && !rc && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
   }
   const args = e.childForFieldName('arguments');
-  return { name, args: args ? named(args) : [] };
+  return { name, args: args ? named(args) : [], rc };
 }
 
 function versions(A: JsAnalyzer, n: Node): string[] | null {
@@ -212,7 +227,7 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
 }
 
 /** The routes of a NestJS handler under its controller paths, the bootstrap's global prefix (with its exclusions) and URI versions. */
-export function nestRoutes(
+function nestRoutes(
   g: NestGlobal | null,
   modulePath: string,
   r: RawRoute,
@@ -261,17 +276,27 @@ export function nestRoutes(
 export class NestApps {
   private readonly nests: { file: string; g: NestGlobal }[] = [];
   private modulePaths: Map<string, string> | null = null;
+  private readonly rc: RcServers;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileAnalysis>,
     private readonly resolve: (file: string, ref: Ref) => Ent | null,
     private readonly evalVal: (file: string, v: Val) => Val,
+    arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
+    rel: (file: string) => string,
   ) {
     for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
+    this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
+  }
+
+  /** The routes of a decorated controller method (NestJS, or routing-controllers). */
+  routes(file: string, r: RawRoute, pathVal: Val, make: Parameters<typeof nestRoutes>[4], out: Route[]): void {
+    if (r.nest?.rc) this.rc.routes(file, r, pathVal, make, out);
+    else nestRoutes(this.globalOf(file), this.modulePath(file, r.nest?.cls), r, pathVal, make, out);
   }
 
   /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
-  globalOf(file: string): NestGlobal | null {
+  private globalOf(file: string): NestGlobal | null {
     let best: { file: string; g: NestGlobal } | null = null;
     for (const n of this.nests) {
       const dir = path.dirname(n.file) + path.sep;
@@ -284,7 +309,7 @@ export class NestApps {
   }
 
   /** RouterModule: the path of the module that declares a controller ('' when none). */
-  modulePath(file: string, cls: number | undefined): string {
+  private modulePath(file: string, cls: number | undefined): string {
     if (!this.modulePaths) {
       this.modulePaths = new Map();
       for (const fa of this.files.values()) {

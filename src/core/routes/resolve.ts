@@ -13,7 +13,7 @@ import { describeKey, entOfKey, key, refAt, valAt } from './refs';
 import { CallGraph, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
-import { NestApps, nestRoutes } from './nest';
+import { NestApps } from './nest';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 
@@ -80,6 +80,8 @@ class Resolver extends CallGraph {
       this.files,
       (file, ref) => this.resolve(file, ref),
       (file, v) => this.evalVal(file, v),
+      (file, ref) => this.arrayOf(file, ref),
+      (file) => this.rel(file),
     );
     this.values = new Values({
       files: this.files,
@@ -527,7 +529,7 @@ class Resolver extends CallGraph {
       return route;
     };
     if (r.flavour === 'nest') {
-      nestRoutes(this.nestApps.globalOf(fa.file), this.nestApps.modulePath(fa.file, r.nest?.cls), r, pathVal, make, out);
+      this.nestApps.routes(fa.file, r, pathVal, make, out);
       return;
     }
     if (!r.owner) return;

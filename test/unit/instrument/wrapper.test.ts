@@ -363,6 +363,30 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
+  it('routing-controllers controller methods are refused in both styles (their arguments are not req/res); the app file next to them is not', async () => {
+    const root = path.resolve(__dirname, '../../fixtures/routes/routing_controllers/express');
+    const { routes } = await scanWorkspace(root, {});
+    const ctrl = path.join(root, 'controllers/UserController.ts');
+    const text = fs.readFileSync(ctrl, 'utf8');
+    const own = routes.filter((r) => r.file === ctrl);
+    assert.equal(own.length, 4);
+    for (const style of ['wrapper', 'inline'] as const) {
+      const p = await planInstrumentFile(text, ctrl, own, ALL, { ...OPTS, style });
+      assert.deepEqual(p.edits, [], style);
+      assert.match(p.refused ?? '', /POST \/api\/users: routing-controllers controller methods are not supported yet/);
+    }
+    const app = path.join(root, 'app.ts');
+    const appText = fs.readFileSync(app, 'utf8');
+    const p = await planInstrumentFile(
+      appText,
+      app,
+      routes.filter((r) => r.file === app),
+      ALL,
+      OPTS,
+    );
+    assert.match(applyEdits(appText, p.edits), /app\.get\('\/health', observeRoute\('GET', '\/health', /);
+  });
+
   it('a path that is source text (an imported constant), not a template, is refused in both styles', async () => {
     const file = path.join(os.tmpdir(), 'tl-source-path', 'routes.js');
     const text = [
