@@ -482,8 +482,7 @@ export class JsAnalyzer extends Analyzer {
     // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
     const inline = argv.filter(isInlineFunction);
     if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
-    // const app = createApp(): the value the project function returns (a fresh instance per call when the function
-    // creates it: resolve.ts)
+    // const app = createApp(): what the project function returns (a fresh instance per call when it creates it: resolve.ts)
     const via = this.returnOf(
       callee,
       argv.map((a) => {
