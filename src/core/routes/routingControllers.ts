@@ -19,6 +19,7 @@ import { provenance } from './configValues';
 
 export const RC_PKG = 'routing-controllers';
 const SERVER = /^(create|use)(Express|Koa)Server$/;
+const MAX_GLOB = 256;
 
 /** A routing-controllers server call: records it (once per call) and returns the app it creates or is given. */
 export function rcServer(A: JsAnalyzer, n: Node): Ref | null {
@@ -77,7 +78,9 @@ export class RcServers {
         const files = new Set<string>();
         const unknown: string[] = [];
         for (const c of s.controllers) {
-          if ('glob' in c) {
+          if ('glob' in c && (c.glob.length > MAX_GLOB || (c.glob.match(/\*\*/g)?.length ?? 0) > 4)) {
+            unknown.push(c.glob.slice(0, 80)); // a repository's glob: bounded before it becomes a regular expression
+          } else if ('glob' in c) {
             const isMatch = picomatch(slash(c.glob));
             for (const f of this.files.keys()) if (isMatch(slash(f)) || isMatch(slash(f).replace(/\.ts$/, '.js'))) files.add(f);
           } else if ('ref' in c) {
