@@ -8,9 +8,9 @@
  * analysis notes why. Pure.
  */
 import * as path from 'node:path';
-import { RE2JS } from 're2js';
 import { jsStringLiteral, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
+import { re2 } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 
 /** A path filter of the options: a string is a substring test, a regular expression a search. */
@@ -25,8 +25,6 @@ export interface AutoloadFilters {
 
 const SCRIPT = /\.(?:js|cjs|mjs|ts|cts|mts)$/i;
 const INDEX = /^index\.(?:js|cjs|mjs|ts|cts|mts)$/i;
-/** Longer patterns are not read (a repository's options are small). */
-const MAX_PATTERN = 256;
 
 /** A regular expression literal, a string, or a number of the options: the filters autoload applies. */
 export function autoloadFilters(A: JsAnalyzer, opts: Node, notes: string[], line: number): AutoloadFilters {
@@ -47,7 +45,7 @@ function filterOf(A: JsAnalyzer, v: Node): PathFilter | null {
   if (v.type === 'regex') {
     const source = v.childForFieldName('pattern')?.text ?? '';
     const flags = v.childForFieldName('flags')?.text ?? '';
-    if (source.length > MAX_PATTERN || !compile({ re: source })) return null;
+    if (!re2(source, '')) return null; // longer than 256 characters or not read by RE2
     return flags.includes('i') ? { re: source, i: true } : { re: source };
   }
   const s = v.type === 'string' ? jsStringLiteral(v) : null;
@@ -55,22 +53,9 @@ function filterOf(A: JsAnalyzer, v: Node): PathFilter | null {
   return 's' in e ? { includes: e.s } : null;
 }
 
-function compile(f: { re: string; i?: true }): RE2JS | null {
-  try {
-    return RE2JS.compile(f.re, f.i ? RE2JS.CASE_INSENSITIVE : 0);
-  } catch {
-    return null;
-  }
-}
-
-/** Compiled once per filter (a file analysis keeps its filters), not once per path tested. */
-const compiled = new WeakMap<PathFilter, RE2JS | null>();
-
 function test(f: PathFilter, p: string): boolean {
   if ('includes' in f) return p.includes(f.includes);
-  let re = compiled.get(f);
-  if (re === undefined) compiled.set(f, (re = compile(f)));
-  return !!re?.test(p);
+  return !!re2(f.re, f.i ? 'i' : '')?.test(p);
 }
 
 /**

@@ -45,7 +45,8 @@ const MAX_PATTERN = 256;
 type Value = string | string[] | boolean | null;
 
 const compiled = new Map<string, RE2JS | null>();
-function re2(re: string, flags: string): RE2JS | null {
+/** `re` compiled by RE2 (`i`: case-insensitive), cached; null when longer than 256 characters or not RE2 syntax. */
+export function re2(re: string, flags: string): RE2JS | null {
   const k = `${flags}/${re}`;
   let r = compiled.get(k);
   if (r === undefined) {

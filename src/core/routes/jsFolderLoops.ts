@@ -13,6 +13,7 @@ import { clip } from './common';
 import { evalName, type FolderLoop, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
+import { word } from './loops';
 import type { ModId, Ref, Val } from './model';
 
 /** A loop over a folder listing: its variable, its body, and its record (null when its filter is not understood). */
@@ -48,8 +49,6 @@ const STRING_FNS = new Set([
 ]);
 const PATH_FNS = new Set(['basename', 'extname', 'join', 'resolve']);
 const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
-/** Names (identifiers, `|`-separated) as whole words. */
-const word = (names: string): RegExp => new RegExp(`(?<![\\w$.])(?:${names.replace(/\$/g, '\\$')})(?![\\w$])`);
 
 /** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. */
 function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
@@ -239,7 +238,7 @@ export class FolderListings {
       const name = v === undefined || !n ? null : (v?.text ?? param(n));
       if (!found || !n || !name || !/^[\w$]+$/.test(name)) continue;
       const body = n.type === 'for_in_statement' ? n.childForFieldName('body')! : n;
-      const l: Listing = { name, start: body.startIndex, end: body.endIndex, loop: found.loop, index: -1, re: word(name) };
+      const l: Listing = { name, start: body.startIndex, end: body.endIndex, loop: found.loop, index: -1, re: word([name]) };
       if (l.loop) l.loop = this.guarded(l, body);
       this.list.push(l);
     }
@@ -273,9 +272,9 @@ export class FolderListings {
       for (let grew = true, i = 0; grew && i < 8; i++) {
         grew = false;
         for (const d of decls)
-          if (!deps.has(d.name) && (l.re.test(d.text) || [...deps].some((x) => word(x).test(d.text)))) grew = !!deps.add(d.name);
+          if (!deps.has(d.name) && (l.re.test(d.text) || [...deps].some((x) => word([x]).test(d.text)))) grew = !!deps.add(d.name);
       }
-      l.deps = deps.size ? word([...deps].join('|')) : null;
+      l.deps = deps.size ? word([...deps]) : null;
     }
     return !!l.deps?.test(n.text);
   }

@@ -55,7 +55,9 @@ export interface ListLoop {
 /** A longer sequence (repository input) is data, not unrolled: the registrations in its loop are read once. */
 export const MAX_ELEMENTS = 64;
 
-const word = (names: string[]): RegExp => new RegExp(`(?<![\\w$.])(?:${names.map((n) => n.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
+/** Names (identifiers) as whole words. */
+export const word = (names: string[]): RegExp =>
+  new RegExp(`(?<![\\w$.])(?:${names.map((n) => n.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
 
 export class Loops {
   private readonly memo = new Map<number, Loop | null>();
