@@ -99,10 +99,12 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   const dec = fn?.parent?.type === 'decorated_definition' ? fn.parent : undefined;
   const decorators = dec?.namedChildren.filter((c): c is Node => !!c && c.type === 'decorator') ?? [];
   const routeDecorator = decorators.find((d) => d.startIndex <= start && start < d.endIndex);
+  // observed already: by the helper's decorator, or by a span opened in its body
+  const observed = (f: Node): boolean =>
+    decorators.some((d) => isObserveCall(d.namedChildren[0], name)) ||
+    presentAspects(f.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length > 0;
   if (fn && routeDecorator) {
-    if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
-    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
-      return already(route, fn.startIndex);
+    if (observed(fn)) return already(route, fn.startIndex);
     if (
       decorators.indexOf(routeDecorator) > 0 &&
       decorators
@@ -120,23 +122,20 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   }
   const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
   const method = call && calleeName(call).split('.').pop();
-  if (fn && !routeDecorator && isResourceMethod(fn)) {
-    if (decorators.some((d) => isObserveCall(d.namedChildren[0], name))) return already(route, fn.startIndex);
-    if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
-      return already(route, fn.startIndex);
-  }
+  const resourceMethod = fn && !routeDecorator && isResourceMethod(fn) ? fn : undefined;
+  if (resourceMethod && observed(resourceMethod)) return already(route, resourceMethod.startIndex);
   if (call && method === 'add_resource') return wrapResource(mod, route, call, needs);
-  if (fn && !routeDecorator && isResourceMethod(fn)) {
+  if (resourceMethod) {
     // a class-based resource with its route on the class (flask-restx `@ns.route`, flask-smorest `@blp.route`): the
     // HTTP method of the class is the handler; observed as the outermost decorator, so it sees what the others raise
-    const first = dec ?? fn;
+    const first = dec ?? resourceMethod;
     const ls = lineStartAt(text, first.startIndex);
     needs.names.add(name);
     return {
       route,
       edits: [{ start: ls, end: ls, newText: `${indentOfLineAt(text, first.startIndex)}@${name}(${args})${eol}` }],
       already: [],
-      key: fn.startIndex,
+      key: resourceMethod.startIndex,
     };
   }
   // a registration call: add_api_route(path, endpoint), add_url_rule(rule, endpoint, view_func), api_route(path)(fn)
