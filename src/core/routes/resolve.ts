@@ -337,7 +337,11 @@ class Resolver extends CallGraph {
         : [...this.edges.keys()].some((x) => x.startsWith(`${k}|`))
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
-    return `${describeKey(this.files, k, (f) => this.rel(f))} ${through ?? `is ${what} in the analysed files${inst}`}`;
+    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
+  }
+
+  private describe(k: string): string {
+    return describeKey(this.files, k, (f) => this.rel(f));
   }
 
   private loaders: FileAnalysis[] | null = null;
@@ -389,8 +393,7 @@ class Resolver extends CallGraph {
     const e = entOfKey(k);
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
-      if ('e' in own)
-        return { path: null, reason: `prefix of ${describeKey(this.files, k, (f) => this.rel(f))} is a ${own.why}: ${own.e}`, tail: '' };
+      if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
       return { path: joinPrefix(fw, base, own.s), source: source ?? provenance('prefix', own) };
     };
     // the known part below an unknown prefix: this edge's prefix (unless it is the unknown one), autoPrefix, own prefix
@@ -433,8 +436,7 @@ class Resolver extends CallGraph {
         push(applyOwn(base, (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance', source));
       }
     }
-    if (!out.length && edges.length)
-      out.push({ path: null, reason: `${describeKey(this.files, k, (f) => this.rel(f))} is only mounted inside a mount cycle` });
+    if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
     stack.delete(k);
     this.baseMemo.set(k, out);
     return out;
