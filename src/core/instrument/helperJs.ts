@@ -10,7 +10,8 @@
  * Hono HTTPException) else 500; NestJS otherwise: `@HttpCode()`, else 201 for POST and 200. A routing-controllers
  * action (the same decorator; told apart at its first call by routing-controllers' global metadata storage, so the
  * decorators' order does not matter): `@HttpCode()` else 200, `@OnUndefined()` else 404 for undefined, `@OnNull()`
- * else 204 for null, a thrown error's `httpCode` else 500.
+ * else 204 for null, `@Redirect()` 302, a thrown error's `httpCode` else 500 (an action taking `@Res()` / `@Ctx()`:
+ * its response's statusCode, as above). Not known to it: a server's `defaults` for undefined/null results.
  */
 import { jsString, labelKinds, metricNames } from './common';
 import type { InstrumentOptions } from './types';
@@ -123,10 +124,12 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '  }',
     '}',
     '',
-    "/** routing-controllers: the status of an action's result (its defaults: null 204, undefined 404, else 200). */",
+    "/** routing-controllers: the status of an action's result (its defaults: null 204, undefined 404, else 200; `@Redirect` 302). */",
     `function rcStatus(s${t(': RcStorage')}, nest${t(': NestTarget')}, result${t(': unknown')})${t(': number')} {`,
-    `  const h = (type${t(': string')}) =>`,
-    '    rcCode(s.responseHandlers.find((r) => r.type === type && r.target === nest.target.constructor && r.method === nest.key)?.value);',
+    `  const own = (type${t(': string')}) =>`,
+    '    s.responseHandlers.find((r) => r.type === type && r.target === nest.target.constructor && r.method === nest.key);',
+    `  const h = (type${t(': string')}) => rcCode(own(type)?.value);`,
+    "  if (own('redirect')) return 302;",
     "  if (result === undefined) return h('on-undefined') ?? 404;",
     "  if (result === null) return h('on-null') ?? 204;",
     "  return h('success-code') ?? 200;",

@@ -3,7 +3,7 @@
  * `@ObserveRoute(method, full path)` under the route decorator, compiled with the TypeScript compiler (type-checked,
  * legacy decorators + metadata, as routing-controllers projects compile). The original app and the instrumented one
  * answer every request byte for byte the same; the counter has routing-controllers' own statuses (200, `@HttpCode`,
- * `@OnUndefined`, `@OnNull`, null 204, a thrown HttpError's httpCode, 500 for another error); spans carry http.route
+ * `@OnUndefined`, `@OnNull`, null 204, `@Redirect`, a thrown HttpError's httpCode, 500 for another error); spans carry http.route
  * and the `@Param` values. The same holds with the decorator moved above the route decorators (applied last).
  */
 import 'reflect-metadata';
@@ -35,6 +35,7 @@ const REQUESTS: [string, string, unknown?][] = [
   ['DELETE', '/api/users/1'],
   ['GET', '/api/users/1/note'],
   ['GET', '/api/users/1/legacy'],
+  ['GET', '/api/users/1/home'],
   ['GET', '/api/users/1/crash'],
 ];
 const COUNTS: [string, string, number][] = [
@@ -44,6 +45,7 @@ const COUNTS: [string, string, number][] = [
   ['DELETE', '/api/users/:id', 204], // @OnUndefined(204)
   ['GET', '/api/users/:id/note', 204], // null without @OnNull
   ['GET', '/api/users/:id/legacy', 410], // @OnNull(410)
+  ['GET', '/api/users/:id/home', 302], // @Redirect
   ['GET', '/api/users/:id/crash', 500], // a plain Error
 ];
 
@@ -112,6 +114,7 @@ async function serve(
   const ask = async (method: string, p: string, body?: unknown): Promise<Reply> => {
     const r = await fetch(base + p, {
       method,
+      redirect: 'manual',
       ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
     });
     const headers = Object.fromEntries([...r.headers].filter(([k]) => k !== 'date'));
