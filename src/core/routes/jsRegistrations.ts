@@ -11,7 +11,7 @@ import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
-import { frozen } from './configValues';
+import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
 import type { HttpMethod } from './types';
@@ -203,7 +203,7 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (argv.length < 2) return;
   const def = argv[0]!;
-  const obj = routeObject(A, def);
+  const obj = literalObject(A, def);
   const field = (k: string): Val => {
     const v = obj ? A.prop(obj, k) : null;
     if (v) return A.evalStr(v);
@@ -225,13 +225,6 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     range,
     handler: handler(A, argv[1]!),
   });
-}
-
-/** The object literal of a route definition: `createRoute({...})`, `{...}`, or a const of this file holding one. */
-function routeObject(A: JsAnalyzer, n: Node): Node | null {
-  let u = frozen(n);
-  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
-  return u?.type === 'object' ? u : null;
 }
 
 /** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */
