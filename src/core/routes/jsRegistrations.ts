@@ -14,6 +14,7 @@ import { valueOfKey } from './jsLoops';
 import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
+import { answersUse } from './jsMiddleware';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -258,8 +259,9 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   }
 }
 
-/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects */
-function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects; Hono
+ *  `app.use('/p', mw, (c) => …)`, a route of every method. */
+function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (!argv.length) return;
   const m = unwrapExpr(argv[0]!);
   const mf = m?.type === 'call_expression' ? m.childForFieldName('function') : null;
@@ -328,6 +330,19 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (!u || isInlineFunction(u) || u.type === 'object') continue;
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix, line, kind: 'use' });
   }
+  // Hono: a last function that cannot call `next` answers every method on the path
+  const last = rest.at(-1);
+  if (prefix && last && answersUse(A, last))
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'hono-on',
+      methods: ['ALL'],
+      path: prefix,
+      line,
+      range,
+      handler: handler(A, last),
+    });
 }
 
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
