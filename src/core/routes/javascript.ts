@@ -547,10 +547,10 @@ export class JsAnalyzer extends Analyzer {
       if ((ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) && this.refOf(fn.childForFieldName('object')).k !== 'imp') return;
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
-    const args = n.childForFieldName('arguments');
-    if (!args) return;
+    const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
     const callee = this.refOf(fn);
-    if (!folderLoaderCall(this, n, callee, named(args)) && !rcServer(this, n)) this.callEdge(n, callee, named(args));
+    if (!folderLoaderCall(this, n, callee, argv) && !rcServer(this, n) && !calls.honoServer(this, n, callee))
+      this.callEdge(n, callee, argv);
   }
 
   private pendingArrays: [string, Node][] = [];

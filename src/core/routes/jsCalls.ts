@@ -12,6 +12,7 @@ import type { Ref } from './model';
 import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import { objectValues } from './jsLoops';
+import { literalObject } from './jsValues';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -66,6 +67,35 @@ export function adapterServer(A: JsAnalyzer, n: Node, obj: Node): Ref | null {
   let root = obj;
   while (root.parent) root = root.parent;
   return A.newObj(n, /\bFastifyAdapter\b/.test(root.text) ? 'fastify' : 'express', 'app', null);
+}
+
+/** Packages whose server factory creates the root Hono app and hands it to the project's hooks: react-router-hono-server
+ *  (every runtime entry: `/node`, `/bun`, `/cloudflare`, `/aws-lambda`, `/deno`). */
+const HONO_SERVERS = /^react-router-hono-server(?:\/[\w-]+)?$/;
+
+/**
+ * react-router-hono-server `createHonoServer({ app?, beforeAll(app), configure(app) })`: the hooks are called with the root
+ * Hono app, the `app` option when one is given (its routes and base path are the server's), else a new one: a call of
+ * each hook with that app (a method, a function, or a name of this or another module). React Router's `basename` only
+ * mounts React Router's own app. False when `n` calls no such factory.
+ */
+export function honoServer(A: JsAnalyzer, n: Node, callee: Ref): boolean {
+  const pkg = A.pkgOf(callee);
+  if (pkg?.name !== 'createHonoServer' || !HONO_SERVERS.test(pkg.pkg)) return false;
+  const opts = literalObject(A, named(n.childForFieldName('arguments')!)[0] ?? null);
+  const given = opts ? A.prop(opts, 'app') : null;
+  const app = given ? propRef(A, given) : A.newObj(n, 'hono', 'app', null);
+  for (const key of ['beforeAll', 'configure']) {
+    const hook = opts ? A.prop(opts, key) : null;
+    if (hook) A.fa.calls.push({ callee: propRef(A, hook), args: [app], line: lineOf(hook) });
+  }
+  return true;
+}
+
+/** The value of a property `A.prop` found: a method (`configure(app) {…}`), a shorthand (`{ configure }`), or an expression. */
+function propRef(A: JsAnalyzer, v: Node): Ref {
+  if (v.type === 'method_definition') return { k: 'fn', id: A.fnId(v) };
+  return v.type === 'shorthand_property_identifier' ? (A.lookup(v.text, v) ?? none(v)) : A.refOf(v);
 }
 
 /** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,

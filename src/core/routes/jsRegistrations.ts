@@ -11,9 +11,10 @@ import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
-import { frozen } from './configValues';
+import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
+import { answersUse } from './jsMiddleware';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -203,7 +204,7 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (argv.length < 2) return;
   const def = argv[0]!;
-  const obj = routeObject(A, def);
+  const obj = literalObject(A, def);
   const field = (k: string): Val => {
     const v = obj ? A.prop(obj, k) : null;
     if (v) return A.evalStr(v);
@@ -225,13 +226,6 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     range,
     handler: handler(A, argv[1]!),
   });
-}
-
-/** The object literal of a route definition: `createRoute({...})`, `{...}`, or a const of this file holding one. */
-function routeObject(A: JsAnalyzer, n: Node): Node | null {
-  let u = frozen(n);
-  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
-  return u?.type === 'object' ? u : null;
 }
 
 /** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */
@@ -265,8 +259,9 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   }
 }
 
-/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects */
-function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects; Hono
+ *  `app.use('/p', mw, (c) => …)`, a route of every method. */
+function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (!argv.length) return;
   const m = unwrapExpr(argv[0]!);
   const mf = m?.type === 'call_expression' ? m.childForFieldName('function') : null;
@@ -335,6 +330,19 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (!u || isInlineFunction(u) || u.type === 'object') continue;
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix, line, kind: 'use' });
   }
+  // Hono: a last function that cannot call `next` answers every method on the path
+  const last = rest.at(-1);
+  if (prefix && last && answersUse(A, last))
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'hono-on',
+      methods: ['ALL'],
+      path: prefix,
+      line,
+      range,
+      handler: handler(A, last),
+    });
 }
 
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */

@@ -149,3 +149,11 @@ export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): 
   }
   return u?.type === 'array' ? u : null;
 }
+
+/** The object literal an expression is or names: written in place (also in `Object.freeze(…)` / `createRoute(…)`), or
+ *  held by a name declared once in this file. */
+export function literalObject(A: JsAnalyzer, n: Node | null): Node | null {
+  let u = frozen(n);
+  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
+  return u?.type === 'object' ? u : null;
+}

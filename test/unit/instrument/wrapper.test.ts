@@ -38,6 +38,14 @@ async function registered(input: string, text?: string): Promise<{ file: string;
   return { file, text: own, routes: all.filter((r) => r.file === file) };
 }
 
+/** The routes registered in one file of a project of the route corpus, detected over the whole project. */
+async function projectFile(project: string, rel: string): Promise<{ file: string; text: string; own: Route[] }> {
+  const root = path.resolve(__dirname, '../../fixtures/routes', project);
+  const file = path.join(root, rel);
+  const { routes } = await scanWorkspace(root, {});
+  return { file, text: fs.readFileSync(file, 'utf8'), own: routes.filter((r) => r.file === file) };
+}
+
 /** A second run over the instrumented text plans nothing. */
 async function assertNothingMore(file: string, out: string): Promise<void> {
   const routes = (await alone([{ path: file, text: out }])).filter((r) => r.file === file);
@@ -288,16 +296,30 @@ describe('wrapper style: where the helper is and how it is imported', () => {
   });
 
   it('@hono/zod-openapi: app.openapi(route, handler) gets its one handler wrapped (a middleware there would become the handler)', async () => {
-    const root = path.resolve(__dirname, '../../fixtures/routes/hono_openapi');
-    const file = path.join(root, 'src/routes/admin/studios/studios.index.ts');
-    const { routes } = await scanWorkspace(root, {});
-    const text = fs.readFileSync(file, 'utf8');
-    const own = routes.filter((r) => r.file === file);
+    const { file, text, own } = await projectFile('hono_openapi', 'src/routes/admin/studios/studios.index.ts');
     const p = await planInstrumentFile(text, file, own, ALL, OPTS);
     const out = applyEdits(text, p.edits);
     assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/:id', \(c\) => c\.body\(null, 204\)\)\);$/m);
     assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
     await assertNothingMore(file, out);
+  });
+
+  it('Hono use answering every method: observed just before its last function in both styles; a second run changes nothing', async () => {
+    const { file, text, own } = await projectFile('hono_use_handlers', 'src/index.ts');
+    assert.deepEqual(
+      own.map((r) => `${r.methods.join()} ${r.fullPath}`),
+      ['ALL /legacy/*', 'ALL /ping', 'ALL /status'],
+    );
+    const out = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, OPTS)).edits);
+    assert.match(out, /^app\.use\('\/ping', logger\(\), observeRoute\('ALL', '\/ping'\), async \(\) => new Response\('pong'\)\);$/m);
+    assert.match(out, /^app\.use\('\/status', observeRoute\('ALL', '\/status'\), status\);$/m);
+    await assertNothingMore(file, out);
+    const inlineOpts = { ...OPTS, style: 'inline' as const };
+    const inline = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, inlineOpts)).edits);
+    assert.match(inline, /httpRequestsTotal\.inc\(\{ method: c\.req\.method, route: '\/legacy\/\*'/);
+    const again = (await alone([{ path: file, text: inline }])).filter((r) => r.file === file);
+    assert.equal(again.length, 3);
+    assert.deepEqual((await planInstrumentFile(inline, file, again, ALL, inlineOpts)).edits, []);
   });
 
   it('a router mounted under two prefixes: its registration is wrapped once (never counted twice), the second route is refused', async () => {
