@@ -457,6 +457,10 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
   const n = unwrapExpr(n0);
   if (!n || depth > 6) return null;
   const t = n.text;
+  // an ES module's own `const __dirname = join(dirname(__filename), 'infrastructure')`, followed when it evaluates
+  const own = t === '__dirname' || t === '__filename' ? A.soleDeclarator(t)?.childForFieldName('value') : null;
+  const ownDir = own ? evalDir(A, own, depth + 1) : null;
+  if (ownDir) return ownDir;
   if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
   if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
   if (
