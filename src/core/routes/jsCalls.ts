@@ -58,6 +58,28 @@ export const makesExpressRouter = (p: string, name: string, whole: boolean): boo
   (p === 'express' && name === 'Router') ||
   (Object.hasOwn(EXPRESS_ROUTER_PKGS, p) && EXPRESS_ROUTER_PKGS[p] === (whole ? 'default' : name));
 
+/** Koa routing packages: koa-router and @koa/router, koa-joi-router (a koa-router with validation: the same `get`,
+ *  `route`, `prefix`, `use` and `middleware()`), and koa-combine-routers. */
+export const KOA_ROUTER_PKGS = ['@koa/router', 'koa-router', 'koa-joi-router', 'koa-combine-routers'];
+
+/** Whether a call or `new` of this package export makes a Koa router (`new Router()`, `Router()`, `new Router({ prefix })`). */
+export const makesKoaRouter = (p: string, name: string, whole: boolean): boolean =>
+  ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router')) || (p === 'koa-joi-router' && whole);
+
+/**
+ * koa-combine-routers `combineRouters(users, posts)` or `combineRouters([users, posts])`: one middleware factory serving
+ * every router at the application's root (each at its own prefix, `router.prefix('/user')`), so `app.use(routes())`
+ * mounts them all. Read as a router with each of them mounted at its root; calling it is that router (refs.ts).
+ */
+export function combinedRouters(A: JsAnalyzer, n: Node, argv: readonly Node[]): Ref {
+  const combined = A.newObj(n, 'koa', 'router', null);
+  const a0 = unwrapExpr(argv[0] ?? null);
+  const els = argv.length === 1 && a0?.type === 'array' ? named(a0).filter((e) => e.type !== 'comment') : argv;
+  for (const el of els.slice(0, MAX_ELEMENTS))
+    A.fa.mounts.push({ parent: combined, child: A.refOf(el), prefix: null, line: lineOf(n), kind: 'use' });
+  return combined;
+}
+
 /** NestJS `app.getHttpAdapter().getInstance()`: the HTTP server under the Nest app, Express (Fastify with a
  *  FastifyAdapter), whose own routes are served as registered (no global prefix). */
 export function adapterServer(A: JsAnalyzer, n: Node, obj: Node): Ref | null {
@@ -110,8 +132,7 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
   if (pkg) {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
-    if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
-      return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
+    if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
     if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
     if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);

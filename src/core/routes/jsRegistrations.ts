@@ -15,6 +15,7 @@ import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
 import { answersUse } from './jsMiddleware';
+import { MAX_ELEMENTS } from './loops';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -228,28 +229,38 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   });
 }
 
-/** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */
+/** A route definition object: Fastify `{ method, url, handler }`, koa-joi-router `{ method, path, validate, handler }`. */
+function routeDefinition(A: JsAnalyzer, recv: Node, def: Node, { line, range }: Pick<Call, 'line' | 'range'>): void {
+  const url = A.prop(def, 'url') ?? A.prop(def, 'path');
+  const method = A.prop(def, 'method');
+  const h = A.prop(def, 'handler');
+  if (!url || !method || !h) return;
+  const ms = A.paths(method)
+    .map((v) => ('s' in v ? toMethod(v.s) : null))
+    .filter((x): x is HttpMethod => !!x);
+  if (!ms.length) return;
+  A.fa.routes.push({
+    owner: A.refOf(recv),
+    framework: null,
+    flavour: 'js-route-object',
+    methods: ms,
+    path: A.evalStr(url),
+    line,
+    range,
+    handler: handler(A, h),
+  });
+}
+
+/** Fastify `app.route({ method, url, handler })`, koa-joi-router `router.route([{ method, path, handler }, …])`; Hono
+ *  `app.route('/p', sub)` */
 function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   const a0 = unwrapExpr(argv[0] ?? null);
-  if (argv.length === 1 && a0?.type === 'object') {
-    const url = A.prop(a0, 'url') ?? A.prop(a0, 'path');
-    const method = A.prop(a0, 'method');
-    const h = A.prop(a0, 'handler');
-    if (!url || !method || !h) return;
-    const ms = A.paths(method)
-      .map((v) => ('s' in v ? toMethod(v.s) : null))
-      .filter((x): x is HttpMethod => !!x);
-    if (!ms.length) return;
-    A.fa.routes.push({
-      owner: A.refOf(recv),
-      framework: null,
-      flavour: 'js-route-object',
-      methods: ms,
-      path: A.evalStr(url),
-      line,
-      range,
-      handler: handler(A, h),
-    });
+  if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, recv, a0, { line, range });
+  else if (argv.length === 1 && a0?.type === 'array') {
+    for (const el of named(a0).slice(0, MAX_ELEMENTS)) {
+      const def = unwrapExpr(el);
+      if (def?.type === 'object') routeDefinition(A, recv, def, { line: lineOf(def), range: rangeOf(def) });
+    }
   } else if (argv.length === 2 && isPathLike(argv[0]!)) {
     // also in a loop over a table: `for (const [path, sub] of ROUTES) app.route(path, sub)`
     const loop = A.loops.loopOfArgs(argv);
@@ -454,6 +465,10 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
   const n = unwrapExpr(n0);
   if (!n || depth > 6) return null;
   const t = n.text;
+  // an ES module's own `const __dirname = join(dirname(__filename), 'infrastructure')`, followed when it evaluates
+  const own = t === '__dirname' || t === '__filename' ? A.soleDeclarator(t)?.childForFieldName('value') : null;
+  const ownDir = own ? evalDir(A, own, depth + 1) : null;
+  if (ownDir) return ownDir;
   if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
   if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
   if (
