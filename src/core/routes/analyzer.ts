@@ -168,7 +168,7 @@ export abstract class Analyzer {
   }
 
   /** Records what a function returns (its first top-level `return <expr>`), for app factories. */
-  protected computeReturns(id: number): void {
+  computeReturns(id: number): void {
     const decl = this.fa.functions[id];
     const fn = this.fnNodes[id];
     if (!decl || !fn || 'returns' in decl) return;
@@ -186,7 +186,9 @@ export abstract class Analyzer {
    *  specifier may be a path alias (`@/lib/create-app`, tsconfig `paths`): resolve.ts decides. */
   protected returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
-    if (callee.k === 'fn' || callee.k === 'imp' || (callee.k === 'mem' && callee.base.k === 'imp')) {
+    // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances: what the method returns
+    const method = callee.k === 'mem' && (callee.base.k === 'imp' || callee.base.k === 'inst');
+    if (callee.k === 'fn' || callee.k === 'imp' || method) {
       return args?.some((a) => a) ? { k: 'ret', callee, args } : { k: 'ret', callee };
     }
     return null;

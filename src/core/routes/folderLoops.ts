@@ -18,7 +18,13 @@ export type NameExpr =
   | { k: 's'; s: string }
   | { k: 're'; re: string; flags: string }
   | { k: 'cat'; parts: NameExpr[] }
-  | { k: 'call'; fn: string; on?: NameExpr; args: NameExpr[] };
+  | { k: 'call'; fn: string; on?: NameExpr; args: NameExpr[] }
+  /** A project function called with one argument: its NameExpr (`body`), or the module's export that has one. */
+  | { k: 'fn'; arg: NameExpr; body?: NameExpr; mod?: string; name?: string };
+
+/** The NameExpr of a module's exported string helper (`exports.stem = (file) => …` of `require('../utils')`), seen from
+ *  the file that calls it; null when it has none. */
+export type NameFns = (mod: string, name: string) => NameExpr | null;
 
 /** A loop over the entries of a folder (JS; a Python package's modules are its `py:pkg.*` pattern instead). */
 export interface FolderLoop {
@@ -67,9 +73,9 @@ const words = (s: string): string[] => s.match(/[A-Z]{2,}(?=[A-Z][a-z]|[^A-Za-z]
 const str = (v: Value): string | null => (typeof v === 'string' ? v : null);
 
 /** The value of x for one entry (`name`: the variable's string, `stem`: the module name), or null when it is unknown. */
-export function evalName(x: NameExpr, name: string, stem: string, depth = 0): Value {
+export function evalName(x: NameExpr, name: string, stem: string, fns?: NameFns, depth = 0): Value {
   if (depth > 24) return null;
-  const ev = (y: NameExpr | undefined): Value => (y ? evalName(y, name, stem, depth + 1) : null);
+  const ev = (y: NameExpr | undefined): Value => (y ? evalName(y, name, stem, fns, depth + 1) : null);
   let out: Value;
   switch (x.k) {
     case 'entry':
@@ -86,6 +92,13 @@ export function evalName(x: NameExpr, name: string, stem: string, depth = 0): Va
     case 'call':
       out = call(x, ev);
       break;
+    case 'fn': {
+      // the helper's body with its parameter the argument's value
+      const v = str(ev(x.arg));
+      const body = x.body ?? (x.mod && x.name && fns ? fns(x.mod, x.name) : null);
+      out = v !== null && body ? evalName(body, v, v, fns, depth + 1) : null;
+      break;
+    }
   }
   return typeof out === 'string' && out.length > MAX_LEN ? null : out;
 }
@@ -132,8 +145,13 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
     }
     case 'slice': {
       const [b, e] = [a0 === '' || a0 === null ? undefined : Number(a0), a1 === '' || a1 === null ? undefined : Number(a1)];
-      return s !== null && [b, e].every((n) => n === undefined || Number.isInteger(n)) ? s.slice(b, e) : null;
+      const ok = [b, e].every((n) => n === undefined || Number.isInteger(n));
+      return ok && (s !== null || Array.isArray(on)) ? (s ?? (on as string[])).slice(b, e) : null;
     }
+    case 'implode': // parts.join('.')
+      return Array.isArray(on) && a0 !== null ? on.join(a0) : null;
+    case 'toString':
+      return s;
     case 'removesuffix':
       return s !== null && a0 !== null ? (a0 && s.endsWith(a0) ? s.slice(0, -a0.length) : s) : null;
     case 'removeprefix':
@@ -209,6 +227,7 @@ export function folderEntries(
   loader: string,
   files: Iterable<string>,
   modFile: (mod: string) => string | null,
+  fns?: NameFns,
 ): FolderEntry[] {
   const all = [...files];
   let dir = loop.dir;
@@ -229,7 +248,7 @@ export function folderEntries(
     else if (rel.length === 2 && /^index\.[cm]?[jt]sx?$/.test(rel[1]!) && SCRIPT.test(rel[1]!)) names.set(rel[0]!, f);
   }
   // a TypeScript project run from its sources lists `users.ts`; compiled, `users.js`: the names the filter keeps
-  const keeps = (n: string): boolean => !loop.filter || evalName(loop.filter, (loop.pre ?? '') + n, stemOf(n)) === true;
+  const keeps = (n: string): boolean => !loop.filter || evalName(loop.filter, (loop.pre ?? '') + n, stemOf(n), fns) === true;
   const sorted = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const compiled = !sorted.some(([n]) => TS.test(n) && keeps(n));
   const out: FolderEntry[] = [];
@@ -238,7 +257,7 @@ export function folderEntries(
     const name = compiled ? entry.replace(TS, '.$1js') : entry;
     if (!keeps(name)) continue;
     const value = (loop.pre ?? '') + name;
-    const spec = loop.spec ? str(evalName(loop.spec, value, stemOf(name))) : file;
+    const spec = loop.spec ? str(evalName(loop.spec, value, stemOf(name), fns)) : file;
     const target = spec === null ? null : modFile(`file:${path.resolve(path.dirname(loader), spec)}`);
     if (target && target !== loader) out.push({ mod: `file:${target}`, name: value, stem: stemOf(name) });
   }

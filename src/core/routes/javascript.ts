@@ -18,7 +18,7 @@ import { jsObjectConsts } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
-import { eitherExport, folderLoaderCall } from './jsFolderLoops';
+import { eitherExport, folderLoaderCall, stringHelpers } from './jsFolderLoops';
 import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
 import { destructuredConsts, patternNames } from './jsPatterns';
@@ -31,7 +31,7 @@ const QUERY = `
 (variable_declarator name: (_) value: (_)) @decl
 (assignment_expression left: (_) right: (_)) @assign
 (export_statement) @export
-(call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS].map((m) => `"${m}"`).join(' ')}))) @mcall
+(call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS, 'filter'].map((m) => `"${m}"`).join(' ')}))) @mcall
 (call_expression arguments: (arguments (identifier))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
@@ -121,7 +121,7 @@ export class JsAnalyzer extends Analyzer {
   }
 
   /** A function's first top-level `return <expr>`, or an arrow's expression body (app factories). */
-  protected returnedExpr(fn: Node): Node | null | undefined {
+  returnedExpr(fn: Node): Node | null | undefined {
     const body = fn.childForFieldName('body');
     if (body?.type !== 'statement_block') return body;
     const ret = named(body).find((c) => c.type === 'return_statement');
@@ -588,7 +588,7 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares]) steps.push(() => f(this));
+    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met

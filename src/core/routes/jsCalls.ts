@@ -211,3 +211,14 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
   const p = A.lookup(name!, inner);
   if (p?.k === 'param') perElement(A, { k: 'fn', id: p.fn }, right, lineOf(n));
 }
+
+/** `initRoutes() { …; return this.router; }`: what a class method returns when it is one of the instance's fields, so a
+ *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field. */
+export function fieldReturns(A: JsAnalyzer): void {
+  for (const c of A.fa.classes)
+    for (const id of Object.values(c.methods)) {
+      const fn = A.fnNode(id);
+      const e = fn ? unwrapExpr(A.returnedExpr(fn) ?? null) : null;
+      if (e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this') A.computeReturns(id);
+    }
+}

@@ -46,6 +46,7 @@ const STRING_FNS = new Set([
   'endsWith',
   'startsWith',
   'includes',
+  'toString',
 ]);
 const PATH_FNS = new Set(['basename', 'extname', 'join', 'resolve']);
 const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
@@ -80,8 +81,11 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
       }
       return { k: 'cat', parts };
     }
-    case 'unary_expression':
-      return n.childForFieldName('operator')?.text === '!' ? call('not', ev(n.childForFieldName('argument')), []) : null;
+    case 'unary_expression': {
+      const op = n.childForFieldName('operator')?.text;
+      if (op === '-' && n.childForFieldName('argument')?.type === 'number') return { k: 's', s: n.text }; // slice(0, -1)
+      return op === '!' ? call('not', ev(n.childForFieldName('argument')), []) : null;
+    }
     case 'binary_expression': {
       const op = n.childForFieldName('operator')?.text ?? '';
       const [l, r] = [n.childForFieldName('left'), n.childForFieldName('right')];
@@ -111,15 +115,43 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
       const m = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : (f?.text ?? '');
       const obj = f?.type === 'member_expression' ? f.childForFieldName('object') : null;
       if (obj && STRING_FNS.has(m) && obj.text !== 'path') return call(m, ev(obj), args);
+      if (obj && m === 'join' && obj.text !== 'path') return call('implode', ev(obj), args); // parts.join('.')
       if (m === 'test' && obj) return call('test', ev(args[0] ?? null), [obj]);
       const join = m === 'join' || m === 'resolve'; // path.join(dir, file): no receiver
       if (PATH_FNS.has(m) && (!obj || obj.text === 'path'))
         return join ? call('join', undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
       if (CASE_FNS.has(m)) return call(m, ev(args[0] ?? null), []);
-      return null;
+      return f?.type === 'identifier' && args.length === 1 ? helper(A, f, ev(args[0]!)) : null;
     }
     default:
       return null;
+  }
+}
+
+/** A call of a project function with one argument (`removeExtension(file)`): one of this file whose body is a NameExpr of
+ *  its parameter, or one another module exports (its `str`, found by the resolver); else null. */
+function helper(A: JsAnalyzer, f: Node, arg: NameExpr | null): NameExpr | null {
+  const r = arg ? A.refOf(f) : null;
+  if (r?.k === 'imp') return { k: 'fn', arg: arg!, mod: r.mod, name: r.name };
+  // `const { stem } = require('../utils')`
+  if (r?.k === 'mem' && r.base.k === 'imp' && r.base.name === 'cjs') return { k: 'fn', arg: arg!, mod: r.base.mod, name: r.name };
+  const body = r?.k === 'fn' ? strOf(A, A.fnNode(r.id)) : null;
+  return body ? { k: 'fn', arg: arg!, body } : null;
+}
+
+/** The NameExpr a function of one parameter returns, over that parameter; else null. */
+function strOf(A: JsAnalyzer, fn: Node | undefined): NameExpr | null {
+  const p = fn ? param(fn) : null;
+  const body = p ? returned(fn!) : null;
+  return body ? nameExpr(A, body, { name: p!, start: fn!.startIndex, end: fn!.endIndex }) : null;
+}
+
+/** Records `str` of the functions the file exports that are string helpers of their parameter (see helper). */
+export function stringHelpers(A: JsAnalyzer): void {
+  for (const r of Object.values(A.fa.exports)) {
+    if (r.k !== 'fn') continue;
+    const x = strOf(A, A.fnNode(r.id));
+    if (x) A.fa.functions[r.id]!.str = x;
   }
 }
 
@@ -204,7 +236,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cwd?: true } | null {
   if (!n) return null;
   const d = evalDir(A, n);
-  if (d) return { dir: d };
+  if (d) return { dir: d.length > 1 ? d.replace(/\/+$/, '') : d }; // `${__dirname}/`
   const x = nameExpr(A, n, { name: 'process.cwd()', start: 0, end: Infinity });
   const cwd = '\u0000';
   const s = x ? evalName(x, cwd, cwd) : null;
@@ -321,8 +353,9 @@ export class FolderListings {
     const spec = nameExpr(this.A, arg, l);
     let filter = l.loop.filter;
     for (let p = call.parent; p && p.startIndex >= l.start && p.startIndex !== l.start; p = p.parent) {
-      const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
-      if (!cond || !this.uses(l, cond)) continue;
+      // `if (test) …` and `test ? … : …`
+      const cond = /^(if_statement|ternary_expression)$/.test(p.type) ? p.childForFieldName('condition') : null;
+      if (!cond || !this.uses(l, cond) || (call.startIndex >= cond.startIndex && call.endIndex <= cond.endIndex)) continue;
       const t = nameExpr(this.A, cond, l);
       const then = p.childForFieldName('consequence')!;
       if (!t) return null;
@@ -332,7 +365,8 @@ export class FolderListings {
       );
     }
     if (!spec || (l.loop.spec && JSON.stringify(l.loop.spec) !== JSON.stringify(spec))) return null;
-    if (l.index >= 0 && l.loop.filter !== filter && JSON.stringify(l.loop.filter) !== JSON.stringify(filter)) return null;
+    // a prefix read first recorded the loop without the guards around the load (`test ? app.use(p, require(m)) : ''`)
+    if (l.loop.spec && l.loop.filter !== filter && JSON.stringify(l.loop.filter) !== JSON.stringify(filter)) return null;
     l.loop = { ...l.loop, spec, ...(filter ? { filter } : {}) };
     if (l.index >= 0) this.A.fa.folderLoops![l.index] = l.loop;
     return { mod: this.mod(l), loop: l.loop };

@@ -182,7 +182,8 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
           const cb = unwrapExpr(named(c.childForFieldName('arguments')!)[0] ?? null);
           return cb && isInlineFunction(cb) ? cb : null;
         };
-        return m === 'forEach' || m === 'map' ? [{ seq: f.childForFieldName('object'), loop }] : [];
+        // a `filter` callback runs for every element too (`readdirSync(dir).filter((f) => … && app.use(…))`)
+        return m === 'forEach' || m === 'map' || m === 'filter' ? [{ seq: f.childForFieldName('object'), loop }] : [];
       }),
     ],
   };
@@ -254,7 +255,10 @@ export class LiteralLoops extends Loops {
    *  nearest loop binding the name. A bare `forEach` parameter is passed on as it is (call edges follow it). */
   loopOfArgs(argv: readonly Node[]): Loop | null {
     for (const a of argv) {
-      const u = unwrapExpr(a);
+      // `route.initRoutes()`: a method called on each element is read as the element's member
+      const c = unwrapExpr(a);
+      const f = c?.type === 'call_expression' ? c.childForFieldName('function') : null;
+      const u = f?.type === 'member_expression' ? f : c;
       const member = u?.type === 'member_expression' || u?.type === 'subscript_expression';
       const id =
         u?.type === 'member_expression'
@@ -273,13 +277,23 @@ export class LiteralLoops extends Loops {
         const loop = fn && 'whole' in part && !member && !overObject ? null : this.of(p);
         // `c.path` of an element that is a name or an instance (`[health, stats]`): its fields are read across files,
         // through the call made per element (./jsCalls)
-        if (loop && 'whole' in part && u!.type === 'member_expression' && loop.elements.some((e) => unwrapExpr(e)?.type !== 'object'))
+        if (loop && 'whole' in part && c!.type === 'member_expression' && loop.elements.some((e) => unwrapExpr(e)?.type !== 'object'))
           return null;
         if (loop) return loop;
         break; // bound by another function's parameter, or over something else
       }
     }
     return null;
+  }
+
+  /** `route.initRoutes()` at the element being read, an instance: what the method returns (./refs `ret`); else null. */
+  elementCall(n: Node): Ref | null {
+    const f = n.type === 'call_expression' ? n.childForFieldName('function') : null;
+    const o = f?.type === 'member_expression' ? f.childForFieldName('object') : null;
+    const el = isName(o) ? this.js.boundTo(o.text) : undefined;
+    const base = el ? this.js.refOf(el) : null;
+    const name = f?.childForFieldName('property')?.text;
+    return base?.k === 'inst' && name ? { k: 'ret', callee: { k: 'mem', base, name } } : null;
   }
 
   /** The node `n` (an argument of a call in a loop) stands for at the element being read. */

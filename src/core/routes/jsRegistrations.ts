@@ -296,9 +296,11 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       if (!hasPrefix && picked.length >= 2 && (first.type === 'identifier' || first.type === 'member_expression')) {
         // { path: health.path, router: health.router }: a constant of another module, or a middleware (resolve time)
         const v = A.evalStr(argv[0]!);
-        return { children: picked.slice(1) as Node[], prefix: v, prefixRef: 's' in v ? undefined : A.refOf(first) };
+        return { children: picked.slice(1).map((c) => A.refOf(c)), prefix: v, prefixRef: 's' in v ? undefined : A.refOf(first) };
       }
-      return { children: (hasPrefix ? picked.slice(1) : picked) as Node[], prefix: hasPrefix ? A.evalStr(argv[0]!) : null };
+      // read at the element: `route.initRoutes()` is the call of each element's method
+      const children = (hasPrefix ? picked.slice(1) : picked).map((c) => A.loops.elementCall(c!) ?? A.refOf(c));
+      return { children, prefix: hasPrefix ? A.evalStr(argv[0]!) : null };
     });
     for (const r of read) {
       if (!r) continue;
@@ -306,7 +308,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       const prefixRef = 'prefixRef' in r ? r.prefixRef : undefined;
       if (prefixRef) A.fa.mounts.push({ parent: A.refOf(recv), child: prefixRef, prefix: null, line, kind: 'use' });
       for (const c of children)
-        A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(c), prefix, ...(prefixRef ? { prefixRef } : {}), line, kind: 'use' });
+        A.fa.mounts.push({ parent: A.refOf(recv), child: c, prefix, ...(prefixRef ? { prefixRef } : {}), line, kind: 'use' });
     }
     return;
   }

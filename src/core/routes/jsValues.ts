@@ -95,6 +95,10 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       }
       return jsFallback(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'expression' };
     }
+    case 'property_identifier': // the key of an object table's property (`{ orders: … }` read by `Object.entries`)
+      return n.parent?.type === 'pair' && n.parent.childForFieldName('key')?.id === n.id
+        ? { s: n.text }
+        : { e: clip(n.text), why: 'expression' };
     case 'shorthand_property_identifier': {
       // `{ prefix }`: read when it is a loop's name
       const bound = A.loopEl ? A.boundTo(n.text) : undefined;

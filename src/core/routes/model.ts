@@ -70,6 +70,8 @@ export interface FuncDecl {
   /** The class its return annotation names (`-> AppSettings`): what a call gives when `returns` cannot be followed
    *  (`return environments[env]()`). */
   returnsType?: Ref;
+  /** A string helper of its one parameter (`(file) => file.split('.')[0]`), as a NameExpr over it (./folderLoops). */
+  str?: NameExpr;
   /** It passes the request on (a middleware, jsMiddleware.ts): it calls its last parameter `next()` with no argument
    *  ('silent': `(req, res, next)` that never touches `res`), or a middleware factory wraps it ('factory'). */
   passes?: 'next' | 'silent' | 'factory';

@@ -5,7 +5,7 @@
  * route's handler function. Pure.
  */
 import type { CallEdge, ClassDecl, FileAnalysis, ModId, RawRoute, Ref, Val } from './model';
-import { evalName, folderEntries } from './folderLoops';
+import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLoops';
 import * as path from 'node:path';
 import { lastName } from './common';
 import { passesOn } from './jsMiddleware';
@@ -17,6 +17,8 @@ import type { Ent } from './values';
 export interface EntryAt {
   mod: ModId;
   entry: { mod: ModId; name: string; stem: string };
+  /** The string helpers of other modules the loader's expressions call. */
+  fns?: NameFns;
 }
 
 /** A reference with the folder loader's module replaced by the entry's. */
@@ -30,7 +32,7 @@ export function refAt(r: Ref, at: EntryAt): Ref {
 export function valAt(v: Val | null, at: EntryAt): Val | null {
   const each = v && 'e' in v ? v.each : undefined;
   if (!each || !(each.mod === at.mod || (each.mod === 'py:*' && at.mod.startsWith('py:')))) return v;
-  const s = evalName(each.x, at.entry.name, at.entry.stem);
+  const s = evalName(each.x, at.entry.name, at.entry.stem, at.fns);
   return typeof s === 'string' ? { s } : v;
 }
 
@@ -257,7 +259,7 @@ export class RefResolver {
     const modFile = (m: ModId): string | null => this.mods.modFile(m, file);
     if (mod.startsWith('each:')) {
       const loop = this.files.get(file)?.folderLoops?.[Number(mod.slice(5))];
-      out = loop ? folderEntries(loop, file, this.files.keys(), modFile) : [];
+      out = loop ? folderEntries(loop, file, this.files.keys(), modFile, this.nameFns(file)) : [];
     } else {
       out = this.mods.modules(mod).map((m) => {
         const f = modFile(m) ?? '';
@@ -275,7 +277,24 @@ export class RefResolver {
   /** f once per entry of the folder loader the references (of `file`) are rooted at; once, with null, without one. */
   protected perEntry<T>(file: string, refs: readonly (Ref | null | undefined)[], f: (at: EntryAt | null) => T): T[] {
     const mod = refs.map((r) => this.loaderMod(r)).find((m) => m);
-    return mod ? this.entriesOf(file, mod).map((entry) => f({ mod, entry })) : [f(null)];
+    const fns = mod ? this.nameFns(file) : undefined;
+    return mod ? this.entriesOf(file, mod).map((entry) => f({ mod, entry, fns })) : [f(null)];
+  }
+
+  private fnsMemo = new Map<string, NameExpr | null>();
+
+  /** The string helpers `file` imports (see NameFns). */
+  private nameFns(file: string): NameFns {
+    return (mod, name) => {
+      const k = `${file}|${mod}|${name}`;
+      let x = this.fnsMemo.get(k);
+      if (x === undefined) {
+        const e = this.resolve(file, { k: 'imp', mod, name });
+        x = (e?.t === 'fn' && this.files.get(e.file)?.functions[e.id]?.str) || null;
+        this.fnsMemo.set(k, x);
+      }
+      return x;
+    };
   }
 
   private classMemo = new Map<string, ClassDecl['base'] | null>();

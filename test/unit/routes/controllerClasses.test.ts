@@ -127,3 +127,25 @@ test('controllers in an options object (`new App({ port, controllers: [...] })`)
     'POST null(/users/:id)',
   ]);
 });
+
+test('route classes whose method returns the router a base class sets: keyed in an object table, or called on one instance', async () => {
+  const base =
+    "import { Router } from 'express';\nexport abstract class Route {\n  readonly router: Router;\n  abstract initRoutes(): Router;\n" +
+    '  constructor() {\n    this.router = Router();\n  }\n}\n';
+  const route = (name: string, p: string): string =>
+    `import { Route } from './route';\nexport class ${name} extends Route {\n  initRoutes() {\n` +
+    `    this.router.get('${p}', (req, res) => res.json([]));\n    return this.router;\n  }\n}\n`;
+  const routes = await run({
+    'route.ts': base,
+    'orders.ts': route('OrderRoute', '/:id'),
+    'payments.ts': route('PaymentRoute', '/'),
+    'health.ts': route('HealthRoute', '/health'),
+    'app.ts':
+      "import express from 'express';\nimport { OrderRoute } from './orders';\nimport { PaymentRoute } from './payments';\n" +
+      "import { HealthRoute } from './health';\nconst app = express();\nconst v = '/api/v1';\n" +
+      'const routes = { orders: new OrderRoute(), payments: new PaymentRoute() };\n' +
+      'Object.entries(routes).forEach(([url, route]) => app.use(`${v}/${url}`, route.initRoutes()));\n' +
+      "app.use('/', new HealthRoute().initRoutes());\napp.listen(3000);\n",
+  });
+  assert.deepEqual(routes, ['GET /api/v1/orders/:id', 'GET /api/v1/payments', 'GET /health']);
+});

@@ -23,6 +23,9 @@ const ROUTER = (p: string): string[] => [
   'module.exports = router;',
 ];
 
+/** An app mounting the loader routes/index.js at /api. */
+const API_APP = js('/p/app.js', "const app = require('express')();", "app.use('/api', require('./routes'));", 'app.listen(3000);');
+
 const call = (fn: string, on: NameExpr, ...args: NameExpr[]): NameExpr => ({ k: 'call', fn, on, args });
 const s = (v: string): NameExpr => ({ k: 's', s: v });
 const entry: NameExpr = { k: 'entry' };
@@ -83,9 +86,8 @@ test('a loader in the folder it reads: each other module mounted at its name, a 
     '  });',
     'module.exports = router;',
   );
-  const app = js('/p/app.js', "const app = require('express')();", "app.use('/api', require('./routes'));", 'app.listen(3000);');
   const routes = await detectRoutes([
-    app,
+    API_APP,
     index,
     js('/p/routes/users.js', ...ROUTER('/:id')),
     js('/p/routes/posts/index.js', ...ROUTER('/')),
@@ -96,6 +98,31 @@ test('a loader in the folder it reads: each other module mounted at its name, a 
     'GET /api/users/:id /p/routes/users.js',
     'GET null(/never: `router` (routes/users.test.js:1) is left out by the filter of the folder loader at routes/index.js:3) /p/routes/users.test.js',
   ]);
+});
+
+test('a filter callback that mounts, through a helper of this file and a conditional: the guard keeps the others', async () => {
+  const index = js(
+    '/p/routes/index.js',
+    "const fs = require('fs');",
+    "const router = require('express').Router();",
+    "const stem = (file) => file.split('.').slice(0, -1).join('.').toString();",
+    'fs.readdirSync(`${__dirname}/`).filter((file) => {',
+    '  const name = stem(file);',
+    "  return name !== 'index' && name !== 'auth' ? router.use(`/${name}`, require(`./${name}`)) : '';",
+    '});',
+    'module.exports = router;',
+  );
+  const routes = await detectRoutes([
+    API_APP,
+    index,
+    js('/p/routes/users.js', ...ROUTER('/:id')),
+    js('/p/routes/auth.js', ...ROUTER('/login')),
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET null(/login: `router` (routes/auth.js:1) is left out by the filter of the folder loader at routes/index.js:4) /p/routes/auth.js',
+    'GET /api/users/:id /p/routes/users.js',
+  ]);
+  assert.equal(evalName(call('implode', call('slice', call('split', entry, s('.')), s('0'), s('-1')), s('.')), 'a.b.js', 'x'), 'a.b');
 });
 
 test('TypeScript sources listed by their compiled names when the filter keeps only `.js`; unread filters stay unknown', async () => {
