@@ -265,6 +265,9 @@ export interface FileAnalysis {
   computedKnown?: number[];
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
+  /** Python: the modules a folder loader keeps of the package pattern it imports (`py:app.routes.*`, ./pyLoaders): a test on
+   *  the entry; null when it is not understood (every module kept). */
+  loaderFilters?: Record<ModId, NameExpr | null>;
   /** JS/TS: loops over the entries of a folder (./folderLoops), whose modules are `each:<index>`. */
   folderLoops?: FolderLoop[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */
