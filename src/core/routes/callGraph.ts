@@ -30,6 +30,14 @@ export class CallGraph extends RefResolver {
     return { ref, str };
   }
 
+  /** The string arguments the callers of function `fn` pass to its parameter `i` (one level of calls). */
+  protected paramArgs(file: string, fn: number, i: number): { file: string; v: Val }[] {
+    return (this.callsTo.get(`${file}|${fn}`) ?? []).flatMap((c) => {
+      const v = this.argOf(c, file, fn, i).str;
+      return v ? [{ file: c.file, v }] : [];
+    });
+  }
+
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
   protected inCaller(c: Caller, file: string, fn: number, r: Ref): Ent | null {
     const e = this.resolve(file, r);

@@ -87,11 +87,7 @@ class Resolver extends CallGraph {
       files: this.files,
       modFile: (mod, from) => this.mods.modFile(mod, from),
       resolve: (file, ref) => this.resolve(file, ref),
-      paramArgs: (file, fn, i) =>
-        (this.callsTo.get(`${file}|${fn}`) ?? []).flatMap((c) => {
-          const v = this.argOf(c, file, fn, i).str;
-          return v ? [{ file: c.file, v }] : [];
-        }),
+      paramArgs: (file, fn, i) => this.paramArgs(file, fn, i),
     });
   }
 
