@@ -5,7 +5,7 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
-import type { CallEdge, Ref, Val } from './model';
+import type { CallEdge, Mount, Ref, TableMount, TableSlot, Val } from './model';
 import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 
@@ -14,6 +14,9 @@ export interface Caller {
   file: string;
   call: CallEdge;
 }
+
+/** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
+type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
 
 export class CallGraph extends RefResolver {
   /** Calls of each project function (key `file|fn id`). */
@@ -25,6 +28,14 @@ export class CallGraph extends RefResolver {
     const ref = c.call.args[i] ?? (name ? c.call.kw?.[name] : undefined) ?? null;
     const str = c.call.strs?.[String(i)] ?? (name ? c.call.strs?.[name] : undefined) ?? null;
     return { ref, str };
+  }
+
+  /** The string arguments the callers of function `fn` pass to its parameter `i` (one level of calls). */
+  protected paramArgs(file: string, fn: number, i: number): { file: string; v: Val }[] {
+    return (this.callsTo.get(`${file}|${fn}`) ?? []).flatMap((c) => {
+      const v = this.argOf(c, file, fn, i).str;
+      return v ? [{ file: c.file, v }] : [];
+    });
   }
 
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
@@ -105,7 +116,9 @@ export class CallGraph extends RefResolver {
           ? b.props[ref.name]
           : b?.t === 'inst' || b?.t === 'cls'
             ? this.files.get(b.file)?.classes[b.id]?.fields?.[ref.name]
-            : undefined;
+            : b?.t === 'ns' // `require('./routers').routers`
+              ? { k: 'imp' as const, mod: `file:${b.file}`, name: ref.name }
+              : undefined;
       return f ? this.arrayOf(b!.file, f, depth + 1) : [];
     }
     const t = mod ? this.mods.modFile(mod, file) : null;
@@ -115,5 +128,35 @@ export class CallGraph extends RefResolver {
     if (els) return els.map((r) => ({ file: fa.file, ref: r }));
     const ex = fa.exports[name];
     return ex ? this.arrayOf(fa.file, ex, depth + 1) : [];
+  }
+
+  /** The properties of the object `ref` is (`{ '/users': users }`, also a module's `module.exports`), each with its key. */
+  private propsOf(file: string, ref: Ref): { file: string; ref: Ref; key: string }[] {
+    const e = this.resolve(file, ref);
+    const d = e?.t === 'ns' ? this.files.get(e.file)?.exports.default : undefined;
+    const props = e?.t === 'lit' ? e.props : d?.k === 'lit' ? d.props : {};
+    return Object.entries(props).map(([key, r]) => ({ file: e!.file, ref: r, key }));
+  }
+
+  /**
+   * The mounts a loop over an imported table makes (./jsTables), one per element, read where the table is written: the
+   * child and the prefix the mount reads of it (a key, or a property: `{ path: '/users', router }`); a first argument
+   * that is a router or a function is no prefix.
+   */
+  protected tableMounts(file: string, t: TableMount, str: (file: string, v: Val) => Val): TableMountAt[] {
+    const els: { file: string; ref: Ref; key?: string }[] = t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of);
+    return els.map((el) => {
+      const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
+      const c = at(t.child);
+      const p = t.prefix ? at(t.prefix) : null;
+      const prefix =
+        t.prefix === 'key' && el.key !== undefined
+          ? { s: el.key }
+          : p && !this.resolve(el.file, p)
+            ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })
+            : null;
+      const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
+      return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(el.file, c) : null, prefix };
+    });
   }
 }

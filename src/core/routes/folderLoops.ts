@@ -43,6 +43,17 @@ export interface FolderLoop {
   text: string;
 }
 
+/** Both tests (a missing first one: the second alone). */
+export const and = (a: NameExpr | undefined, b: NameExpr): NameExpr => (a ? { k: 'call', fn: 'and', on: a, args: [b] } : b);
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether the entry matches a one-level glob pattern (`*`, `?`), after `pre` (the pattern's folder as written). */
+export function globTest(pattern: string, pre = ''): NameExpr {
+  const re = `^${escapeRe(pre)}${escapeRe(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`;
+  return { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re, flags: '' }] };
+}
+
 /** What the expressions may make large: entries per folder, length of a computed string. */
 const MAX_ENTRIES = 256;
 const MAX_LEN = 1024;
@@ -141,7 +152,7 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
     }
     case 'at': {
       const i = Number(a0);
-      return Array.isArray(on) && Number.isInteger(i) ? (on.at(i) ?? null) : null;
+      return (Array.isArray(on) || typeof on === 'string') && Number.isInteger(i) ? (on.at(i) ?? null) : null; // `name[0]` too
     }
     case 'slice': {
       const [b, e] = [a0 === '' || a0 === null ? undefined : Number(a0), a1 === '' || a1 === null ? undefined : Number(a1)];

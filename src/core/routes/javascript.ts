@@ -10,6 +10,7 @@ import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as 
 import { extendsOf, isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
+import { objectLiteral } from './jsTables';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
@@ -311,9 +312,11 @@ export class JsAnalyzer extends Analyzer {
       const r = unwrapExpr(right);
       if (r?.type === 'object') jsObjectExports(this, r);
       this.constExport('default', right);
+      this.exportArray('default', right);
     } else if (obj.text === 'exports' || obj.text === 'module.exports') {
       this.setExport(prop, () => this.refOf(right));
       this.constExport(prop, right);
+      this.exportArray(prop, right);
     }
   }
 
@@ -362,7 +365,7 @@ export class JsAnalyzer extends Analyzer {
       case 'class':
         return { k: 'cls', id: this.clsId(n) };
       case 'object':
-        return this.objectLiteral(n);
+        return objectLiteral(this, n);
       case 'array':
         return calls.arrayRef(this, n) ?? none(n);
       case 'call_expression':
@@ -376,25 +379,6 @@ export class JsAnalyzer extends Analyzer {
       default:
         return none(n);
     }
-  }
-
-  /** `{ router, model: User }`: the values of its named properties (`router` a framework object passed to a helper). */
-  private objectLiteral(n: Node): Ref {
-    const props: Record<string, Ref> = {};
-    for (const p of named(n)) {
-      const k = p.type === 'pair' ? p.childForFieldName('key') : p.type === 'shorthand_property_identifier' ? p : null;
-      const v = p.type === 'pair' ? p.childForFieldName('value') : p;
-      if (!k || !v || (k.type !== 'property_identifier' && k.type !== 'shorthand_property_identifier')) continue;
-      const r =
-        v.type === 'shorthand_property_identifier'
-          ? this.lookup(v.text, v)
-          : /^(identifier|member_expression|array)$/.test(v.type)
-            ? this.refOf(v)
-            : null;
-      if (r && r.k !== 'none') props[k.text] = r;
-    }
-    Object.assign(props, this.loops.assignedProps(n));
-    return Object.keys(props).length ? { k: 'lit', props } : none(n);
   }
 
   pkgOf(r: Ref): { pkg: string; name: string } | null {

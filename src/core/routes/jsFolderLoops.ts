@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
-import { evalName, type FolderLoop, type NameExpr } from './folderLoops';
+import { and, evalName, globTest, type FolderLoop, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import { word } from './loops';
@@ -180,8 +180,6 @@ function param(fn: Node): string | null {
   return id?.type === 'identifier' && (!ps || named(ps).length === 1) ? id.text : null;
 }
 
-const and = (a: NameExpr | undefined, b: NameExpr): NameExpr => (a ? { k: 'call', fn: 'and', on: a, args: [b] } : b);
-
 /**
  * The folder a listing reads and what its variable holds: `readdirSync(dir)`, `readdir(dir)`, `glob.sync('routes/*.js')`,
  * through `.filter(cb)` calls and a name bound once; null when it is no listing; `loop: null` when it is one whose filter
@@ -223,13 +221,10 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   if (!d || at < 0 || /[*?[{]/.test(d.slice(0, at)) || /[[{]/.test(d.slice(at + 1))) return { loop: null };
   const [dir, pattern] = [d.slice(0, at), d.slice(at + 1)];
   const pre = `${dir}/`;
-  const re = `^${escape(pre)}${escape(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`;
-  const filter: NameExpr = { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re, flags: '' }] };
+  const filter = globTest(pattern, pre);
   const abs = path.isAbsolute(dir);
   return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), pre, filter, line, text } };
 }
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The folder an fs call reads: absolute (`__dirname`, `path.join(__dirname, 'routes')`) or from the project root
  *  (`'routes'`, `path.join(process.cwd(), 'routes')`, `` `${process.cwd()}/app/api` ``). */

@@ -13,6 +13,7 @@ import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
+import { tableMount } from './jsTables';
 import { autoloadFilters } from './autoload';
 import { answersUse } from './jsMiddleware';
 import { MAX_ELEMENTS } from './loops';
@@ -261,7 +262,7 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       const def = unwrapExpr(el);
       if (def?.type === 'object') routeDefinition(A, recv, def, { line: lineOf(def), range: rangeOf(def) });
     }
-  } else if (argv.length === 2 && isPathLike(argv[0]!)) {
+  } else if (argv.length === 2 && isPathLike(argv[0]!) && !tableMount(A, recv, argv, line, 'route')) {
     // also in a loop over a table: `for (const [path, sub] of ROUTES) app.route(path, sub)`
     const loop = A.loops.loopOfArgs(argv);
     const read = A.loops.each(loop, () => ({ child: loop ? A.loops.pick(argv[1]!) : argv[1]!, prefix: A.evalStr(argv[0]!) }));
@@ -283,6 +284,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix: c && p ? A.evalStr(p) : null, line, kind: 'use' });
     return;
   }
+  if (tableMount(A, recv, argv, line, 'use')) return;
   const loop = A.loops.loopOfArgs(argv);
   if (loop) {
     // routes.forEach((r) => router.use(r.path, r.route)), for (const [prefix, router] of ROUTES) app.use(prefix, router)

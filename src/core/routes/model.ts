@@ -33,7 +33,7 @@ export type Ref =
   | { k: 'wrap'; inner: Ref; fp: boolean } // fp(plugin) / fastifyPlugin(plugin) / other plugin wrappers
   | { k: 'self'; cls: number } // `this` / `self` inside class cls
   | { k: 'ret'; callee: Ref; args?: (Ref | null)[] } // the value returned by calling a project function (app factories)
-  | { k: 'lit'; props: Record<string, Ref> } // an object literal's named values (`{ router, model: User }`)
+  | { k: 'lit'; props: Record<string, Ref>; strs?: Record<string, string> } // an object literal's named values (`{ router, model: User }`) and strings
   | { k: 'arr'; els: Ref[] } // an array literal's elements (`[new UsersController(), new PostsController()]`)
   | { k: 'alt'; refs: Ref[] } // the first of these that is something (`mod.router || mod.default`)
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
@@ -168,6 +168,24 @@ export interface Mount {
   kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias';
 }
 
+/** Which part of a table's element a mount reads: the key of an object's property, its value, or a property of the value. */
+export type TableSlot = 'key' | 'value' | { prop: string };
+
+/**
+ * A mount in a loop over a table another module exports (`Object.keys(routes).forEach((r) => app.use(r, routes[r]))`,
+ * `routers.forEach(({ path, router }) => app.use(path, router))`): made once per element of the table `of` (an object's
+ * properties when `obj`, else an array's elements) at resolve time.
+ */
+export interface TableMount {
+  parent: Ref;
+  of: Ref;
+  obj: boolean;
+  child: TableSlot;
+  prefix: TableSlot | null;
+  line: number;
+  kind: Mount['kind'];
+}
+
 /** `router.prefix('/x')` (Koa). */
 export interface PrefixSet {
   target: Ref;
@@ -203,6 +221,8 @@ export interface FileAnalysis {
   classes: ClassDecl[];
   routes: RawRoute[];
   mounts: Mount[];
+  /** Mounts in loops over a table another module exports. */
+  tableMounts?: TableMount[];
   prefixSets: PrefixSet[];
   calls: CallEdge[];
   /** Exported name → value. JS: 'default' = export default / module.exports. Python: every module-level name. */
@@ -247,6 +267,9 @@ export interface FileAnalysis {
   computedKnown?: number[];
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
+  /** Python: the modules a folder loader keeps of the package pattern it imports (`py:app.routes.*`, ./pyLoaders): a test on
+   *  the entry; null when it is not understood (every module kept). */
+  loaderFilters?: Record<ModId, NameExpr | null>;
   /** JS/TS: loops over the entries of a folder (./folderLoops), whose modules are `each:<index>`. */
   folderLoops?: FolderLoop[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */

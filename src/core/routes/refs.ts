@@ -261,6 +261,7 @@ export class RefResolver {
       const loop = this.files.get(file)?.folderLoops?.[Number(mod.slice(5))];
       out = loop ? folderEntries(loop, file, this.files.keys(), modFile, this.nameFns(file)) : [];
     } else {
+      const filter = this.files.get(file)?.loaderFilters?.[mod]; // the modules the loader skips (./pyLoaders)
       out = this.mods.modules(mod).map((m) => {
         const f = modFile(m) ?? '';
         const pkg = /^(?:__init__|index)\./.test(path.basename(f));
@@ -269,6 +270,7 @@ export class RefResolver {
           : path.basename(pkg ? path.dirname(f) : f).replace(/\.[^.]*$/, '');
         return { mod: m, name: pkg ? path.basename(path.dirname(f)) : path.basename(f), stem };
       });
+      if (filter) out = out.filter((e) => evalName(filter, e.name, e.stem) !== false); // a test it cannot decide keeps it
     }
     this.entryMemo.set(k, out);
     return out;

@@ -87,11 +87,7 @@ class Resolver extends CallGraph {
       files: this.files,
       modFile: (mod, from) => this.mods.modFile(mod, from),
       resolve: (file, ref) => this.resolve(file, ref),
-      paramArgs: (file, fn, i) =>
-        (this.callsTo.get(`${file}|${fn}`) ?? []).flatMap((c) => {
-          const v = this.argOf(c, file, fn, i).str;
-          return v ? [{ file: c.file, v }] : [];
-        }),
+      paramArgs: (file, fn, i) => this.paramArgs(file, fn, i),
     });
   }
 
@@ -263,6 +259,9 @@ class Resolver extends CallGraph {
         if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
         else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
+      for (const t of fa.tableMounts ?? [])
+        for (const x of this.tableMounts(fa.file, t, (f, v) => this.evalVal(f, v)))
+          this.addMount(fa.file, x.m, x.parent, x.child, x.prefix);
     }
     // @fastify/autoload: default-exported plugins of files under dir
     for (const fa of this.files.values()) {

@@ -88,6 +88,12 @@ export class Values {
 
   /** `mod.NAME`, `settings.API_V1_STR`, `config.api.prefix` (a key path into an exported object literal). */
   private memberConst(file: string, ref: Extract<Ref, { k: 'mem' }>, text: string): Str | null {
+    if (ref.base.k === 'lit') {
+      // `c.path` of an element `{ path: '/users', router }` of an imported table (callGraph.ts), or `{ path: paths.ADMIN }`
+      const s = ref.base.strs?.[ref.name];
+      const p = ref.base.props[ref.name];
+      return s !== undefined ? { s } : p ? this.constOf(file, p, text) : null;
+    }
     const b = this.c.resolve(file, ref.base);
     if (b?.t === 'inst' || b?.t === 'cls') {
       const cls = this.c.files.get(b.file)?.classes[b.id];

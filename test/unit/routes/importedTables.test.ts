@@ -1,0 +1,52 @@
+/** Routers mounted in a loop over a table another module exports (JS/TS), and Python folder loaders' filters. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectRoutes } from '../../../src/core/routes/detector';
+import type { Route } from '../../../src/core/routes/types';
+
+const brief = (r: Route): string => `${r.file.replace(/^\/p\//, '')} ${r.fullPath ?? `null(${r.path})`}`;
+
+const router = (name: string) => ({
+  path: `/p/src/routes/${name}.ts`,
+  text: `import { Router } from 'express';\nconst r = Router();\nr.get('/', (req, res) => res.send('${name}'));\nexport default r;\n`,
+});
+
+test('JS/TS: the keys of an imported table are the prefixes of its routers, read where the table is written', async () => {
+  const table = (keys: [string, string]) => ({
+    path: '/p/src/routes/index.ts',
+    text: `import users from './users';\nimport items from './items';\n\nexport default { '${keys[0]}': users, '${keys[1]}': items };\n`,
+  });
+  const app = {
+    path: '/p/src/app.ts',
+    text:
+      "import express from 'express';\nimport routes from './routes';\n\nconst app = express();\n" +
+      'Object.keys(routes).forEach((r) => app.use(r, routes[r]));\napp.listen(3000);\n',
+  };
+  const before = await detectRoutes([app, table(['/users', '/items']), router('users'), router('items')]);
+  assert.deepEqual(before.map(brief), ['src/routes/items.ts /items', 'src/routes/users.ts /users']);
+  // the table changes: the full paths follow it
+  const after = await detectRoutes([app, table(['/v2/users', '/v2/items']), router('users'), router('items')]);
+  assert.deepEqual(after.map(brief), ['src/routes/items.ts /v2/items', 'src/routes/users.ts /v2/users']);
+});
+
+test('JS/TS: entries and arrays of { path, router } imported from a CommonJS module, a path a constant of a third', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/app.js',
+      text:
+        "const express = require('express');\nconst table = require('./table');\nconst { routers } = require('./routers');\n" +
+        'const app = express();\n' +
+        'for (const [p, r] of Object.entries(table)) app.use(p, r);\n' +
+        'routers.forEach(({ path, router }) => app.use(path, router));\napp.listen(1);\n',
+    },
+    { path: '/p/src/table.js', text: "module.exports = { '/users': require('./routes/users') };\n" },
+    { path: '/p/src/paths.js', text: "exports.ITEMS = '/items';\n" },
+    {
+      path: '/p/src/routers.js',
+      text: "const items = require('./routes/items').default;\nconst { ITEMS } = require('./paths');\nexports.routers = [{ path: ITEMS, router: items }];\n",
+    },
+    router('users'),
+    router('items'),
+  ]);
+  assert.deepEqual(routes.map(brief), ['src/routes/items.ts /items', 'src/routes/users.ts /users']);
+});
