@@ -15,7 +15,7 @@ import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
 import { jsObjectConsts } from './configValues';
-import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
+import { constArray, jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall } from './jsFolderLoops';
@@ -564,11 +564,7 @@ export class JsAnalyzer extends Analyzer {
   /** Exports, then module constants, then the framework hints: small steps. */
   finishSteps(): (() => void)[] {
     const steps: (() => void)[] = [];
-    const array = (name: string, n: Node): void => {
-      const els = this.arrayElements(n);
-      if (els) (this.fa.arrays ??= {})[name] = els.map((e) => this.refOf(e));
-    };
-    for (const [name, value] of this.pendingArrays) steps.push(() => array(name, value));
+    for (const [name, value] of this.pendingArrays) steps.push(() => constArray(this, name, value));
     for (const [name, value] of this.pendingExports) {
       steps.push(() => {
         if (name in this.fa.exports) return;
@@ -585,7 +581,7 @@ export class JsAnalyzer extends Analyzer {
         const t = v?.type;
         if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
           this.constExport(name, v);
-        if (t === 'array') array(name, v!);
+        if (t === 'array') constArray(this, name, v!);
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
