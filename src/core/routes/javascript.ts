@@ -21,6 +21,7 @@ import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall } from './jsFolderLoops';
 import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
+import { factoryApp, honoFactory } from './jsHono';
 import { destructuredConsts, patternNames } from './jsPatterns';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -407,7 +408,8 @@ export class JsAnalyzer extends Analyzer {
     return null;
   }
 
-  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
+  /** An app or router created at `n`; with `ctor`, only when what made it resolves to one (ObjDecl.ctor). */
+  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null, ctor?: Ref): Ref {
     let nameNode: Node | null = n;
     while (
       nameNode &&
@@ -424,7 +426,7 @@ export class JsAnalyzer extends Analyzer {
         : decl?.type === 'assignment_expression'
           ? decl.childForFieldName('left')?.text
           : undefined;
-    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix });
+    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix, ...(ctor ? { ctor } : {}) });
   }
 
   private callRef(n: Node): Ref {
@@ -448,6 +450,7 @@ export class JsAnalyzer extends Analyzer {
         if (!anonymous) this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
         return child;
       }
+      if (m === 'createApp' && obj) return factoryApp(this, n, obj);
       const server = m === 'getInstance' && obj ? calls.adapterServer(this, n, obj) : null;
       if (server) return server;
       // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
@@ -475,6 +478,7 @@ export class JsAnalyzer extends Analyzer {
         return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
       if (p === RC_PKG) return rcServer(this, n) ?? none(n);
+      if (p === 'hono/factory' && name === 'createFactory') return honoFactory(this, n);
     }
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
       return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };

@@ -57,6 +57,8 @@ export interface ObjDecl {
   via?: Ref;
   /** Made by a project class: its prefix if that class derives from Flask-RESTX `Namespace` (`/` + name, or `path=`). */
   nsPrefix?: Val;
+  /** Hono `createFactory()` (./jsHono): no app itself; `factory.createApp()` makes one. */
+  factory?: true;
 }
 
 export interface FuncDecl {
