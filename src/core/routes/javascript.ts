@@ -14,7 +14,7 @@ import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRe
 import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
-import { jsObjectConsts } from './configValues';
+import { jsObjectConsts, zodDefaults } from './configValues';
 import { constArray, jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
@@ -333,7 +333,7 @@ export class JsAnalyzer extends Analyzer {
     };
     const v = ev(value);
     if ('s' in v) set(name, v);
-    else jsObjectConsts(name, value, ev, set);
+    else if (!zodDefaults(name, value, ev, (id) => this.soleDeclarator(id), set)) jsObjectConsts(name, value, ev, set);
   }
 
   // ---- values ------------------------------------------------------------------------------------
