@@ -7,7 +7,11 @@
  * Status, read when the response is finished (a node ServerResponse: Express `res`, Fastify `reply.raw`, Koa
  * `ctx.res`, or one a NestJS handler takes with `@Res()`): its statusCode; a returned Fetch Response (Hono): its
  * status; a thrown error: `getStatus()` (NestJS HttpException), `status`/`statusCode` (http-errors, ctx.throw,
- * Hono HTTPException) else 500; NestJS otherwise: `@HttpCode()`, else 201 for POST and 200.
+ * Hono HTTPException) else 500; NestJS otherwise: `@HttpCode()`, else 201 for POST and 200. A routing-controllers
+ * action (the same decorator; told apart at its first call by routing-controllers' global metadata storage, so the
+ * decorators' order does not matter): `@HttpCode()` else 200, `@OnUndefined()` else 404 for undefined, `@OnNull()`
+ * else 204 for null, `@Redirect()` 302, a thrown error's `httpCode` else 500 (an action taking `@Res()` / `@Ctx()`:
+ * its response's statusCode, as above). Not known to it: a server's `defaults` for undefined/null results.
  */
 import { jsString, labelKinds, metricNames } from './common';
 import type { InstrumentOptions } from './types';
@@ -15,6 +19,8 @@ import type { InstrumentOptions } from './types';
 export const JS_HELPER_MODULE = 'telemetryRoutes';
 export const JS_HELPER_FN = 'observeRoute';
 export const NEST_HELPER_DECORATOR = 'ObserveRoute';
+/** routing-controllers' global metadata storage, which the helper reads: a helper without it predates its support. */
+export const JS_HELPER_RC = 'routingControllersMetadataArgsStorage';
 
 export interface JsHelperStyle {
   esm: boolean;
@@ -78,6 +84,8 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
           'type Loose = Record<string, unknown> | undefined | null;',
           'interface NodeResponse { statusCode: number; writableEnded: boolean; once(event: string, listener: () => void): unknown }',
           'interface NestTarget { target: object; key: string | symbol }',
+          'interface RcEntry { type: string; target?: unknown; object?: unknown; method: unknown; value?: unknown; index?: number; name?: string }',
+          'interface RcStorage { actions: RcEntry[]; responseHandlers: RcEntry[]; params: RcEntry[] }',
           'const reflect = Reflect as unknown as { getMetadata?(key: unknown, target: object, property?: string | symbol): unknown; getMetadataKeys?(target: object): unknown[]; defineMetadata?(key: unknown, value: unknown, target: object): void };',
         ]
       : ['const reflect = /** @type {any} */ (Reflect);']),
@@ -98,8 +106,38 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '  return undefined;',
     '}',
     '',
-    `function errorStatus(err${t(': unknown')})${t(': number')} {`,
+    '/** routing-controllers: its metadata when the method is one of its controller actions (read at the first call). */',
+    `function rcStorage(nest${t(': NestTarget')})${t(': RcStorage | null')} {`,
+    `  const s = ${ts ? `(globalThis as { ${JS_HELPER_RC}?: RcStorage })` : '/** @type {any} */ (globalThis)'}.${JS_HELPER_RC};`,
+    '  return s?.actions.some((a) => a.target === nest.target.constructor && a.method === nest.key) ? s : null;',
+    '}',
+    '',
+    "/** routing-controllers: a response handler's code, `@HttpCode(201)` / `@OnUndefined(204)`, or that of the HttpError class it throws. */",
+    `function rcCode(value${t(': unknown')})${t(': number | undefined')} {`,
+    "  if (typeof value === 'number') return value;",
+    "  if (typeof value !== 'function') return undefined;",
+    '  try {',
+    `    const code = new (${ts ? 'value as new () => { httpCode?: unknown }' : '/** @type {new () => { httpCode?: unknown }} */ (value)'})().httpCode;`,
+    "    return typeof code === 'number' ? code : 500;",
+    '  } catch {',
+    '    return 500;',
+    '  }',
+    '}',
+    '',
+    "/** routing-controllers: the status of an action's result (its defaults: null 204, undefined 404, else 200; `@Redirect` 302). */",
+    `function rcStatus(s${t(': RcStorage')}, nest${t(': NestTarget')}, result${t(': unknown')})${t(': number')} {`,
+    `  const own = (type${t(': string')}) =>`,
+    '    s.responseHandlers.find((r) => r.type === type && r.target === nest.target.constructor && r.method === nest.key);',
+    `  const h = (type${t(': string')}) => rcCode(own(type)?.value);`,
+    "  if (own('redirect')) return 302;",
+    "  if (result === undefined) return h('on-undefined') ?? 404;",
+    "  if (result === null) return h('on-null') ?? 204;",
+    "  return h('success-code') ?? 200;",
+    '}',
+    '',
+    `function errorStatus(err${t(': unknown')}, rc${t('?: boolean')})${t(': number')} {`,
     `  const e = err${as('Loose')};`,
+    "  if (rc) return typeof e?.httpCode === 'number' && e.httpCode ? e.httpCode : 500;",
     "  if (e && typeof e.getStatus === 'function') return Number(e.getStatus());",
     "  return typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;",
     '}',
@@ -113,10 +151,14 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '}',
     '',
     '/** Route parameter values: `req.params` (Express, Fastify, Koa), `c.req.param()` (Hono), `@Param()` (NestJS). */',
-    `function paramsOf(args${t(': unknown[]')}, nest${t('?: NestTarget')})${t(': Record<string, unknown>')} {`,
+    `function paramsOf(args${t(': unknown[]')}, nest${t('?: NestTarget')}, rc${t('?: RcStorage | null')})${t(': Record<string, unknown>')} {`,
+    `  const out${t(': Record<string, unknown>')} = {};`,
+    '  if (nest && rc) {',
+    "    for (const p of rc.params) if (p.type === 'param' && p.object === nest.target && p.method === nest.key && p.name) out[p.name] = args[p.index ?? -1];",
+    '    return out;',
+    '  }',
     '  if (nest) {',
     `    const meta = (reflect.getMetadata?.('__routeArguments__', nest.target.constructor, nest.key) ?? {})${t(' as Record<string, { index: number; data?: unknown }>')};`,
-    `    const out${t(': Record<string, unknown>')} = {};`,
     "    for (const [k, v] of Object.entries(meta)) if (k.split(':')[0] === '5' && typeof v.data === 'string') out[v.data] = args[v.index];",
     '    return out;',
     '  }',
@@ -130,12 +172,16 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     `function wrap${t('<T>')}(method${t(': string')}, route${t(': string')}, handler${t(': T')}, nest${t('?: NestTarget')})${t(': T')} {`,
     `  const fn = handler${t(' as unknown as Handler')};`,
     "  const name = fn.name || 'anonymous';",
+    '  // routing-controllers or NestJS: known at the first call, once every decorator of the method has run',
+    `  let rc${t(': RcStorage | null | undefined')};`,
     '  const names = [...route.matchAll(/:([A-Za-z_$][\\w$]*)|\\{([A-Za-z_$][\\w$]*)[^}]*\\}/g)].map((m) => m[1] ?? m[2]);',
     `  const wrapped = ${ts ? '' : '/** @this {unknown} @param {unknown[]} args */ '}function (${t('this: unknown, ')}...args${t(': unknown[]')}) {`,
     '    const m = methodOf(method, args);',
+    '    if (rc === undefined) rc = nest ? rcStorage(nest) : null;',
+    '    const actions = rc;',
     `    return tracer.startActiveSpan(${q(opts.spanNameTemplate)}.replace('{method}', m).replace('{route}', route), (span) => {`,
     "      span.setAttribute('http.route', route);",
-    '      const params = paramsOf(args, nest);',
+    '      const params = paramsOf(args, nest, actions);',
     `      for (const p of names) if (p && params[p] !== undefined) span.setAttribute(\`http.route.param.\${p}\`, String(params[p]));`,
     '      const endTimer = httpRequestDurationSeconds.startTimer();',
     ...(gauge ? ['      httpRequestsInProgress.inc();'] : []),
@@ -160,6 +206,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '          return finish(c.res.status, c.error ?? undefined);',
     '        }',
     '        const res = nodeResponse(args);',
+    '        if (!res && nest && actions) return finish(rcStatus(actions, nest, result));',
     '        if (!res) {',
     "          const code = nest ? reflect.getMetadata?.('__httpCode__', wrapped) : undefined;",
     "          return finish(typeof code === 'number' ? code : nest && m === 'POST' ? 201 : 200);",
@@ -173,7 +220,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '      try {',
     '        result = fn.apply(this, args);',
     '      } catch (err) {',
-    '        finish(errorStatus(err), err);',
+    '        finish(errorStatus(err, !!actions), err);',
     '        throw err;',
     '      }',
     `      const thenable = result${as('{ then?: unknown } | null')};`,
@@ -184,7 +231,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '            return value;',
     '          },',
     `          (err${t(': unknown')}) => {`,
-    '            finish(errorStatus(err), err);',
+    '            finish(errorStatus(err, !!actions), err);',
     '            throw err;',
     '          },',
     '        );',
@@ -214,7 +261,10 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
       : [exp(`function ${JS_HELPER_FN}(method, route, handler) {`), '  return wrap(method, route, handler ?? ((_ctx, next) => next()));']),
     '}',
     '',
-    "/** NestJS: `@ObserveRoute('GET', '/users/:id')` as the last decorator of a route method (the route's metadata is kept). */",
+    '/**',
+    " * NestJS: `@ObserveRoute('GET', '/users/:id')` as the last decorator of a route method (the route's metadata is kept).",
+    ' * routing-controllers: the same, under the route decorator (it calls the method by name: any order works).',
+    ' */',
     exp(`function ${NEST_HELPER_DECORATOR}(method${t(': string')}, route${t(': string')})${t(': MethodDecorator')} {`),
     `  return (target${t(': object')}, key${t(': string | symbol')}, descriptor${t(': PropertyDescriptor')}) => {`,
     '    const original = descriptor.value;',

@@ -37,7 +37,7 @@ import {
   rowsInsideStrings,
   spanName,
 } from './common';
-import { frameworkParams, frameworkRules, nestStatus } from './jsFrameworks';
+import { decoratorsOf, frameworkParams, frameworkRules, nestStatus } from './jsFrameworks';
 import { ERROR_STATUS_FN, jsLocal, jsRef, type JsModule, type JsNames, type JsNeeds } from './jsModule';
 import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
@@ -55,15 +55,15 @@ function registrationCalls(root: Node, route: Route): Node[] {
 }
 
 /**
- * routing-controllers (`@Get('/:id') getOne(@Param('id') id)` in a `@JsonController`): its methods take the resolved
- * parameters, not (req, res), and its status codes (POST 200, `@HttpCode`, `@OnUndefined`, `HttpError.httpCode`) are
- * not those the inline code or the NestJS `@ObserveRoute` decorator reads: refused rather than recorded wrong.
+ * A routing-controllers controller method (`@Get('/:id') getOne(@Param('id') id)` in a `@JsonController`): it takes
+ * the resolved parameters, not (req, res), and answers with routing-controllers' own statuses (`@HttpCode`, else 200;
+ * `@OnUndefined`, else 404; `@OnNull`, else 204; a thrown `HttpError`'s httpCode, else 500). The wrapper style
+ * observes it with the helper's method decorator, which reads them from routing-controllers' metadata storage.
  */
-export function routingControllersRefusal(mod: JsModule, route: Route): string | null {
-  if (route.framework === 'nestjs' || !mod.imports.some((i) => i.module === 'routing-controllers')) return null;
+export function routingControllersMethod(mod: JsModule, route: Route): Node | undefined {
+  if (route.framework === 'nestjs' || !mod.imports.some((i) => i.module === 'routing-controllers')) return undefined;
   const fn = findJsHandler(mod.root, mod.text, route);
-  if (fn?.type !== 'method_definition' || fn.previousNamedSibling?.type !== 'decorator') return null;
-  return 'routing-controllers controller methods are not supported yet (their parameters and status codes are not the framework request/response)';
+  return fn?.type === 'method_definition' && decoratorsOf(fn).length ? fn : undefined;
 }
 
 /** The function node a route's handler is. */
@@ -413,8 +413,10 @@ export function planJsHandler(
 ): HandlerOutcome {
   const label = routeLabel(route);
   const refuse = (why: string, key?: number): HandlerOutcome => ({ route, edits: [], already: [], refused: `${label}: ${why}`, key });
-  const rc = routingControllersRefusal(mod, route);
-  if (rc) return refuse(rc);
+  // the inline code reads a framework request/response, which a routing-controllers method does not receive
+  if (routingControllersMethod(mod, route)) {
+    return refuse('routing-controllers controller methods are observed by the wrapper style only (they receive no request/response)');
+  }
   const checked = checkHandler(mod, route, aspects, refuse);
   if ('route' in checked) return checked;
   const { fn, body, missing } = checked;

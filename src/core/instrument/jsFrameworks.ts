@@ -133,17 +133,23 @@ export function frameworkParams(
   return { req: local[0], res: local[1] };
 }
 
+/** A class method's decorators, nearest first: its preceding siblings in the class body (comments skipped). */
+export function decoratorsOf(fn: Node): Node[] {
+  const out: Node[] = [];
+  for (let d = fn.previousNamedSibling; d && (d.type === 'decorator' || d.type === 'comment'); d = d.previousNamedSibling) {
+    if (d.type === 'decorator') out.push(d);
+  }
+  return out;
+}
+
 /** NestJS: the status a method answers with, from `@HttpCode()`, else 201 for POST and 200 otherwise. */
 export function nestStatus(fn: Node, route: Route): string {
-  // decorators are the method's preceding siblings in the class body
-  let d = fn.previousNamedSibling;
-  while (d && d.type === 'decorator') {
+  for (const d of decoratorsOf(fn)) {
     const call = d.namedChildren[0];
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'HttpCode') {
       const arg = call.childForFieldName('arguments')?.namedChildren[0];
       if (arg) return arg.text;
     }
-    d = d.previousNamedSibling;
   }
   return route.methods.length === 1 && route.methods[0] === 'POST' ? '201' : '200';
 }

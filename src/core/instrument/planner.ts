@@ -18,7 +18,7 @@ import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type 
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
 import { PY_HELPER_FN, PY_RESOURCE_FN, pythonHelper } from './helperPy';
-import { JS_HELPER_FN, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
+import { JS_HELPER_FN, JS_HELPER_RC, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
 
 export { applyEdits } from './common';
 export { validateResult } from './validate';
@@ -45,7 +45,7 @@ interface FilePlan {
   opts: InstrumentOptions;
   /** wrapper style: where the helper module is and how this file imports it */
   helper?: HelperLocation;
-  /** wrapper style: the helper has (or will have) `observe_resource` */
+  /** wrapper style: the helper has (or will have) its latest parts: Python `observe_resource`, JS routing-controllers support */
   helperResources?: boolean;
 }
 
@@ -83,9 +83,9 @@ const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> =
     };
     return { handler: (r) => planPythonWrapper(mod, r, needs), moduleEdits: () => pythonWrapperModuleEdits(mod, needs) };
   },
-  javascript: ({ root, text, file, opts, helper }) => {
+  javascript: ({ root, text, file, opts, helper, helperResources }) => {
     const mod = analyseJsModule(root, text, file, opts);
-    const needs = { spec: helper!.module, names: new Set<string>() };
+    const needs = { spec: helper!.module, names: new Set<string>(), routingControllers: helperResources !== false };
     return { handler: (r) => planJsWrapper(mod, r, needs), moduleEdits: () => jsWrapperModuleEdits(mod, needs) };
   },
 };
@@ -105,8 +105,9 @@ async function helperFor(
     // was switched on keeps working without it, and the plan says so.
     const gauge = metricNames(opts).inflight;
     const existing = await helperText(helper.path);
-    // one written before observe_resource existed: the resources added in a file are refused with the reason
-    const resources = !python || existing.includes(`def ${PY_RESOURCE_FN}(`);
+    // one written before observe_resource (Python) / routing-controllers support (JS) existed: the resources or
+    // routing-controllers methods of a file are refused with the reason
+    const resources = existing.includes(python ? `def ${PY_RESOURCE_FN}(` : JS_HELPER_RC);
     if (opts.inFlightGauge && !existing.includes(gauge)) {
       return {
         helper,

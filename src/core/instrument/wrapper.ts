@@ -14,10 +14,11 @@ import type { Route } from '../routes/types';
 import { isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
-import { callArgs, findJsHandler, routingControllersRefusal } from './js';
+import { callArgs, findJsHandler, routingControllersMethod } from './js';
+import { decoratorsOf } from './jsFrameworks';
 import { type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
-import { JS_HELPER_FN, NEST_HELPER_DECORATOR } from './helperJs';
+import { JS_HELPER_FN, JS_HELPER_MODULE, NEST_HELPER_DECORATOR } from './helperJs';
 import { PY_HELPER_FN, PY_HELPER_MODULE, PY_RESOURCE_FN } from './helperPy';
 import type { HandlerOutcome, TextEdit } from './types';
 
@@ -252,6 +253,8 @@ export interface JsWrapperNeeds {
   /** module specifier of the helper relative to the file (`./telemetryRoutes`, `../telemetryRoutes.js`) */
   spec: string;
   names: Set<string>;
+  /** false when the existing helper module predates routing-controllers support (it is never overwritten) */
+  routingControllers: boolean;
 }
 
 /** The local name of a helper export: already imported, or the plain name when free. */
@@ -277,17 +280,20 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const { root, text, style } = mod;
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
   const args = `${q(methodArg(route))}, ${q(routeTemplate(route))}`;
-  const rc = routingControllersRefusal(mod, route);
-  if (rc) return refuse(route, rc);
-  if (route.framework === 'nestjs') {
+  const rc = routingControllersMethod(mod, route);
+  if (rc && !needs.routingControllers) {
+    return refuse(
+      route,
+      `the existing ${JS_HELPER_MODULE} module predates routing-controllers support and is never overwritten: delete it and instrument again`,
+    );
+  }
+  if (route.framework === 'nestjs' || rc) {
     const name = jsHelperName(mod, needs.spec, NEST_HELPER_DECORATOR);
     if (!name) return refuse(route, `\`${NEST_HELPER_DECORATOR}\` is already a different name in this module`);
-    const fn = findJsHandler(root, text, route);
+    const fn = rc ?? findJsHandler(root, text, route);
     if (!fn || fn.type !== 'method_definition') return refuse(route, 'the controller method was not found');
-    let d = fn.previousNamedSibling;
-    while (d && d.type === 'decorator') {
+    for (const d of decoratorsOf(fn)) {
       if (calleeName(d.namedChildren[0] ?? d) === name || d.text.startsWith(`@${name}(`)) return already(route, fn.startIndex);
-      d = d.previousNamedSibling;
     }
     if (presentAspects(fn.childForFieldName('body'), mod, ['startActiveSpan', 'startSpan']).length) return already(route, fn.startIndex);
     needs.names.add(NEST_HELPER_DECORATOR);

@@ -127,8 +127,8 @@ export function compatible(r: Pick<RawRoute, 'flavour'>, fw: Framework): boolean
     case 'py-add-url-rule':
     case 'py-resource':
       return fw === 'flask';
-    case 'js-route-object':
-      return fw === 'fastify';
+    case 'js-route-object': // Fastify `app.route({ … })`, koa-joi-router `router.route({ … })`
+      return fw === 'fastify' || fw === 'koa';
     case 'hono-on':
       return fw === 'hono';
     case 'js-chain':

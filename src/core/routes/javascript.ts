@@ -55,8 +55,7 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
   '@fastify/autoload': 'fastify',
   'fastify-autoload': 'fastify',
   koa: 'koa',
-  '@koa/router': 'koa',
-  'koa-router': 'koa',
+  ...Object.fromEntries(calls.KOA_ROUTER_PKGS.map((p) => [p, 'koa' as const])),
   hono: 'hono',
   'hono/tiny': 'hono',
   'hono/quick': 'hono',
@@ -474,8 +473,8 @@ export class JsAnalyzer extends Analyzer {
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
       if (calls.makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
-      if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
-        return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if (p === 'koa-combine-routers' && whole) return calls.combinedRouters(this, n, argv);
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
       if (p === RC_PKG) return rcServer(this, n) ?? none(n);
       if (p === 'hono/factory' && name === 'createFactory') return honoFactory(this, n);
@@ -551,10 +550,10 @@ export class JsAnalyzer extends Analyzer {
       if ((ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) && this.refOf(fn.childForFieldName('object')).k !== 'imp') return;
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
-    const args = n.childForFieldName('arguments');
-    if (!args) return;
+    const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
     const callee = this.refOf(fn);
-    if (!folderLoaderCall(this, n, callee, named(args)) && !rcServer(this, n)) this.callEdge(n, callee, named(args));
+    if (!folderLoaderCall(this, n, callee, argv) && !rcServer(this, n) && !calls.honoServer(this, n, callee))
+      this.callEdge(n, callee, argv);
   }
 
   private pendingArrays: [string, Node][] = [];

@@ -12,6 +12,7 @@ import type { Ref } from './model';
 import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import { objectValues } from './jsLoops';
+import { literalObject } from './jsValues';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -57,6 +58,28 @@ export const makesExpressRouter = (p: string, name: string, whole: boolean): boo
   (p === 'express' && name === 'Router') ||
   (Object.hasOwn(EXPRESS_ROUTER_PKGS, p) && EXPRESS_ROUTER_PKGS[p] === (whole ? 'default' : name));
 
+/** Koa routing packages: koa-router and @koa/router, koa-joi-router (a koa-router with validation: the same `get`,
+ *  `route`, `prefix`, `use` and `middleware()`), and koa-combine-routers. */
+export const KOA_ROUTER_PKGS = ['@koa/router', 'koa-router', 'koa-joi-router', 'koa-combine-routers'];
+
+/** Whether a call or `new` of this package export makes a Koa router (`new Router()`, `Router()`, `new Router({ prefix })`). */
+export const makesKoaRouter = (p: string, name: string, whole: boolean): boolean =>
+  ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router')) || (p === 'koa-joi-router' && whole);
+
+/**
+ * koa-combine-routers `combineRouters(users, posts)` or `combineRouters([users, posts])`: one middleware factory serving
+ * every router at the application's root (each at its own prefix, `router.prefix('/user')`), so `app.use(routes())`
+ * mounts them all. Read as a router with each of them mounted at its root; calling it is that router (refs.ts).
+ */
+export function combinedRouters(A: JsAnalyzer, n: Node, argv: readonly Node[]): Ref {
+  const combined = A.newObj(n, 'koa', 'router', null);
+  const a0 = unwrapExpr(argv[0] ?? null);
+  const els = argv.length === 1 && a0?.type === 'array' ? named(a0).filter((e) => e.type !== 'comment') : argv;
+  for (const el of els.slice(0, MAX_ELEMENTS))
+    A.fa.mounts.push({ parent: combined, child: A.refOf(el), prefix: null, line: lineOf(n), kind: 'use' });
+  return combined;
+}
+
 /** NestJS `app.getHttpAdapter().getInstance()`: the HTTP server under the Nest app, Express (Fastify with a
  *  FastifyAdapter), whose own routes are served as registered (no global prefix). */
 export function adapterServer(A: JsAnalyzer, n: Node, obj: Node): Ref | null {
@@ -66,6 +89,35 @@ export function adapterServer(A: JsAnalyzer, n: Node, obj: Node): Ref | null {
   let root = obj;
   while (root.parent) root = root.parent;
   return A.newObj(n, /\bFastifyAdapter\b/.test(root.text) ? 'fastify' : 'express', 'app', null);
+}
+
+/** Packages whose server factory creates the root Hono app and hands it to the project's hooks: react-router-hono-server
+ *  (every runtime entry: `/node`, `/bun`, `/cloudflare`, `/aws-lambda`, `/deno`). */
+const HONO_SERVERS = /^react-router-hono-server(?:\/[\w-]+)?$/;
+
+/**
+ * react-router-hono-server `createHonoServer({ app?, beforeAll(app), configure(app) })`: the hooks are called with the root
+ * Hono app, the `app` option when one is given (its routes and base path are the server's), else a new one: a call of
+ * each hook with that app (a method, a function, or a name of this or another module). React Router's `basename` only
+ * mounts React Router's own app. False when `n` calls no such factory.
+ */
+export function honoServer(A: JsAnalyzer, n: Node, callee: Ref): boolean {
+  const pkg = A.pkgOf(callee);
+  if (pkg?.name !== 'createHonoServer' || !HONO_SERVERS.test(pkg.pkg)) return false;
+  const opts = literalObject(A, named(n.childForFieldName('arguments')!)[0] ?? null);
+  const given = opts ? A.prop(opts, 'app') : null;
+  const app = given ? propRef(A, given) : A.newObj(n, 'hono', 'app', null);
+  for (const key of ['beforeAll', 'configure']) {
+    const hook = opts ? A.prop(opts, key) : null;
+    if (hook) A.fa.calls.push({ callee: propRef(A, hook), args: [app], line: lineOf(hook) });
+  }
+  return true;
+}
+
+/** The value of a property `A.prop` found: a method (`configure(app) {…}`), a shorthand (`{ configure }`), or an expression. */
+function propRef(A: JsAnalyzer, v: Node): Ref {
+  if (v.type === 'method_definition') return { k: 'fn', id: A.fnId(v) };
+  return v.type === 'shorthand_property_identifier' ? (A.lookup(v.text, v) ?? none(v)) : A.refOf(v);
 }
 
 /** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,
@@ -80,8 +132,7 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
   if (pkg) {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
-    if ((p === '@koa/router' || p === 'koa-router') && (whole || name === 'Router'))
-      return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
+    if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
     if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
     if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);

@@ -5,7 +5,7 @@
  * last handler is one, where the framework makes that certain.
  */
 import { derived, named, usesIdentifier, walk, type SyntaxNode as Node } from '../parsing/nodes';
-import { jsParamNames } from '../parsing/javascript';
+import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { FuncDecl } from './model';
 import type { Framework } from './types';
 import type { JsAnalyzer } from './javascript';
@@ -72,4 +72,15 @@ function callsBare(body: Node, name: string): boolean {
 export function passesOn(fw: Framework, fn: FuncDecl | undefined): boolean {
   if (!fn?.passes) return false;
   return fw === 'hono' || (fw === 'express' && fn.passes === 'silent');
+}
+
+/**
+ * Hono `app.use('/p', mw…, last)`: is `last` a function (written in place, or declared in this module) that cannot pass
+ * the request on, declaring no `next` (one parameter, `c`, or none)? Then it answers every method on the path: a route.
+ */
+export function answersUse(A: JsAnalyzer, last: Node): boolean {
+  const u = unwrapExpr(last);
+  const r = u && !isInlineFunction(u) ? A.refOf(u) : null;
+  const fn = r?.k === 'fn' ? A.fnNode(r.id) : u && isInlineFunction(u) ? u : undefined;
+  return !!fn && jsParamNames(fn).length <= 1 && !fn.childForFieldName('parameters')?.text.includes('...');
 }

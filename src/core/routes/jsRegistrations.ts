@@ -11,9 +11,11 @@ import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
-import { frozen } from './configValues';
+import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { autoloadFilters } from './autoload';
+import { answersUse } from './jsMiddleware';
+import { MAX_ELEMENTS } from './loops';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -203,7 +205,7 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (argv.length < 2) return;
   const def = argv[0]!;
-  const obj = routeObject(A, def);
+  const obj = literalObject(A, def);
   const field = (k: string): Val => {
     const v = obj ? A.prop(obj, k) : null;
     if (v) return A.evalStr(v);
@@ -227,35 +229,38 @@ function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   });
 }
 
-/** The object literal of a route definition: `createRoute({...})`, `{...}`, or a const of this file holding one. */
-function routeObject(A: JsAnalyzer, n: Node): Node | null {
-  let u = frozen(n);
-  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
-  return u?.type === 'object' ? u : null;
+/** A route definition object: Fastify `{ method, url, handler }`, koa-joi-router `{ method, path, validate, handler }`. */
+function routeDefinition(A: JsAnalyzer, recv: Node, def: Node, { line, range }: Pick<Call, 'line' | 'range'>): void {
+  const url = A.prop(def, 'url') ?? A.prop(def, 'path');
+  const method = A.prop(def, 'method');
+  const h = A.prop(def, 'handler');
+  if (!url || !method || !h) return;
+  const ms = A.paths(method)
+    .map((v) => ('s' in v ? toMethod(v.s) : null))
+    .filter((x): x is HttpMethod => !!x);
+  if (!ms.length) return;
+  A.fa.routes.push({
+    owner: A.refOf(recv),
+    framework: null,
+    flavour: 'js-route-object',
+    methods: ms,
+    path: A.evalStr(url),
+    line,
+    range,
+    handler: handler(A, h),
+  });
 }
 
-/** Fastify `app.route({ method, url, handler })`; Hono `app.route('/p', sub)` */
+/** Fastify `app.route({ method, url, handler })`, koa-joi-router `router.route([{ method, path, handler }, …])`; Hono
+ *  `app.route('/p', sub)` */
 function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   const a0 = unwrapExpr(argv[0] ?? null);
-  if (argv.length === 1 && a0?.type === 'object') {
-    const url = A.prop(a0, 'url') ?? A.prop(a0, 'path');
-    const method = A.prop(a0, 'method');
-    const h = A.prop(a0, 'handler');
-    if (!url || !method || !h) return;
-    const ms = A.paths(method)
-      .map((v) => ('s' in v ? toMethod(v.s) : null))
-      .filter((x): x is HttpMethod => !!x);
-    if (!ms.length) return;
-    A.fa.routes.push({
-      owner: A.refOf(recv),
-      framework: null,
-      flavour: 'js-route-object',
-      methods: ms,
-      path: A.evalStr(url),
-      line,
-      range,
-      handler: handler(A, h),
-    });
+  if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, recv, a0, { line, range });
+  else if (argv.length === 1 && a0?.type === 'array') {
+    for (const el of named(a0).slice(0, MAX_ELEMENTS)) {
+      const def = unwrapExpr(el);
+      if (def?.type === 'object') routeDefinition(A, recv, def, { line: lineOf(def), range: rangeOf(def) });
+    }
   } else if (argv.length === 2 && isPathLike(argv[0]!)) {
     // also in a loop over a table: `for (const [path, sub] of ROUTES) app.route(path, sub)`
     const loop = A.loops.loopOfArgs(argv);
@@ -265,8 +270,9 @@ function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   }
 }
 
-/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects */
-function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects; Hono
+ *  `app.use('/p', mw, (c) => …)`, a route of every method. */
+function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (!argv.length) return;
   const m = unwrapExpr(argv[0]!);
   const mf = m?.type === 'call_expression' ? m.childForFieldName('function') : null;
@@ -335,6 +341,19 @@ function useCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
     if (!u || isInlineFunction(u) || u.type === 'object') continue;
     A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(u), prefix, line, kind: 'use' });
   }
+  // Hono: a last function that cannot call `next` answers every method on the path
+  const last = rest.at(-1);
+  if (prefix && last && answersUse(A, last))
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'hono-on',
+      methods: ['ALL'],
+      path: prefix,
+      line,
+      range,
+      handler: handler(A, last),
+    });
 }
 
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
@@ -453,6 +472,10 @@ export function evalDir(A: JsAnalyzer, n0: Node, depth = 0): string | null {
   const n = unwrapExpr(n0);
   if (!n || depth > 6) return null;
   const t = n.text;
+  // an ES module's own `const __dirname = join(dirname(__filename), 'infrastructure')`, followed when it evaluates
+  const own = t === '__dirname' || t === '__filename' ? A.soleDeclarator(t)?.childForFieldName('value') : null;
+  const ownDir = own ? evalDir(A, own, depth + 1) : null;
+  if (ownDir) return ownDir;
   if (t === '__dirname' || t === 'import.meta.dirname') return A.dir;
   if (t === '__filename' || t === 'import.meta.filename' || t === 'import.meta.url') return A.file;
   if (

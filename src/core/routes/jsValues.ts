@@ -160,3 +160,11 @@ export function constArray(A: JsAnalyzer, name: string, n: Node): void {
   const spreads = els.flatMap((e) => (e.type === 'spread_element' && named(e)[0] ? [A.refOf(named(e)[0]!)] : []));
   if (spreads.length) (A.fa.arraySpreads ??= {})[name] = spreads;
 }
+
+/** The object literal an expression is or names: written in place (also in `Object.freeze(…)` / `createRoute(…)`), or
+ *  held by a name declared once in this file. */
+export function literalObject(A: JsAnalyzer, n: Node | null): Node | null {
+  let u = frozen(n);
+  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
+  return u?.type === 'object' ? u : null;
+}

@@ -15,10 +15,9 @@ export function trimSlashes(s: string, side: 'start' | 'end' | 'both'): string {
 
 /** Joins a mount prefix and a nested prefix (both may be ''). */
 export function joinPrefix(fw: Framework, a: string, b: string): string {
-  if (!a) return b;
-  if (!b) return a;
-  if (fw === 'fastapi') return a + b;
-  return `${trimSlashes(a, 'end')}/${trimSlashes(b, 'start')}`;
+  const joined = !a ? b : !b ? a : fw === 'fastapi' ? a + b : `${trimSlashes(a, 'end')}/${trimSlashes(b, 'start')}`;
+  // Fastify puts a '/' before a plugin prefix written without one (`{ prefix: 'api' }` serves `/api/...`)
+  return fw === 'fastify' && joined && !joined.startsWith('/') ? `/${joined}` : joined;
 }
 
 /** Applies a base prefix to the path of a route as written. */

@@ -14,6 +14,7 @@ import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
 import { importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
+import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -66,6 +67,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
       ...S.each('cfgassign', 'configuration', (n) => A.configAssign(n)),
       ...S.each('func', 'function', (n) => A.funcDef(n)),
       ...S.each('class', 'class', (n) => A.classDef(n)),
+      ...S.each('assign', 'route table', (n) => pyRouteTable(A, n)),
       ...S.each('decorator', 'decorator', (n) => A.decorator(n)),
       ...S.each('deccall', 'call', (n) => A.loops.unrolled(n, () => A.decoratorCall(n))),
       ...S.each('regcall', 'call', (n) => A.loops.unrolled(n, () => A.regCall(n))),
@@ -434,7 +436,7 @@ export class PyAnalyzer extends Analyzer {
       case 'add_resource': {
         // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>')
         const cls = pos[0] ?? kw.get('resource');
-        if (!cls) return;
+        if (!cls) return pyTableRegistration(this, n, fnNode.childForFieldName('object')!); // add_resource(*row)
         for (const p of pos.slice(1)) {
           this.fa.routes.push({
             owner,
@@ -504,7 +506,7 @@ export class PyAnalyzer extends Analyzer {
     }
   }
 
-  private handlerSpec(h: Node): HandlerSpec {
+  handlerSpec(h: Node): HandlerSpec {
     // View.as_view('name') → the class; wrap(fn) → fn
     let node = h;
     for (let i = 0; i < 4 && node.type === 'call'; i++) {

@@ -123,6 +123,8 @@ export class RefResolver {
         let f = this.resolve(file, ref.callee, depth + 1);
         if (f?.t === 'ns') f = this.exportOf(f.file, 'default', depth + 1);
         if (f?.t === 'cls') return { t: 'inst', file: f.file, id: f.id }; // settings = Settings()
+        // koa-combine-routers: `app.use(routes())` where `routes = combineRouters(…)` (jsCalls.ts) is that router
+        if (f?.t === 'obj' && this.files.get(f.file)?.objects[f.id]?.framework === 'koa') return f;
         if (f?.t !== 'fn') return null;
         const decl = this.files.get(f.file)?.functions[f.id];
         const e = decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;

@@ -14,6 +14,7 @@ import type { FileAnalysis, RawRoute, Ref, RcServer, Val } from './model';
 import type { Ent } from './values';
 import type { Framework, HttpMethod, Route } from './types';
 import { evalDir } from './jsRegistrations';
+import { literalObject } from './jsValues';
 import { joinPrefix, joinRoute } from './paths';
 import { provenance } from './configValues';
 
@@ -38,9 +39,8 @@ export function rcServer(A: JsAnalyzer, n: Node): Ref | null {
 }
 
 function serverOptions(A: JsAnalyzer, opts: Node | undefined): Pick<RcServer, 'prefix' | 'controllers'> {
-  let o = unwrapExpr(opts ?? null);
-  if (o?.type === 'identifier') o = unwrapExpr(A.soleDeclarator(o.text)?.childForFieldName('value') ?? null);
-  if (o?.type !== 'object') return { prefix: null, controllers: opts ? [{ unknown: opts.text.slice(0, 80) }] : [] };
+  const o = literalObject(A, opts ?? null);
+  if (!o) return { prefix: null, controllers: opts ? [{ unknown: opts.text.slice(0, 80) }] : [] };
   const p = A.prop(o, 'routePrefix');
   const c = unwrapExpr(A.prop(o, 'controllers'));
   const controllers: RcServer['controllers'] = [];

@@ -46,6 +46,14 @@ describe('slash trimming is linear and unchanged in meaning', () => {
     assert.equal(joinNest(['/a/', '', 'b/']), '/a/b');
   });
 
+  it('a Fastify plugin prefix written without its leading slash is served under one, as Fastify does', () => {
+    assert.equal(joinPrefix('fastify', '', 'api'), '/api');
+    assert.equal(joinPrefix('fastify', 'api', '/users'), '/api/users');
+    assert.equal(joinPrefix('fastify', '/v1', 'users'), '/v1/users');
+    assert.equal(joinPrefix('fastify', '', ''), '');
+    assert.equal(joinPrefix('express', '', 'api'), 'api');
+  });
+
   // `replace(/\/+$/, '')` on this prefix runs ~10^10 steps; the bound only turns that into a failure.
   it('a prefix with 200,000 slashes before a character is joined', async () => {
     const hostile = `${'/'.repeat(200_000)}x`;

@@ -38,6 +38,14 @@ async function registered(input: string, text?: string): Promise<{ file: string;
   return { file, text: own, routes: all.filter((r) => r.file === file) };
 }
 
+/** The routes registered in one file of a project of the route corpus, detected over the whole project. */
+async function projectFile(project: string, rel: string): Promise<{ file: string; text: string; own: Route[] }> {
+  const root = path.resolve(__dirname, '../../fixtures/routes', project);
+  const file = path.join(root, rel);
+  const { routes } = await scanWorkspace(root, {});
+  return { file, text: fs.readFileSync(file, 'utf8'), own: routes.filter((r) => r.file === file) };
+}
+
 /** A second run over the instrumented text plans nothing. */
 async function assertNothingMore(file: string, out: string): Promise<void> {
   const routes = (await alone([{ path: file, text: out }])).filter((r) => r.file === file);
@@ -288,16 +296,30 @@ describe('wrapper style: where the helper is and how it is imported', () => {
   });
 
   it('@hono/zod-openapi: app.openapi(route, handler) gets its one handler wrapped (a middleware there would become the handler)', async () => {
-    const root = path.resolve(__dirname, '../../fixtures/routes/hono_openapi');
-    const file = path.join(root, 'src/routes/admin/studios/studios.index.ts');
-    const { routes } = await scanWorkspace(root, {});
-    const text = fs.readFileSync(file, 'utf8');
-    const own = routes.filter((r) => r.file === file);
+    const { file, text, own } = await projectFile('hono_openapi', 'src/routes/admin/studios/studios.index.ts');
     const p = await planInstrumentFile(text, file, own, ALL, OPTS);
     const out = applyEdits(text, p.edits);
     assert.match(out, /^router\.openapi\(remove, observeRoute\('DELETE', '\/admin\/studios\/:id', \(c\) => c\.body\(null, 204\)\)\);$/m);
     assert.ok(out.includes("observeRoute('POST', '/admin/studios', (c) =>\n  c.json({}, 201)),\n);"), out);
     await assertNothingMore(file, out);
+  });
+
+  it('Hono use answering every method: observed just before its last function in both styles; a second run changes nothing', async () => {
+    const { file, text, own } = await projectFile('hono_use_handlers', 'src/index.ts');
+    assert.deepEqual(
+      own.map((r) => `${r.methods.join()} ${r.fullPath}`),
+      ['ALL /legacy/*', 'ALL /ping', 'ALL /status'],
+    );
+    const out = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, OPTS)).edits);
+    assert.match(out, /^app\.use\('\/ping', logger\(\), observeRoute\('ALL', '\/ping'\), async \(\) => new Response\('pong'\)\);$/m);
+    assert.match(out, /^app\.use\('\/status', observeRoute\('ALL', '\/status'\), status\);$/m);
+    await assertNothingMore(file, out);
+    const inlineOpts = { ...OPTS, style: 'inline' as const };
+    const inline = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, inlineOpts)).edits);
+    assert.match(inline, /httpRequestsTotal\.inc\(\{ method: c\.req\.method, route: '\/legacy\/\*'/);
+    const again = (await alone([{ path: file, text: inline }])).filter((r) => r.file === file);
+    assert.equal(again.length, 3);
+    assert.deepEqual((await planInstrumentFile(inline, file, again, ALL, inlineOpts)).edits, []);
   });
 
   it('a router mounted under two prefixes: its registration is wrapped once (never counted twice), the second route is refused', async () => {
@@ -363,28 +385,67 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
-  it('routing-controllers controller methods are refused in both styles (their arguments are not req/res); the app file next to them is not', async () => {
+  it('routing-controllers controller methods: one @ObserveRoute(method, full path) under the route decorator, idempotent; the inline style refuses them with the reason', async () => {
     const root = path.resolve(__dirname, '../../fixtures/routes/routing_controllers/express');
     const { routes } = await scanWorkspace(root, {});
     const ctrl = path.join(root, 'controllers/UserController.ts');
     const text = fs.readFileSync(ctrl, 'utf8');
     const own = routes.filter((r) => r.file === ctrl);
     assert.equal(own.length, 4);
-    for (const style of ['wrapper', 'inline'] as const) {
-      const p = await planInstrumentFile(text, ctrl, own, ALL, { ...OPTS, style });
-      assert.deepEqual(p.edits, [], style);
-      assert.match(p.refused ?? '', /POST \/api\/users: routing-controllers controller methods are not supported yet/);
-    }
+    const p = await planInstrumentFile(text, ctrl, own, ALL, OPTS);
+    assert.equal(p.refused, undefined, p.refused);
+    const out = applyEdits(text, p.edits);
+    assert.match(out, /^import \{ ObserveRoute \} from '\.\.\/telemetryRoutes';$/m);
+    assert.match(out, /\n {2}@Get\('\/:id'\)\n {2}@ObserveRoute\('GET', '\/api\/users\/:id'\)\n {2}getOne\(/);
+    assert.match(out, /\n {2}@Post\(\)\n {2}@ObserveRoute\('POST', '\/api\/users'\)\n {2}create\(/);
+    assert.match(out, /\n {2}@Method\('put', '\/:id'\)\n {2}@ObserveRoute\('PUT', '\/api\/users\/:id'\)\n {2}replace\(/);
+    const again = await planInstrumentFile(out, ctrl, own, ALL, OPTS);
+    assert.deepEqual(again.edits, [], 'a decorated method offers nothing on a second run');
+    const inline = await planInstrumentFile(text, ctrl, own, ALL, { ...OPTS, style: 'inline' });
+    assert.deepEqual(inline.edits, []);
+    assert.match(inline.refused ?? '', /POST \/api\/users: routing-controllers controller methods are observed by the wrapper style only/);
     const app = path.join(root, 'app.ts');
     const appText = fs.readFileSync(app, 'utf8');
-    const p = await planInstrumentFile(
+    const a = await planInstrumentFile(
       appText,
       app,
       routes.filter((r) => r.file === app),
       ALL,
       OPTS,
     );
-    assert.match(applyEdits(appText, p.edits), /app\.get\('\/health', observeRoute\('GET', '\/health', /);
+    assert.match(applyEdits(appText, a.edits), /app\.get\('\/health', observeRoute\('GET', '\/health', /);
+  });
+
+  it('a helper module written before routing-controllers support is not overwritten: its controller methods are refused with the reason', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-rc-old-'));
+    const file = path.join(dir, 'UserController.ts');
+    const text = [
+      "import { Get, JsonController } from 'routing-controllers';",
+      '',
+      "@JsonController('/users')",
+      'export class UserController {',
+      "  @Get('/')",
+      '  all() {',
+      '    return [];',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+    fs.writeFileSync(
+      path.join(dir, 'telemetryRoutes.ts'),
+      'export function ObserveRoute(method: string, route: string): MethodDecorator {\n  return () => {};\n}\n',
+    );
+    try {
+      const routes = (await alone([{ path: file, text }])).filter((r) => r.file === file);
+      assert.equal(routes.length, 1);
+      const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+      assert.deepEqual(p.edits, []);
+      assert.match(p.refused ?? '', /telemetryRoutes module predates routing-controllers support and is never overwritten: delete it/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a path that is source text (an imported constant), not a template, is refused in both styles', async () => {
