@@ -4,7 +4,8 @@
  * is, is an unmounted sub-app (`const app = new Hono(); …; export const topologyRoutes = app`, never imported), not a
  * root. Served: made in a file that serves (`serve(…)`, `{ fetch: … }`, `.listen(…)`), its module's default export
  * (`export default app`, `export default { fetch: app.fetch }`), or passed to a package's function (`serve({ fetch:
- * app.fetch })`, `handle(app)`). A project with no served Hono app keeps every unmounted one a root. Pure.
+ * app.fetch })`, `handle(app)`). Only unmounted apps count (a sub-app module's `export default users` is no server); a
+ * project with no such served app keeps every unmounted one a root. Pure.
  */
 import type { FileAnalysis, Ref } from './model';
 import type { Framework } from './types';
@@ -56,7 +57,7 @@ export class Roots {
       // `app`, `app.fetch`, `{ fetch: app.fetch }`
       const lit = r?.k === 'lit' ? r.props.fetch : r;
       const e = lit ? this.resolve(file, lit.k === 'mem' && lit.name === 'fetch' ? lit.base : lit) : null;
-      if (e?.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono') out.add(key(e));
+      if (e?.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono' && !this.mounted(key(e))) out.add(key(e));
     };
     for (const fa of this.files.values()) {
       if (fa.language !== 'javascript') continue;

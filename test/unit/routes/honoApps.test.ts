@@ -84,3 +84,17 @@ test('with no served Hono app, every unmounted one stays a root (a single-file a
   ]);
   assert.deepEqual(two.map(brief), ['GET /elevation-grid', 'GET /b']);
 });
+
+test('mounted sub-apps exported as default are no served roots: the unserved app that mounts them stays the root', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/index.ts',
+      text: "import { Hono } from 'hono';\nimport users from './users';\nconst app = new Hono();\napp.route('/users', users);\n",
+    },
+    {
+      path: '/p/src/users.ts',
+      text: "import { Hono } from 'hono';\nconst users = new Hono();\nusers.get('/', (c) => c.json([]));\nexport default users;\n",
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET /users']);
+});
