@@ -125,7 +125,8 @@ export class CallGraph extends RefResolver {
     const fa = t ? this.files.get(t) : undefined;
     if (!fa) return [];
     const els = fa.arrays?.[name];
-    if (els) return els.map((r) => ({ file: fa.file, ref: r }));
+    const spreads = fa.arraySpreads?.[name] ?? [];
+    if (els) return [...els.map((r) => ({ file: fa.file, ref: r })), ...spreads.flatMap((s) => this.arrayOf(fa.file, s, depth + 1))];
     const ex = fa.exports[name];
     return ex ? this.arrayOf(fa.file, ex, depth + 1) : [];
   }

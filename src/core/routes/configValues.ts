@@ -143,6 +143,46 @@ export function jsObjectConsts(
   }
 }
 
+/**
+ * zod: `const env = schema.parse(process.env)` with `schema = z.object({ HEALTH_PATH: z.string().default('/health') })`
+ * (the schema in place or a `const` of this file): each key's default written in the code is `name.KEY`, as the value
+ * when the variable is unset. A chain that transforms the value (`transform`, `pipe`, `preprocess`) gives none. False
+ * when `n` is no such call.
+ */
+export function zodDefaults(
+  name: string,
+  n: Node,
+  ev: Eval,
+  declOf: (id: string) => Node | null,
+  set: (key: string, v: { s: string; src?: string }) => void,
+): boolean {
+  const u = unwrapExpr(n);
+  const f = u?.type === 'call_expression' ? u.childForFieldName('function') : null;
+  if (f?.type !== 'member_expression' || f.childForFieldName('property')?.text !== 'parse') return false;
+  let schema = unwrapExpr(f.childForFieldName('object'));
+  if (schema?.type === 'identifier') schema = unwrapExpr(declOf(schema.text)?.childForFieldName('value') ?? null);
+  const sf = schema?.type === 'call_expression' ? schema.childForFieldName('function') : null;
+  const obj = sf && /^(?:z|zod)\.object$/.test(sf.text) ? unwrapExpr(named(schema!.childForFieldName('arguments')!)[0] ?? null) : null;
+  if (obj?.type !== 'object') return false;
+  for (const p of named(obj)) {
+    const key = p.type === 'pair' ? p.childForFieldName('key') : null;
+    const d = zodDefault(p.childForFieldName('value'));
+    const k = key ? (key.type === 'string' ? ev(key) : { s: key.text }) : null;
+    const v = d ? ev(d) : null;
+    if (k && 's' in k && v && 's' in v) set(`${name}.${k.s}`, { s: v.s, src: configured(`${name}.${k.s}`, v.s) });
+  }
+  return true;
+}
+
+/** The argument of a zod chain's outermost `.default(x)` (`z.string().min(1).default('/health')`), unless it transforms. */
+function zodDefault(n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  const f = u?.type === 'call_expression' ? u.childForFieldName('function') : null;
+  if (f?.type !== 'member_expression' || f.childForFieldName('property')?.text !== 'default') return null;
+  if (/\.\s*(?:transform|pipe|preprocess)\s*\(/.test(f.text)) return null;
+  return named(u!.childForFieldName('arguments')!)[0] ?? null;
+}
+
 /** The object literal a configuration factory returns: `() => ({ … })`, `function () { return { … }; }`; else null. */
 export function factoryObject(fn: Node): Node | null {
   const body = fn.childForFieldName('body');

@@ -15,13 +15,14 @@ import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRe
 import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
-import { jsObjectConsts } from './configValues';
-import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
+import { jsObjectConsts, zodDefaults } from './configValues';
+import { constArray, jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall, stringHelpers } from './jsFolderLoops';
 import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
+import { factoryApp, honoFactory } from './jsHono';
 import { destructuredConsts, patternNames } from './jsPatterns';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -334,7 +335,7 @@ export class JsAnalyzer extends Analyzer {
     };
     const v = ev(value);
     if ('s' in v) set(name, v);
-    else jsObjectConsts(name, value, ev, set);
+    else if (!zodDefaults(name, value, ev, (id) => this.soleDeclarator(id), set)) jsObjectConsts(name, value, ev, set);
   }
 
   // ---- values ------------------------------------------------------------------------------------
@@ -390,7 +391,8 @@ export class JsAnalyzer extends Analyzer {
     return null;
   }
 
-  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null): Ref {
+  /** An app or router created at `n`; with `ctor`, only when what made it resolves to one (ObjDecl.ctor). */
+  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null, ctor?: Ref): Ref {
     let nameNode: Node | null = n;
     while (
       nameNode &&
@@ -407,7 +409,7 @@ export class JsAnalyzer extends Analyzer {
         : decl?.type === 'assignment_expression'
           ? decl.childForFieldName('left')?.text
           : undefined;
-    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix });
+    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix, ...(ctor ? { ctor } : {}) });
   }
 
   private callRef(n: Node): Ref {
@@ -431,6 +433,7 @@ export class JsAnalyzer extends Analyzer {
         if (!anonymous) this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
         return child;
       }
+      if (m === 'createApp' && obj) return factoryApp(this, n, obj);
       const server = m === 'getInstance' && obj ? calls.adapterServer(this, n, obj) : null;
       if (server) return server;
       // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
@@ -458,6 +461,7 @@ export class JsAnalyzer extends Analyzer {
       if (p === 'koa-combine-routers' && whole) return calls.combinedRouters(this, n, argv);
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
       if (p === RC_PKG) return rcServer(this, n) ?? none(n);
+      if (p === 'hono/factory' && name === 'createFactory') return honoFactory(this, n);
     }
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
       return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
@@ -547,11 +551,7 @@ export class JsAnalyzer extends Analyzer {
   /** Exports, then module constants, then the framework hints: small steps. */
   finishSteps(): (() => void)[] {
     const steps: (() => void)[] = [];
-    const array = (name: string, n: Node): void => {
-      const els = this.arrayElements(n);
-      if (els) (this.fa.arrays ??= {})[name] = els.map((e) => this.refOf(e));
-    };
-    for (const [name, value] of this.pendingArrays) steps.push(() => array(name, value));
+    for (const [name, value] of this.pendingArrays) steps.push(() => constArray(this, name, value));
     for (const [name, value] of this.pendingExports) {
       steps.push(() => {
         if (name in this.fa.exports) return;
@@ -568,7 +568,7 @@ export class JsAnalyzer extends Analyzer {
         const t = v?.type;
         if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
           this.constExport(name, v);
-        if (t === 'array') array(name, v!);
+        if (t === 'array') constArray(this, name, v!);
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known

@@ -410,10 +410,17 @@ function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
 }
 
-/** The real handler behind `h`: unwraps wrappers like asyncHandler(fn), fn.bind(x), [mw, fn]. */
+/** The real handler behind `h`: unwraps wrappers like asyncHandler(fn), fn.bind(x), [mw, fn], and spread handler lists
+ *  (`...factory.createHandlers(mw, fn)`, Hono's factory helper, also through a `const` of this file). */
 export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
   let h = unwrapExpr(h0) ?? h0;
   for (let i = 0; i < 5; i++) {
+    if (h.type === 'spread_element' && named(h)[0]) {
+      const u = unwrapExpr(named(h)[0]!) ?? named(h)[0]!;
+      const v = u.type === 'identifier' ? unwrapExpr(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null) : null;
+      h = v?.type === 'call_expression' || v?.type === 'array' ? v : u;
+      continue;
+    }
     if (h.type === 'array') {
       const last = named(h).at(-1);
       if (!last) break;

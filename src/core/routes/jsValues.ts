@@ -154,6 +154,17 @@ export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): 
   return u?.type === 'array' ? u : null;
 }
 
+/** A module-level constant array (`export const routers = [users, items]`): its elements, and the arrays spread into it
+ *  (`[...adminControllers, PingController]`), expanded where it is read (CallGraph.arrayOf). */
+export function constArray(A: JsAnalyzer, name: string, n: Node): void {
+  const u = literalArray(A, n, true);
+  if (!u) return;
+  const els = named(u).filter((e) => e.type !== 'comment');
+  (A.fa.arrays ??= {})[name] = els.filter((e) => e.type !== 'spread_element').map((e) => A.refOf(e));
+  const spreads = els.flatMap((e) => (e.type === 'spread_element' && named(e)[0] ? [A.refOf(named(e)[0]!)] : []));
+  if (spreads.length) (A.fa.arraySpreads ??= {})[name] = spreads;
+}
+
 /** The object literal an expression is or names: written in place (also in `Object.freeze(…)` / `createRoute(…)`), or
  *  held by a name declared once in this file. */
 export function literalObject(A: JsAnalyzer, n: Node | null): Node | null {

@@ -57,6 +57,8 @@ export interface ObjDecl {
   via?: Ref;
   /** Made by a project class: its prefix if that class derives from Flask-RESTX `Namespace` (`/` + name, or `path=`). */
   nsPrefix?: Val;
+  /** Hono `createFactory()` (./jsHono): no app itself; `factory.createApp()` makes one. */
+  factory?: true;
 }
 
 export interface FuncDecl {
@@ -235,13 +237,15 @@ export interface FileAnalysis {
   constSrc?: Record<string, string>;
   /** Module-level constant arrays (`export const routers = [users, items]`; `default` when exported so): elements. */
   arrays?: Record<string, Ref[]>;
+  /** The arrays spread into a constant array of `arrays` (`[...admin, ...public]`). */
+  arraySpreads?: Record<string, Ref[]>;
   /** `export * from './x'` targets. */
   starExports: ModId[];
   /** Framework packages this file imports (hints for parameters whose callers are not found). */
   frameworks: Framework[];
   nest: NestGlobal | null;
   /** NestJS `@Module({ controllers })` of classes of this file. */
-  nestModules?: { cls: number; controllers: Ref[] }[];
+  nestModules?: { cls: number; controllers: Ref[]; /** the `controllers` expression */ text: string; line: number }[];
   /** NestJS `ConfigModule.forRoot({ load: [configuration] })` / `forFeature(configuration)`: the factories loaded. */
   configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */

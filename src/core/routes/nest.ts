@@ -10,6 +10,7 @@ import type { Framework, HttpMethod, Route } from './types';
 import { joinNest } from './paths';
 import { factoryObject, provenance } from './configValues';
 import { RC_PKG, RcServers } from './routingControllers';
+import { literalArray } from './jsValues';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -107,8 +108,9 @@ function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
     const v = unwrapExpr(A.prop(o, key));
     return v?.type === 'array' ? named(v) : [];
   };
-  const controllers = list('controllers').map((c) => A.refOf(c));
-  if (controllers.length) (A.fa.nestModules ??= []).push({ cls: A.clsId(cls), controllers });
+  const c = A.prop(o, 'controllers');
+  const controllers = c ? controllerRefs(A, c, 0) : [];
+  if (controllers.length) (A.fa.nestModules ??= []).push({ cls: A.clsId(cls), controllers, text: c!.text.slice(0, 80), line: lineOf(c!) });
   for (const imp of list('imports')) {
     const u = unwrapExpr(imp);
     if (u?.type !== 'call_expression' || !/RouterModule\.(?:register|forRoutes)$/.test(u.childForFieldName('function')?.text ?? ''))
@@ -117,6 +119,17 @@ function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
     if (routes?.type === 'identifier') routes = unwrapExpr(A.soleDeclarator(routes.text)?.childForFieldName('value') ?? null);
     if (routes) routerTree(A, routes, '', 0);
   }
+}
+
+/** `controllers: [A, B, ...shared]` or `controllers: adminControllers` (a constant array of this or another module): the
+ *  classes, and the arrays the resolver expands (CallGraph.arrayOf). */
+function controllerRefs(A: JsAnalyzer, n: Node, depth: number): Ref[] {
+  const arr = depth < 4 ? literalArray(A, n, true) : null;
+  if (!arr) return [A.refOf(n)];
+  return named(arr).flatMap((e) => {
+    const spread = e.type === 'spread_element' ? named(e)[0] : undefined;
+    return e.type === 'comment' ? [] : spread ? controllerRefs(A, spread, depth + 1) : [A.refOf(e)];
+  });
 }
 
 /** `[{ path: 'admin', module: AdminModule, children: [{ path: 'stats', module: StatsModule }, OtherModule] }]` */
@@ -229,7 +242,7 @@ export function nestVersioning(A: JsAnalyzer, { argv }: SetupCall): void {
 /** The routes of a NestJS handler under its controller paths, the bootstrap's global prefix (with its exclusions) and URI versions. */
 function nestRoutes(
   g: NestGlobal | null,
-  modulePath: string,
+  modulePath: string | { why: string },
   r: RawRoute,
   pathVal: Val,
   make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[], source?: string) => Route,
@@ -245,6 +258,10 @@ function nestRoutes(
     const c = 's' in cv ? cv : null;
     if (!c) {
       out.push(make('nestjs', null, `controller path is a ${'why' in cv ? cv.why : 'expression'}: ${'e' in cv ? cv.e : ''}`));
+      continue;
+    }
+    if (typeof modulePath !== 'string') {
+      out.push({ ...make('nestjs', null, modulePath.why), knownSuffix: joinNest([c.s, pathVal.s]) });
       continue;
     }
     for (const v of g?.uriVersioning ? versions : ['']) {
@@ -275,15 +292,15 @@ function nestRoutes(
 /** The NestJS applications of a workspace: bootstraps (global prefix, versioning) and RouterModule paths. */
 export class NestApps {
   private readonly nests: { file: string; g: NestGlobal }[] = [];
-  private modulePaths: Map<string, string> | null = null;
+  private modules: { paths: Map<string, string>; declared: Set<string>; unknown: string[] } | null = null;
   private readonly rc: RcServers;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileAnalysis>,
     private readonly resolve: (file: string, ref: Ref) => Ent | null,
     private readonly evalVal: (file: string, v: Val) => Val,
-    arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
-    rel: (file: string) => string,
+    private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
+    private readonly rel: (file: string) => string,
   ) {
     for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
     this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
@@ -308,21 +325,43 @@ export class NestApps {
     return { ...best.g, prefix };
   }
 
-  /** RouterModule: the path of the module that declares a controller ('' when none). */
-  private modulePath(file: string, cls: number | undefined): string {
-    if (!this.modulePaths) {
-      this.modulePaths = new Map();
-      for (const fa of this.files.values()) {
-        for (const { module, path: p } of fa.nestRouter ?? []) {
-          const m = this.resolve(fa.file, module);
-          const decl = m?.t === 'cls' ? this.files.get(m.file)?.nestModules?.find((x) => x.cls === m.id) : undefined;
-          for (const c of decl?.controllers ?? []) {
-            const e = this.resolve(m!.file, c);
-            if (e?.t === 'cls') this.modulePaths.set(`${e.file}|${e.id}`, p);
+  /** RouterModule: the path of the module that declares a controller ('' when none); unknown when a routed module's
+   *  controllers cannot be evaluated and no evaluated module declares this one (that path may or may not apply). */
+  private modulePath(file: string, cls: number | undefined): string | { why: string } {
+    const m = (this.modules ??= this.routerModules());
+    if (cls === undefined) return '';
+    const k = `${file}|${cls}`;
+    return m.paths.get(k) ?? (m.declared.has(k) || !m.unknown.length ? '' : { why: m.unknown.join('; ') });
+  }
+
+  private routerModules(): NonNullable<typeof this.modules> {
+    const declared = new Set<string>();
+    const byModule = new Map<string, { classes: string[]; missing: string | null }>();
+    for (const fa of this.files.values())
+      for (const m of fa.nestModules ?? []) {
+        const classes: string[] = [];
+        let missing = false;
+        for (const c of m.controllers) {
+          const els = this.arrayOf(fa.file, c);
+          for (const el of els.length ? els : [{ file: fa.file, ref: c }]) {
+            const e = this.resolve(el.file, el.ref);
+            if (e?.t === 'cls') classes.push(`${e.file}|${e.id}`);
+            else missing = true;
           }
         }
+        for (const k of classes) declared.add(k);
+        byModule.set(`${fa.file}|${m.cls}`, { classes, missing: missing ? `${m.text} (${this.rel(fa.file)}:${m.line})` : null });
       }
-    }
-    return cls === undefined ? '' : (this.modulePaths.get(`${file}|${cls}`) ?? '');
+    const paths = new Map<string, string>();
+    const unknown: string[] = [];
+    for (const fa of this.files.values())
+      for (const { module, path: p } of fa.nestRouter ?? []) {
+        const m = this.resolve(fa.file, module);
+        const decl = m?.t === 'cls' ? byModule.get(`${m.file}|${m.id}`) : undefined;
+        for (const k of decl?.classes ?? []) paths.set(k, p);
+        const name = m?.t === 'cls' ? this.files.get(m.file)?.classes[m.id]?.name : '';
+        if (decl?.missing) unknown.push(`RouterModule path ${p} of ${name}: its controllers are not evaluated: ${decl.missing}`);
+      }
+    return { paths, declared, unknown };
   }
 }

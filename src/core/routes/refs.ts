@@ -328,6 +328,11 @@ export class RefResolver {
     this.madeMemo.set(k, null);
     const o = this.files.get(file)?.objects[id];
     let m: Made | null = (o?.ctor && this.frameworkClass(file, o.ctor)) || null;
+    if (!m && o?.ctor?.k === 'mem' && o.ctor.name === 'createApp') {
+      // Hono `factory.createApp()` (./jsHono): a new app when the receiver is a `createFactory()`
+      const b = this.resolve(file, o.ctor.base);
+      if (b?.t === 'obj' && this.files.get(b.file)?.objects[b.id]?.factory) m = { framework: 'hono', kind: 'app' };
+    }
     let f = !m && o?.ctor ? this.resolve(file, o.ctor) : null;
     if (f?.t === 'ns') f = this.exportOf(f.file, 'default', 0);
     const decl = f?.t === 'fn' ? this.files.get(f.file)?.functions[f.id] : undefined;

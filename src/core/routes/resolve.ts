@@ -14,6 +14,7 @@ import { CallGraph, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
 import { NestApps } from './nest';
+import { Roots } from './roots';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 
@@ -68,6 +69,7 @@ class Resolver extends CallGraph {
   private nestApps: NestApps;
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
   private values: Values;
+  private roots: Roots;
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -82,6 +84,12 @@ class Resolver extends CallGraph {
       (file, v) => this.evalVal(file, v),
       (file, ref) => this.arrayOf(file, ref),
       (file) => this.rel(file),
+    );
+    this.roots = new Roots(
+      this.files,
+      (file, ref) => this.resolve(file, ref),
+      (file, id) => this.objDecl(file, id),
+      (k) => this.edges.has(k),
     );
     this.values = new Values({
       files: this.files,
@@ -292,28 +300,12 @@ class Resolver extends CallGraph {
     const e = entOfKey(k);
     if (!e) return null;
     if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
-    if (this.isRootPlugin(k)) return 'fastify';
+    if (this.roots.isRootPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
       if (fw) return fw;
     }
     return null;
-  }
-
-  /** The application plugin fastify-cli loads (a default-exported plugin of a file importing Fastify that registers
-   *  plugins on its parameter): registered nowhere, it is the root. */
-  private isRootPlugin(k: string): boolean {
-    const e = entOfKey(k);
-    if (e?.t !== 'param' || e.i !== 0 || this.edges.has(k)) return false;
-    const fa = this.files.get(e.file);
-    if (!fa?.frameworks.includes('fastify') || !fa.exports.default) return false;
-    const def = this.resolve(fa.file, fa.exports.default);
-    if (def?.t !== 'fn' || def.id !== e.fn) return false;
-    const own = (r: Ref): boolean => {
-      const p = this.resolve(fa.file, r);
-      return !!p && key(p) === k;
-    };
-    return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
   }
 
   /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
@@ -389,7 +381,6 @@ class Resolver extends CallGraph {
     };
     const own = this.ownPrefix(k);
     const edges = this.edges.get(k) ?? [];
-    const e = entOfKey(k);
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
       if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
@@ -406,7 +397,7 @@ class Resolver extends CallGraph {
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
-      if ((e?.t === 'obj' && this.objDecl(e.file, e.id)?.kind === 'app') || this.isRootPlugin(k)) push(applyOwn('', false));
+      if (this.roots.isRoot(k)) push(applyOwn('', false));
       else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: true });
     }
     for (const edge of edges) {

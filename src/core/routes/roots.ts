@@ -1,0 +1,70 @@
+/**
+ * Which entities that nothing mounts are roots, served at `/`: an app, and the application plugin fastify-cli loads.
+ * A Hono app is an app wherever it is made (every `new Hono()` can serve), so one that is not served while another one
+ * is, is an unmounted sub-app (`const app = new Hono(); …; export const topologyRoutes = app`, never imported), not a
+ * root. Served: made in a file that serves (`serve(…)`, `{ fetch: … }`, `.listen(…)`), its module's default export
+ * (`export default app`, `export default { fetch: app.fetch }`), or passed to a package's function (`serve({ fetch:
+ * app.fetch })`, `handle(app)`). Only unmounted apps count (a sub-app module's `export default users` is no server); a
+ * project with no such served app keeps every unmounted one a root. Pure.
+ */
+import type { FileAnalysis, Ref } from './model';
+import type { Framework } from './types';
+import { entOfKey, key } from './refs';
+import type { Ent } from './values';
+
+export class Roots {
+  private honoServed: Set<string> | null = null;
+
+  constructor(
+    private readonly files: ReadonlyMap<string, FileAnalysis>,
+    private readonly resolve: (file: string, ref: Ref) => Ent | null,
+    private readonly objDecl: (file: string, id: number) => { framework: Framework; kind: 'app' | 'router' } | null,
+    private readonly mounted: (k: string) => boolean,
+  ) {}
+
+  /** Whether the entity of graph key `k`, which nothing mounts, is served at the root. */
+  isRoot(k: string): boolean {
+    const e = entOfKey(k);
+    const d = e?.t === 'obj' ? this.objDecl(e.file, e.id) : null;
+    if (d?.kind === 'app') return d.framework !== 'hono' || this.isServedHono(k);
+    return this.isRootPlugin(k);
+  }
+
+  /** The application plugin fastify-cli loads (a default-exported plugin of a file importing Fastify that registers
+   *  plugins on its parameter): registered nowhere, it is the root. */
+  isRootPlugin(k: string): boolean {
+    const e = entOfKey(k);
+    if (e?.t !== 'param' || e.i !== 0 || this.mounted(k)) return false;
+    const fa = this.files.get(e.file);
+    if (!fa?.frameworks.includes('fastify') || !fa.exports.default) return false;
+    const def = this.resolve(fa.file, fa.exports.default);
+    if (def?.t !== 'fn' || def.id !== e.fn) return false;
+    const own = (r: Ref): boolean => {
+      const p = this.resolve(fa.file, r);
+      return !!p && key(p) === k;
+    };
+    return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
+  }
+
+  private isServedHono(k: string): boolean {
+    const served = (this.honoServed ??= this.servedHonoApps());
+    return !served.size || served.has(k);
+  }
+
+  private servedHonoApps(): Set<string> {
+    const out = new Set<string>();
+    const add = (file: string, r: Ref | null | undefined): void => {
+      // `app`, `app.fetch`, `{ fetch: app.fetch }`
+      const lit = r?.k === 'lit' ? r.props.fetch : r;
+      const e = lit ? this.resolve(file, lit.k === 'mem' && lit.name === 'fetch' ? lit.base : lit) : null;
+      if (e?.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono' && !this.mounted(key(e))) out.add(key(e));
+    };
+    for (const fa of this.files.values()) {
+      if (fa.language !== 'javascript') continue;
+      if (fa.serves) fa.objects.forEach((_, id) => add(fa.file, { k: 'obj', id }));
+      add(fa.file, fa.exports.default);
+      for (const c of fa.calls) if (c.callee.k === 'imp' && c.callee.mod.startsWith('pkg:')) for (const a of c.args) add(fa.file, a);
+    }
+    return out;
+  }
+}
