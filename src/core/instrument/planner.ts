@@ -206,9 +206,10 @@ async function plan(text: string, file: string, routesIn: Route[], aspectsIn: As
         });
         return;
       }
-      if (route.fullPath === null && route.unmounted) {
-        // a router mounted nowhere the analysis sees: labelled with the path as written, its requests would share
-        // the label of another router's route (`/register` under `/user` and under `/account`)
+      if (route.fullPath === null && (route.unmounted || route.knownSuffix === undefined)) {
+        // a prefix unknown at a level the path as written does not show (a router mounted nowhere the analysis sees,
+        // a controller path that is an expression): labelled with the path as written, its requests would share the
+        // label of another router's route (`/register` under `/user` and under `/account`, '' of every controller)
         outcomes.push({
           route,
           edits: [],

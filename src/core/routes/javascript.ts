@@ -63,6 +63,8 @@ const PKG_FRAMEWORK: Record<string, Framework> = {
   '@hono/zod-openapi': 'hono',
   '@nestjs/common': 'nestjs',
   '@nestjs/core': 'nestjs',
+  '@nestjs/platform-express': 'nestjs', // a set-up module typed `NestExpressApplication` (`app.setGlobalPrefix` there)
+  '@nestjs/platform-fastify': 'nestjs',
 };
 
 export const JS_QUERY = QUERY;

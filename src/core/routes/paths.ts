@@ -28,8 +28,12 @@ export function joinRoute(fw: Framework, base: string, p: string): string {
       return base + p; // FastAPI: prefix + path, trailing slash kept
     case 'flask':
       return p ? `${trimSlashes(base, 'end')}/${trimSlashes(p, 'start')}` : base;
+    case 'fastify':
+      // Fastify: prefix + path as written ('delete/:id' under '/category' is '/categorydelete/:id'), one '/' kept
+      if (p === '' || p === '/') return base;
+      return p.startsWith('/') && base.endsWith('/') ? base + p.slice(1) : base + p;
     default:
-      // Express, Koa, Fastify, Hono: '/' under a prefix is the prefix itself
+      // Express, Koa, Hono: '/' under a prefix is the prefix itself
       if (p === '' || p === '/') return base;
       return `${trimSlashes(base, 'end')}/${trimSlashes(p, 'start')}`;
   }

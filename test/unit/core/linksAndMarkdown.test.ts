@@ -54,6 +54,14 @@ describe('slash trimming is linear and unchanged in meaning', () => {
     assert.equal(joinPrefix('express', '', 'api'), 'api');
   });
 
+  it('a Fastify route path is appended to its prefix as written, as Fastify does', () => {
+    assert.equal(joinRoute('fastify', '/category', 'delete/:id'), '/categorydelete/:id');
+    assert.equal(joinRoute('fastify', '/category', '/delete/:id'), '/category/delete/:id');
+    assert.equal(joinRoute('fastify', '/category/', '/delete/:id'), '/category/delete/:id');
+    assert.equal(joinRoute('fastify', '/category', '/'), '/category');
+    assert.equal(joinRoute('express', '/category', 'delete/:id'), '/category/delete/:id');
+  });
+
   // `replace(/\/+$/, '')` on this prefix runs ~10^10 steps; the bound only turns that into a failure.
   it('a prefix with 200,000 slashes before a character is joined', async () => {
     const hostile = `${'/'.repeat(200_000)}x`;

@@ -385,6 +385,57 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     }
   });
 
+  it('a NestJS controller path that is an expression is refused; a global prefix set at run time labels the path below it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-nest-unknown-'));
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    write('package.json', '{"name":"svc","dependencies":{"@nestjs/core":"10"}}');
+    write(
+      'src/main.ts',
+      "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nimport { appSetup } from './setup/app.setup';\n" +
+        'async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  appSetup(app, process.env.GLOBAL_PREFIX);\n  await app.listen(3000);\n}\nbootstrap();\n',
+    );
+    // the global prefix is set in a set-up module that only knows the platform's application type
+    write(
+      'src/setup/app.setup.ts',
+      "import { NestExpressApplication } from '@nestjs/platform-express';\n" +
+        'export function appSetup(app: NestExpressApplication, globalPrefix: string) {\n  app.setGlobalPrefix(globalPrefix);\n}\n',
+    );
+    const ctrl = (cls: string, deco: string) =>
+      `import { Controller, Get, Post } from '@nestjs/common';\nimport { PATHS } from './paths';\n@Controller(${deco})\n` +
+      `export class ${cls} {\n  @Get()\n  list() { return []; }\n  @Post('/login')\n  login() { return {}; }\n}\n`;
+    write('src/paths.ts', 'export const PATHS = { auth: process.env.AUTH_PATH };\n');
+    write('src/auth.controller.ts', ctrl('AuthController', 'PATHS.auth'));
+    write('src/users.controller.ts', ctrl('UsersController', "'users'"));
+    const { routes } = await scanWorkspace(root, {});
+    const plan = async (rel: string) => {
+      const file = path.join(root, rel);
+      const text = fs.readFileSync(file, 'utf8');
+      return {
+        text,
+        p: await planInstrumentFile(
+          text,
+          file,
+          routes.filter((r) => r.file === file),
+          ALL,
+          OPTS,
+        ),
+      };
+    };
+    const auth = await plan('src/auth.controller.ts');
+    assert.deepEqual(auth.p.edits, [], "every controller's @Get() would share the label ''");
+    assert.match(auth.p.refused ?? '', /its prefix is not known \(controller path is a .*PATHS\.auth\)/);
+    const users = await plan('src/users.controller.ts');
+    assert.equal(users.p.refused, undefined, users.p.refused);
+    const out = applyEdits(users.text, users.p.edits);
+    assert.match(out, /@ObserveRoute\('GET', '\/users'\)/);
+    assert.match(out, /@ObserveRoute\('POST', '\/users\/login'\)/);
+    const listed = routes.find((r) => r.file.endsWith('users.controller.ts') && r.methods.includes('GET'))!;
+    assert.deepEqual([listed.fullPath, listed.knownSuffix], [null, '/users'], 'the global prefix is unknown, the path below it is known');
+  });
+
   it('routing-controllers controller methods: one @ObserveRoute(method, full path) under the route decorator, idempotent; the inline style refuses them with the reason', async () => {
     const root = path.resolve(__dirname, '../../fixtures/routes/routing_controllers/express');
     const { routes } = await scanWorkspace(root, {});
