@@ -159,6 +159,16 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
       const ok = [b, e].every((n) => n === undefined || Number.isInteger(n));
       return ok && (s !== null || Array.isArray(on)) ? (s ?? (on as string[])).slice(b, e) : null;
     }
+    case 'substr':
+    case 'substring': {
+      // `file.substr(0, file.indexOf('.'))`: a number is its decimal string here
+      const [b, e] = [Number(a0), x.args.length > 1 ? Number(a1) : undefined];
+      const ok = !!a0 && (x.args.length < 2 || !!a1) && [b, e].every((n) => n === undefined || Number.isInteger(n));
+      return ok && s !== null ? s[x.fn](b, e) : null;
+    }
+    case 'indexOf':
+    case 'lastIndexOf':
+      return s !== null && a0 !== null ? String(s[x.fn](a0)) : null;
     case 'implode': // parts.join('.')
       return Array.isArray(on) && a0 !== null ? on.join(a0) : null;
     case 'toString':
