@@ -33,6 +33,8 @@ export interface FolderLoop {
   cwd?: true;
   /** What the loop variable holds before the file name (glob: the pattern's folder as written, `routes/`). */
   pre?: string;
+  /** The variable holds the project root's absolute path before `pre` (a glob of `path.resolve('routes')`). */
+  rooted?: true;
   /** Every file below the folder (require-directory, require-all), with these extensions; else the folder's entries. */
   recursive?: string[];
   /** Which entries the loop keeps (a `filter` callback, a glob's file pattern, guards in the body); none: all. */
@@ -48,9 +50,10 @@ export const and = (a: NameExpr | undefined, b: NameExpr): NameExpr => (a ? { k:
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whether the entry matches a one-level glob pattern (`*`, `?`), after `pre` (the pattern's folder as written). */
-export function globTest(pattern: string, pre = ''): NameExpr {
-  const re = `^${escapeRe(pre)}${escapeRe(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`;
+/** Whether the entry matches a one-level glob pattern (`*`, `?`), after `pre` (the pattern's folder as written; `rooted`:
+ *  after the project root's path too). */
+export function globTest(pattern: string, pre = '', rooted = false): NameExpr {
+  const re = `${rooted ? '/' : '^'}${escapeRe(pre)}${escapeRe(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`;
   return { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re, flags: '' }] };
 }
 
@@ -159,6 +162,16 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
       const ok = [b, e].every((n) => n === undefined || Number.isInteger(n));
       return ok && (s !== null || Array.isArray(on)) ? (s ?? (on as string[])).slice(b, e) : null;
     }
+    case 'substr':
+    case 'substring': {
+      // `file.substr(0, file.indexOf('.'))`: a number is its decimal string here
+      const [b, e] = [Number(a0), x.args.length > 1 ? Number(a1) : undefined];
+      const ok = !!a0 && (x.args.length < 2 || !!a1) && [b, e].every((n) => n === undefined || Number.isInteger(n));
+      return ok && s !== null ? s[x.fn](b, e) : null;
+    }
+    case 'indexOf':
+    case 'lastIndexOf':
+      return s !== null && a0 !== null ? String(s[x.fn](a0)) : null;
     case 'implode': // parts.join('.')
       return Array.isArray(on) && a0 !== null ? on.join(a0) : null;
     case 'toString':
@@ -242,12 +255,14 @@ export function folderEntries(
 ): FolderEntry[] {
   const all = [...files];
   let dir = loop.dir;
+  let pre = loop.pre ?? '';
   if (loop.cwd) {
     // the project root: the nearest folder above the loader where the listed folder holds files
     const has = (d: string): boolean => all.some((f) => f.startsWith(path.join(d, loop.dir) + path.sep));
     let root = path.dirname(loader);
     while (!has(root) && path.dirname(root) !== root) root = path.dirname(root);
     dir = path.join(root, loop.dir);
+    if (loop.rooted) pre = `${root}/${pre}`;
   }
   const names = new Map<string, string>(); // entry name → file
   for (const f of all) {
@@ -259,7 +274,7 @@ export function folderEntries(
     else if (rel.length === 2 && /^index\.[cm]?[jt]sx?$/.test(rel[1]!) && SCRIPT.test(rel[1]!)) names.set(rel[0]!, f);
   }
   // a TypeScript project run from its sources lists `users.ts`; compiled, `users.js`: the names the filter keeps
-  const keeps = (n: string): boolean => !loop.filter || evalName(loop.filter, (loop.pre ?? '') + n, stemOf(n), fns) === true;
+  const keeps = (n: string): boolean => !loop.filter || evalName(loop.filter, pre + n, stemOf(n), fns) === true;
   const sorted = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const compiled = !sorted.some(([n]) => TS.test(n) && keeps(n));
   const out: FolderEntry[] = [];
@@ -267,7 +282,7 @@ export function folderEntries(
     if (out.length >= MAX_ENTRIES) break;
     const name = compiled ? entry.replace(TS, '.$1js') : entry;
     if (!keeps(name)) continue;
-    const value = (loop.pre ?? '') + name;
+    const value = pre + name;
     const spec = loop.spec ? str(evalName(loop.spec, value, stemOf(name), fns)) : file;
     const target = spec === null ? null : modFile(`file:${path.resolve(path.dirname(loader), spec)}`);
     if (target && target !== loader) out.push({ mod: `file:${target}`, name: value, stem: stemOf(name) });

@@ -17,9 +17,12 @@ import { literalObject } from './jsValues';
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
 
-/** A `for (const c of xs)` loop, when it binds a single new name: its body is a scope with that name as parameter. */
+/**
+ * A `for (const c of xs)` loop, when it binds a single name: its body is a scope with that name as parameter. An
+ * undeclared name (`for (c of xs)`, sloppy-mode CommonJS: an implicit global) is the element in the body all the same.
+ */
 function forOfName(n: Node): string | null {
-  if (n.type !== 'for_in_statement' || n.childForFieldName('operator')?.text !== 'of' || !n.childForFieldName('kind')) return null;
+  if (n.type !== 'for_in_statement' || n.childForFieldName('operator')?.text !== 'of') return null;
   const left = n.childForFieldName('left');
   return left?.type === 'identifier' ? left.text : null;
 }

@@ -43,6 +43,10 @@ const STRING_FNS = new Set([
   'trim',
   'split',
   'slice',
+  'substr',
+  'substring',
+  'indexOf',
+  'lastIndexOf',
   'endsWith',
   'startsWith',
   'includes',
@@ -50,6 +54,10 @@ const STRING_FNS = new Set([
 ]);
 const PATH_FNS = new Set(['basename', 'extname', 'join', 'resolve']);
 const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
+
+/** Where a name is `process.cwd()` (./folderLoops evaluates it to a marker that stands for the run directory). */
+const RUN_DIR: Ctx = { name: 'process.cwd()', start: 0, end: Infinity };
+const RUN_MARK = '\u0000';
 
 /** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. */
 function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
@@ -118,6 +126,13 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
       if (obj && m === 'join' && obj.text !== 'path') return call('implode', ev(obj), args); // parts.join('.')
       if (m === 'test' && obj) return call('test', ev(args[0] ?? null), [obj]);
       const join = m === 'join' || m === 'resolve'; // path.join(dir, file): no receiver
+      if (m === 'resolve' && c === RUN_DIR && (!obj || obj.text === 'path')) {
+        // path.resolve('routes', …): from the run directory (an absolute first argument is evalDir's)
+        const xs = args.map(ev);
+        const first = xs[0];
+        if (first?.k === 's' && !path.isAbsolute(first.s) && xs.every((x) => x))
+          return { k: 'call', fn: 'join', args: [{ k: 'entry' }, ...(xs as NameExpr[])] };
+      }
       if (PATH_FNS.has(m) && (!obj || obj.text === 'path'))
         return join ? call('join', undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
       if (CASE_FNS.has(m)) return call(m, ev(args[0] ?? null), []);
@@ -216,14 +231,28 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   const glob = m === 'sync' || m === 'globSync' || (m === 'glob' && awaited) ? args[0] : undefined;
   if (glob === undefined) return null;
   const v = A.evalStr(glob);
-  const d = 's' in v ? v.s : evalDir(A, glob);
+  const written = 's' in v ? v.s : evalDir(A, glob);
+  // a pattern made absolute from the run directory (`path.join(path.resolve('route'), '*.js')`): glob gives absolute paths
+  const run = written ? null : fromRunDir(A, glob);
+  const d = written ?? run?.path;
   const at = d ? d.lastIndexOf('/') : -1;
   if (!d || at < 0 || /[*?[{]/.test(d.slice(0, at)) || /[[{]/.test(d.slice(at + 1))) return { loop: null };
   const [dir, pattern] = [d.slice(0, at), d.slice(at + 1)];
   const pre = `${dir}/`;
-  const filter = globTest(pattern, pre);
+  const rooted = run?.rooted ? { rooted: true as const } : {};
+  const filter = globTest(pattern, pre, !!run?.rooted);
   const abs = path.isAbsolute(dir);
-  return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), pre, filter, line, text } };
+  return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), ...rooted, pre, filter, line, text } };
+}
+
+/** A path computed from the run directory: `process.cwd()` + …, `path.resolve('routes')` (absolute at run time: `rooted`,
+ *  the path from the run directory), or a relative string; null when it is neither. */
+function fromRunDir(A: JsAnalyzer, n: Node): { path: string; rooted: boolean } | null {
+  const x = nameExpr(A, n, RUN_DIR);
+  const s = x ? evalName(x, RUN_MARK, RUN_MARK) : null;
+  if (typeof s !== 'string' || s.lastIndexOf(RUN_MARK) > 0) return null;
+  if (s.startsWith(RUN_MARK)) return { path: path.normalize(`.${s.slice(1)}`), rooted: true };
+  return path.isAbsolute(s) ? null : { path: s, rooted: false };
 }
 
 /** The folder an fs call reads: absolute (`__dirname`, `path.join(__dirname, 'routes')`) or from the project root
@@ -232,13 +261,9 @@ function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cw
   if (!n) return null;
   const d = evalDir(A, n);
   if (d) return { dir: d.length > 1 ? d.replace(/\/+$/, '') : d }; // `${__dirname}/`
-  const x = nameExpr(A, n, { name: 'process.cwd()', start: 0, end: Infinity });
-  const cwd = '\u0000';
-  const s = x ? evalName(x, cwd, cwd) : null;
-  if (typeof s !== 'string' || s.lastIndexOf(cwd) > 0) return null;
-  if (s.startsWith(cwd)) return { dir: path.normalize(`.${s.slice(1)}`), cwd: true };
-  if (path.isAbsolute(s)) return null;
-  return from ? { dir: path.resolve(from, s) } : { dir: path.normalize(s), cwd: true };
+  const r = fromRunDir(A, n);
+  if (!r) return null;
+  return from && !r.rooted ? { dir: path.resolve(from, r.path) } : { dir: path.normalize(r.path), cwd: true };
 }
 
 /** The loops of a file over folder listings, found when first needed, recorded (`fa.folderLoops`) when first used. */

@@ -39,6 +39,14 @@ test('names: string, path and case functions, regular expressions through RE2, t
   assert.equal(evalName(call('camelCase', entry), 'order-items', 'x'), 'orderItems');
   assert.equal(evalName(call('slice', entry, s(''), s('-3')), 'cart.py', 'x'), 'cart');
   assert.equal(evalName({ k: 'entry', stem: true }, 'cart.py', 'cart'), 'cart');
+  // `file.substr(0, file.indexOf('.'))`, `substring`, `slice` up to the last dot; a position that is not known: unknown
+  const dot = call('indexOf', entry, s('.'));
+  assert.equal(evalName(call('substr', entry, s('0'), dot), 'counters.route.js', 'x'), 'counters');
+  assert.equal(evalName(call('substring', entry, dot, s('0')), 'users.js', 'x'), 'users');
+  assert.equal(evalName(call('slice', entry, s('0'), call('lastIndexOf', entry, s('.'))), 'a.b.js', 'x'), 'a.b');
+  assert.equal(evalName(call('substr', entry, s('-3')), 'cart.js', 'x'), '.js');
+  assert.equal(evalName(call('substr', entry, s('0'), call('toString', { k: 're', re: 'x', flags: '' })), 'a.js', 'x'), null);
+  assert.equal(evalName(call('substring', entry, s('0'), s('1.5')), 'a.js', 'x'), null);
   const keep = call('and', call('ne', entry, s('index.js')), [call('endsWith', entry, s('.js'))][0]!);
   assert.deepEqual(
     ['index.js', 'a.js', 'b.md'].map((n) => evalName(keep, n, n)),
