@@ -32,7 +32,7 @@ export abstract class Analyzer {
   protected readonly bindings: Bindings<Ref>;
   /** function node startIndex → functions id, and back to the node */
   protected readonly fnIds = new Map<number, number>();
-  protected readonly fnNodes: Node[] = [];
+  readonly fnNodes: Node[] = [];
   protected readonly clsIds = new Map<number, number>();
   /** node span → objects id */
   private readonly objIds = new Map<string, number>();
@@ -136,7 +136,7 @@ export abstract class Analyzer {
    * The framework object created at node `n`, declared once: its id is reserved before `prefix` is evaluated, and
    * `init` adds what comes with it (e.g. the mount of a Flask-RESTX namespace).
    */
-  protected objectAt(
+  objectAt(
     n: Node,
     o: {
       framework: Framework;

@@ -78,13 +78,18 @@ export function concatVals(vals: Val[], n: Node, why: string): Val {
   const text = clip(n.text);
   const parts: ValPart[] = [];
   let resolvable = true;
+  let cause = '';
   for (const v of vals) {
     if ('s' in v) parts.push(v.s);
     else if (v.parts) parts.push(...v.parts);
     else if (v.ref) parts.push({ e: v.e, ref: v.ref });
-    else resolvable = false;
+    else {
+      resolvable = false;
+      // `f"/{getenv('ENDPOINT')}"`: say which part is unknown, and why, when that is more than "an expression"
+      if (!cause && v.why !== 'expression') cause = ` (${v.why})`;
+    }
   }
-  return resolvable ? { e: text, why, parts } : { e: text, why };
+  return resolvable ? { e: text, why, parts } : { e: text, why: why + cause };
 }
 
 /** Could calling this reach a function of the project (whose parameters may then be bound)? */

@@ -59,6 +59,8 @@ export interface ObjDecl {
   nsPrefix?: Val;
   /** Hono `createFactory()` (./jsHono): no app itself; `factory.createApp()` makes one. */
   factory?: true;
+  /** `self` of a Python method (./pySelf): each instance of its class, never a root itself. */
+  self?: true;
 }
 
 export interface FuncDecl {

@@ -1,6 +1,7 @@
 /** Python loops over a literal list or tuple (see ./loops): `for name in ["users", "items"]:` (module names, prefixes),
  *  `for ext in (logging, api, oauth2): ext.init_app(app)`, `for bp, prefix in ((users.bp, "/users"), (items.bp,
- *  "/items")): app.register_blueprint(bp, url_prefix=prefix)`. Pure. */
+ *  "/items")): app.register_blueprint(bp, url_prefix=prefix)`, and a comprehension with one `for` used for its effect
+ *  (`[api.include_router(r) for r in routers]`). Pure. */
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import type { Loop, LoopSyntax, Part } from './loops';
 import type { Ref } from './model';
@@ -12,15 +13,25 @@ function literalSequence(A: PyAnalyzer, n: Node | null): Node | null {
   return seq?.type === 'list' || seq?.type === 'tuple' ? seq : null;
 }
 
+/** The `for` statement, or the one `for … in` clause of a comprehension: its pattern (`left`) and sequence (`right`). */
+function forClause(n: Node): Node | null {
+  if (n.type === 'for_statement') return n;
+  if (!COMPREHENSIONS.has(n.type)) return null;
+  const clauses = named(n).filter((c) => c.type === 'for_in_clause');
+  return clauses.length === 1 ? clauses[0]! : null;
+}
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'generator_expression']);
+
 export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
   return {
     loop(n) {
-      const body = n.type === 'for_statement' ? n.childForFieldName('body') : null;
-      return body ? { body, seq: n.childForFieldName('right') } : null;
+      const body = forClause(n) ? n.childForFieldName('body') : null;
+      return body ? { body, seq: forClause(n)!.childForFieldName('right') } : null;
     },
     names(n) {
       const names = new Map<string, Part>();
-      const pattern = n.type === 'for_statement' ? n.childForFieldName('left') : null;
+      const pattern = forClause(n)?.childForFieldName('left');
       if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
       if (pattern?.type === 'pattern_list' || pattern?.type === 'tuple_pattern')
         named(pattern).forEach((c, index) => c.type === 'identifier' && !names.has(c.text) && names.set(c.text, { index }));
@@ -46,12 +57,12 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
   };
 }
 
-/** The loop of the `for` around `n` (in the same function) whose name `n` is, when every element has the part the
+/** The loop of the `for` or comprehension around `n` (in the same function) whose name `n` is, when every element has the part the
  *  name takes (`for a, b in …`: tuples of two). */
 function loopOf(A: PyAnalyzer, n: Node | null | undefined): Loop | null {
   if (n?.type !== 'identifier') return null;
   for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
-    const part = p.type === 'for_statement' ? A.loops.syntax.names(p).get(n.text) : undefined;
+    const part = forClause(p) ? A.loops.syntax.names(p).get(n.text) : undefined;
     if (!part) continue;
     const loop = A.loops.of(p);
     return loop?.elements.every((el) => loop.part(el, part)) ? loop : null;

@@ -16,6 +16,7 @@ import { importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
+import { pySelf } from './pySelf';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -194,7 +195,7 @@ export class PyAnalyzer extends Analyzer {
   }
 
   /** The class `n` defines (its methods, fields and settings constants), recorded once. */
-  private classRef(n: Node, name: Node): Ref {
+  classRef(n: Node, name: Node): Ref {
     let id = this.clsIds.get(n.startIndex);
     if (id === undefined) {
       id = this.fa.classes.length;
@@ -228,7 +229,7 @@ export class PyAnalyzer extends Analyzer {
   protected computeRef(n: Node): Ref {
     switch (n.type) {
       case 'identifier':
-        return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
+        return pySelf(this, this.lookup(n.text, n)) ?? { k: 'none', text: n.text };
       case 'attribute': {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');

@@ -15,6 +15,7 @@ import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
+import { selfInstances } from './pySelf';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 
@@ -252,6 +253,13 @@ class Resolver extends CallGraph {
           });
       }
     }
+    // `self` in a method of a framework subclass is each instance of it (./pySelf)
+    for (const s of selfInstances(
+      this.files.values(),
+      (f, r) => this.resolve(f, r),
+      (f, id) => !!this.made(f, id),
+    ))
+      this.addEdge(s.self, { parent: key(s.inst), prefix: null, kind: 'instance', file: s.inst.file, line: s.line });
     for (const fa of this.files.values()) {
       const mounts = fa.mounts.flatMap((m) =>
         this.perEntry(fa.file, [m.child], (at) => (at ? { ...m, child: refAt(m.child, at), prefix: valAt(m.prefix, at) } : m)),

@@ -25,7 +25,7 @@ export class Roots {
   /** Whether the entity of graph key `k`, which nothing mounts, is served at the root. */
   isRoot(k: string): boolean {
     const e = entOfKey(k);
-    const d = e?.t === 'obj' ? this.objDecl(e.file, e.id) : null;
+    const d = e?.t === 'obj' && !this.files.get(e.file)?.objects[e.id]?.self ? this.objDecl(e.file, e.id) : null;
     if (d?.kind === 'app') return d.framework !== 'hono' || this.isServedHono(k);
     return this.isRootPlugin(k);
   }
