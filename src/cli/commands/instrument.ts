@@ -208,7 +208,7 @@ export const instrumentCommand: Command = {
       const routes = await routesOf(file, before, root, io, opts.style === 'wrapper');
       if (!routes.length) throw new CliError(`no route handlers found in ${rel(io, file)}`, 1);
       const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;
-      const plan = await planInstrumentFile(before, file, chosen, aspects, opts);
+      const plan = await planInstrumentFile(before, file, chosen, aspects, opts, routes);
       if (plan.refused) {
         io.err(`telemetry-lens instrument: ${plan.refused}`);
         failed = true;

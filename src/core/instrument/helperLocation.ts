@@ -6,14 +6,17 @@
  *    own folder when it is in neither); imported relatively when the file uses relative imports inside a package,
  *    else by its dotted path.
  *  - JS/TS: the nearest folder from the route file up to its package.json holding telemetryRoutes.*, else tracing.*,
- *    else `src/` when the file is under it, else the nearest folder holding app.*, server.* or main.*, else the
- *    package.json folder, else the file's folder; the specifier
- *    follows the file's own relative imports (`.js` extensions for node16/nodenext ESM).
+ *    else `src/` when the file is in it, else the nearest folder holding app.*, server.* or main.*, else the
+ *    package.json folder, else the file's folder; only folders where the file's tsconfig.json compiles a new module
+ *    without changing the build count (inside `rootDir`, matched by `include`, not excluded: tsconfigScope.ts), the
+ *    outermost of them when none of the above is one. The specifier follows the file's own relative imports (`.js`
+ *    extensions for node16/nodenext ESM).
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { JS_HELPER_MODULE } from './helperJs';
 import { PY_HELPER_MODULE } from './helperPy';
+import { compileScope } from './tsconfigScope';
 
 export type Exists = (file: string) => Promise<boolean>;
 
@@ -115,7 +118,12 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
     d = up;
     chain.push(d);
   }
-  const dirs = root ? chain : [own];
+  const fileExt = path.extname(file).toLowerCase();
+  const newExt = fileExt === '.tsx' ? '.ts' : fileExt === '.jsx' ? '.js' : JS_EXTS.includes(fileExt) ? fileExt : ts ? '.ts' : '.js';
+  // only folders the file's tsconfig compiles a new module in without changing the build (inside rootDir, included)
+  const scope = await compileScope(file, root);
+  const fits = (dir: string, ext = newExt) => !scope || scope.accepts(path.join(dir, JS_HELPER_MODULE + ext));
+  const dirs = (root ? chain : [own]).filter((d) => fits(d));
   const existing = await firstWith(
     dirs,
     JS_EXTS.map((e) => JS_HELPER_MODULE + e),
@@ -128,22 +136,13 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
         JS_EXTS.map((e) => `tracing${e}`),
         exists,
       );
-  const src = root && own.startsWith(path.join(root, 'src') + path.sep) ? path.join(root, 'src') : undefined;
-  // the service's folder: the nearest one holding the app's entry file, else package.json's
+  const srcDir = root && path.join(root, 'src');
+  const src = srcDir && (own === srcDir || own.startsWith(srcDir + path.sep)) && fits(srcDir) ? srcDir : undefined;
+  // the service's folder: the nearest one holding the app's entry file, else package.json's, else the outermost
+  // folder the tsconfig allows (the common source root of the project's files)
   const entry = existing || tracing || src ? undefined : await firstWith(dirs, ENTRY_FILES, exists);
-  const dir = existing?.dir ?? tracing?.dir ?? src ?? entry?.dir ?? root ?? own;
-  const fileExt = path.extname(file).toLowerCase();
-  const ext = existing
-    ? path.extname(existing.name)
-    : fileExt === '.tsx'
-      ? '.ts'
-      : fileExt === '.jsx'
-        ? '.js'
-        : JS_EXTS.includes(fileExt)
-          ? fileExt
-          : ts
-            ? '.ts'
-            : '.js';
+  const dir = existing?.dir ?? tracing?.dir ?? src ?? entry?.dir ?? (root && fits(root) ? root : dirs[dirs.length - 1]) ?? own;
+  const ext = existing ? path.extname(existing.name) : newExt;
   const p = path.join(dir, JS_HELPER_MODULE + ext);
   let spec = path.relative(own, path.join(dir, JS_HELPER_MODULE)).split(path.sep).join('/');
   if (!spec.startsWith('.')) spec = `./${spec}`;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
 import { applyEdits, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
-import { isStaticRoute, routeLabel } from '../routes/route';
+import { isStaticRoute, routeId, routeLabel } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
@@ -158,7 +158,14 @@ function servesScrape(route: Route, text: string, file: string): boolean {
   );
 }
 
-async function plan(text: string, file: string, routesIn: Route[], aspectsIn: Aspect[], optsIn: InstrumentOptions): Promise<EditPlan> {
+async function plan(
+  text: string,
+  file: string,
+  routesIn: Route[],
+  aspectsIn: Aspect[],
+  optsIn: InstrumentOptions,
+  fileRoutes: Route[],
+): Promise<EditPlan> {
   const aspects = orderedAspects(aspectsIn);
   // settings may be partial or empty (unset VS Code settings): fall back to the defaults field by field
   const opts: InstrumentOptions = {
@@ -228,16 +235,24 @@ async function plan(text: string, file: string, routesIn: Route[], aspectsIn: As
         return;
       }
       const o = planOne();
-      if (o.key !== undefined && seen.has(o.key) && !o.refused) {
-        const first = seen.get(o.key)!;
-        const why = wrapper
-          ? 'one handler serving several routes (route decorators, or a router mounted under several prefixes): observed under the first'
-          : 'instrumented once';
+      const sharedBy = o.key === undefined || o.refused ? 0 : (shares.get(o.key) ?? 0);
+      if (!wrapper && sharedBy > 1) {
+        // one function body can hold one static label: the requests of every other route would be counted under it
         outcomes.push({
           route,
           edits: [],
           already: o.already,
-          refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, ${why}`,
+          refused: `${routeLabel(route)}: its handler is shared by ${sharedBy} routes: one static label would miscount; the wrapper style labels each registration`,
+        });
+        return;
+      }
+      if (o.key !== undefined && seen.has(o.key) && !o.refused) {
+        const first = seen.get(o.key)!;
+        outcomes.push({
+          route,
+          edits: [],
+          already: o.already,
+          refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, one handler serving several routes (route decorators, or a router mounted under several prefixes): observed under the first`,
         });
         return;
       }
@@ -252,6 +267,16 @@ async function plan(text: string, file: string, routesIn: Route[], aspectsIn: As
       helperResources: helper?.resources,
     });
     const observer = observed && WRAPPERS[lang]({ ...filePlan, helper: observed.helper, helperResources: observed.resources });
+    // inline style: how many of the file's registrations each handler body serves (planned on a throwaway instrumenter)
+    const shares = new Map<number, number>();
+    if (!wrapper) {
+      const probe = INSTRUMENTERS[lang](filePlan);
+      // one entry per registration (a router mounted under two prefixes registers its routes twice)
+      for (const r of new Map([...routes, ...fileRoutes].map((x) => [`${routeId(x)} ${routeLabel(x)}`, x])).values()) {
+        const key = sameFile(r.handlerFile, file) ? probe.handler(r).key : undefined;
+        if (key !== undefined) shares.set(key, (shares.get(key) ?? 0) + 1);
+      }
+    }
     for (const r of routes) {
       const w = observer?.handler(r);
       if (w && !w.refused && !w.edits.length && w.already.length) outcomes.push(w);
@@ -315,24 +340,29 @@ async function plan(text: string, file: string, routesIn: Route[], aspectsIn: As
   };
 }
 
-/** Plans the instrumentation of one route handler (module-level metrics/tracer/imports included when missing). */
+/**
+ * Plans the instrumentation of one route handler (module-level metrics/tracer/imports included when missing).
+ * `fileRoutes`: the other routes of the file, so that the inline style recognises a handler serving several of them.
+ */
 export async function planInstrumentRoute(
   text: string,
   file: string,
   route: Route,
   aspects: Aspect[],
   opts: InstrumentOptions,
+  fileRoutes: Route[] = [],
 ): Promise<EditPlan> {
-  return plan(text, file, [route], aspects, opts);
+  return plan(text, file, [route], aspects, opts, fileRoutes);
 }
 
-/** Plans all routes of a file in one plan (metrics defined once, shared). */
+/** Plans the given routes of a file in one plan (metrics defined once, shared); `fileRoutes` as for planInstrumentRoute. */
 export async function planInstrumentFile(
   text: string,
   file: string,
   routes: Route[],
   aspects: Aspect[],
   opts: InstrumentOptions,
+  fileRoutes: Route[] = [],
 ): Promise<EditPlan> {
-  return plan(text, file, routes, aspects, opts);
+  return plan(text, file, routes, aspects, opts, fileRoutes);
 }

@@ -295,7 +295,8 @@ async function readCompilerOptions(root: string, file: string, name: string, not
   }
 }
 
-function stripJsonComments(text: string): string {
+/** JSON with comments and trailing commas (tsconfig.json) as plain JSON text. */
+export function stripJsonComments(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;

@@ -132,7 +132,7 @@ export class InstrumentController {
     }
     if (!route) return false;
     const version = doc.version;
-    const plan = await planInstrumentRoute(doc.getText(), doc.uri.fsPath, route, aspects, options(doc.uri));
+    const plan = await planInstrumentRoute(doc.getText(), doc.uri.fsPath, route, aspects, options(doc.uri), routes);
     return apply(doc, version, await toWorkspaceEdit(doc, plan), plan);
   }
 
@@ -194,7 +194,7 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
     const version = doc.version;
     if (route) {
       // Offer only what is missing: the planner recognises existing metrics and spans from the syntax tree.
-      const probe = await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts);
+      const probe = await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts, routes);
       if (token.isCancellationRequested || probe.refused) return [];
       const missing = ALL_ASPECTS.filter((a) => !probe.alreadyInstrumented.includes(a));
       if (opts.style !== 'inline') {
@@ -204,7 +204,7 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
           a.data = {
             doc,
             version,
-            run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts)),
+            run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, [...ALL_ASPECTS], opts, routes)),
           };
           actions.push(a);
         }
@@ -214,7 +214,7 @@ class InstrumentCodeActions implements vscode.CodeActionProvider<PlannedAction> 
           a.data = {
             doc,
             version,
-            run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, aspects, opts)),
+            run: async () => toWorkspaceEdit(doc, await planInstrumentRoute(text, doc.uri.fsPath, route, aspects, opts, routes)),
           };
           return a;
         };

@@ -212,17 +212,30 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.match(out, /^import \{ trace, SpanStatusCode \} from '@opentelemetry\/api';$/m);
   });
 
-  it('instruments a handler shared by two routes once and says so', async () => {
+  it('refuses every registration of a handler shared by several routes: one static label would miscount', async () => {
     const text =
-      "import express from 'express';\nconst app = express();\nfunction h(_req: express.Request, res: express.Response) {\n  res.send('x');\n}\napp.get('/a', h);\napp.get('/b', h);\n";
+      "import express from 'express';\nconst app = express();\nfunction h(_req: express.Request, res: express.Response) {\n  res.send('x');\n}\nfunction k(_req: express.Request, res: express.Response) {\n  res.send('k');\n}\napp.get('/a', h);\napp.get('/b', h);\napp.get('/k', k);\n";
     const routes = [
       route('express', ['GET'], '/a', text, T, { handlerAt: 'function h' }),
       route('express', ['GET'], '/b', text, T, { handlerAt: 'function h' }),
+      route('express', ['GET'], '/k', text, T, { handlerAt: 'function k' }),
     ];
     const { plan, out } = await instrument(text, T, routes);
     assert.equal(plan.refused, undefined);
-    assert.match(plan.summary, /GET \/b: handler shared with GET \/a, instrumented once/);
-    assert.equal(out.match(/startActiveSpan/g)?.length, 1);
+    for (const p of ['/a', '/b'])
+      assert.match(
+        plan.summary,
+        new RegExp(
+          `GET \\${p}: its handler is shared by 2 routes: one static label would miscount; the wrapper style labels each registration`,
+        ),
+      );
+    assert.equal(out.match(/startActiveSpan/g)?.length, 1, 'only the unshared handler');
+    assert.match(out, /route: '\/k'/);
+    assert.doesNotMatch(out, /route: '\/[ab]'/);
+    // one route asked for (the lens on /b), the file's other routes given: still refused
+    const one = await planInstrumentRoute(text, T, routes[1]!, ['counter', 'histogram', 'span'], OPTS, routes);
+    assert.match(one.refused ?? '', /GET \/b: its handler is shared by 2 routes/);
+    assert.equal(one.edits.length, 0);
   });
 
   it('uses double quotes and no semicolons when the file does, and a namespace import when present', async () => {
