@@ -234,6 +234,17 @@ async function plan(
         });
         return;
       }
+      const servedAs = wrapper ? (served.get(`${routeId(route)} ${route.path}`)?.size ?? 0) : 0;
+      if (servedAs > 1) {
+        // one registration, one wrapper: the requests under every other prefix would be counted under its label
+        outcomes.push({
+          route,
+          edits: [],
+          already: [],
+          refused: `${routeLabel(route)}: its registration is served under ${servedAs} paths (${[...served.get(`${routeId(route)} ${route.path}`)!].join(', ')}: a router mounted under several prefixes); one static label would miscount`,
+        });
+        return;
+      }
       const o = planOne();
       const sharedBy = o.key === undefined || o.refused ? 0 : (shares.get(o.key) ?? 0);
       if (!wrapper && sharedBy > 1) {
@@ -267,6 +278,13 @@ async function plan(
       helperResources: helper?.resources,
     });
     const observer = observed && WRAPPERS[lang]({ ...filePlan, helper: observed.helper, helperResources: observed.resources });
+    // wrapper style: the full paths each path of a registration serves (a router mounted under two prefixes, two;
+    // the several URLs of a Flask-RESTful resource are labelled apart by its wrapper)
+    const served = new Map<string, Set<string>>();
+    for (const r of [...routes, ...fileRoutes]) {
+      const k = `${routeId(r)} ${r.path}`;
+      if (r.fullPath !== null) served.set(k, (served.get(k) ?? new Set()).add(r.fullPath));
+    }
     // inline style: how many of the file's registrations each handler body serves (planned on a throwaway instrumenter)
     const shares = new Map<number, number>();
     if (!wrapper) {
