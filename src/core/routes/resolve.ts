@@ -17,14 +17,14 @@ import { NestApps } from './nest';
 import { Roots } from './roots';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
+import type { PathConfig } from './tsconfigPaths';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
   root?: string;
-  /** TypeScript/JavaScript path aliases (tsconfig `paths`, absolute targets; `*` wildcards) and `baseUrl`s.
+  /** TypeScript/JavaScript path aliases and baseUrl of each tsconfig/jsconfig (a file uses the nearest above it).
    *  Options of several workspace folders merge by concatenating these arrays. */
-  aliases?: { pattern: string; targets: string[] }[];
-  baseUrls?: string[];
+  pathConfigs?: PathConfig[];
   /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
   packageScopes?: PackageScope[];
 }
