@@ -1,9 +1,10 @@
 /** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases,
- *  package.json subpath imports (`#routes/*`). Pure. */
+ *  package.json subpath imports (`#routes/*`), monorepo packages imported by name. Pure. */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
 import { subpathTargets, type PackageScope } from './packageImports';
 import { nearestConfig, type PathConfig } from './tsconfigPaths';
+import { packageTargets, type WorkspacePackage } from './workspacePackages';
 
 const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -12,6 +13,7 @@ export class ModuleIndex {
   private byStem = new Map<string, string>(); // path without extension → file
   private pyDotted = new Map<string, string[]>(); // dotted suffix → files
   private configs: PathConfig[];
+  private packages: WorkspacePackage[];
   /** Folders bare names resolve in for every file (app-module-path). */
   private moduleRoots: string[];
   private scopes: PackageScope[];
@@ -19,7 +21,7 @@ export class ModuleIndex {
   /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
   constructor(
     sorted: FileAnalysis[],
-    options: { pathConfigs?: PathConfig[]; packageScopes?: PackageScope[] },
+    options: { pathConfigs?: PathConfig[]; packageScopes?: PackageScope[]; workspacePackages?: WorkspacePackage[] },
   ) {
     for (const fa of sorted) {
       this.files.set(fa.file, fa);
@@ -38,6 +40,7 @@ export class ModuleIndex {
       }
     }
     this.configs = options.pathConfigs ?? [];
+    this.packages = options.workspacePackages ?? [];
     this.scopes = options.packageScopes ?? [];
     this.moduleRoots = [...new Set(sorted.flatMap((fa) => fa.moduleRoots ?? []))];
   }
@@ -59,7 +62,7 @@ export class ModuleIndex {
       }
       return null;
     }
-    if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length)) {
+    if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length)) {
       const spec = mod.slice(4);
       const config = nearestConfig(this.configs, from);
       for (const a of config?.aliases ?? []) {
@@ -80,6 +83,10 @@ export class ModuleIndex {
       }
       for (const b of config?.baseUrl ? [config.baseUrl, ...this.moduleRoots] : this.moduleRoots) {
         const f = this.modFile(`file:${path.join(b, spec)}`, from);
+        if (f) return f;
+      }
+      for (const t of packageTargets(this.packages, spec)) {
+        const f = this.modFile(`file:${t}`, from);
         if (f) return f;
       }
       return null;

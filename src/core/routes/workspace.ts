@@ -17,6 +17,7 @@ import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
 import { CONFIG_NAMES, readPathConfigs } from './tsconfigPaths';
+import { readWorkspacePackages } from './workspacePackages';
 import type { Route, RouteJson } from './types';
 
 export interface ScanOptions {
@@ -83,6 +84,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const held: { abs: string; rel: string; size: number }[] = [];
   /** tsconfig.json / jsconfig.json files: their path aliases apply below them. */
   const configs: string[] = [];
+  /** package.json files: named ones are packages their siblings import by name. */
+  const manifests: string[] = [];
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
@@ -137,6 +140,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         if (++sinceYield >= 64) await maybeYield();
       } else if (isFile) {
         if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
+        if (ent.name === 'package.json') manifests.push(abs);
         if (rules.skipsFile(r)) continue;
         if (tests) {
           if (held.length < maxFiles) held.push({ abs, rel: r, size }); // size read if it is analysed
@@ -211,6 +215,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const resolveOptions: ResolveOptions = { root: absRoot };
   const pathConfigs = await readPathConfigs(absRoot, configs, notes);
   if (pathConfigs.length) resolveOptions.pathConfigs = pathConfigs;
+  const packages = await readWorkspacePackages(absRoot, manifests, notes);
+  if (packages.length) resolveOptions.workspacePackages = packages;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 
