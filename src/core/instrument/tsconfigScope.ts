@@ -9,7 +9,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { stripJsonComments } from '../routes/workspace';
+import { stripJsonComments } from '../routes/tsconfigPaths';
 
 export interface CompileScope {
   /** the tsconfig.json the scope comes from */

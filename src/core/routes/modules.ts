@@ -1,8 +1,10 @@
 /** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases,
- *  package.json subpath imports (`#routes/*`). Pure. */
+ *  package.json subpath imports (`#routes/*`), monorepo packages imported by name. Pure. */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
 import { subpathTargets, type PackageScope } from './packageImports';
+import { nearestConfig, type PathConfig } from './tsconfigPaths';
+import { packageTargets, type WorkspacePackage } from './workspacePackages';
 
 const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -10,14 +12,16 @@ export class ModuleIndex {
   readonly files = new Map<string, FileAnalysis>();
   private byStem = new Map<string, string>(); // path without extension → file
   private pyDotted = new Map<string, string[]>(); // dotted suffix → files
-  private aliases: { pattern: string; targets: string[] }[];
-  private baseUrls: string[];
+  private configs: PathConfig[];
+  private packages: WorkspacePackage[];
+  /** Folders bare names resolve in for every file (app-module-path). */
+  private moduleRoots: string[];
   private scopes: PackageScope[];
 
   /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
   constructor(
     sorted: FileAnalysis[],
-    options: { aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[]; packageScopes?: PackageScope[] },
+    options: { pathConfigs?: PathConfig[]; packageScopes?: PackageScope[]; workspacePackages?: WorkspacePackage[] },
   ) {
     for (const fa of sorted) {
       this.files.set(fa.file, fa);
@@ -35,9 +39,10 @@ export class ModuleIndex {
         }
       }
     }
-    this.aliases = options.aliases ?? [];
+    this.configs = options.pathConfigs ?? [];
+    this.packages = options.workspacePackages ?? [];
     this.scopes = options.packageScopes ?? [];
-    this.baseUrls = [...new Set([...(options.baseUrls ?? []), ...sorted.flatMap((fa) => fa.moduleRoots ?? [])])];
+    this.moduleRoots = [...new Set(sorted.flatMap((fa) => fa.moduleRoots ?? []))];
   }
 
   /** The analysed file a module id imported from `from` names, or null. */
@@ -57,9 +62,10 @@ export class ModuleIndex {
       }
       return null;
     }
-    if (mod.startsWith('pkg:') && (this.aliases.length || this.baseUrls.length)) {
+    if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length)) {
       const spec = mod.slice(4);
-      for (const a of this.aliases) {
+      const config = nearestConfig(this.configs, from);
+      for (const a of config?.aliases ?? []) {
         const star = a.pattern.indexOf('*');
         let rest: string | null = null;
         if (star < 0) rest = spec === a.pattern ? '' : null;
@@ -75,8 +81,12 @@ export class ModuleIndex {
           if (f) return f;
         }
       }
-      for (const b of this.baseUrls) {
+      for (const b of config?.baseUrl ? [config.baseUrl, ...this.moduleRoots] : this.moduleRoots) {
         const f = this.modFile(`file:${path.join(b, spec)}`, from);
+        if (f) return f;
+      }
+      for (const t of packageTargets(this.packages, spec)) {
+        const f = this.modFile(`file:${t}`, from);
         if (f) return f;
       }
       return null;

@@ -308,8 +308,10 @@ export class NestApps {
 
   /** The routes of a decorated controller method (NestJS, or routing-controllers). */
   routes(file: string, r: RawRoute, pathVal: Val, make: Parameters<typeof nestRoutes>[4], out: Route[]): void {
-    if (r.nest?.rc) this.rc.routes(file, r, pathVal, make, out);
-    else nestRoutes(this.globalOf(file), this.modulePath(file, r.nest?.cls), r, pathVal, make, out);
+    // the controller path is evaluated as the method path is (imported constants, enum members, config values)
+    const routed = r.nest ? { ...r, nest: { ...r.nest, ctrl: r.nest.ctrl.map((cv) => this.evalVal(file, cv)) } } : r;
+    if (r.nest?.rc) this.rc.routes(file, routed, pathVal, make, out);
+    else nestRoutes(this.globalOf(file), this.modulePath(file, r.nest?.cls), routed, pathVal, make, out);
   }
 
   /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */

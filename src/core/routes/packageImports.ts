@@ -22,11 +22,15 @@ const CONDITIONS = new Set(['node', 'import', 'require', 'module-sync', 'default
 export function subpathTargets(scopes: readonly PackageScope[], spec: string, from: string): string[] {
   let scope: PackageScope | undefined;
   for (const s of scopes) if (from.startsWith(s.dir + path.sep) && (!scope || s.dir.length > scope.dir.length)) scope = s;
-  const imports = scope?.imports;
-  if (!imports) return [];
-  if (!spec.endsWith('/') && Object.hasOwn(imports, spec) && !spec.includes('*')) return targets(scope!.dir, imports[spec], null, 0);
+  return scope?.imports ? mapTargets(scope.dir, scope.imports, spec, CONDITIONS) : [];
+}
+
+/** The absolute files `spec` names through an `imports` or `exports` map of the package in `dir` (an exact key wins over
+ *  the `*` pattern with the longest part before `*`); targets are read under `conditions` in their own order. */
+export function mapTargets(dir: string, map: Record<string, unknown>, spec: string, conditions: ReadonlySet<string>): string[] {
+  if (!spec.endsWith('/') && Object.hasOwn(map, spec) && !spec.includes('*')) return targets(dir, map[spec], null, conditions, 0);
   let best: { key: string; star: number; rest: string } | null = null;
-  for (const key of Object.keys(imports)) {
+  for (const key of Object.keys(map)) {
     const star = key.indexOf('*');
     if (star < 0 || key.indexOf('*', star + 1) >= 0) continue;
     const pre = key.slice(0, star);
@@ -35,17 +39,18 @@ export function subpathTargets(scopes: readonly PackageScope[], spec: string, fr
     if (best && (star < best.star || (star === best.star && key.length <= best.key.length))) continue;
     best = { key, star, rest: spec.slice(star, spec.length - post.length) };
   }
-  return best ? targets(scope!.dir, imports[best.key], best.rest, 0) : [];
+  return best ? targets(dir, map[best.key], best.rest, conditions, 0) : [];
 }
 
-function targets(dir: string, t: unknown, rest: string | null, depth: number): string[] {
+function targets(dir: string, t: unknown, rest: string | null, conditions: ReadonlySet<string>, depth: number): string[] {
   if (depth > 8) return [];
   if (typeof t === 'string') {
     if (!t.startsWith('./')) return []; // another package, or an invalid target
     return [path.resolve(dir, rest === null ? t : t.split('*').join(rest))];
   }
-  if (Array.isArray(t)) return t.flatMap((x) => targets(dir, x, rest, depth + 1));
-  if (t && typeof t === 'object') return Object.entries(t).flatMap(([k, v]) => (CONDITIONS.has(k) ? targets(dir, v, rest, depth + 1) : []));
+  if (Array.isArray(t)) return t.flatMap((x) => targets(dir, x, rest, conditions, depth + 1));
+  if (t && typeof t === 'object')
+    return Object.entries(t).flatMap(([k, v]) => (conditions.has(k) ? targets(dir, v, rest, conditions, depth + 1) : []));
   return [];
 }
 

@@ -18,14 +18,17 @@ import { Roots } from './roots';
 import { selfInstances } from './pySelf';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
+import type { PathConfig } from './tsconfigPaths';
+import type { WorkspacePackage } from './workspacePackages';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
   root?: string;
-  /** TypeScript/JavaScript path aliases (tsconfig `paths`, absolute targets; `*` wildcards) and `baseUrl`s.
+  /** TypeScript/JavaScript path aliases and baseUrl of each tsconfig/jsconfig (a file uses the nearest above it).
    *  Options of several workspace folders merge by concatenating these arrays. */
-  aliases?: { pattern: string; targets: string[] }[];
-  baseUrls?: string[];
+  pathConfigs?: PathConfig[];
+  /** Named packages of the workspace (monorepo siblings imported by name). */
+  workspacePackages?: WorkspacePackage[];
   /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
   packageScopes?: PackageScope[];
 }

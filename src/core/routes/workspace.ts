@@ -16,6 +16,8 @@ import { ModuleIndex } from './modules';
 import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
+import { CONFIG_NAMES, readPathConfigs } from './tsconfigPaths';
+import { readWorkspacePackages } from './workspacePackages';
 import type { Route, RouteJson } from './types';
 
 export interface ScanOptions {
@@ -39,7 +41,7 @@ export interface ScanResult {
   routes: Route[];
   analyses: Map<string, FileAnalysis>;
   notes: string[];
-  /** Pass these to resolveRoutes when re-resolving (tsconfig/jsconfig path aliases of the root). */
+  /** Pass these to resolveRoutes when re-resolving (tsconfig/jsconfig path aliases, package scopes). */
   resolveOptions: ResolveOptions;
 }
 
@@ -80,6 +82,10 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const files: { abs: string; rel: string; size: number }[] = [];
   /** Files of test folders: analysed only when a non-test module imports them (step 3). */
   const held: { abs: string; rel: string; size: number }[] = [];
+  /** tsconfig.json / jsconfig.json files: their path aliases apply below them. */
+  const configs: string[] = [];
+  /** package.json files: named ones are packages their siblings import by name. */
+  const manifests: string[] = [];
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
@@ -133,6 +139,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         await walk(abs, r, tests || testDir);
         if (++sinceYield >= 64) await maybeYield();
       } else if (isFile) {
+        if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
+        if (ent.name === 'package.json') manifests.push(abs);
         if (rules.skipsFile(r)) continue;
         if (tests) {
           if (held.length < maxFiles) held.push({ abs, rel: r, size }); // size read if it is analysed
@@ -204,7 +212,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
     await maybeYield();
   }
   check();
-  const resolveOptions: ResolveOptions = { root: absRoot, ...(await readPathAliases(absRoot, notes)) };
+  const resolveOptions: ResolveOptions = { root: absRoot };
+  const pathConfigs = await readPathConfigs(absRoot, configs, notes);
+  if (pathConfigs.length) resolveOptions.pathConfigs = pathConfigs;
+  const packages = await readWorkspacePackages(absRoot, manifests, notes);
+  if (packages.length) resolveOptions.workspacePackages = packages;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 
@@ -234,86 +246,6 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   }
   const routes = resolveRoutes([...analyses.values()], resolveOptions);
   return { routes, analyses, notes, resolveOptions };
-}
-
-/** `compilerOptions.paths` / `baseUrl` of the root tsconfig.json or jsconfig.json (JSON with comments, `extends` followed). */
-async function readPathAliases(
-  root: string,
-  notes: string[],
-): Promise<{ aliases?: { pattern: string; targets: string[] }[]; baseUrls?: string[] }> {
-  for (const name of ['tsconfig.json', 'jsconfig.json']) {
-    const co = await readCompilerOptions(root, path.join(root, name), name, notes, 0);
-    if (!co) continue;
-    const base = co.baseUrl ?? co.paths?.dir ?? root;
-    const aliases = Object.entries(co.paths?.map ?? {}).map(([pattern, targets]) => ({
-      pattern,
-      targets: (targets ?? []).map((t) => path.resolve(base, t)),
-    }));
-    return { aliases, ...(co.baseUrl ? { baseUrls: [co.baseUrl] } : {}) };
-  }
-  return {};
-}
-
-interface PathOptions {
-  /** Absolute. */
-  baseUrl?: string;
-  /** `paths` and the directory of the file that set them (their base when there is no baseUrl). */
-  paths?: { map: Record<string, string[]>; dir: string };
-}
-
-/** One config file and the ones it `extends` (relative files or packages under node_modules), child options winning. */
-async function readCompilerOptions(root: string, file: string, name: string, notes: string[], depth: number): Promise<PathOptions | null> {
-  if (depth > 5) return null;
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const json = JSON.parse(stripJsonComments(text)) as {
-      extends?: string | string[];
-      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
-    };
-    let out: PathOptions = {};
-    for (const ext of [json.extends ?? []].flat()) {
-      if (typeof ext !== 'string') continue;
-      const target =
-        ext.startsWith('.') || path.isAbsolute(ext) ? path.resolve(path.dirname(file), ext) : path.join(root, 'node_modules', ext);
-      const parent =
-        (await readCompilerOptions(root, target, name, notes, depth + 1)) ??
-        (target.endsWith('.json') ? null : await readCompilerOptions(root, `${target}.json`, name, notes, depth + 1));
-      if (parent) out = { ...out, ...parent };
-    }
-    const co = json.compilerOptions ?? {};
-    if (co.baseUrl) out.baseUrl = path.resolve(path.dirname(file), co.baseUrl);
-    if (co.paths) out.paths = { map: co.paths, dir: path.dirname(file) };
-    return out;
-  } catch {
-    notes.push(`${name}: could not read compilerOptions.paths`);
-    return null;
-  }
-}
-
-/** JSON with comments and trailing commas (tsconfig.json) as plain JSON text. */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      out += text.slice(start, i + 1);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2);
-      if (i < 0) break;
-      i++;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
 /** The JSON shape of a route: paths relative to root with posix separators. */

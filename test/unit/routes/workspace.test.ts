@@ -173,6 +173,23 @@ test('tsconfig `extends` (a relative file and a package) brings its baseUrl and 
   assert.deepEqual(paths, ['/users/:id src/app/users.ts:3']);
 });
 
+test('a file uses the tsconfig nearest above it; an `extends` cycle reads as nothing and a broken config is noted', async () => {
+  const root = tree({
+    'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["lib/*"] } } }\n',
+    'lib/routes.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/root', (q, s) => s.end());\nexport default r;\n",
+    'main.ts': "import express from 'express';\nimport r from '@/routes';\nconst app = express();\napp.use('/a', r);\n",
+    'svc/tsconfig.json': '{ "extends": "./b.json" }\n',
+    'svc/b.json': '{ "extends": "./tsconfig.json", "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] } } }\n',
+    'svc/main.ts': "import express from 'express';\nimport r from '@/routes';\nconst app = express();\napp.use('/b', r);\n",
+    'svc/src/routes.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/svc', (q, s) => s.end());\nexport default r;\n",
+    'bad/jsconfig.json': '{ "compilerOptions": ',
+  });
+  const result = await scanWorkspace(root);
+  const paths = result.routes.map((r) => toRouteJson(r, root)).map((r) => `${r.fullPath} ${r.file}`);
+  assert.deepEqual(paths.sort(), ['/a/root lib/routes.ts', '/b/svc svc/src/routes.ts']);
+  assert.ok(result.notes.includes('bad/jsconfig.json: could not read compilerOptions.paths'), result.notes.join('\n'));
+});
+
 test('a test-folder file a non-test module imports is analysed, with what it imports; the other test files are not', async () => {
   const router = (p: string, extra = ''): string =>
     `const { Router } = require('express');\n${extra}const r = Router();\nr.get('${p}', (req, res) => res.end());\nmodule.exports = r;\n`;

@@ -1,0 +1,63 @@
+/**
+ * Monorepo packages imported by name (`import { paths } from '@acme/shared'`, `@acme/shared/routes`): every
+ * package.json of the workspace with a `name` is a package its siblings may import (npm/yarn/pnpm/bun workspaces
+ * link them into node_modules). The entry is read as Node would, from `exports` (conditions `types`/`source`/
+ * `module` too, since the analysed files are the sources), else `main`/`module`/`types`, else `index`; an entry
+ * under a build folder (`dist/index.js`) that is not in the workspace falls back to the same file under `src/`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { mapTargets } from './packageImports';
+
+export interface WorkspacePackage {
+  name: string;
+  dir: string;
+  /** `exports` as a subpath map (`"."` for a bare string/conditions), or null. */
+  exports: Record<string, unknown> | null;
+  /** `main`, `module`, `types` (relative), in that order. */
+  entries: string[];
+}
+
+const CONDITIONS = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'module-sync', 'development', 'default']);
+const BUILD_DIRS = /^(?:dist|build|lib|out|esm|cjs)$/;
+
+/** The named packages among `files` (absolute package.json paths the walk found). */
+export async function readWorkspacePackages(root: string, files: readonly string[], notes: string[]): Promise<WorkspacePackage[]> {
+  const out: WorkspacePackage[] = [];
+  for (const file of [...files].sort()) {
+    const text = await fs.promises.readFile(file, 'utf8').catch(() => null);
+    if (text === null) continue;
+    try {
+      const json = JSON.parse(text) as { name?: unknown; exports?: unknown; main?: unknown; module?: unknown; types?: unknown };
+      if (typeof json.name !== 'string' || !json.name) continue;
+      const ex = json.exports;
+      const subpaths = ex && typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some((k) => k.startsWith('.'));
+      const exports = ex === undefined || ex === null ? null : subpaths ? (ex as Record<string, unknown>) : { '.': ex };
+      const entries = [json.main, json.module, json.types].filter((e): e is string => typeof e === 'string');
+      out.push({ name: json.name, dir: path.dirname(file), exports, entries });
+    } catch {
+      notes.push(`${path.relative(root, file) || 'package.json'}: could not read its name`);
+    }
+  }
+  return out;
+}
+
+/** The absolute files a bare import `spec` may name in a workspace package, in order of preference. */
+export function packageTargets(pkgs: readonly WorkspacePackage[], spec: string): string[] {
+  const pkg = pkgs.find((p) => spec === p.name || spec.startsWith(`${p.name}/`));
+  if (!pkg) return [];
+  const sub = spec === pkg.name ? '.' : `.${spec.slice(pkg.name.length)}`;
+  const found = pkg.exports
+    ? mapTargets(pkg.dir, pkg.exports, sub, CONDITIONS)
+    : sub === '.'
+      ? [...pkg.entries.map((e) => path.resolve(pkg.dir, e)), path.join(pkg.dir, 'index')]
+      : [path.resolve(pkg.dir, sub)];
+  const out: string[] = [];
+  for (const f of found) {
+    out.push(f);
+    const rel = path.relative(pkg.dir, f).split(path.sep);
+    if (rel.length > 1 && BUILD_DIRS.test(rel[0]!)) out.push(path.join(pkg.dir, 'src', ...rel.slice(1)).replace(/\.d\.ts$/, ''));
+  }
+  if (sub === '.') out.push(path.join(pkg.dir, 'src', 'index'));
+  return out;
+}
