@@ -108,6 +108,7 @@ function extendsCandidates(root: string, dir: string, ext: string): string[] {
   return out;
 }
 
+/** JSON with comments and trailing commas (tsconfig.json) as plain JSON text. */
 export function stripJsonComments(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
