@@ -438,8 +438,10 @@ export class JsAnalyzer extends Analyzer {
       if (m === 'createApp' && obj) return factoryApp(this, n, obj);
       const server = m === 'getInstance' && obj ? calls.adapterServer(this, n, obj) : null;
       if (server) return server;
-      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
-      if (m === 'routes' || m === 'middleware' || m === 'bind' || m === 'withTypeProvider') return this.refOf(obj);
+      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server); a
+      // static method of a class of this file (`AdminRouter.routes()`) is what it returns
+      const same = m === 'routes' || m === 'middleware' || m === 'bind' || m === 'withTypeProvider';
+      if (same && obj && this.refOf(obj).k !== 'cls') return this.refOf(obj);
       if (
         (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
         m === 'register' ||
