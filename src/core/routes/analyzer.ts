@@ -186,8 +186,9 @@ export abstract class Analyzer {
    *  specifier may be a path alias (`@/lib/create-app`, tsconfig `paths`): resolve.ts decides. */
   protected returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
-    // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances: what the method returns
-    const method = callee.k === 'mem' && (callee.base.k === 'imp' || callee.base.k === 'inst');
+    // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances, `AdminRouter.routes()` (static):
+    // what the method returns
+    const method = callee.k === 'mem' && (callee.base.k === 'imp' || callee.base.k === 'inst' || callee.base.k === 'cls');
     if (callee.k === 'fn' || callee.k === 'imp' || method) {
       return args?.some((a) => a) ? { k: 'ret', callee, args } : { k: 'ret', callee };
     }

@@ -5,7 +5,7 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
-import type { CallEdge, Mount, Ref, TableMount, TableSlot, Val } from './model';
+import type { CallEdge, Mount, RawRoute, Ref, TableMount, TableSlot, Val } from './model';
 import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 
@@ -159,5 +159,39 @@ export class CallGraph extends RefResolver {
       const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
       return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(el.file, c) : null, prefix };
     });
+  }
+
+  /**
+   * A route a callback registers once per element of a table of modules (`routes.forEach((route) =>
+   * router.openapi(route.schema, route.handler))` over namespace imports): the route each call makes, the members of the
+   * callback's parameter its path or method reads (and its handler) being those of that call's argument. Only an argument
+   * that reads the same in this file (an import, or a call written here); otherwise the route as it is.
+   */
+  protected perArgRoutes(file: string, r: RawRoute): RawRoute[] {
+    const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
+    const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
+    const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
+    if (p?.k !== 'param' || ref(r.path) === p) return [r];
+    const out: RawRoute[] = [];
+    for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
+      const a = this.argOf(c, file, p.fn, p.i).ref;
+      if (!a || (c.file !== file && a.k !== 'imp')) continue;
+      const sub = (x: Ref): Ref =>
+        x.k === 'mem'
+          ? { ...x, base: sub(x.base) }
+          : x.k === 'wrap'
+            ? { ...x, inner: sub(x.inner) }
+            : x.k === 'param' && x.fn === p.fn && x.i === p.i
+              ? a
+              : x;
+      const val = (v: Val): Val => ('e' in v && v.ref ? { ...v, ref: sub(v.ref) } : v);
+      out.push({
+        ...r,
+        path: val(r.path),
+        ...(r.methodVal ? { methodVal: val(r.methodVal) } : {}),
+        handler: r.handler && { ...r.handler, ref: sub(r.handler.ref) },
+      });
+    }
+    return out.length ? out : [r];
   }
 }

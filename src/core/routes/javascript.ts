@@ -337,7 +337,11 @@ export class JsAnalyzer extends Analyzer {
     };
     const v = ev(value);
     if ('s' in v) set(name, v);
-    else if (!zodDefaults(name, value, ev, (id) => this.soleDeclarator(id), set)) jsObjectConsts(name, value, ev, set);
+    else if (zodDefaults(name, value, ev, (id) => this.soleDeclarator(id), set)) return;
+    // `export default homeSchema`: the object the constant holds (`const homeSchema = createRoute({ path: '/home' })`)
+    const id = unwrapExpr(value);
+    const held = id?.type === 'identifier' ? this.soleDeclarator(id.text)?.childForFieldName('value') : null;
+    jsObjectConsts(name, held ?? value, ev, set);
   }
 
   // ---- values ------------------------------------------------------------------------------------
@@ -438,8 +442,10 @@ export class JsAnalyzer extends Analyzer {
       if (m === 'createApp' && obj) return factoryApp(this, n, obj);
       const server = m === 'getInstance' && obj ? calls.adapterServer(this, n, obj) : null;
       if (server) return server;
-      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server)
-      if (m === 'routes' || m === 'middleware' || m === 'bind' || m === 'withTypeProvider') return this.refOf(obj);
+      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server), Hono's
+      // chained notFound(cb) / onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
+      const same = /^(routes|middleware|bind|withTypeProvider|notFound|onError)$/.test(m);
+      if (same && obj && this.refOf(obj).k !== 'cls') return this.refOf(obj);
       if (
         (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
         m === 'register' ||

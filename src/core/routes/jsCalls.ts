@@ -216,12 +216,15 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
 }
 
 /** `initRoutes() { …; return this.router; }`: what a class method returns when it is one of the instance's fields, so a
- *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field. */
+ *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field; and
+ *  what a static method returns (`static routes() { const router = Router(); …; return router; }`), so
+ *  `export default AdminRouter.routes()` is that router. */
 export function fieldReturns(A: JsAnalyzer): void {
   for (const c of A.fa.classes)
     for (const id of Object.values(c.methods)) {
       const fn = A.fnNode(id);
       const e = fn ? unwrapExpr(A.returnedExpr(fn) ?? null) : null;
-      if (e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this') A.computeReturns(id);
+      const field = e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this';
+      if (field || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
     }
 }

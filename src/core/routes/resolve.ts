@@ -502,7 +502,7 @@ class Resolver extends CallGraph {
       }
       return;
     }
-    for (const at of this.perCall(fa, r)) this.emitOne(fa, r, out, undefined, at);
+    for (const ra of this.perArgRoutes(fa.file, r)) for (const at of this.perCall(fa, ra)) this.emitOne(fa, ra, out, undefined, at);
   }
 
   /** `at`: the route as one call of its helper makes it (perCall). */

@@ -131,11 +131,14 @@ export class Values {
       return null;
     }
     const root = this.c.resolve(file, base);
-    if (root?.t !== 'ns') return null;
-    const fa = this.c.files.get(root.file);
+    // `import schema from './home.schema'` where the default export is a constant object (`export default homeSchema`)
+    const t = root?.t !== 'ns' && base.k === 'imp' && base.name === 'default' ? this.c.modFile(base.mod, file) : null;
+    const fa = this.c.files.get(root?.t === 'ns' ? root.file : (t ?? ''));
     if (!fa) return null;
     for (const k of [names.join('.'), `default.${names.join('.')}`]) if (k in fa.consts) return fileConst(fa, k);
-    return null;
+    // `route.schema.path` over a namespace import: its export `schema` is an import of another module's constant
+    const ex = root?.t === 'ns' && names.length > 1 ? fa.exports[names[0]!] : undefined;
+    return ex?.k === 'imp' ? this.objectConst(fa.file, ex, names.slice(1), depth + 1) : null;
   }
 
   /** A configuration key set in the code somewhere in the workspace, when it has exactly one value. */

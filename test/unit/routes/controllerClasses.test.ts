@@ -149,3 +149,15 @@ test('route classes whose method returns the router a base class sets: keyed in 
   });
   assert.deepEqual(routes, ['GET /api/v1/orders/:id', 'GET /api/v1/payments', 'GET /health']);
 });
+
+test('a router a static method creates and returns, exported as its result, is mounted where it is imported', async () => {
+  const routes = await run({
+    'admin.js':
+      "import { Router } from 'express';\nclass AdminRouter {\n  static routes() {\n    const router = Router();\n" +
+      "    router.post('/about/add', (req, res) => res.send('ok'));\n    return router;\n  }\n}\nexport default AdminRouter.routes();\n",
+    'app.js':
+      "import express from 'express';\nimport adminRoute from './admin';\nconst app = express();\nconst router = express.Router();\n" +
+      "router.use('/admin', adminRoute);\napp.use('/api', router);\napp.listen(3000);\n",
+  });
+  assert.deepEqual(routes, ['POST /api/admin/about/add']);
+});
