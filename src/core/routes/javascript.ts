@@ -444,8 +444,8 @@ export class JsAnalyzer extends Analyzer {
       if (server) return server;
       // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server), Hono's
       // chained notFound(cb) / onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
-      const same = /^(routes|middleware|bind|withTypeProvider|notFound|onError)$/.test(m);
-      if (same && obj && this.refOf(obj).k !== 'cls') return this.refOf(obj);
+      const self = /^(routes|middleware|bind|withTypeProvider|notFound|onError)$/.test(m) && obj ? this.refOf(obj) : null;
+      if (self && self.k !== 'cls') return self;
       if (
         (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
         m === 'register' ||

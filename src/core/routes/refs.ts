@@ -18,7 +18,7 @@ export interface EntryAt {
   mod: ModId;
   entry: { mod: ModId; name: string; stem: string };
   /** The string helpers of other modules the loader's expressions call. */
-  fns?: NameFns;
+  fns: NameFns;
 }
 
 /** A reference with the folder loader's module replaced by the entry's. */
@@ -279,8 +279,9 @@ export class RefResolver {
   /** f once per entry of the folder loader the references (of `file`) are rooted at; once, with null, without one. */
   protected perEntry<T>(file: string, refs: readonly (Ref | null | undefined)[], f: (at: EntryAt | null) => T): T[] {
     const mod = refs.map((r) => this.loaderMod(r)).find((m) => m);
-    const fns = mod ? this.nameFns(file) : undefined;
-    return mod ? this.entriesOf(file, mod).map((entry) => f({ mod, entry, fns })) : [f(null)];
+    if (!mod) return [f(null)];
+    const fns = this.nameFns(file);
+    return this.entriesOf(file, mod).map((entry) => f({ mod, entry, fns }));
   }
 
   private fnsMemo = new Map<string, NameExpr | null>();
