@@ -48,6 +48,9 @@ export interface FolderLoop {
 /** Both tests (a missing first one: the second alone). */
 export const and = (a: NameExpr | undefined, b: NameExpr): NameExpr => (a ? { k: 'call', fn: 'and', on: a, args: [b] } : b);
 
+/** The opposite test. */
+export const not = (x: NameExpr): NameExpr => ({ k: 'call', fn: 'not', on: x, args: [] });
+
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether the entry matches a one-level glob pattern (`*`, `?`), after `pre` (the pattern's folder as written; `rooted`:

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
-import { and, evalName, globTest, type FolderLoop, type NameExpr } from './folderLoops';
+import { and, evalName, globTest, not, type FolderLoop, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import { word } from './loops';
@@ -309,7 +309,7 @@ export class FolderListings {
       if (!cond || !/^(return|continue)_statement$/.test(exit?.type ?? '') || !this.uses(l, cond)) continue;
       const test = nameExpr(this.A, cond, l);
       if (!test && l.re.test(cond.text)) return null;
-      if (test) loop = { ...loop, filter: and(loop.filter, { k: 'call', fn: 'not', on: test, args: [] }) };
+      if (test) loop = { ...loop, filter: and(loop.filter, not(test)) };
     }
     return loop;
   }
@@ -379,10 +379,7 @@ export class FolderListings {
       const t = nameExpr(this.A, cond, l);
       const then = p.childForFieldName('consequence')!;
       if (!t) return null;
-      filter = and(
-        filter,
-        call.startIndex >= then.startIndex && call.endIndex <= then.endIndex ? t : { k: 'call', fn: 'not', on: t, args: [] },
-      );
+      filter = and(filter, call.startIndex >= then.startIndex && call.endIndex <= then.endIndex ? t : not(t));
     }
     if (!spec || (l.loop.spec && JSON.stringify(l.loop.spec) !== JSON.stringify(spec))) return null;
     // a prefix read first recorded the loop without the guards around the load (`test ? app.use(p, require(m)) : ''`)

@@ -2,8 +2,8 @@
  *  package.json subpath imports (`#routes/*`), monorepo packages imported by name. Pure. */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
-import { subpathTargets, type PackageScope } from './packageImports';
-import { nearestConfig, type PathConfig } from './tsconfigPaths';
+import { nearestAbove, subpathTargets, type PackageScope } from './packageImports';
+import type { PathConfig } from './tsconfigPaths';
 import { packageTargets, type WorkspacePackage } from './workspacePackages';
 
 const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -64,7 +64,7 @@ export class ModuleIndex {
     }
     if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length)) {
       const spec = mod.slice(4);
-      const config = nearestConfig(this.configs, from);
+      const config = nearestAbove(this.configs, from); // the config nearest above the importing file
       for (const a of config?.aliases ?? []) {
         const star = a.pattern.indexOf('*');
         let rest: string | null = null;

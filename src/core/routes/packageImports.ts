@@ -20,9 +20,15 @@ const CONDITIONS = new Set(['node', 'import', 'require', 'module-sync', 'default
 
 /** The absolute files `spec` (`#x/y`) may name, in Node's order of preference, under the scope nearest to `from`. */
 export function subpathTargets(scopes: readonly PackageScope[], spec: string, from: string): string[] {
-  let scope: PackageScope | undefined;
-  for (const s of scopes) if (from.startsWith(s.dir + path.sep) && (!scope || s.dir.length > scope.dir.length)) scope = s;
+  const scope = nearestAbove(scopes, from);
   return scope?.imports ? mapTargets(scope.dir, scope.imports, spec, CONDITIONS) : [];
+}
+
+/** The item whose folder holds `file` most closely (the deepest; the first of equal ones), or null. */
+export function nearestAbove<T extends { dir: string }>(items: readonly T[], file: string): T | null {
+  let best: T | null = null;
+  for (const c of items) if (file.startsWith(c.dir + path.sep) && (!best || c.dir.length > best.dir.length)) best = c;
+  return best;
 }
 
 /** The absolute files `spec` names through an `imports` or `exports` map of the package in `dir` (an exact key wins over

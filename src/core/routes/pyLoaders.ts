@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { clip } from './common';
-import { and, globTest, type NameExpr } from './folderLoops';
+import { and, globTest, not, type NameExpr } from './folderLoops';
 import { word } from './loops';
 import type { ModId, Ref, Val } from './model';
 import type { PyAnalyzer } from './python';
@@ -59,7 +59,7 @@ function recordFilter(A: PyAnalyzer, call: Node, mod: ModId): void {
     const then = st.childForFieldName('consequence');
     if (!cond || !then || !uses(cond) || named(then)[0]?.type !== 'continue_statement') continue;
     const t = test(cond);
-    filter = t && filter !== null ? and(filter, { k: 'call', fn: 'not', on: t, args: [] }) : null;
+    filter = t && filter !== null ? and(filter, not(t)) : null;
   }
   for (let p = call.parent; p && p.startIndex >= l.start && filter !== null; p = p.parent) {
     const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
@@ -67,7 +67,7 @@ function recordFilter(A: PyAnalyzer, call: Node, mod: ModId): void {
     const then = p.childForFieldName('consequence')!;
     const t = test(cond);
     const inThen = call.startIndex >= then.startIndex && call.endIndex <= then.endIndex;
-    filter = t ? and(filter, inThen ? t : { k: 'call', fn: 'not', on: t, args: [] }) : null;
+    filter = t ? and(filter, inThen ? t : not(t)) : null;
   }
   const filters = (A.fa.loaderFilters ??= {});
   const known = filters[mod];
@@ -120,12 +120,7 @@ interface PyListing {
 }
 
 /** pkgutil's `ispkg`: the entry is a package (a folder, not a `.py` file). */
-const IS_PKG: NameExpr = {
-  k: 'call',
-  fn: 'not',
-  on: { k: 'call', fn: 'endsWith', on: { k: 'entry' }, args: [{ k: 's', s: '.py' }] },
-  args: [],
-};
+const IS_PKG: NameExpr = not({ k: 'call', fn: 'endsWith', on: { k: 'entry' }, args: [{ k: 's', s: '.py' }] });
 
 const LISTING = /\b(?:iter_modules|walk_packages|listdir|iterdir|glob|rglob)\s*\(/;
 
@@ -296,7 +291,6 @@ function pyComparison(n: Node, ev: (x: Node | null | undefined) => NameExpr | nu
     .map((c) => c?.text)
     .join(' ');
   if (!a || !b || more) return null;
-  const not = (x: NameExpr | null): NameExpr | null => x && { k: 'call', fn: 'not', on: x, args: [] };
   if (op === '==' || op === '!=') {
     const [x, y] = [ev(a), ev(b)];
     return x && y ? { k: 'call', fn: op === '==' ? 'eq' : 'ne', on: x, args: [y] } : null;
@@ -317,7 +311,7 @@ function pyComparison(n: Node, ev: (x: Node | null | undefined) => NameExpr | nu
     const [x, y] = [ev(b), ev(a)];
     t = x && y ? { k: 'call', fn: 'includes', on: x, args: [y] } : null;
   }
-  return op === 'in' ? t : not(t);
+  return op === 'not in' && t ? not(t) : t;
 }
 
 function pyConstant(A: PyAnalyzer, n: Node): NameExpr | null {

@@ -26,8 +26,9 @@ const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'gene
 export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
   return {
     loop(n) {
-      const body = forClause(n) ? n.childForFieldName('body') : null;
-      return body ? { body, seq: forClause(n)!.childForFieldName('right') } : null;
+      const clause = forClause(n);
+      const body = clause ? n.childForFieldName('body') : null;
+      return body ? { body, seq: clause!.childForFieldName('right') } : null;
     },
     names(n) {
       const names = new Map<string, Part>();

@@ -52,13 +52,6 @@ export async function readPathConfigs(root: string, files: readonly string[], no
   return out;
 }
 
-/** The config nearest above `file` (the deepest folder holding it), or null. */
-export function nearestConfig(configs: readonly PathConfig[], file: string): PathConfig | null {
-  let best: PathConfig | null = null;
-  for (const c of configs) if (file.startsWith(c.dir + path.sep) && (!best || c.dir.length > best.dir.length)) best = c;
-  return best;
-}
-
 /** One config file and the ones it `extends`, child options winning. */
 async function readCompilerOptions(
   root: string,
