@@ -36,13 +36,13 @@ export function pySelf(A: PyAnalyzer, r: Ref | null): Ref | null {
  * `made` says whether an object is an instance of a framework subclass.
  */
 export function selfInstances(
-  files: Iterable<FileAnalysis>,
+  files: ReadonlyMap<string, FileAnalysis>,
   resolve: (file: string, ref: Ref) => Ent | null,
   made: (file: string, id: number) => boolean,
 ): { self: Ent; inst: Ent; line: number }[] {
   const selves = new Map<string, Ent[]>();
   const instances: { o: Ent; cls: Ent; line: number }[] = [];
-  for (const fa of files)
+  for (const fa of files.values())
     for (const o of fa.objects) {
       const cls = o.ctor && made(fa.file, o.id) ? resolve(fa.file, o.ctor) : null;
       if (cls?.t !== 'cls') continue;
@@ -52,7 +52,6 @@ export function selfInstances(
     }
   const out: { self: Ent; inst: Ent; line: number }[] = [];
   if (!selves.size) return out;
-  const byFile = new Map([...files].map((fa) => [fa.file, fa]));
   for (const { o, cls, line } of instances) {
     // the instance's class and its project bases (a method of a base registers on the subclass's instance)
     const seen = new Set<string>();
@@ -61,7 +60,7 @@ export function selfInstances(
       if (c.t !== 'cls' || seen.has(key(c))) continue;
       seen.add(key(c));
       for (const s of selves.get(key(c)) ?? []) out.push({ self: s, inst: o, line });
-      for (const s of byFile.get(c.file)?.classes[c.id]?.supers ?? []) todo.push(resolve(c.file, s) ?? c);
+      for (const s of files.get(c.file)?.classes[c.id]?.supers ?? []) todo.push(resolve(c.file, s) ?? c);
     }
   }
   return out;

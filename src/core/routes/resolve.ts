@@ -258,7 +258,7 @@ class Resolver extends CallGraph {
     }
     // `self` in a method of a framework subclass is each instance of it (./pySelf)
     for (const s of selfInstances(
-      this.files.values(),
+      this.files,
       (f, r) => this.resolve(f, r),
       (f, id) => !!this.made(f, id),
     ))

@@ -1,0 +1,23 @@
+/** `self` in a method of a framework subclass is each instance of it, also where the method is inherited from a
+ *  project base class in another module. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectRoutes } from '../../../src/core/routes/detector';
+
+test('a route a project base class registers on `self` is served by the instance of its subclass', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/base.py',
+      text:
+        'from flask import Flask\n\n\nclass Base(Flask):\n    def __init__(self, name):\n        super().__init__(name)\n' +
+        '        self.setup_base()\n\n    def setup_base(self):\n        @self.route("/base")\n        def base():\n            return "base"\n',
+    },
+    {
+      path: '/p/server.py',
+      text:
+        'from base import Base\n\n\nclass Server(Base):\n    def __init__(self, name):\n        super().__init__(name)\n\n' +
+        '        @self.route("/own")\n        def own():\n            return "own"\n\n\nserver = Server(__name__)\n',
+    },
+  ]);
+  assert.deepEqual(routes.map((r) => `${r.path} ${r.fullPath}`).sort(), ['/base /base', '/own /own']);
+});
