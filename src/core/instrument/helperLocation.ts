@@ -122,8 +122,8 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
   const newExt = fileExt === '.tsx' ? '.ts' : fileExt === '.jsx' ? '.js' : JS_EXTS.includes(fileExt) ? fileExt : ts ? '.ts' : '.js';
   // only folders the file's tsconfig compiles a new module in without changing the build (inside rootDir, included)
   const scope = await compileScope(file, root);
-  const fits = (dir: string, ext = newExt) => !scope || scope.accepts(path.join(dir, JS_HELPER_MODULE + ext));
-  const dirs = (root ? chain : [own]).filter((d) => fits(d));
+  const fits = (dir: string) => !scope || scope.accepts(path.join(dir, JS_HELPER_MODULE + newExt));
+  const dirs = (root ? chain : [own]).filter(fits);
   const existing = await firstWith(
     dirs,
     JS_EXTS.map((e) => JS_HELPER_MODULE + e),

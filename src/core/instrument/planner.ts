@@ -234,14 +234,14 @@ async function plan(
         });
         return;
       }
-      const servedAs = wrapper ? (served.get(`${routeId(route)} ${route.path}`)?.size ?? 0) : 0;
-      if (servedAs > 1) {
+      const servedAt = served.get(`${routeId(route)} ${route.path}`);
+      if (servedAt && servedAt.size > 1) {
         // one registration, one wrapper: the requests under every other prefix would be counted under its label
         outcomes.push({
           route,
           edits: [],
           already: [],
-          refused: `${routeLabel(route)}: its registration is served under ${servedAs} paths (${[...served.get(`${routeId(route)} ${route.path}`)!].join(', ')}: a router mounted under several prefixes); one static label would miscount`,
+          refused: `${routeLabel(route)}: its registration is served under ${servedAt.size} paths (${[...servedAt].join(', ')}: a router mounted under several prefixes); one static label would miscount`,
         });
         return;
       }
@@ -281,9 +281,11 @@ async function plan(
     // wrapper style: the full paths each path of a registration serves (a router mounted under two prefixes, two;
     // the several URLs of a Flask-RESTful resource are labelled apart by its wrapper)
     const served = new Map<string, Set<string>>();
-    for (const r of [...routes, ...fileRoutes]) {
-      const k = `${routeId(r)} ${r.path}`;
-      if (r.fullPath !== null) served.set(k, (served.get(k) ?? new Set()).add(r.fullPath));
+    if (wrapper) {
+      for (const r of [...routes, ...fileRoutes]) {
+        const k = `${routeId(r)} ${r.path}`;
+        if (r.fullPath !== null) served.set(k, (served.get(k) ?? new Set()).add(r.fullPath));
+      }
     }
     // inline style: how many of the file's registrations each handler body serves (planned on a throwaway instrumenter)
     const shares = new Map<number, number>();
