@@ -251,10 +251,11 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     ' */',
     ...(ts
       ? [
-          // T constrained to a function with `any` parameters (as the frameworks' handler types have): a wrapped inline
-          // handler keeps the contextual parameter types of its registration
+          // T constrained to a function with `any` parameters and `this` (as the frameworks' handler types have): a
+          // wrapped inline handler keeps the contextual types of its registration, and a `function` using `this` still
+          // type-checks under strict where they cannot be inferred (a Fastify handler's `this`)
           `export function ${JS_HELPER_FN}(method: string, route: string): (ctx: any, next: () => Promise<any>) => Promise<any>;`,
-          `export function ${JS_HELPER_FN}<T extends (...args: any[]) => unknown>(method: string, route: string, handler: T): T;`,
+          `export function ${JS_HELPER_FN}<T extends (this: any, ...args: any[]) => unknown>(method: string, route: string, handler: T): T;`,
           `export function ${JS_HELPER_FN}(method: string, route: string, handler?: unknown): unknown {`,
           '  return wrap(method, route, handler ?? ((_ctx: unknown, next: () => Promise<unknown>) => next()));',
         ]

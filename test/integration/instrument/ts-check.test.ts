@@ -163,6 +163,14 @@ describe('wrapper style type-checks', () => {
         assert.match(gauge.newFiles![0]!.content, /httpRequestsInProgress\.dec\(\)/);
         files.push(gaugeHelper);
       }
+      // a `function` using `this`, wrapped where nothing gives it a type (the framework's types absent, or not inferred)
+      const untyped = path.join(dir, 'express', 'untypedThis.ts');
+      fs.writeFileSync(
+        untyped,
+        "import { observeRoute } from './telemetryRoutes';\ndeclare const server: any;\n" +
+          "server.route({ handler: observeRoute('GET', '/x', async function exportAll() { return this.repository; }) });\n",
+      );
+      files.push(untyped);
       const isJs = (f: string) => /\.[cm]?js$/.test(f);
       // noUnusedLocals stays on: the helper declares nothing it does not use
       assert.deepEqual(
