@@ -10,7 +10,7 @@ import { CliError, parseArgs, type Command, type Io } from '../io';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../core/instrument/planner';
 import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } from '../../core/instrument/types';
 import { detectRoutes } from '../../core/routes/detector';
-import { scanWorkspace } from '../../core/routes/workspace';
+import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
 import type { Route } from '../../core/routes/types';
 import { asWritten, routeLabel } from '../../core/routes/route';
 import { errorMessage } from '../../core/errors';
@@ -90,7 +90,8 @@ async function routesOf(file: string, text: string, root: string | undefined, io
   const here = (r: Route) => path.resolve(wrapper ? r.file : r.handlerFile) === file;
   if (root) {
     try {
-      const scan = await scanWorkspace(root, { includeTests: true });
+      // tests scanned only for a test file's own routes: a test app registering a plugin would add its mount to them
+      const scan = await scanWorkspace(root, { includeTests: !isIndexable(path.relative(root, file)) });
       const inFile = scan.routes.filter(here);
       if (inFile.length) return inFile;
       // inline style on a file that only registers handlers written elsewhere: the planner says where they are
