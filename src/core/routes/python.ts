@@ -80,7 +80,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 
 export class PyAnalyzer extends Analyzer {
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, pyParamNames);
+    super(fa, file, scopes, pyParamNames, true);
   }
 
   /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
