@@ -90,6 +90,9 @@ export interface BindingLanguage<V> {
   param(fn: Node, i: number): V;
   /** The value of a name whose binding is being computed already (a cycle such as `a = b; b = a`). */
   cyclic(name: string): V;
+  /** Module-level names follow statement order (Python): a use at module level sees the last binding before it, a use
+   *  in a function the module's final binding. Else (JS/TS, no rebinding of a declaration) the first binding. */
+  statementOrder?: boolean;
 }
 
 /** The first binding of a name in each scope that binds it: the binding itself while there is one such scope (most
@@ -111,6 +114,8 @@ export class Bindings<V> {
   private readonly resolving: string[] = [];
   private readonly resolvingAt: number[] = [];
   private readonly paramMemo = new Map<number, readonly (string | null)[]>();
+  /** name → its module-level bindings in order, for a language whose names follow statement order. */
+  private readonly moduleLevel = new Map<string, Binding<V>[]>();
 
   constructor(
     readonly scopes: ScopeIndex,
@@ -122,6 +127,11 @@ export class Bindings<V> {
     if (!list) this.table.set(name, (list = []));
     const b = { node, scope, value };
     list.push(b);
+    if (scope === -1 && this.lang.statementOrder) {
+      const mods = this.moduleLevel.get(name);
+      if (mods) mods.push(b);
+      else this.moduleLevel.set(name, [b]);
+    }
     const firsts = this.firsts.get(name);
     if (!firsts) this.firsts.set(name, b);
     else if (!(firsts instanceof Map)) {
@@ -158,8 +168,25 @@ export class Bindings<V> {
       const p = this.paramNames(fn).indexOf(name);
       if (p >= 0) return this.lang.param(fn, p);
     }
-    const mod = firstIn(firsts, -1);
+    const mod = this.inEffect(name, at, innermost) ?? firstIn(firsts, -1);
     return mod ? this.valueOf(name, mod) : null;
+  }
+
+  /** With statement order, the module-level binding in effect at `at` (a use in its own binding's value sees the
+   *  one before); undefined when none precedes it or the name is bound once. */
+  private inEffect(name: string, at: Node, innermost: number): Binding<V> | undefined {
+    const mods = this.moduleLevel.get(name);
+    if (!mods || mods.length < 2) return undefined;
+    if (innermost !== -1) return mods.at(-1);
+    let lo = 0;
+    let hi = mods.length; // the first binding starting after `at`
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (mods[mid]!.node.startIndex <= at.startIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) if (!within(at, mods[i]!.node)) return mods[i];
+    return undefined;
   }
 
   /** A binding's value; a binding met again while its own value is computed gives `cyclic(name)`. */

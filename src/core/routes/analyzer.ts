@@ -45,11 +45,13 @@ export abstract class Analyzer {
     readonly file: string,
     scopes: ScopeIndex,
     paramNames: (fn: Node) => (string | null)[],
+    statementOrder = false,
   ) {
     this.bindings = new Bindings<Ref>(scopes, {
       paramNames,
       param: (fn, i) => this.paramRef(fn, i),
       cyclic: (name) => ({ k: 'none', text: name }),
+      statementOrder,
     });
   }
 

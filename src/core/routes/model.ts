@@ -90,7 +90,14 @@ export interface ClassDecl {
   /** Instance fields (`router = Router()`, `this.router = ...`) → value. */
   fields?: Record<string, Ref>;
   /** A framework class among its bases (`class AppRouter(APIRouter)`), or project classes it derives from. */
-  base?: { framework: Framework; kind: 'app' | 'router'; /** Flask-RESTX / RESTPlus `Namespace` */ namespace?: true };
+  base?: {
+    framework: Framework;
+    kind: 'app' | 'router';
+    /** Flask-RESTX / RESTPlus `Namespace` */
+    namespace?: true;
+    /** Flask-RESTful / RESTX / flask-smorest `Api`: its instances are bound to the app they are constructed with */
+    api?: true;
+  };
   supers?: Ref[];
   /** JS/TS static fields: one value the class and its subclasses share. */
   statics?: string[];
@@ -170,6 +177,8 @@ export interface Mount {
   /** include: FastAPI include_router (adds), blueprint: Flask (overrides creation prefix), use: Express/Koa,
    *  register: Fastify, route: Hono app.route, base: Hono basePath, alias: function parameter binding. */
   kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias';
+  /** Only when the child is an instance of a project subclass of `Api` (`api = TodolistApi(app)` binds it to `app`). */
+  ifApi?: true;
 }
 
 /** Which part of a table's element a mount reads: the key of an object's property, its value, or a property of the value. */

@@ -91,7 +91,7 @@ function usesNames(A: PyAnalyzer, l: PyListing): (n: Node) => boolean {
   return (n) => re.test(n.text);
 }
 
-/** `f"app.plugins.{name}"`, `"app.plugins." + name`, `".%s" % name`: the constant text before the one computed part. */
+/** `f"app.plugins.{name}"`, `"app.plugins." + name`, `".%s" % name`, `"app.plugins.{}".format(name)`: the constant text before the one computed part. */
 function constantHead(n: Node): string | null {
   if (n.type === 'binary_operator') {
     const l = n.childForFieldName('left');
@@ -101,6 +101,12 @@ function constantHead(n: Node): string | null {
     if (n.childForFieldName('operator')?.text !== '%') return text;
     const at = text.indexOf('%');
     return at >= 0 && text.indexOf('%', at + 1) < 0 ? text.slice(0, at) : null;
+  }
+  const f = n.type === 'call' ? n.childForFieldName('function') : null;
+  if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'format') {
+    // `"app.plugins.{}".format(name)`: the text before the one field, when it ends the string
+    const m = /^['"]([^{}]*)\{0?\}['"]$/.exec(f.childForFieldName('object')?.text ?? '');
+    return m ? m[1]! : null;
   }
   if (n.type !== 'string') return null;
   const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');

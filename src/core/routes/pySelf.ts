@@ -5,10 +5,14 @@
  * object made by its class (`ctor`), standing for the instances: when the class derives from a framework app or router
  * (also through project bases, across files), the resolver links it to every instance the project creates (`server =
  * Server()`, `app = Portal(__name__)` in a factory, an instance of a subclass), so its routes are where those are; with
- * no instance they stay unmounted. Any other class's `self` stays the parameter (`via`). Pure.
+ * no instance they stay unmounted. Any other class's `self` stays the parameter (`via`). An instance of a subclass of
+ * Flask-RESTful / RESTX / flask-smorest `Api` is bound to the app it is constructed with (`api = TodolistApi(app)`), as
+ * `Api(app)` is. Pure.
  */
-import { named } from '../parsing/nodes';
-import type { FileAnalysis, Ref } from './model';
+import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
+import type { ClassDecl, FileAnalysis, Ref } from './model';
+import type { Framework } from './types';
 import { key } from './refs';
 import type { Ent } from './values';
 import type { PyAnalyzer } from './python';
@@ -64,4 +68,19 @@ export function selfInstances(
     }
   }
   return out;
+}
+
+/** The base a framework class gives its project subclasses (`class TodolistApi(Api)`: an `Api`, bound to an app). */
+export function frameworkBase(ctor: { framework: Framework; kind: 'app' | 'router'; name: string }): NonNullable<ClassDecl['base']> {
+  const flag = ctor.name === 'Api' ? { api: true as const } : ctor.name === 'Namespace' ? { namespace: true as const } : {};
+  return { framework: ctor.framework, kind: ctor.kind, ...flag };
+}
+
+/** `api = TodolistApi(app)` (a call of a project class): the mount of the instance under its first argument, kept by
+ *  the resolver only when the class derives from `Api` (Mount.ifApi). */
+export function pyApiBinding(A: PyAnalyzer, call: Node, callee: Ref): ((child: Ref) => void) | undefined {
+  const { pos, kw } = pyArgs(call);
+  const target = callee.k === 'fn' ? undefined : (pos[0] ?? kw.get('app'));
+  if (!target) return undefined;
+  return (child) => A.fa.mounts.push({ parent: A.refOf(target), child, prefix: null, line: lineOf(call), kind: 'include', ifApi: true });
 }

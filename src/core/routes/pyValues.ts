@@ -9,6 +9,7 @@ import { pyArgs } from '../parsing/python';
 import { clip, concatVals, toMethod } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
 import type { Val } from './model';
+import { pyPercentFormat, pyStrFormat } from './pyFormat';
 import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
@@ -49,7 +50,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
       const op = n.childForFieldName('operator')?.text;
       if (l && r && op === '+')
         return concatVals([pyEvalStr(A, l, depth + 1), pyEvalStr(A, r, depth + 1)], n, 'string concatenation with variables');
-      return { e: clip(n.text), why: 'expression' };
+      return pyPercentFormat(n, ev) ?? { e: clip(n.text), why: 'expression' };
     }
     case 'parenthesized_expression': {
       const c = named(n)[0];
@@ -70,7 +71,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
     case 'attribute':
       return { e: clip(n.text), why: 'attribute', ref: A.refOf(n) };
     case 'call':
-      return pyConfigCall(n, ev) ?? { e: clip(n.text), why: 'function call' };
+      return pyStrFormat(n, ev) ?? pyConfigCall(n, ev) ?? { e: clip(n.text), why: 'function call' };
     case 'subscript':
       return pySubscript(n, ev) ?? { e: clip(n.text), why: 'expression' };
     case 'boolean_operator': {

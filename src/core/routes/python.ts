@@ -16,7 +16,7 @@ import { importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
-import { pySelf } from './pySelf';
+import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -80,7 +80,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 
 export class PyAnalyzer extends Analyzer {
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, pyParamNames);
+    super(fa, file, scopes, pyParamNames, true);
   }
 
   /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
@@ -282,7 +282,8 @@ export class PyAnalyzer extends Analyzer {
       const prefix = (): Val | null => (p ? this.evalStr(p) : null);
       // ns = Namespace('teams'), the project's own subclass of Flask-RESTX Namespace: `/teams` (resolve.ts decides)
       const nsPrefix = (): Val | null => (callee.k === 'fn' ? null : pyNamespacePrefix(this, n));
-      return this.objectAt(n, { framework: 'fastapi', kind: 'router', name: nameNode?.text, prefix, ctor: callee, via, nsPrefix });
+      const o = { framework: 'fastapi' as const, kind: 'router' as const, name: nameNode?.text, prefix, ctor: callee, via, nsPrefix };
+      return this.objectAt(n, o, pyApiBinding(this, n, callee));
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
@@ -302,8 +303,7 @@ export class PyAnalyzer extends Analyzer {
     for (const b of sup ? named(sup) : []) {
       if (b.type !== 'identifier' && b.type !== 'attribute') continue;
       const ctor = this.ctorKind(b);
-      if (ctor)
-        decl.base = { framework: ctor.framework, kind: ctor.kind, ...(ctor.name === 'Namespace' ? { namespace: true as const } : {}) };
+      if (ctor) decl.base = frameworkBase(ctor);
       const r = ctor ? null : this.refOf(b);
       if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
     }

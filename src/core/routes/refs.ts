@@ -42,7 +42,7 @@ export function callAt(c: CallEdge, at: EntryAt): CallEdge {
   return { ...c, callee: refAt(c.callee, at), args: c.args.map((a) => a && refAt(a, at)), ...(strs ? { strs } : {}) };
 }
 
-export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; inner?: Ent };
+export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; inner?: Ent };
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
@@ -347,6 +347,11 @@ export class RefResolver {
     }
     this.madeMemo.set(k, m);
     return m;
+  }
+
+  /** Whether a mount's child is an instance of a project subclass of `Api` (a mount that holds only then: Mount.ifApi). */
+  protected apiInstance(file: string, child: Ref): boolean {
+    return child.k === 'obj' && !!this.made(file, child.id)?.api;
   }
 
   /** Framework and kind of an object (a project subclass's come from its framework base, a factory's from its object). */

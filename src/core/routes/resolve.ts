@@ -267,7 +267,7 @@ class Resolver extends CallGraph {
       const mounts = fa.mounts.flatMap((m) =>
         this.perEntry(fa.file, [m.child], (at) => (at ? { ...m, child: refAt(m.child, at), prefix: valAt(m.prefix, at) } : m)),
       );
-      for (const m of mounts) {
+      for (const m of mounts.filter((x) => !x.ifApi || this.apiInstance(fa.file, x.child))) {
         const child = this.resolve(fa.file, m.child);
         const fn =
           m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param'

@@ -1,0 +1,71 @@
+/**
+ * Python string formatting in the static string evaluator (./pyValues): `'app.{}.routes'.format(name)` (automatic
+ * `{}`, numbered `{0}` and keyword `{name}` fields, `{{` / `}}` escapes) and `'/api/%s' % name` / `'%s/%s' % (a, b)`
+ * (`%s` and `%%`). Each argument is evaluated like any string (a constant, a loop's name at the element being read); a
+ * field with a format spec or conversion (`{:>5}`, `{!r}`, `%d`) leaves the whole string an expression. Pure.
+ */
+import { named, type SyntaxNode as Node } from '../parsing/nodes';
+import { pyArgs } from '../parsing/python';
+import { clip, concatVals } from './common';
+import type { Val } from './model';
+
+type Eval = (n: Node) => Val;
+
+const unknown = (n: Node): Val => ({ e: clip(n.text), why: 'expression' });
+
+/** The text of a plain string literal (no f-string substitutions, no prefix), or null. */
+function literal(n: Node | null): string | null {
+  if (n?.type !== 'string' || !/^['"]/.test(n.text)) return null;
+  const parts = named(n).filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
+  return parts.every((c) => c.type === 'string_content') ? parts.map((c) => c.text).join('') : null;
+}
+
+/** `'…{}…'.format(args)`: the formatted string, or null when `call` is no `.format` on a string literal. */
+export function pyStrFormat(call: Node, ev: Eval): Val | null {
+  const f = call.childForFieldName('function');
+  const template =
+    f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'format' ? literal(f.childForFieldName('object')) : null;
+  if (template === null) return null;
+  const { pos, kw } = pyArgs(call);
+  const vals: Val[] = [];
+  let auto = 0;
+  const re = /\{\{|\}\}|\{([^{}]*)\}|[{}]/g;
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    vals.push({ s: template.slice(last, m.index) });
+    last = re.lastIndex;
+    if (m[0] === '{{' || m[0] === '}}') {
+      vals.push({ s: m[0][0]! });
+      continue;
+    }
+    const field = m[1];
+    if (field === undefined || !/^\w*$/.test(field)) return unknown(call); // a stray brace, a spec or a conversion
+    const arg = field === '' ? pos[auto++] : /^\d+$/.test(field) ? pos[Number(field)] : kw.get(field);
+    if (!arg) return unknown(call);
+    vals.push(ev(arg));
+  }
+  vals.push({ s: template.slice(last) });
+  return concatVals(vals, call, 'formatted string with variables');
+}
+
+/** `'/api/%s' % name`, `'%s/%s' % (a, b)`: the formatted string, or null when `n` is no `%` on a string literal. */
+export function pyPercentFormat(n: Node, ev: Eval): Val | null {
+  const template = n.childForFieldName('operator')?.text === '%' ? literal(n.childForFieldName('left')) : null;
+  const right = n.childForFieldName('right');
+  if (template === null || !right) return null;
+  const args = right.type === 'tuple' ? named(right) : [right];
+  const vals: Val[] = [];
+  let i = 0;
+  const re = /%(.?)/g;
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    vals.push({ s: template.slice(last, m.index) });
+    last = re.lastIndex;
+    if (m[1] === '%') vals.push({ s: '%' });
+    else if (m[1] === 's' && args[i]) vals.push(ev(args[i++]!));
+    else return unknown(n);
+  }
+  if (i !== args.length) return unknown(n);
+  vals.push({ s: template.slice(last) });
+  return concatVals(vals, n, 'formatted string with variables');
+}
