@@ -257,11 +257,8 @@ class Resolver extends CallGraph {
       }
     }
     // `self` in a method of a framework subclass is each instance of it (./pySelf)
-    for (const s of selfInstances(
-      this.files,
-      (f, r) => this.resolve(f, r),
-      (f, id) => !!this.made(f, id),
-    ))
+    const made = (f: string, id: number) => !!this.made(f, id);
+    for (const s of selfInstances(this.files, (f, r) => this.resolve(f, r), made))
       this.addEdge(s.self, { parent: key(s.inst), prefix: null, kind: 'instance', file: s.inst.file, line: s.line });
     for (const fa of this.files.values()) {
       const mounts = fa.mounts.flatMap((m) =>
