@@ -202,9 +202,10 @@ export abstract class Analyzer {
 
   /**
    * `setup(app)`, `mount(app, "/billing", router=billing.router)`: a call passing framework objects or parameters to a
-   * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters).
+   * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters);
+   * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
-  callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = []): void {
+  callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): void {
     if (!mayBeLocalFunction(callee)) return;
     let interesting = false;
     const strs: Record<string, Val> = {};
@@ -225,7 +226,7 @@ export abstract class Analyzer {
       const r = refOfArg(a, name);
       if (r) kwRefs[name] = r;
     }
-    if (!interesting) return;
+    if (!interesting && !(made && Object.keys(strs).length)) return;
     const edge: CallEdge = { callee, args: refs, line: lineOf(n) };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;

@@ -5,7 +5,7 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
-import type { CallEdge, Mount, RawRoute, Ref, TableMount, TableSlot, Val } from './model';
+import type { CallEdge, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 
@@ -36,6 +36,29 @@ export class CallGraph extends RefResolver {
       const v = this.argOf(c, file, fn, i).str;
       return v ? [{ file: c.file, v }] : [];
     });
+  }
+
+  /**
+   * A factory's object prefix (`url_prefix=f"{API_PREFIX}{path}"`) as the call at `file:line` made it: each parameter of
+   * the factory is that call's string argument (`api_blueprint("todos", "/todos")`); `v` unchanged when one is unknown.
+   */
+  protected atCall(file: string, line: number, fnFile: string, v: Val, ev: (f: string, v: Val) => Val): Val {
+    if (!('e' in v)) return v;
+    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    const out: ValPart[] = [];
+    for (const p of parts) {
+      if (typeof p === 'string' || p.ref.k !== 'param') {
+        out.push(p);
+        continue;
+      }
+      const fn = p.ref.fn;
+      const c = (this.callsTo.get(`${fnFile}|${fn}`) ?? []).find((x) => x.file === file && x.call.line === line);
+      const a = c ? this.argOf(c, fnFile, fn, p.ref.i).str : null;
+      const s = a ? ev(c!.file, a) : null;
+      if (!s || !('s' in s)) return v;
+      out.push(s.s);
+    }
+    return ev(fnFile, { e: v.e, why: v.why, parts: out });
   }
 
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */

@@ -274,9 +274,9 @@ export class PyAnalyzer extends Analyzer {
       if (loaded) return loaded;
       const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : this.returnOf(callee);
       if (!via) return none(n);
-      // router = AppRouter(prefix="/x"): a router if the class turns out to subclass APIRouter/Blueprint; router =
-      // get_router(): a fresh instance per call when the function creates it (resolve.ts)
-      const { kw } = pyArgs(n);
+      // AppRouter(prefix="/x"): a router if the class subclasses APIRouter/Blueprint; get_router("/x"): a fresh instance per call (resolve.ts)
+      const { kw, pos } = pyArgs(n);
+      if (callee.k !== 'cls') this.callEdge(n, callee, pos, [...kw], true);
       const nameNode = n.parent?.type === 'assignment' ? n.parent.childForFieldName('left') : null;
       const p = kw.get('prefix') ?? kw.get('url_prefix');
       const prefix = (): Val | null => (p ? this.evalStr(p) : null);

@@ -365,8 +365,10 @@ class Resolver extends CallGraph {
     // an instance a factory made has the prefix the factory gives its object (`APIRouter(prefix=f"/{name}")` inside)
     const made = o?.ctor ? this.made(e.file, e.id) : null;
     const inner = made?.inner;
+    const own = inner?.t === 'obj' ? this.files.get(inner.file)?.objects[inner.id]?.prefix : null;
     let v: Val | null = inner ? this.ownPrefix(key(inner)) : made?.namespace && o?.nsPrefix ? o.nsPrefix : (o?.prefix ?? null);
-    v = v && !inner ? this.evalVal(e.file, v) : v;
+    if (inner && own && !(v && 's' in v)) v = this.atCall(e.file, o!.line, inner.file, own, (f, x) => this.evalVal(f, x));
+    else v = v && !inner ? this.evalVal(e.file, v) : v;
     for (const ps of fa.prefixSets) {
       const t = this.resolve(fa.file, ps.target);
       if (t && key(t) === k) v = this.evalVal(fa.file, ps.prefix);
