@@ -7,6 +7,7 @@ import { applyPatch } from 'diff';
 import { main } from '../../../src/cli/main';
 import { FIXTURES } from '../../support/instrument/helpers';
 import { scratchDir } from '../../support/instrument/pyenv';
+import { tempTree } from '../../support/tempTree';
 
 async function run(cwd: string, ...argv: string[]) {
   const out: string[] = [];
@@ -100,26 +101,17 @@ describe('telemetry-lens instrument', () => {
   });
 
   it("a plugin a test registers on its own instance is labelled with the service's path alone (tests are not scanned)", async () => {
-    const dir = scratchDir('cli-test-mount');
-    const write = (rel: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), text);
-    };
-    write('package.json', '{"name":"svc","dependencies":{"fastify":"4"}}');
-    write(
-      'src/routes.ts',
-      "import type { FastifyInstance } from 'fastify';\nexport async function invoiceRoutes(app: FastifyInstance) {\n" +
+    const dir = tempTree({
+      'package.json': '{"name":"svc","dependencies":{"fastify":"4"}}',
+      'src/routes.ts':
+        "import type { FastifyInstance } from 'fastify';\nexport async function invoiceRoutes(app: FastifyInstance) {\n" +
         "  app.post('/:id/pay', async () => ({ ok: true }));\n}\n",
-    );
-    write(
-      'src/app.ts',
-      "import Fastify from 'fastify';\nimport { invoiceRoutes } from './routes';\nconst app = Fastify();\n" +
+      'src/app.ts':
+        "import Fastify from 'fastify';\nimport { invoiceRoutes } from './routes';\nconst app = Fastify();\n" +
         "app.register(invoiceRoutes, { prefix: '/invoices' });\nexport default app;\n",
-    );
-    write(
-      'src/__tests__/routes.test.ts',
-      "import Fastify from 'fastify';\nimport { invoiceRoutes } from '../routes';\nconst app = Fastify();\napp.register(invoiceRoutes);\n",
-    );
+      'src/__tests__/routes.test.ts':
+        "import Fastify from 'fastify';\nimport { invoiceRoutes } from '../routes';\nconst app = Fastify();\napp.register(invoiceRoutes);\n",
+    });
     const r = await run(dir, 'instrument', 'src/routes.ts', '--all');
     assert.equal(r.code, 0, r.err);
     assert.match(fs.readFileSync(path.join(dir, 'src/routes.ts'), 'utf8'), /observeRoute\('POST', '\/invoices\/:id\/pay'/);

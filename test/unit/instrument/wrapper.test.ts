@@ -18,6 +18,7 @@ import { asWritten } from '../../../src/core/routes/route';
 import { lintMetrics } from '../../../src/core/lint/metricLint';
 import { CASES } from '../../support/instrument/cases';
 import { FIXTURES } from '../../support/instrument/helpers';
+import { tempTree } from '../../support/tempTree';
 
 const ALL: Aspect[] = ['counter', 'histogram', 'span'];
 
@@ -390,29 +391,22 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
   });
 
   it('a NestJS controller path that is an expression is refused; a global prefix set at run time labels the path below it', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-nest-unknown-'));
-    const write = (rel: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-    };
-    write('package.json', '{"name":"svc","dependencies":{"@nestjs/core":"10"}}');
-    write(
-      'src/main.ts',
-      "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nimport { appSetup } from './setup/app.setup';\n" +
-        'async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  appSetup(app, process.env.GLOBAL_PREFIX);\n  await app.listen(3000);\n}\nbootstrap();\n',
-    );
-    // the global prefix is set in a set-up module that only knows the platform's application type
-    write(
-      'src/setup/app.setup.ts',
-      "import { NestExpressApplication } from '@nestjs/platform-express';\n" +
-        'export function appSetup(app: NestExpressApplication, globalPrefix: string) {\n  app.setGlobalPrefix(globalPrefix);\n}\n',
-    );
     const ctrl = (cls: string, deco: string) =>
       `import { Controller, Get, Post } from '@nestjs/common';\nimport { PATHS } from './paths';\n@Controller(${deco})\n` +
       `export class ${cls} {\n  @Get()\n  list() { return []; }\n  @Post('/login')\n  login() { return {}; }\n}\n`;
-    write('src/paths.ts', 'export const PATHS = { auth: process.env.AUTH_PATH };\n');
-    write('src/auth.controller.ts', ctrl('AuthController', 'PATHS.auth'));
-    write('src/users.controller.ts', ctrl('UsersController', "'users'"));
+    const root = tempTree({
+      'package.json': '{"name":"svc","dependencies":{"@nestjs/core":"10"}}',
+      'src/main.ts':
+        "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nimport { appSetup } from './setup/app.setup';\n" +
+        'async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  appSetup(app, process.env.GLOBAL_PREFIX);\n  await app.listen(3000);\n}\nbootstrap();\n',
+      // the global prefix is set in a set-up module that only knows the platform's application type
+      'src/setup/app.setup.ts':
+        "import { NestExpressApplication } from '@nestjs/platform-express';\n" +
+        'export function appSetup(app: NestExpressApplication, globalPrefix: string) {\n  app.setGlobalPrefix(globalPrefix);\n}\n',
+      'src/paths.ts': 'export const PATHS = { auth: process.env.AUTH_PATH };\n',
+      'src/auth.controller.ts': ctrl('AuthController', 'PATHS.auth'),
+      'src/users.controller.ts': ctrl('UsersController', "'users'"),
+    });
     const { routes } = await scanWorkspace(root, {});
     const plan = async (rel: string) => {
       const file = path.join(root, rel);
