@@ -202,69 +202,55 @@ async function plan(
     const outcomes: HandlerOutcome[] = [];
     const seen = new Map<number, Route>();
     let moduleEdits: TextEdit[] = [];
+    const refuse = (route: Route, why: string, already: Aspect[] = []) =>
+      outcomes.push({ route, edits: [], already, refused: `${routeLabel(route)}: ${why}` });
     const runOne = (route: Route, planOne: () => HandlerOutcome) => {
       if (!isStaticRoute(route)) {
         // the label, span name and http.route would carry source text (`AUTH.SIGNIN`, `prefix + 'tags'`)
-        outcomes.push({
+        refuse(
           route,
-          edits: [],
-          already: [],
-          refused: `${routeLabel(route)}: its path is not known statically (${route.fullPathReason ?? 'an expression'}); a route label made of source text would be wrong`,
-        });
+          `its path is not known statically (${route.fullPathReason ?? 'an expression'}); a route label made of source text would be wrong`,
+        );
         return;
       }
       if (route.fullPath === null && (route.unmounted || route.knownSuffix === undefined)) {
         // a prefix unknown at a level the path as written does not show (a router mounted nowhere the analysis sees,
         // a controller path that is an expression): labelled with the path as written, its requests would share the
         // label of another router's route (`/register` under `/user` and under `/account`, '' of every controller)
-        outcomes.push({
-          route,
-          edits: [],
-          already: [],
-          refused: `${routeLabel(route)}: its prefix is not known (${route.fullPathReason ?? 'computed at run time'}); a label without it would be wrong`,
-        });
+        refuse(route, `its prefix is not known (${route.fullPathReason ?? 'computed at run time'}); a label without it would be wrong`);
         return;
       }
       if (!wrapper && !sameFile(route.handlerFile, file)) {
-        outcomes.push({
-          route,
-          edits: [],
-          already: [],
-          refused: `${routeLabel(route)}: its handler is in ${route.handlerFile}; instrument that file`,
-        });
+        refuse(route, `its handler is in ${route.handlerFile}; instrument that file`);
         return;
       }
       const servedAt = served.get(`${routeId(route)} ${route.path}`);
       if (servedAt && servedAt.size > 1) {
         // one registration, one wrapper: the requests under every other prefix would be counted under its label
-        outcomes.push({
+        refuse(
           route,
-          edits: [],
-          already: [],
-          refused: `${routeLabel(route)}: its registration is served under ${servedAt.size} paths (${[...servedAt].join(', ')}: a router mounted under several prefixes); one static label would miscount`,
-        });
+          `its registration is served under ${servedAt.size} paths (${[...servedAt].join(', ')}: a router mounted under several prefixes); one static label would miscount`,
+        );
         return;
       }
       const o = planOne();
       const sharedBy = o.key === undefined || o.refused ? 0 : (shares.get(o.key) ?? 0);
       if (!wrapper && sharedBy > 1) {
         // one function body can hold one static label: the requests of every other route would be counted under it
-        outcomes.push({
+        refuse(
           route,
-          edits: [],
-          already: o.already,
-          refused: `${routeLabel(route)}: its handler is shared by ${sharedBy} routes: one static label would miscount; the wrapper style labels each registration`,
-        });
+          `its handler is shared by ${sharedBy} routes: one static label would miscount; the wrapper style labels each registration`,
+          o.already,
+        );
         return;
       }
       if (o.key !== undefined && seen.has(o.key) && !o.refused) {
         const first = seen.get(o.key)!;
-        outcomes.push({
+        refuse(
           route,
-          edits: [],
-          already: o.already,
-          refused: `${routeLabel(route)}: handler shared with ${routeLabel(first)}, one handler serving several routes (route decorators, or a router mounted under several prefixes): observed under the first`,
-        });
+          `handler shared with ${routeLabel(first)}, one handler serving several routes (route decorators, or a router mounted under several prefixes): observed under the first`,
+          o.already,
+        );
         return;
       }
       if (o.key !== undefined) seen.set(o.key, route);
@@ -300,14 +286,8 @@ async function plan(
     for (const r of routes) {
       const w = observer?.handler(r);
       if (w && !w.refused && !w.edits.length && w.already.length) outcomes.push(w);
-      else if (wrapper && !sameFile(r.file, file)) {
-        outcomes.push({
-          route: r,
-          edits: [],
-          already: [],
-          refused: `${routeLabel(r)}: it is registered in ${r.file}; instrument that file`,
-        });
-      } else runOne(r, () => instrumenter.handler(r));
+      else if (wrapper && !sameFile(r.file, file)) refuse(r, `it is registered in ${r.file}; instrument that file`);
+      else runOne(r, () => instrumenter.handler(r));
     }
     if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits();
     return { outcomes, moduleEdits };
