@@ -48,6 +48,9 @@ const QUERY = `
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
 
+/** Packages that implement another one's API and are imported in its place (ultimate-express: Express on uWebSockets.js). */
+const DROP_IN: Record<string, string> = { 'ultimate-express': 'express' };
+
 const PKG_FRAMEWORK: Record<string, Framework> = {
   express: 'express',
   ...Object.fromEntries(Object.keys(calls.EXPRESS_ROUTER_PKGS).map((p) => [p, 'express' as const])),
@@ -207,9 +210,10 @@ export class JsAnalyzer extends Analyzer {
 
   modId(spec: string): ModId {
     if (spec.startsWith('.') || spec.startsWith('/')) return `file:${path.resolve(this.dir, spec)}`;
-    const fw = PKG_FRAMEWORK[spec];
+    const pkg = DROP_IN[spec] ?? spec;
+    const fw = PKG_FRAMEWORK[pkg];
     if (fw) this.frameworks.add(fw);
-    return `pkg:${spec}`;
+    return `pkg:${pkg}`;
   }
 
   // ---- collection --------------------------------------------------------------------------------
