@@ -444,12 +444,12 @@ class Resolver extends CallGraph {
 
   // ---- routes ------------------------------------------------------------------------------------
 
-  /** Framework for a parameter whose callers are unknown: file imports, then the workspace. */
+  /** Framework for a parameter whose callers are unknown: file imports, then the workspace; none for a route table's. */
   private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
+    if (r.owner?.k === 'param' && fa.functions[r.owner.fn]?.table) return null; // a table nobody applies: no route
     const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
     const fromFile = ok(fa.frameworks);
-    if (fromFile.length === 1) return fromFile[0]!;
-    if (fromFile.length > 1) return null;
+    if (fromFile.length) return fromFile.length === 1 ? fromFile[0]! : null;
     const ws = ok(this.wsFrameworks[fa.language]);
     return ws.length === 1 ? ws[0]! : null;
   }
