@@ -490,6 +490,7 @@ export class JsAnalyzer extends Analyzer {
       }),
     );
     if (!via) return none(n);
+    this.callEdge(n, callee, argv, [], true); // its strings: `makeRouter('users')` makes `` `/api/${name}` `` `/api/users`
     const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
     return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
