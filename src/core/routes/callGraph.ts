@@ -5,8 +5,8 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
-import type { CallEdge, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
-import { callAt, RefResolver } from './refs';
+import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
+import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 
 export interface Caller {
@@ -59,6 +59,33 @@ export class CallGraph extends RefResolver {
       out.push(s.s);
     }
     return ev(fnFile, { e: v.e, why: v.why, parts: out });
+  }
+
+  /**
+   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   */
+  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
+    const v = r.path;
+    if (!('e' in v) || !r.owner || 's' in ev(fa.file, v)) return [undefined];
+    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    const fn = fns.size === 1 ? [...fns][0]! : -1;
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
+      const pieces = parts.map((p) =>
+        typeof p === 'string'
+          ? p
+          : p.ref.k === 'param'
+            ? str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
+            : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
+      );
+      if (pieces.some((x) => x === null)) continue;
+      const owner = this.inCaller(c, fa.file, fn, r.owner);
+      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+    }
+    return out.size ? [...out.values()] : [undefined];
   }
 
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */

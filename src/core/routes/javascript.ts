@@ -16,7 +16,7 @@ import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
-import { constArray, jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
+import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall, stringHelpers } from './jsFolderLoops';
@@ -24,6 +24,8 @@ import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
 import { factoryApp, honoFactory } from './jsHono';
 import { destructuredConsts, patternNames } from './jsPatterns';
+import { constArray, tableDispatch } from './jsRouteTables';
+import { koaPrefixOrder } from './jsKoaPrefix';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -41,6 +43,7 @@ const QUERY = `
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
+(call_expression function: (subscript_expression)) @tcall
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
@@ -94,6 +97,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
+      ...S.each('tcall', 'call', (n) => void tableDispatch(A, n)),
       ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
       ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
     ],
@@ -490,6 +494,7 @@ export class JsAnalyzer extends Analyzer {
       }),
     );
     if (!via) return none(n);
+    this.callEdge(n, callee, argv, [], true); // its strings: `makeRouter('users')` makes `` `/api/${name}` `` `/api/users`
     const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
     return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
@@ -584,7 +589,7 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers]) steps.push(() => f(this));
+    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met

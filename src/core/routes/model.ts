@@ -79,6 +79,8 @@ export interface FuncDecl {
   /** It passes the request on (a middleware, jsMiddleware.ts): it calls its last parameter `next()` with no argument
    *  ('silent': `(req, res, next)` that never touches `res`), or a middleware factory wraps it ('factory'). */
   passes?: 'next' | 'silent' | 'factory';
+  /** The rows of a JS route table (./jsRouteTables), a function of the router it is applied to. */
+  table?: true;
 }
 
 export interface ClassDecl {
