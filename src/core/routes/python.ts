@@ -432,7 +432,7 @@ export class PyAnalyzer extends Analyzer {
         // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table
         for (const m of pyLoopMounts(this, child, p)) {
           const prefix = m.prefix ? this.evalStr(m.prefix) : null;
-          this.fa.mounts.push({ parent: owner, child: this.refOf(m.child), prefix, line: lineOf(n), kind });
+          this.fa.mounts.push({ parent: owner, child: m.child, prefix, line: lineOf(n), kind });
         }
         return;
       }
