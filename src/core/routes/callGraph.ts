@@ -122,11 +122,20 @@ export class CallGraph extends RefResolver {
     const all = [...this.files.values()].flatMap((fa) => fa.calls.map((c) => ({ from: fa.file, c })));
     const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
-      const calls: Caller[] = edge.each
-        ? this.arrayOf(from, edge.each).map((el) => ({ file: el.file, call: { ...edge, args: [el.ref], each: undefined } }))
+      // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
+      const calls: (Caller & { callee?: Ent | null })[] = edge.each
+        ? this.arrayOf(from, edge.each).map((el) =>
+            edge.member === undefined
+              ? { file: el.file, call: { ...edge, args: [el.ref], each: undefined } }
+              : {
+                  file: from,
+                  call: { ...edge, each: undefined },
+                  callee: this.resolve(el.file, { k: 'mem', base: el.ref, name: edge.member }),
+                },
+          )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));
-      for (const { file, call: c } of calls) {
-        let callee = this.resolve(from, c.callee);
+      for (const { file, call: c, callee: ofElement } of calls) {
+        let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t === 'param' && callee.prop !== undefined && !edge.each) ofElements.push({ from, c, e: callee });
         if (callee?.t === 'fn') link(callee, file, from, c);
@@ -200,8 +209,9 @@ export class CallGraph extends RefResolver {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
       const c = at(t.child);
       const p = t.prefix ? at(t.prefix) : null;
-      const prefix =
-        t.prefix === 'key' && el.key !== undefined
+      const prefix = t.prefixVal
+        ? str(file, t.prefixVal)
+        : t.prefix === 'key' && el.key !== undefined
           ? { s: el.key }
           : p && !this.resolve(el.file, p)
             ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })

@@ -16,6 +16,7 @@ import { cmp, compatible, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
+import { resourceMethods } from './pyResources';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
@@ -458,24 +459,12 @@ class Resolver extends CallGraph {
 
   private emit(fa: FileAnalysis, r: RawRoute, out: Route[]): void {
     if (r.flavour === 'py-resource') {
-      // a Resource / MethodView class: one route per HTTP method it defines
+      // a Resource / MethodView class: one route per HTTP method it defines or inherits (./pyResources)
       const cls = r.handler ? this.resolve(fa.file, r.handler.ref) : null;
-      const decl = cls?.t === 'cls' ? this.files.get(cls.file)?.classes[cls.id] : undefined;
-      if (!cls || !decl) return;
-      for (const m of ['get', 'post', 'put', 'patch', 'delete', 'head', 'options']) {
-        const fn = decl.methods[m];
-        if (fn === undefined) continue;
-        this.emitOne(
-          fa,
-          {
-            ...r,
-            flavour: 'py-route',
-            methods: [m.toUpperCase() as HttpMethod],
-            handler: { ref: { k: 'fn', id: fn }, text: m, line: r.line },
-          },
-          out,
-          cls.file,
-        );
+      if (cls?.t !== 'cls') return;
+      for (const m of resourceMethods(this.files, (f, x) => this.resolve(f, x), cls)) {
+        const handler = { ref: { k: 'fn' as const, id: m.fn }, text: m.method.toLowerCase(), line: r.line };
+        this.emitOne(fa, { ...r, flavour: 'py-route', methods: [m.method], handler }, out, m.file);
       }
       return;
     }
