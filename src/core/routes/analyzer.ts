@@ -11,7 +11,8 @@ import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
 import type { Framework } from './types';
 
 /** An argument whose value a call edge records: a name, an attribute / member, an object or array literal of names. */
-const argRef = (a: Node): boolean => ['identifier', 'attribute', 'member_expression', 'object', 'array'].includes(a.type);
+const LITERALS = ['object', 'array', 'list', 'tuple'];
+const argRef = (a: Node): boolean => ['identifier', 'attribute', 'member_expression', ...LITERALS].includes(a.type);
 /** A value a call may pass on to where a route is registered or mounted (`[new UsersController()]`: the instances). */
 const passes = (r: Ref): boolean =>
   r.k === 'obj' ||
@@ -211,7 +212,7 @@ export abstract class Analyzer {
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
       const r0 = argRef(a) ? this.refOf(a) : null;
-      const r = r0?.k === 'none' && (a.type === 'object' || a.type === 'array') ? null : r0;
+      const r = r0?.k === 'none' && LITERALS.includes(a.type) ? null : r0;
       const vals = r?.k === 'lit' ? Object.values(r.props) : r ? [r] : [];
       if (vals.some(passes)) interesting = true;
       if (!r || (r.k !== 'obj' && r.k !== 'param')) {

@@ -3,40 +3,83 @@
  * attribute or a parameter. `from .controllers import blueprints; for bp in blueprints: bp.setup(app)`, where
  * `blueprints = [auth_controller, users_controller]` lists modules, calls each module's `setup` with the app (a call
  * once per element: CallEdge `each` with `member`); `for m in routers.MODULES: app.include_router(m.router,
- * prefix="/api")` mounts each element's router (a TableMount). The resolver reads the sequence where it is written
- * (CallGraph.arrayOf): a module-level list or tuple, recorded here as the module's `arrays`. Pure.
+ * prefix="/api")` mounts each element's router (a TableMount), also unpacking rows (`for bp, prefix in BLUEPRINTS:
+ * app.register_blueprint(bp, url_prefix=prefix)`, a row `(users.bp, "/users")` read by position). The resolver reads
+ * the sequence where it is written (CallGraph.arrayOf): a module-level list or tuple, recorded here as the module's
+ * `arrays`, or one written in the call that passes it (`include_all(app, [health, users])`). Pure.
  */
 import { lineOf, named, usesIdentifier, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
+import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import type { Mount, Ref, TableSlot } from './model';
 import { iterated } from './pyTables';
 import type { PyAnalyzer } from './python';
 
+const SEQUENCE = /^(list|tuple)$/;
+
+/** An element of a module-level sequence: a row `(users.bp, "/users")` is an object of its positions (`0`, `1`), the
+ *  strings among them evaluated, so a loop unpacking the rows (`for bp, prefix in TABLE`) reads each part. */
+function elementRef(A: PyAnalyzer, e: Node): Ref {
+  if (!SEQUENCE.test(e.type)) return A.refOf(e);
+  const props: Record<string, Ref> = {};
+  const strs: Record<string, string> = {};
+  named(e).forEach((p, i) => {
+    const v = p.type === 'identifier' || p.type === 'attribute' ? null : A.evalStr(p);
+    if (v && 's' in v) strs[i] = v.s;
+    else props[i] = A.refOf(p);
+  });
+  return Object.keys(strs).length ? { k: 'lit', props, strs } : { k: 'lit', props };
+}
+
+/** A list or tuple written in place (`include_all(app, [health, users])`): its elements, for a loop over the parameter
+ *  it is passed as (CallGraph.arrayOf). */
+export function pyArrayRef(A: PyAnalyzer, n: Node): Ref {
+  const els = named(n).filter((e) => e.type !== 'comment' && e.type !== 'list_splat');
+  return els.length > MAX_ELEMENTS ? none(n) : { k: 'arr', els: els.map((e) => elementRef(A, e)) };
+}
+
 /** `NAME = [a, b.router, *others]` at module level: its elements (and the sequences unpacked into it). */
 export function pyConstArray(A: PyAnalyzer, name: string, right: Node): void {
-  if (right.type !== 'list' && right.type !== 'tuple') return;
+  if (!SEQUENCE.test(right.type)) return;
   const els = named(right).filter((e) => e.type !== 'comment');
   if (els.length > MAX_ELEMENTS) return;
-  (A.fa.arrays ??= {})[name] = els.filter((e) => e.type !== 'list_splat').map((e) => A.refOf(e));
+  (A.fa.arrays ??= {})[name] = els.filter((e) => e.type !== 'list_splat').map((e) => elementRef(A, e));
   const spreads = els.flatMap((e) => (e.type === 'list_splat' && named(e)[0] ? [A.refOf(named(e)[0]!)] : []));
   if (spreads.length) (A.fa.arraySpreads ??= {})[name] = spreads;
 }
 
-/** The sequence the name `n` takes each element of, in a `for` or comprehension around it, when this file does not
- *  write it: an imported name, a module's attribute, or a parameter. */
-function sequenceOf(A: PyAnalyzer, n: Node | null): Ref | null {
-  const seq = n?.type === 'identifier' ? iterated(n, n.text) : null;
+/** The sequence of a `for` or comprehension around `n` whose pattern unpacks each element (`for bp, prefix in TABLE`)
+ *  and the position the name `v` takes in it. */
+function unpacked(n: Node, v: string): { seq: Node; index: number } | null {
+  for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
+    const clause = p.type === 'for_statement' ? p : named(p).find((c) => c.type === 'for_in_clause');
+    const left = clause?.childForFieldName('left');
+    if (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') continue;
+    const index = named(left).findIndex((c) => c.type === 'identifier' && c.text === v);
+    const seq = clause!.childForFieldName('right');
+    if (index >= 0 && seq) return { seq, index };
+  }
+  return null;
+}
+
+/** The sequence the name `n` takes each element (or, unpacked, a position `index` of each element) of, in a `for` or
+ *  comprehension around it, when this file does not write it: an imported name, a module's attribute, or a parameter. */
+function sequenceOf(A: PyAnalyzer, n: Node | null): { of: Ref; index?: number } | null {
+  const whole = n?.type === 'identifier' ? iterated(n, n.text) : null;
+  const part = n?.type === 'identifier' && !whole ? unpacked(n, n.text) : null;
+  const seq = whole ?? part?.seq;
   if (!seq || A.loops.syntax.elements(seq)) return null;
   const r = A.refOf(seq);
-  return r.k === 'imp' || r.k === 'mem' || r.k === 'param' ? r : null;
+  return r.k === 'imp' || r.k === 'mem' || r.k === 'param' ? { of: r, ...(part ? { index: part.index } : {}) } : null;
 }
 
 /** `m.setup(app)` with `m` an element of such a sequence: the call of each element's `setup` (true when recorded). */
 export function pyElementCall(A: PyAnalyzer, n: Node, fnNode: Node): boolean {
   const name = fnNode.type === 'attribute' ? fnNode.childForFieldName('attribute')?.text : undefined;
-  const each = name ? sequenceOf(A, fnNode.childForFieldName('object')) : null;
-  if (!each) return false;
+  const s = name ? sequenceOf(A, fnNode.childForFieldName('object')) : null;
+  if (!s || s.index !== undefined) return false;
+  const each = s.of;
   const { pos, kw } = pyArgs(n);
   const edge = A.callEdge(n, { k: 'mem', base: each, name: name! }, pos, [...kw]);
   if (edge) Object.assign(edge, { each, member: name });
@@ -46,8 +89,9 @@ export function pyElementCall(A: PyAnalyzer, n: Node, fnNode: Node): boolean {
 /** The part of an element a mount argument reads: the element (`bp`) or its attribute (`m.router`). */
 function slotOf(A: PyAnalyzer, a: Node): { of: Ref; slot: TableSlot } | null {
   const attr = a.type === 'attribute' ? a.childForFieldName('attribute')?.text : undefined;
-  const of = sequenceOf(A, attr ? a.childForFieldName('object') : a);
-  return of ? { of, slot: attr ? { prop: attr } : 'value' } : null;
+  const s = sequenceOf(A, attr ? a.childForFieldName('object') : a);
+  if (!s || (attr && s.index !== undefined)) return null;
+  return { of: s.of, slot: s.index !== undefined ? { prop: String(s.index) } : attr ? { prop: attr } : 'value' };
 }
 
 /** `app.include_router(m.router, prefix=…)` / `app.register_blueprint(bp)` over the elements of such a sequence: a

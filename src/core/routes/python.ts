@@ -15,7 +15,7 @@ import { Loops } from './loops';
 import { importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
-import { pyConstArray, pyElementCall, pyElementMount } from './pyEach';
+import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
 
@@ -241,6 +241,9 @@ export class PyAnalyzer extends Analyzer {
         return this.refOf(named(n)[0] ?? null);
       case 'lambda':
         return { k: 'fn', id: this.fnId(n) };
+      case 'list':
+      case 'tuple':
+        return pyArrayRef(this, n);
       case 'call':
         return this.callRef(n);
       case 'assignment':
