@@ -7,7 +7,7 @@ import { autoloadDir } from './autoload';
 import type { FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
-import { joinPrefix, joinRoute } from './paths';
+import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, refAt, valAt } from './refs';
 import { CallGraph, type Caller } from './callGraph';
@@ -429,7 +429,7 @@ class Resolver extends CallGraph {
             });
             continue;
           }
-          base = joinPrefix(fw, base, v.s);
+          base = joinMount(fw, base, v.s);
           source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
