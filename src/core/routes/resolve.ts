@@ -90,10 +90,10 @@ class Resolver extends CallGraph {
       (file) => this.rel(file),
     );
     this.roots = new Roots(
-      this.files,
+      this.mods,
       (file, ref) => this.resolve(file, ref),
       (file, id) => this.objDecl(file, id),
-      (k) => this.edges.has(k),
+      (k) => this.edges.get(k) ?? [],
     );
     this.values = new Values({
       files: this.files,
@@ -308,7 +308,7 @@ class Resolver extends CallGraph {
     const e = entOfKey(k);
     if (!e) return null;
     if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
-    if (this.roots.isRootPlugin(k)) return 'fastify';
+    if (this.roots.isAppPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
       if (fw) return fw;
