@@ -509,9 +509,9 @@ class Resolver extends CallGraph {
     let r = r0;
     if (r.methodVal) {
       const mv = this.evalVal(fa.file, r.methodVal);
-      const m = 's' in mv ? toMethod(mv.s) : null;
-      if (!m) return; // not a route definition after all
-      r = { ...r, methods: [m] };
+      const ms = 's' in mv ? mv.s.split(',').map(toMethod) : [];
+      if (ms.length && !ms.includes(null)) r = { ...r, methods: ms as HttpMethod[] };
+      else if (!r.methods.length) return; // not a route definition after all (JS: a `method` that is no HTTP method)
     }
     const handler = this.handlerOf(fa, r, handlerFile);
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
