@@ -158,7 +158,8 @@ export interface RawRoute {
     | 'hono-on'
     | 'nest';
   methods: HttpMethod[];
-  /** The method when it is a value of another module (`createRoute({ method: 'get' })` imported): replaces `methods`. */
+  /** The methods when they are a value of another module, read by the resolver to replace `methods`: JS `createRoute({ method:
+   *  'get' })` imported (no route when it is no method), Python `methods=settings.X` (`GET,POST`; unread: `methods` stays). */
   methodVal?: Val;
   path: Val;
   /** An OpenAPI path template (`/users/{id}`), registered by @hono/zod-openapi as `/users/:id`. */

@@ -45,6 +45,11 @@ export class ModuleIndex {
     this.moduleRoots = [...new Set(sorted.flatMap((fa) => fa.moduleRoots ?? []))];
   }
 
+  /** The folder of the workspace package (a package.json with a name) nearest above `file`; '' outside any. */
+  packageOf(file: string): string {
+    return nearestAbove(this.packages, file)?.dir ?? '';
+  }
+
   /** The analysed file a module id imported from `from` names, or null. */
   modFile(mod: ModId, from: string): string | null {
     if (mod.startsWith('file:')) {

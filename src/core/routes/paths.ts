@@ -13,8 +13,34 @@ export function trimSlashes(s: string, side: 'start' | 'end' | 'both'): string {
   return s.slice(a, b);
 }
 
+/** Ends a Hono prefix at which a mounted sub-app's own paths start (see joinMount); never in a full path. */
+const SUB_APP = '\u0000';
+
+/**
+ * Hono's `mergePath(base, sub)` (utils/url): a '/' before a base written without one (`route('api', sub)` serves
+ * `/api/…`), one '/' at the junction, and a sub path of exactly '/' adds nothing. A sub-app's own paths (its base
+ * paths, then each route) are merged from its own `/` before they go under the prefix it is mounted at, so `''` there
+ * is `/` too and adds nothing (`route('/admin', sub)` with `sub.get('', h)` serves `/admin`, where `basePath('/admin')`
+ * with `get('', h)` serves `/admin/`). The root app starts at `/` (`all('*')` is `/*`).
+ */
+function honoMerge(base: string, sub: string): string {
+  const fresh = base.endsWith(SUB_APP);
+  if (fresh && (sub === '' || sub === '/')) return base;
+  const b = (fresh ? base.slice(0, -1) : base) || '/';
+  const lead = b.startsWith('/') ? b : `/${b}`;
+  if (sub === '/') return lead;
+  return lead + (lead.endsWith('/') ? '' : '/') + (sub.startsWith('/') ? sub.slice(1) : sub);
+}
+
+/** Joins the prefix a router is mounted at (`app.route('/users', users)`): for Hono, the sub-app's own paths start there. */
+export function joinMount(fw: Framework, base: string, prefix: string): string {
+  const joined = joinPrefix(fw, base, prefix);
+  return fw === 'hono' && !joined.endsWith(SUB_APP) ? joined + SUB_APP : joined;
+}
+
 /** Joins a mount prefix and a nested prefix (both may be ''). */
 export function joinPrefix(fw: Framework, a: string, b: string): string {
+  if (fw === 'hono') return honoMerge(a, b);
   const joined = !a ? b : !b ? a : fw === 'fastapi' ? a + b : `${trimSlashes(a, 'end')}/${trimSlashes(b, 'start')}`;
   // Fastify puts a '/' before a plugin prefix written without one (`{ prefix: 'api' }` serves `/api/...`)
   return fw === 'fastify' && joined && !joined.startsWith('/') ? `/${joined}` : joined;
@@ -22,6 +48,10 @@ export function joinPrefix(fw: Framework, a: string, b: string): string {
 
 /** Applies a base prefix to the path of a route as written. */
 export function joinRoute(fw: Framework, base: string, p: string): string {
+  if (fw === 'hono') {
+    const full = honoMerge(base, p);
+    return full.endsWith(SUB_APP) ? full.slice(0, -1) || '/' : full;
+  }
   if (!base) return p;
   switch (fw) {
     case 'fastapi':
@@ -33,7 +63,7 @@ export function joinRoute(fw: Framework, base: string, p: string): string {
       if (p === '' || p === '/') return base;
       return p.startsWith('/') && base.endsWith('/') ? base + p.slice(1) : base + p;
     default:
-      // Express, Koa, Hono: '/' under a prefix is the prefix itself
+      // Express, Koa: '/' under a prefix is the prefix itself
       if (p === '' || p === '/') return base;
       return `${trimSlashes(base, 'end')}/${trimSlashes(p, 'start')}`;
   }

@@ -8,7 +8,7 @@ import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { clip, concatVals, toMethod } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
-import type { Val } from './model';
+import type { RawRoute, Val } from './model';
 import { pyPercentFormat, pyStrFormat } from './pyFormat';
 import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
@@ -97,18 +97,45 @@ export function pyNamespacePrefix(A: PyAnalyzer, call: Node): Val | null {
   return p ? A.evalStr(p) : v && 's' in v ? { s: `/${v.s}` } : null;
 }
 
-/** `methods=["GET", "POST"]` of a route decorator or add_url_rule, `dflt` when absent. */
-export function pyMethodsArg(A: PyAnalyzer, n: Node | null, dflt: HttpMethod[]): HttpMethod[] {
-  if (!n) return dflt;
-  if (n.type === 'list' || n.type === 'tuple' || n.type === 'set') {
-    const out: HttpMethod[] = [];
-    for (const c of named(n)) {
-      const v = A.evalStr(c);
-      const m = 's' in v ? toMethod(v.s) : null;
-      if (m && !out.includes(m)) out.push(m);
-    }
-    return out.length ? out : dflt;
-  }
-  A.fa.notes.push(`line ${lineOf(n)}: methods=${clip(n.text, 40)} is not a literal list; assuming ${dflt.join(',')}`);
-  return dflt;
+/** Right-hand sides a module constant is read from: a string expression, or a literal list of HTTP methods. */
+export const PY_MODULE_CONST = new Set(['string', 'concatenated_string', 'binary_operator', 'call', 'boolean_operator', 'list', 'tuple']);
+
+/**
+ * The constant `name = right` holds, under the key the evaluator looks it up by: a string under `name`, a literal list
+ * of HTTP methods as `GET,POST` under `name[]` (no Python name holds `[]`), which a `methods=` naming it reads
+ * (`register_methods: list[str] = ["POST"]` of a settings class, `methods=settings.auth.register_methods`).
+ */
+export function pyConst(A: PyAnalyzer, name: string, right: Node): { key: string; v: { s: string; src?: string } } | null {
+  const list = literalMethods(A, right);
+  if (list) return list.length && !list.includes(null) ? { key: `${name}[]`, v: { s: list.join(',') } } : null;
+  const v = A.evalStr(right);
+  return 's' in v ? { key: name, v } : null;
+}
+
+/** The methods of a literal list, tuple or set (null for an element that is no HTTP method); null for anything else. */
+function literalMethods(A: PyAnalyzer, n: Node): (HttpMethod | null)[] | null {
+  if (n.type !== 'list' && n.type !== 'tuple' && n.type !== 'set') return null;
+  return named(n).map((c) => {
+    const v = A.evalStr(c);
+    return 's' in v ? toMethod(v.s) : null;
+  });
+}
+
+/**
+ * `methods=["GET", "POST"]` of a route decorator or add_url_rule, `dflt` when absent; also a name bound to such a list,
+ * or a constant list of another module or a settings class (`methods=settings.api.auth.register_methods`), which the
+ * resolver reads (`methodVal`). Methods that cannot be read are any method (`ALL`: the lens then counts every method's
+ * traffic on the path, and instrumentation labels the request's own), never the default.
+ */
+export function pyMethodsArg(A: PyAnalyzer, n: Node | null, dflt: HttpMethod[]): Pick<RawRoute, 'methods' | 'methodVal'> {
+  if (!n) return { methods: dflt };
+  const list = literalMethods(A, n.type === 'identifier' ? (A.assignedOnce(n) ?? n) : n);
+  const known = [...new Set(list?.filter((m) => m !== null))];
+  if (list && (known.length || !list.length)) return { methods: known.length ? known : dflt };
+  const v = list ? null : A.evalStr(n);
+  const ref = v && 'e' in v ? v.ref : undefined;
+  if (ref?.k === 'imp' || ref?.k === 'mem')
+    return { methods: ['ALL'], methodVal: { e: clip(n.text), why: 'variable', ref: { ...ref, name: `${ref.name}[]` } } };
+  A.fa.notes.push(`line ${lineOf(n)}: methods=${clip(n.text, 40)} cannot be read statically; reported as ALL (any method)`);
+  return { methods: ['ALL'] };
 }

@@ -16,7 +16,7 @@ import { importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
-import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
+import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -217,8 +217,8 @@ export class PyAnalyzer extends Analyzer {
           const r = this.refOf(right);
           if (r.k !== 'none') fields[left.text] = r;
           // settings classes: API_V1_STR: str = "/api/v1", Field(default=...), os.getenv("X", "/api")
-          const v = this.evalStr(right);
-          if ('s' in v) (this.fa.classes[id]!.consts ??= {})[left.text] = v.s;
+          const c = pyConst(this, left.text, right);
+          if (c) (this.fa.classes[id]!.consts ??= {})[c.key] = c.v.s;
         }
       }
     }
@@ -411,7 +411,7 @@ export class PyAnalyzer extends Analyzer {
       owner: this.refOf(fnNode.childForFieldName('object')),
       framework: null,
       flavour,
-      methods: flavour === 'py-method' ? [toMethod(method)!] : pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
+      ...(flavour === 'py-method' ? { methods: [toMethod(method)!] } : pyMethodsArg(this, kw.get('methods') ?? null, ['GET'])),
       path: this.evalStr(pathNode),
       line: lineOf(n),
       range: rangeOf(n),
@@ -501,7 +501,7 @@ export class PyAnalyzer extends Analyzer {
           owner,
           framework: null,
           flavour: method === 'add_api_route' ? 'py-add-api-route' : resource ? 'py-resource' : 'py-add-url-rule',
-          methods: pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
+          ...pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
           path: this.evalStr(pathNode),
           line: lineOf(n),
           range: rangeOf(n),
@@ -587,9 +587,7 @@ export class PyAnalyzer extends Analyzer {
     if (r.k === 'fn') this.computeReturns(r.id);
     const right = mod.length === 1 && first.node.type === 'assignment' ? first.node.childForFieldName('right') : null;
     if (right) pyConstArray(this, name, right);
-    if (right && /^(string|concatenated_string|binary_operator|call|boolean_operator)$/.test(right.type)) {
-      const v = this.evalStr(right);
-      if ('s' in v) this.setConst(name, v);
-    }
+    const c = right && PY_MODULE_CONST.has(right.type) ? pyConst(this, name, right) : null;
+    if (c) this.setConst(c.key, c.v);
   }
 }

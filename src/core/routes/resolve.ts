@@ -7,7 +7,7 @@ import { autoloadDir } from './autoload';
 import type { FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
-import { joinPrefix, joinRoute } from './paths';
+import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, refAt, valAt } from './refs';
 import { CallGraph, type Caller } from './callGraph';
@@ -91,10 +91,10 @@ class Resolver extends CallGraph {
       (file) => this.rel(file),
     );
     this.roots = new Roots(
-      this.files,
+      this.mods,
       (file, ref) => this.resolve(file, ref),
       (file, id) => this.objDecl(file, id),
-      (k) => this.edges.has(k),
+      (k) => this.edges.get(k) ?? [],
     );
     this.values = new Values({
       files: this.files,
@@ -287,7 +287,7 @@ class Resolver extends CallGraph {
     const e = entOfKey(k);
     if (!e) return null;
     if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
-    if (this.roots.isRootPlugin(k)) return 'fastify';
+    if (this.roots.isAppPlugin(k)) return 'fastify';
     for (const edge of this.edges.get(k) ?? []) {
       const fw = this.frameworkOf(edge.parent, seen);
       if (fw) return fw;
@@ -408,7 +408,7 @@ class Resolver extends CallGraph {
             });
             continue;
           }
-          base = joinPrefix(fw, base, v.s);
+          base = joinMount(fw, base, v.s);
           source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
@@ -477,9 +477,9 @@ class Resolver extends CallGraph {
     let r = r0;
     if (r.methodVal) {
       const mv = this.evalVal(fa.file, r.methodVal);
-      const m = 's' in mv ? toMethod(mv.s) : null;
-      if (!m) return; // not a route definition after all
-      r = { ...r, methods: [m] };
+      const ms = 's' in mv ? mv.s.split(',').map(toMethod) : [];
+      if (ms.length && !ms.includes(null)) r = { ...r, methods: ms as HttpMethod[] };
+      else if (!r.methods.length) return; // not a route definition after all (JS: a `method` that is no HTTP method)
     }
     const handler = this.handlerOf(fa, r, handlerFile);
     const pv = at?.path ?? this.evalVal(fa.file, r.path);

@@ -2,25 +2,34 @@
  * Which entities that nothing mounts are roots, served at `/`: an app, and the application plugin fastify-cli loads.
  * A Hono app is an app wherever it is made (every `new Hono()` can serve), so one that is not served while another one
  * is, is an unmounted sub-app (`const app = new Hono(); …; export const topologyRoutes = app`, never imported), not a
- * root. Served: made in a file that serves (`serve(…)`, `{ fetch: … }`, `.listen(…)`), its module's default export
- * (`export default app`, `export default { fetch: app.fetch }`), or passed to a package's function (`serve({ fetch:
- * app.fetch })`, `handle(app)`). Only unmounted apps count (a sub-app module's `export default users` is no server); a
- * project with no such served app keeps every unmounted one a root. Pure.
+ * root. Served: made in a file that serves (`serve(…)`, `{ fetch: … }`, a Workers `async fetch(req, env, ctx) {…}`,
+ * `.listen(…)`), its module's default export (`export default app`, `export default { fetch: app.fetch }`), or passed to
+ * a package's function (`serve({ fetch: app.fetch })`, `handle(app)`); what `app.basePath('/api')` returns stands for
+ * `app`. Every served app is a root (a dev server beside the deployed app serves its own routes). Only unmounted apps
+ * count (a sub-app module's `export default users` is no server); a project with no such served app keeps every
+ * unmounted one a root. A Fastify plugin that nothing registers is the fastify-cli application plugin only in a package
+ * that makes no Fastify app itself: where one does, `fastify()` serves what it registers, and the plugin is dead. Pure.
  */
 import type { FileAnalysis, Ref } from './model';
+import type { ModuleIndex } from './modules';
 import type { Framework } from './types';
 import { entOfKey, key } from './refs';
 import type { Ent } from './values';
 
 export class Roots {
   private honoServed: Set<string> | null = null;
+  private fastifyPackages: Set<string> | null = null;
+  private readonly files: ReadonlyMap<string, FileAnalysis>;
 
   constructor(
-    private readonly files: ReadonlyMap<string, FileAnalysis>,
+    private readonly mods: ModuleIndex,
     private readonly resolve: (file: string, ref: Ref) => Ent | null,
     private readonly objDecl: (file: string, id: number) => { framework: Framework; kind: 'app' | 'router' } | null,
-    private readonly mounted: (k: string) => boolean,
-  ) {}
+    /** The mounts of the entity of graph key `k`: its parents' keys and how each mounts it. */
+    private readonly edges: (k: string) => readonly { parent: string; kind: string }[],
+  ) {
+    this.files = mods.files;
+  }
 
   /** Whether the entity of graph key `k`, which nothing mounts, is served at the root. */
   isRoot(k: string): boolean {
@@ -30,11 +39,19 @@ export class Roots {
     return this.isRootPlugin(k);
   }
 
-  /** The application plugin fastify-cli loads (a default-exported plugin of a file importing Fastify that registers
-   *  plugins on its parameter): registered nowhere, it is the root. */
+  /** The application plugin fastify-cli loads: an app plugin (isAppPlugin) that nothing registers, in a package that
+   *  makes no Fastify app. */
   isRootPlugin(k: string): boolean {
     const e = entOfKey(k);
-    if (e?.t !== 'param' || e.i !== 0 || this.mounted(k)) return false;
+    if (e?.t !== 'param' || this.edges(k).length || !this.isAppPlugin(k)) return false;
+    this.fastifyPackages ??= this.packagesWithFastifyApps();
+    return !this.fastifyPackages.has(this.mods.packageOf(e.file));
+  }
+
+  /** A default-exported plugin of a file importing Fastify that registers plugins on its parameter (`k`). */
+  isAppPlugin(k: string): boolean {
+    const e = entOfKey(k);
+    if (e?.t !== 'param' || e.i !== 0) return false;
     const fa = this.files.get(e.file);
     if (!fa?.frameworks.includes('fastify') || !fa.exports.default) return false;
     const def = this.resolve(fa.file, fa.exports.default);
@@ -46,9 +63,25 @@ export class Roots {
     return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
   }
 
+  private packagesWithFastifyApps(): Set<string> {
+    const out = new Set<string>();
+    for (const fa of this.files.values())
+      for (let id = 0; id < fa.objects.length; id++) {
+        const d = this.objDecl(fa.file, id);
+        if (d?.framework === 'fastify' && d.kind === 'app') out.add(this.mods.packageOf(fa.file));
+      }
+    return out;
+  }
+
   private isServedHono(k: string): boolean {
     const served = (this.honoServed ??= this.servedHonoApps());
     return !served.size || served.has(k);
+  }
+
+  /** What `app.basePath('/api')` returns stands for `app` (`export default new Hono().basePath('/api')…`). */
+  private baseApp(k: string, depth = 0): string {
+    const list = this.edges(k);
+    return depth < 8 && list.length && list.every((m) => m.kind === 'base') ? this.baseApp(list[0]!.parent, depth + 1) : k;
   }
 
   private servedHonoApps(): Set<string> {
@@ -57,7 +90,9 @@ export class Roots {
       // `app`, `app.fetch`, `{ fetch: app.fetch }`
       const lit = r?.k === 'lit' ? r.props.fetch : r;
       const e = lit ? this.resolve(file, lit.k === 'mem' && lit.name === 'fetch' ? lit.base : lit) : null;
-      if (e?.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono' && !this.mounted(key(e))) out.add(key(e));
+      if (e?.t !== 'obj' || this.objDecl(e.file, e.id)?.framework !== 'hono') return;
+      const k = this.baseApp(key(e));
+      if (!this.edges(k).length) out.add(k);
     };
     for (const fa of this.files.values()) {
       if (fa.language !== 'javascript') continue;

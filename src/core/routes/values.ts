@@ -113,28 +113,28 @@ export class Values {
   /** The string at key path `names` of an object literal or enum that `base` names (a module, or an exported constant). */
   private objectConst(file: string, base: Ref, names: string[], depth: number): Str | null {
     if (depth > 6) return null;
-    if (base.k === 'imp' && base.name !== '*' && base.name !== 'cjs' && base.name !== 'default') {
+    const imp = base.k === 'imp' && base.name !== '*' && base.name !== 'cjs' ? base : null;
+    const t = imp ? this.c.modFile(imp.mod, file) : null;
+    const from = t && imp!.name !== 'default' ? this.c.files.get(t) : undefined;
+    if (from && imp) {
       // import { ROUTES } from './paths'; ROUTES.users.list — or a re-export of it
-      const t = this.c.modFile(base.mod, file);
-      const fa = t ? this.c.files.get(t) : undefined;
-      if (!fa) return null;
-      const k = [base.name, ...names].join('.');
-      if (k in fa.consts) return fileConst(fa, k);
-      let ex = fa.exports[base.name];
+      const k = [imp.name, ...names].join('.');
+      if (k in from.consts) return fileConst(from, k);
+      let ex = from.exports[imp.name];
       const path = [...names];
       for (; ex?.k === 'mem' && path.length < 16; ex = ex.base) path.unshift(ex.name); // `export const { a: b } = imported`
-      const c = ex?.k === 'imp' ? this.objectConst(fa.file, ex, path, depth + 1) : null;
-      if (c) return c;
-      for (const m of fa.starExports) {
-        const c = this.objectConst(fa.file, { k: 'imp', mod: m, name: base.name }, names, depth + 1);
+      const imports = ex?.k === 'imp' ? [{ ref: ex, path }] : [];
+      for (const mod of from.starExports) imports.push({ ref: { k: 'imp', mod, name: imp.name }, path: names });
+      for (const i of imports) {
+        const c = this.objectConst(from.file, i.ref, i.path, depth + 1);
         if (c) return c;
       }
-      // else a module of a package (`from app.routers import health`: `health.PREFIX`), read below
     }
+    // a module (`import * as paths`, Python `from . import constants`), or a default-exported constant object
     const root = this.c.resolve(file, base);
     // `import schema from './home.schema'` where the default export is a constant object (`export default homeSchema`)
-    const t = root?.t !== 'ns' && base.k === 'imp' && base.name === 'default' ? this.c.modFile(base.mod, file) : null;
-    const fa = this.c.files.get(root?.t === 'ns' ? root.file : (t ?? ''));
+    const def = root?.t !== 'ns' && base.k === 'imp' && base.name === 'default' ? t : null;
+    const fa = this.c.files.get(root?.t === 'ns' ? root.file : (def ?? ''));
     if (!fa) return null;
     for (const k of [names.join('.'), `default.${names.join('.')}`]) if (k in fa.consts) return fileConst(fa, k);
     // `route.schema.path` over a namespace import: its export `schema` is an import of another module's constant
