@@ -108,8 +108,10 @@ export class JsAnalyzer extends Analyzer {
   }
 
   /** The `const/let/var name = …` declarator of a name bound exactly once that way, else null. */
-  soleDeclarator(name: string): Node | null {
-    const list = this.bindings.get(name) ?? [];
+  soleDeclarator(name: string, at?: Node): Node | null {
+    let list = this.bindings.get(name) ?? [];
+    // read at module level, a name that functions bind again (`const token = …` in a handler) is the module's
+    if (at && list.length > 1 && this.bindings.scopes.enclosing(at) === -1) list = list.filter((b) => b.scope === -1);
     return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
   }
 
@@ -452,6 +454,7 @@ export class JsAnalyzer extends Analyzer {
         m === 'on' ||
         m === 'use' ||
         m === 'openapi' ||
+        m === 'openapiRoutes' ||
         (m === 'route' && argv.length === 2)
       ) {
         return this.refOf(obj);

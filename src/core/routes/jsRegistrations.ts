@@ -6,15 +6,15 @@ import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
-import { clip, none, toMethod } from './common';
+import { none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
-import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { tableMount } from './jsTables';
 import { autoloadFilters } from './autoload';
+import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
 import { MAX_ELEMENTS } from './loops';
 import type { HttpMethod } from './types';
@@ -31,6 +31,7 @@ export const OTHER_METHODS = [
   'forRoot',
   'forFeature',
   'openapi',
+  'openapiRoutes',
   'forEach',
   'map',
 ];
@@ -73,6 +74,7 @@ const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
   Object.entries({
     on: honoOn,
     openapi: openapiCall,
+    openapiRoutes: openapiRoutesCall,
     forEach: loopCall,
     map: loopCall,
     route: routeCall,
@@ -196,38 +198,6 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
       handler: handler(A, argv[argv.length - 1]!),
     });
   }
-}
-
-/**
- * @hono/zod-openapi `app.openapi(createRoute({ method, path }), handler)`, the route definition written in place, a
- * constant of this file, or imported (`routes.list` of `export const list = createRoute({...})`): its `path` and
- * `method` are then module constants resolved across files.
- */
-function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
-  if (argv.length < 2) return;
-  const def = argv[0]!;
-  const obj = literalObject(A, def);
-  const field = (k: string): Val => {
-    const v = obj ? A.prop(obj, k) : null;
-    if (v) return A.evalStr(v);
-    const u = unwrapExpr(def);
-    return { e: `${clip(def.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: A.refOf(u), name: k } };
-  };
-  const method = field('method');
-  const m = 's' in method ? toMethod(method.s) : null;
-  if ('s' in method && !m) return;
-  A.fa.routes.push({
-    owner: A.refOf(recv),
-    framework: null,
-    flavour: 'hono-on',
-    methods: m ? [m] : [],
-    ...(m ? {} : { methodVal: method }),
-    path: field('path'),
-    openapiPath: true,
-    line,
-    range,
-    handler: handler(A, argv[1]!),
-  });
 }
 
 /** A route definition object: Fastify `{ method, url, handler }`, koa-joi-router `{ method, path, validate, handler }`. */
