@@ -11,6 +11,7 @@ import { extendsOf, isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { objectLiteral } from './jsTables';
+import { honoxApp, honoxExport } from './honox';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
@@ -87,6 +88,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => jsExportStatement(A, n)),
+      ...S.each('export', 'export', (n) => honoxExport(A, n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
@@ -466,6 +468,7 @@ export class JsAnalyzer extends Analyzer {
       const { pkg: p, name } = pkg;
       const whole = name === 'default' || name === 'cjs' || name === '*';
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
+      if (p === 'honox/server' && name === 'createApp') return honoxApp(this, n);
       if (calls.makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
       if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
