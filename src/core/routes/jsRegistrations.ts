@@ -6,13 +6,14 @@ import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
-import { none, toMethod } from './common';
+import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
 import { tableMount } from './jsTables';
+import { literalObject } from './jsValues';
 import { autoloadFilters } from './autoload';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
@@ -222,11 +223,32 @@ function routeDefinition(A: JsAnalyzer, recv: Node, def: Node, { line, range }: 
   });
 }
 
+/** Fastify `app.route(getAll)` with `const getAll: RouteOptions = { method, url, handler }` in this file (the route is
+ *  where the object is written) or imported (its `method` and `url` are that module's constants). */
+function routeOptions(A: JsAnalyzer, recv: Node, a0: Node, at: Pick<Call, 'line' | 'range'>): void {
+  const obj = literalObject(A, a0);
+  if (obj) return routeDefinition(A, recv, obj, { line: lineOf(obj), range: rangeOf(obj) });
+  const ref = A.refOf(a0);
+  if (ref.k !== 'imp' && !(ref.k === 'mem' && ref.base.k === 'imp')) return;
+  const field = (k: string): Val => ({ e: `${clip(a0.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: ref, name: k } });
+  A.fa.routes.push({
+    owner: A.refOf(recv),
+    framework: null,
+    flavour: 'js-route-object',
+    methods: [],
+    methodVal: field('method'),
+    path: field('url'),
+    ...at,
+    handler: handler(A, a0),
+  });
+}
+
 /** Fastify `app.route({ method, url, handler })`, koa-joi-router `router.route([{ method, path, handler }, …])`; Hono
  *  `app.route('/p', sub)` */
 function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   const a0 = unwrapExpr(argv[0] ?? null);
   if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, recv, a0, { line, range });
+  else if (argv.length === 1 && (a0?.type === 'identifier' || a0?.type === 'member_expression')) routeOptions(A, recv, a0, { line, range });
   else if (argv.length === 1 && a0?.type === 'array') {
     for (const el of named(a0).slice(0, MAX_ELEMENTS)) {
       const def = unwrapExpr(el);
