@@ -14,6 +14,7 @@ import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
 import { tableMount } from './jsTables';
 import { literalObject } from './jsValues';
+import { wrapperCalls } from './jsWrappers';
 import { autoloadFilters } from './autoload';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
@@ -385,6 +386,7 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   for (const { child, prefix } of read) {
     if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: loop ? A.refOf(child) : plugin, prefix, line, kind: 'register' });
   }
+  wrapperCalls(A, argv[0]!);
 }
 
 /** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
