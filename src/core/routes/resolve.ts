@@ -530,8 +530,10 @@ class Resolver extends CallGraph {
     let fw = this.frameworkOf(k);
     let guessed = false;
     if (!fw && owner.t === 'param') {
-      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict
-      if (!('s' in pathVal) || !(pathVal.s.startsWith('/') || pathVal.s === '' || pathVal.s === '*')) return;
+      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict; a path built in
+      // the helper (`${base}/:id`, `base = `/api/${name}``) when it starts with a written '/' and the handler is a function
+      const lead = 's' in pathVal ? pathVal.s : this.handlerIsFunction(fa, r) ? pathVal.parts?.[0] : null;
+      if (typeof lead !== 'string' || !(lead.startsWith('/') || ('s' in pathVal && (lead === '' || lead === '*')))) return;
       if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;
       fw = this.guessFramework(fa, r);
       guessed = true;
