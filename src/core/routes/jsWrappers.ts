@@ -21,16 +21,17 @@ export function wrapperCalls(A: JsAnalyzer, fn0: Node): void {
   const fn = unwrapExpr(fn0);
   const param = fn && isInlineFunction(fn) ? jsParamNames(fn)[0] : null;
   const body = fn?.childForFieldName('body');
-  if (!param || !body || depth(body) < JS_MAX_DEPTH) return;
+  if (!fn || !param || !body || depth(body) < JS_MAX_DEPTH) return;
+  // the function is no scope of the analysis (found past the walk): its parameter is named here
+  const own: Ref = { k: 'param', fn: A.fnId(fn), i: 0 };
+  const passed = (a: Node) => a.type === 'identifier' && a.text === param;
   walk(body, (n) => {
     if (isInlineFunction(n)) return false;
     const args = n.type === 'call_expression' ? n.childForFieldName('arguments') : null;
     const argv = args && depth(n) > JS_MAX_DEPTH ? named(args) : [];
-    const passed = (a: Node) => a.type === 'identifier' && a.text === param;
-    if (!argv.some(passed)) return;
-    // the function is no scope of the analysis (found past the walk): its parameter is named here
-    const own: Ref = { k: 'param', fn: A.fnId(fn), i: 0 };
-    const callee = A.refOf(n.childForFieldName('function')!);
-    if (mayBeLocalFunction(callee)) A.fa.calls.push({ callee, args: argv.map((a) => (passed(a) ? own : A.refOf(a))), line: lineOf(n) });
+    const callee = argv.some(passed) ? A.refOf(n.childForFieldName('function')!) : null;
+    if (callee && mayBeLocalFunction(callee))
+      A.fa.calls.push({ callee, args: argv.map((a) => (passed(a) ? own : A.refOf(a))), line: lineOf(n) });
+    return true;
   });
 }
