@@ -15,6 +15,7 @@ import { loopCall } from './jsCalls';
 import { tableMount } from './jsTables';
 import { literalObject } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
+import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
@@ -354,11 +355,12 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 }
 
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
-function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   if (!argv.length) return;
   const opts = unwrapExpr(argv[1] ?? null);
   const plugin = A.refOf(argv[0]!);
   const pkg = A.pkgOf(plugin);
+  if (pkg?.pkg === FD_PKG && pkg.name === 'bootstrap') return fdBootstrap(A, n, argv[1]);
   if (pkg && /autoload/.test(pkg.pkg)) {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
     const dir = dirNode ? evalDir(A, dirNode) : null;
