@@ -6,10 +6,9 @@
  * files and packages), and a solution-style tsconfig.json to the referenced project that compiles the file.
  * undefined when no tsconfig compiles the file: nothing constrains where the module goes.
  */
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { stripJsonComments } from '../routes/tsconfigPaths';
+import { configChainReader, type ConfigJson } from '../tsconfigChain';
 
 export interface CompileScope {
   /** the tsconfig.json the scope comes from */
@@ -40,27 +39,14 @@ interface Config {
 }
 
 const DEFAULT_EXCLUDE = ['node_modules', 'bower_components', 'jspm_packages'];
-const MAX_CONFIG = 1024 * 1024;
 
-async function readConfig(file: string, depth = 0): Promise<Config | undefined> {
-  if (depth > 5) return undefined;
-  let raw: RawConfig;
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile() || st.size > MAX_CONFIG) return undefined;
-    raw = JSON.parse(stripJsonComments(await fs.readFile(file, 'utf8'))) as RawConfig;
-  } catch {
-    return undefined;
-  }
-  if (!raw || typeof raw !== 'object') return undefined;
+/** A config over the ones it `extends` (theirs first; `references` are never inherited). */
+function buildConfig(json: ConfigJson, file: string, parents: Config[]): Config {
+  const raw = json as RawConfig;
   const dir = path.dirname(file);
   let out: Config = { references: [] };
-  for (const ext of [raw.extends ?? []].flat()) {
-    if (typeof ext !== 'string') continue;
-    const parent = await readConfig(await extendsTarget(dir, ext), depth + 1);
-    if (parent) out = { ...out, ...parent, references: [] };
-  }
-  const co = raw.compilerOptions ?? {};
+  for (const parent of parents) out = { ...out, ...parent, references: [] };
+  const co = raw.compilerOptions && typeof raw.compilerOptions === 'object' ? raw.compilerOptions : {};
   const abs = (p: unknown) => (typeof p === 'string' ? path.resolve(dir, p) : undefined);
   const strings = (a: unknown) => (Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : undefined);
   if (abs(co.rootDir)) out.rootDir = abs(co.rootDir);
@@ -76,26 +62,6 @@ async function readConfig(file: string, depth = 0): Promise<Config | undefined> 
     out.references = raw.references.flatMap((r) => (typeof r?.path === 'string' ? [path.resolve(dir, r.path)] : []));
   return out;
 }
-
-/** The file an `extends` names: relative or absolute, else a package under the nearest node_modules. */
-async function extendsTarget(dir: string, ext: string): Promise<string> {
-  const withJson = (p: string) => (p.endsWith('.json') ? p : `${p}.json`);
-  if (ext.startsWith('.') || path.isAbsolute(ext)) return withJson(path.resolve(dir, ext));
-  for (let d = dir, i = 0; i < 12; i++) {
-    const p = path.join(d, 'node_modules', ext);
-    for (const c of [p, withJson(p), path.join(p, 'tsconfig.json')]) if (await isFile(c)) return c;
-    const up = path.dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  return withJson(path.join(dir, 'node_modules', ext));
-}
-
-const isFile = (p: string) =>
-  fs.stat(p).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 
 const WILDCARD = /[*?[{]/;
 const slash = (p: string) => p.split(path.sep).join('/');
@@ -148,6 +114,7 @@ function scopeOf(configFile: string, c: Config): CompileScope {
 /** The scope of the nearest tsconfig.json (up to `top`, the package folder) that compiles `file`. */
 export async function compileScope(file: string, top: string | undefined): Promise<CompileScope | undefined> {
   const abs = path.resolve(file);
+  const readConfig = configChainReader<Config>({ build: buildConfig });
   for (let d = path.dirname(abs), i = 0; i < 12; i++) {
     const configFile = path.join(d, 'tsconfig.json');
     const c = await readConfig(configFile);

@@ -272,8 +272,22 @@ function jsHandlerExpr(call: Node): Node | undefined {
   const last = args[args.length - 1];
   if (!last) return undefined;
   if (last.type === 'object') return jsObjectProp(last, 'handler') ?? undefined;
-  if (['string', 'template_string', 'array', 'number'].includes(last.type)) return undefined;
-  return last;
+  return handlerValue(last);
+}
+
+/** A handler expression that can be wrapped: no string, number or list (whose elements Express flattens). */
+const handlerValue = (h: Node | undefined): Node | undefined =>
+  h && !['string', 'template_string', 'array', 'number', 'spread_element'].includes(h.type) ? h : undefined;
+
+/**
+ * A route table's row (`{ path, method, handler: [auth, books.add] }`, registered by a loop calling `router[method]`:
+ * core/routes/jsRouteTables), the route's range: its `handler`, the last of a list (the ones before it are middleware).
+ */
+function tableRowHandler(root: Node, text: string, route: Route): Node | undefined {
+  const { start, end } = rangeOffsets(text, route);
+  const row = findAll(root, (n) => n.type === 'object' && n.startIndex === start && n.endIndex === end)[0];
+  const h = row ? jsObjectProp(row, 'handler') : null;
+  return handlerValue(h?.type === 'array' ? (h.namedChildren.filter((c) => c?.type !== 'comment').at(-1) ?? undefined) : (h ?? undefined));
 }
 
 export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds): HandlerOutcome {
@@ -310,7 +324,7 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const call = registrationCall(root, text, route, 'call_expression', methodNames);
   // @hono/zod-openapi `app.openapi(route, handler, hook?)` takes one handler, the second argument: it is wrapped
   const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
-  const handler = call && (openapi ? callArgs(call)[1] : jsHandlerExpr(call));
+  const handler = call ? (openapi ? callArgs(call)[1] : jsHandlerExpr(call)) : tableRowHandler(root, text, route);
   const method = call && !handler ? handlerMethod(call) : undefined;
   if (method) return wrapHandlerMethod(route, method, name, args, needs);
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');

@@ -205,8 +205,8 @@ export abstract class Analyzer {
    * project function (positional `args`, Python keywords `kw`), with the strings it passes (prefixes for its parameters);
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
-  callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): void {
-    if (!mayBeLocalFunction(callee)) return;
+  callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
+    if (!mayBeLocalFunction(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -226,11 +226,12 @@ export abstract class Analyzer {
       const r = refOfArg(a, name);
       if (r) kwRefs[name] = r;
     }
-    if (!interesting && !(made && Object.keys(strs).length)) return;
+    if (!interesting && !(made && Object.keys(strs).length)) return undefined;
     const edge: CallEdge = { callee, args: refs, line: lineOf(n) };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);
+    return edge;
   }
 
   /** The last step of every analysis: the framework hints. */

@@ -5,8 +5,8 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
  */
-import type { CallEdge, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
-import { callAt, RefResolver } from './refs';
+import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
+import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 
 export interface Caller {
@@ -61,6 +61,33 @@ export class CallGraph extends RefResolver {
     return ev(fnFile, { e: v.e, why: v.why, parts: out });
   }
 
+  /**
+   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   */
+  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
+    const v = r.path;
+    if (!('e' in v) || !r.owner || 's' in ev(fa.file, v)) return [undefined];
+    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    const fn = fns.size === 1 ? [...fns][0]! : -1;
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
+      const pieces = parts.map((p) =>
+        typeof p === 'string'
+          ? p
+          : p.ref.k === 'param'
+            ? str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
+            : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
+      );
+      if (pieces.some((x) => x === null)) continue;
+      const owner = this.inCaller(c, fa.file, fn, r.owner);
+      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+    }
+    return out.size ? [...out.values()] : [undefined];
+  }
+
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
   protected inCaller(c: Caller, file: string, fn: number, r: Ref): Ent | null {
     const e = this.resolve(file, r);
@@ -95,11 +122,20 @@ export class CallGraph extends RefResolver {
     const all = [...this.files.values()].flatMap((fa) => fa.calls.map((c) => ({ from: fa.file, c })));
     const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
-      const calls: Caller[] = edge.each
-        ? this.arrayOf(from, edge.each).map((el) => ({ file: el.file, call: { ...edge, args: [el.ref], each: undefined } }))
+      // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
+      const calls: (Caller & { callee?: Ent | null })[] = edge.each
+        ? this.arrayOf(from, edge.each).map((el) =>
+            edge.member === undefined
+              ? { file: el.file, call: { ...edge, args: [el.ref], each: undefined } }
+              : {
+                  file: from,
+                  call: { ...edge, each: undefined },
+                  callee: this.resolve(el.file, { k: 'mem', base: el.ref, name: edge.member }),
+                },
+          )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));
-      for (const { file, call: c } of calls) {
-        let callee = this.resolve(from, c.callee);
+      for (const { file, call: c, callee: ofElement } of calls) {
+        let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t === 'param' && callee.prop !== undefined && !edge.each) ofElements.push({ from, c, e: callee });
         if (callee?.t === 'fn') link(callee, file, from, c);
@@ -173,8 +209,9 @@ export class CallGraph extends RefResolver {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
       const c = at(t.child);
       const p = t.prefix ? at(t.prefix) : null;
-      const prefix =
-        t.prefix === 'key' && el.key !== undefined
+      const prefix = t.prefixVal
+        ? str(file, t.prefixVal)
+        : t.prefix === 'key' && el.key !== undefined
           ? { s: el.key }
           : p && !this.resolve(el.file, p)
             ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })

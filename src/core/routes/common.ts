@@ -6,6 +6,9 @@ import type { RawRoute, Ref, Val, ValPart } from './model';
 
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'];
 
+/** The export (and member) suffix naming a JS route table's rows function (./jsRouteTables). */
+export const TABLE_ROWS = '#rows';
+
 export function toMethod(s: string): HttpMethod | null {
   const u = s.toUpperCase();
   if (u === 'DEL') return 'DELETE';

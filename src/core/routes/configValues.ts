@@ -12,8 +12,9 @@ import type { Val } from './model';
 
 type Eval = (n: Node) => Val;
 
-/** `os.getenv("X")`, `os.environ.get`, `environ.get`, `getenv`, `config.get`, `settings.get`, `app.config.get`. */
-const PY_ENV_GETTERS = /(?:^|\.)(?:getenv|environ\.get)$/;
+/** `os.getenv("X")`, `os.environ.get`, `environ.get`, `getenv`, python-decouple's `config("X", default=…)`, environs'
+ *  `env("X", …)` / `env.str("X", …)`; then `config.get`, `settings.get`, `app.config.get`. */
+const PY_ENV_GETTERS = /(?:^|\.)(?:getenv|environ\.get)$|^(?:decouple\.)?config$|^env(?:\.str)?$/;
 const PY_CONFIG_GETTER = /(?:^|\.)(?:config|conf|settings|cfg)\.get$/i;
 
 /** The value of a Python call that reads configuration, or null when the call is something else. */

@@ -11,13 +11,12 @@ import { extendsOf, isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { objectLiteral } from './jsTables';
-import { honoxApp, honoxExport } from './honox';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
-import { constArray, jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
+import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall, stringHelpers } from './jsFolderLoops';
@@ -25,6 +24,8 @@ import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
 import { factoryApp, honoFactory } from './jsHono';
 import { destructuredConsts, patternNames } from './jsPatterns';
+import { constArray, tableDispatch } from './jsRouteTables';
+import { koaPrefixOrder } from './jsKoaPrefix';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -42,12 +43,16 @@ const QUERY = `
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
+(call_expression function: (subscript_expression)) @tcall
 (for_in_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
 (class_declaration) @class
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
+
+/** Packages that implement another one's API and are imported in its place (ultimate-express: Express on uWebSockets.js). */
+const DROP_IN: Record<string, string> = { 'ultimate-express': 'express' };
 
 const PKG_FRAMEWORK: Record<string, Framework> = {
   express: 'express',
@@ -88,11 +93,11 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('enum', 'enum', (n) => jsEnumConsts(A, n)),
       ...S.each('assign', 'assignment', (n) => A.assignment(n)),
       ...S.each('export', 'export', (n) => jsExportStatement(A, n)),
-      ...S.each('export', 'export', (n) => honoxExport(A, n)),
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
+      ...S.each('tcall', 'call', (n) => void tableDispatch(A, n)),
       ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
       ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
     ],
@@ -109,11 +114,9 @@ export class JsAnalyzer extends Analyzer {
     this.dir = path.dirname(file);
   }
 
-  /** The `const/let/var name = …` declarator of a name bound exactly once that way, else null. */
+  /** The `const/let/var name = …` declarator of a name bound exactly once that way (as read at `at`), else null. */
   soleDeclarator(name: string, at?: Node): Node | null {
-    let list = this.bindings.get(name) ?? [];
-    // read at module level, a name that functions bind again (`const token = …` in a handler) is the module's
-    if (at && list.length > 1 && this.bindings.scopes.enclosing(at) === -1) list = list.filter((b) => b.scope === -1);
+    const list = this.bindings.getAt(name, at) ?? [];
     return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
   }
 
@@ -211,9 +214,10 @@ export class JsAnalyzer extends Analyzer {
 
   modId(spec: string): ModId {
     if (spec.startsWith('.') || spec.startsWith('/')) return `file:${path.resolve(this.dir, spec)}`;
-    const fw = PKG_FRAMEWORK[spec];
+    const pkg = DROP_IN[spec] ?? spec;
+    const fw = PKG_FRAMEWORK[pkg];
     if (fw) this.frameworks.add(fw);
-    return `pkg:${spec}`;
+    return `pkg:${pkg}`;
   }
 
   // ---- collection --------------------------------------------------------------------------------
@@ -455,8 +459,7 @@ export class JsAnalyzer extends Analyzer {
         m === 'register' ||
         m === 'on' ||
         m === 'use' ||
-        m === 'openapi' ||
-        m === 'openapiRoutes' ||
+        /^openapi(?:Routes)?$/.test(m) ||
         (m === 'route' && argv.length === 2)
       ) {
         return this.refOf(obj);
@@ -468,13 +471,12 @@ export class JsAnalyzer extends Analyzer {
       const { pkg: p, name } = pkg;
       const whole = name === 'default' || name === 'cjs' || name === '*';
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
-      if (p === 'honox/server' && name === 'createApp') return honoxApp(this, n);
       if (calls.makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
       if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
       if (p === 'koa-combine-routers' && whole) return calls.combinedRouters(this, n, argv);
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
-      if (p === RC_PKG) return rcServer(this, n) ?? none(n);
+      if (p === RC_PKG || p === 'honox/server') return calls.serverOf(this, n, p, name);
       if (p === 'hono/factory' && name === 'createFactory') return honoFactory(this, n);
     }
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
@@ -492,6 +494,7 @@ export class JsAnalyzer extends Analyzer {
       }),
     );
     if (!via) return none(n);
+    this.callEdge(n, callee, argv, [], true); // its strings: `makeRouter('users')` makes `` `/api/${name}` `` `/api/users`
     const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
     return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
@@ -586,7 +589,7 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers]) steps.push(() => f(this));
+    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met

@@ -8,7 +8,7 @@ import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/node
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
-import type { HandlerSpec, Val } from './model';
+import type { HandlerSpec, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
@@ -203,8 +203,15 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   }
 }
 
-/** A route definition object: Fastify `{ method, url, handler }`, koa-joi-router `{ method, path, validate, handler }`. */
-function routeDefinition(A: JsAnalyzer, recv: Node, def: Node, { line, range }: Pick<Call, 'line' | 'range'>): void {
+/** A route definition object: Fastify `{ method, url, handler }`, koa-joi-router `{ method, path, validate, handler }`;
+ *  a route table's row (./jsRouteTables) is registered by a method call (`router[row.method](…)`): `js-method`. */
+export function routeDefinition(
+  A: JsAnalyzer,
+  owner: Ref,
+  def: Node,
+  { line, range }: Pick<Call, 'line' | 'range'>,
+  flavour: 'js-route-object' | 'js-method' = 'js-route-object',
+): void {
   const url = A.prop(def, 'url') ?? A.prop(def, 'path');
   const method = A.prop(def, 'method');
   const h = A.prop(def, 'handler');
@@ -214,9 +221,9 @@ function routeDefinition(A: JsAnalyzer, recv: Node, def: Node, { line, range }: 
     .filter((x): x is HttpMethod => !!x);
   if (!ms.length) return;
   A.fa.routes.push({
-    owner: A.refOf(recv),
+    owner,
     framework: null,
-    flavour: 'js-route-object',
+    flavour,
     methods: ms,
     path: A.evalStr(url),
     line,
@@ -229,7 +236,7 @@ function routeDefinition(A: JsAnalyzer, recv: Node, def: Node, { line, range }: 
  *  where the object is written) or imported (its `method` and `url` are that module's constants). */
 function routeOptions(A: JsAnalyzer, recv: Node, a0: Node, at: Pick<Call, 'line' | 'range'>): void {
   const obj = literalObject(A, a0);
-  if (obj) return routeDefinition(A, recv, obj, { line: lineOf(obj), range: rangeOf(obj) });
+  if (obj) return routeDefinition(A, A.refOf(recv), obj, { line: lineOf(obj), range: rangeOf(obj) });
   const ref = A.refOf(a0);
   if (ref.k !== 'imp' && !(ref.k === 'mem' && ref.base.k === 'imp')) return;
   const field = (k: string): Val => ({ e: `${clip(a0.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: ref, name: k } });
@@ -249,12 +256,12 @@ function routeOptions(A: JsAnalyzer, recv: Node, a0: Node, at: Pick<Call, 'line'
  *  `app.route('/p', sub)` */
 function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   const a0 = unwrapExpr(argv[0] ?? null);
-  if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, recv, a0, { line, range });
+  if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, A.refOf(recv), a0, { line, range });
   else if (argv.length === 1 && (a0?.type === 'identifier' || a0?.type === 'member_expression')) routeOptions(A, recv, a0, { line, range });
   else if (argv.length === 1 && a0?.type === 'array') {
     for (const el of named(a0).slice(0, MAX_ELEMENTS)) {
       const def = unwrapExpr(el);
-      if (def?.type === 'object') routeDefinition(A, recv, def, { line: lineOf(def), range: rangeOf(def) });
+      if (def?.type === 'object') routeDefinition(A, A.refOf(recv), def, { line: lineOf(def), range: rangeOf(def) });
     }
   } else if (argv.length === 2 && isPathLike(argv[0]!) && !tableMount(A, recv, argv, line, 'route')) {
     // also in a loop over a table: `for (const [path, sub] of ROUTES) app.route(path, sub)`

@@ -79,6 +79,8 @@ export interface FuncDecl {
   /** It passes the request on (a middleware, jsMiddleware.ts): it calls its last parameter `next()` with no argument
    *  ('silent': `(req, res, next)` that never touches `res`), or a middleware factory wraps it ('factory'). */
   passes?: 'next' | 'silent' | 'factory';
+  /** The rows of a JS route table (./jsRouteTables), a function of the router it is applied to. */
+  table?: true;
 }
 
 export interface ClassDecl {
@@ -195,6 +197,8 @@ export interface TableMount {
   obj: boolean;
   child: TableSlot;
   prefix: TableSlot | null;
+  /** A prefix written for every element alike (`app.include_router(m.router, prefix="/api")`). */
+  prefixVal?: Val;
   line: number;
   kind: Mount['kind'];
 }
@@ -218,6 +222,9 @@ export interface CallEdge {
   /** `ROUTERS.forEach((r) => app.route('/admin', r))`, `for (const c of controllers)`: the callback or loop body is
    *  called once per element of `each`, an array that is imported, a parameter (what the callers pass) or a field. */
   each?: Ref;
+  /** With `each`: the call is of this attribute of each element, with the arguments as written (Python `for m in
+   *  modules: m.setup(app)`, ./pyEach); `callee` is then `<each>.<member>`. */
+  member?: string;
 }
 
 export interface NestGlobal {

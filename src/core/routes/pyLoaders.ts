@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { clip } from './common';
+import { pyPercentFormat, pyStrFormat } from './pyFormat';
 import { and, globTest, not, type NameExpr } from './folderLoops';
 import { word } from './loops';
 import type { ModId, Ref, Val } from './model';
@@ -31,7 +32,7 @@ export function importModule(A: PyAnalyzer, call: Node, callee: Ref): Ref | null
   const arg = pos[0] ?? kw.get('name');
   if (!arg) return null;
   const v = A.evalStr(arg);
-  const spec = 's' in v ? v.s : `${constantHead(arg) ?? ''}*`;
+  const spec = 's' in v ? v.s : `${constantHead(A, arg) ?? ''}*`;
   if (spec === '*' || (!('s' in v) && !/(?:^|\.)\*$/.test(spec))) return null;
   const dots = /^\.*/.exec(spec)![0].length;
   const mod: ModId = dots ? relativeModule(A.file, dots, spec.slice(dots)) : `py:${spec}`;
@@ -91,26 +92,40 @@ function usesNames(A: PyAnalyzer, l: PyListing): (n: Node) => boolean {
   return (n) => re.test(n.text);
 }
 
-/** `f"app.plugins.{name}"`, `"app.plugins." + name`, `".%s" % name`, `"app.plugins.{}".format(name)`: the constant text before the one computed part. */
-function constantHead(n: Node): string | null {
-  if (n.type === 'binary_operator') {
+/**
+ * `f"app.plugins.{name}"`, `"app.plugins." + name`, `".%s" % name`, `"{}.{}".format(PACKAGE, name)`, `"%s.%s" %
+ * (routes.__name__, name)`: the constant text before the one computed part, which ends the name. A constant argument is
+ * a string of the project, an imported module's `__name__`, or this package (`__package__`, `__name__` of an
+ * `__init__.py`): the empty name before a relative `.…`.
+ */
+function constantHead(A: PyAnalyzer, n: Node): string | null {
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '+') {
     const l = n.childForFieldName('left');
-    if (l?.type !== 'string' || named(l).some((c) => c.type === 'interpolation')) return null;
-    const text = l.text.slice(1, -1);
-    // `".%s" % name`: the text before the placeholder; `"app.plugins." + name`: all of it
-    if (n.childForFieldName('operator')?.text !== '%') return text;
-    const at = text.indexOf('%');
-    return at >= 0 && text.indexOf('%', at + 1) < 0 ? text.slice(0, at) : null;
+    return l?.type === 'string' && !named(l).some((c) => c.type === 'interpolation') ? l.text.slice(1, -1) : null;
   }
-  const f = n.type === 'call' ? n.childForFieldName('function') : null;
-  if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'format') {
-    // `"app.plugins.{}".format(name)`: the text before the one field, when it ends the string
-    const m = /^['"]([^{}]*)\{0?\}['"]$/.exec(f.childForFieldName('object')?.text ?? '');
-    return m ? m[1]! : null;
+  if (n.type === 'string') {
+    const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
+    return parts.length === 2 && parts[0]!.type === 'string_content' && parts[1]!.type === 'interpolation' ? parts[0]!.text : null;
   }
-  if (n.type !== 'string') return null;
-  const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
-  return parts.length === 2 && parts[0]!.type === 'string_content' && parts[1]!.type === 'interpolation' ? parts[0]!.text : null;
+  const computed = { k: 'none', text: 'computed' } as const;
+  const ev = (c: Node): Val => {
+    const self = c.text === '__package__' || (c.text === '__name__' && path.basename(A.file) === '__init__.py');
+    const mod =
+      c.type === 'attribute' && c.childForFieldName('attribute')?.text === '__name__' ? moduleName(A, c.childForFieldName('object')) : null;
+    const v = self ? { s: '' } : mod !== null ? { s: mod } : A.evalStr(c);
+    return 's' in v ? v : { e: c.text, why: 'variable', ref: computed };
+  };
+  const v = n.type === 'call' ? pyStrFormat(n, ev) : n.type === 'binary_operator' ? pyPercentFormat(n, ev) : null;
+  const parts = (v && 'e' in v ? (v.parts ?? []) : []).filter((p) => p !== '');
+  const last = parts.findIndex((p) => typeof p !== 'string');
+  return last === parts.length - 1 && last >= 0 ? (parts.slice(0, last) as string[]).join('') : null;
+}
+
+/** The dotted name of the module a name imports (`from app import routes`, `import app.routes as routes`), or null. */
+function moduleName(A: PyAnalyzer, n: Node | null): string | null {
+  const r = n ? A.refOf(n) : null;
+  if (r?.k !== 'imp' || !r.mod.startsWith('py:')) return null;
+  return r.name === '*' ? r.mod.slice(3) : `${r.mod.slice(3)}.${r.name}`;
 }
 
 /** How a loop over a folder binds a name: the module name (pkgutil's `name`, index 1), a pkgutil `ModuleInfo` or a

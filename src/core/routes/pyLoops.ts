@@ -74,10 +74,16 @@ function loopOf(A: PyAnalyzer, n: Node | null | undefined): Loop | null {
 /** The node `n` stands for at the element being read. */
 const pick = (A: PyAnalyzer, n: Node): Node => (n.type === 'identifier' ? A.boundTo(n.text) : null) ?? n;
 
-/** `app.include_router(child, prefix=prefix)` inside such a loop: the (child, prefix) of each element. */
-export function pyLoopMounts(A: PyAnalyzer, child: Node, prefix: Node | undefined): { child: Node; prefix?: Node }[] {
-  const loop = loopOf(A, child) ?? (prefix ? loopOf(A, prefix) : null);
-  return A.loops.each(loop, () => ({ child: loop ? pick(A, child) : child, prefix: prefix && loop ? pick(A, prefix) : prefix }));
+/** `app.include_router(child, prefix=prefix)` inside such a loop: the (child, prefix) of each element; a child may be
+ *  an attribute of the element (`for m in (users, items): app.include_router(m.router)`). */
+export function pyLoopMounts(A: PyAnalyzer, child: Node, prefix: Node | undefined): { child: Ref; prefix?: Node }[] {
+  const attr = child.type === 'attribute' ? child.childForFieldName('attribute')?.text : undefined;
+  const obj = attr ? child.childForFieldName('object')! : child;
+  const loop = loopOf(A, obj) ?? (prefix ? loopOf(A, prefix) : null);
+  return A.loops.each(loop, () => {
+    const c = A.refOf(loop ? pick(A, obj) : obj);
+    return { child: attr ? { k: 'mem', base: c, name: attr } : c, prefix: prefix && loop ? pick(A, prefix) : prefix };
+  });
 }
 
 /** `ext.init_app(app)` inside such a loop: the callee for each element (`logging.init_app`, `api.init_app`). */

@@ -48,7 +48,7 @@ export function pyRouteTable(A: PyAnalyzer, n: Node): void {
 }
 
 /** The sequence a comprehension or `for` statement around `n` binds the name `v` to each element of. */
-function iterated(n: Node, v: string): Node | null {
+export function iterated(n: Node, v: string): Node | null {
   for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) {
     const clause = p.type === 'for_statement' ? p : named(p).find((c) => c.type === 'for_in_clause');
     if (clause?.childForFieldName('left')?.text === v) return clause.childForFieldName('right');

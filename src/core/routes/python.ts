@@ -15,6 +15,7 @@ import { Loops } from './loops';
 import { importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
+import { pyConstArray, pyElementCall, pyElementMount } from './pyEach';
 import { pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
 
@@ -427,10 +428,11 @@ export class PyAnalyzer extends Analyzer {
         if (!child) return;
         const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
         const kind = method === 'include_router' ? 'include' : 'blueprint';
+        if (pyElementMount(this, n, owner, child, p, kind)) return; // over an imported sequence (./pyEach)
         // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table
         for (const m of pyLoopMounts(this, child, p)) {
           const prefix = m.prefix ? this.evalStr(m.prefix) : null;
-          this.fa.mounts.push({ parent: owner, child: this.refOf(m.child), prefix, line: lineOf(n), kind });
+          this.fa.mounts.push({ parent: owner, child: m.child, prefix, line: lineOf(n), kind });
         }
         return;
       }
@@ -531,6 +533,7 @@ export class PyAnalyzer extends Analyzer {
       const m = fnNode.childForFieldName('attribute')?.text ?? '';
       if (m === 'include_router' || m === 'register_blueprint') return;
     }
+    if (pyElementCall(this, n, fnNode)) return; // `for m in modules: m.setup(app)` (./pyEach)
     const al = n.childForFieldName('arguments');
     if (!al) return;
     // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
@@ -573,27 +576,17 @@ export class PyAnalyzer extends Analyzer {
   }
 
   private finishName(name: string, list: readonly Binding<Ref>[]): void {
-    {
-      const mod = list.filter((b) => b.scope === -1);
-      if (!mod.length) return;
-      const first = mod[0]!;
-      const r = this.bindings.valueOf(name, first);
-      if (r.k !== 'none') this.fa.exports[name] = r;
-      if (r.k === 'fn') this.computeReturns(r.id);
-      if (mod.length === 1 && first.node.type === 'assignment') {
-        const right = first.node.childForFieldName('right');
-        if (
-          right &&
-          (right.type === 'string' ||
-            right.type === 'concatenated_string' ||
-            right.type === 'binary_operator' ||
-            right.type === 'call' ||
-            right.type === 'boolean_operator')
-        ) {
-          const v = this.evalStr(right);
-          if ('s' in v) this.setConst(name, v);
-        }
-      }
+    const mod = list.filter((b) => b.scope === -1);
+    if (!mod.length) return;
+    const first = mod[0]!;
+    const r = this.bindings.valueOf(name, first);
+    if (r.k !== 'none') this.fa.exports[name] = r;
+    if (r.k === 'fn') this.computeReturns(r.id);
+    const right = mod.length === 1 && first.node.type === 'assignment' ? first.node.childForFieldName('right') : null;
+    if (right) pyConstArray(this, name, right);
+    if (right && /^(string|concatenated_string|binary_operator|call|boolean_operator)$/.test(right.type)) {
+      const v = this.evalStr(right);
+      if ('s' in v) this.setConst(name, v);
     }
   }
 }

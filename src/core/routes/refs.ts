@@ -7,7 +7,7 @@
 import type { CallEdge, ClassDecl, FileAnalysis, ModId, RawRoute, Ref, Val } from './model';
 import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLoops';
 import * as path from 'node:path';
-import { lastName } from './common';
+import { lastName, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
@@ -100,6 +100,19 @@ export class RefResolver {
     return null;
   }
 
+  /** The rows function of the route table `table` is (./jsRouteTables): an imported table's, a module member's, or a
+   *  parameter's (what its callers pass). */
+  private rowsOf(file: string, table: Ref, depth: number): Ent | null {
+    if (table.k === 'imp') {
+      const t = this.mods.modFile(table.mod, file);
+      return t ? this.exportOf(t, (table.name === 'cjs' ? 'default' : table.name) + TABLE_ROWS, depth + 1) : null;
+    }
+    const b = table.k === 'mem' ? this.resolve(file, table.base, depth + 1) : null;
+    if (b?.t === 'ns') return this.exportOf(b.file, (table as { name: string }).name + TABLE_ROWS, depth + 1);
+    const p = table.k === 'param' ? this.resolve(file, table, depth + 1) : null;
+    return p?.t === 'param' ? { ...p, prop: TABLE_ROWS } : null;
+  }
+
   resolve(file: string, ref: Ref, depth = 0): Ent | null {
     if (depth > 24) return null;
     switch (ref.k) {
@@ -174,6 +187,7 @@ export class RefResolver {
         }
         return null;
       case 'mem': {
+        if (ref.name === TABLE_ROWS) return this.rowsOf(file, ref.base, depth);
         // `require('./books').default`: the default export of an ES module loaded by require (TypeScript's interop)
         if (ref.name === 'default' && ref.base.k === 'imp' && ref.base.name === 'cjs')
           return this.resolve(file, { ...ref.base, name: 'default' }, depth + 1);

@@ -17,6 +17,7 @@ import { cmp, compatible, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
+import { resourceMethods } from './pyResources';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
@@ -133,33 +134,6 @@ class Resolver extends CallGraph {
     this.edges.set(k, list);
   }
 
-  /**
-   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
-   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
-   */
-  private perCall(fa: FileAnalysis, r: RawRoute): ({ owner: Ent | null; path: Val } | undefined)[] {
-    const v = r.path;
-    if (!('e' in v) || !r.owner || 's' in this.evalVal(fa.file, v)) return [undefined];
-    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
-    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
-    const fn = fns.size === 1 ? [...fns][0]! : -1;
-    const out = new Map<string, { owner: Ent | null; path: Val }>();
-    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
-      const pieces = parts.map((p) =>
-        typeof p === 'string'
-          ? p
-          : p.ref.k === 'param'
-            ? str(this.evalVal(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
-            : str(this.evalVal(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
-      );
-      if (pieces.some((x) => x === null)) continue;
-      const owner = this.inCaller(c, fa.file, fn, r.owner);
-      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
-    }
-    return out.size ? [...out.values()] : [undefined];
-  }
-
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
@@ -201,7 +175,9 @@ class Resolver extends CallGraph {
     // `api.use(controller.path, c.router)`, `/v1${c.path}`: members of each element the callers pass (`path = '/users'`)
     const member = (r: Ref): { i: number; name: string } | null =>
       r.k === 'mem' && r.base.k === 'param' && r.base.fn === fn ? { i: r.base.i, name: r.name } : null;
-    const pm = !!v && ((!!v.ref && !!member(v.ref)) || !!v.parts?.some((x) => typeof x !== 'string' && member(x.ref)));
+    // `/v1/${name}`: a parameter of the helper in a template literal, each call's string argument
+    const own = (r: Ref): r is Ref & { k: 'param' } => r.k === 'param' && r.fn === fn;
+    const pm = !!v && ((!!v.ref && !!member(v.ref)) || !!v.parts?.some((x) => typeof x !== 'string' && (member(x.ref) || own(x.ref))));
     const name = p ? (this.files.get(fa.file)?.functions[fn]?.params[p.i] ?? '?') : '';
     // app.use(prefix, router) in the helper: the caller decides whether `prefix` is a path or a router
     const prefixIn = (c: Caller): Val | null => {
@@ -219,6 +195,8 @@ class Resolver extends CallGraph {
       const whole = v!.ref ? inCall(v!.ref) : null;
       if (whole && this.resolve(c.file, whole)) return null; // a router, not a prefix
       const part = (e: string, r: Ref): Val => {
+        const a = own(r) ? this.argOf(c, fa.file, fn, r.i).str : null;
+        if (a) return this.evalVal(c.file, a);
         const f = inCall(r);
         return f ? this.evalVal(c.file, { e, why: 'variable', ref: f }) : this.evalVal(fa.file, { e, why: 'variable', ref: r });
       };
@@ -267,12 +245,13 @@ class Resolver extends CallGraph {
       );
       for (const m of mounts.filter((x) => !x.ifApi || this.apiInstance(fa.file, x.child))) {
         const child = this.resolve(fa.file, m.child);
+        const param =
+          m.prefix && 'e' in m.prefix
+            ? [m.prefix.ref, ...(m.prefix.parts ?? []).map((x) => (typeof x === 'string' ? undefined : x.ref))]
+            : [];
+        const fromParam = param.find((x) => x?.k === 'param');
         const fn =
-          m.prefix && 'e' in m.prefix && m.prefix.ref?.k === 'param'
-            ? m.prefix.ref.fn
-            : child?.t === 'param' && child.file === fa.file && m.kind !== 'register'
-              ? child.fn
-              : -1;
+          fromParam?.k === 'param' ? fromParam.fn : child?.t === 'param' && child.file === fa.file && m.kind !== 'register' ? child.fn : -1;
         if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
         else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
@@ -433,12 +412,12 @@ class Resolver extends CallGraph {
 
   // ---- routes ------------------------------------------------------------------------------------
 
-  /** Framework for a parameter whose callers are unknown: file imports, then the workspace. */
+  /** Framework for a parameter whose callers are unknown: file imports, then the workspace; none for a route table's. */
   private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
+    if (r.owner?.k === 'param' && fa.functions[r.owner.fn]?.table) return null; // a table nobody applies: no route
     const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
     const fromFile = ok(fa.frameworks);
-    if (fromFile.length === 1) return fromFile[0]!;
-    if (fromFile.length > 1) return null;
+    if (fromFile.length) return fromFile.length === 1 ? fromFile[0]! : null;
     const ws = ok(this.wsFrameworks[fa.language]);
     return ws.length === 1 ? ws[0]! : null;
   }
@@ -469,28 +448,17 @@ class Resolver extends CallGraph {
 
   private emit(fa: FileAnalysis, r: RawRoute, out: Route[]): void {
     if (r.flavour === 'py-resource') {
-      // a Resource / MethodView class: one route per HTTP method it defines
+      // a Resource / MethodView class: one route per HTTP method it defines or inherits (./pyResources)
       const cls = r.handler ? this.resolve(fa.file, r.handler.ref) : null;
-      const decl = cls?.t === 'cls' ? this.files.get(cls.file)?.classes[cls.id] : undefined;
-      if (!cls || !decl) return;
-      for (const m of ['get', 'post', 'put', 'patch', 'delete', 'head', 'options']) {
-        const fn = decl.methods[m];
-        if (fn === undefined) continue;
-        this.emitOne(
-          fa,
-          {
-            ...r,
-            flavour: 'py-route',
-            methods: [m.toUpperCase() as HttpMethod],
-            handler: { ref: { k: 'fn', id: fn }, text: m, line: r.line },
-          },
-          out,
-          cls.file,
-        );
+      if (cls?.t !== 'cls') return;
+      for (const m of resourceMethods(this.files, (f, x) => this.resolve(f, x), cls)) {
+        const handler = { ref: { k: 'fn' as const, id: m.fn }, text: m.method.toLowerCase(), line: r.line };
+        this.emitOne(fa, { ...r, flavour: 'py-route', methods: [m.method], handler }, out, m.file);
       }
       return;
     }
-    for (const ra of this.perArgRoutes(fa.file, r)) for (const at of this.perCall(fa, ra)) this.emitOne(fa, ra, out, undefined, at);
+    for (const ra of this.perArgRoutes(fa.file, r))
+      for (const at of this.perCall(fa, ra, (f, v) => this.evalVal(f, v))) this.emitOne(fa, ra, out, undefined, at);
   }
 
   /** `at`: the route as one call of its helper makes it (perCall). */

@@ -123,12 +123,13 @@ export class Values {
       let ex = fa.exports[base.name];
       const path = [...names];
       for (; ex?.k === 'mem' && path.length < 16; ex = ex.base) path.unshift(ex.name); // `export const { a: b } = imported`
-      if (ex?.k === 'imp') return this.objectConst(fa.file, ex, path, depth + 1);
+      const c = ex?.k === 'imp' ? this.objectConst(fa.file, ex, path, depth + 1) : null;
+      if (c) return c;
       for (const m of fa.starExports) {
         const c = this.objectConst(fa.file, { k: 'imp', mod: m, name: base.name }, names, depth + 1);
         if (c) return c;
       }
-      return null;
+      // else a module of a package (`from app.routers import health`: `health.PREFIX`), read below
     }
     const root = this.c.resolve(file, base);
     // `import schema from './home.schema'` where the default export is a constant object (`export default homeSchema`)

@@ -305,6 +305,29 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     await assertNothingMore(file, out);
   });
 
+  it('a route table row registered by router[row.method](…): its handler (the last of a list) is wrapped in the row; a second run changes nothing', async () => {
+    const project = path.resolve(__dirname, '../../fixtures/routes/express_dispatch_tables');
+    const { file, text, own } = await projectFile('express_dispatch_tables', 'src/routes/books.js');
+    const out = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, OPTS)).edits);
+    assert.match(out, /^  \{ path: '\/books', method: 'get', handler: observeRoute\('GET', '\/api\/books', books\.list\) \},$/m);
+    assert.match(out, /handler: \[auth, observeRoute\('DELETE', '\/api\/books\/:id', books\.remove\)\] \},$/m);
+    const files = Object.fromEntries(
+      [
+        'package.json',
+        'src/index.js',
+        'src/utils.js',
+        'src/auth.js',
+        'src/routes/index.js',
+        'src/routes/auth.js',
+        'src/routes/booksController.js',
+      ].map((rel) => [rel, fs.readFileSync(path.join(project, rel), 'utf8')]),
+    );
+    const root = tempTree({ ...files, 'src/routes/books.js': out });
+    const again = (await scanWorkspace(root, {})).routes.filter((r) => r.file === path.join(root, 'src/routes/books.js'));
+    assert.equal(again.length, 2, 'the wrapped rows are still routes');
+    assert.deepEqual((await planInstrumentFile(out, again[0]!.file, again, ALL, OPTS)).edits, []);
+  });
+
   it('Hono use answering every method: observed just before its last function in both styles; a second run changes nothing', async () => {
     const { file, text, own } = await projectFile('hono_use_handlers', 'src/index.ts');
     assert.deepEqual(
