@@ -151,6 +151,12 @@ export class Bindings<V> {
     return this.table.get(name);
   }
 
+  /** Every binding of a name; read at module level (`at`), only the module's (not a function's own `const token`). */
+  getAt(name: string, at?: Node): readonly Binding<V>[] | undefined {
+    const list = this.table.get(name);
+    return at && list && list.length > 1 && this.scopes.enclosing(at) === -1 ? list.filter((b) => b.scope === -1) : list;
+  }
+
   entries(): IterableIterator<[string, Binding<V>[]]> {
     return this.table.entries();
   }

@@ -12,6 +12,9 @@ import { jsStringLiteral, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { re2 } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
+import type { FileAnalysis, Ref } from './model';
+import { joinPrefix } from './paths';
+import type { Ent } from './values';
 
 /** A path filter of the options: a string is a substring test, a regular expression a search. */
 export type PathFilter = { includes: string } | { re: string; i?: true };
@@ -80,4 +83,38 @@ export function autoloadDir(dir: string, file: string, o: AutoloadFilters, exist
   if (o.matchFilter && !test(o.matchFilter, routePath)) return null;
   if (o.ignoreFilter && test(o.ignoreFilter, routePath)) return null;
   return folders.length ? `/${folders.join('/')}` : '';
+}
+
+/** A mount a folder convention makes: `child` (a plugin's parameter, a router) under `parent` at `prefix`. */
+export interface FolderMount {
+  parent: Ent;
+  child: Ent;
+  prefix: string;
+  file: string;
+  line: number;
+  /** A plugin wrapped in fastify-plugin: prefixes do not apply. */
+  fp?: boolean;
+}
+
+/** The mounts of the autoload registrations: each default-exported plugin of a file under `dir`, at its folder's prefix. */
+export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve: (file: string, ref: Ref) => Ent | null): FolderMount[] {
+  const out: FolderMount[] = [];
+  for (const fa of files.values()) {
+    for (const al of fa.autoload) {
+      const parent = resolve(fa.file, al.parent);
+      if (!parent) continue;
+      for (const f of files.values()) {
+        if (f.language !== 'javascript' || !f.file.startsWith(al.dir + path.sep)) continue;
+        const folder = autoloadDir(al.dir, f.file, al.filters ?? {}, (p) => files.has(p));
+        const def = folder === null ? undefined : f.exports.default;
+        const e = def ? resolve(f.file, def) : null;
+        if (e?.t !== 'fn') continue;
+        let prefix = al.flat ? '' : folder!;
+        if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
+        if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
+        out.push({ parent, child: { t: 'param', file: f.file, fn: e.id, i: 0 }, prefix, file: fa.file, line: al.line, fp: e.fp });
+      }
+    }
+  }
+  return out;
 }

@@ -102,11 +102,15 @@ export function provenance(what: 'prefix' | 'path', v: { s: string; src?: string
   return v.src ? `${what} from ${v.src}` : undefined;
 }
 
-/** An expression without `Object.freeze(...)` / `createRoute(...)` (@hono/zod-openapi), parentheses and TypeScript
- *  assertions (`{ … } as const`): the object literal they hold. */
+/** An expression without `Object.freeze(...)` / `createRoute(...)` / `defineOpenAPIRoute(...)` (@hono/zod-openapi),
+ *  parentheses and TypeScript assertions (`{ … } as const`): the object literal they hold. */
 export function frozen(n: Node | null): Node | null {
   const u = unwrapExpr(n);
-  if (u?.type !== 'call_expression' || !/^(?:Object\.freeze|createRoute)$/.test(u.childForFieldName('function')?.text ?? '')) return u;
+  if (
+    u?.type !== 'call_expression' ||
+    !/^(?:Object\.freeze|createRoute|defineOpenAPIRoute)$/.test(u.childForFieldName('function')?.text ?? '')
+  )
+    return u;
   return unwrapExpr(named(u.childForFieldName('arguments')!)[0] ?? null);
 }
 

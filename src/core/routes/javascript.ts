@@ -114,9 +114,9 @@ export class JsAnalyzer extends Analyzer {
     this.dir = path.dirname(file);
   }
 
-  /** The `const/let/var name = …` declarator of a name bound exactly once that way, else null. */
-  soleDeclarator(name: string): Node | null {
-    const list = this.bindings.get(name) ?? [];
+  /** The `const/let/var name = …` declarator of a name bound exactly once that way (as read at `at`), else null. */
+  soleDeclarator(name: string, at?: Node): Node | null {
+    const list = this.bindings.getAt(name, at) ?? [];
     return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
   }
 
@@ -459,7 +459,7 @@ export class JsAnalyzer extends Analyzer {
         m === 'register' ||
         m === 'on' ||
         m === 'use' ||
-        m === 'openapi' ||
+        /^openapi(?:Routes)?$/.test(m) ||
         (m === 'route' && argv.length === 2)
       ) {
         return this.refOf(obj);
@@ -476,7 +476,7 @@ export class JsAnalyzer extends Analyzer {
       if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
       if (p === 'koa-combine-routers' && whole) return calls.combinedRouters(this, n, argv);
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
-      if (p === RC_PKG) return rcServer(this, n) ?? none(n);
+      if (p === RC_PKG || p === 'honox/server') return calls.serverOf(this, n, p, name);
       if (p === 'hono/factory' && name === 'createFactory') return honoFactory(this, n);
     }
     if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {

@@ -13,6 +13,8 @@ import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import { objectValues } from './jsLoops';
 import { literalObject } from './jsValues';
+import { honoxApp } from './honox';
+import { RC_PKG, rcServer } from './routingControllers';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -227,4 +229,10 @@ export function fieldReturns(A: JsAnalyzer): void {
       const field = e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this';
       if (field || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
     }
+}
+
+/** The app a package's server call makes or sets up: routing-controllers' servers, HonoX's `createApp()`. */
+export function serverOf(A: JsAnalyzer, n: Node, pkg: string, name: string): Ref {
+  if (pkg === RC_PKG) return rcServer(A, n) ?? none(n);
+  return name === 'createApp' ? honoxApp(A, n) : none(n);
 }

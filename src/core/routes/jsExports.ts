@@ -8,6 +8,7 @@ import { JS_FUNCTION_TYPES } from '../parsing/javascript';
 import { none } from './common';
 import type { JsAnalyzer } from './javascript';
 import { patternNames } from './jsPatterns';
+import { honoxExport } from './honox';
 
 /** `module.exports = { a, b: c, m() {} }`: each property an export; a nested object's properties too, by their key
  *  path (`feed: { get() {} }` exports `feed.get`, what `ctrl.feed.get` names). */
@@ -30,6 +31,7 @@ export function jsObjectExports(a: JsAnalyzer, obj: Node, path = ''): void {
 
 /** An ES `export …` statement (re-exports, `export default`, TypeScript `export =`, declarations, clauses). */
 export function jsExportStatement(a: JsAnalyzer, n: Node): void {
+  honoxExport(a, n);
   const src = n.childForFieldName('source');
   const spec = src ? unquote(src) : null;
   const isDefault = n.children.some((c) => c?.type === 'default');

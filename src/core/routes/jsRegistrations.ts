@@ -11,10 +11,13 @@ import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
-import { literalObject } from './jsValues';
 import { loopCall } from './jsCalls';
 import { tableMount } from './jsTables';
+import { literalObject } from './jsValues';
+import { wrapperCalls } from './jsWrappers';
+import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
+import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
 import { MAX_ELEMENTS } from './loops';
 import type { HttpMethod } from './types';
@@ -31,6 +34,7 @@ export const OTHER_METHODS = [
   'forRoot',
   'forFeature',
   'openapi',
+  'openapiRoutes',
   'forEach',
   'map',
 ];
@@ -73,6 +77,7 @@ const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
   Object.entries({
     on: honoOn,
     openapi: openapiCall,
+    openapiRoutes: openapiRoutesCall,
     forEach: loopCall,
     map: loopCall,
     route: routeCall,
@@ -198,38 +203,6 @@ function honoOn(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   }
 }
 
-/**
- * @hono/zod-openapi `app.openapi(createRoute({ method, path }), handler)`, the route definition written in place, a
- * constant of this file, or imported (`routes.list` of `export const list = createRoute({...})`): its `path` and
- * `method` are then module constants resolved across files.
- */
-function openapiCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
-  if (argv.length < 2) return;
-  const def = argv[0]!;
-  const obj = literalObject(A, def);
-  const field = (k: string): Val => {
-    const v = obj ? A.prop(obj, k) : null;
-    if (v) return A.evalStr(v);
-    const u = unwrapExpr(def);
-    return { e: `${clip(def.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: A.refOf(u), name: k } };
-  };
-  const method = field('method');
-  const m = 's' in method ? toMethod(method.s) : null;
-  if ('s' in method && !m) return;
-  A.fa.routes.push({
-    owner: A.refOf(recv),
-    framework: null,
-    flavour: 'hono-on',
-    methods: m ? [m] : [],
-    ...(m ? {} : { methodVal: method }),
-    path: field('path'),
-    openapiPath: true,
-    line,
-    range,
-    handler: handler(A, argv[1]!),
-  });
-}
-
 /** A route definition object: Fastify `{ method, url, handler }`, koa-joi-router `{ method, path, validate, handler }`;
  *  a route table's row (./jsRouteTables) is registered by a method call (`router[row.method](…)`): `js-method`. */
 export function routeDefinition(
@@ -259,11 +232,32 @@ export function routeDefinition(
   });
 }
 
+/** Fastify `app.route(getAll)` with `const getAll: RouteOptions = { method, url, handler }` in this file (the route is
+ *  where the object is written) or imported (its `method` and `url` are that module's constants). */
+function routeOptions(A: JsAnalyzer, recv: Node, a0: Node, at: Pick<Call, 'line' | 'range'>): void {
+  const obj = literalObject(A, a0);
+  if (obj) return routeDefinition(A, A.refOf(recv), obj, { line: lineOf(obj), range: rangeOf(obj) });
+  const ref = A.refOf(a0);
+  if (ref.k !== 'imp' && !(ref.k === 'mem' && ref.base.k === 'imp')) return;
+  const field = (k: string): Val => ({ e: `${clip(a0.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: ref, name: k } });
+  A.fa.routes.push({
+    owner: A.refOf(recv),
+    framework: null,
+    flavour: 'js-route-object',
+    methods: [],
+    methodVal: field('method'),
+    path: field('url'),
+    ...at,
+    handler: handler(A, a0),
+  });
+}
+
 /** Fastify `app.route({ method, url, handler })`, koa-joi-router `router.route([{ method, path, handler }, …])`; Hono
  *  `app.route('/p', sub)` */
 function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   const a0 = unwrapExpr(argv[0] ?? null);
   if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, A.refOf(recv), a0, { line, range });
+  else if (argv.length === 1 && (a0?.type === 'identifier' || a0?.type === 'member_expression')) routeOptions(A, recv, a0, { line, range });
   else if (argv.length === 1 && a0?.type === 'array') {
     for (const el of named(a0).slice(0, MAX_ELEMENTS)) {
       const def = unwrapExpr(el);
@@ -368,11 +362,12 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 }
 
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
-function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   if (!argv.length) return;
   const opts = unwrapExpr(argv[1] ?? null);
   const plugin = A.refOf(argv[0]!);
   const pkg = A.pkgOf(plugin);
+  if (pkg?.pkg === FD_PKG && pkg.name === 'bootstrap') return fdBootstrap(A, n, argv[1]);
   if (pkg && /autoload/.test(pkg.pkg)) {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
     const dir = dirNode ? evalDir(A, dirNode) : null;
@@ -400,6 +395,7 @@ function registerCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
   for (const { child, prefix } of read) {
     if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: loop ? A.refOf(child) : plugin, prefix, line, kind: 'register' });
   }
+  wrapperCalls(A, argv[0]!);
 }
 
 /** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */

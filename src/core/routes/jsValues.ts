@@ -147,7 +147,7 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
 export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): Node | null {
   let u = unwrapExpr(n);
   if (u?.type === 'identifier') {
-    const d = A.soleDeclarator(u.text);
+    const d = A.soleDeclarator(u.text, u);
     const ok = d && (!constOnly || (d.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const'));
     u = ok ? unwrapExpr(d.childForFieldName('value')) : null;
   }
@@ -169,6 +169,6 @@ export function constArray(A: JsAnalyzer, name: string, n: Node): void {
  *  held by a name declared once in this file. */
 export function literalObject(A: JsAnalyzer, n: Node | null): Node | null {
   let u = frozen(n);
-  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text)?.childForFieldName('value') ?? null);
+  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text, u)?.childForFieldName('value') ?? null);
   return u?.type === 'object' ? u : null;
 }

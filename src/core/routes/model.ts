@@ -297,6 +297,8 @@ export interface FileAnalysis {
   folderLoops?: FolderLoop[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */
   moduleRoots?: string[];
+  /** HonoX (./honox): the apps `createApp()` makes with the routes folder they serve; the router of this file's routes. */
+  honox?: { roots?: { parent: Ref; dir: string; line: number }[]; routes?: Ref };
   /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */
   serves?: true;
   /** Syntax errors, unsupported idioms, etc. */

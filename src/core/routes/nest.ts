@@ -9,13 +9,16 @@ import type { Ent } from './values';
 import type { Framework, HttpMethod, Route } from './types';
 import { joinNest } from './paths';
 import { factoryObject, provenance } from './configValues';
-import { RC_PKG, RcServers } from './routingControllers';
+import { FD_PKG, RC_PKG, RcServers } from './routingControllers';
 import { literalArray } from './jsValues';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
   argv: readonly Node[];
 }
+
+/** fastify-decorators' route decorators (decorators/request-handlers.js). */
+const FD_METHODS = /^(?:GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD|ALL)$/;
 
 const NEST_METHODS: Record<string, HttpMethod> = {
   Get: 'GET',
@@ -47,7 +50,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
   let ctrlVersion: string[] | null = null;
   const a0 = unwrapExpr(ctrl.args[0] ?? null);
   if (a0?.type === 'object') {
-    const p = A.prop(a0, 'path');
+    const p = A.prop(a0, ctrl.fd ? 'route' : 'path');
     if (p) ctrlPaths = A.paths(p);
     const v = A.prop(a0, 'version');
     if (v) ctrlVersion = versions(A, v);
@@ -70,7 +73,13 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
         // routing-controllers `@Method('get', '/x')`
         const rcMethod = ctrl.rc && call?.name === 'Method' && call.args[0] ? A.evalStr(call.args[0]) : null;
         const method =
-          rcMethod && 's' in rcMethod ? toMethod(rcMethod.s) : call && call.name in NEST_METHODS ? NEST_METHODS[call.name] : null;
+          rcMethod && 's' in rcMethod
+            ? toMethod(rcMethod.s)
+            : call?.fd
+              ? FD_METHODS.exec(call.name) && toMethod(call.name)
+              : call && call.name in NEST_METHODS
+                ? NEST_METHODS[call.name]
+                : null;
         if (!call || !method || call.rc !== ctrl.rc) continue;
         const nest: NestInfo = {
           ctrl: ctrlPaths,
@@ -79,8 +88,10 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
           cls: A.clsId(cls),
           ...(ctrl.rc ? { rc: true as const } : {}),
         };
-        const pathArg = call.args[rcMethod ? 1 : 0];
-        const ps = pathArg ? A.paths(pathArg) : [{ s: '' }];
+        // fastify-decorators `@GET({ url: '/:id', options })`, `@GET('/:id')`, `@GET()` (url '/')
+        const a = call.args[rcMethod ? 1 : 0];
+        const pathArg = call.fd && unwrapExpr(a ?? null)?.type === 'object' ? A.prop(unwrapExpr(a!)!, 'url') : a;
+        const ps = pathArg ? A.paths(pathArg) : [{ s: call.fd ? '/' : '' }];
         for (const p of ps) {
           A.fa.routes.push({
             owner: null,
@@ -153,21 +164,23 @@ function routerTree(A: JsAnalyzer, arr: Node, base: string, depth: number): void
   }
 }
 
-/** A decorator call of NestJS, or of routing-controllers (`rc`). */
-function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[]; rc: boolean } | null {
+/** A decorator call of NestJS, or of routing-controllers or fastify-decorators (`rc`; `fd`: fastify-decorators). */
+function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[]; rc: boolean; fd?: boolean } | null {
   const e = named(d)[0];
   if (!e || e.type !== 'call_expression') return null;
   const f = e.childForFieldName('function');
   const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
   if (!name) return null;
   let rc = false;
+  let fd = false;
   if (f?.type === 'identifier') {
     const r = A.lookup(name, f);
-    rc = r?.k === 'imp' && r.mod === `pkg:${RC_PKG}`;
+    fd = r?.k === 'imp' && r.mod === `pkg:${FD_PKG}`;
+    rc = fd || (r?.k === 'imp' && r.mod === `pkg:${RC_PKG}`);
     if (r && !rc && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
   }
   const args = e.childForFieldName('arguments');
-  return { name, args: args ? named(args) : [], rc };
+  return { name, args: args ? named(args) : [], rc, ...(fd ? { fd } : {}) };
 }
 
 function versions(A: JsAnalyzer, n: Node): string[] | null {

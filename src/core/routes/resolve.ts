@@ -3,7 +3,8 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import { autoloadDir } from './autoload';
+import { autoloadMounts } from './autoload';
+import { honoxMounts } from './honox';
 import type { FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
@@ -258,27 +259,15 @@ class Resolver extends CallGraph {
         for (const x of this.tableMounts(fa.file, t, (f, v) => this.evalVal(f, v)))
           this.addMount(fa.file, x.m, x.parent, x.child, x.prefix);
     }
-    // @fastify/autoload: default-exported plugins of files under dir
-    for (const fa of this.files.values()) {
-      for (const al of fa.autoload) {
-        const parent = this.resolve(fa.file, al.parent);
-        if (!parent) continue;
-        for (const f of this.files.values()) {
-          if (f.language !== 'javascript' || !f.file.startsWith(al.dir + path.sep)) continue;
-          const folder = autoloadDir(al.dir, f.file, al.filters ?? {}, (p) => this.files.has(p));
-          const def = folder === null ? undefined : f.exports.default;
-          const e = def ? this.resolve(f.file, def) : null;
-          if (e?.t !== 'fn') continue;
-          let prefix = al.flat ? '' : folder!;
-          if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
-          if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
-          this.addEdge(
-            { t: 'param', file: f.file, fn: e.id, i: 0 },
-            { parent: key(parent), prefix: { s: prefix }, kind: 'autoload', file: fa.file, line: al.line, fp: e.fp },
-          );
-        }
-      }
-    }
+    // @fastify/autoload: default-exported plugins of files under dir; HonoX: route files and apps under app/routes
+    const isHono = (e: Ent) => e.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono';
+    const res = (f: string, r: Ref) => this.resolve(f, r);
+    for (const [kind, ms] of [
+      ['autoload', autoloadMounts(this.files, res)],
+      ['route', honoxMounts(this.files, res, isHono)],
+    ] as const)
+      for (const m of ms)
+        this.addEdge(m.child, { parent: key(m.parent), prefix: { s: m.prefix }, kind, file: m.file, line: m.line, fp: m.fp });
   }
 
   private frameworkOf(k: string, seen = new Set<string>()): Framework | null {
@@ -509,8 +498,10 @@ class Resolver extends CallGraph {
     let fw = this.frameworkOf(k);
     let guessed = false;
     if (!fw && owner.t === 'param') {
-      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict
-      if (!('s' in pathVal) || !(pathVal.s.startsWith('/') || pathVal.s === '' || pathVal.s === '*')) return;
+      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict; a path built in
+      // the helper (`${base}/:id`, `base = `/api/${name}``) when it starts with a written '/' and the handler is a function
+      const lead = 's' in pathVal ? pathVal.s : this.handlerIsFunction(fa, r) ? pathVal.parts?.[0] : null;
+      if (typeof lead !== 'string' || !(lead.startsWith('/') || ('s' in pathVal && (lead === '' || lead === '*')))) return;
       if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;
       fw = this.guessFramework(fa, r);
       guessed = true;

@@ -4,17 +4,21 @@
  * is, is an unmounted sub-app (`const app = new Hono(); …; export const topologyRoutes = app`, never imported), not a
  * root. Served: made in a file that serves (`serve(…)`, `{ fetch: … }`, a Workers `async fetch(req, env, ctx) {…}`,
  * `.listen(…)`), its module's default export (`export default app`, `export default { fetch: app.fetch }`), or passed to
- * a package's function (`serve({ fetch: app.fetch })`, `handle(app)`); what `app.basePath('/api')` returns stands for
- * `app`. Every served app is a root (a dev server beside the deployed app serves its own routes). Only unmounted apps
- * count (a sub-app module's `export default users` is no server); a project with no such served app keeps every
- * unmounted one a root. A Fastify plugin that nothing registers is the fastify-cli application plugin only in a package
- * that makes no Fastify app itself: where one does, `fastify()` serves what it registers, and the plugin is dead. Pure.
+ * a package's function (`serve({ fetch: app.fetch })`, `handle(app)`; not `openAPIRouteHandler(app)`, which only reads
+ * it for the docs); what `app.basePath('/api')` returns stands for `app`. Every served app is a root (a dev server
+ * beside the deployed app serves its own routes). Only unmounted apps count (a sub-app module's `export default users`
+ * is no server); a project with no such served app keeps every unmounted one a root. A Fastify plugin that nothing
+ * registers is the fastify-cli application plugin only in a package that makes no Fastify app itself: where one does,
+ * `fastify()` serves what it registers, and the plugin is dead. Pure.
  */
 import type { FileAnalysis, Ref } from './model';
 import type { ModuleIndex } from './modules';
 import type { Framework } from './types';
 import { entOfKey, key } from './refs';
 import type { Ent } from './values';
+
+/** Functions that only read an app to write its OpenAPI document (hono-openapi): an app passed to them is not served. */
+const DOCS_ONLY = new Set(['pkg:hono-openapi#openAPIRouteHandler', 'pkg:hono-openapi#openAPISpecs', 'pkg:hono-openapi#generateSpecs']);
 
 export class Roots {
   private honoServed: Set<string> | null = null;
@@ -98,7 +102,9 @@ export class Roots {
       if (fa.language !== 'javascript') continue;
       if (fa.serves) fa.objects.forEach((_, id) => add(fa.file, { k: 'obj', id }));
       add(fa.file, fa.exports.default);
-      for (const c of fa.calls) if (c.callee.k === 'imp' && c.callee.mod.startsWith('pkg:')) for (const a of c.args) add(fa.file, a);
+      for (const c of fa.calls)
+        if (c.callee.k === 'imp' && c.callee.mod.startsWith('pkg:') && !DOCS_ONLY.has(`${c.callee.mod}#${c.callee.name}`))
+          for (const a of c.args) add(fa.file, a);
     }
     return out;
   }

@@ -3,7 +3,8 @@
  * `useExpressServer(app, opts)`, `createKoaServer(opts)`, `useKoaServer(app, opts)` with their `routePrefix` and
  * `controllers` (classes, arrays of classes, or glob strings matched with picomatch over the analysed files), and the
  * full paths of the controllers' routes (prefix + controller path + method path). The decorators themselves are read
- * with NestJS's in ./nest (`@JsonController`/`@Controller`, `@Get`…, `@Method('get', '/x')`).
+ * with NestJS's in ./nest (`@JsonController`/`@Controller`, `@Get`…, `@Method('get', '/x')`). fastify-decorators' controllers
+ * (`@Controller({ route })`, `@GET({ url })`) and its `bootstrap` plugin's `controllers` and `prefix` are read the same way.
  */
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -19,6 +20,8 @@ import { joinPrefix, joinRoute } from './paths';
 import { provenance } from './configValues';
 
 export const RC_PKG = 'routing-controllers';
+/** fastify-decorators: `@Controller({ route })` classes given to `app.register(bootstrap, { controllers, prefix })`. */
+export const FD_PKG = 'fastify-decorators';
 const SERVER = /^(create|use)(Express|Koa)Server$/;
 const MAX_GLOB = 256;
 
@@ -38,10 +41,18 @@ export function rcServer(A: JsAnalyzer, n: Node): Ref | null {
   return app;
 }
 
-function serverOptions(A: JsAnalyzer, opts: Node | undefined): Pick<RcServer, 'prefix' | 'controllers'> {
+/** fastify-decorators `app.register(bootstrap, { controllers: [...], prefix })`: the controllers it registers (the library
+ *  joins `prefix + route` of each, bootstrap/bootstrap.js); `directory` autoloading is not followed. */
+export function fdBootstrap(A: JsAnalyzer, n: Node, opts: Node | undefined): void {
+  const list = (A.fa.rcServers ??= []);
+  if (!list.some((s) => s.at === n.startIndex))
+    list.push({ ...serverOptions(A, opts, 'prefix'), framework: 'fastify', line: lineOf(n), at: n.startIndex });
+}
+
+function serverOptions(A: JsAnalyzer, opts: Node | undefined, prefixKey = 'routePrefix'): Pick<RcServer, 'prefix' | 'controllers'> {
   const o = literalObject(A, opts ?? null);
   if (!o) return { prefix: null, controllers: opts ? [{ unknown: opts.text.slice(0, 80) }] : [] };
-  const p = A.prop(o, 'routePrefix');
+  const p = A.prop(o, prefixKey);
   const c = unwrapExpr(A.prop(o, 'controllers'));
   const controllers: RcServer['controllers'] = [];
   for (const e of c?.type === 'array' ? named(c) : c ? [c] : []) {
