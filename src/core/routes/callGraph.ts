@@ -47,13 +47,17 @@ export class CallGraph extends RefResolver {
     const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
     const out: ValPart[] = [];
     for (const p of parts) {
-      if (typeof p === 'string' || p.ref.k !== 'param') {
+      // a parameter, or a key of the options object it holds (`new Router(opt)`: `opt.prefix`, ./jsRouterOptions)
+      const opt = typeof p !== 'string' && p.ref.k === 'mem' && p.ref.base.k === 'param' ? p.ref : null;
+      const param = typeof p === 'string' ? null : p.ref.k === 'param' ? p.ref : opt?.base.k === 'param' ? opt.base : null;
+      if (typeof p === 'string' || !param) {
         out.push(p);
         continue;
       }
-      const fn = p.ref.fn;
+      const fn = param.fn;
       const c = (this.callsTo.get(`${fnFile}|${fn}`) ?? []).find((x) => x.file === file && x.call.line === line);
-      const a = c ? this.argOf(c, fnFile, fn, p.ref.i).str : null;
+      if (opt && c && c.call.args.length <= param.i) continue; // no options passed: no prefix
+      const a = c ? (opt ? (c.call.strs?.[`${param.i}.${opt.name}`] ?? null) : this.argOf(c, fnFile, fn, param.i).str) : null;
       const s = a ? ev(c!.file, a) : null;
       if (!s || !('s' in s)) return v;
       out.push(s.s);

@@ -5,6 +5,7 @@
  * array, so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved across files:
  * callGraph.ts follows the array through parameters, fields, options objects and imports). Pure.
  */
+import { optionsPrefix } from './jsRouterOptions';
 import { named, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
@@ -135,7 +136,7 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
   if (pkg) {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
-    if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
+    if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', optionsPrefix(A, argv[0]));
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
     if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
     if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);
