@@ -47,10 +47,15 @@ export function jsScopeParams(scope: Node): (string | null)[] {
 export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
   const els = named(n).filter((e) => e.type !== 'comment');
   if (els.length > MAX_ELEMENTS) return null;
-  const refs = els.flatMap((e) => {
-    const u = unwrapExpr(e);
-    return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
-  });
+  // `[...routers]`: the elements of the array it spreads (a constant of this file), or that array itself when alone
+  const spread = (e: Node): Node[] | null => (e.type === 'spread_element' && named(e)[0] ? A.arrayElements(named(e)[0]!) : null);
+  if (els.length === 1 && els[0]!.type === 'spread_element' && named(els[0]!)[0] && !spread(els[0]!)) return A.refOf(named(els[0]!)[0]!);
+  const refs = els
+    .flatMap((e) => spread(e) ?? [e])
+    .flatMap((e) => {
+      const u = unwrapExpr(e);
+      return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
+    });
   return refs.length ? { k: 'arr', els: refs } : null;
 }
 
