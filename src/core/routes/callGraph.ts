@@ -200,18 +200,23 @@ export class CallGraph extends RefResolver {
    */
   protected tableMounts(file: string, t: TableMount, str: (file: string, v: Val) => Val): TableMountAt[] {
     const els: { file: string; ref: Ref; key?: string }[] = t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of);
-    return els.map((el) => {
+    return els.flatMap((el) => {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
-      const c = at(t.child);
-      const p = t.prefix ? at(t.prefix) : null;
-      const prefix =
-        t.prefix === 'key' && el.key !== undefined
-          ? { s: el.key }
-          : p && !this.resolve(el.file, p)
-            ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })
-            : null;
-      const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
-      return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(el.file, c) : null, prefix };
+      const c0 = at(t.child);
+      // `app.use(path, ...middlewares)`, `app.use(path, middlewares)`: a mount per element of the array held there
+      const arr = c0 ? this.arrayOf(el.file, c0) : [];
+      const kids: { file: string; ref: Ref | null }[] = arr.length ? arr : [{ file: el.file, ref: c0 }];
+      return kids.map(({ file: cf, ref: c }) => {
+        const p = t.prefix ? at(t.prefix) : null;
+        const prefix =
+          t.prefix === 'key' && el.key !== undefined
+            ? { s: el.key }
+            : p && !this.resolve(el.file, p)
+              ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })
+              : null;
+        const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
+        return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(cf, c) : null, prefix };
+      });
     });
   }
 
