@@ -218,6 +218,7 @@ export abstract class Analyzer {
       if (!r || (r.k !== 'obj' && r.k !== 'param')) {
         const v = this.evalStr(a);
         if ('s' in v || v.ref || v.parts || v.each) strs[slot] = v;
+        Object.assign(strs, this.argStrs(a, slot));
       }
       return r;
     };
@@ -227,12 +228,18 @@ export abstract class Analyzer {
       const r = refOfArg(a, name);
       if (r) kwRefs[name] = r;
     }
-    if (!interesting && !(made && Object.keys(strs).length)) return undefined;
+    // a kept value: the strings it passes, or that it passes nothing (`makeRouter()`: the factory's options are absent)
+    if (!interesting && !(made && (Object.keys(strs).length || !args.length))) return undefined;
     const edge: CallEdge = { callee, args: refs, line: lineOf(n) };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);
     return edge;
+  }
+
+  /** The strings an argument holds beyond its own value (JS: an options object's, `"0.prefix"`). */
+  protected argStrs(_a: Node, _slot: string): Record<string, Val> {
+    return {};
   }
 
   /** The last step of every analysis: the framework hints. */

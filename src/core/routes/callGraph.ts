@@ -47,13 +47,17 @@ export class CallGraph extends RefResolver {
     const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
     const out: ValPart[] = [];
     for (const p of parts) {
-      if (typeof p === 'string' || p.ref.k !== 'param') {
+      // a parameter, or a key of the options object it holds (`new Router(opt)`: `opt.prefix`, ./jsRouterOptions)
+      const opt = typeof p !== 'string' && p.ref.k === 'mem' && p.ref.base.k === 'param' ? p.ref : null;
+      const param = typeof p === 'string' ? null : p.ref.k === 'param' ? p.ref : opt?.base.k === 'param' ? opt.base : null;
+      if (typeof p === 'string' || !param) {
         out.push(p);
         continue;
       }
-      const fn = p.ref.fn;
+      const fn = param.fn;
       const c = (this.callsTo.get(`${fnFile}|${fn}`) ?? []).find((x) => x.file === file && x.call.line === line);
-      const a = c ? this.argOf(c, fnFile, fn, p.ref.i).str : null;
+      if (opt && c && c.call.args.length <= param.i) continue; // no options passed: no prefix
+      const a = c ? (opt ? (c.call.strs?.[`${param.i}.${opt.name}`] ?? null) : this.argOf(c, fnFile, fn, param.i).str) : null;
       const s = a ? ev(c!.file, a) : null;
       if (!s || !('s' in s)) return v;
       out.push(s.s);
@@ -205,19 +209,24 @@ export class CallGraph extends RefResolver {
    */
   protected tableMounts(file: string, t: TableMount, str: (file: string, v: Val) => Val): TableMountAt[] {
     const els: { file: string; ref: Ref; key?: string }[] = t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of);
-    return els.map((el) => {
+    return els.flatMap((el) => {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
-      const c = at(t.child);
-      const p = t.prefix ? at(t.prefix) : null;
-      const prefix = t.prefixVal
-        ? str(file, t.prefixVal)
-        : t.prefix === 'key' && el.key !== undefined
-          ? { s: el.key }
-          : p && !this.resolve(el.file, p)
-            ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })
-            : null;
-      const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
-      return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(el.file, c) : null, prefix };
+      const c0 = at(t.child);
+      // `app.use(path, ...middlewares)`, `app.use(path, middlewares)`: a mount per element of the array held there
+      const arr = c0 ? this.arrayOf(el.file, c0) : [];
+      const kids: { file: string; ref: Ref | null }[] = arr.length ? arr : [{ file: el.file, ref: c0 }];
+      return kids.map(({ file: cf, ref: c }) => {
+        const p = t.prefix ? at(t.prefix) : null;
+        const prefix = t.prefixVal
+          ? str(file, t.prefixVal)
+          : t.prefix === 'key' && el.key !== undefined
+            ? { s: el.key }
+            : p && !this.resolve(el.file, p)
+              ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })
+              : null;
+        const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
+        return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(cf, c) : null, prefix };
+      });
     });
   }
 

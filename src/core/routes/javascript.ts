@@ -26,6 +26,7 @@ import { factoryApp, honoFactory } from './jsHono';
 import { destructuredConsts, patternNames } from './jsPatterns';
 import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
+import { objectArgStrs, optionsPrefix } from './jsRouterOptions';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -40,6 +41,7 @@ const QUERY = `
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
+(call_expression function: (identifier) arguments: (arguments (member_expression object: (this)))) @argcall
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
@@ -473,7 +475,7 @@ export class JsAnalyzer extends Analyzer {
       if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
       if (calls.makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
       if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
-      if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', this.optPrefix(argv[0]));
+      if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', optionsPrefix(this, argv[0]));
       if (p === 'koa-combine-routers' && whole) return calls.combinedRouters(this, n, argv);
       if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
       if (p === RC_PKG || p === 'honox/server') return calls.serverOf(this, n, p, name);
@@ -512,11 +514,8 @@ export class JsAnalyzer extends Analyzer {
       : null;
   }
 
-  optPrefix(opts: Node | undefined): Val | null {
-    const o = unwrapExpr(opts ?? null);
-    if (!o || o.type !== 'object') return null;
-    const p = this.prop(o, 'prefix');
-    return p ? this.evalStr(p) : null;
+  protected override argStrs(a: Node, slot: string): Record<string, Val> {
+    return objectArgStrs(this, a, slot);
   }
 
   prop(obj: Node, key: string): Node | null {

@@ -5,6 +5,7 @@
  * array, so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved across files:
  * callGraph.ts follows the array through parameters, fields, options objects and imports). Pure.
  */
+import { optionsPrefix } from './jsRouterOptions';
 import { named, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
@@ -48,10 +49,15 @@ export function jsScopeParams(scope: Node): (string | null)[] {
 export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
   const els = named(n).filter((e) => e.type !== 'comment');
   if (els.length > MAX_ELEMENTS) return null;
-  const refs = els.flatMap((e) => {
-    const u = unwrapExpr(e);
-    return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
-  });
+  // `[...routers]`: the elements of the array it spreads (a constant of this file), or that array itself when alone
+  const spread = (e: Node): Node[] | null => (e.type === 'spread_element' && named(e)[0] ? A.arrayElements(named(e)[0]!) : null);
+  if (els.length === 1 && els[0]!.type === 'spread_element' && named(els[0]!)[0] && !spread(els[0]!)) return A.refOf(named(els[0]!)[0]!);
+  const refs = els
+    .flatMap((e) => spread(e) ?? [e])
+    .flatMap((e) => {
+      const u = unwrapExpr(e);
+      return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
+    });
   return refs.length ? { k: 'arr', els: refs } : null;
 }
 
@@ -137,7 +143,7 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
   if (pkg) {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
-    if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', A.optPrefix(argv[0]));
+    if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', optionsPrefix(A, argv[0]));
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
     if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
     if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
+import { koaNamedRoute } from './jsKoaNamed';
 import { clip, none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Ref, Val } from './model';
@@ -159,14 +160,11 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
     }
     if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1) return;
   }
-  if (argv.length < 2 || !isPathLike(argv[0]!)) return;
-  let pathArg = argv[0]!;
-  let rest = argv.slice(1);
-  // koa named route: router.get('name', '/path', handler)
-  if (argv.length >= 3 && unwrapExpr(argv[0]!)?.type === 'string' && unwrapExpr(argv[1]!)?.type === 'string') {
-    pathArg = argv[1]!;
-    rest = argv.slice(2);
-  }
+  // koa named route: router.get('name', '/path', handler), router.get(randomUUID(), idPattern, handler)
+  const byName = koaNamedRoute(A, argv);
+  if (argv.length < 2 || !(byName || isPathLike(argv[0]!))) return;
+  const pathArg = byName ? argv[1]! : argv[0]!;
+  const rest = argv.slice(byName ? 2 : 1);
   const last = rest[rest.length - 1]!;
   for (const p of A.paths(pathArg)) {
     A.fa.routes.push({

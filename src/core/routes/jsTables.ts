@@ -75,7 +75,9 @@ function argSlot(A: JsAnalyzer, a: Node): { loop: TableLoop; slot: TableSlot } |
  */
 export function tableMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], line: number, kind: Mount['kind']): boolean {
   if (argv.length < 1 || argv.length > 2) return false;
-  const slots = argv.map((a) => argSlot(A, a));
+  const last = argv.at(-1)!;
+  const spread = last.type === 'spread_element' && !!named(last)[0]; // `app.use(path, ...middlewares)`
+  const slots = argv.map((a) => argSlot(A, a === last && spread ? named(last)[0]! : a));
   const loop = slots[0]?.loop;
   if (!loop || slots.some((s) => !s || s.loop.node.id !== loop.node.id)) return false;
   const of = A.refOf(loop.table);

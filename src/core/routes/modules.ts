@@ -65,7 +65,7 @@ export class ModuleIndex {
         const f = this.modFile(`file:${t}`, from);
         if (f) return f;
       }
-      return null;
+      // else a tsconfig `paths` alias spelled like one (`"#routes/*": ["./src/routes/*"]`), below
     }
     if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length)) {
       const spec = mod.slice(4);
