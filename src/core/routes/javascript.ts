@@ -26,6 +26,7 @@ import { factoryApp, honoFactory } from './jsHono';
 import { destructuredConsts, patternNames } from './jsPatterns';
 import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
+import { httpClientParams } from './jsHttpClients';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -589,7 +590,8 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder]) steps.push(() => f(this));
+    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, httpClientParams])
+      steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met

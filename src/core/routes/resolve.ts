@@ -21,6 +21,7 @@ import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import type { WorkspacePackage } from './workspacePackages';
+import { isHttpClientParam } from './jsHttpClients';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -509,7 +510,8 @@ class Resolver extends CallGraph {
     let fw = this.frameworkOf(k);
     let guessed = false;
     if (!fw && owner.t === 'param') {
-      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict
+      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict; an HTTP client never
+      if (isHttpClientParam(this.files, owner)) return;
       if (!('s' in pathVal) || !(pathVal.s.startsWith('/') || pathVal.s === '' || pathVal.s === '*')) return;
       if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;
       fw = this.guessFramework(fa, r);
