@@ -27,9 +27,9 @@ import { destructuredConsts, patternNames } from './jsPatterns';
 import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs, optionsPrefix } from './jsRouterOptions';
+import { httpClientParams } from './jsHttpClients';
 
-/** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
- *  bodies (JS route registrations sit at depth 2-9 even inside factories and plugins). */
+/** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
 const MAX_DEPTH = 16;
 const QUERY = `
 (import_statement) @import
@@ -588,7 +588,8 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder]) steps.push(() => f(this));
+    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, httpClientParams])
+      steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met

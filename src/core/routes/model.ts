@@ -81,6 +81,8 @@ export interface FuncDecl {
   passes?: 'next' | 'silent' | 'factory';
   /** The rows of a JS route table (./jsRouteTables), a function of the router it is applied to. */
   table?: true;
+  /** Parameters annotated with an HTTP client type (`http: AxiosInstance`, ./jsHttpClients): never a router. */
+  clients?: number[];
 }
 
 export interface ClassDecl {

@@ -18,6 +18,7 @@ import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
+import { flaskConfigModule } from './pyConfigModules';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -29,7 +30,7 @@ const QUERY = `
 (assignment left: (subscript) right: (_)) @cfgassign
 (decorator) @decorator
 (call function: (call function: (attribute attribute: (identifier) @_d (#any-of? @_d "route" "api_route" ${[...METHOD_DECORATORS].map((m) => `"${m}"`).join(' ')})))) @deccall
-(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app"))) @regcall
+(call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app" "from_object"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (keyword_argument value: [(identifier) (attribute)]))) @argcall
 (function_definition name: (identifier)) @func
@@ -476,6 +477,8 @@ export class PyAnalyzer extends Analyzer {
         if (app) this.fa.mounts.push({ parent: this.refOf(app), child: owner, prefix: null, line: lineOf(n), kind: 'include' });
         return;
       }
+      case 'from_object':
+        return flaskConfigModule(this.fa, pos[0]);
       case 'mount': {
         // Starlette/FastAPI sub-application: app.mount('/api/v1', api) (other mounted apps drop out at resolve time)
         const p = pos[0] ?? kw.get('path');

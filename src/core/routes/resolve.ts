@@ -22,6 +22,7 @@ import { loadedModules, mountedThrough } from './jsLoads';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import type { WorkspacePackage } from './workspacePackages';
+import { isHttpClientParam } from './jsHttpClients';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -498,8 +499,10 @@ class Resolver extends CallGraph {
     let fw = this.frameworkOf(k);
     let guessed = false;
     if (!fw && owner.t === 'param') {
-      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict; a path built in
-      // the helper (`${base}/:id`, `base = `/api/${name}``) when it starts with a written '/' and the handler is a function
+      // a parameter whose callers are not in the analysed files (e.g. an exported plugin): be strict, an HTTP client never;
+      // a path built in the helper (`${base}/:id`, `base = `/api/${name}``) when it starts with a written '/' and the
+      // handler is a function
+      if (isHttpClientParam(this.files, owner)) return;
       const lead = 's' in pathVal ? pathVal.s : this.handlerIsFunction(fa, r) ? pathVal.parts?.[0] : null;
       if (typeof lead !== 'string' || !(lead.startsWith('/') || ('s' in pathVal && (lead === '' || lead === '*')))) return;
       if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;

@@ -152,8 +152,9 @@ export class Values {
       for (const r of fa.configLoads ?? []) {
         // ConfigModule.forRoot({ load: [configuration] }): a key of a plain factory it loads (nest.ts)
         const e = this.c.resolve(fa.file, r);
-        const t = e?.t === 'fn' ? this.c.files.get(e.file) : undefined;
-        const k = e?.t === 'fn' ? `fn#${e.id}.${key}` : '';
+        // or Flask `app.config.from_object('pkg.settings')`: a module-level name of that module (./pyConfigModules)
+        const t = e?.t === 'fn' || e?.t === 'ns' ? this.c.files.get(e.file) : undefined;
+        const k = e?.t === 'fn' ? `fn#${e.id}.${key}` : /^[A-Z][A-Z0-9_]*$/.test(key) ? key : '';
         if (t && k in t.consts) found.push(fileConst(t, k));
       }
       for (const cls of fa.classes) if (CONFIG_CLASS.test(cls.name) && cls.consts && key in cls.consts) found.push({ s: cls.consts[key]! });
