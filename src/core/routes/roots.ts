@@ -11,6 +11,7 @@
  * registers is the fastify-cli application plugin only in a package that makes no Fastify app itself: where one does,
  * `fastify()` serves what it registers, and the plugin is dead. Pure.
  */
+import * as path from 'node:path';
 import type { FileAnalysis, Ref } from './model';
 import type { ModuleIndex } from './modules';
 import type { Framework } from './types';
@@ -19,6 +20,10 @@ import type { Ent } from './values';
 
 /** Functions that only read an app to write its OpenAPI document (hono-openapi): an app passed to them is not served. */
 const DOCS_ONLY = new Set(['pkg:hono-openapi#openAPIRouteHandler', 'pkg:hono-openapi#openAPISpecs', 'pkg:hono-openapi#generateSpecs']);
+
+/** Files that are not the service itself: seeds, migrations, scripts, tests. */
+const NOT_SERVICE =
+  /(?:^|\/)(?:prisma|seeds?|seeders?|migrations?|scripts?|tests?|__tests__|e2e)\/|(?:^|\/)seed\.[cm]?[jt]s$|\.(?:test|spec)\.[cm]?[jt]sx?$/i;
 
 export class Roots {
   private honoServed: Set<string> | null = null;
@@ -67,13 +72,18 @@ export class Roots {
     return fa.autoload.some((a) => own(a.parent)) || fa.mounts.some((m) => m.kind === 'register' && own(m.parent));
   }
 
+  /** Packages whose service makes a Fastify app: not one a seed, migration, script or test makes for itself (a
+   *  fastify-cli project's `prisma/seed.ts` builds `fastify()` to reuse a plugin). */
   private packagesWithFastifyApps(): Set<string> {
     const out = new Set<string>();
-    for (const fa of this.files.values())
+    for (const fa of this.files.values()) {
+      const pkg = this.mods.packageOf(fa.file);
+      if (NOT_SERVICE.test(path.relative(pkg, fa.file).split(path.sep).join('/'))) continue;
       for (let id = 0; id < fa.objects.length; id++) {
         const d = this.objDecl(fa.file, id);
-        if (d?.framework === 'fastify' && d.kind === 'app') out.add(this.mods.packageOf(fa.file));
+        if (d?.framework === 'fastify' && d.kind === 'app') out.add(pkg);
       }
+    }
     return out;
   }
 
