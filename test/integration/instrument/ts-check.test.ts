@@ -181,6 +181,23 @@ describe('wrapper style type-checks', () => {
         [],
       );
       assert.deepEqual(typecheck(files.filter(isJs), true), []);
+      // a project targeting ES2017 (NestJS's oldest) compiles the helper: nothing from a newer library (no matchAll);
+      // without @types/node, whose references would bring the newer libraries in
+      const helpers = files.filter((f) => /telemetryRoutes\.[cm]?[jt]s$/.test(f));
+      const old = ts.createProgram(helpers, {
+        target: ts.ScriptTarget.ES2017,
+        lib: ['lib.es2017.d.ts'],
+        types: [],
+        noEmit: true,
+        allowJs: true,
+        checkJs: true,
+      });
+      const newer = ts
+        .getPreEmitDiagnostics(old)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '))
+        .filter((m) => /target library|'lib' compiler option/.test(m));
+      assert.ok(helpers.length >= JS_CASES.length);
+      assert.deepEqual(newer, []);
     },
   );
 });
