@@ -82,6 +82,9 @@ function pyHelperName(mod: PyModule, fn = PY_HELPER_FN): string | undefined {
   return mod.topNames.has(fn) ? undefined : fn;
 }
 
+/** `@app.route(…)`, `@router.get(…)`, `@bp.api_route(…)`: a decorator that registers a route. */
+const isRouteDecorator = (d: Node): boolean => d.text.includes('route') || /\.(get|post|put|patch|delete|api_route)\(/.test(d.text);
+
 function isObserveCall(n: Node | null | undefined, name: string): boolean {
   // `observe_route(...)` or `observe_route(...)(fn)`
   if (!n || (n.type !== 'call' && n.type !== 'call_expression')) return false;
@@ -106,17 +109,16 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     presentAspects(f.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length > 0;
   if (fn && routeDecorator) {
     if (observed(fn)) return already(route, fn.startIndex);
-    if (
-      decorators.indexOf(routeDecorator) > 0 &&
-      decorators
-        .slice(0, decorators.indexOf(routeDecorator))
-        .some((d) => d.text.includes('route') || /\.(get|post|put|patch|delete|api_route)\(/.test(d.text))
-    ) {
+    const own = decorators.indexOf(routeDecorator);
+    if (decorators.slice(0, own).some(isRouteDecorator)) {
       return refuse(route, 'stacked route decorators share one function: it is observed under the first one only', fn.startIndex);
     }
+    // under the last of stacked route decorators: each registers the same observed function (Flask refuses two
+    // functions under one endpoint name)
+    const last = decorators.slice(own).filter(isRouteDecorator).pop() ?? routeDecorator;
     const call = routeDecorator.namedChildren[0];
     const status = call?.type === 'call' ? pyArgs(call).kw.get('status_code')?.text : undefined;
-    const at = lineEndAt(text, routeDecorator.endIndex);
+    const at = lineEndAt(text, last.endIndex);
     const line = `${indentOfLineAt(text, routeDecorator.startIndex)}@${name}(${args}${status ? `, status_code=${status}` : ''})`;
     needs.names.add(name);
     return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };

@@ -10,7 +10,8 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { applyEdits, DEFAULT_OPTIONS, planAppSetup } from '../../../src/core/instrument/planner';
+import { applyEdits, DEFAULT_OPTIONS, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
+import { detectRoutes } from '../../../src/core/routes/detector';
 import { planWrappedCopy } from '../../support/instrument/cases';
 import { FIXTURES } from '../../support/instrument/helpers';
 import { getText, pyCompile, runPython, scratchDir, startUvicorn, writeOtelStub } from '../../support/instrument/pyenv';
@@ -229,5 +230,56 @@ describe('wrapper style: sync, async, generator and async generator handlers', (
       dir,
     );
     assert.equal(r.status, 0, r.out);
+  });
+});
+
+describe('wrapper style on Flask: stacked route decorators on one view', () => {
+  it('the view is observed under the last of them, so every URL keeps one function and one endpoint name', async () => {
+    const base = scratchDir('wrap-flask-stacked');
+    const [original, wrapped] = ['original', 'wrapped'].map((d) => path.join(base, d)) as [string, string];
+    const app = [
+      'from flask import Blueprint, Flask',
+      '',
+      'app = Flask(__name__)',
+      'admin = Blueprint("admin", __name__, url_prefix="/admin")',
+      '',
+      '',
+      '@admin.route("/roles")',
+      '@admin.route("/roles/<int:role_id>")',
+      'def roles_view(role_id=None):',
+      '    return {"role": role_id}',
+      '',
+      '',
+      'app.register_blueprint(admin)',
+      '',
+    ].join('\n');
+    for (const d of [original, wrapped]) {
+      fs.mkdirSync(d, { recursive: true });
+      fs.writeFileSync(path.join(d, 'app.py'), app);
+    }
+    const file = path.join(wrapped, 'app.py');
+    const routes = await detectRoutes([{ path: file, text: app }]);
+    assert.equal(routes.length, 2);
+    const plan = await planInstrumentFile(app, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
+    assert.match(plan.summary, /stacked route decorators share one function/, 'the second URL is refused, with the reason');
+    const out = applyEdits(app, plan.edits);
+    assert.match(
+      out,
+      /@admin\.route\("\/roles"\)\n@admin\.route\("\/roles\/<int:role_id>"\)\n@observe_route\("GET", "\/admin\/roles"\)\ndef /,
+    );
+    fs.writeFileSync(file, out);
+    fs.writeFileSync(plan.newFiles![0]!.path, plan.newFiles![0]!.content);
+    writeOtelStub(wrapped);
+    const probe = [
+      'import json',
+      'from app import app',
+      'c = app.test_client()',
+      'out = [(r.status_code, r.get_json()) for r in (c.get("/admin/roles"), c.get("/admin/roles/3"))]',
+      'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules())}))',
+    ].join('\n');
+    const [a, b] = [runPython(probe, original), runPython(probe, wrapped)];
+    assert.equal(a.status, 0, a.out);
+    assert.equal(b.status, 0, b.out);
+    assert.equal(b.out, a.out, 'the same answers and endpoint names: Flask does not see two functions under admin.roles_view');
   });
 });
