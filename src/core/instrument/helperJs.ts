@@ -174,7 +174,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     "  const name = fn.name || 'anonymous';",
     '  // routing-controllers or NestJS: known at the first call, once every decorator of the method has run',
     `  let rc${t(': RcStorage | null | undefined')};`,
-    "  const names = (route.match(/:[A-Za-z_$][\\w$]*|\\{[A-Za-z_$][\\w$]*/g) || []).map((p) => p.slice(1)); // no matchAll: ES2017 targets",
+    '  const names = (route.match(/:[A-Za-z_$][\\w$]*|\\{[A-Za-z_$][\\w$]*/g) || []).map((p) => p.slice(1)); // no matchAll: ES2017 targets',
     `  const wrapped = ${ts ? '' : '/** @this {unknown} @param {unknown[]} args */ '}function (${t('this: unknown, ')}...args${t(': unknown[]')}) {`,
     '    const m = methodOf(method, args);',
     '    if (rc === undefined) rc = nest ? rcStorage(nest) : null;',
