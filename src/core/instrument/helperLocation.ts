@@ -3,8 +3,9 @@
  * app-level setup (telemetry.py / tracing.*) when there is one, found again (never rewritten) once written.
  *  - Python: the nearest folder from the route file up to its top package holding telemetry_routes.py, else
  *    telemetry.py, else the top package, or the folder on sys.path the file's absolute imports start from (the file's
- *    own folder when it is in neither); imported relatively when the file uses relative imports inside a package,
- *    else by its dotted path.
+ *    own folder when it is in neither); when the file's imports name neither, the top package an absolute import of
+ *    the file names (`from apps.logistics import views` in apps/app.py: apps/); imported relatively when the file
+ *    uses relative imports inside a package, else by its dotted path.
  *  - JS/TS: the nearest folder from the route file up to its package.json holding telemetryRoutes.*, else tracing.*,
  *    else `src/` when the file is in it, else the nearest folder holding app.*, server.* or main.*, else the
  *    package.json folder, else the file's folder; only folders where the file's tsconfig.json compiles a new module
@@ -78,6 +79,9 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
     chain.push(up);
     d = up;
   }
+  // the file's own imports say nothing: the way the project imports the file (`from apps.logistics import views` in
+  // apps/app.py) names its top package, so every file of the service shares one helper imported the same way
+  if (named === undefined) named = await importedAs(file, chain);
   let top = named ?? 0;
   if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
   if (named === undefined && top > 0 && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
@@ -99,6 +103,63 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
     ].join('.');
   const p = path.join(dir, helper);
   return { path: p, module, exists: await exists(p) };
+}
+
+const IMPORTER_LEVELS = 4;
+const IMPORTER_FILES = 200;
+const IMPORTER_BYTES = 64 * 1024;
+
+/**
+ * The index in `chain` (the file's folder and its ancestors) of the top package named by an absolute import of the
+ * file in a .py module of those folders (`import a.b.views`, `from a.b.views import x`, `from a.b import views`);
+ * undefined when none names it through a package.
+ */
+async function importedAs(file: string, chain: string[]): Promise<number | undefined> {
+  const stem = path.basename(file, '.py');
+  const parts = stem === '__init__' ? [] : [stem];
+  const names = (dotted: string) => {
+    const segs = dotted.split('.');
+    if (segs.length < 2 || segs.length - parts.length > chain.length - 1) return undefined;
+    const pkgs = parts.length ? segs.slice(0, -1) : segs;
+    if (parts.length && segs[segs.length - 1] !== stem) return undefined;
+    for (let i = 0; i < pkgs.length; i++) if (path.basename(chain[i]!) !== pkgs[pkgs.length - 1 - i]) return undefined;
+    return pkgs.length - 1;
+  };
+  for (const dir of chain.slice(0, IMPORTER_LEVELS)) {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
+    for (const m of modules) {
+      const p = path.join(dir, m.name);
+      if (p === path.resolve(file)) continue;
+      const text = await readHead(p);
+      const dotted = [
+        ...[...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w ,\t]+)/gm)].flatMap(([, from, what]) => [
+          from!,
+          ...what!.split(',').map((n) => `${from}.${n.trim().split(/\s+/)[0]}`),
+        ]),
+        ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
+          list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
+        ),
+      ];
+      for (const d of dotted) {
+        const top = names(d);
+        if (top !== undefined) return top;
+      }
+    }
+  }
+  return undefined;
+}
+
+async function readHead(file: string): Promise<string> {
+  const h = await fs.open(file, 'r').catch(() => undefined);
+  if (!h) return '';
+  try {
+    const buf = Buffer.alloc(IMPORTER_BYTES);
+    const { bytesRead } = await h.read(buf, 0, IMPORTER_BYTES, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await h.close();
+  }
 }
 
 const JS_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];

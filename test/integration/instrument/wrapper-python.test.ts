@@ -283,3 +283,70 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
     assert.equal(b.out, a.out, 'the same answers and endpoint names: Flask does not see two functions under admin.roles_view');
   });
 });
+
+describe('wrapper style on Flask: blueprints in a package the app imports as apps.<name>, run from the repository root', () => {
+  it('every blueprint imports the one helper as apps.telemetry_routes and the app starts and answers as before', async () => {
+    const base = scratchDir('wrap-flask-apps');
+    const [original, wrapped] = ['original', 'wrapped'].map((d) => path.join(base, d)) as [string, string];
+    const view = (name: string, head = '') =>
+      `${head}from flask import Blueprint\n\n${name} = Blueprint("${name}", __name__)\n\n\n@${name}.route("/<data>")\ndef page(data):\n    return {"${name}": data}\n`;
+    const files: Record<string, string> = {
+      'apps/app.py': [
+        'from flask import Flask',
+        '',
+        '',
+        'def create_app():',
+        '    app = Flask(__name__)',
+        '    from apps.logistics import views as logistics_views',
+        '    from apps.overcome import views as overcome_views',
+        '    from apps.crud import views as crud_views',
+        '    app.register_blueprint(logistics_views.logistics, url_prefix="/logistics")',
+        '    app.register_blueprint(overcome_views.overcome, url_prefix="/overcome")',
+        '    app.register_blueprint(crud_views.crud, url_prefix="/crud")',
+        '    return app',
+        '',
+      ].join('\n'),
+      'apps/config.py': 'NAME = "x"\n',
+      'apps/logistics/__init__.py': '',
+      'apps/logistics/views.py': view('logistics'),
+      'apps/overcome/views.py': view('overcome'),
+      'apps/crud/views.py': view('crud', 'from apps.config import NAME\n'),
+    };
+    for (const d of [original, wrapped])
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(d, rel)), { recursive: true });
+        fs.writeFileSync(path.join(d, rel), text);
+      }
+    const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
+    const routes = await detectRoutes(sources);
+    const helpers = new Set<string>();
+    for (const { path: file, text } of sources.filter((s) => s.path.endsWith('views.py'))) {
+      const plan = await planInstrumentFile(
+        text,
+        file,
+        routes.filter((r) => r.file === file),
+        ['counter', 'histogram', 'span'],
+        DEFAULT_OPTIONS,
+      );
+      const out = applyEdits(text, plan.edits);
+      assert.match(out, /^from apps\.telemetry_routes import observe_route$/m, file);
+      fs.writeFileSync(file, out);
+      for (const h of plan.newFiles ?? []) {
+        helpers.add(h.path);
+        fs.writeFileSync(h.path, h.content);
+      }
+    }
+    assert.deepEqual([...helpers], [path.join(wrapped, 'apps', 'telemetry_routes.py')], 'one helper for the service');
+    writeOtelStub(wrapped);
+    const probe = [
+      'import json',
+      'from apps.app import create_app',
+      'c = create_app().test_client()',
+      'print(json.dumps([c.get(u).get_json() for u in ("/logistics/a", "/overcome/b", "/crud/c")]))',
+    ].join('\n');
+    const [a, b] = [runPython(probe, original), runPython(probe, wrapped)];
+    assert.equal(a.status, 0, a.out);
+    assert.equal(b.status, 0, b.out);
+    assert.equal(b.out, a.out);
+  });
+});

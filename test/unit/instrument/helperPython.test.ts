@@ -1,0 +1,69 @@
+/**
+ * Wrapper style, Python: one helper per service, imported the way the project imports the route file's package, also
+ * when the route file's own imports name no module of the project (a Flask app run from the repository root whose
+ * blueprints are imported as `apps.<name>.views`, some in regular packages, some in namespace packages).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { pythonHelperLocation } from '../../../src/core/instrument/helperLocation';
+
+const VIEW =
+  'from flask import Blueprint, render_template\n\nbp = Blueprint("bp", __name__)\n\n\n@bp.route("/")\ndef index():\n    return "x"\n';
+
+function project(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-pyhelper-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+describe('wrapper style: the Python helper of a service whose route files import nothing of the project', () => {
+  const root = project({
+    'apps/app.py': [
+      'from flask import Flask',
+      'from apps.config import config',
+      'def create_app():',
+      '  app = Flask(__name__)',
+      '  from apps.auth import views as auth_views',
+      '  from apps.logistics import views as logistics_views',
+      '  from apps.overcome.views import overcome',
+      '  import apps.crud.views',
+      '  return app',
+      '',
+    ].join('\n'),
+    'apps/config.py': 'config = {}\n',
+    'apps/auth/views.py': `from apps.config import config\n${VIEW}`,
+    'apps/logistics/__init__.py': '',
+    'apps/logistics/views.py': VIEW,
+    'apps/overcome/views.py': VIEW,
+    'apps/crud/__init__.py': '',
+    'apps/crud/views.py': `from .models import db\n${VIEW}`,
+    'apps/crud/models.py': 'db = None\n',
+  });
+  const helper = path.join(root, 'apps', 'telemetry_routes.py');
+
+  it('a regular and a namespace package imported by the app as apps.<name>: apps/telemetry_routes.py as apps.telemetry_routes', async () => {
+    for (const rel of ['apps/auth/views.py', 'apps/logistics/views.py', 'apps/overcome/views.py']) {
+      const file = path.join(root, rel);
+      const h = await pythonHelperLocation(file, fs.readFileSync(file, 'utf8'));
+      assert.deepEqual([h.path, h.module], [helper, 'apps.telemetry_routes'], rel);
+    }
+  });
+
+  it('a file with relative imports in a package the app imports absolutely: the same helper, imported relatively', async () => {
+    const file = path.join(root, 'apps', 'crud', 'views.py');
+    const h = await pythonHelperLocation(file, fs.readFileSync(file, 'utf8'));
+    assert.deepEqual([h.path, h.module], [helper, '..telemetry_routes']);
+  });
+
+  it('a module nobody imports through a package keeps its own folder', async () => {
+    const lone = project({ 'tool/serve.py': VIEW, 'tool/run.py': 'import serve\n' });
+    const h = await pythonHelperLocation(path.join(lone, 'tool', 'serve.py'), VIEW);
+    assert.deepEqual([h.path, h.module], [path.join(lone, 'tool', 'telemetry_routes.py'), 'telemetry_routes']);
+  });
+});
