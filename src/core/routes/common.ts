@@ -92,7 +92,21 @@ export function concatVals(vals: Val[], n: Node, why: string): Val {
       if (!cause && v.why !== 'expression') cause = ` (${v.why})`;
     }
   }
-  return resolvable ? { e: text, why, parts } : { e: text, why: why + cause };
+  const out: Val = resolvable ? { e: text, why, parts } : { e: text, why: why + cause };
+  const tail = literalTail(vals);
+  if (tail) out.tail = tail;
+  return out;
+}
+
+/** The literal text after the last unknown piece (that piece's own literal end included). */
+function literalTail(vals: Val[]): string {
+  let tail = '';
+  for (let i = vals.length - 1; i >= 0; i--) {
+    const v = vals[i]!;
+    if ('s' in v) tail = v.s + tail;
+    else return (v.tail ?? '') + tail;
+  }
+  return tail;
 }
 
 /** Could calling this reach a function of the project (whose parameters may then be bound)? */

@@ -13,7 +13,16 @@ import type { Framework, HttpMethod, SourceRange } from './types';
  * the entry of a folder loader (./folderLoops) whose modules are `mod`, a string once the resolver knows the entry.
  */
 export type Val =
-  { s: string; src?: string } | { e: string; why: string; ref?: Ref; parts?: ValPart[]; each?: { mod: ModId; x: NameExpr } };
+  | { s: string; src?: string }
+  | {
+      e: string;
+      why: string;
+      ref?: Ref;
+      parts?: ValPart[];
+      each?: { mod: ModId; x: NameExpr };
+      /** The literal end of a concatenation or template after its last unknown piece (`cfg.root + '/users'`: `/users`). */
+      tail?: string;
+    };
 /** Pieces of a template literal / f-string / concatenation whose non-literal parts may be imported constants. */
 export type ValPart = string | { e: string; ref: Ref };
 

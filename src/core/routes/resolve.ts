@@ -366,11 +366,12 @@ class Resolver extends CallGraph {
       return { path: joinPrefix(fw, base, own.s), source: source ?? provenance('prefix', own) };
     };
     // the known part below an unknown prefix: this edge's prefix (unless it is the unknown one), autoPrefix, own prefix
+    // (of the unknown one, its literal end: `cfg.root + '/users'` mounts below `cfg.root` at `/users`)
     const below = (tail: string | undefined, edge: Edge | null, unknownEdge = false): string | undefined => {
       if (tail === undefined) return undefined;
-      const v = edge?.prefix && !edge.fp && !unknownEdge ? this.evalVal(edge.file, edge.prefix) : null;
-      if (v && 'e' in v) return undefined;
-      let t = v ? joinPrefix(fw, tail, v.s) : tail;
+      const v = edge?.prefix && !edge.fp ? this.evalVal(edge.file, edge.prefix) : null;
+      if (v && 'e' in v && !unknownEdge) return undefined;
+      let t = !v ? tail : 's' in v ? joinPrefix(fw, tail, v.s) : v.tail ? joinPrefix(fw, tail, v.tail) : tail;
       if (edge?.extra && 's' in edge.extra && !edge.fp) t = joinPrefix(fw, t, edge.extra.s);
       if (!own || (edge?.kind === 'blueprint' && edge.prefix !== null) || edge?.kind === 'instance') return t;
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;

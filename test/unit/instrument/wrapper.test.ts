@@ -296,6 +296,17 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.match(out, /^@observe_route\("POST", "\/users\/login\/"\)$/m);
   });
 
+  it('a mount prefix that ends in a literal below the run-time part labels the routes with it: no two routers share `/`', async () => {
+    const labels: string[] = [];
+    for (const rel of ['src/routes/appointments.js', 'src/routes/users.js']) {
+      const { file, text, own } = await projectFile('express_unknown_prefix_tail', rel);
+      assert.ok(own.every((r) => r.fullPath === null));
+      const out = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, OPTS)).edits);
+      labels.push(...[...out.matchAll(/observeRoute\('(\w+)', '([^']*)'/g)].map((m) => `${m[1]} ${m[2]}`));
+    }
+    assert.deepEqual(labels, ['GET /appointment', 'GET /appointment/details', 'GET /users', 'POST /users']);
+  });
+
   it('@hono/zod-openapi: app.openapi(route, handler) gets its one handler wrapped (a middleware there would become the handler)', async () => {
     const { file, text, own } = await projectFile('hono_openapi', 'src/routes/admin/studios/studios.index.ts');
     const p = await planInstrumentFile(text, file, own, ALL, OPTS);
