@@ -141,11 +141,12 @@ export class CallGraph extends RefResolver {
       for (const { file, call: c, callee: ofElement } of calls) {
         let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
-        if (callee?.t === 'param' && callee.prop !== undefined && !edge.each) ofElements.push({ from, c, e: callee });
+        if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
         if (callee?.t === 'fn') link(callee, file, from, c);
       }
     }
-    // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with
+    // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with;
+    // `for (const route of [blogRoutes, userRoutes]) await route(app)`: each element itself, a function
     for (const { from, c, e } of ofElements)
       for (const caller of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
