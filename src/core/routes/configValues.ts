@@ -156,7 +156,7 @@ export function jsObjectConsts(
  */
 export function zodDefaults(
   name: string,
-  n: Node,
+  n: Node | null,
   ev: Eval,
   declOf: (id: string) => Node | null,
   set: (key: string, v: { s: string; src?: string }) => void,

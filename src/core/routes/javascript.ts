@@ -16,7 +16,7 @@ import { nestConfigFactories, nestController } from './nest';
 import { RC_PKG, rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
-import { jsEnumConsts, jsEvalStr, literalArray } from './jsValues';
+import { jsEnumConsts, jsEvalStr, literalArray, zodSource } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall, stringHelpers } from './jsFolderLoops';
@@ -347,7 +347,7 @@ export class JsAnalyzer extends Analyzer {
     };
     const v = ev(value);
     if ('s' in v) set(name, v);
-    else if (zodDefaults(name, value, ev, (id) => this.soleDeclarator(id), set)) return;
+    else if (zodDefaults(name, zodSource(this, value), ev, (id) => this.soleDeclarator(id), set)) return;
     // `export default homeSchema`: the object the constant holds (`const homeSchema = createRoute({ path: '/home' })`)
     const id = unwrapExpr(value);
     const held = id?.type === 'identifier' ? this.soleDeclarator(id.text)?.childForFieldName('value') : null;

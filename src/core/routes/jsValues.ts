@@ -4,10 +4,10 @@
  * enums, and configuration defaults (./configValues); anything else stays an expression, with a reference resolved
  * across files when it may be an imported constant. Pure.
  */
-import { jsEscape, jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../parsing/nodes';
-import { unwrapExpr } from '../parsing/javascript';
+import { jsEscape, jsStringLiteral as unquote, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { JS_FUNCTION_TYPES, unwrapExpr } from '../parsing/javascript';
 import { clip, concatVals } from './common';
-import { frozen, jsConfigGet, jsEnv, jsFallback } from './configValues';
+import { frozen, jsConfigGet, jsEnv, jsFallback, zodDefaults } from './configValues';
 import type { JsAnalyzer } from './javascript';
 import type { Val } from './model';
 import { patternSource } from './jsPatterns';
@@ -42,9 +42,39 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
     decl = A.soleDeclarator(src.root);
   }
   if (decl?.parent?.type !== 'lexical_declaration' || decl.parent.child(0)?.text !== 'const') return null;
+  const zod = keys.length === 1 ? zodMember(A, root.text, keys[0]!, decl, depth) : null;
+  if (zod) return zod;
   let v = frozen(decl.childForFieldName('value'));
   for (const k of keys) v = v?.type === 'object' ? frozen(A.prop(v, k)) : null;
   return v && v.type !== 'object' ? jsEvalStr(A, v, depth + 1) : null;
+}
+
+/** `env.API_PREFIX` where `const env = schema.parse(process.env)` (or `= parseEnv()`, see zodSource) is a constant of
+ *  this file, exported or not: the default the zod schema gives that key, else null. */
+function zodMember(A: JsAnalyzer, name: string, key: string, decl: Node, depth: number): Val | null {
+  let found: Val | null = null;
+  const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
+  const set = (k: string, v: Val): void => void (k === `${name}.${key}` && (found = v));
+  zodDefaults(name, zodSource(A, decl.childForFieldName('value')), ev, (id) => A.soleDeclarator(id), set);
+  return found;
+}
+
+/** What a constant holding parsed configuration is computed from: the expression itself, or for a call without
+ *  arguments of a function of this file (`const env = parseEnv()`), what that function returns when it has one
+ *  `return` (also inside `try { return schema.parse(process.env) } catch …`). */
+export function zodSource(A: JsAnalyzer, n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  const f = u?.type === 'call_expression' && !named(u.childForFieldName('arguments')!).length ? u.childForFieldName('function') : null;
+  const r = f?.type === 'identifier' ? A.lookup(f.text, f) : null;
+  const body = r?.k === 'fn' ? A.fnNode(r.id)?.childForFieldName('body') : null;
+  if (!body) return u;
+  if (body.type !== 'statement_block') return body;
+  const rets: Node[] = [];
+  walk(body, (c) => {
+    if (c.type === 'return_statement') rets.push(c);
+    return c === body || !JS_FUNCTION_TYPES.has(c.type);
+  });
+  return rets.length === 1 ? (named(rets[0]!)[0] ?? u) : u;
 }
 
 /** `r.path` where `r` is a loop's name (./loops): the property of the element being read (null when the element is no
