@@ -26,6 +26,7 @@ export class ModuleIndex {
     for (const fa of sorted) {
       this.files.set(fa.file, fa);
       const ext = path.extname(fa.file);
+      if (ext === '.json') continue; // a JSON module (./jsonModules) is loaded by its full name, never a folder's module
       const stem = fa.file.slice(0, fa.file.length - ext.length);
       if (!this.byStem.has(stem) || ext === '.ts' || ext === '.py') this.byStem.set(stem, fa.file);
       if (fa.language === 'python') {

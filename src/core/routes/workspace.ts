@@ -11,6 +11,7 @@ import { loadParsers } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slicing';
 import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
+import { loadJsonModules } from './jsonModules';
 import { emptyAnalysis } from './model';
 import { ModuleIndex } from './modules';
 import { readPackageScopes } from './packageImports';
@@ -244,6 +245,15 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
     }
     importers = next;
   }
+  // 4. committed JSON files the modules load (`require('./config/config.json')`): their values are constants
+  for (const fa of await loadJsonModules(analyses.values(), {
+    known: (f) => analyses.has(f),
+    inside: (p) => isInside(realRoot, p),
+    rel: (f) => path.relative(absRoot, f).split(path.sep).join('/'),
+    notes,
+  }))
+    analyses.set(fa.file, fa);
+  check();
   const routes = resolveRoutes([...analyses.values()], resolveOptions);
   return { routes, analyses, notes, resolveOptions };
 }

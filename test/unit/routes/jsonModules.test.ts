@@ -1,0 +1,53 @@
+/**
+ * A committed JSON file a module loads gives its string values as constants (the express_json_config fixture shows the
+ * prefixes); these tests hold the limits: bad JSON, a file outside the workspace and an oversize file give nothing.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JSON_MAX_BYTES, jsonAnalysis } from '../../../src/core/routes/jsonModules';
+import { scanWorkspace } from '../../../src/core/routes/workspace';
+
+test('string values by key path; numbers, arrays, dotted keys and bad JSON give no constants and never throw', () => {
+  const fa = jsonAnalysis('/w/config.json', '{"a": "/a", "n": {"b": "/b", "port": 80, "list": ["/x"]}, "x.y": "/dotted"}');
+  assert.deepEqual(fa.consts, { a: '/a', 'n.b': '/b' });
+  assert.equal(fa.constSrc?.['n.b'], '`n.b` of config.json');
+  for (const bad of ['{"a": "/a",}', '', '"/just-a-string"', 'null', '[{"a": "/a"}]'])
+    assert.deepEqual(jsonAnalysis('/w/x.json', bad).consts, {});
+});
+
+test('a JSON file outside the workspace or over the size limit is not read', async () => {
+  const top = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-json-'));
+  try {
+    const root = path.join(top, 'app');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(top, 'outside.json'), '{"prefix": "/outside"}');
+    fs.writeFileSync(path.join(root, 'big.json'), JSON.stringify({ prefix: '/big', pad: 'x'.repeat(JSON_MAX_BYTES) }));
+    fs.writeFileSync(path.join(root, 'small.json'), '{"prefix": "/small"}');
+    const app = [
+      "const express = require('express');",
+      "const outside = require('../outside.json');",
+      "const big = require('./big.json');",
+      "const small = require('./small.json');",
+      'const app = express();',
+      "app.get(outside.prefix + '/a', (req, res) => res.end());",
+      "app.get(big.prefix + '/b', (req, res) => res.end());",
+      "app.get(small.prefix + '/c', (req, res) => res.end());",
+      'app.listen(3000);',
+    ];
+    fs.writeFileSync(path.join(root, 'app.js'), app.join('\n'));
+    const { routes, notes } = await scanWorkspace(root);
+    assert.deepEqual(
+      routes.map((r) => r.fullPath),
+      [null, null, '/small/c'],
+    );
+    assert.ok(
+      notes.some((n) => n.startsWith('big.json: JSON module not read')),
+      notes.join('\n'),
+    );
+  } finally {
+    fs.rmSync(top, { recursive: true, force: true });
+  }
+});
