@@ -1,7 +1,8 @@
 /** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases,
- *  package.json subpath imports (`#routes/*`), monorepo packages imported by name. Pure. */
+ *  package.json subpath imports (`#routes/*`), module-alias aliases, monorepo packages imported by name. Pure. */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
+import { aliasTarget, type AliasScope } from './moduleAliases';
 import { nearestAbove, subpathTargets, type PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import { packageTargets, type WorkspacePackage } from './workspacePackages';
@@ -17,11 +18,17 @@ export class ModuleIndex {
   /** Folders bare names resolve in for every file (app-module-path). */
   private moduleRoots: string[];
   private scopes: PackageScope[];
+  private aliasScopes: AliasScope[];
 
   /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
   constructor(
     sorted: FileAnalysis[],
-    options: { pathConfigs?: PathConfig[]; packageScopes?: PackageScope[]; workspacePackages?: WorkspacePackage[] },
+    options: {
+      pathConfigs?: PathConfig[];
+      packageScopes?: PackageScope[];
+      workspacePackages?: WorkspacePackage[];
+      aliasScopes?: AliasScope[];
+    },
   ) {
     for (const fa of sorted) {
       this.files.set(fa.file, fa);
@@ -43,6 +50,7 @@ export class ModuleIndex {
     this.configs = options.pathConfigs ?? [];
     this.packages = options.workspacePackages ?? [];
     this.scopes = options.packageScopes ?? [];
+    this.aliasScopes = options.aliasScopes ?? [];
     this.moduleRoots = [...new Set(sorted.flatMap((fa) => fa.moduleRoots ?? []))];
   }
 
@@ -68,8 +76,12 @@ export class ModuleIndex {
       }
       // else a tsconfig `paths` alias spelled like one (`"#routes/*": ["./src/routes/*"]`), below
     }
-    if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length)) {
+    if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length || this.aliasScopes.length)) {
       const spec = mod.slice(4);
+      // module-alias resolves before Node does; a target in the build output (`"@": "dist"`) is left to tsconfig paths
+      const aliased = aliasTarget(this.aliasScopes, spec, from);
+      const aliasedFile = aliased === null ? null : this.modFile(`file:${aliased}`, from);
+      if (aliasedFile) return aliasedFile;
       const config = nearestAbove(this.configs, from); // the config nearest above the importing file
       for (const a of config?.aliases ?? []) {
         const star = a.pattern.indexOf('*');

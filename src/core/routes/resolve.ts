@@ -19,6 +19,7 @@ import { Roots } from './roots';
 import { selfInstances } from './pySelf';
 import { resourceMethods } from './pyResources';
 import { loadedModules, mountedThrough } from './jsLoads';
+import type { AliasScope } from './moduleAliases';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import type { WorkspacePackage } from './workspacePackages';
@@ -34,6 +35,8 @@ export interface ResolveOptions {
   workspacePackages?: WorkspacePackage[];
   /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
   packageScopes?: PackageScope[];
+  /** package.json files that declare `_moduleAliases` (module-alias). */
+  aliasScopes?: AliasScope[];
 }
 
 interface Edge {

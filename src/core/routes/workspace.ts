@@ -18,7 +18,7 @@ import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
 import { CONFIG_NAMES, readPathConfigs } from './tsconfigPaths';
-import { readWorkspacePackages } from './workspacePackages';
+import { readManifests } from './workspacePackages';
 import type { Route, RouteJson } from './types';
 
 export interface ScanOptions {
@@ -216,8 +216,9 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const resolveOptions: ResolveOptions = { root: absRoot };
   const pathConfigs = await readPathConfigs(absRoot, configs, notes);
   if (pathConfigs.length) resolveOptions.pathConfigs = pathConfigs;
-  const packages = await readWorkspacePackages(absRoot, manifests, notes);
+  const { packages, aliasScopes } = await readManifests(absRoot, manifests, notes);
   if (packages.length) resolveOptions.workspacePackages = packages;
+  if (aliasScopes.length) resolveOptions.aliasScopes = aliasScopes;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 

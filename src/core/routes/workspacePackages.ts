@@ -3,10 +3,12 @@
  * package.json of the workspace with a `name` is a package its siblings may import (npm/yarn/pnpm/bun workspaces
  * link them into node_modules). The entry is read as Node would, from `exports` (conditions `types`/`source`/
  * `module` too, since the analysed files are the sources), else `main`/`module`/`types`, else `index`; an entry
- * under a build folder (`dist/index.js`) that is not in the workspace falls back to the same file under `src/`.
+ * under a build folder (`dist/index.js`) that is not in the workspace falls back to the same file under `src/`. The
+ * same read collects the module-alias aliases (./moduleAliases).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { aliasScope, type AliasScope } from './moduleAliases';
 import { mapTargets } from './packageImports';
 
 export interface WorkspacePackage {
@@ -21,25 +23,39 @@ export interface WorkspacePackage {
 const CONDITIONS = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'module-sync', 'development', 'default']);
 const BUILD_DIRS = /^(?:dist|build|lib|out|esm|cjs)$/;
 
-/** The named packages among `files` (absolute package.json paths the walk found). */
-export async function readWorkspacePackages(root: string, files: readonly string[], notes: string[]): Promise<WorkspacePackage[]> {
-  const out: WorkspacePackage[] = [];
+/** What the package.json files among `files` (absolute paths the walk found) declare, each read once: the named
+ *  packages, and the module-alias aliases (./moduleAliases). */
+export async function readManifests(
+  root: string,
+  files: readonly string[],
+  notes: string[],
+): Promise<{ packages: WorkspacePackage[]; aliasScopes: AliasScope[] }> {
+  const packages: WorkspacePackage[] = [];
+  const aliasScopes: AliasScope[] = [];
   for (const file of [...files].sort()) {
     const text = await fs.promises.readFile(file, 'utf8').catch(() => null);
     if (text === null) continue;
     try {
-      const json = JSON.parse(text) as { name?: unknown; exports?: unknown; main?: unknown; module?: unknown; types?: unknown };
+      const json = JSON.parse(text) as Record<string, unknown> & {
+        name?: unknown;
+        exports?: unknown;
+        main?: unknown;
+        module?: unknown;
+        types?: unknown;
+      };
+      const aliases = aliasScope(path.dirname(file), json);
+      if (aliases) aliasScopes.push(aliases);
       if (typeof json.name !== 'string' || !json.name) continue;
       const ex = json.exports;
       const subpaths = ex && typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some((k) => k.startsWith('.'));
       const exports = ex === undefined || ex === null ? null : subpaths ? (ex as Record<string, unknown>) : { '.': ex };
       const entries = [json.main, json.module, json.types].filter((e): e is string => typeof e === 'string');
-      out.push({ name: json.name, dir: path.dirname(file), exports, entries });
+      packages.push({ name: json.name, dir: path.dirname(file), exports, entries });
     } catch {
-      notes.push(`${path.relative(root, file) || 'package.json'}: could not read its name`);
+      notes.push(`${path.relative(root, file) || 'package.json'}: could not read its name and aliases`);
     }
   }
-  return out;
+  return { packages, aliasScopes };
 }
 
 /** The absolute files a bare import `spec` may name in a workspace package, in order of preference. */
