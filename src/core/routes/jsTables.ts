@@ -92,12 +92,16 @@ export function tableMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], lin
 /**
  * `{ router, model: User }`: the values of its named properties (`router` a framework object passed to a helper), also
  * under a quoted key (`{ '/users': users }`, a table of routers), and the strings beside them (`{ path: '/users', router }`,
- * an element of a table imported by a loop).
+ * an element of a table imported by a loop). Its methods and function-valued properties are functions of the object
+ * (`export default { registerHandler(app) {…} }` called as `users.registerHandler(router)` in another module); the
+ * functions of a table's row are its handlers, read by ./jsRouteTables.
  */
 export function objectLiteral(A: JsAnalyzer, n: Node): Ref {
   const props: Record<string, Ref> = {};
   const strs: Record<string, string> = {};
   for (const p of named(n)) {
+    const method = p.type === 'method_definition' ? p.childForFieldName('name') : null;
+    if (method?.type === 'property_identifier') props[method.text] = { k: 'fn', id: A.fnId(p) };
     const k = p.type === 'pair' ? p.childForFieldName('key') : p.type === 'shorthand_property_identifier' ? p : null;
     const v = p.type === 'pair' ? p.childForFieldName('value') : p;
     const key =
@@ -111,7 +115,9 @@ export function objectLiteral(A: JsAnalyzer, n: Node): Ref {
     const r =
       v.type === 'shorthand_property_identifier'
         ? A.lookup(v.text, v)
-        : /^(identifier|member_expression|array)$/.test(v.type) || (v.type === 'call_expression' && v.child(0)?.text === 'require')
+        : /^(identifier|member_expression|array)$/.test(v.type) ||
+            (isInlineFunction(v) && n.parent?.type !== 'array') ||
+            (v.type === 'call_expression' && v.child(0)?.text === 'require')
           ? A.refOf(v)
           : null;
     if (r && r.k !== 'none') props[key] = r;
