@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { applyEdits, DEFAULT_OPTIONS, planAppSetup, planInstrumentFile } from '../../../src/core/instrument/planner';
 import { detectRoutes } from '../../../src/core/routes/detector';
 import { planWrappedCopy } from '../../support/instrument/cases';
+import { tempTree } from '../../support/tempTree';
 import { FIXTURES } from '../../support/instrument/helpers';
 import { getText, pyCompile, runPython, scratchDir, startUvicorn, writeOtelStub } from '../../support/instrument/pyenv';
 
@@ -41,6 +42,14 @@ const SPANS_ROUTE = [
   '    return [{"name": s.name, "attributes": s.attributes, "error": s.status is not None} for s in SPANS]',
   '',
 ].join('\n');
+
+/** The probe runs in both trees: each app starts, and both print the same. */
+function assertSameAnswers(probe: string, original: string, wrapped: string, message: string): void {
+  const [a, b] = [runPython(probe, original), runPython(probe, wrapped)];
+  assert.equal(a.status, 0, a.out);
+  assert.equal(b.status, 0, b.out);
+  assert.equal(b.out, a.out, message);
+}
 
 describe('wrapper style on FastAPI under uvicorn: handlers in another module, dependencies, bodies, streaming', () => {
   const servers: { proc: ChildProcess; port: number }[] = [];
@@ -235,8 +244,6 @@ describe('wrapper style: sync, async, generator and async generator handlers', (
 
 describe('wrapper style on Flask: stacked route decorators on one view', () => {
   it('the view is observed under the last of them, so every URL keeps one function and one endpoint name', async () => {
-    const base = scratchDir('wrap-flask-stacked');
-    const [original, wrapped] = ['original', 'wrapped'].map((d) => path.join(base, d)) as [string, string];
     const app = [
       'from flask import Blueprint, Flask',
       '',
@@ -253,10 +260,7 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
       'app.register_blueprint(admin)',
       '',
     ].join('\n');
-    for (const d of [original, wrapped]) {
-      fs.mkdirSync(d, { recursive: true });
-      fs.writeFileSync(path.join(d, 'app.py'), app);
-    }
+    const [original, wrapped] = [tempTree({ 'app.py': app }), tempTree({ 'app.py': app })];
     const file = path.join(wrapped, 'app.py');
     const routes = await detectRoutes([{ path: file, text: app }]);
     assert.equal(routes.length, 2);
@@ -277,17 +281,17 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
       'out = [(r.status_code, r.get_json()) for r in (c.get("/admin/roles"), c.get("/admin/roles/3"))]',
       'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules())}))',
     ].join('\n');
-    const [a, b] = [runPython(probe, original), runPython(probe, wrapped)];
-    assert.equal(a.status, 0, a.out);
-    assert.equal(b.status, 0, b.out);
-    assert.equal(b.out, a.out, 'the same answers and endpoint names: Flask does not see two functions under admin.roles_view');
+    assertSameAnswers(
+      probe,
+      original,
+      wrapped,
+      'the same answers and endpoint names: Flask does not see two functions under admin.roles_view',
+    );
   });
 });
 
 describe('wrapper style on Flask: blueprints in a package the app imports as apps.<name>, run from the repository root', () => {
   it('every blueprint imports the one helper as apps.telemetry_routes and the app starts and answers as before', async () => {
-    const base = scratchDir('wrap-flask-apps');
-    const [original, wrapped] = ['original', 'wrapped'].map((d) => path.join(base, d)) as [string, string];
     const view = (name: string, head = '') =>
       `${head}from flask import Blueprint\n\n${name} = Blueprint("${name}", __name__)\n\n\n@${name}.route("/<data>")\ndef page(data):\n    return {"${name}": data}\n`;
     const files: Record<string, string> = {
@@ -312,11 +316,7 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
       'apps/overcome/views.py': view('overcome'),
       'apps/crud/views.py': view('crud', 'from apps.config import NAME\n'),
     };
-    for (const d of [original, wrapped])
-      for (const [rel, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(d, rel)), { recursive: true });
-        fs.writeFileSync(path.join(d, rel), text);
-      }
+    const [original, wrapped] = [tempTree(files), tempTree(files)];
     const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
     const routes = await detectRoutes(sources);
     const helpers = new Set<string>();
@@ -344,9 +344,6 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
       'c = create_app().test_client()',
       'print(json.dumps([c.get(u).get_json() for u in ("/logistics/a", "/overcome/b", "/crud/c")]))',
     ].join('\n');
-    const [a, b] = [runPython(probe, original), runPython(probe, wrapped)];
-    assert.equal(a.status, 0, a.out);
-    assert.equal(b.status, 0, b.out);
-    assert.equal(b.out, a.out);
+    assertSameAnswers(probe, original, wrapped, 'the same answers from the repository root');
   });
 });
