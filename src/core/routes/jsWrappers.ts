@@ -28,7 +28,7 @@ export function wrapperCalls(A: JsAnalyzer, fn0: Node): void {
   walk(body, (n) => {
     if (isInlineFunction(n)) return false;
     const args = n.type === 'call_expression' ? n.childForFieldName('arguments') : null;
-    const argv = args && depth(n) > JS_MAX_DEPTH ? named(args) : [];
+    const argv = args ? named(args) : []; // below `body`, so past the walk's depth
     const callee = argv.some(passed) ? A.refOf(n.childForFieldName('function')!) : null;
     if (callee && mayBeLocalFunction(callee))
       A.fa.calls.push({ callee, args: argv.map((a) => (passed(a) ? own : A.refOf(a))), line: lineOf(n) });

@@ -29,9 +29,11 @@ export function jsonAnalysis(file: string, text: string): FileAnalysis {
     return fa;
   }
   const name = path.basename(file);
+  let count = 0; // key paths are unique: the number of constants
   const walk = (v: unknown, key: string, depth: number): void => {
     if (typeof v === 'string') {
-      if (key && v.length <= MAX_STRING && Object.keys(fa.consts).length < MAX_CONSTS) {
+      if (key && v.length <= MAX_STRING && count < MAX_CONSTS) {
+        count++;
         fa.consts[key] = v;
         (fa.constSrc ??= {})[key] = `\`${clip(key, 60)}\` of ${clip(name, 60)}`;
       }
