@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { JaegerClient } from '../../../src/backends/jaeger';
 import type { Listener } from '../../../src/backends/receiver/receiver';
 import { sendTrace, traceExporter } from '../../support/receiver/sdk';
+import { tempDir } from '../../support/tempTree';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -25,7 +25,7 @@ describe('telemetry-lens receiver (bundled CLI, child process)', () => {
     const build = spawnSync(process.execPath, ['scripts/build.mjs', '--only=cli'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
     // Run the bundle from a folder without node_modules, as an installed extension runs it.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-receiver-cli-'));
+    const dir = tempDir('tl-receiver-cli-');
     fs.copyFileSync(path.join(ROOT, 'dist/cli.js'), path.join(dir, 'cli.js'));
     child = spawn(
       process.execPath,

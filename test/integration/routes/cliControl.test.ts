@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
+import { tempDir } from '../../support/tempTree';
 
 test('route paths with escape sequences are printed without control characters', async () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-ctl-'));
+  const d = tempDir('tl-cli-ctl-');
   fs.writeFileSync(
     path.join(d, 'app.js'),
     "const express = require('express');\nconst app = express();\napp.get('/x\u001b]0;owned\u0007\u001b[2J', (req, res) => res.end());\n",

@@ -5,16 +5,16 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { pythonHelperLocation } from '../../../src/core/instrument/helperLocation';
+import { tempDir } from '../../support/tempTree';
 
 const VIEW =
   'from flask import Blueprint, render_template\n\nbp = Blueprint("bp", __name__)\n\n\n@bp.route("/")\ndef index():\n    return "x"\n';
 
 function project(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-pyhelper-'));
+  const root = tempDir('tl-pyhelper-');
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), text);

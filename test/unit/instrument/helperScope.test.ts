@@ -4,16 +4,16 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { jsHelperLocation } from '../../../src/core/instrument/helperLocation';
 import { compileScope } from '../../../src/core/instrument/tsconfigScope';
+import { tempDir } from '../../support/tempTree';
 
 const ROUTES = "import { Router } from 'express';\nexport const router = Router();\n";
 
 function project(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-scope-'));
+  const root = tempDir('tl-scope-');
   for (const [rel, text] of Object.entries({ 'package.json': '{}', ...files })) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), text);

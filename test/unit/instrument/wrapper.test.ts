@@ -18,7 +18,7 @@ import { asWritten } from '../../../src/core/routes/route';
 import { lintMetrics } from '../../../src/core/lint/metricLint';
 import { CASES } from '../../support/instrument/cases';
 import { FIXTURES } from '../../support/instrument/helpers';
-import { tempTree } from '../../support/tempTree';
+import { tempDir, tempTree } from '../../support/tempTree';
 
 const ALL: Aspect[] = ['counter', 'histogram', 'span'];
 
@@ -150,7 +150,7 @@ describe('wrapper style: one line per handler', () => {
 });
 
 describe('wrapper style: where the helper is and how it is imported', () => {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-wrapper-'));
+  const tmp = () => tempDir('tl-wrapper-');
   const plan = async (file: string, text: string) =>
     planInstrumentFile(
       text,
@@ -258,7 +258,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
   });
 
   it('routes under a run-time prefix are labelled with the known part below it: two `/login/` never share a label', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-labels-'));
+    const root = tempDir('tl-labels-');
     const main = path.join(root, 'main.py');
     const text = [
       'import os',
@@ -407,7 +407,7 @@ describe('wrapper style: where the helper is and how it is imported', () => {
 
 describe('Instrument Route refuses rather than write a wrong label or broken code', () => {
   it('a router mounted nowhere the analysis sees is refused with the reason, not labelled with its path as written', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-unmounted-'));
+    const root = tempDir('tl-unmounted-');
     const router = (name: string) =>
       `const express = require('express');\nconst router = express.Router();\nrouter.post('/register', (req, res) => res.send('${name}'));\nmodule.exports = router;\n`;
     const files = ['users.js', 'accounts.js'].map((f) => ({ path: path.join(root, f), text: router(f) }));
@@ -500,7 +500,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
   });
 
   it('a helper module written before routing-controllers support is not overwritten: its controller methods are refused with the reason', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-rc-old-'));
+    const dir = tempDir('tl-rc-old-');
     const file = path.join(dir, 'UserController.ts');
     const text = [
       "import { Get, JsonController } from 'routing-controllers';",
@@ -592,7 +592,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
   });
 
   it('a helper module written before observe_resource is not overwritten: the resources are refused with the reason', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-restful-old-'));
+    const dir = tempDir('tl-restful-old-');
     const file = path.join(dir, 'app.py');
     const text = [
       'from flask import Flask',
@@ -653,7 +653,7 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
 });
 
 describe('Instrument Route leaves alone what is not traffic, or already observed in the other style', () => {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tl-leave-'));
+  const tmp = () => tempDir('tl-leave-');
   const plan = async (file: string, text: string, style: 'wrapper' | 'inline') =>
     planInstrumentFile(
       text,

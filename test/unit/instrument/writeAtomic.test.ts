@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAtomic } from '../../../src/cli/commands/instrument';
+import { tempDir } from '../../support/tempTree';
 
 function dir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tl-write-'));
+  return tempDir('tl-write-');
 }
 
 test('a symlinked file stays a symlink; its target gets the content and keeps its mode', () => {

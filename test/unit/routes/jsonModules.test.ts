@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { JSON_MAX_BYTES, jsonAnalysis } from '../../../src/core/routes/jsonModules';
 import { scanWorkspace } from '../../../src/core/routes/workspace';
+import { tempDir } from '../../support/tempTree';
 
 test('string values by key path; numbers, arrays, dotted keys and bad JSON give no constants and never throw', () => {
   const fa = jsonAnalysis('/w/config.json', '{"a": "/a", "n": {"b": "/b", "port": 80, "list": ["/x"]}, "x.y": "/dotted"}');
@@ -19,7 +19,7 @@ test('string values by key path; numbers, arrays, dotted keys and bad JSON give 
 });
 
 test('a JSON file outside the workspace or over the size limit is not read', async () => {
-  const top = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-json-'));
+  const top = tempDir('tl-json-');
   try {
     const root = path.join(top, 'app');
     fs.mkdirSync(root);
