@@ -52,12 +52,28 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
 /** `env.API_PREFIX` where `const env = schema.parse(process.env)` (or `= parseEnv()`, see zodSource) is a constant of
  *  this file, exported or not: the default the zod schema gives that key, else null. */
 function zodMember(A: JsAnalyzer, name: string, key: string, decl: Node, depth: number): Val | null {
-  let found: Val | null = null;
-  const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
-  const set = (k: string, v: Val): void => void (k === `${name}.${key}` && (found = v));
-  zodDefaults(name, zodSource(A, decl.childForFieldName('value')), ev, (id) => A.soleDeclarator(id), set);
-  return found;
+  const memo = zodMemo.get(A) ?? new Map<string, Map<string, Val>>();
+  zodMemo.set(A, memo);
+  const at = `${decl.id} ${name}`; // the name read (an alias of the constant names its defaults too)
+  let defaults = memo.get(at);
+  if (!defaults) {
+    const found = new Map<string, Val>();
+    const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
+    zodDefaults(
+      name,
+      zodSource(A, decl.childForFieldName('value')),
+      ev,
+      (id) => A.soleDeclarator(id),
+      (k, v) => found.set(k, v),
+    );
+    memo.set(at, (defaults = found));
+  }
+  return defaults.get(`${name}.${key}`) ?? null;
 }
+
+/** The zod defaults of each declarator read so far (`name.KEY` → its default), per analyzer: read once per constant,
+ *  not once per `env.X`. */
+const zodMemo = new WeakMap<JsAnalyzer, Map<string, Map<string, Val>>>();
 
 /** What a constant holding parsed configuration is computed from: the expression itself, or for a call without
  *  arguments of a function of this file (`const env = parseEnv()`), what that function returns when it has one
