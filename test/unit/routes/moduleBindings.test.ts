@@ -32,3 +32,12 @@ test("Python: a module-level router read after a function's own binding of the s
   const first = 'GET null(`router` (main.py:3) is never mounted/registered in the analysed files)';
   assert.deepEqual(await labels('/p/main.py', text), [first, 'GET /v1/v2/more']);
 });
+
+test("koa-router: a module-level registration's second argument, a module const, is its path (a function's own const of that name aside)", async () => {
+  const text =
+    "import Router from '@koa/router';\nconst router = new Router();\nconst NAME = 'list';\nconst PATH = '/items';\n" +
+    'function other() {\n  const PATH = build();\n  const NAME = build();\n  return [PATH, NAME];\n}\n' +
+    'router.get(NAME, PATH, async (ctx) => {\n  ctx.body = [];\n});\nexport default router;\n';
+  // the path is PATH, not the route's name; its value stays unknown while two bindings of the name exist
+  assert.deepEqual(await labels('/p/src/routes.ts', text), ['GET null(path is a variable: PATH)']);
+});
