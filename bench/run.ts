@@ -6,6 +6,7 @@
  *   - metrics.*   : HTTP requests per refresh for 10/100/1,000 routes (constant), refresh latency and CPU
  *   - receiver.*  : built-in OTLP receiver ingest rate (real SDK exporters, gRPC and HTTP/protobuf), memory at the span budget
  *   - hardening.* : a gzip bomb against the response cap, route matching on a 60,000-character label value
+ *   - instrument.*: files opened and time locating the Python helper for each of 200 files of a service, twice
  *   - waterfall.* : trace waterfall first render, longest task while scrolling and search at 10k/100k spans, real Chromium
  *   - logs.*      : Loki live-tail throughput through the client (loopback WebSocket, recorded frame shape); the logs
  *                   panel rendering, filtering and tailing 100,000 lines in real Chromium
@@ -15,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchHardening } from './hardening';
+import { benchInstrument } from './instrument';
 import { benchLogs } from './logs';
 import { benchMetrics } from './metrics';
 import { benchReceiver } from './receiver';
@@ -60,6 +62,7 @@ const groups: Record<string, () => Promise<BenchResult[]>> = {
   metrics: benchMetrics,
   receiver: benchReceiver,
   hardening: benchHardening,
+  instrument: benchInstrument,
   waterfall: benchWaterfall,
   logs: benchLogs,
 };

@@ -131,23 +131,40 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
     for (const m of modules) {
       const p = path.join(dir, m.name);
       if (p === path.resolve(file)) continue;
-      const text = await readHead(p);
-      const dotted = [
-        ...[...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w ,\t]+)/gm)].flatMap(([, from, what]) => [
-          from!,
-          ...what!.split(',').map((n) => `${from}.${n.trim().split(/\s+/)[0]}`),
-        ]),
-        ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
-          list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
-        ),
-      ];
-      for (const d of dotted) {
+      for (const d of await importsOf(p)) {
         const top = names(d);
         if (top !== undefined) return top;
       }
     }
   }
   return undefined;
+}
+
+/** The dotted names a module's absolute imports name, per file as long as its size and modification time stay the
+ *  same: instrumenting each file of a service (every code action's probe, every handler) reads its neighbours once. */
+const importsMemo = new Map<string, { mtimeMs: number; size: number; dotted: string[] }>();
+const IMPORTS_MEMO_FILES = 4096;
+
+async function importsOf(file: string): Promise<string[]> {
+  const st = await fs.stat(file).catch(() => undefined);
+  if (!st) return [];
+  const known = importsMemo.get(file);
+  if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.dotted;
+  const text = await readHead(file);
+  const dotted = [
+    ...[...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w ,\t]+)/gm)].flatMap(([, from, what]) => [
+      from!,
+      ...what!.split(',').map((n) => `${from}.${n.trim().split(/\s+/)[0]}`),
+    ]),
+    ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
+      list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
+    ),
+  ];
+  importsMemo.delete(file);
+  importsMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, dotted });
+  // the first parsed first out
+  if (importsMemo.size > IMPORTS_MEMO_FILES) importsMemo.delete(importsMemo.keys().next().value!);
+  return dotted;
 }
 
 async function readHead(file: string): Promise<string> {

@@ -114,7 +114,7 @@ export class Bindings<V> {
   private readonly resolving: string[] = [];
   private readonly resolvingAt: number[] = [];
   private readonly paramMemo = new Map<number, readonly (string | null)[]>();
-  /** name → its module-level bindings in order, for a language whose names follow statement order. */
+  /** name → its module-level bindings in order (statement order's lookups, module-level reads of getAt). */
   private readonly moduleLevel = new Map<string, Binding<V>[]>();
 
   constructor(
@@ -127,7 +127,7 @@ export class Bindings<V> {
     if (!list) this.table.set(name, (list = []));
     const b = { node, scope, value };
     list.push(b);
-    if (scope === -1 && this.lang.statementOrder) {
+    if (scope === -1) {
       const mods = this.moduleLevel.get(name);
       if (mods) mods.push(b);
       else this.moduleLevel.set(name, [b]);
@@ -154,7 +154,7 @@ export class Bindings<V> {
   /** Every binding of a name; read at module level (`at`), only the module's (not a function's own `const token`). */
   getAt(name: string, at?: Node): readonly Binding<V>[] | undefined {
     const list = this.table.get(name);
-    return at && list && list.length > 1 && this.scopes.enclosing(at) === -1 ? list.filter((b) => b.scope === -1) : list;
+    return at && list && list.length > 1 && this.scopes.enclosing(at) === -1 ? (this.moduleLevel.get(name) ?? []) : list;
   }
 
   entries(): IterableIterator<[string, Binding<V>[]]> {
@@ -181,7 +181,7 @@ export class Bindings<V> {
   /** With statement order, the module-level binding in effect at `at` (a use in its own binding's value sees the
    *  one before); undefined when none precedes it or the name is bound once. */
   private inEffect(name: string, at: Node, innermost: number): Binding<V> | undefined {
-    const mods = this.moduleLevel.get(name);
+    const mods = this.lang.statementOrder ? this.moduleLevel.get(name) : undefined;
     if (!mods || mods.length < 2) return undefined;
     if (innermost !== -1) return mods.at(-1);
     let lo = 0;

@@ -9,6 +9,7 @@
 import { unwrapExpr } from '../parsing/javascript';
 import type { SyntaxNode as Node } from '../parsing/nodes';
 import type { JsAnalyzer } from './javascript';
+import { soleConstValue } from './jsValues';
 
 type Kind = 'string' | 'call' | 'other';
 
@@ -20,20 +21,14 @@ function kindOf(A: JsAnalyzer, n0: Node, depth = 0): Kind {
   if (n.type === 'call_expression') return 'call';
   if (depth > 4) return 'other';
   if (n.type === 'identifier') {
-    const v = constValue(A, n.text);
+    const v = soleConstValue(A, n.text, n);
     return v ? kindOf(A, v, depth + 1) : 'other';
   }
   const obj = n.type === 'member_expression' ? unwrapExpr(n.childForFieldName('object')) : null;
   const key = n.childForFieldName('property')?.text;
-  const lit = obj?.type === 'identifier' ? unwrapExpr(constValue(A, obj.text)) : null;
+  const lit = obj?.type === 'identifier' ? unwrapExpr(soleConstValue(A, obj.text, obj)) : null;
   const v = lit?.type === 'object' && key ? A.prop(lit, key) : null;
   return v && v.type !== 'method_definition' && v.type !== 'shorthand_property_identifier' ? kindOf(A, v, depth + 1) : 'other';
-}
-
-function constValue(A: JsAnalyzer, name: string): Node | null {
-  const d = A.soleDeclarator(name);
-  const kind = d?.parent?.type === 'lexical_declaration' ? d.parent.child(0)?.text : undefined;
-  return kind === 'const' ? (d!.childForFieldName('value') ?? null) : null;
 }
 
 /** Whether `router.<verb>(a0, a1, …rest)` names its route with a0 (koa-router's rule; see the module comment). */

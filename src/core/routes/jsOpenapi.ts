@@ -8,11 +8,11 @@
  */
 import { lineOf, named, rangeOf, type SyntaxNode as Node, type SourceRange } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
-import { clip, toMethod } from './common';
+import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { Ref, Val } from './model';
 import { handler } from './jsRegistrations';
-import { literalArray, literalObject } from './jsValues';
+import { importedField, literalArray, literalObject } from './jsValues';
 import { MAX_ELEMENTS } from './loops';
 
 interface Site {
@@ -63,7 +63,7 @@ function openapiRoute(
 ): void {
   const field = (k: string): Val => {
     const v = obj ? A.prop(obj, k) : null;
-    return v ? A.evalStr(v) : { e: `${clip(text)}.${k}`, why: 'variable', ref: { k: 'mem', base: ref, name: k } };
+    return v ? A.evalStr(v) : importedField(text, ref, k);
   };
   const method = field('method');
   const m = 's' in method ? toMethod(method.s) : null;

@@ -7,14 +7,14 @@ import type { SourceRange } from '../parsing/nodes';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { koaNamedRoute } from './jsKoaNamed';
-import { clip, none, toMethod } from './common';
+import { none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import type { HandlerSpec, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
 import { tableMount } from './jsTables';
-import { literalObject } from './jsValues';
+import { importedField, literalObject } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
@@ -237,14 +237,13 @@ function routeOptions(A: JsAnalyzer, recv: Node, a0: Node, at: Pick<Call, 'line'
   if (obj) return routeDefinition(A, A.refOf(recv), obj, { line: lineOf(obj), range: rangeOf(obj) });
   const ref = A.refOf(a0);
   if (ref.k !== 'imp' && !(ref.k === 'mem' && ref.base.k === 'imp')) return;
-  const field = (k: string): Val => ({ e: `${clip(a0.text)}.${k}`, why: 'variable', ref: { k: 'mem', base: ref, name: k } });
   A.fa.routes.push({
     owner: A.refOf(recv),
     framework: null,
     flavour: 'js-route-object',
     methods: [],
-    methodVal: field('method'),
-    path: field('url'),
+    methodVal: importedField(a0.text, ref, 'method'),
+    path: importedField(a0.text, ref, 'url'),
     ...at,
     handler: handler(A, a0),
   });

@@ -9,7 +9,7 @@ import { JS_FUNCTION_TYPES, unwrapExpr } from '../parsing/javascript';
 import { clip, concatVals } from './common';
 import { frozen, jsConfigGet, jsEnv, jsFallback, zodDefaults } from './configValues';
 import type { JsAnalyzer } from './javascript';
-import type { Val } from './model';
+import type { Ref, Val } from './model';
 import { patternSource } from './jsPatterns';
 
 /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
@@ -41,7 +41,7 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
     keys.unshift(...src.keys);
     decl = A.soleDeclarator(src.root);
   }
-  if (decl?.parent?.type !== 'lexical_declaration' || decl.parent.child(0)?.text !== 'const') return null;
+  if (!decl || !isConst(decl)) return null;
   const zod = keys.length === 1 ? zodMember(A, root.text, keys[0]!, decl, depth) : null;
   if (zod) return zod;
   let v = frozen(decl.childForFieldName('value'));
@@ -52,12 +52,28 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
 /** `env.API_PREFIX` where `const env = schema.parse(process.env)` (or `= parseEnv()`, see zodSource) is a constant of
  *  this file, exported or not: the default the zod schema gives that key, else null. */
 function zodMember(A: JsAnalyzer, name: string, key: string, decl: Node, depth: number): Val | null {
-  let found: Val | null = null;
-  const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
-  const set = (k: string, v: Val): void => void (k === `${name}.${key}` && (found = v));
-  zodDefaults(name, zodSource(A, decl.childForFieldName('value')), ev, (id) => A.soleDeclarator(id), set);
-  return found;
+  const memo = zodMemo.get(A) ?? new Map<string, Map<string, Val>>();
+  zodMemo.set(A, memo);
+  const at = `${decl.id} ${name}`; // the name read (an alias of the constant names its defaults too)
+  let defaults = memo.get(at);
+  if (!defaults) {
+    const found = new Map<string, Val>();
+    const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
+    zodDefaults(
+      name,
+      zodSource(A, decl.childForFieldName('value')),
+      ev,
+      (id) => A.soleDeclarator(id),
+      (k, v) => found.set(k, v),
+    );
+    memo.set(at, (defaults = found));
+  }
+  return defaults.get(`${name}.${key}`) ?? null;
 }
+
+/** The zod defaults of each declarator read so far (`name.KEY` → its default), per analyzer: read once per constant,
+ *  not once per `env.X`. */
+const zodMemo = new WeakMap<JsAnalyzer, Map<string, Map<string, Val>>>();
 
 /** What a constant holding parsed configuration is computed from: the expression itself, or for a call without
  *  arguments of a function of this file (`const env = parseEnv()`), what that function returns when it has one
@@ -139,9 +155,8 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       if (bound !== undefined) return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
       const decl = A.soleDeclarator(n.text);
       if (decl) {
-        const kind = decl.parent?.type === 'lexical_declaration' ? decl.parent.child(0)?.text : 'var';
         const v = decl.childForFieldName('value');
-        if (kind === 'const' && v && v.type !== 'identifier') {
+        if (isConst(decl) && v && v.type !== 'identifier') {
           const r = jsEvalStr(A, v, depth + 1);
           if ('s' in r || r.ref || r.parts) return r; // a constant, or one of another module
         }
@@ -172,13 +187,30 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
   }
 }
 
+/** Whether a variable declarator is a `const`'s. */
+function isConst(d: Node): boolean {
+  return d.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const';
+}
+
+/** The value of the `const` a name declares once in this file (read at `at`: at module level, the module's own), else null. */
+export function soleConstValue(A: JsAnalyzer, name: string, at?: Node): Node | null {
+  const d = A.soleDeclarator(name, at);
+  return d && isConst(d) ? d.childForFieldName('value') : null;
+}
+
+/** `getAll.url` of a route object another module exports (`app.route(getAll)`, `routes.list.path`): that module's
+ *  constant, resolved across files; `text` names the object as written. */
+export function importedField(text: string, base: Ref, key: string): Val {
+  return { e: `${clip(text)}.${key}`, why: 'variable', ref: { k: 'mem', base, name: key } };
+}
+
 /** The array literal an expression is or names: written in place, or held by a name declared once in this file (with
  *  `constOnly`, only a `const`). */
 export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): Node | null {
   let u = unwrapExpr(n);
   if (u?.type === 'identifier') {
     const d = A.soleDeclarator(u.text, u);
-    const ok = d && (!constOnly || (d.parent?.type === 'lexical_declaration' && d.parent.child(0)?.text === 'const'));
+    const ok = d && (!constOnly || isConst(d));
     u = ok ? unwrapExpr(d.childForFieldName('value')) : null;
   }
   return u?.type === 'array' ? u : null;

@@ -1,5 +1,6 @@
 /**
- * Python string formatting in the static string evaluator (./pyValues): `'app.{}.routes'.format(name)` (automatic
+ * Python string building in the static string evaluator (./pyValues), each form given how to evaluate a part (a
+ * loader's module name reads them too: ./pyLoaders): f-strings, `a + b`, `'app.{}.routes'.format(name)` (automatic
  * `{}`, numbered `{0}` and keyword `{name}` fields, `{{` / `}}` escapes) and `'/api/%s' % name` / `'%s/%s' % (a, b)`
  * (`%s` and `%%`). Each argument is evaluated like any string (a constant, a loop's name at the element being read); a
  * field with a format spec or conversion (`{:>5}`, `{!r}`, `%d`) leaves the whole string an expression. Pure.
@@ -18,6 +19,29 @@ function literal(n: Node | null): string | null {
   if (n?.type !== 'string' || !/^['"]/.test(n.text)) return null;
   const parts = named(n).filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
   return parts.every((c) => c.type === 'string_content') ? parts.map((c) => c.text).join('') : null;
+}
+
+/** A string literal, an f-string's substitutions evaluated (one with a format spec or conversion stays an expression). */
+export function pyFString(n: Node, ev: Eval): Val {
+  const vals: Val[] = [];
+  for (const c of n.children) {
+    if (!c) continue;
+    if (c.type === 'string_content') vals.push({ s: c.text });
+    else if (c.type === 'interpolation') {
+      const e = c.childForFieldName('expression');
+      const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
+      vals.push(e && !hasFormat ? ev(e) : unknown(c));
+    }
+  }
+  return concatVals(vals, n, 'f-string with substitutions');
+}
+
+/** `a + b`: the two sides concatenated, or null when `n` is no `+`. */
+export function pyConcat(n: Node, ev: Eval): Val | null {
+  const l = n.childForFieldName('left');
+  const r = n.childForFieldName('right');
+  if (!l || !r || n.childForFieldName('operator')?.text !== '+') return null;
+  return concatVals([ev(l), ev(r)], n, 'string concatenation with variables');
 }
 
 /** `'…{}…'.format(args)`: the formatted string, or null when `call` is no `.format` on a string literal. */

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { clip } from './common';
-import { pyPercentFormat, pyStrFormat } from './pyFormat';
+import { pyConcat, pyFString, pyPercentFormat, pyStrFormat } from './pyFormat';
 import { and, globTest, not, type NameExpr } from './folderLoops';
 import { word } from './loops';
 import type { ModId, Ref, Val } from './model';
@@ -99,14 +99,6 @@ function usesNames(A: PyAnalyzer, l: PyListing): (n: Node) => boolean {
  * `__init__.py`): the empty name before a relative `.…`.
  */
 function constantHead(A: PyAnalyzer, n: Node): string | null {
-  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '+') {
-    const l = n.childForFieldName('left');
-    return l?.type === 'string' && !named(l).some((c) => c.type === 'interpolation') ? l.text.slice(1, -1) : null;
-  }
-  if (n.type === 'string') {
-    const parts = named(n).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
-    return parts.length === 2 && parts[0]!.type === 'string_content' && parts[1]!.type === 'interpolation' ? parts[0]!.text : null;
-  }
   const computed = { k: 'none', text: 'computed' } as const;
   const ev = (c: Node): Val => {
     const self = c.text === '__package__' || (c.text === '__name__' && path.basename(A.file) === '__init__.py');
@@ -115,7 +107,14 @@ function constantHead(A: PyAnalyzer, n: Node): string | null {
     const v = self ? { s: '' } : mod !== null ? { s: mod } : A.evalStr(c);
     return 's' in v ? v : { e: c.text, why: 'variable', ref: computed };
   };
-  const v = n.type === 'call' ? pyStrFormat(n, ev) : n.type === 'binary_operator' ? pyPercentFormat(n, ev) : null;
+  const v =
+    n.type === 'call'
+      ? pyStrFormat(n, ev)
+      : n.type === 'binary_operator'
+        ? (pyConcat(n, ev) ?? pyPercentFormat(n, ev))
+        : n.type === 'string'
+          ? pyFString(n, ev)
+          : null;
   const parts = (v && 'e' in v ? (v.parts ?? []) : []).filter((p) => p !== '');
   const last = parts.findIndex((p) => typeof p !== 'string');
   return last === parts.length - 1 && last >= 0 ? (parts.slice(0, last) as string[]).join('') : null;

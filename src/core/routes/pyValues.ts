@@ -9,7 +9,7 @@ import { pyArgs } from '../parsing/python';
 import { clip, concatVals, toMethod } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
 import type { RawRoute, Val } from './model';
-import { pyPercentFormat, pyStrFormat } from './pyFormat';
+import { pyConcat, pyFString, pyPercentFormat, pyStrFormat } from './pyFormat';
 import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
@@ -25,19 +25,8 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
   const each = FOLDER_NAMES.has(n.type) ? pyFolderVal(A, n) : null;
   if (each) return each;
   switch (n.type) {
-    case 'string': {
-      const vals: Val[] = [];
-      for (const c of n.children) {
-        if (!c) continue;
-        if (c.type === 'string_content') vals.push({ s: c.text });
-        else if (c.type === 'interpolation') {
-          const e = c.childForFieldName('expression');
-          const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');
-          vals.push(e && !hasFormat ? pyEvalStr(A, e, depth + 1) : { e: clip(c.text), why: 'expression' });
-        }
-      }
-      return concatVals(vals, n, 'f-string with substitutions');
-    }
+    case 'string':
+      return pyFString(n, ev);
     case 'concatenated_string':
       return concatVals(
         named(n).map((c) => pyEvalStr(A, c, depth + 1)),
@@ -45,12 +34,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
         'string concatenation with variables',
       );
     case 'binary_operator': {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      const op = n.childForFieldName('operator')?.text;
-      if (l && r && op === '+')
-        return concatVals([pyEvalStr(A, l, depth + 1), pyEvalStr(A, r, depth + 1)], n, 'string concatenation with variables');
-      return pyPercentFormat(n, ev) ?? { e: clip(n.text), why: 'expression' };
+      return pyConcat(n, ev) ?? pyPercentFormat(n, ev) ?? { e: clip(n.text), why: 'expression' };
     }
     case 'parenthesized_expression': {
       const c = named(n)[0];

@@ -66,4 +66,14 @@ describe('wrapper style: the Python helper of a service whose route files import
     const h = await pythonHelperLocation(path.join(lone, 'tool', 'serve.py'), VIEW);
     assert.deepEqual([h.path, h.module], [path.join(lone, 'tool', 'telemetry_routes.py'), 'telemetry_routes']);
   });
+
+  it('a neighbour edited after a first look is read again: the service it now imports the file through', async () => {
+    const svc = project({ 'svc/tool/serve.py': VIEW, 'svc/tool/run.py': 'import serve\n' });
+    const file = path.join(svc, 'svc', 'tool', 'serve.py');
+    const first = await pythonHelperLocation(file, VIEW);
+    assert.deepEqual([first.path, first.module], [path.join(svc, 'svc', 'tool', 'telemetry_routes.py'), 'telemetry_routes']);
+    fs.writeFileSync(path.join(svc, 'svc', 'tool', 'run.py'), 'import svc.tool.serve\n');
+    const again = await pythonHelperLocation(file, VIEW);
+    assert.deepEqual([again.path, again.module], [path.join(svc, 'svc', 'telemetry_routes.py'), 'svc.telemetry_routes']);
+  });
 });

@@ -276,6 +276,32 @@ test('Python folder loaders (pkgutil.iter_modules, os.listdir): every module of 
   ]);
 });
 
+test('Python folder loaders: a module name built with +, an f-string, .format or % from a package constant names the same package', async () => {
+  for (const spec of [
+    'PACKAGE + "." + info.name',
+    'f"{PACKAGE}.{info.name}"',
+    '"{}.{}".format(PACKAGE, info.name)',
+    '"%s.%s" % (PACKAGE, info.name)',
+  ]) {
+    const main = js(
+      '/p/app/main.py',
+      'import importlib, pkgutil',
+      'from fastapi import FastAPI',
+      'from app import plugins',
+      'PACKAGE = "app.plugins"',
+      'app = FastAPI()',
+      'for info in pkgutil.iter_modules(plugins.__path__):',
+      `    app.include_router(importlib.import_module(${spec}).router, prefix="/plugins")`,
+    );
+    const routes = await detectRoutes([
+      main,
+      js('/p/app/plugins/__init__.py', ''),
+      js('/p/app/plugins/billing.py', ...PY_ROUTER('/invoices')),
+    ]);
+    assert.deepEqual(routes.map(brief), ['GET /plugins/invoices /p/app/plugins/billing.py'], spec);
+  }
+});
+
 test('a module whose export is an object literal is still read as the module: its constants and its routers', async () => {
   const app = js(
     '/p/app.js',

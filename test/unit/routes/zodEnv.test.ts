@@ -40,3 +40,20 @@ test('no default, a transformed value, or another parse call: the path stays unk
     assert.deepEqual(got, ['null(path is a variable: env.HEALTH_PATH) -'], schema);
   }
 });
+
+test('every key of a parsed environment read in its own file, of two schemas, keeps its own default', async () => {
+  const text =
+    "import { Hono } from 'hono';\nimport { z } from 'zod';\n" +
+    "const env = z.object({ A: z.string().default('/a'), B: z.string().default('/b') }).parse(process.env);\n" +
+    "const cfg = z.object({ A: z.string().default('/c') }).parse(process.env);\nconst app = new Hono();\n" +
+    "app.get(env.A, (c) => c.text('1'));\napp.get(env.B, (c) => c.text('2'));\napp.get(cfg.A, (c) => c.text('3'));\n" +
+    "app.get(env.A + '/x', (c) => c.text('4'));\napp.get(cfg.B, (c) => c.text('5'));\nexport default app;\n";
+  const routes = await detectRoutes([{ path: '/p/src/index.ts', text }]);
+  assert.deepEqual(routes.map(brief), [
+    '/a path from `env.A` (default `/a`)',
+    '/b path from `env.B` (default `/b`)',
+    '/c path from `cfg.A` (default `/c`)',
+    '/a/x -',
+    'null(path is a variable: cfg.B) -',
+  ]);
+});
