@@ -47,6 +47,7 @@ const QUERY = `
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall
 (for_in_statement) @forin
+(for_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
 (class_declaration) @class
