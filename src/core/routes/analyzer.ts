@@ -187,7 +187,7 @@ export abstract class Analyzer {
 
   /** `app = create_app()`: the value a project function returns; null when the callee cannot be the project's. A bare
    *  specifier may be a path alias (`@/lib/create-app`, tsconfig `paths`): resolve.ts decides. */
-  protected returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
+  returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
     // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances, `AdminRouter.routes()` (static):
     // what the method returns

@@ -212,18 +212,24 @@ export class CallGraph extends RefResolver {
     const els: { file: string; ref: Ref; key?: string }[] = t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of);
     return els.flatMap((el) => {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
-      const c0 = at(t.child);
+      // the string a slot of the element holds (its key, or a string property), else null
+      const strAt = (s: TableSlot): Val | null => {
+        const p = at(s);
+        if (s === 'key') return el.key !== undefined ? { s: el.key } : null;
+        return p && !this.resolve(el.file, p) ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p }) : null;
+      };
+      const fixed = typeof t.child === 'object' && 'fixed' in t.child ? t.child.fixed : null;
+      const c0 = fixed ?? at(t.child as TableSlot);
       // `app.use(path, ...middlewares)`, `app.use(path, middlewares)`: a mount per element of the array held there
-      const arr = c0 ? this.arrayOf(el.file, c0) : [];
-      const kids: { file: string; ref: Ref | null }[] = arr.length ? arr : [{ file: el.file, ref: c0 }];
+      const arr = c0 && !fixed ? this.arrayOf(el.file, c0) : [];
+      const kids: { file: string; ref: Ref | null }[] = arr.length ? arr : [{ file: fixed ? file : el.file, ref: c0 }];
       return kids.map(({ file: cf, ref: c }) => {
-        const p = t.prefix ? at(t.prefix) : null;
         const prefix = t.prefixVal
           ? str(file, t.prefixVal)
-          : t.prefix === 'key' && el.key !== undefined
-            ? { s: el.key }
-            : p && !this.resolve(el.file, p)
-              ? str(el.file, { e: p.k === 'mem' ? p.name : 'value', why: 'variable', ref: p })
+          : t.prefixParts
+            ? joinParts(t.prefixParts.map((x) => (typeof x === 'string' ? { s: x } : strAt(x))))
+            : t.prefix
+              ? strAt(t.prefix)
               : null;
         const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
         return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(cf, c) : null, prefix };
@@ -264,4 +270,12 @@ export class CallGraph extends RefResolver {
     }
     return out.length ? out : [r];
   }
+}
+
+/** The concatenation of a table mount's prefix parts at one element: a string when every part is one; else the first
+ *  part that is not (its reason; a part the element does not have is unknown too, never an empty prefix). */
+function joinParts(vals: (Val | null)[]): Val {
+  const bad = vals.find((v) => !v || !('s' in v));
+  if (bad === null) return { e: 'a part of the element', why: 'not in every element of the table' };
+  return bad ?? { s: vals.map((v) => (v as { s: string }).s).join('') };
 }

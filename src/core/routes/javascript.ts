@@ -13,7 +13,7 @@ import { Analyzer } from './analyzer';
 import { objectLiteral } from './jsTables';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { nestConfigFactories, nestController } from './nest';
-import { RC_PKG, rcServer } from './routingControllers';
+import { rcServer } from './routingControllers';
 import { captureSteps, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray, zodSource } from './jsValues';
@@ -22,11 +22,11 @@ import { LiteralLoops } from './jsLoops';
 import { eitherExport, folderLoaderCall, stringHelpers } from './jsFolderLoops';
 import * as calls from './jsCalls';
 import { markMiddlewares } from './jsMiddleware';
-import { factoryApp, honoFactory } from './jsHono';
+import { callRef } from './jsCallRefs';
 import { destructuredConsts, patternNames } from './jsPatterns';
 import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
-import { objectArgStrs, optionsPrefix } from './jsRouterOptions';
+import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
@@ -47,6 +47,7 @@ const QUERY = `
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall
 (for_in_statement) @forin
+(for_statement) @forin
 (object_pattern) @ppat
 (function_declaration) @func
 (class_declaration) @class
@@ -386,7 +387,7 @@ export class JsAnalyzer extends Analyzer {
       case 'array':
         return calls.arrayRef(this, n) ?? none(n);
       case 'call_expression':
-        return this.callRef(n);
+        return callRef(this, n);
       case 'assignment_expression':
         return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':
@@ -426,79 +427,6 @@ export class JsAnalyzer extends Analyzer {
           ? decl.childForFieldName('left')?.text
           : undefined;
     return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix, ...(ctor ? { ctor } : {}) });
-  }
-
-  private callRef(n: Node): Ref {
-    const fn = n.childForFieldName('function');
-    const args = n.childForFieldName('arguments');
-    const argv = args ? named(args) : [];
-    if (!fn) return none(n);
-    if ((fn.type === 'identifier' && fn.text === 'require') || fn.type === 'import') {
-      const spec = argv[0] ? unquote(argv[0]) : null;
-      const mod = spec !== null ? this.modId(spec) : argv[0] ? this.loops.computedModule(argv[0], n) : null;
-      if (mod === null) return none(n);
-      return { k: 'imp', mod, name: fn.type === 'import' ? '*' : 'cjs' };
-    }
-    if (fn.type === 'member_expression') {
-      const obj = fn.childForFieldName('object');
-      const m = fn.childForFieldName('property')?.text ?? '';
-      if (m === 'basePath' && obj && argv[0]) {
-        // a new instance sharing the parent's router, with its own base path; `new Hono().basePath(p)` is the app itself
-        const anonymous = unwrapExpr(obj)?.type === 'new_expression';
-        const child = this.newObj(n, 'hono', anonymous ? 'app' : 'router', this.evalStr(argv[0]));
-        if (!anonymous) this.fa.mounts.push({ parent: this.refOf(obj), child, prefix: null, line: lineOf(n), kind: 'base' });
-        return child;
-      }
-      if (m === 'createApp' && obj) return factoryApp(this, n, obj);
-      const server = m === 'getInstance' && obj ? calls.adapterServer(this, n, obj) : null;
-      if (server) return server;
-      // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server), Hono's
-      // chained notFound(cb) / onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
-      const self = /^(routes|middleware|bind|withTypeProvider|notFound|onError)$/.test(m) && obj ? this.refOf(obj) : null;
-      if (self && self.k !== 'cls') return self;
-      if (
-        (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
-        m === 'register' ||
-        m === 'on' ||
-        m === 'use' ||
-        /^openapi(?:Routes)?$/.test(m) ||
-        (m === 'route' && argv.length === 2)
-      ) {
-        return this.refOf(obj);
-      }
-    }
-    const callee = this.refOf(fn);
-    const pkg = this.pkgOf(callee);
-    if (pkg) {
-      const { pkg: p, name } = pkg;
-      const whole = name === 'default' || name === 'cjs' || name === '*';
-      if (p === 'express' && whole) return this.newObj(n, 'express', 'app', null);
-      if (calls.makesExpressRouter(p, name, whole)) return this.newObj(n, 'express', 'router', null);
-      if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return this.newObj(n, 'fastify', 'app', null);
-      if (calls.makesKoaRouter(p, name, whole)) return this.newObj(n, 'koa', 'router', optionsPrefix(this, argv[0]));
-      if (p === 'koa-combine-routers' && whole) return calls.combinedRouters(this, n, argv);
-      if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
-      if (p === RC_PKG || p === 'honox/server') return calls.serverOf(this, n, p, name);
-      if (p === 'hono/factory' && name === 'createFactory') return honoFactory(this, n);
-    }
-    if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
-      return { k: 'wrap', inner: this.refOf(argv[0]), fp: true };
-    }
-    // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
-    const inline = argv.filter(isInlineFunction);
-    if (inline.length === 1) return { k: 'wrap', inner: this.refOf(inline[0]!), fp: false };
-    // const app = createApp(): what the project function returns (a fresh instance per call when it creates it: resolve.ts)
-    const via = this.returnOf(
-      callee,
-      argv.map((a) => {
-        const r = /^(identifier|member_expression|object)$/.test(a.type) ? this.refOf(a) : null;
-        return r?.k === 'none' ? null : r;
-      }),
-    );
-    if (!via) return none(n);
-    this.callEdge(n, callee, argv, [], true); // its strings: `makeRouter('users')` makes `` `/api/${name}` `` `/api/users`
-    const decl = n.parent?.type === 'variable_declarator' ? n.parent.childForFieldName('name')?.text : undefined;
-    return this.objectAt(n, { framework: 'express', kind: 'router', name: decl, prefix: () => null, ctor: callee, via });
   }
 
   /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */

@@ -13,6 +13,7 @@ import { clip } from './common';
 import { and, evalName, globTest, not, type FolderLoop, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
+import { indexedLoop, indexInLoop } from './jsIndexedLoops';
 import { word } from './loops';
 import type { ModId, Ref, Val } from './model';
 
@@ -287,9 +288,10 @@ export class FolderListings {
       const found = listing(this.A, c.seq);
       const n = found ? c.loop() : null;
       const v = n?.type === 'for_in_statement' ? n.childForFieldName('left') : n && isInlineFunction(n) ? null : undefined;
-      const name = v === undefined || !n ? null : (v?.text ?? param(n));
-      if (!found || !n || !name || !/^[\w$]+$/.test(name)) continue;
-      const body = n.type === 'for_in_statement' ? n.childForFieldName('body')! : n;
+      const ix = n ? (indexedLoop(this.A, n) ?? indexInLoop(n)) : null; // `files[i]`
+      const name = ix ? ix.element : n?.type === 'for_statement' || v === undefined || !n ? null : (v?.text ?? param(n));
+      if (!found || !n || !name || !/^[\w$]+(?:\[[\w$]+\])?$/.test(name)) continue;
+      const body = n.type === 'for_in_statement' || n.type === 'for_statement' ? n.childForFieldName('body')! : n;
       const l: Listing = { name, start: body.startIndex, end: body.endIndex, loop: found.loop, index: -1, re: word([name]) };
       if (l.loop) l.loop = this.guarded(l, body);
       this.list.push(l);

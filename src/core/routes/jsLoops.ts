@@ -18,6 +18,7 @@ import { boundProp, literalArray } from './jsValues';
 import type { ModId, Ref } from './model';
 import { type Loop, type LoopSyntax, Loops, type Part } from './loops';
 import { FolderListings } from './jsFolderLoops';
+import { indexedLoop, indexInLoop } from './jsIndexedLoops';
 
 /** Property assignments read for one object (a filled object has a few; minified code assigns thousands to `e`). */
 const MAX_ASSIGNS = 64;
@@ -119,6 +120,8 @@ function firstParam(fn: Node): Node | null {
 function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonly Node[], assigned: (obj: Node) => Node[]): LoopSyntax {
   return {
     loop(n) {
+      const ix = indexedLoop(A, n);
+      if (ix) return { body: n.childForFieldName('body')!, seq: ix.seq };
       if (n.type === 'for_in_statement') {
         const body = n.childForFieldName('body');
         return body ? { body, seq: n.childForFieldName('right') } : null;
@@ -128,6 +131,8 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
     },
     names(n) {
       const names = new Map<string, Part>();
+      const ix = indexedLoop(A, n); // its element, written `xs[i]`
+      if (ix) return names.set(ix.element, { whole: true });
       const pattern = n.type === 'for_in_statement' ? n.childForFieldName('left') : isInlineFunction(n) ? firstParam(n) : null;
       if (pattern?.type === 'identifier') names.set(pattern.text, { whole: true });
       if (pattern?.type === 'array_pattern')
@@ -174,7 +179,10 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
       return u ? out : null;
     },
     candidates: () => [
-      ...forNodes.map((f) => ({ seq: isForOf(f) ? f.childForFieldName('right') : null, loop: () => f })),
+      ...forNodes.map((f) => ({
+        seq: isForOf(f) ? f.childForFieldName('right') : ((indexedLoop(A, f) ?? indexInLoop(f))?.seq ?? null),
+        loop: () => f,
+      })),
       ...memberCalls.flatMap((c) => {
         const f = c.childForFieldName('function')!;
         const m = f.childForFieldName('property')?.text;

@@ -4,7 +4,9 @@
  * `for (const k in routes)`, `routers.forEach(({ path, router }) => app.use(path, router))`, `for (const m of routers)
  * app.use(m.path, m.router)`, the table imported (`import routes from './routes'`, `require('./routes')`, a named export).
  * The mount records which part of each element it reads (TableSlot); the resolver reads the table where it is written
- * (callGraph.ts) and makes the mount once per element. Pure.
+ * (callGraph.ts) and makes the mount once per element. One router mounted per element at a prefix computed from it
+ * (`for (const { category } of conf.resources) router.use('/' + category, sub)`, the table a committed JSON file's
+ * array too) is such a mount with a fixed child: one handler, a full path per element. Pure.
  */
 import { jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
@@ -75,6 +77,7 @@ function argSlot(A: JsAnalyzer, a: Node): { loop: TableLoop; slot: TableSlot } |
  */
 export function tableMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], line: number, kind: Mount['kind']): boolean {
   if (argv.length < 1 || argv.length > 2) return false;
+  if (argv.length === 2 && fixedChildMount(A, recv, argv, line, kind)) return true;
   const last = argv.at(-1)!;
   const spread = last.type === 'spread_element' && !!named(last)[0]; // `app.use(path, ...middlewares)`
   const slots = argv.map((a) => argSlot(A, a === last && spread ? named(last)[0]! : a));
@@ -86,6 +89,57 @@ export function tableMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], lin
   const prefix = slots.length === 2 ? slots[0]!.slot : null;
   if (child === 'key') return false;
   (A.fa.tableMounts ??= []).push({ parent: A.refOf(recv), of, obj: loop.view !== 'array', child, prefix, line, kind });
+  return true;
+}
+
+/** `'/' + category`, `` `/api/${m.name}` ``: strings and parts of the elements of one loop over an imported table, with
+ *  that loop; null when some part is neither (or no part reads a loop). */
+function prefixParts(A: JsAnalyzer, n0: Node, depth = 0): { loop: TableLoop | null; parts: (string | TableSlot)[] } | null {
+  const n = unwrapExpr(n0);
+  if (!n || depth > 8) return null;
+  const join = (xs: Node[]): ReturnType<typeof prefixParts> => {
+    const out = { loop: null as TableLoop | null, parts: [] as (string | TableSlot)[] };
+    for (const x of xs) {
+      const p = x.type === 'string_fragment' ? { loop: null, parts: [x.text] } : prefixParts(A, x, depth + 1);
+      if (!p || (p.loop && out.loop && p.loop.node.id !== out.loop.node.id)) return null;
+      out.loop ??= p.loop;
+      out.parts.push(...p.parts);
+    }
+    return out;
+  };
+  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+')
+    return join([n.childForFieldName('left')!, n.childForFieldName('right')!]);
+  if (n.type === 'template_string') return join(named(n).map((c) => (c.type === 'template_substitution' ? named(c)[0]! : c)));
+  const slot = argSlot(A, n);
+  if (slot) return slot.slot !== 'value' ? { loop: slot.loop, parts: [slot.slot] } : null;
+  const v = A.evalStr(n);
+  return 's' in v ? { loop: null, parts: [v.s] } : null;
+}
+
+/**
+ * `for (const { category } of conf.resources) router.use('/' + category, sub)`: one router mounted once per element
+ * of an imported table (a committed JSON file's array too), at a prefix computed from the element: a table mount with
+ * a fixed child (true); false when the call is not one.
+ */
+function fixedChildMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], line: number, kind: Mount['kind']): boolean {
+  const [first, last] = [unwrapExpr(argv[0]!), unwrapExpr(argv[1]!)];
+  if (!first || !last || !/^(binary_expression|template_string)$/.test(first.type) || !/^(identifier|member_expression)$/.test(last.type))
+    return false;
+  const p = prefixParts(A, first);
+  if (!p?.loop || argSlot(A, last) || A.loops.syntax.names(p.loop.node).has(last.text.split('.')[0]!)) return false;
+  const of = A.refOf(p.loop.table);
+  const child = A.refOf(last);
+  if ((of.k !== 'imp' && of.k !== 'mem') || child.k === 'none') return false;
+  (A.fa.tableMounts ??= []).push({
+    parent: A.refOf(recv),
+    of,
+    obj: p.loop.view !== 'array',
+    child: { fixed: child },
+    prefix: null,
+    prefixParts: p.parts,
+    line,
+    kind,
+  });
   return true;
 }
 
@@ -123,6 +177,7 @@ export function objectLiteral(A: JsAnalyzer, n: Node): Ref {
     if (r && r.k !== 'none') props[key] = r;
   }
   Object.assign(props, A.loops.assignedProps(n));
-  if (!Object.keys(props).length) return none(n);
+  // a row of strings only (`[{ name: 'digital' }, …]`): read by a loop over the table (callGraph.ts)
+  if (!Object.keys(props).length && !(Object.keys(strs).length && n.parent?.type === 'array')) return none(n);
   return Object.keys(strs).length ? { k: 'lit', props, strs } : { k: 'lit', props };
 }

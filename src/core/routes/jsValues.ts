@@ -117,6 +117,9 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
   // computed from the name of a file a folder listing loop reads: evaluated per file by the resolver
   const each = FOLDER_NAMES.has(n.type) ? A.loops.folders.val(n) : null;
   if (each) return each;
+  // `xs[i]` of an indexed loop (./jsIndexedLoops), at the element being read
+  const el = n.type === 'subscript_expression' && A.loopEl ? A.boundTo(n.text) : undefined;
+  if (el) return jsEvalStr(A, el, depth + 1);
   switch (n.type) {
     case 'string':
       return { s: unquote(n) ?? '' };

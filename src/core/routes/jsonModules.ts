@@ -2,13 +2,15 @@
  * Committed JSON files a JS/TS module loads (`require('./config/config.json')`, `import config from './config.json'`,
  * `import * as config from …`, `with { type: 'json' }`): each becomes an analysis whose constants are its string values
  * keyed by their key path (`rootAPI`, `api.prefix`), the shape an exported constant object has, so `config.rootAPI`
- * resolves through the same lookup (values.ts objectConst). Only files inside the workspace and at most
+ * resolves through the same lookup (values.ts objectConst); an array of objects is a table whose rows' strings a loop over
+ * it reads (`for (const { category } of conf.resources)`, callGraph.ts). Only files inside the workspace and at most
  * JSON_MAX_BYTES are read; bad JSON gives no constants, never a throw.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { clip } from './common';
 import { emptyAnalysis, type FileAnalysis } from './model';
+import { MAX_ELEMENTS } from './loops';
 
 /** A configuration file is small: a bigger JSON file (a data set, an OpenAPI document) is not read. */
 export const JSON_MAX_BYTES = 256 * 1024;
@@ -37,12 +39,24 @@ export function jsonAnalysis(file: string, text: string): FileAnalysis {
         fa.consts[key] = v;
         (fa.constSrc ??= {})[key] = `\`${clip(key, 60)}\` of ${clip(name, 60)}`;
       }
-    } else if (v && typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) {
+    } else if (Array.isArray(v)) {
+      // a table of rows (`"resources": [{ "category": "item" }, …]`): each object row's strings, for a loop over it
+      const rows = v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+      if (key && rows.length && v.length <= MAX_ELEMENTS)
+        (fa.arrays ??= {})[key] = rows.map((r) => ({ k: 'lit', props: {}, strs: rowStrings(r) }));
+    } else if (v && typeof v === 'object' && depth < MAX_DEPTH) {
       for (const [k, x] of Object.entries(v)) if (k && !k.includes('.')) walk(x, key ? `${key}.${k}` : k, depth + 1);
     }
   };
   walk(data, '', 0);
   return fa;
+}
+
+/** The short string values of a JSON object (a table row). */
+function rowStrings(row: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(row).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length <= MAX_STRING),
+  );
 }
 
 /**

@@ -55,9 +55,9 @@ export interface ListLoop {
 /** A longer sequence (repository input) is data, not unrolled: the registrations in its loop are read once. */
 export const MAX_ELEMENTS = 64;
 
-/** Names (identifiers) as whole words. */
+/** Names (identifiers, or an indexed loop's element `xs[i]`) as whole words. */
 export const word = (names: string[]): RegExp =>
-  new RegExp(`(?<![\\w$.])(?:${names.map((n) => n.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
+  new RegExp(`(?<![\\w$.])(?:${names.map((n) => n.replace(/[$[\]]/g, '\\$&')).join('|')})(?![\\w$])`);
 
 export class Loops {
   private readonly memo = new Map<number, Loop | null>();

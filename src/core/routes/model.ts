@@ -207,10 +207,13 @@ export interface TableMount {
   parent: Ref;
   of: Ref;
   obj: boolean;
-  child: TableSlot;
+  /** The part of each element mounted, or one router mounted once per element (`router.use('/' + category, sub)`). */
+  child: TableSlot | { fixed: Ref };
   prefix: TableSlot | null;
   /** A prefix written for every element alike (`app.include_router(m.router, prefix="/api")`). */
   prefixVal?: Val;
+  /** A prefix concatenated from strings and parts of the element (`'/' + category`, `` `/${m.name}` ``). */
+  prefixParts?: (string | TableSlot)[];
   line: number;
   kind: Mount['kind'];
 }

@@ -18,6 +18,18 @@ test('string values by key path; numbers, arrays, dotted keys and bad JSON give 
     assert.deepEqual(jsonAnalysis('/w/x.json', bad).consts, {});
 });
 
+test('an array of objects is a table of rows (their strings); strings, a top-level array and a long array are none', () => {
+  const rows = (text: string): unknown => jsonAnalysis('/w/conf.json', text).arrays;
+  assert.deepEqual(rows('{"conf": {"resources": [{"category": "item", "n": 3, "attrs": []}, "x", {"label": "w"}]}}'), {
+    'conf.resources': [
+      { k: 'lit', props: {}, strs: { category: 'item' } },
+      { k: 'lit', props: {}, strs: { label: 'w' } },
+    ],
+  });
+  const long = JSON.stringify({ rows: Array.from({ length: 65 }, (_, i) => ({ category: `c${i}` })) });
+  for (const none of ['{"names": ["a", "b"]}', '[{"category": "item"}]', long]) assert.equal(rows(none), undefined);
+});
+
 test('a JSON file outside the workspace or over the size limit is not read', async () => {
   const top = tempDir('tl-json-');
   try {
