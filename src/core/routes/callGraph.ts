@@ -21,6 +21,8 @@ type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: V
 export class CallGraph extends RefResolver {
   /** Calls of each project function (key `file|fn id`). */
   protected readonly callsTo = new Map<string, Caller[]>();
+  /** Where a method of a project object is called (`file|line`): `mp.register(app)` there calls it, registering no plugin. */
+  protected readonly methodCalls = new Set<string>();
 
   /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
   protected argOf(c: Caller, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null } {
@@ -110,6 +112,7 @@ export class CallGraph extends RefResolver {
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
+      if (c.callee.k === 'mem') this.methodCalls.add(`${from}|${c.line}`);
       this.callsTo.set(k, list);
       const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
       const args = [...c.args];

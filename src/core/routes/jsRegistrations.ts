@@ -362,6 +362,9 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
 function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   if (!argv.length) return;
+  // `mp.register(app)`, `for (const r of this.routers) r.register(app)`: on anything but a framework object of this file,
+  // also a call of a project class's `register` method (resolve.ts links it when the receiver is such an instance)
+  if (A.refOf(recv).k !== 'obj') A.callEdge(n, A.refOf(n.childForFieldName('function')!), argv);
   const opts = unwrapExpr(argv[1] ?? null);
   const plugin = A.refOf(argv[0]!);
   const pkg = A.pkgOf(plugin);

@@ -247,7 +247,9 @@ class Resolver extends CallGraph {
       const mounts = fa.mounts.flatMap((m) =>
         this.perEntry(fa.file, [m.child], (at) => (at ? { ...m, child: refAt(m.child, at), prefix: valAt(m.prefix, at) } : m)),
       );
-      for (const m of mounts.filter((x) => !x.ifApi || this.apiInstance(fa.file, x.child))) {
+      const kept = (x: Mount) =>
+        (!x.ifApi || this.apiInstance(fa.file, x.child)) && !(x.kind === 'register' && this.methodCalls.has(`${fa.file}|${x.line}`));
+      for (const m of mounts.filter(kept)) {
         const child = this.resolve(fa.file, m.child);
         const param =
           m.prefix && 'e' in m.prefix
