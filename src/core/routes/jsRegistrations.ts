@@ -165,7 +165,10 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   if (argv.length < 2 || !(byName || isPathLike(argv[0]!))) return;
   const pathArg = byName ? argv[1]! : argv[0]!;
   const rest = argv.slice(byName ? 2 : 1);
-  const last = rest[rest.length - 1]!;
+  // a project wrapper's trailing options (`firewall.post('/login', handler, { public: [...] })`, ./jsForwarders) follow
+  // the handler: no framework takes an object after its handler
+  const opts = rest.length > 1 && unwrapExpr(rest[rest.length - 1]!)?.type === 'object';
+  const last = rest[rest.length - (opts ? 2 : 1)]!;
   for (const p of A.paths(pathArg)) {
     A.fa.routes.push({
       owner: A.refOf(recv),
