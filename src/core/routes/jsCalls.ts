@@ -17,6 +17,7 @@ import { literalObject } from './jsValues';
 import { honoxApp } from './honox';
 import { RC_PKG, rcServer } from './routingControllers';
 import { forwardingWrappers } from './jsForwarders';
+import { branchReturns } from './jsBranchReturns';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -227,10 +228,11 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
 /** `initRoutes() { …; return this.router; }`: what a class method returns when it is one of the instance's fields, so a
  *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field; and
  *  what a static method returns (`static routes() { const router = Router(); …; return router; }`), so
- *  `export default AdminRouter.routes()` is that router; and a wrapper object forwarding the verbs to a parameter
- *  (./jsForwarders) is that parameter. */
+ *  `export default AdminRouter.routes()` is that router; a wrapper object forwarding the verbs to a parameter
+ *  (./jsForwarders) is that parameter, and a router made in branches (./jsBranchReturns) the first of them. */
 export function fieldReturns(A: JsAnalyzer): void {
   forwardingWrappers(A);
+  branchReturns(A);
   for (const c of A.fa.classes)
     for (const id of Object.values(c.methods)) {
       const fn = A.fnNode(id);
