@@ -190,8 +190,10 @@ export abstract class Analyzer {
   returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
     // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances, `AdminRouter.routes()` (static):
-    // what the method returns
-    const method = callee.k === 'mem' && (callee.base.k === 'imp' || callee.base.k === 'inst' || callee.base.k === 'cls');
+    // what the method returns; on a parameter (`endPoint.getRouter()`) or on what a method of one returned, what it
+    // returns for each caller's argument
+    const b = callee.k === 'mem' ? callee.base : null;
+    const method = !!b && (['imp', 'inst', 'cls', 'param'].includes(b.k) || (b.k === 'obj' && !!this.fa.objects[b.id]?.via));
     if (callee.k === 'fn' || callee.k === 'imp' || method) {
       return args?.some((a) => a) ? { k: 'ret', callee, args } : { k: 'ret', callee };
     }

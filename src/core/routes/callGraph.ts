@@ -21,6 +21,8 @@ type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: V
 export class CallGraph extends RefResolver {
   /** Calls of each project function (key `file|fn id`). */
   protected readonly callsTo = new Map<string, Caller[]>();
+  /** Where a method of a project object is called (`file|line`): `mp.register(app)` there calls it, registering no plugin. */
+  protected readonly methodCalls = new Set<string>();
 
   /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
   protected argOf(c: Caller, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null } {
@@ -92,12 +94,44 @@ export class CallGraph extends RefResolver {
     return out.size ? [...out.values()] : [undefined];
   }
 
-  /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument. */
+  /** The chain `r` is (see paramRoot), an object a call may have made (`const router = endPoint.getRouter()`:
+   *  ObjDecl.via) at its start read as that call. */
+  protected chainOf(file: string, r: Ref, depth = 0): Ref {
+    if (depth > 8) return r;
+    if (r.k === 'mem') return { ...r, base: this.chainOf(file, r.base, depth + 1) };
+    if (r.k === 'ret' && !r.args) return { ...r, callee: this.chainOf(file, r.callee, depth + 1) };
+    const via = r.k === 'obj' ? this.files.get(file)?.objects[r.id]?.via : undefined;
+    return via ? this.chainOf(file, via, depth + 1) : r;
+  }
+
+  /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument, also
+   *  under members and method calls of it (`router.getRouter()` over a list of instances: the argument's method's value). */
   protected inCaller(c: Caller, file: string, fn: number, r: Ref): Ent | null {
     const e = this.resolve(file, r);
+    const chain = e ? null : this.chainOf(file, r);
+    const root = chain ? paramRoot(chain) : null;
+    if (root && root.fn === fn && root !== chain) {
+      const a = this.argOf(c, file, fn, root.i).ref;
+      return a ? this.resolve(c.file, onArg(chain!, a)) : null;
+    }
     if (e?.t !== 'param' || e.file !== file || e.fn !== fn) return e;
     const a = this.argOf(c, file, fn, e.i).ref;
     return a ? this.resolve(c.file, e.prop === undefined ? a : { k: 'mem', base: a, name: e.prop }) : null;
+  }
+
+  /**
+   * What `r` is in one call of fn (see inCaller), and when it is still a chain on a parameter of the caller (`register
+   * (endPoint)` called per element of a list: `endPoint.getRouter().getRouter()`), what it is in each call of that one.
+   */
+  protected inCallers(c: Caller, file: string, fn: number, r: Ref, depth = 0): Ent[] {
+    const e = this.inCaller(c, file, fn, r);
+    const chain = this.chainOf(file, r);
+    const root = paramRoot(chain);
+    const a = !e && depth < 2 && root?.fn === fn ? this.argOf(c, file, fn, root.i).ref : null;
+    const next = a ? onArg(chain, a) : null;
+    const p = next ? paramRoot(next) : null;
+    if (!p || p === next) return e ? [e] : [];
+    return (this.callsTo.get(`${c.file}|${p.fn}`) ?? []).flatMap((c2) => this.inCallers(c2, c.file, p.fn, next!, depth + 1));
   }
 
   /**
@@ -110,6 +144,7 @@ export class CallGraph extends RefResolver {
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
+      if (c.callee.k === 'mem') this.methodCalls.add(`${from}|${c.line}`);
       this.callsTo.set(k, list);
       const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
       const args = [...c.args];
@@ -278,4 +313,18 @@ function joinParts(vals: (Val | null)[]): Val {
   const bad = vals.find((v) => !v || !('s' in v));
   if (bad === null) return { e: 'a part of the element', why: 'not in every element of the table' };
   return bad ?? { s: vals.map((v) => (v as { s: string }).s).join('') };
+}
+
+/** The parameter a chain of members and method calls without arguments starts at (`p.getRouter().router`). */
+export function paramRoot(r: Ref): (Ref & { k: 'param' }) | null {
+  if (r.k === 'mem') return paramRoot(r.base);
+  if (r.k === 'ret' && !r.args) return paramRoot(r.callee);
+  return r.k === 'param' ? r : null;
+}
+
+/** The chain `r` (see paramRoot) started at `a` instead. */
+function onArg(r: Ref, a: Ref): Ref {
+  if (r.k === 'mem') return { ...r, base: onArg(r.base, a) };
+  if (r.k === 'ret') return { ...r, callee: onArg(r.callee, a) };
+  return a;
 }

@@ -41,7 +41,7 @@ const QUERY = `
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
-(call_expression function: (identifier) arguments: (arguments (member_expression object: (this)))) @argcall
+(call_expression function: [(identifier) (member_expression)] arguments: (arguments (member_expression object: (this)))) @argcall
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load

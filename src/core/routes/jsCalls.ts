@@ -2,11 +2,11 @@
  * Instances and the calls the JS/TS analyzer records beyond a plain `f(x)` (Analyzer.callEdge): `new C(args)` is a
  * framework object or an instance of a project class, and `new App([new UsersController()])` calls the class's
  * constructor; a `forEach`/`map` callback or a `for (const c of controllers)` body is called once per element of the
- * array, so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved across files:
+ * array (also an empty one the file fills by `push`), so `app.use(c.router)` in it mounts the router field of every instance passed in (resolved across files:
  * callGraph.ts follows the array through parameters, fields, options objects and imports). Pure.
  */
 import { optionsPrefix } from './jsRouterOptions';
-import { named, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
+import { named, lineOf, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
@@ -16,6 +16,8 @@ import { objectValues } from './jsLoops';
 import { literalObject } from './jsValues';
 import { honoxApp } from './honox';
 import { RC_PKG, rcServer } from './routingControllers';
+import { forwardingWrappers } from './jsForwarders';
+import { branchReturns } from './jsBranchReturns';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -176,6 +178,23 @@ function copyOf(A: JsAnalyzer, n: Node): Node | null {
   return identity || (m === 'slice' && !named(v!.childForFieldName('arguments')!).length) ? f!.childForFieldName('object') : null;
 }
 
+/** `let routeModules = []` filled by `routeModules.push(require(path.join(__dirname, f)))` in this file (a folder
+ *  loader's loop): the values pushed; null when the name is not such an array or nothing is pushed. */
+function pushed(A: JsAnalyzer, arr: Node): Node[] | null {
+  const id = unwrapExpr(arr);
+  const v = id?.type === 'identifier' ? unwrapExpr(A.soleDeclarator(id.text)?.childForFieldName('value') ?? null) : null;
+  if (v?.type !== 'array' || named(v).length) return null;
+  let root = v;
+  while (root.parent) root = root.parent;
+  const out: Node[] = [];
+  walk(root, (n) => {
+    const fn = n.type === 'call_expression' ? n.childForFieldName('function') : null;
+    const push = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'push';
+    if (push && fn.childForFieldName('object')?.text === id!.text) out.push(...named(n.childForFieldName('arguments')!));
+  });
+  return out.length && out.length <= MAX_ELEMENTS ? out : null;
+}
+
 /**
  * `callee` (a callback, a loop body) called once per element of `arr`: per element of an array literal of this file
  * (`[users, items]`, `[new A(), new B()]`: strings and numbers say nothing), else once per element of what the value
@@ -183,7 +202,7 @@ function copyOf(A: JsAnalyzer, n: Node): Node | null {
  */
 function perElement(A: JsAnalyzer, callee: Ref, arr0: Node, line: number): void {
   const arr = copyOf(A, arr0) ?? arr0;
-  const local = A.arrayElements(arr) ?? objectValues(A, arr);
+  const local = pushed(A, arr) ?? A.arrayElements(arr) ?? objectValues(A, arr);
   if (local) {
     for (const el of local) {
       const u = unwrapExpr(el);
@@ -226,8 +245,11 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
 /** `initRoutes() { …; return this.router; }`: what a class method returns when it is one of the instance's fields, so a
  *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field; and
  *  what a static method returns (`static routes() { const router = Router(); …; return router; }`), so
- *  `export default AdminRouter.routes()` is that router. */
+ *  `export default AdminRouter.routes()` is that router; a wrapper object forwarding the verbs to a parameter
+ *  (./jsForwarders) is that parameter, and a router made in branches (./jsBranchReturns) the first of them. */
 export function fieldReturns(A: JsAnalyzer): void {
+  forwardingWrappers(A);
+  branchReturns(A);
   for (const c of A.fa.classes)
     for (const id of Object.values(c.methods)) {
       const fn = A.fnNode(id);

@@ -165,7 +165,10 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   if (argv.length < 2 || !(byName || isPathLike(argv[0]!))) return;
   const pathArg = byName ? argv[1]! : argv[0]!;
   const rest = argv.slice(byName ? 2 : 1);
-  const last = rest[rest.length - 1]!;
+  // a project wrapper's trailing options (`firewall.post('/login', handler, { public: [...] })`, ./jsForwarders) follow
+  // the handler: no framework takes an object after its handler
+  const opts = rest.length > 1 && unwrapExpr(rest[rest.length - 1]!)?.type === 'object';
+  const last = rest[rest.length - (opts ? 2 : 1)]!;
   for (const p of A.paths(pathArg)) {
     A.fa.routes.push({
       owner: A.refOf(recv),
@@ -361,6 +364,9 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
 /** Fastify `app.register(plugin, { prefix })`, @fastify/autoload */
 function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   if (!argv.length) return;
+  // `mp.register(app)`, `for (const r of this.routers) r.register(app)`: on anything but a framework object of this file,
+  // also a call of a project class's `register` method (resolve.ts links it when the receiver is such an instance)
+  if (A.refOf(recv).k !== 'obj') A.callEdge(n, A.refOf(n.childForFieldName('function')!), argv);
   const opts = unwrapExpr(argv[1] ?? null);
   const plugin = A.refOf(argv[0]!);
   const pkg = A.pkgOf(plugin);

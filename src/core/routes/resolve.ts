@@ -11,7 +11,7 @@ import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, refAt, valAt } from './refs';
-import { CallGraph, type Caller } from './callGraph';
+import { CallGraph, paramRoot, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { cmp, compatible, toMethod } from './common';
 import { NestApps } from './nest';
@@ -209,14 +209,9 @@ class Resolver extends CallGraph {
     };
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
       const prefix = prefixIn(c);
-      this.addMount(
-        fa.file,
-        { ...m, line: c.call.line, ...(p || pm ? { prefixRef: undefined } : {}) },
-        inCaller(c, m.parent),
-        inCaller(c, m.child),
-        prefix,
-        c.file,
-      );
+      const at = { ...m, line: c.call.line, ...(p || pm ? { prefixRef: undefined } : {}) };
+      const parent = inCaller(c, m.parent);
+      for (const child of this.inCallers(c, fa.file, fn, m.child)) this.addMount(fa.file, at, parent, child, prefix, c.file);
     }
   }
 
@@ -247,7 +242,9 @@ class Resolver extends CallGraph {
       const mounts = fa.mounts.flatMap((m) =>
         this.perEntry(fa.file, [m.child], (at) => (at ? { ...m, child: refAt(m.child, at), prefix: valAt(m.prefix, at) } : m)),
       );
-      for (const m of mounts.filter((x) => !x.ifApi || this.apiInstance(fa.file, x.child))) {
+      const kept = (x: Mount) =>
+        (!x.ifApi || this.apiInstance(fa.file, x.child)) && !(x.kind === 'register' && this.methodCalls.has(`${fa.file}|${x.line}`));
+      for (const m of mounts.filter(kept)) {
         const child = this.resolve(fa.file, m.child);
         const param =
           m.prefix && 'e' in m.prefix
@@ -255,7 +252,11 @@ class Resolver extends CallGraph {
             : [];
         const fromParam = param.find((x) => x?.k === 'param');
         const fn =
-          fromParam?.k === 'param' ? fromParam.fn : child?.t === 'param' && child.file === fa.file && m.kind !== 'register' ? child.fn : -1;
+          fromParam?.k === 'param'
+            ? fromParam.fn
+            : child?.t === 'param' && child.file === fa.file && m.kind !== 'register'
+              ? child.fn
+              : (paramRoot(this.chainOf(fa.file, m.child))?.fn ?? -1);
         if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
         else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
