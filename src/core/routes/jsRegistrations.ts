@@ -380,6 +380,7 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
         prefix: pre ? A.evalStr(pre) : null,
         line,
         ...(dirNames?.text === 'false' ? { flat: true } : {}),
+        ...(dirNames && !/^(?:true|false)$/.test(dirNames.text) ? { dirNames: dirNames.text.slice(0, 80) } : {}),
         ...(Object.keys(filters).length ? { filters } : {}),
       });
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
