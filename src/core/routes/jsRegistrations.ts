@@ -166,7 +166,8 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   const pathArg = byName ? argv[1]! : argv[0]!;
   const rest = argv.slice(byName ? 2 : 1);
   const last = rest[rest.length - 1]!;
-  for (const p of A.paths(pathArg)) {
+  // `for (const t of TRANSITIONS) app.post(`/x/${t.action}`, h)`: a route per element
+  for (const p of A.loops.each(A.loops.pathLoop(pathArg), () => A.paths(pathArg)).flat()) {
     A.fa.routes.push({
       owner: A.refOf(recv),
       framework: null,
