@@ -371,7 +371,7 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
     const dir = dirNode ? evalDir(A, dirNode) : null;
     if (dir) {
-      const ou = optionsObject(opts ? A.prop(opts, 'options') : null);
+      const ou = optionsObject(A, opts ? A.prop(opts, 'options') : null);
       const pre = ou ? A.prop(ou, 'prefix') : null;
       const dirNames = opts ? A.prop(opts, 'dirNameRoutePrefix') : null;
       const filters = opts ? autoloadFilters(A, opts, A.fa.notes, line) : {};
@@ -387,7 +387,7 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;
   }
-  const o = optionsObject(opts);
+  const o = optionsObject(A, opts);
   const p = o ? A.prop(o, 'prefix') : null;
   // also in a loop over a table: `for (const { plugin, prefix } of PLUGINS) app.register(plugin, { prefix })`
   const loop = A.loops.loopOfArgs(p ? [argv[0]!, p] : [argv[0]!]);
@@ -398,10 +398,11 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   wrapperCalls(A, argv[0]!);
 }
 
-/** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
-function optionsObject(n: Node | null): Node | null {
+/** A plugin options object: `{ prefix }`, a name holding one, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
+function optionsObject(A: JsAnalyzer, n: Node | null): Node | null {
   const u = unwrapExpr(n);
   if (u?.type === 'object') return u;
+  if (u?.type === 'identifier') return literalObject(A, u);
   if (u?.type === 'call_expression' && u.childForFieldName('function')?.text === 'Object.assign') {
     return named(u.childForFieldName('arguments')!).find((a) => a.type === 'object') ?? null;
   }
