@@ -10,9 +10,11 @@ import type { Loop, Loops } from './loops';
 import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
 import type { Framework } from './types';
 
-/** An argument whose value a call edge records: a name, an attribute / member, an object or array literal of names. */
+/** An argument whose value a call edge records: a name, an attribute / member, an object or array literal of names, a
+ *  JS call or `new` written in place (`registerRoutes(createApp())`, `setup(new Hono().basePath('/api'))`). */
 const LITERALS = ['object', 'array', 'list', 'tuple'];
-const argRef = (a: Node): boolean => ['identifier', 'attribute', 'member_expression', ...LITERALS].includes(a.type);
+const ARGS = ['identifier', 'attribute', 'member_expression', 'call_expression', 'new_expression', ...LITERALS];
+const argRef = (a: Node): boolean => ARGS.includes(a.type);
 /** A value a call may pass on to where a route is registered or mounted (`[new UsersController()]`: the instances). */
 const passes = (r: Ref): boolean =>
   r.k === 'obj' ||

@@ -5,14 +5,15 @@
  * index script excepted), `maxDepth` stops the descent, `matchFilter` / `ignoreFilter` keep or drop a script by its
  * path (`/users/index.js`). A pattern from the repository is matched with RE2 (linear time: it cannot stall the
  * editor); one RE2 cannot read, or a filter function, makes the set of files unknown: every script is kept, and the
- * analysis notes why. Pure.
+ * analysis notes why. A prefix of `options` that is no literal (`config.apiPrefix`) is evaluated where autoload is
+ * registered, and a `dirNameRoutePrefix` function makes a sub-folder's prefix unknown: never the path without it. Pure.
  */
 import * as path from 'node:path';
 import { jsStringLiteral, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { re2 } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
-import type { FileAnalysis, Ref } from './model';
+import type { FileAnalysis, Ref, Val } from './model';
 import { joinPrefix } from './paths';
 import type { Ent } from './values';
 
@@ -90,6 +91,9 @@ export interface FolderMount {
   parent: Ent;
   child: Ent;
   prefix: string;
+  /** autoload `options.prefix` when it is not a literal (`config.apiPrefix`): put before `prefix`, evaluated where the
+   *  registration is; the folder part is unknown (`why`) when `dirNameRoutePrefix` is not statically known. */
+  outer?: Val;
   file: string;
   line: number;
   /** A plugin wrapped in fastify-plugin: prefixes do not apply. */
@@ -109,10 +113,14 @@ export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve
         const def = folder === null ? undefined : f.exports.default;
         const e = def ? resolve(f.file, def) : null;
         if (e?.t !== 'fn') continue;
-        let prefix = al.flat ? '' : folder!;
+        // a dirNameRoutePrefix function names sub-folders as it likes: what is known is what follows the folder
+        const dirs = al.dirNames && folder ? { e: al.dirNames, why: 'folder prefix computed by autoload dirNameRoutePrefix' } : null;
+        const outer = dirs ?? (al.prefix && 'e' in al.prefix ? al.prefix : undefined);
+        let prefix = al.flat || dirs ? '' : folder!;
         if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
-        if (al.prefix && 's' in al.prefix) prefix = joinPrefix('fastify', al.prefix.s, prefix);
-        out.push({ parent, child: { t: 'param', file: f.file, fn: e.id, i: 0 }, prefix, file: fa.file, line: al.line, fp: e.fp });
+        if (al.prefix && 's' in al.prefix && !dirs) prefix = joinPrefix('fastify', al.prefix.s, prefix);
+        const child: Ent = { t: 'param', file: f.file, fn: e.id, i: 0 };
+        out.push({ parent, child, prefix, ...(outer ? { outer } : {}), file: fa.file, line: al.line, fp: e.fp });
       }
     }
   }

@@ -3,12 +3,15 @@
  * `await fs.promises.readdir(dir)`, `glob.sync('routes/*.js')`, optionally through `.filter(cb)` or a `const` holding
  * it), and require-directory / require-all with a `visit` / `resolve` callback. The loop variable's uses become
  * NameExprs: the module a computed `require`/`import` loads (`each:<i>`), and the prefixes a mount computes from it
- * (`'/' + file.replace('.js', '')`, `path.basename(file, '.js')`, `kebabCase(name)`). A filter or guard that is not a
- * simple string test leaves the loop as it was (a computed load, the full path unknown with the reason). Pure.
+ * (`'/' + file.replace('.js', '')`, `path.basename(file, '.js')`, `kebabCase(name)`). A listing of a function's folder
+ * parameter is the folder the function is called with (`registerRouter(__dirname)`), every script below it when the
+ * function calls itself for sub-folders (`if ((await stat(p)).isDirectory()) await registerRouter(p)`). A filter or
+ * guard that is not a simple string test leaves the loop as it was (a computed load, the full path unknown with the
+ * reason). Pure.
  */
 import * as path from 'node:path';
 import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import { and, evalName, globTest, not, type FolderLoop, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
@@ -27,6 +30,7 @@ interface Listing {
   /** The variable, and the names bound in the body whose value uses it (transitively), as words. */
   re: RegExp;
   deps?: RegExp | null;
+  walk?: Walk;
 }
 
 /** Where a name is read: the variable of a loop or a filter callback, names bound in its body. */
@@ -34,7 +38,22 @@ interface Ctx {
   name: string;
   start: number;
   end: number;
+  /** The listing is a folder walk's (walked): its folder parameter stands for the folder, each entry is a file. */
+  walk?: Walk;
 }
+
+/** A function listing the folder its parameter `param` names, called with `dir` (`registerRouter(__dirname)`);
+ *  `deep`: it calls itself for sub-folders. */
+interface Walk {
+  param: string;
+  dir: string;
+  deep: boolean;
+}
+
+/** The scripts a walk over sub-folders lists. */
+const WALK_EXTS = ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'];
+/** A test that always holds (a walk's `stats.isFile()`): the empty string equals itself. */
+const TRUE: NameExpr = { k: 'call', fn: 'eq', on: { k: 's', s: '' }, args: [{ k: 's', s: '' }] };
 
 const STRING_FNS = new Set([
   'replace',
@@ -72,6 +91,7 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
   };
   switch (n.type) {
     case 'identifier': {
+      if (c.walk?.param === n.text) return { k: 's', s: c.walk.dir };
       const d = A.soleDeclarator(n.text);
       if (d && d.startIndex >= c.start && d.endIndex <= c.end) return ev(d.childForFieldName('value'));
       return constant(A, n);
@@ -126,6 +146,8 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
       if (obj && STRING_FNS.has(m) && obj.text !== 'path') return call(m, ev(obj), args);
       if (obj && m === 'join' && obj.text !== 'path') return call('implode', ev(obj), args); // parts.join('.')
       if (m === 'test' && obj) return call('test', ev(args[0] ?? null), [obj]);
+      // `(await fs.promises.stat(filePath)).isDirectory()` in a walk: what it lists are files
+      if (c.walk && obj && !args.length && (m === 'isFile' || m === 'isDirectory')) return m === 'isFile' ? TRUE : not(TRUE);
       const join = m === 'join' || m === 'resolve'; // path.join(dir, file): no receiver
       if (m === 'resolve' && c === RUN_DIR && (!obj || obj.text === 'path')) {
         // path.resolve('routes', …): from the run directory (an absolute first argument is evalDir's)
@@ -201,7 +223,7 @@ function param(fn: Node): string | null {
  * through `.filter(cb)` calls and a name bound once; null when it is no listing; `loop: null` when it is one whose filter
  * is not understood.
  */
-function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoop | null } | null {
+function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoop | null; walk?: Walk } | null {
   let seq = unwrapExpr(seq0);
   let awaited = seq0?.type === 'await_expression';
   if (seq?.type === 'identifier' && depth < 3) {
@@ -227,6 +249,8 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   if (m === 'readdirSync' || m === 'readdir') {
     if (args.length !== 1 && !(args.length === 2 && /^['"]/.test(args[1]!.text))) return { loop: null }; // withFileTypes
     const d = folder(A, args[0] ?? null);
+    const w = d ? null : walked(A, args[0] ?? null);
+    if (w) return { loop: { dir: w.dir, ...(w.deep ? { recursive: WALK_EXTS } : {}), line, text }, walk: w };
     return { loop: d ? { ...d, line, text } : null };
   }
   const glob = m === 'sync' || m === 'globSync' || (m === 'glob' && awaited) ? args[0] : undefined;
@@ -244,6 +268,41 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   const filter = globTest(pattern, pre, !!run?.rooted);
   const abs = path.isAbsolute(dir);
   return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), ...rooted, pre, filter, line, text } };
+}
+
+/**
+ * `async function registerRouter(basePath) { for (const file of await fs.promises.readdir(basePath)) … }` called once
+ * in the file with a folder (`registerRouter(__dirname)`): the folder it lists, and whether it calls itself (for
+ * sub-folders); else null.
+ */
+function walked(A: JsAnalyzer, arg: Node | null): Walk | null {
+  if (arg?.type !== 'identifier') return null;
+  let fn = arg.parent;
+  while (fn && !isInlineFunction(fn) && fn.type !== 'function_declaration') fn = fn.parent;
+  const self =
+    fn?.type === 'function_declaration'
+      ? fn.childForFieldName('name')
+      : fn?.parent?.type === 'variable_declarator'
+        ? fn.parent.childForFieldName('name')
+        : null;
+  const i = fn ? jsParamNames(fn).indexOf(arg.text) : -1;
+  if (!fn || self?.type !== 'identifier' || i < 0) return null;
+  let root = fn;
+  while (root.parent) root = root.parent;
+  // the calls outside the function (a bounded walk of the file: this runs only for a listing of a parameter)
+  const outside: Node[] = [];
+  const stack = [root];
+  for (let seen = 0; stack.length && seen < 50_000; seen++) {
+    const n = stack.pop()!;
+    if (n.id === fn.id) continue;
+    if (n.type === 'call_expression' && n.childForFieldName('function')?.text === self.text) outside.push(n);
+    stack.push(...named(n));
+  }
+  const a = outside.length === 1 ? named(outside[0]!.childForFieldName('arguments')!)[i] : undefined;
+  const d = a ? folder(A, a) : null;
+  if (!d || d.cwd) return null;
+  const deep = word([self.text]).test(fn.childForFieldName('body')?.text ?? '');
+  return { param: arg.text, dir: d.dir, deep };
 }
 
 /** A path computed from the run directory: `process.cwd()` + …, `path.resolve('routes')` (absolute at run time: `rooted`,
@@ -292,7 +351,15 @@ export class FolderListings {
       const name = ix ? ix.element : n?.type === 'for_statement' || v === undefined || !n ? null : (v?.text ?? param(n));
       if (!found || !n || !name || !/^[\w$]+(?:\[[\w$]+\])?$/.test(name)) continue;
       const body = n.type === 'for_in_statement' || n.type === 'for_statement' ? n.childForFieldName('body')! : n;
-      const l: Listing = { name, start: body.startIndex, end: body.endIndex, loop: found.loop, index: -1, re: word([name]) };
+      const l: Listing = {
+        name,
+        start: body.startIndex,
+        end: body.endIndex,
+        loop: found.loop,
+        index: -1,
+        re: word([name]),
+        ...(found.walk ? { walk: found.walk } : {}),
+      };
       if (l.loop) l.loop = this.guarded(l, body);
       this.list.push(l);
     }

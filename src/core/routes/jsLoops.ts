@@ -5,7 +5,8 @@
  * (`controllers[f] = …`) has a property per element; a computed load over anything else (a folder read at run time) is
  * recorded with the folder it reads, so a router of that folder says how it is mounted. Over a table, the routers and
  * prefixes a mount reads from the loop's names are each element's (`ROUTES.forEach(([prefix, router]) => app.use(prefix,
- * router))`). Over an object table (`Object.keys(routes)`, `Object.entries`, `Object.values`, `for (const k in routes)`),
+ * router))`), and so is the path of a route (`for (const t of TRANSITIONS) app.post(`/x/${t.action}`, h)`: a route per
+ * element). Over an object table (`Object.keys(routes)`, `Object.entries`, `Object.values`, `for (const k in routes)`),
  * each written or assigned property is an element: its key the prefix, `routes[k]` its value.
  */
 import * as path from 'node:path';
@@ -292,6 +293,23 @@ export class LiteralLoops extends Loops {
       }
     }
     return null;
+  }
+
+  /** The loop over a literal array of objects whose elements a route's path reads (`/x/${t.action}`, `'/' + t.id`, `r.path`):
+   *  the path is one per element. Null when the path reads no such loop, or while that loop is read at an element. */
+  pathLoop(path: Node): Loop | null {
+    const reads = (n: Node | null): Node[] => {
+      const u = unwrapExpr(n);
+      if (u?.type === 'template_string')
+        return named(u).flatMap((t) => (t.type === 'template_substitution' ? reads(named(t)[0] ?? null) : []));
+      if (u?.type === 'binary_expression') return [...reads(u.childForFieldName('left')), ...reads(u.childForFieldName('right'))];
+      return u?.type === 'member_expression' ? [u] : [];
+    };
+    const members = reads(path);
+    const loop = members.length ? this.loopOfArgs(members) : null;
+    if (!loop || loop.partial || loop.elements.some((e) => unwrapExpr(e)?.type !== 'object')) return null;
+    for (let b = this.js.loopEl; b; b = b.outer) if (b.loop === loop) return null;
+    return loop;
   }
 
   /** `route.initRoutes()` at the element being read, an instance: what the method returns (./refs `ret`); else null. */

@@ -169,7 +169,8 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   // the handler: no framework takes an object after its handler
   const opts = rest.length > 1 && unwrapExpr(rest[rest.length - 1]!)?.type === 'object';
   const last = rest[rest.length - (opts ? 2 : 1)]!;
-  for (const p of A.paths(pathArg)) {
+  // `for (const t of TRANSITIONS) app.post(`/x/${t.action}`, h)`: a route per element
+  for (const p of A.loops.each(A.loops.pathLoop(pathArg), () => A.paths(pathArg)).flat()) {
     A.fa.routes.push({
       owner: A.refOf(recv),
       framework: null,
@@ -375,7 +376,7 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
     const dir = dirNode ? evalDir(A, dirNode) : null;
     if (dir) {
-      const ou = optionsObject(opts ? A.prop(opts, 'options') : null);
+      const ou = optionsObject(A, opts ? A.prop(opts, 'options') : null);
       const pre = ou ? A.prop(ou, 'prefix') : null;
       const dirNames = opts ? A.prop(opts, 'dirNameRoutePrefix') : null;
       const filters = opts ? autoloadFilters(A, opts, A.fa.notes, line) : {};
@@ -385,12 +386,13 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
         prefix: pre ? A.evalStr(pre) : null,
         line,
         ...(dirNames?.text === 'false' ? { flat: true } : {}),
+        ...(dirNames && !/^(?:true|false)$/.test(dirNames.text) ? { dirNames: dirNames.text.slice(0, 80) } : {}),
         ...(Object.keys(filters).length ? { filters } : {}),
       });
     } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
     return;
   }
-  const o = optionsObject(opts);
+  const o = optionsObject(A, opts);
   const p = o ? A.prop(o, 'prefix') : null;
   // also in a loop over a table: `for (const { plugin, prefix } of PLUGINS) app.register(plugin, { prefix })`
   const loop = A.loops.loopOfArgs(p ? [argv[0]!, p] : [argv[0]!]);
@@ -401,10 +403,11 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   wrapperCalls(A, argv[0]!);
 }
 
-/** A plugin options object: `{ prefix }`, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
-function optionsObject(n: Node | null): Node | null {
+/** A plugin options object: `{ prefix }`, a name holding one, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */
+function optionsObject(A: JsAnalyzer, n: Node | null): Node | null {
   const u = unwrapExpr(n);
   if (u?.type === 'object') return u;
+  if (u?.type === 'identifier') return literalObject(A, u);
   if (u?.type === 'call_expression' && u.childForFieldName('function')?.text === 'Object.assign') {
     return named(u.childForFieldName('arguments')!).find((a) => a.type === 'object') ?? null;
   }

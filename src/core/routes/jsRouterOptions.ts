@@ -9,12 +9,15 @@ import { jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../p
 import { unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Val } from './model';
+import { literalObject } from './jsValues';
 
 /** The prefix of a koa-router options argument: `{ prefix: … }` written in place, or a parameter's `prefix`. */
 export function optionsPrefix(A: JsAnalyzer, opts: Node | undefined): Val | null {
   const o = unwrapExpr(opts ?? null);
   if (o?.type === 'identifier') {
     const r = A.refOf(o);
+    const held = r.k === 'param' ? null : literalObject(A, o); // `const opts = { prefix: config.apiPrefix }`
+    if (held) return optionsPrefix(A, held);
     if (r.k !== 'param') return null;
     const e = `${o.text}.prefix`;
     return { e, why: 'parameter', parts: [{ e, ref: { k: 'mem', base: r, name: 'prefix' } }] };

@@ -148,11 +148,7 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       return n.parent?.type === 'pair' && n.parent.childForFieldName('key')?.id === n.id
         ? { s: n.text }
         : { e: clip(n.text), why: 'expression' };
-    case 'shorthand_property_identifier': {
-      // `{ prefix }`: read when it is a loop's name
-      const bound = A.loopEl ? A.boundTo(n.text) : undefined;
-      return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
-    }
+    case 'shorthand_property_identifier': // `{ prefix }`: the name's value
     case 'identifier': {
       const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
       if (bound !== undefined) return bound ? jsEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };

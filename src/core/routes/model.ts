@@ -293,6 +293,8 @@ export interface FileAnalysis {
     line: number;
     /** dirNameRoutePrefix: false */
     flat?: boolean;
+    /** dirNameRoutePrefix is neither `true` nor `false` (a function, a variable): its text */
+    dirNames?: string;
     filters?: AutoloadFilters;
   }[];
   /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */

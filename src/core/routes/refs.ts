@@ -355,12 +355,22 @@ export class RefResolver {
     if (ret?.t === 'obj' && ret.file === f!.file) {
       const inner = this.files.get(ret.file)?.objects[ret.id];
       const r = decl!.range;
-      const kind = inner ? this.objDecl(ret.file, ret.id) : null;
+      const kind = inner ? this.baseOfApp(ret.file, ret.id) : null;
       if (inner && kind && inner.line >= r.start.line && inner.line <= r.end.line)
         m = { framework: kind.framework, kind: kind.kind, inner: ret };
     }
     this.madeMemo.set(k, m);
     return m;
+  }
+
+  /** An object's framework and kind; what Hono's `app.basePath('/api')` returns is an app when `app` is one (a factory
+   *  returning `createRouter().basePath(BASE_PATH)` makes apps). */
+  private baseOfApp(file: string, id: number): { framework: Framework; kind: 'app' | 'router' } | null {
+    const d = this.objDecl(file, id);
+    const base =
+      d?.kind === 'router' ? this.files.get(file)?.mounts.find((m) => m.kind === 'base' && m.child.k === 'obj' && m.child.id === id) : null;
+    const p = base ? this.resolve(file, base.parent) : null;
+    return p?.t === 'obj' && this.objDecl(p.file, p.id)?.kind === 'app' ? { ...d!, kind: 'app' } : d;
   }
 
   /** Whether a mount's child is an instance of a project subclass of `Api` (a mount that holds only then: Mount.ifApi). */

@@ -271,8 +271,12 @@ class Resolver extends CallGraph {
       ['autoload', autoloadMounts(this.files, res)],
       ['route', honoxMounts(this.files, res, isHono)],
     ] as const)
-      for (const m of ms)
-        this.addEdge(m.child, { parent: key(m.parent), prefix: { s: m.prefix }, kind, file: m.file, line: m.line, fp: m.fp });
+      for (const m of ms) {
+        // a non-literal autoload prefix is evaluated where it is registered; the folder part follows it
+        const prefix = m.outer ?? { s: m.prefix };
+        const extra = m.outer ? { s: m.prefix } : undefined;
+        this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp });
+      }
   }
 
   private frameworkOf(k: string, seen = new Set<string>()): Framework | null {
