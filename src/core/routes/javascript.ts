@@ -386,7 +386,7 @@ export class JsAnalyzer extends Analyzer {
       case 'array':
         return calls.arrayRef(this, n) ?? none(n);
       case 'call_expression':
-        return this.callRef(n);
+        return calls.koaRouteValue(this, n) ?? this.callRef(n);
       case 'assignment_expression':
         return this.refOf(n.childForFieldName('right')); // const app = module.exports = new Koa()
       case 'new_expression':

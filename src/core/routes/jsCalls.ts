@@ -17,6 +17,8 @@ import { literalObject } from './jsValues';
 import { honoxApp } from './honox';
 import { RC_PKG, rcServer } from './routingControllers';
 
+export { koaRouteValue } from './jsKoaRoute';
+
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
 
@@ -216,7 +218,8 @@ export function loopCall(A: JsAnalyzer, { recv, argv, line }: { recv: Node; argv
 export function forOfCall(A: JsAnalyzer, n: Node): void {
   const name = forOfName(n);
   const body = name ? n.childForFieldName('body') : null;
-  const inner = body ? named(body)[0] : undefined; // a node in the body's scope
+  const first = body ? named(body)[0] : undefined;
+  const inner = first && (named(first).at(-1) ?? first); // a node in the body's scope (after its start: `for (…) app.use(r)`)
   const right = n.childForFieldName('right');
   if (!inner || !right) return;
   const p = A.lookup(name!, inner);
