@@ -23,8 +23,10 @@ export function koaRouteValue(A: JsAnalyzer, n: Node): Ref | null {
   if (!fn || !args) return null;
   const argv = named(args).filter((a) => a.type !== 'comment');
   if (fn.type === 'member_expression' && fn.childForFieldName('property')?.text === 'concat') return concat(A, fn, argv);
-  if (fn.type !== 'identifier' && fn.type !== 'member_expression') return null;
+  if (!/^(?:identifier|member_expression|call_expression)$/.test(fn.type)) return null;
   const pkg = A.pkgOf(A.refOf(fn));
+  if (pkg && /^(?:default|cjs|\*)$/.test(pkg.name) && !FRAMEWORK_PKG.test(pkg.pkg) && wrapperApp(A, n))
+    return A.newObj(n, 'koa', 'app', null);
   if (pkg?.pkg !== 'koa-route' || argv.length < 2) return null;
   const method = pkg.name === 'all' ? 'ALL' : toMethod(pkg.name);
   if (!method) return null;
@@ -45,6 +47,29 @@ export function koaRouteValue(A: JsAnalyzer, n: Node): Ref | null {
       handler: handler(A, argv[1]!),
     });
   return obj;
+}
+
+/** Packages whose objects the analyzer knows (javascript.ts callRef): never a wrapper of Koa. */
+const FRAMEWORK_PKG =
+  /^(?:koa|koa-(?:route|mount|router|joi-router|combine-routers)|@koa\/.*|express|fastify.*|@fastify\/.*|hono(?:\/.*)?|honox\/.*|@hono\/.*|@nestjs\/.*|routing-controllers)$/;
+
+/** Whether each analysed file loads koa-route, read once from its text. */
+const koaRouteFiles = new WeakMap<JsAnalyzer, boolean>();
+
+/**
+ * A Koa application from a package that wraps Koa (`const app = require('ozymandias')()`, the author's Koa subclass): in
+ * a file that loads koa-route, the object a package's export makes and that the file `use`s (`app.use(…)`) takes Koa
+ * middleware, so it is a Koa app.
+ */
+function wrapperApp(A: JsAnalyzer, n: Node): boolean {
+  let root = n;
+  while (root.parent) root = root.parent;
+  let loads = koaRouteFiles.get(A);
+  if (loads === undefined) koaRouteFiles.set(A, (loads = /\brequire\(\s*['"]koa-route['"]|\bfrom\s*['"]koa-route['"]/.test(root.text)));
+  let d: Node | null = n.parent;
+  while (d && (d.type === 'assignment_expression' || d.type === 'parenthesized_expression')) d = d.parent;
+  const name = d?.type === 'variable_declarator' ? d.childForFieldName('name') : null;
+  return loads && name?.type === 'identifier' && root.text.includes(`${name.text}.use(`);
 }
 
 /** `xs.concat(a, b)` of an array: its elements, then each argument's (an array's spread, anything else one element). */
