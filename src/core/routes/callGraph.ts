@@ -192,7 +192,8 @@ export class CallGraph extends RefResolver {
   /** The elements of the array `ref` is, each with the file it is written in (see the top of this file). */
   protected arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
     if (depth > 6) return [];
-    if (ref.k === 'arr') return ref.els.map((r) => ({ file, ref: r }));
+    if (ref.k === 'arr')
+      return [...ref.els.map((r) => ({ file, ref: r })), ...(ref.spreads ?? []).flatMap((s) => this.arrayOf(file, s, depth + 1))];
     if (ref.k === 'param')
       return (this.callsTo.get(`${file}|${ref.fn}`) ?? []).flatMap((c) => {
         const a = this.argOf(c, file, ref.fn, ref.i).ref;

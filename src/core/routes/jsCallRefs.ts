@@ -14,8 +14,11 @@ import { none } from './common';
 import * as calls from './jsCalls';
 import { factoryApp, honoFactory } from './jsHono';
 import { optionsPrefix } from './jsRouterOptions';
+import { koaRouteValue } from './jsKoaRoute';
 
 export function callRef(A: JsAnalyzer, n: Node): Ref {
+  const route = koaRouteValue(A, n); // koa-route's `get('/x', fn)`: one route's middleware
+  if (route) return route;
   const fn = n.childForFieldName('function');
   const args = n.childForFieldName('arguments');
   const argv = args ? named(args) : [];

@@ -235,7 +235,8 @@ export function loopCall(A: JsAnalyzer, { recv, argv, line }: { recv: Node; argv
 export function forOfCall(A: JsAnalyzer, n: Node): void {
   const name = forOfName(n);
   const body = name ? n.childForFieldName('body') : null;
-  const inner = body ? named(body)[0] : undefined; // a node in the body's scope
+  const first = body ? named(body)[0] : undefined;
+  const inner = first && (named(first).at(-1) ?? first); // a node in the body's scope (after its start: `for (…) app.use(r)`)
   const right = n.childForFieldName('right');
   if (!inner || !right) return;
   const p = A.lookup(name!, inner);

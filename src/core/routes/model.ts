@@ -43,7 +43,7 @@ export type Ref =
   | { k: 'self'; cls: number } // `this` / `self` inside class cls
   | { k: 'ret'; callee: Ref; args?: (Ref | null)[] } // the value returned by calling a project function (app factories)
   | { k: 'lit'; props: Record<string, Ref>; strs?: Record<string, string> } // an object literal's named values (`{ router, model: User }`) and strings
-  | { k: 'arr'; els: Ref[] } // an array literal's elements (`[new UsersController(), new PostsController()]`)
+  | { k: 'arr'; els: Ref[]; spreads?: Ref[] } // an array literal's elements (`[new UsersController(), new PostsController()]`), and arrays spread into it
   | { k: 'alt'; refs: Ref[] } // the first of these that is something (`mod.router || mod.default`)
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'none'; text: string };

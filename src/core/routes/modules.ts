@@ -136,6 +136,14 @@ export class ModuleIndex {
     return [...out].sort();
   }
 
+  /** `from pkg import name` in Python, the submodule `pkg.name`: also when `pkg` is an implicit namespace package (PEP 420,
+   *  a folder without `__init__.py`), relative (`from .endpoints import admin`) or absolute. */
+  pySubmodule(mod: ModId, name: string, from: string): string | null {
+    if (mod.startsWith('py:')) return this.modFile(`${mod}.${name}`, from);
+    if (!mod.startsWith('file:') || this.files.get(from)?.language !== 'python') return null;
+    return this.modFile(`file:${path.join(mod.slice(5), name)}`, from);
+  }
+
   /** `from pkg import name` where pkg is a package (`__init__.py`, `index.ts`): the submodule file. */
   submodule(file: string, name: string): string | null {
     const fa = this.files.get(file);

@@ -19,6 +19,7 @@ import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEac
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
 import { flaskConfigModule } from './pyConfigModules';
+import { pyImported } from './pyCurrentApp';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -155,11 +156,11 @@ export class PyAnalyzer extends Analyzer {
       if (imported) this.load(mod.startsWith('py:') ? `${mod}.${imported}` : `${mod}/${imported.split('.').join('/')}`); // a submodule
       if (c.type === 'dotted_name') {
         const name = c.text;
-        this.bind(name.split('.').pop()!, n, () => ({ k: 'imp', mod, name }));
+        this.bind(name.split('.').pop()!, n, () => pyImported(this, n, mod, name, name));
       } else if (c.type === 'aliased_import') {
         const name = c.childForFieldName('name')?.text ?? '';
         const alias = c.childForFieldName('alias')?.text;
-        if (alias) this.bind(alias, n, () => ({ k: 'imp', mod, name }));
+        if (alias) this.bind(alias, n, () => pyImported(this, n, mod, name, alias));
       }
     }
     // `from .auth import *` in a package's __init__: its names are this module's too (like JS `export * from`)

@@ -80,6 +80,15 @@ export function describeKey(files: ReadonlyMap<string, FileAnalysis>, k: string,
   return `${what} of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${rel(e.file)}:${f?.line ?? 0})`;
 }
 
+/** The import a member chain rooted at an imported Python module names: `imp(pkg, sub).mod` is `imp(pkg.sub, mod)`. */
+function chainImport(ref: Ref): (Ref & { k: 'imp' }) | null {
+  if (ref.k === 'imp') return ref;
+  const b = ref.k === 'mem' ? chainImport(ref.base) : null;
+  if (!b || ref.k !== 'mem') return null;
+  if (b.name === '*') return { k: 'imp', mod: b.mod, name: ref.name };
+  return { k: 'imp', mod: b.mod.startsWith('py:') ? `${b.mod}.${b.name}` : `file:${path.join(b.mod.slice(5), b.name)}`, name: ref.name };
+}
+
 export class RefResolver {
   protected readonly files: ReadonlyMap<string, FileAnalysis>;
 
@@ -160,20 +169,16 @@ export class RefResolver {
       case 'imp': {
         const target = this.mods.modFile(ref.mod, file);
         if (!target) {
-          // Python `from pkg import module`
-          if (ref.mod.startsWith('py:') && ref.name !== '*') {
-            const sub = this.mods.modFile(`${ref.mod}.${ref.name}`, file);
-            if (sub) return { t: 'ns', file: sub };
-          }
-          return null;
+          // Python `from pkg import module`, also from an implicit namespace package (a folder without `__init__.py`)
+          const sub = ref.name === '*' ? null : this.mods.pySubmodule(ref.mod, ref.name, file);
+          return sub ? { t: 'ns', file: sub } : null;
         }
         if (ref.name === '*') return { t: 'ns', file: target };
         const e = this.exportOf(target, ref.name === 'cjs' ? 'default' : ref.name, depth);
         // a module whose default export is an object literal (`module.exports = { a, b }`) is read as the module
         if (e?.t === 'lit' && (ref.name === 'cjs' || ref.name === 'default')) return { t: 'ns', file: target };
         if (e || ref.name === 'cjs') return e ?? { t: 'ns', file: target };
-        const sub =
-          this.mods.submodule(target, ref.name) ?? (ref.mod.startsWith('py:') ? this.mods.modFile(`${ref.mod}.${ref.name}`, file) : null);
+        const sub = this.mods.submodule(target, ref.name) ?? this.mods.pySubmodule(ref.mod, ref.name, file);
         if (sub) return { t: 'ns', file: sub };
         if (ref.name === 'default') return { t: 'ns', file: target };
         return null;
@@ -198,7 +203,7 @@ export class RefResolver {
           if (e) return e;
         }
         const b = this.resolve(file, ref.base, depth + 1);
-        if (!b) return null;
+        if (!b) return this.namespaceMember(file, ref, depth);
         // an object literal's property, also one a function returns (`return controllers` filled in a loop)
         if (b.t === 'lit') {
           const v = b.props[ref.name];
@@ -227,6 +232,16 @@ export class RefResolver {
       default:
         return null;
     }
+  }
+
+  /**
+   * `pkg.sub.mod.router` after `import pkg.sub.mod`, `endpoints.admin` after `from . import endpoints`, in Python: when the
+   * packages are implicit namespace packages (PEP 420, folders without `__init__.py`), no module stands for them, so the
+   * member is read as an import from the package the chain names (`from pkg.sub import mod`).
+   */
+  private namespaceMember(file: string, ref: Ref & { k: 'mem' }, depth: number): Ent | null {
+    const imp = this.files.get(file)?.language === 'python' ? chainImport(ref) : null;
+    return imp ? this.resolve(file, imp, depth + 1) : null;
   }
 
   /**

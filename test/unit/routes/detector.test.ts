@@ -237,7 +237,7 @@ test('NestJS: under a global prefix only known at run time, the controller and m
   assert.match(routes[0]!.fullPathReason ?? '', /global prefix is a variable: prefix/);
 });
 
-test('Python: factory functions, add_url_rule with view_func, routers built in loops are not guessed', async () => {
+test('Python: factory functions, add_url_rule with view_func, a loop over modules of a namespace package (no __init__.py)', async () => {
   const routes = await detectRoutes([
     {
       path: '/p/app.py',
@@ -251,7 +251,7 @@ test('Python: factory functions, add_url_rule with view_func, routers built in l
   ]);
   assert.deepEqual(
     routes.map((r) => `${r.file}:${r.line} ${r.fullPath} ${r.handlerName}@${r.handlerLine}`),
-    ['/p/a.py:3 null one@4', '/p/app.py:5 /x x_view@8'],
+    ['/p/a.py:3 /a/1 one@4', '/p/app.py:5 /x x_view@8'],
   );
 });
 
