@@ -7,7 +7,7 @@
  * root or graph cannot be followed (an element computed at run time, a project class with no readable `@Module`) leaves
  * every controller as it was, and so does a module whose name an unresolved import in the graph may bind. Pure.
  */
-import { named, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import type { JsAnalyzer } from './javascript';
@@ -26,7 +26,7 @@ const MAX_ALSO = 32;
 export function nestBootstrap(A: JsAnalyzer, n: Node, argv: readonly Node[]): boolean {
   const f = n.childForFieldName('function');
   if (!/^NestFactory\.create\w*$/.test(f?.text ?? '') || !argv[0]) return false;
-  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: f!.startPosition.row + 1 });
+  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: lineOf(f!) });
   return true;
 }
 
