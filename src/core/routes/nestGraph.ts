@@ -19,6 +19,7 @@ import * as path from 'node:path';
 /** Static methods that make a dynamic module (`static forRoot(): DynamicModule { return { module: X, … } }`). */
 const DYNAMIC = /^(?:forRoot|forFeature|register|forRootAsync|forFeatureAsync|registerAsync)$/;
 const MAX_ALSO = 32;
+const MAX_MODULES = 5000;
 
 // ---- analysis ------------------------------------------------------------------------------------
 
@@ -190,7 +191,7 @@ export class NestGraph {
         const reached = b.reached as Set<string>;
         const todo = roots.length === 1 ? [root] : [];
         if (!todo.length) b.reached = { why: 'the root module is not a project class' };
-        while (todo.length && reached.size < 5000) {
+        while (todo.length && reached.size < MAX_MODULES) {
           const k = todo.pop()!;
           if (reached.has(k)) continue;
           reached.add(k);
@@ -213,6 +214,7 @@ export class NestGraph {
           }
           if (!(b.reached instanceof Set)) break;
         }
+        if (todo.length && b.reached instanceof Set) b.reached = { why: 'the module graph is too large to follow' };
       }
     return out;
   }
