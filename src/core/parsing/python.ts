@@ -44,3 +44,38 @@ export function pyReturnClass<N extends SyntaxNodeOf<N>>(fn: N): N | undefined {
   const n = t?.type === 'type' ? t.namedChildren[0] : t;
   return n?.type === 'identifier' || n?.type === 'attribute' ? n : undefined;
 }
+
+/**
+ * A binding in an `except` clause of a `try` whose body binds the same name at its top level (`try: from routers import
+ * jokes` / `except ImportError: jokes = None`): the fallback for when the body fails, not the binding the code is
+ * written for. `stmt` is the binding (an import or function statement, or an assignment).
+ */
+export function pyExceptFallback<N extends SyntaxNodeOf<N>>(stmt: N, name: string): boolean {
+  const s = stmt.type === 'assignment' ? stmt.parent : stmt;
+  const block = s?.parent;
+  const clause = block?.type === 'block' ? block.parent : null;
+  const tryStmt = clause?.type === 'except_clause' ? clause.parent : null;
+  const body = tryStmt?.type === 'try_statement' ? tryStmt.childForFieldName('body') : null;
+  return !!body && named(body).some((c) => pyBinds(c, name));
+}
+
+/** Does a statement bind `name` (an import, an assignment to the name, a `def` or `class` of it)? */
+function pyBinds<N extends SyntaxNodeOf<N>>(c: N, name: string): boolean {
+  switch (c.type) {
+    case 'import_statement':
+    case 'import_from_statement':
+      return (c.type === 'import_statement' ? named(c) : c.childrenForFieldName('name')).some((i) => {
+        const bound = i?.type === 'aliased_import' ? i.childForFieldName('alias')?.text : i?.type === 'dotted_name' ? i.text : undefined;
+        return (c.type === 'import_statement' ? bound?.split('.')[0] : bound?.split('.').pop()) === name;
+      });
+    case 'expression_statement': {
+      const a = named(c)[0];
+      return a?.type === 'assignment' && a.childForFieldName('left')?.text === name;
+    }
+    case 'function_definition':
+    case 'class_definition':
+      return c.childForFieldName('name')?.text === name;
+    default:
+      return false;
+  }
+}

@@ -12,8 +12,7 @@ import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { objectLiteral } from './jsTables';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
-import { nestConfigFactories, nestController } from './nest';
-import { rcServer } from './routingControllers';
+import { controllerServer, nestConfigFactories, nestController } from './nest';
 import { captureSteps, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray, zodSource } from './jsValues';
@@ -480,7 +479,7 @@ export class JsAnalyzer extends Analyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
     const callee = this.refOf(fn);
-    if (!folderLoaderCall(this, n, callee, argv) && !rcServer(this, n) && !calls.honoServer(this, n, callee))
+    if (!folderLoaderCall(this, n, callee, argv) && !controllerServer(this, n, argv) && !calls.honoServer(this, n, callee))
       this.callEdge(n, callee, argv);
   }
 

@@ -242,6 +242,19 @@ export interface CallEdge {
   member?: string;
 }
 
+/** What a NestJS `@Module` imports (./nestGraph). */
+export interface NestImports {
+  /** Module classes: written in `imports` (also as `X.forRoot(…)`, `forwardRef(() => X)`), or arrays of them. */
+  imports: Ref[];
+  /** Names passed to a dynamic module's call (`TypeOrmModule.forRootAsync({ imports: [ConfigModule] })`): a module
+   *  among them is imported too. */
+  also: Ref[];
+  /** Controllers its dynamic modules declare (`static forRoot() { return { module: X, controllers: [C] } }`). */
+  controllers: Ref[];
+  /** An element the analysis cannot read (`...getModules()`): the graph below this module is not whole. */
+  unknown?: string;
+}
+
 export interface NestGlobal {
   prefix: Val | null;
   exclude: { path: string; methods: HttpMethod[] | null }[];
@@ -278,7 +291,17 @@ export interface FileAnalysis {
   frameworks: Framework[];
   nest: NestGlobal | null;
   /** NestJS `@Module({ controllers })` of classes of this file. */
-  nestModules?: { cls: number; controllers: Ref[]; /** the `controllers` expression */ text: string; line: number }[];
+  nestModules?: {
+    cls: number;
+    controllers: Ref[];
+    /** the `controllers` expression */
+    text: string;
+    line: number;
+    /** The module graph (./nestGraph): the modules it imports, also through its dynamic modules' `imports`. */
+    graph?: NestImports;
+  }[];
+  /** NestJS `NestFactory.create(AppModule)`: the root module of each application this file bootstraps. */
+  nestBoots?: { module: Ref; line: number }[];
   /** NestJS `ConfigModule.forRoot({ load: [configuration] })` / `forFeature(configuration)`: the factories loaded. */
   configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */

@@ -9,8 +9,9 @@ import type { Ent } from './values';
 import type { Framework, HttpMethod, Route } from './types';
 import { joinNest } from './paths';
 import { factoryObject, provenance } from './configValues';
-import { FD_PKG, RC_PKG, RcServers } from './routingControllers';
+import { FD_PKG, RC_PKG, RcServers, rcServer } from './routingControllers';
 import { literalArray } from './jsValues';
+import { NestGraph, nestBootstrap, nestImports } from './nestGraph';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -111,6 +112,11 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
   }
 }
 
+/** A call that makes a server of decorated controllers: a routing-controllers server, or a NestJS bootstrap. */
+export function controllerServer(A: JsAnalyzer, n: Node, argv: readonly Node[]): boolean {
+  return !!rcServer(A, n) || nestBootstrap(A, n, argv);
+}
+
 /** `@Module({ controllers: [...], imports: [RouterModule.register(routes)] })` */
 function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
   const o = unwrapExpr(arg ?? null);
@@ -121,7 +127,8 @@ function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
   };
   const c = A.prop(o, 'controllers');
   const controllers = c ? controllerRefs(A, c, 0) : [];
-  if (controllers.length) (A.fa.nestModules ??= []).push({ cls: A.clsId(cls), controllers, text: c!.text.slice(0, 80), line: lineOf(c!) });
+  const graph = nestImports(A, o, cls.childForFieldName('body'));
+  (A.fa.nestModules ??= []).push({ cls: A.clsId(cls), controllers, text: c?.text.slice(0, 80) ?? '', line: lineOf(c ?? cls), graph });
   for (const imp of list('imports')) {
     const u = unwrapExpr(imp);
     if (u?.type !== 'call_expression' || !/RouterModule\.(?:register|forRoutes)$/.test(u.childForFieldName('function')?.text ?? ''))
@@ -307,6 +314,7 @@ export class NestApps {
   private readonly nests: { file: string; g: NestGlobal }[] = [];
   private modules: { paths: Map<string, string>; declared: Set<string>; unknown: string[] } | null = null;
   private readonly rc: RcServers;
+  private readonly graph: NestGraph;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileAnalysis>,
@@ -314,17 +322,24 @@ export class NestApps {
     private readonly evalVal: (file: string, v: Val) => Val,
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly rel: (file: string) => string,
+    loaded: () => Set<string>,
   ) {
     for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
     this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
+    this.graph = new NestGraph(files, resolve, arrayOf, rel, loaded);
   }
 
   /** The routes of a decorated controller method (NestJS, or routing-controllers). */
   routes(file: string, r: RawRoute, pathVal: Val, make: Parameters<typeof nestRoutes>[4], out: Route[]): void {
     // the controller path is evaluated as the method path is (imported constants, enum members, config values)
     const routed = r.nest ? { ...r, nest: { ...r.nest, ctrl: r.nest.ctrl.map((cv) => this.evalVal(file, cv)) } } : r;
-    if (r.nest?.rc) this.rc.routes(file, routed, pathVal, make, out);
-    else nestRoutes(this.globalOf(file), this.modulePath(file, r.nest?.cls), routed, pathVal, make, out);
+    if (r.nest?.rc) return this.rc.routes(file, routed, pathVal, make, out);
+    // a controller of modules the application never imports: not served (dead code when nothing loads them)
+    const off = r.nest?.cls === undefined ? null : this.graph.unserved(file, r.nest.cls);
+    if (off?.drop) return;
+    const own: Route[] = [];
+    nestRoutes(this.globalOf(file), off ?? this.modulePath(file, r.nest?.cls), routed, pathVal, make, own);
+    for (const x of own) out.push(off ? { ...x, unmounted: true } : x);
   }
 
   /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */

@@ -81,8 +81,8 @@ export function pyLoopMounts(A: PyAnalyzer, child: Node, prefix: Node | undefine
   const obj = attr ? child.childForFieldName('object')! : child;
   const loop = loopOf(A, obj) ?? (prefix ? loopOf(A, prefix) : null);
   return A.loops.each(loop, () => {
-    const c = A.refOf(loop ? pick(A, obj) : obj);
-    return { child: attr ? { k: 'mem', base: c, name: attr } : c, prefix: prefix && loop ? pick(A, prefix) : prefix };
+    const c = A.refOf(loop ? pick(A, obj) : child); // outside a loop, `self.items` may be a field (./pySelf)
+    return { child: attr && loop ? { k: 'mem', base: c, name: attr } : c, prefix: prefix && loop ? pick(A, prefix) : prefix };
   });
 }
 

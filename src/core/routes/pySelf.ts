@@ -5,12 +5,13 @@
  * object made by its class (`ctor`), standing for the instances: when the class derives from a framework app or router
  * (also through project bases, across files), the resolver links it to every instance the project creates (`server =
  * Server()`, `app = Portal(__name__)` in a factory, an instance of a subclass), so its routes are where those are; with
- * no instance they stay unmounted. Any other class's `self` stays the parameter (`via`). An instance of a subclass of
+ * no instance they stay unmounted. Any other class's `self` stays the parameter (`via`), but `self.app` is what a method
+ * assigns to it (`self.app = FastAPI()` in `__init__`, routes on `@self.app.get` in another method). An instance of a subclass of
  * Flask-RESTful / RESTX / flask-smorest `Api` is bound to the app it is constructed with (`api = TodolistApi(app)`), as
  * `Api(app)` is. Pure.
  */
 import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
-import { pyArgs } from '../parsing/python';
+import { pyArgs, pyParamNames } from '../parsing/python';
 import type { ClassDecl, FileAnalysis, Ref } from './model';
 import type { Framework } from './types';
 import { key } from './refs';
@@ -19,20 +20,82 @@ import type { PyAnalyzer } from './python';
 
 /** The value of a name: the object standing for the instances when it is `self` of a method of a class with bases. */
 export function pySelf(A: PyAnalyzer, r: Ref | null): Ref | null {
-  if (r?.k !== 'param' || r.i !== 0) return r;
+  const { fn, cls, name } = methodClass(A, r);
+  const sup = cls?.childForFieldName('superclasses');
+  if (!fn || !cls || !name || !sup || !named(sup).some((b) => b.type === 'identifier' || b.type === 'attribute')) return r;
+  const obj = A.objectAt(fn, { framework: 'flask', kind: 'app', name: 'self', prefix: () => null, ctor: A.classRef(cls, name), via: r! });
+  if (obj.k === 'obj') A.fa.objects[obj.id]!.self = true;
+  return obj;
+}
+
+const STATIC = /^@(staticmethod|classmethod)\b/;
+
+/** The class whose (instance) method's first parameter `r` is: `self`; nothing for a static or class method. */
+function methodClass(A: PyAnalyzer, r: Ref | null): { fn?: Node; cls?: Node; name?: Node } {
+  if (r?.k !== 'param' || r.i !== 0) return {};
   const fn = A.fnNodes[r.fn];
   let def = fn?.parent;
   if (def?.type === 'decorated_definition') {
-    if (named(def).some((d) => d.type === 'decorator' && /^@(staticmethod|classmethod)\b/.test(d.text))) return r;
+    if (named(def).some((d) => d.type === 'decorator' && STATIC.test(d.text))) return {};
     def = def.parent;
   }
   const cls = def?.type === 'block' ? def.parent : null;
   const name = cls?.type === 'class_definition' ? cls.childForFieldName('name') : null;
-  const sup = cls?.childForFieldName('superclasses');
-  if (!fn || !cls || !name || !sup || !named(sup).some((b) => b.type === 'identifier' || b.type === 'attribute')) return r;
-  const obj = A.objectAt(fn, { framework: 'flask', kind: 'app', name: 'self', prefix: () => null, ctor: A.classRef(cls, name), via: r });
-  if (obj.k === 'obj') A.fa.objects[obj.id]!.self = true;
-  return obj;
+  return fn && cls && name ? { fn, cls, name } : {};
+}
+
+/** Per analyzer: each class's instance fields (by the class's offset), and the values being read (`self.a = self.a`). */
+const fieldIndex = new WeakMap<PyAnalyzer, { byClass: Map<number, Map<string, Node>>; busy: Set<number> }>();
+
+/**
+ * `self.app` in a method: the value of the first `self.app = …` a method of the class assigns at its top level
+ * (`self.app = FastAPI()` in `__init__`, read by `@self.app.get("/x")` in `setup_routes`), as JS `this.app` is; also
+ * recorded as the class's field, so `portal.app` of an instance is that object. Null when no method assigns it.
+ */
+export function pySelfField(A: PyAnalyzer, obj: Node, attr: string): Ref | null {
+  if (obj.type !== 'identifier') return null;
+  const { cls, name } = methodClass(A, A.lookup(obj.text, obj));
+  if (!cls || !name) return null;
+  let idx = fieldIndex.get(A);
+  if (!idx) fieldIndex.set(A, (idx = { byClass: new Map(), busy: new Set() }));
+  let fields = idx.byClass.get(cls.startIndex);
+  if (!fields) idx.byClass.set(cls.startIndex, (fields = instanceFields(cls)));
+  const right = fields.get(attr);
+  if (!right || idx.busy.has(right.startIndex)) return null;
+  idx.busy.add(right.startIndex);
+  try {
+    const v = A.refOf(right);
+    if (v.k === 'none') return null;
+    const c = A.classRef(cls, name);
+    const decl = c.k === 'cls' ? A.fa.classes[c.id] : undefined;
+    if (decl) (decl.fields ??= {})[attr] ??= v;
+    return v;
+  } finally {
+    idx.busy.delete(right.startIndex);
+  }
+}
+
+/** The value each instance field is first given by a top-level `self.x = …` of a method of the class. */
+function instanceFields(cls: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const body = cls.childForFieldName('body');
+  for (const c of body ? named(body) : []) {
+    const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+    const plain = c.type !== 'decorated_definition' || !named(c).some((d) => d.type === 'decorator' && STATIC.test(d.text));
+    const self = def?.type === 'function_definition' && plain ? pyParamNames(def)[0] : null;
+    const block = self ? def!.childForFieldName('body') : null;
+    for (const st of block ? named(block) : []) {
+      const asg = st.type === 'expression_statement' ? named(st)[0] : undefined;
+      const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+      const attr =
+        left?.type === 'attribute' && left.childForFieldName('object')?.text === self
+          ? left.childForFieldName('attribute')?.text
+          : undefined;
+      const right = asg?.childForFieldName('right');
+      if (attr && right && !out.has(attr)) out.set(attr, right);
+    }
+  }
+  return out;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Framework } from './types';
 import { type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { pyArgs, pyParamNames, pyReturnClass } from '../parsing/python';
+import { pyArgs, pyExceptFallback, pyParamNames, pyReturnClass } from '../parsing/python';
 import { type Binding, ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
@@ -17,7 +17,7 @@ import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
-import { frameworkBase, pyApiBinding, pySelf } from './pySelf';
+import { frameworkBase, pyApiBinding, pySelf, pySelfField } from './pySelf';
 import { flaskConfigModule } from './pyConfigModules';
 import { pyImported } from './pyCurrentApp';
 
@@ -183,7 +183,7 @@ export class PyAnalyzer extends Analyzer {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
     if (!left || !right || left.type !== 'identifier') return;
-    this.bind(left.text, n, () => this.refOf(right));
+    if (!pyExceptFallback(n, left.text)) this.bind(left.text, n, () => this.refOf(right));
   }
 
   funcDef(n: Node): void {
@@ -237,7 +237,7 @@ export class PyAnalyzer extends Analyzer {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');
         if (!obj || !attr) return none(n);
-        return { k: 'mem', base: this.refOf(obj), name: attr.text };
+        return pySelfField(this, obj, attr.text) ?? { k: 'mem', base: this.refOf(obj), name: attr.text };
       }
       case 'parenthesized_expression':
         return this.refOf(named(n)[0] ?? null);

@@ -94,6 +94,7 @@ class Resolver extends CallGraph {
       (file, v) => this.evalVal(file, v),
       (file, ref) => this.arrayOf(file, ref),
       (file) => this.rel(file),
+      () => loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
     );
     this.roots = new Roots(
       this.mods,

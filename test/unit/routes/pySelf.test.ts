@@ -21,3 +21,22 @@ test('a route a project base class registers on `self` is served by the instance
   ]);
   assert.deepEqual(routes.map((r) => `${r.path} ${r.fullPath}`).sort(), ['/base /base', '/own /own']);
 });
+
+test('`self.router` of a plain class is what a method assigns to it, also read through an instance in another module', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/items.py',
+      text:
+        'from fastapi import APIRouter\n\n\nclass ItemsController:\n    def __init__(self):\n        self.router = APIRouter(prefix="/items")\n' +
+        '        self.register()\n\n    def register(self):\n        @self.router.get("/{item_id}")\n        def get_item(item_id: int):\n            return item_id\n',
+    },
+    {
+      path: '/p/main.py',
+      text: 'from fastapi import FastAPI\nfrom items import ItemsController\n\napp = FastAPI()\napp.include_router(ItemsController().router, prefix="/api")\n',
+    },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${r.path} ${r.fullPath}`),
+    ['/{item_id} /api/items/{item_id}'],
+  );
+});

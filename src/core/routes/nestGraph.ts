@@ -1,0 +1,229 @@
+/**
+ * The NestJS module graph: an application serves the controllers of the modules reachable from the root module given to
+ * `NestFactory.create(AppModule)` through `imports` (a class, `X.forRoot(…)` / `forFeature` / `register`, `forwardRef(() =>
+ * X)`, spreads of constant arrays, the `imports` and `controllers` of a module's own dynamic modules). A controller whose
+ * modules are all outside that graph is not served, as a never-mounted Express router is not: its routes get no full path
+ * (with the reason), and none at all when nothing loads the module's file (dead code). Conservative: a bootstrap whose
+ * root or graph cannot be followed (an element computed at run time, a project class with no readable `@Module`) leaves
+ * every controller as it was, and so does a module whose name an unresolved import in the graph may bind. Pure.
+ */
+import { lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { unwrapExpr } from '../parsing/javascript';
+import { clip } from './common';
+import type { JsAnalyzer } from './javascript';
+import { literalArray } from './jsValues';
+import type { FileAnalysis, NestImports, Ref } from './model';
+import type { Ent } from './values';
+import * as path from 'node:path';
+
+/** Static methods that make a dynamic module (`static forRoot(): DynamicModule { return { module: X, … } }`). */
+const DYNAMIC = /^(?:forRoot|forFeature|register|forRootAsync|forFeatureAsync|registerAsync)$/;
+const MAX_ALSO = 32;
+const MAX_MODULES = 5000;
+
+// ---- analysis ------------------------------------------------------------------------------------
+
+/** `NestFactory.create(AppModule, …)` (also `createMicroservice`, `createApplicationContext`): the root module. */
+export function nestBootstrap(A: JsAnalyzer, n: Node, argv: readonly Node[]): boolean {
+  const f = n.childForFieldName('function');
+  if (!/^NestFactory\.create\w*$/.test(f?.text ?? '') || !argv[0]) return false;
+  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: lineOf(f!) });
+  return true;
+}
+
+/** What `@Module({ imports })` of class `cls` (body `body`) imports, and what its dynamic modules add. */
+export function nestImports(A: JsAnalyzer, o: Node, body: Node | null): NestImports {
+  const g: NestImports = { imports: [], also: [], controllers: [] };
+  readList(A, A.prop(o, 'imports'), g, false, 0);
+  for (const m of body ? named(body) : []) {
+    const name = m.type === 'method_definition' ? m.childForFieldName('name')?.text : undefined;
+    if (!name || !DYNAMIC.test(name) || !m.children.some((c) => c?.type === 'static')) continue;
+    const ret = unwrapExpr(A.returnedExpr(m) ?? null);
+    if (ret?.type !== 'object') {
+      g.unknown ??= `${name}() returns ${ret ? clip(ret.text, 40) : 'no object literal'}`;
+      continue;
+    }
+    readList(A, A.prop(ret, 'imports'), g, false, 0);
+    readList(A, A.prop(ret, 'controllers'), g, true, 0);
+  }
+  return g;
+}
+
+function readList(A: JsAnalyzer, n: Node | null, g: NestImports, controllers: boolean, depth: number): void {
+  const u = unwrapExpr(n);
+  if (!u) return;
+  if (u.type === 'ternary_expression') {
+    readList(A, u.childForFieldName('consequence'), g, controllers, depth + 1);
+    readList(A, u.childForFieldName('alternative'), g, controllers, depth + 1);
+    return;
+  }
+  const arr = depth < 4 ? literalArray(A, u, true) : null;
+  if (!arr) {
+    // a constant array of another module (CallGraph.arrayOf), or one class
+    if (u.type === 'identifier' || u.type === 'member_expression') (controllers ? g.controllers : g.imports).push(A.refOf(u));
+    else if (!controllers) g.unknown ??= clip(u.text, 60);
+    return;
+  }
+  for (const e of named(arr)) {
+    if (e.type === 'comment') continue;
+    if (e.type === 'spread_element') readList(A, named(e)[0] ?? null, g, controllers, depth + 1);
+    else if (controllers) g.controllers.push(A.refOf(e));
+    else importElement(A, e, g, 0);
+  }
+}
+
+function importElement(A: JsAnalyzer, e: Node | null, g: NestImports, depth: number): void {
+  const u = unwrapExpr(e);
+  const f = u?.type === 'call_expression' ? unwrapExpr(u.childForFieldName('function')) : null;
+  const args = u?.type === 'call_expression' ? named(u.childForFieldName('arguments') ?? u) : [];
+  if (u && depth < 4 && (u.type === 'identifier' || u.type === 'member_expression')) g.imports.push(A.refOf(u));
+  else if (u?.type === 'ternary_expression') {
+    importElement(A, u.childForFieldName('consequence'), g, depth + 1);
+    importElement(A, u.childForFieldName('alternative'), g, depth + 1);
+  } else if (f?.type === 'identifier' && f.text === 'forwardRef' && args[0]) {
+    importElement(A, A.returnedExpr(args[0]) ?? null, g, depth + 1);
+  } else if (f?.type === 'member_expression' && depth < 4) {
+    importElement(A, f.childForFieldName('object'), g, depth + 1);
+    for (const a of args)
+      walk(a, (x) => {
+        if (x.type === 'identifier' && /^[A-Z]/.test(x.text)) g.also.push(A.refOf(x));
+        return g.also.length < MAX_ALSO;
+      });
+  } else g.unknown ??= clip(u?.text ?? '', 60);
+}
+
+// ---- resolution ----------------------------------------------------------------------------------
+
+interface Boot {
+  file: string;
+  line: number;
+  /** The modules the application reaches (`file|cls`), or why its graph is not whole. */
+  reached: Set<string> | { why: string };
+  root: string;
+  /** Names unresolved imports of the graph bind: a module of that name may be reached through them. */
+  unresolved: Set<string>;
+}
+
+export class NestGraph {
+  private boots: Boot[] | null = null;
+  private declared: Map<string, string[]> | null = null;
+  private loaded: Set<string> | null = null;
+
+  constructor(
+    private readonly files: ReadonlyMap<string, FileAnalysis>,
+    private readonly resolve: (file: string, ref: Ref) => Ent | null,
+    private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
+    private readonly rel: (file: string) => string,
+    private readonly loadedFiles: () => Set<string>,
+  ) {}
+
+  /**
+   * Why the controller `cls` of `file` is not served (null when it is, or when that is not certain), and whether its
+   * modules are dead code (`drop`).
+   */
+  unserved(file: string, cls: number): { why: string; drop: boolean } | null {
+    const mods = this.declaredBy().get(`${file}|${cls}`);
+    if (!mods?.length) return null;
+    const boots = this.bootsOf(file);
+    if (!boots.length) return null;
+    for (const b of boots) {
+      if (!(b.reached instanceof Set) || mods.some((m) => (b.reached as Set<string>).has(m))) return null;
+      if (mods.some((m) => b.unresolved.has(this.classOf(m)?.name ?? ''))) return null;
+    }
+    const m = mods[0]!;
+    const b = boots[0]!;
+    const c = this.classOf(m);
+    const why = `\`${c?.name}\` (${this.rel(m.split('|')[0]!)}:${c?.line}) is never imported into the module graph of \`${b.root}\` (${this.rel(b.file)}:${b.line})`;
+    this.loaded ??= this.loadedFiles();
+    return { why, drop: mods.every((k) => !this.loaded!.has(k.split('|')[0]!)) };
+  }
+
+  private classOf(k: string): { name: string; line: number } | undefined {
+    const [file, id] = k.split('|');
+    return this.files.get(file!)?.classes[Number(id)];
+  }
+
+  /** The bootstraps whose folder holds a file. */
+  private bootsOf(file: string): Boot[] {
+    this.boots ??= this.bootstraps();
+    return this.boots.filter((b) => file.startsWith(path.dirname(b.file) + path.sep));
+  }
+
+  /** Controller (`file|cls`) → the modules declaring it. */
+  private declaredBy(): Map<string, string[]> {
+    if (this.declared) return this.declared;
+    const out = new Map<string, string[]>();
+    for (const fa of this.files.values())
+      for (const m of fa.nestModules ?? [])
+        for (const c of [...m.controllers, ...(m.graph?.controllers ?? [])])
+          for (const e of this.classes(fa.file, c)) {
+            const k = `${fa.file}|${m.cls}`;
+            const list = out.get(`${e.file}|${e.id}`) ?? [];
+            if (!list.includes(k)) list.push(k);
+            out.set(`${e.file}|${e.id}`, list);
+          }
+    return (this.declared = out);
+  }
+
+  /** The project classes an element names (each element of the array it may be), with the refs that name none. */
+  private classes(file: string, ref: Ref, missed?: { file: string; ref: Ref }[]): { file: string; id: number }[] {
+    const els = this.arrayOf(file, ref);
+    const out: { file: string; id: number }[] = [];
+    for (const el of els.length ? els : [{ file, ref }]) {
+      const e = this.resolve(el.file, el.ref);
+      if (e?.t === 'cls') out.push({ file: e.file, id: e.id });
+      else missed?.push(el);
+    }
+    return out;
+  }
+
+  private bootstraps(): Boot[] {
+    const modules = new Map<string, { file: string; graph?: NestImports }>();
+    for (const fa of this.files.values())
+      for (const m of fa.nestModules ?? []) modules.set(`${fa.file}|${m.cls}`, { file: fa.file, graph: m.graph });
+    const out: Boot[] = [];
+    for (const fa of this.files.values())
+      for (const boot of fa.nestBoots ?? []) {
+        const roots = this.classes(fa.file, boot.module);
+        const root = roots[0] ? `${roots[0].file}|${roots[0].id}` : '';
+        const b: Boot = { file: fa.file, line: boot.line, reached: new Set(), root: this.classOf(root)?.name ?? '', unresolved: new Set() };
+        out.push(b);
+        const reached = b.reached as Set<string>;
+        const todo = roots.length === 1 ? [root] : [];
+        if (!todo.length) b.reached = { why: 'the root module is not a project class' };
+        while (todo.length && reached.size < MAX_MODULES) {
+          const k = todo.pop()!;
+          if (reached.has(k)) continue;
+          reached.add(k);
+          const m = modules.get(k);
+          if (!m?.graph || m.graph.unknown) {
+            b.reached = { why: m?.graph?.unknown ?? `${this.classOf(k)?.name} has no @Module this analysis reads` };
+            break;
+          }
+          const missed: { file: string; ref: Ref }[] = [];
+          for (const r of m.graph.imports) for (const c of this.classes(m.file, r, missed)) todo.push(`${c.file}|${c.id}`);
+          for (const r of m.graph.also)
+            for (const c of this.classes(m.file, r)) if (modules.has(`${c.file}|${c.id}`)) todo.push(`${c.file}|${c.id}`);
+          for (const x of missed) {
+            const name = importedName(x.ref);
+            if (name === null) {
+              b.reached = { why: `an import of ${this.classOf(k)?.name} is not followed` };
+              break;
+            }
+            b.unresolved.add(name);
+          }
+          if (!(b.reached instanceof Set)) break;
+        }
+        if (todo.length && b.reached instanceof Set) b.reached = { why: 'the module graph is too large to follow' };
+      }
+    return out;
+  }
+}
+
+/** The name an unresolved import binds (`ThrottlerModule` of '@nestjs/throttler', `Lib.UsersModule`), or null when
+ *  that name is not the module's own (a default import) or the element is no import at all (a parameter, a call's value). */
+function importedName(ref: Ref): string | null {
+  if (ref.k === 'imp') return ref.name === 'default' || ref.name === 'cjs' || ref.name === '*' ? null : ref.name;
+  if (ref.k === 'mem') return importedName(ref.base) === null ? null : ref.name;
+  return null;
+}

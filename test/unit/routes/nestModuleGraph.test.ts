@@ -1,0 +1,80 @@
+/** NestJS module graph: a controller of modules `NestFactory.create(AppModule)` never reaches through `imports` is not
+ *  served (no full path, with the reason; dropped when nothing loads its module); a graph that cannot be followed, or an
+ *  unresolved import that may bind the module, keeps every route as it was. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectRoutes } from '../../../src/core/routes/detector';
+import type { Route } from '../../../src/core/routes/types';
+
+const brief = (r: Route): string => `${r.fullPath ?? `null(${r.fullPathReason ?? ''})${r.unmounted ? ' unmounted' : ''}`}`;
+
+/** A feature module `<Name>Module` with one controller at `/<name>`. */
+function feature(name: string): { path: string; text: string }[] {
+  const cls = name[0]!.toUpperCase() + name.slice(1);
+  return [
+    {
+      path: `/p/src/${name}/${name}.controller.ts`,
+      text: `import { Controller, Get } from '@nestjs/common';\n@Controller('${name}')\nexport class ${cls}Controller {\n  @Get()\n  list() {}\n}\n`,
+    },
+    {
+      path: `/p/src/${name}/${name}.module.ts`,
+      text: `import { Module } from '@nestjs/common';\nimport { ${cls}Controller } from './${name}.controller';\n@Module({ controllers: [${cls}Controller] })\nexport class ${cls}Module {}\n`,
+    },
+  ];
+}
+
+const main = {
+  path: '/p/src/main.ts',
+  text: "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule).then((app) => app.listen(3000));\n",
+};
+
+async function app(head: string, imports: string, extra: { path: string; text: string }[] = []): Promise<string[]> {
+  const routes = await detectRoutes([
+    main,
+    {
+      path: '/p/src/app.module.ts',
+      text: `import { Module } from '@nestjs/common';\n${head}\n@Module({ imports: [${imports}] })\nexport class AppModule {}\n`,
+    },
+    ...feature('users'),
+    ...feature('reports'),
+    ...extra,
+  ]);
+  return routes.map((r) => `${r.file.slice(7)} ${brief(r)}`).sort();
+}
+
+test('a module nothing imports is dead code; one only an unreached module imports is not served', async () => {
+  const admin = {
+    path: '/p/src/admin.module.ts',
+    text: "import { Module } from '@nestjs/common';\nimport { ReportsModule } from './reports/reports.module';\n@Module({ imports: [ReportsModule] })\nexport class AdminModule {}\n",
+  };
+  assert.deepEqual(await app("import { UsersModule } from './users/users.module';", 'UsersModule'), ['users/users.controller.ts /users']);
+  assert.deepEqual(await app("import { UsersModule } from './users/users.module';", 'UsersModule', [admin]), [
+    'reports/reports.controller.ts null(`ReportsModule` (reports/reports.module.ts:4) is never imported into the module graph of `AppModule` (main.ts:3)) unmounted',
+    'users/users.controller.ts /users',
+  ]);
+});
+
+test('modules reached through forwardRef, a dynamic module call and a spread constant array are served', async () => {
+  const list = {
+    path: '/p/src/features.ts',
+    text: "import { ReportsModule } from './reports/reports.module';\nexport const FEATURES = [ReportsModule];\n",
+  };
+  const head =
+    "import { forwardRef } from '@nestjs/common';\nimport { UsersModule } from './users/users.module';\nimport { FEATURES } from './features';";
+  assert.deepEqual(await app(head, 'forwardRef(() => UsersModule), ...FEATURES', [list]), [
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+});
+
+test('a graph that cannot be followed, or an unresolved import of the same name, keeps every route', async () => {
+  const users = "import { UsersModule } from './users/users.module';";
+  assert.deepEqual(await app(`${users}\nimport { plugins } from './plugins';`, 'UsersModule, ...plugins()'), [
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+  assert.deepEqual(await app(`${users}\nimport { ReportsModule } from '@acme/reports';`, 'UsersModule, ReportsModule.forRoot()'), [
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+});
