@@ -163,13 +163,13 @@ export class CallGraph extends RefResolver {
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
       const calls: (Caller & { callee?: Ent | null })[] = edge.each
-        ? this.arrayOf(from, edge.each).map((el) =>
-            edge.member === undefined
+        ? (edge.props ? this.propsOf(from, edge.each) : this.arrayOf(from, edge.each)).map((el) =>
+            edge.member === undefined && !edge.direct
               ? { file: el.file, call: { ...edge, args: [el.ref], each: undefined } }
               : {
                   file: from,
                   call: { ...edge, each: undefined },
-                  callee: this.resolve(el.file, { k: 'mem', base: el.ref, name: edge.member }),
+                  callee: this.resolve(el.file, edge.direct ? el.ref : { k: 'mem', base: el.ref, name: edge.member! }),
                 },
           )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));

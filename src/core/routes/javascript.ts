@@ -27,6 +27,7 @@ import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
+import { keyedCall } from './jsKeyedCalls';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
 const MAX_DEPTH = 16;
@@ -479,6 +480,7 @@ export class JsAnalyzer extends Analyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
     const callee = this.refOf(fn);
+    if (keyedCall(this, n, fn, argv)) return;
     if (!folderLoaderCall(this, n, callee, argv) && !controllerServer(this, n, argv) && !calls.honoServer(this, n, callee))
       this.callEdge(n, callee, argv);
   }
