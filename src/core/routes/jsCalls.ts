@@ -260,7 +260,7 @@ export function fieldReturns(A: JsAnalyzer): void {
       const fn = A.fnNode(id);
       const e = fn ? unwrapExpr(A.returnedExpr(fn) ?? null) : null;
       const field = e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this';
-      if (field || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
+      if (field || e?.type === 'this' || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
     }
 }
 
