@@ -195,7 +195,8 @@ export abstract class Analyzer {
     // what the method returns; on a parameter (`endPoint.getRouter()`) or on what a method of one returned, what it
     // returns for each caller's argument
     const b = callee.k === 'mem' ? callee.base : null;
-    const method = !!b && (['imp', 'inst', 'cls', 'param'].includes(b.k) || (b.k === 'obj' && !!this.fa.objects[b.id]?.via));
+    // (also on what a fluent method returned: `new BaseRouting(router).addGet(…).getRouter()`, addGet returning `this`)
+    const method = !!b && (['imp', 'inst', 'cls', 'param', 'ret'].includes(b.k) || (b.k === 'obj' && !!this.fa.objects[b.id]?.via));
     if (callee.k === 'fn' || callee.k === 'imp' || method) {
       return args?.some((a) => a) ? { k: 'ret', callee, args } : { k: 'ret', callee };
     }
@@ -233,7 +234,9 @@ export abstract class Analyzer {
       if (r) kwRefs[name] = r;
     }
     // a kept value: the strings it passes, or that it passes nothing (`makeRouter()`: the factory's options are absent)
-    if (!interesting && !(made && (Object.keys(strs).length || !args.length))) return undefined;
+    // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (CallGraph.perCall)
+    const named = callee.k === 'mem' && (callee.base.k === 'inst' || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
+    if (!interesting && !named && !(made && (Object.keys(strs).length || !args.length))) return undefined;
     const edge: CallEdge = { callee, args: refs, line: lineOf(n) };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;

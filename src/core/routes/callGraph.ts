@@ -3,7 +3,9 @@
  * `new C(args)` into the class's constructor, and a callback or `for…of` body called once per element of an array,
  * followed to where the array is written: a literal passed in (`new App([new UsersController()])`), a parameter (what
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
- * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. Pure.
+ * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. A
+ * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
+ * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
  */
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { callAt, key, RefResolver } from './refs';
@@ -73,10 +75,14 @@ export class CallGraph extends RefResolver {
    */
   protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
     const v = r.path;
-    if (!('e' in v) || !r.owner || 's' in ev(fa.file, v)) return [undefined];
+    // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
+    if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
     const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
     const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
     const fn = fns.size === 1 ? [...fns][0]! : -1;
+    // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
+    const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
+    if (method && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
     const out = new Map<string, { owner: Ent | null; path: Val }>();
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
       const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
@@ -88,10 +94,38 @@ export class CallGraph extends RefResolver {
             : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
       );
       if (pieces.some((x) => x === null)) continue;
-      const owner = this.inCaller(c, fa.file, fn, r.owner);
+      const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
       out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
     }
     return out.size ? [...out.values()] : [undefined];
+  }
+
+  /**
+   * `this.router` (a field holding constructor parameter `e`) on an instance made in the same chain as the call `c` or
+   * the object at `line` (`new BaseRouting(router, user).addGet('/dashboard', …).getRouter()`): what that constructor
+   * call passed; else `e` as it is (every instance's).
+   */
+  protected ofInstance(file: string, line: number, e: Ent | null): Ent | null {
+    if (!this.ctorParam(e)) return e;
+    const news = (this.callsTo.get(`${e.file}|${e.fn}`) ?? []).filter((x) => x.file === file && x.call.line === line);
+    const a = news.length === 1 ? this.argOf(news[0]!, e.file, e.fn, e.i).ref : null;
+    return (a && this.resolve(file, a)) ?? e;
+  }
+
+  /** An object a method call made (ObjDecl.via) holding a constructor's parameter: see ofInstance. */
+  override resolve(file: string, ref: Ref, depth = 0): Ent | null {
+    const e = super.resolve(file, ref, depth);
+    const o = ref.k === 'obj' && this.ctorParam(e) ? this.files.get(file)?.objects[ref.id] : undefined;
+    return o ? this.ofInstance(file, o.line, e) : e;
+  }
+
+  /** Whether `e` is a parameter of a class's constructor (what each `new` passes). */
+  private ctorParam(e: Ent | null): e is Ent & { t: 'param' } {
+    return (
+      e?.t === 'param' &&
+      e.prop === undefined &&
+      !!this.files.get(e.file)?.classes.some((k) => Object.hasOwn(k.methods, 'constructor') && k.methods['constructor'] === e.fn)
+    );
   }
 
   /** The chain `r` is (see paramRoot), an object a call may have made (`const router = endPoint.getRouter()`:
@@ -163,13 +197,13 @@ export class CallGraph extends RefResolver {
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
       const calls: (Caller & { callee?: Ent | null })[] = edge.each
-        ? this.arrayOf(from, edge.each).map((el) =>
-            edge.member === undefined
+        ? (edge.props ? this.propsOf(from, edge.each) : this.arrayOf(from, edge.each)).map((el) =>
+            edge.member === undefined && !edge.direct
               ? { file: el.file, call: { ...edge, args: [el.ref], each: undefined } }
               : {
                   file: from,
                   call: { ...edge, each: undefined },
-                  callee: this.resolve(el.file, { k: 'mem', base: el.ref, name: edge.member }),
+                  callee: this.resolve(el.file, edge.direct ? el.ref : { k: 'mem', base: el.ref, name: edge.member! }),
                 },
           )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));

@@ -6,7 +6,7 @@
  */
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
-import { unwrapExpr } from '../parsing/javascript';
+import { JS_FUNCTION_TYPES, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import type { Val } from './model';
 
@@ -103,15 +103,24 @@ export function provenance(what: 'prefix' | 'path', v: { s: string; src?: string
 }
 
 /** An expression without `Object.freeze(...)` / `createRoute(...)` / `defineOpenAPIRoute(...)` (@hono/zod-openapi),
- *  parentheses and TypeScript assertions (`{ … } as const`): the object literal they hold. */
+ *  parentheses and TypeScript assertions (`{ … } as const`): the object literal they hold; an immediately invoked
+ *  function without arguments (`(function () { …; return { … }; })()`) is the object literal it returns. */
 export function frozen(n: Node | null): Node | null {
   const u = unwrapExpr(n);
-  if (
-    u?.type !== 'call_expression' ||
-    !/^(?:Object\.freeze|createRoute|defineOpenAPIRoute)$/.test(u.childForFieldName('function')?.text ?? '')
-  )
-    return u;
-  return unwrapExpr(named(u.childForFieldName('arguments')!)[0] ?? null);
+  if (u?.type !== 'call_expression') return u;
+  const f = unwrapExpr(u.childForFieldName('function'));
+  const args = named(u.childForFieldName('arguments')!);
+  if (f && JS_FUNCTION_TYPES.has(f.type) && !args.length && f.parent?.type === 'parenthesized_expression') return factoryObject(f) ?? u;
+  if (!/^(?:Object\.freeze|createRoute|defineOpenAPIRoute)$/.test(f?.text ?? '')) return u;
+  return unwrapExpr(args[0] ?? null);
+}
+
+/** A getter of an object literal that only returns a value (`get apiPrefix() { return "/api"; }`): that value; else
+ *  null (also for a method or property that is no such getter). */
+export function getterValue(p: Node | null): Node | null {
+  if (p?.type !== 'method_definition' || !p.children.some((c) => c?.type === 'get')) return null;
+  const body = named(p.childForFieldName('body')!).filter((c) => c.type !== 'comment');
+  return body.length === 1 && body[0]!.type === 'return_statement' ? (named(body[0]!)[0] ?? null) : null;
 }
 
 /**
@@ -136,8 +145,9 @@ export function jsObjectConsts(
   }
   if (u.type !== 'object') return;
   for (const p of named(u)) {
-    const key = p.type === 'pair' ? p.childForFieldName('key') : null;
-    const value = p.childForFieldName('value');
+    const getter = getterValue(p);
+    const key = p.type === 'pair' ? p.childForFieldName('key') : getter ? p.childForFieldName('name') : null;
+    const value = getter ?? p.childForFieldName('value');
     if (!key || !value) continue;
     const kv = key.type === 'string' ? ev(key) : { s: key.text };
     if (!('s' in kv)) continue;

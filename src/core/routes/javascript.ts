@@ -27,6 +27,7 @@ import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
+import { keyedCall } from './jsKeyedCalls';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
 const MAX_DEPTH = 16;
@@ -37,6 +38,7 @@ const QUERY = `
 (export_statement) @export
 (call_expression function: (member_expression property: (property_identifier) @_m (#any-of? @_m ${[...ROUTE_METHODS, ...OTHER_METHODS, 'filter'].map((m) => `"${m}"`).join(' ')}))) @mcall
 (call_expression arguments: (arguments (identifier))) @argcall
+(call_expression function: (member_expression object: [(identifier) (this)]) arguments: (arguments . (string))) @argcall
 (call_expression function: (identifier) arguments: (arguments (object))) @argcall
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
@@ -479,6 +481,7 @@ export class JsAnalyzer extends Analyzer {
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
     const callee = this.refOf(fn);
+    if (keyedCall(this, n, fn, argv)) return;
     if (!folderLoaderCall(this, n, callee, argv) && !controllerServer(this, n, argv) && !calls.honoServer(this, n, callee))
       this.callEdge(n, callee, argv);
   }

@@ -13,6 +13,7 @@ import type { Ref } from './model';
 import { none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import { objectValues } from './jsLoops';
+import { objectOfValues } from './jsKeyedCalls';
 import { literalObject } from './jsValues';
 import { honoxApp } from './honox';
 import { RC_PKG, rcServer } from './routingControllers';
@@ -217,8 +218,11 @@ function perElement(A: JsAnalyzer, callee: Ref, arr0: Node, line: number): void 
     }
     return;
   }
-  const each = A.refOf(arr);
-  if (each.k === 'imp' || each.k === 'mem' || each.k === 'param' || each.k === 'arr') A.fa.calls.push({ callee, args: [], line, each });
+  const obj = objectOfValues(arr); // `Object.values(routes)` of an imported object: called with each property value
+  const each = A.refOf(obj ?? arr);
+  if (obj) A.fa.calls.push({ callee, args: [], line, each, props: true });
+  else if (each.k === 'imp' || each.k === 'mem' || each.k === 'param' || each.k === 'arr')
+    A.fa.calls.push({ callee, args: [], line, each });
 }
 
 /**
@@ -256,7 +260,7 @@ export function fieldReturns(A: JsAnalyzer): void {
       const fn = A.fnNode(id);
       const e = fn ? unwrapExpr(A.returnedExpr(fn) ?? null) : null;
       const field = e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this';
-      if (field || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
+      if (field || e?.type === 'this' || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
     }
 }
 

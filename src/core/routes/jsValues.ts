@@ -7,7 +7,7 @@
 import { jsEscape, jsStringLiteral as unquote, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { JS_FUNCTION_TYPES, unwrapExpr } from '../parsing/javascript';
 import { clip, concatVals } from './common';
-import { frozen, jsConfigGet, jsEnv, jsFallback, zodDefaults } from './configValues';
+import { frozen, getterValue, jsConfigGet, jsEnv, jsFallback, zodDefaults } from './configValues';
 import type { JsAnalyzer } from './javascript';
 import type { Ref, Val } from './model';
 import { patternSource } from './jsPatterns';
@@ -45,7 +45,7 @@ function localMember(A: JsAnalyzer, n: Node, depth: number): Val | null {
   const zod = keys.length === 1 ? zodMember(A, root.text, keys[0]!, decl, depth) : null;
   if (zod) return zod;
   let v = frozen(decl.childForFieldName('value'));
-  for (const k of keys) v = v?.type === 'object' ? frozen(A.prop(v, k)) : null;
+  for (const k of keys) v = v?.type === 'object' ? frozen(getterValue(A.prop(v, k)) ?? A.prop(v, k)) : null;
   return v && v.type !== 'object' ? jsEvalStr(A, v, depth + 1) : null;
 }
 

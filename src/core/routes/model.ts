@@ -240,6 +240,11 @@ export interface CallEdge {
   /** With `each`: the call is of this attribute of each element, with the arguments as written (Python `for m in
    *  modules: m.setup(app)`, ./pyEach); `callee` is then `<each>.<member>`. */
   member?: string;
+  /** With `each`: its elements are the property values of the object it is (`Object.values(routes)`, `for…in`). */
+  props?: true;
+  /** With `each`: the call is of each element itself, with the arguments as written (`for (const k in routes)
+   *  routes[k](app)`, ./jsKeyedCalls); `callee` is then `each`. */
+  direct?: true;
 }
 
 /** What a NestJS `@Module` imports (./nestGraph). */
