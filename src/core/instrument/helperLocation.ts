@@ -11,13 +11,13 @@
  *    package.json folder, else the file's folder; only folders where the file's tsconfig.json compiles a new module
  *    without changing the build count (inside `rootDir`, matched by `include`, not excluded: tsconfigScope.ts), the
  *    outermost of them when none of the above is one. The specifier follows the file's own relative imports (`.js`
- *    extensions for node16/nodenext ESM).
+ *    extensions for node16/nodenext ESM), else the project's: package.json `type`, the tsconfig's module resolution.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { JS_HELPER_MODULE } from './helperJs';
 import { PY_HELPER_MODULE } from './helperPy';
-import { compileScope } from './tsconfigScope';
+import { type CompileScope, compileScope } from './tsconfigScope';
 
 export type Exists = (file: string) => Promise<boolean>;
 
@@ -224,8 +224,70 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
   const p = path.join(dir, JS_HELPER_MODULE + ext);
   let spec = path.relative(own, path.join(dir, JS_HELPER_MODULE)).split(path.sep).join('/');
   if (!spec.startsWith('.')) spec = `./${spec}`;
-  // the extension a relative import needs: .mjs/.cjs always; .js when the file's own relative imports carry one
+  // the extension a relative import needs: .mjs/.cjs always; .js when the file or its project says so
   const runtimeExt = ext === '.mts' ? '.mjs' : ext === '.cts' ? '.cjs' : ext === '.ts' ? '.js' : ext;
-  if (runtimeExt === '.mjs' || runtimeExt === '.cjs' || /(from\s+|require\()\s*['"]\.\.?\/[^'"]*\.js['"]/.test(text)) spec += runtimeExt;
+  if (runtimeExt === '.mjs' || runtimeExt === '.cjs' || (await relativeImportsNeedExtension(file, text, root, scope))) spec += runtimeExt;
   return { path: p, module: spec, exists: await exists(p) };
+}
+
+/** The relative specifiers of a module's imports, re-exports, `require()` and `import()` calls. */
+const RELATIVE_IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\(\s*|^[ \t]*import\s+)['"](\.\.?\/[^'"\n]*)['"]/gm;
+/** Specifiers naming a file that is no JS module (or a .ts one, under allowImportingTsExtensions): no evidence either way. */
+const OTHER_FILE = /\.(?:[cm]?tsx?|json|css|scss|sass|less|svg|png|jpe?g|gif|html?|node|wasm|txt|md|ya?ml|graphql|gql)$/i;
+
+/** What a module's relative imports say: true when one carries a run-time extension (`../db.js`), false when one
+ *  names a module without any (`./users.service`, `../db`), undefined when it has none. */
+export function extensionStyle(text: string): boolean | undefined {
+  let style: boolean | undefined;
+  for (const m of text.matchAll(RELATIVE_IMPORT)) {
+    if (/\.[cm]?jsx?$/i.test(m[1]!)) return true;
+    if (!OTHER_FILE.test(m[1]!)) style = false;
+  }
+  return style;
+}
+
+const NEIGHBOUR_FILES = 12;
+
+/**
+ * Whether a relative import written into a JS/TS file needs the imported module's run-time extension. The file's own
+ * relative imports decide when it has any. Else the project: only an ES module does (`.mts`/`.mjs`, or `.ts`/`.js` under
+ * a package.json with `"type": "module"`; never `.cts`/`.cjs`/CommonJS), and then under node16/nodenext resolution
+ * (TS2835 otherwise, ERR_MODULE_NOT_FOUND at run time), or a `.js`/`.mjs` file Node loads itself, never under bundler
+ * resolution; a TS file no tsconfig compiles follows its neighbours' relative imports (its folder and the one above).
+ */
+export async function relativeImportsNeedExtension(
+  file: string,
+  text: string,
+  packageDir: string | undefined,
+  scope: CompileScope | undefined,
+): Promise<boolean> {
+  const own = extensionStyle(text);
+  if (own !== undefined) return own;
+  const ext = path.extname(file).toLowerCase();
+  const resolution = scope?.moduleResolution;
+  if (resolution === 'bundler' || ext === '.cts' || ext === '.cjs') return false;
+  if (ext !== '.mts' && ext !== '.mjs' && (await packageType(packageDir)) !== 'module') return false;
+  if (resolution === 'node16' || resolution === 'nodenext' || ext === '.js' || ext === '.mjs') return true;
+  if (scope) return false;
+  const dir = path.dirname(path.resolve(file));
+  for (const d of [dir, path.dirname(dir)]) {
+    const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
+    const modules = entries.filter((e) => e.isFile() && /\.[cm]?[jt]sx?$/i.test(e.name) && path.join(d, e.name) !== path.resolve(file));
+    for (const m of modules.slice(0, NEIGHBOUR_FILES)) {
+      const style = extensionStyle(await readHead(path.join(d, m.name)));
+      if (style !== undefined) return style;
+    }
+    if (d === packageDir) break;
+  }
+  return false;
+}
+
+/** The `type` of the package.json in `dir` (`module`, `commonjs`), undefined when it has none or is unreadable. */
+async function packageType(dir: string | undefined): Promise<unknown> {
+  if (!dir) return undefined;
+  try {
+    return (JSON.parse(await readHead(path.join(dir, 'package.json'))) as { type?: unknown } | null)?.type;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,8 @@
  * folder of an `include` pattern (else the computed common root, hence the output layout under `outDir`, would move);
  * matched by `include` or `files` and not `exclude`d (composite projects require it). `extends` is followed (relative
  * files and packages), and a solution-style tsconfig.json to the referenced project that compiles the file.
- * undefined when no tsconfig compiles the file: nothing constrains where the module goes.
+ * undefined when no tsconfig compiles the file: nothing constrains where the module goes. The scope also says how the
+ * config resolves relative imports (`moduleResolution`, else what `module` implies), which decides their extensions.
  */
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -15,11 +16,13 @@ export interface CompileScope {
   config: string;
   /** whether a module at this absolute path would be compiled by that config without changing its build */
   accepts(file: string): boolean;
+  /** the effective `moduleResolution`, lower case (`node16`, `nodenext`, `bundler`, `node10`, …); undefined when unset */
+  moduleResolution?: string;
 }
 
 interface RawConfig {
   extends?: string | string[];
-  compilerOptions?: { rootDir?: string; outDir?: string; allowJs?: boolean };
+  compilerOptions?: { rootDir?: string; outDir?: string; allowJs?: boolean; module?: string; moduleResolution?: string };
   include?: string[];
   exclude?: string[];
   files?: string[];
@@ -31,6 +34,8 @@ interface Config {
   rootDir?: string;
   outDir?: string;
   allowJs?: boolean;
+  module?: string;
+  moduleResolution?: string;
   /** patterns relative to `base` */
   include?: { base: string; patterns: string[] };
   exclude?: { base: string; patterns: string[] };
@@ -52,6 +57,8 @@ function buildConfig(json: ConfigJson, file: string, parents: Config[]): Config 
   if (abs(co.rootDir)) out.rootDir = abs(co.rootDir);
   if (abs(co.outDir)) out.outDir = abs(co.outDir);
   if (typeof co.allowJs === 'boolean') out.allowJs = co.allowJs;
+  if (typeof co.module === 'string') out.module = co.module.toLowerCase();
+  if (typeof co.moduleResolution === 'string') out.moduleResolution = co.moduleResolution.toLowerCase();
   const include = strings(raw.include);
   const exclude = strings(raw.exclude);
   const files = strings(raw.files);
@@ -105,8 +112,17 @@ function scopeOf(configFile: string, c: Config): CompileScope {
   const bounds = c.rootDir
     ? [c.rootDir]
     : [...(include ? include.patterns.map((p) => splitPattern(include.base, p).dir) : []), ...[...listed].map((f) => path.dirname(f))];
+  // `module: node16|node18|node20|nodenext` implies node16/nodenext resolution, `module: preserve` bundler's
+  const implied = /^node(?:1[68]|20|next)$/.test(c.module ?? '')
+    ? c.module === 'node16'
+      ? 'node16'
+      : 'nodenext'
+    : c.module === 'preserve'
+      ? 'bundler'
+      : undefined;
   return {
     config: configFile,
+    moduleResolution: c.moduleResolution ?? implied,
     accepts: (file) => bounds.some((b) => within(b, file)) && (listed.has(file) || (exts.test(file) && included(file) && !excluded(file))),
   };
 }

@@ -5,22 +5,15 @@
  * that this tsc enforces rootDir: a helper at the project root breaks the build with TS6059.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
 import { detectRoutes } from '../../../src/core/routes/detector';
-import { FIXTURES, OPTS, ROOT } from '../../support/instrument/helpers';
+import { FIXTURES, OPTS, tscProject as tsc } from '../../support/instrument/helpers';
 import { scratchDir } from '../../support/instrument/pyenv';
 
-const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const ALL = ['counter', 'histogram', 'span'] as const;
-
-function tsc(project: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [TSC, '-p', path.join(project, 'tsconfig.json')], { encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
 /** The fixture copied under the scratch folder (node_modules resolves from the worktree), with its route files. */
 function copyProject(name: string): string {

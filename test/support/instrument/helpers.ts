@@ -1,4 +1,5 @@
 /** Test helpers: hand-built Route objects for fixtures (until/unless the detector is used) and fixture IO. */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Framework, HttpMethod, Route } from '../../../src/core/routes/types';
@@ -7,6 +8,13 @@ import { DEFAULT_OPTIONS, type InstrumentOptions } from '../../../src/core/instr
 export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/instrument');
 export const OPTS: InstrumentOptions = { ...DEFAULT_OPTIONS, style: 'inline' };
+
+/** The real `tsc -p <project>/tsconfig.json` of the worktree's typescript: its exit status and everything it printed. */
+export function tscProject(project: string): { status: number | null; out: string } {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(project, 'tsconfig.json')], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
 
 export function readFixture(rel: string): { file: string; text: string } {
   const file = path.join(FIXTURES, rel);

@@ -90,3 +90,82 @@ describe('wrapper style: the helper inside the compile scope of the route file',
     assert.equal(scope.accepts(path.join(root, 'app', 'telemetryRoutes.js')), false, 'not compiled without allowJs');
   });
 });
+
+describe('wrapper style: the helper specifier of a file with no relative import of its own, from its project', () => {
+  const FASTIFY = "import { FastifyInstance } from 'fastify';\nexport default async function routes(app: FastifyInstance) {}\n";
+  const nodeNext = '{ "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", "outDir": "build" }, "include": ["src"] }';
+  const spec = async (root: string, rel: string, text = FASTIFY) => (await jsHelperLocation(path.join(root, rel), text, true)).module;
+
+  it('ESM ("type": "module") under node16/nodenext: `.js` (TS2835 and ERR_MODULE_NOT_FOUND without it)', async () => {
+    const root = project({
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': nodeNext,
+      'src/modules/selenium/selenium.routes.ts': FASTIFY,
+    });
+    assert.equal(await spec(root, 'src/modules/selenium/selenium.routes.ts'), '../../telemetryRoutes.js');
+    // `module: Node16` alone implies node16 resolution, through `extends` too
+    const implied = project({
+      'package.json': '{ "type": "module" }',
+      'tsconfig.base.json': '{ "compilerOptions": { "module": "Node16" } }',
+      'tsconfig.json': '{ "extends": "./tsconfig.base.json", "include": ["src"] }',
+      'src/plugins/ui.ts': FASTIFY,
+    });
+    assert.equal(await spec(implied, 'src/plugins/ui.ts'), '../telemetryRoutes.js');
+  });
+
+  it('CommonJS (no "type", or a .cts file) and bundler resolution keep the extensionless form', async () => {
+    const cjs = project({ 'tsconfig.json': nodeNext, 'src/routes/users.ts': FASTIFY });
+    assert.equal(await spec(cjs, 'src/routes/users.ts'), '../telemetryRoutes');
+    const cts = project({
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': nodeNext,
+      'src/telemetryRoutes.ts': '',
+      'src/routes/users.cts': FASTIFY,
+    });
+    assert.equal(await spec(cts, 'src/routes/users.cts'), '../telemetryRoutes');
+    const bundler = project({
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': '{ "compilerOptions": { "module": "ESNext", "moduleResolution": "Bundler" }, "include": ["src"] }',
+      'src/routes/users.ts': FASTIFY,
+    });
+    assert.equal(await spec(bundler, 'src/routes/users.ts'), '../telemetryRoutes');
+    const node10 = project({
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': '{ "compilerOptions": { "module": "ESNext", "moduleResolution": "Node10" }, "include": ["src"] }',
+      'src/routes/users.ts': FASTIFY,
+    });
+    assert.equal(await spec(node10, 'src/routes/users.ts'), '../telemetryRoutes');
+  });
+
+  it('a .mts file is an ES module whatever package.json says: an existing telemetryRoutes.ts is imported as `.js`', async () => {
+    const root = project({ 'tsconfig.json': nodeNext, 'src/telemetryRoutes.ts': '// helper\n', 'src/routes/users.mts': FASTIFY });
+    const h = await jsHelperLocation(path.join(root, 'src', 'routes', 'users.mts'), FASTIFY, true);
+    assert.equal(h.path, path.join(root, 'src', 'telemetryRoutes.ts'));
+    assert.equal(h.module, '../telemetryRoutes.js');
+  });
+
+  it("the file's own relative imports win; with no tsconfig, an ES module follows its neighbours' imports", async () => {
+    const esm = { 'package.json': '{ "type": "module" }', 'tsconfig.json': nodeNext, 'src/routes/users.ts': FASTIFY };
+    const own = project(esm);
+    assert.equal(await spec(own, 'src/routes/users.ts', `import { db } from '../db';\n${FASTIFY}`), '../telemetryRoutes');
+    assert.equal(
+      await spec(own, 'src/routes/users.ts', `import data from './data.json' with { type: 'json' };\n${FASTIFY}`),
+      '../telemetryRoutes.js',
+    );
+    const loose = project({
+      'package.json': '{ "type": "module" }',
+      'src/routes/users.ts': FASTIFY,
+      'src/routes/posts.ts': "export * from './posts/list.js';\n",
+    });
+    assert.equal(await spec(loose, 'src/routes/users.ts'), '../telemetryRoutes.js');
+    const bare = project({
+      'package.json': '{ "type": "module" }',
+      'src/routes/users.ts': FASTIFY,
+      'src/routes/posts.ts': "export * from './posts/list';\n",
+    });
+    assert.equal(await spec(bare, 'src/routes/users.ts'), '../telemetryRoutes');
+    // a .js file Node loads as an ES module needs it without any tsconfig
+    const js = project({ 'package.json': '{ "type": "module" }', 'src/app.js': '', 'src/routes/users.js': ROUTES });
+    assert.equal((await jsHelperLocation(path.join(js, 'src', 'routes', 'users.js'), ROUTES, false)).module, '../telemetryRoutes.js');
+  });
+});
