@@ -243,9 +243,9 @@ describe('wrapper style: sync, async, generator and async generator handlers', (
 });
 
 describe('wrapper style on Flask: stacked route decorators on one view', () => {
-  it('the view is observed under the last of them, so every URL keeps one function and one endpoint name', async () => {
+  it('one decorator under the last of them: every URL keeps one function and its endpoint name, and is counted under its own label', async () => {
     const app = [
-      'from flask import Blueprint, Flask',
+      'from flask import Blueprint, Flask, request',
       '',
       'app = Flask(__name__)',
       'admin = Blueprint("admin", __name__, url_prefix="/admin")',
@@ -253,8 +253,9 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
       '',
       '@admin.route("/roles")',
       '@admin.route("/roles/<int:role_id>")',
+      '@admin.route("/roles/<int:role_id>/clone", methods=["POST"])',
       'def roles_view(role_id=None):',
-      '    return {"role": role_id}',
+      '    return {"role": role_id, "clone": request.path.endswith("/clone")}',
       '',
       '',
       'app.register_blueprint(admin)',
@@ -263,22 +264,23 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
     const [original, wrapped] = [tempTree({ 'app.py': app }), tempTree({ 'app.py': app })];
     const file = path.join(wrapped, 'app.py');
     const routes = await detectRoutes([{ path: file, text: app }]);
-    assert.equal(routes.length, 2);
+    assert.equal(routes.length, 3);
     const plan = await planInstrumentFile(app, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
-    assert.match(plan.summary, /stacked route decorators share one function/, 'the second URL is refused, with the reason');
+    assert.equal(plan.refused, undefined, plan.summary);
     const out = applyEdits(app, plan.edits);
     assert.match(
       out,
-      /@admin\.route\("\/roles"\)\n@admin\.route\("\/roles\/<int:role_id>"\)\n@observe_route\("GET", "\/admin\/roles"\)\ndef /,
+      /@admin\.route\("\/roles\/<int:role_id>\/clone", methods=\["POST"\]\)\n@observe_route\("GET\|POST", "\/admin\/roles", "\/admin\/roles\/<int:role_id>", "\/admin\/roles\/<int:role_id>\/clone"\)\ndef /,
     );
     fs.writeFileSync(file, out);
     fs.writeFileSync(plan.newFiles![0]!.path, plan.newFiles![0]!.content);
     writeOtelStub(wrapped);
+    const requests = 'c.get("/admin/roles"), c.get("/admin/roles/3"), c.get("/admin/roles/3"), c.post("/admin/roles/4/clone")';
     const probe = [
       'import json',
       'from app import app',
       'c = app.test_client()',
-      'out = [(r.status_code, r.get_json()) for r in (c.get("/admin/roles"), c.get("/admin/roles/3"))]',
+      `out = [(r.status_code, r.get_json()) for r in (${requests})]`,
       'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules())}))',
     ].join('\n');
     assertSameAnswers(
@@ -286,6 +288,24 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
       original,
       wrapped,
       'the same answers and endpoint names: Flask does not see two functions under admin.roles_view',
+    );
+    const counted = runPython(
+      [
+        'from prometheus_client import REGISTRY',
+        'from app import app',
+        'c = app.test_client()',
+        `for r in (${requests}):`,
+        '    assert r.status_code == 200',
+        'samples = [(s.labels["method"], s.labels["route"], s.value) for m in REGISTRY.collect() if m.name == "http_requests" for s in m.samples if s.name == "http_requests_total"]',
+        'print(sorted(samples))',
+      ].join('\n'),
+      wrapped,
+    );
+    assert.equal(counted.status, 0, counted.out);
+    assert.equal(
+      counted.out.trim(),
+      "[('GET', '/admin/roles', 1.0), ('GET', '/admin/roles/<int:role_id>', 2.0), ('POST', '/admin/roles/<int:role_id>/clone', 1.0)]",
+      'each request counted under the route it matched, with its own method',
     );
   });
 });
