@@ -123,13 +123,16 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
       if (observed(fn)) return already(route, fn.startIndex);
       return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
     }
-    // one decorator observes every route of the stack: a shared handler only for the inline style's check
-    if (observed(fn)) return already(route, stack.length > 1 ? undefined : fn.startIndex);
     if (needs.wrapped.has(fn.startIndex)) return { route, edits: [], already: [], alongside: true };
-    if (stack.length === 1) return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
+    const labelled = stack.length > 1 ? stackedLabels(text, route, stack, needs.known) : undefined;
+    // observed by a decorator written before stacked routes were labelled apart: the labels it lacks are added
+    const obs = decorators.find((d) => isObserveCall(d.namedChildren[0], name));
+    const upgrade = obs && typeof labelled === 'object' ? stackedUpgrade(obs, labelled) : [];
+    // one decorator observes every route of the stack: a shared handler only for the inline style's check
+    if (observed(fn) && !upgrade.length) return already(route, stack.length > 1 ? undefined : fn.startIndex);
+    if (!labelled) return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
     // Flask: under the last of stacked route decorators (Flask refuses two functions under one endpoint name), with
     // the label of every one of them; the helper counts each request under the URL rule it matched
-    const labelled = stackedLabels(text, route, stack, needs.known);
     if (typeof labelled === 'string') return refuse(route, labelled, fn.startIndex);
     if (labelled.labels.length > 1 && !needs.stacked) {
       return refuse(
@@ -139,6 +142,7 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
       );
     }
     needs.wrapped.add(fn.startIndex);
+    if (upgrade.length) return { route, edits: upgrade, already: [], key: fn.startIndex };
     const stackedArgs = [labelled.method, ...labelled.labels].map(pyString).join(', ');
     return observeUnder(mod, route, routeDecorator, stack[stack.length - 1]!, name, stackedArgs, needs, fn);
   }
@@ -205,6 +209,19 @@ function observeUnder(
   const line = `${indentOfLineAt(mod.text, routeDecorator.startIndex)}@${name}(${args}${status ? `, status_code=${status}` : ''})`;
   needs.names.add(name);
   return { route, edits: [{ start: at, end: at, newText: mod.eol + line }], already: [], key: fn.startIndex };
+}
+
+/** The edits giving `@observe_route("GET", "/a")` the method and labels of every stacked route it lacks. */
+function stackedUpgrade(obs: Node, { method, labels }: { method: string; labels: string[] }): TextEdit[] {
+  const call = obs.namedChildren[0];
+  const pos = call?.type === 'call' ? pyArgs(call).pos : [];
+  const have = pos.slice(1).map(pyStringValue);
+  const add = labels.filter((l) => !have.includes(l));
+  const last = pos[pos.length - 1];
+  if (!add.length || pos.length < 2 || !last) return [];
+  const edits = [{ start: last.endIndex, end: last.endIndex, newText: add.map((l) => `, ${pyString(l)}`).join('') }];
+  if (pyStringValue(pos[0]) !== method) edits.push({ start: pos[0]!.startIndex, end: pos[0]!.endIndex, newText: pyString(method) });
+  return edits;
 }
 
 /**

@@ -69,6 +69,19 @@ describe('wrapper style: a Flask view under stacked route decorators', () => {
     assert.match(again.summary, /^already instrumented/);
   });
 
+  it('a decorator written before stacked routes were labelled apart gets the labels it lacks, once', async () => {
+    const file = path.join(os.tmpdir(), 'tl-stacked-older', 'views.py');
+    const older = FLASK.replace('@login_required', '@observe_route("GET", "/g/annonces/<slug>/cloner/")\n@login_required').replace(
+      'from flask import Blueprint',
+      'from flask import Blueprint\nfrom telemetry_routes import observe_route',
+    );
+    const p = await planInstrumentFile(older, file, await routesOf(file, older), ALL, OPTS);
+    const out = applyEdits(older, p.edits);
+    assert.match(out, /\n@observe_route\("GET", "\/g\/annonces\/<slug>\/cloner\/", "\/g\/annonces\/<slug>\/editer\/"\)\n@login_required\n/);
+    assert.equal(out.split('\n').length, older.split('\n').length, 'no new line');
+    assert.deepEqual((await planInstrumentFile(out, file, await routesOf(file, out), ALL, OPTS)).edits, []);
+  });
+
   it('stacked decorators of different methods: the request resolves the method (`GET|POST`)', async () => {
     const file = path.join(os.tmpdir(), 'tl-stacked-methods', 'app.py');
     const text = pyApp(
