@@ -310,6 +310,40 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
   });
 });
 
+describe('wrapper style on FastAPI under uvicorn: stacked route decorators on one endpoint', () => {
+  it('the first route is observed, the other answers as before unobserved (refused with the reason), nothing miscounted', async () => {
+    const app = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\n@app.get("/b")\ndef read():\n    return {"x": 1}\n';
+    const wrapped = tempTree({ 'app.py': app });
+    const file = path.join(wrapped, 'app.py');
+    const plan = await planInstrumentFile(
+      app,
+      file,
+      await detectRoutes([{ path: file, text: app }]),
+      ['counter', 'histogram', 'span'],
+      DEFAULT_OPTIONS,
+    );
+    assert.match(
+      plan.summary,
+      /GET \/b: stacked route decorators share one function: FastAPI gives the wrapper no way to tell which route matched/,
+    );
+    let out = applyEdits(app, plan.edits);
+    out = applyEdits(out, (await planAppSetup(out, file, 'metrics-endpoint', DEFAULT_OPTIONS)).plan.edits);
+    fs.writeFileSync(file, out);
+    fs.writeFileSync(plan.newFiles![0]!.path, plan.newFiles![0]!.content);
+    writeOtelStub(wrapped);
+    const server = await startUvicorn(wrapped, 'app:app');
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      for (const p of ['/a', '/b', '/b']) assert.deepEqual(await getText(base + p), { status: 200, body: '{"x":1}' });
+      const metrics = (await getText(`${base}/metrics`)).body;
+      assert.match(metrics, /^http_requests_total\{method="GET",route="\/a",status="200"\} 1\.0$/m);
+      assert.doesNotMatch(metrics, /route="\/b"/, 'the second URL is not observed, so not counted under /a either');
+    } finally {
+      server.proc.kill('SIGTERM');
+    }
+  });
+});
+
 describe('wrapper style on Flask: blueprints in a package the app imports as apps.<name>, run from the repository root', () => {
   it('every blueprint imports the one helper as apps.telemetry_routes and the app starts and answers as before', async () => {
     const view = (name: string, head = '') =>
