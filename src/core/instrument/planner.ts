@@ -17,7 +17,7 @@ import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from 
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
-import { PY_HELPER_FN, PY_RESOURCE_FN, pythonHelper } from './helperPy';
+import { PY_HELPER_FN, PY_HELPER_STACKED, PY_RESOURCE_FN, pythonHelper } from './helperPy';
 import { JS_HELPER_FN, JS_HELPER_RC, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
 
 export { applyEdits } from './common';
@@ -41,12 +41,16 @@ interface FilePlan {
   text: string;
   file: string;
   routes: Route[];
+  /** the file's other routes (a Flask view under stacked route decorators is labelled with every one of them) */
+  fileRoutes: Route[];
   aspects: Aspect[];
   opts: InstrumentOptions;
   /** wrapper style: where the helper module is and how this file imports it */
   helper?: HelperLocation;
   /** wrapper style: the helper has (or will have) its latest parts: Python `observe_resource`, JS routing-controllers support */
   helperResources?: boolean;
+  /** wrapper style: the Python helper labels the stacked route decorators of one view apart */
+  helperStacked?: boolean;
 }
 
 const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
@@ -72,13 +76,15 @@ const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrument
 
 /** The wrapper style: one line per handler, the helper module imported. */
 const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
-  python: ({ root, text, routes, opts, helper, helperResources }) => {
+  python: ({ root, text, routes, fileRoutes, opts, helper, helperResources, helperStacked }) => {
     const mod = analysePythonModule(root, text, opts);
     const needs = {
       module: helper!.module,
       names: new Set<string>(),
       routes,
       resources: helperResources !== false,
+      stacked: helperStacked !== false,
+      known: [...routes, ...fileRoutes],
       wrapped: new Set<number>(),
     };
     return { handler: (r) => planPythonWrapper(mod, r, needs), moduleEdits: () => pythonWrapperModuleEdits(mod, needs) };
@@ -96,7 +102,7 @@ async function helperFor(
   file: string,
   python: boolean,
   opts: InstrumentOptions,
-): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string; resources?: boolean }> {
+): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string; resources?: boolean; stacked?: boolean }> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
   const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
@@ -108,15 +114,18 @@ async function helperFor(
     // one written before observe_resource (Python) / routing-controllers support (JS) existed: the resources or
     // routing-controllers methods of a file are refused with the reason
     const resources = existing.includes(python ? `def ${PY_RESOURCE_FN}(` : JS_HELPER_RC);
+    // one written before a Flask view's stacked route decorators were labelled apart: such views are refused
+    const stacked = !python || existing.includes(PY_HELPER_STACKED);
     if (opts.inFlightGauge && !existing.includes(gauge)) {
       return {
         helper,
         newFiles: [],
         resources,
+        stacked,
         note: `${path.basename(helper.path)} exists without the in-flight gauge ${gauge}: it is not overwritten; delete it and instrument again to have it written with the gauge`,
       };
     }
-    return { helper, newFiles: [], resources };
+    return { helper, newFiles: [], resources, stacked };
   }
   const ext = path.extname(helper.path);
   const esm =
@@ -257,13 +266,21 @@ async function plan(
       outcomes.push(o);
     };
     const lang = g === 'python' ? 'python' : 'javascript';
-    const filePlan = { root, text, file, routes, aspects, opts };
+    const filePlan = { root, text, file, routes, fileRoutes, aspects, opts };
     const instrumenter = (wrapper ? WRAPPERS : INSTRUMENTERS)[lang]({
       ...filePlan,
       helper: helper?.helper,
       helperResources: helper?.resources,
+      helperStacked: helper?.stacked,
     });
-    const observer = observed && WRAPPERS[lang]({ ...filePlan, helper: observed.helper, helperResources: observed.resources });
+    const observer =
+      observed &&
+      WRAPPERS[lang]({
+        ...filePlan,
+        helper: observed.helper,
+        helperResources: observed.resources,
+        helperStacked: observed.stacked,
+      });
     // wrapper style: the full paths each path of a registration serves (a router mounted under two prefixes, two;
     // the several URLs of a Flask-RESTful resource are labelled apart by its wrapper)
     const served = new Map<string, Set<string>>();

@@ -71,7 +71,11 @@ export interface PyWrapperNeeds {
   routes: Route[];
   /** false when the existing helper module predates `observe_resource` (it is never overwritten) */
   resources: boolean;
-  /** add_resource calls already wrapped by this plan (start offsets) */
+  /** false when the existing helper module predates `observe_route(method, route, *routes)` (stacked route decorators) */
+  stacked: boolean;
+  /** the routes planned and the file's other routes: where the other stacked route decorators of a view are found */
+  known: Route[];
+  /** add_resource calls and views under stacked route decorators already wrapped by this plan (start offsets) */
   wrapped: Set<number>;
 }
 
@@ -108,20 +112,39 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     decorators.some((d) => isObserveCall(d.namedChildren[0], name)) ||
     presentAspects(f.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length > 0;
   if (fn && routeDecorator) {
-    if (observed(fn)) return already(route, fn.startIndex);
-    const own = decorators.indexOf(routeDecorator);
-    if (decorators.slice(0, own).some(isRouteDecorator)) {
-      return refuse(route, 'stacked route decorators share one function: it is observed under the first one only', fn.startIndex);
+    const stack = decorators.filter((d) => isRouteDecorator(d) && !isObserveCall(d.namedChildren[0], name));
+    if (stack.length > 1 && route.framework !== 'flask') {
+      // a FastAPI route decorator returns the function it was given: observed right under the first one, the other
+      // URLs register the plain function
+      if (stack[0] !== routeDecorator) {
+        const why = 'stacked route decorators share one function: FastAPI gives the wrapper no way to tell which route matched';
+        return refuse(route, `${why}; it is observed under the first one only`, fn.startIndex);
+      }
+      if (observed(fn)) return already(route, fn.startIndex);
+      return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
     }
-    // under the last of stacked route decorators: each registers the same observed function (Flask refuses two
-    // functions under one endpoint name)
-    const last = decorators.slice(own).filter(isRouteDecorator).pop() ?? routeDecorator;
-    const call = routeDecorator.namedChildren[0];
-    const status = call?.type === 'call' ? pyArgs(call).kw.get('status_code')?.text : undefined;
-    const at = lineEndAt(text, last.endIndex);
-    const line = `${indentOfLineAt(text, routeDecorator.startIndex)}@${name}(${args}${status ? `, status_code=${status}` : ''})`;
-    needs.names.add(name);
-    return { route, edits: [{ start: at, end: at, newText: eol + line }], already: [], key: fn.startIndex };
+    if (needs.wrapped.has(fn.startIndex)) return { route, edits: [], already: [], alongside: true };
+    const labelled = stack.length > 1 ? stackedLabels(text, route, stack, needs.known) : undefined;
+    // observed by a decorator written before stacked routes were labelled apart: the labels it lacks are added
+    const obs = decorators.find((d) => isObserveCall(d.namedChildren[0], name));
+    const upgrade = obs && typeof labelled === 'object' ? stackedUpgrade(obs, labelled) : [];
+    // one decorator observes every route of the stack: a shared handler only for the inline style's check
+    if (observed(fn) && !upgrade.length) return already(route, stack.length > 1 ? undefined : fn.startIndex);
+    if (!labelled) return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
+    // Flask: under the last of stacked route decorators (Flask refuses two functions under one endpoint name), with
+    // the label of every one of them; the helper counts each request under the URL rule it matched
+    if (typeof labelled === 'string') return refuse(route, labelled, fn.startIndex);
+    if (labelled.labels.length > 1 && !needs.stacked) {
+      return refuse(
+        route,
+        `the existing ${PY_HELPER_MODULE}.py predates stacked route decorators (one label per URL) and is never overwritten: delete it and instrument again`,
+        fn.startIndex,
+      );
+    }
+    needs.wrapped.add(fn.startIndex);
+    if (upgrade.length) return { route, edits: upgrade, already: [], key: fn.startIndex };
+    const stackedArgs = [labelled.method, ...labelled.labels].map(pyString).join(', ');
+    return observeUnder(mod, route, routeDecorator, stack[stack.length - 1]!, name, stackedArgs, needs, fn);
   }
   const call = registrationCall(root, text, route, 'call', [...PY_REGISTRATIONS, 'add_resource']);
   const method = call && calleeName(call).split('.').pop();
@@ -167,6 +190,64 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     ],
     already: [],
   };
+}
+
+/** `@observe_route(…)` on its own line under the decorator `under`, indented like the route decorator. */
+function observeUnder(
+  mod: PyModule,
+  route: Route,
+  routeDecorator: Node,
+  under: Node,
+  name: string,
+  args: string,
+  needs: PyWrapperNeeds,
+  fn: Node,
+): HandlerOutcome {
+  const call = routeDecorator.namedChildren[0];
+  const status = call?.type === 'call' ? pyArgs(call).kw.get('status_code')?.text : undefined;
+  const at = lineEndAt(mod.text, under.endIndex);
+  const line = `${indentOfLineAt(mod.text, routeDecorator.startIndex)}@${name}(${args}${status ? `, status_code=${status}` : ''})`;
+  needs.names.add(name);
+  return { route, edits: [{ start: at, end: at, newText: mod.eol + line }], already: [], key: fn.startIndex };
+}
+
+/** The edits giving `@observe_route("GET", "/a")` the method and labels of every stacked route it lacks. */
+function stackedUpgrade(obs: Node, { method, labels }: { method: string; labels: string[] }): TextEdit[] {
+  const call = obs.namedChildren[0];
+  const pos = call?.type === 'call' ? pyArgs(call).pos : [];
+  const have = pos.slice(1).map(pyStringValue);
+  const add = labels.filter((l) => !have.includes(l));
+  const last = pos[pos.length - 1];
+  if (!add.length || pos.length < 2 || !last) return [];
+  const edits = [{ start: last.endIndex, end: last.endIndex, newText: add.map((l) => `, ${pyString(l)}`).join('') }];
+  if (pyStringValue(pos[0]) !== method) edits.push({ start: pos[0]!.startIndex, end: pos[0]!.endIndex, newText: pyString(method) });
+  return edits;
+}
+
+/**
+ * The method argument and labels of a Flask view's stacked route decorators, top to bottom: each decorator's route
+ * (planned, or another route of the file), else its path under the prefix of this route; or why they cannot be labelled.
+ * Decorators of different methods give `GET|POST`, which the helper resolves from the request.
+ */
+function stackedLabels(text: string, route: Route, stack: Node[], known: Route[]): { method: string; labels: string[] } | string {
+  const own = routeTemplate(route);
+  const prefix = own.endsWith(route.path) ? own.slice(0, own.length - route.path.length) : undefined;
+  const labels: string[] = [];
+  const methods = new Set(route.methods);
+  for (const d of stack) {
+    const r = known.find((x) => {
+      const at = rangeOffsets(text, x).start;
+      return x.file === route.file && d.startIndex <= at && at < d.endIndex;
+    });
+    if (r && !isStaticRoute(r)) return `it is also served at ${routeLabel(r)}, whose path is not known statically`;
+    const call = d.namedChildren[0];
+    const url = call?.type === 'call' ? pyStringValue(pyArgs(call).pos[0]) : undefined;
+    const label = r ? routeTemplate(r) : url !== undefined && prefix !== undefined ? prefix + url : undefined;
+    if (label === undefined) return `it is also served by ${d.text.replace(/\s+/g, ' ').slice(0, 80)}, whose path is not known statically`;
+    for (const m of r?.methods ?? []) methods.add(m);
+    labels.push(label);
+  }
+  return { method: [...methods].join('|'), labels: [...new Set(labels)] };
 }
 
 /**

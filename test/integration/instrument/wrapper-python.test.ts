@@ -243,9 +243,9 @@ describe('wrapper style: sync, async, generator and async generator handlers', (
 });
 
 describe('wrapper style on Flask: stacked route decorators on one view', () => {
-  it('the view is observed under the last of them, so every URL keeps one function and one endpoint name', async () => {
+  it('one decorator under the last of them: every URL keeps one function and its endpoint name, and is counted under its own label', async () => {
     const app = [
-      'from flask import Blueprint, Flask',
+      'from flask import Blueprint, Flask, request',
       '',
       'app = Flask(__name__)',
       'admin = Blueprint("admin", __name__, url_prefix="/admin")',
@@ -253,8 +253,9 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
       '',
       '@admin.route("/roles")',
       '@admin.route("/roles/<int:role_id>")',
+      '@admin.route("/roles/<int:role_id>/clone", methods=["POST"])',
       'def roles_view(role_id=None):',
-      '    return {"role": role_id}',
+      '    return {"role": role_id, "clone": request.path.endswith("/clone")}',
       '',
       '',
       'app.register_blueprint(admin)',
@@ -263,22 +264,23 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
     const [original, wrapped] = [tempTree({ 'app.py': app }), tempTree({ 'app.py': app })];
     const file = path.join(wrapped, 'app.py');
     const routes = await detectRoutes([{ path: file, text: app }]);
-    assert.equal(routes.length, 2);
+    assert.equal(routes.length, 3);
     const plan = await planInstrumentFile(app, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
-    assert.match(plan.summary, /stacked route decorators share one function/, 'the second URL is refused, with the reason');
+    assert.equal(plan.refused, undefined, plan.summary);
     const out = applyEdits(app, plan.edits);
     assert.match(
       out,
-      /@admin\.route\("\/roles"\)\n@admin\.route\("\/roles\/<int:role_id>"\)\n@observe_route\("GET", "\/admin\/roles"\)\ndef /,
+      /@admin\.route\("\/roles\/<int:role_id>\/clone", methods=\["POST"\]\)\n@observe_route\("GET\|POST", "\/admin\/roles", "\/admin\/roles\/<int:role_id>", "\/admin\/roles\/<int:role_id>\/clone"\)\ndef /,
     );
     fs.writeFileSync(file, out);
     fs.writeFileSync(plan.newFiles![0]!.path, plan.newFiles![0]!.content);
     writeOtelStub(wrapped);
+    const requests = 'c.get("/admin/roles"), c.get("/admin/roles/3"), c.get("/admin/roles/3"), c.post("/admin/roles/4/clone")';
     const probe = [
       'import json',
       'from app import app',
       'c = app.test_client()',
-      'out = [(r.status_code, r.get_json()) for r in (c.get("/admin/roles"), c.get("/admin/roles/3"))]',
+      `out = [(r.status_code, r.get_json()) for r in (${requests})]`,
       'print(json.dumps({"out": out, "endpoints": sorted(r.endpoint for r in app.url_map.iter_rules())}))',
     ].join('\n');
     assertSameAnswers(
@@ -287,6 +289,58 @@ describe('wrapper style on Flask: stacked route decorators on one view', () => {
       wrapped,
       'the same answers and endpoint names: Flask does not see two functions under admin.roles_view',
     );
+    const counted = runPython(
+      [
+        'from prometheus_client import REGISTRY',
+        'from app import app',
+        'c = app.test_client()',
+        `for r in (${requests}):`,
+        '    assert r.status_code == 200',
+        'samples = [(s.labels["method"], s.labels["route"], s.value) for m in REGISTRY.collect() if m.name == "http_requests" for s in m.samples if s.name == "http_requests_total"]',
+        'print(sorted(samples))',
+      ].join('\n'),
+      wrapped,
+    );
+    assert.equal(counted.status, 0, counted.out);
+    assert.equal(
+      counted.out.trim(),
+      "[('GET', '/admin/roles', 1.0), ('GET', '/admin/roles/<int:role_id>', 2.0), ('POST', '/admin/roles/<int:role_id>/clone', 1.0)]",
+      'each request counted under the route it matched, with its own method',
+    );
+  });
+});
+
+describe('wrapper style on FastAPI under uvicorn: stacked route decorators on one endpoint', () => {
+  it('the first route is observed, the other answers as before unobserved (refused with the reason), nothing miscounted', async () => {
+    const app = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\n@app.get("/b")\ndef read():\n    return {"x": 1}\n';
+    const wrapped = tempTree({ 'app.py': app });
+    const file = path.join(wrapped, 'app.py');
+    const plan = await planInstrumentFile(
+      app,
+      file,
+      await detectRoutes([{ path: file, text: app }]),
+      ['counter', 'histogram', 'span'],
+      DEFAULT_OPTIONS,
+    );
+    assert.match(
+      plan.summary,
+      /GET \/b: stacked route decorators share one function: FastAPI gives the wrapper no way to tell which route matched/,
+    );
+    let out = applyEdits(app, plan.edits);
+    out = applyEdits(out, (await planAppSetup(out, file, 'metrics-endpoint', DEFAULT_OPTIONS)).plan.edits);
+    fs.writeFileSync(file, out);
+    fs.writeFileSync(plan.newFiles![0]!.path, plan.newFiles![0]!.content);
+    writeOtelStub(wrapped);
+    const server = await startUvicorn(wrapped, 'app:app');
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      for (const p of ['/a', '/b', '/b']) assert.deepEqual(await getText(base + p), { status: 200, body: '{"x":1}' });
+      const metrics = (await getText(`${base}/metrics`)).body;
+      assert.match(metrics, /^http_requests_total\{method="GET",route="\/a",status="200"\} 1\.0$/m);
+      assert.doesNotMatch(metrics, /route="\/b"/, 'the second URL is not observed, so not counted under /a either');
+    } finally {
+      server.proc.kill('SIGTERM');
+    }
   });
 });
 
