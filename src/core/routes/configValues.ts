@@ -161,8 +161,9 @@ export function jsObjectConsts(
 /**
  * zod: `const env = schema.parse(process.env)` with `schema = z.object({ HEALTH_PATH: z.string().default('/health') })`
  * (the schema in place or a `const` of this file): each key's default written in the code is `name.KEY`, as the value
- * when the variable is unset. A chain that transforms the value (`transform`, `pipe`, `preprocess`) gives none. False
- * when `n` is no such call.
+ * when the variable is unset; also `schema.safeParse(process.env).data`, the call in place or a `const` of this file
+ * (`const parsed = schema.safeParse(process.env); …; export const env = parsed.data`). A chain that transforms the
+ * value (`transform`, `pipe`, `preprocess`) gives none. False when `n` is no such call.
  */
 export function zodDefaults(
   name: string,
@@ -171,9 +172,10 @@ export function zodDefaults(
   declOf: (id: string) => Node | null,
   set: (key: string, v: { s: string; src?: string }) => void,
 ): boolean {
-  const u = unwrapExpr(n);
+  const safe = safeParsed(unwrapExpr(n), declOf);
+  const u = safe ?? unwrapExpr(n);
   const f = u?.type === 'call_expression' ? u.childForFieldName('function') : null;
-  if (f?.type !== 'member_expression' || f.childForFieldName('property')?.text !== 'parse') return false;
+  if (f?.type !== 'member_expression' || f.childForFieldName('property')?.text !== (safe ? 'safeParse' : 'parse')) return false;
   let schema = unwrapExpr(f.childForFieldName('object'));
   if (schema?.type === 'identifier') schema = unwrapExpr(declOf(schema.text)?.childForFieldName('value') ?? null);
   const sf = schema?.type === 'call_expression' ? schema.childForFieldName('function') : null;
@@ -187,6 +189,15 @@ export function zodDefaults(
     if (k && 's' in k && v && 's' in v) set(`${name}.${k.s}`, { s: v.s, src: configured(`${name}.${k.s}`, v.s) });
   }
   return true;
+}
+
+/** The `schema.safeParse(…)` call whose `.data` `n` reads (`parsed.data` of `const parsed = schema.safeParse(…)`), or null. */
+function safeParsed(n: Node | null, declOf: (id: string) => Node | null): Node | null {
+  if (n?.type !== 'member_expression' || n.childForFieldName('property')?.text !== 'data') return null;
+  let o = unwrapExpr(n.childForFieldName('object'));
+  if (o?.type === 'identifier') o = unwrapExpr(declOf(o.text)?.childForFieldName('value') ?? null);
+  const f = o?.type === 'call_expression' ? o.childForFieldName('function') : null;
+  return f?.type === 'member_expression' && f.childForFieldName('property')?.text === 'safeParse' ? o : null;
 }
 
 /** The argument of a zod chain's outermost `.default(x)` (`z.string().min(1).default('/health')`), unless it transforms. */

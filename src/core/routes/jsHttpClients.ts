@@ -1,14 +1,18 @@
 /**
  * Parameters typed as an HTTP client: `constructor(http: AxiosInstance)` with `AxiosInstance` imported from 'axios'
  * (or `axios.AxiosInstance`, `HttpClient` from '@angular/common/http', got, ky, superagent, supertest, undici,
- * node-fetch, ofetch). Such a receiver sends requests (`this.http.post('/organizations', payload)` in an SDK class);
- * it never registers routes, so the resolver does not guess a framework for it when its callers are unknown
- * (resolve.ts emitOne). Read from the TypeScript annotations of one file; pure.
+ * node-fetch, ofetch), or named `axios` (also a parameter's `axios` property: a redux thunk's extra argument `{ axios }`).
+ * Such a receiver sends requests (`this.http.post('/organizations', payload)` in an SDK class, `axios.put('/api/cart',
+ * cart)` in a client store); it never registers routes, so the resolver does not guess a framework for it when its
+ * callers are unknown (resolve.ts emitOne). Read from the parameters of one file; pure.
  */
 import type { Ent } from './values';
 import type { FileAnalysis } from './model';
 import type { JsAnalyzer } from './javascript';
 import { named } from '../parsing/nodes';
+
+/** The name an HTTP client is given by convention (`axios`, `axiosInstance`): no router is called so. */
+const AXIOS_NAME = /^axios(?:Instance|Client)?$/i;
 
 const CLIENT_PKGS = new Set(['axios', 'got', 'ky', 'superagent', 'supertest', 'undici', 'node-fetch', 'ofetch', '@angular/common/http']);
 
@@ -18,6 +22,7 @@ export function httpClientParams(A: JsAnalyzer): void {
     const params = A.fnNode(f.id)?.childForFieldName('parameters');
     if (!params) continue;
     named(params).forEach((p, i) => {
+      if (AXIOS_NAME.test((p.childForFieldName('pattern') ?? p).text)) return void (f.clients ??= []).push(i);
       const type = p.childForFieldName('type');
       const head = type ? /^:\s*([A-Za-z_$][\w$]*)/.exec(type.text)?.[1] : undefined;
       // the file's import of that name (type, default or namespace import), bound by the analyzer
@@ -27,7 +32,9 @@ export function httpClientParams(A: JsAnalyzer): void {
   }
 }
 
-/** A parameter annotated with an HTTP client type (recorded by httpClientParams). */
+/** A parameter annotated with an HTTP client type or named `axios` (recorded by httpClientParams), or its `axios`
+ *  property (`async (dispatch, getState, { axios }) => …`, a redux thunk given the client as its extra argument). */
 export function isHttpClientParam(files: ReadonlyMap<string, FileAnalysis>, e: Ent): boolean {
-  return e.t === 'param' && !!files.get(e.file)?.functions[e.fn]?.clients?.includes(e.i);
+  if (e.t !== 'param') return false;
+  return AXIOS_NAME.test(e.prop ?? '') || !!files.get(e.file)?.functions[e.fn]?.clients?.includes(e.i);
 }

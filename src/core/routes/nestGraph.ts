@@ -3,9 +3,11 @@
  * `NestFactory.create(AppModule)` through `imports` (a class, `X.forRoot(…)` / `forFeature` / `register`, `forwardRef(() =>
  * X)`, spreads of constant arrays, the `imports` and `controllers` of a module's own dynamic modules). A controller whose
  * modules are all outside that graph is not served, as a never-mounted Express router is not: its routes get no full path
- * (with the reason), and none at all when nothing loads the module's file (dead code). Conservative: a bootstrap whose
- * root or graph cannot be followed (an element computed at run time, a project class with no readable `@Module`) leaves
- * every controller as it was, and so does a module whose name an unresolved import in the graph may bind. Pure.
+ * (with the reason), and none at all when nothing loads the module's file (dead code); so is a controller no `@Module`
+ * lists, once every module of the project is read whole (none at all when nothing loads its file). Conservative: a
+ * bootstrap whose root or graph cannot be followed (an element computed at run time, a project class with no readable
+ * `@Module`) leaves every controller as it was, and so does a module whose name an unresolved import in the graph may
+ * bind. Pure.
  */
 import { lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
@@ -108,6 +110,7 @@ export class NestGraph {
   private boots: Boot[] | null = null;
   private declared: Map<string, string[]> | null = null;
   private loaded: Set<string> | null = null;
+  private whole: boolean | null = null;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileAnalysis>,
@@ -123,7 +126,7 @@ export class NestGraph {
    */
   unserved(file: string, cls: number): { why: string; drop: boolean } | null {
     const mods = this.declaredBy().get(`${file}|${cls}`);
-    if (!mods?.length) return null;
+    if (!mods?.length) return this.undeclared(file, cls);
     const boots = this.bootsOf(file);
     if (!boots.length) return null;
     for (const b of boots) {
@@ -136,6 +139,31 @@ export class NestGraph {
     const why = `\`${c?.name}\` (${this.rel(m.split('|')[0]!)}:${c?.line}) is never imported into the module graph of \`${b.root}\` (${this.rel(b.file)}:${b.line})`;
     this.loaded ??= this.loadedFiles();
     return { why, drop: mods.every((k) => !this.loaded!.has(k.split('|')[0]!)) };
+  }
+
+  /** A controller no `@Module` lists: not served when the module graph of each application that may serve it is whole
+   *  and every module of the project says which controllers it declares (dead code when nothing loads its file). */
+  private undeclared(file: string, cls: number): { why: string; drop: boolean } | null {
+    const boots = this.bootsOf(file);
+    if (!boots.length || boots.some((b) => !(b.reached instanceof Set)) || !this.allDeclared()) return null;
+    const b = boots[0]!;
+    const why = `\`${this.classOf(`${file}|${cls}`)?.name}\` is in the \`controllers\` of no module of \`${b.root}\` (${this.rel(b.file)}:${b.line})`;
+    this.loaded ??= this.loadedFiles();
+    return { why, drop: !this.loaded.has(file) };
+  }
+
+  /** Whether every `@Module` of the project is read whole: its dynamic modules, and its controllers, each a project class. */
+  private allDeclared(): boolean {
+    if (this.whole === null) {
+      this.whole = true;
+      for (const fa of this.files.values())
+        for (const m of fa.nestModules ?? []) {
+          const missed: { file: string; ref: Ref }[] = [];
+          for (const c of [...m.controllers, ...(m.graph?.controllers ?? [])]) this.classes(fa.file, c, missed);
+          if (!m.graph || m.graph.unknown || missed.length) this.whole = false;
+        }
+    }
+    return this.whole;
   }
 
   private classOf(k: string): { name: string; line: number } | undefined {

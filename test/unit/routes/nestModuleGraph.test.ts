@@ -1,6 +1,6 @@
-/** NestJS module graph: a controller of modules `NestFactory.create(AppModule)` never reaches through `imports` is not
- *  served (no full path, with the reason; dropped when nothing loads its module); a graph that cannot be followed, or an
- *  unresolved import that may bind the module, keeps every route as it was. */
+/** NestJS module graph: a controller of modules `NestFactory.create(AppModule)` never reaches through `imports`, or one
+ *  no module lists, is not served (no full path, with the reason; dropped when nothing loads its module or file); a graph
+ *  that cannot be followed, or an unresolved import that may bind the module, keeps every route as it was. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectRoutes } from '../../../src/core/routes/detector';
@@ -74,6 +74,36 @@ test('a graph that cannot be followed, or an unresolved import of the same name,
     'users/users.controller.ts /users',
   ]);
   assert.deepEqual(await app(`${users}\nimport { ReportsModule } from '@acme/reports';`, 'UsersModule, ReportsModule.forRoot()'), [
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+});
+
+test('a controller no module lists is not served: dead when nothing loads it, kept when a module is not read whole', async () => {
+  const users = "import { UsersModule } from './users/users.module';";
+  const health = (load: string) => ({
+    path: '/p/src/health.controller.ts',
+    text: `import { Controller, Get } from '@nestjs/common';${load}\n@Controller('health')\nexport class HealthController {\n  @Get()\n  check() {}\n}\n`,
+  });
+  const loader = {
+    path: '/p/src/loader.ts',
+    text: "import { HealthController } from './health.controller';\nexport const all = [HealthController];\n",
+  };
+  assert.deepEqual(await app(users, 'UsersModule', [health('')]), ['users/users.controller.ts /users']);
+  assert.deepEqual(await app(users, 'UsersModule', [health(''), loader]), [
+    'health.controller.ts null(`HealthController` is in the `controllers` of no module of `AppModule` (main.ts:3)) unmounted',
+    'users/users.controller.ts /users',
+  ]);
+  const computed = {
+    path: '/p/src/ops.module.ts',
+    text: "import { Module } from '@nestjs/common';\nimport { controllers } from './registry';\n@Module({ controllers: controllers() })\nexport class OpsModule {}\n",
+  };
+  assert.deepEqual(await app(users, 'UsersModule', [health(''), computed]), [
+    'health.controller.ts /health',
+    'users/users.controller.ts /users',
+  ]);
+  assert.deepEqual(await app(`${users}\nimport { plugins } from './plugins';`, 'UsersModule, ...plugins()', [health('')]), [
+    'health.controller.ts /health',
     'reports/reports.controller.ts /reports',
     'users/users.controller.ts /users',
   ]);
