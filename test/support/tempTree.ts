@@ -1,3 +1,4 @@
+/** Temp folders for tests: removed when the test process exits. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -11,7 +11,7 @@ import { calleeName, findAll, type Node, pyStringValue } from '../parsing/nodes'
 import { pyArgs } from '../parsing/python';
 import { jsObjectProp } from '../parsing/javascript';
 import type { Route } from '../routes/types';
-import { isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
+import { frameworkName, isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
 import { callArgs, findJsHandler, routingControllersMethod } from './js';
@@ -115,9 +115,9 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     const stack = decorators.filter((d) => isRouteDecorator(d) && !isObserveCall(d.namedChildren[0], name));
     if (stack.length > 1 && route.framework !== 'flask') {
       // a FastAPI route decorator returns the function it was given: observed right under the first one, the other
-      // URLs register the plain function
+      // URLs register the plain function (only Flask's helper reads the URL rule a request matched)
       if (stack[0] !== routeDecorator) {
-        const why = 'stacked route decorators share one function: FastAPI gives the wrapper no way to tell which route matched';
+        const why = `stacked route decorators share one function: ${frameworkName(route)} gives the wrapper no way to tell which route matched`;
         return refuse(route, `${why}; it is observed under the first one only`, fn.startIndex);
       }
       if (observed(fn)) return already(route, fn.startIndex);

@@ -48,10 +48,10 @@ export function pyReturnClass<N extends SyntaxNodeOf<N>>(fn: N): N | undefined {
 /**
  * A binding in an `except` clause of a `try` whose body binds the same name at its top level (`try: from routers import
  * jokes` / `except ImportError: jokes = None`): the fallback for when the body fails, not the binding the code is
- * written for. `stmt` is the binding (an import or function statement, or an assignment).
+ * written for. `stmt` is the assignment.
  */
 export function pyExceptFallback<N extends SyntaxNodeOf<N>>(stmt: N, name: string): boolean {
-  const s = stmt.type === 'assignment' ? stmt.parent : stmt;
+  const s = stmt.parent; // the expression statement
   const block = s?.parent;
   const clause = block?.type === 'block' ? block.parent : null;
   const tryStmt = clause?.type === 'except_clause' ? clause.parent : null;
