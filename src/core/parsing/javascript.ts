@@ -32,7 +32,8 @@ export function unwrapExpr<N extends SyntaxNodeOf<N>>(n: N | null): N | null {
       n.type === 'non_null_expression' ||
       n.type === 'type_assertion')
   ) {
-    n = named(n)[0] ?? null;
+    const parts = named(n);
+    n = (n.type === 'type_assertion' ? parts[parts.length - 1] : parts[0]) ?? null; // `<T>expr`: the type comes first
   }
   return n;
 }

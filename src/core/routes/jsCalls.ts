@@ -185,15 +185,30 @@ function pushed(A: JsAnalyzer, arr: Node): Node[] | null {
   const id = unwrapExpr(arr);
   const v = id?.type === 'identifier' ? unwrapExpr(A.soleDeclarator(id.text)?.childForFieldName('value') ?? null) : null;
   if (v?.type !== 'array' || named(v).length) return null;
-  let root = v;
+  const out = pushesOf(A, v).get(id!.text);
+  return out?.length && out.length <= MAX_ELEMENTS ? out : null;
+}
+
+const pushes = new WeakMap<JsAnalyzer, Map<string, Node[]>>();
+
+/** Every `name.push(...)` of the file: the arguments per name, found in one walk per file (not one per empty array). */
+function pushesOf(A: JsAnalyzer, any: Node): Map<string, Node[]> {
+  let byName = pushes.get(A);
+  if (byName) return byName;
+  byName = new Map();
+  pushes.set(A, byName);
+  let root = any;
   while (root.parent) root = root.parent;
-  const out: Node[] = [];
   walk(root, (n) => {
     const fn = n.type === 'call_expression' ? n.childForFieldName('function') : null;
-    const push = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'push';
-    if (push && fn.childForFieldName('object')?.text === id!.text) out.push(...named(n.childForFieldName('arguments')!));
+    if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'push') return;
+    const obj = fn.childForFieldName('object');
+    if (obj?.type !== 'identifier') return;
+    const list = byName!.get(obj.text) ?? [];
+    if (list.length <= MAX_ELEMENTS) list.push(...named(n.childForFieldName('arguments')!));
+    byName!.set(obj.text, list);
   });
-  return out.length && out.length <= MAX_ELEMENTS ? out : null;
+  return byName;
 }
 
 /**
