@@ -42,9 +42,9 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     if (m === 'createApp' && obj) return factoryApp(A, n, obj);
     const server = m === 'getInstance' && obj ? calls.adapterServer(A, n, obj) : null;
     if (server) return server;
-    // the same instance: koa-router routes(), Fastify withTypeProvider<…>() (typed routes on the same server), Hono's
+    // the same instance: koa-router routes() and prefix(p), Fastify withTypeProvider<…>() (typed routes on the same server), Hono's
     // chained notFound(cb) / onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
-    const self = /^(routes|middleware|bind|withTypeProvider|notFound|onError)$/.test(m) && obj ? A.refOf(obj) : null;
+    const self = /^(routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/.test(m) && obj ? A.refOf(obj) : null;
     if (self && self.k !== 'cls') return self;
     if (
       (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
