@@ -256,6 +256,9 @@ export interface NestImports {
   also: Ref[];
   /** Controllers its dynamic modules declare (`static forRoot() { return { module: X, controllers: [C] } }`). */
   controllers: Ref[];
+  /** Classes called with a static method this analysis does not read (`FeatModule.forChild()`): the graph is not whole
+   *  when one is a project class. */
+  calls?: Ref[];
   /** An element the analysis cannot read (`...getModules()`): the graph below this module is not whole. */
   unknown?: string;
 }

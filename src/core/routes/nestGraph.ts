@@ -6,8 +6,8 @@
  * (with the reason), and none at all when nothing loads the module's file (dead code); so is a controller no `@Module`
  * lists, once every module of the project is read whole (none at all when nothing loads its file). Conservative: a
  * bootstrap whose root or graph cannot be followed (an element computed at run time, a project class with no readable
- * `@Module`) leaves every controller as it was, and so does a module whose name an unresolved import in the graph may
- * bind. Pure.
+ * `@Module`, an import that names no project class and no NestJS package, a static method other than those, too many
+ * names) leaves every controller as it was. A controller is served when any application reaches one of its modules. Pure.
  */
 import { lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
@@ -20,7 +20,7 @@ import * as path from 'node:path';
 
 /** Static methods that make a dynamic module (`static forRoot(): DynamicModule { return { module: X, … } }`). */
 const DYNAMIC = /^(?:forRoot|forFeature|register|forRootAsync|forFeatureAsync|registerAsync)$/;
-const MAX_ALSO = 32;
+const MAX_ALSO = 256;
 const MAX_MODULES = 5000;
 
 // ---- analysis ------------------------------------------------------------------------------------
@@ -38,8 +38,12 @@ export function nestImports(A: JsAnalyzer, o: Node, body: Node | null): NestImpo
   const g: NestImports = { imports: [], also: [], controllers: [] };
   readList(A, A.prop(o, 'imports'), g, false, 0);
   for (const m of body ? named(body) : []) {
-    const name = m.type === 'method_definition' ? m.childForFieldName('name')?.text : undefined;
+    const name = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
     if (!name || !DYNAMIC.test(name) || !m.children.some((c) => c?.type === 'static')) continue;
+    if (m.type !== 'method_definition') {
+      g.unknown ??= `${name} is no static method`;
+      continue;
+    }
     const ret = unwrapExpr(A.returnedExpr(m) ?? null);
     if (ret?.type !== 'object') {
       g.unknown ??= `${name}() returns ${ret ? clip(ret.text, 40) : 'no object literal'}`;
@@ -85,11 +89,18 @@ function importElement(A: JsAnalyzer, e: Node | null, g: NestImports, depth: num
   } else if (f?.type === 'identifier' && f.text === 'forwardRef' && args[0]) {
     importElement(A, A.returnedExpr(args[0]) ?? null, g, depth + 1);
   } else if (f?.type === 'member_expression' && depth < 4) {
-    importElement(A, f.childForFieldName('object'), g, depth + 1);
+    const obj = unwrapExpr(f.childForFieldName('object'));
+    if (!DYNAMIC.test(f.childForFieldName('property')?.text ?? '')) {
+      if (obj?.type === 'identifier' || obj?.type === 'member_expression') (g.calls ??= []).push(A.refOf(obj));
+      else g.unknown ??= clip(u!.text, 60);
+    }
+    importElement(A, obj, g, depth + 1);
     for (const a of args)
       walk(a, (x) => {
         if (x.type === 'identifier' && /^[A-Z]/.test(x.text)) g.also.push(A.refOf(x));
-        return g.also.length < MAX_ALSO;
+        if (g.also.length < MAX_ALSO) return true;
+        g.unknown ??= `more than ${MAX_ALSO} names in ${clip(u!.text, 40)}`;
+        return false;
       });
   } else g.unknown ??= clip(u?.text ?? '', 60);
 }
@@ -102,8 +113,6 @@ interface Boot {
   /** The modules the application reaches (`file|cls`), or why its graph is not whole. */
   reached: Set<string> | { why: string };
   root: string;
-  /** Names unresolved imports of the graph bind: a module of that name may be reached through them. */
-  unresolved: Set<string>;
 }
 
 export class NestGraph {
@@ -129,10 +138,8 @@ export class NestGraph {
     if (!mods?.length) return this.undeclared(file, cls);
     const boots = this.bootsOf(file);
     if (!boots.length) return null;
-    for (const b of boots) {
-      if (!(b.reached instanceof Set) || mods.some((m) => (b.reached as Set<string>).has(m))) return null;
-      if (mods.some((m) => b.unresolved.has(this.classOf(m)?.name ?? ''))) return null;
-    }
+    // served when any application reaches one of its modules (a shared controller of another app's folder)
+    for (const b of this.boots!) if (!(b.reached instanceof Set) || mods.some((m) => (b.reached as Set<string>).has(m))) return null;
     const m = mods[0]!;
     const b = boots[0]!;
     const c = this.classOf(m);
@@ -145,7 +152,7 @@ export class NestGraph {
    *  and every module of the project says which controllers it declares (dead code when nothing loads its file). */
   private undeclared(file: string, cls: number): { why: string; drop: boolean } | null {
     const boots = this.bootsOf(file);
-    if (!boots.length || boots.some((b) => !(b.reached instanceof Set)) || !this.allDeclared()) return null;
+    if (!boots.length || this.boots!.some((b) => !(b.reached instanceof Set)) || !this.allDeclared()) return null;
     const b = boots[0]!;
     const why = `\`${this.classOf(`${file}|${cls}`)?.name}\` is in the \`controllers\` of no module of \`${b.root}\` (${this.rel(b.file)}:${b.line})`;
     this.loaded ??= this.loadedFiles();
@@ -171,7 +178,7 @@ export class NestGraph {
     return this.files.get(file!)?.classes[Number(id)];
   }
 
-  /** The bootstraps whose folder holds a file. */
+  /** The bootstraps whose folder holds a file (then every bootstrap of the project may serve it). */
   private bootsOf(file: string): Boot[] {
     this.boots ??= this.bootstraps();
     return this.boots.filter((b) => file.startsWith(path.dirname(b.file) + path.sep));
@@ -214,7 +221,7 @@ export class NestGraph {
       for (const boot of fa.nestBoots ?? []) {
         const roots = this.classes(fa.file, boot.module);
         const root = roots[0] ? `${roots[0].file}|${roots[0].id}` : '';
-        const b: Boot = { file: fa.file, line: boot.line, reached: new Set(), root: this.classOf(root)?.name ?? '', unresolved: new Set() };
+        const b: Boot = { file: fa.file, line: boot.line, reached: new Set(), root: this.classOf(root)?.name ?? '' };
         out.push(b);
         const reached = b.reached as Set<string>;
         const todo = roots.length === 1 ? [root] : [];
@@ -232,15 +239,11 @@ export class NestGraph {
           for (const r of m.graph.imports) for (const c of this.classes(m.file, r, missed)) todo.push(`${c.file}|${c.id}`);
           for (const r of m.graph.also)
             for (const c of this.classes(m.file, r)) if (modules.has(`${c.file}|${c.id}`)) todo.push(`${c.file}|${c.id}`);
-          for (const x of missed) {
-            const name = importedName(x.ref);
-            if (name === null) {
-              b.reached = { why: `an import of ${this.classOf(k)?.name} is not followed` };
-              break;
-            }
-            b.unresolved.add(name);
+          // an import the analysis does not resolve (an alias it misses) may reach any module; a NestJS package's cannot
+          if (missed.some((x) => !nestPackage(x.ref)) || m.graph.calls?.some((r) => this.classes(m.file, r).length)) {
+            b.reached = { why: `an import of ${this.classOf(k)?.name} is not followed` };
+            break;
           }
-          if (!(b.reached instanceof Set)) break;
         }
         if (todo.length && b.reached instanceof Set) b.reached = { why: 'the module graph is too large to follow' };
       }
@@ -248,10 +251,8 @@ export class NestGraph {
   }
 }
 
-/** The name an unresolved import binds (`ThrottlerModule` of '@nestjs/throttler', `Lib.UsersModule`), or null when
- *  that name is not the module's own (a default import) or the element is no import at all (a parameter, a call's value). */
-function importedName(ref: Ref): string | null {
-  if (ref.k === 'imp') return ref.name === 'default' || ref.name === 'cjs' || ref.name === '*' ? null : ref.name;
-  if (ref.k === 'mem') return importedName(ref.base) === null ? null : ref.name;
-  return null;
+/** Whether an element names a binding of a NestJS package (`ThrottlerModule` of '@nestjs/throttler'). */
+function nestPackage(ref: Ref): boolean {
+  const imp = ref.k === 'mem' ? ref.base : ref;
+  return imp.k === 'imp' && imp.mod.startsWith('pkg:@nestjs/');
 }

@@ -45,12 +45,13 @@ function methodClass(A: PyAnalyzer, r: Ref | null): { fn?: Node; cls?: Node; nam
 }
 
 /** Per analyzer: each class's instance fields (by the class's offset), and the values being read (`self.a = self.a`). */
-const fieldIndex = new WeakMap<PyAnalyzer, { byClass: Map<number, Map<string, Node>>; busy: Set<number> }>();
+const fieldIndex = new WeakMap<PyAnalyzer, { byClass: Map<number, Map<string, Node[]>>; busy: Set<number> }>();
 
 /**
- * `self.app` in a method: the value of the first `self.app = …` a method of the class assigns at its top level
- * (`self.app = FastAPI()` in `__init__`, read by `@self.app.get("/x")` in `setup_routes`), as JS `this.app` is; also
- * recorded as the class's field, so `portal.app` of an instance is that object. Null when no method assigns it.
+ * `self.app` in a method: the value of the first `self.app = …` a method of the class assigns at its top level whose
+ * value resolves (`self.app = FastAPI()` in `build`, read by `@self.app.get("/x")` in `setup_routes`; a `self.app = None`
+ * placeholder in `__init__` is passed over), as JS `this.app` is; also recorded as the class's field, so `portal.app` of
+ * an instance is that object. Null when no method assigns it a value that resolves.
  */
 export function pySelfField(A: PyAnalyzer, obj: Node, attr: string): Ref | null {
   if (obj.type !== 'identifier') return null;
@@ -60,24 +61,26 @@ export function pySelfField(A: PyAnalyzer, obj: Node, attr: string): Ref | null 
   if (!idx) fieldIndex.set(A, (idx = { byClass: new Map(), busy: new Set() }));
   let fields = idx.byClass.get(cls.startIndex);
   if (!fields) idx.byClass.set(cls.startIndex, (fields = instanceFields(cls)));
-  const right = fields.get(attr);
-  if (!right || idx.busy.has(right.startIndex)) return null;
-  idx.busy.add(right.startIndex);
-  try {
-    const v = A.refOf(right);
-    if (v.k === 'none') return null;
-    const c = A.classRef(cls, name);
-    const decl = c.k === 'cls' ? A.fa.classes[c.id] : undefined;
-    if (decl) (decl.fields ??= {})[attr] ??= v;
-    return v;
-  } finally {
-    idx.busy.delete(right.startIndex);
+  for (const right of fields.get(attr) ?? []) {
+    if (idx.busy.has(right.startIndex)) continue;
+    idx.busy.add(right.startIndex);
+    try {
+      const v = A.refOf(right);
+      if (v.k === 'none') continue;
+      const c = A.classRef(cls, name);
+      const decl = c.k === 'cls' ? A.fa.classes[c.id] : undefined;
+      if (decl) (decl.fields ??= {})[attr] ??= v;
+      return v;
+    } finally {
+      idx.busy.delete(right.startIndex);
+    }
   }
+  return null;
 }
 
-/** The value each instance field is first given by a top-level `self.x = …` of a method of the class. */
-function instanceFields(cls: Node): Map<string, Node> {
-  const out = new Map<string, Node>();
+/** The values each instance field is given by top-level `self.x = …` of the methods of the class, in source order. */
+function instanceFields(cls: Node): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
   const body = cls.childForFieldName('body');
   for (const c of body ? named(body) : []) {
     const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
@@ -92,7 +95,7 @@ function instanceFields(cls: Node): Map<string, Node> {
           ? left.childForFieldName('attribute')?.text
           : undefined;
       const right = asg?.childForFieldName('right');
-      if (attr && right && !out.has(attr)) out.set(attr, right);
+      if (attr && right) out.set(attr, [...(out.get(attr) ?? []), right]);
     }
   }
   return out;

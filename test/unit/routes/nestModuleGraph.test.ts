@@ -108,3 +108,65 @@ test('a controller no module lists is not served: dead when nothing loads it, ke
     'users/users.controller.ts /users',
   ]);
 });
+
+test('an import that names no project class and no NestJS package keeps every route; a NestJS package import does not', async () => {
+  const users = "import { UsersModule } from './users/users.module';";
+  const core = {
+    path: '/p/src/core/core.module.ts',
+    text: "import { Module } from '@nestjs/common';\nimport { ReportsModule } from '../reports/reports.module';\n@Module({ imports: [ReportsModule] })\nexport class CoreModule {}\n",
+  };
+  assert.deepEqual(await app(`${users}\nimport { CoreModule } from '@app/core';`, 'UsersModule, CoreModule', [core]), [
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+  assert.deepEqual(
+    await app(`${users}\nimport { ThrottlerModule } from '@nestjs/throttler';`, 'UsersModule, ThrottlerModule.forRoot()', [core]),
+    [
+      'reports/reports.controller.ts null(`ReportsModule` (reports/reports.module.ts:4) is never imported into the module graph of `AppModule` (main.ts:3)) unmounted',
+      'users/users.controller.ts /users',
+    ],
+  );
+});
+
+test('a controller another application in the project reaches is served', async () => {
+  const admin = [
+    {
+      path: '/p/src/admin/admin.module.ts',
+      text: "import { Module } from '@nestjs/common';\nimport { ReportsController } from '../reports/reports.controller';\n@Module({ controllers: [ReportsController] })\nexport class AdminModule {}\n",
+    },
+    {
+      path: '/p/src/admin/main.ts',
+      text: "import { NestFactory } from '@nestjs/core';\nimport { AdminModule } from './admin.module';\nNestFactory.create(AdminModule).then((a) => a.listen(3001));\n",
+    },
+  ];
+  assert.deepEqual(await app("import { UsersModule } from './users/users.module';", 'UsersModule', admin), [
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+});
+
+test('a static method the analysis does not read, or too many names in a dynamic module call, keeps every route', async () => {
+  const users = "import { UsersModule } from './users/users.module';";
+  const feat = [
+    {
+      path: '/p/src/feat/feat.controller.ts',
+      text: "import { Controller, Get } from '@nestjs/common';\n@Controller('feat')\nexport class FeatController {\n  @Get()\n  list() {}\n}\n",
+    },
+    {
+      path: '/p/src/feat/feat.module.ts',
+      text: "import { Module } from '@nestjs/common';\nimport { FeatController } from './feat.controller';\n@Module({})\nexport class FeatModule {\n  static forChild() {\n    return { module: FeatModule, controllers: [FeatController] };\n  }\n}\n",
+    },
+  ];
+  assert.deepEqual(await app(`${users}\nimport { FeatModule } from './feat/feat.module';`, 'UsersModule, FeatModule.forChild()', feat), [
+    'feat/feat.controller.ts /feat',
+    'reports/reports.controller.ts /reports',
+    'users/users.controller.ts /users',
+  ]);
+  const head = `${users}\nimport { TypeOrmModule } from '@nestjs/typeorm';\nimport { ReportsModule } from './reports/reports.module';`;
+  const entities = (n: number) => Array.from({ length: n }, (_, i) => `E${i}`).join(', ');
+  const imports = (n: number) =>
+    `UsersModule, TypeOrmModule.forFeature([${entities(n)}]), TypeOrmModule.forRootAsync({ imports: [ReportsModule] })`;
+  const served = ['reports/reports.controller.ts /reports', 'users/users.controller.ts /users'];
+  assert.deepEqual(await app(head, imports(40)), served);
+  assert.deepEqual(await app(head, imports(300)), served);
+});

@@ -40,3 +40,19 @@ test('`self.router` of a plain class is what a method assigns to it, also read t
     ['/{item_id} /api/items/{item_id}'],
   );
 });
+
+test('a `self.app = None` placeholder does not hide the app a later method assigns', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/server.py',
+      text:
+        'from fastapi import FastAPI\n\n\nclass Server:\n    def __init__(self):\n        self.app = None\n\n    def build(self):\n' +
+        '        self.app = FastAPI()\n        self.setup_routes()\n        return self.app\n\n    def setup_routes(self):\n' +
+        '        @self.app.get("/health")\n        def health():\n            return {"ok": True}\n\n\nserver = Server()\napp = server.build()\n',
+    },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => `${r.path} ${r.fullPath}`),
+    ['/health /health'],
+  );
+});
