@@ -62,7 +62,7 @@ suite('Instrument Route (wrapper style, the default): one line, the helper creat
       assert.match(text, /^@router\.get\(""\)\n@observe_route\("GET", "\/api\/orders"\)\nasync def list_orders\(\):$/m);
       assert.match(text, /^from shop\.telemetry_routes import observe_route$/m);
       const created = new TextDecoder().decode(await vscode.workspace.fs.readFile(helper));
-      assert.match(created, /^def observe_route\(method, route, status_code=200\):$/m);
+      assert.match(created, /^def observe_route\(method, route, \*routes, status_code=200\):$/m);
       await eventually(async () => {
         const again = api.routes.inFile(doc.uri).find((r) => r.fullPath === '/api/orders' && r.methods[0] === 'GET');
         return again && (await actionsAt(doc.uri, again.handlerLine - 1)).length === 0 ? true : undefined;
