@@ -73,6 +73,13 @@ export function named<N extends SyntaxNodeOf<N>>(n: N): readonly N[] {
   return derived(n, 'named', () => n.namedChildren.filter((c): c is N => !!c && c.type !== 'comment'));
 }
 
+/** The root of the tree `node` is in (the file's program node). */
+export function rootOf<N extends SyntaxNodeOf<N>>(node: N): N {
+  let root = node;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
 /** Visits every named node (pre-order); return false from `visit` to skip the node's children. */
 export function walk<N extends SyntaxNodeOf<N>>(node: N, visit: (n: N) => boolean | void): void {
   if (visit(node) === false) return;

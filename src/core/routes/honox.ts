@@ -10,7 +10,7 @@
  * Pure.
  */
 import * as path from 'node:path';
-import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
+import { lineOf, named, rangeOf, rootOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { FolderMount } from './autoload';
@@ -66,8 +66,7 @@ export function honoxExport(A: JsAnalyzer, n: Node): void {
     const pkg = fn ? A.pkgOf(A.refOf(fn)) : null;
     const last = args ? named(args).at(-1) : undefined;
     if (!METHODS.includes(m) || pkg?.pkg !== 'honox/factory' || pkg.name !== 'createRoute' || !last) continue;
-    let program = n;
-    while (program.parent) program = program.parent;
+    const program = rootOf(n);
     const name = path.basename(A.file);
     const owner = (A.fa.honox ??= {}).routes ?? A.objectAt(program, { framework: 'hono', kind: 'router', name, prefix: () => null });
     A.fa.honox.routes = owner;

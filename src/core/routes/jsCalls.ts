@@ -6,7 +6,7 @@
  * callGraph.ts follows the array through parameters, fields, options objects and imports). Pure.
  */
 import { optionsPrefix } from './jsRouterOptions';
-import { named, lineOf, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { named, lineOf, rootOf, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
@@ -100,8 +100,7 @@ export function adapterServer(A: JsAnalyzer, n: Node, obj: Node): Ref | null {
   const call = unwrapExpr(obj);
   const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
   if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'getHttpAdapter') return null;
-  let root = obj;
-  while (root.parent) root = root.parent;
+  const root = rootOf(obj);
   return A.newObj(n, /\bFastifyAdapter\b/.test(root.text) ? 'fastify' : 'express', 'app', null);
 }
 
@@ -197,9 +196,7 @@ function pushesOf(A: JsAnalyzer, any: Node): Map<string, Node[]> {
   if (byName) return byName;
   byName = new Map();
   pushes.set(A, byName);
-  let root = any;
-  while (root.parent) root = root.parent;
-  walk(root, (n) => {
+  walk(rootOf(any), (n) => {
     const fn = n.type === 'call_expression' ? n.childForFieldName('function') : null;
     if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'push') return;
     const obj = fn.childForFieldName('object');

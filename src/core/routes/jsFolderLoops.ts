@@ -10,7 +10,7 @@
  * reason). Pure.
  */
 import * as path from 'node:path';
-import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { lineOf, named, rootOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import { and, evalName, globTest, not, type FolderLoop, type NameExpr } from './folderLoops';
@@ -287,8 +287,7 @@ function walked(A: JsAnalyzer, arg: Node | null): Walk | null {
         : null;
   const i = fn ? jsParamNames(fn).indexOf(arg.text) : -1;
   if (!fn || self?.type !== 'identifier' || i < 0) return null;
-  let root = fn;
-  while (root.parent) root = root.parent;
+  const root = rootOf(fn);
   // the calls outside the function (a bounded walk of the file: this runs only for a listing of a parameter)
   const outside: Node[] = [];
   const stack = [root];

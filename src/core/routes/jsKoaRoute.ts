@@ -8,7 +8,7 @@
  * app.use(route)`): such a concatenation is an array whose arguments are its elements or, when they are arrays of
  * another module, spread into it (CallGraph.arrayOf). Pure.
  */
-import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
+import { lineOf, named, rangeOf, rootOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
@@ -62,8 +62,7 @@ const koaRouteFiles = new WeakMap<JsAnalyzer, boolean>();
  * middleware, so it is a Koa app.
  */
 function wrapperApp(A: JsAnalyzer, n: Node): boolean {
-  let root = n;
-  while (root.parent) root = root.parent;
+  const root = rootOf(n);
   let loads = koaRouteFiles.get(A);
   if (loads === undefined) koaRouteFiles.set(A, (loads = /\brequire\(\s*['"]koa-route['"]|\bfrom\s*['"]koa-route['"]/.test(root.text)));
   let d: Node | null = n.parent;
