@@ -9,6 +9,7 @@ import { calleeName, findAll, type Node } from '../parsing/nodes';
 import { withTree } from '../parsing/treeSitter';
 import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString } from './common';
 import { analyseJsModule, jsRef } from './jsModule';
+import { relativeImportNeedsExtension } from './helperLocation';
 import { analysePythonModule, pythonImportEdits } from './pyModule';
 import { validateResult } from './validate';
 import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
@@ -173,8 +174,10 @@ export async function planAppSetup(
   optsIn: Partial<AppSetupOptions> = DEFAULT_OPTIONS,
 ): Promise<{ plan: EditPlan; newFiles: { path: string; content: string }[] }> {
   const opts = { ...DEFAULT_OPTIONS, ...optsIn } as AppSetupOptions;
+  // a relative import of the tracing module carries its run-time extension where the file's project needs one
+  const needsExt = kind === 'tracing' && (await relativeImportNeedsExtension(file, text));
   const r = await withTree(text, file, (root, g) =>
-    g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts),
+    g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts, needsExt),
   );
   if (!r) return refuse(`unsupported file type: ${path.basename(file)}`);
   if (r.plan.edits.length) {
@@ -266,7 +269,15 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
   return { plan: { edits: normalizeEdits(edits), summary: what, alreadyInstrumented: [] }, newFiles };
 }
 
-function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 'metrics-endpoint' | 'tracing', opts: AppSetupOptions) {
+function jsSetup(
+  root: Node,
+  text: string,
+  file: string,
+  grammar: string,
+  kind: 'metrics-endpoint' | 'tracing',
+  opts: AppSetupOptions,
+  needsExt: boolean,
+) {
   const app = findAppsIn(root, grammar)[0];
   if (!app) return refuse('no app object (express(), Fastify(), new Koa(), new Hono(), NestFactory.create()) found in this file');
   const mod = analyseJsModule(root, text, file, opts);
@@ -359,7 +370,6 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
       /^['"]\.\.?\//.test(n.text) &&
       (n.parent?.type === 'import_statement' || n.parent?.parent?.childForFieldName?.('function')?.text === 'require'),
   );
-  const jsExt = relImports.some((s) => /\.js['"]$/.test(s.text));
   if (relImports.some((s) => /^['"]\.\/tracing(\.[cm]?[jt]s)?['"]$/.test(s.text)))
     return done('tracing is already set up in this file (./tracing is imported)');
   const spec =
@@ -371,7 +381,7 @@ function jsSetup(root: Node, text: string, file: string, grammar: string, kind: 
           ? './tracing.mjs'
           : ext === '.cts'
             ? './tracing.cjs'
-            : jsExt
+            : needsExt
               ? './tracing.js'
               : './tracing';
   const line = esm

@@ -182,20 +182,26 @@ async function readHead(file: string): Promise<string> {
 const JS_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const ENTRY_FILES = ['app', 'server', 'main'].flatMap((n) => JS_EXTS.map((e) => n + e));
 
-export async function jsHelperLocation(file: string, text: string, ts: boolean, exists: Exists = fileExists): Promise<HelperLocation> {
-  const own = path.dirname(path.resolve(file));
-  const chain = [own];
-  let root: string | undefined;
-  for (let d = own; ;) {
-    if (await exists(path.join(d, 'package.json'))) {
-      root = d;
-      break;
-    }
+/** The folders from `file`'s own up to its package's (the nearest holding a package.json, undefined when none does). */
+async function packageChain(file: string, exists: Exists): Promise<{ chain: string[]; root: string | undefined }> {
+  const chain = [path.dirname(path.resolve(file))];
+  for (let d = chain[0]!; ; chain.push(d)) {
+    if (await exists(path.join(d, 'package.json'))) return { chain, root: d };
     const up = path.dirname(d);
-    if (up === d) break;
+    if (up === d) return { chain, root: undefined };
     d = up;
-    chain.push(d);
   }
+}
+
+/** Whether a relative import written into `file` needs the imported module's run-time extension (see below). */
+export async function relativeImportNeedsExtension(file: string, text: string): Promise<boolean> {
+  const { root } = await packageChain(file, fileExists);
+  return relativeImportsNeedExtension(file, text, root, await compileScope(file, root));
+}
+
+export async function jsHelperLocation(file: string, text: string, ts: boolean, exists: Exists = fileExists): Promise<HelperLocation> {
+  const { chain, root } = await packageChain(file, exists);
+  const own = chain[0]!;
   const fileExt = path.extname(file).toLowerCase();
   const newExt = fileExt === '.tsx' ? '.ts' : fileExt === '.jsx' ? '.js' : JS_EXTS.includes(fileExt) ? fileExt : ts ? '.ts' : '.js';
   // only folders the file's tsconfig compiles a new module in without changing the build (inside rootDir, included)

@@ -1,8 +1,11 @@
 /** App-level setup: finding app objects, /metrics endpoints, tracing setup files; idempotent, options honoured. */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyEdits, findApps, planAppSetup } from '../../../src/core/instrument/planner';
 import { OPTS, readFixture } from '../../support/instrument/helpers';
+import { tempDir } from '../../support/tempTree';
 
 async function setup(text: string, file: string, kind: 'metrics-endpoint' | 'tracing', opts = {}) {
   const r = await planAppSetup(text, file, kind, { ...OPTS, ...opts });
@@ -121,6 +124,25 @@ describe('planAppSetup: Node', () => {
     assert.match(c, /traceExporter: new OTLPTraceExporter\(\)/);
     assert.match(c, /\[ATTR_SERVICE_NAME\]: process\.env\.OTEL_SERVICE_NAME \?\? 'api'/);
     assert.match(c, /new ExpressInstrumentation\(\)/);
+  });
+
+  it('tracing: an ES module with no relative import of its own imports ./tracing.js where its project needs it', async () => {
+    const text = "import Fastify from 'fastify';\n\nconst app = Fastify();\nawait app.listen({ port: 3000 });\n";
+    const root = tempDir('tl-tracing-');
+    const write = (rel: string, body: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), body);
+    };
+    write('package.json', '{ "type": "module" }');
+    write('tsconfig.json', '{ "compilerOptions": { "module": "NodeNext", "outDir": "build" }, "include": ["src"] }');
+    const ts = await setup(text, path.join(root, 'src', 'server.ts'), 'tracing');
+    assert.match(ts.out, /^import '\.\/tracing\.js'; \/\/ OpenTelemetry first/, 'TS2835 under NodeNext without the extension');
+    assert.equal(ts.newFiles[0]!.path, path.join(root, 'src', 'tracing.ts'));
+    const js = await setup(text, path.join(root, 'server.js'), 'tracing');
+    assert.match(js.out, /^import '\.\/tracing\.js';/, 'Node cannot load an extensionless ES module import');
+    write('other/package.json', '{}');
+    const cjs = await setup(text, path.join(root, 'other', 'server.ts'), 'tracing');
+    assert.match(cjs.out, /^import '\.\/tracing';/, 'CommonJS project: as before');
   });
 
   it('tracing: ESM import first in TypeScript; NestJS metrics on the HTTP adapter', async () => {
