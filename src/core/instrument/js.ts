@@ -157,12 +157,28 @@ function notAFunction(root: Node, route: Route): string | undefined {
     const fn = last.type === 'call_expression' ? last.childForFieldName('function') : null;
     // `ctrl.get.bind(ctrl)`: a method defined elsewhere, not a factory
     const bound = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind';
-    const text = (bound ? fn.childForFieldName('object')! : last).text;
-    const line = text.split(/\r?\n/)[0]!;
-    const shown = line.length > 48 || line !== text ? `${line.slice(0, 45).trimEnd()}…` : line;
+    const shown = shortExpr((bound ? fn.childForFieldName('object')! : last).text);
     return last.type === 'call_expression' && !bound
       ? `its handler \`${shown}\` is built by a call (a middleware factory), not a function written here: nothing to wrap`
       : `its handler \`${shown}\` is not a function defined in this file: instrument it where it is defined`;
+  }
+  return undefined;
+}
+
+/** An expression as a message quotes it: its first line, at most 48 characters. */
+function shortExpr(text: string): string {
+  const line = text.split(/\r?\n/)[0]!;
+  return line.length > 48 || line !== text ? `${line.slice(0, 45).trimEnd()}…` : line;
+}
+
+/**
+ * The registration's handler expression when it is a call around the handler defined elsewhere in the file
+ * (`controllerAdaptor(createArea)`): the framework then calls the function that call returns, not `fn`.
+ */
+function wrappingCall(root: Node, route: Route, fn: Node): Node | undefined {
+  for (const c of registrationCalls(root, route)) {
+    const last = callArgs(c).at(-1);
+    if (last?.type === 'call_expression' && (fn.endIndex <= last.startIndex || fn.startIndex >= last.endIndex)) return last;
   }
   return undefined;
 }
@@ -434,7 +450,15 @@ export function planJsHandler(
     { status: needStatus, method: multi && (!!ck || !!hk), ts: mod.style.ts },
     edits,
   );
-  if (typeof p === 'string') return refuse(p);
+  if (typeof p === 'string') {
+    const wrapped = wrappingCall(mod.root, route, fn);
+    // the framework calls what that call returns: `fn` gets the request and response only if the call passes them on
+    if (wrapped)
+      return refuse(
+        `${p}, if \`${shortExpr(wrapped.text)}\` passes the request and response on; else the wrapper style observes it at its registration`,
+      );
+    return refuse(p);
+  }
   const inflight = !!opts.inFlightGauge && (!!ck || !!hk);
   const h: HandlerPlan = {
     mod,

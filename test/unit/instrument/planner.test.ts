@@ -203,6 +203,18 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.equal(out, text);
   });
 
+  it('a typed handler registered through an adaptor call: the refusal says the adaptor may not pass (req, res) on', async () => {
+    const text =
+      "import { Router, Request } from 'express';\nimport adaptor from './adaptor';\nconst router = Router();\nconst createArea = async (req: Request) => ({ ok: true });\nrouter.post('/', adaptor(createArea));\n";
+    const r = route('express', ['POST'], '/', text, T, { handlerAt: 'const createArea', lineAt: 'router.post' });
+    const { plan, out } = await instrument(text, T, [r]);
+    assert.match(
+      plan.refused ?? '',
+      /POST \/: the handler does not declare its res parameter; add it to instrument the handler, if `adaptor\(createArea\)` passes the request and response on; else the wrapper style observes it at its registration/,
+    );
+    assert.equal(out, text);
+  });
+
   it('adds to a multi-line import list one name per line, to a one-line list on the same line', async () => {
     const text =
       "import {\n  Controller,\n  Get,\n} from '@nestjs/common';\nimport { trace } from '@opentelemetry/api';\n\n@Controller('c')\nexport class C {\n  @Get('x')\n  x() {\n    return 1;\n  }\n}\n";
