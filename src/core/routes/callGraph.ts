@@ -10,6 +10,7 @@
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
+import { routeDefEdges } from './jsRouteDefs';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -192,7 +193,10 @@ export class CallGraph extends RefResolver {
         else if (a) bind(p, a, file, from, c.line);
       });
     };
-    const all = [...this.files.values()].flatMap((fa) => fa.calls.map((c) => ({ from: fa.file, c })));
+    const all = [
+      ...[...this.files.values()].flatMap((fa) => fa.calls.map((c) => ({ from: fa.file, c }))),
+      ...routeDefEdges(this.files, (f, r) => this.resolve(f, r)),
+    ];
     const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written

@@ -28,6 +28,7 @@ import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
 import { keyedCall } from './jsKeyedCalls';
+import { decorateCall, defCall, registrars } from './jsRouteDefs';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
 const MAX_DEPTH = 16;
@@ -47,6 +48,8 @@ const QUERY = `
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall
+(call_expression arguments: (arguments [(array) (identifier) (object (pair value: [(array) (identifier)]))])) @defcall
+(call_expression function: (member_expression property: (property_identifier) @_d (#eq? @_d "decorate")) arguments: (arguments . (string) . (_))) @decorate
 (for_in_statement) @forin
 (for_statement) @forin
 (object_pattern) @ppat
@@ -102,6 +105,8 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
       ...S.each('tcall', 'call', (n) => void tableDispatch(A, n)),
+      ...S.each('defcall', 'call', (n) => defCall(A, n)),
+      ...S.each('decorate', 'call', (n) => decorateCall(A, n)),
       ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
       ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
     ],
@@ -514,11 +519,11 @@ export class JsAnalyzer extends Analyzer {
         const t = v?.type;
         if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
           this.constExport(name, v);
-        if (t === 'array') constArray(this, name, v!);
+        if (t === 'array' || t === 'object') constArray(this, name, v!);
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, httpClientParams])
+    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, httpClientParams, registrars])
       steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {

@@ -16,7 +16,7 @@ import type { Ref } from './model';
 import { MAX_ELEMENTS } from './loops';
 import type { JsAnalyzer } from './javascript';
 import { routeDefinition } from './jsRegistrations';
-import { constArray as arrayElements, literalArray } from './jsValues';
+import { constArray as arrayElements, literalArray, literalObject } from './jsValues';
 
 /** A row: an object with a literal method and a path written as a `/…` string (`path` or `url`), and a handler. */
 function isRow(A: JsAnalyzer, row: Node): boolean {
@@ -30,40 +30,49 @@ function isRow(A: JsAnalyzer, row: Node): boolean {
 
 /**
  * `name = [ {path, method, handler}, …, ...otherTable ]` at module level: a function of the router (parameter 0) with
- * one route per row, calling the rows of each table spread into it. Only when every element is a row or a spread, and
- * at least one row or spread of a name is there.
+ * one route per row, calling the rows of each table spread into it, exported as `name#rows`.
  */
 export function jsRouteTable(A: JsAnalyzer, name: string, arr: Node): void {
+  if (name + TABLE_ROWS in A.fa.exports) return;
+  const rows = rowsFunction(A, name, arr);
+  if (rows) A.fa.exports[name + TABLE_ROWS] = rows; // `const routes = […]; module.exports = routes`: one table
+}
+
+/**
+ * The rows function of a table (or of a definition object, a table of one row), made once per array or object; null
+ * unless every element is a row or a spread, and at least one row or spread of a name is there.
+ */
+export function rowsFunction(A: JsAnalyzer, name: string | null, arr: Node): Ref | null {
   const made = tables.get(A) ?? new Map<number, Ref>();
   tables.set(A, made);
   const done = made.get(arr.startIndex);
-  if (done || name + TABLE_ROWS in A.fa.exports) {
-    if (done) A.fa.exports[name + TABLE_ROWS] ??= done; // `const routes = […]; module.exports = routes`: one table
-    return;
-  }
-  made.set(arr.startIndex, { k: 'none', text: name }); // not a table, unless found one below
-  const els = named(arr).filter((e) => e.type !== 'comment');
-  if (!els.length || els.length > MAX_ELEMENTS) return;
+  if (done) return done.k === 'fn' ? done : null;
+  made.set(arr.startIndex, { k: 'none', text: name ?? arr.type }); // not a table, unless found one below
+  const els = arr.type === 'object' ? [arr] : named(arr).filter((e) => e.type !== 'comment');
+  if (!els.length || els.length > MAX_ELEMENTS) return null;
   const rows: Node[] = [];
   const spreads: Node[] = [];
   for (const e of els) {
     const s = e.type === 'spread_element' ? unwrapExpr(named(e)[0] ?? null) : null;
     if (s && (s.type === 'identifier' || s.type === 'member_expression')) spreads.push(s);
     else if (isRow(A, unwrapExpr(e) ?? e)) rows.push(unwrapExpr(e) ?? e);
-    else return;
+    else return null;
   }
   const id = A.fa.functions.length;
   A.fa.functions.push({ id, name, line: lineOf(arr), range: rangeOf(arr), params: ['router'], table: true });
-  made.set(arr.startIndex, (A.fa.exports[name + TABLE_ROWS] = { k: 'fn', id }));
+  const ref: Ref = { k: 'fn', id };
+  made.set(arr.startIndex, ref);
   const router: Ref = { k: 'param', fn: id, i: 0 };
   for (const row of rows) routeDefinition(A, router, row, { line: lineOf(row), range: rangeOf(row) }, 'js-method');
   for (const s of spreads) A.fa.calls.push({ callee: rowsOf(A, s), args: [router], line: lineOf(s) });
+  return ref;
 }
 
-/** A module-level constant array (`export const routers = [users, items]`): its elements, and its routes if it is a table. */
+/** A module-level constant array (`export const routers = [users, items]`): its elements, and its routes if it is a table;
+ *  a constant route definition object (`module.exports = { method, path, handler }`, ./jsRouteDefs) is a table of one row. */
 export function constArray(A: JsAnalyzer, name: string, value: Node): void {
   arrayElements(A, name, value);
-  const arr = literalArray(A, value, true);
+  const arr = literalArray(A, value, true) ?? literalObject(A, value);
   if (arr) jsRouteTable(A, name, arr);
 }
 

@@ -92,6 +92,8 @@ export interface FuncDecl {
   table?: true;
   /** Parameters annotated with an HTTP client type (`http: AxiosInstance`, ./jsHttpClients): never a router. */
   clients?: number[];
+  /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
+  registers?: number | 'this';
 }
 
 export interface ClassDecl {
@@ -247,6 +249,20 @@ export interface CallEdge {
   direct?: true;
 }
 
+/** A call passing route definition objects of other modules to a function or method (./jsRouteDefs): `fastify.service({
+ *  operations: [getProfile, updateLink] })`, `registerRoutes(router, [list, create])`. */
+export interface DefCall {
+  callee: Ref;
+  /** A member call's method name and receiver (`this` of a decorated method). */
+  method?: string;
+  self?: Ref;
+  args: (Ref | null)[];
+  /** The definitions passed (elements of the arrays in the arguments): imported, or the rows function of an object literal
+   *  of this file (./jsRouteTables). */
+  defs: Ref[];
+  line: number;
+}
+
 /** What a NestJS `@Module` imports (./nestGraph). */
 export interface NestImports {
   /** Module classes: written in `imports` (also as `X.forRoot(…)`, `forwardRef(() => X)`), or arrays of them. */
@@ -344,6 +360,10 @@ export interface FileAnalysis {
   folderLoops?: FolderLoop[];
   /** JS/TS: folders bare module names resolve in (app-module-path `addPath(__dirname)`), like a tsconfig baseUrl. */
   moduleRoots?: string[];
+  /** Calls passing route definitions (./jsRouteDefs). */
+  defCalls?: DefCall[];
+  /** Fastify `decorate('name', fn)` of a function that registers the route definitions passed to it: where (./jsRouteDefs). */
+  decorated?: Record<string, number | 'this'>;
   /** HonoX (./honox): the apps `createApp()` makes with the routes folder they serve; the router of this file's routes. */
   honox?: { roots?: { parent: Ref; dir: string; line: number }[]; routes?: Ref };
   /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */

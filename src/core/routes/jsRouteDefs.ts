@@ -1,0 +1,212 @@
+/**
+ * Route definitions collected and registered by a project function: modules that each export one definition object
+ * (`module.exports = { method: 'DELETE', path: '/deleteAccount', schema, handler }`, a one-row route table of
+ * ./jsRouteTables) passed in an array to a function or a Fastify decorated method that registers what it is given:
+ * `fastify.service({ operations: [getProfile, deleteAccount] })` where `fastify.decorate('service', Service)` and
+ * `Service` calls `this.register(async (s) => operations.forEach((o) => s.operation({ auth, ...o })))`, `operation`
+ * decorated with a function calling `this.route(router)`; `registerRoutes(router, [list, create])` whose body calls
+ * `router[r.method](r.path, r.handler)`. A registrar is read from its body: `R.route(x)` with `x` not written there (a
+ * name, a member, an object spreading one), `R[x.method](…)`, or a call of another registrar of the same file (decorated,
+ * or a function), on `this`, on a parameter, or on the parameter of a plugin it registers (`this.register(async (s) =>
+ * …)`). The call then registers each definition on what the registrar registers on (its receiver, or an argument):
+ * the definition's rows called with it (routeDefEdges, resolve time), so the prefix is the one of the plugin or router
+ * the call is made on. A definition passed to anything else stays no route. Pure.
+ */
+import { jsStringLiteral as unquote, lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { TABLE_ROWS } from './common';
+import { MAX_ELEMENTS } from './loops';
+import type { JsAnalyzer } from './javascript';
+import { literalArray, literalObject } from './jsValues';
+import { rowsFunction } from './jsRouteTables';
+import type { CallEdge, FileAnalysis, Ref } from './model';
+import type { Ent } from './values';
+
+type Slot = number | 'this';
+
+/** Nodes of a registrar's body read at most (a larger function is no registrar). */
+const MAX_NODES = 5000;
+
+/** Text of a function that may register what it is given (`.route(`, `router[d.method](`). */
+const MAY_REGISTER = /\.route\s*\(|\]\s*\(/;
+
+/** `x.decorate('name', fn)` of each analysis, read at the end (a registrar may call a method decorated after it). */
+const decorates = new WeakMap<JsAnalyzer, [string, Node][]>();
+
+/** Fastify `fastify.decorate('service', Service)` (a function of this file, or written in place). */
+export function decorateCall(A: JsAnalyzer, n: Node): void {
+  const [name, value] = named(n.childForFieldName('arguments') ?? n);
+  const s = name?.type === 'string' ? unquote(name) : null;
+  const fn = value ? functionNode(A, value) : null;
+  if (!s || !fn) return;
+  const list = decorates.get(A) ?? [];
+  decorates.set(A, list);
+  list.push([s, fn]);
+}
+
+/** The function `n` is or names (a function of this file). */
+function functionNode(A: JsAnalyzer, n: Node): Node | null {
+  const u = unwrapExpr(n);
+  if (u && JS_FUNCTION_TYPES.has(u.type)) return u;
+  const r = u?.type === 'identifier' ? A.refOf(u) : null;
+  return r?.k === 'fn' ? (A.fnNode(r.id) ?? null) : null;
+}
+
+/** The arrays a call's argument holds: the argument itself or a property of an object literal, written in place or a
+ *  constant of this file (`const routes = [list, create]`). */
+function arraysIn(A: JsAnalyzer, a: Node): Node[] {
+  const u = unwrapExpr(a);
+  const arr = literalArray(A, u, true);
+  if (arr || u?.type !== 'object') return arr ? [arr] : [];
+  return named(u).flatMap((p) => {
+    const v = p.type === 'pair' ? literalArray(A, p.childForFieldName('value'), true) : null;
+    return v ? [v] : [];
+  });
+}
+
+/** A definition an array element is: an imported value, or the rows of an object literal written here (./jsRouteTables). */
+function definition(A: JsAnalyzer, e: Node): Ref | null {
+  const u = unwrapExpr(e);
+  const obj = u && literalObject(A, u);
+  if (obj) return rowsFunction(A, u.type === 'identifier' ? u.text : null, obj);
+  const r = u?.type === 'identifier' || u?.type === 'member_expression' ? A.refOf(u) : null;
+  return r?.k === 'imp' || (r?.k === 'mem' && r.base.k === 'imp') ? r : null;
+}
+
+/** A call passing route definitions in an array (`fastify.service({ operations: [getProfile] })`): a DefCall. */
+export function defCall(A: JsAnalyzer, n: Node): void {
+  const fn = n.childForFieldName('function');
+  const args = n.childForFieldName('arguments');
+  if (!fn || args?.type !== 'arguments') return;
+  const argv = named(args);
+  const defs = argv
+    .flatMap((a) => arraysIn(A, a))
+    .flatMap((arr) => named(arr).slice(0, MAX_ELEMENTS))
+    .flatMap((e) => definition(A, e) ?? []);
+  if (!defs.length) return;
+  const recv = fn.type === 'member_expression' ? fn.childForFieldName('object') : null;
+  const ref = (a: Node): Ref | null => {
+    const u = unwrapExpr(a);
+    return u?.type === 'identifier' || u?.type === 'member_expression' ? A.refOf(u) : null;
+  };
+  (A.fa.defCalls ??= []).push({
+    callee: A.refOf(fn),
+    ...(recv ? { method: fn.childForFieldName('property')?.text ?? '', self: A.refOf(recv) } : {}),
+    args: argv.map(ref),
+    defs,
+    line: lineOf(n),
+  });
+}
+
+/** Where `r`, written in registrar `F`, is: `this` of F, a parameter of F, or the parameter of a plugin F registers. */
+function slotOf(F: Node, r: Node | null | undefined, depth = 0): Slot | null {
+  const u = unwrapExpr(r ?? null);
+  if (!u || depth > 4) return null;
+  for (let p = u.parent; p; p = p.parent) {
+    if (!JS_FUNCTION_TYPES.has(p.type)) continue;
+    if (u.type === 'this') {
+      if (p.type === 'arrow_function' && p.id !== F.id) continue;
+      return p.id === F.id && p.type !== 'arrow_function' ? 'this' : null;
+    }
+    const i = u.type === 'identifier' ? jsParamNames(p).indexOf(u.text) : -1;
+    if (i >= 0 && p.id === F.id) return i;
+    if (i >= 0) {
+      // `this.register(async (service) => { … })`: the plugin's instance is a child of the receiver
+      const call = p.parent?.type === 'arguments' && named(p.parent)[0]?.id === p.id ? p.parent.parent : null;
+      const cf = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+      const reg = i === 0 && cf?.type === 'member_expression' && cf.childForFieldName('property')?.text === 'register';
+      return reg ? slotOf(F, cf.childForFieldName('object'), depth + 1) : null;
+    }
+    if (p.id === F.id) return null;
+  }
+  return null;
+}
+
+/** What `route(x)` registers is passed in: a name, a member, or an object spreading one (`{ ...def, handler }`). */
+function passedIn(a: Node | undefined): boolean {
+  const u = unwrapExpr(a ?? null);
+  if (u?.type === 'identifier' || u?.type === 'member_expression') return true;
+  return u?.type === 'object' && named(u).some((p) => p.type === 'spread_element');
+}
+
+/** Registrar slots of the functions of each analysis (null while being read: a recursive call is no registrar). */
+const slots = new WeakMap<JsAnalyzer, Map<number, Slot | null>>();
+
+/** Where registrar `F` registers what it is given (see the top of this file), or null when it is none. */
+function registrar(A: JsAnalyzer, F: Node, local: ReadonlyMap<string, Node>): Slot | null {
+  const memo = slots.get(A) ?? new Map<number, Slot | null>();
+  slots.set(A, memo);
+  if (memo.has(F.id)) return memo.get(F.id)!;
+  memo.set(F.id, null);
+  const body = F.childForFieldName('body');
+  let out: Slot | null = null;
+  let count = 0;
+  if (body)
+    walk(body, (n) => {
+      if (out !== null || ++count > MAX_NODES) return false;
+      if (n.type !== 'call_expression') return true;
+      const fn = n.childForFieldName('function');
+      const args = n.childForFieldName('arguments');
+      const argv = args?.type === 'arguments' ? named(args) : [];
+      if (fn?.type === 'subscript_expression') {
+        // `router[r.method](r.path, r.handler)`, `router[d.method.toLowerCase()](…)`
+        const idx = unwrapExpr(fn.childForFieldName('index'));
+        if (argv.length >= 2 && /^(member_expression|identifier|call_expression)$/.test(idx?.type ?? ''))
+          out = slotOf(F, fn.childForFieldName('object'));
+        return true;
+      }
+      const m = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+      if (m === 'route' && argv.length === 1 && passedIn(argv[0])) out = slotOf(F, fn!.childForFieldName('object'));
+      // a registrar of this file called here: what it registers on is this call's receiver or argument
+      const g = m !== undefined ? local.get(m) : fn ? functionNode(A, fn) : null;
+      const s = g && g.id !== F.id ? registrar(A, g, local) : null;
+      if (out === null && s !== null && (s !== 'this' || m !== undefined))
+        out = slotOf(F, s === 'this' ? fn!.childForFieldName('object') : argv[s]);
+      return true;
+    });
+  memo.set(F.id, out);
+  return out;
+}
+
+/** The registrars of this file: its decorated methods (FileAnalysis.decorated), and the functions it exports or calls
+ *  with route definitions (FuncDecl.registers). */
+export function registrars(A: JsAnalyzer): void {
+  const local = new Map(decorates.get(A) ?? []);
+  for (const [name, fn] of local) {
+    const s = registrar(A, fn, local);
+    if (s !== null) (A.fa.decorated ??= {})[name] = s;
+  }
+  const fns = new Set<number>();
+  for (const r of [...Object.values(A.fa.exports), ...(A.fa.defCalls ?? []).map((d) => d.callee)]) if (r.k === 'fn') fns.add(r.id);
+  for (const id of fns) {
+    const node = A.fnNode(id);
+    // read only a function that may register (`.route(`, `](`, or a call of a decorated method of this file)
+    const may = node && (MAY_REGISTER.test(node.text) || [...local.keys()].some((k) => node.text.includes(`.${k}(`)));
+    const s = may ? registrar(A, node, local) : null;
+    if (s !== null) A.fa.functions[id]!.registers = s;
+  }
+}
+
+/**
+ * The calls a DefCall makes once its callee is known to register route definitions (a function of the project, or a
+ * method some file decorates with a registrar): the rows of each definition called with what the registrar registers on.
+ */
+export function routeDefEdges(
+  files: ReadonlyMap<string, FileAnalysis>,
+  resolve: (file: string, r: Ref) => Ent | null,
+): { from: string; c: CallEdge }[] {
+  const decorated = new Map<string, Slot>();
+  for (const fa of files.values()) for (const [name, s] of Object.entries(fa.decorated ?? {})) decorated.set(name, s);
+  const out: { from: string; c: CallEdge }[] = [];
+  for (const fa of files.values())
+    for (const dc of fa.defCalls ?? []) {
+      const e = resolve(fa.file, dc.callee);
+      const slot =
+        e?.t === 'fn' ? files.get(e.file)?.functions[e.id]?.registers : dc.method !== undefined ? decorated.get(dc.method) : undefined;
+      const recv = slot === undefined ? null : slot === 'this' ? dc.self : dc.args[slot];
+      // an imported definition's rows are its module's; one written in the calling file is its rows function
+      const rows = (d: Ref): Ref => (d.k === 'fn' ? d : { k: 'mem', base: d, name: TABLE_ROWS });
+      if (recv) for (const d of dc.defs) out.push({ from: fa.file, c: { callee: rows(d), args: [recv], line: dc.line } });
+    }
+  return out;
+}
