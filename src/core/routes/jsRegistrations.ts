@@ -20,6 +20,7 @@ import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
+import { chainPath, pathless } from './jsHonoChain';
 import { MAX_ELEMENTS } from './loops';
 import type { HttpMethod } from './types';
 
@@ -159,6 +160,22 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
       return;
     }
     if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1) return;
+  }
+  // Hono `app.get('/x', h).post(h2)`: a verb without a path registers at the chain's last path
+  const chained = pathless(A, argv) ? chainPath(A, recv) : null;
+  if (chained) {
+    const h = handler(A, argv[argv.length - 1]!);
+    A.fa.routes.push({
+      owner: A.refOf(recv),
+      framework: null,
+      flavour: 'hono-on',
+      methods: [toMethod(m)!],
+      path: chained,
+      line,
+      range,
+      handler: h,
+    });
+    return;
   }
   // koa named route: router.get('name', '/path', handler), router.get(randomUUID(), idPattern, handler)
   const byName = koaNamedRoute(A, argv);
