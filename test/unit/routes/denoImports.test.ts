@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { denoTargets, mapSpecifier, readDenoImportMaps, registryPackage } from '../../../src/core/routes/denoImports';
+import { denoTargets, mapSpecifier, readDenoImportMaps, registryPackage, type DenoImportMap } from '../../../src/core/routes/denoImports';
 import { detectRoutes } from '../../../src/core/routes/detector';
 
 test('an exact key names its target; else the longest key ending in / maps that prefix; none: undefined', () => {
@@ -19,7 +19,7 @@ test('an exact key names its target; else the longest key ending in / maps that 
 });
 
 test('the map nearest above the importing file is read first, then those further up; an external target stops', () => {
-  const maps = [
+  const maps: DenoImportMap[] = [
     { dir: '/p', imports: { '@shared/': '/p/shared/', hono: null } },
     { dir: '/p/api', imports: { '@shared/': '/p/api/shared/' } },
   ];

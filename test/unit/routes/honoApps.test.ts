@@ -111,7 +111,10 @@ test("a path-less verb in a chain registers at the chain's last path, as Hono ke
         "app.get((c) => c.text('unknown: the path is the last one registered before this statement'));\n" +
         'export default app;\n',
     },
-    { path: '/p/src/x.ts', text: "import { Hono } from 'hono';\nexport default new Hono().basePath('/x').get((c) => c.text('x'));\n" },
+    {
+      path: '/p/src/x.ts',
+      text: "import { Hono } from 'hono';\nexport default new Hono().basePath('/x').get((c) => c.text('x')).get('/y').put((c) => c.text('y'));\n",
+    },
     {
       path: '/p/src/express.js',
       text: "const express = require('express');\nconst app = express();\napp.get('/e', (req, res) => res.end()).post((req, res) => res.end());\napp.listen(3000);\n",
@@ -127,6 +130,7 @@ test("a path-less verb in a chain registers at the chain's last path, as Hono ke
     'ALL /c',
     'OPTIONS /*',
     'GET /x',
+    'PUT /x/y',
   ]);
 });
 
