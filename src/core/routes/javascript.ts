@@ -10,6 +10,7 @@ import { jsStringLiteral as unquote, lineOf, named, rangeOf, type SyntaxNode as 
 import { extendsOf, isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
+import { registryPackage } from './denoImports';
 import { objectLiteral } from './jsTables';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { controllerServer, nestConfigFactories, nestController } from './nest';
@@ -223,7 +224,8 @@ export class JsAnalyzer extends Analyzer {
 
   modId(spec: string): ModId {
     if (spec.startsWith('.') || spec.startsWith('/')) return `file:${path.resolve(this.dir, spec)}`;
-    const pkg = DROP_IN[spec] ?? spec;
+    const name = registryPackage(spec); // Deno: `npm:hono@4`, `jsr:@hono/hono`
+    const pkg = DROP_IN[name] ?? name;
     const fw = PKG_FRAMEWORK[pkg];
     if (fw) this.frameworks.add(fw);
     return `pkg:${pkg}`;

@@ -15,6 +15,7 @@ import * as calls from './jsCalls';
 import { factoryApp, honoFactory } from './jsHono';
 import { optionsPrefix } from './jsRouterOptions';
 import { koaRouteValue } from './jsKoaRoute';
+import { chainPath } from './jsHonoChain';
 
 export function callRef(A: JsAnalyzer, n: Node): Ref {
   const route = koaRouteValue(A, n); // koa-route's `get('/x', fn)`: one route's middleware
@@ -48,6 +49,7 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     if (self && self.k !== 'cls') return self;
     if (
       (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
+      (ROUTE_METHODS.includes(m) && argv.length === 1 && obj && chainPath(A, obj)) || // Hono `.get('/x', h).post(h2)`, `.get('/x')`
       m === 'register' ||
       m === 'on' ||
       m === 'use' ||

@@ -10,11 +10,11 @@ import type { FileAnalysis, ModId } from './model';
 
 const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 /**
- * The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `{ fetch }`, a
- * Workers module's `async fetch(request, env, ctx) {` method (not a function named so). Each match is bounded (at most a few hundred characters).
+ * The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `Deno.serve(…)`,
+ * `{ fetch }`, a Workers module's `async fetch(request, env, ctx) {` method (not a function named so). Each match is bounded (at most a few hundred characters).
  */
 const SERVES =
-  /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:|(?<![\w$.]|function[ \t]+)fetch[ \t]*\([^()]{0,300}\)[ \t]*(?::[^{};]{0,200})?\{/;
+  /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve|Deno\.serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:|(?<![\w$.]|function[ \t]+)fetch[ \t]*\([^()]{0,300}\)[ \t]*(?::[^{};]{0,200})?\{/;
 /** `require(f)`, `import(`./${f}`)`, `require('./' + f)`; not a TypeScript method named so (`async import(data: Collection)`). */
 const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{|(['"])[^'"\n]*\1[ \t]*\+)/g;
 

@@ -9,7 +9,7 @@ import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import { koaNamedRoute } from './jsKoaNamed';
 import { none, toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
-import type { HandlerSpec, Ref, Val } from './model';
+import type { HandlerSpec, RawRoute, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
@@ -20,6 +20,7 @@ import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
+import { chainPath, pathless } from './jsHonoChain';
 import { MAX_ELEMENTS } from './loops';
 import type { HttpMethod } from './types';
 
@@ -122,6 +123,19 @@ function isPathLike(n: Node): boolean {
 
 /** `app.get('/p', h)`, Koa `router.get('name', '/p', h)` and `router.route('/p').get(h).post(h)` */
 function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
+  const push = (owner: Node, flavour: RawRoute['flavour'], paths: readonly Val[], last: Node): void => {
+    for (const p of paths)
+      A.fa.routes.push({
+        owner: A.refOf(owner),
+        framework: null,
+        flavour,
+        methods: [toMethod(m)!],
+        path: p,
+        line,
+        range,
+        handler: handler(A, last),
+      });
+  };
   // router.route('/x').get(h).post(h): walk down the chain of verb calls to the .route() call
   let r = unwrapExpr(recv);
   while (r?.type === 'call_expression') {
@@ -144,22 +158,13 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
       const ownerNode = rf.childForFieldName('object');
       const last = argv[argv.length - 1];
       if (!last || !ownerNode) return;
-      for (const p of A.paths(rargv[0]!)) {
-        A.fa.routes.push({
-          owner: A.refOf(ownerNode),
-          framework: null,
-          flavour: 'js-chain',
-          methods: [toMethod(m)!],
-          path: p,
-          line,
-          range,
-          handler: handler(A, last),
-        });
-      }
-      return;
+      return push(ownerNode, 'js-chain', A.paths(rargv[0]!), last);
     }
     if (rf?.type === 'member_expression' && rf.childForFieldName('property')?.text === 'route' && rargv.length === 1) return;
   }
+  // Hono `app.get('/x', h).post(h2)`: a verb without a path registers at the chain's last path
+  const chained = pathless(A, argv) ? chainPath(A, recv) : null;
+  if (chained) return push(recv, 'hono-on', [chained], argv[argv.length - 1]!);
   // koa named route: router.get('name', '/path', handler), router.get(randomUUID(), idPattern, handler)
   const byName = koaNamedRoute(A, argv);
   if (argv.length < 2 || !(byName || isPathLike(argv[0]!))) return;
@@ -170,18 +175,7 @@ function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
   const opts = rest.length > 1 && unwrapExpr(rest[rest.length - 1]!)?.type === 'object';
   const last = rest[rest.length - (opts ? 2 : 1)]!;
   // `for (const t of TRANSITIONS) app.post(`/x/${t.action}`, h)`: a route per element
-  for (const p of A.loops.each(A.loops.pathLoop(pathArg), () => A.paths(pathArg)).flat()) {
-    A.fa.routes.push({
-      owner: A.refOf(recv),
-      framework: null,
-      flavour: 'js-method',
-      methods: [toMethod(m)!],
-      path: p,
-      line,
-      range,
-      handler: handler(A, last),
-    });
-  }
+  push(recv, 'js-method', A.loops.each(A.loops.pathLoop(pathArg), () => A.paths(pathArg)).flat(), last);
 }
 
 /** Hono `app.on('GET' | ['GET', 'POST'], '/p', h)` */

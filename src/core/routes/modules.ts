@@ -1,8 +1,10 @@
 /** Which analysed file a module id names: relative and absolute imports, Python dotted modules, tsconfig aliases,
- *  package.json subpath imports (`#routes/*`), module-alias aliases, monorepo packages imported by name. Pure. */
+ *  package.json subpath imports (`#routes/*`), module-alias aliases, Deno import maps, monorepo packages imported by
+ *  name. Pure. */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
 import { aliasTarget, type AliasScope } from './moduleAliases';
+import { denoTargets, type DenoImportMap } from './denoImports';
 import { nearestAbove, subpathTargets, type PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import { packageTargets, type WorkspacePackage } from './workspacePackages';
@@ -19,6 +21,7 @@ export class ModuleIndex {
   private moduleRoots: string[];
   private scopes: PackageScope[];
   private aliasScopes: AliasScope[];
+  private denoMaps: DenoImportMap[];
 
   /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
   constructor(
@@ -28,6 +31,7 @@ export class ModuleIndex {
       packageScopes?: PackageScope[];
       workspacePackages?: WorkspacePackage[];
       aliasScopes?: AliasScope[];
+      denoImportMaps?: DenoImportMap[];
     },
   ) {
     for (const fa of sorted) {
@@ -51,6 +55,7 @@ export class ModuleIndex {
     this.packages = options.workspacePackages ?? [];
     this.scopes = options.packageScopes ?? [];
     this.aliasScopes = options.aliasScopes ?? [];
+    this.denoMaps = options.denoImportMaps ?? [];
     this.moduleRoots = [...new Set(sorted.flatMap((fa) => fa.moduleRoots ?? []))];
   }
 
@@ -75,6 +80,15 @@ export class ModuleIndex {
         if (f) return f;
       }
       // else a tsconfig `paths` alias spelled like one (`"#routes/*": ["./src/routes/*"]`), below
+    }
+    if (mod.startsWith('pkg:') && this.denoMaps.length) {
+      // Deno resolves a bare specifier through its import map first; a package or URL it maps to is no project file
+      const targets = denoTargets(this.denoMaps, mod.slice(4), from);
+      if (targets === null) return null;
+      for (const t of targets) {
+        const f = this.modFile(`file:${t}`, from);
+        if (f) return f;
+      }
     }
     if (mod.startsWith('pkg:') && (this.configs.length || this.moduleRoots.length || this.packages.length || this.aliasScopes.length)) {
       const spec = mod.slice(4);

@@ -13,13 +13,14 @@ import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, refAt, valAt } from './refs';
 import { CallGraph, paramRoot, type Caller } from './callGraph';
 import { provenance } from './configValues';
-import { cmp, compatible, toMethod } from './common';
+import { clip, cmp, compatible, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
 import { resourceMethods } from './pyResources';
 import { loadedModules, mountedThrough } from './jsLoads';
 import type { AliasScope } from './moduleAliases';
+import type { DenoImportMap } from './denoImports';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import type { WorkspacePackage } from './workspacePackages';
@@ -37,6 +38,8 @@ export interface ResolveOptions {
   packageScopes?: PackageScope[];
   /** package.json files that declare `_moduleAliases` (module-alias). */
   aliasScopes?: AliasScope[];
+  /** deno.json / deno.jsonc `imports` (or the `importMap` file they name) of each folder that has one. */
+  denoImportMaps?: DenoImportMap[];
 }
 
 interface Edge {
@@ -297,7 +300,10 @@ class Resolver extends CallGraph {
   /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
   private unmounted(k: string, what: string): string {
     const e = entOfKey(k);
-    const through = this.leftOut(e?.file ?? '') ?? mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f));
+    const through =
+      this.leftOut(e?.file ?? '') ??
+      mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f)) ??
+      this.aliasedFrom(e?.file ?? '');
     // a router field of a controller class (`router = Router()`): mounted only through an instance
     const field = (e?.t === 'obj' ? (this.files.get(e.file)?.classes ?? []) : []).flatMap((c) =>
       Object.entries(c.fields ?? {}).flatMap(([name, f]) =>
@@ -315,6 +321,12 @@ class Resolver extends CallGraph {
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
     return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
+  }
+
+  /** "is imported as `@backend/route/User.ts` by …": through an alias no config the analysis reads declares. */
+  private aliasedFrom(file: string): string | null {
+    const a = this.roots.aliasImport(file);
+    return a ? `is imported as \`${clip(a.spec)}\` by ${this.rel(a.from)}, a path alias the analysis cannot resolve` : null;
   }
 
   private describe(k: string): string {

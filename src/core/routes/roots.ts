@@ -7,7 +7,8 @@
  * a package's function (`serve({ fetch: app.fetch })`, `handle(app)`; not `openAPIRouteHandler(app)`, which only reads
  * it for the docs); what `app.basePath('/api')` returns stands for `app`. Every served app is a root (a dev server
  * beside the deployed app serves its own routes). Only unmounted apps count (a sub-app module's `export default users`
- * is no server); a project with no such served app keeps every unmounted one a root. A Fastify plugin that nothing
+ * is no server, nor is a module's that another imports through an alias the analysis cannot read, ./unresolvedAliases);
+ * a project with no such served app keeps every unmounted one a root. A Fastify plugin that nothing
  * registers is the fastify-cli application plugin only in a package that makes no Fastify app itself: where one does,
  * `fastify()` serves what it registers, and the plugin is dead. Pure.
  */
@@ -17,6 +18,7 @@ import type { ModuleIndex } from './modules';
 import type { Framework } from './types';
 import { entOfKey, key } from './refs';
 import type { Ent } from './values';
+import { aliasImports, type AliasImport } from './unresolvedAliases';
 
 /** Functions that only read an app to write its OpenAPI document (hono-openapi): an app passed to them is not served. */
 const DOCS_ONLY = new Set(['pkg:hono-openapi#openAPIRouteHandler', 'pkg:hono-openapi#openAPISpecs', 'pkg:hono-openapi#generateSpecs']);
@@ -27,6 +29,7 @@ const NOT_SERVICE =
 
 export class Roots {
   private honoServed: Set<string> | null = null;
+  private aliased: Map<string, AliasImport> | null = null;
   private fastifyPackages: Set<string> | null = null;
   private readonly files: ReadonlyMap<string, FileAnalysis>;
 
@@ -87,6 +90,11 @@ export class Roots {
     return out;
   }
 
+  /** Where `file` is imported through an alias the analysis cannot read, if it is. */
+  aliasImport(file: string): AliasImport | undefined {
+    return (this.aliased ??= aliasImports(this.mods)).get(file);
+  }
+
   private isServedHono(k: string): boolean {
     const served = (this.honoServed ??= this.servedHonoApps());
     return !served.size || served.has(k);
@@ -111,7 +119,7 @@ export class Roots {
     for (const fa of this.files.values()) {
       if (fa.language !== 'javascript') continue;
       if (fa.serves) fa.objects.forEach((_, id) => add(fa.file, { k: 'obj', id }));
-      add(fa.file, fa.exports.default);
+      if (!this.aliasImport(fa.file)) add(fa.file, fa.exports.default);
       for (const c of fa.calls)
         if (c.callee.k === 'imp' && c.callee.mod.startsWith('pkg:') && !DOCS_ONLY.has(`${c.callee.mod}#${c.callee.name}`))
           for (const a of c.args) add(fa.file, a);

@@ -11,6 +11,7 @@ import { loadParsers } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slicing';
 import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
+import { DENO_CONFIG_NAMES, readDenoImportMaps } from './denoImports';
 import { loadJsonModules } from './jsonModules';
 import { emptyAnalysis } from './model';
 import { ModuleIndex } from './modules';
@@ -87,6 +88,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const configs: string[] = [];
   /** package.json files: named ones are packages their siblings import by name. */
   const manifests: string[] = [];
+  /** deno.json / deno.jsonc files: their import maps apply below them. */
+  const denoConfigs: string[] = [];
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
@@ -142,6 +145,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
       } else if (isFile) {
         if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
         if (ent.name === 'package.json') manifests.push(abs);
+        if (DENO_CONFIG_NAMES.includes(ent.name)) denoConfigs.push(abs);
         if (rules.skipsFile(r)) continue;
         if (tests) {
           if (held.length < maxFiles) held.push({ abs, rel: r, size }); // size read if it is analysed
@@ -219,6 +223,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const { packages, aliasScopes } = await readManifests(absRoot, manifests, notes);
   if (packages.length) resolveOptions.workspacePackages = packages;
   if (aliasScopes.length) resolveOptions.aliasScopes = aliasScopes;
+  const denoImportMaps = await readDenoImportMaps(absRoot, denoConfigs, notes);
+  if (denoImportMaps.length) resolveOptions.denoImportMaps = denoImportMaps;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 

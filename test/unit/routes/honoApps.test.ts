@@ -98,3 +98,59 @@ test('mounted sub-apps exported as default are no served roots: the unserved app
   ]);
   assert.deepEqual(routes.map(brief), ['GET /users']);
 });
+
+test("a path-less verb in a chain registers at the chain's last path, as Hono keeps it; only on Hono", async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/index.ts',
+      text:
+        "import { Hono } from 'hono';\nfunction auth(c, next) {\n  return next();\n}\nconst app = new Hono()\n" +
+        "  .get('/a', (c) => c.text('a'))\n  .post((c) => c.text('a'))\n" +
+        "  .on(['PUT', 'PATCH'], ['/b', '/c'], (c) => c.text('b'))\n  .delete(auth, (c) => c.text('c'))\n" +
+        "  .route('/sub', new Hono())\n  .all((c) => c.text('c'))\n  .use(auth)\n  .options((c) => c.text('*'));\n" +
+        "app.get((c) => c.text('unknown: the path is the last one registered before this statement'));\n" +
+        'export default app;\n',
+    },
+    {
+      path: '/p/src/x.ts',
+      text: "import { Hono } from 'hono';\nexport default new Hono().basePath('/x').get((c) => c.text('x')).get('/y').put((c) => c.text('y'));\n",
+    },
+    {
+      path: '/p/src/express.js',
+      text: "const express = require('express');\nconst app = express();\napp.get('/e', (req, res) => res.end()).post((req, res) => res.end());\napp.listen(3000);\n",
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /e',
+    'GET /a',
+    'POST /a',
+    'PUT,PATCH /b',
+    'PUT,PATCH /c',
+    'DELETE /c',
+    'ALL /c',
+    'OPTIONS /*',
+    'GET /x',
+    'PUT /x/y',
+  ]);
+});
+
+test('a sub-app imported through an alias no config declares has no full path, with where it is imported; not a root', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/index.ts',
+      text: "import { Hono } from 'hono';\nimport users from '@/routes/users';\nconst app = new Hono();\napp.route('/users', users);\nexport default app;\n",
+    },
+    {
+      path: '/p/src/routes/users.ts',
+      text: "import { Hono } from 'hono';\nconst users = new Hono();\nusers.get('/', (c) => c.json([]));\nexport default users;\n",
+    },
+    {
+      path: '/p/src/factory.ts',
+      text: "import { Hono } from 'hono/tiny';\nexport default new Hono().get('/factory', (c) => c.text('f'));\n",
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), [
+    'GET /factory',
+    'GET null(`users` (routes/users.ts:2) is imported as `@/routes/users` by index.ts, a path alias the analysis cannot resolve)',
+  ]);
+});
