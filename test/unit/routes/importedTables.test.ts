@@ -50,3 +50,29 @@ test('JS/TS: entries and arrays of { path, router } imported from a CommonJS mod
   ]);
   assert.deepEqual(routes.map(brief), ['src/routes/items.ts /items', 'src/routes/users.ts /users']);
 });
+
+test(
+  'JS/TS: arrays spreading arrays across files (64 spreads, 6 files deep) expand within a bound, the route still mounted',
+  // the timeout only guards CI: expanded in full, the arrays would hang the test
+  { timeout: 120_000 },
+  async () => {
+    // untrusted repository input: expanded in full this is 64^6 elements, a hang and an out-of-memory crash
+    const spreads = (i: number) => Array.from({ length: 64 }, () => `...a${i + 1}`).join(', ');
+    const tables = Array.from({ length: 6 }, (_, i) => ({
+      path: `/p/src/t${i}.js`,
+      text: `import { a${i + 1} } from './t${i + 1}';\nexport const a${i} = [${spreads(i)}];\n`,
+    }));
+    const routes = await detectRoutes([
+      {
+        path: '/p/src/app.js',
+        text: "import express from 'express';\nimport { a0 } from './t0';\nconst app = express();\nfor (const r of a0) app.use('/api', r);\n",
+      },
+      ...tables,
+      {
+        path: '/p/src/t6.js',
+        text: "import { Router } from 'express';\nconst r = Router();\nr.get('/x', (req, res) => res.send('x'));\nexport const a6 = [r];\n",
+      },
+    ]);
+    assert.deepEqual(routes.map(brief), ['src/t6.js /api/x']);
+  },
+);
