@@ -24,7 +24,7 @@ type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: V
 export class CallGraph extends RefResolver {
   /** Calls of each project function (key `file|fn id`). */
   protected readonly callsTo = new Map<string, Caller[]>();
-  /** Where a method of a project object is called (`file|line`): `mp.register(app)` there calls it, registering no plugin. */
+  /** Where a method of a project object is called (`file|offset`): `mp.register(app)` there calls it, registering no plugin. */
   protected readonly methodCalls = new Set<string>();
 
   /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
@@ -179,7 +179,7 @@ export class CallGraph extends RefResolver {
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
-      if (c.callee.k === 'mem') this.methodCalls.add(`${from}|${c.line}`);
+      if (c.callee.k === 'mem' && c.at !== undefined) this.methodCalls.add(`${from}|${c.at}`);
       this.callsTo.set(k, list);
       const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
       const args = [...c.args];
