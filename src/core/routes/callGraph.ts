@@ -104,20 +104,21 @@ export class CallGraph extends RefResolver {
   /**
    * `this.router` (a field holding constructor parameter `e`) on an instance made in the same chain as the call `c` or
    * the object at `line` (`new BaseRouting(router, user).addGet('/dashboard', …).getRouter()`): what that constructor
-   * call passed; else `e` as it is (every instance's).
+   * call passed; else `e` as it is (every instance's). `depth`: of the resolve that asks, carried on (`const r = new
+   * R(r)…` would ask forever).
    */
-  protected ofInstance(file: string, line: number, e: Ent | null): Ent | null {
+  protected ofInstance(file: string, line: number, e: Ent | null, depth = 0): Ent | null {
     if (!this.ctorParam(e)) return e;
     const news = (this.callsTo.get(`${e.file}|${e.fn}`) ?? []).filter((x) => x.file === file && x.call.line === line);
     const a = news.length === 1 ? this.argOf(news[0]!, e.file, e.fn, e.i).ref : null;
-    return (a && this.resolve(file, a)) ?? e;
+    return (a && this.resolve(file, a, depth + 1)) ?? e;
   }
 
   /** An object a method call made (ObjDecl.via) holding a constructor's parameter: see ofInstance. */
   override resolve(file: string, ref: Ref, depth = 0): Ent | null {
     const e = super.resolve(file, ref, depth);
     const o = ref.k === 'obj' && this.ctorParam(e) ? this.files.get(file)?.objects[ref.id] : undefined;
-    return o ? this.ofInstance(file, o.line, e) : e;
+    return o ? this.ofInstance(file, o.line, e, depth) : e;
   }
 
   /** Whether `e` is a parameter of a class's constructor (what each `new` passes). */

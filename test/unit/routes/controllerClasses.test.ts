@@ -175,3 +175,20 @@ test('a Fastify plugin registered on the line of a project method call `register
   // the method call is still no plugin registration, and the plugin's registration on its line still one
   assert.deepEqual(await run(files(' ')), expected);
 });
+
+test('a router class built from itself (`const r = new R(r).add(…).getRouter()`) does not take the other routers down', async () => {
+  const routing =
+    'module.exports = class R {\n  constructor(router) {\n    this.router = router;\n  }\n' +
+    '  add(p) {\n    this.router.get(p, (req, res) => res.end());\n    return this;\n  }\n' +
+    '  getRouter() {\n    return this.router;\n  }\n};\n';
+  const routes = await run({
+    'r.js': routing,
+    'app.js':
+      "const express = require('express');\nconst R = require('./r');\nconst app = express();\n" +
+      "const ok = new R(express.Router()).add('/ok').getRouter();\n" +
+      "const self = new R(self).add('/self').getRouter();\n" +
+      "const a = new R(b).add('/a').getRouter(), b = new R(a).add('/b').getRouter();\n" +
+      "app.use('/api', ok);\napp.use('/s', self);\napp.use('/x', a);\n",
+  });
+  assert.ok(routes.includes('GET /api/ok'), routes.join('\n'));
+});
