@@ -76,3 +76,16 @@ test(
     assert.deepEqual(routes.map(brief), ['src/t6.js /api/x']);
   },
 );
+
+test('JS/TS: an escape sequence in the template prefix of a loop over an imported table is read as the character', async () => {
+  const app = (prefix: string) => ({
+    path: '/p/src/app.js',
+    text:
+      "import express from 'express';\nimport { resources } from './conf';\nimport sub from './routes/users';\n" +
+      `const app = express();\nfor (const { category } of resources) app.use(\`${prefix}\`, sub);\n`,
+  });
+  const conf = { path: '/p/src/conf.js', text: "export const resources = [{ category: 'a' }, { category: 'b' }];\n" };
+  const paths = async (prefix: string) => (await detectRoutes([app(prefix), conf, router('users')])).map(brief).sort();
+  assert.deepEqual(await paths('/v1/${category}'), ['src/routes/users.ts /v1/a', 'src/routes/users.ts /v1/b']);
+  assert.deepEqual(await paths('/v1\\-${category}'), ['src/routes/users.ts /v1-a', 'src/routes/users.ts /v1-b']);
+});
