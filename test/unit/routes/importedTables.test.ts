@@ -89,3 +89,17 @@ test('JS/TS: an escape sequence in the template prefix of a loop over an importe
   assert.deepEqual(await paths('/v1/${category}'), ['src/routes/users.ts /v1/a', 'src/routes/users.ts /v1/b']);
   assert.deepEqual(await paths('/v1\\-${category}'), ['src/routes/users.ts /v1-a', 'src/routes/users.ts /v1-b']);
 });
+
+test('JS/TS: a `for…of` body opening with a function declaration still mounts each element of the imported array', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/app.js',
+      text:
+        "import express from 'express';\nimport { routers } from './routers';\nconst app = express();\n" +
+        "for (const r of routers) {\n  function log(r) {\n    return r;\n  }\n  app.use('/v2', r);\n}\n",
+    },
+    { path: '/p/src/routers.js', text: "import users from './routes/users';\nexport const routers = [users];\n" },
+    router('users'),
+  ]);
+  assert.deepEqual(routes.map(brief), ['src/routes/users.ts /v2']);
+});
