@@ -62,6 +62,14 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`telemetry-lens routes . --json | head -1`) closes the pipe: the output is no longer
+  // wanted, so stop quietly as other command-line tools do, not with an EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(0);
+    });
+  }
   const io: Io = {
     out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
     err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),

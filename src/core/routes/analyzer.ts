@@ -237,7 +237,7 @@ export abstract class Analyzer {
     // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (CallGraph.perCall)
     const named = callee.k === 'mem' && (callee.base.k === 'inst' || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
     if (!interesting && !named && !(made && (Object.keys(strs).length || !args.length))) return undefined;
-    const edge: CallEdge = { callee, args: refs, line: lineOf(n) };
+    const edge: CallEdge = { callee, args: refs, line: lineOf(n), at: n.startIndex };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);

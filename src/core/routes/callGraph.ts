@@ -8,6 +8,7 @@
  * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
  */
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
+import { MAX_EXPANDED } from './loops';
 import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
@@ -24,7 +25,7 @@ type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: V
 export class CallGraph extends RefResolver {
   /** Calls of each project function (key `file|fn id`). */
   protected readonly callsTo = new Map<string, Caller[]>();
-  /** Where a method of a project object is called (`file|line`): `mp.register(app)` there calls it, registering no plugin. */
+  /** Where a method of a project object is called (`file|offset`): `mp.register(app)` there calls it, registering no plugin. */
   protected readonly methodCalls = new Set<string>();
 
   /** The caller's argument for parameter i of function fn (positional, else Python keyword). */
@@ -104,20 +105,21 @@ export class CallGraph extends RefResolver {
   /**
    * `this.router` (a field holding constructor parameter `e`) on an instance made in the same chain as the call `c` or
    * the object at `line` (`new BaseRouting(router, user).addGet('/dashboard', …).getRouter()`): what that constructor
-   * call passed; else `e` as it is (every instance's).
+   * call passed; else `e` as it is (every instance's). `depth`: of the resolve that asks, carried on (`const r = new
+   * R(r)…` would ask forever).
    */
-  protected ofInstance(file: string, line: number, e: Ent | null): Ent | null {
+  protected ofInstance(file: string, line: number, e: Ent | null, depth = 0): Ent | null {
     if (!this.ctorParam(e)) return e;
     const news = (this.callsTo.get(`${e.file}|${e.fn}`) ?? []).filter((x) => x.file === file && x.call.line === line);
     const a = news.length === 1 ? this.argOf(news[0]!, e.file, e.fn, e.i).ref : null;
-    return (a && this.resolve(file, a)) ?? e;
+    return (a && this.resolve(file, a, depth + 1)) ?? e;
   }
 
   /** An object a method call made (ObjDecl.via) holding a constructor's parameter: see ofInstance. */
   override resolve(file: string, ref: Ref, depth = 0): Ent | null {
     const e = super.resolve(file, ref, depth);
     const o = ref.k === 'obj' && this.ctorParam(e) ? this.files.get(file)?.objects[ref.id] : undefined;
-    return o ? this.ofInstance(file, o.line, e) : e;
+    return o ? this.ofInstance(file, o.line, e, depth) : e;
   }
 
   /** Whether `e` is a parameter of a class's constructor (what each `new` passes). */
@@ -179,7 +181,7 @@ export class CallGraph extends RefResolver {
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
-      if (c.callee.k === 'mem') this.methodCalls.add(`${from}|${c.line}`);
+      if (c.callee.k === 'mem' && c.at !== undefined) this.methodCalls.add(`${from}|${c.at}`);
       this.callsTo.set(k, list);
       const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
       const args = [...c.args];
@@ -227,16 +229,32 @@ export class CallGraph extends RefResolver {
       }
   }
 
-  /** The elements of the array `ref` is, each with the file it is written in (see the top of this file). */
-  protected arrayOf(file: string, ref: Ref, depth = 0): { file: string; ref: Ref }[] {
-    if (depth > 6) return [];
-    if (ref.k === 'arr')
-      return [...ref.els.map((r) => ({ file, ref: r })), ...(ref.spreads ?? []).flatMap((s) => this.arrayOf(file, s, depth + 1))];
-    if (ref.k === 'param')
-      return (this.callsTo.get(`${file}|${ref.fn}`) ?? []).flatMap((c) => {
+  /**
+   * The elements of the array `ref` is, each with the file it is written in (see the top of this file). Repository
+   * input: arrays spreading arrays (`[...a, ...a, …]` over files) multiply, so the expansion stops after
+   * MAX_EXPANDED elements or arrays followed (the rest is unknown, as a longer literal table is).
+   */
+  protected arrayOf(file: string, ref: Ref): { file: string; ref: Ref }[] {
+    const out: { file: string; ref: Ref }[] = [];
+    this.elementsOf(file, ref, 0, out, { visits: 0 });
+    return out;
+  }
+
+  /** arrayOf's walk: appends the elements of `ref` to `out`, within the budget (`seen.visits`, `out.length`). */
+  private elementsOf(file: string, ref: Ref, depth: number, out: { file: string; ref: Ref }[], seen: { visits: number }): void {
+    if (depth > 6 || ++seen.visits > MAX_EXPANDED || out.length >= MAX_EXPANDED) return;
+    const add = (f: string, els: readonly Ref[], spreads: readonly Ref[]): void => {
+      for (const r of els.slice(0, MAX_EXPANDED - out.length)) out.push({ file: f, ref: r });
+      for (const s of spreads) this.elementsOf(f, s, depth + 1, out, seen);
+    };
+    if (ref.k === 'arr') return add(file, ref.els, ref.spreads ?? []);
+    if (ref.k === 'param') {
+      for (const c of this.callsTo.get(`${file}|${ref.fn}`) ?? []) {
         const a = this.argOf(c, file, ref.fn, ref.i).ref;
-        return a ? this.arrayOf(c.file, a, depth + 1) : [];
-      });
+        if (a) this.elementsOf(c.file, a, depth + 1, out, seen);
+      }
+      return;
+    }
     let mod: string | null = null;
     let name = '';
     if (ref.k === 'imp') [mod, name] = [ref.mod, ref.name === 'cjs' ? 'default' : ref.name];
@@ -244,11 +262,13 @@ export class CallGraph extends RefResolver {
     else if (ref.k === 'mem') {
       // `this.controllers` (a field of the class), `options.controllers` (of the object literal the callers pass)
       const b = this.resolve(file, ref.base);
-      if (b?.t === 'param' && b.prop === undefined)
-        return (this.callsTo.get(`${b.file}|${b.fn}`) ?? []).flatMap((c) => {
+      if (b?.t === 'param' && b.prop === undefined) {
+        for (const c of this.callsTo.get(`${b.file}|${b.fn}`) ?? []) {
           const a = this.argOf(c, b.file, b.fn, b.i).ref;
-          return a ? this.arrayOf(c.file, { k: 'mem', base: a, name: ref.name }, depth + 1) : [];
-        });
+          if (a) this.elementsOf(c.file, { k: 'mem', base: a, name: ref.name }, depth + 1, out, seen);
+        }
+        return;
+      }
       const f =
         b?.t === 'lit'
           ? b.props[ref.name]
@@ -257,16 +277,15 @@ export class CallGraph extends RefResolver {
             : b?.t === 'ns' // `require('./routers').routers`
               ? { k: 'imp' as const, mod: `file:${b.file}`, name: ref.name }
               : undefined;
-      return f ? this.arrayOf(b!.file, f, depth + 1) : [];
+      if (f) this.elementsOf(b!.file, f, depth + 1, out, seen);
+      return;
     }
     const t = mod ? this.mods.modFile(mod, file) : null;
     const fa = t ? this.files.get(t) : undefined;
-    if (!fa) return [];
-    const els = fa.arrays?.[name];
-    const spreads = fa.arraySpreads?.[name] ?? [];
-    if (els) return [...els.map((r) => ({ file: fa.file, ref: r })), ...spreads.flatMap((s) => this.arrayOf(fa.file, s, depth + 1))];
-    const ex = fa.exports[name];
-    return ex ? this.arrayOf(fa.file, ex, depth + 1) : [];
+    const els = fa?.arrays?.[name];
+    if (els) return add(fa!.file, els, fa!.arraySpreads?.[name] ?? []);
+    const ex = fa?.exports[name];
+    if (ex) this.elementsOf(fa!.file, ex, depth + 1, out, seen);
   }
 
   /** The properties of the object `ref` is (`{ '/users': users }`, also a module's `module.exports`), each with its key. */

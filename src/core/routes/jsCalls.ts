@@ -252,7 +252,9 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
   const name = forOfName(n);
   const body = name ? n.childForFieldName('body') : null;
   const first = body ? named(body)[0] : undefined;
-  const inner = first && (named(first).at(-1) ?? first); // a node in the body's scope (after its start: `for (…) app.use(r)`)
+  // a node in the body's scope (after its start: `for (…) app.use(r)`); a declaration itself (its last child is in its own scope)
+  const decl = first && /^(?:function|generator_function|class)_declaration$/.test(first.type);
+  const inner = first && (decl ? first : (named(first).at(-1) ?? first));
   const right = n.childForFieldName('right');
   if (!inner || !right) return;
   const p = A.lookup(name!, inner);

@@ -14,6 +14,7 @@ import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import { arrayRef } from './jsCalls';
 import { handler } from './jsRegistrations';
+import { MAX_ELEMENTS } from './loops';
 import type { Ref } from './model';
 
 /** The value of a call: a koa-route middleware or an array concatenation; null for any other call. */
@@ -71,20 +72,28 @@ function wrapperApp(A: JsAnalyzer, n: Node): boolean {
   return loads && name?.type === 'identifier' && root.text.includes(`${name.text}.use(`);
 }
 
-/** `xs.concat(a, b)` of an array: its elements, then each argument's (an array's spread, anything else one element). */
+/**
+ * `xs.concat(a, b)` of an array: its elements, then each argument's (an array's spread, anything else one element).
+ * Repository input: past MAX_ELEMENTS elements and spreads the rest is left out, as a longer literal table is.
+ */
 function concat(A: JsAnalyzer, fn: Node, argv: readonly Node[]): Ref | null {
   const obj = unwrapExpr(fn.childForFieldName('object'));
   const base = obj?.type === 'array' ? (arrayRef(A, obj) ?? { k: 'arr' as const, els: [] }) : A.refOf(obj);
   if (base.k !== 'arr') return null;
-  const els = [...base.els];
-  const spreads = [...(base.spreads ?? [])];
-  for (const a of argv) {
+  const els: Ref[] = [];
+  const spreads: Ref[] = [];
+  const add = (to: Ref[], rs: readonly Ref[]): void => {
+    to.push(...rs.slice(0, MAX_ELEMENTS - els.length - spreads.length));
+  };
+  add(els, base.els);
+  add(spreads, base.spreads ?? []);
+  for (const a of argv.slice(0, MAX_ELEMENTS)) {
     const r = A.refOf(a);
     if (r.k === 'arr') {
-      els.push(...r.els);
-      spreads.push(...(r.spreads ?? []));
-    } else if (r.k === 'obj' || r.k === 'fn' || r.k === 'inst') els.push(r);
-    else if (r.k !== 'none') spreads.push(r);
+      add(els, r.els);
+      add(spreads, r.spreads ?? []);
+    } else if (r.k === 'obj' || r.k === 'fn' || r.k === 'inst') add(els, [r]);
+    else if (r.k !== 'none') add(spreads, [r]);
   }
   return { k: 'arr', els, spreads };
 }

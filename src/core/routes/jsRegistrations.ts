@@ -392,7 +392,8 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   const loop = A.loops.loopOfArgs(p ? [argv[0]!, p] : [argv[0]!]);
   const read = A.loops.each(loop, () => ({ child: loop ? A.loops.pick(argv[0]!) : argv[0]!, prefix: p ? A.evalStr(p) : null }));
   for (const { child, prefix } of read) {
-    if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: loop ? A.refOf(child) : plugin, prefix, line, kind: 'register' });
+    if (child)
+      A.fa.mounts.push({ parent: A.refOf(recv), child: loop ? A.refOf(child) : plugin, prefix, line, at: n.startIndex, kind: 'register' });
   }
   wrapperCalls(A, argv[0]!);
 }

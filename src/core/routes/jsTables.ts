@@ -8,7 +8,7 @@
  * (`for (const { category } of conf.resources) router.use('/' + category, sub)`, the table a committed JSON file's
  * array too) is such a mount with a fixed child: one handler, a full path per element. Pure.
  */
-import { jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { jsEscape, jsStringLiteral as unquote, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Mount, Ref, TableSlot } from './model';
@@ -100,7 +100,8 @@ function prefixParts(A: JsAnalyzer, n0: Node, depth = 0): { loop: TableLoop | nu
   const join = (xs: Node[]): ReturnType<typeof prefixParts> => {
     const out = { loop: null as TableLoop | null, parts: [] as (string | TableSlot)[] };
     for (const x of xs) {
-      const p = x.type === 'string_fragment' ? { loop: null, parts: [x.text] } : prefixParts(A, x, depth + 1);
+      const text = x.type === 'string_fragment' ? x.text : x.type === 'escape_sequence' ? jsEscape(x.text) : null;
+      const p = text !== null ? { loop: null, parts: [text] } : prefixParts(A, x, depth + 1);
       if (!p || (p.loop && out.loop && p.loop.node.id !== out.loop.node.id)) return null;
       out.loop ??= p.loop;
       out.parts.push(...p.parts);

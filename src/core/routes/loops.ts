@@ -54,6 +54,8 @@ export interface ListLoop {
 
 /** A longer sequence (repository input) is data, not unrolled: the registrations in its loop are read once. */
 export const MAX_ELEMENTS = 64;
+/** An array expanded through the arrays it spreads, over files (CallGraph.arrayOf), stops at this many elements. */
+export const MAX_EXPANDED = 16 * MAX_ELEMENTS;
 
 /** Names (identifiers, or an indexed loop's element `xs[i]`) as whole words. */
 export const word = (names: string[]): RegExp =>

@@ -190,6 +190,8 @@ export interface Mount {
   /** The prefix is only a prefix if this does not resolve to a router/function (`app.use(x, router)`). */
   prefixRef?: Ref;
   line: number;
+  /** Where the call that mounts starts (its offset in the file), for a `register`. */
+  at?: number;
   /** include: FastAPI include_router (adds), blueprint: Flask (overrides creation prefix), use: Express/Koa,
    *  register: Fastify, route: Hono app.route, base: Hono basePath, alias: function parameter binding. */
   kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias';
@@ -236,6 +238,8 @@ export interface CallEdge {
   /** String arguments by position (`"0"`) or keyword, for prefixes passed to a helper's parameter. */
   strs?: Record<string, Val>;
   line: number;
+  /** Where the call starts (its offset in the file): what tells two calls on one line apart. */
+  at?: number;
   /** `ROUTERS.forEach((r) => app.route('/admin', r))`, `for (const c of controllers)`: the callback or loop body is
    *  called once per element of `each`, an array that is imported, a parameter (what the callers pass) or a field. */
   each?: Ref;

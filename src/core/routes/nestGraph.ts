@@ -22,14 +22,19 @@ import * as path from 'node:path';
 const DYNAMIC = /^(?:forRoot|forFeature|register|forRootAsync|forFeatureAsync|registerAsync)$/;
 const MAX_ALSO = 256;
 const MAX_MODULES = 5000;
+/** Bootstraps a reason names. */
+const MAX_NAMED = 3;
 
 // ---- analysis ------------------------------------------------------------------------------------
 
-/** `NestFactory.create(AppModule, …)` (also `createMicroservice`, `createApplicationContext`): the root module. */
+/** `NestFactory.create(AppModule, …)` (also `createMicroservice`, `createApplicationContext`), `NestFactory` the one of
+ *  `@nestjs/core` (also `core.NestFactory`): the root module. */
 export function nestBootstrap(A: JsAnalyzer, n: Node, argv: readonly Node[]): boolean {
   const f = n.childForFieldName('function');
-  if (!/^NestFactory\.create\w*$/.test(f?.text ?? '') || !argv[0]) return false;
-  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: lineOf(f!) });
+  if (f?.type !== 'member_expression' || !/^create\w*$/.test(f.childForFieldName('property')?.text ?? '') || !argv[0]) return false;
+  const pkg = A.pkgOf(A.refOf(f.childForFieldName('object')));
+  if (pkg?.pkg !== '@nestjs/core' || pkg.name !== 'NestFactory') return false;
+  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: lineOf(f) });
   return true;
 }
 
@@ -141,9 +146,8 @@ export class NestGraph {
     // served when any application reaches one of its modules (a shared controller of another app's folder)
     for (const b of this.boots!) if (!(b.reached instanceof Set) || mods.some((m) => (b.reached as Set<string>).has(m))) return null;
     const m = mods[0]!;
-    const b = boots[0]!;
     const c = this.classOf(m);
-    const why = `\`${c?.name}\` (${this.rel(m.split('|')[0]!)}:${c?.line}) is never imported into the module graph of \`${b.root}\` (${this.rel(b.file)}:${b.line})`;
+    const why = `\`${c?.name}\` (${this.rel(m.split('|')[0]!)}:${c?.line}) is never imported into the module graph of ${this.apps(this.boots!)}`;
     this.loaded ??= this.loadedFiles();
     return { why, drop: mods.every((k) => !this.loaded!.has(k.split('|')[0]!)) };
   }
@@ -153,8 +157,7 @@ export class NestGraph {
   private undeclared(file: string, cls: number): { why: string; drop: boolean } | null {
     const boots = this.bootsOf(file);
     if (!boots.length || this.boots!.some((b) => !(b.reached instanceof Set)) || !this.allDeclared()) return null;
-    const b = boots[0]!;
-    const why = `\`${this.classOf(`${file}|${cls}`)?.name}\` is in the \`controllers\` of no module of \`${b.root}\` (${this.rel(b.file)}:${b.line})`;
+    const why = `\`${this.classOf(`${file}|${cls}`)?.name}\` is in the \`controllers\` of no module of ${this.apps(this.boots!)}`;
     this.loaded ??= this.loadedFiles();
     return { why, drop: !this.loaded.has(file) };
   }
@@ -171,6 +174,12 @@ export class NestGraph {
         }
     }
     return this.whole;
+  }
+
+  /** The applications a reason names: every bootstrap (each was checked), the first few. */
+  private apps(boots: readonly Boot[]): string {
+    const named = boots.slice(0, MAX_NAMED).map((b) => `\`${b.root}\` (${this.rel(b.file)}:${b.line})`);
+    return named.join(' or ') + (boots.length > MAX_NAMED ? ` (or ${boots.length - MAX_NAMED} more)` : '');
   }
 
   private classOf(k: string): { name: string; line: number } | undefined {

@@ -247,7 +247,7 @@ class Resolver extends CallGraph {
         this.perEntry(fa.file, [m.child], (at) => (at ? { ...m, child: refAt(m.child, at), prefix: valAt(m.prefix, at) } : m)),
       );
       const kept = (x: Mount) =>
-        (!x.ifApi || this.apiInstance(fa.file, x.child)) && !(x.kind === 'register' && this.methodCalls.has(`${fa.file}|${x.line}`));
+        (!x.ifApi || this.apiInstance(fa.file, x.child)) && !(x.kind === 'register' && this.methodCalls.has(`${fa.file}|${x.at}`));
       for (const m of mounts.filter(kept)) {
         const child = this.resolve(fa.file, m.child);
         const param =

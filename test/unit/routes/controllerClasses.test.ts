@@ -161,3 +161,34 @@ test('a router a static method creates and returns, exported as its result, is m
   });
   assert.deepEqual(routes, ['POST /api/admin/about/add']);
 });
+
+test('a Fastify plugin registered on the line of a project method call `register(app)` (compact code) keeps its prefix', async () => {
+  const files = (sep: string) => ({
+    'app.js':
+      "const fastify = require('fastify')();\nconst users = require('./users');\nconst mp = require('./mp');\n" +
+      `fastify.register(users, { prefix: '/u' });${sep}mp.register(fastify);\nfastify.listen({ port: 3000 });\n`,
+    'users.js': "module.exports = async function (app) {\n  app.get('/list', async () => 'x');\n};\n",
+    'mp.js': "class Metrics {\n  register(app) {\n    app.get('/metrics', async () => 'm');\n  }\n}\nmodule.exports = new Metrics();\n",
+  });
+  const expected = ['GET /metrics', 'GET /u/list'];
+  assert.deepEqual(await run(files('\n')), expected);
+  // the method call is still no plugin registration, and the plugin's registration on its line still one
+  assert.deepEqual(await run(files(' ')), expected);
+});
+
+test('a router class built from itself (`const r = new R(r).add(…).getRouter()`) does not take the other routers down', async () => {
+  const routing =
+    'module.exports = class R {\n  constructor(router) {\n    this.router = router;\n  }\n' +
+    '  add(p) {\n    this.router.get(p, (req, res) => res.end());\n    return this;\n  }\n' +
+    '  getRouter() {\n    return this.router;\n  }\n};\n';
+  const routes = await run({
+    'r.js': routing,
+    'app.js':
+      "const express = require('express');\nconst R = require('./r');\nconst app = express();\n" +
+      "const ok = new R(express.Router()).add('/ok').getRouter();\n" +
+      "const self = new R(self).add('/self').getRouter();\n" +
+      "const a = new R(b).add('/a').getRouter(), b = new R(a).add('/b').getRouter();\n" +
+      "app.use('/api', ok);\napp.use('/s', self);\napp.use('/x', a);\n",
+  });
+  assert.ok(routes.includes('GET /api/ok'), routes.join('\n'));
+});

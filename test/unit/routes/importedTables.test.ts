@@ -50,3 +50,56 @@ test('JS/TS: entries and arrays of { path, router } imported from a CommonJS mod
   ]);
   assert.deepEqual(routes.map(brief), ['src/routes/items.ts /items', 'src/routes/users.ts /users']);
 });
+
+test(
+  'JS/TS: arrays spreading arrays across files (64 spreads, 6 files deep) expand within a bound, the route still mounted',
+  // the timeout only guards CI: expanded in full, the arrays would hang the test
+  { timeout: 120_000 },
+  async () => {
+    // untrusted repository input: expanded in full this is 64^6 elements, a hang and an out-of-memory crash
+    const spreads = (i: number) => Array.from({ length: 64 }, () => `...a${i + 1}`).join(', ');
+    const tables = Array.from({ length: 6 }, (_, i) => ({
+      path: `/p/src/t${i}.js`,
+      text: `import { a${i + 1} } from './t${i + 1}';\nexport const a${i} = [${spreads(i)}];\n`,
+    }));
+    const routes = await detectRoutes([
+      {
+        path: '/p/src/app.js',
+        text: "import express from 'express';\nimport { a0 } from './t0';\nconst app = express();\nfor (const r of a0) app.use('/api', r);\n",
+      },
+      ...tables,
+      {
+        path: '/p/src/t6.js',
+        text: "import { Router } from 'express';\nconst r = Router();\nr.get('/x', (req, res) => res.send('x'));\nexport const a6 = [r];\n",
+      },
+    ]);
+    assert.deepEqual(routes.map(brief), ['src/t6.js /api/x']);
+  },
+);
+
+test('JS/TS: an escape sequence in the template prefix of a loop over an imported table is read as the character', async () => {
+  const app = (prefix: string) => ({
+    path: '/p/src/app.js',
+    text:
+      "import express from 'express';\nimport { resources } from './conf';\nimport sub from './routes/users';\n" +
+      `const app = express();\nfor (const { category } of resources) app.use(\`${prefix}\`, sub);\n`,
+  });
+  const conf = { path: '/p/src/conf.js', text: "export const resources = [{ category: 'a' }, { category: 'b' }];\n" };
+  const paths = async (prefix: string) => (await detectRoutes([app(prefix), conf, router('users')])).map(brief).sort();
+  assert.deepEqual(await paths('/v1/${category}'), ['src/routes/users.ts /v1/a', 'src/routes/users.ts /v1/b']);
+  assert.deepEqual(await paths('/v1\\-${category}'), ['src/routes/users.ts /v1-a', 'src/routes/users.ts /v1-b']);
+});
+
+test('JS/TS: a `for…of` body opening with a function declaration still mounts each element of the imported array', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/app.js',
+      text:
+        "import express from 'express';\nimport { routers } from './routers';\nconst app = express();\n" +
+        "for (const r of routers) {\n  function log(r) {\n    return r;\n  }\n  app.use('/v2', r);\n}\n",
+    },
+    { path: '/p/src/routers.js', text: "import users from './routes/users';\nexport const routers = [users];\n" },
+    router('users'),
+  ]);
+  assert.deepEqual(routes.map(brief), ['src/routes/users.ts /v2']);
+});

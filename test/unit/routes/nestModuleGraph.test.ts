@@ -170,3 +170,35 @@ test('a static method the analysis does not read, or too many names in a dynamic
   assert.deepEqual(await app(head, imports(40)), served);
   assert.deepEqual(await app(head, imports(300)), served);
 });
+
+test('a bootstrap is `NestFactory` of @nestjs/core (also through a namespace import); a reason names every application checked', async () => {
+  const admin = {
+    path: '/p/src/admin.module.ts',
+    text: "import { Module } from '@nestjs/common';\nimport { ReportsModule } from './reports/reports.module';\n@Module({ imports: [ReportsModule] })\nexport class AdminModule {}\n",
+  };
+  const run = async (boot: string, extra: { path: string; text: string }[] = []) =>
+    (
+      await detectRoutes([
+        { ...main, text: boot },
+        ...extra,
+        admin,
+        ...feature('reports'),
+        { path: '/p/src/app.module.ts', text: "import { Module } from '@nestjs/common';\n@Module({})\nexport class AppModule {}\n" },
+      ])
+    )
+      .map(brief)
+      .sort();
+  const reached = (apps: string) => [
+    `null(\`ReportsModule\` (reports/reports.module.ts:4) is never imported into the module graph of ${apps}) unmounted`,
+  ];
+  const ns = "import * as core from '@nestjs/core';\nimport { AppModule } from './app.module';\ncore.NestFactory.create(AppModule);\n";
+  assert.deepEqual(await run(ns), reached('`AppModule` (main.ts:3)'));
+  // a class of the project that happens to be called NestFactory makes no application: nothing is known unserved
+  const local = "import { NestFactory } from './factory';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule);\n";
+  assert.deepEqual(await run(local), ['/reports']);
+  const second = {
+    path: '/p/src/worker.ts',
+    text: "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nvoid NestFactory.createApplicationContext(AppModule);\n",
+  };
+  assert.deepEqual(await run(ns, [second]), reached('`AppModule` (main.ts:3) or `AppModule` (worker.ts:3)'));
+});
