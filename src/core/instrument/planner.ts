@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
 import { applyEdits, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
-import { isStaticRoute, routeId, routeLabel } from '../routes/route';
+import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
@@ -287,7 +287,8 @@ async function plan(
     if (wrapper) {
       for (const r of [...routes, ...fileRoutes]) {
         const k = `${routeId(r)} ${r.path}`;
-        if (r.fullPath !== null) served.set(k, (served.get(k) ?? new Set()).add(r.fullPath));
+        // a mount whose prefix is unknown serves its own paths too: `…/google` beside `/api/v1/google`
+        served.set(k, (served.get(k) ?? new Set()).add(r.fullPath ?? `…${routeTemplate(r)}`));
       }
     }
     // inline style: how many of the file's registrations each handler body serves (planned on a throwaway instrumenter)

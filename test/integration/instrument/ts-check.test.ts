@@ -198,6 +198,26 @@ describe('wrapper style type-checks', () => {
         .filter((m) => /target library|'lib' compiler option/.test(m));
       assert.ok(helpers.length >= JS_CASES.length);
       assert.deepEqual(newer, []);
+      // nor does it need the DOM or @types/node typings (a server project's tsconfig has neither `Response` then)
+      const bare = ts.createProgram(
+        helpers.filter((f) => /\.[cm]?ts$/.test(f)),
+        {
+          strict: true,
+          target: ts.ScriptTarget.ES2020,
+          lib: ['lib.es2020.d.ts'],
+          types: [],
+          module: ts.ModuleKind.CommonJS,
+          moduleResolution: ts.ModuleResolutionKind.Node10,
+          esModuleInterop: true,
+          noEmit: true,
+          skipLibCheck: true,
+          experimentalDecorators: true,
+        },
+      );
+      const bareErrors = ts
+        .getPreEmitDiagnostics(bare)
+        .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+      assert.deepEqual(bareErrors, []);
     },
   );
 });

@@ -381,6 +381,28 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     assert.deepEqual(one.edits, []);
   });
 
+  it('a plugin registered under a known and an unknown prefix: refused too, the unknown mount shown as …/path', async () => {
+    const file = path.join(os.tmpdir(), 'tl-twice-unknown', 'app.js');
+    const text = [
+      "const fastify = require('fastify')();",
+      "const { strip } = require('./paths');",
+      'async function social(app) {',
+      "  app.get('/google', async () => []);",
+      '}',
+      "fastify.register(social, { prefix: '/api/v1' });",
+      "fastify.register(social, { prefix: strip('/api/v1') });",
+      '',
+    ].join('\n');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    assert.deepEqual(routes.map((r) => r.fullPath ?? r.fullPathReason).sort(), [
+      '/api/v1/google',
+      "prefix at app.js:7 is a function call: strip('/api/v1')",
+    ]);
+    const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
+    assert.deepEqual(p.edits, []);
+    assert.match(p.refused ?? '', /GET \/api\/v1\/google: its registration is served under 2 paths \(…\/google, \/api\/v1\/google:/);
+  });
+
   it('a handler instrumented inline is already instrumented for the wrapper style too', async () => {
     for (const input of ['fastapi/app.expected.py', 'express/app.expected.ts', 'nestjs/users.controller.expected.ts']) {
       const file = path.join(FIXTURES, input);
