@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { calleeName, findAll, type Node } from '../parsing/nodes';
 import { withTree } from '../parsing/treeSitter';
-import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString } from './common';
+import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString, shiftEdits } from './common';
 import { analyseJsModule, jsRef } from './jsModule';
 import { relativeImportNeedsExtension } from './helperLocation';
 import { analysePythonModule, pythonImportEdits } from './pyModule';
@@ -173,6 +173,11 @@ export async function planAppSetup(
   kind: 'metrics-endpoint' | 'tracing',
   optsIn: Partial<AppSetupOptions> = DEFAULT_OPTIONS,
 ): Promise<{ plan: EditPlan; newFiles: { path: string; content: string }[] }> {
+  if (text.startsWith('\uFEFF')) {
+    // planned past the byte order mark: an import inserted first goes after it
+    const r = await planAppSetup(text.slice(1), file, kind, optsIn);
+    return { ...r, plan: { ...r.plan, edits: shiftEdits(r.plan.edits, 1) } };
+  }
   const opts = { ...DEFAULT_OPTIONS, ...optsIn } as AppSetupOptions;
   // a relative import of the tracing module carries its run-time extension where the file's project needs one
   const needsExt = kind === 'tracing' && (await relativeImportNeedsExtension(file, text));

@@ -18,6 +18,21 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   return out + text.slice(pos);
 }
 
+/**
+ * Plans on a text without its UTF-8 byte order mark, the edits shifted past it: an import inserted at offset 0 goes
+ * after the mark, never before it (a BOM in the middle of a Python file does not compile).
+ */
+export async function besideBom<T extends { edits: TextEdit[] }>(text: string, run: (text: string) => Promise<T>): Promise<T> {
+  if (!text.startsWith('\uFEFF')) return run(text);
+  const r = await run(text.slice(1));
+  return { ...r, edits: shiftEdits(r.edits, 1) };
+}
+
+/** Edits planned on a text moved `by` characters further in. */
+export function shiftEdits(edits: TextEdit[], by: number): TextEdit[] {
+  return edits.map((e) => ({ ...e, start: e.start + by, end: e.end + by }));
+}
+
 /** Sorts edits, merges edits inserting at the same offset (in the given order), checks for overlap. */
 export function normalizeEdits(edits: TextEdit[]): TextEdit[] {
   const indexed = edits.map((e, i) => ({ e, i }));

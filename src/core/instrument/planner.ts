@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
-import { applyEdits, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
+import { applyEdits, besideBom, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
 import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
@@ -370,7 +370,7 @@ export async function planInstrumentRoute(
   opts: InstrumentOptions,
   fileRoutes: Route[] = [],
 ): Promise<EditPlan> {
-  return plan(text, file, [route], aspects, opts, fileRoutes);
+  return besideBom(text, (t) => plan(t, file, [route], aspects, opts, fileRoutes));
 }
 
 /** Plans the given routes of a file in one plan (metrics defined once, shared); `fileRoutes` as for planInstrumentRoute. */
@@ -382,5 +382,5 @@ export async function planInstrumentFile(
   opts: InstrumentOptions,
   fileRoutes: Route[] = [],
 ): Promise<EditPlan> {
-  return plan(text, file, routes, aspects, opts, fileRoutes);
+  return besideBom(text, (t) => plan(t, file, routes, aspects, opts, fileRoutes));
 }

@@ -1,7 +1,7 @@
 /** Planner behaviour: options, formatting, import merging, reuse of existing metrics, refusals, validation. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { applyEdits, planInstrumentFile, planInstrumentRoute, validateResult } from '../../../src/core/instrument/planner';
+import { applyEdits, planAppSetup, planInstrumentFile, planInstrumentRoute, validateResult } from '../../../src/core/instrument/planner';
 import type { Aspect, InstrumentOptions } from '../../../src/core/instrument/types';
 import type { Route } from '../../../src/core/routes/types';
 import { OPTS, route } from '../../support/instrument/helpers';
@@ -148,6 +148,23 @@ describe('planner: Python', () => {
     );
     assert.match((await planInstrumentRoute(src, '/tmp/a.rb', r, ['span'], OPTS)).refused ?? '', /unsupported file type/);
     assert.match((await planInstrumentRoute(src, F, r, [], OPTS)).refused ?? '', /no aspect/);
+  });
+});
+
+describe('planner: a file starting with a UTF-8 byte order mark', () => {
+  it('keeps the mark first: imports go after it, in both styles and for the app set-up', async () => {
+    const text = '\uFEFFfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/x")\ndef x():\n    return 1\n';
+    for (const style of ['inline', 'wrapper'] as const) {
+      const { plan, out } = await instrument(text, F, [route('fastapi', ['GET'], '/x', text, F)], undefined, { ...OPTS, style });
+      assert.equal(plan.refused, undefined, plan.refused);
+      assert.equal(out.indexOf('\uFEFF'), 0, style);
+      assert.equal(out.lastIndexOf('\uFEFF'), 0, style);
+      assert.notEqual(out, text);
+    }
+    const setup = await planAppSetup(text, F, 'metrics-endpoint', OPTS);
+    const out = applyEdits(text, setup.plan.edits);
+    assert.equal(out.lastIndexOf('\uFEFF'), 0);
+    assert.match(out, /^\uFEFF(?:from|import) /);
   });
 });
 
