@@ -348,13 +348,23 @@ async function plan(
   ];
   if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
   if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
-  if (helper?.note) parts.push(helper.note);
+  // a prefix known only at run time above the whole mount: the label is the path below it, said, never silently
+  const below = done.filter((o) => o.route.fullPath === null).map((o) => o.route);
+  const notes = [
+    ...(below.length
+      ? [
+          `${below.map(routeLabel).join(', ')}: labelled with the path below a prefix known only at run time (${below[0]!.fullPathReason ?? 'computed at run time'}); the lens matches these labels, and they lack that prefix`,
+        ]
+      : []),
+    ...(helper?.note ? [helper.note] : []),
+  ];
+  parts.push(...notes);
   return {
     edits,
     summary: parts.join('; '),
     alreadyInstrumented: alreadyAspects,
     ...(helper?.newFiles?.length ? { newFiles: helper.newFiles } : {}),
-    ...(helper?.note ? { note: helper.note } : {}),
+    ...(notes.length ? { note: notes.join('; ') } : {}),
   };
 }
 

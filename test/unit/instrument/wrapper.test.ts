@@ -486,6 +486,11 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     const out = applyEdits(users.text, users.p.edits);
     assert.match(out, /@ObserveRoute\('GET', '\/users'\)/);
     assert.match(out, /@ObserveRoute\('POST', '\/users\/login'\)/);
+    // said, not silent: the labels lack the run-time prefix
+    assert.match(
+      users.p.note ?? '',
+      /GET \/users, POST \/users\/login: labelled with the path below a prefix known only at run time \(global prefix is a variable: globalPrefix\); the lens matches these labels, and they lack that prefix/,
+    );
     const listed = routes.find((r) => r.file.endsWith('users.controller.ts') && r.methods.includes('GET'))!;
     assert.deepEqual([listed.fullPath, listed.knownSuffix], [null, '/users'], 'the global prefix is unknown, the path below it is known');
   });
