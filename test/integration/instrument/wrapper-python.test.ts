@@ -401,3 +401,73 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
     assertSameAnswers(probe, original, wrapped, 'the same answers from the repository root');
   });
 });
+
+describe('wrapper style on Flask: blueprint packages in a namespace folder of the app package (no __init__.py)', () => {
+  it('a relative and an absolute importer share app/telemetry_routes.py, one module at run time; the app answers as before', async () => {
+    const pkg = (name: string) => `from flask import Blueprint\n\n${name}_bp = Blueprint("${name}", __name__)\n\nfrom . import routes\n`;
+    const view = (name: string, head: string) =>
+      `${head}\n\n\n@${name}_bp.route("/<data>")\ndef page(data):\n    return {"${name}": data, "name": NAME}\n`;
+    const files: Record<string, string> = {
+      'app/__init__.py': [
+        'from flask import Flask',
+        '',
+        '',
+        'def create_app():',
+        '    app = Flask(__name__)',
+        '    from app.blueprints.tasks import tasks_bp',
+        '    from app.blueprints.cp import cp_bp',
+        '    app.register_blueprint(tasks_bp, url_prefix="/tasks")',
+        '    app.register_blueprint(cp_bp, url_prefix="/cp")',
+        '    return app',
+        '',
+      ].join('\n'),
+      'app/extensions.py': 'NAME = "x"\n',
+      'app/blueprints/tasks/__init__.py': pkg('tasks'),
+      // a local blueprint rebound to the package's before the routes (supplier_portal's tasks/routes.py)
+      'app/blueprints/tasks/routes.py': view(
+        'tasks',
+        'from flask import Blueprint\n\ntasks_bp = Blueprint("tasks", __name__)\n\nfrom . import tasks_bp\nfrom ...extensions import NAME',
+      ),
+      'app/blueprints/cp/__init__.py': pkg('cp'),
+      'app/blueprints/cp/routes.py': view('cp', 'from app.extensions import NAME\nfrom app.blueprints.cp import cp_bp'),
+    };
+    const [original, wrapped] = [tempTree(files), tempTree(files)];
+    const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
+    const routes = await detectRoutes(sources);
+    assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/cp/<data>', '/tasks/<data>']);
+    const helpers = new Set<string>();
+    const imports: string[] = [];
+    for (const { path: file, text } of sources.filter((s) => s.path.endsWith('routes.py'))) {
+      const plan = await planInstrumentFile(
+        text,
+        file,
+        routes.filter((r) => r.file === file),
+        ['counter', 'histogram', 'span'],
+        DEFAULT_OPTIONS,
+      );
+      const out = applyEdits(text, plan.edits);
+      imports.push(...(out.match(/^from \S*telemetry_routes import observe_route$/m) ?? []));
+      fs.writeFileSync(file, out);
+      assert.ok(pyCompile(file).ok, pyCompile(file).output);
+      for (const h of plan.newFiles ?? []) {
+        helpers.add(h.path);
+        fs.writeFileSync(h.path, h.content);
+      }
+    }
+    assert.deepEqual(imports, ['from ...telemetry_routes import observe_route', 'from app.telemetry_routes import observe_route']);
+    assert.deepEqual([...helpers], [path.join(wrapped, 'app', 'telemetry_routes.py')], 'one helper for the service');
+    writeOtelStub(wrapped);
+    const probe = [
+      'import json',
+      'from app import create_app',
+      'c = create_app().test_client()',
+      'print(json.dumps([c.get(u).get_json() for u in ("/tasks/a", "/cp/b")]))',
+    ].join('\n');
+    assertSameAnswers(probe, original, wrapped, 'the same answers');
+    const loaded = runPython(
+      'import sys\nfrom app import create_app\ncreate_app()\nprint([m for m in sys.modules if m.endswith("telemetry_routes")])',
+      wrapped,
+    );
+    assert.equal(loaded.out.trim(), "['app.telemetry_routes']", 'one helper module at run time');
+  });
+});
