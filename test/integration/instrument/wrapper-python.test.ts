@@ -32,6 +32,33 @@ async function prepare(name: string, fixture: string): Promise<{ original: strin
   return { original, wrapped, helper: helper.path };
 }
 
+/** Instruments (wrapper style) every file of `wrapped` whose name ends with `suffix`, writing it and the helpers its
+ *  plans create; each file still compiles. The routes, each file's import of the helper, and the helpers written. */
+async function instrumentTree(files: Record<string, string>, wrapped: string, suffix: string) {
+  const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
+  const routes = await detectRoutes(sources);
+  const helpers = new Set<string>();
+  const imports: string[] = [];
+  for (const { path: file, text } of sources.filter((s) => s.path.endsWith(suffix))) {
+    const plan = await planInstrumentFile(
+      text,
+      file,
+      routes.filter((r) => r.file === file),
+      ['counter', 'histogram', 'span'],
+      DEFAULT_OPTIONS,
+    );
+    const out = applyEdits(text, plan.edits);
+    imports.push(...(out.match(/^from \S*telemetry_routes import observe_route$/m) ?? [file]));
+    fs.writeFileSync(file, out);
+    assert.ok(pyCompile(file).ok, pyCompile(file).output);
+    for (const h of plan.newFiles ?? []) {
+      helpers.add(h.path);
+      fs.writeFileSync(h.path, h.content);
+    }
+  }
+  return { routes, imports, helpers };
+}
+
 /** A debug route appended after instrumentation (not instrumented): the recorded spans. */
 const SPANS_ROUTE = [
   '',
@@ -371,25 +398,8 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
       'apps/crud/views.py': view('crud', 'from apps.config import NAME\n'),
     };
     const [original, wrapped] = [tempTree(files), tempTree(files)];
-    const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
-    const routes = await detectRoutes(sources);
-    const helpers = new Set<string>();
-    for (const { path: file, text } of sources.filter((s) => s.path.endsWith('views.py'))) {
-      const plan = await planInstrumentFile(
-        text,
-        file,
-        routes.filter((r) => r.file === file),
-        ['counter', 'histogram', 'span'],
-        DEFAULT_OPTIONS,
-      );
-      const out = applyEdits(text, plan.edits);
-      assert.match(out, /^from apps\.telemetry_routes import observe_route$/m, file);
-      fs.writeFileSync(file, out);
-      for (const h of plan.newFiles ?? []) {
-        helpers.add(h.path);
-        fs.writeFileSync(h.path, h.content);
-      }
-    }
+    const { imports, helpers } = await instrumentTree(files, wrapped, 'views.py');
+    assert.deepEqual(imports, Array(3).fill('from apps.telemetry_routes import observe_route'));
     assert.deepEqual([...helpers], [path.join(wrapped, 'apps', 'telemetry_routes.py')], 'one helper for the service');
     writeOtelStub(wrapped);
     const probe = [
@@ -432,28 +442,8 @@ describe('wrapper style on Flask: blueprint packages in a namespace folder of th
       'app/blueprints/cp/routes.py': view('cp', 'from app.extensions import NAME\nfrom app.blueprints.cp import cp_bp'),
     };
     const [original, wrapped] = [tempTree(files), tempTree(files)];
-    const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
-    const routes = await detectRoutes(sources);
+    const { routes, imports, helpers } = await instrumentTree(files, wrapped, 'routes.py');
     assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/cp/<data>', '/tasks/<data>']);
-    const helpers = new Set<string>();
-    const imports: string[] = [];
-    for (const { path: file, text } of sources.filter((s) => s.path.endsWith('routes.py'))) {
-      const plan = await planInstrumentFile(
-        text,
-        file,
-        routes.filter((r) => r.file === file),
-        ['counter', 'histogram', 'span'],
-        DEFAULT_OPTIONS,
-      );
-      const out = applyEdits(text, plan.edits);
-      imports.push(...(out.match(/^from \S*telemetry_routes import observe_route$/m) ?? []));
-      fs.writeFileSync(file, out);
-      assert.ok(pyCompile(file).ok, pyCompile(file).output);
-      for (const h of plan.newFiles ?? []) {
-        helpers.add(h.path);
-        fs.writeFileSync(h.path, h.content);
-      }
-    }
     assert.deepEqual(imports, ['from ...telemetry_routes import observe_route', 'from app.telemetry_routes import observe_route']);
     assert.deepEqual([...helpers], [path.join(wrapped, 'app', 'telemetry_routes.py')], 'one helper for the service');
     writeOtelStub(wrapped);
