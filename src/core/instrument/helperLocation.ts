@@ -4,8 +4,10 @@
  *  - Python: the nearest folder from the route file up to its top package holding telemetry_routes.py, else
  *    telemetry.py, else the top package, or the folder on sys.path the file's absolute imports start from (the file's
  *    own folder when it is in neither); when the file's imports name neither, the top package an absolute import of
- *    the file names (`from apps.logistics import views` in apps/app.py: apps/); imported relatively when the file
- *    uses relative imports inside a package, else by its dotted path.
+ *    the file names (`from apps.logistics import views` in apps/app.py: apps/), else the package its relative imports
+ *    climb to (`from ...extensions import db`: two folders up, namespace folders without __init__.py included) and
+ *    the packages above it; imported relatively when the file uses relative imports inside a package, else by its
+ *    dotted path.
  *  - JS/TS: the nearest folder from the route file up to its package.json holding telemetryRoutes.*, else tracing.*,
  *    else `src/` when the file is in it, else the nearest folder holding app.*, server.* or main.*, else the
  *    package.json folder, else the file's folder; only folders where the file's tsconfig.json compiles a new module
@@ -82,11 +84,14 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   // the file's own imports say nothing: the way the project imports the file (`from apps.logistics import views` in
   // apps/app.py) names its top package, so every file of the service shares one helper imported the same way
   if (named === undefined) named = await importedAs(file, chain);
-  let top = named ?? 0;
+  // a relative import climbing above the file's package (`from ...extensions import db` in app/blueprints/tasks/)
+  // shows the folders it climbs are one package, a namespace folder without __init__.py among them (app/blueprints/)
+  const reach = Math.min(chain.length - 1, Math.max(0, ...[...text.matchAll(/^[ \t]*from[ \t]+(\.+)/gm)].map((m) => m[1]!.length - 1)));
+  let top = named ?? reach;
   if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
-  if (named === undefined && top > 0 && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
+  if (named === undefined && top > reach && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
   const packages = chain.slice(0, top + 1);
-  const inPackage = named !== undefined || (await exists(path.join(own, '__init__.py')));
+  const inPackage = named !== undefined || reach > 0 || (await exists(path.join(own, '__init__.py')));
   const helper = `${PY_HELPER_MODULE}.py`;
   const found = (await firstWith(packages, [helper], exists)) ?? (await firstWith(packages, ['telemetry.py'], exists));
   const dir = found?.dir ?? packages[packages.length - 1]!;

@@ -104,6 +104,14 @@ function firstIn<V>(firsts: Firsts<V> | undefined, scope: number): Binding<V> | 
   return firsts?.scope === scope ? firsts : undefined;
 }
 
+/** Inserts a binding into a list kept in source order (bindings mostly come in that order: a scan from the end). */
+function insertInOrder<V>(list: Binding<V>[], b: Binding<V>): void {
+  const at = b.node.startIndex;
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.node.startIndex > at) i--;
+  list.splice(i, 0, b);
+}
+
 /** The name table of one file: bindings per name, looked up through the enclosing scopes. */
 export class Bindings<V> {
   private readonly table = new Map<string, Binding<V>[]>();
@@ -114,7 +122,7 @@ export class Bindings<V> {
   private readonly resolving: string[] = [];
   private readonly resolvingAt: number[] = [];
   private readonly paramMemo = new Map<number, readonly (string | null)[]>();
-  /** name → its module-level bindings in order (statement order's lookups, module-level reads of getAt). */
+  /** name → its module-level bindings in source order (statement order's lookups, module-level reads of getAt). */
   private readonly moduleLevel = new Map<string, Binding<V>[]>();
 
   constructor(
@@ -129,7 +137,7 @@ export class Bindings<V> {
     list.push(b);
     if (scope === -1) {
       const mods = this.moduleLevel.get(name);
-      if (mods) mods.push(b);
+      if (mods) insertInOrder(mods, b);
       else this.moduleLevel.set(name, [b]);
     }
     const firsts = this.firsts.get(name);
@@ -144,6 +152,12 @@ export class Bindings<V> {
           ]),
         );
     } else if (!firsts.has(scope)) firsts.set(scope, b);
+  }
+
+  /** The module-level bindings of a name in source order (an analyzer binds imports, then assignments, then
+   *  definitions), so that the last of them is the module's final value. */
+  moduleBindings(name: string): readonly Binding<V>[] {
+    return this.moduleLevel.get(name) ?? [];
   }
 
   /** Every binding of a name, in the order they were made. */

@@ -7,7 +7,7 @@ import type { Framework } from './types';
 import { type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyExceptFallback, pyParamNames, pyReturnClass } from '../parsing/python';
-import { type Binding, ScopeIndex } from '../parsing/scopes';
+import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
@@ -574,18 +574,18 @@ export class PyAnalyzer extends Analyzer {
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
     const steps = [...this.bindings.entries()].map(
-      ([name, list]) =>
+      ([name]) =>
         () =>
-          this.finishName(name, list),
+          this.finishName(name),
     );
     steps.push(this.frameworkStep());
     return steps;
   }
 
-  private finishName(name: string, list: readonly Binding<Ref>[]): void {
-    const mod = list.filter((b) => b.scope === -1);
+  private finishName(name: string): void {
+    const mod = this.bindings.moduleBindings(name);
     if (!mod.length) return;
-    const first = mod[0]!;
+    const first = mod.at(-1)!; // an importer sees the module's final binding
     const r = this.bindings.valueOf(name, first);
     if (r.k !== 'none') this.fa.exports[name] = r;
     if (r.k === 'fn') this.computeReturns(r.id);

@@ -32,6 +32,33 @@ async function prepare(name: string, fixture: string): Promise<{ original: strin
   return { original, wrapped, helper: helper.path };
 }
 
+/** Instruments (wrapper style) every file of `wrapped` whose name ends with `suffix`, writing it and the helpers its
+ *  plans create; each file still compiles. The routes, each file's import of the helper, and the helpers written. */
+async function instrumentTree(files: Record<string, string>, wrapped: string, suffix: string) {
+  const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
+  const routes = await detectRoutes(sources);
+  const helpers = new Set<string>();
+  const imports: string[] = [];
+  for (const { path: file, text } of sources.filter((s) => s.path.endsWith(suffix))) {
+    const plan = await planInstrumentFile(
+      text,
+      file,
+      routes.filter((r) => r.file === file),
+      ['counter', 'histogram', 'span'],
+      DEFAULT_OPTIONS,
+    );
+    const out = applyEdits(text, plan.edits);
+    imports.push(...(out.match(/^from \S*telemetry_routes import observe_route$/m) ?? [file]));
+    fs.writeFileSync(file, out);
+    assert.ok(pyCompile(file).ok, pyCompile(file).output);
+    for (const h of plan.newFiles ?? []) {
+      helpers.add(h.path);
+      fs.writeFileSync(h.path, h.content);
+    }
+  }
+  return { routes, imports, helpers };
+}
+
 /** A debug route appended after instrumentation (not instrumented): the recorded spans. */
 const SPANS_ROUTE = [
   '',
@@ -371,25 +398,8 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
       'apps/crud/views.py': view('crud', 'from apps.config import NAME\n'),
     };
     const [original, wrapped] = [tempTree(files), tempTree(files)];
-    const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
-    const routes = await detectRoutes(sources);
-    const helpers = new Set<string>();
-    for (const { path: file, text } of sources.filter((s) => s.path.endsWith('views.py'))) {
-      const plan = await planInstrumentFile(
-        text,
-        file,
-        routes.filter((r) => r.file === file),
-        ['counter', 'histogram', 'span'],
-        DEFAULT_OPTIONS,
-      );
-      const out = applyEdits(text, plan.edits);
-      assert.match(out, /^from apps\.telemetry_routes import observe_route$/m, file);
-      fs.writeFileSync(file, out);
-      for (const h of plan.newFiles ?? []) {
-        helpers.add(h.path);
-        fs.writeFileSync(h.path, h.content);
-      }
-    }
+    const { imports, helpers } = await instrumentTree(files, wrapped, 'views.py');
+    assert.deepEqual(imports, Array(3).fill('from apps.telemetry_routes import observe_route'));
     assert.deepEqual([...helpers], [path.join(wrapped, 'apps', 'telemetry_routes.py')], 'one helper for the service');
     writeOtelStub(wrapped);
     const probe = [
@@ -399,5 +409,55 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
       'print(json.dumps([c.get(u).get_json() for u in ("/logistics/a", "/overcome/b", "/crud/c")]))',
     ].join('\n');
     assertSameAnswers(probe, original, wrapped, 'the same answers from the repository root');
+  });
+});
+
+describe('wrapper style on Flask: blueprint packages in a namespace folder of the app package (no __init__.py)', () => {
+  it('a relative and an absolute importer share app/telemetry_routes.py, one module at run time; the app answers as before', async () => {
+    const pkg = (name: string) => `from flask import Blueprint\n\n${name}_bp = Blueprint("${name}", __name__)\n\nfrom . import routes\n`;
+    const view = (name: string, head: string) =>
+      `${head}\n\n\n@${name}_bp.route("/<data>")\ndef page(data):\n    return {"${name}": data, "name": NAME}\n`;
+    const files: Record<string, string> = {
+      'app/__init__.py': [
+        'from flask import Flask',
+        '',
+        '',
+        'def create_app():',
+        '    app = Flask(__name__)',
+        '    from app.blueprints.tasks import tasks_bp',
+        '    from app.blueprints.cp import cp_bp',
+        '    app.register_blueprint(tasks_bp, url_prefix="/tasks")',
+        '    app.register_blueprint(cp_bp, url_prefix="/cp")',
+        '    return app',
+        '',
+      ].join('\n'),
+      'app/extensions.py': 'NAME = "x"\n',
+      'app/blueprints/tasks/__init__.py': pkg('tasks'),
+      // a local blueprint rebound to the package's before the routes (supplier_portal's tasks/routes.py)
+      'app/blueprints/tasks/routes.py': view(
+        'tasks',
+        'from flask import Blueprint\n\ntasks_bp = Blueprint("tasks", __name__)\n\nfrom . import tasks_bp\nfrom ...extensions import NAME',
+      ),
+      'app/blueprints/cp/__init__.py': pkg('cp'),
+      'app/blueprints/cp/routes.py': view('cp', 'from app.extensions import NAME\nfrom app.blueprints.cp import cp_bp'),
+    };
+    const [original, wrapped] = [tempTree(files), tempTree(files)];
+    const { routes, imports, helpers } = await instrumentTree(files, wrapped, 'routes.py');
+    assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/cp/<data>', '/tasks/<data>']);
+    assert.deepEqual(imports, ['from ...telemetry_routes import observe_route', 'from app.telemetry_routes import observe_route']);
+    assert.deepEqual([...helpers], [path.join(wrapped, 'app', 'telemetry_routes.py')], 'one helper for the service');
+    writeOtelStub(wrapped);
+    const probe = [
+      'import json',
+      'from app import create_app',
+      'c = create_app().test_client()',
+      'print(json.dumps([c.get(u).get_json() for u in ("/tasks/a", "/cp/b")]))',
+    ].join('\n');
+    assertSameAnswers(probe, original, wrapped, 'the same answers');
+    const loaded = runPython(
+      'import sys\nfrom app import create_app\ncreate_app()\nprint([m for m in sys.modules if m.endswith("telemetry_routes")])',
+      wrapped,
+    );
+    assert.equal(loaded.out.trim(), "['app.telemetry_routes']", 'one helper module at run time');
   });
 });

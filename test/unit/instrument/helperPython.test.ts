@@ -77,3 +77,32 @@ describe('wrapper style: the Python helper of a service whose route files import
     assert.deepEqual([again.path, again.module], [path.join(svc, 'svc', 'telemetry_routes.py'), 'svc.telemetry_routes']);
   });
 });
+
+describe('wrapper style: the Python helper of blueprints in a namespace folder of the app package', () => {
+  // app/blueprints/ has no __init__.py: a namespace package inside the regular package app/ (supplier_portal's layout)
+  const root = project({
+    'app/__init__.py': 'from flask import Flask\n',
+    'app/extensions.py': 'db = None\n',
+    'app/blueprints/tasks/__init__.py': 'from flask import Blueprint\ntasks_bp = Blueprint("tasks", __name__)\nfrom . import routes\n',
+    'app/blueprints/tasks/routes.py': `from . import tasks_bp\nfrom ...extensions import db\n${VIEW}`,
+    'app/blueprints/cp/routes.py': `from app.extensions import db\n${VIEW}`,
+    'app/blueprints/main/routes.py': `from . import main_bp\n${VIEW}`,
+    'app/blueprints/main/__init__.py': 'from flask import Blueprint\nmain_bp = Blueprint("main", __name__)\n',
+  });
+  const helper = path.join(root, 'app', 'telemetry_routes.py');
+
+  it('relative imports climbing through the namespace folder: the app package holds the one helper', async () => {
+    const tasks = path.join(root, 'app', 'blueprints', 'tasks', 'routes.py');
+    const h = await pythonHelperLocation(tasks, fs.readFileSync(tasks, 'utf8'));
+    assert.deepEqual([h.path, h.module], [helper, '...telemetry_routes']);
+    const cp = path.join(root, 'app', 'blueprints', 'cp', 'routes.py');
+    const abs = await pythonHelperLocation(cp, fs.readFileSync(cp, 'utf8'));
+    assert.deepEqual([abs.path, abs.module], [helper, 'app.telemetry_routes']);
+  });
+
+  it('a file whose relative imports stay in its own package, the namespace folder above: its own package', async () => {
+    const main = path.join(root, 'app', 'blueprints', 'main', 'routes.py');
+    const h = await pythonHelperLocation(main, fs.readFileSync(main, 'utf8'));
+    assert.deepEqual([h.path, h.module], [path.join(root, 'app', 'blueprints', 'main', 'telemetry_routes.py'), '.telemetry_routes']);
+  });
+});

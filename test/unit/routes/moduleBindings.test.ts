@@ -1,5 +1,6 @@
 /** A name read at module level means the module's binding, not a function's own binding of the same name; a name bound
  *  twice at module level is no constant (JS/TS); Python reads the module-level binding in effect at the statement.
+ *  A Python module that rebinds a name (an assignment, then `from . import` of the same name) is read in source order.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,4 +41,33 @@ test("koa-router: a module-level registration's second argument, a module const,
     'router.get(NAME, PATH, async (ctx) => {\n  ctx.body = [];\n});\nexport default router;\n';
   // the path is PATH, not the route's name; its value stays unknown while two bindings of the name exist
   assert.deepEqual(await labels('/p/src/routes.ts', text), ['GET null(path is a variable: PATH)']);
+});
+
+async function pyLabels(files: Record<string, string>): Promise<string[]> {
+  const routes = await detectRoutes(Object.entries(files).map(([path, text]) => ({ path, text })));
+  return routes.map((r) => `${r.methods.join(',')} ${r.fullPath ?? `null(${r.fullPathReason ?? ''})`}`);
+}
+
+test("Python: a blueprint made here, then rebound by `from . import tasks_bp`: decorators below it register on the package's", async () => {
+  const got = await pyLabels({
+    '/p/app/__init__.py':
+      'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    from app.tasks import tasks_bp\n' +
+      "    app.register_blueprint(tasks_bp, url_prefix='/tasks')\n    return app\n",
+    '/p/app/tasks/__init__.py': "from flask import Blueprint\ntasks_bp = Blueprint('tasks', __name__)\nfrom . import routes\n",
+    // imports are read before assignments: the rebinding must still count as coming after the assignment
+    '/p/app/tasks/routes.py':
+      "from flask import Blueprint\ntasks_bp = Blueprint('tasks', __name__)\n\n@tasks_bp.route('/draft')\ndef draft(): ...\n\n" +
+      "from . import tasks_bp\n\n@tasks_bp.route('/')\ndef index(): ...\n",
+  });
+  const local = 'GET null(`tasks_bp` (tasks/routes.py:2) is never mounted/registered in the analysed files)';
+  assert.deepEqual(got, [local, 'GET /tasks/']);
+});
+
+test('Python: a module imports a router, then makes its own under the same name: an importer gets the final one', async () => {
+  const got = await pyLabels({
+    '/p/main.py': 'from fastapi import FastAPI\nfrom views import router\napp = FastAPI()\napp.include_router(router, prefix="/v1")\n',
+    '/p/old.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get("/old")\ndef old(): ...\n',
+    '/p/views.py': 'from fastapi import APIRouter\nfrom old import router\nrouter = APIRouter()\n\n@router.get("/new")\ndef new(): ...\n',
+  });
+  assert.deepEqual(got, ['GET null(`router` (old.py:2) is never mounted/registered in the analysed files)', 'GET /v1/new']);
 });
