@@ -3,14 +3,17 @@
  * still analyses because the project's own code loads them: a module an analysed file imports or requires (JS/TS,
  * Python), or a file under a folder an analysed folder loader reads (@fastify/autoload `dir`, a computed
  * `require(`./routes/${f}`)`, a `readdirSync` loop, a HonoX routes folder). Files held for their test name are pulled
- * only by a direct load, never by a folder. Repeats with what the pulled files load until nothing new is referenced;
- * held files nothing references are never read. Pure but for the `analyse` callback.
+ * only by a direct load, never by a folder. Build output is never pulled: a JS file beside its TypeScript source, or one
+ * a compiler wrote (`builtOutput`, for the caller to test on the text it reads). Repeats with what the pulled files load
+ * until nothing new is referenced; held files nothing references are never read. Pure but for the `analyse` callback.
  */
 import * as path from 'node:path';
 import { autoloadDir } from './autoload';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { ModuleIndex } from './modules';
 import type { ResolveOptions } from './resolve';
+
+const TS = ['.ts', '.tsx', '.mts', '.cts'];
 
 export interface HeldFile {
   abs: string;
@@ -32,7 +35,8 @@ export async function pullReferenced(
   root: string,
   analyse: (f: HeldFile) => Promise<FileAnalysis | null>,
 ): Promise<void> {
-  const waiting = new Map(held.map((f) => [f.abs, f]));
+  const sources = new Set([...analyses.keys(), ...held.map((f) => f.abs)]);
+  const waiting = new Map(held.filter((f) => !compiled(f.abs, sources)).map((f) => [f.abs, f]));
   for (let importers = [...analyses.values()]; importers.length && waiting.size;) {
     const stubs = [...waiting.values()].map((f) => emptyAnalysis(f.abs, f.abs.endsWith('.py') ? 'python' : 'javascript'));
     const mods = new ModuleIndex(
@@ -50,6 +54,23 @@ export async function pullReferenced(
     }
     importers = next;
   }
+}
+
+/** A JS file beside its TypeScript source (`users.js` next to `users.ts`, a `.gitignore`d `*.js`): build output. */
+function compiled(file: string, sources: Set<string>): boolean {
+  const m = /\.[cm]?jsx?$/.exec(file);
+  return !!m && TS.some((x) => sources.has(file.slice(0, m.index) + x));
+}
+
+/**
+ * A JS file written by a compiler (tsc, Babel: `Object.defineProperty(exports, "__esModule"` near the top, or a closing
+ * `//# sourceMappingURL=`): a `.gitignore`d `lib/` the package entry requires holds the same routes as their sources.
+ */
+export function builtOutput(file: string, text: string): boolean {
+  if (!/\.[cm]?jsx?$/.test(file)) return false;
+  return (
+    text.slice(0, 2000).includes('Object.defineProperty(exports, "__esModule"') || /\/\/# sourceMappingURL=\S+\s*$/.test(text.slice(-500))
+  );
 }
 
 /** The waiting files `fa` loads by name or through a folder it reads. */

@@ -1,6 +1,7 @@
 /**
- * Workspace scan: walks a folder (respecting the root .gitignore and the usual vendored/build folders),
- * analyses every Python/JS/TS file and resolves routes across them. Yields to the event loop between
+ * Workspace scan: walks a folder (skipping the usual vendored/build folders; files the root .gitignore or test
+ * names skip are held and analysed only when the project loads them, ./heldFiles), analyses every Python/JS/TS
+ * file and resolves routes across them. Yields to the event loop between
  * files so a host (VS Code extension host) stays responsive; honours an AbortSignal. Never throws on bad
  * files (huge, binary, undecodable, symlink loops); only an abort (or a missing root) rejects. Each file's
  * parse, query and analysis are time-sliced (analyzeFileSliced), so even a large file never blocks long.
@@ -13,7 +14,7 @@ import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { DENO_CONFIG_NAMES, readDenoImportMaps } from './denoImports';
 import { loadJsonModules } from './jsonModules';
-import { pullReferenced, type HeldFile } from './heldFiles';
+import { builtOutput, pullReferenced, type HeldFile } from './heldFiles';
 import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
@@ -188,7 +189,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const decoder = new TextDecoder('utf-8', { fatal: true });
   opts.onProgress?.(0, files.length);
   let done = 0;
-  const analyse = async (f: HeldFile): Promise<FileAnalysis | null> => {
+  /** `held`: a file only the project's loads bring in, skipped when it is build output. */
+  const analyse = async (f: HeldFile, held = false): Promise<FileAnalysis | null> => {
     try {
       const size = f.size >= 0 ? f.size : (await fs.promises.stat(f.abs)).size;
       if (size > maxBytes) {
@@ -205,6 +207,10 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         text = decoder.decode(buf);
       } catch {
         notes.push(`${f.rel}: skipped, not valid UTF-8`);
+        return null;
+      }
+      if (held && builtOutput(f.abs, text)) {
+        notes.push(`${f.rel}: skipped, build output`);
         return null;
       }
       const fa = await analyzeFileSliced(parsers, f.abs, text, { sliceMs: 10, signal: opts.signal });
@@ -242,7 +248,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   // 3. held files the project loads (`import docs from './spec/routes'`, a gitignored but committed `routes/`), and what they load
   await pullReferenced(held, analyses, resolveOptions, absRoot, async (f) => {
     check();
-    const kept = await analyse(f);
+    const kept = await analyse(f, true);
     await maybeYield();
     return kept;
   });

@@ -70,6 +70,27 @@ test('a .gitignore folder is walked up to an entry cap (5 × maxFiles): past it,
   assert.deepEqual(rows(all, root), ['data/f1.js /d/d1']);
 });
 
+test('.gitignored build output is never pulled: a JS twin of a TS source, a compiled lib/ the package entry requires', async () => {
+  const ts = "import { Router } from 'express';\nconst r = Router();\nr.get('/', (req, res) => res.end());\nexport default r;\n";
+  const root = tree({
+    '.gitignore': '*.js\n/lib\n',
+    'src/app.ts':
+      "import express from 'express';\nimport users from './routes/users.js';\nconst app = express();\napp.use('/api/users', users);\napp.listen(1);\n",
+    'src/routes/users.ts': ts,
+    'src/routes/users.js': ts,
+    'index.cjs': "require('./lib/server');\n",
+    'lib/server.js':
+      '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nconst app = require("express")();\napp.get("/built", (req, res) => res.end());\napp.listen(1);\n',
+    'lib/esm.js':
+      "import express from 'express';\nconst app = express();\napp.get('/mapped', (q, s) => s.end());\napp.listen(1);\n//# sourceMappingURL=esm.js.map\n",
+    'main.cjs': "require('./lib/esm.js');\n",
+  });
+  const { routes, notes } = await scanWorkspace(root);
+  assert.deepEqual(rows(routes, root), ['src/routes/users.ts /api/users']);
+  assert.ok(notes.includes('lib/server.js: skipped, build output'), notes.join('\n'));
+  assert.ok(notes.includes('lib/esm.js: skipped, build output'), notes.join('\n'));
+});
+
 test('scan rules: the user excludes and dependency folders are hard, .gitignore and test names only hold a file', () => {
   const rules = new ScanRules({ exclude: ['legacy'], gitignore: '/routes\n*.local.js\nlegacy/\n' });
   assert.equal(rules.holdsDir('routes'), true);
