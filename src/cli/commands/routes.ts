@@ -7,7 +7,7 @@ export const routesCommand: Command = {
   usage: 'routes <dir> [--json] [--include-tests] [--notes]',
   summary: 'list HTTP route handlers (FastAPI, Flask, Express, Fastify, NestJS, Koa, Hono)',
   help: [
-    'Scans <dir> (respecting .gitignore, skipping node_modules, virtualenvs, build output and tests) and prints',
+    "Scans <dir> (skipping node_modules, virtualenvs, build output, and .gitignore'd and test files nothing loads) and prints",
     'every HTTP route handler with its full path.',
     '',
     '  --json            JSON array of {framework, methods, path, fullPath, file, line, handlerFile, handlerLine, handlerName}',

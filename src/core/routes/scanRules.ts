@@ -2,7 +2,12 @@
  * Which files the route index looks at — one rule set for the workspace scan and for files the editor
  * hears about later (watcher, open documents), so both agree: skipped folders (dependencies, virtual
  * environments, build output, dot-folders, `*.egg-info`), files without a grammar, `.d.ts`, `.min.js`,
- * tests unless asked, and the user's patterns (`routes.exclude`, `files.exclude`, the root `.gitignore`).
+ * tests unless asked, and the patterns (the user's `routes.exclude` / `files.exclude`, the root `.gitignore`).
+ *
+ * Two strengths: the hard rules (dependency/build/dot folders, no grammar, the user's patterns) always skip; the soft
+ * ones (test folder and file names, the root `.gitignore`) only hold a file back — the scan still analyses it when a
+ * module of the project loads it (./heldFiles): a committed `routes/` the `.gitignore` lists, a `tests/` service an
+ * autoload registers.
  *
  * Patterns come from the repository, so they are matched by the `ignore` package (gitignore semantics,
  * no catastrophic backtracking on `*a*a*a…`) and a pattern it cannot use is reported, never thrown.
@@ -49,7 +54,10 @@ export interface ScanRuleOptions {
 }
 
 export class ScanRules {
-  private readonly matcher: Ignore = ignore();
+  /** The user's patterns: hard. */
+  private readonly excluded: Ignore = ignore();
+  /** The root `.gitignore`: soft. */
+  private readonly gitignored: Ignore = ignore();
   private readonly includeTests: boolean;
 
   constructor(opts: ScanRuleOptions = {}) {
@@ -57,45 +65,64 @@ export class ScanRules {
     const bad = opts.onBadPattern ?? (() => undefined);
     for (const p of opts.exclude ?? []) {
       if (!p || p.startsWith('!')) continue;
-      for (const x of expandBraces(p.replace(/^\.\//, ''))) this.add(x, bad);
+      for (const x of expandBraces(p.replace(/^\.\//, ''))) add(this.excluded, x, bad);
     }
     for (const line of (opts.gitignore ?? '').split(/\r?\n/)) {
-      if (line.trim() && !line.startsWith('#')) this.add(line, bad);
-    }
-  }
-
-  private add(pattern: string, bad: (pattern: string, reason: string) => void): void {
-    try {
-      const one = ignore().add(pattern);
-      one.ignores('probe'); // compiles the pattern: a broken one throws here, not in the middle of a scan
-      this.matcher.add(pattern);
-    } catch (e) {
-      bad(pattern, errorMessage(e));
+      if (line.trim() && !line.startsWith('#')) add(this.gitignored, line, bad);
     }
   }
 
   /** Whether a folder (root-relative posix path) is not walked. */
   skipsDir(rel: string): boolean {
-    return this.testDir(rel) || this.alwaysSkipsDir(rel);
+    return this.hardSkipsDir(rel) || this.softSkipsDir(rel);
   }
 
-  /** A test folder (`spec/`, `tests/`…) skipped only for being one: its files count when a non-test module imports them. */
-  testDir(rel: string): boolean {
-    return !this.includeTests && TEST_DIRS.has(rel.slice(rel.lastIndexOf('/') + 1)) && !this.alwaysSkipsDir(rel);
+  /** A folder skipped only by a soft rule (`tests/`, a gitignored `routes/`): its files are held, not dropped. */
+  holdsDir(rel: string): boolean {
+    return !this.hardSkipsDir(rel) && this.softSkipsDir(rel);
   }
 
-  private alwaysSkipsDir(rel: string): boolean {
+  /** Whether a folder is never walked: dependencies, virtual environments, build output, dot-folders, the user's patterns. */
+  hardSkipsDir(rel: string): boolean {
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     if (SKIP_DIRS.has(name) || name.startsWith('.') || name.endsWith('.egg-info')) return true;
-    return this.ignored(`${rel}/`);
+    return matches(this.excluded, `${rel}/`);
+  }
+
+  private softSkipsDir(rel: string): boolean {
+    if (!this.includeTests && TEST_DIRS.has(rel.slice(rel.lastIndexOf('/') + 1))) return true;
+    return this.gitignoresDir(rel);
+  }
+
+  /** A folder the root `.gitignore` lists. */
+  gitignoresDir(rel: string): boolean {
+    return matches(this.gitignored, `${rel}/`);
   }
 
   /** Whether a file in a walked folder is not analysed. */
   skipsFile(rel: string): boolean {
+    return this.hardSkipsFile(rel) || this.softSkipsFile(rel);
+  }
+
+  /** A file skipped only by a soft rule (a test file name, the `.gitignore`): held, analysed when a module loads it. */
+  holdsFile(rel: string): boolean {
+    return !this.hardSkipsFile(rel) && this.softSkipsFile(rel);
+  }
+
+  /** A file named as a test (`*.test.js`, `test_*.py`) when tests are not asked for. */
+  testName(rel: string): boolean {
+    return !this.includeTests && TEST_FILE.test(rel.slice(rel.lastIndexOf('/') + 1));
+  }
+
+  /** Whether a file is never analysed: no grammar, `.d.ts`, `.min.js`, the user's patterns. */
+  hardSkipsFile(rel: string): boolean {
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     if (!grammarForFile(name) || name.endsWith('.d.ts') || name.endsWith('.min.js')) return true;
-    if (!this.includeTests && TEST_FILE.test(name)) return true;
-    return this.ignored(rel);
+    return matches(this.excluded, rel);
+  }
+
+  private softSkipsFile(rel: string): boolean {
+    return this.testName(rel) || matches(this.gitignored, rel);
   }
 
   /** A file the editor heard about: indexed when no folder on its way is skipped and the file is not. */
@@ -104,13 +131,23 @@ export class ScanRules {
     for (let i = 1; i < parts.length; i++) if (this.skipsDir(parts.slice(0, i).join('/'))) return false;
     return !this.skipsFile(rel);
   }
+}
 
-  private ignored(rel: string): boolean {
-    try {
-      return this.matcher.ignores(rel);
-    } catch {
-      return false; // a path `ignore` refuses (absolute, `..`) is not excluded by a pattern
-    }
+function add(matcher: Ignore, pattern: string, bad: (pattern: string, reason: string) => void): void {
+  try {
+    const one = ignore().add(pattern);
+    one.ignores('probe'); // compiles the pattern: a broken one throws here, not in the middle of a scan
+    matcher.add(pattern);
+  } catch (e) {
+    bad(pattern, errorMessage(e));
+  }
+}
+
+function matches(matcher: Ignore, rel: string): boolean {
+  try {
+    return matcher.ignores(rel);
+  } catch {
+    return false; // a path `ignore` refuses (absolute, `..`) is not excluded by a pattern
   }
 }
 

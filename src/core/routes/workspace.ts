@@ -1,6 +1,7 @@
 /**
- * Workspace scan: walks a folder (respecting the root .gitignore and the usual vendored/build folders),
- * analyses every Python/JS/TS file and resolves routes across them. Yields to the event loop between
+ * Workspace scan: walks a folder (skipping the usual vendored/build folders; files the root .gitignore or test
+ * names skip are held and analysed only when the project loads them, ./heldFiles), analyses every Python/JS/TS
+ * file and resolves routes across them. Yields to the event loop between
  * files so a host (VS Code extension host) stays responsive; honours an AbortSignal. Never throws on bad
  * files (huge, binary, undecodable, symlink loops); only an abort (or a missing root) rejects. Each file's
  * parse, query and analysis are time-sliced (analyzeFileSliced), so even a large file never blocks long.
@@ -13,8 +14,7 @@ import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { DENO_CONFIG_NAMES, readDenoImportMaps } from './denoImports';
 import { loadJsonModules } from './jsonModules';
-import { emptyAnalysis } from './model';
-import { ModuleIndex } from './modules';
+import { builtOutput, pullReferenced, type HeldFile } from './heldFiles';
 import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
@@ -59,6 +59,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const realRoot = await fs.promises.realpath(absRoot);
   const maxFiles = opts.maxFiles ?? 20_000;
   const maxTotalBytes = opts.maxTotalBytes ?? 256 * 1024 * 1024;
+  const maxHeldEntries = 5 * maxFiles;
   const gitignore = await fs.promises.readFile(path.join(absRoot, '.gitignore'), 'utf8').catch(() => '');
   const rules = new ScanRules({
     exclude: opts.exclude ?? [],
@@ -81,9 +82,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   };
 
   // 1. walk
-  const files: { abs: string; rel: string; size: number }[] = [];
-  /** Files of test folders: analysed only when a non-test module imports them (step 3). */
-  const held: { abs: string; rel: string; size: number }[] = [];
+  const files: HeldFile[] = [];
+  /** Files only the soft rules skip (test folders and names, the root .gitignore): analysed when the project loads them (step 3). */
+  const held: HeldFile[] = [];
+  /** Entries seen in held folders: a gitignored folder can be huge, past this it is not walked. */
+  let heldEntries = 0;
   /** tsconfig.json / jsconfig.json files: their path aliases apply below them. */
   const configs: string[] = [];
   /** package.json files: named ones are packages their siblings import by name. */
@@ -93,7 +96,9 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
-  const walk = async (dir: string, rel: string, tests = false): Promise<void> => {
+  /** `hold`: a folder only the soft rules skip (its files are held); `ignored`: one the .gitignore lists (its
+   *  configuration files do not apply either). */
+  const walk = async (dir: string, rel: string, hold = false, ignored = false): Promise<void> => {
     let real: string;
     try {
       real = await fs.promises.realpath(dir);
@@ -113,6 +118,10 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (hold && (heldEntries += entries.length) > maxHeldEntries) {
+      notes.push(`${rel}: not walked, over ${maxHeldEntries} entries in folders only .gitignore or test names skip`);
+      return;
+    }
     for (const ent of entries) {
       check();
       const abs = path.join(dir, ent.name);
@@ -137,18 +146,21 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         }
       }
       if (isDir) {
-        const testDir = rules.testDir(r);
-        if (!testDir && rules.skipsDir(r)) continue;
-        if ((tests || testDir) && held.length >= maxFiles) continue; // enough test files held: the rest is not walked
-        await walk(abs, r, tests || testDir);
+        if (rules.hardSkipsDir(r)) continue;
+        const holds = hold || rules.holdsDir(r);
+        if (holds && held.length >= maxFiles) continue; // enough files held: the rest is not walked
+        await walk(abs, r, holds, ignored || rules.gitignoresDir(r));
         if (++sinceYield >= 64) await maybeYield();
       } else if (isFile) {
-        if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
-        if (ent.name === 'package.json') manifests.push(abs);
-        if (DENO_CONFIG_NAMES.includes(ent.name)) denoConfigs.push(abs);
-        if (rules.skipsFile(r)) continue;
-        if (tests) {
-          if (held.length < maxFiles) held.push({ abs, rel: r, size }); // size read if it is analysed
+        if (!ignored) {
+          if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
+          if (ent.name === 'package.json') manifests.push(abs);
+          if (DENO_CONFIG_NAMES.includes(ent.name)) denoConfigs.push(abs);
+        }
+        if (rules.hardSkipsFile(r)) continue;
+        if (hold || rules.holdsFile(r)) {
+          // size read if it is analysed
+          if (held.length < maxFiles) held.push({ abs, rel: r, size, ...(rules.testName(r) ? { testName: true } : {}) });
           continue;
         }
         if (size < 0) {
@@ -177,7 +189,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const decoder = new TextDecoder('utf-8', { fatal: true });
   opts.onProgress?.(0, files.length);
   let done = 0;
-  const analyse = async (f: { abs: string; rel: string; size: number }): Promise<FileAnalysis | null> => {
+  /** `held`: a file only the project's loads bring in, skipped when it is build output. */
+  const analyse = async (f: HeldFile, held = false): Promise<FileAnalysis | null> => {
     try {
       const size = f.size >= 0 ? f.size : (await fs.promises.stat(f.abs)).size;
       if (size > maxBytes) {
@@ -194,6 +207,10 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         text = decoder.decode(buf);
       } catch {
         notes.push(`${f.rel}: skipped, not valid UTF-8`);
+        return null;
+      }
+      if (held && builtOutput(f.abs, text)) {
+        notes.push(`${f.rel}: skipped, build output`);
         return null;
       }
       const fa = await analyzeFileSliced(parsers, f.abs, text, { sliceMs: 10, signal: opts.signal });
@@ -228,30 +245,13 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 
-  // 3. files of test folders a non-test module imports (`import docs from './spec/routes'`), and what they import
-  const heldByPath = new Map(held.map((f) => [f.abs, f]));
-  for (let importers = [...analyses.values()]; importers.length && heldByPath.size;) {
-    const stubs = held
-      .filter((f) => !analyses.has(f.abs))
-      .map((f) => emptyAnalysis(f.abs, f.abs.endsWith('.py') ? 'python' : 'javascript'));
-    const mods = new ModuleIndex(
-      [...analyses.values(), ...stubs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
-      resolveOptions,
-    );
-    const next: FileAnalysis[] = [];
-    for (const fa of importers) {
-      for (const m of fa.loads ?? []) {
-        const f = heldByPath.get(mods.modFile(m, fa.file) ?? '');
-        if (!f) continue;
-        heldByPath.delete(f.abs);
-        check();
-        const kept = await analyse(f);
-        if (kept) next.push(kept);
-        await maybeYield();
-      }
-    }
-    importers = next;
-  }
+  // 3. held files the project loads (`import docs from './spec/routes'`, a gitignored but committed `routes/`), and what they load
+  await pullReferenced(held, analyses, resolveOptions, absRoot, async (f) => {
+    check();
+    const kept = await analyse(f, true);
+    await maybeYield();
+    return kept;
+  });
   // 4. committed JSON files the modules load (`require('./config/config.json')`): their values are constants
   for (const fa of await loadJsonModules(analyses.values(), {
     known: (f) => analyses.has(f),

@@ -181,8 +181,8 @@ export class RouteIndex implements vscode.Disposable {
     );
   }
 
-  /** Same rules as the workspace scan: our languages, not in node_modules/venvs/build output/tests/excludes, or a test-folder
-   *  file the scan kept because a non-test module imports it. */
+  /** Same rules as the workspace scan: our languages, not in node_modules/venvs/build output/tests/excludes, or a held file
+   *  (test folder or name, root .gitignore) the scan analysed because the project loads it (core/routes/heldFiles). */
   private isCandidate(uri: vscode.Uri): boolean {
     if (grammarForFile(uri.fsPath) === undefined) return false;
     if (uri.scheme === 'untitled') return true;
