@@ -101,7 +101,7 @@ export function helperCall(A: JsAnalyzer, n: Node, arg: (a: Node) => Val): Val |
   const args = named(n.childForFieldName('arguments')!);
   if ((f?.type !== 'identifier' && f?.type !== 'member_expression') || args.length !== 1) return null;
   const x = helper(A, f, { k: 'entry' });
-  if (!x || x.k !== 'fn' || x.mod?.startsWith('pkg:')) return null; // a package's function is no project helper
+  if (x?.k !== 'fn') return null;
   const v = arg(args[0]!);
   if ('s' in v && x.body) return applyHelper(x, v, n.text);
   if ('s' in v || v.ref || v.parts) return { e: clip(n.text), why: 'function call', ref: { k: 'strfn', x, arg: v } };
