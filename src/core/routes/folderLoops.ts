@@ -219,8 +219,13 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
       const r = re && s !== null ? re2(re.re, re.flags) : null;
       return r ? r.matcher(s!).find() : null;
     }
-    case 'not':
-      return typeof on === 'boolean' ? !on : null;
+    case 'not': // `!file`: a string is false when empty
+      return typeof on === 'boolean' ? !on : s !== null ? s === '' : null;
+    case 'pick': {
+      // a helper's guard (./jsStrHelpers): `if (!p) return ''` before the rest of its body
+      const test = typeof on === 'string' ? on !== '' : on;
+      return typeof test === 'boolean' ? (a[test ? 0 : 1] ?? null) : null;
+    }
     case 'and':
     case 'or': {
       const v = [on, ...a];

@@ -18,6 +18,7 @@ import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import { indexedLoop, indexInLoop } from './jsIndexedLoops';
 import { word } from './loops';
+import { helperBody } from './jsStrHelpers';
 import type { ModId, Ref, Val } from './model';
 
 /** A loop over a folder listing: its variable, its body, and its record (null when its filter is not understood). */
@@ -143,8 +144,9 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
       const args = named(n.childForFieldName('arguments')!);
       const m = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : (f?.text ?? '');
       const obj = f?.type === 'member_expression' ? f.childForFieldName('object') : null;
-      if (obj && STRING_FNS.has(m) && obj.text !== 'path') return call(m, ev(obj), args);
-      if (obj && m === 'join' && obj.text !== 'path') return call('implode', ev(obj), args); // parts.join('.')
+      const pathMod = obj?.text === 'path' && c.name !== 'path'; // node's `path`, unless the variable is named so
+      if (obj && STRING_FNS.has(m) && !pathMod) return call(m, ev(obj), args);
+      if (obj && m === 'join' && !pathMod) return call('implode', ev(obj), args); // parts.join('.')
       if (m === 'test' && obj) return call('test', ev(args[0] ?? null), [obj]);
       // `(await fs.promises.stat(filePath)).isDirectory()` in a walk: what it lists are files
       if (c.walk && obj && !args.length && (m === 'isFile' || m === 'isDirectory')) return m === 'isFile' ? TRUE : not(TRUE);
@@ -156,8 +158,7 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
         if (first?.k === 's' && !path.isAbsolute(first.s) && xs.every((x) => x))
           return { k: 'call', fn: 'join', args: [{ k: 'entry' }, ...(xs as NameExpr[])] };
       }
-      if (PATH_FNS.has(m) && (!obj || obj.text === 'path'))
-        return join ? call('join', undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
+      if (PATH_FNS.has(m) && (!obj || pathMod)) return join ? call('join', undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
       if (CASE_FNS.has(m)) return call(m, ev(args[0] ?? null), []);
       return f?.type === 'identifier' && args.length === 1 ? helper(A, f, ev(args[0]!)) : null;
     }
@@ -168,20 +169,21 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
 
 /** A call of a project function with one argument (`removeExtension(file)`): one of this file whose body is a NameExpr of
  *  its parameter, or one another module exports (its `str`, found by the resolver); else null. */
-function helper(A: JsAnalyzer, f: Node, arg: NameExpr | null): NameExpr | null {
+export function helper(A: JsAnalyzer, f: Node, arg: NameExpr | null): NameExpr | null {
   const r = arg ? A.refOf(f) : null;
   if (r?.k === 'imp') return { k: 'fn', arg: arg!, mod: r.mod, name: r.name };
-  // `const { stem } = require('../utils')`
-  if (r?.k === 'mem' && r.base.k === 'imp' && r.base.name === 'cjs') return { k: 'fn', arg: arg!, mod: r.base.mod, name: r.name };
+  // `const { stem } = require('../utils')`, `utils.stem(…)` of `import * as utils`
+  if (r?.k === 'mem' && r.base.k === 'imp' && (r.base.name === 'cjs' || r.base.name === '*'))
+    return { k: 'fn', arg: arg!, mod: r.base.mod, name: r.name };
   const body = r?.k === 'fn' ? strOf(A, A.fnNode(r.id)) : null;
   return body ? { k: 'fn', arg: arg!, body } : null;
 }
 
-/** The NameExpr a function of one parameter returns, over that parameter; else null. */
+/** The NameExpr a function of one parameter returns, over that parameter (also behind guards, ./jsStrHelpers); else null. */
 function strOf(A: JsAnalyzer, fn: Node | undefined): NameExpr | null {
   const p = fn ? param(fn) : null;
-  const body = p ? returned(fn!) : null;
-  return body ? nameExpr(A, body, { name: p!, start: fn!.startIndex, end: fn!.endIndex }) : null;
+  const c = p ? { name: p, start: fn!.startIndex, end: fn!.endIndex } : null;
+  return c ? helperBody(fn!, (n) => nameExpr(A, n, c)) : null;
 }
 
 /** Records `str` of the functions the file exports that are string helpers of their parameter (see helper). */

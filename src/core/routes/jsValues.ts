@@ -11,6 +11,7 @@ import { frozen, getterValue, jsConfigGet, jsEnv, jsFallback, zodDefaults } from
 import type { JsAnalyzer } from './javascript';
 import type { Ref, Val } from './model';
 import { patternSource } from './jsPatterns';
+import { helperCall } from './jsStrHelpers';
 
 /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
 export function jsEnumConsts(A: JsAnalyzer, n: Node): void {
@@ -169,8 +170,10 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
       if (v !== undefined) return v ? jsEvalStr(A, v, depth + 1) : { e: clip(n.text), why: 'expression' };
       return jsEnv(n) ?? localMember(A, n, depth) ?? { e: clip(n.text), why: 'variable', ref: A.refOf(n) };
     }
-    case 'call_expression':
-      return jsConfigGet(n, (c) => jsEvalStr(A, c, depth + 1)) ?? { e: clip(n.text), why: 'function call' };
+    case 'call_expression': {
+      const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
+      return jsConfigGet(n, ev) ?? helperCall(A, n, ev) ?? { e: clip(n.text), why: 'function call' };
+    }
     case 'ternary_expression': {
       // `cond ? 'api' : 'api'`: the same string either way; two different ones depend on the run
       const [a, b] = [n.childForFieldName('consequence'), n.childForFieldName('alternative')].map((c) =>

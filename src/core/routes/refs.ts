@@ -316,7 +316,7 @@ export class RefResolver {
   private fnsMemo = new Map<string, NameExpr | null>();
 
   /** The string helpers `file` imports (see NameFns). */
-  private nameFns(file: string): NameFns {
+  protected nameFns(file: string): NameFns {
     return (mod, name) => {
       const k = `${file}|${mod}|${name}`;
       let x = this.fnsMemo.get(k);

@@ -110,6 +110,7 @@ class Resolver extends CallGraph {
       modFile: (mod, from) => this.mods.modFile(mod, from),
       resolve: (file, ref) => this.resolve(file, ref),
       paramArgs: (file, fn, i) => this.paramArgs(file, fn, i),
+      nameFns: (file) => this.nameFns(file),
     });
   }
 

@@ -8,6 +8,8 @@
  */
 import type { FileAnalysis, ModId, Ref, Val } from './model';
 import { configured } from './configValues';
+import type { NameFns } from './folderLoops';
+import { applyHelper } from './jsStrHelpers';
 
 /** What a reference resolves to across files (resolve.ts). */
 export type Ent =
@@ -25,6 +27,8 @@ export interface ValueContext {
   resolve(file: string, ref: Ref): Ent | null;
   /** The string arguments the callers of function `fn` pass to its parameter `i` (one level of calls). */
   paramArgs(file: string, fn: number, i: number): { file: string; v: Val }[];
+  /** The string helpers (./jsStrHelpers) the modules `file` imports export. */
+  nameFns(file: string): NameFns;
 }
 
 type Str = { s: string; src?: string };
@@ -40,6 +44,7 @@ export class Values {
   /** Evaluates what the file's analysis left symbolic; `{ s }` when every part is known. */
   evalVal(file: string, v: Val): Val {
     if ('s' in v) return v;
+    if (v.ref?.k === 'strfn') return this.helperVal(file, v.ref, v.e) ?? v;
     if (v.ref) {
       const c = this.constOf(file, v.ref, v.e);
       if (c) return c;
@@ -76,6 +81,10 @@ export class Values {
         return this.memberConst(file, ref, text);
       case 'cfg':
         return this.configValue(ref.key, text);
+      case 'strfn': {
+        const v = this.helperVal(file, ref, text);
+        return v && 's' in v ? v : null;
+      }
       case 'param': {
         const vals = this.c.paramArgs(file, ref.fn, ref.i).map((a) => this.evalVal(a.file, a.v));
         const first = vals[0];
@@ -84,6 +93,13 @@ export class Values {
       default:
         return null;
     }
+  }
+
+  /** `strip(APP_CONFIG.BASE_API_PATH)`: the helper's body on its argument's value (or why not); null when the argument
+   *  is unknown. */
+  private helperVal(file: string, ref: Extract<Ref, { k: 'strfn' }>, text: string): Val | null {
+    const a = this.evalVal(file, ref.arg);
+    return 's' in a ? applyHelper(ref.x, a, text, this.c.nameFns(file)) : null;
   }
 
   /** `mod.NAME`, `settings.API_V1_STR`, `config.api.prefix` (a key path into an exported object literal). */
