@@ -1,12 +1,13 @@
 /**
  * @fastify/autoload: which files under `dir` it registers as plugins, and with what folder prefix, as the plugin itself
- * decides (lib/find-plugins.js): a folder holding an `index` script registers only that script (and its sub-folders);
- * `ignorePattern` skips any entry whose path below `dir` it matches (an
- * index script excepted), `maxDepth` stops the descent, `matchFilter` / `ignoreFilter` keep or drop a script by its
- * path (`/users/index.js`). A pattern from the repository is matched with RE2 (linear time: it cannot stall the
- * editor); one RE2 cannot read, or a filter function, makes the set of files unknown: every script is kept, and the
- * analysis notes why. A prefix of `options` that is no literal (`config.apiPrefix`) is evaluated where autoload is
- * registered, and a `dirNameRoutePrefix` function makes a sub-folder's prefix unknown: never the path without it. Pure.
+ * decides (lib/find-plugins.js): a folder holding an index script (the first name `indexPattern` matches, `index.js` by
+ * default) registers only that script (and its sub-folders), whatever `ignorePattern` says of it; `ignorePattern`
+ * skips any other entry whose path below `dir` it matches, a script `autoHooksPattern` matches is a hook (no plugin),
+ * `maxDepth` stops the descent, `matchFilter` / `ignoreFilter` keep or drop a script by its path (`/users/index.js`).
+ * A pattern from the repository is matched with RE2 (linear time: it cannot stall the editor); one RE2 cannot read,
+ * or a filter function, makes the set of files unknown: every script is kept, and the analysis notes why. A prefix of
+ * `options` that is no literal (`config.apiPrefix`) is evaluated where autoload is registered, and a
+ * `dirNameRoutePrefix` function makes a sub-folder's prefix unknown: never the path without it. Pure.
  */
 import * as path from 'node:path';
 import { jsStringLiteral, type SyntaxNode as Node } from '../parsing/nodes';
@@ -25,10 +26,15 @@ export interface AutoloadFilters {
   matchFilter?: PathFilter;
   ignoreFilter?: PathFilter;
   maxDepth?: number;
+  /** The index script's name (autoload tests the file name); null: not statically known, no script is the index. */
+  indexPattern?: { re: string; i?: true } | null;
+  /** A hook script's name; null: not statically known, every script is a plugin. */
+  autoHooksPattern?: { re: string; i?: true } | null;
 }
 
 const SCRIPT = /\.(?:js|cjs|mjs|ts|cts|mts)$/i;
-const INDEX = /^index\.(?:js|cjs|mjs|ts|cts|mts)$/i;
+const INDEX = { re: '^index(?:\\.ts|\\.js|\\.cjs|\\.mjs|\\.cts|\\.mts)$', i: true } as const;
+const HOOKS = { re: '^[_.]?auto_?hooks(?:\\.ts|\\.js|\\.cjs|\\.mjs|\\.cts|\\.mts)$', i: true } as const;
 
 /** A regular expression literal, a string, or a number of the options: the filters autoload applies. */
 export function autoloadFilters(A: JsAnalyzer, opts: Node, notes: string[], line: number): AutoloadFilters {
@@ -39,6 +45,14 @@ export function autoloadFilters(A: JsAnalyzer, opts: Node, notes: string[], line
     const f = filterOf(A, v);
     if (f) out[key] = f;
     else notes.push(`line ${line}: autoload ${key} not statically known; every script of the folder is kept`);
+  }
+  // autoload tests these on a file name with RegExp#test: only a regular expression works
+  for (const key of ['indexPattern', 'autoHooksPattern'] as const) {
+    const v = unwrapExpr(A.prop(opts, key));
+    if (!v) continue;
+    const f = v.type === 'regex' ? filterOf(A, v) : null;
+    out[key] = f && 're' in f ? f : null;
+    if (!out[key]) notes.push(`line ${line}: autoload ${key} not statically known; every script of the folder is kept`);
   }
   const depth = unwrapExpr(A.prop(opts, 'maxDepth'));
   if (depth?.type === 'number' && Number.isInteger(Number(depth.text))) out.maxDepth = Number(depth.text);
@@ -64,21 +78,22 @@ function test(f: PathFilter, p: string): boolean {
 
 /**
  * The folder prefix autoload gives `file` (`/users/admin`, '' at the top), or null when it does not register it.
- * `exists(p)`: whether the project has that file (an index script beside `file`).
+ * `names(folder)`: the names of the project's files in that folder, sorted (the index is the first `indexPattern` takes).
  */
-export function autoloadDir(dir: string, file: string, o: AutoloadFilters, exists: (p: string) => boolean): string | null {
+export function autoloadDir(dir: string, file: string, o: AutoloadFilters, names: (folder: string) => readonly string[]): string | null {
   const rel = path.relative(dir, file).split(path.sep);
   const name = rel.at(-1)!;
   const folders = rel.slice(0, -1);
-  if (!SCRIPT.test(name) || /\.d\.[cm]?ts$/i.test(name)) return null;
   if (o.maxDepth !== undefined && folders.length > o.maxDepth) return null;
   if (o.ignorePattern && folders.some((_, i) => test(o.ignorePattern!, folders.slice(0, i + 1).join('/')))) return null;
-  const here = path.dirname(file);
-  const index = INDEX.test(name);
-  if (!index) {
+  const indexPattern = o.indexPattern === undefined ? INDEX : o.indexPattern;
+  const index = indexPattern && names(path.dirname(file)).find((n) => test(indexPattern, n));
+  if (index !== name) {
+    if (index) return null; // the index registers its siblings itself
+    if (!SCRIPT.test(name) || /\.d\.[cm]?ts$/i.test(name)) return null;
     if (o.ignorePattern && test(o.ignorePattern, rel.join('/'))) return null;
-    const ext = ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'];
-    if (ext.some((x) => exists(path.join(here, `index.${x}`)))) return null;
+    const hooks = o.autoHooksPattern === undefined ? HOOKS : o.autoHooksPattern;
+    if (hooks && test(hooks, name)) return null;
   }
   const routePath = `/${rel.join('/')}`;
   if (o.matchFilter && !test(o.matchFilter, routePath)) return null;
@@ -103,13 +118,20 @@ export interface FolderMount {
 /** The mounts of the autoload registrations: each default-exported plugin of a file under `dir`, at its folder's prefix. */
 export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve: (file: string, ref: Ref) => Ent | null): FolderMount[] {
   const out: FolderMount[] = [];
+  const byFolder = new Map<string, string[]>();
+  for (const f of [...files.keys()].sort()) {
+    const list = byFolder.get(path.dirname(f));
+    if (list) list.push(path.basename(f));
+    else byFolder.set(path.dirname(f), [path.basename(f)]);
+  }
+  const names = (folder: string) => byFolder.get(folder) ?? [];
   for (const fa of files.values()) {
     for (const al of fa.autoload) {
       const parent = resolve(fa.file, al.parent);
       if (!parent) continue;
       for (const f of files.values()) {
         if (f.language !== 'javascript' || !f.file.startsWith(al.dir + path.sep)) continue;
-        const folder = autoloadDir(al.dir, f.file, al.filters ?? {}, (p) => files.has(p));
+        const folder = autoloadDir(al.dir, f.file, al.filters ?? {}, names);
         const def = folder === null ? undefined : f.exports.default;
         const e = def ? resolve(f.file, def) : null;
         if (e?.t !== 'fn') continue;

@@ -17,6 +17,11 @@ import { optionsPrefix } from './jsRouterOptions';
 import { koaRouteValue } from './jsKoaRoute';
 import { chainPath } from './jsHonoChain';
 
+const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
+/** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
+const FASTIFY_SELF =
+  /^(?:set(?:Validator|Serializer)Compiler|set(?:Error|NotFound)Handler|setSchemaErrorFormatter|setReplySerializer|addHook|addSchema|addContentTypeParser|decorate(?:Request|Reply)?)$/;
+
 export function callRef(A: JsAnalyzer, n: Node): Ref {
   const route = koaRouteValue(A, n); // koa-route's `get('/x', fn)`: one route's middleware
   if (route) return route;
@@ -43,9 +48,11 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     if (m === 'createApp' && obj) return factoryApp(A, n, obj);
     const server = m === 'getInstance' && obj ? calls.adapterServer(A, n, obj) : null;
     if (server) return server;
-    // the same instance: koa-router routes() and prefix(p), Fastify withTypeProvider<…>() (typed routes on the same server), Hono's
-    // chained notFound(cb) / onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
-    const self = /^(routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/.test(m) && obj ? A.refOf(obj) : null;
+    // the same instance: koa-router routes() and prefix(p), Fastify withTypeProvider<…>() (typed routes on the same server) and
+    // its chainable setters (`fastify().withTypeProvider<T>().setValidatorCompiler(c)`), Hono's chained notFound(cb) /
+    // onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
+    const base = obj && (SELF.test(m) || FASTIFY_SELF.test(m)) ? A.refOf(obj) : null;
+    const self = base && (SELF.test(m) || base.k === 'obj') ? base : null;
     if (self && self.k !== 'cls') return self;
     if (
       (ROUTE_METHODS.includes(m) && argv.length >= 2) ||

@@ -5,14 +5,14 @@ import { loadParsers } from '../../../src/core/parsing/treeSitter';
 import { analyzeFile, detectRoutes } from '../../../src/core/routes/detector';
 import { autoloadDir } from '../../../src/core/routes/autoload';
 
-const none = () => false;
+const none = () => [];
 
 test('autoloadDir: folder prefixes, scripts only, an index script hides its siblings', () => {
   assert.equal(autoloadDir('/r', '/r/root.js', {}, none), '');
   assert.equal(autoloadDir('/r', '/r/users/admin/list.ts', {}, none), '/users/admin');
   assert.equal(autoloadDir('/r', '/r/users/types.d.ts', {}, none), null, 'a declaration file is no plugin');
   assert.equal(autoloadDir('/r', '/r/users/schema.json', {}, none), null);
-  const hasIndex = (p: string) => p === '/r/users/index.js';
+  const hasIndex = (folder: string) => (folder === '/r/users' ? ['bans.js', 'index.js'] : []);
   assert.equal(autoloadDir('/r', '/r/users/bans.js', {}, hasIndex), null, 'the index registers its siblings itself');
   assert.equal(autoloadDir('/r', '/r/users/index.js', {}, hasIndex), '/users');
   assert.equal(autoloadDir('/r', '/r/users/bans/list.js', {}, hasIndex), '/users/bans', 'sub-folders are still read');
@@ -29,6 +29,55 @@ test('autoloadDir: ignorePattern on every folder and script path below dir, maxD
   assert.equal(autoloadDir('/r', '/r/a/c.js', { matchFilter: { includes: '/b/' } }, none), null);
   assert.equal(autoloadDir('/r', '/r/b/c.js', { matchFilter: { re: '^/b/' } }, none), '/b');
   assert.equal(autoloadDir('/r', '/r/legacy/c.js', { ignoreFilter: { includes: 'legacy' } }, none), null);
+});
+
+test('autoloadDir: the index is the first name indexPattern takes, whatever ignorePattern says; hook scripts are no plugins', () => {
+  const o = { ignorePattern: { re: '.*.(ts|js)' }, indexPattern: { re: 'routes.(ts|js)' }, autoHooksPattern: { re: 'autohooks.(ts|js)' } };
+  const auth = (folder: string) => (folder === '/r/auth' ? ['autohooks.ts', 'controllers.ts', 'routes.ts'] : []);
+  assert.equal(autoloadDir('/r', '/r/auth/routes.ts', o, auth), '/auth', 'the ignorePattern matches auth/routes.ts: the index is kept');
+  assert.equal(autoloadDir('/r', '/r/auth/controllers.ts', o, auth), null);
+  assert.equal(autoloadDir('/r', '/r/auth/controllers.ts', { indexPattern: o.indexPattern }, auth), null, 'beside the index');
+  assert.equal(
+    autoloadDir('/r', '/r/auth/index.ts', { indexPattern: o.indexPattern }, () => ['index.ts']),
+    '/auth',
+    'with an indexPattern of its own, index.ts is an ordinary plugin',
+  );
+  assert.equal(
+    autoloadDir('/r', '/r/auth/index.ts', { indexPattern: null }, () => ['index.ts']),
+    '/auth',
+    'unknown: no index',
+  );
+  assert.equal(autoloadDir('/r', '/r/autohooks.ts', {}, none), null, "autoload's own default hook name");
+  assert.equal(autoloadDir('/r', '/r/_autoHooks.js', {}, none), null);
+  assert.equal(autoloadDir('/r', '/r/hooks.ts', { autoHooksPattern: { re: '^hooks' } }, none), null);
+  assert.equal(autoloadDir('/r', '/r/autohooks.ts', { autoHooksPattern: null }, none), '', 'unknown: every script is a plugin');
+});
+
+test('autoload options: a pattern that is no regular expression is not known, and says so', async () => {
+  const parsers = await loadParsers();
+  const text =
+    "import AutoLoad from '@fastify/autoload';\nexport default async (f) => {\n  f.register(AutoLoad, { dir: `${import.meta.dirname}/m`, indexPattern: 'routes', autoHooksPattern: /^h\\.ts$/ });\n};\n";
+  const fa = analyzeFile(parsers, '/p/app.js', text);
+  assert.match(fa.notes.join('\n'), /line 3: autoload indexPattern not statically known; every script of the folder is kept/);
+  assert.deepEqual(fa.autoload[0]!.filters, { indexPattern: null, autoHooksPattern: { re: '^h\\.ts$' } });
+});
+
+test("a Fastify app's chained setters return the app: autoload registered on it mounts the folder", async () => {
+  const app = [
+    "import { fastify } from 'fastify';",
+    "import { fastifyAutoload } from '@fastify/autoload';",
+    'const app = fastify().withTypeProvider<T>().setValidatorCompiler(c).setErrorHandler(h);',
+    "app.register(fastifyAutoload, { dir: `${import.meta.dirname}/modules`, options: { prefix: '/api' } });",
+  ].join('\n');
+  const plugin = "export default function users(fastify: F) {\n  fastify.get('/me', async () => 1);\n}\n";
+  const routes = await detectRoutes([
+    { path: '/p/app.ts', text: app },
+    { path: '/p/modules/users/index.ts', text: plugin },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => r.fullPath),
+    ['/api/users/me'],
+  );
 });
 
 // the timeout only guards CI if a backtracking engine ever came back: it would hang on the second case
