@@ -115,16 +115,21 @@ export interface FolderMount {
   fp?: boolean;
 }
 
-/** The mounts of the autoload registrations: each default-exported plugin of a file under `dir`, at its folder's prefix. */
-export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve: (file: string, ref: Ref) => Ent | null): FolderMount[] {
-  const out: FolderMount[] = [];
+/** The sorted names of the given files in each folder (what autoload's index pattern is tested on). */
+export function folderNames(files: Iterable<string>): (folder: string) => readonly string[] {
   const byFolder = new Map<string, string[]>();
-  for (const f of [...files.keys()].sort()) {
+  for (const f of [...files].sort()) {
     const list = byFolder.get(path.dirname(f));
     if (list) list.push(path.basename(f));
     else byFolder.set(path.dirname(f), [path.basename(f)]);
   }
-  const names = (folder: string) => byFolder.get(folder) ?? [];
+  return (folder) => byFolder.get(folder) ?? [];
+}
+
+/** The mounts of the autoload registrations: each default-exported plugin of a file under `dir`, at its folder's prefix. */
+export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve: (file: string, ref: Ref) => Ent | null): FolderMount[] {
+  const out: FolderMount[] = [];
+  const names = folderNames(files.keys());
   for (const fa of files.values()) {
     for (const al of fa.autoload) {
       const parent = resolve(fa.file, al.parent);

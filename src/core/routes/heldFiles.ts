@@ -8,7 +8,7 @@
  * until nothing new is referenced; held files nothing references are never read. Pure but for the `analyse` callback.
  */
 import * as path from 'node:path';
-import { autoloadDir } from './autoload';
+import { autoloadDir, folderNames } from './autoload';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { ModuleIndex } from './modules';
 import type { ResolveOptions } from './resolve';
@@ -43,10 +43,11 @@ export async function pullReferenced(
       [...analyses.values(), ...stubs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
       resolveOptions,
     );
-    const known = (p: string): boolean => analyses.has(p) || waiting.has(p);
+    // the names in each folder, analysed or waiting (an autoload folder's index file decides what else loads)
+    const names = folderNames([...analyses.keys(), ...waiting.keys()]);
     const next: FileAnalysis[] = [];
     for (const fa of importers) {
-      for (const f of referenced(fa, waiting, (m) => mods.modFile(m, fa.file), known, root)) {
+      for (const f of referenced(fa, waiting, (m) => mods.modFile(m, fa.file), names, root)) {
         if (!waiting.delete(f.abs)) continue;
         const kept = await analyse(f);
         if (kept) next.push(kept);
@@ -78,7 +79,7 @@ function referenced(
   fa: FileAnalysis,
   waiting: Map<string, HeldFile>,
   modFile: (m: string) => string | null,
-  known: (p: string) => boolean,
+  names: (folder: string) => readonly string[],
   root: string,
 ): HeldFile[] {
   const out: HeldFile[] = [];
@@ -92,7 +93,7 @@ function referenced(
     if (f.testName) continue;
     for (const d of dirs) {
       if (!f.abs.startsWith(d.dir + path.sep)) continue;
-      if (d.autoload && autoloadDir(d.dir, f.abs, d.autoload, known) === null) continue;
+      if (d.autoload && autoloadDir(d.dir, f.abs, d.autoload, names) === null) continue;
       out.push(f);
       break;
     }
