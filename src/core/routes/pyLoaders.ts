@@ -358,3 +358,9 @@ export function pyFolderVal(A: PyAnalyzer, n: Node): Val | null {
 }
 
 const busy = new WeakSet<PyAnalyzer>();
+
+/** `a.config.create_app()` after `import a.config`: what a function of a module reached by its dotted path returns. */
+export function dottedModuleCall(callee: Ref): Ref | null {
+  const fromImport = (r: Ref): boolean => r.k === 'imp' || (r.k === 'mem' && fromImport(r.base));
+  return callee.k === 'mem' && callee.base.k === 'mem' && fromImport(callee.base) ? { k: 'ret', callee } : null;
+}

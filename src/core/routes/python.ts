@@ -12,7 +12,7 @@ import { Analyzer } from './analyzer';
 import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
-import { importModule, relativeModule } from './pyLoaders';
+import { dottedModuleCall, importModule, relativeModule } from './pyLoaders';
 import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
@@ -278,7 +278,7 @@ export class PyAnalyzer extends Analyzer {
       const callee = this.refOf(fnNode);
       const loaded = importModule(this, n, callee);
       if (loaded) return loaded;
-      const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : this.returnOf(callee);
+      const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : (this.returnOf(callee) ?? dottedModuleCall(callee));
       if (!via) return none(n);
       // AppRouter(prefix="/x"): a router if the class subclasses APIRouter/Blueprint; get_router("/x"): a fresh instance per call (resolve.ts)
       const { kw, pos } = pyArgs(n);
