@@ -86,7 +86,8 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   if (named === undefined) named = await importedAs(file, chain);
   // a relative import climbing above the file's package (`from ...extensions import db` in app/blueprints/tasks/)
   // shows the folders it climbs are one package, a namespace folder without __init__.py among them (app/blueprints/)
-  const reach = Math.min(chain.length - 1, Math.max(0, ...[...text.matchAll(/^[ \t]*from[ \t]+(\.+)/gm)].map((m) => m[1]!.length - 1)));
+  let reach = 0;
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.+)/gm)) reach = Math.min(chain.length - 1, Math.max(reach, m[1]!.length - 1));
   let top = named ?? reach;
   if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
   if (named === undefined && top > reach && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
