@@ -45,6 +45,9 @@ export interface ScanResult {
   notes: string[];
   /** Pass these to resolveRoutes when re-resolving (tsconfig/jsconfig path aliases, package scopes). */
   resolveOptions: ResolveOptions;
+  /** The scan's own rules for a root-relative posix path (its root `.gitignore` included): a file the editor hears
+   *  about later is indexed by these, so a gitignored file nothing loads stays out as it did in the scan. */
+  indexable: (rel: string) => boolean;
 }
 
 const abortError = (): Error => abortErrorOf('route scan aborted');
@@ -262,7 +265,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
     analyses.set(fa.file, fa);
   check();
   const routes = resolveRoutes([...analyses.values()], resolveOptions);
-  return { routes, analyses, notes, resolveOptions };
+  return { routes, analyses, notes, resolveOptions, indexable: (rel) => rules.indexable(rel) };
 }
 
 /** The JSON shape of a route: paths relative to root with posix separators. */

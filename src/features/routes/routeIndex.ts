@@ -24,6 +24,8 @@ export class RouteIndex implements vscode.Disposable {
   private readonly analyses = new Map<string, FileAnalysis>();
   /** Per workspace folder root: how imports resolve there (tsconfig path aliases, base URLs). */
   private resolveOptions = new Map<string, ResolveOptions>();
+  /** Per workspace folder root: the scan's file rules (its root .gitignore included). */
+  private indexRules = new Map<string, (rel: string) => boolean>();
   /** Document versions whose analysis is current, so an unchanged document is never re-parsed. */
   private readonly versions = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -137,6 +139,7 @@ export class RouteIndex implements vscode.Disposable {
         const started = Date.now();
         const fresh = new Map<string, FileAnalysis>();
         const options = new Map<string, ResolveOptions>();
+        const rules = new Map<string, (rel: string) => boolean>();
         for (const folder of folders) {
           if (folder.uri.scheme !== 'file') continue;
           try {
@@ -148,6 +151,7 @@ export class RouteIndex implements vscode.Disposable {
             });
             for (const [file, a] of result.analyses) fresh.set(file, a);
             options.set(folder.uri.fsPath, result.resolveOptions);
+            rules.set(folder.uri.fsPath, result.indexable);
             for (const note of result.notes) log.info(note);
           } catch (e) {
             if (abort.signal.aborted) return;
@@ -158,6 +162,7 @@ export class RouteIndex implements vscode.Disposable {
         this.analyses.clear();
         this.versions.clear();
         this.resolveOptions = options;
+        this.indexRules = rules;
         for (const [f, a] of fresh) this.analyses.set(f, a);
         this.scanned = true;
         // Open documents may be ahead of the disk.
@@ -181,15 +186,17 @@ export class RouteIndex implements vscode.Disposable {
     );
   }
 
-  /** Same rules as the workspace scan: our languages, not in node_modules/venvs/build output/tests/excludes, or a held file
-   *  (test folder or name, root .gitignore) the scan analysed because the project loads it (core/routes/heldFiles). */
+  /** The workspace scan's own rules (our languages; not in node_modules/venvs/build output/tests/excludes/the root
+   *  .gitignore), or a held file the scan analysed because the project loads it (core/routes/heldFiles). */
   private isCandidate(uri: vscode.Uri): boolean {
     if (grammarForFile(uri.fsPath) === undefined) return false;
     if (uri.scheme === 'untitled') return true;
     if (uri.scheme !== 'file') return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const rel = folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : uri.fsPath;
-    return isIndexable(rel, { exclude: this.excludes(folder?.uri) }) || this.analyses.has(uri.fsPath);
+    const indexable =
+      (folder && this.indexRules.get(folder.uri.fsPath)) ?? ((r: string) => isIndexable(r, { exclude: this.excludes(folder?.uri) }));
+    return indexable(rel) || this.analyses.has(uri.fsPath);
   }
 
   private excludes(scope: vscode.Uri | undefined): string[] {

@@ -70,3 +70,20 @@ test('isIndexable follows the same rules as the scan (dot-folders, .egg-info, .d
     assert.equal(isIndexable(rel), scanned.has(path.join(root, rel)), rel);
   }
 });
+
+test("the scan's own rules hold a gitignored file nothing loads out, as the scan did", async () => {
+  const files = {
+    '.gitignore': 'scratch/\nlocal.js\n',
+    'src/app.js': ROUTE('/ok'),
+    'scratch/app.js': ROUTE('/scratch'),
+    'local.js': ROUTE('/local'),
+  };
+  const root = tree(files);
+  const scan = await scanWorkspace(root);
+  const scanned = new Set(scan.analyses.keys());
+  for (const rel of ['src/app.js', 'scratch/app.js', 'local.js']) {
+    assert.equal(scan.indexable(rel), scanned.has(path.join(root, rel)), rel);
+  }
+  assert.equal(scan.indexable('scratch/new.js'), false, 'a new file in a gitignored folder');
+  assert.equal(scan.indexable('src/new.js'), true);
+});
