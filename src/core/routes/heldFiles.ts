@@ -2,14 +2,14 @@
  * Files the workspace scan holds back (./scanRules soft rules: test folders and names, the root `.gitignore`) and
  * still analyses because the project's own code loads them: a module an analysed file imports or requires (JS/TS,
  * Python), or a file under a folder an analysed folder loader reads (@fastify/autoload `dir`, a computed
- * `require(`./routes/${f}`)`, a `readdirSync` loop, a HonoX routes folder). Files held for their test name are pulled
+ * `require(`./routes/${f}`)`, a `readdirSync` loop, a HonoX routes folder, a Python `import_module` over a package). Files held for their test name are pulled
  * only by a direct load, never by a folder. Build output is never pulled: a JS file beside its TypeScript source, or one
  * a compiler wrote (`builtOutput`, for the caller to test on the text it reads). Repeats with what the pulled files load
  * until nothing new is referenced; held files nothing references are never read. Pure but for the `analyse` callback.
  */
 import * as path from 'node:path';
 import { autoloadDir, folderNames } from './autoload';
-import { emptyAnalysis, type FileAnalysis } from './model';
+import { emptyAnalysis, type FileAnalysis, type ModId } from './model';
 import { ModuleIndex } from './modules';
 import type { ResolveOptions } from './resolve';
 
@@ -47,7 +47,14 @@ export async function pullReferenced(
     const names = folderNames([...analyses.keys(), ...waiting.keys()]);
     const next: FileAnalysis[] = [];
     for (const fa of importers) {
-      for (const f of referenced(fa, waiting, (m) => mods.modFile(m, fa.file), names, root)) {
+      for (const f of referenced(
+        fa,
+        waiting,
+        (m) => mods.modFile(m, fa.file),
+        (p) => mods.modules(p),
+        names,
+        root,
+      )) {
         if (!waiting.delete(f.abs)) continue;
         const kept = await analyse(f);
         if (kept) next.push(kept);
@@ -79,11 +86,20 @@ function referenced(
   fa: FileAnalysis,
   waiting: Map<string, HeldFile>,
   modFile: (m: string) => string | null,
+  modules: (pattern: ModId) => ModId[],
   names: (folder: string) => readonly string[],
   root: string,
 ): HeldFile[] {
   const out: HeldFile[] = [];
   for (const m of fa.loads ?? []) {
+    if (m.endsWith('*')) {
+      // a Python loader over a package (`import_module(f"app.routes.{name}")`): every module of it but test-named ones
+      for (const each of modules(m)) {
+        const f = waiting.get(modFile(each) ?? '');
+        if (f && !f.testName) out.push(f);
+      }
+      continue;
+    }
     const f = waiting.get(modFile(m) ?? '');
     if (f) out.push(f);
   }

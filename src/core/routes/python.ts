@@ -167,7 +167,7 @@ export class PyAnalyzer extends Analyzer {
     if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.starExports.push(mod);
   }
 
-  /** A module this file imports (for the test-folder files the workspace scan keeps). */
+  /** A module this file imports, or a loader's package pattern (`py:app.routes.*`): the held files the scan pulls in. */
   private load(mod: ModId): void {
     const loads = (this.fa.loads ??= []);
     if (!loads.includes(mod)) loads.push(mod);
@@ -277,6 +277,7 @@ export class PyAnalyzer extends Analyzer {
       // app = create_app(): the value the project function returns; settings = Settings(): an instance
       const callee = this.refOf(fnNode);
       const loaded = importModule(this, n, callee);
+      if (loaded?.k === 'imp') this.load(loaded.mod); // a package pattern (`py:app.routes.*`) too: its held modules are pulled
       if (loaded) return loaded;
       const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : (this.returnOf(callee) ?? dottedModuleCall(callee));
       if (!via) return none(n);

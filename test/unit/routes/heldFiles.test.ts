@@ -105,3 +105,21 @@ test('scan rules: the user excludes and dependency folders are hard, .gitignore 
   assert.equal(rules.skipsFile('config.local.js'), true);
   assert.equal(new ScanRules({ includeTests: true }).holdsDir('tests'), false);
 });
+
+test('a Python loader over a package pulls its gitignored modules (not test-named ones), with the prefix it writes', async () => {
+  const router = (p: string): string => `from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("${p}")\ndef h():\n    return {}\n`;
+  const root = tree({
+    '.gitignore': '/app/routers/\n',
+    'app/__init__.py': '',
+    'app/main.py':
+      'import importlib\nimport pkgutil\n\nfrom fastapi import FastAPI\n\nfrom app import routers\n\napp = FastAPI()\n\n' +
+      'for m in pkgutil.iter_modules(routers.__path__):\n    module = importlib.import_module(f"app.routers.{m.name}")\n' +
+      '    app.include_router(module.router, prefix=f"/api/{m.name}")\n',
+    'app/routers/__init__.py': '',
+    'app/routers/users.py': router('/'),
+    'app/routers/items.py': router('/{item_id}'),
+    'app/routers/test_items.py': router('/stub'),
+  });
+  const { routes } = await scanWorkspace(root);
+  assert.deepEqual(rows(routes, root).sort(), ['app/routers/items.py /api/items/{item_id}', 'app/routers/users.py /api/users/']);
+});
