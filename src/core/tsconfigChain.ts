@@ -36,24 +36,9 @@ export function configChainReader<T>(opts: ConfigChainOptions<T>): (file: string
     return p;
   };
   const readOne = async (file: string, chain: readonly string[]): Promise<T | null> => {
-    let text: string;
-    try {
-      const st = await fs.promises.stat(file);
-      if (!st.isFile() || st.size > MAX_CONFIG) return null;
-      text = await fs.promises.readFile(file, 'utf8');
-    } catch {
-      return null;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(stripJsonComments(text));
-    } catch {
-      json = null;
-    }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) {
-      opts.unreadable?.(file);
-      return null;
-    }
+    const json = await readJsoncObject(file, MAX_CONFIG);
+    if (json === 'unreadable') opts.unreadable?.(file);
+    if (typeof json !== 'object') return null;
     const parents: T[] = [];
     for (const ext of [(json as ConfigJson).extends ?? []].flat()) {
       if (typeof ext !== 'string') continue;
@@ -82,6 +67,28 @@ function extendsCandidates(root: string | undefined, dir: string, ext: string): 
     d = up;
   }
   return out;
+}
+
+/**
+ * A JSON-with-comments file holding an object (tsconfig.json, deno.jsonc): the object, `'missing'` when there is no such
+ * file (or it is over `maxBytes`, or not a regular file), `'unreadable'` when it is there but not an object.
+ */
+export async function readJsoncObject(file: string, maxBytes: number): Promise<Record<string, unknown> | 'missing' | 'unreadable'> {
+  let text: string;
+  try {
+    const st = await fs.promises.stat(file);
+    if (!st.isFile() || st.size > maxBytes) return 'missing';
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch {
+    return 'missing';
+  }
+  try {
+    const v: unknown = JSON.parse(stripJsonComments(text));
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // not JSON
+  }
+  return 'unreadable';
 }
 
 /** JSON with comments and trailing commas (tsconfig.json) as plain JSON text. */

@@ -7,9 +7,8 @@
  * file. A file uses the config nearest above it, then those further up (a workspace member inherits the root's map);
  * `scopes` are not read. Every file is read once, at most 1 MiB.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stripJsonComments } from '../tsconfigChain';
+import { readJsoncObject } from '../tsconfigChain';
 
 export const DENO_CONFIG_NAMES = ['deno.json', 'deno.jsonc'];
 
@@ -29,8 +28,8 @@ export async function readDenoImportMaps(root: string, files: readonly string[],
     if (!byDir.has(path.dirname(f))) byDir.set(path.dirname(f), f);
   const out: DenoImportMap[] = [];
   for (const [dir, file] of [...byDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const json = await readJson(file);
-    if (!json) {
+    const json = await readJsoncObject(file, MAX_BYTES);
+    if (typeof json !== 'object') {
       notes.push(`${rel(file)}: could not read its imports`);
       continue;
     }
@@ -38,8 +37,8 @@ export async function readDenoImportMaps(root: string, files: readonly string[],
     // Deno reads `importMap` only when the config has no `imports` of its own
     if (json.imports === undefined && typeof json.importMap === 'string' && !/^[a-z]+:/i.test(json.importMap)) {
       const mapFile = path.resolve(dir, json.importMap);
-      const map = mapFile.startsWith(root + path.sep) ? await readJson(mapFile) : null;
-      if (map) imports = mapOf(map.imports, path.dirname(mapFile));
+      const map = mapFile.startsWith(root + path.sep) ? await readJsoncObject(mapFile, MAX_BYTES) : 'missing';
+      if (typeof map === 'object') imports = mapOf(map.imports, path.dirname(mapFile));
       else notes.push(`${rel(file)}: could not read the import map ${JSON.stringify(json.importMap.slice(0, 200))}`);
     }
     if (Object.keys(imports).length) out.push({ dir, imports });
@@ -78,17 +77,6 @@ function mapOf(v: unknown, dir: string): Record<string, string | null> {
     out[k] = local ? path.resolve(dir, t) + (t.endsWith('/') ? '/' : '') : null;
   }
   return out;
-}
-
-async function readJson(file: string): Promise<Record<string, unknown> | null> {
-  try {
-    const st = await fs.promises.stat(file);
-    if (!st.isFile() || st.size > MAX_BYTES) return null;
-    const v: unknown = JSON.parse(stripJsonComments(await fs.promises.readFile(file, 'utf8')));
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** JSR names of packages the analyzers know by their npm name. */
