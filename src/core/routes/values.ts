@@ -75,7 +75,13 @@ export class Values {
         if (!fa) return null;
         if (ref.name in fa.consts) return fileConst(fa, ref.name);
         const ex = fa.exports[ref.name];
-        return ex ? this.constOf(fa.file, ex, text, depth + 1) : null;
+        if (ex) return this.constOf(fa.file, ex, text, depth + 1);
+        // a barrel: `export * from './constants'`, Python `from .constants import *`
+        for (const mod of fa.starExports) {
+          const c = this.constOf(fa.file, { k: 'imp', mod, name: ref.name }, text, depth + 1);
+          if (c) return c;
+        }
+        return null;
       }
       case 'mem':
         return this.memberConst(file, ref, text);
