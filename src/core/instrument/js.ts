@@ -48,7 +48,7 @@ export function callArgs(c: Node): Node[] {
 
 /** The calls starting on the route's line; in a chain (`router.get('/a', h).post('/b', c)`) every call starts there:
  *  the one registering this route's path first. */
-function registrationCalls(root: Node, route: Route): Node[] {
+export function registrationCalls(root: Node, route: Route): Node[] {
   const calls = findAll(root, (n) => n.type === 'call_expression' && n.startPosition.row + 1 === route.line);
   const own = (c: Node) => strValue(callArgs(c)[0] ?? null) === route.path;
   return calls.sort((a, b) => Number(own(b)) - Number(own(a)));

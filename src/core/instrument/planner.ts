@@ -11,6 +11,7 @@ import { applyEdits, besideBom, labelKinds, metricNames, normalizeEdits, ordered
 import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
+import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
 import { planPythonHandler } from './python';
 import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from './pyModule';
@@ -302,6 +303,12 @@ async function plan(
       }
     }
     for (const r of routes) {
+      // a WebSocket registration: its handler gets a socket, there is no request/response to observe (both styles)
+      const ws = lang === 'javascript' && sameFile(r.file, file) ? webSocketRefusal(root, r) : undefined;
+      if (ws) {
+        refuse(r, ws);
+        continue;
+      }
       const w = observer?.handler(r);
       if (w && !w.refused && !w.edits.length && w.already.length) outcomes.push(w);
       else if (wrapper && !sameFile(r.file, file)) refuse(r, `it is registered in ${r.file}; instrument that file`);
