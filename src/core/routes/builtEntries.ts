@@ -117,7 +117,8 @@ async function readBuilt(file: string, reader: BuiltReader): Promise<FileAnalysi
 /** A compiled file's analysis reduced to its values: constants, exports that name imports, re-exports, loads. */
 export function valuesOnly(full: FileAnalysis, text: string): FileAnalysis {
   const fa = emptyAnalysis(full.file, 'javascript');
-  fa.consts = full.consts;
+  // a constant of a function's scope (`fn#3.key`) names a function this reduced analysis drops
+  fa.consts = Object.fromEntries(Object.entries(full.consts).filter(([k]) => !k.startsWith('fn#')));
   if (full.constSrc) fa.constSrc = full.constSrc;
   for (const [k, r] of Object.entries(full.exports)) if (valueRef(r)) fa.exports[k] = r;
   fa.starExports = [...full.starExports];
@@ -156,7 +157,7 @@ function tscReexports(file: string, text: string, fa: FileAnalysis): void {
 
 /**
  * A declaration file's values: `declare const X: "…"` and nested readonly object literal types (`as const`) as constants
- * (`X`, `X.a.b`), `export { X as Y }` of them, `export * from './x'` and `export { A as B } from './x'`.
+ * (`X`, `X.a.b`), string members of a declared enum (`E.A`), `export { X as Y }` of them, `export * from './x'` and `export { A as B } from './x'`.
  */
 export function declarationAnalysis(file: string, root: TS.Node): FileAnalysis {
   const fa = emptyAnalysis(file, 'javascript');
@@ -185,6 +186,15 @@ export function declarationAnalysis(file: string, root: TS.Node): FileAnalysis {
     }
   };
   const declare = (node: TS.Node): void => {
+    const en = node.type === 'ambient_declaration' ? node.namedChildren.find((c) => c?.type === 'enum_declaration') : null;
+    const enumName = en?.childForFieldName('name')?.text;
+    for (const m of enumName ? (en!.childForFieldName('body')?.namedChildren ?? []) : []) {
+      // `export declare enum Paths { Users = "/users" }` (also `const enum`): string members, like a source enum
+      const key = m?.type === 'enum_assignment' ? m.childForFieldName('name') : null;
+      const value = m?.childForFieldName('value');
+      const k = key?.type === 'string' ? stringValue(key) : key?.text;
+      if (k && !k.includes('.') && value?.type === 'string') put(`${enumName}.${k}`, stringValue(value));
+    }
     const lex = node.type === 'ambient_declaration' ? node.namedChildren.find((c) => c?.type === 'lexical_declaration') : null;
     if (!lex?.text.startsWith('const')) return;
     for (const d of lex.namedChildren) {

@@ -21,7 +21,7 @@ async function declared(text: string): Promise<Record<string, string>> {
   return fa!.consts;
 }
 
-test('declaration files: string literal types, nested readonly object types and `= "…"` are values; wider types not', async () => {
+test('declaration files: string literal types, nested readonly object types, `= "…"` and enum strings are values; wider types not', async () => {
   const consts = await declared(
     [
       'export declare const A: "/a";',
@@ -32,6 +32,8 @@ test('declaration files: string literal types, nested readonly object types and 
       'export declare function f(): "/f";',
       'declare const hidden: { readonly x: "/x" };',
       'export { hidden as shown };',
+      'export declare enum P { Users = "/users", N = 2 }',
+      "export declare const enum Q { 'x-y' = '/q' }",
     ].join('\n'),
   );
   assert.deepEqual(consts, {
@@ -41,6 +43,8 @@ test('declaration files: string literal types, nested readonly object types and 
     'R.users.byId': '/users/:id',
     'hidden.x': '/x',
     'shown.x': '/x',
+    'P.Users': '/users',
+    'Q.x-y': '/q',
   });
 });
 
