@@ -40,6 +40,9 @@ export class ModuleIndex {
       if (ext === '.json') continue; // a JSON module (./jsonModules) is loaded by its full name, never a folder's module
       const stem = fa.file.slice(0, fa.file.length - ext.length);
       if (!this.byStem.has(stem) || ext === '.ts' || ext === '.py') this.byStem.set(stem, fa.file);
+      // a declaration file (read for a built package's values, ./builtEntries) answers for its JS module
+      const dts = /\.d\.[cm]?ts$/.exec(fa.file);
+      if (dts && !this.byStem.has(fa.file.slice(0, dts.index))) this.byStem.set(fa.file.slice(0, dts.index), fa.file);
       if (fa.language === 'python') {
         const parts = stem.split(/[\\/]/);
         if (parts[parts.length - 1] === '__init__') parts.pop();

@@ -8,12 +8,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadParsers } from '../parsing/treeSitter';
+import { loadParsers, withTree } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slicing';
 import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { DENO_CONFIG_NAMES, readDenoImportMaps } from './denoImports';
 import { loadJsonModules } from './jsonModules';
+import { loadBuiltEntries } from './builtEntries';
 import { builtOutput, pullReferenced, type HeldFile } from './heldFiles';
 import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
@@ -261,6 +262,27 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
     inside: (p) => isInside(realRoot, p),
     rel: (f) => path.relative(absRoot, f).split(path.sep).join('/'),
     notes,
+  }))
+    analyses.set(fa.file, fa);
+  // 5. the committed build output of workspace packages imported by name that have no source (`dist/index.js`,
+  //    `dist/index.d.ts`): read for their constants only, never for routes
+  for (const fa of await loadBuiltEntries(analyses, resolveOptions, {
+    read: async (file) => {
+      const rel = path.relative(absRoot, file).split(path.sep).join('/');
+      try {
+        const st = await fs.promises.stat(file);
+        if (!st.isFile() || !isInside(realRoot, await fs.promises.realpath(file))) return null;
+        if (st.size > maxBytes) {
+          notes.push(`${rel}: package build output not read, ${st.size} bytes is over the ${maxBytes}-byte limit`);
+          return null;
+        }
+        return decoder.decode(await fs.promises.readFile(file));
+      } catch {
+        return null; // missing, unreadable or not UTF-8: nothing is known of it
+      }
+    },
+    analyse: (file, text) => analyzeFileSliced(parsers, file, text, { sliceMs: 10, signal: opts.signal }),
+    parse: (file, text, fn) => withTree(text, file, fn),
   }))
     analyses.set(fa.file, fa);
   check();
