@@ -120,7 +120,8 @@ export class Values {
     }
     // `const env = loadAppEnv(process.env)` (what a project function returns), or that call in place
     const via = ref.base.k === 'obj' ? this.c.files.get(file)?.objects[ref.base.id]?.via : ref.base;
-    if (via?.k === 'ret') return this.factoryConst(file, via, ref.name, text);
+    const made = via?.k === 'ret' ? this.factoryConst(file, via, ref.name, text) : null;
+    if (made) return made;
     const b = this.c.resolve(file, ref.base);
     if (b?.t === 'inst' || b?.t === 'cls') {
       const cls = this.c.files.get(b.file)?.classes[b.id];
