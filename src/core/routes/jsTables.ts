@@ -176,6 +176,8 @@ export function objectLiteral(A: JsAnalyzer, n: Node): Ref {
           ? A.refOf(v)
           : null;
     if (r && r.k !== 'none') props[key] = r;
+    // `createApp(bindings, { createFilesRoutes: () => createFilesRoutes(deps) })`: what the factory handed in returns
+    if (r?.k === 'fn' && isInlineFunction(v) && n.parent?.type === 'arguments') A.computeReturns(r.id);
   }
   Object.assign(props, A.loops.assignedProps(n));
   // a row of strings only (`[{ name: 'digital' }, …]`): read by a loop over the table (callGraph.ts)

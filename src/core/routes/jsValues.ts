@@ -12,6 +12,7 @@ import type { JsAnalyzer } from './javascript';
 import type { Ref, Val } from './model';
 import { patternSource } from './jsPatterns';
 import { helperCall } from './jsStrHelpers';
+import { envReaderCall } from './jsEnvReaders';
 
 /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
 export function jsEnumConsts(A: JsAnalyzer, n: Node): void {
@@ -172,21 +173,33 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
     }
     case 'call_expression': {
       const ev = (c: Node): Val => jsEvalStr(A, c, depth + 1);
-      return jsConfigGet(n, ev) ?? helperCall(A, n, ev) ?? { e: clip(n.text), why: 'function call' };
+      return jsConfigGet(n, ev) ?? helperCall(A, n, ev) ?? envReaderCall(A, n, ev) ?? { e: clip(n.text), why: 'function call' };
     }
-    case 'ternary_expression': {
-      // `cond ? 'api' : 'api'`: the same string either way; two different ones depend on the run
-      const [a, b] = [n.childForFieldName('consequence'), n.childForFieldName('alternative')].map((c) =>
-        c ? jsEvalStr(A, c, depth + 1) : null,
-      );
-      if (a && b && 's' in a && 's' in b && a.s === b.s) return a;
-      return { e: clip(n.text), why: 'conditional expression' };
-    }
+    case 'ternary_expression':
+      return ternary(A, n, depth);
     case 'regex':
       return { e: n.text, why: 'regular expression' };
     default:
       return { e: clip(n.text), why: 'expression' };
   }
+}
+
+/** `cond ? 'api' : 'api'`: the same string either way. `env.BASE_PATH ? `${env.BASE_PATH}/api` : '/api'`: the branch a
+ *  known condition (a constant, a configuration default) takes, keeping where the condition came from; a condition
+ *  another module may know is left to the cross-file evaluator (values.ts). Else it depends on the run. */
+function ternary(A: JsAnalyzer, n: Node, depth: number): Val {
+  const [c, a, b] = ['condition', 'consequence', 'alternative'].map((f) => {
+    const x = n.childForFieldName(f);
+    return x ? jsEvalStr(A, x, depth + 1) : null;
+  });
+  if (a && b && 's' in a && 's' in b && a.s === b.s) return a;
+  const v: Val = { e: clip(n.text), why: 'conditional expression' };
+  if (!c || !a || !b) return v;
+  if ('s' in c) {
+    const t = c.s ? a : b;
+    return 's' in t ? { s: t.s, ...((c.src ?? t.src) ? { src: c.src ?? t.src } : {}) } : t.ref || t.parts ? t : v;
+  }
+  return c.ref || c.parts ? { ...v, ref: { k: 'cond', test: c, yes: a, no: b } } : v;
 }
 
 /** Whether a variable declarator is a `const`'s. */

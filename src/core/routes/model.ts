@@ -46,6 +46,7 @@ export type Ref =
   | { k: 'arr'; els: Ref[]; spreads?: Ref[] } // an array literal's elements (`[new UsersController(), new PostsController()]`), and arrays spread into it
   | { k: 'alt'; refs: Ref[] } // the first of these that is something (`mod.router || mod.default`)
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
+  | { k: 'cond'; test: Val; yes: Val; no: Val } // `test ? yes : no` whose test another module may know (a configuration default)
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
   | { k: 'none'; text: string };
 

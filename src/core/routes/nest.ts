@@ -212,15 +212,23 @@ export function nestConfigLoad(A: JsAnalyzer, { recv, m, argv }: SetupCall & { r
 }
 
 /** The keys of the plain configuration factories of a module (`export default () => ({ apiPrefix: … })`), keyed
- *  `fn#<id>.apiPrefix`: factories exported or loaded here that take no parameter and return an object literal. */
+ *  `fn#<id>.apiPrefix`: factories exported or loaded here that take no parameter, or only parameters with a default
+ *  (`loadAppEnv(envSource = process.env)`, ./jsEnvReaders), and return an object literal. */
 export function nestConfigFactories(A: JsAnalyzer): void {
   const ids = new Set<number>();
   for (const r of [...Object.values(A.fa.exports), ...(A.fa.configLoads ?? [])]) if (r.k === 'fn') ids.add(r.id);
   for (const id of ids) {
     const fn = A.fnNode(id);
-    const obj = fn && !jsParamNames(fn).length ? factoryObject(fn) : null;
+    const obj = fn && allDefaulted(fn) ? factoryObject(fn) : null;
     if (obj) A.constExport(`fn#${id}`, obj);
   }
+}
+
+/** Whether every parameter of a function has a default (also when it has none). */
+function allDefaulted(fn: Node): boolean {
+  if (!jsParamNames(fn).length) return true;
+  const ps = fn.childForFieldName('parameters');
+  return !!ps && ps.type !== 'identifier' && named(ps).every((p) => p.type === 'assignment_pattern' || !!p.childForFieldName('value'));
 }
 
 /** NestJS `app.setGlobalPrefix('api', { exclude })` */

@@ -195,7 +195,7 @@ class Resolver extends CallGraph {
         if (arg.ref && this.resolve(c.file, arg.ref)) return null;
         return arg.str ? this.evalVal(c.file, arg.str) : { e: name, why: 'parameter with no string argument' };
       }
-      if (!pm) return m.prefix;
+      if (!pm) return m.prefix && ownFile(m.prefix);
       const inCall = (r: Ref): Ref | null => {
         const mm = member(r);
         const el = mm ? this.argOf(c, fa.file, fn, mm.i).ref : null;
@@ -211,6 +211,11 @@ class Resolver extends CallGraph {
       };
       const vals = v!.ref ? [part(v!.e, v!.ref)] : v!.parts!.map((x) => (typeof x === 'string' ? { s: x } : part(x.e, x.ref)));
       return vals.every((x) => 's' in x) ? { s: vals.map((x) => (x as { s: string }).s).join('') } : v;
+    };
+    // a prefix that owes nothing to the call (`${apiBase}/auth`) is read in the helper's module, where its names are
+    const ownFile = (x: Val): Val => {
+      const e = this.evalVal(fa.file, x);
+      return 's' in e ? e : { e: e.e, why: e.why, ...(e.tail !== undefined ? { tail: e.tail } : {}) };
     };
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
       const prefix = prefixIn(c);

@@ -91,6 +91,14 @@ export class Values {
         const v = this.helperVal(file, ref, text);
         return v && 's' in v ? v : null;
       }
+      case 'cond': {
+        // `env.BASE_PATH ? `${env.BASE_PATH}/api/v1` : '/api/v1'` with the default of `env.BASE_PATH` known
+        const t = this.evalVal(file, ref.test);
+        if (!('s' in t)) return null;
+        const b = this.evalVal(file, t.s ? ref.yes : ref.no);
+        const src = t.src ?? ('s' in b ? b.src : undefined);
+        return 's' in b ? (src ? { s: b.s, src } : { s: b.s }) : null;
+      }
       case 'param': {
         const vals = this.c.paramArgs(file, ref.fn, ref.i).map((a) => this.evalVal(a.file, a.v));
         const first = vals[0];
@@ -116,6 +124,10 @@ export class Values {
       const p = ref.base.props[ref.name];
       return s !== undefined ? { s } : p ? this.constOf(file, p, text) : null;
     }
+    // `const env = loadAppEnv(process.env)` (what a project function returns), or that call in place
+    const via = ref.base.k === 'obj' ? this.c.files.get(file)?.objects[ref.base.id]?.via : ref.base;
+    const made = via?.k === 'ret' ? this.factoryConst(file, via, ref.name, text) : null;
+    if (made) return made;
     const b = this.c.resolve(file, ref.base);
     if (b?.t === 'inst' || b?.t === 'cls') {
       const cls = this.c.files.get(b.file)?.classes[b.id];
@@ -130,6 +142,17 @@ export class Values {
       base = base.base;
     }
     return this.objectConst(file, base, names, 0);
+  }
+
+  /** `env.BASE_PATH` of `const env = loadAppEnv(process.env)`: the key of the object literal a project factory returns
+   *  (nest.ts `nestConfigFactories`), a configuration default when it is one. */
+  private factoryConst(file: string, base: Extract<Ref, { k: 'ret' }>, name: string, text: string): Str | null {
+    const f = this.c.resolve(file, base.callee);
+    const fa = f?.t === 'fn' ? this.c.files.get(f.file) : undefined;
+    const k = `fn#${f?.t === 'fn' ? f.id : -1}.${name}`;
+    if (!fa || !(k in fa.consts)) return null;
+    const s = fa.consts[k]!;
+    return fa.constSrc?.[k] ? { s, src: configured(text, s) } : { s };
   }
 
   /** The string at key path `names` of an object literal or enum that `base` names (a module, or an exported constant). */
