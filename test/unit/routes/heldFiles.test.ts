@@ -107,7 +107,8 @@ test('scan rules: the user excludes and dependency folders are hard, .gitignore 
 });
 
 test('a Python loader over a package pulls its gitignored modules (not test-named ones), with the prefix it writes', async () => {
-  const router = (p: string): string => `from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("${p}")\ndef h():\n    return {}\n`;
+  const router = (p: string): string =>
+    `from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("${p}")\ndef h():\n    return {}\n`;
   const root = tree({
     '.gitignore': '/app/routers/\n',
     'app/__init__.py': '',
