@@ -42,8 +42,22 @@ function callsOwnNext(fn: Node): FuncDecl['passes'] {
   const body = fn.childForFieldName('body');
   // the text first (`next()` written somewhere), the syntax tree only then: most functions never call their last parameter
   if (!body || !bareCallText(next).test(body.text) || !callsBare(body, next)) return undefined;
+  // ends by answering (`return c.json(…)`): a handler that only falls through now and then (`if (!job) return next()`)
+  if (answersLast(body, next)) return undefined;
   const res = names[1];
   return names.length === 3 && res && !usesIdentifier(body, res) ? 'silent' : 'next';
+}
+
+/** Is the last statement of a block body a `return` of something other than `next()`? */
+function answersLast(body: Node, next: string): boolean {
+  if (body.type !== 'statement_block') return false;
+  const last = named(body)
+    .filter((n) => n.type !== 'comment')
+    .at(-1);
+  const value = last?.type === 'return_statement' ? named(last)[0] : undefined;
+  if (!value) return false;
+  const call = unwrapExpr(value);
+  return !(call?.type === 'call_expression' && call.childForFieldName('function')?.text === next);
 }
 
 /** `name()` in text (`name` is an identifier: only `$` needs escaping). */
