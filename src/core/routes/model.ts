@@ -317,6 +317,8 @@ export interface FileAnalysis {
   arraySpreads?: Record<string, Ref[]>;
   /** `export * from './x'` targets. */
   starExports: ModId[];
+  /** Python: a literal module-level `__all__` (the names `from m import *` binds); null when it is not one. */
+  pyAll?: string[] | null;
   /** Framework packages this file imports (hints for parameters whose callers are not found). */
   frameworks: Framework[];
   nest: NestGlobal | null;

@@ -13,6 +13,7 @@ import { pyConcat, pyFString, pyPercentFormat, pyStrFormat } from './pyFormat';
 import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
+import { pyStarName } from './pyStar';
 
 /** Expressions that may compute a string from a folder entry's name. */
 const FOLDER_NAMES = new Set(['identifier', 'string', 'binary_operator', 'attribute', 'subscript', 'call']);
@@ -48,7 +49,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
         const v = pyEvalStr(A, right, depth + 1);
         if ('s' in v || v.ref || v.parts) return v; // a constant, or one of another module
       }
-      const ref = A.lookup(n.text, n);
+      const ref = A.lookup(n.text, n) ?? pyStarName(A, n);
       if (ref && (ref.k === 'imp' || ref.k === 'param')) return { e: n.text, why: 'variable', ref };
       return { e: n.text, why: 'variable' };
     }

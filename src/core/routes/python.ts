@@ -20,6 +20,7 @@ import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } 
 import { frameworkBase, pyApiBinding, pySelf, pySelfField } from './pySelf';
 import { flaskConfigModule } from './pyConfigModules';
 import { pyImported } from './pyCurrentApp';
+import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -163,7 +164,7 @@ export class PyAnalyzer extends Analyzer {
         if (alias) this.bind(alias, n, () => pyImported(this, n, mod, name, alias));
       }
     }
-    // `from .auth import *` in a package's __init__: its names are this module's too (like JS `export * from`)
+    // `from .auth import *`: its names are this module's too (re-exported like JS `export * from`; ./pyStar)
     if (named(n).some((c) => c.type === 'wildcard_import')) this.fa.starExports.push(mod);
   }
 
@@ -184,6 +185,7 @@ export class PyAnalyzer extends Analyzer {
     const right = n.childForFieldName('right');
     if (!left || !right || left.type !== 'identifier') return;
     if (!pyExceptFallback(n, left.text)) this.bind(left.text, n, () => this.refOf(right));
+    pyAllAssign(this, left, right);
   }
 
   funcDef(n: Node): void {
@@ -232,7 +234,7 @@ export class PyAnalyzer extends Analyzer {
   protected computeRef(n: Node): Ref {
     switch (n.type) {
       case 'identifier':
-        return pySelf(this, this.lookup(n.text, n)) ?? { k: 'none', text: n.text };
+        return pySelf(this, this.lookup(n.text, n) ?? pyStarName(this, n)) ?? { k: 'none', text: n.text };
       case 'attribute': {
         const obj = n.childForFieldName('object');
         const attr = n.childForFieldName('attribute');
@@ -331,7 +333,7 @@ export class PyAnalyzer extends Analyzer {
       ref = this.refOf(fnNode);
     } else return null;
     let mod: string | null = null;
-    if (ref.k === 'imp') mod = ref.mod;
+    if (ref.k === 'imp') mod = isStarName(ref, this.file) ? pyStarPackage(this.fa) : ref.mod;
     else if (ref.k === 'mem' && ref.base.k === 'imp') mod = ref.base.mod;
     else if (ref.k === 'none')
       mod = null; // unbound name (star import, or defined elsewhere): accept by name
@@ -574,13 +576,8 @@ export class PyAnalyzer extends Analyzer {
 
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
-    const steps = [...this.bindings.entries()].map(
-      ([name]) =>
-        () =>
-          this.finishName(name),
-    );
-    steps.push(this.frameworkStep());
-    return steps;
+    const names = [...this.bindings.entries()].map(([name]) => name);
+    return [...names.map((name) => () => this.finishName(name)), this.frameworkStep()];
   }
 
   private finishName(name: string): void {

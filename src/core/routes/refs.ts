@@ -11,6 +11,7 @@ import { lastName, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
+import { starGives, starLookupOrder } from './pyStar';
 import type { Ent } from './values';
 
 /** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
@@ -101,9 +102,9 @@ export class RefResolver {
     if (!fa || depth > 12) return null;
     const r = fa.exports[name];
     if (r) return this.resolve(file, r, depth + 1);
-    for (const m of fa.starExports) {
+    for (const m of starLookupOrder(fa)) {
       const f = this.mods.modFile(m, file);
-      const e = f ? this.exportOf(f, name, depth + 1) : null;
+      const e = f && starGives(this.files.get(f), name) ? this.exportOf(f, name, depth + 1) : null;
       if (e) return e;
     }
     return null;

@@ -10,6 +10,7 @@ import type { FileAnalysis, ModId, Ref, Val } from './model';
 import { configured } from './configValues';
 import type { NameFns } from './folderLoops';
 import { applyHelper } from './jsStrHelpers';
+import { starGives, starLookupOrder } from './pyStar';
 
 /** What a reference resolves to across files (resolve.ts). */
 export type Ent =
@@ -77,7 +78,9 @@ export class Values {
         const ex = fa.exports[ref.name];
         if (ex) return this.constOf(fa.file, ex, text, depth + 1);
         // a barrel: `export * from './constants'`, Python `from .constants import *`
-        for (const mod of fa.starExports) {
+        for (const mod of starLookupOrder(fa)) {
+          const from = this.c.modFile(mod, fa.file);
+          if (!from || !starGives(this.c.files.get(from), ref.name)) continue;
           const c = this.constOf(fa.file, { k: 'imp', mod, name: ref.name }, text, depth + 1);
           if (c) return c;
         }
@@ -169,7 +172,10 @@ export class Values {
       const path = [...names];
       for (; ex?.k === 'mem' && path.length < 16; ex = ex.base) path.unshift(ex.name); // `export const { a: b } = imported`
       const imports = ex?.k === 'imp' ? [{ ref: ex, path }] : [];
-      for (const mod of from.starExports) imports.push({ ref: { k: 'imp', mod, name: imp.name }, path: names });
+      for (const mod of starLookupOrder(from)) {
+        const star = this.c.modFile(mod, from.file);
+        if (star && starGives(this.c.files.get(star), imp.name)) imports.push({ ref: { k: 'imp', mod, name: imp.name }, path: names });
+      }
       for (const i of imports) {
         const c = this.objectConst(from.file, i.ref, i.path, depth + 1);
         if (c) return c;
