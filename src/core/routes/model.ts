@@ -332,8 +332,9 @@ export interface FileAnalysis {
     /** The module graph (./nestGraph): the modules it imports, also through its dynamic modules' `imports`. */
     graph?: NestImports;
   }[];
-  /** NestJS `NestFactory.create(AppModule)`: the root module of each application this file bootstraps. */
-  nestBoots?: { module: Ref; line: number }[];
+  /** NestJS `NestFactory.create(AppModule)`: the root module of each application this file bootstraps; `noHttp` for
+   *  `createMicroservice` / `createApplicationContext`, which serve no HTTP. */
+  nestBoots?: { module: Ref; line: number; noHttp?: true }[];
   /** NestJS `ConfigModule.forRoot({ load: [configuration] })` / `forFeature(configuration)`: the factories loaded. */
   configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */

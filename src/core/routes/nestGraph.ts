@@ -31,10 +31,11 @@ const MAX_NAMED = 3;
  *  `@nestjs/core` (also `core.NestFactory`): the root module. */
 export function nestBootstrap(A: JsAnalyzer, n: Node, argv: readonly Node[]): boolean {
   const f = n.childForFieldName('function');
-  if (f?.type !== 'member_expression' || !/^create\w*$/.test(f.childForFieldName('property')?.text ?? '') || !argv[0]) return false;
-  const pkg = A.pkgOf(A.refOf(f.childForFieldName('object')));
+  const method = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
+  if (!/^create\w*$/.test(method) || !argv[0]) return false;
+  const pkg = A.pkgOf(A.refOf(f!.childForFieldName('object')));
   if (pkg?.pkg !== '@nestjs/core' || pkg.name !== 'NestFactory') return false;
-  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: lineOf(f) });
+  (A.fa.nestBoots ??= []).push({ module: A.refOf(argv[0]), line: lineOf(f!), ...(method === 'create' ? {} : { noHttp: true as const }) });
   return true;
 }
 
@@ -118,6 +119,8 @@ interface Boot {
   /** The modules the application reaches (`file|cls`), or why its graph is not whole. */
   reached: Set<string> | { why: string };
   root: string;
+  /** `createMicroservice` / `createApplicationContext`: no HTTP server. */
+  noHttp?: true;
 }
 
 export class NestGraph {
@@ -143,8 +146,12 @@ export class NestGraph {
     if (!mods?.length) return this.undeclared(file, cls);
     const boots = this.bootsOf(file);
     if (!boots.length) return null;
-    // served when any application reaches one of its modules (a shared controller of another app's folder)
-    for (const b of this.boots!) if (!(b.reached instanceof Set) || mods.some((m) => (b.reached as Set<string>).has(m))) return null;
+    // served when any HTTP application reaches one of its modules (a shared controller of another app's folder)
+    const reaches = (b: Boot): boolean => b.reached instanceof Set && mods.some((m) => (b.reached as Set<string>).has(m));
+    for (const b of this.boots!) if (!b.noHttp && (!(b.reached instanceof Set) || reaches(b))) return null;
+    // only a microservice or an application context reaches it: no HTTP server, its HTTP decorators answer nothing
+    const noHttp = this.boots!.filter((b) => b.noHttp && reaches(b));
+    if (noHttp.length) return { why: `only ${this.apps(noHttp)}, which serve no HTTP (createMicroservice), reach it`, drop: true };
     const m = mods[0]!;
     const c = this.classOf(m);
     const why = `\`${c?.name}\` (${this.rel(m.split('|')[0]!)}:${c?.line}) is never imported into the module graph of ${this.apps(this.boots!)}`;
@@ -230,7 +237,13 @@ export class NestGraph {
       for (const boot of fa.nestBoots ?? []) {
         const roots = this.classes(fa.file, boot.module);
         const root = roots[0] ? `${roots[0].file}|${roots[0].id}` : '';
-        const b: Boot = { file: fa.file, line: boot.line, reached: new Set(), root: this.classOf(root)?.name ?? '' };
+        const b: Boot = {
+          file: fa.file,
+          line: boot.line,
+          reached: new Set(),
+          root: this.classOf(root)?.name ?? '',
+          ...(boot.noHttp ? { noHttp: true as const } : {}),
+        };
         out.push(b);
         const reached = b.reached as Set<string>;
         const todo = roots.length === 1 ? [root] : [];
