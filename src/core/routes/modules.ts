@@ -74,7 +74,9 @@ export class ModuleIndex {
       if (this.files.has(p)) return p;
       const ext = path.extname(p);
       const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
-      const f = this.byStem.get(stem) ?? this.byStem.get(path.join(stem, 'index')) ?? this.byStem.get(path.join(stem, '__init__'));
+      // a package's own file: `index.js`/`index.ts`, or `__init__.py`; a Python `index.py` is a submodule like any other
+      const index = this.byStem.get(path.join(stem, 'index'));
+      const f = this.byStem.get(stem) ?? (index && !isPy(index) ? index : undefined) ?? this.byStem.get(path.join(stem, '__init__'));
       return f ?? null;
     }
     if (mod.startsWith('pkg:#')) {
@@ -146,7 +148,7 @@ export class ModuleIndex {
     } else if (head.startsWith('file:')) {
       const dir = head.slice(5, -1);
       for (const [stem, f] of this.byStem) {
-        const pkg = /^(index|__init__)$/.test(path.basename(stem)); // a subpackage counts, the folder's own index not
+        const pkg = /^(index|__init__)$/.test(path.basename(stem)) && !(isPy(f) && path.basename(stem) === 'index'); // a subpackage counts, the folder's own index not
         if (path.dirname(pkg ? path.dirname(stem) : stem) === dir) out.add(`file:${f}`);
       }
     }
@@ -166,9 +168,14 @@ export class ModuleIndex {
     const fa = this.files.get(file);
     if (!fa) return null;
     const base = path.basename(file, path.extname(file));
-    if (base !== '__init__' && base !== 'index') return null;
+    if (base !== '__init__' && (base !== 'index' || isPy(file))) return null;
     return this.modFile(`file:${path.join(path.dirname(file), name)}`, file);
   }
+}
+
+/** A Python file: its `index.py` is a submodule named index, not its folder's own file. */
+function isPy(file: string): boolean {
+  return file.endsWith('.py') || file.endsWith('.pyi');
 }
 
 function commonLen(a: string, b: string): number {

@@ -8,7 +8,7 @@ import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { clip, concatVals, toMethod } from './common';
 import { configured, pyConfigCall, pySubscript } from './configValues';
-import type { RawRoute, Val } from './model';
+import type { RawRoute, Val, ValPart } from './model';
 import { pyConcat, pyFString, pyPercentFormat, pyStrFormat } from './pyFormat';
 import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
@@ -107,6 +107,29 @@ function literalMethods(A: PyAnalyzer, n: Node): (HttpMethod | null)[] | null {
 }
 
 /**
+ * A literal list whose elements are methods or constants of another module (`methods=[post_method, get_method]`, each
+ * imported from a strings module): the elements joined by `,` for the resolver to read (`methodVal`); null when an
+ * element is neither (a call, an unknown local), at most MAX_METHOD_ELEMENTS of them.
+ */
+function elementsOfElsewhere(A: PyAnalyzer, n: Node): Val | null {
+  const els = named(n);
+  if (!els.length || els.length > MAX_METHOD_ELEMENTS) return null;
+  const parts: ValPart[] = [];
+  for (const [i, c] of els.entries()) {
+    const v = A.evalStr(c);
+    const m = 's' in v ? toMethod(v.s) : null;
+    if (i) parts.push(',');
+    if (m) parts.push(m);
+    else if ('e' in v && (v.ref?.k === 'imp' || v.ref?.k === 'mem') && !v.parts) parts.push({ e: v.e, ref: v.ref });
+    else return null;
+  }
+  return { e: clip(n.text), why: 'variable', parts };
+}
+
+/** The elements of a `methods=` list read one by one (HTTP has few methods; a longer list is no method list). */
+const MAX_METHOD_ELEMENTS = 16;
+
+/**
  * `methods=["GET", "POST"]` of a route decorator or add_url_rule, `dflt` when absent; also a name bound to such a list,
  * or a constant list of another module or a settings class (`methods=settings.api.auth.register_methods`), which the
  * resolver reads (`methodVal`). Methods that cannot be read are any method (`ALL`: the lens then counts every method's
@@ -116,6 +139,8 @@ export function pyMethodsArg(A: PyAnalyzer, n: Node | null, dflt: HttpMethod[]):
   if (!n) return { methods: dflt };
   const list = literalMethods(A, n.type === 'identifier' ? (A.assignedOnce(n) ?? n) : n);
   const known = [...new Set(list?.filter((m) => m !== null))];
+  const later = list?.includes(null) ? elementsOfElsewhere(A, n.type === 'identifier' ? (A.assignedOnce(n) ?? n) : n) : null;
+  if (later) return { methods: known.length ? known : ['ALL'], methodVal: later };
   if (list && (known.length || !list.length)) return { methods: known.length ? known : dflt };
   const v = list ? null : A.evalStr(n);
   const ref = v && 'e' in v ? v.ref : undefined;
