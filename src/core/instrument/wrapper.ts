@@ -426,11 +426,13 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
       key: handler.startIndex,
     };
   }
+  const shorthand = handler.type === 'shorthand_property_identifier';
   // key: a registration serving several routes (its router mounted under two prefixes) is wrapped once, not twice
   return {
     route,
     edits: [
-      { start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}, ` },
+      // `{ handler }` becomes `{ handler: observeRoute(…, handler) }`
+      { start: handler.startIndex, end: handler.startIndex, newText: `${shorthand ? `${handler.text}: ` : ''}${name}(${args}, ` },
       { start: handler.endIndex, end: handler.endIndex, newText: ')' },
     ],
     already: [],

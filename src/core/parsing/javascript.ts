@@ -58,10 +58,11 @@ export function jsParamNames(fn: SyntaxNode): (string | null)[] {
   });
 }
 
-/** `{ key: value }` → the value node of `key` (plain or quoted key). */
+/** `{ key: value }` → the value node of `key` (plain or quoted key); a shorthand `{ key }` → its identifier. */
 export function jsObjectProp<N extends SyntaxNodeOf<N>>(obj: N | null | undefined, key: string): N | undefined {
   if (!obj || obj.type !== 'object') return undefined;
   for (const p of obj.namedChildren) {
+    if (p?.type === 'shorthand_property_identifier' && p.text === key) return p; // `{ handler }`: its value is the name
     if (p?.type !== 'pair') continue;
     const k = p.childForFieldName('key');
     if (k && (k.text === key || jsStringLiteral(k) === key)) return p.childForFieldName('value') ?? undefined;

@@ -370,6 +370,7 @@ export class JsAnalyzer extends Analyzer {
     if (!n) return none(n0);
     switch (n.type) {
       case 'identifier':
+      case 'shorthand_property_identifier': // `{ handler }`: the name's value
         return this.lookup(n.text, n) ?? { k: 'none', text: n.text };
       case 'this': {
         for (let p = n.parent; p; p = p.parent)

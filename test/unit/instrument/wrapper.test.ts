@@ -316,6 +316,13 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     await assertNothingMore(file, out);
   });
 
+  it('Fastify route options naming the handler by shorthand ({ handler }) become { handler: observeRoute(…, handler) }; a second run changes nothing', async () => {
+    const { file, text, own } = await projectFile('fastify_route_shorthand_handler', 'src/routes/login/index.ts');
+    const out = applyEdits(text, (await planInstrumentFile(text, file, own, ALL, OPTS)).edits);
+    assert.match(out, /^    handler: observeRoute\('POST', '\/auth\/login', handler\),$/m);
+    await assertNothingMore(file, out);
+  });
+
   it('a route table row registered by router[row.method](…): its handler (the last of a list) is wrapped in the row; a second run changes nothing', async () => {
     const project = path.resolve(__dirname, '../../fixtures/routes/express_dispatch_tables');
     const { file, text, own } = await projectFile('express_dispatch_tables', 'src/routes/books.js');
