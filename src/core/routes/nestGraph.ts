@@ -30,7 +30,8 @@ const MAX_NAMED = 3;
 /** `NestFactory.create(AppModule, …)` (also `createMicroservice`, `createApplicationContext`), `NestFactory` the one of
  *  `@nestjs/core` (also `core.NestFactory`): the root module. */
 export function nestBootstrap(A: JsAnalyzer, n: Node, argv: readonly Node[]): boolean {
-  const f = n.childForFieldName('function');
+  // `await NestFactory.create<T>(…)` parses as a call of `await NestFactory.create` (a type argument after an await)
+  const f = unwrapExpr(n.childForFieldName('function'));
   const method = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
   if (!/^create\w*$/.test(method) || !argv[0]) return false;
   const pkg = A.pkgOf(A.refOf(f!.childForFieldName('object')));
