@@ -149,9 +149,13 @@ export class NestGraph {
     if (!boots.length) return null;
     // served when any HTTP application reaches one of its modules (a shared controller of another app's folder)
     const reaches = (b: Boot): boolean => b.reached instanceof Set && mods.some((m) => (b.reached as Set<string>).has(m));
-    for (const b of this.boots!) if (!b.noHttp && (!(b.reached instanceof Set) || reaches(b))) return null;
+    // (one whose graph is not whole may reach anything, but a file in a microservice's folder only from its own folder)
+    const inNoHttp = boots.some((b) => b.noHttp);
+    for (const b of this.boots!)
+      if (!b.noHttp && (reaches(b) || (!(b.reached instanceof Set) && (!inNoHttp || boots.includes(b))))) return null;
     // only a microservice or an application context reaches it: no HTTP server, its HTTP decorators answer nothing
-    const noHttp = this.boots!.filter((b) => b.noHttp && reaches(b));
+    // (one whose graph is not whole reaches what its folder holds)
+    const noHttp = this.boots!.filter((b) => b.noHttp && (reaches(b) || (!(b.reached instanceof Set) && boots.includes(b))));
     if (noHttp.length) return { why: `only ${this.apps(noHttp)}, which serve no HTTP (createMicroservice), reach it`, drop: true };
     const m = mods[0]!;
     const c = this.classOf(m);
