@@ -51,8 +51,7 @@ export class Slicer {
  * Parses `text` from scratch in slices of about `sliceMs`: tree-sitter's progress callback suspends the parse, the
  * event loop runs, `check` runs (and may throw: the parse is then left suspended, for the caller to `reset`), and
  * the parse resumes. Null when the parse fails or does not finish (the parser is reset then). `spent` receives the
- * time of every parse slice. A resumed parse whose tree has syntax errors is redone in one go (the same tree as a
- * plain parse).
+ * time of every parse slice.
  */
 export async function parseSliced(
   parser: TS.Parser,
@@ -73,21 +72,6 @@ export async function parseSliced(
       return null;
     }
     spent?.(performance.now() - start);
-    if (tree && round > 0 && tree.rootNode.hasError) {
-      // tree-sitter's error recovery after a suspended and resumed parse can differ from a parse in one go (a
-      // handler read as a function in one tree and not in the other): a text with syntax errors is parsed again in
-      // one go, so that the result is the one a plain parse gives
-      tree.delete();
-      const again = performance.now();
-      try {
-        return parser.parse(text);
-      } catch {
-        parser.reset();
-        return null;
-      } finally {
-        spent?.(performance.now() - again);
-      }
-    }
     if (tree) return tree;
     if (round > 100_000) {
       parser.reset();

@@ -275,43 +275,27 @@ export class DocumentAnalyzer {
     return copy;
   }
 
-  /**
-   * The old tree edited and reparsed to `text`, or null: no valid old tree and changes, the parse failed, or the new
-   * tree has syntax errors. tree-sitter's error recovery depends on the subtrees an incremental parse reuses: the same
-   * broken text parsed afresh can recover differently (`res.json(x)))` read as a handler function in one tree, as
-   * something else in the other), and the result must be exactly `analyzeFile`'s, which parses afresh.
-   */
-  private incrementalParse(text: string, changes: readonly ContentChange[] | undefined): TS.Tree | null {
-    const old = this.base(text, changes);
-    if (!old) return null;
-    const parser = this.parser();
-    parser.reset(); // drop a suspended parse of a superseded updateSliced
-    let tree: TS.Tree | null = null;
-    try {
-      tree = parser.parse(text, old);
-    } catch {
-      tree = null;
-    } finally {
-      old.delete();
-    }
-    if (tree?.rootNode.hasError) {
-      tree.delete();
-      tree = null;
-    }
-    // never trust a failed incremental parse: the caller starts over
-    if (!tree) parser.reset();
-    return tree;
-  }
-
   private parse(text: string, changes: readonly ContentChange[] | undefined): { tree: TS.Tree | null; mode: UpdateStats['mode'] } {
-    const inc = this.incrementalParse(text, changes);
-    if (inc) return { tree: inc, mode: 'incremental' };
     const parser = this.parser();
     parser.reset(); // drop a suspended parse of a superseded updateSliced
+    const old = this.base(text, changes);
     try {
-      return { tree: parser.parse(text), mode: 'full' };
-    } catch {
-      return { tree: null, mode: 'full' };
+      let tree: TS.Tree | null = null;
+      try {
+        tree = parser.parse(text, old);
+      } catch {
+        tree = null;
+      }
+      if (tree || !old) return { tree, mode: old ? 'incremental' : 'full' };
+      // never trust a failed incremental parse: start over
+      parser.reset();
+      try {
+        return { tree: parser.parse(text), mode: 'full' };
+      } catch {
+        return { tree: null, mode: 'full' };
+      }
+    } finally {
+      old?.delete();
     }
   }
 
@@ -323,24 +307,23 @@ export class DocumentAnalyzer {
     check: () => void,
     spent: (ms: number) => void,
   ): Promise<{ tree: TS.Tree | null; mode: UpdateStats['mode'] }> {
-    // an incremental parse runs in one go: it is short (a few ms for an edit), and a suspended and resumed
-    // incremental parse was seen to build a different tree than a fresh one after syntax errors; a text with syntax
-    // errors is parsed afresh, in slices (see incrementalParse)
-    const start = performance.now();
-    const inc = this.incrementalParse(text, changes);
-    spent(performance.now() - start);
-    if (inc) {
+    if (this.tree && this.text !== undefined && changes?.length && validChanges(this.text, text, changes)) {
+      // an incremental parse runs in one go: it is short (a few ms for an edit), and a suspended and
+      // resumed incremental parse was seen to build a different tree than a fresh one after syntax errors
+      const start = performance.now();
+      const r = this.parse(text, changes);
+      spent(performance.now() - start);
       await tick(); // the query comes in a slice of its own
       try {
         check();
       } catch (e) {
         // aborted by the signal: the parse still brings the document up to date; superseded: a newer
         // update owns the document (the kept tree is untouched, the edit went to a copy)
-        if (gen === this.gen) this.commit(text, inc, undefined);
-        else inc.delete();
+        if (gen === this.gen) this.commit(text, r.tree, undefined);
+        else r.tree?.delete();
         throw e;
       }
-      return { tree: inc, mode: 'incremental' };
+      return r;
     }
     const parser = this.parser();
     parser.reset();
