@@ -257,8 +257,7 @@ export function jsRegisteredFn(
 ): string {
   const { ts, unit: u, semi } = s;
   const lines = [
-    '/** A metric of that name registered already: shared when it has our labels, refused when not (every request would fail). */',
-    ...(ts ? [] : ['/** @param {string} name @param {string[]} labels @returns {unknown} */']),
+    `/** A metric of that name registered already: shared when it has our labels, refused when not (every request would fail).${ts ? '' : ' @param {string} name @param {string[]} labels @returns {unknown}'} */`,
     `function ${fn}(name${ts ? ': string' : ''}, labels${ts ? ': string[]' : ''})${ts ? ': unknown' : ''} {`,
     ts
       ? `${u}const m = ${register}.getSingleMetric(name) as { labelNames?: string[] } | undefined${semi}`
