@@ -241,3 +241,47 @@ export function listAppendEdit(text: string, last: Node, items: string[]): TextE
   }
   return { start: at, end: at, newText: `, ${items.join(', ')}` };
 }
+
+/** What the generated code says when a metric of our name is registered already with other labels (another library's). */
+export const METRIC_CLASH_FIX = 'set telemetryLens.instrument.metricPrefix (CLI --prefix), e.g. app_, so the names differ';
+
+/**
+ * The JS function the generated metrics are looked up with: a metric registered under the name already is shared when
+ * its labels are ours (a module instrumented inline, or the helper), and refused at import, once, when they are not
+ * (another library's: prom-client would throw at every request). Hoisted: its place in the module does not matter.
+ */
+export function jsRegisteredFn(
+  fn: string,
+  register: string,
+  s: { ts: boolean; eol: string; unit: string; semi: string; quote?: string },
+): string {
+  const { ts, unit: u, semi } = s;
+  const lines = [
+    `/** A metric of that name registered already: shared when it has our labels, refused when not (every request would fail).${ts ? '' : ' @param {string} name @param {string[]} labels @returns {unknown}'} */`,
+    `function ${fn}(name${ts ? ': string' : ''}, labels${ts ? ': string[]' : ''})${ts ? ': unknown' : ''} {`,
+    ts
+      ? `${u}const m = ${register}.getSingleMetric(name) as { labelNames?: string[] } | undefined${semi}`
+      : `${u}const m = /** @type {{ labelNames?: string[] } | undefined} */ (${register}.getSingleMetric(name))${semi}`,
+    `${u}const has = m?.labelNames ?? []${semi}`,
+    `${u}if (!m || String([...has].sort()) === String([...labels].sort())) return m${semi}`,
+    `${u}throw new Error(\`\${name} is registered already with the labels [\${has.join(', ')}], not [\${labels.join(', ')}]: ${METRIC_CLASH_FIX}\`)${semi}`,
+    '}',
+  ];
+  return (s.quote === '"' ? lines.map((l) => l.replace(/'/g, '"')) : lines).join(s.eol);
+}
+
+/**
+ * The Python lines under `except ValueError:` that share a metric registered already under the name: when its labels
+ * are ours (another instrumented module's), else (another library's) fail at import, once, saying the fix.
+ */
+export function pyRegisteredLines(variable: string, registry: string, name: string, labels: string[], unit: string): string[] {
+  const sorted = `[${[...labels].sort().map(pyString).join(', ')}]`;
+  return [
+    `${unit}${variable} = ${registry}._names_to_collectors[${pyString(name)}]`,
+    `${unit}if sorted(${variable}._labelnames) != ${sorted}:  # another library's, with other labels`,
+    `${unit}${unit}raise ValueError(`,
+    `${unit}${unit}${unit}f${pyString(`${name} is registered already with the labels {list(${variable}._labelnames)}, not ${labels.join(', ') ? `[${labels.join(', ')}]` : 'none'}: `)}`,
+    `${unit}${unit}${unit}${pyString(METRIC_CLASH_FIX)}`,
+    `${unit}${unit}) from None`,
+  ];
+}

@@ -13,11 +13,13 @@
  * else 204 for null, `@Redirect()` 302, a thrown error's `httpCode` else 500 (an action taking `@Res()` / `@Ctx()`:
  * its response's statusCode, as above). Not known to it: a server's `defaults` for undefined/null results.
  */
-import { jsString, labelKinds, metricNames } from './common';
+import { jsRegisteredFn, jsString, labelKinds, metricNames } from './common';
 import type { InstrumentOptions } from './types';
 
 export const JS_HELPER_MODULE = 'telemetryRoutes';
 export const JS_HELPER_FN = 'observeRoute';
+/** Looks a metric of our name up: shared when its labels are ours, refused at import when not (another library's). */
+const REGISTERED_FN = 'registeredMetric';
 export const NEST_HELPER_DECORATOR = 'ObserveRoute';
 /** routing-controllers' global metadata storage, which the helper reads: a helper without it predates its support. */
 export const JS_HELPER_RC = 'routingControllersMetadataArgsStorage';
@@ -57,12 +59,13 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     ...imports,
     '',
     '// Registered once per process; a module instrumented inline may have registered them already: share them.',
-    `const httpRequestsTotal = ${cast('Counter', `register.getSingleMetric(${q(mn.counter)})`)} ?? new Counter({`,
+    jsRegisteredFn(REGISTERED_FN, 'register', { ts, eol: style.eol, unit: '  ', semi: ';' }),
+    `const httpRequestsTotal = ${cast('Counter', `${REGISTERED_FN}(${q(mn.counter)}, ${arr})`)} ?? new Counter({`,
     `  name: ${q(mn.counter)},`,
     `  help: ${q(`Total HTTP requests by ${opts.labels.join(', ')}.`)},`,
     `  labelNames: ${arr},`,
     '});',
-    `const httpRequestDurationSeconds = ${cast('Histogram', `register.getSingleMetric(${q(mn.histogram)})`)} ?? new Histogram({`,
+    `const httpRequestDurationSeconds = ${cast('Histogram', `${REGISTERED_FN}(${q(mn.histogram)}, ${arr})`)} ?? new Histogram({`,
     `  name: ${q(mn.histogram)},`,
     `  help: ${q(`HTTP request duration in seconds by ${opts.labels.join(', ')}.`)},`,
     `  labelNames: ${arr},`,
@@ -70,7 +73,7 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '});',
     ...(gauge
       ? [
-          `const httpRequestsInProgress = ${cast('Gauge', `register.getSingleMetric(${q(mn.inflight)})`)} ?? new Gauge({`,
+          `const httpRequestsInProgress = ${cast('Gauge', `${REGISTERED_FN}(${q(mn.inflight)}, [])`)} ?? new Gauge({`,
           `  name: ${q(mn.inflight)},`,
           "  help: 'HTTP requests in progress.',",
           '});',

@@ -4,7 +4,7 @@
  * `telemetry-lens` convention reads both) and `observe_route(method, route)`, the one decorator Instrument Route
  * adds per handler. Pure: returns the file's text.
  */
-import { labelKinds, metricNames, pyString } from './common';
+import { labelKinds, metricNames, pyRegisteredLines, pyString } from './common';
 import type { InstrumentOptions } from './types';
 
 export const PY_HELPER_MODULE = 'telemetry_routes';
@@ -55,11 +55,12 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     'from opentelemetry.trace import Status, StatusCode',
     `from prometheus_client import REGISTRY, Counter, ${opts.inFlightGauge ? 'Gauge, ' : ''}Histogram`,
     '',
-    '# Registered once per process; a module instrumented inline may have registered them already: share them.',
+    '# Registered once per process; a module instrumented inline may have registered them already: share them (another',
+    "# library's metric of the name, with other labels, would fail every request: stopped here, at import).",
     'try:',
     `    HTTP_REQUESTS_TOTAL = Counter(${pyString(mn.counter)}, ${pyString(`Total HTTP requests by ${opts.labels.join(', ')}.`)}, ${list})`,
     'except ValueError:',
-    `    HTTP_REQUESTS_TOTAL = REGISTRY._names_to_collectors[${pyString(mn.counter)}]`,
+    ...pyRegisteredLines('HTTP_REQUESTS_TOTAL', 'REGISTRY', mn.counter, opts.labels, '    '),
     'try:',
     '    HTTP_REQUEST_DURATION_SECONDS = Histogram(',
     `        ${pyString(mn.histogram)},`,
@@ -68,13 +69,13 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     `        buckets=(${buckets}),`,
     '    )',
     'except ValueError:',
-    `    HTTP_REQUEST_DURATION_SECONDS = REGISTRY._names_to_collectors[${pyString(mn.histogram)}]`,
+    ...pyRegisteredLines('HTTP_REQUEST_DURATION_SECONDS', 'REGISTRY', mn.histogram, opts.labels, '    '),
     ...(opts.inFlightGauge
       ? [
           'try:',
           `    HTTP_REQUESTS_IN_PROGRESS = Gauge(${pyString(mn.inflight)}, "HTTP requests in progress.")`,
           'except ValueError:',
-          `    HTTP_REQUESTS_IN_PROGRESS = REGISTRY._names_to_collectors[${pyString(mn.inflight)}]`,
+          ...pyRegisteredLines('HTTP_REQUESTS_IN_PROGRESS', 'REGISTRY', mn.inflight, [], '    '),
         ]
       : []),
     `tracer = trace.get_tracer(${pyString(opts.tracerName)})`,

@@ -5,10 +5,12 @@
  */
 import { findAll, jsStaticString as strValue, type Node, walk } from '../parsing/nodes';
 import { jsObjectProp as objProp } from '../parsing/javascript';
-import { detectIndentUnit, eolOf, jsString, lineEndAt, lineStartAt, listAppendEdit, metricNames } from './common';
+import { detectIndentUnit, eolOf, jsRegisteredFn, jsString, lineEndAt, lineStartAt, listAppendEdit, metricNames } from './common';
 import type { InstrumentOptions, TextEdit } from './types';
 
 export const ERROR_STATUS_FN = 'telemetryErrorStatus';
+/** Looks a metric of our name up: shared when its labels are ours, refused at import when not (another library's). */
+export const REGISTERED_FN = 'telemetryRegisteredMetric';
 
 export interface JsStyle {
   eol: string;
@@ -352,7 +354,7 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
     extra: string[],
   ) => {
     const cls = ref('prom-client', kind);
-    const existing = `${ref('prom-client', 'register')}.getSingleMetric(${q(name)})`;
+    const existing = `${REGISTERED_FN}(${q(name)}, ${arr(labels)})`;
     const head = ts
       ? `const ${variable} = (${existing} as ${cls}<string> | undefined) ?? new ${cls}({`
       : `const ${variable} = /** @type {import(${q('prom-client')}).${kind}<string> | undefined} */ (${existing}) ?? new ${cls}({`;
@@ -383,8 +385,10 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
     );
   }
   if (needs.inflight && !mod.inflight) decls.push(metric(names.inflight, 'Gauge', mn.inflight, 'HTTP requests in progress.', [], []));
+  const metricDecls = decls.length;
   if (needs.span && !mod.tracerVar)
     decls.push(`const ${names.tracer} = ${ref('@opentelemetry/api', 'trace')}.getTracer(${q(opts.tracerName)})${semi}`);
+  if (metricDecls && !mod.topNames.has(REGISTERED_FN)) decls.push('', jsRegisteredFn(REGISTERED_FN, ref('prom-client', 'register'), style));
   if (needs.errorStatus && !mod.topNames.has(ERROR_STATUS_FN)) {
     const e = ts ? `err as { status?: unknown; statusCode?: unknown } | null` : 'err';
     decls.push(

@@ -17,6 +17,7 @@ import { planPythonHandler } from './python';
 import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from './pyModule';
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
+import { foreignMetricsRefusal } from './foreignMetrics';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
 import { PY_HELPER_FN, PY_HELPER_STACKED, PY_RESOURCE_FN, pythonHelper } from './helperPy';
 import { JS_HELPER_FN, JS_HELPER_RC, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
@@ -205,6 +206,14 @@ async function plan(
   if (typeof lk === 'string') return refused(lk);
   const grammar = grammarForFile(file);
   if (!grammar) return refused(`unsupported file type: ${path.basename(file)}`);
+  // a library of the service registering our metric names with other labels: every request would throw
+  const mn = metricNames(opts);
+  const ourNames = [
+    ...(wrapper || aspects.includes('counter') ? [mn.counter] : []),
+    ...(wrapper || aspects.includes('histogram') ? [mn.histogram] : []),
+  ];
+  const foreign = await foreignMetricsRefusal(file, grammar === 'python', opts.metricPrefix, { names: ourNames, labels: opts.labels });
+  if (foreign) return refused(foreign);
   const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   // the inline style leaves a handler the wrapper style already observes as it is (never both)
   const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;

@@ -4,7 +4,7 @@
  * definitions, the status helper) that the planned handlers need. Pure.
  */
 import { calleeName, type Node, pyStringValue as stringValue } from '../parsing/nodes';
-import { detectIndentUnit, eolOf, lineEndAt, lineStartAt, listAppendEdit, metricNames, pyString } from './common';
+import { detectIndentUnit, eolOf, lineEndAt, lineStartAt, listAppendEdit, metricNames, pyRegisteredLines, pyString } from './common';
 import type { InstrumentOptions, TextEdit } from './types';
 
 interface ExistingMetric {
@@ -339,15 +339,16 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   const list = (xs: string[]) => `[${xs.map(pyString).join(', ')}]`;
   // Each metric is registered once per process: when another module instrumented the same way registered it
   // already, prometheus_client raises ValueError ("Duplicated timeseries") and the existing collector is shared.
-  const guarded = (variable: string, metric: string, ctor: string[]) => [
+  // Another library's metric of the name, with other labels, would fail every request: refused at import instead.
+  const guarded = (variable: string, metric: string, labels: string[], ctor: string[]) => [
     'try:',
     ...ctor.map((l) => unit + l),
     'except ValueError:  # already registered by another instrumented module: share it',
-    `${unit}${variable} = ${sym.REGISTRY}._names_to_collectors[${pyString(metric)}]`,
+    ...pyRegisteredLines(variable, sym.REGISTRY, metric, labels, unit),
   ];
   if (needs.counter && !mod.counter) {
     decls.push(
-      ...guarded(names.counter, mn.counter, [
+      ...guarded(names.counter, mn.counter, names.counterLabels, [
         `${names.counter} = ${sym.Counter}(`,
         `${unit}${pyString(mn.counter)},`,
         `${unit}"Total HTTP requests by ${names.counterLabels.join(', ')}.",`,
@@ -358,7 +359,7 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   }
   if (needs.histogram && !mod.histogram) {
     decls.push(
-      ...guarded(names.histogram, mn.histogram, [
+      ...guarded(names.histogram, mn.histogram, names.histogramLabels, [
         `${names.histogram} = ${sym.Histogram}(`,
         `${unit}${pyString(mn.histogram)},`,
         `${unit}"HTTP request duration in seconds by ${names.histogramLabels.join(', ')}.",`,
@@ -370,7 +371,12 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   }
   if (needs.inflight && !mod.inflight) {
     decls.push(
-      ...guarded(names.inflight, mn.inflight, [`${names.inflight} = ${sym.Gauge}(${pyString(mn.inflight)}, "HTTP requests in progress.")`]),
+      ...guarded(
+        names.inflight,
+        mn.inflight,
+        [],
+        [`${names.inflight} = ${sym.Gauge}(${pyString(mn.inflight)}, "HTTP requests in progress.")`],
+      ),
     );
   }
   if (needs.span && !mod.tracerVar) decls.push(`${names.tracer} = ${sym.trace}.get_tracer(${pyString(opts.tracerName)})`);

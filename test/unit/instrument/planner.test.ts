@@ -274,8 +274,11 @@ describe('planner: TypeScript / JavaScript', () => {
     assert.equal(plan.refused, undefined);
     assert.match(
       out,
-      /\(prom\.register\.getSingleMetric\("http_requests_total"\) as prom\.Counter<string> \| undefined\) \?\? new prom\.Counter\(\{/,
+      /\(telemetryRegisteredMetric\("http_requests_total", \["method", "route", "status"\]\) as prom\.Counter<string> \| undefined\) \?\? new prom\.Counter\(\{/,
     );
+    // the lookup sharing our own metric and refusing another library's: the namespace's register, the file's style
+    assert.match(out, /\n  const m = prom\.register\.getSingleMetric\(name\) as \{ labelNames\?: string\[\] \} \| undefined\n/);
+    assert.match(out, /\n  throw new Error\(`\$\{name\} is registered already with the labels \[\$\{has\.join\(", "\)\}\]/);
     assert.doesNotMatch(out, /from "prom-client";|import \{ Counter/);
     assert.match(out, /httpRequestsTotal\.inc\(\{ method: "GET", route: "\/q", status: telemetryStatus \}\)\n/);
   });
