@@ -6,6 +6,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { METRIC_CLASH_FIX } from './common';
 
 interface ForeignLibrary {
   /** the dependency's name as a manifest spells it (PEP 503-normalised for Python) */
@@ -95,8 +96,7 @@ export async function foreignMetricsRefusal(
     if (!clash || !dependsOn(manifest, lib)) continue;
     return (
       `the service depends on ${lib.name}, which registers ${clash[0]} with labels ${clash[1].join(', ')}: ` +
-      `the same name with the labels ${ours.labels.join(', ')} would fail; set telemetryLens.instrument.metricPrefix ` +
-      `(CLI --prefix), e.g. app_, so the names differ`
+      `the same name with the labels ${ours.labels.join(', ')} would fail; ${METRIC_CLASH_FIX}`
     );
   }
   return undefined;
