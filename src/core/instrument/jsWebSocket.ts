@@ -12,7 +12,7 @@
  * routes at all, so they never reach the planner.
  */
 import { jsStaticString as strValue, type Node } from '../parsing/nodes';
-import { jsObjectProp } from '../parsing/javascript';
+import { jsObjectProp, unwrapExpr } from '../parsing/javascript';
 import type { Route } from '../routes/types';
 import { callArgs, registrationCalls } from './js';
 
@@ -20,8 +20,8 @@ export const WEBSOCKET_HANDLER_FASTIFY = 'WebSocket handler (`websocket: true`):
 export const WEBSOCKET_HANDLER_HONO = 'WebSocket handler (`upgradeWebSocket(…)`): not an HTTP request/response; not instrumented';
 
 /** `upgradeWebSocket(…)` (plain or as a member, `hono.upgradeWebSocket(…)`), through `await`/parentheses. */
-function isUpgradeCall(n: Node | undefined): boolean {
-  while (n && (n.type === 'parenthesized_expression' || n.type === 'await_expression')) n = n.namedChildren.find((c) => !!c) ?? undefined;
+function isUpgradeCall(arg: Node | undefined): boolean {
+  const n = unwrapExpr(arg ?? null);
   if (n?.type !== 'call_expression') return false;
   const f = n.childForFieldName('function');
   const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? f.childForFieldName('property')?.text : undefined;

@@ -137,9 +137,10 @@ const MAX_METHOD_ELEMENTS = 16;
  */
 export function pyMethodsArg(A: PyAnalyzer, n: Node | null, dflt: HttpMethod[]): Pick<RawRoute, 'methods' | 'methodVal'> {
   if (!n) return { methods: dflt };
-  const list = literalMethods(A, n.type === 'identifier' ? (A.assignedOnce(n) ?? n) : n);
+  const listNode = n.type === 'identifier' ? (A.assignedOnce(n) ?? n) : n;
+  const list = literalMethods(A, listNode);
   const known = [...new Set(list?.filter((m) => m !== null))];
-  const later = list?.includes(null) ? elementsOfElsewhere(A, n.type === 'identifier' ? (A.assignedOnce(n) ?? n) : n) : null;
+  const later = list?.includes(null) ? elementsOfElsewhere(A, listNode) : null;
   if (later) return { methods: known.length ? known : ['ALL'], methodVal: later };
   if (list && (known.length || !list.length)) return { methods: known.length ? known : dflt };
   const v = list ? null : A.evalStr(n);
