@@ -5,7 +5,7 @@
  * last handler is one, where the framework makes that certain.
  */
 import { derived, named, usesIdentifier, walk, type SyntaxNode as Node } from '../parsing/nodes';
-import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
+import { isInlineFunction, JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { FuncDecl } from './model';
 import type { Framework } from './types';
 import type { JsAnalyzer } from './javascript';
@@ -48,16 +48,47 @@ function callsOwnNext(fn: Node): FuncDecl['passes'] {
   return names.length === 3 && res && !usesIdentifier(body, res) ? 'silent' : 'next';
 }
 
-/** Is the last statement of a block body a `return` of something other than `next()`? */
+/**
+ * Does a block body end by answering? Its last statement returns something other than `next()`, or is an
+ * `if … else` whose every branch does, or throws after the body has answered somewhere (`return c.json(…)` on its
+ * other branches: a guard that throws returns nothing but `next()`).
+ */
 function answersLast(body: Node, next: string): boolean {
-  if (body.type !== 'statement_block') return false;
-  const last = named(body)
+  return endsAnswering(body, next, () => returnsAnswer(body, next));
+}
+
+function endsAnswering(n: Node | null, next: string, answered: () => boolean): boolean {
+  const last = n?.type === 'statement_block' ? lastStatement(n) : n;
+  if (last?.type === 'statement_block') return endsAnswering(last, next, answered);
+  if (last?.type === 'return_statement') return isAnswer(named(last)[0], next);
+  if (last?.type === 'throw_statement') return answered();
+  if (last?.type !== 'if_statement') return false;
+  const alt = last.childForFieldName('alternative');
+  const otherwise = alt ? (named(alt).find((c) => c.type !== 'comment') ?? null) : null;
+  return !!otherwise && endsAnswering(last.childForFieldName('consequence'), next, answered) && endsAnswering(otherwise, next, answered);
+}
+
+function lastStatement(block: Node): Node | undefined {
+  return named(block)
     .filter((n) => n.type !== 'comment')
     .at(-1);
-  const value = last?.type === 'return_statement' ? named(last)[0] : undefined;
-  if (!value) return false;
-  const call = unwrapExpr(value);
-  return !(call?.type === 'call_expression' && call.childForFieldName('function')?.text === next);
+}
+
+/** A returned value other than `next()` (`return;` answers nothing). */
+function isAnswer(value: Node | undefined, next: string): boolean {
+  const call = value ? unwrapExpr(value) : null;
+  return !!call && !(call.type === 'call_expression' && call.childForFieldName('function')?.text === next);
+}
+
+/** Does the body (not its nested functions) return a value other than `next()` anywhere? */
+function returnsAnswer(body: Node, next: string): boolean {
+  let found = false;
+  walk(body, (n) => {
+    if (found || (n !== body && JS_FUNCTION_TYPES.has(n.type))) return false;
+    if (n.type === 'return_statement' && isAnswer(named(n)[0], next)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** `name()` in text (`name` is an identifier: only `$` needs escaping). */
