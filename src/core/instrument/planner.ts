@@ -198,10 +198,10 @@ async function plan(
   if (!routesIn.length) return refused('no HTTP route handlers found in this file');
   // the scrape endpoint is left alone: observing it would count every scrape as traffic
   const routes = routesIn.filter((r) => !servesScrape(r, text, file));
-  if (!routes.length)
-    return refused(
-      `${routesIn.map(routeLabel).join(', ')}: serves the Prometheus metrics; observing it would count every scrape as traffic`,
-    );
+  const scrapeNote = (rs: Route[]) =>
+    `${rs.map(routeLabel).join(', ')}: serves the Prometheus metrics; observing it would count every scrape as traffic`;
+  if (!routes.length) return refused(scrapeNote(routesIn));
+  const scrapes = routesIn.filter((r) => !routes.includes(r));
   const lk = labelKinds(opts.labels);
   if (typeof lk === 'string') return refused(lk);
   const grammar = grammarForFile(file);
@@ -364,6 +364,7 @@ async function plan(
   ];
   if (already.length) parts.push(`already instrumented: ${already.map((o) => routeLabel(o.route)).join(', ')}`);
   if (skipped.length) parts.push(`skipped: ${skipped.map((o) => o.refused).join('; ')}`);
+  if (scrapes.length) parts.push(`left alone: ${scrapeNote(scrapes)}`);
   // a prefix known only at run time above the whole mount: the label is the path below it, said, never silently
   const below = done.filter((o) => o.route.fullPath === null).map((o) => o.route);
   const notes = [

@@ -710,7 +710,8 @@ describe('Instrument Route leaves alone what is not traffic, or already observed
       for (const style of ['wrapper', 'inline'] as const) {
         const p = await plan(file, text, style);
         assert.match(p.summary, /GET \/users/);
-        assert.doesNotMatch(p.summary, /\/metrics/);
+        // said, never silently
+        assert.match(p.summary, /left alone: GET \/metrics: serves the Prometheus metrics/);
         assert.doesNotMatch(
           applyEdits(text, p.edits),
           /observe_?[Rr]oute\(["']GET["'], ["']\/metrics|start_?[Aa]ctive_?[Ss]pan\(["']GET \/metrics/,
