@@ -291,15 +291,13 @@ async function plan(
         helperResources: observed.resources,
         helperStacked: observed.stacked,
       });
-    // wrapper style: the full paths each path of a registration serves (a router mounted under two prefixes, two;
-    // the several URLs of a Flask-RESTful resource are labelled apart by its wrapper)
+    // the full paths each path of a registration serves (a router mounted under two prefixes, two; the several URLs
+    // of a Flask-RESTful resource are labelled apart by its wrapper): one static label can't tell them apart, in either style
     const served = new Map<string, Set<string>>();
-    if (wrapper) {
-      for (const r of [...routes, ...fileRoutes]) {
-        const k = `${routeId(r)} ${r.path}`;
-        // a mount whose prefix is unknown serves its own paths too: `…/google` beside `/api/v1/google`
-        served.set(k, (served.get(k) ?? new Set()).add(r.fullPath ?? `…${routeTemplate(r)}`));
-      }
+    for (const r of [...routes, ...fileRoutes]) {
+      const k = `${routeId(r)} ${r.path}`;
+      // a mount whose prefix is unknown serves its own paths too: `…/google` beside `/api/v1/google`
+      served.set(k, (served.get(k) ?? new Set()).add(r.fullPath ?? `…${routeTemplate(r)}`));
     }
     // inline style: how many of the file's registrations each handler body serves (planned on a throwaway instrumenter)
     const shares = new Map<number, number>();

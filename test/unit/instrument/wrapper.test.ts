@@ -386,6 +386,11 @@ describe('wrapper style: where the helper is and how it is imported', () => {
     // the single-route plan (lightbulb, Code Lens) sees the file's other routes too
     const one = await planInstrumentRoute(text, file, routes[0]!, ALL, OPTS, routes);
     assert.deepEqual(one.edits, []);
+    // the inline style has the same reason, and sends nobody to the wrapper style, which refuses it too
+    const inline = await planInstrumentFile(text, file, routes, ALL, { ...OPTS, style: 'inline' });
+    assert.deepEqual(inline.edits, []);
+    assert.match(inline.refused ?? '', /GET \/api\/reviews: its registration is served under 2 paths/);
+    assert.doesNotMatch(inline.refused ?? '', /wrapper style/);
   });
 
   it('a plugin registered under a known and an unknown prefix: refused too, the unknown mount shown as …/path', async () => {
