@@ -19,6 +19,9 @@ import { errorMessage } from '../../core/errors';
 
 const log = logger('routes');
 const DEBOUNCE_MS = 250;
+/** Project files that change which files are scanned (`.gitignore`) or how imports and prefixes resolve. */
+const PROJECT_CONFIG = '**/{.gitignore,package.json,tsconfig*.json,jsconfig.json,deno.json,deno.jsonc}';
+const RESCAN_DEBOUNCE_MS = 500;
 
 export class RouteIndex implements vscode.Disposable {
   private readonly analyses = new Map<string, FileAnalysis>();
@@ -37,6 +40,7 @@ export class RouteIndex implements vscode.Disposable {
   /** What listeners care about, to fire onDidChange only when routes really changed. */
   private signature = '';
   private resolveTimer: ReturnType<typeof setTimeout> | undefined;
+  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
   private scan: vscode.CancellationTokenSource | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -81,6 +85,14 @@ export class RouteIndex implements vscode.Disposable {
       watcher.onDidCreate((u) => void this.analyzeDisk(u)),
       watcher.onDidDelete((u) => this.forget(u)),
     );
+    // the files that decide what is scanned and how imports resolve: a change re-indexes the folder's routes
+    const config = vscode.workspace.createFileSystemWatcher(PROJECT_CONFIG);
+    const configChanged = (u: vscode.Uri) => {
+      if (u.path.includes('/node_modules/')) return;
+      clearTimeout(this.rescanTimer);
+      this.rescanTimer = setTimeout(() => void this.rescan(), RESCAN_DEBOUNCE_MS);
+    };
+    this.disposables.push(config, config.onDidChange(configChanged), config.onDidCreate(configChanged), config.onDidDelete(configChanged));
     onSettingsChange(['routes', 'files.exclude'], () => void this.rescan(), this.disposables);
   }
 
@@ -303,6 +315,7 @@ export class RouteIndex implements vscode.Disposable {
     this.scan?.cancel();
     this.scan?.dispose();
     clearTimeout(this.resolveTimer);
+    clearTimeout(this.rescanTimer);
     for (const t of this.pending.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }

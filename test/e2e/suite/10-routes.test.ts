@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TelemetryLensApi } from '../../../src/extension';
 import { routeTitle } from '../../../src/core/routes/route';
-import { activateExtension, bridge, eventually, openFile } from './helpers';
+import { activateExtension, bridge, eventually, openFile, workspaceFile } from './helpers';
 
 suite('Routes: index, sidebar view, Go to Route', () => {
   let api: TelemetryLensApi;
@@ -42,6 +42,27 @@ suite('Routes: index, sidebar view, Go to Route', () => {
       'DELETE /cache gone after undo',
     );
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('a .gitignore written or removed re-indexes the folder: a listed route file nothing loads leaves the index and comes back', async () => {
+    const file = workspaceFile('scratch_app.py');
+    const ignore = workspaceFile('.gitignore');
+    const has = () => api.routes.all().some((r) => routeTitle(r) === 'GET /scratch');
+    await vscode.workspace.fs.writeFile(
+      file,
+      new TextEncoder().encode('from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/scratch")\ndef scratch():\n    return 1\n'),
+    );
+    try {
+      await eventually(() => (has() ? true : undefined), 'GET /scratch in the index');
+      await vscode.workspace.fs.writeFile(ignore, new TextEncoder().encode('scratch_app.py\n'));
+      await eventually(() => (has() ? undefined : true), 'GET /scratch gone once .gitignore lists its file');
+      await vscode.workspace.fs.delete(ignore);
+      await eventually(() => (has() ? true : undefined), 'GET /scratch back once .gitignore is gone');
+    } finally {
+      await vscode.workspace.fs.delete(ignore).then(undefined, () => undefined);
+      await vscode.workspace.fs.delete(file);
+    }
+    await eventually(() => (has() ? undefined : true), 'GET /scratch gone with its file');
   });
 
   test('@dom the Routes view in the Telemetry Lens sidebar lists files and routes with their live metrics', async () => {
