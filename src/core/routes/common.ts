@@ -175,3 +175,8 @@ export function lastName(text: string): string | null {
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** `new <name>()` of package `pkg` makes a Hono app: Hono's `Hono` (from any entry), @hono/zod-openapi's `OpenAPIHono`. */
+export function makesHonoApp(pkg: string, name: string): boolean {
+  return ((pkg === 'hono' || pkg.startsWith('hono/')) && name === 'Hono') || (pkg === '@hono/zod-openapi' && name === 'OpenAPIHono');
+}

@@ -82,9 +82,21 @@ function mapOf(v: unknown, dir: string): Record<string, string | null> {
 /** JSR names of packages the analyzers know by their npm name. */
 const JSR_NAMES: Record<string, string> = { '@hono/hono': 'hono' };
 
+/** Module hosts Deno imports packages from by URL: deno.land/x modules and npm packages served by CDNs. */
+const URL_HOSTS = /^https?:\/\/(?:deno\.land\/x|esm\.sh|cdn\.skypack\.dev|esm\.run|cdn\.jsdelivr\.net\/npm|unpkg\.com)\//;
+
 /** The package a Deno specifier names, as its npm name with the subpath (`npm:hono@^4/factory`, `jsr:@hono/hono@4/factory`
- *  and `@hono/hono/factory`, the JSR name an import map gives it, are all `hono/factory`); other specifiers as written. */
+ *  and `@hono/hono/factory`, the JSR name an import map gives it, are all `hono/factory`; a URL of deno.land/x or an npm
+ *  CDN too: `https://deno.land/x/hono@v3.1.5/mod.ts` is `hono`, its `middleware.ts` `hono/middleware`); other specifiers as written. */
 export function registryPackage(spec: string): string {
+  const host = URL_HOSTS.exec(spec);
+  if (host) {
+    const u = /^((?:@[\w.-]+\/)?[\w.-]+)(?:@[^/?#]*)?(\/[^?#]*)?/.exec(spec.slice(host[0].length));
+    if (!u) return spec;
+    const sub = (u[2] ?? '').replace(/\.(?:[mc]?[jt]s|d\.ts)$/, '').replace(/\/(?:mod|index)$/, '');
+    const name = JSR_NAMES[u[1]!] ?? u[1]!;
+    return sub && sub !== '/' ? name + sub : name;
+  }
   const m = /^(?:(npm|jsr):\/?)?((?:@[\w.-]+\/)?[\w.-]+)(?:@[^/]*)?(\/.*)?$/.exec(spec);
   if (!m || (!m[1] && !JSR_NAMES[m[2]!])) return spec;
   return (JSR_NAMES[m[2]!] ?? m[2]!) + (m[3] ?? '');

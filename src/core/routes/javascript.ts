@@ -14,7 +14,7 @@ import { registryPackage } from './denoImports';
 import { objectLiteral } from './jsTables';
 import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRegistrations';
 import { controllerServer, nestConfigFactories, nestController } from './nest';
-import { captureSteps, none } from './common';
+import { captureSteps, makesHonoApp, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
 import { jsEnumConsts, jsEvalStr, literalArray, zodSource } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
@@ -445,7 +445,7 @@ export class JsAnalyzer extends Analyzer {
     if (!pkg) return null;
     const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
     const fw: Framework | null =
-      pkg.pkg === 'koa' && whole ? 'koa' : (pkg.pkg === 'hono' || pkg.pkg.startsWith('hono/')) && pkg.name === 'Hono' ? 'hono' : null;
+      pkg.pkg === 'koa' && whole ? 'koa' : makesHonoApp(pkg.pkg, pkg.name) ? 'hono' : null;
     return fw
       ? this.objectAt(cls, { framework: fw, kind: 'app', name: cls.childForFieldName('name')?.text ?? 'this', prefix: () => null })
       : null;

@@ -10,7 +10,7 @@ import { named, lineOf, rootOf, walk, type SyntaxNode as Node } from '../parsing
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Ref } from './model';
-import { none } from './common';
+import { makesHonoApp, none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import { objectValues } from './jsLoops';
 import { objectOfValues } from './jsKeyedCalls';
@@ -133,6 +133,8 @@ function propRef(A: JsAnalyzer, v: Node): Ref {
   return v.type === 'shorthand_property_identifier' ? (A.lookup(v.text, v) ?? none(v)) : A.refOf(v);
 }
 
+const HONO_APP_NAMES = new Set(['Hono', 'OpenAPIHono']);
+
 /** `new C(args)`: a framework app or router, else an instance of a project class (also behind a path alias,
  *  `@routes/users.route`: resolve.ts decides). */
 export function newRef(A: JsAnalyzer, n: Node): Ref {
@@ -147,10 +149,12 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
     const whole = name === 'default' || name === 'cjs' || name === '*';
     if (makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', optionsPrefix(A, argv[0]));
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
-    if ((p === 'hono' || p.startsWith('hono/')) && name === 'Hono') return A.newObj(n, 'hono', 'app', null);
-    if (p === '@hono/zod-openapi' && name === 'OpenAPIHono') return A.newObj(n, 'hono', 'app', null);
+    if (makesHonoApp(p, name)) return A.newObj(n, 'hono', 'app', null);
     if (makesExpressRouter(p, name, whole)) return A.newObj(n, 'express', 'router', null);
   }
+  // `new Hono()` of a name a project module re-exports (Deno's `deps.ts`: `export { Hono } from 'jsr:@hono/hono'`): an
+  // app when the name resolves to Hono's (resolve.ts, ObjDecl.ctor)
+  if (callee.k === 'imp' && HONO_APP_NAMES.has(callee.name)) return A.newObj(n, 'hono', 'app', null, callee);
   if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
   return none(n);
 }

@@ -7,7 +7,7 @@
 import type { CallEdge, ClassDecl, FileAnalysis, ModId, RawRoute, Ref, Val } from './model';
 import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLoops';
 import * as path from 'node:path';
-import { lastName, TABLE_ROWS } from './common';
+import { lastName, makesHonoApp, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
@@ -346,6 +346,22 @@ export class RefResolver {
     return base;
   }
 
+  /** The package name an import comes from, through the re-exports of project modules (`export { Hono } from 'hono'`,
+   *  `import { Hono } from 'hono'; export { Hono }`, `export * from 'jsr:@hono/hono'`); null when it is a project value. */
+  protected packageOf(file: string, ref: Ref, depth = 0): { pkg: string; name: string } | null {
+    if (ref.k !== 'imp' || depth > 8 || ref.name === '*' || ref.name === 'cjs') return null;
+    const target = this.mods.modFile(ref.mod, file);
+    if (!target) return ref.mod.startsWith('pkg:') ? { pkg: ref.mod.slice(4), name: ref.name } : null;
+    const fa = this.files.get(target);
+    const own = fa?.exports[ref.name];
+    if (own) return this.packageOf(target, own, depth + 1);
+    for (const m of fa && ref.name !== 'default' ? starLookupOrder(fa) : []) {
+      const x = this.packageOf(target, { k: 'imp', mod: m, name: ref.name }, depth + 1);
+      if (x) return x;
+    }
+    return null;
+  }
+
   private madeMemo = new Map<string, Made | null>();
 
   /**
@@ -363,6 +379,11 @@ export class RefResolver {
       // Hono `factory.createApp()` (./jsHono): a new app when the receiver is a `createFactory()`
       const b = this.resolve(file, o.ctor.base);
       if (b?.t === 'obj' && this.files.get(b.file)?.objects[b.id]?.factory) m = { framework: 'hono', kind: 'app' };
+    }
+    if (!m && o?.ctor?.k === 'imp' && o.framework === 'hono') {
+      // `new Hono()` of a name a project module re-exports from the package (jsCalls.newRef)
+      const x = this.packageOf(file, o.ctor);
+      if (x && makesHonoApp(x.pkg, x.name)) m = { framework: 'hono', kind: 'app' };
     }
     let f = !m && o?.ctor ? this.resolve(file, o.ctor) : null;
     if (f?.t === 'ns') f = this.exportOf(f.file, 'default', 0);

@@ -38,6 +38,13 @@ test('npm: and jsr: specifiers, and the JSR name of Hono, are the npm package wi
   assert.equal(registryPackage('npm:@hono/zod-openapi@0.18'), '@hono/zod-openapi');
   assert.equal(registryPackage('express'), 'express');
   assert.equal(registryPackage('@backend/route/User.ts'), '@backend/route/User.ts');
+  // deno.land/x modules and npm CDNs by URL
+  assert.equal(registryPackage('https://deno.land/x/hono@v3.1.5/mod.ts'), 'hono');
+  assert.equal(registryPackage('https://deno.land/x/hono@v3.1.5/middleware.ts'), 'hono/middleware');
+  assert.equal(registryPackage('https://deno.land/x/hono/validator/index.ts'), 'hono/validator');
+  assert.equal(registryPackage('https://esm.sh/hono@4.6.1'), 'hono');
+  assert.equal(registryPackage('https://esm.sh/@hono/zod-openapi@0.18?target=deno'), '@hono/zod-openapi');
+  assert.equal(registryPackage('https://example.com/hono/mod.ts'), 'https://example.com/hono/mod.ts');
 });
 
 test('deno.json imports, deno.jsonc with comments, and an importMap file relative to itself; unreadable ones noted', async () => {
