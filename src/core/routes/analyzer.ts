@@ -195,8 +195,10 @@ export abstract class Analyzer {
     // what the method returns; on a parameter (`endPoint.getRouter()`) or on what a method of one returned, what it
     // returns for each caller's argument
     const b = callee.k === 'mem' ? callee.base : null;
-    // (also on what a fluent method returned: `new BaseRouting(router).addGet(…).getRouter()`, addGet returning `this`)
-    const method = !!b && (['imp', 'inst', 'cls', 'param', 'ret'].includes(b.k) || (b.k === 'obj' && !!this.fa.objects[b.id]?.via));
+    // (also on what a fluent method returned: `new BaseRouting(router).addGet(…).getRouter()`, addGet returning `this`;
+    // and on a property of what a call returned: `const { app } = await bootstrap(); app.create()`)
+    const returned = (r: Ref): boolean => r.k === 'obj' && !!this.fa.objects[r.id]?.via;
+    const method = !!b && (['imp', 'inst', 'cls', 'param', 'ret'].includes(b.k) || returned(b) || (b.k === 'mem' && returned(b.base)));
     if (callee.k === 'fn' || callee.k === 'imp' || method) {
       return args?.some((a) => a) ? { k: 'ret', callee, args } : { k: 'ret', callee };
     }

@@ -45,6 +45,7 @@ const QUERY = `
 (call_expression function: (member_expression object: (identifier)) arguments: (arguments (object [(shorthand_property_identifier) (pair value: [(identifier) (member_expression)])]))) @argcall
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
 (call_expression function: [(identifier) (member_expression)] arguments: (arguments (member_expression object: (this)))) @argcall
+(call_expression function: (member_expression object: (identifier) @_rt (#any-of? @_rt "Bun" "Deno") property: (property_identifier) @_sv (#eq? @_sv "serve"))) @argcall
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
@@ -58,6 +59,9 @@ const QUERY = `
 (class_declaration) @class
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
+
+/** The servers of the runtimes: `Bun.serve(…)`, `Deno.serve(…)`. */
+const RUNTIME_SERVE = /^(?:Bun|Deno)\.serve$/;
 
 /** Packages that implement another one's API and are imported in its place (ultimate-express: Express on uWebSockets.js). */
 const DROP_IN: Record<string, string> = { 'ultimate-express': 'express' };
@@ -490,6 +494,9 @@ export class JsAnalyzer extends Analyzer {
     const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
     const callee = this.refOf(fn);
     if (keyedCall(this, n, fn, argv)) return;
+    // the runtime's server (`Bun.serve({ fetch: server.create().fetch })`, `Deno.serve(…)`): what it is given is read, so
+    // an app a factory call makes there is one of this file's objects, served (./roots)
+    if (RUNTIME_SERVE.test(fn.text)) for (const a of argv) void this.refOf(a);
     if (!folderLoaderCall(this, n, callee, argv) && !controllerServer(this, n, argv) && !calls.honoServer(this, n, callee))
       this.callEdge(n, callee, argv);
   }

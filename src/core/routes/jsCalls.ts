@@ -268,8 +268,10 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
 /** `initRoutes() { …; return this.router; }`: what a class method returns when it is one of the instance's fields, so a
  *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field; and
  *  what a static method returns (`static routes() { const router = Router(); …; return router; }`), so
- *  `export default AdminRouter.routes()` is that router; a wrapper object forwarding the verbs to a parameter
- *  (./jsForwarders) is that parameter, and a router made in branches (./jsBranchReturns) the first of them. */
+ *  `export default AdminRouter.routes()` is that router; an app or router the method makes (`create() { return new
+ *  Hono().route('/', api) }`), so `serve({ fetch: server.create().fetch })` serves a fresh instance of it; a wrapper
+ *  object forwarding the verbs to a parameter (./jsForwarders) is that parameter, and a router made in branches
+ *  (./jsBranchReturns) the first of them. */
 export function fieldReturns(A: JsAnalyzer): void {
   forwardingWrappers(A);
   branchReturns(A);
@@ -278,8 +280,18 @@ export function fieldReturns(A: JsAnalyzer): void {
       const fn = A.fnNode(id);
       const e = fn ? unwrapExpr(A.returnedExpr(fn) ?? null) : null;
       const field = e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this';
-      if (field || e?.type === 'this' || (e && fn!.children.some((k) => k?.type === 'static'))) A.computeReturns(id);
+      if (field || e?.type === 'this' || (e && fn!.children.some((k) => k?.type === 'static')) || (e && madeApp(A, e)))
+        A.computeReturns(id);
     }
+}
+
+/** Whether `e`, returned by a method, is an app or router a framework makes (`new Hono()…`, `express()`, a name holding
+ *  one); not what a project call gives (a factory's object, resolved on its own). */
+function madeApp(A: JsAnalyzer, e: Node): boolean {
+  if (!/^(?:new_expression|call_expression|identifier)$/.test(e.type)) return false;
+  const r = A.refOf(e);
+  const o = r.k === 'obj' ? A.fa.objects[r.id] : undefined;
+  return !!o && !o.ctor && !o.factory;
 }
 
 /** The app a package's server call makes or sets up: routing-controllers' servers, HonoX's `createApp()`. */

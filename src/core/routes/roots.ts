@@ -29,6 +29,7 @@ const NOT_SERVICE =
 
 export class Roots {
   private honoServed: Set<string> | null = null;
+  private honoReturns: Map<string, Ent[]> | null = null;
   private aliased: Map<string, AliasImport> | null = null;
   private fastifyPackages: Set<string> | null = null;
   private readonly files: ReadonlyMap<string, FileAnalysis>;
@@ -106,12 +107,44 @@ export class Roots {
     return depth < 8 && list.length && list.every((m) => m.kind === 'base') ? this.baseApp(list[0]!.parent, depth + 1) : k;
   }
 
+  /**
+   * `serve({ fetch: container.get(Server).create().fetch })`: what a method call gives when its receiver cannot be
+   * followed: the Hono app the project's one function or method of that name returns (`create() { return new Hono()… }`);
+   * null when none or more than one of that name returns one.
+   */
+  private returnedBy(file: string, r: Ref): Ent | null {
+    const via = r.k === 'obj' ? this.files.get(file)?.objects[r.id]?.via : undefined;
+    const callee = via?.k === 'ret' ? via.callee : null;
+    const name = callee?.k === 'mem' ? callee.name : '';
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return null;
+    this.honoReturns ??= this.honoReturningFunctions();
+    const list = this.honoReturns.get(name);
+    return list?.length === 1 ? list[0]! : null;
+  }
+
+  /** The Hono apps the project's named functions and methods return, per name (at most two kept: one is all that counts). */
+  private honoReturningFunctions(): Map<string, Ent[]> {
+    const out = new Map<string, Ent[]>();
+    for (const fa of this.files.values()) {
+      if (fa.language !== 'javascript') continue;
+      for (const f of fa.functions) {
+        const e = f.name && f.returns ? this.resolve(fa.file, f.returns) : null;
+        if (e?.t !== 'obj' || this.objDecl(e.file, e.id)?.framework !== 'hono') continue;
+        const list = out.get(f.name!) ?? [];
+        if (list.length < 2 && !list.some((x) => key(x) === key(e))) list.push(e);
+        out.set(f.name!, list);
+      }
+    }
+    return out;
+  }
+
   private servedHonoApps(): Set<string> {
     const out = new Set<string>();
     const add = (file: string, r: Ref | null | undefined): void => {
       // `app`, `app.fetch`, `{ fetch: app.fetch }`
       const lit = r?.k === 'lit' ? r.props.fetch : r;
-      const e = lit ? this.resolve(file, lit.k === 'mem' && lit.name === 'fetch' ? lit.base : lit) : null;
+      const v = lit?.k === 'mem' && lit.name === 'fetch' ? lit.base : lit;
+      const e = v ? (this.resolve(file, v) ?? this.returnedBy(file, v)) : null;
       if (e?.t !== 'obj' || this.objDecl(e.file, e.id)?.framework !== 'hono') return;
       const k = this.baseApp(key(e));
       if (!this.edges(k).length) out.add(k);
