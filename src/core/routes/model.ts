@@ -141,14 +141,17 @@ export interface NestInfo {
   /** `@Controller({host})` etc. are ignored. */
   /** A routing-controllers controller (./routingControllers): served by the servers that list it. */
   rc?: true;
+  /** A fastify-decorators controller (an `rc` one its `bootstrap` plugin loads). */
+  fd?: true;
 }
 
 /** routing-controllers `createExpressServer({ controllers, routePrefix })`, `useKoaServer(app, {…})`. */
 export interface RcServer {
   framework: Framework;
   prefix: Val | null;
-  /** Classes or arrays of them, globs (absolute), or what could not be evaluated (its text). */
-  controllers: ({ ref: Ref; text: string } | { glob: string } | { unknown: string })[];
+  /** Classes or arrays of them, globs (absolute), a folder loaded by a file mask (fastify-decorators' `directory` and
+   *  `mask`: the source and flags of the regular expression), or what could not be evaluated (its text). */
+  controllers: ({ ref: Ref; text: string } | { glob: string } | { dir: string; mask: string; flags: string } | { unknown: string })[];
   line: number;
   /** The call's offset: recorded once. */
   at: number;

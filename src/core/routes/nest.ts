@@ -88,6 +88,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
           methodVersion,
           cls: A.clsId(cls),
           ...(ctrl.rc ? { rc: true as const } : {}),
+          ...(ctrl.fd ? { fd: true as const } : {}),
         };
         // fastify-decorators `@GET({ url: '/:id', options })`, `@GET('/:id')`, `@GET()` (url '/')
         const a = call.args[rcMethod ? 1 : 0];

@@ -42,11 +42,46 @@ export function rcServer(A: JsAnalyzer, n: Node): Ref | null {
 }
 
 /** fastify-decorators `app.register(bootstrap, { controllers: [...], prefix })`: the controllers it registers (the library
- *  joins `prefix + route` of each, bootstrap/bootstrap.js); `directory` autoloading is not followed. */
+ *  joins `prefix + route` of each, bootstrap/bootstrap.js), and `{ directory, mask }`: the modules below the folder whose
+ *  path the mask matches (default `/\.(handler|controller)\./`; 2.x `controllersDirectory`/`controllersMask`). */
 export function fdBootstrap(A: JsAnalyzer, n: Node, opts: Node | undefined): void {
   const list = (A.fa.rcServers ??= []);
-  if (!list.some((s) => s.at === n.startIndex))
-    list.push({ ...serverOptions(A, opts, 'prefix'), framework: 'fastify', line: lineOf(n), at: n.startIndex });
+  if (list.some((s) => s.at === n.startIndex)) return;
+  const server: RcServer = { ...serverOptions(A, opts, 'prefix'), framework: 'fastify', line: lineOf(n), at: n.startIndex };
+  const o = literalObject(A, opts ?? null);
+  for (const [dirKey, maskKey] of [
+    ['directory', 'mask'],
+    ['controllersDirectory', 'controllersMask'],
+  ] as const) {
+    const d = o ? A.prop(o, dirKey) : null;
+    if (!d) continue;
+    const dir = evalDir(A, d);
+    const mask = maskOf(A, o ? A.prop(o, maskKey) : null);
+    server.controllers.push(dir && mask ? { dir, ...mask } : { unknown: `${dirKey}: ${d.text.slice(0, 80)}` });
+  }
+  list.push(server);
+}
+
+/** A file mask written as a regular expression literal or a string (a string is made a RegExp by the library). */
+function maskOf(A: JsAnalyzer, n: Node | null): { mask: string; flags: string } | null {
+  const m = unwrapExpr(n);
+  if (!m) return { mask: '\\.(handler|controller)\\.', flags: '' };
+  if (m.type === 'regex') {
+    const c = named(m);
+    return { mask: c.find((x) => x.type === 'regex_pattern')?.text ?? '', flags: c.find((x) => x.type === 'regex_flags')?.text ?? '' };
+  }
+  const s = A.evalStr(m);
+  return 's' in s ? { mask: s.s, flags: '' } : null;
+}
+
+/** A repository's regular expression, compiled only when short and free of nested quantifiers (it runs on every path). */
+function safeMask(mask: string, flags: string): RegExp | null {
+  if (mask.length > MAX_GLOB || /\)[*+?{]/.test(mask.replace(/\\./g, ''))) return null;
+  try {
+    return new RegExp(mask, flags.replace(/[^imsu]/g, ''));
+  } catch {
+    return null;
+  }
 }
 
 function serverOptions(A: JsAnalyzer, opts: Node | undefined, prefixKey = 'routePrefix'): Pick<RcServer, 'prefix' | 'controllers'> {
@@ -94,6 +129,10 @@ export class RcServers {
           } else if ('glob' in c) {
             const isMatch = picomatch(slash(c.glob));
             for (const f of this.files.keys()) if (isMatch(slash(f)) || isMatch(slash(f).replace(/\.ts$/, '.js'))) files.add(f);
+          } else if ('dir' in c) {
+            const re = safeMask(c.mask, c.flags);
+            if (!re) unknown.push(`mask /${c.mask.slice(0, 80)}/`);
+            else for (const f of this.files.keys()) if (f.startsWith(c.dir + path.sep) && re.test(f)) files.add(f);
           } else if ('ref' in c) {
             const els = this.arrayOf(fa.file, c.ref);
             const before = classes.size;
@@ -116,10 +155,13 @@ export class RcServers {
     if (!mine.length) {
       const unknown = this.all().flatMap((x) => x.unknown.map((u) => `${u} (${this.rel(x.file)}:${x.s.line})`));
       const fws = new Set(this.all().map((x) => x.s.framework));
-      const fw = fws.size === 1 ? [...fws][0]! : 'express';
+      const fw = info.fd ? 'fastify' : fws.size === 1 ? [...fws][0]! : 'express';
+      const lib = info.fd ? FD_PKG : RC_PKG;
       const reason = unknown.length
-        ? `routing-controllers controllers not evaluated: ${unknown.join(', ')}`
-        : 'controller is not given to a routing-controllers server';
+        ? `${lib} controllers not evaluated: ${unknown.join(', ')}`
+        : info.fd
+          ? `controller is not loaded by a ${FD_PKG} bootstrap (its \`controllers\`, or a \`directory\` whose mask matches its file)`
+          : `controller is not given to a ${RC_PKG} server`;
       out.push({ ...make(fw, null, reason), ...(unknown.length ? {} : { unmounted: true }) });
       return;
     }
