@@ -134,6 +134,14 @@ export class JsAnalyzer extends Analyzer {
     return list.length === 1 && list[0]!.node.type === 'variable_declarator' ? list[0]!.node : null;
   }
 
+  /** The one value a name is given in its scope: `const x = v`, or `x = v` (`let x; x = v`, an undeclared assignment). */
+  soleValue(name: string, at?: Node): Node | null {
+    const list = this.bindings.getAt(name, at) ?? [];
+    const given = list.flatMap(({ node }) => node.childForFieldName(node.type === 'assignment_expression' ? 'right' : 'value') ?? []);
+    // one value, and at most one declaration without one before it
+    return given.length === 1 && list.length <= 2 ? given[0]! : null;
+  }
+
   /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file). */
   arrayElements(n: Node): Node[] | null {
     const u = literalArray(this, n, true);

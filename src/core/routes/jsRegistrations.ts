@@ -388,14 +388,26 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   }
   const o = optionsObject(A, opts);
   const p = o ? A.prop(o, 'prefix') : null;
+  // options that are neither an object the analysis reads nor the plugin's own options handed on: their prefix is unknown
+  const unread = opts && !o && !isLoopName(A, opts) && A.refOf(opts).k !== 'param' ? unknownOptions(opts) : null;
   // also in a loop over a table: `for (const { plugin, prefix } of PLUGINS) app.register(plugin, { prefix })`
   const loop = A.loops.loopOfArgs(p ? [argv[0]!, p] : [argv[0]!]);
-  const read = A.loops.each(loop, () => ({ child: loop ? A.loops.pick(argv[0]!) : argv[0]!, prefix: p ? A.evalStr(p) : null }));
+  const read = A.loops.each(loop, () => ({ child: loop ? A.loops.pick(argv[0]!) : argv[0]!, prefix: p ? A.evalStr(p) : unread }));
   for (const { child, prefix } of read) {
     if (child)
       A.fa.mounts.push({ parent: A.refOf(recv), child: loop ? A.refOf(child) : plugin, prefix, line, at: n.startIndex, kind: 'register' });
   }
   wrapperCalls(A, argv[0]!);
+}
+
+/** Plugin options the analysis cannot read (`register(plugin, pluginOptions())`): a prefix in them is unknown. */
+function unknownOptions(opts: Node): Val {
+  return { e: opts.text.slice(0, 80), why: 'plugin options value the analysis cannot read' };
+}
+
+/** A name bound by an enclosing loop (`for (const o of OPTIONS) app.register(p, o)`): read by the loop unrolling. */
+function isLoopName(A: JsAnalyzer, n: Node): boolean {
+  return n.type === 'identifier' && A.loops.loopOfArgs([n]) !== null;
 }
 
 /** A plugin options object: `{ prefix }`, a name holding one, or the literal of `Object.assign({ prefix: '/api' }, opts)`. */

@@ -246,6 +246,6 @@ export function constArray(A: JsAnalyzer, name: string, n: Node): void {
  *  held by a name declared once in this file. */
 export function literalObject(A: JsAnalyzer, n: Node | null): Node | null {
   let u = frozen(n);
-  if (u?.type === 'identifier') u = frozen(A.soleDeclarator(u.text, u)?.childForFieldName('value') ?? null);
+  if (u?.type === 'identifier') u = frozen(A.soleValue(u.text, u));
   return u?.type === 'object' ? u : null;
 }
