@@ -143,9 +143,12 @@ export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve
         // a dirNameRoutePrefix function names sub-folders as it likes: what is known is what follows the folder
         const dirs = al.dirNames && folder ? { e: al.dirNames, why: 'folder prefix computed by autoload dirNameRoutePrefix' } : null;
         const outer = dirs ?? (al.prefix && 'e' in al.prefix ? al.prefix : undefined);
-        let prefix = al.flat || dirs ? '' : folder!;
-        if ('autoPrefix' in f.consts) prefix = joinPrefix('fastify', prefix, f.consts.autoPrefix!);
-        if (al.prefix && 's' in al.prefix && !dirs) prefix = joinPrefix('fastify', al.prefix.s, prefix);
+        // @fastify/autoload: the plugin's options are its `autoConfig` under the loader's `options`; their prefix is
+        // followed by the module's `autoPrefix`, else its folder's; a `prefixOverride` replaces the lot
+        const own = f.consts.autoPrefix || (al.flat || dirs ? '' : folder!);
+        const base = al.prefix && 's' in al.prefix ? al.prefix.s : al.prefix ? '' : (f.consts['autoConfig.prefix'] ?? '');
+        let prefix = dirs ? (f.consts.autoPrefix ?? '') : joinPrefix('fastify', base, own);
+        if ('prefixOverride' in f.consts) prefix = f.consts.prefixOverride!;
         const child: Ent = { t: 'param', file: f.file, fn: e.id, i: 0 };
         out.push({ parent, child, prefix, ...(outer ? { outer } : {}), file: fa.file, line: al.line, fp: e.fp });
       }
