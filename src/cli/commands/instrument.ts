@@ -86,17 +86,15 @@ export function projectRoot(file: string): string | undefined {
  * the route labels; falls back to the file alone when the scan does not cover it (ignored or test file).
  */
 async function routesOf(file: string, text: string, root: string | undefined, io: Io, wrapper: boolean): Promise<Route[]> {
-  // wrapper style: the routes registered in the file (handlers may live elsewhere); inline: the handlers written in it
-  const here = (r: Route) => path.resolve(wrapper ? r.file : r.handlerFile) === file;
+  // wrapper style: the routes registered in the file (handlers may live elsewhere); inline: the handlers written in it,
+  // and the routes registered in it with a handler written elsewhere (the planner says where to instrument those)
+  const here = (r: Route) => path.resolve(r.file) === file || (!wrapper && path.resolve(r.handlerFile) === file);
   if (root) {
     try {
       // tests scanned only for a test file's own routes: a test app registering a plugin would add its mount to them
       const scan = await scanWorkspace(root, { includeTests: !isIndexable(path.relative(root, file)) });
       const inFile = scan.routes.filter(here);
       if (inFile.length) return inFile;
-      // inline style on a file that only registers handlers written elsewhere: the planner says where they are
-      const registered = scan.routes.filter((r) => path.resolve(r.file) === file);
-      if (registered.length) return registered;
     } catch (e) {
       io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${errorMessage(e)}); using ${rel(io, file)} alone`);
     }

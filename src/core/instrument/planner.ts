@@ -331,7 +331,7 @@ async function plan(
   const already = outcomes.filter((o) => !o.refused && !o.edits.length && !o.alongside);
   const alreadyAspects = outcomes.length ? aspects.filter((a) => outcomes.every((o) => o.already.includes(a))) : [];
   if (!done.length) {
-    if (skipped.length) {
+    if (skipped.length && !already.length) {
       return {
         edits: [],
         summary: skipped.map((o) => o.refused).join('; '),
@@ -339,9 +339,11 @@ async function plan(
         refused: skipped.map((o) => o.refused).join('; '),
       };
     }
+    // nothing left to do here: what is done stays done, and what is not is said (a run again changes nothing)
+    const alreadyDone = `already instrumented (${aspects.join(', ')}): ${already.map((o) => routeLabel(o.route)).join(', ')}`;
     return {
       edits: [],
-      summary: `already instrumented (${aspects.join(', ')}): ${already.map((o) => routeLabel(o.route)).join(', ')}`,
+      summary: [alreadyDone, ...(skipped.length ? [`skipped: ${skipped.map((o) => o.refused).join('; ')}`] : [])].join('; '),
       alreadyInstrumented: alreadyAspects,
     };
   }

@@ -172,6 +172,27 @@ describe('telemetry-lens instrument', () => {
     assert.match(fs.readFileSync(path.join(dir, 'controller.js'), 'utf8'), /http_requests_total/);
   });
 
+  it('inline style on a file with its own handler and an imported one: the first is instrumented, the other named, never skipped silently', async () => {
+    const dir = scratchDir('cli-mixed');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "mixed", "private": true }\n');
+    fs.writeFileSync(path.join(dir, 'controller.js'), 'exports.proxy = async (req, res) => {\n  res.json({ ok: true });\n};\n');
+    fs.writeFileSync(
+      path.join(dir, 'app.js'),
+      "const express = require('express');\nconst { proxy } = require('./controller');\nconst app = express();\n" +
+        "app.post('/api/proxy', proxy);\napp.get('/health', (req, res) => {\n  res.send('ok');\n});\napp.listen(3000);\n",
+    );
+    const first = await run(dir, 'instrument', 'app.js', '--all', '--style', 'inline');
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out + first.err, /GET \/health/);
+    assert.match(first.out + first.err, /POST \/api\/proxy: its handler is in \S*controller\.js; instrument that file/);
+    // a second run changes nothing, says both again, and is no failure
+    const before = fs.readFileSync(path.join(dir, 'app.js'), 'utf8');
+    const again = await run(dir, 'instrument', 'app.js', '--all', '--style', 'inline');
+    assert.equal(again.code, 0, again.err);
+    assert.equal(fs.readFileSync(path.join(dir, 'app.js'), 'utf8'), before);
+    assert.match(again.out + again.err, /already instrumented \(counter, histogram, span\): GET \/health; skipped: POST \/api\/proxy/);
+  });
+
   it('rejects bad arguments with usage errors', async () => {
     const { dir } = copyFixture('args', 'hono/app.ts');
     assert.match((await run(dir, 'instrument', '--style', 'inline', 'app.ts')).err, /say which routes/);
