@@ -52,10 +52,11 @@ function lineAt(text: string, offset: number): number {
 
 /**
  * The JS/TS files some analysed file loads; a module that loads others by a computed name (a folder loader) loads every
- * file of the folder it reads, or every JS/TS file when one of its computed loads is not understood (the folder is
- * computed too, or the load sits where the analysis does not read). A file outside this set, under the folder of an app
+ * file of the folder it reads, and @fastify/autoload every file under its `dir` (whatever its filters keep), or every
+ * JS/TS file when one of its computed loads is not understood (the folder is computed too, or the load sits where the
+ * analysis does not read; an autoload `dir` not statically known). A file outside this set, under the folder of an app
  * others are mounted on (outside it, another package of a monorepo may be loaded by its package name), is imported by
- * nothing: its never-mounted routers are dead code.
+ * nothing: its never-mounted routers are dead code (./deadCode).
  */
 export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null): Set<string> {
   const js = files.filter((f) => f.language === 'javascript');
@@ -63,7 +64,9 @@ export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: s
   const dirs: string[] = [];
   for (const f of js) {
     if (f.loadsComputed && !covers(f.computedKnown ?? [], f.loadsComputed)) return new Set(js.map((x) => x.file));
+    if (f.autoloadUnknown || (!f.autoload.length && f.loads?.some((m) => AUTOLOAD.has(m)))) return new Set(js.map((x) => x.file));
     for (const c of f.computedLoads ?? []) dirs.push(c.dir + path.sep);
+    for (const a of f.autoload) dirs.push(a.dir + path.sep);
     for (const m of f.loads ?? []) {
       const t = modFile(m, f.file);
       if (t && t !== f.file) loaded.add(t);
@@ -72,6 +75,9 @@ export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: s
   for (const f of js) if (dirs.some((d) => f.file.startsWith(d))) loaded.add(f.file);
   return loaded;
 }
+
+/** @fastify/autoload: a file that loads it and registers no folder the analysis read may load any file. */
+const AUTOLOAD = new Set<ModId>(['pkg:@fastify/autoload', 'pkg:fastify-autoload']);
 
 /** Is every computed load of the text (by line; two on one line need two) one the analysis understood? */
 function covers(known: readonly number[], lines: readonly number[]): boolean {

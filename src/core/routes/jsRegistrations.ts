@@ -383,7 +383,10 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
         ...(dirNames && !/^(?:true|false)$/.test(dirNames.text) ? { dirNames: dirNames.text.slice(0, 80) } : {}),
         ...(Object.keys(filters).length ? { filters } : {}),
       });
-    } else A.fa.notes.push(`line ${line}: autoload dir not statically known`);
+    } else {
+      A.fa.notes.push(`line ${line}: autoload dir not statically known`);
+      A.fa.autoloadUnknown = true;
+    }
     return;
   }
   const o = optionsObject(A, opts);

@@ -356,6 +356,8 @@ export interface FileAnalysis {
     dirNames?: string;
     filters?: AutoloadFilters;
   }[];
+  /** An @fastify/autoload registration whose `dir` is not statically known: it may load any file. */
+  autoloadUnknown?: true;
   /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */
   loads?: ModId[];
   /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`): the line of

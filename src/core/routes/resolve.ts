@@ -19,6 +19,7 @@ import { Roots } from './roots';
 import { selfInstances } from './pySelf';
 import { resourceMethods } from './pyResources';
 import { loadedModules, mountedThrough } from './jsLoads';
+import { deadCode } from './deadCode';
 import type { AliasScope } from './moduleAliases';
 import type { DenoImportMap } from './denoImports';
 import type { PackageScope } from './packageImports';
@@ -40,6 +41,10 @@ export interface ResolveOptions {
   aliasScopes?: AliasScope[];
   /** deno.json / deno.jsonc `imports` (or the `importMap` file they name) of each folder that has one. */
   denoImportMaps?: DenoImportMap[];
+  /** Entry points the configuration names (package.json scripts, wrangler main…), as stems (./entryFiles). */
+  entryStems?: string[];
+  /** Folders holding a package.json, deno.json, wrangler or Docker configuration: each project's own folder. */
+  projectDirs?: string[];
 }
 
 interface Edge {
@@ -62,8 +67,8 @@ interface Base {
   source?: string;
   /** When path is null: the known part below the unknown prefix (for live inference). */
   tail?: string;
-  /** The chain ends at a router that is never mounted (a second tree built only for the docs, dead code). */
-  dead?: boolean;
+  /** The chain ends at a router that is never mounted (a second tree built only for the docs, dead code): its key. */
+  dead?: string;
 }
 
 const MAX_PATHS = 8;
@@ -83,6 +88,8 @@ class Resolver extends CallGraph {
   private wsFrameworks = { python: new Set<Framework>(), javascript: new Set<Framework>() };
   private values: Values;
   private roots: Roots;
+  /** Files a folder convention (autoload, HonoX) mounts something of. */
+  private folderLoaded = new Set<string>();
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -104,6 +111,7 @@ class Resolver extends CallGraph {
       (file, ref) => this.resolve(file, ref),
       (file, id) => this.objDecl(file, id),
       (k) => this.edges.get(k) ?? [],
+      { stems: options.entryStems, dirs: options.projectDirs, root: this.root },
     );
     this.values = new Values({
       files: this.files,
@@ -286,6 +294,7 @@ class Resolver extends CallGraph {
         const prefix = m.outer ?? { s: m.prefix };
         const extra = m.outer ? { s: m.prefix } : undefined;
         this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp });
+        this.folderLoaded.add(m.child.file);
       }
   }
 
@@ -405,7 +414,7 @@ class Resolver extends CallGraph {
     };
     if (!edges.length) {
       if (this.roots.isRoot(k)) push(applyOwn('', false));
-      else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: true });
+      else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: k });
     }
     for (const edge of edges) {
       const parents = this.bases(edge.parent, fw, stack);
@@ -543,12 +552,14 @@ class Resolver extends CallGraph {
       return;
     }
     if (guessed) {
+      if (this.deadModule(fa.file) && this.deadModule(owner.file)) return; // a plugin no module loads
       out.push({ ...make(fw, null, this.unmounted(k, 'not registered/called')), unmounted: true });
       return;
     }
     const all = this.bases(k, fw, new Set());
     const live = all.filter((b) => !b.dead);
-    if (!live.length && owner.t === 'obj' && this.deadModule(owner.file) && this.deadModule(fa.file)) return;
+    // every mount chain ends at a router of a module nothing loads (a sub-router of one too): dead code
+    if (!live.length && all.every((b) => b.dead && this.deadModule(entOfKey(b.dead)?.file ?? ''))) return;
     const bases = live.length ? live : all;
     const seen = new Set<string>();
     for (const b of bases) {
@@ -569,21 +580,19 @@ class Resolver extends CallGraph {
     }
   }
 
-  private live: { appDirs: string[]; loaded: Set<string> } | null = null;
+  private dead: Set<string> | null = null;
 
-  /** A JS/TS module that is dead code: see loadedModules. A file that serves or creates an app is never dead. */
+  /** A JS/TS module that is dead code (./deadCode). */
   private deadModule(file: string): boolean {
-    const isApp = (e: Ent | null): e is Ent & { t: 'obj' } =>
-      e?.t === 'obj' && this.files.get(e.file)?.language === 'javascript' && this.objDecl(e.file, e.id)?.kind === 'app';
-    const fa = this.files.get(file);
-    if (fa?.language !== 'javascript' || fa.serves || fa.objects.some((_, id) => isApp({ t: 'obj', file, id }))) return false;
-    this.live ??= {
-      appDirs: [...this.edges.values()]
-        .flatMap((l) => l.map((e) => entOfKey(e.parent)))
-        .filter(isApp)
-        .map((p) => path.dirname(p.file) + path.sep),
-      loaded: loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
-    };
-    return this.live.appDirs.some((d) => file.startsWith(d)) && !this.live.loaded.has(file);
+    this.dead ??= deadCode({
+      files: this.files,
+      modFile: (m, from) => this.mods.modFile(m, from),
+      objDecl: (f, id) => this.objDecl(f, id),
+      edges: this.edges,
+      isRoot: (k) => this.roots.isRoot(k),
+      isEntry: (f) => this.roots.isEntry(f),
+      folderLoaded: this.folderLoaded,
+    });
+    return this.dead.has(file);
   }
 }

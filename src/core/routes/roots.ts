@@ -8,7 +8,11 @@
  * it for the docs); what `app.basePath('/api')` returns stands for `app`. Every served app is a root (a dev server
  * beside the deployed app serves its own routes). Only unmounted apps count (a sub-app module's `export default users`
  * is no server, nor is a module's that another imports through an alias the analysis cannot read, ./unresolvedAliases);
- * a project with no such served app keeps every unmounted one a root. A Fastify plugin that nothing
+ * a project with no such served app keeps every unmounted one a root. An app served only as the default export of a
+ * module that no analysed file loads, that no configuration names as an entry (./entryFiles) and that sits two folders
+ * or more below its project's folder (`src/features/payment/route/index.ts`: no conventional entry), is no root either
+ * when its project has an app served for sure (in a file that serves, by a package's function, or as the default export of an
+ * entry): a router module written like the others, but never imported. A Fastify plugin that nothing
  * registers is the fastify-cli application plugin only in a package that makes no Fastify app itself: where one does,
  * `fastify()` serves what it registers, and the plugin is dead. Pure.
  */
@@ -19,6 +23,8 @@ import type { Framework } from './types';
 import { entOfKey, key } from './refs';
 import type { Ent } from './values';
 import { aliasImports, type AliasImport } from './unresolvedAliases';
+import { loadedModules } from './jsLoads';
+import { isEntryFile } from './entryFiles';
 
 /** Functions that only read an app to write its OpenAPI document (hono-openapi): an app passed to them is not served. */
 const DOCS_ONLY = new Set(['pkg:hono-openapi#openAPIRouteHandler', 'pkg:hono-openapi#openAPISpecs', 'pkg:hono-openapi#generateSpecs']);
@@ -33,6 +39,9 @@ export class Roots {
   private aliased: Map<string, AliasImport> | null = null;
   private fastifyPackages: Set<string> | null = null;
   private readonly files: ReadonlyMap<string, FileAnalysis>;
+  private readonly entries: ReadonlySet<string>;
+  private readonly projects: string[];
+  private readonly root: string;
 
   constructor(
     private readonly mods: ModuleIndex,
@@ -40,8 +49,23 @@ export class Roots {
     private readonly objDecl: (file: string, id: number) => { framework: Framework; kind: 'app' | 'router' } | null,
     /** The mounts of the entity of graph key `k`: its parents' keys and how each mounts it. */
     private readonly edges: (k: string) => readonly { parent: string; kind: string }[],
+    /** Entry stems the configuration names and project folders (./entryFiles), the workspace root. */
+    config: { stems?: readonly string[]; dirs?: readonly string[]; root: string },
   ) {
     this.files = mods.files;
+    this.entries = new Set(config.stems ?? []);
+    this.projects = [...(config.dirs ?? [])].sort((a, b) => b.length - a.length);
+    this.root = config.root;
+  }
+
+  /** Whether the configuration names `file` as an entry point (./entryFiles). */
+  isEntry(file: string): boolean {
+    return isEntryFile(file, this.entries);
+  }
+
+  /** The folder of the project `file` belongs to: the nearest holding a package.json, deno.json…, else the root. */
+  private projectOf(file: string): string {
+    return this.projects.find((d) => file.startsWith(d + path.sep)) ?? this.root;
   }
 
   /** Whether the entity of graph key `k`, which nothing mounts, is served at the root. */
@@ -140,22 +164,36 @@ export class Roots {
 
   private servedHonoApps(): Set<string> {
     const out = new Set<string>();
-    const add = (file: string, r: Ref | null | undefined): void => {
+    /** served for sure; and the apps served only as their module's default export, with that module */
+    const sure = new Set<string>();
+    const byDefault = new Map<string, string>();
+    const add = (file: string, r: Ref | null | undefined, asDefault = false): void => {
       // `app`, `app.fetch`, `{ fetch: app.fetch }`
       const lit = r?.k === 'lit' ? r.props.fetch : r;
       const v = lit?.k === 'mem' && lit.name === 'fetch' ? lit.base : lit;
       const e = v ? (this.resolve(file, v) ?? this.returnedBy(file, v)) : null;
       if (e?.t !== 'obj' || this.objDecl(e.file, e.id)?.framework !== 'hono') return;
       const k = this.baseApp(key(e));
-      if (!this.edges(k).length) out.add(k);
+      if (this.edges(k).length) return;
+      out.add(k);
+      if (asDefault && !this.isEntry(file)) byDefault.set(k, file);
+      else sure.add(k);
     };
     for (const fa of this.files.values()) {
       if (fa.language !== 'javascript') continue;
       if (fa.serves) fa.objects.forEach((_, id) => add(fa.file, { k: 'obj', id }));
-      if (!this.aliasImport(fa.file)) add(fa.file, fa.exports.default);
+      if (!this.aliasImport(fa.file)) add(fa.file, fa.exports.default, true);
       for (const c of fa.calls)
         if (c.callee.k === 'imp' && c.callee.mod.startsWith('pkg:') && !DOCS_ONLY.has(`${c.callee.mod}#${c.callee.name}`))
           for (const a of c.args) add(fa.file, a);
+    }
+    const unsure = [...byDefault].filter(([k]) => !sure.has(k));
+    if (!unsure.length || !sure.size) return out;
+    const loaded = loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from));
+    const surePkgs = new Set([...sure].map((k) => this.projectOf(entOfKey(k)?.file ?? '')));
+    for (const [k, file] of unsure) {
+      const depth = path.relative(this.projectOf(file), file).split(path.sep).length - 1;
+      if (depth >= 2 && !loaded.has(file) && surePkgs.has(this.projectOf(file))) out.delete(k);
     }
     return out;
   }

@@ -13,6 +13,7 @@ import { abortError as abortErrorOf, isAbortError, tick } from '../parsing/slici
 import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { DENO_CONFIG_NAMES, readDenoImportMaps } from './denoImports';
+import { ENTRY_CONFIG_NAMES, readEntryStems } from './entryFiles';
 import { loadJsonModules } from './jsonModules';
 import { loadBuiltEntries } from './builtEntries';
 import { builtOutput, pullReferenced, type HeldFile } from './heldFiles';
@@ -97,6 +98,8 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const manifests: string[] = [];
   /** deno.json / deno.jsonc files: their import maps apply below them. */
   const denoConfigs: string[] = [];
+  /** wrangler.toml, Dockerfile, Procfile: with package.json and deno.json, the entry points they name (./entryFiles). */
+  const entryConfigs: string[] = [];
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
@@ -160,6 +163,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
           if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
           if (ent.name === 'package.json') manifests.push(abs);
           if (DENO_CONFIG_NAMES.includes(ent.name)) denoConfigs.push(abs);
+          if (ENTRY_CONFIG_NAMES.includes(ent.name)) entryConfigs.push(abs);
         }
         if (rules.hardSkipsFile(r)) continue;
         if (hold || rules.holdsFile(r)) {
@@ -246,6 +250,9 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   if (aliasScopes.length) resolveOptions.aliasScopes = aliasScopes;
   const denoImportMaps = await readDenoImportMaps(absRoot, denoConfigs, notes);
   if (denoImportMaps.length) resolveOptions.denoImportMaps = denoImportMaps;
+  const entries = await readEntryStems(absRoot, [...manifests, ...denoConfigs, ...entryConfigs], notes);
+  if (entries.stems.length) resolveOptions.entryStems = entries.stems;
+  if (entries.dirs.length) resolveOptions.projectDirs = entries.dirs;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 

@@ -84,3 +84,15 @@ test('a TypeScript method named import or require is not a computed load: module
   const routes = await detectRoutes([APP, USERS, OLD, importer]);
   assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
 });
+
+test('the sub-routers of a router module nothing imports are dead too: their only mount chain ends there', async () => {
+  const group = {
+    path: '/p/src/old/index.ts',
+    text: "import Router from '@koa/router';\nimport routes from './routes';\nconst group = new Router();\ngroup.use('/v0', routes.routes());\nexport default group;\n",
+  };
+  const routes = await detectRoutes([APP, USERS, OLD, group]);
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
+  // a module the configuration runs (`"legacy": "tsx src/old/index.ts"`) is no dead code
+  const named = await detectRoutes([APP, USERS, OLD, group], { entryStems: ['/p/src/old'] });
+  assert.deepEqual(named.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
+});

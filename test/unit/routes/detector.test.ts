@@ -157,8 +157,8 @@ test('Flask: register_blueprint url_prefix overrides the Blueprint url_prefix; s
   assert.deepEqual(routes.map(brief), ['GET /new/a v@5', 'POST /new/b v@5']);
 });
 
-test('Fastify: fp-wrapped plugins ignore the prefix; unregistered plugins get fullPath null', async () => {
-  const routes = await detectRoutes([
+test('Fastify: fp-wrapped plugins ignore the prefix; unregistered plugins get fullPath null (none when nothing loads them)', async () => {
+  const files = [
     {
       path: '/p/app.js',
       text: "const fastify = require('fastify')();\nconst fp = require('fastify-plugin');\nfastify.register(fp(async (f) => { f.get('/fp', async () => 1); }), { prefix: '/ignored' });\n",
@@ -167,7 +167,10 @@ test('Fastify: fp-wrapped plugins ignore the prefix; unregistered plugins get fu
       path: '/p/lonely.js',
       text: "const fastify = require('fastify');\nmodule.exports = async function (app) {\n  app.get('/lonely', async () => 1);\n};\n",
     },
-  ]);
+  ];
+  // a module loads it (what it does with it is not known)
+  const plugins = { path: '/p/plugins.js', text: "module.exports = { lonely: require('./lonely') };\n" };
+  const routes = await detectRoutes([...files, plugins]);
   assert.deepEqual(
     routes.map((r) => [r.framework, r.fullPath]),
     [
@@ -176,6 +179,12 @@ test('Fastify: fp-wrapped plugins ignore the prefix; unregistered plugins get fu
     ],
   );
   assert.match(routes[1]!.fullPathReason!, /not registered/);
+  // nothing loads it, beside an app that registers its plugins: dead code
+  const dead = await detectRoutes(files);
+  assert.deepEqual(
+    dead.map((r) => [r.framework, r.fullPath]),
+    [['fastify', '/fp']],
+  );
 });
 
 test('Fastify autoload with import.meta.dirname; autoPrefix export', async () => {

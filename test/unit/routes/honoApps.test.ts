@@ -154,3 +154,55 @@ test('a sub-app imported through an alias no config declares has no full path, w
     'GET null(`users` (routes/users.ts:2) is imported as `@/routes/users` by index.ts, a path alias the analysis cannot resolve)',
   ]);
 });
+
+const ROUTER_MODULE = {
+  path: '/p/src/features/payment/route/index.ts',
+  text: "import { Hono } from 'hono';\nimport list from './list';\nconst PaymentRouter = new Hono().route('/', list);\nexport default PaymentRouter;\n",
+};
+const ROUTER_LIST = {
+  path: '/p/src/features/payment/route/list.ts',
+  text: "import { Hono } from 'hono';\nexport default new Hono().get('/', (c) => c.json([]));\n",
+};
+const mainApp = (serveIt: string): { path: string; text: string } => ({
+  path: '/p/src/index.ts',
+  text:
+    "import { Hono } from 'hono';\nimport { serve } from '@hono/node-server';\nimport users from './features/user/route';\n" +
+    `const app = new Hono();\napp.route('/users', users);\n${serveIt}\n`,
+});
+const USERS = {
+  path: '/p/src/features/user/route/index.ts',
+  text: "import { Hono } from 'hono';\nexport default new Hono().get('/', (c) => c.json([]));\n",
+};
+
+test('a default-exported router module nothing imports is no root when another app is served for sure: not a route', async () => {
+  const files = [USERS, ROUTER_MODULE, ROUTER_LIST];
+  for (const serveIt of ['serve(app);', 'export default { fetch: app.fetch };']) {
+    const routes = await detectRoutes([mainApp(serveIt), ...files]);
+    assert.deepEqual(routes.map(brief), ['GET /users'], serveIt);
+  }
+  // the entry is only default-exported: served for sure when the configuration names it (wrangler.toml main)
+  const named = await detectRoutes([mainApp('export default app;'), ...files], { entryStems: ['/p/src'] });
+  assert.deepEqual(named.map(brief), ['GET /users']);
+});
+
+test('…but stays a root when nothing is served for sure, when it is named as an entry, shallow, or loaded', async () => {
+  const files = [USERS, ROUTER_MODULE, ROUTER_LIST];
+  // only default exports, no configuration: which one the runtime serves is not known
+  const unsure = await detectRoutes([mainApp('export default app;'), ...files]);
+  assert.deepEqual(unsure.map(brief), ['GET /', 'GET /users']);
+  // package.json runs it (`bun run src/features/payment/route/index.ts`)
+  const entry = await detectRoutes([mainApp('serve(app);'), ...files], { entryStems: ['/p/src/features/payment/route'] });
+  assert.deepEqual(entry.map(brief), ['GET /', 'GET /users']);
+  // one folder below the project: a conventional entry (`src/worker.ts`, `api/index.ts`)
+  const shallow = await detectRoutes([
+    mainApp('serve(app);'),
+    { path: '/p/src/worker.ts', text: ROUTER_MODULE.text.replace('./list', './features/payment/route/list') },
+    ROUTER_LIST,
+    USERS,
+  ]);
+  assert.deepEqual(shallow.map(brief), ['GET /', 'GET /users']);
+  // some module loads it (by import(): what it does with it is not known)
+  const lazy = { path: '/p/src/lazy.ts', text: "export const load = () => import('./features/payment/route');\n" };
+  const loaded = await detectRoutes([mainApp('serve(app);'), lazy, ...files]);
+  assert.deepEqual(loaded.map(brief), ['GET /', 'GET /users']);
+});
