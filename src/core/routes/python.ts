@@ -448,13 +448,17 @@ export class PyAnalyzer extends Analyzer {
         // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>')
         const cls = pos[0] ?? kw.get('resource');
         if (!cls) return pyTableRegistration(this, n, fnNode.childForFieldName('object')!); // add_resource(*row)
+        const seen = new Set<string>(); // the same URL twice is one rule (werkzeug serves the first)
         for (const p of pos.slice(1)) {
+          const path = this.evalStr(p);
+          if ('s' in path && seen.has(path.s)) continue;
+          if ('s' in path) seen.add(path.s);
           this.fa.routes.push({
             owner,
             framework: null,
             flavour: 'py-resource',
             methods: [],
-            path: this.evalStr(p),
+            path,
             line: lineOf(n),
             range: rangeOf(n),
             handler: this.handlerSpec(cls),
