@@ -448,8 +448,7 @@ export class JsAnalyzer extends Analyzer {
     const pkg = base ? this.pkgOf(this.refOf(base)) : null;
     if (!pkg) return null;
     const whole = pkg.name === 'default' || pkg.name === 'cjs' || pkg.name === '*';
-    const fw: Framework | null =
-      pkg.pkg === 'koa' && whole ? 'koa' : makesHonoApp(pkg.pkg, pkg.name) ? 'hono' : null;
+    const fw: Framework | null = pkg.pkg === 'koa' && whole ? 'koa' : makesHonoApp(pkg.pkg, pkg.name) ? 'hono' : null;
     return fw
       ? this.objectAt(cls, { framework: fw, kind: 'app', name: cls.childForFieldName('name')?.text ?? 'this', prefix: () => null })
       : null;
