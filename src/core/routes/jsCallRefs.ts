@@ -50,10 +50,11 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     if (server) return server;
     // the same instance: koa-router routes() and prefix(p), Fastify withTypeProvider<…>() (typed routes on the same server) and
     // its chainable setters (`fastify().withTypeProvider<T>().setValidatorCompiler(c)`), Hono's chained notFound(cb) /
-    // onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
+    // onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns, and so is a method
+    // of an instance of a project class (`new BookRoutes().routes()` returning its router field `this.books`)
     const base = obj && (SELF.test(m) || FASTIFY_SELF.test(m)) ? A.refOf(obj) : null;
     const self = base && (SELF.test(m) || base.k === 'obj') ? base : null;
-    if (self && self.k !== 'cls') return self;
+    if (self && self.k !== 'cls' && self.k !== 'inst') return self;
     if (
       (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
       (ROUTE_METHODS.includes(m) && argv.length === 1 && obj && chainPath(A, obj)) || // Hono `.get('/x', h).post(h2)`, `.get('/x')`
