@@ -16,6 +16,7 @@ import { factoryApp, honoFactory } from './jsHono';
 import { optionsPrefix } from './jsRouterOptions';
 import { koaRouteValue } from './jsKoaRoute';
 import { chainPath } from './jsHonoChain';
+import { importHelperCall } from './jsImportHelpers';
 
 const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
 /** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
@@ -84,6 +85,9 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
   if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
     return { k: 'wrap', inner: A.refOf(argv[0]), fp: true };
   }
+  // `await loadRoute(resolve(__dirname, './contact/route.ts'))`: a helper that imports the module it is given
+  const loaded = importHelperCall(A, callee, argv, n);
+  if (loaded) return loaded;
   // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
   const inline = argv.filter(isInlineFunction);
   if (inline.length === 1) return { k: 'wrap', inner: A.refOf(inline[0]!), fp: false };
