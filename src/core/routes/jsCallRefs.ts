@@ -16,6 +16,7 @@ import { factoryApp, honoFactory } from './jsHono';
 import { optionsPrefix } from './jsRouterOptions';
 import { koaRouteValue } from './jsKoaRoute';
 import { chainPath } from './jsHonoChain';
+import { importHelperCall } from './jsImportHelpers';
 
 const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
 /** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
@@ -50,10 +51,11 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     if (server) return server;
     // the same instance: koa-router routes() and prefix(p), Fastify withTypeProvider<…>() (typed routes on the same server) and
     // its chainable setters (`fastify().withTypeProvider<T>().setValidatorCompiler(c)`), Hono's chained notFound(cb) /
-    // onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns
+    // onError(cb); a static method of a class of this file (`AdminRouter.routes()`) is what it returns, and so is a method
+    // of an instance of a project class (`new BookRoutes().routes()` returning its router field `this.books`)
     const base = obj && (SELF.test(m) || FASTIFY_SELF.test(m)) ? A.refOf(obj) : null;
     const self = base && (SELF.test(m) || base.k === 'obj') ? base : null;
-    if (self && self.k !== 'cls') return self;
+    if (self && self.k !== 'cls' && self.k !== 'inst') return self;
     if (
       (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
       (ROUTE_METHODS.includes(m) && argv.length === 1 && obj && chainPath(A, obj)) || // Hono `.get('/x', h).post(h2)`, `.get('/x')`
@@ -83,6 +85,9 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
   if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
     return { k: 'wrap', inner: A.refOf(argv[0]), fp: true };
   }
+  // `await loadRoute(resolve(__dirname, './contact/route.ts'))`: a helper that imports the module it is given
+  const loaded = importHelperCall(A, callee, argv, n);
+  if (loaded) return loaded;
   // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
   const inline = argv.filter(isInlineFunction);
   if (inline.length === 1) return { k: 'wrap', inner: A.refOf(inline[0]!), fp: false };

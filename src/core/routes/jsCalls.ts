@@ -265,8 +265,9 @@ export function forOfCall(A: JsAnalyzer, n: Node): void {
   if (p?.k === 'param') perElement(A, { k: 'fn', id: p.fn }, right, lineOf(n));
 }
 
-/** `initRoutes() { …; return this.router; }`: what a class method returns when it is one of the instance's fields, so a
- *  call of it on an instance in another module (`app.use('/orders', new OrderRoute().initRoutes())`) is that field; and
+/** `initRoutes() { …; return this.router; }` (also koa-router's `return this.router.routes()`): what a class method
+ *  returns when it is one of the instance's fields, so a call of it on an instance in another module
+ *  (`app.use('/orders', new OrderRoute().initRoutes())`, `api.use('/users', new UserController().routes())`) is that field; and
  *  what a static method returns (`static routes() { const router = Router(); …; return router; }`), so
  *  `export default AdminRouter.routes()` is that router; an app or router the method makes (`create() { return new
  *  Hono().route('/', api) }`), so `serve({ fetch: server.create().fetch })` serves a fresh instance of it; a wrapper
@@ -279,10 +280,18 @@ export function fieldReturns(A: JsAnalyzer): void {
     for (const id of Object.values(c.methods)) {
       const fn = A.fnNode(id);
       const e = fn ? unwrapExpr(A.returnedExpr(fn) ?? null) : null;
-      const field = e?.type === 'member_expression' && e.childForFieldName('object')?.type === 'this';
+      const held = e && koaRoutesOf(e);
+      const field = held?.type === 'member_expression' && held.childForFieldName('object')?.type === 'this';
       if (field || e?.type === 'this' || (e && fn!.children.some((k) => k?.type === 'static')) || (e && madeApp(A, e)))
         A.computeReturns(id);
     }
+}
+
+/** What koa-router's `routes()` / `middleware()` is called on (`this.router.routes()`: the router), else `e`. */
+function koaRoutesOf(e: Node): Node | null {
+  const f = e.type === 'call_expression' && !named(e.childForFieldName('arguments')!).length ? e.childForFieldName('function') : null;
+  const m = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : null;
+  return m === 'routes' || m === 'middleware' ? unwrapExpr(f!.childForFieldName('object')) : e;
 }
 
 /** Whether `e`, returned by a method, is an app or router a framework makes (`new Hono()…`, `express()`, a name holding

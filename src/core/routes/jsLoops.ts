@@ -361,14 +361,16 @@ export class LiteralLoops extends Loops {
   }
 
   /**
-   * The module a computed `require(…)`/`import(…)` loads with the loop variable bound (also recorded as a load of the
-   * file), or each file of the folder a listing loop reads (`each:<i>`, ./jsFolderLoops), or null; outside those, the
-   * load is recorded with the folder it reads.
+   * The module a computed `require(…)`/`import(…)` loads with the loop variable bound, or when its name is known
+   * statically anyway (`path.resolve(__dirname, './users/route.ts')`, `new URL('./a.ts', import.meta.url).href`), also
+   * recorded as a load of the file; or each file of the folder a listing loop reads (`each:<i>`, ./jsFolderLoops), or
+   * null; outside those, the load is recorded with the folder it reads.
    */
   computedModule(arg: Node, call: Node): ModId | null {
     const A = this.js;
-    if (A.loopEl) {
-      const v = A.evalStr(arg);
+    const known = A.loopEl ? null : staticSpec(A, arg);
+    if (A.loopEl || known !== null) {
+      const v = known === null ? A.evalStr(arg) : { s: known };
       const spec = 's' in v ? v.s : evalDir(A, arg);
       if (spec === null) return null;
       const mod = A.modId(spec);
@@ -393,6 +395,43 @@ export class LiteralLoops extends Loops {
   }
 }
 
+/**
+ * A module name that evaluates statically: a string expression, a path in the module's folder (`path.resolve(__dirname,
+ * './users/route.ts')`, `join(__dirname, 'orders', 'route.ts')`), a file URL relative to the module (`new URL('./a.ts',
+ * import.meta.url)`, its `href`, `fileURLToPath(…)` of it). Not a value configured at run time (an environment
+ * variable's default): which module loads is then unknown.
+ */
+function staticSpec(A: JsAnalyzer, arg: Node, depth = 0): string | null {
+  const u = unwrapExpr(arg);
+  if (!u || depth > 4) return null;
+  const str = (n: Node | undefined): string | null => {
+    const v = n ? A.evalStr(n) : null;
+    return v && 's' in v && !v.src ? v.s : null;
+  };
+  if (u.type === 'member_expression') {
+    const m = u.childForFieldName('property')?.text;
+    const o = unwrapExpr(u.childForFieldName('object'));
+    return (m === 'href' || m === 'pathname') && o?.type === 'new_expression' ? staticSpec(A, o, depth + 1) : str(u);
+  }
+  const args = u.type === 'call_expression' || u.type === 'new_expression' ? named(u.childForFieldName('arguments') ?? u) : [];
+  if (u.type === 'new_expression') {
+    if (u.childForFieldName('constructor')?.text !== 'URL' || args[1]?.text !== 'import.meta.url') return null;
+    const rel = str(args[0]);
+    return rel === null ? null : path.resolve(A.dir, rel);
+  }
+  if (u.type !== 'call_expression') return str(u);
+  const f = u.childForFieldName('function');
+  const fname = f?.type === 'member_expression' ? f.childForFieldName('property')?.text : f?.text;
+  if (fname === 'fileURLToPath' && args.length === 1) return staticSpec(A, args[0]!, depth + 1);
+  if ((fname !== 'join' && fname !== 'resolve') || !args.length) return null;
+  // `__dirname`, `import.meta.dirname`, a `__dirname` of the module's own; desm's `join(import.meta.url, 'routes')`
+  const base = args[0]!.text === 'import.meta.url' ? A.dir : evalDir(A, args[0]!);
+  if (base === A.file) return null;
+  const rest = args.slice(1).map((a) => str(a));
+  if (!base || !path.isAbsolute(base) || rest.some((x) => x === null)) return null;
+  return fname === 'join' ? path.join(base, ...(rest as string[])) : path.resolve(base, ...(rest as string[]));
+}
+
 /** The folder a computed module name reads: `./legacy/${f}`, `'./legacy/' + f` → legacy/, `path.join(__dirname, 'routes',
  *  f)` → routes/. */
 function computedDir(A: JsAnalyzer, arg: Node): string | null {
@@ -409,7 +448,7 @@ function computedDir(A: JsAnalyzer, arg: Node): string | null {
   let dir = first ? evalDir(A, first) : null;
   for (const a of rest) {
     const v = dir ? A.evalStr(a) : null;
-    if (!v || !('s' in v)) break;
+    if (!v || !('s' in v) || v.src) break; // a configured name (an environment variable's default) may be any
     dir = path.join(dir!, v.s);
   }
   return dir;

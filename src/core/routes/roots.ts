@@ -167,11 +167,12 @@ export class Roots {
     /** served for sure; and the apps served only as their module's default export, with that module */
     const sure = new Set<string>();
     const byDefault = new Map<string, string>();
-    const add = (file: string, r: Ref | null | undefined, asDefault = false): void => {
-      // `app`, `app.fetch`, `{ fetch: app.fetch }`
+    // `app`, `app.fetch`, `{ fetch: app.fetch }`; `byName`: also the app the one method of the call's name returns (not
+    // for what the serving file mounts, `app.route('/books', new Books().routes())`: it is a child, not the server)
+    const add = (file: string, r: Ref | null | undefined, asDefault = false, byName = true): void => {
       const lit = r?.k === 'lit' ? r.props.fetch : r;
       const v = lit?.k === 'mem' && lit.name === 'fetch' ? lit.base : lit;
-      const e = v ? (this.resolve(file, v) ?? this.returnedBy(file, v)) : null;
+      const e = v ? (this.resolve(file, v) ?? (byName ? this.returnedBy(file, v) : null)) : null;
       if (e?.t !== 'obj' || this.objDecl(e.file, e.id)?.framework !== 'hono') return;
       const k = this.baseApp(key(e));
       if (this.edges(k).length) return;
@@ -181,7 +182,8 @@ export class Roots {
     };
     for (const fa of this.files.values()) {
       if (fa.language !== 'javascript') continue;
-      if (fa.serves) fa.objects.forEach((_, id) => add(fa.file, { k: 'obj', id }));
+      const child = (id: number) => fa.mounts.some((m) => m.child.k === 'obj' && m.child.id === id);
+      if (fa.serves) fa.objects.forEach((_, id) => add(fa.file, { k: 'obj', id }, false, !child(id)));
       if (!this.aliasImport(fa.file)) add(fa.file, fa.exports.default, true);
       for (const c of fa.calls)
         if (c.callee.k === 'imp' && c.callee.mod.startsWith('pkg:') && !DOCS_ONLY.has(`${c.callee.mod}#${c.callee.name}`))
