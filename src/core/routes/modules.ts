@@ -76,7 +76,11 @@ export class ModuleIndex {
       const stem = JS_EXT.includes(ext) || ext === '.py' ? p.slice(0, -ext.length) : p;
       // a package's own file: `index.js`/`index.ts`, or `__init__.py`; a Python `index.py` is a submodule like any other
       const index = this.byStem.get(path.join(stem, 'index'));
-      const f = this.byStem.get(stem) ?? (index && !isPy(index) ? index : undefined) ?? this.byStem.get(path.join(stem, '__init__'));
+      const init = this.byStem.get(path.join(stem, '__init__'));
+      const own = this.byStem.get(stem);
+      // Python: in one folder a regular package (`cps/__init__.py`) wins over the same-named module (`cps.py`)
+      if (init && isPy(init) && (!own || isPy(own))) return init;
+      const f = own ?? (index && !isPy(index) ? index : undefined) ?? init;
       return f ?? null;
     }
     if (mod.startsWith('pkg:#')) {
@@ -129,8 +133,9 @@ export class ModuleIndex {
       return null;
     }
     if (mod.startsWith('py:')) {
-      const list = this.pyDotted.get(mod.slice(3));
-      if (!list?.length) return null;
+      const all = this.pyDotted.get(mod.slice(3));
+      if (!all?.length) return null;
+      const list = all.filter((f) => !shadowedByPackage(f, all)); // `cps.py` beside `cps/__init__.py`: the package is `cps`
       if (list.length === 1) return list[0]!;
       // prefer the candidate closest to the importing file
       return [...list].sort((a, b) => commonLen(b, from) - commonLen(a, from) || a.length - b.length)[0]!;
@@ -176,6 +181,15 @@ export class ModuleIndex {
 /** A Python file: its `index.py` is a submodule named index, not its folder's own file. */
 function isPy(file: string): boolean {
   return file.endsWith('.py') || file.endsWith('.pyi');
+}
+
+/** A Python module `d/x.py` that the regular package `d/x/__init__.py` among `files` shadows: within one sys.path
+ *  entry the import system takes the package first (a namespace folder without `__init__.py` would lose to the module). */
+function shadowedByPackage(file: string, files: string[]): boolean {
+  const ext = path.extname(file);
+  if (!isPy(file) || path.basename(file, ext) === '__init__') return false;
+  const stem = file.slice(0, file.length - ext.length);
+  return files.some((f) => isPy(f) && path.dirname(f) === stem && path.basename(f, path.extname(f)) === '__init__');
 }
 
 function commonLen(a: string, b: string): number {

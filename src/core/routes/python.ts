@@ -20,6 +20,7 @@ import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } 
 import { frameworkBase, pyApiBinding, pySelf, pySelfField } from './pySelf';
 import { flaskConfigModule } from './pyConfigModules';
 import { pyImported } from './pyCurrentApp';
+import { pyDispatcher } from './pyDispatcher';
 import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -39,6 +40,7 @@ const QUERY = `
 (lambda) @lambda
 (class_definition name: (identifier)) @class
 (for_statement) @forin
+(call function: [(identifier) @_dm (attribute attribute: (identifier) @_dm)] (#eq? @_dm "DispatcherMiddleware")) @dispatch
 `;
 
 const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
@@ -77,6 +79,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
       ...S.each('deccall', 'call', (n) => A.loops.unrolled(n, () => A.decoratorCall(n))),
       ...S.each('regcall', 'call', (n) => A.loops.unrolled(n, () => A.regCall(n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
+      ...S.each('dispatch', 'call', (n) => pyDispatcher(A, n)),
     ],
     () => A.finishSteps(),
   );

@@ -20,6 +20,7 @@ import { selfInstances } from './pySelf';
 import { resourceMethods } from './pyResources';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
+import { madeInMethod } from './methodMade';
 import type { AliasScope } from './moduleAliases';
 import type { DenoImportMap } from './denoImports';
 import type { PackageScope } from './packageImports';
@@ -335,7 +336,8 @@ class Resolver extends CallGraph {
         : [...this.edges.keys()].some((x) => x.startsWith(`${k}|`))
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
-    return `${this.describe(k)} ${through ?? `is ${what} in the analysed files${inst}`}`;
+    const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
+    return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}`}`;
   }
 
   /** "is imported as `@backend/route/User.ts` by …": through an alias no config the analysis reads declares. */
@@ -581,7 +583,6 @@ class Resolver extends CallGraph {
   }
 
   private dead: Set<string> | null = null;
-
   /** A JS/TS module that is dead code (./deadCode). */
   private deadModule(file: string): boolean {
     this.dead ??= deadCode({
