@@ -77,6 +77,8 @@ export class CallGraph extends RefResolver {
    */
   protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
     const v = r.path;
+    const inherited = this.bySubclass(fa, r, ev);
+    if (inherited) return inherited;
     // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
     if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
     const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
@@ -100,6 +102,33 @@ export class CallGraph extends RefResolver {
       out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
     }
     return out.size ? [...out.values()] : [undefined];
+  }
+
+  /**
+   * `this.app.get(…)` in a method of a subclass where `app` is a field of a base class holding its constructor's
+   * parameter (`constructor(protected app: Application)`): the object each `new` of this subclass (or one below it)
+   * passes, not what the base's other subclasses are made with. Null when no such `new` is known.
+   */
+  private bySubclass(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): { owner: Ent | null; path: Val }[] | null {
+    const self = r.owner?.k === 'mem' && r.owner.base.k === 'self' ? r.owner.base.cls : -1;
+    const e = self >= 0 ? this.resolve(fa.file, r.owner!) : null;
+    if (!this.ctorParam(e) || (e.file === fa.file && this.files.get(fa.file)?.classes[self]?.methods['constructor'] === e.fn)) return null;
+    const below = (c: Ent | null): boolean => {
+      for (let i = 0, cur = c; i < 8 && cur?.t === 'cls'; i++) {
+        if (cur.file === fa.file && cur.id === self) return true;
+        const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
+        cur = sup ? this.resolve(cur.file, sup) : null;
+      }
+      return false;
+    };
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
+      const made = c.call.callee.k === 'mem' && c.call.callee.name === 'constructor' ? this.resolve(c.file, c.call.callee.base) : null;
+      const a = below(made) ? this.argOf(c, e.file, e.fn, e.i).ref : null;
+      const owner = a ? this.resolve(c.file, a) : null;
+      if (owner) out.set(key(owner), { owner, path: ev(fa.file, r.path) });
+    }
+    return out.size ? [...out.values()] : null;
   }
 
   /**

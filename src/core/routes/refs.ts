@@ -81,6 +81,10 @@ export function describeKey(files: ReadonlyMap<string, FileAnalysis>, k: string,
   return `${what} of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${rel(e.file)}:${f?.line ?? 0})`;
 }
 
+/** A class's own method or field of that name (never an `Object.prototype` member: `constructor`, `toString`). */
+const ownOf = <T>(rec: Record<string, T> | undefined, name: string): T | undefined =>
+  rec && Object.hasOwn(rec, name) ? rec[name] : undefined;
+
 /** The import a member chain rooted at an imported Python module names: `imp(pkg, sub).mod` is `imp(pkg.sub, mod)`. */
 function chainImport(ref: Ref): (Ref & { k: 'imp' }) | null {
   if (ref.k === 'imp') return ref;
@@ -223,9 +227,9 @@ export class RefResolver {
         }
         if (b.t === 'inst' || b.t === 'cls') {
           const cls = this.files.get(b.file)?.classes[b.id];
-          const m = cls?.methods[ref.name];
+          const m = ownOf(cls?.methods, ref.name);
           if (m !== undefined) return { t: 'fn', file: b.file, id: m };
-          const f = cls?.fields?.[ref.name];
+          const f = ownOf(cls?.fields, ref.name);
           return f ? this.resolve(b.file, f, depth + 1) : this.inherited(b, ref.name, depth);
         }
         return null;
@@ -259,9 +263,9 @@ export class RefResolver {
       const s = sup ? this.resolve(cur.file, sup, depth + 1) : null;
       if (s?.t !== 'cls') return null;
       const decl = this.files.get(s.file)?.classes[s.id];
-      const m = decl?.methods[name];
+      const m = ownOf(decl?.methods, name);
       if (m !== undefined) return { t: 'fn', file: s.file, id: m };
-      const f = decl?.fields?.[name];
+      const f = ownOf(decl?.fields, name);
       if (f) {
         const e = this.resolve(s.file, f, depth + 1);
         return e?.t === 'obj' && !decl!.statics?.includes(name) ? { ...e, of: `${sub.file}#${sub.id}` } : e;
