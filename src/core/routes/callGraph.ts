@@ -247,6 +247,8 @@ export class CallGraph extends RefResolver {
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
         if (callee?.t === 'fn') link(callee, file, from, c);
+        if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
+          for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
       }
     }
     // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with;
@@ -256,6 +258,38 @@ export class CallGraph extends RefResolver {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
         if (callee?.t === 'fn') link(callee, from, from, c);
       }
+  }
+
+  /**
+   * `new Users(router)` of a subclass that inherits its constructor (`constructor(router) { this.routes(router) }` in an
+   * abstract base): the base constructor's calls of methods on `this` are of the subclass's own method (its override),
+   * each with what this `new` passes to the constructor parameters it forwards (another argument is unknown).
+   */
+  private inheritedCtorCalls(from: string, c: CallEdge, ctor: Ent & { t: 'fn' }): { callee: Ent & { t: 'fn' }; call: CallEdge }[] {
+    const sub = c.callee.k === 'mem' ? this.resolve(from, c.callee.base) : null;
+    const cfa = this.files.get(ctor.file);
+    const base = cfa?.classes.find((k) => Object.hasOwn(k.methods, 'constructor') && k.methods['constructor'] === ctor.id);
+    const range = cfa?.functions[ctor.id]?.range;
+    if (sub?.t !== 'cls' || !base || !range || (sub.file === ctor.file && sub.id === base.id)) return [];
+    const out: { callee: Ent & { t: 'fn' }; call: CallEdge }[] = [];
+    for (const inner of cfa!.calls) {
+      const m = inner.callee;
+      if (m.k !== 'mem' || m.base.k !== 'self' || m.base.cls !== base.id || inner.each) continue;
+      if (inner.line < range.start.line || inner.line > range.end.line) continue;
+      const own = this.resolve(ctor.file, m);
+      const callee = this.resolve(sub.file, { k: 'mem', base: { k: 'self', cls: sub.id }, name: m.name });
+      if (callee?.t !== 'fn' || (own?.t === 'fn' && own.file === callee.file && own.id === callee.id)) continue;
+      const args: (Ref | null)[] = [];
+      const strs: Record<string, Val> = {};
+      inner.args.forEach((a, j) => {
+        const fwd = a?.k === 'param' && a.fn === ctor.id ? a.i : -1;
+        args[j] = fwd >= 0 ? (c.args[fwd] ?? null) : null;
+        const str = fwd >= 0 ? c.strs?.[String(fwd)] : inner.strs?.[String(j)];
+        if (str && (fwd >= 0 || 's' in str)) strs[String(j)] = str;
+      });
+      out.push({ callee, call: { callee: c.callee, args, strs, line: c.line, ...(c.at !== undefined ? { at: c.at } : {}) } });
+    }
+    return out;
   }
 
   /**
