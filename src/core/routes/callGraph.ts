@@ -222,6 +222,9 @@ export class CallGraph extends RefResolver {
         const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
         if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
         else if (a) bind(p, a, file, from, c.line);
+        // `const ctx = { app, db }; register(ctx)`: each property too, as of an object literal written in the call
+        const held = a && a.k !== 'lit' ? this.resolve(file, a) : null;
+        if (held?.t === 'lit') for (const [prop, v] of Object.entries(held.props)) bind({ ...p, prop }, v, held.file, from, c.line);
       });
     };
     const all = [

@@ -66,6 +66,24 @@ export function entOfKey(k: string): Ent | null {
   return null;
 }
 
+/**
+ * The edges of graph key `k`. A property of a parameter (`function setupUsers({ app, db })`) is also that property of
+ * what each call passes on whole: another function's parameter (`register(context) { setupUsers(context) }`, so
+ * `register({ app, ...deps })` gives it `app`); followed as far as the chain of such calls goes (a cycle ends where
+ * the walk over the edges meets a key twice).
+ */
+export function passedOn<E extends { kind: string; parent: string }>(edges: ReadonlyMap<string, E[]>, k: string): E[] {
+  const own = edges.get(k) ?? [];
+  const e = entOfKey(k);
+  if (e?.t !== 'param' || e.prop === undefined) return own;
+  const out: E[] = [];
+  for (const edge of edges.get(key({ t: 'param', file: e.file, fn: e.fn, i: e.i })) ?? []) {
+    const p = edge.kind === 'alias' ? entOfKey(edge.parent) : null;
+    if (p?.t === 'param' && p.prop === undefined) out.push({ ...edge, parent: key({ ...p, prop: e.prop }) });
+  }
+  return out.length ? [...own, ...out] : own;
+}
+
 /** A graph key as the reasons name it: `` `router` (src/app.js:3) ``, `` parameter `app` of `mount` (src/mount.js:1) ``. */
 export function describeKey(files: ReadonlyMap<string, FileAnalysis>, k: string, rel: (file: string) => string): string {
   const e = entOfKey(k);
