@@ -77,6 +77,8 @@ export class CallGraph extends RefResolver {
    */
   protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
     const v = r.path;
+    const inherited = this.bySubclass(fa, r, ev);
+    if (inherited) return inherited;
     // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
     if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
     const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
@@ -100,6 +102,33 @@ export class CallGraph extends RefResolver {
       out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
     }
     return out.size ? [...out.values()] : [undefined];
+  }
+
+  /**
+   * `this.app.get(…)` in a method of a subclass where `app` is a field of a base class holding its constructor's
+   * parameter (`constructor(protected app: Application)`): the object each `new` of this subclass (or one below it)
+   * passes, not what the base's other subclasses are made with. Null when no such `new` is known.
+   */
+  private bySubclass(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): { owner: Ent | null; path: Val }[] | null {
+    const self = r.owner?.k === 'mem' && r.owner.base.k === 'self' ? r.owner.base.cls : -1;
+    const e = self >= 0 ? this.resolve(fa.file, r.owner!) : null;
+    if (!this.ctorParam(e) || (e.file === fa.file && this.files.get(fa.file)?.classes[self]?.methods['constructor'] === e.fn)) return null;
+    const below = (c: Ent | null): boolean => {
+      for (let i = 0, cur = c; i < 8 && cur?.t === 'cls'; i++) {
+        if (cur.file === fa.file && cur.id === self) return true;
+        const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
+        cur = sup ? this.resolve(cur.file, sup) : null;
+      }
+      return false;
+    };
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
+      const made = c.call.callee.k === 'mem' && c.call.callee.name === 'constructor' ? this.resolve(c.file, c.call.callee.base) : null;
+      const a = below(made) ? this.argOf(c, e.file, e.fn, e.i).ref : null;
+      const owner = a ? this.resolve(c.file, a) : null;
+      if (owner) out.set(key(owner), { owner, path: ev(fa.file, r.path) });
+    }
+    return out.size ? [...out.values()] : null;
   }
 
   /**
@@ -193,6 +222,9 @@ export class CallGraph extends RefResolver {
         const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
         if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
         else if (a) bind(p, a, file, from, c.line);
+        // `const ctx = { app, db }; register(ctx)`: each property too, as of an object literal written in the call
+        const held = a && a.k !== 'lit' ? this.resolve(file, a) : null;
+        if (held?.t === 'lit') for (const [prop, v] of Object.entries(held.props)) bind({ ...p, prop }, v, held.file, from, c.line);
       });
     };
     const all = [
@@ -218,6 +250,8 @@ export class CallGraph extends RefResolver {
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
         if (callee?.t === 'fn') link(callee, file, from, c);
+        if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
+          for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
       }
     }
     // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with;
@@ -227,6 +261,38 @@ export class CallGraph extends RefResolver {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
         if (callee?.t === 'fn') link(callee, from, from, c);
       }
+  }
+
+  /**
+   * `new Users(router)` of a subclass that inherits its constructor (`constructor(router) { this.routes(router) }` in an
+   * abstract base): the base constructor's calls of methods on `this` are of the subclass's own method (its override),
+   * each with what this `new` passes to the constructor parameters it forwards (another argument is unknown).
+   */
+  private inheritedCtorCalls(from: string, c: CallEdge, ctor: Ent & { t: 'fn' }): { callee: Ent & { t: 'fn' }; call: CallEdge }[] {
+    const sub = c.callee.k === 'mem' ? this.resolve(from, c.callee.base) : null;
+    const cfa = this.files.get(ctor.file);
+    const base = cfa?.classes.find((k) => Object.hasOwn(k.methods, 'constructor') && k.methods['constructor'] === ctor.id);
+    const range = cfa?.functions[ctor.id]?.range;
+    if (sub?.t !== 'cls' || !base || !range || (sub.file === ctor.file && sub.id === base.id)) return [];
+    const out: { callee: Ent & { t: 'fn' }; call: CallEdge }[] = [];
+    for (const inner of cfa!.calls) {
+      const m = inner.callee;
+      if (m.k !== 'mem' || m.base.k !== 'self' || m.base.cls !== base.id || inner.each) continue;
+      if (inner.line < range.start.line || inner.line > range.end.line) continue;
+      const own = this.resolve(ctor.file, m);
+      const callee = this.resolve(sub.file, { k: 'mem', base: { k: 'self', cls: sub.id }, name: m.name });
+      if (callee?.t !== 'fn' || (own?.t === 'fn' && own.file === callee.file && own.id === callee.id)) continue;
+      const args: (Ref | null)[] = [];
+      const strs: Record<string, Val> = {};
+      inner.args.forEach((a, j) => {
+        const fwd = a?.k === 'param' && a.fn === ctor.id ? a.i : -1;
+        args[j] = fwd >= 0 ? (c.args[fwd] ?? null) : null;
+        const str = fwd >= 0 ? c.strs?.[String(fwd)] : inner.strs?.[String(j)];
+        if (str && (fwd >= 0 || 's' in str)) strs[String(j)] = str;
+      });
+      out.push({ callee, call: { callee: c.callee, args, strs, line: c.line, ...(c.at !== undefined ? { at: c.at } : {}) } });
+    }
+    return out;
   }
 
   /**

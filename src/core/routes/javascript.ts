@@ -212,6 +212,7 @@ export class JsAnalyzer extends Analyzer {
         if (m.type === 'method_definition') {
           const mn = m.childForFieldName('name')?.text;
           if (mn) methods[mn] = this.fnId(m);
+          if (mn === 'constructor') this.parameterProperties(id, m);
         } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
           const mn = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
           const v = unwrapExpr(m.childForFieldName('value'));
@@ -222,6 +223,19 @@ export class JsAnalyzer extends Analyzer {
       }
     }
     return id;
+  }
+
+  /** TypeScript parameter properties (`constructor(protected app: Application)`): fields holding the parameter. */
+  private parameterProperties(cls: number, ctor: Node): void {
+    const params = ctor.childForFieldName('parameters');
+    (params ? named(params) : []).forEach((p, i) => {
+      if (p.type !== 'required_parameter' && p.type !== 'optional_parameter') return;
+      if (!p.children.some((c) => c?.type === 'accessibility_modifier' || c?.type === 'readonly' || c?.type === 'override_modifier'))
+        return;
+      const id = p.childForFieldName('pattern');
+      const fields = (this.fa.classes[cls]!.fields ??= {});
+      if (id?.type === 'identifier' && !(id.text in fields)) fields[id.text] = this.paramRef(ctor, i);
+    });
   }
 
   /** Records a class field value (`router = Router()`, `path = '/users'`, `this.router = ...`). */

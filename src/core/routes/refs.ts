@@ -66,6 +66,24 @@ export function entOfKey(k: string): Ent | null {
   return null;
 }
 
+/**
+ * The edges of graph key `k`. A property of a parameter (`function setupUsers({ app, db })`) is also that property of
+ * what each call passes on whole: another function's parameter (`register(context) { setupUsers(context) }`, so
+ * `register({ app, ...deps })` gives it `app`); followed as far as the chain of such calls goes (a cycle ends where
+ * the walk over the edges meets a key twice).
+ */
+export function passedOn<E extends { kind: string; parent: string }>(edges: ReadonlyMap<string, E[]>, k: string): E[] {
+  const own = edges.get(k) ?? [];
+  const e = entOfKey(k);
+  if (e?.t !== 'param' || e.prop === undefined) return own;
+  const out: E[] = [];
+  for (const edge of edges.get(key({ t: 'param', file: e.file, fn: e.fn, i: e.i })) ?? []) {
+    const p = edge.kind === 'alias' ? entOfKey(edge.parent) : null;
+    if (p?.t === 'param' && p.prop === undefined) out.push({ ...edge, parent: key({ ...p, prop: e.prop }) });
+  }
+  return out.length ? [...own, ...out] : own;
+}
+
 /** A graph key as the reasons name it: `` `router` (src/app.js:3) ``, `` parameter `app` of `mount` (src/mount.js:1) ``. */
 export function describeKey(files: ReadonlyMap<string, FileAnalysis>, k: string, rel: (file: string) => string): string {
   const e = entOfKey(k);
@@ -80,6 +98,10 @@ export function describeKey(files: ReadonlyMap<string, FileAnalysis>, k: string,
   const what = e.prop === undefined ? `parameter \`${pn}\`` : `parameter ${pn ? `\`${pn}\`'s` : 'object'} property \`${e.prop}\``;
   return `${what} of ${f?.name ? `\`${f.name}\`` : 'an anonymous function'} (${rel(e.file)}:${f?.line ?? 0})`;
 }
+
+/** A class's own method or field of that name (never an `Object.prototype` member: `constructor`, `toString`). */
+const ownOf = <T>(rec: Record<string, T> | undefined, name: string): T | undefined =>
+  rec && Object.hasOwn(rec, name) ? rec[name] : undefined;
 
 /** The import a member chain rooted at an imported Python module names: `imp(pkg, sub).mod` is `imp(pkg.sub, mod)`. */
 function chainImport(ref: Ref): (Ref & { k: 'imp' }) | null {
@@ -223,9 +245,9 @@ export class RefResolver {
         }
         if (b.t === 'inst' || b.t === 'cls') {
           const cls = this.files.get(b.file)?.classes[b.id];
-          const m = cls?.methods[ref.name];
+          const m = ownOf(cls?.methods, ref.name);
           if (m !== undefined) return { t: 'fn', file: b.file, id: m };
-          const f = cls?.fields?.[ref.name];
+          const f = ownOf(cls?.fields, ref.name);
           return f ? this.resolve(b.file, f, depth + 1) : this.inherited(b, ref.name, depth);
         }
         return null;
@@ -259,9 +281,9 @@ export class RefResolver {
       const s = sup ? this.resolve(cur.file, sup, depth + 1) : null;
       if (s?.t !== 'cls') return null;
       const decl = this.files.get(s.file)?.classes[s.id];
-      const m = decl?.methods[name];
+      const m = ownOf(decl?.methods, name);
       if (m !== undefined) return { t: 'fn', file: s.file, id: m };
-      const f = decl?.fields?.[name];
+      const f = ownOf(decl?.fields, name);
       if (f) {
         const e = this.resolve(s.file, f, depth + 1);
         return e?.t === 'obj' && !decl!.statics?.includes(name) ? { ...e, of: `${sub.file}#${sub.id}` } : e;

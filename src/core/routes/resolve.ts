@@ -10,7 +10,7 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { describeKey, entOfKey, key, refAt, valAt } from './refs';
+import { describeKey, entOfKey, key, passedOn, refAt, valAt } from './refs';
 import { CallGraph, paramRoot, type Caller } from './callGraph';
 import { provenance } from './configValues';
 import { clip, cmp, compatible, toMethod } from './common';
@@ -111,7 +111,7 @@ class Resolver extends CallGraph {
       this.mods,
       (file, ref) => this.resolve(file, ref),
       (file, id) => this.objDecl(file, id),
-      (k) => this.edges.get(k) ?? [],
+      (k) => passedOn(this.edges, k),
       { stems: options.entryStems, dirs: options.projectDirs, root: this.root },
     );
     this.values = new Values({
@@ -306,7 +306,7 @@ class Resolver extends CallGraph {
     if (!e) return null;
     if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
     if (this.roots.isAppPlugin(k)) return 'fastify';
-    for (const edge of this.edges.get(k) ?? []) {
+    for (const edge of passedOn(this.edges, k)) {
       const fw = this.frameworkOf(edge.parent, seen);
       if (fw) return fw;
     }
@@ -397,7 +397,7 @@ class Resolver extends CallGraph {
       if (out.length < MAX_PATHS && !out.some((x) => x.path === b.path && (x.path !== null || x.reason === b.reason))) out.push(b);
     };
     const own = this.ownPrefix(k);
-    const edges = this.edges.get(k) ?? [];
+    const edges = passedOn(this.edges, k);
     const applyOwn = (base: string, skipOwn: boolean, source?: string): Base => {
       if (skipOwn || !own) return { path: base, source };
       if ('e' in own) return { path: null, reason: `prefix of ${this.describe(k)} is a ${own.why}: ${own.e}`, tail: '' };
