@@ -22,6 +22,7 @@ import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
 import { chainPath, pathless } from './jsHonoChain';
 import { MAX_ELEMENTS } from './loops';
+import { awilixPrefix, awilixRoute } from './jsAwilix';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -39,6 +40,7 @@ export const OTHER_METHODS = [
   'openapiRoutes',
   'forEach',
   'map',
+  'verbs',
 ];
 
 const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
@@ -90,6 +92,7 @@ const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
     enableVersioning: nestVersioning,
     forRoot: nestConfigLoad,
     forFeature: nestConfigLoad,
+    verbs: (A: JsAnalyzer, c: Call) => void awilixRoute(A, c.recv, c.m, c.argv, c.line, c.range),
   }),
 );
 
@@ -123,6 +126,7 @@ function isPathLike(n: Node): boolean {
 
 /** `app.get('/p', h)`, Koa `router.get('name', '/p', h)` and `router.route('/p').get(h).post(h)` */
 function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
+  if (awilixRoute(A, recv, m, argv, line, range)) return; // awilix `createController(api).get('/x', 'method')`
   const push = (owner: Node, flavour: RawRoute['flavour'], paths: readonly Val[], last: Node): void => {
     for (const p of paths)
       A.fa.routes.push({
@@ -411,6 +415,7 @@ function optionsObject(A: JsAnalyzer, n: Node | null): Node | null {
 
 /** Koa `router.prefix('/p')` */
 function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+  if (awilixPrefix(A, recv, argv)) return;
   if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
 }
 

@@ -72,6 +72,14 @@ export interface ObjDecl {
   factory?: true;
   /** `self` of a Python method (./pySelf): each instance of its class, never a root itself. */
   self?: true;
+  /** An awilix-koa / awilix-express controller builder (./jsAwilix). */
+  awilix?: AwilixBuilder;
+}
+
+/** awilix `createController(target)`: what its routes' handlers are methods of, and its `prefix(p)` calls. */
+export interface AwilixBuilder {
+  target: Ref;
+  prefixes: Val[];
 }
 
 export interface FuncDecl {
