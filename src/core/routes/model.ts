@@ -48,6 +48,7 @@ export type Ref =
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'cond'; test: Val; yes: Val; no: Val } // `test ? yes : no` whose test another module may know (a configuration default)
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
+  | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
   | { k: 'none'; text: string };
 
 export interface ObjDecl {
