@@ -17,6 +17,7 @@ import { optionsPrefix } from './jsRouterOptions';
 import { koaRouteValue } from './jsKoaRoute';
 import { chainPath } from './jsHonoChain';
 import { AWILIX_PKGS, awilixCall, builderDecl } from './jsAwilix';
+import { literalObject } from './jsValues';
 
 const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
 /** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
@@ -66,7 +67,8 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
       m === 'use' ||
       (AWILIX_SELF.test(m) && obj && builderDecl(A, A.refOf(obj))) ||
       /^openapi(?:Routes)?$/.test(m) ||
-      (m === 'route' && argv.length === 2)
+      (m === 'route' && argv.length === 2) ||
+      (m === 'route' && argv.length === 1 && literalObject(A, argv[0]!)) // Fastify `route({ … })` returns the instance
     ) {
       return A.refOf(obj);
     }
