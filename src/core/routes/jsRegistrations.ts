@@ -13,8 +13,8 @@ import type { HandlerSpec, RawRoute, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
-import { tableMount } from './jsTables';
-import { importedField, literalObject } from './jsValues';
+import { objectLiteral, tableMount } from './jsTables';
+import { importedField, literalObject, soleConstValue } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
@@ -476,7 +476,14 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
     const id = A.fnId(h, true);
     return { ref: { k: 'fn', id }, text: A.fa.functions[id]!.name ?? '', line: A.fa.functions[id]!.line, inline };
   }
-  return { ref: A.refOf(h), text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
+  let ref = A.refOf(h);
+  // a name holding an object literal (`client.post('/settings', settings)`): that object, data unless it has a `handler`
+  const v = ref.k === 'none' && h.type === 'identifier' ? unwrapExpr(soleConstValue(A, h.text, h)) : null;
+  if (v?.type === 'object') {
+    const lit = objectLiteral(A, v);
+    ref = lit.k === 'lit' ? lit : { k: 'lit', props: {} };
+  }
+  return { ref, text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
 }
 
 /** `path.join(__dirname, 'routes')`, `join(import.meta.dirname, 'routes')`, `__dirname + '/routes'`,

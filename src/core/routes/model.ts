@@ -103,6 +103,9 @@ export interface FuncDecl {
   table?: true;
   /** Parameters annotated with an HTTP client type (`http: AxiosInstance`, ./jsHttpClients): never a router. */
   clients?: number[];
+  /** Parameters that hold data, never a function (./jsHttpClients): what an HTTP client sends (`client.post('/x', body)`),
+   *  never a route's handler. */
+  data?: number[];
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
 }
