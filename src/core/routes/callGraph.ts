@@ -8,10 +8,11 @@
  * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
  */
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
-import { MAX_EXPANDED } from './loops';
+import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
 import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
+import { starGives, starLookupOrder } from './pyStar';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -351,7 +352,12 @@ export class CallGraph extends RefResolver {
     const els = fa?.arrays?.[name];
     if (els) return add(fa!.file, els, fa!.arraySpreads?.[name] ?? []);
     const ex = fa?.exports[name];
-    if (ex) this.elementsOf(fa!.file, ex, depth + 1, out, seen);
+    if (ex) return this.elementsOf(fa!.file, ex, depth + 1, out, seen);
+    // a barrel: `export * from './columns'`
+    for (const m of fa && name !== 'default' ? starLookupOrder(fa) : []) {
+      const f = this.mods.modFile(m, fa!.file);
+      if (f && starGives(this.files.get(f), name)) return this.elementsOf(fa!.file, { k: 'imp', mod: m, name }, depth + 1, out, seen);
+    }
   }
 
   /** The properties of the object `ref` is (`{ '/users': users }`, also a module's `module.exports`), each with its key. */
@@ -406,7 +412,7 @@ export class CallGraph extends RefResolver {
     const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
     const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
     const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
-    if (p?.k !== 'param' || ref(r.path) === p) return [r];
+    if (p?.k !== 'param' || ref(r.path) === p) return this.perStringRoutes(file, r);
     const out: RawRoute[] = [];
     for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
       const a = this.argOf(c, file, p.fn, p.i).ref;
@@ -428,6 +434,21 @@ export class CallGraph extends RefResolver {
       });
     }
     return out.length ? out : [r];
+  }
+
+  /** `for (const c of columns) f.get(`/${c}`, h)` over a list of strings another module exports (`as const` too): the
+   *  route once per string, the loop's body being called with each (CallEdge.each, `str` elements); else as it is. */
+  private perStringRoutes(file: string, r: RawRoute): RawRoute[] {
+    const parts = 'e' in r.path ? r.path.parts : undefined;
+    const p = parts?.find((x): x is { e: string; ref: Ref & { k: 'param' } } => typeof x !== 'string' && x.ref.k === 'param');
+    if (!parts || !p) return [r];
+    const strs = (this.callsTo.get(`${file}|${p.ref.fn}`) ?? []).map((c) => this.argOf(c, file, p.ref.fn, p.ref.i).ref);
+    if (!strs.length || strs.length > MAX_ELEMENTS || !strs.every((a) => a?.k === 'str')) return [r];
+    const same = (x: Ref): boolean => x.k === 'param' && x.fn === p.ref.fn && x.i === p.ref.i;
+    return strs.map((a) => ({
+      ...r,
+      path: { ...r.path, parts: parts.map((x) => (typeof x !== 'string' && same(x.ref) ? (a as { s: string }).s : x)) } as Val,
+    }));
   }
 }
 

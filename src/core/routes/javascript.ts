@@ -60,6 +60,9 @@ const QUERY = `
 [(function_expression) (arrow_function) (method_definition) (generator_function_declaration) (generator_function)] @fnx
 `;
 
+/** What may hold a constant array literal (`[…] as const`, `[…] satisfies T`, `Object.freeze([…])`). */
+const ARRAY_WRAPS = new Set(['as_expression', 'satisfies_expression', 'call_expression']);
+
 /** The servers of the runtimes: `Bun.serve(…)`, `Deno.serve(…)`. */
 const RUNTIME_SERVE = /^(?:Bun|Deno)\.serve$/;
 
@@ -550,7 +553,7 @@ export class JsAnalyzer extends Analyzer {
         const t = v?.type;
         if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
           this.constExport(name, v);
-        if (t === 'array' || t === 'object') constArray(this, name, v!);
+        if (t === 'array' || t === 'object' || ARRAY_WRAPS.has(t ?? '')) constArray(this, name, v!); // `as const`, `Object.freeze([…])`
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known

@@ -17,11 +17,16 @@ import { optionsPrefix } from './jsRouterOptions';
 import { koaRouteValue } from './jsKoaRoute';
 import { chainPath } from './jsHonoChain';
 import { importHelperCall } from './jsImportHelpers';
+import { AWILIX_PKGS, awilixCall, builderDecl } from './jsAwilix';
+import { literalObject } from './jsValues';
 
 const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
 /** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
 const FASTIFY_SELF =
   /^(?:set(?:Validator|Serializer)Compiler|set(?:Error|NotFound)Handler|setSchemaErrorFormatter|setReplySerializer|addHook|addSchema|addContentTypeParser|decorate(?:Request|Reply)?)$/;
+
+/** An awilix builder's chainable methods besides the verbs and `prefix` (./jsAwilix). */
+const AWILIX_SELF = /^(?:verbs|before|after|connect)$/;
 
 export function callRef(A: JsAnalyzer, n: Node): Ref {
   const route = koaRouteValue(A, n); // koa-route's `get('/x', fn)`: one route's middleware
@@ -62,8 +67,10 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
       m === 'register' ||
       m === 'on' ||
       m === 'use' ||
+      (AWILIX_SELF.test(m) && obj && builderDecl(A, A.refOf(obj))) ||
       /^openapi(?:Routes)?$/.test(m) ||
-      (m === 'route' && argv.length === 2)
+      (m === 'route' && argv.length === 2) ||
+      (m === 'route' && argv.length === 1 && literalObject(A, argv[0]!)) // Fastify `route({ … })` returns the instance
     ) {
       return A.refOf(obj);
     }
@@ -81,6 +88,8 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     if (p === 'fastify-plugin' && argv[0]) return { k: 'wrap', inner: A.refOf(argv[0]), fp: true };
     if (p === RC_PKG || p === 'honox/server') return calls.serverOf(A, n, p, name);
     if (p === 'hono/factory' && name === 'createFactory') return honoFactory(A, n);
+    const awilix = AWILIX_PKGS[p] ? awilixCall(A, n, AWILIX_PKGS[p], name, argv) : null;
+    if (awilix) return awilix;
   }
   if (callee.k === 'imp' && callee.mod.startsWith('pkg:') && /fastify-plugin/.test(callee.mod) && argv[0]) {
     return { k: 'wrap', inner: A.refOf(argv[0]), fp: true };

@@ -9,19 +9,38 @@
 import type { Ent } from './values';
 import type { FileAnalysis } from './model';
 import type { JsAnalyzer } from './javascript';
-import { named } from '../parsing/nodes';
+import { named, type SyntaxNode as Node } from '../parsing/nodes';
 
 /** The name an HTTP client is given by convention (`axios`, `axiosInstance`): no router is called so. */
 const AXIOS_NAME = /^axios(?:Instance|Client)?$/i;
 
 const CLIENT_PKGS = new Set(['axios', 'got', 'ky', 'superagent', 'supertest', 'undici', 'node-fetch', 'ofetch', '@angular/common/http']);
 
-/** Records on each function which of its parameters are annotated with an HTTP client type (FuncDecl.clients). */
+/** The name a request's data is given by convention: a function's parameter so named holds what a client sends. */
+const DATA_NAME = /^(?:body|data|payload|params|input|values|dto|formData|json|requestBody|reqBody)$/;
+/** A type annotation that says "data": an object type, an array or tuple, a primitive, `unknown`, `Record<…>`. */
+const DATA_TYPE =
+  /^:\s*(?:\{[^]*\}|\[[^]*\]|(?:string|number|boolean|bigint|unknown|object|null|undefined)\b(?![.<])|[\w$.]+(?:<[^()]*>)?\[\]|(?:Record|Partial|Array|ReadonlyArray)<[^()]*>)\s*$/;
+/** A type annotation that may be a function's (`RequestHandler`, `(req) => void`, `Middleware[]`): never data. */
+const FUNCTION_TYPE = /=>|Function|Handler|Middleware|Callback|Controller|Hook|Route/;
+
+/** Whether a parameter holds data: so typed, or so named and not typed as a function (FuncDecl.data). */
+function isDataParam(p: Node): boolean {
+  const type = p.childForFieldName('type')?.text;
+  if (type && FUNCTION_TYPE.test(type)) return false;
+  if (type && DATA_TYPE.test(type)) return true;
+  const name = (p.childForFieldName('pattern') ?? p).text;
+  return DATA_NAME.test(name) && p.type !== 'assignment_pattern';
+}
+
+/** Records on each function which of its parameters are annotated with an HTTP client type (FuncDecl.clients), and which
+ *  hold data (FuncDecl.data). */
 export function httpClientParams(A: JsAnalyzer): void {
   for (const f of A.fa.functions) {
     const params = A.fnNode(f.id)?.childForFieldName('parameters');
     if (!params) continue;
     named(params).forEach((p, i) => {
+      if (isDataParam(p)) (f.data ??= []).push(i);
       if (AXIOS_NAME.test((p.childForFieldName('pattern') ?? p).text)) return void (f.clients ??= []).push(i);
       const type = p.childForFieldName('type');
       const head = type ? /^:\s*([A-Za-z_$][\w$]*)/.exec(type.text)?.[1] : undefined;
@@ -30,6 +49,13 @@ export function httpClientParams(A: JsAnalyzer): void {
       if (r?.k === 'imp' && r.mod.startsWith('pkg:') && CLIENT_PKGS.has(r.mod.slice(4))) (f.clients ??= []).push(i);
     });
   }
+}
+
+/** A route's handler that is data (`client.post('/credentials', body)`): a parameter holding data (FuncDecl.data), or an
+ *  object literal; a registration's handler is a function. */
+export function isData(files: ReadonlyMap<string, FileAnalysis>, e: Ent | null): boolean {
+  if (e?.t === 'lit') return !('handler' in e.props); // Fastify `get('/x', { schema, handler })` is a route
+  return e?.t === 'param' && e.prop === undefined && !!files.get(e.file)?.functions[e.fn]?.data?.includes(e.i);
 }
 
 /** A parameter annotated with an HTTP client type or named `axios` (recorded by httpClientParams), or its `axios`

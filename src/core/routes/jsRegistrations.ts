@@ -13,8 +13,8 @@ import type { HandlerSpec, RawRoute, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
-import { tableMount } from './jsTables';
-import { importedField, literalObject } from './jsValues';
+import { objectLiteral, tableMount } from './jsTables';
+import { importedField, literalObject, soleConstValue } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters } from './autoload';
@@ -22,6 +22,7 @@ import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
 import { chainPath, pathless } from './jsHonoChain';
 import { MAX_ELEMENTS } from './loops';
+import { awilixPrefix, awilixRoute } from './jsAwilix';
 import type { HttpMethod } from './types';
 
 export const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'all'];
@@ -39,6 +40,7 @@ export const OTHER_METHODS = [
   'openapiRoutes',
   'forEach',
   'map',
+  'verbs',
 ];
 
 const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
@@ -90,6 +92,7 @@ const FORMS = new Map<string, (A: JsAnalyzer, c: Call) => void>(
     enableVersioning: nestVersioning,
     forRoot: nestConfigLoad,
     forFeature: nestConfigLoad,
+    verbs: (A: JsAnalyzer, c: Call) => void awilixRoute(A, c.recv, c.m, c.argv, c.line, c.range),
   }),
 );
 
@@ -123,6 +126,7 @@ function isPathLike(n: Node): boolean {
 
 /** `app.get('/p', h)`, Koa `router.get('name', '/p', h)` and `router.route('/p').get(h).post(h)` */
 function verbRoute(A: JsAnalyzer, { recv, argv, line, range, m }: Call): void {
+  if (awilixRoute(A, recv, m, argv, line, range)) return; // awilix `createController(api).get('/x', 'method')`
   const push = (owner: Node, flavour: RawRoute['flavour'], paths: readonly Val[], last: Node): void => {
     for (const p of paths)
       A.fa.routes.push({
@@ -426,6 +430,7 @@ function optionsObject(A: JsAnalyzer, n: Node | null): Node | null {
 
 /** Koa `router.prefix('/p')` */
 function prefixCall(A: JsAnalyzer, { recv, argv, line }: Call): void {
+  if (awilixPrefix(A, recv, argv)) return;
   if (argv.length === 1) A.fa.prefixSets.push({ target: A.refOf(recv), prefix: A.evalStr(argv[0]!), line });
 }
 
@@ -486,7 +491,14 @@ export function handler(A: JsAnalyzer, h0: Node): HandlerSpec {
     const id = A.fnId(h, true);
     return { ref: { k: 'fn', id }, text: A.fa.functions[id]!.name ?? '', line: A.fa.functions[id]!.line, inline };
   }
-  return { ref: A.refOf(h), text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
+  let ref = A.refOf(h);
+  // a name holding an object literal (`client.post('/settings', settings)`): that object, data unless it has a `handler`
+  const v = ref.k === 'none' && h.type === 'identifier' ? unwrapExpr(soleConstValue(A, h.text, h)) : null;
+  if (v?.type === 'object') {
+    const lit = objectLiteral(A, v);
+    ref = lit.k === 'lit' ? lit : { k: 'lit', props: {} };
+  }
+  return { ref, text: h.text.length > 60 ? '' : h.text, line: lineOf(h) };
 }
 
 /** `path.join(__dirname, 'routes')`, `join(import.meta.dirname, 'routes')`, `__dirname + '/routes'`,

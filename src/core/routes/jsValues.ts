@@ -13,6 +13,7 @@ import type { Ref, Val } from './model';
 import { patternSource } from './jsPatterns';
 import { helperCall } from './jsStrHelpers';
 import { envReaderCall } from './jsEnvReaders';
+import { MAX_ELEMENTS } from './loops';
 
 /** TypeScript `enum Paths { Users = '/users' }`: its string members are constants `Paths.Users`. */
 export function jsEnumConsts(A: JsAnalyzer, n: Node): void {
@@ -222,13 +223,22 @@ export function importedField(text: string, base: Ref, key: string): Val {
 /** The array literal an expression is or names: written in place, or held by a name declared once in this file (with
  *  `constOnly`, only a `const`). */
 export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): Node | null {
-  let u = unwrapExpr(n);
+  let u = frozenArray(n);
   if (u?.type === 'identifier') {
     const d = A.soleDeclarator(u.text, u);
     const ok = d && (!constOnly || isConst(d));
-    u = ok ? unwrapExpr(d.childForFieldName('value')) : null;
+    u = ok ? frozenArray(d.childForFieldName('value')) : null;
   }
   return u?.type === 'array' ? u : null;
+}
+
+/** An expression without `as const` and the like, and `Object.freeze([…])` as the array it freezes. */
+function frozenArray(n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  if (u?.type !== 'call_expression' || u.childForFieldName('function')?.text !== 'Object.freeze') return u;
+  const a = named(u.childForFieldName('arguments')!);
+  const x = a.length === 1 ? unwrapExpr(a[0]!) : null;
+  return x?.type === 'array' ? x : u;
 }
 
 /** A module-level constant array (`export const routers = [users, items]`): its elements, and the arrays spread into it
@@ -237,7 +247,14 @@ export function constArray(A: JsAnalyzer, name: string, n: Node): void {
   const u = literalArray(A, n, true);
   if (!u) return;
   const els = named(u).filter((e) => e.type !== 'comment');
-  (A.fa.arrays ??= {})[name] = els.filter((e) => e.type !== 'spread_element').map((e) => A.refOf(e));
+  const kept = els.filter((e) => e.type !== 'spread_element');
+  // a string element is its value (a loop over an imported list of names, read per element: CallGraph.perArgRoutes); a
+  // longer list is data, as a longer literal loop is (./loops)
+  const strs = kept.length <= MAX_ELEMENTS && (n.parent?.type !== 'variable_declarator' || isConst(n.parent));
+  (A.fa.arrays ??= {})[name] = kept.map((e): Ref => {
+    const s = strs && e.type === 'string' ? unquote(e) : null;
+    return s !== null ? { k: 'str', s } : A.refOf(e);
+  });
   const spreads = els.flatMap((e) => (e.type === 'spread_element' && named(e)[0] ? [A.refOf(named(e)[0]!)] : []));
   if (spreads.length) (A.fa.arraySpreads ??= {})[name] = spreads;
 }

@@ -48,6 +48,7 @@ export type Ref =
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'cond'; test: Val; yes: Val; no: Val } // `test ? yes : no` whose test another module may know (a configuration default)
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
+  | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
   | { k: 'none'; text: string };
 
 export interface ObjDecl {
@@ -72,6 +73,14 @@ export interface ObjDecl {
   factory?: true;
   /** `self` of a Python method (./pySelf): each instance of its class, never a root itself. */
   self?: true;
+  /** An awilix-koa / awilix-express controller builder (./jsAwilix). */
+  awilix?: AwilixBuilder;
+}
+
+/** awilix `createController(target)`: what its routes' handlers are methods of, and its `prefix(p)` calls. */
+export interface AwilixBuilder {
+  target: Ref;
+  prefixes: Val[];
 }
 
 export interface FuncDecl {
@@ -94,6 +103,9 @@ export interface FuncDecl {
   table?: true;
   /** Parameters annotated with an HTTP client type (`http: AxiosInstance`, ./jsHttpClients): never a router. */
   clients?: number[];
+  /** Parameters that hold data, never a function (./jsHttpClients): what an HTTP client sends (`client.post('/x', body)`),
+   *  never a route's handler. */
+  data?: number[];
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
 }

@@ -44,14 +44,8 @@ const QUERY = `
 `;
 
 const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
-const FLASK_CTORS: Record<string, 'app' | 'router'> = {
-  Flask: 'app',
-  Blueprint: 'router',
-  APIFlask: 'app',
-  APIBlueprint: 'router',
-  Api: 'router',
-  Namespace: 'router',
-};
+const FLASK_CTORS: Record<string, 'app' | 'router'> = { Flask: 'app', APIFlask: 'app' };
+for (const r of ['Blueprint', 'APIBlueprint', 'Api', 'Namespace']) FLASK_CTORS[r] = 'router';
 /** Flask-RESTful / Flask-RESTX / flask-smorest: Api and Namespace only count when imported from these. */
 const RESTFUL_PKGS = new Set(['flask_restful', 'flask_restx', 'flask_restplus', 'flask_smorest']);
 /** Packages whose Blueprint is Flask's (flask-smorest subclasses it). */

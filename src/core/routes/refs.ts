@@ -9,6 +9,7 @@ import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLo
 import * as path from 'node:path';
 import { lastName, makesHonoApp, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
+import { isData } from './jsHttpClients';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import { starGives, starLookupOrder } from './pyStar';
@@ -448,6 +449,11 @@ export class RefResolver {
     if (!r.handler) return false;
     const e = this.resolve(fa.file, r.handler.ref);
     return e?.t === 'fn' || e?.t === 'cls';
+  }
+
+  /** The handler is data, not a function (./jsHttpClients isData): the call sends it, it registers nothing. */
+  protected handlerIsData(fa: FileAnalysis, r: RawRoute): boolean {
+    return !!r.handler && isData(this.files, this.resolve(fa.file, r.handler.ref));
   }
 
   private handlerEnt(fa: FileAnalysis, r: RawRoute, handlerFile?: string): Ent | null {

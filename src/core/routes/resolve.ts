@@ -548,7 +548,7 @@ class Resolver extends CallGraph {
       fw = this.guessFramework(fa, r);
       guessed = true;
     }
-    if (!fw || !compatible(r, fw) || this.guardOnly(fa, r, fw)) return;
+    if (!fw || !compatible(r, fw) || this.guardOnly(fa, r, fw) || this.handlerIsData(fa, r)) return;
     if ('e' in pathVal) {
       out.push(make(fw, null, `path is a ${pathVal.why}: ${pathVal.e}`));
       return;

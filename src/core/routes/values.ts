@@ -88,6 +88,8 @@ export class Values {
       }
       case 'mem':
         return this.memberConst(file, ref, text);
+      case 'str':
+        return { s: ref.s };
       case 'cfg':
         return this.configValue(ref.key, text);
       case 'strfn': {
