@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsoncObject } from '../tsconfigChain';
+import { BUILD_DIRS } from './workspacePackages';
 
 /** File names that may name an entry (package.json and deno.json(c) are collected by the walk anyway). */
 export const ENTRY_CONFIG_NAMES = ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'Dockerfile', 'Procfile'];
@@ -18,7 +19,6 @@ const MAX_CONFIGS = 500;
 const MAX_BYTES = 256 * 1024;
 const MAX_WORDS = 500;
 const EXT = /\.(?:[cm]?[jt]sx?)$/i;
-const BUILD_DIRS = /^(?:dist|build|lib|out|esm|cjs)$/;
 
 /** The entry stems the configuration `files` (absolute paths the walk found) name, and the folders holding one (a
  *  project's own folder: a workspace member, a deno workspace folder), each sorted, without duplicates. */

@@ -21,7 +21,8 @@ export interface WorkspacePackage {
 }
 
 const CONDITIONS = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'module-sync', 'development', 'default']);
-const BUILD_DIRS = /^(?:dist|build|lib|out|esm|cjs)$/;
+/** Folders a package's build output goes to (`dist/x.js` is built from `src/x`). */
+export const BUILD_DIRS = /^(?:dist|build|lib|out|esm|cjs)$/;
 
 /** What the package.json files among `files` (absolute paths the walk found) declare, each read once: the named
  *  packages, and the module-alias aliases (./moduleAliases). */
