@@ -8,7 +8,8 @@
  * are queried and read from wasm again, and the analysis steps run over plain JavaScript objects. A first (full)
  * analysis reads the tree directly, as fast as `analyzeFile`; the mirror is built only for an edit: in idle time
  * slices after a time-sliced first analysis, or else when the first edit comes. The result is exactly
- * `analyzeFile(parsers, file, text)`.
+ * `analyzeFile(parsers, file, text)`, except while the syntax is broken: tree-sitter's error recovery may then
+ * build a different tree from the old one than from scratch.
  */
 import { grammarForFile, type GrammarId, type ParserSet, type TS } from '../parsing/treeSitter';
 import { abortError as abortErrorOf, parseSliced, tick } from '../parsing/slicing';
