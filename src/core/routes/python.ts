@@ -13,14 +13,14 @@ import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, 
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
 import { dottedModuleCall, importModule, relativeModule } from './pyLoaders';
-import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
-import { pyRouteTable, pyTableRegistration } from './pyTables';
-import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
+import { pyLoopCallees, pySyntax } from './pyLoops';
+import { pyRouteTable } from './pyTables';
+import { pyArrayRef, pyConstArray, pyElementCall } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
 import { frameworkBase, pyApiBinding, pySelf, pySelfField } from './pySelf';
-import { flaskConfigModule } from './pyConfigModules';
 import { pyImported } from './pyCurrentApp';
 import { pyDispatcher } from './pyDispatcher';
+import { pyRegCall } from './pyRegCalls';
 import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -422,102 +422,7 @@ export class PyAnalyzer extends Analyzer {
   }
 
   regCall(n: Node): void {
-    const fnNode = n.childForFieldName('function')!;
-    const method = fnNode.childForFieldName('attribute')?.text;
-    const owner = this.refOf(fnNode.childForFieldName('object'));
-    const { pos, kw } = pyArgs(n);
-    switch (method) {
-      case 'include_router':
-      case 'register_blueprint': {
-        const child = pos[0] ?? kw.get('router') ?? kw.get('blueprint');
-        if (!child) return;
-        const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
-        const kind = method === 'include_router' ? 'include' : 'blueprint';
-        if (pyElementMount(this, n, owner, child, p, kind)) return; // over an imported sequence (./pyEach)
-        // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table
-        for (const m of pyLoopMounts(this, child, p)) {
-          const prefix = m.prefix ? this.evalStr(m.prefix) : null;
-          this.fa.mounts.push({ parent: owner, child: m.child, prefix, line: lineOf(n), kind });
-        }
-        return;
-      }
-      case 'add_resource': {
-        // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>')
-        const cls = pos[0] ?? kw.get('resource');
-        if (!cls) return pyTableRegistration(this, n, fnNode.childForFieldName('object')!); // add_resource(*row)
-        const seen = new Set<string>(); // the same URL twice is one rule (werkzeug serves the first)
-        for (const p of pos.slice(1)) {
-          const path = this.evalStr(p);
-          if ('s' in path && seen.has(path.s)) continue;
-          if ('s' in path) seen.add(path.s);
-          this.fa.routes.push({
-            owner,
-            framework: null,
-            flavour: 'py-resource',
-            methods: [],
-            path,
-            line: lineOf(n),
-            range: rangeOf(n),
-            handler: this.handlerSpec(cls),
-          });
-        }
-        return;
-      }
-      case 'add_namespace': {
-        const ns = pos[0];
-        if (!ns) return;
-        const p = pos[1] ?? kw.get('path');
-        this.fa.mounts.push({
-          parent: owner,
-          child: this.refOf(ns),
-          prefix: p ? this.evalStr(p) : null,
-          line: lineOf(n),
-          kind: 'blueprint',
-        });
-        return;
-      }
-      case 'init_app': {
-        // api.init_app(app): Flask-RESTful/RESTX Api bound later (other extensions drop out at resolve time)
-        const app = pos[0] ?? kw.get('app');
-        if (app) this.fa.mounts.push({ parent: this.refOf(app), child: owner, prefix: null, line: lineOf(n), kind: 'include' });
-        return;
-      }
-      case 'from_object':
-        return flaskConfigModule(this.fa, pos[0]);
-      case 'mount': {
-        // Starlette/FastAPI sub-application: app.mount('/api/v1', api) (other mounted apps drop out at resolve time)
-        const p = pos[0] ?? kw.get('path');
-        const child = pos[1] ?? kw.get('app');
-        if (!p || !child) return;
-        this.fa.mounts.push({ parent: owner, child: this.refOf(child), prefix: this.evalStr(p), line: lineOf(n), kind: 'include' });
-        return;
-      }
-      case 'add_api_route':
-      case 'add_url_rule': {
-        const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
-        const h = method === 'add_api_route' ? (pos[1] ?? kw.get('endpoint')) : (pos[2] ?? kw.get('view_func'));
-        if (!pathNode || !h) return;
-        // MethodView.as_view() (also through `view_func = View.as_view("x")`) with no methods=: one route per HTTP
-        // method the class defines
-        const v = h.type === 'identifier' ? (this.assignedOnce(h) ?? h) : h;
-        const resource =
-          method === 'add_url_rule' &&
-          !kw.has('methods') &&
-          v.type === 'call' &&
-          /\.as_view$/.test(v.childForFieldName('function')?.text ?? '');
-        this.fa.routes.push({
-          owner,
-          framework: null,
-          flavour: method === 'add_api_route' ? 'py-add-api-route' : resource ? 'py-resource' : 'py-add-url-rule',
-          ...pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
-          path: this.evalStr(pathNode),
-          line: lineOf(n),
-          range: rangeOf(n),
-          handler: this.handlerSpec(resource ? v : h),
-        });
-        return;
-      }
-    }
+    pyRegCall(this, n);
   }
 
   handlerSpec(h: Node): HandlerSpec {
