@@ -214,7 +214,7 @@ export abstract class Analyzer {
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
-    if (!mayBeLocalFunction(callee)) return undefined;
+    if (!this.mayCallProject(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -238,12 +238,24 @@ export abstract class Analyzer {
     // a kept value: the strings it passes, or that it passes nothing (`makeRouter()`: the factory's options are absent)
     // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (CallGraph.perCall)
     const named = callee.k === 'mem' && (callee.base.k === 'inst' || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
-    if (!interesting && !named && !(made && (Object.keys(strs).length || !args.length))) return undefined;
+    // a Python method of the class called on `self` with a class or a string (`self.register(Users, f"{BASE}/users")`)
+    const own = !interesting && (refs.some((r) => r?.k === 'cls') || Object.keys(strs).length > 0) && this.selfCall(callee);
+    if (!interesting && !named && !own && !(made && (Object.keys(strs).length || !args.length))) return undefined;
     const edge: CallEdge = { callee, args: refs, line: lineOf(n), at: n.startIndex };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);
     return edge;
+  }
+
+  /** Could calling this reach a function of the project (whose parameters may then be bound)? */
+  mayCallProject(callee: Ref): boolean {
+    return mayBeLocalFunction(callee);
+  }
+
+  /** A call of a method on the first parameter of the method it is in (Python `self.register(…)`). */
+  protected selfCall(_callee: Ref): boolean {
+    return false;
   }
 
   /** The strings an argument holds beyond its own value (JS: an options object's, `"0.prefix"`). */

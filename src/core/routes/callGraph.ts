@@ -5,7 +5,9 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. A
  * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
- * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
+ * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Python methods
+ * are bound (./pyMethods: `storage.init_app(app)` passes `storage` as `self`, `Routes(app)` calls `__init__`), a class
+ * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. Pure.
  */
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
@@ -13,6 +15,7 @@ import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
+import { pyBoundCall, pyMethod, pySubclassHooks } from './pyMethods';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -35,6 +38,13 @@ export class CallGraph extends RefResolver {
     const ref = c.call.args[i] ?? (name ? c.call.kw?.[name] : undefined) ?? null;
     const str = c.call.strs?.[String(i)] ?? (name ? c.call.strs?.[name] : undefined) ?? null;
     return { ref, str };
+  }
+
+  /** The string call `c` passes to parameter `i` of `fn`: its string argument, or a parameter of the function it is
+   *  made in that it passes on (`self.mount(app, base)` in `__init__(self, app, base)`: what the callers of that pass). */
+  private argStr(c: Caller, fnFile: string, fn: number, i: number, e: string): Val {
+    const a = this.argOf(c, fnFile, fn, i);
+    return a.str ?? (a.ref?.k === 'param' ? { e, why: 'variable', ref: a.ref } : { e, why: 'variable' });
   }
 
   /** The string arguments the callers of function `fn` pass to its parameter `i` (one level of calls). */
@@ -95,7 +105,7 @@ export class CallGraph extends RefResolver {
         typeof p === 'string'
           ? p
           : p.ref.k === 'param'
-            ? str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
+            ? str(ev(c.file, this.argStr(c, fa.file, fn, p.ref.i, p.e)))
             : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
       );
       if (pieces.some((x) => x === null)) continue;
@@ -174,6 +184,10 @@ export class CallGraph extends RefResolver {
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument, also
    *  under members and method calls of it (`router.getRouter()` over a list of instances: the argument's method's value). */
   protected inCaller(c: Caller, file: string, fn: number, r: Ref): Ent | null {
+    // Python `self` of the method (an object standing for every instance, ./pySelf): the object this call is made on
+    const self = r.k === 'obj' ? this.files.get(file)?.objects[r.id] : undefined;
+    if (self?.self && self.via?.k === 'param' && self.via.fn === fn && self.via.i === 0 && c.call.args[0])
+      return this.resolve(c.file, c.call.args[0]);
     const e = this.resolve(file, r);
     const chain = e ? null : this.chainOf(file, r);
     const root = chain ? paramRoot(chain) : null;
@@ -207,7 +221,11 @@ export class CallGraph extends RefResolver {
    * array last: the elements of a parameter are what the other calls pass.
    */
   protected linkCalls(bind: (p: Ent, arg: Ref, file: string, from: string, line: number) => void): void {
-    const link = (callee: Ent & { t: 'fn' }, file: string, from: string, c: CallEdge): void => {
+    const res = (f: string, r: Ref): Ent | null => this.resolve(f, r);
+    const link = (callee: Ent & { t: 'fn' }, file: string, from: string, c0: CallEdge): void => {
+      // Python: a bound method's `self` is the object it is called on, a class call's the instance it makes (./pyMethods)
+      const on = c0.member === undefined && !c0.direct && file === from && c0.callee.k === 'mem' ? c0.callee.base : null;
+      const c = pyBoundCall(this.files, res, callee, from, c0, c0.self ?? on);
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
@@ -219,7 +237,9 @@ export class CallGraph extends RefResolver {
         const i = params.indexOf(name);
         if (i >= 0 && !args[i]) args[i] = r;
       }
+      const rest = this.files.get(callee.file)?.functions[callee.id]?.rest ?? Infinity;
       args.forEach((a, i) => {
+        if (i >= rest) return; // a Python `*args` parameter's elements (argElements)
         const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
         if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
         else if (a) bind(p, a, file, from, c.line);
@@ -233,6 +253,7 @@ export class CallGraph extends RefResolver {
       ...routeDefEdges(this.files, (f, r) => this.resolve(f, r)),
     ];
     const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
+    for (const h of pySubclassHooks(this.files, res)) link(h.callee, h.file, h.file, h.call);
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
       const calls: (Caller & { callee?: Ent | null })[] = edge.each
@@ -249,6 +270,7 @@ export class CallGraph extends RefResolver {
       for (const { file, call: c, callee: ofElement } of calls) {
         let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
+        if (callee?.t === 'cls') callee = pyMethod(this.files, res, callee, '__init__'); // Python `Routes(app)`
         if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
         if (callee?.t === 'fn') link(callee, file, from, c);
         if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
@@ -316,10 +338,7 @@ export class CallGraph extends RefResolver {
     };
     if (ref.k === 'arr') return add(file, ref.els, ref.spreads ?? []);
     if (ref.k === 'param') {
-      for (const c of this.callsTo.get(`${file}|${ref.fn}`) ?? []) {
-        const a = this.argOf(c, file, ref.fn, ref.i).ref;
-        if (a) this.elementsOf(c.file, a, depth + 1, out, seen);
-      }
+      for (const c of this.callsTo.get(`${file}|${ref.fn}`) ?? []) this.argElements(c, file, ref.fn, ref.i, depth, out, seen);
       return;
     }
     let mod: string | null = null;
@@ -360,6 +379,25 @@ export class CallGraph extends RefResolver {
     }
   }
 
+  /** The elements of what call `c` passes to parameter `i` of `fn`: its positional arguments from `i` on for a Python
+   *  `*args` parameter (`include_views(a.view, b.view)`), else those of the sequence it passes. */
+  private argElements(
+    c: Caller,
+    file: string,
+    fn: number,
+    i: number,
+    depth: number,
+    out: { file: string; ref: Ref }[],
+    seen: { visits: number },
+  ): void {
+    if (this.files.get(file)?.functions[fn]?.rest !== i) {
+      const a = this.argOf(c, file, fn, i).ref;
+      if (a) this.elementsOf(c.file, a, depth + 1, out, seen);
+      return;
+    }
+    for (const a of c.call.args.slice(i, i + MAX_EXPANDED - out.length)) if (a) out.push({ file: c.file, ref: a });
+  }
+
   /** The properties of the object `ref` is (`{ '/users': users }`, also a module's `module.exports`), each with its key. */
   private propsOf(file: string, ref: Ref): { file: string; ref: Ref; key: string }[] {
     const e = this.resolve(file, ref);
@@ -374,7 +412,30 @@ export class CallGraph extends RefResolver {
    * that is a router or a function is no prefix.
    */
   protected tableMounts(file: string, t: TableMount, str: (file: string, v: Val) => Val): TableMountAt[] {
-    const els: { file: string; ref: Ref; key?: string }[] = t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of);
+    return this.tableGroups(file, t).flatMap(({ els, parent }) => this.tableMountsOf(file, t, els, parent, str));
+  }
+
+  /** The elements a table mount reads, with the parent they are mounted on: over a parameter, per call of its function
+   *  (`router.include_views(a.view, b.view)` mounts these two on `router`, what another call passes on its object). */
+  private tableGroups(file: string, t: TableMount): { els: { file: string; ref: Ref; key?: string }[]; parent: Ent | null }[] {
+    const of = !t.obj && t.of.k === 'param' ? t.of : null;
+    const callers = of ? (this.callsTo.get(`${file}|${of.fn}`) ?? []) : [];
+    if (!of || !callers.length)
+      return [{ els: t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of), parent: this.resolve(file, t.parent) }];
+    return callers.map((c) => {
+      const els: { file: string; ref: Ref }[] = [];
+      this.argElements(c, file, of.fn, of.i, 0, els, { visits: 0 });
+      return { els, parent: this.inCaller(c, file, of.fn, t.parent) };
+    });
+  }
+
+  private tableMountsOf(
+    file: string,
+    t: TableMount,
+    els: { file: string; ref: Ref; key?: string }[],
+    parent: Ent | null,
+    str: (file: string, v: Val) => Val,
+  ): TableMountAt[] {
     return els.flatMap((el) => {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
       // the string a slot of the element holds (its key, or a string property), else null
@@ -397,7 +458,7 @@ export class CallGraph extends RefResolver {
               ? strAt(t.prefix)
               : null;
         const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
-        return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(cf, c) : null, prefix };
+        return { m, parent, child: c ? this.resolve(cf, c) : null, prefix };
       });
     });
   }
@@ -468,7 +529,7 @@ export function paramRoot(r: Ref): (Ref & { k: 'param' }) | null {
 }
 
 /** The chain `r` (see paramRoot) started at `a` instead. */
-function onArg(r: Ref, a: Ref): Ref {
+export function onArg(r: Ref, a: Ref): Ref {
   if (r.k === 'mem') return { ...r, base: onArg(r.base, a) };
   if (r.k === 'ret') return { ...r, callee: onArg(r.callee, a) };
   return a;

@@ -108,6 +108,10 @@ export interface FuncDecl {
   data?: number[];
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
+  /** Python: a `@staticmethod` (no bound first argument) or a class method (`@classmethod`, `__init_subclass__`). */
+  pyMethod?: 'static' | 'class';
+  /** Python: the index of its `*args` parameter; a call's positional arguments from there on are its elements. */
+  rest?: number;
 }
 
 export interface ClassDecl {
@@ -132,6 +136,8 @@ export interface ClassDecl {
   statics?: string[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;
+  /** Python: the class statement's head (`class NoteList(ApiView):`), where the routes it makes by being defined are. */
+  head?: SourceRange;
 }
 
 export interface HandlerSpec {
@@ -268,6 +274,11 @@ export interface CallEdge {
   /** With `each`: the call is of each element itself, with the arguments as written (`for (const k in routes)
    *  routes[k](app)`, ./jsKeyedCalls); `callee` is then `each`. */
   direct?: true;
+  /** Python: the instance a class call makes (`routes = Routes(app)`), the `self` its `__init__` is bound to. */
+  self?: Ref;
+  /** Python: made by the resolver (./pyCallGraph), its arguments already bound: a class statement calling the
+   *  `__init_subclass__` of a base (`line` is the class's). */
+  hook?: true;
 }
 
 /** A call passing route definition objects of other modules to a function or method (./jsRouteDefs): `fastify.service({

@@ -34,9 +34,12 @@ export function pyRegCall(A: PyAnalyzer, n: Node): void {
       return;
     }
     case 'add_resource': {
-      // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>')
-      const cls = pos[0] ?? kw.get('resource');
-      if (!cls) return pyTableRegistration(A, n, fnNode.childForFieldName('object')!); // add_resource(*row)
+      // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>'); fastapi-restful takes an instance:
+      // api.add_resource(Todo(), '/todos'), its class's methods the routes
+      const arg = pos[0] ?? kw.get('resource');
+      if (!arg) return pyTableRegistration(A, n, fnNode.childForFieldName('object')!); // add_resource(*row)
+      const made = arg.type === 'call' ? arg.childForFieldName('function') : null;
+      const cls = made?.type === 'identifier' || made?.type === 'attribute' ? made : arg;
       const seen = new Set<string>(); // the same URL twice is one rule (werkzeug serves the first)
       for (const p of pos.slice(1)) {
         const path = A.evalStr(p);

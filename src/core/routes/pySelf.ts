@@ -10,7 +10,7 @@
  * Flask-RESTful / RESTX / flask-smorest `Api` is bound to the app it is constructed with (`api = TodolistApi(app)`), as
  * `Api(app)` is. Pure.
  */
-import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { lineOf, named, rangeOf, type SourceRange, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
 import type { ClassDecl, FileAnalysis, Ref } from './model';
 import type { Framework } from './types';
@@ -29,14 +29,39 @@ export function pySelf(A: PyAnalyzer, r: Ref | null): Ref | null {
 }
 
 const STATIC = /^@(staticmethod|classmethod)\b/;
+/** Methods Python makes class methods without a decorator: their first parameter is the class. */
+const IMPLICIT_CLASS_METHODS = new Set(['__init_subclass__', '__class_getitem__']);
 
-/** The class whose (instance) method's first parameter `r` is: `self`; nothing for a static or class method. */
-function methodClass(A: PyAnalyzer, r: Ref | null): { fn?: Node; cls?: Node; name?: Node } {
+/** A method's binding: `@staticmethod`, or a class method (`@classmethod`, `__init_subclass__`); null for an instance
+ *  method. `c` is the statement of the class body (the definition, or the decorated definition around it). */
+export function pyMethodKind(c: Node, name: string): 'static' | 'class' | null {
+  const decorators = c.type === 'decorated_definition' ? named(c).filter((d) => d.type === 'decorator') : [];
+  if (decorators.some((d) => /^@staticmethod\b/.test(d.text))) return 'static';
+  return IMPLICIT_CLASS_METHODS.has(name) || decorators.some((d) => /^@classmethod\b/.test(d.text)) ? 'class' : null;
+}
+
+/** The head of a class statement (from `class` to its name): where the routes it makes by being defined are. */
+export function pyClassHead(n: Node, name: Node): SourceRange {
+  return { start: rangeOf(n).start, end: rangeOf(name).end };
+}
+
+/** A call of a method on the first parameter of a method (`self.register(Users, "/users")`, `cls.attach(api)`). */
+export function pySelfCall(A: PyAnalyzer, callee: Ref): boolean {
+  if (callee.k !== 'mem') return false;
+  const b = callee.base.k === 'obj' && A.fa.objects[callee.base.id]?.self ? A.fa.objects[callee.base.id]!.via : callee.base;
+  return !!methodClass(A, b ?? null, true).cls;
+}
+
+/** The class whose (instance) method's first parameter `r` is: `self`; nothing for a static or class method (unless
+ *  `classes`: then a class method's `cls` too). */
+function methodClass(A: PyAnalyzer, r: Ref | null, classes = false): { fn?: Node; cls?: Node; name?: Node } {
   if (r?.k !== 'param' || r.i !== 0) return {};
   const fn = A.fnNodes[r.fn];
   let def = fn?.parent;
+  const own = fn?.childForFieldName('name')?.text ?? '';
+  if (!classes && IMPLICIT_CLASS_METHODS.has(own)) return {};
   if (def?.type === 'decorated_definition') {
-    if (named(def).some((d) => d.type === 'decorator' && STATIC.test(d.text))) return {};
+    if (named(def).some((d) => d.type === 'decorator' && (classes ? /^@staticmethod\b/ : STATIC).test(d.text))) return {};
     def = def.parent;
   }
   const cls = def?.type === 'block' ? def.parent : null;

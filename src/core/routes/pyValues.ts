@@ -44,7 +44,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
     case 'identifier': {
       const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
       if (bound !== undefined) return bound ? pyEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
-      const right = A.assignedOnce(n);
+      const right = A.assignedOnce(n) ?? A.assignedBefore(n);
       if (right && right.type !== 'identifier') {
         const v = pyEvalStr(A, right, depth + 1);
         if ('s' in v || v.ref || v.parts) return v; // a constant, or one of another module

@@ -4,12 +4,12 @@
  * structural inspection of those nodes only.
  */
 import type { Framework } from './types';
-import { type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
+import { type CallEdge, type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { pyArgs, pyExceptFallback, pyParamNames, pyReturnClass } from '../parsing/python';
+import { pyArgs, pyExceptFallback, pyParamNames, pyRestParam, pyReturnClass } from '../parsing/python';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
+import { captureSteps, decoratorFlavour, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
 import { dottedModuleCall, importModule, relativeModule } from './pyLoaders';
@@ -17,7 +17,7 @@ import { pyLoopCallees, pySyntax } from './pyLoops';
 import { pyRouteTable } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
-import { frameworkBase, pyApiBinding, pySelf, pySelfField } from './pySelf';
+import { frameworkBase, pyApiBinding, pyClassHead, pyMethodKind, pySelf, pySelfCall, pySelfField } from './pySelf';
 import { pyImported } from './pyCurrentApp';
 import { pyDispatcher } from './pyDispatcher';
 import { pyRegCall } from './pyRegCalls';
@@ -35,6 +35,7 @@ const QUERY = `
 (call function: (call function: (attribute attribute: (identifier) @_d (#any-of? @_d "route" "api_route" ${[...METHOD_DECORATORS].map((m) => `"${m}"`).join(' ')})))) @deccall
 (call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app" "from_object"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
+(call function: [(identifier) (attribute)] arguments: (argument_list (attribute))) @argcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (keyword_argument value: [(identifier) (attribute)]))) @argcall
 (function_definition name: (identifier)) @func
 (lambda) @lambda
@@ -81,7 +82,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 
 export class PyAnalyzer extends Analyzer {
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, pyParamNames, true);
+    super(fa, file, scopes, (fn) => pyParamNames(fn, true), true);
   }
 
   /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
@@ -107,6 +108,8 @@ export class PyAnalyzer extends Analyzer {
         range: rangeOf(fn),
         params: this.bindings.paramNames(fn).map((p) => p ?? ''),
       };
+      const rest = pyRestParam(fn);
+      if (rest >= 0) decl.rest = rest;
       this.fa.functions.push(decl);
       this.fnNodes[id] = fn;
       this.fnIds.set(fn.startIndex, id);
@@ -173,7 +176,7 @@ export class PyAnalyzer extends Analyzer {
 
   private noteFramework(mod: string): void {
     const top = mod.split('.')[0];
-    if (top === 'fastapi') this.frameworks.add('fastapi');
+    if (top === 'fastapi' || top === 'fastapi_restful') this.frameworks.add('fastapi');
     if (top === 'flask' || top === 'apiflask' || RESTFUL_PKGS.has(top ?? '')) this.frameworks.add('flask');
   }
 
@@ -204,13 +207,15 @@ export class PyAnalyzer extends Analyzer {
       this.clsIds.set(n.startIndex, id);
       const methods: Record<string, number> = {};
       const fields: Record<string, Ref> = {};
-      this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
+      this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields, head: pyClassHead(n, name) });
       this.classBases(this.fa.classes[id]!, n);
       const body = n.childForFieldName('body');
       for (const c of body ? named(body) : []) {
         const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
         const mn = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
         if (def && mn) methods[mn] = this.fnId(def);
+        const kind = def && mn ? pyMethodKind(c, mn) : null;
+        if (kind) this.fa.functions[methods[mn!]!]!.pyMethod = kind;
         const asg = c.type === 'expression_statement' ? named(c)[0] : undefined;
         const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
         const right = asg?.childForFieldName('right');
@@ -337,6 +342,8 @@ export class PyAnalyzer extends Analyzer {
     else return null;
     const top = mod ? mod.replace(/^py:/, '').split('.')[0] : null;
     if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]!, name };
+    // fastapi-restful `Api(app)`: its resources are FastAPI routes of the app
+    if (name === 'Api' && top === 'fastapi_restful') return { framework: 'fastapi', kind: 'router', name };
     if (RESOURCE_CTORS.has(name)) return top && RESTFUL_PKGS.has(top) ? { framework: 'flask', kind: 'router', name } : null;
     if (name in FLASK_CTORS && (top === null || BLUEPRINT_PKGS.has(top))) return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
     return null;
@@ -357,6 +364,23 @@ export class PyAnalyzer extends Analyzer {
     const own = list.filter((b) => b.scope === here && b.node.startIndex < n.startIndex);
     const b = here !== -1 && own.length === 1 ? own[0] : list.length === 1 && list[0]!.scope === -1 ? list[0] : undefined;
     return b?.node.type === 'assignment' ? b.node.childForFieldName('right') : null;
+  }
+
+  /**
+   * The value a name reassigned in straight-line code holds at `n`: when every binding of it in this scope is an
+   * assignment at the top level of the scope's body, the last one before `n` (`hr_base_url = "/api/hr"` written again
+   * before a second group of routes); else null.
+   */
+  assignedBefore(n: Node): Node | null {
+    const here = this.bindings.scopes.scopeOf(n);
+    const own = (this.bindings.get(n.text) ?? []).filter((b) => b.scope === here);
+    const top = (a: Node): boolean => {
+      const block = a.type === 'assignment' && a.parent?.type === 'expression_statement' ? a.parent.parent : null;
+      return here === -1 ? block?.type === 'module' : block?.type === 'block' && block.parent?.startIndex === here;
+    };
+    if (own.length < 2 || !own.every((b) => top(b.node))) return null;
+    const last = own.filter((b) => b.node.endIndex <= n.startIndex).at(-1);
+    return last ? last.node.childForFieldName('right') : null;
   }
 
   // ---- routes & mounts ---------------------------------------------------------------------------
@@ -454,7 +478,7 @@ export class PyAnalyzer extends Analyzer {
     if (!al) return;
     // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
     const callees = pyLoopCallees(this, fnNode) ?? [this.refOf(fnNode)];
-    if (!callees.some(mayBeLocalFunction)) return; // as callEdge would, before the arguments are read
+    if (!callees.some((c) => this.mayCallProject(c))) return; // as callEdge would, before the arguments are read
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
     const kwArgs: [string, Node][] = [];
@@ -463,7 +487,23 @@ export class PyAnalyzer extends Analyzer {
       const value = a.childForFieldName('value');
       if (name && value) kwArgs.push([name, value]);
     }
-    for (const callee of callees) this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
+    for (const callee of callees) {
+      const edge = this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
+      // `routes = Routes(app)`: the instance a class call makes is its `__init__`'s `self` (resolved: ./pyCallGraph)
+      const named = n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.type === 'identifier';
+      if (edge && named && (callee.k === 'cls' || callee.k === 'imp')) this.made.push({ edge, n });
+    }
+  }
+
+  /** A method of an object a project class made too (`storage.init_app(app)`, `router.include_views(…)`). */
+  override mayCallProject(callee: Ref): boolean {
+    return super.mayCallProject(callee) || (callee.k === 'mem' && callee.base.k === 'obj' && !!this.fa.objects[callee.base.id]?.ctor);
+  }
+
+  /** `self.register(Users, "/users")` in a method: a call of a method of the class, kept for the strings or classes it
+   *  passes too (./pySelf). */
+  protected selfCall(callee: Ref): boolean {
+    return pySelfCall(this, callee);
   }
 
   private setConst(name: string, v: { s: string; src?: string }): void {
@@ -480,10 +520,20 @@ export class PyAnalyzer extends Analyzer {
     if (v && 's' in v) this.setConst(`cfg:${key}`, v);
   }
 
-  /** Module exports and constants, one step per module-level name (then the framework hints). */
+  /** Class calls whose value a name keeps (`routes = Routes(app)`): read last, once every object of the file is made. */
+  private readonly made: { edge: CallEdge; n: Node }[] = [];
+
+  /** Module exports and constants, one step per module-level name (then the instances class calls make, and the
+   *  framework hints). */
   finishSteps(): (() => void)[] {
     const names = [...this.bindings.entries()].map(([name]) => name);
-    return [...names.map((name) => () => this.finishName(name)), this.frameworkStep()];
+    const made = () => {
+      for (const { edge, n } of this.made) {
+        const inst = this.refOf(n);
+        if (inst.k === 'obj') edge.self = inst;
+      }
+    };
+    return [...names.map((name) => () => this.finishName(name)), made, this.frameworkStep()];
   }
 
   private finishName(name: string): void {

@@ -13,6 +13,7 @@ import { isData } from './jsHttpClients';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import { starGives, starLookupOrder } from './pyStar';
+import { pyMethod, pySelfClass } from './pyMethods';
 import type { Ent } from './values';
 
 /** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
@@ -233,6 +234,9 @@ export class RefResolver {
           const v = b.props[ref.name];
           return v ? this.resolve(b.file, v, depth + 1) : null;
         }
+        // Python `self.setup(app)`, `cls.register(api)`: a method of the class (./pyMethods)
+        const own = this.pyMember(b, ref.name, depth);
+        if (own) return own;
         // `const { router } = options`, `function f({ router })`: a property of the object the callers pass
         if (b.t === 'param' && b.prop === undefined) return { ...b, prop: ref.name };
         if (b.t === 'ns') {
@@ -258,6 +262,14 @@ export class RefResolver {
     }
   }
 
+  /** A method of the Python class `b` is (made by: `router.include_views(…)` of an `APIRouter` subclass's instance), or
+   *  whose method's `self` / `cls` it is. */
+  private pyMember(b: Ent, name: string, depth: number): Ent | null {
+    const o = b.t === 'obj' ? this.files.get(b.file)?.objects[b.id] : undefined;
+    const c = o?.ctor ? this.resolve(b.file, o.ctor, depth + 1) : b.t === 'param' ? pySelfClass(this.files, b) : null;
+    return c?.t === 'cls' ? pyMethod(this.files, (f, r) => this.resolve(f, r, depth + 1), c, name) : null;
+  }
+
   /**
    * `pkg.sub.mod.router` after `import pkg.sub.mod`, `endpoints.admin` after `from . import endpoints`, in Python: when the
    * packages are implicit namespace packages (PEP 420, folders without `__init__.py`), no module stands for them, so the
@@ -275,7 +287,9 @@ export class RefResolver {
    * meet there, apart from any other subclass's. A static field is one the subclasses share.
    */
   private inherited(sub: { file: string; id: number }, name: string, depth: number): Ent | null {
-    if (this.files.get(sub.file)?.language !== 'javascript') return null; // a Python class attribute is shared
+    // a Python class attribute is shared; a method is the nearest base's (./pyMethods)
+    if (this.files.get(sub.file)?.language !== 'javascript')
+      return pyMethod(this.files, (f, r) => this.resolve(f, r, depth + 1), { t: 'cls', file: sub.file, id: sub.id }, name);
     let cur = sub;
     for (let i = 0; i < 6; i++) {
       const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
@@ -335,6 +349,20 @@ export class RefResolver {
     if (!mod) return [f(null)];
     const fns = this.nameFns(file);
     return this.entriesOf(file, mod).map((entry) => f({ mod, entry, fns }));
+  }
+
+  private loaders: FileAnalysis[] | null = null;
+
+  /** "is left out by …": a file of a folder a loader lists (./folderLoops) that its filter does not keep. */
+  protected leftOut(file: string, rel: (file: string) => string): string | null {
+    this.loaders ??= [...this.files.values()].filter((fa) => fa.folderLoops?.length);
+    for (const fa of this.loaders)
+      for (const [i, l] of fa.folderLoops!.entries()) {
+        if (l.cwd || !l.spec || file === fa.file || !file.startsWith(l.dir + path.sep)) continue;
+        if (!this.entriesOf(fa.file, `each:${i}`).some((x) => x.mod === `file:${file}`))
+          return `is left out by the filter of the folder loader at ${rel(fa.file)}:${l.line}`;
+      }
+    return null;
   }
 
   private fnsMemo = new Map<string, NameExpr | null>();
