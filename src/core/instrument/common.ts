@@ -181,6 +181,15 @@ export function orderedAspects(aspects: Iterable<Aspect>): Aspect[] {
   return (['counter', 'histogram', 'span'] as Aspect[]).filter((a) => set.has(a));
 }
 
+/** Route parameters whose value may be a credential (`/reset/:token`, `/keys/{api_key}`): never written to a span.
+ *  Plain alternation, the same syntax in JavaScript and Python (the helper modules embed its source). */
+export const SENSITIVE_PARAM = /token|secret|pass|pwd|key|auth|sig|otp|session|cookie|cred|nonce|hash|salt|code/i;
+
+/** The path parameters a span records: all but the SENSITIVE_PARAM ones. */
+export function spanParams(path: string): string[] {
+  return pathParams(path).filter((p) => !SENSITIVE_PARAM.test(p));
+}
+
 /** Parameter names in a route path: `{id}`, `{p:path}` (FastAPI), `<int:id>` (Flask), `:id` (Express & co). */
 export function pathParams(path: string): string[] {
   const out: string[] = [];

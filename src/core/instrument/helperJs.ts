@@ -13,7 +13,7 @@
  * else 204 for null, `@Redirect()` 302, a thrown error's `httpCode` else 500 (an action taking `@Res()` / `@Ctx()`:
  * its response's statusCode, as above). Not known to it: a server's `defaults` for undefined/null results.
  */
-import { jsRegisteredFn, jsString, labelKinds, metricNames } from './common';
+import { jsRegisteredFn, jsString, labelKinds, metricNames, SENSITIVE_PARAM } from './common';
 import type { InstrumentOptions } from './types';
 
 export const JS_HELPER_MODULE = 'telemetryRoutes';
@@ -187,7 +187,9 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     "  const name = fn.name || 'anonymous';",
     '  // routing-controllers or NestJS: known at the first call, once every decorator of the method has run',
     `  let rc${t(': RcStorage | null | undefined')};`,
-    '  const names = (route.match(/:[A-Za-z_$][\\w$]*|\\{[A-Za-z_$][\\w$]*/g) || []).map((p) => p.slice(1)); // no matchAll: ES2017 targets',
+    '  const names = (route.match(/:[A-Za-z_$][\\w$]*|\\{[A-Za-z_$][\\w$]*/g) || []) // no matchAll: ES2017 targets',
+    `    .map((p) => p.slice(1))`,
+    `    .filter((p) => !/${SENSITIVE_PARAM.source}/i.test(p)); // may carry a credential: not recorded on the span`,
     `  const wrapped = ${ts ? '' : '/** @this {unknown} @param {unknown[]} args */ '}function (${t('this: unknown, ')}...args${t(': unknown[]')}) {`,
     '    const m = methodOf(method, args);',
     '    if (rc === undefined) rc = nest ? rcStorage(nest) : null;',

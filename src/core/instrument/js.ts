@@ -32,7 +32,7 @@ import {
   lineStarts,
   offsetOf,
   presentAspects,
-  pathParams,
+  spanParams,
   reindentEdits,
   rowsInsideStrings,
   spanName,
@@ -284,7 +284,7 @@ function wrapperLines(
     pro.push([0, `return ${names.tracer}.startActiveSpan(${q(spanName(opts, route))}, ${isAsync ? 'async ' : ''}(${spanVar}) => {`]);
     s = 1;
     pro.push([1, `${spanVar}.setAttribute('http.route', ${q(tpl)})${semi}`.replace(/'/g, style.quote)]);
-    for (const p of pathParams(tpl)) {
+    for (const p of spanParams(tpl)) {
       const expr = rules.pathParam({ req, fn, name: p, q, ts });
       if (expr) pro.push([1, `${spanVar}.setAttribute(${q(`http.route.param.${p}`)}, String(${expr}))${semi}`]);
     }
