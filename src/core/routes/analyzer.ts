@@ -214,7 +214,9 @@ export abstract class Analyzer {
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
-    if (!mayBeLocalFunction(callee)) return undefined;
+    // also a member of what a project call returned (`(await services.web()).default(app)`: ObjDecl.via)
+    const ofMade = (r: Ref): boolean => (r.k === 'mem' ? ofMade(r.base) : r.k === 'obj' && !!this.fa.objects[r.id]?.via);
+    if (!mayBeLocalFunction(callee) && !ofMade(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {

@@ -7,6 +7,7 @@
  * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
  * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
  */
+import { ANY_PROP } from './model';
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
 import { callAt, key, RefResolver } from './refs';
@@ -247,12 +248,18 @@ export class CallGraph extends RefResolver {
           )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));
       for (const { file, call: c, callee: ofElement } of calls) {
-        let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
-        if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
-        if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
-        if (callee?.t === 'fn') link(callee, file, from, c);
-        if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
-          for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
+        // `(await services[name]()).default(app)`: the function each value of `services` gives, called with `app`
+        const keyed = ofElement === undefined ? this.keyedCallees(from, c.callee) : null;
+        for (let callee of keyed ?? [ofElement !== undefined ? ofElement : this.resolve(from, c.callee)]) {
+          if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
+          // a parameter, or what a call of it gives (`(await load()).default(app)` in a loop over loaders: each one's)
+          const root = !callee && !edge.each && !keyed ? paramRoot(this.chainOf(from, c.callee)) : null;
+          if (root) callee = { t: 'param', file: from, fn: root.fn, i: root.i };
+          if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
+          if (callee?.t === 'fn') link(callee, file, from, c);
+          if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
+            for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
+        }
       }
     }
     // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with;
@@ -262,6 +269,22 @@ export class CallGraph extends RefResolver {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
         if (callee?.t === 'fn') link(callee, from, from, c);
       }
+  }
+
+  /**
+   * The functions a call through a computed key calls (`services[name](app)`, `(await services[name]()).default(app)`:
+   * a chain of members and calls on ANY_PROP), one per value of the object (a literal of this file or imported), each
+   * read where it is written (`{ web: () => import('./web') }`); null when `r` is no such chain.
+   */
+  private keyedCallees(file: string, r: Ref): (Ent | null)[] | null {
+    const chain = this.chainOf(file, r);
+    const anyOf = (x: Ref): Ref | null =>
+      x.k === 'mem' ? (x.name === ANY_PROP ? x : anyOf(x.base)) : x.k === 'ret' && !x.args ? anyOf(x.callee) : null;
+    const any = anyOf(chain);
+    if (any?.k !== 'mem') return null;
+    const onValue = (x: Ref, v: Ref): Ref =>
+      x === any ? v : x.k === 'mem' ? { ...x, base: onValue(x.base, v) } : x.k === 'ret' ? { ...x, callee: onValue(x.callee, v) } : x;
+    return this.propsOf(file, any.base).map((el) => this.resolve(el.file, onValue(chain, el.ref)));
   }
 
   /**

@@ -28,7 +28,7 @@ import { constArray, tableDispatch } from './jsRouteTables';
 import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
-import { keyedCall } from './jsKeyedCalls';
+import { keyedCall, keyedCallee } from './jsKeyedCalls';
 import { decorateCall, defCall, registrars } from './jsRouteDefs';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
@@ -516,8 +516,8 @@ export class JsAnalyzer extends Analyzer {
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
-    const callee = this.refOf(fn);
     if (keyedCall(this, n, fn, argv)) return;
+    const callee = keyedCallee(this, fn) ?? this.refOf(fn); // `services[name](app)`: each value (ANY_PROP)
     // the runtime's server (`Bun.serve({ fetch: server.create().fetch })`, `Deno.serve(…)`): what it is given is read, so
     // an app a factory call makes there is one of this file's objects, served (./roots)
     if (RUNTIME_SERVE.test(fn.text)) for (const a of argv) void this.refOf(a);

@@ -4,7 +4,7 @@
  * framework package (`express()`, `Router()`, `fastify()`, koa-router, Hono's `basePath` / `createApp`), a
  * `fastify-plugin` or inline-function wrapper, and what a project function returns (`const app = createApp()`). Pure.
  */
-import { type Ref } from './model';
+import { ANY_PROP, type Ref } from './model';
 import { jsStringLiteral as unquote, lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
@@ -19,6 +19,7 @@ import { chainPath } from './jsHonoChain';
 import { importHelperCall } from './jsImportHelpers';
 import { AWILIX_PKGS, awilixCall, builderDecl } from './jsAwilix';
 import { literalObject } from './jsValues';
+import { keyedCallee } from './jsKeyedCalls';
 
 const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
 /** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
@@ -75,7 +76,10 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
       return A.refOf(obj);
     }
   }
-  const callee = A.refOf(fn);
+  // `services[name]()`: what calling any value of the object returns (`(await services[name]()).default(app)`)
+  const keyed = keyedCallee(A, fn);
+  if (keyed?.k === 'mem' && keyed.name === ANY_PROP) return { k: 'ret', callee: keyed };
+  const callee = keyed ?? A.refOf(fn);
   const pkg = A.pkgOf(callee);
   if (pkg) {
     const { pkg: p, name } = pkg;
@@ -100,6 +104,9 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
   // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
   const inline = argv.filter(isInlineFunction);
   if (inline.length === 1) return { k: 'wrap', inner: A.refOf(inline[0]!), fp: false };
+  // `(await load()).default` of a loader a loop or callback is given (`for (const load of Object.values(services))`):
+  // what each element returns (callGraph.ts, inCaller)
+  if (callee.k === 'param' && !argv.length) return { k: 'ret', callee };
   // const app = createApp(): what the project function returns (a fresh instance per call when it creates it: resolve.ts)
   const via = A.returnOf(
     callee,

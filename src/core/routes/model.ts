@@ -34,7 +34,7 @@ export type ModId = string;
 export type Ref =
   | { k: 'obj'; id: number } // app/router object created in this file (objects[id])
   | { k: 'imp'; mod: ModId; name: string } // imported binding; name '*' = namespace, 'cjs' = require() result
-  | { k: 'mem'; base: Ref; name: string } // attribute / property access
+  | { k: 'mem'; base: Ref; name: string } // attribute / property access (name ANY_PROP: a computed key, any value)
   | { k: 'param'; fn: number; i: number } // i-th parameter of functions[fn]
   | { k: 'fn'; id: number } // function defined in this file
   | { k: 'cls'; id: number } // class defined in this file
@@ -50,6 +50,10 @@ export type Ref =
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
   | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
   | { k: 'none'; text: string };
+
+/** The property name of `services[name]` read by a computed key: any of the object's values. A call through it (also of
+ *  what it returns: `(await services[name]()).default(app)`) is a call of each value (./jsKeyedCalls, callGraph.ts). */
+export const ANY_PROP = '[*]';
 
 export interface ObjDecl {
   id: number;

@@ -4,7 +4,7 @@
  * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates), and a
  * route's handler function. Pure.
  */
-import type { CallEdge, ClassDecl, FileAnalysis, ModId, RawRoute, Ref, Val } from './model';
+import { ANY_PROP, type CallEdge, type ClassDecl, type FileAnalysis, type ModId, type RawRoute, type Ref, type Val } from './model';
 import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLoops';
 import * as path from 'node:path';
 import { lastName, makesHonoApp, TABLE_ROWS } from './common';
@@ -217,6 +217,7 @@ export class RefResolver {
         return null;
       case 'mem': {
         if (ref.name === TABLE_ROWS) return this.rowsOf(file, ref.base, depth);
+        if (ref.name === ANY_PROP) return null; // a computed key: one of several values (CallGraph.keyedCallees)
         // `require('./books').default`: the default export of an ES module loaded by require (TypeScript's interop)
         if (ref.name === 'default' && ref.base.k === 'imp' && ref.base.name === 'cjs')
           return this.resolve(file, { ...ref.base, name: 'default' }, depth + 1);
