@@ -214,7 +214,7 @@ export abstract class Analyzer {
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
-    if (!mayBeLocalFunction(callee)) return undefined;
+    if (!this.mayCall(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -244,6 +244,13 @@ export abstract class Analyzer {
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);
     return edge;
+  }
+
+  /** Whether a call of `callee` may be of a project function; in Python also a method of what a project call made
+   *  (`application = Application()`, then `application.register(app)`: the resolver reads the call's value, ObjDecl.via). */
+  protected mayCall(callee: Ref): boolean {
+    const made = callee.k === 'mem' && callee.base.k === 'obj' && !!this.fa.objects[callee.base.id]?.via;
+    return mayBeLocalFunction(callee) || (made && this.fa.language === 'python');
   }
 
   /** The strings an argument holds beyond its own value (JS: an options object's, `"0.prefix"`). */

@@ -13,6 +13,7 @@ import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
+import { pyBoundCall } from './pyMethods';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -250,7 +251,7 @@ export class CallGraph extends RefResolver {
         let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
         if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
         if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
-        if (callee?.t === 'fn') link(callee, file, from, c);
+        if (callee?.t === 'fn') link(callee, file, from, ofElement === undefined ? pyBoundCall(this.py, from, c, callee) : c);
         if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
           for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
       }

@@ -14,6 +14,7 @@ import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import { starGives, starLookupOrder } from './pyStar';
 import type { Ent } from './values';
+import { pyAttr, pyReceiver, pyReturn, type PyContext } from './pyMethods';
 
 /** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
 export interface EntryAt {
@@ -116,8 +117,12 @@ function chainImport(ref: Ref): (Ref & { k: 'imp' }) | null {
 export class RefResolver {
   protected readonly files: ReadonlyMap<string, FileAnalysis>;
 
+  /** How ./pyMethods reads the project. */
+  protected readonly py: PyContext;
+
   constructor(protected readonly mods: ModuleIndex) {
     this.files = mods.files;
+    this.py = { files: this.files, resolve: (f, r, d) => this.resolve(f, r, d) };
   }
 
   protected exportOf(file: string, name: string, depth: number): Ent | null {
@@ -175,7 +180,8 @@ export class RefResolver {
         if (f?.t === 'obj' && this.files.get(f.file)?.objects[f.id]?.framework === 'koa') return f;
         if (f?.t !== 'fn') return null;
         const decl = this.files.get(f.file)?.functions[f.id];
-        const e = decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;
+        const self = pyReceiver(this.py, file, ref.callee, f, depth); // a Python method called on an instance
+        const e = self ? pyReturn(this.py, self, f, depth + 1) : decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;
         if (!e && decl?.returnsType) {
           // `def get_settings() -> Settings: return environments[env]()`: an instance of the annotated class
           const c = this.resolve(f.file, decl.returnsType, depth + 1);
@@ -244,6 +250,7 @@ export class RefResolver {
           const sub = this.mods.submodule(b.file, ref.name);
           return sub ? { t: 'ns', file: sub } : null;
         }
+        if (b.t === 'inst' && this.files.get(b.file)?.language === 'python') return pyAttr(this.py, b, ref.name, depth);
         if (b.t === 'inst' || b.t === 'cls') {
           const cls = this.files.get(b.file)?.classes[b.id];
           const m = ownOf(cls?.methods, ref.name);
