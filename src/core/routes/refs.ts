@@ -9,7 +9,7 @@ import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLo
 import * as path from 'node:path';
 import { lastName, makesHonoApp, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
-import { isData } from './jsHttpClients';
+import { CLIENT_PKGS, isData } from './jsHttpClients';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import { starGives, starLookupOrder } from './pyStar';
@@ -45,7 +45,8 @@ export function callAt(c: CallEdge, at: EntryAt): CallEdge {
   return { ...c, callee: refAt(c.callee, at), args: c.args.map((a) => a && refAt(a, at)), ...(strs ? { strs } : {}) };
 }
 
-export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; inner?: Ent };
+/** `pkg`: made by a call of a package's function, a router only where an Express app or router mounts it at a path. */
+export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; inner?: Ent; pkg?: true };
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
@@ -426,6 +427,10 @@ export class RefResolver {
       if (inner && kind && inner.line >= r.start.line && inner.line <= r.end.line)
         m = { framework: kind.framework, kind: kind.kind, inner: ret };
     }
+    // `const router = createRouter(__filename)` of a package (express-route-tracker): a router when an Express app mounts
+    // it at a path (resolve.ts), never an HTTP client's
+    const pkg = !m && !f && o?.ctor && this.files.get(file)?.language === 'javascript' ? this.packageOf(file, o.ctor) : null;
+    if (pkg && !CLIENT_PKGS.has(pkg.pkg)) m = { framework: 'express', kind: 'router', pkg: true };
     this.madeMemo.set(k, m);
     return m;
   }
