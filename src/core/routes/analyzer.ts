@@ -216,7 +216,7 @@ export abstract class Analyzer {
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
     // also a member of what a project call returned (`(await services.web()).default(app)`: ObjDecl.via)
     const ofMade = (r: Ref): boolean => (r.k === 'mem' ? ofMade(r.base) : r.k === 'obj' && !!this.fa.objects[r.id]?.via);
-    if (!mayBeLocalFunction(callee) && !ofMade(callee)) return undefined;
+    if (!this.mayCall(callee) && !ofMade(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -246,6 +246,13 @@ export abstract class Analyzer {
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);
     return edge;
+  }
+
+  /** Whether a call of `callee` may be of a project function; in Python also a method of what a project call made
+   *  (`application = Application()`, then `application.register(app)`: the resolver reads the call's value, ObjDecl.via). */
+  protected mayCall(callee: Ref): boolean {
+    const made = callee.k === 'mem' && callee.base.k === 'obj' && !!this.fa.objects[callee.base.id]?.via;
+    return mayBeLocalFunction(callee) || (made && this.fa.language === 'python');
   }
 
   /** The strings an argument holds beyond its own value (JS: an options object's, `"0.prefix"`). */

@@ -14,6 +14,7 @@ import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
+import { pyBoundCall } from './pyMethods';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -256,7 +257,7 @@ export class CallGraph extends RefResolver {
           const root = !callee && !edge.each && !keyed ? paramRoot(this.chainOf(from, c.callee)) : null;
           if (root) callee = { t: 'param', file: from, fn: root.fn, i: root.i };
           if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
-          if (callee?.t === 'fn') link(callee, file, from, c);
+          if (callee?.t === 'fn') link(callee, file, from, ofElement === undefined ? pyBoundCall(this.py, from, c, callee) : c);
           if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
             for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
         }

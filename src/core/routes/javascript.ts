@@ -551,7 +551,8 @@ export class JsAnalyzer extends Analyzer {
         if (name in this.fa.consts || list[0]!.scope !== -1) return;
         const v = list[0]!.node.childForFieldName('value');
         const t = v?.type;
-        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
+        const obj = unwrapExpr(v ?? null)?.type === 'object'; // also `{ PREFIX: '/api/v1' } as const`, exported by `export { X }`
+        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || obj || t === 'call_expression'))
           this.constExport(name, v);
         if (t === 'array' || t === 'object' || ARRAY_WRAPS.has(t ?? '')) constArray(this, name, v!); // `as const`, `Object.freeze([…])`
       });

@@ -112,6 +112,9 @@ export interface FuncDecl {
   data?: number[];
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
+  /** A Python method (./pyMethods): a property (`@property`, `@cached_property`: reading it calls it), one without an
+   *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`). */
+  pyMethod?: 'property' | 'static' | 'class';
 }
 
 export interface ClassDecl {

@@ -10,10 +10,10 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { describeKey, entOfKey, key, passedOn, refAt, valAt } from './refs';
+import { describeKey, entOfKey, key, passedOn, refAt, valAt, type Made } from './refs';
 import { CallGraph, paramRoot, type Caller } from './callGraph';
 import { provenance } from './configValues';
-import { clip, cmp, compatible, toMethod } from './common';
+import { clip, cmp, compatible, guessFramework, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
@@ -27,6 +27,7 @@ import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
 import type { WorkspacePackage } from './workspacePackages';
 import { isHttpClientParam } from './jsHttpClients';
+import { unservedRouters } from './jsPackageRouters';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -91,6 +92,8 @@ class Resolver extends CallGraph {
   private roots: Roots;
   /** Files a folder convention (autoload, HonoX) mounts something of. */
   private folderLoaded = new Set<string>();
+  /** Package routers no Express app mounts at a path (./jsPackageRouters). */
+  private unserved = new Set<string>();
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -254,8 +257,12 @@ class Resolver extends CallGraph {
       }
     }
     // `self` in a method of a framework subclass is each instance of it (./pySelf)
-    const made = (f: string, id: number) => !!this.made(f, id);
-    for (const s of selfInstances(this.files, (f, r) => this.resolve(f, r), made))
+    const made = (f: string, id: number): Made | null => this.made(f, id);
+    for (const s of selfInstances(
+      this.files,
+      (f, r) => this.resolve(f, r),
+      (f, id) => !!made(f, id),
+    ))
       this.addEdge(s.self, { parent: key(s.inst), prefix: null, kind: 'instance', file: s.inst.file, line: s.line });
     for (const fa of this.files.values()) {
       const mounts = fa.mounts.flatMap((m) =>
@@ -297,6 +304,8 @@ class Resolver extends CallGraph {
         this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp });
         this.folderLoaded.add(m.child.file);
       }
+    // what a package's function makes is a router only where an Express app mounts it at a path (./jsPackageRouters)
+    this.unserved = unservedRouters(this.files, this.edges, made, (k) => this.frameworkOf(k));
   }
 
   private frameworkOf(k: string, seen = new Set<string>()): Framework | null {
@@ -304,7 +313,7 @@ class Resolver extends CallGraph {
     seen.add(k);
     const e = entOfKey(k);
     if (!e) return null;
-    if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
+    if (e.t === 'obj') return this.unserved.has(k) ? null : (this.objDecl(e.file, e.id)?.framework ?? null);
     if (this.roots.isAppPlugin(k)) return 'fastify';
     for (const edge of passedOn(this.edges, k)) {
       const fw = this.frameworkOf(edge.parent, seen);
@@ -452,16 +461,6 @@ class Resolver extends CallGraph {
 
   // ---- routes ------------------------------------------------------------------------------------
 
-  /** Framework for a parameter whose callers are unknown: file imports, then the workspace; none for a route table's. */
-  private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
-    if (r.owner?.k === 'param' && fa.functions[r.owner.fn]?.table) return null; // a table nobody applies: no route
-    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
-    const fromFile = ok(fa.frameworks);
-    if (fromFile.length) return fromFile.length === 1 ? fromFile[0]! : null;
-    const ws = ok(this.wsFrameworks[fa.language]);
-    return ws.length === 1 ? ws[0]! : null;
-  }
-
   run(): Route[] {
     this.buildGraph();
     const routes: Route[] = [];
@@ -545,7 +544,7 @@ class Resolver extends CallGraph {
       const lead = 's' in pathVal ? pathVal.s : this.handlerIsFunction(fa, r) ? pathVal.parts?.[0] : null;
       if (typeof lead !== 'string' || !(lead.startsWith('/') || ('s' in pathVal && (lead === '' || lead === '*')))) return;
       if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;
-      fw = this.guessFramework(fa, r);
+      fw = guessFramework(fa, r, this.wsFrameworks[fa.language]);
       guessed = true;
     }
     if (!fw || !compatible(r, fw) || this.guardOnly(fa, r, fw) || this.handlerIsData(fa, r)) return;
