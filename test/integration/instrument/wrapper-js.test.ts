@@ -303,7 +303,7 @@ describe('wrapper style on the real Node frameworks', () => {
     assert.deepEqual(span?.attributes, {
       'http.route': '/invites/:id/accept/:token/:apiKey',
       'http.route.param.id': '7',
-      'http.status_code': 200,
+      'http.response.status_code': 200,
     });
   });
 
