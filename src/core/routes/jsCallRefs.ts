@@ -81,6 +81,7 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
     if (p === 'express' && whole) return A.newObj(n, 'express', 'app', null);
+    if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null); // Koa 1: `const app = koa()`, without `new`
     if (calls.makesExpressRouter(p, name, whole)) return A.newObj(n, 'express', 'router', null);
     if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return A.newObj(n, 'fastify', 'app', null);
     if (calls.makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', optionsPrefix(A, argv[0]));
