@@ -118,6 +118,11 @@ export abstract class Analyzer {
     return out;
   }
 
+  /** The declarations and assignments that bind a name anywhere in the file. */
+  bindingNodes(name: string): Node[] {
+    return (this.bindings.get(name) ?? []).map((b) => b.node);
+  }
+
   /** The offsets of the function `n` is in (the whole file at module level). */
   scopeRange(n: Node): { start: number; end: number } {
     const i = this.bindings.scopes.enclosing(n);

@@ -15,12 +15,18 @@ import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
 import { pyBoundCall } from './pyMethods';
+import { toMethod } from './common';
+import type { HttpMethod } from './types';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
   file: string;
   call: CallEdge;
 }
+
+/** A route as one call of its helper makes it (CallGraph.perCall): its router, its path and, when the helper is given its
+ *  method, that method. */
+export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[] };
 
 /** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
 type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
@@ -76,33 +82,42 @@ export class CallGraph extends RefResolver {
 
   /**
    * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
-   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router. So is one
+   * whose method is a parameter (`router[method](base + path, h)`, ./jsMethodParams), with that call's method: none for a
+   * call whose method is no literal HTTP method; its path unknown, with the reason, when the call's is.
    */
-  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
+  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
     const v = r.path;
     const inherited = this.bySubclass(fa, r, ev);
     if (inherited) return inherited;
+    const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
+    const mp = mv?.ref?.k === 'param' ? mv.ref : null;
     // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
-    if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
-    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    if (!r.owner || (!mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))))))
+      return [undefined];
+    const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
     const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    if (mp) fns.add(mp.fn);
     const fn = fns.size === 1 ? [...fns][0]! : -1;
     // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
     const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
-    if (method && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
-    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
+    const out = new Map<string, PerCall>();
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
-      const pieces = parts.map((p) =>
-        typeof p === 'string'
-          ? p
-          : p.ref.k === 'param'
-            ? str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
-            : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
-      );
-      if (pieces.some((x) => x === null)) continue;
+      const ms = mp ? ev(c.file, this.argOf(c, fa.file, fn, mp.i).str ?? { e: mv!.e, why: 'variable' }) : null;
+      const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
+      if (mp && !m) continue; // the method is known only at run time: never guessed
+      const vals = parts.map((p): Val => {
+        if (typeof p === 'string') return { s: p };
+        if (p.ref.k === 'param') return ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' });
+        return ev(fa.file, p.ref.k === 'none' ? v : { e: p.e, why: 'variable', ref: p.ref });
+      });
+      const unknown = vals.find((x) => !('s' in x));
+      if (unknown && !m) continue;
+      const path: Val = unknown ?? { s: vals.map((x) => ('s' in x ? x.s : '')).join('') };
       const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
-      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+      const at: PerCall = m ? { owner, path, methods: [m] } : { owner, path };
+      out.set(`${owner ? key(owner) : ''}|${m ?? ''}|${'s' in path ? path.s : `\0${path.e}`}`, at);
     }
     return out.size ? [...out.values()] : [undefined];
   }
@@ -436,7 +451,8 @@ export class CallGraph extends RefResolver {
     const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
     const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
     const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
-    if (p?.k !== 'param' || ref(r.path) === p) return this.perStringRoutes(file, r);
+    // a path or method that is the parameter itself is each call's string (perCall)
+    if (p?.k !== 'param' || ref(r.path) === p || ref(r.methodVal) === p) return this.perStringRoutes(file, r);
     const out: RawRoute[] = [];
     for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
       const a = this.argOf(c, file, p.fn, p.i).ref;

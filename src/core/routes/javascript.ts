@@ -25,6 +25,7 @@ import { markMiddlewares } from './jsMiddleware';
 import { callRef } from './jsCallRefs';
 import { destructuredConsts, patternNames } from './jsPatterns';
 import { constArray, tableDispatch } from './jsRouteTables';
+import { methodParamRoute, tableLoopCall } from './jsMethodParams';
 import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
@@ -112,7 +113,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
-      ...S.each('tcall', 'call', (n) => void tableDispatch(A, n)),
+      ...S.each('tcall', 'call', (n) => void (tableDispatch(A, n) || methodParamRoute(A, n))),
       ...S.each('defcall', 'call', (n) => defCall(A, n)),
       ...S.each('decorate', 'call', (n) => decorateCall(A, n)),
       ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
@@ -522,7 +523,7 @@ export class JsAnalyzer extends Analyzer {
     // an app a factory call makes there is one of this file's objects, served (./roots)
     if (RUNTIME_SERVE.test(fn.text)) for (const a of argv) void this.refOf(a);
     if (!folderLoaderCall(this, n, callee, argv) && !controllerServer(this, n, argv) && !calls.honoServer(this, n, callee))
-      this.callEdge(n, callee, argv);
+      if (!tableLoopCall(this, n, callee, argv)) this.callEdge(n, callee, argv);
   }
 
   private pendingArrays: [string, Node][] = [];

@@ -26,6 +26,10 @@ const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onErro
 const FASTIFY_SELF =
   /^(?:set(?:Validator|Serializer)Compiler|set(?:Error|NotFound)Handler|setSchemaErrorFormatter|setReplySerializer|addHook|addSchema|addContentTypeParser|decorate(?:Request|Reply)?)$/;
 
+/** Packages whose export is given an app and returns that app, extended: koa-websocket (`websockify(new Koa())` adds
+ *  `app.ws`, a router of its own). */
+const SAME_APP = new Set(['koa-websocket']);
+
 /** An awilix builder's chainable methods besides the verbs and `prefix` (./jsAwilix). */
 const AWILIX_SELF = /^(?:verbs|before|after|connect)$/;
 
@@ -85,6 +89,9 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
     if (p === 'express' && whole) return A.newObj(n, 'express', 'app', null);
+    if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null); // Koa 1: `const app = koa()`, without `new`
+    const given = SAME_APP.has(p) && whole && argv[0] ? A.refOf(argv[0]) : null;
+    if (given?.k === 'obj') return given;
     if (calls.makesExpressRouter(p, name, whole)) return A.newObj(n, 'express', 'router', null);
     if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return A.newObj(n, 'fastify', 'app', null);
     if (calls.makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', optionsPrefix(A, argv[0]));

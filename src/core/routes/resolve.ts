@@ -11,7 +11,7 @@ import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, passedOn, refAt, valAt, type Made } from './refs';
-import { CallGraph, paramRoot, type Caller } from './callGraph';
+import { CallGraph, paramRoot, type Caller, type PerCall } from './callGraph';
 import { provenance } from './configValues';
 import { clip, cmp, compatible, guessFramework, toMethod } from './common';
 import { NestApps } from './nest';
@@ -501,9 +501,9 @@ class Resolver extends CallGraph {
   }
 
   /** `at`: the route as one call of its helper makes it (perCall). */
-  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string, at?: { owner: Ent | null; path: Val }): void {
-    let r = r0;
-    if (r.methodVal) {
+  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string, at?: PerCall): void {
+    let r = at?.methods ? { ...r0, methods: at.methods } : r0; // the method the call of its helper gives (perCall)
+    if (r.methodVal && !at?.methods) {
       const mv = this.evalVal(fa.file, r.methodVal);
       const ms = 's' in mv ? mv.s.split(',').map(toMethod) : [];
       if (ms.length && !ms.includes(null)) r = { ...r, methods: ms as HttpMethod[] };
