@@ -283,7 +283,8 @@ export class CallGraph extends RefResolver {
     for (const { from, c, e } of ofElements)
       for (const caller of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
-        if (callee?.t === 'fn') link(callee, from, from, c);
+        const own = callee?.t === 'fn' && from === e.file ? this.withCallerArgs(caller, from, e.fn, c) : null;
+        if (callee?.t === 'fn') link(callee, own ? caller.file : from, from, own ?? c);
       }
   }
 
@@ -301,6 +302,25 @@ export class CallGraph extends RefResolver {
     const onValue = (x: Ref, v: Ref): Ref =>
       x === any ? v : x.k === 'mem' ? { ...x, base: onValue(x.base, v) } : x.k === 'ret' ? { ...x, callee: onValue(x.callee, v) } : x;
     return this.propsOf(file, any.base).map((el) => this.resolve(el.file, onValue(chain, el.ref)));
+  }
+
+  /**
+   * `applyRoutes(users, app)` and `applyRoutes(books, api)` where `applyRoutes(routes, router)` calls the rows of `routes`
+   * with `router`: the call as this caller makes it, each argument a parameter of the function passed on as the caller's
+   * argument (each table with its own router, not with every caller's); null when some argument is anything else.
+   */
+  private withCallerArgs(caller: Caller, file: string, fn: number, c: CallEdge): CallEdge | null {
+    const own = (a: Ref | null): a is Ref & { k: 'param' } => a?.k === 'param' && a.fn === fn;
+    if (!c.args.length || !c.args.every(own) || c.kw) return null;
+    const args: (Ref | null)[] = [];
+    const strs: Record<string, Val> = {};
+    c.args.forEach((a, j) => {
+      const { ref, str } = this.argOf(caller, file, fn, (a as Ref & { k: 'param' }).i);
+      args.push(ref);
+      if (str) strs[String(j)] = str;
+    });
+    const { strs: _, ...rest } = c;
+    return { ...rest, args, ...(Object.keys(strs).length ? { strs } : {}) };
   }
 
   /**

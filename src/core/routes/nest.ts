@@ -332,10 +332,11 @@ export class NestApps {
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly rel: (file: string) => string,
     loaded: () => Set<string>,
+    installed: (file: string, spec: string) => boolean,
   ) {
     for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
     this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
-    this.graph = new NestGraph(files, resolve, arrayOf, rel, loaded);
+    this.graph = new NestGraph(files, resolve, arrayOf, rel, loaded, installed);
   }
 
   /** The routes of a decorated controller method (NestJS, or routing-controllers). */

@@ -25,7 +25,7 @@ import type { AliasScope } from './moduleAliases';
 import type { DenoImportMap } from './denoImports';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
-import type { WorkspacePackage } from './workspacePackages';
+import { installedPackage, type InstalledPackages, type WorkspacePackage } from './workspacePackages';
 import { isHttpClientParam } from './jsHttpClients';
 import { unservedRouters } from './jsPackageRouters';
 
@@ -37,6 +37,8 @@ export interface ResolveOptions {
   pathConfigs?: PathConfig[];
   /** Named packages of the workspace (monorepo siblings imported by name). */
   workspacePackages?: WorkspacePackage[];
+  /** The registry packages each package.json depends on (an import of one names no project module). */
+  installedPackages?: InstalledPackages[];
   /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
   packageScopes?: PackageScope[];
   /** package.json files that declare `_moduleAliases` (module-alias). */
@@ -98,9 +100,7 @@ class Resolver extends CallGraph {
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     super(new ModuleIndex(sorted, options));
-    for (const fa of sorted) {
-      for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
-    }
+    for (const fa of sorted) for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.nestApps = new NestApps(
       this.files,
@@ -109,6 +109,7 @@ class Resolver extends CallGraph {
       (file, ref) => this.arrayOf(file, ref),
       (file) => this.rel(file),
       () => loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
+      (file, spec) => installedPackage(options.installedPackages ?? [], spec, file),
     );
     this.roots = new Roots(
       this.mods,
@@ -158,12 +159,8 @@ class Resolver extends CallGraph {
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
-    if (
-      (m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') &&
-      raw?.t !== 'obj' &&
-      raw?.t !== 'param'
-    )
-      return;
+    const ofRouter = m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base';
+    if (ofRouter && raw?.t !== 'obj' && raw?.t !== 'param') return;
     const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
     if (!child) return;
     if (m.prefixRef && this.resolve(file, m.prefixRef)) prefix = null;
