@@ -14,7 +14,7 @@ import type { Route } from '../routes/types';
 import { frameworkName, isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
-import { callArgs, findJsHandler, routingControllersMethod } from './js';
+import { callArgs, findJsHandler, inversifyMethod, routingControllersMethod } from './js';
 import { decoratorsOf } from './jsFrameworks';
 import { pyBlockAt, type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
@@ -380,17 +380,19 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const { root, text, style } = mod;
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
   const args = `${q(methodArg(route))}, ${q(routeTemplate(route))}`;
-  const rc = routingControllersMethod(mod, route);
+  // inversify-express-utils: the helper's method decorator finds the response among the arguments (any helper version)
+  const ie = inversifyMethod(mod, route);
+  const rc = ie ? undefined : routingControllersMethod(mod, route);
   if (rc && !needs.routingControllers) {
     return refuse(
       route,
       `the existing ${JS_HELPER_MODULE} module predates routing-controllers support and is never overwritten: delete it and instrument again`,
     );
   }
-  if (route.framework === 'nestjs' || rc) {
+  if (route.framework === 'nestjs' || rc || ie) {
     const name = jsHelperName(mod, needs.spec, NEST_HELPER_DECORATOR);
     if (!name) return refuse(route, `\`${NEST_HELPER_DECORATOR}\` is already a different name in this module`);
-    const fn = rc ?? findJsHandler(root, text, route);
+    const fn = rc ?? ie ?? findJsHandler(root, text, route);
     if (!fn || fn.type !== 'method_definition') return refuse(route, 'the controller method was not found');
     for (const d of decoratorsOf(fn)) {
       if (calleeName(d.namedChildren[0] ?? d) === name || d.text.startsWith(`@${name}(`)) return already(route, fn.startIndex);

@@ -48,6 +48,8 @@ const QUERY = `
 (call_expression function: [(identifier) (member_expression)] arguments: (arguments (member_expression object: (this)))) @argcall
 (call_expression function: (member_expression object: (identifier) @_rt (#any-of? @_rt "Bun" "Deno") property: (property_identifier) @_sv (#eq? @_sv "serve"))) @argcall
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
+(new_expression constructor: (identifier) @_ie (#eq? @_ie "InversifyExpressServer")) @newcall
+(new_expression constructor: (member_expression property: (property_identifier) @_ie (#eq? @_ie "InversifyExpressServer"))) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall

@@ -162,6 +162,17 @@ export interface NestInfo {
   rc?: true;
   /** A fastify-decorators controller (an `rc` one its `bootstrap` plugin loads). */
   fd?: true;
+  /** An inversify-express-utils controller (./inversifyExpress): served by every server once its module is loaded. */
+  ie?: true;
+}
+
+/** inversify-express-utils `new InversifyExpressServer(container, router?, { rootPath }?)`. */
+export interface IeServer {
+  /** `rootPath` (null: the default, `/`); unknown when the routing configuration is not an object literal. */
+  root: Val | null;
+  line: number;
+  /** The expression's offset: recorded once. */
+  at: number;
 }
 
 /** routing-controllers `createExpressServer({ controllers, routePrefix })`, `useKoaServer(app, {…})`. */
@@ -363,6 +374,8 @@ export interface FileAnalysis {
   nestRouter?: { module: Ref; path: string }[];
   /** routing-controllers servers made or set up in this file. */
   rcServers?: RcServer[];
+  /** inversify-express-utils servers made in this file. */
+  ieServers?: IeServer[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: {
     parent: Ref;
