@@ -118,6 +118,11 @@ export abstract class Analyzer {
     return out;
   }
 
+  /** The declarations and assignments that bind a name anywhere in the file. */
+  bindingNodes(name: string): Node[] {
+    return (this.bindings.get(name) ?? []).map((b) => b.node);
+  }
+
   /** The offsets of the function `n` is in (the whole file at module level). */
   scopeRange(n: Node): { start: number; end: number } {
     const i = this.bindings.scopes.enclosing(n);
@@ -214,7 +219,7 @@ export abstract class Analyzer {
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
-    if (!this.mayCallProject(callee)) return undefined;
+    if (!this.mayCall(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -248,9 +253,15 @@ export abstract class Analyzer {
     return edge;
   }
 
-  /** Could calling this reach a function of the project (whose parameters may then be bound)? */
-  mayCallProject(callee: Ref): boolean {
-    return mayBeLocalFunction(callee);
+  /**
+   * Whether a call of `callee` may reach a function of the project (whose parameters may then be bound): a local or
+   * imported function, or a member of what a project call made or returned (ObjDecl.via): a Python method of an
+   * instance (`storage = Storage()`, then `storage.init_app(app)`; `router.include_views(…)` of an `APIRouter`
+   * subclass's instance), `(await services.web()).default(app)`.
+   */
+  mayCall(callee: Ref): boolean {
+    const ofMade = (r: Ref): boolean => (r.k === 'mem' ? ofMade(r.base) : r.k === 'obj' && !!this.fa.objects[r.id]?.via);
+    return mayBeLocalFunction(callee) || ofMade(callee);
   }
 
   /** A call of a method on the first parameter of the method it is in (Python `self.register(…)`). */

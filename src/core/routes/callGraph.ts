@@ -9,6 +9,7 @@
  * are bound (./pyMethods: `storage.init_app(app)` passes `storage` as `self`, `Routes(app)` calls `__init__`), a class
  * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. Pure.
  */
+import { ANY_PROP } from './model';
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
 import { callAt, key, RefResolver } from './refs';
@@ -16,12 +17,18 @@ import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
 import { pyBoundCall, pyMethod, pySubclassHooks } from './pyMethods';
+import { toMethod } from './common';
+import type { HttpMethod } from './types';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
   file: string;
   call: CallEdge;
 }
+
+/** A route as one call of its helper makes it (CallGraph.perCall): its router, its path and, when the helper is given its
+ *  method, that method. */
+export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[] };
 
 /** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
 type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
@@ -84,33 +91,42 @@ export class CallGraph extends RefResolver {
 
   /**
    * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
-   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router. So is one
+   * whose method is a parameter (`router[method](base + path, h)`, ./jsMethodParams), with that call's method: none for a
+   * call whose method is no literal HTTP method; its path unknown, with the reason, when the call's is.
    */
-  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
+  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
     const v = r.path;
     const inherited = this.bySubclass(fa, r, ev);
     if (inherited) return inherited;
+    const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
+    const mp = mv?.ref?.k === 'param' ? mv.ref : null;
     // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
-    if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
-    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    if (!r.owner || (!mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))))))
+      return [undefined];
+    const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
     const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    if (mp) fns.add(mp.fn);
     const fn = fns.size === 1 ? [...fns][0]! : -1;
     // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
     const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
-    if (method && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
-    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
+    const out = new Map<string, PerCall>();
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
-      const pieces = parts.map((p) =>
-        typeof p === 'string'
-          ? p
-          : p.ref.k === 'param'
-            ? str(ev(c.file, this.argStr(c, fa.file, fn, p.ref.i, p.e)))
-            : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
-      );
-      if (pieces.some((x) => x === null)) continue;
+      const ms = mp ? ev(c.file, this.argOf(c, fa.file, fn, mp.i).str ?? { e: mv!.e, why: 'variable' }) : null;
+      const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
+      if (mp && !m) continue; // the method is known only at run time: never guessed
+      const vals = parts.map((p): Val => {
+        if (typeof p === 'string') return { s: p };
+        if (p.ref.k === 'param') return ev(c.file, this.argStr(c, fa.file, fn, p.ref.i, p.e));
+        return ev(fa.file, p.ref.k === 'none' ? v : { e: p.e, why: 'variable', ref: p.ref });
+      });
+      const unknown = vals.find((x) => !('s' in x));
+      if (unknown && !m) continue;
+      const path: Val = unknown ?? { s: vals.map((x) => ('s' in x ? x.s : '')).join('') };
       const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
-      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+      const at: PerCall = m ? { owner, path, methods: [m] } : { owner, path };
+      out.set(`${owner ? key(owner) : ''}|${m ?? ''}|${'s' in path ? path.s : `\0${path.e}`}`, at);
     }
     return out.size ? [...out.values()] : [undefined];
   }
@@ -221,11 +237,10 @@ export class CallGraph extends RefResolver {
    * array last: the elements of a parameter are what the other calls pass.
    */
   protected linkCalls(bind: (p: Ent, arg: Ref, file: string, from: string, line: number) => void): void {
-    const res = (f: string, r: Ref): Ent | null => this.resolve(f, r);
     const link = (callee: Ent & { t: 'fn' }, file: string, from: string, c0: CallEdge): void => {
       // Python: a bound method's `self` is the object it is called on, a class call's the instance it makes (./pyMethods)
       const on = c0.member === undefined && !c0.direct && file === from && c0.callee.k === 'mem' ? c0.callee.base : null;
-      const c = pyBoundCall(this.files, res, callee, from, c0, c0.self ?? on);
+      const c = pyBoundCall(this.py, callee, from, c0, c0.self ?? on);
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
@@ -253,7 +268,7 @@ export class CallGraph extends RefResolver {
       ...routeDefEdges(this.files, (f, r) => this.resolve(f, r)),
     ];
     const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
-    for (const h of pySubclassHooks(this.files, res)) link(h.callee, h.file, h.file, h.call);
+    for (const h of pySubclassHooks(this.py)) link(h.callee, h.file, h.file, h.call);
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
       const calls: (Caller & { callee?: Ent | null })[] = edge.each
@@ -268,13 +283,19 @@ export class CallGraph extends RefResolver {
           )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));
       for (const { file, call: c, callee: ofElement } of calls) {
-        let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
-        if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
-        if (callee?.t === 'cls') callee = pyMethod(this.files, res, callee, '__init__'); // Python `Routes(app)`
-        if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
-        if (callee?.t === 'fn') link(callee, file, from, c);
-        if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
-          for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
+        // `(await services[name]()).default(app)`: the function each value of `services` gives, called with `app`
+        const keyed = ofElement === undefined ? this.keyedCallees(from, c.callee) : null;
+        for (let callee of keyed ?? [ofElement !== undefined ? ofElement : this.resolve(from, c.callee)]) {
+          if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
+          // a parameter, or what a call of it gives (`(await load()).default(app)` in a loop over loaders: each one's)
+          const root = !callee && !edge.each && !keyed ? paramRoot(this.chainOf(from, c.callee)) : null;
+          if (root) callee = { t: 'param', file: from, fn: root.fn, i: root.i };
+          if (callee?.t === 'cls') callee = pyMethod(this.py, callee, '__init__') ?? callee; // Python `Routes(app)`
+          if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
+          if (callee?.t === 'fn') link(callee, file, from, c);
+          if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
+            for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
+        }
       }
     }
     // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with;
@@ -282,8 +303,44 @@ export class CallGraph extends RefResolver {
     for (const { from, c, e } of ofElements)
       for (const caller of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
-        if (callee?.t === 'fn') link(callee, from, from, c);
+        const own = callee?.t === 'fn' && from === e.file ? this.withCallerArgs(caller, from, e.fn, c) : null;
+        if (callee?.t === 'fn') link(callee, own ? caller.file : from, from, own ?? c);
       }
+  }
+
+  /**
+   * The functions a call through a computed key calls (`services[name](app)`, `(await services[name]()).default(app)`:
+   * a chain of members and calls on ANY_PROP), one per value of the object (a literal of this file or imported), each
+   * read where it is written (`{ web: () => import('./web') }`); null when `r` is no such chain.
+   */
+  private keyedCallees(file: string, r: Ref): (Ent | null)[] | null {
+    const chain = this.chainOf(file, r);
+    const anyOf = (x: Ref): Ref | null =>
+      x.k === 'mem' ? (x.name === ANY_PROP ? x : anyOf(x.base)) : x.k === 'ret' && !x.args ? anyOf(x.callee) : null;
+    const any = anyOf(chain);
+    if (any?.k !== 'mem') return null;
+    const onValue = (x: Ref, v: Ref): Ref =>
+      x === any ? v : x.k === 'mem' ? { ...x, base: onValue(x.base, v) } : x.k === 'ret' ? { ...x, callee: onValue(x.callee, v) } : x;
+    return this.propsOf(file, any.base).map((el) => this.resolve(el.file, onValue(chain, el.ref)));
+  }
+
+  /**
+   * `applyRoutes(users, app)` and `applyRoutes(books, api)` where `applyRoutes(routes, router)` calls the rows of `routes`
+   * with `router`: the call as this caller makes it, each argument a parameter of the function passed on as the caller's
+   * argument (each table with its own router, not with every caller's); null when some argument is anything else.
+   */
+  private withCallerArgs(caller: Caller, file: string, fn: number, c: CallEdge): CallEdge | null {
+    const own = (a: Ref | null): a is Ref & { k: 'param' } => a?.k === 'param' && a.fn === fn;
+    if (!c.args.length || !c.args.every(own) || c.kw) return null;
+    const args: (Ref | null)[] = [];
+    const strs: Record<string, Val> = {};
+    c.args.forEach((a, j) => {
+      const { ref, str } = this.argOf(caller, file, fn, (a as Ref & { k: 'param' }).i);
+      args.push(ref);
+      if (str) strs[String(j)] = str;
+    });
+    const { strs: _, ...rest } = c;
+    return { ...rest, args, ...(Object.keys(strs).length ? { strs } : {}) };
   }
 
   /**
@@ -473,7 +530,8 @@ export class CallGraph extends RefResolver {
     const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
     const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
     const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
-    if (p?.k !== 'param' || ref(r.path) === p) return this.perStringRoutes(file, r);
+    // a path or method that is the parameter itself is each call's string (perCall)
+    if (p?.k !== 'param' || ref(r.path) === p || ref(r.methodVal) === p) return this.perStringRoutes(file, r);
     const out: RawRoute[] = [];
     for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
       const a = this.argOf(c, file, p.fn, p.i).ref;

@@ -34,7 +34,7 @@ export type ModId = string;
 export type Ref =
   | { k: 'obj'; id: number } // app/router object created in this file (objects[id])
   | { k: 'imp'; mod: ModId; name: string } // imported binding; name '*' = namespace, 'cjs' = require() result
-  | { k: 'mem'; base: Ref; name: string } // attribute / property access
+  | { k: 'mem'; base: Ref; name: string } // attribute / property access (name ANY_PROP: a computed key, any value)
   | { k: 'param'; fn: number; i: number } // i-th parameter of functions[fn]
   | { k: 'fn'; id: number } // function defined in this file
   | { k: 'cls'; id: number } // class defined in this file
@@ -50,6 +50,10 @@ export type Ref =
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
   | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
   | { k: 'none'; text: string };
+
+/** The property name of `services[name]` read by a computed key: any of the object's values. A call through it (also of
+ *  what it returns: `(await services[name]()).default(app)`) is a call of each value (./jsKeyedCalls, callGraph.ts). */
+export const ANY_PROP = '[*]';
 
 export interface ObjDecl {
   id: number;
@@ -108,8 +112,10 @@ export interface FuncDecl {
   data?: number[];
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
-  /** Python: a `@staticmethod` (no bound first argument) or a class method (`@classmethod`, `__init_subclass__`). */
-  pyMethod?: 'static' | 'class';
+  /** A Python method (./pyMethods): a property (`@property`, `@cached_property`: reading it calls it), one without an
+   *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`, and the implicit
+   *  class methods `__init_subclass__`, `__class_getitem__`). */
+  pyMethod?: 'property' | 'static' | 'class';
   /** Python: the index of its `*args` parameter; a call's positional arguments from there on are its elements. */
   rest?: number;
 }
@@ -161,6 +167,17 @@ export interface NestInfo {
   rc?: true;
   /** A fastify-decorators controller (an `rc` one its `bootstrap` plugin loads). */
   fd?: true;
+  /** An inversify-express-utils controller (./inversifyExpress): served by every server once its module is loaded. */
+  ie?: true;
+}
+
+/** inversify-express-utils `new InversifyExpressServer(container, router?, { rootPath }?)`. */
+export interface IeServer {
+  /** `rootPath` (null: the default, `/`); unknown when the routing configuration is not an object literal. */
+  root: Val | null;
+  line: number;
+  /** The expression's offset: recorded once. */
+  at: number;
 }
 
 /** routing-controllers `createExpressServer({ controllers, routePrefix })`, `useKoaServer(app, {…})`. */
@@ -276,7 +293,7 @@ export interface CallEdge {
   direct?: true;
   /** Python: the instance a class call makes (`routes = Routes(app)`), the `self` its `__init__` is bound to. */
   self?: Ref;
-  /** Python: made by the resolver (./pyCallGraph), its arguments already bound: a class statement calling the
+  /** Python: made by the resolver (./pyMethods), its arguments already bound: a class statement calling the
    *  `__init_subclass__` of a base (`line` is the class's). */
   hook?: true;
 }
@@ -367,6 +384,8 @@ export interface FileAnalysis {
   nestRouter?: { module: Ref; path: string }[];
   /** routing-controllers servers made or set up in this file. */
   rcServers?: RcServer[];
+  /** inversify-express-utils servers made in this file. */
+  ieServers?: IeServer[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: {
     parent: Ref;

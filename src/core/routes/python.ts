@@ -4,7 +4,7 @@
  * structural inspection of those nodes only.
  */
 import type { Framework } from './types';
-import { type CallEdge, type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
+import { type CallEdge, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyExceptFallback, pyParamNames, pyRestParam, pyReturnClass } from '../parsing/python';
 import { ScopeIndex } from '../parsing/scopes';
@@ -17,7 +17,8 @@ import { pyLoopCallees, pySyntax } from './pyLoops';
 import { pyRouteTable } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
-import { frameworkBase, pyApiBinding, pyClassHead, pyMethodKind, pySelf, pySelfCall, pySelfField } from './pySelf';
+import { pyApiBinding, pyClassBases, pyClassHead, pySelf, pySelfCall, pySelfField } from './pySelf';
+import { pyContainerGet, pyMethodFacts, pyMethodKind } from './pyMethods';
 import { pyImported } from './pyCurrentApp';
 import { pyDispatcher } from './pyDispatcher';
 import { pyRegCall } from './pyRegCalls';
@@ -86,7 +87,7 @@ export class PyAnalyzer extends Analyzer {
   }
 
   /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
-  protected returnedExpr(fn: Node): Node | undefined {
+  returnedExpr(fn: Node): Node | undefined {
     const body = fn.childForFieldName('body');
     if (!body || fn.type === 'lambda') return undefined;
     const ret = named(body).find((c) => c.type === 'return_statement');
@@ -208,7 +209,7 @@ export class PyAnalyzer extends Analyzer {
       const methods: Record<string, number> = {};
       const fields: Record<string, Ref> = {};
       this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields, head: pyClassHead(n, name) });
-      this.classBases(this.fa.classes[id]!, n);
+      pyClassBases(this, this.fa.classes[id]!, n);
       const body = n.childForFieldName('body');
       for (const c of body ? named(body) : []) {
         const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
@@ -283,7 +284,10 @@ export class PyAnalyzer extends Analyzer {
       const loaded = importModule(this, n, callee);
       if (loaded?.k === 'imp') this.load(loaded.mod); // a package pattern (`py:app.routes.*`) too: its held modules are pulled
       if (loaded) return loaded;
-      const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : (this.returnOf(callee) ?? dottedModuleCall(callee));
+      const via =
+        callee.k === 'cls'
+          ? { k: 'inst' as const, cls: callee }
+          : pyContainerGet(this, n, this.returnOf(callee) ?? dottedModuleCall(callee));
       if (!via) return none(n);
       // AppRouter(prefix="/x"): a router if the class subclasses APIRouter/Blueprint; get_router("/x"): a fresh instance per call (resolve.ts)
       const { kw, pos } = pyArgs(n);
@@ -308,20 +312,8 @@ export class PyAnalyzer extends Analyzer {
     return none(n);
   }
 
-  /** `class AppRouter(APIRouter)`: a framework base, or the project classes it derives from (resolved across files). */
-  private classBases(decl: ClassDecl, n: Node): void {
-    const sup = n.childForFieldName('superclasses');
-    for (const b of sup ? named(sup) : []) {
-      if (b.type !== 'identifier' && b.type !== 'attribute') continue;
-      const ctor = this.ctorKind(b);
-      if (ctor) decl.base = frameworkBase(ctor);
-      const r = ctor ? null : this.refOf(b);
-      if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
-    }
-  }
-
   /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
-  private ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router'; name: string } | null {
+  ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router'; name: string } | null {
     let name: string;
     let ref: Ref;
     if (fnNode.type === 'identifier') {
@@ -478,7 +470,7 @@ export class PyAnalyzer extends Analyzer {
     if (!al) return;
     // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
     const callees = pyLoopCallees(this, fnNode) ?? [this.refOf(fnNode)];
-    if (!callees.some((c) => this.mayCallProject(c))) return; // as callEdge would, before the arguments are read
+    if (!callees.some((c) => this.mayCall(c))) return; // as callEdge would, before the arguments are read
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
     const kwArgs: [string, Node][] = [];
@@ -489,15 +481,10 @@ export class PyAnalyzer extends Analyzer {
     }
     for (const callee of callees) {
       const edge = this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
-      // `routes = Routes(app)`: the instance a class call makes is its `__init__`'s `self` (resolved: ./pyCallGraph)
+      // `routes = Routes(app)`: the instance a class call makes is its `__init__`'s `self` (./pyMethods pyBoundCall)
       const named = n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.type === 'identifier';
       if (edge && named && (callee.k === 'cls' || callee.k === 'imp')) this.made.push({ edge, n });
     }
-  }
-
-  /** A method of an object a project class made too (`storage.init_app(app)`, `router.include_views(…)`). */
-  override mayCallProject(callee: Ref): boolean {
-    return super.mayCallProject(callee) || (callee.k === 'mem' && callee.base.k === 'obj' && !!this.fa.objects[callee.base.id]?.ctor);
   }
 
   /** `self.register(Users, "/users")` in a method: a call of a method of the class, kept for the strings or classes it
@@ -533,7 +520,7 @@ export class PyAnalyzer extends Analyzer {
         if (inst.k === 'obj') edge.self = inst;
       }
     };
-    return [...names.map((name) => () => this.finishName(name)), made, this.frameworkStep()];
+    return [...names.map((name) => () => this.finishName(name)), made, () => pyMethodFacts(this), this.frameworkStep()];
   }
 
   private finishName(name: string): void {

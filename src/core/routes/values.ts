@@ -140,7 +140,7 @@ export class Values {
     if (b?.t === 'inst' || b?.t === 'cls') {
       const cls = this.c.files.get(b.file)?.classes[b.id];
       const py = this.c.files.get(b.file)?.language === 'python';
-      const c = py ? pyClassConst(this.c.files, this.c.resolve, { t: 'cls', file: b.file, id: b.id }, ref.name) : cls?.consts?.[ref.name];
+      const c = py ? pyClassConst(this.c, { t: 'cls', file: b.file, id: b.id }, ref.name) : cls?.consts?.[ref.name];
       if (c === undefined || c === null) return null;
       return CONFIG_CLASS.test(cls!.name) ? { s: c, src: configured(text, c) } : { s: c };
     }
