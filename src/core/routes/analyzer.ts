@@ -118,6 +118,12 @@ export abstract class Analyzer {
     return out;
   }
 
+  /** Whether the name `n` is assigned, imported or defined in the scope it is read in. */
+  boundHere(n: Node): boolean {
+    const here = this.bindings.scopes.scopeOf(n);
+    return (this.bindings.get(n.text) ?? []).some((b) => b.scope === here);
+  }
+
   /** The offsets of the function `n` is in (the whole file at module level). */
   scopeRange(n: Node): { start: number; end: number } {
     const i = this.bindings.scopes.enclosing(n);

@@ -83,26 +83,66 @@ export class CallGraph extends RefResolver {
     // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
     if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
     const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
-    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && ownParam(p.ref) ? [ownParam(p.ref)!.fn] : [])));
     const fn = fns.size === 1 ? [...fns][0]! : -1;
     // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
     const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
     if (method && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
     const out = new Map<string, { owner: Ent | null; path: Val }>();
+    const unknown: Val = { ...v, why: `${v.why} (${elementWhy(parts)})` };
+    const add = (owner: Ent | null, pieces: (string | null)[]): void => {
+      // an element that is no known string: the route, its path unknown (never left out when its sequence is read)
+      const path: Val = pieces.every((x) => x !== null) ? { s: pieces.join('') } : unknown;
+      out.set(`${owner ? key(owner) : ''}|${'s' in path ? path.s : '\0'}`, { owner, path });
+    };
+    const loop = elementOf(parts);
+    // `for route, view in ROUTES:` over a sequence the helper's callers do not pass: its elements, where it is written
+    if (loop && fns.size === 0)
+      for (const el of this.elementsAt(fa.file, loop.of)) add(this.resolve(fa.file, r.owner), this.pieces(fa, parts, ev, el));
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
-      const pieces = parts.map((p) =>
-        typeof p === 'string'
-          ? p
-          : p.ref.k === 'param'
-            ? str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }))
-            : str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref })),
-      );
-      if (pieces.some((x) => x === null)) continue;
       const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
-      out.set(`${owner ? key(owner) : ''}|${pieces.join('')}`, { owner, path: { s: pieces.join('') } });
+      // a loop over a sequence the call passes (`map_action_routes(app, (("change-password", view),))`): a route per element
+      const own = loop?.of.k === 'param' && loop.of.fn === fn ? loop.of : null;
+      const a = own ? this.argOf(c, fa.file, fn, own.i).ref : null;
+      const els = !loop ? [undefined] : a ? this.elementsAt(c.file, a) : own ? [] : this.elementsAt(fa.file, loop.of);
+      // a sequence passed that cannot be read (`map_actions(app, load_rows())`): its routes, the path unknown
+      if (own && !els.length && a?.k !== 'arr' && (a || own.i < c.call.args.length)) add(owner, [null]);
+      for (const el of els) {
+        const pieces = this.pieces(fa, parts, ev, el, c, fn);
+        if (el || pieces.every((x) => x !== null)) add(owner, pieces);
+      }
     }
+    if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: unknown }];
     return out.size ? [...out.values()] : [undefined];
+  }
+
+  /** The elements of a sequence a loop reads (CallGraph.arrayOf), at most MAX_ELEMENTS (a longer one is data). */
+  private elementsAt(file: string, seq: Ref): { file: string; ref: Ref }[] {
+    const els = this.arrayOf(file, seq);
+    return els.length > MAX_ELEMENTS ? [] : els;
+  }
+
+  /** The strings of a path's parts at one call `c` of its helper `fn` (its parameters) and one element `el` of the
+   *  sequence a loop reads (a loop's name); null for a part that is no known string. */
+  private pieces(
+    fa: FileAnalysis,
+    parts: readonly ValPart[],
+    ev: (f: string, v: Val) => Val,
+    el?: { file: string; ref: Ref },
+    c?: Caller,
+    fn = -1,
+  ): (string | null)[] {
+    const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
+    return parts.map((p) => {
+      if (typeof p === 'string') return p;
+      if (p.ref.k === 'el') {
+        if (!el) return null;
+        const at: Ref = p.ref.index === undefined ? el.ref : { k: 'mem', base: el.ref, name: String(p.ref.index) };
+        return str(ev(el.file, { e: p.e, why: 'variable', ref: at }));
+      }
+      if (p.ref.k === 'param' && c) return str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }));
+      return str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref }));
+    });
   }
 
   /**
@@ -458,6 +498,23 @@ function joinParts(vals: (Val | null)[]): Val {
   const bad = vals.find((v) => !v || !('s' in v));
   if (bad === null) return { e: 'a part of the element', why: 'not in every element of the table' };
   return bad ?? { s: vals.map((v) => (v as { s: string }).s).join('') };
+}
+
+/** The parameter a path's part is, or the parameter whose elements a loop's name takes (one call's argument). */
+function ownParam(r: Ref): (Ref & { k: 'param' }) | null {
+  return r.k === 'param' ? r : r.k === 'el' && r.of.k === 'param' ? r.of : null;
+}
+
+/** The one loop whose elements a path's parts take (Ref `el`), or null: none, or loops nested (not expanded). */
+function elementOf(parts: readonly ValPart[]): (Ref & { k: 'el' }) | null {
+  const els = parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'el' ? [p.ref] : []));
+  return els.length && els.every((x) => x.loop === els[0]!.loop) ? els[0]! : null;
+}
+
+/** Why a path that takes a loop's elements is unknown: which sequence they are of. */
+function elementWhy(parts: readonly ValPart[]): string {
+  const p = parts.find((x): x is { e: string; ref: Ref & { k: 'el' } } => typeof x !== 'string' && x.ref.k === 'el');
+  return p ? `\`${p.e}\` takes each element of \`${p.ref.seq}\`, not all of them known strings` : 'variable';
 }
 
 /** The parameter a chain of members and method calls without arguments starts at (`p.getRouter().router`). */
