@@ -112,7 +112,10 @@ export class CallGraph extends RefResolver {
         if (el || pieces.every((x) => x !== null)) add(owner, pieces);
       }
     }
-    if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: unknown }];
+    // no call the analysis sees passes the sequence (the helper's callers are in files not analysed): said so
+    const uncalled = loop && ownParam(loop) && !this.callsTo.get(`${fa.file}|${fn}`)?.length;
+    const why = uncalled ? { ...v, why: `${v.why} (${elementWhy(parts, fa.functions[fn]?.name ?? null)})` } : unknown;
+    if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: why }];
     return out.size ? [...out.values()] : [undefined];
   }
 
@@ -511,10 +514,14 @@ function elementOf(parts: readonly ValPart[]): (Ref & { k: 'el' }) | null {
   return els.length && els.every((x) => x.loop === els[0]!.loop) ? els[0]! : null;
 }
 
-/** Why a path that takes a loop's elements is unknown: which sequence they are of. */
-function elementWhy(parts: readonly ValPart[]): string {
+/** Why a path that takes a loop's elements is unknown: which sequence they are of, and, when it is a parameter of a
+ *  helper (`helper`) no analysed call passes it to, that. */
+function elementWhy(parts: readonly ValPart[], helper?: string | null): string {
   const p = parts.find((x): x is { e: string; ref: Ref & { k: 'el' } } => typeof x !== 'string' && x.ref.k === 'el');
-  return p ? `\`${p.e}\` takes each element of \`${p.ref.seq}\`, not all of them known strings` : 'variable';
+  if (!p) return 'variable';
+  const of = `\`${p.e}\` takes each element of \`${p.ref.seq}\``;
+  if (helper === undefined) return `${of}, not all of them known strings`;
+  return `${of}, a parameter of ${helper ? `\`${helper}\`` : 'a function'} that no analysed call passes a sequence to`;
 }
 
 /** The parameter a chain of members and method calls without arguments starts at (`p.getRouter().router`). */
