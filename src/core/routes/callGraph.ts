@@ -113,7 +113,7 @@ export class CallGraph extends RefResolver {
       }
     }
     // no call the analysis sees passes the sequence (the helper's callers are in files not analysed): said so
-    const uncalled = loop && ownParam(loop) && !this.callsTo.get(`${fa.file}|${fn}`)?.length;
+    const uncalled = loop && ownParam(loop)?.fn === fn && !this.callsTo.get(`${fa.file}|${fn}`)?.length;
     const why = uncalled ? { ...v, why: `${v.why} (${elementWhy(parts, fa.functions[fn]?.name ?? null)})` } : unknown;
     if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: why }];
     return out.size ? [...out.values()] : [undefined];

@@ -57,3 +57,23 @@ test('a rebound loop name, nested loops and a sequence that cannot be read keep 
   assert.deepEqual(routes.map(brief), ['GET null(f"/{name}") @6', 'GET null(f"/t/{name}") @4', 'GET null(f"/{group}/{name}") @9']);
   assert.match(routes[0]!.fullPathReason ?? '', /`name` takes each element of `rules`/);
 });
+
+test('a loop over a parameter of the enclosing function, the path also taking the inner one: unknown, never said uncalled', async () => {
+  const routes = await detectRoutes([
+    {
+      path: '/p/pkg/app.py',
+      text:
+        'from flask import Flask\n\n' +
+        'def add_all(app, rules):\n' +
+        '    def inner(prefix):\n' +
+        '        for name, view in rules:\n' +
+        '            app.add_url_rule(f"{prefix}/{name}", view_func=view)\n\n' +
+        '    inner("/x")\n\n' +
+        'def view():\n    return ""\n\n' +
+        'app = Flask(__name__)\nadd_all(app, (("a", view),))\n',
+    },
+  ]);
+  assert.deepEqual(routes.map(brief), ['GET null(f"{prefix}/{name}") @6']);
+  assert.match(routes[0]!.fullPathReason ?? '', /`name` takes each element of `rules`, not all of them known strings/);
+  assert.doesNotMatch(routes[0]!.fullPathReason ?? '', /no analysed call/);
+});
