@@ -10,7 +10,7 @@ import { withTree } from '../parsing/treeSitter';
 import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString, shiftEdits } from './common';
 import { analyseJsModule, jsRef } from './jsModule';
 import { relativeImportNeedsExtension } from './helperLocation';
-import { analysePythonModule, pythonImportEdits } from './pyModule';
+import { analysePythonModule, pythonImportEdits, type PyWanted } from './pyModule';
 import { validateResult } from './validate';
 import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
 
@@ -203,7 +203,7 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
   const at = lineEndAt(text, app.end);
   const edits: TextEdit[] = [];
   const newFiles: { path: string; content: string }[] = [];
-  let wanted: { module: string; name?: string }[] = [];
+  let wanted: PyWanted[] = [];
   let code: string[] = [];
   if (kind === 'metrics-endpoint') {
     if (calls.some((c) => ['make_asgi_app', 'make_wsgi_app', 'generate_latest', 'Instrumentator'].includes(c))) {
@@ -251,7 +251,11 @@ function pythonSetup(root: Node, text: string, file: string, kind: 'metrics-endp
       content: PY_TELEMETRY(app.framework as 'fastapi' | 'flask', eol),
     });
   }
-  const imp = pythonImportEdits(mod, wanted);
+  // the lines added below the app run at import: an existing import of their names below them does not count
+  const imp = pythonImportEdits(
+    mod,
+    wanted.map((w) => ({ ...w, before: at })),
+  );
   edits.push(...imp.edits);
   if (imp.newLines.length) {
     const atEnd = mod.importAt > 0 && text[mod.importAt - 1] !== '\n';

@@ -73,6 +73,20 @@ export function lineEndAt(text: string, offset: number): number {
   return i;
 }
 
+/**
+ * The start of the line where the first of `edits` runs at import: the top-level statement holding the earliest edit
+ * (a registration, a decorated function, a handler's module-level definition). Module-level lines those edits rely on
+ * (the helper's import, metrics, tracer) must end before it: in a module whose imports are interleaved with
+ * registrations (`from .a import A` / `api.add_resource(A, …)` / `from .b import B` …), after the last import is too
+ * late, and a Python `import` or a CommonJS `require()` is not hoisted. Undefined without edits.
+ */
+export function firstUseAt(root: Node, text: string, edits: readonly TextEdit[]): number | undefined {
+  if (!edits.length) return undefined;
+  const at = Math.min(...edits.map((e) => e.start));
+  const stmt = root.namedChildren.find((c) => !!c && c.type !== 'comment' && c.startIndex <= at && at < c.endIndex);
+  return lineStartAt(text, Math.min(at, stmt?.startIndex ?? at));
+}
+
 export function indentOfLineAt(text: string, offset: number): string {
   const s = lineStartAt(text, offset);
   return /^[ \t]*/.exec(text.slice(s, s + 200))![0];
@@ -179,6 +193,15 @@ export function presentAspects(
 export function orderedAspects(aspects: Iterable<Aspect>): Aspect[] {
   const set = new Set(aspects);
   return (['counter', 'histogram', 'span'] as Aspect[]).filter((a) => set.has(a));
+}
+
+/** Route parameters whose value may be a credential (`/reset/:token`, `/keys/{api_key}`): never written to a span.
+ *  Plain alternation, the same syntax in JavaScript and Python (the helper modules embed its source). */
+export const SENSITIVE_PARAM = /token|secret|pass|pwd|key|auth|sig|otp|session|cookie|cred|nonce|hash|salt|code/i;
+
+/** The path parameters a span records: all but the SENSITIVE_PARAM ones. */
+export function spanParams(path: string): string[] {
+  return pathParams(path).filter((p) => !SENSITIVE_PARAM.test(p));
 }
 
 /** Parameter names in a route path: `{id}`, `{p:path}` (FastAPI), `<int:id>` (Flask), `:id` (Express & co). */

@@ -11,9 +11,12 @@
  * action (the same decorator; told apart at its first call by routing-controllers' global metadata storage, so the
  * decorators' order does not matter): `@HttpCode()` else 200, `@OnUndefined()` else 404 for undefined, `@OnNull()`
  * else 204 for null, `@Redirect()` 302, a thrown error's `httpCode` else 500 (an action taking `@Res()` / `@Ctx()`:
- * its response's statusCode, as above). Not known to it: a server's `defaults` for undefined/null results.
+ * its response's statusCode, as above). Not known to it: a server's `defaults` for undefined/null results. An
+ * inversify-express-utils controller method (the same decorator, in any order: the library calls it by name) gets the
+ * request and response after any decorated parameters: the response's statusCode once the library has answered with
+ * what the method returned; its route parameters from that request.
  */
-import { jsRegisteredFn, jsString, labelKinds, metricNames } from './common';
+import { jsRegisteredFn, jsString, labelKinds, metricNames, SENSITIVE_PARAM } from './common';
 import type { InstrumentOptions } from './types';
 
 export const JS_HELPER_MODULE = 'telemetryRoutes';
@@ -152,10 +155,15 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     "  return typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;",
     '}',
     '',
+    '/** The Express request among the arguments of a decorated method (inversify-express-utils passes `req, res, next` last). */',
+    `function expressRequest(args${t(': unknown[]')})${t(': Loose')} {`,
+    `  return args.find((a) => isNodeResponse((a${as('Loose')})?.res))${as('Loose')};`,
+    '}',
+    '',
     '/** The request method of a handler serving several: Express/Fastify `req.method`, Koa `ctx.method`, Hono `c.req.method`. */',
-    `function methodOf(method${t(': string')}, args${t(': unknown[]')})${t(': string')} {`,
+    `function methodOf(method${t(': string')}, args${t(': unknown[]')}, nest${t('?: NestTarget')})${t(': string')} {`,
     "  if (!method.includes('|') && method !== 'ALL') return method;",
-    `  const a = args[0]${as('Loose')};`,
+    `  const a = nest ? expressRequest(args) : (args[0]${as('Loose')});`,
     `  const req = a?.req${as('Loose')};`,
     "  return typeof a?.method === 'string' ? a.method : typeof req?.method === 'string' ? req.method : method;",
     '}',
@@ -169,13 +177,15 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     '  }',
     '  if (nest) {',
     `    const meta = (reflect.getMetadata?.('__routeArguments__', nest.target.constructor, nest.key) ?? {})${t(' as Record<string, { index: number; data?: unknown }>')};`,
-    '    for (const k of Object.keys(meta)) {',
+    '    const keys = Object.keys(meta);',
+    '    for (const k of keys) {',
     '      const v = meta[k]; // not Object.entries: projects targeting ES2015 compile this file',
     "      if (v && k.split(':')[0] === '5' && typeof v.data === 'string') out[v.data] = args[v.index];",
     '    }',
-    '    return out;',
+    '    if (keys.length) return out;',
     '  }',
-    `  const a = args[0]${as('Loose')};`,
+    '  // NestJS passes only its route arguments; inversify-express-utils the request after any decorated ones',
+    `  const a = nest ? expressRequest(args) : (args[0]${as('Loose')});`,
     `  const req = a?.req${as('Loose')};`,
     `  if (a && typeof a.params === 'object' && a.params) return a.params${t(' as Record<string, unknown>')};`,
     `  if (req && typeof req.param === 'function') return (req.param()${t(' as Record<string, unknown>')}) ?? {};`,
@@ -187,9 +197,11 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     "  const name = fn.name || 'anonymous';",
     '  // routing-controllers or NestJS: known at the first call, once every decorator of the method has run',
     `  let rc${t(': RcStorage | null | undefined')};`,
-    '  const names = (route.match(/:[A-Za-z_$][\\w$]*|\\{[A-Za-z_$][\\w$]*/g) || []).map((p) => p.slice(1)); // no matchAll: ES2017 targets',
+    '  const names = (route.match(/:[A-Za-z_$][\\w$]*|\\{[A-Za-z_$][\\w$]*/g) || []) // no matchAll: ES2017 targets',
+    `    .map((p) => p.slice(1))`,
+    `    .filter((p) => !/${SENSITIVE_PARAM.source}/i.test(p)); // may carry a credential: not recorded on the span`,
     `  const wrapped = ${ts ? '' : '/** @this {unknown} @param {unknown[]} args */ '}function (${t('this: unknown, ')}...args${t(': unknown[]')}) {`,
-    '    const m = methodOf(method, args);',
+    '    const m = methodOf(method, args, nest);',
     '    if (rc === undefined) rc = nest ? rcStorage(nest) : null;',
     '    const actions = rc;',
     `    return tracer.startActiveSpan(${q(opts.spanNameTemplate)}.replace('{method}', m).replace('{route}', route), (span) => {`,

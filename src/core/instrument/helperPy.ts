@@ -4,7 +4,7 @@
  * `telemetry-lens` convention reads both) and `observe_route(method, route)`, the one decorator Instrument Route
  * adds per handler. Pure: returns the file's text.
  */
-import { labelKinds, metricNames, pyRegisteredLines, pyString } from './common';
+import { labelKinds, metricNames, pyRegisteredLines, pyString, SENSITIVE_PARAM } from './common';
 import type { InstrumentOptions } from './types';
 
 export const PY_HELPER_MODULE = 'telemetry_routes';
@@ -81,6 +81,8 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     `tracer = trace.get_tracer(${pyString(opts.tracerName)})`,
     '',
     '_ROUTE_PARAM = re.compile(r"\\{([A-Za-z_]\\w*)(?::[^}]*)?\\}|<(?:[^:>]+:)?([A-Za-z_]\\w*)>")',
+    '# parameters that may carry a credential are not recorded on the span',
+    `_SENSITIVE_PARAM = re.compile(r"${SENSITIVE_PARAM.source}", re.IGNORECASE)`,
     '',
     '',
     'def _status(result, error, default):',
@@ -129,7 +131,7 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '        span.set_attribute("http.route", route)',
     '        for match in _ROUTE_PARAM.finditer(route):',
     '            param = match.group(1) or match.group(2)',
-    '            if param in kwargs:',
+    '            if param in kwargs and not _SENSITIVE_PARAM.search(param):',
     '                span.set_attribute("http.route.param." + param, str(kwargs[param]))',
     '        error = None',
     '        try:',

@@ -32,7 +32,7 @@ import {
   lineStarts,
   offsetOf,
   presentAspects,
-  pathParams,
+  spanParams,
   reindentEdits,
   rowsInsideStrings,
   spanName,
@@ -62,6 +62,18 @@ export function registrationCalls(root: Node, route: Route): Node[] {
  */
 export function routingControllersMethod(mod: JsModule, route: Route): Node | undefined {
   if (route.framework === 'nestjs' || !mod.imports.some((i) => i.module === 'routing-controllers')) return undefined;
+  const fn = findJsHandler(mod.root, mod.text, route);
+  return fn?.type === 'method_definition' && decoratorsOf(fn).length ? fn : undefined;
+}
+
+/**
+ * An inversify-express-utils controller method (`@httpGet('/:id') one(req, res)` in a `@controller` class): the library
+ * calls it by name and answers with what it returns (`this.json(x, 201)`, a value) once it has returned, so the inline
+ * style's status would be read too early. The wrapper style observes it with the helper's method decorator, which finds
+ * the response among the arguments (the library passes `req, res, next` last) and reads its status when it is finished.
+ */
+export function inversifyMethod(mod: JsModule, route: Route): Node | undefined {
+  if (route.framework === 'nestjs' || !mod.imports.some((i) => i.module === 'inversify-express-utils')) return undefined;
   const fn = findJsHandler(mod.root, mod.text, route);
   return fn?.type === 'method_definition' && decoratorsOf(fn).length ? fn : undefined;
 }
@@ -284,7 +296,7 @@ function wrapperLines(
     pro.push([0, `return ${names.tracer}.startActiveSpan(${q(spanName(opts, route))}, ${isAsync ? 'async ' : ''}(${spanVar}) => {`]);
     s = 1;
     pro.push([1, `${spanVar}.setAttribute('http.route', ${q(tpl)})${semi}`.replace(/'/g, style.quote)]);
-    for (const p of pathParams(tpl)) {
+    for (const p of spanParams(tpl)) {
       const expr = rules.pathParam({ req, fn, name: p, q, ts });
       if (expr) pro.push([1, `${spanVar}.setAttribute(${q(`http.route.param.${p}`)}, String(${expr}))${semi}`]);
     }
@@ -432,6 +444,12 @@ export function planJsHandler(
   // the inline code reads a framework request/response, which a routing-controllers method does not receive
   if (routingControllersMethod(mod, route)) {
     return refuse('routing-controllers controller methods are observed by the wrapper style only (they receive no request/response)');
+  }
+  // the library answers with what the method returns, after it has returned: a status read in its body would be too early
+  if (inversifyMethod(mod, route)) {
+    return refuse(
+      'inversify-express-utils controller methods are observed by the wrapper style only (the library answers with what the method returns, after it returns)',
+    );
   }
   const checked = checkHandler(mod, route, aspects, refuse);
   if ('route' in checked) return checked;

@@ -31,6 +31,8 @@ interface ModuleImport {
   mergeAfter?: Node;
   /** `import {…}` (aliases `a as b`) rather than `const {…} = require()` (aliases `a: b`) */
   esm: boolean;
+  /** start of the statement: a `require()` binds its names from there on (an `import` is hoisted) */
+  at: number;
 }
 
 export interface JsModule {
@@ -106,7 +108,7 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
       const src = strValue(s.childForFieldName('source'));
       const clause = s.namedChildren.find((c) => c?.type === 'import_clause');
       if (src && clause) {
-        const imp: ModuleImport = { module: src, named: new Map(), esm: true };
+        const imp: ModuleImport = { module: src, named: new Map(), esm: true, at: s.startIndex };
         for (const c of clause.namedChildren) {
           if (!c) continue;
           if (c.type === 'identifier')
@@ -130,7 +132,7 @@ export function analyseJsModule(root: Node, text: string, file: string, opts: In
         const src = requireSource(d.childForFieldName('value'));
         if (!src) continue;
         const name = d.childForFieldName('name');
-        const imp: ModuleImport = { module: src, named: new Map(), esm: false };
+        const imp: ModuleImport = { module: src, named: new Map(), esm: false, at: s.startIndex };
         if (name?.type === 'identifier') imp.qualifier = name.text;
         else if (name?.type === 'object_pattern') {
           for (const p of name.namedChildren) {
@@ -254,11 +256,12 @@ const IMPORT_ALIASES: Record<string, string> = {
 };
 
 /**
- * How the module refers to `name` of `module`: an existing import (`Counter`, `client.Counter`), else the name the
- * planner will import it under: itself, or an alias when the module already binds that name to something else.
+ * How the module refers to `name` of `module`: an existing import (`Counter`, `client.Counter`; a `require()` only
+ * when it starts before `before`), else the name the planner will import it under: itself, or an alias when the
+ * module already binds that name to something else.
  */
-export function jsLocal(mod: JsModule, module: string, name: string): string {
-  const existing = jsRef(mod, module, name);
+export function jsLocal(mod: JsModule, module: string, name: string, before = Infinity): string {
+  const existing = jsRef(mod, module, name, before);
   if (existing) return existing;
   const taken = (n: string) => mod.topNames.has(n) || mod.importedNames.has(n);
   if (!taken(name)) return name;
@@ -297,14 +300,17 @@ export function jsNames(mod: JsModule, opts: InstrumentOptions): JsNames {
   };
 }
 
-/** Local reference to an export of a module (`Counter`, `client.Counter`), or undefined when it must be imported. */
-export function jsRef(mod: JsModule, module: string, name: string): string | undefined {
-  for (const imp of mod.imports) {
-    if (imp.module !== module) continue;
+/**
+ * Local reference to an export of a module (`Counter`, `client.Counter`), or undefined when it must be imported.
+ * `before`: code at that offset uses it; a `require()` starting there or below has not run yet (an `import` is hoisted).
+ */
+export function jsRef(mod: JsModule, module: string, name: string, before = Infinity): string | undefined {
+  const imports = mod.imports.filter((i) => i.module === module && (i.esm || i.at < before));
+  for (const imp of imports) {
     const local = imp.named.get(name);
     if (local) return local;
   }
-  const q = mod.imports.find((i) => i.module === module && i.qualifier);
+  const q = imports.find((i) => i.qualifier);
   return q ? `${q.qualifier}.${name}` : undefined;
 }
 
@@ -326,22 +332,26 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
   if (needs.httpException) wanted.push({ module: '@nestjs/common', name: 'HttpException' });
   const edits: TextEdit[] = [];
   const newLines: string[] = [];
+  // the metrics and the tracer are declared at import, where the new imports go: a require() below has not run yet
+  // (its names are required again above, aliased when taken); the handlers' names are used when a request comes
+  const before = (module: string, name: string) => (module === 'prom-client' || name === 'trace' ? mod.importAt : Infinity);
   const byModule = new Map<string, { name: string; local: string }[]>();
   for (const w of wanted) {
-    if (jsRef(mod, w.module, w.name)) continue;
+    if (jsRef(mod, w.module, w.name, before(w.module, w.name))) continue;
     const l = byModule.get(w.module) ?? [];
-    l.push({ name: w.name, local: jsLocal(mod, w.module, w.name) });
+    l.push({ name: w.name, local: jsLocal(mod, w.module, w.name, before(w.module, w.name)) });
     byModule.set(w.module, l);
   }
   const specs = (list: { name: string; local: string }[], esm: boolean) =>
     list.map((x) => (x.local === x.name ? x.name : esm ? `${x.name} as ${x.local}` : `${x.name}: ${x.local}`));
   for (const [module, list] of byModule) {
-    const merge = mod.imports.find((i) => i.module === module && i.mergeAfter);
+    const above = Math.min(...list.map((x) => before(module, x.name)));
+    const merge = mod.imports.find((i) => i.module === module && i.mergeAfter && (i.esm || i.at < above));
     if (merge) edits.push(listAppendEdit(mod.text, merge.mergeAfter!, specs(list, merge.esm)));
     else if (style.esm) newLines.push(`import { ${specs(list, true).join(', ')} } from ${q(module)}${semi}`);
     else newLines.push(`const { ${specs(list, false).join(', ')} } = require(${q(module)})${semi}`);
   }
-  const ref = (module: string, name: string) => jsLocal(mod, module, name);
+  const ref = (module: string, name: string) => jsLocal(mod, module, name, before(module, name));
   const mn = metricNames(opts);
   const decls: string[] = [];
   const arr = (xs: string[]) => `[${xs.map(q).join(', ')}]`;

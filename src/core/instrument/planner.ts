@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
-import { applyEdits, besideBom, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
+import { applyEdits, besideBom, firstUseAt, labelKinds, metricNames, normalizeEdits, orderedAspects } from './common';
 import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
@@ -34,8 +34,8 @@ export { DEFAULT_OPTIONS } from './types';
 interface Instrumenter {
   /** Plans one handler, noting what the module must provide for it. */
   handler(route: Route): HandlerOutcome;
-  /** Imports and declarations for every handler planned so far. */
-  moduleEdits(): TextEdit[];
+  /** Imports and declarations for every handler planned so far, in place before the first of their `edits` runs. */
+  moduleEdits(edits: TextEdit[]): TextEdit[];
 }
 
 interface FilePlan {
@@ -62,7 +62,7 @@ const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrument
     const needs = emptyNeeds();
     return {
       handler: (r) => planPythonHandler(mod, r, aspects, opts, names, needs),
-      moduleEdits: () => pythonModuleEdits(mod, routes[0]!.framework, opts, names, needs),
+      moduleEdits: (edits) => pythonModuleEdits(mod, routes[0]!.framework, opts, names, needs, firstUseAt(root, text, edits)),
     };
   },
   javascript: ({ root, text, file, aspects, opts }) => {
@@ -89,7 +89,10 @@ const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> =
       known: [...routes, ...fileRoutes],
       wrapped: new Set<number>(),
     };
-    return { handler: (r) => planPythonWrapper(mod, r, needs), moduleEdits: () => pythonWrapperModuleEdits(mod, needs) };
+    return {
+      handler: (r) => planPythonWrapper(mod, r, needs),
+      moduleEdits: (edits) => pythonWrapperModuleEdits(mod, needs, firstUseAt(root, text, edits)),
+    };
   },
   javascript: ({ root, text, file, opts, helper, helperResources }) => {
     const mod = analyseJsModule(root, text, file, opts);
@@ -321,7 +324,7 @@ async function plan(
       else if (wrapper && !sameFile(r.file, file)) refuse(r, `it is registered in ${r.file}; instrument that file`);
       else runOne(r, () => instrumenter.handler(r));
     }
-    if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits();
+    if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits(outcomes.flatMap((o) => o.edits));
     return { outcomes, moduleEdits };
   });
   if (!result) return refused(`could not parse ${path.basename(file)}`);

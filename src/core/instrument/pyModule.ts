@@ -32,6 +32,8 @@ export interface PyModule {
   topNames: Set<string>;
   /** Local names bound by top-level imports → the module they come from. */
   importedNames: Map<string, string>;
+  /** Local names bound by top-level imports → where the first of those imports starts (it binds them from there on). */
+  importedAt: Map<string, number>;
   fromImports: Node[];
   plainImports: Node[];
 }
@@ -99,23 +101,27 @@ export function analysePythonModule(root: Node, text: string, opts: InstrumentOp
     timeShadowed: false,
     topNames: new Set(),
     importedNames: new Map(),
+    importedAt: new Map(),
     fromImports: stmts.filter((s) => s.type === 'import_from_statement'),
     plainImports: stmts.filter((s) => s.type === 'import_statement'),
+  };
+  const bind = (local: string, from: string, s: Node) => {
+    mod.importedNames.set(local, from);
+    if (!mod.importedAt.has(local) || mod.importedAt.get(local)! > s.startIndex) mod.importedAt.set(local, s.startIndex);
   };
   for (const s of mod.plainImports) {
     for (const c of s.namedChildren) {
       // `import a.b` binds `a`; `import a.b as c` binds `c`
-      if (c?.type === 'dotted_name') mod.importedNames.set(c.text.split('.')[0]!, c.text);
-      if (c?.type === 'aliased_import')
-        mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+      if (c?.type === 'dotted_name') bind(c.text.split('.')[0]!, c.text, s);
+      if (c?.type === 'aliased_import') bind(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '', s);
     }
   }
   const names = metricNames(opts);
   for (const s of mod.fromImports) {
     const from = s.childForFieldName('module_name')?.text ?? '';
     for (const c of s.namedChildren.slice(1)) {
-      if (c?.type === 'dotted_name') mod.importedNames.set(c.text, from);
-      if (c?.type === 'aliased_import') mod.importedNames.set(c.childForFieldName('alias')?.text ?? '', from);
+      if (c?.type === 'dotted_name') bind(c.text, from, s);
+      if (c?.type === 'aliased_import') bind(c.childForFieldName('alias')?.text ?? '', from, s);
       if (c?.type === 'dotted_name' && c.text === 'time') mod.timeShadowed = true;
       if (c?.type === 'aliased_import' && c.childForFieldName('alias')?.text === 'time') mod.timeShadowed = true;
     }
@@ -247,13 +253,32 @@ export function pythonNames(mod: PyModule, opts: InstrumentOptions): PyNames {
   };
 }
 
-/** Plans the wrapping of one handler. Module-level needs are accumulated into `needs`. */
-function hasImport(mod: PyModule, module: string, name?: string): boolean {
+/**
+ * Where module-level lines go (the metrics block, the helper's import) so that they run before the line `limit`
+ * (firstUseAt: the first planned edit): after the last leading import when that is above it (where an engineer puts
+ * them), else after the last import above it (imports interleaved with registrations), else undefined: with the new
+ * imports, after the docstring and `from __future__` imports.
+ */
+export function pyBlockAt(mod: PyModule, limit: number | undefined): number | undefined {
+  if (limit === undefined || mod.blockAt === undefined || mod.blockAt < limit) return mod.blockAt;
+  let at: number | undefined;
+  for (const s of [...mod.fromImports, ...mod.plainImports]) {
+    const end = lineEndAt(mod.text, s.endIndex);
+    if (end < limit && (at === undefined || end > at)) at = end;
+  }
+  return at;
+}
+
+/** Whether the module imports `name` (or the module itself) by a top-level import starting before `before`. */
+function hasImport(mod: PyModule, module: string, name?: string, before = Infinity): boolean {
   if (!name) {
-    return mod.plainImports.some((s) => s.namedChildren.some((c) => c?.type === 'dotted_name' && c.text === module));
+    return mod.plainImports.some(
+      (s) => s.startIndex < before && s.namedChildren.some((c) => c?.type === 'dotted_name' && c.text === module),
+    );
   }
   return mod.fromImports.some(
     (s) =>
+      s.startIndex < before &&
       s.childForFieldName('module_name')?.text === module &&
       (s.namedChildren.some((c) => c?.type === 'wildcard_import') ||
         s.namedChildren.some(
@@ -262,24 +287,35 @@ function hasImport(mod: PyModule, module: string, name?: string): boolean {
   );
 }
 
-/** Edits adding the imports (merged into existing `from X import …`) for the names needed. */
-export function pythonImportEdits(mod: PyModule, wanted: { module: string; name?: string }[]): { edits: TextEdit[]; newLines: string[] } {
+/** A name to import; `before`: module-level code uses it from that offset, an import below it does not count. */
+export interface PyWanted {
+  module: string;
+  name?: string;
+  before?: number;
+}
+
+/** Edits adding the imports (merged into existing `from X import …` above their first use) for the names needed. */
+export function pythonImportEdits(mod: PyModule, wanted: PyWanted[]): { edits: TextEdit[]; newLines: string[] } {
   const edits: TextEdit[] = [];
   const newLines: string[] = [];
-  const byModule = new Map<string, string[]>();
+  const byModule = new Map<string, { names: string[]; before: number }>();
   for (const w of wanted) {
-    if (hasImport(mod, w.module, w.name)) continue;
+    if (hasImport(mod, w.module, w.name, w.before)) continue;
     if (!w.name) {
       newLines.push(`import ${w.module}`);
       continue;
     }
-    const list = byModule.get(w.module) ?? [];
-    if (!list.includes(w.name)) list.push(w.name);
-    byModule.set(w.module, list);
+    const entry = byModule.get(w.module) ?? { names: [], before: Infinity };
+    if (!entry.names.includes(w.name)) entry.names.push(w.name);
+    entry.before = Math.min(entry.before, w.before ?? Infinity);
+    byModule.set(w.module, entry);
   }
-  for (const [module, list] of byModule) {
+  for (const [module, { names: list, before }] of byModule) {
     const existing = mod.fromImports.find(
-      (s) => s.childForFieldName('module_name')?.text === module && !s.namedChildren.some((c) => c?.type === 'wildcard_import'),
+      (s) =>
+        s.startIndex < before &&
+        s.childForFieldName('module_name')?.text === module &&
+        !s.namedChildren.some((c) => c?.type === 'wildcard_import'),
     );
     const lastName = existing?.namedChildren.filter((c) => c && (c.type === 'dotted_name' || c.type === 'aliased_import')).pop();
     if (existing && lastName && lastName !== existing.childForFieldName('module_name')) {
@@ -315,12 +351,30 @@ function statusHelper(framework: string, eol: string, unit: string): string {
   return lines.join(eol);
 }
 
-/** Module-level edits (imports, metrics, tracer, helper) for the accumulated needs. */
-export function pythonModuleEdits(mod: PyModule, framework: string, opts: InstrumentOptions, names: PyNames, needs: PyNeeds): TextEdit[] {
+/**
+ * Module-level edits (imports, metrics, tracer, helper) for the accumulated needs, run before the line `limit` (the
+ * first planned edit). The metrics block runs at import: the symbols it uses are imported above it.
+ */
+export function pythonModuleEdits(
+  mod: PyModule,
+  framework: string,
+  opts: InstrumentOptions,
+  names: PyNames,
+  needs: PyNeeds,
+  limit?: number,
+): TextEdit[] {
   const { eol, unit } = mod;
-  const wanted: { module: string; name?: string }[] = [];
+  const blockAt = pyBlockAt(mod, limit);
+  const wanted: PyWanted[] = [];
   const { sym } = names;
-  const want = (k: PySymbol) => wanted.push({ module: PY_SYMBOL_MODULES[k], name: sym[k] === k ? k : `${k} as ${sym[k]}` });
+  // Counter, Histogram, Gauge, REGISTRY and trace run in the block; the handlers' names only when a request comes
+  const atImport = new Set<PySymbol>(['Counter', 'Histogram', 'Gauge', 'REGISTRY', 'trace']);
+  const want = (k: PySymbol) =>
+    wanted.push({
+      module: PY_SYMBOL_MODULES[k],
+      name: sym[k] === k ? k : `${k} as ${sym[k]}`,
+      ...(atImport.has(k) ? { before: blockAt ?? mod.importAt } : {}),
+    });
   if (needs.time) wanted.push({ module: 'time' });
   if (needs.perfCounter) wanted.push({ module: 'time', name: 'perf_counter as _telemetry_perf_counter' });
   if (needs.counter && !mod.counter) want('Counter');
@@ -384,12 +438,12 @@ export function pythonModuleEdits(mod: PyModule, framework: string, opts: Instru
   if (needs.statusHelper && !mod.hasStatusHelper) {
     block += (block ? eol + eol + eol : '') + statusHelper(framework, eol, unit);
   }
-  if (mod.blockAt !== undefined) {
+  if (blockAt !== undefined) {
     if (newLines.length) edits.push({ start: mod.importAt, end: mod.importAt, newText: newLines.join(eol) + eol });
     if (block)
       edits.push({
-        start: mod.blockAt,
-        end: mod.blockAt,
+        start: blockAt,
+        end: blockAt,
         newText: eol + eol + eol + block + (needs.statusHelper && !mod.hasStatusHelper ? eol : ''),
       });
   } else {

@@ -22,7 +22,7 @@ import {
   lineStarts,
   offsetOf,
   presentAspects,
-  pathParams,
+  spanParams,
   pyString,
   reindentEdits,
   rowsInsideStrings,
@@ -165,7 +165,7 @@ export function planPythonHandler(
     pro.push(`${ind(0)}with ${names.tracer}.start_as_current_span(${pyString(spanName(opts, route))}) as ${spanVar}:`);
     pro.push(`${ind(1)}${spanVar}.set_attribute("http.route", ${pyString(tpl)})`);
     const params = pyParamNames(fn);
-    for (const p of pathParams(tpl)) {
+    for (const p of spanParams(tpl)) {
       if (params.includes(p)) pro.push(`${ind(1)}${spanVar}.set_attribute(${pyString(`http.route.param.${p}`)}, str(${p}))`);
     }
   }

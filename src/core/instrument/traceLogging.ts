@@ -18,10 +18,10 @@ function refuse(reason: string): EditPlan {
 }
 const done = (what: string): EditPlan => plan([], `${what} already adds the trace context`);
 
-/** End offset of the last top-level import statement of the module head matched by `re` (global, multiline), or -1. */
-function lastImportEnd(text: string, re: RegExp): number {
+/** End offset of the last top-level import statement matched by `re` (global, multiline) ending before `before`, or -1. */
+function lastImportEnd(text: string, re: RegExp, before = Infinity): number {
   let end = -1;
-  for (const m of text.matchAll(re)) end = m.index + m[0].length;
+  for (const m of text.matchAll(re)) if (m.index + m[0].length <= before) end = m.index + m[0].length;
   return end;
 }
 
@@ -111,8 +111,6 @@ export function planJsTraceLogging(text: string, language: 'javascript' | 'types
   const eol = eolOf(text);
   const cjs = !/^import\s/m.test(text) && /\brequire\(/.test(text);
   const edits: TextEdit[] = [];
-  const importEnd = lastImportEnd(text, JS_IMPORT);
-  const at = importEnd >= 0 ? nextLineStart(text, importEnd) : 0;
   const lines: string[] = [];
   if (/\botelTrace\b/.test(text)) return refuse('the name otelTrace is already used in this module');
   lines.push(
@@ -157,6 +155,9 @@ export function planJsTraceLogging(text: string, language: 'javascript' | 'types
     if (cjs) lines.push('module.exports.logger = logger;');
     lines.push('', '');
   }
+  // after the imports above the logger: a line it logs at load runs the mixin, and a require() below has not run yet
+  const importEnd = lastImportEnd(text, JS_IMPORT, call?.index);
+  const at = importEnd >= 0 ? nextLineStart(text, importEnd) : 0;
   const needsBreak = at > 0 && !text.slice(0, at).endsWith('\n');
   edits.unshift({ start: at, end: at, newText: `${needsBreak ? eol : ''}${lines.join(eol)}` });
   return plan(edits, `pino lines carry trace_id and span_id from the active OpenTelemetry span (${JS_MIXIN})`);

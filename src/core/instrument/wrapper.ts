@@ -14,9 +14,9 @@ import type { Route } from '../routes/types';
 import { frameworkName, isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
-import { callArgs, findJsHandler, routingControllersMethod } from './js';
+import { callArgs, findJsHandler, inversifyMethod, routingControllersMethod } from './js';
 import { decoratorsOf } from './jsFrameworks';
-import { type PyModule, pythonImportEdits } from './pyModule';
+import { pyBlockAt, type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
 import { JS_HELPER_FN, JS_HELPER_MODULE, NEST_HELPER_DECORATOR } from './helperJs';
 import { PY_HELPER_FN, PY_HELPER_MODULE, PY_RESOURCE_FN } from './helperPy';
@@ -346,17 +346,20 @@ function isResourceMethod(fn: Node): boolean {
   return RESOURCE_METHODS.has(fn.childForFieldName('name')?.text ?? '') && own.parent?.parent?.type === 'class_definition';
 }
 
-export function pythonWrapperModuleEdits(mod: PyModule, needs: PyWrapperNeeds): TextEdit[] {
-  const wanted = [...needs.names].filter((n) => !mod.importedNames.has(n)).sort();
+/** The helper's import, above `limit`: the line of the first planned edit (a decorator, an add_resource call). */
+export function pythonWrapperModuleEdits(mod: PyModule, needs: PyWrapperNeeds, limit?: number): TextEdit[] {
+  const before = limit ?? Infinity;
+  // a name imported only below its first use is imported again above it (an import runs where it is written)
+  const wanted = [...needs.names].filter((n) => !((mod.importedAt.get(n) ?? Infinity) < before)).sort();
   if (!wanted.length) return [];
   const { edits, newLines } = pythonImportEdits(
     mod,
-    wanted.map((name) => ({ module: needs.module, name })),
+    wanted.map((name) => ({ module: needs.module, name, before })),
   );
   if (newLines.length) {
     const { text, eol } = mod;
-    // after the last leading import (or where imports go): one more import line
-    const at = mod.blockAt ?? mod.importAt;
+    // after the last leading import (or where imports go), above the first use: one more import line
+    const at = pyBlockAt(mod, limit) ?? mod.importAt;
     const atEnd = at > 0 && text[at - 1] !== '\n';
     edits.push({ start: at, end: at, newText: atEnd ? eol + newLines.join(eol) : newLines.join(eol) + eol });
   }
@@ -410,17 +413,19 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const { root, text, style } = mod;
   const q = (s: string) => (style.quote === '"' ? JSON.stringify(s) : jsString(s));
   const args = `${q(methodArg(route))}, ${q(routeTemplate(route))}`;
-  const rc = routingControllersMethod(mod, route);
+  // inversify-express-utils: the helper's method decorator finds the response among the arguments (any helper version)
+  const ie = inversifyMethod(mod, route);
+  const rc = ie ? undefined : routingControllersMethod(mod, route);
   if (rc && !needs.routingControllers) {
     return refuse(
       route,
       `the existing ${JS_HELPER_MODULE} module predates routing-controllers support and is never overwritten: delete it and instrument again`,
     );
   }
-  if (route.framework === 'nestjs' || rc) {
+  if (route.framework === 'nestjs' || rc || ie) {
     const name = jsHelperName(mod, needs.spec, NEST_HELPER_DECORATOR);
     if (!name) return refuse(route, `\`${NEST_HELPER_DECORATOR}\` is already a different name in this module`);
-    const fn = rc ?? findJsHandler(root, text, route);
+    const fn = rc ?? ie ?? findJsHandler(root, text, route);
     if (!fn || fn.type !== 'method_definition') return refuse(route, 'the controller method was not found');
     for (const d of decoratorsOf(fn)) {
       if (calleeName(d.namedChildren[0] ?? d) === name || d.text.startsWith(`@${name}(`)) return already(route, fn.startIndex);

@@ -124,6 +124,11 @@ export abstract class Analyzer {
     return (this.bindings.get(n.text) ?? []).some((b) => b.scope === here);
   }
 
+  /** The declarations and assignments that bind a name anywhere in the file. */
+  bindingNodes(name: string): Node[] {
+    return (this.bindings.get(name) ?? []).map((b) => b.node);
+  }
+
   /** The offsets of the function `n` is in (the whole file at module level). */
   scopeRange(n: Node): { start: number; end: number } {
     const i = this.bindings.scopes.enclosing(n);
@@ -220,7 +225,9 @@ export abstract class Analyzer {
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
-    if (!mayBeLocalFunction(callee)) return undefined;
+    // also a member of what a project call returned (`(await services.web()).default(app)`: ObjDecl.via)
+    const ofMade = (r: Ref): boolean => (r.k === 'mem' ? ofMade(r.base) : r.k === 'obj' && !!this.fa.objects[r.id]?.via);
+    if (!this.mayCall(callee) && !ofMade(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -250,6 +257,13 @@ export abstract class Analyzer {
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);
     return edge;
+  }
+
+  /** Whether a call of `callee` may be of a project function; in Python also a method of what a project call made
+   *  (`application = Application()`, then `application.register(app)`: the resolver reads the call's value, ObjDecl.via). */
+  protected mayCall(callee: Ref): boolean {
+    const made = callee.k === 'mem' && callee.base.k === 'obj' && !!this.fa.objects[callee.base.id]?.via;
+    return mayBeLocalFunction(callee) || (made && this.fa.language === 'python');
   }
 
   /** The strings an argument holds beyond its own value (JS: an options object's, `"0.prefix"`). */

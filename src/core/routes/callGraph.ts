@@ -7,18 +7,27 @@
  * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
  * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
  */
+import { ANY_PROP } from './model';
 import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
 import { callAt, key, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
+import { pyBoundCall } from './pyMethods';
+import { elementOf, elementWhy, ownParam } from './pyEach';
+import { toMethod } from './common';
+import type { HttpMethod } from './types';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
   file: string;
   call: CallEdge;
 }
+
+/** A route as one call of its helper makes it (CallGraph.perCall): its router, its path and, when the helper is given its
+ *  method, that method. */
+export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[] };
 
 /** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
 type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
@@ -74,46 +83,64 @@ export class CallGraph extends RefResolver {
 
   /**
    * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
-   * is in, when the callers pass different strings, is one route per call, with that call's string and router.
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router. So is one
+   * whose method is a parameter (`router[method](base + path, h)`, ./jsMethodParams), with that call's method: none for a
+   * call whose method is no literal HTTP method; its path unknown, with the reason, when the call's is. So is one whose
+   * path takes the elements a Python loop reads (Ref `el`: `for name, view in rules:` over a parameter, one route per
+   * element of what each call passes; over a module's list, one per element): an element that is no known string keeps
+   * the route, its path unknown with the reason.
    */
-  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): ({ owner: Ent | null; path: Val } | undefined)[] {
+  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
     const v = r.path;
     const inherited = this.bySubclass(fa, r, ev);
     if (inherited) return inherited;
+    const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
+    const mp = mv?.ref?.k === 'param' ? mv.ref : null;
     // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
-    if (!('e' in v) || !r.owner || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner)))) return [undefined];
-    const parts = v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : []);
+    if (!r.owner || (!mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))))))
+      return [undefined];
+    const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
     const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && ownParam(p.ref) ? [ownParam(p.ref)!.fn] : [])));
+    if (mp) fns.add(mp.fn);
     const fn = fns.size === 1 ? [...fns][0]! : -1;
     // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
     const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
-    if (method && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
-    const out = new Map<string, { owner: Ent | null; path: Val }>();
-    const unknown: Val = { ...v, why: `${v.why} (${elementWhy(parts)})` };
-    const add = (owner: Ent | null, pieces: (string | null)[]): void => {
-      // an element that is no known string: the route, its path unknown (never left out when its sequence is read)
-      const path: Val = pieces.every((x) => x !== null) ? { s: pieces.join('') } : unknown;
-      out.set(`${owner ? key(owner) : ''}|${'s' in path ? path.s : '\0'}`, { owner, path });
+    if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
+    const out = new Map<string, PerCall>();
+    const unknown: Val = 'e' in v ? { ...v, why: `${v.why} (${elementWhy(parts)})` } : v;
+    const add = (owner: Ent | null, path: Val, m: HttpMethod | null): void => {
+      const at: PerCall = m ? { owner, path, methods: [m] } : { owner, path };
+      out.set(`${owner ? key(owner) : ''}|${m ?? ''}|${'s' in path ? path.s : `\0${path.e}`}`, at);
     };
     const loop = elementOf(parts);
     // `for route, view in ROUTES:` over a sequence the helper's callers do not pass: its elements, where it is written
     if (loop && fns.size === 0)
-      for (const el of this.elementsAt(fa.file, loop.of)) add(this.resolve(fa.file, r.owner), this.pieces(fa, parts, ev, el));
+      for (const el of this.elementsAt(fa.file, loop.of)) {
+        const vals = this.pieces(fa, parts, v, ev, el);
+        // an element that is no known string: the route, its path unknown (never left out when its sequence is read)
+        add(this.resolve(fa.file, r.owner), vals.every((x) => 's' in x) ? joinParts(vals) : unknown, null);
+      }
     for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const ms = mp ? ev(c.file, this.argOf(c, fa.file, fn, mp.i).str ?? { e: mv!.e, why: 'variable' }) : null;
+      const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
+      if (mp && !m) continue; // the method is known only at run time: never guessed
       const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
       // a loop over a sequence the call passes (`map_action_routes(app, (("change-password", view),))`): a route per element
       const own = loop?.of.k === 'param' && loop.of.fn === fn ? loop.of : null;
       const a = own ? this.argOf(c, fa.file, fn, own.i).ref : null;
       const els = !loop ? [undefined] : a ? this.elementsAt(c.file, a) : own ? [] : this.elementsAt(fa.file, loop.of);
       // a sequence passed that cannot be read (`map_actions(app, load_rows())`): its routes, the path unknown
-      if (own && !els.length && a?.k !== 'arr' && (a || own.i < c.call.args.length)) add(owner, [null]);
+      if (own && !els.length && a?.k !== 'arr' && (a || own.i < c.call.args.length)) add(owner, unknown, m);
       for (const el of els) {
-        const pieces = this.pieces(fa, parts, ev, el, c, fn);
-        if (el || pieces.every((x) => x !== null)) add(owner, pieces);
+        const vals = this.pieces(fa, parts, v, ev, el, c, fn);
+        const bad = vals.find((x) => !('s' in x));
+        // a call's unknown path is a route only when the call gives its method, or it is a loop's element's
+        if (bad && !el && !m) continue;
+        add(owner, bad ? (el ? unknown : bad) : joinParts(vals), m);
       }
     }
     // no call the analysis sees passes the sequence (the helper's callers are in files not analysed): said so
-    const uncalled = loop && ownParam(loop)?.fn === fn && !this.callsTo.get(`${fa.file}|${fn}`)?.length;
+    const uncalled = 'e' in v && loop && ownParam(loop)?.fn === fn && !this.callsTo.get(`${fa.file}|${fn}`)?.length;
     const why = uncalled ? { ...v, why: `${v.why} (${elementWhy(parts, fa.functions[fn]?.name ?? null)})` } : unknown;
     if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: why }];
     return out.size ? [...out.values()] : [undefined];
@@ -125,26 +152,26 @@ export class CallGraph extends RefResolver {
     return els.length > MAX_ELEMENTS ? [] : els;
   }
 
-  /** The strings of a path's parts at one call `c` of its helper `fn` (its parameters) and one element `el` of the
-   *  sequence a loop reads (a loop's name); null for a part that is no known string. */
+  /** The values of a path `v`'s parts at one call `c` of its helper `fn` (its parameters) and one element `el` of the
+   *  sequence a loop reads (a loop's name). */
   private pieces(
     fa: FileAnalysis,
     parts: readonly ValPart[],
+    v: Val,
     ev: (f: string, v: Val) => Val,
     el?: { file: string; ref: Ref },
     c?: Caller,
     fn = -1,
-  ): (string | null)[] {
-    const str = (x: Val | null): string | null => (x && 's' in x ? x.s : null);
-    return parts.map((p) => {
-      if (typeof p === 'string') return p;
+  ): Val[] {
+    return parts.map((p): Val => {
+      if (typeof p === 'string') return { s: p };
       if (p.ref.k === 'el') {
-        if (!el) return null;
+        if (!el) return { e: p.e, why: 'variable' };
         const at: Ref = p.ref.index === undefined ? el.ref : { k: 'mem', base: el.ref, name: String(p.ref.index) };
-        return str(ev(el.file, { e: p.e, why: 'variable', ref: at }));
+        return ev(el.file, { e: p.e, why: 'variable', ref: at });
       }
-      if (p.ref.k === 'param' && c) return str(ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' }));
-      return str(ev(fa.file, { e: p.e, why: 'variable', ref: p.ref }));
+      if (p.ref.k === 'param' && c) return ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' });
+      return ev(fa.file, p.ref.k === 'none' ? v : { e: p.e, why: 'variable', ref: p.ref });
     });
   }
 
@@ -290,12 +317,18 @@ export class CallGraph extends RefResolver {
           )
         : this.perEntry(from, [edge.callee, ...edge.args], (at) => ({ file: from, call: at ? callAt(edge, at) : edge }));
       for (const { file, call: c, callee: ofElement } of calls) {
-        let callee = ofElement !== undefined ? ofElement : this.resolve(from, c.callee);
-        if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
-        if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
-        if (callee?.t === 'fn') link(callee, file, from, c);
-        if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
-          for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
+        // `(await services[name]()).default(app)`: the function each value of `services` gives, called with `app`
+        const keyed = ofElement === undefined ? this.keyedCallees(from, c.callee) : null;
+        for (let callee of keyed ?? [ofElement !== undefined ? ofElement : this.resolve(from, c.callee)]) {
+          if (callee?.t === 'ns') callee = this.exportOf(callee.file, 'default', 0);
+          // a parameter, or what a call of it gives (`(await load()).default(app)` in a loop over loaders: each one's)
+          const root = !callee && !edge.each && !keyed ? paramRoot(this.chainOf(from, c.callee)) : null;
+          if (root) callee = { t: 'param', file: from, fn: root.fn, i: root.i };
+          if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
+          if (callee?.t === 'fn') link(callee, file, from, ofElement === undefined ? pyBoundCall(this.py, from, c, callee) : c);
+          if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
+            for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
+        }
       }
     }
     // `providers.forEach((p) => p.configure(app))`: the function property of each element the callback is called with;
@@ -303,8 +336,44 @@ export class CallGraph extends RefResolver {
     for (const { from, c, e } of ofElements)
       for (const caller of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
         const callee = this.inCaller(caller, e.file, e.fn, c.callee);
-        if (callee?.t === 'fn') link(callee, from, from, c);
+        const own = callee?.t === 'fn' && from === e.file ? this.withCallerArgs(caller, from, e.fn, c) : null;
+        if (callee?.t === 'fn') link(callee, own ? caller.file : from, from, own ?? c);
       }
+  }
+
+  /**
+   * The functions a call through a computed key calls (`services[name](app)`, `(await services[name]()).default(app)`:
+   * a chain of members and calls on ANY_PROP), one per value of the object (a literal of this file or imported), each
+   * read where it is written (`{ web: () => import('./web') }`); null when `r` is no such chain.
+   */
+  private keyedCallees(file: string, r: Ref): (Ent | null)[] | null {
+    const chain = this.chainOf(file, r);
+    const anyOf = (x: Ref): Ref | null =>
+      x.k === 'mem' ? (x.name === ANY_PROP ? x : anyOf(x.base)) : x.k === 'ret' && !x.args ? anyOf(x.callee) : null;
+    const any = anyOf(chain);
+    if (any?.k !== 'mem') return null;
+    const onValue = (x: Ref, v: Ref): Ref =>
+      x === any ? v : x.k === 'mem' ? { ...x, base: onValue(x.base, v) } : x.k === 'ret' ? { ...x, callee: onValue(x.callee, v) } : x;
+    return this.propsOf(file, any.base).map((el) => this.resolve(el.file, onValue(chain, el.ref)));
+  }
+
+  /**
+   * `applyRoutes(users, app)` and `applyRoutes(books, api)` where `applyRoutes(routes, router)` calls the rows of `routes`
+   * with `router`: the call as this caller makes it, each argument a parameter of the function passed on as the caller's
+   * argument (each table with its own router, not with every caller's); null when some argument is anything else.
+   */
+  private withCallerArgs(caller: Caller, file: string, fn: number, c: CallEdge): CallEdge | null {
+    const own = (a: Ref | null): a is Ref & { k: 'param' } => a?.k === 'param' && a.fn === fn;
+    if (!c.args.length || !c.args.every(own) || c.kw) return null;
+    const args: (Ref | null)[] = [];
+    const strs: Record<string, Val> = {};
+    c.args.forEach((a, j) => {
+      const { ref, str } = this.argOf(caller, file, fn, (a as Ref & { k: 'param' }).i);
+      args.push(ref);
+      if (str) strs[String(j)] = str;
+    });
+    const { strs: _, ...rest } = c;
+    return { ...rest, args, ...(Object.keys(strs).length ? { strs } : {}) };
   }
 
   /**
@@ -455,7 +524,8 @@ export class CallGraph extends RefResolver {
     const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
     const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
     const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
-    if (p?.k !== 'param' || ref(r.path) === p) return this.perStringRoutes(file, r);
+    // a path or method that is the parameter itself is each call's string (perCall)
+    if (p?.k !== 'param' || ref(r.path) === p || ref(r.methodVal) === p) return this.perStringRoutes(file, r);
     const out: RawRoute[] = [];
     for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
       const a = this.argOf(c, file, p.fn, p.i).ref;
@@ -501,27 +571,6 @@ function joinParts(vals: (Val | null)[]): Val {
   const bad = vals.find((v) => !v || !('s' in v));
   if (bad === null) return { e: 'a part of the element', why: 'not in every element of the table' };
   return bad ?? { s: vals.map((v) => (v as { s: string }).s).join('') };
-}
-
-/** The parameter a path's part is, or the parameter whose elements a loop's name takes (one call's argument). */
-function ownParam(r: Ref): (Ref & { k: 'param' }) | null {
-  return r.k === 'param' ? r : r.k === 'el' && r.of.k === 'param' ? r.of : null;
-}
-
-/** The one loop whose elements a path's parts take (Ref `el`), or null: none, or loops nested (not expanded). */
-function elementOf(parts: readonly ValPart[]): (Ref & { k: 'el' }) | null {
-  const els = parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'el' ? [p.ref] : []));
-  return els.length && els.every((x) => x.loop === els[0]!.loop) ? els[0]! : null;
-}
-
-/** Why a path that takes a loop's elements is unknown: which sequence they are of, and, when it is a parameter of a
- *  helper (`helper`) no analysed call passes it to, that. */
-function elementWhy(parts: readonly ValPart[], helper?: string | null): string {
-  const p = parts.find((x): x is { e: string; ref: Ref & { k: 'el' } } => typeof x !== 'string' && x.ref.k === 'el');
-  if (!p) return 'variable';
-  const of = `\`${p.e}\` takes each element of \`${p.ref.seq}\``;
-  if (helper === undefined) return `${of}, not all of them known strings`;
-  return `${of}, a parameter of ${helper ? `\`${helper}\`` : 'a function'} that no analysed call passes a sequence to`;
 }
 
 /** The parameter a chain of members and method calls without arguments starts at (`p.getRouter().router`). */

@@ -2,7 +2,7 @@
 import { derived, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { errorMessage } from '../errors';
 import type { Framework, HttpMethod } from './types';
-import type { RawRoute, Ref, Val, ValPart } from './model';
+import type { FileAnalysis, RawRoute, Ref, Val, ValPart } from './model';
 
 const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ALL'];
 
@@ -135,6 +135,17 @@ export const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete
 export function decoratorFlavour(method: string): 'py-method' | 'py-route' | 'py-api-route' | null {
   if (METHOD_DECORATORS.has(method)) return 'py-method';
   return method === 'route' ? 'py-route' : method === 'api_route' ? 'py-api-route' : null;
+}
+
+/** Framework for a route on a parameter whose callers are unknown: the file's imports, then the workspace's objects
+ *  (`ws`); none for a route table's. */
+export function guessFramework(fa: FileAnalysis, r: RawRoute, ws: Iterable<Framework>): Framework | null {
+  if (r.owner?.k === 'param' && fa.functions[r.owner.fn]?.table) return null; // a table nobody applies: no route
+  const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
+  const fromFile = ok(fa.frameworks);
+  if (fromFile.length) return fromFile.length === 1 ? fromFile[0]! : null;
+  const all = ok(ws);
+  return all.length === 1 ? all[0]! : null;
 }
 
 /** Can a registration of this form belong to an object of this framework? */

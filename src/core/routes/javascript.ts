@@ -25,10 +25,11 @@ import { markMiddlewares } from './jsMiddleware';
 import { callRef } from './jsCallRefs';
 import { destructuredConsts, patternNames } from './jsPatterns';
 import { constArray, tableDispatch } from './jsRouteTables';
+import { methodParamRoute, tableLoopCall } from './jsMethodParams';
 import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
-import { keyedCall } from './jsKeyedCalls';
+import { keyedCall, keyedCallee } from './jsKeyedCalls';
 import { decorateCall, defCall, registrars } from './jsRouteDefs';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
@@ -47,6 +48,8 @@ const QUERY = `
 (call_expression function: [(identifier) (member_expression)] arguments: (arguments (member_expression object: (this)))) @argcall
 (call_expression function: (member_expression object: (identifier) @_rt (#any-of? @_rt "Bun" "Deno") property: (property_identifier) @_sv (#eq? @_sv "serve"))) @argcall
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
+(new_expression constructor: (identifier) @_ie (#eq? @_ie "InversifyExpressServer")) @newcall
+(new_expression constructor: (member_expression property: (property_identifier) @_ie (#eq? @_ie "InversifyExpressServer"))) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall
@@ -112,7 +115,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
-      ...S.each('tcall', 'call', (n) => void tableDispatch(A, n)),
+      ...S.each('tcall', 'call', (n) => void (tableDispatch(A, n) || methodParamRoute(A, n))),
       ...S.each('defcall', 'call', (n) => defCall(A, n)),
       ...S.each('decorate', 'call', (n) => decorateCall(A, n)),
       ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
@@ -516,13 +519,13 @@ export class JsAnalyzer extends Analyzer {
     }
     if (fn.type === 'identifier' && fn.text === 'require') return;
     const argv = named(n.childForFieldName('arguments')!); // the query captures calls with an argument list
-    const callee = this.refOf(fn);
     if (keyedCall(this, n, fn, argv)) return;
+    const callee = keyedCallee(this, fn) ?? this.refOf(fn); // `services[name](app)`: each value (ANY_PROP)
     // the runtime's server (`Bun.serve({ fetch: server.create().fetch })`, `Deno.serve(…)`): what it is given is read, so
     // an app a factory call makes there is one of this file's objects, served (./roots)
     if (RUNTIME_SERVE.test(fn.text)) for (const a of argv) void this.refOf(a);
     if (!folderLoaderCall(this, n, callee, argv) && !controllerServer(this, n, argv) && !calls.honoServer(this, n, callee))
-      this.callEdge(n, callee, argv);
+      if (!tableLoopCall(this, n, callee, argv)) this.callEdge(n, callee, argv);
   }
 
   private pendingArrays: [string, Node][] = [];
@@ -551,7 +554,8 @@ export class JsAnalyzer extends Analyzer {
         if (name in this.fa.consts || list[0]!.scope !== -1) return;
         const v = list[0]!.node.childForFieldName('value');
         const t = v?.type;
-        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || t === 'object' || t === 'call_expression'))
+        const obj = unwrapExpr(v ?? null)?.type === 'object'; // also `{ PREFIX: '/api/v1' } as const`, exported by `export { X }`
+        if (v && (t === 'string' || t === 'template_string' || t === 'binary_expression' || obj || t === 'call_expression'))
           this.constExport(name, v);
         if (t === 'array' || t === 'object' || ARRAY_WRAPS.has(t ?? '')) constArray(this, name, v!); // `as const`, `Object.freeze([…])`
       });

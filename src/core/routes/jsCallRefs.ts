@@ -4,7 +4,7 @@
  * framework package (`express()`, `Router()`, `fastify()`, koa-router, Hono's `basePath` / `createApp`), a
  * `fastify-plugin` or inline-function wrapper, and what a project function returns (`const app = createApp()`). Pure.
  */
-import { type Ref } from './model';
+import { ANY_PROP, type Ref } from './model';
 import { jsStringLiteral as unquote, lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
@@ -19,11 +19,16 @@ import { chainPath } from './jsHonoChain';
 import { importHelperCall } from './jsImportHelpers';
 import { AWILIX_PKGS, awilixCall, builderDecl } from './jsAwilix';
 import { literalObject } from './jsValues';
+import { keyedCallee } from './jsKeyedCalls';
 
 const SELF = /^(?:routes|middleware|prefix|bind|withTypeProvider|notFound|onError)$/;
 /** Fastify's setters that return the instance, taken on an app of this file only (elsewhere the name could mean anything). */
 const FASTIFY_SELF =
   /^(?:set(?:Validator|Serializer)Compiler|set(?:Error|NotFound)Handler|setSchemaErrorFormatter|setReplySerializer|addHook|addSchema|addContentTypeParser|decorate(?:Request|Reply)?)$/;
+
+/** Packages whose export is given an app and returns that app, extended: koa-websocket (`websockify(new Koa())` adds
+ *  `app.ws`, a router of its own). */
+const SAME_APP = new Set(['koa-websocket']);
 
 /** An awilix builder's chainable methods besides the verbs and `prefix` (./jsAwilix). */
 const AWILIX_SELF = /^(?:verbs|before|after|connect)$/;
@@ -76,12 +81,18 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
       return A.refOf(obj);
     }
   }
-  const callee = A.refOf(fn);
+  // `services[name]()`: what calling any value of the object returns (`(await services[name]()).default(app)`)
+  const keyed = keyedCallee(A, fn);
+  if (keyed?.k === 'mem' && keyed.name === ANY_PROP) return { k: 'ret', callee: keyed };
+  const callee = keyed ?? A.refOf(fn);
   const pkg = A.pkgOf(callee);
   if (pkg) {
     const { pkg: p, name } = pkg;
     const whole = name === 'default' || name === 'cjs' || name === '*';
     if (p === 'express' && whole) return A.newObj(n, 'express', 'app', null);
+    if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null); // Koa 1: `const app = koa()`, without `new`
+    const given = SAME_APP.has(p) && whole && argv[0] ? A.refOf(argv[0]) : null;
+    if (given?.k === 'obj') return given;
     if (calls.makesExpressRouter(p, name, whole)) return A.newObj(n, 'express', 'router', null);
     if (p === 'fastify' && (whole || name === 'fastify' || name === 'default')) return A.newObj(n, 'fastify', 'app', null);
     if (calls.makesKoaRouter(p, name, whole)) return A.newObj(n, 'koa', 'router', optionsPrefix(A, argv[0]));
@@ -101,6 +112,9 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
   // catchAsync(async (req, res) => {...}): a wrapped inline function is the function
   const inline = argv.filter(isInlineFunction);
   if (inline.length === 1) return { k: 'wrap', inner: A.refOf(inline[0]!), fp: false };
+  // `(await load()).default` of a loader a loop or callback is given (`for (const load of Object.values(services))`):
+  // what each element returns (callGraph.ts, inCaller)
+  if (callee.k === 'param' && !argv.length) return { k: 'ret', callee };
   // const app = createApp(): what the project function returns (a fresh instance per call when it creates it: resolve.ts)
   const via = A.returnOf(
     callee,

@@ -17,6 +17,7 @@ import { objectOfValues } from './jsKeyedCalls';
 import { literalObject } from './jsValues';
 import { honoxApp } from './honox';
 import { RC_PKG, rcServer } from './routingControllers';
+import { ieServer } from './inversifyExpress';
 import { forwardingWrappers } from './jsForwarders';
 import { branchReturns } from './jsBranchReturns';
 
@@ -151,6 +152,7 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
     if (p === 'koa' && whole) return A.newObj(n, 'koa', 'app', null);
     if (makesHonoApp(p, name)) return A.newObj(n, 'hono', 'app', null);
     if (makesExpressRouter(p, name, whole)) return A.newObj(n, 'express', 'router', null);
+    ieServer(A, n);
   }
   // `new Hono()` of a name a project module re-exports (Deno's `deps.ts`: `export { Hono } from 'jsr:@hono/hono'`): an
   // app when the name resolves to Hono's (resolve.ts, ObjDecl.ctor)
@@ -164,7 +166,7 @@ export function newCall(A: JsAnalyzer, n: Node): void {
   const ctor = n.childForFieldName('constructor');
   const args = n.childForFieldName('arguments');
   const cls = ctor ? A.refOf(ctor) : null;
-  if (!cls || !args) return; // a package's class is no project function: resolve.ts drops it (a path alias is kept)
+  if (!cls || !args || ieServer(A, n)) return; // a package's class is no project function: resolve.ts drops it (a path alias is kept)
   A.callEdge(n, { k: 'mem', base: cls, name: 'constructor' }, named(args));
 }
 

@@ -14,7 +14,17 @@ import { named, type SyntaxNode as Node } from '../parsing/nodes';
 /** The name an HTTP client is given by convention (`axios`, `axiosInstance`): no router is called so. */
 const AXIOS_NAME = /^axios(?:Instance|Client)?$/i;
 
-const CLIENT_PKGS = new Set(['axios', 'got', 'ky', 'superagent', 'supertest', 'undici', 'node-fetch', 'ofetch', '@angular/common/http']);
+export const CLIENT_PKGS = new Set([
+  'axios',
+  'got',
+  'ky',
+  'superagent',
+  'supertest',
+  'undici',
+  'node-fetch',
+  'ofetch',
+  '@angular/common/http',
+]);
 
 /** The name a request's data is given by convention: a function's parameter so named holds what a client sends. */
 const DATA_NAME = /^(?:body|data|payload|params|input|values|dto|formData|json|requestBody|reqBody)$/;

@@ -33,6 +33,16 @@ export function importHelperCall(A: JsAnalyzer, callee: Ref, argv: readonly Node
   return h.prop ? { k: 'mem', base, name: h.prop } : base;
 }
 
+/** A lazy loader of a module: `() => import('./web')`, `() => require('./web')`, `async () => (await import('./web')).default`
+ *  (a value of an object of services loaded on demand, read by ./jsKeyedCalls and callGraph.ts). */
+export function isLoaderThunk(A: JsAnalyzer, fn: Node): boolean {
+  if (jsParamNames(fn).length) return false;
+  let e = unwrapExpr(A.returnedExpr(fn) ?? null);
+  if (e?.type === 'member_expression') e = unwrapExpr(e.childForFieldName('object'));
+  const f = e?.type === 'call_expression' ? e.childForFieldName('function') : null;
+  return f?.type === 'import' || (f?.type === 'identifier' && f.text === 'require');
+}
+
 function helperOf(A: JsAnalyzer, fn: Node): Helper | null {
   let e = unwrapExpr(A.returnedExpr(fn) ?? null);
   let prop: string | undefined;

@@ -398,8 +398,8 @@ export class LiteralLoops extends Loops {
 /**
  * A module name that evaluates statically: a string expression, a path in the module's folder (`path.resolve(__dirname,
  * './users/route.ts')`, `join(__dirname, 'orders', 'route.ts')`), a file URL relative to the module (`new URL('./a.ts',
- * import.meta.url)`, its `href`, `fileURLToPath(…)` of it). Not a value configured at run time (an environment
- * variable's default): which module loads is then unknown.
+ * import.meta.url)`, its `href`, `fileURLToPath(…)` of it), or a `const` holding one. Not a value configured at run time
+ * (an environment variable's default): which module loads is then unknown.
  */
 function staticSpec(A: JsAnalyzer, arg: Node, depth = 0): string | null {
   const u = unwrapExpr(arg);
@@ -412,6 +412,11 @@ function staticSpec(A: JsAnalyzer, arg: Node, depth = 0): string | null {
     const m = u.childForFieldName('property')?.text;
     const o = unwrapExpr(u.childForFieldName('object'));
     return (m === 'href' || m === 'pathname') && o?.type === 'new_expression' ? staticSpec(A, o, depth + 1) : str(u);
+  }
+  if (u.type === 'identifier') {
+    // `const contactRoutePath = resolve(__dirname, './contact/route.ts')`, then `loadRoute(contactRoutePath)`
+    const held = A.soleDeclarator(u.text, u)?.childForFieldName('value');
+    return (held && staticSpec(A, held, depth + 1)) ?? str(u);
   }
   const args = u.type === 'call_expression' || u.type === 'new_expression' ? named(u.childForFieldName('arguments') ?? u) : [];
   if (u.type === 'new_expression') {

@@ -14,6 +14,7 @@ import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
 import { objectLiteral, tableMount } from './jsTables';
+import { tableRoute } from './jsRouteTables';
 import { importedField, literalObject, soleConstValue } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
@@ -254,8 +255,9 @@ function routeOptions(A: JsAnalyzer, recv: Node, a0: Node, at: Pick<Call, 'line'
 
 /** Fastify `app.route({ method, url, handler })`, koa-joi-router `router.route([{ method, path, handler }, …])`; Hono
  *  `app.route('/p', sub)` */
-function routeCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
+function routeCall(A: JsAnalyzer, { n, recv, argv, line, range }: Call): void {
   const a0 = unwrapExpr(argv[0] ?? null);
+  if (argv.length === 1 && a0 && tableRoute(A, n, recv, a0)) return; // `routes.forEach((r) => app.route(r))`
   if (argv.length === 1 && a0?.type === 'object') routeDefinition(A, A.refOf(recv), a0, { line, range });
   else if (argv.length === 1 && (a0?.type === 'identifier' || a0?.type === 'member_expression')) routeOptions(A, recv, a0, { line, range });
   else if (argv.length === 1 && a0?.type === 'array') {

@@ -65,7 +65,7 @@ function arraysIn(A: JsAnalyzer, a: Node): Node[] {
 }
 
 /** A definition an array element is: an imported value, or the rows of an object literal written here (./jsRouteTables). */
-function definition(A: JsAnalyzer, e: Node): Ref | null {
+export function definition(A: JsAnalyzer, e: Node): Ref | null {
   const u = unwrapExpr(e);
   const obj = u && literalObject(A, u);
   if (obj) return rowsFunction(A, u.type === 'identifier' ? u.text : null, obj);

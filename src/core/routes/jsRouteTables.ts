@@ -16,16 +16,26 @@ import type { Ref } from './model';
 import { MAX_ELEMENTS } from './loops';
 import type { JsAnalyzer } from './javascript';
 import { routeDefinition } from './jsRegistrations';
-import { constArray as arrayElements, literalArray, literalObject } from './jsValues';
+import { constArray as arrayElements, literalArray, literalObject, soleConstValue } from './jsValues';
+import { definition } from './jsRouteDefs';
 
-/** A row: an object with a literal method and a path written as a `/…` string (`path` or `url`), and a handler. */
+/** What a row's path may be written as besides a string: an expression of constants (`` `${routeType.v1}/login` ``,
+ *  `BASE + '/x'`, `PATHS.users`), known across files or not (then the route has no full path, with the reason). */
+const PATH_EXPR = /^(?:template_string|binary_expression|identifier|member_expression)$/;
+
+/**
+ * A row: an object with a literal method (or a literal array of them, `['GET', 'HEAD']`), a path (`path` or `url`)
+ * written as a `/…` string or a string expression, and a handler.
+ */
 function isRow(A: JsAnalyzer, row: Node): boolean {
   if (row.type !== 'object') return false;
   const method = A.prop(row, 'method');
   const url = A.prop(row, 'path') ?? A.prop(row, 'url');
-  const p = url ? A.evalStr(url) : null;
-  const m = method ? A.evalStr(method) : null;
-  return !!A.prop(row, 'handler') && !!m && 's' in m && !!toMethod(m.s) && !!p && 's' in p && p.s.startsWith('/');
+  if (!method || !url || !A.prop(row, 'handler')) return false;
+  const ms = A.paths(method);
+  if (!ms.length || ms.some((m) => !('s' in m) || !toMethod(m.s))) return false;
+  const p = A.evalStr(url);
+  return 's' in p ? p.s.startsWith('/') : PATH_EXPR.test(unwrapExpr(url)?.type ?? '');
 }
 
 /**
@@ -38,9 +48,29 @@ export function jsRouteTable(A: JsAnalyzer, name: string, arr: Node): void {
   if (rows) A.fa.exports[name + TABLE_ROWS] = rows; // `const routes = […]; module.exports = routes`: one table
 }
 
+/** `a.concat(b, c)`, `[...].concat(b)`: the call, or null. */
+function concatCall(n: Node | null): Node | null {
+  const u = unwrapExpr(n);
+  const f = u?.type === 'call_expression' ? u.childForFieldName('function') : null;
+  return f?.type === 'member_expression' && f.childForFieldName('property')?.text === 'concat' ? u : null;
+}
+
+/** The elements of a table: an array's, or those of each part of a concatenation (an array's elements, a name as the
+ *  table it names: a spread); an object is a table of one row. */
+function tableElements(arr: Node): Node[] {
+  if (arr.type === 'object') return [arr];
+  if (arr.type === 'array') return named(arr).filter((e) => e.type !== 'comment');
+  const f = arr.childForFieldName('function')!;
+  return [f.childForFieldName('object'), ...named(arr.childForFieldName('arguments') ?? arr)].flatMap((p0) => {
+    const p = unwrapExpr(p0);
+    return !p ? [] : p.type === 'array' ? named(p).filter((e) => e.type !== 'comment') : [p];
+  });
+}
+
 /**
- * The rows function of a table (or of a definition object, a table of one row), made once per array or object; null
- * unless every element is a row or a spread, and at least one row or spread of a name is there.
+ * The rows function of a table (or of a definition object, a table of one row; or a concatenation of tables), made
+ * once per array or object; null unless every element is a row or a spread, and at least one row or spread of a name
+ * is there.
  */
 export function rowsFunction(A: JsAnalyzer, name: string | null, arr: Node): Ref | null {
   const made = tables.get(A) ?? new Map<number, Ref>();
@@ -48,12 +78,14 @@ export function rowsFunction(A: JsAnalyzer, name: string | null, arr: Node): Ref
   const done = made.get(arr.startIndex);
   if (done) return done.k === 'fn' ? done : null;
   made.set(arr.startIndex, { k: 'none', text: name ?? arr.type }); // not a table, unless found one below
-  const els = arr.type === 'object' ? [arr] : named(arr).filter((e) => e.type !== 'comment');
+  const concat = arr.type === 'call_expression';
+  const els = tableElements(arr);
   if (!els.length || els.length > MAX_ELEMENTS) return null;
   const rows: Node[] = [];
   const spreads: Node[] = [];
   for (const e of els) {
-    const s = e.type === 'spread_element' ? unwrapExpr(named(e)[0] ?? null) : null;
+    // a part of a concatenation that is a name is a table spread into it
+    const s = e.type === 'spread_element' ? unwrapExpr(named(e)[0] ?? null) : concat && e.type !== 'object' ? e : null;
     if (s && (s.type === 'identifier' || s.type === 'member_expression')) spreads.push(s);
     else if (isRow(A, unwrapExpr(e) ?? e)) rows.push(unwrapExpr(e) ?? e);
     else return null;
@@ -72,8 +104,14 @@ export function rowsFunction(A: JsAnalyzer, name: string | null, arr: Node): Ref
  *  a constant route definition object (`module.exports = { method, path, handler }`, ./jsRouteDefs) is a table of one row. */
 export function constArray(A: JsAnalyzer, name: string, value: Node): void {
   arrayElements(A, name, value);
-  const arr = literalArray(A, value, true) ?? literalObject(A, value);
+  const arr = literalArray(A, value, true) ?? literalObject(A, value) ?? concatCall(constValue(A, value));
   if (arr) jsRouteTable(A, name, arr);
+}
+
+/** The expression itself, or the value of the `const` it names. */
+function constValue(A: JsAnalyzer, n: Node): Node | null {
+  const u = unwrapExpr(n);
+  return u?.type === 'identifier' ? soleConstValue(A, u.text, u) : u;
 }
 
 /** The tables of each analysis, by the offset of their array: the rows function, or `none` for an array that is no table. */
@@ -81,9 +119,37 @@ const tables = new WeakMap<JsAnalyzer, Map<number, Ref>>();
 
 /** The rows function of the table `seq` names: one of this file's, an imported one, or a parameter's (its callers'). */
 function rowsOf(A: JsAnalyzer, seq: Node): Ref {
-  const arr = seq.type === 'identifier' ? literalArray(A, seq, true) : null;
+  const arr = seq.type === 'identifier' ? (literalArray(A, seq, true) ?? concatCall(soleConstValue(A, seq.text, seq))) : null;
   if (arr) jsRouteTable(A, seq.text, arr);
   return (arr && A.fa.exports[seq.text + TABLE_ROWS]) || { k: 'mem', base: A.refOf(seq), name: TABLE_ROWS };
+}
+
+/**
+ * The rows functions a loop over `seq` calls per element: the table it names or writes in place (`[...a, ...b]`,
+ * `a.concat(b)`); of an array of this file that is no table (`[getAll, { method, url, handler }]`), each element's own:
+ * a row, a constant route object of this file or another module's (./jsRouteDefs), a table spread into it.
+ */
+function loopRows(A: JsAnalyzer, seq: Node): Ref[] {
+  if (seq.type === 'identifier' || seq.type === 'member_expression') {
+    const rows = rowsOf(A, seq);
+    const arr = rows.k === 'fn' ? null : literalArray(A, seq, true);
+    return arr ? elementRows(A, arr) : [rows];
+  }
+  const arr = seq.type === 'array' ? seq : concatCall(seq);
+  const rows = arr ? rowsFunction(A, null, arr) : null;
+  return rows ? [rows] : arr?.type === 'array' ? elementRows(A, arr) : [];
+}
+
+/** The rows functions of each element of an array that is no table (see loopRows); an element that is none adds none. */
+function elementRows(A: JsAnalyzer, arr: Node): Ref[] {
+  return named(arr)
+    .slice(0, MAX_ELEMENTS)
+    .flatMap((e) => {
+      const s = e.type === 'spread_element' ? unwrapExpr(named(e)[0] ?? null) : null;
+      if (s) return s.type === 'identifier' || s.type === 'member_expression' ? [rowsOf(A, s)] : [];
+      const d = definition(A, e);
+      return d ? [d.k === 'fn' ? d : { k: 'mem' as const, base: d, name: TABLE_ROWS }] : [];
+    });
 }
 
 /** The loop around `n` that binds names to each element of a sequence: `for (… of seq)` or `seq.forEach((…) => …)`. */
@@ -102,6 +168,17 @@ function enclosingLoop(n: Node): { seq: Node; scope: Node } | null {
     }
   }
   return null;
+}
+
+/** Whether `e` is the loop's element itself (`route`), or an object spreading it and keeping its method, path and handler
+ *  (`{ ...route, preHandler: auth }`). */
+function wholeElement(A: JsAnalyzer, e0: Node, scope: Node): boolean {
+  const e = unwrapExpr(e0);
+  if (e?.type === 'identifier') return ofElement(A, e, scope);
+  if (e?.type !== 'object' || ['method', 'url', 'path', 'handler'].some((k) => A.prop(e, k))) return false;
+  const spread = named(e).filter((p) => p.type === 'spread_element');
+  const x = spread.length === 1 ? unwrapExpr(named(spread[0]!)[0] ?? null) : null;
+  return x?.type === 'identifier' && ofElement(A, x, scope);
 }
 
 /** Whether `e` is the loop's element or a property of it (`r.method`, `method` of `const { method } = route`). */
@@ -128,5 +205,19 @@ export function tableDispatch(A: JsAnalyzer, call: Node): boolean {
   const seq = unwrapExpr(loop.seq);
   if (!seq || (seq.type !== 'identifier' && seq.type !== 'member_expression')) return false;
   A.callEdge(call, rowsOf(A, seq), [recv!]);
+  return true;
+}
+
+/**
+ * Fastify `app.route(route)` (koa-joi-router `router.route(route)`) in a loop over a table of route objects
+ * (`routes.forEach((route) => app.route(route))`, `for (const r of [...a, ...b]) app.route({ ...r, preHandler })`):
+ * a call of the table's rows with the receiver, so each object is a route at its line, under the receiver's place.
+ * Returns whether `call` was such a registration.
+ */
+export function tableRoute(A: JsAnalyzer, call: Node, recv: Node, arg: Node): boolean {
+  const loop = enclosingLoop(call);
+  if (!loop || !wholeElement(A, arg, loop.scope)) return false;
+  const seq = unwrapExpr(loop.seq);
+  for (const rows of seq ? loopRows(A, seq) : []) A.callEdge(call, rows, [recv]);
   return true;
 }

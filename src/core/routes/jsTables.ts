@@ -13,6 +13,7 @@ import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
 import type { JsAnalyzer } from './javascript';
 import type { Mount, Ref, TableSlot } from './model';
 import { none } from './common';
+import { isLoaderThunk } from './jsImportHelpers';
 import type { Part } from './loops';
 
 type View = 'keys' | 'values' | 'entries' | 'array';
@@ -178,6 +179,8 @@ export function objectLiteral(A: JsAnalyzer, n: Node): Ref {
     if (r && r.k !== 'none') props[key] = r;
     // `createApp(bindings, { createFilesRoutes: () => createFilesRoutes(deps) })`: what the factory handed in returns
     if (r?.k === 'fn' && isInlineFunction(v) && n.parent?.type === 'arguments') A.computeReturns(r.id);
+    // `{ web: () => import('./web') }`: the module a call of the value loads (`(await services[name]()).default`)
+    else if (r?.k === 'fn' && isInlineFunction(v) && isLoaderThunk(A, v)) A.computeReturns(r.id);
   }
   Object.assign(props, A.loops.assignedProps(n));
   // a row of strings only (`[{ name: 'digital' }, …]`): read by a loop over the table (callGraph.ts)

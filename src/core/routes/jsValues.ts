@@ -96,12 +96,23 @@ export function zodSource(A: JsAnalyzer, n: Node | null): Node | null {
   return rets.length === 1 ? (named(rets[0]!)[0] ?? u) : u;
 }
 
-/** `r.path` where `r` is a loop's name (./loops): the property of the element being read (null when the element is no
- *  object or has no such key); undefined when `n` reads no loop's name. */
+/** `r.path` where `r` is a loop's name (./loops), or `GROUPS[k].prefix` where `k` is (see keyedProp): the property of the
+ *  element being read (null when the element is no object or has no such key); undefined when `n` reads no loop's name. */
 export function boundProp(A: JsAnalyzer, n: Node): Node | null | undefined {
   const o = A.loopEl ? n.childForFieldName('object') : null;
-  const el = o?.type === 'identifier' ? A.boundTo(o.text) : undefined;
+  const el = o?.type === 'identifier' ? A.boundTo(o.text) : o?.type === 'subscript_expression' ? keyedProp(A, o) : undefined;
   return el === undefined ? undefined : el?.type === 'object' ? A.prop(el, n.childForFieldName('property')?.text ?? '') : null;
+}
+
+/** `GROUPS[k]` while a loop is read at an element, `k` a name the loop binds to a property's key or a string (`for (const
+ *  k in routes)`): the property of that name of the object literal `GROUPS` names (written in place, or given once in this
+ *  file), null when it has none; undefined when `n` is no such lookup. */
+export function keyedProp(A: JsAnalyzer, n: Node): Node | null | undefined {
+  const index = A.loopEl ? unwrapExpr(n.childForFieldName('index')) : null;
+  const key = index?.type === 'identifier' ? A.boundTo(index.text) : undefined;
+  const name = key?.type === 'property_identifier' ? key.text : key?.type === 'string' ? unquote(key) : null;
+  const obj = name !== null ? literalObject(A, n.childForFieldName('object')) : null;
+  return obj ? A.prop(obj, name!) : undefined;
 }
 
 /** Expressions that may compute a string from a folder entry's name. */

@@ -34,7 +34,7 @@ export type ModId = string;
 export type Ref =
   | { k: 'obj'; id: number } // app/router object created in this file (objects[id])
   | { k: 'imp'; mod: ModId; name: string } // imported binding; name '*' = namespace, 'cjs' = require() result
-  | { k: 'mem'; base: Ref; name: string } // attribute / property access
+  | { k: 'mem'; base: Ref; name: string } // attribute / property access (name ANY_PROP: a computed key, any value)
   | { k: 'param'; fn: number; i: number } // i-th parameter of functions[fn]
   | { k: 'fn'; id: number } // function defined in this file
   | { k: 'cls'; id: number } // class defined in this file
@@ -53,6 +53,10 @@ export type Ref =
   // resolver (`for route, view in routes:` over a parameter: CallGraph.perCall); `loop` its offset, `seq` its text
   | { k: 'el'; of: Ref; index?: number; loop: number; seq: string }
   | { k: 'none'; text: string };
+
+/** The property name of `services[name]` read by a computed key: any of the object's values. A call through it (also of
+ *  what it returns: `(await services[name]()).default(app)`) is a call of each value (./jsKeyedCalls, callGraph.ts). */
+export const ANY_PROP = '[*]';
 
 export interface ObjDecl {
   id: number;
@@ -111,6 +115,9 @@ export interface FuncDecl {
   data?: number[];
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
+  /** A Python method (./pyMethods): a property (`@property`, `@cached_property`: reading it calls it), one without an
+   *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`). */
+  pyMethod?: 'property' | 'static' | 'class';
 }
 
 export interface ClassDecl {
@@ -158,6 +165,17 @@ export interface NestInfo {
   rc?: true;
   /** A fastify-decorators controller (an `rc` one its `bootstrap` plugin loads). */
   fd?: true;
+  /** An inversify-express-utils controller (./inversifyExpress): served by every server once its module is loaded. */
+  ie?: true;
+}
+
+/** inversify-express-utils `new InversifyExpressServer(container, router?, { rootPath }?)`. */
+export interface IeServer {
+  /** `rootPath` (null: the default, `/`); unknown when the routing configuration is not an object literal. */
+  root: Val | null;
+  line: number;
+  /** The expression's offset: recorded once. */
+  at: number;
 }
 
 /** routing-controllers `createExpressServer({ controllers, routePrefix })`, `useKoaServer(app, {…})`. */
@@ -359,6 +377,8 @@ export interface FileAnalysis {
   nestRouter?: { module: Ref; path: string }[];
   /** routing-controllers servers made or set up in this file. */
   rcServers?: RcServer[];
+  /** inversify-express-utils servers made in this file. */
+  ieServers?: IeServer[];
   /** @fastify/autoload registrations: routes of plugin files under dir get the directory as prefix. */
   autoload: {
     parent: Ref;

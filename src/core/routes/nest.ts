@@ -1,4 +1,5 @@
-/** NestJS: controllers and their route decorators (routing-controllers' too: ./routingControllers), the global prefix and URI versioning. */
+/** NestJS: controllers and their route decorators (routing-controllers' too: ./routingControllers; inversify-express-utils':
+ *  ./inversifyExpress), the global prefix and URI versioning. */
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { toMethod } from './common';
@@ -12,6 +13,7 @@ import { factoryObject, provenance } from './configValues';
 import { FD_PKG, RC_PKG, RcServers, rcServer } from './routingControllers';
 import { literalArray } from './jsValues';
 import { NestGraph, nestBootstrap, nestImports } from './nestGraph';
+import { IE_METHODS, IE_PKG, IeServers } from './inversifyExpress';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
@@ -44,7 +46,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
   const calls = decos.map((d) => decoCall(A, d));
   const mod = calls.find((d) => d && d.name === 'Module');
   if (mod) nestModule(A, cls, mod.args[0]);
-  const ctrl = calls.find((d) => d && (d.name === 'Controller' || (d.rc && d.name === 'JsonController')));
+  const ctrl = calls.find((d) => d && (d.ie ? d.name === 'controller' : d.name === 'Controller' || (d.rc && d.name === 'JsonController')));
   if (!ctrl) return;
   if (!ctrl.rc) A.frameworks.add('nestjs');
   let ctrlPaths: Val[] = [{ s: '' }];
@@ -71,17 +73,20 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
       const ver = calls.find((x) => x.call?.name === 'Version');
       const methodVersion = ver?.call?.args[0] ? versions(A, ver.call.args[0]) : null;
       for (const { d, call } of calls) {
-        // routing-controllers `@Method('get', '/x')`
-        const rcMethod = ctrl.rc && call?.name === 'Method' && call.args[0] ? A.evalStr(call.args[0]) : null;
+        // routing-controllers `@Method('get', '/x')`, inversify-express-utils `@httpMethod('get', '/x')`
+        const byName = ctrl.ie ? 'httpMethod' : 'Method';
+        const rcMethod = ctrl.rc && call?.name === byName && call.args[0] ? A.evalStr(call.args[0]) : null;
         const method =
           rcMethod && 's' in rcMethod
             ? toMethod(rcMethod.s)
             : call?.fd
               ? FD_METHODS.exec(call.name) && toMethod(call.name)
-              : call && call.name in NEST_METHODS
-                ? NEST_METHODS[call.name]
-                : null;
-        if (!call || !method || call.rc !== ctrl.rc) continue;
+              : call?.ie
+                ? (Object.hasOwn(IE_METHODS, call.name) && IE_METHODS[call.name]) || null
+                : call && call.name in NEST_METHODS
+                  ? NEST_METHODS[call.name]
+                  : null;
+        if (!call || !method || call.rc !== ctrl.rc || !!call.ie !== !!ctrl.ie) continue;
         const nest: NestInfo = {
           ctrl: ctrlPaths,
           ctrlVersion,
@@ -89,6 +94,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
           cls: A.clsId(cls),
           ...(ctrl.rc ? { rc: true as const } : {}),
           ...(ctrl.fd ? { fd: true as const } : {}),
+          ...(ctrl.ie ? { ie: true as const } : {}),
         };
         // fastify-decorators `@GET({ url: '/:id', options })`, `@GET('/:id')`, `@GET()` (url '/')
         const a = call.args[rcMethod ? 1 : 0];
@@ -172,23 +178,27 @@ function routerTree(A: JsAnalyzer, arr: Node, base: string, depth: number): void
   }
 }
 
-/** A decorator call of NestJS, or of routing-controllers or fastify-decorators (`rc`; `fd`: fastify-decorators). */
-function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[]; rc: boolean; fd?: boolean } | null {
+/** A decorator call of NestJS, or of routing-controllers, fastify-decorators or inversify-express-utils (`rc`; `fd`:
+ *  fastify-decorators, `ie`: inversify-express-utils). */
+function decoCall(A: JsAnalyzer, d: Node): { name: string; args: readonly Node[]; rc: boolean; fd?: boolean; ie?: boolean } | null {
   const e = named(d)[0];
   if (!e || e.type !== 'call_expression') return null;
   const f = e.childForFieldName('function');
-  const name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
+  let name = f?.type === 'identifier' ? f.text : f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : '';
   if (!name) return null;
   let rc = false;
   let fd = false;
+  let ie = false;
   if (f?.type === 'identifier') {
     const r = A.lookup(name, f);
     fd = r?.k === 'imp' && r.mod === `pkg:${FD_PKG}`;
-    rc = fd || (r?.k === 'imp' && r.mod === `pkg:${RC_PKG}`);
+    ie = r?.k === 'imp' && r.mod === `pkg:${IE_PKG}`;
+    rc = fd || ie || (r?.k === 'imp' && r.mod === `pkg:${RC_PKG}`);
     if (r && !rc && !(r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/'))) return null; // a local function of the same name
-  }
+    if (ie && r?.k === 'imp') name = r.name; // `import { httpGet as get }`
+  } else if (f && A.pkgOf(A.refOf(f))?.pkg === IE_PKG) rc = ie = true; // `@ieu.httpGet('/')` of `import * as ieu`
   const args = e.childForFieldName('arguments');
-  return { name, args: args ? named(args) : [], rc, ...(fd ? { fd } : {}) };
+  return { name, args: args ? named(args) : [], rc, ...(fd ? { fd } : {}), ...(ie ? { ie } : {}) };
 }
 
 function versions(A: JsAnalyzer, n: Node): string[] | null {
@@ -323,6 +333,7 @@ export class NestApps {
   private readonly nests: { file: string; g: NestGlobal }[] = [];
   private modules: { paths: Map<string, string>; declared: Set<string>; unknown: string[] } | null = null;
   private readonly rc: RcServers;
+  private readonly ie: IeServers;
   private readonly graph: NestGraph;
 
   constructor(
@@ -332,16 +343,19 @@ export class NestApps {
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly rel: (file: string) => string,
     loaded: () => Set<string>,
+    installed: (file: string, spec: string) => boolean,
   ) {
     for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
     this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
-    this.graph = new NestGraph(files, resolve, arrayOf, rel, loaded);
+    this.ie = new IeServers(files, evalVal, rel, loaded);
+    this.graph = new NestGraph(files, resolve, arrayOf, rel, loaded, installed);
   }
 
-  /** The routes of a decorated controller method (NestJS, or routing-controllers). */
+  /** The routes of a decorated controller method (NestJS, routing-controllers, or inversify-express-utils). */
   routes(file: string, r: RawRoute, pathVal: Val, make: Parameters<typeof nestRoutes>[4], out: Route[]): void {
     // the controller path is evaluated as the method path is (imported constants, enum members, config values)
     const routed = r.nest ? { ...r, nest: { ...r.nest, ctrl: r.nest.ctrl.map((cv) => this.evalVal(file, cv)) } } : r;
+    if (r.nest?.ie) return this.ie.routes(file, routed, pathVal, make, out);
     if (r.nest?.rc) return this.rc.routes(file, routed, pathVal, make, out);
     // a controller of modules the application never imports: not served (dead code when nothing loads them)
     const off = r.nest?.cls === undefined ? null : this.graph.unserved(file, r.nest.cls);

@@ -6,8 +6,12 @@
  * (with the reason), and none at all when nothing loads the module's file (dead code); so is a controller no `@Module`
  * lists, once every module of the project is read whole (none at all when nothing loads its file). Conservative: a
  * bootstrap whose root or graph cannot be followed (an element computed at run time, a project class with no readable
- * `@Module`, an import that names no project class and no NestJS package, a static method other than those, too many
- * names) leaves every controller as it was. A controller is served when any application reaches one of its modules. Pure.
+ * `@Module`, an import that names no project class, no NestJS package and no registry package a package.json above it
+ * depends on (`MailerModule` of '@nestjs-modules/mailer': a package's module reaches no project module but those its
+ * call is given), a static method other than those, too many names) leaves every controller as it was; so does a
+ * controller no `@Module` lists that a dynamic module call is given (`X.forRoot({ controllers: [C] })`). A controller
+ * is served when any application reaches one of its modules. A testing module (`Test.createTestingModule({ controllers:
+ * [C] })` in a spec) is no `@Module` and serves nothing; a spec the app never loads is not even read (./scanRules). Pure.
  */
 import { lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
@@ -129,6 +133,7 @@ export class NestGraph {
   private declared: Map<string, string[]> | null = null;
   private loaded: Set<string> | null = null;
   private whole: boolean | null = null;
+  private given: Set<string> | null = null;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileAnalysis>,
@@ -136,6 +141,8 @@ export class NestGraph {
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly rel: (file: string) => string,
     private readonly loadedFiles: () => Set<string>,
+    /** Whether a bare import of a file names a registry package its package.json depends on. */
+    private readonly installed: (file: string, spec: string) => boolean = () => false,
   ) {}
 
   /**
@@ -169,6 +176,7 @@ export class NestGraph {
   private undeclared(file: string, cls: number): { why: string; drop: boolean } | null {
     const boots = this.bootsOf(file);
     if (!boots.length || this.boots!.some((b) => !(b.reached instanceof Set)) || !this.allDeclared()) return null;
+    if (this.givenToModules().has(`${file}|${cls}`)) return null; // a dynamic module may declare it
     const why = `\`${this.classOf(`${file}|${cls}`)?.name}\` is in the \`controllers\` of no module of ${this.apps(this.boots!)}`;
     this.loaded ??= this.loadedFiles();
     return { why, drop: !this.loaded.has(file) };
@@ -186,6 +194,17 @@ export class NestGraph {
         }
     }
     return this.whole;
+  }
+
+  /** The project classes the dynamic module calls of `@Module` imports are given (`X.forRoot({ controllers: [C] })`). */
+  private givenToModules(): Set<string> {
+    if (!this.given) {
+      this.given = new Set();
+      for (const fa of this.files.values())
+        for (const m of fa.nestModules ?? [])
+          for (const r of m.graph?.also ?? []) for (const c of this.classes(fa.file, r)) this.given.add(`${c.file}|${c.id}`);
+    }
+    return this.given;
   }
 
   /** The applications a reason names: every bootstrap (each was checked), the first few. */
@@ -233,6 +252,13 @@ export class NestGraph {
     return out;
   }
 
+  /** Whether an element names a binding of a NestJS package, or of a registry package the project depends on. */
+  private isPackage({ file, ref }: { file: string; ref: Ref }): boolean {
+    const imp = ref.k === 'mem' ? ref.base : ref;
+    if (imp.k !== 'imp' || !imp.mod.startsWith('pkg:')) return false;
+    return imp.mod.startsWith('pkg:@nestjs/') || this.installed(file, imp.mod.slice(4));
+  }
+
   private bootstraps(): Boot[] {
     const modules = new Map<string, { file: string; graph?: NestImports }>();
     for (const fa of this.files.values())
@@ -266,8 +292,9 @@ export class NestGraph {
           for (const r of m.graph.imports) for (const c of this.classes(m.file, r, missed)) todo.push(`${c.file}|${c.id}`);
           for (const r of m.graph.also)
             for (const c of this.classes(m.file, r)) if (modules.has(`${c.file}|${c.id}`)) todo.push(`${c.file}|${c.id}`);
-          // an import the analysis does not resolve (an alias it misses) may reach any module; a NestJS package's cannot
-          if (missed.some((x) => !nestPackage(x.ref)) || m.graph.calls?.some((r) => this.classes(m.file, r).length)) {
+          // an import the analysis does not resolve (an alias it misses) may reach any module; a NestJS package's cannot,
+          // nor one of a registry package the project depends on
+          if (missed.some((x) => !this.isPackage(x)) || m.graph.calls?.some((r) => this.classes(m.file, r).length)) {
             b.reached = { why: `an import of ${this.classOf(k)?.name} is not followed` };
             break;
           }
@@ -276,10 +303,4 @@ export class NestGraph {
       }
     return out;
   }
-}
-
-/** Whether an element names a binding of a NestJS package (`ThrottlerModule` of '@nestjs/throttler'). */
-function nestPackage(ref: Ref): boolean {
-  const imp = ref.k === 'mem' ? ref.base : ref;
-  return imp.k === 'imp' && imp.mod.startsWith('pkg:@nestjs/');
 }

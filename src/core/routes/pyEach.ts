@@ -12,7 +12,7 @@ import { lineOf, named, usesIdentifier, type SyntaxNode as Node } from '../parsi
 import { pyArgs } from '../parsing/python';
 import { clip, none } from './common';
 import { MAX_ELEMENTS } from './loops';
-import type { Mount, Ref, TableSlot } from './model';
+import type { Mount, Ref, TableSlot, ValPart } from './model';
 import { iterated } from './pyTables';
 import type { PyAnalyzer } from './python';
 
@@ -133,4 +133,25 @@ export function pyElementMount(A: PyAnalyzer, n: Node, owner: Ref, child: Node, 
   const t = { parent: owner, of: c.of, obj: false, child: c.slot, prefix: p?.slot ?? null, line: lineOf(n), kind };
   (A.fa.tableMounts ??= []).push(fixed ? { ...t, prefixVal: fixed } : t);
   return true;
+}
+
+/** The parameter a path's part is, or the parameter whose elements a loop's name takes (one call's argument). */
+export function ownParam(r: Ref): (Ref & { k: 'param' }) | null {
+  return r.k === 'param' ? r : r.k === 'el' && r.of.k === 'param' ? r.of : null;
+}
+
+/** The one loop whose elements a path's parts take (Ref `el`), or null: none, or loops nested (not expanded). */
+export function elementOf(parts: readonly ValPart[]): (Ref & { k: 'el' }) | null {
+  const els = parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'el' ? [p.ref] : []));
+  return els.length && els.every((x) => x.loop === els[0]!.loop) ? els[0]! : null;
+}
+
+/** Why a path that takes a loop's elements is unknown: which sequence they are of, and, when it is a parameter of a
+ *  helper (`helper`) no analysed call passes it to, that. */
+export function elementWhy(parts: readonly ValPart[], helper?: string | null): string {
+  const p = parts.find((x): x is { e: string; ref: Ref & { k: 'el' } } => typeof x !== 'string' && x.ref.k === 'el');
+  if (!p) return 'variable';
+  const of = `\`${p.e}\` takes each element of \`${p.ref.seq}\``;
+  if (helper === undefined) return `${of}, not all of them known strings`;
+  return `${of}, a parameter of ${helper ? `\`${helper}\`` : 'a function'} that no analysed call passes a sequence to`;
 }

@@ -50,7 +50,8 @@ const fieldIndex = new WeakMap<PyAnalyzer, { byClass: Map<number, Map<string, No
 /**
  * `self.app` in a method: the value of the first `self.app = …` a method of the class assigns at its top level whose
  * value resolves (`self.app = FastAPI()` in `build`, read by `@self.app.get("/x")` in `setup_routes`; a `self.app = None`
- * placeholder in `__init__` is passed over), as JS `this.app` is; also recorded as the class's field, so `portal.app` of
+ * placeholder in `__init__` is passed over), else in a block of it (`if self._bp is None: self._bp = self.build()`), as
+ * JS `this.app` is; also recorded as the class's field, so `portal.app` of
  * an instance is that object. Null when no method assigns it a value that resolves.
  */
 export function pySelfField(A: PyAnalyzer, obj: Node, attr: string): Ref | null {
@@ -78,16 +79,29 @@ export function pySelfField(A: PyAnalyzer, obj: Node, attr: string): Ref | null 
   return null;
 }
 
-/** The values each instance field is given by top-level `self.x = …` of the methods of the class, in source order. */
+/** Compound statements whose blocks a method's field assignments are read in (`if self._bp is None: self._bp = …`). */
+const NESTED = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'with_statement',
+  'try_statement',
+  'except_clause',
+  'finally_clause',
+  'block',
+]);
+
+/**
+ * The values each instance field is given by `self.x = …` in the methods of the class, in source order: those at a
+ * method's top level first, then those in its `if`/`with`/`try` blocks (a property that builds its value on first use),
+ * at most three compound statements deep.
+ */
 function instanceFields(cls: Node): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
-  const body = cls.childForFieldName('body');
-  for (const c of body ? named(body) : []) {
-    const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
-    const plain = c.type !== 'decorated_definition' || !named(c).some((d) => d.type === 'decorator' && STATIC.test(d.text));
-    const self = def?.type === 'function_definition' && plain ? pyParamNames(def)[0] : null;
-    const block = self ? def!.childForFieldName('body') : null;
-    for (const st of block ? named(block) : []) {
+  const top = new Map<string, Node[]>();
+  const nested = new Map<string, Node[]>();
+  const read = (stmts: readonly Node[], self: string, depth: number): void => {
+    for (const st of stmts) {
+      if (NESTED.has(st.type) && depth < 6) read(named(st), self, depth + 1);
       const asg = st.type === 'expression_statement' ? named(st)[0] : undefined;
       const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
       const attr =
@@ -95,10 +109,20 @@ function instanceFields(cls: Node): Map<string, Node[]> {
           ? left.childForFieldName('attribute')?.text
           : undefined;
       const right = asg?.childForFieldName('right');
+      const out = depth ? nested : top;
       if (attr && right) out.set(attr, [...(out.get(attr) ?? []), right]);
     }
+  };
+  const body = cls.childForFieldName('body');
+  for (const c of body ? named(body) : []) {
+    const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+    const plain = c.type !== 'decorated_definition' || !named(c).some((d) => d.type === 'decorator' && STATIC.test(d.text));
+    const self = def?.type === 'function_definition' && plain ? pyParamNames(def)[0] : null;
+    const block = self ? def!.childForFieldName('body') : null;
+    if (block) read(named(block), self!, 0);
   }
-  return out;
+  for (const [attr, rights] of nested) top.set(attr, [...(top.get(attr) ?? []), ...rights]);
+  return top;
 }
 
 /**
@@ -134,6 +158,20 @@ export function selfInstances(
     }
   }
   return out;
+}
+
+/** `class AppRouter(APIRouter)`: a framework base, or the project classes it derives from (resolved across files); a
+ *  generic base is its class (`class UsersBlueprint(BaseBlueprint[UserRepository])`: `BaseBlueprint`). */
+export function pyClassBases(A: PyAnalyzer, decl: ClassDecl, n: Node): void {
+  const sup = n.childForFieldName('superclasses');
+  for (const s of sup ? named(sup) : []) {
+    const b = s.type === 'subscript' ? s.childForFieldName('value') : s;
+    if (b?.type !== 'identifier' && b?.type !== 'attribute') continue;
+    const ctor = A.ctorKind(b);
+    if (ctor) decl.base = frameworkBase(ctor);
+    const r = ctor ? null : A.refOf(b);
+    if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
+  }
 }
 
 /** The base a framework class gives its project subclasses (`class TodolistApi(Api)`: an `Api`, bound to an app). */

@@ -4,12 +4,12 @@
  * structural inspection of those nodes only.
  */
 import type { Framework } from './types';
-import { type ClassDecl, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
+import { type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyExceptFallback, pyParamNames, pyReturnClass } from '../parsing/python';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
-import { captureSteps, decoratorFlavour, mayBeLocalFunction, METHOD_DECORATORS, none, toMethod } from './common';
+import { captureSteps, decoratorFlavour, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
 import { dottedModuleCall, importModule, relativeModule } from './pyLoaders';
@@ -17,7 +17,8 @@ import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
 import { pyRouteTable, pyTableRegistration } from './pyTables';
 import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
-import { frameworkBase, pyApiBinding, pySelf, pySelfField } from './pySelf';
+import { pyApiBinding, pyClassBases, pySelf, pySelfField } from './pySelf';
+import { pyContainerGet, pyMethodFacts } from './pyMethods';
 import { flaskConfigModule } from './pyConfigModules';
 import { pyImported } from './pyCurrentApp';
 import { pyDispatcher } from './pyDispatcher';
@@ -85,7 +86,7 @@ export class PyAnalyzer extends Analyzer {
   }
 
   /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
-  protected returnedExpr(fn: Node): Node | undefined {
+  returnedExpr(fn: Node): Node | undefined {
     const body = fn.childForFieldName('body');
     if (!body || fn.type === 'lambda') return undefined;
     const ret = named(body).find((c) => c.type === 'return_statement');
@@ -205,7 +206,7 @@ export class PyAnalyzer extends Analyzer {
       const methods: Record<string, number> = {};
       const fields: Record<string, Ref> = {};
       this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
-      this.classBases(this.fa.classes[id]!, n);
+      pyClassBases(this, this.fa.classes[id]!, n);
       const body = n.childForFieldName('body');
       for (const c of body ? named(body) : []) {
         const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
@@ -278,7 +279,10 @@ export class PyAnalyzer extends Analyzer {
       const loaded = importModule(this, n, callee);
       if (loaded?.k === 'imp') this.load(loaded.mod); // a package pattern (`py:app.routes.*`) too: its held modules are pulled
       if (loaded) return loaded;
-      const via = callee.k === 'cls' ? { k: 'inst' as const, cls: callee } : (this.returnOf(callee) ?? dottedModuleCall(callee));
+      const via =
+        callee.k === 'cls'
+          ? { k: 'inst' as const, cls: callee }
+          : pyContainerGet(this, n, this.returnOf(callee) ?? dottedModuleCall(callee));
       if (!via) return none(n);
       // AppRouter(prefix="/x"): a router if the class subclasses APIRouter/Blueprint; get_router("/x"): a fresh instance per call (resolve.ts)
       const { kw, pos } = pyArgs(n);
@@ -303,20 +307,8 @@ export class PyAnalyzer extends Analyzer {
     return none(n);
   }
 
-  /** `class AppRouter(APIRouter)`: a framework base, or the project classes it derives from (resolved across files). */
-  private classBases(decl: ClassDecl, n: Node): void {
-    const sup = n.childForFieldName('superclasses');
-    for (const b of sup ? named(sup) : []) {
-      if (b.type !== 'identifier' && b.type !== 'attribute') continue;
-      const ctor = this.ctorKind(b);
-      if (ctor) decl.base = frameworkBase(ctor);
-      const r = ctor ? null : this.refOf(b);
-      if (r && (r.k === 'cls' || r.k === 'imp' || r.k === 'mem')) (decl.supers ??= []).push(r);
-    }
-  }
-
   /** Is `fnNode(...)` a FastAPI/Flask app or router constructor (judged by where the name comes from)? */
-  private ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router'; name: string } | null {
+  ctorKind(fnNode: Node): { framework: Framework; kind: 'app' | 'router'; name: string } | null {
     let name: string;
     let ref: Ref;
     if (fnNode.type === 'identifier') {
@@ -549,7 +541,7 @@ export class PyAnalyzer extends Analyzer {
     if (!al) return;
     // `for ext in (logging, api): ext.init_app(app)`: one call per element of the table
     const callees = pyLoopCallees(this, fnNode) ?? [this.refOf(fnNode)];
-    if (!callees.some(mayBeLocalFunction)) return; // as callEdge would, before the arguments are read
+    if (!callees.some((c) => this.mayCall(c))) return; // as callEdge would, before the arguments are read
     const args = named(al);
     const kw = args.findIndex((a) => a.type === 'keyword_argument');
     const kwArgs: [string, Node][] = [];
@@ -578,7 +570,7 @@ export class PyAnalyzer extends Analyzer {
   /** Module exports and constants, one step per module-level name (then the framework hints). */
   finishSteps(): (() => void)[] {
     const names = [...this.bindings.entries()].map(([name]) => name);
-    return [...names.map((name) => () => this.finishName(name)), this.frameworkStep()];
+    return [...names.map((name) => () => this.finishName(name)), () => pyMethodFacts(this), this.frameworkStep()];
   }
 
   private finishName(name: string): void {

@@ -4,16 +4,17 @@
  * function made (an instance of a framework subclass, or a fresh instance of the router a factory creates), and a
  * route's handler function. Pure.
  */
-import type { CallEdge, ClassDecl, FileAnalysis, ModId, RawRoute, Ref, Val } from './model';
+import { ANY_PROP, type CallEdge, type ClassDecl, type FileAnalysis, type ModId, type RawRoute, type Ref, type Val } from './model';
 import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLoops';
 import * as path from 'node:path';
 import { lastName, makesHonoApp, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
-import { isData } from './jsHttpClients';
+import { CLIENT_PKGS, isData } from './jsHttpClients';
 import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import { starGives, starLookupOrder } from './pyStar';
 import type { Ent } from './values';
+import { pyAttr, pyReceiver, pyReturn, type PyContext } from './pyMethods';
 
 /** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
 export interface EntryAt {
@@ -44,7 +45,8 @@ export function callAt(c: CallEdge, at: EntryAt): CallEdge {
   return { ...c, callee: refAt(c.callee, at), args: c.args.map((a) => a && refAt(a, at)), ...(strs ? { strs } : {}) };
 }
 
-export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; inner?: Ent };
+/** `pkg`: made by a call of a package's function, a router only where an Express app or router mounts it at a path. */
+export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; inner?: Ent; pkg?: true };
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
@@ -116,8 +118,12 @@ function chainImport(ref: Ref): (Ref & { k: 'imp' }) | null {
 export class RefResolver {
   protected readonly files: ReadonlyMap<string, FileAnalysis>;
 
+  /** How ./pyMethods reads the project. */
+  protected readonly py: PyContext;
+
   constructor(protected readonly mods: ModuleIndex) {
     this.files = mods.files;
+    this.py = { files: this.files, resolve: (f, r, d) => this.resolve(f, r, d) };
   }
 
   protected exportOf(file: string, name: string, depth: number): Ent | null {
@@ -175,7 +181,8 @@ export class RefResolver {
         if (f?.t === 'obj' && this.files.get(f.file)?.objects[f.id]?.framework === 'koa') return f;
         if (f?.t !== 'fn') return null;
         const decl = this.files.get(f.file)?.functions[f.id];
-        const e = decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;
+        const self = pyReceiver(this.py, file, ref.callee, f, depth); // a Python method called on an instance
+        const e = self ? pyReturn(this.py, self, f, depth + 1) : decl?.returns ? this.resolve(f.file, decl.returns, depth + 1) : null;
         if (!e && decl?.returnsType) {
           // `def get_settings() -> Settings: return environments[env]()`: an instance of the annotated class
           const c = this.resolve(f.file, decl.returnsType, depth + 1);
@@ -217,6 +224,7 @@ export class RefResolver {
         return null;
       case 'mem': {
         if (ref.name === TABLE_ROWS) return this.rowsOf(file, ref.base, depth);
+        if (ref.name === ANY_PROP) return null; // a computed key: one of several values (CallGraph.keyedCallees)
         // `require('./books').default`: the default export of an ES module loaded by require (TypeScript's interop)
         if (ref.name === 'default' && ref.base.k === 'imp' && ref.base.name === 'cjs')
           return this.resolve(file, { ...ref.base, name: 'default' }, depth + 1);
@@ -244,6 +252,7 @@ export class RefResolver {
           const sub = this.mods.submodule(b.file, ref.name);
           return sub ? { t: 'ns', file: sub } : null;
         }
+        if (b.t === 'inst' && this.files.get(b.file)?.language === 'python') return pyAttr(this.py, b, ref.name, depth);
         if (b.t === 'inst' || b.t === 'cls') {
           const cls = this.files.get(b.file)?.classes[b.id];
           const m = ownOf(cls?.methods, ref.name);
@@ -419,6 +428,10 @@ export class RefResolver {
       if (inner && kind && inner.line >= r.start.line && inner.line <= r.end.line)
         m = { framework: kind.framework, kind: kind.kind, inner: ret };
     }
+    // `const router = createRouter(__filename)` of a package (express-route-tracker): a router when an Express app mounts
+    // it at a path (resolve.ts), never an HTTP client's
+    const pkg = !m && !f && o?.ctor && this.files.get(file)?.language === 'javascript' ? this.packageOf(file, o.ctor) : null;
+    if (pkg && !CLIENT_PKGS.has(pkg.pkg)) m = { framework: 'express', kind: 'router', pkg: true };
     this.madeMemo.set(k, m);
     return m;
   }

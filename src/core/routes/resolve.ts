@@ -10,10 +10,10 @@ import type { Framework, HttpMethod, Route } from './types';
 import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
-import { describeKey, entOfKey, key, passedOn, refAt, valAt } from './refs';
-import { CallGraph, paramRoot, type Caller } from './callGraph';
+import { describeKey, entOfKey, key, passedOn, refAt, valAt, type Made } from './refs';
+import { CallGraph, paramRoot, type Caller, type PerCall } from './callGraph';
 import { provenance } from './configValues';
-import { clip, cmp, compatible, toMethod } from './common';
+import { clip, cmp, compatible, guessFramework, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
@@ -25,8 +25,9 @@ import type { AliasScope } from './moduleAliases';
 import type { DenoImportMap } from './denoImports';
 import type { PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
-import type { WorkspacePackage } from './workspacePackages';
+import { installedPackage, type InstalledPackages, type WorkspacePackage } from './workspacePackages';
 import { isHttpClientParam } from './jsHttpClients';
+import { unservedRouters } from './jsPackageRouters';
 
 export interface ResolveOptions {
   /** Root used to shorten file names in fullPathReason messages (default: common directory of the files). */
@@ -36,6 +37,8 @@ export interface ResolveOptions {
   pathConfigs?: PathConfig[];
   /** Named packages of the workspace (monorepo siblings imported by name). */
   workspacePackages?: WorkspacePackage[];
+  /** The registry packages each package.json depends on (an import of one names no project module). */
+  installedPackages?: InstalledPackages[];
   /** package.json files above the files that load a `#` name, with their `imports` (Node subpath imports). */
   packageScopes?: PackageScope[];
   /** package.json files that declare `_moduleAliases` (module-alias). */
@@ -91,13 +94,13 @@ class Resolver extends CallGraph {
   private roots: Roots;
   /** Files a folder convention (autoload, HonoX) mounts something of. */
   private folderLoaded = new Set<string>();
+  /** Package routers no Express app mounts at a path (./jsPackageRouters). */
+  private unserved = new Set<string>();
 
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     super(new ModuleIndex(sorted, options));
-    for (const fa of sorted) {
-      for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
-    }
+    for (const fa of sorted) for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.nestApps = new NestApps(
       this.files,
@@ -106,6 +109,7 @@ class Resolver extends CallGraph {
       (file, ref) => this.arrayOf(file, ref),
       (file) => this.rel(file),
       () => loadedModules([...this.files.values()], (m, from) => this.mods.modFile(m, from)),
+      (file, spec) => installedPackage(options.installedPackages ?? [], spec, file),
     );
     this.roots = new Roots(
       this.mods,
@@ -155,12 +159,8 @@ class Resolver extends CallGraph {
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
-    if (
-      (m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base') &&
-      raw?.t !== 'obj' &&
-      raw?.t !== 'param'
-    )
-      return;
+    const ofRouter = m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base';
+    if (ofRouter && raw?.t !== 'obj' && raw?.t !== 'param') return;
     const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
     if (!child) return;
     if (m.prefixRef && this.resolve(file, m.prefixRef)) prefix = null;
@@ -254,8 +254,12 @@ class Resolver extends CallGraph {
       }
     }
     // `self` in a method of a framework subclass is each instance of it (./pySelf)
-    const made = (f: string, id: number) => !!this.made(f, id);
-    for (const s of selfInstances(this.files, (f, r) => this.resolve(f, r), made))
+    const made = (f: string, id: number): Made | null => this.made(f, id);
+    for (const s of selfInstances(
+      this.files,
+      (f, r) => this.resolve(f, r),
+      (f, id) => !!made(f, id),
+    ))
       this.addEdge(s.self, { parent: key(s.inst), prefix: null, kind: 'instance', file: s.inst.file, line: s.line });
     for (const fa of this.files.values()) {
       const mounts = fa.mounts.flatMap((m) =>
@@ -297,6 +301,8 @@ class Resolver extends CallGraph {
         this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp });
         this.folderLoaded.add(m.child.file);
       }
+    // what a package's function makes is a router only where an Express app mounts it at a path (./jsPackageRouters)
+    this.unserved = unservedRouters(this.files, this.edges, made, (k) => this.frameworkOf(k));
   }
 
   private frameworkOf(k: string, seen = new Set<string>()): Framework | null {
@@ -304,7 +310,7 @@ class Resolver extends CallGraph {
     seen.add(k);
     const e = entOfKey(k);
     if (!e) return null;
-    if (e.t === 'obj') return this.objDecl(e.file, e.id)?.framework ?? null;
+    if (e.t === 'obj') return this.unserved.has(k) ? null : (this.objDecl(e.file, e.id)?.framework ?? null);
     if (this.roots.isAppPlugin(k)) return 'fastify';
     for (const edge of passedOn(this.edges, k)) {
       const fw = this.frameworkOf(edge.parent, seen);
@@ -452,16 +458,6 @@ class Resolver extends CallGraph {
 
   // ---- routes ------------------------------------------------------------------------------------
 
-  /** Framework for a parameter whose callers are unknown: file imports, then the workspace; none for a route table's. */
-  private guessFramework(fa: FileAnalysis, r: RawRoute): Framework | null {
-    if (r.owner?.k === 'param' && fa.functions[r.owner.fn]?.table) return null; // a table nobody applies: no route
-    const ok = (s: Iterable<Framework>): Framework[] => [...s].filter((f) => f !== 'nestjs' && compatible(r, f));
-    const fromFile = ok(fa.frameworks);
-    if (fromFile.length) return fromFile.length === 1 ? fromFile[0]! : null;
-    const ws = ok(this.wsFrameworks[fa.language]);
-    return ws.length === 1 ? ws[0]! : null;
-  }
-
   run(): Route[] {
     this.buildGraph();
     const routes: Route[] = [];
@@ -502,9 +498,9 @@ class Resolver extends CallGraph {
   }
 
   /** `at`: the route as one call of its helper makes it (perCall). */
-  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string, at?: { owner: Ent | null; path: Val }): void {
-    let r = r0;
-    if (r.methodVal) {
+  private emitOne(fa: FileAnalysis, r0: RawRoute, out: Route[], handlerFile?: string, at?: PerCall): void {
+    let r = at?.methods ? { ...r0, methods: at.methods } : r0; // the method the call of its helper gives (perCall)
+    if (r.methodVal && !at?.methods) {
       const mv = this.evalVal(fa.file, r.methodVal);
       const ms = 's' in mv ? mv.s.split(',').map(toMethod) : [];
       if (ms.length && !ms.includes(null)) r = { ...r, methods: ms as HttpMethod[] };
@@ -545,7 +541,7 @@ class Resolver extends CallGraph {
       const lead = 's' in pathVal ? pathVal.s : this.handlerIsFunction(fa, r) ? pathVal.parts?.[0] : null;
       if (typeof lead !== 'string' || !(lead.startsWith('/') || ('s' in pathVal && (lead === '' || lead === '*')))) return;
       if (handler.handlerName === null && handler.handlerLine === r.line && !this.handlerIsFunction(fa, r)) return;
-      fw = this.guessFramework(fa, r);
+      fw = guessFramework(fa, r, this.wsFrameworks[fa.language]);
       guessed = true;
     }
     if (!fw || !compatible(r, fw) || this.guardOnly(fa, r, fw) || this.handlerIsData(fa, r)) return;

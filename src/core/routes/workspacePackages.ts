@@ -4,7 +4,9 @@
  * link them into node_modules). The entry is read as Node would, from `exports` (conditions `types`/`source`/
  * `module` too, since the analysed files are the sources), else `main`/`module`/`types`, else `index`; an entry
  * under a build folder (`dist/index.js`) that is not in the workspace falls back to the same file under `src/`. The
- * same read collects the module-alias aliases (./moduleAliases).
+ * same read collects the module-alias aliases (./moduleAliases) and the packages each manifest installs from a registry
+ * (dependencies of every kind but a local `workspace:`, `file:`, `link:` or `portal:` one): an import of one of those
+ * names a package, never a project module through an alias the analysis missed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +22,18 @@ export interface WorkspacePackage {
   entries: string[];
 }
 
+/** The packages a package.json installs from a registry, for the files under its folder. */
+export interface InstalledPackages {
+  dir: string;
+  names: string[];
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+/** A dependency that is a folder of the workspace, not a registry package. */
+const LOCAL_SPEC = /^(?:workspace|file|link|portal):/;
+/** Dependencies read per manifest (repository input). */
+const MAX_DEPENDENCIES = 1000;
+
 const CONDITIONS = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'module-sync', 'development', 'default']);
 /** Folders a package's build output goes to (`dist/x.js` is built from `src/x`). */
 export const BUILD_DIRS = /^(?:dist|build|lib|out|esm|cjs)$/;
@@ -30,9 +44,10 @@ export async function readManifests(
   root: string,
   files: readonly string[],
   notes: string[],
-): Promise<{ packages: WorkspacePackage[]; aliasScopes: AliasScope[] }> {
+): Promise<{ packages: WorkspacePackage[]; aliasScopes: AliasScope[]; installed: InstalledPackages[] }> {
   const packages: WorkspacePackage[] = [];
   const aliasScopes: AliasScope[] = [];
+  const installed: InstalledPackages[] = [];
   for (const file of [...files].sort()) {
     const text = await fs.promises.readFile(file, 'utf8').catch(() => null);
     if (text === null) continue;
@@ -46,6 +61,8 @@ export async function readManifests(
       };
       const aliases = aliasScope(path.dirname(file), json);
       if (aliases) aliasScopes.push(aliases);
+      const names = registryDependencies(json);
+      if (names.length) installed.push({ dir: path.dirname(file), names });
       if (typeof json.name !== 'string' || !json.name) continue;
       const ex = json.exports;
       const subpaths = ex && typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some((k) => k.startsWith('.'));
@@ -56,7 +73,28 @@ export async function readManifests(
       notes.push(`${path.relative(root, file) || 'package.json'}: could not read its name and aliases`);
     }
   }
-  return { packages, aliasScopes };
+  return { packages, aliasScopes, installed };
+}
+
+/** The names of the registry packages a manifest depends on (at most MAX_DEPENDENCIES). */
+function registryDependencies(json: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = json[field];
+    if (!deps || typeof deps !== 'object' || Array.isArray(deps)) continue;
+    for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) {
+      if (out.size >= MAX_DEPENDENCIES) return [...out];
+      if (name && typeof spec === 'string' && !LOCAL_SPEC.test(spec)) out.add(name);
+    }
+  }
+  return [...out];
+}
+
+/** Whether the bare import `spec` in `from` names a registry package a package.json above it depends on. */
+export function installedPackage(scopes: readonly InstalledPackages[], spec: string, from: string): boolean {
+  const segs = spec.split('/');
+  const name = spec.startsWith('@') ? segs.slice(0, 2).join('/') : segs[0]!;
+  return scopes.some((s) => from.startsWith(s.dir + path.sep) && s.names.includes(name));
 }
 
 /** The absolute files a bare import `spec` may name in a workspace package, in order of preference. */

@@ -134,4 +134,36 @@ describe('trace-aware logging, run for real', () => {
     assert.deepEqual([inside!.msg, inside!.order, inside!.trace_id, inside!.span_id], ['inside', 7, ctx.traceId, ctx.spanId]);
     assert.match(ctx.traceId, /^[0-9a-f]{32}$/);
   });
+
+  it('JavaScript: a logger logging at load above later requires loads (the mixin and its require go above the logger)', () => {
+    const dir = scratchDir('pino-js-load');
+    const app = [
+      "'use strict';",
+      "const pino = require('pino');",
+      '',
+      'const logger = pino();',
+      "logger.info('starting');",
+      '',
+      "const express = require('express');",
+      '',
+      'module.exports = { logger, express };',
+      '',
+    ].join('\n');
+    const out = applyEdits(app, planJsTraceLogging(app, 'javascript').edits);
+    assert.ok(out.indexOf("require('@opentelemetry/api')") < out.indexOf('const logger = pino({ mixin: otelTraceMixin });'), out);
+    fs.writeFileSync(path.join(dir, 'app.js'), out);
+    const r = spawnSync(process.execPath, ['-e', "require('./app.js').logger.info('loaded');"], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg),
+      ['starting', 'loaded'],
+    );
+  });
 });

@@ -282,6 +282,31 @@ describe('wrapper style on the real Node frameworks', () => {
     });
   }
 
+  it('a route parameter that may carry a credential (token, password, api key) is not written to the span', async () => {
+    const { wrapped } = await prepare('express-cjs', 'app.js');
+    const { observeRoute } = (await import(path.join(wrapped, 'telemetryRoutes.js'))) as {
+      observeRoute: (method: string, route: string, h: http.RequestListener) => http.RequestListener;
+    };
+    const express = (await import('express')).default;
+    const app = express();
+    app.get(
+      '/invites/:id/accept/:token/:apiKey',
+      observeRoute('GET', '/invites/:id/accept/:token/:apiKey', (_req, res) => res.end('ok')),
+    );
+    const s = await listen(app);
+    try {
+      assert.deepEqual(await s.ask('GET', '/invites/7/accept/s3cret/k3y'), { status: 200, body: 'ok' });
+    } finally {
+      await s.close();
+    }
+    const [span] = exporter.getFinishedSpans();
+    assert.deepEqual(span?.attributes, {
+      'http.route': '/invites/:id/accept/:token/:apiKey',
+      'http.route.param.id': '7',
+      'http.response.status_code': 200,
+    });
+  });
+
   it('NestJS: the controller keeps its routes, params, @HttpCode and exceptions; counted and traced', async () => {
     const { original, wrapped } = await prepare('nestjs', 'users.controller.ts', true);
     const apps: INestApplication[] = [];

@@ -59,8 +59,14 @@ async function instrumentTree(files: Record<string, string>, wrapped: string, su
   return { routes, imports, helpers };
 }
 
-/** A debug route appended after instrumentation (not instrumented): the recorded spans. */
+/** Appended after instrumentation: a route with a credential in its path, and a debug route (not instrumented): the recorded spans. */
 const SPANS_ROUTE = [
+  '',
+  '',
+  '@app.get("/_invites/{invite_id}/{token}")',
+  '@observe_route("GET", "/_invites/{invite_id}/{token}")',
+  'def _accept(invite_id: int, token: str):',
+  '    return {"ok": True}',
   '',
   '',
   '@app.get("/_spans")',
@@ -141,6 +147,13 @@ describe('wrapper style on FastAPI under uvicorn: handlers in another module, de
     }[];
     const item = spans.find((s) => s.name === 'GET /api/items/{item_id}' && !s.error);
     assert.deepEqual(item?.attributes, { 'http.route': '/api/items/{item_id}', 'http.route.param.item_id': '1' });
+    await getText(`${wrap}/_invites/3/s3cret`);
+    const invite = (JSON.parse((await getText(`${wrap}/_spans`)).body) as typeof spans).find((s) => s.name.includes('/_invites/'));
+    assert.deepEqual(
+      invite?.attributes,
+      { 'http.route': '/_invites/{invite_id}/{token}', 'http.route.param.invite_id': '3' },
+      'a parameter that may carry a credential is not recorded',
+    );
     assert.ok(
       spans.some((s) => s.name === 'GET /api/items/{item_id}' && s.error),
       'the HTTPException is recorded',

@@ -44,6 +44,33 @@ describe('planner: Python', () => {
     assert.doesNotMatch(out, /\t/);
   });
 
+  it('inline spans record the route parameters except those that may carry a credential', async () => {
+    const py = [
+      'from fastapi import FastAPI',
+      'app = FastAPI()',
+      '',
+      '',
+      '@app.get("/invites/{id}/{token}")',
+      'def accept(id: int, token: str):',
+      '    return {}',
+      '',
+    ].join('\n');
+    const { out } = await instrument(py, F, [route('fastapi', ['GET'], '/invites/{id}/{token}', py, F)]);
+    assert.match(out, /set_attribute\("http\.route\.param\.id", str\(id\)\)/);
+    assert.doesNotMatch(out, /http\.route\.param\.token/);
+    const js = [
+      "import express from 'express';",
+      'const app = express();',
+      "app.get('/reset/:userId/:resetToken', (req, res) => {",
+      "  res.send('ok');",
+      '});',
+      '',
+    ].join('\n');
+    const { out: jsOut } = await instrument(js, T, [route('express', ['GET'], '/reset/:userId/:resetToken', js, T)]);
+    assert.match(jsOut, /http\.route\.param\.userId/);
+    assert.doesNotMatch(jsOut, /http\.route\.param\.resetToken/);
+  });
+
   it('honours the options: prefix, labels, buckets, tracer name, span name template', async () => {
     const opts = {
       metricPrefix: 'shop_',

@@ -538,6 +538,33 @@ describe('Instrument Route refuses rather than write a wrong label or broken cod
     assert.match(applyEdits(appText, a.edits), /app\.get\('\/health', observeRoute\('GET', '\/health', /);
   });
 
+  it('inversify-express-utils controller methods: one @ObserveRoute(method, full path) under the route decorator, idempotent; the inline style refuses them with the reason', async () => {
+    const { file, text, own } = await projectFile('inversify_express', 'src/controllers/OrderController.ts');
+    assert.equal(own.length, 8);
+    const p = await planInstrumentFile(text, file, own, ALL, OPTS);
+    assert.equal(p.refused, undefined, p.refused);
+    const out = applyEdits(text, p.edits);
+    assert.match(out, /^import \{ ObserveRoute \} from '\.\.\/telemetryRoutes';$/m);
+    assert.match(
+      out,
+      /\n {2}@get\('\/:orderId', TYPES\.Audited\)\n {2}@ObserveRoute\('GET', '\/api\/v2\/orders\/:orderId'\)\n {2}public one\(/,
+    );
+    assert.match(out, /\n {2}@all\('\/:orderId\/events'\)\n {2}@ObserveRoute\('ALL', '\/api\/v2\/orders\/:orderId\/events'\)\n/);
+    assert.match(
+      out,
+      /\n {2}@httpMethod\('options', '\/:orderId\/lines'\)\n {2}@ObserveRoute\('OPTIONS', '\/api\/v2\/orders\/:orderId\/lines'\)\n/,
+    );
+    assert.equal((out.match(/@ObserveRoute\(/g) ?? []).length, 8, 'one per route, none on the undecorated method');
+    const again = await planInstrumentFile(out, file, own, ALL, OPTS);
+    assert.deepEqual(again.edits, [], 'a decorated method offers nothing on a second run');
+    const inline = await planInstrumentFile(text, file, own, ALL, { ...OPTS, style: 'inline' });
+    assert.deepEqual(inline.edits, []);
+    assert.match(
+      inline.refused ?? '',
+      /POST \/api\/v2\/orders: inversify-express-utils controller methods are observed by the wrapper style only/,
+    );
+  });
+
   it('a helper module written before routing-controllers support is not overwritten: its controller methods are refused with the reason', async () => {
     const dir = tempDir('tl-rc-old-');
     const file = path.join(dir, 'UserController.ts');

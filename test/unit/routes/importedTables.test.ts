@@ -103,3 +103,25 @@ test('JS/TS: a `for…of` body opening with a function declaration still mounts 
   ]);
   assert.deepEqual(routes.map(brief), ['src/routes/users.ts /v2']);
 });
+
+test('JS/TS: a helper that registers a table on the router it is given registers each caller table on that caller router only', async () => {
+  const table = (name: string) => ({
+    path: `/p/src/${name}.js`,
+    text: `module.exports = [{ path: '/${name}', method: 'get', handler: (req, res) => res.end() }];\n`,
+  });
+  const routes = await detectRoutes([
+    {
+      path: '/p/src/helper.js',
+      text: 'exports.applyRoutes = (routes, router) => {\n  for (const r of routes) router[r.method](r.path, r.handler);\n};\n',
+    },
+    {
+      path: '/p/src/app.js',
+      text:
+        "const express = require('express');\nconst { applyRoutes } = require('./helper');\nconst app = express();\nconst api = express.Router();\n" +
+        "applyRoutes(require('./users'), app);\napplyRoutes(require('./books'), api);\napp.use('/api', api);\napp.listen(3000);\n",
+    },
+    table('users'),
+    table('books'),
+  ]);
+  assert.deepEqual(routes.map(brief), ['src/books.js /api/books', 'src/users.js /users']);
+});

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectRoutes } from '../../../src/core/routes/detector';
 import type { Route } from '../../../src/core/routes/types';
+import type { ResolveOptions } from '../../../src/core/routes/resolve';
 
 const brief = (r: Route): string => `${r.fullPath ?? `null(${r.fullPathReason ?? ''})${r.unmounted ? ' unmounted' : ''}`}`;
 
@@ -28,17 +29,25 @@ const main = {
   text: "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule).then((app) => app.listen(3000));\n",
 };
 
-async function app(head: string, imports: string, extra: { path: string; text: string }[] = []): Promise<string[]> {
-  const routes = await detectRoutes([
-    main,
-    {
-      path: '/p/src/app.module.ts',
-      text: `import { Module } from '@nestjs/common';\n${head}\n@Module({ imports: [${imports}] })\nexport class AppModule {}\n`,
-    },
-    ...feature('users'),
-    ...feature('reports'),
-    ...extra,
-  ]);
+async function app(
+  head: string,
+  imports: string,
+  extra: { path: string; text: string }[] = [],
+  options?: ResolveOptions,
+): Promise<string[]> {
+  const routes = await detectRoutes(
+    [
+      main,
+      {
+        path: '/p/src/app.module.ts',
+        text: `import { Module } from '@nestjs/common';\n${head}\n@Module({ imports: [${imports}] })\nexport class AppModule {}\n`,
+      },
+      ...feature('users'),
+      ...feature('reports'),
+      ...extra,
+    ],
+    options,
+  );
   return routes.map((r) => `${r.file.slice(7)} ${brief(r)}`).sort();
 }
 
@@ -201,4 +210,39 @@ test('a bootstrap is `NestFactory` of @nestjs/core (also through a namespace imp
     text: "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nvoid NestFactory.createApplicationContext(AppModule);\n",
   };
   assert.deepEqual(await run(ns, [second]), reached('`AppModule` (main.ts:3) or `AppModule` (worker.ts:3)'));
+});
+
+test('a module of a registry package the project depends on reaches no project module but those its call is given', async () => {
+  const head = "import { UsersModule } from './users/users.module';\nimport { MailerModule } from '@nestjs-modules/mailer/dist';";
+  const imports = "UsersModule, MailerModule.forRoot({ transport: 'smtp://localhost' })";
+  const installed = (dir: string): ResolveOptions => ({
+    installedPackages: [{ dir, names: ['@nestjs/common', '@nestjs-modules/mailer'] }],
+  });
+  const unserved = [
+    'reports/reports.controller.ts null(`ReportsModule` (reports/reports.module.ts:4) is never imported into the module graph of `AppModule` (main.ts:3)) unmounted',
+    'users/users.controller.ts /users',
+  ];
+  const all = ['reports/reports.controller.ts /reports', 'users/users.controller.ts /users'];
+  const admin = {
+    path: '/p/src/admin.module.ts',
+    text: "import { Module } from '@nestjs/common';\nimport { ReportsModule } from './reports/reports.module';\n@Module({ imports: [ReportsModule] })\nexport class AdminModule {}\n",
+  };
+  assert.deepEqual(await app(head, imports, [admin], installed('/p')), unserved);
+  // not a dependency (an alias the analysis may miss), or one of another package.json's folder: the graph is not whole
+  assert.deepEqual(await app(head, imports, [admin]), all);
+  assert.deepEqual(await app(head, imports, [admin], installed('/other')), all);
+  // a controller listed in no @Module but given to a dynamic module call is kept
+  const health = {
+    path: '/p/src/health.controller.ts',
+    text: "import { Controller, Get } from '@nestjs/common';\n@Controller('health')\nexport class HealthController {\n  @Get()\n  check() {}\n}\n",
+  };
+  const given = `${head}\nimport { HealthController } from './health.controller';`;
+  assert.deepEqual(
+    await app(given, `${imports}, MailerModule.forFeature({ controllers: [HealthController] })`, [health], installed('/p')),
+    ['health.controller.ts /health', 'users/users.controller.ts /users'],
+  );
+  assert.deepEqual(await app(given, imports, [health], installed('/p')), [
+    'health.controller.ts null(`HealthController` is in the `controllers` of no module of `AppModule` (main.ts:3)) unmounted',
+    'users/users.controller.ts /users',
+  ]);
 });

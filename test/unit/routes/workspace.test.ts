@@ -249,3 +249,32 @@ test('test-folder files are held up to the file budget: past it they are not wal
     ['spec/a.js /a/x'],
   );
 });
+
+// (a NestJS controller only a testing module lists: fixture nest_registry_module_imports)
+test('a router or blueprint only a test registers (a supertest app, a pytest fixture) is not served', async () => {
+  const router = (p: string): string =>
+    `const r = require('express').Router();\nr.get('${p}', (req, res) => res.end());\nmodule.exports = r;\n`;
+  const root = tree({
+    'package.json': '{ "name": "t", "main": "src/app.js", "dependencies": { "express": "^4.0.0" } }',
+    'src/app.js': "const app = require('express')();\napp.use('/users', require('./users'));\napp.listen(3000);\n",
+    'src/users.js': router('/'),
+    'src/admin.js': router('/stats'),
+    'src/audit.js': router('/log'),
+    'src/audit.spec.js': "const app = require('express')();\napp.use('/audit', require('./audit'));\n",
+    'test/admin.test.js': "const app = require('express')();\napp.use('/admin', require('../src/admin'));\n",
+    'py/app/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    'py/app/debug.py': "from flask import Blueprint\nbp = Blueprint('debug', __name__)\n@bp.route('/dump')\ndef dump():\n    return ''\n",
+    'py/tests/conftest.py': "from app import app\nfrom app.debug import bp\napp.register_blueprint(bp, url_prefix='/debug')\n",
+  });
+  const served = async (includeTests: boolean): Promise<string[]> =>
+    (await scanWorkspace(root, { includeTests })).routes.map((r) => toRouteJson(r, root)).map((r) => `${r.file} ${r.fullPath ?? 'null'}`);
+  // nothing the app loads mounts them: the JS routers are dead code, the blueprint has no full path
+  assert.deepEqual(await served(false), ['py/app/debug.py null', 'src/users.js /users']);
+  // asked for, the tests are analysed as any module: their mounts count
+  assert.deepEqual(await served(true), [
+    'py/app/debug.py /debug/dump',
+    'src/admin.js /admin/stats',
+    'src/audit.js /audit/log',
+    'src/users.js /users',
+  ]);
+});
