@@ -118,6 +118,12 @@ export abstract class Analyzer {
     return out;
   }
 
+  /** Whether the name `n` is assigned, imported or defined in the scope it is read in. */
+  boundHere(n: Node): boolean {
+    const here = this.bindings.scopes.scopeOf(n);
+    return (this.bindings.get(n.text) ?? []).some((b) => b.scope === here);
+  }
+
   /** The declarations and assignments that bind a name anywhere in the file. */
   bindingNodes(name: string): Node[] {
     return (this.bindings.get(name) ?? []).map((b) => b.node);
@@ -241,7 +247,7 @@ export abstract class Analyzer {
       if (r) kwRefs[name] = r;
     }
     // a kept value: the strings it passes, or that it passes nothing (`makeRouter()`: the factory's options are absent)
-    // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (CallGraph.perCall)
+    // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (PerCallRoutes.perCall)
     const named = callee.k === 'mem' && (callee.base.k === 'inst' || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
     // a Python method of the class called on `self` with a class or a string (`self.register(Users, f"{BASE}/users")`)
     const own = !interesting && (refs.some((r) => r?.k === 'cls') || Object.keys(strs).length > 0) && this.selfCall(callee);

@@ -49,6 +49,9 @@ export type Ref =
   | { k: 'cond'; test: Val; yes: Val; no: Val } // `test ? yes : no` whose test another module may know (a configuration default)
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
   | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
+  // the element (or, unpacked, position `index` of the element) a loop takes of sequence `of`, read once per element by the
+  // resolver (`for route, view in routes:` over a parameter: PerCallRoutes.perCall); `loop` its offset, `seq` its text
+  | { k: 'el'; of: Ref; index?: number; loop: number; seq: string }
   | { k: 'none'; text: string };
 
 /** The property name of `services[name]` read by a computed key: any of the object's values. A call through it (also of

@@ -11,7 +11,8 @@ import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, passedOn, refAt, valAt, type Made } from './refs';
-import { CallGraph, paramRoot, type Caller, type PerCall } from './callGraph';
+import { paramRoot, type Caller } from './callGraph';
+import { PerCallRoutes, type PerCall } from './perCall';
 import { provenance } from './configValues';
 import { clip, cmp, compatible, guessFramework, toMethod } from './common';
 import { NestApps } from './nest';
@@ -85,7 +86,7 @@ export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions 
   }
 }
 
-class Resolver extends CallGraph {
+class Resolver extends PerCallRoutes {
   private edges = new Map<string, Edge[]>();
   private root: string;
   private nestApps: NestApps;
