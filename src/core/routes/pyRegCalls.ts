@@ -35,11 +35,14 @@ export function pyRegCall(A: PyAnalyzer, n: Node): void {
     }
     case 'add_resource': {
       // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>'); fastapi-restful takes an instance:
-      // api.add_resource(Todo(), '/todos'), its class's methods the routes
+      // api.add_resource(Todo(), '/todos'), its class's methods the routes; a call given arguments whose callee is no
+      // CapWords name is a wrapper of the resource it is given (`observe_resource(Todo, "/todos")`, Instrument Route's)
       const arg = pos[0] ?? kw.get('resource');
       if (!arg) return pyTableRegistration(A, n, fnNode.childForFieldName('object')!); // add_resource(*row)
       const made = arg.type === 'call' ? arg.childForFieldName('function') : null;
-      const cls = made?.type === 'identifier' || made?.type === 'attribute' ? made : arg;
+      const named = made?.type === 'identifier' ? made : made?.type === 'attribute' ? made.childForFieldName('attribute') : null;
+      const instance = !!named && (/^_*[A-Z]/.test(named.text) || !arg.childForFieldName('arguments')?.namedChildren.length);
+      const cls = instance ? made! : arg;
       const seen = new Set<string>(); // the same URL twice is one rule (werkzeug serves the first)
       for (const p of pos.slice(1)) {
         const path = A.evalStr(p);
