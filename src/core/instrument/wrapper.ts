@@ -180,16 +180,49 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
     return refuse(route, 'its registration passes no handler function (a class-based view or a view_func set elsewhere)');
   }
   if (isObserveCall(handler, name)) return already(route);
+  if (needs.wrapped.has(call.startIndex)) return { route, edits: [], already: [], alongside: true };
+  const shared = sharedCallLabels(mod, route, call, needs);
+  if (typeof shared === 'string') return refuse(route, shared);
   const status = kw.get('status_code')?.text;
   needs.names.add(name);
+  needs.wrapped.add(call.startIndex);
+  const labelled = shared ? [shared.method, ...shared.labels].map(pyString).join(', ') : args;
   return {
     route,
     edits: [
-      { start: handler.startIndex, end: handler.startIndex, newText: `${name}(${args}${status ? `, status_code=${status}` : ''})(` },
+      { start: handler.startIndex, end: handler.startIndex, newText: `${name}(${labelled}${status ? `, status_code=${status}` : ''})(` },
       { start: handler.endIndex, end: handler.endIndex, newText: ')' },
     ],
     already: [],
   };
+}
+
+/**
+ * One registration call serving several paths (in a loop over rows, in a helper called once per path: `for name, view in
+ * rules: bp.add_url_rule(f"/{name}", view_func=view)`): wrapped once, with the label of every path, planned or not (the
+ * Flask helper counts each request under the URL rule it matched); null when it serves one; why not when it cannot be
+ * labelled apart (FastAPI gives the wrapper no matched route, a path not known statically).
+ */
+function sharedCallLabels(
+  mod: PyModule,
+  route: Route,
+  call: Node,
+  needs: PyWrapperNeeds,
+): { method: string; labels: string[] } | null | string {
+  const { root, text } = mod;
+  const same = [route, ...needs.known.filter((r) => r !== route && r.file === route.file && r.line === route.line)].filter(
+    (r) => registrationCall(root, text, r, 'call', PY_REGISTRATIONS)?.startIndex === call.startIndex,
+  );
+  const labels = [...new Set(same.map(routeTemplate))].sort(); // the same order whichever of them is planned first
+  if (labels.length < 2) return null;
+  const dynamic = same.find((r) => !isStaticRoute(r));
+  if (dynamic) return `its registration also serves ${routeLabel(dynamic)}, whose path is not known statically`;
+  if (route.framework !== 'flask')
+    return `its registration serves ${labels.length} paths (${labels.join(', ')}): ${frameworkName(route)} gives the wrapper no way to tell which one a request matched`;
+  if (!needs.stacked)
+    return `the existing ${PY_HELPER_MODULE}.py predates one label per URL and is never overwritten: delete it and instrument again`;
+  const methods = [...new Set(same.flatMap((r) => r.methods))];
+  return { method: methods.includes('ALL') ? 'ALL' : methods.join('|'), labels };
 }
 
 /** `@observe_route(…)` on its own line under the decorator `under`, indented like the route decorator. */

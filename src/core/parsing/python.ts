@@ -1,12 +1,15 @@
 /** Python syntax helpers shared by the route detector, the instrument planner and the lint. Pure. */
 import { derived, named, type SyntaxNode, type SyntaxNodeOf } from './nodes';
 
-/** Parameter names in order; null for `*args`, `**kw`, `/`, `*` and other non-name parameters. */
-export function pyParamNames(fn: SyntaxNode): (string | null)[] {
+/** Parameter names in order; null for `*args`, `**kw`, `/`, `*` and other non-name parameters (with `splat`, `*args`
+ *  is named: see pyRestParam). */
+export function pyParamNames(fn: SyntaxNode, splat = false): (string | null)[] {
   const params = fn.childForFieldName('parameters');
   if (!params) return [];
   return named(params).map((p) => {
     if (p.type === 'identifier') return p.text;
+    const star = restPattern(p);
+    if (star) return splat && named(star)[0]?.type === 'identifier' ? named(star)[0]!.text : null;
     if (p.type === 'typed_parameter') {
       const first = named(p)[0];
       return first?.type === 'identifier' ? first.text : null;
@@ -14,6 +17,18 @@ export function pyParamNames(fn: SyntaxNode): (string | null)[] {
     if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name')?.text ?? null;
     return null;
   });
+}
+
+/** The `*args` pattern of a parameter (`*views`, `*views: APIRouter`), else null. */
+function restPattern(p: SyntaxNode): SyntaxNode | null {
+  const star = p.type === 'typed_parameter' ? named(p)[0] : p;
+  return star?.type === 'list_splat_pattern' ? star : null;
+}
+
+/** The index of a function's `*args` parameter (`def include_views(self, *views)`: 1), else -1. */
+export function pyRestParam(fn: SyntaxNode): number {
+  const params = fn.childForFieldName('parameters');
+  return params ? named(params).findIndex((p) => !!restPattern(p)) : -1;
 }
 
 /** Keyword arguments of a call by name, and the positional ones (splats left out). Do not modify them: a mirror

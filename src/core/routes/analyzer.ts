@@ -118,6 +118,12 @@ export abstract class Analyzer {
     return out;
   }
 
+  /** Whether the name `n` is assigned, imported or defined in the scope it is read in. */
+  boundHere(n: Node): boolean {
+    const here = this.bindings.scopes.scopeOf(n);
+    return (this.bindings.get(n.text) ?? []).some((b) => b.scope === here);
+  }
+
   /** The declarations and assignments that bind a name anywhere in the file. */
   bindingNodes(name: string): Node[] {
     return (this.bindings.get(name) ?? []).map((b) => b.node);
@@ -219,9 +225,7 @@ export abstract class Analyzer {
    * `made`: a call whose value is kept (`blp = api_blueprint("todos", "/todos")`), recorded for its strings alone.
    */
   callEdge(n: Node, callee: Ref, args: readonly Node[], kw: [string, Node][] = [], made = false): CallEdge | undefined {
-    // also a member of what a project call returned (`(await services.web()).default(app)`: ObjDecl.via)
-    const ofMade = (r: Ref): boolean => (r.k === 'mem' ? ofMade(r.base) : r.k === 'obj' && !!this.fa.objects[r.id]?.via);
-    if (!this.mayCall(callee) && !ofMade(callee)) return undefined;
+    if (!this.mayCall(callee)) return undefined;
     let interesting = false;
     const strs: Record<string, Val> = {};
     const refOfArg = (a: Node, slot: string): Ref | null => {
@@ -243,9 +247,11 @@ export abstract class Analyzer {
       if (r) kwRefs[name] = r;
     }
     // a kept value: the strings it passes, or that it passes nothing (`makeRouter()`: the factory's options are absent)
-    // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (CallGraph.perCall)
+    // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (PerCallRoutes.perCall)
     const named = callee.k === 'mem' && (callee.base.k === 'inst' || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
-    if (!interesting && !named && !(made && (Object.keys(strs).length || !args.length))) return undefined;
+    // a Python method of the class called on `self` with a class or a string (`self.register(Users, f"{BASE}/users")`)
+    const own = !interesting && (refs.some((r) => r?.k === 'cls') || Object.keys(strs).length > 0) && this.selfCall(callee);
+    if (!interesting && !named && !own && !(made && (Object.keys(strs).length || !args.length))) return undefined;
     const edge: CallEdge = { callee, args: refs, line: lineOf(n), at: n.startIndex };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;
@@ -253,11 +259,20 @@ export abstract class Analyzer {
     return edge;
   }
 
-  /** Whether a call of `callee` may be of a project function; in Python also a method of what a project call made
-   *  (`application = Application()`, then `application.register(app)`: the resolver reads the call's value, ObjDecl.via). */
-  protected mayCall(callee: Ref): boolean {
-    const made = callee.k === 'mem' && callee.base.k === 'obj' && !!this.fa.objects[callee.base.id]?.via;
-    return mayBeLocalFunction(callee) || (made && this.fa.language === 'python');
+  /**
+   * Whether a call of `callee` may reach a function of the project (whose parameters may then be bound): a local or
+   * imported function, or a member of what a project call made or returned (ObjDecl.via): a Python method of an
+   * instance (`storage = Storage()`, then `storage.init_app(app)`; `router.include_views(…)` of an `APIRouter`
+   * subclass's instance), `(await services.web()).default(app)`.
+   */
+  mayCall(callee: Ref): boolean {
+    const ofMade = (r: Ref): boolean => (r.k === 'mem' ? ofMade(r.base) : r.k === 'obj' && !!this.fa.objects[r.id]?.via);
+    return mayBeLocalFunction(callee) || ofMade(callee);
+  }
+
+  /** A call of a method on the first parameter of the method it is in (Python `self.register(…)`). */
+  protected selfCall(_callee: Ref): boolean {
+    return false;
   }
 
   /** The strings an argument holds beyond its own value (JS: an options object's, `"0.prefix"`). */

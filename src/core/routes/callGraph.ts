@@ -5,28 +5,24 @@
  * its callers pass), a class field (`this.controllers = controllers`) or a constant of another module; an element's
  * function property called in such a callback (`providers.forEach((p) => p.configure(app))`) is called per element. A
  * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
- * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Pure.
+ * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Python methods
+ * are bound (./pyMethods: `storage.init_app(app)` passes `storage` as `self`, `Routes(app)` calls `__init__`), a class
+ * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. Pure.
  */
 import { ANY_PROP } from './model';
-import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
-import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
-import { callAt, key, RefResolver } from './refs';
+import type { CallEdge, Mount, Ref, TableMount, TableSlot, Val, ValPart } from './model';
+import { MAX_EXPANDED } from './loops';
+import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
-import { pyBoundCall } from './pyMethods';
-import { toMethod } from './common';
-import type { HttpMethod } from './types';
+import { pyBoundCall, pyMethod, pySubclassHooks } from './pyMethods';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
   file: string;
   call: CallEdge;
 }
-
-/** A route as one call of its helper makes it (CallGraph.perCall): its router, its path and, when the helper is given its
- *  method, that method. */
-export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[] };
 
 /** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
 type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
@@ -81,75 +77,6 @@ export class CallGraph extends RefResolver {
   }
 
   /**
-   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
-   * is in, when the callers pass different strings, is one route per call, with that call's string and router. So is one
-   * whose method is a parameter (`router[method](base + path, h)`, ./jsMethodParams), with that call's method: none for a
-   * call whose method is no literal HTTP method; its path unknown, with the reason, when the call's is.
-   */
-  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
-    const v = r.path;
-    const inherited = this.bySubclass(fa, r, ev);
-    if (inherited) return inherited;
-    const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
-    const mp = mv?.ref?.k === 'param' ? mv.ref : null;
-    // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
-    if (!r.owner || (!mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))))))
-      return [undefined];
-    const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
-    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
-    if (mp) fns.add(mp.fn);
-    const fn = fns.size === 1 ? [...fns][0]! : -1;
-    // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
-    const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
-    if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
-    const out = new Map<string, PerCall>();
-    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const ms = mp ? ev(c.file, this.argOf(c, fa.file, fn, mp.i).str ?? { e: mv!.e, why: 'variable' }) : null;
-      const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
-      if (mp && !m) continue; // the method is known only at run time: never guessed
-      const vals = parts.map((p): Val => {
-        if (typeof p === 'string') return { s: p };
-        if (p.ref.k === 'param') return ev(c.file, this.argOf(c, fa.file, fn, p.ref.i).str ?? { e: p.e, why: 'variable' });
-        return ev(fa.file, p.ref.k === 'none' ? v : { e: p.e, why: 'variable', ref: p.ref });
-      });
-      const unknown = vals.find((x) => !('s' in x));
-      if (unknown && !m) continue;
-      const path: Val = unknown ?? { s: vals.map((x) => ('s' in x ? x.s : '')).join('') };
-      const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
-      const at: PerCall = m ? { owner, path, methods: [m] } : { owner, path };
-      out.set(`${owner ? key(owner) : ''}|${m ?? ''}|${'s' in path ? path.s : `\0${path.e}`}`, at);
-    }
-    return out.size ? [...out.values()] : [undefined];
-  }
-
-  /**
-   * `this.app.get(…)` in a method of a subclass where `app` is a field of a base class holding its constructor's
-   * parameter (`constructor(protected app: Application)`): the object each `new` of this subclass (or one below it)
-   * passes, not what the base's other subclasses are made with. Null when no such `new` is known.
-   */
-  private bySubclass(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): { owner: Ent | null; path: Val }[] | null {
-    const self = r.owner?.k === 'mem' && r.owner.base.k === 'self' ? r.owner.base.cls : -1;
-    const e = self >= 0 ? this.resolve(fa.file, r.owner!) : null;
-    if (!this.ctorParam(e) || (e.file === fa.file && this.files.get(fa.file)?.classes[self]?.methods['constructor'] === e.fn)) return null;
-    const below = (c: Ent | null): boolean => {
-      for (let i = 0, cur = c; i < 8 && cur?.t === 'cls'; i++) {
-        if (cur.file === fa.file && cur.id === self) return true;
-        const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
-        cur = sup ? this.resolve(cur.file, sup) : null;
-      }
-      return false;
-    };
-    const out = new Map<string, { owner: Ent | null; path: Val }>();
-    for (const c of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
-      const made = c.call.callee.k === 'mem' && c.call.callee.name === 'constructor' ? this.resolve(c.file, c.call.callee.base) : null;
-      const a = below(made) ? this.argOf(c, e.file, e.fn, e.i).ref : null;
-      const owner = a ? this.resolve(c.file, a) : null;
-      if (owner) out.set(key(owner), { owner, path: ev(fa.file, r.path) });
-    }
-    return out.size ? [...out.values()] : null;
-  }
-
-  /**
    * `this.router` (a field holding constructor parameter `e`) on an instance made in the same chain as the call `c` or
    * the object at `line` (`new BaseRouting(router, user).addGet('/dashboard', …).getRouter()`): what that constructor
    * call passed; else `e` as it is (every instance's). `depth`: of the resolve that asks, carried on (`const r = new
@@ -170,7 +97,7 @@ export class CallGraph extends RefResolver {
   }
 
   /** Whether `e` is a parameter of a class's constructor (what each `new` passes). */
-  private ctorParam(e: Ent | null): e is Ent & { t: 'param' } {
+  protected ctorParam(e: Ent | null): e is Ent & { t: 'param' } {
     return (
       e?.t === 'param' &&
       e.prop === undefined &&
@@ -191,6 +118,10 @@ export class CallGraph extends RefResolver {
   /** What `r`, written in function fn of `file`, is in one call of fn: a parameter of fn is that call's argument, also
    *  under members and method calls of it (`router.getRouter()` over a list of instances: the argument's method's value). */
   protected inCaller(c: Caller, file: string, fn: number, r: Ref): Ent | null {
+    // Python `self` of the method (an object standing for every instance, ./pySelf): the object this call is made on
+    const self = r.k === 'obj' ? this.files.get(file)?.objects[r.id] : undefined;
+    if (self?.self && self.via?.k === 'param' && self.via.fn === fn && self.via.i === 0 && c.call.args[0])
+      return this.resolve(c.file, c.call.args[0]);
     const e = this.resolve(file, r);
     const chain = e ? null : this.chainOf(file, r);
     const root = chain ? paramRoot(chain) : null;
@@ -224,7 +155,10 @@ export class CallGraph extends RefResolver {
    * array last: the elements of a parameter are what the other calls pass.
    */
   protected linkCalls(bind: (p: Ent, arg: Ref, file: string, from: string, line: number) => void): void {
-    const link = (callee: Ent & { t: 'fn' }, file: string, from: string, c: CallEdge): void => {
+    const link = (callee: Ent & { t: 'fn' }, file: string, from: string, c0: CallEdge): void => {
+      // Python: a bound method's `self` is the object it is called on, a class call's the instance it makes (./pyMethods)
+      const on = c0.member === undefined && !c0.direct && file === from && c0.callee.k === 'mem' ? c0.callee.base : null;
+      const c = pyBoundCall(this.py, callee, from, c0, c0.self ?? on);
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
       list.push({ file, call: c });
@@ -236,7 +170,9 @@ export class CallGraph extends RefResolver {
         const i = params.indexOf(name);
         if (i >= 0 && !args[i]) args[i] = r;
       }
+      const rest = this.files.get(callee.file)?.functions[callee.id]?.rest ?? Infinity;
       args.forEach((a, i) => {
+        if (i >= rest) return; // a Python `*args` parameter's elements (argElements)
         const p = { t: 'param' as const, file: callee.file, fn: callee.id, i };
         if (a?.k === 'lit') for (const [prop, v] of Object.entries(a.props)) bind({ ...p, prop }, v, file, from, c.line);
         else if (a) bind(p, a, file, from, c.line);
@@ -250,6 +186,7 @@ export class CallGraph extends RefResolver {
       ...routeDefEdges(this.files, (f, r) => this.resolve(f, r)),
     ];
     const ofElements: { from: string; c: CallEdge; e: Ent & { t: 'param' } }[] = [];
+    for (const h of pySubclassHooks(this.py)) link(h.callee, h.file, h.file, h.call);
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
       const calls: (Caller & { callee?: Ent | null })[] = edge.each
@@ -271,8 +208,9 @@ export class CallGraph extends RefResolver {
           // a parameter, or what a call of it gives (`(await load()).default(app)` in a loop over loaders: each one's)
           const root = !callee && !edge.each && !keyed ? paramRoot(this.chainOf(from, c.callee)) : null;
           if (root) callee = { t: 'param', file: from, fn: root.fn, i: root.i };
+          if (callee?.t === 'cls') callee = pyMethod(this.py, callee, '__init__') ?? callee; // Python `Routes(app)`
           if (callee?.t === 'param' && !edge.each) ofElements.push({ from, c, e: callee });
-          if (callee?.t === 'fn') link(callee, file, from, ofElement === undefined ? pyBoundCall(this.py, from, c, callee) : c);
+          if (callee?.t === 'fn') link(callee, file, from, c);
           if (callee?.t === 'fn' && c.callee.k === 'mem' && c.callee.name === 'constructor')
             for (const d of this.inheritedCtorCalls(from, c, callee)) link(d.callee, file, from, d.call);
         }
@@ -375,10 +313,7 @@ export class CallGraph extends RefResolver {
     };
     if (ref.k === 'arr') return add(file, ref.els, ref.spreads ?? []);
     if (ref.k === 'param') {
-      for (const c of this.callsTo.get(`${file}|${ref.fn}`) ?? []) {
-        const a = this.argOf(c, file, ref.fn, ref.i).ref;
-        if (a) this.elementsOf(c.file, a, depth + 1, out, seen);
-      }
+      for (const c of this.callsTo.get(`${file}|${ref.fn}`) ?? []) this.argElements(c, file, ref.fn, ref.i, depth, out, seen);
       return;
     }
     let mod: string | null = null;
@@ -419,6 +354,25 @@ export class CallGraph extends RefResolver {
     }
   }
 
+  /** The elements of what call `c` passes to parameter `i` of `fn`: its positional arguments from `i` on for a Python
+   *  `*args` parameter (`include_views(a.view, b.view)`), else those of the sequence it passes. */
+  private argElements(
+    c: Caller,
+    file: string,
+    fn: number,
+    i: number,
+    depth: number,
+    out: { file: string; ref: Ref }[],
+    seen: { visits: number },
+  ): void {
+    if (this.files.get(file)?.functions[fn]?.rest !== i) {
+      const a = this.argOf(c, file, fn, i).ref;
+      if (a) this.elementsOf(c.file, a, depth + 1, out, seen);
+      return;
+    }
+    for (const a of c.call.args.slice(i, i + MAX_EXPANDED - out.length)) if (a) out.push({ file: c.file, ref: a });
+  }
+
   /** The properties of the object `ref` is (`{ '/users': users }`, also a module's `module.exports`), each with its key. */
   private propsOf(file: string, ref: Ref): { file: string; ref: Ref; key: string }[] {
     const e = this.resolve(file, ref);
@@ -433,7 +387,30 @@ export class CallGraph extends RefResolver {
    * that is a router or a function is no prefix.
    */
   protected tableMounts(file: string, t: TableMount, str: (file: string, v: Val) => Val): TableMountAt[] {
-    const els: { file: string; ref: Ref; key?: string }[] = t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of);
+    return this.tableGroups(file, t).flatMap(({ els, parent }) => this.tableMountsOf(file, t, els, parent, str));
+  }
+
+  /** The elements a table mount reads, with the parent they are mounted on: over a parameter, per call of its function
+   *  (`router.include_views(a.view, b.view)` mounts these two on `router`, what another call passes on its object). */
+  private tableGroups(file: string, t: TableMount): { els: { file: string; ref: Ref; key?: string }[]; parent: Ent | null }[] {
+    const of = !t.obj && t.of.k === 'param' ? t.of : null;
+    const callers = of ? (this.callsTo.get(`${file}|${of.fn}`) ?? []) : [];
+    if (!of || !callers.length)
+      return [{ els: t.obj ? this.propsOf(file, t.of) : this.arrayOf(file, t.of), parent: this.resolve(file, t.parent) }];
+    return callers.map((c) => {
+      const els: { file: string; ref: Ref }[] = [];
+      this.argElements(c, file, of.fn, of.i, 0, els, { visits: 0 });
+      return { els, parent: this.inCaller(c, file, of.fn, t.parent) };
+    });
+  }
+
+  private tableMountsOf(
+    file: string,
+    t: TableMount,
+    els: { file: string; ref: Ref; key?: string }[],
+    parent: Ent | null,
+    str: (file: string, v: Val) => Val,
+  ): TableMountAt[] {
     return els.flatMap((el) => {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
       // the string a slot of the element holds (its key, or a string property), else null
@@ -456,65 +433,15 @@ export class CallGraph extends RefResolver {
               ? strAt(t.prefix)
               : null;
         const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
-        return { m, parent: this.resolve(file, t.parent), child: c ? this.resolve(cf, c) : null, prefix };
+        return { m, parent, child: c ? this.resolve(cf, c) : null, prefix };
       });
     });
-  }
-
-  /**
-   * A route a callback registers once per element of a table of modules (`routes.forEach((route) =>
-   * router.openapi(route.schema, route.handler))` over namespace imports): the route each call makes, the members of the
-   * callback's parameter its path or method reads (and its handler) being those of that call's argument. Only an argument
-   * that reads the same in this file (an import, or a call written here); otherwise the route as it is.
-   */
-  protected perArgRoutes(file: string, r: RawRoute): RawRoute[] {
-    const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
-    const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
-    const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
-    // a path or method that is the parameter itself is each call's string (perCall)
-    if (p?.k !== 'param' || ref(r.path) === p || ref(r.methodVal) === p) return this.perStringRoutes(file, r);
-    const out: RawRoute[] = [];
-    for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
-      const a = this.argOf(c, file, p.fn, p.i).ref;
-      if (!a || (c.file !== file && a.k !== 'imp')) continue;
-      const sub = (x: Ref): Ref =>
-        x.k === 'mem'
-          ? { ...x, base: sub(x.base) }
-          : x.k === 'wrap'
-            ? { ...x, inner: sub(x.inner) }
-            : x.k === 'param' && x.fn === p.fn && x.i === p.i
-              ? a
-              : x;
-      const val = (v: Val): Val => ('e' in v && v.ref ? { ...v, ref: sub(v.ref) } : v);
-      out.push({
-        ...r,
-        path: val(r.path),
-        ...(r.methodVal ? { methodVal: val(r.methodVal) } : {}),
-        handler: r.handler && { ...r.handler, ref: sub(r.handler.ref) },
-      });
-    }
-    return out.length ? out : [r];
-  }
-
-  /** `for (const c of columns) f.get(`/${c}`, h)` over a list of strings another module exports (`as const` too): the
-   *  route once per string, the loop's body being called with each (CallEdge.each, `str` elements); else as it is. */
-  private perStringRoutes(file: string, r: RawRoute): RawRoute[] {
-    const parts = 'e' in r.path ? r.path.parts : undefined;
-    const p = parts?.find((x): x is { e: string; ref: Ref & { k: 'param' } } => typeof x !== 'string' && x.ref.k === 'param');
-    if (!parts || !p) return [r];
-    const strs = (this.callsTo.get(`${file}|${p.ref.fn}`) ?? []).map((c) => this.argOf(c, file, p.ref.fn, p.ref.i).ref);
-    if (!strs.length || strs.length > MAX_ELEMENTS || !strs.every((a) => a?.k === 'str')) return [r];
-    const same = (x: Ref): boolean => x.k === 'param' && x.fn === p.ref.fn && x.i === p.ref.i;
-    return strs.map((a) => ({
-      ...r,
-      path: { ...r.path, parts: parts.map((x) => (typeof x !== 'string' && same(x.ref) ? (a as { s: string }).s : x)) } as Val,
-    }));
   }
 }
 
 /** The concatenation of a table mount's prefix parts at one element: a string when every part is one; else the first
  *  part that is not (its reason; a part the element does not have is unknown too, never an empty prefix). */
-function joinParts(vals: (Val | null)[]): Val {
+export function joinParts(vals: (Val | null)[]): Val {
   const bad = vals.find((v) => !v || !('s' in v));
   if (bad === null) return { e: 'a part of the element', why: 'not in every element of the table' };
   return bad ?? { s: vals.map((v) => (v as { s: string }).s).join('') };
@@ -528,7 +455,7 @@ export function paramRoot(r: Ref): (Ref & { k: 'param' }) | null {
 }
 
 /** The chain `r` (see paramRoot) started at `a` instead. */
-function onArg(r: Ref, a: Ref): Ref {
+export function onArg(r: Ref, a: Ref): Ref {
   if (r.k === 'mem') return { ...r, base: onArg(r.base, a) };
   if (r.k === 'ret') return { ...r, callee: onArg(r.callee, a) };
   return a;

@@ -158,8 +158,9 @@ export function compatible(r: Pick<RawRoute, 'flavour'>, fw: Framework): boolean
     case 'py-add-api-route':
       return fw === 'fastapi';
     case 'py-add-url-rule':
-    case 'py-resource':
       return fw === 'flask';
+    case 'py-resource': // Flask-RESTful / MethodView classes, fastapi-restful resources
+      return fw === 'flask' || fw === 'fastapi';
     case 'js-route-object': // Fastify `app.route({ … })`, koa-joi-router `router.route({ … })`
       return fw === 'fastify' || fw === 'koa';
     case 'hono-on':

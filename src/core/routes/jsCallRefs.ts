@@ -72,6 +72,7 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
       m === 'register' ||
       m === 'on' ||
       m === 'use' ||
+      (m === 'param' && argv.length === 2) || // Express / koa-router `router.param('id', load)`: the router, chained on
       (AWILIX_SELF.test(m) && obj && builderDecl(A, A.refOf(obj))) ||
       /^openapi(?:Routes)?$/.test(m) ||
       (m === 'route' && argv.length === 2) ||

@@ -3,7 +3,7 @@
  * router[method](base + path, h) }`), called once per row of literal tables (`for (const g in TABLE) TABLE[g].forEach((row)
  * => createAction(router, '/api', GROUPS[g].prefix + row.path, row.method))`):
  *  - the registration is a route whose methods are the parameter's value (RawRoute.methodVal), made once per call of the
- *    helper with that call's router and strings (CallGraph.perCall); a call whose method is no literal HTTP method (a value
+ *    helper with that call's router and strings (PerCallRoutes.perCall); a call whose method is no literal HTTP method (a value
  *    known only at run time) makes no route: the method is never guessed;
  *  - a call of a project function in loops over literal tables of its file (arrays of objects, an object's properties,
  *    also a table an outer loop's element names: `TABLE[g]`, `row.children`) whose arguments read the loops' names is

@@ -44,7 +44,8 @@ export const OTHER_METHODS = [
   'verbs',
 ];
 
-const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS]);
+/** `param` registers no route but returns the router (Express, koa-router): a chain goes on through it. */
+const CHAIN_METHODS = new Set([...ROUTE_METHODS, ...OTHER_METHODS, 'param']);
 
 /** The captures plus the links of long call chains (`createRouter().openapi(a, h).openapi(b, h)…`, `router.route('/')
  *  .get(…).post(…)…`) that sit deeper than the query walk reaches: each link is two levels below the next one, so a

@@ -49,6 +49,9 @@ export type Ref =
   | { k: 'cond'; test: Val; yes: Val; no: Val } // `test ? yes : no` whose test another module may know (a configuration default)
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
   | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
+  // the element (or, unpacked, position `index` of the element) a loop takes of sequence `of`, read once per element by the
+  // resolver (`for route, view in routes:` over a parameter: PerCallRoutes.perCall); `loop` its offset, `seq` its text
+  | { k: 'el'; of: Ref; index?: number; loop: number; seq: string }
   | { k: 'none'; text: string };
 
 /** The property name of `services[name]` read by a computed key: any of the object's values. A call through it (also of
@@ -113,8 +116,11 @@ export interface FuncDecl {
   /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
   registers?: number | 'this';
   /** A Python method (./pyMethods): a property (`@property`, `@cached_property`: reading it calls it), one without an
-   *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`). */
+   *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`, and the implicit
+   *  class methods `__init_subclass__`, `__class_getitem__`). */
   pyMethod?: 'property' | 'static' | 'class';
+  /** Python: the index of its `*args` parameter; a call's positional arguments from there on are its elements. */
+  rest?: number;
 }
 
 export interface ClassDecl {
@@ -139,6 +145,8 @@ export interface ClassDecl {
   statics?: string[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
   consts?: Record<string, string>;
+  /** Python: the class statement's head (`class NoteList(ApiView):`), where the routes it makes by being defined are. */
+  head?: SourceRange;
 }
 
 export interface HandlerSpec {
@@ -286,6 +294,11 @@ export interface CallEdge {
   /** With `each`: the call is of each element itself, with the arguments as written (`for (const k in routes)
    *  routes[k](app)`, ./jsKeyedCalls); `callee` is then `each`. */
   direct?: true;
+  /** Python: the instance a class call makes (`routes = Routes(app)`), the `self` its `__init__` is bound to. */
+  self?: Ref;
+  /** Python: made by the resolver (./pyMethods), its arguments already bound: a class statement calling the
+   *  `__init_subclass__` of a base (`line` is the class's). */
+  hook?: true;
 }
 
 /** A call passing route definition objects of other modules to a function or method (./jsRouteDefs): `fastify.service({

@@ -10,22 +10,27 @@
  */
 import { lineOf, named, usesIdentifier, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
-import { none } from './common';
+import { clip, none } from './common';
 import { MAX_ELEMENTS } from './loops';
-import type { Mount, Ref, TableSlot } from './model';
+import type { Mount, Ref, TableSlot, ValPart } from './model';
 import { iterated } from './pyTables';
 import type { PyAnalyzer } from './python';
 
 const SEQUENCE = /^(list|tuple)$/;
+/** Elements that may be strings (a module constant's name too). */
+const STRING_LIKE = /^(string|concatenated_string|identifier|binary_operator)$/;
 
 /** An element of a module-level sequence: a row `(users.bp, "/users")` is an object of its positions (`0`, `1`), the
  *  strings among them evaluated, so a loop unpacking the rows (`for bp, prefix in TABLE`) reads each part. */
 function elementRef(A: PyAnalyzer, e: Node): Ref {
-  if (!SEQUENCE.test(e.type)) return A.refOf(e);
+  if (!SEQUENCE.test(e.type)) {
+    const v = STRING_LIKE.test(e.type) ? A.evalStr(e) : null; // a string (a constant of this module too) for a loop's path
+    return v && 's' in v ? { k: 'str', s: v.s } : A.refOf(e);
+  }
   const props: Record<string, Ref> = {};
   const strs: Record<string, string> = {};
   named(e).forEach((p, i) => {
-    const v = p.type === 'identifier' || p.type === 'attribute' ? null : A.evalStr(p);
+    const v = p.type === 'attribute' ? null : A.evalStr(p);
     if (v && 's' in v) strs[i] = v.s;
     else props[i] = A.refOf(p);
   });
@@ -74,6 +79,28 @@ function sequenceOf(A: PyAnalyzer, n: Node | null): { of: Ref; index?: number } 
   return r.k === 'imp' || r.k === 'mem' || r.k === 'param' ? { of: r, ...(part ? { index: part.index } : {}) } : null;
 }
 
+/**
+ * A name a `for` or comprehension around `n` takes each element of (or, unpacked, one position of each element: `for
+ * route, view, ttl in routes:`), over a sequence the literal loops do not unroll (./pyLoops: only lists of strings are):
+ * a parameter (what each call passes: `map_action_routes(app, (("change-password", view, 60),))`), an imported or module
+ * list, or a literal of rows. The element, read once per element by the resolver (PerCallRoutes.perCall); null when the name
+ * is bound otherwise too in its scope (`route = route.strip("/")`).
+ */
+export function pyLoopElement(A: PyAnalyzer, n: Node): Ref | null {
+  const whole = iterated(n, n.text);
+  const part = whole ? null : unpacked(n, n.text);
+  const seq = whole ?? part?.seq;
+  const clause = seq?.parent;
+  if (!seq || !clause) return null;
+  if (A.boundHere(n)) return null;
+  const of = A.refOf(seq);
+  if (!ELEMENTS_OF.test(of.k)) return null;
+  return { k: 'el', of, ...(part ? { index: part.index } : {}), loop: clause.startIndex, seq: clip(seq.text) };
+}
+
+/** Sequences the resolver reads the elements of (CallGraph.arrayOf). */
+const ELEMENTS_OF = /^(imp|mem|param|arr)$/;
+
 /** `m.setup(app)` with `m` an element of such a sequence: the call of each element's `setup` (true when recorded). */
 export function pyElementCall(A: PyAnalyzer, n: Node, fnNode: Node): boolean {
   const name = fnNode.type === 'attribute' ? fnNode.childForFieldName('attribute')?.text : undefined;
@@ -106,4 +133,25 @@ export function pyElementMount(A: PyAnalyzer, n: Node, owner: Ref, child: Node, 
   const t = { parent: owner, of: c.of, obj: false, child: c.slot, prefix: p?.slot ?? null, line: lineOf(n), kind };
   (A.fa.tableMounts ??= []).push(fixed ? { ...t, prefixVal: fixed } : t);
   return true;
+}
+
+/** The parameter a path's part is, or the parameter whose elements a loop's name takes (one call's argument). */
+export function ownParam(r: Ref): (Ref & { k: 'param' }) | null {
+  return r.k === 'param' ? r : r.k === 'el' && r.of.k === 'param' ? r.of : null;
+}
+
+/** The one loop whose elements a path's parts take (Ref `el`), or null: none, or loops nested (not expanded). */
+export function elementOf(parts: readonly ValPart[]): (Ref & { k: 'el' }) | null {
+  const els = parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'el' ? [p.ref] : []));
+  return els.length && els.every((x) => x.loop === els[0]!.loop) ? els[0]! : null;
+}
+
+/** Why a path that takes a loop's elements is unknown: which sequence they are of, and, when it is a parameter of a
+ *  helper (`helper`) no analysed call passes it to, that. */
+export function elementWhy(parts: readonly ValPart[], helper?: string | null): string {
+  const p = parts.find((x): x is { e: string; ref: Ref & { k: 'el' } } => typeof x !== 'string' && x.ref.k === 'el');
+  if (!p) return 'variable';
+  const of = `\`${p.e}\` takes each element of \`${p.ref.seq}\``;
+  if (helper === undefined) return `${of}, not all of them known strings`;
+  return `${of}, a parameter of ${helper ? `\`${helper}\`` : 'a function'} that no analysed call passes a sequence to`;
 }

@@ -26,7 +26,9 @@ export function pyFString(n: Node, ev: Eval): Val {
   const vals: Val[] = [];
   for (const c of n.children) {
     if (!c) continue;
-    if (c.type === 'string_content') vals.push({ s: c.text });
+    // `{{` / `}}` of an f-string are literal braces (`f"{base}/users/{{user_id}}"`: `/users/{user_id}`)
+    if (c.type === 'string_content')
+      vals.push({ s: c.children.some((x) => x?.type === 'escape_interpolation') ? c.text.replace(/\{\{|\}\}/g, (m) => m[0]!) : c.text });
     else if (c.type === 'interpolation') {
       const e = c.childForFieldName('expression');
       const hasFormat = named(c).some((x) => x.type === 'format_specifier' || x.type === 'type_conversion');

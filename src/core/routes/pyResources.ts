@@ -21,7 +21,7 @@ const MAX_CLASSES = 32;
 type Cls = Ent & { t: 'cls' };
 
 /** The classes of `cls`'s method resolution order that the project defines, `cls` first. */
-function projectMro(files: ReadonlyMap<string, FileAnalysis>, resolve: (file: string, ref: Ref) => Ent | null, cls: Cls): Cls[] {
+export function projectMro(files: ReadonlyMap<string, FileAnalysis>, resolve: (file: string, ref: Ref) => Ent | null, cls: Cls): Cls[] {
   const order: Cls[] = [];
   const onPath = new Set<string>();
   const visit = (c: Cls): void => {

@@ -10,13 +10,14 @@
  * Flask-RESTful / RESTX / flask-smorest `Api` is bound to the app it is constructed with (`api = TodolistApi(app)`), as
  * `Api(app)` is. Pure.
  */
-import { lineOf, named, type SyntaxNode as Node } from '../parsing/nodes';
+import { lineOf, named, rangeOf, type SourceRange, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
 import type { ClassDecl, FileAnalysis, Ref } from './model';
 import type { Framework } from './types';
 import { key } from './refs';
 import type { Ent } from './values';
 import type { PyAnalyzer } from './python';
+import { pyMethodKind } from './pyMethods';
 
 /** The value of a name: the object standing for the instances when it is `self` of a method of a class with bases. */
 export function pySelf(A: PyAnalyzer, r: Ref | null): Ref | null {
@@ -28,18 +29,27 @@ export function pySelf(A: PyAnalyzer, r: Ref | null): Ref | null {
   return obj;
 }
 
-const STATIC = /^@(staticmethod|classmethod)\b/;
+/** The head of a class statement (from `class` to its name): where the routes it makes by being defined are. */
+export function pyClassHead(n: Node, name: Node): SourceRange {
+  return { start: rangeOf(n).start, end: rangeOf(name).end };
+}
 
-/** The class whose (instance) method's first parameter `r` is: `self`; nothing for a static or class method. */
-function methodClass(A: PyAnalyzer, r: Ref | null): { fn?: Node; cls?: Node; name?: Node } {
+/** A call of a method on the first parameter of a method (`self.register(Users, "/users")`, `cls.attach(api)`). */
+export function pySelfCall(A: PyAnalyzer, callee: Ref): boolean {
+  if (callee.k !== 'mem') return false;
+  const b = callee.base.k === 'obj' && A.fa.objects[callee.base.id]?.self ? A.fa.objects[callee.base.id]!.via : callee.base;
+  return !!methodClass(A, b ?? null, true).cls;
+}
+
+/** The class whose (instance) method's first parameter `r` is: `self`; nothing for a static or class method (unless
+ *  `classes`: then a class method's `cls` too). */
+function methodClass(A: PyAnalyzer, r: Ref | null, classes = false): { fn?: Node; cls?: Node; name?: Node } {
   if (r?.k !== 'param' || r.i !== 0) return {};
   const fn = A.fnNodes[r.fn];
-  let def = fn?.parent;
-  if (def?.type === 'decorated_definition') {
-    if (named(def).some((d) => d.type === 'decorator' && STATIC.test(d.text))) return {};
-    def = def.parent;
-  }
-  const cls = def?.type === 'block' ? def.parent : null;
+  const def = fn?.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  const kind = def ? pyMethodKind(def, fn!.childForFieldName('name')?.text ?? '') : null;
+  if (kind === 'static' || (kind === 'class' && !classes)) return {};
+  const cls = def?.parent?.type === 'block' ? def.parent.parent : null;
   const name = cls?.type === 'class_definition' ? cls.childForFieldName('name') : null;
   return fn && cls && name ? { fn, cls, name } : {};
 }
@@ -116,8 +126,8 @@ function instanceFields(cls: Node): Map<string, Node[]> {
   const body = cls.childForFieldName('body');
   for (const c of body ? named(body) : []) {
     const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
-    const plain = c.type !== 'decorated_definition' || !named(c).some((d) => d.type === 'decorator' && STATIC.test(d.text));
-    const self = def?.type === 'function_definition' && plain ? pyParamNames(def)[0] : null;
+    const kind = def?.type === 'function_definition' ? pyMethodKind(c, def.childForFieldName('name')?.text ?? '') : null;
+    const self = def?.type === 'function_definition' && kind !== 'static' && kind !== 'class' ? pyParamNames(def)[0] : null;
     const block = self ? def!.childForFieldName('body') : null;
     if (block) read(named(block), self!, 0);
   }

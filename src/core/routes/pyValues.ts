@@ -14,6 +14,7 @@ import { pyFolderVal } from './pyLoaders';
 import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
 import { pyStarName } from './pyStar';
+import { pyLoopElement } from './pyEach';
 
 /** Expressions that may compute a string from a folder entry's name. */
 const FOLDER_NAMES = new Set(['identifier', 'string', 'binary_operator', 'attribute', 'subscript', 'call']);
@@ -44,7 +45,9 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
     case 'identifier': {
       const bound = A.loopEl ? A.boundTo(n.text) : undefined; // a loop's name, at the element being read
       if (bound !== undefined) return bound ? pyEvalStr(A, bound, depth + 1) : { e: clip(n.text), why: 'expression' };
-      const right = A.assignedOnce(n);
+      const el = pyLoopElement(A, n); // a loop's name over a sequence read per element by the resolver
+      if (el) return { e: n.text, why: 'variable', ref: el };
+      const right = A.assignedOnce(n) ?? A.assignedBefore(n);
       if (right && right.type !== 'identifier') {
         const v = pyEvalStr(A, right, depth + 1);
         if ('s' in v || v.ref || v.parts) return v; // a constant, or one of another module

@@ -4,24 +4,24 @@
  * structural inspection of those nodes only.
  */
 import type { Framework } from './types';
-import { type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
+import { type CallEdge, type FileAnalysis, type FuncDecl, type HandlerSpec, type ModId, type Ref, type Val } from './model';
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
-import { pyArgs, pyExceptFallback, pyParamNames, pyReturnClass } from '../parsing/python';
+import { pyArgs, pyExceptFallback, pyParamNames, pyRestParam, pyReturnClass } from '../parsing/python';
 import { ScopeIndex } from '../parsing/scopes';
 import { Analyzer } from './analyzer';
 import { captureSteps, decoratorFlavour, METHOD_DECORATORS, none, toMethod } from './common';
 import { pyConfigKey } from './configValues';
 import { Loops } from './loops';
 import { dottedModuleCall, importModule, relativeModule } from './pyLoaders';
-import { pyLoopCallees, pyLoopMounts, pySyntax } from './pyLoops';
-import { pyRouteTable, pyTableRegistration } from './pyTables';
-import { pyArrayRef, pyConstArray, pyElementCall, pyElementMount } from './pyEach';
+import { pyLoopCallees, pySyntax } from './pyLoops';
+import { pyRouteTable } from './pyTables';
+import { pyArrayRef, pyConstArray, pyElementCall } from './pyEach';
 import { PY_MODULE_CONST, pyConst, pyEvalStr, pyMethodsArg, pyNamespacePrefix } from './pyValues';
-import { pyApiBinding, pyClassBases, pySelf, pySelfField } from './pySelf';
-import { pyContainerGet, pyMethodFacts } from './pyMethods';
-import { flaskConfigModule } from './pyConfigModules';
+import { pyApiBinding, pyClassBases, pyClassHead, pySelf, pySelfCall, pySelfField } from './pySelf';
+import { pyContainerGet, pyMethodFacts, pyMethodKind } from './pyMethods';
 import { pyImported } from './pyCurrentApp';
 import { pyDispatcher } from './pyDispatcher';
+import { pyRegCall } from './pyRegCalls';
 import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -36,6 +36,7 @@ const QUERY = `
 (call function: (call function: (attribute attribute: (identifier) @_d (#any-of? @_d "route" "api_route" ${[...METHOD_DECORATORS].map((m) => `"${m}"`).join(' ')})))) @deccall
 (call function: (attribute attribute: (identifier) @_m (#any-of? @_m "include_router" "register_blueprint" "add_api_route" "add_url_rule" "mount" "add_resource" "add_namespace" "init_app" "from_object"))) @regcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (identifier))) @argcall
+(call function: [(identifier) (attribute)] arguments: (argument_list (attribute))) @argcall
 (call function: [(identifier) (attribute)] arguments: (argument_list (keyword_argument value: [(identifier) (attribute)]))) @argcall
 (function_definition name: (identifier)) @func
 (lambda) @lambda
@@ -82,7 +83,7 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
 
 export class PyAnalyzer extends Analyzer {
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, pyParamNames, true);
+    super(fa, file, scopes, (fn) => pyParamNames(fn, true), true);
   }
 
   /** A function's first top-level `return <expr>` (app factories); lambdas are not followed. */
@@ -108,6 +109,8 @@ export class PyAnalyzer extends Analyzer {
         range: rangeOf(fn),
         params: this.bindings.paramNames(fn).map((p) => p ?? ''),
       };
+      const rest = pyRestParam(fn);
+      if (rest >= 0) decl.rest = rest;
       this.fa.functions.push(decl);
       this.fnNodes[id] = fn;
       this.fnIds.set(fn.startIndex, id);
@@ -174,7 +177,7 @@ export class PyAnalyzer extends Analyzer {
 
   private noteFramework(mod: string): void {
     const top = mod.split('.')[0];
-    if (top === 'fastapi') this.frameworks.add('fastapi');
+    if (top === 'fastapi' || top === 'fastapi_restful') this.frameworks.add('fastapi');
     if (top === 'flask' || top === 'apiflask' || RESTFUL_PKGS.has(top ?? '')) this.frameworks.add('flask');
   }
 
@@ -205,13 +208,15 @@ export class PyAnalyzer extends Analyzer {
       this.clsIds.set(n.startIndex, id);
       const methods: Record<string, number> = {};
       const fields: Record<string, Ref> = {};
-      this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields });
+      this.fa.classes.push({ id, name: name.text, line: lineOf(n), methods, fields, head: pyClassHead(n, name) });
       pyClassBases(this, this.fa.classes[id]!, n);
       const body = n.childForFieldName('body');
       for (const c of body ? named(body) : []) {
         const def = c.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
         const mn = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
         if (def && mn) methods[mn] = this.fnId(def);
+        const kind = def && mn ? pyMethodKind(c, mn) : null;
+        if (kind) this.fa.functions[methods[mn!]!]!.pyMethod = kind;
         const asg = c.type === 'expression_statement' ? named(c)[0] : undefined;
         const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
         const right = asg?.childForFieldName('right');
@@ -329,6 +334,8 @@ export class PyAnalyzer extends Analyzer {
     else return null;
     const top = mod ? mod.replace(/^py:/, '').split('.')[0] : null;
     if (name in FASTAPI_CTORS && (top === null || top === 'fastapi')) return { framework: 'fastapi', kind: FASTAPI_CTORS[name]!, name };
+    // fastapi-restful `Api(app)`: its resources are FastAPI routes of the app
+    if (name === 'Api' && top === 'fastapi_restful') return { framework: 'fastapi', kind: 'router', name };
     if (RESOURCE_CTORS.has(name)) return top && RESTFUL_PKGS.has(top) ? { framework: 'flask', kind: 'router', name } : null;
     if (name in FLASK_CTORS && (top === null || BLUEPRINT_PKGS.has(top))) return { framework: 'flask', kind: FLASK_CTORS[name]!, name };
     return null;
@@ -349,6 +356,23 @@ export class PyAnalyzer extends Analyzer {
     const own = list.filter((b) => b.scope === here && b.node.startIndex < n.startIndex);
     const b = here !== -1 && own.length === 1 ? own[0] : list.length === 1 && list[0]!.scope === -1 ? list[0] : undefined;
     return b?.node.type === 'assignment' ? b.node.childForFieldName('right') : null;
+  }
+
+  /**
+   * The value a name reassigned in straight-line code holds at `n`: when every binding of it in this scope is an
+   * assignment at the top level of the scope's body, the last one before `n` (`hr_base_url = "/api/hr"` written again
+   * before a second group of routes); else null.
+   */
+  assignedBefore(n: Node): Node | null {
+    const here = this.bindings.scopes.scopeOf(n);
+    const own = (this.bindings.get(n.text) ?? []).filter((b) => b.scope === here);
+    const top = (a: Node): boolean => {
+      const block = a.type === 'assignment' && a.parent?.type === 'expression_statement' ? a.parent.parent : null;
+      return here === -1 ? block?.type === 'module' : block?.type === 'block' && block.parent?.startIndex === here;
+    };
+    if (own.length < 2 || !own.every((b) => top(b.node))) return null;
+    const last = own.filter((b) => b.node.endIndex <= n.startIndex).at(-1);
+    return last ? last.node.childForFieldName('right') : null;
   }
 
   // ---- routes & mounts ---------------------------------------------------------------------------
@@ -414,102 +438,7 @@ export class PyAnalyzer extends Analyzer {
   }
 
   regCall(n: Node): void {
-    const fnNode = n.childForFieldName('function')!;
-    const method = fnNode.childForFieldName('attribute')?.text;
-    const owner = this.refOf(fnNode.childForFieldName('object'));
-    const { pos, kw } = pyArgs(n);
-    switch (method) {
-      case 'include_router':
-      case 'register_blueprint': {
-        const child = pos[0] ?? kw.get('router') ?? kw.get('blueprint');
-        if (!child) return;
-        const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
-        const kind = method === 'include_router' ? 'include' : 'blueprint';
-        if (pyElementMount(this, n, owner, child, p, kind)) return; // over an imported sequence (./pyEach)
-        // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table
-        for (const m of pyLoopMounts(this, child, p)) {
-          const prefix = m.prefix ? this.evalStr(m.prefix) : null;
-          this.fa.mounts.push({ parent: owner, child: m.child, prefix, line: lineOf(n), kind });
-        }
-        return;
-      }
-      case 'add_resource': {
-        // Flask-RESTful/RESTX: api.add_resource(Todo, '/todos', '/todos/<id>')
-        const cls = pos[0] ?? kw.get('resource');
-        if (!cls) return pyTableRegistration(this, n, fnNode.childForFieldName('object')!); // add_resource(*row)
-        const seen = new Set<string>(); // the same URL twice is one rule (werkzeug serves the first)
-        for (const p of pos.slice(1)) {
-          const path = this.evalStr(p);
-          if ('s' in path && seen.has(path.s)) continue;
-          if ('s' in path) seen.add(path.s);
-          this.fa.routes.push({
-            owner,
-            framework: null,
-            flavour: 'py-resource',
-            methods: [],
-            path,
-            line: lineOf(n),
-            range: rangeOf(n),
-            handler: this.handlerSpec(cls),
-          });
-        }
-        return;
-      }
-      case 'add_namespace': {
-        const ns = pos[0];
-        if (!ns) return;
-        const p = pos[1] ?? kw.get('path');
-        this.fa.mounts.push({
-          parent: owner,
-          child: this.refOf(ns),
-          prefix: p ? this.evalStr(p) : null,
-          line: lineOf(n),
-          kind: 'blueprint',
-        });
-        return;
-      }
-      case 'init_app': {
-        // api.init_app(app): Flask-RESTful/RESTX Api bound later (other extensions drop out at resolve time)
-        const app = pos[0] ?? kw.get('app');
-        if (app) this.fa.mounts.push({ parent: this.refOf(app), child: owner, prefix: null, line: lineOf(n), kind: 'include' });
-        return;
-      }
-      case 'from_object':
-        return flaskConfigModule(this.fa, pos[0]);
-      case 'mount': {
-        // Starlette/FastAPI sub-application: app.mount('/api/v1', api) (other mounted apps drop out at resolve time)
-        const p = pos[0] ?? kw.get('path');
-        const child = pos[1] ?? kw.get('app');
-        if (!p || !child) return;
-        this.fa.mounts.push({ parent: owner, child: this.refOf(child), prefix: this.evalStr(p), line: lineOf(n), kind: 'include' });
-        return;
-      }
-      case 'add_api_route':
-      case 'add_url_rule': {
-        const pathNode = pos[0] ?? kw.get('path') ?? kw.get('rule');
-        const h = method === 'add_api_route' ? (pos[1] ?? kw.get('endpoint')) : (pos[2] ?? kw.get('view_func'));
-        if (!pathNode || !h) return;
-        // MethodView.as_view() (also through `view_func = View.as_view("x")`) with no methods=: one route per HTTP
-        // method the class defines
-        const v = h.type === 'identifier' ? (this.assignedOnce(h) ?? h) : h;
-        const resource =
-          method === 'add_url_rule' &&
-          !kw.has('methods') &&
-          v.type === 'call' &&
-          /\.as_view$/.test(v.childForFieldName('function')?.text ?? '');
-        this.fa.routes.push({
-          owner,
-          framework: null,
-          flavour: method === 'add_api_route' ? 'py-add-api-route' : resource ? 'py-resource' : 'py-add-url-rule',
-          ...pyMethodsArg(this, kw.get('methods') ?? null, ['GET']),
-          path: this.evalStr(pathNode),
-          line: lineOf(n),
-          range: rangeOf(n),
-          handler: this.handlerSpec(resource ? v : h),
-        });
-        return;
-      }
-    }
+    pyRegCall(this, n);
   }
 
   handlerSpec(h: Node): HandlerSpec {
@@ -550,7 +479,18 @@ export class PyAnalyzer extends Analyzer {
       const value = a.childForFieldName('value');
       if (name && value) kwArgs.push([name, value]);
     }
-    for (const callee of callees) this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
+    for (const callee of callees) {
+      const edge = this.callEdge(n, callee, kw < 0 ? args : args.slice(0, kw), kwArgs);
+      // `routes = Routes(app)`: the instance a class call makes is its `__init__`'s `self` (./pyMethods pyBoundCall)
+      const named = n.parent?.type === 'assignment' && n.parent.childForFieldName('left')?.type === 'identifier';
+      if (edge && named && (callee.k === 'cls' || callee.k === 'imp')) this.made.push({ edge, n });
+    }
+  }
+
+  /** `self.register(Users, "/users")` in a method: a call of a method of the class, kept for the strings or classes it
+   *  passes too (./pySelf). */
+  protected selfCall(callee: Ref): boolean {
+    return pySelfCall(this, callee);
   }
 
   private setConst(name: string, v: { s: string; src?: string }): void {
@@ -567,10 +507,20 @@ export class PyAnalyzer extends Analyzer {
     if (v && 's' in v) this.setConst(`cfg:${key}`, v);
   }
 
-  /** Module exports and constants, one step per module-level name (then the framework hints). */
+  /** Class calls whose value a name keeps (`routes = Routes(app)`): read last, once every object of the file is made. */
+  private readonly made: { edge: CallEdge; n: Node }[] = [];
+
+  /** Module exports and constants, one step per module-level name (then the instances class calls make, and the
+   *  framework hints). */
   finishSteps(): (() => void)[] {
     const names = [...this.bindings.entries()].map(([name]) => name);
-    return [...names.map((name) => () => this.finishName(name)), () => pyMethodFacts(this), this.frameworkStep()];
+    const made = () => {
+      for (const { edge, n } of this.made) {
+        const inst = this.refOf(n);
+        if (inst.k === 'obj') edge.self = inst;
+      }
+    };
+    return [...names.map((name) => () => this.finishName(name)), made, () => pyMethodFacts(this), this.frameworkStep()];
   }
 
   private finishName(name: string): void {

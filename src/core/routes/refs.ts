@@ -14,7 +14,7 @@ import type { Framework, Route } from './types';
 import type { ModuleIndex } from './modules';
 import { starGives, starLookupOrder } from './pyStar';
 import type { Ent } from './values';
-import { pyAttr, pyReceiver, pyReturn, type PyContext } from './pyMethods';
+import { pyMember, pyMethod, pyReceiver, pyReturn, type PyContext } from './pyMethods';
 
 /** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
 export interface EntryAt {
@@ -241,6 +241,9 @@ export class RefResolver {
           const v = b.props[ref.name];
           return v ? this.resolve(b.file, v, depth + 1) : null;
         }
+        // Python: an instance's attribute, `self.setup(app)`, `cls.register(api)`: a method of the class (./pyMethods)
+        const py = pyMember(this.py, b, ref.name, depth);
+        if (py !== undefined) return py;
         // `const { router } = options`, `function f({ router })`: a property of the object the callers pass
         if (b.t === 'param' && b.prop === undefined) return { ...b, prop: ref.name };
         if (b.t === 'ns') {
@@ -252,7 +255,6 @@ export class RefResolver {
           const sub = this.mods.submodule(b.file, ref.name);
           return sub ? { t: 'ns', file: sub } : null;
         }
-        if (b.t === 'inst' && this.files.get(b.file)?.language === 'python') return pyAttr(this.py, b, ref.name, depth);
         if (b.t === 'inst' || b.t === 'cls') {
           const cls = this.files.get(b.file)?.classes[b.id];
           const m = ownOf(cls?.methods, ref.name);
@@ -284,7 +286,9 @@ export class RefResolver {
    * meet there, apart from any other subclass's. A static field is one the subclasses share.
    */
   private inherited(sub: { file: string; id: number }, name: string, depth: number): Ent | null {
-    if (this.files.get(sub.file)?.language !== 'javascript') return null; // a Python class attribute is shared
+    // a Python class attribute is shared; a method is the nearest base's (./pyMethods)
+    if (this.files.get(sub.file)?.language !== 'javascript')
+      return pyMethod(this.py, { t: 'cls', file: sub.file, id: sub.id }, name, depth);
     let cur = sub;
     for (let i = 0; i < 6; i++) {
       const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
@@ -344,6 +348,20 @@ export class RefResolver {
     if (!mod) return [f(null)];
     const fns = this.nameFns(file);
     return this.entriesOf(file, mod).map((entry) => f({ mod, entry, fns }));
+  }
+
+  private loaders: FileAnalysis[] | null = null;
+
+  /** "is left out by …": a file of a folder a loader lists (./folderLoops) that its filter does not keep. */
+  protected leftOut(file: string, rel: (file: string) => string): string | null {
+    this.loaders ??= [...this.files.values()].filter((fa) => fa.folderLoops?.length);
+    for (const fa of this.loaders)
+      for (const [i, l] of fa.folderLoops!.entries()) {
+        if (l.cwd || !l.spec || file === fa.file || !file.startsWith(l.dir + path.sep)) continue;
+        if (!this.entriesOf(fa.file, `each:${i}`).some((x) => x.mod === `file:${file}`))
+          return `is left out by the filter of the folder loader at ${rel(fa.file)}:${l.line}`;
+      }
+    return null;
   }
 
   private fnsMemo = new Map<string, NameExpr | null>();

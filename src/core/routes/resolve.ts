@@ -11,13 +11,14 @@ import { commonDir, ModuleIndex } from './modules';
 import { joinMount, joinPrefix, joinRoute } from './paths';
 import { Values, type Ent } from './values';
 import { describeKey, entOfKey, key, passedOn, refAt, valAt, type Made } from './refs';
-import { CallGraph, paramRoot, type Caller, type PerCall } from './callGraph';
+import { paramRoot, type Caller } from './callGraph';
+import { PerCallRoutes, type PerCall } from './perCall';
 import { provenance } from './configValues';
 import { clip, cmp, compatible, guessFramework, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
-import { resourceMethods } from './pyResources';
+import { resourceRoutes } from './pyResourceRoutes';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
 import { madeInMethod } from './methodMade';
@@ -85,7 +86,7 @@ export function resolveRoutes(analyses: FileAnalysis[], options: ResolveOptions 
   }
 }
 
-class Resolver extends CallGraph {
+class Resolver extends PerCallRoutes {
   private edges = new Map<string, Edge[]>();
   private root: string;
   private nestApps: NestApps;
@@ -323,7 +324,7 @@ class Resolver extends CallGraph {
   private unmounted(k: string, what: string): string {
     const e = entOfKey(k);
     const through =
-      this.leftOut(e?.file ?? '') ??
+      this.leftOut(e?.file ?? '', (f) => this.rel(f)) ??
       mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f)) ??
       this.aliasedFrom(e?.file ?? '');
     // a router field of a controller class (`router = Router()`): mounted only through an instance
@@ -354,20 +355,6 @@ class Resolver extends CallGraph {
 
   private describe(k: string): string {
     return describeKey(this.files, k, (f) => this.rel(f));
-  }
-
-  private loaders: FileAnalysis[] | null = null;
-
-  /** "is left out by …": a file of a folder a loader lists (./folderLoops) that its filter does not keep. */
-  private leftOut(file: string): string | null {
-    this.loaders ??= [...this.files.values()].filter((fa) => fa.folderLoops?.length);
-    for (const fa of this.loaders)
-      for (const [i, l] of fa.folderLoops!.entries()) {
-        if (l.cwd || !l.spec || file === fa.file || !file.startsWith(l.dir + path.sep)) continue;
-        if (!this.entriesOf(fa.file, `each:${i}`).some((x) => x.mod === `file:${file}`))
-          return `is left out by the filter of the folder loader at ${this.rel(fa.file)}:${l.line}`;
-      }
-    return null;
   }
 
   private ownPrefix(k: string): Val | null {
@@ -484,13 +471,15 @@ class Resolver extends CallGraph {
 
   private emit(fa: FileAnalysis, r: RawRoute, out: Route[]): void {
     if (r.flavour === 'py-resource') {
-      // a Resource / MethodView class: one route per HTTP method it defines or inherits (./pyResources)
-      const cls = r.handler ? this.resolve(fa.file, r.handler.ref) : null;
-      if (cls?.t !== 'cls') return;
-      for (const m of resourceMethods(this.files, (f, x) => this.resolve(f, x), cls)) {
-        const handler = { ref: { k: 'fn' as const, id: m.fn }, text: m.method.toLowerCase(), line: r.line };
-        this.emitOne(fa, { ...r, flavour: 'py-route', methods: [m.method], handler }, out, m.file);
-      }
+      // a Resource / MethodView class: one route per HTTP method it defines or inherits (./pyResourceRoutes)
+      const callers = (f: string, fn: number) => this.callsTo.get(`${f}|${fn}`) ?? [];
+      const ctx = {
+        files: this.files,
+        resolve: (f: string, x: Ref) => this.resolve(f, x),
+        evalVal: (f: string, v: Val) => this.evalVal(f, v),
+      };
+      for (const x of resourceRoutes({ ...ctx, callers, argOf: (c, f, fn, i) => this.argOf(c, f, fn, i) }, fa, r))
+        this.emitOne(x.fa, x.route, out, x.handlerFile, x.at);
       return;
     }
     for (const ra of this.perArgRoutes(fa.file, r))

@@ -11,6 +11,7 @@ import { configured } from './configValues';
 import type { NameFns } from './folderLoops';
 import { applyHelper } from './jsStrHelpers';
 import { starGives, starLookupOrder } from './pyStar';
+import { pyClassConst, pySelfClass } from './pyMethods';
 
 /** What a reference resolves to across files (resolve.ts). */
 export type Ent =
@@ -133,11 +134,14 @@ export class Values {
     const via = ref.base.k === 'obj' ? this.c.files.get(file)?.objects[ref.base.id]?.via : ref.base;
     const made = via?.k === 'ret' ? this.factoryConst(file, via, ref.name, text) : null;
     if (made) return made;
-    const b = this.c.resolve(file, ref.base);
+    const b0 = this.c.resolve(file, ref.base);
+    // Python `self.base` / `cls.path` in a method: the class's attribute, its own or a base's (./pyMethods)
+    const b = b0?.t === 'param' ? pySelfClass(this.c.files, b0) : b0;
     if (b?.t === 'inst' || b?.t === 'cls') {
       const cls = this.c.files.get(b.file)?.classes[b.id];
-      const c = cls?.consts?.[ref.name];
-      if (c === undefined) return null;
+      const py = this.c.files.get(b.file)?.language === 'python';
+      const c = py ? pyClassConst(this.c, { t: 'cls', file: b.file, id: b.id }, ref.name) : cls?.consts?.[ref.name];
+      if (c === undefined || c === null) return null;
       return CONFIG_CLASS.test(cls!.name) ? { s: c, src: configured(text, c) } : { s: c };
     }
     const names: string[] = [ref.name];
