@@ -6,11 +6,15 @@
  *
  * - The span callback is `async` only when the handler is: a sync handler keeps returning synchronously.
  * - `return` inside the original body returns from the span callback, whose result the handler returns.
+ * - A sync handler that may return a promise (any returned value but a literal or the response itself), and a NestJS
+ *   `@Redirect()` method, run their body through the module's `telemetrySettled` instead of try/catch/finally: the
+ *   end is recorded once a returned promise settles, and the resolved value can give the status.
  * - Status label: Express `res.statusCode`, Fastify `reply.statusCode`, Koa `ctx.status` (read in `finally`, i.e.
  *   after the body ran), Hono the returned Response's `status` (Hono's `c.res` is only set after the handler
- *   returns), NestJS the `@HttpCode()` of the method else 201 for POST / 200 otherwise; an escaping error → its
+ *   returns), NestJS the `@HttpCode()` of the method else 201 for POST / 200 otherwise (`@Res()`: that response's
+ *   statusCode; `@Redirect()`: its code, else 302, or a returned `{ url, statusCode }`'s); an escaping error → its
  *   `status`/`statusCode` (http-errors, Koa `ctx.throw`, Hono HTTPException — what the frameworks answer) else 500
- *   (NestJS: `HttpException.getStatus()`).
+ *   (NestJS: `HttpException.getStatus()`). A NestJS method declared to return an Observable is refused.
  * - NestJS: method-body wrapping rather than an interceptor. It keeps every edit inside the chosen handler (one
  *   local, reviewable diff; no providers/modules to register; idempotence is visible in the method itself), and the
  *   status is deterministic from the decorators; an interceptor would need DI wiring in a module file and would
@@ -18,8 +22,8 @@
  *
  * The module side (imports, declarations) is in ./jsModule, the per-framework rules in ./jsFrameworks.
  */
-import { findAll, jsStaticString as strValue, type Node, usesIdentifier, walk } from '../parsing/nodes';
-import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES, jsObjectProp } from '../parsing/javascript';
+import { findAll, jsStaticString as strValue, type Node, usesIdentifier } from '../parsing/nodes';
+import { JS_HANDLER_FUNCTION_TYPES as FUNCTION_TYPES, jsObjectProp, jsParamNames } from '../parsing/javascript';
 import type { Route } from '../routes/types';
 import { routeLabel, routeTemplate } from '../routes/route';
 import {
@@ -37,8 +41,17 @@ import {
   rowsInsideStrings,
   spanName,
 } from './common';
-import { decoratorsOf, frameworkParams, frameworkRules, nestStatus } from './jsFrameworks';
-import { ERROR_STATUS_FN, jsLocal, jsRef, type JsModule, type JsNames, type JsNeeds } from './jsModule';
+import {
+  decoratorsOf,
+  frameworkParams,
+  frameworkRules,
+  nestRedirect,
+  nestResponseParam,
+  nestReturnsObservable,
+  nestStatus,
+} from './jsFrameworks';
+import { awaitPrefix, awaitReturnEdits, mayReturnThenable } from './jsReturns';
+import { ERROR_STATUS_FN, SETTLED_FN, jsLocal, jsRef, type JsModule, type JsNames, type JsNeeds } from './jsModule';
 import type { Aspect, HandlerOutcome, InstrumentOptions, TextEdit } from './types';
 
 /** A JS call's arguments, comments left out. */
@@ -109,55 +122,6 @@ function fnBody(fn: Node): Node | null {
   return fn.childForFieldName('body');
 }
 
-/** Expressions `await` can never make a difference to (literals), and those it binds to without parentheses. */
-const NEVER_THENABLE = new Set([
-  'string',
-  'template_string',
-  'number',
-  'true',
-  'false',
-  'null',
-  'undefined',
-  'regex',
-  'array',
-  'object',
-  'await_expression',
-]);
-const AWAIT_BINDS = new Set([
-  'call_expression',
-  'member_expression',
-  'subscript_expression',
-  'identifier',
-  'parenthesized_expression',
-  'this',
-  'new_expression',
-]);
-
-/** `await ` (or `await (`…`)`) for a returned expression; undefined when awaiting it cannot matter. */
-function awaitPrefix(expr: Node): { open: string; close: string } | undefined {
-  let inner: Node | null | undefined = expr;
-  while (inner?.type === 'parenthesized_expression') inner = inner.namedChildren.find((c) => c && c.type !== 'comment');
-  if (!inner || NEVER_THENABLE.has(inner.type)) return undefined;
-  return AWAIT_BINDS.has(expr.type) ? { open: 'await ', close: '' } : { open: 'await (', close: ')' };
-}
-
-/** `return x` → `return await x` for the returns of a handler body (not of functions nested in it). */
-function awaitReturnEdits(body: Node): TextEdit[] {
-  const edits: TextEdit[] = [];
-  walk(body, (n) => {
-    if (n !== body && (FUNCTION_TYPES.includes(n.type) || n.type === 'class_declaration' || n.type === 'class')) return false;
-    if (n.type !== 'return_statement') return true;
-    const expr = n.namedChildren.find((c) => c && c.type !== 'comment');
-    const a = expr ? awaitPrefix(expr) : undefined;
-    if (expr && a) {
-      edits.push({ start: expr.startIndex, end: expr.startIndex, newText: a.open });
-      if (a.close) edits.push({ start: expr.endIndex, end: expr.endIndex, newText: a.close });
-    }
-    return false;
-  });
-  return edits;
-}
-
 /** Why a registration has no function to wrap: its handler is an expression, e.g. `passport.authenticate('x')`. */
 function notAFunction(root: Node, route: Route): string | undefined {
   for (const c of registrationCalls(root, route)) {
@@ -208,6 +172,12 @@ interface HandlerPlan {
   span: boolean;
   needStatus: boolean;
   isAsync: boolean;
+  /**
+   * The body runs in a function passed to the module's `telemetrySettled` (see jsModule), which records the end when
+   * a returned promise settles: a sync handler that may return one, a NestJS `@Redirect()` method (its result's
+   * statusCode is the status).
+   */
+  settle: boolean;
 }
 
 /** The handler function, or why it cannot be instrumented (or is already). */
@@ -253,7 +223,9 @@ function checkHandler(
  */
 function asyncEdits(fn: Node, edits: TextEdit[]): boolean {
   const declaredAsync = fn.children.some((c) => c?.type === 'async');
-  const returnsPromise = !declaredAsync && /^:\s*Promise\s*</.test(fn.childForFieldName('return_type')?.text ?? '');
+  // `Promise<T>` itself: an async function may not be declared `Promise<T> | undefined` (the settle variant observes that)
+  const type = fn.childForFieldName('return_type')?.namedChildren.find((c) => c?.type !== 'comment');
+  const returnsPromise = !declaredAsync && type?.type === 'generic_type' && type.childForFieldName('name')?.text === 'Promise';
   if (!returnsPromise) return declaredAsync;
   const at = fn.type === 'method_definition' ? fn.childForFieldName('name')?.startIndex : fn.startIndex;
   if (at === undefined) return false;
@@ -288,12 +260,15 @@ function wrapperLines(
     `{ ${ks.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k.name) ? k.name : q(k.name)}: ${value(k.kind)}`).join(', ')} }`;
 
   const spanVar = usesIdentifier(body, 'span') ? 'telemetrySpan' : 'span';
-  const hono = rules.status.kind === 'returned' && needStatus;
+  const hono = rules.status.kind === 'returned' && needStatus && !h.settle;
   const pro: Lines = [];
   const epi: Lines = [];
   let s = 0;
   if (h.span) {
-    pro.push([0, `return ${names.tracer}.startActiveSpan(${q(spanName(opts, route))}, ${isAsync ? 'async ' : ''}(${spanVar}) => {`]);
+    pro.push([
+      0,
+      `return ${names.tracer}.startActiveSpan(${q(spanName(opts, route))}, ${isAsync && !h.settle ? 'async ' : ''}(${spanVar}) => {`,
+    ]);
     s = 1;
     pro.push([1, `${spanVar}.setAttribute('http.route', ${q(tpl)})${semi}`.replace(/'/g, style.quote)]);
     for (const p of spanParams(tpl)) {
@@ -303,6 +278,8 @@ function wrapperLines(
   }
   if (h.histogram) pro.push([s, `const telemetryEndTimer = ${names.histogram}.startTimer()${semi}`]);
   const fail: string[] = [];
+  /** settle variant: what the result (the resolved value of a returned promise) tells of the status */
+  const resultLines: string[] = [];
   let statusExpr = '';
   if (needStatus) {
     if (rules.status.kind === 'response') {
@@ -313,23 +290,32 @@ function wrapperLines(
     } else if (rules.status.kind === 'returned') {
       pro.push([s, `let telemetryCode = 500${semi}`]);
       fail.push(`telemetryCode = ${ERROR_STATUS_FN}(err)${semi}`);
+      if (h.settle) resultLines.push(`telemetryCode = telemetryResult instanceof Response ? telemetryResult.status : 200${semi}`);
       statusExpr = 'String(telemetryCode)';
       needs.errorStatus = true;
     } else {
-      pro.push([s, `let telemetryCode = ${nestStatus(fn, route)}${semi}`]);
       const he = jsLocal(mod, '@nestjs/common', 'HttpException');
       if (!jsRef(mod, '@nestjs/common', 'HttpException')) needs.httpException = true;
-      fail.push(`telemetryCode = err instanceof ${he} ? err.getStatus() : 500${semi}`);
-      statusExpr = 'String(telemetryCode)';
+      const nestRes = nestResponseParam(fn);
+      // `@Res() res`: the method answers (or sets the status, `passthrough`) on the response: its status at the end
+      const code = nestRes ? 'telemetryErrorCode' : 'telemetryCode';
+      pro.push([s, `let ${code} = ${nestRes ? '0' : nestStatus(fn, route)}${semi}`]);
+      fail.push(`${code} = err instanceof ${he} ? err.getStatus() : 500${semi}`);
+      statusExpr = nestRes ? `String(telemetryErrorCode || ${nestRes}.statusCode)` : 'String(telemetryCode)';
+      if (h.settle && !nestRes && nestRedirect(fn)) {
+        // Nest redirects with the statusCode of a returned `{ url, statusCode }`, else the decorator's
+        const r = ts ? 'telemetryResult as { statusCode?: unknown } | null | undefined' : 'telemetryResult';
+        resultLines.push(`const telemetryRedirect = ${r}${semi}`);
+        resultLines.push(
+          `if (typeof telemetryRedirect?.statusCode === 'number' && telemetryRedirect.statusCode) telemetryCode = telemetryRedirect.statusCode${semi}`.replace(
+            /'/g,
+            style.quote,
+          ),
+        );
+      }
     }
   }
   if (h.inflight) pro.push([s, `${names.inflight}.inc()${semi}`]);
-  pro.push([s, 'try {']);
-  let k = s + 1; // level of the original body
-  if (hono) {
-    pro.push([k, `const telemetryResponse = ${isAsync ? 'await ' : ''}(${isAsync ? 'async ' : ''}() => {`]);
-    k++;
-  }
   const catchLines: string[] = [...fail];
   const sc = jsLocal(mod, '@opentelemetry/api', 'SpanStatusCode');
   if (h.span) {
@@ -348,7 +334,30 @@ function wrapperLines(
     }
     finallyLines.push(`${spanVar}.end()${semi}`);
   }
+  if (h.settle) {
+    // telemetrySettled(run, end, fail, result): the body runs in `run`; `end` once its result is there (a promise's
+    // once it settles), after `fail` (an error, rethrown) or `result` (its value: a Hono Response, a Nest redirect)
+    needs.settled = true;
+    const callbacks: [string, string[]][] = [['()', finallyLines]];
+    if (catchLines.length || resultLines.length) callbacks.push(['(err)', catchLines]);
+    if (resultLines.length) callbacks.push(['(telemetryResult)', resultLines]);
+    pro.push([s, `return ${SETTLED_FN}(`]);
+    pro.push([s + 1, `${isAsync ? 'async ' : ''}() => {`]);
+    epi.push([s + 1, '},']);
+    callbacks.forEach(([params, lines], i) => {
+      epi.push([s + 1, `${params} => {`]);
+      for (const l of lines) epi.push([s + 2, l]);
+      epi.push([s + 1, i < callbacks.length - 1 ? '},' : '}']);
+    });
+    epi.push([s, `)${semi}`]);
+    if (h.span) epi.push([0, `})${semi}`]);
+    return { pro, epi, k: s + 2, hono: false };
+  }
+  pro.push([s, 'try {']);
+  let k = s + 1; // level of the original body
   if (hono) {
+    pro.push([k, `const telemetryResponse = ${isAsync ? 'await ' : ''}(${isAsync ? 'async ' : ''}() => {`]);
+    k++;
     epi.push([k - 1, `})()${semi}`]);
     // TS goes through `unknown`: a handler that only throws (or returns nothing) types telemetryResponse as never /
     // void, which `instanceof` and `.status` reject (and that unreachable code is not narrowed either)
@@ -383,8 +392,8 @@ function spliceBody(h: HandlerPlan, w: { pro: Lines; epi: Lines; k: number; hono
 
   // An async handler's `return promise` inside try/finally returns before the promise settles: the finally would
   // record the metrics and end the span at once, and a rejection would escape the catch. `return await` keeps
-  // them around the whole work (Hono's body runs in an awaited inner function already).
-  const awaitReturns = isAsync && !hono;
+  // them around the whole work (Hono's body runs in an awaited inner function already, the settle variant's in `run`).
+  const awaitReturns = isAsync && !hono && !h.settle;
   if (awaitReturns && body.type === 'statement_block') edits.push(...awaitReturnEdits(body));
   if (body.type !== 'statement_block') {
     // expression-bodied arrow → block
@@ -460,14 +469,18 @@ export function planJsHandler(
   if (typeof hk === 'string') return refuse(hk);
   const needStatus = [...(ck ?? []), ...(hk ?? [])].some((k) => k.kind === 'status');
   const multi = route.methods.length !== 1 || route.methods[0] === 'ALL';
+  if (route.framework === 'nestjs' && nestReturnsObservable(fn)) {
+    return refuse(
+      'it returns an Observable, which NestJS subscribes to after the method has returned: its time and status are not known when the method returns; return a Promise (`lastValueFrom(…)`) to have them observed',
+    );
+  }
   const edits: TextEdit[] = [];
   const isAsync = asyncEdits(fn, edits);
-  const p = frameworkParams(
-    fn,
-    frameworkRules(route.framework),
-    { status: needStatus, method: multi && (!!ck || !!hk), ts: mod.style.ts },
-    edits,
-  );
+  const rules = frameworkRules(route.framework);
+  const settle =
+    (!isAsync && mayReturnThenable(body, (e) => !!rules.answers?.(e, jsParamNames(fn)))) ||
+    (route.framework === 'nestjs' && needStatus && nestRedirect(fn) && !nestResponseParam(fn));
+  const p = frameworkParams(fn, rules, { status: needStatus, method: multi && (!!ck || !!hk), ts: mod.style.ts }, edits);
   if (typeof p === 'string') {
     const wrapped = wrappingCall(mod.root, route, fn);
     // the framework calls what that call returns: `fn` gets the request and response only if the call passes them on
@@ -489,6 +502,7 @@ export function planJsHandler(
     span: missing.includes('span'),
     needStatus,
     isAsync,
+    settle,
   };
   spliceBody(h, wrapperLines(h, opts, names, needs, p.req, p.res), edits);
   needs.counter ||= !!ck;

@@ -5,6 +5,7 @@
 import { jsStaticString, type Node, usesIdentifier } from '../parsing/nodes';
 import { jsBareParameter, jsParamNames } from '../parsing/javascript';
 import type { Framework, Route } from '../routes/types';
+import { chainRoot } from './jsReturns';
 import type { TextEdit } from './types';
 
 /** How the status label is known once the body ran (or threw). */
@@ -28,10 +29,27 @@ interface FrameworkRules {
   /** A path parameter's value, given the request parameter's name (undefined when it cannot be had). */
   pathParam: (p: { req: string | undefined; fn: Node; name: string; q: (s: string) => string; ts: boolean }) => string | undefined;
   status: StatusRule;
+  /**
+   * A returned expression known to be the answer itself, never a promise, given the handler's parameter names:
+   * Express `res.json(x)` (the response), Hono `c.json(x)` (a Response). A sync handler returning anything else may
+   * return a promise, which the inline code observes until it settles.
+   */
+  answers?: (expr: Node, params: (string | null)[]) => boolean;
 }
 
 const paramsOf = ({ req, name, q }: { req: string | undefined; name: string; q: (s: string) => string }) =>
   req ? `${req}.params[${q(name)}]` : undefined;
+
+/** Express response methods, which return the response (or nothing): `res.status(404).json(x)`. */
+const EXPRESS_ANSWERS = new Set(['send', 'json', 'jsonp', 'end', 'render', 'redirect', 'sendStatus', 'sendFile', 'status', 'set', 'type']);
+/** Hono Context methods that return a Response (`c.html()` may return a promise of one). */
+const HONO_RESPONSES = new Set(['json', 'text', 'body', 'redirect', 'newResponse', 'notFound']);
+
+/** The method a call calls on an object: `json` of `res.status(404).json(x)`; undefined for anything else. */
+function calledMethod(e: Node): string | undefined {
+  const f = e.type === 'call_expression' ? e.childForFieldName('function') : null;
+  return f?.type === 'member_expression' ? f.childForFieldName('property')?.text : undefined;
+}
 
 const RULES: Partial<Record<Framework, FrameworkRules>> = {
   express: {
@@ -41,6 +59,7 @@ const RULES: Partial<Record<Framework, FrameworkRules>> = {
     method: (req) => `${req}.method`,
     pathParam: paramsOf,
     status: { kind: 'response', expr: (_req, res) => `${res}.statusCode` },
+    answers: (e, ps) => !!ps[1] && chainRoot(e) === ps[1] && EXPRESS_ANSWERS.has(calledMethod(e) ?? ''),
   },
   fastify: {
     roles: ['request', 'reply'],
@@ -64,6 +83,10 @@ const RULES: Partial<Record<Framework, FrameworkRules>> = {
     method: (req) => `${req}.req.method`,
     pathParam: ({ req, name, q }) => (req ? `${req}.req.param(${q(name)})` : undefined),
     status: { kind: 'returned' },
+    answers: (e, ps) => {
+      const obj = e.type === 'call_expression' ? e.childForFieldName('function')?.childForFieldName('object') : null;
+      return obj?.type === 'identifier' && obj.text === ps[0] && HONO_RESPONSES.has(calledMethod(e) ?? '');
+    },
   },
 };
 const NEST: FrameworkRules = { roles: [], pathParam: ({ fn, name }) => nestParamLocal(fn, name), status: { kind: 'decorated' } };
@@ -142,16 +165,50 @@ export function decoratorsOf(fn: Node): Node[] {
   return out;
 }
 
-/** NestJS: the status a method answers with, from `@HttpCode()`, else 201 for POST and 200 otherwise. */
-export function nestStatus(fn: Node, route: Route): string {
+/** A NestJS method decorator call by name (`@HttpCode(204)` → its call expression). */
+function nestDecorator(fn: Node, name: string): Node | undefined {
   for (const d of decoratorsOf(fn)) {
     const call = d.namedChildren[0];
-    if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'HttpCode') {
-      const arg = call.childForFieldName('arguments')?.namedChildren[0];
-      if (arg) return arg.text;
-    }
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === name) return call;
   }
+  return undefined;
+}
+
+/**
+ * NestJS: the status a method answers with, from `@Redirect(url, code)` (its code, else 302: a returned
+ * `{ url, statusCode }` is read at run time, see nestRedirect), `@HttpCode()`, else 201 for POST and 200 otherwise.
+ */
+export function nestStatus(fn: Node, route: Route): string {
+  const redirect = nestDecorator(fn, 'Redirect');
+  if (redirect) return redirect.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment')[1]?.text ?? '302';
+  const arg = nestDecorator(fn, 'HttpCode')?.childForFieldName('arguments')?.namedChildren[0];
+  if (arg) return arg.text;
   return route.methods.length === 1 && route.methods[0] === 'POST' ? '201' : '200';
+}
+
+/** NestJS: a `@Redirect()` method, whose returned `{ url, statusCode }` may set the status. */
+export function nestRedirect(fn: Node): boolean {
+  return !!nestDecorator(fn, 'Redirect');
+}
+
+/**
+ * NestJS: the parameter the response is injected into with `@Res()` / `@Response()` (Express or Fastify under Nest):
+ * the method answers with it (or sets its status, with `passthrough`), so the status is its statusCode at the end.
+ */
+export function nestResponseParam(fn: Node): string | undefined {
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    const dec = p?.namedChildren.find((c) => c?.type === 'decorator');
+    const call = dec?.namedChildren[0];
+    const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+    const pat = p?.childForFieldName('pattern');
+    if ((name === 'Res' || name === 'Response') && pat?.type === 'identifier') return pat.text;
+  }
+  return undefined;
+}
+
+/** NestJS: a method declared to return an Observable, which Nest subscribes to after the method has returned. */
+export function nestReturnsObservable(fn: Node): boolean {
+  return /^:\s*(?:Observable|rxjs\.Observable)\s*(?:<|$)/.test(fn.childForFieldName('return_type')?.text ?? '');
 }
 
 /** NestJS: the parameter bound to a path parameter by `@Param('name')`. */

@@ -9,6 +9,8 @@ import { detectIndentUnit, eolOf, jsRegisteredFn, jsString, lineEndAt, lineStart
 import type { InstrumentOptions, TextEdit } from './types';
 
 export const ERROR_STATUS_FN = 'telemetryErrorStatus';
+/** Runs a handler body and records its end when its result is there: a returned promise's once it settles. */
+export const SETTLED_FN = 'telemetrySettled';
 /** Looks a metric of our name up: shared when its labels are ours, refused at import when not (another library's). */
 export const REGISTERED_FN = 'telemetryRegisteredMetric';
 
@@ -278,6 +280,8 @@ export interface JsNeeds {
   httpException: boolean;
   /** the module-level `telemetryErrorStatus(err)` helper */
   errorStatus: boolean;
+  /** the module-level `telemetrySettled(run, end, fail, result)` helper */
+  settled: boolean;
 }
 
 export interface JsNames {
@@ -415,6 +419,7 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
       ].join(eol),
     );
   }
+  if (needs.settled && !mod.topNames.has(SETTLED_FN)) decls.push('', settledFn(style));
   if (mod.importAtLineEnd) {
     let t = newLines.length ? eol + newLines.join(eol) : '';
     if (decls.length) t += eol + eol + decls.join(eol);
@@ -427,6 +432,61 @@ export function jsModuleEdits(mod: JsModule, opts: InstrumentOptions, names: JsN
   return edits;
 }
 
+/**
+ * `telemetrySettled(run, end, fail?, result?)`: runs a handler body (`run`); an error it throws goes to `fail`, then
+ * `end`, and is rethrown; its result goes to `result`, then `end`; a promise (or another thenable) it returns is
+ * observed until it settles, the same way, and the handler returns a promise of the same outcome.
+ */
+function settledFn(style: JsStyle): string {
+  const { ts, unit, semi, eol } = style;
+  const t = (x: string) => (ts ? x : '');
+  const u = (n: number) => unit.repeat(n);
+  const doc = ts
+    ? ['/** Runs a handler body and records its end: at once, or once the promise it returns has settled. */']
+    : [
+        '/**',
+        ' * Runs a handler body and records its end: at once, or once the promise it returns has settled.',
+        ' * @template T',
+        ' * @param {() => T} run',
+        ' * @param {() => void} end',
+        ' * @param {(err: unknown) => void} [fail]',
+        ' * @param {(value: unknown) => void} [result]',
+        ' * @returns {T}',
+        ' */',
+      ];
+  return [
+    ...doc,
+    `function ${SETTLED_FN}${t('<T>')}(run${t(': () => T')}, end${t(': () => void')}, fail${t('?: (err: unknown) => void')}, result${t('?: (value: unknown) => void')})${t(': T')} {`,
+    `${u(1)}let value${t(': T')}${semi}`,
+    `${u(1)}try {`,
+    `${u(2)}value = run()${semi}`,
+    `${u(1)}} catch (err) {`,
+    `${u(2)}fail?.(err)${semi}`,
+    `${u(2)}end()${semi}`,
+    `${u(2)}throw err${semi}`,
+    `${u(1)}}`,
+    `${u(1)}const thenable = ${ts ? 'value as { then?: unknown } | null | undefined' : '/** @type {{ then?: unknown } | null | undefined} */ (value)'}${semi}`,
+    `${u(1)}if (!thenable || typeof thenable.then !== 'function') {`.replace(/'/g, style.quote),
+    `${u(2)}result?.(value)${semi}`,
+    `${u(2)}end()${semi}`,
+    `${u(2)}return value${semi}`,
+    `${u(1)}}`,
+    `${u(1)}return ${ts ? '' : '/** @type {T} */ (/** @type {unknown} */ ('}Promise.resolve(value).then(`,
+    `${u(2)}(v) => {`,
+    `${u(3)}result?.(v)${semi}`,
+    `${u(3)}end()${semi}`,
+    `${u(3)}return v${semi}`,
+    `${u(2)}},`,
+    `${u(2)}(err${t(': unknown')}) => {`,
+    `${u(3)}fail?.(err)${semi}`,
+    `${u(3)}end()${semi}`,
+    `${u(3)}throw err${semi}`,
+    `${u(2)}},`,
+    `${u(1)})${ts ? ' as unknown as T' : '))'}${semi}`,
+    '}',
+  ].join(eol);
+}
+
 export function emptyJsNeeds(): JsNeeds {
-  return { counter: false, histogram: false, inflight: false, span: false, httpException: false, errorStatus: false };
+  return { counter: false, histogram: false, inflight: false, span: false, httpException: false, errorStatus: false, settled: false };
 }

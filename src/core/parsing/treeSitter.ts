@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TS from '@vscode/tree-sitter-wasm';
+import { blankTaggedTemplateTypeArgs } from './taggedTemplates';
 
 export type { TS };
 export type GrammarId = 'python' | 'typescript' | 'tsx' | 'javascript';
@@ -102,12 +103,30 @@ export function grammarForFile(fileName: string): GrammarId | undefined {
   }
 }
 
-/** Parses with the file's grammar; the callback runs while the tree is alive. Undefined for other files. */
+/**
+ * Parses `text`. A TypeScript parse with syntax errors is tried again with the type arguments of its tagged templates
+ * blanked (`` sql<User[]>`…` ``, which tree-sitter misparses; see ./taggedTemplates), and that parse is the one
+ * returned when it has no error: the same offsets and positions, node texts with those type arguments as spaces.
+ */
+export function parseText(parser: TS.Parser, grammar: GrammarId, text: string): TS.Tree | null {
+  const tree = parser.parse(text);
+  if (!tree?.rootNode.hasError || (grammar !== 'typescript' && grammar !== 'tsx')) return tree;
+  const blanked = blankTaggedTemplateTypeArgs(tree.rootNode, text);
+  const retry = blanked === undefined ? null : parser.parse(blanked);
+  if (!retry || retry.rootNode.hasError) {
+    retry?.delete();
+    return tree;
+  }
+  tree.delete();
+  return retry;
+}
+
+/** Parses with the file's grammar (see parseText); the callback runs while the tree is alive. Undefined for other files. */
 export async function withTree<T>(text: string, file: string, fn: (root: TS.Node, grammar: GrammarId) => T): Promise<T | undefined> {
   const grammar = grammarForFile(file);
   if (!grammar) return undefined;
   const ps = await loadParsers();
-  const tree = ps.parser(grammar).parse(text);
+  const tree = parseText(ps.parser(grammar), grammar, text);
   if (!tree) return undefined;
   try {
     return fn(tree.rootNode, grammar);

@@ -339,4 +339,22 @@ describe('wrapper style on the real Node frameworks', () => {
       for (const app of apps) await app.close();
     }
   });
+
+  it("NestJS @Redirect(): counted with the decorator's code, or the statusCode the method returns", async () => {
+    const { wrapped } = await prepare('nestjs-responses', 'cats.controller.ts', true);
+    const { CatsController } = (await import(path.join(wrapped, 'cats.controller.js'))) as { CatsController: new () => unknown };
+    class AppModule {}
+    Module({ controllers: [CatsController] })(AppModule);
+    const app = await NestFactory.create(AppModule, { logger: false });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      assert.equal((await fetch(`${url}/cats/docs/latest`, { redirect: 'manual' })).status, 301);
+      assert.equal((await fetch(`${url}/cats/docs/version`, { redirect: 'manual' })).status, 307);
+      assert.equal(await count('GET', '/cats/docs/latest', 301), '1', '@Redirect(url, 301)');
+      assert.equal(await count('GET', '/cats/docs/version', 307), '1', 'the returned { url, statusCode: 307 }');
+    } finally {
+      await app.close();
+    }
+  });
 });

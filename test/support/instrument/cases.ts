@@ -90,6 +90,27 @@ export const CASES: Case[] = [
       route('nestjs', ['POST'], '', t, f, { lineAt: '@Post()', fullPath: '/users', handlerName: 'create' }),
     ],
   },
+  {
+    // sync handlers returning a promise, `@Res()` and `@Redirect()`: observed until the answer is known
+    name: 'nestjs-responses',
+    input: 'nestjs-responses/cats.controller.ts',
+    routes: (t, f) => [
+      route('nestjs', ['GET'], ':id', t, f, { fullPath: '/cats/:id', handlerName: 'findOne' }),
+      route('nestjs', ['POST'], '', t, f, { lineAt: '@Post()', fullPath: '/cats', handlerName: 'adopt' }),
+      route('nestjs', ['GET'], 'teapot/brew', t, f, { fullPath: '/cats/teapot/brew', handlerName: 'brew' }),
+      route('nestjs', ['GET'], 'docs/latest', t, f, { fullPath: '/cats/docs/latest', handlerName: 'docs' }),
+      route('nestjs', ['GET'], 'docs/version', t, f, { fullPath: '/cats/docs/version', handlerName: 'version' }),
+    ],
+  },
+  {
+    name: 'express-promises',
+    input: 'express-promises/app.ts',
+    routes: (t, f) => [
+      route('express', ['GET'], '/orders', t, f),
+      route('express', ['GET'], '/orders/:id', t, f),
+      route('express', ['GET'], '/ping', t, f),
+    ],
+  },
 ];
 
 export function expectedPath(input: string): string {
