@@ -10,9 +10,7 @@
  */
 import 'reflect-metadata';
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -20,10 +18,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { cleanUpMetadata } from 'inversify-express-utils';
 import { register } from 'prom-client';
-import ts from 'typescript';
-import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { detectRoutes } from '../../../src/core/routes/detector';
-import { FIXTURES } from '../../support/instrument/helpers';
+import { compileDecorated, prepareDecorated, requestCount, serveReplies } from '../../support/instrument/decorated';
 import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
@@ -51,73 +46,6 @@ const COUNTS: [string, string, number][] = [
   ['DELETE', '/api/orders/:id', 204], // the response the method sent itself
 ];
 
-type Reply = { status: number; headers: Record<string, string>; body: string };
-
-/** Three copies of the fixture: as written, instrumented, and instrumented with each `@ObserveRoute` moved on top. */
-async function prepare(base: string): Promise<{ dirs: string[]; instrumented: string }> {
-  const src = path.join(FIXTURES, 'inversify-express');
-  const files = fs.readdirSync(src);
-  const dirs = ['original', 'wrapped', 'reordered'].map((d) => path.join(base, d));
-  for (const d of dirs) {
-    fs.mkdirSync(d, { recursive: true });
-    for (const f of files) fs.copyFileSync(path.join(src, f), path.join(d, f));
-  }
-  const wrapped = dirs[1]!;
-  const read = (f: string) => ({ path: path.join(wrapped, f), text: fs.readFileSync(path.join(wrapped, f), 'utf8') });
-  const file = path.join(wrapped, CONTROLLER);
-  const routes = (await detectRoutes(files.map(read))).filter((r) => r.file === file);
-  assert.deepEqual(
-    routes.map((r) => `${r.methods.join('|')} ${r.fullPath}`),
-    [
-      'GET /api/orders',
-      'GET /api/orders/:id',
-      'POST /api/orders',
-      'DELETE /api/orders/:id',
-      'ALL /api/orders/:id/ping',
-      'GET /api/orders/:id/teapot',
-      'GET /api/orders/:id/crash',
-    ],
-  );
-  const text = fs.readFileSync(file, 'utf8');
-  const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
-  assert.equal(plan.refused, undefined, plan.refused);
-  const instrumented = applyEdits(text, plan.edits);
-  fs.writeFileSync(file, instrumented);
-  const again = await planInstrumentFile(instrumented, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
-  assert.deepEqual(again.edits, [], 'a decorated method offers nothing on a second run');
-  const reordered = instrumented.replace(/((?:\n {2}@(?!ObserveRoute)\w+\([^\n]*\))+)\n( {2}@ObserveRoute\([^\n]*\))/g, '\n$2$1');
-  assert.notEqual(reordered, instrumented);
-  fs.writeFileSync(path.join(dirs[2]!, CONTROLLER), reordered);
-  for (const f of plan.newFiles ?? []) for (const d of dirs.slice(1)) fs.writeFileSync(path.join(d, path.basename(f.path)), f.content);
-  return { dirs, instrumented };
-}
-
-/** tsc over the three copies, type-checked, emitting CommonJS next to the sources. */
-function compile(dirs: string[]): void {
-  const roots = dirs.flatMap((d) =>
-    fs
-      .readdirSync(d)
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => path.join(d, f)),
-  );
-  const program = ts.createProgram(roots, {
-    module: ts.ModuleKind.CommonJS,
-    target: ts.ScriptTarget.ES2022,
-    strict: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    types: ['node'],
-  });
-  const emitted = program.emit();
-  const diags = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
-  assert.deepEqual(
-    diags.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-    [],
-  );
-}
-
 /** The app of one copy. The library serves every controller declared so far (global metadata): each copy's app is
  *  built right after its controllers are declared, alone. */
 async function appOf(dir: string): Promise<http.RequestListener> {
@@ -126,37 +54,26 @@ async function appOf(dir: string): Promise<http.RequestListener> {
   return app;
 }
 
-async function serve(
-  listener: http.RequestListener,
-): Promise<{ ask: (m: string, p: string, b?: unknown) => Promise<Reply>; close: () => Promise<void> }> {
-  const server = http.createServer(listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const ask = async (method: string, p: string, body?: unknown): Promise<Reply> => {
-    const r = await fetch(base + p, {
-      method,
-      redirect: 'manual',
-      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-    });
-    const headers = Object.fromEntries([...r.headers].filter(([k]) => k !== 'date'));
-    return { status: r.status, headers, body: await r.text() };
-  };
-  return { ask, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-const count = async (method: string, route: string, status: number) =>
-  new RegExp(`^http_requests_total\\{method="${method}",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(
-    await register.metrics(),
-  )?.[1];
-
 describe('instrumented inversify-express-utils controller runs', () => {
   const apps: http.RequestListener[] = [];
   before(async () => {
     process.env.NODE_ENV = 'test';
     provider.register();
-    const prepared = await prepare(scratchDir('ie-run'));
+    const prepared = await prepareDecorated(scratchDir('ie-run'), 'inversify-express', CONTROLLER);
+    assert.deepEqual(
+      prepared.routes.map((r) => `${r.methods.join('|')} ${r.fullPath}`),
+      [
+        'GET /api/orders',
+        'GET /api/orders/:id',
+        'POST /api/orders',
+        'DELETE /api/orders/:id',
+        'ALL /api/orders/:id/ping',
+        'GET /api/orders/:id/teapot',
+        'GET /api/orders/:id/crash',
+      ],
+    );
     assert.match(prepared.instrumented, /@httpGet\('\/:id'\)\n {2}@ObserveRoute\('GET', '\/api\/orders\/:id'\)\n {2}one\(/);
-    compile(prepared.dirs);
+    compileDecorated(prepared.dirs);
     for (const d of prepared.dirs) apps.push(await appOf(d));
   });
   after(async () => {
@@ -169,8 +86,8 @@ describe('instrumented inversify-express-utils controller runs', () => {
 
   for (const variant of ['wrapped', 'reordered'] as const) {
     it(`@ObserveRoute ${variant === 'wrapped' ? 'under the route decorator' : 'above it'}: same answers; the statuses the library answered with; spans`, async () => {
-      const a = await serve(apps[0]!);
-      const b = await serve(apps[variant === 'wrapped' ? 1 : 2]!);
+      const a = await serveReplies(apps[0]!);
+      const b = await serveReplies(apps[variant === 'wrapped' ? 1 : 2]!);
       try {
         for (const [method, p, body] of REQUESTS) {
           const want = await a.ask(method, p, body);
@@ -178,7 +95,7 @@ describe('instrumented inversify-express-utils controller runs', () => {
         }
         // the original app is not instrumented: every count is the instrumented app's
         for (const [method, route, status] of COUNTS) {
-          assert.equal(await count(method, route, status), '1', `${method} ${route} ${status}`);
+          assert.equal(await requestCount(method, route, status), '1', `${method} ${route} ${status}`);
         }
         const spans = exporter.getFinishedSpans();
         assert.equal(spans.length, REQUESTS.length, spans.map((s) => s.name).join(', '));

@@ -8,9 +8,7 @@
  */
 import 'reflect-metadata';
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -18,10 +16,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type Koa from 'koa';
 import { register } from 'prom-client';
-import ts from 'typescript';
-import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { detectRoutes } from '../../../src/core/routes/detector';
-import { FIXTURES } from '../../support/instrument/helpers';
+import { compileDecorated, prepareDecorated, requestCount, serveReplies } from '../../support/instrument/decorated';
 import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
@@ -49,94 +44,16 @@ const COUNTS: [string, string, number][] = [
   ['GET', '/api/users/:id/crash', 500], // a plain Error
 ];
 
-type Reply = { status: number; headers: Record<string, string>; body: string };
-
-/** Three copies of the fixture: as written, instrumented, and instrumented with each `@ObserveRoute` moved on top. */
-async function prepare(base: string): Promise<{ dirs: string[]; instrumented: string }> {
-  const src = path.join(FIXTURES, 'routing-controllers');
-  const files = fs.readdirSync(src);
-  const dirs = ['original', 'wrapped', 'reordered'].map((d) => path.join(base, d));
-  for (const d of dirs) {
-    fs.mkdirSync(d, { recursive: true });
-    for (const f of files) fs.copyFileSync(path.join(src, f), path.join(d, f));
-  }
-  // the routes as the Express server serves them (koa.ts serves the same controller under the same prefix)
-  const wrapped = dirs[1]!;
-  const read = (f: string) => ({ path: path.join(wrapped, f), text: fs.readFileSync(path.join(wrapped, f), 'utf8') });
-  const file = path.join(wrapped, CONTROLLER);
-  const routes = (await detectRoutes([read(CONTROLLER), read('app.ts')])).filter((r) => r.file === file);
-  const text = fs.readFileSync(file, 'utf8');
-  const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
-  assert.equal(plan.refused, undefined, plan.refused);
-  const instrumented = applyEdits(text, plan.edits);
-  fs.writeFileSync(file, instrumented);
-  const again = await planInstrumentFile(instrumented, file, routes, ['counter', 'histogram', 'span'], DEFAULT_OPTIONS);
-  assert.deepEqual(again.edits, [], 'a decorated method offers nothing on a second run');
-  const reordered = instrumented.replace(/((?:\n {2}@(?!ObserveRoute)\w+\([^\n]*\))+)\n( {2}@ObserveRoute\([^\n]*\))/g, '\n$2$1');
-  assert.notEqual(reordered, instrumented);
-  fs.writeFileSync(path.join(dirs[2]!, CONTROLLER), reordered);
-  for (const f of plan.newFiles ?? []) for (const d of dirs.slice(1)) fs.writeFileSync(path.join(d, path.basename(f.path)), f.content);
-  return { dirs, instrumented };
-}
-
-/** tsc over the three copies, type-checked, emitting CommonJS next to the sources. */
-function compile(dirs: string[]): void {
-  const roots = dirs.flatMap((d) =>
-    fs
-      .readdirSync(d)
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => path.join(d, f)),
-  );
-  const program = ts.createProgram(roots, {
-    module: ts.ModuleKind.CommonJS,
-    target: ts.ScriptTarget.ES2022,
-    strict: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    types: ['node'],
-  });
-  const emitted = program.emit();
-  const diags = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
-  assert.deepEqual(
-    diags.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-    [],
-  );
-}
-
-async function serve(
-  listener: http.RequestListener,
-): Promise<{ ask: (m: string, p: string, b?: unknown) => Promise<Reply>; close: () => Promise<void> }> {
-  const server = http.createServer(listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const ask = async (method: string, p: string, body?: unknown): Promise<Reply> => {
-    const r = await fetch(base + p, {
-      method,
-      redirect: 'manual',
-      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-    });
-    const headers = Object.fromEntries([...r.headers].filter(([k]) => k !== 'date'));
-    return { status: r.status, headers, body: await r.text() };
-  };
-  return { ask, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-const count = async (method: string, route: string, status: number) =>
-  new RegExp(`^http_requests_total\\{method="${method}",route="${route}",status="${status}"\\} (\\d+)$`, 'm').exec(
-    await register.metrics(),
-  )?.[1];
-
 describe('instrumented routing-controllers controller runs (Express and Koa)', () => {
   let dirs: string[] = [];
   before(async () => {
     process.env.NODE_ENV = 'test';
     provider.register();
-    const prepared = await prepare(scratchDir('rc-run'));
+    // the routes as the Express server serves them (koa.ts serves the same controller under the same prefix)
+    const prepared = await prepareDecorated(scratchDir('rc-run'), 'routing-controllers', CONTROLLER, [CONTROLLER, 'app.ts']);
     dirs = prepared.dirs;
     assert.match(prepared.instrumented, /@Get\('\/:id'\)\n {2}@ObserveRoute\('GET', '\/api\/users\/:id'\)\n {2}getOne\(/);
-    compile(dirs);
+    compileDecorated(dirs);
   });
   after(async () => {
     await provider.shutdown();
@@ -154,15 +71,15 @@ describe('instrumented routing-controllers controller runs (Express and Koa)', (
           const { app } = (await import(path.join(d, entry))) as { app: http.RequestListener | Koa };
           return server === 'Koa' ? (app as Koa).callback() : (app as http.RequestListener);
         };
-        const a = await serve(await listener(dirs[0]!));
-        const b = await serve(await listener(dirs[variant === 'wrapped' ? 1 : 2]!));
+        const a = await serveReplies(await listener(dirs[0]!));
+        const b = await serveReplies(await listener(dirs[variant === 'wrapped' ? 1 : 2]!));
         try {
           for (const [method, p, body] of REQUESTS) {
             const want = await a.ask(method, p, body);
             assert.deepEqual(await b.ask(method, p, body), want, `${method} ${p}`);
           }
           for (const [method, route, status] of COUNTS) {
-            assert.equal(await count(method, route, status), '1', `${method} ${route} ${status}`);
+            assert.equal(await requestCount(method, route, status), '1', `${method} ${route} ${status}`);
           }
           const spans = exporter.getFinishedSpans();
           assert.equal(spans.length, REQUESTS.length, spans.map((s) => s.name).join(', '));
