@@ -18,7 +18,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { cleanUpMetadata } from 'inversify-express-utils';
 import { register } from 'prom-client';
-import { compileDecorated, prepareDecorated, requestCount, serveReplies } from '../../support/instrument/decorated';
+import { assertCountedOnce, assertSameAnswers, compileDecorated, prepareDecorated, serveReplies } from '../../support/instrument/decorated';
 import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
@@ -89,14 +89,9 @@ describe('instrumented inversify-express-utils controller runs', () => {
       const a = await serveReplies(apps[0]!);
       const b = await serveReplies(apps[variant === 'wrapped' ? 1 : 2]!);
       try {
-        for (const [method, p, body] of REQUESTS) {
-          const want = await a.ask(method, p, body);
-          assert.deepEqual(await b.ask(method, p, body), want, `${method} ${p}`);
-        }
+        await assertSameAnswers(a, b, REQUESTS);
         // the original app is not instrumented: every count is the instrumented app's
-        for (const [method, route, status] of COUNTS) {
-          assert.equal(await requestCount(method, route, status), '1', `${method} ${route} ${status}`);
-        }
+        await assertCountedOnce(COUNTS);
         const spans = exporter.getFinishedSpans();
         assert.equal(spans.length, REQUESTS.length, spans.map((s) => s.name).join(', '));
         const one = spans.filter((s) => s.name === 'GET /api/orders/:id');

@@ -6,7 +6,6 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -21,6 +20,7 @@ import { applyEdits, planAppSetup, planInstrumentFile } from '../../../src/core/
 import { CASES, loadCase } from '../../support/instrument/cases';
 import { OPTS } from '../../support/instrument/helpers';
 import { scratchDir } from '../../support/instrument/pyenv';
+import { exportedApp, listenLoopback } from '../../support/instrument/run';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -40,16 +40,7 @@ async function load<T>(name: string, withMetricsEndpoint = false): Promise<T> {
   const target = path.join(dir, name, path.basename(file));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, out);
-  const mod = (await import(target)) as { app?: T; default?: T | { default?: T } };
-  const d = mod.default as { default?: T } | undefined;
-  return (mod.app ?? d?.default ?? mod.default) as T;
-}
-
-async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return exportedApp<T>(await import(target));
 }
 
 function spans() {
@@ -72,7 +63,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
 
   it('Express (TypeScript): span GET /users/:id with http.route, counter with status, /metrics endpoint', async () => {
     const app = await load<http.RequestListener>('express', true);
-    const srv = await listen(app);
+    const srv = await listenLoopback(app);
     try {
       const ok = await fetch(`${srv.url}/users/1`);
       assert.equal(ok.status, 200);
@@ -105,7 +96,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
 
   it('Express (CommonJS JavaScript): handlers keep working, spans and counters recorded', async () => {
     const app = await load<http.RequestListener>('express-cjs');
-    const srv = await listen(app);
+    const srv = await listenLoopback(app);
     try {
       const r = await fetch(`${srv.url}/users/7`);
       assert.equal(r.status, 200);
@@ -150,7 +141,7 @@ describe('instrumented Node apps run with the OpenTelemetry SDK', () => {
 
   it('Koa (@koa/router): ctx.status after the body', async () => {
     const app = await load<Koa>('koa');
-    const srv = await listen(app.callback());
+    const srv = await listenLoopback(app.callback());
     try {
       const r = await fetch(`${srv.url}/users/5`);
       assert.deepEqual(await r.json(), { id: '5' });

@@ -16,7 +16,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type Koa from 'koa';
 import { register } from 'prom-client';
-import { compileDecorated, prepareDecorated, requestCount, serveReplies } from '../../support/instrument/decorated';
+import { assertCountedOnce, assertSameAnswers, compileDecorated, prepareDecorated, serveReplies } from '../../support/instrument/decorated';
 import { scratchDir } from '../../support/instrument/pyenv';
 
 const exporter = new InMemorySpanExporter();
@@ -74,13 +74,8 @@ describe('instrumented routing-controllers controller runs (Express and Koa)', (
         const a = await serveReplies(await listener(dirs[0]!));
         const b = await serveReplies(await listener(dirs[variant === 'wrapped' ? 1 : 2]!));
         try {
-          for (const [method, p, body] of REQUESTS) {
-            const want = await a.ask(method, p, body);
-            assert.deepEqual(await b.ask(method, p, body), want, `${method} ${p}`);
-          }
-          for (const [method, route, status] of COUNTS) {
-            assert.equal(await requestCount(method, route, status), '1', `${method} ${route} ${status}`);
-          }
+          await assertSameAnswers(a, b, REQUESTS);
+          await assertCountedOnce(COUNTS);
           const spans = exporter.getFinishedSpans();
           assert.equal(spans.length, REQUESTS.length, spans.map((s) => s.name).join(', '));
           const get = spans.filter((s) => s.name === 'GET /api/users/:id');

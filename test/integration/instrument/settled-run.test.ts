@@ -7,7 +7,6 @@
 import 'reflect-metadata';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -24,6 +23,7 @@ import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/pla
 import { CASES, detect, loadCase } from '../../support/instrument/cases';
 import { OPTS } from '../../support/instrument/helpers';
 import { scratchDir } from '../../support/instrument/pyenv';
+import { exportedApp, listenLoopback } from '../../support/instrument/run';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -42,16 +42,7 @@ async function load<T>(name: string, source: string): Promise<T> {
   const file = path.join(dir, name, 'app.ts');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, await instrumented(source, file));
-  const mod = (await import(file)) as { app?: T; default?: T | { default?: T } };
-  const d = mod.default as { default?: T } | undefined;
-  return (mod.app ?? d?.default ?? mod.default) as T;
-}
-
-async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return exportedApp<T>(await import(file));
 }
 
 /** The count of a route and status, and its duration sum (seconds). */
@@ -154,7 +145,7 @@ describe('inline style: answers known after the handler returns, run for real', 
     fs.writeFileSync(target, await instrumented(text, file));
     const mod = (await import(target)) as { default: http.RequestListener | { default: http.RequestListener } };
     const app = typeof mod.default === 'function' ? mod.default : mod.default.default;
-    const srv = await listen(app);
+    const srv = await listenLoopback(app);
     try {
       assert.deepEqual(await (await fetch(`${srv.url}/orders`)).json(), [{ id: 1 }]);
       assert.equal((await fetch(`${srv.url}/orders/0`)).status, 404);
@@ -196,7 +187,7 @@ describe('inline style: answers known after the handler returns, run for real', 
         "router.get('/k', (ctx) => later(30, 0).then(() => {\n  ctx.status = 202;\n  ctx.body = 'k';\n}));\n" +
         'const app = new Koa();\napp.use(router.routes());\nexport default app;\n',
     );
-    const srv = await listen(koa.callback());
+    const srv = await listenLoopback(koa.callback());
     try {
       assert.equal((await fetch(`${srv.url}/k`)).status, 202);
       const k = await observed('/k', 202);

@@ -9,7 +9,6 @@ import 'reflect-metadata';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Module, type INestApplication } from '@nestjs/common';
@@ -25,6 +24,7 @@ import ts from 'typescript';
 import { applyEdits } from '../../../src/core/instrument/planner';
 import { planWrappedCopy } from '../../support/instrument/cases';
 import { scratchDir } from '../../support/instrument/pyenv';
+import { exportedApp, listenLoopback } from '../../support/instrument/run';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -57,16 +57,12 @@ async function prepare(fixture: string, entry: string, transpile = false): Promi
 }
 
 async function load<T>(dir: string, entry: string): Promise<T> {
-  const mod = (await import(path.join(dir, entry))) as { app?: T; default?: T | { default?: T } };
-  const d = mod.default as { default?: T } | undefined;
-  return (mod.app ?? d?.default ?? mod.default) as T;
+  return exportedApp<T>(await import(path.join(dir, entry)));
 }
 
 async function listen(handler: http.RequestListener): Promise<{ ask: Ask; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { ask: viaFetch(`http://127.0.0.1:${port}`), close: () => new Promise((r) => server.close(() => r())) };
+  const { url, close } = await listenLoopback(handler);
+  return { ask: viaFetch(url), close };
 }
 
 function viaFetch(base: string): Ask {

@@ -7,7 +7,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { register } from 'prom-client';
 import ts from 'typescript';
@@ -15,6 +14,7 @@ import { applyEdits, DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/co
 import { detectRoutes } from '../../../src/core/routes/detector';
 import type { Route } from '../../../src/core/routes/types';
 import { FIXTURES } from './helpers';
+import { listenLoopback } from './run';
 
 export type Reply = { status: number; headers: Record<string, string>; body: string };
 
@@ -81,13 +81,9 @@ export function compileDecorated(dirs: string[]): void {
 }
 
 /** The listener on a loopback port; `ask` answers with the status, the headers but `date`, and the body. */
-export async function serveReplies(
-  listener: http.RequestListener,
-): Promise<{ ask: (m: string, p: string, b?: unknown) => Promise<Reply>; close: () => Promise<void> }> {
-  const server = http.createServer(listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const ask = async (method: string, p: string, body?: unknown): Promise<Reply> => {
+export async function serveReplies(listener: http.RequestListener): Promise<{ ask: Ask; close: () => Promise<void> }> {
+  const { url: base, close } = await listenLoopback(listener);
+  const ask: Ask = async (method, p, body) => {
     const r = await fetch(base + p, {
       method,
       redirect: 'manual',
@@ -96,7 +92,24 @@ export async function serveReplies(
     const headers = Object.fromEntries([...r.headers].filter(([k]) => k !== 'date'));
     return { status: r.status, headers, body: await r.text() };
   };
-  return { ask, close: () => new Promise((r) => server.close(() => r())) };
+  return { ask, close };
+}
+
+type Ask = (m: string, p: string, b?: unknown) => Promise<Reply>;
+
+/** Each request asked of both apps: the instrumented one (`b`) answers exactly as the original (`a`). */
+export async function assertSameAnswers(a: { ask: Ask }, b: { ask: Ask }, requests: [string, string, unknown?][]): Promise<void> {
+  for (const [method, p, body] of requests) {
+    const want = await a.ask(method, p, body);
+    assert.deepEqual(await b.ask(method, p, body), want, `${method} ${p}`);
+  }
+}
+
+/** Each method, route and status counted once. */
+export async function assertCountedOnce(counts: [string, string, number][]): Promise<void> {
+  for (const [method, route, status] of counts) {
+    assert.equal(await requestCount(method, route, status), '1', `${method} ${route} ${status}`);
+  }
 }
 
 /** The request counter's value for a method, route and status, as prom-client exposes it. */
