@@ -15,8 +15,8 @@ export interface BridgeRequest {
   screenshot?: string;
   /** Wait until this many elements match (default 1). */
   atLeast?: number;
-  /** Text that the matched element(s) must contain before returning. */
-  contains?: string;
+  /** Text that the matched element(s) must contain before returning; a list: every one of them, each in some element. */
+  contains?: string | string[];
   /** Also wait until the matched texts are the same on two polls in a row (lists that re-render). */
   stable?: boolean;
   /** Selector to click in the frame that matched. */
@@ -36,6 +36,12 @@ export interface BridgeRequest {
 
 const poll = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Whether `texts` are at least `atLeast` and hold every text `contains` asks for. */
+function matches(texts: readonly string[], req: BridgeRequest): boolean {
+  const wanted = req.contains === undefined ? [] : [req.contains].flat();
+  return texts.length >= (req.atLeast ?? 1) && wanted.every((w) => texts.some((t) => t.includes(w)));
+}
+
 export function startBridge(getPage: () => Page | undefined, outDir: string): Promise<http.Server> {
   const shot = async (page: Page, name?: string): Promise<void> => {
     if (name) await page.screenshot({ path: path.join(outDir, name), animations: 'disabled' });
@@ -49,8 +55,7 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
       const end = Date.now() + (req.timeoutMs ?? 20000);
       while (Date.now() < end) {
         texts = (await loc.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-        const ok = texts.length >= (req.atLeast ?? 1) && (!req.contains || texts.some((t) => t.includes(req.contains!)));
-        if (ok && JSON.stringify(texts) === prev) break;
+        if (matches(texts, req) && JSON.stringify(texts) === prev) break;
         prev = JSON.stringify(texts);
         await poll(250);
       }
@@ -66,8 +71,7 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
         for (const frame of page.frames()) {
           const loc = frame.locator(req.selector);
           const texts = await loc.allInnerTexts().catch(() => [] as string[]);
-          const ok = texts.length >= (req.atLeast ?? 1) && (!req.contains || texts.some((t) => t.includes(req.contains!)));
-          if (!ok) continue;
+          if (!matches(texts, req)) continue;
           const snapshot = JSON.stringify(texts);
           if (req.stable && snapshot !== previous) {
             previous = snapshot;
@@ -88,7 +92,7 @@ export function startBridge(getPage: () => Page | undefined, outDir: string): Pr
         await poll(200);
       }
       await shot(page, req.screenshot ? `timeout-${req.screenshot}` : undefined);
-      throw new Error(`nothing matched ${req.selector}${req.contains ? ` containing "${req.contains}"` : ''}`);
+      throw new Error(`nothing matched ${req.selector}${req.contains ? ` containing ${JSON.stringify(req.contains)}` : ''}`);
     },
     async keyboard(page, req) {
       if (req.type) await page.keyboard.type(req.type, { delay: 10 });
