@@ -13,6 +13,7 @@ import { detectRoutes } from '../../core/routes/detector';
 import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
 import type { Route } from '../../core/routes/types';
 import { asWritten, routeLabel } from '../../core/routes/route';
+import { projectRoot } from '../../core/routes/projectRoot';
 import { errorMessage } from '../../core/errors';
 
 function list(s: string | undefined): string[] | undefined {
@@ -66,24 +67,11 @@ export function writeAtomic(file: string, content: string): void {
   }
 }
 
-const ROOT_MARKERS = ['package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', '.git'];
-
-/** Nearest ancestor folder of `file` that looks like a project root, or undefined. */
-export function projectRoot(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (;;) {
-    if (ROOT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
 /**
  * Routes whose handler is in `file` (inline style; with none, those registered in it, which the planner refuses with
  * the file their handler is in) or registered in it (wrapper style). With a project root, the whole project is
  * scanned so that prefixes set in other files (include_router, app.use('/api', router), @Controller) are applied to
- * the route labels; falls back to the file alone when the scan does not cover it (ignored or test file).
+ * the route labels (a monorepo's root when the project is one of its members: core/routes/projectRoot); falls back to the file alone when the scan does not cover it (ignored or test file).
  */
 async function routesOf(file: string, text: string, root: string | undefined, io: Io, wrapper: boolean): Promise<Route[]> {
   // wrapper style: the routes registered in the file (handlers may live elsewhere); inline: the handlers written in it,
@@ -164,7 +152,10 @@ export const instrumentCommand: Command = {
     '                              when a handler starts and lowered when it ends; an existing helper module',
     '                              without it is not overwritten',
     '  --root <dir>                project to scan for route prefixes set in other files (default: the nearest',
-    '                              folder with package.json, pyproject.toml, setup.py, requirements.txt or .git)',
+    '                              folder with package.json, pyproject.toml, setup.py, requirements.txt or .git,',
+    '                              or the root of the monorepo it is a member of: package.json workspaces,',
+    '                              pnpm-workspace.yaml, lerna.json, uv workspace; an app in another package may',
+    '                              mount its router under a prefix)',
     '  --single-file               do not scan the project: paths as written in <file>',
     '',
     'Files are written atomically (temp file + rename). Exit code 1 when nothing could be done.',

@@ -1,12 +1,22 @@
 /**
  * Libraries that register Instrument Route's metric names (`http_requests_total`, `http_request_duration_seconds`)
- * themselves, with other labels: beside one of them, our metrics without a prefix would collide (prom-client and
- * prometheus_client keep one metric per name; every request would throw on the labels). The planner refuses then,
- * before writing anything, and says the fix: a metric prefix. Pure apart from reading the service's manifests.
+ * themselves, with other labels: in the same registry, our metrics would collide (prom-client and prometheus_client
+ * keep one metric per name; every request would throw on the labels). The planner refuses then, before writing
+ * anything, and says the fix: a metric prefix. A service depending on such a library is read further: each
+ * registration's options (./foreignJs, ./foreignPy) say the names it really registers (a literal `prefix`, a
+ * `metric_namespace`, an overridden name) and in which registry (a registry of its own never clashes with ours, which
+ * go to the default one); what cannot be read keeps the refusal, saying what could not be read. Pure apart from reading
+ * the service's manifests and sources (bounded: MAX_WALK_FILES entries, MAX_DEPTH folders deep, MAX_SOURCE bytes a file,
+ * each file read again only when it changed).
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { METRIC_CLASH_FIX } from './common';
+import { withTree } from '../parsing/treeSitter';
+import { ScanRules } from '../routes/scanRules';
+import { jsRegistrations } from './foreignJs';
+import { pyRegistrations } from './foreignPy';
+import type { ForeignMetric } from './types';
 
 interface ForeignLibrary {
   /** the dependency's name as a manifest spells it (PEP 503-normalised for Python) */
@@ -22,15 +32,24 @@ interface ForeignLibrary {
  *    status_code; summary `http_request_summary_seconds`), github.com/SkeLLLa/fastify-metrics
  *  - express-prom-bundle: README, npmjs.com/package/express-prom-bundle (`http_request_duration_seconds` labelled
  *    status_code, method, path; method and path only when enabled)
- *  - @hono/prometheus: README, npmjs.com/package/@hono/prometheus (`http_request_duration_seconds` labelled method,
- *    route, status, ok)
+ *  - @hono/prometheus: README, npmjs.com/package/@hono/prometheus (`http_request_duration_seconds` and
+ *    `http_requests_total` labelled method, route, status, ok; in a registry of its own unless given one)
  *  - prometheus-fastapi-instrumentator: README and metrics.py, github.com/trallnag/prometheus-fastapi-instrumentator
  *    (`http_requests_total` labelled handler, status, method; `http_request_duration_seconds` labelled handler, method)
+ * `metrics` are the defaults, used when no registration of the library is found (it may be registered in a way the
+ * reading does not follow: the refusal stays).
  */
 const FOREIGN: ForeignLibrary[] = [
   { name: 'fastify-metrics', python: false, metrics: { http_request_duration_seconds: ['method', 'route', 'status_code'] } },
   { name: 'express-prom-bundle', python: false, metrics: { http_request_duration_seconds: ['status_code', 'method', 'path'] } },
-  { name: '@hono/prometheus', python: false, metrics: { http_request_duration_seconds: ['method', 'route', 'status', 'ok'] } },
+  {
+    name: '@hono/prometheus',
+    python: false,
+    metrics: {
+      http_request_duration_seconds: ['method', 'route', 'status', 'ok'],
+      http_requests_total: ['method', 'route', 'status', 'ok'],
+    },
+  },
   {
     name: 'prometheus-fastapi-instrumentator',
     python: true,
@@ -49,36 +68,156 @@ async function readSmall(p: string): Promise<string> {
   }
 }
 
-/** The nearest folder from `file`'s up (at most 12 levels) holding a manifest, and the manifests' text. */
-async function serviceManifests(file: string, python: boolean): Promise<string> {
+/** The nearest folder from `file`'s up (at most 12 levels) holding a manifest, and the manifests' text (each apart). */
+async function serviceManifests(file: string, python: boolean): Promise<{ dir: string; texts: string[] } | undefined> {
   for (let d = path.dirname(path.resolve(file)), i = 0; i < 12; i++) {
     const names = await readdir(d).catch(() => [] as string[]);
     const own = names.filter((n) => (python ? PY_MANIFEST.test(n) : n === 'package.json')).slice(0, 20);
-    if (own.length) return (await Promise.all(own.map((n) => readSmall(path.join(d, n))))).join('\n');
+    if (own.length) return { dir: d, texts: await Promise.all(own.map((n) => readSmall(path.join(d, n)))) };
     const up = path.dirname(d);
     if (up === d) break;
     d = up;
   }
-  return '';
+  return undefined;
+}
+
+/** The dependency's version range as package.json gives it (dependencies or devDependencies), or undefined. */
+function dependencySpec(manifest: string, name: string): string | undefined {
+  try {
+    const pkg = JSON.parse(manifest) as { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> } | null;
+    const spec =
+      (pkg?.dependencies && Object.hasOwn(pkg.dependencies, name) ? pkg.dependencies[name] : undefined) ?? pkg?.devDependencies?.[name];
+    return typeof spec === 'string'
+      ? spec
+      : pkg && (Object.hasOwn(pkg.dependencies ?? {}, name) || Object.hasOwn(pkg.devDependencies ?? {}, name))
+        ? ''
+        : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function dependsOn(manifest: string, lib: ForeignLibrary): boolean {
-  if (!lib.python) {
-    try {
-      const pkg = JSON.parse(manifest) as { dependencies?: object; devDependencies?: object } | null;
-      return !!pkg && (Object.hasOwn(pkg.dependencies ?? {}, lib.name) || Object.hasOwn(pkg.devDependencies ?? {}, lib.name));
-    } catch {
-      return false;
-    }
-  }
+  if (!lib.python) return dependencySpec(manifest, lib.name) !== undefined;
   // requirements lines, pyproject / Pipfile entries: the name (any of - _ . between words, any case) as a whole word
   const name = lib.name.split('-').join('[-_.]');
   return new RegExp(`(?:^|[\\s"'\\[,])${name}(?![\\w.-])`, 'im').test(manifest);
 }
 
+/** The major version of a JS library: the one installed (node_modules up from the service), else the one its range
+ *  allows alone (`^8.0.0`, `~8.1`, `8.x`, `8`); undefined when neither says. */
+async function jsMajor(dir: string, name: string, spec: string): Promise<number | undefined> {
+  for (let d = dir, i = 0; i < 6; i++) {
+    const installed = await readSmall(path.join(d, 'node_modules', name, 'package.json'));
+    if (installed) {
+      try {
+        const v = (JSON.parse(installed) as { version?: unknown }).version;
+        const m = typeof v === 'string' ? /^(\d+)\./.exec(v) : null;
+        if (m) return Number(m[1]);
+      } catch {
+        /* unreadable: the range then */
+      }
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  // `^8.0.0`, `~8.1`, `8.x`, `8`, `>=8.2.0 <9`: major 8; anything wider (`>=8`, `*`, `latest`, a git URL) says none
+  const one = /^\s*[\^~]?\s*v?(\d+)(?:\.(?:\d+|x|\*)){0,2}\s*$/i.exec(spec);
+  if (one) return Number(one[1]);
+  const range = /^\s*>=?\s*v?(\d+)(?:\.\d+){0,2}\s+<\s*v?(\d+)(?:\.0){0,2}\s*$/.exec(spec);
+  return range && Number(range[2]) === Number(range[1]) + 1 ? Number(range[1]) : undefined;
+}
+
+const MAX_WALK_FILES = 5000;
+const MAX_DEPTH = 12;
+const MAX_SOURCE = 1024 * 1024;
+const JS_SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+
+/** One module's registrations of a library, per file as long as its size and modification time stay the same. */
+const memo = new Map<string, { mtimeMs: number; size: number; regs: Registration[] }>();
+const MEMO_FILES = 4096;
+
+interface Registration {
+  where: string;
+  metrics: ForeignMetric[] | string;
+}
+
+/** The registrations of `lib` in the service's sources (tests and vendored folders left out); undefined when the
+ *  folder is larger than the walk reads (a registration may be in what was not read). */
+async function registrations(dir: string, lib: ForeignLibrary, major: number | undefined): Promise<Registration[] | undefined> {
+  const rules = new ScanRules({});
+  const needle = lib.python ? lib.name.replace(/-/g, '_') : lib.name;
+  const out: Registration[] = [];
+  let seen = 0;
+  const visit = async (d: string, depth: number): Promise<boolean> => {
+    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (++seen > MAX_WALK_FILES) return false;
+      const p = path.join(d, e.name);
+      const rel = path.relative(dir, p).split(path.sep).join('/');
+      if (e.isDirectory()) {
+        if (rules.skipsDir(rel)) continue;
+        if (depth >= MAX_DEPTH || !(await visit(p, depth + 1))) return false;
+      } else if (e.isFile() && (lib.python ? e.name.endsWith('.py') : JS_SOURCE.test(e.name) && !e.name.endsWith('.d.ts'))) {
+        if (rules.skipsFile(rel)) continue;
+        out.push(...(await fileRegistrations(p, rel, lib, needle, major)));
+      }
+    }
+    return true;
+  };
+  return (await visit(dir, 0)) ? out : undefined;
+}
+
+async function fileRegistrations(
+  file: string,
+  rel: string,
+  lib: ForeignLibrary,
+  needle: string,
+  major: number | undefined,
+): Promise<Registration[]> {
+  const st = await stat(file).catch(() => undefined);
+  if (!st || st.size > MAX_SOURCE) return [];
+  const key = `${lib.name}@${major ?? ''} ${file}`;
+  const known = memo.get(key);
+  if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.regs;
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const regs = !text.includes(needle)
+    ? []
+    : ((await withTree(text, file, (root) =>
+        (lib.python ? pyRegistrations(root) : jsRegistrations(root, lib.name, major)).map((r) => ({
+          where: `${rel}:${r.line}`,
+          metrics: r.metrics,
+        })),
+      )) ?? []);
+  if (memo.size >= MEMO_FILES) memo.clear();
+  memo.set(key, { mtimeMs: st.mtimeMs, size: st.size, regs });
+  return regs;
+}
+
+/** Why `metric` clashes with ours, or can't be known not to; undefined when it does not. With a prefix of ours, a name
+ *  that cannot be read is taken for another: it would have to be written with exactly that prefix. */
+function clashOf(
+  lib: ForeignLibrary,
+  where: string,
+  metric: ForeignMetric,
+  ours: { names: string[]; labels: string[]; prefix: string },
+): string | undefined {
+  if (metric.registry === 'own') return undefined; // a registry of its own: names never meet ours
+  if (metric.name === undefined) return ours.prefix ? undefined : `${metric.why ?? `${lib.name}'s metric names cannot be read`} (${where})`;
+  if (!ours.names.includes(metric.name) || sameLabels(metric.labels, ours.labels)) return undefined;
+  if (metric.registry === 'unknown')
+    return `${lib.name} registers ${metric.name} (${where}) in a registry that cannot be read: if it is prom-client's default one, the same name with the labels ${ours.labels.join(', ')} would fail`;
+  return `${lib.name} registers ${metric.name} with labels ${metric.labels.join(', ')} (${where}): the same name with the labels ${ours.labels.join(', ')} would fail`;
+}
+
+function sameLabels(a: string[], b: string[]): boolean {
+  return [...a].sort().join() === [...b].sort().join();
+}
+
 /**
- * Why the metrics can't be added as named (a library of the service registers one of their names with other
- * labels), undefined when they can: only without a prefix (a prefix makes the names differ).
+ * Why the metrics can't be added as named (a library of the service registers one of their names, in the default
+ * registry, with other labels; or what it registers cannot be read), undefined when they can.
  */
 export async function foreignMetricsRefusal(
   file: string,
@@ -86,18 +225,36 @@ export async function foreignMetricsRefusal(
   prefix: string,
   ours: { names: string[]; labels: string[] },
 ): Promise<string | undefined> {
-  if (prefix) return undefined;
   const libs = FOREIGN.filter((l) => l.python === python);
-  const manifest = await serviceManifests(file, python);
-  if (!manifest) return undefined;
-  const same = (a: string[], b: string[]) => [...a].sort().join() === [...b].sort().join();
+  const service = await serviceManifests(file, python);
+  if (!service) return undefined;
   for (const lib of libs) {
-    const clash = Object.entries(lib.metrics).find(([name, labels]) => ours.names.includes(name) && !same(labels, ours.labels));
-    if (!clash || !dependsOn(manifest, lib)) continue;
-    return (
-      `the service depends on ${lib.name}, which registers ${clash[0]} with labels ${clash[1].join(', ')}: ` +
-      `the same name with the labels ${ours.labels.join(', ')} would fail; ${METRIC_CLASH_FIX}`
-    );
+    const manifest = service.texts.find((t) => dependsOn(t, lib));
+    if (manifest === undefined) continue;
+    // the library's defaults: does it clash at all, were it registered as it comes?
+    const defaults = Object.entries(lib.metrics).map(([name, labels]) => ({ name, labels }));
+    const couldClash = (ms: { name: string }[]) => ms.some((m) => ours.names.includes(m.name));
+    const major = lib.python ? undefined : await jsMajor(service.dir, lib.name, dependencySpec(manifest, lib.name) ?? '');
+    const regs = await registrations(service.dir, lib, major);
+    if (!regs?.length) {
+      // none found (or not every file read): as it comes
+      const clash = defaults.find((m) => ours.names.includes(m.name) && !sameLabels(m.labels, ours.labels));
+      if (!clash) continue;
+      return (
+        `the service depends on ${lib.name}, which registers ${clash.name} with labels ${clash.labels.join(', ')}: ` +
+        `the same name with the labels ${ours.labels.join(', ')} would fail; ${METRIC_CLASH_FIX}`
+      );
+    }
+    for (const r of regs) {
+      if (typeof r.metrics === 'string') {
+        if (couldClash(defaults)) return `${r.metrics} (${r.where}); ${METRIC_CLASH_FIX}`;
+        continue;
+      }
+      for (const m of r.metrics) {
+        const why = clashOf(lib, r.where, m, { ...ours, prefix });
+        if (why) return `${why}; ${METRIC_CLASH_FIX}`;
+      }
+    }
   }
   return undefined;
 }

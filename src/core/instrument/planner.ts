@@ -160,16 +160,19 @@ const WRAPPED = new RegExp(`\\b(?:${[PY_HELPER_FN, PY_RESOURCE_FN, JS_HELPER_FN,
 /** The registry's exposition, as `--setup metrics-endpoint` writes it or by hand: Python `generate_latest()`, prom-client `register.metrics()`. */
 const SCRAPE_CALL = /\bgenerate_latest\s*\(|\b(?:register|[\w$]*[Rr]egistry)\.metrics\s*\(\s*\)/;
 
+/** A route at `/metrics` whose handler returns any object's `metrics()` (a registry behind the service's own wrapper). */
+const SCRAPE_PATH = /(?:^|\/)metrics\/?$/;
+const ANY_METRICS_CALL = /\.metrics\s*\(\s*\)/;
+
 /** Whether a handler written in this file serves the Prometheus scrape endpoint: observing it would count every scrape as a request. */
 function servesScrape(route: Route, text: string, file: string): boolean {
   const r = route.handlerRange;
   if (!r || !sameFile(route.handlerFile, file)) return false;
-  return SCRAPE_CALL.test(
-    text
-      .split('\n', r.end.line)
-      .slice(r.start.line - 1)
-      .join('\n'),
-  );
+  const body = text
+    .split('\n', r.end.line)
+    .slice(r.start.line - 1)
+    .join('\n');
+  return SCRAPE_CALL.test(body) || (SCRAPE_PATH.test(routeTemplate(route)) && ANY_METRICS_CALL.test(body));
 }
 
 async function plan(

@@ -87,3 +87,16 @@ export interface HandlerOutcome {
   /** observed by the edit planned for another route of the same registration (one add_resource call, several URLs) */
   alongside?: boolean;
 }
+
+/** Which prom-client / prometheus_client registry a library's metric goes to: the default one (where Instrument
+ *  Route's metrics go), one of its own, or one that cannot be read. */
+export type RegistryKind = 'default' | 'own' | 'unknown';
+
+/** A metric another library of the service registers, as its registration's options make it. */
+export interface ForeignMetric {
+  /** the name it is registered under; absent when the options make it unreadable (`why` says so) */
+  name?: string;
+  labels: string[];
+  registry: RegistryKind;
+  why?: string;
+}

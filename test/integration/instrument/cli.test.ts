@@ -117,6 +117,31 @@ describe('telemetry-lens instrument', () => {
     assert.match(fs.readFileSync(path.join(dir, 'src/routes.ts'), 'utf8'), /observeRoute\('POST', '\/invoices\/:id\/pay'/);
   });
 
+  it('a file of a monorepo member is labelled with the prefix an app of another package mounts it under', async () => {
+    const dir = tempTree({
+      'package.json': '{"name":"mono","private":true}',
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n  - 'packages/*'\n",
+      'apps/server/package.json': '{"name":"server","dependencies":{"@repo/admin-api":"workspace:*","hono":"^4"}}',
+      'apps/server/src/index.ts':
+        "import { serve } from '@hono/node-server';\nimport { Hono } from 'hono';\nimport adminApi from '@repo/admin-api';\n" +
+        "const app = new Hono();\napp.route('/admin', adminApi);\nserve({ fetch: app.fetch, port: 3000 });\n",
+      'packages/admin-api/package.json': '{"name":"@repo/admin-api","main":"dist/index.js","type":"module"}',
+      'packages/admin-api/src/index.ts':
+        "import { Hono } from 'hono';\nimport roles from './roles.js';\nconst adminApi = new Hono();\n" +
+        "adminApi.route('/roles', roles);\nexport default adminApi;\n",
+      'packages/admin-api/src/roles.ts':
+        "import { Hono } from 'hono';\nconst roles = new Hono();\nroles.put('/:id', async (c) => c.json({}));\nexport default roles;\n",
+    });
+    const pkg = path.join(dir, 'packages/admin-api');
+    // --root the package: its own scan does not see the mount (what the nearest package.json gave before)
+    const own = await run(pkg, 'instrument', 'src/roles.ts', '--all', '--root', '.', '--dry-run');
+    assert.match(own.out, /observeRoute\('PUT', '\/roles\/:id'\)/);
+    const r = await run(pkg, 'instrument', 'src/roles.ts', '--all');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /PUT \/admin\/roles\/:id/);
+    assert.match(fs.readFileSync(path.join(pkg, 'src/roles.ts'), 'utf8'), /observeRoute\('PUT', '\/admin\/roles\/:id'\)/);
+  });
+
   it('reports unknown routes with the list of routes found', async () => {
     const { dir } = copyFixture('unknown', 'flask/app.py');
     const r = await run(dir, 'instrument', '--style', 'inline', 'app.py', '--route', 'DELETE /nope');

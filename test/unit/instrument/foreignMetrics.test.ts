@@ -29,8 +29,8 @@ const PY = [
   '',
 ].join('\n');
 
-async function planJs(pkg: object, prefix: string, style: 'inline' | 'wrapper' = 'wrapper') {
-  const dir = project({ 'package.json': JSON.stringify(pkg), 'src/routes/users.js': JS });
+async function planJs(pkg: object, prefix: string, style: 'inline' | 'wrapper' = 'wrapper', files: Record<string, string> = {}) {
+  const dir = project({ 'package.json': JSON.stringify(pkg), 'src/routes/users.js': JS, ...files });
   const file = path.join(dir, 'src/routes/users.js');
   return planInstrumentFile(JS, file, [route('fastify', ['GET'], '/users', JS, file)], ['counter', 'histogram', 'span'], {
     ...OPTS,
@@ -39,10 +39,10 @@ async function planJs(pkg: object, prefix: string, style: 'inline' | 'wrapper' =
   });
 }
 
-async function planPy(manifest: Record<string, string>, prefix: string, style: 'inline' | 'wrapper' = 'inline') {
-  const dir = project({ ...manifest, 'app/main.py': PY });
+async function planPy(manifest: Record<string, string>, prefix: string, style: 'inline' | 'wrapper' = 'inline', main = PY) {
+  const dir = project({ ...manifest, 'app/main.py': main });
   const file = path.join(dir, 'app/main.py');
-  return planInstrumentFile(PY, file, [route('fastapi', ['GET'], '/users', PY, file)], ['counter', 'histogram', 'span'], {
+  return planInstrumentFile(main, file, [route('fastapi', ['GET'], '/users', main, file)], ['counter', 'histogram', 'span'], {
     ...OPTS,
     style,
     metricPrefix: prefix,
@@ -100,5 +100,150 @@ describe('planner: a library registering the same metric names with other labels
     assert.equal((await planPy({ 'requirements.txt': 'prometheus-fastapi-instrumentator\n' }, 'app_')).refused, undefined);
     assert.equal((await planPy({ 'requirements.txt': 'fastapi\nprometheus-client\n' }, '')).refused, undefined);
     assert.equal((await planPy({ 'requirements.txt': 'prometheus-fastapi-instrumentator-extra\n' }, '')).refused, undefined);
+  });
+});
+
+/** A Fastify app registering fastify-metrics with `options` (source text), beside the route file. */
+function fastifyApp(options: string, head = ''): Record<string, string> {
+  return {
+    'src/app.ts': [
+      "import Fastify from 'fastify';",
+      "import fastifyMetrics from 'fastify-metrics';",
+      "import { Registry, register } from 'prom-client';",
+      head,
+      'const app = Fastify();',
+      `app.register(fastifyMetrics${options ? `, ${options}` : ''});`,
+      'export default app;',
+      '',
+    ].join('\n'),
+  };
+}
+
+describe("planner: a metrics library's registration read for its prefix, names and registry", () => {
+  const fm = (range: string) => ({ dependencies: { fastify: '^4', 'fastify-metrics': range } });
+
+  it('fastify-metrics 8 with a literal prefix registers other names: no clash (both styles)', async () => {
+    const app = fastifyApp("{ enableDefaultMetrics: false, register: metrics.getRegister(), prefix: 'cep_admin_server_' }");
+    for (const style of ['wrapper', 'inline'] as const) {
+      const plan = await planJs(fm('^8.0.0'), '', style, app);
+      assert.equal(plan.refused, undefined, plan.summary);
+      assert.ok(plan.edits.length);
+    }
+    // the prefix a const holds, the options a const object
+    const viaConst = fastifyApp('opts', "const PREFIX = 'svc_';\nconst opts = { prefix: PREFIX };");
+    assert.equal((await planJs(fm('~8.1'), '', 'wrapper', viaConst)).refused, undefined);
+    // its histogram renamed, or switched off
+    assert.equal(
+      (await planJs(fm('8'), '', 'wrapper', fastifyApp("{ metrics: { histogram: { name: 'svc_seconds' } } }"))).refused,
+      undefined,
+    );
+    assert.equal((await planJs(fm('^7.2.0'), '', 'wrapper', fastifyApp('{ enableRouteMetrics: false }'))).refused, undefined);
+  });
+
+  it('a prefix that cannot be read keeps the refusal and says why', async () => {
+    const plan = await planJs(fm('^8.0.0'), '', 'wrapper', fastifyApp('{ prefix: process.env.METRICS_PREFIX }'));
+    assert.match(
+      plan.refused ?? '',
+      /fastify-metrics is registered with a prefix \(or histogram name\) that cannot be read \(src\/app\.ts:6\)/,
+    );
+    assert.match(plan.refused ?? '', /metricPrefix \(CLI --prefix\)/);
+    // a prefix of ours: the unreadable one would have to be exactly it
+    assert.equal((await planJs(fm('^8.0.0'), 'app_', 'wrapper', fastifyApp('{ prefix: process.env.P }'))).refused, undefined);
+    // options that are not an object literal
+    assert.match(
+      (await planJs(fm('^8.0.0'), '', 'wrapper', fastifyApp('makeOptions()'))).refused ?? '',
+      /registered with options that cannot be read/,
+    );
+  });
+
+  it('fastify-metrics 9 and later ignore `prefix`: the clash stays; their own override is read', async () => {
+    const plan = await planJs(fm('^10.3.0'), '', 'wrapper', fastifyApp("{ prefix: 'svc_' }"));
+    assert.match(
+      plan.refused ?? '',
+      /fastify-metrics registers http_request_duration_seconds with labels method, route, status_code \(src\/app\.ts:6\)/,
+    );
+    const renamed = fastifyApp("{ routeMetrics: { overrides: { histogram: { name: 'svc_request_seconds' } } } }");
+    assert.equal((await planJs(fm('^10.3.0'), '', 'wrapper', renamed)).refused, undefined);
+    assert.equal((await planJs(fm('^11'), '', 'wrapper', fastifyApp('{ routeMetrics: { enabled: false } }'))).refused, undefined);
+    // a version range spanning both: the prefix may or may not apply
+    assert.match((await planJs(fm('>=8'), '', 'wrapper', fastifyApp("{ prefix: 'svc_' }"))).refused ?? '', /version cannot be read/);
+    // the installed version decides over the range
+    const installed = { ...fastifyApp("{ prefix: 'svc_' }"), 'node_modules/fastify-metrics/package.json': '{"version":"8.0.0"}' };
+    assert.equal((await planJs(fm('*'), '', 'wrapper', installed)).refused, undefined);
+  });
+
+  it("the registry: a `new Registry()` never clashes, prom-client's default does, one that can't be read is said", async () => {
+    assert.equal((await planJs(fm('^8.0.0'), '', 'wrapper', fastifyApp('{ register: new Registry() }'))).refused, undefined);
+    const own = fastifyApp('{ register: reg }', 'const reg = new Registry();');
+    assert.equal((await planJs(fm('^8.0.0'), '', 'wrapper', own)).refused, undefined);
+    assert.match(
+      (await planJs(fm('^8.0.0'), '', 'wrapper', fastifyApp('{ register }'))).refused ?? '',
+      /with labels method, route, status_code/,
+    );
+    assert.match(
+      (await planJs(fm('^8.0.0'), '', 'wrapper', fastifyApp('{ register: metrics.getRegister() }'))).refused ?? '',
+      /registers http_request_duration_seconds \(src\/app\.ts:6\) in a registry that cannot be read/,
+    );
+  });
+
+  it('express-prom-bundle: httpDurationMetricName read; @hono/prometheus: its own registry unless given the default one', async () => {
+    const bundle = (opts: string) => ({
+      'src/app.js': `const express = require('express');\nconst promBundle = require('express-prom-bundle');\nconst app = express();\napp.use(promBundle(${opts}));\n`,
+    });
+    const epb = { dependencies: { express: '^4', 'express-prom-bundle': '^7.0.0' } };
+    assert.equal((await planJs(epb, '', 'wrapper', bundle("{ httpDurationMetricName: 'svc_duration_seconds' }"))).refused, undefined);
+    assert.match(
+      (await planJs(epb, '', 'wrapper', bundle('{ includeMethod: true }'))).refused ?? '',
+      /express-prom-bundle registers http_request_duration_seconds/,
+    );
+    const hono = (opts: string) => ({
+      'src/app.ts': `import { Hono } from 'hono';\nimport { prometheus } from '@hono/prometheus';\nimport { register } from 'prom-client';\nconst app = new Hono();\nconst { registerMetrics } = prometheus(${opts});\napp.use('*', registerMetrics);\n`,
+    });
+    const hp = { dependencies: { hono: '^4', '@hono/prometheus': '^1.0.2' } };
+    assert.equal((await planJs(hp, '', 'wrapper', hono(''))).refused, undefined);
+    assert.match(
+      (await planJs(hp, '', 'wrapper', hono('{ registry: register }'))).refused ?? '',
+      /@hono\/prometheus registers http_request_duration_seconds with labels method, status, ok, route/,
+    );
+    assert.equal((await planJs(hp, '', 'wrapper', hono("{ registry: register, prefix: 'svc_' }"))).refused, undefined);
+  });
+
+  it('prometheus-fastapi-instrumentator: metric_namespace / metric_subsystem read; `.add(…)` and unreadable ones refused', async () => {
+    const main = (setup: string) =>
+      [
+        'from fastapi import FastAPI',
+        'from prometheus_fastapi_instrumentator import Instrumentator, metrics',
+        '',
+        'app = FastAPI()',
+        setup,
+        '',
+        '',
+        '@app.get("/users")',
+        'async def users():',
+        '    return []',
+        '',
+      ].join('\n');
+    const req = { 'requirements.txt': 'fastapi\nprometheus-fastapi-instrumentator==7.0.0\n' };
+    assert.equal(
+      (await planPy(req, '', 'inline', main('Instrumentator().instrument(app, metric_namespace="svc").expose(app)'))).refused,
+      undefined,
+    );
+    assert.equal(
+      (await planPy(req, '', 'wrapper', main('inst = Instrumentator()\ninst.instrument(app, metric_subsystem="api")'))).refused,
+      undefined,
+    );
+    assert.match(
+      (await planPy(req, '', 'inline', main('Instrumentator().instrument(app).expose(app)'))).refused ?? '',
+      /prometheus-fastapi-instrumentator registers http_requests_total with labels handler, status, method \(app\/main\.py:5\)/,
+    );
+    assert.match(
+      (await planPy(req, '', 'inline', main('import os\nInstrumentator().instrument(app, metric_namespace=os.environ["NS"])'))).refused ??
+        '',
+      /metric_namespace \(or metric_subsystem\) that cannot be read/,
+    );
+    assert.match(
+      (await planPy(req, '', 'inline', main('Instrumentator().add(metrics.latency()).instrument(app)'))).refused ?? '',
+      /given metrics of its own/,
+    );
   });
 });

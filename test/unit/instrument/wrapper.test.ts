@@ -733,9 +733,14 @@ describe('Instrument Route leaves alone what is not traffic, or already observed
   const express =
     "const express = require('express');\nconst { register } = require('prom-client');\nconst app = express();\napp.get('/metrics', async (_req, res) => {\n  res.set('Content-Type', register.contentType);\n  res.end(await register.metrics());\n});\napp.get('/users', (req, res) => res.send('x'));\n";
 
+  // the registry behind the service's own object (`metrics.metrics()`), at /metrics
+  const fastify =
+    "import fastify from 'fastify';\nimport { metrics } from './metrics';\nconst app = fastify();\napp.get('/metrics', async (_request, reply) => {\n  reply.type('text/plain').send(await metrics.metrics());\n});\napp.get('/users', async () => 'x');\n";
+
   for (const [name, text] of [
     ['app.py', flask],
     ['app.js', express],
+    ['server.ts', fastify],
   ] as const) {
     it(`${name}: the Prometheus scrape endpoint is never observed (every scrape would count as traffic), in both styles`, async () => {
       const file = path.join(tmp(), name);
