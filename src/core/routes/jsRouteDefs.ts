@@ -8,9 +8,12 @@
  * `router[r.method](r.path, r.handler)`. A registrar is read from its body: `R.route(x)` with `x` not written there (a
  * name, a member, an object spreading one), `R[x.method](…)`, or a call of another registrar of the same file (decorated,
  * or a function), on `this`, on a parameter, or on the parameter of a plugin it registers (`this.register(async (s) =>
- * …)`). The call then registers each definition on what the registrar registers on (its receiver, or an argument):
- * the definition's rows called with it (routeDefEdges, resolve time), so the prefix is the one of the plugin or router
- * the call is made on. A definition passed to anything else stays no route. Pure.
+ * …)`); or a loop over its parameter registering each row by the row's method (./jsRowDispatch: `R.on(m, p, …)`, the
+ * `case 'GET': R.get(path, …)` branches, also on a router it makes and returns, `generateRouter([{ method, path,
+ * handler }])`: each call's own object). The call then registers each definition (a table spread into the array too) on
+ * what the registrar registers on (its receiver, an argument, or the object the call makes): the definition's rows
+ * called with it (routeDefEdges, resolve time; only the methods the branches select), so the prefix is the one of the
+ * plugin or router the call is made on. A definition passed to anything else stays no route. Pure.
  */
 import { jsStringLiteral as unquote, lineOf, named, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
@@ -18,17 +21,22 @@ import { TABLE_ROWS } from './common';
 import { MAX_ELEMENTS } from './loops';
 import type { JsAnalyzer } from './javascript';
 import { literalArray, literalObject } from './jsValues';
-import { rowsFunction } from './jsRouteTables';
+import { rowsFunction, rowsOf } from './jsRouteTables';
 import type { CallEdge, FileAnalysis, Ref } from './model';
+import { madeAndReturned, rowDispatch } from './jsRowDispatch';
+import type { HttpMethod } from './types';
 import type { Ent } from './values';
 
-type Slot = number | 'this';
+type Slot = number | 'this' | 'ret';
 
 /** Nodes of a registrar's body read at most (a larger function is no registrar). */
 const MAX_NODES = 5000;
 
 /** Text of a function that may register what it is given (`.route(`, `router[d.method](`). */
 const MAY_REGISTER = /\.route\s*\(|\]\s*\(/;
+
+/** Text of a function that may register each row it is given by its method (`.on(`, `.get(` in a branch: ./jsRowDispatch). */
+const MAY_DISPATCH = /\.(?:on|get|post|put|patch|delete|del|head|options|all)\s*\(/;
 
 /** `x.decorate('name', fn)` of each analysis, read at the end (a registrar may call a method decorated after it). */
 const decorates = new WeakMap<JsAnalyzer, [string, Node][]>();
@@ -73,17 +81,33 @@ export function definition(A: JsAnalyzer, e: Node): Ref | null {
   return r?.k === 'imp' || (r?.k === 'mem' && r.base.k === 'imp') ? r : null;
 }
 
+/** A table spread into an array of definitions (`[...authRoutes, { method, path, handler }]`): its rows, of this file or
+ *  of the module it is imported from. */
+function spreadTable(A: JsAnalyzer, e: Node): Ref | null {
+  const s = e.type === 'spread_element' ? unwrapExpr(named(e)[0] ?? null) : null;
+  const rows = s?.type === 'identifier' || s?.type === 'member_expression' ? rowsOf(A, s) : null;
+  return rows?.k === 'fn' ? rows : rows?.k === 'mem' && (rows.base.k === 'imp' || rows.base.k === 'mem') ? rows.base : null;
+}
+
+/** Whether the value of call `n` is kept (not a statement of its own). */
+function kept(n: Node): boolean {
+  const p = n.parent?.type === 'await_expression' ? n.parent.parent : n.parent;
+  return !!p && p.type !== 'expression_statement';
+}
+
 /** A call passing route definitions in an array (`fastify.service({ operations: [getProfile] })`): a DefCall. */
 export function defCall(A: JsAnalyzer, n: Node): void {
   const fn = n.childForFieldName('function');
   const args = n.childForFieldName('arguments');
   if (!fn || args?.type !== 'arguments') return;
   const argv = named(args);
-  const defs = argv
+  const els = argv
     .flatMap((a) => arraysIn(A, a))
-    .flatMap((arr) => named(arr).slice(0, MAX_ELEMENTS))
-    .flatMap((e) => definition(A, e) ?? []);
+    .flatMap((arr) => named(arr).filter((e) => e.type !== 'comment'))
+    .slice(0, MAX_ELEMENTS);
+  const defs = els.flatMap((e) => definition(A, e) ?? spreadTable(A, e) ?? []);
   if (!defs.length) return;
+  const made = kept(n) ? A.refOf(n) : null;
   const recv = fn.type === 'member_expression' ? fn.childForFieldName('object') : null;
   const ref = (a: Node): Ref | null => {
     const u = unwrapExpr(a);
@@ -94,6 +118,8 @@ export function defCall(A: JsAnalyzer, n: Node): void {
     ...(recv ? { method: fn.childForFieldName('property')?.text ?? '', self: A.refOf(recv) } : {}),
     args: argv.map(ref),
     defs,
+    ...(defs.length < els.length ? { partial: true as const } : {}),
+    ...(made?.k === 'obj' ? { made } : {}),
     line: lineOf(n),
   });
 }
@@ -131,6 +157,32 @@ function passedIn(a: Node | undefined): boolean {
 
 /** Registrar slots of the functions of each analysis (null while being read: a recursive call is no registrar). */
 const slots = new WeakMap<JsAnalyzer, Map<number, Slot | null>>();
+/** The methods a registrar's branches register (FuncDecl.registersOnly), by its node. */
+const onlys = new WeakMap<JsAnalyzer, Map<number, HttpMethod[]>>();
+
+/**
+ * A registrar of each row it is given (./jsRowDispatch): the slot of its router (a parameter, `this`, or the one it makes
+ * and returns), its methods when branches select them, and its branch calls marked as routes of each row (RawRoute.byRow).
+ */
+function rowRegistrar(A: JsAnalyzer, F: Node): Slot | null {
+  const d = rowDispatch(A, F);
+  const s = d ? (slotOf(F, d.recv) ?? (madeAndReturned(A, F, d.recv) ? 'ret' : null)) : null;
+  if (s === null) return null;
+  if (d!.only) {
+    const m = onlys.get(A) ?? new Map<number, HttpMethod[]>();
+    onlys.set(A, m.set(F.id, d!.only));
+  }
+  // the route each branch call made (./jsRegistrations verbRoute: its range starts at the method's name)
+  const at = new Set(
+    d!.verbs.map((v) => {
+      const p = v.childForFieldName('function')!.childForFieldName('property')!.startPosition;
+      return `${p.row + 1}:${p.column}`;
+    }),
+  );
+  const id = A.fnId(F);
+  for (const r of A.fa.routes) if (at.has(`${r.range.start.line}:${r.range.start.column}`)) r.byRow = id;
+  return s;
+}
 
 /** Where registrar `F` registers what it is given (see the top of this file), or null when it is none. */
 function registrar(A: JsAnalyzer, F: Node, local: ReadonlyMap<string, Node>): Slot | null {
@@ -138,6 +190,11 @@ function registrar(A: JsAnalyzer, F: Node, local: ReadonlyMap<string, Node>): Sl
   slots.set(A, memo);
   if (memo.has(F.id)) return memo.get(F.id)!;
   memo.set(F.id, null);
+  const rows = rowRegistrar(A, F);
+  if (rows !== null) {
+    memo.set(F.id, rows);
+    return rows;
+  }
   const body = F.childForFieldName('body');
   let out: Slot | null = null;
   let count = 0;
@@ -160,7 +217,7 @@ function registrar(A: JsAnalyzer, F: Node, local: ReadonlyMap<string, Node>): Sl
       // a registrar of this file called here: what it registers on is this call's receiver or argument
       const g = m !== undefined ? local.get(m) : fn ? functionNode(A, fn) : null;
       const s = g && g.id !== F.id ? registrar(A, g, local) : null;
-      if (out === null && s !== null && (s !== 'this' || m !== undefined))
+      if (out === null && s !== null && s !== 'ret' && (s !== 'this' || m !== undefined))
         out = slotOf(F, s === 'this' ? fn!.childForFieldName('object') : argv[s]);
       return true;
     });
@@ -174,7 +231,7 @@ export function registrars(A: JsAnalyzer): void {
   const local = new Map(decorates.get(A) ?? []);
   for (const [name, fn] of local) {
     const s = registrar(A, fn, local);
-    if (s !== null) (A.fa.decorated ??= {})[name] = s;
+    if (s !== null && s !== 'ret') (A.fa.decorated ??= {})[name] = s; // a decorated method returns no router of its own
   }
   const fns = new Set<number>();
   for (const r of [...Object.values(A.fa.exports), ...(A.fa.defCalls ?? []).map((d) => d.callee)]) if (r.k === 'fn') fns.add(r.id);
@@ -182,8 +239,9 @@ export function registrars(A: JsAnalyzer): void {
     const node = A.fnNode(id);
     // read only a function that may register (`.route(`, `](`, or a call of a decorated method of this file)
     const may = node && (MAY_REGISTER.test(node.text) || [...local.keys()].some((k) => node.text.includes(`.${k}(`)));
-    const s = may ? registrar(A, node, local) : null;
-    if (s !== null) A.fa.functions[id]!.registers = s;
+    const s = may ? registrar(A, node, local) : node && MAY_DISPATCH.test(node.text) ? rowRegistrar(A, node) : null;
+    const only = node ? onlys.get(A)?.get(node.id) : undefined;
+    if (s !== null) Object.assign(A.fa.functions[id]!, { registers: s }, only ? { registersOnly: only } : {});
   }
 }
 
@@ -201,12 +259,13 @@ export function routeDefEdges(
   for (const fa of files.values())
     for (const dc of fa.defCalls ?? []) {
       const e = resolve(fa.file, dc.callee);
-      const slot =
-        e?.t === 'fn' ? files.get(e.file)?.functions[e.id]?.registers : dc.method !== undefined ? decorated.get(dc.method) : undefined;
-      const recv = slot === undefined ? null : slot === 'this' ? dc.self : dc.args[slot];
+      const f = e?.t === 'fn' ? files.get(e.file)?.functions[e.id] : undefined;
+      const slot = f ? f.registers : dc.method !== undefined ? decorated.get(dc.method) : undefined;
+      const recv = slot === undefined ? null : slot === 'this' ? dc.self : slot === 'ret' ? dc.made : dc.args[slot];
+      const only = f?.registersOnly ? { methods: f.registersOnly } : {};
       // an imported definition's rows are its module's; one written in the calling file is its rows function
       const rows = (d: Ref): Ref => (d.k === 'fn' ? d : { k: 'mem', base: d, name: TABLE_ROWS });
-      if (recv) for (const d of dc.defs) out.push({ from: fa.file, c: { callee: rows(d), args: [recv], line: dc.line } });
+      if (recv) for (const d of dc.defs) out.push({ from: fa.file, c: { callee: rows(d), args: [recv], line: dc.line, ...only } });
     }
   return out;
 }

@@ -118,7 +118,7 @@ function constValue(A: JsAnalyzer, n: Node): Node | null {
 const tables = new WeakMap<JsAnalyzer, Map<number, Ref>>();
 
 /** The rows function of the table `seq` names: one of this file's, an imported one, or a parameter's (its callers'). */
-function rowsOf(A: JsAnalyzer, seq: Node): Ref {
+export function rowsOf(A: JsAnalyzer, seq: Node): Ref {
   const arr = seq.type === 'identifier' ? (literalArray(A, seq, true) ?? concatCall(soleConstValue(A, seq.text, seq))) : null;
   if (arr) jsRouteTable(A, seq.text, arr);
   return (arr && A.fa.exports[seq.text + TABLE_ROWS]) || { k: 'mem', base: A.refOf(seq), name: TABLE_ROWS };
@@ -153,7 +153,7 @@ function elementRows(A: JsAnalyzer, arr: Node): Ref[] {
 }
 
 /** The loop around `n` that binds names to each element of a sequence: `for (… of seq)` or `seq.forEach((…) => …)`. */
-function enclosingLoop(n: Node): { seq: Node; scope: Node } | null {
+export function enclosingLoop(n: Node): { seq: Node; scope: Node } | null {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'for_in_statement' && p.childForFieldName('operator')?.text === 'of') {
       const seq = p.childForFieldName('right');

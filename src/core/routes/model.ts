@@ -113,8 +113,12 @@ export interface FuncDecl {
   /** Parameters that hold data, never a function (./jsHttpClients): what an HTTP client sends (`client.post('/x', body)`),
    *  never a route's handler. */
   data?: number[];
-  /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, or on `this`. */
-  registers?: number | 'this';
+  /** It registers the route definitions passed to it (./jsRouteDefs) on this parameter, on `this`, or on the router it
+   *  makes and returns (`ret`: each call's own, DefCall.made). */
+  registers?: number | 'this' | 'ret';
+  /** With `registers`: only the definitions of these methods, each registered by the branch of a `switch (method)` /
+   *  `if (method === 'GET')` chain that selects it (./jsRowDispatch); the others by none. */
+  registersOnly?: HttpMethod[];
   /** A Python method (./pyMethods): a property (`@property`, `@cached_property`: reading it calls it), one without an
    *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`, and the implicit
    *  class methods `__init_subclass__`, `__class_getitem__`). */
@@ -224,6 +228,10 @@ export interface RawRoute {
   range: SourceRange;
   handler: HandlerSpec | null;
   nest?: NestInfo;
+  /** A registration of each row a helper is given (`case 'GET': router.get(path, …)` in a loop over its parameter,
+   *  ./jsRowDispatch): the helper's functions[] id. No route of its own when every call of the helper passes rows the
+   *  analysis reads (they are the routes then). */
+  byRow?: number;
 }
 
 export interface Mount {
@@ -299,6 +307,8 @@ export interface CallEdge {
   /** Python: made by the resolver (./pyMethods), its arguments already bound: a class statement calling the
    *  `__init_subclass__` of a base (`line` is the class's). */
   hook?: true;
+  /** A call of a table's rows (./jsRouteDefs) that registers only the rows of these methods (FuncDecl.registersOnly). */
+  methods?: HttpMethod[];
 }
 
 /** A call passing route definition objects of other modules to a function or method (./jsRouteDefs): `fastify.service({
@@ -312,6 +322,11 @@ export interface DefCall {
   /** The definitions passed (elements of the arrays in the arguments): imported, or the rows function of an object literal
    *  of this file (./jsRouteTables). */
   defs: Ref[];
+  /** Some element of those arrays is no definition the analysis reads (a row whose method is no literal HTTP method). */
+  partial?: true;
+  /** The object the call makes when its value is kept (`export const users = generateRouter([…])`): where a registrar
+   *  that makes and returns its router registers (FuncDecl.registers `ret`). */
+  made?: Ref;
   line: number;
 }
 

@@ -2,7 +2,8 @@
  * Routes a project helper registers once per call (resolve.ts): a path, a method or a table row that one call of the
  * helper passes (`crud(router, '/books')`, `router[method](base + path, h)`, a Python loop over the rows a caller
  * passes), a route of a base class's method registered on each subclass's instance, and a callback's route per element
- * of a table of modules. Builds on the call graph (./callGraph). Pure.
+ * of a table of modules; a table's row kept only when a branch of the helper registering it selects its method
+ * (./jsRowDispatch). Builds on the call graph (./callGraph). Pure.
  */
 import type { FileAnalysis, RawRoute, Ref, Val, ValPart } from './model';
 import { MAX_ELEMENTS } from './loops';
@@ -36,6 +37,13 @@ export abstract class PerCallRoutes extends CallGraph {
    */
   protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
     const v = r.path;
+    // a table's row a helper's branches register only when one selects its method (./jsRowDispatch)
+    const only = r.owner?.k === 'param' && fa.functions[r.owner.fn]?.table ? this.rowMethods(fa.file, r.owner.fn) : null;
+    const ms = only ? r.methods.filter((m) => only.has(m)) : r.methods;
+    if (only && !ms.length) return [];
+    if (ms.length < r.methods.length) return [{ owner: this.resolve(fa.file, r.owner!), path: ev(fa.file, v), methods: ms }];
+    // `case 'GET': router.get(path, …)` over the rows a helper is given: its rows are the routes when every call is read
+    if (r.byRow !== undefined && this.rowsRead(fa.file, r.byRow)) return [];
     const inherited = this.bySubclass(fa, r, ev);
     if (inherited) return inherited;
     const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
@@ -89,6 +97,54 @@ export abstract class PerCallRoutes extends CallGraph {
     if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: why }];
     return out.size ? [...out.values()] : [undefined];
   }
+
+  /** What the tables' rows functions register of each method: the methods the calls of the rows of table `fn` keep
+   *  (CallEdge.methods; a table spread into another, those of the other's calls); null when some call keeps every one. */
+  private rowMethods(file: string, fn: number, depth = 0): ReadonlySet<HttpMethod> | null {
+    const k = `${file}|${fn}`;
+    if (this.rowMemo.has(k)) return this.rowMemo.get(k)!;
+    this.rowMemo.set(k, null); // a cycle of spreads keeps every method
+    const out = new Set<HttpMethod>();
+    for (const c of depth < 8 ? (this.callsTo.get(k) ?? []) : []) {
+      const a = c.call.args[0];
+      const outer = c.call.methods ?? null;
+      const spread =
+        !outer && a?.k === 'param' && this.files.get(c.file)?.functions[a.fn]?.table ? this.rowMethods(c.file, a.fn, depth + 1) : null;
+      if (!outer && !spread) return null;
+      for (const m of outer ?? spread ?? []) out.add(m);
+    }
+    const got = out.size ? out : null;
+    this.rowMemo.set(k, got);
+    return got;
+  }
+  private readonly rowMemo = new Map<string, ReadonlySet<HttpMethod> | null>();
+
+  /**
+   * Whether every call of helper `fn` (./jsRowDispatch) passes rows the analysis reads: a DefCall of it (with the object
+   * it makes, for a helper registering on the router it returns) at each call edge and each object a call of it makes.
+   */
+  private rowsRead(file: string, fn: number): boolean {
+    const k = `${file}|${fn}`;
+    const done = this.readMemo.get(k);
+    if (done !== undefined) return done;
+    const ret = this.files.get(file)?.functions[fn]?.registers === 'ret';
+    const read = new Set<string>();
+    const sites: string[] = (this.callsTo.get(k) ?? []).map((c) => `${c.file}|${c.call.line}`);
+    for (const fa of this.files.values()) {
+      for (const dc of fa.defCalls ?? []) {
+        const e = this.resolve(fa.file, dc.callee);
+        if (e?.t === 'fn' && e.file === file && e.id === fn && !dc.partial && (!ret || dc.made)) read.add(`${fa.file}|${dc.line}`);
+      }
+      for (const o of fa.objects) {
+        const e = o.ctor ? this.resolve(fa.file, o.ctor) : null;
+        if (e?.t === 'fn' && e.file === file && e.id === fn) sites.push(`${fa.file}|${o.line}`);
+      }
+    }
+    const all = read.size > 0 && sites.every((s) => read.has(s));
+    this.readMemo.set(k, all);
+    return all;
+  }
+  private readonly readMemo = new Map<string, boolean>();
 
   /** The elements of a sequence a loop reads (CallGraph.arrayOf), at most MAX_ELEMENTS (a longer one is data). */
   private elementsAt(file: string, seq: Ref): { file: string; ref: Ref }[] {
