@@ -7,28 +7,25 @@
  * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
  * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Python methods
  * are bound (./pyMethods: `storage.init_app(app)` passes `storage` as `self`, `Routes(app)` calls `__init__`), a class
- * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. Pure.
+ * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. The
+ * routes a helper makes per call: ./perCallRoutes. Pure.
  */
 import { ANY_PROP } from './model';
-import type { CallEdge, FileAnalysis, Mount, RawRoute, Ref, TableMount, TableSlot, Val, ValPart } from './model';
-import { MAX_ELEMENTS, MAX_EXPANDED } from './loops';
-import { callAt, key, RefResolver } from './refs';
+import type { CallEdge, Mount, Ref, TableMount, TableSlot, Val, ValPart } from './model';
+import { MAX_EXPANDED } from './loops';
+import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
 import { pyBoundCall, pyMethod, pySubclassHooks } from './pyMethods';
-import { toMethod } from './common';
-import type { HttpMethod } from './types';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
   file: string;
+  /** The file the call is written in. */
+  from: string;
   call: CallEdge;
 }
-
-/** A route as one call of its helper makes it (CallGraph.perCall): its router, its path and, when the helper is given its
- *  method, that method. */
-export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[] };
 
 /** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
 type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
@@ -49,7 +46,7 @@ export class CallGraph extends RefResolver {
 
   /** The string call `c` passes to parameter `i` of `fn`: its string argument, or a parameter of the function it is
    *  made in that it passes on (`self.mount(app, base)` in `__init__(self, app, base)`: what the callers of that pass). */
-  private argStr(c: Caller, fnFile: string, fn: number, i: number, e: string): Val {
+  protected argStr(c: Caller, fnFile: string, fn: number, i: number, e: string): Val {
     const a = this.argOf(c, fnFile, fn, i);
     return a.str ?? (a.ref?.k === 'param' ? { e, why: 'variable', ref: a.ref } : { e, why: 'variable' });
   }
@@ -90,75 +87,6 @@ export class CallGraph extends RefResolver {
   }
 
   /**
-   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
-   * is in, when the callers pass different strings, is one route per call, with that call's string and router. So is one
-   * whose method is a parameter (`router[method](base + path, h)`, ./jsMethodParams), with that call's method: none for a
-   * call whose method is no literal HTTP method; its path unknown, with the reason, when the call's is.
-   */
-  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
-    const v = r.path;
-    const inherited = this.bySubclass(fa, r, ev);
-    if (inherited) return inherited;
-    const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
-    const mp = mv?.ref?.k === 'param' ? mv.ref : null;
-    // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
-    if (!r.owner || (!mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))))))
-      return [undefined];
-    const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
-    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
-    if (mp) fns.add(mp.fn);
-    const fn = fns.size === 1 ? [...fns][0]! : -1;
-    // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
-    const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
-    if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
-    const out = new Map<string, PerCall>();
-    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
-      const ms = mp ? ev(c.file, this.argOf(c, fa.file, fn, mp.i).str ?? { e: mv!.e, why: 'variable' }) : null;
-      const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
-      if (mp && !m) continue; // the method is known only at run time: never guessed
-      const vals = parts.map((p): Val => {
-        if (typeof p === 'string') return { s: p };
-        if (p.ref.k === 'param') return ev(c.file, this.argStr(c, fa.file, fn, p.ref.i, p.e));
-        return ev(fa.file, p.ref.k === 'none' ? v : { e: p.e, why: 'variable', ref: p.ref });
-      });
-      const unknown = vals.find((x) => !('s' in x));
-      if (unknown && !m) continue;
-      const path: Val = unknown ?? { s: vals.map((x) => ('s' in x ? x.s : '')).join('') };
-      const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
-      const at: PerCall = m ? { owner, path, methods: [m] } : { owner, path };
-      out.set(`${owner ? key(owner) : ''}|${m ?? ''}|${'s' in path ? path.s : `\0${path.e}`}`, at);
-    }
-    return out.size ? [...out.values()] : [undefined];
-  }
-
-  /**
-   * `this.app.get(…)` in a method of a subclass where `app` is a field of a base class holding its constructor's
-   * parameter (`constructor(protected app: Application)`): the object each `new` of this subclass (or one below it)
-   * passes, not what the base's other subclasses are made with. Null when no such `new` is known.
-   */
-  private bySubclass(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): { owner: Ent | null; path: Val }[] | null {
-    const self = r.owner?.k === 'mem' && r.owner.base.k === 'self' ? r.owner.base.cls : -1;
-    const e = self >= 0 ? this.resolve(fa.file, r.owner!) : null;
-    if (!this.ctorParam(e) || (e.file === fa.file && this.files.get(fa.file)?.classes[self]?.methods['constructor'] === e.fn)) return null;
-    const below = (c: Ent | null): boolean => {
-      for (let i = 0, cur = c; i < 8 && cur?.t === 'cls'; i++) {
-        if (cur.file === fa.file && cur.id === self) return true;
-        const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
-        cur = sup ? this.resolve(cur.file, sup) : null;
-      }
-      return false;
-    };
-    const out = new Map<string, { owner: Ent | null; path: Val }>();
-    for (const c of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
-      const made = c.call.callee.k === 'mem' && c.call.callee.name === 'constructor' ? this.resolve(c.file, c.call.callee.base) : null;
-      const a = below(made) ? this.argOf(c, e.file, e.fn, e.i).ref : null;
-      const owner = a ? this.resolve(c.file, a) : null;
-      if (owner) out.set(key(owner), { owner, path: ev(fa.file, r.path) });
-    }
-    return out.size ? [...out.values()] : null;
-  }
-
-  /**
    * `this.router` (a field holding constructor parameter `e`) on an instance made in the same chain as the call `c` or
    * the object at `line` (`new BaseRouting(router, user).addGet('/dashboard', …).getRouter()`): what that constructor
    * call passed; else `e` as it is (every instance's). `depth`: of the resolve that asks, carried on (`const r = new
@@ -179,7 +107,7 @@ export class CallGraph extends RefResolver {
   }
 
   /** Whether `e` is a parameter of a class's constructor (what each `new` passes). */
-  private ctorParam(e: Ent | null): e is Ent & { t: 'param' } {
+  protected ctorParam(e: Ent | null): e is Ent & { t: 'param' } {
     return (
       e?.t === 'param' &&
       e.prop === undefined &&
@@ -243,7 +171,7 @@ export class CallGraph extends RefResolver {
       const c = pyBoundCall(this.py, callee, from, c0, c0.self ?? on);
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
-      list.push({ file, call: c });
+      list.push({ file, from, call: c });
       if (c.callee.k === 'mem' && c.at !== undefined) this.methodCalls.add(`${from}|${c.at}`);
       this.callsTo.set(k, list);
       const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
@@ -271,7 +199,7 @@ export class CallGraph extends RefResolver {
     for (const h of pySubclassHooks(this.py)) link(h.callee, h.file, h.file, h.call);
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
-      const calls: (Caller & { callee?: Ent | null })[] = edge.each
+      const calls: { file: string; call: CallEdge; callee?: Ent | null }[] = edge.each
         ? (edge.props ? this.propsOf(from, edge.each) : this.arrayOf(from, edge.each)).map((el) =>
             edge.member === undefined && !edge.direct
               ? { file: el.file, call: { ...edge, args: [el.ref], each: undefined } }
@@ -518,56 +446,6 @@ export class CallGraph extends RefResolver {
         return { m, parent, child: c ? this.resolve(cf, c) : null, prefix };
       });
     });
-  }
-
-  /**
-   * A route a callback registers once per element of a table of modules (`routes.forEach((route) =>
-   * router.openapi(route.schema, route.handler))` over namespace imports): the route each call makes, the members of the
-   * callback's parameter its path or method reads (and its handler) being those of that call's argument. Only an argument
-   * that reads the same in this file (an import, or a call written here); otherwise the route as it is.
-   */
-  protected perArgRoutes(file: string, r: RawRoute): RawRoute[] {
-    const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
-    const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
-    const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
-    // a path or method that is the parameter itself is each call's string (perCall)
-    if (p?.k !== 'param' || ref(r.path) === p || ref(r.methodVal) === p) return this.perStringRoutes(file, r);
-    const out: RawRoute[] = [];
-    for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
-      const a = this.argOf(c, file, p.fn, p.i).ref;
-      if (!a || (c.file !== file && a.k !== 'imp')) continue;
-      const sub = (x: Ref): Ref =>
-        x.k === 'mem'
-          ? { ...x, base: sub(x.base) }
-          : x.k === 'wrap'
-            ? { ...x, inner: sub(x.inner) }
-            : x.k === 'param' && x.fn === p.fn && x.i === p.i
-              ? a
-              : x;
-      const val = (v: Val): Val => ('e' in v && v.ref ? { ...v, ref: sub(v.ref) } : v);
-      out.push({
-        ...r,
-        path: val(r.path),
-        ...(r.methodVal ? { methodVal: val(r.methodVal) } : {}),
-        handler: r.handler && { ...r.handler, ref: sub(r.handler.ref) },
-      });
-    }
-    return out.length ? out : [r];
-  }
-
-  /** `for (const c of columns) f.get(`/${c}`, h)` over a list of strings another module exports (`as const` too): the
-   *  route once per string, the loop's body being called with each (CallEdge.each, `str` elements); else as it is. */
-  private perStringRoutes(file: string, r: RawRoute): RawRoute[] {
-    const parts = 'e' in r.path ? r.path.parts : undefined;
-    const p = parts?.find((x): x is { e: string; ref: Ref & { k: 'param' } } => typeof x !== 'string' && x.ref.k === 'param');
-    if (!parts || !p) return [r];
-    const strs = (this.callsTo.get(`${file}|${p.ref.fn}`) ?? []).map((c) => this.argOf(c, file, p.ref.fn, p.ref.i).ref);
-    if (!strs.length || strs.length > MAX_ELEMENTS || !strs.every((a) => a?.k === 'str')) return [r];
-    const same = (x: Ref): boolean => x.k === 'param' && x.fn === p.ref.fn && x.i === p.ref.i;
-    return strs.map((a) => ({
-      ...r,
-      path: { ...r.path, parts: parts.map((x) => (typeof x !== 'string' && same(x.ref) ? (a as { s: string }).s : x)) } as Val,
-    }));
   }
 }
 

@@ -1,0 +1,238 @@
+/**
+ * The routes a project function registers as each call of it makes them (resolve.ts): its path or method built from
+ * the function's parameters (`crud(router, '/books')`), its router a constructor's parameter (`this.router` of each
+ * instance), a callback's over a table of modules or a list of strings. Such a route is reported where the call that
+ * gives its path is written (`reg(app, '/a', (req, res) => …)`: Route.helperCall), its handler what the call passes
+ * when the function registers its parameter; a path written in the function itself keeps the function's line. Pure.
+ */
+import type { FileAnalysis, RawRoute, Ref, Val } from './model';
+import { MAX_ELEMENTS } from './loops';
+import { key } from './refs';
+import type { Ent } from './values';
+import { toMethod } from './common';
+import type { HelperCall, HttpMethod, SourceRange } from './types';
+import { CallGraph, type Caller } from './callGraph';
+
+/** Where a route one call of its helper makes is reported: that call; the handler it passes (a function or a class). */
+export interface CallSite {
+  file: string;
+  line: number;
+  range: SourceRange;
+  handler?: Ent;
+  via: HelperCall;
+}
+
+/** A route as one call of its helper makes it (perCall): its router, its path and, when the helper is given its method,
+ *  that method; where it is reported. */
+export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[]; site?: CallSite };
+
+/** Calls followed up from the one calling the helper to the one writing the path (each the only call of its function). */
+const MAX_UP = 4;
+
+export class PerCallRoutes extends CallGraph {
+  /**
+   * `crud(router, '/books')` and `crud(admin, '/authors')`: a route whose path is built from a parameter of the helper it
+   * is in, when the callers pass different strings, is one route per call, with that call's string and router. So is one
+   * whose method is a parameter (`router[method](base + path, h)`, ./jsMethodParams), with that call's method: none for a
+   * call whose method is no literal HTTP method; its path unknown, with the reason, when the call's is. Each is reported
+   * at its call (siteOf), its handler what the call passes when it is the helper's parameter.
+   */
+  protected perCall(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): (PerCall | undefined)[] {
+    const v = r.path;
+    const inherited = this.bySubclass(fa, r, ev);
+    if (inherited) return inherited;
+    const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
+    const mp = mv?.ref?.k === 'param' ? mv.ref : null;
+    const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
+    const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' ? [p.ref.fn] : [])));
+    if (mp) fns.add(mp.fn);
+    const fn = fns.size === 1 ? [...fns][0]! : -1;
+    const hp = this.handlerParam(fa.file, fn, r);
+    // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's, and
+    // a handler the only call passes is that call's (`reg(app, '/a', (req, res) => …)`)
+    if (!r.owner) return [undefined];
+    const fixed = !mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))));
+    if (fixed && (hp === null || this.callsTo.get(`${fa.file}|${fn}`)?.length !== 1)) return [undefined];
+    const params = parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' && p.ref.fn === fn ? [p.ref.i] : []));
+    if (mp?.fn === fn) params.push(mp.i);
+    // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
+    const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
+    if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
+    const all: PerCall[] = [];
+    for (const c of this.callsTo.get(`${fa.file}|${fn}`) ?? []) {
+      const ms = mp ? ev(c.file, this.argOf(c, fa.file, fn, mp.i).str ?? { e: mv!.e, why: 'variable' }) : null;
+      const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
+      if (mp && !m) continue; // the method is known only at run time: never guessed
+      const vals = parts.map((p): Val => {
+        if (typeof p === 'string') return { s: p };
+        if (p.ref.k === 'param') return ev(c.file, this.argStr(c, fa.file, fn, p.ref.i, p.e));
+        return ev(fa.file, p.ref.k === 'none' ? v : { e: p.e, why: 'variable', ref: p.ref });
+      });
+      const unknown = vals.find((x) => !('s' in x));
+      if (unknown && !m) continue;
+      const path: Val = unknown ?? { s: vals.map((x) => ('s' in x ? x.s : '')).join('') };
+      const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
+      const site = this.siteOf(c, fa.file, fn, params, hp, r.line);
+      all.push({ owner, path, ...(m ? { methods: [m] } : {}), ...(site ? { site } : {}) });
+    }
+    // at its calls when they pass the handler, or when there are several (one call's routes keep the registration's line:
+    // the handler written there serves them, and is instrumented there)
+    const at = (x: PerCall): string => (x.site ? `${x.site.file}|${x.site.range.start.line}|${x.site.range.start.column}` : '');
+    const sited = hp !== null || new Set(all.map(at)).size > 1;
+    const out = new Map<string, PerCall>();
+    for (const x of all) {
+      const { site, ...rest } = x;
+      const y = sited && site ? x : rest;
+      out.set(`${x.owner ? key(x.owner) : ''}|${x.methods?.[0] ?? ''}|${'s' in x.path ? x.path.s : `\0${x.path.e}`}|${at(y)}`, y);
+    }
+    return out.size ? [...out.values()] : [undefined];
+  }
+
+  /**
+   * `this.app.get(…)` in a method of a subclass where `app` is a field of a base class holding its constructor's
+   * parameter (`constructor(protected app: Application)`): the object each `new` of this subclass (or one below it)
+   * passes, not what the base's other subclasses are made with. Null when no such `new` is known.
+   */
+  private bySubclass(fa: FileAnalysis, r: RawRoute, ev: (f: string, v: Val) => Val): { owner: Ent | null; path: Val }[] | null {
+    const self = r.owner?.k === 'mem' && r.owner.base.k === 'self' ? r.owner.base.cls : -1;
+    const e = self >= 0 ? this.resolve(fa.file, r.owner!) : null;
+    if (!this.ctorParam(e) || (e.file === fa.file && this.files.get(fa.file)?.classes[self]?.methods['constructor'] === e.fn)) return null;
+    const below = (c: Ent | null): boolean => {
+      for (let i = 0, cur = c; i < 8 && cur?.t === 'cls'; i++) {
+        if (cur.file === fa.file && cur.id === self) return true;
+        const sup = this.files.get(cur.file)?.classes[cur.id]?.supers?.[0];
+        cur = sup ? this.resolve(cur.file, sup) : null;
+      }
+      return false;
+    };
+    const out = new Map<string, { owner: Ent | null; path: Val }>();
+    for (const c of this.callsTo.get(`${e.file}|${e.fn}`) ?? []) {
+      const made = c.call.callee.k === 'mem' && c.call.callee.name === 'constructor' ? this.resolve(c.file, c.call.callee.base) : null;
+      const a = below(made) ? this.argOf(c, e.file, e.fn, e.i).ref : null;
+      const owner = a ? this.resolve(c.file, a) : null;
+      if (owner) out.set(key(owner), { owner, path: ev(fa.file, r.path) });
+    }
+    return out.size ? [...out.values()] : null;
+  }
+
+  /** The parameter of function `fn` the route registers as its handler (`router.get(path, h)`), else null. */
+  private handlerParam(file: string, fn: number, r: RawRoute): number | null {
+    const e = r.handler && fn >= 0 ? this.resolve(file, r.handler.ref) : null;
+    return e?.t === 'param' && e.file === file && e.fn === fn && e.prop === undefined ? e.i : null;
+  }
+
+  /**
+   * Where the route the call `c` of function `fn` (of `fnFile`, registering at line `line`) makes is reported: the call,
+   * or, while the strings it passes for the route's parameters `params` (path, method) read parameters of the function
+   * it is written in and that function is called once, that call (the one writing the literal: `crud(r, base) { reg(r,
+   * `${base}/x`, h) }` called once). The handler, what that call passes for parameter `hp` (carried up with the path).
+   * Null for a call the resolver made (a class statement, an element of an array: no range).
+   */
+  protected siteOf(c: Caller, fnFile: string, fn: number, params: number[], hp: number | null, line: number): CallSite | null {
+    if (!c.call.range) return null;
+    const decl = this.files.get(fnFile)?.functions[fn];
+    let [cur, file, f, ps, h] = [c, fnFile, fn, params, hp];
+    let handler: Ent | null = null;
+    for (let depth = 0; depth < MAX_UP; depth++) {
+      const up = cur.file === cur.from ? this.paramsRead(cur, file, f, ps) : null;
+      const callers = up ? (this.callsTo.get(`${cur.file}|${up.fn}`) ?? []) : [];
+      if (!up || callers.length !== 1 || !callers[0]!.call.range) break;
+      const a = h === null ? null : this.argOf(cur, file, f, h).ref;
+      if (h !== null && !(a?.k === 'param' && a.fn === up.fn)) [handler, h] = [this.passed(cur, file, f, h), null];
+      else if (a?.k === 'param') h = a.i;
+      [cur, file, f, ps] = [callers[0]!, cur.file, up.fn, up.params];
+    }
+    if (h !== null) handler = this.passed(cur, file, f, h);
+    const handlerArg = h === null ? undefined : argPosition(cur, this.files.get(file)?.functions[f]?.params, h);
+    const via: HelperCall = { file: fnFile, line, name: decl?.name ?? null, ...(handlerArg !== undefined ? { handlerArg } : {}) };
+    return { ...callSite(cur, via), ...(handler ? { handler } : {}) };
+  }
+
+  /** The function or class call `c` passes to parameter `i` of `fn` (also the value of a literal table's row it passes,
+   *  unrolled: `row.handler`), else null. */
+  private passed(c: Caller, file: string, fn: number, i: number): Ent | null {
+    const { ref, str } = this.argOf(c, file, fn, i);
+    for (const r of [ref, str && 'e' in str ? str.ref : undefined]) {
+      const e = r ? this.resolve(c.file, r) : null;
+      if (e?.t === 'fn' || e?.t === 'cls') return e;
+    }
+    return null;
+  }
+
+  /** The parameters of the one function the strings `c` passes for `params` of `fn` read (a call passing on what it is
+   *  given: `reg(r, `${base}/x`)` in `crud(r, base)`); null when they read none, or those of several. */
+  private paramsRead(c: Caller, file: string, fn: number, params: number[]): { fn: number; params: number[] } | null {
+    const read: (Ref & { k: 'param' })[] = [];
+    for (const i of params) {
+      const { ref, str } = this.argOf(c, file, fn, i);
+      const refs = str && 'e' in str ? [str.ref, ...(str.parts ?? []).map((p) => (typeof p === 'string' ? undefined : p.ref))] : [ref];
+      for (const r of refs) if (r?.k === 'param') read.push(r);
+    }
+    const fns = new Set(read.map((r) => r.fn));
+    return fns.size === 1 ? { fn: read[0]!.fn, params: [...new Set(read.map((r) => r.i))] } : null;
+  }
+
+  /**
+   * A route a callback registers once per element of a table of modules (`routes.forEach((route) =>
+   * router.openapi(route.schema, route.handler))` over namespace imports): the route each call makes, the members of the
+   * callback's parameter its path or method reads (and its handler) being those of that call's argument. Only an argument
+   * that reads the same in this file (an import, or a call written here); otherwise the route as it is.
+   */
+  protected perArgRoutes(file: string, r: RawRoute): RawRoute[] {
+    const root = (x: Ref | undefined): Ref | undefined => (x?.k === 'mem' ? root(x.base) : x?.k === 'wrap' ? root(x.inner) : x);
+    const ref = (v: Val | undefined): Ref | undefined => (v && 'e' in v ? v.ref : undefined);
+    const p = [ref(r.path), ref(r.methodVal)].map(root).find((x) => x?.k === 'param');
+    // a path or method that is the parameter itself is each call's string (perCall)
+    if (p?.k !== 'param' || ref(r.path) === p || ref(r.methodVal) === p) return this.perStringRoutes(file, r);
+    const out: RawRoute[] = [];
+    for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
+      const a = this.argOf(c, file, p.fn, p.i).ref;
+      if (!a || (c.file !== file && a.k !== 'imp')) continue;
+      const sub = (x: Ref): Ref =>
+        x.k === 'mem'
+          ? { ...x, base: sub(x.base) }
+          : x.k === 'wrap'
+            ? { ...x, inner: sub(x.inner) }
+            : x.k === 'param' && x.fn === p.fn && x.i === p.i
+              ? a
+              : x;
+      const val = (v: Val): Val => ('e' in v && v.ref ? { ...v, ref: sub(v.ref) } : v);
+      out.push({
+        ...r,
+        path: val(r.path),
+        ...(r.methodVal ? { methodVal: val(r.methodVal) } : {}),
+        handler: r.handler && { ...r.handler, ref: sub(r.handler.ref) },
+      });
+    }
+    return out.length ? out : [r];
+  }
+
+  /** `for (const c of columns) f.get(`/${c}`, h)` over a list of strings another module exports (`as const` too): the
+   *  route once per string, the loop's body being called with each (CallEdge.each, `str` elements); else as it is. */
+  private perStringRoutes(file: string, r: RawRoute): RawRoute[] {
+    const parts = 'e' in r.path ? r.path.parts : undefined;
+    const p = parts?.find((x): x is { e: string; ref: Ref & { k: 'param' } } => typeof x !== 'string' && x.ref.k === 'param');
+    if (!parts || !p) return [r];
+    const strs = (this.callsTo.get(`${file}|${p.ref.fn}`) ?? []).map((c) => this.argOf(c, file, p.ref.fn, p.ref.i).ref);
+    if (!strs.length || strs.length > MAX_ELEMENTS || !strs.every((a) => a?.k === 'str')) return [r];
+    const same = (x: Ref): boolean => x.k === 'param' && x.fn === p.ref.fn && x.i === p.ref.i;
+    return strs.map((a) => ({
+      ...r,
+      path: { ...r.path, parts: parts.map((x) => (typeof x !== 'string' && same(x.ref) ? (a as { s: string }).s : x)) } as Val,
+    }));
+  }
+}
+
+/** Where call `c` is written (it has a range), with its helper's registration. */
+export function callSite(c: Caller, via: HelperCall): CallSite {
+  return { file: c.from, line: c.call.range!.start.line, range: c.call.range!, via };
+}
+
+/** Where call `c` writes its argument for parameter `i` of its callee (`params`): its position among the arguments
+ *  written (a Python bound method's receiver is not), or its keyword; undefined when it passes none. */
+export function argPosition(c: Caller, params: readonly string[] | undefined, i: number): number | string | undefined {
+  const at = i - (c.call.recv ? 1 : 0);
+  if (i < c.call.args.length) return at >= 0 ? at : undefined;
+  const kw = params?.[i];
+  return kw && c.call.kw?.[kw] ? kw : undefined;
+}
