@@ -149,10 +149,14 @@ export class PerCallRoutes extends CallGraph {
   }
 
   /** The function or class call `c` passes to parameter `i` of `fn` (also the value of a literal table's row it passes,
-   *  unrolled: `row.handler`), else null. */
+   *  unrolled: `row.handler`), else null; through a wrapper call, the function it wraps (`observeRoute('GET', '/a', h)`,
+   *  `asyncHandler(h)`: its last argument that is one), as a registration's handler is read. */
   private passed(c: Caller, file: string, fn: number, i: number): Ent | null {
     const { ref, str } = this.argOf(c, file, fn, i);
-    for (const r of [ref, str && 'e' in str ? str.ref : undefined]) {
+    // (a JS call's value is an object the call made: ObjDecl.via)
+    const via = ref?.k === 'obj' ? this.files.get(c.file)?.objects[ref.id]?.via : ref;
+    const wrapped = via?.k === 'ret' ? [...(via.args ?? [])].reverse() : [];
+    for (const r of [...wrapped, ref, str && 'e' in str ? str.ref : undefined]) {
       const e = r ? this.resolve(c.file, r) : null;
       if (e?.t === 'fn' || e?.t === 'cls') return e;
     }

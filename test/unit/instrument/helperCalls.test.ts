@@ -126,6 +126,8 @@ describe('Instrument Route at a call of a project helper (JS)', () => {
     const second = await planInstrumentFile(out, file, again, ALL, OPTS);
     assert.deepEqual(second.edits, []);
     assert.match(second.summary, /^already instrumented/);
+    // the handler of a wrapped call is still the function it passes (read through the wrapper, as a registration's)
+    assert.equal(again.find((r) => r.fullPath === '/users')?.handlerName, 'listUsers');
   });
 
   it('inline: the function the call passes instrumented with its route; the helper-written handler refused', async () => {
