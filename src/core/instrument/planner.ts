@@ -18,6 +18,7 @@ import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from 
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { foreignMetricsRefusal } from './foreignMetrics';
+import { planJsHelperCall, planPythonHelperCall } from './helperCalls';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
 import { PY_HELPER_FN, PY_HELPER_STACKED, PY_RESOURCE_FN, pythonHelper } from './helperPy';
 import { JS_HELPER_FN, JS_HELPER_RC, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
@@ -90,14 +91,23 @@ const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> =
       wrapped: new Set<number>(),
     };
     return {
-      handler: (r) => planPythonWrapper(mod, r, needs),
+      handler: (r) => (r.helperCall ? planPythonHelperCall(mod, r, needs) : planPythonWrapper(mod, r, needs)),
       moduleEdits: (edits) => pythonWrapperModuleEdits(mod, needs, firstUseAt(root, text, edits)),
     };
   },
-  javascript: ({ root, text, file, opts, helper, helperResources }) => {
+  javascript: ({ root, text, file, routes, fileRoutes, opts, helper, helperResources }) => {
     const mod = analyseJsModule(root, text, file, opts);
-    const needs = { spec: helper!.module, names: new Set<string>(), routingControllers: helperResources !== false };
-    return { handler: (r) => planJsWrapper(mod, r, needs), moduleEdits: () => jsWrapperModuleEdits(mod, needs) };
+    const needs = {
+      spec: helper!.module,
+      names: new Set<string>(),
+      routingControllers: helperResources !== false,
+      wrapped: new Set<number>(),
+    };
+    const known = [...routes, ...fileRoutes];
+    return {
+      handler: (r) => (r.helperCall ? planJsHelperCall(mod, r, needs, known) : planJsWrapper(mod, r, needs)),
+      moduleEdits: () => jsWrapperModuleEdits(mod, needs),
+    };
   },
 };
 

@@ -23,7 +23,7 @@ import { PY_HELPER_FN, PY_HELPER_MODULE, PY_RESOURCE_FN } from './helperPy';
 import type { HandlerOutcome, TextEdit } from './types';
 
 /** The method argument: one method, or `GET|POST` / `ALL`, which the helper resolves from the request. */
-function methodArg(route: Route): string {
+export function methodArg(route: Route): string {
   return route.methods.join('|');
 }
 
@@ -40,7 +40,7 @@ function rangeOffsets(text: string, route: Route): { start: number; end: number 
  * The registration call of a route: the call ending where its range ends (the range may start at the method name,
  * `app.get(…)` from `get`), preferring a callee named like one of `names` (`get`, `add_api_route`, …).
  */
-function registrationCall(root: Node, text: string, route: Route, type: string, names: string[]): Node | undefined {
+export function registrationCall(root: Node, text: string, route: Route, type: string, names: string[]): Node | undefined {
   const { start, end } = rangeOffsets(text, route);
   const calls = findAll(root, (n) => n.type === type && n.endIndex > start && n.endIndex <= end && n.startIndex <= start + 1);
   const named = (c: Node) => names.includes(calleeName(c).split('.').pop() ?? '');
@@ -48,8 +48,13 @@ function registrationCall(root: Node, text: string, route: Route, type: string, 
   return atEnd.find(named) ?? calls.find(named) ?? atEnd[0];
 }
 
-const already = (route: Route, key?: number): HandlerOutcome => ({ route, edits: [], already: ['counter', 'histogram', 'span'], key });
-const refuse = (route: Route, why: string, key?: number): HandlerOutcome => ({
+export const already = (route: Route, key?: number): HandlerOutcome => ({
+  route,
+  edits: [],
+  already: ['counter', 'histogram', 'span'],
+  key,
+});
+export const refuse = (route: Route, why: string, key?: number): HandlerOutcome => ({
   route,
   edits: [],
   already: [],
@@ -80,7 +85,7 @@ export interface PyWrapperNeeds {
 }
 
 /** `observe_route` (or another helper function) as this module names it: already imported (any module), or the plain name when free. */
-function pyHelperName(mod: PyModule, fn = PY_HELPER_FN): string | undefined {
+export function pyHelperName(mod: PyModule, fn = PY_HELPER_FN): string | undefined {
   const from = mod.importedNames.get(fn);
   if (from !== undefined) return /(^|\.)telemetry_routes$/.test(from) ? fn : undefined;
   return mod.topNames.has(fn) ? undefined : fn;
@@ -89,7 +94,7 @@ function pyHelperName(mod: PyModule, fn = PY_HELPER_FN): string | undefined {
 /** `@app.route(…)`, `@router.get(…)`, `@bp.api_route(…)`: a decorator that registers a route. */
 const isRouteDecorator = (d: Node): boolean => d.text.includes('route') || /\.(get|post|put|patch|delete|api_route)\(/.test(d.text);
 
-function isObserveCall(n: Node | null | undefined, name: string): boolean {
+export function isObserveCall(n: Node | null | undefined, name: string): boolean {
   // `observe_route(...)` or `observe_route(...)(fn)`
   if (!n || (n.type !== 'call' && n.type !== 'call_expression')) return false;
   const f = n.childForFieldName('function');
@@ -303,6 +308,8 @@ function wrapResource(mod: PyModule, route: Route, call: Node, needs: PyWrapperN
       `the existing ${PY_HELPER_MODULE}.py predates ${PY_RESOURCE_FN} and is never overwritten: delete it and instrument again`,
     );
   }
+  if (route.framework !== 'flask')
+    return refuse(route, `a fastapi-restful resource: ${PY_RESOURCE_FN} observes Flask-RESTful classes; instrument its methods inline`);
   const { root, text } = mod;
   const same = needs.routes.filter(
     (r) => r.file === route.file && registrationCall(root, text, r, 'call', ['add_resource'])?.startIndex === call.startIndex,
@@ -374,10 +381,12 @@ export interface JsWrapperNeeds {
   names: Set<string>;
   /** false when the existing helper module predates routing-controllers support (it is never overwritten) */
   routingControllers: boolean;
+  /** handler arguments of helper calls already wrapped by this plan (start offsets: ./helperCalls) */
+  wrapped: Set<number>;
 }
 
 /** The local name of a helper export: already imported, or the plain name when free. */
-function jsHelperName(mod: JsModule, spec: string, name: string): string | undefined {
+export function jsHelperName(mod: JsModule, spec: string, name: string): string | undefined {
   const ref = jsRef(mod, spec, name);
   if (ref) return ref;
   return mod.topNames.has(name) || mod.importedNames.has(name) ? undefined : name;
@@ -395,7 +404,7 @@ function jsHandlerExpr(call: Node): Node | undefined {
 }
 
 /** A handler expression that can be wrapped: no string, number or list (whose elements Express flattens). */
-const handlerValue = (h: Node | undefined): Node | undefined =>
+export const handlerValue = (h: Node | undefined): Node | undefined =>
   h && !['string', 'template_string', 'array', 'number', 'spread_element'].includes(h.type) ? h : undefined;
 
 /**

@@ -3,18 +3,26 @@
  * functions and framework objects, memoised values of expressions, app factories (`app = create_app()`) and calls
  * that pass names to project functions. Each language supplies its own syntax (`computeRef`, `fnId`, returns).
  */
-import { derived, lineOf, type SyntaxNode as Node } from '../parsing/nodes';
+import { derived, lineOf, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { Bindings, type ScopeIndex } from '../parsing/scopes';
 import { clip, mayBeLocalFunction } from './common';
 import type { Loop, Loops } from './loops';
 import type { CallEdge, FileAnalysis, ObjDecl, Ref, Val } from './model';
-import type { Framework } from './types';
+import type { Framework, SourceRange } from './types';
 
 /** An argument whose value a call edge records: a name, an attribute / member, an object or array literal of names, a
- *  JS call or `new` written in place (`registerRoutes(createApp())`, `setup(new Hono().basePath('/api'))`). */
+ *  JS call, `new` or function written in place (`registerRoutes(createApp())`, `setup(new Hono().basePath('/api'))`). */
 const LITERALS = ['object', 'array', 'list', 'tuple'];
-const ARGS = ['identifier', 'attribute', 'member_expression', 'call_expression', 'new_expression', ...LITERALS];
+/** A JS function written in place (`reg(app, '/a', (req, res) => …)`): the handler a helper registers (./perCall). */
+const FUNCTIONS = ['arrow_function', 'function_expression', 'function'];
+const ARGS = ['identifier', 'attribute', 'member_expression', 'call_expression', 'new_expression', ...LITERALS, ...FUNCTIONS];
 const argRef = (a: Node): boolean => ARGS.includes(a.type);
+/** A call's range from its method's name (`.addGet(…)` of a chain), as a route registration's is. */
+function callRange(n: Node): SourceRange {
+  const f = n.childForFieldName('function');
+  const name = f?.childForFieldName('property') ?? f?.childForFieldName('attribute');
+  return { start: rangeOf(name ?? n).start, end: rangeOf(n).end };
+}
 /** A value a call may pass on to where a route is registered or mounted (`[new UsersController()]`: the instances). */
 const passes = (r: Ref): boolean =>
   r.k === 'obj' ||
@@ -252,7 +260,7 @@ export abstract class Analyzer {
     // a Python method of the class called on `self` with a class or a string (`self.register(Users, f"{BASE}/users")`)
     const own = !interesting && (refs.some((r) => r?.k === 'cls') || Object.keys(strs).length > 0) && this.selfCall(callee);
     if (!interesting && !named && !own && !(made && (Object.keys(strs).length || !args.length))) return undefined;
-    const edge: CallEdge = { callee, args: refs, line: lineOf(n), at: n.startIndex };
+    const edge: CallEdge = { callee, args: refs, line: lineOf(n), at: n.startIndex, range: callRange(n) };
     if (Object.keys(kwRefs).length) edge.kw = kwRefs;
     if (Object.keys(strs).length) edge.strs = strs;
     this.fa.calls.push(edge);

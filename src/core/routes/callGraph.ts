@@ -7,7 +7,8 @@
  * class's constructor parameter held in a field (`this.router = router`) is, in a method called on an instance made
  * in the same chain (`new BaseRouting(router, user).addGet('/x', …).getRouter()`), that call's argument. Python methods
  * are bound (./pyMethods: `storage.init_app(app)` passes `storage` as `self`, `Routes(app)` calls `__init__`), a class
- * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. Pure.
+ * statement calls its base's `__init_subclass__`, and a `*args` parameter's elements are the call's arguments. The
+ * routes a helper makes per call: ./perCall. Pure.
  */
 import { ANY_PROP } from './model';
 import type { CallEdge, Mount, Ref, TableMount, TableSlot, Val, ValPart } from './model';
@@ -21,6 +22,8 @@ import { pyBoundCall, pyMethod, pySubclassHooks } from './pyMethods';
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
   file: string;
+  /** The file the call is written in. */
+  from: string;
   call: CallEdge;
 }
 
@@ -161,7 +164,7 @@ export class CallGraph extends RefResolver {
       const c = pyBoundCall(this.py, callee, from, c0, c0.self ?? on);
       const k = `${callee.file}|${callee.id}`;
       const list = this.callsTo.get(k) ?? [];
-      list.push({ file, call: c });
+      list.push({ file, from, call: c });
       if (c.callee.k === 'mem' && c.at !== undefined) this.methodCalls.add(`${from}|${c.at}`);
       this.callsTo.set(k, list);
       const params = this.files.get(callee.file)?.functions[callee.id]?.params ?? [];
@@ -189,7 +192,7 @@ export class CallGraph extends RefResolver {
     for (const h of pySubclassHooks(this.py)) link(h.callee, h.file, h.file, h.call);
     for (const { from, c: edge } of [...all.filter((x) => !x.c.each), ...all.filter((x) => x.c.each)]) {
       // `for m in modules: m.setup(app)`: each element's function, resolved where the element is written
-      const calls: (Caller & { callee?: Ent | null })[] = edge.each
+      const calls: { file: string; call: CallEdge; callee?: Ent | null }[] = edge.each
         ? (edge.props ? this.propsOf(from, edge.each) : this.arrayOf(from, edge.each)).map((el) =>
             edge.member === undefined && !edge.direct
               ? { file: el.file, call: { ...edge, args: [el.ref], each: undefined } }

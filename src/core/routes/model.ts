@@ -291,6 +291,11 @@ export interface CallEdge {
   line: number;
   /** Where the call starts (its offset in the file): what tells two calls on one line apart. */
   at?: number;
+  /** The call as written (a call the analyzer saw, not one the resolver made): where a route it gives its helper the
+   *  path of is reported (./perCall). */
+  range?: SourceRange;
+  /** Python: `args[0]` is the object a bound method is called on (./pyMethods), not written among the arguments. */
+  recv?: true;
   /** `ROUTERS.forEach((r) => app.route('/admin', r))`, `for (const c of controllers)`: the callback or loop body is
    *  called once per element of `each`, an array that is imported, a parameter (what the callers pass) or a field. */
   each?: Ref;

@@ -3,7 +3,9 @@
  * helper passes (`crud(router, '/books')`, `router[method](base + path, h)`, a Python loop over the rows a caller
  * passes), a route of a base class's method registered on each subclass's instance, and a callback's route per element
  * of a table of modules; a table's row kept only when a branch of the helper registering it selects its method
- * (./jsRowDispatch). Builds on the call graph (./callGraph). Pure.
+ * (./jsRowDispatch). Such a route is reported where the call that gives its path is written (`reg(app, '/a', (req,
+ * res) => …)`: Route.helperCall), its handler what the call passes when the helper registers its parameter; a path
+ * written in the helper itself keeps the helper's line. Builds on the call graph (./callGraph). Pure.
  */
 import type { FileAnalysis, RawRoute, Ref, Val, ValPart } from './model';
 import { MAX_ELEMENTS } from './loops';
@@ -11,12 +13,24 @@ import { key } from './refs';
 import type { Ent } from './values';
 import { elementOf, elementWhy, ownParam } from './pyEach';
 import { toMethod } from './common';
-import type { HttpMethod } from './types';
+import type { HelperCall, HttpMethod, SourceRange } from './types';
 import { CallGraph, joinParts, type Caller } from './callGraph';
 
+/** Where a route one call of its helper makes is reported: that call; the handler it passes (a function or a class). */
+export interface CallSite {
+  file: string;
+  line: number;
+  range: SourceRange;
+  handler?: Ent;
+  via: HelperCall;
+}
+
 /** A route as one call of its helper makes it (PerCallRoutes.perCall): its router, its path and, when the helper is
- *  given its method, that method. */
-export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[] };
+ *  given its method, that method; where it is reported. */
+export type PerCall = { owner: Ent | null; path: Val; methods?: HttpMethod[]; site?: CallSite };
+
+/** Calls followed up from the one calling the helper to the one writing the path (each the only call of its function). */
+const MAX_UP = 4;
 
 export abstract class PerCallRoutes extends CallGraph {
   /** The string call `c` passes to parameter `i` of `fn`: its string argument, or a parameter of the function it is
@@ -48,21 +62,25 @@ export abstract class PerCallRoutes extends CallGraph {
     if (inherited) return inherited;
     const mv = r.methodVal && 'e' in r.methodVal ? r.methodVal : null;
     const mp = mv?.ref?.k === 'param' ? mv.ref : null;
-    // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's
-    if (!r.owner || (!mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))))))
-      return [undefined];
+    if (!r.owner) return [undefined];
     const parts = 's' in v ? [v.s] : (v.parts ?? (v.ref ? [{ e: v.e, ref: v.ref }] : [{ e: v.e, ref: { k: 'none', text: v.e } }]));
     const fns = new Set(parts.flatMap((p) => (typeof p !== 'string' && ownParam(p.ref) ? [ownParam(p.ref)!.fn] : [])));
     if (mp) fns.add(mp.fn);
     const fn = fns.size === 1 ? [...fns][0]! : -1;
+    const hp = this.handlerParam(fa.file, fn, r);
+    // a path its only caller gives is that string, but `this.router` of a constructor's is each caller's instance's, and
+    // a handler the only call passes is that call's (`reg(app, '/a', (req, res) => …)`)
+    const fixed = !mp && (!('e' in v) || ('s' in ev(fa.file, v) && !this.ctorParam(this.resolve(fa.file, r.owner))));
+    if (fixed && (hp === null || this.callsTo.get(`${fa.file}|${fn}`)?.length !== 1)) return [undefined];
+    const params = parts.flatMap((p) => (typeof p !== 'string' && p.ref.k === 'param' && p.ref.fn === fn ? [p.ref.i] : []));
+    if (mp?.fn === fn) params.push(mp.i);
     // `addGet(route, …) { this.router.get(route, …) }`: a class's helper whose path is its parameter, never called, is no route
     const method = fa.classes.some((k) => Object.values(k.methods).includes(fn));
     if (method && 'e' in v && v.ref?.k === 'param' && !this.callsTo.get(`${fa.file}|${fn}`)?.length) return [];
-    const out = new Map<string, PerCall>();
+    const all: PerCall[] = [];
     const unknown: Val = 'e' in v ? { ...v, why: `${v.why} (${elementWhy(parts)})` } : v;
-    const add = (owner: Ent | null, path: Val, m: HttpMethod | null): void => {
-      const at: PerCall = m ? { owner, path, methods: [m] } : { owner, path };
-      out.set(`${owner ? key(owner) : ''}|${m ?? ''}|${'s' in path ? path.s : `\0${path.e}`}`, at);
+    const add = (owner: Ent | null, path: Val, m: HttpMethod | null, site?: CallSite | null): void => {
+      all.push({ owner, path, ...(m ? { methods: [m] } : {}), ...(site ? { site } : {}) });
     };
     const loop = elementOf(parts);
     // `for route, view in ROUTES:` over a sequence the helper's callers do not pass: its elements, where it is written
@@ -77,24 +95,35 @@ export abstract class PerCallRoutes extends CallGraph {
       const m = ms && 's' in ms && !ms.src ? toMethod(ms.s) : null; // written, not a configuration default
       if (mp && !m) continue; // the method is known only at run time: never guessed
       const owner = this.ofInstance(c.file, c.call.line, this.inCaller(c, fa.file, fn, r.owner));
+      const site = this.siteOf(c, fa.file, fn, params, hp, r.line);
       // a loop over a sequence the call passes (`map_action_routes(app, (("change-password", view),))`): a route per element
       const own = loop?.of.k === 'param' && loop.of.fn === fn ? loop.of : null;
       const a = own ? this.argOf(c, fa.file, fn, own.i).ref : null;
       const els = !loop ? [undefined] : a ? this.elementsAt(c.file, a) : own ? [] : this.elementsAt(fa.file, loop.of);
       // a sequence passed that cannot be read (`map_actions(app, load_rows())`): its routes, the path unknown
-      if (own && !els.length && a?.k !== 'arr' && (a || own.i < c.call.args.length)) add(owner, unknown, m);
+      if (own && !els.length && a?.k !== 'arr' && (a || own.i < c.call.args.length)) add(owner, unknown, m, site);
       for (const el of els) {
         const vals = this.pieces(fa, parts, v, ev, el, c, fn);
         const bad = vals.find((x) => !('s' in x));
         // a call's unknown path is a route only when the call gives its method, or it is a loop's element's
         if (bad && !el && !m) continue;
-        add(owner, bad ? (el ? unknown : bad) : joinParts(vals), m);
+        add(owner, bad ? (el ? unknown : bad) : joinParts(vals), m, site);
       }
     }
     // no call the analysis sees passes the sequence (the helper's callers are in files not analysed): said so
     const uncalled = 'e' in v && loop && ownParam(loop)?.fn === fn && !this.callsTo.get(`${fa.file}|${fn}`)?.length;
     const why = uncalled ? { ...v, why: `${v.why} (${elementWhy(parts, fa.functions[fn]?.name ?? null)})` } : unknown;
-    if (loop && !out.size) return [{ owner: this.resolve(fa.file, r.owner), path: why }];
+    if (loop && !all.length) return [{ owner: this.resolve(fa.file, r.owner), path: why }];
+    // at its calls when they pass the handler, or when there are several (one call's routes keep the registration's line:
+    // the handler written there serves them, and is instrumented there)
+    const at = (x: PerCall): string => (x.site ? `${x.site.file}|${x.site.range.start.line}|${x.site.range.start.column}` : '');
+    const sited = hp !== null || new Set(all.map(at)).size > 1;
+    const out = new Map<string, PerCall>();
+    for (const x of all) {
+      const { site, ...rest } = x;
+      const y = sited && site ? x : rest;
+      out.set(`${x.owner ? key(x.owner) : ''}|${x.methods?.[0] ?? ''}|${'s' in x.path ? x.path.s : `\0${x.path.e}`}|${at(y)}`, y);
+    }
     return out.size ? [...out.values()] : [undefined];
   }
 
@@ -175,6 +204,67 @@ export abstract class PerCallRoutes extends CallGraph {
     });
   }
 
+  /** The parameter of function `fn` the route registers as its handler (`router.get(path, h)`), else null. */
+  private handlerParam(file: string, fn: number, r: RawRoute): number | null {
+    const e = r.handler && fn >= 0 ? this.resolve(file, r.handler.ref) : null;
+    return e?.t === 'param' && e.file === file && e.fn === fn && e.prop === undefined ? e.i : null;
+  }
+
+  /**
+   * Where the route the call `c` of function `fn` (of `fnFile`, registering at line `line`) makes is reported: the call,
+   * or, while the strings it passes for the route's parameters `params` (path, method) read parameters of the function
+   * it is written in and that function is called once, that call (the one writing the literal: `crud(r, base) { reg(r,
+   * `${base}/x`, h) }` called once). The handler, what that call passes for parameter `hp` (carried up with the path).
+   * Null for a call the resolver made (a class statement, an element of an array: no range).
+   */
+  protected siteOf(c: Caller, fnFile: string, fn: number, params: number[], hp: number | null, line: number): CallSite | null {
+    if (!c.call.range) return null;
+    const decl = this.files.get(fnFile)?.functions[fn];
+    let [cur, file, f, ps, h] = [c, fnFile, fn, params, hp];
+    let handler: Ent | null = null;
+    for (let depth = 0; depth < MAX_UP; depth++) {
+      const up = cur.file === cur.from ? this.paramsRead(cur, file, f, ps) : null;
+      const callers = up ? (this.callsTo.get(`${cur.file}|${up.fn}`) ?? []) : [];
+      if (!up || callers.length !== 1 || !callers[0]!.call.range) break;
+      const a = h === null ? null : this.argOf(cur, file, f, h).ref;
+      if (h !== null && !(a?.k === 'param' && a.fn === up.fn)) [handler, h] = [this.passed(cur, file, f, h), null];
+      else if (a?.k === 'param') h = a.i;
+      [cur, file, f, ps] = [callers[0]!, cur.file, up.fn, up.params];
+    }
+    if (h !== null) handler = this.passed(cur, file, f, h);
+    const handlerArg = h === null ? undefined : argPosition(cur, this.files.get(file)?.functions[f]?.params, h);
+    const via: HelperCall = { file: fnFile, line, name: decl?.name ?? null, ...(handlerArg !== undefined ? { handlerArg } : {}) };
+    return { ...callSite(cur, via), ...(handler ? { handler } : {}) };
+  }
+
+  /** The function or class call `c` passes to parameter `i` of `fn` (also the value of a literal table's row it passes,
+   *  unrolled: `row.handler`), else null; through a wrapper call, the function it wraps (`observeRoute('GET', '/a', h)`,
+   *  `asyncHandler(h)`: its last argument that is one), as a registration's handler is read. */
+  private passed(c: Caller, file: string, fn: number, i: number): Ent | null {
+    const { ref, str } = this.argOf(c, file, fn, i);
+    // (a JS call's value is an object the call made: ObjDecl.via)
+    const via = ref?.k === 'obj' ? this.files.get(c.file)?.objects[ref.id]?.via : ref;
+    const wrapped = via?.k === 'ret' ? [...(via.args ?? [])].reverse() : [];
+    for (const r of [...wrapped, ref, str && 'e' in str ? str.ref : undefined]) {
+      const e = r ? this.resolve(c.file, r) : null;
+      if (e?.t === 'fn' || e?.t === 'cls') return e;
+    }
+    return null;
+  }
+
+  /** The parameters of the one function the strings `c` passes for `params` of `fn` read (a call passing on what it is
+   *  given: `reg(r, `${base}/x`)` in `crud(r, base)`); null when they read none, or those of several. */
+  private paramsRead(c: Caller, file: string, fn: number, params: number[]): { fn: number; params: number[] } | null {
+    const read: (Ref & { k: 'param' })[] = [];
+    for (const i of params) {
+      const { ref, str } = this.argOf(c, file, fn, i);
+      const refs = str && 'e' in str ? [str.ref, ...(str.parts ?? []).map((p) => (typeof p === 'string' ? undefined : p.ref))] : [ref];
+      for (const r of refs) if (r?.k === 'param') read.push(r);
+    }
+    const fns = new Set(read.map((r) => r.fn));
+    return fns.size === 1 ? { fn: read[0]!.fn, params: [...new Set(read.map((r) => r.i))] } : null;
+  }
+
   /**
    * `this.app.get(…)` in a method of a subclass where `app` is a field of a base class holding its constructor's
    * parameter (`constructor(protected app: Application)`): the object each `new` of this subclass (or one below it)
@@ -251,4 +341,18 @@ export abstract class PerCallRoutes extends CallGraph {
       path: { ...r.path, parts: parts.map((x) => (typeof x !== 'string' && same(x.ref) ? (a as { s: string }).s : x)) } as Val,
     }));
   }
+}
+
+/** Where call `c` is written (it has a range), with its helper's registration. */
+export function callSite(c: Caller, via: HelperCall): CallSite {
+  return { file: c.from, line: c.call.range!.start.line, range: c.call.range!, via };
+}
+
+/** Where call `c` writes its argument for parameter `i` of its callee (`params`): its position among the arguments
+ *  written (a Python bound method's receiver is not), or its keyword; undefined when it passes none. */
+export function argPosition(c: Caller, params: readonly string[] | undefined, i: number): number | string | undefined {
+  const at = i - (c.call.recv ? 1 : 0);
+  if (i < c.call.args.length) return at >= 0 ? at : undefined;
+  const kw = params?.[i];
+  return kw && c.call.kw?.[kw] ? kw : undefined;
 }

@@ -235,7 +235,7 @@ export function pyBoundCall(c: PyContext, callee: Fn, from: string, call: CallEd
   if (onClass && m.kind === 'self' && c.files.get(callee.file)?.functions[callee.id]?.name !== '__init__') return call;
   const at = (k: string): string => (/^\d+$/.test(k) ? String(Number(k) + 1) : k);
   const strs = call.strs ? Object.fromEntries(Object.entries(call.strs).map(([k, v]) => [at(k), v])) : undefined;
-  return { ...call, args: [receiver, ...call.args], ...(strs ? { strs } : {}) };
+  return { ...call, args: [receiver, ...call.args], ...(strs ? { strs } : {}), recv: true };
 }
 
 /**

@@ -5,10 +5,12 @@
  * cls.attach(api)` with `attach` doing `blueprint.add_url_rule(cls.path, view_func=cls.as_view(…))`: Python calls it
  * for every class statement deriving from it, ./pyMethods pySubclassHooks). Each chain of calls (at most MAX_LEVELS up)
  * that gives the class is one set of rows, with the owner and the path that chain gives (a parameter is its call's
- * argument, `cls.path` the attribute of the class passed); a row made by a class statement is at the class's head. Pure.
+ * argument, `cls.path` the attribute of the class passed); a row made by a class statement is at the class's head, one
+ * whose path a call gives at that call (the outermost of the chain giving it: ./perCall CallSite). Pure.
  */
 import type { Caller } from './callGraph';
 import { onArg, paramRoot } from './callGraph';
+import { argPosition, callSite, type CallSite } from './perCall';
 import type { FileAnalysis, RawRoute, Ref, Val } from './model';
 import { resourceMethods } from './pyResources';
 import { clip } from './common';
@@ -29,6 +31,8 @@ export interface ResourceAt {
   owner: Ent | null;
   path: Val;
   at?: { file: string; line: number; range: SourceRange };
+  /** The call giving its path (a helper's: `self.register(Users, "/users")`). */
+  site?: CallSite;
 }
 
 /** Calls followed up from the registration: a helper of a helper of `__init_subclass__`. */
@@ -45,6 +49,11 @@ interface Chain {
   pieces: Piece[] | null;
   path: Val;
   at?: ResourceAt['at'];
+  /** The registration: its file, line and function. */
+  reg: { file: string; line: number; fn: number };
+  /** The outermost call giving a piece of its path so far (else the first passing the class), and its argument holding
+   *  the class (when it is one). */
+  site?: { c: Caller; hArg?: number | string };
 }
 
 /** The pieces of a path value written in `file`: literals, and names to read (null when it reads nothing statically). */
@@ -63,7 +72,7 @@ export function resourceRoutes(
   ctx: ResourceContext,
   fa: FileAnalysis,
   r: RawRoute,
-): { fa: FileAnalysis; route: RawRoute; handlerFile: string; at?: { owner: Ent | null; path: Val } }[] {
+): { fa: FileAnalysis; route: RawRoute; handlerFile: string; at?: { owner: Ent | null; path: Val; site?: CallSite } }[] {
   const e = r.handler ? ctx.resolve(fa.file, r.handler.ref) : null;
   const rows: Partial<ResourceAt>[] =
     resourceChains(ctx, fa, r) ?? (e?.t === 'cls' || e?.t === 'inst' ? [{ cls: { t: 'cls', file: e.file, id: e.id } }] : []);
@@ -81,7 +90,7 @@ export function resourceRoutes(
         fa: (row.at && ctx.files.get(row.at.file)) || fa,
         route,
         handlerFile: m.file,
-        ...(row.path ? { at: { owner: row.owner ?? null, path: row.path } } : {}),
+        ...(row.path ? { at: { owner: row.owner ?? null, path: row.path, ...(row.site ? { site: row.site } : {}) } } : {}),
       };
     }),
   );
@@ -94,7 +103,7 @@ export function resourceRoutes(
 function resourceChains(
   ctx: ResourceContext,
   fa: FileAnalysis,
-  r: { handler: { ref: Ref } | null; owner: Ref | null; path: Val },
+  r: { handler: { ref: Ref } | null; owner: Ref | null; path: Val; line: number },
 ): ResourceAt[] | null {
   const h = r.handler ? ctx.resolve(fa.file, r.handler.ref) : null;
   if (h?.t !== 'param' || h.prop !== undefined || !r.owner) return null;
@@ -104,6 +113,7 @@ function resourceChains(
     owner: { file: fa.file, ref: r.owner },
     pieces: piecesOf(fa.file, r.path),
     path: r.path,
+    reg: { file: fa.file, line: r.line, fn: h.fn },
   };
   walk(ctx, start, fa.file, h.fn, 0, out);
   return [...out.values()];
@@ -125,24 +135,32 @@ function walk(ctx: ResourceContext, ch: Chain, file: string, fn: number, level: 
       return moved;
     };
     const pieces: Piece[] | null = [];
+    let given = false; // a piece of the path is this call's argument (not a member of one: `self.base`)
     for (const p of ch.pieces ?? []) {
       const root = typeof p === 'string' || p.file !== file ? null : paramRoot(p.ref);
       if (typeof p === 'string' || root?.fn !== fn) {
         pieces.push(p);
         continue;
       }
+      given ||= root === p.ref;
       const a = root === p.ref ? ctx.argOf(c, file, fn, root.i) : null;
       const str = a?.str ? piecesOf(c.file, a.str) : null;
       for (const x of str ?? []) if (typeof x !== 'string') fresh.push(x);
       const moved = str ? null : sub(p);
       pieces.push(...(str ?? (moved ? [{ ...p, ...moved }] : [p])));
     }
+    // the class this call passes as an argument (`resource` itself, not a member of it)
+    const hp = ch.h.file === file ? paramRoot(ch.h.ref) : null;
+    const hArg = hp === ch.h.ref && hp.fn === fn ? argPosition(c, ctx.files.get(file)?.functions[fn]?.params, hp.i) : undefined;
     const next: Chain = {
       h: sub(ch.h) ?? ch.h,
       owner: sub(ch.owner) ?? ch.owner,
       pieces: ch.pieces && pieces,
       path: ch.path,
       at: ch.at ?? (c.call.hook ? hookAt(ctx, c) : undefined),
+      reg: ch.reg,
+      // the outermost call writing a piece of the path, else the first passing the class
+      site: c.call.range && (given || (!ch.site && hArg !== undefined)) ? { c, ...(hArg !== undefined ? { hArg } : {}) } : ch.site,
     };
     // on up while what this call passes is still a parameter of the function the call is written in
     const up = fresh.map((x) => paramRoot(x.ref)).find((x) => x !== null);
@@ -175,6 +193,17 @@ function finish(ctx: ResourceContext, ch: Chain, out: Map<string, ResourceAt>): 
         ? { s: vals.map((v) => (v as { s: string }).s).join('') }
         : { e: name(ch.pieces[bad]), why: (vals[bad] as { why: string }).why };
   }
-  const k = `${cls.file}|${cls.id}|${owner ? JSON.stringify(owner) : ''}|${'s' in path ? path.s : path.e}|${ch.at?.file ?? ''}:${ch.at?.line ?? 0}`;
-  if (!out.has(k)) out.set(k, { cls, owner, path, ...(ch.at ? { at: ch.at } : {}) });
+  const s = ch.site && !ch.at ? ch.site : undefined;
+  const name = ctx.files.get(ch.reg.file)?.functions[ch.reg.fn]?.name ?? null;
+  const via = {
+    file: ch.reg.file,
+    line: ch.reg.line,
+    name,
+    ...(s?.hArg !== undefined ? { handlerArg: s.hArg } : {}),
+    resource: true as const,
+  };
+  const site = s && callSite(s.c, via);
+  const where = ch.at ?? site;
+  const k = `${cls.file}|${cls.id}|${owner ? JSON.stringify(owner) : ''}|${'s' in path ? path.s : path.e}|${where?.file ?? ''}:${where?.range.start.line ?? 0}:${where?.range.start.column ?? 0}`;
+  if (!out.has(k)) out.set(k, { cls, owner, path, ...(ch.at ? { at: ch.at } : {}), ...(site ? { site } : {}) });
 }

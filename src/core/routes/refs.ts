@@ -498,22 +498,24 @@ export class RefResolver {
     return e?.t === 'fn' && passesOn(fw, this.files.get(e.file)?.functions[e.id]);
   }
 
-  /** The handler function of a route (its definition, possibly in another module), else what the registration names. */
+  /** The handler function of a route (its definition, possibly in another module), else what the registration names;
+   *  `given`: the one a call of the helper registering it passes (./perCall). */
   protected handlerOf(
     fa: FileAnalysis,
     r: RawRoute,
     handlerFile?: string,
+    given?: Ent,
   ): Pick<Route, 'handlerFile' | 'handlerLine' | 'handlerName' | 'handlerRange'> {
     const fallback = { handlerFile: fa.file, handlerLine: r.handler?.line ?? r.line, handlerName: lastName(r.handler?.text ?? '') };
     if (!r.handler) return fallback;
-    const e = this.handlerEnt(fa, r, handlerFile);
+    const e = given ?? this.handlerEnt(fa, r, handlerFile);
     if (e?.t === 'fn') {
       const f = this.files.get(e.file)?.functions[e.id];
       if (f)
         return {
           handlerFile: e.file,
           handlerLine: f.line,
-          handlerName: r.handler.inline ? r.handler.text || null : f.name,
+          handlerName: r.handler.inline && !given ? r.handler.text || null : f.name,
           handlerRange: f.range,
         };
     }

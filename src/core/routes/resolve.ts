@@ -495,7 +495,9 @@ class Resolver extends PerCallRoutes {
       if (ms.length && !ms.includes(null)) r = { ...r, methods: ms as HttpMethod[] };
       else if (!r.methods.length) return; // not a route definition after all (JS: a `method` that is no HTTP method)
     }
-    const handler = this.handlerOf(fa, r, handlerFile);
+    const handler = this.handlerOf(fa, r, handlerFile, at?.site?.handler);
+    const s = at?.site; // reported at the call of its helper that gives its path (./perCall)
+    const where = s ? { file: s.file, line: s.line, range: s.range, helperCall: s.via } : { file: fa.file, line: r.line, range: r.range };
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
     const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -506,7 +508,7 @@ class Resolver extends PerCallRoutes {
       methods: HttpMethod[] = r.methods,
       source?: string,
     ): Route => {
-      const route: Route = { framework, methods, path: pathText, fullPath, file: fa.file, line: r.line, range: r.range, ...handler };
+      const route: Route = { framework, methods, path: pathText, fullPath, ...where, ...handler };
       if (fullPath === null) route.fullPathReason = reason ?? 'unknown prefix';
       const src = fullPath !== null ? (source ?? ('s' in pathVal ? provenance('path', pathVal) : undefined)) : undefined;
       if (src) route.fullPathSource = src;

@@ -38,6 +38,22 @@ export interface Route {
   handlerRange?: SourceRange;
   /** Handler name; null for anonymous inline handlers. */
   handlerName: string | null;
+  /** Registered by a project function with the path (or method) a call of it passes: `file`, `line` and `range` are
+   *  that call's (`reg(app, '/a', (req, res) => …)`), the handler what it passes when it is the function's parameter. */
+  helperCall?: HelperCall;
+}
+
+/** Where the function a route is reported at a call of (Route.helperCall) registers it. */
+export interface HelperCall {
+  /** The registration in the function: its file and line; the function's name. */
+  file: string;
+  line: number;
+  name: string | null;
+  /** The argument of the call the function registers as the handler: its position among the arguments written, or
+   *  its Python keyword. Absent when the handler is not one the call passes (written in the function). */
+  handlerArg?: number | string;
+  /** The function adds a class-based resource (`api.add_resource(resource(), url)`): the argument is the class. */
+  resource?: true;
 }
 
 /** The JSON shape of `telemetry-lens routes --json` (paths relative to the scanned directory). */

@@ -3,6 +3,7 @@
  * element), folder loaders read at run time (each file of the folder; the reason names the computed load when its filter
  * is not read), and helpers called as members of an imported module object.
  */
+import * as path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFile, detectRoutes } from '../../../src/core/routes/detector';
@@ -326,7 +327,7 @@ test('a literal list longer than 64 elements is not unrolled: its registrations 
   assert.deepEqual(routes.map(brief), ['GET null(`/${n}`: path is a template literal with substitutions: `/${n}`) /p/app.js']);
 });
 
-test('a helper called with different paths makes one route per call, each with the router of that call', async () => {
+test('a helper called with different paths makes one route per call, each with the router of that call, at that call', async () => {
   const utils = js(
     '/p/utils.js',
     'exports.crud = (router, base) => {',
@@ -359,13 +360,18 @@ test('a helper called with different paths makes one route per call, each with t
   );
   const routes = await detectRoutes([app, utils, py, main]);
   assert.deepEqual(routes.map(brief), [
-    'GET /everything /p/py/helpers.py',
-    'GET /users/all /p/py/helpers.py',
-    'GET /api/books /p/utils.js',
-    'GET /v2/authors /p/utils.js',
-    'DELETE /api/books/:id /p/utils.js',
-    'DELETE /v2/authors/:id /p/utils.js',
+    'GET /api/books /p/app.js',
+    'DELETE /api/books/:id /p/app.js',
+    'GET /v2/authors /p/app.js',
+    'DELETE /v2/authors/:id /p/app.js',
+    'GET /users/all /p/py/main.py',
+    'GET /everything /p/py/main.py',
   ]);
+  // each at its call; the handler, written in the helper, stays there
+  assert.deepEqual(
+    routes.map((r) => `${r.line} ${path.basename(r.handlerFile)}:${r.handlerLine}`),
+    ['6 utils.js:2', '6 utils.js:3', '7 utils.js:2', '7 utils.js:3', '5 helpers.py:3', '6 helpers.py:3'],
+  );
 });
 
 test('literal-list loaders of Fastify plugins and Koa routers: register/use per element, with the prefix of that element', async () => {
