@@ -16,7 +16,7 @@
  * Pure.
  */
 import type { Node } from '../parsing/nodes';
-import { jsStaticString, named, walk } from '../parsing/nodes';
+import { jsStaticString, named, soleBinding, walk } from '../parsing/nodes';
 import { jsObjectProp, unwrapExpr } from '../parsing/javascript';
 import type { ForeignMetric, RegistryKind } from './types';
 
@@ -95,16 +95,7 @@ function requiredModule(n: Node | null): { module: string; member?: string } | u
 }
 
 /** The single `const`/`let` declaration of `name` in the module, its value. */
-function declared(root: Node, name: string): Node | undefined {
-  const found: Node[] = [];
-  walk(root, (n) => {
-    if (n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) {
-      const v = n.childForFieldName('value');
-      if (v) found.push(v);
-    }
-  });
-  return found.length === 1 ? found[0] : undefined;
-}
+const declared = (root: Node, name: string): Node | undefined => soleBinding(root, name, 'variable_declarator', 'name', 'value');
 
 /** An expression, its identifiers followed to the value they are declared with (once each, a few hops). */
 function resolved(root: Node, n: Node | null | undefined): Node | undefined {

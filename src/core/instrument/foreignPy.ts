@@ -7,7 +7,7 @@
  * with `.add(…)` replace the default ones (their names are not read: unknown). Pure.
  */
 import type { Node } from '../parsing/nodes';
-import { named, pyStringValue, walk } from '../parsing/nodes';
+import { named, pyStringValue, soleBinding, walk } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import type { ForeignMetric, RegistryKind } from './types';
 
@@ -62,16 +62,7 @@ function pyBindings(root: Node): { classes: Set<string>; modules: Set<string>; d
 }
 
 /** The value a name is assigned once in the module (`registry = CollectorRegistry()`). */
-function assigned(root: Node, name: string): Node | undefined {
-  const found: Node[] = [];
-  walk(root, (n) => {
-    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
-      const v = n.childForFieldName('right');
-      if (v) found.push(v);
-    }
-  });
-  return found.length === 1 ? found[0] : undefined;
-}
+const assigned = (root: Node, name: string): Node | undefined => soleBinding(root, name, 'assignment', 'left', 'right');
 
 function registryOf(root: Node, b: ReturnType<typeof pyBindings>, n: Node | undefined): RegistryKind {
   if (!n) return 'default';

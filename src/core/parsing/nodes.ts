@@ -86,6 +86,24 @@ export function walk<N extends SyntaxNodeOf<N>>(node: N, visit: (n: N) => boolea
   for (const c of node.namedChildren) if (c) walk(c, visit);
 }
 
+/** The value of the one `type` node under `root` whose `nameField` reads `name` (a declaration or an assignment written
+ *  once: `const x = …`, `x = …`), its `valueField`; undefined when there is none or more than one. */
+export function soleBinding<N extends SyntaxNodeOf<N>>(
+  root: N,
+  name: string,
+  type: string,
+  nameField: string,
+  valueField: string,
+): N | undefined {
+  const found: N[] = [];
+  walk(root, (n) => {
+    if (n.type !== type || n.childForFieldName(nameField)?.text !== name) return;
+    const v = n.childForFieldName(valueField);
+    if (v) found.push(v);
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
 export function findAll<N extends SyntaxNodeOf<N>>(node: N, pred: (n: N) => boolean): N[] {
   const out: N[] = [];
   walk(node, (n) => {
