@@ -4,7 +4,8 @@
  *  - Python: the nearest folder from the route file up to its top package holding telemetry_routes.py, else
  *    telemetry.py, else the top package, or the folder on sys.path the file's absolute imports start from (the file's
  *    own folder when it is in neither); when the file's imports name neither, the top package an absolute import of
- *    the file names (`from apps.logistics import views` in apps/app.py: apps/), else the package its relative imports
+ *    the file names (`from apps.logistics import views` in apps/app.py: apps/), else the nearest folder a module of the
+ *    service runs from (app/main.py's `from core.config import …`: app/, on sys.path), else the package its relative imports
  *    climb to (`from ...extensions import db`: two folders up, namespace folders without __init__.py included) and
  *    the packages above it; imported relatively when the file uses relative imports inside a package, else by its
  *    dotted path.
@@ -91,6 +92,12 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   let top = named ?? reach;
   if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
   if (named === undefined && top > reach && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
+  // nor does the way it is imported, and it imports nothing relatively: a folder of that package a module of the service
+  // runs from (app/app/main.py's `from core.config import settings`, app/app/__init__.py notwithstanding) is on sys.path
+  if (named === undefined && !/^[ \t]*from[ \t]+\./m.test(text)) {
+    const root = await runRoot(chain.slice(0, top + 1), exists);
+    if (root !== undefined) [top, pathRoot] = [root, true];
+  }
   const packages = chain.slice(0, top + 1);
   const inPackage = named !== undefined || reach > 0 || (await exists(path.join(own, '__init__.py')));
   const helper = `${PY_HELPER_MODULE}.py`;
@@ -140,6 +147,29 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
       for (const d of await importsOf(p)) {
         const top = names(d);
         if (top !== undefined) return top;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The index in `chain` of the nearest folder on sys.path by its own modules: a .py file in it whose absolute imports
+ * name a module of a package below it (`from core.config import x` with core/config.py there, `from routes import r`
+ * with routes/__init__.py), which resolves only when that folder is where Python starts looking; undefined when none of
+ * the first few is. A lone module of the folder named like a library (`from celery import Celery` next to celery.py)
+ * is the library: no evidence.
+ */
+async function runRoot(chain: string[], exists: Exists): Promise<number | undefined> {
+  for (const [i, dir] of chain.slice(0, IMPORTER_LEVELS).entries()) {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
+    for (const m of modules) {
+      for (const d of await importsOf(path.join(dir, m.name))) {
+        const segs = d.split('.');
+        if (d.startsWith('.')) continue;
+        const p = path.join(dir, ...segs);
+        if ((segs.length > 1 && (await exists(`${p}.py`))) || (await exists(path.join(p, '__init__.py')))) return i;
       }
     }
   }

@@ -106,3 +106,37 @@ describe('wrapper style: the Python helper of blueprints in a namespace folder o
     assert.deepEqual([h.path, h.module], [path.join(root, 'app', 'blueprints', 'main', 'telemetry_routes.py'), '.telemetry_routes']);
   });
 });
+
+describe('wrapper style: the Python helper of a service run from inside a folder that has an __init__.py', () => {
+  // start.sh does `cd app/app && python3 main.py`: app/app/__init__.py exists, but its modules import each other as top level
+  const root = project({
+    'backend/app/app/__init__.py': '',
+    'backend/app/app/main.py': 'from fastapi import FastAPI\nfrom core.config import settings\nfrom routes import routers\n',
+    'backend/app/app/core/__init__.py': '',
+    'backend/app/app/core/config.py': 'settings = None\n',
+    'backend/app/app/routes/__init__.py': 'from .actions import router\nrouters = [router]\n',
+    'backend/app/app/routes/actions/__init__.py': 'from fastapi import APIRouter\nfrom . import health\nrouter = APIRouter()\n',
+    'backend/app/app/routes/actions/health.py':
+      'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/health")\ndef health():\n    return {}\n',
+  });
+  const helper = path.join(root, 'backend', 'app', 'app', 'telemetry_routes.py');
+
+  it('the entry module and a route file importing nothing of the project both import it top level, from the folder it runs from', async () => {
+    for (const rel of ['backend/app/app/main.py', 'backend/app/app/routes/actions/health.py']) {
+      const file = path.join(root, rel);
+      const h = await pythonHelperLocation(file, fs.readFileSync(file, 'utf8'));
+      assert.deepEqual([h.path, h.module], [helper, 'telemetry_routes'], rel);
+    }
+  });
+
+  it('a package module named like the library it imports (proj/celery.py: `from celery import Celery`) is no sign of that', async () => {
+    const pkg = project({
+      'proj/__init__.py': '',
+      'proj/celery.py': 'from celery import Celery\napp = Celery("proj")\n',
+      'proj/views.py': VIEW,
+    });
+    const file = path.join(pkg, 'proj', 'views.py');
+    const h = await pythonHelperLocation(file, VIEW);
+    assert.deepEqual([h.path, h.module], [path.join(pkg, 'proj', 'telemetry_routes.py'), 'proj.telemetry_routes']);
+  });
+});
