@@ -9,7 +9,7 @@ import { calleeName, findAll, type Node } from '../parsing/nodes';
 import { withTree } from '../parsing/treeSitter';
 import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString, shiftEdits } from './common';
 import { analyseJsModule, jsRef } from './jsModule';
-import { relativeImportNeedsExtension } from './helperLocation';
+import { relativeImportStyleOf, type ImportStyle } from './helperLocation';
 import { analysePythonModule, pythonImportEdits, type PyWanted } from './pyModule';
 import { validateResult } from './validate';
 import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
@@ -180,9 +180,9 @@ export async function planAppSetup(
   }
   const opts = { ...DEFAULT_OPTIONS, ...optsIn } as AppSetupOptions;
   // a relative import of the tracing module carries its run-time extension where the file's project needs one
-  const needsExt = kind === 'tracing' && (await relativeImportNeedsExtension(file, text));
+  const style = kind === 'tracing' ? await relativeImportStyleOf(file, text) : 'none';
   const r = await withTree(text, file, (root, g) =>
-    g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts, needsExt),
+    g === 'python' ? pythonSetup(root, text, file, kind, opts) : jsSetup(root, text, file, g, kind, opts, style),
   );
   if (!r) return refuse(`unsupported file type: ${path.basename(file)}`);
   if (r.plan.edits.length) {
@@ -285,7 +285,7 @@ function jsSetup(
   grammar: string,
   kind: 'metrics-endpoint' | 'tracing',
   opts: AppSetupOptions,
-  needsExt: boolean,
+  style: ImportStyle,
 ) {
   const app = findAppsIn(root, grammar)[0];
   if (!app) return refuse('no app object (express(), Fastify(), new Koa(), new Hono(), NestFactory.create()) found in this file');
@@ -390,9 +390,11 @@ function jsSetup(
           ? './tracing.mjs'
           : ext === '.cts'
             ? './tracing.cjs'
-            : needsExt
+            : style === 'runtime'
               ? './tracing.js'
-              : './tracing';
+              : style === 'source'
+                ? `./tracing${ext}`
+                : './tracing';
   const line = esm
     ? `import ${q(spec)}${semi} // OpenTelemetry first: before anything it instruments`
     : `require(${q(spec)})${semi} // OpenTelemetry first: before anything it instruments`;

@@ -229,10 +229,10 @@ async function packageChain(file: string, exists: Exists): Promise<{ chain: stri
   }
 }
 
-/** Whether a relative import written into `file` needs the imported module's run-time extension (see below). */
-export async function relativeImportNeedsExtension(file: string, text: string): Promise<boolean> {
+/** How a relative import written into `file` names a module (see relativeImportStyle). */
+export async function relativeImportStyleOf(file: string, text: string): Promise<ImportStyle> {
   const { root } = await packageChain(file, fileExists);
-  return relativeImportsNeedExtension(file, text, root, await compileScope(file, root));
+  return relativeImportStyle(file, text, root, await compileScope(file, root));
 }
 
 export async function jsHelperLocation(file: string, text: string, ts: boolean, exists: Exists = fileExists): Promise<HelperLocation> {
@@ -266,9 +266,11 @@ export async function jsHelperLocation(file: string, text: string, ts: boolean, 
   const p = path.join(dir, JS_HELPER_MODULE + ext);
   let spec = path.relative(own, path.join(dir, JS_HELPER_MODULE)).split(path.sep).join('/');
   if (!spec.startsWith('.')) spec = `./${spec}`;
-  // the extension a relative import needs: .mjs/.cjs always; .js when the file or its project says so
+  // the extension a relative import needs: .mjs/.cjs always; .js when the file or its project says so; the source's
+  // own (`.ts`) when the file's imports name .ts files (Node running TypeScript itself, allowImportingTsExtensions)
   const runtimeExt = ext === '.mts' ? '.mjs' : ext === '.cts' ? '.cjs' : ext === '.ts' ? '.js' : ext;
-  if (runtimeExt === '.mjs' || runtimeExt === '.cjs' || (await relativeImportsNeedExtension(file, text, root, scope))) spec += runtimeExt;
+  const style = runtimeExt === '.mjs' || runtimeExt === '.cjs' ? 'runtime' : await relativeImportStyle(file, text, root, scope);
+  if (style !== 'none') spec += style === 'source' ? ext : runtimeExt;
   return { path: p, module: spec, exists: await exists(p) };
 }
 
@@ -277,13 +279,18 @@ const RELATIVE_IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\(\s*|^[ \t]*imp
 /** Specifiers naming a file that is no JS module (or a .ts one, under allowImportingTsExtensions): no evidence either way. */
 const OTHER_FILE = /\.(?:[cm]?tsx?|json|css|scss|sass|less|svg|png|jpe?g|gif|html?|node|wasm|txt|md|ya?ml|graphql|gql)$/i;
 
-/** What a module's relative imports say: true when one carries a run-time extension (`../db.js`), false when one
- *  names a module without any (`./users.service`, `../db`), undefined when it has none. */
-export function extensionStyle(text: string): boolean | undefined {
-  let style: boolean | undefined;
+/** How a relative import names a module: with its run-time extension (`../db.js`), with its source's (`../db.ts`), or
+ *  with none (`../db`). */
+export type ImportStyle = 'runtime' | 'source' | 'none';
+
+/** What a module's relative imports say: `runtime` when one carries a run-time extension, else `none` when one names a
+ *  module without any (`./users.service`), else `source` when one names a .ts file; undefined when it has none. */
+export function extensionStyle(text: string): ImportStyle | undefined {
+  let style: ImportStyle | undefined;
   for (const m of text.matchAll(RELATIVE_IMPORT)) {
-    if (/\.[cm]?jsx?$/i.test(m[1]!)) return true;
-    if (!OTHER_FILE.test(m[1]!)) style = false;
+    if (/\.[cm]?jsx?$/i.test(m[1]!)) return 'runtime';
+    if (/\.[cm]?ts$/i.test(m[1]!)) style ??= 'source';
+    else if (!OTHER_FILE.test(m[1]!)) style = 'none';
   }
   return style;
 }
@@ -291,26 +298,27 @@ export function extensionStyle(text: string): boolean | undefined {
 const NEIGHBOUR_FILES = 12;
 
 /**
- * Whether a relative import written into a JS/TS file needs the imported module's run-time extension. The file's own
- * relative imports decide when it has any. Else the project: only an ES module does (`.mts`/`.mjs`, or `.ts`/`.js` under
- * a package.json with `"type": "module"`; never `.cts`/`.cjs`/CommonJS), and then under node16/nodenext resolution
- * (TS2835 otherwise, ERR_MODULE_NOT_FOUND at run time), or a `.js`/`.mjs` file Node loads itself, never under bundler
- * resolution; a TS file no tsconfig compiles follows its neighbours' relative imports (its folder and the one above).
+ * How a relative import written into a JS/TS file names a module: whether it needs the imported module's run-time
+ * extension, or its source's. The file's own relative imports decide when it has any. Else the project: only an ES
+ * module needs one (`.mts`/`.mjs`, or `.ts`/`.js` under a package.json with `"type": "module"`; never
+ * `.cts`/`.cjs`/CommonJS), and then under node16/nodenext resolution (TS2835 otherwise, ERR_MODULE_NOT_FOUND at run
+ * time), or a `.js`/`.mjs` file Node loads itself, never under bundler resolution; a TS file no tsconfig compiles
+ * follows its neighbours' relative imports (its folder and the one above).
  */
-export async function relativeImportsNeedExtension(
+async function relativeImportStyle(
   file: string,
   text: string,
   packageDir: string | undefined,
   scope: CompileScope | undefined,
-): Promise<boolean> {
+): Promise<ImportStyle> {
   const own = extensionStyle(text);
   if (own !== undefined) return own;
   const ext = path.extname(file).toLowerCase();
   const resolution = scope?.moduleResolution;
-  if (resolution === 'bundler' || ext === '.cts' || ext === '.cjs') return false;
-  if (ext !== '.mts' && ext !== '.mjs' && (await packageType(packageDir)) !== 'module') return false;
-  if (resolution === 'node16' || resolution === 'nodenext' || ext === '.js' || ext === '.mjs') return true;
-  if (scope) return false;
+  if (resolution === 'bundler' || ext === '.cts' || ext === '.cjs') return 'none';
+  if (ext !== '.mts' && ext !== '.mjs' && (await packageType(packageDir)) !== 'module') return 'none';
+  if (resolution === 'node16' || resolution === 'nodenext' || ext === '.js' || ext === '.mjs') return 'runtime';
+  if (scope) return 'none';
   const dir = path.dirname(path.resolve(file));
   for (const d of [dir, path.dirname(dir)]) {
     const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
@@ -321,7 +329,7 @@ export async function relativeImportsNeedExtension(
     }
     if (d === packageDir) break;
   }
-  return false;
+  return 'none';
 }
 
 /** The `type` of the package.json in `dir` (`module`, `commonjs`), undefined when it has none or is unreadable. */

@@ -143,6 +143,10 @@ describe('planAppSetup: Node', () => {
     write('other/package.json', '{}');
     const cjs = await setup(text, path.join(root, 'other', 'server.ts'), 'tracing');
     assert.match(cjs.out, /^import '\.\/tracing';/, 'CommonJS project: as before');
+    // TypeScript run by Node itself (`node src/server.ts`): its own imports name .ts files, and so does this one
+    const own = `import { routes } from './routes.ts';\n${text}`;
+    const stripped = await setup(own, path.join(root, 'src', 'server.ts'), 'tracing');
+    assert.match(stripped.out, /^import '\.\/tracing\.ts';/, 'ERR_MODULE_NOT_FOUND for ./tracing or ./tracing.js');
   });
 
   it('tracing: ESM import first in TypeScript; NestJS metrics on the HTTP adapter', async () => {

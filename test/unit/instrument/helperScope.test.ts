@@ -168,4 +168,22 @@ describe('wrapper style: the helper specifier of a file with no relative import 
     const js = project({ 'package.json': '{ "type": "module" }', 'src/app.js': '', 'src/routes/users.js': ROUTES });
     assert.equal((await jsHelperLocation(path.join(js, 'src', 'routes', 'users.js'), ROUTES, false)).module, '../telemetryRoutes.js');
   });
+
+  it('TypeScript that imports its .ts files by name (`node src/index.ts`, allowImportingTsExtensions): `.ts` too', async () => {
+    const own = "import { auth } from './betterAuth.ts';\n" + FASTIFY;
+    const root = project({
+      'package.json': '{ "type": "module" }',
+      'tsconfig.json': '{ "extends": "@repo/typescript-config/node.json", "include": ["src"] }',
+      'src/index.ts': "import { app } from './app.ts';\n",
+      'src/features/auth/authRoutes.ts': own,
+    });
+    assert.equal(await spec(root, 'src/features/auth/authRoutes.ts', own), '../../telemetryRoutes.ts');
+    // a file with no relative import of its own follows its neighbours
+    const lone = project({
+      'package.json': '{ "type": "module" }',
+      'src/features/users/users.ts': "import { db } from '../../db.ts';\n",
+      'src/features/users/routes.ts': FASTIFY,
+    });
+    assert.equal(await spec(lone, 'src/features/users/routes.ts'), '../../telemetryRoutes.ts');
+  });
 });
