@@ -10,13 +10,16 @@
  * `dirNameRoutePrefix` function makes a sub-folder's prefix unknown: never the path without it. Pure.
  */
 import * as path from 'node:path';
-import { jsStringLiteral, type SyntaxNode as Node } from '../parsing/nodes';
+import { jsStringLiteral, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
 import { re2 } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import type { FileAnalysis, Ref, Val } from './model';
 import { joinPrefix } from './paths';
+import { clip } from './common';
+import { literalObject } from './jsValues';
 import type { Ent } from './values';
+import { key } from './refs';
 
 /** A path filter of the options: a string is a substring test, a regular expression a search. */
 export type PathFilter = { includes: string } | { re: string; i?: true };
@@ -101,6 +104,27 @@ export function autoloadDir(dir: string, file: string, o: AutoloadFilters, names
   return folders.length ? `/${folders.join('/')}` : '';
 }
 
+/**
+ * `options` of an autoload registration that the analysis cannot read whole, as `{ optionsUnread: text }` (else `{}`):
+ * not an object literal (or a constant holding one), or one whose `prefix` a spread may set (`{ ...opts }`).
+ */
+export function autoloadOptionsUnread(A: JsAnalyzer, options: Node | null): { optionsUnread?: string } {
+  const u = unwrapExpr(options);
+  if (!u) return {};
+  const o = literalObject(A, u);
+  if (!o) return { optionsUnread: clip(u.text) };
+  const isPrefix = (p: Node): boolean =>
+    (p.type === 'pair' && (jsStringLiteral(p.childForFieldName('key')!) ?? p.childForFieldName('key')?.text) === 'prefix') ||
+    (p.type === 'shorthand_property_identifier' && p.text === 'prefix');
+  // a spread after the last `prefix` may set it; the last one written wins
+  let known = true;
+  for (const p of named(o)) {
+    if (p.type === 'spread_element') known = false;
+    else if (isPrefix(p)) known = true;
+  }
+  return known ? {} : { optionsUnread: clip(u.text) };
+}
+
 /** A mount a folder convention makes: `child` (a plugin's parameter, a router) under `parent` at `prefix`. */
 export interface FolderMount {
   parent: Ent;
@@ -111,8 +135,10 @@ export interface FolderMount {
   outer?: Val;
   file: string;
   line: number;
-  /** A plugin wrapped in fastify-plugin: prefixes do not apply. */
+  /** A plugin wrapped in fastify-plugin, or loaded with `encapsulate: false`: prefixes do not apply. */
   fp?: boolean;
+  /** The loader's `options` the analysis cannot read whole: the plugin's `opts.prefix` is unknown. */
+  optionsUnread?: string;
 }
 
 /** The sorted names of the given files in each folder (what autoload's index pattern is tested on). */
@@ -150,9 +176,62 @@ export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve
         let prefix = dirs ? (f.consts.autoPrefix ?? '') : joinPrefix('fastify', base, own);
         if ('prefixOverride' in f.consts) prefix = f.consts.prefixOverride!;
         const child: Ent = { t: 'param', file: f.file, fn: e.id, i: 0 };
-        out.push({ parent, child, prefix, ...(outer ? { outer } : {}), file: fa.file, line: al.line, fp: e.fp });
+        const unread = al.optionsUnread ? { optionsUnread: al.optionsUnread } : {};
+        out.push({ parent, child, prefix, ...(outer ? { outer } : {}), file: fa.file, line: al.line, fp: e.fp || al.shared, ...unread });
       }
     }
   }
   return out;
 }
+
+/** A registration of a plugin's instance parameter (resolve.ts Edge), as autoloadOptions reads it. */
+interface LoadEdge {
+  kind: string;
+  prefix: Val | null;
+  extra?: Val | null;
+  file: string;
+  line: number;
+  optionsUnread?: string;
+}
+
+/**
+ * `opts.prefix` of a plugin function @fastify/autoload registers (its options parameter, second; also `{ prefix }`), as
+ * autoload's loadPlugin sets it: the loader's `options.prefix` followed by the plugin's `autoPrefix` or folder, as its
+ * mount reads them (`prefixOverride` instead), whether or not the plugin is encapsulated. `edges`: the registrations of
+ * each entity; the answer is null (not known this way) unless autoload is the only thing that registers the function,
+ * unknown with the reason when the loader's options or prefix are, or when two loaders give different prefixes.
+ */
+export function autoloadOptions(
+  edges: ReadonlyMap<string, readonly LoadEdge[]>,
+  ev: (file: string, v: Val) => Val,
+  rel: (file: string) => string,
+): (file: string, fn: number, i: number, name: string) => Val | null {
+  const asking = new Set<string>(); // a plugin whose loader's prefix is its own option (a folder loading itself)
+  const one = (e: LoadEdge): Val => {
+    const at = `${rel(e.file)}:${e.line}`;
+    if (e.optionsUnread) return { e: e.optionsUnread, why: `plugin option whose autoload options at ${at} the analysis cannot read` };
+    const v = e.prefix ? ev(e.file, e.prefix) : { s: '' };
+    if ('e' in v) return { e: v.e, why: `plugin option whose autoload prefix at ${at} is a ${v.why}` };
+    const s = e.extra && 's' in e.extra ? joinPrefix('fastify', v.s, e.extra.s) : v.s;
+    return v.src ? { s, src: v.src } : { s };
+  };
+  return (file, fn, i, name) => {
+    const k = key({ t: 'param', file, fn, i: 0 });
+    const loads = edges.get(k) ?? [];
+    if (i !== 1 || name !== 'prefix' || asking.has(k) || !loads.length || loads.some((e) => e.kind !== 'autoload')) return null;
+    asking.add(k);
+    try {
+      const vals = loads.slice(0, MAX_LOADS).map(one);
+      const first = vals[0]!;
+      const other = vals.find((v) => 'e' in v || ('s' in first && v.s !== first.s));
+      if (!other || 'e' in first) return first;
+      if ('e' in other) return other;
+      return { e: `'${first.s}', '${other.s}'`, why: 'plugin option several autoload registrations give different values' };
+    } finally {
+      asking.delete(k);
+    }
+  };
+}
+
+/** The registrations of one plugin read for its options (a file under many loaders' folders). */
+const MAX_LOADS = 16;

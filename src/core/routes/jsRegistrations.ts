@@ -18,7 +18,7 @@ import { tableRoute } from './jsRouteTables';
 import { importedField, literalObject, soleConstValue } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
-import { autoloadFilters } from './autoload';
+import { autoloadFilters, autoloadOptionsUnread } from './autoload';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
 import { chainPath, pathless } from './jsHonoChain';
@@ -389,6 +389,8 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
         ...(dirNames?.text === 'false' ? { flat: true } : {}),
         ...(dirNames && !/^(?:true|false)$/.test(dirNames.text) ? { dirNames: dirNames.text.slice(0, 80) } : {}),
         ...(Object.keys(filters).length ? { filters } : {}),
+        ...(opts && unwrapExpr(A.prop(opts, 'encapsulate'))?.text === 'false' ? { shared: true as const } : {}),
+        ...autoloadOptionsUnread(A, opts && A.prop(opts, 'options')),
       });
     } else {
       A.fa.notes.push(`line ${line}: autoload dir not statically known`);

@@ -420,6 +420,11 @@ export interface FileAnalysis {
     /** dirNameRoutePrefix is neither `true` nor `false` (a function, a variable): its text */
     dirNames?: string;
     filters?: AutoloadFilters;
+    /** `encapsulate: false`: each plugin shares the loader's instance, as fastify-plugin makes it (prefixes do not apply) */
+    shared?: true;
+    /** `options` the analysis cannot read whole (a spread, a variable, `Object.assign({}, opts)`): its text. What the
+     *  plugins get as `opts.prefix` is then unknown (the mount keeps the prefix the literal part gives). */
+    optionsUnread?: string;
   }[];
   /** An @fastify/autoload registration whose `dir` is not statically known: it may load any file. */
   autoloadUnknown?: true;

@@ -3,7 +3,7 @@
  * deterministic; never throws on odd input (unresolvable things drop out or give fullPath null + reason).
  */
 import * as path from 'node:path';
-import { autoloadMounts } from './autoload';
+import { autoloadMounts, autoloadOptions } from './autoload';
 import { honoxMounts } from './honox';
 import type { FileAnalysis, Mount, Ref, RawRoute, Val } from './model';
 import type { Framework, HttpMethod, Route } from './types';
@@ -63,6 +63,8 @@ interface Edge {
   fp?: boolean;
   /** Extra prefix after the edge prefix (Fastify autoPrefix). */
   extra?: Val | null;
+  /** autoload: its `options` the analysis cannot read whole (the plugin's `opts.prefix` is unknown). */
+  optionsUnread?: string;
 }
 
 interface Base {
@@ -125,6 +127,11 @@ class Resolver extends PerCallRoutes {
       resolve: (file, ref) => this.resolve(file, ref),
       paramArgs: (file, fn, i) => this.paramArgs(file, fn, i),
       nameFns: (file) => this.nameFns(file),
+      pluginOption: autoloadOptions(
+        this.edges,
+        (f, v) => this.evalVal(f, v),
+        (f) => this.rel(f),
+      ),
     });
   }
 
@@ -299,7 +306,8 @@ class Resolver extends PerCallRoutes {
         // a non-literal autoload prefix is evaluated where it is registered; the folder part follows it
         const prefix = m.outer ?? { s: m.prefix };
         const extra = m.outer ? { s: m.prefix } : undefined;
-        this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp });
+        const unread = 'optionsUnread' in m ? { optionsUnread: m.optionsUnread } : {};
+        this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp, ...unread });
         this.folderLoaded.add(m.child.file);
       }
     // what a package's function makes is a router only where an Express app mounts it at a path (./jsPackageRouters)

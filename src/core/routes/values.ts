@@ -31,6 +31,9 @@ export interface ValueContext {
   paramArgs(file: string, fn: number, i: number): { file: string; v: Val }[];
   /** The string helpers (./jsStrHelpers) the modules `file` imports export. */
   nameFns(file: string): NameFns;
+  /** Property `name` of parameter `i` of function `fn` as what registers the function gives it (a plugin's
+   *  `opts.prefix` @fastify/autoload sets: ./autoload autoloadOptions); null when not known that way. */
+  pluginOption?(file: string, fn: number, i: number, name: string): Val | null;
 }
 
 type Str = { s: string; src?: string };
@@ -48,6 +51,9 @@ export class Values {
     if ('s' in v) return v;
     if (v.ref?.k === 'strfn') return this.helperVal(file, v.ref, v.e) ?? v;
     if (v.ref) {
+      // a plugin's option its loader sets: known, or unknown for the loader's reason
+      const o = this.optionOf(file, v.ref);
+      if (o) return 's' in o ? o : { e: o.e, why: o.why };
       const c = this.constOf(file, v.ref, v.e);
       if (c) return c;
     }
@@ -115,6 +121,11 @@ export class Values {
     }
   }
 
+  /** `opts.prefix` of a function's options parameter, as what registers the function gives it (ValueContext.pluginOption). */
+  private optionOf(file: string, ref: Ref): Val | null {
+    return ref.k === 'mem' && ref.base.k === 'param' ? (this.c.pluginOption?.(file, ref.base.fn, ref.base.i, ref.name) ?? null) : null;
+  }
+
   /** `strip(APP_CONFIG.BASE_API_PATH)`: the helper's body on its argument's value (or why not); null when the argument
    *  is unknown. */
   private helperVal(file: string, ref: Extract<Ref, { k: 'strfn' }>, text: string): Val | null {
@@ -124,6 +135,8 @@ export class Values {
 
   /** `mod.NAME`, `settings.API_V1_STR`, `config.api.prefix` (a key path into an exported object literal). */
   private memberConst(file: string, ref: Extract<Ref, { k: 'mem' }>, text: string): Str | null {
+    const opt = this.optionOf(file, ref);
+    if (opt) return 's' in opt ? opt : null;
     if (ref.base.k === 'lit') {
       // `c.path` of an element `{ path: '/users', router }` of an imported table (callGraph.ts), or `{ path: paths.ADMIN }`
       const s = ref.base.strs?.[ref.name];

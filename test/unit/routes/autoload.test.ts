@@ -104,3 +104,37 @@ test(
     );
   },
 );
+
+test("a module's `opts.prefix`: what each autoload registering it gives; different ones, or loaders loading each other, stay unknown", async () => {
+  const mod = (name: string) =>
+    `import fp from 'fastify-plugin';\nimport autoload from '@fastify/autoload';\nexport default fp(async (f, opts) => {\n  f.register(autoload, { dir: \`\${import.meta.dirname}/${name}\`, options: { prefix: opts.prefix } });\n});\n`;
+  const route = "export default async (f) => {\n  f.get('/x', async () => 1);\n};\n";
+  const app = [
+    "import Fastify from 'fastify';",
+    "import autoload from '@fastify/autoload';",
+    'const app = Fastify();',
+    "app.register(autoload, { dir: `${import.meta.dirname}/modules`, maxDepth: 1, options: { prefix: '/v1' } });",
+    "app.register(autoload, { dir: `${import.meta.dirname}/modules/shop`, maxDepth: 0, options: { prefix: '/v2' } });",
+    "app.register(autoload, { dir: `${import.meta.dirname}/self/a`, options: { prefix: '/v3' } });",
+  ].join('\n');
+  const routes = await detectRoutes([
+    { path: '/p/app.js', text: app },
+    { path: '/p/modules/shop/index.js', text: mod('routes') },
+    { path: '/p/modules/shop/routes/x.js', text: route },
+    // two modules autoloading each other's folder: each one's option is asked of the other once, never forever
+    { path: '/p/self/a/index.js', text: mod('../b').replace('f.register', "f.get('/a', async () => 1);\n  f.register") },
+    { path: '/p/self/b/index.js', text: mod('../a') },
+  ]);
+  assert.deepEqual(
+    routes.map((r) => [r.file, r.fullPath, r.fullPathReason ?? '']),
+    [
+      [
+        '/p/modules/shop/routes/x.js',
+        null,
+        "prefix at modules/shop/index.js:4 is a plugin option several autoload registrations give different values: '/v1/shop', '/v2'",
+      ],
+      ['/p/self/a/index.js', null, 'parameter `f` of an anonymous function (self/b/index.js:3) is only mounted inside a mount cycle'],
+      ['/p/self/a/index.js', '/a', ''],
+    ],
+  );
+});
