@@ -13,8 +13,8 @@ import type { HandlerSpec, RawRoute, Ref, Val } from './model';
 import { nestConfigLoad, nestGlobalPrefix, nestVersioning } from './nest';
 import { valueOfKey } from './jsLoops';
 import { loopCall } from './jsCalls';
-import { objectLiteral, tableMount } from './jsTables';
-import { tableRoute } from './jsRouteTables';
+import { composeMount, objectLiteral, tableMount } from './jsTables';
+import { rowHandler, tableRoute } from './jsRouteTables';
 import { importedField, literalObject, soleConstValue } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
@@ -216,7 +216,7 @@ export function routeDefinition(
 ): void {
   const url = A.prop(def, 'url') ?? A.prop(def, 'path');
   const method = A.prop(def, 'method');
-  const h = A.prop(def, 'handler');
+  const h = rowHandler(A, def, flavour);
   if (!url || !method || !h) return;
   const ms = A.paths(method)
     .map((v) => ('s' in v ? toMethod(v.s) : null))
@@ -274,8 +274,8 @@ function routeCall(A: JsAnalyzer, { n, recv, argv, line, range }: Call): void {
   }
 }
 
-/** Express/Koa `app.use('/p', router)`, `app.use(router)`, and over a literal array of `{ path, route }` objects; Hono
- *  `app.use('/p', mw, (c) => …)`, a route of every method. */
+/** Express/Koa `app.use('/p', router)`, `app.use(router)`, Koa `app.use(compose(array))`, and over a literal array of
+ *  `{ path, route }` objects; Hono `app.use('/p', mw, (c) => …)`, a route of every method. */
 function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
   if (!argv.length) return;
   const m = unwrapExpr(argv[0]!);
@@ -287,7 +287,7 @@ function useCall(A: JsAnalyzer, { recv, argv, line, range }: Call): void {
     if (child) A.fa.mounts.push({ parent: A.refOf(recv), child: A.refOf(child), prefix: c && p ? A.evalStr(p) : null, line, kind: 'use' });
     return;
   }
-  if (tableMount(A, recv, argv, line, 'use')) return;
+  if (composeMount(A, recv, argv, line) || tableMount(A, recv, argv, line, 'use')) return;
   const loop = A.loops.loopOfArgs(argv);
   if (loop) {
     // routes.forEach((r) => router.use(r.path, r.route)), for (const [prefix, router] of ROUTES) app.use(prefix, router)

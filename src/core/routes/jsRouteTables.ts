@@ -18,24 +18,53 @@ import type { JsAnalyzer } from './javascript';
 import { routeDefinition } from './jsRegistrations';
 import { constArray as arrayElements, literalArray, literalObject, soleConstValue } from './jsValues';
 import { definition } from './jsRouteDefs';
+import { patternNames } from './jsPatterns';
 
 /** What a row's path may be written as besides a string: an expression of constants (`` `${routeType.v1}/login` ``,
  *  `BASE + '/x'`, `PATHS.users`), known across files or not (then the route has no full path, with the reason). */
 const PATH_EXPR = /^(?:template_string|binary_expression|identifier|member_expression)$/;
 
+/** The handler of a route object: its `handler`; of a row of a table dispatched by its method (`router[row.method](row.path,
+ *  row.controller)`), also its `controller`. */
+export function rowHandler(A: JsAnalyzer, row: Node, flavour: 'js-route-object' | 'js-method'): Node | null {
+  return A.prop(row, 'handler') ?? (flavour === 'js-method' ? A.prop(row, 'controller') : null);
+}
+
 /**
  * A row: an object with a literal method (or a literal array of them, `['GET', 'HEAD']`), a path (`path` or `url`)
- * written as a `/…` string or a string expression, and a handler.
+ * written as a `/…` string or a string expression, and a handler (`handler` or `controller`).
  */
 function isRow(A: JsAnalyzer, row: Node): boolean {
   if (row.type !== 'object') return false;
   const method = A.prop(row, 'method');
   const url = A.prop(row, 'path') ?? A.prop(row, 'url');
-  if (!method || !url || !A.prop(row, 'handler')) return false;
+  if (!method || !url || !rowHandler(A, row, 'js-method') || chosen(A, method)) return false;
   const ms = A.paths(method);
   if (!ms.length || ms.some((m) => !('s' in m) || !toMethod(m.s))) return false;
   const p = A.evalStr(url);
   return 's' in p ? p.s.startsWith('/') : PATH_EXPR.test(unwrapExpr(url)?.type ?? '');
+}
+
+/** A method chosen at run time (`process.env.VERB || 'post'`, `admin ? 'put' : 'post'`), also through the `const` it
+ *  names: no literal method, though its fallback reads as a string. */
+function chosen(A: JsAnalyzer, n0: Node, depth = 0): boolean {
+  const n = unwrapExpr(n0);
+  if (!n || depth > 4) return false;
+  if (n.type === 'identifier') {
+    const v = soleConstValue(A, n.text, n);
+    return !!v && chosen(A, v, depth + 1);
+  }
+  return (
+    n.type === 'ternary_expression' ||
+    (n.type === 'binary_expression' && /^(?:\|\||\?\?)$/.test(n.childForFieldName('operator')?.text ?? ''))
+  );
+}
+
+/** An object with a method, a path and a handler whatever they are written as (`{ method: verb, path, controller }`). */
+function rowShaped(A: JsAnalyzer, row: Node): boolean {
+  return (
+    row.type === 'object' && !!A.prop(row, 'method') && !!(A.prop(row, 'path') ?? A.prop(row, 'url')) && !!rowHandler(A, row, 'js-method')
+  );
 }
 
 /**
@@ -69,8 +98,8 @@ function tableElements(arr: Node): Node[] {
 
 /**
  * The rows function of a table (or of a definition object, a table of one row; or a concatenation of tables), made
- * once per array or object; null unless every element is a row or a spread, and at least one row or spread of a name
- * is there.
+ * once per array or object; null unless every element is a row, a spread, or shaped as a row whose method is no literal
+ * HTTP method (`method: verb`: no route), and at least one row or spread of a name is there.
  */
 export function rowsFunction(A: JsAnalyzer, name: string | null, arr: Node): Ref | null {
   const made = tables.get(A) ?? new Map<number, Ref>();
@@ -88,8 +117,9 @@ export function rowsFunction(A: JsAnalyzer, name: string | null, arr: Node): Ref
     const s = e.type === 'spread_element' ? unwrapExpr(named(e)[0] ?? null) : concat && e.type !== 'object' ? e : null;
     if (s && (s.type === 'identifier' || s.type === 'member_expression')) spreads.push(s);
     else if (isRow(A, unwrapExpr(e) ?? e)) rows.push(unwrapExpr(e) ?? e);
-    else return null;
+    else if (!rowShaped(A, unwrapExpr(e) ?? e)) return null; // a row whose method is no literal HTTP method: no route
   }
+  if (!rows.length && !spreads.length) return null;
   const id = A.fa.functions.length;
   A.fa.functions.push({ id, name, line: lineOf(arr), range: rangeOf(arr), params: ['router'], table: true });
   const ref: Ref = { k: 'fn', id };
@@ -183,6 +213,12 @@ function wholeElement(A: JsAnalyzer, e0: Node, scope: Node): boolean {
 
 /** Whether `e` is the loop's element or a property of it (`r.method`, `method` of `const { method } = route`). */
 function ofElement(A: JsAnalyzer, e: Node | null, scope: Node): boolean {
+  const loopPat = scope.type === 'for_in_statement' ? scope.childForFieldName('left') : null;
+  if (loopPat?.type === 'object_pattern' && e?.type === 'identifier') {
+    // `for (const { method, path, handler } of routes)`: a name the loop's pattern binds to one property of the element
+    const hit = patternNames(loopPat).find((p) => p.name === e.text);
+    return hit?.keys.length === 1 && A.lookup(e.text, e)?.k !== 'param'; // not a callback's own parameter of that name
+  }
   let r: Ref | null = e && (e.type === 'identifier' || e.type === 'member_expression') ? A.refOf(e) : null;
   while (r?.k === 'mem') r = r.base;
   if (r?.k !== 'param') return false;

@@ -93,6 +93,28 @@ export function tableMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], lin
   return true;
 }
 
+/**
+ * Koa `app.use(compose(middlewares))` (koa-compose), `compose([auth, router.routes()])`: each element of the array, written
+ * here or in another module (`export default [auth, useRoutes]`), mounted as `app.use(element)` would be: a table mount
+ * (true); false when the call is not one.
+ */
+export function composeMount(A: JsAnalyzer, recv: Node, argv: readonly Node[], line: number): boolean {
+  const c = argv.length === 1 ? unwrapExpr(argv[0]!) : null;
+  const f = c?.type === 'call_expression' ? c.childForFieldName('function') : null;
+  const args = f ? named(c!.childForFieldName('arguments')!).filter((a) => a.type !== 'comment') : [];
+  if (args.length !== 1 || args[0]!.type === 'spread_element' || A.pkgOf(A.refOf(f!))?.pkg !== 'koa-compose') return false;
+  (A.fa.tableMounts ??= []).push({
+    parent: A.refOf(recv),
+    of: A.refOf(args[0]!),
+    obj: false,
+    child: 'value',
+    prefix: null,
+    line,
+    kind: 'use',
+  });
+  return true;
+}
+
 /** `'/' + category`, `` `/api/${m.name}` ``: strings and parts of the elements of one loop over an imported table, with
  *  that loop; null when some part is neither (or no part reads a loop). */
 function prefixParts(A: JsAnalyzer, n0: Node, depth = 0): { loop: TableLoop | null; parts: (string | TableSlot)[] } | null {
