@@ -17,7 +17,7 @@ import { callAt, RefResolver } from './refs';
 import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
-import { pyBoundCall, pyMethod, pySubclassHooks } from './pyMethods';
+import { pyBoundCall, pyClassField, pyMethod, pySelfClass, pySubclassHooks } from './pyMethods';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -26,6 +26,9 @@ export interface Caller {
   from: string;
   call: CallEdge;
 }
+
+/** How a table mount's prefix is read: a value where it is written, an element's own prefix (`bp.url_prefix`). */
+type TableEval = { str: (file: string, v: Val) => Val; own: (e: Ent) => Val | null };
 
 /** A mount of a loop over an imported table at one element: the mount, its parent, child and prefix. */
 type TableMountAt = { m: Mount; parent: Ent | null; child: Ent | null; prefix: Val | null };
@@ -327,12 +330,23 @@ export class CallGraph extends RefResolver {
       // `this.controllers` (a field of the class), `options.controllers` (of the object literal the callers pass)
       const b = this.resolve(file, ref.base);
       if (b?.t === 'param' && b.prop === undefined) {
+        const before = out.length;
         for (const c of this.callsTo.get(`${b.file}|${b.fn}`) ?? []) {
           const a = this.argOf(c, b.file, b.fn, b.i).ref;
           if (a) this.elementsOf(c.file, { k: 'mem', base: a, name: ref.name }, depth + 1, out, seen);
         }
+        // `cls.BLUEPRINTS` / `self.blueprints` in a method no call gives a receiver of: what its class (or a base) assigns
+        const cls = out.length === before ? pySelfClass(this.files, b) : null;
+        const f = cls ? pyClassField(this.py, cls, ref.name) : null;
+        if (f) this.elementsOf(f.file, f.ref, depth + 1, out, seen);
         return;
       }
+      // a Python class's attribute (`App.BLUEPRINTS`): its own or a base's
+      const pf =
+        (b?.t === 'inst' || b?.t === 'cls') && this.files.get(b.file)?.language === 'python'
+          ? pyClassField(this.py, { t: 'cls', file: b.file, id: b.id }, ref.name)
+          : null;
+      if (pf) return this.elementsOf(pf.file, pf.ref, depth + 1, out, seen);
       const f =
         b?.t === 'lit'
           ? b.props[ref.name]
@@ -389,8 +403,8 @@ export class CallGraph extends RefResolver {
    * child and the prefix the mount reads of it (a key, or a property: `{ path: '/users', router }`); a first argument
    * that is a router or a function is no prefix.
    */
-  protected tableMounts(file: string, t: TableMount, str: (file: string, v: Val) => Val): TableMountAt[] {
-    return this.tableGroups(file, t).flatMap(({ els, parent }) => this.tableMountsOf(file, t, els, parent, str));
+  protected tableMounts(file: string, t: TableMount, ev: TableEval): TableMountAt[] {
+    return this.tableGroups(file, t).flatMap(({ els, parent }) => this.tableMountsOf(file, t, els, parent, ev));
   }
 
   /** The elements a table mount reads, with the parent they are mounted on: over a parameter, per call of its function
@@ -407,12 +421,32 @@ export class CallGraph extends RefResolver {
     });
   }
 
+  /** An unknown prefix that is a parameter of the function a loop is in (`path_prefix`): why, from what the calls of
+   *  that function pass it (a configuration value read at run time, `config.get("webui", "prefix")`), or that none does. */
+  private passedWhy(file: string, v: Val, str: (file: string, v: Val) => Val, depth = 0): Val {
+    const u = 'e' in v ? v : null;
+    const p = u?.ref?.k === 'param' ? u.ref : null;
+    const fn = p ? this.files.get(file)?.functions[p.fn] : undefined;
+    if (!u || !p || !fn || depth > 3) return v;
+    const of = `\`${fn.params[p.i] ?? u.e}\` of \`${fn.name ?? 'a function'}\``;
+    for (const c of this.callsTo.get(`${file}|${p.fn}`) ?? []) {
+      const { ref, str: a } = this.argOf(c, file, p.fn, p.i);
+      const name = ref?.k === 'param' ? this.files.get(c.file)?.functions[ref.fn]?.params[ref.i] : undefined;
+      const given: Val | null = a ?? (name && ref ? { e: name, why: 'variable', ref } : null); // the caller's own parameter, passed on
+      const x = given ? this.passedWhy(c.file, str(c.file, given), str, depth + 1) : null;
+      if (x && 'e' in x)
+        return /^(run-time )?value|^parameter/.test(x.why) ? x : { e: x.e, why: `run-time value passed to ${of} (a ${x.why})` };
+      if (!x) return { e: u.e, why: `value passed to ${of} that is not known statically` };
+    }
+    return { e: u.e, why: `parameter ${of} that no analysed call passes a value to` };
+  }
+
   private tableMountsOf(
     file: string,
     t: TableMount,
     els: { file: string; ref: Ref; key?: string }[],
     parent: Ent | null,
-    str: (file: string, v: Val) => Val,
+    { str, own }: TableEval,
   ): TableMountAt[] {
     return els.flatMap((el) => {
       const at = (s: TableSlot): Ref | null => (s === 'key' ? null : s === 'value' ? el.ref : { k: 'mem', base: el.ref, name: s.prop });
@@ -428,15 +462,18 @@ export class CallGraph extends RefResolver {
       const arr = c0 && !fixed ? this.arrayOf(el.file, c0) : [];
       const kids: { file: string; ref: Ref | null }[] = arr.length ? arr : [{ file: fixed ? file : el.file, ref: c0 }];
       return kids.map(({ file: cf, ref: c }) => {
-        const prefix = t.prefixVal
-          ? str(file, t.prefixVal)
-          : t.prefixParts
-            ? joinParts(t.prefixParts.map((x) => (typeof x === 'string' ? { s: x } : strAt(x))))
-            : t.prefix
-              ? strAt(t.prefix)
-              : null;
+        const child = c ? this.resolve(cf, c) : null;
+        const prefix = t.prefixIf
+          ? ownPrefixChoice(t.prefixIf, child && own(child), !!child, (v) => this.passedWhy(file, str(file, v), str))
+          : t.prefixVal
+            ? this.passedWhy(file, str(file, t.prefixVal), str)
+            : t.prefixParts
+              ? joinParts(t.prefixParts.map((x) => (typeof x === 'string' ? { s: x } : strAt(x))))
+              : t.prefix
+                ? strAt(t.prefix)
+                : null;
         const m: Mount = { parent: t.parent, child: c ?? t.of, prefix, line: t.line, kind: t.kind };
-        return { m, parent, child: c ? this.resolve(cf, c) : null, prefix };
+        return { m, parent, child, prefix };
       });
     });
   }
@@ -448,6 +485,15 @@ export function joinParts(vals: (Val | null)[]): Val {
   const bad = vals.find((v) => !v || !('s' in v));
   if (bad === null) return { e: 'a part of the element', why: 'not in every element of the table' };
   return bad ?? { s: vals.map((v) => (v as { s: string }).s).join('') };
+}
+
+/** The prefix a table mount's `prefixIf` gives an element whose own prefix is `own` (`found`: the element is a known
+ *  object): the branch its test takes (null: `None`, its own kept), or unknown when its own prefix is. */
+function ownPrefixChoice(c: NonNullable<TableMount['prefixIf']>, own: Val | null, found: boolean, str: (v: Val) => Val): Val | null {
+  if (!found) return { e: c.test, why: 'test on an element not found in the analysed files' };
+  if (own && 'e' in own) return { e: c.test, why: `test on the element's own prefix, which is a ${own.why}` };
+  const chosen = own?.s ? c.has : c.lacks;
+  return chosen && str(chosen);
 }
 
 /** The parameter a chain of members and method calls without arguments starts at (`p.getRouter().router`). */

@@ -17,6 +17,9 @@ type Eval = (n: Node) => Val;
 const PY_ENV_GETTERS = /(?:^|\.)(?:getenv|environ\.get)$|^(?:decouple\.)?config$|^env(?:\.str)?$/;
 const PY_CONFIG_GETTER = /(?:^|\.)(?:config|conf|settings|cfg)\.get$/i;
 
+/** An option name of a configparser section (`prefix`, `host_name`). */
+const OPTION = /^[A-Za-z_][\w-]*$/;
+
 /** The value of a Python call that reads configuration, or null when the call is something else. */
 export function pyConfigCall(call: Node, ev: Eval): Val | null {
   const callee = call.childForFieldName('function')?.text ?? '';
@@ -30,8 +33,13 @@ export function pyConfigCall(call: Node, ev: Eval): Val | null {
   if (!env && !PY_CONFIG_GETTER.test(callee)) return null;
   const keyNode = pos[0] ?? kw.get('key');
   const keyVal = keyNode ? ev(keyNode) : null;
-  const key = keyVal && 's' in keyVal ? keyVal.s : (keyNode?.text ?? '?');
-  const d = pos[1] ?? kw.get('default');
+  let key = keyVal && 's' in keyVal ? keyVal.s : (keyNode?.text ?? '?');
+  // configparser's `config.get("webui", "prefix")`: a section and an option (its default only `fallback=`), not a
+  // key and a default; an option is a word, where a default prefix is a path or empty
+  const second = !env && pos[1]?.type === 'string' ? ev(pos[1]) : null;
+  const option = second && 's' in second && OPTION.test(second.s) ? second.s : null;
+  if (option) key = `${key}.${option}`;
+  const d = option ? kw.get('fallback') : (pos[1] ?? kw.get('default'));
   const what = env ? `run-time environment variable ${key}` : `configuration value ${key}`;
   if (!d) return env ? { e: clip(call.text), why: `${what} with no default` } : { e: clip(call.text), why: what, ref: { k: 'cfg', key } };
   const v = ev(d);

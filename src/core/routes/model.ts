@@ -269,6 +269,9 @@ export interface TableMount {
   prefixVal?: Val;
   /** A prefix concatenated from strings and parts of the element (`'/' + category`, `` `/${m.name}` ``). */
   prefixParts?: (string | TableSlot)[];
+  /** A prefix chosen by whether the element has a prefix of its own (`path_prefix if not bp.url_prefix else None`):
+   *  `test` as written, the prefix given when it has one and when it has none (null: Python `None`, its own kept). */
+  prefixIf?: { test: string; has: Val | null; lacks: Val | null };
   line: number;
   kind: Mount['kind'];
 }

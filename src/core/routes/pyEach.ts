@@ -6,13 +6,15 @@
  * prefix="/api")` mounts each element's router (a TableMount), also unpacking rows (`for bp, prefix in BLUEPRINTS:
  * app.register_blueprint(bp, url_prefix=prefix)`, a row `(users.bp, "/users")` read by position). The resolver reads
  * the sequence where it is written (CallGraph.arrayOf): a module-level list or tuple, recorded here as the module's
- * `arrays`, or one written in the call that passes it (`include_all(app, [health, users])`). Pure.
+ * `arrays`, one written in the call that passes it (`include_all(app, [health, users])`), or a class's attribute
+ * (`for bp in cls.FLASK_BLUEPRINTS` in a class method, `self.blueprints`, `App.BLUEPRINTS`). `url_prefix=None` keeps
+ * each blueprint's own prefix, and `path_prefix if not bp.url_prefix else None` is decided per element. Pure.
  */
 import { lineOf, named, usesIdentifier, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { clip, none } from './common';
 import { MAX_ELEMENTS } from './loops';
-import type { Mount, Ref, TableSlot, ValPart } from './model';
+import type { Mount, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { iterated } from './pyTables';
 import type { PyAnalyzer } from './python';
 
@@ -75,8 +77,8 @@ function sequenceOf(A: PyAnalyzer, n: Node | null): { of: Ref; index?: number } 
   const part = n?.type === 'identifier' && !whole ? unpacked(n, n.text) : null;
   const seq = whole ?? part?.seq;
   if (!seq || A.loops.syntax.elements(seq)) return null;
-  const r = A.refOf(seq);
-  return r.k === 'imp' || r.k === 'mem' || r.k === 'param' ? { of: r, ...(part ? { index: part.index } : {}) } : null;
+  const r = A.refOf(seq); // `arr`: a list an attribute holds (`self.blueprints = [reports.bp]`, ./pySelf)
+  return ELEMENTS_OF.test(r.k) ? { of: r, ...(part ? { index: part.index } : {}) } : null;
 }
 
 /**
@@ -128,11 +130,38 @@ export function pyElementMount(A: PyAnalyzer, n: Node, owner: Ref, child: Node, 
   if (!c) return false;
   const p = prefix ? slotOf(A, prefix) : null;
   const element = (child.type === 'attribute' ? child.childForFieldName('object')! : child).text;
-  if (prefix && !p && usesIdentifier(prefix, element)) return false; // a prefix computed from the element: as written
-  const fixed = prefix && !p ? A.evalStr(prefix) : undefined;
-  const t = { parent: owner, of: c.of, obj: false, child: c.slot, prefix: p?.slot ?? null, line: lineOf(n), kind };
-  (A.fa.tableMounts ??= []).push(fixed ? { ...t, prefixVal: fixed } : t);
+  const t: TableMount = { parent: owner, of: c.of, obj: false, child: c.slot, prefix: p?.slot ?? null, line: lineOf(n), kind };
+  const cond = prefix && !p && child.type === 'identifier' ? ownPrefixTest(A, prefix, element, kind) : null;
+  if (cond) t.prefixIf = cond;
+  else if (prefix && !p && usesIdentifier(prefix, element))
+    return false; // a prefix computed from the element: as written
+  else if (prefix && !p) t.prefixVal = A.evalStr(prefix);
+  (A.fa.tableMounts ??= []).push(t);
   return true;
+}
+
+/** The attribute holding the prefix a blueprint or router is created with. */
+const OWN_PREFIX: Partial<Record<Mount['kind'], string>> = { blueprint: 'url_prefix', include: 'prefix' };
+
+/**
+ * `url_prefix=path_prefix if not blueprint.url_prefix else None` (written in the call, or in a local assigned once)
+ * over the elements `element` takes: the prefix given when the element has a prefix of its own and when it has none
+ * (null: `None`, the element's own kept), decided per element by the resolver; null for any other expression.
+ */
+function ownPrefixTest(A: PyAnalyzer, prefix: Node, element: string, kind: Mount['kind']): TableMount['prefixIf'] | null {
+  const x = prefix.type === 'identifier' && prefix.text !== element ? A.assignedOnce(prefix) : prefix;
+  if (x?.type !== 'conditional_expression') return null;
+  const [yes, test, no] = named(x);
+  let t: Node | null | undefined = test;
+  let negated = false;
+  for (let i = 0; i < 4 && (t?.type === 'not_operator' || t?.type === 'parenthesized_expression'); i++) {
+    if (t.type === 'not_operator') negated = !negated;
+    t = t.type === 'not_operator' ? t.childForFieldName('argument') : named(t)[0];
+  }
+  const attr = t?.type === 'attribute' && t.childForFieldName('object')?.text === element ? t.childForFieldName('attribute')?.text : null;
+  if (!yes || !no || !attr || attr !== OWN_PREFIX[kind]) return null;
+  const val = (b: Node): Val | null => (b.type === 'none' ? null : A.evalStr(b));
+  return { test: clip(test!.text), has: val(negated ? no : yes), lacks: val(negated ? yes : no) };
 }
 
 /** The parameter a path's part is, or the parameter whose elements a loop's name takes (one call's argument). */

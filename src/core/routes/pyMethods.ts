@@ -144,6 +144,18 @@ export function pyClassConst(c: PyContext, cls: Cls, name: string): string | nul
   return null;
 }
 
+/** An attribute a Python class (or the nearest base in its method resolution order) assigns, in its body
+ *  (`FLASK_BLUEPRINTS = BLUEPRINTS`) or as `self.name = …` in a method: the value, with the file it is written in. */
+export function pyClassField(c: PyContext, cls: Cls, name: string): { file: string; ref: Ref } | null {
+  for (const k of mro(c, cls, 0)) {
+    const decl = c.files.get(k.file)?.classes[k.id];
+    if (own(decl?.methods, name) !== undefined) return null;
+    const f = own(decl?.fields, name);
+    if (f) return { file: k.file, ref: f };
+  }
+  return null;
+}
+
 /**
  * `b.name` read as Python reads it: on an instance, its attribute (pyAttr); on `self` / `cls` of a method, or on an
  * object a project class made, a method of the class or its bases. Undefined when `b` is none of those, or no such

@@ -23,7 +23,8 @@ export function pyRegCall(A: PyAnalyzer, n: Node): void {
     case 'register_blueprint': {
       const child = pos[0] ?? kw.get('router') ?? kw.get('blueprint');
       if (!child) return;
-      const p = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
+      const given = kw.get(method === 'include_router' ? 'prefix' : 'url_prefix');
+      const p = method === 'register_blueprint' && given?.type === 'none' ? undefined : given; // `url_prefix=None`: its own
       const kind = method === 'include_router' ? 'include' : 'blueprint';
       if (pyElementMount(A, n, owner, child, p, kind)) return; // over an imported sequence (./pyEach)
       // `for r, prefix in TABLE: app.include_router(r, prefix=prefix)`: one mount per element of the table

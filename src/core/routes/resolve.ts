@@ -291,9 +291,11 @@ class Resolver extends PerCallRoutes {
         if (this.callsTo.has(`${fa.file}|${fn}`)) this.expandMount(fa, m, fn);
         else this.addMount(fa.file, m, this.resolve(fa.file, m.parent), child, m.prefix);
       }
-      for (const t of fa.tableMounts ?? [])
-        for (const x of this.tableMounts(fa.file, t, (f, v) => this.evalVal(f, v)))
-          this.addMount(fa.file, x.m, x.parent, x.child, x.prefix);
+      for (const t of fa.tableMounts ?? []) {
+        const xs = this.tableMounts(fa.file, t, { str: (f, v) => this.evalVal(f, v), own: (e) => this.ownPrefix(key(e)) });
+        if (!xs.length && fa.language === 'python') this.unknownTables.push(`${this.rel(fa.file)}:${t.line}`);
+        for (const x of xs) this.addMount(fa.file, x.m, x.parent, x.child, x.prefix);
+      }
     }
     // @fastify/autoload: default-exported plugins of files under dir; HonoX: route files and apps under app/routes
     const isHono = (e: Ent) => e.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono';
@@ -352,8 +354,14 @@ class Resolver extends PerCallRoutes {
           ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
           : ` (the ${field}: no instance of it is passed to a mount)`;
     const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
-    return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}`}`;
+    // a Python loop that registers the elements of a sequence built at run time (`[ep.load() for ep in entry_points()]`)
+    const py = this.files.get(e?.file ?? '')?.language === 'python' && this.unknownTables[0];
+    const loop = py ? ` (the loop at ${py} registers elements only known at run time)` : '';
+    return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
   }
+
+  /** Python table mounts whose elements are not known statically (`file:line`). */
+  private readonly unknownTables: string[] = [];
 
   /** "is imported as `@backend/route/User.ts` by …": through an alias no config the analysis reads declares. */
   private aliasedFrom(file: string): string | null {
