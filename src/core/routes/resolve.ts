@@ -21,7 +21,7 @@ import { selfInstances } from './pySelf';
 import { resourceRoutes } from './pyResourceRoutes';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
-import { madeInMethod } from './methodMade';
+import { classFieldNote, madeInMethod } from './methodMade';
 import type { AliasScope } from './moduleAliases';
 import type { DenoImportMap } from './denoImports';
 import type { PackageScope } from './packageImports';
@@ -337,22 +337,7 @@ class Resolver extends PerCallRoutes {
       this.leftOut(e?.file ?? '', (f) => this.rel(f)) ??
       mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f)) ??
       this.aliasedFrom(e?.file ?? '');
-    // a router field of a controller class (`router = Router()`): mounted only through an instance
-    const field = (e?.t === 'obj' ? (this.files.get(e.file)?.classes ?? []) : []).flatMap((c) =>
-      Object.entries(c.fields ?? {}).flatMap(([name, f]) =>
-        f.k === 'obj' && f.id === (e as { id: number }).id ? [`\`${name}\` field of class \`${c.name}\``] : [],
-      ),
-    )[0];
-    const of = e?.t === 'obj' && e.of ? e.of.split('#') : null;
-    const sub = of ? this.files.get(of[0]!)?.classes[Number(of[1])]?.name : undefined;
-    // a base class's router as each subclass instance holds its own: a route the base registers is under every one
-    const inst = !field
-      ? ''
-      : sub
-        ? ` (the ${field}, held by instances of \`${sub}\`: none of them is passed to a mount)`
-        : [...this.edges.keys()].some((x) => x.startsWith(`${k}|`))
-          ? ` (the ${field}, which every subclass instance holds for itself: a route it registers is under each subclass's mount)`
-          : ` (the ${field}: no instance of it is passed to a mount)`;
+    const { field, inst } = classFieldNote(this.files, e, () => [...this.edges.keys()].some((x) => x.startsWith(`${k}|`)));
     const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
     // a Python loop that registers the elements of a sequence built at run time (`[ep.load() for ep in entry_points()]`)
     const py = this.files.get(e?.file ?? '')?.language === 'python' && this.unknownTables[0];
