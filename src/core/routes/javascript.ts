@@ -219,6 +219,7 @@ export class JsAnalyzer extends Analyzer {
           const mn = m.childForFieldName('name')?.text;
           if (mn) methods[mn] = this.fnId(m);
           if (mn === 'constructor') this.parameterProperties(id, m);
+          if (mn && m.children.some((c) => c?.type === 'get')) this.getterConst(decl, mn, m);
         } else if (m.type === 'public_field_definition' || m.type === 'field_definition') {
           const mn = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
           const v = unwrapExpr(m.childForFieldName('value'));
@@ -244,14 +245,27 @@ export class JsAnalyzer extends Analyzer {
     });
   }
 
-  /** Records a class field value (`router = Router()`, `path = '/users'`, `this.router = ...`). */
+  /** Records a class field value (`router = Router()`, `path = '/users'`, `this.router = ...`). A field set again to
+   *  something else (`this.path = process.env.P` in a method) holds no one string. */
   private classField(cls: number, name: string, v: Node): void {
     const c = this.fa.classes[cls]!;
     const fields = (c.fields ??= {});
-    if (name in fields) return;
-    fields[name] = this.refOf(v);
     const s = this.evalStr(v);
+    if (name in fields) {
+      if (c.consts && Object.hasOwn(c.consts, name) && !('s' in s && s.s === c.consts[name])) delete c.consts[name];
+      return;
+    }
+    fields[name] = this.refOf(v);
     if ('s' in s) (c.consts ??= {})[name] = s.s;
+  }
+
+  /** `get basePath() { return 'books'; }`: a getter whose body is only a return of a string is a field holding it. */
+  private getterConst(c: ClassDecl, name: string, m: Node): void {
+    const body = m.childForFieldName('body');
+    const stmts = body ? named(body).filter((x) => x.type !== 'comment') : [];
+    const e = stmts.length === 1 && stmts[0]!.type === 'return_statement' ? named(stmts[0]!)[0] : undefined;
+    const s = e ? this.evalStr(e) : null;
+    if (s && 's' in s) (c.consts ??= {})[name] = s.s;
   }
 
   modId(spec: string): ModId {

@@ -104,6 +104,16 @@ export function boundProp(A: JsAnalyzer, n: Node): Node | null | undefined {
   return el === undefined ? undefined : el?.type === 'object' ? A.prop(el, n.childForFieldName('property')?.text ?? '') : null;
 }
 
+/** `c.basePath` where `c` is a loop's name bound to an instance (`[new Books(), new Shelves()].forEach((c) => …)`): the
+ *  field of that element's class, resolved across files (values.ts); null when the element is no instance. */
+function instanceField(A: JsAnalyzer, n: Node): Val | null {
+  const o = n.childForFieldName('object');
+  const el = o?.type === 'identifier' ? A.boundTo(o.text) : null;
+  const base = el ? A.refOf(el) : null;
+  const name = n.childForFieldName('property')?.text;
+  return base?.k === 'inst' && name ? { e: clip(n.text), why: 'variable', ref: { k: 'mem', base, name } } : null;
+}
+
 /** `GROUPS[k]` while a loop is read at an element, `k` a name the loop binds to a property's key or a string (`for (const
  *  k in routes)`): the property of that name of the object literal `GROUPS` names (written in place, or given once in this
  *  file), null when it has none; undefined when `n` is no such lookup. */
@@ -180,7 +190,7 @@ export function jsEvalStr(A: JsAnalyzer, n0: Node, depth = 0): Val {
     }
     case 'member_expression': {
       const v = boundProp(A, n);
-      if (v !== undefined) return v ? jsEvalStr(A, v, depth + 1) : { e: clip(n.text), why: 'expression' };
+      if (v !== undefined) return v ? jsEvalStr(A, v, depth + 1) : (instanceField(A, n) ?? { e: clip(n.text), why: 'expression' });
       return jsEnv(n) ?? localMember(A, n, depth) ?? { e: clip(n.text), why: 'variable', ref: A.refOf(n) };
     }
     case 'call_expression': {

@@ -64,7 +64,7 @@ export class Values {
         if (typeof p === 'string') out += p;
         else {
           const c = this.constOf(file, p.ref, p.e);
-          if (!c) return v;
+          if (!c) return this.unknownField(file, v, p) ?? v;
           out += c.s;
           src ??= c.src;
         }
@@ -72,6 +72,16 @@ export class Values {
       return src ? { s: out, src } : { s: out };
     }
     return v;
+  }
+
+  /** `/v1/${c.basePath}` where `c` is an instance (`new Seasons()`) whose field is no one string: which field of which
+   *  class, in the reason; null for any other unknown part. */
+  private unknownField(file: string, v: Extract<Val, { e: string }>, p: { e: string; ref: Ref }): Val | null {
+    const b = p.ref.k === 'mem' && p.ref.base.k === 'inst' ? this.c.resolve(file, p.ref.base) : null;
+    const cls = b?.t === 'inst' ? this.c.files.get(b.file)?.classes[b.id] : undefined;
+    if (!cls || this.c.files.get(b!.file)?.language !== 'javascript') return null;
+    const name = (p.ref as { name: string }).name;
+    return { ...v, why: `${v.why} (\`${p.e}\`: field \`${name}\` of class \`${cls.name}\` holds no string known before run time)` };
   }
 
   private constOf(file: string, ref: Ref, text: string, depth = 0): Str | null {
@@ -153,7 +163,11 @@ export class Values {
     if (b?.t === 'inst' || b?.t === 'cls') {
       const cls = this.c.files.get(b.file)?.classes[b.id];
       const py = this.c.files.get(b.file)?.language === 'python';
-      const c = py ? pyClassConst(this.c, { t: 'cls', file: b.file, id: b.id }, ref.name) : cls?.consts?.[ref.name];
+      const c = py
+        ? pyClassConst(this.c, { t: 'cls', file: b.file, id: b.id }, ref.name)
+        : b.t === 'inst'
+          ? this.instanceConst(b, ref.name)
+          : cls?.consts?.[ref.name];
       if (c === undefined || c === null) return null;
       return CONFIG_CLASS.test(cls!.name) ? { s: c, src: configured(text, c) } : { s: c };
     }
@@ -164,6 +178,28 @@ export class Values {
       base = base.base;
     }
     return this.objectConst(file, base, names, 0);
+  }
+
+  /**
+   * The string a JS/TS instance holds in field `name` (`new Books().basePath`): what its class sets it to (a field
+   * initializer, an assignment in a method, a getter returning a literal), else its nearest base's; a static field is no
+   * instance's. Null when the nearest class that sets it sets something else (a non-literal, two different strings).
+   */
+  private instanceConst(c: { file: string; id: number }, name: string): string | null {
+    let cur = c;
+    for (let i = 0; i < 8; i++) {
+      const decl = this.c.files.get(cur.file)?.classes[cur.id];
+      if (!decl) return null;
+      if (!decl.statics?.includes(name)) {
+        if (decl.consts && Object.hasOwn(decl.consts, name)) return decl.consts[name]!;
+        if ((decl.fields && Object.hasOwn(decl.fields, name)) || Object.hasOwn(decl.methods, name)) return null;
+      }
+      const sup = decl.supers?.[0];
+      const s = sup ? this.c.resolve(cur.file, sup) : null;
+      if (s?.t !== 'cls') return null;
+      cur = s;
+    }
+    return null;
   }
 
   /** `env.BASE_PATH` of `const env = loadAppEnv(process.env)`: the key of the object literal a project factory returns
