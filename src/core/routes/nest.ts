@@ -155,7 +155,10 @@ function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
   const o = unwrapExpr(arg ?? null);
   if (o?.type !== 'object') return;
   const list = (key: string): readonly Node[] => {
-    const v = unwrapExpr(A.prop(o, key));
+    let v = unwrapExpr(A.prop(o, key));
+    // `imports` of `const imports = [AuthModule, RouterModule.register(routes)]`
+    if (v?.type === 'identifier' || v?.type === 'shorthand_property_identifier')
+      v = unwrapExpr(A.soleDeclarator(v.text, v)?.childForFieldName('value') ?? null);
     return v?.type === 'array' ? named(v) : [];
   };
   const c = A.prop(o, 'controllers');
