@@ -4,7 +4,7 @@
  * "prefix from `settings.API_V1_STR` (default `/api/v1`)". Without a default the value stays a run-time expression
  * with the reason. Used by the per-language `evalStr` of python.ts and javascript.ts; pure.
  */
-import { named, type SyntaxNode as Node } from '../parsing/nodes';
+import { jsStringLiteral, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { JS_FUNCTION_TYPES, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
@@ -141,6 +141,7 @@ export function jsObjectConsts(
   ev: Eval,
   set: (key: string, v: { s: string; src?: string }) => void,
   depth = 0,
+  more?: ObjectLeaves,
 ): void {
   const u = frozen(n);
   if (!u || depth > 4) return;
@@ -148,7 +149,7 @@ export function jsObjectConsts(
     const [ns, factory] = named(u.childForFieldName('arguments')!);
     const k = ns ? ev(ns) : null;
     const obj = factory ? factoryObject(factory) : null;
-    if (k && 's' in k && obj) jsObjectConsts(`cfg:${k.s}`, obj, ev, set, depth + 1);
+    if (k && 's' in k && obj) jsObjectConsts(`cfg:${k.s}`, obj, ev, set, depth + 1, more);
     return;
   }
   if (u.type !== 'object') return;
@@ -160,10 +161,31 @@ export function jsObjectConsts(
     const kv = key.type === 'string' ? ev(key) : { s: key.text };
     if (!('s' in kv)) continue;
     const k = `${name}.${kv.s}`;
-    const v = ev(value);
+    // a route configuration's `method: RequestMethod.POST` (NestJS's enum, read by ./nestDecorators): its name
+    const rm = kv.s === 'method' ? /^RequestMethod\.([A-Z]+)$/.exec(unwrapExpr(value)?.text ?? '') : null;
+    const v = rm ? { s: rm[1]! } : ev(value);
+    const list = 's' in v ? null : stringList(value);
     if ('s' in v) set(k, v);
-    else jsObjectConsts(k, value, ev, set, depth + 1);
+    else if (list) more?.list(k, list);
+    else if ((kv.s === 'method' || kv.s === 'path') && unwrapExpr(value)?.type !== 'object') more?.opaque(k);
+    else jsObjectConsts(k, value, ev, set, depth + 1, more);
   }
+}
+
+/** Where jsObjectConsts puts the leaves that are no string: arrays of string literals (`path: ['a', 'b']`), and
+ *  `method` / `path` keys whose value it does not read. */
+export interface ObjectLeaves {
+  list(key: string, strs: string[]): void;
+  opaque(key: string): void;
+}
+
+/** The strings of an array of string literals (at most 16), else null. */
+function stringList(n: Node): string[] | null {
+  const u = unwrapExpr(n);
+  if (u?.type !== 'array') return null;
+  const els = named(u).filter((e) => e.type !== 'comment');
+  if (!els.length || els.length > 16 || els.some((e) => e.type !== 'string')) return null;
+  return els.map((e) => jsStringLiteral(e) ?? '');
 }
 
 /**

@@ -16,6 +16,7 @@ import { memberCall, OTHER_METHODS, ROUTE_METHODS, withChainLinks } from './jsRe
 import { controllerServer, nestConfigFactories, nestController } from './nest';
 import { captureSteps, makesHonoApp, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
+import { keyedReturns, nestMappingCall } from './nestDecorators';
 import { jsEnumConsts, jsEvalStr, literalArray, zodSource } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
@@ -47,6 +48,7 @@ const QUERY = `
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
 (call_expression function: [(identifier) (member_expression)] arguments: (arguments (member_expression object: (this)))) @argcall
 (call_expression function: (member_expression object: (identifier) @_rt (#any-of? @_rt "Bun" "Deno") property: (property_identifier) @_sv (#eq? @_sv "serve"))) @argcall
+(call_expression function: (identifier) @_nm (#any-of? @_nm "RequestMapping" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All") arguments: (arguments . (_))) @nestmap
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (new_expression constructor: (identifier) @_ie (#eq? @_ie "InversifyExpressServer")) @newcall
 (new_expression constructor: (member_expression property: (property_identifier) @_ie (#eq? @_ie "InversifyExpressServer"))) @newcall
@@ -114,6 +116,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('class', 'class', (n) => nestController(A, n)),
       ...S.each('mcall', 'call', (n) => A.loops.unrolled(n, () => memberCall(A, n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
+      ...S.each('nestmap', 'call', (n) => nestMappingCall(A, n)),
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
       ...S.each('tcall', 'call', (n) => void (tableDispatch(A, n) || methodParamRoute(A, n))),
       ...S.each('defcall', 'call', (n) => defCall(A, n)),
@@ -406,7 +409,10 @@ export class JsAnalyzer extends Analyzer {
     // `export default homeSchema`: the object the constant holds (`const homeSchema = createRoute({ path: '/home' })`)
     const id = unwrapExpr(value);
     const held = id?.type === 'identifier' ? this.soleDeclarator(id.text)?.childForFieldName('value') : null;
-    jsObjectConsts(name, held ?? value, ev, set);
+    jsObjectConsts(name, held ?? value, ev, set, 0, {
+      list: (k, strs) => ((this.fa.arrays ??= {})[k] = strs.map((s): Ref => ({ k: 'str', s }))),
+      opaque: (k) => (this.fa.opaque ??= []).push(k),
+    });
   }
 
   // ---- values ------------------------------------------------------------------------------------
@@ -575,7 +581,16 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [nestConfigFactories, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, httpClientParams, registrars])
+    for (const f of [
+      nestConfigFactories,
+      keyedReturns,
+      markMiddlewares,
+      calls.fieldReturns,
+      stringHelpers,
+      koaPrefixOrder,
+      httpClientParams,
+      registrars,
+    ])
       steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {

@@ -125,6 +125,14 @@ export interface FuncDecl {
   pyMethod?: 'property' | 'static' | 'class';
   /** Python: the index of its `*args` parameter; a call's positional arguments from there on are its elements. */
   rest?: number;
+  /** It applies NestJS `RequestMapping` (or `Get`, `Post`, …) with what its parameter `i` holds (./nestDecorators): a
+   *  project route decorator (`@ApiRoute(routes.list)`). `path` / `method`: the key paths read of that parameter (null: none
+   *  given, `''`); a method written in the function is the method itself. */
+  nestMapping?: { i: number; path: string[] | null; method: string[] | HttpMethod };
+  /** What it returns as keys into a module constant object (./nestDecorators): by property of the returned value (`''`:
+   *  the value itself), the constant's name then its keys, a number for the string its parameter of that index is
+   *  given (`return routeConfig[name]` → `{ '': ['routeConfig', 0] }`). */
+  keyed?: Record<string, (string | number)[]>;
 }
 
 export interface ClassDecl {
@@ -176,7 +184,18 @@ export interface NestInfo {
   fd?: true;
   /** An inversify-express-utils controller (./inversifyExpress): served by every server once its module is loaded. */
   ie?: true;
+  /** A project route decorator's call (`@ApiRoute(routes.list, {…})`, ./nestDecorators): the function called and the
+   *  configuration it is given, read by the resolver; a route when that function applies `RequestMapping`. */
+  deco?: { callee: Ref; args: DecoArg[] };
+  /** The controller path as such an argument (`@Controller(path)` of `const { path } = getRouteConfig('users')`). */
+  ctrlArg?: DecoArg;
 }
+
+/** A route decorator's configuration argument as keys into a module constant object: of a constant (`ROUTES.users.list`:
+ *  `name` ROUTES of module `mod`, or of this file without one; keys users, list), or of what a project function returns
+ *  when called with literal strings (`routes.list` of `const routes = getRouteConfig('users')`); `e`: an expression
+ *  this analysis does not read. */
+export type DecoArg = { name: string; mod?: ModId; keys: string[] } | { call: Ref; args: string[]; keys: string[] } | { e: string };
 
 /** inversify-express-utils `new InversifyExpressServer(container, router?, { rootPath }?)`. */
 export interface IeServer {
@@ -378,6 +397,9 @@ export interface FileAnalysis {
    *  `cfg:KEY` (Flask `app.config["KEY"] = "/api"`, NestJS `registerAs('app', () => ({ prefix: 'api' }))` → `cfg:app.prefix`);
    *  object literals `name.a.b`. */
   consts: Record<string, string>;
+  /** Keys of object literals (`name.a.b`) written with a value the analysis does not read: not missing (a route
+   *  configuration's `method`, ./nestDecorators). */
+  opaque?: string[];
   /** Provenance of the constants that are configuration defaults (`process.env.PREFIX`). */
   constSrc?: Record<string, string>;
   /** Module-level constant arrays (`export const routers = [users, items]`; `default` when exported so): elements. */
@@ -407,7 +429,7 @@ export interface FileAnalysis {
   /** NestJS `ConfigModule.forRoot({ load: [configuration] })` / `forFeature(configuration)`: the factories loaded. */
   configLoads?: Ref[];
   /** NestJS `RouterModule.register([{ path, module, children }])`: each module with its full path. */
-  nestRouter?: { module: Ref; path: string }[];
+  nestRouter?: { module: Ref; path: string; /** its own path when the resolver evaluates it (below `path`) */ val?: Val }[];
   /** routing-controllers servers made or set up in this file. */
   rcServers?: RcServer[];
   /** inversify-express-utils servers made in this file. */

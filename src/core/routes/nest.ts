@@ -2,7 +2,8 @@
  *  ./inversifyExpress), the global prefix and URI versioning. */
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
-import { toMethod } from './common';
+import { clip, toMethod } from './common';
+import { configPaths, decoArg, decoratedRoutes, projectDecorator } from './nestDecorators';
 import type { JsAnalyzer } from './javascript';
 import * as path from 'node:path';
 import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './model';
@@ -58,6 +59,10 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
     const v = A.prop(a0, 'version');
     if (v) ctrlVersion = versions(A, v);
   } else if (a0) ctrlPaths = A.paths(a0);
+  // `@Controller(path)` of `const { path } = getRouteConfig('users')` (./nestDecorators)
+  const named0 = a0?.type === 'object' ? A.prop(a0, 'path') : a0;
+  const ca = ctrlPaths.length === 1 && 'e' in ctrlPaths[0]! && named0 && !ctrl.rc ? decoArg(A, named0) : null;
+  const ctrlArg = ca && !('e' in ca) ? ca : null;
   const body = cls.childForFieldName('body');
   if (!body) return;
   let pending: Node[] = [];
@@ -86,7 +91,9 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
                 : call && call.name in NEST_METHODS
                   ? NEST_METHODS[call.name]
                   : null;
-        if (!call || !method || call.rc !== ctrl.rc || !!call.ie !== !!ctrl.ie) continue;
+        // a project route decorator (`@ApiRoute(routes.list)`, ./nestDecorators): read by the resolver
+        const deco = !call && !ctrl.rc ? projectDecorator(A, d) : null;
+        if (!deco && (!call || !method || call.rc !== ctrl.rc || !!call.ie !== !!ctrl.ie)) continue;
         const nest: NestInfo = {
           ctrl: ctrlPaths,
           ctrlVersion,
@@ -95,7 +102,26 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
           ...(ctrl.rc ? { rc: true as const } : {}),
           ...(ctrl.fd ? { fd: true as const } : {}),
           ...(ctrl.ie ? { ie: true as const } : {}),
+          ...(ctrlArg ? { ctrlArg } : {}),
         };
+        if (deco) {
+          const text = clip(named(d)[0]?.text ?? '');
+          const handler = { ref: { k: 'fn' as const, id: A.fnId(c) }, text: c.childForFieldName('name')?.text ?? '', line: lineOf(c) };
+          const path = { e: text, why: 'route decorator' };
+          A.fa.routes.push({
+            owner: null,
+            framework: 'nestjs',
+            flavour: 'nest',
+            methods: [],
+            path,
+            line: lineOf(d),
+            range: rangeOf(d),
+            handler,
+            nest: { ...nest, deco },
+          });
+          continue;
+        }
+        if (!call || !method) continue;
         // fastify-decorators `@GET({ url: '/:id', options })`, `@GET('/:id')`, `@GET()` (url '/')
         const a = call.args[rcMethod ? 1 : 0];
         const pathArg = call.fd && unwrapExpr(a ?? null)?.type === 'object' ? A.prop(unwrapExpr(a!)!, 'url') : a;
@@ -129,7 +155,10 @@ function nestModule(A: JsAnalyzer, cls: Node, arg: Node | undefined): void {
   const o = unwrapExpr(arg ?? null);
   if (o?.type !== 'object') return;
   const list = (key: string): readonly Node[] => {
-    const v = unwrapExpr(A.prop(o, key));
+    let v = unwrapExpr(A.prop(o, key));
+    // `imports` of `const imports = [AuthModule, RouterModule.register(routes)]`
+    if (v?.type === 'identifier' || v?.type === 'shorthand_property_identifier')
+      v = unwrapExpr(A.soleDeclarator(v.text, v)?.childForFieldName('value') ?? null);
     return v?.type === 'array' ? named(v) : [];
   };
   const c = A.prop(o, 'controllers');
@@ -169,7 +198,12 @@ function routerTree(A: JsAnalyzer, arr: Node, base: string, depth: number): void
     }
     const p = A.prop(e, 'path');
     const v = p ? A.evalStr(p) : { s: '' };
-    if (!('s' in v)) continue;
+    if (!('s' in v)) {
+      // `path: env.api.prefix`: evaluated by the resolver (a constant or configuration default of another module)
+      const m = A.prop(e, 'module');
+      if (m) (A.fa.nestRouter ??= []).push({ module: A.refOf(m), path: base, val: v });
+      continue;
+    }
     const path = joinNest([base, v.s]);
     const m = A.prop(e, 'module');
     if (m) (A.fa.nestRouter ??= []).push({ module: A.refOf(m), path });
@@ -331,14 +365,14 @@ function nestRoutes(
 /** The NestJS applications of a workspace: bootstraps (global prefix, versioning) and RouterModule paths. */
 export class NestApps {
   private readonly nests: { file: string; g: NestGlobal }[] = [];
-  private modules: { paths: Map<string, string>; declared: Set<string>; unknown: string[] } | null = null;
+  private modules: { paths: Map<string, string | { why: string }>; declared: Set<string>; unknown: string[] } | null = null;
   private readonly rc: RcServers;
   private readonly ie: IeServers;
   private readonly graph: NestGraph;
 
   constructor(
-    private readonly files: ReadonlyMap<string, FileAnalysis>,
-    private readonly resolve: (file: string, ref: Ref) => Ent | null,
+    readonly files: ReadonlyMap<string, FileAnalysis>,
+    readonly resolve: (file: string, ref: Ref) => Ent | null,
     private readonly evalVal: (file: string, v: Val) => Val,
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly rel: (file: string) => string,
@@ -354,7 +388,8 @@ export class NestApps {
   /** The routes of a decorated controller method (NestJS, routing-controllers, or inversify-express-utils). */
   routes(file: string, r: RawRoute, pathVal: Val, make: Parameters<typeof nestRoutes>[4], out: Route[]): void {
     // the controller path is evaluated as the method path is (imported constants, enum members, config values)
-    const routed = r.nest ? { ...r, nest: { ...r.nest, ctrl: r.nest.ctrl.map((cv) => this.evalVal(file, cv)) } } : r;
+    const ctrl = r.nest?.ctrlArg ? configPaths(this, file, r.nest.ctrlArg) : null;
+    const routed = r.nest ? { ...r, nest: { ...r.nest, ctrl: ctrl ?? r.nest.ctrl.map((cv) => this.evalVal(file, cv)) } } : r;
     if (r.nest?.ie) return this.ie.routes(file, routed, pathVal, make, out);
     if (r.nest?.rc) return this.rc.routes(file, routed, pathVal, make, out);
     // a controller of modules the application never imports: not served (dead code when nothing loads them)
@@ -363,6 +398,11 @@ export class NestApps {
     const own: Route[] = [];
     nestRoutes(this.globalOf(file), off ?? this.modulePath(file, r.nest?.cls), routed, pathVal, make, own);
     for (const x of own) out.push(off ? { ...x, unmounted: true } : x);
+  }
+
+  /** The routes a project route decorator's call gives (./nestDecorators), each a plain NestJS route. */
+  decorated(file: string, r: RawRoute): RawRoute[] {
+    return decoratedRoutes(this, file, r);
   }
 
   /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
@@ -405,15 +445,20 @@ export class NestApps {
         for (const k of classes) declared.add(k);
         byModule.set(`${fa.file}|${m.cls}`, { classes, missing: missing ? `${m.text} (${this.rel(fa.file)}:${m.line})` : null });
       }
-    const paths = new Map<string, string>();
+    const paths = new Map<string, string | { why: string }>();
     const unknown: string[] = [];
     for (const fa of this.files.values())
-      for (const { module, path: p } of fa.nestRouter ?? []) {
+      for (const { module, path: base, val } of fa.nestRouter ?? []) {
         const m = this.resolve(fa.file, module);
         const decl = m?.t === 'cls' ? byModule.get(`${m.file}|${m.id}`) : undefined;
+        const v = val ? this.evalVal(fa.file, val) : null;
+        const p = !v ? base : 's' in v ? joinNest([base, v.s]) : { why: `RouterModule path is a ${v.why}: ${v.e}` };
         for (const k of decl?.classes ?? []) paths.set(k, p);
         const name = m?.t === 'cls' ? this.files.get(m.file)?.classes[m.id]?.name : '';
-        if (decl?.missing) unknown.push(`RouterModule path ${p} of ${name}: its controllers are not evaluated: ${decl.missing}`);
+        if (decl?.missing)
+          unknown.push(
+            `RouterModule path ${typeof p === 'string' ? p : p.why} of ${name}: its controllers are not evaluated: ${decl.missing}`,
+          );
       }
     return { paths, declared, unknown };
   }

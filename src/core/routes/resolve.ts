@@ -483,6 +483,7 @@ class Resolver extends PerCallRoutes {
         this.emitOne(x.fa, x.route, out, x.handlerFile, x.at);
       return;
     }
+    if (r.nest?.deco) return this.nestApps.decorated(fa.file, r).forEach((x) => this.emitOne(fa, x, out));
     for (const ra of this.perArgRoutes(fa.file, r))
       for (const at of this.perCall(fa, ra, (f, v) => this.evalVal(f, v))) this.emitOne(fa, ra, out, undefined, at);
   }
