@@ -581,17 +581,8 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    for (const f of [
-      nestConfigFactories,
-      keyedReturns,
-      markMiddlewares,
-      calls.fieldReturns,
-      stringHelpers,
-      koaPrefixOrder,
-      httpClientParams,
-      registrars,
-    ])
-      steps.push(() => f(this));
+    const passes = [nestConfigFactories, keyedReturns, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder];
+    for (const f of [...passes, httpClientParams, registrars]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met
