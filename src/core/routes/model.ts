@@ -76,6 +76,8 @@ export interface ObjDecl {
   via?: Ref;
   /** Made by a project class: its prefix if that class derives from Flask-RESTX `Namespace` (`/` + name, or `path=`). */
   nsPrefix?: Val;
+  /** Made by a project class: the string arguments of the call, by position and by keyword (./pyRedprint). */
+  args?: Record<string, Val>;
   /** Hono `createFactory()` (./jsHono): no app itself; `factory.createApp()` makes one. */
   factory?: true;
   /** `self` of a Python method (./pySelf): each instance of its class, never a root itself. */
@@ -151,6 +153,8 @@ export interface ClassDecl {
     namespace?: true;
     /** Flask-RESTful / RESTX / flask-smorest `Api`: its instances are bound to the app they are constructed with */
     api?: true;
+    /** A Flask "redprint" (./pyRedprint): not a framework class, its instances are routers a blueprint registers */
+    replay?: true;
   };
   supers?: Ref[];
   /** JS/TS static fields: one value the class and its subclasses share. */
@@ -159,6 +163,20 @@ export interface ClassDecl {
   consts?: Record<string, string>;
   /** Python: the class statement's head (`class NoteList(ApiView):`), where the routes it makes by being defined are. */
   head?: SourceRange;
+  /** Python: a Flask "redprint" (./pyRedprint): `route` stores each view with its rule and options, method `register`
+   *  replays them on the blueprint it gets as parameter `bp` (its index, `self` 0), under parameter `prefix` or else the
+   *  `fallback` (literal parts and constructor arguments: position after `self`, name; null when not read). `line`/`col`:
+   *  its `add_url_rule` call; `text`: the prefix expression there. */
+  replay?: {
+    route: string;
+    register: string;
+    bp: number;
+    prefix?: number;
+    fallback: (string | { arg: number; name: string })[] | null;
+    line: number;
+    col: number;
+    text: string;
+  };
 }
 
 export interface HandlerSpec {

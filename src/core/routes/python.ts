@@ -22,6 +22,7 @@ import { pyContainerGet, pyMethodFacts, pyMethodKind } from './pyMethods';
 import { pyImported } from './pyCurrentApp';
 import { pyDispatcher } from './pyDispatcher';
 import { pyRegCall } from './pyRegCalls';
+import { classReplay, dropReplayRoutes, pyCtorArgs } from './pyRedprint';
 import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
@@ -228,6 +229,8 @@ export class PyAnalyzer extends Analyzer {
           if (c) (this.fa.classes[id]!.consts ??= {})[c.key] = c.v.s;
         }
       }
+      const replay = classReplay(body);
+      if (replay) this.fa.classes[id]!.replay = replay;
     }
     return { k: 'cls', id };
   }
@@ -298,7 +301,10 @@ export class PyAnalyzer extends Analyzer {
       // ns = Namespace('teams'), the project's own subclass of Flask-RESTX Namespace: `/teams` (resolve.ts decides)
       const nsPrefix = (): Val | null => (callee.k === 'fn' ? null : pyNamespacePrefix(this, n));
       const o = { framework: 'fastapi' as const, kind: 'router' as const, name: nameNode?.text, prefix, ctor: callee, via, nsPrefix };
-      return this.objectAt(n, o, pyApiBinding(this, n, callee));
+      const made = this.objectAt(n, o, pyApiBinding(this, n, callee));
+      const args = callee.k === 'fn' || made.k !== 'obj' ? null : pyCtorArgs(this, pos, kw);
+      if (args && made.k === 'obj') this.fa.objects[made.id]!.args = args;
+      return made;
     }
     if (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text === 'namespace') {
       // flask_restx: ns = api.namespace('todos', path='/todos')
@@ -520,7 +526,8 @@ export class PyAnalyzer extends Analyzer {
         if (inst.k === 'obj') edge.self = inst;
       }
     };
-    return [...names.map((name) => () => this.finishName(name)), made, () => pyMethodFacts(this), this.frameworkStep()];
+    const steps = [...names.map((name) => () => this.finishName(name)), made, () => pyMethodFacts(this)];
+    return [...steps, () => dropReplayRoutes(this.fa), this.frameworkStep()];
   }
 
   private finishName(name: string): void {

@@ -46,7 +46,7 @@ export function callAt(c: CallEdge, at: EntryAt): CallEdge {
 }
 
 /** `pkg`: made by a call of a package's function, a router only where an Express app or router mounts it at a path. */
-export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; inner?: Ent; pkg?: true };
+export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; replay?: true; inner?: Ent; pkg?: true };
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
@@ -390,7 +390,8 @@ export class RefResolver {
     if (this.classMemo.has(k)) return this.classMemo.get(k) ?? null;
     this.classMemo.set(k, null);
     const decl = this.files.get(c.file)?.classes[c.id];
-    let base: ClassDecl['base'] | null = decl?.base ?? null;
+    // a redprint (./pyRedprint): its instances are Flask routers a blueprint registers
+    let base: ClassDecl['base'] | null = decl?.base ?? (decl?.replay ? { framework: 'flask', kind: 'router', replay: true } : null);
     for (const s of decl?.supers ?? []) base ??= this.frameworkClass(c.file, s, depth + 1);
     this.classMemo.set(k, base);
     return base;

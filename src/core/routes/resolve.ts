@@ -19,6 +19,7 @@ import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
 import { resourceRoutes } from './pyResourceRoutes';
+import { redprintMounts } from './pyRedprint';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
 import { classFieldNote, madeInMethod } from './methodMade';
@@ -297,6 +298,17 @@ class Resolver extends PerCallRoutes {
         for (const x of xs) this.addMount(fa.file, x.m, x.parent, x.child, x.prefix);
       }
     }
+    // a redprint's registration call mounts it under the blueprint it is given (./pyRedprint)
+    for (const x of redprintMounts({
+      files: this.files,
+      resolve: (f, r) => this.resolve(f, r),
+      evalVal: (f, v) => this.evalVal(f, v),
+      callers: (f, fn) => this.callsTo.get(`${f}|${fn}`) ?? [],
+      argOf: (c, f, fn, i) => this.argOf(c, f, fn, i),
+      isRedprint: (f, id) => !!made(f, id)?.replay,
+      rel: (f) => this.rel(f),
+    }))
+      this.addEdge(x.child, { parent: key(x.parent), prefix: x.prefix, kind: 'blueprint', file: x.file, line: x.line });
     // @fastify/autoload: default-exported plugins of files under dir; HonoX: route files and apps under app/routes
     const isHono = (e: Ent) => e.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono';
     const res = (f: string, r: Ref) => this.resolve(f, r);
