@@ -3,7 +3,7 @@
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip, toMethod } from './common';
-import { configPaths, decoArg, decoratedRoutes, projectDecorator } from './nestDecorators';
+import { configPaths, decoArg, decoratedRoutes, NEST_METHODS, projectDecorator } from './nestDecorators';
 import type { JsAnalyzer } from './javascript';
 import * as path from 'node:path';
 import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './model';
@@ -23,19 +23,6 @@ interface SetupCall {
 
 /** fastify-decorators' route decorators (decorators/request-handlers.js). */
 const FD_METHODS = /^(?:GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD|ALL)$/;
-
-const NEST_METHODS: Record<string, HttpMethod> = {
-  Get: 'GET',
-  Post: 'POST',
-  Put: 'PUT',
-  Patch: 'PATCH',
-  Delete: 'DELETE',
-  Head: 'HEAD',
-  Options: 'OPTIONS',
-  All: 'ALL',
-  // server-sent events: Nest registers a GET route that streams
-  Sse: 'GET',
-};
 
 export function nestController(A: JsAnalyzer, cls: Node): void {
   const decos: Node[] = [...cls.childrenForFieldName('decorator').filter((d): d is Node => !!d)];

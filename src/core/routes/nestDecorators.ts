@@ -16,9 +16,8 @@ import type { Ent } from './values';
 import type { HttpMethod } from './types';
 import { patternNames } from './jsPatterns';
 
-/** Nest's mapping decorators of `@nestjs/common`: the method each fixes (RequestMapping: the one it is given). */
-const MAPPERS: Record<string, HttpMethod | null> = {
-  RequestMapping: null,
+/** Nest's method decorators of `@nestjs/common` and the method each registers. */
+export const NEST_METHODS: Record<string, HttpMethod> = {
   Get: 'GET',
   Post: 'POST',
   Put: 'PUT',
@@ -27,7 +26,12 @@ const MAPPERS: Record<string, HttpMethod | null> = {
   Head: 'HEAD',
   Options: 'OPTIONS',
   All: 'ALL',
+  // server-sent events: Nest registers a GET route that streams
+  Sse: 'GET',
 };
+
+/** The mapping decorators a project's own decorator may apply: the method each fixes (RequestMapping: the one it is given). */
+const MAPPERS: Record<string, HttpMethod | null> = { RequestMapping: null, ...NEST_METHODS };
 
 const MAX_KEYS = 8;
 
