@@ -40,8 +40,8 @@ function same(a: Node, b: Node): boolean {
   return a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
-/** A parameter of an enclosing function and the keys read of it (`config.path` → config, ['path']). */
-function paramKeys(n: Node | null): { fn: Node; i: number; keys: string[] } | null {
+/** A member chain's base and the keys it reads (`config.a.path` → config, ['a', 'path']); null when a key is computed. */
+function memberKeys(n: Node | null): { base: Node | null; keys: string[] } | null {
   const keys: string[] = [];
   let u = unwrapExpr(n);
   while (u?.type === 'member_expression' && keys.length < MAX_KEYS) {
@@ -50,7 +50,15 @@ function paramKeys(n: Node | null): { fn: Node; i: number; keys: string[] } | nu
     keys.unshift(p.text);
     u = unwrapExpr(u.childForFieldName('object'));
   }
+  return { base: u, keys };
+}
+
+/** A parameter of an enclosing function and the keys read of it (`config.path` → config, ['path']). */
+function paramKeys(n: Node | null): { fn: Node; i: number; keys: string[] } | null {
+  const m = memberKeys(n);
+  const u = m?.base;
   if (u?.type !== 'identifier') return null;
+  const keys = m!.keys;
   for (let p = u.parent, depth = 0; p && depth < 40; p = p.parent, depth++) {
     if (!JS_FUNCTION_TYPES.has(p.type)) continue;
     const i = jsParamNames(p).indexOf(u.text);
@@ -167,14 +175,9 @@ export function keyedReturns(A: JsAnalyzer): void {
 /** The configuration argument of a decorator call as keys into a constant (see DecoArg). */
 export function decoArg(A: JsAnalyzer, n: Node | null, depth = 0): DecoArg {
   const e = { e: clip(n?.text ?? '') };
-  const keys: string[] = [];
-  let u = unwrapExpr(n);
-  while (u?.type === 'member_expression' && keys.length < MAX_KEYS) {
-    const p = u.childForFieldName('property');
-    if (p?.type !== 'property_identifier') return e;
-    keys.unshift(p.text);
-    u = unwrapExpr(u.childForFieldName('object'));
-  }
+  const m = memberKeys(n);
+  if (!m) return e;
+  const { base: u, keys } = m;
   if ((u?.type !== 'identifier' && u?.type !== 'shorthand_property_identifier') || depth > 4) return e;
   const decl = A.soleDeclarator(u.text, u);
   if (!decl) {

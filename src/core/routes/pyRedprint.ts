@@ -13,8 +13,8 @@
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import { clip } from './common';
 import { pyArgs, pyParamNames } from '../parsing/python';
-import type { ClassDecl, FileAnalysis, Ref, Val } from './model';
-import type { Caller } from './callGraph';
+import type { ClassDecl, FileAnalysis, Val } from './model';
+import type { ResourceContext } from './pyResourceRoutes';
 import type { PyAnalyzer } from './python';
 import type { Ent } from './values';
 
@@ -266,13 +266,8 @@ export function dropReplayRoutes(fa: FileAnalysis): void {
   if (at.size) fa.routes = fa.routes.filter((r) => !at.has(`${r.range.start.line}:${r.range.start.column}`));
 }
 
-/** What the resolver lends redprintMounts. */
-export interface ReplayContext {
-  files: ReadonlyMap<string, FileAnalysis>;
-  resolve(file: string, ref: Ref): Ent | null;
-  evalVal(file: string, v: Val): Val;
-  callers(file: string, fn: number): readonly Caller[];
-  argOf(c: Caller, fnFile: string, fn: number, i: number): { ref: Ref | null; str: Val | null };
+/** What the resolver lends redprintMounts: what it lends resource routes (./pyResourceRoutes), and more. */
+export interface ReplayContext extends ResourceContext {
   /** Whether an object is an instance of a redprint class. */
   isRedprint(file: string, id: number): boolean;
   rel(file: string): string;

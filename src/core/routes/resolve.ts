@@ -18,7 +18,7 @@ import { clip, cmp, compatible, guessFramework, toMethod } from './common';
 import { NestApps } from './nest';
 import { Roots } from './roots';
 import { selfInstances } from './pySelf';
-import { resourceRoutes } from './pyResourceRoutes';
+import { resourceRoutes, type ResourceContext } from './pyResourceRoutes';
 import { redprintMounts } from './pyRedprint';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
@@ -276,15 +276,8 @@ class Resolver extends PerCallRoutes {
       }
     }
     // a redprint's registration call mounts it under the blueprint it is given (./pyRedprint)
-    for (const x of redprintMounts({
-      files: this.files,
-      resolve: (f, r) => this.resolve(f, r),
-      evalVal: (f, v) => this.evalVal(f, v),
-      callers: (f, fn) => this.callsTo.get(`${f}|${fn}`) ?? [],
-      argOf: (c, f, fn, i) => this.argOf(c, f, fn, i),
-      isRedprint: (f, id) => !!made(f, id)?.replay,
-      rel: (f) => this.rel(f),
-    }))
+    const ctx = { ...this.callContext, isRedprint: (f: string, id: number) => !!made(f, id)?.replay, rel: (f: string) => this.rel(f) };
+    for (const x of redprintMounts(ctx))
       this.addEdge(x.child, { parent: key(x.parent), prefix: x.prefix, kind: 'blueprint', file: x.file, line: x.line });
     // @fastify/autoload: default-exported plugins of files under dir; HonoX: route files and apps under app/routes
     const isHono = (e: Ent) => e.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono';
@@ -459,17 +452,19 @@ class Resolver extends PerCallRoutes {
     return routes;
   }
 
+  /** The calls and values the Python resource and redprint readers follow (./pyResourceRoutes, ./pyRedprint). */
+  private readonly callContext: ResourceContext = {
+    files: this.files,
+    resolve: (f, x) => this.resolve(f, x),
+    evalVal: (f, v) => this.evalVal(f, v),
+    callers: (f, fn) => this.callsTo.get(`${f}|${fn}`) ?? [],
+    argOf: (c, f, fn, i) => this.argOf(c, f, fn, i),
+  };
+
   private emit(fa: FileAnalysis, r: RawRoute, out: Route[]): void {
     if (r.flavour === 'py-resource') {
       // a Resource / MethodView class: one route per HTTP method it defines or inherits (./pyResourceRoutes)
-      const callers = (f: string, fn: number) => this.callsTo.get(`${f}|${fn}`) ?? [];
-      const ctx = {
-        files: this.files,
-        resolve: (f: string, x: Ref) => this.resolve(f, x),
-        evalVal: (f: string, v: Val) => this.evalVal(f, v),
-      };
-      for (const x of resourceRoutes({ ...ctx, callers, argOf: (c, f, fn, i) => this.argOf(c, f, fn, i) }, fa, r))
-        this.emitOne(x.fa, x.route, out, x.handlerFile, x.at);
+      for (const x of resourceRoutes(this.callContext, fa, r)) this.emitOne(x.fa, x.route, out, x.handlerFile, x.at);
       return;
     }
     if (r.nest?.deco) return this.nestApps.decorated(fa.file, r).forEach((x) => this.emitOne(fa, x, out));
