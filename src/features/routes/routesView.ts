@@ -1,22 +1,24 @@
-/** The "Routes" view: workspace folder (service) → file → route with its live metrics; clicking reveals the handler. */
-import * as path from 'node:path';
+/** The "Routes" view: file → route with its live metrics; clicking reveals the handler. */
 import * as vscode from 'vscode';
 import type { Route } from '../../core/routes/types';
 import { formatStats } from '../../core/metrics/format';
 import type { MetricsService } from '../metrics/metricsService';
 import type { RouteIndex } from './routeIndex';
 import { routeTitle, routeTooltip } from '../../core/routes/route';
-import { routesInFolder } from './folders';
 
 /**
  * Tree elements are cached by id and carry only identity; children are computed from the index when
  * asked. VS Code maps elements to handles across refreshes, so an element must mean the same thing in
- * every generation (a folder element never lists another folder's routes).
+ * every generation.
+ *
+ * The tree has two levels on purpose, files at the root (named with their workspace folder when there
+ * are several, as VS Code names them) and routes under them. VS Code 1.100 batches the children requests
+ * of sibling nodes, and a batch whose parents have expanded children of their own can hand one parent
+ * the children of another (microsoft/vscode#243911): a folder → file → route tree showed one folder
+ * with another folder's routes. With two levels the only batch of several parents is the files', whose
+ * children are leaves.
  */
-type Node =
-  | { kind: 'folder'; id: string; folder: vscode.WorkspaceFolder }
-  | { kind: 'file'; id: string; file: string; label: string }
-  | { kind: 'route'; id: string; route: Route };
+type Node = { kind: 'file'; id: string; file: string } | { kind: 'route'; id: string; route: Route };
 
 class RoutesTree implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
@@ -29,7 +31,15 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     private readonly metrics: MetricsService,
   ) {}
 
+  /** Re-renders the whole tree, forgetting the elements of routes and files that are gone. */
   refresh(): void {
+    const live = new Set(this.index.all().flatMap((r) => [fileNodeId(r.file), routeNodeId(r)]));
+    for (const id of this.nodes.keys()) {
+      if (!live.has(id)) {
+        this.nodes.delete(id);
+        this.shown.delete(id);
+      }
+    }
     this.emitter.fire(undefined);
   }
 
@@ -58,45 +68,25 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     return fresh;
   }
 
-  private files(routes: readonly Route[], base: string | undefined): Node[] {
-    const files = [...new Set(routes.map((r) => r.file))].sort((a, b) => a.localeCompare(b));
-    return files.map((file) => this.node({ kind: 'file', id: `file:${file}`, file, label: base ? path.relative(base, file) : file }));
-  }
-
-  private inFolder(folder: vscode.WorkspaceFolder): Route[] {
-    return routesInFolder(this.index.all(), folder);
-  }
-
   getChildren(node?: Node): Node[] {
-    const folders = vscode.workspace.workspaceFolders ?? [];
     if (!node) {
-      if (folders.length <= 1) return this.files(this.index.all(), folders[0]?.uri.fsPath);
-      return folders
-        .filter((folder) => this.inFolder(folder).length > 0)
-        .map((folder) => this.node({ kind: 'folder', id: `folder:${folder.uri.toString()}`, folder }));
+      return [...new Set(this.index.all().map((r) => r.file))]
+        .map((file) => ({ file, folder: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.index ?? -1, label: fileLabel(file) }))
+        .sort((a, b) => a.folder - b.folder || a.label.localeCompare(b.label))
+        .map(({ file }) => this.node({ kind: 'file', id: fileNodeId(file), file }));
     }
-    if (node.kind === 'folder') return this.files(this.inFolder(node.folder), node.folder.uri.fsPath);
     if (node.kind === 'file') {
       return this.index
         .all()
         .filter((r) => r.file === node.file)
-        .map((route) =>
-          this.node({ kind: 'route', id: `route:${route.file}:${route.line}:${route.methods.join('|')}:${route.path}`, route }),
-        );
+        .map((route) => this.node({ kind: 'route', id: routeNodeId(route), route }));
     }
     return [];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'folder') {
-      const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = node.id;
-      item.description = `${this.inFolder(node.folder).length} routes`;
-      item.iconPath = new vscode.ThemeIcon('server-process');
-      return item;
-    }
     if (node.kind === 'file') {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(fileLabel(node.file), vscode.TreeItemCollapsibleState.Expanded);
       item.id = node.id;
       item.resourceUri = vscode.Uri.file(node.file);
       item.description = `${this.index.all().filter((r) => r.file === node.file).length}`;
@@ -115,6 +105,14 @@ class RoutesTree implements vscode.TreeDataProvider<Node> {
     item.command = { command: 'telemetryLens.revealRoute', title: 'Reveal Route Handler', arguments: [r] };
     return item;
   }
+}
+
+const fileNodeId = (file: string) => `file:${file}`;
+const routeNodeId = (r: Route) => `route:${r.file}:${r.line}:${r.methods.join('|')}:${r.path}`;
+
+/** The file's path relative to its workspace folder, prefixed with the folder's name when there are several. */
+function fileLabel(file: string): string {
+  return vscode.workspace.asRelativePath(file);
 }
 
 export async function revealRoute(route: Route): Promise<void> {
