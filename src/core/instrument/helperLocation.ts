@@ -4,7 +4,7 @@
  *  - Python: the nearest folder from the route file up to its top package holding telemetry_routes.py, else
  *    telemetry.py, else the top package, or the folder on sys.path the file's absolute imports start from (the file's
  *    own folder when it is in neither); when the file's imports name neither, the top package an absolute import of
- *    the file names (`from apps.logistics import views` in apps/app.py: apps/), else the nearest folder a module of the
+ *    the file or its package names (`from apps.logistics import views` in apps/app.py: apps/), else the nearest folder a module of the
  *    service runs from (app/main.py's `from core.config import …`: app/, on sys.path), else the package its relative imports
  *    climb to (`from ...extensions import db`: two folders up, namespace folders without __init__.py included) and
  *    the packages above it; imported relatively when the file uses relative imports inside a package, else by its
@@ -124,20 +124,21 @@ const IMPORTER_BYTES = 64 * 1024;
 
 /**
  * The index in `chain` (the file's folder and its ancestors) of the top package named by an absolute import of the
- * file in a .py module of those folders (`import a.b.views`, `from a.b.views import x`, `from a.b import views`);
- * undefined when none names it through a package.
+ * file or of its package in a .py module of those folders (`import a.b.views`, `from a.b.views import x`,
+ * `from a.b import views`, `from a.b import bp` for a/b/views.py); undefined when none names it through a package.
  */
 async function importedAs(file: string, chain: string[]): Promise<number | undefined> {
   const stem = path.basename(file, '.py');
-  const parts = stem === '__init__' ? [] : [stem];
-  const names = (dotted: string) => {
+  // `module`: the dotted name ends with the file's module (`a.b.views`); else it names the file's package (`a.b`)
+  const names = (dotted: string, module: boolean) => {
     const segs = dotted.split('.');
-    if (segs.length < 2 || segs.length - parts.length > chain.length - 1) return undefined;
-    const pkgs = parts.length ? segs.slice(0, -1) : segs;
-    if (parts.length && segs[segs.length - 1] !== stem) return undefined;
+    const pkgs = module ? segs.slice(0, -1) : segs;
+    if (segs.length < 2 || pkgs.length > chain.length - 1) return undefined;
+    if (module && segs[segs.length - 1] !== stem) return undefined;
     for (let i = 0; i < pkgs.length; i++) if (path.basename(chain[i]!) !== pkgs[pkgs.length - 1 - i]) return undefined;
     return pkgs.length - 1;
   };
+  const named = (dotted: string) => (stem === '__init__' ? undefined : names(dotted, true)) ?? names(dotted, false);
   for (const dir of chain.slice(0, IMPORTER_LEVELS)) {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
@@ -145,7 +146,7 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
       const p = path.join(dir, m.name);
       if (p === path.resolve(file)) continue;
       for (const d of await importsOf(p)) {
-        const top = names(d);
+        const top = named(d);
         if (top !== undefined) return top;
       }
     }

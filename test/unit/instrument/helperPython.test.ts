@@ -100,6 +100,20 @@ describe('wrapper style: the Python helper of blueprints in a namespace folder o
     assert.deepEqual([abs.path, abs.module], [helper, 'app.telemetry_routes']);
   });
 
+  it('a file whose relative imports stay in its own package, the package imported absolutely by the app: the app package', async () => {
+    // zaralearning's layout: register_blueprints.py does `from app.blueprints.auth import bp`; auth/views.py imports only relatively
+    const zara = project({
+      'app/__init__.py': 'from flask import Flask\n',
+      'app/register_blueprints.py': 'from app.blueprints.auth import bp as auth_bp\n',
+      'app/blueprints/auth/__init__.py': 'from flask import Blueprint\nbp = Blueprint("auth", __name__)\nfrom . import views\n',
+      'app/blueprints/auth/views.py': `from . import bp\nfrom .models import Account\n${VIEW}`,
+      'app/blueprints/auth/models.py': 'Account = None\n',
+    });
+    const views = path.join(zara, 'app', 'blueprints', 'auth', 'views.py');
+    const h = await pythonHelperLocation(views, fs.readFileSync(views, 'utf8'));
+    assert.deepEqual([h.path, h.module], [path.join(zara, 'app', 'telemetry_routes.py'), '...telemetry_routes']);
+  });
+
   it('a file whose relative imports stay in its own package, the namespace folder above: its own package', async () => {
     const main = path.join(root, 'app', 'blueprints', 'main', 'routes.py');
     const h = await pythonHelperLocation(main, fs.readFileSync(main, 'utf8'));
