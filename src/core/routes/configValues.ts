@@ -8,7 +8,7 @@ import { jsStringLiteral, named, type SyntaxNode as Node } from '../parsing/node
 import { pyArgs } from '../parsing/python';
 import { JS_FUNCTION_TYPES, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
-import type { Val } from './model';
+import type { EnvRead, Val } from './model';
 
 type Eval = (n: Node) => Val;
 
@@ -100,6 +100,34 @@ export function jsConfigGet(call: Node, ev: Eval): Val | null {
   return d && 's' in d ? { s: d.s, src: configured(call.text, d.s) } : v;
 }
 
+/**
+ * A call of a project environment reader (FuncDecl.env: `env('API_PREFIX', '/api')`, `parser.str('API_PREFIX', 'api')`)
+ * with its arguments' values (`env`: the positions given `process.env`; `kw`: Python keyword arguments): the default it
+ * passes, with where it came from; else why not (no default, one that is no literal, a reader whose default a call cannot
+ * be sure of). Null when the call is no lookup (a key that is no string, a source that is not the environment).
+ */
+export function envCallVal(r: EnvRead, args: readonly Val[], env: readonly number[], text: string, kw?: Record<string, Val>): Val | null {
+  const arg = (i: number | undefined): Val | undefined => {
+    if (i === undefined) return undefined;
+    const name = r.names[i];
+    return args[i] ?? (name !== undefined && kw && Object.hasOwn(kw, name) ? kw[name] : undefined);
+  };
+  const k = arg(r.key);
+  const key = k && 's' in k ? k.s : null;
+  if ('why' in r)
+    return {
+      e: clip(text),
+      why: `${key !== null ? `run-time environment variable ${key}` : 'function call'} read by \`${r.name}\`, which ${r.why}`,
+    };
+  if (key === null || (r.source !== undefined && !env.includes(r.source))) return null;
+  const what = `run-time environment variable ${key}`;
+  const d = arg(r.fallback);
+  if (!d) return { e: clip(text), why: `${what} with no default` };
+  if (!('s' in d)) return { e: clip(text), why: `${what} whose default is not a literal` };
+  const s = r.trim ? d.s.trim() : d.s;
+  return { s, src: configured(text, s) };
+}
+
 /** A configuration default as the editor says it: "`settings.API_V1_STR` (default `/api/v1`)", "(default empty)". */
 export function configured(expr: string, value: string): string {
   return `\`${clip(expr, 60)}\` (default ${value ? `\`${value}\`` : 'empty'})`;
@@ -167,16 +195,20 @@ export function jsObjectConsts(
     const list = 's' in v ? null : stringList(value);
     if ('s' in v) set(k, v);
     else if (list) more?.list(k, list);
-    else if ((kv.s === 'method' || kv.s === 'path') && unwrapExpr(value)?.type !== 'object') more?.opaque(k);
-    else jsObjectConsts(k, value, ev, set, depth + 1, more);
+    else {
+      if (v.ref?.k === 'env') more?.env(k, v); // the default of an environment reader of another module, for the resolver
+      if ((kv.s === 'method' || kv.s === 'path') && unwrapExpr(value)?.type !== 'object') more?.opaque(k);
+      else jsObjectConsts(k, value, ev, set, depth + 1, more);
+    }
   }
 }
 
-/** Where jsObjectConsts puts the leaves that are no string: arrays of string literals (`path: ['a', 'b']`), and
- *  `method` / `path` keys whose value it does not read. */
+/** Where jsObjectConsts puts the leaves that are no string: arrays of string literals (`path: ['a', 'b']`), `method` /
+ *  `path` keys whose value it does not read, and calls of environment readers of other modules (the resolver reads them). */
 export interface ObjectLeaves {
   list(key: string, strs: string[]): void;
   opaque(key: string): void;
+  env(key: string, v: Val): void;
 }
 
 /** The strings of an array of string literals (at most 16), else null. */

@@ -32,6 +32,7 @@ import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
 import { keyedCall, keyedCallee } from './jsKeyedCalls';
 import { decorateCall, defCall, registrars } from './jsRouteDefs';
+import { envReaders } from './jsEnvReaders';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
 const MAX_DEPTH = 16;
@@ -403,8 +404,11 @@ export class JsAnalyzer extends Analyzer {
       this.fa.consts[k] = v.s;
       if (v.src) (this.fa.constSrc ??= {})[k] = v.src;
     };
+    // a leaf an environment reader of another module gives (`prefix: parser.str('API_PREFIX', 'api')`): read by the resolver
+    const env = (k: string, v: Val): void => void ((this.fa.envConsts ??= {})[k] = v);
     const v = ev(value);
     if ('s' in v) set(name, v);
+    else if (v.ref?.k === 'env') env(name, v);
     else if (zodDefaults(name, zodSource(this, value), ev, (id) => this.soleDeclarator(id), set)) return;
     // `export default homeSchema`: the object the constant holds (`const homeSchema = createRoute({ path: '/home' })`)
     const id = unwrapExpr(value);
@@ -412,6 +416,7 @@ export class JsAnalyzer extends Analyzer {
     jsObjectConsts(name, held ?? value, ev, set, 0, {
       list: (k, strs) => ((this.fa.arrays ??= {})[k] = strs.map((s): Ref => ({ k: 'str', s }))),
       opaque: (k) => (this.fa.opaque ??= []).push(k),
+      env,
     });
   }
 
@@ -581,7 +586,7 @@ export class JsAnalyzer extends Analyzer {
       });
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
-    const passes = [nestConfigFactories, keyedReturns, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder];
+    const passes = [nestConfigFactories, keyedReturns, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, envReaders];
     for (const f of [...passes, httpClientParams, registrars]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {

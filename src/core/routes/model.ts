@@ -48,6 +48,10 @@ export type Ref =
   | { k: 'cfg'; key: string } // a configuration key: Flask `app.config["KEY"]`, NestJS `configService.get('app.prefix')`
   | { k: 'cond'; test: Val; yes: Val; no: Val } // `test ? yes : no` whose test another module may know (a configuration default)
   | { k: 'strfn'; x: NameExpr; arg: Val } // a project string helper (a `fn` NameExpr) called with one argument (./jsStrHelpers)
+  // a call of a project function or method another module defines that may read an environment variable with a default
+  // (`parser.str('API_PREFIX', 'api')`, ./jsEnvReaders): its arguments' values (`kw`: Python keyword arguments; `env`: the
+  // positions given `process.env`), read by the resolver with the function's FuncDecl.env
+  | { k: 'env'; fn: Ref; args: Val[]; kw?: Record<string, Val>; env?: number[] }
   | { k: 'str'; s: string } // a string element of a constant array (`export const columns = ['city', 'country'] as const`)
   // the element (or, unpacked, position `index` of the element) a loop takes of sequence `of`, read once per element by the
   // resolver (`for route, view in routes:` over a parameter: PerCallRoutes.perCall); `loop` its offset, `seq` its text
@@ -135,7 +139,20 @@ export interface FuncDecl {
    *  the value itself), the constant's name then its keys, a number for the string its parameter of that index is
    *  given (`return routeConfig[name]` → `{ '': ['routeConfig', 0] }`). */
   keyed?: Record<string, (string | number)[]>;
+  /** It reads an environment variable by its key parameter (./jsEnvReaders, ./pyEnvReaders): what a call of it gives. */
+  env?: EnvRead;
 }
+
+/**
+ * How a project function reads an environment variable: the positions of a call's arguments that give the key, the
+ * source (absent: the environment itself; else it must be given `process.env`) and the default (absent: none), `names`
+ * the parameters at those positions (Python keyword arguments), `trim` when it trims what it returns. Or, for a function
+ * that reads the variable but whose default a call cannot be sure of, why (`may throw instead of giving its default`).
+ * `name` is how a reason names it (`EnvironmentParser.str`).
+ */
+export type EnvRead =
+  | { key: number; source?: number; fallback?: number; trim?: true; names: string[]; name: string }
+  | { why: string; key?: number; names: string[]; name: string };
 
 export interface ClassDecl {
   id: number;
@@ -420,6 +437,9 @@ export interface FileAnalysis {
   opaque?: string[];
   /** Provenance of the constants that are configuration defaults (`process.env.PREFIX`). */
   constSrc?: Record<string, string>;
+  /** Constants (keyed as `consts`) given by a call of an environment reader another module defines (`prefix:
+   *  parser.str('API_PREFIX', 'api')`, Ref `env`): read by the resolver. */
+  envConsts?: Record<string, Val>;
   /** Module-level constant arrays (`export const routers = [users, items]`; `default` when exported so): elements. */
   arrays?: Record<string, Ref[]>;
   /** The arrays spread into a constant array of `arrays` (`[...admin, ...public]`). */

@@ -307,6 +307,8 @@ function nestRoutes(
   pathVal: Val,
   make: (fw: Framework, full: string | null, reason?: string, methods?: HttpMethod[], source?: string) => Route,
   out: Route[],
+  /** where a RouterModule path from configuration comes from */
+  moduleSrc?: string,
 ): void {
   const info = r.nest!;
   if ('e' in pathVal) {
@@ -344,7 +346,7 @@ function nestRoutes(
           source = provenance('prefix', g.prefix); // an empty default too: the path is as written because of it
         }
       }
-      out.push(make('nestjs', joinNest([prefix, ver, modulePath, c.s, pathVal.s]), undefined, r.methods, source));
+      out.push(make('nestjs', joinNest([prefix, ver, modulePath, c.s, pathVal.s]), undefined, r.methods, source ?? moduleSrc));
     }
   }
 }
@@ -352,7 +354,13 @@ function nestRoutes(
 /** The NestJS applications of a workspace: bootstraps (global prefix, versioning) and RouterModule paths. */
 export class NestApps {
   private readonly nests: { file: string; g: NestGlobal }[] = [];
-  private modules: { paths: Map<string, string | { why: string }>; declared: Set<string>; unknown: string[] } | null = null;
+  private modules: {
+    paths: Map<string, string | { why: string }>;
+    /** where a path from configuration comes from (`prefix from \`process.env.API_PREFIX\` (default \`api\`)`) */
+    srcs: Map<string, string>;
+    declared: Set<string>;
+    unknown: string[];
+  } | null = null;
   private readonly rc: RcServers;
   private readonly ie: IeServers;
   private readonly graph: NestGraph;
@@ -383,7 +391,9 @@ export class NestApps {
     const off = r.nest?.cls === undefined ? null : this.graph.unserved(file, r.nest.cls);
     if (off?.drop) return;
     const own: Route[] = [];
-    nestRoutes(this.globalOf(file), off ?? this.modulePath(file, r.nest?.cls), routed, pathVal, make, own);
+    const mp = off ?? this.modulePath(file, r.nest?.cls);
+    const src = off || r.nest?.cls === undefined ? undefined : this.modules?.srcs.get(`${file}|${r.nest.cls}`);
+    nestRoutes(this.globalOf(file), mp, routed, pathVal, make, own, src);
     for (const x of own) out.push(off ? { ...x, unmounted: true } : x);
   }
 
@@ -433,6 +443,7 @@ export class NestApps {
         byModule.set(`${fa.file}|${m.cls}`, { classes, missing: missing ? `${m.text} (${this.rel(fa.file)}:${m.line})` : null });
       }
     const paths = new Map<string, string | { why: string }>();
+    const srcs = new Map<string, string>();
     const unknown: string[] = [];
     for (const fa of this.files.values())
       for (const { module, path: base, val } of fa.nestRouter ?? []) {
@@ -440,13 +451,18 @@ export class NestApps {
         const decl = m?.t === 'cls' ? byModule.get(`${m.file}|${m.id}`) : undefined;
         const v = val ? this.evalVal(fa.file, val) : null;
         const p = !v ? base : 's' in v ? joinNest([base, v.s]) : { why: `RouterModule path is a ${v.why}: ${v.e}` };
-        for (const k of decl?.classes ?? []) paths.set(k, p);
+        const src = v && 's' in v ? provenance('prefix', v) : undefined;
+        for (const k of decl?.classes ?? []) {
+          paths.set(k, p);
+          if (src) srcs.set(k, src);
+          else srcs.delete(k);
+        }
         const name = m?.t === 'cls' ? this.files.get(m.file)?.classes[m.id]?.name : '';
         if (decl?.missing)
           unknown.push(
             `RouterModule path ${typeof p === 'string' ? p : p.why} of ${name}: its controllers are not evaluated: ${decl.missing}`,
           );
       }
-    return { paths, declared, unknown };
+    return { paths, srcs, declared, unknown };
   }
 }

@@ -15,6 +15,7 @@ import type { HttpMethod } from './types';
 import type { PyAnalyzer } from './python';
 import { pyStarName } from './pyStar';
 import { pyLoopElement } from './pyEach';
+import { pyEnvReaderCall } from './pyEnvReaders';
 
 /** Expressions that may compute a string from a folder entry's name. */
 const FOLDER_NAMES = new Set(['identifier', 'string', 'binary_operator', 'attribute', 'subscript', 'call']);
@@ -59,7 +60,7 @@ export function pyEvalStr(A: PyAnalyzer, n: Node, depth = 0): Val {
     case 'attribute':
       return { e: clip(n.text), why: 'attribute', ref: A.refOf(n) };
     case 'call':
-      return pyStrFormat(n, ev) ?? pyConfigCall(n, ev) ?? { e: clip(n.text), why: 'function call' };
+      return pyStrFormat(n, ev) ?? pyConfigCall(n, ev) ?? pyEnvReaderCall(A, n, ev) ?? { e: clip(n.text), why: 'function call' };
     case 'subscript':
       return pySubscript(n, ev) ?? { e: clip(n.text), why: 'expression' };
     case 'boolean_operator': {

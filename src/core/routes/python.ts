@@ -24,6 +24,7 @@ import { pyDispatcher } from './pyDispatcher';
 import { pyRegCall } from './pyRegCalls';
 import { classReplay, dropReplayRoutes, pyCtorArgs } from './pyRedprint';
 import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
+import { pyEnvReaders } from './pyEnvReaders';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -526,7 +527,7 @@ export class PyAnalyzer extends Analyzer {
         if (inst.k === 'obj') edge.self = inst;
       }
     };
-    const steps = [...names.map((name) => () => this.finishName(name)), made, () => pyMethodFacts(this)];
+    const steps = [...names.map((name) => () => this.finishName(name)), made, () => pyMethodFacts(this), () => pyEnvReaders(this)];
     return [...steps, () => dropReplayRoutes(this.fa), this.frameworkStep()];
   }
 
@@ -541,5 +542,7 @@ export class PyAnalyzer extends Analyzer {
     if (right) pyConstArray(this, name, right);
     const c = right && PY_MODULE_CONST.has(right.type) ? pyConst(this, name, right) : null;
     if (c) this.setConst(c.key, c.v);
+    const v = !c && right?.type === 'call' ? this.evalStr(right) : null;
+    if (v && 'e' in v && v.ref?.k === 'env') (this.fa.envConsts ??= {})[name] = v; // an imported reader's default: the resolver's
   }
 }

@@ -7,7 +7,7 @@
  * passes to its parameter. Configuration values keep where they came from (`src`). Pure.
  */
 import type { FileAnalysis, ModId, Ref, Val } from './model';
-import { configured } from './configValues';
+import { configured, envCallVal } from './configValues';
 import type { NameFns } from './folderLoops';
 import { applyHelper } from './jsStrHelpers';
 import { starGives, starLookupOrder } from './pyStar';
@@ -46,10 +46,26 @@ export class Values {
 
   constructor(private readonly c: ValueContext) {}
 
+  /** Why a constant an environment reader gives is not known (fileValue), for the reason of the value read through it. */
+  private envWhy: string | null = null;
+
   /** Evaluates what the file's analysis left symbolic; `{ s }` when every part is known. */
   evalVal(file: string, v: Val): Val {
+    const outer = this.envWhy;
+    this.envWhy = null;
+    try {
+      const r = this.evalOnce(file, v);
+      // `env.api.prefix` whose leaf is `parser.str('API_PREFIX')`: why that call gives no default
+      return 's' in r || !this.envWhy ? r : { ...r, why: `${r.why} (${this.envWhy})` };
+    } finally {
+      this.envWhy = outer;
+    }
+  }
+
+  private evalOnce(file: string, v: Val): Val {
     if ('s' in v) return v;
     if (v.ref?.k === 'strfn') return this.helperVal(file, v.ref, v.e) ?? v;
+    if (v.ref?.k === 'env') return this.envCall(file, v.ref, v.e) ?? v;
     if (v.ref) {
       // a plugin's option its loader sets: known, or unknown for the loader's reason
       const o = this.optionOf(file, v.ref);
@@ -91,7 +107,8 @@ export class Values {
         const t = this.c.modFile(ref.mod, file);
         const fa = t ? this.c.files.get(t) : undefined;
         if (!fa) return null;
-        if (ref.name in fa.consts) return fileConst(fa, ref.name);
+        const known = this.fileValue(fa, ref.name);
+        if (known !== undefined) return known;
         const ex = fa.exports[ref.name];
         if (ex) return this.constOf(fa.file, ex, text, depth + 1);
         // a barrel: `export * from './constants'`, Python `from .constants import *`
@@ -113,6 +130,10 @@ export class Values {
         const v = this.helperVal(file, ref, text);
         return v && 's' in v ? v : null;
       }
+      case 'env': {
+        const v = this.envCall(file, ref, text);
+        return v && 's' in v ? v : null;
+      }
       case 'cond': {
         // `env.BASE_PATH ? `${env.BASE_PATH}/api/v1` : '/api/v1'` with the default of `env.BASE_PATH` known
         const t = this.evalVal(file, ref.test);
@@ -129,6 +150,35 @@ export class Values {
       default:
         return null;
     }
+  }
+
+  /** `parser.str('API_PREFIX', 'api')` of an environment reader another module defines (FuncDecl.env): its default, or
+   *  why not; null when the function is no reader (the call stays what it was). */
+  private envCall(file: string, ref: Extract<Ref, { k: 'env' }>, text: string): Val | null {
+    const f = this.envDepth < 4 ? this.c.resolve(file, ref.fn) : null; // a default given by such a call, a few deep
+    const r = f?.t === 'fn' ? this.c.files.get(f.file)?.functions[f.id]?.env : undefined;
+    if (!r) return null;
+    this.envDepth++;
+    try {
+      const ev = (a: Val): Val => this.evalVal(file, a);
+      const kw = ref.kw && Object.fromEntries(Object.entries(ref.kw).map(([k, a]) => [k, ev(a)]));
+      return envCallVal(r, ref.args.map(ev), ref.env ?? [], text, kw);
+    } finally {
+      this.envDepth--;
+    }
+  }
+  private envDepth = 0;
+
+  /** Constant `k` of a module: a string, a string an environment reader another module defines gives (null when that
+   *  call gives none, with why in envWhy), undefined when the module has no such constant. */
+  private fileValue(fa: FileAnalysis, k: string): Str | null | undefined {
+    if (k in fa.consts) return fileConst(fa, k);
+    const d = fa.envConsts?.[k];
+    if (!d || 's' in d) return undefined;
+    const v = this.evalOnce(fa.file, d);
+    if ('s' in v) return v;
+    if (v.why !== d.why) this.envWhy ??= `\`${v.e}\`: ${v.why}`;
+    return null;
   }
 
   /** `opts.prefix` of a function's options parameter, as what registers the function gives it (ValueContext.pluginOption). */
@@ -221,8 +271,8 @@ export class Values {
     const from = t && imp!.name !== 'default' ? this.c.files.get(t) : undefined;
     if (from && imp) {
       // import { ROUTES } from './paths'; ROUTES.users.list — or a re-export of it
-      const k = [imp.name, ...names].join('.');
-      if (k in from.consts) return fileConst(from, k);
+      const known = this.fileValue(from, [imp.name, ...names].join('.'));
+      if (known !== undefined) return known;
       let ex = from.exports[imp.name];
       const path = [...names];
       for (; ex?.k === 'mem' && path.length < 16; ex = ex.base) path.unshift(ex.name); // `export const { a: b } = imported`
@@ -242,7 +292,10 @@ export class Values {
     const def = root?.t !== 'ns' && base.k === 'imp' && base.name === 'default' ? t : null;
     const fa = this.c.files.get(root?.t === 'ns' ? root.file : (def ?? ''));
     if (!fa) return null;
-    for (const k of [names.join('.'), `default.${names.join('.')}`]) if (k in fa.consts) return fileConst(fa, k);
+    for (const k of [names.join('.'), `default.${names.join('.')}`]) {
+      const known = this.fileValue(fa, k);
+      if (known !== undefined) return known;
+    }
     // `route.schema.path` over a namespace import: its export `schema` is an import of another module's constant
     const ex = root?.t === 'ns' && names.length > 1 ? fa.exports[names[0]!] : undefined;
     return ex?.k === 'imp' ? this.objectConst(fa.file, ex, names.slice(1), depth + 1) : null;
