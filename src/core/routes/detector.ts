@@ -16,6 +16,7 @@ import type { MirrorCapture, TreeMirror } from '../parsing/mirror';
 import { emptyAnalysis, type FileAnalysis } from './model';
 import { PYTHON_MAX_DEPTH, PYTHON_QUERY, pythonTasks } from './python';
 import { jsModuleLoads } from './jsLoads';
+import { pyModuleLoads } from './pyLoads';
 import { JS_MAX_DEPTH, JS_QUERY, javascriptTasks, TS_QUERY } from './javascript';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import type { Route } from './types';
@@ -35,7 +36,7 @@ function plan(file: string, text: string): Plan | FileAnalysis {
     fa.notes.push('not a Python/JavaScript/TypeScript file');
     return fa;
   }
-  if (grammar === 'python') return { grammar, fa: emptyAnalysis(file, 'python') };
+  if (grammar === 'python') return { grammar, fa: { ...emptyAnalysis(file, 'python'), ...pyModuleLoads(text, file) } };
   return { grammar, fa: { ...emptyAnalysis(file, 'javascript'), ...jsModuleLoads(text, file) } };
 }
 
@@ -50,7 +51,7 @@ function tasks(p: Plan, caps: { name: string; node: SyntaxNode }[]): (() => void
 
 function failed(p: Plan, e: unknown): FileAnalysis {
   const fa = emptyAnalysis(p.fa.file, p.fa.language);
-  for (const k of ['loads', 'loadsComputed', 'serves'] as const) if (p.fa[k]) Object.assign(fa, { [k]: p.fa[k] });
+  for (const k of ['loads', 'loadsComputed', 'serves', 'pyImports'] as const) if (p.fa[k]) Object.assign(fa, { [k]: p.fa[k] });
   fa.notes.push(`analysis failed: ${errorMessage(e)}`);
   return fa;
 }

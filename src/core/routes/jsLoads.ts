@@ -80,7 +80,7 @@ export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: s
 const AUTOLOAD = new Set<ModId>(['pkg:@fastify/autoload', 'pkg:fastify-autoload']);
 
 /** Is every computed load of the text (by line; two on one line need two) one the analysis understood? */
-function covers(known: readonly number[], lines: readonly number[]): boolean {
+export function covers(known: readonly number[], lines: readonly number[]): boolean {
   const left = new Map<number, number>();
   for (const l of known) left.set(l, (left.get(l) ?? 0) + 1);
   return lines.every((l) => {

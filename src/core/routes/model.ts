@@ -493,10 +493,14 @@ export interface FileAnalysis {
   autoloadUnknown?: true;
   /** The modules this file loads (JS/TS static imports, `require`/`import()` of a literal name; Python imports). */
   loads?: ModId[];
-  /** JS/TS: the file loads modules whose name is computed (a folder loader: `readdirSync` + `require(f)`): the line of
-   *  each such load, read from the text. */
+  /** Python: the modules the text loads (./pyLoads): imports at any depth, literal `import_module('x')`, module names in
+   *  strings (`"app.main:app"`). */
+  pyImports?: ModId[];
+  /** The file loads modules whose name is computed (JS/TS: a folder loader, `readdirSync` + `require(f)`; Python:
+   *  `import_module(name)`, `exec(…)`, ./pyLoads): the line of each such load, read from the text. */
   loadsComputed?: number[];
-  /** JS/TS: the line of each computed load the analysis understood (over a literal list, or of a known folder). */
+  /** The line of each computed load the analysis understood (JS/TS: over a literal list, or of a known folder; Python:
+   *  an `import_module` whose name or package it reads, ./pyLoaders). */
   computedKnown?: number[];
   /** JS/TS: loads by a computed name not over a literal list, with the folder they read (`require(`./legacy/${f}`)`). */
   computedLoads?: { text: string; line: number; dir: string }[];
@@ -513,7 +517,8 @@ export interface FileAnalysis {
   decorated?: Record<string, number | 'this'>;
   /** HonoX (./honox): the apps `createApp()` makes with the routes folder they serve; the router of this file's routes. */
   honox?: { roots?: { parent: Ref; dir: string; line: number }[]; routes?: Ref };
-  /** JS/TS: the file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`): an entry point, never dead. */
+  /** The file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`; Python: it runs as a script, `if __name__
+   *  == "__main__":`, `app.run(…)`): an entry point, never dead. */
   serves?: true;
   /** Syntax errors, unsupported idioms, etc. */
   notes: string[];

@@ -143,6 +143,17 @@ export class ModuleIndex {
     return null;
   }
 
+  /** Every analysed file a module id imported from `from` may name: of a Python dotted name, each file whose module path
+   *  ends with it (`py:views`: every `views.py` not shadowed by a package), else the one modFile gives. */
+  pyFiles(mod: ModId, from: string): string[] {
+    if (!mod.startsWith('py:')) {
+      const f = this.modFile(mod, from);
+      return f ? [f] : [];
+    }
+    const all = this.pyDotted.get(mod.slice(3)) ?? [];
+    return all.filter((f) => !shadowedByPackage(f, all));
+  }
+
   /** The modules a folder loader's pattern names: `py:app.plugins.*`, `file:/dir/*` (modules and subpackages). */
   modules(pattern: ModId): ModId[] {
     const head = pattern.slice(0, -1);

@@ -37,6 +37,9 @@ export function importModule(A: PyAnalyzer, call: Node, callee: Ref): Ref | null
   const dots = /^\.*/.exec(spec)![0].length;
   const mod: ModId = dots ? relativeModule(A.file, dots, spec.slice(dots)) : `py:${spec}`;
   if (!('s' in v)) recordFilter(A, call, mod);
+  // a load by a computed name that is understood (./pyLoads): its line, where the text reads the callee's name
+  const at = (call.childForFieldName('function') ?? call).endPosition.row + 1;
+  if (!(A.fa.computedKnown ??= []).includes(at)) A.fa.computedKnown.push(at);
   return { k: 'imp', mod, name: '*' };
 }
 

@@ -135,6 +135,9 @@ export class RefResolver {
       const f = this.mods.modFile(m, file);
       const e = f && starGives(this.files.get(f), name) ? this.exportOf(f, name, depth + 1) : null;
       if (e) return e;
+      // `from .routers import *` of a package whose `__all__` names a submodule it does not bind: the import loads it
+      const sub = f && this.files.get(f)?.pyAll?.includes(name) ? this.mods.submodule(f, name) : null;
+      if (sub) return { t: 'ns', file: sub };
     }
     return null;
   }

@@ -22,6 +22,7 @@ import { resourceRoutes, type ResourceContext } from './pyResourceRoutes';
 import { redprintMounts } from './pyRedprint';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
+import { pyDeadCode } from './pyDeadCode';
 import { classFieldNote, madeInMethod } from './methodMade';
 import type { ResolveOptions } from './resolveOptions';
 import { installedPackage } from './workspacePackages';
@@ -78,9 +79,13 @@ class Resolver extends PerCallRoutes {
   /** Package routers no Express app mounts at a path (./jsPackageRouters). */
   private unserved = new Set<string>();
 
+  /** What ./pyDeadCode is told: the modules the configuration runs, whether a Python file was not read. */
+  private readonly pyOptions: ResolveOptions;
+
   constructor(analyses: FileAnalysis[], options: ResolveOptions) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     super(new ModuleIndex(sorted, options));
+    this.pyOptions = options;
     for (const fa of sorted) for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.nestApps = new NestApps(
@@ -484,6 +489,7 @@ class Resolver extends PerCallRoutes {
     const handler = this.handlerOf(fa, r, handlerFile, at?.site?.handler);
     const s = at?.site; // reported at the call of its helper that gives its path (./perCall)
     const where = s ? { file: s.file, line: s.line, range: s.range, helperCall: s.via } : { file: fa.file, line: r.line, range: r.range };
+    if (fa.language === 'python' && this.pyDeadModule(where.file)) return; // written in a module nothing imports
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
     const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -553,6 +559,13 @@ class Resolver extends PerCallRoutes {
       seen.add(full);
       out.push(make(fw, full, undefined, r.methods, b.source));
     }
+  }
+
+  private pyDead: Set<string> | null = null;
+  /** A Python module that is dead code (./pyDeadCode). */
+  private pyDeadModule(file: string): boolean {
+    this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.pyOptions);
+    return this.pyDead.has(file);
   }
 
   private dead: Set<string> | null = null;

@@ -23,6 +23,10 @@ export interface ResolveOptions {
   denoImportMaps?: DenoImportMap[];
   /** Entry points the configuration names (package.json scripts, wrangler main…), as stems (./entryFiles). */
   entryStems?: string[];
+  /** Python modules the configuration runs (`uvicorn app.main:app`, `FLASK_APP=hello`), dotted (./pyEntries). */
+  pyEntryModules?: string[];
+  /** Some Python file of the workspace was not read (scan budget, size, encoding): no Python module is dead code. */
+  pyPartial?: true;
   /** Folders holding a package.json, deno.json, wrangler or Docker configuration: each project's own folder. */
   projectDirs?: string[];
 }

@@ -14,6 +14,7 @@ import { errorMessage } from '../errors';
 import { analyzeFileSliced, type FileAnalysis } from './detector';
 import { DENO_CONFIG_NAMES, readDenoImportMaps } from './denoImports';
 import { ENTRY_CONFIG_NAMES, readEntryStems } from './entryFiles';
+import { isPyEntryConfig, readPyEntryModules } from './pyEntries';
 import { loadJsonModules } from './jsonModules';
 import { loadBuiltEntries } from './builtEntries';
 import { builtOutput, pullReferenced, type HeldFile } from './heldFiles';
@@ -100,6 +101,10 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const denoConfigs: string[] = [];
   /** wrangler.toml, Dockerfile, Procfile: with package.json and deno.json, the entry points they name (./entryFiles). */
   const entryConfigs: string[] = [];
+  /** Dockerfile, Procfile, pyproject.toml, Makefile…: the Python modules their commands run (./pyEntries). */
+  const pyEntryConfigs: string[] = [];
+  /** A Python file the scan did not read (budget, size, encoding): what it imports is unknown (./pyDeadCode). */
+  let pyUnread = false;
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
@@ -164,6 +169,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
           if (ent.name === 'package.json') manifests.push(abs);
           if (DENO_CONFIG_NAMES.includes(ent.name)) denoConfigs.push(abs);
           if (ENTRY_CONFIG_NAMES.includes(ent.name)) entryConfigs.push(abs);
+          if (isPyEntryConfig(ent.name) && pyEntryConfigs.length < maxFiles) pyEntryConfigs.push(abs);
         }
         if (rules.hardSkipsFile(r)) continue;
         if (hold || rules.holdsFile(r)) {
@@ -182,6 +188,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         if (files.length >= maxFiles || totalBytes + counted > maxTotalBytes) {
           if (!budgetNoted) notes.push(`scan budget reached (${maxFiles} files or ${maxTotalBytes} bytes): ${r} and later files skipped`);
           budgetNoted = true;
+          pyUnread ||= r.endsWith('.py');
           continue;
         }
         totalBytes += counted;
@@ -199,6 +206,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   let done = 0;
   /** `held`: a file only the project's loads bring in, skipped when it is build output. */
   const analyse = async (f: HeldFile, held = false): Promise<FileAnalysis | null> => {
+    const fa = await analyseOne(f, held);
+    pyUnread ||= !fa && !held && f.abs.endsWith('.py');
+    return fa;
+  };
+  const analyseOne = async (f: HeldFile, held: boolean): Promise<FileAnalysis | null> => {
     try {
       const size = f.size >= 0 ? f.size : (await fs.promises.stat(f.abs)).size;
       if (size > maxBytes) {
@@ -254,6 +266,9 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const entries = await readEntryStems(absRoot, [...manifests, ...denoConfigs, ...entryConfigs], notes);
   if (entries.stems.length) resolveOptions.entryStems = entries.stems;
   if (entries.dirs.length) resolveOptions.projectDirs = entries.dirs;
+  const pyEntries = await readPyEntryModules(absRoot, pyEntryConfigs, notes);
+  if (pyEntries.length) resolveOptions.pyEntryModules = pyEntries;
+  if (pyUnread) resolveOptions.pyPartial = true;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 
