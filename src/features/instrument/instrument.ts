@@ -130,7 +130,8 @@ export class InstrumentController {
     if (!route && !key) {
       if (!routes.length) {
         const why = elsewhere(doc, known);
-        void vscode.window.showInformationMessage(why ? `Telemetry Lens: ${why}.` : 'Telemetry Lens: no HTTP route handlers in this file.');
+        if (why) void notify('info', `Telemetry Lens: ${why}.`);
+        else void vscode.window.showInformationMessage('Telemetry Lens: no HTTP route handlers in this file.');
         return false;
       }
       const pick = await vscode.window.showQuickPick(
