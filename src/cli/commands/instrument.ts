@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CliError, parseArgs, type Command, type Io } from '../io';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../core/instrument/planner';
+import { registeredElsewhere } from '../../core/instrument/common';
 import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } from '../../core/instrument/types';
 import { detectRoutes } from '../../core/routes/detector';
 import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
@@ -72,23 +73,35 @@ export function writeAtomic(file: string, content: string): void {
  * the file their handler is in) or registered in it (wrapper style). With a project root, the whole project is
  * scanned so that prefixes set in other files (include_router, app.use('/api', router), @Controller) are applied to
  * the route labels (a monorepo's root when the project is one of its members: core/routes/projectRoot); falls back to the file alone when the scan does not cover it (ignored or test file).
+ * `elsewhere`: with no route of the file, the scan's routes whose handler is written in it (a controller module whose
+ * functions a route table or router module registers), with absolute paths: where to instrument them instead.
  */
-async function routesOf(file: string, text: string, root: string | undefined, io: Io, wrapper: boolean): Promise<Route[]> {
+async function routesOf(
+  file: string,
+  text: string,
+  root: string | undefined,
+  io: Io,
+  wrapper: boolean,
+): Promise<{ routes: Route[]; elsewhere: Route[] }> {
   // wrapper style: the routes registered in the file (handlers may live elsewhere); inline: the handlers written in it,
   // and the routes registered in it with a handler written elsewhere (the planner says where to instrument those)
   const here = (r: Route) => path.resolve(r.file) === file || (!wrapper && path.resolve(r.handlerFile) === file);
+  let elsewhere: Route[] = [];
   if (root) {
     try {
       // tests scanned only for a test file's own routes: a test app registering a plugin would add its mount to them
       const scan = await scanWorkspace(root, { includeTests: !isIndexable(path.relative(root, file)) });
       const inFile = scan.routes.filter(here);
-      if (inFile.length) return inFile;
+      if (inFile.length) return { routes: inFile, elsewhere };
+      elsewhere = scan.routes
+        .filter((r) => path.resolve(r.handlerFile) === file)
+        .map((r) => ({ ...r, file: path.resolve(r.file), handlerFile: file }));
     } catch (e) {
       io.err(`telemetry-lens instrument: could not scan ${rel(io, root)} (${errorMessage(e)}); using ${rel(io, file)} alone`);
     }
   }
   // the file alone: a prefix set in another file is unknown, so paths are taken as written there
-  return (await detectRoutes([{ path: file, text }])).filter(here).map(asWritten);
+  return { routes: (await detectRoutes([{ path: file, text }])).filter(here).map(asWritten), elsewhere };
 }
 
 function matchRoute(routes: Route[], spec: string): Route {
@@ -195,8 +208,11 @@ export const instrumentCommand: Command = {
         : strings['root'] !== undefined
           ? path.resolve(io.cwd, strings['root'])
           : projectRoot(file);
-      const routes = await routesOf(file, before, root, io, opts.style === 'wrapper');
-      if (!routes.length) throw new CliError(`no route handlers found in ${rel(io, file)}`, 1);
+      const { routes, elsewhere } = await routesOf(file, before, root, io, opts.style === 'wrapper');
+      if (!routes.length) {
+        const why = opts.style === 'wrapper' ? registeredElsewhere(file, elsewhere, (p) => rel(io, p)) : undefined;
+        throw new CliError(why ?? `no route handlers found in ${rel(io, file)}`, 1);
+      }
       const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;
       const plan = await planInstrumentFile(before, file, chosen, aspects, opts, routes);
       if (plan.refused) {

@@ -4,6 +4,21 @@ import type { Route } from '../routes/types';
 import { routeTemplate } from '../routes/route';
 import type { Aspect, InstrumentOptions, TextEdit } from './types';
 
+/**
+ * Why the wrapper style has nothing to do in a file no route is registered in though handlers written in it serve
+ * `routes` (a controller module whose functions a route table or router module registers): the files registering them,
+ * shown by `show` (relative to the workspace or the working directory). Undefined when no route's handler is there.
+ */
+export function registeredElsewhere(file: string, routes: readonly Route[], show: (p: string) => string): string | undefined {
+  const own = routes.filter((r) => r.handlerFile === file && r.file !== file);
+  if (!own.length) return undefined;
+  const files = [...new Set(own.map((r) => show(r.file)))].sort();
+  const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+  const n = `${own.length} route${own.length === 1 ? '' : 's'}`;
+  const those = files.length === 1 ? 'that file' : 'those files';
+  return `no route is registered in ${show(file)}: its handlers (${n}) are registered in ${shown}; instrument ${those} (the wrapper style wraps a handler where it is registered)`;
+}
+
 /** Applies non-overlapping edits (offsets into `text`). Throws on overlap. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);

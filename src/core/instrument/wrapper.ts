@@ -10,6 +10,7 @@
 import { calleeName, findAll, type Node, pyStringValue } from '../parsing/nodes';
 import { pyArgs } from '../parsing/python';
 import { jsObjectProp } from '../parsing/javascript';
+import { clip, TABLE_ROW_HANDLER_KEYS } from '../routes/common';
 import type { Route } from '../routes/types';
 import { frameworkName, isStaticRoute, routeLabel, routeTemplate } from '../routes/route';
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
@@ -403,19 +404,48 @@ function jsHandlerExpr(call: Node): Node | undefined {
   return handlerValue(last);
 }
 
-/** A handler expression that can be wrapped: no string, number or list (whose elements Express flattens). */
-export const handlerValue = (h: Node | undefined): Node | undefined =>
-  h && !['string', 'template_string', 'array', 'number', 'spread_element'].includes(h.type) ? h : undefined;
+/** What a value that is no handler expression is, for the reason. */
+const UNWRAPPABLE: Record<string, string> = {
+  string: 'a string',
+  template_string: 'a string',
+  number: 'a number',
+  array: 'a list',
+  spread_element: 'a spread',
+  null: 'null',
+  undefined: 'undefined',
+};
+
+/** A handler expression that can be wrapped: no string, number or list (whose elements Express flattens), no null. */
+export const handlerValue = (h: Node | undefined): Node | undefined => (h && !UNWRAPPABLE[h.type] ? h : undefined);
+
+/** A row's property as the route detector reads it: `key: value`, `'key': value`, a shorthand `{ key }`, a method `key() {…}`. */
+function rowProp(row: Node, key: string): Node | undefined {
+  const method = row.namedChildren.find((c): c is Node => c?.type === 'method_definition' && c.childForFieldName('name')?.text === key);
+  return method ?? jsObjectProp(row, key);
+}
 
 /**
- * A route table's row (`{ path, method, handler: [auth, books.add] }`, registered by a loop calling `router[method]`:
- * core/routes/jsRouteTables), the route's range: its `handler`, the last of a list (the ones before it are middleware).
+ * A route table's row (`{ path, method, handler: [auth, books.add] }`, `{ method, path, controller }`, registered by a
+ * loop calling `router[method]`: core/routes/jsRouteTables), the route's range: the value of the property the detector
+ * reads as its handler (`handler`, else `controller`), the last of a list (the ones before it are middleware), or a
+ * method written there (`async controller(ctx) {…}`); why not, when that value is no expression a wrapper can take in
+ * place (a spread, a string); undefined when the route's range is no row.
  */
-function tableRowHandler(root: Node, text: string, route: Route): Node | undefined {
+function tableRowHandler(root: Node, text: string, route: Route): { key: string; value: Node } | string | undefined {
   const { start, end } = rangeOffsets(text, route);
   const row = findAll(root, (n) => n.type === 'object' && n.startIndex === start && n.endIndex === end)[0];
-  const h = row ? jsObjectProp(row, 'handler') : null;
-  return handlerValue(h?.type === 'array' ? (h.namedChildren.filter((c) => c?.type !== 'comment').at(-1) ?? undefined) : (h ?? undefined));
+  if (!row) return undefined;
+  for (const key of TABLE_ROW_HANDLER_KEYS) {
+    const p = rowProp(row, key);
+    if (!p) continue;
+    if (p.type === 'method_definition') return { key, value: p };
+    const v = p.type === 'array' ? p.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').at(-1) : p;
+    const h = handlerValue(v);
+    if (h) return { key, value: h };
+    const what = !v ? 'an empty list' : `${p === v ? '' : 'a list ending in '}${UNWRAPPABLE[v.type]} (\`${clip(v.text, 40)}\`)`;
+    return `the \`${key}\` of its row is ${what}, no handler expression to wrap in place: wrap it by hand`;
+  }
+  return undefined;
 }
 
 export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds): HandlerOutcome {
@@ -454,8 +484,11 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   const call = registrationCall(root, text, route, 'call_expression', methodNames);
   // @hono/zod-openapi `app.openapi(route, handler, hook?)` takes one handler, the second argument: it is wrapped
   const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
-  const handler = call ? (openapi ? callArgs(call)[1] : jsHandlerExpr(call)) : tableRowHandler(root, text, route);
-  const method = call && !handler ? handlerMethod(call) : undefined;
+  const row = call ? undefined : tableRowHandler(root, text, route);
+  if (typeof row === 'string') return refuse(route, row);
+  const inRow = row?.value.type === 'method_definition' ? undefined : row?.value;
+  const handler = call ? (openapi ? callArgs(call)[1] : jsHandlerExpr(call)) : inRow;
+  const method = call && !handler ? handlerMethod(call) : row && !inRow ? row.value : undefined;
   if (method) return wrapHandlerMethod(route, method, name, args, needs);
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
   if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
@@ -496,13 +529,14 @@ function handlerMethod(call: Node): Node | undefined {
 }
 
 /** `async handler(req) {…}` becomes `handler: observeRoute(…, async function handler(req) {…})` by insertions only: the
- *  same function (Fastify calls it with `this` as the instance; the wrapper passes `this` on), now a property. */
+ *  same function (Fastify calls it with `this` as the instance; the wrapper passes `this` on), now a property; so does
+ *  a table row's `async controller(ctx) {…}`. */
 function wrapHandlerMethod(route: Route, method: Node, name: string, args: string, needs: JsWrapperNeeds): HandlerOutcome {
   const head = method.childForFieldName('name')!;
   const mods = method.children.filter((c) => c && c.endIndex <= head.startIndex).map((c) => c!.text);
   if (mods.some((m) => m !== 'async')) return refuse(route, `its handler is a ${mods.join(' ')} method: wrap it by hand`);
   needs.names.add(JS_HELPER_FN);
-  const open = `handler: ${name}(${args}, `;
+  const open = `${head.text}: ${name}(${args}, `;
   const edits: TextEdit[] = mods.length
     ? [
         { start: method.startIndex, end: method.startIndex, newText: open },

@@ -9,6 +9,12 @@ const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DEL
 /** The export (and member) suffix naming a JS route table's rows function (./jsRouteTables). */
 export const TABLE_ROWS = '#rows';
 
+/** The properties naming the handler of a route object (`handler`) and, of a row of a table dispatched by its method
+ *  (`router[row.method](row.path, row.controller)`: ./jsRouteTables), also `controller`, in the order they are read;
+ *  Instrument Route wraps the value of the same one. */
+export const ROUTE_OBJECT_HANDLER_KEYS = ['handler'] as const;
+export const TABLE_ROW_HANDLER_KEYS = ['handler', 'controller'] as const;
+
 export function toMethod(s: string): HttpMethod | null {
   const u = s.toUpperCase();
   if (u === 'DEL') return 'DELETE';

@@ -11,7 +11,7 @@
  */
 import { lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, unwrapExpr } from '../parsing/javascript';
-import { TABLE_ROWS, toMethod } from './common';
+import { ROUTE_OBJECT_HANDLER_KEYS, TABLE_ROW_HANDLER_KEYS, TABLE_ROWS, toMethod } from './common';
 import type { Ref } from './model';
 import { MAX_ELEMENTS } from './loops';
 import type { JsAnalyzer } from './javascript';
@@ -27,7 +27,12 @@ const PATH_EXPR = /^(?:template_string|binary_expression|identifier|member_expre
 /** The handler of a route object: its `handler`; of a row of a table dispatched by its method (`router[row.method](row.path,
  *  row.controller)`), also its `controller`. */
 export function rowHandler(A: JsAnalyzer, row: Node, flavour: 'js-route-object' | 'js-method'): Node | null {
-  return A.prop(row, 'handler') ?? (flavour === 'js-method' ? A.prop(row, 'controller') : null);
+  const keys = flavour === 'js-method' ? TABLE_ROW_HANDLER_KEYS : ROUTE_OBJECT_HANDLER_KEYS;
+  for (const k of keys) {
+    const h = A.prop(row, k);
+    if (h) return h;
+  }
+  return null;
 }
 
 /**

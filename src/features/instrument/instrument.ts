@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ALL_ASPECTS, type Aspect, type EditPlan, type InstrumentOptions } from '../../core/instrument/types';
 import { applyEdits, findApps, planAppSetup, planInstrumentFile, planInstrumentRoute, validateResult } from '../../core/instrument/planner';
 import { planTraceLogging } from '../../core/instrument/traceLogging';
+import { registeredElsewhere } from '../../core/instrument/common';
 import type { Route } from '../../core/routes/types';
 import { instrumentSettings } from '../../config';
 import { logger } from '../../log';
@@ -45,6 +46,12 @@ function options(uri: vscode.Uri): InstrumentOptions {
 function handlerRoutes(routes: Route[], doc: vscode.TextDocument): Route[] {
   const wrapper = options(doc.uri).style !== 'inline';
   return routes.filter((r) => (wrapper ? r.file : r.handlerFile) === doc.uri.fsPath);
+}
+
+/** In the wrapper style, a document no route is registered in whose handlers other files register: which files. */
+function elsewhere(doc: vscode.TextDocument, known: Route[]): string | undefined {
+  if (options(doc.uri).style === 'inline') return undefined;
+  return registeredElsewhere(doc.uri.fsPath, known, (p) => vscode.workspace.asRelativePath(p));
 }
 
 /** Turns a plan into a WorkspaceEdit on `doc`, or explains why not. */
@@ -115,13 +122,16 @@ export class InstrumentController {
       return false;
     }
     const doc = editor.document;
-    const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
+    const known = await this.index.ensureCurrent(doc);
+    const routes = handlerRoutes(known, doc);
     let route = key
       ? routes.find((r) => routeId(r) === key)
       : routeAtLine(routes, editor.document.uri.fsPath, editor.selection.active.line + 1, 'whole');
     if (!route && !key) {
       if (!routes.length) {
-        void vscode.window.showInformationMessage('Telemetry Lens: no HTTP route handlers in this file.');
+        const why = elsewhere(doc, known);
+        if (why) void notify('info', `Telemetry Lens: ${why}.`);
+        else void vscode.window.showInformationMessage('Telemetry Lens: no HTTP route handlers in this file.');
         return false;
       }
       const pick = await vscode.window.showQuickPick(
@@ -139,7 +149,13 @@ export class InstrumentController {
   async instrumentAll(): Promise<boolean> {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc) return false;
-    const routes = handlerRoutes(await this.index.ensureCurrent(doc), doc);
+    const known = await this.index.ensureCurrent(doc);
+    const routes = handlerRoutes(known, doc);
+    const why = routes.length ? undefined : elsewhere(doc, known);
+    if (why) {
+      void notify('info', `Telemetry Lens: ${why}.`);
+      return false;
+    }
     const version = doc.version;
     const plan = await planInstrumentFile(doc.getText(), doc.uri.fsPath, routes, [...ALL_ASPECTS], options(doc.uri));
     return apply(doc, version, await toWorkspaceEdit(doc, plan), plan);

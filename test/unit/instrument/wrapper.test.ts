@@ -61,7 +61,14 @@ function golden(rel: string, actual: string): void {
   assert.equal(actual, fs.readFileSync(p, 'utf8'));
 }
 
-const INPUTS = [...CASES.map((c) => c.input), 'fastapi-crossfile/app.py', 'express-crossfile/app.ts'];
+const INPUTS = [
+  ...CASES.map((c) => c.input),
+  'fastapi-crossfile/app.py',
+  'express-crossfile/app.ts',
+  // route tables registered by a loop calling router[row.method](row.path, row.controller)
+  'koa-route-table/routes.js',
+  'express-route-table/books.routes.js',
+];
 
 describe('wrapper style: one line per handler', () => {
   for (const input of INPUTS) {
