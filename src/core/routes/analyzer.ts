@@ -208,6 +208,11 @@ export abstract class Analyzer {
 
   /** `app = create_app()`: the value a project function returns; null when the callee cannot be the project's. A bare
    *  specifier may be a path alias (`@/lib/create-app`, tsconfig `paths`): resolve.ts decides. */
+  /** An instance of a project class (`new C()`), also one kept as an object of its own (ObjDecl.inst, ./jsCollectors). */
+  isInstance(r: Ref | null | undefined): boolean {
+    return r?.k === 'inst' || (r?.k === 'obj' && !!this.fa.objects[r.id]?.inst);
+  }
+
   returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
     // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances, `AdminRouter.routes()` (static):
@@ -256,7 +261,8 @@ export abstract class Analyzer {
     }
     // a kept value: the strings it passes, or that it passes nothing (`makeRouter()`: the factory's options are absent)
     // a method given a string (`auth.addGet('/dashboard', …)`): the path a helper registers (PerCallRoutes.perCall)
-    const named = callee.k === 'mem' && (callee.base.k === 'inst' || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
+    const named =
+      callee.k === 'mem' && (this.isInstance(callee.base) || callee.base.k === 'self') && Object.values(strs).some((v) => 's' in v);
     // a Python method of the class called on `self` with a class or a string (`self.register(Users, f"{BASE}/users")`)
     const own = !interesting && (refs.some((r) => r?.k === 'cls') || Object.keys(strs).length > 0) && this.selfCall(callee);
     if (!interesting && !named && !own && !(made && (Object.keys(strs).length || !args.length))) return undefined;

@@ -31,8 +31,9 @@ import { koaPrefixOrder } from './jsKoaPrefix';
 import { objectArgStrs } from './jsRouterOptions';
 import { httpClientParams } from './jsHttpClients';
 import { keyedCall, keyedCallee } from './jsKeyedCalls';
-import { decorateCall, defCall, registrars } from './jsRouteDefs';
+import { decorateCall, defCall, registrars, rowArgsCall } from './jsRouteDefs';
 import { envReaders } from './jsEnvReaders';
+import { collectorClasses } from './jsCollectors';
 
 /** Deepest node a pattern may start at: prunes the walk through deep handler bodies (registrations sit at depth 2-9). */
 const MAX_DEPTH = 16;
@@ -57,6 +58,7 @@ const QUERY = `
 (call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall
 (call_expression arguments: (arguments [(array) (identifier) (object (pair value: [(array) (identifier)]))])) @defcall
+(call_expression function: (member_expression) arguments: (arguments [(object) (spread_element)])) @rowcall
 (call_expression function: (member_expression property: (property_identifier) @_d (#eq? @_d "decorate")) arguments: (arguments . (string) . (_))) @decorate
 (for_in_statement) @forin
 (for_statement) @forin
@@ -121,6 +123,7 @@ export function javascriptTasks(fa: FileAnalysis, file: string, caps: { name: st
       ...S.each('newcall', 'call', (n) => A.loops.unrolled(n, () => calls.newCall(A, n))),
       ...S.each('tcall', 'call', (n) => void (tableDispatch(A, n) || methodParamRoute(A, n))),
       ...S.each('defcall', 'call', (n) => defCall(A, n)),
+      ...S.each('rowcall', 'call', (n) => rowArgsCall(A, n)),
       ...S.each('decorate', 'call', (n) => decorateCall(A, n)),
       ...S.each('forin', 'loop', (n) => calls.forOfCall(A, n)),
       ...S.each('load', 'load', (n) => A.loops.unrolled(n, () => void A.refOf(n))), // computed loads: the folder they read
@@ -357,7 +360,11 @@ export class JsAnalyzer extends Analyzer {
   classDecl(n: Node): void {
     const name = n.childForFieldName('name');
     if (name) this.bind(name.text, n, () => ({ k: 'cls', id: this.clsId(n) }));
+    this.classNodes.push(n);
   }
+  /** The class declarations of the file, and whether one is among its classes yet (./jsCollectors). */
+  readonly classNodes: Node[] = [];
+  hasClass = (n: Node): boolean => this.clsIds.has(n.startIndex);
 
   assignment(n: Node): void {
     const left = n.childForFieldName('left');
@@ -475,7 +482,7 @@ export class JsAnalyzer extends Analyzer {
   }
 
   /** An app or router created at `n`; with `ctor`, only when what made it resolves to one (ObjDecl.ctor). */
-  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null, ctor?: Ref): Ref {
+  newObj(n: Node, framework: Framework, kind: 'app' | 'router', prefix: Val | null, ctor?: Ref, via?: Ref): Ref {
     let nameNode: Node | null = n;
     while (
       nameNode &&
@@ -492,7 +499,7 @@ export class JsAnalyzer extends Analyzer {
         : decl?.type === 'assignment_expression'
           ? decl.childForFieldName('left')?.text
           : undefined;
-    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix, ...(ctor ? { ctor } : {}) });
+    return this.objectAt(n, { framework, kind, name: nm, prefix: () => prefix, ...(ctor ? { ctor } : {}), ...(via ? { via } : {}) });
   }
 
   /** `class App extends Koa { … this.use(router.routes()) }`: `this` is the application. */
@@ -587,7 +594,7 @@ export class JsAnalyzer extends Analyzer {
     }
     for (const d of this.patternDecls) steps.push(() => destructuredConsts(this, d)); // once the constants of the object are known
     const passes = [nestConfigFactories, keyedReturns, markMiddlewares, calls.fieldReturns, stringHelpers, koaPrefixOrder, envReaders];
-    for (const f of [...passes, httpClientParams, registrars]) steps.push(() => f(this));
+    for (const f of [...passes, collectorClasses, httpClientParams, registrars]) steps.push(() => f(this));
     steps.push(this.frameworkStep());
     steps.push(() => {
       for (const [id, base] of this.pendingSupers) (this.fa.classes[id]!.supers ??= []).push(this.refOf(base)); // also classes the steps met

@@ -65,7 +65,7 @@ export function callRef(A: JsAnalyzer, n: Node): Ref {
     // of an instance of a project class (`new BookRoutes().routes()` returning its router field `this.books`)
     const base = obj && (SELF.test(m) || FASTIFY_SELF.test(m)) ? A.refOf(obj) : null;
     const self = base && (SELF.test(m) || base.k === 'obj') ? base : null;
-    if (self && self.k !== 'cls' && self.k !== 'inst') return self;
+    if (self && self.k !== 'cls' && !A.isInstance(self)) return self;
     if (
       (ROUTE_METHODS.includes(m) && argv.length >= 2) ||
       (ROUTE_METHODS.includes(m) && argv.length === 1 && obj && chainPath(A, obj)) || // Hono `.get('/x', h).post(h2)`, `.get('/x')`

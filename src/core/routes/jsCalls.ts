@@ -20,6 +20,7 @@ import { RC_PKG, rcServer } from './routingControllers';
 import { ieServer } from './inversifyExpress';
 import { forwardingWrappers } from './jsForwarders';
 import { branchReturns } from './jsBranchReturns';
+import { keptNew, newArgs } from './jsCollectors';
 
 /** Elements that can be or hold a router: names, members, instances (`new UsersController()`) and calls. */
 const HOLDER = /^(identifier|member_expression|new_expression|call_expression)$/;
@@ -157,8 +158,15 @@ export function newRef(A: JsAnalyzer, n: Node): Ref {
   // `new Hono()` of a name a project module re-exports (Deno's `deps.ts`: `export { Hono } from 'jsr:@hono/hono'`): an
   // app when the name resolves to Hono's (resolve.ts, ObjDecl.ctor)
   if (callee.k === 'imp' && HONO_APP_NAMES.has(callee.name)) return A.newObj(n, 'hono', 'app', null, callee);
-  if (callee.k === 'cls' || callee.k === 'imp' || callee.k === 'mem') return { k: 'inst', cls: callee };
-  return none(n);
+  if (callee.k !== 'cls' && callee.k !== 'imp' && callee.k !== 'mem') return none(n);
+  const inst: Ref = { k: 'inst', cls: callee };
+  if (!keptNew(n)) return inst;
+  // kept (`const memoryRoute = new Route('/memory')`): an object of its own, a router when its class collects route rows
+  // (./jsCollectors), else the instance
+  const o = A.newObj(n, 'express', 'router', null, callee, inst);
+  const strs = o.k === 'obj' ? newArgs(A, argv) : null;
+  if (o.k === 'obj') Object.assign(A.fa.objects[o.id]!, { inst: true as const }, strs ? { args: strs } : {});
+  return o;
 }
 
 /** `new App([new AuthController()], 5000)`: a call of the project class's constructor with those arguments. */

@@ -319,7 +319,7 @@ export class LiteralLoops extends Loops {
     const el = isName(o) ? this.js.boundTo(o.text) : undefined;
     const base = el ? this.js.refOf(el) : null;
     const name = f?.childForFieldName('property')?.text;
-    return base?.k === 'inst' && name ? { k: 'ret', callee: { k: 'mem', base, name } } : null;
+    return base && this.js.isInstance(base) && name ? { k: 'ret', callee: { k: 'mem', base, name } } : null;
   }
 
   /** The node `n` (an argument of a call in a loop) stands for at the element being read. */

@@ -368,7 +368,8 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   if (!argv.length) return;
   // `mp.register(app)`, `for (const r of this.routers) r.register(app)`: on anything but a framework object of this file,
   // also a call of a project class's `register` method (resolve.ts links it when the receiver is such an instance)
-  if (A.refOf(recv).k !== 'obj') A.callEdge(n, A.refOf(n.childForFieldName('function')!), argv);
+  const on = A.refOf(recv);
+  if (on.k !== 'obj' || A.fa.objects[on.id]?.inst) A.callEdge(n, A.refOf(n.childForFieldName('function')!), argv);
   const opts = unwrapExpr(argv[1] ?? null);
   const plugin = A.refOf(argv[0]!);
   const pkg = A.pkgOf(plugin);

@@ -24,6 +24,8 @@ import { literalArray, literalObject } from './jsValues';
 import { rowsFunction, rowsOf } from './jsRouteTables';
 import type { CallEdge, FileAnalysis, Ref } from './model';
 import { madeAndReturned, rowDispatch } from './jsRowDispatch';
+import { selfObject } from './jsCollectors';
+import { OTHER_METHODS, ROUTE_METHODS } from './jsRegistrations';
 import type { HttpMethod } from './types';
 import type { Ent } from './values';
 
@@ -97,14 +99,32 @@ function kept(n: Node): boolean {
 
 /** A call passing route definitions in an array (`fastify.service({ operations: [getProfile] })`): a DefCall. */
 export function defCall(A: JsAnalyzer, n: Node): void {
-  const fn = n.childForFieldName('function');
   const args = n.childForFieldName('arguments');
-  if (!fn || args?.type !== 'arguments') return;
-  const argv = named(args);
-  const els = argv
+  if (args?.type !== 'arguments') return;
+  const els = named(args)
     .flatMap((a) => arraysIn(A, a))
     .flatMap((arr) => named(arr).filter((e) => e.type !== 'comment'))
     .slice(0, MAX_ELEMENTS);
+  recordDefs(A, n, els, false);
+}
+
+/**
+ * A method call passing route rows as its arguments themselves (`route.addRoutes(...routes)`, `this.addRoutes({ method,
+ * url, handler }, …)`): a DefCall read only when the method collects rows (./jsCollectors). Not a framework's own
+ * registration method (./jsRegistrations reads those).
+ */
+export function rowArgsCall(A: JsAnalyzer, n: Node): void {
+  const fn = n.childForFieldName('function');
+  const args = n.childForFieldName('arguments');
+  const m = fn?.type === 'member_expression' ? (fn.childForFieldName('property')?.text ?? '') : '';
+  if (!m || args?.type !== 'arguments' || ROUTE_METHODS.includes(m) || OTHER_METHODS.includes(m)) return;
+  const els = named(args).filter((a) => a.type === 'object' || a.type === 'spread_element');
+  if (els.length) recordDefs(A, n, els.slice(0, MAX_ELEMENTS), true);
+}
+
+function recordDefs(A: JsAnalyzer, n: Node, els: Node[], direct: boolean): void {
+  const fn = n.childForFieldName('function');
+  if (!fn) return;
   const defs = els.flatMap((e) => definition(A, e) ?? spreadTable(A, e) ?? []);
   if (!defs.length) return;
   const made = kept(n) ? A.refOf(n) : null;
@@ -113,13 +133,18 @@ export function defCall(A: JsAnalyzer, n: Node): void {
     const u = unwrapExpr(a);
     return u?.type === 'identifier' || u?.type === 'member_expression' ? A.refOf(u) : null;
   };
+  // `this.addRoutes(…)` in a class's method: the object standing for each instance (./jsCollectors)
+  const self = recv ? A.refOf(recv) : null;
   (A.fa.defCalls ??= []).push({
     callee: A.refOf(fn),
-    ...(recv ? { method: fn.childForFieldName('property')?.text ?? '', self: A.refOf(recv) } : {}),
-    args: argv.map(ref),
+    ...(recv
+      ? { method: fn.childForFieldName('property')?.text ?? '', self: self?.k === 'self' ? selfObject(A, n, self.cls) : self! }
+      : {}),
+    args: named(n.childForFieldName('arguments') ?? n).map(ref),
     defs,
     ...(defs.length < els.length ? { partial: true as const } : {}),
     ...(made?.k === 'obj' ? { made } : {}),
+    ...(direct ? { direct: true as const } : {}),
     line: lineOf(n),
   });
 }
@@ -256,12 +281,21 @@ export function routeDefEdges(
   const decorated = new Map<string, Slot>();
   for (const fa of files.values()) for (const [name, s] of Object.entries(fa.decorated ?? {})) decorated.set(name, s);
   const out: { from: string; c: CallEdge }[] = [];
+  // `group.add(a).add(b)`: a method returning `this` gives the object it is called on
+  const fluent = (file: string, r: Ref | undefined, depth = 0): Ref | undefined => {
+    const o = r?.k === 'obj' ? files.get(file)?.objects[r.id] : undefined;
+    const m = o?.via?.k === 'ret' && o.via.callee.k === 'mem' ? o.via.callee : null;
+    const f = m && depth < 8 ? resolve(file, m) : null;
+    const self = f?.t === 'fn' && files.get(f.file)?.functions[f.id]?.returns?.k === 'self';
+    return self ? fluent(file, m!.base, depth + 1) : r;
+  };
   for (const fa of files.values())
     for (const dc of fa.defCalls ?? []) {
       const e = resolve(fa.file, dc.callee);
       const f = e?.t === 'fn' ? files.get(e.file)?.functions[e.id] : undefined;
+      if (dc.direct && !f?.collects) continue; // rows as arguments: only to a method collecting them (./jsCollectors)
       const slot = f ? f.registers : dc.method !== undefined ? decorated.get(dc.method) : undefined;
-      const recv = slot === undefined ? null : slot === 'this' ? dc.self : slot === 'ret' ? dc.made : dc.args[slot];
+      const recv = slot === undefined ? null : slot === 'this' ? fluent(fa.file, dc.self) : slot === 'ret' ? dc.made : dc.args[slot];
       const only = f?.registersOnly ? { methods: f.registersOnly } : {};
       // an imported definition's rows are its module's; one written in the calling file is its rows function
       const rows = (d: Ref): Ref => (d.k === 'fn' ? d : { k: 'mem', base: d, name: TABLE_ROWS });

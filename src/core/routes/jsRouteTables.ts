@@ -172,7 +172,16 @@ function loopRows(A: JsAnalyzer, seq: Node): Ref[] {
   }
   const arr = seq.type === 'array' ? seq : concatCall(seq);
   const rows = arr ? rowsFunction(A, null, arr) : null;
-  return rows ? [rows] : arr?.type === 'array' ? elementRows(A, arr) : [];
+  const handed = arr ? null : handedOut(A, seq);
+  return rows ? [rows] : arr?.type === 'array' ? elementRows(A, arr) : handed ? [handed] : [];
+}
+
+/** `route.getRoutes()`: the rows of what a method without arguments hands out (a route collector's array, ./jsCollectors). */
+function handedOut(A: JsAnalyzer, seq: Node): Ref | null {
+  const f = seq.type === 'call_expression' ? seq.childForFieldName('function') : null;
+  const args = seq.type === 'call_expression' ? seq.childForFieldName('arguments') : null;
+  if (f?.type !== 'member_expression' || args?.type !== 'arguments' || named(args).some((a) => a.type !== 'comment')) return null;
+  return { k: 'mem', base: { k: 'ret', callee: A.refOf(f) }, name: TABLE_ROWS };
 }
 
 /** The rows functions of each element of an array that is no table (see loopRows); an element that is none adds none. */
@@ -185,6 +194,15 @@ function elementRows(A: JsAnalyzer, arr: Node): Ref[] {
       const d = definition(A, e);
       return d ? [d.k === 'fn' ? d : { k: 'mem' as const, base: d, name: TABLE_ROWS }] : [];
     });
+}
+
+/** `x.toLowerCase()` / `x.toUpperCase()`: `x`. */
+export function caseless(n0: Node | null): Node | null {
+  const n = unwrapExpr(n0);
+  const f = n?.type === 'call_expression' ? n.childForFieldName('function') : null;
+  const args = n?.type === 'call_expression' ? n.childForFieldName('arguments') : null;
+  if (f?.type !== 'member_expression' || !args || named(args).length) return n;
+  return /^to(?:Lower|Upper)Case$/.test(f.childForFieldName('property')?.text ?? '') ? unwrapExpr(f.childForFieldName('object')) : n;
 }
 
 /** The loop around `n` that binds names to each element of a sequence: `for (… of seq)` or `seq.forEach((…) => …)`. */
@@ -242,10 +260,11 @@ export function tableDispatch(A: JsAnalyzer, call: Node): boolean {
   const fn = call.childForFieldName('function');
   const recv = fn?.type === 'subscript_expression' ? fn.childForFieldName('object') : null;
   const loop = recv ? enclosingLoop(call) : null;
-  if (!loop || !ofElement(A, fn!.childForFieldName('index'), loop.scope)) return false;
+  if (!loop || !ofElement(A, caseless(fn!.childForFieldName('index')), loop.scope)) return false;
   const seq = unwrapExpr(loop.seq);
-  if (!seq || (seq.type !== 'identifier' && seq.type !== 'member_expression')) return false;
-  A.callEdge(call, rowsOf(A, seq), [recv!]);
+  const rows = !seq ? null : seq.type === 'identifier' || seq.type === 'member_expression' ? rowsOf(A, seq) : handedOut(A, seq);
+  if (!rows) return false;
+  A.callEdge(call, rows, [recv!]);
   return true;
 }
 

@@ -13,7 +13,7 @@ import { toMethod } from './common';
 import type { JsAnalyzer } from './javascript';
 import { patternNames } from './jsPatterns';
 import { ROUTE_METHODS } from './jsRegistrations';
-import { enclosingLoop } from './jsRouteTables';
+import { caseless, enclosingLoop } from './jsRouteTables';
 import type { HttpMethod } from './types';
 
 /** Nodes of a helper's body read at most (a larger function is no such helper). */
@@ -30,15 +30,6 @@ export interface RowDispatch {
   recv: Node;
   only: HttpMethod[] | null;
   verbs: Node[];
-}
-
-/** `x.toLowerCase()` / `x.toUpperCase()`: `x`. */
-function caseless(n0: Node | null): Node | null {
-  const n = unwrapExpr(n0);
-  const f = n?.type === 'call_expression' ? n.childForFieldName('function') : null;
-  const args = n?.type === 'call_expression' ? n.childForFieldName('arguments') : null;
-  if (f?.type !== 'member_expression' || !args || named(args).length) return n;
-  return /^to(?:Lower|Upper)Case$/.test(f.childForFieldName('property')?.text ?? '') ? unwrapExpr(f.childForFieldName('object')) : n;
 }
 
 /** The loop's element as written: the `for…of` variable or pattern, or the callback's first parameter. */

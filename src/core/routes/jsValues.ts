@@ -111,7 +111,7 @@ function instanceField(A: JsAnalyzer, n: Node): Val | null {
   const el = o?.type === 'identifier' ? A.boundTo(o.text) : null;
   const base = el ? A.refOf(el) : null;
   const name = n.childForFieldName('property')?.text;
-  return base?.k === 'inst' && name ? { e: clip(n.text), why: 'variable', ref: { k: 'mem', base, name } } : null;
+  return base && A.isInstance(base) && name ? { e: clip(n.text), why: 'variable', ref: { k: 'mem', base, name } } : null;
 }
 
 /** `GROUPS[k]` while a loop is read at an element, `k` a name the loop binds to a property's key or a string (`for (const

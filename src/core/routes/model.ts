@@ -80,7 +80,8 @@ export interface ObjDecl {
   via?: Ref;
   /** Made by a project class: its prefix if that class derives from Flask-RESTX `Namespace` (`/` + name, or `path=`). */
   nsPrefix?: Val;
-  /** Made by a project class: the string arguments of the call, by position and by keyword (./pyRedprint). */
+  /** Made by a project class: the string arguments of the call, by position and by keyword (./pyRedprint); of a JS `new`,
+   *  every argument by position (./jsCollectors). */
   args?: Record<string, Val>;
   /** Hono `createFactory()` (./jsHono): no app itself; `factory.createApp()` makes one. */
   factory?: true;
@@ -88,6 +89,9 @@ export interface ObjDecl {
   self?: true;
   /** An awilix-koa / awilix-express controller builder (./jsAwilix). */
   awilix?: AwilixBuilder;
+  /** JS/TS: made by `new` of a project class and kept (a variable, a field, an export): an instance, a router only when
+   *  its class collects route rows (./jsCollectors); otherwise the object is its `via` (`inst`). */
+  inst?: true;
 }
 
 /** awilix `createController(target)`: what its routes' handlers are methods of, and its `prefix(p)` calls. */
@@ -125,6 +129,9 @@ export interface FuncDecl {
   /** With `registers`: only the definitions of these methods, each registered by the branch of a `switch (method)` /
    *  `if (method === 'GET')` chain that selects it (./jsRowDispatch); the others by none. */
   registersOnly?: HttpMethod[];
+  /** With `registers: 'this'`: a method of a class collecting route rows (./jsCollectors) that stores each row it is given
+   *  (`addRoutes(...routes)`, `addRoute(route)`): rows passed as its arguments themselves count too (DefCall.direct). */
+  collects?: true;
   /** A Python method (./pyMethods): a property (`@property`, `@cached_property`: reading it calls it), one without an
    *  implicit first parameter (`@staticmethod`), or one given the class as its first (`@classmethod`, and the implicit
    *  class methods `__init_subclass__`, `__class_getitem__`). */
@@ -172,8 +179,14 @@ export interface ClassDecl {
     api?: true;
     /** A Flask "redprint" (./pyRedprint): not a framework class, its instances are routers a blueprint registers */
     replay?: true;
+    /** A JS/TS class collecting route rows (./jsCollectors): its instances are routers where their rows are registered */
+    collect?: true;
   };
   supers?: Ref[];
+  /** JS/TS: the arguments its constructor passes to `super(…)`, by position (./jsCollectors: a subclass's root). */
+  superArgs?: Record<string, Val>;
+  /** JS/TS: a class whose instances collect route rows (./jsCollectors). */
+  collect?: RowCollector;
   /** JS/TS static fields: one value the class and its subclasses share. */
   statics?: string[];
   /** Fields holding literal strings (`path = '/users'`, `API_V1_STR: str = "/api/v1"`, `Field(default=...)`). */
@@ -194,6 +207,22 @@ export interface ClassDecl {
     col: number;
     text: string;
   };
+}
+
+/**
+ * A JS/TS class collecting route rows (./jsCollectors): methods `add` store each row they are given in the instance's
+ * array `list` (read back whole by `getters`), its url joined (`join`) after the instance's `root`: a constructor
+ * parameter (position `arg`, its default `dflt`) or a string field; `unread`: a url the methods build otherwise (its text).
+ */
+export interface RowCollector {
+  list: string;
+  add: string[];
+  getters: string[];
+  join: 'none' | 'path' | 'concat';
+  root: { arg: number; name: string; dflt?: string } | { field: string } | null;
+  unread?: string;
+  /** Where the first `add` method stores (for reasons). */
+  line: number;
 }
 
 export interface HandlerSpec {
@@ -386,6 +415,9 @@ export interface DefCall {
   defs: Ref[];
   /** Some element of those arrays is no definition the analysis reads (a row whose method is no literal HTTP method). */
   partial?: true;
+  /** The definitions are the call's arguments themselves (`route.addRoutes(...routes)`, `route.addRoute({ method, url,
+   *  handler })`): read only when the callee collects rows (FuncDecl.collects). */
+  direct?: true;
   /** The object the call makes when its value is kept (`export const users = generateRouter([…])`): where a registrar
    *  that makes and returns its router registers (FuncDecl.registers `ret`). */
   made?: Ref;

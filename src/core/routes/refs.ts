@@ -46,7 +46,17 @@ export function callAt(c: CallEdge, at: EntryAt): CallEdge {
 }
 
 /** `pkg`: made by a call of a package's function, a router only where an Express app or router mounts it at a path. */
-export type Made = { framework: Framework; kind: 'app' | 'router'; namespace?: true; api?: true; replay?: true; inner?: Ent; pkg?: true };
+/** `collect`: an instance of a class collecting route rows (./jsCollectors), a router where its rows are registered. */
+export type Made = {
+  framework: Framework;
+  kind: 'app' | 'router';
+  namespace?: true;
+  api?: true;
+  replay?: true;
+  inner?: Ent;
+  pkg?: true;
+  collect?: true;
+};
 
 /** The graph key of an entity. */
 export const key = (e: Ent): string => {
@@ -239,6 +249,9 @@ export class RefResolver {
         }
         const b = this.resolve(file, ref.base, depth + 1);
         if (!b) return this.namespaceMember(file, ref, depth);
+        // a member of a route collector's instance (./jsCollectors): its class's (`memoryRoute.register`)
+        const held = b.t === 'obj' ? this.files.get(b.file)?.objects[b.id] : undefined;
+        if (held?.inst && held.via) return this.resolve(b.file, { k: 'mem', base: held.via, name: ref.name }, depth + 1);
         // an object literal's property, also one a function returns (`return controllers` filled in a loop)
         if (b.t === 'lit') {
           const v = b.props[ref.name];
@@ -395,6 +408,8 @@ export class RefResolver {
     const decl = this.files.get(c.file)?.classes[c.id];
     // a redprint (./pyRedprint): its instances are Flask routers a blueprint registers
     let base: ClassDecl['base'] | null = decl?.base ?? (decl?.replay ? { framework: 'flask', kind: 'router', replay: true } : null);
+    // a JS/TS class collecting route rows (./jsCollectors): its instances are routers where their rows are registered
+    if (!base && decl?.collect) base = { framework: 'fastify', kind: 'router', collect: true };
     for (const s of decl?.supers ?? []) base ??= this.frameworkClass(c.file, s, depth + 1);
     this.classMemo.set(k, base);
     return base;
@@ -429,6 +444,12 @@ export class RefResolver {
     this.madeMemo.set(k, null);
     const o = this.files.get(file)?.objects[id];
     let m: Made | null = (o?.ctor && this.frameworkClass(file, o.ctor)) || null;
+    if (o?.inst) {
+      // `new C(…)` of a project class (or a package's): a router only as a route collector (./jsCollectors)
+      m = m?.collect ? m : null;
+      this.madeMemo.set(k, m);
+      return m;
+    }
     if (!m && o?.ctor?.k === 'mem' && o.ctor.name === 'createApp') {
       // Hono `factory.createApp()` (./jsHono): a new app when the receiver is a `createFactory()`
       const b = this.resolve(file, o.ctor.base);

@@ -20,6 +20,7 @@ import { Roots } from './roots';
 import { selfInstances } from './pySelf';
 import { resourceRoutes, type ResourceContext } from './pyResourceRoutes';
 import { redprintMounts } from './pyRedprint';
+import { collectorMounts, collectorPath } from './jsCollectors';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { deadCode } from './deadCode';
 import { pyDeadCode } from './pyDeadCode';
@@ -35,7 +36,7 @@ interface Edge {
   parent: string; // entity key
   prefix: Val | null;
   /** instance: a factory's object is each instance its calls made (their prefix is already the object's own). */
-  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload' | 'instance';
+  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload' | 'instance' | 'collect';
   file: string;
   line: number;
   /** Fastify plugin wrapped in fastify-plugin: prefixes do not apply. */
@@ -44,6 +45,8 @@ interface Edge {
   extra?: Val | null;
   /** autoload: its `options` the analysis cannot read whole (the plugin's `opts.prefix` is unknown). */
   optionsUnread?: string;
+  /** collect: the prefix is a route collector's root, joined with each row's url as the collector does (./jsCollectors). */
+  join?: 'path' | 'concat';
 }
 
 interface Base {
@@ -55,6 +58,8 @@ interface Base {
   tail?: string;
   /** The chain ends at a router that is never mounted (a second tree built only for the docs, dead code): its key. */
   dead?: string;
+  /** Below a route collector's registration: its root, joined with the route's path as the collector does (emit). */
+  collect?: { join: 'path' | 'concat'; root: string };
 }
 
 const MAX_PATHS = 8;
@@ -149,6 +154,7 @@ class Resolver extends PerCallRoutes {
 
   private addMount(file: string, m: Mount, parent: Ent | null, raw: Ent | null, prefix: Val | null, edgeFile = file): void {
     if (!parent || (parent.t !== 'obj' && parent.t !== 'param')) return;
+    if (parent.t === 'obj' && this.files.get(parent.file)?.objects[parent.id]?.inst) return; // a project instance mounts nothing
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
     const ofRouter = m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base';
     if (ofRouter && raw?.t !== 'obj' && raw?.t !== 'param') return;
@@ -284,6 +290,11 @@ class Resolver extends PerCallRoutes {
     const ctx = { ...this.callContext, isRedprint: (f: string, id: number) => !!made(f, id)?.replay, rel: (f: string) => this.rel(f) };
     for (const x of redprintMounts(ctx))
       this.addEdge(x.child, { parent: key(x.parent), prefix: x.prefix, kind: 'blueprint', file: x.file, line: x.line });
+    // a route collector's instance is mounted where a loop registers its rows, under its root (./jsCollectors)
+    const isCollector = (f: string, id: number): boolean => !!made(f, id)?.collect;
+    const inCaller = (c: Caller, f: string, fn: number, r: Ref): Ent | null => this.inCaller(c, f, fn, r);
+    for (const x of collectorMounts({ ...ctx, inCaller, chainOf: (f, r) => this.chainOf(f, r), isCollector }))
+      this.addEdge(x.child, { parent: key(x.parent), prefix: x.prefix, kind: 'collect', join: x.join, file: x.file, line: x.line });
     // @fastify/autoload: default-exported plugins of files under dir; HonoX: route files and apps under app/routes
     const isHono = (e: Ent) => e.t === 'obj' && this.objDecl(e.file, e.id)?.framework === 'hono';
     const res = (f: string, r: Ref) => this.resolve(f, r);
@@ -308,7 +319,9 @@ class Resolver extends PerCallRoutes {
     seen.add(k);
     const e = entOfKey(k);
     if (!e) return null;
-    if (e.t === 'obj') return this.unserved.has(k) ? null : (this.objDecl(e.file, e.id)?.framework ?? null);
+    // a route collector's instance (./jsCollectors) is of the framework its rows are registered on
+    const d = e.t === 'obj' && !this.unserved.has(k) ? this.objDecl(e.file, e.id) : null;
+    if (e.t === 'obj' && !(d && 'collect' in d && d.collect)) return d?.framework ?? null;
     if (this.roots.isAppPlugin(k)) return 'fastify';
     for (const edge of passedOn(this.edges, k)) {
       const fw = this.frameworkOf(edge.parent, seen);
@@ -375,7 +388,9 @@ class Resolver extends PerCallRoutes {
     const push = (b: Base): void => {
       if (!b.source) delete b.source;
       if (b.tail === undefined) delete b.tail;
-      if (out.length < MAX_PATHS && !out.some((x) => x.path === b.path && (x.path !== null || x.reason === b.reason))) out.push(b);
+      if (!b.collect) delete b.collect;
+      const same = (x: Base): boolean => x.path === b.path && JSON.stringify(x.collect) === JSON.stringify(b.collect);
+      if (out.length < MAX_PATHS && !out.some((x) => same(x) && (x.path !== null || x.reason === b.reason))) out.push(b);
     };
     const own = this.ownPrefix(k);
     const edges = passedOn(this.edges, k);
@@ -408,6 +423,16 @@ class Resolver extends PerCallRoutes {
         }
         let base = pb.path;
         let source = pb.source;
+        // a collector's root stays apart down to its rows (alias, instance) and is joined as it joins them (emit)
+        const carry = pb.collect && (edge.kind === 'alias' || edge.kind === 'instance') && !edge.prefix && !own ? pb.collect : undefined;
+        if (pb.collect && !carry) base = joinMount(fw, base, pb.collect.root);
+        if (edge.kind === 'collect' && edge.join && edge.prefix) {
+          const v = this.evalVal(edge.file, edge.prefix);
+          if ('s' in v) {
+            push({ ...applyOwn(base, false, source ?? provenance('prefix', v)), collect: { join: edge.join, root: v.s } });
+            continue;
+          }
+        }
         if (edge.prefix && !edge.fp) {
           const v = this.evalVal(edge.file, edge.prefix);
           if ('e' in v) {
@@ -422,7 +447,8 @@ class Resolver extends PerCallRoutes {
           source ??= provenance('prefix', v);
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
-        push(applyOwn(base, (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance', source));
+        const skip = (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance';
+        push({ ...applyOwn(base, skip, source), collect: carry });
       }
     }
     if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
@@ -513,6 +539,7 @@ class Resolver extends PerCallRoutes {
     if (!r.owner) return;
     const owner = at ? at.owner : this.resolve(fa.file, r.owner);
     if (!owner || (owner.t !== 'obj' && owner.t !== 'param')) return;
+    if (owner.t === 'obj' && this.files.get(owner.file)?.objects[owner.id]?.inst) return; // a collector registers rows only
     const k = key(owner);
     let fw = this.frameworkOf(k);
     let guessed = false;
@@ -554,7 +581,7 @@ class Resolver extends PerCallRoutes {
         seen.add('\0');
         continue;
       }
-      const full = joinRoute(fw, b.path, pathVal.s);
+      const full = joinRoute(fw, b.path, b.collect ? collectorPath(b.collect.join, b.collect.root, pathVal.s) : pathVal.s);
       if (seen.has(full)) continue;
       seen.add(full);
       out.push(make(fw, full, undefined, r.methods, b.source));

@@ -93,7 +93,9 @@ export class Values {
   /** `/v1/${c.basePath}` where `c` is an instance (`new Seasons()`) whose field is no one string: which field of which
    *  class, in the reason; null for any other unknown part. */
   private unknownField(file: string, v: Extract<Val, { e: string }>, p: { e: string; ref: Ref }): Val | null {
-    const b = p.ref.k === 'mem' && p.ref.base.k === 'inst' ? this.c.resolve(file, p.ref.base) : null;
+    const base = p.ref.k === 'mem' ? p.ref.base : null;
+    const inst = base?.k === 'inst' || (base?.k === 'obj' && !!this.c.files.get(file)?.objects[base.id]?.inst);
+    const b = inst ? this.c.resolve(file, base!) : null;
     const cls = b?.t === 'inst' ? this.c.files.get(b.file)?.classes[b.id] : undefined;
     if (!cls || this.c.files.get(b!.file)?.language !== 'javascript') return null;
     const name = (p.ref as { name: string }).name;
