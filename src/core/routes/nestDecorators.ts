@@ -262,11 +262,17 @@ function known(fa: FileAnalysis, key: string): boolean {
   return has(Object.keys(fa.consts)) || has(Object.keys(fa.arrays ?? {})) || has(fa.opaque ?? []);
 }
 
-/** The paths a DecoArg's configuration gives at key path `keys` (a string, or an array of strings), or null. */
-function strings(fa: FileAnalysis, key: string): string[] | null {
-  if (key in fa.consts) return [fa.consts[key]!];
+/** The paths a constant gives at `key`: a string, or each element of an array, an element that is no constant string
+ *  unknown (`text[i]`); null when it is neither (an array with spread elements too). */
+function pathsAt(c: DecoContext, fa: FileAnalysis, key: string, text: string): Val[] | null {
+  if (Object.hasOwn(fa.consts, key)) return [{ s: fa.consts[key]! }];
   const arr = fa.arrays?.[key];
-  return arr?.every((r) => r.k === 'str') ? arr.map((r) => (r as { s: string }).s) : null;
+  if (!arr?.length || fa.arraySpreads?.[key]) return null;
+  return arr.slice(0, MAX_ELEMENTS).map((r, i): Val => {
+    const e = `${text}[${i}]`;
+    const v = r.k === 'str' ? { s: r.s } : c.evalVal(fa.file, { e, why: 'variable', ref: r });
+    return 's' in v ? v : { e, why: 'non-constant array element' };
+  });
 }
 
 /** The routes of a project route decorator's call (NestInfo.deco): one per path it configures, with its method; none
@@ -291,26 +297,16 @@ export function decoratedRoutes(c: DecoContext, file: string, r: RawRoute): RawR
     ? [unread]
     : !pk
       ? [{ s: '' }]
-      : (strings(t.fa, pk)?.map((s) => ({ s })) ?? (t.fa.opaque?.includes(pk) || known(t.fa, pk) ? [unread] : [{ s: '' }]));
+      : (pathsAt(c, t.fa, pk, pk) ?? (t.fa.opaque?.includes(pk) || known(t.fa, pk) ? [unread] : [{ s: '' }]));
   const nest = { ...r.nest! };
   delete nest.deco;
   return paths.map((p) => ({ ...r, methods: [method], path: p, nest }));
 }
 
-/** The paths a constant gives (NestInfo.ctrlArg, NestInfo.pathArg): a string, or each element of an array, an element
- *  that is no constant string unknown; null when it cannot be read (an array with spread elements too). */
+/** The paths a constant gives (NestInfo.ctrlArg, NestInfo.pathArg, see pathsAt), or null when it cannot be read. */
 export function configPaths(c: DecoContext, file: string, a: DecoArg): Val[] | null {
   const t = target(c, file, a);
-  if (!t) return null;
-  if (Object.hasOwn(t.fa.consts, t.key)) return [{ s: t.fa.consts[t.key]! }];
-  const arr = t.fa.arrays?.[t.key];
-  if (!arr?.length || t.fa.arraySpreads?.[t.key]) return null;
-  const text = 'e' in a ? a.e : 'call' in a ? '' : [a.name, ...a.keys].join('.');
-  return arr.slice(0, MAX_ELEMENTS).map((r, i): Val => {
-    const e = `${text}[${i}]`;
-    const v = r.k === 'str' ? { s: r.s } : c.evalVal(t.fa.file, { e, why: 'variable', ref: r });
-    return 's' in v ? v : { e, why: 'non-constant array element' };
-  });
+  return t && pathsAt(c, t.fa, t.key, 'e' in a ? a.e : 'call' in a ? t.key : [a.name, ...a.keys].join('.'));
 }
 
 /** A NestJS route whose path names a constant array (NestInfo.pathArg): one route per element; null when its path is
