@@ -192,7 +192,7 @@ export function jsObjectConsts(
     // a route configuration's `method: RequestMethod.POST` (NestJS's enum, read by ./nestDecorators): its name
     const rm = kv.s === 'method' ? /^RequestMethod\.([A-Z]+)$/.exec(unwrapExpr(value)?.text ?? '') : null;
     const v = rm ? { s: rm[1]! } : ev(value);
-    const list = 's' in v ? null : stringList(value);
+    const list = 's' in v ? null : stringList(value, ev);
     if ('s' in v) set(k, v);
     else if (list) more?.list(k, list);
     else {
@@ -203,21 +203,25 @@ export function jsObjectConsts(
   }
 }
 
-/** Where jsObjectConsts puts the leaves that are no string: arrays of string literals (`path: ['a', 'b']`), `method` /
- *  `path` keys whose value it does not read, and calls of environment readers of other modules (the resolver reads them). */
+/** Where jsObjectConsts puts the leaves that are no string: arrays of strings (`path: ['a', 'b']`; an element it does
+ *  not read: its text), `method` / `path` keys whose value it does not read, and calls of environment readers of other
+ *  modules (the resolver reads them). */
 export interface ObjectLeaves {
-  list(key: string, strs: string[]): void;
+  list(key: string, strs: (string | { e: string })[]): void;
   opaque(key: string): void;
   env(key: string, v: Val): void;
 }
 
-/** The strings of an array of string literals (at most 16), else null. */
-function stringList(n: Node): string[] | null {
+/** The strings of an array of string literals and templates (at most 16; a template it cannot evaluate: its text), else null. */
+function stringList(n: Node, ev: Eval): (string | { e: string })[] | null {
   const u = unwrapExpr(n);
   if (u?.type !== 'array') return null;
   const els = named(u).filter((e) => e.type !== 'comment');
-  if (!els.length || els.length > 16 || els.some((e) => e.type !== 'string')) return null;
-  return els.map((e) => jsStringLiteral(e) ?? '');
+  if (!els.length || els.length > 16 || els.some((e) => e.type !== 'string' && e.type !== 'template_string')) return null;
+  return els.map((e) => {
+    const v = e.type === 'string' ? { s: jsStringLiteral(e) ?? '' } : ev(e);
+    return 's' in v ? v.s : { e: e.text };
+  });
 }
 
 /**

@@ -421,7 +421,8 @@ export class JsAnalyzer extends Analyzer {
     const id = unwrapExpr(value);
     const held = id?.type === 'identifier' ? this.soleDeclarator(id.text)?.childForFieldName('value') : null;
     jsObjectConsts(name, held ?? value, ev, set, 0, {
-      list: (k, strs) => ((this.fa.arrays ??= {})[k] = strs.map((s): Ref => ({ k: 'str', s }))),
+      list: (k, strs) =>
+        ((this.fa.arrays ??= {})[k] = strs.map((s): Ref => (typeof s === 'string' ? { k: 'str', s } : { k: 'none', text: s.e }))),
       opaque: (k) => (this.fa.opaque ??= []).push(k),
       env,
     });

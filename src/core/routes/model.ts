@@ -253,6 +253,9 @@ export interface NestInfo {
   deco?: { callee: Ref; args: DecoArg[] };
   /** The controller path as such an argument (`@Controller(path)` of `const { path } = getRouteConfig('users')`). */
   ctrlArg?: DecoArg;
+  /** A method path that names a constant the analysis reads in the resolver (`@Get(ROUTES.status)` of `status: ['/a',
+   *  '/b']`, or an imported `as const` array): one route per element, as a literal array gives. */
+  pathArg?: DecoArg;
 }
 
 /** A route decorator's configuration argument as keys into a module constant object: of a constant (`ROUTES.users.list`:

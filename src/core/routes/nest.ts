@@ -3,7 +3,7 @@
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip, toMethod } from './common';
-import { configPaths, decoArg, decoratedRoutes, NEST_METHODS, projectDecorator } from './nestDecorators';
+import { configPaths, decoArg, decoratedRoutes, elementRoutes, NEST_METHODS, projectDecorator } from './nestDecorators';
 import type { JsAnalyzer } from './javascript';
 import * as path from 'node:path';
 import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './model';
@@ -113,6 +113,9 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
         const a = call.args[rcMethod ? 1 : 0];
         const pathArg = call.fd && unwrapExpr(a ?? null)?.type === 'object' ? A.prop(unwrapExpr(a!)!, 'url') : a;
         const ps = pathArg ? A.paths(pathArg) : [{ s: call.fd ? '/' : '' }];
+        // `@Get(ROUTES.status)` of a constant array (`status: ['/status', '/status/:id']`): expanded by the resolver
+        const pa = ps.length === 1 && 'e' in ps[0]! && pathArg && !ctrl.rc ? decoArg(A, pathArg) : null;
+        const routeNest = pa && !('e' in pa) ? { ...nest, pathArg: pa } : nest;
         for (const p of ps) {
           A.fa.routes.push({
             owner: null,
@@ -123,7 +126,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
             line: lineOf(d),
             range: rangeOf(d),
             handler: { ref: { k: 'fn', id: A.fnId(c) }, text: c.childForFieldName('name')?.text ?? '', line: lineOf(c) },
-            nest,
+            nest: routeNest,
           });
         }
       }
@@ -368,7 +371,7 @@ export class NestApps {
   constructor(
     readonly files: ReadonlyMap<string, FileAnalysis>,
     readonly resolve: (file: string, ref: Ref) => Ent | null,
-    private readonly evalVal: (file: string, v: Val) => Val,
+    readonly evalVal: (file: string, v: Val) => Val,
     private readonly arrayOf: (file: string, ref: Ref) => { file: string; ref: Ref }[],
     private readonly rel: (file: string) => string,
     loaded: () => Set<string>,
@@ -400,6 +403,12 @@ export class NestApps {
   /** The routes a project route decorator's call gives (./nestDecorators), each a plain NestJS route. */
   decorated(file: string, r: RawRoute): RawRoute[] {
     return decoratedRoutes(this, file, r);
+  }
+
+  /** The routes of a NestJS method whose path names a constant array (`@Get(ROUTES.status)`), one per element; null
+   *  when its path names none (./nestDecorators). */
+  elements(file: string, r: RawRoute): RawRoute[] | null {
+    return elementRoutes(this, file, r);
   }
 
   /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */

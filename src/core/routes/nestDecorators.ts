@@ -15,6 +15,7 @@ import type { DecoArg, FileAnalysis, FuncDecl, RawRoute, Ref, Val } from './mode
 import type { Ent } from './values';
 import type { HttpMethod } from './types';
 import { patternNames } from './jsPatterns';
+import { MAX_ELEMENTS } from './loops';
 
 /** Nest's method decorators of `@nestjs/common` and the method each registers. */
 export const NEST_METHODS: Record<string, HttpMethod> = {
@@ -191,7 +192,8 @@ export function decoArg(A: JsAnalyzer, n: Node | null, depth = 0): DecoArg {
     if (!b) return e;
     keys.unshift(...b.keys);
   } else if (pat?.type !== 'identifier') return e;
-  if (v?.type === 'object' && pat?.type === 'identifier') return { name: u.text, keys };
+  // an object of route paths, or an array of them (`const PROBES = ['/live', '/ready'] as const`)
+  if ((v?.type === 'object' || v?.type === 'array') && pat?.type === 'identifier') return { name: u.text, keys };
   if (v?.type === 'call_expression') {
     const f = v.childForFieldName('function');
     const args = named(v.childForFieldName('arguments')!).map((a) => (a.type === 'string' ? A.evalStr(a) : null));
@@ -221,6 +223,7 @@ export function projectDecorator(A: JsAnalyzer, d: Node): { callee: Ref; args: D
 export interface DecoContext {
   files: ReadonlyMap<string, FileAnalysis>;
   resolve(file: string, ref: Ref): Ent | null;
+  evalVal(file: string, v: Val): Val;
 }
 
 /** The constant object a DecoArg names: its file and key (`routeConfig.users.routes.list`), or null. */
@@ -241,7 +244,7 @@ function target(c: DecoContext, file: string, a: DecoArg, depth = 0): { fa: File
   const ex = a.mod ? fa.exports[a.name] : undefined;
   if (ex?.k === 'imp') return target(c, fa.file, { name: ex.name, mod: ex.mod, keys: a.keys }, depth + 1);
   const key = [a.name, ...a.keys].join('.');
-  if (known(fa, key)) return { fa, key };
+  if (known(fa, key) || Object.hasOwn(fa.arrays ?? {}, key)) return { fa, key };
   for (const mod of fa.starExports) {
     const t = target(c, fa.file, { name: a.name, mod, keys: a.keys }, depth + 1);
     if (t) return t;
@@ -259,11 +262,17 @@ function known(fa: FileAnalysis, key: string): boolean {
   return has(Object.keys(fa.consts)) || has(Object.keys(fa.arrays ?? {})) || has(fa.opaque ?? []);
 }
 
-/** The paths a DecoArg's configuration gives at key path `keys` (a string, or an array of strings), or null. */
-function strings(fa: FileAnalysis, key: string): string[] | null {
-  if (key in fa.consts) return [fa.consts[key]!];
+/** The paths a constant gives at `key`: a string, or each element of an array, an element that is no constant string
+ *  unknown (`text[i]`); null when it is neither (an array with spread elements too). */
+function pathsAt(c: DecoContext, fa: FileAnalysis, key: string, text: string): Val[] | null {
+  if (Object.hasOwn(fa.consts, key)) return [{ s: fa.consts[key]! }];
   const arr = fa.arrays?.[key];
-  return arr?.every((r) => r.k === 'str') ? arr.map((r) => (r as { s: string }).s) : null;
+  if (!arr?.length || fa.arraySpreads?.[key]) return null;
+  return arr.slice(0, MAX_ELEMENTS).map((r, i): Val => {
+    const e = `${text}[${i}]`;
+    const v = r.k === 'str' ? { s: r.s } : c.evalVal(fa.file, { e, why: 'variable', ref: r });
+    return 's' in v ? v : { e, why: 'non-constant array element' };
+  });
 }
 
 /** The routes of a project route decorator's call (NestInfo.deco): one per path it configures, with its method; none
@@ -288,14 +297,24 @@ export function decoratedRoutes(c: DecoContext, file: string, r: RawRoute): RawR
     ? [unread]
     : !pk
       ? [{ s: '' }]
-      : (strings(t.fa, pk)?.map((s) => ({ s })) ?? (t.fa.opaque?.includes(pk) || known(t.fa, pk) ? [unread] : [{ s: '' }]));
+      : (pathsAt(c, t.fa, pk, pk) ?? (t.fa.opaque?.includes(pk) || known(t.fa, pk) ? [unread] : [{ s: '' }]));
   const nest = { ...r.nest! };
   delete nest.deco;
   return paths.map((p) => ({ ...r, methods: [method], path: p, nest }));
 }
 
-/** The controller paths a configuration gives (NestInfo.ctrlArg), or null when it cannot be read. */
+/** The paths a constant gives (NestInfo.ctrlArg, NestInfo.pathArg, see pathsAt), or null when it cannot be read. */
 export function configPaths(c: DecoContext, file: string, a: DecoArg): Val[] | null {
   const t = target(c, file, a);
-  return t ? (strings(t.fa, t.key)?.map((s) => ({ s })) ?? null) : null;
+  return t && pathsAt(c, t.fa, t.key, 'e' in a ? a.e : 'call' in a ? t.key : [a.name, ...a.keys].join('.'));
+}
+
+/** A NestJS route whose path names a constant array (NestInfo.pathArg): one route per element; null when its path is
+ *  no such array. */
+export function elementRoutes(c: DecoContext, file: string, r: RawRoute): RawRoute[] | null {
+  const paths = r.nest?.pathArg ? configPaths(c, file, r.nest.pathArg) : null;
+  if (!paths) return null;
+  const nest = { ...r.nest! };
+  delete nest.pathArg;
+  return paths.map((p) => ({ ...r, path: p, nest }));
 }

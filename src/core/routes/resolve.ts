@@ -499,6 +499,9 @@ class Resolver extends PerCallRoutes {
       return;
     }
     if (r.nest?.deco) return this.nestApps.decorated(fa.file, r).forEach((x) => this.emitOne(fa, x, out));
+    // `@Get(ROUTES.status)` of a constant array: a route per element (a constant string is read as any path is)
+    const each = r.nest?.pathArg && 'e' in this.evalVal(fa.file, r.path) ? this.nestApps.elements(fa.file, r) : null;
+    if (each) return each.forEach((x) => this.emitOne(fa, x, out));
     for (const ra of this.perArgRoutes(fa.file, r))
       for (const at of this.perCall(fa, ra, (f, v) => this.evalVal(f, v))) this.emitOne(fa, ra, out, undefined, at);
   }
