@@ -8,6 +8,7 @@
  * an environment variable it cannot know, keeps the folder with its prefix unknown, with the reason. Pure.
  */
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
+import { unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import { and, hasUnknown, not, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
@@ -19,7 +20,7 @@ export interface AutoloadEach {
   dir: NameExpr;
   /** The tests that keep the entry. */
   filter?: NameExpr;
-  /** The text of the tests (for the reason when one is undecided). */
+  /** The text of the tests over values not statically known (for the reason when one is undecided). */
   guards?: string;
   /** The text of a test on the entry the analysis cannot read. */
   unread?: string;
@@ -44,15 +45,16 @@ export function autoloadEach(A: JsAnalyzer, dirNode: Node, call: Node): { base: 
   const dir = nameExpr(A, dirNode, at.ctx);
   if (!dir || hasUnknown(dir)) return null;
   let filter = loop.filter;
-  const texts: string[] = [];
+  const texts: string[] = []; // the tests over values the analysis cannot know
   let unread: string | undefined;
   const test = (cond: Node, keep: boolean): void => {
     if (!at.uses(cond)) return;
     const t = nameExpr(A, cond, at.ctx);
-    if (!t) unread ??= clip(cond.text);
+    const text = clip((unwrapExpr(cond) ?? cond).text);
+    if (!t) unread ??= text;
     else {
       filter = and(filter, keep ? t : not(t));
-      texts.push(clip(cond.text));
+      if (hasUnknown(t)) texts.push(text);
     }
   };
   // from the registration up to the loop's body: the `if`s around it, the exits before it in each block
@@ -71,7 +73,7 @@ export function autoloadEach(A: JsAnalyzer, dirNode: Node, call: Node): { base: 
   const each: AutoloadEach = {
     dir,
     ...(filter ? { filter } : {}),
-    ...(texts.length ? { guards: clip(texts.join(' / ')) } : {}),
+    ...(texts.length ? { guards: clip(texts.join(' / '), 160) } : {}),
     ...(unread ? { unread } : {}),
   };
   return { base: loop.dir, each };

@@ -30,6 +30,8 @@ interface Listing {
   /** The loop before the guards at the top of its body, and its body. */
   raw: FolderLoop | null;
   body: Node;
+  /** A guard reads a value the analysis cannot know (`process.env.X`): which entries it keeps is unknown, not their names. */
+  undecided?: true;
   index: number;
   /** `readdirSync(dir, { withFileTypes: true })`: the folder, whose entries the variable holds as Dirents. */
   dirents?: string;
@@ -414,7 +416,9 @@ export class FolderListings {
       const then = st.childForFieldName('consequence');
       const exit = then?.type === 'statement_block' ? named(then)[0] : then;
       if (!cond || !/^(return|continue)_statement$/.test(exit?.type ?? '') || !this.uses(l, cond)) continue;
-      const test = known(nameExpr(this.A, cond, l));
+      const x = nameExpr(this.A, cond, l);
+      if (x && hasUnknown(x)) l.undecided = true;
+      const test = known(x);
       if (!test && l.re.test(cond.text)) return null;
       if (test) loop = { ...loop, filter: and(loop.filter, not(test)) };
     }
@@ -456,11 +460,11 @@ export class FolderListings {
     return null;
   }
 
-  private mod(l: Listing): ModId {
+  private mod(l: Listing, loop = l.loop!): ModId {
     if (l.index < 0) {
       const loops = (this.A.fa.folderLoops ??= []);
       l.index = loops.length;
-      loops.push(l.loop!);
+      loops.push(loop);
     }
     return `each:${l.index}`;
   }
@@ -471,8 +475,10 @@ export class FolderListings {
     this.busy = true;
     try {
       const l = this.at(n);
-      const x = l?.loop ? known(nameExpr(this.A, n, l)) : null;
-      return x ? { e: clip(n.text), why: 'name of a file a folder loader reads', each: { mod: this.mod(l!), x } } : null;
+      // a name under guards that read unknown values (`process.env.X`) is still known per entry
+      const loop = l?.loop ?? (l?.undecided ? l.raw : null);
+      const x = loop ? known(nameExpr(this.A, n, l!)) : null;
+      return x ? { e: clip(n.text), why: 'name of a file a folder loader reads', each: { mod: this.mod(l!, loop!), x } } : null;
     } finally {
       this.busy = false;
     }
