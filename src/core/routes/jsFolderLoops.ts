@@ -171,7 +171,7 @@ export function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): Nam
           c.dirents && o?.text === c.name
             ? { k: 'call' as const, fn: 'join', args: [{ k: 's' as const, s: c.dirents }, { k: 'entry' as const }] }
             : arg && ev(arg);
-        return p ? (m === 'isDirectory' ? isDir(p) : not(isDir(p))) : null;
+        return p && entryPath(p) ? (m === 'isDirectory' ? isDir(p) : not(isDir(p))) : null;
       }
       // url-join: the parts joined with single slashes
       if (f?.type === 'identifier' && A.pkgOf(A.refOf(f))?.pkg === 'url-join') return call('urljoin', undefined, args);
@@ -227,6 +227,14 @@ function constant(A: JsAnalyzer, n: Node): NameExpr | null {
   if ('s' in v) return { k: 's', s: v.s };
   const d = evalDir(A, n);
   return d ? { k: 's', s: d } : null;
+}
+
+/** `path.join('/abs/folder', …, name)`: a path of the entry the resolver can tell a folder of (a bare name is the run
+ *  directory's, not known). */
+function entryPath(p: NameExpr): boolean {
+  if (p.k !== 'call' || p.fn !== 'join' || p.args.at(-1)?.k !== 'entry') return false;
+  const lead = p.args.slice(0, -1);
+  return lead[0]?.k === 's' && path.isAbsolute(lead[0].s) && lead.every((a) => a.k === 's');
 }
 
 /** x, or null when it has a value the analysis cannot know (a loader's filter, module or prefix must be known). */
