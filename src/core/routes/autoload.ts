@@ -12,14 +12,14 @@
 import * as path from 'node:path';
 import { jsStringLiteral, named, type SyntaxNode as Node } from '../parsing/nodes';
 import { unwrapExpr } from '../parsing/javascript';
-import { re2 } from './folderLoops';
+import { evalName, re2, settle } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import type { FileAnalysis, Ref, Val } from './model';
 import { joinPrefix } from './paths';
 import { clip } from './common';
 import { literalObject } from './jsValues';
 import type { Ent } from './values';
-import { key } from './refs';
+import { key, valAt } from './refs';
 
 /** A path filter of the options: a string is a substring test, a regular expression a search. */
 export type PathFilter = { includes: string } | { re: string; i?: true };
@@ -157,7 +157,7 @@ export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve
   const out: FolderMount[] = [];
   const names = folderNames(files.keys());
   for (const fa of files.values()) {
-    for (const al of fa.autoload) {
+    for (const al of fa.autoload.flatMap((a) => (a.each ? eachAutoload(a, files.keys()) : [a]))) {
       const parent = resolve(fa.file, al.parent);
       if (!parent) continue;
       for (const f of files.values()) {
@@ -175,6 +175,7 @@ export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve
         const base = al.prefix && 's' in al.prefix ? al.prefix.s : al.prefix ? '' : (f.consts['autoConfig.prefix'] ?? '');
         let prefix = dirs ? (f.consts.autoPrefix ?? '') : joinPrefix('fastify', base, own);
         if ('prefixOverride' in f.consts) prefix = f.consts.prefixOverride!;
+        if (al.routeParams) prefix = routeParams(prefix);
         const child: Ent = { t: 'param', file: f.file, fn: e.id, i: 0 };
         const unread = al.optionsUnread ? { optionsUnread: al.optionsUnread } : {};
         out.push({ parent, child, prefix, ...(outer ? { outer } : {}), file: fa.file, line: al.line, fp: e.fp || al.shared, ...unread });
@@ -182,6 +183,50 @@ export function autoloadMounts(files: ReadonlyMap<string, FileAnalysis>, resolve
     }
   }
   return out;
+}
+
+type Autoload = FileAnalysis['autoload'][number];
+
+/** Sub-folders of a listed folder an autoload loop registers, at most. */
+const MAX_EACH = 256;
+
+/**
+ * An autoload registered once per entry of a folder listing (./jsAutoloadLoops): one per sub-folder of the listed
+ * folder (`al.dir`) holding project files that its tests keep, with `dir` and the options' prefix at that folder's name.
+ * A folder a test may skip or keep (not statically known) keeps its plugins, their prefix unknown with the reason.
+ */
+export function eachAutoload(al: Autoload, files: Iterable<string>): Autoload[] {
+  const each = al.each!;
+  const subs = new Set<string>();
+  for (const f of files) {
+    const rel = f.startsWith(al.dir + path.sep) ? path.relative(al.dir, f).split(path.sep) : [];
+    if (rel.length > 1) subs.add(rel[0]!);
+  }
+  const out: Autoload[] = [];
+  for (const name of [...subs].sort().slice(0, MAX_EACH)) {
+    const folder = path.join(al.dir, name);
+    const isFolder = (p: string): boolean | null => (path.normalize(p) === folder ? true : null);
+    const keep = each.filter ? evalName(settle(each.filter, name, isFolder), name, name) : true;
+    const dir = keep === false ? null : evalName(each.dir, name, name);
+    if (typeof dir !== 'string' || !path.isAbsolute(dir)) continue;
+    const at = {
+      mod: al.prefix && 'e' in al.prefix ? (al.prefix.each?.mod ?? '') : '',
+      entry: { mod: '', name, stem: name },
+      fns: () => null,
+    };
+    const why = each.unread
+      ? { e: each.unread, why: 'prefix of a folder a loop test the analysis cannot read may skip' }
+      : keep !== true
+        ? { e: each.guards ?? '', why: 'prefix of a folder a loop test may skip (not statically known)' }
+        : null;
+    out.push({ ...al, dir: path.normalize(dir), prefix: why ?? valAt(al.prefix, at), each: undefined });
+  }
+  return out;
+}
+
+/** autoload `routeParams`: a folder `_id` is the parameter `:id` (`__` anywhere: each `__` is `:` instead). */
+export function routeParams(prefix: string): string {
+  return prefix.includes('__') ? prefix.replace(/__/g, ':') : prefix.replace(/\/_/g, '/:');
 }
 
 /** A registration of a plugin's instance parameter (resolve.ts Edge), as autoloadOptions reads it. */

@@ -35,6 +35,8 @@ export interface FolderLoop {
   pre?: string;
   /** The variable holds the project root's absolute path before `pre` (a glob of `path.resolve('routes')`). */
   rooted?: true;
+  /** `readdirSync(dir, { withFileTypes: true })`: the variable is a Dirent (its `name` the entry's name). */
+  dirents?: true;
   /** Every file below the folder (require-directory, require-all), with these extensions; else the folder's entries. */
   recursive?: string[];
   /** Which entries the loop keeps (a `filter` callback, a glob's file pattern, guards in the body); none: all. */
@@ -43,6 +45,51 @@ export interface FolderLoop {
   spec?: NameExpr;
   line: number;
   text: string;
+}
+
+/** A value the analysis cannot know (`process.env.X` in a test): evaluates to null, so a test over it is undecided. */
+export const UNKNOWN: NameExpr = { k: 'call', fn: 'unknown', args: [] };
+
+/** Whether x has a value the analysis cannot know. */
+export function hasUnknown(x: NameExpr): boolean {
+  switch (x.k) {
+    case 'cat':
+      return x.parts.some(hasUnknown);
+    case 'call':
+      return x.fn === 'unknown' || (!!x.on && hasUnknown(x.on)) || x.args.some(hasUnknown);
+    case 'fn':
+      return hasUnknown(x.arg);
+    default:
+      return false;
+  }
+}
+
+/** A test that always holds: the empty string equals itself. */
+export const TRUE: NameExpr = { k: 'call', fn: 'eq', on: { k: 's', s: '' }, args: [{ k: 's', s: '' }] };
+
+/** Whether the path is a folder (`d.isDirectory()` of a Dirent, `fs.statSync(p).isDirectory()`): see `settle`. */
+export const isDir = (p: NameExpr): NameExpr => ({ k: 'call', fn: 'isDir', args: [p] });
+
+/** x with its folder tests decided for one entry (`dir(p)`: whether path p is a folder, null when not known). */
+export function settle(x: NameExpr, name: string, dir: (p: string) => boolean | null, depth = 0): NameExpr {
+  if (depth > 24) return x;
+  const go = (y: NameExpr): NameExpr => settle(y, name, dir, depth + 1);
+  switch (x.k) {
+    case 'cat':
+      return { ...x, parts: x.parts.map(go) };
+    case 'fn':
+      return { ...x, arg: go(x.arg) };
+    case 'call': {
+      if (x.fn === 'isDir') {
+        const p = evalName(x.args[0]!, name, name);
+        const d = typeof p === 'string' ? dir(p) : null;
+        return d === null ? x : d ? TRUE : not(TRUE);
+      }
+      return { ...x, ...(x.on ? { on: go(x.on) } : {}), args: x.args.map(go) };
+    }
+    default:
+      return x;
+  }
 }
 
 /** Both tests (a missing first one: the second alone). */
@@ -228,13 +275,31 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
     }
     case 'and':
     case 'or': {
+      // three-valued: one false operand decides `and`, one true operand `or`, whatever the others are
       const v = [on, ...a];
-      if (v.some((b) => typeof b !== 'boolean')) return null;
-      return x.fn === 'and' ? v.every(Boolean) : v.some(Boolean);
+      const decides = x.fn !== 'and';
+      if (v.some((b) => b === decides)) return decides;
+      return v.every((b) => typeof b === 'boolean') ? !decides : null;
     }
+    case 'urljoin':
+      return a.every((p) => typeof p === 'string') ? urlJoin(a as string[]) : null;
     default:
       return null;
   }
+}
+
+/** url-join: the parts joined with single slashes (the first keeps its leading ones, the last one trailing slash); null
+ *  for a URL with a protocol, a query or a hash (not a path). */
+function urlJoin(parts: readonly string[]): string | null {
+  if (!parts.length || /^[^/:]+:/.test(parts[0]!) || parts.some((p) => /[?#]/.test(p))) return null;
+  const out: string[] = [];
+  parts.forEach((p, i) => {
+    if (p === '') return;
+    let c = i > 0 ? p.replace(/^\/+/, '') : p;
+    c = i < parts.length - 1 ? c.replace(/\/+$/, '') : c.replace(/\/+$/, '/');
+    out.push(c);
+  });
+  return out.join('/');
 }
 
 /** JS/TS scripts a folder loader may load; require-directory's defaults are `js`, `json`, `coffee`. */
@@ -273,16 +338,22 @@ export function folderEntries(
     if (loop.rooted) pre = `${root}/${pre}`;
   }
   const names = new Map<string, string>(); // entry name → file
+  const folders = new Set<string>(); // the entries that are folders (`d.isDirectory()`)
   for (const f of all) {
     if (!f.startsWith(dir + path.sep) || f === loader) continue;
     const rel = path.relative(dir, f).split(path.sep);
     if (loop.recursive) {
       if (loop.recursive.includes(path.extname(f).slice(1))) names.set(rel.join('/'), f);
     } else if (rel.length === 1) names.set(rel[0]!, f);
-    else if (rel.length === 2 && /^index\.[cm]?[jt]sx?$/.test(rel[1]!) && SCRIPT.test(rel[1]!)) names.set(rel[0]!, f);
+    else if (rel.length === 2 && /^index\.[cm]?[jt]sx?$/.test(rel[1]!) && SCRIPT.test(rel[1]!)) {
+      names.set(rel[0]!, f);
+      folders.add(rel[0]!);
+    }
   }
   // a TypeScript project run from its sources lists `users.ts`; compiled, `users.js`: the names the filter keeps
-  const keeps = (n: string): boolean => !loop.filter || evalName(loop.filter, pre + n, stemOf(n), fns) === true;
+  const isFolder = (n: string) => (p: string) => (p === path.join(dir, n) ? folders.has(n) : null);
+  const keeps = (n: string): boolean =>
+    !loop.filter || evalName(settle(loop.filter, pre + n, isFolder(n)), pre + n, stemOf(n), fns) === true;
   const sorted = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const compiled = !sorted.some(([n]) => TS.test(n) && keeps(n));
   const out: FolderEntry[] = [];

@@ -121,7 +121,8 @@ function referenced(
 function folders(fa: FileAnalysis, root: string): { dir: string; autoload?: NonNullable<FileAnalysis['autoload'][number]['filters']> }[] {
   const at = (d: string): string => path.resolve(root, d);
   return [
-    ...fa.autoload.map((a) => ({ dir: at(a.dir), autoload: a.filters ?? {} })),
+    // an autoload per sub-folder (./jsAutoloadLoops): its filters apply below each, every file of the folder may load
+    ...fa.autoload.map((a) => ({ dir: at(a.dir), ...(a.each ? {} : { autoload: a.filters ?? {} }) })),
     ...(fa.computedLoads ?? []).map((c) => ({ dir: at(c.dir) })),
     ...(fa.folderLoops ?? []).map((l) => ({ dir: at(l.dir) })),
     ...(fa.honox?.roots ?? []).map((r) => ({ dir: at(r.dir) })),

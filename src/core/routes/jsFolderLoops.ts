@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { lineOf, named, rootOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
-import { and, evalName, globTest, not, type FolderLoop, type NameExpr } from './folderLoops';
+import { and, evalName, globTest, hasUnknown, isDir, not, TRUE, UNKNOWN, type FolderLoop, type NameExpr } from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import { indexedLoop, indexInLoop } from './jsIndexedLoops';
@@ -27,7 +27,14 @@ interface Listing {
   start: number;
   end: number;
   loop: FolderLoop | null;
+  /** The loop before the guards at the top of its body, and its body. */
+  raw: FolderLoop | null;
+  body: Node;
+  /** A guard reads a value the analysis cannot know (`process.env.X`): which entries it keeps is unknown, not their names. */
+  undecided?: true;
   index: number;
+  /** `readdirSync(dir, { withFileTypes: true })`: the folder, whose entries the variable holds as Dirents. */
+  dirents?: string;
   /** The variable, and the names bound in the body whose value uses it (transitively), as words. */
   re: RegExp;
   deps?: RegExp | null;
@@ -35,12 +42,14 @@ interface Listing {
 }
 
 /** Where a name is read: the variable of a loop or a filter callback, names bound in its body. */
-interface Ctx {
+export interface Ctx {
   name: string;
   start: number;
   end: number;
   /** The listing is a folder walk's (walked): its folder parameter stands for the folder, each entry is a file. */
   walk?: Walk;
+  /** The entries are Dirents of this folder: `d.name` is the name, `d.isDirectory()` a test of `path.join(dir, d.name)`. */
+  dirents?: string;
 }
 
 /** A function listing the folder its parameter `param` names, called with `dir` (`registerRouter(__dirname)`);
@@ -53,8 +62,6 @@ interface Walk {
 
 /** The scripts a walk over sub-folders lists. */
 const WALK_EXTS = ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts'];
-/** A test that always holds (a walk's `stats.isFile()`): the empty string equals itself. */
-const TRUE: NameExpr = { k: 'call', fn: 'eq', on: { k: 's', s: '' }, args: [{ k: 's', s: '' }] };
 
 const STRING_FNS = new Set([
   'replace',
@@ -80,11 +87,12 @@ const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
 const RUN_DIR: Ctx = { name: 'process.cwd()', start: 0, end: Infinity };
 const RUN_MARK = '\u0000';
 
-/** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. */
-function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
+/** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. An environment
+ *  variable without a default is UNKNOWN (a test over it undecided). */
+export function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr | null {
   const n = unwrapExpr(n0);
   if (!n || depth > 12) return null;
-  if (n.text === c.name) return { k: 'entry' };
+  if (n.text === c.name) return c.dirents ? null : { k: 'entry' }; // a Dirent is no string
   const ev = (x: Node | null): NameExpr | null => nameExpr(A, x, c, depth + 1);
   const call = (fn: string, on: NameExpr | null | undefined, args: readonly (Node | null)[]): NameExpr | null => {
     const xs = args.map(ev);
@@ -123,6 +131,9 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
         const [a, b] = [ev(l), ev(r)];
         return a && b ? { k: 'cat', parts: [a, b] } : null;
       }
+      // `process.env.PREFIX || '/'`: a string with its default when it does not read the variable
+      const fixed = /^(?:\|\||\?\?)$/.test(op) && !word([c.name]).test(n.text) ? constant(A, n) : null;
+      if (fixed) return fixed;
       if (op === '&&' || op === '||') return call(op === '&&' ? 'and' : 'or', ev(l), [r]);
       if (/^[!=]==?$/.test(op)) return call(op.startsWith('!') ? 'ne' : 'eq', ev(l), [r]);
       return null;
@@ -137,19 +148,33 @@ function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): NameExpr |
       const arg = f ? (named(o!.childForFieldName('arguments')!)[0] ?? null) : null;
       if (prop === 'name' && f && /(?:^|\.)parse$/.test(f.text)) return call('stem', ev(arg), []);
       if (prop === 'href' && f && /(?:^|\.)pathToFileURL$/.test(f.text)) return ev(arg);
-      return constant(A, n);
+      if (c.dirents && prop === 'name' && o?.text === c.name) return { k: 'entry' };
+      return constant(A, n) ?? (/^process\.env\.[\w$]+$/.test(n.text) ? UNKNOWN : null);
     }
     case 'call_expression': {
       const f = n.childForFieldName('function');
       const args = named(n.childForFieldName('arguments')!);
       const m = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : (f?.text ?? '');
       const obj = f?.type === 'member_expression' ? f.childForFieldName('object') : null;
-      const pathMod = obj?.text === 'path' && c.name !== 'path'; // node's `path`, unless the variable is named so
+      const pathMod = (obj?.text === 'path' || obj?.text === 'path.posix') && c.name !== 'path'; // node's `path`, unless the variable is named so
       if (obj && STRING_FNS.has(m) && !pathMod) return call(m, ev(obj), args);
       if (obj && m === 'join' && !pathMod) return call('implode', ev(obj), args); // parts.join('.')
       if (m === 'test' && obj) return call('test', ev(args[0] ?? null), [obj]);
       // `(await fs.promises.stat(filePath)).isDirectory()` in a walk: what it lists are files
       if (c.walk && obj && !args.length && (m === 'isFile' || m === 'isDirectory')) return m === 'isFile' ? TRUE : not(TRUE);
+      if (obj && !args.length && (m === 'isFile' || m === 'isDirectory')) {
+        // `d.isDirectory()` of a Dirent, `fs.statSync(path.join(dir, name)).isDirectory()`
+        const o = unwrapExpr(obj);
+        const stat = o?.type === 'call_expression' && /(?:^|\.)l?statSync$/.test(o.childForFieldName('function')?.text ?? '');
+        const arg = stat ? (named(o.childForFieldName('arguments')!)[0] ?? null) : null;
+        const p =
+          c.dirents && o?.text === c.name
+            ? { k: 'call' as const, fn: 'join', args: [{ k: 's' as const, s: c.dirents }, { k: 'entry' as const }] }
+            : arg && ev(arg);
+        return p && entryPath(p) ? (m === 'isDirectory' ? isDir(p) : not(isDir(p))) : null;
+      }
+      // url-join: the parts joined with single slashes
+      if (f?.type === 'identifier' && A.pkgOf(A.refOf(f))?.pkg === 'url-join') return call('urljoin', undefined, args);
       const join = m === 'join' || m === 'resolve'; // path.join(dir, file): no receiver
       if (m === 'resolve' && c === RUN_DIR && (!obj || obj.text === 'path')) {
         // path.resolve('routes', …): from the run directory (an absolute first argument is evalDir's)
@@ -204,6 +229,17 @@ function constant(A: JsAnalyzer, n: Node): NameExpr | null {
   return d ? { k: 's', s: d } : null;
 }
 
+/** `path.join('/abs/folder', …, name)`: a path of the entry the resolver can tell a folder of (a bare name is the run
+ *  directory's, not known). */
+function entryPath(p: NameExpr): boolean {
+  if (p.k !== 'call' || p.fn !== 'join' || p.args.at(-1)?.k !== 'entry') return false;
+  const lead = p.args.slice(0, -1);
+  return lead[0]?.k === 's' && path.isAbsolute(lead[0].s) && lead.every((a) => a.k === 's');
+}
+
+/** x, or null when it has a value the analysis cannot know (a loader's filter, module or prefix must be known). */
+const known = (x: NameExpr | null): NameExpr | null => (x && hasUnknown(x) ? null : x);
+
 /** A function's body expression: an arrow's expression, or a block's sole `return <expr>`. */
 function returned(fn: Node): Node | null {
   const body = fn.childForFieldName('body');
@@ -249,8 +285,10 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   const line = lineOf(seq);
   const text = clip(seq.text);
   if (m === 'readdirSync' || m === 'readdir') {
-    if (args.length !== 1 && !(args.length === 2 && /^['"]/.test(args[1]!.text))) return { loop: null }; // withFileTypes
+    const dirents = args.length === 2 && withFileTypes(A, args[1]!);
+    if (args.length !== 1 && !dirents && !(args.length === 2 && /^['"]/.test(args[1]!.text))) return { loop: null };
     const d = folder(A, args[0] ?? null);
+    if (dirents) return { loop: d && !d.cwd ? { ...d, dirents: true, line, text } : null };
     const w = d ? null : walked(A, args[0] ?? null);
     if (w) return { loop: { dir: w.dir, ...(w.deep ? { recursive: WALK_EXTS } : {}), line, text }, walk: w };
     return { loop: d ? { ...d, line, text } : null };
@@ -270,6 +308,12 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   const filter = globTest(pattern, pre, !!run?.rooted);
   const abs = path.isAbsolute(dir);
   return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), ...rooted, pre, filter, line, text } };
+}
+
+/** `{ withFileTypes: true }` (an encoding with it too). */
+function withFileTypes(A: JsAnalyzer, n: Node): boolean {
+  const o = unwrapExpr(n);
+  return o?.type === 'object' && unwrapExpr(A.prop(o, 'withFileTypes'))?.text === 'true';
 }
 
 /**
@@ -357,9 +401,12 @@ export class FolderListings {
         start: body.startIndex,
         end: body.endIndex,
         loop: found.loop,
+        raw: found.loop,
+        body,
         index: -1,
         re: word([name]),
         ...(found.walk ? { walk: found.walk } : {}),
+        ...(found.loop?.dirents ? { dirents: found.loop.dir } : {}),
       };
       if (l.loop) l.loop = this.guarded(l, body);
       this.list.push(l);
@@ -377,7 +424,9 @@ export class FolderListings {
       const then = st.childForFieldName('consequence');
       const exit = then?.type === 'statement_block' ? named(then)[0] : then;
       if (!cond || !/^(return|continue)_statement$/.test(exit?.type ?? '') || !this.uses(l, cond)) continue;
-      const test = nameExpr(this.A, cond, l);
+      const x = nameExpr(this.A, cond, l);
+      if (x && hasUnknown(x)) l.undecided = true;
+      const test = known(x);
       if (!test && l.re.test(cond.text)) return null;
       if (test) loop = { ...loop, filter: and(loop.filter, not(test)) };
     }
@@ -401,6 +450,12 @@ export class FolderListings {
     return !!l.deps?.test(n.text);
   }
 
+  /** The listing whose body has n, when n reads its variable, with its module (`each:<i>`, recorded); else null. */
+  listingAt(n: Node): { ctx: Ctx; loop: FolderLoop; body: Node; uses: (x: Node) => boolean } | null {
+    const l = this.at(n);
+    return l?.raw ? { ctx: l, loop: l.raw, body: l.body, uses: (x) => this.uses(l, x) } : null;
+  }
+
   /** Whether n is in the body of a listing loop. */
   inside(n: Node): boolean {
     return this.listings().some((l) => l.start <= n.startIndex && n.startIndex < l.end);
@@ -413,11 +468,11 @@ export class FolderListings {
     return null;
   }
 
-  private mod(l: Listing): ModId {
+  private mod(l: Listing, loop = l.loop!): ModId {
     if (l.index < 0) {
       const loops = (this.A.fa.folderLoops ??= []);
       l.index = loops.length;
-      loops.push(l.loop!);
+      loops.push(loop);
     }
     return `each:${l.index}`;
   }
@@ -428,8 +483,10 @@ export class FolderListings {
     this.busy = true;
     try {
       const l = this.at(n);
-      const x = l?.loop ? nameExpr(this.A, n, l) : null;
-      return x ? { e: clip(n.text), why: 'name of a file a folder loader reads', each: { mod: this.mod(l!), x } } : null;
+      // a name under guards that read unknown values (`process.env.X`) is still known per entry
+      const loop = l?.loop ?? (l?.undecided ? l.raw : null);
+      const x = loop ? known(nameExpr(this.A, n, l!)) : null;
+      return x ? { e: clip(n.text), why: 'name of a file a folder loader reads', each: { mod: this.mod(l!, loop!), x } } : null;
     } finally {
       this.busy = false;
     }
@@ -440,13 +497,13 @@ export class FolderListings {
   module(arg: Node, call: Node): { mod: ModId; loop: FolderLoop } | null {
     const l = this.at(arg);
     if (!l?.loop) return null;
-    const spec = nameExpr(this.A, arg, l);
+    const spec = known(nameExpr(this.A, arg, l));
     let filter = l.loop.filter;
     for (let p = call.parent; p && p.startIndex >= l.start && p.startIndex !== l.start; p = p.parent) {
       // `if (test) …` and `test ? … : …`
       const cond = /^(if_statement|ternary_expression)$/.test(p.type) ? p.childForFieldName('condition') : null;
       if (!cond || !this.uses(l, cond) || (call.startIndex >= cond.startIndex && call.endIndex <= cond.endIndex)) continue;
-      const t = nameExpr(this.A, cond, l);
+      const t = known(nameExpr(this.A, cond, l));
       const then = p.childForFieldName('consequence')!;
       if (!t) return null;
       filter = and(filter, call.startIndex >= then.startIndex && call.endIndex <= then.endIndex ? t : not(t));

@@ -19,6 +19,7 @@ import { importedField, literalObject, soleConstValue } from './jsValues';
 import { wrapperCalls } from './jsWrappers';
 import { FD_PKG, fdBootstrap } from './routingControllers';
 import { autoloadFilters, autoloadOptionsUnread } from './autoload';
+import { autoloadEach } from './jsAutoloadLoops';
 import { openapiCall, openapiRoutesCall } from './jsOpenapi';
 import { answersUse } from './jsMiddleware';
 import { chainPath, pathless } from './jsHonoChain';
@@ -376,7 +377,10 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
   if (pkg?.pkg === FD_PKG && pkg.name === 'bootstrap') return fdBootstrap(A, n, argv[1]);
   if (pkg && /autoload/.test(pkg.pkg)) {
     const dirNode = opts?.type === 'object' ? A.prop(opts, 'dir') : null;
-    const dir = dirNode ? evalDir(A, dirNode) : null;
+    const fixed = dirNode ? evalDir(A, dirNode) : null;
+    // `dir: path.join(routes, d.name)` in a loop over a folder's entries: one autoload per sub-folder
+    const each = !fixed && dirNode ? autoloadEach(A, dirNode, n) : null;
+    const dir = fixed ?? each?.base;
     if (dir) {
       const ou = optionsObject(A, opts ? A.prop(opts, 'options') : null);
       const pre = ou ? A.prop(ou, 'prefix') : null;
@@ -392,6 +396,8 @@ function registerCall(A: JsAnalyzer, { n, recv, argv, line }: Call): void {
         ...(Object.keys(filters).length ? { filters } : {}),
         ...(opts && unwrapExpr(A.prop(opts, 'encapsulate'))?.text === 'false' ? { shared: true as const } : {}),
         ...autoloadOptionsUnread(A, opts && A.prop(opts, 'options')),
+        ...(opts && unwrapExpr(A.prop(opts, 'routeParams'))?.text === 'true' ? { routeParams: true as const } : {}),
+        ...(each ? { each: each.each } : {}),
       });
     } else {
       A.fa.notes.push(`line ${line}: autoload dir not statically known`);

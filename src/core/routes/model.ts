@@ -4,6 +4,7 @@
  * nodes, no functions, no Maps.
  */
 import type { AutoloadFilters } from './autoload';
+import type { AutoloadEach } from './jsAutoloadLoops';
 import type { FolderLoop, NameExpr } from './folderLoops';
 import type { Framework, HttpMethod, SourceRange } from './types';
 
@@ -523,6 +524,10 @@ export interface FileAnalysis {
     /** `options` the analysis cannot read whole (a spread, a variable, `Object.assign({}, opts)`): its text. What the
      *  plugins get as `opts.prefix` is then unknown (the mount keeps the prefix the literal part gives). */
     optionsUnread?: string;
+    /** `routeParams: true`: a folder named `_id` is the parameter `:id` of the prefix. */
+    routeParams?: true;
+    /** Registered once per entry of a folder listing (./jsAutoloadLoops): `dir` is the listed folder, this its entry's. */
+    each?: AutoloadEach;
   }[];
   /** An @fastify/autoload registration whose `dir` is not statically known: it may load any file. */
   autoloadUnknown?: true;

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { analyzeFile, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
 import { loadParsers } from '../../../src/core/parsing/treeSitter';
 import { DocumentAnalyzer } from '../../../src/core/routes/incremental';
-import { evalName, folderEntries, type NameExpr } from '../../../src/core/routes/folderLoops';
+import { evalName, folderEntries, isDir, not, settle, UNKNOWN, type NameExpr } from '../../../src/core/routes/folderLoops';
+import { routeParams } from '../../../src/core/routes/autoload';
 import { DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
 import type { Route } from '../../../src/core/routes/types';
 import { replace } from './edits';
@@ -242,4 +243,37 @@ test('Instrument Route labels a route mounted by a folder loader with its full p
   const plan = await planInstrumentFile(orders.text, orders.path, routes, ['counter', 'histogram', 'span'], { ...DEFAULT_OPTIONS });
   const edited = plan.edits.map((e) => e.newText).join('\n');
   assert.match(edited, /observeRoute\('GET', '\/api\/orders\/:id'/);
+});
+
+test('names: url-join, tests undecided by an unknown value, folder tests settled per entry, autoload routeParams', () => {
+  const urljoin = (...args: NameExpr[]): NameExpr => ({ k: 'call', fn: 'urljoin', args });
+  assert.equal(evalName(urljoin(s('/'), entry), 'chats', 'x'), '/chats');
+  assert.equal(evalName(urljoin(s('/api/'), s('/v1/'), entry), 'users', 'x'), '/api/v1/users');
+  assert.equal(evalName(urljoin(s('https://x.io'), entry), 'users', 'x'), null); // a URL, not a path
+  // `!process.env.X && name === 'internal'`: false for another name, undecided for that one
+  const guard = call('and', call('not', UNKNOWN), call('eq', entry, s('internal')));
+  assert.equal(evalName(guard, 'users', 'x'), false);
+  assert.equal(evalName(guard, 'internal', 'x'), null);
+  assert.equal(evalName(call('or', UNKNOWN, call('eq', entry, s('a'))), 'a', 'x'), true);
+  const dirTest = isDir({ k: 'call', fn: 'join', args: [s('/p/routes'), entry] });
+  assert.equal(evalName(dirTest, 'users', 'x'), null);
+  assert.equal(
+    evalName(
+      settle(dirTest, 'users', (p) => p === '/p/routes/users'),
+      'users',
+      'x',
+    ),
+    true,
+  );
+  assert.equal(
+    evalName(
+      settle(not(dirTest), 'notes.js', () => false),
+      'notes.js',
+      'x',
+    ),
+    true,
+  );
+  assert.equal(routeParams('/chats/_id/messages/_messageId'), '/chats/:id/messages/:messageId');
+  assert.equal(routeParams('/users/__id-__slug'), '/users/:id-:slug');
+  assert.equal(routeParams('/snake_case'), '/snake_case');
 });
