@@ -208,14 +208,7 @@ export class JsAnalyzer extends Analyzer {
     if (id === undefined) {
       id = this.fa.classes.length;
       const methods: Record<string, number> = {};
-      const decl: ClassDecl = {
-        id,
-        name: cls.childForFieldName('name')?.text ?? '',
-        line: lineOf(cls),
-        methods,
-        fields: {} as Record<string, Ref>,
-        consts: {} as Record<string, string>,
-      };
+      const decl: ClassDecl = { id, name: cls.childForFieldName('name')?.text ?? '', line: lineOf(cls), methods, fields: {}, consts: {} };
       this.fa.classes.push(decl);
       this.clsIds.set(cls.startIndex, id);
       const base = extendsOf(cls);

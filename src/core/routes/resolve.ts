@@ -84,13 +84,12 @@ class Resolver extends PerCallRoutes {
   /** Package routers no Express app mounts at a path (./jsPackageRouters). */
   private unserved = new Set<string>();
 
-  /** What ./pyDeadCode is told: the modules the configuration runs, whether a Python file was not read. */
-  private readonly pyOptions: ResolveOptions;
-
-  constructor(analyses: FileAnalysis[], options: ResolveOptions) {
+  constructor(
+    analyses: FileAnalysis[],
+    private readonly options: ResolveOptions,
+  ) {
     const sorted = [...analyses].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     super(new ModuleIndex(sorted, options));
-    this.pyOptions = options;
     for (const fa of sorted) for (const o of fa.objects) if (!o.ctor) this.wsFrameworks[fa.language].add(o.framework);
     this.root = options.root ?? commonDir(sorted.map((f) => f.file));
     this.nestApps = new NestApps(
@@ -168,15 +167,8 @@ class Resolver extends PerCallRoutes {
       const defEnt = def ? this.resolve(child.file, def) : null;
       if (cfa && defEnt?.t === 'fn' && defEnt.id === child.fn && 'autoPrefix' in cfa.consts) extra = { s: cfa.consts.autoPrefix! };
     }
-    this.addEdge(child, {
-      parent: key(parent),
-      prefix,
-      kind: m.kind,
-      file: edgeFile,
-      line: m.line,
-      fp: raw?.t === 'fn' ? raw.fp : false,
-      extra,
-    });
+    const fp = raw?.t === 'fn' ? raw.fp : false;
+    this.addEdge(child, { parent: key(parent), prefix, kind: m.kind, file: edgeFile, line: m.line, fp, extra });
   }
 
   /**
@@ -240,14 +232,8 @@ class Resolver extends PerCallRoutes {
     for (const fa of this.files.values()) {
       for (const o of fa.objects) {
         const inner = o.ctor ? this.made(fa.file, o.id)?.inner : undefined;
-        if (inner)
-          this.addEdge(inner, {
-            parent: key({ t: 'obj', file: fa.file, id: o.id }),
-            prefix: null,
-            kind: 'instance',
-            file: fa.file,
-            line: o.line,
-          });
+        const parent = key({ t: 'obj', file: fa.file, id: o.id });
+        if (inner) this.addEdge(inner, { parent, prefix: null, kind: 'instance', file: fa.file, line: o.line });
       }
     }
     // `self` in a method of a framework subclass is each instance of it (./pySelf)
@@ -518,7 +504,7 @@ class Resolver extends PerCallRoutes {
     const handler = this.handlerOf(fa, r, handlerFile, at?.site?.handler);
     const s = at?.site; // reported at the call of its helper that gives its path (./perCall)
     const where = s ? { file: s.file, line: s.line, range: s.range, helperCall: s.via } : { file: fa.file, line: r.line, range: r.range };
-    if (fa.language === 'python' && this.pyDeadModule(where.file)) return; // written in a module nothing imports
+    if (fa.language === 'python' && this.deadModule(where.file)) return; // written in a module nothing imports
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
     const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -591,25 +577,21 @@ class Resolver extends PerCallRoutes {
     }
   }
 
-  private pyDead: Set<string> | null = null;
-  /** A Python module that is dead code (./pyDeadCode). */
-  private pyDeadModule(file: string): boolean {
-    this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.pyOptions);
-    return this.pyDead.has(file);
-  }
-
   private dead: Set<string> | null = null;
-  /** A JS/TS module that is dead code (./deadCode). */
+  /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode). */
   private deadModule(file: string): boolean {
-    this.dead ??= deadCode({
-      files: this.files,
-      modFile: (m, from) => this.mods.modFile(m, from),
-      objDecl: (f, id) => this.objDecl(f, id),
-      edges: this.edges,
-      isRoot: (k) => this.roots.isRoot(k),
-      isEntry: (f) => this.roots.isEntry(f),
-      folderLoaded: this.folderLoaded,
-    });
+    this.dead ??= new Set([
+      ...pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options),
+      ...deadCode({
+        files: this.files,
+        modFile: (m, from) => this.mods.modFile(m, from),
+        objDecl: (f, id) => this.objDecl(f, id),
+        edges: this.edges,
+        isRoot: (k) => this.roots.isRoot(k),
+        isEntry: (f) => this.roots.isEntry(f),
+        folderLoaded: this.folderLoaded,
+      }),
+    ]);
     return this.dead.has(file);
   }
 }
