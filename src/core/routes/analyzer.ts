@@ -213,6 +213,12 @@ export abstract class Analyzer {
     return r?.k === 'inst' || (r?.k === 'obj' && !!this.fa.objects[r.id]?.inst);
   }
 
+  /** The `new C()` an instance kept as an object of its own stands for (ObjDecl.via); any other reference itself. */
+  instanceRef(r: Ref): Ref {
+    const o = r.k === 'obj' ? this.fa.objects[r.id] : undefined;
+    return o?.inst && o.via ? o.via : r;
+  }
+
   returnOf(callee: Ref, args?: (Ref | null)[]): Ref | null {
     if (callee.k === 'fn') this.computeReturns(callee.id);
     // `new OrderRoute().initRoutes()`, `route.initRoutes()` over a table of instances, `AdminRouter.routes()` (static):

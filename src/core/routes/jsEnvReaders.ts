@@ -76,7 +76,7 @@ function localFunction(A: JsAnalyzer, f: Node): Node | null | undefined {
     return r?.k === 'fn' ? (A.fnNode(r.id) ?? null) : r?.k === 'imp' ? undefined : null;
   }
   if (f.type !== 'member_expression') return null;
-  const b = A.refOf(f.childForFieldName('object'));
+  const b = A.instanceRef(A.refOf(f.childForFieldName('object')));
   const c = b.k === 'self' ? b.cls : b.k === 'cls' ? b.id : b.k === 'inst' && b.cls.k === 'cls' ? b.cls.id : null;
   if (c === null)
     return b.k === 'imp' || (b.k === 'inst' && b.cls.k !== 'none') || (b.k === 'mem' && b.base.k === 'imp') ? undefined : null;
