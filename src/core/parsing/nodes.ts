@@ -86,6 +86,16 @@ export function walk<N extends SyntaxNodeOf<N>>(node: N, visit: (n: N) => boolea
   for (const c of node.namedChildren) if (c) walk(c, visit);
 }
 
+/** The `type` nodes of a function body that are its own: not inside the functions written in it (`fnTypes`). */
+export function ownNodes<N extends SyntaxNodeOf<N>>(body: N, type: string, fnTypes: ReadonlySet<string>): N[] {
+  const out: N[] = [];
+  walk(body, (c) => {
+    if (c.type === type) out.push(c);
+    return c === body || !fnTypes.has(c.type);
+  });
+  return out;
+}
+
 /** The value of the one `type` node under `root` whose `nameField` reads `name` (a declaration or an assignment written
  *  once: `const x = …`, `x = …`), its `valueField`; undefined when there is none or more than one. */
 export function soleBinding<N extends SyntaxNodeOf<N>>(

@@ -17,7 +17,7 @@
  * imported class) is left to the resolver (values.ts) when the call passes an environment variable's name, through
  * FuncDecl.env, which envReaders records for this file's functions and methods. Pure; bounded by body and class size.
  */
-import { named, rootOf, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { named, ownNodes, rootOf, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { JS_FUNCTION_TYPES, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
 import { envCallVal } from './configValues';
@@ -178,7 +178,8 @@ function readerOf(A: JsAnalyzer, fn: Node, depth: number): EnvRead | null {
   const rest = names.map((_, i) => i).filter((i) => i !== key && i !== source);
   if (rest.length > 1) return null;
   const base = { key, ...(source !== undefined ? { source } : {}), names, name };
-  if (throws(body)) return { why: 'may throw instead of giving a default', key, names, name };
+  if (ownNodes(body, 'throw_statement', JS_FUNCTION_TYPES).length)
+    return { why: 'may throw instead of giving a default', key, names, name };
   const rd: Reading = { body, names, key, source, fallback: rest[0], depth };
   const given = returns(body)
     .map((e) => gives(A, rd, e, 0))
@@ -271,25 +272,9 @@ function envFields(cls: Node): ReadonlySet<string> {
   return out;
 }
 
-/** Whether a body throws (outside functions written in it). */
-function throws(body: Node): boolean {
-  let t = false;
-  walk(body, (c) => {
-    if (c.type === 'throw_statement') t = true;
-    return !t && (c === body || !JS_FUNCTION_TYPES.has(c.type));
-  });
-  return t;
-}
-
 /** The expressions a function body returns (its expression, for an arrow function without braces). */
 function returns(body: Node): Node[] {
-  if (body.type !== 'statement_block') return [body];
-  const out: Node[] = [];
-  walk(body, (c) => {
-    if (c.type === 'return_statement' && named(c)[0]) out.push(named(c)[0]!);
-    return c === body || !JS_FUNCTION_TYPES.has(c.type);
-  });
-  return out;
+  return body.type === 'statement_block' ? ownNodes(body, 'return_statement', JS_FUNCTION_TYPES).flatMap((c) => named(c)[0] ?? []) : [body];
 }
 
 /**

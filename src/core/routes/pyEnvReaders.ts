@@ -9,7 +9,7 @@
  * imported one by the resolver (values.ts) through FuncDecl.env, which pyEnvReaders records for this module's functions.
  * Methods are not followed (`self` and `cls` shift what a call passes). Pure; bounded by body size.
  */
-import { named, walk, type SyntaxNode as Node } from '../parsing/nodes';
+import { named, ownNodes, walk, type SyntaxNode as Node } from '../parsing/nodes';
 import { pyArgs, pyParamNames } from '../parsing/python';
 import { clip } from './common';
 import { envCallVal } from './configValues';
@@ -95,7 +95,7 @@ function readerOf(fn: Node): EnvRead | null {
   if (key < 0) return null;
   const rest = names.map((_, i) => i).filter((i) => i !== key);
   if (rest.length > 1) return null;
-  if (raises(body)) return { why: 'may raise instead of giving a default', key, names, name };
+  if (ownNodes(body, 'raise_statement', FUNCTION_TYPES).length) return { why: 'may raise instead of giving a default', key, names, name };
   const rd: Reading = { body, names, key, fallback: rest[0] };
   const given = returned(body)
     .map((e) => gives(rd, e, 0))
@@ -129,24 +129,9 @@ function lookupKey(c: Node, names: readonly string[]): number {
   return -1;
 }
 
-function raises(body: Node): boolean {
-  let r = false;
-  walk(body, (c) => {
-    if (c.type === 'raise_statement') r = true;
-    return !r && (c === body || !FUNCTION_TYPES.has(c.type));
-  });
-  return r;
-}
-
 /** What a body returns (a lambda's expression). */
 function returned(body: Node): Node[] {
-  if (body.type !== 'block') return [body];
-  const out: Node[] = [];
-  walk(body, (c) => {
-    if (c.type === 'return_statement' && named(c)[0]) out.push(named(c)[0]!);
-    return c === body || !FUNCTION_TYPES.has(c.type);
-  });
-  return out;
+  return body.type === 'block' ? ownNodes(body, 'return_statement', FUNCTION_TYPES).flatMap((c) => named(c)[0] ?? []) : [body];
 }
 
 /** Whether `e` is what the reader gives when the variable is unset: its default (as is, or stripped); for a reader
