@@ -14,7 +14,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseToml } from '../toml';
+import { parse as parseToml } from 'smol-toml';
 import { readJsoncObject } from '../tsconfigChain';
 import { inertText } from '../untrusted';
 
@@ -136,18 +136,18 @@ export async function workersRefusal(
 ): Promise<string | undefined> {
   const w = await workerServiceOf(file, o.root);
   if (!w) return undefined;
-  const runs = `this service runs on Cloudflare Workers (${inertText(w.config, 60)}, main = ${inertText(w.main, 60)})`;
-  const otlp = 'over OTLP with an OpenTelemetry SDK for Workers';
+  const runs = `this service is a Cloudflare Worker (${inertText(w.config, 40)}, main = ${inertText(w.main, 40)})`;
+  const otlp = 'over OTLP (an OpenTelemetry SDK for Workers)';
   const deployment = `its ${o.python ? 'ASGI/WSGI server' : 'Node.js'} deployment`;
   if (o.action === 'tracing') {
     const sdk = o.python
       ? 'the tracing setup is written for a long-running Python server'
       : 'the tracing setup starts the OpenTelemetry NodeSDK, which needs Node.js';
-    return `${runs}: ${sdk}; export traces ${otlp}, or set up tracing in ${deployment}`;
+    return `${runs}: ${sdk}; export traces ${otlp} or set up tracing in ${deployment}`;
   }
   const why =
     o.python || w.nodeCompat
-      ? "a Worker's isolates share no registry Prometheus can scrape (each counts only its own requests)"
-      : "prom-client needs Node.js, and a Worker's isolates share no registry Prometheus can scrape";
-  return `${runs}: ${why}; export metrics and traces ${otlp}, or instrument ${deployment}`;
+      ? 'Worker isolates share no registry for Prometheus to scrape (each counts only its own requests)'
+      : 'prom-client needs Node.js and Worker isolates share no registry for Prometheus to scrape';
+  return `${runs}: ${why}; export metrics and traces ${otlp} or instrument ${deployment}`;
 }

@@ -273,7 +273,7 @@ describe('telemetry-lens instrument', () => {
       assert.equal(lines.length, 1, r.err);
       assert.match(
         lines[0]!,
-        /^telemetry-lens instrument: this service runs on Cloudflare Workers \(wrangler\.toml, main = src\/index\.ts\): /,
+        /^telemetry-lens instrument: this service is a Cloudflare Worker \(wrangler\.toml, main = src\/index\.ts\): /,
       );
       assert.match(lines[0]!, args.includes('--all') || args.includes('--route') ? /prom-client needs Node\.js/ : /OpenTelemetry NodeSDK/);
     }

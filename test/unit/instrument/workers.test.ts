@@ -49,9 +49,9 @@ const FASTAPI = [
 
 const PKG = JSON.stringify({ name: 'svc', dependencies: { hono: '^4' } });
 const ALL = ['counter', 'histogram', 'span'] as const;
-const PROM_CLIENT = /prom-client needs Node\.js, and a Worker's isolates share no registry Prometheus can scrape/;
-const REGISTRY_ONLY = /: a Worker's isolates share no registry Prometheus can scrape \(each counts only its own requests\); export metrics/;
-const FIX = /export metrics and traces over OTLP with an OpenTelemetry SDK for Workers, or instrument its Node\.js deployment$/;
+const PROM_CLIENT = /prom-client needs Node\.js and Worker isolates share no registry for Prometheus to scrape/;
+const REGISTRY_ONLY = /: Worker isolates share no registry for Prometheus to scrape \(each counts only its own requests\); export metrics/;
+const FIX = /export metrics and traces over OTLP \(an OpenTelemetry SDK for Workers\) or instrument its Node\.js deployment$/;
 
 async function planFile(file: string, opts: Partial<InstrumentOptions> = {}, style: 'wrapper' | 'inline' = 'wrapper'): Promise<EditPlan> {
   const text = fs.readFileSync(file, 'utf8');
@@ -74,11 +74,11 @@ describe('planner: a Cloudflare Workers service', () => {
     for (const style of ['wrapper', 'inline'] as const) {
       const opts = { ...OPTS, style };
       const all = await planInstrumentFile(text, file, routes, [...ALL], opts, routes);
-      assert.match(all.refused ?? '', /^this service runs on Cloudflare Workers \(wrangler\.toml, main = src\/index\.ts\): /);
+      assert.match(all.refused ?? '', /^this service is a Cloudflare Worker \(wrangler\.toml, main = src\/index\.ts\): /);
       assert.match(all.refused ?? '', PROM_CLIENT);
       assert.match(all.refused ?? '', FIX);
       // one reason, said once (not once per route)
-      assert.equal(all.refused!.match(/Cloudflare Workers \(/g)?.length, 1);
+      assert.equal(all.refused!.match(/Cloudflare Worker \(/g)?.length, 1);
       assertNothing(all);
       const one = await planInstrumentRoute(text, file, routes[0]!, ['span'], opts, routes);
       assert.equal(one.refused, all.refused);
@@ -90,7 +90,7 @@ describe('planner: a Cloudflare Workers service', () => {
     const tracing = await planAppSetup(text, file, 'tracing', OPTS);
     assert.match(
       tracing.plan.refused ?? '',
-      /Cloudflare Workers \(wrangler\.toml, main = src\/index\.ts\): the tracing setup starts the OpenTelemetry NodeSDK, which needs Node\.js; export traces over OTLP/,
+      /Cloudflare Worker \(wrangler\.toml, main = src\/index\.ts\): the tracing setup starts the OpenTelemetry NodeSDK, which needs Node\.js; export traces over OTLP/,
     );
     assert.deepEqual([tracing.plan.edits, tracing.newFiles], [[], []]);
   });
@@ -102,7 +102,7 @@ describe('planner: a Cloudflare Workers service', () => {
       'src/routes/users.ts': HONO,
     });
     const a = await planFile(path.join(json, 'src/routes/users.ts'), { workspaceRoot: json });
-    assert.match(a.refused ?? '', /Cloudflare Workers \(wrangler\.json, main = \.\/src\/worker\.ts\): prom-client needs Node\.js/);
+    assert.match(a.refused ?? '', /Cloudflare Worker \(wrangler\.json, main = \.\/src\/worker\.ts\): prom-client needs Node\.js/);
     assertNothing(a);
     const jsonc = tempTree({
       'package.json': PKG,
@@ -117,7 +117,7 @@ describe('planner: a Cloudflare Workers service', () => {
       'src/index.ts': HONO,
     });
     const b = await planFile(path.join(jsonc, 'src/index.ts'), { workspaceRoot: jsonc }, 'inline');
-    assert.match(b.refused ?? '', /Cloudflare Workers \(wrangler\.jsonc, main = src\/index\.ts\): prom-client needs Node\.js/);
+    assert.match(b.refused ?? '', /Cloudflare Worker \(wrangler\.jsonc, main = src\/index\.ts\): prom-client needs Node\.js/);
     assertNothing(b);
   });
 
@@ -151,7 +151,7 @@ describe('planner: a Cloudflare Workers service', () => {
     assert.ok(api.edits.length);
     assert.equal(api.newFiles?.length, 1);
     const edge = await planFile(path.join(root, 'apps/edge/src/index.ts'), { workspaceRoot: root });
-    assert.match(edge.refused ?? '', /Cloudflare Workers \(wrangler\.toml, main = src\/index\.ts\)/);
+    assert.match(edge.refused ?? '', /Cloudflare Worker \(wrangler\.toml, main = src\/index\.ts\)/);
   });
 
   it("a wrangler config whose main is another package's entry leaves this package alone", async () => {
@@ -168,7 +168,7 @@ describe('planner: a Cloudflare Workers service', () => {
     assert.ok(api.edits.length);
     // the package it names is a Worker's: the config is shown from the package
     const edge = await planFile(path.join(root, 'packages/edge/src/index.ts'), { workspaceRoot: root });
-    assert.match(edge.refused ?? '', /Cloudflare Workers \(\.\.\/\.\.\/wrangler\.toml, main = packages\/edge\/src\/index\.ts\)/);
+    assert.match(edge.refused ?? '', /Cloudflare Worker \(\.\.\/\.\.\/wrangler\.toml, main = packages\/edge\/src\/index\.ts\)/);
   });
 
   it('Worker idioms without a wrangler config, or a config without main, are not enough', async () => {
@@ -194,15 +194,15 @@ describe('planner: a Cloudflare Workers service', () => {
     });
     const file = path.join(root, 'svc/src/index.ts');
     assert.equal((await planFile(file, { workspaceRoot: path.join(root, 'svc') })).refused, undefined);
-    assert.match((await planFile(file, { workspaceRoot: root })).refused ?? '', /Cloudflare Workers \(\.\.\/wrangler\.toml/);
-    assert.match((await planFile(file)).refused ?? '', /Cloudflare Workers \(\.\.\/wrangler\.toml/);
+    assert.match((await planFile(file, { workspaceRoot: root })).refused ?? '', /Cloudflare Worker \(\.\.\/wrangler\.toml/);
+    assert.match((await planFile(file)).refused ?? '', /Cloudflare Worker \(\.\.\/wrangler\.toml/);
   });
 
   it('shows the config and main inert (no control characters, no link syntax, bounded)', async () => {
     const main = `src/index.ts\\u001b[31m](command:workbench.action.terminal.new)${'x'.repeat(200)}.ts`;
     const dir = tempTree({ 'package.json': PKG, 'wrangler.toml': `main = "${main}"\n`, 'src/index.ts': HONO });
     const refused = (await planFile(path.join(dir, 'src/index.ts'), { workspaceRoot: dir })).refused ?? '';
-    assert.match(refused, /Cloudflare Workers \(wrangler\.toml, main = src\/index\.ts\[31m\] \(command:/);
+    assert.match(refused, /Cloudflare Worker \(wrangler\.toml, main = src\/index\.ts\[31m\] \(command:/);
     assert.doesNotMatch(refused, /[\u0000-\u001f]|\]\(/);
     assert.ok(refused.length < 400, refused);
   });
@@ -216,10 +216,7 @@ describe('planner: a Cloudflare Workers service', () => {
     const file = path.join(dir, 'src/entry.py');
     for (const style of ['wrapper', 'inline'] as const) {
       const plan = await planFile(file, { workspaceRoot: dir }, style);
-      assert.match(
-        plan.refused ?? '',
-        /Cloudflare Workers \(wrangler\.toml, main = src\/entry\.py\): a Worker's isolates share no registry/,
-      );
+      assert.match(plan.refused ?? '', /Cloudflare Worker \(wrangler\.toml, main = src\/entry\.py\): Worker isolates share no registry/);
       assert.match(plan.refused ?? '', /or instrument its ASGI\/WSGI server deployment$/);
       assertNothing(plan);
     }
