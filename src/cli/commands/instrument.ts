@@ -9,6 +9,8 @@ import { createTwoFilesPatch } from 'diff';
 import { CliError, parseArgs, type Command, type Io } from '../io';
 import { applyEdits, planAppSetup, planInstrumentFile } from '../../core/instrument/planner';
 import { registeredElsewhere } from '../../core/instrument/common';
+import { workersRefusal } from '../../core/instrument/workers';
+import { grammarForFile } from '../../core/parsing/treeSitter';
 import { ALL_ASPECTS, type Aspect, DEFAULT_OPTIONS, type InstrumentOptions } from '../../core/instrument/types';
 import { detectRoutes } from '../../core/routes/detector';
 import { isIndexable, scanWorkspace } from '../../core/routes/workspace';
@@ -168,7 +170,8 @@ export const instrumentCommand: Command = {
     '                              folder with package.json, pyproject.toml, setup.py, requirements.txt or .git,',
     '                              or the root of the monorepo it is a member of: package.json workspaces,',
     '                              pnpm-workspace.yaml, lerna.json, uv workspace; an app in another package may',
-    '                              mount its router under a prefix)',
+    '                              mount its router under a prefix; also how far up a wrangler config making',
+    "                              the file a Cloudflare Worker's is looked for, else up to the .git folder)",
     '  --single-file               do not scan the project: paths as written in <file>',
     '',
     'Files are written atomically (temp file + rename). Exit code 1 when nothing could be done.',
@@ -189,7 +192,10 @@ export const instrumentCommand: Command = {
     for (const a of aspects) if (!ALL_ASPECTS.includes(a)) throw new CliError(`unknown aspect "${a}" (counter, histogram, span)`);
     if (strings['style'] !== undefined && strings['style'] !== 'wrapper' && strings['style'] !== 'inline')
       throw new CliError(`--style accepts wrapper and inline, not "${strings['style']}"`);
-    const opts = options(strings, booleans);
+    const opts = {
+      ...options(strings, booleans),
+      workspaceRoot: strings['root'] !== undefined ? path.resolve(io.cwd, strings['root']) : undefined,
+    };
     const file = path.resolve(io.cwd, positionals[0]!);
     let before: string;
     try {
@@ -197,6 +203,14 @@ export const instrumentCommand: Command = {
     } catch {
       throw new CliError(`cannot read ${positionals[0]}`);
     }
+    // a Cloudflare Worker's file: one refusal for everything asked, before any scan; nothing is written
+    const asked = strings['route'] !== undefined || booleans.has('all') || setup.includes('metrics-endpoint');
+    const worker = await workersRefusal(file, {
+      python: grammarForFile(file) === 'python',
+      action: asked ? 'metrics' : 'tracing',
+      root: opts.workspaceRoot,
+    });
+    if (worker) throw new CliError(worker, 1);
     const dryRun = booleans.has('dry-run');
     let after = before;
     const messages: string[] = [];

@@ -6,12 +6,13 @@
  */
 import * as path from 'node:path';
 import { calleeName, findAll, type Node } from '../parsing/nodes';
-import { withTree } from '../parsing/treeSitter';
+import { grammarForFile, withTree } from '../parsing/treeSitter';
 import { applyEdits, eolOf, indentOfLineAt, jsString, lineEndAt, lineStartAt, normalizeEdits, pyString, shiftEdits } from './common';
 import { analyseJsModule, jsRef } from './jsModule';
 import { relativeImportStyleOf, type ImportStyle } from './helperLocation';
 import { analysePythonModule, pythonImportEdits, type PyWanted } from './pyModule';
 import { validateResult } from './validate';
+import { workersRefusal } from './workers';
 import { type AppObject, type AppSetupOptions, DEFAULT_OPTIONS, type EditPlan, type InstrumentOptions, type TextEdit } from './types';
 
 function findAppsIn(root: Node, grammar: string): AppObject[] {
@@ -179,6 +180,13 @@ export async function planAppSetup(
     return { ...r, plan: { ...r.plan, edits: shiftEdits(r.plan.edits, 1) } };
   }
   const opts = { ...DEFAULT_OPTIONS, ...optsIn } as AppSetupOptions;
+  // a Cloudflare Worker's file: the /metrics endpoint and the SDK setup are written for a server process
+  const worker = await workersRefusal(file, {
+    python: grammarForFile(file) === 'python',
+    action: kind === 'tracing' ? 'tracing' : 'metrics',
+    root: opts.workspaceRoot,
+  });
+  if (worker) return refuse(worker);
   // a relative import of the tracing module carries its run-time extension where the file's project needs one
   const style = kind === 'tracing' ? await relativeImportStyleOf(file, text) : 'none';
   const r = await withTree(text, file, (root, g) =>

@@ -18,6 +18,7 @@ import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from 
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
 import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { foreignMetricsRefusal } from './foreignMetrics';
+import { workersRefusal } from './workers';
 import { planJsHelperCall, planPythonHelperCall } from './helperCalls';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
 import { PY_HELPER_FN, PY_HELPER_STACKED, PY_RESOURCE_FN, pythonHelper } from './helperPy';
@@ -203,6 +204,7 @@ async function plan(
     spanNameTemplate: optsIn?.spanNameTemplate || DEFAULT_OPTIONS.spanNameTemplate,
     style: optsIn?.style === 'inline' ? 'inline' : 'wrapper',
     inFlightGauge: optsIn?.inFlightGauge === true,
+    workspaceRoot: optsIn?.workspaceRoot,
   };
   const wrapper = opts.style === 'wrapper';
   if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) {
@@ -212,6 +214,11 @@ async function plan(
   const refused = (why: string): EditPlan => ({ edits: [], summary: why, alreadyInstrumented: [], refused: why });
   if (!aspects.length) return refused('nothing to do: no aspect (counter, histogram, span) selected');
   if (!routesIn.length) return refused('no HTTP route handlers found in this file');
+  const grammar = grammarForFile(file);
+  if (!grammar) return refused(`unsupported file type: ${path.basename(file)}`);
+  // a Cloudflare Worker's file: prom-client does not bundle there, and no registry would hold what Prometheus scrapes
+  const worker = await workersRefusal(file, { python: grammar === 'python', action: 'metrics', root: opts.workspaceRoot });
+  if (worker) return refused(worker);
   // the scrape endpoint is left alone: observing it would count every scrape as traffic
   const routes = routesIn.filter((r) => !servesScrape(r, text, file));
   const scrapeNote = (rs: Route[]) =>
@@ -220,8 +227,6 @@ async function plan(
   const scrapes = routesIn.filter((r) => !routes.includes(r));
   const lk = labelKinds(opts.labels);
   if (typeof lk === 'string') return refused(lk);
-  const grammar = grammarForFile(file);
-  if (!grammar) return refused(`unsupported file type: ${path.basename(file)}`);
   // a library of the service registering our metric names with other labels: every request would throw
   const mn = metricNames(opts);
   const ourNames = [

@@ -21,6 +21,11 @@ export interface InstrumentOptions {
    * and lowered when it ends. Off by default. Only for handlers (and helper modules) written with it.
    */
   inFlightGauge?: boolean;
+  /**
+   * The workspace folder (editor) or the CLI's `--root`: a wrangler config making the file a Cloudflare Worker's is
+   * looked for up to it (./workers). Without it, up to the folder holding `.git`.
+   */
+  workspaceRoot?: string;
 }
 
 /** Options only planAppSetup looks at (all optional; InstrumentOptions is enough). */

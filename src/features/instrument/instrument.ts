@@ -36,6 +36,8 @@ function options(uri: vscode.Uri): InstrumentOptions {
     spanNameTemplate: s.spanNameTemplate,
     style: s.style,
     inFlightGauge: s.inFlightGauge,
+    // a wrangler config making the file a Cloudflare Worker's is looked for up to the workspace folder
+    workspaceRoot: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath,
   };
 }
 

@@ -249,4 +249,35 @@ describe('telemetry-lens instrument', () => {
     assert.match(fs.readFileSync(file, 'utf8'), /^@observe_route\("GET", "\/health"\)$/m);
     assert.equal((await run(dir, 'instrument', 'app.py', '--all', '--style', 'sideways')).code, 2);
   });
+
+  it('a Cloudflare Worker (wrangler.toml main in the service): one refusal, exit 1, nothing written (routes and setup)', async () => {
+    const dir = scratchDir('cli-worker');
+    const src = path.join(FIXTURES, 'hono-worker');
+    for (const f of fs.readdirSync(src, { recursive: true }) as string[]) {
+      if (fs.statSync(path.join(src, f)).isDirectory()) fs.mkdirSync(path.join(dir, f), { recursive: true });
+      else fs.copyFileSync(path.join(src, f), path.join(dir, f));
+    }
+    const listing = () => (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+    const before = listing();
+    const index = fs.readFileSync(path.join(dir, 'src/index.ts'), 'utf8');
+    for (const args of [
+      ['--all', '--setup', 'metrics-endpoint,tracing'],
+      ['--all', '--style', 'inline'],
+      ['--route', 'GET /sessions/:id'],
+      ['--setup', 'tracing'],
+    ]) {
+      const r = await run(dir, 'instrument', 'src/index.ts', ...args);
+      assert.equal(r.code, 1, r.err);
+      assert.equal(r.out, '');
+      const lines = r.err.split('\n');
+      assert.equal(lines.length, 1, r.err);
+      assert.match(
+        lines[0]!,
+        /^telemetry-lens instrument: this service is a Cloudflare Worker \(wrangler\.toml, main = src\/index\.ts\): /,
+      );
+      assert.match(lines[0]!, args.includes('--all') || args.includes('--route') ? /prom-client needs Node\.js/ : /OpenTelemetry NodeSDK/);
+    }
+    assert.deepEqual(listing(), before);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/index.ts'), 'utf8'), index);
+  });
 });
