@@ -33,6 +33,9 @@ export interface FolderLoop {
   cwd?: true;
   /** What the loop variable holds before the file name (glob: the pattern's folder as written, `routes/`). */
   pre?: string;
+  /** A glob package's listing of a pattern written from `./` (`./routes/*.js`): the package (`glob`, `fast-glob`; ''
+   *  when not known), whose version says whether its names keep that `./` (see globKeepsDot). */
+  dotted?: string;
   /** The variable holds the project root's absolute path before `pre` (a glob of `path.resolve('routes')`). */
   rooted?: true;
   /** `readdirSync(dir, { withFileTypes: true })`: the variable is a Dirent (its `name` the entry's name). */
@@ -46,6 +49,9 @@ export interface FolderLoop {
   line: number;
   text: string;
 }
+
+/** What a path computed from the run directory starts with (`process.cwd()`, a relative `path.resolve(file)`). */
+export const RUN_MARK = '\u0000';
 
 /** A value the analysis cannot know (`process.env.X` in a test): evaluates to null, so a test over it is undecided. */
 export const UNKNOWN: NameExpr = { k: 'call', fn: 'unknown', args: [] };
@@ -100,11 +106,44 @@ export const not = (x: NameExpr): NameExpr => ({ k: 'call', fn: 'not', on: x, ar
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whether the entry matches a one-level glob pattern (`*`, `?`), after `pre` (the pattern's folder as written; `rooted`:
- *  after the project root's path too). */
+/** Whether the entry matches a glob pattern (`*`, `?`; `**` a segment for any folders below, not hidden ones), after
+ *  `pre` (the pattern's folder as written, its leading `./` optional since some glob versions drop it; `rooted`: after
+ *  the project root's path too). */
 export function globTest(pattern: string, pre = '', rooted = false): NameExpr {
-  const re = `${rooted ? '/' : '^'}${escapeRe(pre)}${escapeRe(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`;
-  return { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re, flags: '' }] };
+  const seg = (p: string): string => escapeRe(p).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]');
+  const rest = pattern
+    .split('/')
+    .map((p, i, all) => (p === '**' && i < all.length - 1 ? '(?:[^/.][^/]*/)*' : seg(p) + (i < all.length - 1 ? '/' : '')))
+    .join('');
+  const dot = !rooted && pre.startsWith('./');
+  const head = dot ? `^(?:\\./)?${escapeRe(pre.slice(2))}` : `${rooted ? '/' : '^'}${escapeRe(pre)}`;
+  return { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re: `${head}${rest}$`, flags: '' }] };
+}
+
+/** A glob pattern's folder (before its first segment with a wildcard) and the rest: one level (`*.js`, `?`), or a path
+ *  below it whose folders are `**` (`** /*.js`, every file below); null for another pattern (braces, classes, a wildcard
+ *  in the first segment, `**` in a name). */
+export function globSplit(d: string): { dir: string; pattern: string } | null {
+  const segs = d.split('/');
+  let k = segs.findIndex((x) => /[*?[{]/.test(x));
+  if (k < 0) k = segs.length - 1; // no wildcard: the one file the pattern names
+  const rest = segs.slice(k);
+  if (k < 1 || /[[{]/.test(rest.join('/'))) return null;
+  if (rest.slice(0, -1).some((x) => x !== '**') || rest.at(-1)!.includes('**')) return null;
+  return { dir: segs.slice(0, k).join('/'), pattern: rest.join('/') };
+}
+
+/** Whether a glob package's names keep the `./` a pattern is written with (`./routes/*.js` gives `./routes/a.js`): glob
+ *  up to 8, fast-glob and globby do; glob 9 and later give `routes/a.js`. Null when the package is not one of those or
+ *  the version its package.json asks for (`spec`) does not say which. */
+export function globKeepsDot(pkg: string, spec: string | null): boolean | null {
+  if (pkg === 'fast-glob' || pkg === 'globby') return true;
+  if (pkg !== 'glob' || !spec) return null;
+  const m = /^\s*(\^|~|>=|=)?\s*v?(\d+)(?:\.(?:\d+|x|\*)){0,2}(?:-[\w.]+)?\s*$/i.exec(spec);
+  if (!m) return null;
+  const major = Number(m[2]);
+  if (m[1] === '>=') return major >= 9 ? false : null;
+  return major < 9;
 }
 
 /** What the expressions may make large: entries per folder, length of a computed string. */
@@ -242,6 +281,15 @@ function call(x: Extract<NameExpr, { k: 'call' }>, ev: (y: NameExpr | undefined)
     }
     case 'join': // path.join(dir, file): its arguments, no receiver
       return a.length && a.every((p) => typeof p === 'string') ? path.join(...(a as string[])) : null;
+    case 'resolve': {
+      // path.resolve(file): from the last absolute argument, else from the run directory (RUN_MARK before the path)
+      if (!a.length || !a.every((p) => typeof p === 'string')) return null;
+      const parts = a as string[];
+      let i = parts.length - 1;
+      while (i >= 0 && !path.isAbsolute(parts[i]!) && !parts[i]!.startsWith(RUN_MARK)) i--;
+      if (i < 0) return path.join(RUN_MARK, ...parts);
+      return parts[i]!.startsWith(RUN_MARK) ? path.join(...parts.slice(i)) : path.resolve(...parts.slice(i));
+    }
     case 'kebabCase':
     case 'snakeCase':
       return s !== null
@@ -312,6 +360,9 @@ export interface FolderEntry {
   /** The loop variable's string (the file name as it is at run time), and the module name. */
   name: string;
   stem: string;
+  /** When that string is not known for certain (`name` is then as the pattern writes it, `./routes/a.js`): the other
+   *  string it may be (`routes/a.js`), and why, what a value computed from it is when the two give different ones. */
+  alt?: { name: string; why: string };
 }
 
 /**
@@ -325,17 +376,27 @@ export function folderEntries(
   files: Iterable<string>,
   modFile: (mod: string) => string | null,
   fns?: NameFns,
+  /** Whether the names of a glob package keep a pattern's leading `./` (globKeepsDot; null: not known). */
+  keepsDot?: (pkg: string) => boolean | null,
 ): FolderEntry[] {
   const all = [...files];
   let dir = loop.dir;
   let pre = loop.pre ?? '';
+  let root: string | null = null;
   if (loop.cwd) {
     // the project root: the nearest folder above the loader where the listed folder holds files
     const has = (d: string): boolean => all.some((f) => f.startsWith(path.join(d, loop.dir) + path.sep));
-    let root = path.dirname(loader);
+    root = path.dirname(loader);
     while (!has(root) && path.dirname(root) !== root) root = path.dirname(root);
     dir = path.join(root, loop.dir);
     if (loop.rooted) pre = `${root}/${pre}`;
+  }
+  let why: string | undefined;
+  if (loop.dotted !== undefined && pre.startsWith('./')) {
+    const keep = keepsDot?.(loop.dotted) ?? null;
+    if (keep === false) pre = pre.slice(2);
+    else if (keep === null)
+      why = `file name whose leading \`./\` depends on the version of ${loop.dotted || 'the glob package'}, which no package.json says`;
   }
   const names = new Map<string, string>(); // entry name → file
   const folders = new Set<string>(); // the entries that are folders (`d.isDirectory()`)
@@ -363,10 +424,24 @@ export function folderEntries(
     if (!keeps(name)) continue;
     const value = pre + name;
     const spec = loop.spec ? str(evalName(loop.spec, value, stemOf(name), fns)) : file;
-    const target = spec === null ? null : modFile(`file:${path.resolve(path.dirname(loader), spec)}`);
-    if (target && target !== loader) out.push({ mod: `file:${target}`, name: value, stem: stemOf(name) });
+    const target = spec === null ? null : specFile(spec, loader, root, modFile);
+    const alt = why ? { alt: { name: value.slice(2), why } } : {};
+    if (target && target !== loader) out.push({ mod: `file:${target}`, name: value, stem: stemOf(name), ...alt });
   }
   return out;
+}
+
+/** The file a loop's module name loads: relative to the loader's folder, or to the run directory (`path.resolve(file)`:
+ *  the project root of a listing from there, else the nearest folder above the loader that has the file). */
+function specFile(spec: string, loader: string, root: string | null, modFile: (mod: string) => string | null): string | null {
+  if (!spec.startsWith(RUN_MARK)) return modFile(`file:${path.resolve(path.dirname(loader), spec)}`);
+  const rest = `.${spec.slice(RUN_MARK.length)}`;
+  if (root) return modFile(`file:${path.resolve(root, rest)}`);
+  for (let d = path.dirname(loader), i = 0; i < 32; d = path.dirname(d), i++) {
+    const f = modFile(`file:${path.resolve(d, rest)}`);
+    if (f || path.dirname(d) === d) return f;
+  }
+  return null;
 }
 
 const stemOf = (name: string): string => path.posix.basename(name).replace(/\.[^.]*$/, '');

@@ -1,24 +1,40 @@
 /**
  * JS/TS folder loaders (see ./folderLoops): a `for … of` or `forEach` over a folder listing (`fs.readdirSync(dir)`,
- * `await fs.promises.readdir(dir)`, `glob.sync('routes/*.js')`, optionally through `.filter(cb)` or a `const` holding
- * it), and require-directory / require-all with a `visit` / `resolve` callback. The loop variable's uses become
- * NameExprs: the module a computed `require`/`import` loads (`each:<i>`), and the prefixes a mount computes from it
- * (`'/' + file.replace('.js', '')`, `path.basename(file, '.js')`, `kebabCase(name)`). A listing of a function's folder
- * parameter is the folder the function is called with (`registerRouter(__dirname)`), every script below it when the
- * function calls itself for sub-folders (`if ((await stat(p)).isDirectory()) await registerRouter(p)`). A filter or
- * guard that is not a simple string test leaves the loop as it was (a computed load, the full path unknown with the
- * reason). Pure.
+ * `await fs.promises.readdir(dir)`, `glob.sync('routes/*.js')`, `glob.sync('./routes/** /*.js')` every file below,
+ * optionally through `.filter(cb)` or a `const` holding it); require-directory / require-all: ./jsRequireDirectory. The
+ * loop variable's uses become NameExprs: the module a computed `require`/`import` loads (`each:<i>`, also
+ * `require(path.resolve(file))` from the run directory), and the prefixes a mount computes from it (`'/' +
+ * file.replace('.js', '')`, `path.basename(file, '.js')`, `kebabCase(name)`, a `let` the body changes: ./jsLetSteps). A
+ * pattern written from `./` gives names with or without it by the glob package's version (./folderLoops globKeepsDot).
+ * A listing of a function's folder parameter is the folder the function is called with (`registerRouter(__dirname)`),
+ * every script below it when the function calls itself for sub-folders (`if ((await stat(p)).isDirectory()) await
+ * registerRouter(p)`). A filter or guard that is not a simple string test leaves the loop as it was (a computed load, the
+ * full path unknown with the reason). Pure.
  */
 import * as path from 'node:path';
 import { lineOf, named, rootOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { isInlineFunction, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip } from './common';
-import { and, evalName, globTest, hasUnknown, isDir, not, TRUE, UNKNOWN, type FolderLoop, type NameExpr } from './folderLoops';
+import {
+  and,
+  evalName,
+  globSplit,
+  globTest,
+  hasUnknown,
+  isDir,
+  not,
+  RUN_MARK,
+  TRUE,
+  UNKNOWN,
+  type FolderLoop,
+  type NameExpr,
+} from './folderLoops';
 import type { JsAnalyzer } from './javascript';
 import { evalDir } from './jsRegistrations';
 import { indexedLoop, indexInLoop } from './jsIndexedLoops';
 import { word } from './loops';
 import { helperBody } from './jsStrHelpers';
+import { augmented, letValue } from './jsLetSteps';
 import type { ModId, Ref, Val } from './model';
 
 /** A loop over a folder listing: its variable, its body, and its record (null when its filter is not understood). */
@@ -50,6 +66,8 @@ export interface Ctx {
   walk?: Walk;
   /** The entries are Dirents of this folder: `d.name` is the name, `d.isDirectory()` a test of `path.join(dir, d.name)`. */
   dirents?: string;
+  /** Names of the body's `let`s as a step of them reads them (./jsLetSteps): their value before the step. */
+  bound?: ReadonlyMap<string, NameExpr>;
 }
 
 /** A function listing the folder its parameter `param` names, called with `dir` (`registerRouter(__dirname)`);
@@ -85,7 +103,6 @@ const CASE_FNS = new Set(['kebabCase', 'camelCase', 'snakeCase']);
 
 /** Where a name is `process.cwd()` (./folderLoops evaluates it to a marker that stands for the run directory). */
 const RUN_DIR: Ctx = { name: 'process.cwd()', start: 0, end: Infinity };
-const RUN_MARK = '\u0000';
 
 /** The NameExpr of `n` over the variable of `c`, or null when it is not one the resolver can evaluate. An environment
  *  variable without a default is UNKNOWN (a test over it undecided). */
@@ -101,6 +118,14 @@ export function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): Nam
   switch (n.type) {
     case 'identifier': {
       if (c.walk?.param === n.text) return { k: 's', s: c.walk.dir };
+      const b = c.bound?.get(n.text);
+      if (b) return b;
+      // a name the body declares, through the steps that change it before the read (`if (route.endsWith('index'))
+      // route = route.slice(0, -5)`, `prefix += file`)
+      const stepped = letValue(n, c.start, c.end, (x, bound) =>
+        nameExpr(A, x, bound.size ? { ...c, bound: new Map([...(c.bound ?? []), ...bound]) } : c, depth + 1),
+      );
+      if (stepped !== undefined) return stepped;
       const d = A.soleDeclarator(n.text);
       if (d && d.startIndex >= c.start && d.endIndex <= c.end) return ev(d.childForFieldName('value'));
       return constant(A, n);
@@ -175,7 +200,7 @@ export function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): Nam
       }
       // url-join: the parts joined with single slashes
       if (f?.type === 'identifier' && A.pkgOf(A.refOf(f))?.pkg === 'url-join') return call('urljoin', undefined, args);
-      const join = m === 'join' || m === 'resolve'; // path.join(dir, file): no receiver
+      // path.join(dir, file): no receiver; path.resolve(file): from the run directory when no argument is absolute
       if (m === 'resolve' && c === RUN_DIR && (!obj || obj.text === 'path')) {
         // path.resolve('routes', …): from the run directory (an absolute first argument is evalDir's)
         const xs = args.map(ev);
@@ -183,7 +208,8 @@ export function nameExpr(A: JsAnalyzer, n0: Node | null, c: Ctx, depth = 0): Nam
         if (first?.k === 's' && !path.isAbsolute(first.s) && xs.every((x) => x))
           return { k: 'call', fn: 'join', args: [{ k: 'entry' }, ...(xs as NameExpr[])] };
       }
-      if (PATH_FNS.has(m) && (!obj || pathMod)) return join ? call('join', undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
+      if (PATH_FNS.has(m) && (!obj || pathMod))
+        return m === 'join' || m === 'resolve' ? call(m, undefined, args) : call(m, ev(args[0] ?? null), args.slice(1));
       if (CASE_FNS.has(m)) return call(m, ev(args[0] ?? null), []);
       return f?.type === 'identifier' && args.length === 1 ? helper(A, f, ev(args[0]!)) : null;
     }
@@ -232,7 +258,7 @@ function constant(A: JsAnalyzer, n: Node): NameExpr | null {
 /** `path.join('/abs/folder', …, name)`: a path of the entry the resolver can tell a folder of (a bare name is the run
  *  directory's, not known). */
 function entryPath(p: NameExpr): boolean {
-  if (p.k !== 'call' || p.fn !== 'join' || p.args.at(-1)?.k !== 'entry') return false;
+  if (p.k !== 'call' || (p.fn !== 'join' && p.fn !== 'resolve') || p.args.at(-1)?.k !== 'entry') return false;
   const lead = p.args.slice(0, -1);
   return lead[0]?.k === 's' && path.isAbsolute(lead[0].s) && lead.every((a) => a.k === 's');
 }
@@ -300,14 +326,19 @@ function listing(A: JsAnalyzer, seq0: Node | null, depth = 0): { loop: FolderLoo
   // a pattern made absolute from the run directory (`path.join(path.resolve('route'), '*.js')`): glob gives absolute paths
   const run = written ? null : fromRunDir(A, glob);
   const d = written ?? run?.path;
-  const at = d ? d.lastIndexOf('/') : -1;
-  if (!d || at < 0 || /[*?[{]/.test(d.slice(0, at)) || /[[{]/.test(d.slice(at + 1))) return { loop: null };
-  const [dir, pattern] = [d.slice(0, at), d.slice(at + 1)];
+  const split = d ? globSplit(d) : null;
+  if (!split) return { loop: null };
+  const { dir, pattern } = split;
   const pre = `${dir}/`;
   const rooted = run?.rooted ? { rooted: true as const } : {};
   const filter = globTest(pattern, pre, !!run?.rooted);
   const abs = path.isAbsolute(dir);
-  return { loop: { dir: abs ? dir : path.normalize(dir), ...(abs ? {} : { cwd: true as const }), ...rooted, pre, filter, line, text } };
+  // `./routes/*.js`: whether the names keep the `./` depends on the package and its version (resolved per project)
+  const pkg = f ? A.pkgOf(A.refOf(f.type === 'member_expression' ? f.childForFieldName('object') : f)) : null;
+  const dotted = pre.startsWith('./') && !run?.rooted ? { dotted: pkg?.pkg ?? '' } : {};
+  const deep = pattern.includes('/') ? { recursive: WALK_EXTS } : {};
+  const where = abs ? {} : { cwd: true as const };
+  return { loop: { dir: abs ? dir : path.normalize(dir), ...where, ...rooted, pre, ...dotted, ...deep, filter, line, text } };
 }
 
 /** `{ withFileTypes: true }` (an encoding with it too). */
@@ -362,7 +393,7 @@ function fromRunDir(A: JsAnalyzer, n: Node): { path: string; rooted: boolean } |
 
 /** The folder an fs call reads: absolute (`__dirname`, `path.join(__dirname, 'routes')`) or from the project root
  *  (`'routes'`, `path.join(process.cwd(), 'routes')`, `` `${process.cwd()}/app/api` ``). */
-function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cwd?: true } | null {
+export function folder(A: JsAnalyzer, n: Node | null, from?: string): { dir: string; cwd?: true } | null {
   if (!n) return null;
   const d = evalDir(A, n);
   if (d) return { dir: d.length > 1 ? d.replace(/\/+$/, '') : d }; // `${__dirname}/`
@@ -439,7 +470,7 @@ export class FolderListings {
     if (l.re.test(n.text)) return true;
     if (l.deps === undefined) {
       const deps = new Set<string>();
-      const decls = this.A.declaredIn(l.start, l.end);
+      const decls = [...this.A.declaredIn(l.start, l.end), ...augmented(l.body)]; // `p += file` too
       for (let grew = true, i = 0; grew && i < 8; i++) {
         grew = false;
         for (const d of decls)
@@ -515,41 +546,6 @@ export class FolderListings {
     if (l.index >= 0) this.A.fa.folderLoops![l.index] = l.loop;
     return { mod: this.mod(l), loop: l.loop };
   }
-}
-
-/** Options of require-directory a loader may not narrow without us reading them. */
-const NARROWING = /^(include|exclude|rename|filter|excludeDirs|map)$/;
-
-/**
- * require-directory `requireDirectory(module, dir, { visit })`, require-all `requireAll({ dirname, resolve })`: the
- * callback is called with every module below the folder (the package's default extensions, recursively unless
- * `recurse: false` / `recursive: false`). Records the folder and the call; false when it is not such a call.
- */
-export function folderLoaderCall(A: JsAnalyzer, n: Node, callee: Ref, args: readonly Node[]): boolean {
-  const pkg = A.pkgOf(callee);
-  if (!pkg || !['cjs', 'default', '*'].includes(pkg.name) || (pkg.pkg !== 'require-directory' && pkg.pkg !== 'require-all')) return false;
-  const rd = pkg.pkg === 'require-directory';
-  const objs = args.map((a) => unwrapExpr(a)).filter((a) => a?.type === 'object');
-  const opts = objs.at(-1) ?? null;
-  const dirNode = rd ? (args[1] && args[1] !== opts ? args[1] : null) : ((opts ? A.prop(opts, 'dirname') : args[0]) ?? null);
-  const cb = opts ? A.prop(opts, rd ? 'visit' : 'resolve') : null;
-  if (!cb || !opts || named(opts).some((p) => NARROWING.test(p.childForFieldName('key')?.text ?? ''))) return false;
-  const d = dirNode ? folder(A, dirNode, A.dir) : { dir: A.dir };
-  if (!d) return false;
-  const flat = unwrapExpr(A.prop(opts, rd ? 'recurse' : 'recursive'))?.text === 'false';
-  const exts = rd ? ['js', 'json', 'coffee'] : ['js', 'json'];
-  const loop: FolderLoop = {
-    ...d,
-    line: lineOf(n),
-    text: clip(n.text),
-    ...(flat
-      ? { filter: { k: 'call', fn: 'test', on: { k: 'entry' }, args: [{ k: 're', re: `^[^.].*\\.(?:${exts.join('|')})$`, flags: '' }] } }
-      : { recursive: exts }),
-  };
-  const loops = (A.fa.folderLoops ??= []);
-  A.fa.calls.push({ callee: A.refOf(cb), args: [{ k: 'imp', mod: `each:${loops.length}`, name: 'cjs' }], line: lineOf(n) });
-  loops.push(loop);
-  return true;
 }
 
 /** `mod.router || mod.default?.router || mod.default` of a module a folder loop loads: the first export it has. */

@@ -446,6 +446,8 @@ export interface NestImports {
 
 export interface NestGlobal {
   prefix: Val | null;
+  /** Where the prefix is set (`app.setGlobalPrefix('api')`): what a reason names. */
+  at?: { line: number; text: string };
   exclude: { path: string; methods: HttpMethod[] | null }[];
   uriVersioning: { prefix: string; defaultVersion: string[] | null } | null;
 }

@@ -7,7 +7,7 @@ import { aliasTarget, type AliasScope } from './moduleAliases';
 import { denoTargets, type DenoImportMap } from './denoImports';
 import { nearestAbove, subpathTargets, type PackageScope } from './packageImports';
 import type { PathConfig } from './tsconfigPaths';
-import { packageTargets, type WorkspacePackage } from './workspacePackages';
+import { dependencySpec, packageTargets, type InstalledPackages, type WorkspacePackage } from './workspacePackages';
 
 const JS_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -22,6 +22,7 @@ export class ModuleIndex {
   private scopes: PackageScope[];
   private aliasScopes: AliasScope[];
   private denoMaps: DenoImportMap[];
+  private installed: InstalledPackages[];
 
   /** `sorted`: the analyses in file order (the first of equal stems wins, .ts and .py preferred). */
   constructor(
@@ -32,6 +33,7 @@ export class ModuleIndex {
       workspacePackages?: WorkspacePackage[];
       aliasScopes?: AliasScope[];
       denoImportMaps?: DenoImportMap[];
+      installedPackages?: InstalledPackages[];
     },
   ) {
     for (const fa of sorted) {
@@ -59,12 +61,18 @@ export class ModuleIndex {
     this.scopes = options.packageScopes ?? [];
     this.aliasScopes = options.aliasScopes ?? [];
     this.denoMaps = options.denoImportMaps ?? [];
+    this.installed = options.installedPackages ?? [];
     this.moduleRoots = [...new Set(sorted.flatMap((fa) => fa.moduleRoots ?? []))];
   }
 
   /** The folder of the workspace package (a package.json with a name) nearest above `file`; '' outside any. */
   packageOf(file: string): string {
     return nearestAbove(this.packages, file)?.dir ?? '';
+  }
+
+  /** The version of registry package `name` the package.json nearest above `from` asks for, or null. */
+  dependencySpec(name: string, from: string): string | null {
+    return dependencySpec(this.installed, name, from);
   }
 
   /** The analysed file a module id imported from `from` names, or null. */

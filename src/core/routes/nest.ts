@@ -5,7 +5,6 @@ import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip, toMethod } from './common';
 import { configPaths, decoArg, decoratedRoutes, elementRoutes, NEST_METHODS, projectDecorator } from './nestDecorators';
 import type { JsAnalyzer } from './javascript';
-import * as path from 'node:path';
 import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './model';
 import type { Ent } from './values';
 import type { Framework, HttpMethod, Route } from './types';
@@ -15,9 +14,11 @@ import { FD_PKG, RC_PKG, RcServers, rcServer } from './routingControllers';
 import { literalArray } from './jsValues';
 import { NestGraph, nestBootstrap, nestImports } from './nestGraph';
 import { IE_METHODS, IE_PKG, IeServers } from './inversifyExpress';
+import { NestGlobals } from './nestGlobals';
 
 /** The subset of a member call the NestJS set-up calls read. */
 interface SetupCall {
+  n: Node;
   argv: readonly Node[];
 }
 
@@ -267,10 +268,11 @@ function allDefaulted(fn: Node): boolean {
 }
 
 /** NestJS `app.setGlobalPrefix('api', { exclude })` */
-export function nestGlobalPrefix(A: JsAnalyzer, { argv }: SetupCall): void {
+export function nestGlobalPrefix(A: JsAnalyzer, { n, argv }: SetupCall): void {
   if (!A.frameworks.has('nestjs') || !argv[0]) return;
   const g = (A.fa.nest ??= { prefix: null, exclude: [], uriVersioning: null });
   g.prefix = A.evalStr(argv[0]);
+  g.at = { line: lineOf(n), text: clip(n.text, 60) };
   const o = unwrapExpr(argv[1] ?? null);
   const ex = o?.type === 'object' ? unwrapExpr(A.prop(o, 'exclude')) : null;
   for (const e of ex?.type === 'array' ? named(ex) : []) {
@@ -356,7 +358,7 @@ function nestRoutes(
 
 /** The NestJS applications of a workspace: bootstraps (global prefix, versioning) and RouterModule paths. */
 export class NestApps {
-  private readonly nests: { file: string; g: NestGlobal }[] = [];
+  private readonly globals: NestGlobals;
   private modules: {
     paths: Map<string, string | { why: string }>;
     /** where a path from configuration comes from (`prefix from \`process.env.API_PREFIX\` (default \`api\`)`) */
@@ -377,7 +379,7 @@ export class NestApps {
     loaded: () => Set<string>,
     installed: (file: string, spec: string) => boolean,
   ) {
-    for (const fa of files.values()) if (fa.nest) this.nests.push({ file: fa.file, g: fa.nest });
+    this.globals = new NestGlobals(files, resolve, evalVal, rel, loaded);
     this.rc = new RcServers(files, resolve, arrayOf, evalVal, rel);
     this.ie = new IeServers(files, evalVal, rel, loaded);
     this.graph = new NestGraph(files, resolve, arrayOf, rel, loaded, installed);
@@ -411,17 +413,9 @@ export class NestApps {
     return elementRoutes(this, file, r);
   }
 
-  /** The bootstrap of a controller: the one whose directory holds it most closely (monorepos have one per app), else the only one. */
+  /** The set-up of a controller's application (./nestGlobals). */
   private globalOf(file: string): NestGlobal | null {
-    let best: { file: string; g: NestGlobal } | null = null;
-    for (const n of this.nests) {
-      const dir = path.dirname(n.file) + path.sep;
-      if (file.startsWith(dir) && (!best || dir.length > path.dirname(best.file).length + 1)) best = n;
-    }
-    best ??= this.nests.length === 1 ? this.nests[0]! : null;
-    if (!best) return null;
-    const prefix = best.g.prefix ? this.evalVal(best.file, best.g.prefix) : null;
-    return { ...best.g, prefix };
+    return this.globals.of(file);
   }
 
   /** RouterModule: the path of the module that declares a controller ('' when none); unknown when a routed module's

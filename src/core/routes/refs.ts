@@ -5,7 +5,7 @@
  * route's handler function. Pure.
  */
 import { ANY_PROP, type CallEdge, type ClassDecl, type FileAnalysis, type ModId, type RawRoute, type Ref, type Val } from './model';
-import { evalName, folderEntries, type NameExpr, type NameFns } from './folderLoops';
+import { evalName, folderEntries, globKeepsDot, type FolderEntry, type NameExpr, type NameFns } from './folderLoops';
 import * as path from 'node:path';
 import { lastName, makesHonoApp, TABLE_ROWS } from './common';
 import { passesOn } from './jsMiddleware';
@@ -19,7 +19,7 @@ import { pyMember, pyMethod, pyReceiver, pyReturn, type PyContext } from './pyMe
 /** One entry of a folder loader: its modules' pattern (`each:0`, `py:app.routes.*`), the entry's module and names. */
 export interface EntryAt {
   mod: ModId;
-  entry: { mod: ModId; name: string; stem: string };
+  entry: FolderEntry;
   /** The string helpers of other modules the loader's expressions call. */
   fns: NameFns;
 }
@@ -34,8 +34,11 @@ export function refAt(r: Ref, at: EntryAt): Ref {
 /** A string computed from the folder entry's name (Val.each), at the entry; any other value as it is. */
 export function valAt(v: Val | null, at: EntryAt): Val | null {
   const each = v && 'e' in v ? v.each : undefined;
-  if (!each || !(each.mod === at.mod || (each.mod === 'py:*' && at.mod.startsWith('py:')))) return v;
+  if (!v || !('e' in v) || !each || !(each.mod === at.mod || (each.mod === 'py:*' && at.mod.startsWith('py:')))) return v;
   const s = evalName(each.x, at.entry.name, at.entry.stem, at.fns);
+  // a name not known for certain (FolderEntry.alt): known when both names give the same string
+  const alt = at.entry.alt;
+  if (alt && s !== evalName(each.x, alt.name, at.entry.stem, at.fns)) return { ...v, why: alt.why };
   return typeof s === 'string' ? { s } : v;
 }
 
@@ -341,7 +344,8 @@ export class RefResolver {
     const modFile = (m: ModId): string | null => this.mods.modFile(m, file);
     if (mod.startsWith('each:')) {
       const loop = this.files.get(file)?.folderLoops?.[Number(mod.slice(5))];
-      out = loop ? folderEntries(loop, file, this.files.keys(), modFile, this.nameFns(file)) : [];
+      const keepsDot = (pkg: string): boolean | null => globKeepsDot(pkg, this.mods.dependencySpec(pkg, file));
+      out = loop ? folderEntries(loop, file, this.files.keys(), modFile, this.nameFns(file), keepsDot) : [];
     } else {
       const filter = this.files.get(file)?.loaderFilters?.[mod]; // the modules the loader skips (./pyLoaders)
       out = this.mods.modules(mod).map((m) => {

@@ -26,6 +26,8 @@ export interface WorkspacePackage {
 export interface InstalledPackages {
   dir: string;
   names: string[];
+  /** The version each asks for (`"glob": "^10.2.7"`), by name. */
+  specs?: Record<string, string>;
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
@@ -61,8 +63,9 @@ export async function readManifests(
       };
       const aliases = aliasScope(path.dirname(file), json);
       if (aliases) aliasScopes.push(aliases);
-      const names = registryDependencies(json);
-      if (names.length) installed.push({ dir: path.dirname(file), names });
+      const specs = registryDependencies(json);
+      const names = Object.keys(specs);
+      if (names.length) installed.push({ dir: path.dirname(file), names, specs });
       if (typeof json.name !== 'string' || !json.name) continue;
       const ex = json.exports;
       const subpaths = ex && typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some((k) => k.startsWith('.'));
@@ -76,18 +79,28 @@ export async function readManifests(
   return { packages, aliasScopes, installed };
 }
 
-/** The names of the registry packages a manifest depends on (at most MAX_DEPENDENCIES). */
-function registryDependencies(json: Record<string, unknown>): string[] {
-  const out = new Set<string>();
+/** The registry packages a manifest depends on (at most MAX_DEPENDENCIES), each with the version it asks for (the first
+ *  field's: `dependencies` before `devDependencies`). */
+function registryDependencies(json: Record<string, unknown>): Record<string, string> {
+  const out = new Map<string, string>();
   for (const field of DEPENDENCY_FIELDS) {
     const deps = json[field];
     if (!deps || typeof deps !== 'object' || Array.isArray(deps)) continue;
     for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) {
-      if (out.size >= MAX_DEPENDENCIES) return [...out];
-      if (name && typeof spec === 'string' && !LOCAL_SPEC.test(spec)) out.add(name);
+      if (out.size >= MAX_DEPENDENCIES) return Object.fromEntries(out);
+      if (name && typeof spec === 'string' && !LOCAL_SPEC.test(spec) && !out.has(name)) out.set(name, spec);
     }
   }
-  return [...out];
+  return Object.fromEntries(out);
+}
+
+/** The version the package.json nearest above `from` that depends on registry package `name` asks for; null when none
+ *  does. */
+export function dependencySpec(scopes: readonly InstalledPackages[], name: string, from: string): string | null {
+  let best: InstalledPackages | null = null;
+  for (const s of scopes)
+    if (from.startsWith(s.dir + path.sep) && s.names.includes(name) && (!best || s.dir.length > best.dir.length)) best = s;
+  return best?.specs?.[name] ?? null;
 }
 
 /** Whether the bare import `spec` in `from` names a registry package a package.json above it depends on. */

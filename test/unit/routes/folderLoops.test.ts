@@ -10,7 +10,19 @@ import assert from 'node:assert/strict';
 import { analyzeFile, detectRoutes, resolveRoutes } from '../../../src/core/routes/detector';
 import { loadParsers } from '../../../src/core/parsing/treeSitter';
 import { DocumentAnalyzer } from '../../../src/core/routes/incremental';
-import { evalName, folderEntries, isDir, not, settle, UNKNOWN, type NameExpr } from '../../../src/core/routes/folderLoops';
+import {
+  evalName,
+  folderEntries,
+  globKeepsDot,
+  globSplit,
+  globTest,
+  isDir,
+  not,
+  RUN_MARK,
+  settle,
+  UNKNOWN,
+  type NameExpr,
+} from '../../../src/core/routes/folderLoops';
 import { routeParams } from '../../../src/core/routes/autoload';
 import { DEFAULT_OPTIONS, planInstrumentFile } from '../../../src/core/instrument/planner';
 import type { Route } from '../../../src/core/routes/types';
@@ -276,4 +288,83 @@ test('names: url-join, tests undecided by an unknown value, folder tests settled
   assert.equal(routeParams('/chats/_id/messages/_messageId'), '/chats/:id/messages/:messageId');
   assert.equal(routeParams('/users/__id-__slug'), '/users/:id-:slug');
   assert.equal(routeParams('/snake_case'), '/snake_case');
+});
+
+test('glob patterns: `**` below the folder, the leading `./` by the glob version, path.resolve from the run directory', () => {
+  assert.deepEqual(globSplit('./routes/**/*.js'), { dir: './routes', pattern: '**/*.js' });
+  assert.deepEqual(globSplit('api/*.js'), { dir: 'api', pattern: '*.js' });
+  for (const p of ['**/*.js', 'routes/{a,b}.js', 'routes/a**b/*.js', 'routes/*/x/*.js']) assert.equal(globSplit(p), null, p);
+  const deep = globTest('**/*.js', './routes/');
+  for (const [name, ok] of [
+    ['./routes/index.js', true],
+    ['routes/api/bill.js', true], // glob 9 and later drop the `./`
+    ['routes/api/v1/bill.js', true],
+    ['routes/.hidden/a.js', false],
+    ['routes/api/bill.ts', false],
+    ['other/api/bill.js', false],
+  ] as const)
+    assert.equal(evalName(deep, name, 'x'), ok, name);
+  assert.equal(globKeepsDot('glob', '^10.2.7'), false);
+  assert.equal(globKeepsDot('glob', '~7.1.6'), true);
+  assert.equal(globKeepsDot('glob', '8.1.0'), true);
+  assert.equal(globKeepsDot('glob', '>=9'), false);
+  assert.equal(globKeepsDot('glob', '>=7'), null); // 7 or 11
+  assert.equal(globKeepsDot('glob', '*'), null);
+  assert.equal(globKeepsDot('glob', null), null);
+  assert.equal(globKeepsDot('fast-glob', null), true);
+  assert.equal(globKeepsDot('tiny-glob', '^0.2.9'), null);
+  const resolve = (...args: NameExpr[]): NameExpr => ({ k: 'call', fn: 'resolve', args });
+  assert.equal(evalName(resolve(entry), 'routes/a.js', 'x'), `${RUN_MARK}/routes/a.js`);
+  assert.equal(evalName(resolve(s('/p/app'), entry), 'a.js', 'x'), '/p/app/a.js');
+  assert.equal(evalName(resolve(s('/p'), s('/q'), entry), 'a.js', 'x'), '/q/a.js');
+});
+
+test('a `let` the loop body changes before the mount: followed through assignments and ifs, else unknown, never the first value', async () => {
+  const GLOB10 = [{ dir: '/p', names: ['express', 'glob'], specs: { express: '^4.19.2', glob: '^10.3.0' } }];
+  const loader = js(
+    '/p/app.js',
+    "const app = require('express')();",
+    "const glob = require('glob');",
+    "const path = require('path');",
+    "for (const file of glob.sync('./routes/**/*.js')) {",
+    '  let route = file.slice(6, -3);',
+    "  if (route.endsWith('/index')) route = route.slice(0, -6);",
+    "  else if (route === '/home') { route = '/'; }",
+    '  route = route.toLowerCase();',
+    '  app.use(route, require(path.resolve(file)));',
+    '}',
+    "for (const file of glob.sync('./legacy/*.js')) {",
+    "  let prefix = '/old';",
+    "  [1].forEach(() => { prefix = prefix + '/x'; });",
+    "  prefix += '/' + path.basename(file, '.js');",
+    '  app.use(prefix, require(path.resolve(file)));',
+    '}',
+    "let shared = '/acc';",
+    "for (const file of glob.sync('./acc/*.js')) {",
+    "  shared += '/' + path.basename(file, '.js');",
+    '  app.use(shared, require(path.resolve(file)));',
+    '}',
+    'app.listen(3000);',
+  );
+  const routes = await detectRoutes(
+    [
+      loader,
+      js('/p/routes/users.js', ...ROUTER('/:id')),
+      js('/p/routes/home.js', ...ROUTER('/')),
+      js('/p/routes/Reports.js', ...ROUTER('/daily')),
+      js('/p/routes/admin/index.js', ...ROUTER('/stats')),
+      js('/p/legacy/tags.js', ...ROUTER('/')),
+      js('/p/acc/a.js', ...ROUTER('/')),
+    ],
+    { installedPackages: GLOB10 },
+  );
+  const got = routes.map(brief);
+  assert.deepEqual(got, [
+    'GET null(/: prefix at app.js:20 is a variable: shared) /p/acc/a.js', // accumulated over the entries
+    'GET null(/: prefix at app.js:15 is a variable: prefix) /p/legacy/tags.js', // a callback may change it: not `/old/tags`
+    'GET /reports/daily /p/routes/Reports.js',
+    'GET /admin/stats /p/routes/admin/index.js',
+    'GET / /p/routes/home.js',
+    'GET /users/:id /p/routes/users.js',
+  ]);
 });
