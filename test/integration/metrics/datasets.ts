@@ -230,7 +230,7 @@ export const CASES: ConventionCase[] = [
   },
   // The three below are appended (the engine tests address the ones above by index).
   {
-    // fastify-metrics 13 (node_modules/fastify-metrics/dist/fastify-metrics.js, registerRouteMetrics): histogram
+    // fastify-metrics 13 (node_modules/fastify-metrics-for-tests/dist/fastify-metrics.js, registerRouteMetrics): histogram
     // http_request_duration_seconds {method, route, status_code}, route = request.routeOptions.url. The same family name
     // as express-prom-bundle's above, told apart by `route`. (Its real output is scraped in fastifyMetrics.live.test.ts.)
     convention: 'fastify-metrics',

@@ -5,11 +5,14 @@
  * the equivalent single-route PromQL. Traffic comes in two identical rounds with a scrape between them and none
  * during them (the /metrics route waits for a round to end), so every series grows the same way and the error
  * ratio is exactly the second round's. Waits are bounded polls on the observable condition.
+ * The plugin is the npm package fastify-metrics installed under the alias `fastify-metrics-for-tests`: the repository's
+ * package.json is the manifest Instrument Route reads for the fixtures inside it, and a dependency named
+ * fastify-metrics there would make each of them a service exporting fastify-metrics' http_request_duration_seconds.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
-import fastifyMetrics from 'fastify-metrics';
+import fastifyMetrics from 'fastify-metrics-for-tests';
 import { PrometheusClient } from '../../../src/backends/prometheus';
 import { MetricsEngine, type ServiceSpec } from '../../../src/core/metrics/engine';
 import { formatDuration } from '../../../src/core/metrics/format';
