@@ -48,7 +48,8 @@ export const scaffoldCommand: Command = {
     '  --force                   overwrite existing files',
     '',
     'Without --convention or a Prometheus that knows the service, the convention comes from the code',
-    '(prometheus-fastapi-instrumentator, express-prom-bundle, Instrument Route); failing that, telemetry-lens.',
+    '(prometheus-fastapi-instrumentator, express-prom-bundle, fastify-metrics, starlette_exporter,',
+    'prometheus-flask-exporter, Instrument Route); failing that, telemetry-lens.',
     'Exit codes: 0 written, 2 usage error or files exist (nothing written).',
   ].join('\n'),
   async run(args, io) {

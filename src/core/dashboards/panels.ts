@@ -44,9 +44,15 @@ export interface PanelScope {
 
 export const QUANTILES = [0.5, 0.9, 0.99] as const;
 
-/** The in-flight requests gauge each convention's instrumentation can export (none for express-prom-bundle). */
+/**
+ * The in-flight requests gauge each convention's instrumentation can export (none for express-prom-bundle,
+ * fastify-metrics, prometheus-flask-exporter). `prefix` is Instrument Route's; starlette_exporter's gauge follows
+ * its own metric names.
+ */
 export function inflightMetric(conv: Convention, prefix = ''): string | undefined {
   switch (conv.name) {
+    case 'starlette-exporter':
+      return conv.countMetric.replace(/requests_total$/, 'requests_in_progress');
     case 'telemetry-lens':
       return `${prefix}http_requests_in_progress`;
     case 'instrumentator':

@@ -15,13 +15,17 @@ import { METRIC_CLASH_FIX } from './common';
 import { withTree } from '../parsing/treeSitter';
 import { ScanRules } from '../routes/scanRules';
 import { jsRegistrations } from './foreignJs';
-import { pyRegistrations } from './foreignPy';
+import { pyRegistrations, type PyRegistration } from './foreignPy';
+import { flaskExporterRegistrations, starletteRegistrations } from './foreignPyExporters';
+import type { Node } from '../parsing/nodes';
 import type { ForeignMetric } from './types';
 
 interface ForeignLibrary {
   /** the dependency's name as a manifest spells it (PEP 503-normalised for Python) */
   name: string;
   python: boolean;
+  /** Python: the reader of one module's registrations (./foreignPy, ./foreignPyExporters) */
+  py?: (root: Node) => PyRegistration[];
   /** the metric names it registers by default, with their label names */
   metrics: Record<string, string[]>;
 }
@@ -36,6 +40,8 @@ interface ForeignLibrary {
  *    `http_requests_total` labelled method, route, status, ok; in a registry of its own unless given one)
  *  - prometheus-fastapi-instrumentator: README and metrics.py, github.com/trallnag/prometheus-fastapi-instrumentator
  *    (`http_requests_total` labelled handler, status, method; `http_request_duration_seconds` labelled handler, method)
+ *  - starlette-exporter, prometheus-flask-exporter: see ./foreignPyExporters. Their default names are none of ours;
+ *    a `prefix="http"` / `defaults_prefix=NO_PREFIX` read from a registration makes them clash.
  * `metrics` are the defaults, used when no registration of the library is found (it may be registered in a way the
  * reading does not follow: the refusal stays).
  */
@@ -53,7 +59,28 @@ const FOREIGN: ForeignLibrary[] = [
   {
     name: 'prometheus-fastapi-instrumentator',
     python: true,
+    py: pyRegistrations,
     metrics: { http_requests_total: ['handler', 'status', 'method'], http_request_duration_seconds: ['handler', 'method'] },
+  },
+  {
+    name: 'starlette-exporter',
+    python: true,
+    py: starletteRegistrations,
+    metrics: {
+      starlette_requests_total: ['method', 'path', 'status_code', 'app_name'],
+      starlette_request_duration_seconds: ['method', 'path', 'status_code', 'app_name'],
+      starlette_requests_in_progress: ['method', 'app_name'],
+    },
+  },
+  {
+    name: 'prometheus-flask-exporter',
+    python: true,
+    py: flaskExporterRegistrations,
+    metrics: {
+      flask_http_request_duration_seconds: ['method', 'path', 'status'],
+      flask_http_request_total: ['method', 'status'],
+      flask_http_request_exceptions_total: ['method', 'status'],
+    },
   },
 ];
 
@@ -185,7 +212,7 @@ async function fileRegistrations(
   const regs = !text.includes(needle)
     ? []
     : ((await withTree(text, file, (root) =>
-        (lib.python ? pyRegistrations(root) : jsRegistrations(root, lib.name, major)).map((r) => ({
+        (lib.py ? lib.py(root) : jsRegistrations(root, lib.name, major)).map((r) => ({
           where: `${rel}:${r.line}`,
           metrics: r.metrics,
         })),

@@ -19,13 +19,25 @@ export interface PyRegistration {
   metrics: ForeignMetric[] | string;
 }
 
-/** Local names of the Instrumentator class, of the package module, and of prometheus_client's REGISTRY/CollectorRegistry. */
-function pyBindings(root: Node): { classes: Set<string>; modules: Set<string>; defaultRegistry: Set<string>; registryClass: Set<string> } {
-  const out = {
+export interface PyBindings {
+  /** local names of the library's classes (`from mod import Cls as X`) */
+  classes: Set<string>;
+  /** local names of the library's module (`import mod as m`: `m.Cls`) */
+  modules: Set<string>;
+  defaultRegistry: Set<string>;
+  registryClass: Set<string>;
+  /** local names of other names imported from the module (`NO_PREFIX`), by imported name */
+  others: Map<string, Set<string>>;
+}
+
+/** Local names of a library's classes (`classes`) and module, and of prometheus_client's REGISTRY/CollectorRegistry. */
+export function pyBindings(root: Node, module = MODULE, classes: ReadonlySet<string> = CLASSES): PyBindings {
+  const out: PyBindings = {
     classes: new Set<string>(),
     modules: new Set<string>(),
     defaultRegistry: new Set<string>(),
     registryClass: new Set<string>(),
+    others: new Map(),
   };
   walk(root, (n) => {
     if (n.type === 'import_from_statement') {
@@ -35,7 +47,8 @@ function pyBindings(root: Node): { classes: Set<string>; modules: Set<string>; d
         const name = imp.type === 'aliased_import' ? imp.childForFieldName('name')?.text : imp.text;
         const local = imp.type === 'aliased_import' ? imp.childForFieldName('alias')?.text : imp.text;
         if (!name || !local) continue;
-        if (mod === MODULE && CLASSES.has(name)) out.classes.add(local);
+        if (mod === module && classes.has(name)) out.classes.add(local);
+        else if (mod === module) out.others.set(name, (out.others.get(name) ?? new Set()).add(local));
         if (mod === 'prometheus_client' || mod === 'prometheus_client.registry') {
           if (name === 'REGISTRY') out.defaultRegistry.add(local);
           if (name === 'CollectorRegistry') out.registryClass.add(local);
@@ -48,7 +61,7 @@ function pyBindings(root: Node): { classes: Set<string>; modules: Set<string>; d
         if (!imp) continue;
         const name = imp.type === 'aliased_import' ? imp.childForFieldName('name')?.text : imp.text;
         const local = imp.type === 'aliased_import' ? imp.childForFieldName('alias')?.text : imp.text;
-        if (name === MODULE && local) out.modules.add(local);
+        if (name === module && local) out.modules.add(local);
         if (name === 'prometheus_client' && local) {
           out.defaultRegistry.add(`${local}.REGISTRY`);
           out.registryClass.add(`${local}.CollectorRegistry`);
@@ -64,7 +77,7 @@ function pyBindings(root: Node): { classes: Set<string>; modules: Set<string>; d
 /** The value a name is assigned once in the module (`registry = CollectorRegistry()`). */
 const assigned = (root: Node, name: string): Node | undefined => soleBinding(root, name, 'assignment', 'left', 'right');
 
-function registryOf(root: Node, b: ReturnType<typeof pyBindings>, n: Node | undefined): RegistryKind {
+export function registryOf(root: Node, b: PyBindings, n: Node | undefined): RegistryKind {
   if (!n) return 'default';
   if (b.defaultRegistry.has(n.text)) return 'default';
   const v = n.type === 'identifier' ? assigned(root, n.text) : n;
@@ -73,7 +86,7 @@ function registryOf(root: Node, b: ReturnType<typeof pyBindings>, n: Node | unde
 }
 
 /** A string argument: its value, '' when absent, undefined when not a literal (or a name assigned one once). */
-function strArg(root: Node, n: Node | undefined): string | undefined {
+export function strArg(root: Node, n: Node | undefined): string | undefined {
   if (!n) return '';
   const v = n.type === 'identifier' ? assigned(root, n.text) : n;
   return pyStringValue(v);

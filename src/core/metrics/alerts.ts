@@ -17,9 +17,9 @@ export interface RouteAlert {
   annotations: Record<string, string>;
 }
 
-const ALERT_ROUTE_LABELS = ['route', 'handler', 'http_route', 'path'];
+const ALERT_ROUTE_LABELS = ['route', 'handler', 'http_route', 'path', 'url_rule'];
 
-/** Firing alerts matched to routes by a route/handler/http_route/path label equal to the route template. */
+/** Firing alerts matched to routes by a route/handler/http_route/path/url_rule label equal to the route template. */
 export function routeAlerts(alerts: Alert[], services: { id: string; selector: string; routes: Route[] }[]): RouteAlert[] {
   const out: RouteAlert[] = [];
   for (const a of alerts) {

@@ -13,12 +13,24 @@ import { routeTemplate } from '../routes/route';
 import type { HttpMethod, Route } from '../routes/types';
 import { canonicalRouteKey, escapeRegExp, toPromBundlePath } from './routeTemplates';
 
-export type ConventionName = 'instrumentator' | 'otel' | 'otel-legacy' | 'express-prom-bundle' | 'telemetry-lens' | 'custom';
+export type ConventionName =
+  | 'instrumentator'
+  | 'otel'
+  | 'otel-legacy'
+  | 'express-prom-bundle'
+  | 'fastify-metrics'
+  | 'starlette-exporter'
+  | 'prometheus-flask-exporter'
+  | 'telemetry-lens'
+  | 'custom';
 export const CONVENTION_NAMES: ConventionName[] = [
   'instrumentator',
   'otel',
   'otel-legacy',
   'express-prom-bundle',
+  'fastify-metrics',
+  'starlette-exporter',
+  'prometheus-flask-exporter',
   'telemetry-lens',
   'custom',
 ];
@@ -35,8 +47,14 @@ export interface CustomTemplates {
 
 export interface ConventionConfig {
   name: ConventionName;
-  /** Metric name prefix for `telemetry-lens` (default ""). */
+  /**
+   * Metric name prefix: for `telemetry-lens` (default ""); for `starlette-exporter` its `prefix` option with the
+   * underscore (default "starlette_"); for `prometheus-flask-exporter` its `defaults_prefix` with the underscore
+   * (default "flask_", "" for NO_PREFIX).
+   */
   prefix?: string;
+  /** `prometheus-flask-exporter` only: the label its `group_by` names, `path` (default) or `url_rule`. */
+  routeLabel?: 'path' | 'url_rule';
   custom?: CustomTemplates;
 }
 
@@ -157,6 +175,71 @@ export function getConvention(cfg: ConventionConfig | ConventionName): Conventio
         ],
         labelValueFor: (r) => toPromBundlePath(routeTemplate(r)),
       };
+    case 'fastify-metrics':
+      return {
+        name: 'fastify-metrics',
+        title: 'fastify-metrics',
+        routeLabels: ['route'],
+        methodLabel: 'method',
+        statusLabel: 'status_code',
+        countMetric: 'http_request_duration_seconds_count',
+        bucketMetric: 'http_request_duration_seconds_bucket',
+        toSeconds: 1,
+        pathLike: false,
+        grouped: true,
+        warnings: [],
+        notes: [
+          '`route` is the Fastify route template (`request.routeOptions.url`, plugin prefix included: `/api/users/:id`), or the route\'s `config.statsId` when it has one. Only registered routes are measured, unless registeredRoutesOnly is false (then unrouted requests are "__unknown__", listed as unmatched).',
+          'Request rate comes from the histogram _count; errors are status_code=~"5.." (also with groupStatusCodes, which reports "5xx"). The summary http_request_summary_seconds is not used: summary quantiles cannot be merged across methods or instances.',
+          'Labels renamed with routeMetrics.overrides.labels, or a renamed histogram, are not recognised: use the custom convention then.',
+        ],
+        labelValueFor: asWritten,
+      };
+    case 'starlette-exporter': {
+      const p = c.prefix ?? 'starlette_';
+      return {
+        name: 'starlette-exporter',
+        title: `starlette_exporter${p !== 'starlette_' ? ` (prefix "${p.replace(/_$/, '')}")` : ''}`,
+        routeLabels: ['path'],
+        methodLabel: 'method',
+        statusLabel: 'status_code',
+        countMetric: `${p}requests_total`,
+        bucketMetric: `${p}request_duration_seconds_bucket`,
+        toSeconds: 1,
+        pathLike: true,
+        grouped: true,
+        warnings: [],
+        notes: [
+          '`path` is the route template (`/users/{user_id}`, mounted routers joined) with group_paths, the default since starlette_exporter 0.18.0; with group_paths=False (or an older version) it is the raw URL, matched to the most specific template by pattern and summed.',
+          'Unrouted requests (404s) are dropped by filter_unhandled_paths (default since 0.18.0), or reported as path="__unknown__" with group_unhandled_paths (listed as unmatched).',
+          'Errors are status_code=~"5..". A handler answering with an HTTPStatus on Python < 3.11 is labelled "HTTPStatus.…" unless always_use_int_status=True, and is then not counted as an error.',
+        ],
+        labelValueFor: asWritten,
+      };
+    }
+    case 'prometheus-flask-exporter': {
+      const p = c.prefix ?? 'flask_';
+      const byRule = c.routeLabel === 'url_rule';
+      return {
+        name: 'prometheus-flask-exporter',
+        title: `prometheus-flask-exporter${p !== 'flask_' ? ` (defaults_prefix ${p ? `"${p.replace(/_$/, '')}"` : 'NO_PREFIX'})` : ''}${byRule ? ", group_by='url_rule'" : ''}`,
+        routeLabels: byRule ? ['url_rule', 'path'] : ['path', 'url_rule'],
+        methodLabel: 'method',
+        statusLabel: 'status',
+        countMetric: `${p}http_request_duration_seconds_count`,
+        bucketMetric: `${p}http_request_duration_seconds_bucket`,
+        toSeconds: 1,
+        pathLike: true,
+        grouped: true,
+        warnings: [],
+        notes: [
+          `Per route, request rate and errors come from the latency histogram's _count (labelled method, the group_by label and status; errors are status=~"5..", unhandled exceptions included as 500). ${p}http_request_total has no path label: it tells nothing per route and is not used.`,
+          "With the default group_by='path' the label is the raw URL (`/users/42`): every URL is a series of its own, matched to the most specific route template by pattern and summed, which can be ambiguous with static sibling routes. group_by='url_rule' labels `url_rule` with the rule as written (`/users/<int:user_id>`), matched exactly: prefer it.",
+          "group_by='endpoint' (or a function) labels the view function, not a path: not matched, use the custom convention. With default_latency_as_histogram=False the duration is a summary without buckets: rate and errors are shown, latency quantiles are not.",
+        ],
+        labelValueFor: asWritten,
+      };
+    }
     case 'telemetry-lens': {
       const p = c.prefix ?? '';
       return {
@@ -210,7 +293,8 @@ export function promString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-function sel(metric: string, ...matchers: Array<string | undefined>): string {
+/** `metric{matcher, …}` (empty matchers left out). */
+export function sel(metric: string, ...matchers: Array<string | undefined>): string {
   const m = matchers.filter((x): x is string => !!x && x.length > 0);
   return `${metric}{${m.join(', ')}}`;
 }
@@ -370,111 +454,6 @@ export function explainConvention(conv: Convention, selector: string, window: st
   for (const w of conv.warnings) lines.push(`Warning: ${w}`);
   for (const n of conv.notes) lines.push(`Note: ${n}`);
   return lines.join('\n');
-}
-
-// --- detection -------------------------------------------------------------------------------
-
-/** The subset of PrometheusClient detection needs (easy to stub). */
-export interface MetricNameSource {
-  labelValues(
-    label: string,
-    opts?: { match?: string[]; start?: number | string; end?: number | string; signal?: AbortSignal },
-  ): Promise<{ data: string[] }>;
-  labels(opts?: { match?: string[]; start?: number | string; end?: number | string; signal?: AbortSignal }): Promise<{ data: string[] }>;
-}
-
-export interface Detection {
-  config: ConventionConfig | null;
-  /** Why this convention (or why none). */
-  reason: string;
-  /** Other conventions whose metrics are also present. */
-  alsoPresent: ConventionName[];
-}
-
-/** Picks the convention of a service from the metric names (and labels) under its selector. */
-export async function detectConvention(
-  client: MetricNameSource,
-  selector: string,
-  opts: { start?: number; end?: number; signal?: AbortSignal } = {},
-): Promise<Detection> {
-  const s = normaliseSelector(selector);
-  const where = s ? `{${s}}` : 'Prometheus';
-  const range = {
-    ...(opts.start !== undefined ? { start: opts.start } : {}),
-    ...(opts.end !== undefined ? { end: opts.end } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  };
-  const names = new Set((await client.labelValues('__name__', { ...range, ...(s ? { match: [`{${s}}`] } : {}) })).data);
-  const labelsOf = async (metric: string) => new Set((await client.labels({ ...range, match: [sel(metric, s)] })).data);
-
-  const found: Array<{ config: ConventionConfig; reason: string }> = [];
-  if (names.has('http_server_request_duration_seconds_bucket') && names.has('http_server_request_duration_seconds_count')) {
-    found.push({
-      config: { name: 'otel' },
-      reason: `${where} has http_server_request_duration_seconds_bucket/_count (OpenTelemetry HTTP semconv).`,
-    });
-  }
-  if (names.has('http_server_duration_milliseconds_bucket') && names.has('http_server_duration_milliseconds_count')) {
-    found.push({
-      config: { name: 'otel-legacy' },
-      reason: `${where} has http_server_duration_milliseconds_bucket/_count (legacy OpenTelemetry, milliseconds).`,
-    });
-  }
-  // <prefix>http_requests_total + <prefix>http_request_duration_seconds_bucket with a `route` label → ours.
-  for (const n of [...names].sort()) {
-    const m = /^(.*)http_requests_total$/.exec(n);
-    if (!m || !names.has(`${m[1]}http_request_duration_seconds_bucket`)) continue;
-    const labels = await labelsOf(n);
-    if (labels.has('route') && labels.has('status') && labels.has('method')) {
-      found.push({
-        config: { name: 'telemetry-lens', prefix: m[1]! },
-        reason: `${where} has ${n} with route/method/status labels (Telemetry Lens instrumentation${m[1] ? `, prefix "${m[1]}"` : ''}).`,
-      });
-    } else if (!m[1] && labels.has('handler')) {
-      found.push({
-        config: { name: 'instrumentator' },
-        reason: `${where} has http_requests_total with a handler label (prometheus-fastapi-instrumentator).`,
-      });
-    }
-  }
-  if (names.has('http_request_duration_seconds_bucket') && names.has('http_request_duration_seconds_count')) {
-    const labels = await labelsOf('http_request_duration_seconds_count');
-    if (labels.has('path') && labels.has('status_code')) {
-      found.push({
-        config: { name: 'express-prom-bundle' },
-        reason: `${where} has http_request_duration_seconds with path/status_code labels (express-prom-bundle).`,
-      });
-    }
-  }
-  if (!found.length) {
-    const httpish = [...names].filter((n) => /http/.test(n)).slice(0, 8);
-    return {
-      config: null,
-      reason: names.size
-        ? `No known HTTP metric convention under ${where}${httpish.length ? ` (HTTP-looking metrics: ${httpish.join(', ')})` : ''}. Pick one with the convention setting, or use custom PromQL templates.`
-        : `No series at all under ${where} — check the service selector.`,
-      alsoPresent: [],
-    };
-  }
-  const [first, ...rest] = found;
-  return {
-    config: first!.config,
-    reason: first!.reason + (rest.length ? ` Also present: ${rest.map((f) => f.config.name).join(', ')}.` : ''),
-    alsoPresent: rest.map((f) => f.config.name),
-  };
-}
-
-/** Suggests service selectors from `job` and `service_name` label values (for a quick pick). */
-export async function suggestServiceSelectors(
-  client: Pick<MetricNameSource, 'labelValues'>,
-  opts: { start?: number; end?: number; signal?: AbortSignal } = {},
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const label of ['service_name', 'job']) {
-    const { data } = await client.labelValues(label, opts);
-    for (const v of data) out.push(`${label}=${promString(v)}`);
-  }
-  return out;
 }
 
 /** Upper-case methods of a route for matchers; [] when it accepts any method. */

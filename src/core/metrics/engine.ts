@@ -15,8 +15,8 @@ import { routeTemplate } from '../routes/route';
 import { BackendError } from '../errors';
 import { sampleValue, type ExemplarSeries, type PrometheusQueries, type VectorSample } from './prometheusApi';
 import { Inflight } from '../inflight';
+import { detectConvention } from './detect';
 import {
-  detectConvention,
   explainConvention,
   getConvention,
   groupedQueries,
@@ -176,7 +176,8 @@ export class MetricsEngine {
   ): Promise<{ config: ConventionConfig | null; reason: string }> {
     if (service.convention && service.convention !== 'auto') {
       const config: ConventionConfig = { name: service.convention };
-      if (service.prefix !== undefined) config.prefix = service.prefix;
+      // the prefix setting is Instrument Route's: the libraries' own defaults stand for the other conventions
+      if (service.prefix !== undefined && service.convention === 'telemetry-lens') config.prefix = service.prefix;
       if (service.custom) config.custom = service.custom;
       return { config, reason: `Configured: ${service.convention}.` };
     }
@@ -440,7 +441,7 @@ export class MetricsEngine {
     return r.data;
   }
 
-  /** Firing alerts matched to routes by a route/handler/http_route/path label equal to the route template. */
+  /** Firing alerts matched to routes by a route/handler/http_route/path/url_rule label equal to the route template. */
   async firingAlerts(services: ServiceSpec[], opts: { signal?: AbortSignal } = {}): Promise<RouteAlert[]> {
     const { data } = await this.client.alerts(opts);
     return routeAlerts(data, services);

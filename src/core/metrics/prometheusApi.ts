@@ -2,7 +2,7 @@
  * The Prometheus HTTP API as the metrics engine sees it: the data shapes (validated at the boundary by the client in
  * backends/prometheus.ts) and the narrow set of queries the engine asks. Pure.
  */
-import type { MetricNameSource } from './conventions';
+import type { MetricNameSource } from './detect';
 
 export type Labels = Record<string, string>;
 /** [unix seconds, value as string] as Prometheus sends it. */

@@ -37,6 +37,28 @@ export function conventionFromSource(text: string): SourceFacts['convention'] {
   if (/prometheus[-_]fastapi[-_]instrumentator/.test(text))
     return { config: { name: 'instrumentator' }, reason: 'the code uses prometheus-fastapi-instrumentator' };
   if (/express-prom-bundle/.test(text)) return { config: { name: 'express-prom-bundle' }, reason: 'the code uses express-prom-bundle' };
+  if (/fastify-metrics/.test(text)) return { config: { name: 'fastify-metrics' }, reason: 'the code uses fastify-metrics' };
+  if (/starlette[-_]exporter/i.test(text)) {
+    // PrometheusMiddleware(app, prefix="myapp") / add_middleware(PrometheusMiddleware, prefix="myapp"): a literal prefix
+    const prefix = /\bPrometheusMiddleware\b[^)]{0,400}?\bprefix\s*=\s*["']([A-Za-z_]\w*)["']/.exec(text)?.[1];
+    return {
+      config: { name: 'starlette-exporter', ...(prefix && prefix !== 'starlette' ? { prefix: `${prefix}_` } : {}) },
+      reason: `the code uses starlette_exporter${prefix && prefix !== 'starlette' ? ` with prefix "${prefix}"` : ''}`,
+    };
+  }
+  if (/prometheus[-_]flask[-_]exporter/i.test(text)) {
+    const byRule = /\bgroup_by\s*=\s*["']url_rule["']/.test(text);
+    const p = /\bdefaults_prefix\s*=\s*(?:["']([A-Za-z_]\w*)["']|(?:\w+\.)?(NO_PREFIX)\b)/.exec(text);
+    const prefix = p ? (p[2] ? '' : `${p[1]}_`) : undefined;
+    return {
+      config: {
+        name: 'prometheus-flask-exporter',
+        ...(prefix !== undefined && prefix !== 'flask_' ? { prefix } : {}),
+        ...(byRule ? { routeLabel: 'url_rule' as const } : {}),
+      },
+      reason: `the code uses prometheus-flask-exporter${byRule ? " with group_by='url_rule'" : ''}`,
+    };
+  }
   const ours = /["'`]([a-z0-9_]*)http_requests_total["'`]/.exec(text);
   if (ours && /["'`]route["'`]/.test(text)) {
     return {

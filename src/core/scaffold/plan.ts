@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import { errorMessage } from '../errors';
-import { detectConvention, type ConventionConfig, type MetricNameSource } from '../metrics/conventions';
+import { detectConvention, type MetricNameSource } from '../metrics/detect';
 import { inflightMetric } from '../dashboards/panels';
-import { getConvention } from '../metrics/conventions';
+import { getConvention, type ConventionConfig } from '../metrics/conventions';
 import { scanWorkspace } from '../routes/workspace';
 import { isStaticRoute, routeLabel } from '../routes/route';
 import { inspectService } from './inspect';
@@ -43,7 +43,8 @@ async function settleConvention(
   opts: PlanOptions,
 ): Promise<{ config: ConventionConfig; note?: string }> {
   const chosen = opts.convention ?? folder.convention;
-  if (chosen) return { config: chosen };
+  // the code may say more of the chosen convention (a library's prefix, its route label): kept unless chosen too
+  if (chosen) return { config: sourceHint?.config.name === chosen.name ? { ...sourceHint.config, ...chosen } : chosen };
   let why = 'no Prometheus to ask';
   if (opts.prometheus) {
     try {
@@ -82,7 +83,8 @@ export async function planServices(folders: FolderSpec[], opts: PlanOptions): Pr
     const { config, note } = await settleConvention(name, f, facts.convention, opts);
     if (note) notes.push(note);
     if (!facts.hasDockerfile) notes.push(`${name}: no Dockerfile in ${f.dir}; docker compose needs one to build the service.`);
-    const gauge = inflightMetric(getConvention(config), config.prefix);
+    const conv = getConvention(config);
+    const gauge = inflightMetric(conv, config.prefix);
     const context = path.relative(path.resolve(opts.out), path.resolve(f.dir)).split(path.sep).join('/') || '.';
     services.push({
       name,
@@ -91,7 +93,8 @@ export async function planServices(folders: FolderSpec[], opts: PlanOptions): Pr
       port: facts.port,
       convention: config,
       routes,
-      inflight: !!gauge && facts.text.includes(gauge),
+      // starlette_exporter's middleware always exports its gauge; the others' is defined in the service's code
+      inflight: !!gauge && (conv.name === 'starlette-exporter' || facts.text.includes(gauge)),
       metricsPath: '/metrics',
     });
   }

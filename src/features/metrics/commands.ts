@@ -1,6 +1,6 @@
 /** Metrics commands: refresh, route details, metrics convention, credentials, trace ids. */
 import * as vscode from 'vscode';
-import { suggestServiceSelectors } from '../../core/metrics/conventions';
+import { suggestServiceSelectors } from '../../core/metrics/detect';
 import type { Route } from '../../core/routes/types';
 import { metricsSettings, prometheusEndpointLayers, setPrometheusAuth } from '../../config';
 import type { RouteIndex } from '../routes/routeIndex';

@@ -103,7 +103,15 @@ function buckets(cum: number[], scale = 1): Array<[number, number]> {
 }
 
 export interface ConventionCase {
-  convention: 'instrumentator' | 'otel' | 'otel-legacy' | 'express-prom-bundle' | 'telemetry-lens';
+  convention:
+    | 'instrumentator'
+    | 'otel'
+    | 'otel-legacy'
+    | 'express-prom-bundle'
+    | 'telemetry-lens'
+    | 'fastify-metrics'
+    | 'starlette-exporter'
+    | 'prometheus-flask-exporter';
   job: string;
   /** Routes as the detector would report them, with the expected stats. */
   routes: Array<{ path: string; method: HttpMethod; expected: Expected; traffic: Traffic[] }>;
@@ -130,6 +138,14 @@ function route(
       : [],
   };
 }
+
+/** A request no route answers (prometheus-flask-exporter's raw `path` keeps it; its own /metrics is do_not_track). */
+const notFound: Traffic = {
+  value: '/wp-login.php',
+  method: 'GET',
+  statuses: { '404': 0.3 },
+  buckets: buckets([0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]),
+};
 
 const metricsEndpoint: Traffic = {
   value: '/metrics',
@@ -212,6 +228,65 @@ export const CASES: ConventionCase[] = [
     ],
     unmatched: [metricsEndpoint],
   },
+  // The three below are appended (the engine tests address the ones above by index).
+  {
+    // fastify-metrics 13 (node_modules/fastify-metrics-for-tests/dist/fastify-metrics.js, registerRouteMetrics): histogram
+    // http_request_duration_seconds {method, route, status_code}, route = request.routeOptions.url. The same family name
+    // as express-prom-bundle's above, told apart by `route`. (Its real output is scraped in fastifyMetrics.live.test.ts.)
+    convention: 'fastify-metrics',
+    job: 'fastify',
+    routes: [
+      route('/users/:id', 'GET', A, [{ value: '/users/:id' }]),
+      route('/users', 'POST', B, [{ value: '/users' }]),
+      route('/health', 'GET', C, [{ value: '/health' }]),
+      route('/idle', 'GET', IDLE, [{ value: '/idle' }]),
+      route('/orders/:orderId/items', 'GET', D, [{ value: '/orders/:orderId/items' }]),
+      route('/users/:id', 'DELETE', null, []),
+    ],
+    // the plugin's own /metrics route is registered, hence measured
+    unmatched: [metricsEndpoint],
+  },
+  {
+    // starlette_exporter 0.23.0, github.com/stephenhillier/starlette_exporter, starlette_exporter/middleware.py
+    // (PrometheusMiddleware: request_count = Counter(f"{prefix}_requests_total", …, ("method", "path", "status_code",
+    // "app_name")), request_time = Histogram(f"{prefix}_request_duration_seconds", same labels), prefix and app_name
+    // default "starlette"); group_paths=True (the default since 0.18.0, commit 4683bf1) puts the route template in
+    // `path`; filter_unhandled_paths (also default) drops unrouted requests. The bucket bounds here are a subset of
+    // prometheus_client's defaults, which it uses unless `buckets` is given.
+    convention: 'starlette-exporter',
+    job: 'starlette',
+    routes: [
+      route('/users/{user_id}', 'GET', A, [{ value: '/users/{user_id}' }]),
+      route('/users', 'POST', B, [{ value: '/users' }]),
+      route('/health', 'GET', C, [{ value: '/health' }]),
+      route('/idle', 'GET', IDLE, [{ value: '/idle' }]),
+      route('/orders/{order_id}/items', 'GET', D, [{ value: '/orders/{order_id}/items' }]),
+      route('/users/{user_id}', 'DELETE', null, []),
+    ],
+    // handle_metrics mounted at /metrics is a route like the others
+    unmatched: [metricsEndpoint],
+  },
+  {
+    // prometheus-flask-exporter 0.23.2, github.com/rycus86/prometheus_flask_exporter, prometheus_flask_exporter/__init__.py
+    // (export_defaults: Histogram('%shttp_request_duration_seconds' % prefix, …, ('method', group_by, 'status')),
+    // Counter('%shttp_request_total' % prefix, …, ('method', 'status')), defaults_prefix "flask"); the default
+    // group_by='path' labels `path` with request.path, the raw URL (tests/test_group_by.py); its /metrics view is
+    // do_not_track. The path-less counter is written too: detection looks for it.
+    convention: 'prometheus-flask-exporter',
+    job: 'flask',
+    routes: [
+      route('/users/<int:user_id>', 'GET', A, [
+        { value: '/users/7', share: 0.7 },
+        { value: '/users/8', share: 0.3 },
+      ]),
+      route('/users', 'POST', B, [{ value: '/users' }]),
+      route('/health', 'GET', C, [{ value: '/health' }]),
+      route('/idle', 'GET', IDLE, [{ value: '/idle' }]),
+      route('/orders/<order_id>/items', 'GET', D, [{ value: '/orders/abc/items' }]),
+      route('/users/<int:user_id>', 'DELETE', null, []),
+    ],
+    unmatched: [notFound],
+  },
 ];
 
 /** Prefix used by the telemetry-lens data set (exercises prefix detection). */
@@ -232,6 +307,8 @@ export function buildHistory(): string {
 
   for (const c of CASES) {
     const job = c.job;
+    /** prometheus-flask-exporter's path-less counter, summed over paths: method|status → req/s */
+    const flaskTotals = new Map<string, number>();
     for (const t of all(c)) {
       const total = Object.values(t.statuses).reduce((a, b) => a + b, 0);
       switch (c.convention) {
@@ -290,8 +367,42 @@ export function buildHistory(): string {
             );
           }
           break;
+        case 'fastify-metrics':
+          for (const { code, r, share } of split(t)) {
+            w.histogram(
+              'http_request_duration_seconds',
+              { job, instance: 'fastify:3000', method: t.method, route: t.value, status_code: code },
+              scaled(t.buckets, share),
+              { countRate: r },
+            );
+          }
+          break;
+        case 'starlette-exporter':
+          for (const { code, r, share } of split(t)) {
+            const labels = { job, instance: 'starlette:8000', method: t.method, path: t.value, status_code: code, app_name: 'starlette' };
+            w.counter('starlette_requests', labels, r);
+            w.histogram('starlette_request_duration_seconds', labels, scaled(t.buckets, share), { countRate: r });
+          }
+          break;
+        case 'prometheus-flask-exporter':
+          for (const { code, r, share } of split(t)) {
+            w.histogram(
+              'flask_http_request_duration_seconds',
+              { job, instance: 'flask:5000', method: t.method, path: t.value, status: code },
+              scaled(t.buckets, share),
+              { countRate: r },
+            );
+            const k = `${t.method}|${code}`;
+            flaskTotals.set(k, (flaskTotals.get(k) ?? 0) + r);
+          }
+          break;
       }
     }
+    for (const [k, r] of flaskTotals) {
+      const [method, status] = k.split('|') as [string, string];
+      w.counter('flask_http_request', { job, instance: 'flask:5000', method, status }, r);
+    }
+    if (c.convention === 'prometheus-flask-exporter') w.gauge('flask_exporter_info', { job, instance: 'flask:5000', version: '0.23.2' }, 1);
   }
   // Noisy neighbour: same metric names, another job, 100 req/s of 500s on the same template.
   w.counter('http_requests', { job: 'noise', instance: 'x:1', handler: '/users/{user_id}', method: 'GET', status: '5xx' }, 100);

@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PrometheusClient } from '../../../src/backends/prometheus';
 import { MetricsEngine, type ServiceSpec } from '../../../src/core/metrics/engine';
+import { detectConvention } from '../../../src/core/metrics/detect';
+import type { Route } from '../../../src/core/routes/types';
 import { formatDuration, formatRate, formatRatio, formatStats } from '../../../src/core/metrics/format';
 import { startPrometheus, promScalar, type PrometheusInstance } from '../../support/prometheus';
 import { buildHistory, CASES, EVAL_TIME, makeRoute, TL_PREFIX, type ConventionCase } from './datasets';
@@ -28,12 +30,19 @@ function close(actual: number | null, expected: number | null, what: string) {
   assert.ok(Math.abs(actual - expected) <= 1e-9 + Math.abs(expected) * 1e-9, `${what}: expected ${expected}, got ${actual}`);
 }
 
+const FRAMEWORK: Partial<Record<ConventionCase['convention'], Route['framework']>> = {
+  instrumentator: 'fastapi',
+  'starlette-exporter': 'fastapi',
+  'prometheus-flask-exporter': 'flask',
+  'fastify-metrics': 'fastify',
+};
+
 function serviceOf(c: ConventionCase, convention: ServiceSpec['convention'] = 'auto'): ServiceSpec {
   return {
     id: c.job,
     selector: `job="${c.job}"`,
     convention,
-    routes: c.routes.map((r, i) => makeRoute(r.path, r.method, i, c.convention === 'instrumentator' ? 'fastapi' : 'express')),
+    routes: c.routes.map((r, i) => makeRoute(r.path, r.method, i, FRAMEWORK[c.convention] ?? 'express')),
   };
 }
 
@@ -70,6 +79,27 @@ function referenceQueries(c: ConventionCase, r: ConventionCase['routes'][number]
       bucket: 'http_request_duration_seconds_bucket',
       m: `${eq('path')},method="${r.method}"`,
       err: 'status_code=~"5.."',
+      k: '',
+    },
+    'fastify-metrics': {
+      count: 'http_request_duration_seconds_count',
+      bucket: 'http_request_duration_seconds_bucket',
+      m: `${eq('route')},method="${r.method}"`,
+      err: 'status_code=~"5.."',
+      k: '',
+    },
+    'starlette-exporter': {
+      count: 'starlette_requests_total',
+      bucket: 'starlette_request_duration_seconds_bucket',
+      m: `${eq('path')},method="${r.method}"`,
+      err: 'status_code=~"5.."',
+      k: '',
+    },
+    'prometheus-flask-exporter': {
+      count: 'flask_http_request_duration_seconds_count',
+      bucket: 'flask_http_request_duration_seconds_bucket',
+      m: `${eq('path')},method="${r.method}"`,
+      err: 'status=~"5.."',
       k: '',
     },
     'telemetry-lens': {
@@ -275,6 +305,38 @@ describe('engine behaviour on the data sets', () => {
     assert.match(text, /path\/status_code labels/);
     assert.match(text, /sum by \(path, method\) \(rate\(http_request_duration_seconds_count\{job="express-bundle"\}\[5m\]\)\)/);
     assert.match(text, /#val/);
+  });
+
+  it('tells fastify-metrics from express-prom-bundle (one histogram name) by their route label, and says when both are there', async () => {
+    const fastify = CASES.find((c) => c.convention === 'fastify-metrics')!;
+    const bundle = CASES.find((c) => c.convention === 'express-prom-bundle')!;
+    const engine = new MetricsEngine(client);
+    const r = await engine.refresh([serviceOf(fastify), serviceOf(bundle)], { evaluationTime: EVAL_TIME });
+    assert.deepEqual(
+      r.services.map((s) => s.convention),
+      ['fastify-metrics', 'express-prom-bundle'],
+    );
+    assert.match(r.services[0]!.reason, /http_request_duration_seconds with route\/method\/status_code labels \(fastify-metrics\)/);
+    const both = await detectConvention(client, 'job=~"fastify|express-bundle"', { start: EVAL_TIME - 3600, end: EVAL_TIME });
+    assert.equal(both.config?.name, 'express-prom-bundle');
+    assert.deepEqual(both.alsoPresent, ['fastify-metrics']);
+    assert.match(both.reason, /Also present: fastify-metrics\./);
+  });
+
+  it('explains the Python libraries with what their labels can say per route', async () => {
+    const engine = new MetricsEngine(client);
+    const flask = await engine.explain(serviceOf(CASES.find((c) => c.convention === 'prometheus-flask-exporter')!), {
+      evaluationTime: EVAL_TIME,
+    });
+    assert.match(flask, /Convention: prometheus-flask-exporter/);
+    assert.match(flask, /beside flask_http_request_total/);
+    assert.match(flask, /sum by \(path, url_rule, method\) \(rate\(flask_http_request_duration_seconds_count\{job="flask"\}\[5m\]\)\)/);
+    assert.match(flask, /flask_http_request_total has no path label/);
+    const starlette = await engine.explain(serviceOf(CASES.find((c) => c.convention === 'starlette-exporter')!), {
+      evaluationTime: EVAL_TIME,
+    });
+    assert.match(starlette, /Convention: starlette-exporter — starlette_exporter\n/);
+    assert.match(starlette, /group_paths, the default since starlette_exporter 0\.18\.0/);
   });
 
   it('reports "no convention" for a selector without HTTP metrics instead of failing', async () => {

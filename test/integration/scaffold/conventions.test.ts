@@ -1,7 +1,8 @@
 /**
  * The generated dashboards and alert rules of every convention, evaluated by a real Prometheus over series in
  * exactly the shape each library produces (the engine tests' data sets: prometheus-fastapi-instrumentator,
- * OpenTelemetry stable and legacy, express-prom-bundle, Instrument Route with a prefix): every query returns
+ * OpenTelemetry stable and legacy, express-prom-bundle, Instrument Route with a prefix, fastify-metrics,
+ * starlette_exporter, prometheus-flask-exporter): every query returns
  * data for the service and for a route, and the alert expressions return data for the routes with traffic.
  */
 import { after, before, describe, it } from 'node:test';

@@ -201,6 +201,52 @@ describe('scaffold CLI', () => {
     },
   );
 
+  it(
+    "services exporting with starlette_exporter (a prefix) and prometheus-flask-exporter (group_by='url_rule'): the code's names and route label",
+    { timeout: 60_000 },
+    async () => {
+      const starlette = path.join(tmp, 'starlette-app');
+      fs.mkdirSync(starlette, { recursive: true });
+      fs.writeFileSync(path.join(starlette, 'requirements.txt'), 'fastapi\nstarlette-exporter==0.23.0\n');
+      fs.writeFileSync(
+        path.join(starlette, 'main.py'),
+        'from fastapi import FastAPI\nfrom starlette_exporter import PrometheusMiddleware, handle_metrics\n\napp = FastAPI()\n' +
+          'app.add_middleware(PrometheusMiddleware, app_name="shop", prefix="shop")\napp.add_route("/metrics", handle_metrics)\n\n' +
+          '@app.get("/items/{item_id}")\ndef item(item_id: int):\n    return {}\n\n@app.get("/health")\ndef health():\n    return "ok"\n',
+      );
+      const flask = path.join(tmp, 'flask-app');
+      fs.mkdirSync(flask, { recursive: true });
+      fs.writeFileSync(path.join(flask, 'requirements.txt'), 'flask\nprometheus-flask-exporter\n');
+      fs.writeFileSync(
+        path.join(flask, 'app.py'),
+        "from flask import Flask\nfrom prometheus_flask_exporter import PrometheusMetrics\n\napp = Flask(__name__)\nmetrics = PrometheusMetrics(app, group_by='url_rule')\n\n" +
+          "@app.route('/users/<int:user_id>')\ndef user(user_id):\n    return {}\n\n@app.route('/health')\ndef health():\n    return 'ok'\n",
+      );
+      const out = path.join(tmp, 'python-libs-out');
+      const c = io();
+      assert.equal(await main(['scaffold', starlette, flask, '--out', out], c), 0, c.stderr.join('\n'));
+      assert.match(
+        c.stdout.join('\n'),
+        /services: starlette-app \(starlette-exporter, 2 routes.*flask-app \(prometheus-flask-exporter, 2 routes/,
+      );
+      assert.match(
+        c.stderr.join('\n'),
+        /starlette-app: convention starlette-exporter because the code uses starlette_exporter with prefix "shop"/,
+      );
+      const dashboard = fs.readFileSync(path.join(out, 'grafana/dashboards/starlette-app.json'), 'utf8');
+      assert.match(dashboard, /shop_requests_total\{job=\\"starlette-app\\"/);
+      assert.match(dashboard, /sum\(shop_requests_in_progress\{job=\\"starlette-app\\"\}\)/, 'the middleware always exports its gauge');
+      const rules = fs.readFileSync(path.join(out, 'prometheus/rules/flask-app.yml'), 'utf8');
+      assert.match(rules, /sum by \(job, url_rule\) \(rate\(flask_http_request_duration_seconds_count\{job="flask-app", status=~"5\.\."\}/);
+      assert.match(fs.readFileSync(path.join(out, 'prometheus/tests/flask-app.test.yml'), 'utf8'), /url_rule="\/users\/<int:user_id>"/);
+      promtoolChecks(out);
+      // --convention names the library: what the code says of it (group_by) is kept
+      const named = path.join(tmp, 'python-libs-named');
+      assert.equal(await main(['scaffold', flask, '--out', named, '--convention', 'prometheus-flask-exporter'], io()), 0);
+      assert.match(fs.readFileSync(path.join(named, 'prometheus/rules/flask-app.yml'), 'utf8'), /sum by \(job, url_rule\)/);
+    },
+  );
+
   it('usage errors exit 2', async () => {
     for (const args of [
       ['demo/node-api'],

@@ -246,4 +246,96 @@ describe("planner: a metrics library's registration read for its prefix, names a
       /given metrics of its own/,
     );
   });
+
+  it('starlette_exporter: its own names by default; prefix="http" gives ours with other labels; an unreadable prefix is said', async () => {
+    const main = (setup: string) =>
+      [
+        'from fastapi import FastAPI',
+        'from starlette_exporter import PrometheusMiddleware, handle_metrics',
+        '',
+        'app = FastAPI()',
+        setup,
+        '',
+        '',
+        '@app.get("/users")',
+        'async def users():',
+        '    return []',
+        '',
+      ].join('\n');
+    const req = { 'requirements.txt': 'fastapi\nstarlette-exporter==0.23.0\n' };
+    for (const setup of [
+      'app.add_middleware(PrometheusMiddleware)',
+      'app.add_middleware(PrometheusMiddleware, prefix="shop", app_name="shop")',
+    ]) {
+      assert.equal((await planPy(req, '', 'inline', main(setup))).refused, undefined, setup);
+    }
+    assert.match(
+      (await planPy(req, '', 'wrapper', main('app.add_middleware(PrometheusMiddleware, prefix="http", labels={"team": "a"})'))).refused ??
+        '',
+      /starlette-exporter registers http_requests_total with labels method, path, status_code, app_name, team \(app\/main\.py:5\): the same name with the labels method, route, status would fail; set telemetryLens\.instrument\.metricPrefix/,
+    );
+    assert.match(
+      (
+        await planPy(
+          req,
+          '',
+          'inline',
+          main('from starlette.middleware import Middleware\nmw = [Middleware(PrometheusMiddleware, prefix="http")]'),
+        )
+      ).refused ?? '',
+      /starlette-exporter registers http_requests_total/,
+    );
+    assert.equal((await planPy(req, 'app_', 'inline', main('app.add_middleware(PrometheusMiddleware, prefix="http")'))).refused, undefined);
+    assert.match(
+      (await planPy(req, '', 'inline', main('import os\napp.add_middleware(PrometheusMiddleware, prefix=os.environ["P"])'))).refused ?? '',
+      /starlette_exporter is added with a prefix that cannot be read \(app\/main\.py:6\)/,
+    );
+  });
+
+  it('prometheus-flask-exporter: its own names by default; NO_PREFIX gives http_request_duration_seconds with other labels', async () => {
+    const main = (setup: string) =>
+      [
+        'from flask import Flask',
+        'import prometheus_flask_exporter',
+        'from prometheus_flask_exporter import PrometheusMetrics, NO_PREFIX',
+        '',
+        'app = Flask(__name__)',
+        setup,
+        '',
+        '',
+        '@app.get("/users")',
+        'def users():',
+        '    return []',
+        '',
+      ].join('\n');
+    const req = { 'pyproject.toml': '[project]\ndependencies = ["flask", "prometheus-flask-exporter>=0.23"]\n' };
+    for (const setup of [
+      'metrics = PrometheusMetrics(app)',
+      "metrics = PrometheusMetrics(app, defaults_prefix='shop', group_by='url_rule')",
+      'from prometheus_client import CollectorRegistry\nmetrics = PrometheusMetrics(app, defaults_prefix=NO_PREFIX, registry=CollectorRegistry())',
+      'metrics = PrometheusMetrics(app, defaults_prefix=NO_PREFIX, export_defaults=False)',
+    ]) {
+      assert.equal((await planPy(req, '', 'inline', main(setup))).refused, undefined, setup);
+    }
+    assert.match(
+      (await planPy(req, '', 'inline', main("metrics = PrometheusMetrics.for_app_factory(defaults_prefix=NO_PREFIX, group_by='url_rule')")))
+        .refused ?? '',
+      /prometheus-flask-exporter registers http_request_duration_seconds with labels method, url_rule, status \(app\/main\.py:6\)/,
+    );
+    assert.match(
+      (
+        await planPy(
+          req,
+          '',
+          'wrapper',
+          main('metrics = prometheus_flask_exporter.PrometheusMetrics(app, defaults_prefix=prometheus_flask_exporter.NO_PREFIX)'),
+        )
+      ).refused ?? '',
+      /prometheus-flask-exporter registers http_request_duration_seconds with labels method, path, status/,
+    );
+    assert.equal(
+      (await planPy(req, 'app_', 'inline', main('metrics = PrometheusMetrics(app, defaults_prefix=NO_PREFIX)'))).refused,
+      undefined,
+    );
+  });
 });

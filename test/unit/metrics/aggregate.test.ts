@@ -67,3 +67,35 @@ test('NaN and infinite samples are dropped: the route is seen, with no traffic c
   });
   assert.deepEqual([out.routes[0]!.rate, out.routes[0]!.errorRatio, out.routes[0]!.hasData], [0, null, true]);
 });
+
+test('prometheus-flask-exporter: raw `path` URLs are matched by pattern and summed; `url_rule` rules exactly; a summary has no quantiles', () => {
+  const getUser = route(['GET'], '/users/<int:user_id>', 3);
+  const listUsers = route(['GET'], '/users/me', 4);
+  const byPath = getConvention('prometheus-flask-exporter');
+  const rate = [
+    sample({ path: '/users/7', method: 'GET', status: '200' }, '3'),
+    sample({ path: '/users/8', method: 'GET', status: '500' }, '1'),
+    sample({ path: '/users/me', method: 'GET', status: '200' }, '2'),
+  ];
+  const errors = [sample({ path: '/users/8', method: 'GET' }, '1')];
+  // default_latency_as_histogram=False: a summary, no _bucket series
+  const out = aggregate([getUser, listUsers], byPath, { rate, errors, buckets: [] });
+  assert.deepEqual(
+    out.routes.map((s) => [s.rate, s.errorRatio, s.p99]),
+    [
+      [4, 0.25, null],
+      [2, 0, null],
+    ],
+  );
+  assert.deepEqual(out.seen.get(getUser), { label: 'path', values: ['/users/7', '/users/8'], methods: ['GET'] });
+
+  const byRule = getConvention({ name: 'prometheus-flask-exporter', routeLabel: 'url_rule' });
+  const ruled = aggregate([getUser, listUsers], byRule, {
+    rate: [sample({ url_rule: '/users/<int:user_id>', method: 'GET', status: '200' }, '5')],
+    errors: [],
+    buckets: ['0.1', '+Inf'].map((le) => sample({ url_rule: '/users/<int:user_id>', method: 'GET', le }, '5')),
+  });
+  assert.deepEqual([ruled.routes[0]!.rate, ruled.routes[0]!.errorRatio, ruled.routes[1]!.hasData], [5, 0, false]);
+  assert.ok(ruled.routes[0]!.p99! > 0 && ruled.routes[0]!.p99! <= 0.1);
+  assert.deepEqual(ruled.seen.get(getUser), { label: 'url_rule', values: ['/users/<int:user_id>'], methods: ['GET'] });
+});

@@ -18,15 +18,8 @@ import {
   sparklineSvg,
 } from '../../../src/core/metrics/format';
 import { histogramQuantile } from '../../../src/core/metrics/quantile';
-import {
-  CONVENTION_NAMES,
-  detectConvention,
-  explainConvention,
-  getConvention,
-  groupedQueries,
-  routeQueries,
-  suggestServiceSelectors,
-} from '../../../src/core/metrics/conventions';
+import { CONVENTION_NAMES, explainConvention, getConvention, groupedQueries, routeQueries } from '../../../src/core/metrics/conventions';
+import { detectConvention, suggestServiceSelectors } from '../../../src/core/metrics/detect';
 
 describe('route templates', () => {
   it('maps every spelling of a parameter to one canonical key', () => {
@@ -192,7 +185,17 @@ describe('histogramQuantile (Prometheus algorithm)', () => {
 
 describe('conventions', () => {
   it('lists every convention with an explanation holding the exact queries', () => {
-    assert.deepEqual(CONVENTION_NAMES, ['instrumentator', 'otel', 'otel-legacy', 'express-prom-bundle', 'telemetry-lens', 'custom']);
+    assert.deepEqual(CONVENTION_NAMES, [
+      'instrumentator',
+      'otel',
+      'otel-legacy',
+      'express-prom-bundle',
+      'fastify-metrics',
+      'starlette-exporter',
+      'prometheus-flask-exporter',
+      'telemetry-lens',
+      'custom',
+    ]);
     for (const name of CONVENTION_NAMES) {
       const conv = getConvention(name === 'custom' ? { name, custom: { rate: 'sum(rate(x{$service,r="$route"}[$window]))' } } : name);
       const text = explainConvention(conv, 'job="api"', '5m');
@@ -202,6 +205,62 @@ describe('conventions', () => {
         for (const expr of Object.values(q)) assert.ok(text.includes(expr), `${name} explanation shows ${expr}`);
       } else assert.match(text, /PER ROUTE/);
     }
+  });
+
+  it('detects the Python libraries with their prefixes and route label, not mistaking them for ours', async () => {
+    const fake = (labels: Record<string, string[]>) => ({
+      labelValues: async () => ({
+        data: Object.keys(labels).flatMap((n) => (n.endsWith('_count') ? [n, n.replace(/_count$/, '_bucket')] : [n])),
+      }),
+      labels: async (o?: { match?: string[] }) => ({ data: labels[(o?.match?.[0] ?? '').replace(/\{.*$/, '')] ?? [] }),
+    });
+    const starletteLabels = ['method', 'path', 'status_code', 'app_name'];
+    const starlette = await detectConvention(
+      fake({ starlette_requests_total: starletteLabels, starlette_request_duration_seconds_count: starletteLabels }),
+      'job="api"',
+    );
+    assert.deepEqual(starlette.config, { name: 'starlette-exporter' });
+    // PrometheusMiddleware(app, prefix="http"): `http_requests_total` like ours, told apart by app_name
+    const http = await detectConvention(
+      fake({ http_requests_total: starletteLabels, http_request_duration_seconds_count: starletteLabels }),
+      'job="api"',
+    );
+    assert.deepEqual(http.config, { name: 'starlette-exporter', prefix: 'http_' });
+    assert.match(http.reason, /starlette_exporter, prefix "http"/);
+    assert.equal(getConvention(http.config!).countMetric, 'http_requests_total');
+    assert.equal(getConvention(http.config!).bucketMetric, 'http_request_duration_seconds_bucket');
+
+    const flask = await detectConvention(
+      fake({ flask_http_request_duration_seconds_count: ['method', 'path', 'status'], flask_http_request_total: ['method', 'status'] }),
+      '',
+    );
+    assert.deepEqual(flask.config, { name: 'prometheus-flask-exporter' });
+    assert.match(
+      flask.reason,
+      /flask_http_request_duration_seconds_count with method\/path\/status labels beside flask_http_request_total/,
+    );
+    const byRule = await detectConvention(
+      fake({ app_http_request_duration_seconds_count: ['method', 'url_rule', 'status'], app_http_request_total: ['method', 'status'] }),
+      '',
+    );
+    assert.deepEqual(byRule.config, { name: 'prometheus-flask-exporter', prefix: 'app_', routeLabel: 'url_rule' });
+    const conv = getConvention(byRule.config!);
+    assert.deepEqual(conv.routeLabels, ['url_rule', 'path']);
+    assert.equal(conv.countMetric, 'app_http_request_duration_seconds_count');
+    // NO_PREFIX: http_request_duration_seconds{method,path,status}, not express-prom-bundle's status_code
+    const bare = await detectConvention(
+      fake({ http_request_duration_seconds_count: ['method', 'path', 'status'], http_request_total: ['method', 'status'] }),
+      '',
+    );
+    assert.deepEqual(bare.config, { name: 'prometheus-flask-exporter', prefix: '' });
+    assert.deepEqual(bare.alsoPresent, []);
+    assert.equal(getConvention(bare.config!).title, 'prometheus-flask-exporter (defaults_prefix NO_PREFIX)');
+    // group_by='endpoint' names no path: not matched
+    const endpoint = await detectConvention(
+      fake({ flask_http_request_duration_seconds_count: ['method', 'endpoint', 'status'], flask_http_request_total: ['method', 'status'] }),
+      '',
+    );
+    assert.equal(endpoint.config, null);
   });
 
   it('builds grouped queries by route and method', () => {
@@ -261,6 +320,14 @@ describe('conventions', () => {
     );
     assert.equal(both.config?.name, 'otel');
     assert.deepEqual(both.alsoPresent, ['otel-legacy']);
+    const fastify = await detectConvention(
+      fake(['http_request_duration_seconds_bucket', 'http_request_duration_seconds_count', 'http_request_summary_seconds_count'], {
+        http_request_duration_seconds_count: ['route', 'method', 'status_code'],
+      }),
+      'job="api"',
+    );
+    assert.deepEqual(fastify.config, { name: 'fastify-metrics' });
+    assert.deepEqual(fastify.alsoPresent, []);
     const none = await detectConvention(fake(['up', 'http_client_requests_total'], {}), 'job="x"');
     assert.equal(none.config, null);
     assert.match(none.reason, /No known HTTP metric convention under \{job="x"\} \(HTTP-looking metrics: http_client_requests_total\)/);

@@ -86,6 +86,10 @@ test('panels: rate by status class, error ratio, three quantiles; in-flight only
   assert.deepEqual(panels(getConvention({ name: 'custom', custom: { rate: 'x' } }), { selector: '', window: '5m' }), []);
   assert.equal(inflightMetric(getConvention('express-prom-bundle')), undefined);
   assert.equal(inflightMetric(getConvention('telemetry-lens'), 'shop_'), 'shop_http_requests_in_progress');
+  assert.equal(inflightMetric(getConvention('starlette-exporter'), 'shop_'), 'starlette_requests_in_progress', 'its own prefix');
+  assert.equal(inflightMetric(getConvention({ name: 'starlette-exporter', prefix: 'myapp_' })), 'myapp_requests_in_progress');
+  assert.equal(inflightMetric(getConvention('fastify-metrics')), undefined);
+  assert.equal(inflightMetric(getConvention('prometheus-flask-exporter')), undefined);
 });
 
 test('Grafana dashboard: a service row and a row repeated per route, every target on the provisioned Prometheus uid', () => {
@@ -294,6 +298,26 @@ test('the convention and port are read from the code when it names them', () => 
     name: 'telemetry-lens',
     prefix: 'shop_',
   });
+  assert.equal(conventionFromSource('"fastify-metrics": "^13.2.1"')!.config.name, 'fastify-metrics');
+  assert.deepEqual(conventionFromSource('from starlette_exporter import PrometheusMiddleware, handle_metrics')!.config, {
+    name: 'starlette-exporter',
+  });
+  assert.deepEqual(
+    conventionFromSource(
+      'from starlette_exporter import PrometheusMiddleware\napp.add_middleware(PrometheusMiddleware, app_name="shop", prefix="myapp")',
+    )!.config,
+    { name: 'starlette-exporter', prefix: 'myapp_' },
+  );
+  assert.deepEqual(conventionFromSource('prometheus-flask-exporter==0.23.2')!.config, { name: 'prometheus-flask-exporter' });
+  const flask = conventionFromSource(
+    "from prometheus_flask_exporter import PrometheusMetrics, NO_PREFIX\nmetrics = PrometheusMetrics(app, group_by='url_rule', defaults_prefix=NO_PREFIX)",
+  )!;
+  assert.deepEqual(flask.config, { name: 'prometheus-flask-exporter', prefix: '', routeLabel: 'url_rule' });
+  assert.match(flask.reason, /group_by='url_rule'/);
+  assert.deepEqual(
+    conventionFromSource("from prometheus_flask_exporter import PrometheusMetrics\nPrometheusMetrics(app, defaults_prefix='shop')")!.config,
+    { name: 'prometheus-flask-exporter', prefix: 'shop_' },
+  );
   assert.equal(conventionFromSource('app = Flask(__name__)'), undefined);
   assert.equal(portFromSource('app.listen(8080)', 'node'), 8080);
   assert.equal(portFromSource('const port = Number(process.env.PORT || 4000)', 'node'), 4000);
