@@ -587,8 +587,7 @@ class Resolver extends PerCallRoutes {
         modFile: (m, from) => this.mods.modFile(m, from),
         objDecl: (f, id) => this.objDecl(f, id),
         edges: this.edges,
-        isRoot: (k) => this.roots.isRoot(k),
-        isEntry: (f) => this.roots.isEntry(f),
+        roots: this.roots,
         folderLoaded: this.folderLoaded,
       }),
     ]);

@@ -96,3 +96,33 @@ test('the sub-routers of a router module nothing imports are dead too: their onl
   const named = await detectRoutes([APP, USERS, OLD, group], { entryStems: ['/p/src/old'] });
   assert.deepEqual(named.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
+
+// the app of a project served for sure: it listens itself (a `src/server.ts` the configuration runs would do too)
+const SERVED = { ...APP, text: APP.text.replace('export default app;', 'app.listen(3000);') };
+const FACTORY = {
+  path: '/p/config/router.ts',
+  text: "import Router from '@koa/router';\nexport default () => {\n  const router = new Router({ prefix: '/api' });\n  router.get('/v0', (ctx) => { ctx.body = []; });\n  return router;\n};\n",
+};
+
+test('a router module of the served app’s project that nothing imports is dead outside the app folder too', async () => {
+  const routes = await detectRoutes([SERVED, USERS, FACTORY], { projectDirs: ['/p'] });
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
+  // another package (a folder of its own) may be loaded by its name; an app not served for sure may be another's part
+  const pkg = { ...FACTORY, path: '/p/packages/legacy/router.ts' };
+  const other = await detectRoutes([SERVED, USERS, pkg], { projectDirs: ['/p', '/p/packages/legacy'] });
+  assert.deepEqual(other.map(brief), ['GET null(/v0) /p/packages/legacy/router.ts', 'GET /api/users /p/src/users/routes.ts']);
+  const unsure = await detectRoutes([APP, USERS, FACTORY], { projectDirs: ['/p'] });
+  assert.deepEqual(unsure.map(brief), ['GET null(/v0) /p/config/router.ts', 'GET /api/users /p/src/users/routes.ts']);
+  // imported through an alias the analysis cannot read (a bundler's `~`), or run by the configuration: kept
+  const aliased = { path: '/p/src/boot.ts', text: "import build from '~/config/router';\nexport const legacy = build();\n" };
+  for (const [files, entryStems] of [
+    [[SERVED, USERS, FACTORY, aliased], []],
+    [[SERVED, USERS, FACTORY], ['/p/config/router']],
+  ] as const) {
+    const kept = await detectRoutes([...files], { projectDirs: ['/p'], entryStems: [...entryStems] });
+    assert.ok(
+      kept.some((r) => r.file === FACTORY.path),
+      entryStems.join(),
+    );
+  }
+});
