@@ -5,7 +5,9 @@
  * a package.json, deno.json… is the app's (another package of a monorepo has a folder of its own, and may be loaded by
  * its package name; without such a folder only the app's own folder counts). A file that serves, that the configuration
  * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
- * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. Pure.
+ * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. A file never run as it
+ * stands (inertFile: a copy template, a static file) that nothing loads is dead wherever it sits, even when it serves,
+ * and so is every route written in it. Pure.
  */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
@@ -22,12 +24,19 @@ export interface DeadCodeContext {
   /** Graph key → its mounts (parents' keys). */
   edges: ReadonlyMap<string, readonly { parent: string }[]>;
   /** Which unmounted entities are served at the root, which files the configuration runs, alias imports, projects. */
-  roots: Pick<Roots, 'isRoot' | 'isEntry' | 'aliasImport' | 'projectDir'>;
+  roots: Pick<Roots, 'isRoot' | 'isEntry' | 'aliasImport' | 'projectDir' | 'projectOf'>;
   /** Files a folder convention mounts something of. */
   folderLoaded: ReadonlySet<string>;
 }
 
-export function deadCode(ctx: DeadCodeContext): Set<string> {
+export interface DeadModules {
+  /** Modules nothing loads: routes whose every mount chain ends at a router of one are dropped. */
+  dead: Set<string>;
+  /** Those of them never run as they stand (inertFile): every route written in one is dropped. */
+  inert: Set<string>;
+}
+
+export function deadCode(ctx: DeadCodeContext): DeadModules {
   const { roots } = ctx;
   const isApp = (e: Ent | null): e is Ent & { t: 'obj' } => {
     if (e?.t !== 'obj' || ctx.files.get(e.file)?.language !== 'javascript') return false;
@@ -44,12 +53,24 @@ export function deadCode(ctx: DeadCodeContext): Set<string> {
     loaded ??= loadedModules([...ctx.files.values()], ctx.modFile);
     return !loaded.has(f) && !ctx.folderLoaded.has(f) && !roots.isEntry(f) && !roots.aliasImport(f);
   };
-  const dead = new Set<string>();
+  const out: DeadModules = { dead: new Set(), inert: new Set() };
   for (const fa of ctx.files.values()) {
     const f = fa.file;
     if (fa.language !== 'javascript') continue;
+    if (inertFile(f, roots.projectOf(f))) {
+      if (unloaded(f)) [out.dead, out.inert].forEach((s) => s.add(f));
+      continue;
+    }
     if (fa.serves || !(appDirs.some((d) => f.startsWith(d)) || projects.has(roots.projectDir(f) ?? ''))) continue;
-    if (unloaded(f) && !fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id }))) dead.add(f);
+    if (unloaded(f) && !fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id }))) out.dead.add(f);
   }
-  return dead;
+  return out;
+}
+
+/** A copy template (`server.example.js`, `routes.sample.ts`: the infix says it is meant to be copied, then run) or a
+ *  file of the `public/` folder of its project (`project`): Next.js, Vite, Create React App, Nuxt 3 and
+ *  `express.static('public')` serve those as files and never run them. */
+export function inertFile(file: string, project: string): boolean {
+  if (/\.(?:example|sample)\.[cm]?[jt]sx?$/i.test(path.basename(file))) return true;
+  return path.relative(project, file).split(path.sep)[0] === 'public';
 }
