@@ -1,9 +1,13 @@
 /**
- * Which JS/TS modules are dead code: loaded by no analysed file (./jsLoads loadedModules), under the folder
- * of an app others are mounted on (the app the project serves; outside it, another package of a monorepo may be loaded
- * by its package name). A file that serves, that the configuration names as an entry (./entryFiles), that a folder
- * convention loads (@fastify/autoload, HonoX routes), or that creates an app is never dead: a Hono one only when it is
- * a root, since every `new Hono()` is an app. Pure.
+ * Which JS/TS modules are dead code: loaded by no analysed file (./jsLoads loadedModules), nor through an alias the
+ * analysis cannot read (./unresolvedAliases), under the folder of an app others are mounted on, or anywhere in the
+ * project of one served for sure (its file serves, or the configuration runs it): the files whose nearest folder holding
+ * a package.json, deno.json… is the app's (another package of a monorepo has a folder of its own, and may be loaded by
+ * its package name; without such a folder only the app's own folder counts). A file that serves, that the configuration
+ * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
+ * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. A file never run as it
+ * stands (inertFile: a copy template, a static file) that nothing loads is dead wherever it sits, even when it serves,
+ * and so is every route written in it. Pure.
  */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
@@ -11,6 +15,7 @@ import type { Framework } from './types';
 import { entOfKey, key } from './refs';
 import type { Ent } from './values';
 import { loadedModules } from './jsLoads';
+import type { Roots } from './roots';
 
 export interface DeadCodeContext {
   files: ReadonlyMap<string, FileAnalysis>;
@@ -18,31 +23,54 @@ export interface DeadCodeContext {
   objDecl: (file: string, id: number) => { framework: Framework; kind: 'app' | 'router' } | null;
   /** Graph key → its mounts (parents' keys). */
   edges: ReadonlyMap<string, readonly { parent: string }[]>;
-  /** Whether the entity of key `k`, which nothing mounts, is served at the root (./roots). */
-  isRoot: (k: string) => boolean;
-  isEntry: (file: string) => boolean;
+  /** Which unmounted entities are served at the root, which files the configuration runs, alias imports, projects. */
+  roots: Pick<Roots, 'isRoot' | 'isEntry' | 'aliasImport' | 'projectDir' | 'projectOf'>;
   /** Files a folder convention mounts something of. */
   folderLoaded: ReadonlySet<string>;
 }
 
-export function deadCode(ctx: DeadCodeContext): Set<string> {
+export interface DeadModules {
+  /** Modules nothing loads: routes whose every mount chain ends at a router of one are dropped. */
+  dead: Set<string>;
+  /** Those of them never run as they stand (inertFile): every route written in one is dropped. */
+  inert: Set<string>;
+}
+
+export function deadCode(ctx: DeadCodeContext): DeadModules {
+  const { roots } = ctx;
   const isApp = (e: Ent | null): e is Ent & { t: 'obj' } => {
     if (e?.t !== 'obj' || ctx.files.get(e.file)?.language !== 'javascript') return false;
     const d = ctx.objDecl(e.file, e.id);
     if (d?.kind !== 'app') return false;
-    return d.framework !== 'hono' || (!ctx.edges.get(key(e))?.length && ctx.isRoot(key(e)));
+    return d.framework !== 'hono' || (!ctx.edges.get(key(e))?.length && roots.isRoot(key(e)));
   };
-  const appDirs = [...ctx.edges.values()]
-    .flatMap((l) => l.map((e) => entOfKey(e.parent)))
-    .filter(isApp)
-    .map((p) => path.dirname(p.file) + path.sep);
-  if (!appDirs.length) return new Set();
-  const loaded = loadedModules([...ctx.files.values()], ctx.modFile);
-  const dead = new Set<string>();
+  const apps = [...ctx.edges.values()].flatMap((l) => l.map((e) => entOfKey(e.parent))).filter(isApp);
+  const appDirs = apps.map((p) => path.dirname(p.file) + path.sep);
+  const served = apps.filter((p) => ctx.files.get(p.file)?.serves || roots.isEntry(p.file));
+  const projects = new Set(served.map((p) => roots.projectDir(p.file)).filter((d) => d !== null));
+  let loaded: Set<string> | null = null;
+  const unloaded = (f: string): boolean => {
+    loaded ??= loadedModules([...ctx.files.values()], ctx.modFile);
+    return !loaded.has(f) && !ctx.folderLoaded.has(f) && !roots.isEntry(f) && !roots.aliasImport(f);
+  };
+  const out: DeadModules = { dead: new Set(), inert: new Set() };
   for (const fa of ctx.files.values()) {
     const f = fa.file;
-    if (fa.language !== 'javascript' || fa.serves || loaded.has(f) || ctx.folderLoaded.has(f) || ctx.isEntry(f)) continue;
-    if (appDirs.some((d) => f.startsWith(d)) && !fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id }))) dead.add(f);
+    if (fa.language !== 'javascript') continue;
+    if (inertFile(f, roots.projectOf(f))) {
+      if (unloaded(f)) [out.dead, out.inert].forEach((s) => s.add(f));
+      continue;
+    }
+    if (fa.serves || !(appDirs.some((d) => f.startsWith(d)) || projects.has(roots.projectDir(f) ?? ''))) continue;
+    if (unloaded(f) && !fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id }))) out.dead.add(f);
   }
-  return dead;
+  return out;
+}
+
+/** A copy template (`server.example.js`, `routes.sample.ts`: the infix says it is meant to be copied, then run) or a
+ *  file of the `public/` folder of its project (`project`): Next.js, Vite, Create React App, Nuxt 3 and
+ *  `express.static('public')` serve those as files and never run them. */
+export function inertFile(file: string, project: string): boolean {
+  if (/\.(?:example|sample)\.[cm]?[jt]sx?$/i.test(path.basename(file))) return true;
+  return path.relative(project, file).split(path.sep)[0] === 'public';
 }

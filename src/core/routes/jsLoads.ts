@@ -55,8 +55,8 @@ function lineAt(text: string, offset: number): number {
  * file of the folder it reads, and @fastify/autoload every file under its `dir` (whatever its filters keep), or every
  * JS/TS file when one of its computed loads is not understood (the folder is computed too, or the load sits where the
  * analysis does not read; an autoload `dir` not statically known). A file outside this set, under the folder of an app
- * others are mounted on (outside it, another package of a monorepo may be loaded by its package name), is imported by
- * nothing: its never-mounted routers are dead code (./deadCode).
+ * others are mounted on or in the project of one served for sure (another package of a monorepo may be loaded by its
+ * package name), is imported by nothing: its never-mounted routers are dead code (./deadCode).
  */
 export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null): Set<string> {
   const js = files.filter((f) => f.language === 'javascript');

@@ -22,7 +22,7 @@ import { resourceRoutes, type ResourceContext } from './pyResourceRoutes';
 import { redprintMounts } from './pyRedprint';
 import { collectorMounts, collectorPath } from './jsCollectors';
 import { loadedModules, mountedThrough } from './jsLoads';
-import { deadCode } from './deadCode';
+import { deadCode, type DeadModules } from './deadCode';
 import { pyDeadCode } from './pyDeadCode';
 import { classFieldNote, madeInMethod } from './methodMade';
 import type { ResolveOptions } from './resolveOptions';
@@ -504,7 +504,7 @@ class Resolver extends PerCallRoutes {
     const handler = this.handlerOf(fa, r, handlerFile, at?.site?.handler);
     const s = at?.site; // reported at the call of its helper that gives its path (./perCall)
     const where = s ? { file: s.file, line: s.line, range: s.range, helperCall: s.via } : { file: fa.file, line: r.line, range: r.range };
-    if (fa.language === 'python' && this.deadModule(where.file)) return; // written in a module nothing imports
+    if (this.deadModule(where.file, true)) return; // written in a module nothing imports and that never runs as it stands
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
     const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -577,21 +577,20 @@ class Resolver extends PerCallRoutes {
     }
   }
 
-  private dead: Set<string> | null = null;
-  /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode). */
-  private deadModule(file: string): boolean {
-    this.dead ??= new Set([
-      ...pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options),
-      ...deadCode({
-        files: this.files,
-        modFile: (m, from) => this.mods.modFile(m, from),
-        objDecl: (f, id) => this.objDecl(f, id),
-        edges: this.edges,
-        isRoot: (k) => this.roots.isRoot(k),
-        isEntry: (f) => this.roots.isEntry(f),
-        folderLoaded: this.folderLoaded,
-      }),
-    ]);
-    return this.dead.has(file);
+  private dead: DeadModules | null = null;
+  private pyDead: Set<string> | null = null;
+  /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode); `own`: one whose own routes are dead
+   *  wherever they mount (any Python one, a JS/TS one never run as it stands). */
+  private deadModule(file: string, own = false): boolean {
+    this.dead ??= deadCode({
+      files: this.files,
+      modFile: (m, from) => this.mods.modFile(m, from),
+      objDecl: (f, id) => this.objDecl(f, id),
+      edges: this.edges,
+      roots: this.roots,
+      folderLoaded: this.folderLoaded,
+    });
+    this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options);
+    return this.pyDead.has(file) || (own ? this.dead.inert : this.dead.dead).has(file);
   }
 }

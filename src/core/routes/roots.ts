@@ -64,8 +64,13 @@ export class Roots {
   }
 
   /** The folder of the project `file` belongs to: the nearest holding a package.json, deno.json…, else the root. */
-  private projectOf(file: string): string {
-    return this.projects.find((d) => file.startsWith(d + path.sep)) ?? this.root;
+  projectOf(file: string): string {
+    return this.projectDir(file) ?? this.root;
+  }
+
+  /** The nearest folder above `file` holding a package.json, deno.json, wrangler or Docker configuration; null if none. */
+  projectDir(file: string): string | null {
+    return this.projects.find((d) => file.startsWith(d + path.sep)) ?? null;
   }
 
   /** Whether the entity of graph key `k`, which nothing mounts, is served at the root. */

@@ -96,3 +96,59 @@ test('the sub-routers of a router module nothing imports are dead too: their onl
   const named = await detectRoutes([APP, USERS, OLD, group], { entryStems: ['/p/src/old'] });
   assert.deepEqual(named.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
+
+// the app of a project served for sure: it listens itself (a `src/server.ts` the configuration runs would do too)
+const SERVED = { ...APP, text: APP.text.replace('export default app;', 'app.listen(3000);') };
+const FACTORY = {
+  path: '/p/config/router.ts',
+  text: "import Router from '@koa/router';\nexport default () => {\n  const router = new Router({ prefix: '/api' });\n  router.get('/v0', (ctx) => { ctx.body = []; });\n  return router;\n};\n",
+};
+
+test('a router module of the served app’s project that nothing imports is dead outside the app folder too', async () => {
+  const routes = await detectRoutes([SERVED, USERS, FACTORY], { projectDirs: ['/p'] });
+  assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts']);
+  // another package (a folder of its own) may be loaded by its name; an app not served for sure may be another's part
+  const pkg = { ...FACTORY, path: '/p/packages/legacy/router.ts' };
+  const other = await detectRoutes([SERVED, USERS, pkg], { projectDirs: ['/p', '/p/packages/legacy'] });
+  assert.deepEqual(other.map(brief), ['GET null(/v0) /p/packages/legacy/router.ts', 'GET /api/users /p/src/users/routes.ts']);
+  const unsure = await detectRoutes([APP, USERS, FACTORY], { projectDirs: ['/p'] });
+  assert.deepEqual(unsure.map(brief), ['GET null(/v0) /p/config/router.ts', 'GET /api/users /p/src/users/routes.ts']);
+  // imported through an alias the analysis cannot read (a bundler's `~`), or run by the configuration: kept
+  const aliased = { path: '/p/src/boot.ts', text: "import build from '~/config/router';\nexport const legacy = build();\n" };
+  for (const [files, entryStems] of [
+    [[SERVED, USERS, FACTORY, aliased], []],
+    [[SERVED, USERS, FACTORY], ['/p/config/router']],
+  ] as const) {
+    const kept = await detectRoutes([...files], { projectDirs: ['/p'], entryStems: [...entryStems] });
+    assert.ok(
+      kept.some((r) => r.file === FACTORY.path),
+      entryStems.join(),
+    );
+  }
+});
+
+const EXAMPLE_SERVER = (file: string) => ({
+  path: file,
+  text: "const express = require('express');\nconst app = express();\napp.post('/api/verify', (req, res) => res.json({}));\napp.listen(4000);\n",
+});
+
+test('a server that is a copy template or a static file of a public/ folder, and that nothing loads, is dead', async () => {
+  for (const f of ['/p/web/public/api/verify.js', '/p/src/verify.example.js', '/p/src/verify.sample.ts']) {
+    const routes = await detectRoutes([APP, USERS, EXAMPLE_SERVER(f)], { projectDirs: ['/p', '/p/web'] });
+    assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts'], f);
+  }
+  // a `public/` folder below the project's own (a module group named so), one the app loads, one a script runs
+  const nested = EXAMPLE_SERVER('/p/src/public/verify.js');
+  const loaded = EXAMPLE_SERVER('/p/src/verify.example.js');
+  const importer = { path: '/p/src/dev.js', text: "require('./verify.example');\n" };
+  const run = EXAMPLE_SERVER('/p/tools/verify.sample.js');
+  for (const [files, stems] of [
+    [[nested], []],
+    [[loaded, importer], []],
+    [[run], ['/p/tools/verify.sample']],
+  ] as const) {
+    const routes = await detectRoutes([APP, USERS, ...files], { projectDirs: ['/p'], entryStems: [...stems] });
+    const expected = ['POST /api/verify ' + files[0].path, 'GET /api/users /p/src/users/routes.ts'];
+    assert.deepEqual(routes.map(brief).sort(), expected.sort(), files[0].path);
+  }
+});
