@@ -7,7 +7,9 @@
  * A file is a Worker's when the nearest wrangler config at or above it (wrangler.json, wrangler.jsonc, wrangler.toml:
  * Wrangler's own order in one folder) whose `main` (top level or of an `env`) resolves inside the file's service has
  * one. The service is the nearest folder holding a manifest (package.json, pyproject.toml, …), else the config's own
- * folder: in a monorepo, a config naming another package's entry leaves this one alone. Code idioms alone
+ * folder: in a monorepo, a config naming another package's entry leaves this one alone. Pages Functions are Workers
+ * too: a file under the service's `functions/` folder when the service deploys with Pages (its wrangler config has
+ * `pages_build_output_dir`, or a package.json script runs `wrangler pages …`). Code idioms alone
  * (`export default { fetch }`) are not enough. Bounded: folders up to `root` (the workspace folder / the scanned
  * project) when the file is in it, else up to a folder holding `.git`, at most MAX_LEVELS; configs of at most
  * MAX_CONFIG bytes. Pure apart from reading those files; never throws.
@@ -28,10 +30,12 @@ const NODE_FLAGS = new Set(['nodejs_compat', 'nodejs_compat_v2']);
 
 /** What a Worker's wrangler config says: the config, the `main` inside the service, and whether Node.js APIs are on. */
 export interface WorkerService {
-  /** the config's path, relative to the service folder ('/'-separated) */
+  /** the config's path, relative to the service folder ('/'-separated): a wrangler config, or package.json for Pages */
   config: string;
-  /** `main` as the config writes it */
+  /** `main` as the config writes it; `functions/` for Pages Functions */
   main: string;
+  /** Pages Functions (the routes are files under `functions/`), not a Worker's `main` */
+  pages?: true;
   /** `compatibility_flags` with nodejs_compat(_v2), or the legacy `node_compat = true`, at the top or in an `env` */
   nodeCompat: boolean;
 }
@@ -122,7 +126,23 @@ export async function workerServiceOf(file: string, root?: string): Promise<Work
       nodeCompat: all.some(nodeCompatOf),
     };
   }
-  return undefined;
+  return service && inside(path.join(service, 'functions'), path.resolve(file)) ? pagesServiceOf(service) : undefined;
+}
+
+/** The service folder's Pages project: a wrangler config with `pages_build_output_dir`, or a `wrangler pages` script. */
+async function pagesServiceOf(service: string): Promise<WorkerService | undefined> {
+  for (const name of WRANGLER_CONFIGS) {
+    const data = await readConfig(path.join(service, name));
+    if (data && typeof data['pages_build_output_dir'] === 'string') {
+      return { config: name, main: 'functions/', nodeCompat: levels(data).some(nodeCompatOf), pages: true };
+    }
+  }
+  const pkg = await readJsoncObject(path.join(service, 'package.json'), MAX_CONFIG);
+  const scripts = typeof pkg === 'object' ? record(pkg['scripts']) : undefined;
+  const pages = Object.values(scripts ?? {}).filter((v): v is string => typeof v === 'string' && /\bwrangler\s+pages\b/.test(v));
+  if (!pages.length) return undefined;
+  const nodeCompat = pages.some((v) => /\bnodejs_compat(?:_v2)?\b/.test(v));
+  return { config: 'package.json', main: 'functions/', nodeCompat, pages: true };
 }
 
 /**
@@ -136,7 +156,9 @@ export async function workersRefusal(
 ): Promise<string | undefined> {
   const w = await workerServiceOf(file, o.root);
   if (!w) return undefined;
-  const runs = `this service is a Cloudflare Worker (${inertText(w.config, 40)}, main = ${inertText(w.main, 40)})`;
+  const runs = w.pages
+    ? `this service is a Cloudflare Pages Functions project (${inertText(w.config, 40)} deploys with Pages; routes in functions/)`
+    : `this service is a Cloudflare Worker (${inertText(w.config, 40)}, main = ${inertText(w.main, 40)})`;
   const otlp = 'over OTLP (an OpenTelemetry SDK for Workers)';
   const deployment = `its ${o.python ? 'ASGI/WSGI server' : 'Node.js'} deployment`;
   if (o.action === 'tracing') {

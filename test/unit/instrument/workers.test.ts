@@ -185,6 +185,43 @@ describe('planner: a Cloudflare Workers service', () => {
     assert.equal((await planFile(path.join(noMain, 'src/index.ts'), { workspaceRoot: noMain })).refused, undefined);
   });
 
+  it('Pages Functions: a file under functions/ of a service deploying with Pages is refused; other folders and services are not', async () => {
+    const PAGES_HONO = HONO.replace('export default app;', 'export const onRequest = handle(app);').replace(
+      "import { Hono } from 'hono';",
+      "import { Hono } from 'hono';\nimport { handle } from 'hono/cloudflare-pages';",
+    );
+    const scripts = (dev: string) =>
+      JSON.stringify({ name: 'site', scripts: { dev, deploy: 'wrangler pages deploy ./pages' }, dependencies: { hono: '^4' } });
+    const byScript = tempTree({
+      'package.json': scripts('wrangler pages dev ./pages'),
+      'functions/api/[[route]].ts': PAGES_HONO,
+      'src/server.ts': EXPRESS,
+    });
+    const a = await planFile(path.join(byScript, 'functions/api/[[route]].ts'), { workspaceRoot: byScript });
+    assert.match(
+      a.refused ?? '',
+      /^this service is a Cloudflare Pages Functions project \(package\.json deploys with Pages; routes in functions\/\): prom-client needs Node\.js/,
+    );
+    assertNothing(a);
+    // the same service's file outside functions/ is not a Pages Function
+    assert.equal((await planFile(path.join(byScript, 'src/server.ts'), { workspaceRoot: byScript })).refused, undefined);
+    const compat = tempTree({
+      'package.json': scripts('wrangler pages dev ./pages --compatibility-flags=nodejs_compat'),
+      'functions/api/[[route]].ts': PAGES_HONO,
+    });
+    assert.match((await planFile(path.join(compat, 'functions/api/[[route]].ts'), { workspaceRoot: compat })).refused ?? '', REGISTRY_ONLY);
+    const byConfig = tempTree({
+      'package.json': PKG,
+      'wrangler.toml': 'name = "site"\npages_build_output_dir = "./dist"\n',
+      'functions/users.ts': PAGES_HONO,
+    });
+    const c = await planFile(path.join(byConfig, 'functions/users.ts'), { workspaceRoot: byConfig }, 'inline');
+    assert.match(c.refused ?? '', /Cloudflare Pages Functions project \(wrangler\.toml deploys with Pages/);
+    // a functions/ folder of a service that does not deploy with Pages is instrumented
+    const plain = tempTree({ 'package.json': PKG, 'functions/users.ts': HONO });
+    assert.equal((await planFile(path.join(plain, 'functions/users.ts'), { workspaceRoot: plain })).refused, undefined);
+  });
+
   it('looks up to the workspace root only (without one, up to the folder holding .git)', async () => {
     const root = tempTree({
       '.git/HEAD': 'ref: refs/heads/main\n',
