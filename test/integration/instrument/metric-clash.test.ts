@@ -13,7 +13,7 @@ import { jsHelper } from '../../../src/core/instrument/helperJs';
 import { pythonHelper } from '../../../src/core/instrument/helperPy';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
 import { DEFAULT_OPTIONS } from '../../../src/core/instrument/types';
-import { OPTS, route } from '../../support/instrument/helpers';
+import { fastapiApp, OPTS, route } from '../../support/instrument/helpers';
 import { runPython, scratchDir, writeOtelStub } from '../../support/instrument/pyenv';
 
 const FIX = /set telemetryLens\.instrument\.metricPrefix \(CLI --prefix\), e\.g\. app_, so the names differ/;
@@ -102,18 +102,7 @@ describe('prometheus_client: a metric of our name registered already', () => {
     dir = scratchDir('clash-py');
     writeOtelStub(dir);
     fs.writeFileSync(path.join(dir, 'telemetry_routes.py'), pythonHelper(DEFAULT_OPTIONS, '\n'));
-    const app = [
-      'from fastapi import FastAPI',
-      '',
-      'app = FastAPI()',
-      '',
-      '',
-      '@app.get("/users")',
-      'async def users():',
-      '    return []',
-      '',
-    ];
-    await inline(dir, 'app.py', app.join('\n'), 'fastapi', '/users');
+    await inline(dir, 'app.py', fastapiApp(), 'fastapi', '/users');
   });
 
   const foreign = ['from prometheus_client import Counter', 'Counter("http_requests_total", "x", ["handler", "status", "method"])'].join(

@@ -9,6 +9,12 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/instrument');
 export const OPTS: InstrumentOptions = { ...DEFAULT_OPTIONS, style: 'inline' };
 
+/** A FastAPI app with one route, `GET /users`: `imports` after FastAPI's, `setup` after `app = FastAPI()` (line 4 + imports). */
+export function fastapiApp(imports: string[] = [], setup = ''): string {
+  const head = ['from fastapi import FastAPI', ...imports, '', 'app = FastAPI()', ...(setup ? [setup] : [])];
+  return [...head, '', '', '@app.get("/users")', 'async def users():', '    return []', ''].join('\n');
+}
+
 /** The real `tsc -p <project>/tsconfig.json` of the worktree's typescript: its exit status and everything it printed. */
 export function tscProject(project: string): { status: number | null; out: string } {
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

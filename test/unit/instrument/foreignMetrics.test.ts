@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { planInstrumentFile } from '../../../src/core/instrument/planner';
-import { OPTS, route } from '../../support/instrument/helpers';
+import { fastapiApp, OPTS, route } from '../../support/instrument/helpers';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'tl-foreign-'));
@@ -17,22 +17,7 @@ function project(files: Record<string, string>): string {
 }
 
 const JS = ["const fastify = require('fastify')();", "fastify.get('/users', async () => []);", ''].join('\n');
-/** A FastAPI app with one route, `imports` after FastAPI's and `setup` after `app = FastAPI()` (line 4 + imports). */
-const fastapiMain = (imports: string[], setup = '') =>
-  [
-    'from fastapi import FastAPI',
-    ...imports,
-    '',
-    'app = FastAPI()',
-    ...(setup ? [setup] : []),
-    '',
-    '',
-    '@app.get("/users")',
-    'async def users():',
-    '    return []',
-    '',
-  ].join('\n');
-const PY = fastapiMain([]);
+const PY = fastapiApp();
 
 async function planJs(pkg: object, prefix: string, style: 'inline' | 'wrapper' = 'wrapper', files: Record<string, string> = {}) {
   const dir = project({ 'package.json': JSON.stringify(pkg), 'src/routes/users.js': JS, ...files });
@@ -214,7 +199,7 @@ describe("planner: a metrics library's registration read for its prefix, names a
   });
 
   it('prometheus-fastapi-instrumentator: metric_namespace / metric_subsystem read; `.add(…)` and unreadable ones refused', async () => {
-    const main = (setup: string) => fastapiMain(['from prometheus_fastapi_instrumentator import Instrumentator, metrics'], setup);
+    const main = (setup: string) => fastapiApp(['from prometheus_fastapi_instrumentator import Instrumentator, metrics'], setup);
     const req = { 'requirements.txt': 'fastapi\nprometheus-fastapi-instrumentator==7.0.0\n' };
     assert.equal(
       (await planPy(req, '', 'inline', main('Instrumentator().instrument(app, metric_namespace="svc").expose(app)'))).refused,
@@ -240,7 +225,7 @@ describe("planner: a metrics library's registration read for its prefix, names a
   });
 
   it('starlette_exporter: its own names by default; prefix="http" gives ours with other labels; an unreadable prefix is said', async () => {
-    const main = (setup: string) => fastapiMain(['from starlette_exporter import PrometheusMiddleware, handle_metrics'], setup);
+    const main = (setup: string) => fastapiApp(['from starlette_exporter import PrometheusMiddleware, handle_metrics'], setup);
     const req = { 'requirements.txt': 'fastapi\nstarlette-exporter==0.23.0\n' };
     for (const setup of [
       'app.add_middleware(PrometheusMiddleware)',

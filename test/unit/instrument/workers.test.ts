@@ -10,7 +10,7 @@ import { planAppSetup, planInstrumentFile, planInstrumentRoute } from '../../../
 import type { EditPlan, InstrumentOptions } from '../../../src/core/instrument/types';
 import { workerServiceOf } from '../../../src/core/instrument/workers';
 import { detectRoutes } from '../../../src/core/routes/detector';
-import { FIXTURES, OPTS } from '../../support/instrument/helpers';
+import { fastapiApp, FIXTURES, OPTS } from '../../support/instrument/helpers';
 import { tempTree } from '../../support/tempTree';
 
 const HONO = [
@@ -35,17 +35,7 @@ const EXPRESS = [
   '',
 ].join('\n');
 
-const FASTAPI = [
-  'from fastapi import FastAPI',
-  '',
-  'app = FastAPI()',
-  '',
-  '',
-  '@app.get("/users")',
-  'async def users():',
-  '    return []',
-  '',
-].join('\n');
+const FASTAPI = fastapiApp();
 
 const PKG = JSON.stringify({ name: 'svc', dependencies: { hono: '^4' } });
 const ALL = ['counter', 'histogram', 'span'] as const;
