@@ -43,15 +43,31 @@ async function firstWith(dirs: string[], names: string[], exists: Exists): Promi
   return undefined;
 }
 
+/** An absolute import of a module below a package: `svc.core.config` as `svc` and `core/config`. */
+interface Dotted {
+  root: string;
+  rest: string[];
+}
+
+function splitDotted(names: string[]): Dotted[] {
+  return names.flatMap((n) => {
+    const [root, ...rest] = n.split('.');
+    return root && rest.length > 0 && rest.every(Boolean) ? [{ root, rest }] : [];
+  });
+}
+
+/** How many folders above its own package a module's relative imports climb (`from ...extensions import db`: 2). */
+function relativeReach(text: string): number {
+  let reach = 0;
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.+)/gm)) reach = Math.max(reach, m[1]!.length - 1);
+  return reach;
+}
+
 export async function pythonHelperLocation(file: string, text: string, exists: Exists = fileExists): Promise<HelperLocation> {
   const own = path.dirname(path.resolve(file));
   // the top package: an ancestor the file's absolute imports name (`from svc.core import …` inside svc/routes/, which
   // may be a namespace package without __init__.py), else the last of the enclosing folders with __init__.py
-  const imports = [...text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_]\w*)\.([\w.]+)/gm)].map((m) => ({
-    root: m[1]!,
-    rest: m[2]!.split('.'),
-  }));
-  const names = async (d: string) => {
+  const names = async (d: string, imports: Dotted[]) => {
     for (const i of imports) {
       if (i.root !== path.basename(d)) continue;
       const p = path.join(d, ...i.rest);
@@ -61,7 +77,7 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   };
   // a folder on sys.path: the file's absolute imports name modules below it (`from helpers.router import …` with
   // src/helpers/router.py, run from src/ with no __init__.py anywhere): the service's root, one helper for all its files
-  const onPath = async (d: string) => {
+  const onPath = async (d: string, imports: Dotted[]) => {
     for (const i of imports) {
       const p = path.join(d, i.root, ...i.rest);
       if ((await exists(`${p}.py`)) || (await exists(path.join(p, '__init__.py')))) return true;
@@ -69,26 +85,37 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
     return false;
   };
   const chain = [own];
-  let named: number | undefined;
-  let pathRoot = false;
-  for (let d = own; ;) {
-    if (named === undefined && (await names(d))) named = chain.length - 1;
-    else if (named === undefined && d !== own && (await onPath(d))) {
-      named = chain.length - 1;
-      pathRoot = true;
-    }
+  for (let d = own; chain.length <= 12; chain.push(d)) {
     const up = path.dirname(d);
-    if (up === d || chain.length > 12) break;
-    chain.push(up);
+    if (up === d) break;
     d = up;
   }
+  // the top package the imports name, or the folder on sys.path they start from (`pathRoot`)
+  const locate = async (imports: Dotted[]) => {
+    for (const [i, d] of chain.entries()) {
+      if (await names(d, imports)) return { named: i, pathRoot: false };
+      if (i > 0 && (await onPath(d, imports))) return { named: i, pathRoot: true };
+    }
+    return { named: undefined, pathRoot: false };
+  };
+  let { named, pathRoot } = await locate(splitDotted([...text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_][\w.]+)/gm)].map((m) => m[1]!)));
   // the file's own imports say nothing: the way the project imports the file (`from apps.logistics import views` in
   // apps/app.py) names its top package, so every file of the service shares one helper imported the same way
   if (named === undefined) named = await importedAs(file, chain);
   // a relative import climbing above the file's package (`from ...extensions import db` in app/blueprints/tasks/)
   // shows the folders it climbs are one package, a namespace folder without __init__.py among them (app/blueprints/)
-  let reach = 0;
-  for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.+)/gm)) reach = Math.min(chain.length - 1, Math.max(reach, m[1]!.length - 1));
+  let reach = Math.min(chain.length - 1, relativeReach(text));
+  // nor that: the other modules of its folder speak for it (UniJob: namespace packages run as `uvicorn
+  // backend.routes.api:app`, where `import telemetry_routes` fails). Their absolute imports resolve as the file's would
+  // (`from backend.database.models import …`: backend/ holds the helper); one importing it relatively (`from .edu import
+  // router` in backend/routes/api.py) shows it is a module of their package, whose relative imports climb the same folders
+  let importedRelatively = false;
+  if (named === undefined && reach === 0) {
+    const siblings = await siblingImports(file);
+    ({ named, pathRoot } = await locate(splitDotted(siblings.flatMap((s) => s.dotted))));
+    importedRelatively = siblings.some((s) => s.relative.includes(path.basename(file, '.py')));
+    if (importedRelatively) reach = Math.min(chain.length - 1, Math.max(...siblings.map((s) => s.reach)));
+  }
   let top = named ?? reach;
   if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
   if (named === undefined && top > reach && !(await exists(path.join(chain[top]!, '__init__.py')))) top--;
@@ -99,13 +126,14 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
     if (root !== undefined) [top, pathRoot] = [root, true];
   }
   const packages = chain.slice(0, top + 1);
-  const inPackage = named !== undefined || reach > 0 || (await exists(path.join(own, '__init__.py')));
+  const inPackage = named !== undefined || reach > 0 || importedRelatively || (await exists(path.join(own, '__init__.py')));
   const helper = `${PY_HELPER_MODULE}.py`;
   const found = (await firstWith(packages, [helper], exists)) ?? (await firstWith(packages, ['telemetry.py'], exists));
   const dir = found?.dir ?? packages[packages.length - 1]!;
   const depth = packages.indexOf(dir);
   let module = PY_HELPER_MODULE;
-  if (inPackage && !pathRoot && /^\s*from\s+\.+\w*\s+import\b/m.test(text)) module = '.'.repeat(depth + 1) + PY_HELPER_MODULE;
+  if (inPackage && !pathRoot && (importedRelatively || /^\s*from\s+\.+\w*\s+import\b/m.test(text)))
+    module = '.'.repeat(depth + 1) + PY_HELPER_MODULE;
   else if (inPackage)
     module = [
       ...packages
@@ -145,7 +173,7 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
     for (const m of modules) {
       const p = path.join(dir, m.name);
       if (p === path.resolve(file)) continue;
-      for (const d of await importsOf(p)) {
+      for (const d of (await importsOf(p)).dotted) {
         const top = named(d);
         if (top !== undefined) return top;
       }
@@ -166,7 +194,7 @@ async function runRoot(chain: string[], exists: Exists): Promise<number | undefi
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
     for (const m of modules) {
-      for (const d of await importsOf(path.join(dir, m.name))) {
+      for (const d of (await importsOf(path.join(dir, m.name))).dotted) {
         const segs = d.split('.');
         if (d.startsWith('.')) continue;
         const p = path.join(dir, ...segs);
@@ -177,31 +205,53 @@ async function runRoot(chain: string[], exists: Exists): Promise<number | undefi
   return undefined;
 }
 
-/** The dotted names a module's absolute imports name, per file as long as its size and modification time stay the
- *  same: instrumenting each file of a service (every code action's probe, every handler) reads its neighbours once. */
-const importsMemo = new Map<string, { mtimeMs: number; size: number; dotted: string[] }>();
+/** What a module's imports say of where it is, per file as long as its size and modification time stay the same:
+ *  instrumenting each file of a service (every code action's probe, every handler) reads its neighbours once. */
+interface ModuleImports {
+  /** the dotted names its imports name (`from a.b import c`: `a.b` and `a.b.c`) */
+  dotted: string[];
+  /** how many folders above its package its relative imports climb */
+  reach: number;
+  /** the modules of its own package it imports relatively (`from .edu import router`, `from . import edu`) */
+  relative: string[];
+}
+const importsMemo = new Map<string, { mtimeMs: number; size: number; imports: ModuleImports }>();
 const IMPORTS_MEMO_FILES = 4096;
+const NO_IMPORTS: ModuleImports = { dotted: [], reach: 0, relative: [] };
 
-async function importsOf(file: string): Promise<string[]> {
+async function importsOf(file: string): Promise<ModuleImports> {
   const st = await fs.stat(file).catch(() => undefined);
-  if (!st) return [];
+  if (!st) return NO_IMPORTS;
   const known = importsMemo.get(file);
-  if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.dotted;
+  if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.imports;
   const text = await readHead(file);
-  const dotted = [
-    ...[...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w ,\t]+)/gm)].flatMap(([, from, what]) => [
-      from!,
-      ...what!.split(',').map((n) => `${from}.${n.trim().split(/\s+/)[0]}`),
-    ]),
-    ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
-      list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
-    ),
-  ];
+  const froms = [...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w ,\t]+)/gm)].map(([, from, what]) => ({
+    from: from!,
+    names: what!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
+  }));
+  const imports: ModuleImports = {
+    dotted: [
+      ...froms.flatMap(({ from, names }) => [from, ...names.map((n) => `${from}.${n}`)]),
+      ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
+        list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
+      ),
+    ],
+    reach: relativeReach(text),
+    relative: froms.flatMap(({ from, names }) => (from === '.' ? names : /^\.\w+/.test(from) ? [from.slice(1).split('.')[0]!] : [])),
+  };
   importsMemo.delete(file);
-  importsMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, dotted });
+  importsMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, imports });
   // the first parsed first out
   if (importsMemo.size > IMPORTS_MEMO_FILES) importsMemo.delete(importsMemo.keys().next().value!);
-  return dotted;
+  return imports;
+}
+
+/** The imports of the other modules of `file`'s folder (the first few hundred). */
+async function siblingImports(file: string): Promise<ModuleImports[]> {
+  const dir = path.dirname(path.resolve(file));
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py') && path.join(dir, e.name) !== path.resolve(file));
+  return Promise.all(modules.slice(0, IMPORTER_FILES).map((m) => importsOf(path.join(dir, m.name))));
 }
 
 async function readHead(file: string): Promise<string> {

@@ -32,14 +32,14 @@ async function prepare(name: string, fixture: string): Promise<{ original: strin
   return { original, wrapped, helper: helper.path };
 }
 
-/** Instruments (wrapper style) every file of `wrapped` whose name ends with `suffix`, writing it and the helpers its
+/** Instruments (wrapper style) every file of `wrapped` whose name matches `route`, writing it and the helpers its
  *  plans create; each file still compiles. The routes, each file's import of the helper, and the helpers written. */
-async function instrumentTree(files: Record<string, string>, wrapped: string, suffix: string) {
+async function instrumentTree(files: Record<string, string>, wrapped: string, route: RegExp) {
   const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(wrapped, rel), text }));
   const routes = await detectRoutes(sources);
   const helpers = new Set<string>();
   const imports: string[] = [];
-  for (const { path: file, text } of sources.filter((s) => s.path.endsWith(suffix))) {
+  for (const { path: file, text } of sources.filter((s) => route.test(s.path))) {
     const plan = await planInstrumentFile(
       text,
       file,
@@ -411,7 +411,7 @@ describe('wrapper style on Flask: blueprints in a package the app imports as app
       'apps/crud/views.py': view('crud', 'from apps.config import NAME\n'),
     };
     const [original, wrapped] = [tempTree(files), tempTree(files)];
-    const { imports, helpers } = await instrumentTree(files, wrapped, 'views.py');
+    const { imports, helpers } = await instrumentTree(files, wrapped, /views\.py$/);
     assert.deepEqual(imports, Array(3).fill('from apps.telemetry_routes import observe_route'));
     assert.deepEqual([...helpers], [path.join(wrapped, 'apps', 'telemetry_routes.py')], 'one helper for the service');
     writeOtelStub(wrapped);
@@ -455,7 +455,7 @@ describe('wrapper style on Flask: blueprint packages in a namespace folder of th
       'app/blueprints/cp/routes.py': view('cp', 'from app.extensions import NAME\nfrom app.blueprints.cp import cp_bp'),
     };
     const [original, wrapped] = [tempTree(files), tempTree(files)];
-    const { routes, imports, helpers } = await instrumentTree(files, wrapped, 'routes.py');
+    const { routes, imports, helpers } = await instrumentTree(files, wrapped, /routes\.py$/);
     assert.deepEqual(routes.map((r) => r.fullPath).sort(), ['/cp/<data>', '/tasks/<data>']);
     assert.deepEqual(imports, ['from ...telemetry_routes import observe_route', 'from app.telemetry_routes import observe_route']);
     assert.deepEqual([...helpers], [path.join(wrapped, 'app', 'telemetry_routes.py')], 'one helper for the service');
@@ -472,5 +472,57 @@ describe('wrapper style on Flask: blueprint packages in a namespace folder of th
       wrapped,
     );
     assert.equal(loaded.out.trim(), "['app.telemetry_routes']", 'one helper module at run time');
+  });
+});
+
+describe('wrapper style on FastAPI: routers in namespace packages imported relatively, run as `uvicorn backend.routes.api:app`', () => {
+  it('a router importing nothing of the project shares the one helper with its siblings; the app starts and answers as before', async () => {
+    // UniJob's layout: no __init__.py; `import telemetry_routes` from backend/routes/edu.py would stop the app starting
+    const router = (p: string, head = '') =>
+      `${head}from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("${p}")\ndef page():\n    return {"page": "${p}"}\n`;
+    const files: Record<string, string> = {
+      'backend/routes/api.py': [
+        'from fastapi import FastAPI',
+        'from .edu import router as edu_router',
+        'from .auth_page import router as auth_router',
+        '',
+        'app = FastAPI()',
+        'app.include_router(edu_router)',
+        'app.include_router(auth_router)',
+        '',
+      ].join('\n'),
+      'backend/routes/edu.py': router('/courses'),
+      'backend/routes/auth_page.py': router('/auth', 'from ..database.models import NAME\nfrom backend.database.fake import FAKE\n'),
+      'backend/database/models.py': 'NAME = "x"\n',
+      'backend/database/fake.py': 'FAKE = []\n',
+    };
+    const [original, wrapped] = [tempTree(files), tempTree(files)];
+    const { imports, helpers } = await instrumentTree(files, wrapped, /(edu|auth_page)\.py$/);
+    assert.deepEqual(imports.sort(), [
+      'from ..telemetry_routes import observe_route',
+      'from backend.telemetry_routes import observe_route',
+    ]);
+    assert.deepEqual([...helpers], [path.join(wrapped, 'backend', 'telemetry_routes.py')], 'one helper for the service');
+    writeOtelStub(wrapped);
+    const servers = [await startUvicorn(original, 'backend.routes.api:app'), await startUvicorn(wrapped, 'backend.routes.api:app')];
+    try {
+      const [orig, wrap] = servers.map((s) => `http://127.0.0.1:${s.port}`) as [string, string];
+      for (const p of ['/courses', '/auth']) assert.deepEqual(await getText(wrap + p), await getText(orig + p), p);
+    } finally {
+      for (const s of servers) s.proc.kill('SIGTERM');
+    }
+    const counted = runPython(
+      [
+        'import sys',
+        'from prometheus_client import REGISTRY',
+        'from backend.routes import edu, auth_page',
+        'edu.page(), auth_page.page()',
+        'print([m for m in sys.modules if m.endswith("telemetry_routes")])',
+        'print(sorted(s.labels["route"] for m in REGISTRY.collect() for s in m.samples if s.name == "http_requests_total"))',
+      ].join('\n'),
+      wrapped,
+    );
+    assert.equal(counted.status, 0, counted.out);
+    assert.equal(counted.out.trim(), "['backend.telemetry_routes']\n['/auth', '/courses']", 'one helper module, both routes counted');
   });
 });

@@ -154,3 +154,38 @@ describe('wrapper style: the Python helper of a service run from inside a folder
     assert.deepEqual([h.path, h.module], [path.join(pkg, 'proj', 'telemetry_routes.py'), 'proj.telemetry_routes']);
   });
 });
+
+describe('wrapper style: the Python helper of route modules a sibling imports relatively, in namespace packages', () => {
+  // UniJob's layout: no __init__.py anywhere, run as `uvicorn backend.routes.api:app` from the repository root; api.py
+  // imports its routers relatively, some of them import backend.* absolutely, others nothing of the project
+  const ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/courses")\ndef courses():\n    return {}\n';
+  const root = project({
+    'backend/routes/api.py': 'from fastapi import FastAPI\nfrom .edu import router as edu_router\nfrom .auth_page import router as auth\n',
+    'backend/routes/edu.py': ROUTER,
+    'backend/routes/test.py': ROUTER,
+    'backend/routes/auth_page.py': `from ..database.models import User\nfrom backend.database.fake import create\n${ROUTER}`,
+    'backend/database/models.py': 'User = None\n',
+    'backend/database/fake.py': 'create = None\n',
+  });
+  const helper = path.join(root, 'backend', 'telemetry_routes.py');
+
+  it('a router importing nothing of the project shares the package helper of its siblings', async () => {
+    const expected = {
+      'backend/routes/edu.py': '..telemetry_routes',
+      'backend/routes/auth_page.py': 'backend.telemetry_routes',
+      // a module nothing imports: only the absolute name its siblings' imports prove resolves
+      'backend/routes/test.py': 'backend.telemetry_routes',
+    };
+    for (const [rel, module] of Object.entries(expected)) {
+      const file = path.join(root, rel);
+      const h = await pythonHelperLocation(file, fs.readFileSync(file, 'utf8'));
+      assert.deepEqual([h.path, h.module], [helper, module], rel);
+    }
+  });
+
+  it('imported relatively by a sibling whose imports name nothing above: a module of its own package', async () => {
+    const flat = project({ 'svc/api.py': 'from .edu import router\n', 'svc/edu.py': ROUTER });
+    const h = await pythonHelperLocation(path.join(flat, 'svc', 'edu.py'), ROUTER);
+    assert.deepEqual([h.path, h.module], [path.join(flat, 'svc', 'telemetry_routes.py'), '.telemetry_routes']);
+  });
+});
