@@ -109,8 +109,7 @@ export async function workerServiceOf(file: string, root?: string): Promise<Work
     if (!service && (await Promise.all(MANIFESTS.map((m) => exists(path.join(d, m))))).some(Boolean)) service = d;
   }
   for (const d of folders) {
-    let config: string | undefined;
-    for (const name of WRANGLER_CONFIGS) if (!config && (await exists(path.join(d, name)))) config = path.join(d, name);
+    const config = await configIn(d);
     if (!config) continue;
     const data = await readConfig(config);
     if (!data) continue;
@@ -129,13 +128,18 @@ export async function workerServiceOf(file: string, root?: string): Promise<Work
   return service && inside(path.join(service, 'functions'), path.resolve(file)) ? pagesServiceOf(service) : undefined;
 }
 
+/** The wrangler config Wrangler reads in `dir`: the first of WRANGLER_CONFIGS there, whatever the others say. */
+async function configIn(dir: string): Promise<string | undefined> {
+  for (const name of WRANGLER_CONFIGS) if (await exists(path.join(dir, name))) return path.join(dir, name);
+  return undefined;
+}
+
 /** The service folder's Pages project: a wrangler config with `pages_build_output_dir`, or a `wrangler pages` script. */
 async function pagesServiceOf(service: string): Promise<WorkerService | undefined> {
-  for (const name of WRANGLER_CONFIGS) {
-    const data = await readConfig(path.join(service, name));
-    if (data && typeof data['pages_build_output_dir'] === 'string') {
-      return { config: name, main: 'functions/', nodeCompat: levels(data).some(nodeCompatOf), pages: true };
-    }
+  const config = await configIn(service);
+  const data = config && (await readConfig(config));
+  if (data && typeof data['pages_build_output_dir'] === 'string') {
+    return { config: path.basename(config!), main: 'functions/', nodeCompat: levels(data).some(nodeCompatOf), pages: true };
   }
   const pkg = await readJsoncObject(path.join(service, 'package.json'), MAX_CONFIG);
   const scripts = typeof pkg === 'object' ? record(pkg['scripts']) : undefined;

@@ -212,6 +212,29 @@ describe('planner: a Cloudflare Workers service', () => {
     assert.equal((await planFile(path.join(plain, 'functions/users.ts'), { workspaceRoot: plain })).refused, undefined);
   });
 
+  it('reads the one wrangler config Wrangler reads in a folder (json, then jsonc, then toml), for Workers and Pages alike', async () => {
+    const PAGES = 'name = "site"\npages_build_output_dir = "./dist"\n';
+    const shadowed = tempTree({
+      'package.json': PKG,
+      'wrangler.json': '{ "name": "site" }',
+      'wrangler.toml': PAGES,
+      'functions/a.ts': HONO,
+    });
+    assert.equal(await workerServiceOf(path.join(shadowed, 'functions/a.ts'), shadowed), undefined);
+    const first = tempTree({
+      'package.json': PKG,
+      'wrangler.jsonc': '{ "pages_build_output_dir": "./dist" }',
+      'wrangler.toml': 'name = "w"\nmain = "src/index.ts"\n',
+      'functions/a.ts': HONO,
+    });
+    assert.deepEqual(await workerServiceOf(path.join(first, 'functions/a.ts'), first), {
+      config: 'wrangler.jsonc',
+      main: 'functions/',
+      nodeCompat: false,
+      pages: true,
+    });
+  });
+
   it('looks up to the workspace root only (without one, up to the folder holding .git)', async () => {
     const root = tempTree({
       '.git/HEAD': 'ref: refs/heads/main\n',
