@@ -265,7 +265,9 @@ async function plan(
         return;
       }
       const servedAt = served.get(`${routeId(route)} ${route.path}`);
-      if (servedAt && servedAt.size > 1) {
+      // the Flask helper counts each request under the URL rule it matched: one wrapper carries every prefix's label
+      const labelledApart = wrapper && route.framework === 'flask' && [...(servedAt ?? [])].every((p) => !p.startsWith('…'));
+      if (servedAt && servedAt.size > 1 && !labelledApart) {
         // one registration, one wrapper: the requests under every other prefix would be counted under its label
         refuse(
           route,

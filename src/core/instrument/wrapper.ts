@@ -130,15 +130,17 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
       return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
     }
     if (needs.wrapped.has(fn.startIndex)) return { route, edits: [], already: [], alongside: true };
-    const labelled = stack.length > 1 ? stackedLabels(text, route, stack, needs.known) : undefined;
+    // a blueprint registered under several prefixes serves this one decorator's path under each of them
+    const mounts = needs.known.filter((r) => r.file === route.file && r.line === route.line && r.path === route.path);
+    const labelled = stack.length > 1 || mounts.length > 1 ? stackedLabels(text, route, stack, needs.known) : undefined;
     // observed by a decorator written before stacked routes were labelled apart: the labels it lacks are added
     const obs = decorators.find((d) => isObserveCall(d.namedChildren[0], name));
     const upgrade = obs && typeof labelled === 'object' ? stackedUpgrade(obs, labelled) : [];
     // one decorator observes every route of the stack: a shared handler only for the inline style's check
-    if (observed(fn) && !upgrade.length) return already(route, stack.length > 1 ? undefined : fn.startIndex);
+    if (observed(fn) && !upgrade.length) return already(route, labelled ? undefined : fn.startIndex);
     if (!labelled) return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
     // Flask: under the last of stacked route decorators (Flask refuses two functions under one endpoint name), with
-    // the label of every one of them; the helper counts each request under the URL rule it matched
+    // the label of every one of them and of every prefix; the helper counts each request under the URL rule it matched
     if (typeof labelled === 'string') return refuse(route, labelled, fn.startIndex);
     if (labelled.labels.length > 1 && !needs.stacked) {
       return refuse(
@@ -264,9 +266,10 @@ function stackedUpgrade(obs: Node, { method, labels }: { method: string; labels:
 }
 
 /**
- * The method argument and labels of a Flask view's stacked route decorators, top to bottom: each decorator's route
- * (planned, or another route of the file), else its path under the prefix of this route; or why they cannot be labelled.
- * Decorators of different methods give `GET|POST`, which the helper resolves from the request.
+ * The method argument and labels of a Flask view's stacked route decorators, top to bottom: each decorator's routes
+ * (planned, or other routes of the file: one per prefix its blueprint is registered under), else its path under the
+ * prefix of this route; or why they cannot be labelled. Decorators of different methods give `GET|POST`, which the
+ * helper resolves from the request.
  */
 function stackedLabels(text: string, route: Route, stack: Node[], known: Route[]): { method: string; labels: string[] } | string {
   const own = routeTemplate(route);
@@ -274,17 +277,18 @@ function stackedLabels(text: string, route: Route, stack: Node[], known: Route[]
   const labels: string[] = [];
   const methods = new Set(route.methods);
   for (const d of stack) {
-    const r = known.find((x) => {
+    const rs = known.filter((x) => {
       const at = rangeOffsets(text, x).start;
       return x.file === route.file && d.startIndex <= at && at < d.endIndex;
     });
-    if (r && !isStaticRoute(r)) return `it is also served at ${routeLabel(r)}, whose path is not known statically`;
+    const dynamic = rs.find((r) => !isStaticRoute(r));
+    if (dynamic) return `it is also served at ${routeLabel(dynamic)}, whose path is not known statically`;
     const call = d.namedChildren[0];
     const url = call?.type === 'call' ? pyStringValue(pyArgs(call).pos[0]) : undefined;
-    const label = r ? routeTemplate(r) : url !== undefined && prefix !== undefined ? prefix + url : undefined;
-    if (label === undefined) return `it is also served by ${d.text.replace(/\s+/g, ' ').slice(0, 80)}, whose path is not known statically`;
-    for (const m of r?.methods ?? []) methods.add(m);
-    labels.push(label);
+    const found = rs.length ? rs.map(routeTemplate) : url !== undefined && prefix !== undefined ? [prefix + url] : [];
+    if (!found.length) return `it is also served by ${d.text.replace(/\s+/g, ' ').slice(0, 80)}, whose path is not known statically`;
+    for (const m of rs.flatMap((r) => r.methods)) methods.add(m);
+    labels.push(...found);
   }
   return { method: [...methods].join('|'), labels: [...new Set(labels)] };
 }

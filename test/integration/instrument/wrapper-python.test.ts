@@ -526,3 +526,44 @@ describe('wrapper style on FastAPI: routers in namespace packages imported relat
     assert.equal(counted.out.trim(), "['backend.telemetry_routes']\n['/auth', '/courses']", 'one helper module, both routes counted');
   });
 });
+
+describe('wrapper style on Flask: one blueprint registered under two prefixes', () => {
+  it('answers as before and counts each request under the prefix it came through', async () => {
+    const files = {
+      'app.py': [
+        'from flask import Blueprint, Flask',
+        '',
+        'bp = Blueprint("photo", __name__)',
+        '',
+        '',
+        '@bp.route("/a/<int:id>")',
+        'def a(id):',
+        '    return {"id": id}',
+        '',
+        '',
+        'app = Flask(__name__)',
+        'app.register_blueprint(bp)',
+        'app.register_blueprint(bp, url_prefix="/photo", name="photo2")',
+        '',
+      ].join('\n'),
+    };
+    const [original, wrapped] = [tempTree(files), tempTree(files)];
+    await instrumentTree(files, wrapped, /app\.py$/);
+    writeOtelStub(wrapped);
+    const probe =
+      'from app import app\nc = app.test_client()\nprint([(c.get(u).get_json(), c.get(u).status_code) for u in ("/a/1", "/photo/a/2")])';
+    assertSameAnswers(probe, original, wrapped, 'the same answers under both prefixes');
+    const counted = runPython(
+      [
+        'from prometheus_client import REGISTRY',
+        'from app import app',
+        'c = app.test_client()',
+        'c.get("/a/1"), c.get("/photo/a/2"), c.get("/photo/a/3")',
+        'print(sorted((s.labels["route"], s.value) for m in REGISTRY.collect() for s in m.samples if s.name == "http_requests_total"))',
+      ].join('\n'),
+      wrapped,
+    );
+    assert.equal(counted.status, 0, counted.out);
+    assert.equal(counted.out.trim(), "[('/a/<int:id>', 1.0), ('/photo/a/<int:id>', 2.0)]");
+  });
+});

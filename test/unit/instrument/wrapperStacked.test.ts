@@ -3,7 +3,8 @@
  * carrying every route's label (the helper counts each request under the URL rule it matched), planned the same
  * whether the file or one of its routes is instrumented, and idempotent; FastAPI, whose wrapper cannot tell which
  * route matched, observes the first route only and refuses the others with that reason; an older helper without
- * multi-route support is never overwritten and the stacked view is refused with the reason.
+ * multi-route support is never overwritten and the stacked view is refused with the reason. A Flask blueprint
+ * registered under several prefixes is labelled the same way, one label per prefix.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -135,5 +136,46 @@ describe('wrapper style: a FastAPI endpoint under stacked route decorators', () 
     const again = await planInstrumentFile(out, file, await routesOf(file, out), ALL, OPTS);
     assert.deepEqual(again.edits, []);
     assert.match(again.summary, why, 'the second URL is never reported as observed');
+  });
+});
+
+describe('wrapper style: a Flask blueprint registered under several prefixes', () => {
+  const APP = pyApp(
+    ['from flask import Blueprint, Flask', '', 'bp = Blueprint("photo", __name__)'],
+    [
+      '@bp.route("/a/<int:id>")',
+      'def a(id):',
+      '    return {"id": id}',
+      '',
+      '',
+      '@bp.route("/b", methods=["POST"])',
+      '@bp.route("/c")',
+      'def bc():',
+      '    return {}',
+      '',
+      '',
+      'app = Flask(__name__)',
+      'app.register_blueprint(bp)',
+      'app.register_blueprint(bp, url_prefix="/photo", name="photo2")',
+    ],
+  );
+
+  it('one decorator per view carries the label of every prefix (and every stacked route); a second run changes nothing', async () => {
+    const file = path.join(os.tmpdir(), 'tl-two-prefixes', 'app.py');
+    const routes = await detectRoutes([{ path: file, text: APP }]);
+    assert.equal(routes.length, 6);
+    const p = await planInstrumentFile(APP, file, routes, ALL, OPTS);
+    assert.equal(p.refused, undefined, p.summary);
+    const out = applyEdits(APP, p.edits);
+    assert.match(out, /@bp\.route\("\/a\/<int:id>"\)\n@observe_route\("GET", "\/a\/<int:id>", "\/photo\/a\/<int:id>"\)\ndef a/);
+    assert.match(out, /@bp\.route\("\/c"\)\n@observe_route\("POST\|GET", "\/b", "\/photo\/b", "\/c", "\/photo\/c"\)\ndef bc/);
+    const again = await planInstrumentFile(out, file, await detectRoutes([{ path: file, text: out }]), ALL, OPTS);
+    assert.deepEqual([again.edits, again.refused], [[], undefined]);
+  });
+
+  it('the inline style still refuses: one static label in the body would count both prefixes under one', async () => {
+    const file = path.join(os.tmpdir(), 'tl-two-prefixes-inline', 'app.py');
+    const p = await planInstrumentFile(APP, file, await detectRoutes([{ path: file, text: APP }]), ALL, { ...OPTS, style: 'inline' });
+    assert.match(p.refused ?? '', /GET \/a\/<int:id>: its registration is served under 2 paths \(\/a\/<int:id>, \/photo\/a\/<int:id>/);
   });
 });
