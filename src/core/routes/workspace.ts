@@ -21,6 +21,7 @@ import { builtOutput, pullReferenced, type HeldFile } from './heldFiles';
 import { readPackageScopes } from './packageImports';
 import { resolveRoutes, type ResolveOptions } from './resolve';
 import { ScanRules } from './scanRules';
+import { SVELTE_CONFIG_NAMES, withSvelteKitPaths } from './svelteKitAliases';
 import { CONFIG_NAMES, readPathConfigs } from './tsconfigPaths';
 import { readManifests } from './workspacePackages';
 import type { Route, RouteJson } from './types';
@@ -95,6 +96,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   let heldEntries = 0;
   /** tsconfig.json / jsconfig.json files: their path aliases apply below them. */
   const configs: string[] = [];
+  const svelteConfigs: string[] = [];
   /** package.json files: named ones are packages their siblings import by name. */
   const manifests: string[] = [];
   /** deno.json / deno.jsonc files: their import maps apply below them. */
@@ -166,6 +168,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
       } else if (isFile) {
         if (!ignored) {
           if (CONFIG_NAMES.includes(ent.name)) configs.push(abs);
+          if (SVELTE_CONFIG_NAMES.includes(ent.name)) svelteConfigs.push(abs);
           if (ent.name === 'package.json') manifests.push(abs);
           if (DENO_CONFIG_NAMES.includes(ent.name)) denoConfigs.push(abs);
           if (ENTRY_CONFIG_NAMES.includes(ent.name)) entryConfigs.push(abs);
@@ -255,7 +258,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   }
   check();
   const resolveOptions: ResolveOptions = { root: absRoot };
-  const pathConfigs = await readPathConfigs(absRoot, configs, notes);
+  const pathConfigs = await withSvelteKitPaths(await readPathConfigs(absRoot, configs, notes), svelteConfigs);
   if (pathConfigs.length) resolveOptions.pathConfigs = pathConfigs;
   const { packages, aliasScopes, installed } = await readManifests(absRoot, manifests, notes);
   if (packages.length) resolveOptions.workspacePackages = packages;
