@@ -7,7 +7,8 @@
  *   `fastify.route({ method: 'GET', url, websocket: true, handler })`. With a `wsHandler` the `handler` is an ordinary
  *   HTTP handler for the non-upgrade requests: that one stays instrumentable.
  * - Hono: `app.get('/ws', upgradeWebSocket((c) => ({ onMessage … })))` (every runtime's helper has that name; Deno's
- *   and Bun's are destructured from a factory under it).
+ *   and Bun's are destructured from a factory under it), or its result named, here or in another module
+ *   (`export const wsHandler = upgradeWebSocket(…)`, registered as `app.get('/ws', wsHandler)`).
  * express-ws `app.ws(path, …)` and NestJS gateways (`@WebSocketGateway`, `@SubscribeMessage`) are not detected as
  * routes at all, so they never reach the planner.
  */
@@ -28,8 +29,16 @@ function isUpgradeCall(arg: Node | undefined): boolean {
   return name === 'upgradeWebSocket';
 }
 
-/** Why the route's registration (in this file) is a WebSocket one; undefined for an HTTP route. */
-export function webSocketRefusal(root: Node, route: Route): string | undefined {
+/** `<name> = upgradeWebSocket(` (typed, awaited, a member call) on a handler's declaration line. */
+function declaresUpgrade(name: string, declaration: string): boolean {
+  const at = declaration.search(new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\s*(?::[^=]*)?=(?!=)`));
+  return at >= 0 && /^[^=]*=\s*(?:await\s+)?(?:[\w$]+\.)*upgradeWebSocket\s*\(/.test(declaration.slice(at));
+}
+
+/** Why the route is a WebSocket one, from its registration (when `root` holds it) or from `declaration`, the line
+ *  declaring its handler (route.handlerFile:handlerLine); undefined for an HTTP route. */
+export function webSocketRefusal(root: Node, route: Route, declaration = ''): string | undefined {
+  if (route.framework === 'hono' && route.handlerName && declaresUpgrade(route.handlerName, declaration)) return WEBSOCKET_HANDLER_HONO;
   if (route.framework !== 'fastify' && route.framework !== 'hono') return undefined;
   for (const call of registrationCalls(root, route)) {
     const args = callArgs(call);

@@ -126,7 +126,7 @@ async function helperFor(
     // A helper is never overwritten (it may be edited, and other handlers use it): one written before the gauge
     // was switched on keeps working without it, and the plan says so.
     const gauge = metricNames(opts).inflight;
-    const existing = await helperText(helper.path);
+    const existing = await smallText(helper.path);
     // one written before observe_resource (Python) / routing-controllers support (JS) existed: the resources or
     // routing-controllers methods of a file are refused with the reason
     const resources = existing.includes(python ? `def ${PY_RESOURCE_FN}(` : JS_HELPER_RC);
@@ -152,8 +152,8 @@ async function helperFor(
   return { helper, newFiles: [{ path: helper.path, content }] };
 }
 
-/** The text of an existing helper module ('' when unreadable or larger than a helper can be). */
-async function helperText(file: string): Promise<string> {
+/** The text of a module: an existing helper, a handler's ('' when unreadable or larger than a helper can be). */
+async function smallText(file: string): Promise<string> {
   const big = await stat(file).then(
     (st) => st.size > 1024 * 1024,
     () => true,
@@ -238,6 +238,14 @@ async function plan(
   const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   // the inline style leaves a handler the wrapper style already observes as it is (never both)
   const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;
+  // each handler's declaration line: a named `upgradeWebSocket(…)` result, here or in another module, is a WebSocket's
+  const declarations = new Map<Route, string>();
+  const texts = new Map<string, Promise<string>>([[path.resolve(file), Promise.resolve(text)]]);
+  for (const r of routes.filter((x) => x.framework === 'hono')) {
+    const at = path.resolve(r.handlerFile);
+    if (!texts.has(at)) texts.set(at, smallText(at));
+    declarations.set(r, (await texts.get(at)!).split('\n')[r.handlerLine - 1] ?? '');
+  }
   const result = await withTree(text, file, (root, g) => {
     const outcomes: HandlerOutcome[] = [];
     const seen = new Map<number, Route>();
@@ -334,7 +342,8 @@ async function plan(
     }
     for (const r of routes) {
       // a WebSocket registration: its handler gets a socket, there is no request/response to observe (both styles)
-      const ws = lang === 'javascript' && sameFile(r.file, file) ? webSocketRefusal(root, r) : undefined;
+      const here = sameFile(r.file, file) || sameFile(r.handlerFile, file);
+      const ws = lang === 'javascript' && here ? webSocketRefusal(root, r, declarations.get(r)) : undefined;
       if (ws) {
         refuse(r, ws);
         continue;

@@ -14,6 +14,7 @@ import { WEBSOCKET_HANDLER_FASTIFY, WEBSOCKET_HANDLER_HONO } from '../../../src/
 import { detectRoutes } from '../../../src/core/routes/detector';
 import { routeLabel } from '../../../src/core/routes/route';
 import { FIXTURES } from '../../support/instrument/helpers';
+import { tempTree } from '../../support/tempTree';
 
 const ALL: Aspect[] = ['counter', 'histogram', 'span'];
 const STYLES: { style: InstrumentOptions['style']; golden: string }[] = [
@@ -61,6 +62,49 @@ describe('WebSocket handlers are not instrumented as HTTP routes', () => {
       });
     }
   }
+
+  it('a Hono `upgradeWebSocket(…)` result named in another module: refused where it is registered and where it is declared', async () => {
+    const files = {
+      'src/index.ts': [
+        "import { Hono } from 'hono';",
+        "import { wsConfig } from './ws/config';",
+        'const app = new Hono();',
+        "app.get('/ws', wsConfig);",
+        "app.get('/api', (c) => c.json({ ok: true }));",
+        'export default app;',
+        '',
+      ].join('\n'),
+      'src/ws/config.ts': [
+        "import { upgradeWebSocket } from 'hono/bun';",
+        'export const wsConfig = upgradeWebSocket(async (c) => ({ onMessage: (e, ws) => ws.send(String(e.data)) }));',
+        '',
+      ].join('\n'),
+    };
+    const dir = tempTree(files);
+    const sources = Object.entries(files).map(([rel, text]) => ({ path: path.join(dir, rel), text }));
+    const routes = await detectRoutes(sources);
+    for (const style of ['wrapper', 'inline'] as const) {
+      const index = await planInstrumentFile(
+        files['src/index.ts'],
+        sources[0]!.path,
+        routes.filter((r) => r.file === sources[0]!.path),
+        ALL,
+        {
+          ...DEFAULT_OPTIONS,
+          style,
+        },
+      );
+      assert.ok(index.edits.length, `${style}: GET /api is instrumented`);
+      assert.match(index.summary, new RegExp(`skipped: GET /ws: ${WEBSOCKET_HANDLER_HONO.replace(/[()`…]/g, '.')}`), style);
+      assert.doesNotMatch(applyEdits(files['src/index.ts'], index.edits), /observeRoute\('GET', '\/ws'/, style);
+    }
+    const config = await planInstrumentFile(files['src/ws/config.ts'], sources[1]!.path, routes, ALL, {
+      ...DEFAULT_OPTIONS,
+      style: 'inline',
+    });
+    assert.deepEqual(config.edits, []);
+    assert.match(config.refused ?? '', /GET \/ws: WebSocket handler/);
+  });
 
   it('express-ws `app.ws` / `router.ws` and NestJS gateways are not detected as HTTP routes', async () => {
     const expressWs = [
