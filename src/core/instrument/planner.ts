@@ -11,6 +11,7 @@ import { applyEdits, besideBom, firstUseAt, labelKinds, metricNames, normalizeEd
 import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
+import { missingDependencies } from './dependencies';
 import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
 import { planPythonHandler } from './python';
@@ -407,6 +408,15 @@ async function plan(
       : []),
     ...(helper?.note ? [helper.note] : []),
   ];
+  const python = grammar === 'python';
+  const metrics = wrapper || aspects.some((a) => a !== 'span');
+  const undeclared = await missingDependencies(file, {
+    python,
+    metrics,
+    tracing: wrapper || aspects.includes('span'),
+    root: opts.workspaceRoot,
+  });
+  if (undeclared) notes.push(undeclared);
   parts.push(...notes);
   return {
     edits,
