@@ -225,7 +225,12 @@ export const instrumentCommand: Command = {
       const { routes, elsewhere } = await routesOf(file, before, root, io, opts.style === 'wrapper');
       if (!routes.length) {
         const why = opts.style === 'wrapper' ? registeredElsewhere(file, elsewhere, (p) => rel(io, p)) : undefined;
-        throw new CliError(why ?? `no route handlers found in ${rel(io, file)}`, 1);
+        // no project marker above the file: only the file was read, and its routes may be registered in another one
+        const alone =
+          root === undefined && !booleans.has('single-file')
+            ? ' (no project folder above it: no package.json, pyproject.toml, setup.py, requirements.txt or .git; only this file was read: pass --root <project folder> when its routes are registered in another file)'
+            : '';
+        throw new CliError(why ?? `no route handlers found in ${rel(io, file)}${alone}`, 1);
       }
       const chosen = strings['route'] !== undefined ? [matchRoute(routes, strings['route'])] : routes;
       const plan = await planInstrumentFile(before, file, chosen, aspects, opts, routes);

@@ -142,6 +142,36 @@ describe('telemetry-lens instrument', () => {
     assert.match(fs.readFileSync(path.join(pkg, 'src/roles.ts'), 'utf8'), /observeRoute\('PUT', '\/admin\/roles\/:id'\)/);
   });
 
+  it('a file with no project folder above it and routes registered in another file: the message says to pass --root', async () => {
+    // YoloHome's layout: the blueprint adds resources whose classes (and so methods) live in another package
+    const dir = tempTree({
+      'server/app.py':
+        'from flask import Flask\nfrom route.home import home_api\n\napp = Flask(__name__)\napp.register_blueprint(home_api)\n',
+      'server/route/home.py': [
+        'from flask import Blueprint',
+        'from flask_restful import Api',
+        'from controller import HomeAPI',
+        '',
+        'home_api = Blueprint("home_api", __name__)',
+        'api = Api(home_api)',
+        'api.add_resource(HomeAPI, "/api/v1/home")',
+        '',
+      ].join('\n'),
+      'server/controller/__init__.py': 'from .home import HomeAPI\n',
+      'server/controller/home.py':
+        'from flask_restful import Resource\n\n\nclass HomeAPI(Resource):\n    def get(self):\n        return {}\n',
+    });
+    const alone = await run(dir, 'instrument', 'server/route/home.py', '--all', '--dry-run');
+    assert.equal(alone.code, 1);
+    assert.match(
+      alone.err,
+      /no route handlers found in server\/route\/home\.py \(no project folder above it: .*pass --root <project folder>/,
+    );
+    const rooted = await run(dir, 'instrument', 'server/route/home.py', '--all', '--dry-run', '--root', '.');
+    assert.equal(rooted.code, 0, rooted.err);
+    assert.match(rooted.out, /observe_resource\(HomeAPI, "\/api\/v1\/home"\)/);
+  });
+
   it('reports unknown routes with the list of routes found', async () => {
     const { dir } = copyFixture('unknown', 'flask/app.py');
     const r = await run(dir, 'instrument', '--style', 'inline', 'app.py', '--route', 'DELETE /nope');
