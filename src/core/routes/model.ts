@@ -6,6 +6,7 @@
 import type { AutoloadFilters } from './autoload';
 import type { AutoloadEach } from './jsAutoloadLoops';
 import type { FolderLoop, NameExpr } from './folderLoops';
+import type { ApiVersion, VersionedCall } from './pyVersioning';
 import type { Framework, HttpMethod, SourceRange } from './types';
 
 /**
@@ -562,6 +563,10 @@ export interface FileAnalysis {
   /** The file serves requests itself (`app.listen(…)`, `serve(…)`, `{ fetch }`; Python: it runs as a script, `if __name__
    *  == "__main__":`, `app.run(…)`): an entry point, never dead. */
   serves?: true;
+  /** fastapi-versioning (./pyVersioning): its `VersionedFastAPI` calls in this file. */
+  pyVersioned?: VersionedCall[];
+  /** fastapi-versioning: the `@version(…)` of this file's functions, by the line of their `def`. */
+  apiVersions?: Record<number, ApiVersion>;
   /** Syntax errors, unsupported idioms, etc. */
   notes: string[];
 }

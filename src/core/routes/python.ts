@@ -25,6 +25,7 @@ import { pyRegCall } from './pyRegCalls';
 import { classReplay, dropReplayRoutes, pyCtorArgs } from './pyRedprint';
 import { isStarName, pyAllAssign, pyStarName, pyStarPackage } from './pyStar';
 import { pyEnvReaders } from './pyEnvReaders';
+import { pyVersionDecorator, pyVersionedApp } from './pyVersioning';
 
 /** Deepest node (from the root) a pattern may start at: prunes the query walk through deep handler
  *  bodies (Python route registrations sit at depth 2-9 even inside factories and plugins). */
@@ -282,6 +283,8 @@ export class PyAnalyzer extends Analyzer {
         if (target) this.fa.mounts.push({ parent: this.refOf(target), child, prefix: null, line: lineOf(n), kind: 'include' });
       });
     }
+    const versioned = pyVersionedApp(this, n, fnNode);
+    if (versioned) return versioned;
     if (fnNode.type === 'identifier' || (fnNode.type === 'attribute' && fnNode.childForFieldName('attribute')?.text !== 'namespace')) {
       // app = create_app(): the value the project function returns; settings = Settings(): an instance
       const callee = this.refOf(fnNode);
@@ -385,6 +388,7 @@ export class PyAnalyzer extends Analyzer {
   // ---- routes & mounts ---------------------------------------------------------------------------
 
   decorator(n: Node): void {
+    if (pyVersionDecorator(this, n)) return;
     const call = named(n)[0];
     if (!call || call.type !== 'call') return;
     const fnNode = call.childForFieldName('function');

@@ -29,38 +29,10 @@ import type { ResolveOptions } from './resolveOptions';
 import { installedPackage } from './workspacePackages';
 import { isHttpClientParam } from './jsHttpClients';
 import { unservedRouters } from './jsPackageRouters';
+import type { Base, Edge } from './graphEdges';
+import { versionedEdges, versionRoutes, type VersionedRoute } from './pyVersioning';
 
 export type { ResolveOptions };
-
-interface Edge {
-  parent: string; // entity key
-  prefix: Val | null;
-  /** instance: a factory's object is each instance its calls made (their prefix is already the object's own). */
-  kind: 'include' | 'blueprint' | 'use' | 'register' | 'route' | 'base' | 'alias' | 'autoload' | 'instance' | 'collect';
-  file: string;
-  line: number;
-  /** Fastify plugin wrapped in fastify-plugin: prefixes do not apply. */
-  fp?: boolean;
-  /** Extra prefix after the edge prefix (Fastify autoPrefix). */
-  extra?: Val | null;
-  /** autoload: its `options` the analysis cannot read whole (the plugin's `opts.prefix` is unknown). */
-  optionsUnread?: string;
-  /** collect: the prefix is a route collector's root, joined with each row's url as the collector does (./jsCollectors). */
-  join?: 'path' | 'concat';
-}
-
-interface Base {
-  path: string | null;
-  reason?: string;
-  /** Where a configured prefix on the way comes from (the outermost one). */
-  source?: string;
-  /** When path is null: the known part below the unknown prefix (for live inference). */
-  tail?: string;
-  /** The chain ends at a router that is never mounted (a second tree built only for the docs, dead code): its key. */
-  dead?: string;
-  /** Below a route collector's registration: its root, joined with the route's path as the collector does (emit). */
-  collect?: { join: 'path' | 'concat'; root: string };
-}
 
 const MAX_PATHS = 8;
 
@@ -296,6 +268,8 @@ class Resolver extends PerCallRoutes {
         this.addEdge(m.child, { parent: key(m.parent), prefix, extra, kind, file: m.file, line: m.line, fp: m.fp, ...unread });
         this.folderLoaded.add(m.child.file);
       }
+    for (const x of versionedEdges(this.files, res))
+      this.addEdge(x.child, { parent: key(x.parent), prefix: null, kind: 'include', file: x.ver.file, line: x.line, ver: x.ver });
     // what a package's function makes is a router only where an Express app mounts it at a path (./jsPackageRouters)
     this.unserved = unservedRouters(this.files, this.edges, made, (k) => this.frameworkOf(k));
   }
@@ -375,7 +349,9 @@ class Resolver extends PerCallRoutes {
       if (!b.source) delete b.source;
       if (b.tail === undefined) delete b.tail;
       if (!b.collect) delete b.collect;
-      const same = (x: Base): boolean => x.path === b.path && JSON.stringify(x.collect) === JSON.stringify(b.collect);
+      if (!b.ver) delete b.ver;
+      const same = (x: Base): boolean =>
+        x.path === b.path && JSON.stringify(x.collect) === JSON.stringify(b.collect) && x.ver?.v === b.ver?.v;
       if (out.length < MAX_PATHS && !out.some((x) => same(x) && (x.path !== null || x.reason === b.reason))) out.push(b);
     };
     const own = this.ownPrefix(k);
@@ -434,7 +410,8 @@ class Resolver extends PerCallRoutes {
         }
         if (edge.extra && 's' in edge.extra && !edge.fp) base = joinPrefix(fw, base, edge.extra.s);
         const skip = (edge.kind === 'blueprint' && edge.prefix !== null) || edge.kind === 'instance';
-        push({ ...applyOwn(base, skip, source), collect: carry });
+        const ver = edge.ver ? { v: edge.ver, at: base.length } : pb.ver;
+        push({ ...applyOwn(base, skip, source), collect: carry, ver });
       }
     }
     if (!out.length && edges.length) out.push({ path: null, reason: `${this.describe(k)} is only mounted inside a mount cycle` });
@@ -457,6 +434,13 @@ class Resolver extends PerCallRoutes {
         }
       }
     }
+    versionRoutes(
+      this.versioned,
+      routes,
+      this.files,
+      (f, v) => this.evalVal(f, v),
+      (f) => this.rel(f),
+    );
     routes.sort(
       (a, b) =>
         cmp(a.file, b.file) ||
@@ -574,8 +558,12 @@ class Resolver extends PerCallRoutes {
       if (seen.has(full)) continue;
       seen.add(full);
       out.push(make(fw, full, undefined, r.methods, b.source));
+      if (b.ver) this.versioned.push({ route: out.at(-1)!, ...b.ver });
     }
   }
+
+  /** Routes of apps fastapi-versioning serves by version, placed under their versions once all are known. */
+  private readonly versioned: VersionedRoute[] = [];
 
   private dead: DeadModules | null = null;
   private pyDead: Set<string> | null = null;
