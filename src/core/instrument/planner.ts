@@ -280,7 +280,7 @@ async function plan(
         // one registration, one wrapper: the requests under every other prefix would be counted under its label
         refuse(
           route,
-          `its registration is served under ${servedAt.size} paths (${[...servedAt].join(', ')}: a router mounted under several prefixes); one static label would miscount`,
+          `its registration is served under ${servedAt.size} paths (${[...servedAt].join(', ')}: a router mounted under several prefixes, or several API versions); one static label would miscount`,
         );
         return;
       }
