@@ -57,6 +57,8 @@ export abstract class Analyzer {
     scopes: ScopeIndex,
     paramNames: (fn: Node) => (string | null)[],
     statementOrder = false,
+    /** The expression whose value a parameter holds wherever the function runs (JS: a promise's settled value), if any. */
+    private readonly paramValue?: (fn: Node, i: number) => Node | null,
   ) {
     this.bindings = new Bindings<Ref>(scopes, {
       paramNames,
@@ -79,6 +81,8 @@ export abstract class Analyzer {
 
   /** The i-th parameter of a function node (declaring the function and its parameter names). */
   protected paramRef(fn: Node, i: number): Ref {
+    const held = this.paramValue?.(fn, i);
+    if (held) return this.refOf(held);
     const id = this.fnId(fn);
     this.fa.functions[id]!.params = this.bindings.paramNames(fn).map((p) => p ?? '');
     return { k: 'param', fn: id, i };

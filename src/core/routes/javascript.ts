@@ -56,7 +56,7 @@ const QUERY = `
 (new_expression constructor: (identifier) @_ie (#eq? @_ie "InversifyExpressServer")) @newcall
 (new_expression constructor: (member_expression property: (property_identifier) @_ie (#eq? @_ie "InversifyExpressServer"))) @newcall
 (call_expression function: (identifier) @_r (#eq? @_r "require") arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
-(call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression)])) @load
+(call_expression function: (import) arguments: (arguments . [(template_string) (call_expression) (identifier) (binary_expression) (member_expression)])) @load
 (call_expression function: (subscript_expression)) @tcall
 (call_expression arguments: (arguments [(array) (identifier) (object (pair value: [(array) (identifier)]))])) @defcall
 (call_expression function: (member_expression) arguments: (arguments [(object) (spread_element)])) @rowcall
@@ -138,7 +138,7 @@ export class JsAnalyzer extends Analyzer {
   declare loops: LiteralLoops;
 
   constructor(fa: FileAnalysis, file: string, scopes: ScopeIndex) {
-    super(fa, file, scopes, calls.jsScopeParams);
+    super(fa, file, scopes, calls.jsScopeParams, false, calls.importThen);
     this.dir = path.dirname(file);
   }
 

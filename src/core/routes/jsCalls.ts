@@ -50,6 +50,17 @@ export function jsScopeParams(scope: Node): (string | null)[] {
   return name ? [name] : jsParamNames(scope);
 }
 
+/** The `import(x)` whose module the first parameter of an `import(x).then((m) => …)` callback is (also destructured:
+ *  `.then(({ default: r }) => …)`): a folder loader's computed import is the module of each file it lists. */
+export function importThen(fn: Node, i: number): Node | null {
+  const args = i === 0 && isInlineFunction(fn) ? fn.parent : null;
+  const then = args?.type === 'arguments' && named(args)[0]?.id === fn.id ? args.parent : null;
+  const f = then?.type === 'call_expression' ? then.childForFieldName('function') : null;
+  if (f?.type !== 'member_expression' || f.childForFieldName('property')?.text !== 'then') return null;
+  const load = unwrapExpr(f.childForFieldName('object'));
+  return load?.type === 'call_expression' && load.childForFieldName('function')?.type === 'import' ? load : null;
+}
+
 /** `[new UsersController(), users.router]`: the elements that may hold a router; null when none may. */
 export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
   const els = named(n).filter((e) => e.type !== 'comment');

@@ -438,9 +438,15 @@ function staticSpec(A: JsAnalyzer, arg: Node, depth = 0): string | null {
 }
 
 /** The folder a computed module name reads: `./legacy/${f}`, `'./legacy/' + f` → legacy/, `path.join(__dirname, 'routes',
- *  f)` → routes/. */
-function computedDir(A: JsAnalyzer, arg: Node): string | null {
-  const u = unwrapExpr(arg);
+ *  f)` → routes/; an ES module's file URL of such a path (`pathToFileURL(p).href`), or a `const` holding one. */
+function computedDir(A: JsAnalyzer, arg: Node | null, depth = 0): string | null {
+  let u = unwrapExpr(arg);
+  if (depth > 4) return null;
+  if (u?.type === 'member_expression' && u.childForFieldName('property')?.text === 'href') u = unwrapExpr(u.childForFieldName('object'));
+  const url = u?.type === 'call_expression' && /(?:^|\.)pathToFileURL$/.test(u.childForFieldName('function')?.text ?? '');
+  if (url) return computedDir(A, named(u!.childForFieldName('arguments')!)[0] ?? null, depth + 1);
+  const held = u?.type === 'identifier' ? A.soleDeclarator(u.text, u)?.childForFieldName('value') : null;
+  if (held) return computedDir(A, held, depth + 1);
   const left = u?.type === 'binary_expression' ? u.childForFieldName('left') : null;
   if (u?.type === 'template_string' || left?.type === 'string') {
     const head = left ? (unquote(left) ?? '') : u!.text.slice(1, u!.text.indexOf('${'));

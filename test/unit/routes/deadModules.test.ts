@@ -56,6 +56,23 @@ test('a folder loader keeps the routes of the folder it reads (and below) only; 
   assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/plugins/audit/routes.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
 
+test('an ES module loader importing file URLs keeps its folder only; a file URL of an unknown path keeps every module', async () => {
+  const loader = (load: string): { path: string; text: string } => ({
+    path: '/p/src/plugins/index.js',
+    text:
+      "import fs from 'node:fs';\nimport path from 'node:path';\nimport url, { pathToFileURL } from 'node:url';\n" +
+      `for (const file of fs.readdirSync(import.meta.dirname)) {\n  const p = path.join(import.meta.dirname, file);\n  await ${load};\n}\n`,
+  });
+  const plugin = { path: '/p/src/plugins/audit/routes.ts', text: router('/api/audit') };
+  const kept = ['GET null(/) /p/src/plugins/audit/routes.ts', 'GET /api/users /p/src/users/routes.ts'];
+  for (const load of ['import(pathToFileURL(p).href)', 'import(url.pathToFileURL(p))']) {
+    const routes = await detectRoutes([APP, USERS, OLD, loader(load), plugin]);
+    assert.deepEqual(routes.map(brief), kept, load);
+  }
+  const unknown = await detectRoutes([APP, USERS, OLD, loader('import(pathToFileURL(process.argv[2]).href)'), plugin]);
+  assert.deepEqual(unknown.map(brief), ['GET null(/) /p/src/old/routes.ts', ...kept]);
+});
+
 test('without a resolved app tree (a library of routers) every router keeps its routes', async () => {
   const routes = await detectRoutes([USERS, OLD]);
   assert.deepEqual(routes.map(brief), ['GET null(/) /p/src/old/routes.ts', 'GET null(/) /p/src/users/routes.ts']);
