@@ -18,6 +18,7 @@ import type { Ent } from './values';
 import { routeDefEdges } from './jsRouteDefs';
 import { starGives, starLookupOrder } from './pyStar';
 import { pyBoundCall, pyClassField, pyMethod, pySelfClass, pySubclassHooks } from './pyMethods';
+import { unreadParts, type UnreadPart } from './pyConcat';
 
 export interface Caller {
   /** The file the call's arguments are written in (an element of an array: where the array is). */
@@ -404,8 +405,12 @@ export class CallGraph extends RefResolver {
    * that is a router or a function is no prefix.
    */
   protected tableMounts(file: string, t: TableMount, ev: TableEval): TableMountAt[] {
+    this.unreadLists.push(...unreadParts(file, t, (r) => this.arrayOf(file, r).length));
     return this.tableGroups(file, t).flatMap(({ els, parent }) => this.tableMountsOf(file, t, els, parent, ev));
   }
+
+  /** Python: parts of the concatenations table mounts loop over that no element of is read (./pyConcat). */
+  protected readonly unreadLists: UnreadPart[] = [];
 
   /** The elements a table mount reads, with the parent they are mounted on: over a parameter, per call of its function
    *  (`router.include_views(a.view, b.view)` mounts these two on `router`, what another call passes on its object). */

@@ -362,6 +362,8 @@ export interface TableMount {
   prefixIf?: { test: string; has: Val | null; lacks: Val | null };
   line: number;
   kind: Mount['kind'];
+  /** Python, over a concatenation (./pyConcat): each part joined as written, one per spread of `of`. */
+  parts?: string[];
 }
 
 /** `router.prefix('/x')` (Koa). */

@@ -14,6 +14,7 @@ import { lineOf, named, usesIdentifier, type SyntaxNode as Node } from '../parsi
 import { pyArgs } from '../parsing/python';
 import { clip, none } from './common';
 import { MAX_ELEMENTS } from './loops';
+import { pyConcatRef } from './pyConcat';
 import type { Mount, Ref, TableMount, TableSlot, Val, ValPart } from './model';
 import { iterated } from './pyTables';
 import type { PyAnalyzer } from './python';
@@ -42,12 +43,21 @@ function elementRef(A: PyAnalyzer, e: Node): Ref {
 /** A list or tuple written in place (`include_all(app, [health, users])`): its elements, for a loop over the parameter
  *  it is passed as (CallGraph.arrayOf). */
 export function pyArrayRef(A: PyAnalyzer, n: Node): Ref {
-  const els = named(n).filter((e) => e.type !== 'comment' && e.type !== 'list_splat');
+  const joined = pyConcatRef(A, n, (e) => elementRef(A, e)); // `[*core, *plugins]`
+  if (joined) return joined.ref;
+  const els = named(n).filter((e) => e.type !== 'comment');
   return els.length > MAX_ELEMENTS ? none(n) : { k: 'arr', els: els.map((e) => elementRef(A, e)) };
 }
 
-/** `NAME = [a, b.router, *others]` at module level: its elements (and the sequences unpacked into it). */
+/** `NAME = [a, b.router, *others]` or `NAME = CORE + EXTRA` at module level: its elements (and the sequences unpacked
+ *  or joined into it). */
 export function pyConstArray(A: PyAnalyzer, name: string, right: Node): void {
+  const joined = right.type === 'binary_operator' ? pyConcatRef(A, right, (e) => elementRef(A, e)) : null;
+  if (joined) {
+    (A.fa.arrays ??= {})[name] = joined.ref.els;
+    if (joined.ref.spreads?.length) (A.fa.arraySpreads ??= {})[name] = joined.ref.spreads;
+    return;
+  }
   if (!SEQUENCE.test(right.type)) return;
   const els = named(right).filter((e) => e.type !== 'comment');
   if (els.length > MAX_ELEMENTS) return;
@@ -72,13 +82,15 @@ function unpacked(n: Node, v: string): { seq: Node; index: number } | null {
 
 /** The sequence the name `n` takes each element (or, unpacked, a position `index` of each element) of, in a `for` or
  *  comprehension around it, when this file does not write it: an imported name, a module's attribute, or a parameter. */
-function sequenceOf(A: PyAnalyzer, n: Node | null): { of: Ref; index?: number } | null {
+function sequenceOf(A: PyAnalyzer, n: Node | null): { of: Ref; index?: number; parts?: string[] } | null {
   const whole = n?.type === 'identifier' ? iterated(n, n.text) : null;
   const part = n?.type === 'identifier' && !whole ? unpacked(n, n.text) : null;
   const seq = whole ?? part?.seq;
   if (!seq || A.loops.syntax.elements(seq)) return null;
-  const r = A.refOf(seq); // `arr`: a list an attribute holds (`self.blueprints = [reports.bp]`, ./pySelf)
-  return ELEMENTS_OF.test(r.k) ? { of: r, ...(part ? { index: part.index } : {}) } : null;
+  const joined = pyConcatRef(A, seq, (e) => elementRef(A, e));
+  const r = joined?.ref ?? A.refOf(seq); // `arr`: a list an attribute holds (`self.blueprints = [reports.bp]`, ./pySelf)
+  if (!ELEMENTS_OF.test(r.k)) return null;
+  return { of: r, ...(part ? { index: part.index } : {}), ...(joined ? { parts: joined.texts } : {}) };
 }
 
 /**
@@ -95,7 +107,7 @@ export function pyLoopElement(A: PyAnalyzer, n: Node): Ref | null {
   const clause = seq?.parent;
   if (!seq || !clause) return null;
   if (A.boundHere(n)) return null;
-  const of = A.refOf(seq);
+  const of = pyConcatRef(A, seq, (e) => elementRef(A, e))?.ref ?? A.refOf(seq);
   if (!ELEMENTS_OF.test(of.k)) return null;
   return { k: 'el', of, ...(part ? { index: part.index } : {}), loop: clause.startIndex, seq: clip(seq.text) };
 }
@@ -116,11 +128,12 @@ export function pyElementCall(A: PyAnalyzer, n: Node, fnNode: Node): boolean {
 }
 
 /** The part of an element a mount argument reads: the element (`bp`) or its attribute (`m.router`). */
-function slotOf(A: PyAnalyzer, a: Node): { of: Ref; slot: TableSlot } | null {
+function slotOf(A: PyAnalyzer, a: Node): { of: Ref; slot: TableSlot; parts?: string[] } | null {
   const attr = a.type === 'attribute' ? a.childForFieldName('attribute')?.text : undefined;
   const s = sequenceOf(A, attr ? a.childForFieldName('object') : a);
   if (!s || (attr && s.index !== undefined)) return null;
-  return { of: s.of, slot: s.index !== undefined ? { prop: String(s.index) } : attr ? { prop: attr } : 'value' };
+  const slot: TableSlot = s.index !== undefined ? { prop: String(s.index) } : attr ? { prop: attr } : 'value';
+  return { of: s.of, slot, ...(s.parts ? { parts: s.parts } : {}) };
 }
 
 /** `app.include_router(m.router, prefix=…)` / `app.register_blueprint(bp)` over the elements of such a sequence: a
@@ -131,6 +144,7 @@ export function pyElementMount(A: PyAnalyzer, n: Node, owner: Ref, child: Node, 
   const p = prefix ? slotOf(A, prefix) : null;
   const element = (child.type === 'attribute' ? child.childForFieldName('object')! : child).text;
   const t: TableMount = { parent: owner, of: c.of, obj: false, child: c.slot, prefix: p?.slot ?? null, line: lineOf(n), kind };
+  if (c.parts) t.parts = c.parts;
   const cond = prefix && !p && child.type === 'identifier' ? ownPrefixTest(A, prefix, element, kind) : null;
   if (cond) t.prefixIf = cond;
   else if (prefix && !p && usesIdentifier(prefix, element))

@@ -1,17 +1,12 @@
-/** Python loops over a literal list or tuple (see ./loops): `for name in ["users", "items"]:` (module names, prefixes),
- *  `for ext in (logging, api, oauth2): ext.init_app(app)`, `for bp, prefix in ((users.bp, "/users"), (items.bp,
- *  "/items")): app.register_blueprint(bp, url_prefix=prefix)`, and a comprehension with one `for` used for its effect
- *  (`[api.include_router(r) for r in routers]`). Pure. */
+/** Python loops over a literal list or tuple, or a concatenation of such (./pyConcat; see ./loops): `for name in
+ *  ["users", "items"]:` (module names, prefixes), `for ext in (logging, api, oauth2): ext.init_app(app)`, `for bp,
+ *  prefix in ((users.bp, "/users"), (items.bp, "/items")): app.register_blueprint(bp, url_prefix=prefix)`, and a
+ *  comprehension with one `for` used for its effect (`[api.include_router(r) for r in routers]`). Pure. */
 import { named, type SyntaxNode as Node } from '../parsing/nodes';
 import type { Loop, LoopSyntax, Part } from './loops';
+import { pyLiteralElements } from './pyConcat';
 import type { Ref } from './model';
 import type { PyAnalyzer } from './python';
-
-/** The list or tuple a `for` iterates: written in place, or a name assigned one once. */
-function literalSequence(A: PyAnalyzer, n: Node | null): Node | null {
-  const seq = n?.type === 'identifier' ? A.assignedOnce(n) : n;
-  return seq?.type === 'list' || seq?.type === 'tuple' ? seq : null;
-}
 
 /** The `for` statement, or the one `for … in` clause of a comprehension: its pattern (`left`) and sequence (`right`). */
 function forClause(n: Node): Node | null {
@@ -39,20 +34,20 @@ export function pySyntax(A: PyAnalyzer, forNodes: readonly Node[]): LoopSyntax {
       return names;
     },
     elements(seq) {
-      const s = literalSequence(A, seq);
-      return s ? { elements: [...named(s)], partial: false } : null;
+      const elements = pyLiteralElements(A, seq);
+      return elements ? { elements, partial: false } : null;
     },
     part: (el, part) =>
       'whole' in part ? el : 'index' in part && (el.type === 'tuple' || el.type === 'list') ? (named(el)[part.index] ?? null) : null,
     strings(seq) {
-      const s = literalSequence(A, seq);
+      const elements = pyLiteralElements(A, seq);
       const out: string[] = [];
-      for (const e of s ? named(s) : []) {
+      for (const e of elements ?? []) {
         const v = e.type === 'string' ? A.evalStr(e) : null;
         if (!v || !('s' in v)) return null;
         out.push(v.s);
       }
-      return s ? out : null;
+      return elements ? out : null;
     },
     candidates: () => forNodes.map((f) => ({ seq: f.childForFieldName('right'), loop: () => f })),
   };

@@ -22,6 +22,7 @@ import { resourceRoutes, type ResourceContext } from './pyResourceRoutes';
 import { redprintMounts } from './pyRedprint';
 import { collectorMounts, collectorPath } from './jsCollectors';
 import { loadedModules, mountedThrough } from './jsLoads';
+import { unreadWhy } from './pyConcat';
 import { deadCode, type DeadModules } from './deadCode';
 import { pyDeadCode } from './pyDeadCode';
 import { classFieldNote, madeInMethod } from './methodMade';
@@ -293,15 +294,16 @@ class Resolver extends PerCallRoutes {
   /** Why a router or plugin parameter has no mount (a folder loader's computed `require` when its folder has one). */
   private unmounted(k: string, what: string): string {
     const e = entOfKey(k);
+    const py = this.files.get(e?.file ?? '')?.language === 'python';
     const through =
       this.leftOut(e?.file ?? '', (f) => this.rel(f)) ??
       mountedThrough(this.files.values(), e?.file ?? '', (f) => this.rel(f)) ??
-      this.aliasedFrom(e?.file ?? '');
+      this.aliasedFrom(e?.file ?? '') ??
+      unreadWhy(py ? this.unreadLists[0] : undefined, (f) => this.rel(f));
     const { field, inst } = classFieldNote(this.files, e, () => [...this.edges.keys()].some((x) => x.startsWith(`${k}|`)));
     const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
     // a Python loop that registers the elements of a sequence built at run time (`[ep.load() for ep in entry_points()]`)
-    const py = this.files.get(e?.file ?? '')?.language === 'python' && this.unknownTables[0];
-    const loop = py ? ` (the loop at ${py} registers elements only known at run time)` : '';
+    const loop = py && this.unknownTables[0] ? ` (the loop at ${this.unknownTables[0]} registers elements only known at run time)` : '';
     return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
   }
 
