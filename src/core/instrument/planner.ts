@@ -208,6 +208,14 @@ async function plan(
     workspaceRoot: optsIn?.workspaceRoot,
   };
   const wrapper = opts.style === 'wrapper';
+  // another file named in a message: relative to the workspace when it is inside, else to this file's folder
+  const shown = (p: string): string => {
+    const inRoot = opts.workspaceRoot && !path.relative(opts.workspaceRoot, p).startsWith('..');
+    return path
+      .relative(inRoot ? opts.workspaceRoot! : path.dirname(file), p)
+      .split(path.sep)
+      .join('/');
+  };
   if (!/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(opts.metricPrefix)) {
     const why = `invalid metric prefix "${opts.metricPrefix}" (letters, digits, _ and : only, not starting with a digit)`;
     return { edits: [], summary: why, alreadyInstrumented: [], refused: why };
@@ -270,7 +278,7 @@ async function plan(
         return;
       }
       if (!wrapper && !sameFile(route.handlerFile, file)) {
-        refuse(route, `its handler is in ${route.handlerFile}; instrument that file`);
+        refuse(route, `its handler is in ${shown(route.handlerFile)}; instrument that file`);
         return;
       }
       const servedAt = served.get(`${routeId(route)} ${route.path}`);
@@ -351,7 +359,7 @@ async function plan(
       }
       const w = observer?.handler(r);
       if (w && !w.refused && !w.edits.length && w.already.length) outcomes.push(w);
-      else if (wrapper && !sameFile(r.file, file)) refuse(r, `it is registered in ${r.file}; instrument that file`);
+      else if (wrapper && !sameFile(r.file, file)) refuse(r, `it is registered in ${shown(r.file)}; instrument that file`);
       else runOne(r, () => instrumenter.handler(r));
     }
     if (outcomes.some((o) => o.edits.length)) moduleEdits = instrumenter.moduleEdits(outcomes.flatMap((o) => o.edits));

@@ -169,9 +169,15 @@ describe('planner: Python', () => {
       (await planInstrumentRoute(oneLine, F, route('fastapi', ['GET'], '/o', oneLine, F), ['span'], OPTS)).refused ?? '',
       /own lines/,
     );
+    // the other file as the user finds it: relative to this file's folder, or to the workspace holding both
+    const foreign = { ...r, handlerFile: '/elsewhere/x.py' };
     assert.match(
-      (await planInstrumentRoute(src, F, { ...r, handlerFile: '/elsewhere/x.py' }, ['span'], OPTS)).refused ?? '',
-      /its handler is in \/elsewhere\/x\.py/,
+      (await planInstrumentRoute(src, F, foreign, ['span'], OPTS)).refused ?? '',
+      /its handler is in (\.\.\/)+elsewhere\/x\.py;/,
+    );
+    assert.match(
+      (await planInstrumentRoute(src, F, foreign, ['span'], { ...OPTS, workspaceRoot: '/' })).refused ?? '',
+      /its handler is in elsewhere\/x\.py;/,
     );
     assert.match((await planInstrumentRoute(src, '/tmp/a.rb', r, ['span'], OPTS)).refused ?? '', /unsupported file type/);
     assert.match((await planInstrumentRoute(src, F, r, [], OPTS)).refused ?? '', /no aspect/);
