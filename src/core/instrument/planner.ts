@@ -12,6 +12,7 @@ import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/rou
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { missingDependencies } from './dependencies';
+import { isMiddlewareArray } from './jsArrayHandlers';
 import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
 import { planPythonHandler } from './python';
@@ -247,6 +248,10 @@ async function plan(
   const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   // the inline style leaves a handler the wrapper style already observes as it is (never both)
   const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;
+  // wrapper style: a handler that is an array of middleware cannot be wrapped as a function
+  const arrays = new Set<Route>();
+  for (const r of wrapper && grammar !== 'python' ? routes : [])
+    if (r.handlerName && sameFile(r.file, file) && (await isMiddlewareArray(file, text, r.handlerName))) arrays.add(r);
   // each handler's declaration line: a named `upgradeWebSocket(…)` result, here or in another module, is a WebSocket's
   const declarations = new Map<Route, string>();
   const texts = new Map<string, Promise<string>>([[path.resolve(file), Promise.resolve(text)]]);
@@ -355,6 +360,13 @@ async function plan(
       const ws = lang === 'javascript' && here ? webSocketRefusal(root, r, declarations.get(r)) : undefined;
       if (ws) {
         refuse(r, ws);
+        continue;
+      }
+      if (arrays.has(r)) {
+        refuse(
+          r,
+          `its handler \`${r.handlerName}\` is an array of middleware (Express runs each element in turn): wrapping it as one function would break the route; observe its last function where the array is declared`,
+        );
         continue;
       }
       const w = observer?.handler(r);
