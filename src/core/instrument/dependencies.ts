@@ -6,8 +6,9 @@
  * so the plan says which to add. A manifest in any folder from the file's up to the workspace root counts (a monorepo's
  * hoisted root dependencies); nothing is said when no manifest is found or one is unreadable. Bounded reads; never throws.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { readSmallFile } from '../smallFile';
 
 const MAX_MANIFEST = 1024 * 1024;
 const MAX_LEVELS = 16;
@@ -28,15 +29,6 @@ const PY_TRACING: Needed = {
   pattern: /(?:^|[^\w-])opentelemetry[-_](?:api|sdk|distro|instrumentation|exporter)\b/im,
 };
 
-async function readSmall(file: string): Promise<string | undefined> {
-  try {
-    const st = await stat(file);
-    return st.isFile() && st.size <= MAX_MANIFEST ? await readFile(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The folders from `file`'s up to `root` (when the file is in it), else to the filesystem's top, at most MAX_LEVELS. */
 function foldersUp(file: string, root: string | undefined): string[] {
   const out: string[] = [];
@@ -52,7 +44,7 @@ function foldersUp(file: string, root: string | undefined): string[] {
 async function jsDeclared(folders: string[]): Promise<Set<string> | undefined> {
   let found: Set<string> | undefined;
   for (const d of folders) {
-    const text = await readSmall(path.join(d, 'package.json'));
+    const text = await readSmallFile(path.join(d, 'package.json'), MAX_MANIFEST);
     if (text === undefined) continue;
     found ??= new Set();
     try {
@@ -73,7 +65,8 @@ async function pyDeclared(folders: string[]): Promise<string | undefined> {
   const texts: string[] = [];
   for (const d of folders) {
     const names = await readdir(d).catch(() => [] as string[]);
-    for (const n of names.filter((x) => PY_MANIFEST.test(x)).slice(0, 20)) texts.push((await readSmall(path.join(d, n))) ?? '');
+    for (const n of names.filter((x) => PY_MANIFEST.test(x)).slice(0, 20))
+      texts.push((await readSmallFile(path.join(d, n), MAX_MANIFEST)) ?? '');
   }
   return texts.length ? texts.join('\n') : undefined;
 }

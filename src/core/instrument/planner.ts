@@ -3,7 +3,6 @@
  * Every plan is a list of non-overlapping insert/replace edits on the original text (one WorkspaceEdit = one undo),
  * validated by re-parsing the result: a plan that would introduce syntax errors is refused.
  */
-import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { grammarForFile } from '../parsing/treeSitter';
 import type { Route } from '../routes/types';
@@ -11,6 +10,7 @@ import { applyEdits, besideBom, firstUseAt, labelKinds, metricNames, normalizeEd
 import { isStaticRoute, routeId, routeLabel, routeTemplate } from '../routes/route';
 import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
+import { readSmallFile } from '../smallFile';
 import { missingDependencies } from './dependencies';
 import { isMiddlewareArray } from './jsArrayHandlers';
 import { webSocketRefusal } from './jsWebSocket';
@@ -154,13 +154,12 @@ async function helperFor(
   return { helper, newFiles: [{ path: helper.path, content }] };
 }
 
-/** The text of a module: an existing helper, a handler's ('' when unreadable or larger than a helper can be). */
+/** The largest module the planner reads for one fact (an existing helper, a handler's declaration). */
+const MAX_MODULE = 1024 * 1024;
+
+/** The text of a module: an existing helper, a handler's ('' when unreadable or larger than MAX_MODULE). */
 async function smallText(file: string): Promise<string> {
-  const big = await stat(file).then(
-    (st) => st.size > 1024 * 1024,
-    () => true,
-  );
-  return big ? '' : readFile(file, 'utf8').catch(() => '');
+  return (await readSmallFile(file, MAX_MODULE)) ?? '';
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -248,18 +247,21 @@ async function plan(
   const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   // the inline style leaves a handler the wrapper style already observes as it is (never both)
   const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;
+  // other modules read for one fact about a handler, each once per plan (a controller many routes import)
+  const texts = new Map<string, Promise<string | undefined>>([[path.resolve(file), Promise.resolve(text)]]);
+  const read = (f: string): Promise<string | undefined> => {
+    const at = path.resolve(f);
+    if (!texts.has(at)) texts.set(at, readSmallFile(at, MAX_MODULE));
+    return texts.get(at)!;
+  };
   // wrapper style: a handler that is an array of middleware cannot be wrapped as a function
   const arrays = new Set<Route>();
   for (const r of wrapper && grammar !== 'python' ? routes : [])
-    if (r.handlerName && sameFile(r.file, file) && (await isMiddlewareArray(file, text, r.handlerName))) arrays.add(r);
+    if (r.handlerName && sameFile(r.file, file) && (await isMiddlewareArray(file, text, r.handlerName, read))) arrays.add(r);
   // each handler's declaration line: a named `upgradeWebSocket(…)` result, here or in another module, is a WebSocket's
   const declarations = new Map<Route, string>();
-  const texts = new Map<string, Promise<string>>([[path.resolve(file), Promise.resolve(text)]]);
-  for (const r of routes.filter((x) => x.framework === 'hono')) {
-    const at = path.resolve(r.handlerFile);
-    if (!texts.has(at)) texts.set(at, smallText(at));
-    declarations.set(r, (await texts.get(at)!).split('\n')[r.handlerLine - 1] ?? '');
-  }
+  for (const r of routes.filter((x) => x.framework === 'hono'))
+    declarations.set(r, ((await read(r.handlerFile)) ?? '').split('\n')[r.handlerLine - 1] ?? '');
   const result = await withTree(text, file, (root, g) => {
     const outcomes: HandlerOutcome[] = [];
     const seen = new Map<number, Route>();

@@ -14,9 +14,10 @@
  * project) when the file is in it, else up to a folder holding `.git`, at most MAX_LEVELS; configs of at most
  * MAX_CONFIG bytes. Pure apart from reading those files; never throws.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { readSmallFile } from '../smallFile';
 import { readJsoncObject } from '../tsconfigChain';
 import { inertText } from '../untrusted';
 
@@ -64,12 +65,11 @@ async function foldersUp(file: string, root: string | undefined): Promise<string
 /** A wrangler config as data (JSON with comments, or TOML); undefined when missing, too large or unreadable. */
 async function readConfig(file: string): Promise<Record<string, unknown> | undefined> {
   if (file.endsWith('.toml')) {
+    const text = await readSmallFile(file, MAX_CONFIG);
     try {
-      const st = await stat(file);
-      if (!st.isFile() || st.size > MAX_CONFIG) return undefined;
-      return parseToml(await readFile(file, 'utf8'));
+      return text === undefined ? undefined : parseToml(text);
     } catch {
-      return undefined; // missing, or not TOML: it says nothing that can be read
+      return undefined; // not TOML: it says nothing that can be read
     }
   }
   const json = await readJsoncObject(file, MAX_CONFIG);

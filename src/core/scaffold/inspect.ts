@@ -3,10 +3,10 @@
  * the metrics convention its code uses, whether it exports an in-flight gauge, whether it has a Dockerfile.
  * Reads a few small files (manifests and the route files); never executes anything.
  */
-import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ConventionConfig } from '../metrics/conventions';
 import type { Route } from '../routes/types';
+import { readSmallFile } from '../smallFile';
 import { JS_HELPER_MODULE } from '../instrument/helperJs';
 import { PY_HELPER_MODULE } from '../instrument/helperPy';
 
@@ -23,13 +23,7 @@ export interface SourceFacts {
 }
 
 async function readSmall(file: string): Promise<string> {
-  try {
-    const st = await stat(file);
-    if (!st.isFile() || st.size > MAX_BYTES) return '';
-    return await readFile(file, 'utf8');
-  } catch {
-    return '';
-  }
+  return (await readSmallFile(file, MAX_BYTES)) ?? '';
 }
 
 /** The convention named by the code (imports, dependencies, metric names), if any. */
