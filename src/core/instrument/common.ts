@@ -281,6 +281,16 @@ export function listAppendEdit(text: string, last: Node, items: string[]): TextE
 }
 
 /** What the generated code says when a metric of our name is registered already with other labels (another library's). */
+/**
+ * The JS text right after `name =` where `name` is given a value (`const name: T = …` when `declared`, else any
+ * `name = …` or `x.name = …`), from the first such place; undefined when there is none. `name` is an identifier.
+ */
+export function jsInitializerOf(text: string, name: string, declared: boolean): string | undefined {
+  const before = declared ? '(?:^|[^\\w$.])(?:const|let|var)\\s+' : '(?:^|[^\\w$])';
+  const m = new RegExp(`${before}${name.replace(/\$/g, '\\$')}\\s*(?::[^=]*)?=(?![=>])\\s*`, 'm').exec(text);
+  return m ? text.slice(m.index + m[0].length) : undefined;
+}
+
 export const METRIC_CLASH_FIX = 'set telemetryLens.instrument.metricPrefix (CLI --prefix), e.g. app_, so the names differ';
 
 /**

@@ -3,16 +3,10 @@
  * package.json, prometheus-client and an OpenTelemetry package in requirements*.txt / pyproject.toml / Pipfile /
  * setup.py / setup.cfg. Instrument Route writes the imports, not the dependencies (the user's package manager and lock
  * file are theirs); a service that declares none of them would stop at start-up with "Cannot find module 'prom-client'",
- * so the plan says which to add. A manifest in any folder from the file's up to the workspace root counts (a monorepo's
+ * so the plan says which to add. A manifest in any folder from the file's up to the workspace root (else to the repository's top) counts (a monorepo's
  * hoisted root dependencies); nothing is said when no manifest is found or one is unreadable. Bounded reads; never throws.
  */
-import { readdir } from 'node:fs/promises';
-import * as path from 'node:path';
-import { readSmallFile } from '../smallFile';
-
-const MAX_MANIFEST = 1024 * 1024;
-const MAX_LEVELS = 16;
-const PY_MANIFEST = /^(?:requirements[\w.-]*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|environment\.ya?ml)$/;
+import { foldersUp, manifestNames, readManifest } from './manifests';
 
 interface Needed {
   /** the package a manifest names, and the pattern that recognises it there */
@@ -29,22 +23,11 @@ const PY_TRACING: Needed = {
   pattern: /(?:^|[^\w-])opentelemetry[-_](?:api|sdk|distro|instrumentation|exporter)\b/im,
 };
 
-/** The folders from `file`'s up to `root` (when the file is in it), else to the filesystem's top, at most MAX_LEVELS. */
-function foldersUp(file: string, root: string | undefined): string[] {
-  const out: string[] = [];
-  const top = root && path.resolve(file).startsWith(path.resolve(root) + path.sep) ? path.resolve(root) : undefined;
-  for (let d = path.dirname(path.resolve(file)); out.length < MAX_LEVELS; d = path.dirname(d)) {
-    out.push(d);
-    if (d === top || path.dirname(d) === d) break;
-  }
-  return out;
-}
-
 /** The names every package.json above `file` declares (dependencies of every kind); undefined when there is none. */
 async function jsDeclared(folders: string[]): Promise<Set<string> | undefined> {
   let found: Set<string> | undefined;
   for (const d of folders) {
-    const text = await readSmallFile(path.join(d, 'package.json'), MAX_MANIFEST);
+    const text = await readManifest(d, 'package.json');
     if (text === undefined) continue;
     found ??= new Set();
     try {
@@ -64,9 +47,7 @@ async function jsDeclared(folders: string[]): Promise<Set<string> | undefined> {
 async function pyDeclared(folders: string[]): Promise<string | undefined> {
   const texts: string[] = [];
   for (const d of folders) {
-    const names = await readdir(d).catch(() => [] as string[]);
-    for (const n of names.filter((x) => PY_MANIFEST.test(x)).slice(0, 20))
-      texts.push((await readSmallFile(path.join(d, n), MAX_MANIFEST)) ?? '');
+    for (const n of await manifestNames(d, true)) texts.push((await readManifest(d, n)) ?? '');
   }
   return texts.length ? texts.join('\n') : undefined;
 }
@@ -79,7 +60,7 @@ export async function missingDependencies(
   file: string,
   o: { python: boolean; metrics: boolean; tracing: boolean; root?: string | undefined },
 ): Promise<string | undefined> {
-  const folders = foldersUp(file, o.root);
+  const folders = await foldersUp(file, o.root);
   const needed = [...(o.metrics ? [o.python ? PY_METRICS : JS_METRICS] : []), ...(o.tracing ? [o.python ? PY_TRACING : JS_TRACING] : [])];
   let missing: Needed[];
   if (o.python) {

@@ -12,6 +12,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { METRIC_CLASH_FIX } from './common';
+import { foldersUp, manifestNames, readManifest, serviceFolder } from './manifests';
 import { withTree } from '../parsing/treeSitter';
 import { ScanRules } from '../routes/scanRules';
 import { jsRegistrations } from './foreignJs';
@@ -84,28 +85,12 @@ const FOREIGN: ForeignLibrary[] = [
   },
 ];
 
-const PY_MANIFEST = /^(?:requirements[\w.-]*\.txt|pyproject\.toml|Pipfile)$/i;
-const MAX_MANIFEST = 512 * 1024;
-
-async function readSmall(p: string): Promise<string> {
-  try {
-    return (await readFile(p, 'utf8')).slice(0, MAX_MANIFEST);
-  } catch {
-    return '';
-  }
-}
-
-/** The nearest folder from `file`'s up (at most 12 levels) holding a manifest, and the manifests' text (each apart). */
+/** The nearest folder from `file`'s up holding a manifest, and the manifests' text (each apart). */
 async function serviceManifests(file: string, python: boolean): Promise<{ dir: string; texts: string[] } | undefined> {
-  for (let d = path.dirname(path.resolve(file)), i = 0; i < 12; i++) {
-    const names = await readdir(d).catch(() => [] as string[]);
-    const own = names.filter((n) => (python ? PY_MANIFEST.test(n) : n === 'package.json')).slice(0, 20);
-    if (own.length) return { dir: d, texts: await Promise.all(own.map((n) => readSmall(path.join(d, n)))) };
-    const up = path.dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  return undefined;
+  const dir = await serviceFolder(await foldersUp(file, undefined), python);
+  if (dir === undefined) return undefined;
+  const texts = await Promise.all((await manifestNames(dir, python)).map(async (n) => (await readManifest(dir, n)) ?? ''));
+  return { dir, texts };
 }
 
 /** The dependency's version range as package.json gives it (dependencies or devDependencies), or undefined. */
@@ -135,7 +120,7 @@ function dependsOn(manifest: string, lib: ForeignLibrary): boolean {
  *  allows alone (`^8.0.0`, `~8.1`, `8.x`, `8`); undefined when neither says. */
 async function jsMajor(dir: string, name: string, spec: string): Promise<number | undefined> {
   for (let d = dir, i = 0; i < 6; i++) {
-    const installed = await readSmall(path.join(d, 'node_modules', name, 'package.json'));
+    const installed = await readManifest(path.join(d, 'node_modules', name), 'package.json');
     if (installed) {
       try {
         const v = (JSON.parse(installed) as { version?: unknown }).version;

@@ -6,13 +6,12 @@
  * Text-level and bounded: one import followed, read through the caller's `read` (bounded, cached per plan). Never throws.
  */
 import * as path from 'node:path';
+import { jsInitializerOf } from './common';
 
 const EXTS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
-const escape = (s: string): string => s.replace(/[$]/g, '\\$');
-
 function declaresArray(text: string, name: string): boolean {
-  return new RegExp(`(?:^|[^\\w$.])(?:const|let|var)\\s+${escape(name)}\\s*(?::[^=]*)?=\\s*\\[`, 'm').test(text);
+  return jsInitializerOf(text, name, true)?.startsWith('[') === true;
 }
 
 /** Whether `name`, used as a route's handler in `file` (text `text`), is an array of middleware; `read` gives a module's

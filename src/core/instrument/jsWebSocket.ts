@@ -15,6 +15,7 @@
 import { jsStaticString as strValue, type Node } from '../parsing/nodes';
 import { jsObjectProp, unwrapExpr } from '../parsing/javascript';
 import type { Route } from '../routes/types';
+import { jsInitializerOf } from './common';
 import { callArgs, registrationCalls } from './js';
 
 export const WEBSOCKET_HANDLER_FASTIFY = 'WebSocket handler (`websocket: true`): not an HTTP request/response; not instrumented';
@@ -31,8 +32,7 @@ function isUpgradeCall(arg: Node | undefined): boolean {
 
 /** `<name> = upgradeWebSocket(` (typed, awaited, a member call) on a handler's declaration line. */
 function declaresUpgrade(name: string, declaration: string): boolean {
-  const at = declaration.search(new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\s*(?::[^=]*)?=(?!=)`));
-  return at >= 0 && /^[^=]*=\s*(?:await\s+)?(?:[\w$]+\.)*upgradeWebSocket\s*\(/.test(declaration.slice(at));
+  return /^(?:await\s+)?(?:[\w$]+\.)*upgradeWebSocket\s*\(/.test(jsInitializerOf(declaration, name, false) ?? '');
 }
 
 /** Why the route is a WebSocket one, from its registration (when `root` holds it) or from `declaration`, the line

@@ -12,6 +12,7 @@ import type { Node } from '../parsing/nodes';
 import { planJsHandler } from './js';
 import { readSmallFile } from '../smallFile';
 import { missingDependencies } from './dependencies';
+import { serverlessNote } from './serverless';
 import { isMiddlewareArray } from './jsArrayHandlers';
 import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
@@ -439,6 +440,8 @@ async function plan(
     root: opts.workspaceRoot,
   });
   if (undeclared) notes.push(undeclared);
+  const serverless = metrics ? await serverlessNote(file, { python, root: opts.workspaceRoot }) : undefined;
+  if (serverless) notes.push(serverless);
   parts.push(...notes);
   return {
     edits,

@@ -11,19 +11,17 @@
  * too: a file under the service's `functions/` folder when the service deploys with Pages (its wrangler config has
  * `pages_build_output_dir`, or a package.json script runs `wrangler pages …`). Code idioms alone
  * (`export default { fetch }`) are not enough. Bounded: folders up to `root` (the workspace folder / the scanned
- * project) when the file is in it, else up to a folder holding `.git`, at most MAX_LEVELS; configs of at most
+ * project) when the file is in it, else up to a folder holding `.git`, at most 16 levels; configs of at most
  * MAX_CONFIG bytes. Pure apart from reading those files; never throws.
  */
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { readSmallFile } from '../smallFile';
 import { readJsoncObject } from '../tsconfigChain';
 import { inertText } from '../untrusted';
+import { exists, foldersUp, serviceFolder } from './manifests';
 
 export const WRANGLER_CONFIGS = ['wrangler.json', 'wrangler.jsonc', 'wrangler.toml'];
-const MANIFESTS = ['package.json', 'deno.json', 'deno.jsonc', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile'];
-const MAX_LEVELS = 16;
 const MAX_CONFIG = 256 * 1024;
 const MAX_ENVS = 100;
 /** Flags that give a Worker Node.js's APIs (`nodejs_als` brings AsyncLocalStorage only). */
@@ -39,27 +37,6 @@ export interface WorkerService {
   pages?: true;
   /** `compatibility_flags` with nodejs_compat(_v2), or the legacy `node_compat = true`, at the top or in an `env` */
   nodeCompat: boolean;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The folders from `file`'s up, nearest first: up to `root` when the file is in it, else to a `.git` folder's. */
-async function foldersUp(file: string, root: string | undefined): Promise<string[]> {
-  const abs = path.resolve(file);
-  const top = root && abs.startsWith(path.resolve(root) + path.sep) ? path.resolve(root) : undefined;
-  const out: string[] = [];
-  for (let d = path.dirname(abs); out.length < MAX_LEVELS;) {
-    out.push(d);
-    const up = path.dirname(d);
-    if (d === top || up === d || (!top && (await exists(path.join(d, '.git'))))) break;
-    d = up;
-  }
-  return out;
 }
 
 /** A wrangler config as data (JSON with comments, or TOML); undefined when missing, too large or unreadable. */
@@ -104,10 +81,7 @@ function inside(dir: string, p: string): boolean {
 /** The Cloudflare Worker `file` belongs to, or undefined when it belongs to none (see the module comment). */
 export async function workerServiceOf(file: string, root?: string): Promise<WorkerService | undefined> {
   const folders = await foldersUp(file, root);
-  let service: string | undefined;
-  for (const d of folders) {
-    if (!service && (await Promise.all(MANIFESTS.map((m) => exists(path.join(d, m))))).some(Boolean)) service = d;
-  }
+  const service = await serviceFolder(folders);
   for (const d of folders) {
     const config = await configIn(d);
     if (!config) continue;
