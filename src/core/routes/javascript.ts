@@ -51,7 +51,7 @@ const QUERY = `
 (call_expression function: (member_expression object: (this)) arguments: (arguments (member_expression))) @argcall
 (call_expression function: [(identifier) (member_expression)] arguments: (arguments (member_expression object: (this)))) @argcall
 (call_expression function: (member_expression object: (identifier) @_rt (#any-of? @_rt "Bun" "Deno") property: (property_identifier) @_sv (#eq? @_sv "serve"))) @argcall
-(call_expression function: (identifier) @_nm (#any-of? @_nm "RequestMapping" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All" "Sse") arguments: (arguments . (_))) @nestmap
+(call_expression function: (identifier) @_nm (#any-of? @_nm "RequestMapping" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All" "Sse" "Controller") arguments: (arguments . (_))) @nestmap
 (new_expression arguments: (arguments [(identifier) (member_expression) (array) (object)])) @newcall
 (new_expression constructor: (identifier) @_ie (#eq? @_ie "InversifyExpressServer")) @newcall
 (new_expression constructor: (member_expression property: (property_identifier) @_ie (#eq? @_ie "InversifyExpressServer"))) @newcall

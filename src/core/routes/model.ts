@@ -144,6 +144,8 @@ export interface FuncDecl {
    *  project route decorator (`@ApiRoute(routes.list)`). `path` / `method`: the key paths read of that parameter (null: none
    *  given, `''`); a method written in the function is the method itself. */
   nestMapping?: { i: number; path: string[] | null; method: string[] | HttpMethod };
+  /** It applies NestJS `Controller` (./nestDecorators): with its parameter `i`, or a fixed path (`@ControllerInit('x')`). */
+  nestController?: { i: number } | { path: string };
   /** What it returns as keys into a module constant object (./nestDecorators): by property of the returned value (`''`:
    *  the value itself), the constant's name then its keys, a number for the string its parameter of that index is
    *  given (`return routeConfig[name]` → `{ '': ['routeConfig', 0] }`). */
@@ -255,6 +257,8 @@ export interface NestInfo {
   deco?: { callee: Ref; args: DecoArg[] };
   /** The controller path as such an argument (`@Controller(path)` of `const { path } = getRouteConfig('users')`). */
   ctrlArg?: DecoArg;
+  /** A project controller decorator's call (`@ControllerInit('courses')`): the function and its arguments, for the resolver. */
+  ctrlDeco?: { callee: Ref; args: Val[] };
   /** A method path that names a constant the analysis reads in the resolver (`@Get(ROUTES.status)` of `status: ['/a',
    *  '/b']`, or an imported `as const` array): one route per element, as a literal array gives. */
   pathArg?: DecoArg;

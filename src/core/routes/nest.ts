@@ -3,7 +3,16 @@
 import { jsStringLiteral, lineOf, named, rangeOf, type SyntaxNode as Node } from '../parsing/nodes';
 import { jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { clip, toMethod } from './common';
-import { configPaths, decoArg, decoratedRoutes, elementRoutes, NEST_METHODS, projectDecorator } from './nestDecorators';
+import {
+  configPaths,
+  controllerDecorator,
+  controllerPaths,
+  decoArg,
+  decoratedRoutes,
+  elementRoutes,
+  NEST_METHODS,
+  projectDecorator,
+} from './nestDecorators';
 import type { JsAnalyzer } from './javascript';
 import type { FileAnalysis, NestGlobal, NestInfo, RawRoute, Ref, Val } from './model';
 import type { Ent } from './values';
@@ -35,10 +44,14 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
   const calls = decos.map((d) => decoCall(A, d));
   const mod = calls.find((d) => d && d.name === 'Module');
   if (mod) nestModule(A, cls, mod.args[0]);
-  const ctrl = calls.find((d) => d && (d.ie ? d.name === 'controller' : d.name === 'Controller' || (d.rc && d.name === 'JsonController')));
+  const own = calls.find((d) => d && (d.ie ? d.name === 'controller' : d.name === 'Controller' || (d.rc && d.name === 'JsonController')));
+  // a project controller decorator (`@ControllerInit('courses')` applying `Controller(name)`): read by the resolver
+  const byDeco = own ? undefined : decos.map((d) => ({ d, deco: controllerDecorator(A, d) })).find((x) => x.deco);
+  const ctrlDeco = byDeco?.deco;
+  const ctrl = own ?? (ctrlDeco ? { name: 'Controller', args: [], rc: false } : null);
   if (!ctrl) return;
-  if (!ctrl.rc) A.frameworks.add('nestjs');
-  let ctrlPaths: Val[] = [{ s: '' }];
+  if (!ctrl.rc && !ctrlDeco) A.frameworks.add('nestjs');
+  let ctrlPaths: Val[] = byDeco ? [{ e: clip(named(byDeco.d)[0]?.text ?? ''), why: 'controller decorator' }] : [{ s: '' }];
   let ctrlVersion: string[] | null = null;
   const a0 = unwrapExpr(ctrl.args[0] ?? null);
   if (a0?.type === 'object') {
@@ -80,7 +93,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
                   ? NEST_METHODS[call.name]
                   : null;
         // a project route decorator (`@ApiRoute(routes.list)`, ./nestDecorators): read by the resolver
-        const deco = !call && !ctrl.rc ? projectDecorator(A, d) : null;
+        const deco = !call && !ctrl.rc && !ctrlDeco ? projectDecorator(A, d) : null;
         if (!deco && (!call || !method || call.rc !== ctrl.rc || !!call.ie !== !!ctrl.ie)) continue;
         const nest: NestInfo = {
           ctrl: ctrlPaths,
@@ -91,6 +104,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
           ...(ctrl.fd ? { fd: true as const } : {}),
           ...(ctrl.ie ? { ie: true as const } : {}),
           ...(ctrlArg ? { ctrlArg } : {}),
+          ...(ctrlDeco ? { ctrlDeco } : {}),
         };
         if (deco) {
           const text = clip(named(d)[0]?.text ?? '');
@@ -110,6 +124,7 @@ export function nestController(A: JsAnalyzer, cls: Node): void {
           continue;
         }
         if (!call || !method) continue;
+        if (ctrlDeco) A.frameworks.add('nestjs');
         // fastify-decorators `@GET({ url: '/:id', options })`, `@GET('/:id')`, `@GET()` (url '/')
         const a = call.args[rcMethod ? 1 : 0];
         const pathArg = call.fd && unwrapExpr(a ?? null)?.type === 'object' ? A.prop(unwrapExpr(a!)!, 'url') : a;
@@ -388,7 +403,14 @@ export class NestApps {
   /** The routes of a decorated controller method (NestJS, routing-controllers, or inversify-express-utils). */
   routes(file: string, r: RawRoute, pathVal: Val, make: Parameters<typeof nestRoutes>[4], out: Route[]): void {
     // the controller path is evaluated as the method path is (imported constants, enum members, config values)
-    const ctrl = r.nest?.ctrlArg ? configPaths(this, file, r.nest.ctrlArg) : null;
+    const deco = r.nest?.ctrlDeco;
+    const written = r.nest?.ctrl[0];
+    const ctrl = deco
+      ? controllerPaths(this, file, deco, written && 'e' in written ? written.e : '')
+      : r.nest?.ctrlArg
+        ? configPaths(this, file, r.nest.ctrlArg)
+        : null;
+    if (deco && !ctrl) return; // its class decorator applies no Controller: Nest serves none of its methods
     const routed = r.nest ? { ...r, nest: { ...r.nest, ctrl: ctrl ?? r.nest.ctrl.map((cv) => this.evalVal(file, cv)) } } : r;
     if (r.nest?.ie) return this.ie.routes(file, routed, pathVal, make, out);
     if (r.nest?.rc) return this.rc.routes(file, routed, pathVal, make, out);

@@ -88,6 +88,7 @@ function methodOf(n: Node): HttpMethod | { fn: Node; i: number; keys: string[] }
 export function nestMappingCall(A: JsAnalyzer, n: Node): void {
   const fn = n.childForFieldName('function');
   const argv = named(n.childForFieldName('arguments')!);
+  if (fn?.text === 'Controller') return nestControllerCall(A, n, argv);
   if (fn?.type !== 'identifier' || !Object.hasOwn(MAPPERS, fn.text) || n.parent?.type === 'decorator') return;
   const r = A.lookup(fn.text, fn);
   if (r?.k !== 'imp' || r.mod !== 'pkg:@nestjs/common' || r.name !== fn.text) return;
@@ -121,6 +122,52 @@ export function nestMappingCall(A: JsAnalyzer, n: Node): void {
     const at = m.path?.slice(0, -1);
     F.nestMapping = at && m.path?.length ? { ...had, method: [...at, 'method'] } : undefined;
   }
+}
+
+/** A call of Nest's `Controller` that is no decorator itself (`applyDecorators(Controller(name), ApiTags(name))`), with
+ *  the function's parameter or a fixed path: that function's FuncDecl.nestController (a project controller decorator). */
+function nestControllerCall(A: JsAnalyzer, n: Node, argv: readonly Node[]): void {
+  const fn = n.childForFieldName('function')!;
+  const r = A.lookup(fn.text, fn);
+  if (n.parent?.type === 'decorator' || r?.k !== 'imp' || r.mod !== 'pkg:@nestjs/common' || r.name !== 'Controller') return;
+  const a = unwrapExpr(argv[0] ?? null);
+  const p = a ? paramKeys(a) : null;
+  const fixed = a ? A.evalStr(a) : { s: '' };
+  const owner = p && !p.keys.length ? p.fn : null;
+  let f: Node | null = owner;
+  for (let q = n.parent; !f && q; q = q.parent) if (JS_FUNCTION_TYPES.has(q.type)) f = q;
+  const F = f ? A.fa.functions[A.fnId(f)] : undefined;
+  if (!F) return;
+  const m = owner ? { i: p!.i } : 's' in fixed ? { path: fixed.s } : undefined;
+  F.nestController = F.nestController && JSON.stringify(F.nestController) !== JSON.stringify(m) ? undefined : m;
+}
+
+/** A class decorator calling a project function (`@ControllerInit('courses')`): a controller when that function applies
+ *  Nest's `Controller` (read by the resolver: controllerPaths). */
+export function controllerDecorator(A: JsAnalyzer, d: Node): { callee: Ref; args: Val[] } | null {
+  const call = named(d)[0];
+  const f = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (f?.type !== 'identifier') return null;
+  const r = A.lookup(f.text, f);
+  if (!r || (r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/')) || (r.k !== 'imp' && r.k !== 'fn')) return null;
+  return {
+    callee: r,
+    args: named(call!.childForFieldName('arguments')!)
+      .slice(0, 3)
+      .map((a) => A.evalStr(a)),
+  };
+}
+
+/** The controller paths a project controller decorator gives (NestInfo.ctrlDeco); null when its function applies no
+ *  `Controller` (the class is no controller), unknown when the function cannot be read. */
+export function controllerPaths(c: DecoContext, file: string, deco: { callee: Ref; args: Val[] }, text: string): Val[] | null {
+  const f = c.resolve(file, deco.callee);
+  if (f?.t !== 'fn') return [{ e: text, why: 'controller decorator this analysis does not read' }];
+  const m = c.files.get(f.file)?.functions[f.id]?.nestController;
+  if (!m) return null;
+  if ('path' in m) return [{ s: m.path }];
+  const arg = deco.args[m.i];
+  return [arg ? c.evalVal(file, arg) : { s: '' }];
 }
 
 /** The keys into a module constant object an expression reads: `routeConfig[name].routes` → ['routeConfig', 0,
