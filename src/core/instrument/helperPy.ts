@@ -13,6 +13,8 @@ export const PY_HELPER_FN = 'observe_route';
 export const PY_RESOURCE_FN = 'observe_resource';
 /** What a helper able to label each of stacked route decorators apart has (an older one is never overwritten). */
 export const PY_HELPER_STACKED = `def ${PY_HELPER_FN}(method, route, *routes`;
+/** What a helper giving each of a FastAPI endpoint's stacked route decorators its own wrapper has: the handler it wraps. */
+export const PY_HELPER_PER_REGISTRATION = '__telemetry_handler__';
 
 export function pythonHelper(opts: InstrumentOptions, eol: string): string {
   const mn = metricNames(opts);
@@ -38,7 +40,8 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     'span with http.route and the route parameters. The handler keeps its name and signature (functools.wraps and',
     '__signature__): FastAPI still sees its dependencies, path and body parameters, Flask its endpoint name.',
     'Sync, async, generator and async generator handlers are observed until they finish. A Flask view under stacked',
-    'route decorators takes every route (observe_route("GET", "/a", "/b")): each request counts under the rule it matched.',
+    'route decorators takes every route (observe_route("GET", "/a", "/b")): each request counts under the rule it matched;',
+    'a FastAPI endpoint under stacked route decorators has one observe_route under each: each wraps the handler itself.',
     '',
     "Status: an escaping exception's status_code (HTTPException) or code (werkzeug, abort()) else 500; a returned",
     "(body, status) tuple's status; a returned Response's status_code; else the status a FastAPI `response: Response`",
@@ -176,6 +179,8 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '    labels = (route, *routes)',
     '',
     '    def decorate(fn):',
+    `        # under stacked FastAPI route decorators, each registration gets a wrapper of the handler itself`,
+    `        fn = getattr(fn, "${PY_HELPER_PER_REGISTRATION}", fn)`,
     '        name = getattr(fn, "__name__", "handler")',
     '        if inspect.isasyncgenfunction(fn):',
     '',
@@ -213,6 +218,7 @@ export function pythonHelper(opts: InstrumentOptions, eol: string): string {
     '            with contextlib.suppress(TypeError, ValueError):',
     '                wrapper.__signature__ = inspect.signature(fn)',
     '        wrapper.__telemetry_route__ = (method, *labels)',
+    `        wrapper.${PY_HELPER_PER_REGISTRATION} = fn`,
     '        return wrapper',
     '',
     '    return decorate',

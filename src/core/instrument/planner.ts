@@ -24,7 +24,7 @@ import { foreignMetricsRefusal } from './foreignMetrics';
 import { workersRefusal } from './workers';
 import { planJsHelperCall, planPythonHelperCall } from './helperCalls';
 import { type HelperLocation, jsHelperLocation, pythonHelperLocation } from './helperLocation';
-import { PY_HELPER_FN, PY_HELPER_STACKED, PY_RESOURCE_FN, pythonHelper } from './helperPy';
+import { PY_HELPER_FN, PY_HELPER_PER_REGISTRATION, PY_HELPER_STACKED, PY_RESOURCE_FN, pythonHelper } from './helperPy';
 import { JS_HELPER_FN, JS_HELPER_RC, NEST_HELPER_DECORATOR, jsHelper } from './helperJs';
 
 export { applyEdits } from './common';
@@ -58,6 +58,8 @@ interface FilePlan {
   helperResources?: boolean;
   /** wrapper style: the Python helper labels the stacked route decorators of one view apart */
   helperStacked?: boolean;
+  /** wrapper style: the Python helper wraps the handler itself under each stacked FastAPI route decorator */
+  helperPerRegistration?: boolean;
 }
 
 const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
@@ -83,7 +85,7 @@ const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrument
 
 /** The wrapper style: one line per handler, the helper module imported. */
 const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
-  python: ({ root, text, routes, fileRoutes, opts, helper, helperResources, helperStacked }) => {
+  python: ({ root, text, routes, fileRoutes, opts, helper, helperResources, helperStacked, helperPerRegistration }) => {
     const mod = analysePythonModule(root, text, opts);
     const needs = {
       module: helper!.module,
@@ -91,6 +93,7 @@ const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> =
       routes,
       resources: helperResources !== false,
       stacked: helperStacked !== false,
+      perRegistration: helperPerRegistration !== false,
       known: [...routes, ...fileRoutes],
       wrapped: new Set<number>(),
     };
@@ -121,7 +124,14 @@ async function helperFor(
   file: string,
   python: boolean,
   opts: InstrumentOptions,
-): Promise<{ helper: HelperLocation; newFiles: EditPlan['newFiles']; note?: string; resources?: boolean; stacked?: boolean }> {
+): Promise<{
+  helper: HelperLocation;
+  newFiles: EditPlan['newFiles'];
+  note?: string;
+  resources?: boolean;
+  stacked?: boolean;
+  perRegistration?: boolean;
+}> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
   const helper = python ? await pythonHelperLocation(file, text) : await jsHelperLocation(file, text, ts);
@@ -135,16 +145,18 @@ async function helperFor(
     const resources = existing.includes(python ? `def ${PY_RESOURCE_FN}(` : JS_HELPER_RC);
     // one written before a Flask view's stacked route decorators were labelled apart: such views are refused
     const stacked = !python || existing.includes(PY_HELPER_STACKED);
+    const perRegistration = !python || existing.includes(PY_HELPER_PER_REGISTRATION);
     if (opts.inFlightGauge && !existing.includes(gauge)) {
       return {
         helper,
         newFiles: [],
         resources,
         stacked,
+        perRegistration,
         note: `${path.basename(helper.path)} exists without the in-flight gauge ${gauge}: it is not overwritten; delete it and instrument again to have it written with the gauge`,
       };
     }
-    return { helper, newFiles: [], resources, stacked };
+    return { helper, newFiles: [], resources, stacked, perRegistration };
   }
   const ext = path.extname(helper.path);
   const esm =
@@ -330,6 +342,7 @@ async function plan(
       helper: helper?.helper,
       helperResources: helper?.resources,
       helperStacked: helper?.stacked,
+      helperPerRegistration: helper?.perRegistration,
     });
     const observer =
       observed &&
@@ -338,6 +351,7 @@ async function plan(
         helper: observed.helper,
         helperResources: observed.resources,
         helperStacked: observed.stacked,
+        helperPerRegistration: observed.perRegistration,
       });
     // the full paths each path of a registration serves (a router mounted under two prefixes, two; the several URLs
     // of a Flask-RESTful resource are labelled apart by its wrapper): one static label can't tell them apart, in either style

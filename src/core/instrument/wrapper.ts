@@ -79,6 +79,8 @@ export interface PyWrapperNeeds {
   resources: boolean;
   /** false when the existing helper module predates `observe_route(method, route, *routes)` (stacked route decorators) */
   stacked: boolean;
+  /** false when the existing helper module predates one wrapper per stacked FastAPI route decorator */
+  perRegistration: boolean;
   /** the routes planned and the file's other routes: where the other stacked route decorators of a view are found */
   known: Route[];
   /** add_resource calls and views under stacked route decorators already wrapped by this plan (start offsets) */
@@ -120,14 +122,20 @@ export function planPythonWrapper(mod: PyModule, route: Route, needs: PyWrapperN
   if (fn && routeDecorator) {
     const stack = decorators.filter((d) => isRouteDecorator(d) && !isObserveCall(d.namedChildren[0], name));
     if (stack.length > 1 && route.framework !== 'flask') {
-      // a FastAPI route decorator returns the function it was given: observed right under the first one, the other
-      // URLs register the plain function (only Flask's helper reads the URL rule a request matched)
-      if (stack[0] !== routeDecorator) {
-        const why = `stacked route decorators share one function: ${frameworkName(route)} gives the wrapper no way to tell which route matched`;
-        return refuse(route, `${why}; it is observed under the first one only`, fn.startIndex);
+      // a FastAPI route decorator registers the function it is given and returns it: one observe_route right under
+      // each, labelled with its route (the helper wraps the handler itself, never another route's wrapper)
+      const below = decorators[decorators.indexOf(routeDecorator) + 1];
+      if (below && isObserveCall(below.namedChildren[0], name)) return already(route, routeDecorator.startIndex);
+      if (presentAspects(fn.childForFieldName('body'), mod, ['start_as_current_span', 'start_span']).length)
+        return already(route, fn.startIndex);
+      if (!needs.perRegistration && stack[0] !== routeDecorator) {
+        return refuse(
+          route,
+          `the existing ${PY_HELPER_MODULE}.py predates one wrapper per stacked route decorator and is never overwritten: delete it and instrument again (the first route is observed)`,
+          fn.startIndex,
+        );
       }
-      if (observed(fn)) return already(route, fn.startIndex);
-      return observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn);
+      return { ...observeUnder(mod, route, routeDecorator, routeDecorator, name, args, needs, fn), key: routeDecorator.startIndex };
     }
     if (needs.wrapped.has(fn.startIndex)) return { route, edits: [], already: [], alongside: true };
     // a blueprint registered under several prefixes serves this one decorator's path under each of them

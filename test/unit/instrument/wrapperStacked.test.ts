@@ -119,23 +119,51 @@ describe('wrapper style: a Flask view under stacked route decorators', () => {
 });
 
 describe('wrapper style: a FastAPI endpoint under stacked route decorators', () => {
-  it('observed under the first decorator only (the other URL keeps the plain function); the others refused with the reason, in every run', async () => {
-    const file = path.join(os.tmpdir(), 'tl-stacked-fastapi', 'app.py');
-    const text = pyApp(
-      ['from fastapi import FastAPI', '', 'app = FastAPI()'],
-      ['@app.get("/a")', '@app.get("/b")', 'def read():', '    return {}'],
-    );
+  const file = path.join(os.tmpdir(), 'tl-stacked-fastapi', 'app.py');
+  const text = pyApp(
+    ['from fastapi import FastAPI', '', 'app = FastAPI()'],
+    ['@app.get("/a")', '@app.get("/b")', 'def read():', '    return {}'],
+  );
+
+  it('one observe_route under each route decorator, labelled with its route; a second run changes nothing', async () => {
     const routes = await routesOf(file, text);
     assert.equal(routes.length, 2);
     const p = await planInstrumentFile(text, file, routes, ALL, OPTS);
     const out = applyEdits(text, p.edits);
-    assert.match(out, /@app\.get\("\/a"\)\n@observe_route\("GET", "\/a"\)\n@app\.get\("\/b"\)\ndef read/);
-    const why =
-      /GET \/b: stacked route decorators share one function: FastAPI gives the wrapper no way to tell which route matched; it is observed under the first one only/;
-    assert.match(p.summary, why);
+    assert.match(out, /@app\.get\("\/a"\)\n@observe_route\("GET", "\/a"\)\n@app\.get\("\/b"\)\n@observe_route\("GET", "\/b"\)\ndef read/);
+    assert.doesNotMatch(p.summary, /skipped|refused/);
     const again = await planInstrumentFile(out, file, await routesOf(file, out), ALL, OPTS);
     assert.deepEqual(again.edits, []);
-    assert.match(again.summary, why, 'the second URL is never reported as observed');
+  });
+
+  it('observed under the first only by an earlier run: the second route gets its own line', async () => {
+    const older = text
+      .replace('@app.get("/b")', '@observe_route("GET", "/a")\n@app.get("/b")')
+      .replace('from fastapi import FastAPI', 'from fastapi import FastAPI\nfrom telemetry_routes import observe_route');
+    const p = await planInstrumentFile(older, file, await routesOf(file, older), ALL, OPTS);
+    assert.match(applyEdits(older, p.edits), /@app\.get\("\/b"\)\n@observe_route\("GET", "\/b"\)\ndef read/);
+    assert.equal(p.edits.length, 1);
+  });
+
+  it('an existing helper that wraps what it is given (it would count a request to /a under both) is never overwritten: the first route only, the other refused with the reason', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-stacked-old-'));
+    try {
+      const app = path.join(dir, 'app.py');
+      fs.writeFileSync(
+        path.join(dir, 'telemetry_routes.py'),
+        'def observe_route(method, route, *routes, status_code=200):\n    return lambda fn: fn\n',
+      );
+      fs.writeFileSync(app, text);
+      const p = await planInstrumentFile(text, app, await routesOf(app, text), ALL, { ...OPTS, workspaceRoot: dir });
+      const out = applyEdits(text, p.edits);
+      assert.match(out, /@app\.get\("\/a"\)\n@observe_route\("GET", "\/a"\)\n@app\.get\("\/b"\)\ndef read/);
+      assert.match(
+        p.summary,
+        /GET \/b: the existing telemetry_routes\.py predates one wrapper per stacked route decorator and is never overwritten/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
