@@ -14,12 +14,13 @@ import { readSmallFile } from '../smallFile';
 import { missingDependencies } from './dependencies';
 import { serverlessNote } from './serverless';
 import { isMiddlewareArray } from './jsArrayHandlers';
+import { optionsFactory, type OptionsFactory } from './jsOptionsFactories';
 import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
 import { planPythonHandler } from './python';
 import { analysePythonModule, emptyNeeds, pythonModuleEdits, pythonNames } from './pyModule';
 import { type Aspect, DEFAULT_OPTIONS, type EditPlan, type HandlerOutcome, type InstrumentOptions, type TextEdit } from './types';
-import { jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
+import { jsHandlerCallee, jsWrapperModuleEdits, planJsWrapper, planPythonWrapper, pythonWrapperModuleEdits } from './wrapper';
 import { foreignMetricsRefusal } from './foreignMetrics';
 import { workersRefusal } from './workers';
 import { planJsHelperCall, planPythonHelperCall } from './helperCalls';
@@ -60,6 +61,8 @@ interface FilePlan {
   helperStacked?: boolean;
   /** wrapper style: the Python helper wraps the handler itself under each stacked FastAPI route decorator */
   helperPerRegistration?: boolean;
+  /** wrapper style, JS: the project functions called as handler expressions that make Fastify route options */
+  optionsFactories?: ReadonlyMap<string, OptionsFactory>;
 }
 
 const INSTRUMENTERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> = {
@@ -102,13 +105,14 @@ const WRAPPERS: Record<'python' | 'javascript', (p: FilePlan) => Instrumenter> =
       moduleEdits: (edits) => pythonWrapperModuleEdits(mod, needs, firstUseAt(root, text, edits)),
     };
   },
-  javascript: ({ root, text, file, routes, fileRoutes, opts, helper, helperResources }) => {
+  javascript: ({ root, text, file, routes, fileRoutes, opts, helper, helperResources, optionsFactories }) => {
     const mod = analyseJsModule(root, text, file, opts);
     const needs = {
       spec: helper!.module,
       names: new Set<string>(),
       routingControllers: helperResources !== false,
       wrapped: new Set<number>(),
+      optionsFactories: optionsFactories ?? new Map(),
     };
     const known = [...routes, ...fileRoutes];
     return {
@@ -271,6 +275,15 @@ async function plan(
   const arrays = new Set<Route>();
   for (const r of wrapper && grammar !== 'python' ? routes : [])
     if (r.handlerName && sameFile(r.file, file) && (await isMiddlewareArray(file, text, r.handlerName, read))) arrays.add(r);
+  // wrapper style: a handler expression calling a project function that makes Fastify route options
+  const optionsFactories = new Map<string, OptionsFactory>();
+  if (wrapper && grammar !== 'python') {
+    const callees = (await withTree(text, file, (root) => new Set(routes.map((r) => jsHandlerCallee(root, text, r))))) ?? new Set();
+    for (const name of callees) {
+      const made = name && (await optionsFactory(file, text, name, read));
+      if (made) optionsFactories.set(name!, made);
+    }
+  }
   // each handler's declaration line: a named `upgradeWebSocket(…)` result, here or in another module, is a WebSocket's
   const declarations = new Map<Route, string>();
   for (const r of routes.filter((x) => x.framework === 'hono'))
@@ -343,6 +356,7 @@ async function plan(
       helperResources: helper?.resources,
       helperStacked: helper?.stacked,
       helperPerRegistration: helper?.perRegistration,
+      optionsFactories,
     });
     const observer =
       observed &&

@@ -16,6 +16,7 @@ import { frameworkName, isStaticRoute, routeLabel, routeTemplate } from '../rout
 import { indentOfLineAt, jsString, lineEndAt, lineStartAt, lineStarts, offsetOf, presentAspects, pyString } from './common';
 import { findPythonHandler } from './python';
 import { callArgs, findJsHandler, inversifyMethod, routingControllersMethod } from './js';
+import type { OptionsFactory } from './jsOptionsFactories';
 import { decoratorsOf } from './jsFrameworks';
 import { pyBlockAt, type PyModule, pythonImportEdits } from './pyModule';
 import { jsRef, type JsModule } from './jsModule';
@@ -396,6 +397,8 @@ export interface JsWrapperNeeds {
   routingControllers: boolean;
   /** handler arguments of helper calls already wrapped by this plan (start offsets: ./helperCalls) */
   wrapped: Set<number>;
+  /** project functions called as handler expressions that make Fastify route options (./jsOptionsFactories) */
+  optionsFactories: ReadonlyMap<string, OptionsFactory>;
 }
 
 /** The local name of a helper export: already imported, or the plain name when free. */
@@ -492,16 +495,19 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   }
   const name = jsHelperName(mod, needs.spec, JS_HELPER_FN);
   if (!name) return refuse(route, `\`${JS_HELPER_FN}\` is already a different name in this module`);
-  const methodNames = route.methods.flatMap((m) => METHOD_NAMES[m] ?? [m.toLowerCase()]);
-  const call = registrationCall(root, text, route, 'call_expression', methodNames);
-  // @hono/zod-openapi `app.openapi(route, handler, hook?)` takes one handler, the second argument: it is wrapped
-  const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
+  const { call, openapi, handler: passed } = jsRegistration(root, text, route);
   const row = call ? undefined : tableRowHandler(root, text, route);
   if (typeof row === 'string') return refuse(route, row);
   const inRow = row?.value.type === 'method_definition' ? undefined : row?.value;
-  const handler = call ? (openapi ? callArgs(call)[1] : jsHandlerExpr(call)) : inRow;
-  const method = call && !handler ? handlerMethod(call) : row && !inRow ? row.value : undefined;
+  const method = call && !passed ? handlerMethod(call) : row && !inRow ? row.value : undefined;
   if (method) return wrapHandlerMethod(route, method, name, args, needs);
+  // route options a project function makes (`registerOpts(register)`): the argument it puts at `handler` is wrapped
+  const callee = passed?.type === 'call_expression' ? passed.childForFieldName('function')?.text : undefined;
+  const made = callee === undefined ? undefined : needs.optionsFactories.get(callee);
+  if (made && 'own' in made) {
+    return refuse(route, `its route options are made by \`${callee}(…)\`, which writes the handler itself: observe it there by hand`);
+  }
+  const handler = made ? callArgs(passed!)[made.arg] : call ? passed : inRow;
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
   if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
   if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {
@@ -530,6 +536,23 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
     already: [],
     key: handler.startIndex,
   };
+}
+
+/** A JS route's registration call, and the handler expression it passes (@hono/zod-openapi `app.openapi(route, handler,
+ *  hook?)`: its second argument). */
+function jsRegistration(root: Node, text: string, route: Route): { call?: Node; openapi: boolean; handler?: Node } {
+  const methodNames = route.methods.flatMap((m) => METHOD_NAMES[m] ?? [m.toLowerCase()]);
+  const call = registrationCall(root, text, route, 'call_expression', methodNames);
+  const openapi = call?.childForFieldName('function')?.childForFieldName('property')?.text === 'openapi';
+  const handler = call ? (openapi ? callArgs(call)[1] : jsHandlerExpr(call)) : undefined;
+  return { ...(call ? { call } : {}), openapi, ...(handler ? { handler } : {}) };
+}
+
+/** The function a JS route's handler expression calls by name (`registerOpts` of `registerOpts(register)`), if any. */
+export function jsHandlerCallee(root: Node, text: string, route: Route): string | undefined {
+  const h = jsRegistration(root, text, route).handler;
+  const f = h?.type === 'call_expression' ? h.childForFieldName('function') : undefined;
+  return f?.type === 'identifier' ? f.text : undefined;
 }
 
 /** Fastify's route options with the handler written as a method: `{ schema, async handler(req) { … } }`. */

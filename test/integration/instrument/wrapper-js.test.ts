@@ -278,6 +278,31 @@ describe('wrapper style on the real Node frameworks', () => {
     });
   }
 
+  it('Fastify route options made by a project function (`loginOpts(login)`): its schema and hooks still answer first', async () => {
+    const { original, wrapped } = await prepare('fastify-options', 'app.ts');
+    assert.match(
+      fs.readFileSync(path.join(wrapped, 'app.ts'), 'utf8'),
+      /app\.post\('\/login', loginOpts\(observeRoute\('POST', '\/login', login\)\)\);/,
+    );
+    const a = await serve('fastify', await load(original, 'app.ts'));
+    const b = await serve('fastify', await load(wrapped, 'app.ts'));
+    try {
+      for (const body of [{ user: 'mallory' }, {}, { user: 'ada' }]) {
+        const r = await b.ask('POST', '/login', body);
+        assert.deepEqual(r, await a.ask('POST', '/login', body), JSON.stringify(body));
+      }
+      assert.equal(await count('POST', '/login', 200), '1');
+      assert.deepEqual(
+        exporter.getFinishedSpans().map((s) => s.name),
+        ['POST /login'],
+        'the hook (401) and the schema (400) answer before the handler is called',
+      );
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a route parameter that may carry a credential (token, password, api key) is not written to the span', async () => {
     const { wrapped } = await prepare('express-cjs', 'app.js');
     const { observeRoute } = (await import(path.join(wrapped, 'telemetryRoutes.js'))) as {
