@@ -79,6 +79,8 @@ function fieldType(text: string, field: string): string | undefined {
 /** Finds a scrape endpoint's exposition (see scrapeExposition), each module parsed once. */
 class ScrapeReader {
   private readonly defs = new Map<string, Promise<Definitions>>();
+  /** each call's helper, once per file and callee (the routes of a file call the same few) */
+  private readonly callees = new Map<string, Promise<Exposition | undefined>>();
   constructor(private readonly read: ReadModule) {}
 
   /** The body of `name` (a method of class `inClass` when given) in a module, '' when it has none. */
@@ -129,7 +131,9 @@ class ScrapeReader {
       const key = call.slice(1).join('.');
       if (NOT_CALLEES.has(call[3]!) || seen.has(key) || seen.size >= MAX_CALLEES) continue;
       seen.add(key);
-      const callee = await this.calleeBody(file, text, call, python);
+      const at = `${path.resolve(file)}\0${key}`;
+      if (!this.callees.has(at)) this.callees.set(at, this.calleeBody(file, text, call, python));
+      const callee = await this.callees.get(at)!;
       if (callee?.body && callee.body !== body && exposes(callee.body, atMetricsPath)) return callee;
     }
     return undefined;
