@@ -4,12 +4,12 @@
  * the handler or as the route options, so the wrapper style must not wrap the call's result (an object: every request
  * would fail with "fn.apply is not a function", and its schema and hooks would be lost): it wraps the argument the
  * function puts at `handler` instead (`registerOpts(observeRoute('POST', '/auth/register', register))`). The function
- * is read where it is declared (./jsDeclarations) with the JS/TS parser. Never throws.
+ * is read where it is declared (./moduleImports) with the JS/TS parser. Never throws.
  */
 import type { Node } from '../parsing/nodes';
 import { jsObjectProp, jsParamNames, unwrapExpr } from '../parsing/javascript';
 import { withTree } from '../parsing/treeSitter';
-import { declaringModule, type ReadModule } from './jsDeclarations';
+import { jsDeclaringModule, type ReadModule } from './moduleImports';
 
 /** What a function called as a route's handler expression returns: route options taking their handler from the
  *  argument `arg`, or route options whose handler it writes itself (`own`). */
@@ -79,7 +79,7 @@ function optionsOf(fn: Node): OptionsFactory | undefined {
 /** Whether `name`, called in `file` (text `text`) as a route's handler expression, makes route options; undefined when
  *  it is no such function (a wrapper returning a function, a package's, one not found). */
 export async function optionsFactory(file: string, text: string, name: string, read: ReadModule): Promise<OptionsFactory | undefined> {
-  const d = await declaringModule(file, text, name, read);
+  const d = await jsDeclaringModule(file, text, name, read);
   if (!d) return undefined;
   return withTree(d.text, d.file, (root) => {
     const fn = declaredFunction(root as Node, d.name);

@@ -15,6 +15,9 @@ import { missingDependencies } from './dependencies';
 import { serverlessNote } from './serverless';
 import { isMiddlewareArray } from './jsArrayHandlers';
 import { optionsFactory, type OptionsFactory } from './jsOptionsFactories';
+import { sameFile } from './moduleImports';
+import { type Exposition, scrapeExposition } from './scrapeEndpoint';
+import { type PrivateRegistry, privateRegistry } from './servedRegistry';
 import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
 import { planPythonHandler } from './python';
@@ -128,6 +131,7 @@ async function helperFor(
   file: string,
   python: boolean,
   opts: InstrumentOptions,
+  served?: PrivateRegistry,
 ): Promise<{
   helper: HelperLocation;
   newFiles: EditPlan['newFiles'];
@@ -135,6 +139,8 @@ async function helperFor(
   resources?: boolean;
   stacked?: boolean;
   perRegistration?: boolean;
+  /** its metrics are registered in the private registry the scrape endpoint serves */
+  inServedRegistry?: boolean;
 }> {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const ts = /\.(c|m)?tsx?$/i.test(file);
@@ -150,6 +156,7 @@ async function helperFor(
     // one written before a Flask view's stacked route decorators were labelled apart: such views are refused
     const stacked = !python || existing.includes(PY_HELPER_STACKED);
     const perRegistration = !python || existing.includes(PY_HELPER_PER_REGISTRATION);
+    const inServedRegistry = !!served && !python && /\bregisters:\s*\[/.test(existing);
     if (opts.inFlightGauge && !existing.includes(gauge)) {
       return {
         helper,
@@ -157,18 +164,72 @@ async function helperFor(
         resources,
         stacked,
         perRegistration,
+        inServedRegistry,
         note: `${path.basename(helper.path)} exists without the in-flight gauge ${gauge}: it is not overwritten; delete it and instrument again to have it written with the gauge`,
       };
     }
-    return { helper, newFiles: [], resources, stacked, perRegistration };
+    return { helper, newFiles: [], resources, stacked, perRegistration, inServedRegistry };
   }
   const ext = path.extname(helper.path);
   const esm =
     ext === '.mjs' ||
     ext === '.mts' ||
     (ext !== '.cjs' && ext !== '.cts' && (/^\s*(import|export)\s/m.test(text) || (ts && !/\brequire\(/.test(text))));
-  const content = python ? pythonHelper(opts, eol) : jsHelper(opts, { esm, ts: /\.(c|m)?ts$/.test(ext), eol });
-  return { helper, newFiles: [{ path: helper.path, content }] };
+  // a private registry served and importable from a module of its own (not the route file: a circular import)
+  const registry = !python && served?.exported && !sameFile(served.file, file) ? registryImport(helper, served) : undefined;
+  const content = python ? pythonHelper(opts, eol) : jsHelper(opts, { esm, ts: /\.(c|m)?ts$/.test(ext), eol, registry });
+  return { helper, newFiles: [{ path: helper.path, content }], inServedRegistry: !!registry };
+}
+
+/** How the JS helper module imports the served registry: relative to it, with an extension as it imports others. */
+function registryImport(helper: HelperLocation, served: PrivateRegistry): { spec: string; name: string } {
+  const ext = path.extname(served.file);
+  const helperExt = path.extname(helper.path);
+  const runtime = (e: string) => ({ '.ts': '.js', '.tsx': '.js', '.mts': '.mjs', '.cts': '.cjs', '.jsx': '.js' })[e] ?? e;
+  const written = /\.[cm]?[jt]sx?$/.exec(helper.module)?.[0];
+  const suffix = written === undefined ? '' : written === helperExt && written !== runtime(helperExt) ? ext : runtime(ext);
+  let spec = path
+    .relative(path.dirname(helper.path), served.file.slice(0, served.file.length - ext.length))
+    .split(path.sep)
+    .join('/');
+  if (!spec.startsWith('.')) spec = `./${spec}`;
+  return { spec: spec + suffix, name: served.name };
+}
+
+/** The private registry a scrape endpoint among the file's routes serves, and that endpoint. */
+async function servedPrivately(
+  expositions: Map<Route, Exposition>,
+  read: (f: string) => Promise<string | undefined>,
+): Promise<{ route: Route; registry: PrivateRegistry } | undefined> {
+  for (const [route, e] of expositions) {
+    const registry = await privateRegistry(e, read);
+    if (registry) return { route, registry };
+  }
+  return undefined;
+}
+
+/** The one sentence saying the scrape endpoint serves a private registry the new metrics are not in, and the fix. */
+function notInServedRegistry(
+  served: { route: Route; registry: PrivateRegistry },
+  file: string,
+  wrapper: boolean,
+  shown: (p: string) => string,
+  helper: HelperLocation | undefined,
+): string {
+  const { registry: r, route } = served;
+  const python = /\.pyi?$/i.test(file);
+  const helperName = helper && path.basename(helper.path);
+  const fix = python
+    ? 'serve the default REGISTRY (generate_latest()), or register the route metrics in it'
+    : !wrapper
+      ? 'add it to their `registers`'
+      : helper?.exists
+        ? `${helperName} exists and is not overwritten: add it to its metrics' \`registers\``
+        : sameFile(r.file, file)
+          ? `declare it in a module of its own, exported, and add it to the \`registers\` of ${helperName}'s metrics (this file imports ${helperName})`
+          : `${r.member ? 'declare it at module level, exported (it is a class field)' : 'export it'}, or add it to the \`registers\` of ${helperName}'s metrics`;
+  const whose = wrapper ? "the helper's" : 'the route';
+  return `${routeLabel(route)} serves a private registry (${shown(r.file)}:${r.line}) that ${whose} metrics are not in: ${fix}`;
 }
 
 /** The largest module the planner reads for one fact (an existing helper, a handler's declaration). */
@@ -179,30 +240,8 @@ async function smallText(file: string): Promise<string> {
   return (await readSmallFile(file, MAX_MODULE)) ?? '';
 }
 
-function sameFile(a: string, b: string): boolean {
-  return path.resolve(a) === path.resolve(b);
-}
-
 /** A call of the wrapper style's helper (observe_route, observe_resource, observeRoute, @ObserveRoute). */
 const WRAPPED = new RegExp(`\\b(?:${[PY_HELPER_FN, PY_RESOURCE_FN, JS_HELPER_FN, NEST_HELPER_DECORATOR].join('|')})\\s*\\(`);
-
-/** The registry's exposition, as `--setup metrics-endpoint` writes it or by hand: Python `generate_latest()`, prom-client `register.metrics()`. */
-const SCRAPE_CALL = /\bgenerate_latest\s*\(|\b(?:register|[\w$]*[Rr]egistry)\.metrics\s*\(\s*\)/;
-
-/** A route at `/metrics` whose handler returns any object's `metrics()` (a registry behind the service's own wrapper). */
-const SCRAPE_PATH = /(?:^|\/)metrics\/?$/;
-const ANY_METRICS_CALL = /\.metrics\s*\(\s*\)/;
-
-/** Whether a handler written in this file serves the Prometheus scrape endpoint: observing it would count every scrape as a request. */
-function servesScrape(route: Route, text: string, file: string): boolean {
-  const r = route.handlerRange;
-  if (!r || !sameFile(route.handlerFile, file)) return false;
-  const body = text
-    .split('\n', r.end.line)
-    .slice(r.start.line - 1)
-    .join('\n');
-  return SCRAPE_CALL.test(body) || (SCRAPE_PATH.test(routeTemplate(route)) && ANY_METRICS_CALL.test(body));
-}
 
 async function plan(
   text: string,
@@ -245,8 +284,23 @@ async function plan(
   // a Cloudflare Worker's file: prom-client does not bundle there, and no registry would hold what Prometheus scrapes
   const worker = await workersRefusal(file, { python: grammar === 'python', action: 'metrics', root: opts.workspaceRoot });
   if (worker) return refused(worker);
+  // other modules read for one fact about a handler, each once per plan (a controller many routes import, a scrape
+  // endpoint's helper)
+  const texts = new Map<string, Promise<string | undefined>>([[path.resolve(file), Promise.resolve(text)]]);
+  const read = (f: string): Promise<string | undefined> => {
+    const at = path.resolve(f);
+    if (!texts.has(at)) texts.set(at, readSmallFile(at, MAX_MODULE));
+    return texts.get(at)!;
+  };
   // the scrape endpoint is left alone: observing it would count every scrape as traffic
-  const routes = routesIn.filter((r) => !servesScrape(r, text, file));
+  const expositions = new Map<Route, Exposition>();
+  const exposition = scrapeExposition(read);
+  for (const r of new Set([...routesIn, ...fileRoutes])) {
+    const e = await exposition(r, text, file);
+    if (e) expositions.set(r, e);
+  }
+  const routes = routesIn.filter((r) => !expositions.has(r));
+  const served = await servedPrivately(expositions, read);
   const scrapeNote = (rs: Route[]) =>
     `${rs.map(routeLabel).join(', ')}: serves the Prometheus metrics; observing it would count every scrape as traffic`;
   if (!routes.length) return refused(scrapeNote(routesIn));
@@ -261,16 +315,9 @@ async function plan(
   ];
   const foreign = await foreignMetricsRefusal(file, grammar === 'python', opts.metricPrefix, { names: ourNames, labels: opts.labels });
   if (foreign) return refused(foreign);
-  const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts) : undefined;
+  const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts, served?.registry) : undefined;
   // the inline style leaves a handler the wrapper style already observes as it is (never both)
   const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;
-  // other modules read for one fact about a handler, each once per plan (a controller many routes import)
-  const texts = new Map<string, Promise<string | undefined>>([[path.resolve(file), Promise.resolve(text)]]);
-  const read = (f: string): Promise<string | undefined> => {
-    const at = path.resolve(f);
-    if (!texts.has(at)) texts.set(at, readSmallFile(at, MAX_MODULE));
-    return texts.get(at)!;
-  };
   // wrapper style: a handler that is an array of middleware cannot be wrapped as a function
   const arrays = new Set<Route>();
   for (const r of wrapper && grammar !== 'python' ? routes : [])
@@ -458,6 +505,10 @@ async function plan(
         ]
       : []),
     ...(helper?.note ? [helper.note] : []),
+    // the new metrics are not in the registry the scrape endpoint serves (spans alone add none)
+    ...(served && !helper?.inServedRegistry && (wrapper || aspects.some((a) => a !== 'span'))
+      ? [notInServedRegistry(served, file, wrapper, shown, helper?.helper)]
+      : []),
   ];
   const python = grammar === 'python';
   const metrics = wrapper || aspects.some((a) => a !== 'span');

@@ -62,4 +62,22 @@ describe('wrapper style: an Express handler that is an array of middleware', () 
         new RegExp(`${label}: its handler \`${name}\` is an array of middleware \\(Express runs each element in turn\\)`),
       );
   });
+
+  it('CommonJS: an array required by destructuring (`const { create: add } = require(…)`) is refused too', async () => {
+    const dir = tempTree({
+      'package.json': JSON.stringify({ dependencies: { express: '^4', 'prom-client': '^15', '@opentelemetry/api': '^1' } }),
+      'controllers/items.js':
+        "'use strict';\nconst create = [(req, res, next) => next(), (req, res) => res.status(201).json({})];\nfunction list(req, res) {\n  res.json([]);\n}\nmodule.exports = { create, list };\n",
+      'app.js':
+        "'use strict';\nconst express = require('express');\nconst { create: add, list } = require('./controllers/items');\nconst app = express();\napp.post('/items', add);\napp.get('/items', list);\nmodule.exports = app;\n",
+    });
+    const file = path.join(dir, 'app.js');
+    const text = fs.readFileSync(file, 'utf8');
+    const routes = (await detectRoutes([{ path: file, text }])).filter((r) => r.file === file);
+    const p = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], { ...OPTS, style: 'wrapper' });
+    const out = applyEdits(text, p.edits);
+    assert.match(out, /app\.post\('\/items', add\);/);
+    assert.match(out, /app\.get\('\/items', observeRoute\('GET', '\/items', list\)\);/);
+    assert.match(p.summary, /POST \/items: its handler `add` is an array of middleware/);
+  });
 });
