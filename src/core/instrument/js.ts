@@ -134,6 +134,13 @@ function notAFunction(root: Node, route: Route): string | undefined {
     // `ctrl.get.bind(ctrl)`: a method defined elsewhere, not a factory
     const bound = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind';
     const shown = shortExpr((bound ? fn.childForFieldName('object')! : last).text);
+    if (last.type === 'spread_element') {
+      const where =
+        route.framework === 'koa' || route.framework === 'hono'
+          ? 'the wrapper style observes them at the registration'
+          : 'observe the last of them where the list is declared';
+      return `its handlers are spread in from \`${shortExpr(last.text.slice(3))}\`, a list of functions, not one written here: ${where}`;
+    }
     return last.type === 'call_expression' && !bound
       ? `its handler \`${shown}\` is built by a call (a middleware factory), not a function written here: nothing to wrap`
       : `its handler \`${shown}\` is not a function defined in this file: instrument it where it is defined`;

@@ -507,7 +507,10 @@ export function planJsWrapper(mod: JsModule, route: Route, needs: JsWrapperNeeds
   if (made && 'own' in made) {
     return refuse(route, `its route options are made by \`${callee}(…)\`, which writes the handler itself: observe it there by hand`);
   }
-  const handler = made ? callArgs(passed!)[made.arg] : call ? passed : inRow;
+  // Koa / Hono: handlers spread in from an array (`router.post('/x', ...orders.create)`) get the middleware before them
+  const last = call && !passed ? callArgs(call).at(-1) : undefined;
+  const spread = last?.type === 'spread_element' && (route.framework === 'koa' || route.framework === 'hono') ? last : undefined;
+  const handler = made ? callArgs(passed!)[made.arg] : call ? (passed ?? spread) : inRow;
   if (!handler) return refuse(route, 'its registration passes no handler to wrap');
   if (isObserveCall(handler, name) || isObserveCall(handler.previousNamedSibling, name)) return already(route);
   if (['arrow_function', 'function_expression', 'function'].includes(handler.type)) {

@@ -81,3 +81,37 @@ describe('wrapper style: an Express handler that is an array of middleware', () 
     assert.match(p.summary, /POST \/items: its handler `add` is an array of middleware/);
   });
 });
+
+describe('Koa / Hono handlers spread in from a list (`router.post("/list", ...orders.createList)`)', () => {
+  it('wrapper style: the observing middleware goes before the spread, once; inline style: refused with where to observe them', async () => {
+    const dir = tempTree({
+      'package.json': JSON.stringify({
+        dependencies: { koa: '^2', '@koa/router': '^12', 'prom-client': '^15', '@opentelemetry/api': '^1' },
+      }),
+      'src/orders.js': 'export const createList = [async (ctx, next) => next(), async (ctx) => { ctx.body = []; }];\n',
+      'src/router.js':
+        "import Router from '@koa/router';\nimport * as orders from './orders';\nexport const router = new Router();\nrouter.post('/list', ...orders.createList);\n",
+      'src/app.js':
+        "import Koa from 'koa';\nimport { router } from './router';\nconst app = new Koa();\napp.use(router.routes());\napp.listen(3000);\n",
+    });
+    const file = path.join(dir, 'src/router.js');
+    const text = fs.readFileSync(file, 'utf8');
+    const files = ['src/router.js', 'src/app.js'].map((p) => ({
+      path: path.join(dir, p),
+      text: fs.readFileSync(path.join(dir, p), 'utf8'),
+    }));
+    const routes = (await detectRoutes(files)).filter((r) => r.file === file);
+    assert.equal(routes.length, 1);
+    const all = ['counter', 'histogram', 'span'] as const;
+    const plan = await planInstrumentFile(text, file, routes, [...all], { ...OPTS, style: 'wrapper', workspaceRoot: dir });
+    const out = applyEdits(text, plan.edits);
+    assert.match(out, /router\.post\('\/list', observeRoute\('POST', '\/list'\), \.\.\.orders\.createList\);/);
+    const again = await planInstrumentFile(out, file, routes, [...all], { ...OPTS, style: 'wrapper', workspaceRoot: dir });
+    assert.deepEqual(again.edits, []);
+    const inline = await planInstrumentFile(text, file, routes, [...all], { ...OPTS, style: 'inline', workspaceRoot: dir });
+    assert.match(
+      inline.summary,
+      /its handlers are spread in from `orders\.createList`, a list of functions, not one written here: the wrapper style observes them at the registration/,
+    );
+  });
+});
