@@ -297,11 +297,12 @@ export function jsHelper(opts: InstrumentOptions, style: JsHelperStyle): string 
     ' */',
     ...(ts
       ? [
-          // T constrained to a function with `any` parameters and `this` (as the frameworks' handler types have): a
-          // wrapped inline handler keeps the contextual types of its registration, and a `function` using `this` still
-          // type-checks under strict where they cannot be inferred (a Fastify handler's `this`)
+          // the handler's parameters, result and `this` as separate type parameters (not one T of the whole function): a
+          // wrapped inline handler keeps the contextual types of its registration, a `function` using `this` still
+          // type-checks under strict where they cannot be inferred (a Fastify handler's `this`: any), and Fastify 4
+          // still infers its schema type from the route options beside it (with one T it could not: TS2322)
           `export function ${JS_HELPER_FN}(method: string, route: string): (ctx: any, next: () => Promise<any>) => Promise<any>;`,
-          `export function ${JS_HELPER_FN}<T extends (this: any, ...args: any[]) => unknown>(method: string, route: string, handler: T): T;`,
+          `export function ${JS_HELPER_FN}<A extends any[], R, This = any>(method: string, route: string, handler: (this: This, ...args: A) => R): (this: This, ...args: A) => R;`,
           `export function ${JS_HELPER_FN}(method: string, route: string, handler?: unknown): unknown {`,
           '  return wrap(method, route, handler ?? ((_ctx: unknown, next: () => Promise<unknown>) => next()));',
         ]
