@@ -46,6 +46,7 @@ const QUERY = `
 (class_definition name: (identifier)) @class
 (for_statement) @forin
 (call function: [(identifier) @_dm (attribute attribute: (identifier) @_dm)] (#eq? @_dm "DispatcherMiddleware")) @dispatch
+(call function: [(identifier) @_im (attribute attribute: (identifier) @_im)] (#eq? @_im "import_module")) @loadcall
 `;
 
 const FASTAPI_CTORS: Record<string, 'app' | 'router'> = { FastAPI: 'app', APIRouter: 'router' };
@@ -79,6 +80,8 @@ export function pythonTasks(fa: FileAnalysis, file: string, caps: { name: string
       ...S.each('regcall', 'call', (n) => A.loops.unrolled(n, () => A.regCall(n))),
       ...S.each('argcall', 'call', (n) => A.loops.unrolled(n, () => A.argCall(n))),
       ...S.each('dispatch', 'call', (n) => pyDispatcher(A, n)),
+      // a module loaded for its side effects by a name computed per element (`for m in ("a", "b"): import_module(f"x.{m}")`)
+      ...S.each('loadcall', 'call', (n) => A.loops.unrolled(n, () => void A.refOf(n))),
     ],
     () => A.finishSteps(),
   );
