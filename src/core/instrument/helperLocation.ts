@@ -196,11 +196,7 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
   };
   const named = (dotted: string) => (stem === '__init__' ? undefined : names(dotted, true)) ?? names(dotted, false);
   for (const dir of chain.slice(0, IMPORTER_LEVELS)) {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
-    for (const m of modules) {
-      const p = path.join(dir, m.name);
-      if (p === path.resolve(file)) continue;
+    for (const p of await pyModulesIn(dir, file)) {
       for (const d of (await importsOf(p)).dotted) {
         const top = named(d);
         if (top !== undefined) return top;
@@ -219,10 +215,8 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
  */
 async function runRoot(chain: string[], exists: Exists): Promise<number | undefined> {
   for (const [i, dir] of chain.slice(0, IMPORTER_LEVELS).entries()) {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
-    for (const m of modules) {
-      for (const d of (await importsOf(path.join(dir, m.name))).dotted) {
+    for (const m of await pyModulesIn(dir)) {
+      for (const d of (await importsOf(m)).dotted) {
         const segs = d.split('.');
         if (d.startsWith('.')) continue;
         const p = path.join(dir, ...segs);
@@ -295,9 +289,8 @@ function parseImports(text: string): ModuleImports {
 async function relativeImporterAbove(file: string, chain: string[]): Promise<number | undefined> {
   for (const [k, dir] of chain.slice(1, IMPORTER_LEVELS).entries()) {
     const dotted = path.relative(dir, path.resolve(file)).replace(/\.py$/, '').split(path.sep).join('.');
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const m of entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES)) {
-      const imports = await importsOf(path.join(dir, m.name));
+    for (const m of await pyModulesIn(dir)) {
+      const imports = await importsOf(m);
       if (imports.relative.includes(dotted)) return k + 1 + imports.reach;
     }
   }
@@ -306,10 +299,16 @@ async function relativeImporterAbove(file: string, chain: string[]): Promise<num
 
 /** The imports of the other modules of `file`'s folder (the first few hundred). */
 async function siblingImports(file: string): Promise<ModuleImports[]> {
-  const dir = path.dirname(path.resolve(file));
+  const modules = await pyModulesIn(path.dirname(path.resolve(file)), file);
+  return Promise.all(modules.map((m) => importsOf(m)));
+}
+
+/** The paths of the first few hundred .py files of `dir`, `except` aside. */
+async function pyModulesIn(dir: string, except?: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py') && path.join(dir, e.name) !== path.resolve(file));
-  return Promise.all(modules.slice(0, IMPORTER_FILES).map((m) => importsOf(path.join(dir, m.name))));
+  const own = except === undefined ? undefined : path.resolve(except);
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).map((e) => path.join(dir, e.name));
+  return files.filter((f) => f !== own).slice(0, IMPORTER_FILES);
 }
 
 async function readHead(file: string): Promise<string> {
