@@ -7,8 +7,11 @@
  *    the file or its package names (`from apps.logistics import views` in apps/app.py: apps/), else the nearest folder a module of the
  *    service runs from (app/main.py's `from core.config import …`: app/, on sys.path), else the package its relative imports
  *    climb to (`from ...extensions import db`: two folders up, namespace folders without __init__.py included) and
- *    the packages above it; imported relatively when the file uses relative imports inside a package, else by its
- *    dotted path.
+ *    the packages above it, or the package of a module above that imports it relatively (`from .endpoints.users import
+ *    router` in app/api/v1/__init__.py); a top package without __init__.py in a folder the service runs from (a module
+ *    there imports the project absolutely: `uvicorn main:app` with `from config.web import router`) gives way to that
+ *    folder, where every package of the service finds the one helper; imported relatively when the file uses relative
+ *    imports inside a package, else by its dotted path. Imports are read over several lines (`from app.api import (`).
  *  - JS/TS: the nearest folder from the route file up to its package.json holding telemetryRoutes.*, else tracing.*,
  *    else `src/` when the file is in it, else the nearest folder holding app.*, server.* or main.*, else the
  *    package.json folder, else the file's folder; only folders where the file's tsconfig.json compiles a new module
@@ -77,13 +80,7 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   };
   // a folder on sys.path: the file's absolute imports name modules below it (`from helpers.router import …` with
   // src/helpers/router.py, run from src/ with no __init__.py anywhere): the service's root, one helper for all its files
-  const onPath = async (d: string, imports: Dotted[]) => {
-    for (const i of imports) {
-      const p = path.join(d, i.root, ...i.rest);
-      if ((await exists(`${p}.py`)) || (await exists(path.join(p, '__init__.py')))) return true;
-    }
-    return false;
-  };
+  const onPath = (d: string, imports: Dotted[]) => resolveBelow(d, imports, exists);
   const chain = [own];
   for (let d = own; chain.length <= 12; chain.push(d)) {
     const up = path.dirname(d);
@@ -98,10 +95,15 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
     }
     return { named: undefined, pathRoot: false };
   };
-  let { named, pathRoot } = await locate(splitDotted([...text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_][\w.]+)/gm)].map((m) => m[1]!)));
+  const ownImports = splitDotted([...text.matchAll(/^\s*(?:from|import)\s+([A-Za-z_][\w.]+)/gm)].map((m) => m[1]!));
+  let { named, pathRoot } = await locate(ownImports);
   // the file's own imports say nothing: the way the project imports the file (`from apps.logistics import views` in
   // apps/app.py) names its top package, so every file of the service shares one helper imported the same way
   if (named === undefined) named = await importedAs(file, chain);
+  // a top package without __init__.py in a folder the service runs from (support-mate: config/socketio.py, imported as
+  // `config.socketio` by server.py at the root, beside routes/): the root is on sys.path for every package of the
+  // service, so they all share one helper there, imported top level
+  if (named !== undefined && !pathRoot && (await runsAbove(chain, named, ownImports, exists))) [named, pathRoot] = [named + 1, true];
   // a relative import climbing above the file's package (`from ...extensions import db` in app/blueprints/tasks/)
   // shows the folders it climbs are one package, a namespace folder without __init__.py among them (app/blueprints/)
   let reach = Math.min(chain.length - 1, relativeReach(text));
@@ -113,8 +115,12 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   if (named === undefined && reach === 0) {
     const siblings = await siblingImports(file);
     ({ named, pathRoot } = await locate(splitDotted(siblings.flatMap((s) => s.dotted))));
-    importedRelatively = siblings.some((s) => s.relative.includes(path.basename(file, '.py')));
+    importedRelatively = siblings.some((s) => s.relative.some((r) => r.split('.')[0] === path.basename(file, '.py')));
     if (importedRelatively) reach = Math.min(chain.length - 1, Math.max(...siblings.map((s) => s.reach)));
+    // nor a sibling: a package above imports it relatively (app/api/v1/__init__.py's `from .endpoints.users import
+    // router`, endpoints/ without __init__.py), so its package is that one's, and the helper is where that one's is
+    const above = importedRelatively || named !== undefined ? undefined : await relativeImporterAbove(file, chain);
+    if (above) [importedRelatively, reach] = [true, Math.min(chain.length - 1, above)];
   }
   let top = named ?? reach;
   if (named === undefined) while (top + 1 < chain.length && (await exists(path.join(chain[top]!, '__init__.py')))) top++;
@@ -146,6 +152,28 @@ export async function pythonHelperLocation(file: string, text: string, exists: E
   return { path: p, module, exists: await exists(p) };
 }
 
+/** Whether an import names a module below `d` (`core.config` with d/core/config.py or d/core/config/__init__.py). */
+async function resolveBelow(d: string, imports: Dotted[], exists: Exists): Promise<boolean> {
+  for (const i of imports) {
+    const p = path.join(d, i.root, ...i.rest);
+    if ((await exists(`${p}.py`)) || (await exists(path.join(p, '__init__.py')))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the service runs from the folder above `chain[top]`, a top package without __init__.py: the file's imports
+ * name another package there (`from routes import api_router` beside `from config.language import _`), or a module of
+ * that folder imports one below it (server.py's `from config.socketio import socket_app`).
+ */
+async function runsAbove(chain: string[], top: number, imports: Dotted[], exists: Exists): Promise<boolean> {
+  const pkg = chain[top]!;
+  const parent = chain[top + 1];
+  if (parent === undefined || (await exists(path.join(pkg, '__init__.py')))) return false;
+  const others = imports.filter((i) => i.root !== path.basename(pkg));
+  return (await resolveBelow(parent, others, exists)) || (await runRoot([parent], exists)) !== undefined;
+}
+
 const IMPORTER_LEVELS = 4;
 const IMPORTER_FILES = 200;
 const IMPORTER_BYTES = 64 * 1024;
@@ -168,11 +196,7 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
   };
   const named = (dotted: string) => (stem === '__init__' ? undefined : names(dotted, true)) ?? names(dotted, false);
   for (const dir of chain.slice(0, IMPORTER_LEVELS)) {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
-    for (const m of modules) {
-      const p = path.join(dir, m.name);
-      if (p === path.resolve(file)) continue;
+    for (const p of await pyModulesIn(dir, file)) {
       for (const d of (await importsOf(p)).dotted) {
         const top = named(d);
         if (top !== undefined) return top;
@@ -191,10 +215,8 @@ async function importedAs(file: string, chain: string[]): Promise<number | undef
  */
 async function runRoot(chain: string[], exists: Exists): Promise<number | undefined> {
   for (const [i, dir] of chain.slice(0, IMPORTER_LEVELS).entries()) {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).slice(0, IMPORTER_FILES);
-    for (const m of modules) {
-      for (const d of (await importsOf(path.join(dir, m.name))).dotted) {
+    for (const m of await pyModulesIn(dir)) {
+      for (const d of (await importsOf(m)).dotted) {
         const segs = d.split('.');
         if (d.startsWith('.')) continue;
         const p = path.join(dir, ...segs);
@@ -212,7 +234,8 @@ interface ModuleImports {
   dotted: string[];
   /** how many folders above its package its relative imports climb */
   reach: number;
-  /** the modules of its own package it imports relatively (`from .edu import router`, `from . import edu`) */
+  /** the modules of its own package it imports relatively, dotted below it (`from .edu import router`: `edu` and
+   *  `edu.router`; `from . import edu`: `edu`; `from .v1.users import router`: `v1.users`, `v1.users.router`) */
   relative: string[];
 }
 const importsMemo = new Map<string, { mtimeMs: number; size: number; imports: ModuleImports }>();
@@ -224,21 +247,7 @@ async function importsOf(file: string): Promise<ModuleImports> {
   if (!st) return NO_IMPORTS;
   const known = importsMemo.get(file);
   if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.imports;
-  const text = await readHead(file);
-  const froms = [...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w ,\t]+)/gm)].map(([, from, what]) => ({
-    from: from!,
-    names: what!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
-  }));
-  const imports: ModuleImports = {
-    dotted: [
-      ...froms.flatMap(({ from, names }) => [from, ...names.map((n) => `${from}.${n}`)]),
-      ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
-        list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
-      ),
-    ],
-    reach: relativeReach(text),
-    relative: froms.flatMap(({ from, names }) => (from === '.' ? names : /^\.\w+/.test(from) ? [from.slice(1).split('.')[0]!] : [])),
-  };
+  const imports = parseImports(await readHead(file));
   importsMemo.delete(file);
   importsMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, imports });
   // the first parsed first out
@@ -246,12 +255,60 @@ async function importsOf(file: string): Promise<ModuleImports> {
   return imports;
 }
 
+/** What a module's text imports: `from a.b import c`, a parenthesized list over several lines (`from app.api import (`
+ *  then one name a line), `import a.b, c`. */
+function parseImports(text: string): ModuleImports {
+  const froms = [...text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[\w ,\t]+)/gm)].map(([, from, what]) => ({
+    from: from!,
+    names: what!
+      .replace(/#.*$/gm, '')
+      .replace(/[()]/g, '')
+      .split(',')
+      .map((n) => n.trim().split(/\s+/)[0]!)
+      .filter(Boolean),
+  }));
+  return {
+    dotted: [
+      ...froms.flatMap(({ from, names }) => [from, ...names.map((n) => `${from}.${n}`)]),
+      ...[...text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)/gm)].flatMap(([, list]) =>
+        list!.split(',').map((n) => n.trim().split(/\s+/)[0]!),
+      ),
+    ],
+    reach: relativeReach(text),
+    relative: froms.flatMap(({ from, names }) =>
+      from === '.' ? names : /^\.\w/.test(from) ? [from.slice(1), ...names.map((n) => `${from.slice(1)}.${n}`)] : [],
+    ),
+  };
+}
+
+/**
+ * The index in `chain` of the package a module of a folder above imports `file` relatively from (`from .endpoints.users
+ * import router` in chain[1]/__init__.py for chain[1]/endpoints/users.py), plus how far that module's own relative
+ * imports climb; undefined when none of the first few folders above has one.
+ */
+async function relativeImporterAbove(file: string, chain: string[]): Promise<number | undefined> {
+  for (const [k, dir] of chain.slice(1, IMPORTER_LEVELS).entries()) {
+    const dotted = path.relative(dir, path.resolve(file)).replace(/\.py$/, '').split(path.sep).join('.');
+    for (const m of await pyModulesIn(dir)) {
+      const imports = await importsOf(m);
+      if (imports.relative.includes(dotted)) return k + 1 + imports.reach;
+    }
+  }
+  return undefined;
+}
+
 /** The imports of the other modules of `file`'s folder (the first few hundred). */
 async function siblingImports(file: string): Promise<ModuleImports[]> {
-  const dir = path.dirname(path.resolve(file));
+  const modules = await pyModulesIn(path.dirname(path.resolve(file)), file);
+  return Promise.all(modules.map((m) => importsOf(m)));
+}
+
+/** The paths of the first few hundred .py files of `dir`, `except` aside. */
+async function pyModulesIn(dir: string, except?: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const modules = entries.filter((e) => e.isFile() && e.name.endsWith('.py') && path.join(dir, e.name) !== path.resolve(file));
-  return Promise.all(modules.slice(0, IMPORTER_FILES).map((m) => importsOf(path.join(dir, m.name))));
+  const own = except === undefined ? undefined : path.resolve(except);
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.py')).map((e) => path.join(dir, e.name));
+  return files.filter((f) => f !== own).slice(0, IMPORTER_FILES);
 }
 
 async function readHead(file: string): Promise<string> {

@@ -24,7 +24,7 @@ import { collectorMounts, collectorPath } from './jsCollectors';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { unreadWhy } from './pyConcat';
 import { deadCode, type DeadModules } from './deadCode';
-import { pyDeadCode } from './pyDeadCode';
+import { type PyDead, pyDeadCode, pyUnreadMountNote, unreadRouterMount } from './pyDeadCode';
 import { classFieldNote, madeInMethod } from './methodMade';
 import type { ResolveOptions } from './resolveOptions';
 import { installedPackage } from './workspacePackages';
@@ -129,7 +129,11 @@ class Resolver extends PerCallRoutes {
     if (parent.t === 'obj' && this.files.get(parent.file)?.objects[parent.id]?.inst) return; // a project instance mounts nothing
     if (m.kind === 'use' && raw?.t === 'fn') return; // middleware
     const ofRouter = m.kind === 'include' || m.kind === 'blueprint' || m.kind === 'route' || m.kind === 'base';
-    if (ofRouter && raw?.t !== 'obj' && raw?.t !== 'param') return;
+    if (ofRouter && raw?.t !== 'obj' && raw?.t !== 'param') {
+      if (unreadRouterMount(m.child, this.files.get(file), (mod) => !this.mods.modFile(mod, file)))
+        this.unreadIncludes.push(`${this.rel(file)}:${m.line}`);
+      return;
+    }
     const child = m.kind === 'register' ? this.mountTarget(raw) : raw?.t === 'obj' || raw?.t === 'param' ? raw : null;
     if (!child) return;
     if (m.prefixRef && this.resolve(file, m.prefixRef)) prefix = null;
@@ -302,13 +306,13 @@ class Resolver extends PerCallRoutes {
       unreadWhy(py ? this.unreadLists[0] : undefined, (f) => this.rel(f));
     const { field, inst } = classFieldNote(this.files, e, () => [...this.edges.keys()].some((x) => x.startsWith(`${k}|`)));
     const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
-    // a Python loop that registers the elements of a sequence built at run time (`[ep.load() for ep in entry_points()]`)
-    const loop = py && this.unknownTables[0] ? ` (the loop at ${this.unknownTables[0]} registers elements only known at run time)` : '';
+    const loop = py ? pyUnreadMountNote(this.unknownTables, this.unreadIncludes) : '';
     return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
   }
 
-  /** Python table mounts whose elements are not known statically (`file:line`). */
+  /** Python table mounts whose elements are not known statically, includes of a computed router (`file:line`). */
   private readonly unknownTables: string[] = [];
+  private readonly unreadIncludes: string[] = [];
 
   /** "is imported as `@backend/route/User.ts` by …": through an alias no config the analysis reads declares. */
   private aliasedFrom(file: string): string | null {
@@ -542,7 +546,7 @@ class Resolver extends PerCallRoutes {
     const all = this.bases(k, fw, new Set());
     const live = all.filter((b) => !b.dead);
     // every mount chain ends at a router of a module nothing loads (a sub-router of one too): dead code
-    if (!live.length && all.every((b) => b.dead && this.deadModule(entOfKey(b.dead)?.file ?? ''))) return;
+    if (!live.length && all.every((b) => b.dead && this.deadEnd(b.dead))) return;
     const bases = live.length ? live : all;
     const seen = new Set<string>();
     for (const b of bases) {
@@ -567,8 +571,17 @@ class Resolver extends PerCallRoutes {
   /** Routes of apps fastapi-versioning serves by version, placed under their versions once all are known. */
   private readonly versioned: VersionedRoute[] = [];
 
+  /** A router no mount reaches that is dead code: in a dead module, or a Python one no include may reach (./pyDeadCode). */
+  private deadEnd(k: string): boolean {
+    const e = entOfKey(k);
+    if (!e || this.deadModule(e.file)) return !!e;
+    const pyRouter = e.t === 'obj' && this.files.get(e.file)?.language === 'python' && this.objDecl(e.file, e.id)?.kind === 'router';
+    const why = `is never mounted/registered in the analysed files`; // no more: no include it may come through
+    return pyRouter && this.pyDead!.closed(e.file) && this.unmounted(k, 'never mounted/registered') === `${this.describe(k)} ${why}`;
+  }
+
   private dead: DeadModules | null = null;
-  private pyDead: Set<string> | null = null;
+  private pyDead: PyDead | null = null;
   /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode); `own`: one whose own routes are dead
    *  wherever they mount (any Python one, a JS/TS one never run as it stands). */
   private deadModule(file: string, own = false): boolean {
@@ -581,6 +594,6 @@ class Resolver extends PerCallRoutes {
       folderLoaded: this.folderLoaded,
     });
     this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options);
-    return this.pyDead.has(file) || (own ? this.dead.inert : this.dead.dead).has(file);
+    return this.pyDead.modules.has(file) || (own ? this.dead.inert : this.dead.dead).has(file);
   }
 }

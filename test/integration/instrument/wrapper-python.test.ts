@@ -525,6 +525,58 @@ describe('wrapper style on FastAPI: routers in namespace packages imported relat
   });
 });
 
+describe('wrapper style on FastAPI: route modules in a folder without __init__.py and in a package, run as `uvicorn main:app` from the root', () => {
+  it('both import the one helper at the root top level; the app starts and answers as before', async () => {
+    // support-mate's layout: config/ has no __init__.py, routes/ gathers its routers in routes/__init__.py
+    const router = (p: string, head: string) =>
+      `${head}from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("${p}")\ndef page():\n    return {"page": "${p}"}\n`;
+    const files: Record<string, string> = {
+      'main.py': [
+        'from fastapi import FastAPI',
+        'from config.web import router as web_router',
+        'from routes import api_router',
+        '',
+        'app = FastAPI()',
+        'app.include_router(web_router)',
+        'app.include_router(api_router)',
+        '',
+      ].join('\n'),
+      'config/settings.py': 'NAME = "x"\n',
+      'config/web.py': router('/health', 'from config.settings import NAME\n'),
+      'routes/__init__.py':
+        'from fastapi import APIRouter\nfrom .tickets import router\n\napi_router = APIRouter()\napi_router.include_router(router)\n',
+      'routes/tickets.py': router('/tickets', 'from services.tickets import TICKETS\n'),
+      'services/tickets.py': 'TICKETS = []\n',
+    };
+    const [original, wrapped] = [tempTree(files), tempTree(files)];
+    const { imports, helpers } = await instrumentTree(files, wrapped, /(config\/web|routes\/tickets)\.py$/);
+    assert.deepEqual(imports, ['from telemetry_routes import observe_route', 'from telemetry_routes import observe_route']);
+    assert.deepEqual([...helpers], [path.join(wrapped, 'telemetry_routes.py')], 'one helper for the service');
+    writeOtelStub(wrapped);
+    const servers = [await startUvicorn(original, 'main:app'), await startUvicorn(wrapped, 'main:app')];
+    try {
+      const [orig, wrap] = servers.map((s) => `http://127.0.0.1:${s.port}`) as [string, string];
+      for (const p of ['/health', '/tickets']) assert.deepEqual(await getText(wrap + p), await getText(orig + p), p);
+    } finally {
+      for (const s of servers) s.proc.kill('SIGTERM');
+    }
+    const counted = runPython(
+      [
+        'import sys',
+        'from prometheus_client import REGISTRY',
+        'from config import web',
+        'from routes import tickets',
+        'web.page(), tickets.page()',
+        'print([m for m in sys.modules if m.endswith("telemetry_routes")])',
+        'print(sorted(s.labels["route"] for m in REGISTRY.collect() for s in m.samples if s.name == "http_requests_total"))',
+      ].join('\n'),
+      wrapped,
+    );
+    assert.equal(counted.status, 0, counted.out);
+    assert.equal(counted.out.trim(), "['telemetry_routes']\n['/health', '/tickets']", 'one helper module, both routes counted');
+  });
+});
+
 describe('wrapper style on Flask: one blueprint registered under two prefixes', () => {
   it('answers as before and counts each request under the prefix it came through', async () => {
     const files = {

@@ -189,3 +189,65 @@ describe('wrapper style: the Python helper of route modules a sibling imports re
     assert.deepEqual([h.path, h.module], [path.join(flat, 'svc', 'telemetry_routes.py'), '.telemetry_routes']);
   });
 });
+
+describe('wrapper style: the Python helper of a service run from its root, with route modules in a folder without __init__.py', () => {
+  // support-mate's ticket-service layout: `uvicorn server:socket_app` from the root (Docker WORKDIR /app); config/ has no
+  // __init__.py and holds the app and a router, routes/ is a package whose modules import the service's other packages
+  const ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/health")\ndef health():\n    return {}\n';
+  const root = project({
+    'server.py': 'from config.socketio import socket_app, fastapi_app\n',
+    'config/socketio.py': `from fastapi import FastAPI\nfrom routes import api_router\nfrom config.language import _\nfastapi_app = FastAPI()\n${ROUTER}`,
+    'config/language.py': '_ = str\n',
+    'config/index.py': `from .language import _\nfrom config.socketio import fastapi_app\n${ROUTER}`,
+    'config/health.py': `from config.language import _\n${ROUTER}`,
+    'routes/__init__.py': 'from .tickets import router as tickets_router\n',
+    'routes/tickets.py': `from services.tickets import service\n${ROUTER}`,
+    'services/tickets.py': 'service = None\n',
+  });
+
+  it('every route module imports the one helper at the root, top level', async () => {
+    for (const rel of ['config/socketio.py', 'config/index.py', 'config/health.py', 'routes/tickets.py']) {
+      const file = path.join(root, rel);
+      const h = await pythonHelperLocation(file, fs.readFileSync(file, 'utf8'));
+      assert.deepEqual([h.path, h.module], [path.join(root, 'telemetry_routes.py'), 'telemetry_routes'], rel);
+    }
+  });
+});
+
+describe('wrapper style: the Python helper of routers a package imports relatively to aggregate them', () => {
+  const ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/users")\ndef users():\n    return {}\n';
+
+  it('a package above imports the module relatively (`from .endpoints.users import router`): the helper of that package', async () => {
+    // endpoints/ has no __init__.py; app/api/v1/__init__.py gathers its routers and main.py includes them
+    const root = project({
+      'main.py': 'from fastapi import FastAPI\nfrom app.api.v1 import api_router\napp = FastAPI()\napp.include_router(api_router)\n',
+      'app/__init__.py': '',
+      'app/api/__init__.py': '',
+      'app/api/v1/__init__.py':
+        'from fastapi import APIRouter\nfrom .endpoints.users import router as users_router\nfrom .endpoints import items\napi_router = APIRouter()\n',
+      'app/api/v1/endpoints/users.py': ROUTER,
+      'app/api/v1/endpoints/items.py': ROUTER,
+    });
+    for (const rel of ['app/api/v1/endpoints/users.py', 'app/api/v1/endpoints/items.py']) {
+      const file = path.join(root, rel);
+      const h = await pythonHelperLocation(file, ROUTER);
+      assert.deepEqual([h.path, h.module], [path.join(root, 'app', 'telemetry_routes.py'), '....telemetry_routes'], rel);
+    }
+  });
+
+  it('main.py imports the aggregated routers over several lines: no second helper inside the aggregating package', async () => {
+    // app/ without __init__.py, run as `uvicorn main:app` from the root: one helper there, shared with main.py
+    const root = project({
+      'main.py':
+        'from fastapi import FastAPI\nfrom app.api import (\n    users_router,  # the users\n    items_router,\n)\napp = FastAPI()\n',
+      'app/api/__init__.py': 'from .users import router as users_router\nfrom .items import router as items_router\n',
+      'app/api/users.py': ROUTER,
+      'app/api/items.py': ROUTER,
+    });
+    for (const rel of ['app/api/users.py', 'app/api/items.py', 'main.py']) {
+      const file = path.join(root, rel);
+      const h = await pythonHelperLocation(file, fs.readFileSync(file, 'utf8'));
+      assert.deepEqual([h.path, h.module], [path.join(root, 'telemetry_routes.py'), 'telemetry_routes'], rel);
+    }
+  });
+});

@@ -75,13 +75,14 @@ test('a route decorator applied by a call registers its argument; a dispatch tab
       text:
         'from flask import Flask\nfrom fastapi import APIRouter\nimport views\n\napp = Flask(__name__)\nr = APIRouter()\n\n' +
         'app.route("/assets/<path:p>")(views.serve)\napp.route("/ping", methods=["GET", "POST"])(views.ping)\n' +
-        'r.delete("/x/{id}")(views.drop)\nHANDLERS = {}\nHANDLERS.get("ping")()\n',
+        'r.delete("/x/{id}")(views.drop)\nHANDLERS = {}\nHANDLERS.get("ping")()\n' +
+        'from fastapi import FastAPI\napi = FastAPI()\napi.include_router(r, prefix="/api")\n',
     },
     { path: '/p/views.py', text: 'def serve(p):\n    return p\n\ndef ping():\n    return "pong"\n\ndef drop(id):\n    return id\n' },
   ]);
   assert.deepEqual(
     routes.map((r) => `${brief(r)} ${r.handlerName}@${r.handlerFile}:${r.handlerLine}`),
-    ['GET /assets/<path:p> @8 serve@/p/views.py:1', 'GET,POST /ping @9 ping@/p/views.py:4', 'DELETE null(/x/{id}) @10 drop@/p/views.py:7'],
+    ['GET /assets/<path:p> @8 serve@/p/views.py:1', 'GET,POST /ping @9 ping@/p/views.py:4', 'DELETE /api/x/{id} @10 drop@/p/views.py:7'],
   );
 });
 
