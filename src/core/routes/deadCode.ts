@@ -5,7 +5,8 @@
  * a package.json, deno.json… is the app's (another package of a monorepo has a folder of its own, and may be loaded by
  * its package name; without such a folder only the app's own folder counts). A file that serves, that the configuration
  * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
- * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. A file never run as it
+ * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app; an app nothing loads in a
+ * project another file's app serves is (nothing runs it). A file never run as it
  * stands (inertFile: a copy template, a static file) that nothing loads is dead wherever it sits, even when it serves,
  * and so is every route written in it. Pure.
  */
@@ -34,6 +35,8 @@ export interface DeadModules {
   dead: Set<string>;
   /** Those of them never run as they stand (inertFile): every route written in one is dropped. */
   inert: Set<string>;
+  /** Those of them making an app nothing runs (another file's app serves the project): its own routes are dropped. */
+  spare: Set<string>;
 }
 
 export function deadCode(ctx: DeadCodeContext): DeadModules {
@@ -48,12 +51,13 @@ export function deadCode(ctx: DeadCodeContext): DeadModules {
   const appDirs = apps.map((p) => path.dirname(p.file) + path.sep);
   const served = apps.filter((p) => ctx.files.get(p.file)?.serves || roots.isEntry(p.file));
   const projects = new Set(served.map((p) => roots.projectDir(p.file)).filter((d) => d !== null));
+  const servedFiles = new Set(served.map((p) => p.file));
   let loaded: Set<string> | null = null;
   const unloaded = (f: string): boolean => {
     loaded ??= loadedModules([...ctx.files.values()], ctx.modFile);
     return !loaded.has(f) && !ctx.folderLoaded.has(f) && !roots.isEntry(f) && !roots.aliasImport(f);
   };
-  const out: DeadModules = { dead: new Set(), inert: new Set() };
+  const out: DeadModules = { dead: new Set(), inert: new Set(), spare: new Set() };
   for (const fa of ctx.files.values()) {
     const f = fa.file;
     if (fa.language !== 'javascript') continue;
@@ -62,7 +66,15 @@ export function deadCode(ctx: DeadCodeContext): DeadModules {
       continue;
     }
     if (fa.serves || !(appDirs.some((d) => f.startsWith(d)) || projects.has(roots.projectDir(f) ?? ''))) continue;
-    if (unloaded(f) && !fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id }))) out.dead.add(f);
+    // an app is never dead, unless its project is served by another file's app and nothing loads or runs this one
+    // (a second `express()` exported from a controllers folder no file requires)
+    const made = fa.objects.flatMap((_, id) => (isApp({ t: 'obj', file: f, id }) ? [ctx.objDecl(f, id)!.framework] : []));
+    const makesApp = made.length > 0;
+    // (Express only: an exported Koa or Hono app may be served by its runtime, `export default app`)
+    const below = [...servedFiles].some((s) => f.startsWith(path.dirname(s) + path.sep) && path.dirname(f) !== path.dirname(s));
+    const spare = makesApp && made.every((fw) => fw === 'express') && below && projects.has(roots.projectDir(f) ?? '');
+    if (unloaded(f) && (!makesApp || spare)) out.dead.add(f);
+    if (unloaded(f) && spare) out.spare.add(f);
   }
   return out;
 }

@@ -379,7 +379,7 @@ class Resolver extends PerCallRoutes {
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
-      if (this.roots.isRoot(k)) push(applyOwn('', false));
+      if (this.roots.isRoot(k) && !this.deadModule(entOfKey(k)?.file ?? '', 'spare')) push(applyOwn('', false));
       else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: k });
     }
     for (const edge of edges) {
@@ -494,7 +494,7 @@ class Resolver extends PerCallRoutes {
     const handler = this.handlerOf(fa, r, handlerFile, at?.site?.handler);
     const s = at?.site; // reported at the call of its helper that gives its path (./perCall)
     const where = s ? { file: s.file, line: s.line, range: s.range, helperCall: s.via } : { file: fa.file, line: r.line, range: r.range };
-    if (this.deadModule(where.file, true)) return; // written in a module nothing imports and that never runs as it stands
+    if (this.deadModule(where.file, 'inert')) return; // written in a module nothing imports and that never runs as it stands
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
     const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -582,9 +582,9 @@ class Resolver extends PerCallRoutes {
 
   private dead: DeadModules | null = null;
   private pyDead: PyDead | null = null;
-  /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode); `own`: one whose own routes are dead
-   *  wherever they mount (any Python one, a JS/TS one never run as it stands). */
-  private deadModule(file: string, own = false): boolean {
+  /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode); `inert`: one whose own routes are dead
+   *  wherever they mount (any Python one, a JS/TS one never run as it stands); `spare`: an app's nothing runs. */
+  private deadModule(file: string, set: keyof DeadModules = 'dead'): boolean {
     this.dead ??= deadCode({
       files: this.files,
       modFile: (m, from) => this.mods.modFile(m, from),
@@ -594,6 +594,6 @@ class Resolver extends PerCallRoutes {
       folderLoaded: this.folderLoaded,
     });
     this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options);
-    return this.pyDead.modules.has(file) || (own ? this.dead.inert : this.dead.dead).has(file);
+    return (set !== 'spare' && this.pyDead.modules.has(file)) || this.dead[set].has(file);
   }
 }
