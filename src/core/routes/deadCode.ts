@@ -7,7 +7,8 @@
  * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
  * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. A file never run as it
  * stands (inertFile: a copy template, a static file) that nothing loads is dead wherever it sits, even when it serves,
- * and so is every route written in it. Pure.
+ * and so is every route written in it. Nothing is dead in a project whose loads are not all known (./deadCodeGuards:
+ * a file the analysis could not read, an unresolved path alias): such a module is kept, with why. Pure.
  */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
@@ -16,6 +17,7 @@ import { entOfKey, key } from './refs';
 import type { Ent } from './values';
 import { loadedModules } from './jsLoads';
 import type { Roots } from './roots';
+import { unsureProjects, type GuardContext } from './deadCodeGuards';
 
 export interface DeadCodeContext {
   files: ReadonlyMap<string, FileAnalysis>;
@@ -27,6 +29,8 @@ export interface DeadCodeContext {
   roots: Pick<Roots, 'isRoot' | 'isEntry' | 'aliasImport' | 'projectDir' | 'projectOf'>;
   /** Files a folder convention mounts something of. */
   folderLoaded: ReadonlySet<string>;
+  /** What says a project's loads are not all known (./deadCodeGuards): its alias patterns, unread files. */
+  guards: Pick<GuardContext, 'pathAlias' | 'unread' | 'rel'>;
 }
 
 export interface DeadModules {
@@ -34,6 +38,8 @@ export interface DeadModules {
   dead: Set<string>;
   /** Those of them never run as they stand (inertFile): every route written in one is dropped. */
   inert: Set<string>;
+  /** Modules nothing known loads but kept, in a project whose loads are not all known: why (./deadCodeGuards). */
+  kept: Map<string, string>;
 }
 
 export function deadCode(ctx: DeadCodeContext): DeadModules {
@@ -53,16 +59,25 @@ export function deadCode(ctx: DeadCodeContext): DeadModules {
     loaded ??= loadedModules([...ctx.files.values()], ctx.modFile);
     return !loaded.has(f) && !ctx.folderLoaded.has(f) && !roots.isEntry(f) && !roots.aliasImport(f);
   };
-  const out: DeadModules = { dead: new Set(), inert: new Set() };
+  const out: DeadModules = { dead: new Set(), inert: new Set(), kept: new Map() };
+  let unsure: Map<string, string> | null = null;
+  /** Nothing loads `f` as far as the analysis knows, and it may trust that (else `f` is kept, with why). */
+  const deadFile = (f: string): boolean => {
+    if (!unloaded(f)) return false;
+    unsure ??= unsureProjects({ ...ctx.guards, files: ctx.files, modFile: ctx.modFile, projectOf: (x) => roots.projectOf(x) });
+    const why = unsure.get(roots.projectOf(f));
+    if (why) out.kept.set(f, why);
+    return !why;
+  };
   for (const fa of ctx.files.values()) {
     const f = fa.file;
     if (fa.language !== 'javascript') continue;
     if (inertFile(f, roots.projectOf(f))) {
-      if (unloaded(f)) [out.dead, out.inert].forEach((s) => s.add(f));
+      if (deadFile(f)) [out.dead, out.inert].forEach((s) => s.add(f));
       continue;
     }
     if (fa.serves || !(appDirs.some((d) => f.startsWith(d)) || projects.has(roots.projectDir(f) ?? ''))) continue;
-    if (unloaded(f) && !fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id }))) out.dead.add(f);
+    if (!fa.objects.some((_, id) => isApp({ t: 'obj', file: f, id })) && deadFile(f)) out.dead.add(f);
   }
   return out;
 }

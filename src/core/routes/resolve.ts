@@ -304,7 +304,9 @@ class Resolver extends PerCallRoutes {
     const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
     // a Python loop that registers the elements of a sequence built at run time (`[ep.load() for ep in entry_points()]`)
     const loop = py && this.unknownTables[0] ? ` (the loop at ${this.unknownTables[0]} registers elements only known at run time)` : '';
-    return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
+    const kept = e ? this.deadModules().kept.get(e.file) : undefined;
+    const why = `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
+    return kept ? `${why}; kept although nothing known loads its module: ${kept}` : why;
   }
 
   /** Python table mounts whose elements are not known statically (`file:line`). */
@@ -572,15 +574,19 @@ class Resolver extends PerCallRoutes {
   /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode); `own`: one whose own routes are dead
    *  wherever they mount (any Python one, a JS/TS one never run as it stands). */
   private deadModule(file: string, own = false): boolean {
-    this.dead ??= deadCode({
+    this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options);
+    return this.pyDead.has(file) || (own ? this.deadModules().inert : this.deadModules().dead).has(file);
+  }
+
+  private deadModules(): DeadModules {
+    return (this.dead ??= deadCode({
       files: this.files,
       modFile: (m, from) => this.mods.modFile(m, from),
       objDecl: (f, id) => this.objDecl(f, id),
       edges: this.edges,
       roots: this.roots,
       folderLoaded: this.folderLoaded,
-    });
-    this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options);
-    return this.pyDead.has(file) || (own ? this.dead.inert : this.dead.dead).has(file);
+      guards: { pathAlias: (s, from) => this.mods.pathAlias(s, from), unread: this.options.jsUnread ?? [], rel: (f) => this.rel(f) },
+    }));
   }
 }
