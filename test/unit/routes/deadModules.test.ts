@@ -169,3 +169,25 @@ test('a server that is a copy template or a static file of a public/ folder, and
     assert.deepEqual(routes.map(brief).sort(), expected.sort(), files[0].path);
   }
 });
+
+test('only Node’s createServer serves: a project function named createServer is no proof the app is served', async () => {
+  const server = (text: string) => ({
+    path: '/p/src/app.ts',
+    text: `import Koa from 'koa';\nimport users from './users/routes';\n${text}\n`,
+  });
+  const make = 'const app = new Koa();\napp.use(users.routes());';
+  const served = [
+    `import * as https from 'node:https';\n${make}\nhttps.createServer({}, app.callback());`,
+    `import { createServer } from 'node:http';\n${make}\ncreateServer(app.callback());`,
+    `const { createServer } = require('http2');\n${make}\ncreateServer(app.callback());`,
+  ];
+  for (const text of served) {
+    const routes = await detectRoutes([server(text), USERS, FACTORY], { projectDirs: ['/p'] });
+    assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts'], text);
+  }
+  // the project's own factory, called by a handler module: the app may be another's part, so nothing is dead
+  const own = server(`export function createServer() {\n  ${make}\n  return app;\n}`);
+  const handler = { path: '/p/src/handler.ts', text: "import { createServer } from './app';\nexport const handler = createServer();\n" };
+  const routes = await detectRoutes([own, handler, USERS, FACTORY], { projectDirs: ['/p'] });
+  assert.deepEqual(routes.map(brief), ['GET null(/v0) /p/config/router.ts', 'GET /api/users /p/src/users/routes.ts']);
+});
