@@ -6,7 +6,7 @@
  * its package name; without such a folder only the app's own folder counts). A file that serves, that the configuration
  * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
  * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. A file never run as it
- * stands (inertFile: a copy template, a static file) that nothing loads is dead wherever it sits, even when it serves,
+ * stands (inertFile: a copy template, a file of `public/` or `static/`) that nothing loads is dead wherever it sits, even when it serves,
  * and so is every route written in it. Nothing is dead in a project whose loads are not all known (./deadCodeGuards:
  * a file the analysis could not read, an unresolved path alias): such a module is kept, with why. Pure.
  */
@@ -82,10 +82,13 @@ export function deadCode(ctx: DeadCodeContext): DeadModules {
   return out;
 }
 
+/** Folders directly under a project whose files are served as they are: `public/` (Next.js, Vite, Create React App,
+ *  Nuxt 3, `express.static('public')`), `static/` (Nuxt 2, SvelteKit). */
+const STATIC_FOLDERS = new Set(['public', 'static']);
+
 /** A copy template (`server.example.js`, `routes.sample.ts`: the infix says it is meant to be copied, then run) or a
- *  file of the `public/` folder of its project (`project`): Next.js, Vite, Create React App, Nuxt 3 and
- *  `express.static('public')` serve those as files and never run them. */
+ *  file of the `public/` or `static/` folder of its project (`project`): served as a file, never run. */
 export function inertFile(file: string, project: string): boolean {
   if (/\.(?:example|sample)\.[cm]?[jt]sx?$/i.test(path.basename(file))) return true;
-  return path.relative(project, file).split(path.sep)[0] === 'public';
+  return STATIC_FOLDERS.has(path.relative(project, file).split(path.sep)[0]!);
 }

@@ -149,18 +149,27 @@ const EXAMPLE_SERVER = (file: string) => ({
   text: "const express = require('express');\nconst app = express();\napp.post('/api/verify', (req, res) => res.json({}));\napp.listen(4000);\n",
 });
 
-test('a server that is a copy template or a static file of a public/ folder, and that nothing loads, is dead', async () => {
-  for (const f of ['/p/web/public/api/verify.js', '/p/src/verify.example.js', '/p/src/verify.sample.ts']) {
+test('a server that is a copy template or a static file of a public/ or static/ folder, and that nothing loads, is dead', async () => {
+  // static/: Nuxt 2 and SvelteKit serve its files as they are
+  for (const f of [
+    '/p/web/public/api/verify.js',
+    '/p/web/static/api/verify.js',
+    '/p/static/verify.js',
+    '/p/src/verify.example.js',
+    '/p/src/verify.sample.ts',
+  ]) {
     const routes = await detectRoutes([APP, USERS, EXAMPLE_SERVER(f)], { projectDirs: ['/p', '/p/web'] });
     assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts'], f);
   }
-  // a `public/` folder below the project's own (a module group named so), one the app loads, one a script runs
+  // a `public/` or `static/` folder below the project's own (a module group named so), one the app loads, one a script runs
   const nested = EXAMPLE_SERVER('/p/src/public/verify.js');
+  const nestedStatic = EXAMPLE_SERVER('/p/src/static/verify.js');
   const loaded = EXAMPLE_SERVER('/p/src/verify.example.js');
   const importer = { path: '/p/src/dev.js', text: "require('./verify.example');\n" };
   const run = EXAMPLE_SERVER('/p/tools/verify.sample.js');
   for (const [files, stems] of [
     [[nested], []],
+    [[nestedStatic], []],
     [[loaded, importer], []],
     [[run], ['/p/tools/verify.sample']],
   ] as const) {
