@@ -6,9 +6,10 @@
  * its package name; without such a folder only the app's own folder counts). A file that serves, that the configuration
  * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
  * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app. A file never run as it
- * stands (inertFile: a copy template, a file of `public/` or `static/`) that nothing loads is dead wherever it sits, even when it serves,
- * and so is every route written in it. Nothing is dead in a project whose loads are not all known (./deadCodeGuards:
- * a file the analysis could not read, an unresolved path alias): such a module is kept, with why. Pure.
+ * stands (inertFile: a copy template, a file of `public/` or `static/`) that nothing loads is dead wherever it sits,
+ * even when it serves, and so is every route written in it. Nothing is dead in a project whose loads are not all known
+ * (./deadCodeGuards: a file the analysis could not read, an unresolved path alias): such a module is kept, with why.
+ * Pure.
  */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
