@@ -316,7 +316,12 @@ export class CallGraph extends RefResolver {
     if (depth > 6 || ++seen.visits > MAX_EXPANDED || out.length >= MAX_EXPANDED) return;
     const add = (f: string, els: readonly Ref[], spreads: readonly Ref[]): void => {
       for (const r of els.slice(0, MAX_EXPANDED - out.length)) out.push({ file: f, ref: r });
-      for (const s of spreads) this.elementsOf(f, s, depth + 1, out, seen);
+      for (const s of spreads) {
+        const before = out.length;
+        this.elementsOf(f, s, depth + 1, out, seen);
+        // `[].concat(users, items)` of route modules (`module.exports = { path, router }`): a value, not an array
+        if (out.length === before && out.length < MAX_EXPANDED && isValue(this.resolve(f, s))) out.push({ file: f, ref: s });
+      }
     };
     if (ref.k === 'arr') return add(file, ref.els, ref.spreads ?? []);
     if (ref.k === 'param') {
@@ -482,6 +487,11 @@ export class CallGraph extends RefResolver {
       });
     });
   }
+}
+
+/** An entity an array holds as one element (an object, a module's, a router, an instance, a function), not an array. */
+function isValue(e: Ent | null): boolean {
+  return e?.t === 'lit' || e?.t === 'ns' || e?.t === 'obj' || e?.t === 'inst' || e?.t === 'fn';
 }
 
 /** The concatenation of a table mount's prefix parts at one element: a string when every part is one; else the first

@@ -5,10 +5,12 @@
  * a package.json, deno.json… is the app's (another package of a monorepo has a folder of its own, and may be loaded by
  * its package name; without such a folder only the app's own folder counts). A file that serves, that the configuration
  * names as an entry (./entryFiles), that a folder convention loads (@fastify/autoload, HonoX routes), or that creates an
- * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app; an app nothing loads in a
- * project another file's app serves is (nothing runs it). A file never run as it
- * stands (inertFile: a copy template, a static file) that nothing loads is dead wherever it sits, even when it serves,
- * and so is every route written in it. Pure.
+ * app is never dead: a Hono one only when it is a root, since every `new Hono()` is an app; an Express app nothing loads
+ * in a sub-folder of a project another file's app serves is (nothing runs it). A file never run as it stands
+ * (inertFile: a copy template, a file of `public/` or `static/`) that nothing loads is dead wherever it sits, even when
+ * it serves, and so is every route written in it. Nothing is dead in a project whose loads are not all known
+ * (./deadCodeGuards: a file the analysis could not read, an unresolved path alias): such a module is kept, with why.
+ * Pure.
  */
 import * as path from 'node:path';
 import type { FileAnalysis, ModId } from './model';
@@ -17,6 +19,7 @@ import { entOfKey, key } from './refs';
 import type { Ent } from './values';
 import { loadedModules } from './jsLoads';
 import type { Roots } from './roots';
+import { unsureProjects, type GuardContext } from './deadCodeGuards';
 
 export interface DeadCodeContext {
   files: ReadonlyMap<string, FileAnalysis>;
@@ -28,6 +31,8 @@ export interface DeadCodeContext {
   roots: Pick<Roots, 'isRoot' | 'isEntry' | 'aliasImport' | 'projectDir' | 'projectOf'>;
   /** Files a folder convention mounts something of. */
   folderLoaded: ReadonlySet<string>;
+  /** What says a project's loads are not all known (./deadCodeGuards): its alias patterns, unread files. */
+  guards: Pick<GuardContext, 'pathAlias' | 'unread' | 'rel'>;
 }
 
 export interface DeadModules {
@@ -37,6 +42,8 @@ export interface DeadModules {
   inert: Set<string>;
   /** Those of them making an app nothing runs (another file's app serves the project): its own routes are dropped. */
   spare: Set<string>;
+  /** Modules nothing known loads but kept, in a project whose loads are not all known: why (./deadCodeGuards). */
+  kept: Map<string, string>;
 }
 
 export function deadCode(ctx: DeadCodeContext): DeadModules {
@@ -57,32 +64,45 @@ export function deadCode(ctx: DeadCodeContext): DeadModules {
     loaded ??= loadedModules([...ctx.files.values()], ctx.modFile);
     return !loaded.has(f) && !ctx.folderLoaded.has(f) && !roots.isEntry(f) && !roots.aliasImport(f);
   };
-  const out: DeadModules = { dead: new Set(), inert: new Set(), spare: new Set() };
+  const out: DeadModules = { dead: new Set(), inert: new Set(), spare: new Set(), kept: new Map() };
+  let unsure: Map<string, string> | null = null;
+  /** Nothing loads `f` as far as the analysis knows, and it may trust that (else `f` is kept, with why). */
+  const deadFile = (f: string): boolean => {
+    if (!unloaded(f)) return false;
+    unsure ??= unsureProjects({ ...ctx.guards, files: ctx.files, modFile: ctx.modFile, projectOf: (x) => roots.projectOf(x) });
+    const why = unsure.get(roots.projectOf(f));
+    if (why) out.kept.set(f, why);
+    return !why;
+  };
   for (const fa of ctx.files.values()) {
     const f = fa.file;
     if (fa.language !== 'javascript') continue;
     if (inertFile(f, roots.projectOf(f))) {
-      if (unloaded(f)) [out.dead, out.inert].forEach((s) => s.add(f));
+      if (deadFile(f)) [out.dead, out.inert].forEach((s) => s.add(f));
       continue;
     }
     if (fa.serves || !(appDirs.some((d) => f.startsWith(d)) || projects.has(roots.projectDir(f) ?? ''))) continue;
     // an app is never dead, unless its project is served by another file's app and nothing loads or runs this one
     // (a second `express()` exported from a controllers folder no file requires)
     const made = fa.objects.flatMap((_, id) => (isApp({ t: 'obj', file: f, id }) ? [ctx.objDecl(f, id)!.framework] : []));
-    const makesApp = made.length > 0;
     // (Express only: an exported Koa or Hono app may be served by its runtime, `export default app`)
     const below = [...servedFiles].some((s) => f.startsWith(path.dirname(s) + path.sep) && path.dirname(f) !== path.dirname(s));
-    const spare = makesApp && made.every((fw) => fw === 'express') && below && projects.has(roots.projectDir(f) ?? '');
-    if (unloaded(f) && (!makesApp || spare)) out.dead.add(f);
-    if (unloaded(f) && spare) out.spare.add(f);
+    const spare = made.length > 0 && made.every((fw) => fw === 'express') && below && projects.has(roots.projectDir(f) ?? '');
+    if ((!made.length || spare) && deadFile(f)) {
+      out.dead.add(f);
+      if (spare) out.spare.add(f);
+    }
   }
   return out;
 }
 
+/** Folders directly under a project whose files are served as they are: `public/` (Next.js, Vite, Create React App,
+ *  Nuxt 3, `express.static('public')`), `static/` (Nuxt 2, SvelteKit). */
+const STATIC_FOLDERS = new Set(['public', 'static']);
+
 /** A copy template (`server.example.js`, `routes.sample.ts`: the infix says it is meant to be copied, then run) or a
- *  file of the `public/` folder of its project (`project`): Next.js, Vite, Create React App, Nuxt 3 and
- *  `express.static('public')` serve those as files and never run them. */
+ *  file of the `public/` or `static/` folder of its project (`project`): served as a file, never run. */
 export function inertFile(file: string, project: string): boolean {
   if (/\.(?:example|sample)\.[cm]?[jt]sx?$/i.test(path.basename(file))) return true;
-  return path.relative(project, file).split(path.sep)[0] === 'public';
+  return STATIC_FOLDERS.has(path.relative(project, file).split(path.sep)[0]!);
 }

@@ -17,7 +17,7 @@ import { controllerServer, nestConfigFactories, nestController } from './nest';
 import { captureSteps, makesHonoApp, none } from './common';
 import { jsObjectConsts, zodDefaults } from './configValues';
 import { keyedReturns, nestMappingCall } from './nestDecorators';
-import { jsEnumConsts, jsEvalStr, literalArray, zodSource } from './jsValues';
+import { constArrayElements, jsEnumConsts, jsEvalStr, zodSource } from './jsValues';
 import { jsExportStatement, jsObjectExports } from './jsExports';
 import { LiteralLoops } from './jsLoops';
 import { eitherExport, stringHelpers } from './jsFolderLoops';
@@ -156,10 +156,10 @@ export class JsAnalyzer extends Analyzer {
     return given.length === 1 && list.length <= 2 ? given[0]! : null;
   }
 
-  /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file). */
+  /** The elements of a constant array literal this expression names (`[users, items]`, or a `const` of this file), with
+   *  those of the constant arrays of this file it spreads (./jsValues constArrayElements). */
   arrayElements(n: Node): Node[] | null {
-    const u = literalArray(this, n, true);
-    return u ? named(u).filter((e) => e.type !== 'spread_element' && e.type !== 'comment') : null;
+    return constArrayElements(this, n);
   }
 
   /** The node of functions[id]. */

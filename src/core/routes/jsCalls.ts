@@ -14,7 +14,7 @@ import { makesHonoApp, none } from './common';
 import { MAX_ELEMENTS } from './loops';
 import { objectValues } from './jsLoops';
 import { objectOfValues } from './jsKeyedCalls';
-import { literalObject } from './jsValues';
+import { literalArray, literalObject } from './jsValues';
 import { honoxApp } from './honox';
 import { RC_PKG, rcServer } from './routingControllers';
 import { ieServer } from './inversifyExpress';
@@ -65,16 +65,20 @@ export function importThen(fn: Node, i: number): Node | null {
 export function arrayRef(A: JsAnalyzer, n: Node): Ref | null {
   const els = named(n).filter((e) => e.type !== 'comment');
   if (els.length > MAX_ELEMENTS) return null;
-  // `[...routers]`: the elements of the array it spreads (a constant of this file), or that array itself when alone
+  // `[...routers]`: the elements of the array it spreads (a constant of this file), or that array itself when alone;
+  // any other array spread into it (`[...v1Routes, ...v2Routes]` imported) is expanded where it is read (CallGraph.arrayOf)
   const spread = (e: Node): Node[] | null => (e.type === 'spread_element' && named(e)[0] ? A.arrayElements(named(e)[0]!) : null);
   if (els.length === 1 && els[0]!.type === 'spread_element' && named(els[0]!)[0] && !spread(els[0]!)) return A.refOf(named(els[0]!)[0]!);
+  const spreads: Ref[] = [];
   const refs = els
     .flatMap((e) => spread(e) ?? [e])
     .flatMap((e) => {
       const u = unwrapExpr(e);
+      if (u?.type === 'spread_element' && named(u)[0]) spreads.push(A.refOf(named(u)[0]!));
       return u && HOLDER.test(u.type) ? [A.refOf(u)] : [];
     });
-  return refs.length ? { k: 'arr', els: refs } : null;
+  if (!refs.length && !spreads.length) return null;
+  return { k: 'arr', els: refs, ...(spreads.length ? { spreads } : {}) };
 }
 
 /** Packages whose export makes an Express router that awaits its handlers: the export's name (`default`: the module). */
@@ -203,6 +207,12 @@ function copyOf(A: JsAnalyzer, n: Node): Node | null {
   return identity || (m === 'slice' && !named(v!.childForFieldName('arguments')!).length) ? f!.childForFieldName('object') : null;
 }
 
+/** A constant array of this file that spreads something other than such an array (`[...v1Routes, admin]`, imported). */
+function spreadsOther(A: JsAnalyzer, arr: Node): boolean {
+  const u = literalArray(A, arr, true);
+  return !!u && named(u).some((e) => e.type === 'spread_element' && !A.arrayElements(named(e)[0] ?? e));
+}
+
 /** `let routeModules = []` filled by `routeModules.push(require(path.join(__dirname, f)))` in this file (a folder
  *  loader's loop): the values pushed; null when the name is not such an array or nothing is pushed. */
 function pushed(A: JsAnalyzer, arr: Node): Node[] | null {
@@ -240,7 +250,7 @@ function pushesOf(A: JsAnalyzer, any: Node): Map<string, Node[]> {
  */
 function perElement(A: JsAnalyzer, callee: Ref, arr0: Node, line: number): void {
   const arr = copyOf(A, arr0) ?? arr0;
-  const local = pushed(A, arr) ?? A.arrayElements(arr) ?? objectValues(A, arr);
+  const local = pushed(A, arr) ?? (spreadsOther(A, arr) ? null : A.arrayElements(arr)) ?? objectValues(A, arr);
   if (local) {
     for (const el of local) {
       const u = unwrapExpr(el);

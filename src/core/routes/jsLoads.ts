@@ -11,10 +11,16 @@ import type { FileAnalysis, ModId } from './model';
 const LITERAL = /\b(?:from|import|require)\s*(?:\(\s*)?(['"`])([^'"`\n$]+)\1/g;
 /**
  * The file serves requests itself (a standalone service or an entry point): `app.listen(…)`, `serve(…)`, `Deno.serve(…)`,
- * `{ fetch }`, a Workers module's `async fetch(request, env, ctx) {` method (not a function named so). Each match is bounded (at most a few hundred characters).
+ * `http.createServer(…)` (https, http2), `{ fetch }`, a Workers module's `async fetch(request, env, ctx) {` method (not a
+ * function named so). Each match is bounded (at most a few hundred characters).
  */
 const SERVES =
-  /\.listen[ \t]*\(|(?<![\w$.])(?:createServer|serve|Deno\.serve)[ \t]*\(|(?<![\w$.])fetch[ \t]*:|(?<![\w$.]|function[ \t]+)fetch[ \t]*\([^()]{0,300}\)[ \t]*(?::[^{};]{0,200})?\{/;
+  /\.listen[ \t]*\(|(?<![\w$.])(?:serve|Deno\.serve|(?:https?|http2)\.createServer)[ \t]*\(|(?<![\w$.])fetch[ \t]*:|(?<![\w$.]|function[ \t]+)fetch[ \t]*\([^()]{0,300}\)[ \t]*(?::[^{};]{0,200})?\{/;
+/** `createServer(…)` called (not declared) in a file that imports it from Node's HTTP modules; a project's own function
+ *  named so is no server (its calls are followed like any other). */
+const NODE_CREATE_SERVER =
+  /\{[^{}]{0,300}\bcreateServer\b[^{}]{0,300}\}[ \t]*(?:from[ \t]*|=[ \t]*require[ \t]*\([ \t]*)(['"])(?:node:)?(?:https?|http2)\1/;
+const CREATE_SERVER_CALL = /(?<![\w$.]|function[ \t]+)createServer[ \t]*\(/;
 /** `require(f)`, `import(`./${f}`)`, `require('./' + f)`; not a TypeScript method named so (`async import(data: Collection)`). */
 const COMPUTED = /(?<![\w$.])(?:require|import)[ \t]*\([ \t]*(?![\w$]+\??[ \t]*:)(?:[^'"`\s)]|`[^`\n]*\$\{|(['"])[^'"\n]*\1[ \t]*\+)/g;
 
@@ -38,9 +44,13 @@ export function jsModuleLoads(text: string, file: string): Pick<FileAnalysis, 'l
   return {
     loads: [...loads],
     ...(computed.length ? { loadsComputed: computed } : {}),
-    ...(SERVES.test(text) ? { serves: true } : {}),
+    ...(serves(text) ? { serves: true } : {}),
     ...(roots.length ? { moduleRoots: roots } : {}),
   };
+}
+
+function serves(text: string): boolean {
+  return SERVES.test(text) || (CREATE_SERVER_CALL.test(text) && NODE_CREATE_SERVER.test(text));
 }
 
 /** 1-based line of a text offset. */

@@ -151,13 +151,16 @@ function jsSyntax(A: JsAnalyzer, forNodes: readonly Node[], memberCalls: readonl
       if (seq.parent?.type === 'for_in_statement' && !isForOf(seq.parent)) return null; // the indexes of an array
       const u = literalArray(A, seq);
       if (!u) return null;
+      // `[...a, ...b]`: the elements of the constant arrays of this file it spreads; one spreading anything else (an
+      // imported array) is no literal loop: its elements are read across files (./jsCalls perElement)
       const elements: Node[] = [];
-      let partial = false;
       for (const e of named(u)) {
-        if (e.type === 'spread_element') partial = true;
-        else elements.push(e);
+        const spread = e.type === 'spread_element' ? (named(e)[0] ?? null) : null;
+        const els = spread ? A.arrayElements(spread) : [e];
+        if (!els) return null;
+        elements.push(...els);
       }
-      return { elements, partial };
+      return { elements, partial: false };
     },
     part(el0, part) {
       const el = unwrapExpr(el0) ?? el0;

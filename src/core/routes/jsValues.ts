@@ -253,6 +253,18 @@ export function literalArray(A: JsAnalyzer, n: Node | null, constOnly = false): 
   return u?.type === 'array' ? u : null;
 }
 
+/** The elements of a constant array literal `n` is or names (`[users, items]`, a `const` of this file), with those of
+ *  the constant arrays of this file it spreads (`[...v1, ...v2]`; any other spread is left out); null when it is none. */
+export function constArrayElements(A: JsAnalyzer, n: Node, depth = 0): Node[] | null {
+  const u = literalArray(A, n, true);
+  if (!u) return null;
+  return named(u).flatMap((e) => {
+    if (e.type !== 'spread_element') return e.type === 'comment' ? [] : [e];
+    const inner = depth < 4 ? named(e)[0] : undefined;
+    return (inner && constArrayElements(A, inner, depth + 1)) ?? [];
+  });
+}
+
 /** An expression without `as const` and the like, and `Object.freeze([…])` as the array it freezes. */
 function frozenArray(n: Node | null): Node | null {
   const u = unwrapExpr(n);

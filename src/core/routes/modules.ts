@@ -115,15 +115,7 @@ export class ModuleIndex {
       if (aliasedFile) return aliasedFile;
       const config = nearestAbove(this.configs, from); // the config nearest above the importing file
       for (const a of config?.aliases ?? []) {
-        const star = a.pattern.indexOf('*');
-        let rest: string | null = null;
-        if (star < 0) rest = spec === a.pattern ? '' : null;
-        else {
-          const pre = a.pattern.slice(0, star);
-          const post = a.pattern.slice(star + 1);
-          if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length)
-            rest = spec.slice(pre.length, spec.length - post.length);
-        }
+        const rest = patternRest(a.pattern, spec);
         if (rest === null) continue;
         for (const t of a.targets) {
           const f = this.modFile(`file:${t.replace('*', rest)}`, from);
@@ -149,6 +141,18 @@ export class ModuleIndex {
       return [...list].sort((a, b) => commonLen(b, from) - commonLen(a, from) || a.length - b.length)[0]!;
     }
     return null;
+  }
+
+  /** The tsconfig/jsconfig `paths` pattern of the config nearest above `from` that bare specifier `spec` matches (not a
+   *  catch-all `*`, nor one mapping into node_modules: those name packages), or null. */
+  pathAlias(spec: string, from: string): string | null {
+    const a = nearestAbove(this.configs, from)?.aliases.find(
+      (x) =>
+        x.pattern !== '*' &&
+        patternRest(x.pattern, spec) !== null &&
+        !x.targets.some((t) => t.includes(`${path.sep}node_modules${path.sep}`)),
+    );
+    return a?.pattern ?? null;
   }
 
   /** Every analysed file a module id imported from `from` may name: of a Python dotted name, each file whose module path
@@ -195,6 +199,17 @@ export class ModuleIndex {
     if (base !== '__init__' && (base !== 'index' || isPy(file))) return null;
     return this.modFile(`file:${path.join(path.dirname(file), name)}`, file);
   }
+}
+
+/** What a `paths` pattern's `*` stands for in `spec` ('' for a pattern without one that equals it), or null. */
+function patternRest(pattern: string, spec: string): string | null {
+  const star = pattern.indexOf('*');
+  if (star < 0) return spec === pattern ? '' : null;
+  const pre = pattern.slice(0, star);
+  const post = pattern.slice(star + 1);
+  if (spec.startsWith(pre) && spec.endsWith(post) && spec.length >= pre.length + post.length)
+    return spec.slice(pre.length, spec.length - post.length);
+  return null;
 }
 
 /** A Python file: its `index.py` is a submodule named index, not its folder's own file. */

@@ -3,13 +3,13 @@
  * file that bootstraps an application (`NestFactory.create`) sets up its own; a helper file (`export const
  * setupApiServer = async ({ app }) => { app.setGlobalPrefix('api/v1'); … }`, imported by a relative path, a tsconfig
  * `paths` alias or a `baseUrl` bare name like `libs/setup/setup-api-server`) sets up each application whose bootstrap
- * calls one of its functions, a few calls deep, wherever the helper lives (a monorepo's `libs/` beside `apps/*`). A
+ * calls one of its functions (or passes one to a promise's `then`), a few calls deep, wherever the helper lives (a monorepo's `libs/` beside `apps/*`). A
  * controller takes the set-up of the application whose bootstrap's folder holds it most closely, else the only one of the
  * project. A helper no bootstrap is seen calling keeps its own folder; when it may set up the controller's application
  * but no bootstrap of that application is seen running it, the prefix is unknown, with the reason. Pure.
  */
 import * as path from 'node:path';
-import type { FileAnalysis, NestGlobal, Ref, Val } from './model';
+import type { CallEdge, FileAnalysis, NestGlobal, Ref, Val } from './model';
 import type { Ent } from './values';
 
 /** How many calls deep a bootstrap's helpers are followed, and how many files per bootstrap. */
@@ -92,22 +92,28 @@ export class NestGlobals {
     return out;
   }
 
-  /** The project files whose functions (or classes: `new HttpSetup(app)`) a bootstrap file calls, and those they call, a
-   *  few calls deep. */
+  /** The project files whose functions (or classes: `new HttpSetup(app)`) a bootstrap file calls, also as a promise's
+   *  callback passed by name (`NestFactory.create(AppModule).then(applyPrefix)`), and those they call, a few calls deep. */
   private reached(boot: string): Set<string> {
     const seen = new Set<string>();
     let front = [boot];
     for (let depth = 0; depth < MAX_DEPTH && front.length && seen.size < MAX_FILES; depth++) {
       const next: string[] = [];
       for (const f of front)
-        for (const c of this.files.get(f)?.calls ?? []) {
-          const e = this.resolve(f, c.callee);
-          if ((e?.t !== 'fn' && e?.t !== 'cls') || e.file === boot || seen.has(e.file) || seen.size >= MAX_FILES) continue;
-          seen.add(e.file);
-          next.push(e.file);
-        }
+        for (const c of this.files.get(f)?.calls ?? [])
+          for (const r of [c.callee, ...(thenCall(c) ? c.args : [])]) {
+            const e = r ? this.resolve(f, r) : null;
+            if ((e?.t !== 'fn' && e?.t !== 'cls') || e.file === boot || seen.has(e.file) || seen.size >= MAX_FILES) continue;
+            seen.add(e.file);
+            next.push(e.file);
+          }
       front = next;
     }
     return seen;
   }
+}
+
+/** `p.then(onFulfilled, onRejected)`: its arguments are functions the promise calls. */
+function thenCall(c: CallEdge): boolean {
+  return c.callee.k === 'mem' && c.callee.name === 'then';
 }

@@ -23,8 +23,8 @@ import { redprintMounts } from './pyRedprint';
 import { collectorMounts, collectorPath } from './jsCollectors';
 import { loadedModules, mountedThrough } from './jsLoads';
 import { unreadWhy } from './pyConcat';
-import { deadCode, type DeadModules } from './deadCode';
-import { type PyDead, pyDeadCode, pyUnreadMountNote, unreadRouterMount } from './pyDeadCode';
+import { DeadFiles } from './deadFiles';
+import { pyDeadCode, pyUnreadMountNote, unreadRouterMount } from './pyDeadCode';
 import { classFieldNote, madeInMethod } from './methodMade';
 import type { ResolveOptions } from './resolveOptions';
 import { installedPackage } from './workspacePackages';
@@ -307,7 +307,9 @@ class Resolver extends PerCallRoutes {
     const { field, inst } = classFieldNote(this.files, e, () => [...this.edges.keys()].some((x) => x.startsWith(`${k}|`)));
     const method = !field && e?.t === 'obj' ? madeInMethod(this.files.get(e.file), e.id, (f) => this.rel(f)) : null;
     const loop = py ? pyUnreadMountNote(this.unknownTables, this.unreadIncludes) : '';
-    return `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
+    const kept = e ? this.deadFiles.js.kept.get(e.file) : undefined;
+    const why = `${this.describe(k)} ${through ?? method ?? `is ${what} in the analysed files${inst}${loop}`}`;
+    return kept ? `${why}; kept although nothing known loads its module: ${kept}` : why;
   }
 
   /** Python table mounts whose elements are not known statically, includes of a computed router (`file:line`). */
@@ -379,7 +381,7 @@ class Resolver extends PerCallRoutes {
       return 's' in own ? joinPrefix(fw, t, own.s) : undefined;
     };
     if (!edges.length) {
-      if (this.roots.isRoot(k) && !this.deadModule(entOfKey(k)?.file ?? '', 'spare')) push(applyOwn('', false));
+      if (this.roots.isRoot(k) && !this.deadFiles.has(entOfKey(k)?.file ?? '', 'spare')) push(applyOwn('', false));
       else push({ path: null, reason: this.unmounted(k, 'never mounted/registered'), tail: below('', null), dead: k });
     }
     for (const edge of edges) {
@@ -494,7 +496,7 @@ class Resolver extends PerCallRoutes {
     const handler = this.handlerOf(fa, r, handlerFile, at?.site?.handler);
     const s = at?.site; // reported at the call of its helper that gives its path (./perCall)
     const where = s ? { file: s.file, line: s.line, range: s.range, helperCall: s.via } : { file: fa.file, line: r.line, range: r.range };
-    if (this.deadModule(where.file, 'inert')) return; // written in a module nothing imports and that never runs as it stands
+    if (this.deadFiles.has(where.file, 'inert')) return; // written in a module nothing imports and that never runs as it stands
     const pv = at?.path ?? this.evalVal(fa.file, r.path);
     const pathVal = r.openapiPath && 's' in pv ? { ...pv, s: pv.s.replace(/\/\{([^/{}]+)\}/g, '/:$1') } : pv;
     const pathText = 's' in pathVal ? pathVal.s : pathVal.e;
@@ -539,7 +541,7 @@ class Resolver extends PerCallRoutes {
       return;
     }
     if (guessed) {
-      if (this.deadModule(fa.file) && this.deadModule(owner.file)) return; // a plugin no module loads
+      if (this.deadFiles.has(fa.file) && this.deadFiles.has(owner.file)) return; // a plugin no module loads
       out.push({ ...make(fw, null, this.unmounted(k, 'not registered/called')), unmounted: true });
       return;
     }
@@ -574,26 +576,22 @@ class Resolver extends PerCallRoutes {
   /** A router no mount reaches that is dead code: in a dead module, or a Python one no include may reach (./pyDeadCode). */
   private deadEnd(k: string): boolean {
     const e = entOfKey(k);
-    if (!e || this.deadModule(e.file)) return !!e;
+    if (!e || this.deadFiles.has(e.file)) return !!e;
     const pyRouter = e.t === 'obj' && this.files.get(e.file)?.language === 'python' && this.objDecl(e.file, e.id)?.kind === 'router';
     const why = `is never mounted/registered in the analysed files`; // no more: no include it may come through
-    return pyRouter && this.pyDead!.closed(e.file) && this.unmounted(k, 'never mounted/registered') === `${this.describe(k)} ${why}`;
+    return pyRouter && this.deadFiles.py.closed(e.file) && this.unmounted(k, 'never mounted/registered') === `${this.describe(k)} ${why}`;
   }
 
-  private dead: DeadModules | null = null;
-  private pyDead: PyDead | null = null;
-  /** A module that is dead code: JS/TS (./deadCode), Python (./pyDeadCode); `inert`: one whose own routes are dead
-   *  wherever they mount (any Python one, a JS/TS one never run as it stands); `spare`: an app's nothing runs. */
-  private deadModule(file: string, set: keyof DeadModules = 'dead'): boolean {
-    this.dead ??= deadCode({
+  private readonly deadFiles = new DeadFiles(
+    () => ({
       files: this.files,
       modFile: (m, from) => this.mods.modFile(m, from),
       objDecl: (f, id) => this.objDecl(f, id),
       edges: this.edges,
       roots: this.roots,
       folderLoaded: this.folderLoaded,
-    });
-    this.pyDead ??= pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options);
-    return (set !== 'spare' && this.pyDead.modules.has(file)) || this.dead[set].has(file);
-  }
+      guards: { pathAlias: (s, from) => this.mods.pathAlias(s, from), unread: this.options.jsUnread ?? [], rel: (f) => this.rel(f) },
+    }),
+    () => pyDeadCode(this.mods, (f, id) => this.objDecl(f, id), this.options),
+  );
 }

@@ -27,6 +27,8 @@ export interface ResolveOptions {
   pyEntryModules?: string[];
   /** Some Python file of the workspace was not read (scan budget, size, encoding): no Python module is dead code. */
   pyPartial?: true;
+  /** JS/TS files of the workspace the scan did not read (size, budget, encoding): they may load any module (./deadCodeGuards). */
+  jsUnread?: string[];
   /** Folders holding a package.json, deno.json, wrangler or Docker configuration: each project's own folder. */
   projectDirs?: string[];
 }

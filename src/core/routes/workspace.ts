@@ -54,6 +54,9 @@ export interface ScanResult {
   indexable: (rel: string) => boolean;
 }
 
+/** A JS/TS module (not a declaration file, which loads nothing). */
+const JS_FILE = /(?<!\.d)\.[cm]?[jt]sx?$/;
+
 const abortError = (): Error => abortErrorOf('route scan aborted');
 
 export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
@@ -107,6 +110,12 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const pyEntryConfigs: string[] = [];
   /** A Python file the scan did not read (budget, size, encoding): what it imports is unknown (./pyDeadCode). */
   let pyUnread = false;
+  /** JS/TS files the scan did not read: they may load any module (./deadCodeGuards). */
+  const jsUnread: string[] = [];
+  const unread = (abs: string): void => {
+    pyUnread ||= abs.endsWith('.py');
+    if (JS_FILE.test(abs)) jsUnread.push(abs);
+  };
   let totalBytes = 0;
   let budgetNoted = false;
   const seenDirs = new Set<string>();
@@ -191,7 +200,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
         if (files.length >= maxFiles || totalBytes + counted > maxTotalBytes) {
           if (!budgetNoted) notes.push(`scan budget reached (${maxFiles} files or ${maxTotalBytes} bytes): ${r} and later files skipped`);
           budgetNoted = true;
-          pyUnread ||= r.endsWith('.py');
+          unread(abs);
           continue;
         }
         totalBytes += counted;
@@ -210,7 +219,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   /** `held`: a file only the project's loads bring in, skipped when it is build output. */
   const analyse = async (f: HeldFile, held = false): Promise<FileAnalysis | null> => {
     const fa = await analyseOne(f, held);
-    pyUnread ||= !fa && !held && f.abs.endsWith('.py');
+    if (!fa && !held) unread(f.abs);
     return fa;
   };
   const analyseOne = async (f: HeldFile, held: boolean): Promise<FileAnalysis | null> => {
@@ -272,6 +281,7 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
   const pyEntries = await readPyEntryModules(absRoot, pyEntryConfigs, notes);
   if (pyEntries.length) resolveOptions.pyEntryModules = pyEntries;
   if (pyUnread) resolveOptions.pyPartial = true;
+  if (jsUnread.length) resolveOptions.jsUnread = jsUnread;
   const scopes = await readPackageScopes(absRoot, analyses.values(), notes);
   if (scopes.length) resolveOptions.packageScopes = scopes;
 

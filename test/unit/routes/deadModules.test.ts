@@ -149,18 +149,27 @@ const EXAMPLE_SERVER = (file: string) => ({
   text: "const express = require('express');\nconst app = express();\napp.post('/api/verify', (req, res) => res.json({}));\napp.listen(4000);\n",
 });
 
-test('a server that is a copy template or a static file of a public/ folder, and that nothing loads, is dead', async () => {
-  for (const f of ['/p/web/public/api/verify.js', '/p/src/verify.example.js', '/p/src/verify.sample.ts']) {
+test('a server that is a copy template or a static file of a public/ or static/ folder, and that nothing loads, is dead', async () => {
+  // static/: Nuxt 2 and SvelteKit serve its files as they are
+  for (const f of [
+    '/p/web/public/api/verify.js',
+    '/p/web/static/api/verify.js',
+    '/p/static/verify.js',
+    '/p/src/verify.example.js',
+    '/p/src/verify.sample.ts',
+  ]) {
     const routes = await detectRoutes([APP, USERS, EXAMPLE_SERVER(f)], { projectDirs: ['/p', '/p/web'] });
     assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts'], f);
   }
-  // a `public/` folder below the project's own (a module group named so), one the app loads, one a script runs
+  // a `public/` or `static/` folder below the project's own (a module group named so), one the app loads, one a script runs
   const nested = EXAMPLE_SERVER('/p/src/public/verify.js');
+  const nestedStatic = EXAMPLE_SERVER('/p/src/static/verify.js');
   const loaded = EXAMPLE_SERVER('/p/src/verify.example.js');
   const importer = { path: '/p/src/dev.js', text: "require('./verify.example');\n" };
   const run = EXAMPLE_SERVER('/p/tools/verify.sample.js');
   for (const [files, stems] of [
     [[nested], []],
+    [[nestedStatic], []],
     [[loaded, importer], []],
     [[run], ['/p/tools/verify.sample']],
   ] as const) {
@@ -168,4 +177,26 @@ test('a server that is a copy template or a static file of a public/ folder, and
     const expected = ['POST /api/verify ' + files[0].path, 'GET /api/users /p/src/users/routes.ts'];
     assert.deepEqual(routes.map(brief).sort(), expected.sort(), files[0].path);
   }
+});
+
+test('only Node’s createServer serves: a project function named createServer is no proof the app is served', async () => {
+  const server = (text: string) => ({
+    path: '/p/src/app.ts',
+    text: `import Koa from 'koa';\nimport users from './users/routes';\n${text}\n`,
+  });
+  const make = 'const app = new Koa();\napp.use(users.routes());';
+  const served = [
+    `import * as https from 'node:https';\n${make}\nhttps.createServer({}, app.callback());`,
+    `import { createServer } from 'node:http';\n${make}\ncreateServer(app.callback());`,
+    `const { createServer } = require('http2');\n${make}\ncreateServer(app.callback());`,
+  ];
+  for (const text of served) {
+    const routes = await detectRoutes([server(text), USERS, FACTORY], { projectDirs: ['/p'] });
+    assert.deepEqual(routes.map(brief), ['GET /api/users /p/src/users/routes.ts'], text);
+  }
+  // the project's own factory, called by a handler module: the app may be another's part, so nothing is dead
+  const own = server(`export function createServer() {\n  ${make}\n  return app;\n}`);
+  const handler = { path: '/p/src/handler.ts', text: "import { createServer } from './app';\nexport const handler = createServer();\n" };
+  const routes = await detectRoutes([own, handler, USERS, FACTORY], { projectDirs: ['/p'] });
+  assert.deepEqual(routes.map(brief), ['GET null(/v0) /p/config/router.ts', 'GET /api/users /p/src/users/routes.ts']);
 });
