@@ -6,15 +6,15 @@
  * registration's options (./foreignJs, ./foreignPy) say the names it really registers (a literal `prefix`, a
  * `metric_namespace`, an overridden name) and in which registry (a registry of its own never clashes with ours, which
  * go to the default one); what cannot be read keeps the refusal, saying what could not be read. Pure apart from reading
- * the service's manifests and sources (bounded: MAX_WALK_FILES entries, MAX_DEPTH folders deep, MAX_SOURCE bytes a file,
+ * the service's manifests and sources (bounded: ./serviceSources' walk, MAX_SOURCE bytes a file,
  * each file read again only when it changed).
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { METRIC_CLASH_FIX } from './common';
 import { foldersUp, manifestNames, readManifest, serviceFolder } from './manifests';
 import { withTree } from '../parsing/treeSitter';
-import { ScanRules } from '../routes/scanRules';
+import { walkServiceSources } from './serviceSources';
 import { jsRegistrations } from './foreignJs';
 import { pyRegistrations, type PyRegistration } from './foreignPy';
 import { flaskExporterRegistrations, starletteRegistrations } from './foreignPyExporters';
@@ -141,10 +141,7 @@ async function jsMajor(dir: string, name: string, spec: string): Promise<number 
   return range && Number(range[2]) === Number(range[1]) + 1 ? Number(range[1]) : undefined;
 }
 
-const MAX_WALK_FILES = 5000;
-const MAX_DEPTH = 12;
 const MAX_SOURCE = 1024 * 1024;
-const JS_SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 
 /** One module's registrations of a library, per file as long as its size and modification time stay the same. */
 const memo = new Map<string, { mtimeMs: number; size: number; regs: Registration[] }>();
@@ -158,27 +155,12 @@ interface Registration {
 /** The registrations of `lib` in the service's sources (tests and vendored folders left out); undefined when the
  *  folder is larger than the walk reads (a registration may be in what was not read). */
 async function registrations(dir: string, lib: ForeignLibrary, major: number | undefined): Promise<Registration[] | undefined> {
-  const rules = new ScanRules({});
   const needle = lib.python ? lib.name.replace(/-/g, '_') : lib.name;
   const out: Registration[] = [];
-  let seen = 0;
-  const visit = async (d: string, depth: number): Promise<boolean> => {
-    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (++seen > MAX_WALK_FILES) return false;
-      const p = path.join(d, e.name);
-      const rel = path.relative(dir, p).split(path.sep).join('/');
-      if (e.isDirectory()) {
-        if (rules.skipsDir(rel)) continue;
-        if (depth >= MAX_DEPTH || !(await visit(p, depth + 1))) return false;
-      } else if (e.isFile() && (lib.python ? e.name.endsWith('.py') : JS_SOURCE.test(e.name) && !e.name.endsWith('.d.ts'))) {
-        if (rules.skipsFile(rel)) continue;
-        out.push(...(await fileRegistrations(p, rel, lib, needle, major)));
-      }
-    }
-    return true;
-  };
-  return (await visit(dir, 0)) ? out : undefined;
+  const whole = await walkServiceSources(dir, lib.python, async (p, rel) => {
+    out.push(...(await fileRegistrations(p, rel, lib, needle, major)));
+  });
+  return whole ? out : undefined;
 }
 
 async function fileRegistrations(

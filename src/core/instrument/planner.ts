@@ -17,7 +17,7 @@ import { isMiddlewareArray } from './jsArrayHandlers';
 import { optionsFactory, type OptionsFactory } from './jsOptionsFactories';
 import { sameFile } from './moduleImports';
 import { type Exposition, scrapeExposition } from './scrapeEndpoint';
-import { type PrivateRegistry, privateRegistry } from './servedRegistry';
+import { type PrivateRegistry, privateRegistry, servicePrivateRegistry } from './servedRegistry';
 import { webSocketRefusal } from './jsWebSocket';
 import { analyseJsModule, emptyJsNeeds, jsModuleEdits, jsNames } from './jsModule';
 import { planPythonHandler } from './python';
@@ -210,7 +210,7 @@ async function servedPrivately(
 
 /** The one sentence saying the scrape endpoint serves a private registry the new metrics are not in, and the fix. */
 function notInServedRegistry(
-  served: { route: Route; registry: PrivateRegistry },
+  served: { route?: Route; registry: PrivateRegistry },
   file: string,
   wrapper: boolean,
   shown: (p: string) => string,
@@ -227,9 +227,13 @@ function notInServedRegistry(
         ? `${helperName} exists and is not overwritten: add it to its metrics' \`registers\``
         : sameFile(r.file, file)
           ? `declare it in a module of its own, exported, and add it to the \`registers\` of ${helperName}'s metrics (this file imports ${helperName})`
-          : `${r.member ? 'declare it at module level, exported (it is a class field)' : 'export it'}, or add it to the \`registers\` of ${helperName}'s metrics`;
+          : route || !r.exported
+            ? `${r.member ? 'declare it at module level, exported (it is a class field)' : 'export it'}, or add it to the \`registers\` of ${helperName}'s metrics`
+            : `import it in ${helperName} and add it to its metrics' \`registers\``;
   const whose = wrapper ? "the helper's" : 'the route';
-  return `${routeLabel(route)} serves a private registry (${shown(r.file)}:${r.line}) that ${whose} metrics are not in: ${fix}`;
+  // found in another module of the service than this file's routes: what it serves is likely the /metrics Prometheus scrapes
+  const who = route ? routeLabel(route) : `the service's scrape endpoint (through \`${r.name}.metrics()\`)`;
+  return `${who} serves a private registry (${shown(r.file)}:${r.line}) that ${whose} metrics are not in: ${fix}`;
 }
 
 /** The largest module the planner reads for one fact (an existing helper, a handler's declaration). */
@@ -300,7 +304,10 @@ async function plan(
     if (e) expositions.set(r, e);
   }
   const routes = routesIn.filter((r) => !expositions.has(r));
-  const served = await servedPrivately(expositions, read);
+  const servedHere = await servedPrivately(expositions, read);
+  const elsewhere =
+    servedHere || grammar === null ? undefined : await servicePrivateRegistry(file, grammar === 'python', opts.workspaceRoot);
+  const served = servedHere ?? (elsewhere ? { registry: elsewhere } : undefined);
   const scrapeNote = (rs: Route[]) =>
     `${rs.map(routeLabel).join(', ')}: serves the Prometheus metrics; observing it would count every scrape as traffic`;
   if (!routes.length) return refused(scrapeNote(routesIn));
@@ -315,7 +322,7 @@ async function plan(
   ];
   const foreign = await foreignMetricsRefusal(file, grammar === 'python', opts.metricPrefix, { names: ourNames, labels: opts.labels });
   if (foreign) return refused(foreign);
-  const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts, served?.registry) : undefined;
+  const helper = wrapper ? await helperFor(text, file, grammar === 'python', opts, servedHere?.registry) : undefined;
   // the inline style leaves a handler the wrapper style already observes as it is (never both)
   const observed = !wrapper && WRAPPED.test(text) ? await helperFor(text, file, grammar === 'python', opts) : undefined;
   // wrapper style: a handler that is an array of middleware cannot be wrapped as a function

@@ -8,7 +8,10 @@
  */
 import * as path from 'node:path';
 import type { Exposition } from './scrapeEndpoint';
+import { readSmallFile } from '../smallFile';
+import { foldersUp, serviceFolder } from './manifests';
 import { jsImportedName, pyImportedName, type ReadModule } from './moduleImports';
+import { walkServiceSources } from './serviceSources';
 
 /** A private registry a scrape endpoint serves. */
 export interface PrivateRegistry {
@@ -71,4 +74,27 @@ export async function privateRegistry(exposition: Exposition, read: ReadModule):
     if (from && there) return { file: path.resolve(from.file), name: from.name, ...there };
   }
   return undefined;
+}
+
+const MAX_SOURCE = 512 * 1024;
+
+/**
+ * A private registry some module of the service serves itself (`private readonly registry = new Registry()` and
+ * `this.registry.metrics()` in one class, a scrape endpoint in another file than the routes instrumented): the first
+ * found, in the service folder of `file` (./manifests), walked with ./serviceSources; undefined when there is none.
+ */
+export async function servicePrivateRegistry(file: string, python: boolean, root?: string): Promise<PrivateRegistry | undefined> {
+  const dir = await serviceFolder(await foldersUp(file, root));
+  if (!dir) return undefined;
+  let found: PrivateRegistry | undefined;
+  await walkServiceSources(dir, python, async (p) => {
+    if (found) return;
+    const text = await readSmallFile(p, MAX_SOURCE);
+    if (!text?.includes(python ? 'CollectorRegistry' : 'Registry(')) return;
+    for (const name of servedNames(text, python)) {
+      const d = declaration(text, name, python);
+      if (d) return void (found = { file: path.resolve(p), name, ...d });
+    }
+  });
+  return found;
 }

@@ -61,7 +61,7 @@ export function deadCode(ctx: DeadCodeContext): DeadModules {
   const servedFiles = new Set(served.map((p) => p.file));
   let loaded: Set<string> | null = null;
   const unloaded = (f: string): boolean => {
-    loaded ??= loadedModules([...ctx.files.values()], ctx.modFile);
+    loaded ??= loadedModules([...ctx.files.values()], ctx.modFile, (x) => roots.projectOf(x));
     return !loaded.has(f) && !ctx.folderLoaded.has(f) && !roots.isEntry(f) && !roots.aliasImport(f);
   };
   const out: DeadModules = { dead: new Set(), inert: new Set(), spare: new Set(), kept: new Map() };

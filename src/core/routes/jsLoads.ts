@@ -64,16 +64,26 @@ function lineAt(text: string, offset: number): number {
  * The JS/TS files some analysed file loads; a module that loads others by a computed name (a folder loader) loads every
  * file of the folder it reads, and @fastify/autoload every file under its `dir` (whatever its filters keep), or every
  * JS/TS file when one of its computed loads is not understood (the folder is computed too, or the load sits where the
- * analysis does not read; an autoload `dir` not statically known). A file outside this set, under the folder of an app
+ * analysis does not read; an autoload `dir` not statically known): with `projectOf`, every file of that module's project
+ * only (a front-end package's `require([...], resolve)` says nothing of the server's routers). A file outside this set, under the folder of an app
  * others are mounted on or in the project of one served for sure (another package of a monorepo may be loaded by its
  * package name), is imported by nothing: its never-mounted routers are dead code (./deadCode).
  */
-export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: string) => string | null): Set<string> {
+export function loadedModules(
+  files: FileAnalysis[],
+  modFile: (m: ModId, from: string) => string | null,
+  projectOf?: (file: string) => string,
+): Set<string> {
   const js = files.filter((f) => f.language === 'javascript');
   const loaded = new Set<string>();
   const dirs: string[] = [];
+  // a load not understood: every file of its project (`projectOf`: its package; else every file) may be loaded
+  const anyOf = new Set<string>();
   for (const f of js) {
-    if (f.loadsComputed && !covers(f.computedKnown ?? [], f.loadsComputed)) return new Set(js.map((x) => x.file));
+    if (f.loadsComputed && !covers(f.computedKnown ?? [], f.loadsComputed)) {
+      if (!projectOf) return new Set(js.map((x) => x.file));
+      anyOf.add(projectOf(f.file));
+    }
     if (f.autoloadUnknown || (!f.autoload.length && f.loads?.some((m) => AUTOLOAD.has(m)))) return new Set(js.map((x) => x.file));
     for (const c of f.computedLoads ?? []) dirs.push(c.dir + path.sep);
     for (const a of f.autoload) dirs.push(a.dir + path.sep);
@@ -82,7 +92,7 @@ export function loadedModules(files: FileAnalysis[], modFile: (m: ModId, from: s
       if (t && t !== f.file) loaded.add(t);
     }
   }
-  for (const f of js) if (dirs.some((d) => f.file.startsWith(d))) loaded.add(f.file);
+  for (const f of js) if (dirs.some((d) => f.file.startsWith(d)) || (anyOf.size && anyOf.has(projectOf!(f.file)))) loaded.add(f.file);
   return loaded;
 }
 

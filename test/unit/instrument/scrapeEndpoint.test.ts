@@ -244,3 +244,55 @@ describe('Instrument Route and the registry the scrape endpoint serves', () => {
     assert.match(plan.summary, LEFT_ALONE('/metrics'));
   });
 });
+
+describe('a private registry served by another module of the service than the instrumented routes', () => {
+  it('NestJS: a metrics service class serving its own Registry field; the plan says the helper metrics are not in it', async () => {
+    const { plan } = await planIn(
+      {
+        'package.json': JSON.stringify({ dependencies: { '@nestjs/common': '^10', 'prom-client': '^15', '@opentelemetry/api': '^1' } }),
+        'src/metrics/prometheus.service.ts': [
+          "import { Injectable } from '@nestjs/common';",
+          "import { Registry } from 'prom-client';",
+          '@Injectable()',
+          'export class PrometheusService {',
+          '  private readonly registry = new Registry();',
+          '  metricsText() {',
+          '    return this.registry.metrics();',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+        'src/users/users.controller.ts': [
+          "import { Controller, Get } from '@nestjs/common';",
+          "@Controller('users')",
+          'export class UsersController {',
+          '  @Get()',
+          '  list() {',
+          '    return [];',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      },
+      'src/users/users.controller.ts',
+    );
+    assert.ok(plan.edits.length, 'still instrumented');
+    assert.match(
+      plan.summary,
+      /the service's scrape endpoint \(through `registry\.metrics\(\)`\) serves a private registry \(src\/metrics\/prometheus\.service\.ts:5\) that the helper's metrics are not in: declare it at module level, exported \(it is a class field\)/,
+    );
+  });
+
+  it('a service serving the default registry: nothing said', async () => {
+    const { plan } = await planIn(
+      {
+        'package.json': JSON.stringify({ dependencies: { express: '^4', 'prom-client': '^15', '@opentelemetry/api': '^1' } }),
+        'src/metrics.js': "const client = require('prom-client');\nmodule.exports = () => client.register.metrics();\n",
+        'src/app.js':
+          "const express = require('express');\nconst app = express();\napp.get('/a', (req, res) => res.json({}));\napp.listen(3000);\n",
+      },
+      'src/app.js',
+    );
+    assert.doesNotMatch(plan.summary, /private registry/);
+  });
+});
