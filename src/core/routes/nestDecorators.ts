@@ -142,20 +142,22 @@ function nestControllerCall(A: JsAnalyzer, n: Node, argv: readonly Node[]): void
   F.nestController = F.nestController && JSON.stringify(F.nestController) !== JSON.stringify(m) ? undefined : m;
 }
 
-/** A class decorator calling a project function (`@ControllerInit('courses')`): a controller when that function applies
- *  Nest's `Controller` (read by the resolver: controllerPaths). */
-export function controllerDecorator(A: JsAnalyzer, d: Node): { callee: Ref; args: Val[] } | null {
+/** A decorator calling a project function (not one of Nest's): the function and its first arguments, else null. */
+function projectCall(A: JsAnalyzer, d: Node): { callee: Ref; argv: Node[] } | null {
   const call = named(d)[0];
   const f = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
   if (f?.type !== 'identifier') return null;
   const r = A.lookup(f.text, f);
+  // an import of a bare name may be a path alias (`@api/decorators`): the resolver tells
   if (!r || (r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/')) || (r.k !== 'imp' && r.k !== 'fn')) return null;
-  return {
-    callee: r,
-    args: named(call!.childForFieldName('arguments')!)
-      .slice(0, 3)
-      .map((a) => A.evalStr(a)),
-  };
+  return { callee: r, argv: named(call!.childForFieldName('arguments')!).slice(0, 3) };
+}
+
+/** A class decorator calling a project function (`@ControllerInit('courses')`): a controller when that function applies
+ *  Nest's `Controller` (read by the resolver: controllerPaths). */
+export function controllerDecorator(A: JsAnalyzer, d: Node): { callee: Ref; args: Val[] } | null {
+  const c = projectCall(A, d);
+  return c && { callee: c.callee, args: c.argv.map((a) => A.evalStr(a)) };
 }
 
 /** The controller paths a project controller decorator gives (NestInfo.ctrlDeco); null when its function applies no
@@ -256,14 +258,8 @@ export function decoArg(A: JsAnalyzer, n: Node | null, depth = 0): DecoArg {
 
 /** `@ApiRoute(routes.list, {…})` on a controller method: a call of a project function with arguments, else null. */
 export function projectDecorator(A: JsAnalyzer, d: Node): { callee: Ref; args: DecoArg[] } | null {
-  const call = named(d)[0];
-  const f = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-  if (f?.type !== 'identifier') return null;
-  const r = A.lookup(f.text, f);
-  // an import of a bare name may be a path alias (`@api/decorators`): the resolver tells
-  if (!r || (r.k === 'imp' && r.mod.startsWith('pkg:@nestjs/')) || (r.k !== 'imp' && r.k !== 'fn')) return null;
-  const argv = named(call!.childForFieldName('arguments')!).slice(0, 3);
-  return argv.length ? { callee: r, args: argv.map((a) => decoArg(A, a)) } : null;
+  const c = projectCall(A, d);
+  return c?.argv.length ? { callee: c.callee, args: c.argv.map((a) => decoArg(A, a)) } : null;
 }
 
 /** What the resolver gives this module. */
