@@ -9,12 +9,11 @@
  * the service's manifests and sources (bounded: ./serviceSources' walk, MAX_SOURCE bytes a file,
  * each file read again only when it changed).
  */
-import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { METRIC_CLASH_FIX } from './common';
 import { foldersUp, manifestNames, readManifest, serviceFolder } from './manifests';
 import { withTree } from '../parsing/treeSitter';
-import { walkServiceSources } from './serviceSources';
+import { SourceFacts, walkServiceSources } from './serviceSources';
 import { jsRegistrations } from './foreignJs';
 import { pyRegistrations, type PyRegistration } from './foreignPy';
 import { flaskExporterRegistrations, starletteRegistrations } from './foreignPyExporters';
@@ -144,8 +143,7 @@ async function jsMajor(dir: string, name: string, spec: string): Promise<number 
 const MAX_SOURCE = 1024 * 1024;
 
 /** One module's registrations of a library, per file as long as its size and modification time stay the same. */
-const memo = new Map<string, { mtimeMs: number; size: number; regs: Registration[] }>();
-const MEMO_FILES = 4096;
+const facts = new SourceFacts<Registration[]>(MAX_SOURCE, []);
 
 interface Registration {
   where: string;
@@ -170,23 +168,16 @@ async function fileRegistrations(
   needle: string,
   major: number | undefined,
 ): Promise<Registration[]> {
-  const st = await stat(file).catch(() => undefined);
-  if (!st || st.size > MAX_SOURCE) return [];
-  const key = `${lib.name}@${major ?? ''} ${file}`;
-  const known = memo.get(key);
-  if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known.regs;
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const regs = !text.includes(needle)
-    ? []
-    : ((await withTree(text, file, (root) =>
-        (lib.py ? lib.py(root) : jsRegistrations(root, lib.name, major)).map((r) => ({
-          where: `${rel}:${r.line}`,
-          metrics: r.metrics,
-        })),
-      )) ?? []);
-  if (memo.size >= MEMO_FILES) memo.clear();
-  memo.set(key, { mtimeMs: st.mtimeMs, size: st.size, regs });
-  return regs;
+  return facts.of(file, `${lib.name}@${major ?? ''} ${file}`, async (text) =>
+    !text.includes(needle)
+      ? []
+      : ((await withTree(text, file, (root) =>
+          (lib.py ? lib.py(root) : jsRegistrations(root, lib.name, major)).map((r) => ({
+            where: `${rel}:${r.line}`,
+            metrics: r.metrics,
+          })),
+        )) ?? []),
+  );
 }
 
 /** Why `metric` clashes with ours, or can't be known not to; undefined when it does not. With a prefix of ours, a name

@@ -42,21 +42,31 @@ export async function jsImportedName(file: string, text: string, name: string, r
     [JS_REQUIRE, /\s*:\s*/],
   ] as const) {
     for (const m of text.matchAll(re)) {
-      const spec = m[1]!
-        .split(',')
-        .map((s) =>
-          s
-            .trim()
-            .replace(/^type\s+/, '')
-            .split(sep),
-        )
-        .find((p) => (p[1] ?? p[0]) === name);
-      if (!spec) continue;
-      const base = path.resolve(path.dirname(file), m[2]!.replace(/\.[cm]?js$/, ''));
-      return firstModule([base], JS_EXTS, spec[0]!, read);
+      const theirs = boundName(m[1]!, sep, name);
+      if (theirs !== undefined) return firstModule([jsModuleBase(file, m[2]!)], JS_EXTS, theirs, read);
     }
   }
   return undefined;
+}
+
+/** The name in the other module of what a brace list (`a, b as c, type d`; `sep`: ` as ` or `:` of a destructuring)
+ *  binds to `name` here; undefined when it binds nothing to it. */
+function boundName(list: string, sep: RegExp, name: string): string | undefined {
+  const spec = list
+    .split(',')
+    .map((s) =>
+      s
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(sep),
+    )
+    .find((p) => (p[1] ?? p[0]) === name);
+  return spec?.[0];
+}
+
+/** A relative JS/TS module specifier of `file` as a path without its runtime extension (`./x.js` → `<dir>/x`). */
+function jsModuleBase(file: string, spec: string): string {
+  return path.resolve(path.dirname(file), spec.replace(/\.[cm]?js$/, ''));
 }
 
 const JS_REEXPORT = /\bexport\s*(?:type\s+)?\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -85,22 +95,14 @@ export async function jsDeclaringModule(
   if (jsDeclares(text, name)) return { file, text, name };
   let next = await jsImportedName(file, text, name, read);
   for (const m of next ? [] : text.matchAll(JS_REEXPORT)) {
-    const spec = m[1]!
-      .split(',')
-      .map((s) =>
-        s
-          .trim()
-          .replace(/^type\s+/, '')
-          .split(/\s+as\s+/),
-      )
-      .find((p) => (p[1] ?? p[0]) === name);
-    if (!spec) continue;
-    next = await firstModule([path.resolve(path.dirname(file), m[2]!.replace(/\.[cm]?js$/, ''))], JS_EXTS, spec[0]!, read);
+    const theirs = boundName(m[1]!, /\s+as\s+/, name);
+    if (theirs === undefined) continue;
+    next = await firstModule([jsModuleBase(file, m[2]!)], JS_EXTS, theirs, read);
     break;
   }
   if (next) return jsDeclaringModule(next.file, next.text, next.name, read, hops + 1);
   for (const m of text.matchAll(JS_EXPORT_ALL)) {
-    const barrel = await firstModule([path.resolve(path.dirname(file), m[1]!.replace(/\.[cm]?js$/, ''))], JS_EXTS, name, read);
+    const barrel = await firstModule([jsModuleBase(file, m[1]!)], JS_EXTS, name, read);
     const found = barrel && (await jsDeclaringModule(barrel.file, barrel.text, name, read, hops + 1));
     if (found) return found;
   }
@@ -116,11 +118,8 @@ const PY_ROOT_LEVELS = 6;
  *  it. Undefined when it is not imported so or the module is not found. */
 export async function pyImportedName(file: string, text: string, name: string, read: ReadModule): Promise<ImportedName | undefined> {
   for (const m of text.matchAll(PY_FROM)) {
-    const spec = (m[3] ?? m[4]!)
-      .split(',')
-      .map((s) => s.trim().split(/\s+as\s+/))
-      .find((p) => (p[1] ?? p[0]) === name);
-    if (!spec || !m[2]) continue;
+    const theirs = boundName(m[3] ?? m[4]!, /\s+as\s+/, name);
+    if (theirs === undefined || !m[2]) continue;
     const rel = m[2].split('.').join(path.sep);
     let dir = path.dirname(path.resolve(file));
     const bases: string[] = [];
@@ -133,7 +132,7 @@ export async function pyImportedName(file: string, text: string, name: string, r
         if (path.dirname(dir) === dir) break;
       }
     }
-    return firstModule(bases, ['.py', `${path.sep}__init__.py`], spec[0]!, read);
+    return firstModule(bases, ['.py', `${path.sep}__init__.py`], theirs, read);
   }
   return undefined;
 }

@@ -8,10 +8,9 @@
  */
 import * as path from 'node:path';
 import type { Exposition } from './scrapeEndpoint';
-import { readSmallFile } from '../smallFile';
 import { foldersUp, serviceFolder } from './manifests';
 import { jsImportedName, pyImportedName, type ReadModule } from './moduleImports';
-import { walkServiceSources } from './serviceSources';
+import { SourceFacts, walkServiceSources } from './serviceSources';
 
 /** A private registry a scrape endpoint serves. */
 export interface PrivateRegistry {
@@ -78,6 +77,19 @@ export async function privateRegistry(exposition: Exposition, read: ReadModule):
 
 const MAX_SOURCE = 512 * 1024;
 
+/** The private registry a module serves itself, per file as long as it stays the same. */
+const served = new SourceFacts<PrivateRegistry | undefined>(MAX_SOURCE, undefined);
+
+/** A private registry `text` declares and serves itself (`this.registry.metrics()` of its `new Registry()` field). */
+function selfServed(file: string, text: string, python: boolean): PrivateRegistry | undefined {
+  if (!text.includes(python ? 'CollectorRegistry' : 'Registry(')) return undefined;
+  for (const name of servedNames(text, python)) {
+    const d = declaration(text, name, python);
+    if (d) return { file: path.resolve(file), name, ...d };
+  }
+  return undefined;
+}
+
 /**
  * A private registry some module of the service serves itself (`private readonly registry = new Registry()` and
  * `this.registry.metrics()` in one class, a scrape endpoint in another file than the routes instrumented): the first
@@ -88,13 +100,7 @@ export async function servicePrivateRegistry(file: string, python: boolean, root
   if (!dir) return undefined;
   let found: PrivateRegistry | undefined;
   await walkServiceSources(dir, python, async (p) => {
-    if (found) return;
-    const text = await readSmallFile(p, MAX_SOURCE);
-    if (!text?.includes(python ? 'CollectorRegistry' : 'Registry(')) return;
-    for (const name of servedNames(text, python)) {
-      const d = declaration(text, name, python);
-      if (d) return void (found = { file: path.resolve(p), name, ...d });
-    }
+    found ??= await served.of(p, p, (text) => selfServed(p, text, python));
   });
   return found;
 }

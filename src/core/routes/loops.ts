@@ -21,7 +21,7 @@ export interface Loop {
   end: number;
   /** The names the loop binds, and the part of each element each one takes. */
   readonly names: Map<string, Part>;
-  /** The elements written in the sequence (a JS array's spread elements are left out: then `partial`). */
+  /** The elements written in the sequence (an object's entries with computed keys are left out: then `partial`). */
   elements: Node[];
   partial: boolean;
   /** The part of an element a name takes (null when the element has no such part). */
