@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Framework, HttpMethod, Route } from '../../../src/core/routes/types';
 import { DEFAULT_OPTIONS, type InstrumentOptions } from '../../../src/core/instrument/types';
+import { detectRoutes } from '../../../src/core/routes/detector';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/instrument');
@@ -68,4 +69,12 @@ export function route(
     handlerLine: h + 1,
     handlerName: opts.handlerName ?? null,
   };
+}
+
+/** The routes the detector finds in `rel`, reading it and `others` (paths relative to `dir`) as a scan would. */
+export async function routesIn(dir: string, rel: string, others: string[]): Promise<{ file: string; text: string; routes: Route[] }> {
+  const file = path.join(dir, rel);
+  const files = [rel, ...others].map((p) => ({ path: path.join(dir, p), text: fs.readFileSync(path.join(dir, p), 'utf8') }));
+  const routes = (await detectRoutes(files)).filter((r) => r.file === file);
+  return { file, text: files[0]!.text, routes };
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
 import { detectRoutes } from '../../../src/core/routes/detector';
-import { OPTS } from '../../support/instrument/helpers';
+import { OPTS, routesIn } from '../../support/instrument/helpers';
 import { tempTree } from '../../support/tempTree';
 
 describe('wrapper style: an Express handler that is an array of middleware', () => {
@@ -94,13 +94,7 @@ describe('Koa / Hono handlers spread in from a list (`router.post("/list", ...or
       'src/app.js':
         "import Koa from 'koa';\nimport { router } from './router';\nconst app = new Koa();\napp.use(router.routes());\napp.listen(3000);\n",
     });
-    const file = path.join(dir, 'src/router.js');
-    const text = fs.readFileSync(file, 'utf8');
-    const files = ['src/router.js', 'src/app.js'].map((p) => ({
-      path: path.join(dir, p),
-      text: fs.readFileSync(path.join(dir, p), 'utf8'),
-    }));
-    const routes = (await detectRoutes(files)).filter((r) => r.file === file);
+    const { file, text, routes } = await routesIn(dir, 'src/router.js', ['src/app.js']);
     assert.equal(routes.length, 1);
     const all = ['counter', 'histogram', 'span'] as const;
     const plan = await planInstrumentFile(text, file, routes, [...all], { ...OPTS, style: 'wrapper', workspaceRoot: dir });

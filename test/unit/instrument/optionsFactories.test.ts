@@ -5,12 +5,9 @@
  * function (`asyncHandler(fn)`) is wrapped whole, as ever.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyEdits, planInstrumentFile } from '../../../src/core/instrument/planner';
-import { detectRoutes } from '../../../src/core/routes/detector';
-import { OPTS } from '../../support/instrument/helpers';
+import { OPTS, routesIn } from '../../support/instrument/helpers';
 import { tempTree } from '../../support/tempTree';
 
 describe('wrapper style: Fastify route options made by a project function', () => {
@@ -37,13 +34,7 @@ describe('wrapper style: Fastify route options made by a project function', () =
       'src/app.js':
         "import Fastify from 'fastify';\nimport routes from './routes.js';\nconst app = Fastify();\napp.register(routes);\napp.listen({ port: 3000 });\n",
     });
-    const file = path.join(dir, 'src/routes.js');
-    const text = fs.readFileSync(file, 'utf8');
-    const files = ['src/routes.js', 'src/app.js', 'src/controllers.js', 'src/wrap.js'].map((p) => ({
-      path: path.join(dir, p),
-      text: fs.readFileSync(path.join(dir, p), 'utf8'),
-    }));
-    const routes = (await detectRoutes(files)).filter((r) => r.file === file);
+    const { file, text, routes } = await routesIn(dir, 'src/routes.js', ['src/app.js', 'src/controllers.js', 'src/wrap.js']);
     assert.equal(routes.length, 3);
     const plan = await planInstrumentFile(text, file, routes, ['counter', 'histogram', 'span'], {
       ...OPTS,
